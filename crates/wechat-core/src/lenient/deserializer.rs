@@ -174,50 +174,6 @@ macro_rules! forward_values {
     )*};
 }
 
-/// Every visit method of a visitor that hands nested input to `V` through [`Lenient`]; the
-/// scalar ones are passed on as they are, except those a coercing visitor writes itself.
-macro_rules! nested_visits {
-    () => {
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            self.0.visit_none()
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            self.0.visit_unit()
-        }
-
-        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-            self.0.visit_some(Lenient(deserializer))
-        }
-
-        fn visit_newtype_struct<D: Deserializer<'de>>(
-            self,
-            deserializer: D,
-        ) -> Result<Self::Value, D::Error> {
-            self.0.visit_newtype_struct(Lenient(deserializer))
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-            self.0.visit_seq(Lenient(seq))
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            self.0.visit_map(Lenient(map))
-        }
-
-        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-            self.0.visit_enum(Lenient(data))
-        }
-
-        forward_values!(
-            visit_char(char),
-            visit_bytes(&[u8]),
-            visit_byte_buf(Vec<u8>),
-            visit_borrowed_bytes(&'de [u8])
-        );
-    };
-}
-
 /// A coercing visitor's borrowed and owned text, read as its `visit_str` reads text.
 macro_rules! text_as_str {
     () => {
@@ -238,7 +194,40 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         self.0.expecting(f)
     }
 
-    nested_visits!();
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.visit_some(Lenient(deserializer))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.0.visit_newtype_struct(Lenient(deserializer))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(Lenient(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(Lenient(map))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_enum(Lenient(data))
+    }
+
+    forward_values!(
+        visit_char(char),
+        visit_bytes(&[u8]),
+        visit_byte_buf(Vec<u8>),
+        visit_borrowed_bytes(&'de [u8])
+    );
 
     forward_values!(
         visit_bool(bool),
@@ -254,18 +243,17 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
 }
 
 /// Text: a number is read as its decimal text (64-bit ids never pass through a float).
+/// Anything else is refused as "a string or a number".
 struct ToText<V>(V);
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for ToText<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
+        f.write_str("a string or a number")
     }
 
-    nested_visits!();
-
-    forward_values!(visit_bool(bool), visit_str(&str), visit_string(String), visit_borrowed_str(&'de str));
+    forward_values!(visit_str(&str), visit_string(String), visit_borrowed_str(&'de str));
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         self.0.visit_string(v.to_string())
@@ -289,20 +277,19 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToText<V> {
 }
 
 /// An integer: also a string holding one, or a float without a fraction within 64 bits.
+/// Anything else is refused as "an integer (its type) or a string holding one".
 struct ToInteger<V>(V);
-
-const EXPECTED_INTEGER: &str = "an integer or a string holding one";
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for ToInteger<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
+        f.write_str("an integer (")?;
+        self.0.expecting(f)?;
+        f.write_str(") or a string holding one")
     }
 
-    nested_visits!();
-
-    forward_values!(visit_bool(bool), visit_i64(i64), visit_i128(i128), visit_u64(u64), visit_u128(u128));
+    forward_values!(visit_i64(i64), visit_i128(i128), visit_u64(u64), visit_u128(u128));
 
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
@@ -318,7 +305,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToInteger<V> {
                 return self.0.visit_u64(v as u64);
             }
         }
-        Err(E::invalid_value(de::Unexpected::Float(v), &EXPECTED_INTEGER))
+        Err(E::invalid_value(de::Unexpected::Float(v), &self))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
@@ -328,7 +315,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToInteger<V> {
         } else if let Ok(n) = text.parse::<i64>() {
             self.0.visit_i64(n)
         } else {
-            Err(E::invalid_value(de::Unexpected::Str(v), &EXPECTED_INTEGER))
+            Err(E::invalid_value(de::Unexpected::Str(v), &self))
         }
     }
 
@@ -342,10 +329,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToFloat<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
+        f.write_str("a number or a string holding one")
     }
-
-    nested_visits!();
 
     forward_values!(
         visit_bool(bool),
@@ -360,7 +345,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToFloat<V> {
         // Rust parses `NaN`, `inf` and `1e999` (to infinity); JSON has no such numbers.
         match v.trim().parse::<f64>() {
             Ok(f) if f.is_finite() => self.0.visit_f64(f),
-            _ => Err(E::invalid_value(de::Unexpected::Str(v), &"a number or a string holding one")),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
         }
     }
 
@@ -370,24 +355,20 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToFloat<V> {
 /// A boolean: also `0`/`1`, and `"true"`, `"false"`, `"0"`, `"1"`.
 struct ToBool<V>(V);
 
-const EXPECTED_BOOL: &str = "a boolean, 0 or 1";
-
 impl<'de, V: Visitor<'de>> Visitor<'de> for ToBool<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
+        f.write_str("a boolean, 0 or 1")
     }
 
-    nested_visits!();
-
-    forward_values!(visit_bool(bool), visit_i128(i128), visit_u128(u128), visit_f64(f64));
+    forward_values!(visit_bool(bool));
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
         match v {
             0 => self.0.visit_bool(false),
             1 => self.0.visit_bool(true),
-            _ => Err(E::invalid_value(de::Unexpected::Signed(v), &EXPECTED_BOOL)),
+            _ => Err(E::invalid_value(de::Unexpected::Signed(v), &self)),
         }
     }
 
@@ -395,7 +376,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToBool<V> {
         match v {
             0 => self.0.visit_bool(false),
             1 => self.0.visit_bool(true),
-            _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &EXPECTED_BOOL)),
+            _ => Err(E::invalid_value(de::Unexpected::Unsigned(v), &self)),
         }
     }
 
@@ -403,7 +384,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for ToBool<V> {
         match v.trim() {
             "true" | "1" => self.0.visit_bool(true),
             "false" | "0" => self.0.visit_bool(false),
-            _ => Err(E::invalid_value(de::Unexpected::Str(v), &EXPECTED_BOOL)),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
         }
     }
 
@@ -535,7 +516,7 @@ mod tests {
         assert!(read("-1").is_err(), "u32 refuses a negative count");
         assert!(read("4294967296").is_err(), "u32 refuses what does not fit");
         let err = read(r#""soon""#).unwrap_err();
-        assert!(err.to_string().contains("an integer or a string holding one"), "{err}");
+        assert!(err.to_string().contains("an integer (u32) or a string holding one"), "{err}");
     }
 
     #[test]
