@@ -1,7 +1,7 @@
 //! Turning token streams into formatted Rust files, and the small pieces every Rust emitter
 //! shares: doc attributes, identifiers, type paths.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::emit::{EmitError, HEADER};
@@ -86,20 +86,65 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_attributes(text, false)
 }
 
 /// `#![doc = "..."]` attributes for a module's own documentation.
 pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_attributes(text, true)
+}
+
+/// One doc attribute per line of `text`, its tokens built directly: a file holds thousands,
+/// and `quote!` would build and copy a stream for each.
+fn doc_attributes(text: &str, inner: bool) -> TokenStream {
+    let mut tokens = Vec::new();
+    for line in text.trim_end().lines() {
+        tokens.push(TokenTree::Punct(Punct::new('#', Spacing::Alone)));
+        if inner {
+            tokens.push(TokenTree::Punct(Punct::new('!', Spacing::Alone)));
+        }
+        let attribute = [
+            TokenTree::Ident(ident("doc")),
+            TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+            TokenTree::Literal(doc_literal(line)),
+        ];
+        tokens.push(TokenTree::Group(Group::new(Delimiter::Bracket, attribute.into_iter().collect())));
+    }
+    tokens.into_iter().collect()
+}
+
+/// The string literal of a doc line: ` line`, or nothing for an empty line. prettyplease
+/// prints a doc attribute by its value (`/// line`), never by its spelling, so it is spelled
+/// as a raw string: `syn` and prettyplease read a raw string's value by slicing it, where an
+/// escaped one is unescaped character by character, once on parsing and once on printing.
+fn doc_literal(line: &str) -> Literal {
+    let value_len = if line.is_empty() { 0 } else { line.len() + 1 };
+    // A bare carriage return is not allowed in a raw string; a value starting with `/` would
+    // be printed as an attribute, spelling and all (neither happens after `lines()` and the
+    // space).
+    if !line.contains('\r') {
+        let mut hashes = 0;
+        if line.contains('"') {
+            hashes = 1;
+            while line.contains(&format!("\"{}", "#".repeat(hashes))) {
+                hashes += 1;
+            }
+        }
+        let mut spelling = String::with_capacity(value_len + 3 + 2 * hashes);
+        spelling.push('r');
+        spelling.extend(std::iter::repeat_n('#', hashes));
+        spelling.push('"');
+        if !line.is_empty() {
+            spelling.push(' ');
+            spelling.push_str(line);
+        }
+        spelling.push('"');
+        spelling.extend(std::iter::repeat_n('#', hashes));
+        if let Ok(literal) = spelling.parse() {
+            return literal;
+        }
+    }
+    Literal::string(&if line.is_empty() { String::new() } else { format!(" {line}") })
 }
 
 /// The Rust type of a field's value, without `Option`.
