@@ -13,34 +13,45 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
         path: path.to_owned(),
         message: format!("generated tokens are not valid Rust: {e}"),
     })?;
-    Ok(format!("// {HEADER}\n\n{}", separate_items(&prettyplease::unparse(&file))))
+    let text = prettyplease::unparse(&file);
+    drop(file);
+    let mut out = String::with_capacity(HEADER.len() + 5 + text.len() + text.len() / 16);
+    out.push_str("// ");
+    out.push_str(HEADER);
+    out.push_str("\n\n");
+    separate_items(&text, &mut out);
+    Ok(out)
 }
 
 /// prettyplease prints items back to back; a blank line after the module docs and between
-/// items (and between methods) makes the file read like hand-written code.
-fn separate_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
+/// items (and between methods) makes the file read like hand-written code. Appends to `out`.
+fn separate_items(text: &str, out: &mut String) {
+    // Each line is looked at twice, as itself and as the next line: its trimmed text and
+    // indent are computed once.
+    let mut lines = text.lines().map(|line| {
+        let trimmed = line.trim_start();
+        (line, trimmed, line.len() - trimmed.len())
+    });
+    let Some(mut current) = lines.next() else { return };
+    loop {
+        let (line, trimmed, indent) = current;
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let next_trimmed = next.trim_start();
-        let next_indent = next.len() - next_trimmed.len();
+        let Some(next) = lines.next() else { break };
+        let (_, next_trimmed, next_indent) = next;
         // `};` and `];` close multi-line `use` lists and `static` tables.
         let item_end = matches!(trimmed, "}" | "};" | "];");
-        let item_start = ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "]
-            .iter()
-            .any(|p| next_trimmed.starts_with(p));
         let docs_end = trimmed.starts_with("//!") && !next_trimmed.starts_with("//!");
-        let same_level = next_indent == indent;
-        if docs_end || (item_end && item_start && same_level) {
+        if docs_end || (item_end && next_indent == indent && starts_item(next_trimmed)) {
             out.push('\n');
         }
+        current = next;
     }
-    out
+}
+
+/// Whether a trimmed line starts an item (or its docs or attributes).
+fn starts_item(trimmed: &str) -> bool {
+    ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "].iter().any(|p| trimmed.starts_with(p))
 }
 
 /// An integer literal without a type suffix.
