@@ -79,6 +79,7 @@ fn file_kind(path: &str) -> Option<FileKind> {
 pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
     let mut spec = LoadedSpec::default();
     let mut problems = Diagnostics::default();
+    let mut endpoints = parse_endpoints(files).into_iter();
     for file in files {
         let Some(kind) = file_kind(&file.path) else {
             problems.error(
@@ -107,7 +108,10 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
                 }
             }
             FileKind::Endpoint { group } => {
-                if let Some(endpoint) = parse(file, &mut problems) {
+                // Parsed ahead, in the same order; the file's problems join the others here.
+                let (endpoint, found) = endpoints.next().unwrap_or_else(|| (None, Diagnostics::default()));
+                problems.0.extend(found.0);
+                if let Some(endpoint) = endpoint {
                     spec.endpoints.push((file, group, endpoint));
                 }
             }
@@ -134,6 +138,37 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
         }
     }
     (spec, problems)
+}
+
+/// Every endpoint file parsed, in the order of `files`, each with its own problems. They are
+/// most of the spec's text and independent of each other, so the second half is parsed on
+/// another thread; the results are the same whatever the threads' timing.
+fn parse_endpoints(files: &[SourceFile]) -> Vec<(Option<EndpointFile>, Diagnostics)> {
+    let endpoints: Vec<&SourceFile> = files
+        .iter()
+        .filter(|file| matches!(file_kind(&file.path), Some(FileKind::Endpoint { .. })))
+        .collect();
+    let parse_all = |files: &[&SourceFile]| -> Vec<(Option<EndpointFile>, Diagnostics)> {
+        files
+            .iter()
+            .map(|file| {
+                let mut problems = Diagnostics::default();
+                (parse(file, &mut problems), problems)
+            })
+            .collect()
+    };
+    let (first, second) = endpoints.split_at(endpoints.len() / 2);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || second.len() < 8 {
+        return parse_all(&endpoints);
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| parse_all(second));
+        let mut parsed = parse_all(first);
+        // Parsing does not panic; should it, the panic goes on here.
+        parsed.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        parsed
+    })
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile, problems: &mut Diagnostics) -> Option<T> {
