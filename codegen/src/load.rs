@@ -77,9 +77,65 @@ fn file_kind(path: &str) -> Option<FileKind> {
 /// Parses every file, collecting all problems of all files. Files that parse are returned
 /// even when others do not, so later checks can still report their problems.
 pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
+    // Endpoint files are three quarters of the spec's text and independent of each other: the
+    // last ones are parsed on another thread while this one goes through the rest. Results
+    // and problems are taken in file order, so nothing depends on the threads' timing.
+    let endpoints: Vec<&SourceFile> = files
+        .iter()
+        .filter(|file| matches!(file_kind(&file.path), Some(FileKind::Endpoint { .. })))
+        .collect();
+    let (mine, theirs) = endpoints.split_at(endpoints_parsed_here(files, &endpoints));
+    std::thread::scope(|scope| {
+        let mut other = (!theirs.is_empty())
+            .then(|| scope.spawn(move || theirs.iter().map(|file| parse_endpoint(file)).collect::<Vec<_>>()));
+        let mut parsed_there = Vec::new().into_iter();
+        let mut endpoint = 0;
+        load_in_order(files, |file| {
+            endpoint += 1;
+            if endpoint <= mine.len() {
+                return parse_endpoint(file);
+            }
+            if let Some(other) = other.take() {
+                // Parsing does not panic; should it, the panic goes on here.
+                parsed_there =
+                    other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).into_iter();
+            }
+            parsed_there.next().unwrap_or_else(|| parse_endpoint(file))
+        })
+    })
+}
+
+/// How many of the endpoint files (the first ones) this thread parses, the others going to a
+/// second thread: as many as make this thread's share of the text (with every other file)
+/// about half; all of them with one core or a small spec.
+fn endpoints_parsed_here(files: &[SourceFile], endpoints: &[&SourceFile]) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || endpoints.len() < 16 {
+        return endpoints.len();
+    }
+    let half = files.iter().map(|file| file.text.len()).sum::<usize>() / 2;
+    let mut theirs = 0;
+    let mut first_of_theirs = endpoints.len();
+    while first_of_theirs > 1 && theirs + endpoints[first_of_theirs - 1].text.len() <= half {
+        first_of_theirs -= 1;
+        theirs += endpoints[first_of_theirs].text.len();
+    }
+    first_of_theirs
+}
+
+/// One endpoint file parsed, with its own problems.
+fn parse_endpoint(file: &SourceFile) -> (Option<EndpointFile>, Diagnostics) {
+    let mut problems = Diagnostics::default();
+    (parse(file, &mut problems), problems)
+}
+
+/// Reads every file in order, taking each endpoint file's parse from `endpoint`.
+fn load_in_order<'a>(
+    files: &'a [SourceFile],
+    mut endpoint: impl FnMut(&SourceFile) -> (Option<EndpointFile>, Diagnostics),
+) -> (LoadedSpec<'a>, Diagnostics) {
     let mut spec = LoadedSpec::default();
     let mut problems = Diagnostics::default();
-    let mut endpoints = parse_endpoints(files).into_iter();
     for file in files {
         let Some(kind) = file_kind(&file.path) else {
             problems.error(
@@ -108,8 +164,7 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
                 }
             }
             FileKind::Endpoint { group } => {
-                // Parsed ahead, in the same order; the file's problems join the others here.
-                let (endpoint, found) = endpoints.next().unwrap_or_else(|| (None, Diagnostics::default()));
+                let (endpoint, found) = endpoint(file);
                 problems.0.extend(found.0);
                 if let Some(endpoint) = endpoint {
                     spec.endpoints.push((file, group, endpoint));
@@ -138,37 +193,6 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
         }
     }
     (spec, problems)
-}
-
-/// Every endpoint file parsed, in the order of `files`, each with its own problems. They are
-/// most of the spec's text and independent of each other, so the second half is parsed on
-/// another thread; the results are the same whatever the threads' timing.
-fn parse_endpoints(files: &[SourceFile]) -> Vec<(Option<EndpointFile>, Diagnostics)> {
-    let endpoints: Vec<&SourceFile> = files
-        .iter()
-        .filter(|file| matches!(file_kind(&file.path), Some(FileKind::Endpoint { .. })))
-        .collect();
-    let parse_all = |files: &[&SourceFile]| -> Vec<(Option<EndpointFile>, Diagnostics)> {
-        files
-            .iter()
-            .map(|file| {
-                let mut problems = Diagnostics::default();
-                (parse(file, &mut problems), problems)
-            })
-            .collect()
-    };
-    let (first, second) = endpoints.split_at(endpoints.len() / 2);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || second.len() < 8 {
-        return parse_all(&endpoints);
-    }
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| parse_all(second));
-        let mut parsed = parse_all(first);
-        // Parsing does not panic; should it, the panic goes on here.
-        parsed.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        parsed
-    })
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile, problems: &mut Diagnostics) -> Option<T> {
