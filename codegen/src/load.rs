@@ -77,6 +77,63 @@ fn file_kind(path: &str) -> Option<FileKind> {
 /// Parses every file, collecting all problems of all files. Files that parse are returned
 /// even when others do not, so later checks can still report their problems.
 pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
+    // Endpoint files are three quarters of the spec's text and independent of each other: the
+    // last ones are parsed on another thread while this one goes through the rest. Results
+    // and problems are taken in file order, so nothing depends on the threads' timing.
+    let endpoints: Vec<&SourceFile> = files
+        .iter()
+        .filter(|file| matches!(file_kind(&file.path), Some(FileKind::Endpoint { .. })))
+        .collect();
+    let (mine, theirs) = endpoints.split_at(endpoints_parsed_here(files, &endpoints));
+    std::thread::scope(|scope| {
+        let mut other = (!theirs.is_empty())
+            .then(|| scope.spawn(move || theirs.iter().map(|file| parse_endpoint(file)).collect::<Vec<_>>()));
+        let mut parsed_there = Vec::new().into_iter();
+        let mut endpoint = 0;
+        load_in_order(files, |file| {
+            endpoint += 1;
+            if endpoint <= mine.len() {
+                return parse_endpoint(file);
+            }
+            if let Some(other) = other.take() {
+                // Parsing does not panic; should it, the panic goes on here.
+                parsed_there =
+                    other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).into_iter();
+            }
+            parsed_there.next().unwrap_or_else(|| parse_endpoint(file))
+        })
+    })
+}
+
+/// How many of the endpoint files (the first ones) this thread parses, the others going to a
+/// second thread: as many as make this thread's share of the text (with every other file)
+/// about half; all of them with one core or a small spec.
+fn endpoints_parsed_here(files: &[SourceFile], endpoints: &[&SourceFile]) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || endpoints.len() < 16 {
+        return endpoints.len();
+    }
+    let half = files.iter().map(|file| file.text.len()).sum::<usize>() / 2;
+    let mut theirs = 0;
+    let mut first_of_theirs = endpoints.len();
+    while first_of_theirs > 1 && theirs + endpoints[first_of_theirs - 1].text.len() <= half {
+        first_of_theirs -= 1;
+        theirs += endpoints[first_of_theirs].text.len();
+    }
+    first_of_theirs
+}
+
+/// One endpoint file parsed, with its own problems.
+fn parse_endpoint(file: &SourceFile) -> (Option<EndpointFile>, Diagnostics) {
+    let mut problems = Diagnostics::default();
+    (parse(file, &mut problems), problems)
+}
+
+/// Reads every file in order, taking each endpoint file's parse from `endpoint`.
+fn load_in_order<'a>(
+    files: &'a [SourceFile],
+    mut endpoint: impl FnMut(&SourceFile) -> (Option<EndpointFile>, Diagnostics),
+) -> (LoadedSpec<'a>, Diagnostics) {
     let mut spec = LoadedSpec::default();
     let mut problems = Diagnostics::default();
     for file in files {
@@ -107,7 +164,9 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
                 }
             }
             FileKind::Endpoint { group } => {
-                if let Some(endpoint) = parse(file, &mut problems) {
+                let (endpoint, found) = endpoint(file);
+                problems.0.extend(found.0);
+                if let Some(endpoint) = endpoint {
                     spec.endpoints.push((file, group, endpoint));
                 }
             }

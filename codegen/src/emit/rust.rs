@@ -1,7 +1,7 @@
 //! Turning token streams into formatted Rust files, and the small pieces every Rust emitter
 //! shares: doc attributes, identifiers, type paths.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::emit::{EmitError, HEADER};
@@ -13,34 +13,46 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
         path: path.to_owned(),
         message: format!("generated tokens are not valid Rust: {e}"),
     })?;
-    Ok(format!("// {HEADER}\n\n{}", separate_items(&prettyplease::unparse(&file))))
+    let text = prettyplease::unparse(&file);
+    drop(file);
+    let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
+    let mut out = String::with_capacity(HEADER.len() + 5 + text.len() + text.len() / 16);
+    out.push_str("// ");
+    out.push_str(HEADER);
+    out.push_str("\n\n");
+    separate_items(&text, &mut out);
+    Ok(out)
 }
 
 /// prettyplease prints items back to back; a blank line after the module docs and between
-/// items (and between methods) makes the file read like hand-written code.
-fn separate_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
+/// items (and between methods) makes the file read like hand-written code. Appends to `out`.
+fn separate_items(text: &str, out: &mut String) {
+    // Each line is looked at twice, as itself and as the next line: its trimmed text and
+    // indent are computed once.
+    let mut lines = text.lines().map(|line| {
+        let trimmed = line.trim_start();
+        (line, trimmed, line.len() - trimmed.len())
+    });
+    let Some(mut current) = lines.next() else { return };
+    loop {
+        let (line, trimmed, indent) = current;
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let next_trimmed = next.trim_start();
-        let next_indent = next.len() - next_trimmed.len();
+        let Some(next) = lines.next() else { break };
+        let (_, next_trimmed, next_indent) = next;
         // `};` and `];` close multi-line `use` lists and `static` tables.
         let item_end = matches!(trimmed, "}" | "};" | "];");
-        let item_start = ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "]
-            .iter()
-            .any(|p| next_trimmed.starts_with(p));
         let docs_end = trimmed.starts_with("//!") && !next_trimmed.starts_with("//!");
-        let same_level = next_indent == indent;
-        if docs_end || (item_end && item_start && same_level) {
+        if docs_end || (item_end && next_indent == indent && starts_item(next_trimmed)) {
             out.push('\n');
         }
+        current = next;
     }
-    out
+}
+
+/// Whether a trimmed line starts an item (or its docs or attributes).
+fn starts_item(trimmed: &str) -> bool {
+    ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "].iter().any(|p| trimmed.starts_with(p))
 }
 
 /// An integer literal without a type suffix.
@@ -86,20 +98,139 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_attributes(text, false)
 }
 
 /// `#![doc = "..."]` attributes for a module's own documentation.
 pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#![doc = #line])
-    });
-    quote!(#(#lines)*)
+    doc_attributes(text, true)
+}
+
+/// Marks the line breaks of a doc comment carried by one attribute (followed by `n`), and
+/// stands for itself when doubled; [`rust_file`] splits the lines again.
+const DOC_ESCAPE: char = '\u{1}';
+
+/// The doc attributes of `text`: one attribute per line is what prettyplease prints as `///`
+/// lines, but syn parses each attribute's value as an expression and prettyplease prints
+/// each one by one, so a comment of several lines travels as one attribute whose lines are
+/// joined by [`DOC_ESCAPE`], and its printed line is split after formatting. The tokens are
+/// built directly: a file holds thousands of doc comments.
+fn doc_attributes(text: &str, inner: bool) -> TokenStream {
+    let text = text.trim_end();
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    // Each line's value is ` line`, or nothing for an empty line.
+    let mut value = String::with_capacity(text.len() + 16);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            value.push(DOC_ESCAPE);
+            value.push('n');
+        }
+        if !line.is_empty() {
+            value.push(' ');
+            if line.contains(DOC_ESCAPE) {
+                value.extend(line.chars().flat_map(|c| {
+                    let twice = c == DOC_ESCAPE;
+                    std::iter::once(c).chain(twice.then_some(c))
+                }));
+            } else {
+                value.push_str(line);
+            }
+        }
+    }
+    let mut tokens = vec![TokenTree::Punct(Punct::new('#', Spacing::Alone))];
+    if inner {
+        tokens.push(TokenTree::Punct(Punct::new('!', Spacing::Alone)));
+    }
+    let attribute = [
+        TokenTree::Ident(ident("doc")),
+        TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+        TokenTree::Literal(doc_literal(&value)),
+    ];
+    tokens.push(TokenTree::Group(Group::new(Delimiter::Bracket, attribute.into_iter().collect())));
+    tokens.into_iter().collect()
+}
+
+/// The string literal of a doc attribute's value. prettyplease prints a doc attribute by its
+/// value (`/// value`), never by its spelling, so it is spelled as a raw string: `syn` and
+/// prettyplease read a raw string's value by slicing it, where an escaped one is unescaped
+/// character by character, once on parsing and once on printing.
+fn doc_literal(value: &str) -> Literal {
+    // A bare carriage return is not allowed in a raw string. (A value starting with `/`
+    // would be printed as an attribute, spelling and all: a value starts with a space.)
+    if !value.contains('\r') {
+        let mut hashes = 0;
+        if value.contains('"') {
+            hashes = 1;
+            while value.contains(&format!("\"{}", "#".repeat(hashes))) {
+                hashes += 1;
+            }
+        }
+        let mut spelling = String::with_capacity(value.len() + 3 + 2 * hashes);
+        spelling.push('r');
+        spelling.extend(std::iter::repeat_n('#', hashes));
+        spelling.push('"');
+        spelling.push_str(value);
+        spelling.push('"');
+        spelling.extend(std::iter::repeat_n('#', hashes));
+        if let Ok(literal) = spelling.parse() {
+            return literal;
+        }
+    }
+    Literal::string(value)
+}
+
+/// The `///` and `//!` lines prettyplease printed for doc comments of several lines, split
+/// back into one line each (see [`DOC_ESCAPE`]), each trimmed of trailing spaces as
+/// prettyplease trims a line.
+fn split_doc_lines(text: String) -> Result<String, String> {
+    if !text.contains(DOC_ESCAPE) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for line in text.split_inclusive('\n') {
+        if !line.contains(DOC_ESCAPE) {
+            out.push_str(line);
+            continue;
+        }
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let trimmed = body.trim_start();
+        let indent = &body[..body.len() - trimmed.len()];
+        let Some((marker, rest)) = ["///", "//!"].iter().find_map(|m| Some((*m, trimmed.strip_prefix(m)?)))
+        else {
+            return Err(format!("a doc comment's escape outside a doc comment: {body:?}"));
+        };
+        let mut piece = String::new();
+        let mut chars = rest.chars();
+        loop {
+            let next = chars.next();
+            match next {
+                Some(DOC_ESCAPE) => match chars.next() {
+                    Some(DOC_ESCAPE) => {
+                        piece.push(DOC_ESCAPE);
+                        continue;
+                    }
+                    Some('n') => {}
+                    _ => return Err(format!("a stray escape in a doc comment: {body:?}")),
+                },
+                Some(c) => {
+                    piece.push(c);
+                    continue;
+                }
+                None => {}
+            }
+            out.push_str(indent);
+            out.push_str(marker);
+            out.push_str(piece.trim_end_matches(' '));
+            out.push('\n');
+            piece.clear();
+            if next.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The Rust type of a field's value, without `Option`.
@@ -145,4 +276,67 @@ pub(crate) fn field_type(field: &Field) -> TokenStream {
 /// Escapes text for a Markdown table cell.
 pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file as prettyplease prints it with one `#[doc = "..."]` attribute per line, the
+    /// plain way that `doc` and `inner_doc` must print the same as.
+    fn one_attribute_per_line(inner_text: &str, outer_text: &str) -> String {
+        let attributes = |text: &str, inner: bool| {
+            let lines = text.trim_end().lines().map(|line| {
+                let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+                if inner { quote!(#![doc = #line]) } else { quote!(#[doc = #line]) }
+            });
+            quote!(#(#lines)*)
+        };
+        let (inner, outer) = (attributes(inner_text, true), attributes(outer_text, false));
+        let file: syn::File = syn::parse2(quote! {
+            #inner
+            mod m {
+                #outer
+                pub struct S {
+                    #outer
+                    pub f: u8,
+                }
+            }
+        })
+        .expect("valid Rust");
+        let mut out = format!("// {HEADER}\n\n");
+        separate_items(&prettyplease::unparse(&file), &mut out);
+        out
+    }
+
+    #[test]
+    fn doc_comments_print_as_one_attribute_per_line_would() {
+        let texts = [
+            "One line.",
+            "Two\nlines.",
+            "Trailing spaces   \nin the middle  \n\nand an empty line; indented:\n    code\n",
+            "Quotes \"# and \"## and a backslash \\ and 中文.",
+            "\u{1} escapes \u{1}\u{1}n stand \u{1}n for themselves \u{1}",
+            "Tab\t \n  \n   spaces only above",
+            "A carriage\rreturn, which no raw string holds.\nNext.",
+            "",
+        ];
+        for inner in texts {
+            for outer in texts {
+                let (inner_docs, outer_docs) = (inner_doc(inner), doc(outer));
+                let tokens = quote! {
+                    #inner_docs
+                    mod m {
+                        #outer_docs
+                        pub struct S {
+                            #outer_docs
+                            pub f: u8,
+                        }
+                    }
+                };
+                let got = rust_file("test.rs", tokens).expect("formats");
+                assert_eq!(got, one_attribute_per_line(inner, outer), "{inner:?} / {outer:?}");
+            }
+        }
+    }
 }
