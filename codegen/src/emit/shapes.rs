@@ -532,7 +532,7 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
             let field = ident(&p.ident);
             if p.required {
                 let label = &p.ident;
-                quote!(#field: self.#field.ok_or_else(|| missing(#label))?)
+                quote!(#field: ::wechat_core::BuildError::require(self.#field, #type_name, #label)?)
             } else {
                 quote!(#field: self.#field)
             }
@@ -573,7 +573,6 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
 
             #build_docs
             pub fn build(self) -> Result<#name, ::wechat_core::BuildError> {
-                let missing = ::wechat_core::BuildError::missing_from(#type_name);
                 #build_body
             }
         }

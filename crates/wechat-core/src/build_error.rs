@@ -52,6 +52,13 @@ impl BuildError {
         move |field| Self::MissingField { type_name, field }
     }
 
+    /// The value of `type_name`'s required `field`, or the [`BuildError::MissingField`] naming
+    /// it when it was not set: what a generated `build()` calls for each required field. One
+    /// function per field type, where a closure per field made one copy per field.
+    pub fn require<T>(value: Option<T>, type_name: &'static str, field: &'static str) -> Result<T, Self> {
+        value.ok_or(Self::MissingField { type_name, field })
+    }
+
     /// For a builder of `type_name`: the [`BuildError::Invalid`] of a rule its fields break.
     pub fn invalid_in(type_name: &'static str) -> impl Fn(crate::Invalid) -> Self {
         move |invalid| Self::Invalid { type_name, field: invalid.path, rule: invalid.violation.to_string() }

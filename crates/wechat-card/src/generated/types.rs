@@ -259,10 +259,13 @@ impl ContactBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Contact, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Contact");
         Ok(Contact {
-            phone: self.phone.ok_or_else(|| missing("phone"))?,
-            time_out: self.time_out.ok_or_else(|| missing("time_out"))?,
+            phone: ::wechat_core::BuildError::require(self.phone, "Contact", "phone")?,
+            time_out: ::wechat_core::BuildError::require(
+                self.time_out,
+                "Contact",
+                "time_out",
+            )?,
         })
     }
 }
@@ -395,10 +398,17 @@ impl InvoiceCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InvoiceCard");
         Ok(InvoiceCard {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            encrypt_code: self.encrypt_code.ok_or_else(|| missing("encrypt_code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "InvoiceCard",
+                "card_id",
+            )?,
+            encrypt_code: ::wechat_core::BuildError::require(
+                self.encrypt_code,
+                "InvoiceCard",
+                "encrypt_code",
+            )?,
         })
     }
 }
@@ -466,12 +476,15 @@ impl InvoiceItemBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceItem, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InvoiceItem");
         Ok(InvoiceItem {
-            name: self.name.ok_or_else(|| missing("name"))?,
+            name: ::wechat_core::BuildError::require(self.name, "InvoiceItem", "name")?,
             num: self.num,
             unit: self.unit,
-            price: self.price.ok_or_else(|| missing("price"))?,
+            price: ::wechat_core::BuildError::require(
+                self.price,
+                "InvoiceItem",
+                "price",
+            )?,
         })
     }
 }
@@ -712,23 +725,46 @@ impl InvoiceUserInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InvoiceUserInfo");
         Ok(InvoiceUserInfo {
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
-            billing_time: self.billing_time.ok_or_else(|| missing("billing_time"))?,
-            billing_no: self.billing_no.ok_or_else(|| missing("billing_no"))?,
-            billing_code: self.billing_code.ok_or_else(|| missing("billing_code"))?,
+            fee: ::wechat_core::BuildError::require(self.fee, "InvoiceUserInfo", "fee")?,
+            title: ::wechat_core::BuildError::require(
+                self.title,
+                "InvoiceUserInfo",
+                "title",
+            )?,
+            billing_time: ::wechat_core::BuildError::require(
+                self.billing_time,
+                "InvoiceUserInfo",
+                "billing_time",
+            )?,
+            billing_no: ::wechat_core::BuildError::require(
+                self.billing_no,
+                "InvoiceUserInfo",
+                "billing_no",
+            )?,
+            billing_code: ::wechat_core::BuildError::require(
+                self.billing_code,
+                "InvoiceUserInfo",
+                "billing_code",
+            )?,
             info: self.info,
-            fee_without_tax: self
-                .fee_without_tax
-                .ok_or_else(|| missing("fee_without_tax"))?,
-            tax: self.tax.ok_or_else(|| missing("tax"))?,
-            pdf_url: self.pdf_url.ok_or_else(|| missing("pdf_url"))?,
+            fee_without_tax: ::wechat_core::BuildError::require(
+                self.fee_without_tax,
+                "InvoiceUserInfo",
+                "fee_without_tax",
+            )?,
+            tax: ::wechat_core::BuildError::require(self.tax, "InvoiceUserInfo", "tax")?,
+            pdf_url: ::wechat_core::BuildError::require(
+                self.pdf_url,
+                "InvoiceUserInfo",
+                "pdf_url",
+            )?,
             trip_pdf_url: self.trip_pdf_url,
-            reimburse_status: self
-                .reimburse_status
-                .ok_or_else(|| missing("reimburse_status"))?,
+            reimburse_status: ::wechat_core::BuildError::require(
+                self.reimburse_status,
+                "InvoiceUserInfo",
+                "reimburse_status",
+            )?,
             check_code: self.check_code,
             order_id: self.order_id,
             buyer_number: self.buyer_number,
@@ -787,10 +823,17 @@ impl PayMchInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PayMchInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("PayMchInfo");
         Ok(PayMchInfo {
-            mchid: self.mchid.ok_or_else(|| missing("mchid"))?,
-            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
+            mchid: ::wechat_core::BuildError::require(
+                self.mchid,
+                "PayMchInfo",
+                "mchid",
+            )?,
+            s_pappid: ::wechat_core::BuildError::require(
+                self.s_pappid,
+                "PayMchInfo",
+                "s_pappid",
+            )?,
         })
     }
 }
@@ -905,17 +948,40 @@ impl ReimburseInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ReimburseInvoice, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ReimburseInvoice");
         Ok(ReimburseInvoice {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "ReimburseInvoice",
+                "card_id",
+            )?,
             begin_time: self.begin_time,
             end_time: self.end_time,
             user_card_status: self.user_card_status,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
-            type_: self.type_.ok_or_else(|| missing("type_"))?,
-            payee: self.payee.ok_or_else(|| missing("payee"))?,
-            detail: self.detail.ok_or_else(|| missing("detail"))?,
-            user_info: self.user_info.ok_or_else(|| missing("user_info"))?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "ReimburseInvoice",
+                "openid",
+            )?,
+            type_: ::wechat_core::BuildError::require(
+                self.type_,
+                "ReimburseInvoice",
+                "type_",
+            )?,
+            payee: ::wechat_core::BuildError::require(
+                self.payee,
+                "ReimburseInvoice",
+                "payee",
+            )?,
+            detail: ::wechat_core::BuildError::require(
+                self.detail,
+                "ReimburseInvoice",
+                "detail",
+            )?,
+            user_info: ::wechat_core::BuildError::require(
+                self.user_info,
+                "ReimburseInvoice",
+                "user_info",
+            )?,
         })
     }
 }

@@ -250,18 +250,49 @@ impl LocationBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Location, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Location");
         Ok(Location {
-            business_name: self.business_name.ok_or_else(|| missing("business_name"))?,
+            business_name: ::wechat_core::BuildError::require(
+                self.business_name,
+                "Location",
+                "business_name",
+            )?,
             branch_name: self.branch_name,
-            province: self.province.ok_or_else(|| missing("province"))?,
-            city: self.city.ok_or_else(|| missing("city"))?,
-            district: self.district.ok_or_else(|| missing("district"))?,
-            address: self.address.ok_or_else(|| missing("address"))?,
-            telephone: self.telephone.ok_or_else(|| missing("telephone"))?,
-            category: self.category.ok_or_else(|| missing("category"))?,
-            longitude: self.longitude.ok_or_else(|| missing("longitude"))?,
-            latitude: self.latitude.ok_or_else(|| missing("latitude"))?,
+            province: ::wechat_core::BuildError::require(
+                self.province,
+                "Location",
+                "province",
+            )?,
+            city: ::wechat_core::BuildError::require(self.city, "Location", "city")?,
+            district: ::wechat_core::BuildError::require(
+                self.district,
+                "Location",
+                "district",
+            )?,
+            address: ::wechat_core::BuildError::require(
+                self.address,
+                "Location",
+                "address",
+            )?,
+            telephone: ::wechat_core::BuildError::require(
+                self.telephone,
+                "Location",
+                "telephone",
+            )?,
+            category: ::wechat_core::BuildError::require(
+                self.category,
+                "Location",
+                "category",
+            )?,
+            longitude: ::wechat_core::BuildError::require(
+                self.longitude,
+                "Location",
+                "longitude",
+            )?,
+            latitude: ::wechat_core::BuildError::require(
+                self.latitude,
+                "Location",
+                "latitude",
+            )?,
         })
     }
 }

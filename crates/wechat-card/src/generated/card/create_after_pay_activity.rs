@@ -183,13 +183,22 @@ impl ActivityInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivityInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ActivityInfo");
         Ok(ActivityInfo {
-            basic_info: self.basic_info.ok_or_else(|| missing("basic_info"))?,
-            card_info_list: self
-                .card_info_list
-                .ok_or_else(|| missing("card_info_list"))?,
-            custom_info: self.custom_info.ok_or_else(|| missing("custom_info"))?,
+            basic_info: ::wechat_core::BuildError::require(
+                self.basic_info,
+                "ActivityInfo",
+                "basic_info",
+            )?,
+            card_info_list: ::wechat_core::BuildError::require(
+                self.card_info_list,
+                "ActivityInfo",
+                "card_info_list",
+            )?,
+            custom_info: ::wechat_core::BuildError::require(
+                self.custom_info,
+                "ActivityInfo",
+                "custom_info",
+            )?,
         })
     }
 }
@@ -317,18 +326,37 @@ impl ActivityBasicInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivityBasicInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ActivityBasicInfo");
         Ok(ActivityBasicInfo {
-            activity_bg_color: self
-                .activity_bg_color
-                .ok_or_else(|| missing("activity_bg_color"))?,
-            activity_tinyappid: self
-                .activity_tinyappid
-                .ok_or_else(|| missing("activity_tinyappid"))?,
-            mch_code: self.mch_code.ok_or_else(|| missing("mch_code"))?,
-            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
-            gift_num: self.gift_num.ok_or_else(|| missing("gift_num"))?,
+            activity_bg_color: ::wechat_core::BuildError::require(
+                self.activity_bg_color,
+                "ActivityBasicInfo",
+                "activity_bg_color",
+            )?,
+            activity_tinyappid: ::wechat_core::BuildError::require(
+                self.activity_tinyappid,
+                "ActivityBasicInfo",
+                "activity_tinyappid",
+            )?,
+            mch_code: ::wechat_core::BuildError::require(
+                self.mch_code,
+                "ActivityBasicInfo",
+                "mch_code",
+            )?,
+            begin_time: ::wechat_core::BuildError::require(
+                self.begin_time,
+                "ActivityBasicInfo",
+                "begin_time",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "ActivityBasicInfo",
+                "end_time",
+            )?,
+            gift_num: ::wechat_core::BuildError::require(
+                self.gift_num,
+                "ActivityBasicInfo",
+                "gift_num",
+            )?,
             max_partic_times_act: self.max_partic_times_act,
             max_partic_times_one_day: self.max_partic_times_one_day,
         })
@@ -479,10 +507,17 @@ impl ActivityCardBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<ActivityCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ActivityCard");
         let value = ActivityCard {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            min_amt: self.min_amt.ok_or_else(|| missing("min_amt"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "ActivityCard",
+                "card_id",
+            )?,
+            min_amt: ::wechat_core::BuildError::require(
+                self.min_amt,
+                "ActivityCard",
+                "min_amt",
+            )?,
             membership_appid: self.membership_appid,
             new_tinyapp_user: self.new_tinyapp_user,
             total_user: self.total_user,

@@ -134,15 +134,32 @@ impl CreateLandingPageRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CreateLandingPageRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "CreateLandingPageRequest",
-        );
         Ok(CreateLandingPageRequest {
-            banner: self.banner.ok_or_else(|| missing("banner"))?,
-            page_title: self.page_title.ok_or_else(|| missing("page_title"))?,
-            can_share: self.can_share.ok_or_else(|| missing("can_share"))?,
-            scene: self.scene.ok_or_else(|| missing("scene"))?,
-            card_list: self.card_list.ok_or_else(|| missing("card_list"))?,
+            banner: ::wechat_core::BuildError::require(
+                self.banner,
+                "CreateLandingPageRequest",
+                "banner",
+            )?,
+            page_title: ::wechat_core::BuildError::require(
+                self.page_title,
+                "CreateLandingPageRequest",
+                "page_title",
+            )?,
+            can_share: ::wechat_core::BuildError::require(
+                self.can_share,
+                "CreateLandingPageRequest",
+                "can_share",
+            )?,
+            scene: ::wechat_core::BuildError::require(
+                self.scene,
+                "CreateLandingPageRequest",
+                "scene",
+            )?,
+            card_list: ::wechat_core::BuildError::require(
+                self.card_list,
+                "CreateLandingPageRequest",
+                "card_list",
+            )?,
         })
     }
 }
@@ -200,12 +217,17 @@ impl CreateLandingPageResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CreateLandingPageResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "CreateLandingPageResponse",
-        );
         Ok(CreateLandingPageResponse {
-            url: self.url.ok_or_else(|| missing("url"))?,
-            page_id: self.page_id.ok_or_else(|| missing("page_id"))?,
+            url: ::wechat_core::BuildError::require(
+                self.url,
+                "CreateLandingPageResponse",
+                "url",
+            )?,
+            page_id: ::wechat_core::BuildError::require(
+                self.page_id,
+                "CreateLandingPageResponse",
+                "page_id",
+            )?,
         })
     }
 }
@@ -352,10 +374,17 @@ impl LandingPageCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<LandingPageCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("LandingPageCard");
         Ok(LandingPageCard {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            thumb_url: self.thumb_url.ok_or_else(|| missing("thumb_url"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "LandingPageCard",
+                "card_id",
+            )?,
+            thumb_url: ::wechat_core::BuildError::require(
+                self.thumb_url,
+                "LandingPageCard",
+                "thumb_url",
+            )?,
         })
     }
 }

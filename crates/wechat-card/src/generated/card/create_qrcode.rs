@@ -198,16 +198,27 @@ impl CreateQrcodeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CreateQrcodeResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CreateQrcodeResponse");
         Ok(CreateQrcodeResponse {
-            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
-            expire_seconds: self
-                .expire_seconds
-                .ok_or_else(|| missing("expire_seconds"))?,
-            url: self.url.ok_or_else(|| missing("url"))?,
-            show_qrcode_url: self
-                .show_qrcode_url
-                .ok_or_else(|| missing("show_qrcode_url"))?,
+            ticket: ::wechat_core::BuildError::require(
+                self.ticket,
+                "CreateQrcodeResponse",
+                "ticket",
+            )?,
+            expire_seconds: ::wechat_core::BuildError::require(
+                self.expire_seconds,
+                "CreateQrcodeResponse",
+                "expire_seconds",
+            )?,
+            url: ::wechat_core::BuildError::require(
+                self.url,
+                "CreateQrcodeResponse",
+                "url",
+            )?,
+            show_qrcode_url: ::wechat_core::BuildError::require(
+                self.show_qrcode_url,
+                "CreateQrcodeResponse",
+                "show_qrcode_url",
+            )?,
         })
     }
 }

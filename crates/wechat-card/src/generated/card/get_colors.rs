@@ -152,10 +152,9 @@ impl CardColorBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardColor, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CardColor");
         Ok(CardColor {
-            name: self.name.ok_or_else(|| missing("name"))?,
-            value: self.value.ok_or_else(|| missing("value"))?,
+            name: ::wechat_core::BuildError::require(self.name, "CardColor", "name")?,
+            value: ::wechat_core::BuildError::require(self.value, "CardColor", "value")?,
         })
     }
 }

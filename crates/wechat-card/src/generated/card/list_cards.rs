@@ -126,10 +126,17 @@ impl ListCardsRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListCardsRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListCardsRequest");
         Ok(ListCardsRequest {
-            offset: self.offset.ok_or_else(|| missing("offset"))?,
-            count: self.count.ok_or_else(|| missing("count"))?,
+            offset: ::wechat_core::BuildError::require(
+                self.offset,
+                "ListCardsRequest",
+                "offset",
+            )?,
+            count: ::wechat_core::BuildError::require(
+                self.count,
+                "ListCardsRequest",
+                "count",
+            )?,
             status_list: self.status_list,
         })
     }
@@ -194,10 +201,17 @@ impl ListCardsResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListCardsResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListCardsResponse");
         Ok(ListCardsResponse {
-            card_id_list: self.card_id_list.ok_or_else(|| missing("card_id_list"))?,
-            total_num: self.total_num.ok_or_else(|| missing("total_num"))?,
+            card_id_list: ::wechat_core::BuildError::require(
+                self.card_id_list,
+                "ListCardsResponse",
+                "card_id_list",
+            )?,
+            total_num: ::wechat_core::BuildError::require(
+                self.total_num,
+                "ListCardsResponse",
+                "total_num",
+            )?,
         })
     }
 }

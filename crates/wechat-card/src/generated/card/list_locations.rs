@@ -105,10 +105,17 @@ impl ListLocationsRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListLocationsRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListLocationsRequest");
         Ok(ListLocationsRequest {
-            offset: self.offset.ok_or_else(|| missing("offset"))?,
-            count: self.count.ok_or_else(|| missing("count"))?,
+            offset: ::wechat_core::BuildError::require(
+                self.offset,
+                "ListLocationsRequest",
+                "offset",
+            )?,
+            count: ::wechat_core::BuildError::require(
+                self.count,
+                "ListLocationsRequest",
+                "count",
+            )?,
         })
     }
 }

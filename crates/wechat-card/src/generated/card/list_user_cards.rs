@@ -153,10 +153,17 @@ impl ListUserCardsResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListUserCardsResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListUserCardsResponse");
         Ok(ListUserCardsResponse {
-            card_list: self.card_list.ok_or_else(|| missing("card_list"))?,
-            has_share_card: self.has_share_card.ok_or_else(|| missing("has_share_card"))?,
+            card_list: ::wechat_core::BuildError::require(
+                self.card_list,
+                "ListUserCardsResponse",
+                "card_list",
+            )?,
+            has_share_card: ::wechat_core::BuildError::require(
+                self.has_share_card,
+                "ListUserCardsResponse",
+                "has_share_card",
+            )?,
         })
     }
 }
@@ -228,10 +235,13 @@ impl HeldCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<HeldCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("HeldCard");
         Ok(HeldCard {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "HeldCard",
+                "card_id",
+            )?,
+            code: ::wechat_core::BuildError::require(self.code, "HeldCard", "code")?,
         })
     }
 }

@@ -107,10 +107,17 @@ impl SetStoreCardRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SetStoreCardRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SetStoreCardRequest");
         Ok(SetStoreCardRequest {
-            poi_id: self.poi_id.ok_or_else(|| missing("poi_id"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            poi_id: ::wechat_core::BuildError::require(
+                self.poi_id,
+                "SetStoreCardRequest",
+                "poi_id",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "SetStoreCardRequest",
+                "card_id",
+            )?,
         })
     }
 }

@@ -494,18 +494,41 @@ impl BaseInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BaseInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BaseInfo");
         Ok(BaseInfo {
-            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
-            brand_name: self.brand_name.ok_or_else(|| missing("brand_name"))?,
-            code_type: self.code_type.ok_or_else(|| missing("code_type"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
-            color: self.color.ok_or_else(|| missing("color"))?,
-            notice: self.notice.ok_or_else(|| missing("notice"))?,
-            description: self.description.ok_or_else(|| missing("description"))?,
+            logo_url: ::wechat_core::BuildError::require(
+                self.logo_url,
+                "BaseInfo",
+                "logo_url",
+            )?,
+            brand_name: ::wechat_core::BuildError::require(
+                self.brand_name,
+                "BaseInfo",
+                "brand_name",
+            )?,
+            code_type: ::wechat_core::BuildError::require(
+                self.code_type,
+                "BaseInfo",
+                "code_type",
+            )?,
+            title: ::wechat_core::BuildError::require(self.title, "BaseInfo", "title")?,
+            color: ::wechat_core::BuildError::require(self.color, "BaseInfo", "color")?,
+            notice: ::wechat_core::BuildError::require(
+                self.notice,
+                "BaseInfo",
+                "notice",
+            )?,
+            description: ::wechat_core::BuildError::require(
+                self.description,
+                "BaseInfo",
+                "description",
+            )?,
             service_phone: self.service_phone,
-            date_info: self.date_info.ok_or_else(|| missing("date_info"))?,
-            sku: self.sku.ok_or_else(|| missing("sku"))?,
+            date_info: ::wechat_core::BuildError::require(
+                self.date_info,
+                "BaseInfo",
+                "date_info",
+            )?,
+            sku: ::wechat_core::BuildError::require(self.sku, "BaseInfo", "sku")?,
             use_limit: self.use_limit,
             get_limit: self.get_limit,
             use_custom_code: self.use_custom_code,
@@ -838,20 +861,37 @@ impl BoardingPassBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BoardingPass, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BoardingPass");
         Ok(BoardingPass {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "BoardingPass",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            from: self.from.ok_or_else(|| missing("from"))?,
-            to: self.to.ok_or_else(|| missing("to"))?,
-            flight: self.flight.ok_or_else(|| missing("flight"))?,
+            from: ::wechat_core::BuildError::require(self.from, "BoardingPass", "from")?,
+            to: ::wechat_core::BuildError::require(self.to, "BoardingPass", "to")?,
+            flight: ::wechat_core::BuildError::require(
+                self.flight,
+                "BoardingPass",
+                "flight",
+            )?,
             gate: self.gate,
             check_in_url: self.check_in_url,
-            air_model: self.air_model.ok_or_else(|| missing("air_model"))?,
-            departure_time: self
-                .departure_time
-                .ok_or_else(|| missing("departure_time"))?,
-            landing_time: self.landing_time.ok_or_else(|| missing("landing_time"))?,
+            air_model: ::wechat_core::BuildError::require(
+                self.air_model,
+                "BoardingPass",
+                "air_model",
+            )?,
+            departure_time: ::wechat_core::BuildError::require(
+                self.departure_time,
+                "BoardingPass",
+                "departure_time",
+            )?,
+            landing_time: ::wechat_core::BuildError::require(
+                self.landing_time,
+                "BoardingPass",
+                "landing_time",
+            )?,
             boarding_time: self.boarding_time,
         })
     }
@@ -1378,12 +1418,23 @@ impl CashBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Cash, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Cash");
         Ok(Cash {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "Cash",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            least_cost: self.least_cost.ok_or_else(|| missing("least_cost"))?,
-            reduce_cost: self.reduce_cost.ok_or_else(|| missing("reduce_cost"))?,
+            least_cost: ::wechat_core::BuildError::require(
+                self.least_cost,
+                "Cash",
+                "least_cost",
+            )?,
+            reduce_cost: ::wechat_core::BuildError::require(
+                self.reduce_cost,
+                "Cash",
+                "reduce_cost",
+            )?,
         })
     }
 }
@@ -1541,11 +1592,10 @@ impl CustomCellBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CustomCell, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CustomCell");
         Ok(CustomCell {
-            name: self.name.ok_or_else(|| missing("name"))?,
-            tips: self.tips.ok_or_else(|| missing("tips"))?,
-            url: self.url.ok_or_else(|| missing("url"))?,
+            name: ::wechat_core::BuildError::require(self.name, "CustomCell", "name")?,
+            tips: ::wechat_core::BuildError::require(self.tips, "CustomCell", "tips")?,
+            url: ::wechat_core::BuildError::require(self.url, "CustomCell", "url")?,
         })
     }
 }
@@ -1839,11 +1889,18 @@ impl DiscountBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Discount, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Discount");
         Ok(Discount {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "Discount",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            discount: self.discount.ok_or_else(|| missing("discount"))?,
+            discount: ::wechat_core::BuildError::require(
+                self.discount,
+                "Discount",
+                "discount",
+            )?,
         })
     }
 }
@@ -1925,11 +1982,18 @@ impl GeneralCouponBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GeneralCoupon, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GeneralCoupon");
         Ok(GeneralCoupon {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "GeneralCoupon",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            default_detail: self.default_detail.ok_or_else(|| missing("default_detail"))?,
+            default_detail: ::wechat_core::BuildError::require(
+                self.default_detail,
+                "GeneralCoupon",
+                "default_detail",
+            )?,
         })
     }
 }
@@ -2010,11 +2074,14 @@ impl GiftBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Gift, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Gift");
         Ok(Gift {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "Gift",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            gift: self.gift.ok_or_else(|| missing("gift"))?,
+            gift: ::wechat_core::BuildError::require(self.gift, "Gift", "gift")?,
         })
     }
 }
@@ -2095,11 +2162,18 @@ impl GrouponBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Groupon, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Groupon");
         Ok(Groupon {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "Groupon",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            deal_detail: self.deal_detail.ok_or_else(|| missing("deal_detail"))?,
+            deal_detail: ::wechat_core::BuildError::require(
+                self.deal_detail,
+                "Groupon",
+                "deal_detail",
+            )?,
         })
     }
 }
@@ -2190,13 +2264,18 @@ impl MeetingTicketBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MeetingTicket, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MeetingTicket");
         Ok(MeetingTicket {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "MeetingTicket",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            meeting_detail: self
-                .meeting_detail
-                .ok_or_else(|| missing("meeting_detail"))?,
+            meeting_detail: ::wechat_core::BuildError::require(
+                self.meeting_detail,
+                "MeetingTicket",
+                "meeting_detail",
+            )?,
             map_url: self.map_url,
         })
     }
@@ -2495,12 +2574,19 @@ impl MemberCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MemberCard");
         Ok(MemberCard {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "MemberCard",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
             background_pic_url: self.background_pic_url,
-            prerogative: self.prerogative.ok_or_else(|| missing("prerogative"))?,
+            prerogative: ::wechat_core::BuildError::require(
+                self.prerogative,
+                "MemberCard",
+                "prerogative",
+            )?,
             auto_activate: self.auto_activate,
             wx_activate: self.wx_activate,
             wx_activate_after_submit: self.wx_activate_after_submit,
@@ -2508,14 +2594,20 @@ impl MemberCardBuilder {
             activate_url: self.activate_url,
             activate_app_brand_user_name: self.activate_app_brand_user_name,
             activate_app_brand_pass: self.activate_app_brand_pass,
-            supply_bonus: self.supply_bonus.ok_or_else(|| missing("supply_bonus"))?,
+            supply_bonus: ::wechat_core::BuildError::require(
+                self.supply_bonus,
+                "MemberCard",
+                "supply_bonus",
+            )?,
             bonus_url: self.bonus_url,
             bonus_cleared: self.bonus_cleared,
             bonus_rules: self.bonus_rules,
             bonus_rule: self.bonus_rule,
-            supply_balance: self
-                .supply_balance
-                .ok_or_else(|| missing("supply_balance"))?,
+            supply_balance: ::wechat_core::BuildError::require(
+                self.supply_balance,
+                "MemberCard",
+                "supply_balance",
+            )?,
             balance_url: self.balance_url,
             balance_rules: self.balance_rules,
             custom_field1: self.custom_field1,
@@ -2710,11 +2802,18 @@ impl MovieTicketBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MovieTicket, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MovieTicket");
         Ok(MovieTicket {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "MovieTicket",
+                "base_info",
+            )?,
             advanced_info: self.advanced_info,
-            detail: self.detail.ok_or_else(|| missing("detail"))?,
+            detail: ::wechat_core::BuildError::require(
+                self.detail,
+                "MovieTicket",
+                "detail",
+            )?,
         })
     }
 }

@@ -113,13 +113,18 @@ impl UpdateLuckyMoneyBalanceRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateLuckyMoneyBalanceRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UpdateLuckyMoneyBalanceRequest",
-        );
         Ok(UpdateLuckyMoneyBalanceRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateLuckyMoneyBalanceRequest",
+                "code",
+            )?,
             card_id: self.card_id,
-            balance: self.balance.ok_or_else(|| missing("balance"))?,
+            balance: ::wechat_core::BuildError::require(
+                self.balance,
+                "UpdateLuckyMoneyBalanceRequest",
+                "balance",
+            )?,
         })
     }
 }

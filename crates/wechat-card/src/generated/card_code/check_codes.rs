@@ -106,10 +106,17 @@ impl CheckCodesRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CheckCodesRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CheckCodesRequest");
         Ok(CheckCodesRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "CheckCodesRequest",
+                "card_id",
+            )?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "CheckCodesRequest",
+                "code",
+            )?,
         })
     }
 }

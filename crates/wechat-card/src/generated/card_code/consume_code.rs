@@ -163,10 +163,17 @@ impl ConsumeCodeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ConsumeCodeResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ConsumeCodeResponse");
         Ok(ConsumeCodeResponse {
-            card: self.card.ok_or_else(|| missing("card"))?,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            card: ::wechat_core::BuildError::require(
+                self.card,
+                "ConsumeCodeResponse",
+                "card",
+            )?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "ConsumeCodeResponse",
+                "openid",
+            )?,
         })
     }
 }

@@ -294,10 +294,17 @@ impl GetCodeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCodeResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetCodeResponse");
         Ok(GetCodeResponse {
-            card: self.card.ok_or_else(|| missing("card"))?,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            card: ::wechat_core::BuildError::require(
+                self.card,
+                "GetCodeResponse",
+                "card",
+            )?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "GetCodeResponse",
+                "openid",
+            )?,
             can_consume: self.can_consume,
             user_card_status: self.user_card_status,
             outer_str: self.outer_str,
@@ -399,11 +406,22 @@ impl CodeCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CodeCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CodeCard");
         Ok(CodeCard {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "CodeCard",
+                "card_id",
+            )?,
+            begin_time: ::wechat_core::BuildError::require(
+                self.begin_time,
+                "CodeCard",
+                "begin_time",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "CodeCard",
+                "end_time",
+            )?,
             code: self.code,
         })
     }

@@ -129,12 +129,27 @@ impl MarkCodeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MarkCodeRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MarkCodeRequest");
         Ok(MarkCodeRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
-            is_mark: self.is_mark.ok_or_else(|| missing("is_mark"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "MarkCodeRequest",
+                "code",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "MarkCodeRequest",
+                "card_id",
+            )?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "MarkCodeRequest",
+                "openid",
+            )?,
+            is_mark: ::wechat_core::BuildError::require(
+                self.is_mark,
+                "MarkCodeRequest",
+                "is_mark",
+            )?,
         })
     }
 }

@@ -121,11 +121,18 @@ impl UpdateCodeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateCodeRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("UpdateCodeRequest");
         Ok(UpdateCodeRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateCodeRequest",
+                "code",
+            )?,
             card_id: self.card_id,
-            new_code: self.new_code.ok_or_else(|| missing("new_code"))?,
+            new_code: ::wechat_core::BuildError::require(
+                self.new_code,
+                "UpdateCodeRequest",
+                "new_code",
+            )?,
         })
     }
 }

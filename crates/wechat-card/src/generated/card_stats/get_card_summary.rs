@@ -116,11 +116,22 @@ impl GetCardSummaryRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCardSummaryRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetCardSummaryRequest");
         Ok(GetCardSummaryRequest {
-            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
-            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
-            cond_source: self.cond_source.ok_or_else(|| missing("cond_source"))?,
+            begin_date: ::wechat_core::BuildError::require(
+                self.begin_date,
+                "GetCardSummaryRequest",
+                "begin_date",
+            )?,
+            end_date: ::wechat_core::BuildError::require(
+                self.end_date,
+                "GetCardSummaryRequest",
+                "end_date",
+            )?,
+            cond_source: ::wechat_core::BuildError::require(
+                self.cond_source,
+                "GetCardSummaryRequest",
+                "cond_source",
+            )?,
         })
     }
 }
@@ -363,19 +374,62 @@ impl CardDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardDayStats, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CardDayStats");
         Ok(CardDayStats {
-            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
-            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
-            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
-            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
-            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
-            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
-            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
-            given_cnt: self.given_cnt.ok_or_else(|| missing("given_cnt"))?,
-            given_user: self.given_user.ok_or_else(|| missing("given_user"))?,
-            expire_cnt: self.expire_cnt.ok_or_else(|| missing("expire_cnt"))?,
-            expire_user: self.expire_user.ok_or_else(|| missing("expire_user"))?,
+            ref_date: ::wechat_core::BuildError::require(
+                self.ref_date,
+                "CardDayStats",
+                "ref_date",
+            )?,
+            view_cnt: ::wechat_core::BuildError::require(
+                self.view_cnt,
+                "CardDayStats",
+                "view_cnt",
+            )?,
+            view_user: ::wechat_core::BuildError::require(
+                self.view_user,
+                "CardDayStats",
+                "view_user",
+            )?,
+            receive_cnt: ::wechat_core::BuildError::require(
+                self.receive_cnt,
+                "CardDayStats",
+                "receive_cnt",
+            )?,
+            receive_user: ::wechat_core::BuildError::require(
+                self.receive_user,
+                "CardDayStats",
+                "receive_user",
+            )?,
+            verify_cnt: ::wechat_core::BuildError::require(
+                self.verify_cnt,
+                "CardDayStats",
+                "verify_cnt",
+            )?,
+            verify_user: ::wechat_core::BuildError::require(
+                self.verify_user,
+                "CardDayStats",
+                "verify_user",
+            )?,
+            given_cnt: ::wechat_core::BuildError::require(
+                self.given_cnt,
+                "CardDayStats",
+                "given_cnt",
+            )?,
+            given_user: ::wechat_core::BuildError::require(
+                self.given_user,
+                "CardDayStats",
+                "given_user",
+            )?,
+            expire_cnt: ::wechat_core::BuildError::require(
+                self.expire_cnt,
+                "CardDayStats",
+                "expire_cnt",
+            )?,
+            expire_user: ::wechat_core::BuildError::require(
+                self.expire_user,
+                "CardDayStats",
+                "expire_user",
+            )?,
             view_friends_cnt: self.view_friends_cnt,
             view_friends_user: self.view_friends_user,
             receive_friends_cnt: self.receive_friends_cnt,

@@ -129,13 +129,22 @@ impl GetFreeCardSummaryRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetFreeCardSummaryRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetFreeCardSummaryRequest",
-        );
         Ok(GetFreeCardSummaryRequest {
-            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
-            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
-            cond_source: self.cond_source.ok_or_else(|| missing("cond_source"))?,
+            begin_date: ::wechat_core::BuildError::require(
+                self.begin_date,
+                "GetFreeCardSummaryRequest",
+                "begin_date",
+            )?,
+            end_date: ::wechat_core::BuildError::require(
+                self.end_date,
+                "GetFreeCardSummaryRequest",
+                "end_date",
+            )?,
+            cond_source: ::wechat_core::BuildError::require(
+                self.cond_source,
+                "GetFreeCardSummaryRequest",
+                "cond_source",
+            )?,
             card_id: self.card_id,
         })
     }
@@ -358,22 +367,73 @@ impl FreeCardDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FreeCardDayStats, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("FreeCardDayStats");
         Ok(FreeCardDayStats {
-            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            card_type: self.card_type.ok_or_else(|| missing("card_type"))?,
+            ref_date: ::wechat_core::BuildError::require(
+                self.ref_date,
+                "FreeCardDayStats",
+                "ref_date",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "FreeCardDayStats",
+                "card_id",
+            )?,
+            card_type: ::wechat_core::BuildError::require(
+                self.card_type,
+                "FreeCardDayStats",
+                "card_type",
+            )?,
             is_pay: self.is_pay,
-            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
-            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
-            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
-            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
-            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
-            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
-            given_cnt: self.given_cnt.ok_or_else(|| missing("given_cnt"))?,
-            given_user: self.given_user.ok_or_else(|| missing("given_user"))?,
-            expire_cnt: self.expire_cnt.ok_or_else(|| missing("expire_cnt"))?,
-            expire_user: self.expire_user.ok_or_else(|| missing("expire_user"))?,
+            view_cnt: ::wechat_core::BuildError::require(
+                self.view_cnt,
+                "FreeCardDayStats",
+                "view_cnt",
+            )?,
+            view_user: ::wechat_core::BuildError::require(
+                self.view_user,
+                "FreeCardDayStats",
+                "view_user",
+            )?,
+            receive_cnt: ::wechat_core::BuildError::require(
+                self.receive_cnt,
+                "FreeCardDayStats",
+                "receive_cnt",
+            )?,
+            receive_user: ::wechat_core::BuildError::require(
+                self.receive_user,
+                "FreeCardDayStats",
+                "receive_user",
+            )?,
+            verify_cnt: ::wechat_core::BuildError::require(
+                self.verify_cnt,
+                "FreeCardDayStats",
+                "verify_cnt",
+            )?,
+            verify_user: ::wechat_core::BuildError::require(
+                self.verify_user,
+                "FreeCardDayStats",
+                "verify_user",
+            )?,
+            given_cnt: ::wechat_core::BuildError::require(
+                self.given_cnt,
+                "FreeCardDayStats",
+                "given_cnt",
+            )?,
+            given_user: ::wechat_core::BuildError::require(
+                self.given_user,
+                "FreeCardDayStats",
+                "given_user",
+            )?,
+            expire_cnt: ::wechat_core::BuildError::require(
+                self.expire_cnt,
+                "FreeCardDayStats",
+                "expire_cnt",
+            )?,
+            expire_user: ::wechat_core::BuildError::require(
+                self.expire_user,
+                "FreeCardDayStats",
+                "expire_user",
+            )?,
         })
     }
 }

@@ -120,13 +120,22 @@ impl GetMemberCardDetailRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetMemberCardDetailRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetMemberCardDetailRequest",
-        );
         Ok(GetMemberCardDetailRequest {
-            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
-            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            begin_date: ::wechat_core::BuildError::require(
+                self.begin_date,
+                "GetMemberCardDetailRequest",
+                "begin_date",
+            )?,
+            end_date: ::wechat_core::BuildError::require(
+                self.end_date,
+                "GetMemberCardDetailRequest",
+                "end_date",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "GetMemberCardDetailRequest",
+                "card_id",
+            )?,
         })
     }
 }
@@ -369,24 +378,69 @@ impl MemberCardDetailDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberCardDetailDayStats, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "MemberCardDetailDayStats",
-        );
         Ok(MemberCardDetailDayStats {
-            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
+            ref_date: ::wechat_core::BuildError::require(
+                self.ref_date,
+                "MemberCardDetailDayStats",
+                "ref_date",
+            )?,
             merchanttype: self.merchanttype,
-            cardid: self.cardid.ok_or_else(|| missing("cardid"))?,
+            cardid: ::wechat_core::BuildError::require(
+                self.cardid,
+                "MemberCardDetailDayStats",
+                "cardid",
+            )?,
             submerchantid: self.submerchantid,
-            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
-            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
-            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
-            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
-            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
-            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
-            active_cnt: self.active_cnt.ok_or_else(|| missing("active_cnt"))?,
-            active_user: self.active_user.ok_or_else(|| missing("active_user"))?,
-            total_user: self.total_user.ok_or_else(|| missing("total_user"))?,
-            new_user: self.new_user.ok_or_else(|| missing("new_user"))?,
+            view_cnt: ::wechat_core::BuildError::require(
+                self.view_cnt,
+                "MemberCardDetailDayStats",
+                "view_cnt",
+            )?,
+            view_user: ::wechat_core::BuildError::require(
+                self.view_user,
+                "MemberCardDetailDayStats",
+                "view_user",
+            )?,
+            receive_cnt: ::wechat_core::BuildError::require(
+                self.receive_cnt,
+                "MemberCardDetailDayStats",
+                "receive_cnt",
+            )?,
+            receive_user: ::wechat_core::BuildError::require(
+                self.receive_user,
+                "MemberCardDetailDayStats",
+                "receive_user",
+            )?,
+            verify_cnt: ::wechat_core::BuildError::require(
+                self.verify_cnt,
+                "MemberCardDetailDayStats",
+                "verify_cnt",
+            )?,
+            verify_user: ::wechat_core::BuildError::require(
+                self.verify_user,
+                "MemberCardDetailDayStats",
+                "verify_user",
+            )?,
+            active_cnt: ::wechat_core::BuildError::require(
+                self.active_cnt,
+                "MemberCardDetailDayStats",
+                "active_cnt",
+            )?,
+            active_user: ::wechat_core::BuildError::require(
+                self.active_user,
+                "MemberCardDetailDayStats",
+                "active_user",
+            )?,
+            total_user: ::wechat_core::BuildError::require(
+                self.total_user,
+                "MemberCardDetailDayStats",
+                "total_user",
+            )?,
+            new_user: ::wechat_core::BuildError::require(
+                self.new_user,
+                "MemberCardDetailDayStats",
+                "new_user",
+            )?,
             pay_original_fee: self.pay_original_fee,
             fee: self.fee,
         })

@@ -118,13 +118,22 @@ impl GetMemberCardSummaryRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetMemberCardSummaryRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetMemberCardSummaryRequest",
-        );
         Ok(GetMemberCardSummaryRequest {
-            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
-            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
-            cond_source: self.cond_source.ok_or_else(|| missing("cond_source"))?,
+            begin_date: ::wechat_core::BuildError::require(
+                self.begin_date,
+                "GetMemberCardSummaryRequest",
+                "begin_date",
+            )?,
+            end_date: ::wechat_core::BuildError::require(
+                self.end_date,
+                "GetMemberCardSummaryRequest",
+                "end_date",
+            )?,
+            cond_source: ::wechat_core::BuildError::require(
+                self.cond_source,
+                "GetMemberCardSummaryRequest",
+                "cond_source",
+            )?,
         })
     }
 }
@@ -308,20 +317,57 @@ impl MemberCardDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberCardDayStats, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MemberCardDayStats");
         Ok(MemberCardDayStats {
-            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
-            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
-            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
-            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
-            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
-            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
-            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
-            active_user: self.active_user.ok_or_else(|| missing("active_user"))?,
-            total_user: self.total_user.ok_or_else(|| missing("total_user"))?,
-            total_receive_user: self
-                .total_receive_user
-                .ok_or_else(|| missing("total_receive_user"))?,
+            ref_date: ::wechat_core::BuildError::require(
+                self.ref_date,
+                "MemberCardDayStats",
+                "ref_date",
+            )?,
+            view_cnt: ::wechat_core::BuildError::require(
+                self.view_cnt,
+                "MemberCardDayStats",
+                "view_cnt",
+            )?,
+            view_user: ::wechat_core::BuildError::require(
+                self.view_user,
+                "MemberCardDayStats",
+                "view_user",
+            )?,
+            receive_cnt: ::wechat_core::BuildError::require(
+                self.receive_cnt,
+                "MemberCardDayStats",
+                "receive_cnt",
+            )?,
+            receive_user: ::wechat_core::BuildError::require(
+                self.receive_user,
+                "MemberCardDayStats",
+                "receive_user",
+            )?,
+            verify_cnt: ::wechat_core::BuildError::require(
+                self.verify_cnt,
+                "MemberCardDayStats",
+                "verify_cnt",
+            )?,
+            verify_user: ::wechat_core::BuildError::require(
+                self.verify_user,
+                "MemberCardDayStats",
+                "verify_user",
+            )?,
+            active_user: ::wechat_core::BuildError::require(
+                self.active_user,
+                "MemberCardDayStats",
+                "active_user",
+            )?,
+            total_user: ::wechat_core::BuildError::require(
+                self.total_user,
+                "MemberCardDayStats",
+                "total_user",
+            )?,
+            total_receive_user: ::wechat_core::BuildError::require(
+                self.total_receive_user,
+                "MemberCardDayStats",
+                "total_receive_user",
+            )?,
             active_cnt: self.active_cnt,
         })
     }

@@ -111,11 +111,22 @@ impl ConfirmExchangeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ConfirmExchangeRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ConfirmExchangeRequest");
         Ok(ConfirmExchangeRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            quantity: self.quantity.ok_or_else(|| missing("quantity"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "ConfirmExchangeRequest",
+                "card_id",
+            )?,
+            quantity: ::wechat_core::BuildError::require(
+                self.quantity,
+                "ConfirmExchangeRequest",
+                "quantity",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "ConfirmExchangeRequest",
+                "order_id",
+            )?,
         })
     }
 }

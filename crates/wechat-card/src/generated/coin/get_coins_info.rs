@@ -96,11 +96,22 @@ impl GetCoinsInfoResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCoinsInfoResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetCoinsInfoResponse");
         Ok(GetCoinsInfoResponse {
-            free_coin: self.free_coin.ok_or_else(|| missing("free_coin"))?,
-            pay_coin: self.pay_coin.ok_or_else(|| missing("pay_coin"))?,
-            total_coin: self.total_coin.ok_or_else(|| missing("total_coin"))?,
+            free_coin: ::wechat_core::BuildError::require(
+                self.free_coin,
+                "GetCoinsInfoResponse",
+                "free_coin",
+            )?,
+            pay_coin: ::wechat_core::BuildError::require(
+                self.pay_coin,
+                "GetCoinsInfoResponse",
+                "pay_coin",
+            )?,
+            total_coin: ::wechat_core::BuildError::require(
+                self.total_coin,
+                "GetCoinsInfoResponse",
+                "total_coin",
+            )?,
         })
     }
 }

@@ -97,10 +97,17 @@ impl GetPayPriceRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetPayPriceRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetPayPriceRequest");
         Ok(GetPayPriceRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            quantity: self.quantity.ok_or_else(|| missing("quantity"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "GetPayPriceRequest",
+                "card_id",
+            )?,
+            quantity: ::wechat_core::BuildError::require(
+                self.quantity,
+                "GetPayPriceRequest",
+                "quantity",
+            )?,
         })
     }
 }
@@ -181,12 +188,27 @@ impl GetPayPriceResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetPayPriceResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetPayPriceResponse");
         Ok(GetPayPriceResponse {
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            price: self.price.ok_or_else(|| missing("price"))?,
-            free_coin: self.free_coin.ok_or_else(|| missing("free_coin"))?,
-            pay_coin: self.pay_coin.ok_or_else(|| missing("pay_coin"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "GetPayPriceResponse",
+                "order_id",
+            )?,
+            price: ::wechat_core::BuildError::require(
+                self.price,
+                "GetPayPriceResponse",
+                "price",
+            )?,
+            free_coin: ::wechat_core::BuildError::require(
+                self.free_coin,
+                "GetPayPriceResponse",
+                "free_coin",
+            )?,
+            pay_coin: ::wechat_core::BuildError::require(
+                self.pay_coin,
+                "GetPayPriceResponse",
+                "pay_coin",
+            )?,
         })
     }
 }

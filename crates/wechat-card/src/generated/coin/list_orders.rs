@@ -183,10 +183,17 @@ impl ListOrdersResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListOrdersResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListOrdersResponse");
         Ok(ListOrdersResponse {
-            total_num: self.total_num.ok_or_else(|| missing("total_num"))?,
-            order_list: self.order_list.ok_or_else(|| missing("order_list"))?,
+            total_num: ::wechat_core::BuildError::require(
+                self.total_num,
+                "ListOrdersResponse",
+                "total_num",
+            )?,
+            order_list: ::wechat_core::BuildError::require(
+                self.order_list,
+                "ListOrdersResponse",
+                "order_list",
+            )?,
         })
     }
 }
@@ -261,10 +268,17 @@ impl SortInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SortInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SortInfo");
         Ok(SortInfo {
-            sort_key: self.sort_key.ok_or_else(|| missing("sort_key"))?,
-            sort_type: self.sort_type.ok_or_else(|| missing("sort_type"))?,
+            sort_key: ::wechat_core::BuildError::require(
+                self.sort_key,
+                "SortInfo",
+                "sort_key",
+            )?,
+            sort_type: ::wechat_core::BuildError::require(
+                self.sort_type,
+                "SortInfo",
+                "sort_type",
+            )?,
         })
     }
 }

@@ -140,11 +140,22 @@ impl RechargeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RechargeResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("RechargeResponse");
         Ok(RechargeResponse {
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            qrcode_url: self.qrcode_url.ok_or_else(|| missing("qrcode_url"))?,
-            qrcode_buffer: self.qrcode_buffer.ok_or_else(|| missing("qrcode_buffer"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "RechargeResponse",
+                "order_id",
+            )?,
+            qrcode_url: ::wechat_core::BuildError::require(
+                self.qrcode_url,
+                "RechargeResponse",
+                "qrcode_url",
+            )?,
+            qrcode_buffer: ::wechat_core::BuildError::require(
+                self.qrcode_buffer,
+                "RechargeResponse",
+                "qrcode_buffer",
+            )?,
         })
     }
 }

@@ -129,29 +129,54 @@ impl CoinOrderBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CoinOrder, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CoinOrder");
         Ok(CoinOrder {
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            status: self.status.ok_or_else(|| missing("status"))?,
-            create_time: self.create_time.ok_or_else(|| missing("create_time"))?,
-            pay_finish_time: self
-                .pay_finish_time
-                .ok_or_else(|| missing("pay_finish_time"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "CoinOrder",
+                "order_id",
+            )?,
+            status: ::wechat_core::BuildError::require(
+                self.status,
+                "CoinOrder",
+                "status",
+            )?,
+            create_time: ::wechat_core::BuildError::require(
+                self.create_time,
+                "CoinOrder",
+                "create_time",
+            )?,
+            pay_finish_time: ::wechat_core::BuildError::require(
+                self.pay_finish_time,
+                "CoinOrder",
+                "pay_finish_time",
+            )?,
             desc: self.desc,
-            free_coin_count: self
-                .free_coin_count
-                .ok_or_else(|| missing("free_coin_count"))?,
-            pay_coin_count: self
-                .pay_coin_count
-                .ok_or_else(|| missing("pay_coin_count"))?,
-            refund_free_coin_count: self
-                .refund_free_coin_count
-                .ok_or_else(|| missing("refund_free_coin_count"))?,
-            refund_pay_coin_count: self
-                .refund_pay_coin_count
-                .ok_or_else(|| missing("refund_pay_coin_count"))?,
+            free_coin_count: ::wechat_core::BuildError::require(
+                self.free_coin_count,
+                "CoinOrder",
+                "free_coin_count",
+            )?,
+            pay_coin_count: ::wechat_core::BuildError::require(
+                self.pay_coin_count,
+                "CoinOrder",
+                "pay_coin_count",
+            )?,
+            refund_free_coin_count: ::wechat_core::BuildError::require(
+                self.refund_free_coin_count,
+                "CoinOrder",
+                "refund_free_coin_count",
+            )?,
+            refund_pay_coin_count: ::wechat_core::BuildError::require(
+                self.refund_pay_coin_count,
+                "CoinOrder",
+                "refund_pay_coin_count",
+            )?,
             openid: self.openid,
-            order_type: self.order_type.ok_or_else(|| missing("order_type"))?,
+            order_type: ::wechat_core::BuildError::require(
+                self.order_type,
+                "CoinOrder",
+                "order_type",
+            )?,
         })
     }
 }

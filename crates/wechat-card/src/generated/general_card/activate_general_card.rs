@@ -138,12 +138,17 @@ impl ActivateGeneralCardRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivateGeneralCardRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "ActivateGeneralCardRequest",
-        );
         Ok(ActivateGeneralCardRequest {
-            card_number: self.card_number.ok_or_else(|| missing("card_number"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
+            card_number: ::wechat_core::BuildError::require(
+                self.card_number,
+                "ActivateGeneralCardRequest",
+                "card_number",
+            )?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "ActivateGeneralCardRequest",
+                "code",
+            )?,
             card_id: self.card_id,
             init_custom_field_value1: self.init_custom_field_value1,
             init_custom_field_value2: self.init_custom_field_value2,

@@ -97,12 +97,17 @@ impl UnactivateGeneralCardRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UnactivateGeneralCardRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UnactivateGeneralCardRequest",
-        );
         Ok(UnactivateGeneralCardRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "UnactivateGeneralCardRequest",
+                "card_id",
+            )?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UnactivateGeneralCardRequest",
+                "code",
+            )?,
         })
     }
 }

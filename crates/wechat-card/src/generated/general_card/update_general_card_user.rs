@@ -193,12 +193,17 @@ impl UpdateGeneralCardUserRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateGeneralCardUserRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UpdateGeneralCardUserRequest",
-        );
         Ok(UpdateGeneralCardUserRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateGeneralCardUserRequest",
+                "code",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "UpdateGeneralCardUserRequest",
+                "card_id",
+            )?,
             background_pic_url: self.background_pic_url,
             record_bonus: self.record_bonus,
             bonus: self.bonus,

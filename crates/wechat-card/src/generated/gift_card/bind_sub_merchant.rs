@@ -85,10 +85,17 @@ impl BindSubMerchantRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BindSubMerchantRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BindSubMerchantRequest");
         Ok(BindSubMerchantRequest {
-            sub_mch_id: self.sub_mch_id.ok_or_else(|| missing("sub_mch_id"))?,
-            wxa_appid: self.wxa_appid.ok_or_else(|| missing("wxa_appid"))?,
+            sub_mch_id: ::wechat_core::BuildError::require(
+                self.sub_mch_id,
+                "BindSubMerchantRequest",
+                "sub_mch_id",
+            )?,
+            wxa_appid: ::wechat_core::BuildError::require(
+                self.wxa_appid,
+                "BindSubMerchantRequest",
+                "wxa_appid",
+            )?,
         })
     }
 }

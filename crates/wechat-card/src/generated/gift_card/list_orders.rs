@@ -145,13 +145,28 @@ impl ListOrdersRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListOrdersRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListOrdersRequest");
         Ok(ListOrdersRequest {
-            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
+            begin_time: ::wechat_core::BuildError::require(
+                self.begin_time,
+                "ListOrdersRequest",
+                "begin_time",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "ListOrdersRequest",
+                "end_time",
+            )?,
             sort_type: self.sort_type,
-            offset: self.offset.ok_or_else(|| missing("offset"))?,
-            count: self.count.ok_or_else(|| missing("count"))?,
+            offset: ::wechat_core::BuildError::require(
+                self.offset,
+                "ListOrdersRequest",
+                "offset",
+            )?,
+            count: ::wechat_core::BuildError::require(
+                self.count,
+                "ListOrdersRequest",
+                "count",
+            )?,
         })
     }
 }
@@ -215,10 +230,17 @@ impl ListOrdersResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListOrdersResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListOrdersResponse");
         Ok(ListOrdersResponse {
-            total_count: self.total_count.ok_or_else(|| missing("total_count"))?,
-            order_list: self.order_list.ok_or_else(|| missing("order_list"))?,
+            total_count: ::wechat_core::BuildError::require(
+                self.total_count,
+                "ListOrdersResponse",
+                "total_count",
+            )?,
+            order_list: ::wechat_core::BuildError::require(
+                self.order_list,
+                "ListOrdersResponse",
+                "order_list",
+            )?,
         })
     }
 }

@@ -226,15 +226,18 @@ impl ControlInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ControlInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ControlInfo");
         Ok(ControlInfo {
-            biz_control_type: self
-                .biz_control_type
-                .ok_or_else(|| missing("biz_control_type"))?,
-            system_biz_control_type: self
-                .system_biz_control_type
-                .ok_or_else(|| missing("system_biz_control_type"))?,
-            list: self.list.ok_or_else(|| missing("list"))?,
+            biz_control_type: ::wechat_core::BuildError::require(
+                self.biz_control_type,
+                "ControlInfo",
+                "biz_control_type",
+            )?,
+            system_biz_control_type: ::wechat_core::BuildError::require(
+                self.system_biz_control_type,
+                "ControlInfo",
+                "system_biz_control_type",
+            )?,
+            list: ::wechat_core::BuildError::require(self.list, "ControlInfo", "list")?,
         })
     }
 }
@@ -297,15 +300,22 @@ impl PageControlStateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PageControlState, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("PageControlState");
         Ok(PageControlState {
-            page_id: self.page_id.ok_or_else(|| missing("page_id"))?,
-            page_control_type: self
-                .page_control_type
-                .ok_or_else(|| missing("page_control_type"))?,
-            system_page_control_type: self
-                .system_page_control_type
-                .ok_or_else(|| missing("system_page_control_type"))?,
+            page_id: ::wechat_core::BuildError::require(
+                self.page_id,
+                "PageControlState",
+                "page_id",
+            )?,
+            page_control_type: ::wechat_core::BuildError::require(
+                self.page_control_type,
+                "PageControlState",
+                "page_control_type",
+            )?,
+            system_page_control_type: ::wechat_core::BuildError::require(
+                self.system_page_control_type,
+                "PageControlState",
+                "system_page_control_type",
+            )?,
         })
     }
 }

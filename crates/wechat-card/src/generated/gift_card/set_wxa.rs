@@ -98,10 +98,17 @@ impl SetWxaRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SetWxaRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SetWxaRequest");
         Ok(SetWxaRequest {
-            wxa_appid: self.wxa_appid.ok_or_else(|| missing("wxa_appid"))?,
-            page_id: self.page_id.ok_or_else(|| missing("page_id"))?,
+            wxa_appid: ::wechat_core::BuildError::require(
+                self.wxa_appid,
+                "SetWxaRequest",
+                "wxa_appid",
+            )?,
+            page_id: ::wechat_core::BuildError::require(
+                self.page_id,
+                "SetWxaRequest",
+                "page_id",
+            )?,
         })
     }
 }

@@ -55,15 +55,18 @@ impl CardFaceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardFace, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CardFace");
         Ok(CardFace {
-            background_pic_url: self
-                .background_pic_url
-                .ok_or_else(|| missing("background_pic_url"))?,
+            background_pic_url: ::wechat_core::BuildError::require(
+                self.background_pic_url,
+                "CardFace",
+                "background_pic_url",
+            )?,
             outer_img_id: self.outer_img_id,
-            default_gifting_msg: self
-                .default_gifting_msg
-                .ok_or_else(|| missing("default_gifting_msg"))?,
+            default_gifting_msg: ::wechat_core::BuildError::require(
+                self.default_gifting_msg,
+                "CardFace",
+                "default_gifting_msg",
+            )?,
         })
     }
 }
@@ -126,10 +129,9 @@ impl CellBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Cell, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Cell");
         Ok(Cell {
-            title: self.title.ok_or_else(|| missing("title"))?,
-            url: self.url.ok_or_else(|| missing("url"))?,
+            title: ::wechat_core::BuildError::require(self.title, "Cell", "title")?,
+            url: ::wechat_core::BuildError::require(self.url, "Cell", "url")?,
         })
     }
 }
@@ -277,21 +279,40 @@ impl NewPageBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<NewPage, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("NewPage");
         Ok(NewPage {
-            page_title: self.page_title.ok_or_else(|| missing("page_title"))?,
+            page_title: ::wechat_core::BuildError::require(
+                self.page_title,
+                "NewPage",
+                "page_title",
+            )?,
             support_multi: self.support_multi,
             support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: self
-                .banner_pic_url
-                .ok_or_else(|| missing("banner_pic_url"))?,
-            theme_list: self.theme_list.ok_or_else(|| missing("theme_list"))?,
+            banner_pic_url: ::wechat_core::BuildError::require(
+                self.banner_pic_url,
+                "NewPage",
+                "banner_pic_url",
+            )?,
+            theme_list: ::wechat_core::BuildError::require(
+                self.theme_list,
+                "NewPage",
+                "theme_list",
+            )?,
             category_list: self.category_list,
-            address: self.address.ok_or_else(|| missing("address"))?,
-            service_phone: self.service_phone.ok_or_else(|| missing("service_phone"))?,
-            biz_description: self
-                .biz_description
-                .ok_or_else(|| missing("biz_description"))?,
+            address: ::wechat_core::BuildError::require(
+                self.address,
+                "NewPage",
+                "address",
+            )?,
+            service_phone: ::wechat_core::BuildError::require(
+                self.service_phone,
+                "NewPage",
+                "service_phone",
+            )?,
+            biz_description: ::wechat_core::BuildError::require(
+                self.biz_description,
+                "NewPage",
+                "biz_description",
+            )?,
             need_receipt: self.need_receipt,
             cell_1: self.cell_1,
             cell_2: self.cell_2,
@@ -446,17 +467,44 @@ impl OrderBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Order, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Order");
         Ok(Order {
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            page_id: self.page_id.ok_or_else(|| missing("page_id"))?,
-            trans_id: self.trans_id.ok_or_else(|| missing("trans_id"))?,
-            create_time: self.create_time.ok_or_else(|| missing("create_time"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "Order",
+                "order_id",
+            )?,
+            page_id: ::wechat_core::BuildError::require(
+                self.page_id,
+                "Order",
+                "page_id",
+            )?,
+            trans_id: ::wechat_core::BuildError::require(
+                self.trans_id,
+                "Order",
+                "trans_id",
+            )?,
+            create_time: ::wechat_core::BuildError::require(
+                self.create_time,
+                "Order",
+                "create_time",
+            )?,
             pay_finish_time: self.pay_finish_time,
-            total_price: self.total_price.ok_or_else(|| missing("total_price"))?,
-            open_id: self.open_id.ok_or_else(|| missing("open_id"))?,
+            total_price: ::wechat_core::BuildError::require(
+                self.total_price,
+                "Order",
+                "total_price",
+            )?,
+            open_id: ::wechat_core::BuildError::require(
+                self.open_id,
+                "Order",
+                "open_id",
+            )?,
             accepter_openid: self.accepter_openid,
-            card_list: self.card_list.ok_or_else(|| missing("card_list"))?,
+            card_list: ::wechat_core::BuildError::require(
+                self.card_list,
+                "Order",
+                "card_list",
+            )?,
             outer_str: self.outer_str,
             is_chat_room: self.is_chat_room,
         })
@@ -555,11 +603,14 @@ impl OrderCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<OrderCard, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("OrderCard");
         Ok(OrderCard {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            price: self.price.ok_or_else(|| missing("price"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "OrderCard",
+                "card_id",
+            )?,
+            price: ::wechat_core::BuildError::require(self.price, "OrderCard", "price")?,
+            code: ::wechat_core::BuildError::require(self.code, "OrderCard", "code")?,
             default_gifting_msg: self.default_gifting_msg,
             background_pic_url: self.background_pic_url,
             outer_img_id: self.outer_img_id,
@@ -714,15 +765,20 @@ impl PageBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Page, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Page");
         Ok(Page {
             page_title: self.page_title,
             support_multi: self.support_multi,
             support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: self
-                .banner_pic_url
-                .ok_or_else(|| missing("banner_pic_url"))?,
-            theme_list: self.theme_list.ok_or_else(|| missing("theme_list"))?,
+            banner_pic_url: ::wechat_core::BuildError::require(
+                self.banner_pic_url,
+                "Page",
+                "banner_pic_url",
+            )?,
+            theme_list: ::wechat_core::BuildError::require(
+                self.theme_list,
+                "Page",
+                "theme_list",
+            )?,
             category_list: self.category_list,
             address: self.address,
             service_phone: self.service_phone,
@@ -957,16 +1013,25 @@ impl PageUpdateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PageUpdate, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("PageUpdate");
         Ok(PageUpdate {
-            page_id: self.page_id.ok_or_else(|| missing("page_id"))?,
+            page_id: ::wechat_core::BuildError::require(
+                self.page_id,
+                "PageUpdate",
+                "page_id",
+            )?,
             page_title: self.page_title,
             support_multi: self.support_multi,
             support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: self
-                .banner_pic_url
-                .ok_or_else(|| missing("banner_pic_url"))?,
-            theme_list: self.theme_list.ok_or_else(|| missing("theme_list"))?,
+            banner_pic_url: ::wechat_core::BuildError::require(
+                self.banner_pic_url,
+                "PageUpdate",
+                "banner_pic_url",
+            )?,
+            theme_list: ::wechat_core::BuildError::require(
+                self.theme_list,
+                "PageUpdate",
+                "theme_list",
+            )?,
             category_list: self.category_list,
             address: self.address,
             service_phone: self.service_phone,
@@ -1100,13 +1165,28 @@ impl ThemeBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Theme, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Theme");
         Ok(Theme {
-            theme_pic_url: self.theme_pic_url.ok_or_else(|| missing("theme_pic_url"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
-            title_color: self.title_color.ok_or_else(|| missing("title_color"))?,
-            item_list: self.item_list.ok_or_else(|| missing("item_list"))?,
-            pic_item_list: self.pic_item_list.ok_or_else(|| missing("pic_item_list"))?,
+            theme_pic_url: ::wechat_core::BuildError::require(
+                self.theme_pic_url,
+                "Theme",
+                "theme_pic_url",
+            )?,
+            title: ::wechat_core::BuildError::require(self.title, "Theme", "title")?,
+            title_color: ::wechat_core::BuildError::require(
+                self.title_color,
+                "Theme",
+                "title_color",
+            )?,
+            item_list: ::wechat_core::BuildError::require(
+                self.item_list,
+                "Theme",
+                "item_list",
+            )?,
+            pic_item_list: ::wechat_core::BuildError::require(
+                self.pic_item_list,
+                "Theme",
+                "pic_item_list",
+            )?,
             category_index: self.category_index,
             show_sku_title_first: self.show_sku_title_first,
             is_banner: self.is_banner,

@@ -196,14 +196,33 @@ impl RedInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RedInvoice, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("RedInvoice");
         Ok(RedInvoice {
-            wxopenid: self.wxopenid.ok_or_else(|| missing("wxopenid"))?,
-            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
-            nsrsbh: self.nsrsbh.ok_or_else(|| missing("nsrsbh"))?,
-            nsrmc: self.nsrmc.ok_or_else(|| missing("nsrmc"))?,
-            yfpdm: self.yfpdm.ok_or_else(|| missing("yfpdm"))?,
-            yfphm: self.yfphm.ok_or_else(|| missing("yfphm"))?,
+            wxopenid: ::wechat_core::BuildError::require(
+                self.wxopenid,
+                "RedInvoice",
+                "wxopenid",
+            )?,
+            fpqqlsh: ::wechat_core::BuildError::require(
+                self.fpqqlsh,
+                "RedInvoice",
+                "fpqqlsh",
+            )?,
+            nsrsbh: ::wechat_core::BuildError::require(
+                self.nsrsbh,
+                "RedInvoice",
+                "nsrsbh",
+            )?,
+            nsrmc: ::wechat_core::BuildError::require(
+                self.nsrmc,
+                "RedInvoice",
+                "nsrmc",
+            )?,
+            yfpdm: ::wechat_core::BuildError::require(
+                self.yfpdm,
+                "RedInvoice",
+                "yfpdm",
+            )?,
+            yfphm: ::wechat_core::BuildError::require(self.yfphm, "RedInvoice", "yfphm")?,
         })
     }
 }

@@ -116,10 +116,17 @@ impl GetAuthDataRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAuthDataRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetAuthDataRequest");
         Ok(GetAuthDataRequest {
-            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            s_pappid: ::wechat_core::BuildError::require(
+                self.s_pappid,
+                "GetAuthDataRequest",
+                "s_pappid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "GetAuthDataRequest",
+                "order_id",
+            )?,
         })
     }
 }
@@ -177,12 +184,17 @@ impl GetAuthDataResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAuthDataResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetAuthDataResponse");
         Ok(GetAuthDataResponse {
-            invoice_status: self
-                .invoice_status
-                .ok_or_else(|| missing("invoice_status"))?,
-            auth_time: self.auth_time.ok_or_else(|| missing("auth_time"))?,
+            invoice_status: ::wechat_core::BuildError::require(
+                self.invoice_status,
+                "GetAuthDataResponse",
+                "invoice_status",
+            )?,
+            auth_time: ::wechat_core::BuildError::require(
+                self.auth_time,
+                "GetAuthDataResponse",
+                "auth_time",
+            )?,
             user_auth_info: self.user_auth_info,
         })
     }

@@ -188,16 +188,43 @@ impl GetAuthUrlRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAuthUrlRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetAuthUrlRequest");
         Ok(GetAuthUrlRequest {
-            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            money: self.money.ok_or_else(|| missing("money"))?,
-            timestamp: self.timestamp.ok_or_else(|| missing("timestamp"))?,
-            source: self.source.ok_or_else(|| missing("source"))?,
+            s_pappid: ::wechat_core::BuildError::require(
+                self.s_pappid,
+                "GetAuthUrlRequest",
+                "s_pappid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "GetAuthUrlRequest",
+                "order_id",
+            )?,
+            money: ::wechat_core::BuildError::require(
+                self.money,
+                "GetAuthUrlRequest",
+                "money",
+            )?,
+            timestamp: ::wechat_core::BuildError::require(
+                self.timestamp,
+                "GetAuthUrlRequest",
+                "timestamp",
+            )?,
+            source: ::wechat_core::BuildError::require(
+                self.source,
+                "GetAuthUrlRequest",
+                "source",
+            )?,
             redirect_url: self.redirect_url,
-            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
-            type_: self.type_.ok_or_else(|| missing("type_"))?,
+            ticket: ::wechat_core::BuildError::require(
+                self.ticket,
+                "GetAuthUrlRequest",
+                "ticket",
+            )?,
+            type_: ::wechat_core::BuildError::require(
+                self.type_,
+                "GetAuthUrlRequest",
+                "type_",
+            )?,
         })
     }
 }

@@ -466,34 +466,71 @@ impl BlueInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BlueInvoice, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BlueInvoice");
         Ok(BlueInvoice {
-            wxopenid: self.wxopenid.ok_or_else(|| missing("wxopenid"))?,
-            ddh: self.ddh.ok_or_else(|| missing("ddh"))?,
-            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
-            nsrsbh: self.nsrsbh.ok_or_else(|| missing("nsrsbh"))?,
-            nsrmc: self.nsrmc.ok_or_else(|| missing("nsrmc"))?,
-            nsrdz: self.nsrdz.ok_or_else(|| missing("nsrdz"))?,
-            nsrdh: self.nsrdh.ok_or_else(|| missing("nsrdh"))?,
-            nsrbank: self.nsrbank.ok_or_else(|| missing("nsrbank"))?,
-            nsrbankid: self.nsrbankid.ok_or_else(|| missing("nsrbankid"))?,
-            ghfmc: self.ghfmc.ok_or_else(|| missing("ghfmc"))?,
+            wxopenid: ::wechat_core::BuildError::require(
+                self.wxopenid,
+                "BlueInvoice",
+                "wxopenid",
+            )?,
+            ddh: ::wechat_core::BuildError::require(self.ddh, "BlueInvoice", "ddh")?,
+            fpqqlsh: ::wechat_core::BuildError::require(
+                self.fpqqlsh,
+                "BlueInvoice",
+                "fpqqlsh",
+            )?,
+            nsrsbh: ::wechat_core::BuildError::require(
+                self.nsrsbh,
+                "BlueInvoice",
+                "nsrsbh",
+            )?,
+            nsrmc: ::wechat_core::BuildError::require(
+                self.nsrmc,
+                "BlueInvoice",
+                "nsrmc",
+            )?,
+            nsrdz: ::wechat_core::BuildError::require(
+                self.nsrdz,
+                "BlueInvoice",
+                "nsrdz",
+            )?,
+            nsrdh: ::wechat_core::BuildError::require(
+                self.nsrdh,
+                "BlueInvoice",
+                "nsrdh",
+            )?,
+            nsrbank: ::wechat_core::BuildError::require(
+                self.nsrbank,
+                "BlueInvoice",
+                "nsrbank",
+            )?,
+            nsrbankid: ::wechat_core::BuildError::require(
+                self.nsrbankid,
+                "BlueInvoice",
+                "nsrbankid",
+            )?,
+            ghfmc: ::wechat_core::BuildError::require(
+                self.ghfmc,
+                "BlueInvoice",
+                "ghfmc",
+            )?,
             ghfnsrsbh: self.ghfnsrsbh,
             ghfdz: self.ghfdz,
             ghfdh: self.ghfdh,
             ghfbank: self.ghfbank,
             ghfbankid: self.ghfbankid,
-            kpr: self.kpr.ok_or_else(|| missing("kpr"))?,
+            kpr: ::wechat_core::BuildError::require(self.kpr, "BlueInvoice", "kpr")?,
             skr: self.skr,
             fhr: self.fhr,
-            jshj: self.jshj.ok_or_else(|| missing("jshj"))?,
-            hjje: self.hjje.ok_or_else(|| missing("hjje"))?,
-            hjse: self.hjse.ok_or_else(|| missing("hjse"))?,
+            jshj: ::wechat_core::BuildError::require(self.jshj, "BlueInvoice", "jshj")?,
+            hjje: ::wechat_core::BuildError::require(self.hjje, "BlueInvoice", "hjje")?,
+            hjse: ::wechat_core::BuildError::require(self.hjse, "BlueInvoice", "hjse")?,
             bz: self.bz,
             hylx: self.hylx,
-            invoicedetail_list: self
-                .invoicedetail_list
-                .ok_or_else(|| missing("invoicedetail_list"))?,
+            invoicedetail_list: ::wechat_core::BuildError::require(
+                self.invoicedetail_list,
+                "BlueInvoice",
+                "invoicedetail_list",
+            )?,
         })
     }
 }
@@ -616,18 +653,41 @@ impl BlueInvoiceLineBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BlueInvoiceLine, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BlueInvoiceLine");
         Ok(BlueInvoiceLine {
-            fphxz: self.fphxz.ok_or_else(|| missing("fphxz"))?,
-            spbm: self.spbm.ok_or_else(|| missing("spbm"))?,
-            xmmc: self.xmmc.ok_or_else(|| missing("xmmc"))?,
+            fphxz: ::wechat_core::BuildError::require(
+                self.fphxz,
+                "BlueInvoiceLine",
+                "fphxz",
+            )?,
+            spbm: ::wechat_core::BuildError::require(
+                self.spbm,
+                "BlueInvoiceLine",
+                "spbm",
+            )?,
+            xmmc: ::wechat_core::BuildError::require(
+                self.xmmc,
+                "BlueInvoiceLine",
+                "xmmc",
+            )?,
             dw: self.dw,
             ggxh: self.ggxh,
-            xmsl: self.xmsl.ok_or_else(|| missing("xmsl"))?,
-            xmdj: self.xmdj.ok_or_else(|| missing("xmdj"))?,
-            xmje: self.xmje.ok_or_else(|| missing("xmje"))?,
-            sl: self.sl.ok_or_else(|| missing("sl"))?,
-            se: self.se.ok_or_else(|| missing("se"))?,
+            xmsl: ::wechat_core::BuildError::require(
+                self.xmsl,
+                "BlueInvoiceLine",
+                "xmsl",
+            )?,
+            xmdj: ::wechat_core::BuildError::require(
+                self.xmdj,
+                "BlueInvoiceLine",
+                "xmdj",
+            )?,
+            xmje: ::wechat_core::BuildError::require(
+                self.xmje,
+                "BlueInvoiceLine",
+                "xmje",
+            )?,
+            sl: ::wechat_core::BuildError::require(self.sl, "BlueInvoiceLine", "sl")?,
+            se: ::wechat_core::BuildError::require(self.se, "BlueInvoiceLine", "se")?,
         })
     }
 }

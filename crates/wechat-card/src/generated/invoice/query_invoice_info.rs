@@ -111,10 +111,17 @@ impl QueryInvoiceInfoRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryInvoiceInfoRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("QueryInvoiceInfoRequest");
         Ok(QueryInvoiceInfoRequest {
-            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
-            nsrsbh: self.nsrsbh.ok_or_else(|| missing("nsrsbh"))?,
+            fpqqlsh: ::wechat_core::BuildError::require(
+                self.fpqqlsh,
+                "QueryInvoiceInfoRequest",
+                "fpqqlsh",
+            )?,
+            nsrsbh: ::wechat_core::BuildError::require(
+                self.nsrsbh,
+                "QueryInvoiceInfoRequest",
+                "nsrsbh",
+            )?,
         })
     }
 }
@@ -228,14 +235,33 @@ impl IssuedInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<IssuedInvoice, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("IssuedInvoice");
         Ok(IssuedInvoice {
-            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
-            fpdm: self.fpdm.ok_or_else(|| missing("fpdm"))?,
-            fphm: self.fphm.ok_or_else(|| missing("fphm"))?,
-            jym: self.jym.ok_or_else(|| missing("jym"))?,
-            kprq: self.kprq.ok_or_else(|| missing("kprq"))?,
-            pdfurl: self.pdfurl.ok_or_else(|| missing("pdfurl"))?,
+            fpqqlsh: ::wechat_core::BuildError::require(
+                self.fpqqlsh,
+                "IssuedInvoice",
+                "fpqqlsh",
+            )?,
+            fpdm: ::wechat_core::BuildError::require(
+                self.fpdm,
+                "IssuedInvoice",
+                "fpdm",
+            )?,
+            fphm: ::wechat_core::BuildError::require(
+                self.fphm,
+                "IssuedInvoice",
+                "fphm",
+            )?,
+            jym: ::wechat_core::BuildError::require(self.jym, "IssuedInvoice", "jym")?,
+            kprq: ::wechat_core::BuildError::require(
+                self.kprq,
+                "IssuedInvoice",
+                "kprq",
+            )?,
+            pdfurl: ::wechat_core::BuildError::require(
+                self.pdfurl,
+                "IssuedInvoice",
+                "pdfurl",
+            )?,
         })
     }
 }

@@ -114,11 +114,22 @@ impl RejectInsertRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RejectInsertRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("RejectInsertRequest");
         Ok(RejectInsertRequest {
-            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            reason: self.reason.ok_or_else(|| missing("reason"))?,
+            s_pappid: ::wechat_core::BuildError::require(
+                self.s_pappid,
+                "RejectInsertRequest",
+                "s_pappid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "RejectInsertRequest",
+                "order_id",
+            )?,
+            reason: ::wechat_core::BuildError::require(
+                self.reason,
+                "RejectInsertRequest",
+                "reason",
+            )?,
             url: self.url,
         })
     }

@@ -176,10 +176,17 @@ impl ScanTitleResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ScanTitleResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ScanTitleResponse");
         Ok(ScanTitleResponse {
-            title_type: self.title_type.ok_or_else(|| missing("title_type"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
+            title_type: ::wechat_core::BuildError::require(
+                self.title_type,
+                "ScanTitleResponse",
+                "title_type",
+            )?,
+            title: ::wechat_core::BuildError::require(
+                self.title,
+                "ScanTitleResponse",
+                "title",
+            )?,
             phone: self.phone,
             tax_no: self.tax_no,
             addr: self.addr,

@@ -125,10 +125,13 @@ impl CustomFieldBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CustomField, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CustomField");
         Ok(CustomField {
-            key: self.key.ok_or_else(|| missing("key"))?,
-            value: self.value.ok_or_else(|| missing("value"))?,
+            key: ::wechat_core::BuildError::require(self.key, "CustomField", "key")?,
+            value: ::wechat_core::BuildError::require(
+                self.value,
+                "CustomField",
+                "value",
+            )?,
         })
     }
 }

@@ -125,10 +125,17 @@ impl GetMemberInfoRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetMemberInfoRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetMemberInfoRequest");
         Ok(GetMemberInfoRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "GetMemberInfoRequest",
+                "card_id",
+            )?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "GetMemberInfoRequest",
+                "code",
+            )?,
         })
     }
 }
@@ -273,18 +280,23 @@ impl GetMemberInfoResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetMemberInfoResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetMemberInfoResponse");
         Ok(GetMemberInfoResponse {
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "GetMemberInfoResponse",
+                "openid",
+            )?,
             nickname: self.nickname,
             membership_number: self.membership_number,
             bonus: self.bonus,
             balance: self.balance,
             sex: self.sex,
             user_info: self.user_info,
-            user_card_status: self
-                .user_card_status
-                .ok_or_else(|| missing("user_card_status"))?,
+            user_card_status: ::wechat_core::BuildError::require(
+                self.user_card_status,
+                "GetMemberInfoResponse",
+                "user_card_status",
+            )?,
             has_active: self.has_active,
         })
     }

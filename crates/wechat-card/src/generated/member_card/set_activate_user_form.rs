@@ -229,10 +229,9 @@ impl FormLinkBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FormLink, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("FormLink");
         Ok(FormLink {
-            name: self.name.ok_or_else(|| missing("name"))?,
-            url: self.url.ok_or_else(|| missing("url"))?,
+            name: ::wechat_core::BuildError::require(self.name, "FormLink", "name")?,
+            url: ::wechat_core::BuildError::require(self.url, "FormLink", "url")?,
         })
     }
 }
@@ -375,11 +374,14 @@ impl RichFieldBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RichField, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("RichField");
         Ok(RichField {
-            type_: self.type_.ok_or_else(|| missing("type_"))?,
-            name: self.name.ok_or_else(|| missing("name"))?,
-            values: self.values.ok_or_else(|| missing("values"))?,
+            type_: ::wechat_core::BuildError::require(self.type_, "RichField", "type_")?,
+            name: ::wechat_core::BuildError::require(self.name, "RichField", "name")?,
+            values: ::wechat_core::BuildError::require(
+                self.values,
+                "RichField",
+                "values",
+            )?,
         })
     }
 }

@@ -228,10 +228,17 @@ impl UpdateMemberRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateMemberRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("UpdateMemberRequest");
         Ok(UpdateMemberRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateMemberRequest",
+                "code",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "UpdateMemberRequest",
+                "card_id",
+            )?,
             background_pic_url: self.background_pic_url,
             record_bonus: self.record_bonus,
             bonus: self.bonus,

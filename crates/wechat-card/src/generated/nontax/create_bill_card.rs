@@ -149,10 +149,17 @@ impl BillTemplateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BillTemplate, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BillTemplate");
         Ok(BillTemplate {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
-            payee: self.payee.ok_or_else(|| missing("payee"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "BillTemplate",
+                "base_info",
+            )?,
+            payee: ::wechat_core::BuildError::require(
+                self.payee,
+                "BillTemplate",
+                "payee",
+            )?,
         })
     }
 }

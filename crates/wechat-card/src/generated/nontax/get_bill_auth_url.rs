@@ -156,15 +156,38 @@ impl GetBillAuthUrlRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetBillAuthUrlRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetBillAuthUrlRequest");
         Ok(GetBillAuthUrlRequest {
-            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            money: self.money.ok_or_else(|| missing("money"))?,
-            timestamp: self.timestamp.ok_or_else(|| missing("timestamp"))?,
-            source: self.source.ok_or_else(|| missing("source"))?,
+            s_pappid: ::wechat_core::BuildError::require(
+                self.s_pappid,
+                "GetBillAuthUrlRequest",
+                "s_pappid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "GetBillAuthUrlRequest",
+                "order_id",
+            )?,
+            money: ::wechat_core::BuildError::require(
+                self.money,
+                "GetBillAuthUrlRequest",
+                "money",
+            )?,
+            timestamp: ::wechat_core::BuildError::require(
+                self.timestamp,
+                "GetBillAuthUrlRequest",
+                "timestamp",
+            )?,
+            source: ::wechat_core::BuildError::require(
+                self.source,
+                "GetBillAuthUrlRequest",
+                "source",
+            )?,
             redirect_url: self.redirect_url,
-            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
+            ticket: ::wechat_core::BuildError::require(
+                self.ticket,
+                "GetBillAuthUrlRequest",
+                "ticket",
+            )?,
         })
     }
 }

@@ -146,12 +146,27 @@ impl InsertBillRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertBillRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InsertBillRequest");
         Ok(InsertBillRequest {
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            card_ext: self.card_ext.ok_or_else(|| missing("card_ext"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "InsertBillRequest",
+                "order_id",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "InsertBillRequest",
+                "card_id",
+            )?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "InsertBillRequest",
+                "appid",
+            )?,
+            card_ext: ::wechat_core::BuildError::require(
+                self.card_ext,
+                "InsertBillRequest",
+                "card_ext",
+            )?,
         })
     }
 }
@@ -199,10 +214,17 @@ impl InsertBillResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertBillResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InsertBillResponse");
         Ok(InsertBillResponse {
-            code: self.code.ok_or_else(|| missing("code"))?,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "InsertBillResponse",
+                "code",
+            )?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "InsertBillResponse",
+                "openid",
+            )?,
         })
     }
 }
@@ -357,14 +379,33 @@ impl InvoiceUserDataBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InvoiceUserData");
         Ok(InvoiceUserData {
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
-            billing_time: self.billing_time.ok_or_else(|| missing("billing_time"))?,
-            billing_no: self.billing_no.ok_or_else(|| missing("billing_no"))?,
-            billing_code: self.billing_code.ok_or_else(|| missing("billing_code"))?,
-            s_pdf_media_id: self.s_pdf_media_id.ok_or_else(|| missing("s_pdf_media_id"))?,
+            fee: ::wechat_core::BuildError::require(self.fee, "InvoiceUserData", "fee")?,
+            title: ::wechat_core::BuildError::require(
+                self.title,
+                "InvoiceUserData",
+                "title",
+            )?,
+            billing_time: ::wechat_core::BuildError::require(
+                self.billing_time,
+                "InvoiceUserData",
+                "billing_time",
+            )?,
+            billing_no: ::wechat_core::BuildError::require(
+                self.billing_no,
+                "InvoiceUserData",
+                "billing_no",
+            )?,
+            billing_code: ::wechat_core::BuildError::require(
+                self.billing_code,
+                "InvoiceUserData",
+                "billing_code",
+            )?,
+            s_pdf_media_id: ::wechat_core::BuildError::require(
+                self.s_pdf_media_id,
+                "InvoiceUserData",
+                "s_pdf_media_id",
+            )?,
         })
     }
 }

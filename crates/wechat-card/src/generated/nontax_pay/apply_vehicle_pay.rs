@@ -234,27 +234,50 @@ impl ApplyVehiclePayRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<ApplyVehiclePayRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ApplyVehiclePayRequest");
         let value = ApplyVehiclePayRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "ApplyVehiclePayRequest",
+                "appid",
+            )?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            desc: self.desc.ok_or_else(|| missing("desc"))?,
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            desc: ::wechat_core::BuildError::require(
+                self.desc,
+                "ApplyVehiclePayRequest",
+                "desc",
+            )?,
+            fee: ::wechat_core::BuildError::require(
+                self.fee,
+                "ApplyVehiclePayRequest",
+                "fee",
+            )?,
             order_no: self.order_no,
             payment_notice_type: self.payment_notice_type,
             payment_notice_no: self.payment_notice_no,
-            department_code: self
-                .department_code
-                .ok_or_else(|| missing("department_code"))?,
-            department_name: self
-                .department_name
-                .ok_or_else(|| missing("department_name"))?,
+            department_code: ::wechat_core::BuildError::require(
+                self.department_code,
+                "ApplyVehiclePayRequest",
+                "department_code",
+            )?,
+            department_name: ::wechat_core::BuildError::require(
+                self.department_name,
+                "ApplyVehiclePayRequest",
+                "department_name",
+            )?,
             region_code: self.region_code,
             goods_tag: self.goods_tag,
-            trade_scene: self.trade_scene.ok_or_else(|| missing("trade_scene"))?,
-            scene_info: self.scene_info.ok_or_else(|| missing("scene_info"))?,
+            trade_scene: ::wechat_core::BuildError::require(
+                self.trade_scene,
+                "ApplyVehiclePayRequest",
+                "trade_scene",
+            )?,
+            scene_info: ::wechat_core::BuildError::require(
+                self.scene_info,
+                "ApplyVehiclePayRequest",
+                "scene_info",
+            )?,
         };
         ::wechat_core::check::Rules::rules(&value, "")
             .map_err(::wechat_core::BuildError::invalid_in("ApplyVehiclePayRequest"))?;
@@ -480,12 +503,19 @@ impl ParkingStayBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ParkingStay, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ParkingStay");
         Ok(ParkingStay {
-            start_time: self.start_time.ok_or_else(|| missing("start_time"))?,
+            start_time: ::wechat_core::BuildError::require(
+                self.start_time,
+                "ParkingStay",
+                "start_time",
+            )?,
             end_time: self.end_time,
             charging_time: self.charging_time,
-            plate_number: self.plate_number.ok_or_else(|| missing("plate_number"))?,
+            plate_number: ::wechat_core::BuildError::require(
+                self.plate_number,
+                "ParkingStay",
+                "plate_number",
+            )?,
             car_type: self.car_type,
             parking_name: self.parking_name,
             space_number: self.space_number,

@@ -120,11 +120,22 @@ impl DownloadBillRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<DownloadBillRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("DownloadBillRequest");
         Ok(DownloadBillRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            mch_id: self.mch_id.ok_or_else(|| missing("mch_id"))?,
-            bill_date: self.bill_date.ok_or_else(|| missing("bill_date"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "DownloadBillRequest",
+                "appid",
+            )?,
+            mch_id: ::wechat_core::BuildError::require(
+                self.mch_id,
+                "DownloadBillRequest",
+                "mch_id",
+            )?,
+            bill_date: ::wechat_core::BuildError::require(
+                self.bill_date,
+                "DownloadBillRequest",
+                "bill_date",
+            )?,
             bill_type: self.bill_type,
         })
     }

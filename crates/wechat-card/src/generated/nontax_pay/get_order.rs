@@ -123,11 +123,18 @@ impl GetOrderRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetOrderRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetOrderRequest");
         Ok(GetOrderRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "GetOrderRequest",
+                "appid",
+            )?,
             service_id: self.service_id,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "GetOrderRequest",
+                "order_id",
+            )?,
         })
     }
 }
@@ -452,18 +459,49 @@ impl GetOrderResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetOrderResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetOrderResponse");
         Ok(GetOrderResponse {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            create_time: self.create_time.ok_or_else(|| missing("create_time"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "GetOrderResponse",
+                "appid",
+            )?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "GetOrderResponse",
+                "openid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "GetOrderResponse",
+                "order_id",
+            )?,
+            create_time: ::wechat_core::BuildError::require(
+                self.create_time,
+                "GetOrderResponse",
+                "create_time",
+            )?,
             pay_finish_time: self.pay_finish_time,
-            desc: self.desc.ok_or_else(|| missing("desc"))?,
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
-            fee_type: self.fee_type.ok_or_else(|| missing("fee_type"))?,
+            desc: ::wechat_core::BuildError::require(
+                self.desc,
+                "GetOrderResponse",
+                "desc",
+            )?,
+            fee: ::wechat_core::BuildError::require(
+                self.fee,
+                "GetOrderResponse",
+                "fee",
+            )?,
+            fee_type: ::wechat_core::BuildError::require(
+                self.fee_type,
+                "GetOrderResponse",
+                "fee_type",
+            )?,
             trans_id: self.trans_id,
-            status: self.status.ok_or_else(|| missing("status"))?,
+            status: ::wechat_core::BuildError::require(
+                self.status,
+                "GetOrderResponse",
+                "status",
+            )?,
             bank_id: self.bank_id,
             bank_name: self.bank_name,
             bank_account: self.bank_account,
@@ -646,13 +684,22 @@ impl PartialRefundBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PartialRefund, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("PartialRefund");
         Ok(PartialRefund {
-            refund_out_id: self.refund_out_id.ok_or_else(|| missing("refund_out_id"))?,
-            refund_order_id: self
-                .refund_order_id
-                .ok_or_else(|| missing("refund_order_id"))?,
-            refund_fee: self.refund_fee.ok_or_else(|| missing("refund_fee"))?,
+            refund_out_id: ::wechat_core::BuildError::require(
+                self.refund_out_id,
+                "PartialRefund",
+                "refund_out_id",
+            )?,
+            refund_order_id: ::wechat_core::BuildError::require(
+                self.refund_order_id,
+                "PartialRefund",
+                "refund_order_id",
+            )?,
+            refund_fee: ::wechat_core::BuildError::require(
+                self.refund_fee,
+                "PartialRefund",
+                "refund_fee",
+            )?,
             refund_reason: self.refund_reason,
             refund_status: self.refund_status,
             refund_finish_time: self.refund_finish_time,
@@ -721,12 +768,27 @@ impl NotifyHistoryBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<NotifyHistory, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("NotifyHistory");
         Ok(NotifyHistory {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            name: self.name.ok_or_else(|| missing("name"))?,
-            notify_detail: self.notify_detail.ok_or_else(|| missing("notify_detail"))?,
-            notify_cnt: self.notify_cnt.ok_or_else(|| missing("notify_cnt"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "NotifyHistory",
+                "appid",
+            )?,
+            name: ::wechat_core::BuildError::require(
+                self.name,
+                "NotifyHistory",
+                "name",
+            )?,
+            notify_detail: ::wechat_core::BuildError::require(
+                self.notify_detail,
+                "NotifyHistory",
+                "notify_detail",
+            )?,
+            notify_cnt: ::wechat_core::BuildError::require(
+                self.notify_cnt,
+                "NotifyHistory",
+                "notify_cnt",
+            )?,
         })
     }
 }
@@ -863,12 +925,23 @@ impl NotificationBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Notification, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Notification");
         Ok(Notification {
-            notify_time: self.notify_time.ok_or_else(|| missing("notify_time"))?,
+            notify_time: ::wechat_core::BuildError::require(
+                self.notify_time,
+                "Notification",
+                "notify_time",
+            )?,
             url: self.url,
-            wxnontaxstr: self.wxnontaxstr.ok_or_else(|| missing("wxnontaxstr"))?,
-            status: self.status.ok_or_else(|| missing("status"))?,
+            wxnontaxstr: ::wechat_core::BuildError::require(
+                self.wxnontaxstr,
+                "Notification",
+                "wxnontaxstr",
+            )?,
+            status: ::wechat_core::BuildError::require(
+                self.status,
+                "Notification",
+                "status",
+            )?,
             ret: self.ret,
             ret_errmsg: self.ret_errmsg,
             cost_time: self.cost_time,

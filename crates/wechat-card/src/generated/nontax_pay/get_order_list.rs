@@ -119,13 +119,22 @@ impl GetOrderListRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<GetOrderListRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetOrderListRequest");
         let value = GetOrderListRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
-            department_code: self
-                .department_code
-                .ok_or_else(|| missing("department_code"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "GetOrderListRequest",
+                "appid",
+            )?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "GetOrderListRequest",
+                "region_code",
+            )?,
+            department_code: ::wechat_core::BuildError::require(
+                self.department_code,
+                "GetOrderListRequest",
+                "department_code",
+            )?,
             payment_notice_no: self.payment_notice_no,
             order_no: self.order_no,
         };

@@ -123,16 +123,27 @@ impl GetRealNameResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetRealNameResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetRealNameResponse");
         Ok(GetRealNameResponse {
-            key_encrypt_type: self
-                .key_encrypt_type
-                .ok_or_else(|| missing("key_encrypt_type"))?,
-            key: self.key.ok_or_else(|| missing("key"))?,
-            data_encrypt_type: self
-                .data_encrypt_type
-                .ok_or_else(|| missing("data_encrypt_type"))?,
-            data: self.data.ok_or_else(|| missing("data"))?,
+            key_encrypt_type: ::wechat_core::BuildError::require(
+                self.key_encrypt_type,
+                "GetRealNameResponse",
+                "key_encrypt_type",
+            )?,
+            key: ::wechat_core::BuildError::require(
+                self.key,
+                "GetRealNameResponse",
+                "key",
+            )?,
+            data_encrypt_type: ::wechat_core::BuildError::require(
+                self.data_encrypt_type,
+                "GetRealNameResponse",
+                "data_encrypt_type",
+            )?,
+            data: ::wechat_core::BuildError::require(
+                self.data,
+                "GetRealNameResponse",
+                "data",
+            )?,
         })
     }
 }

@@ -245,29 +245,52 @@ impl MicroPayRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<MicroPayRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MicroPayRequest");
         let value = MicroPayRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "MicroPayRequest",
+                "appid",
+            )?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            desc: self.desc.ok_or_else(|| missing("desc"))?,
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            desc: ::wechat_core::BuildError::require(
+                self.desc,
+                "MicroPayRequest",
+                "desc",
+            )?,
+            fee: ::wechat_core::BuildError::require(self.fee, "MicroPayRequest", "fee")?,
             order_no: self.order_no,
             payment_notice_type: self.payment_notice_type,
             payment_notice_no: self.payment_notice_no,
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
             user_name: self.user_name,
-            department_code: self
-                .department_code
-                .ok_or_else(|| missing("department_code"))?,
-            department_name: self
-                .department_name
-                .ok_or_else(|| missing("department_name"))?,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
-            auth_code: self.auth_code.ok_or_else(|| missing("auth_code"))?,
-            items: self.items.ok_or_else(|| missing("items"))?,
+            department_code: ::wechat_core::BuildError::require(
+                self.department_code,
+                "MicroPayRequest",
+                "department_code",
+            )?,
+            department_name: ::wechat_core::BuildError::require(
+                self.department_name,
+                "MicroPayRequest",
+                "department_name",
+            )?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "MicroPayRequest",
+                "region_code",
+            )?,
+            auth_code: ::wechat_core::BuildError::require(
+                self.auth_code,
+                "MicroPayRequest",
+                "auth_code",
+            )?,
+            items: ::wechat_core::BuildError::require(
+                self.items,
+                "MicroPayRequest",
+                "items",
+            )?,
         };
         ::wechat_core::check::Rules::rules(&value, "")
             .map_err(::wechat_core::BuildError::invalid_in("MicroPayRequest"))?;

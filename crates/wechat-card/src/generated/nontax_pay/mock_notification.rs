@@ -93,11 +93,22 @@ impl MockNotificationRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MockNotificationRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MockNotificationRequest");
         Ok(MockNotificationRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            url: self.url.ok_or_else(|| missing("url"))?,
-            version: self.version.ok_or_else(|| missing("version"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "MockNotificationRequest",
+                "appid",
+            )?,
+            url: ::wechat_core::BuildError::require(
+                self.url,
+                "MockNotificationRequest",
+                "url",
+            )?,
+            version: ::wechat_core::BuildError::require(
+                self.version,
+                "MockNotificationRequest",
+                "version",
+            )?,
         })
     }
 }

@@ -94,11 +94,22 @@ impl MockQueryFeeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MockQueryFeeRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MockQueryFeeRequest");
         Ok(MockQueryFeeRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            url: self.url.ok_or_else(|| missing("url"))?,
-            version: self.version.ok_or_else(|| missing("version"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "MockQueryFeeRequest",
+                "appid",
+            )?,
+            url: ::wechat_core::BuildError::require(
+                self.url,
+                "MockQueryFeeRequest",
+                "url",
+            )?,
+            version: ::wechat_core::BuildError::require(
+                self.version,
+                "MockQueryFeeRequest",
+                "version",
+            )?,
         })
     }
 }

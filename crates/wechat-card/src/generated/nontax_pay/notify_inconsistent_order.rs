@@ -98,12 +98,17 @@ impl NotifyInconsistentOrderRequestBuilder {
     pub fn build(
         self,
     ) -> Result<NotifyInconsistentOrderRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "NotifyInconsistentOrderRequest",
-        );
         Ok(NotifyInconsistentOrderRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "NotifyInconsistentOrderRequest",
+                "appid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "NotifyInconsistentOrderRequest",
+                "order_id",
+            )?,
         })
     }
 }

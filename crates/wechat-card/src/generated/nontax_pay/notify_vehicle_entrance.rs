@@ -135,17 +135,30 @@ impl NotifyVehicleEntranceRequestBuilder {
     pub fn build(
         self,
     ) -> Result<NotifyVehicleEntranceRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "NotifyVehicleEntranceRequest",
-        );
         Ok(NotifyVehicleEntranceRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "NotifyVehicleEntranceRequest",
+                "appid",
+            )?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
-            trade_scene: self.trade_scene.ok_or_else(|| missing("trade_scene"))?,
-            scene_info: self.scene_info.ok_or_else(|| missing("scene_info"))?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "NotifyVehicleEntranceRequest",
+                "region_code",
+            )?,
+            trade_scene: ::wechat_core::BuildError::require(
+                self.trade_scene,
+                "NotifyVehicleEntranceRequest",
+                "trade_scene",
+            )?,
+            scene_info: ::wechat_core::BuildError::require(
+                self.scene_info,
+                "NotifyVehicleEntranceRequest",
+                "scene_info",
+            )?,
         })
     }
 }
@@ -282,10 +295,17 @@ impl EntranceSceneBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<EntranceScene, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("EntranceScene");
         Ok(EntranceScene {
-            start_time: self.start_time.ok_or_else(|| missing("start_time"))?,
-            plate_number: self.plate_number.ok_or_else(|| missing("plate_number"))?,
+            start_time: ::wechat_core::BuildError::require(
+                self.start_time,
+                "EntranceScene",
+                "start_time",
+            )?,
+            plate_number: ::wechat_core::BuildError::require(
+                self.plate_number,
+                "EntranceScene",
+                "plate_number",
+            )?,
             car_type: self.car_type,
             notify_url: self.notify_url,
             parking_name: self.parking_name,

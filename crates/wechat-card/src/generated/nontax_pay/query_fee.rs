@@ -140,19 +140,34 @@ impl QueryFeeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryFeeRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("QueryFeeRequest");
         Ok(QueryFeeRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            service_id: self.service_id.ok_or_else(|| missing("service_id"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "QueryFeeRequest",
+                "appid",
+            )?,
+            service_id: ::wechat_core::BuildError::require(
+                self.service_id,
+                "QueryFeeRequest",
+                "service_id",
+            )?,
             bank_id: self.bank_id,
-            payment_notice_no: self
-                .payment_notice_no
-                .ok_or_else(|| missing("payment_notice_no"))?,
-            department_code: self
-                .department_code
-                .ok_or_else(|| missing("department_code"))?,
+            payment_notice_no: ::wechat_core::BuildError::require(
+                self.payment_notice_no,
+                "QueryFeeRequest",
+                "payment_notice_no",
+            )?,
+            department_code: ::wechat_core::BuildError::require(
+                self.department_code,
+                "QueryFeeRequest",
+                "department_code",
+            )?,
             payment_notice_type: self.payment_notice_type,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "QueryFeeRequest",
+                "region_code",
+            )?,
         })
     }
 }
@@ -280,20 +295,35 @@ impl QueryFeeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryFeeResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("QueryFeeResponse");
         Ok(QueryFeeResponse {
             user_name: self.user_name,
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
-            items: self.items.ok_or_else(|| missing("items"))?,
-            payment_notice_no: self
-                .payment_notice_no
-                .ok_or_else(|| missing("payment_notice_no"))?,
+            fee: ::wechat_core::BuildError::require(
+                self.fee,
+                "QueryFeeResponse",
+                "fee",
+            )?,
+            items: ::wechat_core::BuildError::require(
+                self.items,
+                "QueryFeeResponse",
+                "items",
+            )?,
+            payment_notice_no: ::wechat_core::BuildError::require(
+                self.payment_notice_no,
+                "QueryFeeResponse",
+                "payment_notice_no",
+            )?,
             department_code: self.department_code,
-            department_name: self
-                .department_name
-                .ok_or_else(|| missing("department_name"))?,
+            department_name: ::wechat_core::BuildError::require(
+                self.department_name,
+                "QueryFeeResponse",
+                "department_name",
+            )?,
             payment_notice_type: self.payment_notice_type,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "QueryFeeResponse",
+                "region_code",
+            )?,
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
         })

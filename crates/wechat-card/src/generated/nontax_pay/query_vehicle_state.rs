@@ -184,16 +184,25 @@ impl QueryVehicleStateRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryVehicleStateRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "QueryVehicleStateRequest",
-        );
         Ok(QueryVehicleStateRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "QueryVehicleStateRequest",
+                "appid",
+            )?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
-            trade_scene: self.trade_scene.ok_or_else(|| missing("trade_scene"))?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "QueryVehicleStateRequest",
+                "region_code",
+            )?,
+            trade_scene: ::wechat_core::BuildError::require(
+                self.trade_scene,
+                "QueryVehicleStateRequest",
+                "trade_scene",
+            )?,
             jump_scene: self.jump_scene,
             openid: self.openid,
             plate_number: self.plate_number,

@@ -141,11 +141,22 @@ impl RefundRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RefundRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("RefundRequest");
         Ok(RefundRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            reason: self.reason.ok_or_else(|| missing("reason"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "RefundRequest",
+                "appid",
+            )?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "RefundRequest",
+                "order_id",
+            )?,
+            reason: ::wechat_core::BuildError::require(
+                self.reason,
+                "RefundRequest",
+                "reason",
+            )?,
             refund_fee: self.refund_fee,
             refund_out_id: self.refund_out_id,
         })

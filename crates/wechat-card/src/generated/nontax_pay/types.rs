@@ -83,14 +83,21 @@ impl FeeItemBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FeeItem, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("FeeItem");
         Ok(FeeItem {
-            no: self.no.ok_or_else(|| missing("no"))?,
-            item_id: self.item_id.ok_or_else(|| missing("item_id"))?,
-            item_name: self.item_name.ok_or_else(|| missing("item_name"))?,
+            no: ::wechat_core::BuildError::require(self.no, "FeeItem", "no")?,
+            item_id: ::wechat_core::BuildError::require(
+                self.item_id,
+                "FeeItem",
+                "item_id",
+            )?,
+            item_name: ::wechat_core::BuildError::require(
+                self.item_name,
+                "FeeItem",
+                "item_name",
+            )?,
             overdue: self.overdue,
             penalty: self.penalty,
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            fee: ::wechat_core::BuildError::require(self.fee, "FeeItem", "fee")?,
         })
     }
 }

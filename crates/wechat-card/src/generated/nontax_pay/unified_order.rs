@@ -318,9 +318,12 @@ impl UnifiedOrderRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<UnifiedOrderRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("UnifiedOrderRequest");
         let value = UnifiedOrderRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "UnifiedOrderRequest",
+                "appid",
+            )?,
             service_id: self.service_id,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
@@ -328,25 +331,49 @@ impl UnifiedOrderRequestBuilder {
             openid: self.openid,
             app_appid: self.app_appid,
             trade_type: self.trade_type,
-            desc: self.desc.ok_or_else(|| missing("desc"))?,
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            desc: ::wechat_core::BuildError::require(
+                self.desc,
+                "UnifiedOrderRequest",
+                "desc",
+            )?,
+            fee: ::wechat_core::BuildError::require(
+                self.fee,
+                "UnifiedOrderRequest",
+                "fee",
+            )?,
             return_url: self.return_url,
-            ip: self.ip.ok_or_else(|| missing("ip"))?,
+            ip: ::wechat_core::BuildError::require(
+                self.ip,
+                "UnifiedOrderRequest",
+                "ip",
+            )?,
             order_no: self.order_no,
             payment_notice_type: self.payment_notice_type,
             payment_notice_no: self.payment_notice_no,
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
             user_name: self.user_name,
-            department_code: self
-                .department_code
-                .ok_or_else(|| missing("department_code"))?,
-            department_name: self
-                .department_name
-                .ok_or_else(|| missing("department_name"))?,
-            region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
+            department_code: ::wechat_core::BuildError::require(
+                self.department_code,
+                "UnifiedOrderRequest",
+                "department_code",
+            )?,
+            department_name: ::wechat_core::BuildError::require(
+                self.department_name,
+                "UnifiedOrderRequest",
+                "department_name",
+            )?,
+            region_code: ::wechat_core::BuildError::require(
+                self.region_code,
+                "UnifiedOrderRequest",
+                "region_code",
+            )?,
             scene: self.scene,
-            items: self.items.ok_or_else(|| missing("items"))?,
+            items: ::wechat_core::BuildError::require(
+                self.items,
+                "UnifiedOrderRequest",
+                "items",
+            )?,
             auto_call_pay: self.auto_call_pay,
         };
         ::wechat_core::check::Rules::rules(&value, "")
@@ -506,10 +533,17 @@ impl PayMiniProgramBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PayMiniProgram, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("PayMiniProgram");
         Ok(PayMiniProgram {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            pagepath: self.pagepath.ok_or_else(|| missing("pagepath"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "PayMiniProgram",
+                "appid",
+            )?,
+            pagepath: ::wechat_core::BuildError::require(
+                self.pagepath,
+                "PayMiniProgram",
+                "pagepath",
+            )?,
             query_string: self.query_string,
             business_type: self.business_type,
         })

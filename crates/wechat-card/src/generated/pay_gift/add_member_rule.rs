@@ -177,15 +177,38 @@ impl AddMemberRuleRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<AddMemberRuleRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("AddMemberRuleRequest");
         Ok(AddMemberRuleRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "AddMemberRuleRequest",
+                "card_id",
+            )?,
             jump_url: self.jump_url,
-            mchid_list: self.mchid_list.ok_or_else(|| missing("mchid_list"))?,
-            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
-            min_cost: self.min_cost.ok_or_else(|| missing("min_cost"))?,
-            max_cost: self.max_cost.ok_or_else(|| missing("max_cost"))?,
+            mchid_list: ::wechat_core::BuildError::require(
+                self.mchid_list,
+                "AddMemberRuleRequest",
+                "mchid_list",
+            )?,
+            begin_time: ::wechat_core::BuildError::require(
+                self.begin_time,
+                "AddMemberRuleRequest",
+                "begin_time",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "AddMemberRuleRequest",
+                "end_time",
+            )?,
+            min_cost: ::wechat_core::BuildError::require(
+                self.min_cost,
+                "AddMemberRuleRequest",
+                "min_cost",
+            )?,
+            max_cost: ::wechat_core::BuildError::require(
+                self.max_cost,
+                "AddMemberRuleRequest",
+                "max_cost",
+            )?,
             is_locked: self.is_locked,
         })
     }

@@ -98,10 +98,17 @@ impl DeleteMemberRuleRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<DeleteMemberRuleRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("DeleteMemberRuleRequest");
         Ok(DeleteMemberRuleRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            mchid_list: self.mchid_list.ok_or_else(|| missing("mchid_list"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "DeleteMemberRuleRequest",
+                "card_id",
+            )?,
+            mchid_list: ::wechat_core::BuildError::require(
+                self.mchid_list,
+                "DeleteMemberRuleRequest",
+                "mchid_list",
+            )?,
         })
     }
 }

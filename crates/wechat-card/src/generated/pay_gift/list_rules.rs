@@ -105,12 +105,27 @@ impl ListRulesRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListRulesRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListRulesRequest");
         Ok(ListRulesRequest {
-            type_: self.type_.ok_or_else(|| missing("type_"))?,
-            effective: self.effective.ok_or_else(|| missing("effective"))?,
-            offset: self.offset.ok_or_else(|| missing("offset"))?,
-            count: self.count.ok_or_else(|| missing("count"))?,
+            type_: ::wechat_core::BuildError::require(
+                self.type_,
+                "ListRulesRequest",
+                "type_",
+            )?,
+            effective: ::wechat_core::BuildError::require(
+                self.effective,
+                "ListRulesRequest",
+                "effective",
+            )?,
+            offset: ::wechat_core::BuildError::require(
+                self.offset,
+                "ListRulesRequest",
+                "offset",
+            )?,
+            count: ::wechat_core::BuildError::require(
+                self.count,
+                "ListRulesRequest",
+                "count",
+            )?,
         })
     }
 }
@@ -173,10 +188,17 @@ impl ListRulesResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListRulesResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListRulesResponse");
         Ok(ListRulesResponse {
-            total_count: self.total_count.ok_or_else(|| missing("total_count"))?,
-            rule_list: self.rule_list.ok_or_else(|| missing("rule_list"))?,
+            total_count: ::wechat_core::BuildError::require(
+                self.total_count,
+                "ListRulesResponse",
+                "total_count",
+            )?,
+            rule_list: ::wechat_core::BuildError::require(
+                self.rule_list,
+                "ListRulesResponse",
+                "rule_list",
+            )?,
         })
     }
 }

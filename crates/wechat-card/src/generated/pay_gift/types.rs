@@ -75,10 +75,17 @@ impl FailedMchidBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FailedMchid, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("FailedMchid");
         Ok(FailedMchid {
-            mchid: self.mchid.ok_or_else(|| missing("mchid"))?,
-            errcode: self.errcode.ok_or_else(|| missing("errcode"))?,
+            mchid: ::wechat_core::BuildError::require(
+                self.mchid,
+                "FailedMchid",
+                "mchid",
+            )?,
+            errcode: ::wechat_core::BuildError::require(
+                self.errcode,
+                "FailedMchid",
+                "errcode",
+            )?,
             errmsg: self.errmsg,
             occupy_rule_id: self.occupy_rule_id,
             occupy_appid: self.occupy_appid,
@@ -168,11 +175,22 @@ impl MemberRuleBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberRule, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("MemberRule");
         Ok(MemberRule {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            least_cost: self.least_cost.ok_or_else(|| missing("least_cost"))?,
-            max_cost: self.max_cost.ok_or_else(|| missing("max_cost"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "MemberRule",
+                "card_id",
+            )?,
+            least_cost: ::wechat_core::BuildError::require(
+                self.least_cost,
+                "MemberRule",
+                "least_cost",
+            )?,
+            max_cost: ::wechat_core::BuildError::require(
+                self.max_cost,
+                "MemberRule",
+                "max_cost",
+            )?,
             jump_url: self.jump_url,
             app_brand_id: self.app_brand_id,
             app_brand_pass: self.app_brand_pass,
@@ -248,10 +266,13 @@ impl RuleBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Rule, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("Rule");
         Ok(Rule {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
-            rule: self.rule.ok_or_else(|| missing("rule"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "Rule",
+                "base_info",
+            )?,
+            rule: ::wechat_core::BuildError::require(self.rule, "Rule", "rule")?,
         })
     }
 }
@@ -349,11 +370,22 @@ impl RuleBaseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RuleBase, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("RuleBase");
         Ok(RuleBase {
-            mchid_list: self.mchid_list.ok_or_else(|| missing("mchid_list"))?,
-            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
+            mchid_list: ::wechat_core::BuildError::require(
+                self.mchid_list,
+                "RuleBase",
+                "mchid_list",
+            )?,
+            begin_time: ::wechat_core::BuildError::require(
+                self.begin_time,
+                "RuleBase",
+                "begin_time",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "RuleBase",
+                "end_time",
+            )?,
             status: None,
             create_time: None,
             update_time: None,

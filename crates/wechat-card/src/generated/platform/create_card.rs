@@ -171,11 +171,22 @@ impl InvoiceTemplateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceTemplate, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InvoiceTemplate");
         Ok(InvoiceTemplate {
-            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
-            payee: self.payee.ok_or_else(|| missing("payee"))?,
-            type_: self.type_.ok_or_else(|| missing("type_"))?,
+            base_info: ::wechat_core::BuildError::require(
+                self.base_info,
+                "InvoiceTemplate",
+                "base_info",
+            )?,
+            payee: ::wechat_core::BuildError::require(
+                self.payee,
+                "InvoiceTemplate",
+                "payee",
+            )?,
+            type_: ::wechat_core::BuildError::require(
+                self.type_,
+                "InvoiceTemplate",
+                "type_",
+            )?,
         })
     }
 }
@@ -284,10 +295,17 @@ impl TemplateBaseInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<TemplateBaseInfo, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("TemplateBaseInfo");
         Ok(TemplateBaseInfo {
-            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
+            logo_url: ::wechat_core::BuildError::require(
+                self.logo_url,
+                "TemplateBaseInfo",
+                "logo_url",
+            )?,
+            title: ::wechat_core::BuildError::require(
+                self.title,
+                "TemplateBaseInfo",
+                "title",
+            )?,
             custom_url_name: self.custom_url_name,
             custom_url: self.custom_url,
             custom_url_sub_title: self.custom_url_sub_title,

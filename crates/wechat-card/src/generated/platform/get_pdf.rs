@@ -145,12 +145,17 @@ impl GetPdfResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetPdfResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetPdfResponse");
         Ok(GetPdfResponse {
-            pdf_url: self.pdf_url.ok_or_else(|| missing("pdf_url"))?,
-            pdf_url_expire_time: self
-                .pdf_url_expire_time
-                .ok_or_else(|| missing("pdf_url_expire_time"))?,
+            pdf_url: ::wechat_core::BuildError::require(
+                self.pdf_url,
+                "GetPdfResponse",
+                "pdf_url",
+            )?,
+            pdf_url_expire_time: ::wechat_core::BuildError::require(
+                self.pdf_url_expire_time,
+                "GetPdfResponse",
+                "pdf_url_expire_time",
+            )?,
         })
     }
 }

@@ -166,12 +166,27 @@ impl InsertInvoiceRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertInvoiceRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InsertInvoiceRequest");
         Ok(InsertInvoiceRequest {
-            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            card_ext: self.card_ext.ok_or_else(|| missing("card_ext"))?,
+            order_id: ::wechat_core::BuildError::require(
+                self.order_id,
+                "InsertInvoiceRequest",
+                "order_id",
+            )?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "InsertInvoiceRequest",
+                "card_id",
+            )?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "InsertInvoiceRequest",
+                "appid",
+            )?,
+            card_ext: ::wechat_core::BuildError::require(
+                self.card_ext,
+                "InsertInvoiceRequest",
+                "card_ext",
+            )?,
         })
     }
 }
@@ -229,10 +244,17 @@ impl InsertInvoiceResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertInvoiceResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InsertInvoiceResponse");
         Ok(InsertInvoiceResponse {
-            code: self.code.ok_or_else(|| missing("code"))?,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "InsertInvoiceResponse",
+                "code",
+            )?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "InsertInvoiceResponse",
+                "openid",
+            )?,
             unionid: self.unionid,
         })
     }
@@ -311,10 +333,17 @@ impl CardExtBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardExt, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CardExt");
         Ok(CardExt {
-            nonce_str: self.nonce_str.ok_or_else(|| missing("nonce_str"))?,
-            user_card: self.user_card.ok_or_else(|| missing("user_card"))?,
+            nonce_str: ::wechat_core::BuildError::require(
+                self.nonce_str,
+                "CardExt",
+                "nonce_str",
+            )?,
+            user_card: ::wechat_core::BuildError::require(
+                self.user_card,
+                "CardExt",
+                "user_card",
+            )?,
         })
     }
 }
@@ -553,21 +582,40 @@ impl InvoiceUserDataBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("InvoiceUserData");
         Ok(InvoiceUserData {
-            fee: self.fee.ok_or_else(|| missing("fee"))?,
-            title: self.title.ok_or_else(|| missing("title"))?,
-            billing_time: self.billing_time.ok_or_else(|| missing("billing_time"))?,
-            billing_no: self.billing_no.ok_or_else(|| missing("billing_no"))?,
-            billing_code: self.billing_code.ok_or_else(|| missing("billing_code"))?,
+            fee: ::wechat_core::BuildError::require(self.fee, "InvoiceUserData", "fee")?,
+            title: ::wechat_core::BuildError::require(
+                self.title,
+                "InvoiceUserData",
+                "title",
+            )?,
+            billing_time: ::wechat_core::BuildError::require(
+                self.billing_time,
+                "InvoiceUserData",
+                "billing_time",
+            )?,
+            billing_no: ::wechat_core::BuildError::require(
+                self.billing_no,
+                "InvoiceUserData",
+                "billing_no",
+            )?,
+            billing_code: ::wechat_core::BuildError::require(
+                self.billing_code,
+                "InvoiceUserData",
+                "billing_code",
+            )?,
             info: self.info,
-            fee_without_tax: self
-                .fee_without_tax
-                .ok_or_else(|| missing("fee_without_tax"))?,
-            tax: self.tax.ok_or_else(|| missing("tax"))?,
-            s_pdf_media_id: self
-                .s_pdf_media_id
-                .ok_or_else(|| missing("s_pdf_media_id"))?,
+            fee_without_tax: ::wechat_core::BuildError::require(
+                self.fee_without_tax,
+                "InvoiceUserData",
+                "fee_without_tax",
+            )?,
+            tax: ::wechat_core::BuildError::require(self.tax, "InvoiceUserData", "tax")?,
+            s_pdf_media_id: ::wechat_core::BuildError::require(
+                self.s_pdf_media_id,
+                "InvoiceUserData",
+                "s_pdf_media_id",
+            )?,
             s_trip_pdf_media_id: self.s_trip_pdf_media_id,
             check_code: self.check_code,
             buyer_number: self.buyer_number,
@@ -645,12 +693,15 @@ impl BillingItemBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BillingItem, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("BillingItem");
         Ok(BillingItem {
-            name: self.name.ok_or_else(|| missing("name"))?,
-            num: self.num.ok_or_else(|| missing("num"))?,
-            unit: self.unit.ok_or_else(|| missing("unit"))?,
-            price: self.price.ok_or_else(|| missing("price"))?,
+            name: ::wechat_core::BuildError::require(self.name, "BillingItem", "name")?,
+            num: ::wechat_core::BuildError::require(self.num, "BillingItem", "num")?,
+            unit: ::wechat_core::BuildError::require(self.unit, "BillingItem", "unit")?,
+            price: ::wechat_core::BuildError::require(
+                self.price,
+                "BillingItem",
+                "price",
+            )?,
         })
     }
 }

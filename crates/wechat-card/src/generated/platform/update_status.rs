@@ -112,13 +112,22 @@ impl UpdateStatusRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateStatusRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("UpdateStatusRequest");
         Ok(UpdateStatusRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            code: self.code.ok_or_else(|| missing("code"))?,
-            reimburse_status: self
-                .reimburse_status
-                .ok_or_else(|| missing("reimburse_status"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "UpdateStatusRequest",
+                "card_id",
+            )?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateStatusRequest",
+                "code",
+            )?,
+            reimburse_status: ::wechat_core::BuildError::require(
+                self.reimburse_status,
+                "UpdateStatusRequest",
+                "reimburse_status",
+            )?,
         })
     }
 }

@@ -197,10 +197,17 @@ impl GetInvoiceInfoRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetInvoiceInfoRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetInvoiceInfoRequest");
         Ok(GetInvoiceInfoRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            encrypt_code: self.encrypt_code.ok_or_else(|| missing("encrypt_code"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "GetInvoiceInfoRequest",
+                "card_id",
+            )?,
+            encrypt_code: ::wechat_core::BuildError::require(
+                self.encrypt_code,
+                "GetInvoiceInfoRequest",
+                "encrypt_code",
+            )?,
         })
     }
 }
@@ -313,17 +320,48 @@ impl GetInvoiceInfoResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetInvoiceInfoResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetInvoiceInfoResponse");
         Ok(GetInvoiceInfoResponse {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "GetInvoiceInfoResponse",
+                "card_id",
+            )?,
+            begin_time: ::wechat_core::BuildError::require(
+                self.begin_time,
+                "GetInvoiceInfoResponse",
+                "begin_time",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "GetInvoiceInfoResponse",
+                "end_time",
+            )?,
             user_card_status: self.user_card_status,
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
-            type_: self.type_.ok_or_else(|| missing("type_"))?,
-            payee: self.payee.ok_or_else(|| missing("payee"))?,
-            detail: self.detail.ok_or_else(|| missing("detail"))?,
-            user_info: self.user_info.ok_or_else(|| missing("user_info"))?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "GetInvoiceInfoResponse",
+                "openid",
+            )?,
+            type_: ::wechat_core::BuildError::require(
+                self.type_,
+                "GetInvoiceInfoResponse",
+                "type_",
+            )?,
+            payee: ::wechat_core::BuildError::require(
+                self.payee,
+                "GetInvoiceInfoResponse",
+                "payee",
+            )?,
+            detail: ::wechat_core::BuildError::require(
+                self.detail,
+                "GetInvoiceInfoResponse",
+                "detail",
+            )?,
+            user_info: ::wechat_core::BuildError::require(
+                self.user_info,
+                "GetInvoiceInfoResponse",
+                "user_info",
+            )?,
         })
     }
 }

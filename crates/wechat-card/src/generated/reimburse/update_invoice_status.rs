@@ -119,15 +119,22 @@ impl UpdateInvoiceStatusRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateInvoiceStatusRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UpdateInvoiceStatusRequest",
-        );
         Ok(UpdateInvoiceStatusRequest {
-            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
-            encrypt_code: self.encrypt_code.ok_or_else(|| missing("encrypt_code"))?,
-            reimburse_status: self
-                .reimburse_status
-                .ok_or_else(|| missing("reimburse_status"))?,
+            card_id: ::wechat_core::BuildError::require(
+                self.card_id,
+                "UpdateInvoiceStatusRequest",
+                "card_id",
+            )?,
+            encrypt_code: ::wechat_core::BuildError::require(
+                self.encrypt_code,
+                "UpdateInvoiceStatusRequest",
+                "encrypt_code",
+            )?,
+            reimburse_status: ::wechat_core::BuildError::require(
+                self.reimburse_status,
+                "UpdateInvoiceStatusRequest",
+                "reimburse_status",
+            )?,
         })
     }
 }

@@ -119,15 +119,22 @@ impl UpdateStatusBatchRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateStatusBatchRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UpdateStatusBatchRequest",
-        );
         Ok(UpdateStatusBatchRequest {
-            openid: self.openid.ok_or_else(|| missing("openid"))?,
-            reimburse_status: self
-                .reimburse_status
-                .ok_or_else(|| missing("reimburse_status"))?,
-            invoice_list: self.invoice_list.ok_or_else(|| missing("invoice_list"))?,
+            openid: ::wechat_core::BuildError::require(
+                self.openid,
+                "UpdateStatusBatchRequest",
+                "openid",
+            )?,
+            reimburse_status: ::wechat_core::BuildError::require(
+                self.reimburse_status,
+                "UpdateStatusBatchRequest",
+                "reimburse_status",
+            )?,
+            invoice_list: ::wechat_core::BuildError::require(
+                self.invoice_list,
+                "UpdateStatusBatchRequest",
+                "invoice_list",
+            )?,
         })
     }
 }

@@ -128,15 +128,22 @@ impl PrimaryCategoryBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PrimaryCategory, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("PrimaryCategory");
         Ok(PrimaryCategory {
-            primary_category_id: self
-                .primary_category_id
-                .ok_or_else(|| missing("primary_category_id"))?,
-            category_name: self.category_name.ok_or_else(|| missing("category_name"))?,
-            secondary_category: self
-                .secondary_category
-                .ok_or_else(|| missing("secondary_category"))?,
+            primary_category_id: ::wechat_core::BuildError::require(
+                self.primary_category_id,
+                "PrimaryCategory",
+                "primary_category_id",
+            )?,
+            category_name: ::wechat_core::BuildError::require(
+                self.category_name,
+                "PrimaryCategory",
+                "category_name",
+            )?,
+            secondary_category: ::wechat_core::BuildError::require(
+                self.secondary_category,
+                "PrimaryCategory",
+                "secondary_category",
+            )?,
         })
     }
 }
@@ -214,12 +221,17 @@ impl SecondaryCategoryBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SecondaryCategory, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SecondaryCategory");
         Ok(SecondaryCategory {
-            secondary_category_id: self
-                .secondary_category_id
-                .ok_or_else(|| missing("secondary_category_id"))?,
-            category_name: self.category_name.ok_or_else(|| missing("category_name"))?,
+            secondary_category_id: ::wechat_core::BuildError::require(
+                self.secondary_category_id,
+                "SecondaryCategory",
+                "secondary_category_id",
+            )?,
+            category_name: ::wechat_core::BuildError::require(
+                self.category_name,
+                "SecondaryCategory",
+                "category_name",
+            )?,
             need_qualification_stuffs: self.need_qualification_stuffs,
             can_choose_prepaid_card: self.can_choose_prepaid_card,
             can_choose_payment_card: self.can_choose_payment_card,

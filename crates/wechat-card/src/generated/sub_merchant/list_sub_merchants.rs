@@ -107,10 +107,17 @@ impl ListSubMerchantsRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListSubMerchantsRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("ListSubMerchantsRequest");
         Ok(ListSubMerchantsRequest {
-            begin_id: self.begin_id.ok_or_else(|| missing("begin_id"))?,
-            limit: self.limit.ok_or_else(|| missing("limit"))?,
+            begin_id: ::wechat_core::BuildError::require(
+                self.begin_id,
+                "ListSubMerchantsRequest",
+                "begin_id",
+            )?,
+            limit: ::wechat_core::BuildError::require(
+                self.limit,
+                "ListSubMerchantsRequest",
+                "limit",
+            )?,
             status: self.status,
         })
     }

@@ -134,23 +134,42 @@ impl SubMerchantBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SubMerchant, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SubMerchant");
         Ok(SubMerchant {
-            merchant_id: self.merchant_id.ok_or_else(|| missing("merchant_id"))?,
+            merchant_id: ::wechat_core::BuildError::require(
+                self.merchant_id,
+                "SubMerchant",
+                "merchant_id",
+            )?,
             app_id: self.app_id,
             create_time: self.create_time,
             update_time: self.update_time,
-            brand_name: self.brand_name.ok_or_else(|| missing("brand_name"))?,
-            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
-            status: self.status.ok_or_else(|| missing("status"))?,
+            brand_name: ::wechat_core::BuildError::require(
+                self.brand_name,
+                "SubMerchant",
+                "brand_name",
+            )?,
+            logo_url: ::wechat_core::BuildError::require(
+                self.logo_url,
+                "SubMerchant",
+                "logo_url",
+            )?,
+            status: ::wechat_core::BuildError::require(
+                self.status,
+                "SubMerchant",
+                "status",
+            )?,
             begin_time: self.begin_time,
             end_time: self.end_time,
-            primary_category_id: self
-                .primary_category_id
-                .ok_or_else(|| missing("primary_category_id"))?,
-            secondary_category_id: self
-                .secondary_category_id
-                .ok_or_else(|| missing("secondary_category_id"))?,
+            primary_category_id: ::wechat_core::BuildError::require(
+                self.primary_category_id,
+                "SubMerchant",
+                "primary_category_id",
+            )?,
+            secondary_category_id: ::wechat_core::BuildError::require(
+                self.secondary_category_id,
+                "SubMerchant",
+                "secondary_category_id",
+            )?,
         })
     }
 }
@@ -265,19 +284,38 @@ impl SubMerchantFormBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SubMerchantForm, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SubMerchantForm");
         Ok(SubMerchantForm {
             app_id: self.app_id,
-            brand_name: self.brand_name.ok_or_else(|| missing("brand_name"))?,
-            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
-            protocol: self.protocol.ok_or_else(|| missing("protocol"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
-            primary_category_id: self
-                .primary_category_id
-                .ok_or_else(|| missing("primary_category_id"))?,
-            secondary_category_id: self
-                .secondary_category_id
-                .ok_or_else(|| missing("secondary_category_id"))?,
+            brand_name: ::wechat_core::BuildError::require(
+                self.brand_name,
+                "SubMerchantForm",
+                "brand_name",
+            )?,
+            logo_url: ::wechat_core::BuildError::require(
+                self.logo_url,
+                "SubMerchantForm",
+                "logo_url",
+            )?,
+            protocol: ::wechat_core::BuildError::require(
+                self.protocol,
+                "SubMerchantForm",
+                "protocol",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "SubMerchantForm",
+                "end_time",
+            )?,
+            primary_category_id: ::wechat_core::BuildError::require(
+                self.primary_category_id,
+                "SubMerchantForm",
+                "primary_category_id",
+            )?,
+            secondary_category_id: ::wechat_core::BuildError::require(
+                self.secondary_category_id,
+                "SubMerchantForm",
+                "secondary_category_id",
+            )?,
             agreement_media_id: self.agreement_media_id,
             operator_media_id: self.operator_media_id,
         })

@@ -236,20 +236,43 @@ impl SubMerchantUpdateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SubMerchantUpdate, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("SubMerchantUpdate");
         Ok(SubMerchantUpdate {
-            merchant_id: self.merchant_id.ok_or_else(|| missing("merchant_id"))?,
+            merchant_id: ::wechat_core::BuildError::require(
+                self.merchant_id,
+                "SubMerchantUpdate",
+                "merchant_id",
+            )?,
             app_id: self.app_id,
-            brand_name: self.brand_name.ok_or_else(|| missing("brand_name"))?,
-            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
-            protocol: self.protocol.ok_or_else(|| missing("protocol"))?,
-            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
-            primary_category_id: self
-                .primary_category_id
-                .ok_or_else(|| missing("primary_category_id"))?,
-            secondary_category_id: self
-                .secondary_category_id
-                .ok_or_else(|| missing("secondary_category_id"))?,
+            brand_name: ::wechat_core::BuildError::require(
+                self.brand_name,
+                "SubMerchantUpdate",
+                "brand_name",
+            )?,
+            logo_url: ::wechat_core::BuildError::require(
+                self.logo_url,
+                "SubMerchantUpdate",
+                "logo_url",
+            )?,
+            protocol: ::wechat_core::BuildError::require(
+                self.protocol,
+                "SubMerchantUpdate",
+                "protocol",
+            )?,
+            end_time: ::wechat_core::BuildError::require(
+                self.end_time,
+                "SubMerchantUpdate",
+                "end_time",
+            )?,
+            primary_category_id: ::wechat_core::BuildError::require(
+                self.primary_category_id,
+                "SubMerchantUpdate",
+                "primary_category_id",
+            )?,
+            secondary_category_id: ::wechat_core::BuildError::require(
+                self.secondary_category_id,
+                "SubMerchantUpdate",
+                "secondary_category_id",
+            )?,
             agreement_media_id: self.agreement_media_id,
             operator_media_id: self.operator_media_id,
         })

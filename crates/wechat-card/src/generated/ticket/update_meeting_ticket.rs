@@ -142,17 +142,30 @@ impl UpdateMeetingTicketRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateMeetingTicketRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UpdateMeetingTicketRequest",
-        );
         Ok(UpdateMeetingTicketRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateMeetingTicketRequest",
+                "code",
+            )?,
             card_id: self.card_id,
             begin_time: self.begin_time,
             end_time: self.end_time,
-            zone: self.zone.ok_or_else(|| missing("zone"))?,
-            entrance: self.entrance.ok_or_else(|| missing("entrance"))?,
-            seat_number: self.seat_number.ok_or_else(|| missing("seat_number"))?,
+            zone: ::wechat_core::BuildError::require(
+                self.zone,
+                "UpdateMeetingTicketRequest",
+                "zone",
+            )?,
+            entrance: ::wechat_core::BuildError::require(
+                self.entrance,
+                "UpdateMeetingTicketRequest",
+                "entrance",
+            )?,
+            seat_number: ::wechat_core::BuildError::require(
+                self.seat_number,
+                "UpdateMeetingTicketRequest",
+                "seat_number",
+            )?,
         })
     }
 }

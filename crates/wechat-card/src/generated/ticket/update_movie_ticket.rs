@@ -143,15 +143,28 @@ impl UpdateMovieTicketRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateMovieTicketRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "UpdateMovieTicketRequest",
-        );
         Ok(UpdateMovieTicketRequest {
-            code: self.code.ok_or_else(|| missing("code"))?,
+            code: ::wechat_core::BuildError::require(
+                self.code,
+                "UpdateMovieTicketRequest",
+                "code",
+            )?,
             card_id: self.card_id,
-            ticket_class: self.ticket_class.ok_or_else(|| missing("ticket_class"))?,
-            show_time: self.show_time.ok_or_else(|| missing("show_time"))?,
-            duration: self.duration.ok_or_else(|| missing("duration"))?,
+            ticket_class: ::wechat_core::BuildError::require(
+                self.ticket_class,
+                "UpdateMovieTicketRequest",
+                "ticket_class",
+            )?,
+            show_time: ::wechat_core::BuildError::require(
+                self.show_time,
+                "UpdateMovieTicketRequest",
+                "show_time",
+            )?,
+            duration: ::wechat_core::BuildError::require(
+                self.duration,
+                "UpdateMovieTicketRequest",
+                "duration",
+            )?,
             screening_room: self.screening_room,
             seat_number: self.seat_number,
         })

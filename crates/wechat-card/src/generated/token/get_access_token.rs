@@ -97,10 +97,17 @@ impl GetAccessTokenRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAccessTokenRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetAccessTokenRequest");
         Ok(GetAccessTokenRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            secret: self.secret.ok_or_else(|| missing("secret"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "GetAccessTokenRequest",
+                "appid",
+            )?,
+            secret: ::wechat_core::BuildError::require(
+                self.secret,
+                "GetAccessTokenRequest",
+                "secret",
+            )?,
         })
     }
 }
@@ -148,10 +155,17 @@ impl GetAccessTokenResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAccessTokenResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("GetAccessTokenResponse");
         Ok(GetAccessTokenResponse {
-            access_token: self.access_token.ok_or_else(|| missing("access_token"))?,
-            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+            access_token: ::wechat_core::BuildError::require(
+                self.access_token,
+                "GetAccessTokenResponse",
+                "access_token",
+            )?,
+            expires_in: ::wechat_core::BuildError::require(
+                self.expires_in,
+                "GetAccessTokenResponse",
+                "expires_in",
+            )?,
         })
     }
 }

@@ -129,22 +129,27 @@ impl GetAuthorizerAccessTokenRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetAuthorizerAccessTokenRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetAuthorizerAccessTokenRequest",
-        );
         Ok(GetAuthorizerAccessTokenRequest {
-            component_access_token: self
-                .component_access_token
-                .ok_or_else(|| missing("component_access_token"))?,
-            component_appid: self
-                .component_appid
-                .ok_or_else(|| missing("component_appid"))?,
-            authorizer_appid: self
-                .authorizer_appid
-                .ok_or_else(|| missing("authorizer_appid"))?,
-            authorizer_refresh_token: self
-                .authorizer_refresh_token
-                .ok_or_else(|| missing("authorizer_refresh_token"))?,
+            component_access_token: ::wechat_core::BuildError::require(
+                self.component_access_token,
+                "GetAuthorizerAccessTokenRequest",
+                "component_access_token",
+            )?,
+            component_appid: ::wechat_core::BuildError::require(
+                self.component_appid,
+                "GetAuthorizerAccessTokenRequest",
+                "component_appid",
+            )?,
+            authorizer_appid: ::wechat_core::BuildError::require(
+                self.authorizer_appid,
+                "GetAuthorizerAccessTokenRequest",
+                "authorizer_appid",
+            )?,
+            authorizer_refresh_token: ::wechat_core::BuildError::require(
+                self.authorizer_refresh_token,
+                "GetAuthorizerAccessTokenRequest",
+                "authorizer_refresh_token",
+            )?,
         })
     }
 }
@@ -203,17 +208,22 @@ impl GetAuthorizerAccessTokenResponseBuilder {
     pub fn build(
         self,
     ) -> Result<GetAuthorizerAccessTokenResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetAuthorizerAccessTokenResponse",
-        );
         Ok(GetAuthorizerAccessTokenResponse {
-            authorizer_access_token: self
-                .authorizer_access_token
-                .ok_or_else(|| missing("authorizer_access_token"))?,
-            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
-            authorizer_refresh_token: self
-                .authorizer_refresh_token
-                .ok_or_else(|| missing("authorizer_refresh_token"))?,
+            authorizer_access_token: ::wechat_core::BuildError::require(
+                self.authorizer_access_token,
+                "GetAuthorizerAccessTokenResponse",
+                "authorizer_access_token",
+            )?,
+            expires_in: ::wechat_core::BuildError::require(
+                self.expires_in,
+                "GetAuthorizerAccessTokenResponse",
+                "expires_in",
+            )?,
+            authorizer_refresh_token: ::wechat_core::BuildError::require(
+                self.authorizer_refresh_token,
+                "GetAuthorizerAccessTokenResponse",
+                "authorizer_refresh_token",
+            )?,
         })
     }
 }

@@ -96,12 +96,17 @@ impl GetCardApiTicketResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCardApiTicketResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetCardApiTicketResponse",
-        );
         Ok(GetCardApiTicketResponse {
-            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
-            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+            ticket: ::wechat_core::BuildError::require(
+                self.ticket,
+                "GetCardApiTicketResponse",
+                "ticket",
+            )?,
+            expires_in: ::wechat_core::BuildError::require(
+                self.expires_in,
+                "GetCardApiTicketResponse",
+                "expires_in",
+            )?,
         })
     }
 }

@@ -121,19 +121,22 @@ impl GetComponentAccessTokenRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetComponentAccessTokenRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetComponentAccessTokenRequest",
-        );
         Ok(GetComponentAccessTokenRequest {
-            component_appid: self
-                .component_appid
-                .ok_or_else(|| missing("component_appid"))?,
-            component_appsecret: self
-                .component_appsecret
-                .ok_or_else(|| missing("component_appsecret"))?,
-            component_verify_ticket: self
-                .component_verify_ticket
-                .ok_or_else(|| missing("component_verify_ticket"))?,
+            component_appid: ::wechat_core::BuildError::require(
+                self.component_appid,
+                "GetComponentAccessTokenRequest",
+                "component_appid",
+            )?,
+            component_appsecret: ::wechat_core::BuildError::require(
+                self.component_appsecret,
+                "GetComponentAccessTokenRequest",
+                "component_appsecret",
+            )?,
+            component_verify_ticket: ::wechat_core::BuildError::require(
+                self.component_verify_ticket,
+                "GetComponentAccessTokenRequest",
+                "component_verify_ticket",
+            )?,
         })
     }
 }
@@ -183,14 +186,17 @@ impl GetComponentAccessTokenResponseBuilder {
     pub fn build(
         self,
     ) -> Result<GetComponentAccessTokenResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetComponentAccessTokenResponse",
-        );
         Ok(GetComponentAccessTokenResponse {
-            component_access_token: self
-                .component_access_token
-                .ok_or_else(|| missing("component_access_token"))?,
-            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+            component_access_token: ::wechat_core::BuildError::require(
+                self.component_access_token,
+                "GetComponentAccessTokenResponse",
+                "component_access_token",
+            )?,
+            expires_in: ::wechat_core::BuildError::require(
+                self.expires_in,
+                "GetComponentAccessTokenResponse",
+                "expires_in",
+            )?,
         })
     }
 }

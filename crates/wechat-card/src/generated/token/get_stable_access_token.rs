@@ -127,12 +127,17 @@ impl GetStableAccessTokenRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetStableAccessTokenRequest, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetStableAccessTokenRequest",
-        );
         Ok(GetStableAccessTokenRequest {
-            appid: self.appid.ok_or_else(|| missing("appid"))?,
-            secret: self.secret.ok_or_else(|| missing("secret"))?,
+            appid: ::wechat_core::BuildError::require(
+                self.appid,
+                "GetStableAccessTokenRequest",
+                "appid",
+            )?,
+            secret: ::wechat_core::BuildError::require(
+                self.secret,
+                "GetStableAccessTokenRequest",
+                "secret",
+            )?,
             force_refresh: self.force_refresh,
             grant_type: (),
         })
@@ -198,12 +203,17 @@ impl GetStableAccessTokenResponseBuilder {
     pub fn build(
         self,
     ) -> Result<GetStableAccessTokenResponse, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from(
-            "GetStableAccessTokenResponse",
-        );
         Ok(GetStableAccessTokenResponse {
-            access_token: self.access_token.ok_or_else(|| missing("access_token"))?,
-            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+            access_token: ::wechat_core::BuildError::require(
+                self.access_token,
+                "GetStableAccessTokenResponse",
+                "access_token",
+            )?,
+            expires_in: ::wechat_core::BuildError::require(
+                self.expires_in,
+                "GetStableAccessTokenResponse",
+                "expires_in",
+            )?,
         })
     }
 }
