@@ -324,11 +324,9 @@ impl Client {
 fn encode_body<O: Operation>(request: &O) -> Result<Body<'_>, String> {
     match O::ENDPOINT.body {
         BodyKind::None => Ok(Body::None),
-        BodyKind::Json => {
-            serde_json::to_vec(request)
-                .map(|json| Body::Json(json.into()))
-                .map_err(|e| format!("cannot encode the request: {e}"))
-        }
+        BodyKind::Json => serde_json::to_vec(request)
+            .map(|json| Body::Json(json.into()))
+            .map_err(|e| format!("cannot encode the request: {e}")),
         BodyKind::Multipart => request
             .multipart()
             .map(Body::Multipart)

@@ -168,7 +168,9 @@ impl fmt::Debug for AuthorizerToken {
 impl TokenProvider for AuthorizerToken {
     fn cached(&self) -> Option<AccessToken> {
         match &self.0 {
-            Authorizer::Given(slot, copies) => copies.read(|| slot.load().as_deref().cloned().map(|t| (t, None))),
+            Authorizer::Given(slot, copies) => {
+                copies.read(|| slot.load().as_deref().cloned().map(|t| (t, None)))
+            }
             Authorizer::Renewed(renewed) => renewed.cached(),
         }
     }

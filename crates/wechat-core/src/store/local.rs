@@ -120,8 +120,10 @@ mod tests {
 
     #[test]
     fn a_dropped_or_replaced_token_is_never_read_again_on_any_thread() {
-        let provider =
-            Arc::new(Provider { token: Mutex::new(Some(AccessToken::new("FIRST"))), copies: LocalCopies::new() });
+        let provider = Arc::new(Provider {
+            token: Mutex::new(Some(AccessToken::new("FIRST"))),
+            copies: LocalCopies::new(),
+        });
         let step = Arc::new(Barrier::new(2));
         let reader = {
             let (provider, step) = (Arc::clone(&provider), Arc::clone(&step));
