@@ -88,6 +88,8 @@ pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
         "--bench",
         "client",
         "--bench",
+        "push",
+        "--bench",
         "token_store",
         "--",
     ];
@@ -104,6 +106,7 @@ pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
     let mut rows = Vec::new();
     rows.extend(generator_rows(root, &criterion)?);
     rows.extend(client_rows(&criterion)?);
+    rows.extend(push_rows(&criterion)?);
     rows.extend(instruction_rows(root, &target)?);
     rows.extend(token_rows(&criterion, &figures)?);
     rows.extend(token_store_rows(&criterion, &figures)?);
@@ -218,6 +221,24 @@ fn client_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
         });
     }
     Ok(rows)
+}
+
+/// One encrypted push (`user_get_card`, safe mode) verified, decrypted and read into its typed
+/// event through `wechat_card::events::receive`, against the same work written by hand with
+/// quick-xml, aes, cbc, sha1 and base64 (`tests/benches/push.rs`).
+fn push_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
+    let sdk = median_ns(criterion, "push_receive/sdk")?;
+    let baseline = median_ns(criterion, "push_receive/baseline")?;
+    let ratio = sdk / baseline;
+    Ok(vec![Row {
+        figure: "push: an encrypted event verified, decrypted and typed (baseline: hand-written \
+                 quick-xml + aes + cbc + sha1 + base64)"
+            .to_owned(),
+        value: time(sdk),
+        baseline: time(baseline),
+        ratio: Some(ratio),
+        budget: verdict(ratio <= 1.10, "within 10%"),
+    }])
 }
 
 /// Instructions per `get_auth_data` and `insert_bill` call (client and loopback server together), generated
