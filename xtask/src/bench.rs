@@ -305,6 +305,7 @@ fn instructions(binary: &Path, mode: &str, endpoint: &str, calls: u32) -> Result
 fn token_rows(criterion: &Path, figures: &Path) -> Result<Vec<Row>, BenchError> {
     let one = median_ns(criterion, "token_cached_read/1_thread")?;
     let two = median_ns(criterion, "token_cached_read/2_threads")?;
+    let busy = median_ns(criterion, "token_cached_read/beside_a_busy_thread")?;
     let text = fs::read_to_string(figures.join("token_fetches.json"))?;
     let fetches: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| BenchError::Command(format!("token_fetches.json: {e}")))?;
@@ -323,6 +324,15 @@ fn token_rows(criterion: &Path, figures: &Path) -> Result<Vec<Row>, BenchError> 
             baseline: time(one),
             ratio: Some(two / one),
             budget: "no lock writers hold (arc-swap load)".to_owned(),
+        },
+        Row {
+            // The control of the row above: what sharing the machine's cores alone costs.
+            figure: "token: cached read, beside a busy thread reading nothing shared (baseline: 1 thread)"
+                .to_owned(),
+            value: time(busy),
+            baseline: time(one),
+            ratio: Some(busy / one),
+            budget: "the control of the 2nd-reader row".to_owned(),
         },
         Row {
             figure: "token: stable_token fetches for 1,000 calls on an empty cache".to_owned(),
