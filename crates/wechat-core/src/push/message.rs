@@ -662,3 +662,74 @@ fn is_xml_name(name: &str) -> bool {
     chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The flat view reads what `Message::parse` reads, refuses what it refuses with the same
+    /// error, and declines (for a `Message` to be built) exactly the messages with nested
+    /// elements.
+    #[test]
+    fn the_flat_view_reads_and_refuses_as_a_message_does() {
+        let documents: &[&str] = &[
+            "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><CreateTime>1</CreateTime></xml>",
+            "<xml>\r\n  <A> <![CDATA[ x ]]> </A>\r\n  <B>a&amp;b&#x4e2d;&lt;</B>\n</xml>",
+            "<xml><A>one</A><A>two</A><B/><C></C><名字>值</名字></xml>",
+            "<xml><MsgId>42</MsgId><Event>e</Event><InfoType>i</InfoType></xml>",
+            "<xml><AppId>wx</AppId><CreateTime>1</CreateTime><InfoType>t</InfoType></xml>",
+            "<?xml version=\"1.0\"?><!-- c --><xml><A>x<![CDATA[y]]>z</A></xml>",
+            "<xml><List><Item>1</Item></List><A>x</A></xml>",
+            "<xml></xml>",
+            "<xml><A>x</B></xml>",
+            "<xml><A>x</A>",
+            "<other><A>x</A></other>",
+            "<xml><A>x</A></xml><xml/>",
+            "text<xml/>",
+            "<!DOCTYPE xml><xml/>",
+            "<xml><A>&ent;</A></xml>",
+            "<xml><1A>x</1A></xml>",
+            "",
+        ];
+        for document in documents {
+            let message = Message::parse(document.as_bytes());
+            let flat = Flat::parse(document.as_bytes());
+            match (&message, &flat) {
+                (Err(expected), Err(found)) => {
+                    assert_eq!(found.to_string(), expected.to_string(), "{document}")
+                }
+                (Ok(message), Ok(None)) => {
+                    assert!(
+                        message.elements().iter().any(|e| matches!(e.value, Value::Children(_))),
+                        "declined a flat message: {document}"
+                    );
+                }
+                (Ok(message), Ok(Some(flat))) => {
+                    assert_eq!(&flat.to_message(), message, "{document}");
+                    for element in message.elements() {
+                        assert_eq!(flat.field(&element.name), message.field(&element.name), "{document}");
+                    }
+                    assert_eq!(flat.field("Missing"), None);
+                    assert_eq!(Fields::kind(flat), message.kind(), "{document}");
+                    assert_eq!(flat.dedup_key(), message.dedup_key(), "{document}");
+                }
+                _ => panic!("{document}: {message:?} against {flat:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_envelope_lends_its_encrypt_text_and_keeps_the_rest() {
+        let body = b"<xml><ToUserName>gh</ToUserName><Encrypt> <![CDATA[abc]]> </Encrypt></xml>";
+        let (message, encrypt) = Message::parse_envelope(body).unwrap();
+        assert_eq!(encrypt.as_deref(), Some("abc"));
+        assert!(matches!(encrypt, Some(Cow::Owned(_))), "three pieces of text are joined");
+        assert_eq!(message.text("ToUserName"), Some("gh"));
+        let (_, blank) = Message::parse_envelope(b"<xml><Encrypt> </Encrypt></xml>").unwrap();
+        assert_eq!(blank, None);
+        let (_, one) = Message::parse_envelope(b"<xml><Encrypt><![CDATA[abc]]></Encrypt></xml>").unwrap();
+        assert!(matches!(one, Some(Cow::Borrowed("abc"))), "one piece is borrowed");
+    }
+}
