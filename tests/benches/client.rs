@@ -1,7 +1,8 @@
 //! The generated client's overhead next to a hand-written reqwest + serde_json call to the
 //! same loopback server with the same body and the same token, sequentially and 64 calls at
-//! a time; and the token path: a cached read, alone and beside a second reading thread, and
-//! how many token fetches 1,000 calls cause when they start together on an empty cache.
+//! a time; and the token path: a cached read, alone, beside a second reading thread and beside
+//! a thread as busy that reads nothing shared (the control), and how many token fetches 1,000
+//! calls cause when they start together on an empty cache.
 
 use std::future::Future;
 use std::hint::black_box;
@@ -154,6 +155,22 @@ fn token_path(c: &mut Criterion) {
     group.bench_function("2_threads", |b| b.iter(|| black_box(provider.cached())));
     stop.store(true, Ordering::Relaxed);
     other.join().expect("reader thread");
+    // The control: beside a thread as busy that touches nothing the reads touch. On a machine
+    // whose cores are shared (another build, hyperthreads), this costs the reads as much as a
+    // second reader does; only what `2_threads` costs beyond it is the token path's.
+    let stop = Arc::new(AtomicBool::new(false));
+    let busy = {
+        let stop = Arc::clone(&stop);
+        std::thread::spawn(move || {
+            let mut count = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                count = black_box(count.wrapping_add(1));
+            }
+        })
+    };
+    group.bench_function("beside_a_busy_thread", |b| b.iter(|| black_box(provider.cached())));
+    stop.store(true, Ordering::Relaxed);
+    busy.join().expect("busy thread");
     group.finish();
 
     record_fetches_on_a_cold_start();

@@ -51,7 +51,7 @@ pub(crate) fn module(events: &Events) -> TokenStream {
 
         #(#groups)*
 
-        use ::wechat_core::push::{FromMessage, Message, PushError, field};
+        use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 
         #entry
         #enum_
@@ -211,7 +211,7 @@ fn event_enum(events: &Events) -> TokenStream {
         let (name, group) = (ident(&e.type_name), &e.group);
         quote! {
             #[cfg(feature = #group)]
-            Some(#name::EVENT) => #name::from_message(message).map(Self::#name),
+            Some(#name::EVENT) => #name::from_fields(message).map(Self::#name),
         }
     });
     let kinds = events.events.iter().map(|e| {
@@ -267,9 +267,13 @@ fn event_enum(events: &Events) -> TokenStream {
         /// its type, is an error naming the element; any other event is [`Event::Unknown`].
         impl FromMessage for Event {
             fn from_message(message: &Message) -> Result<Self, PushError> {
+                Self::from_fields(message)
+            }
+
+            fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
                 match message.kind() {
                     #(#arms)*
-                    _ => Ok(Self::Unknown(message.clone())),
+                    _ => Ok(Self::Unknown(message.to_message())),
                 }
             }
         }
@@ -327,6 +331,10 @@ fn header(header: &Header) -> TokenStream {
 
         impl FromMessage for #name {
             fn from_message(message: &Message) -> Result<Self, PushError> {
+                Self::from_fields(message)
+            }
+
+            fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
                 Ok(Self { #(#reads)* })
             }
         }
@@ -339,7 +347,7 @@ pub(crate) fn group_file(events: &Events, group: &str) -> TokenStream {
     let structs = events.events.iter().filter(|e| e.group == group).map(|e| event_struct(events, e));
     quote! {
         #docs
-        use ::wechat_core::push::{FromMessage, Message, PushError, field};
+        use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 
         #(#structs)*
     }
@@ -393,9 +401,13 @@ fn event_struct(events: &Events, event: &Event) -> TokenStream {
 
         impl FromMessage for #name {
             fn from_message(message: &Message) -> Result<Self, PushError> {
+                Self::from_fields(message)
+            }
+
+            fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
                 field::expect_kind(message, Self::EVENT)?;
                 Ok(Self {
-                    header: super::#header_type::from_message(message)?,
+                    header: super::#header_type::from_fields(message)?,
                     #(#reads)*
                 })
             }

@@ -24,7 +24,8 @@ const DEFAULT_HOST: &str = "api.weixin.qq.com";
 /// A request body, encoded once per call and sent by every attempt.
 pub(crate) enum Body<'a> {
     None,
-    Json(Vec<u8>),
+    /// Shared, not copied, by the attempts' requests.
+    Json(bytes::Bytes),
     Multipart(Multipart<'a>),
 }
 
@@ -179,6 +180,11 @@ impl<'a> Call<'a> {
             latency_ms = tracing::field::Empty,
         );
         self.attempt_started = Instant::now();
+        // Without a subscriber that wants it, the span is disabled: entering and leaving it
+        // at every poll would cost the call for nothing.
+        if self.span.is_disabled() {
+            return self.exchange().await;
+        }
         let span = self.span.clone();
         self.exchange().instrument(span).await
     }
@@ -188,7 +194,10 @@ impl<'a> Call<'a> {
         if let (Some(provider), Some(_)) = (self.tokens, &self.token) {
             provider.accepted();
         }
-        self.span.record("latency_ms", millis(self.attempt_started));
+        // A disabled span records nothing: no clock read for it.
+        if !self.span.is_disabled() {
+            self.span.record("latency_ms", millis(self.attempt_started));
+        }
         tracing::debug!(parent: &self.span, "attempt succeeded");
     }
 
@@ -217,10 +226,16 @@ impl<'a> Call<'a> {
     }
 
     async fn exchange(&mut self) -> Result<Vec<u8>, Fault> {
-        let remaining = self.deadline.saturating_duration_since(Instant::now());
         self.token = None;
-        let token = tokio::time::timeout(remaining, token(self.tokens, self.http, self.endpoint.token)).await;
-        self.token = token.map_err(|_| Fault::Timeout(remaining))??;
+        self.token = match token(self.tokens, self.endpoint.token)? {
+            Token::Ready(token) => token,
+            // Only a fetch waits, so only a fetch is timed: a cached token sets no timer.
+            Token::Fetch(provider) => {
+                let remaining = self.deadline.saturating_duration_since(Instant::now());
+                let fetched = tokio::time::timeout(remaining, provider.fetch(self.http)).await;
+                Some(fetched.map_err(|_| Fault::Timeout(remaining))?.map_err(Fault::Token)?)
+            }
+        };
         let endpoint = &self.endpoint;
         let other_host;
         let base_urls = if endpoint.host == DEFAULT_HOST {
@@ -239,25 +254,32 @@ impl<'a> Call<'a> {
     /// The attempt's request to `base_url`, carrying `token`.
     fn request(&self, base_url: &str, token: Option<&str>) -> Result<reqwest::RequestBuilder, ReadError> {
         let endpoint = &self.endpoint;
-        let mut url = reqwest::Url::parse(&format!("{base_url}{}", endpoint.path)).map_err(|e| {
-            ReadError::Transport {
-                message: format!("invalid URL for {}: {e}", endpoint.path),
-                source: Box::new(e),
-                connect: false,
+        // The whole URL written once and parsed once: the query's pairs are form-encoded as
+        // `Url::query_pairs_mut` would, without re-serializing the URL for each of them.
+        let mut text = String::with_capacity(
+            base_url.len() + endpoint.path.len() + 14 + token.map_or(0, str::len) + 16 * self.query.len(),
+        );
+        text.push_str(base_url);
+        text.push_str(endpoint.path);
+        text.push('?');
+        let pairs = token
+            .map(|token| ("access_token", token))
+            .into_iter()
+            .chain(endpoint.fixed_query.iter().copied())
+            .chain(self.query.iter().map(|(name, value)| (*name, value.as_str())));
+        for (i, (name, value)) in pairs.enumerate() {
+            if i > 0 {
+                text.push('&');
             }
-        })?;
-        {
-            let mut pairs = url.query_pairs_mut();
-            if let Some(token) = token {
-                pairs.append_pair("access_token", token);
-            }
-            for (name, value) in endpoint.fixed_query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in &self.query {
-                pairs.append_pair(name, value);
-            }
+            form_encode(name, &mut text);
+            text.push('=');
+            form_encode(value, &mut text);
         }
+        let url = reqwest::Url::parse(&text).map_err(|e| ReadError::Transport {
+            message: format!("invalid URL for {}: {e}", endpoint.path),
+            source: Box::new(e),
+            connect: false,
+        })?;
         let request = match endpoint.method {
             Method::Get => self.http.http.get(url),
             Method::Post => self.http.http.post(url),
@@ -293,14 +315,53 @@ impl<'a> Call<'a> {
     }
 }
 
-/// The token an endpoint taking `usage` is called with.
-async fn token(
-    tokens: Option<&Arc<dyn TokenProvider>>,
-    http: &HttpContext,
-    usage: TokenUse,
-) -> Result<Option<AccessToken>, Fault> {
+/// Appends `text` form-encoded (`application/x-www-form-urlencoded`, as
+/// `Url::query_pairs_mut` writes query pairs): ASCII letters, digits and `*-._` as they are,
+/// a space as `+`, every other byte as `%XX`.
+fn form_encode(text: &str, out: &mut String) {
+    /// The bytes written as they are.
+    const SAFE: [bool; 256] = {
+        let mut safe = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            safe[byte] = b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
+            byte += 1;
+        }
+        safe
+    };
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    while let Some(offset) = bytes[start..].iter().position(|&b| !SAFE[usize::from(b)]) {
+        let at = start + offset;
+        // A run of safe bytes is ASCII, so it starts and ends on character boundaries.
+        out.push_str(text.get(start..at).unwrap_or_default());
+        let byte = bytes[at];
+        if byte == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+        start = at + 1;
+    }
+    out.push_str(text.get(start..).unwrap_or_default());
+}
+
+/// The token an endpoint taking `usage` is called with, when it is at hand.
+enum Token<'a> {
+    /// No token (the endpoint takes none), or the provider's cached one.
+    Ready(Option<AccessToken>),
+    /// The provider must fetch one.
+    Fetch(&'a Arc<dyn TokenProvider>),
+}
+
+/// The token an endpoint taking `usage` is called with, or the provider to fetch it from.
+fn token(tokens: Option<&Arc<dyn TokenProvider>>, usage: TokenUse) -> Result<Token<'_>, Fault> {
     if usage == TokenUse::None {
-        return Ok(None);
+        return Ok(Token::Ready(None));
     }
     let Some(provider) = tokens else {
         return Err(Fault::Token(TokenError::Missing));
@@ -312,10 +373,10 @@ async fn token(
                 .to_owned(),
         ));
     }
-    if let Some(token) = provider.cached() {
-        return Ok(Some(token));
-    }
-    provider.fetch(http).await.map(Some).map_err(Fault::Token)
+    Ok(match provider.cached() {
+        Some(token) => Token::Ready(Some(token)),
+        None => Token::Fetch(provider),
+    })
 }
 
 /// The `wechat.call` span of an operation; [`finish`] fills in the rest when the call ends.
@@ -332,11 +393,14 @@ pub(crate) fn span(operation: &'static str) -> tracing::Span {
 /// Records how the call went on its span. Recorded once, at the end: a field recorded per
 /// attempt would be printed per attempt.
 pub(crate) fn finish(span: &tracing::Span, started: Instant, attempts: u32, failed: Option<Failed<'_>>) {
-    span.record("attempts", attempts);
-    if let Some((code, _)) = failed.as_ref().and_then(|failed| failed.code) {
-        span.record("errcode", code);
+    // A disabled span records nothing: no clock read for it.
+    if !span.is_disabled() {
+        span.record("attempts", attempts);
+        if let Some((code, _)) = failed.as_ref().and_then(|failed| failed.code) {
+            span.record("errcode", code);
+        }
+        span.record("latency_ms", millis(started));
     }
-    span.record("latency_ms", millis(started));
     match failed {
         None => tracing::debug!(parent: span, "call succeeded"),
         Some(failed) => tracing::debug!(parent: span, error = %failed.error, "call failed"),
@@ -356,4 +420,32 @@ fn record_failure(span: &tracing::Span, failed: &Failed<'_>) {
 
 fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::form_encode;
+
+    /// The URL written by hand is the one `Url::query_pairs_mut` writes, whatever the values.
+    #[test]
+    fn query_pairs_are_encoded_as_url_encodes_them() {
+        let values = ["", "BENCH-TOKEN", "a b+c&d=e/f?g#h", "灌哥 发票", "~!*'()_.-%41", "\u{7f}\t\r\n"];
+        for value in values {
+            let mut expected = reqwest::Url::parse("http://127.0.0.1:1/nontax/insertbill").unwrap();
+            expected.query_pairs_mut().append_pair("access_token", value).append_pair("x y", "1");
+            let mut text = "http://127.0.0.1:1/nontax/insertbill?".to_owned();
+            form_encode("access_token", &mut text);
+            text.push('=');
+            form_encode(value, &mut text);
+            text.push('&');
+            form_encode("x y", &mut text);
+            text.push_str("=1");
+            assert_eq!(reqwest::Url::parse(&text).unwrap(), expected, "{value:?}");
+        }
+        let mut bare = reqwest::Url::parse("http://127.0.0.1:1/p").unwrap();
+        bare.query_pairs_mut();
+        assert_eq!(bare.as_str(), "http://127.0.0.1:1/p?", "no pairs: an empty query, as before");
+    }
 }

@@ -252,7 +252,13 @@ impl Client {
         let started = Instant::now();
         let span = call::span(O::ENDPOINT.name);
         let mut attempts = 0;
-        let result = self.send_with_retries(request, started, &mut attempts).instrument(span.clone()).await;
+        // Without a subscriber that wants it, the span is disabled: entering and leaving it
+        // at every poll would cost the call for nothing.
+        let result = if span.is_disabled() {
+            self.send_with_retries(request, started, &mut attempts).await
+        } else {
+            self.send_with_retries(request, started, &mut attempts).instrument(span.clone()).await
+        };
         call::finish(&span, started, attempts, result.as_ref().err().map(Failed::of));
         result
     }
@@ -318,9 +324,9 @@ impl Client {
 fn encode_body<O: Operation>(request: &O) -> Result<Body<'_>, String> {
     match O::ENDPOINT.body {
         BodyKind::None => Ok(Body::None),
-        BodyKind::Json => {
-            serde_json::to_vec(request).map(Body::Json).map_err(|e| format!("cannot encode the request: {e}"))
-        }
+        BodyKind::Json => serde_json::to_vec(request)
+            .map(|json| Body::Json(json.into()))
+            .map_err(|e| format!("cannot encode the request: {e}")),
         BodyKind::Multipart => request
             .multipart()
             .map(Body::Multipart)

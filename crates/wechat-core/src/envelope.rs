@@ -110,6 +110,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
                         self.inner.next_value_seed(Lenient::Code).map_err(|e| in_field("errcode", &e))?;
                     self.envelope.errcode = code.code();
                 }
+                // After `"errcode": 0` (WeChat writes errcode first), the message is never
+                // shown: skipped, not copied.
+                "errmsg" if self.envelope.errcode == Some(0) => {
+                    self.inner.next_value::<de::IgnoredAny>()?;
+                }
                 "errmsg" => {
                     let message =
                         self.inner.next_value_seed(Lenient::Message).map_err(|e| in_field("errmsg", &e))?;

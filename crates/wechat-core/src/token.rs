@@ -16,6 +16,7 @@ use crate::build_error::BuildError;
 use crate::error::{TokenError, excerpt_without};
 use crate::redact::redact;
 use crate::secret::{AccessToken, Secret};
+use crate::store::local::LocalCopies;
 use crate::store::renewal::{Renewal, Settings, Source};
 use crate::store::{MemoryStore, TokenStore, key};
 use crate::transport::{HttpContext, ReadError};
@@ -63,19 +64,32 @@ pub trait TokenProvider: Send + Sync + fmt::Debug + 'static {
 }
 
 /// A token the caller manages: used as given, never renewed.
-#[derive(Debug, Clone)]
-pub struct StaticToken(AccessToken);
+pub struct StaticToken(AccessToken, LocalCopies);
 
 impl StaticToken {
     /// Uses `token` for every call.
     pub fn new(token: impl Into<String>) -> Self {
-        Self(AccessToken::new(token))
+        Self(AccessToken::new(token), LocalCopies::new())
+    }
+}
+
+impl Clone for StaticToken {
+    fn clone(&self) -> Self {
+        Self(self.0.clone(), LocalCopies::new())
+    }
+}
+
+impl fmt::Debug for StaticToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("StaticToken").field(&self.0).finish()
     }
 }
 
 impl TokenProvider for StaticToken {
+    /// The calling thread's own copy of the token: reads on several threads write no
+    /// shared reference count.
     fn cached(&self) -> Option<AccessToken> {
-        Some(self.0.clone())
+        self.1.read(|| Some((self.0.clone(), None)))
     }
 
     fn fetch<'a>(&'a self, _: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
@@ -95,14 +109,14 @@ impl TokenProvider for StaticToken {
 pub struct AuthorizerToken(Authorizer);
 
 enum Authorizer {
-    Given(ArcSwapOption<AccessToken>),
+    Given(ArcSwapOption<AccessToken>, LocalCopies),
     Renewed(Box<crate::component::authorizer::Renewed>),
 }
 
 impl AuthorizerToken {
     /// Starts with `token`, which the caller refreshes with [`set`](Self::set).
     pub fn new(token: impl Into<String>) -> Self {
-        Self(Authorizer::Given(ArcSwapOption::from_pointee(AccessToken::new(token))))
+        Self(Authorizer::Given(ArcSwapOption::from_pointee(AccessToken::new(token)), LocalCopies::new()))
     }
 
     pub(crate) fn renewed(renewed: crate::component::authorizer::Renewed) -> Self {
@@ -113,7 +127,10 @@ impl AuthorizerToken {
     /// [`Component`](crate::Component) renews ignores this: it is kept in the store.
     pub fn set(&self, token: impl Into<String>) {
         match &self.0 {
-            Authorizer::Given(slot) => slot.store(Some(Arc::new(AccessToken::new(token)))),
+            Authorizer::Given(slot, copies) => {
+                slot.store(Some(Arc::new(AccessToken::new(token))));
+                copies.changed();
+            }
             Authorizer::Renewed(renewed) => {
                 tracing::warn!(authorizer_appid = %renewed.appid(), "AuthorizerToken::set ignored: this token is renewed by its Component");
             }
@@ -123,7 +140,7 @@ impl AuthorizerToken {
     /// The authorizer's appid, for a token a [`Component`](crate::Component) renews.
     pub fn authorizer_appid(&self) -> Option<&str> {
         match &self.0 {
-            Authorizer::Given(_) => None,
+            Authorizer::Given(..) => None,
             Authorizer::Renewed(renewed) => Some(renewed.appid()),
         }
     }
@@ -131,7 +148,7 @@ impl AuthorizerToken {
     /// How many `api_authorizer_token` requests this provider sent.
     pub fn fetch_count(&self) -> u64 {
         match &self.0 {
-            Authorizer::Given(_) => 0,
+            Authorizer::Given(..) => 0,
             Authorizer::Renewed(renewed) => renewed.fetch_count(),
         }
     }
@@ -140,7 +157,7 @@ impl AuthorizerToken {
 impl fmt::Debug for AuthorizerToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Authorizer::Given(slot) => {
+            Authorizer::Given(slot, _) => {
                 f.debug_struct("AuthorizerToken").field("given", &slot.load().is_some()).finish()
             }
             Authorizer::Renewed(renewed) => f.debug_tuple("AuthorizerToken").field(renewed).finish(),
@@ -151,14 +168,16 @@ impl fmt::Debug for AuthorizerToken {
 impl TokenProvider for AuthorizerToken {
     fn cached(&self) -> Option<AccessToken> {
         match &self.0 {
-            Authorizer::Given(slot) => slot.load().as_deref().cloned(),
+            Authorizer::Given(slot, copies) => {
+                copies.read(|| slot.load().as_deref().cloned().map(|t| (t, None)))
+            }
             Authorizer::Renewed(renewed) => renewed.cached(),
         }
     }
 
     fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
         match &self.0 {
-            Authorizer::Given(_) => Box::pin(std::future::ready(self.cached().ok_or(TokenError::Missing))),
+            Authorizer::Given(..) => Box::pin(std::future::ready(self.cached().ok_or(TokenError::Missing))),
             Authorizer::Renewed(renewed) => Box::pin(renewed.fetch(http)),
         }
     }
@@ -166,7 +185,7 @@ impl TokenProvider for AuthorizerToken {
     fn invalidate(&self, stale: &AccessToken) -> bool {
         match &self.0 {
             // Only the platform can renew a token it supplies.
-            Authorizer::Given(_) => false,
+            Authorizer::Given(..) => false,
             Authorizer::Renewed(renewed) => renewed.invalidate(stale),
         }
     }
@@ -183,7 +202,7 @@ impl TokenProvider for AuthorizerToken {
 
     fn validate(&self) -> Result<(), BuildError> {
         match &self.0 {
-            Authorizer::Given(_) => Ok(()),
+            Authorizer::Given(..) => Ok(()),
             Authorizer::Renewed(renewed) => renewed.validate(),
         }
     }

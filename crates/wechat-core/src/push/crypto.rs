@@ -79,6 +79,33 @@ impl EncodingAesKey {
         encrypted: &str,
         what: &'static str,
     ) -> Result<(Vec<u8>, String), PushError> {
+        let (mut bytes, appid) = self.decrypt_in_place(encrypted, what)?;
+        let found = std::str::from_utf8(&bytes[appid.clone()])
+            .map_err(|_| PushError::BadPlaintext { reason: "the appid at the tail is not UTF-8" })?
+            .to_owned();
+        bytes.truncate(appid.start);
+        Ok((bytes, found))
+    }
+
+    /// Decrypts the base64 of `<Encrypt>` for `appid`, returning the XML; refuses a message
+    /// encrypted for another appid.
+    pub(crate) fn decrypt_for(&self, encrypted: &str, appid: &str) -> Result<Vec<u8>, PushError> {
+        let (mut bytes, found) = self.decrypt_in_place(encrypted, "<Encrypt> text")?;
+        match std::str::from_utf8(&bytes[found.clone()]) {
+            Ok(found) => check_appid(appid, found)?,
+            Err(_) => return Err(PushError::BadPlaintext { reason: "the appid at the tail is not UTF-8" }),
+        }
+        bytes.truncate(found.start);
+        Ok(bytes)
+    }
+
+    /// Decrypts in the decoded buffer itself, the XML moved to its start (no copy of the
+    /// message in another buffer); the range of the appid that follows it is returned beside it.
+    fn decrypt_in_place(
+        &self,
+        encrypted: &str,
+        what: &'static str,
+    ) -> Result<(Vec<u8>, std::ops::Range<usize>), PushError> {
         let mut bytes = BASE64.decode(encrypted.trim()).map_err(|_| PushError::BadBase64 { what })?;
         if bytes.is_empty() || bytes.len() % 16 != 0 {
             return Err(PushError::BadCiphertextLength { len: bytes.len() });
@@ -87,8 +114,11 @@ impl EncodingAesKey {
         let plain = cipher
             .decrypt_padded::<NoPadding>(&mut bytes)
             .map_err(|_| PushError::BadCiphertextLength { len: encrypted.len() })?;
-        let unpadded = unpad(plain)?;
-        split_plaintext(unpadded)
+        let unpadded = unpad(plain)?.len();
+        let (xml, appid) = split_plaintext(&bytes[..unpadded])?;
+        // The XML and the appid after it, moved over the random prefix and the length.
+        bytes.copy_within(xml.start..appid.end, 0);
+        Ok((bytes, xml.len()..xml.len() + appid.len()))
     }
 
     fn iv(&self) -> [u8; 16] {
@@ -117,21 +147,17 @@ fn unpad(plain: &[u8]) -> Result<&[u8], PushError> {
     Ok(body)
 }
 
-/// `random(16) | length(4) | xml | appid` into the XML and the appid.
-fn split_plaintext(plain: &[u8]) -> Result<(Vec<u8>, String), PushError> {
+/// `random(16) | length(4) | xml | appid` into the ranges of the XML and the appid.
+fn split_plaintext(plain: &[u8]) -> Result<(std::ops::Range<usize>, std::ops::Range<usize>), PushError> {
     let rest = plain
         .get(16..)
         .filter(|rest| rest.len() >= 4)
         .ok_or(PushError::BadPlaintext { reason: "shorter than the random prefix and the length" })?;
-    let (length, rest) = rest.split_at(4);
-    let length = u32::from_be_bytes([length[0], length[1], length[2], length[3]]) as usize;
-    if length > rest.len() {
+    let length = u32::from_be_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+    if length > rest.len() - 4 {
         return Err(PushError::BadPlaintext { reason: "the length field exceeds the text" });
     }
-    let (xml, appid) = rest.split_at(length);
-    let appid = std::str::from_utf8(appid)
-        .map_err(|_| PushError::BadPlaintext { reason: "the appid at the tail is not UTF-8" })?;
-    Ok((xml.to_vec(), appid.to_owned()))
+    Ok((20..20 + length, 20 + length..plain.len()))
 }
 
 /// Checks the appid at the tail against the receiver's.

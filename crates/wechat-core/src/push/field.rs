@@ -1,27 +1,27 @@
-//! Reading one field of a [`Message`], with errors naming the element: the helpers the
-//! generated event types call. Text is trimmed; an empty element counts as absent, as WeChat
+//! Reading one field of a [`Message`] (or of any [`Fields`]), with errors naming the element:
+//! the helpers the generated event types call. Text is trimmed; an empty element counts as absent, as WeChat
 //! sends `<FriendUserName><![CDATA[]]></FriendUserName>` for "no friend".
 
 use super::error::{PushError, clip};
-use super::message::{Element, Message, Value};
+use super::message::{Element, Fields, Message};
 
 /// The required text of `name`.
-pub fn string(m: &Message, name: &'static str) -> Result<String, PushError> {
+pub fn string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<String, PushError> {
     opt_string(m, name)?.ok_or(PushError::MissingField { name })
 }
 
 /// The text of `name`, or `None` when it is absent or empty.
-pub fn opt_string(m: &Message, name: &'static str) -> Result<Option<String>, PushError> {
+pub fn opt_string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<String>, PushError> {
     Ok(opt_text(m, name)?.map(str::to_owned))
 }
 
 /// The required integer in `name` (WeChat sends some inside CDATA: `<Fee><![CDATA[10000]]></Fee>`).
-pub fn integer(m: &Message, name: &'static str) -> Result<i64, PushError> {
+pub fn integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<i64, PushError> {
     opt_integer(m, name)?.ok_or(PushError::MissingField { name })
 }
 
 /// The integer in `name`, or `None` when it is absent or empty.
-pub fn opt_integer(m: &Message, name: &'static str) -> Result<Option<i64>, PushError> {
+pub fn opt_integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<i64>, PushError> {
     opt_text(m, name)?
         .map(|text| {
             text.parse().map_err(|_| PushError::InvalidField {
@@ -34,12 +34,12 @@ pub fn opt_integer(m: &Message, name: &'static str) -> Result<Option<i64>, PushE
 }
 
 /// The required flag in `name`: `0`/`1` (most events) or `true`/`false` (gift-card events).
-pub fn boolean(m: &Message, name: &'static str) -> Result<bool, PushError> {
+pub fn boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<bool, PushError> {
     opt_boolean(m, name)?.ok_or(PushError::MissingField { name })
 }
 
 /// The flag in `name`, or `None` when it is absent or empty.
-pub fn opt_boolean(m: &Message, name: &'static str) -> Result<Option<bool>, PushError> {
+pub fn opt_boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<bool>, PushError> {
     opt_text(m, name)?
         .map(|text| match text.to_ascii_lowercase().as_str() {
             "1" | "true" => Ok(true),
@@ -71,7 +71,7 @@ pub fn opt_children<'m>(m: &'m Message, name: &'static str) -> Result<Option<&'m
 }
 
 /// Checks that `m` is the event `expected` (its [`Message::kind`]).
-pub fn expect_kind(m: &Message, expected: &'static str) -> Result<(), PushError> {
+pub fn expect_kind<M: Fields + ?Sized>(m: &M, expected: &'static str) -> Result<(), PushError> {
     match m.kind() {
         Some(kind) if kind == expected => Ok(()),
         found => Err(PushError::WrongKind { expected, found: found.map(|kind| clip(kind, 64)) }),
@@ -79,11 +79,11 @@ pub fn expect_kind(m: &Message, expected: &'static str) -> Result<(), PushError>
 }
 
 /// The trimmed, non-empty text of `name`; an error if it holds elements instead.
-fn opt_text<'m>(m: &'m Message, name: &'static str) -> Result<Option<&'m str>, PushError> {
-    match m.element(name).map(|e| &e.value) {
+fn opt_text<'m, M: Fields + ?Sized>(m: &'m M, name: &'static str) -> Result<Option<&'m str>, PushError> {
+    match m.field(name) {
         None => Ok(None),
-        Some(Value::Text(text)) => Ok(Some(text.trim()).filter(|text| !text.is_empty())),
-        Some(Value::Children(_)) => {
+        Some(Some(text)) => Ok(Some(text.trim()).filter(|text| !text.is_empty())),
+        Some(None) => {
             Err(PushError::InvalidField { name, expected: "text", found: "nested elements".to_owned() })
         }
     }

@@ -1,6 +1,8 @@
 //! A push message as WeChat sends it: `<xml>` and its children, read without a DTD, an entity
 //! expansion, or any schema. Unknown elements and events are kept as they are.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
 use quick_xml::events::{BytesRef, Event};
 use sha1::{Digest, Sha1};
@@ -103,11 +105,22 @@ impl Message {
     /// than XML's five and character references (nothing is ever expanded), documents over
     /// [`Self::MAX_BYTES`], [`Self::MAX_DEPTH`] or [`Self::MAX_ELEMENTS`], and malformed XML.
     pub fn parse(xml: &[u8]) -> Result<Message, PushError> {
+        Ok(Parser::new(Self::checked(xml)?, Tree::new(false)).document()?.message().0)
+    }
+
+    /// [`Message::parse`] of a push's body, with the trimmed text of its first top-level
+    /// `Encrypt` (when it holds text that is not blank) borrowed from `xml` rather than copied
+    /// into the message: that element's text is then left empty in the message, where nothing
+    /// reads it (an encrypted push is read from that text, or from its other elements).
+    pub(crate) fn parse_envelope(xml: &[u8]) -> Result<(Message, Option<Cow<'_, str>>), PushError> {
+        Ok(Parser::new(Self::checked(xml)?, Tree::new(true)).document()?.message())
+    }
+
+    fn checked(xml: &[u8]) -> Result<&str, PushError> {
         if xml.len() > Self::MAX_BYTES {
             return Err(PushError::BodyTooLarge { len: xml.len(), cap: Self::MAX_BYTES });
         }
-        let text = std::str::from_utf8(xml).map_err(|e| PushError::NotUtf8 { at: e.valid_up_to() })?;
-        Parser::new(text).document()
+        std::str::from_utf8(xml).map_err(|e| PushError::NotUtf8 { at: e.valid_up_to() })
     }
 
     /// A message made of these elements, as if parsed (for tests and senders).
@@ -185,6 +198,109 @@ impl Message {
     }
 }
 
+/// A message's top-level elements, read by name: what the generated event types read, from a
+/// [`Message`] or from the flat view the receiver reads a decrypted push into (no element
+/// copied into a `String` unless a field takes it).
+pub trait Fields {
+    /// The first top-level element named `name`: `Some(Some(text))` when it holds text (as
+    /// sent, not trimmed), `Some(None)` when it holds elements, `None` when there is none.
+    fn field(&self, name: &str) -> Option<Option<&str>>;
+
+    /// What the message is, as [`Message::kind`] says.
+    fn kind(&self) -> Option<&str> {
+        ["Event", "InfoType", "MsgType"]
+            .into_iter()
+            .find_map(|name| self.field(name).flatten().map(str::trim).filter(|text| !text.is_empty()))
+    }
+
+    /// The message itself (for an event kept as it came).
+    fn to_message(&self) -> Message;
+}
+
+impl Fields for Message {
+    fn field(&self, name: &str) -> Option<Option<&str>> {
+        self.element(name).map(|e| match &e.value {
+            Value::Text(text) => Some(text.as_str()),
+            Value::Children(_) => None,
+        })
+    }
+
+    fn kind(&self) -> Option<&str> {
+        Message::kind(self)
+    }
+
+    fn to_message(&self) -> Message {
+        self.clone()
+    }
+}
+
+/// A message whose top-level elements all hold text, borrowed from the document where it
+/// can be: how a decrypted push is read into a typed event.
+#[derive(Debug)]
+pub(crate) struct Flat<'a> {
+    /// Each element's [`name_key`], name and text.
+    fields: Vec<(u32, Cow<'a, str>, Cow<'a, str>)>,
+}
+
+/// A name's length, first and last bytes: most names are told apart by these alone, so a
+/// lookup compares whole names only where they match.
+fn name_key(name: &str) -> u32 {
+    let bytes = name.as_bytes();
+    let (first, last) = (bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0));
+    (u32::try_from(bytes.len()).unwrap_or(u32::MAX) << 16) ^ (u32::from(first) << 8) ^ u32::from(last)
+}
+
+impl<'a> Flat<'a> {
+    /// Reads `xml` as [`Message::parse`] does (the same checks, the same errors); `None` when
+    /// an element holds elements, which only a [`Message`] represents.
+    pub(crate) fn parse(xml: &'a [u8]) -> Result<Option<Flat<'a>>, PushError> {
+        let sink =
+            Parser::new(Message::checked(xml)?, FlatSink { fields: Vec::with_capacity(16), nested: false })
+                .document()?;
+        Ok((!sink.nested).then_some(Flat { fields: sink.fields }))
+    }
+
+    /// The first element named `name`'s text, trimmed, if it is not empty.
+    fn present(&self, name: &str) -> Option<&str> {
+        self.field(name).flatten().map(str::trim).filter(|text| !text.is_empty())
+    }
+
+    /// [`Message::dedup_key`] of the same message.
+    pub(crate) fn dedup_key(&self) -> DedupKey {
+        let owned = |text: &str| text.to_owned();
+        if let Some(id) = self.present("MsgId") {
+            return DedupKey::MsgId(owned(id));
+        }
+        if let (Some(from_user), Some(create_time)) =
+            (self.present("FromUserName"), self.present("CreateTime"))
+        {
+            return DedupKey::UserTime { from_user: owned(from_user), create_time: owned(create_time) };
+        }
+        self.to_message().dedup_key()
+    }
+
+    /// The first `Encrypt`'s text, trimmed, if it is not blank (an envelope's).
+    pub(crate) fn encrypt(&self) -> Option<&'_ str> {
+        self.present("Encrypt")
+    }
+
+    /// The elements, as `(name, text)`.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.fields.iter().map(|(_, name, text)| (name.as_ref(), text.as_ref()))
+    }
+}
+
+impl Fields for Flat<'_> {
+    fn field(&self, name: &str) -> Option<Option<&str>> {
+        let key = name_key(name);
+        self.fields.iter().find(|(k, n, _)| *k == key && n == name).map(|(_, _, text)| Some(text.as_ref()))
+    }
+
+    fn to_message(&self) -> Message {
+        Message::from_elements(self.iter().map(|(name, text)| Element::text(name, text)).collect())
+    }
+}
+
 fn write_elements(elements: &[Element], out: &mut String) {
     for element in elements {
         match &element.value {
@@ -222,11 +338,24 @@ fn hash_elements(digest: &mut Sha1, elements: &[Element]) {
     }
 }
 
+/// What a [`Parser`] builds from the elements it has checked.
+trait Sink<'a> {
+    /// An element opens at `depth` (the root at 0); `borrowed` is its name as it lies in the
+    /// document, when it does.
+    fn open(&mut self, name: &str, borrowed: Option<&'a str>, depth: usize);
+    /// Text inside the innermost open element, which is at `depth`.
+    fn text(&mut self, text: Cow<'a, str>, depth: usize);
+    /// The innermost open element closes.
+    fn close(&mut self);
+}
+
 /// An element being read: its name, text so far, children so far.
 struct Open {
     name: String,
     text: String,
     children: Vec<Element>,
+    /// Its text goes to [`Tree::encrypt`] instead of `text`.
+    captured: bool,
 }
 
 impl Open {
@@ -238,26 +367,155 @@ impl Open {
     }
 }
 
-/// The reader and where it is in the document.
-struct Parser<'a> {
-    reader: Reader<&'a [u8]>,
-    stack: Vec<Open>,
-    root: Option<Vec<Element>>,
-    count: usize,
+/// The first top-level `Encrypt` of an envelope, read without copying its text.
+enum Capture<'a> {
+    /// Not an envelope: nothing is captured.
+    Off,
+    /// No `Encrypt` met yet.
+    Waiting,
+    /// Inside it: its text so far.
+    Reading(Cow<'a, str>),
+    /// Closed: its trimmed text, if it held text that is not blank.
+    Done(Option<Cow<'a, str>>),
 }
 
-impl<'a> Parser<'a> {
-    fn new(text: &'a str) -> Self {
+/// Builds the [`Message`].
+struct Tree<'a> {
+    stack: Vec<Open>,
+    root: Vec<Element>,
+    encrypt: Capture<'a>,
+}
+
+impl<'a> Tree<'a> {
+    fn new(envelope: bool) -> Self {
+        Tree {
+            stack: Vec::new(),
+            root: Vec::new(),
+            encrypt: if envelope { Capture::Waiting } else { Capture::Off },
+        }
+    }
+
+    /// The message, and the `Encrypt` text captured.
+    fn message(self) -> (Message, Option<Cow<'a, str>>) {
+        let encrypt = match self.encrypt {
+            Capture::Done(text) => text,
+            _ => None,
+        };
+        (Message { elements: self.root }, encrypt)
+    }
+}
+
+impl<'a> Sink<'a> for Tree<'a> {
+    fn open(&mut self, name: &str, _: Option<&'a str>, depth: usize) {
+        let captured = depth == 1 && matches!(self.encrypt, Capture::Waiting) && name == "Encrypt";
+        if captured {
+            self.encrypt = Capture::Reading(Cow::Borrowed(""));
+        }
+        // The root holds a push's fields: room for a usual event's at once, not by doubling.
+        let children = if depth == 0 { Vec::with_capacity(16) } else { Vec::new() };
+        self.stack.push(Open { name: name.to_owned(), text: String::new(), children, captured });
+    }
+
+    fn text(&mut self, text: Cow<'a, str>, _: usize) {
+        match self.stack.last_mut() {
+            Some(open) if open.captured => {
+                if let Capture::Reading(so_far) = &mut self.encrypt {
+                    if so_far.is_empty() {
+                        *so_far = text;
+                    } else {
+                        so_far.to_mut().push_str(&text);
+                    }
+                }
+            }
+            Some(open) => open.text.push_str(&text),
+            None => {}
+        }
+    }
+
+    fn close(&mut self) {
+        let Some(mut open) = self.stack.pop() else { return };
+        if open.captured {
+            let text = match std::mem::replace(&mut self.encrypt, Capture::Done(None)) {
+                Capture::Reading(text) => text,
+                _ => Cow::Borrowed(""),
+            };
+            if open.children.is_empty() && !text.trim().is_empty() {
+                self.encrypt = Capture::Done(Some(match text {
+                    Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+                    Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
+                }));
+            } else {
+                // Blank or a container: kept in the message as any element is.
+                open.text = text.into_owned();
+            }
+        }
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(open.close()),
+            None => self.root = open.children,
+        }
+    }
+}
+
+/// Builds a [`Flat`]: the root's children and their text, borrowed where they lie.
+struct FlatSink<'a> {
+    fields: Vec<(u32, Cow<'a, str>, Cow<'a, str>)>,
+    /// An element holds elements: not flat.
+    nested: bool,
+}
+
+impl<'a> Sink<'a> for FlatSink<'a> {
+    fn open(&mut self, name: &str, borrowed: Option<&'a str>, depth: usize) {
+        match depth {
+            0 => {}
+            1 => {
+                let key = name_key(name);
+                let name = borrowed.map_or_else(|| Cow::Owned(name.to_owned()), Cow::Borrowed);
+                self.fields.push((key, name, Cow::Borrowed("")));
+            }
+            _ => self.nested = true,
+        }
+    }
+
+    fn text(&mut self, text: Cow<'a, str>, depth: usize) {
+        // The root's own text is layout between its children, which a message drops.
+        if depth == 2
+            && let Some((_, _, so_far)) = self.fields.last_mut()
+        {
+            if so_far.is_empty() {
+                *so_far = text;
+            } else {
+                so_far.to_mut().push_str(&text);
+            }
+        }
+    }
+
+    fn close(&mut self) {}
+}
+
+/// The reader, where it is in the document, and what it builds.
+struct Parser<'a, S> {
+    text: &'a str,
+    reader: Reader<&'a [u8]>,
+    /// Elements open.
+    depth: usize,
+    /// The root element has closed.
+    closed: bool,
+    count: usize,
+    sink: S,
+}
+
+impl<'a, S: Sink<'a>> Parser<'a, S> {
+    fn new(text: &'a str, sink: S) -> Self {
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
         config.expand_empty_elements = false;
-        Parser { reader, stack: Vec::new(), root: None, count: 0 }
+        Parser { text, reader, depth: 0, closed: false, count: 0, sink }
     }
 
-    /// Reads to the end, returning the root's children.
-    fn document(mut self) -> Result<Message, PushError> {
+    /// Reads to the end, returning what the sink built.
+    fn document(mut self) -> Result<S, PushError> {
         loop {
             let at = self.reader.buffer_position();
             let event = self.reader.read_event().map_err(|e| self.malformed(describe(&e)))?;
@@ -271,25 +529,25 @@ impl<'a> Parser<'a> {
                     self.close(at)?;
                 }
                 Event::End(_) => self.close(at)?,
-                Event::Text(text) => self.text(&text.xml10_content(), at)?,
-                Event::CData(cdata) => self.text(&cdata.xml10_content(), at)?,
+                Event::Text(text) => self.text(text.xml10_content(), at)?,
+                Event::CData(cdata) => self.text(cdata.xml10_content(), at)?,
                 Event::GeneralRef(reference) => {
                     let resolved = resolve(&reference).ok_or(PushError::Entity { at })?;
-                    self.text(resolved.encode_utf8(&mut [0; 4]), at)?;
+                    self.text(Cow::Owned(resolved.to_string()), at)?;
                 }
             }
         }
-        if !self.stack.is_empty() {
+        if self.depth != 0 {
             return Err(self.malformed("an element is never closed".to_owned()));
         }
-        match self.root {
-            Some(elements) => Ok(Message { elements }),
-            None => Err(self.malformed("there is no root element".to_owned())),
+        if !self.closed {
+            return Err(self.malformed("there is no root element".to_owned()));
         }
+        Ok(self.sink)
     }
 
     fn open(&mut self, name: &str, at: u64) -> Result<(), PushError> {
-        if self.root.is_some() {
+        if self.closed {
             return Err(PushError::Malformed {
                 at,
                 reason: "an element follows the root element".to_owned(),
@@ -299,39 +557,45 @@ impl<'a> Parser<'a> {
             // Not quoted: in a decrypted message the name is the sender's content.
             return Err(PushError::Malformed { at, reason: "an element name is not an XML name".to_owned() });
         }
-        if self.stack.is_empty() && name != "xml" {
+        if self.depth == 0 && name != "xml" {
             return Err(PushError::Malformed { at, reason: "the root element is not <xml>".to_owned() });
         }
-        if self.stack.len() >= Message::MAX_DEPTH {
-            return Err(PushError::TooDeep { depth: self.stack.len() + 1, max: Message::MAX_DEPTH, at });
+        if self.depth >= Message::MAX_DEPTH {
+            return Err(PushError::TooDeep { depth: self.depth + 1, max: Message::MAX_DEPTH, at });
         }
         self.count += 1;
         if self.count > Message::MAX_ELEMENTS {
             return Err(PushError::TooManyElements { max: Message::MAX_ELEMENTS });
         }
-        self.stack.push(Open { name: name.to_owned(), text: String::new(), children: Vec::new() });
+        // The tag starts at `at` with `<`: the name follows, as it lies in the document (the
+        // reader of a string hands out slices of it; the same address says it is one).
+        let start = usize::try_from(at).map_or(usize::MAX, |at| at.saturating_add(1));
+        let borrowed = self
+            .text
+            .get(start..start.saturating_add(name.len()))
+            .filter(|lying| std::ptr::eq(lying.as_ptr(), name.as_ptr()));
+        self.sink.open(name, borrowed, self.depth);
+        self.depth += 1;
         Ok(())
     }
 
     fn close(&mut self, at: u64) -> Result<(), PushError> {
-        let open = self
-            .stack
-            .pop()
-            .ok_or_else(|| PushError::Malformed { at, reason: "an end tag closes nothing".to_owned() })?;
-        match self.stack.last_mut() {
-            Some(parent) => parent.children.push(open.close()),
-            None => self.root = Some(open.children),
+        if self.depth == 0 {
+            return Err(PushError::Malformed { at, reason: "an end tag closes nothing".to_owned() });
+        }
+        self.depth -= 1;
+        self.sink.close();
+        if self.depth == 0 {
+            self.closed = true;
         }
         Ok(())
     }
 
-    fn text(&mut self, text: &str, at: u64) -> Result<(), PushError> {
-        match self.stack.last_mut() {
-            Some(open) => open.text.push_str(text),
-            None if text.trim().is_empty() => {}
-            None => {
-                return Err(PushError::Malformed { at, reason: "text outside the root element".to_owned() });
-            }
+    fn text(&mut self, text: Cow<'a, str>, at: u64) -> Result<(), PushError> {
+        if self.depth > 0 {
+            self.sink.text(text, self.depth);
+        } else if !text.trim().is_empty() {
+            return Err(PushError::Malformed { at, reason: "text outside the root element".to_owned() });
         }
         Ok(())
     }
@@ -378,7 +642,94 @@ fn resolve(reference: &BytesRef<'_>) -> Option<char> {
 /// whitespace only, so without this check a name holding a quote or `&` was read, and written
 /// back by [`Message::to_xml`] as XML that does not read.
 fn is_xml_name(name: &str) -> bool {
+    /// The ASCII bytes a name may hold after its first character.
+    const NAME: [bool; 256] = {
+        let mut allowed = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            allowed[byte] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':');
+            byte += 1;
+        }
+        allowed
+    };
+    // WeChat's names are ASCII: checked byte by byte, without decoding characters.
+    let bytes = name.as_bytes();
+    if bytes.iter().all(|&b| NAME[usize::from(b)]) {
+        return bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_');
+    }
     let mut chars = name.chars();
     chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// The flat view reads what `Message::parse` reads, refuses what it refuses with the same
+    /// error, and declines (for a `Message` to be built) exactly the messages with nested
+    /// elements.
+    #[test]
+    fn the_flat_view_reads_and_refuses_as_a_message_does() {
+        let documents: &[&str] = &[
+            "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><CreateTime>1</CreateTime></xml>",
+            "<xml>\r\n  <A> <![CDATA[ x ]]> </A>\r\n  <B>a&amp;b&#x4e2d;&lt;</B>\n</xml>",
+            "<xml><A>one</A><A>two</A><B/><C></C><名字>值</名字></xml>",
+            "<xml><MsgId>42</MsgId><Event>e</Event><InfoType>i</InfoType></xml>",
+            "<xml><AppId>wx</AppId><CreateTime>1</CreateTime><InfoType>t</InfoType></xml>",
+            "<?xml version=\"1.0\"?><!-- c --><xml><A>x<![CDATA[y]]>z</A></xml>",
+            "<xml><List><Item>1</Item></List><A>x</A></xml>",
+            "<xml></xml>",
+            "<xml><A>x</B></xml>",
+            "<xml><A>x</A>",
+            "<other><A>x</A></other>",
+            "<xml><A>x</A></xml><xml/>",
+            "text<xml/>",
+            "<!DOCTYPE xml><xml/>",
+            "<xml><A>&ent;</A></xml>",
+            "<xml><1A>x</1A></xml>",
+            "",
+        ];
+        for document in documents {
+            let message = Message::parse(document.as_bytes());
+            let flat = Flat::parse(document.as_bytes());
+            match (&message, &flat) {
+                (Err(expected), Err(found)) => {
+                    assert_eq!(found.to_string(), expected.to_string(), "{document}")
+                }
+                (Ok(message), Ok(None)) => {
+                    assert!(
+                        message.elements().iter().any(|e| matches!(e.value, Value::Children(_))),
+                        "declined a flat message: {document}"
+                    );
+                }
+                (Ok(message), Ok(Some(flat))) => {
+                    assert_eq!(&flat.to_message(), message, "{document}");
+                    for element in message.elements() {
+                        assert_eq!(flat.field(&element.name), message.field(&element.name), "{document}");
+                    }
+                    assert_eq!(flat.field("Missing"), None);
+                    assert_eq!(Fields::kind(flat), message.kind(), "{document}");
+                    assert_eq!(flat.dedup_key(), message.dedup_key(), "{document}");
+                }
+                _ => panic!("{document}: {message:?} against {flat:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn an_envelope_lends_its_encrypt_text_and_keeps_the_rest() {
+        let body = b"<xml><ToUserName>gh</ToUserName><Encrypt> <![CDATA[abc]]> </Encrypt></xml>";
+        let (message, encrypt) = Message::parse_envelope(body).unwrap();
+        assert_eq!(encrypt.as_deref(), Some("abc"));
+        assert!(matches!(encrypt, Some(Cow::Owned(_))), "three pieces of text are joined");
+        assert_eq!(message.text("ToUserName"), Some("gh"));
+        let (_, blank) = Message::parse_envelope(b"<xml><Encrypt> </Encrypt></xml>").unwrap();
+        assert_eq!(blank, None);
+        let (_, one) = Message::parse_envelope(b"<xml><Encrypt><![CDATA[abc]]></Encrypt></xml>").unwrap();
+        assert!(matches!(one, Some(Cow::Borrowed("abc"))), "one piece is borrowed");
+    }
 }

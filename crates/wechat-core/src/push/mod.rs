@@ -74,7 +74,7 @@ mod signature;
 pub use crypto::EncodingAesKey;
 pub use dedup::Dedup;
 pub use error::PushError;
-pub use message::{DedupKey, Element, Message, Value};
+pub use message::{DedupKey, Element, Fields, Message, Value};
 pub use query::Query;
 pub use receiver::{Clock, Mode, Received, Receiver};
 pub use reply::{Incoming, IntoReply, Reply};
@@ -85,6 +85,14 @@ pub use signature::sign;
 pub trait FromMessage: Sized {
     /// Reads `message`, with an error naming the element that is missing or malformed.
     fn from_message(message: &Message) -> Result<Self, PushError>;
+
+    /// Reads the top-level elements of a message: a [`Message`], or the flat view
+    /// [`Receiver::receive_event`] reads a decrypted push into, whose texts are not copied
+    /// until a field takes them. By default through the [`Message`] they make; the generated
+    /// event types read them directly.
+    fn from_fields<F: Fields + ?Sized>(fields: &F) -> Result<Self, PushError> {
+        Self::from_message(&fields.to_message())
+    }
 }
 
 impl FromMessage for Message {

@@ -2,6 +2,7 @@
 //! decrypted [`Message`] (or a typed event) out; the URL check's answer; the reply's body,
 //! encrypted when the push was.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -13,7 +14,7 @@ use super::dedup::{Dedup, Gate};
 use super::envelope;
 use super::error::{PushError, clip};
 use super::headers::Headers;
-use super::message::{Message, Value};
+use super::message::{Fields, Flat, Message, Value};
 use super::query::Query;
 use super::reply::{Incoming, IntoReply, Reply};
 use super::signature;
@@ -233,6 +234,20 @@ impl Receiver {
         N: AsRef<str>,
         V: AsRef<[u8]>,
     {
+        self.check_request(headers, body)?;
+        self.receive(query, body)
+    }
+
+    /// The checks of [`Receiver::receive_request`] before the body is read.
+    fn check_request<N, V>(
+        &self,
+        headers: impl IntoIterator<Item = (N, V)>,
+        body: &[u8],
+    ) -> Result<(), PushError>
+    where
+        N: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
         let headers = Headers::read(headers)?;
         self.check_read_headers(&headers)?;
         if headers.content_length.is_some_and(|declared| declared != body.len() as u64) {
@@ -241,7 +256,7 @@ impl Receiver {
                 reason: "does not match the length of the body received",
             });
         }
-        self.receive(query, body)
+        Ok(())
     }
 
     /// [`Receiver::receive_request`], with the message read as `E` (the generated crate's
@@ -258,12 +273,25 @@ impl Receiver {
         N: AsRef<str>,
         V: AsRef<[u8]>,
     {
-        let received = self.receive_request(query, headers, body)?;
-        Ok(Incoming {
-            event: E::from_message(&received.message)?,
-            dedup_key: received.message.dedup_key(),
-            mode: received.mode,
-        })
+        self.check_request(headers, body)?;
+        match self.open(query, body)? {
+            // A decrypted message whose elements all hold text (every event WeChat documents)
+            // is read in place: no `Message` is built, no text copied but the event's fields.
+            Opened::Decrypted(xml, mode) => match Flat::parse(&xml)? {
+                Some(flat) => {
+                    Ok(Incoming { event: E::from_fields(&flat)?, dedup_key: flat.dedup_key(), mode })
+                }
+                None => {
+                    let message = Message::parse(&xml)?;
+                    Ok(Incoming { event: E::from_message(&message)?, dedup_key: message.dedup_key(), mode })
+                }
+            },
+            Opened::Read(received) => Ok(Incoming {
+                event: E::from_message(&received.message)?,
+                dedup_key: received.message.dedup_key(),
+                mode: received.mode,
+            }),
+        }
     }
 
     /// The framework-neutral counterpart of the axum route: verifies a POST to the callback
@@ -406,37 +434,57 @@ impl Receiver {
     /// [`Receiver::accept_plain`] is on, and a compatible-mode push's message is the
     /// decrypted copy.
     pub fn receive(&self, query: &Query, body: &[u8]) -> Result<Received, PushError> {
+        match self.open(query, body)? {
+            Opened::Decrypted(xml, mode) => Ok(Received { message: Message::parse(&xml)?, mode }),
+            Opened::Read(received) => Ok(received),
+        }
+    }
+
+    /// [`Receiver::receive`] up to the decryption: the decrypted XML, not read yet, or the
+    /// message of a push that came in clear.
+    fn open(&self, query: &Query, body: &[u8]) -> Result<Opened, PushError> {
         if body.len() > self.max_body {
             return Err(PushError::BodyTooLarge { len: body.len(), cap: self.max_body });
         }
         let (timestamp, nonce) = (required(query, "timestamp")?, required(query, "nonce")?);
-        let outer = Message::parse(body)?;
-        let encrypt = outer.text("Encrypt").filter(|text| !text.is_empty());
+        // The envelope's elements are read where they lie in the body, not copied, when they
+        // all hold text (as WeChat's do); otherwise as a `Message`, its `Encrypt` text borrowed.
+        let outer = match Flat::parse(body)? {
+            Some(flat) => Outer::Flat(flat),
+            None => {
+                let (message, encrypt) = Message::parse_envelope(body)?;
+                Outer::Tree(message, encrypt)
+            }
+        };
+        let encrypt = match &outer {
+            Outer::Flat(flat) => flat.encrypt(),
+            Outer::Tree(_, encrypt) => encrypt.as_deref(),
+        };
         let says_aes = query.get("encrypt_type").is_some_and(|t| t.eq_ignore_ascii_case("aes"));
-        let compatible = encrypt.is_some() && has_clear_message(&outer);
+        let compatible = encrypt.is_some() && outer.has_clear_message();
         match (encrypt, &self.aes) {
             (None, _) if says_aes => Err(PushError::MissingEncrypt),
             // The plain signature does not cover the body: with a key, a clear body is not
             // trusted unless the application opted in for a switch-over.
             (None, Some(_)) if !self.accept_plain => Err(PushError::EncryptionRequired),
-            (None, _) => self.receive_plain(query, timestamp, nonce, outer, Mode::Plain),
+            (None, _) => {
+                self.receive_plain(query, timestamp, nonce, outer.message(), Mode::Plain).map(Opened::Read)
+            }
             // With the key, only the encrypted copy is read: a compatible-mode body's clear
             // elements are not covered by `msg_signature` and are dropped.
             (Some(encrypt), Some((key, appid))) => {
                 let claimed = required(query, "msg_signature")?;
                 self.check_signature("msg_signature", claimed, &[timestamp, nonce, encrypt])?;
                 self.check_time(timestamp)?;
-                let (xml, found) = key.decrypt(encrypt)?;
-                crypto::check_appid(appid, &found)?;
-                let message = Message::parse(&xml)?;
-                Ok(Received { message, mode: if compatible { Mode::Compatible } else { Mode::Safe } })
+                let xml = key.decrypt_for(encrypt, appid)?;
+                Ok(Opened::Decrypted(xml, if compatible { Mode::Compatible } else { Mode::Safe }))
             }
             // Compatible mode exists so that a server without the key can read the clear copy.
             (Some(_), None) if compatible => {
                 let clear = Message::from_elements(
-                    outer.elements().iter().filter(|e| e.name != "Encrypt").cloned().collect(),
+                    outer.message().elements().iter().filter(|e| e.name != "Encrypt").cloned().collect(),
                 );
-                self.receive_plain(query, timestamp, nonce, clear, Mode::Compatible)
+                self.receive_plain(query, timestamp, nonce, clear, Mode::Compatible).map(Opened::Read)
             }
             (Some(_), None) => Err(PushError::NoAesKey),
         }
@@ -550,13 +598,41 @@ impl fmt::Debug for Receiver {
     }
 }
 
-/// Whether an encrypted body also carries the message in clear (compatible mode): any element
-/// besides `Encrypt` and the addressee (`ToUserName` or `AppId`).
-fn has_clear_message(outer: &Message) -> bool {
-    outer.elements().iter().any(|e| {
-        !matches!(e.name.as_str(), "Encrypt" | "ToUserName" | "AppId")
-            && !matches!(&e.value, Value::Text(text) if text.trim().is_empty())
-    })
+/// A push verified up to its decryption.
+enum Opened {
+    /// The decrypted XML, and how it came.
+    Decrypted(Vec<u8>, Mode),
+    /// A push in clear, read.
+    Read(Received),
+}
+
+/// A push's body: flat, or as a `Message` with its `Encrypt` text beside it.
+enum Outer<'a> {
+    Flat(Flat<'a>),
+    Tree(Message, Option<Cow<'a, str>>),
+}
+
+impl Outer<'_> {
+    /// Whether an encrypted body also carries the message in clear (compatible mode): any
+    /// element besides `Encrypt` and the addressee (`ToUserName` or `AppId`).
+    fn has_clear_message(&self) -> bool {
+        let clear = |name: &str| !matches!(name, "Encrypt" | "ToUserName" | "AppId");
+        match self {
+            Outer::Flat(flat) => flat.iter().any(|(name, text)| clear(name) && !text.trim().is_empty()),
+            Outer::Tree(message, _) => message
+                .elements()
+                .iter()
+                .any(|e| clear(&e.name) && !matches!(&e.value, Value::Text(text) if text.trim().is_empty())),
+        }
+    }
+
+    /// The body as a message.
+    fn message(self) -> Message {
+        match self {
+            Outer::Flat(flat) => flat.to_message(),
+            Outer::Tree(message, _) => message,
+        }
+    }
 }
 
 fn required<'q>(query: &'q Query, name: &'static str) -> Result<&'q str, PushError> {

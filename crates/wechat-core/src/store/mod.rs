@@ -20,6 +20,7 @@ use crate::secret::Secret;
 use crate::token::BoxFuture;
 
 mod dedup;
+pub(crate) mod local;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;

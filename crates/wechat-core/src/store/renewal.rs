@@ -29,6 +29,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwapOption;
 
+use super::local::LocalCopies;
 use super::{StoreError, TokenStore, lock_key};
 use crate::build_error::BuildError;
 use crate::deadline::instant_after;
@@ -201,6 +202,8 @@ pub(crate) struct Renewal {
     store: Arc<dyn TokenStore>,
     settings: Settings,
     cache: ArcSwapOption<Cached>,
+    /// Each reading thread's copy of `cache`'s token; told after every change of `cache`.
+    copies: LocalCopies,
     /// Held while a fetch is in flight; it guards the outcome of the last one.
     refresh: tokio::sync::Mutex<LastFetch>,
     /// Fetches finished so far, readable without the lock, so a caller that queued behind a
@@ -227,6 +230,7 @@ impl Renewal {
             store,
             settings,
             cache: ArcSwapOption::empty(),
+            copies: LocalCopies::new(),
             refresh: tokio::sync::Mutex::new(LastFetch::default()),
             completed: AtomicU64::new(0),
             refused: Mutex::new(None),
@@ -257,11 +261,14 @@ impl Renewal {
         self.cache.load().is_some()
     }
 
-    /// The local copy, while it is not due for renewal: no lock, no store.
+    /// The local copy, while it is not due for renewal: no lock, no store, and no write to
+    /// memory other threads read (the calling thread's own copy, see [`LocalCopies`]).
     pub(crate) fn cached(&self) -> Option<AccessToken> {
-        let cached = self.cache.load();
-        let cached = cached.as_deref()?;
-        (Instant::now() < cached.renew_at).then(|| cached.token.clone())
+        self.copies.read(|| {
+            let cached = self.cache.load();
+            let cached = cached.as_deref()?;
+            Some((cached.token.clone(), Some(cached.renew_at)))
+        })
     }
 
     /// The cached token, or one from the store, or a new one from `source`; one call at a
@@ -324,6 +331,7 @@ impl Renewal {
                 // Drop this entry only, never one stored since: a renewal may hand back the
                 // same token, and dropping it would renew it again.
                 let _ = self.cache.compare_and_swap(&current, None);
+                self.copies.changed();
                 true
             }
             // A newer token is cached, or the renewal of this one is under way.
@@ -486,6 +494,7 @@ impl Renewal {
             renew_at,
             handed_back: stored.handed_back,
         })));
+        self.copies.changed();
         Some(stored.token)
     }
 
@@ -496,6 +505,7 @@ impl Renewal {
             renew_at: instant_after(Instant::now(), self.settings.renew_after(fresh.lifetime)),
             handed_back: fresh.handed_back,
         })));
+        self.copies.changed();
     }
 
     /// Asks WeChat; when it hands back the refused token, asks again with `force_refresh`.
@@ -770,6 +780,52 @@ mod tests {
         assert_eq!(after.expose(), "AFTER", "BEFORE is older than DURING: not adopted");
         let stored = Stored::decode(&store.get(key).await.unwrap().unwrap()).unwrap();
         assert_eq!(stored.token.expose(), "AFTER", "the renewal overwrote what the store kept");
+    }
+
+    /// Each thread reads its own copy of the token: a token dropped by `invalidate` or
+    /// replaced by a renewal is never handed out again, on the thread that changed it or any other.
+    #[test]
+    fn a_dropped_or_replaced_token_is_never_read_again_on_another_thread() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+        let renewal = Arc::new(Renewal::new("wechat:{wx}:stable_token".into(), store, Settings::DEFAULT));
+        let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+        let http = client.http_context().clone();
+        let first = runtime.block_on(renewal.fetch(&http, &scripted("FIRST", false))).unwrap();
+        let step = Arc::new(std::sync::Barrier::new(2));
+        let reader = {
+            let (renewal, step) = (Arc::clone(&renewal), Arc::clone(&step));
+            std::thread::spawn(move || {
+                let read = || renewal.cached().map(|token| token.expose().to_owned());
+                // Twice: the second read is from this thread's copy.
+                assert_eq!(read().as_deref(), Some("FIRST"));
+                assert_eq!(read().as_deref(), Some("FIRST"));
+                step.wait(); // the main thread drops FIRST
+                step.wait();
+                assert_eq!(read(), None, "the refused token is not handed out");
+                step.wait(); // and renews it
+                step.wait();
+                assert_eq!(read().as_deref(), Some("SECOND"));
+                assert_eq!(read().as_deref(), Some("SECOND"));
+                step.wait(); // and a token seeded from elsewhere replaces it
+                step.wait();
+                assert_eq!(read().as_deref(), Some("THIRD"));
+            })
+        };
+        assert_eq!(renewal.cached().unwrap().expose(), "FIRST");
+        step.wait();
+        assert!(renewal.invalidate(&first));
+        assert!(renewal.cached().is_none());
+        step.wait();
+        step.wait();
+        let second = runtime.block_on(renewal.fetch(&http, &scripted("SECOND", false))).unwrap();
+        assert_eq!(second.expose(), "SECOND");
+        step.wait();
+        step.wait();
+        runtime.block_on(renewal.seed(AccessToken::new("THIRD"), Duration::from_secs(7200)));
+        assert_eq!(renewal.cached().unwrap().expose(), "THIRD");
+        step.wait();
+        reader.join().unwrap();
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 //! Push events of `card`, from `spec/card/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// A card created with `create_card` failed WeChat's review.
 ///
 /// Change the card with `update_card` as `RefuseReason` says; it is reviewed again.
@@ -44,9 +44,13 @@ impl CardNotPassCheck {
 
 impl FromMessage for CardNotPassCheck {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             refuse_reason: field::opt_string(message, "RefuseReason")?,
         })
@@ -92,9 +96,13 @@ impl CardPassCheck {
 
 impl FromMessage for CardPassCheck {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             refuse_reason: field::opt_string(message, "RefuseReason")?,
         })
@@ -241,9 +249,13 @@ impl CardPayOrder {
 
 impl FromMessage for CardPayOrder {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             order_id: field::string(message, "OrderId")?,
             status: field::string(message, "Status")?,
             create_order_time: field::opt_integer(message, "CreateOrderTime")?,
@@ -298,9 +310,13 @@ impl CardSkuRemind {
 
 impl FromMessage for CardSkuRemind {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             detail: field::opt_string(message, "Detail")?,
         })
@@ -346,9 +362,13 @@ impl UserDelCard {
 
 impl FromMessage for UserDelCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::opt_string(message, "UserCardCode")?,
         })
@@ -395,9 +415,13 @@ impl UserEnterSessionFromCard {
 
 impl FromMessage for UserEnterSessionFromCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
         })
@@ -528,9 +552,13 @@ impl UserGetCard {
 
 impl FromMessage for UserGetCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             is_give_by_friend: field::opt_boolean(message, "IsGiveByFriend")?,
             user_card_code: field::string(message, "UserCardCode")?,
@@ -623,9 +651,13 @@ impl UserGiftingCard {
 
 impl FromMessage for UserGiftingCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
             is_return_back: field::opt_boolean(message, "IsReturnBack")?,
@@ -718,9 +750,13 @@ impl UserPayFromPayCell {
 
 impl FromMessage for UserPayFromPayCell {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
             trans_id: field::opt_string(message, "TransId")?,

@@ -2,7 +2,7 @@
 
 //! Push events of `card_code`, from `spec/card_code/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// A code was redeemed: through `consume_code`, the MP website, the merchant helper app, self-redemption or a pay cell.
 ///
 /// `Event` = `user_consume_card`; from `spec/card_code/events/user_consume_card.toml`, behind the `card_code` cargo feature.
@@ -122,9 +122,13 @@ impl UserConsumeCard {
 
 impl FromMessage for UserConsumeCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
             consume_source: field::opt_string(message, "ConsumeSource")?,

@@ -2,7 +2,7 @@
 
 //! Push events of `gift_card`, from `spec/gift_card/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// A user paid for a gift-card order.
 ///
 /// `FromUserName` of the header is the buyer. Read the order with `gift_card::get_order`.
@@ -40,9 +40,13 @@ impl GiftcardPayDone {
 
 impl FromMessage for GiftcardPayDone {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             page_id: field::string(message, "PageId")?,
             order_id: field::string(message, "OrderId")?,
         })
@@ -113,9 +117,13 @@ impl GiftcardSendToFriend {
 
 impl FromMessage for GiftcardSendToFriend {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             page_id: field::string(message, "PageId")?,
             order_id: field::string(message, "OrderId")?,
             is_chat_room: field::opt_boolean(message, "IsChatRoom")?,
@@ -174,9 +182,13 @@ impl GiftcardUserAccept {
 
 impl FromMessage for GiftcardUserAccept {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             page_id: field::string(message, "PageId")?,
             order_id: field::string(message, "OrderId")?,
             is_chat_room: field::opt_boolean(message, "IsChatRoom")?,

@@ -2,7 +2,7 @@
 
 //! Push events of `invoice`, from `spec/invoice/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed.
 ///
 /// Match it to the request by `fpqqlsh`. On success the platform inserts the invoice into the
@@ -47,9 +47,13 @@ impl CloudInvoiceResult {
 
 impl FromMessage for CloudInvoiceResult {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             fpqqlsh: field::string(message, "fpqqlsh")?,
             status: field::integer(message, "status")?,
             nsrsbh: field::string(message, "nsrsbh")?,
@@ -136,9 +140,13 @@ impl SubmitInvoiceTitle {
 
 impl FromMessage for SubmitInvoiceTitle {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             title: field::string(message, "title")?,
             phone: field::opt_string(message, "phone")?,
             tax_no: field::opt_string(message, "tax_no")?,
@@ -194,9 +202,13 @@ impl UpdateInvoiceStatus {
 
 impl FromMessage for UpdateInvoiceStatus {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             status: field::string(message, "Status")?,
             card_id: field::string(message, "CardId")?,
             code: field::string(message, "Code")?,
@@ -262,9 +274,13 @@ impl UserAuthorizeInvoice {
 
 impl FromMessage for UserAuthorizeInvoice {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             succ_order_id: field::opt_string(message, "SuccOrderId")?,
             fail_order_id: field::opt_string(message, "FailOrderId")?,
             app_id: field::opt_string(message, "AppId")?

@@ -2,7 +2,7 @@
 
 //! Push events of `member_card`, from `spec/member_card/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// A user submitted the member card's one-tap activation form (or changed their member info).
 ///
 /// Read what the user filled in with `get_activate_temp_info` or `get_member_info`, then activate the card.
@@ -45,9 +45,13 @@ impl SubmitMembercardUserInfo {
 
 impl FromMessage for SubmitMembercardUserInfo {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
         })
@@ -117,9 +121,13 @@ impl UpdateMemberCard {
 
 impl FromMessage for UpdateMemberCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
             modify_bonus: field::opt_integer(message, "ModifyBonus")?,
@@ -176,9 +184,13 @@ impl UserViewCard {
 
 impl FromMessage for UserViewCard {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             card_id: field::string(message, "CardId")?,
             user_card_code: field::string(message, "UserCardCode")?,
             outer_str: field::opt_string(message, "OuterStr")?,

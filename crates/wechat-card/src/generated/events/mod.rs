@@ -73,7 +73,7 @@ pub use sub_merchant::CardMerchantCheckResult;
 mod token;
 #[cfg(feature = "token")]
 pub use token::{Authorized, ComponentVerifyTicket, Unauthorized, UpdateAuthorized};
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// A verified push read into its [`Event`]: the event (read from the decrypted copy
 /// when the push came encrypted), the key recognising WeChat's retries
 /// (`dedup_key`), and the push's `mode`. [`Push::answer`](::wechat_core::push::Incoming::answer)
@@ -389,138 +389,142 @@ impl Event {
 /// its type, is an error naming the element; any other event is [`Event::Unknown`].
 impl FromMessage for Event {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         match message.kind() {
             #[cfg(feature = "token")]
             Some(Authorized::EVENT) => {
-                Authorized::from_message(message).map(Self::Authorized)
+                Authorized::from_fields(message).map(Self::Authorized)
             }
 
             #[cfg(feature = "sub_merchant")]
             Some(CardMerchantCheckResult::EVENT) => {
-                CardMerchantCheckResult::from_message(message)
+                CardMerchantCheckResult::from_fields(message)
                     .map(Self::CardMerchantCheckResult)
             }
 
             #[cfg(feature = "card")]
             Some(CardNotPassCheck::EVENT) => {
-                CardNotPassCheck::from_message(message).map(Self::CardNotPassCheck)
+                CardNotPassCheck::from_fields(message).map(Self::CardNotPassCheck)
             }
 
             #[cfg(feature = "card")]
             Some(CardPassCheck::EVENT) => {
-                CardPassCheck::from_message(message).map(Self::CardPassCheck)
+                CardPassCheck::from_fields(message).map(Self::CardPassCheck)
             }
 
             #[cfg(feature = "card")]
             Some(CardPayOrder::EVENT) => {
-                CardPayOrder::from_message(message).map(Self::CardPayOrder)
+                CardPayOrder::from_fields(message).map(Self::CardPayOrder)
             }
 
             #[cfg(feature = "card")]
             Some(CardSkuRemind::EVENT) => {
-                CardSkuRemind::from_message(message).map(Self::CardSkuRemind)
+                CardSkuRemind::from_fields(message).map(Self::CardSkuRemind)
             }
 
             #[cfg(feature = "invoice")]
             Some(CloudInvoiceResult::EVENT) => {
-                CloudInvoiceResult::from_message(message).map(Self::CloudInvoiceResult)
+                CloudInvoiceResult::from_fields(message).map(Self::CloudInvoiceResult)
             }
 
             #[cfg(feature = "token")]
             Some(ComponentVerifyTicket::EVENT) => {
-                ComponentVerifyTicket::from_message(message)
+                ComponentVerifyTicket::from_fields(message)
                     .map(Self::ComponentVerifyTicket)
             }
 
             #[cfg(feature = "gift_card")]
             Some(GiftcardPayDone::EVENT) => {
-                GiftcardPayDone::from_message(message).map(Self::GiftcardPayDone)
+                GiftcardPayDone::from_fields(message).map(Self::GiftcardPayDone)
             }
 
             #[cfg(feature = "gift_card")]
             Some(GiftcardSendToFriend::EVENT) => {
-                GiftcardSendToFriend::from_message(message)
+                GiftcardSendToFriend::from_fields(message)
                     .map(Self::GiftcardSendToFriend)
             }
 
             #[cfg(feature = "gift_card")]
             Some(GiftcardUserAccept::EVENT) => {
-                GiftcardUserAccept::from_message(message).map(Self::GiftcardUserAccept)
+                GiftcardUserAccept::from_fields(message).map(Self::GiftcardUserAccept)
             }
 
             #[cfg(feature = "invoice")]
             Some(SubmitInvoiceTitle::EVENT) => {
-                SubmitInvoiceTitle::from_message(message).map(Self::SubmitInvoiceTitle)
+                SubmitInvoiceTitle::from_fields(message).map(Self::SubmitInvoiceTitle)
             }
 
             #[cfg(feature = "member_card")]
             Some(SubmitMembercardUserInfo::EVENT) => {
-                SubmitMembercardUserInfo::from_message(message)
+                SubmitMembercardUserInfo::from_fields(message)
                     .map(Self::SubmitMembercardUserInfo)
             }
 
             #[cfg(feature = "token")]
             Some(Unauthorized::EVENT) => {
-                Unauthorized::from_message(message).map(Self::Unauthorized)
+                Unauthorized::from_fields(message).map(Self::Unauthorized)
             }
 
             #[cfg(feature = "token")]
             Some(UpdateAuthorized::EVENT) => {
-                UpdateAuthorized::from_message(message).map(Self::UpdateAuthorized)
+                UpdateAuthorized::from_fields(message).map(Self::UpdateAuthorized)
             }
 
             #[cfg(feature = "invoice")]
             Some(UpdateInvoiceStatus::EVENT) => {
-                UpdateInvoiceStatus::from_message(message).map(Self::UpdateInvoiceStatus)
+                UpdateInvoiceStatus::from_fields(message).map(Self::UpdateInvoiceStatus)
             }
 
             #[cfg(feature = "member_card")]
             Some(UpdateMemberCard::EVENT) => {
-                UpdateMemberCard::from_message(message).map(Self::UpdateMemberCard)
+                UpdateMemberCard::from_fields(message).map(Self::UpdateMemberCard)
             }
 
             #[cfg(feature = "invoice")]
             Some(UserAuthorizeInvoice::EVENT) => {
-                UserAuthorizeInvoice::from_message(message)
+                UserAuthorizeInvoice::from_fields(message)
                     .map(Self::UserAuthorizeInvoice)
             }
 
             #[cfg(feature = "card_code")]
             Some(UserConsumeCard::EVENT) => {
-                UserConsumeCard::from_message(message).map(Self::UserConsumeCard)
+                UserConsumeCard::from_fields(message).map(Self::UserConsumeCard)
             }
 
             #[cfg(feature = "card")]
             Some(UserDelCard::EVENT) => {
-                UserDelCard::from_message(message).map(Self::UserDelCard)
+                UserDelCard::from_fields(message).map(Self::UserDelCard)
             }
 
             #[cfg(feature = "card")]
             Some(UserEnterSessionFromCard::EVENT) => {
-                UserEnterSessionFromCard::from_message(message)
+                UserEnterSessionFromCard::from_fields(message)
                     .map(Self::UserEnterSessionFromCard)
             }
 
             #[cfg(feature = "card")]
             Some(UserGetCard::EVENT) => {
-                UserGetCard::from_message(message).map(Self::UserGetCard)
+                UserGetCard::from_fields(message).map(Self::UserGetCard)
             }
 
             #[cfg(feature = "card")]
             Some(UserGiftingCard::EVENT) => {
-                UserGiftingCard::from_message(message).map(Self::UserGiftingCard)
+                UserGiftingCard::from_fields(message).map(Self::UserGiftingCard)
             }
 
             #[cfg(feature = "card")]
             Some(UserPayFromPayCell::EVENT) => {
-                UserPayFromPayCell::from_message(message).map(Self::UserPayFromPayCell)
+                UserPayFromPayCell::from_fields(message).map(Self::UserPayFromPayCell)
             }
 
             #[cfg(feature = "member_card")]
             Some(UserViewCard::EVENT) => {
-                UserViewCard::from_message(message).map(Self::UserViewCard)
+                UserViewCard::from_fields(message).map(Self::UserViewCard)
             }
-            _ => Ok(Self::Unknown(message.clone())),
+            _ => Ok(Self::Unknown(message.to_message())),
         }
     }
 }
@@ -574,6 +578,10 @@ impl AccountHeader {
 
 impl FromMessage for AccountHeader {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         Ok(Self {
             to_user_name: field::string(message, "ToUserName")?,
             from_user_name: field::string(message, "FromUserName")?,
@@ -619,6 +627,10 @@ impl PlatformHeader {
 
 impl FromMessage for PlatformHeader {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         Ok(Self {
             app_id: field::string(message, "AppId")?,
             create_time: field::integer(message, "CreateTime")?,

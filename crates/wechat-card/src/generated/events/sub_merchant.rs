@@ -2,7 +2,7 @@
 
 //! Push events of `sub_merchant`, from `spec/sub_merchant/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// WeChat finished reviewing a sub-merchant submitted with `submit_sub_merchant`: approved or refused.
 ///
 /// Update the sub-merchant's status; `get_sub_merchant` answers the same verdict.
@@ -57,9 +57,13 @@ impl CardMerchantCheckResult {
 
 impl FromMessage for CardMerchantCheckResult {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_message(message)?,
+            header: super::AccountHeader::from_fields(message)?,
             merchant_id: field::string(message, "MerchantId")?,
             is_pass: field::boolean(message, "IsPass")?,
             reason: field::opt_string(message, "Reason")?,

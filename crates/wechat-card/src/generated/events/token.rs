@@ -2,7 +2,7 @@
 
 //! Push events of `token`, from `spec/token/events/`.
 
-use ::wechat_core::push::{FromMessage, Message, PushError, field};
+use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 /// An account authorized the third-party platform.
 ///
 /// Exchange `AuthorizationCode` for the authorizer's tokens (`api_query_auth`) before it expires.
@@ -71,9 +71,13 @@ impl Authorized {
 
 impl FromMessage for Authorized {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_message(message)?,
+            header: super::PlatformHeader::from_fields(message)?,
             authorizer_appid: field::string(message, "AuthorizerAppid")?,
             authorization_code: ::wechat_core::Secret::new(
                 field::string(message, "AuthorizationCode")?,
@@ -125,9 +129,13 @@ impl ComponentVerifyTicket {
 
 impl FromMessage for ComponentVerifyTicket {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_message(message)?,
+            header: super::PlatformHeader::from_fields(message)?,
             component_verify_ticket: ::wechat_core::Secret::new(
                 field::string(message, "ComponentVerifyTicket")?,
             ),
@@ -171,9 +179,13 @@ impl Unauthorized {
 
 impl FromMessage for Unauthorized {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_message(message)?,
+            header: super::PlatformHeader::from_fields(message)?,
             authorizer_appid: field::string(message, "AuthorizerAppid")?,
         })
     }
@@ -247,9 +259,13 @@ impl UpdateAuthorized {
 
 impl FromMessage for UpdateAuthorized {
     fn from_message(message: &Message) -> Result<Self, PushError> {
+        Self::from_fields(message)
+    }
+
+    fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
         field::expect_kind(message, Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_message(message)?,
+            header: super::PlatformHeader::from_fields(message)?,
             authorizer_appid: field::string(message, "AuthorizerAppid")?,
             authorization_code: ::wechat_core::Secret::new(
                 field::string(message, "AuthorizationCode")?,
