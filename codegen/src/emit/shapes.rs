@@ -532,7 +532,7 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
             let field = ident(&p.ident);
             if p.required {
                 let label = &p.ident;
-                quote!(#field: ::wechat_core::BuildError::require(self.#field, #type_name, #label)?)
+                quote!(#field: required.take(self.#field, #label)?)
             } else {
                 quote!(#field: self.#field)
             }
@@ -573,6 +573,7 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
 
             #build_docs
             pub fn build(self) -> Result<#name, ::wechat_core::BuildError> {
+                let required = ::wechat_core::RequiredFields::of(#type_name);
                 #build_body
             }
         }

@@ -52,16 +52,30 @@ impl BuildError {
         move |field| Self::MissingField { type_name, field }
     }
 
-    /// The value of `type_name`'s required `field`, or the [`BuildError::MissingField`] naming
-    /// it when it was not set: what a generated `build()` calls for each required field. One
-    /// function per field type, where a closure per field made one copy per field.
-    pub fn require<T>(value: Option<T>, type_name: &'static str, field: &'static str) -> Result<T, Self> {
-        value.ok_or(Self::MissingField { type_name, field })
-    }
-
     /// For a builder of `type_name`: the [`BuildError::Invalid`] of a rule its fields break.
     pub fn invalid_in(type_name: &'static str) -> impl Fn(crate::Invalid) -> Self {
         move |invalid| Self::Invalid { type_name, field: invalid.path, rule: invalid.violation.to_string() }
+    }
+}
+
+/// The required fields of a builder of one type: what a generated `build()` takes each
+/// required field through, one copy of [`take`](Self::take) per field type (a closure per
+/// field made one copy per field).
+#[derive(Debug, Clone, Copy)]
+pub struct RequiredFields {
+    type_name: &'static str,
+}
+
+impl RequiredFields {
+    /// The required fields of `type_name`.
+    pub fn of(type_name: &'static str) -> Self {
+        Self { type_name }
+    }
+
+    /// The value of the required `field`, or the [`BuildError::MissingField`] naming it when
+    /// it was not set.
+    pub fn take<T>(&self, value: Option<T>, field: &'static str) -> Result<T, BuildError> {
+        value.ok_or(BuildError::MissingField { type_name: self.type_name, field })
     }
 }
 
@@ -69,6 +83,16 @@ impl BuildError {
 mod tests {
     use super::BuildError;
     use crate::check::Presence;
+
+    #[test]
+    fn a_required_field_is_taken_or_named_as_missing() {
+        let required = super::RequiredFields::of("InvoiceUserData");
+        assert_eq!(required.take(Some(7), "fee"), Ok(7));
+        assert_eq!(
+            required.take::<String>(None, "billing_code"),
+            Err(BuildError::MissingField { type_name: "InvoiceUserData", field: "billing_code" })
+        );
+    }
 
     #[test]
     fn a_missing_field_names_the_type_and_the_field() {

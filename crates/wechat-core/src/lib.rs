@@ -42,7 +42,7 @@ mod token;
 mod transport;
 pub mod union;
 
-pub use build_error::BuildError;
+pub use build_error::{BuildError, RequiredFields};
 pub use check::{Check, Invalid, Limits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 #[cfg(feature = "push")]

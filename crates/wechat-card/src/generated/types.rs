@@ -259,13 +259,10 @@ impl ContactBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Contact, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Contact");
         Ok(Contact {
-            phone: ::wechat_core::BuildError::require(self.phone, "Contact", "phone")?,
-            time_out: ::wechat_core::BuildError::require(
-                self.time_out,
-                "Contact",
-                "time_out",
-            )?,
+            phone: required.take(self.phone, "phone")?,
+            time_out: required.take(self.time_out, "time_out")?,
         })
     }
 }
@@ -398,17 +395,10 @@ impl InvoiceCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InvoiceCard");
         Ok(InvoiceCard {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "InvoiceCard",
-                "card_id",
-            )?,
-            encrypt_code: ::wechat_core::BuildError::require(
-                self.encrypt_code,
-                "InvoiceCard",
-                "encrypt_code",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            encrypt_code: required.take(self.encrypt_code, "encrypt_code")?,
         })
     }
 }
@@ -476,15 +466,12 @@ impl InvoiceItemBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceItem, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InvoiceItem");
         Ok(InvoiceItem {
-            name: ::wechat_core::BuildError::require(self.name, "InvoiceItem", "name")?,
+            name: required.take(self.name, "name")?,
             num: self.num,
             unit: self.unit,
-            price: ::wechat_core::BuildError::require(
-                self.price,
-                "InvoiceItem",
-                "price",
-            )?,
+            price: required.take(self.price, "price")?,
         })
     }
 }
@@ -725,46 +712,19 @@ impl InvoiceUserInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InvoiceUserInfo");
         Ok(InvoiceUserInfo {
-            fee: ::wechat_core::BuildError::require(self.fee, "InvoiceUserInfo", "fee")?,
-            title: ::wechat_core::BuildError::require(
-                self.title,
-                "InvoiceUserInfo",
-                "title",
-            )?,
-            billing_time: ::wechat_core::BuildError::require(
-                self.billing_time,
-                "InvoiceUserInfo",
-                "billing_time",
-            )?,
-            billing_no: ::wechat_core::BuildError::require(
-                self.billing_no,
-                "InvoiceUserInfo",
-                "billing_no",
-            )?,
-            billing_code: ::wechat_core::BuildError::require(
-                self.billing_code,
-                "InvoiceUserInfo",
-                "billing_code",
-            )?,
+            fee: required.take(self.fee, "fee")?,
+            title: required.take(self.title, "title")?,
+            billing_time: required.take(self.billing_time, "billing_time")?,
+            billing_no: required.take(self.billing_no, "billing_no")?,
+            billing_code: required.take(self.billing_code, "billing_code")?,
             info: self.info,
-            fee_without_tax: ::wechat_core::BuildError::require(
-                self.fee_without_tax,
-                "InvoiceUserInfo",
-                "fee_without_tax",
-            )?,
-            tax: ::wechat_core::BuildError::require(self.tax, "InvoiceUserInfo", "tax")?,
-            pdf_url: ::wechat_core::BuildError::require(
-                self.pdf_url,
-                "InvoiceUserInfo",
-                "pdf_url",
-            )?,
+            fee_without_tax: required.take(self.fee_without_tax, "fee_without_tax")?,
+            tax: required.take(self.tax, "tax")?,
+            pdf_url: required.take(self.pdf_url, "pdf_url")?,
             trip_pdf_url: self.trip_pdf_url,
-            reimburse_status: ::wechat_core::BuildError::require(
-                self.reimburse_status,
-                "InvoiceUserInfo",
-                "reimburse_status",
-            )?,
+            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
             check_code: self.check_code,
             order_id: self.order_id,
             buyer_number: self.buyer_number,
@@ -823,17 +783,10 @@ impl PayMchInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PayMchInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("PayMchInfo");
         Ok(PayMchInfo {
-            mchid: ::wechat_core::BuildError::require(
-                self.mchid,
-                "PayMchInfo",
-                "mchid",
-            )?,
-            s_pappid: ::wechat_core::BuildError::require(
-                self.s_pappid,
-                "PayMchInfo",
-                "s_pappid",
-            )?,
+            mchid: required.take(self.mchid, "mchid")?,
+            s_pappid: required.take(self.s_pappid, "s_pappid")?,
         })
     }
 }
@@ -948,40 +901,17 @@ impl ReimburseInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ReimburseInvoice, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ReimburseInvoice");
         Ok(ReimburseInvoice {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "ReimburseInvoice",
-                "card_id",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
             begin_time: self.begin_time,
             end_time: self.end_time,
             user_card_status: self.user_card_status,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "ReimburseInvoice",
-                "openid",
-            )?,
-            type_: ::wechat_core::BuildError::require(
-                self.type_,
-                "ReimburseInvoice",
-                "type_",
-            )?,
-            payee: ::wechat_core::BuildError::require(
-                self.payee,
-                "ReimburseInvoice",
-                "payee",
-            )?,
-            detail: ::wechat_core::BuildError::require(
-                self.detail,
-                "ReimburseInvoice",
-                "detail",
-            )?,
-            user_info: ::wechat_core::BuildError::require(
-                self.user_info,
-                "ReimburseInvoice",
-                "user_info",
-            )?,
+            openid: required.take(self.openid, "openid")?,
+            type_: required.take(self.type_, "type_")?,
+            payee: required.take(self.payee, "payee")?,
+            detail: required.take(self.detail, "detail")?,
+            user_info: required.take(self.user_info, "user_info")?,
         })
     }
 }

@@ -250,49 +250,18 @@ impl LocationBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Location, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Location");
         Ok(Location {
-            business_name: ::wechat_core::BuildError::require(
-                self.business_name,
-                "Location",
-                "business_name",
-            )?,
+            business_name: required.take(self.business_name, "business_name")?,
             branch_name: self.branch_name,
-            province: ::wechat_core::BuildError::require(
-                self.province,
-                "Location",
-                "province",
-            )?,
-            city: ::wechat_core::BuildError::require(self.city, "Location", "city")?,
-            district: ::wechat_core::BuildError::require(
-                self.district,
-                "Location",
-                "district",
-            )?,
-            address: ::wechat_core::BuildError::require(
-                self.address,
-                "Location",
-                "address",
-            )?,
-            telephone: ::wechat_core::BuildError::require(
-                self.telephone,
-                "Location",
-                "telephone",
-            )?,
-            category: ::wechat_core::BuildError::require(
-                self.category,
-                "Location",
-                "category",
-            )?,
-            longitude: ::wechat_core::BuildError::require(
-                self.longitude,
-                "Location",
-                "longitude",
-            )?,
-            latitude: ::wechat_core::BuildError::require(
-                self.latitude,
-                "Location",
-                "latitude",
-            )?,
+            province: required.take(self.province, "province")?,
+            city: required.take(self.city, "city")?,
+            district: required.take(self.district, "district")?,
+            address: required.take(self.address, "address")?,
+            telephone: required.take(self.telephone, "telephone")?,
+            category: required.take(self.category, "category")?,
+            longitude: required.take(self.longitude, "longitude")?,
+            latitude: required.take(self.latitude, "latitude")?,
         })
     }
 }

@@ -183,22 +183,11 @@ impl ActivityInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivityInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ActivityInfo");
         Ok(ActivityInfo {
-            basic_info: ::wechat_core::BuildError::require(
-                self.basic_info,
-                "ActivityInfo",
-                "basic_info",
-            )?,
-            card_info_list: ::wechat_core::BuildError::require(
-                self.card_info_list,
-                "ActivityInfo",
-                "card_info_list",
-            )?,
-            custom_info: ::wechat_core::BuildError::require(
-                self.custom_info,
-                "ActivityInfo",
-                "custom_info",
-            )?,
+            basic_info: required.take(self.basic_info, "basic_info")?,
+            card_info_list: required.take(self.card_info_list, "card_info_list")?,
+            custom_info: required.take(self.custom_info, "custom_info")?,
         })
     }
 }
@@ -326,37 +315,16 @@ impl ActivityBasicInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivityBasicInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ActivityBasicInfo");
         Ok(ActivityBasicInfo {
-            activity_bg_color: ::wechat_core::BuildError::require(
-                self.activity_bg_color,
-                "ActivityBasicInfo",
-                "activity_bg_color",
-            )?,
-            activity_tinyappid: ::wechat_core::BuildError::require(
-                self.activity_tinyappid,
-                "ActivityBasicInfo",
-                "activity_tinyappid",
-            )?,
-            mch_code: ::wechat_core::BuildError::require(
-                self.mch_code,
-                "ActivityBasicInfo",
-                "mch_code",
-            )?,
-            begin_time: ::wechat_core::BuildError::require(
-                self.begin_time,
-                "ActivityBasicInfo",
-                "begin_time",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "ActivityBasicInfo",
-                "end_time",
-            )?,
-            gift_num: ::wechat_core::BuildError::require(
-                self.gift_num,
-                "ActivityBasicInfo",
-                "gift_num",
-            )?,
+            activity_bg_color: required
+                .take(self.activity_bg_color, "activity_bg_color")?,
+            activity_tinyappid: required
+                .take(self.activity_tinyappid, "activity_tinyappid")?,
+            mch_code: required.take(self.mch_code, "mch_code")?,
+            begin_time: required.take(self.begin_time, "begin_time")?,
+            end_time: required.take(self.end_time, "end_time")?,
+            gift_num: required.take(self.gift_num, "gift_num")?,
             max_partic_times_act: self.max_partic_times_act,
             max_partic_times_one_day: self.max_partic_times_one_day,
         })
@@ -507,17 +475,10 @@ impl ActivityCardBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<ActivityCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ActivityCard");
         let value = ActivityCard {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "ActivityCard",
-                "card_id",
-            )?,
-            min_amt: ::wechat_core::BuildError::require(
-                self.min_amt,
-                "ActivityCard",
-                "min_amt",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            min_amt: required.take(self.min_amt, "min_amt")?,
             membership_appid: self.membership_appid,
             new_tinyapp_user: self.new_tinyapp_user,
             total_user: self.total_user,

@@ -134,32 +134,13 @@ impl CreateLandingPageRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CreateLandingPageRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CreateLandingPageRequest");
         Ok(CreateLandingPageRequest {
-            banner: ::wechat_core::BuildError::require(
-                self.banner,
-                "CreateLandingPageRequest",
-                "banner",
-            )?,
-            page_title: ::wechat_core::BuildError::require(
-                self.page_title,
-                "CreateLandingPageRequest",
-                "page_title",
-            )?,
-            can_share: ::wechat_core::BuildError::require(
-                self.can_share,
-                "CreateLandingPageRequest",
-                "can_share",
-            )?,
-            scene: ::wechat_core::BuildError::require(
-                self.scene,
-                "CreateLandingPageRequest",
-                "scene",
-            )?,
-            card_list: ::wechat_core::BuildError::require(
-                self.card_list,
-                "CreateLandingPageRequest",
-                "card_list",
-            )?,
+            banner: required.take(self.banner, "banner")?,
+            page_title: required.take(self.page_title, "page_title")?,
+            can_share: required.take(self.can_share, "can_share")?,
+            scene: required.take(self.scene, "scene")?,
+            card_list: required.take(self.card_list, "card_list")?,
         })
     }
 }
@@ -217,17 +198,10 @@ impl CreateLandingPageResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CreateLandingPageResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CreateLandingPageResponse");
         Ok(CreateLandingPageResponse {
-            url: ::wechat_core::BuildError::require(
-                self.url,
-                "CreateLandingPageResponse",
-                "url",
-            )?,
-            page_id: ::wechat_core::BuildError::require(
-                self.page_id,
-                "CreateLandingPageResponse",
-                "page_id",
-            )?,
+            url: required.take(self.url, "url")?,
+            page_id: required.take(self.page_id, "page_id")?,
         })
     }
 }
@@ -374,17 +348,10 @@ impl LandingPageCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<LandingPageCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("LandingPageCard");
         Ok(LandingPageCard {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "LandingPageCard",
-                "card_id",
-            )?,
-            thumb_url: ::wechat_core::BuildError::require(
-                self.thumb_url,
-                "LandingPageCard",
-                "thumb_url",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            thumb_url: required.take(self.thumb_url, "thumb_url")?,
         })
     }
 }

@@ -198,27 +198,12 @@ impl CreateQrcodeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CreateQrcodeResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CreateQrcodeResponse");
         Ok(CreateQrcodeResponse {
-            ticket: ::wechat_core::BuildError::require(
-                self.ticket,
-                "CreateQrcodeResponse",
-                "ticket",
-            )?,
-            expire_seconds: ::wechat_core::BuildError::require(
-                self.expire_seconds,
-                "CreateQrcodeResponse",
-                "expire_seconds",
-            )?,
-            url: ::wechat_core::BuildError::require(
-                self.url,
-                "CreateQrcodeResponse",
-                "url",
-            )?,
-            show_qrcode_url: ::wechat_core::BuildError::require(
-                self.show_qrcode_url,
-                "CreateQrcodeResponse",
-                "show_qrcode_url",
-            )?,
+            ticket: required.take(self.ticket, "ticket")?,
+            expire_seconds: required.take(self.expire_seconds, "expire_seconds")?,
+            url: required.take(self.url, "url")?,
+            show_qrcode_url: required.take(self.show_qrcode_url, "show_qrcode_url")?,
         })
     }
 }

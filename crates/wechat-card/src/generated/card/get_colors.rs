@@ -152,9 +152,10 @@ impl CardColorBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardColor, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CardColor");
         Ok(CardColor {
-            name: ::wechat_core::BuildError::require(self.name, "CardColor", "name")?,
-            value: ::wechat_core::BuildError::require(self.value, "CardColor", "value")?,
+            name: required.take(self.name, "name")?,
+            value: required.take(self.value, "value")?,
         })
     }
 }

@@ -126,17 +126,10 @@ impl ListCardsRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListCardsRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListCardsRequest");
         Ok(ListCardsRequest {
-            offset: ::wechat_core::BuildError::require(
-                self.offset,
-                "ListCardsRequest",
-                "offset",
-            )?,
-            count: ::wechat_core::BuildError::require(
-                self.count,
-                "ListCardsRequest",
-                "count",
-            )?,
+            offset: required.take(self.offset, "offset")?,
+            count: required.take(self.count, "count")?,
             status_list: self.status_list,
         })
     }
@@ -201,17 +194,10 @@ impl ListCardsResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListCardsResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListCardsResponse");
         Ok(ListCardsResponse {
-            card_id_list: ::wechat_core::BuildError::require(
-                self.card_id_list,
-                "ListCardsResponse",
-                "card_id_list",
-            )?,
-            total_num: ::wechat_core::BuildError::require(
-                self.total_num,
-                "ListCardsResponse",
-                "total_num",
-            )?,
+            card_id_list: required.take(self.card_id_list, "card_id_list")?,
+            total_num: required.take(self.total_num, "total_num")?,
         })
     }
 }

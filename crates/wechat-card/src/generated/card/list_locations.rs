@@ -105,17 +105,10 @@ impl ListLocationsRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListLocationsRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListLocationsRequest");
         Ok(ListLocationsRequest {
-            offset: ::wechat_core::BuildError::require(
-                self.offset,
-                "ListLocationsRequest",
-                "offset",
-            )?,
-            count: ::wechat_core::BuildError::require(
-                self.count,
-                "ListLocationsRequest",
-                "count",
-            )?,
+            offset: required.take(self.offset, "offset")?,
+            count: required.take(self.count, "count")?,
         })
     }
 }

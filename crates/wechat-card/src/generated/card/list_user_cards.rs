@@ -153,17 +153,10 @@ impl ListUserCardsResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListUserCardsResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListUserCardsResponse");
         Ok(ListUserCardsResponse {
-            card_list: ::wechat_core::BuildError::require(
-                self.card_list,
-                "ListUserCardsResponse",
-                "card_list",
-            )?,
-            has_share_card: ::wechat_core::BuildError::require(
-                self.has_share_card,
-                "ListUserCardsResponse",
-                "has_share_card",
-            )?,
+            card_list: required.take(self.card_list, "card_list")?,
+            has_share_card: required.take(self.has_share_card, "has_share_card")?,
         })
     }
 }
@@ -235,13 +228,10 @@ impl HeldCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<HeldCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("HeldCard");
         Ok(HeldCard {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "HeldCard",
-                "card_id",
-            )?,
-            code: ::wechat_core::BuildError::require(self.code, "HeldCard", "code")?,
+            card_id: required.take(self.card_id, "card_id")?,
+            code: required.take(self.code, "code")?,
         })
     }
 }

@@ -107,17 +107,10 @@ impl SetStoreCardRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SetStoreCardRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SetStoreCardRequest");
         Ok(SetStoreCardRequest {
-            poi_id: ::wechat_core::BuildError::require(
-                self.poi_id,
-                "SetStoreCardRequest",
-                "poi_id",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "SetStoreCardRequest",
-                "card_id",
-            )?,
+            poi_id: required.take(self.poi_id, "poi_id")?,
+            card_id: required.take(self.card_id, "card_id")?,
         })
     }
 }

@@ -494,41 +494,18 @@ impl BaseInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BaseInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BaseInfo");
         Ok(BaseInfo {
-            logo_url: ::wechat_core::BuildError::require(
-                self.logo_url,
-                "BaseInfo",
-                "logo_url",
-            )?,
-            brand_name: ::wechat_core::BuildError::require(
-                self.brand_name,
-                "BaseInfo",
-                "brand_name",
-            )?,
-            code_type: ::wechat_core::BuildError::require(
-                self.code_type,
-                "BaseInfo",
-                "code_type",
-            )?,
-            title: ::wechat_core::BuildError::require(self.title, "BaseInfo", "title")?,
-            color: ::wechat_core::BuildError::require(self.color, "BaseInfo", "color")?,
-            notice: ::wechat_core::BuildError::require(
-                self.notice,
-                "BaseInfo",
-                "notice",
-            )?,
-            description: ::wechat_core::BuildError::require(
-                self.description,
-                "BaseInfo",
-                "description",
-            )?,
+            logo_url: required.take(self.logo_url, "logo_url")?,
+            brand_name: required.take(self.brand_name, "brand_name")?,
+            code_type: required.take(self.code_type, "code_type")?,
+            title: required.take(self.title, "title")?,
+            color: required.take(self.color, "color")?,
+            notice: required.take(self.notice, "notice")?,
+            description: required.take(self.description, "description")?,
             service_phone: self.service_phone,
-            date_info: ::wechat_core::BuildError::require(
-                self.date_info,
-                "BaseInfo",
-                "date_info",
-            )?,
-            sku: ::wechat_core::BuildError::require(self.sku, "BaseInfo", "sku")?,
+            date_info: required.take(self.date_info, "date_info")?,
+            sku: required.take(self.sku, "sku")?,
             use_limit: self.use_limit,
             get_limit: self.get_limit,
             use_custom_code: self.use_custom_code,
@@ -861,37 +838,18 @@ impl BoardingPassBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BoardingPass, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BoardingPass");
         Ok(BoardingPass {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "BoardingPass",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            from: ::wechat_core::BuildError::require(self.from, "BoardingPass", "from")?,
-            to: ::wechat_core::BuildError::require(self.to, "BoardingPass", "to")?,
-            flight: ::wechat_core::BuildError::require(
-                self.flight,
-                "BoardingPass",
-                "flight",
-            )?,
+            from: required.take(self.from, "from")?,
+            to: required.take(self.to, "to")?,
+            flight: required.take(self.flight, "flight")?,
             gate: self.gate,
             check_in_url: self.check_in_url,
-            air_model: ::wechat_core::BuildError::require(
-                self.air_model,
-                "BoardingPass",
-                "air_model",
-            )?,
-            departure_time: ::wechat_core::BuildError::require(
-                self.departure_time,
-                "BoardingPass",
-                "departure_time",
-            )?,
-            landing_time: ::wechat_core::BuildError::require(
-                self.landing_time,
-                "BoardingPass",
-                "landing_time",
-            )?,
+            air_model: required.take(self.air_model, "air_model")?,
+            departure_time: required.take(self.departure_time, "departure_time")?,
+            landing_time: required.take(self.landing_time, "landing_time")?,
             boarding_time: self.boarding_time,
         })
     }
@@ -1418,23 +1376,12 @@ impl CashBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Cash, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Cash");
         Ok(Cash {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "Cash",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            least_cost: ::wechat_core::BuildError::require(
-                self.least_cost,
-                "Cash",
-                "least_cost",
-            )?,
-            reduce_cost: ::wechat_core::BuildError::require(
-                self.reduce_cost,
-                "Cash",
-                "reduce_cost",
-            )?,
+            least_cost: required.take(self.least_cost, "least_cost")?,
+            reduce_cost: required.take(self.reduce_cost, "reduce_cost")?,
         })
     }
 }
@@ -1592,10 +1539,11 @@ impl CustomCellBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CustomCell, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CustomCell");
         Ok(CustomCell {
-            name: ::wechat_core::BuildError::require(self.name, "CustomCell", "name")?,
-            tips: ::wechat_core::BuildError::require(self.tips, "CustomCell", "tips")?,
-            url: ::wechat_core::BuildError::require(self.url, "CustomCell", "url")?,
+            name: required.take(self.name, "name")?,
+            tips: required.take(self.tips, "tips")?,
+            url: required.take(self.url, "url")?,
         })
     }
 }
@@ -1889,18 +1837,11 @@ impl DiscountBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Discount, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Discount");
         Ok(Discount {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "Discount",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            discount: ::wechat_core::BuildError::require(
-                self.discount,
-                "Discount",
-                "discount",
-            )?,
+            discount: required.take(self.discount, "discount")?,
         })
     }
 }
@@ -1982,18 +1923,11 @@ impl GeneralCouponBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GeneralCoupon, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GeneralCoupon");
         Ok(GeneralCoupon {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "GeneralCoupon",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            default_detail: ::wechat_core::BuildError::require(
-                self.default_detail,
-                "GeneralCoupon",
-                "default_detail",
-            )?,
+            default_detail: required.take(self.default_detail, "default_detail")?,
         })
     }
 }
@@ -2074,14 +2008,11 @@ impl GiftBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Gift, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Gift");
         Ok(Gift {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "Gift",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            gift: ::wechat_core::BuildError::require(self.gift, "Gift", "gift")?,
+            gift: required.take(self.gift, "gift")?,
         })
     }
 }
@@ -2162,18 +2093,11 @@ impl GrouponBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Groupon, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Groupon");
         Ok(Groupon {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "Groupon",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            deal_detail: ::wechat_core::BuildError::require(
-                self.deal_detail,
-                "Groupon",
-                "deal_detail",
-            )?,
+            deal_detail: required.take(self.deal_detail, "deal_detail")?,
         })
     }
 }
@@ -2264,18 +2188,11 @@ impl MeetingTicketBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MeetingTicket, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MeetingTicket");
         Ok(MeetingTicket {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "MeetingTicket",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            meeting_detail: ::wechat_core::BuildError::require(
-                self.meeting_detail,
-                "MeetingTicket",
-                "meeting_detail",
-            )?,
+            meeting_detail: required.take(self.meeting_detail, "meeting_detail")?,
             map_url: self.map_url,
         })
     }
@@ -2574,19 +2491,12 @@ impl MemberCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MemberCard");
         Ok(MemberCard {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "MemberCard",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
             background_pic_url: self.background_pic_url,
-            prerogative: ::wechat_core::BuildError::require(
-                self.prerogative,
-                "MemberCard",
-                "prerogative",
-            )?,
+            prerogative: required.take(self.prerogative, "prerogative")?,
             auto_activate: self.auto_activate,
             wx_activate: self.wx_activate,
             wx_activate_after_submit: self.wx_activate_after_submit,
@@ -2594,20 +2504,12 @@ impl MemberCardBuilder {
             activate_url: self.activate_url,
             activate_app_brand_user_name: self.activate_app_brand_user_name,
             activate_app_brand_pass: self.activate_app_brand_pass,
-            supply_bonus: ::wechat_core::BuildError::require(
-                self.supply_bonus,
-                "MemberCard",
-                "supply_bonus",
-            )?,
+            supply_bonus: required.take(self.supply_bonus, "supply_bonus")?,
             bonus_url: self.bonus_url,
             bonus_cleared: self.bonus_cleared,
             bonus_rules: self.bonus_rules,
             bonus_rule: self.bonus_rule,
-            supply_balance: ::wechat_core::BuildError::require(
-                self.supply_balance,
-                "MemberCard",
-                "supply_balance",
-            )?,
+            supply_balance: required.take(self.supply_balance, "supply_balance")?,
             balance_url: self.balance_url,
             balance_rules: self.balance_rules,
             custom_field1: self.custom_field1,
@@ -2802,18 +2704,11 @@ impl MovieTicketBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MovieTicket, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MovieTicket");
         Ok(MovieTicket {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "MovieTicket",
-                "base_info",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
             advanced_info: self.advanced_info,
-            detail: ::wechat_core::BuildError::require(
-                self.detail,
-                "MovieTicket",
-                "detail",
-            )?,
+            detail: required.take(self.detail, "detail")?,
         })
     }
 }

@@ -113,18 +113,13 @@ impl UpdateLuckyMoneyBalanceRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateLuckyMoneyBalanceRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of(
+            "UpdateLuckyMoneyBalanceRequest",
+        );
         Ok(UpdateLuckyMoneyBalanceRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateLuckyMoneyBalanceRequest",
-                "code",
-            )?,
+            code: required.take(self.code, "code")?,
             card_id: self.card_id,
-            balance: ::wechat_core::BuildError::require(
-                self.balance,
-                "UpdateLuckyMoneyBalanceRequest",
-                "balance",
-            )?,
+            balance: required.take(self.balance, "balance")?,
         })
     }
 }

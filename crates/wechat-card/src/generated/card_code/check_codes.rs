@@ -106,17 +106,10 @@ impl CheckCodesRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CheckCodesRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CheckCodesRequest");
         Ok(CheckCodesRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "CheckCodesRequest",
-                "card_id",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "CheckCodesRequest",
-                "code",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            code: required.take(self.code, "code")?,
         })
     }
 }

@@ -163,17 +163,10 @@ impl ConsumeCodeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ConsumeCodeResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ConsumeCodeResponse");
         Ok(ConsumeCodeResponse {
-            card: ::wechat_core::BuildError::require(
-                self.card,
-                "ConsumeCodeResponse",
-                "card",
-            )?,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "ConsumeCodeResponse",
-                "openid",
-            )?,
+            card: required.take(self.card, "card")?,
+            openid: required.take(self.openid, "openid")?,
         })
     }
 }

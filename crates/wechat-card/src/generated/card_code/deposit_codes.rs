@@ -114,17 +114,10 @@ impl DepositCodesRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<DepositCodesRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("DepositCodesRequest");
         Ok(DepositCodesRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "DepositCodesRequest",
-                "card_id",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "DepositCodesRequest",
-                "code",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            code: required.take(self.code, "code")?,
         })
     }
 }

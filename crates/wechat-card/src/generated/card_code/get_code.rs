@@ -294,17 +294,10 @@ impl GetCodeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCodeResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetCodeResponse");
         Ok(GetCodeResponse {
-            card: ::wechat_core::BuildError::require(
-                self.card,
-                "GetCodeResponse",
-                "card",
-            )?,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "GetCodeResponse",
-                "openid",
-            )?,
+            card: required.take(self.card, "card")?,
+            openid: required.take(self.openid, "openid")?,
             can_consume: self.can_consume,
             user_card_status: self.user_card_status,
             outer_str: self.outer_str,
@@ -406,22 +399,11 @@ impl CodeCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CodeCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CodeCard");
         Ok(CodeCard {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "CodeCard",
-                "card_id",
-            )?,
-            begin_time: ::wechat_core::BuildError::require(
-                self.begin_time,
-                "CodeCard",
-                "begin_time",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "CodeCard",
-                "end_time",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            begin_time: required.take(self.begin_time, "begin_time")?,
+            end_time: required.take(self.end_time, "end_time")?,
             code: self.code,
         })
     }

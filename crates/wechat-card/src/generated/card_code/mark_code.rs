@@ -129,27 +129,12 @@ impl MarkCodeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MarkCodeRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MarkCodeRequest");
         Ok(MarkCodeRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "MarkCodeRequest",
-                "code",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "MarkCodeRequest",
-                "card_id",
-            )?,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "MarkCodeRequest",
-                "openid",
-            )?,
-            is_mark: ::wechat_core::BuildError::require(
-                self.is_mark,
-                "MarkCodeRequest",
-                "is_mark",
-            )?,
+            code: required.take(self.code, "code")?,
+            card_id: required.take(self.card_id, "card_id")?,
+            openid: required.take(self.openid, "openid")?,
+            is_mark: required.take(self.is_mark, "is_mark")?,
         })
     }
 }

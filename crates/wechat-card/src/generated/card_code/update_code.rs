@@ -121,18 +121,11 @@ impl UpdateCodeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateCodeRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateCodeRequest");
         Ok(UpdateCodeRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateCodeRequest",
-                "code",
-            )?,
+            code: required.take(self.code, "code")?,
             card_id: self.card_id,
-            new_code: ::wechat_core::BuildError::require(
-                self.new_code,
-                "UpdateCodeRequest",
-                "new_code",
-            )?,
+            new_code: required.take(self.new_code, "new_code")?,
         })
     }
 }

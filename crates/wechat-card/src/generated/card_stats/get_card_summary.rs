@@ -116,22 +116,11 @@ impl GetCardSummaryRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCardSummaryRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetCardSummaryRequest");
         Ok(GetCardSummaryRequest {
-            begin_date: ::wechat_core::BuildError::require(
-                self.begin_date,
-                "GetCardSummaryRequest",
-                "begin_date",
-            )?,
-            end_date: ::wechat_core::BuildError::require(
-                self.end_date,
-                "GetCardSummaryRequest",
-                "end_date",
-            )?,
-            cond_source: ::wechat_core::BuildError::require(
-                self.cond_source,
-                "GetCardSummaryRequest",
-                "cond_source",
-            )?,
+            begin_date: required.take(self.begin_date, "begin_date")?,
+            end_date: required.take(self.end_date, "end_date")?,
+            cond_source: required.take(self.cond_source, "cond_source")?,
         })
     }
 }
@@ -374,62 +363,19 @@ impl CardDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardDayStats, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CardDayStats");
         Ok(CardDayStats {
-            ref_date: ::wechat_core::BuildError::require(
-                self.ref_date,
-                "CardDayStats",
-                "ref_date",
-            )?,
-            view_cnt: ::wechat_core::BuildError::require(
-                self.view_cnt,
-                "CardDayStats",
-                "view_cnt",
-            )?,
-            view_user: ::wechat_core::BuildError::require(
-                self.view_user,
-                "CardDayStats",
-                "view_user",
-            )?,
-            receive_cnt: ::wechat_core::BuildError::require(
-                self.receive_cnt,
-                "CardDayStats",
-                "receive_cnt",
-            )?,
-            receive_user: ::wechat_core::BuildError::require(
-                self.receive_user,
-                "CardDayStats",
-                "receive_user",
-            )?,
-            verify_cnt: ::wechat_core::BuildError::require(
-                self.verify_cnt,
-                "CardDayStats",
-                "verify_cnt",
-            )?,
-            verify_user: ::wechat_core::BuildError::require(
-                self.verify_user,
-                "CardDayStats",
-                "verify_user",
-            )?,
-            given_cnt: ::wechat_core::BuildError::require(
-                self.given_cnt,
-                "CardDayStats",
-                "given_cnt",
-            )?,
-            given_user: ::wechat_core::BuildError::require(
-                self.given_user,
-                "CardDayStats",
-                "given_user",
-            )?,
-            expire_cnt: ::wechat_core::BuildError::require(
-                self.expire_cnt,
-                "CardDayStats",
-                "expire_cnt",
-            )?,
-            expire_user: ::wechat_core::BuildError::require(
-                self.expire_user,
-                "CardDayStats",
-                "expire_user",
-            )?,
+            ref_date: required.take(self.ref_date, "ref_date")?,
+            view_cnt: required.take(self.view_cnt, "view_cnt")?,
+            view_user: required.take(self.view_user, "view_user")?,
+            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
+            receive_user: required.take(self.receive_user, "receive_user")?,
+            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
+            verify_user: required.take(self.verify_user, "verify_user")?,
+            given_cnt: required.take(self.given_cnt, "given_cnt")?,
+            given_user: required.take(self.given_user, "given_user")?,
+            expire_cnt: required.take(self.expire_cnt, "expire_cnt")?,
+            expire_user: required.take(self.expire_user, "expire_user")?,
             view_friends_cnt: self.view_friends_cnt,
             view_friends_user: self.view_friends_user,
             receive_friends_cnt: self.receive_friends_cnt,

@@ -129,22 +129,11 @@ impl GetFreeCardSummaryRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetFreeCardSummaryRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetFreeCardSummaryRequest");
         Ok(GetFreeCardSummaryRequest {
-            begin_date: ::wechat_core::BuildError::require(
-                self.begin_date,
-                "GetFreeCardSummaryRequest",
-                "begin_date",
-            )?,
-            end_date: ::wechat_core::BuildError::require(
-                self.end_date,
-                "GetFreeCardSummaryRequest",
-                "end_date",
-            )?,
-            cond_source: ::wechat_core::BuildError::require(
-                self.cond_source,
-                "GetFreeCardSummaryRequest",
-                "cond_source",
-            )?,
+            begin_date: required.take(self.begin_date, "begin_date")?,
+            end_date: required.take(self.end_date, "end_date")?,
+            cond_source: required.take(self.cond_source, "cond_source")?,
             card_id: self.card_id,
         })
     }
@@ -367,73 +356,22 @@ impl FreeCardDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FreeCardDayStats, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("FreeCardDayStats");
         Ok(FreeCardDayStats {
-            ref_date: ::wechat_core::BuildError::require(
-                self.ref_date,
-                "FreeCardDayStats",
-                "ref_date",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "FreeCardDayStats",
-                "card_id",
-            )?,
-            card_type: ::wechat_core::BuildError::require(
-                self.card_type,
-                "FreeCardDayStats",
-                "card_type",
-            )?,
+            ref_date: required.take(self.ref_date, "ref_date")?,
+            card_id: required.take(self.card_id, "card_id")?,
+            card_type: required.take(self.card_type, "card_type")?,
             is_pay: self.is_pay,
-            view_cnt: ::wechat_core::BuildError::require(
-                self.view_cnt,
-                "FreeCardDayStats",
-                "view_cnt",
-            )?,
-            view_user: ::wechat_core::BuildError::require(
-                self.view_user,
-                "FreeCardDayStats",
-                "view_user",
-            )?,
-            receive_cnt: ::wechat_core::BuildError::require(
-                self.receive_cnt,
-                "FreeCardDayStats",
-                "receive_cnt",
-            )?,
-            receive_user: ::wechat_core::BuildError::require(
-                self.receive_user,
-                "FreeCardDayStats",
-                "receive_user",
-            )?,
-            verify_cnt: ::wechat_core::BuildError::require(
-                self.verify_cnt,
-                "FreeCardDayStats",
-                "verify_cnt",
-            )?,
-            verify_user: ::wechat_core::BuildError::require(
-                self.verify_user,
-                "FreeCardDayStats",
-                "verify_user",
-            )?,
-            given_cnt: ::wechat_core::BuildError::require(
-                self.given_cnt,
-                "FreeCardDayStats",
-                "given_cnt",
-            )?,
-            given_user: ::wechat_core::BuildError::require(
-                self.given_user,
-                "FreeCardDayStats",
-                "given_user",
-            )?,
-            expire_cnt: ::wechat_core::BuildError::require(
-                self.expire_cnt,
-                "FreeCardDayStats",
-                "expire_cnt",
-            )?,
-            expire_user: ::wechat_core::BuildError::require(
-                self.expire_user,
-                "FreeCardDayStats",
-                "expire_user",
-            )?,
+            view_cnt: required.take(self.view_cnt, "view_cnt")?,
+            view_user: required.take(self.view_user, "view_user")?,
+            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
+            receive_user: required.take(self.receive_user, "receive_user")?,
+            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
+            verify_user: required.take(self.verify_user, "verify_user")?,
+            given_cnt: required.take(self.given_cnt, "given_cnt")?,
+            given_user: required.take(self.given_user, "given_user")?,
+            expire_cnt: required.take(self.expire_cnt, "expire_cnt")?,
+            expire_user: required.take(self.expire_user, "expire_user")?,
         })
     }
 }

@@ -120,22 +120,11 @@ impl GetMemberCardDetailRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetMemberCardDetailRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetMemberCardDetailRequest");
         Ok(GetMemberCardDetailRequest {
-            begin_date: ::wechat_core::BuildError::require(
-                self.begin_date,
-                "GetMemberCardDetailRequest",
-                "begin_date",
-            )?,
-            end_date: ::wechat_core::BuildError::require(
-                self.end_date,
-                "GetMemberCardDetailRequest",
-                "end_date",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "GetMemberCardDetailRequest",
-                "card_id",
-            )?,
+            begin_date: required.take(self.begin_date, "begin_date")?,
+            end_date: required.take(self.end_date, "end_date")?,
+            card_id: required.take(self.card_id, "card_id")?,
         })
     }
 }
@@ -378,69 +367,22 @@ impl MemberCardDetailDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberCardDetailDayStats, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MemberCardDetailDayStats");
         Ok(MemberCardDetailDayStats {
-            ref_date: ::wechat_core::BuildError::require(
-                self.ref_date,
-                "MemberCardDetailDayStats",
-                "ref_date",
-            )?,
+            ref_date: required.take(self.ref_date, "ref_date")?,
             merchanttype: self.merchanttype,
-            cardid: ::wechat_core::BuildError::require(
-                self.cardid,
-                "MemberCardDetailDayStats",
-                "cardid",
-            )?,
+            cardid: required.take(self.cardid, "cardid")?,
             submerchantid: self.submerchantid,
-            view_cnt: ::wechat_core::BuildError::require(
-                self.view_cnt,
-                "MemberCardDetailDayStats",
-                "view_cnt",
-            )?,
-            view_user: ::wechat_core::BuildError::require(
-                self.view_user,
-                "MemberCardDetailDayStats",
-                "view_user",
-            )?,
-            receive_cnt: ::wechat_core::BuildError::require(
-                self.receive_cnt,
-                "MemberCardDetailDayStats",
-                "receive_cnt",
-            )?,
-            receive_user: ::wechat_core::BuildError::require(
-                self.receive_user,
-                "MemberCardDetailDayStats",
-                "receive_user",
-            )?,
-            verify_cnt: ::wechat_core::BuildError::require(
-                self.verify_cnt,
-                "MemberCardDetailDayStats",
-                "verify_cnt",
-            )?,
-            verify_user: ::wechat_core::BuildError::require(
-                self.verify_user,
-                "MemberCardDetailDayStats",
-                "verify_user",
-            )?,
-            active_cnt: ::wechat_core::BuildError::require(
-                self.active_cnt,
-                "MemberCardDetailDayStats",
-                "active_cnt",
-            )?,
-            active_user: ::wechat_core::BuildError::require(
-                self.active_user,
-                "MemberCardDetailDayStats",
-                "active_user",
-            )?,
-            total_user: ::wechat_core::BuildError::require(
-                self.total_user,
-                "MemberCardDetailDayStats",
-                "total_user",
-            )?,
-            new_user: ::wechat_core::BuildError::require(
-                self.new_user,
-                "MemberCardDetailDayStats",
-                "new_user",
-            )?,
+            view_cnt: required.take(self.view_cnt, "view_cnt")?,
+            view_user: required.take(self.view_user, "view_user")?,
+            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
+            receive_user: required.take(self.receive_user, "receive_user")?,
+            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
+            verify_user: required.take(self.verify_user, "verify_user")?,
+            active_cnt: required.take(self.active_cnt, "active_cnt")?,
+            active_user: required.take(self.active_user, "active_user")?,
+            total_user: required.take(self.total_user, "total_user")?,
+            new_user: required.take(self.new_user, "new_user")?,
             pay_original_fee: self.pay_original_fee,
             fee: self.fee,
         })

@@ -118,22 +118,11 @@ impl GetMemberCardSummaryRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetMemberCardSummaryRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetMemberCardSummaryRequest");
         Ok(GetMemberCardSummaryRequest {
-            begin_date: ::wechat_core::BuildError::require(
-                self.begin_date,
-                "GetMemberCardSummaryRequest",
-                "begin_date",
-            )?,
-            end_date: ::wechat_core::BuildError::require(
-                self.end_date,
-                "GetMemberCardSummaryRequest",
-                "end_date",
-            )?,
-            cond_source: ::wechat_core::BuildError::require(
-                self.cond_source,
-                "GetMemberCardSummaryRequest",
-                "cond_source",
-            )?,
+            begin_date: required.take(self.begin_date, "begin_date")?,
+            end_date: required.take(self.end_date, "end_date")?,
+            cond_source: required.take(self.cond_source, "cond_source")?,
         })
     }
 }
@@ -317,57 +306,19 @@ impl MemberCardDayStatsBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberCardDayStats, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MemberCardDayStats");
         Ok(MemberCardDayStats {
-            ref_date: ::wechat_core::BuildError::require(
-                self.ref_date,
-                "MemberCardDayStats",
-                "ref_date",
-            )?,
-            view_cnt: ::wechat_core::BuildError::require(
-                self.view_cnt,
-                "MemberCardDayStats",
-                "view_cnt",
-            )?,
-            view_user: ::wechat_core::BuildError::require(
-                self.view_user,
-                "MemberCardDayStats",
-                "view_user",
-            )?,
-            receive_cnt: ::wechat_core::BuildError::require(
-                self.receive_cnt,
-                "MemberCardDayStats",
-                "receive_cnt",
-            )?,
-            receive_user: ::wechat_core::BuildError::require(
-                self.receive_user,
-                "MemberCardDayStats",
-                "receive_user",
-            )?,
-            verify_cnt: ::wechat_core::BuildError::require(
-                self.verify_cnt,
-                "MemberCardDayStats",
-                "verify_cnt",
-            )?,
-            verify_user: ::wechat_core::BuildError::require(
-                self.verify_user,
-                "MemberCardDayStats",
-                "verify_user",
-            )?,
-            active_user: ::wechat_core::BuildError::require(
-                self.active_user,
-                "MemberCardDayStats",
-                "active_user",
-            )?,
-            total_user: ::wechat_core::BuildError::require(
-                self.total_user,
-                "MemberCardDayStats",
-                "total_user",
-            )?,
-            total_receive_user: ::wechat_core::BuildError::require(
-                self.total_receive_user,
-                "MemberCardDayStats",
-                "total_receive_user",
-            )?,
+            ref_date: required.take(self.ref_date, "ref_date")?,
+            view_cnt: required.take(self.view_cnt, "view_cnt")?,
+            view_user: required.take(self.view_user, "view_user")?,
+            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
+            receive_user: required.take(self.receive_user, "receive_user")?,
+            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
+            verify_user: required.take(self.verify_user, "verify_user")?,
+            active_user: required.take(self.active_user, "active_user")?,
+            total_user: required.take(self.total_user, "total_user")?,
+            total_receive_user: required
+                .take(self.total_receive_user, "total_receive_user")?,
             active_cnt: self.active_cnt,
         })
     }

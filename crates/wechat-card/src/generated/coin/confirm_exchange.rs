@@ -111,22 +111,11 @@ impl ConfirmExchangeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ConfirmExchangeRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ConfirmExchangeRequest");
         Ok(ConfirmExchangeRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "ConfirmExchangeRequest",
-                "card_id",
-            )?,
-            quantity: ::wechat_core::BuildError::require(
-                self.quantity,
-                "ConfirmExchangeRequest",
-                "quantity",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "ConfirmExchangeRequest",
-                "order_id",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            quantity: required.take(self.quantity, "quantity")?,
+            order_id: required.take(self.order_id, "order_id")?,
         })
     }
 }

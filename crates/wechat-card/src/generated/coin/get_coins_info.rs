@@ -96,22 +96,11 @@ impl GetCoinsInfoResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCoinsInfoResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetCoinsInfoResponse");
         Ok(GetCoinsInfoResponse {
-            free_coin: ::wechat_core::BuildError::require(
-                self.free_coin,
-                "GetCoinsInfoResponse",
-                "free_coin",
-            )?,
-            pay_coin: ::wechat_core::BuildError::require(
-                self.pay_coin,
-                "GetCoinsInfoResponse",
-                "pay_coin",
-            )?,
-            total_coin: ::wechat_core::BuildError::require(
-                self.total_coin,
-                "GetCoinsInfoResponse",
-                "total_coin",
-            )?,
+            free_coin: required.take(self.free_coin, "free_coin")?,
+            pay_coin: required.take(self.pay_coin, "pay_coin")?,
+            total_coin: required.take(self.total_coin, "total_coin")?,
         })
     }
 }

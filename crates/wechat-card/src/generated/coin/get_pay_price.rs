@@ -97,17 +97,10 @@ impl GetPayPriceRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetPayPriceRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetPayPriceRequest");
         Ok(GetPayPriceRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "GetPayPriceRequest",
-                "card_id",
-            )?,
-            quantity: ::wechat_core::BuildError::require(
-                self.quantity,
-                "GetPayPriceRequest",
-                "quantity",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            quantity: required.take(self.quantity, "quantity")?,
         })
     }
 }
@@ -188,27 +181,12 @@ impl GetPayPriceResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetPayPriceResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetPayPriceResponse");
         Ok(GetPayPriceResponse {
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "GetPayPriceResponse",
-                "order_id",
-            )?,
-            price: ::wechat_core::BuildError::require(
-                self.price,
-                "GetPayPriceResponse",
-                "price",
-            )?,
-            free_coin: ::wechat_core::BuildError::require(
-                self.free_coin,
-                "GetPayPriceResponse",
-                "free_coin",
-            )?,
-            pay_coin: ::wechat_core::BuildError::require(
-                self.pay_coin,
-                "GetPayPriceResponse",
-                "pay_coin",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
+            price: required.take(self.price, "price")?,
+            free_coin: required.take(self.free_coin, "free_coin")?,
+            pay_coin: required.take(self.pay_coin, "pay_coin")?,
         })
     }
 }

@@ -183,17 +183,10 @@ impl ListOrdersResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListOrdersResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListOrdersResponse");
         Ok(ListOrdersResponse {
-            total_num: ::wechat_core::BuildError::require(
-                self.total_num,
-                "ListOrdersResponse",
-                "total_num",
-            )?,
-            order_list: ::wechat_core::BuildError::require(
-                self.order_list,
-                "ListOrdersResponse",
-                "order_list",
-            )?,
+            total_num: required.take(self.total_num, "total_num")?,
+            order_list: required.take(self.order_list, "order_list")?,
         })
     }
 }
@@ -268,17 +261,10 @@ impl SortInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SortInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SortInfo");
         Ok(SortInfo {
-            sort_key: ::wechat_core::BuildError::require(
-                self.sort_key,
-                "SortInfo",
-                "sort_key",
-            )?,
-            sort_type: ::wechat_core::BuildError::require(
-                self.sort_type,
-                "SortInfo",
-                "sort_type",
-            )?,
+            sort_key: required.take(self.sort_key, "sort_key")?,
+            sort_type: required.take(self.sort_type, "sort_type")?,
         })
     }
 }

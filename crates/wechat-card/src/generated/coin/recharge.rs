@@ -140,22 +140,11 @@ impl RechargeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RechargeResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("RechargeResponse");
         Ok(RechargeResponse {
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "RechargeResponse",
-                "order_id",
-            )?,
-            qrcode_url: ::wechat_core::BuildError::require(
-                self.qrcode_url,
-                "RechargeResponse",
-                "qrcode_url",
-            )?,
-            qrcode_buffer: ::wechat_core::BuildError::require(
-                self.qrcode_buffer,
-                "RechargeResponse",
-                "qrcode_buffer",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
+            qrcode_url: required.take(self.qrcode_url, "qrcode_url")?,
+            qrcode_buffer: required.take(self.qrcode_buffer, "qrcode_buffer")?,
         })
     }
 }

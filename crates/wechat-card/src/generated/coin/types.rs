@@ -129,54 +129,21 @@ impl CoinOrderBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CoinOrder, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CoinOrder");
         Ok(CoinOrder {
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "CoinOrder",
-                "order_id",
-            )?,
-            status: ::wechat_core::BuildError::require(
-                self.status,
-                "CoinOrder",
-                "status",
-            )?,
-            create_time: ::wechat_core::BuildError::require(
-                self.create_time,
-                "CoinOrder",
-                "create_time",
-            )?,
-            pay_finish_time: ::wechat_core::BuildError::require(
-                self.pay_finish_time,
-                "CoinOrder",
-                "pay_finish_time",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
+            status: required.take(self.status, "status")?,
+            create_time: required.take(self.create_time, "create_time")?,
+            pay_finish_time: required.take(self.pay_finish_time, "pay_finish_time")?,
             desc: self.desc,
-            free_coin_count: ::wechat_core::BuildError::require(
-                self.free_coin_count,
-                "CoinOrder",
-                "free_coin_count",
-            )?,
-            pay_coin_count: ::wechat_core::BuildError::require(
-                self.pay_coin_count,
-                "CoinOrder",
-                "pay_coin_count",
-            )?,
-            refund_free_coin_count: ::wechat_core::BuildError::require(
-                self.refund_free_coin_count,
-                "CoinOrder",
-                "refund_free_coin_count",
-            )?,
-            refund_pay_coin_count: ::wechat_core::BuildError::require(
-                self.refund_pay_coin_count,
-                "CoinOrder",
-                "refund_pay_coin_count",
-            )?,
+            free_coin_count: required.take(self.free_coin_count, "free_coin_count")?,
+            pay_coin_count: required.take(self.pay_coin_count, "pay_coin_count")?,
+            refund_free_coin_count: required
+                .take(self.refund_free_coin_count, "refund_free_coin_count")?,
+            refund_pay_coin_count: required
+                .take(self.refund_pay_coin_count, "refund_pay_coin_count")?,
             openid: self.openid,
-            order_type: ::wechat_core::BuildError::require(
-                self.order_type,
-                "CoinOrder",
-                "order_type",
-            )?,
+            order_type: required.take(self.order_type, "order_type")?,
         })
     }
 }

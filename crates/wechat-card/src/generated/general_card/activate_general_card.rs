@@ -138,17 +138,10 @@ impl ActivateGeneralCardRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivateGeneralCardRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ActivateGeneralCardRequest");
         Ok(ActivateGeneralCardRequest {
-            card_number: ::wechat_core::BuildError::require(
-                self.card_number,
-                "ActivateGeneralCardRequest",
-                "card_number",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "ActivateGeneralCardRequest",
-                "code",
-            )?,
+            card_number: required.take(self.card_number, "card_number")?,
+            code: required.take(self.code, "code")?,
             card_id: self.card_id,
             init_custom_field_value1: self.init_custom_field_value1,
             init_custom_field_value2: self.init_custom_field_value2,

@@ -97,17 +97,10 @@ impl UnactivateGeneralCardRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UnactivateGeneralCardRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UnactivateGeneralCardRequest");
         Ok(UnactivateGeneralCardRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "UnactivateGeneralCardRequest",
-                "card_id",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UnactivateGeneralCardRequest",
-                "code",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            code: required.take(self.code, "code")?,
         })
     }
 }

@@ -193,17 +193,10 @@ impl UpdateGeneralCardUserRequestBuilder {
     pub fn build(
         self,
     ) -> Result<UpdateGeneralCardUserRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateGeneralCardUserRequest");
         Ok(UpdateGeneralCardUserRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateGeneralCardUserRequest",
-                "code",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "UpdateGeneralCardUserRequest",
-                "card_id",
-            )?,
+            code: required.take(self.code, "code")?,
+            card_id: required.take(self.card_id, "card_id")?,
             background_pic_url: self.background_pic_url,
             record_bonus: self.record_bonus,
             bonus: self.bonus,

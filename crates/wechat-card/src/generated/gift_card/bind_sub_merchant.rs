@@ -85,17 +85,10 @@ impl BindSubMerchantRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BindSubMerchantRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BindSubMerchantRequest");
         Ok(BindSubMerchantRequest {
-            sub_mch_id: ::wechat_core::BuildError::require(
-                self.sub_mch_id,
-                "BindSubMerchantRequest",
-                "sub_mch_id",
-            )?,
-            wxa_appid: ::wechat_core::BuildError::require(
-                self.wxa_appid,
-                "BindSubMerchantRequest",
-                "wxa_appid",
-            )?,
+            sub_mch_id: required.take(self.sub_mch_id, "sub_mch_id")?,
+            wxa_appid: required.take(self.wxa_appid, "wxa_appid")?,
         })
     }
 }

@@ -145,28 +145,13 @@ impl ListOrdersRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListOrdersRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListOrdersRequest");
         Ok(ListOrdersRequest {
-            begin_time: ::wechat_core::BuildError::require(
-                self.begin_time,
-                "ListOrdersRequest",
-                "begin_time",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "ListOrdersRequest",
-                "end_time",
-            )?,
+            begin_time: required.take(self.begin_time, "begin_time")?,
+            end_time: required.take(self.end_time, "end_time")?,
             sort_type: self.sort_type,
-            offset: ::wechat_core::BuildError::require(
-                self.offset,
-                "ListOrdersRequest",
-                "offset",
-            )?,
-            count: ::wechat_core::BuildError::require(
-                self.count,
-                "ListOrdersRequest",
-                "count",
-            )?,
+            offset: required.take(self.offset, "offset")?,
+            count: required.take(self.count, "count")?,
         })
     }
 }
@@ -230,17 +215,10 @@ impl ListOrdersResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListOrdersResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListOrdersResponse");
         Ok(ListOrdersResponse {
-            total_count: ::wechat_core::BuildError::require(
-                self.total_count,
-                "ListOrdersResponse",
-                "total_count",
-            )?,
-            order_list: ::wechat_core::BuildError::require(
-                self.order_list,
-                "ListOrdersResponse",
-                "order_list",
-            )?,
+            total_count: required.take(self.total_count, "total_count")?,
+            order_list: required.take(self.order_list, "order_list")?,
         })
     }
 }

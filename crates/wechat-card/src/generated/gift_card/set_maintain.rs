@@ -226,18 +226,12 @@ impl ControlInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ControlInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ControlInfo");
         Ok(ControlInfo {
-            biz_control_type: ::wechat_core::BuildError::require(
-                self.biz_control_type,
-                "ControlInfo",
-                "biz_control_type",
-            )?,
-            system_biz_control_type: ::wechat_core::BuildError::require(
-                self.system_biz_control_type,
-                "ControlInfo",
-                "system_biz_control_type",
-            )?,
-            list: ::wechat_core::BuildError::require(self.list, "ControlInfo", "list")?,
+            biz_control_type: required.take(self.biz_control_type, "biz_control_type")?,
+            system_biz_control_type: required
+                .take(self.system_biz_control_type, "system_biz_control_type")?,
+            list: required.take(self.list, "list")?,
         })
     }
 }
@@ -300,22 +294,13 @@ impl PageControlStateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PageControlState, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("PageControlState");
         Ok(PageControlState {
-            page_id: ::wechat_core::BuildError::require(
-                self.page_id,
-                "PageControlState",
-                "page_id",
-            )?,
-            page_control_type: ::wechat_core::BuildError::require(
-                self.page_control_type,
-                "PageControlState",
-                "page_control_type",
-            )?,
-            system_page_control_type: ::wechat_core::BuildError::require(
-                self.system_page_control_type,
-                "PageControlState",
-                "system_page_control_type",
-            )?,
+            page_id: required.take(self.page_id, "page_id")?,
+            page_control_type: required
+                .take(self.page_control_type, "page_control_type")?,
+            system_page_control_type: required
+                .take(self.system_page_control_type, "system_page_control_type")?,
         })
     }
 }

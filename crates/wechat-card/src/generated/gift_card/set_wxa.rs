@@ -98,17 +98,10 @@ impl SetWxaRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SetWxaRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SetWxaRequest");
         Ok(SetWxaRequest {
-            wxa_appid: ::wechat_core::BuildError::require(
-                self.wxa_appid,
-                "SetWxaRequest",
-                "wxa_appid",
-            )?,
-            page_id: ::wechat_core::BuildError::require(
-                self.page_id,
-                "SetWxaRequest",
-                "page_id",
-            )?,
+            wxa_appid: required.take(self.wxa_appid, "wxa_appid")?,
+            page_id: required.take(self.page_id, "page_id")?,
         })
     }
 }

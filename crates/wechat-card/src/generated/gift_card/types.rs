@@ -55,18 +55,13 @@ impl CardFaceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardFace, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CardFace");
         Ok(CardFace {
-            background_pic_url: ::wechat_core::BuildError::require(
-                self.background_pic_url,
-                "CardFace",
-                "background_pic_url",
-            )?,
+            background_pic_url: required
+                .take(self.background_pic_url, "background_pic_url")?,
             outer_img_id: self.outer_img_id,
-            default_gifting_msg: ::wechat_core::BuildError::require(
-                self.default_gifting_msg,
-                "CardFace",
-                "default_gifting_msg",
-            )?,
+            default_gifting_msg: required
+                .take(self.default_gifting_msg, "default_gifting_msg")?,
         })
     }
 }
@@ -129,9 +124,10 @@ impl CellBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Cell, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Cell");
         Ok(Cell {
-            title: ::wechat_core::BuildError::require(self.title, "Cell", "title")?,
-            url: ::wechat_core::BuildError::require(self.url, "Cell", "url")?,
+            title: required.take(self.title, "title")?,
+            url: required.take(self.url, "url")?,
         })
     }
 }
@@ -279,40 +275,17 @@ impl NewPageBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<NewPage, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("NewPage");
         Ok(NewPage {
-            page_title: ::wechat_core::BuildError::require(
-                self.page_title,
-                "NewPage",
-                "page_title",
-            )?,
+            page_title: required.take(self.page_title, "page_title")?,
             support_multi: self.support_multi,
             support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: ::wechat_core::BuildError::require(
-                self.banner_pic_url,
-                "NewPage",
-                "banner_pic_url",
-            )?,
-            theme_list: ::wechat_core::BuildError::require(
-                self.theme_list,
-                "NewPage",
-                "theme_list",
-            )?,
+            banner_pic_url: required.take(self.banner_pic_url, "banner_pic_url")?,
+            theme_list: required.take(self.theme_list, "theme_list")?,
             category_list: self.category_list,
-            address: ::wechat_core::BuildError::require(
-                self.address,
-                "NewPage",
-                "address",
-            )?,
-            service_phone: ::wechat_core::BuildError::require(
-                self.service_phone,
-                "NewPage",
-                "service_phone",
-            )?,
-            biz_description: ::wechat_core::BuildError::require(
-                self.biz_description,
-                "NewPage",
-                "biz_description",
-            )?,
+            address: required.take(self.address, "address")?,
+            service_phone: required.take(self.service_phone, "service_phone")?,
+            biz_description: required.take(self.biz_description, "biz_description")?,
             need_receipt: self.need_receipt,
             cell_1: self.cell_1,
             cell_2: self.cell_2,
@@ -467,44 +440,17 @@ impl OrderBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Order, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Order");
         Ok(Order {
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "Order",
-                "order_id",
-            )?,
-            page_id: ::wechat_core::BuildError::require(
-                self.page_id,
-                "Order",
-                "page_id",
-            )?,
-            trans_id: ::wechat_core::BuildError::require(
-                self.trans_id,
-                "Order",
-                "trans_id",
-            )?,
-            create_time: ::wechat_core::BuildError::require(
-                self.create_time,
-                "Order",
-                "create_time",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
+            page_id: required.take(self.page_id, "page_id")?,
+            trans_id: required.take(self.trans_id, "trans_id")?,
+            create_time: required.take(self.create_time, "create_time")?,
             pay_finish_time: self.pay_finish_time,
-            total_price: ::wechat_core::BuildError::require(
-                self.total_price,
-                "Order",
-                "total_price",
-            )?,
-            open_id: ::wechat_core::BuildError::require(
-                self.open_id,
-                "Order",
-                "open_id",
-            )?,
+            total_price: required.take(self.total_price, "total_price")?,
+            open_id: required.take(self.open_id, "open_id")?,
             accepter_openid: self.accepter_openid,
-            card_list: ::wechat_core::BuildError::require(
-                self.card_list,
-                "Order",
-                "card_list",
-            )?,
+            card_list: required.take(self.card_list, "card_list")?,
             outer_str: self.outer_str,
             is_chat_room: self.is_chat_room,
         })
@@ -603,14 +549,11 @@ impl OrderCardBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<OrderCard, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("OrderCard");
         Ok(OrderCard {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "OrderCard",
-                "card_id",
-            )?,
-            price: ::wechat_core::BuildError::require(self.price, "OrderCard", "price")?,
-            code: ::wechat_core::BuildError::require(self.code, "OrderCard", "code")?,
+            card_id: required.take(self.card_id, "card_id")?,
+            price: required.take(self.price, "price")?,
+            code: required.take(self.code, "code")?,
             default_gifting_msg: self.default_gifting_msg,
             background_pic_url: self.background_pic_url,
             outer_img_id: self.outer_img_id,
@@ -765,20 +708,13 @@ impl PageBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Page, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Page");
         Ok(Page {
             page_title: self.page_title,
             support_multi: self.support_multi,
             support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: ::wechat_core::BuildError::require(
-                self.banner_pic_url,
-                "Page",
-                "banner_pic_url",
-            )?,
-            theme_list: ::wechat_core::BuildError::require(
-                self.theme_list,
-                "Page",
-                "theme_list",
-            )?,
+            banner_pic_url: required.take(self.banner_pic_url, "banner_pic_url")?,
+            theme_list: required.take(self.theme_list, "theme_list")?,
             category_list: self.category_list,
             address: self.address,
             service_phone: self.service_phone,
@@ -1013,25 +949,14 @@ impl PageUpdateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PageUpdate, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("PageUpdate");
         Ok(PageUpdate {
-            page_id: ::wechat_core::BuildError::require(
-                self.page_id,
-                "PageUpdate",
-                "page_id",
-            )?,
+            page_id: required.take(self.page_id, "page_id")?,
             page_title: self.page_title,
             support_multi: self.support_multi,
             support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: ::wechat_core::BuildError::require(
-                self.banner_pic_url,
-                "PageUpdate",
-                "banner_pic_url",
-            )?,
-            theme_list: ::wechat_core::BuildError::require(
-                self.theme_list,
-                "PageUpdate",
-                "theme_list",
-            )?,
+            banner_pic_url: required.take(self.banner_pic_url, "banner_pic_url")?,
+            theme_list: required.take(self.theme_list, "theme_list")?,
             category_list: self.category_list,
             address: self.address,
             service_phone: self.service_phone,
@@ -1165,28 +1090,13 @@ impl ThemeBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Theme, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Theme");
         Ok(Theme {
-            theme_pic_url: ::wechat_core::BuildError::require(
-                self.theme_pic_url,
-                "Theme",
-                "theme_pic_url",
-            )?,
-            title: ::wechat_core::BuildError::require(self.title, "Theme", "title")?,
-            title_color: ::wechat_core::BuildError::require(
-                self.title_color,
-                "Theme",
-                "title_color",
-            )?,
-            item_list: ::wechat_core::BuildError::require(
-                self.item_list,
-                "Theme",
-                "item_list",
-            )?,
-            pic_item_list: ::wechat_core::BuildError::require(
-                self.pic_item_list,
-                "Theme",
-                "pic_item_list",
-            )?,
+            theme_pic_url: required.take(self.theme_pic_url, "theme_pic_url")?,
+            title: required.take(self.title, "title")?,
+            title_color: required.take(self.title_color, "title_color")?,
+            item_list: required.take(self.item_list, "item_list")?,
+            pic_item_list: required.take(self.pic_item_list, "pic_item_list")?,
             category_index: self.category_index,
             show_sku_title_first: self.show_sku_title_first,
             is_banner: self.is_banner,

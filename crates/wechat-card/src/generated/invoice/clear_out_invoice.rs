@@ -196,33 +196,14 @@ impl RedInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RedInvoice, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("RedInvoice");
         Ok(RedInvoice {
-            wxopenid: ::wechat_core::BuildError::require(
-                self.wxopenid,
-                "RedInvoice",
-                "wxopenid",
-            )?,
-            fpqqlsh: ::wechat_core::BuildError::require(
-                self.fpqqlsh,
-                "RedInvoice",
-                "fpqqlsh",
-            )?,
-            nsrsbh: ::wechat_core::BuildError::require(
-                self.nsrsbh,
-                "RedInvoice",
-                "nsrsbh",
-            )?,
-            nsrmc: ::wechat_core::BuildError::require(
-                self.nsrmc,
-                "RedInvoice",
-                "nsrmc",
-            )?,
-            yfpdm: ::wechat_core::BuildError::require(
-                self.yfpdm,
-                "RedInvoice",
-                "yfpdm",
-            )?,
-            yfphm: ::wechat_core::BuildError::require(self.yfphm, "RedInvoice", "yfphm")?,
+            wxopenid: required.take(self.wxopenid, "wxopenid")?,
+            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
+            nsrsbh: required.take(self.nsrsbh, "nsrsbh")?,
+            nsrmc: required.take(self.nsrmc, "nsrmc")?,
+            yfpdm: required.take(self.yfpdm, "yfpdm")?,
+            yfphm: required.take(self.yfphm, "yfphm")?,
         })
     }
 }

@@ -116,17 +116,10 @@ impl GetAuthDataRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAuthDataRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetAuthDataRequest");
         Ok(GetAuthDataRequest {
-            s_pappid: ::wechat_core::BuildError::require(
-                self.s_pappid,
-                "GetAuthDataRequest",
-                "s_pappid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "GetAuthDataRequest",
-                "order_id",
-            )?,
+            s_pappid: required.take(self.s_pappid, "s_pappid")?,
+            order_id: required.take(self.order_id, "order_id")?,
         })
     }
 }
@@ -184,17 +177,10 @@ impl GetAuthDataResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAuthDataResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetAuthDataResponse");
         Ok(GetAuthDataResponse {
-            invoice_status: ::wechat_core::BuildError::require(
-                self.invoice_status,
-                "GetAuthDataResponse",
-                "invoice_status",
-            )?,
-            auth_time: ::wechat_core::BuildError::require(
-                self.auth_time,
-                "GetAuthDataResponse",
-                "auth_time",
-            )?,
+            invoice_status: required.take(self.invoice_status, "invoice_status")?,
+            auth_time: required.take(self.auth_time, "auth_time")?,
             user_auth_info: self.user_auth_info,
         })
     }

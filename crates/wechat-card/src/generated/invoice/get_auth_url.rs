@@ -188,43 +188,16 @@ impl GetAuthUrlRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAuthUrlRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetAuthUrlRequest");
         Ok(GetAuthUrlRequest {
-            s_pappid: ::wechat_core::BuildError::require(
-                self.s_pappid,
-                "GetAuthUrlRequest",
-                "s_pappid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "GetAuthUrlRequest",
-                "order_id",
-            )?,
-            money: ::wechat_core::BuildError::require(
-                self.money,
-                "GetAuthUrlRequest",
-                "money",
-            )?,
-            timestamp: ::wechat_core::BuildError::require(
-                self.timestamp,
-                "GetAuthUrlRequest",
-                "timestamp",
-            )?,
-            source: ::wechat_core::BuildError::require(
-                self.source,
-                "GetAuthUrlRequest",
-                "source",
-            )?,
+            s_pappid: required.take(self.s_pappid, "s_pappid")?,
+            order_id: required.take(self.order_id, "order_id")?,
+            money: required.take(self.money, "money")?,
+            timestamp: required.take(self.timestamp, "timestamp")?,
+            source: required.take(self.source, "source")?,
             redirect_url: self.redirect_url,
-            ticket: ::wechat_core::BuildError::require(
-                self.ticket,
-                "GetAuthUrlRequest",
-                "ticket",
-            )?,
-            type_: ::wechat_core::BuildError::require(
-                self.type_,
-                "GetAuthUrlRequest",
-                "type_",
-            )?,
+            ticket: required.take(self.ticket, "ticket")?,
+            type_: required.take(self.type_, "type_")?,
         })
     }
 }

@@ -466,71 +466,33 @@ impl BlueInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BlueInvoice, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BlueInvoice");
         Ok(BlueInvoice {
-            wxopenid: ::wechat_core::BuildError::require(
-                self.wxopenid,
-                "BlueInvoice",
-                "wxopenid",
-            )?,
-            ddh: ::wechat_core::BuildError::require(self.ddh, "BlueInvoice", "ddh")?,
-            fpqqlsh: ::wechat_core::BuildError::require(
-                self.fpqqlsh,
-                "BlueInvoice",
-                "fpqqlsh",
-            )?,
-            nsrsbh: ::wechat_core::BuildError::require(
-                self.nsrsbh,
-                "BlueInvoice",
-                "nsrsbh",
-            )?,
-            nsrmc: ::wechat_core::BuildError::require(
-                self.nsrmc,
-                "BlueInvoice",
-                "nsrmc",
-            )?,
-            nsrdz: ::wechat_core::BuildError::require(
-                self.nsrdz,
-                "BlueInvoice",
-                "nsrdz",
-            )?,
-            nsrdh: ::wechat_core::BuildError::require(
-                self.nsrdh,
-                "BlueInvoice",
-                "nsrdh",
-            )?,
-            nsrbank: ::wechat_core::BuildError::require(
-                self.nsrbank,
-                "BlueInvoice",
-                "nsrbank",
-            )?,
-            nsrbankid: ::wechat_core::BuildError::require(
-                self.nsrbankid,
-                "BlueInvoice",
-                "nsrbankid",
-            )?,
-            ghfmc: ::wechat_core::BuildError::require(
-                self.ghfmc,
-                "BlueInvoice",
-                "ghfmc",
-            )?,
+            wxopenid: required.take(self.wxopenid, "wxopenid")?,
+            ddh: required.take(self.ddh, "ddh")?,
+            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
+            nsrsbh: required.take(self.nsrsbh, "nsrsbh")?,
+            nsrmc: required.take(self.nsrmc, "nsrmc")?,
+            nsrdz: required.take(self.nsrdz, "nsrdz")?,
+            nsrdh: required.take(self.nsrdh, "nsrdh")?,
+            nsrbank: required.take(self.nsrbank, "nsrbank")?,
+            nsrbankid: required.take(self.nsrbankid, "nsrbankid")?,
+            ghfmc: required.take(self.ghfmc, "ghfmc")?,
             ghfnsrsbh: self.ghfnsrsbh,
             ghfdz: self.ghfdz,
             ghfdh: self.ghfdh,
             ghfbank: self.ghfbank,
             ghfbankid: self.ghfbankid,
-            kpr: ::wechat_core::BuildError::require(self.kpr, "BlueInvoice", "kpr")?,
+            kpr: required.take(self.kpr, "kpr")?,
             skr: self.skr,
             fhr: self.fhr,
-            jshj: ::wechat_core::BuildError::require(self.jshj, "BlueInvoice", "jshj")?,
-            hjje: ::wechat_core::BuildError::require(self.hjje, "BlueInvoice", "hjje")?,
-            hjse: ::wechat_core::BuildError::require(self.hjse, "BlueInvoice", "hjse")?,
+            jshj: required.take(self.jshj, "jshj")?,
+            hjje: required.take(self.hjje, "hjje")?,
+            hjse: required.take(self.hjse, "hjse")?,
             bz: self.bz,
             hylx: self.hylx,
-            invoicedetail_list: ::wechat_core::BuildError::require(
-                self.invoicedetail_list,
-                "BlueInvoice",
-                "invoicedetail_list",
-            )?,
+            invoicedetail_list: required
+                .take(self.invoicedetail_list, "invoicedetail_list")?,
         })
     }
 }
@@ -653,41 +615,18 @@ impl BlueInvoiceLineBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BlueInvoiceLine, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BlueInvoiceLine");
         Ok(BlueInvoiceLine {
-            fphxz: ::wechat_core::BuildError::require(
-                self.fphxz,
-                "BlueInvoiceLine",
-                "fphxz",
-            )?,
-            spbm: ::wechat_core::BuildError::require(
-                self.spbm,
-                "BlueInvoiceLine",
-                "spbm",
-            )?,
-            xmmc: ::wechat_core::BuildError::require(
-                self.xmmc,
-                "BlueInvoiceLine",
-                "xmmc",
-            )?,
+            fphxz: required.take(self.fphxz, "fphxz")?,
+            spbm: required.take(self.spbm, "spbm")?,
+            xmmc: required.take(self.xmmc, "xmmc")?,
             dw: self.dw,
             ggxh: self.ggxh,
-            xmsl: ::wechat_core::BuildError::require(
-                self.xmsl,
-                "BlueInvoiceLine",
-                "xmsl",
-            )?,
-            xmdj: ::wechat_core::BuildError::require(
-                self.xmdj,
-                "BlueInvoiceLine",
-                "xmdj",
-            )?,
-            xmje: ::wechat_core::BuildError::require(
-                self.xmje,
-                "BlueInvoiceLine",
-                "xmje",
-            )?,
-            sl: ::wechat_core::BuildError::require(self.sl, "BlueInvoiceLine", "sl")?,
-            se: ::wechat_core::BuildError::require(self.se, "BlueInvoiceLine", "se")?,
+            xmsl: required.take(self.xmsl, "xmsl")?,
+            xmdj: required.take(self.xmdj, "xmdj")?,
+            xmje: required.take(self.xmje, "xmje")?,
+            sl: required.take(self.sl, "sl")?,
+            se: required.take(self.se, "se")?,
         })
     }
 }

@@ -111,17 +111,10 @@ impl QueryInvoiceInfoRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryInvoiceInfoRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("QueryInvoiceInfoRequest");
         Ok(QueryInvoiceInfoRequest {
-            fpqqlsh: ::wechat_core::BuildError::require(
-                self.fpqqlsh,
-                "QueryInvoiceInfoRequest",
-                "fpqqlsh",
-            )?,
-            nsrsbh: ::wechat_core::BuildError::require(
-                self.nsrsbh,
-                "QueryInvoiceInfoRequest",
-                "nsrsbh",
-            )?,
+            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
+            nsrsbh: required.take(self.nsrsbh, "nsrsbh")?,
         })
     }
 }
@@ -235,33 +228,14 @@ impl IssuedInvoiceBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<IssuedInvoice, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("IssuedInvoice");
         Ok(IssuedInvoice {
-            fpqqlsh: ::wechat_core::BuildError::require(
-                self.fpqqlsh,
-                "IssuedInvoice",
-                "fpqqlsh",
-            )?,
-            fpdm: ::wechat_core::BuildError::require(
-                self.fpdm,
-                "IssuedInvoice",
-                "fpdm",
-            )?,
-            fphm: ::wechat_core::BuildError::require(
-                self.fphm,
-                "IssuedInvoice",
-                "fphm",
-            )?,
-            jym: ::wechat_core::BuildError::require(self.jym, "IssuedInvoice", "jym")?,
-            kprq: ::wechat_core::BuildError::require(
-                self.kprq,
-                "IssuedInvoice",
-                "kprq",
-            )?,
-            pdfurl: ::wechat_core::BuildError::require(
-                self.pdfurl,
-                "IssuedInvoice",
-                "pdfurl",
-            )?,
+            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
+            fpdm: required.take(self.fpdm, "fpdm")?,
+            fphm: required.take(self.fphm, "fphm")?,
+            jym: required.take(self.jym, "jym")?,
+            kprq: required.take(self.kprq, "kprq")?,
+            pdfurl: required.take(self.pdfurl, "pdfurl")?,
         })
     }
 }

@@ -114,22 +114,11 @@ impl RejectInsertRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RejectInsertRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("RejectInsertRequest");
         Ok(RejectInsertRequest {
-            s_pappid: ::wechat_core::BuildError::require(
-                self.s_pappid,
-                "RejectInsertRequest",
-                "s_pappid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "RejectInsertRequest",
-                "order_id",
-            )?,
-            reason: ::wechat_core::BuildError::require(
-                self.reason,
-                "RejectInsertRequest",
-                "reason",
-            )?,
+            s_pappid: required.take(self.s_pappid, "s_pappid")?,
+            order_id: required.take(self.order_id, "order_id")?,
+            reason: required.take(self.reason, "reason")?,
             url: self.url,
         })
     }

@@ -176,17 +176,10 @@ impl ScanTitleResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ScanTitleResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ScanTitleResponse");
         Ok(ScanTitleResponse {
-            title_type: ::wechat_core::BuildError::require(
-                self.title_type,
-                "ScanTitleResponse",
-                "title_type",
-            )?,
-            title: ::wechat_core::BuildError::require(
-                self.title,
-                "ScanTitleResponse",
-                "title",
-            )?,
+            title_type: required.take(self.title_type, "title_type")?,
+            title: required.take(self.title, "title")?,
             phone: self.phone,
             tax_no: self.tax_no,
             addr: self.addr,

@@ -125,13 +125,10 @@ impl CustomFieldBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CustomField, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CustomField");
         Ok(CustomField {
-            key: ::wechat_core::BuildError::require(self.key, "CustomField", "key")?,
-            value: ::wechat_core::BuildError::require(
-                self.value,
-                "CustomField",
-                "value",
-            )?,
+            key: required.take(self.key, "key")?,
+            value: required.take(self.value, "value")?,
         })
     }
 }

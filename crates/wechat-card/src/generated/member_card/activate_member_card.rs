@@ -208,20 +208,14 @@ impl ActivateMemberCardRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ActivateMemberCardRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ActivateMemberCardRequest");
         Ok(ActivateMemberCardRequest {
             init_bonus: self.init_bonus,
             init_bonus_record: self.init_bonus_record,
             init_balance: self.init_balance,
-            membership_number: ::wechat_core::BuildError::require(
-                self.membership_number,
-                "ActivateMemberCardRequest",
-                "membership_number",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "ActivateMemberCardRequest",
-                "code",
-            )?,
+            membership_number: required
+                .take(self.membership_number, "membership_number")?,
+            code: required.take(self.code, "code")?,
             card_id: self.card_id,
             background_pic_url: self.background_pic_url,
             activate_begin_time: self.activate_begin_time,

@@ -125,17 +125,10 @@ impl GetMemberInfoRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetMemberInfoRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetMemberInfoRequest");
         Ok(GetMemberInfoRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "GetMemberInfoRequest",
-                "card_id",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "GetMemberInfoRequest",
-                "code",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            code: required.take(self.code, "code")?,
         })
     }
 }
@@ -280,23 +273,16 @@ impl GetMemberInfoResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetMemberInfoResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetMemberInfoResponse");
         Ok(GetMemberInfoResponse {
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "GetMemberInfoResponse",
-                "openid",
-            )?,
+            openid: required.take(self.openid, "openid")?,
             nickname: self.nickname,
             membership_number: self.membership_number,
             bonus: self.bonus,
             balance: self.balance,
             sex: self.sex,
             user_info: self.user_info,
-            user_card_status: ::wechat_core::BuildError::require(
-                self.user_card_status,
-                "GetMemberInfoResponse",
-                "user_card_status",
-            )?,
+            user_card_status: required.take(self.user_card_status, "user_card_status")?,
             has_active: self.has_active,
         })
     }

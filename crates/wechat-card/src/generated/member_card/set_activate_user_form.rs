@@ -229,9 +229,10 @@ impl FormLinkBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FormLink, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("FormLink");
         Ok(FormLink {
-            name: ::wechat_core::BuildError::require(self.name, "FormLink", "name")?,
-            url: ::wechat_core::BuildError::require(self.url, "FormLink", "url")?,
+            name: required.take(self.name, "name")?,
+            url: required.take(self.url, "url")?,
         })
     }
 }
@@ -374,14 +375,11 @@ impl RichFieldBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RichField, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("RichField");
         Ok(RichField {
-            type_: ::wechat_core::BuildError::require(self.type_, "RichField", "type_")?,
-            name: ::wechat_core::BuildError::require(self.name, "RichField", "name")?,
-            values: ::wechat_core::BuildError::require(
-                self.values,
-                "RichField",
-                "values",
-            )?,
+            type_: required.take(self.type_, "type_")?,
+            name: required.take(self.name, "name")?,
+            values: required.take(self.values, "values")?,
         })
     }
 }

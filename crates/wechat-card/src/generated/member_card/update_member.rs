@@ -228,17 +228,10 @@ impl UpdateMemberRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateMemberRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateMemberRequest");
         Ok(UpdateMemberRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateMemberRequest",
-                "code",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "UpdateMemberRequest",
-                "card_id",
-            )?,
+            code: required.take(self.code, "code")?,
+            card_id: required.take(self.card_id, "card_id")?,
             background_pic_url: self.background_pic_url,
             record_bonus: self.record_bonus,
             bonus: self.bonus,

@@ -149,17 +149,10 @@ impl BillTemplateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BillTemplate, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BillTemplate");
         Ok(BillTemplate {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "BillTemplate",
-                "base_info",
-            )?,
-            payee: ::wechat_core::BuildError::require(
-                self.payee,
-                "BillTemplate",
-                "payee",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
+            payee: required.take(self.payee, "payee")?,
         })
     }
 }

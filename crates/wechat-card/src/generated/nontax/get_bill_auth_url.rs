@@ -156,38 +156,15 @@ impl GetBillAuthUrlRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetBillAuthUrlRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetBillAuthUrlRequest");
         Ok(GetBillAuthUrlRequest {
-            s_pappid: ::wechat_core::BuildError::require(
-                self.s_pappid,
-                "GetBillAuthUrlRequest",
-                "s_pappid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "GetBillAuthUrlRequest",
-                "order_id",
-            )?,
-            money: ::wechat_core::BuildError::require(
-                self.money,
-                "GetBillAuthUrlRequest",
-                "money",
-            )?,
-            timestamp: ::wechat_core::BuildError::require(
-                self.timestamp,
-                "GetBillAuthUrlRequest",
-                "timestamp",
-            )?,
-            source: ::wechat_core::BuildError::require(
-                self.source,
-                "GetBillAuthUrlRequest",
-                "source",
-            )?,
+            s_pappid: required.take(self.s_pappid, "s_pappid")?,
+            order_id: required.take(self.order_id, "order_id")?,
+            money: required.take(self.money, "money")?,
+            timestamp: required.take(self.timestamp, "timestamp")?,
+            source: required.take(self.source, "source")?,
             redirect_url: self.redirect_url,
-            ticket: ::wechat_core::BuildError::require(
-                self.ticket,
-                "GetBillAuthUrlRequest",
-                "ticket",
-            )?,
+            ticket: required.take(self.ticket, "ticket")?,
         })
     }
 }

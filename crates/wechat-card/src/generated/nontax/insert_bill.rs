@@ -146,27 +146,12 @@ impl InsertBillRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertBillRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InsertBillRequest");
         Ok(InsertBillRequest {
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "InsertBillRequest",
-                "order_id",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "InsertBillRequest",
-                "card_id",
-            )?,
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "InsertBillRequest",
-                "appid",
-            )?,
-            card_ext: ::wechat_core::BuildError::require(
-                self.card_ext,
-                "InsertBillRequest",
-                "card_ext",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
+            card_id: required.take(self.card_id, "card_id")?,
+            appid: required.take(self.appid, "appid")?,
+            card_ext: required.take(self.card_ext, "card_ext")?,
         })
     }
 }
@@ -214,17 +199,10 @@ impl InsertBillResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertBillResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InsertBillResponse");
         Ok(InsertBillResponse {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "InsertBillResponse",
-                "code",
-            )?,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "InsertBillResponse",
-                "openid",
-            )?,
+            code: required.take(self.code, "code")?,
+            openid: required.take(self.openid, "openid")?,
         })
     }
 }
@@ -379,33 +357,14 @@ impl InvoiceUserDataBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InvoiceUserData");
         Ok(InvoiceUserData {
-            fee: ::wechat_core::BuildError::require(self.fee, "InvoiceUserData", "fee")?,
-            title: ::wechat_core::BuildError::require(
-                self.title,
-                "InvoiceUserData",
-                "title",
-            )?,
-            billing_time: ::wechat_core::BuildError::require(
-                self.billing_time,
-                "InvoiceUserData",
-                "billing_time",
-            )?,
-            billing_no: ::wechat_core::BuildError::require(
-                self.billing_no,
-                "InvoiceUserData",
-                "billing_no",
-            )?,
-            billing_code: ::wechat_core::BuildError::require(
-                self.billing_code,
-                "InvoiceUserData",
-                "billing_code",
-            )?,
-            s_pdf_media_id: ::wechat_core::BuildError::require(
-                self.s_pdf_media_id,
-                "InvoiceUserData",
-                "s_pdf_media_id",
-            )?,
+            fee: required.take(self.fee, "fee")?,
+            title: required.take(self.title, "title")?,
+            billing_time: required.take(self.billing_time, "billing_time")?,
+            billing_no: required.take(self.billing_no, "billing_no")?,
+            billing_code: required.take(self.billing_code, "billing_code")?,
+            s_pdf_media_id: required.take(self.s_pdf_media_id, "s_pdf_media_id")?,
         })
     }
 }

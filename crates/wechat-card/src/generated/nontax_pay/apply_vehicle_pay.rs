@@ -234,50 +234,23 @@ impl ApplyVehiclePayRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<ApplyVehiclePayRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ApplyVehiclePayRequest");
         let value = ApplyVehiclePayRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "ApplyVehiclePayRequest",
-                "appid",
-            )?,
+            appid: required.take(self.appid, "appid")?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            desc: ::wechat_core::BuildError::require(
-                self.desc,
-                "ApplyVehiclePayRequest",
-                "desc",
-            )?,
-            fee: ::wechat_core::BuildError::require(
-                self.fee,
-                "ApplyVehiclePayRequest",
-                "fee",
-            )?,
+            desc: required.take(self.desc, "desc")?,
+            fee: required.take(self.fee, "fee")?,
             order_no: self.order_no,
             payment_notice_type: self.payment_notice_type,
             payment_notice_no: self.payment_notice_no,
-            department_code: ::wechat_core::BuildError::require(
-                self.department_code,
-                "ApplyVehiclePayRequest",
-                "department_code",
-            )?,
-            department_name: ::wechat_core::BuildError::require(
-                self.department_name,
-                "ApplyVehiclePayRequest",
-                "department_name",
-            )?,
+            department_code: required.take(self.department_code, "department_code")?,
+            department_name: required.take(self.department_name, "department_name")?,
             region_code: self.region_code,
             goods_tag: self.goods_tag,
-            trade_scene: ::wechat_core::BuildError::require(
-                self.trade_scene,
-                "ApplyVehiclePayRequest",
-                "trade_scene",
-            )?,
-            scene_info: ::wechat_core::BuildError::require(
-                self.scene_info,
-                "ApplyVehiclePayRequest",
-                "scene_info",
-            )?,
+            trade_scene: required.take(self.trade_scene, "trade_scene")?,
+            scene_info: required.take(self.scene_info, "scene_info")?,
         };
         ::wechat_core::check::Rules::rules(&value, "")
             .map_err(::wechat_core::BuildError::invalid_in("ApplyVehiclePayRequest"))?;
@@ -503,19 +476,12 @@ impl ParkingStayBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ParkingStay, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ParkingStay");
         Ok(ParkingStay {
-            start_time: ::wechat_core::BuildError::require(
-                self.start_time,
-                "ParkingStay",
-                "start_time",
-            )?,
+            start_time: required.take(self.start_time, "start_time")?,
             end_time: self.end_time,
             charging_time: self.charging_time,
-            plate_number: ::wechat_core::BuildError::require(
-                self.plate_number,
-                "ParkingStay",
-                "plate_number",
-            )?,
+            plate_number: required.take(self.plate_number, "plate_number")?,
             car_type: self.car_type,
             parking_name: self.parking_name,
             space_number: self.space_number,

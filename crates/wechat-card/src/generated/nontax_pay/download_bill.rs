@@ -120,22 +120,11 @@ impl DownloadBillRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<DownloadBillRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("DownloadBillRequest");
         Ok(DownloadBillRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "DownloadBillRequest",
-                "appid",
-            )?,
-            mch_id: ::wechat_core::BuildError::require(
-                self.mch_id,
-                "DownloadBillRequest",
-                "mch_id",
-            )?,
-            bill_date: ::wechat_core::BuildError::require(
-                self.bill_date,
-                "DownloadBillRequest",
-                "bill_date",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            mch_id: required.take(self.mch_id, "mch_id")?,
+            bill_date: required.take(self.bill_date, "bill_date")?,
             bill_type: self.bill_type,
         })
     }

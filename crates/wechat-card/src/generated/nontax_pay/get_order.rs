@@ -123,18 +123,11 @@ impl GetOrderRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetOrderRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetOrderRequest");
         Ok(GetOrderRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "GetOrderRequest",
-                "appid",
-            )?,
+            appid: required.take(self.appid, "appid")?,
             service_id: self.service_id,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "GetOrderRequest",
-                "order_id",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
         })
     }
 }
@@ -459,49 +452,18 @@ impl GetOrderResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetOrderResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetOrderResponse");
         Ok(GetOrderResponse {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "GetOrderResponse",
-                "appid",
-            )?,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "GetOrderResponse",
-                "openid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "GetOrderResponse",
-                "order_id",
-            )?,
-            create_time: ::wechat_core::BuildError::require(
-                self.create_time,
-                "GetOrderResponse",
-                "create_time",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            openid: required.take(self.openid, "openid")?,
+            order_id: required.take(self.order_id, "order_id")?,
+            create_time: required.take(self.create_time, "create_time")?,
             pay_finish_time: self.pay_finish_time,
-            desc: ::wechat_core::BuildError::require(
-                self.desc,
-                "GetOrderResponse",
-                "desc",
-            )?,
-            fee: ::wechat_core::BuildError::require(
-                self.fee,
-                "GetOrderResponse",
-                "fee",
-            )?,
-            fee_type: ::wechat_core::BuildError::require(
-                self.fee_type,
-                "GetOrderResponse",
-                "fee_type",
-            )?,
+            desc: required.take(self.desc, "desc")?,
+            fee: required.take(self.fee, "fee")?,
+            fee_type: required.take(self.fee_type, "fee_type")?,
             trans_id: self.trans_id,
-            status: ::wechat_core::BuildError::require(
-                self.status,
-                "GetOrderResponse",
-                "status",
-            )?,
+            status: required.take(self.status, "status")?,
             bank_id: self.bank_id,
             bank_name: self.bank_name,
             bank_account: self.bank_account,
@@ -684,22 +646,11 @@ impl PartialRefundBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PartialRefund, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("PartialRefund");
         Ok(PartialRefund {
-            refund_out_id: ::wechat_core::BuildError::require(
-                self.refund_out_id,
-                "PartialRefund",
-                "refund_out_id",
-            )?,
-            refund_order_id: ::wechat_core::BuildError::require(
-                self.refund_order_id,
-                "PartialRefund",
-                "refund_order_id",
-            )?,
-            refund_fee: ::wechat_core::BuildError::require(
-                self.refund_fee,
-                "PartialRefund",
-                "refund_fee",
-            )?,
+            refund_out_id: required.take(self.refund_out_id, "refund_out_id")?,
+            refund_order_id: required.take(self.refund_order_id, "refund_order_id")?,
+            refund_fee: required.take(self.refund_fee, "refund_fee")?,
             refund_reason: self.refund_reason,
             refund_status: self.refund_status,
             refund_finish_time: self.refund_finish_time,
@@ -768,27 +719,12 @@ impl NotifyHistoryBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<NotifyHistory, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("NotifyHistory");
         Ok(NotifyHistory {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "NotifyHistory",
-                "appid",
-            )?,
-            name: ::wechat_core::BuildError::require(
-                self.name,
-                "NotifyHistory",
-                "name",
-            )?,
-            notify_detail: ::wechat_core::BuildError::require(
-                self.notify_detail,
-                "NotifyHistory",
-                "notify_detail",
-            )?,
-            notify_cnt: ::wechat_core::BuildError::require(
-                self.notify_cnt,
-                "NotifyHistory",
-                "notify_cnt",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            name: required.take(self.name, "name")?,
+            notify_detail: required.take(self.notify_detail, "notify_detail")?,
+            notify_cnt: required.take(self.notify_cnt, "notify_cnt")?,
         })
     }
 }
@@ -925,23 +861,12 @@ impl NotificationBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Notification, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Notification");
         Ok(Notification {
-            notify_time: ::wechat_core::BuildError::require(
-                self.notify_time,
-                "Notification",
-                "notify_time",
-            )?,
+            notify_time: required.take(self.notify_time, "notify_time")?,
             url: self.url,
-            wxnontaxstr: ::wechat_core::BuildError::require(
-                self.wxnontaxstr,
-                "Notification",
-                "wxnontaxstr",
-            )?,
-            status: ::wechat_core::BuildError::require(
-                self.status,
-                "Notification",
-                "status",
-            )?,
+            wxnontaxstr: required.take(self.wxnontaxstr, "wxnontaxstr")?,
+            status: required.take(self.status, "status")?,
             ret: self.ret,
             ret_errmsg: self.ret_errmsg,
             cost_time: self.cost_time,

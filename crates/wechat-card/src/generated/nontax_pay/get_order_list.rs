@@ -119,22 +119,11 @@ impl GetOrderListRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<GetOrderListRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetOrderListRequest");
         let value = GetOrderListRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "GetOrderListRequest",
-                "appid",
-            )?,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "GetOrderListRequest",
-                "region_code",
-            )?,
-            department_code: ::wechat_core::BuildError::require(
-                self.department_code,
-                "GetOrderListRequest",
-                "department_code",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            region_code: required.take(self.region_code, "region_code")?,
+            department_code: required.take(self.department_code, "department_code")?,
             payment_notice_no: self.payment_notice_no,
             order_no: self.order_no,
         };

@@ -123,27 +123,13 @@ impl GetRealNameResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetRealNameResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetRealNameResponse");
         Ok(GetRealNameResponse {
-            key_encrypt_type: ::wechat_core::BuildError::require(
-                self.key_encrypt_type,
-                "GetRealNameResponse",
-                "key_encrypt_type",
-            )?,
-            key: ::wechat_core::BuildError::require(
-                self.key,
-                "GetRealNameResponse",
-                "key",
-            )?,
-            data_encrypt_type: ::wechat_core::BuildError::require(
-                self.data_encrypt_type,
-                "GetRealNameResponse",
-                "data_encrypt_type",
-            )?,
-            data: ::wechat_core::BuildError::require(
-                self.data,
-                "GetRealNameResponse",
-                "data",
-            )?,
+            key_encrypt_type: required.take(self.key_encrypt_type, "key_encrypt_type")?,
+            key: required.take(self.key, "key")?,
+            data_encrypt_type: required
+                .take(self.data_encrypt_type, "data_encrypt_type")?,
+            data: required.take(self.data, "data")?,
         })
     }
 }

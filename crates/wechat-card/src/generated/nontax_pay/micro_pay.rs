@@ -245,52 +245,25 @@ impl MicroPayRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<MicroPayRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MicroPayRequest");
         let value = MicroPayRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "MicroPayRequest",
-                "appid",
-            )?,
+            appid: required.take(self.appid, "appid")?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            desc: ::wechat_core::BuildError::require(
-                self.desc,
-                "MicroPayRequest",
-                "desc",
-            )?,
-            fee: ::wechat_core::BuildError::require(self.fee, "MicroPayRequest", "fee")?,
+            desc: required.take(self.desc, "desc")?,
+            fee: required.take(self.fee, "fee")?,
             order_no: self.order_no,
             payment_notice_type: self.payment_notice_type,
             payment_notice_no: self.payment_notice_no,
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
             user_name: self.user_name,
-            department_code: ::wechat_core::BuildError::require(
-                self.department_code,
-                "MicroPayRequest",
-                "department_code",
-            )?,
-            department_name: ::wechat_core::BuildError::require(
-                self.department_name,
-                "MicroPayRequest",
-                "department_name",
-            )?,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "MicroPayRequest",
-                "region_code",
-            )?,
-            auth_code: ::wechat_core::BuildError::require(
-                self.auth_code,
-                "MicroPayRequest",
-                "auth_code",
-            )?,
-            items: ::wechat_core::BuildError::require(
-                self.items,
-                "MicroPayRequest",
-                "items",
-            )?,
+            department_code: required.take(self.department_code, "department_code")?,
+            department_name: required.take(self.department_name, "department_name")?,
+            region_code: required.take(self.region_code, "region_code")?,
+            auth_code: required.take(self.auth_code, "auth_code")?,
+            items: required.take(self.items, "items")?,
         };
         ::wechat_core::check::Rules::rules(&value, "")
             .map_err(::wechat_core::BuildError::invalid_in("MicroPayRequest"))?;

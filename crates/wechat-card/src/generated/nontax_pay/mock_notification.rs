@@ -93,22 +93,11 @@ impl MockNotificationRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MockNotificationRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MockNotificationRequest");
         Ok(MockNotificationRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "MockNotificationRequest",
-                "appid",
-            )?,
-            url: ::wechat_core::BuildError::require(
-                self.url,
-                "MockNotificationRequest",
-                "url",
-            )?,
-            version: ::wechat_core::BuildError::require(
-                self.version,
-                "MockNotificationRequest",
-                "version",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            url: required.take(self.url, "url")?,
+            version: required.take(self.version, "version")?,
         })
     }
 }

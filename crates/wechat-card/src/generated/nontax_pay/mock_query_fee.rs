@@ -94,22 +94,11 @@ impl MockQueryFeeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MockQueryFeeRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MockQueryFeeRequest");
         Ok(MockQueryFeeRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "MockQueryFeeRequest",
-                "appid",
-            )?,
-            url: ::wechat_core::BuildError::require(
-                self.url,
-                "MockQueryFeeRequest",
-                "url",
-            )?,
-            version: ::wechat_core::BuildError::require(
-                self.version,
-                "MockQueryFeeRequest",
-                "version",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            url: required.take(self.url, "url")?,
+            version: required.take(self.version, "version")?,
         })
     }
 }

@@ -98,17 +98,12 @@ impl NotifyInconsistentOrderRequestBuilder {
     pub fn build(
         self,
     ) -> Result<NotifyInconsistentOrderRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of(
+            "NotifyInconsistentOrderRequest",
+        );
         Ok(NotifyInconsistentOrderRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "NotifyInconsistentOrderRequest",
-                "appid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "NotifyInconsistentOrderRequest",
-                "order_id",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            order_id: required.take(self.order_id, "order_id")?,
         })
     }
 }

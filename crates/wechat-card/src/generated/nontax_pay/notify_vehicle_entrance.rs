@@ -135,30 +135,15 @@ impl NotifyVehicleEntranceRequestBuilder {
     pub fn build(
         self,
     ) -> Result<NotifyVehicleEntranceRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("NotifyVehicleEntranceRequest");
         Ok(NotifyVehicleEntranceRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "NotifyVehicleEntranceRequest",
-                "appid",
-            )?,
+            appid: required.take(self.appid, "appid")?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "NotifyVehicleEntranceRequest",
-                "region_code",
-            )?,
-            trade_scene: ::wechat_core::BuildError::require(
-                self.trade_scene,
-                "NotifyVehicleEntranceRequest",
-                "trade_scene",
-            )?,
-            scene_info: ::wechat_core::BuildError::require(
-                self.scene_info,
-                "NotifyVehicleEntranceRequest",
-                "scene_info",
-            )?,
+            region_code: required.take(self.region_code, "region_code")?,
+            trade_scene: required.take(self.trade_scene, "trade_scene")?,
+            scene_info: required.take(self.scene_info, "scene_info")?,
         })
     }
 }
@@ -295,17 +280,10 @@ impl EntranceSceneBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<EntranceScene, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("EntranceScene");
         Ok(EntranceScene {
-            start_time: ::wechat_core::BuildError::require(
-                self.start_time,
-                "EntranceScene",
-                "start_time",
-            )?,
-            plate_number: ::wechat_core::BuildError::require(
-                self.plate_number,
-                "EntranceScene",
-                "plate_number",
-            )?,
+            start_time: required.take(self.start_time, "start_time")?,
+            plate_number: required.take(self.plate_number, "plate_number")?,
             car_type: self.car_type,
             notify_url: self.notify_url,
             parking_name: self.parking_name,

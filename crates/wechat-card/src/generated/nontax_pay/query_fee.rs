@@ -140,34 +140,16 @@ impl QueryFeeRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryFeeRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("QueryFeeRequest");
         Ok(QueryFeeRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "QueryFeeRequest",
-                "appid",
-            )?,
-            service_id: ::wechat_core::BuildError::require(
-                self.service_id,
-                "QueryFeeRequest",
-                "service_id",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            service_id: required.take(self.service_id, "service_id")?,
             bank_id: self.bank_id,
-            payment_notice_no: ::wechat_core::BuildError::require(
-                self.payment_notice_no,
-                "QueryFeeRequest",
-                "payment_notice_no",
-            )?,
-            department_code: ::wechat_core::BuildError::require(
-                self.department_code,
-                "QueryFeeRequest",
-                "department_code",
-            )?,
+            payment_notice_no: required
+                .take(self.payment_notice_no, "payment_notice_no")?,
+            department_code: required.take(self.department_code, "department_code")?,
             payment_notice_type: self.payment_notice_type,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "QueryFeeRequest",
-                "region_code",
-            )?,
+            region_code: required.take(self.region_code, "region_code")?,
         })
     }
 }
@@ -295,35 +277,17 @@ impl QueryFeeResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryFeeResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("QueryFeeResponse");
         Ok(QueryFeeResponse {
             user_name: self.user_name,
-            fee: ::wechat_core::BuildError::require(
-                self.fee,
-                "QueryFeeResponse",
-                "fee",
-            )?,
-            items: ::wechat_core::BuildError::require(
-                self.items,
-                "QueryFeeResponse",
-                "items",
-            )?,
-            payment_notice_no: ::wechat_core::BuildError::require(
-                self.payment_notice_no,
-                "QueryFeeResponse",
-                "payment_notice_no",
-            )?,
+            fee: required.take(self.fee, "fee")?,
+            items: required.take(self.items, "items")?,
+            payment_notice_no: required
+                .take(self.payment_notice_no, "payment_notice_no")?,
             department_code: self.department_code,
-            department_name: ::wechat_core::BuildError::require(
-                self.department_name,
-                "QueryFeeResponse",
-                "department_name",
-            )?,
+            department_name: required.take(self.department_name, "department_name")?,
             payment_notice_type: self.payment_notice_type,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "QueryFeeResponse",
-                "region_code",
-            )?,
+            region_code: required.take(self.region_code, "region_code")?,
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
         })

@@ -184,25 +184,14 @@ impl QueryVehicleStateRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<QueryVehicleStateRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("QueryVehicleStateRequest");
         Ok(QueryVehicleStateRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "QueryVehicleStateRequest",
-                "appid",
-            )?,
+            appid: required.take(self.appid, "appid")?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
             mch_id: self.mch_id,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "QueryVehicleStateRequest",
-                "region_code",
-            )?,
-            trade_scene: ::wechat_core::BuildError::require(
-                self.trade_scene,
-                "QueryVehicleStateRequest",
-                "trade_scene",
-            )?,
+            region_code: required.take(self.region_code, "region_code")?,
+            trade_scene: required.take(self.trade_scene, "trade_scene")?,
             jump_scene: self.jump_scene,
             openid: self.openid,
             plate_number: self.plate_number,

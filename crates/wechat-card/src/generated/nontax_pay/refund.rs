@@ -141,22 +141,11 @@ impl RefundRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RefundRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("RefundRequest");
         Ok(RefundRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "RefundRequest",
-                "appid",
-            )?,
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "RefundRequest",
-                "order_id",
-            )?,
-            reason: ::wechat_core::BuildError::require(
-                self.reason,
-                "RefundRequest",
-                "reason",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            order_id: required.take(self.order_id, "order_id")?,
+            reason: required.take(self.reason, "reason")?,
             refund_fee: self.refund_fee,
             refund_out_id: self.refund_out_id,
         })

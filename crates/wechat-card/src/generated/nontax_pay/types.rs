@@ -83,21 +83,14 @@ impl FeeItemBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FeeItem, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("FeeItem");
         Ok(FeeItem {
-            no: ::wechat_core::BuildError::require(self.no, "FeeItem", "no")?,
-            item_id: ::wechat_core::BuildError::require(
-                self.item_id,
-                "FeeItem",
-                "item_id",
-            )?,
-            item_name: ::wechat_core::BuildError::require(
-                self.item_name,
-                "FeeItem",
-                "item_name",
-            )?,
+            no: required.take(self.no, "no")?,
+            item_id: required.take(self.item_id, "item_id")?,
+            item_name: required.take(self.item_name, "item_name")?,
             overdue: self.overdue,
             penalty: self.penalty,
-            fee: ::wechat_core::BuildError::require(self.fee, "FeeItem", "fee")?,
+            fee: required.take(self.fee, "fee")?,
         })
     }
 }

@@ -318,12 +318,9 @@ impl UnifiedOrderRequestBuilder {
     /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
     /// a rule of the spec.
     pub fn build(self) -> Result<UnifiedOrderRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UnifiedOrderRequest");
         let value = UnifiedOrderRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "UnifiedOrderRequest",
-                "appid",
-            )?,
+            appid: required.take(self.appid, "appid")?,
             service_id: self.service_id,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
@@ -331,49 +328,21 @@ impl UnifiedOrderRequestBuilder {
             openid: self.openid,
             app_appid: self.app_appid,
             trade_type: self.trade_type,
-            desc: ::wechat_core::BuildError::require(
-                self.desc,
-                "UnifiedOrderRequest",
-                "desc",
-            )?,
-            fee: ::wechat_core::BuildError::require(
-                self.fee,
-                "UnifiedOrderRequest",
-                "fee",
-            )?,
+            desc: required.take(self.desc, "desc")?,
+            fee: required.take(self.fee, "fee")?,
             return_url: self.return_url,
-            ip: ::wechat_core::BuildError::require(
-                self.ip,
-                "UnifiedOrderRequest",
-                "ip",
-            )?,
+            ip: required.take(self.ip, "ip")?,
             order_no: self.order_no,
             payment_notice_type: self.payment_notice_type,
             payment_notice_no: self.payment_notice_no,
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
             user_name: self.user_name,
-            department_code: ::wechat_core::BuildError::require(
-                self.department_code,
-                "UnifiedOrderRequest",
-                "department_code",
-            )?,
-            department_name: ::wechat_core::BuildError::require(
-                self.department_name,
-                "UnifiedOrderRequest",
-                "department_name",
-            )?,
-            region_code: ::wechat_core::BuildError::require(
-                self.region_code,
-                "UnifiedOrderRequest",
-                "region_code",
-            )?,
+            department_code: required.take(self.department_code, "department_code")?,
+            department_name: required.take(self.department_name, "department_name")?,
+            region_code: required.take(self.region_code, "region_code")?,
             scene: self.scene,
-            items: ::wechat_core::BuildError::require(
-                self.items,
-                "UnifiedOrderRequest",
-                "items",
-            )?,
+            items: required.take(self.items, "items")?,
             auto_call_pay: self.auto_call_pay,
         };
         ::wechat_core::check::Rules::rules(&value, "")
@@ -533,17 +502,10 @@ impl PayMiniProgramBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PayMiniProgram, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("PayMiniProgram");
         Ok(PayMiniProgram {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "PayMiniProgram",
-                "appid",
-            )?,
-            pagepath: ::wechat_core::BuildError::require(
-                self.pagepath,
-                "PayMiniProgram",
-                "pagepath",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            pagepath: required.take(self.pagepath, "pagepath")?,
             query_string: self.query_string,
             business_type: self.business_type,
         })

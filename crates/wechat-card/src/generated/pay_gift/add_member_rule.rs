@@ -177,38 +177,15 @@ impl AddMemberRuleRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<AddMemberRuleRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("AddMemberRuleRequest");
         Ok(AddMemberRuleRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "AddMemberRuleRequest",
-                "card_id",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
             jump_url: self.jump_url,
-            mchid_list: ::wechat_core::BuildError::require(
-                self.mchid_list,
-                "AddMemberRuleRequest",
-                "mchid_list",
-            )?,
-            begin_time: ::wechat_core::BuildError::require(
-                self.begin_time,
-                "AddMemberRuleRequest",
-                "begin_time",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "AddMemberRuleRequest",
-                "end_time",
-            )?,
-            min_cost: ::wechat_core::BuildError::require(
-                self.min_cost,
-                "AddMemberRuleRequest",
-                "min_cost",
-            )?,
-            max_cost: ::wechat_core::BuildError::require(
-                self.max_cost,
-                "AddMemberRuleRequest",
-                "max_cost",
-            )?,
+            mchid_list: required.take(self.mchid_list, "mchid_list")?,
+            begin_time: required.take(self.begin_time, "begin_time")?,
+            end_time: required.take(self.end_time, "end_time")?,
+            min_cost: required.take(self.min_cost, "min_cost")?,
+            max_cost: required.take(self.max_cost, "max_cost")?,
             is_locked: self.is_locked,
         })
     }

@@ -98,17 +98,10 @@ impl DeleteMemberRuleRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<DeleteMemberRuleRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("DeleteMemberRuleRequest");
         Ok(DeleteMemberRuleRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "DeleteMemberRuleRequest",
-                "card_id",
-            )?,
-            mchid_list: ::wechat_core::BuildError::require(
-                self.mchid_list,
-                "DeleteMemberRuleRequest",
-                "mchid_list",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            mchid_list: required.take(self.mchid_list, "mchid_list")?,
         })
     }
 }

@@ -105,27 +105,12 @@ impl ListRulesRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListRulesRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListRulesRequest");
         Ok(ListRulesRequest {
-            type_: ::wechat_core::BuildError::require(
-                self.type_,
-                "ListRulesRequest",
-                "type_",
-            )?,
-            effective: ::wechat_core::BuildError::require(
-                self.effective,
-                "ListRulesRequest",
-                "effective",
-            )?,
-            offset: ::wechat_core::BuildError::require(
-                self.offset,
-                "ListRulesRequest",
-                "offset",
-            )?,
-            count: ::wechat_core::BuildError::require(
-                self.count,
-                "ListRulesRequest",
-                "count",
-            )?,
+            type_: required.take(self.type_, "type_")?,
+            effective: required.take(self.effective, "effective")?,
+            offset: required.take(self.offset, "offset")?,
+            count: required.take(self.count, "count")?,
         })
     }
 }
@@ -188,17 +173,10 @@ impl ListRulesResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListRulesResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListRulesResponse");
         Ok(ListRulesResponse {
-            total_count: ::wechat_core::BuildError::require(
-                self.total_count,
-                "ListRulesResponse",
-                "total_count",
-            )?,
-            rule_list: ::wechat_core::BuildError::require(
-                self.rule_list,
-                "ListRulesResponse",
-                "rule_list",
-            )?,
+            total_count: required.take(self.total_count, "total_count")?,
+            rule_list: required.take(self.rule_list, "rule_list")?,
         })
     }
 }

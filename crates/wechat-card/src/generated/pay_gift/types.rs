@@ -75,17 +75,10 @@ impl FailedMchidBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<FailedMchid, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("FailedMchid");
         Ok(FailedMchid {
-            mchid: ::wechat_core::BuildError::require(
-                self.mchid,
-                "FailedMchid",
-                "mchid",
-            )?,
-            errcode: ::wechat_core::BuildError::require(
-                self.errcode,
-                "FailedMchid",
-                "errcode",
-            )?,
+            mchid: required.take(self.mchid, "mchid")?,
+            errcode: required.take(self.errcode, "errcode")?,
             errmsg: self.errmsg,
             occupy_rule_id: self.occupy_rule_id,
             occupy_appid: self.occupy_appid,
@@ -175,22 +168,11 @@ impl MemberRuleBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<MemberRule, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("MemberRule");
         Ok(MemberRule {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "MemberRule",
-                "card_id",
-            )?,
-            least_cost: ::wechat_core::BuildError::require(
-                self.least_cost,
-                "MemberRule",
-                "least_cost",
-            )?,
-            max_cost: ::wechat_core::BuildError::require(
-                self.max_cost,
-                "MemberRule",
-                "max_cost",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            least_cost: required.take(self.least_cost, "least_cost")?,
+            max_cost: required.take(self.max_cost, "max_cost")?,
             jump_url: self.jump_url,
             app_brand_id: self.app_brand_id,
             app_brand_pass: self.app_brand_pass,
@@ -266,13 +248,10 @@ impl RuleBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<Rule, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("Rule");
         Ok(Rule {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "Rule",
-                "base_info",
-            )?,
-            rule: ::wechat_core::BuildError::require(self.rule, "Rule", "rule")?,
+            base_info: required.take(self.base_info, "base_info")?,
+            rule: required.take(self.rule, "rule")?,
         })
     }
 }
@@ -370,22 +349,11 @@ impl RuleBaseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<RuleBase, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("RuleBase");
         Ok(RuleBase {
-            mchid_list: ::wechat_core::BuildError::require(
-                self.mchid_list,
-                "RuleBase",
-                "mchid_list",
-            )?,
-            begin_time: ::wechat_core::BuildError::require(
-                self.begin_time,
-                "RuleBase",
-                "begin_time",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "RuleBase",
-                "end_time",
-            )?,
+            mchid_list: required.take(self.mchid_list, "mchid_list")?,
+            begin_time: required.take(self.begin_time, "begin_time")?,
+            end_time: required.take(self.end_time, "end_time")?,
             status: None,
             create_time: None,
             update_time: None,

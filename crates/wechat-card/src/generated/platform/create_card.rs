@@ -171,22 +171,11 @@ impl InvoiceTemplateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceTemplate, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InvoiceTemplate");
         Ok(InvoiceTemplate {
-            base_info: ::wechat_core::BuildError::require(
-                self.base_info,
-                "InvoiceTemplate",
-                "base_info",
-            )?,
-            payee: ::wechat_core::BuildError::require(
-                self.payee,
-                "InvoiceTemplate",
-                "payee",
-            )?,
-            type_: ::wechat_core::BuildError::require(
-                self.type_,
-                "InvoiceTemplate",
-                "type_",
-            )?,
+            base_info: required.take(self.base_info, "base_info")?,
+            payee: required.take(self.payee, "payee")?,
+            type_: required.take(self.type_, "type_")?,
         })
     }
 }
@@ -295,17 +284,10 @@ impl TemplateBaseInfoBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<TemplateBaseInfo, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("TemplateBaseInfo");
         Ok(TemplateBaseInfo {
-            logo_url: ::wechat_core::BuildError::require(
-                self.logo_url,
-                "TemplateBaseInfo",
-                "logo_url",
-            )?,
-            title: ::wechat_core::BuildError::require(
-                self.title,
-                "TemplateBaseInfo",
-                "title",
-            )?,
+            logo_url: required.take(self.logo_url, "logo_url")?,
+            title: required.take(self.title, "title")?,
             custom_url_name: self.custom_url_name,
             custom_url: self.custom_url,
             custom_url_sub_title: self.custom_url_sub_title,

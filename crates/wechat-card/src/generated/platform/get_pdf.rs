@@ -145,17 +145,11 @@ impl GetPdfResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetPdfResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetPdfResponse");
         Ok(GetPdfResponse {
-            pdf_url: ::wechat_core::BuildError::require(
-                self.pdf_url,
-                "GetPdfResponse",
-                "pdf_url",
-            )?,
-            pdf_url_expire_time: ::wechat_core::BuildError::require(
-                self.pdf_url_expire_time,
-                "GetPdfResponse",
-                "pdf_url_expire_time",
-            )?,
+            pdf_url: required.take(self.pdf_url, "pdf_url")?,
+            pdf_url_expire_time: required
+                .take(self.pdf_url_expire_time, "pdf_url_expire_time")?,
         })
     }
 }

@@ -166,27 +166,12 @@ impl InsertInvoiceRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertInvoiceRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InsertInvoiceRequest");
         Ok(InsertInvoiceRequest {
-            order_id: ::wechat_core::BuildError::require(
-                self.order_id,
-                "InsertInvoiceRequest",
-                "order_id",
-            )?,
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "InsertInvoiceRequest",
-                "card_id",
-            )?,
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "InsertInvoiceRequest",
-                "appid",
-            )?,
-            card_ext: ::wechat_core::BuildError::require(
-                self.card_ext,
-                "InsertInvoiceRequest",
-                "card_ext",
-            )?,
+            order_id: required.take(self.order_id, "order_id")?,
+            card_id: required.take(self.card_id, "card_id")?,
+            appid: required.take(self.appid, "appid")?,
+            card_ext: required.take(self.card_ext, "card_ext")?,
         })
     }
 }
@@ -244,17 +229,10 @@ impl InsertInvoiceResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InsertInvoiceResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InsertInvoiceResponse");
         Ok(InsertInvoiceResponse {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "InsertInvoiceResponse",
-                "code",
-            )?,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "InsertInvoiceResponse",
-                "openid",
-            )?,
+            code: required.take(self.code, "code")?,
+            openid: required.take(self.openid, "openid")?,
             unionid: self.unionid,
         })
     }
@@ -333,17 +311,10 @@ impl CardExtBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<CardExt, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("CardExt");
         Ok(CardExt {
-            nonce_str: ::wechat_core::BuildError::require(
-                self.nonce_str,
-                "CardExt",
-                "nonce_str",
-            )?,
-            user_card: ::wechat_core::BuildError::require(
-                self.user_card,
-                "CardExt",
-                "user_card",
-            )?,
+            nonce_str: required.take(self.nonce_str, "nonce_str")?,
+            user_card: required.take(self.user_card, "user_card")?,
         })
     }
 }
@@ -582,40 +553,17 @@ impl InvoiceUserDataBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("InvoiceUserData");
         Ok(InvoiceUserData {
-            fee: ::wechat_core::BuildError::require(self.fee, "InvoiceUserData", "fee")?,
-            title: ::wechat_core::BuildError::require(
-                self.title,
-                "InvoiceUserData",
-                "title",
-            )?,
-            billing_time: ::wechat_core::BuildError::require(
-                self.billing_time,
-                "InvoiceUserData",
-                "billing_time",
-            )?,
-            billing_no: ::wechat_core::BuildError::require(
-                self.billing_no,
-                "InvoiceUserData",
-                "billing_no",
-            )?,
-            billing_code: ::wechat_core::BuildError::require(
-                self.billing_code,
-                "InvoiceUserData",
-                "billing_code",
-            )?,
+            fee: required.take(self.fee, "fee")?,
+            title: required.take(self.title, "title")?,
+            billing_time: required.take(self.billing_time, "billing_time")?,
+            billing_no: required.take(self.billing_no, "billing_no")?,
+            billing_code: required.take(self.billing_code, "billing_code")?,
             info: self.info,
-            fee_without_tax: ::wechat_core::BuildError::require(
-                self.fee_without_tax,
-                "InvoiceUserData",
-                "fee_without_tax",
-            )?,
-            tax: ::wechat_core::BuildError::require(self.tax, "InvoiceUserData", "tax")?,
-            s_pdf_media_id: ::wechat_core::BuildError::require(
-                self.s_pdf_media_id,
-                "InvoiceUserData",
-                "s_pdf_media_id",
-            )?,
+            fee_without_tax: required.take(self.fee_without_tax, "fee_without_tax")?,
+            tax: required.take(self.tax, "tax")?,
+            s_pdf_media_id: required.take(self.s_pdf_media_id, "s_pdf_media_id")?,
             s_trip_pdf_media_id: self.s_trip_pdf_media_id,
             check_code: self.check_code,
             buyer_number: self.buyer_number,
@@ -693,15 +641,12 @@ impl BillingItemBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<BillingItem, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("BillingItem");
         Ok(BillingItem {
-            name: ::wechat_core::BuildError::require(self.name, "BillingItem", "name")?,
-            num: ::wechat_core::BuildError::require(self.num, "BillingItem", "num")?,
-            unit: ::wechat_core::BuildError::require(self.unit, "BillingItem", "unit")?,
-            price: ::wechat_core::BuildError::require(
-                self.price,
-                "BillingItem",
-                "price",
-            )?,
+            name: required.take(self.name, "name")?,
+            num: required.take(self.num, "num")?,
+            unit: required.take(self.unit, "unit")?,
+            price: required.take(self.price, "price")?,
         })
     }
 }

@@ -112,22 +112,11 @@ impl UpdateStatusRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateStatusRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateStatusRequest");
         Ok(UpdateStatusRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "UpdateStatusRequest",
-                "card_id",
-            )?,
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateStatusRequest",
-                "code",
-            )?,
-            reimburse_status: ::wechat_core::BuildError::require(
-                self.reimburse_status,
-                "UpdateStatusRequest",
-                "reimburse_status",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            code: required.take(self.code, "code")?,
+            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
         })
     }
 }

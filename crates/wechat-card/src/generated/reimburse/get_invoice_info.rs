@@ -197,17 +197,10 @@ impl GetInvoiceInfoRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetInvoiceInfoRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetInvoiceInfoRequest");
         Ok(GetInvoiceInfoRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "GetInvoiceInfoRequest",
-                "card_id",
-            )?,
-            encrypt_code: ::wechat_core::BuildError::require(
-                self.encrypt_code,
-                "GetInvoiceInfoRequest",
-                "encrypt_code",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            encrypt_code: required.take(self.encrypt_code, "encrypt_code")?,
         })
     }
 }
@@ -320,48 +313,17 @@ impl GetInvoiceInfoResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetInvoiceInfoResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetInvoiceInfoResponse");
         Ok(GetInvoiceInfoResponse {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "GetInvoiceInfoResponse",
-                "card_id",
-            )?,
-            begin_time: ::wechat_core::BuildError::require(
-                self.begin_time,
-                "GetInvoiceInfoResponse",
-                "begin_time",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "GetInvoiceInfoResponse",
-                "end_time",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            begin_time: required.take(self.begin_time, "begin_time")?,
+            end_time: required.take(self.end_time, "end_time")?,
             user_card_status: self.user_card_status,
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "GetInvoiceInfoResponse",
-                "openid",
-            )?,
-            type_: ::wechat_core::BuildError::require(
-                self.type_,
-                "GetInvoiceInfoResponse",
-                "type_",
-            )?,
-            payee: ::wechat_core::BuildError::require(
-                self.payee,
-                "GetInvoiceInfoResponse",
-                "payee",
-            )?,
-            detail: ::wechat_core::BuildError::require(
-                self.detail,
-                "GetInvoiceInfoResponse",
-                "detail",
-            )?,
-            user_info: ::wechat_core::BuildError::require(
-                self.user_info,
-                "GetInvoiceInfoResponse",
-                "user_info",
-            )?,
+            openid: required.take(self.openid, "openid")?,
+            type_: required.take(self.type_, "type_")?,
+            payee: required.take(self.payee, "payee")?,
+            detail: required.take(self.detail, "detail")?,
+            user_info: required.take(self.user_info, "user_info")?,
         })
     }
 }

@@ -119,22 +119,11 @@ impl UpdateInvoiceStatusRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateInvoiceStatusRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateInvoiceStatusRequest");
         Ok(UpdateInvoiceStatusRequest {
-            card_id: ::wechat_core::BuildError::require(
-                self.card_id,
-                "UpdateInvoiceStatusRequest",
-                "card_id",
-            )?,
-            encrypt_code: ::wechat_core::BuildError::require(
-                self.encrypt_code,
-                "UpdateInvoiceStatusRequest",
-                "encrypt_code",
-            )?,
-            reimburse_status: ::wechat_core::BuildError::require(
-                self.reimburse_status,
-                "UpdateInvoiceStatusRequest",
-                "reimburse_status",
-            )?,
+            card_id: required.take(self.card_id, "card_id")?,
+            encrypt_code: required.take(self.encrypt_code, "encrypt_code")?,
+            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
         })
     }
 }

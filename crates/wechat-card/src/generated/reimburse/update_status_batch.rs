@@ -119,22 +119,11 @@ impl UpdateStatusBatchRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateStatusBatchRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateStatusBatchRequest");
         Ok(UpdateStatusBatchRequest {
-            openid: ::wechat_core::BuildError::require(
-                self.openid,
-                "UpdateStatusBatchRequest",
-                "openid",
-            )?,
-            reimburse_status: ::wechat_core::BuildError::require(
-                self.reimburse_status,
-                "UpdateStatusBatchRequest",
-                "reimburse_status",
-            )?,
-            invoice_list: ::wechat_core::BuildError::require(
-                self.invoice_list,
-                "UpdateStatusBatchRequest",
-                "invoice_list",
-            )?,
+            openid: required.take(self.openid, "openid")?,
+            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
+            invoice_list: required.take(self.invoice_list, "invoice_list")?,
         })
     }
 }

@@ -128,22 +128,13 @@ impl PrimaryCategoryBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<PrimaryCategory, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("PrimaryCategory");
         Ok(PrimaryCategory {
-            primary_category_id: ::wechat_core::BuildError::require(
-                self.primary_category_id,
-                "PrimaryCategory",
-                "primary_category_id",
-            )?,
-            category_name: ::wechat_core::BuildError::require(
-                self.category_name,
-                "PrimaryCategory",
-                "category_name",
-            )?,
-            secondary_category: ::wechat_core::BuildError::require(
-                self.secondary_category,
-                "PrimaryCategory",
-                "secondary_category",
-            )?,
+            primary_category_id: required
+                .take(self.primary_category_id, "primary_category_id")?,
+            category_name: required.take(self.category_name, "category_name")?,
+            secondary_category: required
+                .take(self.secondary_category, "secondary_category")?,
         })
     }
 }
@@ -221,17 +212,11 @@ impl SecondaryCategoryBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SecondaryCategory, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SecondaryCategory");
         Ok(SecondaryCategory {
-            secondary_category_id: ::wechat_core::BuildError::require(
-                self.secondary_category_id,
-                "SecondaryCategory",
-                "secondary_category_id",
-            )?,
-            category_name: ::wechat_core::BuildError::require(
-                self.category_name,
-                "SecondaryCategory",
-                "category_name",
-            )?,
+            secondary_category_id: required
+                .take(self.secondary_category_id, "secondary_category_id")?,
+            category_name: required.take(self.category_name, "category_name")?,
             need_qualification_stuffs: self.need_qualification_stuffs,
             can_choose_prepaid_card: self.can_choose_prepaid_card,
             can_choose_payment_card: self.can_choose_payment_card,

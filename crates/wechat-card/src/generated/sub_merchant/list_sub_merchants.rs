@@ -107,17 +107,10 @@ impl ListSubMerchantsRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<ListSubMerchantsRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("ListSubMerchantsRequest");
         Ok(ListSubMerchantsRequest {
-            begin_id: ::wechat_core::BuildError::require(
-                self.begin_id,
-                "ListSubMerchantsRequest",
-                "begin_id",
-            )?,
-            limit: ::wechat_core::BuildError::require(
-                self.limit,
-                "ListSubMerchantsRequest",
-                "limit",
-            )?,
+            begin_id: required.take(self.begin_id, "begin_id")?,
+            limit: required.take(self.limit, "limit")?,
             status: self.status,
         })
     }

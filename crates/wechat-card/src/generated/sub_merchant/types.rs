@@ -134,42 +134,21 @@ impl SubMerchantBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SubMerchant, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SubMerchant");
         Ok(SubMerchant {
-            merchant_id: ::wechat_core::BuildError::require(
-                self.merchant_id,
-                "SubMerchant",
-                "merchant_id",
-            )?,
+            merchant_id: required.take(self.merchant_id, "merchant_id")?,
             app_id: self.app_id,
             create_time: self.create_time,
             update_time: self.update_time,
-            brand_name: ::wechat_core::BuildError::require(
-                self.brand_name,
-                "SubMerchant",
-                "brand_name",
-            )?,
-            logo_url: ::wechat_core::BuildError::require(
-                self.logo_url,
-                "SubMerchant",
-                "logo_url",
-            )?,
-            status: ::wechat_core::BuildError::require(
-                self.status,
-                "SubMerchant",
-                "status",
-            )?,
+            brand_name: required.take(self.brand_name, "brand_name")?,
+            logo_url: required.take(self.logo_url, "logo_url")?,
+            status: required.take(self.status, "status")?,
             begin_time: self.begin_time,
             end_time: self.end_time,
-            primary_category_id: ::wechat_core::BuildError::require(
-                self.primary_category_id,
-                "SubMerchant",
-                "primary_category_id",
-            )?,
-            secondary_category_id: ::wechat_core::BuildError::require(
-                self.secondary_category_id,
-                "SubMerchant",
-                "secondary_category_id",
-            )?,
+            primary_category_id: required
+                .take(self.primary_category_id, "primary_category_id")?,
+            secondary_category_id: required
+                .take(self.secondary_category_id, "secondary_category_id")?,
         })
     }
 }
@@ -284,38 +263,17 @@ impl SubMerchantFormBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SubMerchantForm, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SubMerchantForm");
         Ok(SubMerchantForm {
             app_id: self.app_id,
-            brand_name: ::wechat_core::BuildError::require(
-                self.brand_name,
-                "SubMerchantForm",
-                "brand_name",
-            )?,
-            logo_url: ::wechat_core::BuildError::require(
-                self.logo_url,
-                "SubMerchantForm",
-                "logo_url",
-            )?,
-            protocol: ::wechat_core::BuildError::require(
-                self.protocol,
-                "SubMerchantForm",
-                "protocol",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "SubMerchantForm",
-                "end_time",
-            )?,
-            primary_category_id: ::wechat_core::BuildError::require(
-                self.primary_category_id,
-                "SubMerchantForm",
-                "primary_category_id",
-            )?,
-            secondary_category_id: ::wechat_core::BuildError::require(
-                self.secondary_category_id,
-                "SubMerchantForm",
-                "secondary_category_id",
-            )?,
+            brand_name: required.take(self.brand_name, "brand_name")?,
+            logo_url: required.take(self.logo_url, "logo_url")?,
+            protocol: required.take(self.protocol, "protocol")?,
+            end_time: required.take(self.end_time, "end_time")?,
+            primary_category_id: required
+                .take(self.primary_category_id, "primary_category_id")?,
+            secondary_category_id: required
+                .take(self.secondary_category_id, "secondary_category_id")?,
             agreement_media_id: self.agreement_media_id,
             operator_media_id: self.operator_media_id,
         })

@@ -236,43 +236,18 @@ impl SubMerchantUpdateBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<SubMerchantUpdate, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("SubMerchantUpdate");
         Ok(SubMerchantUpdate {
-            merchant_id: ::wechat_core::BuildError::require(
-                self.merchant_id,
-                "SubMerchantUpdate",
-                "merchant_id",
-            )?,
+            merchant_id: required.take(self.merchant_id, "merchant_id")?,
             app_id: self.app_id,
-            brand_name: ::wechat_core::BuildError::require(
-                self.brand_name,
-                "SubMerchantUpdate",
-                "brand_name",
-            )?,
-            logo_url: ::wechat_core::BuildError::require(
-                self.logo_url,
-                "SubMerchantUpdate",
-                "logo_url",
-            )?,
-            protocol: ::wechat_core::BuildError::require(
-                self.protocol,
-                "SubMerchantUpdate",
-                "protocol",
-            )?,
-            end_time: ::wechat_core::BuildError::require(
-                self.end_time,
-                "SubMerchantUpdate",
-                "end_time",
-            )?,
-            primary_category_id: ::wechat_core::BuildError::require(
-                self.primary_category_id,
-                "SubMerchantUpdate",
-                "primary_category_id",
-            )?,
-            secondary_category_id: ::wechat_core::BuildError::require(
-                self.secondary_category_id,
-                "SubMerchantUpdate",
-                "secondary_category_id",
-            )?,
+            brand_name: required.take(self.brand_name, "brand_name")?,
+            logo_url: required.take(self.logo_url, "logo_url")?,
+            protocol: required.take(self.protocol, "protocol")?,
+            end_time: required.take(self.end_time, "end_time")?,
+            primary_category_id: required
+                .take(self.primary_category_id, "primary_category_id")?,
+            secondary_category_id: required
+                .take(self.secondary_category_id, "secondary_category_id")?,
             agreement_media_id: self.agreement_media_id,
             operator_media_id: self.operator_media_id,
         })

@@ -142,30 +142,15 @@ impl UpdateMeetingTicketRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateMeetingTicketRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateMeetingTicketRequest");
         Ok(UpdateMeetingTicketRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateMeetingTicketRequest",
-                "code",
-            )?,
+            code: required.take(self.code, "code")?,
             card_id: self.card_id,
             begin_time: self.begin_time,
             end_time: self.end_time,
-            zone: ::wechat_core::BuildError::require(
-                self.zone,
-                "UpdateMeetingTicketRequest",
-                "zone",
-            )?,
-            entrance: ::wechat_core::BuildError::require(
-                self.entrance,
-                "UpdateMeetingTicketRequest",
-                "entrance",
-            )?,
-            seat_number: ::wechat_core::BuildError::require(
-                self.seat_number,
-                "UpdateMeetingTicketRequest",
-                "seat_number",
-            )?,
+            zone: required.take(self.zone, "zone")?,
+            entrance: required.take(self.entrance, "entrance")?,
+            seat_number: required.take(self.seat_number, "seat_number")?,
         })
     }
 }

@@ -143,28 +143,13 @@ impl UpdateMovieTicketRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<UpdateMovieTicketRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("UpdateMovieTicketRequest");
         Ok(UpdateMovieTicketRequest {
-            code: ::wechat_core::BuildError::require(
-                self.code,
-                "UpdateMovieTicketRequest",
-                "code",
-            )?,
+            code: required.take(self.code, "code")?,
             card_id: self.card_id,
-            ticket_class: ::wechat_core::BuildError::require(
-                self.ticket_class,
-                "UpdateMovieTicketRequest",
-                "ticket_class",
-            )?,
-            show_time: ::wechat_core::BuildError::require(
-                self.show_time,
-                "UpdateMovieTicketRequest",
-                "show_time",
-            )?,
-            duration: ::wechat_core::BuildError::require(
-                self.duration,
-                "UpdateMovieTicketRequest",
-                "duration",
-            )?,
+            ticket_class: required.take(self.ticket_class, "ticket_class")?,
+            show_time: required.take(self.show_time, "show_time")?,
+            duration: required.take(self.duration, "duration")?,
             screening_room: self.screening_room,
             seat_number: self.seat_number,
         })

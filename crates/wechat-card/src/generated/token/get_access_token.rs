@@ -97,17 +97,10 @@ impl GetAccessTokenRequestBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAccessTokenRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetAccessTokenRequest");
         Ok(GetAccessTokenRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "GetAccessTokenRequest",
-                "appid",
-            )?,
-            secret: ::wechat_core::BuildError::require(
-                self.secret,
-                "GetAccessTokenRequest",
-                "secret",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            secret: required.take(self.secret, "secret")?,
         })
     }
 }
@@ -155,17 +148,10 @@ impl GetAccessTokenResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetAccessTokenResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetAccessTokenResponse");
         Ok(GetAccessTokenResponse {
-            access_token: ::wechat_core::BuildError::require(
-                self.access_token,
-                "GetAccessTokenResponse",
-                "access_token",
-            )?,
-            expires_in: ::wechat_core::BuildError::require(
-                self.expires_in,
-                "GetAccessTokenResponse",
-                "expires_in",
-            )?,
+            access_token: required.take(self.access_token, "access_token")?,
+            expires_in: required.take(self.expires_in, "expires_in")?,
         })
     }
 }

@@ -129,27 +129,16 @@ impl GetAuthorizerAccessTokenRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetAuthorizerAccessTokenRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of(
+            "GetAuthorizerAccessTokenRequest",
+        );
         Ok(GetAuthorizerAccessTokenRequest {
-            component_access_token: ::wechat_core::BuildError::require(
-                self.component_access_token,
-                "GetAuthorizerAccessTokenRequest",
-                "component_access_token",
-            )?,
-            component_appid: ::wechat_core::BuildError::require(
-                self.component_appid,
-                "GetAuthorizerAccessTokenRequest",
-                "component_appid",
-            )?,
-            authorizer_appid: ::wechat_core::BuildError::require(
-                self.authorizer_appid,
-                "GetAuthorizerAccessTokenRequest",
-                "authorizer_appid",
-            )?,
-            authorizer_refresh_token: ::wechat_core::BuildError::require(
-                self.authorizer_refresh_token,
-                "GetAuthorizerAccessTokenRequest",
-                "authorizer_refresh_token",
-            )?,
+            component_access_token: required
+                .take(self.component_access_token, "component_access_token")?,
+            component_appid: required.take(self.component_appid, "component_appid")?,
+            authorizer_appid: required.take(self.authorizer_appid, "authorizer_appid")?,
+            authorizer_refresh_token: required
+                .take(self.authorizer_refresh_token, "authorizer_refresh_token")?,
         })
     }
 }
@@ -208,22 +197,15 @@ impl GetAuthorizerAccessTokenResponseBuilder {
     pub fn build(
         self,
     ) -> Result<GetAuthorizerAccessTokenResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of(
+            "GetAuthorizerAccessTokenResponse",
+        );
         Ok(GetAuthorizerAccessTokenResponse {
-            authorizer_access_token: ::wechat_core::BuildError::require(
-                self.authorizer_access_token,
-                "GetAuthorizerAccessTokenResponse",
-                "authorizer_access_token",
-            )?,
-            expires_in: ::wechat_core::BuildError::require(
-                self.expires_in,
-                "GetAuthorizerAccessTokenResponse",
-                "expires_in",
-            )?,
-            authorizer_refresh_token: ::wechat_core::BuildError::require(
-                self.authorizer_refresh_token,
-                "GetAuthorizerAccessTokenResponse",
-                "authorizer_refresh_token",
-            )?,
+            authorizer_access_token: required
+                .take(self.authorizer_access_token, "authorizer_access_token")?,
+            expires_in: required.take(self.expires_in, "expires_in")?,
+            authorizer_refresh_token: required
+                .take(self.authorizer_refresh_token, "authorizer_refresh_token")?,
         })
     }
 }

@@ -96,17 +96,10 @@ impl GetCardApiTicketResponseBuilder {
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
     /// field not set.
     pub fn build(self) -> Result<GetCardApiTicketResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetCardApiTicketResponse");
         Ok(GetCardApiTicketResponse {
-            ticket: ::wechat_core::BuildError::require(
-                self.ticket,
-                "GetCardApiTicketResponse",
-                "ticket",
-            )?,
-            expires_in: ::wechat_core::BuildError::require(
-                self.expires_in,
-                "GetCardApiTicketResponse",
-                "expires_in",
-            )?,
+            ticket: required.take(self.ticket, "ticket")?,
+            expires_in: required.take(self.expires_in, "expires_in")?,
         })
     }
 }

@@ -121,22 +121,15 @@ impl GetComponentAccessTokenRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetComponentAccessTokenRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of(
+            "GetComponentAccessTokenRequest",
+        );
         Ok(GetComponentAccessTokenRequest {
-            component_appid: ::wechat_core::BuildError::require(
-                self.component_appid,
-                "GetComponentAccessTokenRequest",
-                "component_appid",
-            )?,
-            component_appsecret: ::wechat_core::BuildError::require(
-                self.component_appsecret,
-                "GetComponentAccessTokenRequest",
-                "component_appsecret",
-            )?,
-            component_verify_ticket: ::wechat_core::BuildError::require(
-                self.component_verify_ticket,
-                "GetComponentAccessTokenRequest",
-                "component_verify_ticket",
-            )?,
+            component_appid: required.take(self.component_appid, "component_appid")?,
+            component_appsecret: required
+                .take(self.component_appsecret, "component_appsecret")?,
+            component_verify_ticket: required
+                .take(self.component_verify_ticket, "component_verify_ticket")?,
         })
     }
 }
@@ -186,17 +179,13 @@ impl GetComponentAccessTokenResponseBuilder {
     pub fn build(
         self,
     ) -> Result<GetComponentAccessTokenResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of(
+            "GetComponentAccessTokenResponse",
+        );
         Ok(GetComponentAccessTokenResponse {
-            component_access_token: ::wechat_core::BuildError::require(
-                self.component_access_token,
-                "GetComponentAccessTokenResponse",
-                "component_access_token",
-            )?,
-            expires_in: ::wechat_core::BuildError::require(
-                self.expires_in,
-                "GetComponentAccessTokenResponse",
-                "expires_in",
-            )?,
+            component_access_token: required
+                .take(self.component_access_token, "component_access_token")?,
+            expires_in: required.take(self.expires_in, "expires_in")?,
         })
     }
 }

@@ -127,17 +127,10 @@ impl GetStableAccessTokenRequestBuilder {
     pub fn build(
         self,
     ) -> Result<GetStableAccessTokenRequest, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetStableAccessTokenRequest");
         Ok(GetStableAccessTokenRequest {
-            appid: ::wechat_core::BuildError::require(
-                self.appid,
-                "GetStableAccessTokenRequest",
-                "appid",
-            )?,
-            secret: ::wechat_core::BuildError::require(
-                self.secret,
-                "GetStableAccessTokenRequest",
-                "secret",
-            )?,
+            appid: required.take(self.appid, "appid")?,
+            secret: required.take(self.secret, "secret")?,
             force_refresh: self.force_refresh,
             grant_type: (),
         })
@@ -203,17 +196,10 @@ impl GetStableAccessTokenResponseBuilder {
     pub fn build(
         self,
     ) -> Result<GetStableAccessTokenResponse, ::wechat_core::BuildError> {
+        let required = ::wechat_core::RequiredFields::of("GetStableAccessTokenResponse");
         Ok(GetStableAccessTokenResponse {
-            access_token: ::wechat_core::BuildError::require(
-                self.access_token,
-                "GetStableAccessTokenResponse",
-                "access_token",
-            )?,
-            expires_in: ::wechat_core::BuildError::require(
-                self.expires_in,
-                "GetStableAccessTokenResponse",
-                "expires_in",
-            )?,
+            access_token: required.take(self.access_token, "access_token")?,
+            expires_in: required.take(self.expires_in, "expires_in")?,
         })
     }
 }
