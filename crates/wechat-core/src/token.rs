@@ -128,8 +128,8 @@ impl AuthorizerToken {
     pub fn set(&self, token: impl Into<String>) {
         match &self.0 {
             Authorizer::Given(slot, copies) => {
-                slot.store(Some(Arc::new(AccessToken::new(token))));
-                copies.changed();
+                let token = Arc::new(AccessToken::new(token));
+                copies.change(|| slot.store(Some(token)));
             }
             Authorizer::Renewed(renewed) => {
                 tracing::warn!(authorizer_appid = %renewed.appid(), "AuthorizerToken::set ignored: this token is renewed by its Component");

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwapOption;
 
+use super::local::LocalCopies;
 use super::{StoreError, TokenStore, lock_key};
 use crate::build_error::BuildError;
 use crate::deadline::instant_after;
@@ -201,6 +202,8 @@ pub(crate) struct Renewal {
     store: Arc<dyn TokenStore>,
     settings: Settings,
     cache: ArcSwapOption<Cached>,
+    /// Each reading thread's copy of `cache`'s token; told after every change of `cache`.
+    copies: LocalCopies,
     /// Held while a fetch is in flight; it guards the outcome of the last one.
     refresh: tokio::sync::Mutex<LastFetch>,
     /// Fetches finished so far, readable without the lock, so a caller that queued behind a
@@ -227,6 +230,7 @@ impl Renewal {
             store,
             settings,
             cache: ArcSwapOption::empty(),
+            copies: LocalCopies::new(),
             refresh: tokio::sync::Mutex::new(LastFetch::default()),
             completed: AtomicU64::new(0),
             refused: Mutex::new(None),
@@ -257,16 +261,14 @@ impl Renewal {
         self.cache.load().is_some()
     }
 
-    /// The local copy, while it is not due for renewal: no lock, no store.
-    ///
-    /// A clone of the shared `Arc`, not a per-thread copy (`store::local`): with per-thread
-    /// copies here, 3 of 80 runs of the fleet benchmark's 8 instances sharing Redis failed a
-    /// call with 40001/42001 after an expiry (none of 120 without); until that is understood,
-    /// renewed tokens are read this way.
+    /// The local copy, while it is not due for renewal: no lock, no store, and no write to
+    /// memory other threads read (the calling thread's own copy, see [`LocalCopies`]).
     pub(crate) fn cached(&self) -> Option<AccessToken> {
-        let cached = self.cache.load();
-        let cached = cached.as_deref()?;
-        (Instant::now() < cached.renew_at).then(|| cached.token.clone())
+        self.copies.read(|| {
+            let cached = self.cache.load();
+            let cached = cached.as_deref()?;
+            Some((cached.token.clone(), Some(cached.renew_at)))
+        })
     }
 
     /// The cached token, or one from the store, or a new one from `source`; one call at a
@@ -328,7 +330,7 @@ impl Renewal {
                 }
                 // Drop this entry only, never one stored since: a renewal may hand back the
                 // same token, and dropping it would renew it again.
-                let _ = self.cache.compare_and_swap(&current, None);
+                self.copies.change(|| self.cache.compare_and_swap(&current, None));
                 true
             }
             // A newer token is cached, or the renewal of this one is under way.
@@ -486,21 +488,19 @@ impl Renewal {
         }
         let renew_at = instant_after(Instant::now(), Duration::from_millis(renew_at_ms - now_ms));
         self.newest_ms.fetch_max(stored.fetched_ms, Ordering::AcqRel);
-        self.cache.store(Some(Arc::new(Cached {
-            token: stored.token.clone(),
-            renew_at,
-            handed_back: stored.handed_back,
-        })));
+        let cached = Cached { token: stored.token.clone(), renew_at, handed_back: stored.handed_back };
+        self.copies.change(|| self.cache.store(Some(Arc::new(cached))));
         Some(stored.token)
     }
 
     fn cache_fresh(&self, fresh: &Fresh) {
         self.newest_ms.fetch_max(fresh.issued_ms, Ordering::AcqRel);
-        self.cache.store(Some(Arc::new(Cached {
+        let cached = Cached {
             token: fresh.token.clone(),
             renew_at: instant_after(Instant::now(), self.settings.renew_after(fresh.lifetime)),
             handed_back: fresh.handed_back,
-        })));
+        };
+        self.copies.change(|| self.cache.store(Some(Arc::new(cached))));
     }
 
     /// Asks WeChat; when it hands back the refused token, asks again with `force_refresh`.
