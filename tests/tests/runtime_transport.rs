@@ -150,6 +150,32 @@ async fn an_operation_without_token_or_body_is_sent_as_described() {
     assert!(sent.body.is_empty() && sent.header("content-type").is_none());
 }
 
+/// A token WeChat never hands out (spaces, `+`, `&`, non-ASCII) still reaches the server as
+/// itself: the query is written by hand, and only tokens that need no encoding skip it.
+#[tokio::test]
+async fn a_token_that_needs_encoding_arrives_intact_beside_the_other_pairs() {
+    #[derive(serde::Serialize)]
+    struct WithToken(Ticket);
+    impl Operation for WithToken {
+        type Response = TicketResponse;
+        type ErrorCode = GeneralErrorCode;
+        const ENDPOINT: Endpoint = Endpoint { token: TokenUse::AccessToken, ..Ticket::ENDPOINT };
+        fn query(&self) -> Vec<(&'static str, String)> {
+            self.0.query()
+        }
+    }
+    let server = ScriptedServer::start().await;
+    server.script("/cgi-bin/ticket/getticket", [Answer::ok(serde_json::json!({"ticket": "T"}))]);
+    let token = "a b+c&d=e/灌%";
+    let core = builder(Arc::new(StaticToken::new(token))).base_url(server.base_url()).build().unwrap();
+
+    core.send(&WithToken(Ticket { kind: "wx card".to_owned() })).await.unwrap();
+
+    let sent = &server.requests("/cgi-bin/ticket/getticket")[0];
+    let pairs = |pairs: [(&str, &str); 3]| pairs.map(|(n, v)| (n.to_owned(), v.to_owned())).to_vec();
+    assert_eq!(sent.query, pairs([("access_token", token), ("fixed", "yes"), ("type", "wx card")]));
+}
+
 #[tokio::test]
 async fn a_callers_reqwest_client_is_used() {
     let server = ScriptedServer::start().await;

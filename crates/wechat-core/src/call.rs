@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::deadline::instant_after;
 use crate::error::{DecodeError, Error, TokenError};
+use crate::form;
 use crate::operation::{Endpoint, Method, TokenUse};
 use crate::retry::RetryPolicy;
 use crate::secret::AccessToken;
@@ -179,11 +180,14 @@ impl<'a> Call<'a> {
             errcode = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
-        self.attempt_started = Instant::now();
         // Without a subscriber that wants it, the span is disabled: entering and leaving it
-        // at every poll would cost the call for nothing.
+        // at every poll, or reading the clock for its latency, would cost the call for nothing.
         if self.span.is_disabled() {
             return self.exchange().await;
+        }
+        // The first attempt starts with the call (`new` read the clock).
+        if self.attempt > 1 {
+            self.attempt_started = Instant::now();
         }
         let span = self.span.clone();
         self.exchange().instrument(span).await
@@ -204,7 +208,9 @@ impl<'a> Call<'a> {
     /// Records the latest attempt's failure and decides what comes next. A refused token is
     /// renewed and the call retried once, outside the retry budget.
     pub(crate) fn next(&mut self, failed: &Failed<'_>) -> Next {
-        self.span.record("latency_ms", millis(self.attempt_started));
+        if !self.span.is_disabled() {
+            self.span.record("latency_ms", millis(self.attempt_started));
+        }
         record_failure(&self.span, failed);
         if self.renewals == 0 && self.renewed(failed) {
             self.renewals += 1;
@@ -246,34 +252,51 @@ impl<'a> Call<'a> {
             other_host.as_slice()
         };
         let secret = self.secret();
-        let build = |base_url: &str| self.request(base_url, secret);
+        let build = |base_url: &str| self.request(base_url, self.token.as_ref());
         let timeout = self.http.timeout.min(self.deadline.saturating_duration_since(Instant::now()));
         self.http.exchange(base_urls, timeout, secret.as_slice(), build).await.map_err(Fault::Read)
     }
 
     /// The attempt's request to `base_url`, carrying `token`.
-    fn request(&self, base_url: &str, token: Option<&str>) -> Result<reqwest::RequestBuilder, ReadError> {
+    fn request(
+        &self,
+        base_url: &str,
+        token: Option<&AccessToken>,
+    ) -> Result<reqwest::RequestBuilder, ReadError> {
         let endpoint = &self.endpoint;
         // The whole URL written once and parsed once: the query's pairs are form-encoded as
         // `Url::query_pairs_mut` would, without re-serializing the URL for each of them.
         let mut text = String::with_capacity(
-            base_url.len() + endpoint.path.len() + 14 + token.map_or(0, str::len) + 16 * self.query.len(),
+            base_url.len()
+                + endpoint.path.len()
+                + 14
+                + token.map_or(0, |t| t.expose().len())
+                + 16 * self.query.len(),
         );
         text.push_str(base_url);
         text.push_str(endpoint.path);
         text.push('?');
-        let pairs = token
-            .map(|token| ("access_token", token))
-            .into_iter()
-            .chain(endpoint.fixed_query.iter().copied())
+        if let Some(token) = token {
+            text.push_str("access_token=");
+            // Checked once when the token was made: WeChat's tokens need no encoding.
+            if token.is_form_safe() {
+                text.push_str(token.expose());
+            } else {
+                form::encode(token.expose(), &mut text);
+            }
+        }
+        let pairs = endpoint
+            .fixed_query
+            .iter()
+            .copied()
             .chain(self.query.iter().map(|(name, value)| (*name, value.as_str())));
         for (i, (name, value)) in pairs.enumerate() {
-            if i > 0 {
+            if i > 0 || token.is_some() {
                 text.push('&');
             }
-            form_encode(name, &mut text);
+            form::encode(name, &mut text);
             text.push('=');
-            form_encode(value, &mut text);
+            form::encode(value, &mut text);
         }
         let url = reqwest::Url::parse(&text).map_err(|e| ReadError::Transport {
             message: format!("invalid URL for {}: {e}", endpoint.path),
@@ -313,41 +336,6 @@ impl<'a> Call<'a> {
         tracing::debug!(errcode = code, "WeChat refused the token; renewing it and retrying once");
         true
     }
-}
-
-/// Appends `text` form-encoded (`application/x-www-form-urlencoded`, as
-/// `Url::query_pairs_mut` writes query pairs): ASCII letters, digits and `*-._` as they are,
-/// a space as `+`, every other byte as `%XX`.
-fn form_encode(text: &str, out: &mut String) {
-    /// The bytes written as they are.
-    const SAFE: [bool; 256] = {
-        let mut safe = [false; 256];
-        let mut byte = 0;
-        while byte < 256 {
-            let b = byte as u8;
-            safe[byte] = b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
-            byte += 1;
-        }
-        safe
-    };
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    while let Some(offset) = bytes[start..].iter().position(|&b| !SAFE[usize::from(b)]) {
-        let at = start + offset;
-        // A run of safe bytes is ASCII, so it starts and ends on character boundaries.
-        out.push_str(text.get(start..at).unwrap_or_default());
-        let byte = bytes[at];
-        if byte == b' ' {
-            out.push('+');
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-        start = at + 1;
-    }
-    out.push_str(text.get(start..).unwrap_or_default());
 }
 
 /// The token an endpoint taking `usage` is called with, when it is at hand.
@@ -420,32 +408,4 @@ fn record_failure(span: &tracing::Span, failed: &Failed<'_>) {
 
 fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::form_encode;
-
-    /// The URL written by hand is the one `Url::query_pairs_mut` writes, whatever the values.
-    #[test]
-    fn query_pairs_are_encoded_as_url_encodes_them() {
-        let values = ["", "BENCH-TOKEN", "a b+c&d=e/f?g#h", "灌哥 发票", "~!*'()_.-%41", "\u{7f}\t\r\n"];
-        for value in values {
-            let mut expected = reqwest::Url::parse("http://127.0.0.1:1/nontax/insertbill").unwrap();
-            expected.query_pairs_mut().append_pair("access_token", value).append_pair("x y", "1");
-            let mut text = "http://127.0.0.1:1/nontax/insertbill?".to_owned();
-            form_encode("access_token", &mut text);
-            text.push('=');
-            form_encode(value, &mut text);
-            text.push('&');
-            form_encode("x y", &mut text);
-            text.push_str("=1");
-            assert_eq!(reqwest::Url::parse(&text).unwrap(), expected, "{value:?}");
-        }
-        let mut bare = reqwest::Url::parse("http://127.0.0.1:1/p").unwrap();
-        bare.query_pairs_mut();
-        assert_eq!(bare.as_str(), "http://127.0.0.1:1/p?", "no pairs: an empty query, as before");
-    }
 }

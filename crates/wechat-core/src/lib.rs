@@ -24,6 +24,7 @@ mod decode;
 mod envelope;
 mod error;
 mod error_code;
+mod form;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;

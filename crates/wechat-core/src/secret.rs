@@ -54,17 +54,29 @@ impl fmt::Display for Secret {
 
 /// An `access_token` (or `authorizer_access_token`): cheap to clone, never printed.
 #[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(Secret);
+pub struct AccessToken {
+    value: Secret,
+    /// Whether the value goes into a query as it is (WeChat's tokens do): found once, not
+    /// at every call.
+    form_safe: bool,
+}
 
 impl AccessToken {
     /// Wraps a token value.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(Secret::new(value))
+        let value = Secret::new(value);
+        let form_safe = crate::form::is_safe(value.expose());
+        Self { value, form_safe }
     }
 
     /// The token itself, for the query string.
     pub fn expose(&self) -> &str {
-        self.0.expose()
+        self.value.expose()
+    }
+
+    /// True when the token goes into a query string as it is, without encoding.
+    pub(crate) fn is_form_safe(&self) -> bool {
+        self.form_safe
     }
 }
 
