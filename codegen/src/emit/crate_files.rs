@@ -206,7 +206,7 @@ pub(crate) fn any_group(spec: &Spec) -> TokenStream {
 }
 
 /// The generated region of `crates/wechat-card/Cargo.toml`'s `[features]` table: one cargo
-/// feature per group, and `all-groups` naming them all (the default features include it).
+/// feature per group, and `all-groups` naming them all (no group is on by default).
 /// The rest of the manifest (package metadata, dependencies, TLS features, examples) is
 /// written by hand; [`crate::splice`] puts this region into it.
 pub(crate) fn cargo_toml_features(spec: &Spec) -> String {

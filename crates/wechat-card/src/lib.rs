@@ -44,10 +44,12 @@
 //!
 //! # Features
 //!
-//! - One feature per group of endpoints (`card`, `invoice`, `nontax`, ...), all of them in
-//!   `all-groups`, which is on by default: turn the defaults off and name the groups you call to
-//!   compile only those.
-//! - `events` (default): the typed push events; `events-axum`: the axum route for them.
+//! - One feature per group of endpoints (`card`, `invoice`, `nontax`, ...); none is on by
+//!   default: name the groups you call (`features = ["invoice"]`) and only those compile, or
+//!   `all-groups` for every one. Without a group's feature its module, handle and methods do
+//!   not exist (`could not find invoice in wechat_card` means the feature is off).
+//! - `events`: the typed push events (each also needs its group's feature); `events-axum`:
+//!   the axum route for them.
 //! - `rustls-tls-webpki-roots` (default), `rustls-tls-native-roots`, `native-tls`: the TLS
 //!   used for HTTPS to WeChat.
 //! - `deserialize-requests`: `Deserialize` for the request types (and the types only requests

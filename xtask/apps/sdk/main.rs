@@ -1,5 +1,6 @@
 //! The application of the clean-build benchmark (`cargo xtask bench`): two invoice calls
-//! through `wechat-card` with its default features, as an application team writes them.
+//! through `wechat-card` with the `invoice` group, as an application team writes them (the
+//! benchmark builds it again with every group, for the record).
 
 use wechat_card::invoice::{GetAuthDataRequest, RejectInsertRequest};
 use wechat_card::wechat_core::{self, StaticToken};
