@@ -59,10 +59,13 @@ pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
+/// Runs `cargo ARGS` in `root` with `envs`, and how long it took. Every build uses its
+/// profile's own incremental setting, whatever the caller's `CARGO_INCREMENTAL` says, so the
+/// table's build rows time the same builds wherever the bench runs.
 fn cargo(root: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<Duration, BenchError> {
     let started = Instant::now();
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
-    command.current_dir(root).args(args);
+    command.current_dir(root).args(args).env_remove("CARGO_INCREMENTAL");
     for (key, value) in envs {
         command.env(key, value);
     }
@@ -435,7 +438,7 @@ fn code_size_rows(root: &Path) -> Result<Vec<Row>, BenchError> {
 }
 
 /// Build time of `wechat-card` alone, its dependencies already built: touch its root and
-/// time `cargo build`.
+/// time `cargo build` (incremental, as the dev profile has it: see [`cargo`]).
 fn rebuild_time(workspace: &Path, target: &Path, features: &[&str]) -> Result<Duration, BenchError> {
     let mut args = vec!["build", "--quiet", "-p", "wechat-card"];
     args.extend_from_slice(features);
@@ -448,7 +451,9 @@ fn rebuild_time(workspace: &Path, target: &Path, features: &[&str]) -> Result<Du
 }
 
 fn build_time_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> {
-    let all = rebuild_time(root, target, &[])?;
+    // No group is on by default: "all groups" names them, with the events, as before.
+    const ALL: &str = "--features=all-groups,events";
+    let all = rebuild_time(root, target, &[ALL])?;
     let groups = codegen::check_spec(&crate::sync::read_spec(root)?)
         .map_err(|e| BenchError::Command(e.to_string()))?;
     let smallest =
@@ -457,7 +462,7 @@ fn build_time_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> {
     let one = rebuild_time(root, target, &["--no-default-features", &feature])?;
 
     let scratch = synthetic_workspace(root)?;
-    let synthetic_all = rebuild_time(scratch.path(), target, &[])?;
+    let synthetic_all = rebuild_time(scratch.path(), target, &[ALL])?;
     let synthetic_one =
         rebuild_time(scratch.path(), target, &["--no-default-features", "--features=group_0"])?;
     let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
