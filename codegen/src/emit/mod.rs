@@ -4,6 +4,7 @@ mod api_docs;
 mod cli;
 mod client;
 mod crate_files;
+mod deserialize;
 mod error_codes;
 mod events;
 mod mock;

@@ -5,7 +5,7 @@ use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenS
 use quote::quote;
 
 use crate::emit::{EmitError, HEADER};
-use crate::model::{Field, Limits, Ty, TypeScope};
+use crate::model::{Field, FixedParam, Limits, Ty, TypeScope};
 
 /// Formats tokens as a Rust file with the `@generated` header.
 pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
@@ -264,6 +264,12 @@ pub(crate) fn value_type(ty: &Ty) -> TokenStream {
             }
         }
     }
+}
+
+/// The private field holding a body constant.
+pub(crate) fn constant_ident(constant: &FixedParam) -> String {
+    // resolve checked that the name makes an identifier.
+    crate::names::snake(&constant.name).unwrap_or_else(|| constant.name.clone())
 }
 
 /// The Rust type of a field as it sits in its struct.

@@ -3,12 +3,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{doc, field_type, ident, integer, limits, value_type};
+use crate::emit::deserialize::{Parts, object_impl, optional};
+use crate::emit::rust::{constant_ident, doc, field_type, ident, integer, limits, value_type};
 use crate::model::{
     Direction, Field, FieldRule, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
     Variant,
 };
-use crate::names;
 
 /// What a generated struct holds besides its ordinary fields.
 #[derive(Default)]
@@ -39,13 +39,15 @@ fn deserialize_gate(sent_only: bool) -> Option<TokenStream> {
 pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'_>) -> TokenStream {
     let type_name = name;
     let name = ident(name);
+    // serde's derive only where a field is flattened; elsewhere the impl is written out.
+    let derived = fields.iter().any(|f| f.flatten);
     let declared = extras
         .query
         .iter()
-        .map(|f| field_decl(f, true, None))
-        .chain(extras.constants.iter().map(constant_decl))
+        .map(|f| field_decl(f, true, None, derived))
+        .chain(extras.constants.iter().map(|c| constant_decl(c, derived)))
         .chain(extras.files.iter().map(file_decl))
-        .chain(fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref())));
+        .chain(fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived)));
     let params: Vec<Param> = extras
         .query
         .iter()
@@ -76,17 +78,22 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let docs = doc(&docs);
     let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields), rules.is_some()));
     let getters = answered.iter().map(|f| getter(f));
-    let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only));
+    let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only, derived));
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
     // A constant is a private `()` field, which clippy mistakes for a hand-made
     // `#[non_exhaustive]`; it is there to be serialized.
     let allow = (!extras.constants.is_empty()).then(|| quote!(#[allow(clippy::manual_non_exhaustive)]));
     let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
-    let (deserialize, gated_deserialize) = if extras.sent_only {
-        (None, Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))])))
+    let (deserialize, gated_deserialize, deserialize_impl) = if !derived {
+        let parts = Parts { query: extras.query, constants: extras.constants, files: extras.files, fields };
+        let gate = deserialize_gate(extras.sent_only);
+        let body = object_impl(type_name, &parts);
+        (None, None, Some(quote!(#gate #body)))
+    } else if extras.sent_only {
+        (None, Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))])), None)
     } else {
-        (Some(quote!(serde::Deserialize)), None)
+        (Some(quote!(serde::Deserialize)), None, None)
     };
     quote! {
         #docs
@@ -108,6 +115,8 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         #rules
 
         #check
+
+        #deserialize_impl
 
         #(#constant_codecs)*
     }
@@ -171,12 +180,8 @@ impl Param {
     }
 }
 
-fn constant_ident(constant: &FixedParam) -> String {
-    // resolve checked that the name makes an identifier.
-    names::snake(&constant.name).unwrap_or_else(|| constant.name.clone())
-}
-
-fn constant_decl(constant: &FixedParam) -> TokenStream {
+/// A constant's private field; `derived`: serde's derive reads it, through its function.
+fn constant_decl(constant: &FixedParam, derived: bool) -> TokenStream {
     let field = constant_ident(constant);
     let docs = doc(&format!(
         "{}\n\nAlways `\"{}\"`: sent with every request, never set by the caller.",
@@ -184,31 +189,40 @@ fn constant_decl(constant: &FixedParam) -> TokenStream {
     ));
     let wire = &constant.name;
     let serialize = format!("serialize_{field}");
-    let deserialize = format!("deserialize_{field}");
+    let deserialize = derived.then(|| {
+        let deserialize = format!("deserialize_{field}");
+        quote!(, deserialize_with = #deserialize)
+    });
     let field = ident(&field);
     quote! {
         #docs
-        #[serde(rename = #wire, serialize_with = #serialize, deserialize_with = #deserialize)]
+        #[serde(rename = #wire, serialize_with = #serialize #deserialize)]
         #field: (),
     }
 }
 
-/// The functions serde calls for a constant field: write the value, accept only the value.
-fn constant_codec(constant: &FixedParam, sent_only: bool) -> TokenStream {
+/// The functions serde calls for a constant field: write the value, and, for serde's derive
+/// (`derived`), accept only the value.
+fn constant_codec(constant: &FixedParam, sent_only: bool, derived: bool) -> TokenStream {
     let gate = deserialize_gate(sent_only);
     let field = constant_ident(constant);
     let serialize = ident(&format!("serialize_{field}"));
     let deserialize = ident(&format!("deserialize_{field}"));
     let value = &constant.value;
+    let read = derived.then(|| {
+        quote! {
+            #gate
+            fn #deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+                ::wechat_core::lenient::constant(deserializer, #value)
+            }
+        }
+    });
     quote! {
         fn #serialize<S: serde::Serializer>(_: &(), serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(#value)
         }
 
-        #gate
-        fn #deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
-            ::wechat_core::lenient::constant(deserializer, #value)
-        }
+        #read
     }
 }
 
@@ -230,8 +244,9 @@ fn file_type(file: &FileField) -> TokenStream {
     if file.required { quote!(::wechat_core::UploadFile) } else { quote!(Option<::wechat_core::UploadFile>) }
 }
 
-/// A field of a struct; `note` is a paragraph added to its docs.
-fn field_decl(field: &Field, in_query: bool, note: Option<&str>) -> TokenStream {
+/// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derive
+/// reads the struct, so the field carries what decoding needs (`default`, `alias`) too.
+fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool) -> TokenStream {
     let docs = match note {
         Some(note) => doc(&format!("{}\n\n{note}", field.doc.trim_end())),
         None => doc(&field.doc),
@@ -249,17 +264,20 @@ fn field_decl(field: &Field, in_query: bool, note: Option<&str>) -> TokenStream 
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
-        for alias in &field.aliases {
-            serde.push(quote!(alias = #alias));
+        if derived {
+            for alias in &field.aliases {
+                serde.push(quote!(alias = #alias));
+            }
+            if optional(field) {
+                // Absent from answers, or null: empty rather than an error.
+                serde.push(quote!(default));
+            }
         }
         match field.only {
             // Never sent: a caller's value could not be what WeChat assigned.
-            Some(Direction::Response) => serde.push(quote!(default, skip_serializing)),
-            _ if !field.required => serde.push(quote!(default, skip_serializing_if = "Option::is_none")),
-            // Absent from answers, or null: empty rather than an error.
-            Some(Direction::Request) => serde.push(quote!(default)),
-            None if field.nullable => serde.push(quote!(default)),
-            None => {}
+            Some(Direction::Response) => serde.push(quote!(skip_serializing)),
+            _ if !field.required => serde.push(quote!(skip_serializing_if = "Option::is_none")),
+            _ => {}
         }
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));

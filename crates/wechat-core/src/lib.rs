@@ -24,6 +24,8 @@ mod decode;
 mod envelope;
 mod error;
 mod error_code;
+#[doc(hidden)]
+pub mod fields;
 mod form;
 #[cfg(fuzzing)]
 #[doc(hidden)]

@@ -3,14 +3,14 @@
 //! Types shared by several endpoints, from `spec/types.toml`.
 
 /// The fields an authorization page of type 1 asks the user to fill in.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthField {
     /// Fields for a personal title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_field: Option<crate::types::UserFieldConfig>,
     /// Fields for a company title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_field: Option<crate::types::BizFieldConfig>,
 }
 
@@ -30,6 +30,42 @@ impl AuthField {
     pub fn biz_field(mut self, value: crate::types::BizFieldConfig) -> Self {
         self.biz_field = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AuthField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["user_field", "biz_field"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AuthField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthField")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_user_field = None;
+                let mut field_biz_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_user_field, "user_field")?,
+                        1 => fields::read(&mut map, &mut field_biz_field, "biz_field")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AuthField {
+                    user_field: field_user_field.unwrap_or_default(),
+                    biz_field: field_biz_field.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AuthField", KEYS, Visitor)
     }
 }
 
@@ -96,44 +132,44 @@ impl<'de> serde::Deserialize<'de> for AuthSource {
 }
 
 /// Which fields a company title shows and requires.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BizFieldConfig {
     /// Whether the company name is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_title: Option<crate::types::Flag>,
     /// Whether the taxpayer number is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_tax_no: Option<crate::types::Flag>,
     /// Whether the address is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_addr: Option<crate::types::Flag>,
     /// Whether a phone number is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_phone: Option<crate::types::Flag>,
     /// Whether the bank is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_bank_type: Option<crate::types::Flag>,
     /// Whether the bank account is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_bank_no: Option<crate::types::Flag>,
     /// Whether the taxpayer number is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tax_no: Option<crate::types::Flag>,
     /// Whether the address is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_addr: Option<crate::types::Flag>,
     /// Whether the phone number is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_phone: Option<crate::types::Flag>,
     /// Whether the bank is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_bank_type: Option<crate::types::Flag>,
     /// Whether the bank account is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_bank_no: Option<crate::types::Flag>,
     /// Fields the merchant defines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<crate::types::CustomFieldConfig>>,
 }
 
@@ -216,10 +252,143 @@ impl BizFieldConfig {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for BizFieldConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "show_title",
+            "show_tax_no",
+            "show_addr",
+            "show_phone",
+            "show_bank_type",
+            "show_bank_no",
+            "require_tax_no",
+            "require_addr",
+            "require_phone",
+            "require_bank_type",
+            "require_bank_no",
+            "custom_field",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BizFieldConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BizFieldConfig")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_show_title = None;
+                let mut field_show_tax_no = None;
+                let mut field_show_addr = None;
+                let mut field_show_phone = None;
+                let mut field_show_bank_type = None;
+                let mut field_show_bank_no = None;
+                let mut field_require_tax_no = None;
+                let mut field_require_addr = None;
+                let mut field_require_phone = None;
+                let mut field_require_bank_type = None;
+                let mut field_require_bank_no = None;
+                let mut field_custom_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_show_title, "show_title")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_show_tax_no,
+                                "show_tax_no",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_show_addr, "show_addr")?,
+                        3 => fields::read(&mut map, &mut field_show_phone, "show_phone")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_show_bank_type,
+                                "show_bank_type",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_show_bank_no,
+                                "show_bank_no",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_tax_no,
+                                "require_tax_no",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_addr,
+                                "require_addr",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_phone,
+                                "require_phone",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_bank_type,
+                                "require_bank_type",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_bank_no,
+                                "require_bank_no",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field,
+                                "custom_field",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BizFieldConfig {
+                    show_title: field_show_title.unwrap_or_default(),
+                    show_tax_no: field_show_tax_no.unwrap_or_default(),
+                    show_addr: field_show_addr.unwrap_or_default(),
+                    show_phone: field_show_phone.unwrap_or_default(),
+                    show_bank_type: field_show_bank_type.unwrap_or_default(),
+                    show_bank_no: field_show_bank_no.unwrap_or_default(),
+                    require_tax_no: field_require_tax_no.unwrap_or_default(),
+                    require_addr: field_require_addr.unwrap_or_default(),
+                    require_phone: field_require_phone.unwrap_or_default(),
+                    require_bank_type: field_require_bank_type.unwrap_or_default(),
+                    require_bank_no: field_require_bank_no.unwrap_or_default(),
+                    custom_field: field_custom_field.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BizFieldConfig", KEYS, Visitor)
+    }
+}
+
 /// The merchant's contact details shown to users who apply for an invoice.
 ///
 /// Build it with [`Contact::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// Contact phone number.
@@ -267,17 +436,53 @@ impl ContactBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Contact {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["phone", "time_out"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Contact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Contact")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_phone = None;
+                let mut field_time_out = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_phone, "phone")?,
+                        1 => fields::read(&mut map, &mut field_time_out, "time_out")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Contact {
+                    phone: fields::required(field_phone, "phone")?,
+                    time_out: fields::required(field_time_out, "time_out")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Contact", KEYS, Visitor)
+    }
+}
+
 /// A field the merchant adds to the authorization page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomFieldConfig {
     /// The field's name, at most 5 characters.
     pub key: String,
     /// Whether the user must fill it in; default no.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_require: Option<crate::types::Flag>,
     /// A hint shown with the field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
@@ -301,6 +506,45 @@ impl CustomFieldConfig {
     pub fn notice(mut self, value: impl Into<String>) -> Self {
         self.notice = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomFieldConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["key", "is_require", "notice"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CustomFieldConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomFieldConfig")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_key = None;
+                let mut field_is_require = None;
+                let mut field_notice = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_key, "key")?,
+                        1 => fields::read(&mut map, &mut field_is_require, "is_require")?,
+                        2 => fields::read(&mut map, &mut field_notice, "notice")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomFieldConfig {
+                    key: fields::required(field_key, "key")?,
+                    is_require: field_is_require.unwrap_or_default(),
+                    notice: field_notice.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomFieldConfig", KEYS, Visitor)
     }
 }
 
@@ -355,7 +599,6 @@ impl<'de> serde::Deserialize<'de> for Flag {
 ///
 /// Build it with [`InvoiceCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceCard {
     /// The invoice's card template id.
@@ -403,19 +646,62 @@ impl InvoiceCardBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for InvoiceCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "encrypt_code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvoiceCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_encrypt_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_encrypt_code,
+                                "encrypt_code",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InvoiceCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvoiceCard", KEYS, Visitor)
+    }
+}
+
 /// One line of an invoice as the reimbursing party reads it.
 ///
 /// Build it with [`InvoiceItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceItem {
     /// The item's name.
     pub name: String,
     /// Quantity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Unit of measure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Unit price, in fen (1/100 yuan).
     pub price: i64,
@@ -476,10 +762,52 @@ impl InvoiceItemBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for InvoiceItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "num", "unit", "price"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvoiceItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_num = None;
+                let mut field_unit = None;
+                let mut field_price = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_num, "num")?,
+                        2 => fields::read(&mut map, &mut field_unit, "unit")?,
+                        3 => fields::read(&mut map, &mut field_price, "price")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InvoiceItem {
+                    name: fields::required(field_name, "name")?,
+                    num: field_num.unwrap_or_default(),
+                    unit: field_unit.unwrap_or_default(),
+                    price: fields::required(field_price, "price")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvoiceItem", KEYS, Visitor)
+    }
+}
+
 /// What the user sees on the face of an invoice.
 ///
 /// Build it with [`InvoiceUserInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceUserInfo {
     /// The amount including tax, in fen.
@@ -493,7 +821,7 @@ pub struct InvoiceUserInfo {
     /// The invoice code (发票代码).
     pub billing_code: String,
     /// The invoice's lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<crate::types::InvoiceItem>>,
     /// The amount without tax, in fen.
     pub fee_without_tax: i64,
@@ -502,42 +830,42 @@ pub struct InvoiceUserInfo {
     /// A link to the invoice's PDF.
     pub pdf_url: String,
     /// A link to the trip or consumption voucher PDF, if any.
-    #[serde(alias = "trip_pdf_ur", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trip_pdf_url: Option<String>,
     /// The reimbursement status.
     pub reimburse_status: crate::types::ReimburseStatus,
     /// The invoice's check code (校验码).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_code: Option<String>,
     /// The order the invoice was issued for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
     /// The person who issued the invoice (开票人).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maker: Option<String>,
 }
 
@@ -740,10 +1068,231 @@ impl InvoiceUserInfoBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for InvoiceUserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const FIELDS: &[&str] = &[
+            "fee",
+            "title",
+            "billing_time",
+            "billing_no",
+            "billing_code",
+            "info",
+            "fee_without_tax",
+            "tax",
+            "pdf_url",
+            "trip_pdf_url",
+            "reimburse_status",
+            "check_code",
+            "order_id",
+            "buyer_number",
+            "buyer_address_and_phone",
+            "buyer_bank_account",
+            "seller_number",
+            "seller_address_and_phone",
+            "seller_bank_account",
+            "remarks",
+            "cashier",
+            "maker",
+        ];
+
+        const KEYS: &[&str] = &[
+            "fee",
+            "title",
+            "billing_time",
+            "billing_no",
+            "billing_code",
+            "info",
+            "fee_without_tax",
+            "tax",
+            "pdf_url",
+            "trip_pdf_url",
+            "reimburse_status",
+            "check_code",
+            "order_id",
+            "buyer_number",
+            "buyer_address_and_phone",
+            "buyer_bank_account",
+            "seller_number",
+            "seller_address_and_phone",
+            "seller_bank_account",
+            "remarks",
+            "cashier",
+            "maker",
+            "trip_pdf_ur",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvoiceUserInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceUserInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fee = None;
+                let mut field_title = None;
+                let mut field_billing_time = None;
+                let mut field_billing_no = None;
+                let mut field_billing_code = None;
+                let mut field_info = None;
+                let mut field_fee_without_tax = None;
+                let mut field_tax = None;
+                let mut field_pdf_url = None;
+                let mut field_trip_pdf_url = None;
+                let mut field_reimburse_status = None;
+                let mut field_check_code = None;
+                let mut field_order_id = None;
+                let mut field_buyer_number = None;
+                let mut field_buyer_address_and_phone = None;
+                let mut field_buyer_bank_account = None;
+                let mut field_seller_number = None;
+                let mut field_seller_address_and_phone = None;
+                let mut field_seller_bank_account = None;
+                let mut field_remarks = None;
+                let mut field_cashier = None;
+                let mut field_maker = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_billing_time,
+                                "billing_time",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_billing_no, "billing_no")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_billing_code,
+                                "billing_code",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_info, "info")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_fee_without_tax,
+                                "fee_without_tax",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_tax, "tax")?,
+                        8 => fields::read(&mut map, &mut field_pdf_url, "pdf_url")?,
+                        9 | 22 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_trip_pdf_url,
+                                "trip_pdf_url",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reimburse_status,
+                                "reimburse_status",
+                            )?
+                        }
+                        11 => {
+                            fields::read(&mut map, &mut field_check_code, "check_code")?
+                        }
+                        12 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_buyer_number,
+                                "buyer_number",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_buyer_address_and_phone,
+                                "buyer_address_and_phone",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_buyer_bank_account,
+                                "buyer_bank_account",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seller_number,
+                                "seller_number",
+                            )?
+                        }
+                        17 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seller_address_and_phone,
+                                "seller_address_and_phone",
+                            )?
+                        }
+                        18 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seller_bank_account,
+                                "seller_bank_account",
+                            )?
+                        }
+                        19 => fields::read(&mut map, &mut field_remarks, "remarks")?,
+                        20 => fields::read(&mut map, &mut field_cashier, "cashier")?,
+                        21 => fields::read(&mut map, &mut field_maker, "maker")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InvoiceUserInfo {
+                    fee: fields::required(field_fee, "fee")?,
+                    title: fields::required(field_title, "title")?,
+                    billing_time: fields::required(field_billing_time, "billing_time")?,
+                    billing_no: fields::required(field_billing_no, "billing_no")?,
+                    billing_code: fields::required(field_billing_code, "billing_code")?,
+                    info: field_info.unwrap_or_default(),
+                    fee_without_tax: fields::required(
+                        field_fee_without_tax,
+                        "fee_without_tax",
+                    )?,
+                    tax: fields::required(field_tax, "tax")?,
+                    pdf_url: fields::required(field_pdf_url, "pdf_url")?,
+                    trip_pdf_url: field_trip_pdf_url.unwrap_or_default(),
+                    reimburse_status: fields::required(
+                        field_reimburse_status,
+                        "reimburse_status",
+                    )?,
+                    check_code: field_check_code.unwrap_or_default(),
+                    order_id: field_order_id.unwrap_or_default(),
+                    buyer_number: field_buyer_number.unwrap_or_default(),
+                    buyer_address_and_phone: field_buyer_address_and_phone
+                        .unwrap_or_default(),
+                    buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
+                    seller_number: field_seller_number.unwrap_or_default(),
+                    seller_address_and_phone: field_seller_address_and_phone
+                        .unwrap_or_default(),
+                    seller_bank_account: field_seller_bank_account.unwrap_or_default(),
+                    remarks: field_remarks.unwrap_or_default(),
+                    cashier: field_cashier.unwrap_or_default(),
+                    maker: field_maker.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvoiceUserInfo", FIELDS, Visitor)
+    }
+}
+
 /// The link between a WeChat Pay merchant number and the invoicing platform serving it.
 ///
 /// Build it with [`PayMchInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayMchInfo {
     /// The WeChat Pay merchant number.
@@ -791,22 +1340,58 @@ impl PayMchInfoBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PayMchInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["mchid", "s_pappid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PayMchInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PayMchInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_mchid = None;
+                let mut field_s_pappid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_mchid, "mchid")?,
+                        1 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PayMchInfo {
+                    mchid: fields::required(field_mchid, "mchid")?,
+                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PayMchInfo", KEYS, Visitor)
+    }
+}
+
 /// An invoice in a user's card package, as the reimbursing party reads it.
 ///
 /// Build it with [`ReimburseInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReimburseInvoice {
     /// The invoice's card template id.
     pub card_id: String,
     /// Start of the invoice's validity: a Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// End of the invoice's validity: a Unix timestamp.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
     pub openid: String,
@@ -916,6 +1501,79 @@ impl ReimburseInvoiceBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ReimburseInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "begin_time",
+            "end_time",
+            "user_card_status",
+            "openid",
+            "type",
+            "payee",
+            "detail",
+            "user_info",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReimburseInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ReimburseInvoice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_user_card_status = None;
+                let mut field_openid = None;
+                let mut field_type_ = None;
+                let mut field_payee = None;
+                let mut field_detail = None;
+                let mut field_user_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_user_card_status,
+                                "user_card_status",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        5 => fields::read(&mut map, &mut field_type_, "type")?,
+                        6 => fields::read(&mut map, &mut field_payee, "payee")?,
+                        7 => fields::read(&mut map, &mut field_detail, "detail")?,
+                        8 => fields::read(&mut map, &mut field_user_info, "user_info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ReimburseInvoice {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    user_card_status: field_user_card_status.unwrap_or_default(),
+                    openid: fields::required(field_openid, "openid")?,
+                    type_: fields::required(field_type_, "type")?,
+                    payee: fields::required(field_payee, "payee")?,
+                    detail: fields::required(field_detail, "detail")?,
+                    user_info: fields::required(field_user_info, "user_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ReimburseInvoice", KEYS, Visitor)
+    }
+}
+
 /// An invoice's reimbursement status in the user's card package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -978,26 +1636,26 @@ impl<'de> serde::Deserialize<'de> for ReimburseStatus {
 }
 
 /// Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserFieldConfig {
     /// Whether the title is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_title: Option<crate::types::Flag>,
     /// Whether a phone number is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_phone: Option<crate::types::Flag>,
     /// Whether an email address is asked for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_email: Option<crate::types::Flag>,
     /// Whether the phone number is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_phone: Option<crate::types::Flag>,
     /// Whether the email address is required.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_email: Option<crate::types::Flag>,
     /// Fields the merchant defines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<crate::types::CustomFieldConfig>>,
 }
 
@@ -1041,5 +1699,78 @@ impl UserFieldConfig {
     pub fn custom_field(mut self, value: Vec<crate::types::CustomFieldConfig>) -> Self {
         self.custom_field = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserFieldConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "show_title",
+            "show_phone",
+            "show_email",
+            "require_phone",
+            "require_email",
+            "custom_field",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserFieldConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserFieldConfig")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_show_title = None;
+                let mut field_show_phone = None;
+                let mut field_show_email = None;
+                let mut field_require_phone = None;
+                let mut field_require_email = None;
+                let mut field_custom_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_show_title, "show_title")?,
+                        1 => fields::read(&mut map, &mut field_show_phone, "show_phone")?,
+                        2 => fields::read(&mut map, &mut field_show_email, "show_email")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_phone,
+                                "require_phone",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_require_email,
+                                "require_email",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field,
+                                "custom_field",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UserFieldConfig {
+                    show_title: field_show_title.unwrap_or_default(),
+                    show_phone: field_show_phone.unwrap_or_default(),
+                    show_email: field_show_email.unwrap_or_default(),
+                    require_phone: field_require_phone.unwrap_or_default(),
+                    require_email: field_require_email.unwrap_or_default(),
+                    custom_field: field_custom_field.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserFieldConfig", KEYS, Visitor)
     }
 }

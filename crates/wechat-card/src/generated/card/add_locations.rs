@@ -67,7 +67,6 @@
 
 /// Request of [`CardClient::add_locations`](crate::card::CardClient::add_locations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddLocationsRequest {
     /// The stores to import.
@@ -96,8 +95,51 @@ impl ::wechat_core::Check for AddLocationsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["location_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddLocationsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddLocationsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_location_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_location_list,
+                                "location_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddLocationsRequest {
+                    location_list: fields::required(
+                        field_location_list,
+                        "location_list",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddLocationsRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::add_locations`](crate::card::CardClient::add_locations), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddLocationsResponse {
     /// Each store's location_id, in order; -1 for one that failed (check its required fields and import it alone).
@@ -108,6 +150,48 @@ impl AddLocationsResponse {
     /// Creates the value from its required field `location_id_list`.
     pub fn new(location_id_list: Vec<i64>) -> Self {
         Self { location_id_list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddLocationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["location_id_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddLocationsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_location_id_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_location_id_list,
+                                "location_id_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddLocationsResponse {
+                    location_id_list: fields::required(
+                        field_location_id_list,
+                        "location_id_list",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddLocationsResponse", KEYS, Visitor)
     }
 }
 
@@ -137,13 +221,12 @@ pub enum AddLocationsErrorCode {
 ///
 /// Build it with [`Location::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Location {
     /// The store's name.
     pub business_name: String,
     /// The branch's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_name: Option<String>,
     /// Its province.
     pub province: String,
@@ -263,6 +346,93 @@ impl LocationBuilder {
             longitude: required.take(self.longitude, "longitude")?,
             latitude: required.take(self.latitude, "latitude")?,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for Location {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "business_name",
+            "branch_name",
+            "province",
+            "city",
+            "district",
+            "address",
+            "telephone",
+            "category",
+            "longitude",
+            "latitude",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Location;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Location")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_business_name = None;
+                let mut field_branch_name = None;
+                let mut field_province = None;
+                let mut field_city = None;
+                let mut field_district = None;
+                let mut field_address = None;
+                let mut field_telephone = None;
+                let mut field_category = None;
+                let mut field_longitude = None;
+                let mut field_latitude = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_business_name,
+                                "business_name",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_branch_name,
+                                "branch_name",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_province, "province")?,
+                        3 => fields::read(&mut map, &mut field_city, "city")?,
+                        4 => fields::read(&mut map, &mut field_district, "district")?,
+                        5 => fields::read(&mut map, &mut field_address, "address")?,
+                        6 => fields::read(&mut map, &mut field_telephone, "telephone")?,
+                        7 => fields::read(&mut map, &mut field_category, "category")?,
+                        8 => fields::read(&mut map, &mut field_longitude, "longitude")?,
+                        9 => fields::read(&mut map, &mut field_latitude, "latitude")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Location {
+                    business_name: fields::required(
+                        field_business_name,
+                        "business_name",
+                    )?,
+                    branch_name: field_branch_name.unwrap_or_default(),
+                    province: fields::required(field_province, "province")?,
+                    city: fields::required(field_city, "city")?,
+                    district: fields::required(field_district, "district")?,
+                    address: fields::required(field_address, "address")?,
+                    telephone: fields::required(field_telephone, "telephone")?,
+                    category: fields::required(field_category, "category")?,
+                    longitude: fields::required(field_longitude, "longitude")?,
+                    latitude: fields::required(field_latitude, "latitude")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Location", KEYS, Visitor)
     }
 }
 

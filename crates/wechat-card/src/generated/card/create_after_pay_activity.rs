@@ -67,7 +67,6 @@
 
 /// Request of [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAfterPayActivityRequest {
     /// The activity.
@@ -91,8 +90,42 @@ impl ::wechat_core::Check for CreateAfterPayActivityRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAfterPayActivityRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAfterPayActivityRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAfterPayActivityRequest {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAfterPayActivityRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAfterPayActivityResponse {
     /// The new activity's id.
@@ -105,6 +138,45 @@ impl CreateAfterPayActivityResponse {
         Self {
             activity_id: activity_id.into(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["activity_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateAfterPayActivityResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateAfterPayActivityResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_activity_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activity_id,
+                                "activity_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateAfterPayActivityResponse {
+                    activity_id: fields::required(field_activity_id, "activity_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateAfterPayActivityResponse", KEYS, Visitor)
     }
 }
 
@@ -134,7 +206,6 @@ pub enum CreateAfterPayActivityErrorCode {
 ///
 /// Build it with [`ActivityInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityInfo {
     /// When it runs, the pack and who pays.
@@ -215,11 +286,65 @@ impl ::wechat_core::Check for ActivityInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivityInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["basic_info", "card_info_list", "custom_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivityInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivityInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_basic_info = None;
+                let mut field_card_info_list = None;
+                let mut field_custom_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_basic_info, "basic_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_card_info_list,
+                                "card_info_list",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_info,
+                                "custom_info",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivityInfo {
+                    basic_info: fields::required(field_basic_info, "basic_info")?,
+                    card_info_list: fields::required(
+                        field_card_info_list,
+                        "card_info_list",
+                    )?,
+                    custom_info: fields::required(field_custom_info, "custom_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivityInfo", KEYS, Visitor)
+    }
+}
+
 /// When an activity runs, what its pack holds and who takes the payments.
 ///
 /// Build it with [`ActivityBasicInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityBasicInfo {
     /// The cover's colour, a card colour name such as `Color010`.
@@ -235,10 +360,10 @@ pub struct ActivityBasicInfo {
     /// How many coupons a pack holds, 3 to 15.
     pub gift_num: u32,
     /// How many packs a user may get over the activity, at most 50 (1 when left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_partic_times_act: Option<u32>,
     /// How many packs a user may get a day, at most 50 (1 when left out).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_partic_times_one_day: Option<u32>,
 }
 
@@ -394,11 +519,105 @@ impl ::wechat_core::Check for ActivityBasicInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivityBasicInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "activity_bg_color",
+            "activity_tinyappid",
+            "mch_code",
+            "begin_time",
+            "end_time",
+            "gift_num",
+            "max_partic_times_act",
+            "max_partic_times_one_day",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivityBasicInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivityBasicInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_activity_bg_color = None;
+                let mut field_activity_tinyappid = None;
+                let mut field_mch_code = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_gift_num = None;
+                let mut field_max_partic_times_act = None;
+                let mut field_max_partic_times_one_day = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activity_bg_color,
+                                "activity_bg_color",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activity_tinyappid,
+                                "activity_tinyappid",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_mch_code, "mch_code")?,
+                        3 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        4 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        5 => fields::read(&mut map, &mut field_gift_num, "gift_num")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_max_partic_times_act,
+                                "max_partic_times_act",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_max_partic_times_one_day,
+                                "max_partic_times_one_day",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivityBasicInfo {
+                    activity_bg_color: fields::required(
+                        field_activity_bg_color,
+                        "activity_bg_color",
+                    )?,
+                    activity_tinyappid: fields::required(
+                        field_activity_tinyappid,
+                        "activity_tinyappid",
+                    )?,
+                    mch_code: fields::required(field_mch_code, "mch_code")?,
+                    begin_time: fields::required(field_begin_time, "begin_time")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    gift_num: fields::required(field_gift_num, "gift_num")?,
+                    max_partic_times_act: field_max_partic_times_act.unwrap_or_default(),
+                    max_partic_times_one_day: field_max_partic_times_one_day
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivityBasicInfo", KEYS, Visitor)
+    }
+}
+
 /// A coupon of the pack and the users it is for.
 ///
 /// Build it with [`ActivityCard::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityCard {
     /// The cash coupon.
@@ -408,17 +627,17 @@ pub struct ActivityCard {
     /// Only members of this member card appid (which must be bound to the paying merchant numbers); one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_appid: Option<String>,
     /// Only users new to the mini program; one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_tinyapp_user: Option<bool>,
     /// Every user; one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_user: Option<bool>,
 }
 
@@ -534,9 +753,72 @@ impl ::wechat_core::Check for ActivityCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivityCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "min_amt",
+            "membership_appid",
+            "new_tinyapp_user",
+            "total_user",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivityCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivityCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_min_amt = None;
+                let mut field_membership_appid = None;
+                let mut field_new_tinyapp_user = None;
+                let mut field_total_user = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_min_amt, "min_amt")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_membership_appid,
+                                "membership_appid",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_new_tinyapp_user,
+                                "new_tinyapp_user",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_total_user, "total_user")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivityCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    min_amt: fields::required(field_min_amt, "min_amt")?,
+                    membership_appid: field_membership_appid.unwrap_or_default(),
+                    new_tinyapp_user: field_new_tinyapp_user.unwrap_or_default(),
+                    total_user: field_total_user.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivityCard", KEYS, Visitor)
+    }
+}
+
 /// What kind of activity it is.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityCustomInfo {
     /// `AFTER_PAY_PACKAGE`: a pack received after paying.
@@ -548,6 +830,40 @@ impl ActivityCustomInfo {
     /// Creates the value from its required field `type`.
     pub fn new(type_: impl Into<String>) -> Self {
         Self { type_: type_.into() }
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivityCustomInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivityCustomInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivityCustomInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_type_ = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_type_, "type")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivityCustomInfo {
+                    type_: fields::required(field_type_, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivityCustomInfo", KEYS, Visitor)
     }
 }
 

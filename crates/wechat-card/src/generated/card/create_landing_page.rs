@@ -67,7 +67,6 @@
 ///
 /// Build it with [`CreateLandingPageRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLandingPageRequest {
     /// The banner picture, a URL /cgi-bin/media/uploadimg returned (640x300 px).
@@ -155,10 +154,62 @@ impl ::wechat_core::Check for CreateLandingPageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "banner",
+            "page_title",
+            "can_share",
+            "scene",
+            "card_list",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateLandingPageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateLandingPageRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_banner = None;
+                let mut field_page_title = None;
+                let mut field_can_share = None;
+                let mut field_scene = None;
+                let mut field_card_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_banner, "banner")?,
+                        1 => fields::read(&mut map, &mut field_page_title, "page_title")?,
+                        2 => fields::read(&mut map, &mut field_can_share, "can_share")?,
+                        3 => fields::read(&mut map, &mut field_scene, "scene")?,
+                        4 => fields::read(&mut map, &mut field_card_list, "card_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateLandingPageRequest {
+                    banner: fields::required(field_banner, "banner")?,
+                    page_title: fields::required(field_page_title, "page_title")?,
+                    can_share: fields::required(field_can_share, "can_share")?,
+                    scene: fields::required(field_scene, "scene")?,
+                    card_list: fields::required(field_card_list, "card_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateLandingPageRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page), without `errcode` and `errmsg`.
 ///
 /// Build it with [`CreateLandingPageResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
     /// The page's URL (an OAuth link to mp.weixin.qq.com/bizmall/cardlandingpage).
@@ -203,6 +254,42 @@ impl CreateLandingPageResponseBuilder {
             url: required.take(self.url, "url")?,
             page_id: required.take(self.page_id, "page_id")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateLandingPageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["url", "page_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateLandingPageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateLandingPageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_url = None;
+                let mut field_page_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_url, "url")?,
+                        1 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateLandingPageResponse {
+                    url: fields::required(field_url, "url")?,
+                    page_id: fields::required(field_page_id, "page_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateLandingPageResponse", KEYS, Visitor)
     }
 }
 
@@ -308,7 +395,6 @@ impl<'de> serde::Deserialize<'de> for LandingPageScene {
 ///
 /// Build it with [`LandingPageCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LandingPageCard {
     /// The card.
@@ -368,6 +454,43 @@ impl ::wechat_core::Check for LandingPageCard {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for LandingPageCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "thumb_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = LandingPageCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct LandingPageCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_thumb_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_thumb_url, "thumb_url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(LandingPageCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    thumb_url: fields::required(field_thumb_url, "thumb_url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LandingPageCard", KEYS, Visitor)
     }
 }
 

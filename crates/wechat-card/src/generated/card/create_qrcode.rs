@@ -140,7 +140,7 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
 /// Response of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode), without `errcode` and `errmsg`.
 ///
 /// Build it with [`CreateQrcodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateQrcodeResponse {
     /// The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
@@ -205,6 +205,66 @@ impl CreateQrcodeResponseBuilder {
             url: required.take(self.url, "url")?,
             show_qrcode_url: required.take(self.show_qrcode_url, "show_qrcode_url")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateQrcodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["ticket", "expire_seconds", "url", "show_qrcode_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateQrcodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateQrcodeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_ticket = None;
+                let mut field_expire_seconds = None;
+                let mut field_url = None;
+                let mut field_show_qrcode_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_ticket, "ticket")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_expire_seconds,
+                                "expire_seconds",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_url, "url")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_show_qrcode_url,
+                                "show_qrcode_url",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateQrcodeResponse {
+                    ticket: fields::required(field_ticket, "ticket")?,
+                    expire_seconds: fields::required(
+                        field_expire_seconds,
+                        "expire_seconds",
+                    )?,
+                    url: fields::required(field_url, "url")?,
+                    show_qrcode_url: fields::required(
+                        field_show_qrcode_url,
+                        "show_qrcode_url",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateQrcodeResponse", KEYS, Visitor)
     }
 }
 
@@ -328,25 +388,24 @@ impl<'de> serde::Deserialize<'de> for QrCodeAction {
 
 /// A card a QR code gives.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QrCard {
     /// The card.
     pub card_id: String,
     /// The code to give: required for cards with merchant-supplied codes (`use_custom_code`), left out otherwise (and for deposit mode).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The only user who may take it; required for cards with `bind_openid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// Each scan gives a random code and the QR code cannot be scanned again (default false); the card must be approved and have stock.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unique_code: Option<bool>,
     /// A scene number, echoed as `OuterId` in the `user_get_card` event (older than `outer_str`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_id: Option<i64>,
     /// A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards also appended to the card's links.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
 
@@ -427,9 +486,70 @@ impl ::wechat_core::Check for QrCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for QrCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "code",
+            "openid",
+            "is_unique_code",
+            "outer_id",
+            "outer_str",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QrCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QrCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                let mut field_openid = None;
+                let mut field_is_unique_code = None;
+                let mut field_outer_id = None;
+                let mut field_outer_str = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        2 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_unique_code,
+                                "is_unique_code",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_outer_id, "outer_id")?,
+                        5 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QrCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    code: field_code.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    is_unique_code: field_is_unique_code.unwrap_or_default(),
+                    outer_id: field_outer_id.unwrap_or_default(),
+                    outer_str: field_outer_str.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QrCard", KEYS, Visitor)
+    }
+}
+
 /// The cards a multiple-card QR code gives.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QrMultipleCard {
     /// The cards.
@@ -450,6 +570,40 @@ impl ::wechat_core::Check for QrMultipleCard {
             &::wechat_core::check::join(path, "card_list"),
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for QrMultipleCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QrMultipleCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QrMultipleCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_list, "card_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QrMultipleCard {
+                    card_list: fields::required(field_card_list, "card_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QrMultipleCard", KEYS, Visitor)
     }
 }
 

@@ -63,7 +63,6 @@
 
 /// Request of [`CardClient::get_colors`](crate::card::CardClient::get_colors).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetColorsRequest {}
 impl GetColorsRequest {
@@ -73,8 +72,36 @@ impl GetColorsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetColorsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetColorsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetColorsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetColorsRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetColorsRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::get_colors`](crate::card::CardClient::get_colors), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetColorsResponse {
     /// The colours.
@@ -85,6 +112,39 @@ impl GetColorsResponse {
     /// Creates the value from its required field `colors`.
     pub fn new(colors: Vec<CardColor>) -> Self {
         Self { colors }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetColorsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["colors"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetColorsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetColorsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_colors = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_colors, "colors")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetColorsResponse {
+                    colors: fields::required(field_colors, "colors")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetColorsResponse", KEYS, Visitor)
     }
 }
 
@@ -112,7 +172,7 @@ pub enum GetColorsErrorCode {
 /// A card background colour.
 ///
 /// Build it with [`CardColor::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardColor {
     /// The name to create cards with, e.g. `Color010`.
@@ -157,6 +217,42 @@ impl CardColorBuilder {
             name: required.take(self.name, "name")?,
             value: required.take(self.value, "value")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CardColor {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "value"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CardColor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CardColor")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_value, "value")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CardColor {
+                    name: fields::required(field_name, "name")?,
+                    value: fields::required(field_value, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CardColor", KEYS, Visitor)
     }
 }
 

@@ -61,7 +61,6 @@
 
 /// Request of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlRequest {
     /// The card to embed.
@@ -90,8 +89,42 @@ impl ::wechat_core::Check for GetMpnewsHtmlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMpnewsHtmlRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMpnewsHtmlRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMpnewsHtmlRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMpnewsHtmlRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlResponse {
     /// The HTML: an iframe that shows the card in the article.
@@ -102,6 +135,39 @@ impl GetMpnewsHtmlResponse {
     /// Creates the value from its required field `content`.
     pub fn new(content: impl Into<String>) -> Self {
         Self { content: content.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["content"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMpnewsHtmlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMpnewsHtmlResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_content = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_content, "content")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMpnewsHtmlResponse {
+                    content: fields::required(field_content, "content")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMpnewsHtmlResponse", KEYS, Visitor)
     }
 }
 

@@ -57,7 +57,6 @@
 
 /// Request of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetStoreCardRequest {
     /// The store, from the WeChat Stores API (`poi_id`).
@@ -71,12 +70,46 @@ impl GetStoreCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetStoreCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["poi_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetStoreCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetStoreCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_poi_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_poi_id, "poi_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetStoreCardRequest {
+                    poi_id: fields::required(field_poi_id, "poi_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetStoreCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetStoreCardResponse {
     /// The card the store offers; absent when it offers none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -90,6 +123,39 @@ impl GetStoreCardResponse {
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetStoreCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetStoreCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetStoreCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetStoreCardResponse {
+                    card_id: field_card_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetStoreCardResponse", KEYS, Visitor)
     }
 }
 

@@ -76,7 +76,6 @@
 ///
 /// Build it with [`ListCardsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListCardsRequest {
     /// Where the page starts, from 0: 5 starts at the sixth card.
@@ -84,7 +83,7 @@ pub struct ListCardsRequest {
     /// How many card_ids to answer, at most 50.
     pub count: u32,
     /// Only cards in these statuses; all cards without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_list: Option<Vec<crate::card::types::CardStatus>>,
 }
 
@@ -151,10 +150,56 @@ impl ::wechat_core::Check for ListCardsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListCardsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["offset", "count", "status_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListCardsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListCardsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_offset = None;
+                let mut field_count = None;
+                let mut field_status_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_offset, "offset")?,
+                        1 => fields::read(&mut map, &mut field_count, "count")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_status_list,
+                                "status_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListCardsRequest {
+                    offset: fields::required(field_offset, "offset")?,
+                    count: fields::required(field_count, "count")?,
+                    status_list: field_status_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListCardsRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::list_cards`](crate::card::CardClient::list_cards), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ListCardsResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListCardsResponse {
     /// The cards of this page.
@@ -199,6 +244,48 @@ impl ListCardsResponseBuilder {
             card_id_list: required.take(self.card_id_list, "card_id_list")?,
             total_num: required.take(self.total_num, "total_num")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListCardsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id_list", "total_num"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListCardsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListCardsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id_list = None;
+                let mut field_total_num = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_card_id_list,
+                                "card_id_list",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_total_num, "total_num")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListCardsResponse {
+                    card_id_list: fields::required(field_card_id_list, "card_id_list")?,
+                    total_num: fields::required(field_total_num, "total_num")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListCardsResponse", KEYS, Visitor)
     }
 }
 

@@ -65,7 +65,6 @@
 ///
 /// Build it with [`ListLocationsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListLocationsRequest {
     /// Where the page starts, from 0.
@@ -113,14 +112,51 @@ impl ListLocationsRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["offset", "count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListLocationsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListLocationsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_offset = None;
+                let mut field_count = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_offset, "offset")?,
+                        1 => fields::read(&mut map, &mut field_count, "count")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListLocationsRequest {
+                    offset: fields::required(field_offset, "offset")?,
+                    count: fields::required(field_count, "count")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListLocationsRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::list_locations`](crate::card::CardClient::list_locations), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLocationsResponse {
     /// The stores.
     pub location_list: Vec<StoredLocation>,
     /// How many stores the answer holds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
 }
 
@@ -134,6 +170,51 @@ impl ListLocationsResponse {
     pub fn count(mut self, value: u32) -> Self {
         self.count = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListLocationsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["location_list", "count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListLocationsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListLocationsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_location_list = None;
+                let mut field_count = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_location_list,
+                                "location_list",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_count, "count")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListLocationsResponse {
+                    location_list: fields::required(
+                        field_location_list,
+                        "location_list",
+                    )?,
+                    count: field_count.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListLocationsResponse", KEYS, Visitor)
     }
 }
 
@@ -160,25 +241,25 @@ pub enum ListLocationsErrorCode {
     ::GeneralErrorCode)
 );
 /// A store imported for cards.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct StoredLocation {
     /// The store's id, for `location_id_list` of a card.
     pub location_id: String,
     /// The store's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Its address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Its longitude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<String>,
     /// Its latitude.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<String>,
 }
 
@@ -223,6 +304,67 @@ impl StoredLocation {
     pub fn latitude(mut self, value: impl Into<String>) -> Self {
         self.latitude = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for StoredLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "location_id",
+            "name",
+            "phone",
+            "address",
+            "longitude",
+            "latitude",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = StoredLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct StoredLocation")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_location_id = None;
+                let mut field_name = None;
+                let mut field_phone = None;
+                let mut field_address = None;
+                let mut field_longitude = None;
+                let mut field_latitude = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_location_id,
+                                "location_id",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_name, "name")?,
+                        2 => fields::read(&mut map, &mut field_phone, "phone")?,
+                        3 => fields::read(&mut map, &mut field_address, "address")?,
+                        4 => fields::read(&mut map, &mut field_longitude, "longitude")?,
+                        5 => fields::read(&mut map, &mut field_latitude, "latitude")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(StoredLocation {
+                    location_id: fields::required(field_location_id, "location_id")?,
+                    name: field_name.unwrap_or_default(),
+                    phone: field_phone.unwrap_or_default(),
+                    address: field_address.unwrap_or_default(),
+                    longitude: field_longitude.unwrap_or_default(),
+                    latitude: field_latitude.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StoredLocation", KEYS, Visitor)
     }
 }
 

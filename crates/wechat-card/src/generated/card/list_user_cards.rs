@@ -60,13 +60,12 @@
 
 /// Request of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListUserCardsRequest {
     /// The user.
     pub openid: String,
     /// Only this card; all cards of this account without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -110,10 +109,47 @@ impl ::wechat_core::Check for ListUserCardsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["openid", "card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListUserCardsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListUserCardsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_openid = None;
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListUserCardsRequest {
+                    openid: fields::required(field_openid, "openid")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListUserCardsRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ListUserCardsResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUserCardsResponse {
     /// The cards the user holds.
@@ -161,6 +197,51 @@ impl ListUserCardsResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ListUserCardsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_list", "has_share_card"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListUserCardsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListUserCardsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_list = None;
+                let mut field_has_share_card = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_list, "card_list")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_has_share_card,
+                                "has_share_card",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListUserCardsResponse {
+                    card_list: fields::required(field_card_list, "card_list")?,
+                    has_share_card: fields::required(
+                        field_has_share_card,
+                        "has_share_card",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListUserCardsResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards): its own codes, and [`General`](ListUserCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -188,7 +269,7 @@ pub enum ListUserCardsErrorCode {
 /// A card in the user's card package.
 ///
 /// Build it with [`HeldCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HeldCard {
     /// The card.
@@ -233,6 +314,42 @@ impl HeldCardBuilder {
             card_id: required.take(self.card_id, "card_id")?,
             code: required.take(self.code, "code")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HeldCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HeldCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct HeldCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(HeldCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    code: fields::required(field_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("HeldCard", KEYS, Visitor)
     }
 }
 

@@ -75,16 +75,15 @@
 
 /// Request of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyStockRequest {
     /// The card.
     pub card_id: String,
     /// How many cards to add to the stock (0 or absent: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub increase_stock_value: Option<u32>,
     /// How many cards to take from the stock (0 or absent: none).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reduce_stock_value: Option<u32>,
 }
 
@@ -126,14 +125,93 @@ impl ::wechat_core::Check for ModifyStockRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "increase_stock_value", "reduce_stock_value"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ModifyStockRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ModifyStockRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_increase_stock_value = None;
+                let mut field_reduce_stock_value = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_increase_stock_value,
+                                "increase_stock_value",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reduce_stock_value,
+                                "reduce_stock_value",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ModifyStockRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    increase_stock_value: field_increase_stock_value.unwrap_or_default(),
+                    reduce_stock_value: field_reduce_stock_value.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ModifyStockRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyStockResponse {}
 impl ModifyStockResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ModifyStockResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ModifyStockResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ModifyStockResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(ModifyStockResponse {})
+            }
+        }
+        deserializer.deserialize_struct("ModifyStockResponse", KEYS, Visitor)
     }
 }
 

@@ -61,13 +61,12 @@
 
 /// Request of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetPayCellRequest {
     /// The card.
     pub card_id: String,
     /// True to show the entry, false to hide it (absent: true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
 }
 
@@ -102,14 +101,78 @@ impl ::wechat_core::Check for SetPayCellRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "is_open"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetPayCellRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetPayCellRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_is_open = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_is_open, "is_open")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetPayCellRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    is_open: field_is_open.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetPayCellRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetPayCellResponse {}
 impl SetPayCellResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetPayCellResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetPayCellResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetPayCellResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetPayCellResponse {})
+            }
+        }
+        deserializer.deserialize_struct("SetPayCellResponse", KEYS, Visitor)
     }
 }
 

@@ -62,19 +62,18 @@
 
 /// Request of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellRequest {
     /// The card.
     pub card_id: String,
     /// True to turn self-redemption on (absent: false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
     /// The user must type a verification code to redeem (absent: false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_verify_cod: Option<bool>,
     /// The user must note the amount spent when redeeming (absent: false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_remark_amount: Option<bool>,
 }
 
@@ -123,14 +122,101 @@ impl ::wechat_core::Check for SetSelfConsumeCellRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "is_open",
+            "need_verify_cod",
+            "need_remark_amount",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSelfConsumeCellRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetSelfConsumeCellRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_is_open = None;
+                let mut field_need_verify_cod = None;
+                let mut field_need_remark_amount = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_is_open, "is_open")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_verify_cod,
+                                "need_verify_cod",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_remark_amount,
+                                "need_remark_amount",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetSelfConsumeCellRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    is_open: field_is_open.unwrap_or_default(),
+                    need_verify_cod: field_need_verify_cod.unwrap_or_default(),
+                    need_remark_amount: field_need_remark_amount.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetSelfConsumeCellRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellResponse {}
 impl SetSelfConsumeCellResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetSelfConsumeCellResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetSelfConsumeCellResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetSelfConsumeCellResponse {})
+            }
+        }
+        deserializer.deserialize_struct("SetSelfConsumeCellResponse", KEYS, Visitor)
     }
 }
 

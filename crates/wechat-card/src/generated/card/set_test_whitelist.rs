@@ -78,14 +78,13 @@
 
 /// Request of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetTestWhitelistRequest {
     /// The testers' openids (under this account).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<Vec<String>>,
     /// The testers' WeChat ids (微信号).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<Vec<String>>,
 }
 
@@ -132,18 +131,55 @@ impl ::wechat_core::Check for SetTestWhitelistRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["openid", "username"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetTestWhitelistRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetTestWhitelistRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_openid = None;
+                let mut field_username = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        1 => fields::read(&mut map, &mut field_username, "username")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetTestWhitelistRequest {
+                    openid: field_openid.unwrap_or_default(),
+                    username: field_username.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetTestWhitelistRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetTestWhitelistResponse {
     /// How many testers the list now holds (undocumented; seen in real answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub white_list_size: Option<u32>,
     /// The openids WeChat accepted (undocumented; seen in real answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_openid: Option<Vec<String>>,
     /// The WeChat ids WeChat accepted (undocumented; seen in real answers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_username: Option<Vec<String>>,
 }
 
@@ -169,6 +205,63 @@ impl SetTestWhitelistResponse {
     pub fn success_username(mut self, value: Vec<String>) -> Self {
         self.success_username = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetTestWhitelistResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["white_list_size", "success_openid", "success_username"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetTestWhitelistResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetTestWhitelistResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_white_list_size = None;
+                let mut field_success_openid = None;
+                let mut field_success_username = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_white_list_size,
+                                "white_list_size",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_success_openid,
+                                "success_openid",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_success_username,
+                                "success_username",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetTestWhitelistResponse {
+                    white_list_size: field_white_list_size.unwrap_or_default(),
+                    success_openid: field_success_openid.unwrap_or_default(),
+                    success_username: field_success_username.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetTestWhitelistResponse", KEYS, Visitor)
     }
 }
 

@@ -3,14 +3,14 @@
 //! Types shared by the endpoints of `card`, from `spec/card/types.toml`.
 
 /// A card's cover.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Abstract {
     /// The cover text. The table says string(24), but WeChat's own create example sends 19 Chinese characters (57 bytes), so no limit is checked.
-    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<String>,
     /// The cover picture (one, from /cgi-bin/media/uploadimg, 850x350 px).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url_list: Option<Vec<String>>,
 }
 
@@ -48,27 +48,69 @@ impl ::wechat_core::Check for Abstract {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Abstract {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["abstract", "icon_url_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Abstract;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Abstract")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_abstract_ = None;
+                let mut field_icon_url_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_abstract_, "abstract")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_icon_url_list,
+                                "icon_url_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Abstract {
+                    abstract_: field_abstract_.unwrap_or_default(),
+                    icon_url_list: field_icon_url_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Abstract", KEYS, Visitor)
+    }
+}
+
 /// What a card may add: use conditions, a cover, a picture list, opening hours and services.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AdvancedInfo {
     /// When it can be used; without it the card says it applies everywhere.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_condition: Option<crate::card::types::UseCondition>,
     /// The cover.
-    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<crate::card::types::Abstract>,
     /// Pictures and text on the detail page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_image_list: Option<Vec<crate::card::types::TextImage>>,
     /// When it can be used, for display only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_limit: Option<Vec<crate::card::types::TimeLimit>>,
     /// Services: `BIZ_SERVICE_DELIVER`, `BIZ_SERVICE_FREE_PARK`, `BIZ_SERVICE_WITH_PET`, `BIZ_SERVICE_FREE_WIFI`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_service: Option<Vec<String>>,
     /// Whether it is a card shared with friends (朋友的券).
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     share_friends: Option<bool>,
 }
 
@@ -138,17 +180,96 @@ impl ::wechat_core::Check for AdvancedInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for AdvancedInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "use_condition",
+            "abstract",
+            "text_image_list",
+            "time_limit",
+            "business_service",
+            "share_friends",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AdvancedInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AdvancedInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_use_condition = None;
+                let mut field_abstract_ = None;
+                let mut field_text_image_list = None;
+                let mut field_time_limit = None;
+                let mut field_business_service = None;
+                let mut field_share_friends = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_use_condition,
+                                "use_condition",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_abstract_, "abstract")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_text_image_list,
+                                "text_image_list",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_time_limit, "time_limit")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_business_service,
+                                "business_service",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_share_friends,
+                                "share_friends",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AdvancedInfo {
+                    use_condition: field_use_condition.unwrap_or_default(),
+                    abstract_: field_abstract_.unwrap_or_default(),
+                    text_image_list: field_text_image_list.unwrap_or_default(),
+                    time_limit: field_time_limit.unwrap_or_default(),
+                    business_service: field_business_service.unwrap_or_default(),
+                    share_friends: field_share_friends.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AdvancedInfo", KEYS, Visitor)
+    }
+}
+
 /// What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
 ///
 /// Build it with [`BaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseInfo {
     /// The card's id (the card_id).
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     id: Option<String>,
     /// Where the card stands in review.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     status: Option<crate::card::types::CardStatus>,
     /// The merchant's logo; a URL /cgi-bin/media/uploadimg returned (300x300 px).
     pub logo_url: String,
@@ -165,77 +286,77 @@ pub struct BaseInfo {
     /// How to use it.
     pub description: String,
     /// The customer-service phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// When it can be used.
     pub date_info: crate::card::types::DateInfo,
     /// The stock.
     pub sku: crate::card::types::Sku,
     /// How many times one user may use it (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_limit: Option<u32>,
     /// How many one user may take (default 50).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_limit: Option<u32>,
     /// The merchant supplies the codes (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_custom_code: Option<bool>,
     /// `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with /card/code/deposit before the card is given out; `sku.quantity` starts at 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_custom_code_mode: Option<String>,
     /// Only a designated openid can take it (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_openid: Option<bool>,
     /// The page to take it can be shared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_share: Option<bool>,
     /// It can be given to a friend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
     /// The store (POI) ids where it applies; required of merchants with stores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<i64>>,
     /// It applies in every store of the merchant; not with `location_id_list`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_all_locations: Option<bool>,
     /// The centre button, shown while the card is usable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_title: Option<String>,
     /// The hint under the centre button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_sub_title: Option<String>,
     /// Where the centre button leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_url: Option<String>,
     /// A custom entry's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// Where the custom entry leads; WeChat appends `encrypt_code` and `card_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint right of the custom entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The marketing entry's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// Where the marketing entry leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint right of the marketing entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
     /// A third-party source shown on the card, e.g. 大众点评.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Member cards: push `user_view_card` when the user opens the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_push_on_view: Option<bool>,
     /// When the card was created, unix seconds.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     update_time: Option<i64>,
 }
 
@@ -710,16 +831,296 @@ impl ::wechat_core::Check for BaseInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for BaseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "id",
+            "status",
+            "logo_url",
+            "brand_name",
+            "code_type",
+            "title",
+            "color",
+            "notice",
+            "description",
+            "service_phone",
+            "date_info",
+            "sku",
+            "use_limit",
+            "get_limit",
+            "use_custom_code",
+            "get_custom_code_mode",
+            "bind_openid",
+            "can_share",
+            "can_give_friend",
+            "location_id_list",
+            "use_all_locations",
+            "center_title",
+            "center_sub_title",
+            "center_url",
+            "custom_url_name",
+            "custom_url",
+            "custom_url_sub_title",
+            "promotion_url_name",
+            "promotion_url",
+            "promotion_url_sub_title",
+            "source",
+            "need_push_on_view",
+            "create_time",
+            "update_time",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BaseInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BaseInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_id = None;
+                let mut field_status = None;
+                let mut field_logo_url = None;
+                let mut field_brand_name = None;
+                let mut field_code_type = None;
+                let mut field_title = None;
+                let mut field_color = None;
+                let mut field_notice = None;
+                let mut field_description = None;
+                let mut field_service_phone = None;
+                let mut field_date_info = None;
+                let mut field_sku = None;
+                let mut field_use_limit = None;
+                let mut field_get_limit = None;
+                let mut field_use_custom_code = None;
+                let mut field_get_custom_code_mode = None;
+                let mut field_bind_openid = None;
+                let mut field_can_share = None;
+                let mut field_can_give_friend = None;
+                let mut field_location_id_list = None;
+                let mut field_use_all_locations = None;
+                let mut field_center_title = None;
+                let mut field_center_sub_title = None;
+                let mut field_center_url = None;
+                let mut field_custom_url_name = None;
+                let mut field_custom_url = None;
+                let mut field_custom_url_sub_title = None;
+                let mut field_promotion_url_name = None;
+                let mut field_promotion_url = None;
+                let mut field_promotion_url_sub_title = None;
+                let mut field_source = None;
+                let mut field_need_push_on_view = None;
+                let mut field_create_time = None;
+                let mut field_update_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_id, "id")?,
+                        1 => fields::read(&mut map, &mut field_status, "status")?,
+                        2 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        3 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
+                        4 => fields::read(&mut map, &mut field_code_type, "code_type")?,
+                        5 => fields::read(&mut map, &mut field_title, "title")?,
+                        6 => fields::read(&mut map, &mut field_color, "color")?,
+                        7 => fields::read(&mut map, &mut field_notice, "notice")?,
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_description,
+                                "description",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_service_phone,
+                                "service_phone",
+                            )?
+                        }
+                        10 => fields::read(&mut map, &mut field_date_info, "date_info")?,
+                        11 => fields::read(&mut map, &mut field_sku, "sku")?,
+                        12 => fields::read(&mut map, &mut field_use_limit, "use_limit")?,
+                        13 => fields::read(&mut map, &mut field_get_limit, "get_limit")?,
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_use_custom_code,
+                                "use_custom_code",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_get_custom_code_mode,
+                                "get_custom_code_mode",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bind_openid,
+                                "bind_openid",
+                            )?
+                        }
+                        17 => fields::read(&mut map, &mut field_can_share, "can_share")?,
+                        18 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_give_friend,
+                                "can_give_friend",
+                            )?
+                        }
+                        19 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_location_id_list,
+                                "location_id_list",
+                            )?
+                        }
+                        20 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_use_all_locations,
+                                "use_all_locations",
+                            )?
+                        }
+                        21 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_center_title,
+                                "center_title",
+                            )?
+                        }
+                        22 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_center_sub_title,
+                                "center_sub_title",
+                            )?
+                        }
+                        23 => {
+                            fields::read(&mut map, &mut field_center_url, "center_url")?
+                        }
+                        24 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_url_name,
+                                "custom_url_name",
+                            )?
+                        }
+                        25 => {
+                            fields::read(&mut map, &mut field_custom_url, "custom_url")?
+                        }
+                        26 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_url_sub_title,
+                                "custom_url_sub_title",
+                            )?
+                        }
+                        27 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url_name,
+                                "promotion_url_name",
+                            )?
+                        }
+                        28 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url,
+                                "promotion_url",
+                            )?
+                        }
+                        29 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url_sub_title,
+                                "promotion_url_sub_title",
+                            )?
+                        }
+                        30 => fields::read(&mut map, &mut field_source, "source")?,
+                        31 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_push_on_view,
+                                "need_push_on_view",
+                            )?
+                        }
+                        32 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_create_time,
+                                "create_time",
+                            )?
+                        }
+                        33 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_update_time,
+                                "update_time",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BaseInfo {
+                    id: field_id.unwrap_or_default(),
+                    status: field_status.unwrap_or_default(),
+                    logo_url: fields::required(field_logo_url, "logo_url")?,
+                    brand_name: fields::required(field_brand_name, "brand_name")?,
+                    code_type: fields::required(field_code_type, "code_type")?,
+                    title: fields::required(field_title, "title")?,
+                    color: fields::required(field_color, "color")?,
+                    notice: fields::required(field_notice, "notice")?,
+                    description: fields::required(field_description, "description")?,
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    date_info: fields::required(field_date_info, "date_info")?,
+                    sku: fields::required(field_sku, "sku")?,
+                    use_limit: field_use_limit.unwrap_or_default(),
+                    get_limit: field_get_limit.unwrap_or_default(),
+                    use_custom_code: field_use_custom_code.unwrap_or_default(),
+                    get_custom_code_mode: field_get_custom_code_mode.unwrap_or_default(),
+                    bind_openid: field_bind_openid.unwrap_or_default(),
+                    can_share: field_can_share.unwrap_or_default(),
+                    can_give_friend: field_can_give_friend.unwrap_or_default(),
+                    location_id_list: field_location_id_list.unwrap_or_default(),
+                    use_all_locations: field_use_all_locations.unwrap_or_default(),
+                    center_title: field_center_title.unwrap_or_default(),
+                    center_sub_title: field_center_sub_title.unwrap_or_default(),
+                    center_url: field_center_url.unwrap_or_default(),
+                    custom_url_name: field_custom_url_name.unwrap_or_default(),
+                    custom_url: field_custom_url.unwrap_or_default(),
+                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+                    promotion_url: field_promotion_url.unwrap_or_default(),
+                    promotion_url_sub_title: field_promotion_url_sub_title
+                        .unwrap_or_default(),
+                    source: field_source.unwrap_or_default(),
+                    need_push_on_view: field_need_push_on_view.unwrap_or_default(),
+                    create_time: field_create_time.unwrap_or_default(),
+                    update_time: field_update_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BaseInfo", KEYS, Visitor)
+    }
+}
+
 /// A flight boarding pass.
 ///
 /// Build it with [`BoardingPass::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BoardingPass {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// Where the flight leaves from.
     pub from: String,
@@ -728,10 +1129,10 @@ pub struct BoardingPass {
     /// The flight number.
     pub flight: String,
     /// The gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
     /// The online check-in link.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_in_url: Option<String>,
     /// The aircraft type.
     pub air_model: String,
@@ -740,7 +1141,7 @@ pub struct BoardingPass {
     /// Landing, unix seconds written as a string.
     pub landing_time: String,
     /// Boarding, unix seconds (shown as HH:mm).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_time: Option<i64>,
 }
 
@@ -923,33 +1324,141 @@ impl ::wechat_core::Check for BoardingPass {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for BoardingPass {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "advanced_info",
+            "from",
+            "to",
+            "flight",
+            "gate",
+            "check_in_url",
+            "air_model",
+            "departure_time",
+            "landing_time",
+            "boarding_time",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BoardingPass;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BoardingPass")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_from = None;
+                let mut field_to = None;
+                let mut field_flight = None;
+                let mut field_gate = None;
+                let mut field_check_in_url = None;
+                let mut field_air_model = None;
+                let mut field_departure_time = None;
+                let mut field_landing_time = None;
+                let mut field_boarding_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_from, "from")?,
+                        3 => fields::read(&mut map, &mut field_to, "to")?,
+                        4 => fields::read(&mut map, &mut field_flight, "flight")?,
+                        5 => fields::read(&mut map, &mut field_gate, "gate")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_check_in_url,
+                                "check_in_url",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_air_model, "air_model")?,
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_departure_time,
+                                "departure_time",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_landing_time,
+                                "landing_time",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_boarding_time,
+                                "boarding_time",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BoardingPass {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    from: fields::required(field_from, "from")?,
+                    to: fields::required(field_to, "to")?,
+                    flight: fields::required(field_flight, "flight")?,
+                    gate: field_gate.unwrap_or_default(),
+                    check_in_url: field_check_in_url.unwrap_or_default(),
+                    air_model: fields::required(field_air_model, "air_model")?,
+                    departure_time: fields::required(
+                        field_departure_time,
+                        "departure_time",
+                    )?,
+                    landing_time: fields::required(field_landing_time, "landing_time")?,
+                    boarding_time: field_boarding_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BoardingPass", KEYS, Visitor)
+    }
+}
+
 /// How a member card's points are earned and spent; amounts in fen.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BonusRule {
     /// Each spend of this much earns `increase_bonus` points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_money_unit: Option<i64>,
     /// Points earned per `cost_money_unit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub increase_bonus: Option<i64>,
     /// The most points one spend earns.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_increase_bonus: Option<i64>,
     /// Points given on activation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_increase_bonus: Option<i64>,
     /// Each use of this many points takes `reduce_money` off.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_bonus_unit: Option<i64>,
     /// The amount taken off per `cost_bonus_unit` points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reduce_money: Option<i64>,
     /// The spend from which points can be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub least_money_to_use_bonus: Option<i64>,
     /// The most points one order may use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_reduce_bonus: Option<i64>,
 }
 
@@ -1005,6 +1514,118 @@ impl BonusRule {
     pub fn max_reduce_bonus(mut self, value: i64) -> Self {
         self.max_reduce_bonus = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BonusRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "cost_money_unit",
+            "increase_bonus",
+            "max_increase_bonus",
+            "init_increase_bonus",
+            "cost_bonus_unit",
+            "reduce_money",
+            "least_money_to_use_bonus",
+            "max_reduce_bonus",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BonusRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BonusRule")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_cost_money_unit = None;
+                let mut field_increase_bonus = None;
+                let mut field_max_increase_bonus = None;
+                let mut field_init_increase_bonus = None;
+                let mut field_cost_bonus_unit = None;
+                let mut field_reduce_money = None;
+                let mut field_least_money_to_use_bonus = None;
+                let mut field_max_reduce_bonus = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_cost_money_unit,
+                                "cost_money_unit",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_increase_bonus,
+                                "increase_bonus",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_max_increase_bonus,
+                                "max_increase_bonus",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_increase_bonus,
+                                "init_increase_bonus",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_cost_bonus_unit,
+                                "cost_bonus_unit",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reduce_money,
+                                "reduce_money",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_least_money_to_use_bonus,
+                                "least_money_to_use_bonus",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_max_reduce_bonus,
+                                "max_reduce_bonus",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BonusRule {
+                    cost_money_unit: field_cost_money_unit.unwrap_or_default(),
+                    increase_bonus: field_increase_bonus.unwrap_or_default(),
+                    max_increase_bonus: field_max_increase_bonus.unwrap_or_default(),
+                    init_increase_bonus: field_init_increase_bonus.unwrap_or_default(),
+                    cost_bonus_unit: field_cost_bonus_unit.unwrap_or_default(),
+                    reduce_money: field_reduce_money.unwrap_or_default(),
+                    least_money_to_use_bonus: field_least_money_to_use_bonus
+                        .unwrap_or_default(),
+                    max_reduce_bonus: field_max_reduce_bonus.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BonusRule", KEYS, Visitor)
     }
 }
 
@@ -1317,13 +1938,13 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
 /// A cash voucher.
 ///
 /// Build it with [`Cash::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cash {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The spend from which it applies, in fen (0: no threshold).
     pub least_cost: i64,
@@ -1418,6 +2039,65 @@ impl ::wechat_core::Check for Cash {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Cash {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "advanced_info",
+            "least_cost",
+            "reduce_cost",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Cash;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Cash")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_least_cost = None;
+                let mut field_reduce_cost = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_least_cost, "least_cost")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reduce_cost,
+                                "reduce_cost",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Cash {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    least_cost: fields::required(field_least_cost, "least_cost")?,
+                    reduce_cost: fields::required(field_reduce_cost, "reduce_cost")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Cash", KEYS, Visitor)
+    }
+}
+
 /// How a card's code is shown to the cashier.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1490,7 +2170,7 @@ impl<'de> serde::Deserialize<'de> for CodeType {
 /// A custom entry on an activated member card.
 ///
 /// Build it with [`CustomCell::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomCell {
     /// Its name.
@@ -1581,18 +2261,57 @@ impl ::wechat_core::Check for CustomCell {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CustomCell {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "tips", "url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CustomCell;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomCell")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_tips = None;
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_tips, "tips")?,
+                        2 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomCell {
+                    name: fields::required(field_name, "name")?,
+                    tips: fields::required(field_tips, "tips")?,
+                    url: fields::required(field_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomCell", KEYS, Visitor)
+    }
+}
+
 /// A member field shown on an activated member card (level, coupons, stamps...).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomField {
     /// A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the member a template message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_type: Option<String>,
     /// A free name, instead of `name_type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Where the field leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -1654,24 +2373,63 @@ impl ::wechat_core::Check for CustomField {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name_type", "name", "url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CustomField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomField")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name_type = None;
+                let mut field_name = None;
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name_type, "name_type")?,
+                        1 => fields::read(&mut map, &mut field_name, "name")?,
+                        2 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomField {
+                    name_type: field_name_type.unwrap_or_default(),
+                    name: field_name.unwrap_or_default(),
+                    url: field_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomField", KEYS, Visitor)
+    }
+}
+
 /// When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DateInfo {
     /// Which of the three.
     #[serde(rename = "type")]
     pub type_: crate::card::types::DateType,
     /// `DATE_TYPE_FIX_TIME_RANGE`: the start, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`: when every card expires).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TERM`: days valid after it is taken (not 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_term: Option<u32>,
     /// `DATE_TYPE_FIX_TERM`: days after it is taken before it is valid (0: the same day).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_begin_term: Option<u32>,
 }
 
@@ -1724,6 +2482,75 @@ impl ::wechat_core::Check for DateInfo {
             },
         )?;
         Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "type",
+            "begin_timestamp",
+            "end_timestamp",
+            "fixed_term",
+            "fixed_begin_term",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DateInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DateInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_type_ = None;
+                let mut field_begin_timestamp = None;
+                let mut field_end_timestamp = None;
+                let mut field_fixed_term = None;
+                let mut field_fixed_begin_term = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_type_, "type")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_begin_timestamp,
+                                "begin_timestamp",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_end_timestamp,
+                                "end_timestamp",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_fixed_term, "fixed_term")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_fixed_begin_term,
+                                "fixed_begin_term",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DateInfo {
+                    type_: fields::required(field_type_, "type")?,
+                    begin_timestamp: field_begin_timestamp.unwrap_or_default(),
+                    end_timestamp: field_end_timestamp.unwrap_or_default(),
+                    fixed_term: field_fixed_term.unwrap_or_default(),
+                    fixed_begin_term: field_fixed_begin_term.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DateInfo", KEYS, Visitor)
     }
 }
 
@@ -1787,13 +2614,13 @@ impl<'de> serde::Deserialize<'de> for DateType {
 /// A percentage-off coupon.
 ///
 /// Build it with [`Discount::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Discount {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The percentage taken off: 30 means the user pays 70%.
     pub discount: u32,
@@ -1870,16 +2697,61 @@ impl ::wechat_core::Check for Discount {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Discount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "advanced_info", "discount"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Discount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Discount")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_discount = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_discount, "discount")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Discount {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    discount: fields::required(field_discount, "discount")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Discount", KEYS, Visitor)
+    }
+}
+
 /// A general coupon.
 ///
 /// Build it with [`GeneralCoupon::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneralCoupon {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// What the coupon offers.
     pub default_detail: String,
@@ -1955,16 +2827,70 @@ impl ::wechat_core::Check for GeneralCoupon {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GeneralCoupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "advanced_info", "default_detail"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GeneralCoupon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GeneralCoupon")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_default_detail = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_default_detail,
+                                "default_detail",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GeneralCoupon {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    default_detail: fields::required(
+                        field_default_detail,
+                        "default_detail",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GeneralCoupon", KEYS, Visitor)
+    }
+}
+
 /// A gift voucher.
 ///
 /// Build it with [`Gift::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Gift {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The item the voucher is exchanged for.
     pub gift: String,
@@ -2040,16 +2966,61 @@ impl ::wechat_core::Check for Gift {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Gift {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "advanced_info", "gift"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Gift;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Gift")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_gift = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_gift, "gift")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Gift {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    gift: fields::required(field_gift, "gift")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Gift", KEYS, Visitor)
+    }
+}
+
 /// A group-buying voucher.
 ///
 /// Build it with [`Groupon::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Groupon {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// What the group purchase includes.
     pub deal_detail: String,
@@ -2125,21 +3096,72 @@ impl ::wechat_core::Check for Groupon {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Groupon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "advanced_info", "deal_detail"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Groupon;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Groupon")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_deal_detail = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_deal_detail,
+                                "deal_detail",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Groupon {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    deal_detail: fields::required(field_deal_detail, "deal_detail")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Groupon", KEYS, Visitor)
+    }
+}
+
 /// A meeting or show ticket.
 ///
 /// Build it with [`MeetingTicket::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MeetingTicket {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The meeting or show.
     pub meeting_detail: String,
     /// A link to the venue map.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_url: Option<String>,
 }
 
@@ -2230,79 +3252,141 @@ impl ::wechat_core::Check for MeetingTicket {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MeetingTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "advanced_info",
+            "meeting_detail",
+            "map_url",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MeetingTicket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MeetingTicket")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_meeting_detail = None;
+                let mut field_map_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_meeting_detail,
+                                "meeting_detail",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_map_url, "map_url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MeetingTicket {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    meeting_detail: fields::required(
+                        field_meeting_detail,
+                        "meeting_detail",
+                    )?,
+                    map_url: field_map_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MeetingTicket", KEYS, Visitor)
+    }
+}
+
 /// A member card: points, stored value, custom fields and activation.
 ///
 /// Build it with [`MemberCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCard {
     /// What every card has; `date_info.type` may be `DATE_TYPE_PERMANENT`.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// A background picture from /cgi-bin/media/uploadimg, at most 1000x600 px.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The member's privileges.
     pub prerogative: String,
     /// Activated as soon as the user takes it, without an activate call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
     /// One-tap activation through WeChat's form (/card/membercard/activateuserform/set); not together with `activate_url`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit: Option<bool>,
     /// Where the user goes after the form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit_url: Option<String>,
     /// The merchant's activation page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_url: Option<String>,
     /// The mini program that activates, `gh_xxx@app`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_user_name: Option<String>,
     /// The mini program page that activates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_pass: Option<String>,
     /// Whether the card shows points; cannot be turned off once on.
     pub supply_bonus: bool,
     /// An external page for the points, when they cannot be synchronised through the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_url: Option<String>,
     /// When points expire.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_cleared: Option<String>,
     /// The points rules, as text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rules: Option<String>,
     /// The points rules, structured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
     /// Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off once on.
     pub supply_balance: bool,
     /// An external page for the balance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_url: Option<String>,
     /// The stored-value rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_rules: Option<String>,
     /// The first member field shown after activation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field1: Option<crate::card::types::CustomField>,
     /// The second member field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field2: Option<crate::card::types::CustomField>,
     /// The third member field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field3: Option<crate::card::types::CustomField>,
     /// A custom entry shown after activation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_cell1: Option<crate::card::types::CustomCell>,
     /// The member discount in percent off: 10 means the member pays 90%.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<u32>,
 }
 
@@ -2651,16 +3735,272 @@ impl ::wechat_core::Check for MemberCard {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MemberCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "advanced_info",
+            "background_pic_url",
+            "prerogative",
+            "auto_activate",
+            "wx_activate",
+            "wx_activate_after_submit",
+            "wx_activate_after_submit_url",
+            "activate_url",
+            "activate_app_brand_user_name",
+            "activate_app_brand_pass",
+            "supply_bonus",
+            "bonus_url",
+            "bonus_cleared",
+            "bonus_rules",
+            "bonus_rule",
+            "supply_balance",
+            "balance_url",
+            "balance_rules",
+            "custom_field1",
+            "custom_field2",
+            "custom_field3",
+            "custom_cell1",
+            "discount",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_background_pic_url = None;
+                let mut field_prerogative = None;
+                let mut field_auto_activate = None;
+                let mut field_wx_activate = None;
+                let mut field_wx_activate_after_submit = None;
+                let mut field_wx_activate_after_submit_url = None;
+                let mut field_activate_url = None;
+                let mut field_activate_app_brand_user_name = None;
+                let mut field_activate_app_brand_pass = None;
+                let mut field_supply_bonus = None;
+                let mut field_bonus_url = None;
+                let mut field_bonus_cleared = None;
+                let mut field_bonus_rules = None;
+                let mut field_bonus_rule = None;
+                let mut field_supply_balance = None;
+                let mut field_balance_url = None;
+                let mut field_balance_rules = None;
+                let mut field_custom_field1 = None;
+                let mut field_custom_field2 = None;
+                let mut field_custom_field3 = None;
+                let mut field_custom_cell1 = None;
+                let mut field_discount = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_prerogative,
+                                "prerogative",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_auto_activate,
+                                "auto_activate",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_activate,
+                                "wx_activate",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_activate_after_submit,
+                                "wx_activate_after_submit",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_activate_after_submit_url,
+                                "wx_activate_after_submit_url",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_url,
+                                "activate_url",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_app_brand_user_name,
+                                "activate_app_brand_user_name",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_app_brand_pass,
+                                "activate_app_brand_pass",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_supply_bonus,
+                                "supply_bonus",
+                            )?
+                        }
+                        12 => fields::read(&mut map, &mut field_bonus_url, "bonus_url")?,
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bonus_cleared,
+                                "bonus_cleared",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bonus_rules,
+                                "bonus_rules",
+                            )?
+                        }
+                        15 => {
+                            fields::read(&mut map, &mut field_bonus_rule, "bonus_rule")?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_supply_balance,
+                                "supply_balance",
+                            )?
+                        }
+                        17 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_balance_url,
+                                "balance_url",
+                            )?
+                        }
+                        18 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_balance_rules,
+                                "balance_rules",
+                            )?
+                        }
+                        19 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field1,
+                                "custom_field1",
+                            )?
+                        }
+                        20 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field2,
+                                "custom_field2",
+                            )?
+                        }
+                        21 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field3,
+                                "custom_field3",
+                            )?
+                        }
+                        22 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_cell1,
+                                "custom_cell1",
+                            )?
+                        }
+                        23 => fields::read(&mut map, &mut field_discount, "discount")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberCard {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    prerogative: fields::required(field_prerogative, "prerogative")?,
+                    auto_activate: field_auto_activate.unwrap_or_default(),
+                    wx_activate: field_wx_activate.unwrap_or_default(),
+                    wx_activate_after_submit: field_wx_activate_after_submit
+                        .unwrap_or_default(),
+                    wx_activate_after_submit_url: field_wx_activate_after_submit_url
+                        .unwrap_or_default(),
+                    activate_url: field_activate_url.unwrap_or_default(),
+                    activate_app_brand_user_name: field_activate_app_brand_user_name
+                        .unwrap_or_default(),
+                    activate_app_brand_pass: field_activate_app_brand_pass
+                        .unwrap_or_default(),
+                    supply_bonus: fields::required(field_supply_bonus, "supply_bonus")?,
+                    bonus_url: field_bonus_url.unwrap_or_default(),
+                    bonus_cleared: field_bonus_cleared.unwrap_or_default(),
+                    bonus_rules: field_bonus_rules.unwrap_or_default(),
+                    bonus_rule: field_bonus_rule.unwrap_or_default(),
+                    supply_balance: fields::required(
+                        field_supply_balance,
+                        "supply_balance",
+                    )?,
+                    balance_url: field_balance_url.unwrap_or_default(),
+                    balance_rules: field_balance_rules.unwrap_or_default(),
+                    custom_field1: field_custom_field1.unwrap_or_default(),
+                    custom_field2: field_custom_field2.unwrap_or_default(),
+                    custom_field3: field_custom_field3.unwrap_or_default(),
+                    custom_cell1: field_custom_cell1.unwrap_or_default(),
+                    discount: field_discount.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberCard", KEYS, Visitor)
+    }
+}
+
 /// A cinema ticket.
 ///
 /// Build it with [`MovieTicket::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MovieTicket {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The film and the showing.
     pub detail: String,
@@ -2736,20 +4076,65 @@ impl ::wechat_core::Check for MovieTicket {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MovieTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "advanced_info", "detail"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MovieTicket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MovieTicket")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_detail = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_detail, "detail")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MovieTicket {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    detail: fields::required(field_detail, "detail")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MovieTicket", KEYS, Visitor)
+    }
+}
+
 /// A scenic-spot ticket.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScenicTicket {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The ticket class, e.g. 平日全票.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_class: Option<String>,
     /// A link to the guide map.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guide_url: Option<String>,
 }
 
@@ -2806,14 +4191,73 @@ impl ::wechat_core::Check for ScenicTicket {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ScenicTicket {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "advanced_info",
+            "ticket_class",
+            "guide_url",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScenicTicket;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScenicTicket")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_advanced_info = None;
+                let mut field_ticket_class = None;
+                let mut field_guide_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_advanced_info,
+                                "advanced_info",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_ticket_class,
+                                "ticket_class",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_guide_url, "guide_url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ScenicTicket {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    ticket_class: field_ticket_class.unwrap_or_default(),
+                    guide_url: field_guide_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScenicTicket", KEYS, Visitor)
+    }
+}
+
 /// A card's stock.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Sku {
     /// Cards left to give out (at most 100,000,000; 0 in deposit mode).
     pub quantity: i64,
     /// Cards ever stocked.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     total_quantity: Option<i64>,
 }
 
@@ -2850,15 +4294,57 @@ impl ::wechat_core::Check for Sku {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Sku {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["quantity", "total_quantity"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Sku;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Sku")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_quantity = None;
+                let mut field_total_quantity = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_quantity, "quantity")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_total_quantity,
+                                "total_quantity",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Sku {
+                    quantity: fields::required(field_quantity, "quantity")?,
+                    total_quantity: field_total_quantity.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Sku", KEYS, Visitor)
+    }
+}
+
 /// One picture with its text.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TextImage {
     /// A picture from /cgi-bin/media/uploadimg.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Its text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -2905,24 +4391,60 @@ impl ::wechat_core::Check for TextImage {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TextImage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["image_url", "text"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TextImage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TextImage")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_image_url = None;
+                let mut field_text = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_image_url, "image_url")?,
+                        1 => fields::read(&mut map, &mut field_text, "text")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(TextImage {
+                    image_url: field_image_url.unwrap_or_default(),
+                    text: field_text.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TextImage", KEYS, Visitor)
+    }
+}
+
 /// A time the card can be used, for display.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TimeLimit {
     /// `MONDAY` to `SUNDAY`, or `HOLIDAY`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// From this hour.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_hour: Option<u32>,
     /// From this minute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_minute: Option<u32>,
     /// Until this hour.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<u32>,
     /// Until this minute.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<u32>,
 }
 
@@ -3005,24 +4527,81 @@ impl ::wechat_core::Check for TimeLimit {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TimeLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "type",
+            "begin_hour",
+            "begin_minute",
+            "end_hour",
+            "end_minute",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TimeLimit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TimeLimit")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_type_ = None;
+                let mut field_begin_hour = None;
+                let mut field_begin_minute = None;
+                let mut field_end_hour = None;
+                let mut field_end_minute = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_type_, "type")?,
+                        1 => fields::read(&mut map, &mut field_begin_hour, "begin_hour")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_begin_minute,
+                                "begin_minute",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_end_hour, "end_hour")?,
+                        4 => fields::read(&mut map, &mut field_end_minute, "end_minute")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(TimeLimit {
+                    type_: field_type_.unwrap_or_default(),
+                    begin_hour: field_begin_hour.unwrap_or_default(),
+                    begin_minute: field_begin_minute.unwrap_or_default(),
+                    end_hour: field_end_hour.unwrap_or_default(),
+                    end_minute: field_end_minute.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TimeLimit", KEYS, Visitor)
+    }
+}
+
 /// When a card can be used.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UseCondition {
     /// Cash vouchers: the goods it applies to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_category: Option<String>,
     /// Cash vouchers: the goods it does not apply to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_category: Option<String>,
     /// Gift and cash vouchers: the spend from which it applies, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub least_cost: Option<i64>,
     /// Gift vouchers: what must be bought to use it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_use_for: Option<String>,
     /// Whether it combines with other offers (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_use_with_other_discount: Option<bool>,
 }
 
@@ -3093,5 +4672,81 @@ impl ::wechat_core::Check for UseCondition {
             },
         )?;
         Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UseCondition {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "accept_category",
+            "reject_category",
+            "least_cost",
+            "object_use_for",
+            "can_use_with_other_discount",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UseCondition;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UseCondition")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_accept_category = None;
+                let mut field_reject_category = None;
+                let mut field_least_cost = None;
+                let mut field_object_use_for = None;
+                let mut field_can_use_with_other_discount = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_accept_category,
+                                "accept_category",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reject_category,
+                                "reject_category",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_least_cost, "least_cost")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_object_use_for,
+                                "object_use_for",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_use_with_other_discount,
+                                "can_use_with_other_discount",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UseCondition {
+                    accept_category: field_accept_category.unwrap_or_default(),
+                    reject_category: field_reject_category.unwrap_or_default(),
+                    least_cost: field_least_cost.unwrap_or_default(),
+                    object_use_for: field_object_use_for.unwrap_or_default(),
+                    can_use_with_other_discount: field_can_use_with_other_discount
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UseCondition", KEYS, Visitor)
     }
 }

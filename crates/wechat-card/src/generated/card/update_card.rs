@@ -99,7 +99,6 @@
 
 /// Request of [`CardClient::update_card`](crate::card::CardClient::update_card).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCardRequest {
     /// The card to change.
@@ -107,52 +106,52 @@ pub struct UpdateCardRequest {
     /// The changes, when the card is a group-buying voucher (GROUPON).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groupon: Option<CouponUpdate>,
     /// The changes, when the card is a cash voucher (CASH).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash: Option<CouponUpdate>,
     /// The changes, when the card is a percentage-off coupon (DISCOUNT).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<CouponUpdate>,
     /// The changes, when the card is a gift voucher (GIFT).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift: Option<CouponUpdate>,
     /// The changes, when the card is a general coupon (GENERAL_COUPON).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub general_coupon: Option<CouponUpdate>,
     /// The changes, when the card is a member card (MEMBER_CARD).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_card: Option<MemberCardUpdate>,
     /// The changes, when the card is a scenic-spot ticket (SCENIC_TICKET).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scenic_ticket: Option<ScenicTicketUpdate>,
     /// The changes, when the card is a cinema ticket (MOVIE_TICKET).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub movie_ticket: Option<MovieTicketUpdate>,
     /// The changes, when the card is a boarding pass (BOARDING_PASS).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_pass: Option<BoardingPassUpdate>,
     /// The changes, when the card is a meeting or show ticket (MEETING_TICKET).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_ticket: Option<MeetingTicketUpdate>,
 }
 
@@ -312,8 +311,120 @@ impl ::wechat_core::Check for UpdateCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "groupon",
+            "cash",
+            "discount",
+            "gift",
+            "general_coupon",
+            "member_card",
+            "scenic_ticket",
+            "movie_ticket",
+            "boarding_pass",
+            "meeting_ticket",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_groupon = None;
+                let mut field_cash = None;
+                let mut field_discount = None;
+                let mut field_gift = None;
+                let mut field_general_coupon = None;
+                let mut field_member_card = None;
+                let mut field_scenic_ticket = None;
+                let mut field_movie_ticket = None;
+                let mut field_boarding_pass = None;
+                let mut field_meeting_ticket = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_groupon, "groupon")?,
+                        2 => fields::read(&mut map, &mut field_cash, "cash")?,
+                        3 => fields::read(&mut map, &mut field_discount, "discount")?,
+                        4 => fields::read(&mut map, &mut field_gift, "gift")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_general_coupon,
+                                "general_coupon",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_member_card,
+                                "member_card",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_scenic_ticket,
+                                "scenic_ticket",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_movie_ticket,
+                                "movie_ticket",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_boarding_pass,
+                                "boarding_pass",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_meeting_ticket,
+                                "meeting_ticket",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCardRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    groupon: field_groupon.unwrap_or_default(),
+                    cash: field_cash.unwrap_or_default(),
+                    discount: field_discount.unwrap_or_default(),
+                    gift: field_gift.unwrap_or_default(),
+                    general_coupon: field_general_coupon.unwrap_or_default(),
+                    member_card: field_member_card.unwrap_or_default(),
+                    scenic_ticket: field_scenic_ticket.unwrap_or_default(),
+                    movie_ticket: field_movie_ticket.unwrap_or_default(),
+                    boarding_pass: field_boarding_pass.unwrap_or_default(),
+                    meeting_ticket: field_meeting_ticket.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::update_card`](crate::card::CardClient::update_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
     /// Whether the change sent the card back to review.
@@ -324,6 +435,39 @@ impl UpdateCardResponse {
     /// Creates the value from its required field `send_check`.
     pub fn new(send_check: bool) -> Self {
         Self { send_check }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["send_check"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_send_check = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_send_check, "send_check")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateCardResponse {
+                    send_check: fields::required(field_send_check, "send_check")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateCardResponse", KEYS, Visitor)
     }
 }
 
@@ -362,83 +506,82 @@ pub enum UpdateCardErrorCode {
 );
 /// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BaseInfoUpdate {
     /// The card's name, at most 9 Chinese characters (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The merchant's logo, a URL upload_image answered (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// What to do when using it, at most 16 Chinese characters (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     /// How to use it (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The customer-service phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The colour's name, e.g. `Color010` (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The store (POI) ids where it applies; WeChat's table says 0 clears them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<i64>>,
     /// It applies in every store of the merchant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_all_locations: Option<bool>,
     /// The centre button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_title: Option<String>,
     /// The hint under the centre button.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_sub_title: Option<String>,
     /// Where the centre button leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_url: Option<String>,
     /// A custom entry's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// Where the custom entry leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint right of the custom entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The marketing entry's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// Where the marketing entry leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint right of the marketing entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
     /// How the code is shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<crate::card::types::CodeType>,
     /// How many one user may take.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_limit: Option<u32>,
     /// The page to take it can be shared.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_share: Option<bool>,
     /// It can be given to a friend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
     /// A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with the end moved later.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_info: Option<crate::card::types::DateInfo>,
     /// Member cards: push `user_view_card` when the user opens the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_push_on_view: Option<bool>,
     /// Member cards: WeChat Pay from the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_info: Option<PayInfo>,
     /// Member cards: the centre button offers both paying and the member's QR code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_pay_and_qrcode: Option<bool>,
 }
 
@@ -744,9 +887,229 @@ impl ::wechat_core::Check for BaseInfoUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BaseInfoUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "title",
+            "logo_url",
+            "notice",
+            "description",
+            "service_phone",
+            "color",
+            "location_id_list",
+            "use_all_locations",
+            "center_title",
+            "center_sub_title",
+            "center_url",
+            "custom_url_name",
+            "custom_url",
+            "custom_url_sub_title",
+            "promotion_url_name",
+            "promotion_url",
+            "promotion_url_sub_title",
+            "code_type",
+            "get_limit",
+            "can_share",
+            "can_give_friend",
+            "date_info",
+            "need_push_on_view",
+            "pay_info",
+            "is_pay_and_qrcode",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BaseInfoUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BaseInfoUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_title = None;
+                let mut field_logo_url = None;
+                let mut field_notice = None;
+                let mut field_description = None;
+                let mut field_service_phone = None;
+                let mut field_color = None;
+                let mut field_location_id_list = None;
+                let mut field_use_all_locations = None;
+                let mut field_center_title = None;
+                let mut field_center_sub_title = None;
+                let mut field_center_url = None;
+                let mut field_custom_url_name = None;
+                let mut field_custom_url = None;
+                let mut field_custom_url_sub_title = None;
+                let mut field_promotion_url_name = None;
+                let mut field_promotion_url = None;
+                let mut field_promotion_url_sub_title = None;
+                let mut field_code_type = None;
+                let mut field_get_limit = None;
+                let mut field_can_share = None;
+                let mut field_can_give_friend = None;
+                let mut field_date_info = None;
+                let mut field_need_push_on_view = None;
+                let mut field_pay_info = None;
+                let mut field_is_pay_and_qrcode = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_title, "title")?,
+                        1 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        2 => fields::read(&mut map, &mut field_notice, "notice")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_description,
+                                "description",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_service_phone,
+                                "service_phone",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_color, "color")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_location_id_list,
+                                "location_id_list",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_use_all_locations,
+                                "use_all_locations",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_center_title,
+                                "center_title",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_center_sub_title,
+                                "center_sub_title",
+                            )?
+                        }
+                        10 => {
+                            fields::read(&mut map, &mut field_center_url, "center_url")?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_url_name,
+                                "custom_url_name",
+                            )?
+                        }
+                        12 => {
+                            fields::read(&mut map, &mut field_custom_url, "custom_url")?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_url_sub_title,
+                                "custom_url_sub_title",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url_name,
+                                "promotion_url_name",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url,
+                                "promotion_url",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url_sub_title,
+                                "promotion_url_sub_title",
+                            )?
+                        }
+                        17 => fields::read(&mut map, &mut field_code_type, "code_type")?,
+                        18 => fields::read(&mut map, &mut field_get_limit, "get_limit")?,
+                        19 => fields::read(&mut map, &mut field_can_share, "can_share")?,
+                        20 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_give_friend,
+                                "can_give_friend",
+                            )?
+                        }
+                        21 => fields::read(&mut map, &mut field_date_info, "date_info")?,
+                        22 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_push_on_view,
+                                "need_push_on_view",
+                            )?
+                        }
+                        23 => fields::read(&mut map, &mut field_pay_info, "pay_info")?,
+                        24 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_pay_and_qrcode,
+                                "is_pay_and_qrcode",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BaseInfoUpdate {
+                    title: field_title.unwrap_or_default(),
+                    logo_url: field_logo_url.unwrap_or_default(),
+                    notice: field_notice.unwrap_or_default(),
+                    description: field_description.unwrap_or_default(),
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    color: field_color.unwrap_or_default(),
+                    location_id_list: field_location_id_list.unwrap_or_default(),
+                    use_all_locations: field_use_all_locations.unwrap_or_default(),
+                    center_title: field_center_title.unwrap_or_default(),
+                    center_sub_title: field_center_sub_title.unwrap_or_default(),
+                    center_url: field_center_url.unwrap_or_default(),
+                    custom_url_name: field_custom_url_name.unwrap_or_default(),
+                    custom_url: field_custom_url.unwrap_or_default(),
+                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+                    promotion_url: field_promotion_url.unwrap_or_default(),
+                    promotion_url_sub_title: field_promotion_url_sub_title
+                        .unwrap_or_default(),
+                    code_type: field_code_type.unwrap_or_default(),
+                    get_limit: field_get_limit.unwrap_or_default(),
+                    can_share: field_can_share.unwrap_or_default(),
+                    can_give_friend: field_can_give_friend.unwrap_or_default(),
+                    date_info: field_date_info.unwrap_or_default(),
+                    need_push_on_view: field_need_push_on_view.unwrap_or_default(),
+                    pay_info: field_pay_info.unwrap_or_default(),
+                    is_pay_and_qrcode: field_is_pay_and_qrcode.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BaseInfoUpdate", KEYS, Visitor)
+    }
+}
+
 /// A member card's WeChat Pay settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PayInfo {
     /// Paying by showing the card (刷卡).
@@ -760,9 +1123,42 @@ impl PayInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for PayInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["swipe_card"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PayInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PayInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_swipe_card = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_swipe_card, "swipe_card")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PayInfo {
+                    swipe_card: fields::required(field_swipe_card, "swipe_card")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PayInfo", KEYS, Visitor)
+    }
+}
+
 /// Whether the member card shows WeChat Pay's payment code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwipeCard {
     /// True to let the member pay from the card.
@@ -776,9 +1172,51 @@ impl SwipeCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SwipeCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["is_swipe_card"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SwipeCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SwipeCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_is_swipe_card = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_swipe_card,
+                                "is_swipe_card",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SwipeCard {
+                    is_swipe_card: fields::required(
+                        field_is_swipe_card,
+                        "is_swipe_card",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SwipeCard", KEYS, Visitor)
+    }
+}
+
 /// The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CouponUpdate {
     /// The fields to change.
@@ -802,85 +1240,118 @@ impl ::wechat_core::Check for CouponUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CouponUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CouponUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CouponUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CouponUpdate {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CouponUpdate", KEYS, Visitor)
+    }
+}
+
 /// The changes to a member card; only the fields set are sent.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MemberCardUpdate {
     /// The common fields to change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// The background picture, a URL upload_image answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The member's privileges (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prerogative: Option<String>,
     /// Activated as soon as the user takes it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
     /// One-tap activation through WeChat's form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit: Option<bool>,
     /// Where the user goes after the form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit_url: Option<String>,
     /// The merchant's activation page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_url: Option<String>,
     /// The mini program that activates, `gh_xxx@app`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_user_name: Option<String>,
     /// The mini program page that activates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_pass: Option<String>,
     /// Show points; can only be turned on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_bonus: Option<bool>,
     /// An external page for the points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_url: Option<String>,
     /// When points expire (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_cleared: Option<String>,
     /// The points rules, as text (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rules: Option<String>,
     /// The points rules, structured.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
     /// Hold stored value (needs WeChat's stored-value permission); can only be turned on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_balance: Option<bool>,
     /// An external page for the balance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_url: Option<String>,
     /// The stored-value rules (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_rules: Option<String>,
     /// The first member field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field1: Option<crate::card::types::CustomField>,
     /// The second member field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field2: Option<crate::card::types::CustomField>,
     /// The third member field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field3: Option<crate::card::types::CustomField>,
     /// A custom entry shown after activation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_cell1: Option<crate::card::types::CustomCell>,
     /// The member discount in percent off: 10 means the member pays 90%.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<u32>,
     /// A recommendation shown in the activation message (跟随推荐).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_msg_operation: Option<MsgOperation>,
     /// A recommendation shown in the messages about points and balance changes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modify_msg_operation: Option<MsgOperation>,
 }
 
@@ -1167,9 +1638,273 @@ impl ::wechat_core::Check for MemberCardUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MemberCardUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "background_pic_url",
+            "prerogative",
+            "auto_activate",
+            "wx_activate",
+            "wx_activate_after_submit",
+            "wx_activate_after_submit_url",
+            "activate_url",
+            "activate_app_brand_user_name",
+            "activate_app_brand_pass",
+            "supply_bonus",
+            "bonus_url",
+            "bonus_cleared",
+            "bonus_rules",
+            "bonus_rule",
+            "supply_balance",
+            "balance_url",
+            "balance_rules",
+            "custom_field1",
+            "custom_field2",
+            "custom_field3",
+            "custom_cell1",
+            "discount",
+            "activate_msg_operation",
+            "modify_msg_operation",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberCardUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberCardUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_background_pic_url = None;
+                let mut field_prerogative = None;
+                let mut field_auto_activate = None;
+                let mut field_wx_activate = None;
+                let mut field_wx_activate_after_submit = None;
+                let mut field_wx_activate_after_submit_url = None;
+                let mut field_activate_url = None;
+                let mut field_activate_app_brand_user_name = None;
+                let mut field_activate_app_brand_pass = None;
+                let mut field_supply_bonus = None;
+                let mut field_bonus_url = None;
+                let mut field_bonus_cleared = None;
+                let mut field_bonus_rules = None;
+                let mut field_bonus_rule = None;
+                let mut field_supply_balance = None;
+                let mut field_balance_url = None;
+                let mut field_balance_rules = None;
+                let mut field_custom_field1 = None;
+                let mut field_custom_field2 = None;
+                let mut field_custom_field3 = None;
+                let mut field_custom_cell1 = None;
+                let mut field_discount = None;
+                let mut field_activate_msg_operation = None;
+                let mut field_modify_msg_operation = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_prerogative,
+                                "prerogative",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_auto_activate,
+                                "auto_activate",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_activate,
+                                "wx_activate",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_activate_after_submit,
+                                "wx_activate_after_submit",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_activate_after_submit_url,
+                                "wx_activate_after_submit_url",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_url,
+                                "activate_url",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_app_brand_user_name,
+                                "activate_app_brand_user_name",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_app_brand_pass,
+                                "activate_app_brand_pass",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_supply_bonus,
+                                "supply_bonus",
+                            )?
+                        }
+                        11 => fields::read(&mut map, &mut field_bonus_url, "bonus_url")?,
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bonus_cleared,
+                                "bonus_cleared",
+                            )?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bonus_rules,
+                                "bonus_rules",
+                            )?
+                        }
+                        14 => {
+                            fields::read(&mut map, &mut field_bonus_rule, "bonus_rule")?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_supply_balance,
+                                "supply_balance",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_balance_url,
+                                "balance_url",
+                            )?
+                        }
+                        17 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_balance_rules,
+                                "balance_rules",
+                            )?
+                        }
+                        18 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field1,
+                                "custom_field1",
+                            )?
+                        }
+                        19 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field2,
+                                "custom_field2",
+                            )?
+                        }
+                        20 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field3,
+                                "custom_field3",
+                            )?
+                        }
+                        21 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_cell1,
+                                "custom_cell1",
+                            )?
+                        }
+                        22 => fields::read(&mut map, &mut field_discount, "discount")?,
+                        23 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_msg_operation,
+                                "activate_msg_operation",
+                            )?
+                        }
+                        24 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_modify_msg_operation,
+                                "modify_msg_operation",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberCardUpdate {
+                    base_info: field_base_info.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    prerogative: field_prerogative.unwrap_or_default(),
+                    auto_activate: field_auto_activate.unwrap_or_default(),
+                    wx_activate: field_wx_activate.unwrap_or_default(),
+                    wx_activate_after_submit: field_wx_activate_after_submit
+                        .unwrap_or_default(),
+                    wx_activate_after_submit_url: field_wx_activate_after_submit_url
+                        .unwrap_or_default(),
+                    activate_url: field_activate_url.unwrap_or_default(),
+                    activate_app_brand_user_name: field_activate_app_brand_user_name
+                        .unwrap_or_default(),
+                    activate_app_brand_pass: field_activate_app_brand_pass
+                        .unwrap_or_default(),
+                    supply_bonus: field_supply_bonus.unwrap_or_default(),
+                    bonus_url: field_bonus_url.unwrap_or_default(),
+                    bonus_cleared: field_bonus_cleared.unwrap_or_default(),
+                    bonus_rules: field_bonus_rules.unwrap_or_default(),
+                    bonus_rule: field_bonus_rule.unwrap_or_default(),
+                    supply_balance: field_supply_balance.unwrap_or_default(),
+                    balance_url: field_balance_url.unwrap_or_default(),
+                    balance_rules: field_balance_rules.unwrap_or_default(),
+                    custom_field1: field_custom_field1.unwrap_or_default(),
+                    custom_field2: field_custom_field2.unwrap_or_default(),
+                    custom_field3: field_custom_field3.unwrap_or_default(),
+                    custom_cell1: field_custom_cell1.unwrap_or_default(),
+                    discount: field_discount.unwrap_or_default(),
+                    activate_msg_operation: field_activate_msg_operation
+                        .unwrap_or_default(),
+                    modify_msg_operation: field_modify_msg_operation.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberCardUpdate", KEYS, Visitor)
+    }
+}
+
 /// A recommendation WeChat adds to a member card's messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MsgOperation {
     /// The recommended entry.
@@ -1183,28 +1918,61 @@ impl MsgOperation {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MsgOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["url_cell"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MsgOperation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MsgOperation")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_url_cell = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_url_cell, "url_cell")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MsgOperation {
+                    url_cell: fields::required(field_url_cell, "url_cell")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MsgOperation", KEYS, Visitor)
+    }
+}
+
 /// An entry recommending cards or a page, shown until `end_time`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UrlCell {
     /// Cards to give with the message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id_list: Option<Vec<String>>,
     /// Until when it is shown, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The entry's text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Where the entry leads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// A mini program's appid to open instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_id: Option<String>,
     /// The mini program page to open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_pass: Option<String>,
 }
 
@@ -1251,16 +2019,89 @@ impl UrlCell {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UrlCell {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id_list",
+            "end_time",
+            "text",
+            "url",
+            "app_brand_id",
+            "app_brand_pass",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UrlCell;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UrlCell")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id_list = None;
+                let mut field_end_time = None;
+                let mut field_text = None;
+                let mut field_url = None;
+                let mut field_app_brand_id = None;
+                let mut field_app_brand_pass = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_card_id_list,
+                                "card_id_list",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        2 => fields::read(&mut map, &mut field_text, "text")?,
+                        3 => fields::read(&mut map, &mut field_url, "url")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_app_brand_id,
+                                "app_brand_id",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_app_brand_pass,
+                                "app_brand_pass",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UrlCell {
+                    card_id_list: field_card_id_list.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    text: field_text.unwrap_or_default(),
+                    url: field_url.unwrap_or_default(),
+                    app_brand_id: field_app_brand_id.unwrap_or_default(),
+                    app_brand_pass: field_app_brand_pass.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UrlCell", KEYS, Visitor)
+    }
+}
+
 /// The changes to a scenic-spot ticket.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScenicTicketUpdate {
     /// The common fields to change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// A link to the guide map.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guide_url: Option<String>,
 }
 
@@ -1302,16 +2143,52 @@ impl ::wechat_core::Check for ScenicTicketUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ScenicTicketUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "guide_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScenicTicketUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScenicTicketUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_guide_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => fields::read(&mut map, &mut field_guide_url, "guide_url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ScenicTicketUpdate {
+                    base_info: field_base_info.unwrap_or_default(),
+                    guide_url: field_guide_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScenicTicketUpdate", KEYS, Visitor)
+    }
+}
+
 /// The changes to a cinema ticket.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MovieTicketUpdate {
     /// The common fields to change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// The film and the showing (review).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -1353,25 +2230,61 @@ impl ::wechat_core::Check for MovieTicketUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MovieTicketUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "detail"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MovieTicketUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MovieTicketUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_detail = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => fields::read(&mut map, &mut field_detail, "detail")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MovieTicketUpdate {
+                    base_info: field_base_info.unwrap_or_default(),
+                    detail: field_detail.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MovieTicketUpdate", KEYS, Visitor)
+    }
+}
+
 /// The changes to a boarding pass.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BoardingPassUpdate {
     /// The common fields to change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// Take-off, unix seconds written as a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub departure_time: Option<String>,
     /// Landing, unix seconds written as a string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub landing_time: Option<String>,
     /// Boarding, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_time: Option<i64>,
     /// The gate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
 }
 
@@ -1431,16 +2344,85 @@ impl ::wechat_core::Check for BoardingPassUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BoardingPassUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "base_info",
+            "departure_time",
+            "landing_time",
+            "boarding_time",
+            "gate",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BoardingPassUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BoardingPassUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_departure_time = None;
+                let mut field_landing_time = None;
+                let mut field_boarding_time = None;
+                let mut field_gate = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_departure_time,
+                                "departure_time",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_landing_time,
+                                "landing_time",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_boarding_time,
+                                "boarding_time",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_gate, "gate")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BoardingPassUpdate {
+                    base_info: field_base_info.unwrap_or_default(),
+                    departure_time: field_departure_time.unwrap_or_default(),
+                    landing_time: field_landing_time.unwrap_or_default(),
+                    boarding_time: field_boarding_time.unwrap_or_default(),
+                    gate: field_gate.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BoardingPassUpdate", KEYS, Visitor)
+    }
+}
+
 /// The changes to a meeting or show ticket.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MeetingTicketUpdate {
     /// The common fields to change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// A link to the venue map.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_url: Option<String>,
 }
 
@@ -1479,6 +2461,43 @@ impl ::wechat_core::Check for MeetingTicketUpdate {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MeetingTicketUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "map_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MeetingTicketUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MeetingTicketUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_map_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => fields::read(&mut map, &mut field_map_url, "map_url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MeetingTicketUpdate {
+                    base_info: field_base_info.unwrap_or_default(),
+                    map_url: field_map_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MeetingTicketUpdate", KEYS, Visitor)
     }
 }
 

@@ -61,13 +61,12 @@
 ///
 /// Build it with [`UpdateLuckyMoneyBalanceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceRequest {
     /// The red packet's code.
     pub code: String,
     /// The card; required for cards with merchant-supplied codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The red packet's new balance, in fen.
     pub balance: i64,
@@ -157,14 +156,81 @@ impl ::wechat_core::Check for UpdateLuckyMoneyBalanceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["code", "card_id", "balance"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateLuckyMoneyBalanceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateLuckyMoneyBalanceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_balance = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => fields::read(&mut map, &mut field_balance, "balance")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateLuckyMoneyBalanceRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                    balance: fields::required(field_balance, "balance")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateLuckyMoneyBalanceRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceResponse {}
 impl UpdateLuckyMoneyBalanceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateLuckyMoneyBalanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateLuckyMoneyBalanceResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(UpdateLuckyMoneyBalanceResponse {})
+            }
+        }
+        deserializer.deserialize_struct("UpdateLuckyMoneyBalanceResponse", KEYS, Visitor)
     }
 }
 

@@ -66,7 +66,6 @@
 ///
 /// Build it with [`CheckCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckCodesRequest {
     /// The card, created in deposit mode.
@@ -139,15 +138,52 @@ impl ::wechat_core::Check for CheckCodesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckCodesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckCodesRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CheckCodesRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    code: fields::required(field_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CheckCodesRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckCodesResponse {
     /// The codes imported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exist_code: Option<Vec<String>>,
     /// The codes not imported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub not_exist_code: Option<Vec<String>>,
 }
 
@@ -167,6 +203,48 @@ impl CheckCodesResponse {
     pub fn not_exist_code(mut self, value: Vec<String>) -> Self {
         self.not_exist_code = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckCodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["exist_code", "not_exist_code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckCodesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckCodesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_exist_code = None;
+                let mut field_not_exist_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_exist_code, "exist_code")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_not_exist_code,
+                                "not_exist_code",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CheckCodesResponse {
+                    exist_code: field_exist_code.unwrap_or_default(),
+                    not_exist_code: field_not_exist_code.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CheckCodesResponse", KEYS, Visitor)
     }
 }
 

@@ -70,13 +70,12 @@
 
 /// Request of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConsumeCodeRequest {
     /// The code to redeem.
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -120,10 +119,47 @@ impl ::wechat_core::Check for ConsumeCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["code", "card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConsumeCodeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConsumeCodeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ConsumeCodeRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConsumeCodeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ConsumeCodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConsumeCodeResponse {
     /// The card the redeemed code belongs to.
@@ -171,6 +207,42 @@ impl ConsumeCodeResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ConsumeCodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card", "openid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConsumeCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConsumeCodeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card = None;
+                let mut field_openid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card, "card")?,
+                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ConsumeCodeResponse {
+                    card: fields::required(field_card, "card")?,
+                    openid: fields::required(field_openid, "openid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConsumeCodeResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code): its own codes, and [`General`](ConsumeCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -198,7 +270,7 @@ pub enum ConsumeCodeErrorCode {
     else General(crate ::GeneralErrorCode)
 );
 /// The card of a redeemed code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConsumedCard {
     /// The card.
@@ -209,6 +281,39 @@ impl ConsumedCard {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ConsumedCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ConsumedCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ConsumedCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ConsumedCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConsumedCard", KEYS, Visitor)
     }
 }
 

@@ -85,7 +85,6 @@
 
 /// Request of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DecryptCodeRequest {
     /// The encrypted code, URL-decoded.
@@ -116,8 +115,48 @@ impl ::wechat_core::Check for DecryptCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["encrypt_code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DecryptCodeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DecryptCodeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_encrypt_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_encrypt_code,
+                                "encrypt_code",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DecryptCodeRequest {
+                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DecryptCodeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DecryptCodeResponse {
     /// The real code.
@@ -128,6 +167,39 @@ impl DecryptCodeResponse {
     /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DecryptCodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DecryptCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DecryptCodeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DecryptCodeResponse {
+                    code: fields::required(field_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DecryptCodeResponse", KEYS, Visitor)
     }
 }
 

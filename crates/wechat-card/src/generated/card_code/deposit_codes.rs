@@ -74,7 +74,6 @@
 ///
 /// Build it with [`DepositCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DepositCodesRequest {
     /// The card, created in deposit mode.
@@ -147,18 +146,55 @@ impl ::wechat_core::Check for DepositCodesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DepositCodesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DepositCodesRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DepositCodesRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    code: fields::required(field_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DepositCodesRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositCodesResponse {
     /// The codes imported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub succ_code: Option<Vec<String>>,
     /// The codes imported before, skipped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicate_code: Option<Vec<String>>,
     /// The codes that could not be imported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_code: Option<Vec<String>>,
 }
 
@@ -184,6 +220,51 @@ impl DepositCodesResponse {
     pub fn fail_code(mut self, value: Vec<String>) -> Self {
         self.fail_code = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DepositCodesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["succ_code", "duplicate_code", "fail_code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DepositCodesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DepositCodesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_succ_code = None;
+                let mut field_duplicate_code = None;
+                let mut field_fail_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_succ_code, "succ_code")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_duplicate_code,
+                                "duplicate_code",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_fail_code, "fail_code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DepositCodesResponse {
+                    succ_code: field_succ_code.unwrap_or_default(),
+                    duplicate_code: field_duplicate_code.unwrap_or_default(),
+                    fail_code: field_fail_code.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DepositCodesResponse", KEYS, Visitor)
     }
 }
 

@@ -101,16 +101,15 @@
 
 /// Request of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCodeRequest {
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The code to read.
     pub code: String,
     /// Whether a code that cannot be redeemed answers an error (true, the default) or its state (false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_consume: Option<bool>,
 }
 
@@ -161,10 +160,56 @@ impl ::wechat_core::Check for GetCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetCodeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "code", "check_consume"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCodeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCodeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                let mut field_check_consume = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_check_consume,
+                                "check_consume",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetCodeRequest {
+                    card_id: field_card_id.unwrap_or_default(),
+                    code: fields::required(field_code, "code")?,
+                    check_consume: field_check_consume.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetCodeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetCodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCodeResponse {
     /// The code's card and validity.
@@ -172,31 +217,31 @@ pub struct GetCodeResponse {
     /// The user who holds the code.
     pub openid: String,
     /// Whether the code can be redeemed now.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_consume: Option<bool>,
     /// The state of the user's card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<UserCardStatus>,
     /// The scene value the card was taken with (the `outer_str` of its QR code or link).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
     /// Member cards: the member's WeChat nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Member cards: the member number shown on the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_number: Option<String>,
     /// Member cards: the member's points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// Member cards: the member's balance, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// Member cards: what the member filled in the activation form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info: Option<MemberUserInfo>,
     /// Member cards: the member's own card background, when one was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
 }
 
@@ -311,6 +356,105 @@ impl GetCodeResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetCodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card",
+            "openid",
+            "can_consume",
+            "user_card_status",
+            "outer_str",
+            "nickname",
+            "membership_number",
+            "bonus",
+            "balance",
+            "user_info",
+            "background_pic_url",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCodeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card = None;
+                let mut field_openid = None;
+                let mut field_can_consume = None;
+                let mut field_user_card_status = None;
+                let mut field_outer_str = None;
+                let mut field_nickname = None;
+                let mut field_membership_number = None;
+                let mut field_bonus = None;
+                let mut field_balance = None;
+                let mut field_user_info = None;
+                let mut field_background_pic_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card, "card")?,
+                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_consume,
+                                "can_consume",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_user_card_status,
+                                "user_card_status",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
+                        5 => fields::read(&mut map, &mut field_nickname, "nickname")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_membership_number,
+                                "membership_number",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_bonus, "bonus")?,
+                        8 => fields::read(&mut map, &mut field_balance, "balance")?,
+                        9 => fields::read(&mut map, &mut field_user_info, "user_info")?,
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetCodeResponse {
+                    card: fields::required(field_card, "card")?,
+                    openid: fields::required(field_openid, "openid")?,
+                    can_consume: field_can_consume.unwrap_or_default(),
+                    user_card_status: field_user_card_status.unwrap_or_default(),
+                    outer_str: field_outer_str.unwrap_or_default(),
+                    nickname: field_nickname.unwrap_or_default(),
+                    membership_number: field_membership_number.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    user_info: field_user_info.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetCodeResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code): its own codes, and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -340,7 +484,7 @@ pub enum GetCodeErrorCode {
 /// The card a code belongs to, and the code's validity.
 ///
 /// Build it with [`CodeCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CodeCard {
     /// The card.
@@ -350,7 +494,7 @@ pub struct CodeCard {
     /// When the code expires, unix seconds.
     pub end_time: i64,
     /// The code itself (seen in real answers, not in WeChat's table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
@@ -406,6 +550,48 @@ impl CodeCardBuilder {
             end_time: required.take(self.end_time, "end_time")?,
             code: self.code,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CodeCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "begin_time", "end_time", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CodeCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CodeCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        3 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CodeCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    begin_time: fields::required(field_begin_time, "begin_time")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    code: field_code.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CodeCard", KEYS, Visitor)
     }
 }
 
@@ -487,14 +673,14 @@ impl<'de> serde::Deserialize<'de> for UserCardStatus {
 }
 
 /// What a member filled in the activation form.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberUserInfo {
     /// WeChat's own fields (mobile, name, birthday...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_field_list: Option<Vec<MemberFieldValue>>,
     /// The merchant's own fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_list: Option<Vec<MemberFieldValue>>,
 }
 
@@ -517,17 +703,65 @@ impl MemberUserInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MemberUserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["common_field_list", "custom_field_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberUserInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberUserInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_common_field_list = None;
+                let mut field_custom_field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_common_field_list,
+                                "common_field_list",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_list,
+                                "custom_field_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberUserInfo {
+                    common_field_list: field_common_field_list.unwrap_or_default(),
+                    custom_field_list: field_custom_field_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberUserInfo", KEYS, Visitor)
+    }
+}
+
 /// One field of the activation form and the member's answer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the merchant's label for its own.
     pub name: String,
     /// The answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_list: Option<Vec<String>>,
 }
 
@@ -551,6 +785,45 @@ impl MemberFieldValue {
     pub fn value_list(mut self, value: Vec<String>) -> Self {
         self.value_list = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemberFieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "value", "value_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberFieldValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberFieldValue")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_value = None;
+                let mut field_value_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_value, "value")?,
+                        2 => fields::read(&mut map, &mut field_value_list, "value_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberFieldValue {
+                    name: fields::required(field_name, "name")?,
+                    value: field_value.unwrap_or_default(),
+                    value_list: field_value_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberFieldValue", KEYS, Visitor)
     }
 }
 

@@ -66,7 +66,6 @@
 
 /// Request of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetDepositCountRequest {
     /// The card, created in deposit mode.
@@ -95,8 +94,42 @@ impl ::wechat_core::Check for GetDepositCountRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetDepositCountRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDepositCountRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetDepositCountRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetDepositCountRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetDepositCountResponse {
     /// How many codes were imported.
@@ -107,6 +140,39 @@ impl GetDepositCountResponse {
     /// Creates the value from its required field `count`.
     pub fn new(count: u64) -> Self {
         Self { count }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetDepositCountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetDepositCountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetDepositCountResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_count = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_count, "count")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetDepositCountResponse {
+                    count: fields::required(field_count, "count")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetDepositCountResponse", KEYS, Visitor)
     }
 }
 

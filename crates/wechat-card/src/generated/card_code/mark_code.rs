@@ -71,7 +71,6 @@
 ///
 /// Build it with [`MarkCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MarkCodeRequest {
     /// The code.
@@ -163,14 +162,84 @@ impl ::wechat_core::Check for MarkCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["code", "card_id", "openid", "is_mark"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MarkCodeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MarkCodeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_openid = None;
+                let mut field_is_mark = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        3 => fields::read(&mut map, &mut field_is_mark, "is_mark")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MarkCodeRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    openid: fields::required(field_openid, "openid")?,
+                    is_mark: fields::required(field_is_mark, "is_mark")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MarkCodeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MarkCodeResponse {}
 impl MarkCodeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MarkCodeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MarkCodeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MarkCodeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(MarkCodeResponse {})
+            }
+        }
+        deserializer.deserialize_struct("MarkCodeResponse", KEYS, Visitor)
     }
 }
 

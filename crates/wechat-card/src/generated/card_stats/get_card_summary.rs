@@ -67,7 +67,6 @@
 ///
 /// Build it with [`GetCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
@@ -149,8 +148,54 @@ impl ::wechat_core::Check for GetCardSummaryRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["begin_date", "end_date", "cond_source"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCardSummaryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCardSummaryRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_begin_date = None;
+                let mut field_end_date = None;
+                let mut field_cond_source = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
+                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_cond_source,
+                                "cond_source",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetCardSummaryRequest {
+                    begin_date: fields::required(field_begin_date, "begin_date")?,
+                    end_date: fields::required(field_end_date, "end_date")?,
+                    cond_source: fields::required(field_cond_source, "cond_source")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetCardSummaryRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCardSummaryResponse {
     /// One entry a day.
@@ -161,6 +206,39 @@ impl GetCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<CardDayStats>) -> Self {
         Self { list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCardSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCardSummaryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCardSummaryResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_list, "list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetCardSummaryResponse {
+                    list: fields::required(field_list, "list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetCardSummaryResponse", KEYS, Visitor)
     }
 }
 
@@ -182,7 +260,7 @@ pub enum GetCardSummaryErrorCode {
 /// A day of the account's card statistics.
 ///
 /// Build it with [`CardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardDayStats {
     /// The day, YYYY-MM-DD.
@@ -208,22 +286,22 @@ pub struct CardDayStats {
     /// Users whose cards expired.
     pub expire_user: u64,
     /// Friends' coupon views (not in WeChat's table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_friends_cnt: Option<u64>,
     /// Users who viewed friends' coupons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub view_friends_user: Option<u64>,
     /// Friends' coupons taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_friends_cnt: Option<u64>,
     /// Users who took friends' coupons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub receive_friends_user: Option<u64>,
     /// Friends' coupons redeemed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_friends_cnt: Option<u64>,
     /// Users who redeemed friends' coupons.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_friends_user: Option<u64>,
 }
 
@@ -383,6 +461,165 @@ impl CardDayStatsBuilder {
             verify_friends_cnt: self.verify_friends_cnt,
             verify_friends_user: self.verify_friends_user,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CardDayStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "ref_date",
+            "view_cnt",
+            "view_user",
+            "receive_cnt",
+            "receive_user",
+            "verify_cnt",
+            "verify_user",
+            "given_cnt",
+            "given_user",
+            "expire_cnt",
+            "expire_user",
+            "view_friends_cnt",
+            "view_friends_user",
+            "receive_friends_cnt",
+            "receive_friends_user",
+            "verify_friends_cnt",
+            "verify_friends_user",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CardDayStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CardDayStats")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_ref_date = None;
+                let mut field_view_cnt = None;
+                let mut field_view_user = None;
+                let mut field_receive_cnt = None;
+                let mut field_receive_user = None;
+                let mut field_verify_cnt = None;
+                let mut field_verify_user = None;
+                let mut field_given_cnt = None;
+                let mut field_given_user = None;
+                let mut field_expire_cnt = None;
+                let mut field_expire_user = None;
+                let mut field_view_friends_cnt = None;
+                let mut field_view_friends_user = None;
+                let mut field_receive_friends_cnt = None;
+                let mut field_receive_friends_user = None;
+                let mut field_verify_friends_cnt = None;
+                let mut field_verify_friends_user = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
+                        1 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
+                        2 => fields::read(&mut map, &mut field_view_user, "view_user")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_cnt,
+                                "receive_cnt",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_user,
+                                "receive_user",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_verify_user,
+                                "verify_user",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_given_cnt, "given_cnt")?,
+                        8 => fields::read(&mut map, &mut field_given_user, "given_user")?,
+                        9 => fields::read(&mut map, &mut field_expire_cnt, "expire_cnt")?,
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_expire_user,
+                                "expire_user",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_view_friends_cnt,
+                                "view_friends_cnt",
+                            )?
+                        }
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_view_friends_user,
+                                "view_friends_user",
+                            )?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_friends_cnt,
+                                "receive_friends_cnt",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_friends_user,
+                                "receive_friends_user",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_verify_friends_cnt,
+                                "verify_friends_cnt",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_verify_friends_user,
+                                "verify_friends_user",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CardDayStats {
+                    ref_date: fields::required(field_ref_date, "ref_date")?,
+                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+                    view_user: fields::required(field_view_user, "view_user")?,
+                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+                    receive_user: fields::required(field_receive_user, "receive_user")?,
+                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+                    verify_user: fields::required(field_verify_user, "verify_user")?,
+                    given_cnt: fields::required(field_given_cnt, "given_cnt")?,
+                    given_user: fields::required(field_given_user, "given_user")?,
+                    expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
+                    expire_user: fields::required(field_expire_user, "expire_user")?,
+                    view_friends_cnt: field_view_friends_cnt.unwrap_or_default(),
+                    view_friends_user: field_view_friends_user.unwrap_or_default(),
+                    receive_friends_cnt: field_receive_friends_cnt.unwrap_or_default(),
+                    receive_friends_user: field_receive_friends_user.unwrap_or_default(),
+                    verify_friends_cnt: field_verify_friends_cnt.unwrap_or_default(),
+                    verify_friends_user: field_verify_friends_user.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CardDayStats", KEYS, Visitor)
     }
 }
 

@@ -70,7 +70,6 @@
 ///
 /// Build it with [`GetFreeCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
@@ -80,7 +79,7 @@ pub struct GetFreeCardSummaryRequest {
     /// Which cards to count.
     pub cond_source: crate::card_stats::types::CondSource,
     /// Only this card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -172,8 +171,57 @@ impl ::wechat_core::Check for GetFreeCardSummaryRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["begin_date", "end_date", "cond_source", "card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetFreeCardSummaryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetFreeCardSummaryRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_begin_date = None;
+                let mut field_end_date = None;
+                let mut field_cond_source = None;
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
+                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_cond_source,
+                                "cond_source",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetFreeCardSummaryRequest {
+                    begin_date: fields::required(field_begin_date, "begin_date")?,
+                    end_date: fields::required(field_end_date, "end_date")?,
+                    cond_source: fields::required(field_cond_source, "cond_source")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetFreeCardSummaryRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryResponse {
     /// One entry per card and day.
@@ -184,6 +232,39 @@ impl GetFreeCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<FreeCardDayStats>) -> Self {
         Self { list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetFreeCardSummaryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetFreeCardSummaryResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_list, "list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetFreeCardSummaryResponse {
+                    list: fields::required(field_list, "list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetFreeCardSummaryResponse", KEYS, Visitor)
     }
 }
 
@@ -207,7 +288,7 @@ pub enum GetFreeCardSummaryErrorCode {
 /// A day of one free coupon's statistics.
 ///
 /// Build it with [`FreeCardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FreeCardDayStats {
     /// The day, YYYY-MM-DD.
@@ -217,7 +298,7 @@ pub struct FreeCardDayStats {
     /// The card's type.
     pub card_type: FreeCardType,
     /// 1 for a paid coupon, 0 for a free one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_pay: Option<u32>,
     /// Card page views.
     pub view_cnt: u64,
@@ -373,6 +454,121 @@ impl FreeCardDayStatsBuilder {
             expire_cnt: required.take(self.expire_cnt, "expire_cnt")?,
             expire_user: required.take(self.expire_user, "expire_user")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FreeCardDayStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "ref_date",
+            "card_id",
+            "card_type",
+            "is_pay",
+            "view_cnt",
+            "view_user",
+            "receive_cnt",
+            "receive_user",
+            "verify_cnt",
+            "verify_user",
+            "given_cnt",
+            "given_user",
+            "expire_cnt",
+            "expire_user",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FreeCardDayStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FreeCardDayStats")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_ref_date = None;
+                let mut field_card_id = None;
+                let mut field_card_type = None;
+                let mut field_is_pay = None;
+                let mut field_view_cnt = None;
+                let mut field_view_user = None;
+                let mut field_receive_cnt = None;
+                let mut field_receive_user = None;
+                let mut field_verify_cnt = None;
+                let mut field_verify_user = None;
+                let mut field_given_cnt = None;
+                let mut field_given_user = None;
+                let mut field_expire_cnt = None;
+                let mut field_expire_user = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => fields::read(&mut map, &mut field_card_type, "card_type")?,
+                        3 => fields::read(&mut map, &mut field_is_pay, "is_pay")?,
+                        4 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
+                        5 => fields::read(&mut map, &mut field_view_user, "view_user")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_cnt,
+                                "receive_cnt",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_user,
+                                "receive_user",
+                            )?
+                        }
+                        8 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_verify_user,
+                                "verify_user",
+                            )?
+                        }
+                        10 => fields::read(&mut map, &mut field_given_cnt, "given_cnt")?,
+                        11 => {
+                            fields::read(&mut map, &mut field_given_user, "given_user")?
+                        }
+                        12 => {
+                            fields::read(&mut map, &mut field_expire_cnt, "expire_cnt")?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_expire_user,
+                                "expire_user",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(FreeCardDayStats {
+                    ref_date: fields::required(field_ref_date, "ref_date")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    card_type: fields::required(field_card_type, "card_type")?,
+                    is_pay: field_is_pay.unwrap_or_default(),
+                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+                    view_user: fields::required(field_view_user, "view_user")?,
+                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+                    receive_user: fields::required(field_receive_user, "receive_user")?,
+                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+                    verify_user: fields::required(field_verify_user, "verify_user")?,
+                    given_cnt: fields::required(field_given_cnt, "given_cnt")?,
+                    given_user: fields::required(field_given_user, "given_user")?,
+                    expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
+                    expire_user: fields::required(field_expire_user, "expire_user")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FreeCardDayStats", KEYS, Visitor)
     }
 }
 

@@ -71,7 +71,6 @@
 ///
 /// Build it with [`GetMemberCardDetailRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberCardDetailRequest {
     /// The first day, YYYY-MM-DD.
@@ -162,8 +161,48 @@ impl ::wechat_core::Check for GetMemberCardDetailRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["begin_date", "end_date", "card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberCardDetailRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberCardDetailRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_begin_date = None;
+                let mut field_end_date = None;
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
+                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
+                        2 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberCardDetailRequest {
+                    begin_date: fields::required(field_begin_date, "begin_date")?,
+                    end_date: fields::required(field_end_date, "end_date")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberCardDetailRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberCardDetailResponse {
     /// One entry a day.
@@ -174,6 +213,39 @@ impl GetMemberCardDetailResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDetailDayStats>) -> Self {
         Self { list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMemberCardDetailResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberCardDetailResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberCardDetailResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_list, "list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberCardDetailResponse {
+                    list: fields::required(field_list, "list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberCardDetailResponse", KEYS, Visitor)
     }
 }
 
@@ -197,18 +269,18 @@ pub enum GetMemberCardDetailErrorCode {
 /// A day of one member card's statistics.
 ///
 /// Build it with [`MemberCardDetailDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCardDetailDayStats {
     /// The day, YYYY-MM-DD.
     pub ref_date: String,
     /// The sub-merchant's type (values not documented).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub merchanttype: Option<i64>,
     /// The card (spelled `cardid`).
     pub cardid: String,
     /// The sub-merchant's id; 0 when the card is the account's own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub submerchantid: Option<String>,
     /// Card page views.
     pub view_cnt: u64,
@@ -231,10 +303,10 @@ pub struct MemberCardDetailDayStats {
     /// New members.
     pub new_user: u64,
     /// Amount receivable through the quick-pay cell, in fen.
-    #[serde(rename = "payOriginalFee", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "payOriginalFee", skip_serializing_if = "Option::is_none")]
     pub pay_original_fee: Option<i64>,
     /// Amount received through the quick-pay cell, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fee: Option<i64>,
 }
 
@@ -386,6 +458,147 @@ impl MemberCardDetailDayStatsBuilder {
             pay_original_fee: self.pay_original_fee,
             fee: self.fee,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemberCardDetailDayStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "ref_date",
+            "merchanttype",
+            "cardid",
+            "submerchantid",
+            "view_cnt",
+            "view_user",
+            "receive_cnt",
+            "receive_user",
+            "verify_cnt",
+            "verify_user",
+            "active_cnt",
+            "active_user",
+            "total_user",
+            "new_user",
+            "payOriginalFee",
+            "fee",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberCardDetailDayStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberCardDetailDayStats")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_ref_date = None;
+                let mut field_merchanttype = None;
+                let mut field_cardid = None;
+                let mut field_submerchantid = None;
+                let mut field_view_cnt = None;
+                let mut field_view_user = None;
+                let mut field_receive_cnt = None;
+                let mut field_receive_user = None;
+                let mut field_verify_cnt = None;
+                let mut field_verify_user = None;
+                let mut field_active_cnt = None;
+                let mut field_active_user = None;
+                let mut field_total_user = None;
+                let mut field_new_user = None;
+                let mut field_pay_original_fee = None;
+                let mut field_fee = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_merchanttype,
+                                "merchanttype",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_cardid, "cardid")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_submerchantid,
+                                "submerchantid",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
+                        5 => fields::read(&mut map, &mut field_view_user, "view_user")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_cnt,
+                                "receive_cnt",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_user,
+                                "receive_user",
+                            )?
+                        }
+                        8 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_verify_user,
+                                "verify_user",
+                            )?
+                        }
+                        10 => {
+                            fields::read(&mut map, &mut field_active_cnt, "active_cnt")?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_active_user,
+                                "active_user",
+                            )?
+                        }
+                        12 => {
+                            fields::read(&mut map, &mut field_total_user, "total_user")?
+                        }
+                        13 => fields::read(&mut map, &mut field_new_user, "new_user")?,
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pay_original_fee,
+                                "payOriginalFee",
+                            )?
+                        }
+                        15 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberCardDetailDayStats {
+                    ref_date: fields::required(field_ref_date, "ref_date")?,
+                    merchanttype: field_merchanttype.unwrap_or_default(),
+                    cardid: fields::required(field_cardid, "cardid")?,
+                    submerchantid: field_submerchantid.unwrap_or_default(),
+                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+                    view_user: fields::required(field_view_user, "view_user")?,
+                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+                    receive_user: fields::required(field_receive_user, "receive_user")?,
+                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+                    verify_user: fields::required(field_verify_user, "verify_user")?,
+                    active_cnt: fields::required(field_active_cnt, "active_cnt")?,
+                    active_user: fields::required(field_active_user, "active_user")?,
+                    total_user: fields::required(field_total_user, "total_user")?,
+                    new_user: fields::required(field_new_user, "new_user")?,
+                    pay_original_fee: field_pay_original_fee.unwrap_or_default(),
+                    fee: field_fee.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberCardDetailDayStats", KEYS, Visitor)
     }
 }
 

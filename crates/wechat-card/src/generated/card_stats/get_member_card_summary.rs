@@ -67,7 +67,6 @@
 ///
 /// Build it with [`GetMemberCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
@@ -151,8 +150,54 @@ impl ::wechat_core::Check for GetMemberCardSummaryRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["begin_date", "end_date", "cond_source"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberCardSummaryRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberCardSummaryRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_begin_date = None;
+                let mut field_end_date = None;
+                let mut field_cond_source = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
+                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_cond_source,
+                                "cond_source",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberCardSummaryRequest {
+                    begin_date: fields::required(field_begin_date, "begin_date")?,
+                    end_date: fields::required(field_end_date, "end_date")?,
+                    cond_source: fields::required(field_cond_source, "cond_source")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberCardSummaryRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryResponse {
     /// One entry a day.
@@ -163,6 +208,39 @@ impl GetMemberCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDayStats>) -> Self {
         Self { list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberCardSummaryResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberCardSummaryResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_list, "list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberCardSummaryResponse {
+                    list: fields::required(field_list, "list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberCardSummaryResponse", KEYS, Visitor)
     }
 }
 
@@ -184,7 +262,7 @@ pub enum GetMemberCardSummaryErrorCode {
 /// A day of the account's member-card statistics.
 ///
 /// Build it with [`MemberCardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCardDayStats {
     /// The day, YYYY-MM-DD.
@@ -208,7 +286,7 @@ pub struct MemberCardDayStats {
     /// Users who ever took a member card.
     pub total_receive_user: u64,
     /// Activations (in SKIT's model; not in WeChat's table).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_cnt: Option<u64>,
 }
 
@@ -321,6 +399,116 @@ impl MemberCardDayStatsBuilder {
                 .take(self.total_receive_user, "total_receive_user")?,
             active_cnt: self.active_cnt,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemberCardDayStats {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "ref_date",
+            "view_cnt",
+            "view_user",
+            "receive_cnt",
+            "receive_user",
+            "verify_cnt",
+            "verify_user",
+            "active_user",
+            "total_user",
+            "total_receive_user",
+            "active_cnt",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberCardDayStats;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberCardDayStats")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_ref_date = None;
+                let mut field_view_cnt = None;
+                let mut field_view_user = None;
+                let mut field_receive_cnt = None;
+                let mut field_receive_user = None;
+                let mut field_verify_cnt = None;
+                let mut field_verify_user = None;
+                let mut field_active_user = None;
+                let mut field_total_user = None;
+                let mut field_total_receive_user = None;
+                let mut field_active_cnt = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
+                        1 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
+                        2 => fields::read(&mut map, &mut field_view_user, "view_user")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_cnt,
+                                "receive_cnt",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_receive_user,
+                                "receive_user",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_verify_user,
+                                "verify_user",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_active_user,
+                                "active_user",
+                            )?
+                        }
+                        8 => fields::read(&mut map, &mut field_total_user, "total_user")?,
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_total_receive_user,
+                                "total_receive_user",
+                            )?
+                        }
+                        10 => {
+                            fields::read(&mut map, &mut field_active_cnt, "active_cnt")?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberCardDayStats {
+                    ref_date: fields::required(field_ref_date, "ref_date")?,
+                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+                    view_user: fields::required(field_view_user, "view_user")?,
+                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+                    receive_user: fields::required(field_receive_user, "receive_user")?,
+                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+                    verify_user: fields::required(field_verify_user, "verify_user")?,
+                    active_user: fields::required(field_active_user, "active_user")?,
+                    total_user: fields::required(field_total_user, "total_user")?,
+                    total_receive_user: fields::required(
+                        field_total_receive_user,
+                        "total_receive_user",
+                    )?,
+                    active_cnt: field_active_cnt.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberCardDayStats", KEYS, Visitor)
     }
 }
 

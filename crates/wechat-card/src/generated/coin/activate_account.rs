@@ -37,7 +37,6 @@
 
 /// Request of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateAccountRequest {}
 impl ActivateAccountRequest {
@@ -47,8 +46,36 @@ impl ActivateAccountRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivateAccountRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateAccountRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateAccountRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(ActivateAccountRequest {})
+            }
+        }
+        deserializer.deserialize_struct("ActivateAccountRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateAccountResponse {
     /// The free coins granted for opening the account.
@@ -59,6 +86,39 @@ impl ActivateAccountResponse {
     /// Creates the value from its required field `reward`.
     pub fn new(reward: impl Into<String>) -> Self {
         Self { reward: reward.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActivateAccountResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["reward"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateAccountResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateAccountResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_reward = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_reward, "reward")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivateAccountResponse {
+                    reward: fields::required(field_reward, "reward")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivateAccountResponse", KEYS, Visitor)
     }
 }
 

@@ -34,7 +34,6 @@
 
 /// Request of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCoinsInfoRequest {}
 impl GetCoinsInfoRequest {
@@ -44,10 +43,38 @@ impl GetCoinsInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetCoinsInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCoinsInfoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCoinsInfoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetCoinsInfoRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetCoinsInfoRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetCoinsInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCoinsInfoResponse {
     /// The free coins (granted by WeChat).
@@ -102,6 +129,45 @@ impl GetCoinsInfoResponseBuilder {
             pay_coin: required.take(self.pay_coin, "pay_coin")?,
             total_coin: required.take(self.total_coin, "total_coin")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCoinsInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["free_coin", "pay_coin", "total_coin"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCoinsInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCoinsInfoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_free_coin = None;
+                let mut field_pay_coin = None;
+                let mut field_total_coin = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_free_coin, "free_coin")?,
+                        1 => fields::read(&mut map, &mut field_pay_coin, "pay_coin")?,
+                        2 => fields::read(&mut map, &mut field_total_coin, "total_coin")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetCoinsInfoResponse {
+                    free_coin: fields::required(field_free_coin, "free_coin")?,
+                    pay_coin: fields::required(field_pay_coin, "pay_coin")?,
+                    total_coin: fields::required(field_total_coin, "total_coin")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetCoinsInfoResponse", KEYS, Visitor)
     }
 }
 

@@ -57,7 +57,6 @@
 ///
 /// Build it with [`GetPayPriceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPayPriceRequest {
     /// The friends' coupon to add stock to.
@@ -120,10 +119,47 @@ impl ::wechat_core::Check for GetPayPriceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "quantity"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPayPriceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPayPriceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_quantity = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_quantity, "quantity")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPayPriceRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    quantity: fields::required(field_quantity, "quantity")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPayPriceRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetPayPriceResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayPriceResponse {
     /// The quote, for `confirm_exchange` within 60 seconds, once.
@@ -188,6 +224,48 @@ impl GetPayPriceResponseBuilder {
             free_coin: required.take(self.free_coin, "free_coin")?,
             pay_coin: required.take(self.pay_coin, "pay_coin")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPayPriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id", "price", "free_coin", "pay_coin"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPayPriceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPayPriceResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_price = None;
+                let mut field_free_coin = None;
+                let mut field_pay_coin = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_price, "price")?,
+                        2 => fields::read(&mut map, &mut field_free_coin, "free_coin")?,
+                        3 => fields::read(&mut map, &mut field_pay_coin, "pay_coin")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPayPriceResponse {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    price: fields::required(field_price, "price")?,
+                    free_coin: fields::required(field_free_coin, "free_coin")?,
+                    pay_coin: fields::required(field_pay_coin, "pay_coin")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPayPriceResponse", KEYS, Visitor)
     }
 }
 

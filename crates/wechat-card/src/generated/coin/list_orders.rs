@@ -49,28 +49,27 @@
 
 /// Request of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
     /// Where the page starts, from 0 (the default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
     /// How many orders to answer.
     pub count: u32,
     /// Only orders of this kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_type: Option<crate::coin::types::OrderType>,
     /// Orders to leave out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nor_filter: Option<NorFilter>,
     /// How to sort the orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_info: Option<SortInfo>,
     /// The start of the span, in unix seconds; a week ago without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// The end of the span, in unix seconds; now without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
 }
 
@@ -140,10 +139,70 @@ impl ::wechat_core::Check for ListOrdersRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "offset",
+            "count",
+            "order_type",
+            "nor_filter",
+            "sort_info",
+            "begin_time",
+            "end_time",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListOrdersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListOrdersRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_offset = None;
+                let mut field_count = None;
+                let mut field_order_type = None;
+                let mut field_nor_filter = None;
+                let mut field_sort_info = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_offset, "offset")?,
+                        1 => fields::read(&mut map, &mut field_count, "count")?,
+                        2 => fields::read(&mut map, &mut field_order_type, "order_type")?,
+                        3 => fields::read(&mut map, &mut field_nor_filter, "nor_filter")?,
+                        4 => fields::read(&mut map, &mut field_sort_info, "sort_info")?,
+                        5 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        6 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListOrdersRequest {
+                    offset: field_offset.unwrap_or_default(),
+                    count: fields::required(field_count, "count")?,
+                    order_type: field_order_type.unwrap_or_default(),
+                    nor_filter: field_nor_filter.unwrap_or_default(),
+                    sort_info: field_sort_info.unwrap_or_default(),
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListOrdersRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.
@@ -191,6 +250,42 @@ impl ListOrdersResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["total_num", "order_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListOrdersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListOrdersResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_total_num = None;
+                let mut field_order_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_total_num, "total_num")?,
+                        1 => fields::read(&mut map, &mut field_order_list, "order_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListOrdersResponse {
+                    total_num: fields::required(field_total_num, "total_num")?,
+                    order_list: fields::required(field_order_list, "order_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListOrdersResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders): its own codes, and [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -203,7 +298,6 @@ pub enum ListOrdersErrorCode {
 );
 /// Orders to leave out of the list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NorFilter {
     /// Leave out the orders in this status.
@@ -217,11 +311,44 @@ impl NorFilter {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for NorFilter {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NorFilter;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NorFilter")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_status = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_status, "status")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NorFilter {
+                    status: fields::required(field_status, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NorFilter", KEYS, Visitor)
+    }
+}
+
 /// How to sort the ledger.
 ///
 /// Build it with [`SortInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SortInfo {
     /// What to sort by.
@@ -266,6 +393,43 @@ impl SortInfoBuilder {
             sort_key: required.take(self.sort_key, "sort_key")?,
             sort_type: required.take(self.sort_type, "sort_type")?,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SortInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["sort_key", "sort_type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SortInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SortInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_sort_key = None;
+                let mut field_sort_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_sort_key, "sort_key")?,
+                        1 => fields::read(&mut map, &mut field_sort_type, "sort_type")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SortInfo {
+                    sort_key: fields::required(field_sort_key, "sort_key")?,
+                    sort_type: fields::required(field_sort_type, "sort_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SortInfo", KEYS, Visitor)
     }
 }
 

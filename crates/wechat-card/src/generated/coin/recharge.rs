@@ -58,7 +58,6 @@
 
 /// Request of [`CoinClient::recharge`](crate::coin::CoinClient::recharge).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RechargeRequest {
     /// The coins to buy, 1 to 100000 (1 coin = 1 yuan).
@@ -88,10 +87,44 @@ impl ::wechat_core::Check for RechargeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for RechargeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["coin_count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RechargeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RechargeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_coin_count = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_coin_count, "coin_count")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RechargeRequest {
+                    coin_count: fields::required(field_coin_count, "coin_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RechargeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`CoinClient::recharge`](crate::coin::CoinClient::recharge), without `errcode` and `errmsg`.
 ///
 /// Build it with [`RechargeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RechargeResponse {
     /// The top-up order, for `get_order`.
@@ -146,6 +179,54 @@ impl RechargeResponseBuilder {
             qrcode_url: required.take(self.qrcode_url, "qrcode_url")?,
             qrcode_buffer: required.take(self.qrcode_buffer, "qrcode_buffer")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RechargeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id", "qrcode_url", "qrcode_buffer"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RechargeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RechargeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_qrcode_url = None;
+                let mut field_qrcode_buffer = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_qrcode_url, "qrcode_url")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_qrcode_buffer,
+                                "qrcode_buffer",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RechargeResponse {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    qrcode_url: fields::required(field_qrcode_url, "qrcode_url")?,
+                    qrcode_buffer: fields::required(
+                        field_qrcode_buffer,
+                        "qrcode_buffer",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RechargeResponse", KEYS, Visitor)
     }
 }
 

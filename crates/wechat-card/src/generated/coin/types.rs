@@ -5,7 +5,7 @@
 /// An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
 ///
 /// Build it with [`CoinOrder::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CoinOrder {
     /// The order.
@@ -17,7 +17,7 @@ pub struct CoinOrder {
     /// When it was paid, in unix seconds; 0 when unpaid.
     pub pay_finish_time: i64,
     /// How it was paid, usually 微信支付充值.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// The free coins of the order.
     pub free_coin_count: String,
@@ -28,10 +28,9 @@ pub struct CoinOrder {
     /// The paid coins returned.
     pub refund_pay_coin_count: String,
     /// The openid of the user who paid, for top-ups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// What kind of entry it is.
-    #[serde(alias = "order_tpye")]
     pub order_type: crate::coin::types::OrderType,
 }
 
@@ -145,6 +144,149 @@ impl CoinOrderBuilder {
             openid: self.openid,
             order_type: required.take(self.order_type, "order_type")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CoinOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const FIELDS: &[&str] = &[
+            "order_id",
+            "status",
+            "create_time",
+            "pay_finish_time",
+            "desc",
+            "free_coin_count",
+            "pay_coin_count",
+            "refund_free_coin_count",
+            "refund_pay_coin_count",
+            "openid",
+            "order_type",
+        ];
+
+        const KEYS: &[&str] = &[
+            "order_id",
+            "status",
+            "create_time",
+            "pay_finish_time",
+            "desc",
+            "free_coin_count",
+            "pay_coin_count",
+            "refund_free_coin_count",
+            "refund_pay_coin_count",
+            "openid",
+            "order_type",
+            "order_tpye",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CoinOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CoinOrder")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_status = None;
+                let mut field_create_time = None;
+                let mut field_pay_finish_time = None;
+                let mut field_desc = None;
+                let mut field_free_coin_count = None;
+                let mut field_pay_coin_count = None;
+                let mut field_refund_free_coin_count = None;
+                let mut field_refund_pay_coin_count = None;
+                let mut field_openid = None;
+                let mut field_order_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_status, "status")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_create_time,
+                                "create_time",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pay_finish_time,
+                                "pay_finish_time",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_desc, "desc")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_free_coin_count,
+                                "free_coin_count",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pay_coin_count,
+                                "pay_coin_count",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_free_coin_count,
+                                "refund_free_coin_count",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_pay_coin_count,
+                                "refund_pay_coin_count",
+                            )?
+                        }
+                        9 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        10 | 11 => {
+                            fields::read(&mut map, &mut field_order_type, "order_type")?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CoinOrder {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    status: fields::required(field_status, "status")?,
+                    create_time: fields::required(field_create_time, "create_time")?,
+                    pay_finish_time: fields::required(
+                        field_pay_finish_time,
+                        "pay_finish_time",
+                    )?,
+                    desc: field_desc.unwrap_or_default(),
+                    free_coin_count: fields::required(
+                        field_free_coin_count,
+                        "free_coin_count",
+                    )?,
+                    pay_coin_count: fields::required(
+                        field_pay_coin_count,
+                        "pay_coin_count",
+                    )?,
+                    refund_free_coin_count: fields::required(
+                        field_refund_free_coin_count,
+                        "refund_free_coin_count",
+                    )?,
+                    refund_pay_coin_count: fields::required(
+                        field_refund_pay_coin_count,
+                        "refund_pay_coin_count",
+                    )?,
+                    openid: field_openid.unwrap_or_default(),
+                    order_type: fields::required(field_order_type, "order_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CoinOrder", FIELDS, Visitor)
     }
 }
 

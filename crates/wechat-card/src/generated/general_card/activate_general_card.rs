@@ -58,7 +58,6 @@
 ///
 /// Build it with [`ActivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateGeneralCardRequest {
     /// The card number shown on the card; may be the code itself.
@@ -66,16 +65,16 @@ pub struct ActivateGeneralCardRequest {
     /// The code of the card the user took.
     pub code: String,
     /// The card; required when it uses merchant-supplied codes (`use_custom_code`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The starting value of the card's `custom_field1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value1: Option<String>,
     /// The starting value of `custom_field2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value2: Option<String>,
     /// The starting value of `custom_field3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value3: Option<String>,
 }
 
@@ -210,14 +209,124 @@ impl ::wechat_core::Check for ActivateGeneralCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_number",
+            "code",
+            "card_id",
+            "init_custom_field_value1",
+            "init_custom_field_value2",
+            "init_custom_field_value3",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateGeneralCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateGeneralCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_number = None;
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_init_custom_field_value1 = None;
+                let mut field_init_custom_field_value2 = None;
+                let mut field_init_custom_field_value3 = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_card_number,
+                                "card_number",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        2 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_custom_field_value1,
+                                "init_custom_field_value1",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_custom_field_value2,
+                                "init_custom_field_value2",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_custom_field_value3,
+                                "init_custom_field_value3",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivateGeneralCardRequest {
+                    card_number: fields::required(field_card_number, "card_number")?,
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                    init_custom_field_value1: field_init_custom_field_value1
+                        .unwrap_or_default(),
+                    init_custom_field_value2: field_init_custom_field_value2
+                        .unwrap_or_default(),
+                    init_custom_field_value3: field_init_custom_field_value3
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivateGeneralCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateGeneralCardResponse {}
 impl ActivateGeneralCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActivateGeneralCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateGeneralCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateGeneralCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(ActivateGeneralCardResponse {})
+            }
+        }
+        deserializer.deserialize_struct("ActivateGeneralCardResponse", KEYS, Visitor)
     }
 }
 

@@ -55,7 +55,6 @@
 ///
 /// Build it with [`UnactivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardRequest {
     /// The general card.
@@ -129,14 +128,78 @@ impl ::wechat_core::Check for UnactivateGeneralCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UnactivateGeneralCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UnactivateGeneralCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UnactivateGeneralCardRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    code: fields::required(field_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UnactivateGeneralCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardResponse {}
 impl UnactivateGeneralCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UnactivateGeneralCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UnactivateGeneralCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(UnactivateGeneralCardResponse {})
+            }
+        }
+        deserializer.deserialize_struct("UnactivateGeneralCardResponse", KEYS, Visitor)
     }
 }
 

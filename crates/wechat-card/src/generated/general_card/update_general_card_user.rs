@@ -61,7 +61,6 @@
 ///
 /// Build it with [`UpdateGeneralCardUserRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserRequest {
     /// The card's code.
@@ -69,31 +68,31 @@ pub struct UpdateGeneralCardUserRequest {
     /// The general card.
     pub card_id: String,
     /// The user's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// Why the points changed, shown to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_bonus: Option<String>,
     /// The user's points after the change.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// Why the balance changed, shown to the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_balance: Option<String>,
     /// The card's balance after the change, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The new value of the card's `custom_field1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value1: Option<String>,
     /// The new value of `custom_field2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value2: Option<String>,
     /// The new value of `custom_field3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value3: Option<String>,
     /// Whether the user may give the card to a friend from now on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
 }
 
@@ -279,17 +278,135 @@ impl ::wechat_core::Check for UpdateGeneralCardUserRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "code",
+            "card_id",
+            "background_pic_url",
+            "record_bonus",
+            "bonus",
+            "record_balance",
+            "balance",
+            "custom_field_value1",
+            "custom_field_value2",
+            "custom_field_value3",
+            "can_give_friend",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateGeneralCardUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateGeneralCardUserRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_background_pic_url = None;
+                let mut field_record_bonus = None;
+                let mut field_bonus = None;
+                let mut field_record_balance = None;
+                let mut field_balance = None;
+                let mut field_custom_field_value1 = None;
+                let mut field_custom_field_value2 = None;
+                let mut field_custom_field_value3 = None;
+                let mut field_can_give_friend = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_record_bonus,
+                                "record_bonus",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_bonus, "bonus")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_record_balance,
+                                "record_balance",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_balance, "balance")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_value1,
+                                "custom_field_value1",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_value2,
+                                "custom_field_value2",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_value3,
+                                "custom_field_value3",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_give_friend,
+                                "can_give_friend",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateGeneralCardUserRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    record_bonus: field_record_bonus.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    record_balance: field_record_balance.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    custom_field_value1: field_custom_field_value1.unwrap_or_default(),
+                    custom_field_value2: field_custom_field_value2.unwrap_or_default(),
+                    custom_field_value3: field_custom_field_value3.unwrap_or_default(),
+                    can_give_friend: field_can_give_friend.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateGeneralCardUserRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GeneralCardClient::update_general_card_user`](crate::general_card::GeneralCardClient::update_general_card_user), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserResponse {
     /// The user who holds the card.
     pub openid: String,
     /// The user's points after the update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_bonus: Option<i64>,
     /// The card's balance after the update, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_balance: Option<i64>,
 }
 
@@ -313,6 +430,57 @@ impl UpdateGeneralCardUserResponse {
     pub fn result_balance(mut self, value: i64) -> Self {
         self.result_balance = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["openid", "result_bonus", "result_balance"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateGeneralCardUserResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateGeneralCardUserResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_openid = None;
+                let mut field_result_bonus = None;
+                let mut field_result_balance = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_result_bonus,
+                                "result_bonus",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_result_balance,
+                                "result_balance",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateGeneralCardUserResponse {
+                    openid: fields::required(field_openid, "openid")?,
+                    result_bonus: field_result_bonus.unwrap_or_default(),
+                    result_balance: field_result_balance.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateGeneralCardUserResponse", KEYS, Visitor)
     }
 }
 

@@ -43,7 +43,6 @@
 
 /// Request of [`GiftCardClient::add_pay_whitelist`](crate::gift_card::GiftCardClient::add_pay_whitelist).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddPayWhitelistRequest {
     /// The WeChat Pay (sub-)merchant number selling the gift cards.
@@ -59,8 +58,42 @@ impl AddPayWhitelistRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for AddPayWhitelistRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["sub_mch_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddPayWhitelistRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddPayWhitelistRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_sub_mch_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_sub_mch_id, "sub_mch_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddPayWhitelistRequest {
+                    sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddPayWhitelistRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::add_pay_whitelist`](crate::gift_card::GiftCardClient::add_pay_whitelist), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddPayWhitelistResponse {
     /// The WeChat Pay page where the merchant completes the application.
@@ -71,6 +104,39 @@ impl AddPayWhitelistResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddPayWhitelistResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddPayWhitelistResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddPayWhitelistResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddPayWhitelistResponse {
+                    url: fields::required(field_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddPayWhitelistResponse", KEYS, Visitor)
     }
 }
 

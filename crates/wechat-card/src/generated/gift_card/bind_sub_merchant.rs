@@ -45,7 +45,6 @@
 ///
 /// Build it with [`BindSubMerchantRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BindSubMerchantRequest {
     /// The WeChat Pay (sub-)merchant number, applied for by this account.
@@ -93,14 +92,78 @@ impl BindSubMerchantRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["sub_mch_id", "wxa_appid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BindSubMerchantRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BindSubMerchantRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_sub_mch_id = None;
+                let mut field_wxa_appid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_sub_mch_id, "sub_mch_id")?,
+                        1 => fields::read(&mut map, &mut field_wxa_appid, "wxa_appid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BindSubMerchantRequest {
+                    sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
+                    wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BindSubMerchantRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BindSubMerchantResponse {}
 impl BindSubMerchantResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BindSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BindSubMerchantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BindSubMerchantResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(BindSubMerchantResponse {})
+            }
+        }
+        deserializer.deserialize_struct("BindSubMerchantResponse", KEYS, Visitor)
     }
 }
 

@@ -117,7 +117,6 @@
 
 /// Request of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePageRequest {
     /// The page.
@@ -141,8 +140,42 @@ impl ::wechat_core::Check for CreatePageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CreatePageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["page"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreatePageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePageRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page, "page")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreatePageRequest {
+                    page: fields::required(field_page, "page")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreatePageRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePageResponse {
     /// The new page's id, for `get_page`, `update_page` and the page's link.
@@ -153,6 +186,39 @@ impl CreatePageResponse {
     /// Creates the value from its required field `page_id`.
     pub fn new(page_id: impl Into<String>) -> Self {
         Self { page_id: page_id.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreatePageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["page_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreatePageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreatePageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreatePageResponse {
+                    page_id: fields::required(field_page_id, "page_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreatePageResponse", KEYS, Visitor)
     }
 }
 

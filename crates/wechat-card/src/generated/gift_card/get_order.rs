@@ -60,7 +60,6 @@
 
 /// Request of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The order.
@@ -74,8 +73,42 @@ impl GetOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetOrderRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetOrderRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetOrderRequest {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetOrderRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The order.
@@ -86,6 +119,39 @@ impl GetOrderResponse {
     /// Creates the value from its required field `order`.
     pub fn new(order: crate::gift_card::types::Order) -> Self {
         Self { order }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetOrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetOrderResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order, "order")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetOrderResponse {
+                    order: fields::required(field_order, "order")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetOrderResponse", KEYS, Visitor)
     }
 }
 

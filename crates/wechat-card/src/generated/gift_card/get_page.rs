@@ -56,7 +56,6 @@
 
 /// Request of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPageRequest {
     /// The page, from `create_page` or `list_pages`.
@@ -70,8 +69,42 @@ impl GetPageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetPageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["page_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPageRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPageRequest {
+                    page_id: fields::required(field_page_id, "page_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPageRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPageResponse {
     /// The page.
@@ -82,6 +115,39 @@ impl GetPageResponse {
     /// Creates the value from its required field `page`.
     pub fn new(page: crate::gift_card::types::Page) -> Self {
         Self { page }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["page"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPageResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page, "page")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPageResponse {
+                    page: fields::required(field_page, "page")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPageResponse", KEYS, Visitor)
     }
 }
 

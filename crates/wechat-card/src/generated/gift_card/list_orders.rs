@@ -77,7 +77,6 @@
 ///
 /// Build it with [`ListOrdersRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
     /// The start of the span, in unix seconds (UTC+8).
@@ -85,7 +84,7 @@ pub struct ListOrdersRequest {
     /// The end of the span, in unix seconds; at most 31 days after `begin_time`.
     pub end_time: i64,
     /// Ascending or descending creation time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_type: Option<SortType>,
     /// Where the page starts: 100 starts at the hundredth order.
     pub offset: u32,
@@ -172,10 +171,62 @@ impl ::wechat_core::Check for ListOrdersRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "begin_time",
+            "end_time",
+            "sort_type",
+            "offset",
+            "count",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListOrdersRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListOrdersRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_sort_type = None;
+                let mut field_offset = None;
+                let mut field_count = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        1 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        2 => fields::read(&mut map, &mut field_sort_type, "sort_type")?,
+                        3 => fields::read(&mut map, &mut field_offset, "offset")?,
+                        4 => fields::read(&mut map, &mut field_count, "count")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListOrdersRequest {
+                    begin_time: fields::required(field_begin_time, "begin_time")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    sort_type: field_sort_type.unwrap_or_default(),
+                    offset: fields::required(field_offset, "offset")?,
+                    count: fields::required(field_count, "count")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListOrdersRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.
@@ -220,6 +271,48 @@ impl ListOrdersResponseBuilder {
             total_count: required.take(self.total_count, "total_count")?,
             order_list: required.take(self.order_list, "order_list")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["total_count", "order_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListOrdersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListOrdersResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_total_count = None;
+                let mut field_order_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_total_count,
+                                "total_count",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_order_list, "order_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListOrdersResponse {
+                    total_count: fields::required(field_total_count, "total_count")?,
+                    order_list: fields::required(field_order_list, "order_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListOrdersResponse", KEYS, Visitor)
     }
 }
 

@@ -43,7 +43,6 @@
 
 /// Request of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListPagesRequest {}
 impl ListPagesRequest {
@@ -53,8 +52,36 @@ impl ListPagesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListPagesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListPagesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListPagesRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(ListPagesRequest {})
+            }
+        }
+        deserializer.deserialize_struct("ListPagesRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPagesResponse {
     /// The account's gift-card pages.
@@ -65,6 +92,45 @@ impl ListPagesResponse {
     /// Creates the value from its required field `page_id_list`.
     pub fn new(page_id_list: Vec<String>) -> Self {
         Self { page_id_list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListPagesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["page_id_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListPagesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListPagesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_id_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_page_id_list,
+                                "page_id_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListPagesResponse {
+                    page_id_list: fields::required(field_page_id_list, "page_id_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListPagesResponse", KEYS, Visitor)
     }
 }
 

@@ -78,18 +78,17 @@
 
 /// Request of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetMaintainRequest {
     /// The page to take off sale; leave out with `all`.
     ///
     /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
     /// Take every page of the account off sale; leave out with `page_id`.
     ///
     /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,
     /// True to take the pages off sale.
     pub maintain: bool,
@@ -138,8 +137,48 @@ impl ::wechat_core::Check for SetMaintainRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["page_id", "all", "maintain"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetMaintainRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetMaintainRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_id = None;
+                let mut field_all = None;
+                let mut field_maintain = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        1 => fields::read(&mut map, &mut field_all, "all")?,
+                        2 => fields::read(&mut map, &mut field_maintain, "maintain")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetMaintainRequest {
+                    page_id: field_page_id.unwrap_or_default(),
+                    all: field_all.unwrap_or_default(),
+                    maintain: fields::required(field_maintain, "maintain")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetMaintainRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetMaintainResponse {
     /// The state of the account's pages after the change.
@@ -150,6 +189,45 @@ impl SetMaintainResponse {
     /// Creates the value from its required field `control_info`.
     pub fn new(control_info: ControlInfo) -> Self {
         Self { control_info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetMaintainResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["control_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetMaintainResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetMaintainResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_control_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_control_info,
+                                "control_info",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetMaintainResponse {
+                    control_info: fields::required(field_control_info, "control_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetMaintainResponse", KEYS, Visitor)
     }
 }
 
@@ -171,7 +249,7 @@ pub enum SetMaintainErrorCode {
 /// Who has taken the account's gift-card pages off sale.
 ///
 /// Build it with [`ControlInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ControlInfo {
     /// The merchant's switch over all its pages.
@@ -236,10 +314,67 @@ impl ControlInfoBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for ControlInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["biz_control_type", "system_biz_control_type", "list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ControlInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ControlInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_biz_control_type = None;
+                let mut field_system_biz_control_type = None;
+                let mut field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_biz_control_type,
+                                "biz_control_type",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_system_biz_control_type,
+                                "system_biz_control_type",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_list, "list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ControlInfo {
+                    biz_control_type: fields::required(
+                        field_biz_control_type,
+                        "biz_control_type",
+                    )?,
+                    system_biz_control_type: fields::required(
+                        field_system_biz_control_type,
+                        "system_biz_control_type",
+                    )?,
+                    list: fields::required(field_list, "list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ControlInfo", KEYS, Visitor)
+    }
+}
+
 /// A gift-card page's state.
 ///
 /// Build it with [`PageControlState::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PageControlState {
     /// The page.
@@ -302,6 +437,67 @@ impl PageControlStateBuilder {
             system_page_control_type: required
                 .take(self.system_page_control_type, "system_page_control_type")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PageControlState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "page_id",
+            "page_control_type",
+            "system_page_control_type",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PageControlState;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PageControlState")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_id = None;
+                let mut field_page_control_type = None;
+                let mut field_system_page_control_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_page_control_type,
+                                "page_control_type",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_system_page_control_type,
+                                "system_page_control_type",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PageControlState {
+                    page_id: fields::required(field_page_id, "page_id")?,
+                    page_control_type: fields::required(
+                        field_page_control_type,
+                        "page_control_type",
+                    )?,
+                    system_page_control_type: fields::required(
+                        field_system_page_control_type,
+                        "system_page_control_type",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageControlState", KEYS, Visitor)
     }
 }
 

@@ -58,7 +58,6 @@
 ///
 /// Build it with [`SetWxaRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetWxaRequest {
     /// The appid of the gift-card mini program, bound with `bind_sub_merchant`.
@@ -106,14 +105,78 @@ impl SetWxaRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetWxaRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["wxa_appid", "page_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetWxaRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetWxaRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_wxa_appid = None;
+                let mut field_page_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_wxa_appid, "wxa_appid")?,
+                        1 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetWxaRequest {
+                    wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
+                    page_id: fields::required(field_page_id, "page_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetWxaRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetWxaResponse {}
 impl SetWxaResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetWxaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetWxaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetWxaResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetWxaResponse {})
+            }
+        }
+        deserializer.deserialize_struct("SetWxaResponse", KEYS, Visitor)
     }
 }
 

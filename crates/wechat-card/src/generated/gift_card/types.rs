@@ -5,13 +5,13 @@
 /// A card face (卡面) a buyer may choose for the card they give.
 ///
 /// Build it with [`CardFace::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardFace {
     /// The face's image, uploaded to WeChat's CDN (at most 1000x600 px).
     pub background_pic_url: String,
     /// The merchant's own identifier of the face, echoed in orders.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_img_id: Option<String>,
     /// The message sent with the card when the buyer writes none.
     pub default_gifting_msg: String,
@@ -66,8 +66,75 @@ impl CardFaceBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CardFace {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "background_pic_url",
+            "outer_img_id",
+            "default_gifting_msg",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CardFace;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CardFace")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_background_pic_url = None;
+                let mut field_outer_img_id = None;
+                let mut field_default_gifting_msg = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_outer_img_id,
+                                "outer_img_id",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_default_gifting_msg,
+                                "default_gifting_msg",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CardFace {
+                    background_pic_url: fields::required(
+                        field_background_pic_url,
+                        "background_pic_url",
+                    )?,
+                    outer_img_id: field_outer_img_id.unwrap_or_default(),
+                    default_gifting_msg: fields::required(
+                        field_default_gifting_msg,
+                        "default_gifting_msg",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CardFace", KEYS, Visitor)
+    }
+}
+
 /// A category of themes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Category {
     /// The category's name.
@@ -81,10 +148,43 @@ impl Category {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Category {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["title"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Category;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Category")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_title = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_title, "title")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Category {
+                    title: fields::required(field_title, "title")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Category", KEYS, Visitor)
+    }
+}
+
 /// A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
 ///
 /// Build it with [`Cell::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cell {
     /// The link's name, e.g. 申请退款.
@@ -132,27 +232,62 @@ impl CellBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Cell {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["title", "url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Cell;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Cell")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_title = None;
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_title, "title")?,
+                        1 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Cell {
+                    title: fields::required(field_title, "title")?,
+                    url: fields::required(field_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Cell", KEYS, Visitor)
+    }
+}
+
 /// A gift-card page to create: the shop page users buy gift cards on.
 ///
 /// Build it with [`NewPage::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NewPage {
     /// The page's name, shown as its title (added 2017/1/19).
     pub page_title: String,
     /// Whether a user may buy several cards at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself (added 2017/12/25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page, an image uploaded to WeChat's CDN (750x630 px advised).
     pub banner_pic_url: String,
     /// The themes ("Christmas", "for the family") the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes; each theme then names its category by `category_index`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
     pub address: String,
@@ -161,13 +296,13 @@ pub struct NewPage {
     /// The merchant's instructions: how refunds and invoices work.
     pub biz_description: String,
     /// Whether orders of this page can be invoiced (default false); true needs the invoice flow of WeChat's page, section 2.2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page, for refunds, invoices and the like.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -312,10 +447,141 @@ impl ::wechat_core::Check for NewPage {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for NewPage {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "page_title",
+            "support_multi",
+            "support_buy_for_self",
+            "banner_pic_url",
+            "theme_list",
+            "category_list",
+            "address",
+            "service_phone",
+            "biz_description",
+            "need_receipt",
+            "cell_1",
+            "cell_2",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NewPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NewPage")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_title = None;
+                let mut field_support_multi = None;
+                let mut field_support_buy_for_self = None;
+                let mut field_banner_pic_url = None;
+                let mut field_theme_list = None;
+                let mut field_category_list = None;
+                let mut field_address = None;
+                let mut field_service_phone = None;
+                let mut field_biz_description = None;
+                let mut field_need_receipt = None;
+                let mut field_cell_1 = None;
+                let mut field_cell_2 = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_title, "page_title")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_support_multi,
+                                "support_multi",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_support_buy_for_self,
+                                "support_buy_for_self",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_banner_pic_url,
+                                "banner_pic_url",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_theme_list, "theme_list")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_category_list,
+                                "category_list",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_address, "address")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_service_phone,
+                                "service_phone",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_biz_description,
+                                "biz_description",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_receipt,
+                                "need_receipt",
+                            )?
+                        }
+                        10 => fields::read(&mut map, &mut field_cell_1, "cell_1")?,
+                        11 => fields::read(&mut map, &mut field_cell_2, "cell_2")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NewPage {
+                    page_title: fields::required(field_page_title, "page_title")?,
+                    support_multi: field_support_multi.unwrap_or_default(),
+                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+                    banner_pic_url: fields::required(
+                        field_banner_pic_url,
+                        "banner_pic_url",
+                    )?,
+                    theme_list: fields::required(field_theme_list, "theme_list")?,
+                    category_list: field_category_list.unwrap_or_default(),
+                    address: fields::required(field_address, "address")?,
+                    service_phone: fields::required(
+                        field_service_phone,
+                        "service_phone",
+                    )?,
+                    biz_description: fields::required(
+                        field_biz_description,
+                        "biz_description",
+                    )?,
+                    need_receipt: field_need_receipt.unwrap_or_default(),
+                    cell_1: field_cell_1.unwrap_or_default(),
+                    cell_2: field_cell_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NewPage", KEYS, Visitor)
+    }
+}
+
 /// A gift-card order: what a user bought on a page, and who received it.
 ///
 /// Build it with [`Order::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
     /// The order.
@@ -327,22 +593,22 @@ pub struct Order {
     /// When the order was placed, in unix seconds.
     pub create_time: i64,
     /// When it was paid, in unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_finish_time: Option<i64>,
     /// The amount paid, in fen.
     pub total_price: i64,
     /// The buyer's openid (WeChat spells the key `open_id` here).
     pub open_id: String,
     /// The openid of the user who accepted the card, once accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepter_openid: Option<String>,
     /// The cards bought.
     pub card_list: Vec<crate::gift_card::types::OrderCard>,
     /// The channel (`outer_str`) of the page link the order came through.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
     /// Whether the card was given to a group chat.
-    #[serde(rename = "IsChatRoom", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsChatRoom", skip_serializing_if = "Option::is_none")]
     pub is_chat_room: Option<bool>,
 }
 
@@ -457,10 +723,115 @@ impl OrderBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Order {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "order_id",
+            "page_id",
+            "trans_id",
+            "create_time",
+            "pay_finish_time",
+            "total_price",
+            "open_id",
+            "accepter_openid",
+            "card_list",
+            "outer_str",
+            "IsChatRoom",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Order;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Order")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_page_id = None;
+                let mut field_trans_id = None;
+                let mut field_create_time = None;
+                let mut field_pay_finish_time = None;
+                let mut field_total_price = None;
+                let mut field_open_id = None;
+                let mut field_accepter_openid = None;
+                let mut field_card_list = None;
+                let mut field_outer_str = None;
+                let mut field_is_chat_room = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        2 => fields::read(&mut map, &mut field_trans_id, "trans_id")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_create_time,
+                                "create_time",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pay_finish_time,
+                                "pay_finish_time",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_total_price,
+                                "total_price",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_open_id, "open_id")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_accepter_openid,
+                                "accepter_openid",
+                            )?
+                        }
+                        8 => fields::read(&mut map, &mut field_card_list, "card_list")?,
+                        9 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_chat_room,
+                                "IsChatRoom",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Order {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    page_id: fields::required(field_page_id, "page_id")?,
+                    trans_id: fields::required(field_trans_id, "trans_id")?,
+                    create_time: fields::required(field_create_time, "create_time")?,
+                    pay_finish_time: field_pay_finish_time.unwrap_or_default(),
+                    total_price: fields::required(field_total_price, "total_price")?,
+                    open_id: fields::required(field_open_id, "open_id")?,
+                    accepter_openid: field_accepter_openid.unwrap_or_default(),
+                    card_list: fields::required(field_card_list, "card_list")?,
+                    outer_str: field_outer_str.unwrap_or_default(),
+                    is_chat_room: field_is_chat_room.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Order", KEYS, Visitor)
+    }
+}
+
 /// A card bought in a gift-card order.
 ///
 /// Build it with [`OrderCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCard {
     /// The gift card bought.
@@ -470,16 +841,16 @@ pub struct OrderCard {
     /// The code the card was given.
     pub code: String,
     /// The face's default message; empty when the buyer wrote their own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_gifting_msg: Option<String>,
     /// The card face the buyer chose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The merchant's identifier of the face the buyer chose.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_img_id: Option<String>,
     /// The openid of the user who accepted this card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub accepter_openid: Option<String>,
 }
 
@@ -562,45 +933,128 @@ impl OrderCardBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for OrderCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "price",
+            "code",
+            "default_gifting_msg",
+            "background_pic_url",
+            "outer_img_id",
+            "accepter_openid",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrderCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct OrderCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_price = None;
+                let mut field_code = None;
+                let mut field_default_gifting_msg = None;
+                let mut field_background_pic_url = None;
+                let mut field_outer_img_id = None;
+                let mut field_accepter_openid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_price, "price")?,
+                        2 => fields::read(&mut map, &mut field_code, "code")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_default_gifting_msg,
+                                "default_gifting_msg",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_outer_img_id,
+                                "outer_img_id",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_accepter_openid,
+                                "accepter_openid",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(OrderCard {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    price: fields::required(field_price, "price")?,
+                    code: fields::required(field_code, "code")?,
+                    default_gifting_msg: field_default_gifting_msg.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    outer_img_id: field_outer_img_id.unwrap_or_default(),
+                    accepter_openid: field_accepter_openid.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrderCard", KEYS, Visitor)
+    }
+}
+
 /// A gift-card page as WeChat answers it.
 ///
 /// Build it with [`Page::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Page {
     /// The page's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page.
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -736,6 +1190,130 @@ impl ::wechat_core::Check for Page {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Page {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "page_title",
+            "support_multi",
+            "support_buy_for_self",
+            "banner_pic_url",
+            "theme_list",
+            "category_list",
+            "address",
+            "service_phone",
+            "biz_description",
+            "need_receipt",
+            "cell_1",
+            "cell_2",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Page;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Page")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_title = None;
+                let mut field_support_multi = None;
+                let mut field_support_buy_for_self = None;
+                let mut field_banner_pic_url = None;
+                let mut field_theme_list = None;
+                let mut field_category_list = None;
+                let mut field_address = None;
+                let mut field_service_phone = None;
+                let mut field_biz_description = None;
+                let mut field_need_receipt = None;
+                let mut field_cell_1 = None;
+                let mut field_cell_2 = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_title, "page_title")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_support_multi,
+                                "support_multi",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_support_buy_for_self,
+                                "support_buy_for_self",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_banner_pic_url,
+                                "banner_pic_url",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_theme_list, "theme_list")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_category_list,
+                                "category_list",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_address, "address")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_service_phone,
+                                "service_phone",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_biz_description,
+                                "biz_description",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_receipt,
+                                "need_receipt",
+                            )?
+                        }
+                        10 => fields::read(&mut map, &mut field_cell_1, "cell_1")?,
+                        11 => fields::read(&mut map, &mut field_cell_2, "cell_2")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Page {
+                    page_title: field_page_title.unwrap_or_default(),
+                    support_multi: field_support_multi.unwrap_or_default(),
+                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+                    banner_pic_url: fields::required(
+                        field_banner_pic_url,
+                        "banner_pic_url",
+                    )?,
+                    theme_list: fields::required(field_theme_list, "theme_list")?,
+                    category_list: field_category_list.unwrap_or_default(),
+                    address: field_address.unwrap_or_default(),
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    biz_description: field_biz_description.unwrap_or_default(),
+                    need_receipt: field_need_receipt.unwrap_or_default(),
+                    cell_1: field_cell_1.unwrap_or_default(),
+                    cell_2: field_cell_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Page", KEYS, Visitor)
+    }
+}
+
 /// Whether a gift-card page is on sale, and who took it off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -797,44 +1375,43 @@ impl<'de> serde::Deserialize<'de> for PageControl {
 ///
 /// Build it with [`PageUpdate::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PageUpdate {
     /// The page to change, from `create_page`.
     pub page_id: String,
     /// The page's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page, an image uploaded to WeChat's CDN.
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -987,10 +1564,139 @@ impl ::wechat_core::Check for PageUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for PageUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "page_id",
+            "page_title",
+            "support_multi",
+            "support_buy_for_self",
+            "banner_pic_url",
+            "theme_list",
+            "category_list",
+            "address",
+            "service_phone",
+            "biz_description",
+            "need_receipt",
+            "cell_1",
+            "cell_2",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PageUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PageUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_page_id = None;
+                let mut field_page_title = None;
+                let mut field_support_multi = None;
+                let mut field_support_buy_for_self = None;
+                let mut field_banner_pic_url = None;
+                let mut field_theme_list = None;
+                let mut field_category_list = None;
+                let mut field_address = None;
+                let mut field_service_phone = None;
+                let mut field_biz_description = None;
+                let mut field_need_receipt = None;
+                let mut field_cell_1 = None;
+                let mut field_cell_2 = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
+                        1 => fields::read(&mut map, &mut field_page_title, "page_title")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_support_multi,
+                                "support_multi",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_support_buy_for_self,
+                                "support_buy_for_self",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_banner_pic_url,
+                                "banner_pic_url",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_theme_list, "theme_list")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_category_list,
+                                "category_list",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_address, "address")?,
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_service_phone,
+                                "service_phone",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_biz_description,
+                                "biz_description",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_receipt,
+                                "need_receipt",
+                            )?
+                        }
+                        11 => fields::read(&mut map, &mut field_cell_1, "cell_1")?,
+                        12 => fields::read(&mut map, &mut field_cell_2, "cell_2")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PageUpdate {
+                    page_id: fields::required(field_page_id, "page_id")?,
+                    page_title: field_page_title.unwrap_or_default(),
+                    support_multi: field_support_multi.unwrap_or_default(),
+                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+                    banner_pic_url: fields::required(
+                        field_banner_pic_url,
+                        "banner_pic_url",
+                    )?,
+                    theme_list: fields::required(field_theme_list, "theme_list")?,
+                    category_list: field_category_list.unwrap_or_default(),
+                    address: field_address.unwrap_or_default(),
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    biz_description: field_biz_description.unwrap_or_default(),
+                    need_receipt: field_need_receipt.unwrap_or_default(),
+                    cell_1: field_cell_1.unwrap_or_default(),
+                    cell_2: field_cell_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PageUpdate", KEYS, Visitor)
+    }
+}
+
 /// A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
 ///
 /// Build it with [`Theme::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Theme {
     /// The theme's cover, an image uploaded to WeChat's CDN (at most 1000x600 px).
@@ -1004,13 +1710,13 @@ pub struct Theme {
     /// The card faces a buyer chooses from.
     pub pic_item_list: Vec<crate::gift_card::types::CardFace>,
     /// The index of the theme's category in the page's `category_list`; required of every theme once the page has categories.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_index: Option<u32>,
     /// Whether the theme's purchase page shows the item names first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_sku_title_first: Option<bool>,
     /// Whether this is the page's featured (banner) theme; at most one theme is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_banner: Option<bool>,
 }
 
@@ -1128,20 +1834,119 @@ impl ::wechat_core::Check for Theme {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Theme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "theme_pic_url",
+            "title",
+            "title_color",
+            "item_list",
+            "pic_item_list",
+            "category_index",
+            "show_sku_title_first",
+            "is_banner",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Theme;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Theme")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_theme_pic_url = None;
+                let mut field_title = None;
+                let mut field_title_color = None;
+                let mut field_item_list = None;
+                let mut field_pic_item_list = None;
+                let mut field_category_index = None;
+                let mut field_show_sku_title_first = None;
+                let mut field_is_banner = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_theme_pic_url,
+                                "theme_pic_url",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_title_color,
+                                "title_color",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_item_list, "item_list")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pic_item_list,
+                                "pic_item_list",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_category_index,
+                                "category_index",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_show_sku_title_first,
+                                "show_sku_title_first",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_is_banner, "is_banner")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Theme {
+                    theme_pic_url: fields::required(
+                        field_theme_pic_url,
+                        "theme_pic_url",
+                    )?,
+                    title: fields::required(field_title, "title")?,
+                    title_color: fields::required(field_title_color, "title_color")?,
+                    item_list: fields::required(field_item_list, "item_list")?,
+                    pic_item_list: fields::required(
+                        field_pic_item_list,
+                        "pic_item_list",
+                    )?,
+                    category_index: field_category_index.unwrap_or_default(),
+                    show_sku_title_first: field_show_sku_title_first.unwrap_or_default(),
+                    is_banner: field_is_banner.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Theme", KEYS, Visitor)
+    }
+}
+
 /// A gift card on sale under a theme.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ThemeItem {
     /// The gift card (a card created with `card::create_card`) on sale.
     pub card_id: String,
     /// The item's name; the card's title without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The item's thumbnail (added 2017/12/25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pic_url: Option<String>,
     /// The item's description (added 2017/12/25).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 
@@ -1172,5 +1977,47 @@ impl ThemeItem {
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ThemeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "title", "pic_url", "desc"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ThemeItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ThemeItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_title = None;
+                let mut field_pic_url = None;
+                let mut field_desc = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => fields::read(&mut map, &mut field_pic_url, "pic_url")?,
+                        3 => fields::read(&mut map, &mut field_desc, "desc")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ThemeItem {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    title: field_title.unwrap_or_default(),
+                    pic_url: field_pic_url.unwrap_or_default(),
+                    desc: field_desc.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ThemeItem", KEYS, Visitor)
     }
 }

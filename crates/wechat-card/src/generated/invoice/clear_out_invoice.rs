@@ -69,7 +69,6 @@
 
 /// Request of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ClearOutInvoiceRequest {
     /// The invoice to reverse.
@@ -83,14 +82,81 @@ impl ClearOutInvoiceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ClearOutInvoiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoiceinfo"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClearOutInvoiceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClearOutInvoiceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoiceinfo = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoiceinfo,
+                                "invoiceinfo",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ClearOutInvoiceRequest {
+                    invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ClearOutInvoiceRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
 impl ClearOutInvoiceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClearOutInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ClearOutInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ClearOutInvoiceResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(ClearOutInvoiceResponse {})
+            }
+        }
+        deserializer.deserialize_struct("ClearOutInvoiceResponse", KEYS, Visitor)
     }
 }
 
@@ -120,7 +186,6 @@ pub enum ClearOutInvoiceErrorCode {
 ///
 /// Build it with [`RedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RedInvoice {
     /// The openid of the invoice's owner.
@@ -205,6 +270,62 @@ impl RedInvoiceBuilder {
             yfpdm: required.take(self.yfpdm, "yfpdm")?,
             yfphm: required.take(self.yfphm, "yfphm")?,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for RedInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "wxopenid",
+            "fpqqlsh",
+            "nsrsbh",
+            "nsrmc",
+            "yfpdm",
+            "yfphm",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RedInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RedInvoice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_wxopenid = None;
+                let mut field_fpqqlsh = None;
+                let mut field_nsrsbh = None;
+                let mut field_nsrmc = None;
+                let mut field_yfpdm = None;
+                let mut field_yfphm = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_wxopenid, "wxopenid")?,
+                        1 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
+                        2 => fields::read(&mut map, &mut field_nsrsbh, "nsrsbh")?,
+                        3 => fields::read(&mut map, &mut field_nsrmc, "nsrmc")?,
+                        4 => fields::read(&mut map, &mut field_yfpdm, "yfpdm")?,
+                        5 => fields::read(&mut map, &mut field_yfphm, "yfphm")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RedInvoice {
+                    wxopenid: fields::required(field_wxopenid, "wxopenid")?,
+                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+                    nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
+                    nsrmc: fields::required(field_nsrmc, "nsrmc")?,
+                    yfpdm: fields::required(field_yfpdm, "yfpdm")?,
+                    yfphm: fields::required(field_yfphm, "yfphm")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RedInvoice", KEYS, Visitor)
     }
 }
 

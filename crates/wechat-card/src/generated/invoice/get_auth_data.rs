@@ -76,7 +76,6 @@
 ///
 /// Build it with [`GetAuthDataRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthDataRequest {
     /// The invoicing platform's (or finance bureau's) identifier on WeChat.
@@ -124,10 +123,47 @@ impl GetAuthDataRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["s_pappid", "order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthDataRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthDataRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_s_pappid = None;
+                let mut field_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
+                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthDataRequest {
+                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAuthDataRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetAuthDataResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// The order's authorization status, e.g. `auth success`.
@@ -135,7 +171,7 @@ pub struct GetAuthDataResponse {
     /// When the user authorized: a 10-digit Unix timestamp (UTC+8).
     pub auth_time: i64,
     /// What the user filled in; only for authorization pages of type 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 
@@ -183,6 +219,60 @@ impl GetAuthDataResponseBuilder {
             auth_time: required.take(self.auth_time, "auth_time")?,
             user_auth_info: self.user_auth_info,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAuthDataResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoice_status", "auth_time", "user_auth_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthDataResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthDataResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoice_status = None;
+                let mut field_auth_time = None;
+                let mut field_user_auth_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_status,
+                                "invoice_status",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_auth_time, "auth_time")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_user_auth_info,
+                                "user_auth_info",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthDataResponse {
+                    invoice_status: fields::required(
+                        field_invoice_status,
+                        "invoice_status",
+                    )?,
+                    auth_time: fields::required(field_auth_time, "auth_time")?,
+                    user_auth_info: field_user_auth_info.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAuthDataResponse", KEYS, Visitor)
     }
 }
 

@@ -72,7 +72,6 @@
 
 /// Request of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthFieldRequest {}
 impl GetAuthFieldRequest {
@@ -82,8 +81,36 @@ impl GetAuthFieldRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetAuthFieldRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthFieldRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthFieldRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetAuthFieldRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetAuthFieldRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthFieldResponse {
     /// The fields of personal and company titles.
@@ -94,6 +121,39 @@ impl GetAuthFieldResponse {
     /// Creates the value from its required field `auth_field`.
     pub fn new(auth_field: crate::types::AuthField) -> Self {
         Self { auth_field }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAuthFieldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["auth_field"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthFieldResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthFieldResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_auth_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_auth_field, "auth_field")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthFieldResponse {
+                    auth_field: fields::required(field_auth_field, "auth_field")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAuthFieldResponse", KEYS, Visitor)
     }
 }
 

@@ -92,7 +92,6 @@
 ///
 /// Build it with [`GetAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthUrlRequest {
     /// The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
@@ -106,7 +105,7 @@ pub struct GetAuthUrlRequest {
     /// Where the page opens.
     pub source: crate::types::AuthSource,
     /// Where the user goes after authorizing; needed when `source` is `web` (H5).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The card api_ticket from `get_card_api_ticket`.
     pub ticket: String,
@@ -202,14 +201,84 @@ impl GetAuthUrlRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "s_pappid",
+            "order_id",
+            "money",
+            "timestamp",
+            "source",
+            "redirect_url",
+            "ticket",
+            "type",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthUrlRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthUrlRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_s_pappid = None;
+                let mut field_order_id = None;
+                let mut field_money = None;
+                let mut field_timestamp = None;
+                let mut field_source = None;
+                let mut field_redirect_url = None;
+                let mut field_ticket = None;
+                let mut field_type_ = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
+                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        2 => fields::read(&mut map, &mut field_money, "money")?,
+                        3 => fields::read(&mut map, &mut field_timestamp, "timestamp")?,
+                        4 => fields::read(&mut map, &mut field_source, "source")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_redirect_url,
+                                "redirect_url",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_ticket, "ticket")?,
+                        7 => fields::read(&mut map, &mut field_type_, "type")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthUrlRequest {
+                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    money: fields::required(field_money, "money")?,
+                    timestamp: fields::required(field_timestamp, "timestamp")?,
+                    source: fields::required(field_source, "source")?,
+                    redirect_url: field_redirect_url.unwrap_or_default(),
+                    ticket: fields::required(field_ticket, "ticket")?,
+                    type_: fields::required(field_type_, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAuthUrlRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// The authorization page's link.
     pub auth_url: String,
     /// The mini program's appid; only when `source` is `wxa`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
 }
 
@@ -226,6 +295,42 @@ impl GetAuthUrlResponse {
     pub fn appid(mut self, value: impl Into<String>) -> Self {
         self.appid = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAuthUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["auth_url", "appid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthUrlResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_auth_url = None;
+                let mut field_appid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_auth_url, "auth_url")?,
+                        1 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthUrlResponse {
+                    auth_url: fields::required(field_auth_url, "auth_url")?,
+                    appid: field_appid.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAuthUrlResponse", KEYS, Visitor)
     }
 }
 

@@ -55,7 +55,6 @@
 
 /// Request of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetContactRequest {}
 impl GetContactRequest {
@@ -65,8 +64,36 @@ impl GetContactRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetContactRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetContactRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetContactRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetContactRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetContactResponse {
     /// The contact details.
@@ -77,6 +104,39 @@ impl GetContactResponse {
     /// Creates the value from its required field `contact`.
     pub fn new(contact: crate::types::Contact) -> Self {
         Self { contact }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["contact"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetContactResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_contact = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_contact, "contact")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetContactResponse {
+                    contact: fields::required(field_contact, "contact")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetContactResponse", KEYS, Visitor)
     }
 }
 

@@ -59,7 +59,6 @@
 
 /// Request of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPayMchRequest {}
 impl GetPayMchRequest {
@@ -69,8 +68,36 @@ impl GetPayMchRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetPayMchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPayMchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPayMchRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetPayMchRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetPayMchRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayMchResponse {
     /// The merchant number and the platform serving it.
@@ -81,6 +108,45 @@ impl GetPayMchResponse {
     /// Creates the value from its required field `paymch_info`.
     pub fn new(paymch_info: crate::types::PayMchInfo) -> Self {
         Self { paymch_info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPayMchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["paymch_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPayMchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPayMchResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_paymch_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_paymch_info,
+                                "paymch_info",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPayMchResponse {
+                    paymch_info: fields::required(field_paymch_info, "paymch_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPayMchResponse", KEYS, Visitor)
     }
 }
 

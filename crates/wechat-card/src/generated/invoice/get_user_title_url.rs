@@ -65,34 +65,33 @@
 
 /// Request of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetUserTitleUrlRequest {
     /// `Yes` to let the user fill in the title; `No` (default) to prefill it from the fields below.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_fill: Option<crate::types::Flag>,
     /// The title; required when `user_fill` is `No`.
     ///
     /// Required unless `user_fill` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
     /// The merchant's own id for the title, returned in the title-submitted event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_title_id: Option<String>,
 }
 
@@ -171,8 +170,78 @@ impl ::wechat_core::Check for GetUserTitleUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetUserTitleUrlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "user_fill",
+            "title",
+            "phone",
+            "tax_no",
+            "addr",
+            "bank_type",
+            "bank_no",
+            "out_title_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetUserTitleUrlRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetUserTitleUrlRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_user_fill = None;
+                let mut field_title = None;
+                let mut field_phone = None;
+                let mut field_tax_no = None;
+                let mut field_addr = None;
+                let mut field_bank_type = None;
+                let mut field_bank_no = None;
+                let mut field_out_title_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_user_fill, "user_fill")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => fields::read(&mut map, &mut field_phone, "phone")?,
+                        3 => fields::read(&mut map, &mut field_tax_no, "tax_no")?,
+                        4 => fields::read(&mut map, &mut field_addr, "addr")?,
+                        5 => fields::read(&mut map, &mut field_bank_type, "bank_type")?,
+                        6 => fields::read(&mut map, &mut field_bank_no, "bank_no")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_out_title_id,
+                                "out_title_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetUserTitleUrlRequest {
+                    user_fill: field_user_fill.unwrap_or_default(),
+                    title: field_title.unwrap_or_default(),
+                    phone: field_phone.unwrap_or_default(),
+                    tax_no: field_tax_no.unwrap_or_default(),
+                    addr: field_addr.unwrap_or_default(),
+                    bank_type: field_bank_type.unwrap_or_default(),
+                    bank_no: field_bank_no.unwrap_or_default(),
+                    out_title_id: field_out_title_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetUserTitleUrlRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetUserTitleUrlResponse {
     /// The link to show the user.
@@ -183,6 +252,39 @@ impl GetUserTitleUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetUserTitleUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetUserTitleUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetUserTitleUrlResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetUserTitleUrlResponse {
+                    url: fields::required(field_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetUserTitleUrlResponse", KEYS, Visitor)
     }
 }
 

@@ -126,7 +126,6 @@
 
 /// Request of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MakeOutInvoiceRequest {
     /// The invoice to issue.
@@ -140,14 +139,81 @@ impl MakeOutInvoiceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MakeOutInvoiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoiceinfo"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MakeOutInvoiceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MakeOutInvoiceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoiceinfo = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoiceinfo,
+                                "invoiceinfo",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MakeOutInvoiceRequest {
+                    invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MakeOutInvoiceRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
 impl MakeOutInvoiceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MakeOutInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MakeOutInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MakeOutInvoiceResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(MakeOutInvoiceResponse {})
+            }
+        }
+        deserializer.deserialize_struct("MakeOutInvoiceResponse", KEYS, Visitor)
     }
 }
 
@@ -219,7 +285,6 @@ pub enum MakeOutInvoiceErrorCode {
 ///
 /// Build it with [`BlueInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BlueInvoice {
     /// The openid of the user the invoice is for.
@@ -243,27 +308,27 @@ pub struct BlueInvoice {
     /// The buyer's name.
     pub ghfmc: String,
     /// The buyer's taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfnsrsbh: Option<String>,
     /// The buyer's address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfdz: Option<String>,
     /// The buyer's phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfdh: Option<String>,
     /// The buyer's bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfbank: Option<String>,
     /// The buyer's bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfbankid: Option<String>,
     /// Who issues the invoice (开票人).
     pub kpr: String,
     /// The cashier (收款人).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skr: Option<String>,
     /// The reviewer (复核人).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fhr: Option<String>,
     /// Total including tax, in yuan (价税合计).
     pub jshj: String,
@@ -272,10 +337,10 @@ pub struct BlueInvoice {
     /// Total tax, in yuan (合计税额).
     pub hjse: String,
     /// Remarks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bz: Option<String>,
     /// Industry: `0` commerce, `1` other.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hylx: Option<String>,
     /// The invoice's lines.
     pub invoicedetail_list: Vec<BlueInvoiceLine>,
@@ -497,11 +562,147 @@ impl BlueInvoiceBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BlueInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "wxopenid",
+            "ddh",
+            "fpqqlsh",
+            "nsrsbh",
+            "nsrmc",
+            "nsrdz",
+            "nsrdh",
+            "nsrbank",
+            "nsrbankid",
+            "ghfmc",
+            "ghfnsrsbh",
+            "ghfdz",
+            "ghfdh",
+            "ghfbank",
+            "ghfbankid",
+            "kpr",
+            "skr",
+            "fhr",
+            "jshj",
+            "hjje",
+            "hjse",
+            "bz",
+            "hylx",
+            "invoicedetail_list",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BlueInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BlueInvoice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_wxopenid = None;
+                let mut field_ddh = None;
+                let mut field_fpqqlsh = None;
+                let mut field_nsrsbh = None;
+                let mut field_nsrmc = None;
+                let mut field_nsrdz = None;
+                let mut field_nsrdh = None;
+                let mut field_nsrbank = None;
+                let mut field_nsrbankid = None;
+                let mut field_ghfmc = None;
+                let mut field_ghfnsrsbh = None;
+                let mut field_ghfdz = None;
+                let mut field_ghfdh = None;
+                let mut field_ghfbank = None;
+                let mut field_ghfbankid = None;
+                let mut field_kpr = None;
+                let mut field_skr = None;
+                let mut field_fhr = None;
+                let mut field_jshj = None;
+                let mut field_hjje = None;
+                let mut field_hjse = None;
+                let mut field_bz = None;
+                let mut field_hylx = None;
+                let mut field_invoicedetail_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_wxopenid, "wxopenid")?,
+                        1 => fields::read(&mut map, &mut field_ddh, "ddh")?,
+                        2 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
+                        3 => fields::read(&mut map, &mut field_nsrsbh, "nsrsbh")?,
+                        4 => fields::read(&mut map, &mut field_nsrmc, "nsrmc")?,
+                        5 => fields::read(&mut map, &mut field_nsrdz, "nsrdz")?,
+                        6 => fields::read(&mut map, &mut field_nsrdh, "nsrdh")?,
+                        7 => fields::read(&mut map, &mut field_nsrbank, "nsrbank")?,
+                        8 => fields::read(&mut map, &mut field_nsrbankid, "nsrbankid")?,
+                        9 => fields::read(&mut map, &mut field_ghfmc, "ghfmc")?,
+                        10 => fields::read(&mut map, &mut field_ghfnsrsbh, "ghfnsrsbh")?,
+                        11 => fields::read(&mut map, &mut field_ghfdz, "ghfdz")?,
+                        12 => fields::read(&mut map, &mut field_ghfdh, "ghfdh")?,
+                        13 => fields::read(&mut map, &mut field_ghfbank, "ghfbank")?,
+                        14 => fields::read(&mut map, &mut field_ghfbankid, "ghfbankid")?,
+                        15 => fields::read(&mut map, &mut field_kpr, "kpr")?,
+                        16 => fields::read(&mut map, &mut field_skr, "skr")?,
+                        17 => fields::read(&mut map, &mut field_fhr, "fhr")?,
+                        18 => fields::read(&mut map, &mut field_jshj, "jshj")?,
+                        19 => fields::read(&mut map, &mut field_hjje, "hjje")?,
+                        20 => fields::read(&mut map, &mut field_hjse, "hjse")?,
+                        21 => fields::read(&mut map, &mut field_bz, "bz")?,
+                        22 => fields::read(&mut map, &mut field_hylx, "hylx")?,
+                        23 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoicedetail_list,
+                                "invoicedetail_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BlueInvoice {
+                    wxopenid: fields::required(field_wxopenid, "wxopenid")?,
+                    ddh: fields::required(field_ddh, "ddh")?,
+                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+                    nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
+                    nsrmc: fields::required(field_nsrmc, "nsrmc")?,
+                    nsrdz: fields::required(field_nsrdz, "nsrdz")?,
+                    nsrdh: fields::required(field_nsrdh, "nsrdh")?,
+                    nsrbank: fields::required(field_nsrbank, "nsrbank")?,
+                    nsrbankid: fields::required(field_nsrbankid, "nsrbankid")?,
+                    ghfmc: fields::required(field_ghfmc, "ghfmc")?,
+                    ghfnsrsbh: field_ghfnsrsbh.unwrap_or_default(),
+                    ghfdz: field_ghfdz.unwrap_or_default(),
+                    ghfdh: field_ghfdh.unwrap_or_default(),
+                    ghfbank: field_ghfbank.unwrap_or_default(),
+                    ghfbankid: field_ghfbankid.unwrap_or_default(),
+                    kpr: fields::required(field_kpr, "kpr")?,
+                    skr: field_skr.unwrap_or_default(),
+                    fhr: field_fhr.unwrap_or_default(),
+                    jshj: fields::required(field_jshj, "jshj")?,
+                    hjje: fields::required(field_hjje, "hjje")?,
+                    hjse: fields::required(field_hjse, "hjse")?,
+                    bz: field_bz.unwrap_or_default(),
+                    hylx: field_hylx.unwrap_or_default(),
+                    invoicedetail_list: fields::required(
+                        field_invoicedetail_list,
+                        "invoicedetail_list",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BlueInvoice", KEYS, Visitor)
+    }
+}
+
 /// One line of an invoice to issue.
 ///
 /// Build it with [`BlueInvoiceLine::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BlueInvoiceLine {
     /// The line's nature: `0` normal, `1` discount, `2` discounted.
@@ -511,10 +712,10 @@ pub struct BlueInvoiceLine {
     /// The item's name.
     pub xmmc: String,
     /// Unit of measure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dw: Option<String>,
     /// Specification or model.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ggxh: Option<String>,
     /// Quantity.
     pub xmsl: String,
@@ -628,6 +829,78 @@ impl BlueInvoiceLineBuilder {
             sl: required.take(self.sl, "sl")?,
             se: required.take(self.se, "se")?,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BlueInvoiceLine {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "fphxz",
+            "spbm",
+            "xmmc",
+            "dw",
+            "ggxh",
+            "xmsl",
+            "xmdj",
+            "xmje",
+            "sl",
+            "se",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BlueInvoiceLine;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BlueInvoiceLine")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fphxz = None;
+                let mut field_spbm = None;
+                let mut field_xmmc = None;
+                let mut field_dw = None;
+                let mut field_ggxh = None;
+                let mut field_xmsl = None;
+                let mut field_xmdj = None;
+                let mut field_xmje = None;
+                let mut field_sl = None;
+                let mut field_se = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_fphxz, "fphxz")?,
+                        1 => fields::read(&mut map, &mut field_spbm, "spbm")?,
+                        2 => fields::read(&mut map, &mut field_xmmc, "xmmc")?,
+                        3 => fields::read(&mut map, &mut field_dw, "dw")?,
+                        4 => fields::read(&mut map, &mut field_ggxh, "ggxh")?,
+                        5 => fields::read(&mut map, &mut field_xmsl, "xmsl")?,
+                        6 => fields::read(&mut map, &mut field_xmdj, "xmdj")?,
+                        7 => fields::read(&mut map, &mut field_xmje, "xmje")?,
+                        8 => fields::read(&mut map, &mut field_sl, "sl")?,
+                        9 => fields::read(&mut map, &mut field_se, "se")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BlueInvoiceLine {
+                    fphxz: fields::required(field_fphxz, "fphxz")?,
+                    spbm: fields::required(field_spbm, "spbm")?,
+                    xmmc: fields::required(field_xmmc, "xmmc")?,
+                    dw: field_dw.unwrap_or_default(),
+                    ggxh: field_ggxh.unwrap_or_default(),
+                    xmsl: fields::required(field_xmsl, "xmsl")?,
+                    xmdj: fields::required(field_xmdj, "xmdj")?,
+                    xmje: fields::required(field_xmje, "xmje")?,
+                    sl: fields::required(field_sl, "sl")?,
+                    se: fields::required(field_se, "se")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BlueInvoiceLine", KEYS, Visitor)
     }
 }
 

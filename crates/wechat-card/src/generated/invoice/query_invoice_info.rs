@@ -71,7 +71,6 @@
 ///
 /// Build it with [`QueryInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoRequest {
     /// The invoicing request's serial number.
@@ -119,8 +118,45 @@ impl QueryInvoiceInfoRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["fpqqlsh", "nsrsbh"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryInvoiceInfoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueryInvoiceInfoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fpqqlsh = None;
+                let mut field_nsrsbh = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
+                        1 => fields::read(&mut map, &mut field_nsrsbh, "nsrsbh")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QueryInvoiceInfoRequest {
+                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+                    nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueryInvoiceInfoRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
     /// The issued invoice.
@@ -131,6 +167,48 @@ impl QueryInvoiceInfoResponse {
     /// Creates the value from its required field `invoicedetail`.
     pub fn new(invoicedetail: IssuedInvoice) -> Self {
         Self { invoicedetail }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoicedetail"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryInvoiceInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueryInvoiceInfoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoicedetail = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoicedetail,
+                                "invoicedetail",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QueryInvoiceInfoResponse {
+                    invoicedetail: fields::required(
+                        field_invoicedetail,
+                        "invoicedetail",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueryInvoiceInfoResponse", KEYS, Visitor)
     }
 }
 
@@ -152,7 +230,7 @@ pub enum QueryInvoiceInfoErrorCode {
 /// An invoice issued through unified invoicing.
 ///
 /// Build it with [`IssuedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IssuedInvoice {
     /// The invoicing request's serial number.
@@ -237,6 +315,54 @@ impl IssuedInvoiceBuilder {
             kprq: required.take(self.kprq, "kprq")?,
             pdfurl: required.take(self.pdfurl, "pdfurl")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for IssuedInvoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["fpqqlsh", "fpdm", "fphm", "jym", "kprq", "pdfurl"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = IssuedInvoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IssuedInvoice")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fpqqlsh = None;
+                let mut field_fpdm = None;
+                let mut field_fphm = None;
+                let mut field_jym = None;
+                let mut field_kprq = None;
+                let mut field_pdfurl = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
+                        1 => fields::read(&mut map, &mut field_fpdm, "fpdm")?,
+                        2 => fields::read(&mut map, &mut field_fphm, "fphm")?,
+                        3 => fields::read(&mut map, &mut field_jym, "jym")?,
+                        4 => fields::read(&mut map, &mut field_kprq, "kprq")?,
+                        5 => fields::read(&mut map, &mut field_pdfurl, "pdfurl")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(IssuedInvoice {
+                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+                    fpdm: fields::required(field_fpdm, "fpdm")?,
+                    fphm: fields::required(field_fphm, "fphm")?,
+                    jym: fields::required(field_jym, "jym")?,
+                    kprq: fields::required(field_kprq, "kprq")?,
+                    pdfurl: fields::required(field_pdfurl, "pdfurl")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("IssuedInvoice", KEYS, Visitor)
     }
 }
 

@@ -55,7 +55,6 @@
 ///
 /// Build it with [`RejectInsertRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RejectInsertRequest {
     /// The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
@@ -65,7 +64,7 @@ pub struct RejectInsertRequest {
     /// Why the merchant refuses to invoice, e.g. invoiced twice, an invalid title, goods returned.
     pub reason: String,
     /// A link guiding the user to the next step: invoicing again, filling in the title again, the order's status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -124,14 +123,84 @@ impl RejectInsertRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["s_pappid", "order_id", "reason", "url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RejectInsertRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RejectInsertRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_s_pappid = None;
+                let mut field_order_id = None;
+                let mut field_reason = None;
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
+                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        2 => fields::read(&mut map, &mut field_reason, "reason")?,
+                        3 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RejectInsertRequest {
+                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    reason: fields::required(field_reason, "reason")?,
+                    url: field_url.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RejectInsertRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectInsertResponse {}
 impl RejectInsertResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RejectInsertResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RejectInsertResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RejectInsertResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(RejectInsertResponse {})
+            }
+        }
+        deserializer.deserialize_struct("RejectInsertResponse", KEYS, Visitor)
     }
 }
 

@@ -67,7 +67,6 @@
 
 /// Request of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScanTitleRequest {
     /// The text read from the user's title QR code.
@@ -83,10 +82,44 @@ impl ScanTitleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ScanTitleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["scan_text"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScanTitleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScanTitleRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_scan_text = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_scan_text, "scan_text")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ScanTitleRequest {
+                    scan_text: fields::required(field_scan_text, "scan_text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScanTitleRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ScanTitleResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScanTitleResponse {
     /// Whether it is a company or a personal title.
@@ -94,19 +127,19 @@ pub struct ScanTitleResponse {
     /// The title.
     pub title: String,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
 }
 
@@ -186,6 +219,65 @@ impl ScanTitleResponseBuilder {
             bank_type: self.bank_type,
             bank_no: self.bank_no,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ScanTitleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "title_type",
+            "title",
+            "phone",
+            "tax_no",
+            "addr",
+            "bank_type",
+            "bank_no",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScanTitleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ScanTitleResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_title_type = None;
+                let mut field_title = None;
+                let mut field_phone = None;
+                let mut field_tax_no = None;
+                let mut field_addr = None;
+                let mut field_bank_type = None;
+                let mut field_bank_no = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_title_type, "title_type")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => fields::read(&mut map, &mut field_phone, "phone")?,
+                        3 => fields::read(&mut map, &mut field_tax_no, "tax_no")?,
+                        4 => fields::read(&mut map, &mut field_addr, "addr")?,
+                        5 => fields::read(&mut map, &mut field_bank_type, "bank_type")?,
+                        6 => fields::read(&mut map, &mut field_bank_no, "bank_no")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ScanTitleResponse {
+                    title_type: fields::required(field_title_type, "title_type")?,
+                    title: fields::required(field_title, "title")?,
+                    phone: field_phone.unwrap_or_default(),
+                    tax_no: field_tax_no.unwrap_or_default(),
+                    addr: field_addr.unwrap_or_default(),
+                    bank_type: field_bank_type.unwrap_or_default(),
+                    bank_no: field_bank_no.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScanTitleResponse", KEYS, Visitor)
     }
 }
 

@@ -84,7 +84,6 @@
 
 /// Request of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetAuthFieldRequest {
     /// The fields of personal and company titles.
@@ -98,14 +97,75 @@ impl SetAuthFieldRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetAuthFieldRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["auth_field"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetAuthFieldRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetAuthFieldRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_auth_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_auth_field, "auth_field")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetAuthFieldRequest {
+                    auth_field: fields::required(field_auth_field, "auth_field")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetAuthFieldRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetAuthFieldResponse {}
 impl SetAuthFieldResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetAuthFieldResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetAuthFieldResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetAuthFieldResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetAuthFieldResponse {})
+            }
+        }
+        deserializer.deserialize_struct("SetAuthFieldResponse", KEYS, Visitor)
     }
 }
 

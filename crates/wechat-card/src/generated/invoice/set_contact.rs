@@ -62,7 +62,6 @@
 
 /// Request of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetContactRequest {
     /// The contact details.
@@ -76,14 +75,75 @@ impl SetContactRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetContactRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["contact"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetContactRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetContactRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_contact = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_contact, "contact")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetContactRequest {
+                    contact: fields::required(field_contact, "contact")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetContactRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetContactResponse {}
 impl SetContactResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetContactResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetContactResponse {})
+            }
+        }
+        deserializer.deserialize_struct("SetContactResponse", KEYS, Visitor)
     }
 }
 

@@ -3,28 +3,28 @@
 //! Types shared by the endpoints of `invoice`, from `spec/invoice/types.toml`.
 
 /// A company invoice title and its tax details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BizField {
     /// The company's name.
     pub title: String,
     /// Taxpayer identification number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Registered address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Bank of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
     /// Fields the merchant defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
@@ -82,10 +82,75 @@ impl BizField {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for BizField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "title",
+            "tax_no",
+            "addr",
+            "phone",
+            "bank_type",
+            "bank_no",
+            "custom_field",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BizField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BizField")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_title = None;
+                let mut field_tax_no = None;
+                let mut field_addr = None;
+                let mut field_phone = None;
+                let mut field_bank_type = None;
+                let mut field_bank_no = None;
+                let mut field_custom_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_title, "title")?,
+                        1 => fields::read(&mut map, &mut field_tax_no, "tax_no")?,
+                        2 => fields::read(&mut map, &mut field_addr, "addr")?,
+                        3 => fields::read(&mut map, &mut field_phone, "phone")?,
+                        4 => fields::read(&mut map, &mut field_bank_type, "bank_type")?,
+                        5 => fields::read(&mut map, &mut field_bank_no, "bank_no")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field,
+                                "custom_field",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BizField {
+                    title: fields::required(field_title, "title")?,
+                    tax_no: field_tax_no.unwrap_or_default(),
+                    addr: field_addr.unwrap_or_default(),
+                    phone: field_phone.unwrap_or_default(),
+                    bank_type: field_bank_type.unwrap_or_default(),
+                    bank_no: field_bank_no.unwrap_or_default(),
+                    custom_field: field_custom_field.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("BizField", KEYS, Visitor)
+    }
+}
+
 /// A field the merchant defined, with what the user entered.
 ///
 /// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomField {
     /// The field's name.
@@ -133,15 +198,51 @@ impl CustomFieldBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CustomField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["key", "value"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CustomField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CustomField")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_key = None;
+                let mut field_value = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_key, "key")?,
+                        1 => fields::read(&mut map, &mut field_value, "value")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CustomField {
+                    key: fields::required(field_key, "key")?,
+                    value: fields::required(field_value, "value")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomField", KEYS, Visitor)
+    }
+}
+
 /// The title and contact details the user entered on the authorization page: one of the two.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserAuthInfo {
     /// A personal title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_field: Option<crate::invoice::types::UserField>,
     /// A company title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_field: Option<crate::invoice::types::BizField>,
 }
 
@@ -164,20 +265,56 @@ impl UserAuthInfo {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UserAuthInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["user_field", "biz_field"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserAuthInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserAuthInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_user_field = None;
+                let mut field_biz_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_user_field, "user_field")?,
+                        1 => fields::read(&mut map, &mut field_biz_field, "biz_field")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UserAuthInfo {
+                    user_field: field_user_field.unwrap_or_default(),
+                    biz_field: field_biz_field.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserAuthInfo", KEYS, Visitor)
+    }
+}
+
 /// A personal invoice title and contact details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserField {
     /// The title (the person's name).
     pub title: String,
     /// Phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Fields the merchant defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
@@ -211,5 +348,53 @@ impl UserField {
     ) -> Self {
         self.custom_field = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["title", "phone", "email", "custom_field"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserField")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_title = None;
+                let mut field_phone = None;
+                let mut field_email = None;
+                let mut field_custom_field = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_title, "title")?,
+                        1 => fields::read(&mut map, &mut field_phone, "phone")?,
+                        2 => fields::read(&mut map, &mut field_email, "email")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field,
+                                "custom_field",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UserField {
+                    title: fields::required(field_title, "title")?,
+                    phone: field_phone.unwrap_or_default(),
+                    email: field_email.unwrap_or_default(),
+                    custom_field: field_custom_field.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserField", KEYS, Visitor)
     }
 }

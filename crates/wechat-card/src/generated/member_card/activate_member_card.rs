@@ -68,42 +68,41 @@
 ///
 /// Build it with [`ActivateMemberCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateMemberCardRequest {
     /// The member's starting points (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_bonus: Option<i64>,
     /// The note shown with the starting points, e.g. 旧积分同步.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_bonus_record: Option<String>,
     /// The member's starting balance, in fen (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_balance: Option<i64>,
     /// The member number shown on the card; may be the code itself.
     pub membership_number: String,
     /// The code of the card the user took.
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The member's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// When the activated card becomes valid, unix seconds (default: the card's `date_info`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_begin_time: Option<i64>,
     /// When the activated card expires, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_end_time: Option<i64>,
     /// The starting value of the card's `custom_field1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value1: Option<String>,
     /// The starting value of `custom_field2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value2: Option<String>,
     /// The starting value of `custom_field3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value3: Option<String>,
 }
 
@@ -314,14 +313,181 @@ impl ::wechat_core::Check for ActivateMemberCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "init_bonus",
+            "init_bonus_record",
+            "init_balance",
+            "membership_number",
+            "code",
+            "card_id",
+            "background_pic_url",
+            "activate_begin_time",
+            "activate_end_time",
+            "init_custom_field_value1",
+            "init_custom_field_value2",
+            "init_custom_field_value3",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateMemberCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateMemberCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_init_bonus = None;
+                let mut field_init_bonus_record = None;
+                let mut field_init_balance = None;
+                let mut field_membership_number = None;
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_background_pic_url = None;
+                let mut field_activate_begin_time = None;
+                let mut field_activate_end_time = None;
+                let mut field_init_custom_field_value1 = None;
+                let mut field_init_custom_field_value2 = None;
+                let mut field_init_custom_field_value3 = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_init_bonus, "init_bonus")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_bonus_record,
+                                "init_bonus_record",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_balance,
+                                "init_balance",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_membership_number,
+                                "membership_number",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_code, "code")?,
+                        5 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_begin_time,
+                                "activate_begin_time",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_end_time,
+                                "activate_end_time",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_custom_field_value1,
+                                "init_custom_field_value1",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_custom_field_value2,
+                                "init_custom_field_value2",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_init_custom_field_value3,
+                                "init_custom_field_value3",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivateMemberCardRequest {
+                    init_bonus: field_init_bonus.unwrap_or_default(),
+                    init_bonus_record: field_init_bonus_record.unwrap_or_default(),
+                    init_balance: field_init_balance.unwrap_or_default(),
+                    membership_number: fields::required(
+                        field_membership_number,
+                        "membership_number",
+                    )?,
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    activate_begin_time: field_activate_begin_time.unwrap_or_default(),
+                    activate_end_time: field_activate_end_time.unwrap_or_default(),
+                    init_custom_field_value1: field_init_custom_field_value1
+                        .unwrap_or_default(),
+                    init_custom_field_value2: field_init_custom_field_value2
+                        .unwrap_or_default(),
+                    init_custom_field_value3: field_init_custom_field_value3
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivateMemberCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateMemberCardResponse {}
 impl ActivateMemberCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActivateMemberCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateMemberCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateMemberCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(ActivateMemberCardResponse {})
+            }
+        }
+        deserializer.deserialize_struct("ActivateMemberCardResponse", KEYS, Visitor)
     }
 }
 

@@ -67,7 +67,6 @@
 
 /// Request of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetActivateTempInfoRequest {
     /// The `activate_ticket` of the redirect to the merchant's page, URL-decoded.
@@ -83,8 +82,51 @@ impl GetActivateTempInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetActivateTempInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["activate_ticket"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetActivateTempInfoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetActivateTempInfoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_activate_ticket = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_activate_ticket,
+                                "activate_ticket",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetActivateTempInfoRequest {
+                    activate_ticket: fields::required(
+                        field_activate_ticket,
+                        "activate_ticket",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetActivateTempInfoRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetActivateTempInfoResponse {
     /// What the user filled in.
@@ -95,6 +137,39 @@ impl GetActivateTempInfoResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::member_card::types::MemberUserInfo) -> Self {
         Self { info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetActivateTempInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetActivateTempInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetActivateTempInfoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetActivateTempInfoResponse {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetActivateTempInfoResponse", KEYS, Visitor)
     }
 }
 

@@ -63,13 +63,12 @@
 
 /// Request of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetActivateUrlRequest {
     /// The member card.
     pub card_id: String,
     /// A channel value, echoed in the `user_get_card` event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
 
@@ -104,8 +103,45 @@ impl ::wechat_core::Check for GetActivateUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "outer_str"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetActivateUrlRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetActivateUrlRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_outer_str = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetActivateUrlRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    outer_str: field_outer_str.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetActivateUrlRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetActivateUrlResponse {
     /// The component's link.
@@ -116,6 +152,39 @@ impl GetActivateUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetActivateUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetActivateUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetActivateUrlResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetActivateUrlResponse {
+                    url: fields::required(field_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetActivateUrlResponse", KEYS, Visitor)
     }
 }
 

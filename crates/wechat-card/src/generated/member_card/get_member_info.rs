@@ -85,7 +85,6 @@
 ///
 /// Build it with [`GetMemberInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberInfoRequest {
     /// The member card.
@@ -157,36 +156,73 @@ impl ::wechat_core::Check for GetMemberInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberInfoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberInfoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_code, "code")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberInfoRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    code: fields::required(field_code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberInfoRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetMemberInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
     /// The member.
     pub openid: String,
     /// The member's WeChat nickname.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The member number shown on the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_number: Option<String>,
     /// The member's points.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// The member's balance, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The member's sex as WeChat knows it, e.g. `MALE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
     /// What the member filled in the activation form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info: Option<crate::member_card::types::MemberUserInfo>,
     /// The state of the member's card.
     pub user_card_status: UserCardStatus,
     /// Whether the card was activated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_active: Option<bool>,
 }
 
@@ -285,6 +321,88 @@ impl GetMemberInfoResponseBuilder {
             user_card_status: required.take(self.user_card_status, "user_card_status")?,
             has_active: self.has_active,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMemberInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "openid",
+            "nickname",
+            "membership_number",
+            "bonus",
+            "balance",
+            "sex",
+            "user_info",
+            "user_card_status",
+            "has_active",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberInfoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_openid = None;
+                let mut field_nickname = None;
+                let mut field_membership_number = None;
+                let mut field_bonus = None;
+                let mut field_balance = None;
+                let mut field_sex = None;
+                let mut field_user_info = None;
+                let mut field_user_card_status = None;
+                let mut field_has_active = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        1 => fields::read(&mut map, &mut field_nickname, "nickname")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_membership_number,
+                                "membership_number",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_bonus, "bonus")?,
+                        4 => fields::read(&mut map, &mut field_balance, "balance")?,
+                        5 => fields::read(&mut map, &mut field_sex, "sex")?,
+                        6 => fields::read(&mut map, &mut field_user_info, "user_info")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_user_card_status,
+                                "user_card_status",
+                            )?
+                        }
+                        8 => fields::read(&mut map, &mut field_has_active, "has_active")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberInfoResponse {
+                    openid: fields::required(field_openid, "openid")?,
+                    nickname: field_nickname.unwrap_or_default(),
+                    membership_number: field_membership_number.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    sex: field_sex.unwrap_or_default(),
+                    user_info: field_user_info.unwrap_or_default(),
+                    user_card_status: fields::required(
+                        field_user_card_status,
+                        "user_card_status",
+                    )?,
+                    has_active: field_has_active.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberInfoResponse", KEYS, Visitor)
     }
 }
 

@@ -74,22 +74,21 @@
 
 /// Request of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetActivateUserFormRequest {
     /// The member card.
     pub card_id: String,
     /// A link to the member terms, shown on the form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_statement: Option<FormLink>,
     /// A link for existing members to bind their old card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_old_card: Option<FormLink>,
     /// The fields the user must fill in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_form: Option<ActivateForm>,
     /// The fields the user may fill in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_form: Option<ActivateForm>,
 }
 
@@ -161,14 +160,117 @@ impl ::wechat_core::Check for SetActivateUserFormRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "service_statement",
+            "bind_old_card",
+            "required_form",
+            "optional_form",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetActivateUserFormRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetActivateUserFormRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_service_statement = None;
+                let mut field_bind_old_card = None;
+                let mut field_required_form = None;
+                let mut field_optional_form = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_service_statement,
+                                "service_statement",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bind_old_card,
+                                "bind_old_card",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_required_form,
+                                "required_form",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_optional_form,
+                                "optional_form",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetActivateUserFormRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    service_statement: field_service_statement.unwrap_or_default(),
+                    bind_old_card: field_bind_old_card.unwrap_or_default(),
+                    required_form: field_required_form.unwrap_or_default(),
+                    optional_form: field_optional_form.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetActivateUserFormRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetActivateUserFormResponse {}
 impl SetActivateUserFormResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetActivateUserFormResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetActivateUserFormResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetActivateUserFormResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetActivateUserFormResponse {})
+            }
+        }
+        deserializer.deserialize_struct("SetActivateUserFormResponse", KEYS, Visitor)
     }
 }
 
@@ -189,7 +291,6 @@ pub enum SetActivateUserFormErrorCode {
 ///
 /// Build it with [`FormLink::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct FormLink {
     /// The link's text.
@@ -261,22 +362,58 @@ impl ::wechat_core::Check for FormLink {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for FormLink {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FormLink;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FormLink")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_url, "url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(FormLink {
+                    name: fields::required(field_name, "name")?,
+                    url: fields::required(field_url, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FormLink", KEYS, Visitor)
+    }
+}
+
 /// A set of fields of the activation form.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateForm {
     /// Whether the user may change the answers after activating.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_modify: Option<bool>,
     /// Choice fields of the merchant's own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rich_field_list: Option<Vec<RichField>>,
     /// WeChat's own fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_field_id_list: Option<Vec<UserFormFlag>>,
     /// Text fields of the merchant's own, by label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_list: Option<Vec<String>>,
 }
 
@@ -321,11 +458,76 @@ impl ::wechat_core::Check for ActivateForm {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ActivateForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "can_modify",
+            "rich_field_list",
+            "common_field_id_list",
+            "custom_field_list",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ActivateForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ActivateForm")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_can_modify = None;
+                let mut field_rich_field_list = None;
+                let mut field_common_field_id_list = None;
+                let mut field_custom_field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_can_modify, "can_modify")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_rich_field_list,
+                                "rich_field_list",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_common_field_id_list,
+                                "common_field_id_list",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_list,
+                                "custom_field_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ActivateForm {
+                    can_modify: field_can_modify.unwrap_or_default(),
+                    rich_field_list: field_rich_field_list.unwrap_or_default(),
+                    common_field_id_list: field_common_field_id_list.unwrap_or_default(),
+                    custom_field_list: field_custom_field_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ActivateForm", KEYS, Visitor)
+    }
+}
+
 /// A choice field of the merchant's own.
 ///
 /// Build it with [`RichField::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RichField {
     /// How the user chooses.
@@ -396,6 +598,46 @@ impl ::wechat_core::Check for RichField {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for RichField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["type", "name", "values"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RichField;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RichField")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_type_ = None;
+                let mut field_name = None;
+                let mut field_values = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_type_, "type")?,
+                        1 => fields::read(&mut map, &mut field_name, "name")?,
+                        2 => fields::read(&mut map, &mut field_values, "values")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RichField {
+                    type_: fields::required(field_type_, "type")?,
+                    name: fields::required(field_name, "name")?,
+                    values: fields::required(field_values, "values")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RichField", KEYS, Visitor)
     }
 }
 

@@ -3,16 +3,16 @@
 //! Types shared by the endpoints of `member_card`, from `spec/member_card/types.toml`.
 
 /// One field of the activation form and the member's answer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the merchant's label for its own.
     pub name: String,
     /// The answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value_list: Option<Vec<String>>,
 }
 
@@ -39,15 +39,54 @@ impl MemberFieldValue {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MemberFieldValue {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "value", "value_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberFieldValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberFieldValue")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_value = None;
+                let mut field_value_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_value, "value")?,
+                        2 => fields::read(&mut map, &mut field_value_list, "value_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberFieldValue {
+                    name: fields::required(field_name, "name")?,
+                    value: field_value.unwrap_or_default(),
+                    value_list: field_value_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberFieldValue", KEYS, Visitor)
+    }
+}
+
 /// What a member filled in the activation form.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberUserInfo {
     /// WeChat's own fields (mobile, name, birthday...).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_field_list: Option<Vec<crate::member_card::types::MemberFieldValue>>,
     /// The merchant's own fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_list: Option<Vec<crate::member_card::types::MemberFieldValue>>,
 }
 
@@ -73,5 +112,53 @@ impl MemberUserInfo {
     ) -> Self {
         self.custom_field_list = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MemberUserInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["common_field_list", "custom_field_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberUserInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberUserInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_common_field_list = None;
+                let mut field_custom_field_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_common_field_list,
+                                "common_field_list",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_list,
+                                "custom_field_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberUserInfo {
+                    common_field_list: field_common_field_list.unwrap_or_default(),
+                    custom_field_list: field_custom_field_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberUserInfo", KEYS, Visitor)
     }
 }

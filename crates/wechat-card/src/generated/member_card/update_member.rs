@@ -78,7 +78,6 @@
 ///
 /// Build it with [`UpdateMemberRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMemberRequest {
     /// The member's code.
@@ -86,37 +85,37 @@ pub struct UpdateMemberRequest {
     /// The member card.
     pub card_id: String,
     /// The member's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// Why the points changed, shown to the member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_bonus: Option<String>,
     /// The member's points after the change, shown on the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// The change in points (negative to take some away), named in the message to the member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_bonus: Option<i64>,
     /// The member's balance after the change, in fen, shown on the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The change in balance, in fen (negative for a payment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_balance: Option<i64>,
     /// Why the balance changed, shown to the member.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_balance: Option<String>,
     /// The new value of the card's `custom_field1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value1: Option<String>,
     /// The new value of `custom_field2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value2: Option<String>,
     /// The new value of `custom_field3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value3: Option<String>,
     /// Which changes WeChat tells the member about.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_optional: Option<NotifyOptional>,
 }
 
@@ -316,15 +315,147 @@ impl ::wechat_core::Check for UpdateMemberRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "code",
+            "card_id",
+            "background_pic_url",
+            "record_bonus",
+            "bonus",
+            "add_bonus",
+            "balance",
+            "add_balance",
+            "record_balance",
+            "custom_field_value1",
+            "custom_field_value2",
+            "custom_field_value3",
+            "notify_optional",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateMemberRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMemberRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_background_pic_url = None;
+                let mut field_record_bonus = None;
+                let mut field_bonus = None;
+                let mut field_add_bonus = None;
+                let mut field_balance = None;
+                let mut field_add_balance = None;
+                let mut field_record_balance = None;
+                let mut field_custom_field_value1 = None;
+                let mut field_custom_field_value2 = None;
+                let mut field_custom_field_value3 = None;
+                let mut field_notify_optional = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_background_pic_url,
+                                "background_pic_url",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_record_bonus,
+                                "record_bonus",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_bonus, "bonus")?,
+                        5 => fields::read(&mut map, &mut field_add_bonus, "add_bonus")?,
+                        6 => fields::read(&mut map, &mut field_balance, "balance")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_add_balance,
+                                "add_balance",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_record_balance,
+                                "record_balance",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_value1,
+                                "custom_field_value1",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_value2,
+                                "custom_field_value2",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_field_value3,
+                                "custom_field_value3",
+                            )?
+                        }
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_notify_optional,
+                                "notify_optional",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateMemberRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    record_bonus: field_record_bonus.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    add_bonus: field_add_bonus.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    add_balance: field_add_balance.unwrap_or_default(),
+                    record_balance: field_record_balance.unwrap_or_default(),
+                    custom_field_value1: field_custom_field_value1.unwrap_or_default(),
+                    custom_field_value2: field_custom_field_value2.unwrap_or_default(),
+                    custom_field_value3: field_custom_field_value3.unwrap_or_default(),
+                    notify_optional: field_notify_optional.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateMemberRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
     /// The member's points after the update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_bonus: Option<i64>,
     /// The member's balance after the update, in fen.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_balance: Option<i64>,
     /// The member.
     pub openid: String,
@@ -353,6 +484,57 @@ impl UpdateMemberResponse {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateMemberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["result_bonus", "result_balance", "openid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateMemberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMemberResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_result_bonus = None;
+                let mut field_result_balance = None;
+                let mut field_openid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_result_bonus,
+                                "result_bonus",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_result_balance,
+                                "result_balance",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateMemberResponse {
+                    result_bonus: field_result_bonus.unwrap_or_default(),
+                    result_balance: field_result_balance.unwrap_or_default(),
+                    openid: fields::required(field_openid, "openid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateMemberResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member): its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -375,23 +557,22 @@ pub enum UpdateMemberErrorCode {
 );
 /// Whether WeChat sends the member a message about each kind of change.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotifyOptional {
     /// About points (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_bonus: Option<bool>,
     /// About the balance (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_balance: Option<bool>,
     /// About `custom_field1` (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field1: Option<bool>,
     /// About `custom_field2` (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field2: Option<bool>,
     /// About `custom_field3` (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field3: Option<bool>,
 }
 
@@ -429,6 +610,91 @@ impl NotifyOptional {
     pub fn is_notify_custom_field3(mut self, value: bool) -> Self {
         self.is_notify_custom_field3 = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for NotifyOptional {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "is_notify_bonus",
+            "is_notify_balance",
+            "is_notify_custom_field1",
+            "is_notify_custom_field2",
+            "is_notify_custom_field3",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NotifyOptional;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotifyOptional")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_is_notify_bonus = None;
+                let mut field_is_notify_balance = None;
+                let mut field_is_notify_custom_field1 = None;
+                let mut field_is_notify_custom_field2 = None;
+                let mut field_is_notify_custom_field3 = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_notify_bonus,
+                                "is_notify_bonus",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_notify_balance,
+                                "is_notify_balance",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_notify_custom_field1,
+                                "is_notify_custom_field1",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_notify_custom_field2,
+                                "is_notify_custom_field2",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_is_notify_custom_field3,
+                                "is_notify_custom_field3",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NotifyOptional {
+                    is_notify_bonus: field_is_notify_bonus.unwrap_or_default(),
+                    is_notify_balance: field_is_notify_balance.unwrap_or_default(),
+                    is_notify_custom_field1: field_is_notify_custom_field1
+                        .unwrap_or_default(),
+                    is_notify_custom_field2: field_is_notify_custom_field2
+                        .unwrap_or_default(),
+                    is_notify_custom_field3: field_is_notify_custom_field3
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotifyOptional", KEYS, Visitor)
     }
 }
 

@@ -63,7 +63,6 @@
 
 /// Request of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBillCardRequest {
     /// The template.
@@ -77,8 +76,48 @@ impl CreateBillCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CreateBillCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoice_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateBillCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateBillCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoice_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_info,
+                                "invoice_info",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateBillCardRequest {
+                    invoice_info: fields::required(field_invoice_info, "invoice_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateBillCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBillCardResponse {
     /// The template's card_id.
@@ -89,6 +128,39 @@ impl CreateBillCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateBillCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateBillCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateBillCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateBillCardResponse {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateBillCardResponse", KEYS, Visitor)
     }
 }
 
@@ -109,7 +181,6 @@ pub enum CreateBillCardErrorCode {
 ///
 /// Build it with [`BillTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillTemplate {
     /// What the card shows.
@@ -157,9 +228,45 @@ impl BillTemplateBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BillTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "payee"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillTemplate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_payee = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => fields::read(&mut map, &mut field_payee, "payee")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BillTemplate {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    payee: fields::required(field_payee, "payee")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BillTemplate", KEYS, Visitor)
+    }
+}
+
 /// What a fiscal e-bill card shows.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillBaseInfo {
     /// The issuer's logo, uploaded with WeChat's image upload.
@@ -170,6 +277,40 @@ impl BillBaseInfo {
     /// Creates the value from its required field `logo_url`.
     pub fn new(logo_url: impl Into<String>) -> Self {
         Self { logo_url: logo_url.into() }
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BillBaseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["logo_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillBaseInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillBaseInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_logo_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BillBaseInfo {
+                    logo_url: fields::required(field_logo_url, "logo_url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BillBaseInfo", KEYS, Visitor)
     }
 }
 

@@ -70,7 +70,6 @@
 ///
 /// Build it with [`GetBillAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetBillAuthUrlRequest {
     /// The finance bureau's identifier on WeChat.
@@ -84,7 +83,7 @@ pub struct GetBillAuthUrlRequest {
     /// Where the page opens.
     pub source: crate::types::AuthSource,
     /// Where the user goes after authorizing (H5 pages).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The card api_ticket from `get_card_api_ticket`.
     pub ticket: String,
@@ -169,14 +168,80 @@ impl GetBillAuthUrlRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "s_pappid",
+            "order_id",
+            "money",
+            "timestamp",
+            "source",
+            "redirect_url",
+            "ticket",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetBillAuthUrlRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetBillAuthUrlRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_s_pappid = None;
+                let mut field_order_id = None;
+                let mut field_money = None;
+                let mut field_timestamp = None;
+                let mut field_source = None;
+                let mut field_redirect_url = None;
+                let mut field_ticket = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
+                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        2 => fields::read(&mut map, &mut field_money, "money")?,
+                        3 => fields::read(&mut map, &mut field_timestamp, "timestamp")?,
+                        4 => fields::read(&mut map, &mut field_source, "source")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_redirect_url,
+                                "redirect_url",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_ticket, "ticket")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetBillAuthUrlRequest {
+                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    money: fields::required(field_money, "money")?,
+                    timestamp: fields::required(field_timestamp, "timestamp")?,
+                    source: fields::required(field_source, "source")?,
+                    redirect_url: field_redirect_url.unwrap_or_default(),
+                    ticket: fields::required(field_ticket, "ticket")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetBillAuthUrlRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetBillAuthUrlResponse {
     /// The authorization page's link.
     pub auth_url: String,
     /// Seconds the link stays valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<i64>,
 }
 
@@ -193,6 +258,48 @@ impl GetBillAuthUrlResponse {
     pub fn expire_time(mut self, value: i64) -> Self {
         self.expire_time = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetBillAuthUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["auth_url", "expire_time"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetBillAuthUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetBillAuthUrlResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_auth_url = None;
+                let mut field_expire_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_auth_url, "auth_url")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_expire_time,
+                                "expire_time",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetBillAuthUrlResponse {
+                    auth_url: fields::required(field_auth_url, "auth_url")?,
+                    expire_time: field_expire_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetBillAuthUrlResponse", KEYS, Visitor)
     }
 }
 

@@ -88,7 +88,6 @@
 ///
 /// Build it with [`InsertBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InsertBillRequest {
     /// The bill's order_id, as authorized by the user.
@@ -156,10 +155,53 @@ impl InsertBillRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for InsertBillRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id", "card_id", "appid", "card_ext"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InsertBillRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InsertBillRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_card_id = None;
+                let mut field_appid = None;
+                let mut field_card_ext = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        3 => fields::read(&mut map, &mut field_card_ext, "card_ext")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InsertBillRequest {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    appid: fields::required(field_appid, "appid")?,
+                    card_ext: fields::required(field_card_ext, "card_ext")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InsertBillRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), without `errcode` and `errmsg`.
 ///
 /// Build it with [`InsertBillResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertBillResponse {
     /// The bill's code in the user's card package.
@@ -207,6 +249,42 @@ impl InsertBillResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for InsertBillResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["code", "openid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InsertBillResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InsertBillResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_openid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InsertBillResponse {
+                    code: fields::required(field_code, "code")?,
+                    openid: fields::required(field_openid, "openid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InsertBillResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -238,11 +316,10 @@ pub enum InsertBillErrorCode {
 );
 /// The bill's content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CardExt {
     /// A random string making the request unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce_str: Option<String>,
     /// The user's card.
     pub user_card: UserCard,
@@ -261,9 +338,45 @@ impl CardExt {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CardExt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["nonce_str", "user_card"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CardExt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CardExt")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_nonce_str = None;
+                let mut field_user_card = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_nonce_str, "nonce_str")?,
+                        1 => fields::read(&mut map, &mut field_user_card, "user_card")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CardExt {
+                    nonce_str: field_nonce_str.unwrap_or_default(),
+                    user_card: fields::required(field_user_card, "user_card")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CardExt", KEYS, Visitor)
+    }
+}
+
 /// The user's card, holding the bill data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UserCard {
     /// The bill data.
@@ -277,11 +390,53 @@ impl UserCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UserCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoice_user_data"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoice_user_data = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_user_data,
+                                "invoice_user_data",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UserCard {
+                    invoice_user_data: fields::required(
+                        field_invoice_user_data,
+                        "invoice_user_data",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserCard", KEYS, Visitor)
+    }
+}
+
 /// A fiscal e-bill's data.
 ///
 /// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceUserData {
     /// The bill's amount, in fen (1/100 yuan).
@@ -366,6 +521,83 @@ impl InvoiceUserDataBuilder {
             billing_code: required.take(self.billing_code, "billing_code")?,
             s_pdf_media_id: required.take(self.s_pdf_media_id, "s_pdf_media_id")?,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for InvoiceUserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "fee",
+            "title",
+            "billing_time",
+            "billing_no",
+            "billing_code",
+            "s_pdf_media_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvoiceUserData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceUserData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fee = None;
+                let mut field_title = None;
+                let mut field_billing_time = None;
+                let mut field_billing_no = None;
+                let mut field_billing_code = None;
+                let mut field_s_pdf_media_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_billing_time,
+                                "billing_time",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_billing_no, "billing_no")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_billing_code,
+                                "billing_code",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_s_pdf_media_id,
+                                "s_pdf_media_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InvoiceUserData {
+                    fee: fields::required(field_fee, "fee")?,
+                    title: fields::required(field_title, "title")?,
+                    billing_time: fields::required(field_billing_time, "billing_time")?,
+                    billing_no: fields::required(field_billing_no, "billing_no")?,
+                    billing_code: fields::required(field_billing_code, "billing_code")?,
+                    s_pdf_media_id: fields::required(
+                        field_s_pdf_media_id,
+                        "s_pdf_media_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvoiceUserData", KEYS, Visitor)
     }
 }
 

@@ -61,19 +61,18 @@
 ///
 /// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApplyVehiclePayRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// What is paid for.
     pub desc: String,
@@ -82,25 +81,25 @@ pub struct ApplyVehiclePayRequest {
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The paying unit's code.
     pub department_code: String,
     /// The paying unit's name.
     pub department_name: String,
     /// The region's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// A tag for WeChat Pay's discounts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_tag: Option<String>,
     /// The deduction scene, e.g. `PARKING SPACE`.
     pub trade_scene: String,
@@ -294,8 +293,150 @@ impl ::wechat_core::Check for ApplyVehiclePayRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "bank_id",
+            "bank_account",
+            "mch_id",
+            "desc",
+            "fee",
+            "order_no",
+            "payment_notice_type",
+            "payment_notice_no",
+            "department_code",
+            "department_name",
+            "region_code",
+            "goods_tag",
+            "trade_scene",
+            "scene_info",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplyVehiclePayRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApplyVehiclePayRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_bank_id = None;
+                let mut field_bank_account = None;
+                let mut field_mch_id = None;
+                let mut field_desc = None;
+                let mut field_fee = None;
+                let mut field_order_no = None;
+                let mut field_payment_notice_type = None;
+                let mut field_payment_notice_no = None;
+                let mut field_department_code = None;
+                let mut field_department_name = None;
+                let mut field_region_code = None;
+                let mut field_goods_tag = None;
+                let mut field_trade_scene = None;
+                let mut field_scene_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bank_account,
+                                "bank_account",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
+                        4 => fields::read(&mut map, &mut field_desc, "desc")?,
+                        5 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        6 => fields::read(&mut map, &mut field_order_no, "order_no")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_type,
+                                "payment_notice_type",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_name,
+                                "department_name",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        12 => fields::read(&mut map, &mut field_goods_tag, "goods_tag")?,
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_trade_scene,
+                                "trade_scene",
+                            )?
+                        }
+                        14 => {
+                            fields::read(&mut map, &mut field_scene_info, "scene_info")?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ApplyVehiclePayRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    desc: fields::required(field_desc, "desc")?,
+                    fee: fields::required(field_fee, "fee")?,
+                    order_no: field_order_no.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    department_code: fields::required(
+                        field_department_code,
+                        "department_code",
+                    )?,
+                    department_name: fields::required(
+                        field_department_name,
+                        "department_name",
+                    )?,
+                    region_code: field_region_code.unwrap_or_default(),
+                    goods_tag: field_goods_tag.unwrap_or_default(),
+                    trade_scene: fields::required(field_trade_scene, "trade_scene")?,
+                    scene_info: fields::required(field_scene_info, "scene_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApplyVehiclePayRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplyVehiclePayResponse {
     /// The order's id on WeChat.
@@ -306,6 +447,39 @@ impl ApplyVehiclePayResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApplyVehiclePayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ApplyVehiclePayResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ApplyVehiclePayResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ApplyVehiclePayResponse {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApplyVehiclePayResponse", KEYS, Visitor)
     }
 }
 
@@ -326,45 +500,44 @@ pub enum ApplyVehiclePayErrorCode {
 ///
 /// Build it with [`ParkingStay::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ParkingStay {
     /// When it entered, unix seconds.
     pub start_time: i64,
     /// When it left, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// How long is charged, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging_time: Option<i64>,
     /// The car's plate.
     pub plate_number: String,
     /// The kind of car, e.g. 小型车.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub car_type: Option<String>,
     /// The car park's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parking_name: Option<String>,
     /// The parking space.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub space_number: Option<String>,
     /// The driver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The toll station where it entered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrance_name: Option<String>,
     /// The toll station where it left.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_name: Option<String>,
     /// How many people the car may carry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrying_capacity: Option<String>,
     /// The carrying range.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrying_range: Option<String>,
     /// The highway lane kind, e.g. `ETC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
 }
 
@@ -525,6 +698,138 @@ impl ::wechat_core::Check for ParkingStay {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ParkingStay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "start_time",
+            "end_time",
+            "charging_time",
+            "plate_number",
+            "car_type",
+            "parking_name",
+            "space_number",
+            "openid",
+            "entrance_name",
+            "exit_name",
+            "carrying_capacity",
+            "carrying_range",
+            "channel_type",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ParkingStay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ParkingStay")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_start_time = None;
+                let mut field_end_time = None;
+                let mut field_charging_time = None;
+                let mut field_plate_number = None;
+                let mut field_car_type = None;
+                let mut field_parking_name = None;
+                let mut field_space_number = None;
+                let mut field_openid = None;
+                let mut field_entrance_name = None;
+                let mut field_exit_name = None;
+                let mut field_carrying_capacity = None;
+                let mut field_carrying_range = None;
+                let mut field_channel_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_start_time, "start_time")?,
+                        1 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_charging_time,
+                                "charging_time",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_plate_number,
+                                "plate_number",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_car_type, "car_type")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_parking_name,
+                                "parking_name",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_space_number,
+                                "space_number",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_entrance_name,
+                                "entrance_name",
+                            )?
+                        }
+                        9 => fields::read(&mut map, &mut field_exit_name, "exit_name")?,
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_carrying_capacity,
+                                "carrying_capacity",
+                            )?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_carrying_range,
+                                "carrying_range",
+                            )?
+                        }
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_channel_type,
+                                "channel_type",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ParkingStay {
+                    start_time: fields::required(field_start_time, "start_time")?,
+                    end_time: field_end_time.unwrap_or_default(),
+                    charging_time: field_charging_time.unwrap_or_default(),
+                    plate_number: fields::required(field_plate_number, "plate_number")?,
+                    car_type: field_car_type.unwrap_or_default(),
+                    parking_name: field_parking_name.unwrap_or_default(),
+                    space_number: field_space_number.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    entrance_name: field_entrance_name.unwrap_or_default(),
+                    exit_name: field_exit_name.unwrap_or_default(),
+                    carrying_capacity: field_carrying_capacity.unwrap_or_default(),
+                    carrying_range: field_carrying_range.unwrap_or_default(),
+                    channel_type: field_channel_type.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ParkingStay", KEYS, Visitor)
     }
 }
 

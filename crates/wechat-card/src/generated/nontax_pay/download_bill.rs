@@ -61,7 +61,6 @@
 ///
 /// Build it with [`DownloadBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DownloadBillRequest {
     /// The calling account's appid.
@@ -71,7 +70,7 @@ pub struct DownloadBillRequest {
     /// The day, YYYYMMDD.
     pub bill_date: String,
     /// Which orders: all (default), paid or refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<BillType>,
 }
 
@@ -146,8 +145,51 @@ impl ::wechat_core::Check for DownloadBillRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["appid", "mch_id", "bill_date", "bill_type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DownloadBillRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DownloadBillRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_mch_id = None;
+                let mut field_bill_date = None;
+                let mut field_bill_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
+                        2 => fields::read(&mut map, &mut field_bill_date, "bill_date")?,
+                        3 => fields::read(&mut map, &mut field_bill_type, "bill_type")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DownloadBillRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    mch_id: fields::required(field_mch_id, "mch_id")?,
+                    bill_date: fields::required(field_bill_date, "bill_date")?,
+                    bill_type: field_bill_type.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DownloadBillRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DownloadBillResponse {
     /// The answer's body, as WeChat sends it.
@@ -158,6 +200,39 @@ impl DownloadBillResponse {
     /// Creates the value from its required field `text`.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DownloadBillResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["text"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DownloadBillResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DownloadBillResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_text = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_text, "text")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DownloadBillResponse {
+                    text: fields::required(field_text, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DownloadBillResponse", KEYS, Visitor)
     }
 }
 

@@ -73,13 +73,12 @@
 ///
 /// Build it with [`GetOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<i64>,
     /// The order, from `unified_order` or `micro_pay`.
     pub order_id: String,
@@ -132,10 +131,50 @@ impl GetOrderRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["appid", "service_id", "order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetOrderRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetOrderRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_service_id = None;
+                let mut field_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_service_id, "service_id")?,
+                        2 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetOrderRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    service_id: field_service_id.unwrap_or_default(),
+                    order_id: fields::required(field_order_id, "order_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetOrderRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::get_order`](crate::nontax_pay::NontaxPayClient::get_order), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetOrderResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The appid the order was placed with.
@@ -147,7 +186,7 @@ pub struct GetOrderResponse {
     /// When the order was placed, unix seconds.
     pub create_time: i64,
     /// When it was paid, unix seconds; 0 until then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_finish_time: Option<i64>,
     /// What was paid for.
     pub desc: String,
@@ -156,69 +195,69 @@ pub struct GetOrderResponse {
     /// The currency: 1 yuan, 2 US dollars.
     pub fee_type: i32,
     /// The WeChat Pay transaction id; empty until paid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trans_id: Option<String>,
     /// Where the order stands.
     pub status: OrderStatus,
     /// The bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The bank's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// The bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// When the refund finished, unix seconds; 0 until then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_finish_time: Option<i64>,
     /// Why it was refunded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
     /// The refund's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_order_id: Option<String>,
     /// The refund number passed to `refund`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_out_id: Option<String>,
     /// The notice's number, when the order was placed for one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number, when the order was placed with one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// The paying unit's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_code: Option<String>,
     /// The paying unit's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_name: Option<String>,
     /// What kind of notice it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// The items paid for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::nontax_pay::types::FeeItem>>,
     /// The fiscal bill's type code, once a bill is issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_type_code: Option<String>,
     /// The fiscal bill's number, once a bill is issued.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_no: Option<String>,
     /// Where the receivable came from: 1 the finance bureau, 2 the commission.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_info_source: Option<i32>,
     /// The partial refunds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_refund_info: Option<Vec<PartialRefund>>,
     /// The notifications WeChat sent about the order, per party.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_history: Option<Vec<NotifyHistory>>,
     /// Where the payment started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scene: Option<crate::nontax_pay::types::PayScene>,
 }
 
@@ -488,6 +527,253 @@ impl GetOrderResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for GetOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "openid",
+            "order_id",
+            "create_time",
+            "pay_finish_time",
+            "desc",
+            "fee",
+            "fee_type",
+            "trans_id",
+            "status",
+            "bank_id",
+            "bank_name",
+            "bank_account",
+            "refund_finish_time",
+            "refund_reason",
+            "refund_order_id",
+            "refund_out_id",
+            "payment_notice_no",
+            "order_no",
+            "department_code",
+            "department_name",
+            "payment_notice_type",
+            "region_code",
+            "items",
+            "bill_type_code",
+            "bill_no",
+            "payment_info_source",
+            "partial_refund_info",
+            "notify_history",
+            "scene",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetOrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetOrderResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_openid = None;
+                let mut field_order_id = None;
+                let mut field_create_time = None;
+                let mut field_pay_finish_time = None;
+                let mut field_desc = None;
+                let mut field_fee = None;
+                let mut field_fee_type = None;
+                let mut field_trans_id = None;
+                let mut field_status = None;
+                let mut field_bank_id = None;
+                let mut field_bank_name = None;
+                let mut field_bank_account = None;
+                let mut field_refund_finish_time = None;
+                let mut field_refund_reason = None;
+                let mut field_refund_order_id = None;
+                let mut field_refund_out_id = None;
+                let mut field_payment_notice_no = None;
+                let mut field_order_no = None;
+                let mut field_department_code = None;
+                let mut field_department_name = None;
+                let mut field_payment_notice_type = None;
+                let mut field_region_code = None;
+                let mut field_items = None;
+                let mut field_bill_type_code = None;
+                let mut field_bill_no = None;
+                let mut field_payment_info_source = None;
+                let mut field_partial_refund_info = None;
+                let mut field_notify_history = None;
+                let mut field_scene = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        2 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_create_time,
+                                "create_time",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pay_finish_time,
+                                "pay_finish_time",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_desc, "desc")?,
+                        6 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        7 => fields::read(&mut map, &mut field_fee_type, "fee_type")?,
+                        8 => fields::read(&mut map, &mut field_trans_id, "trans_id")?,
+                        9 => fields::read(&mut map, &mut field_status, "status")?,
+                        10 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        11 => fields::read(&mut map, &mut field_bank_name, "bank_name")?,
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bank_account,
+                                "bank_account",
+                            )?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_finish_time,
+                                "refund_finish_time",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_reason,
+                                "refund_reason",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_order_id,
+                                "refund_order_id",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_out_id,
+                                "refund_out_id",
+                            )?
+                        }
+                        17 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        18 => fields::read(&mut map, &mut field_order_no, "order_no")?,
+                        19 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        20 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_name,
+                                "department_name",
+                            )?
+                        }
+                        21 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_type,
+                                "payment_notice_type",
+                            )?
+                        }
+                        22 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        23 => fields::read(&mut map, &mut field_items, "items")?,
+                        24 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bill_type_code,
+                                "bill_type_code",
+                            )?
+                        }
+                        25 => fields::read(&mut map, &mut field_bill_no, "bill_no")?,
+                        26 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_info_source,
+                                "payment_info_source",
+                            )?
+                        }
+                        27 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_partial_refund_info,
+                                "partial_refund_info",
+                            )?
+                        }
+                        28 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_notify_history,
+                                "notify_history",
+                            )?
+                        }
+                        29 => fields::read(&mut map, &mut field_scene, "scene")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetOrderResponse {
+                    appid: fields::required(field_appid, "appid")?,
+                    openid: fields::required(field_openid, "openid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    create_time: fields::required(field_create_time, "create_time")?,
+                    pay_finish_time: field_pay_finish_time.unwrap_or_default(),
+                    desc: fields::required(field_desc, "desc")?,
+                    fee: fields::required(field_fee, "fee")?,
+                    fee_type: fields::required(field_fee_type, "fee_type")?,
+                    trans_id: field_trans_id.unwrap_or_default(),
+                    status: fields::required(field_status, "status")?,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_name: field_bank_name.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    refund_finish_time: field_refund_finish_time.unwrap_or_default(),
+                    refund_reason: field_refund_reason.unwrap_or_default(),
+                    refund_order_id: field_refund_order_id.unwrap_or_default(),
+                    refund_out_id: field_refund_out_id.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    order_no: field_order_no.unwrap_or_default(),
+                    department_code: field_department_code.unwrap_or_default(),
+                    department_name: field_department_name.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    region_code: field_region_code.unwrap_or_default(),
+                    items: field_items.unwrap_or_default(),
+                    bill_type_code: field_bill_type_code.unwrap_or_default(),
+                    bill_no: field_bill_no.unwrap_or_default(),
+                    payment_info_source: field_payment_info_source.unwrap_or_default(),
+                    partial_refund_info: field_partial_refund_info.unwrap_or_default(),
+                    notify_history: field_notify_history.unwrap_or_default(),
+                    scene: field_scene.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetOrderResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`NontaxPayClient::get_order`](crate::nontax_pay::NontaxPayClient::get_order): its own codes, and [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -567,7 +853,7 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 /// One partial refund of an order.
 ///
 /// Build it with [`PartialRefund::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartialRefund {
     /// The refund number passed to `refund`.
@@ -577,13 +863,13 @@ pub struct PartialRefund {
     /// The amount refunded, in fen.
     pub refund_fee: i64,
     /// Why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
     /// Where the refund stands.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_status: Option<String>,
     /// When it finished, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_finish_time: Option<i64>,
 }
 
@@ -658,10 +944,101 @@ impl PartialRefundBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PartialRefund {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "refund_out_id",
+            "refund_order_id",
+            "refund_fee",
+            "refund_reason",
+            "refund_status",
+            "refund_finish_time",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PartialRefund;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PartialRefund")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_refund_out_id = None;
+                let mut field_refund_order_id = None;
+                let mut field_refund_fee = None;
+                let mut field_refund_reason = None;
+                let mut field_refund_status = None;
+                let mut field_refund_finish_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_out_id,
+                                "refund_out_id",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_order_id,
+                                "refund_order_id",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_refund_fee, "refund_fee")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_reason,
+                                "refund_reason",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_status,
+                                "refund_status",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_finish_time,
+                                "refund_finish_time",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PartialRefund {
+                    refund_out_id: fields::required(
+                        field_refund_out_id,
+                        "refund_out_id",
+                    )?,
+                    refund_order_id: fields::required(
+                        field_refund_order_id,
+                        "refund_order_id",
+                    )?,
+                    refund_fee: fields::required(field_refund_fee, "refund_fee")?,
+                    refund_reason: field_refund_reason.unwrap_or_default(),
+                    refund_status: field_refund_status.unwrap_or_default(),
+                    refund_finish_time: field_refund_finish_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PartialRefund", KEYS, Visitor)
+    }
+}
+
 /// The notifications WeChat sent one party about an order.
 ///
 /// Build it with [`NotifyHistory::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotifyHistory {
     /// The party's appid.
@@ -729,41 +1106,92 @@ impl NotifyHistoryBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for NotifyHistory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["appid", "name", "notify_detail", "notify_cnt"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NotifyHistory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotifyHistory")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_name = None;
+                let mut field_notify_detail = None;
+                let mut field_notify_cnt = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_name, "name")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_notify_detail,
+                                "notify_detail",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_notify_cnt, "notify_cnt")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NotifyHistory {
+                    appid: fields::required(field_appid, "appid")?,
+                    name: fields::required(field_name, "name")?,
+                    notify_detail: fields::required(
+                        field_notify_detail,
+                        "notify_detail",
+                    )?,
+                    notify_cnt: fields::required(field_notify_cnt, "notify_cnt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotifyHistory", KEYS, Visitor)
+    }
+}
+
 /// One notification attempt and how the party answered.
 ///
 /// Build it with [`Notification::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Notification {
     /// When it was sent, unix seconds.
     pub notify_time: i64,
     /// Where it was sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The notification's random string.
     pub wxnontaxstr: String,
     /// The attempt's status.
     pub status: i32,
     /// The party's return code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ret: Option<i32>,
     /// The party's return message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ret_errmsg: Option<String>,
     /// How long the party took, in milliseconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_time: Option<i64>,
     /// The error code of the attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errcode: Option<i64>,
     /// The error message of the attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errmsg: Option<String>,
     /// What the party answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_resp: Option<String>,
     /// The data the party answered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_resp_data: Option<String>,
 }
 
@@ -875,6 +1303,99 @@ impl NotificationBuilder {
             third_resp: self.third_resp,
             third_resp_data: self.third_resp_data,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Notification {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "notify_time",
+            "url",
+            "wxnontaxstr",
+            "status",
+            "ret",
+            "ret_errmsg",
+            "cost_time",
+            "errcode",
+            "errmsg",
+            "third_resp",
+            "third_resp_data",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Notification;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Notification")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_notify_time = None;
+                let mut field_url = None;
+                let mut field_wxnontaxstr = None;
+                let mut field_status = None;
+                let mut field_ret = None;
+                let mut field_ret_errmsg = None;
+                let mut field_cost_time = None;
+                let mut field_errcode = None;
+                let mut field_errmsg = None;
+                let mut field_third_resp = None;
+                let mut field_third_resp_data = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_notify_time,
+                                "notify_time",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_url, "url")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wxnontaxstr,
+                                "wxnontaxstr",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_status, "status")?,
+                        4 => fields::read(&mut map, &mut field_ret, "ret")?,
+                        5 => fields::read(&mut map, &mut field_ret_errmsg, "ret_errmsg")?,
+                        6 => fields::read(&mut map, &mut field_cost_time, "cost_time")?,
+                        7 => fields::read(&mut map, &mut field_errcode, "errcode")?,
+                        8 => fields::read(&mut map, &mut field_errmsg, "errmsg")?,
+                        9 => fields::read(&mut map, &mut field_third_resp, "third_resp")?,
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_third_resp_data,
+                                "third_resp_data",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(Notification {
+                    notify_time: fields::required(field_notify_time, "notify_time")?,
+                    url: field_url.unwrap_or_default(),
+                    wxnontaxstr: fields::required(field_wxnontaxstr, "wxnontaxstr")?,
+                    status: fields::required(field_status, "status")?,
+                    ret: field_ret.unwrap_or_default(),
+                    ret_errmsg: field_ret_errmsg.unwrap_or_default(),
+                    cost_time: field_cost_time.unwrap_or_default(),
+                    errcode: field_errcode.unwrap_or_default(),
+                    errmsg: field_errmsg.unwrap_or_default(),
+                    third_resp: field_third_resp.unwrap_or_default(),
+                    third_resp_data: field_third_resp_data.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Notification", KEYS, Visitor)
     }
 }
 

@@ -45,7 +45,6 @@
 ///
 /// Build it with [`GetOrderListRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderListRequest {
     /// The calling account's appid.
@@ -57,12 +56,12 @@ pub struct GetOrderListRequest {
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
 }
 
@@ -156,14 +155,87 @@ impl ::wechat_core::Check for GetOrderListRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetOrderListRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "region_code",
+            "department_code",
+            "payment_notice_no",
+            "order_no",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetOrderListRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetOrderListRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_region_code = None;
+                let mut field_department_code = None;
+                let mut field_payment_notice_no = None;
+                let mut field_order_no = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_order_no, "order_no")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetOrderListRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    region_code: fields::required(field_region_code, "region_code")?,
+                    department_code: fields::required(
+                        field_department_code,
+                        "department_code",
+                    )?,
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    order_no: field_order_no.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetOrderListRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::get_order_list`](crate::nontax_pay::NontaxPayClient::get_order_list), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetOrderListResponse {
     /// The orders placed for it.
     pub order_id_list: Vec<String>,
     /// The order that was paid, when one was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_order_id: Option<String>,
 }
 
@@ -180,6 +252,57 @@ impl GetOrderListResponse {
     pub fn paid_order_id(mut self, value: impl Into<String>) -> Self {
         self.paid_order_id = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetOrderListResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id_list", "paid_order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetOrderListResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetOrderListResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id_list = None;
+                let mut field_paid_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_order_id_list,
+                                "order_id_list",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_paid_order_id,
+                                "paid_order_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetOrderListResponse {
+                    order_id_list: fields::required(
+                        field_order_id_list,
+                        "order_id_list",
+                    )?,
+                    paid_order_id: field_paid_order_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetOrderListResponse", KEYS, Visitor)
     }
 }
 

@@ -46,7 +46,6 @@
 
 /// Request of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRealNameRequest {
     /// The real-name token the payer granted.
@@ -62,10 +61,53 @@ impl GetRealNameRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetRealNameRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["wx_realname_token"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetRealNameRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetRealNameRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_wx_realname_token = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_wx_realname_token,
+                                "wx_realname_token",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetRealNameRequest {
+                    wx_realname_token: fields::required(
+                        field_wx_realname_token,
+                        "wx_realname_token",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetRealNameRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetRealNameResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRealNameResponse {
     /// How `key` is encrypted, e.g. `RSA`.
@@ -131,6 +173,66 @@ impl GetRealNameResponseBuilder {
                 .take(self.data_encrypt_type, "data_encrypt_type")?,
             data: required.take(self.data, "data")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRealNameResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["key_encrypt_type", "key", "data_encrypt_type", "data"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetRealNameResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetRealNameResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_key_encrypt_type = None;
+                let mut field_key = None;
+                let mut field_data_encrypt_type = None;
+                let mut field_data = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_key_encrypt_type,
+                                "key_encrypt_type",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_key, "key")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_data_encrypt_type,
+                                "data_encrypt_type",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_data, "data")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetRealNameResponse {
+                    key_encrypt_type: fields::required(
+                        field_key_encrypt_type,
+                        "key_encrypt_type",
+                    )?,
+                    key: fields::required(field_key, "key")?,
+                    data_encrypt_type: fields::required(
+                        field_data_encrypt_type,
+                        "data_encrypt_type",
+                    )?,
+                    data: fields::required(field_data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetRealNameResponse", KEYS, Visitor)
     }
 }
 

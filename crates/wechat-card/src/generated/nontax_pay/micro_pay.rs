@@ -53,19 +53,18 @@
 ///
 /// Build it with [`MicroPayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MicroPayRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank; required in the test environment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account, for commissions that split funds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// What is paid for.
     pub desc: String,
@@ -74,24 +73,24 @@ pub struct MicroPayRequest {
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
     /// The payer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The paying unit's code.
     pub department_code: String,
@@ -312,8 +311,163 @@ impl ::wechat_core::Check for MicroPayRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MicroPayRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "bank_id",
+            "bank_account",
+            "mch_id",
+            "desc",
+            "fee",
+            "order_no",
+            "payment_notice_type",
+            "payment_notice_no",
+            "payment_notice_create_time",
+            "payment_expire_date",
+            "user_name",
+            "department_code",
+            "department_name",
+            "region_code",
+            "auth_code",
+            "items",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MicroPayRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MicroPayRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_bank_id = None;
+                let mut field_bank_account = None;
+                let mut field_mch_id = None;
+                let mut field_desc = None;
+                let mut field_fee = None;
+                let mut field_order_no = None;
+                let mut field_payment_notice_type = None;
+                let mut field_payment_notice_no = None;
+                let mut field_payment_notice_create_time = None;
+                let mut field_payment_expire_date = None;
+                let mut field_user_name = None;
+                let mut field_department_code = None;
+                let mut field_department_name = None;
+                let mut field_region_code = None;
+                let mut field_auth_code = None;
+                let mut field_items = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bank_account,
+                                "bank_account",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
+                        4 => fields::read(&mut map, &mut field_desc, "desc")?,
+                        5 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        6 => fields::read(&mut map, &mut field_order_no, "order_no")?,
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_type,
+                                "payment_notice_type",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_create_time,
+                                "payment_notice_create_time",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_expire_date,
+                                "payment_expire_date",
+                            )?
+                        }
+                        11 => fields::read(&mut map, &mut field_user_name, "user_name")?,
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_name,
+                                "department_name",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        15 => fields::read(&mut map, &mut field_auth_code, "auth_code")?,
+                        16 => fields::read(&mut map, &mut field_items, "items")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MicroPayRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    desc: fields::required(field_desc, "desc")?,
+                    fee: fields::required(field_fee, "fee")?,
+                    order_no: field_order_no.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    payment_notice_create_time: field_payment_notice_create_time
+                        .unwrap_or_default(),
+                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+                    user_name: field_user_name.unwrap_or_default(),
+                    department_code: fields::required(
+                        field_department_code,
+                        "department_code",
+                    )?,
+                    department_name: fields::required(
+                        field_department_name,
+                        "department_name",
+                    )?,
+                    region_code: fields::required(field_region_code, "region_code")?,
+                    auth_code: fields::required(field_auth_code, "auth_code")?,
+                    items: fields::required(field_items, "items")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MicroPayRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MicroPayResponse {
     /// The order's id on WeChat.
@@ -324,6 +478,39 @@ impl MicroPayResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MicroPayResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MicroPayResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MicroPayResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MicroPayResponse {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MicroPayResponse", KEYS, Visitor)
     }
 }
 

@@ -45,7 +45,6 @@
 ///
 /// Build it with [`MockQueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MockQueryFeeRequest {
     /// The calling account's appid.
@@ -118,14 +117,81 @@ impl ::wechat_core::Check for MockQueryFeeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for MockQueryFeeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["appid", "url", "version"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MockQueryFeeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MockQueryFeeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_url = None;
+                let mut field_version = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_url, "url")?,
+                        2 => fields::read(&mut map, &mut field_version, "version")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MockQueryFeeRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    url: fields::required(field_url, "url")?,
+                    version: fields::required(field_version, "version")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("MockQueryFeeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::mock_query_fee`](crate::nontax_pay::NontaxPayClient::mock_query_fee), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MockQueryFeeResponse {}
 impl MockQueryFeeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MockQueryFeeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MockQueryFeeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MockQueryFeeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(MockQueryFeeResponse {})
+            }
+        }
+        deserializer.deserialize_struct("MockQueryFeeResponse", KEYS, Visitor)
     }
 }
 

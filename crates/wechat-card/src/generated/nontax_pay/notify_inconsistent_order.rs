@@ -56,7 +56,6 @@
 ///
 /// Build it with [`NotifyInconsistentOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotifyInconsistentOrderRequest {
     /// The calling account's appid.
@@ -108,14 +107,78 @@ impl NotifyInconsistentOrderRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["appid", "order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NotifyInconsistentOrderRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotifyInconsistentOrderRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NotifyInconsistentOrderRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotifyInconsistentOrderRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::notify_inconsistent_order`](crate::nontax_pay::NontaxPayClient::notify_inconsistent_order), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotifyInconsistentOrderResponse {}
 impl NotifyInconsistentOrderResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NotifyInconsistentOrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotifyInconsistentOrderResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(NotifyInconsistentOrderResponse {})
+            }
+        }
+        deserializer.deserialize_struct("NotifyInconsistentOrderResponse", KEYS, Visitor)
     }
 }
 

@@ -45,19 +45,18 @@
 ///
 /// Build it with [`NotifyVehicleEntranceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The region's code.
     pub region_code: String,
@@ -158,8 +157,86 @@ impl ::wechat_core::Check for NotifyVehicleEntranceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "bank_id",
+            "bank_account",
+            "mch_id",
+            "region_code",
+            "trade_scene",
+            "scene_info",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NotifyVehicleEntranceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotifyVehicleEntranceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_bank_id = None;
+                let mut field_bank_account = None;
+                let mut field_mch_id = None;
+                let mut field_region_code = None;
+                let mut field_trade_scene = None;
+                let mut field_scene_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bank_account,
+                                "bank_account",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_trade_scene,
+                                "trade_scene",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_scene_info, "scene_info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NotifyVehicleEntranceRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    region_code: fields::required(field_region_code, "region_code")?,
+                    trade_scene: fields::required(field_trade_scene, "trade_scene")?,
+                    scene_info: fields::required(field_scene_info, "scene_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotifyVehicleEntranceRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
@@ -172,6 +249,39 @@ impl NotifyVehicleEntranceResponse {
         Self {
             user_state: user_state.into(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["user_state"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = NotifyVehicleEntranceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct NotifyVehicleEntranceResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_user_state = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_user_state, "user_state")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(NotifyVehicleEntranceResponse {
+                    user_state: fields::required(field_user_state, "user_state")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotifyVehicleEntranceResponse", KEYS, Visitor)
     }
 }
 
@@ -190,7 +300,6 @@ pub enum NotifyVehicleEntranceErrorCode {
 ///
 /// Build it with [`EntranceScene::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct EntranceScene {
     /// When it entered, unix seconds.
@@ -198,19 +307,19 @@ pub struct EntranceScene {
     /// The car's plate.
     pub plate_number: String,
     /// The kind of car, e.g. 小型车.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub car_type: Option<String>,
     /// Where WeChat sends the results of this stay.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
     /// The car park's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parking_name: Option<String>,
     /// The driver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// How long parking is free, in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_time: Option<i64>,
 }
 
@@ -314,6 +423,78 @@ impl ::wechat_core::Check for EntranceScene {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for EntranceScene {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "start_time",
+            "plate_number",
+            "car_type",
+            "notify_url",
+            "parking_name",
+            "openid",
+            "free_time",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EntranceScene;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct EntranceScene")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_start_time = None;
+                let mut field_plate_number = None;
+                let mut field_car_type = None;
+                let mut field_notify_url = None;
+                let mut field_parking_name = None;
+                let mut field_openid = None;
+                let mut field_free_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_start_time, "start_time")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_plate_number,
+                                "plate_number",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_car_type, "car_type")?,
+                        3 => fields::read(&mut map, &mut field_notify_url, "notify_url")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_parking_name,
+                                "parking_name",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        6 => fields::read(&mut map, &mut field_free_time, "free_time")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(EntranceScene {
+                    start_time: fields::required(field_start_time, "start_time")?,
+                    plate_number: fields::required(field_plate_number, "plate_number")?,
+                    car_type: field_car_type.unwrap_or_default(),
+                    notify_url: field_notify_url.unwrap_or_default(),
+                    parking_name: field_parking_name.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    free_time: field_free_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("EntranceScene", KEYS, Visitor)
     }
 }
 

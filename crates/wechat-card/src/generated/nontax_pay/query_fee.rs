@@ -50,7 +50,6 @@
 ///
 /// Build it with [`QueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryFeeRequest {
     /// The calling account's appid.
@@ -58,14 +57,14 @@ pub struct QueryFeeRequest {
     /// The service id WeChat's non-tax platform assigned.
     pub service_id: i64,
     /// The bank (an id WeChat's non-tax platform assigns); one of the configured banks at random without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The payment notice's number.
     pub payment_notice_no: String,
     /// The paying unit's code (执收单位编码).
     pub department_code: String,
     /// What kind of notice it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The administrative region's code (行政区划代码).
     pub region_code: String,
@@ -154,14 +153,104 @@ impl QueryFeeRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "service_id",
+            "bank_id",
+            "payment_notice_no",
+            "department_code",
+            "payment_notice_type",
+            "region_code",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryFeeRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueryFeeRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_service_id = None;
+                let mut field_bank_id = None;
+                let mut field_payment_notice_no = None;
+                let mut field_department_code = None;
+                let mut field_payment_notice_type = None;
+                let mut field_region_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_service_id, "service_id")?,
+                        2 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_type,
+                                "payment_notice_type",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QueryFeeRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    service_id: fields::required(field_service_id, "service_id")?,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    payment_notice_no: fields::required(
+                        field_payment_notice_no,
+                        "payment_notice_no",
+                    )?,
+                    department_code: fields::required(
+                        field_department_code,
+                        "department_code",
+                    )?,
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    region_code: fields::required(field_region_code, "region_code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueryFeeRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee), without `errcode` and `errmsg`.
 ///
 /// Build it with [`QueryFeeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryFeeResponse {
     /// The payer's name, masked (叶*梅).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The total, in fen.
     pub fee: i64,
@@ -170,20 +259,20 @@ pub struct QueryFeeResponse {
     /// The notice's number.
     pub payment_notice_no: String,
     /// The paying unit's code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub department_code: Option<String>,
     /// The paying unit's name.
     pub department_name: String,
     /// What kind of notice it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
     pub region_code: String,
     /// When the notice was issued, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
 }
 
@@ -291,6 +380,126 @@ impl QueryFeeResponseBuilder {
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryFeeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "user_name",
+            "fee",
+            "items",
+            "payment_notice_no",
+            "department_code",
+            "department_name",
+            "payment_notice_type",
+            "region_code",
+            "payment_notice_create_time",
+            "payment_expire_date",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryFeeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueryFeeResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_user_name = None;
+                let mut field_fee = None;
+                let mut field_items = None;
+                let mut field_payment_notice_no = None;
+                let mut field_department_code = None;
+                let mut field_department_name = None;
+                let mut field_payment_notice_type = None;
+                let mut field_region_code = None;
+                let mut field_payment_notice_create_time = None;
+                let mut field_payment_expire_date = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_user_name, "user_name")?,
+                        1 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        2 => fields::read(&mut map, &mut field_items, "items")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_name,
+                                "department_name",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_type,
+                                "payment_notice_type",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_create_time,
+                                "payment_notice_create_time",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_expire_date,
+                                "payment_expire_date",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QueryFeeResponse {
+                    user_name: field_user_name.unwrap_or_default(),
+                    fee: fields::required(field_fee, "fee")?,
+                    items: fields::required(field_items, "items")?,
+                    payment_notice_no: fields::required(
+                        field_payment_notice_no,
+                        "payment_notice_no",
+                    )?,
+                    department_code: field_department_code.unwrap_or_default(),
+                    department_name: fields::required(
+                        field_department_name,
+                        "department_name",
+                    )?,
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    region_code: fields::required(field_region_code, "region_code")?,
+                    payment_notice_create_time: field_payment_notice_create_time
+                        .unwrap_or_default(),
+                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueryFeeResponse", KEYS, Visitor)
     }
 }
 

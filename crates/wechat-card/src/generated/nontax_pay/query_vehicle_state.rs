@@ -55,38 +55,37 @@
 ///
 /// Build it with [`QueryVehicleStateRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryVehicleStateRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The region's code.
     pub region_code: String,
     /// The deduction scene, e.g. `PARKING`.
     pub trade_scene: String,
     /// Where the merchant sends the driver from, e.g. `H5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump_scene: Option<String>,
     /// The driver; or `plate_number`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The car's plate; or `openid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plate_number: Option<String>,
     /// The code the driver scanned to open the merchant's mini program.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub material_info: Option<String>,
     /// The highway lane kind, e.g. `ETC`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
 }
 
@@ -201,23 +200,135 @@ impl QueryVehicleStateRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for QueryVehicleStateRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "bank_id",
+            "bank_account",
+            "mch_id",
+            "region_code",
+            "trade_scene",
+            "jump_scene",
+            "openid",
+            "plate_number",
+            "material_info",
+            "channel_type",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryVehicleStateRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueryVehicleStateRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_bank_id = None;
+                let mut field_bank_account = None;
+                let mut field_mch_id = None;
+                let mut field_region_code = None;
+                let mut field_trade_scene = None;
+                let mut field_jump_scene = None;
+                let mut field_openid = None;
+                let mut field_plate_number = None;
+                let mut field_material_info = None;
+                let mut field_channel_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bank_account,
+                                "bank_account",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_trade_scene,
+                                "trade_scene",
+                            )?
+                        }
+                        6 => fields::read(&mut map, &mut field_jump_scene, "jump_scene")?,
+                        7 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_plate_number,
+                                "plate_number",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_material_info,
+                                "material_info",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_channel_type,
+                                "channel_type",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QueryVehicleStateRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    region_code: fields::required(field_region_code, "region_code")?,
+                    trade_scene: fields::required(field_trade_scene, "trade_scene")?,
+                    jump_scene: field_jump_scene.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    plate_number: field_plate_number.unwrap_or_default(),
+                    material_info: field_material_info.unwrap_or_default(),
+                    channel_type: field_channel_type.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueryVehicleStateRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::query_vehicle_state`](crate::nontax_pay::NontaxPayClient::query_vehicle_state), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryVehicleStateResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
     pub user_state: String,
     /// The driver.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The driver mini program page that enables deductions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The driver's plates.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plate_number_info: Option<Vec<String>>,
     /// The parameters to open `path` with (signed by WeChat).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorize_package: Option<::std::collections::BTreeMap<String, String>>,
 }
 
@@ -258,6 +369,69 @@ impl QueryVehicleStateResponse {
     ) -> Self {
         self.authorize_package = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueryVehicleStateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "user_state",
+            "openid",
+            "path",
+            "plate_number_info",
+            "authorize_package",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = QueryVehicleStateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct QueryVehicleStateResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_user_state = None;
+                let mut field_openid = None;
+                let mut field_path = None;
+                let mut field_plate_number_info = None;
+                let mut field_authorize_package = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_user_state, "user_state")?,
+                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        2 => fields::read(&mut map, &mut field_path, "path")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_plate_number_info,
+                                "plate_number_info",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_authorize_package,
+                                "authorize_package",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(QueryVehicleStateResponse {
+                    user_state: fields::required(field_user_state, "user_state")?,
+                    openid: field_openid.unwrap_or_default(),
+                    path: field_path.unwrap_or_default(),
+                    plate_number_info: field_plate_number_info.unwrap_or_default(),
+                    authorize_package: field_authorize_package.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("QueryVehicleStateResponse", KEYS, Visitor)
     }
 }
 

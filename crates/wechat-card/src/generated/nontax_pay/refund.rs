@@ -72,7 +72,6 @@
 ///
 /// Build it with [`RefundRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundRequest {
     /// The calling account's appid.
@@ -82,10 +81,10 @@ pub struct RefundRequest {
     /// Why it is refunded.
     pub reason: String,
     /// The amount to refund, in fen; for a partial refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_fee: Option<i64>,
     /// The partial refund's own number, unique per refund; for a partial refund.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_out_id: Option<String>,
 }
 
@@ -167,12 +166,70 @@ impl ::wechat_core::Check for RefundRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for RefundRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "order_id",
+            "reason",
+            "refund_fee",
+            "refund_out_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RefundRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_order_id = None;
+                let mut field_reason = None;
+                let mut field_refund_fee = None;
+                let mut field_refund_out_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        2 => fields::read(&mut map, &mut field_reason, "reason")?,
+                        3 => fields::read(&mut map, &mut field_refund_fee, "refund_fee")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_out_id,
+                                "refund_out_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RefundRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    reason: fields::required(field_reason, "reason")?,
+                    refund_fee: field_refund_fee.unwrap_or_default(),
+                    refund_out_id: field_refund_out_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RefundRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundResponse {
     /// The refund's id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_order_id: Option<String>,
 }
 
@@ -186,6 +243,45 @@ impl RefundResponse {
     pub fn refund_order_id(mut self, value: impl Into<String>) -> Self {
         self.refund_order_id = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RefundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["refund_order_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RefundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RefundResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_refund_order_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_refund_order_id,
+                                "refund_order_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RefundResponse {
+                    refund_order_id: field_refund_order_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RefundResponse", KEYS, Visitor)
     }
 }
 

@@ -5,7 +5,7 @@
 /// One item of a payment notice.
 ///
 /// Build it with [`FeeItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FeeItem {
     /// The item's number: 1, 2, 3 ...
@@ -15,10 +15,10 @@ pub struct FeeItem {
     /// The item's name.
     pub item_name: String,
     /// The late fee, in fen (滞纳金).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<i64>,
     /// The added penalty, in fen (加罚金额).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub penalty: Option<i64>,
     /// The item's amount, late fee and penalty included, in fen.
     pub fee: i64,
@@ -92,6 +92,61 @@ impl FeeItemBuilder {
             penalty: self.penalty,
             fee: required.take(self.fee, "fee")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FeeItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "no",
+            "item_id",
+            "item_name",
+            "overdue",
+            "penalty",
+            "fee",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FeeItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FeeItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_no = None;
+                let mut field_item_id = None;
+                let mut field_item_name = None;
+                let mut field_overdue = None;
+                let mut field_penalty = None;
+                let mut field_fee = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_no, "no")?,
+                        1 => fields::read(&mut map, &mut field_item_id, "item_id")?,
+                        2 => fields::read(&mut map, &mut field_item_name, "item_name")?,
+                        3 => fields::read(&mut map, &mut field_overdue, "overdue")?,
+                        4 => fields::read(&mut map, &mut field_penalty, "penalty")?,
+                        5 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(FeeItem {
+                    no: fields::required(field_no, "no")?,
+                    item_id: fields::required(field_item_id, "item_id")?,
+                    item_name: fields::required(field_item_name, "item_name")?,
+                    overdue: field_overdue.unwrap_or_default(),
+                    penalty: field_penalty.unwrap_or_default(),
+                    fee: fields::required(field_fee, "fee")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("FeeItem", KEYS, Visitor)
     }
 }
 

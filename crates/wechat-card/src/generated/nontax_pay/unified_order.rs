@@ -56,62 +56,61 @@
 ///
 /// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnifiedOrderRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<i64>,
     /// The bank; required in the test environment, one of the configured banks at random without it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account, for commissions that split funds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to, one bound to `bank_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The payer; required unless `trade_type` is MWEB.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The mobile app's appid, for payments started in an app.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_appid: Option<String>,
     /// `JSAPI` (default) or `MWEB` for H5 outside WeChat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_type: Option<String>,
     /// What is paid for (the service's name).
     pub desc: String,
     /// The total, in fen.
     pub fee: i64,
     /// Where the payment page goes once paid; not needed in mini programs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// The payer's IP address.
     pub ip: String,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
     /// The payer's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The paying unit's code.
     pub department_code: String,
@@ -120,12 +119,12 @@ pub struct UnifiedOrderRequest {
     /// The region's code.
     pub region_code: String,
     /// Where the payment starts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scene: Option<crate::nontax_pay::types::PayScene>,
     /// The items paid for.
     pub items: Vec<crate::nontax_pay::types::FeeItem>,
     /// Open the payment at once on the payment page or in the mini program.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_pay: Option<bool>,
 }
 
@@ -392,17 +391,208 @@ impl ::wechat_core::Check for UnifiedOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "appid",
+            "service_id",
+            "bank_id",
+            "bank_account",
+            "mch_id",
+            "openid",
+            "app_appid",
+            "trade_type",
+            "desc",
+            "fee",
+            "return_url",
+            "ip",
+            "order_no",
+            "payment_notice_type",
+            "payment_notice_no",
+            "payment_notice_create_time",
+            "payment_expire_date",
+            "user_name",
+            "department_code",
+            "department_name",
+            "region_code",
+            "scene",
+            "items",
+            "auto_call_pay",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UnifiedOrderRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UnifiedOrderRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_service_id = None;
+                let mut field_bank_id = None;
+                let mut field_bank_account = None;
+                let mut field_mch_id = None;
+                let mut field_openid = None;
+                let mut field_app_appid = None;
+                let mut field_trade_type = None;
+                let mut field_desc = None;
+                let mut field_fee = None;
+                let mut field_return_url = None;
+                let mut field_ip = None;
+                let mut field_order_no = None;
+                let mut field_payment_notice_type = None;
+                let mut field_payment_notice_no = None;
+                let mut field_payment_notice_create_time = None;
+                let mut field_payment_expire_date = None;
+                let mut field_user_name = None;
+                let mut field_department_code = None;
+                let mut field_department_name = None;
+                let mut field_region_code = None;
+                let mut field_scene = None;
+                let mut field_items = None;
+                let mut field_auto_call_pay = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_service_id, "service_id")?,
+                        2 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_bank_account,
+                                "bank_account",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
+                        5 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        6 => fields::read(&mut map, &mut field_app_appid, "app_appid")?,
+                        7 => fields::read(&mut map, &mut field_trade_type, "trade_type")?,
+                        8 => fields::read(&mut map, &mut field_desc, "desc")?,
+                        9 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        10 => {
+                            fields::read(&mut map, &mut field_return_url, "return_url")?
+                        }
+                        11 => fields::read(&mut map, &mut field_ip, "ip")?,
+                        12 => fields::read(&mut map, &mut field_order_no, "order_no")?,
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_type,
+                                "payment_notice_type",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_no,
+                                "payment_notice_no",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_notice_create_time,
+                                "payment_notice_create_time",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_payment_expire_date,
+                                "payment_expire_date",
+                            )?
+                        }
+                        17 => fields::read(&mut map, &mut field_user_name, "user_name")?,
+                        18 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_code,
+                                "department_code",
+                            )?
+                        }
+                        19 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_department_name,
+                                "department_name",
+                            )?
+                        }
+                        20 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_region_code,
+                                "region_code",
+                            )?
+                        }
+                        21 => fields::read(&mut map, &mut field_scene, "scene")?,
+                        22 => fields::read(&mut map, &mut field_items, "items")?,
+                        23 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_auto_call_pay,
+                                "auto_call_pay",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UnifiedOrderRequest {
+                    appid: fields::required(field_appid, "appid")?,
+                    service_id: field_service_id.unwrap_or_default(),
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    app_appid: field_app_appid.unwrap_or_default(),
+                    trade_type: field_trade_type.unwrap_or_default(),
+                    desc: fields::required(field_desc, "desc")?,
+                    fee: fields::required(field_fee, "fee")?,
+                    return_url: field_return_url.unwrap_or_default(),
+                    ip: fields::required(field_ip, "ip")?,
+                    order_no: field_order_no.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    payment_notice_create_time: field_payment_notice_create_time
+                        .unwrap_or_default(),
+                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+                    user_name: field_user_name.unwrap_or_default(),
+                    department_code: fields::required(
+                        field_department_code,
+                        "department_code",
+                    )?,
+                    department_name: fields::required(
+                        field_department_name,
+                        "department_name",
+                    )?,
+                    region_code: fields::required(field_region_code, "region_code")?,
+                    scene: field_scene.unwrap_or_default(),
+                    items: fields::required(field_items, "items")?,
+                    auto_call_pay: field_auto_call_pay.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UnifiedOrderRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnifiedOrderResponse {
     /// The order's id on WeChat.
     pub order_id: String,
     /// The payment page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_url: Option<String>,
     /// The mini program page where the user pays, for mini program payments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub miniprogram: Option<PayMiniProgram>,
 }
 
@@ -429,6 +619,51 @@ impl UnifiedOrderResponse {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UnifiedOrderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id", "pay_url", "miniprogram"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UnifiedOrderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UnifiedOrderResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_pay_url = None;
+                let mut field_miniprogram = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_pay_url, "pay_url")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_miniprogram,
+                                "miniprogram",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UnifiedOrderResponse {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    pay_url: field_pay_url.unwrap_or_default(),
+                    miniprogram: field_miniprogram.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UnifiedOrderResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order): its own codes, and [`General`](UnifiedOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -442,7 +677,7 @@ pub enum UnifiedOrderErrorCode {
 /// The mini program page that opens the payment.
 ///
 /// Build it with [`PayMiniProgram::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayMiniProgram {
     /// The mini program's appid.
@@ -450,10 +685,10 @@ pub struct PayMiniProgram {
     /// The page's path.
     pub pagepath: String,
     /// The page's query.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_string: Option<String>,
     /// The business type to open it with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_type: Option<String>,
 }
 
@@ -509,6 +744,60 @@ impl PayMiniProgramBuilder {
             query_string: self.query_string,
             business_type: self.business_type,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PayMiniProgram {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["appid", "pagepath", "query_string", "business_type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PayMiniProgram;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PayMiniProgram")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_appid = None;
+                let mut field_pagepath = None;
+                let mut field_query_string = None;
+                let mut field_business_type = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        1 => fields::read(&mut map, &mut field_pagepath, "pagepath")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_query_string,
+                                "query_string",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_business_type,
+                                "business_type",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PayMiniProgram {
+                    appid: fields::required(field_appid, "appid")?,
+                    pagepath: fields::required(field_pagepath, "pagepath")?,
+                    query_string: field_query_string.unwrap_or_default(),
+                    business_type: field_business_type.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PayMiniProgram", KEYS, Visitor)
     }
 }
 

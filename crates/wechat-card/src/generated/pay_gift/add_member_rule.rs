@@ -81,13 +81,12 @@
 ///
 /// Build it with [`AddMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddMemberRuleRequest {
     /// The member card to give; a card with WeChat-made codes or deposited codes, not custom codes.
     pub card_id: String,
     /// The page the card message opens, e.g. the merchant's own page for taking the card.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// The WeChat Pay merchant numbers whose payments the rule covers.
     pub mchid_list: Vec<String>,
@@ -100,7 +99,7 @@ pub struct AddMemberRuleRequest {
     /// The largest payment that earns the card, in fen.
     pub max_cost: i64,
     /// Whether other accounts are kept from setting rules on these merchant numbers (default true).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
 }
 
@@ -224,15 +223,79 @@ impl ::wechat_core::Check for AddMemberRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for AddMemberRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "jump_url",
+            "mchid_list",
+            "begin_time",
+            "end_time",
+            "min_cost",
+            "max_cost",
+            "is_locked",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddMemberRuleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddMemberRuleRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_jump_url = None;
+                let mut field_mchid_list = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_min_cost = None;
+                let mut field_max_cost = None;
+                let mut field_is_locked = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_jump_url, "jump_url")?,
+                        2 => fields::read(&mut map, &mut field_mchid_list, "mchid_list")?,
+                        3 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        4 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        5 => fields::read(&mut map, &mut field_min_cost, "min_cost")?,
+                        6 => fields::read(&mut map, &mut field_max_cost, "max_cost")?,
+                        7 => fields::read(&mut map, &mut field_is_locked, "is_locked")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddMemberRuleRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    jump_url: field_jump_url.unwrap_or_default(),
+                    mchid_list: fields::required(field_mchid_list, "mchid_list")?,
+                    begin_time: fields::required(field_begin_time, "begin_time")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    min_cost: fields::required(field_min_cost, "min_cost")?,
+                    max_cost: fields::required(field_max_cost, "max_cost")?,
+                    is_locked: field_is_locked.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddMemberRuleRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PayGiftClient::add_member_rule`](crate::pay_gift::PayGiftClient::add_member_rule), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddMemberRuleResponse {
     /// The merchant numbers the rule could not be set on, and why.
-    #[serde(alias = "fail_list", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers the rule now covers.
-    #[serde(alias = "succ_list", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
@@ -255,6 +318,60 @@ impl AddMemberRuleResponse {
     pub fn succ_mchid_list(mut self, value: Vec<String>) -> Self {
         self.succ_mchid_list = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddMemberRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const FIELDS: &[&str] = &["fail_mchid_list", "succ_mchid_list"];
+        const KEYS: &[&str] = &[
+            "fail_mchid_list",
+            "succ_mchid_list",
+            "fail_list",
+            "succ_list",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddMemberRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddMemberRuleResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fail_mchid_list = None;
+                let mut field_succ_mchid_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 | 2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_fail_mchid_list,
+                                "fail_mchid_list",
+                            )?
+                        }
+                        1 | 3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_succ_mchid_list,
+                                "succ_mchid_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddMemberRuleResponse {
+                    fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
+                    succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddMemberRuleResponse", FIELDS, Visitor)
     }
 }
 

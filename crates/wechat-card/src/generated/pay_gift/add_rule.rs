@@ -87,7 +87,6 @@
 
 /// Request of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddRuleRequest {
     /// The rule.
@@ -111,17 +110,51 @@ impl ::wechat_core::Check for AddRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for AddRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["rule_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddRuleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddRuleRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_rule_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_rule_info, "rule_info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddRuleRequest {
+                    rule_info: fields::required(field_rule_info, "rule_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddRuleRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddRuleResponse {
     /// The new rule's id, for `get_rule` and `delete_rule`.
     pub rule_id: i64,
     /// The merchant numbers the rule could not be set on, and why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers the rule now covers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
@@ -148,6 +181,57 @@ impl AddRuleResponse {
     pub fn succ_mchid_list(mut self, value: Vec<String>) -> Self {
         self.succ_mchid_list = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AddRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["rule_id", "fail_mchid_list", "succ_mchid_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AddRuleResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_rule_id = None;
+                let mut field_fail_mchid_list = None;
+                let mut field_succ_mchid_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_rule_id, "rule_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_fail_mchid_list,
+                                "fail_mchid_list",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_succ_mchid_list,
+                                "succ_mchid_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(AddRuleResponse {
+                    rule_id: fields::required(field_rule_id, "rule_id")?,
+                    fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
+                    succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("AddRuleResponse", KEYS, Visitor)
     }
 }
 

@@ -58,7 +58,6 @@
 ///
 /// Build it with [`DeleteMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteMemberRuleRequest {
     /// The member card of the rule.
@@ -121,15 +120,52 @@ impl ::wechat_core::Check for DeleteMemberRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for DeleteMemberRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "mchid_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeleteMemberRuleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteMemberRuleRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_mchid_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_mchid_list, "mchid_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteMemberRuleRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    mchid_list: fields::required(field_mchid_list, "mchid_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteMemberRuleRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMemberRuleResponse {
     /// The merchant numbers that could not be released, and why.
-    #[serde(alias = "fail_list", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers released.
-    #[serde(alias = "succ_list", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
@@ -152,6 +188,60 @@ impl DeleteMemberRuleResponse {
     pub fn succ_mchid_list(mut self, value: Vec<String>) -> Self {
         self.succ_mchid_list = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteMemberRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const FIELDS: &[&str] = &["fail_mchid_list", "succ_mchid_list"];
+        const KEYS: &[&str] = &[
+            "fail_mchid_list",
+            "succ_mchid_list",
+            "fail_list",
+            "succ_list",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DeleteMemberRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct DeleteMemberRuleResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fail_mchid_list = None;
+                let mut field_succ_mchid_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 | 2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_fail_mchid_list,
+                                "fail_mchid_list",
+                            )?
+                        }
+                        1 | 3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_succ_mchid_list,
+                                "succ_mchid_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(DeleteMemberRuleResponse {
+                    fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
+                    succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DeleteMemberRuleResponse", FIELDS, Visitor)
     }
 }
 

@@ -52,7 +52,6 @@
 
 /// Request of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberRuleRequest {
     /// The WeChat Pay merchant number.
@@ -66,18 +65,52 @@ impl GetMemberRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetMemberRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["mchid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberRuleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberRuleRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_mchid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_mchid, "mchid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberRuleRequest {
+                    mchid: fields::required(field_mchid, "mchid")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberRuleRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberRuleResponse {
     /// The member card the number's rule gives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The account whose rule holds the number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occupy_appid: Option<String>,
     /// Whether other accounts are kept from setting rules on it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
 }
 
@@ -103,6 +136,51 @@ impl GetMemberRuleResponse {
     pub fn is_locked(mut self, value: bool) -> Self {
         self.is_locked = Some(value);
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetMemberRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "occupy_appid", "is_locked"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetMemberRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetMemberRuleResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_occupy_appid = None;
+                let mut field_is_locked = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_occupy_appid,
+                                "occupy_appid",
+                            )?
+                        }
+                        2 => fields::read(&mut map, &mut field_is_locked, "is_locked")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetMemberRuleResponse {
+                    card_id: field_card_id.unwrap_or_default(),
+                    occupy_appid: field_occupy_appid.unwrap_or_default(),
+                    is_locked: field_is_locked.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetMemberRuleResponse", KEYS, Visitor)
     }
 }
 

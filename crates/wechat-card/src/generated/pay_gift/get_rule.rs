@@ -54,7 +54,6 @@
 
 /// Request of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRuleRequest {
     /// The rule, from `add_rule` or `list_rules`.
@@ -68,8 +67,42 @@ impl GetRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetRuleRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["rule_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetRuleRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetRuleRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_rule_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_rule_id, "rule_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetRuleRequest {
+                    rule_id: fields::required(field_rule_id, "rule_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetRuleRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRuleResponse {
     /// The rule.
@@ -80,6 +113,39 @@ impl GetRuleResponse {
     /// Creates the value from its required field `rule_info`.
     pub fn new(rule_info: crate::pay_gift::types::Rule) -> Self {
         Self { rule_info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetRuleResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["rule_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetRuleResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetRuleResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_rule_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_rule_info, "rule_info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetRuleResponse {
+                    rule_info: fields::required(field_rule_info, "rule_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetRuleResponse", KEYS, Visitor)
     }
 }
 

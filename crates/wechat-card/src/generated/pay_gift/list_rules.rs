@@ -46,7 +46,6 @@
 ///
 /// Build it with [`ListRulesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListRulesRequest {
     /// The kind of rules to list.
@@ -130,10 +129,53 @@ impl ::wechat_core::Check for ListRulesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListRulesRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["type", "effective", "offset", "count"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListRulesRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRulesRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_type_ = None;
+                let mut field_effective = None;
+                let mut field_offset = None;
+                let mut field_count = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_type_, "type")?,
+                        1 => fields::read(&mut map, &mut field_effective, "effective")?,
+                        2 => fields::read(&mut map, &mut field_offset, "offset")?,
+                        3 => fields::read(&mut map, &mut field_count, "count")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRulesRequest {
+                    type_: fields::required(field_type_, "type")?,
+                    effective: fields::required(field_effective, "effective")?,
+                    offset: fields::required(field_offset, "offset")?,
+                    count: fields::required(field_count, "count")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListRulesRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules), without `errcode` and `errmsg`.
 ///
 /// Build it with [`ListRulesResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListRulesResponse {
     /// How many rules match, over all pages.
@@ -178,6 +220,48 @@ impl ListRulesResponseBuilder {
             total_count: required.take(self.total_count, "total_count")?,
             rule_list: required.take(self.rule_list, "rule_list")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListRulesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["total_count", "rule_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListRulesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListRulesResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_total_count = None;
+                let mut field_rule_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_total_count,
+                                "total_count",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_rule_list, "rule_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListRulesResponse {
+                    total_count: fields::required(field_total_count, "total_count")?,
+                    rule_list: fields::required(field_rule_list, "rule_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListRulesResponse", KEYS, Visitor)
     }
 }
 

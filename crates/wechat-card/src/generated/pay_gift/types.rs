@@ -5,7 +5,7 @@
 /// A merchant number a rule could not be set on, and why.
 ///
 /// Build it with [`FailedMchid::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FailedMchid {
     /// The merchant number.
@@ -13,13 +13,13 @@ pub struct FailedMchid {
     /// Why: one of WeChat's codes, e.g. 72004 when another account's rule holds the number.
     pub errcode: i64,
     /// WeChat's message for `errcode`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errmsg: Option<String>,
     /// The rule already holding the number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occupy_rule_id: Option<i64>,
     /// The account already holding the number; it must release it first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub occupy_appid: Option<String>,
 }
 
@@ -86,10 +86,73 @@ impl FailedMchidBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for FailedMchid {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "mchid",
+            "errcode",
+            "errmsg",
+            "occupy_rule_id",
+            "occupy_appid",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FailedMchid;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct FailedMchid")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_mchid = None;
+                let mut field_errcode = None;
+                let mut field_errmsg = None;
+                let mut field_occupy_rule_id = None;
+                let mut field_occupy_appid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_mchid, "mchid")?,
+                        1 => fields::read(&mut map, &mut field_errcode, "errcode")?,
+                        2 => fields::read(&mut map, &mut field_errmsg, "errmsg")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_occupy_rule_id,
+                                "occupy_rule_id",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_occupy_appid,
+                                "occupy_appid",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(FailedMchid {
+                    mchid: fields::required(field_mchid, "mchid")?,
+                    errcode: fields::required(field_errcode, "errcode")?,
+                    errmsg: field_errmsg.unwrap_or_default(),
+                    occupy_rule_id: field_occupy_rule_id.unwrap_or_default(),
+                    occupy_appid: field_occupy_appid.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FailedMchid", KEYS, Visitor)
+    }
+}
+
 /// The terms of a rule giving a member card after payment.
 ///
 /// Build it with [`MemberRule::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberRule {
     /// The member card given.
@@ -99,13 +162,13 @@ pub struct MemberRule {
     /// The largest payment that earns the card, in fen.
     pub max_cost: i64,
     /// The merchant's own page for taking the card, opened from WeChat's message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// The merchant's own mini program for taking the card, instead of a page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_id: Option<String>,
     /// The path of that mini program's page (WeChat's spelling: `pass`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_pass: Option<String>,
 }
 
@@ -204,6 +267,73 @@ impl ::wechat_core::Check for MemberRule {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for MemberRule {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "least_cost",
+            "max_cost",
+            "jump_url",
+            "app_brand_id",
+            "app_brand_pass",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MemberRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct MemberRule")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_least_cost = None;
+                let mut field_max_cost = None;
+                let mut field_jump_url = None;
+                let mut field_app_brand_id = None;
+                let mut field_app_brand_pass = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_least_cost, "least_cost")?,
+                        2 => fields::read(&mut map, &mut field_max_cost, "max_cost")?,
+                        3 => fields::read(&mut map, &mut field_jump_url, "jump_url")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_app_brand_id,
+                                "app_brand_id",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_app_brand_pass,
+                                "app_brand_pass",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(MemberRule {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    least_cost: fields::required(field_least_cost, "least_cost")?,
+                    max_cost: fields::required(field_max_cost, "max_cost")?,
+                    jump_url: field_jump_url.unwrap_or_default(),
+                    app_brand_id: field_app_brand_id.unwrap_or_default(),
+                    app_brand_pass: field_app_brand_pass.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("MemberRule", KEYS, Visitor)
+    }
+}
+
 /// A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
 ///
 /// Build it with [`Rule::builder`]: one setter per field, then `build()`, which names a required field left unset.
@@ -270,7 +400,7 @@ impl ::wechat_core::Check for Rule {
 /// Where and when a pay-gift rule applies; WeChat adds its status and times.
 ///
 /// Build it with [`RuleBase::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RuleBase {
     /// The WeChat Pay merchant numbers whose payments the rule covers; each must belong to the account's own company.
@@ -280,13 +410,13 @@ pub struct RuleBase {
     /// When the rule ends, in unix seconds.
     pub end_time: i64,
     /// The rule's status, e.g. `RULE_STATUS_OK`.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     status: Option<String>,
     /// When the rule was created, in unix seconds.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     create_time: Option<i64>,
     /// When it was last changed, in unix seconds.
-    #[serde(default, skip_serializing)]
+    #[serde(skip_serializing)]
     update_time: Option<i64>,
 }
 
@@ -373,6 +503,73 @@ impl ::wechat_core::Check for RuleBase {
             },
         )?;
         Ok(())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RuleBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "mchid_list",
+            "begin_time",
+            "end_time",
+            "status",
+            "create_time",
+            "update_time",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RuleBase;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RuleBase")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_mchid_list = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_status = None;
+                let mut field_create_time = None;
+                let mut field_update_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_mchid_list, "mchid_list")?,
+                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        3 => fields::read(&mut map, &mut field_status, "status")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_create_time,
+                                "create_time",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_update_time,
+                                "update_time",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(RuleBase {
+                    mchid_list: fields::required(field_mchid_list, "mchid_list")?,
+                    begin_time: fields::required(field_begin_time, "begin_time")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    status: field_status.unwrap_or_default(),
+                    create_time: field_create_time.unwrap_or_default(),
+                    update_time: field_update_time.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RuleBase", KEYS, Visitor)
     }
 }
 

@@ -73,7 +73,6 @@
 
 /// Request of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateCardRequest {
     /// The template.
@@ -87,8 +86,48 @@ impl CreateCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CreateCardRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoice_info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCardRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCardRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoice_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_info,
+                                "invoice_info",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateCardRequest {
+                    invoice_info: fields::required(field_invoice_info, "invoice_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateCardRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The template's card_id.
@@ -99,6 +138,39 @@ impl CreateCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateCardResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateCardResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CreateCardResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CreateCardResponse {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateCardResponse", KEYS, Visitor)
     }
 }
 
@@ -121,7 +193,6 @@ pub enum CreateCardErrorCode {
 ///
 /// Build it with [`InvoiceTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceTemplate {
     /// What the card shows.
@@ -180,11 +251,50 @@ impl InvoiceTemplateBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for InvoiceTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["base_info", "payee", "type"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvoiceTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceTemplate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_base_info = None;
+                let mut field_payee = None;
+                let mut field_type_ = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
+                        1 => fields::read(&mut map, &mut field_payee, "payee")?,
+                        2 => fields::read(&mut map, &mut field_type_, "type")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InvoiceTemplate {
+                    base_info: fields::required(field_base_info, "base_info")?,
+                    payee: fields::required(field_payee, "payee")?,
+                    type_: fields::required(field_type_, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvoiceTemplate", KEYS, Visitor)
+    }
+}
+
 /// What an invoice card shows.
 ///
 /// Build it with [`TemplateBaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TemplateBaseInfo {
     /// The merchant's logo, uploaded with WeChat's image upload.
@@ -192,22 +302,22 @@ pub struct TemplateBaseInfo {
     /// The card's title, usually the merchant's name.
     pub title: String,
     /// The name of the card's custom entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// The link of the custom entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint beside the custom entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The name of the promotion entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// The link of the promotion entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint beside the promotion entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
 }
 
@@ -295,6 +405,101 @@ impl TemplateBaseInfoBuilder {
             promotion_url: self.promotion_url,
             promotion_url_sub_title: self.promotion_url_sub_title,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for TemplateBaseInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "logo_url",
+            "title",
+            "custom_url_name",
+            "custom_url",
+            "custom_url_sub_title",
+            "promotion_url_name",
+            "promotion_url",
+            "promotion_url_sub_title",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TemplateBaseInfo;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct TemplateBaseInfo")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_logo_url = None;
+                let mut field_title = None;
+                let mut field_custom_url_name = None;
+                let mut field_custom_url = None;
+                let mut field_custom_url_sub_title = None;
+                let mut field_promotion_url_name = None;
+                let mut field_promotion_url = None;
+                let mut field_promotion_url_sub_title = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_url_name,
+                                "custom_url_name",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_custom_url, "custom_url")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_custom_url_sub_title,
+                                "custom_url_sub_title",
+                            )?
+                        }
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url_name,
+                                "promotion_url_name",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url,
+                                "promotion_url",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_promotion_url_sub_title,
+                                "promotion_url_sub_title",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(TemplateBaseInfo {
+                    logo_url: fields::required(field_logo_url, "logo_url")?,
+                    title: fields::required(field_title, "title")?,
+                    custom_url_name: field_custom_url_name.unwrap_or_default(),
+                    custom_url: field_custom_url.unwrap_or_default(),
+                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+                    promotion_url: field_promotion_url.unwrap_or_default(),
+                    promotion_url_sub_title: field_promotion_url_sub_title
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("TemplateBaseInfo", KEYS, Visitor)
     }
 }
 

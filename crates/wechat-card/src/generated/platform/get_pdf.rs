@@ -61,18 +61,13 @@
 
 /// Request of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
 pub struct GetPdfRequest {
     /// The getpdf action.
     ///
     /// Always `"get_url"`: sent with every request, never set by the caller.
-    #[serde(
-        rename = "action",
-        serialize_with = "serialize_action",
-        deserialize_with = "deserialize_action"
-    )]
+    #[serde(rename = "action", serialize_with = "serialize_action")]
     action: (),
     /// The PDF's id from `set_pdf`.
     pub s_media_id: String,
@@ -88,6 +83,52 @@ impl GetPdfRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetPdfRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["action", "s_media_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPdfRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPdfRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_action = None;
+                let mut field_s_media_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::constant(
+                                &mut map,
+                                &mut field_action,
+                                fields::Constant {
+                                    name: "action",
+                                    value: "get_url",
+                                },
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_s_media_id, "s_media_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPdfRequest {
+                    action: fields::required(field_action, "action")?,
+                    s_media_id: fields::required(field_s_media_id, "s_media_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPdfRequest", KEYS, Visitor)
+    }
+}
+
 fn serialize_action<S: serde::Serializer>(
     _: &(),
     serializer: S,
@@ -95,17 +136,10 @@ fn serialize_action<S: serde::Serializer>(
     serializer.serialize_str("get_url")
 }
 
-#[cfg(feature = "deserialize-requests")]
-fn deserialize_action<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<(), D::Error> {
-    ::wechat_core::lenient::constant(deserializer, "get_url")
-}
-
 /// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetPdfResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPdfResponse {
     /// A link to the PDF, valid for two hours.
@@ -151,6 +185,51 @@ impl GetPdfResponseBuilder {
             pdf_url_expire_time: required
                 .take(self.pdf_url_expire_time, "pdf_url_expire_time")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPdfResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["pdf_url", "pdf_url_expire_time"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPdfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPdfResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_pdf_url = None;
+                let mut field_pdf_url_expire_time = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_pdf_url, "pdf_url")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_pdf_url_expire_time,
+                                "pdf_url_expire_time",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPdfResponse {
+                    pdf_url: fields::required(field_pdf_url, "pdf_url")?,
+                    pdf_url_expire_time: fields::required(
+                        field_pdf_url_expire_time,
+                        "pdf_url_expire_time",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPdfResponse", KEYS, Visitor)
     }
 }
 

@@ -62,7 +62,6 @@
 
 /// Request of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPlatformUrlRequest {}
 impl GetPlatformUrlRequest {
@@ -72,8 +71,36 @@ impl GetPlatformUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetPlatformUrlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPlatformUrlRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPlatformUrlRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetPlatformUrlRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetPlatformUrlRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPlatformUrlResponse {
     /// The platform's link; its `s_pappid` query parameter is the platform's identifier.
@@ -86,6 +113,45 @@ impl GetPlatformUrlResponse {
         Self {
             invoice_url: invoice_url.into(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetPlatformUrlResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoice_url"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetPlatformUrlResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetPlatformUrlResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoice_url = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_url,
+                                "invoice_url",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetPlatformUrlResponse {
+                    invoice_url: fields::required(field_invoice_url, "invoice_url")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetPlatformUrlResponse", KEYS, Visitor)
     }
 }
 

@@ -108,7 +108,6 @@
 ///
 /// Build it with [`InsertInvoiceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InsertInvoiceRequest {
     /// The order the user authorized.
@@ -176,10 +175,53 @@ impl InsertInvoiceRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["order_id", "card_id", "appid", "card_ext"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InsertInvoiceRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InsertInvoiceRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_order_id = None;
+                let mut field_card_id = None;
+                let mut field_appid = None;
+                let mut field_card_ext = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        3 => fields::read(&mut map, &mut field_card_ext, "card_ext")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InsertInvoiceRequest {
+                    order_id: fields::required(field_order_id, "order_id")?,
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    appid: fields::required(field_appid, "appid")?,
+                    card_ext: fields::required(field_card_ext, "card_ext")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InsertInvoiceRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), without `errcode` and `errmsg`.
 ///
 /// Build it with [`InsertInvoiceResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// The invoice's code in the user's card package.
@@ -187,7 +229,7 @@ pub struct InsertInvoiceResponse {
     /// The openid of the user who received the invoice.
     pub openid: String,
     /// The user's unionid; only when the account is bound to an Open Platform account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unionid: Option<String>,
 }
 
@@ -238,6 +280,45 @@ impl InsertInvoiceResponseBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for InsertInvoiceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["code", "openid", "unionid"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InsertInvoiceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InsertInvoiceResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_openid = None;
+                let mut field_unionid = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        2 => fields::read(&mut map, &mut field_unionid, "unionid")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InsertInvoiceResponse {
+                    code: fields::required(field_code, "code")?,
+                    openid: fields::required(field_openid, "openid")?,
+                    unionid: field_unionid.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("InsertInvoiceResponse", KEYS, Visitor)
+    }
+}
+
 /// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -271,7 +352,6 @@ pub enum InsertInvoiceErrorCode {
 ///
 /// Build it with [`CardExt::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CardExt {
     /// A random string making the request unique.
@@ -319,9 +399,45 @@ impl CardExtBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CardExt {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["nonce_str", "user_card"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CardExt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CardExt")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_nonce_str = None;
+                let mut field_user_card = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_nonce_str, "nonce_str")?,
+                        1 => fields::read(&mut map, &mut field_user_card, "user_card")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CardExt {
+                    nonce_str: fields::required(field_nonce_str, "nonce_str")?,
+                    user_card: fields::required(field_user_card, "user_card")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CardExt", KEYS, Visitor)
+    }
+}
+
 /// The user's card, holding the invoice data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UserCard {
     /// The invoice data.
@@ -335,11 +451,53 @@ impl UserCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UserCard {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["invoice_user_data"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UserCard;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UserCard")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_invoice_user_data = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_user_data,
+                                "invoice_user_data",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UserCard {
+                    invoice_user_data: fields::required(
+                        field_invoice_user_data,
+                        "invoice_user_data",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserCard", KEYS, Visitor)
+    }
+}
+
 /// An e-invoice's data, as shown on the card.
 ///
 /// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceUserData {
     /// The amount including tax, in fen.
@@ -353,7 +511,7 @@ pub struct InvoiceUserData {
     /// The invoice code (发票代码).
     pub billing_code: String,
     /// The invoice's lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<BillingItem>>,
     /// The amount without tax, in fen.
     pub fee_without_tax: i64,
@@ -362,37 +520,37 @@ pub struct InvoiceUserData {
     /// The invoice PDF's `s_media_id` from `set_pdf`.
     pub s_pdf_media_id: String,
     /// The `s_media_id` of a trip or consumption voucher PDF.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub s_trip_pdf_media_id: Option<String>,
     /// The check code (校验码); none on fully digital e-invoices.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_code: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
     /// Who issued the invoice (开票人).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maker: Option<String>,
 }
 
@@ -579,11 +737,198 @@ impl InvoiceUserDataBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for InvoiceUserData {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "fee",
+            "title",
+            "billing_time",
+            "billing_no",
+            "billing_code",
+            "info",
+            "fee_without_tax",
+            "tax",
+            "s_pdf_media_id",
+            "s_trip_pdf_media_id",
+            "check_code",
+            "buyer_number",
+            "buyer_address_and_phone",
+            "buyer_bank_account",
+            "seller_number",
+            "seller_address_and_phone",
+            "seller_bank_account",
+            "remarks",
+            "cashier",
+            "maker",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvoiceUserData;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct InvoiceUserData")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_fee = None;
+                let mut field_title = None;
+                let mut field_billing_time = None;
+                let mut field_billing_no = None;
+                let mut field_billing_code = None;
+                let mut field_info = None;
+                let mut field_fee_without_tax = None;
+                let mut field_tax = None;
+                let mut field_s_pdf_media_id = None;
+                let mut field_s_trip_pdf_media_id = None;
+                let mut field_check_code = None;
+                let mut field_buyer_number = None;
+                let mut field_buyer_address_and_phone = None;
+                let mut field_buyer_bank_account = None;
+                let mut field_seller_number = None;
+                let mut field_seller_address_and_phone = None;
+                let mut field_seller_bank_account = None;
+                let mut field_remarks = None;
+                let mut field_cashier = None;
+                let mut field_maker = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_fee, "fee")?,
+                        1 => fields::read(&mut map, &mut field_title, "title")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_billing_time,
+                                "billing_time",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_billing_no, "billing_no")?,
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_billing_code,
+                                "billing_code",
+                            )?
+                        }
+                        5 => fields::read(&mut map, &mut field_info, "info")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_fee_without_tax,
+                                "fee_without_tax",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_tax, "tax")?,
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_s_pdf_media_id,
+                                "s_pdf_media_id",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_s_trip_pdf_media_id,
+                                "s_trip_pdf_media_id",
+                            )?
+                        }
+                        10 => {
+                            fields::read(&mut map, &mut field_check_code, "check_code")?
+                        }
+                        11 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_buyer_number,
+                                "buyer_number",
+                            )?
+                        }
+                        12 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_buyer_address_and_phone,
+                                "buyer_address_and_phone",
+                            )?
+                        }
+                        13 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_buyer_bank_account,
+                                "buyer_bank_account",
+                            )?
+                        }
+                        14 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seller_number,
+                                "seller_number",
+                            )?
+                        }
+                        15 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seller_address_and_phone,
+                                "seller_address_and_phone",
+                            )?
+                        }
+                        16 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seller_bank_account,
+                                "seller_bank_account",
+                            )?
+                        }
+                        17 => fields::read(&mut map, &mut field_remarks, "remarks")?,
+                        18 => fields::read(&mut map, &mut field_cashier, "cashier")?,
+                        19 => fields::read(&mut map, &mut field_maker, "maker")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(InvoiceUserData {
+                    fee: fields::required(field_fee, "fee")?,
+                    title: fields::required(field_title, "title")?,
+                    billing_time: fields::required(field_billing_time, "billing_time")?,
+                    billing_no: fields::required(field_billing_no, "billing_no")?,
+                    billing_code: fields::required(field_billing_code, "billing_code")?,
+                    info: field_info.unwrap_or_default(),
+                    fee_without_tax: fields::required(
+                        field_fee_without_tax,
+                        "fee_without_tax",
+                    )?,
+                    tax: fields::required(field_tax, "tax")?,
+                    s_pdf_media_id: fields::required(
+                        field_s_pdf_media_id,
+                        "s_pdf_media_id",
+                    )?,
+                    s_trip_pdf_media_id: field_s_trip_pdf_media_id.unwrap_or_default(),
+                    check_code: field_check_code.unwrap_or_default(),
+                    buyer_number: field_buyer_number.unwrap_or_default(),
+                    buyer_address_and_phone: field_buyer_address_and_phone
+                        .unwrap_or_default(),
+                    buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
+                    seller_number: field_seller_number.unwrap_or_default(),
+                    seller_address_and_phone: field_seller_address_and_phone
+                        .unwrap_or_default(),
+                    seller_bank_account: field_seller_bank_account.unwrap_or_default(),
+                    remarks: field_remarks.unwrap_or_default(),
+                    cashier: field_cashier.unwrap_or_default(),
+                    maker: field_maker.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("InvoiceUserData", KEYS, Visitor)
+    }
+}
+
 /// One line of an invoice.
 ///
 /// Build it with [`BillingItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingItem {
     /// The item's name.
@@ -648,6 +993,49 @@ impl BillingItemBuilder {
             unit: required.take(self.unit, "unit")?,
             price: required.take(self.price, "price")?,
         })
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for BillingItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["name", "num", "unit", "price"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillingItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct BillingItem")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_name = None;
+                let mut field_num = None;
+                let mut field_unit = None;
+                let mut field_price = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_name, "name")?,
+                        1 => fields::read(&mut map, &mut field_num, "num")?,
+                        2 => fields::read(&mut map, &mut field_unit, "unit")?,
+                        3 => fields::read(&mut map, &mut field_price, "price")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(BillingItem {
+                    name: fields::required(field_name, "name")?,
+                    num: fields::required(field_num, "num")?,
+                    unit: fields::required(field_unit, "unit")?,
+                    price: fields::required(field_price, "price")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("BillingItem", KEYS, Visitor)
     }
 }
 

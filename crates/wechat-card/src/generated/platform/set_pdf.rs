@@ -69,7 +69,6 @@
 
 /// Request of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetPdfRequest {
     /// The invoice's PDF.
@@ -86,8 +85,38 @@ impl SetPdfRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SetPdfRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetPdfRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetPdfRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(SetPdfRequest {
+                    pdf: Default::default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetPdfRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetPdfResponse {
     /// The PDF's id (a 64-bit integer as text), valid for 3 days.
@@ -100,6 +129,39 @@ impl SetPdfResponse {
         Self {
             s_media_id: s_media_id.into(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SetPdfResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["s_media_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetPdfResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SetPdfResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_s_media_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_s_media_id, "s_media_id")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SetPdfResponse {
+                    s_media_id: fields::required(field_s_media_id, "s_media_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetPdfResponse", KEYS, Visitor)
     }
 }
 

@@ -148,7 +148,6 @@
 
 /// Request of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetInvoiceBatchRequest {
     /// The invoices to read.
@@ -162,8 +161,42 @@ impl GetInvoiceBatchRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetInvoiceBatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["item_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetInvoiceBatchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceBatchRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_item_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_item_list, "item_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetInvoiceBatchRequest {
+                    item_list: fields::required(field_item_list, "item_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetInvoiceBatchRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
     /// The invoices.
@@ -174,6 +207,39 @@ impl GetInvoiceBatchResponse {
     /// Creates the value from its required field `item_list`.
     pub fn new(item_list: Vec<crate::types::ReimburseInvoice>) -> Self {
         Self { item_list }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetInvoiceBatchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["item_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetInvoiceBatchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceBatchResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_item_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_item_list, "item_list")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetInvoiceBatchResponse {
+                    item_list: fields::required(field_item_list, "item_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetInvoiceBatchResponse", KEYS, Visitor)
     }
 }
 

@@ -157,7 +157,6 @@
 ///
 /// Build it with [`GetInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetInvoiceInfoRequest {
     /// The invoice's card template id.
@@ -205,10 +204,53 @@ impl GetInvoiceInfoRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "encrypt_code"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetInvoiceInfoRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceInfoRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_encrypt_code = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_encrypt_code,
+                                "encrypt_code",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetInvoiceInfoRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetInvoiceInfoRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetInvoiceInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
     /// The invoice's card template id.
@@ -218,7 +260,7 @@ pub struct GetInvoiceInfoResponse {
     /// End of the invoice's validity: a Unix timestamp.
     pub end_time: i64,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
     pub openid: String,
@@ -325,6 +367,79 @@ impl GetInvoiceInfoResponseBuilder {
             detail: required.take(self.detail, "detail")?,
             user_info: required.take(self.user_info, "user_info")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetInvoiceInfoResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "card_id",
+            "begin_time",
+            "end_time",
+            "user_card_status",
+            "openid",
+            "type",
+            "payee",
+            "detail",
+            "user_info",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetInvoiceInfoResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetInvoiceInfoResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_user_card_status = None;
+                let mut field_openid = None;
+                let mut field_type_ = None;
+                let mut field_payee = None;
+                let mut field_detail = None;
+                let mut field_user_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_user_card_status,
+                                "user_card_status",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        5 => fields::read(&mut map, &mut field_type_, "type")?,
+                        6 => fields::read(&mut map, &mut field_payee, "payee")?,
+                        7 => fields::read(&mut map, &mut field_detail, "detail")?,
+                        8 => fields::read(&mut map, &mut field_user_info, "user_info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetInvoiceInfoResponse {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    begin_time: fields::required(field_begin_time, "begin_time")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    user_card_status: field_user_card_status.unwrap_or_default(),
+                    openid: fields::required(field_openid, "openid")?,
+                    type_: fields::required(field_type_, "type")?,
+                    payee: fields::required(field_payee, "payee")?,
+                    detail: fields::required(field_detail, "detail")?,
+                    user_info: fields::required(field_user_info, "user_info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetInvoiceInfoResponse", KEYS, Visitor)
     }
 }
 

@@ -70,7 +70,6 @@
 ///
 /// Build it with [`UpdateInvoiceStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusRequest {
     /// The invoice's card template id.
@@ -128,14 +127,96 @@ impl UpdateInvoiceStatusRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["card_id", "encrypt_code", "reimburse_status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateInvoiceStatusRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInvoiceStatusRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_card_id = None;
+                let mut field_encrypt_code = None;
+                let mut field_reimburse_status = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_encrypt_code,
+                                "encrypt_code",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reimburse_status,
+                                "reimburse_status",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateInvoiceStatusRequest {
+                    card_id: fields::required(field_card_id, "card_id")?,
+                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+                    reimburse_status: fields::required(
+                        field_reimburse_status,
+                        "reimburse_status",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateInvoiceStatusRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusResponse {}
 impl UpdateInvoiceStatusResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateInvoiceStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateInvoiceStatusResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(UpdateInvoiceStatusResponse {})
+            }
+        }
+        deserializer.deserialize_struct("UpdateInvoiceStatusResponse", KEYS, Visitor)
     }
 }
 

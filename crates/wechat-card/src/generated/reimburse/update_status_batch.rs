@@ -70,7 +70,6 @@
 ///
 /// Build it with [`UpdateStatusBatchRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateStatusBatchRequest {
     /// The openid of the invoices' owner.
@@ -128,14 +127,96 @@ impl UpdateStatusBatchRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["openid", "reimburse_status", "invoice_list"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateStatusBatchRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateStatusBatchRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_openid = None;
+                let mut field_reimburse_status = None;
+                let mut field_invoice_list = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_reimburse_status,
+                                "reimburse_status",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_invoice_list,
+                                "invoice_list",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateStatusBatchRequest {
+                    openid: fields::required(field_openid, "openid")?,
+                    reimburse_status: fields::required(
+                        field_reimburse_status,
+                        "reimburse_status",
+                    )?,
+                    invoice_list: fields::required(field_invoice_list, "invoice_list")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateStatusBatchRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateStatusBatchResponse {}
 impl UpdateStatusBatchResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateStatusBatchResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateStatusBatchResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateStatusBatchResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(UpdateStatusBatchResponse {})
+            }
+        }
+        deserializer.deserialize_struct("UpdateStatusBatchResponse", KEYS, Visitor)
     }
 }
 

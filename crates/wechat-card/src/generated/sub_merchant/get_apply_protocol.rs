@@ -41,7 +41,6 @@
 
 /// Request of [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetApplyProtocolRequest {}
 impl GetApplyProtocolRequest {
@@ -51,8 +50,36 @@ impl GetApplyProtocolRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetApplyProtocolRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetApplyProtocolRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetApplyProtocolRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetApplyProtocolRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetApplyProtocolRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApplyProtocolResponse {
     /// The first-level categories.
@@ -63,6 +90,39 @@ impl GetApplyProtocolResponse {
     /// Creates the value from its required field `category`.
     pub fn new(category: Vec<PrimaryCategory>) -> Self {
         Self { category }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetApplyProtocolResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["category"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetApplyProtocolResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetApplyProtocolResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_category = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_category, "category")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetApplyProtocolResponse {
+                    category: fields::required(field_category, "category")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetApplyProtocolResponse", KEYS, Visitor)
     }
 }
 
@@ -79,7 +139,7 @@ pub enum GetApplyProtocolErrorCode {
 /// A first-level card category and its second-level ones.
 ///
 /// Build it with [`PrimaryCategory::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrimaryCategory {
     /// The category's id: a sub-merchant's `primary_category_id`.
@@ -139,10 +199,80 @@ impl PrimaryCategoryBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for PrimaryCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "primary_category_id",
+            "category_name",
+            "secondary_category",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PrimaryCategory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PrimaryCategory")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_primary_category_id = None;
+                let mut field_category_name = None;
+                let mut field_secondary_category = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_primary_category_id,
+                                "primary_category_id",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_category_name,
+                                "category_name",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_secondary_category,
+                                "secondary_category",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(PrimaryCategory {
+                    primary_category_id: fields::required(
+                        field_primary_category_id,
+                        "primary_category_id",
+                    )?,
+                    category_name: fields::required(
+                        field_category_name,
+                        "category_name",
+                    )?,
+                    secondary_category: fields::required(
+                        field_secondary_category,
+                        "secondary_category",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PrimaryCategory", KEYS, Visitor)
+    }
+}
+
 /// A second-level card category.
 ///
 /// Build it with [`SecondaryCategory::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SecondaryCategory {
     /// The category's id: a sub-merchant's `secondary_category_id`.
@@ -150,13 +280,13 @@ pub struct SecondaryCategory {
     /// The category's name, e.g. 粤菜.
     pub category_name: String,
     /// The qualifications a sub-merchant of this category must submit, e.g. `food_service_license_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_qualification_stuffs: Option<Vec<String>>,
     /// 1 when the category may issue prepaid cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_choose_prepaid_card: Option<i32>,
     /// 1 when the category may issue payment cards.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_choose_payment_card: Option<i32>,
 }
 
@@ -221,6 +351,96 @@ impl SecondaryCategoryBuilder {
             can_choose_prepaid_card: self.can_choose_prepaid_card,
             can_choose_payment_card: self.can_choose_payment_card,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SecondaryCategory {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "secondary_category_id",
+            "category_name",
+            "need_qualification_stuffs",
+            "can_choose_prepaid_card",
+            "can_choose_payment_card",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SecondaryCategory;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SecondaryCategory")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_secondary_category_id = None;
+                let mut field_category_name = None;
+                let mut field_need_qualification_stuffs = None;
+                let mut field_can_choose_prepaid_card = None;
+                let mut field_can_choose_payment_card = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_secondary_category_id,
+                                "secondary_category_id",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_category_name,
+                                "category_name",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_need_qualification_stuffs,
+                                "need_qualification_stuffs",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_choose_prepaid_card,
+                                "can_choose_prepaid_card",
+                            )?
+                        }
+                        4 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_can_choose_payment_card,
+                                "can_choose_payment_card",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SecondaryCategory {
+                    secondary_category_id: fields::required(
+                        field_secondary_category_id,
+                        "secondary_category_id",
+                    )?,
+                    category_name: fields::required(
+                        field_category_name,
+                        "category_name",
+                    )?,
+                    need_qualification_stuffs: field_need_qualification_stuffs
+                        .unwrap_or_default(),
+                    can_choose_prepaid_card: field_can_choose_prepaid_card
+                        .unwrap_or_default(),
+                    can_choose_payment_card: field_can_choose_payment_card
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SecondaryCategory", KEYS, Visitor)
     }
 }
 

@@ -57,7 +57,6 @@
 
 /// Request of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetSubMerchantRequest {
     /// The sub-merchant, from `submit_sub_merchant`.
@@ -73,8 +72,48 @@ impl GetSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetSubMerchantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["merchant_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetSubMerchantRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSubMerchantRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_merchant_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_merchant_id,
+                                "merchant_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetSubMerchantRequest {
+                    merchant_id: fields::required(field_merchant_id, "merchant_id")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetSubMerchantRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSubMerchantResponse {
     /// The sub-merchant.
@@ -85,6 +124,39 @@ impl GetSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {
         Self { info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetSubMerchantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetSubMerchantResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetSubMerchantResponse {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetSubMerchantResponse", KEYS, Visitor)
     }
 }
 

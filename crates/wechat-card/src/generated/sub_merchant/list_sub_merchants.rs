@@ -54,7 +54,6 @@
 ///
 /// Build it with [`ListSubMerchantsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListSubMerchantsRequest {
     /// Where to start: `0` (or empty) first, then the previous answer's `next_begin_id`.
@@ -62,7 +61,7 @@ pub struct ListSubMerchantsRequest {
     /// How many to answer, 1 to 100.
     pub limit: u32,
     /// Only sub-merchants in this review status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::sub_merchant::types::SubMerchantStatus>,
 }
 
@@ -132,14 +131,54 @@ impl ::wechat_core::Check for ListSubMerchantsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["begin_id", "limit", "status"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListSubMerchantsRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListSubMerchantsRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_begin_id = None;
+                let mut field_limit = None;
+                let mut field_status = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_begin_id, "begin_id")?,
+                        1 => fields::read(&mut map, &mut field_limit, "limit")?,
+                        2 => fields::read(&mut map, &mut field_status, "status")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListSubMerchantsRequest {
+                    begin_id: fields::required(field_begin_id, "begin_id")?,
+                    limit: fields::required(field_limit, "limit")?,
+                    status: field_status.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListSubMerchantsRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSubMerchantsResponse {
     /// The sub-merchants.
     pub info_list: Vec<crate::sub_merchant::types::SubMerchant>,
     /// The last sub-merchant's id: the next call's `begin_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_begin_id: Option<String>,
 }
 
@@ -156,6 +195,48 @@ impl ListSubMerchantsResponse {
     pub fn next_begin_id(mut self, value: impl Into<String>) -> Self {
         self.next_begin_id = Some(value.into());
         self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListSubMerchantsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info_list", "next_begin_id"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ListSubMerchantsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ListSubMerchantsResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info_list = None;
+                let mut field_next_begin_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info_list, "info_list")?,
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_next_begin_id,
+                                "next_begin_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(ListSubMerchantsResponse {
+                    info_list: fields::required(field_info_list, "info_list")?,
+                    next_begin_id: field_next_begin_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListSubMerchantsResponse", KEYS, Visitor)
     }
 }
 

@@ -62,7 +62,6 @@
 
 /// Request of [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubmitSubMerchantRequest {
     /// The sub-merchant.
@@ -86,8 +85,42 @@ impl ::wechat_core::Check for SubmitSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubmitSubMerchantRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubmitSubMerchantRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SubmitSubMerchantRequest {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubmitSubMerchantRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubmitSubMerchantResponse {
     /// The sub-merchant as WeChat now keeps it, with its `merchant_id` and status `CHECKING`.
@@ -98,6 +131,39 @@ impl SubmitSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {
         Self { info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubmitSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubmitSubMerchantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubmitSubMerchantResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SubmitSubMerchantResponse {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubmitSubMerchantResponse", KEYS, Visitor)
     }
 }
 

@@ -5,19 +5,19 @@
 /// A sub-merchant as WeChat keeps it.
 ///
 /// Build it with [`SubMerchant::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubMerchant {
     /// The sub-merchant's id, unique under the parent merchant; goes into `base_info.sub_merchant_info.merchant_id` of its cards.
     pub merchant_id: String,
     /// The sub-merchant's own account appid, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// When it was submitted, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The sub-merchant's name.
     pub brand_name: String,
@@ -26,10 +26,10 @@ pub struct SubMerchant {
     /// Where WeChat's review stands.
     pub status: crate::sub_merchant::types::SubMerchantStatus,
     /// When it was created (not when the authorization letter starts), unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// When the authorization letter expires, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The first-level category.
     pub primary_category_id: i64,
@@ -153,15 +153,125 @@ impl SubMerchantBuilder {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for SubMerchant {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "merchant_id",
+            "app_id",
+            "create_time",
+            "update_time",
+            "brand_name",
+            "logo_url",
+            "status",
+            "begin_time",
+            "end_time",
+            "primary_category_id",
+            "secondary_category_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubMerchant;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubMerchant")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_merchant_id = None;
+                let mut field_app_id = None;
+                let mut field_create_time = None;
+                let mut field_update_time = None;
+                let mut field_brand_name = None;
+                let mut field_logo_url = None;
+                let mut field_status = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_primary_category_id = None;
+                let mut field_secondary_category_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_merchant_id,
+                                "merchant_id",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_app_id, "app_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_create_time,
+                                "create_time",
+                            )?
+                        }
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_update_time,
+                                "update_time",
+                            )?
+                        }
+                        4 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
+                        5 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        6 => fields::read(&mut map, &mut field_status, "status")?,
+                        7 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        8 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_primary_category_id,
+                                "primary_category_id",
+                            )?
+                        }
+                        10 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_secondary_category_id,
+                                "secondary_category_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SubMerchant {
+                    merchant_id: fields::required(field_merchant_id, "merchant_id")?,
+                    app_id: field_app_id.unwrap_or_default(),
+                    create_time: field_create_time.unwrap_or_default(),
+                    update_time: field_update_time.unwrap_or_default(),
+                    brand_name: fields::required(field_brand_name, "brand_name")?,
+                    logo_url: fields::required(field_logo_url, "logo_url")?,
+                    status: fields::required(field_status, "status")?,
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    primary_category_id: fields::required(
+                        field_primary_category_id,
+                        "primary_category_id",
+                    )?,
+                    secondary_category_id: fields::required(
+                        field_secondary_category_id,
+                        "secondary_category_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubMerchant", KEYS, Visitor)
+    }
+}
+
 /// A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
 ///
 /// Build it with [`SubMerchantForm::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubMerchantForm {
     /// The sub-merchant's own verified account appid, shown on its cards instead of the parent's.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The sub-merchant's name, at most 12 Chinese characters; shown on its cards.
     pub brand_name: String,
@@ -176,10 +286,10 @@ pub struct SubMerchantForm {
     /// The second-level category, from `get_apply_protocol`.
     pub secondary_category_id: i64,
     /// The media_id of the business licence scan; needed for an individual business whose letter bears a thumbprint instead of a seal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan; needed with `agreement_media_id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_media_id: Option<String>,
 }
 
@@ -346,6 +456,104 @@ impl ::wechat_core::Check for SubMerchantForm {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SubMerchantForm {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "app_id",
+            "brand_name",
+            "logo_url",
+            "protocol",
+            "end_time",
+            "primary_category_id",
+            "secondary_category_id",
+            "agreement_media_id",
+            "operator_media_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubMerchantForm;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubMerchantForm")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_app_id = None;
+                let mut field_brand_name = None;
+                let mut field_logo_url = None;
+                let mut field_protocol = None;
+                let mut field_end_time = None;
+                let mut field_primary_category_id = None;
+                let mut field_secondary_category_id = None;
+                let mut field_agreement_media_id = None;
+                let mut field_operator_media_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_app_id, "app_id")?,
+                        1 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
+                        2 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        3 => fields::read(&mut map, &mut field_protocol, "protocol")?,
+                        4 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_primary_category_id,
+                                "primary_category_id",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_secondary_category_id,
+                                "secondary_category_id",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_agreement_media_id,
+                                "agreement_media_id",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_operator_media_id,
+                                "operator_media_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SubMerchantForm {
+                    app_id: field_app_id.unwrap_or_default(),
+                    brand_name: fields::required(field_brand_name, "brand_name")?,
+                    logo_url: fields::required(field_logo_url, "logo_url")?,
+                    protocol: fields::required(field_protocol, "protocol")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    primary_category_id: fields::required(
+                        field_primary_category_id,
+                        "primary_category_id",
+                    )?,
+                    secondary_category_id: fields::required(
+                        field_secondary_category_id,
+                        "secondary_category_id",
+                    )?,
+                    agreement_media_id: field_agreement_media_id.unwrap_or_default(),
+                    operator_media_id: field_operator_media_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubMerchantForm", KEYS, Visitor)
     }
 }
 

@@ -63,7 +63,6 @@
 
 /// Request of [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateSubMerchantRequest {
     /// The sub-merchant, with its id.
@@ -87,8 +86,42 @@ impl ::wechat_core::Check for UpdateSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSubMerchantRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSubMerchantRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateSubMerchantRequest {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateSubMerchantRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubMerchantResponse {
     /// The sub-merchant as WeChat now keeps it.
@@ -99,6 +132,39 @@ impl UpdateSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {
         Self { info }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSubMerchantResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["info"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSubMerchantResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateSubMerchantResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_info = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_info, "info")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateSubMerchantResponse {
+                    info: fields::required(field_info, "info")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateSubMerchantResponse", KEYS, Visitor)
     }
 }
 
@@ -121,13 +187,12 @@ pub enum UpdateSubMerchantErrorCode {
 ///
 /// Build it with [`SubMerchantUpdate::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubMerchantUpdate {
     /// The sub-merchant, from `submit_sub_merchant`.
     pub merchant_id: String,
     /// The sub-merchant's own verified account appid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The sub-merchant's name, at most 12 Chinese characters.
     pub brand_name: String,
@@ -142,10 +207,10 @@ pub struct SubMerchantUpdate {
     /// The second-level category, from `get_apply_protocol`.
     pub secondary_category_id: i64,
     /// The media_id of the business licence scan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_media_id: Option<String>,
 }
 
@@ -320,6 +385,114 @@ impl ::wechat_core::Check for SubMerchantUpdate {
             },
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for SubMerchantUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "merchant_id",
+            "app_id",
+            "brand_name",
+            "logo_url",
+            "protocol",
+            "end_time",
+            "primary_category_id",
+            "secondary_category_id",
+            "agreement_media_id",
+            "operator_media_id",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubMerchantUpdate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubMerchantUpdate")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_merchant_id = None;
+                let mut field_app_id = None;
+                let mut field_brand_name = None;
+                let mut field_logo_url = None;
+                let mut field_protocol = None;
+                let mut field_end_time = None;
+                let mut field_primary_category_id = None;
+                let mut field_secondary_category_id = None;
+                let mut field_agreement_media_id = None;
+                let mut field_operator_media_id = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_merchant_id,
+                                "merchant_id",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_app_id, "app_id")?,
+                        2 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
+                        3 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
+                        4 => fields::read(&mut map, &mut field_protocol, "protocol")?,
+                        5 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_primary_category_id,
+                                "primary_category_id",
+                            )?
+                        }
+                        7 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_secondary_category_id,
+                                "secondary_category_id",
+                            )?
+                        }
+                        8 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_agreement_media_id,
+                                "agreement_media_id",
+                            )?
+                        }
+                        9 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_operator_media_id,
+                                "operator_media_id",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(SubMerchantUpdate {
+                    merchant_id: fields::required(field_merchant_id, "merchant_id")?,
+                    app_id: field_app_id.unwrap_or_default(),
+                    brand_name: fields::required(field_brand_name, "brand_name")?,
+                    logo_url: fields::required(field_logo_url, "logo_url")?,
+                    protocol: fields::required(field_protocol, "protocol")?,
+                    end_time: fields::required(field_end_time, "end_time")?,
+                    primary_category_id: fields::required(
+                        field_primary_category_id,
+                        "primary_category_id",
+                    )?,
+                    secondary_category_id: fields::required(
+                        field_secondary_category_id,
+                        "secondary_category_id",
+                    )?,
+                    agreement_media_id: field_agreement_media_id.unwrap_or_default(),
+                    operator_media_id: field_operator_media_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SubMerchantUpdate", KEYS, Visitor)
     }
 }
 

@@ -73,37 +73,36 @@
 
 /// Request of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckInBoardingPassRequest {
     /// The boarding pass's code.
     pub code: String,
     /// The boarding pass card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The passenger's name, at most 15 Chinese characters; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_name: Option<String>,
     /// The cabin class (头等舱 ...), at most 5 Chinese characters; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// The e-ticket number, at most 14 digits; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub etkt_bnr: Option<String>,
     /// The passenger's seat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat: Option<String>,
     /// The check-in QR code's text; WeChat draws the code from it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode_data: Option<String>,
     /// Cancel the check-in (default false): the other fields are then not read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cancel: Option<bool>,
 }
 
@@ -244,14 +243,117 @@ impl ::wechat_core::Check for CheckInBoardingPassRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "code",
+            "card_id",
+            "passenger_name",
+            "class",
+            "etkt_bnr",
+            "seat",
+            "qrcode_data",
+            "is_cancel",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckInBoardingPassRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckInBoardingPassRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_passenger_name = None;
+                let mut field_class = None;
+                let mut field_etkt_bnr = None;
+                let mut field_seat = None;
+                let mut field_qrcode_data = None;
+                let mut field_is_cancel = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_passenger_name,
+                                "passenger_name",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_class, "class")?,
+                        4 => fields::read(&mut map, &mut field_etkt_bnr, "etkt_bnr")?,
+                        5 => fields::read(&mut map, &mut field_seat, "seat")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_qrcode_data,
+                                "qrcode_data",
+                            )?
+                        }
+                        7 => fields::read(&mut map, &mut field_is_cancel, "is_cancel")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(CheckInBoardingPassRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                    passenger_name: field_passenger_name.unwrap_or_default(),
+                    class: field_class.unwrap_or_default(),
+                    etkt_bnr: field_etkt_bnr.unwrap_or_default(),
+                    seat: field_seat.unwrap_or_default(),
+                    qrcode_data: field_qrcode_data.unwrap_or_default(),
+                    is_cancel: field_is_cancel.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CheckInBoardingPassRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckInBoardingPassResponse {}
 impl CheckInBoardingPassResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CheckInBoardingPassResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CheckInBoardingPassResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct CheckInBoardingPassResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(CheckInBoardingPassResponse {})
+            }
+        }
+        deserializer.deserialize_struct("CheckInBoardingPassResponse", KEYS, Visitor)
     }
 }
 

@@ -54,19 +54,18 @@
 ///
 /// Build it with [`UpdateMeetingTicketRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketRequest {
     /// The ticket's code.
     pub code: String,
     /// The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// When the meeting starts, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// When it ends, unix seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The zone, e.g. C区.
     pub zone: String,
@@ -197,14 +196,107 @@ impl ::wechat_core::Check for UpdateMeetingTicketRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "code",
+            "card_id",
+            "begin_time",
+            "end_time",
+            "zone",
+            "entrance",
+            "seat_number",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateMeetingTicketRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMeetingTicketRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_begin_time = None;
+                let mut field_end_time = None;
+                let mut field_zone = None;
+                let mut field_entrance = None;
+                let mut field_seat_number = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
+                        3 => fields::read(&mut map, &mut field_end_time, "end_time")?,
+                        4 => fields::read(&mut map, &mut field_zone, "zone")?,
+                        5 => fields::read(&mut map, &mut field_entrance, "entrance")?,
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seat_number,
+                                "seat_number",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateMeetingTicketRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    zone: fields::required(field_zone, "zone")?,
+                    entrance: fields::required(field_entrance, "entrance")?,
+                    seat_number: fields::required(field_seat_number, "seat_number")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateMeetingTicketRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketResponse {}
 impl UpdateMeetingTicketResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateMeetingTicketResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMeetingTicketResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(UpdateMeetingTicketResponse {})
+            }
+        }
+        deserializer.deserialize_struct("UpdateMeetingTicketResponse", KEYS, Visitor)
     }
 }
 

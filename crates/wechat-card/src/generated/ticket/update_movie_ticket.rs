@@ -55,13 +55,12 @@
 ///
 /// Build it with [`UpdateMovieTicketRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMovieTicketRequest {
     /// The ticket's code.
     pub code: String,
     /// The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The kind of show, e.g. 2D, 3D, 4D.
     pub ticket_class: String,
@@ -70,10 +69,10 @@ pub struct UpdateMovieTicketRequest {
     /// How long the show lasts, in minutes.
     pub duration: u32,
     /// The hall, e.g. 5号影厅.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub screening_room: Option<String>,
     /// The seats, e.g. 5排14号.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_number: Option<Vec<String>>,
 }
 
@@ -189,14 +188,119 @@ impl ::wechat_core::Check for UpdateMovieTicketRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "code",
+            "card_id",
+            "ticket_class",
+            "show_time",
+            "duration",
+            "screening_room",
+            "seat_number",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateMovieTicketRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMovieTicketRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_code = None;
+                let mut field_card_id = None;
+                let mut field_ticket_class = None;
+                let mut field_show_time = None;
+                let mut field_duration = None;
+                let mut field_screening_room = None;
+                let mut field_seat_number = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_code, "code")?,
+                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_ticket_class,
+                                "ticket_class",
+                            )?
+                        }
+                        3 => fields::read(&mut map, &mut field_show_time, "show_time")?,
+                        4 => fields::read(&mut map, &mut field_duration, "duration")?,
+                        5 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_screening_room,
+                                "screening_room",
+                            )?
+                        }
+                        6 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_seat_number,
+                                "seat_number",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(UpdateMovieTicketRequest {
+                    code: fields::required(field_code, "code")?,
+                    card_id: field_card_id.unwrap_or_default(),
+                    ticket_class: fields::required(field_ticket_class, "ticket_class")?,
+                    show_time: fields::required(field_show_time, "show_time")?,
+                    duration: fields::required(field_duration, "duration")?,
+                    screening_room: field_screening_room.unwrap_or_default(),
+                    seat_number: field_seat_number.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateMovieTicketRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMovieTicketResponse {}
 impl UpdateMovieTicketResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateMovieTicketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateMovieTicketResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct UpdateMovieTicketResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(UpdateMovieTicketResponse {})
+            }
+        }
+        deserializer.deserialize_struct("UpdateMovieTicketResponse", KEYS, Visitor)
     }
 }
 

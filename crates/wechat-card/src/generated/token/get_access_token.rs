@@ -55,7 +55,6 @@
 ///
 /// Build it with [`GetAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAccessTokenRequest {
     /// The account's AppID.
@@ -105,10 +104,41 @@ impl GetAccessTokenRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAccessTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAccessTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetAccessTokenRequest {
+                    appid: Default::default(),
+                    secret: Default::default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAccessTokenRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
     /// The access token.
@@ -153,6 +183,48 @@ impl GetAccessTokenResponseBuilder {
             access_token: required.take(self.access_token, "access_token")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["access_token", "expires_in"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAccessTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAccessTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_access_token = None;
+                let mut field_expires_in = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_access_token,
+                                "access_token",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAccessTokenResponse {
+                    access_token: fields::required(field_access_token, "access_token")?,
+                    expires_in: fields::required(field_expires_in, "expires_in")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAccessTokenResponse", KEYS, Visitor)
     }
 }
 

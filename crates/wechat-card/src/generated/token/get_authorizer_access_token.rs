@@ -68,7 +68,6 @@
 ///
 /// Build it with [`GetAuthorizerAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenRequest {
     /// The third-party platform's component_access_token.
@@ -143,10 +142,82 @@ impl GetAuthorizerAccessTokenRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "component_appid",
+            "authorizer_appid",
+            "authorizer_refresh_token",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthorizerAccessTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthorizerAccessTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_component_appid = None;
+                let mut field_authorizer_appid = None;
+                let mut field_authorizer_refresh_token = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_component_appid,
+                                "component_appid",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_authorizer_appid,
+                                "authorizer_appid",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_authorizer_refresh_token,
+                                "authorizer_refresh_token",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthorizerAccessTokenRequest {
+                    component_access_token: Default::default(),
+                    component_appid: fields::required(
+                        field_component_appid,
+                        "component_appid",
+                    )?,
+                    authorizer_appid: fields::required(
+                        field_authorizer_appid,
+                        "authorizer_appid",
+                    )?,
+                    authorizer_refresh_token: fields::required(
+                        field_authorizer_refresh_token,
+                        "authorizer_refresh_token",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetAuthorizerAccessTokenRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetAuthorizerAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
     /// The token for calls on the account's behalf.
@@ -207,6 +278,68 @@ impl GetAuthorizerAccessTokenResponseBuilder {
             authorizer_refresh_token: required
                 .take(self.authorizer_refresh_token, "authorizer_refresh_token")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "authorizer_access_token",
+            "expires_in",
+            "authorizer_refresh_token",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetAuthorizerAccessTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetAuthorizerAccessTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_authorizer_access_token = None;
+                let mut field_expires_in = None;
+                let mut field_authorizer_refresh_token = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_authorizer_access_token,
+                                "authorizer_access_token",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_authorizer_refresh_token,
+                                "authorizer_refresh_token",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetAuthorizerAccessTokenResponse {
+                    authorizer_access_token: fields::required(
+                        field_authorizer_access_token,
+                        "authorizer_access_token",
+                    )?,
+                    expires_in: fields::required(field_expires_in, "expires_in")?,
+                    authorizer_refresh_token: fields::required(
+                        field_authorizer_refresh_token,
+                        "authorizer_refresh_token",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("GetAuthorizerAccessTokenResponse", KEYS, Visitor)
     }
 }
 

@@ -43,7 +43,6 @@
 
 /// Request of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCardApiTicketRequest {}
 impl GetCardApiTicketRequest {
@@ -53,10 +52,38 @@ impl GetCardApiTicketRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetCardApiTicketRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCardApiTicketRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCardApiTicketRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    fields::skip(&mut map)?;
+                }
+                Ok(GetCardApiTicketRequest {})
+            }
+        }
+        deserializer.deserialize_struct("GetCardApiTicketRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetCardApiTicketResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
     /// The api_ticket.
@@ -101,6 +128,42 @@ impl GetCardApiTicketResponseBuilder {
             ticket: required.take(self.ticket, "ticket")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetCardApiTicketResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["ticket", "expires_in"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetCardApiTicketResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetCardApiTicketResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_ticket = None;
+                let mut field_expires_in = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => fields::read(&mut map, &mut field_ticket, "ticket")?,
+                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetCardApiTicketResponse {
+                    ticket: fields::required(field_ticket, "ticket")?,
+                    expires_in: fields::required(field_expires_in, "expires_in")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetCardApiTicketResponse", KEYS, Visitor)
     }
 }
 

@@ -70,7 +70,6 @@
 ///
 /// Build it with [`GetComponentAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenRequest {
     /// The third-party platform's appid.
@@ -134,10 +133,81 @@ impl GetComponentAccessTokenRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &[
+            "component_appid",
+            "component_appsecret",
+            "component_verify_ticket",
+        ];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetComponentAccessTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetComponentAccessTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_component_appid = None;
+                let mut field_component_appsecret = None;
+                let mut field_component_verify_ticket = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_component_appid,
+                                "component_appid",
+                            )?
+                        }
+                        1 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_component_appsecret,
+                                "component_appsecret",
+                            )?
+                        }
+                        2 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_component_verify_ticket,
+                                "component_verify_ticket",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetComponentAccessTokenRequest {
+                    component_appid: fields::required(
+                        field_component_appid,
+                        "component_appid",
+                    )?,
+                    component_appsecret: fields::required(
+                        field_component_appsecret,
+                        "component_appsecret",
+                    )?,
+                    component_verify_ticket: fields::required(
+                        field_component_verify_ticket,
+                        "component_verify_ticket",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetComponentAccessTokenRequest", KEYS, Visitor)
+    }
+}
+
 /// Response of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetComponentAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
     /// The third-party platform's access token.
@@ -187,6 +257,51 @@ impl GetComponentAccessTokenResponseBuilder {
                 .take(self.component_access_token, "component_access_token")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["component_access_token", "expires_in"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetComponentAccessTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetComponentAccessTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_component_access_token = None;
+                let mut field_expires_in = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_component_access_token,
+                                "component_access_token",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetComponentAccessTokenResponse {
+                    component_access_token: fields::required(
+                        field_component_access_token,
+                        "component_access_token",
+                    )?,
+                    expires_in: fields::required(field_expires_in, "expires_in")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetComponentAccessTokenResponse", KEYS, Visitor)
     }
 }
 

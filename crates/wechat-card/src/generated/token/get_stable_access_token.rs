@@ -65,25 +65,20 @@
 ///
 /// Build it with [`GetStableAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
 pub struct GetStableAccessTokenRequest {
     /// The grant type.
     ///
     /// Always `"client_credential"`: sent with every request, never set by the caller.
-    #[serde(
-        rename = "grant_type",
-        serialize_with = "serialize_grant_type",
-        deserialize_with = "deserialize_grant_type"
-    )]
+    #[serde(rename = "grant_type", serialize_with = "serialize_grant_type")]
     grant_type: (),
     /// The account's AppID.
     pub appid: String,
     /// The account's AppSecret.
     pub secret: ::wechat_core::Secret,
     /// True to invalidate the current token and get a new one (rate limited); default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
 }
 
@@ -137,6 +132,64 @@ impl GetStableAccessTokenRequestBuilder {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
+impl<'de> serde::Deserialize<'de> for GetStableAccessTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["grant_type", "appid", "secret", "force_refresh"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetStableAccessTokenRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetStableAccessTokenRequest")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_grant_type = None;
+                let mut field_appid = None;
+                let mut field_secret = None;
+                let mut field_force_refresh = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::constant(
+                                &mut map,
+                                &mut field_grant_type,
+                                fields::Constant {
+                                    name: "grant_type",
+                                    value: "client_credential",
+                                },
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_appid, "appid")?,
+                        2 => fields::read(&mut map, &mut field_secret, "secret")?,
+                        3 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_force_refresh,
+                                "force_refresh",
+                            )?
+                        }
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetStableAccessTokenRequest {
+                    grant_type: fields::required(field_grant_type, "grant_type")?,
+                    appid: fields::required(field_appid, "appid")?,
+                    secret: fields::required(field_secret, "secret")?,
+                    force_refresh: field_force_refresh.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetStableAccessTokenRequest", KEYS, Visitor)
+    }
+}
+
 fn serialize_grant_type<S: serde::Serializer>(
     _: &(),
     serializer: S,
@@ -144,17 +197,10 @@ fn serialize_grant_type<S: serde::Serializer>(
     serializer.serialize_str("client_credential")
 }
 
-#[cfg(feature = "deserialize-requests")]
-fn deserialize_grant_type<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<(), D::Error> {
-    ::wechat_core::lenient::constant(deserializer, "client_credential")
-}
-
 /// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), without `errcode` and `errmsg`.
 ///
 /// Build it with [`GetStableAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
     /// The access token.
@@ -201,6 +247,48 @@ impl GetStableAccessTokenResponseBuilder {
             access_token: required.take(self.access_token, "access_token")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GetStableAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use ::wechat_core::fields;
+        const KEYS: &[&str] = &["access_token", "expires_in"];
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GetStableAccessTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct GetStableAccessTokenResponse")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut field_access_token = None;
+                let mut field_expires_in = None;
+                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+                    match key {
+                        0 => {
+                            fields::read(
+                                &mut map,
+                                &mut field_access_token,
+                                "access_token",
+                            )?
+                        }
+                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
+                        _ => fields::skip(&mut map)?,
+                    }
+                }
+                Ok(GetStableAccessTokenResponse {
+                    access_token: fields::required(field_access_token, "access_token")?,
+                    expires_in: fields::required(field_expires_in, "expires_in")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GetStableAccessTokenResponse", KEYS, Visitor)
     }
 }
 

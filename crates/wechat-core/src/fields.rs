@@ -1,0 +1,175 @@
+//! What the generated structs' `Deserialize` impls call to read their fields from a map.
+//!
+//! `wechat-card` writes each struct's `Deserialize` itself rather than through serde's derive:
+//! a visitor with one `visit_map`, the field names in one table, and these functions for the
+//! rest. The derive's field enum, its three visitors and the `visit_seq` no JSON answer uses
+//! were most of the crate's expanded code and a proc macro expanded again at every build
+//! (BENCHMARKS.md has the figures). What a struct accepts is what the derive accepted: unknown
+//! keys are skipped, a key twice is an error, a required field left out is an error naming it,
+//! and an optional one left out is empty. Not an API to call by hand: its shape follows the
+//! generator's.
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A map key read as its position among a struct's `keys` (each field's wire name, then its
+/// other spellings), [`Key::UNKNOWN`] for any other key.
+#[derive(Debug, Clone, Copy)]
+pub struct Key(pub &'static [&'static str]);
+
+impl Key {
+    /// What a key that names no field reads as.
+    pub const UNKNOWN: usize = usize::MAX;
+
+    fn position(self, key: &[u8]) -> usize {
+        self.0.iter().position(|name| name.as_bytes() == key).unwrap_or(Self::UNKNOWN)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
+        Ok(self.position(key.as_bytes()))
+    }
+
+    fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<usize, E> {
+        Ok(self.position(key))
+    }
+}
+
+/// Reads the value of the field `name` into `slot`; a second value for it is an error.
+pub fn read<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    name: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Reads the value of a constant field, which must be its value.
+pub fn constant<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    slot: &mut Option<()>,
+    constant: Constant,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(constant.name));
+    }
+    *slot = Some(map.next_value_seed(constant)?);
+    Ok(())
+}
+
+/// Skips the value of a key that names no field.
+pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+/// The value of the required field `name`, an error naming it when the map left it out.
+pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// A constant field: its wire name and the one value it holds (named, so the two cannot be
+/// swapped). As a seed it reads the value leniently: exactly the expected text.
+#[derive(Debug, Clone, Copy)]
+pub struct Constant {
+    /// The field's name on the wire.
+    pub name: &'static str,
+    /// Its value.
+    pub value: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for Constant {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        crate::lenient::constant(deserializer, self.value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A struct as the generator writes it: a required field with another spelling, an
+    /// optional one, a constant.
+    #[derive(Debug, PartialEq)]
+    struct Order {
+        id: String,
+        note: Option<String>,
+        kind: (),
+    }
+
+    impl<'de> Deserialize<'de> for Order {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct OrderVisitor;
+            impl<'de> Visitor<'de> for OrderVisitor {
+                type Value = Order;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("struct Order")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Order, A::Error> {
+                    let (mut id, mut note, mut kind) = (None, None, None);
+                    while let Some(key) = map.next_key_seed(Key(KEYS))? {
+                        match key {
+                            0 | 3 => read(&mut map, &mut id, "order_id")?,
+                            1 => read(&mut map, &mut note, "note")?,
+                            2 => constant(&mut map, &mut kind, Constant { name: "kind", value: "ORDER" })?,
+                            _ => skip(&mut map)?,
+                        }
+                    }
+                    Ok(Order {
+                        id: required(id, "order_id")?,
+                        note: note.unwrap_or_default(),
+                        kind: required(kind, "kind")?,
+                    })
+                }
+            }
+            const KEYS: &[&str] = &["order_id", "note", "kind", "orderid"];
+            deserializer.deserialize_struct("Order", &KEYS[..3], OrderVisitor)
+        }
+    }
+
+    fn order(json: &str) -> Result<Order, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn fields_are_read_by_name_or_other_spelling_and_unknown_keys_skipped() {
+        let expected = Order { id: "1".to_owned(), note: None, kind: () };
+        assert_eq!(order(r#"{"order_id":"1","kind":"ORDER","extra":[1,{"a":2}]}"#), Ok(expected));
+        let noted = order(r#"{"note":"n","orderid":"2","kind":"ORDER"}"#).unwrap();
+        assert_eq!((noted.id.as_str(), noted.note.as_deref()), ("2", Some("n")));
+    }
+
+    #[test]
+    fn what_the_derive_refused_is_refused_with_the_same_words() {
+        let missing = order(r#"{"kind":"ORDER"}"#).unwrap_err();
+        assert!(missing.starts_with("missing field `order_id`"), "{missing}");
+        let twice = order(r#"{"order_id":"1","orderid":"2","kind":"ORDER"}"#).unwrap_err();
+        assert!(twice.starts_with("duplicate field `order_id`"), "{twice}");
+        let constant = order(r#"{"order_id":"1","kind":"OTHER"}"#).unwrap_err();
+        assert!(constant.contains("OTHER") && constant.contains("ORDER"), "{constant}");
+        let not_a_map = order("[1]").unwrap_err();
+        assert!(not_a_map.starts_with("invalid type: sequence, expected struct Order"), "{not_a_map}");
+    }
+}
