@@ -13,7 +13,7 @@ use quote::quote;
 use wechat_core::shape::{self, Direction, Item, NamedType, Rule, Schema, TypeId};
 
 use crate::emit::rust::ident;
-use crate::emit::table_writer::{Writer, used_names};
+use crate::emit::table_writer::Writer;
 use crate::model::shape::SchemaBuilder;
 use crate::model::{
     BodyKind, ErrorCase, Limits, Method, Operation, ResponseBody, Spec, TokenKind, TypeDef, TypeRef,
@@ -108,7 +108,6 @@ pub(crate) fn operations_file(spec: &Spec) -> String {
             }
         });
     }
-    let items = w.finish();
     let mut head = Writer::new(1024);
     head.doc(
         "//!",
@@ -116,16 +115,16 @@ pub(crate) fn operations_file(spec: &Spec) -> String {
          against and answers with.",
         true,
     );
-    spec_model_imports(&mut head, &items);
+    spec_model_imports(&mut head, &w);
     let mut text = head.finish();
-    text.push_str(&items);
+    text.push_str(&w.finish());
     text
 }
 
 /// The `use` lines of a generated file whose `items` are written in the mock's `spec_model`
 /// types: only what the items name, so a spec without unions (say) leaves no unused import.
-pub(crate) fn spec_model_imports(w: &mut Writer, items: &str) {
-    let used = used_names(items, &[SPEC_MODEL, &["Cow"]].concat());
+pub(crate) fn spec_model_imports(w: &mut Writer, items: &Writer) {
+    let used = items.used_names(&[SPEC_MODEL, &["Cow"]].concat());
     if used.contains(&"Cow") {
         w.line("use std::borrow::Cow;");
     }

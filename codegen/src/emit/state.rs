@@ -66,7 +66,6 @@ pub(crate) fn state_file(spec: &Spec) -> String {
         w.array(state.user_actions.iter().enumerate(), |w, (i, a)| user_action(w, a, table.action_fields(i)));
     });
     example_tests(&mut w, state);
-    let items = w.finish();
     let mut head = Writer::new(1024);
     head.doc(
         "//!",
@@ -76,13 +75,13 @@ pub(crate) fn state_file(spec: &Spec) -> String {
          the operations' table (`TYPES`).",
         true,
     );
-    spec_model_imports(&mut head, &items);
+    spec_model_imports(&mut head, &w);
     if !state.resources.is_empty() || !state.user_actions.is_empty() {
         head.line("use crate::generated::operations::TYPES;");
     }
     head.line("use crate::state_model::*;");
     let mut text = head.finish();
-    text.push_str(&items);
+    text.push_str(&w.finish());
     text
 }
 

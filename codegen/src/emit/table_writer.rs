@@ -26,10 +26,11 @@ const STRUCT_MAX_WIDTH: isize = 34;
 
 #[derive(Debug, Clone, Copy)]
 enum Token {
-    /// `text[start..end]`.
+    /// `text[start..end]`: code, or a literal or comment (`code` false).
     Text {
         start: usize,
         end: usize,
+        code: bool,
     },
     /// An empty word of infinite size: the box around it, and every box it is in, breaks.
     Infinite,
@@ -86,13 +87,14 @@ impl Writer {
     pub(crate) fn word(&mut self, word: &str) {
         let start = self.text.len();
         self.text.push_str(word);
-        self.push_text(start);
+        self.push_text(start, true);
     }
 
-    fn push_text(&mut self, start: usize) {
+    /// Makes `text[start..]` a word.
+    fn push_text(&mut self, start: usize, code: bool) {
         let end = self.text.len();
         self.total += (end - start) as isize;
-        self.tokens.push(Token::Text { start, end });
+        self.tokens.push(Token::Text { start, end, code });
     }
 
     fn begin(&mut self, offset: isize, consistent: bool) {
@@ -189,7 +191,7 @@ impl Writer {
         self.text.push('"');
         escape_into(value, &mut self.text);
         self.text.push('"');
-        self.push_text(start);
+        self.push_text(start, false);
     }
 
     /// An integer literal, a negative one as `-` and its magnitude.
@@ -203,7 +205,7 @@ impl Writer {
     pub(crate) fn uint(&mut self, value: u64) {
         let start = self.text.len();
         let _ = write!(self.text, "{value}");
-        self.push_text(start);
+        self.push_text(start, false);
     }
 
     /// A float literal as `proc_macro2::Literal::f64_unsuffixed` spells it, a negative one as
@@ -217,7 +219,7 @@ impl Writer {
         if !self.text[start..].contains('.') {
             self.text.push_str(".0");
         }
-        self.push_text(start);
+        self.push_text(start, false);
     }
 
     pub(crate) fn bool(&mut self, value: bool) {
@@ -382,7 +384,7 @@ impl Writer {
                     self.text.push(' ');
                 }
                 self.text.push_str(line.trim_end_matches(' '));
-                self.push_text(start);
+                self.push_text(start, false);
             }
             self.hardbreak();
         }
@@ -507,7 +509,7 @@ impl Writer {
         };
         for (token, &size) in tokens.iter().zip(&sizes) {
             match *token {
-                Token::Text { start, end } => {
+                Token::Text { start, end, .. } => {
                     flush(&mut out, &mut pending);
                     out.push_str(&text[start..end]);
                     space -= (end - start) as isize;
@@ -593,7 +595,7 @@ fn sizes(tokens: &[Token]) -> Vec<isize> {
     };
     for (index, token) in tokens.iter().enumerate() {
         match *token {
-            Token::Text { start, end } => {
+            Token::Text { start, end, .. } => {
                 sizes[index] = (end - start) as isize;
                 total += sizes[index];
             }
@@ -648,41 +650,38 @@ pub(crate) fn escape_into(value: &str, out: &mut String) {
     }
 }
 
-/// The names of `names` that `text`, Rust written by a [`Writer`], uses as identifiers:
-/// outside string literals and comments.
-pub(crate) fn used_names(text: &str, names: &[&'static str]) -> Vec<&'static str> {
-    let mut found = vec![false; names.len()];
-    for line in text.lines() {
-        let code = line.trim_start();
-        if code.starts_with("//") {
-            continue;
-        }
-        let bytes = code.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b == b'"' {
-                // Skip the literal, escapes and all.
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            } else if b.is_ascii_alphabetic() || b == b'_' {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+impl Writer {
+    /// The names of `names` that the words written so far use as identifiers (string
+    /// literals and comments are not words), in the order of `names`.
+    pub(crate) fn used_names(&self, names: &[&'static str]) -> Vec<&'static str> {
+        let mut found = vec![false; names.len()];
+        let mut missing = names.len();
+        for token in &self.tokens {
+            let Token::Text { start, end, code: true } = *token else { continue };
+            let word = &self.text.as_bytes()[start..end];
+            let mut i = 0;
+            while i < word.len() {
+                let at = i;
+                while i < word.len() && (word[i].is_ascii_alphanumeric() || word[i] == b'_') {
                     i += 1;
                 }
-                let ident = &code[start..i];
-                if let Some(at) = names.iter().position(|name| *name == ident) {
-                    found[at] = true;
+                // The names are types and variants: an identifier starting in lower case is none.
+                if i > at
+                    && word[at].is_ascii_uppercase()
+                    && let Some(index) = names.iter().position(|name| name.as_bytes() == &word[at..i])
+                    && !found[index]
+                {
+                    found[index] = true;
+                    missing -= 1;
+                    if missing == 0 {
+                        return names.to_vec();
+                    }
                 }
-            } else {
                 i += 1;
             }
         }
+        names.iter().zip(found).filter(|(_, found)| *found).map(|(name, _)| *name).collect()
     }
-    names.iter().zip(found).filter(|(_, found)| *found).map(|(name, _)| *name).collect()
 }
 
 #[cfg(test)]
@@ -836,7 +835,17 @@ mod tests {
 
     #[test]
     fn names_in_literals_and_comments_are_not_uses() {
-        let text = "/// Field\nstatic A: &[Ty] = &[X { s: \"Field \\\" Rule\", r: Rule::OneOf }];\n";
-        assert_eq!(used_names(text, &["Field", "Rule", "Ty", "Item"]), ["Rule", "Ty"]);
+        let mut w = Writer::new(64);
+        w.doc("///", "Field", true);
+        w.static_item("static A", "&[Ty]", |w| {
+            w.word("&");
+            w.array([()], |w, ()| {
+                w.struct_lit("X", None, |w| {
+                    w.field("s", |w| w.str("Field Rule"));
+                    w.field("r", |w| w.word("Rule::OneOf"));
+                });
+            });
+        });
+        assert_eq!(w.used_names(&["Field", "Rule", "Ty", "Item", "OneOf"]), ["Rule", "Ty", "OneOf"]);
     }
 }
