@@ -504,7 +504,14 @@ impl Writer {
         // Per open box: whether it breaks, and the indentation to go back to.
         let mut frames: Vec<(bool, bool, isize)> = Vec::new();
         let flush = |out: &mut String, pending: &mut isize| {
-            out.extend(std::iter::repeat_n(' ', usize::try_from(*pending).unwrap_or_default()));
+            // Indentation is rarely deeper than this: push it as one slice.
+            const SPACES: &str = "                                                                ";
+            let mut n = usize::try_from(*pending).unwrap_or_default();
+            while n > 0 {
+                let take = n.min(SPACES.len());
+                out.push_str(&SPACES[..take]);
+                n -= take;
+            }
             *pending = 0;
         };
         for (token, &size) in tokens.iter().zip(&sizes) {
