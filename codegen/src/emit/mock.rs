@@ -6,13 +6,14 @@
 //! the fields of resources and user actions through the same [`Table`], so their named types
 //! are the operations' `TYPES` too.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use wechat_core::shape::{self, Direction, Item, NamedType, Rule, Schema, TypeId};
 
-use crate::emit::rust::{doc, ident, integer};
+use crate::emit::rust::ident;
+use crate::emit::table_writer::Writer;
 use crate::model::shape::SchemaBuilder;
 use crate::model::{
     BodyKind, ErrorCase, Limits, Method, Operation, ResponseBody, Spec, TokenKind, TypeDef, TypeRef,
@@ -38,124 +39,99 @@ pub(crate) fn root_module() -> TokenStream {
 
 /// `generated/operations.rs` of the mock crate: the general error codes, every operation,
 /// and the named types their schemas refer to, as one `Schema` (`TYPES`) that a `TypeId`
-/// indexes; each type is also a `const` in the module of the file that declares it.
-pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
+/// indexes; each type is also a `const` in the module of the file that declares it. Written
+/// by the [`Writer`] for static tables, as prettyplease would print it.
+pub(crate) fn operations_file(spec: &Spec) -> String {
     let table = Table::new(spec);
-    let general = spec.general_errors.iter().map(error_case);
-    let operations = spec.operations().zip(&table.fields).map(|(op, fields)| operation(op, fields));
-    let shared = (!spec.shared_types.is_empty()).then(|| {
-        let types = spec.shared_types.iter().map(|t| named_type(t, &table));
-        quote! {
-            /// Types of `spec/types.toml`.
-            pub(crate) mod shared {
-                use super::*;
-                #(#types)*
-            }
-        }
+    let mut w = Writer::new(1 << 20);
+    w.doc("///", "WeChat's general error codes, from `spec/errors.toml`, in its order.", true);
+    w.static_item("pub(crate) static GENERAL_ERRORS", "&[ErrorCase]", |w| {
+        w.word("&");
+        w.array(&spec.general_errors, error_case);
     });
-    let groups: Vec<TokenStream> = spec
-        .groups
-        .iter()
-        .filter(|g| !g.types.is_empty())
-        .map(|g| {
-            let module = ident(&g.name);
-            let docs = format!("Types of `spec/{}/types.toml`.", g.name);
-            let types = g.types.iter().map(|t| named_type(t, &table));
-            quote! {
-                #[doc = #docs]
-                pub(crate) mod #module {
-                    use super::super::*;
-                    #(#types)*
-                }
-            }
-        })
-        .collect();
-    let group = (!groups.is_empty()).then(|| {
-        quote! {
-            /// Types of one group, one module per group.
-            pub(crate) mod group {
-                #(#groups)*
-            }
-        }
+    w.doc("///", "Every operation of the spec, group by group, sorted by name.", true);
+    w.static_item("pub(crate) static OPERATIONS", "&[Operation]", |w| {
+        w.word("&");
+        w.array(spec.operations().zip(&table.fields), |w, (op, fields)| operation(w, op, fields));
     });
-    let locals: Vec<TokenStream> = spec
-        .groups
-        .iter()
-        .filter(|g| g.operations.iter().any(|op| !op.types.is_empty()))
-        .map(|g| {
-            let group = ident(&g.name);
-            let operations = g.operations.iter().filter(|op| !op.types.is_empty()).map(|op| {
-                let module = ident(&op.name);
-                let docs = format!("Types local to `{}`.", op.name);
-                let types = op.types.iter().map(|t| named_type(t, &table));
-                quote! {
-                    #[doc = #docs]
-                    pub(crate) mod #module {
-                        use super::super::super::*;
-                        #(#types)*
-                    }
-                }
+    w.doc("///", "Every named type of the spec; a `TypeId` is an index into it.", true);
+    w.static_item("pub(crate) static TYPES", "Schema<'static>", |w| {
+        w.call("Schema::new", |w| {
+            w.arg(|w| {
+                w.word("&");
+                w.array(&table.defs, |w, def| w.word(&table.path(def)));
             });
-            let docs = format!("Types local to operations of `{}`.", g.name);
-            quote! {
-                #[doc = #docs]
-                pub(crate) mod #group {
-                    #(#operations)*
-                }
-            }
-        })
-        .collect();
-    let local = (!locals.is_empty()).then(|| {
-        quote! {
-            /// Types local to one operation, one module per group and operation.
-            pub(crate) mod local {
-                #(#locals)*
-            }
-        }
+        });
     });
-    let types = table.defs.iter().map(|def| table.path(def));
-    let items = quote! {
-        /// WeChat's general error codes, from `spec/errors.toml`, in its order.
-        pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[#(#general),*];
-
-        /// Every operation of the spec, group by group, sorted by name.
-        pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];
-
-        /// Every named type of the spec; a `TypeId` is an index into it.
-        pub(crate) static TYPES: Schema<'static> = Schema::new(&[#(#types),*]);
-
-        #shared
-        #group
-        #local
-    };
-    let imports = spec_model_imports(&items);
-    quote! {
-        //! Every operation of `spec/`, with the schema and error codes the mock checks requests
-        //! against and answers with.
-
-        #imports
-
-        #items
+    if !spec.shared_types.is_empty() {
+        w.doc("///", "Types of `spec/types.toml`.", true);
+        w.module("pub(crate) mod shared", |w| {
+            w.line("use super::*;");
+            for t in &spec.shared_types {
+                named_type(w, t, &table);
+            }
+        });
     }
+    let groups: Vec<_> = spec.groups.iter().filter(|g| !g.types.is_empty()).collect();
+    if !groups.is_empty() {
+        w.doc("///", "Types of one group, one module per group.", true);
+        w.module("pub(crate) mod group", |w| {
+            for g in groups {
+                w.doc("///", &format!("Types of `spec/{}/types.toml`.", g.name), false);
+                w.module(&format!("pub(crate) mod {}", ident(&g.name)), |w| {
+                    w.line("use super::super::*;");
+                    for t in &g.types {
+                        named_type(w, t, &table);
+                    }
+                });
+            }
+        });
+    }
+    let locals: Vec<_> =
+        spec.groups.iter().filter(|g| g.operations.iter().any(|op| !op.types.is_empty())).collect();
+    if !locals.is_empty() {
+        w.doc("///", "Types local to one operation, one module per group and operation.", true);
+        w.module("pub(crate) mod local", |w| {
+            for g in locals {
+                w.doc("///", &format!("Types local to operations of `{}`.", g.name), false);
+                w.module(&format!("pub(crate) mod {}", ident(&g.name)), |w| {
+                    for op in g.operations.iter().filter(|op| !op.types.is_empty()) {
+                        w.doc("///", &format!("Types local to `{}`.", op.name), false);
+                        w.module(&format!("pub(crate) mod {}", ident(&op.name)), |w| {
+                            w.line("use super::super::super::*;");
+                            for t in &op.types {
+                                named_type(w, t, &table);
+                            }
+                        });
+                    }
+                });
+            }
+        });
+    }
+    let mut head = Writer::new(1024);
+    head.doc(
+        "//!",
+        "Every operation of `spec/`, with the schema and error codes the mock checks requests\n\
+         against and answers with.",
+        true,
+    );
+    spec_model_imports(&mut head, &w);
+    let mut text = head.finish();
+    text.push_str(&w.finish());
+    text
 }
 
 /// The `use` lines of a generated file whose `items` are written in the mock's `spec_model`
 /// types: only what the items name, so a spec without unions (say) leaves no unused import.
-pub(crate) fn spec_model_imports(items: &TokenStream) -> TokenStream {
-    let used = idents(items, &[SPEC_MODEL, &["Cow"]].concat());
-    let cow = used.contains("Cow").then(|| {
-        quote!(
-            use std::borrow::Cow;
-        )
-    });
-    let imported: Vec<_> =
-        SPEC_MODEL.iter().filter(|name| used.contains(**name)).map(|name| ident(name)).collect();
-    let spec_model = (!imported.is_empty()).then(|| {
-        quote!(
-            use crate::spec_model::{#(#imported),*};
-        )
-    });
-    quote!(#cow #spec_model)
+pub(crate) fn spec_model_imports(w: &mut Writer, items: &Writer) {
+    let used = items.used_names(&[SPEC_MODEL, &["Cow"]].concat());
+    if used.contains(&"Cow") {
+        w.line("use std::borrow::Cow;");
+    }
+    let imported: Vec<&str> = SPEC_MODEL.iter().copied().filter(|name| used.contains(name)).collect();
+    if !imported.is_empty() {
+        w.use_list("crate::spec_model", &imported);
+    }
 }
 
 /// The names of the mock's `spec_model` the table may use, imported when it does.
@@ -180,26 +156,6 @@ const SPEC_MODEL: &[&str] = &[
     "Union",
     "UnionCase",
 ];
-
-/// The names of `names` that `tokens` holds as identifiers.
-fn idents(tokens: &TokenStream, names: &[&'static str]) -> HashSet<&'static str> {
-    let mut found = HashSet::new();
-    let mut pending = vec![tokens.clone()];
-    while let Some(stream) = pending.pop() {
-        for tree in stream {
-            match tree {
-                proc_macro2::TokenTree::Ident(ident) => {
-                    if let Some(name) = names.iter().find(|name| ident == **name) {
-                        found.insert(*name);
-                    }
-                }
-                proc_macro2::TokenTree::Group(group) => pending.push(group.stream()),
-                proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => {}
-            }
-        }
-    }
-    found
-}
 
 /// The spec in the shape model: its named types by id, and the fields of each operation,
 /// resource and user action.
@@ -290,18 +246,12 @@ impl<'m> Table<'m> {
     }
 
     /// `group::card::CARD`: the `const` of a type, from the top of the file.
-    fn path(&self, def: &TypeDef) -> TokenStream {
+    fn path(&self, def: &TypeDef) -> String {
         let name = static_name(&def.name);
         match self.places.get(&std::ptr::from_ref(def)) {
-            Some(Place::Local { group, op }) => {
-                let (group, op) = (ident(group), ident(op));
-                quote!(local::#group::#op::#name)
-            }
-            Some(Place::Group(group)) => {
-                let group = ident(group);
-                quote!(group::#group::#name)
-            }
-            Some(Place::Shared) | None => quote!(shared::#name),
+            Some(Place::Local { group, op }) => format!("local::{}::{}::{name}", ident(group), ident(op)),
+            Some(Place::Group(group)) => format!("group::{}::{name}", ident(group)),
+            Some(Place::Shared) | None => format!("shared::{name}"),
         }
     }
 }
@@ -332,80 +282,87 @@ enum Place<'a> {
     Local { group: &'a str, op: &'a str },
 }
 
-fn error_case(case: &ErrorCase) -> TokenStream {
-    let code = integer(case.code);
-    let message = &case.message;
-    quote!(ErrorCase { code: #code, message: #message })
+fn error_case(w: &mut Writer, case: &ErrorCase) {
+    w.struct_lit("ErrorCase", None, |w| {
+        w.field("code", |w| w.int(case.code));
+        w.field("message", |w| w.str(&case.message));
+    });
+}
+
+/// `("name", "value")`.
+fn pair(w: &mut Writer, name: &str, value: &str) {
+    w.tuple(|w| {
+        w.arg(|w| w.str(name));
+        w.arg(|w| w.str(value));
+    });
 }
 
 /// `Operation { .. }`, with its query, request and response `fields` in the shape model.
-fn operation(op: &Operation, fields: &[Vec<shape::Field<'_>>; 3]) -> TokenStream {
-    let (name, group, interface, summary, host, path) =
-        (&op.name, &op.group, &op.interface, &op.summary, &op.host, &op.path);
+fn operation(w: &mut Writer, op: &Operation, fields: &[Vec<shape::Field<'_>>; 3]) {
     let method = match op.method {
-        Method::Get => quote!(Method::Get),
-        Method::Post => quote!(Method::Post),
+        Method::Get => "Method::Get",
+        Method::Post => "Method::Post",
     };
     let body = match op.body {
-        BodyKind::Json => quote!(BodyKind::Json),
-        BodyKind::Multipart => quote!(BodyKind::Multipart),
-        BodyKind::None => quote!(BodyKind::None),
+        BodyKind::Json => "BodyKind::Json",
+        BodyKind::Multipart => "BodyKind::Multipart",
+        BodyKind::None => "BodyKind::None",
     };
     let token = match op.token {
-        TokenKind::AccessToken => quote!(TokenUse::AccessToken),
-        TokenKind::None => quote!(TokenUse::None),
+        TokenKind::AccessToken => "TokenUse::AccessToken",
+        TokenKind::None => "TokenUse::None",
     };
-    let third_party = op.third_party;
-    let fixed = op.fixed_query.iter().map(|p| {
-        let (name, value) = (&p.name, &p.value);
-        quote!((#name, #value))
-    });
-    let [query, request, response] = fields;
-    let (query, request, response) = (self::fields(query), self::fields(request), self::fields(response));
-    let fixed_body = op.fixed_body.iter().map(|p| {
-        let (name, value) = (&p.name, &p.value);
-        quote!((#name, #value))
-    });
-    let files = op.files.iter().map(|f| {
-        let (name, content_type, required, lenient) = (&f.wire, &f.content_type, f.required, f.lenient);
-        let max_size = proc_macro2::Literal::u64_unsuffixed(f.max_size);
-        quote!(FilePart { name: #name, content_type: #content_type, max_size: #max_size, required: #required, lenient: #lenient })
-    });
-    let errors = op.errors.iter().map(error_case);
     let response_body = match op.response_body {
-        ResponseBody::Json => quote!(ResponseBody::Json),
-        ResponseBody::Text => quote!(ResponseBody::Text),
+        ResponseBody::Json => "ResponseBody::Json",
+        ResponseBody::Text => "ResponseBody::Text",
     };
-    let example = match success_example(op) {
-        Some(json) => quote!(Some(#json)),
-        None => quote!(None),
-    };
-    let key = format!("{group}/{name}");
-    quote! {
-        Operation {
-            name: #name,
-            key: #key,
-            group: #group,
-            interface: #interface,
-            summary: #summary,
-            method: #method,
-            host: #host,
-            path: #path,
-            fixed_query: &[#(#fixed),*],
-            query: #query,
-            token: #token,
-            third_party: #third_party,
-            body: #body,
-            request: #request,
-            fixed_body: &[#(#fixed_body),*],
-            files: &[#(#files),*],
-            response: #response,
-            response_body: #response_body,
-            types: &TYPES,
-            errors: &[#(#errors),*],
-            success_example: #example,
-        }
-    }
+    let [query, request, response] = fields;
+    w.struct_lit("Operation", None, |w| {
+        w.field("name", |w| w.str(&op.name));
+        w.field("key", |w| w.str(&format!("{}/{}", op.group, op.name)));
+        w.field("group", |w| w.str(&op.group));
+        w.field("interface", |w| w.str(&op.interface));
+        w.field("summary", |w| w.str(&op.summary));
+        w.field("method", |w| w.word(method));
+        w.field("host", |w| w.str(&op.host));
+        w.field("path", |w| w.str(&op.path));
+        w.field("fixed_query", |w| {
+            w.word("&");
+            w.array(&op.fixed_query, |w, p| pair(w, &p.name, &p.value));
+        });
+        w.field("query", |w| self::fields(w, query));
+        w.field("token", |w| w.word(token));
+        w.field("third_party", |w| w.bool(op.third_party));
+        w.field("body", |w| w.word(body));
+        w.field("request", |w| self::fields(w, request));
+        w.field("fixed_body", |w| {
+            w.word("&");
+            w.array(&op.fixed_body, |w, p| pair(w, &p.name, &p.value));
+        });
+        w.field("files", |w| {
+            w.word("&");
+            w.array(&op.files, |w, f| {
+                w.struct_lit("FilePart", None, |w| {
+                    w.field("name", |w| w.str(&f.wire));
+                    w.field("content_type", |w| w.str(&f.content_type));
+                    w.field("max_size", |w| w.uint(f.max_size));
+                    w.field("required", |w| w.bool(f.required));
+                    w.field("lenient", |w| w.bool(f.lenient));
+                });
+            });
+        });
+        w.field("response", |w| self::fields(w, response));
+        w.field("response_body", |w| w.word(response_body));
+        w.field("types", |w| w.word("&TYPES"));
+        w.field("errors", |w| {
+            w.word("&");
+            w.array(&op.errors, error_case);
+        });
+        w.field("success_example", |w| match success_example(op) {
+            Some(json) => w.call("Some", |w| w.arg(|w| w.str(&json))),
+            None => w.word("None"),
+        });
+    });
 }
 
 /// The first example response that reports success (`errcode` 0 or absent), as written:
@@ -418,137 +375,186 @@ fn success_example(op: &Operation) -> Option<String> {
 }
 
 /// `&[Field { .. }, ..]`, each field saying only what differs from `Field::PLAIN`.
-pub(crate) fn fields(fields: &[shape::Field<'_>]) -> TokenStream {
-    let items = fields.iter().map(|f| {
-        let (name, required) = (f.name, f.required);
-        let ty = ty(f.ty);
-        let aliases = (!f.aliases.is_empty()).then(|| {
-            let aliases = f.aliases.iter();
-            quote!(aliases: Cow::Borrowed(&[#(#aliases),*]),)
+pub(crate) fn fields(w: &mut Writer, fields: &[shape::Field<'_>]) {
+    w.word("&");
+    w.array(fields, |w, f| {
+        w.struct_lit("Field", Some("Field::PLAIN"), |w| {
+            w.field("name", |w| w.str(f.name));
+            w.field("ty", |w| ty(w, f.ty));
+            w.field("required", |w| w.bool(f.required));
+            if !f.aliases.is_empty() {
+                w.field("aliases", |w| borrowed_strs(w, f.aliases.iter().copied()));
+            }
+            for (set, name) in [(f.lenient, "lenient"), (f.flatten, "flatten"), (f.nullable, "nullable")] {
+                if set {
+                    w.field(name, |w| w.bool(true));
+                }
+            }
+            if let Some(only) = f.only {
+                let only = match only {
+                    Direction::Request => "Direction::Request",
+                    Direction::Response => "Direction::Response",
+                };
+                w.field("only", |w| w.call("Some", |w| w.arg(|w| w.word(only))));
+            }
+            if !f.limits.is_empty() {
+                w.field("limits", |w| limits(w, &f.limits));
+            }
+            if let Some(rule) = f.rule {
+                let (variant, sibling) = match rule {
+                    Rule::RequiredWhen(sibling) => ("Rule::RequiredWhen", sibling),
+                    Rule::RequiredUnless(sibling) => ("Rule::RequiredUnless", sibling),
+                    Rule::OneOf(set) => ("Rule::OneOf", set),
+                };
+                w.field("rule", |w| {
+                    w.call("Some", |w| w.arg(|w| w.call(variant, |w| w.arg(|w| w.str(sibling)))))
+                });
+            }
         });
-        let only = f.only.map(|only| match only {
-            Direction::Request => quote!(only: Some(Direction::Request),),
-            Direction::Response => quote!(only: Some(Direction::Response),),
-        });
-        let flags = [(f.lenient, quote!(lenient: true,)), (f.flatten, quote!(flatten: true,)), (f.nullable, quote!(nullable: true,))];
-        let flags = flags.into_iter().filter(|(set, _)| *set).map(|(_, tokens)| tokens);
-        let limits = (!f.limits.is_empty()).then(|| limits(&f.limits));
-        let rule = f.rule.map(|rule| match rule {
-            Rule::RequiredWhen(sibling) => quote!(rule: Some(Rule::RequiredWhen(#sibling)),),
-            Rule::RequiredUnless(sibling) => quote!(rule: Some(Rule::RequiredUnless(#sibling)),),
-            Rule::OneOf(set) => quote!(rule: Some(Rule::OneOf(#set)),),
-        });
-        quote!(Field { name: #name, ty: #ty, required: #required, #aliases #(#flags)* #only #limits #rule ..Field::PLAIN })
     });
-    quote!(&[#(#items),*])
 }
 
-/// `limits: Limits { .. },` with the limits the spec states.
-fn limits(limits: &Limits) -> TokenStream {
-    let limits = crate::emit::rust::limits(limits, &quote!(Limits));
-    quote!(limits: #limits,)
+/// `Cow::Borrowed(&["a", ..])`.
+fn borrowed_strs<'a>(w: &mut Writer, values: impl IntoIterator<Item = &'a str>) {
+    w.call("Cow::Borrowed", |w| {
+        w.arg(|w| {
+            w.word("&");
+            w.array(values, |w, v| w.str(v));
+        });
+    });
+}
+
+/// `Limits { .. }` with the limits the spec states and `..Limits::NONE` for the rest.
+fn limits(w: &mut Writer, limits: &Limits) {
+    w.struct_lit("Limits", Some("Limits::NONE"), |w| {
+        let unsigned = [
+            ("min_length", limits.min_length),
+            ("max_length", limits.max_length),
+            ("max_bytes", limits.max_bytes),
+        ];
+        for (name, n) in unsigned {
+            if let Some(n) = n {
+                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.uint(n))));
+            }
+        }
+        for (name, n) in [("minimum", limits.minimum), ("maximum", limits.maximum)] {
+            if let Some(n) = n {
+                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.int(n))));
+            }
+        }
+        for (name, n) in [("min_items", limits.min_items), ("max_items", limits.max_items)] {
+            if let Some(n) = n {
+                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.uint(n))));
+            }
+        }
+    });
 }
 
 /// `Ty::..`: a named type by its `TypeId`.
-fn ty(ty: shape::Ty) -> TokenStream {
+fn ty(w: &mut Writer, ty: shape::Ty) {
     match ty {
-        shape::Ty::Array(item) => {
-            let item = self::item(item);
-            quote!(Ty::Array(#item))
-        }
-        shape::Ty::Map(item) => {
-            let item = self::item(item);
-            quote!(Ty::Map(#item))
-        }
-        shape::Ty::String => quote!(Ty::String),
-        shape::Ty::Bool => quote!(Ty::Bool),
-        shape::Ty::I32 => quote!(Ty::I32),
-        shape::Ty::I64 => quote!(Ty::I64),
-        shape::Ty::U32 => quote!(Ty::U32),
-        shape::Ty::U64 => quote!(Ty::U64),
-        shape::Ty::F64 => quote!(Ty::F64),
-        shape::Ty::Json => quote!(Ty::Json),
-        shape::Ty::Named(id) => {
-            let id = type_id(id);
-            quote!(Ty::Named(#id))
-        }
+        shape::Ty::Array(item) => w.call("Ty::Array", |w| w.arg(|w| self::item(w, item))),
+        shape::Ty::Map(item) => w.call("Ty::Map", |w| w.arg(|w| self::item(w, item))),
+        shape::Ty::String => w.word("Ty::String"),
+        shape::Ty::Bool => w.word("Ty::Bool"),
+        shape::Ty::I32 => w.word("Ty::I32"),
+        shape::Ty::I64 => w.word("Ty::I64"),
+        shape::Ty::U32 => w.word("Ty::U32"),
+        shape::Ty::U64 => w.word("Ty::U64"),
+        shape::Ty::F64 => w.word("Ty::F64"),
+        shape::Ty::Json => w.word("Ty::Json"),
+        shape::Ty::Named(id) => w.call("Ty::Named", |w| w.arg(|w| type_id(w, id))),
     }
 }
 
 /// `Item::..`: an array's item or a map's value.
-fn item(item: Item) -> TokenStream {
+fn item(w: &mut Writer, item: Item) {
     match item {
-        Item::String => quote!(Item::String),
-        Item::Bool => quote!(Item::Bool),
-        Item::I32 => quote!(Item::I32),
-        Item::I64 => quote!(Item::I64),
-        Item::U32 => quote!(Item::U32),
-        Item::U64 => quote!(Item::U64),
-        Item::F64 => quote!(Item::F64),
-        Item::Json => quote!(Item::Json),
-        Item::Named(id) => {
-            let id = type_id(id);
-            quote!(Item::Named(#id))
-        }
+        Item::String => w.word("Item::String"),
+        Item::Bool => w.word("Item::Bool"),
+        Item::I32 => w.word("Item::I32"),
+        Item::I64 => w.word("Item::I64"),
+        Item::U32 => w.word("Item::U32"),
+        Item::U64 => w.word("Item::U64"),
+        Item::F64 => w.word("Item::F64"),
+        Item::Json => w.word("Item::Json"),
+        Item::Named(id) => w.call("Item::Named", |w| w.arg(|w| type_id(w, id))),
     }
 }
 
 /// `TypeId(12)`.
-fn type_id(id: TypeId) -> TokenStream {
-    let index = proc_macro2::Literal::u32_unsuffixed(id.0);
-    quote!(TypeId(#index))
+fn type_id(w: &mut Writer, id: TypeId) {
+    w.call("TypeId", |w| w.arg(|w| w.uint(u64::from(id.0))));
 }
 
 /// A `const` for a named type, in the module of the file declaring it; its documentation
 /// names its `TypeId`, which the table's fields refer to it by.
-fn named_type(def: &TypeDef, table: &Table<'_>) -> TokenStream {
+fn named_type(w: &mut Writer, def: &TypeDef, table: &Table<'_>) {
     let Some((id, named)) =
         table.ids.get(&std::ptr::from_ref(def)).and_then(|id| Some((*id, table.schema.get(*id)?)))
     else {
-        return TokenStream::new();
+        return;
     };
-    let item = static_name(&def.name);
-    let docs =
-        doc(&format!("`{}` (`TypeId({})`): {}", def.name, id.0, def.doc.lines().next().unwrap_or_default()));
-    let kind = kind(named);
-    let name = named.name;
-    quote! {
-        #docs
-        pub(crate) const #item: NamedType<'static> = NamedType { name: #name, kind: #kind };
-    }
+    w.doc(
+        "///",
+        &format!("`{}` (`TypeId({})`): {}", def.name, id.0, def.doc.lines().next().unwrap_or_default()),
+        true,
+    );
+    w.static_item(&format!("pub(crate) const {}", static_name(&def.name)), "NamedType<'static>", |w| {
+        w.struct_lit("NamedType", None, |w| {
+            w.field("name", |w| w.str(named.name));
+            w.field("kind", |w| kind(w, named));
+        });
+    });
 }
 
 /// `TypeKind::..` of a named type.
-fn kind(named: &NamedType<'_>) -> TokenStream {
+fn kind(w: &mut Writer, named: &NamedType<'_>) {
     match &named.kind {
-        shape::TypeKind::Object(fields) => {
-            let fields = self::fields(fields);
-            quote!(TypeKind::Object(Cow::Borrowed(#fields)))
-        }
+        shape::TypeKind::Object(fields) => w.call("TypeKind::Object", |w| {
+            w.arg(|w| w.call("Cow::Borrowed", |w| w.arg(|w| self::fields(w, fields))));
+        }),
         shape::TypeKind::StringEnum(values) => {
-            let values = values.iter();
-            quote!(TypeKind::StringEnum(Cow::Borrowed(&[#(#values),*])))
+            w.call("TypeKind::StringEnum", |w| w.arg(|w| borrowed_strs(w, values.iter().copied())));
         }
-        shape::TypeKind::IntEnum(values) => {
-            let values = values.iter().map(|v| integer(*v));
-            quote!(TypeKind::IntEnum(Cow::Borrowed(&[#(#values),*])))
-        }
-        shape::TypeKind::Union(union) => {
-            let (tag, internal) = (union.tag, union.internal);
-            let cases = union.variants.iter().map(|case| {
-                let (case_tag, key, target) = (case.tag, case.key.iter(), type_id(case.ty));
-                quote!(UnionCase { tag: #case_tag, key: Cow::Borrowed(&[#(#key),*]), ty: #target })
+        shape::TypeKind::IntEnum(values) => w.call("TypeKind::IntEnum", |w| {
+            w.arg(|w| {
+                w.call("Cow::Borrowed", |w| {
+                    w.arg(|w| {
+                        w.word("&");
+                        w.int_array(values);
+                    });
+                });
             });
-            quote!(TypeKind::Union(Union { tag: #tag, internal: #internal, variants: Cow::Borrowed(&[#(#cases),*]) }))
-        }
+        }),
+        shape::TypeKind::Union(union) => w.call_block("TypeKind::Union", |w| {
+            w.struct_lit("Union", None, |w| {
+                w.field("tag", |w| w.str(union.tag));
+                w.field("internal", |w| w.bool(union.internal));
+                w.field("variants", |w| {
+                    w.call("Cow::Borrowed", |w| {
+                        w.arg(|w| {
+                            w.word("&");
+                            w.array(union.variants.iter(), |w, case| {
+                                w.struct_lit("UnionCase", None, |w| {
+                                    w.field("tag", |w| w.str(case.tag));
+                                    w.field("key", |w| borrowed_strs(w, case.key.iter().copied()));
+                                    w.field("ty", |w| type_id(w, case.ty));
+                                });
+                            });
+                        });
+                    });
+                });
+            });
+        }),
     }
 }
 
 /// The SCREAMING_SNAKE_CASE name of a named type's `const`.
-fn static_name(type_name: &str) -> proc_macro2::Ident {
+fn static_name(type_name: &str) -> String {
     // Type names were checked to be UpperCamelCase identifiers, so this cannot fail; fall
     // back to the name itself rather than panic.
-    ident(&names::shouty(type_name).unwrap_or_else(|| type_name.to_owned()))
+    names::shouty(type_name).unwrap_or_else(|| type_name.to_owned())
 }
 
 #[cfg(test)]
@@ -607,7 +613,7 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "x"}'
 "#;
 
     fn text(spec: &Spec) -> String {
-        crate::emit::rust::rust_file("operations.rs", operations_file(spec)).unwrap_or_else(|e| panic!("{e}"))
+        operations_file(spec)
     }
 
     /// The text without whitespace and trailing commas, so checks do not depend on how

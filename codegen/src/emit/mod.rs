@@ -14,6 +14,7 @@ mod prose;
 mod rust;
 mod shapes;
 mod state;
+mod table_writer;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -66,51 +67,57 @@ pub struct EmitError {
 pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     let mut jobs: Vec<RustJob<'_>> = vec![
         // The largest files first, so no thread is left with a big one at the end.
-        (format!("{MOCK_GENERATED_DIR}/operations.rs"), Box::new(|| mock::operations_file(spec))),
-        (format!("{GENERATED_TESTS_DIR}/mock_calls.rs"), Box::new(|| mock_calls::file(spec))),
-        (format!("{GENERATED_TESTS_DIR}/spec_examples.rs"), Box::new(|| crate_files::examples_tests(spec))),
+        (
+            format!("{MOCK_GENERATED_DIR}/operations.rs"),
+            Box::new(|| Source::Text(mock::operations_file(spec))),
+        ),
+        (format!("{GENERATED_TESTS_DIR}/mock_calls.rs"), Box::new(|| mock_calls::file(spec).into())),
+        (
+            format!("{GENERATED_TESTS_DIR}/spec_examples.rs"),
+            Box::new(|| crate_files::examples_tests(spec).into()),
+        ),
         // Always written, events or none: a hand-written `tests/event_examples.rs` includes it.
-        (events::examples_path(), Box::new(|| events::examples_tests(&spec.events))),
-        (format!("{GENERATED_DIR}/client.rs"), Box::new(|| client::file(spec))),
-        (format!("{GENERATED_DIR}/mod.rs"), Box::new(|| crate_files::root_module(spec))),
+        (events::examples_path(), Box::new(|| events::examples_tests(&spec.events).into())),
+        (format!("{GENERATED_DIR}/client.rs"), Box::new(|| client::file(spec).into())),
+        (format!("{GENERATED_DIR}/mod.rs"), Box::new(|| crate_files::root_module(spec).into())),
         (
             format!("{GENERATED_DIR}/general_error_code.rs"),
-            Box::new(|| crate_files::general_error_code(spec)),
+            Box::new(|| crate_files::general_error_code(spec).into()),
         ),
-        (format!("{GENERATED_DIR}/error.rs"), Box::new(|| error_codes::crate_error(&spec.codes))),
-        (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec))),
-        (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(mock::root_module)),
-        (format!("{MOCK_GENERATED_DIR}/state.rs"), Box::new(|| state::state_file(spec))),
-        (format!("{MOCK_GENERATED_DIR}/records.rs"), Box::new(|| state::records_file(spec))),
-        (format!("{MOCK_GENERATED_DIR}/user_actions.rs"), Box::new(|| state::user_actions_file(spec))),
-        (format!("{CLI_GENERATED_DIR}/mod.rs"), Box::new(|| cli::commands_file(spec))),
-        (CLI_OPERATIONS_TEST.to_owned(), Box::new(|| cli::operations_test(spec))),
+        (format!("{GENERATED_DIR}/error.rs"), Box::new(|| error_codes::crate_error(&spec.codes).into())),
+        (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec).into())),
+        (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(|| mock::root_module().into())),
+        (format!("{MOCK_GENERATED_DIR}/state.rs"), Box::new(|| Source::Text(state::state_file(spec)))),
+        (format!("{MOCK_GENERATED_DIR}/records.rs"), Box::new(|| state::records_file(spec).into())),
+        (format!("{MOCK_GENERATED_DIR}/user_actions.rs"), Box::new(|| state::user_actions_file(spec).into())),
+        (format!("{CLI_GENERATED_DIR}/mod.rs"), Box::new(|| cli::commands_file(spec).into())),
+        (CLI_OPERATIONS_TEST.to_owned(), Box::new(|| cli::operations_test(spec).into())),
     ];
     for group in &spec.groups {
         jobs.push((
             format!("{GENERATED_DIR}/{}/mod.rs", group.name),
-            Box::new(|| crate_files::group_module(group)),
+            Box::new(|| crate_files::group_module(group).into()),
         ));
         if !group.types.is_empty() {
             jobs.push((
                 format!("{GENERATED_DIR}/{}/types.rs", group.name),
-                Box::new(|| crate_files::group_types(group)),
+                Box::new(|| crate_files::group_types(group).into()),
             ));
         }
         for op in &group.operations {
             jobs.push((
                 format!("{GENERATED_DIR}/{}/{}.rs", group.name, op.name),
-                Box::new(|| operation::module(op)),
+                Box::new(|| operation::module(op).into()),
             ));
         }
     }
     if !spec.events.events.is_empty() {
         let events = &spec.events;
-        jobs.push((format!("{}/mod.rs", events::dir()), Box::new(|| events::module(events))));
+        jobs.push((format!("{}/mod.rs", events::dir()), Box::new(|| events::module(events).into())));
         for group in events.groups() {
             jobs.push((
                 format!("{}/{group}.rs", events::dir()),
-                Box::new(move || events::group_file(events, group)),
+                Box::new(move || events::group_file(events, group).into()),
             ));
         }
     }
@@ -132,8 +139,21 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     Ok(files)
 }
 
-/// A Rust file to generate: its path, and how to build its tokens.
-type RustJob<'a> = (String, Box<dyn Fn() -> proc_macro2::TokenStream + Send + Sync + 'a>);
+/// A Rust file to generate: its path, and how to build its tokens (or its text).
+type RustJob<'a> = (String, Box<dyn Fn() -> Source + Send + Sync + 'a>);
+
+/// What a Rust file is made from: tokens, which prettyplease formats, or text a
+/// [`table_writer::Writer`] already laid out as prettyplease would.
+enum Source {
+    Tokens(proc_macro2::TokenStream),
+    Text(String),
+}
+
+impl From<proc_macro2::TokenStream> for Source {
+    fn from(tokens: proc_macro2::TokenStream) -> Self {
+        Self::Tokens(tokens)
+    }
+}
 
 /// Builds and formats the files on every core. Token streams cannot cross threads, so each
 /// file's tokens are built on the thread that formats them; the output is the same whatever
@@ -144,9 +164,11 @@ fn format_in_parallel(jobs: Vec<RustJob<'_>>) -> Result<Vec<OutputFile>, EmitErr
     let work = || {
         let mut done = Vec::new();
         while let Some((path, tokens)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-            done.push(
-                rust::rust_file(path, tokens()).map(|contents| OutputFile { path: path.clone(), contents }),
-            );
+            let contents = match tokens() {
+                Source::Tokens(tokens) => rust::rust_file(path, tokens),
+                Source::Text(text) => Ok(rust::finish_file(&text)),
+            };
+            done.push(contents.map(|contents| OutputFile { path: path.clone(), contents }));
         }
         done
     };

@@ -16,12 +16,18 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     let text = prettyplease::unparse(&file);
     drop(file);
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
+    Ok(finish_file(&text))
+}
+
+/// A file of Rust as prettyplease prints it, with the `@generated` header and blank lines
+/// between items.
+pub(crate) fn finish_file(text: &str) -> String {
     let mut out = String::with_capacity(HEADER.len() + 5 + text.len() + text.len() / 16);
     out.push_str("// ");
     out.push_str(HEADER);
     out.push_str("\n\n");
-    separate_items(&text, &mut out);
-    Ok(out)
+    separate_items(text, &mut out);
+    out
 }
 
 /// prettyplease prints items back to back; a blank line after the module docs and between

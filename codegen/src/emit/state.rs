@@ -15,395 +15,422 @@ use quote::quote;
 use wechat_core::shape;
 
 use crate::emit::mock::{Table, fields, spec_model_imports};
-use crate::emit::rust::{cell, doc, ident, integer};
+use crate::emit::rust::{cell, doc, ident};
+use crate::emit::table_writer::Writer;
 use crate::model::{
     Behaviour, BinaryOp, Existing, Expr, ExprLiteral, Field, Fresh, Function, Resource, Root, Segment, Spec,
     StateModel, Step, Ty, UserAction, Verb,
 };
 
-/// `generated/state.rs` of the mock crate.
-pub(crate) fn state_file(spec: &Spec) -> TokenStream {
+/// `generated/state.rs` of the mock crate, written by the [`Writer`] for static tables as
+/// prettyplease would print it.
+pub(crate) fn state_file(spec: &Spec) -> String {
     let state = &spec.state;
     // The fields in the shape model, their named types by the ids of the operations' `TYPES`.
     let table = Table::new(spec);
-    let resources = state.resources.iter().enumerate().map(|(i, r)| resource(r, table.resource_fields(i)));
-    let events = spec.events.events.iter().map(|event| {
-        let name = &event.event;
-        let elements = event.fields.iter().map(|f| {
-            let (element, number) = (&f.element, f.ty != crate::model::EventFieldType::String);
-            quote!((#element, #number))
+    let mut w = Writer::new(1 << 20);
+    w.doc("///", "Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.", true);
+    w.static_item("pub(crate) static RESOURCES", "&[ResourceDef]", |w| {
+        w.word("&");
+        w.array(state.resources.iter().enumerate(), |w, (i, r)| resource(w, r, table.resource_fields(i)));
+    });
+    w.doc("///", "Every push event, by name: its elements after the header, in order.", true);
+    w.static_item("pub(crate) static EVENTS", "&[EventDef]", |w| {
+        w.word("&");
+        w.array(&spec.events.events, |w, event| {
+            w.struct_lit("EventDef", None, |w| {
+                w.field("event", |w| w.str(&event.event));
+                w.field("elements", |w| {
+                    w.word("&");
+                    w.array(&event.fields, |w, f| {
+                        w.tuple(|w| {
+                            w.arg(|w| w.str(&f.element));
+                            w.arg(|w| w.bool(f.ty != crate::model::EventFieldType::String));
+                        });
+                    });
+                });
+            });
         });
-        quote!(EventDef { event: #name, elements: &[#(#elements),*] })
     });
-    let behaviours = state.behaviours.iter().map(behaviour);
-    let actions = state.user_actions.iter().enumerate().map(|(i, a)| user_action(a, table.action_fields(i)));
-    let tests = example_tests(state);
-    let items = quote! {
-        /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
-        pub(crate) static RESOURCES: &[ResourceDef] = &[#(#resources),*];
-
-        /// Every push event, by name: its elements after the header, in order.
-        pub(crate) static EVENTS: &[EventDef] = &[#(#events),*];
-
-        /// The steps of every operation that declares `[[mock]]`, by operation key.
-        // Read once the engine answers operations (the wiring of issue 20).
-        #[cfg_attr(not(test), allow(dead_code))]
-        pub(crate) static BEHAVIOURS: &[Behaviour] = &[#(#behaviours),*];
-
-        /// Every user action of `spec/<group>/user/`, by group and name.
-        // Read once the engine answers user actions (the wiring of issue 20).
-        #[cfg_attr(not(test), allow(dead_code))]
-        pub(crate) static USER_ACTIONS: &[UserAction] = &[#(#actions),*];
-
-        #tests
-    };
-    let imports = spec_model_imports(&items);
-    let types = (!state.resources.is_empty() || !state.user_actions.is_empty()).then(|| {
-        quote!(
-            use crate::generated::operations::TYPES;
-        )
+    // Read once the engine answers operations and user actions (the wiring of issue 20).
+    w.doc("///", "The steps of every operation that declares `[[mock]]`, by operation key.", true);
+    w.attr("#[cfg_attr(not(test), allow(dead_code))]");
+    w.static_item("pub(crate) static BEHAVIOURS", "&[Behaviour]", |w| {
+        w.word("&");
+        w.array(&state.behaviours, behaviour);
     });
-    quote! {
-        //! The state model of `spec/`: the resources the mock keeps, what each operation's
-        //! steps do to them, the events steps push and the user actions, as the engine reads
-        //! them. See `crate::state_model` for the types; fields name their types by the ids of
-        //! the operations' table (`TYPES`).
+    w.doc("///", "Every user action of `spec/<group>/user/`, by group and name.", true);
+    w.attr("#[cfg_attr(not(test), allow(dead_code))]");
+    w.static_item("pub(crate) static USER_ACTIONS", "&[UserAction]", |w| {
+        w.word("&");
+        w.array(state.user_actions.iter().enumerate(), |w, (i, a)| user_action(w, a, table.action_fields(i)));
+    });
+    example_tests(&mut w, state);
+    let mut head = Writer::new(1024);
+    head.doc(
+        "//!",
+        "The state model of `spec/`: the resources the mock keeps, what each operation's\n\
+         steps do to them, the events steps push and the user actions, as the engine reads\n\
+         them. See `crate::state_model` for the types; fields name their types by the ids of\n\
+         the operations' table (`TYPES`).",
+        true,
+    );
+    spec_model_imports(&mut head, &w);
+    if !state.resources.is_empty() || !state.user_actions.is_empty() {
+        head.line("use crate::generated::operations::TYPES;");
+    }
+    head.line("use crate::state_model::*;");
+    let mut text = head.finish();
+    text.push_str(&w.finish());
+    text
+}
 
-        #imports
-        #types
-        use crate::state_model::*;
-
-        #items
+fn option<T>(w: &mut Writer, value: Option<T>, inner: impl FnOnce(&mut Writer, T)) {
+    match value {
+        Some(value) => w.call("Some", |w| w.arg(|w| inner(w, value))),
+        None => w.word("None"),
     }
 }
 
-fn option<T>(value: Option<T>, tokens: impl FnOnce(T) -> TokenStream) -> TokenStream {
-    match value {
-        Some(value) => {
-            let inner = tokens(value);
-            quote!(Some(#inner))
-        }
-        None => quote!(None),
-    }
+/// `&["a", ..]`.
+fn strs<'a>(w: &mut Writer, values: impl IntoIterator<Item = &'a String>) {
+    w.word("&");
+    w.array(values, |w, v| w.str(v));
 }
 
 /// `ResourceDef { .. }`, its `declared` fields in the shape model.
-fn resource(resource: &Resource, declared: &[shape::Field<'_>]) -> TokenStream {
-    let (name, doc_text) = (&resource.name, &resource.doc);
-    let group = resource.group.as_deref().unwrap_or_default();
-    let key = &resource.key;
-    let declared = fields(declared);
-    let parent = option(resource.parent.as_ref(), |p| quote!(#p));
-    let missing = option(resource.missing, integer);
-    let fresh = resource.fresh.iter().map(|(field, how)| {
-        let how = match how {
-            Fresh::Like(example) => quote!(Fresh::Like(#example)),
-            Fresh::Sequence => quote!(Fresh::Sequence),
-        };
-        quote!((#field, #how))
-    });
-    let statuses = option(resource.statuses.as_ref(), |s| {
-        let initial = &s.initial;
-        let values = s.values.iter().map(|v| &v.value);
-        let transitions = option(s.transitions.as_ref(), |moves| {
-            let moves = moves.iter().map(|(from, to)| quote!((#from, &[#(#to),*])));
-            quote!(&[#(#moves),*])
+fn resource(w: &mut Writer, resource: &Resource, declared: &[shape::Field<'_>]) {
+    w.struct_lit("ResourceDef", None, |w| {
+        w.field("name", |w| w.str(&resource.name));
+        w.field("group", |w| w.str(resource.group.as_deref().unwrap_or_default()));
+        w.field("doc", |w| w.str(&resource.doc));
+        w.field("key", |w| strs(w, &resource.key));
+        w.field("fields", |w| fields(w, declared));
+        w.field("types", |w| w.word("&TYPES"));
+        w.field("parent", |w| option(w, resource.parent.as_ref(), |w, p| w.str(p)));
+        w.field("missing", |w| option(w, resource.missing, Writer::int));
+        w.field("fresh", |w| {
+            w.word("&");
+            w.array(&resource.fresh, |w, (field, how)| {
+                w.tuple(|w| {
+                    w.arg(|w| w.str(field));
+                    w.arg(|w| match how {
+                        Fresh::Like(example) => w.call("Fresh::Like", |w| w.arg(|w| w.str(example))),
+                        Fresh::Sequence => w.word("Fresh::Sequence"),
+                    });
+                });
+            });
         });
-        quote!(Statuses { initial: #initial, values: &[#(#values),*], transitions: #transitions })
+        w.field("statuses", |w| match &resource.statuses {
+            Some(s) => w.call_block("Some", |w| {
+                w.struct_lit("Statuses", None, |w| {
+                    w.field("initial", |w| w.str(&s.initial));
+                    w.field("values", |w| strs(w, s.values.iter().map(|v| &v.value)));
+                    w.field("transitions", |w| {
+                        option(w, s.transitions.as_ref(), |w, moves| {
+                            w.word("&");
+                            w.array(moves, |w, (from, to)| {
+                                w.tuple(|w| {
+                                    w.arg(|w| w.str(from));
+                                    w.arg(|w| strs(w, to));
+                                });
+                            });
+                        });
+                    });
+                });
+            }),
+            None => w.word("None"),
+        });
     });
-    quote! {
-        ResourceDef {
-            name: #name,
-            group: #group,
-            doc: #doc_text,
-            key: &[#(#key),*],
-            fields: #declared,
-            types: &TYPES,
-            parent: #parent,
-            missing: #missing,
-            fresh: &[#(#fresh),*],
-            statuses: #statuses,
-        }
-    }
 }
 
-fn behaviour(behaviour: &Behaviour) -> TokenStream {
-    let operation = &behaviour.operation;
-    let steps = steps(&behaviour.steps);
-    quote!(Behaviour { operation: #operation, steps: #steps })
+fn behaviour(w: &mut Writer, behaviour: &Behaviour) {
+    w.struct_lit("Behaviour", None, |w| {
+        w.field("operation", |w| w.str(&behaviour.operation));
+        w.field("steps", |w| steps(w, &behaviour.steps));
+    });
 }
 
 /// `UserAction { .. }`, its params and answer in the shape model.
 fn user_action(
+    w: &mut Writer,
     action: &UserAction,
     (params, answer): (&[shape::Field<'_>], &[shape::Field<'_>]),
-) -> TokenStream {
-    let (name, group, summary) = (&action.name, &action.group, &action.summary);
-    let (params, answer) = (fields(params), fields(answer));
-    let steps = steps(&action.steps);
-    quote! {
-        UserAction {
-            name: #name,
-            group: #group,
-            summary: #summary,
-            params: #params,
-            answer: #answer,
-            types: &TYPES,
-            steps: #steps,
-        }
-    }
+) {
+    w.struct_lit("UserAction", None, |w| {
+        w.field("name", |w| w.str(&action.name));
+        w.field("group", |w| w.str(&action.group));
+        w.field("summary", |w| w.str(&action.summary));
+        w.field("params", |w| fields(w, params));
+        w.field("answer", |w| fields(w, answer));
+        w.field("types", |w| w.word("&TYPES"));
+        w.field("steps", |w| steps(w, &action.steps));
+    });
 }
 
-fn steps(steps: &[Step]) -> TokenStream {
-    let steps = steps.iter().map(|step| {
-        let verb = verb(&step.verb);
-        let when = option(step.when.as_ref(), |e| {
-            let e = expr(e);
-            quote!(&#e)
+fn steps(w: &mut Writer, steps: &[Step]) {
+    w.word("&");
+    w.array(steps, |w, step| {
+        w.struct_lit("Step", None, |w| {
+            w.field("verb", |w| verb(w, &step.verb));
+            w.field("when", |w| boxed(w, step.when.as_ref()));
+            w.field("unless", |w| boxed(w, step.unless.as_ref()));
         });
-        let unless = option(step.unless.as_ref(), |e| {
-            let e = expr(e);
-            quote!(&#e)
-        });
-        quote!(Step { verb: #verb, when: #when, unless: #unless })
     });
-    quote!(&[#(#steps),*])
 }
 
 /// `&[("field", expr), ..]`.
-fn named(pairs: &[(String, Expr)]) -> TokenStream {
-    let pairs = pairs.iter().map(|(name, value)| {
-        let value = expr(value);
-        quote!((#name, #value))
+fn named(w: &mut Writer, pairs: &[(String, Expr)]) {
+    w.word("&");
+    w.array(pairs, |w, (name, value)| {
+        w.tuple(|w| {
+            w.arg(|w| w.str(name));
+            w.arg(|w| expr(w, value));
+        });
     });
-    quote!(&[#(#pairs),*])
 }
 
 /// `&[(&[segments], expr), ..]`.
-fn at_paths(pairs: &[(Vec<Segment>, Expr)]) -> TokenStream {
-    let pairs = pairs.iter().map(|(path, value)| {
-        let (path, value) = (self::path(path), expr(value));
-        quote!((#path, #value))
+fn at_paths(w: &mut Writer, pairs: &[(Vec<Segment>, Expr)]) {
+    w.word("&");
+    w.array(pairs, |w, (path, value)| {
+        w.tuple(|w| {
+            w.arg(|w| self::path(w, path));
+            w.arg(|w| expr(w, value));
+        });
     });
-    quote!(&[#(#pairs),*])
 }
 
-fn boxed(value: Option<&Expr>) -> TokenStream {
-    option(value, |e| {
-        let e = expr(e);
-        quote!(&#e)
-    })
+/// `Some(&expr)` or `None`.
+fn boxed(w: &mut Writer, value: Option<&Expr>) {
+    option(w, value, |w, e| {
+        w.word("&");
+        expr(w, e);
+    });
 }
 
-fn verb(verb: &Verb) -> TokenStream {
+fn verb(w: &mut Writer, verb: &Verb) {
     match verb {
-        Verb::Find { resource, alias, filter, each, missing } => {
-            let (filter, each, missing) = (named(filter), boxed(each.as_ref()), option(*missing, integer));
-            quote!(Verb::Find { resource: #resource, alias: #alias, filter: #filter, each: #each, missing: #missing })
-        }
+        Verb::Find { resource, alias, filter, each, missing } => w.struct_lit("Verb::Find", None, |w| {
+            w.field("resource", |w| w.str(resource));
+            w.field("alias", |w| w.str(alias));
+            w.field("filter", |w| named(w, filter));
+            w.field("each", |w| boxed(w, each.as_ref()));
+            w.field("missing", |w| option(w, *missing, Writer::int));
+        }),
         Verb::Create { resource, alias, set, status, each, existing } => {
-            let (set, each) = (at_paths(set), boxed(each.as_ref()));
-            let status = option(status.as_ref(), |s| quote!(#s));
-            let existing = match existing {
-                Existing::Replace => quote!(Existing::Replace),
-                Existing::Merge => quote!(Existing::Merge),
-                Existing::Skip => quote!(Existing::Skip),
-                Existing::Refuse(code) => {
-                    let code = integer(*code);
-                    quote!(Existing::Refuse(#code))
-                }
-            };
-            quote! {
-                Verb::Create { resource: #resource, alias: #alias, set: #set, status: #status, each: #each, existing: #existing }
-            }
+            w.struct_lit("Verb::Create", None, |w| {
+                w.field("resource", |w| w.str(resource));
+                w.field("alias", |w| w.str(alias));
+                w.field("set", |w| at_paths(w, set));
+                w.field("status", |w| option(w, status.as_ref(), |w, s| w.str(s)));
+                w.field("each", |w| boxed(w, each.as_ref()));
+                w.field("existing", |w| match existing {
+                    Existing::Replace => w.word("Existing::Replace"),
+                    Existing::Merge => w.word("Existing::Merge"),
+                    Existing::Skip => w.word("Existing::Skip"),
+                    Existing::Refuse(code) => w.call("Existing::Refuse", |w| w.arg(|w| w.int(*code))),
+                });
+            })
         }
         Verb::Update { alias, merge, add, set, status, forbidden, bounds, taken } => {
-            let (merge, add, set, status) =
-                (at_paths(merge), at_paths(add), at_paths(set), boxed(status.as_ref()));
-            let forbidden = forbidden.iter().map(|(from, code)| {
-                let code = integer(*code);
-                quote!((#from, #code))
+            w.struct_lit("Verb::Update", None, |w| {
+                w.field("alias", |w| w.str(alias));
+                w.field("merge", |w| at_paths(w, merge));
+                w.field("add", |w| at_paths(w, add));
+                w.field("set", |w| at_paths(w, set));
+                w.field("status", |w| boxed(w, status.as_ref()));
+                w.field("forbidden", |w| {
+                    w.word("&");
+                    w.array(forbidden, |w, (from, code)| {
+                        w.tuple(|w| {
+                            w.arg(|w| w.str(from));
+                            w.arg(|w| w.int(*code));
+                        });
+                    });
+                });
+                w.field("bounds", |w| {
+                    w.word("&");
+                    w.array(bounds, |w, (path, bound)| {
+                        w.tuple(|w| {
+                            w.arg(|w| self::path(w, path));
+                            w.arg(|w| {
+                                w.struct_lit("Bound", None, |w| {
+                                    w.field("minimum", |w| option(w, bound.minimum, Writer::int));
+                                    w.field("maximum", |w| option(w, bound.maximum, Writer::int));
+                                    w.field("errcode", |w| w.int(bound.errcode));
+                                });
+                            });
+                        });
+                    });
+                });
+                w.field("taken", |w| option(w, *taken, Writer::int));
             });
-            let bounds = bounds.iter().map(|(path, bound)| {
-                let path = self::path(path);
-                let (minimum, maximum) = (option(bound.minimum, integer), option(bound.maximum, integer));
-                let errcode = integer(bound.errcode);
-                quote!((#path, Bound { minimum: #minimum, maximum: #maximum, errcode: #errcode }))
-            });
-            let taken = option(*taken, integer);
-            quote! {
-                Verb::Update {
-                    alias: #alias,
-                    merge: #merge,
-                    add: #add,
-                    set: #set,
-                    status: #status,
-                    forbidden: &[#(#forbidden),*],
-                    bounds: &[#(#bounds),*],
-                    taken: #taken,
-                }
-            }
         }
-        Verb::Delete { alias } => quote!(Verb::Delete { alias: #alias }),
+        Verb::Delete { alias } => w.struct_lit("Verb::Delete", None, |w| w.field("alias", |w| w.str(alias))),
         Verb::List { resource, alias, filter, keep, newest_first, offset, limit } => {
-            let (filter, keep, newest_first) =
-                (named(filter), boxed(keep.as_ref()), boxed(newest_first.as_ref()));
-            let (offset, limit) = (boxed(offset.as_ref()), boxed(limit.as_ref()));
-            quote! {
-                Verb::List {
-                    resource: #resource,
-                    alias: #alias,
-                    filter: #filter,
-                    keep: #keep,
-                    newest_first: #newest_first,
-                    offset: #offset,
-                    limit: #limit,
-                }
-            }
+            w.struct_lit("Verb::List", None, |w| {
+                w.field("resource", |w| w.str(resource));
+                w.field("alias", |w| w.str(alias));
+                w.field("filter", |w| named(w, filter));
+                w.field("keep", |w| boxed(w, keep.as_ref()));
+                w.field("newest_first", |w| boxed(w, newest_first.as_ref()));
+                w.field("offset", |w| boxed(w, offset.as_ref()));
+                w.field("limit", |w| boxed(w, limit.as_ref()));
+            });
         }
-        Verb::Count { resource, alias, filter, keep } => {
-            let (filter, keep) = (named(filter), boxed(keep.as_ref()));
-            quote!(Verb::Count { resource: #resource, alias: #alias, filter: #filter, keep: #keep })
-        }
+        Verb::Count { resource, alias, filter, keep } => w.struct_lit("Verb::Count", None, |w| {
+            w.field("resource", |w| w.str(resource));
+            w.field("alias", |w| w.str(alias));
+            w.field("filter", |w| named(w, filter));
+            w.field("keep", |w| boxed(w, keep.as_ref()));
+        }),
         Verb::Fail { errcode } => {
-            let errcode = integer(*errcode);
-            quote!(Verb::Fail { errcode: #errcode })
+            w.struct_lit("Verb::Fail", None, |w| w.field("errcode", |w| w.int(*errcode)))
         }
-        Verb::Answer { from, fields } => {
-            let (from, fields) = (option(from.as_ref(), |f| quote!(#f)), at_paths(fields));
-            quote!(Verb::Answer { from: #from, fields: #fields })
-        }
-        Verb::Push { event, fields } => {
-            let fields = named(fields);
-            quote!(Verb::Push { event: #event, fields: #fields })
-        }
+        Verb::Answer { from, fields } => w.struct_lit("Verb::Answer", None, |w| {
+            w.field("from", |w| option(w, from.as_ref(), |w, f| w.str(f)));
+            w.field("fields", |w| at_paths(w, fields));
+        }),
+        Verb::Push { event, fields } => w.struct_lit("Verb::Push", None, |w| {
+            w.field("event", |w| w.str(event));
+            w.field("fields", |w| named(w, fields));
+        }),
     }
 }
 
-fn path(path: &[Segment]) -> TokenStream {
-    let segments = path.iter().map(|segment| match segment {
-        Segment::Key(key) => quote!(Segment::Key(#key)),
-        Segment::Variant => quote!(Segment::Variant),
-        Segment::Each => quote!(Segment::Each),
+fn path(w: &mut Writer, path: &[Segment]) {
+    w.word("&");
+    w.array(path, |w, segment| match segment {
+        Segment::Key(key) => w.call("Segment::Key", |w| w.arg(|w| w.str(key))),
+        Segment::Variant => w.word("Segment::Variant"),
+        Segment::Each => w.word("Segment::Each"),
     });
-    quote!(&[#(#segments),*])
 }
 
-fn expr(expr: &Expr) -> TokenStream {
+fn expr(w: &mut Writer, expr: &Expr) {
     match expr {
-        Expr::Literal(literal) => {
-            let literal = match literal {
-                ExprLiteral::Null => quote!(Literal::Null),
-                ExprLiteral::Bool(flag) => quote!(Literal::Bool(#flag)),
-                ExprLiteral::Integer(n) => {
-                    let n = integer(*n);
-                    quote!(Literal::Integer(#n))
-                }
+        Expr::Literal(literal) => w.call("Expr::Literal", |w| {
+            w.arg(|w| match literal {
+                ExprLiteral::Null => w.word("Literal::Null"),
+                ExprLiteral::Bool(flag) => w.call("Literal::Bool", |w| w.arg(|w| w.bool(*flag))),
+                ExprLiteral::Integer(n) => w.call("Literal::Integer", |w| w.arg(|w| w.int(*n))),
                 // The resolver refuses numbers that are not finite.
-                ExprLiteral::Float(n) => {
-                    let magnitude = proc_macro2::Literal::f64_unsuffixed(n.abs());
-                    if n.is_sign_negative() {
-                        quote!(Literal::Float(-#magnitude))
-                    } else {
-                        quote!(Literal::Float(#magnitude))
-                    }
-                }
-                ExprLiteral::Text(text) => quote!(Literal::Text(#text)),
-            };
-            quote!(Expr::Literal(#literal))
-        }
-        Expr::List(items) => {
-            let items = items.iter().map(self::expr);
-            quote!(Expr::List(&[#(#items),*]))
-        }
-        Expr::Read { root, path } => {
-            let root = match root {
-                Root::Request => quote!(Root::Request),
-                Root::Item => quote!(Root::Item),
-                Root::Alias(alias) => quote!(Root::Alias(#alias)),
-            };
-            let path = self::path(path);
-            quote!(Expr::Read { root: #root, path: #path })
-        }
+                ExprLiteral::Float(n) => w.call("Literal::Float", |w| w.arg(|w| w.float(*n))),
+                ExprLiteral::Text(text) => w.call("Literal::Text", |w| w.arg(|w| w.str(text))),
+            });
+        }),
+        Expr::List(items) => w.call("Expr::List", |w| {
+            w.arg(|w| {
+                w.word("&");
+                w.array(items, self::expr);
+            });
+        }),
+        Expr::Read { root, path } => w.struct_lit("Expr::Read", None, |w| {
+            w.field("root", |w| match root {
+                Root::Request => w.word("Root::Request"),
+                Root::Item => w.word("Root::Item"),
+                Root::Alias(alias) => w.call("Root::Alias", |w| w.arg(|w| w.str(alias))),
+            });
+            w.field("path", |w| self::path(w, path));
+        }),
         Expr::Binary { op, left, right } => {
             let op = match op {
-                BinaryOp::Eq => quote!(BinaryOp::Eq),
-                BinaryOp::Ne => quote!(BinaryOp::Ne),
-                BinaryOp::Lt => quote!(BinaryOp::Lt),
-                BinaryOp::Le => quote!(BinaryOp::Le),
-                BinaryOp::Gt => quote!(BinaryOp::Gt),
-                BinaryOp::Ge => quote!(BinaryOp::Ge),
-                BinaryOp::In => quote!(BinaryOp::In),
-                BinaryOp::And => quote!(BinaryOp::And),
-                BinaryOp::Or => quote!(BinaryOp::Or),
+                BinaryOp::Eq => "BinaryOp::Eq",
+                BinaryOp::Ne => "BinaryOp::Ne",
+                BinaryOp::Lt => "BinaryOp::Lt",
+                BinaryOp::Le => "BinaryOp::Le",
+                BinaryOp::Gt => "BinaryOp::Gt",
+                BinaryOp::Ge => "BinaryOp::Ge",
+                BinaryOp::In => "BinaryOp::In",
+                BinaryOp::And => "BinaryOp::And",
+                BinaryOp::Or => "BinaryOp::Or",
             };
-            let (left, right) = (self::expr(left), self::expr(right));
-            quote!(Expr::Binary { op: #op, left: &#left, right: &#right })
+            w.struct_lit("Expr::Binary", None, |w| {
+                w.field("op", |w| w.word(op));
+                w.field("left", |w| {
+                    w.word("&");
+                    self::expr(w, left);
+                });
+                w.field("right", |w| {
+                    w.word("&");
+                    self::expr(w, right);
+                });
+            });
         }
-        Expr::Not(inner) => {
-            let inner = self::expr(inner);
-            quote!(Expr::Not(&#inner))
-        }
+        Expr::Not(inner) => w.call("Expr::Not", |w| {
+            w.arg(|w| {
+                w.word("&");
+                self::expr(w, inner);
+            });
+        }),
         Expr::Call { function, args } => {
             let function = match function {
-                Function::Now => quote!(Function::Now),
-                Function::Appid => quote!(Function::Appid),
-                Function::BeijingTime => quote!(Function::BeijingTime),
-                Function::Default => quote!(Function::Default),
-                Function::Concat => quote!(Function::Concat),
-                Function::Len => quote!(Function::Len),
-                Function::Fresh => quote!(Function::Fresh),
-                Function::CardValidity => quote!(Function::CardValidity),
-                Function::EncryptCode => quote!(Function::EncryptCode),
-                Function::DecryptCode => quote!(Function::DecryptCode),
-                Function::Sum => quote!(Function::Sum),
-                Function::Without => quote!(Function::Without),
-                Function::Date => quote!(Function::Date),
-                Function::Difference => quote!(Function::Difference),
-                Function::Min => quote!(Function::Min),
-                Function::Max => quote!(Function::Max),
-                Function::Number => quote!(Function::Number),
-                Function::Object => quote!(Function::Object),
-                Function::Append => quote!(Function::Append),
+                Function::Now => "Function::Now",
+                Function::Appid => "Function::Appid",
+                Function::BeijingTime => "Function::BeijingTime",
+                Function::Default => "Function::Default",
+                Function::Concat => "Function::Concat",
+                Function::Len => "Function::Len",
+                Function::Fresh => "Function::Fresh",
+                Function::CardValidity => "Function::CardValidity",
+                Function::EncryptCode => "Function::EncryptCode",
+                Function::DecryptCode => "Function::DecryptCode",
+                Function::Sum => "Function::Sum",
+                Function::Without => "Function::Without",
+                Function::Date => "Function::Date",
+                Function::Difference => "Function::Difference",
+                Function::Min => "Function::Min",
+                Function::Max => "Function::Max",
+                Function::Number => "Function::Number",
+                Function::Object => "Function::Object",
+                Function::Append => "Function::Append",
             };
-            let args = args.iter().map(self::expr);
-            quote!(Expr::Call { function: #function, args: &[#(#args),*] })
+            w.struct_lit("Expr::Call", None, |w| {
+                w.field("function", |w| w.word(function));
+                w.field("args", |w| {
+                    w.word("&");
+                    w.array(args, self::expr);
+                });
+            });
         }
     }
 }
 
 /// A test per user action with examples: each example's records seeded and its parameters
 /// run through the engine, which must answer without an errcode.
-fn example_tests(state: &StateModel) -> Option<TokenStream> {
-    let tests: Vec<TokenStream> = state
-        .user_actions
-        .iter()
-        .filter(|a| !a.examples.is_empty())
-        .map(|action| {
-            let test = ident(&format!("{}_{}_examples_run", action.group, action.name));
+fn example_tests(w: &mut Writer, state: &StateModel) {
+    let actions: Vec<&UserAction> = state.user_actions.iter().filter(|a| !a.examples.is_empty()).collect();
+    if actions.is_empty() {
+        return;
+    }
+    w.attr("#[cfg(test)]");
+    w.module("mod tests", |w| {
+        for action in actions {
             let key = action.key();
-            let runs = action.examples.iter().map(|example| {
-                let given = given(&example.given);
-                let params = &example.params.text;
-                let name = example.name.as_deref().unwrap_or(&key);
-                quote!(crate::state_model::run_user_action_example(#key, #given, #params, #name);)
-            });
-            quote! {
-                #[test]
-                fn #test() {
-                    #(#runs)*
+            w.attr("#[test]");
+            w.function(&format!("{}_{}_examples_run", action.group, action.name), |w| {
+                for example in &action.examples {
+                    w.statement(|w| {
+                        w.call("crate::state_model::run_user_action_example", |w| {
+                            w.arg(|w| w.str(&key));
+                            w.arg(|w| {
+                                w.word("&");
+                                w.array(&example.given, |w, (resource, record)| {
+                                    w.tuple(|w| {
+                                        w.arg(|w| w.str(resource));
+                                        w.arg(|w| w.str(&record.to_string()));
+                                    });
+                                });
+                            });
+                            w.arg(|w| w.str(&example.params.text));
+                            w.arg(|w| w.str(example.name.as_deref().unwrap_or(&key)));
+                        });
+                    });
                 }
-            }
-        })
-        .collect();
-    (!tests.is_empty()).then(|| {
-        quote! {
-            #[cfg(test)]
-            mod tests {
-                #(#tests)*
-            }
+            });
         }
-    })
+    });
 }
 
 /// `&[("resource", "{record as JSON}"), ..]`, parents first.
