@@ -3,19 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Field, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope};
-
-/// A named type of the spec: where it is declared, and its name.
-pub(super) type Key = (String, String);
-
-pub(super) fn key_of(r: &TypeRef, group: &str, op: &str) -> Key {
-    let place = match &r.scope {
-        TypeScope::Local => format!("{group}/{op}"),
-        TypeScope::Group(group) => group.clone(),
-        TypeScope::Shared => String::new(),
-    };
-    (place, r.name.clone())
-}
+use super::type_index::{Indexed, Key, all_types, key_of, named, place};
+use crate::model::{Field, Spec, Ty, TypeDef, TypeKind};
 
 /// Sets `checked` on every type that has limits or rules or holds one that does,
 /// `checks_inside` on every field whose type is such a type, and `request_checked` on every
@@ -50,10 +39,10 @@ pub(super) fn mark(spec: &mut Spec) {
             mark_type(def, &name, &name, "");
         }
         for op in &mut group.operations {
-            let place = format!("{name}/{}", op.name);
+            let op_place = place(&name, Some(&op.name));
             let op_name = op.name.clone();
             for def in &mut op.types {
-                mark_type(def, &place, &name, &op_name);
+                mark_type(def, &op_place, &name, &op_name);
             }
             mark_fields(&mut op.query, &name, &op_name);
             mark_fields(&mut op.request, &name, &op_name);
@@ -68,35 +57,12 @@ fn checks_itself(field: &Field) -> bool {
     !field.constraints.is_empty() || field.rule.is_some()
 }
 
-/// The named type a field's type holds, through arrays and maps.
-pub(super) fn named(ty: &Ty) -> Option<&TypeRef> {
-    match ty {
-        Ty::Named(r) => Some(r),
-        Ty::Array(item) | Ty::Map(item) => named(item),
-        _ => None,
-    }
-}
-
 fn checked_types(spec: &Spec) -> HashSet<Key> {
-    let mut all: Vec<(Key, &TypeDef, String, String)> = Vec::new();
-    for def in &spec.shared_types {
-        all.push(((String::new(), def.name.clone()), def, String::new(), String::new()));
-    }
-    for group in &spec.groups {
-        for def in &group.types {
-            all.push(((group.name.clone(), def.name.clone()), def, group.name.clone(), String::new()));
-        }
-        for op in &group.operations {
-            for def in &op.types {
-                let place = format!("{}/{}", group.name, op.name);
-                all.push(((place, def.name.clone()), def, group.name.clone(), op.name.clone()));
-            }
-        }
-    }
+    let all = all_types(spec);
     let mut checked = HashSet::new();
     loop {
         let before = checked.len();
-        for (key, def, group, op) in &all {
+        for Indexed { key, def, group, op } in &all {
             if checked.contains(key) {
                 continue;
             }

@@ -20,6 +20,7 @@ mod scope;
 mod state;
 #[cfg(test)]
 mod test_support;
+mod type_index;
 mod types;
 mod unions;
 

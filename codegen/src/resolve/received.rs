@@ -4,55 +4,35 @@
 //! `wechat` command line (reading requests from JSON) and the tests enable: half of the
 //! `Deserialize` impls are left out of a default build.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::checks::{Key, key_of, named};
+use super::type_index::{Indexed, Key, all_types, key_of, named, place};
 use crate::model::{Field, Spec, TypeDef, TypeKind};
 
 /// Sets `received` on every type a response holds, directly or through other types: one
 /// walk from the responses, each type visited once.
 pub(super) fn mark(spec: &mut Spec) {
     let received = received_types(spec);
-    let place_of = |group: &str, op: Option<&str>| match op {
-        Some(op) => format!("{group}/{op}"),
-        None => group.to_owned(),
-    };
     for def in &mut spec.shared_types {
         def.received = received.contains(&(String::new(), def.name.clone()));
     }
     for group in &mut spec.groups {
-        let place = place_of(&group.name, None);
+        let group_place = place(&group.name, None);
         for def in &mut group.types {
-            def.received = received.contains(&(place.clone(), def.name.clone()));
+            def.received = received.contains(&(group_place.clone(), def.name.clone()));
         }
         for op in &mut group.operations {
-            let place = place_of(&group.name, Some(&op.name));
+            let op_place = place(&group.name, Some(&op.name));
             for def in &mut op.types {
-                def.received = received.contains(&(place.clone(), def.name.clone()));
+                def.received = received.contains(&(op_place.clone(), def.name.clone()));
             }
         }
     }
 }
 
 fn received_types(spec: &Spec) -> HashSet<Key> {
-    // Every type by its key, with the group and operation its local names resolve in.
-    let mut all: std::collections::HashMap<Key, (&TypeDef, &str, &str)> = std::collections::HashMap::new();
-    for def in &spec.shared_types {
-        all.insert((String::new(), def.name.clone()), (def, "", ""));
-    }
-    for group in &spec.groups {
-        for def in &group.types {
-            all.insert((group.name.clone(), def.name.clone()), (def, &group.name, ""));
-        }
-        for op in &group.operations {
-            for def in &op.types {
-                all.insert(
-                    (format!("{}/{}", group.name, op.name), def.name.clone()),
-                    (def, &group.name, &op.name),
-                );
-            }
-        }
-    }
+    let all: HashMap<Key, (&TypeDef, &str, &str)> =
+        all_types(spec).into_iter().map(|Indexed { key, def, group, op }| (key, (def, group, op))).collect();
     let mut received = HashSet::new();
     let mut pending: Vec<Key> = Vec::new();
     let reach = |fields: &[Field], group: &str, op: &str, pending: &mut Vec<Key>| {
