@@ -22,7 +22,7 @@ mod webhooks;
 #[cfg(test)]
 mod tests;
 
-use crate::emit::OutputFile;
+use crate::emit::{HEADER, OutputFile};
 use crate::model::{BodyKind, Group, Method, Operation, Spec, TypeScope};
 use json::{Json, Object};
 use operation::{DEFAULT_HOST, method_key, operation_id};
@@ -58,6 +58,7 @@ fn document(spec: &Spec) -> Json {
     let (paths, query_paths) = paths(spec);
     let mut document = Object::new()
         .with("openapi", "3.1.0")
+        .with("x-generated", HEADER)
         .with("info", info)
         .with("servers", vec![Json::from(Object::new().with("url", format!("https://{DEFAULT_HOST}")))])
         .with("security", vec![Json::from(Object::new().with("access_token", Vec::<Json>::new()))])
