@@ -247,3 +247,26 @@ response = '{\"errcode\": 0, \"card_id\": 12}'
         &Json::Int(12)
     );
 }
+
+#[test]
+fn a_push_event_is_a_webhook_of_its_xml_elements() {
+    let header = "[headers.account]\ndoc = \"H.\"\ndiscriminator = \"Event\"\n\
+                  fields.CreateTime = { type = \"integer\", doc = \"T.\" }\n";
+    let event = "name = \"thing_done\"\nevent = \"thing_done\"\nheader = \"account\"\nsummary = \"Done.\"\n\
+                 [fields]\nIsGift = { type = \"boolean\", optional = true, aliases = [\"is_gift\"], \
+                 doc = \"G.\" }\n\
+                 [[examples]]\nxml = '<xml><CreateTime>1</CreateTime><Event>thing_done</Event></xml>'\n";
+    let doc = document_of(vec![
+        SourceFile::new("spec/events.toml", header),
+        SourceFile::new("spec/demo/events/thing_done.toml", event),
+    ]);
+    let post = at(&doc, &["webhooks", "demo.thing_done", "post"]);
+    let message = at(post, &["requestBody", "content", "text/xml", "schema"]);
+    assert_eq!(at(message, &["xml", "name"]), &text("xml"));
+    assert_eq!(at(message, &["properties", "Event", "const"]), &text("thing_done"));
+    assert_eq!(at(message, &["properties", "IsGift", "x-wechat-aliases"]), &strings(&["is_gift"]));
+    // Header elements first, then the one naming the event, then the event's own; the
+    // optional element is not required.
+    assert_eq!(at(message, &["required"]), &strings(&["CreateTime", "Event"]));
+    assert_eq!(at(post, &["parameters", "0", "name"]), &text("signature"));
+}

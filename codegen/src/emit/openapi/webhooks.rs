@@ -9,6 +9,7 @@
 //! describes the message once decrypted.
 
 use crate::emit::openapi::json::{Json, Object};
+use crate::emit::openapi::operation::query_parameter;
 use crate::model::{Event, EventField, EventFieldType, Events};
 
 /// The webhooks object: one path item per event, keyed `group.name`.
@@ -39,19 +40,21 @@ fn webhook(events: &Events, event: &Event, key: &str) -> Object {
     if !examples.is_empty() {
         media.insert("examples", examples);
     }
-    let answer = Object::new().with("description", "`success`: WeChat stops pushing it.").with(
-        "content",
-        Object::new().with(
-            "text/plain",
-            Object::new().with("schema", Object::new().with("type", "string").with("const", "success")),
-        ),
-    );
+    let answer =
+        Object::new().with("description", "`success` (or an empty body): WeChat stops pushing it.").with(
+            "content",
+            Object::new().with(
+                "text/plain",
+                Object::new().with("schema", Object::new().with("type", "string").with("const", "success")),
+            ),
+        );
     let mut operation = Object::new()
         .with("operationId", format!("event.{key}"))
         .with("summary", &event.summary)
         .with("description", description)
         .with("tags", Json::strings([event.group.as_str()]))
         .with("security", Vec::<Json>::new())
+        .with("parameters", signing_parameters())
         .with(
             "requestBody",
             Object::new().with("required", true).with("content", Object::new().with("text/xml", media)),
@@ -70,6 +73,25 @@ fn webhook(events: &Events, event: &Event, key: &str) -> Object {
         operation.insert("x-wechat-notes", Json::strings(event.notes.iter().map(String::as_str)));
     }
     operation
+}
+
+/// The query WeChat signs a push with: `signature` over the token, `timestamp` and `nonce`;
+/// in safe mode also `encrypt_type=aes` and `msg_signature`, which covers the ciphertext too.
+fn signing_parameters() -> Vec<Json> {
+    let parameter = |name: &str, required: bool, doc: &str| {
+        Json::from(query_parameter(name, doc, required, Object::new().with("type", "string")))
+    };
+    vec![
+        parameter("signature", true, "SHA-1 of the sorted token, `timestamp` and `nonce`."),
+        parameter("timestamp", true, "Unix seconds when WeChat signed the push."),
+        parameter("nonce", true, "A random number."),
+        parameter("encrypt_type", false, "`aes` in safe mode: the elements come in `<Encrypt>`."),
+        parameter(
+            "msg_signature",
+            false,
+            "Safe mode: SHA-1 of the sorted token, `timestamp`, `nonce` and `<Encrypt>`.",
+        ),
+    ]
 }
 
 /// The message's XML shape.
