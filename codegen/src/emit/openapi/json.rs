@@ -7,6 +7,7 @@
 //! the workspace built beside it (cargo unifies features), changing how the mock and the client
 //! order the JSON they write.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -34,8 +35,20 @@ pub(crate) enum Json {
 }
 
 /// An object's members, in the order written; a key written again replaces its value in place.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Object(Vec<(String, Json)>);
+/// Keys are found through an index, so an object of thousands of members (the document's
+/// schemas) is built in time linear in its size.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Object {
+    members: Vec<(String, Json)>,
+    /// Each key's position in `members`.
+    index: HashMap<String, usize>,
+}
+
+impl PartialEq for Object {
+    fn eq(&self, other: &Self) -> bool {
+        self.members == other.members
+    }
+}
 
 impl Object {
     /// An empty object.
@@ -46,9 +59,12 @@ impl Object {
     /// Sets `key`, keeping its place when it is already there.
     pub(crate) fn insert(&mut self, key: &str, value: impl Into<Json>) {
         let value = value.into();
-        match self.0.iter_mut().find(|(k, _)| k == key) {
-            Some((_, slot)) => *slot = value,
-            None => self.0.push((key.to_owned(), value)),
+        match self.index.get(key) {
+            Some(&at) => self.members[at].1 = value,
+            None => {
+                self.index.insert(key.to_owned(), self.members.len());
+                self.members.push((key.to_owned(), value));
+            }
         }
     }
 
@@ -67,24 +83,24 @@ impl Object {
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&Json> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.index.get(key).map(|&at| &self.members[at].1)
     }
 
     /// The value of `key`, to change in place.
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
-        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.index.get(key).map(|&at| &mut self.members[at].1)
     }
 
     /// Sets every member of `other`, in its order.
     pub(crate) fn extend(&mut self, other: Object) {
-        for (key, value) in other.0 {
+        for (key, value) in other.members {
             self.insert(&key, value);
         }
     }
 
     /// True when the object has no member.
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.members.is_empty()
     }
 }
 
@@ -177,8 +193,8 @@ impl Serialize for Json {
                 seq.end()
             }
             Self::Object(object) => {
-                let mut map = serializer.serialize_map(Some(object.0.len()))?;
-                for (key, value) in &object.0 {
+                let mut map = serializer.serialize_map(Some(object.members.len()))?;
+                for (key, value) in &object.members {
                     map.serialize_entry(key, value)?;
                 }
                 map.end()
