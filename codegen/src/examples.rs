@@ -75,6 +75,15 @@ impl<'m> ExampleShapes<'m> {
         let fields = if success { &self.response[..] } else { &[] };
         check_body(&self.schema, fields, &[], value, Options::RESPONSE_EXAMPLE).problems
     }
+
+    /// True when a response example writes every value in its declared JSON type, not only
+    /// in one the generated types also decode (a number as a string, or the reverse): what a
+    /// JSON Schema of the declared types accepts.
+    pub(crate) fn response_as_declared(&self, value: &Value, success: bool) -> bool {
+        let fields = if success { &self.response[..] } else { &[] };
+        let exact = Options { values: shape::Values::Exact, ..Options::RESPONSE_EXAMPLE };
+        check_body(&self.schema, fields, &[], value, exact).problems.is_empty()
+    }
 }
 
 /// The fields of an object outside any endpoint's body (a user action's params, a resource's

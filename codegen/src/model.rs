@@ -442,6 +442,10 @@ pub struct Example {
     pub request: Option<ExampleJson>,
     /// The response body.
     pub response: Option<ExampleJson>,
+    /// The response writes every value in its declared JSON type, not only in one the
+    /// generated types also decode (a number as a string, or the reverse); true without a
+    /// response.
+    pub response_as_declared: bool,
     /// The records the mock holds before the call, in the order they are seeded (parents
     /// first): resource name and record.
     pub given: Vec<(String, serde_json::Value)>,

@@ -9,7 +9,7 @@
 //! where the generator writes them: `card/` is the client's `src/generated/` and `card-tests/` its
 //! `tests/generated/`, `mock/` the mock's `src/generated/`, `cli/` and `cli-tests/` the command
 //! line's, `manifests/` the generated region of a crate's `Cargo.toml` (`manifests/wechat-card/
-//! Cargo.toml`), and `docs/` the API reference.
+//! Cargo.toml`), `docs/` the API reference and `openapi/` the OpenAPI document (`docs/openapi.json`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use codegen::SourceFile;
 
 /// Where each short prefix of an expected file's name is written in the workspace.
-const PLACES: [(&str, &str); 7] = [
+const PLACES: [(&str, &str); 8] = [
     ("card/", "crates/wechat-card/src/generated/"),
     ("card-tests/", "crates/wechat-card/tests/generated/"),
     ("mock/", "crates/wechat-mock/src/generated/"),
@@ -26,6 +26,7 @@ const PLACES: [(&str, &str); 7] = [
     ("cli-tests/", "crates/wechat-cli/tests/generated/"),
     ("manifests/", "crates/"),
     ("docs/", "docs/api/"),
+    ("openapi/", "docs/"),
 ];
 
 fn fixtures() -> PathBuf {
@@ -244,6 +245,11 @@ fn a_text_answer_is_a_text_field_decoded_from_the_body() {
         "text_answer",
         &["card/g/get_bill.rs", "card-tests/spec_examples.rs", "mock/operations.rs", "docs/g.md"],
     );
+}
+
+#[test]
+fn openapi_document_of_unions_limits_uploads_shared_paths_and_events() {
+    snapshot("openapi", &["openapi/openapi.json"]);
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod error_codes;
 mod events;
 mod mock;
 mod mock_calls;
+mod openapi;
 mod operation;
 mod prose;
 mod rust;
@@ -35,6 +36,7 @@ pub const GENERATED_DIR: &str = "crates/wechat-card/src/generated";
 pub const GENERATED_TESTS_DIR: &str = "crates/wechat-card/tests/generated";
 
 pub use mock::MOCK_GENERATED_DIR;
+pub use openapi::{MOCK_OPENAPI_PATH, OPENAPI_PATH};
 
 /// The generated crate's manifest, of which the generator owns the group features only.
 pub const CARD_MANIFEST: &str = "crates/wechat-card/Cargo.toml";
@@ -123,6 +125,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     }
     let mut files = format_in_parallel(jobs)?;
     files.extend(api_docs::files(spec));
+    files.extend(openapi::files(spec));
     if !spec.events.events.is_empty() {
         files.push(OutputFile {
             path: format!("{API_DOCS_DIR}/events.md"),

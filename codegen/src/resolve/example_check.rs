@@ -29,6 +29,7 @@ pub(super) fn check_example(
         }
         Some(json)
     });
+    let mut response_as_declared = true;
     let response = example.response.as_ref().and_then(|text| {
         // A text answer is anything but a JSON object, which can only be WeChat's error.
         if response_body == ResponseBody::Text && !text.value.trim_start().starts_with('{') {
@@ -47,11 +48,13 @@ pub(super) fn check_example(
         if let Some(shapes) = shapes {
             let found = shapes.response_problems(&json.value, json.is_success());
             report(file, text, "example response does not match [response]", &found, problems);
+            response_as_declared = shapes.response_as_declared(&json.value, json.is_success());
         }
         Some(json)
     });
     // `given` names resources, checked with the state model once every resource is known.
-    Example { name: example.name.as_ref().map(|n| n.value.clone()), request, response, given: Vec::new() }
+    let name = example.name.as_ref().map(|n| n.value.clone());
+    Example { name, request, response, response_as_declared, given: Vec::new() }
 }
 
 /// Reports each problem of an example at the line of the key it is about.

@@ -14,6 +14,7 @@
 //! | `GET /__mock/requests` | | request counts per path, the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`), and `token_requests`: token requests per path and appid (`path`, `appid`, `count`) |
 //! | `DELETE /__mock/requests` | | resets the counts, the log and the token requests |
 //! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
+//! | `GET /__mock/openapi.json` | | the OpenAPI 3.1 document of the spec (`docs/openapi.json`): every operation, its schemas, examples and error codes, and the push events as `webhooks` |
 //! | `POST /__mock/component/verify_ticket` | `{"component_appid"}` | WeChat pushes the platform a new `component_verify_ticket` (to `--push-url`); from then on its `api_component_token` takes only tickets pushed to it (61006 otherwise). Answers the `delivery` id; 409 without `--push-url` |
 //! | `POST /__mock/state/{resource}` | a record (JSON object) | keeps it as a record of the spec's resource (see `MockServer::seed`); 404 unknown resource, 400 a record it cannot keep |
 //! | `GET /__mock/state/{resource}` | | `{"records": [...]}`, in the order they were made |
@@ -25,8 +26,9 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{FromRequest, OriginalUri, Path, Request, State};
+use axum::http::header;
 use axum::http::{Method as HttpMethod, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -49,6 +51,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/tokens/expire", post(expire_tokens))
         .route("/requests", get(requests).delete(reset_requests))
         .route("/operations", get(operations))
+        .route("/openapi.json", get(openapi))
         .route("/component/verify_ticket", post(push_verify_ticket))
         .route("/state/{resource}", post(seed_record).get(records))
         .route("/user/{group}/{name}", post(user_action))
@@ -148,6 +151,14 @@ async fn reset_requests(State(shared): State<Arc<Shared>>) -> Response {
     shared.requests.reset();
     shared.token_requests.reset();
     requests(State(shared)).await
+}
+
+/// The OpenAPI 3.1 document of the spec, which the generator writes beside the mock's tables
+/// (the same text as `docs/openapi.json`, which a published crate could not include).
+const OPENAPI: &str = include_str!("generated/openapi.json");
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, answer::JSON_CONTENT_TYPE)], OPENAPI).into_response()
 }
 
 async fn operations(State(shared): State<Arc<Shared>>) -> Response {

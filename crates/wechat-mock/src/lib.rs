@@ -183,8 +183,8 @@
 //! Under `/__mock/`, for tests in other languages and for demos: what users and WeChat's review
 //! do (the spec's user actions, `/__mock/user/<group>/<name>`: authorize an invoice order,
 //! approve and take cards, pay a gift-card order...), hold and read records, inject faults,
-//! expire tokens, read request counts. The list is in the README and in the
-//! `admin` module's source.
+//! expire tokens, read request counts, and read the spec as an OpenAPI 3.1 document
+//! (`GET /__mock/openapi.json`). The list is in the README and in the `admin` module's source.
 //!
 //! # Connections
 //!

@@ -155,7 +155,7 @@ fn announce(server: &MockServer, args: &Args) {
     }
     println!("  tokens: POST {url}/cgi-bin/stable_token, GET {url}/cgi-bin/token");
     println!(
-        "  admin:  {url}/__mock/ (user/{{group}}/{{action}}, state/{{resource}}, faults, latency, tokens/expire, requests, operations)"
+        "  admin:  {url}/__mock/ (user/{{group}}/{{action}}, state/{{resource}}, faults, latency, tokens/expire, requests, operations, openapi.json)"
     );
     let config = server.config();
     println!(

@@ -600,3 +600,28 @@ async fn arranging_sets_up_what_no_given_says_and_names_what_it_cannot() {
     let unknown = mock.server.arrange("no_such_operation", &body).expect_err("not in the spec");
     assert_eq!(unknown.to_string(), "no operation named `no_such_operation` in the spec");
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_operation_served() {
+    let mock = Mock::start().await;
+    let response = mock.http.get(mock.url("/__mock/openapi.json")).send().await.expect("the mock answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let content_type = response.headers()[reqwest::header::CONTENT_TYPE].to_str().expect("ASCII").to_owned();
+    assert!(content_type.starts_with("application/json"), "{content_type}");
+    let text = response.text().await.expect("a body");
+    let document: Value = serde_json::from_str(&text).expect("the document is JSON");
+    assert_eq!(document["openapi"], "3.1.0");
+    // Operations sharing a path are each written whole under `x-wechat-paths`.
+    let ids: Vec<&str> = ["paths", "x-wechat-paths"]
+        .iter()
+        .filter_map(|section| document[section].as_object())
+        .flat_map(|paths| paths.values())
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    for op in operations() {
+        let id = op.key.replace('/', ".");
+        assert!(ids.contains(&id.as_str()), "{} is served but not in the document", op.key);
+    }
+}
