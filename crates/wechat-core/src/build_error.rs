@@ -45,13 +45,6 @@ pub enum BuildError {
 }
 
 impl BuildError {
-    /// For a builder of `type_name`: the [`BuildError::MissingField`] of each of its fields.
-    /// A generated `build()` makes it once and answers it for the first required field it was
-    /// not given.
-    pub fn missing_from(type_name: &'static str) -> impl Fn(&'static str) -> Self {
-        move |field| Self::MissingField { type_name, field }
-    }
-
     /// For a builder of `type_name`: the [`BuildError::Invalid`] of a rule its fields break.
     pub fn invalid_in(type_name: &'static str) -> impl Fn(crate::Invalid) -> Self {
         move |invalid| Self::Invalid { type_name, field: invalid.path, rule: invalid.violation.to_string() }
@@ -96,7 +89,8 @@ mod tests {
 
     #[test]
     fn a_missing_field_names_the_type_and_the_field() {
-        let error = BuildError::missing_from("InvoiceUserData")("billing_code");
+        let error =
+            super::RequiredFields::of("InvoiceUserData").take::<i64>(None, "billing_code").unwrap_err();
         assert_eq!(error, BuildError::MissingField { type_name: "InvoiceUserData", field: "billing_code" });
         assert_eq!(
             error.to_string(),
