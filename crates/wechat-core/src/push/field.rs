@@ -3,7 +3,7 @@
 //! sends `<FriendUserName><![CDATA[]]></FriendUserName>` for "no friend".
 
 use super::error::{PushError, clip};
-use super::message::{Element, Fields, Message};
+use super::message::{Element, Fields, Message, trim};
 
 /// The required text of `name`.
 pub fn string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<String, PushError> {
@@ -82,7 +82,7 @@ pub fn expect_kind<M: Fields + ?Sized>(m: &M, expected: &'static str) -> Result<
 fn opt_text<'m, M: Fields + ?Sized>(m: &'m M, name: &'static str) -> Result<Option<&'m str>, PushError> {
     match m.field(name) {
         None => Ok(None),
-        Some(Some(text)) => Ok(Some(text.trim()).filter(|text| !text.is_empty())),
+        Some(Some(text)) => Ok(Some(trim(text)).filter(|text| !text.is_empty())),
         Some(None) => {
             Err(PushError::InvalidField { name, expected: "text", found: "nested elements".to_owned() })
         }

@@ -198,6 +198,16 @@ impl Message {
     }
 }
 
+/// `text.trim()`, without decoding a character when both ends are ASCII and not blank, as
+/// WeChat's values mostly are.
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// A message's top-level elements, read by name: what the generated event types read, from a
 /// [`Message`] or from the flat view the receiver reads a decrypted push into (no element
 /// copied into a `String` unless a field takes it).
@@ -210,7 +220,7 @@ pub trait Fields {
     fn kind(&self) -> Option<&str> {
         ["Event", "InfoType", "MsgType"]
             .into_iter()
-            .find_map(|name| self.field(name).flatten().map(str::trim).filter(|text| !text.is_empty()))
+            .find_map(|name| self.field(name).flatten().map(trim).filter(|text| !text.is_empty()))
     }
 
     /// The message itself (for an event kept as it came).
@@ -262,7 +272,7 @@ impl<'a> Flat<'a> {
 
     /// The first element named `name`'s text, trimmed, if it is not empty.
     fn present(&self, name: &str) -> Option<&str> {
-        self.field(name).flatten().map(str::trim).filter(|text| !text.is_empty())
+        self.field(name).flatten().map(trim).filter(|text| !text.is_empty())
     }
 
     /// [`Message::dedup_key`] of the same message.
@@ -717,6 +727,15 @@ mod tests {
                 }
                 _ => panic!("{document}: {message:?} against {flat:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn trims_as_str_trim_does() {
+        for text in
+            ["", " ", "a", " a", "a ", "\u{3000}a", "a\u{3000}", "\u{85}", "ab", "a b", "\ta\r\n", "名"]
+        {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
 

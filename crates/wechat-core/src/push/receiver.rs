@@ -14,7 +14,7 @@ use super::dedup::{Dedup, Gate};
 use super::envelope;
 use super::error::{PushError, clip};
 use super::headers::Headers;
-use super::message::{Fields, Flat, Message, Value};
+use super::message::{Fields, Flat, Message, Value, trim};
 use super::query::Query;
 use super::reply::{Incoming, IntoReply, Reply};
 use super::signature;
@@ -568,7 +568,7 @@ impl Receiver {
     /// Refuses a timestamp outside the window around the clock (a replay, or a wrong clock).
     fn check_time(&self, timestamp: &str) -> Result<(), PushError> {
         let value: i64 =
-            timestamp.trim().parse().map_err(|_| PushError::BadTimestamp { value: clip(timestamp, 32) })?;
+            trim(timestamp).parse().map_err(|_| PushError::BadTimestamp { value: clip(timestamp, 32) })?;
         let now = (self.clock)();
         let skew = now.abs_diff(value);
         if skew > self.window.as_secs() {

@@ -3,6 +3,8 @@
 use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 
+use super::message::trim;
+
 /// `sha1(sorted(parts).concat())` in lower-case hex: `signature` is over the token, timestamp
 /// and nonce; `msg_signature` adds the `Encrypt` text (or the encrypted `echostr`).
 pub fn sign(parts: &[&str]) -> String {
@@ -38,7 +40,7 @@ pub(crate) fn matches(claimed: &str, parts: &[&str]) -> bool {
     // Read back to bytes, in either case; what is not 40 hex digits matches nothing (the
     // length and the alphabet of a signature are public, only its value is compared in
     // constant time).
-    let claimed = claimed.trim().as_bytes();
+    let claimed = trim(claimed).as_bytes();
     let mut bytes = [0u8; 20];
     if claimed.len() != 40 {
         return false;
