@@ -4,9 +4,9 @@
 //! quick-xml + aes + cbc + sha1 + base64 directly, doing the same checks.
 //!
 //! Both start from the push's parameters already taken from the URL (as a web framework
-//! hands them over) and its body; both check the signature, the timestamp window, the
-//! padding, the length and the appid, and read every field of the event, numbers and flags
-//! parsed, empty elements as absent.
+//! hands them over) and its body; both read the whole body, check the signature, the
+//! timestamp window, the padding, the length and the appid, and read every field of the event,
+//! numbers and flags parsed, empty elements as absent.
 
 use std::borrow::Cow;
 use std::hint::black_box;
@@ -187,19 +187,30 @@ impl Hand {
     }
 }
 
-/// The text of the outer `<Encrypt>`.
+/// The text of the outer `<Encrypt>` (the first), the whole body read: as a careful handler
+/// reads it, one that is malformed or cut off after `<Encrypt>` is refused.
 fn outer_encrypt(body: &str) -> Result<Cow<'_, str>, &'static str> {
     let mut reader = Reader::from_str(body);
-    let mut inside = false;
+    let (mut depth, mut inside) = (0usize, false);
+    let mut encrypt = None;
     loop {
         match reader.read_event().map_err(|_| "malformed")? {
-            XmlEvent::Start(start) => inside = start.name().as_ref() == "Encrypt",
-            XmlEvent::CData(text) if inside => return Ok(text.xml10_content()),
-            XmlEvent::Text(text) if inside && !text.xml10_content().trim().is_empty() => {
-                return Ok(Cow::Owned(text.xml10_content().trim().to_owned()));
+            XmlEvent::Start(start) => {
+                depth += 1;
+                inside = depth == 2 && start.name().as_ref() == "Encrypt";
             }
-            XmlEvent::End(_) => inside = false,
-            XmlEvent::Eof => return Err("no Encrypt"),
+            XmlEvent::CData(text) if inside && encrypt.is_none() => encrypt = Some(text.xml10_content()),
+            XmlEvent::Text(text)
+                if inside && encrypt.is_none() && !text.xml10_content().trim().is_empty() =>
+            {
+                encrypt = Some(Cow::Owned(text.xml10_content().trim().to_owned()));
+            }
+            XmlEvent::End(_) => {
+                depth = depth.checked_sub(1).ok_or("unbalanced")?;
+                inside = false;
+            }
+            XmlEvent::Eof if depth == 0 => return encrypt.ok_or("no Encrypt"),
+            XmlEvent::Eof => return Err("unclosed"),
             XmlEvent::DocType(_) => return Err("DOCTYPE"),
             _ => {}
         }

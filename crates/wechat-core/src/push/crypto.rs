@@ -11,6 +11,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::error::{PushError, clip};
+use super::message::trim;
 
 /// Base64 as WeChat's own samples decode it: a 43-character EncodingAESKey plus `=` leaves
 /// non-zero bits after its last byte, which strict decoders refuse and WeChat's ignore.
@@ -106,7 +107,7 @@ impl EncodingAesKey {
         encrypted: &str,
         what: &'static str,
     ) -> Result<(Vec<u8>, std::ops::Range<usize>), PushError> {
-        let mut bytes = BASE64.decode(encrypted.trim()).map_err(|_| PushError::BadBase64 { what })?;
+        let mut bytes = BASE64.decode(trim(encrypted)).map_err(|_| PushError::BadBase64 { what })?;
         if bytes.is_empty() || bytes.len() % 16 != 0 {
             return Err(PushError::BadCiphertextLength { len: bytes.len() });
         }

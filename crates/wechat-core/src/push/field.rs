@@ -3,11 +3,11 @@
 //! sends `<FriendUserName><![CDATA[]]></FriendUserName>` for "no friend".
 
 use super::error::{PushError, clip};
-use super::message::{Element, Fields, Message};
+use super::message::{Element, Fields, Message, trim};
 
 /// The required text of `name`.
 pub fn string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<String, PushError> {
-    opt_string(m, name)?.ok_or(PushError::MissingField { name })
+    required(opt_string(m, name)?, name)
 }
 
 /// The text of `name`, or `None` when it is absent or empty.
@@ -17,7 +17,7 @@ pub fn opt_string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Optio
 
 /// The required integer in `name` (WeChat sends some inside CDATA: `<Fee><![CDATA[10000]]></Fee>`).
 pub fn integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<i64, PushError> {
-    opt_integer(m, name)?.ok_or(PushError::MissingField { name })
+    required(opt_integer(m, name)?, name)
 }
 
 /// The integer in `name`, or `None` when it is absent or empty.
@@ -35,15 +35,18 @@ pub fn opt_integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Opti
 
 /// The required flag in `name`: `0`/`1` (most events) or `true`/`false` (gift-card events).
 pub fn boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<bool, PushError> {
-    opt_boolean(m, name)?.ok_or(PushError::MissingField { name })
+    required(opt_boolean(m, name)?, name)
 }
 
 /// The flag in `name`, or `None` when it is absent or empty.
 pub fn opt_boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<bool>, PushError> {
     opt_text(m, name)?
-        .map(|text| match text.to_ascii_lowercase().as_str() {
-            "1" | "true" => Ok(true),
-            "0" | "false" => Ok(false),
+        .map(|text| match text {
+            "1" => Ok(true),
+            "0" => Ok(false),
+            // Compared in any case without a lower-case copy of the text.
+            _ if text.eq_ignore_ascii_case("true") => Ok(true),
+            _ if text.eq_ignore_ascii_case("false") => Ok(false),
             _ => Err(PushError::InvalidField {
                 name,
                 expected: "a boolean (0/1/true/false)",
@@ -55,18 +58,27 @@ pub fn opt_boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Opti
 
 /// The required child elements of `name`.
 pub fn children<'m>(m: &'m Message, name: &'static str) -> Result<&'m [Element], PushError> {
-    opt_children(m, name)?.ok_or(PushError::MissingField { name })
+    required(opt_children(m, name)?, name)
 }
 
 /// The child elements of `name`, or `None` when it is absent.
 pub fn opt_children<'m>(m: &'m Message, name: &'static str) -> Result<Option<&'m [Element]>, PushError> {
     match m.element(name) {
         None => Ok(None),
-        Some(_) => m.child(name).map(Some).ok_or(PushError::InvalidField {
+        Some(_) => m.child(name).map(Some).ok_or_else(|| PushError::InvalidField {
             name,
             expected: "nested elements",
             found: "text".to_owned(),
         }),
+    }
+}
+
+/// `value`, or the error naming `name` as missing: built only when it is (not built and
+/// dropped for every field that is there).
+fn required<T>(value: Option<T>, name: &'static str) -> Result<T, PushError> {
+    match value {
+        Some(value) => Ok(value),
+        None => Err(PushError::MissingField { name }),
     }
 }
 
@@ -82,7 +94,7 @@ pub fn expect_kind<M: Fields + ?Sized>(m: &M, expected: &'static str) -> Result<
 fn opt_text<'m, M: Fields + ?Sized>(m: &'m M, name: &'static str) -> Result<Option<&'m str>, PushError> {
     match m.field(name) {
         None => Ok(None),
-        Some(Some(text)) => Ok(Some(text.trim()).filter(|text| !text.is_empty())),
+        Some(Some(text)) => Ok(Some(trim(text)).filter(|text| !text.is_empty())),
         Some(None) => {
             Err(PushError::InvalidField { name, expected: "text", found: "nested elements".to_owned() })
         }
@@ -95,5 +107,41 @@ fn shape(text: &str) -> String {
     match text.chars().count() {
         1 => "text of 1 character".to_owned(),
         n => format!("text of {n} characters"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Flags read as `0`/`1` and as `true`/`false` in any case; any other text is refused, an
+    /// empty or absent element is no flag, and a required one missing is named.
+    #[test]
+    fn reads_flags_in_either_form_and_refuses_the_rest() {
+        let flag = |text: &str| {
+            let message = Message::from_elements(vec![Element::text("F", text)]);
+            opt_boolean(&message, "F").map_err(|e| e.to_string())
+        };
+        for (text, expected) in [
+            ("1", Some(true)),
+            ("0", Some(false)),
+            ("true", Some(true)),
+            ("TRUE", Some(true)),
+            ("False", Some(false)),
+            (" 1\n", Some(true)),
+            ("", None),
+        ] {
+            assert_eq!(flag(text), Ok(expected), "{text:?}");
+        }
+        for text in ["2", "yes", "truee", "10", "t"] {
+            assert!(flag(text).is_err(), "{text:?}");
+        }
+        let empty = Message::from_elements(vec![]);
+        assert_eq!(opt_boolean(&empty, "F").unwrap(), None);
+        assert!(matches!(boolean(&empty, "F"), Err(PushError::MissingField { name: "F" })));
+        assert!(matches!(string(&empty, "F"), Err(PushError::MissingField { name: "F" })));
+        assert!(matches!(integer(&empty, "F"), Err(PushError::MissingField { name: "F" })));
     }
 }

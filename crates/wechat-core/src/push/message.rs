@@ -198,6 +198,16 @@ impl Message {
     }
 }
 
+/// `text.trim()`, without decoding a character when both ends are ASCII and not blank, as
+/// WeChat's values mostly are.
+#[inline]
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// A message's top-level elements, read by name: what the generated event types read, from a
 /// [`Message`] or from the flat view the receiver reads a decrypted push into (no element
 /// copied into a `String` unless a field takes it).
@@ -210,7 +220,7 @@ pub trait Fields {
     fn kind(&self) -> Option<&str> {
         ["Event", "InfoType", "MsgType"]
             .into_iter()
-            .find_map(|name| self.field(name).flatten().map(str::trim).filter(|text| !text.is_empty()))
+            .find_map(|name| self.field(name).flatten().map(trim).filter(|text| !text.is_empty()))
     }
 
     /// The message itself (for an event kept as it came).
@@ -244,6 +254,7 @@ pub(crate) struct Flat<'a> {
 
 /// A name's length, first and last bytes: most names are told apart by these alone, so a
 /// lookup compares whole names only where they match.
+#[inline]
 fn name_key(name: &str) -> u32 {
     let bytes = name.as_bytes();
     let (first, last) = (bytes.first().copied().unwrap_or(0), bytes.last().copied().unwrap_or(0));
@@ -252,7 +263,10 @@ fn name_key(name: &str) -> u32 {
 
 impl<'a> Flat<'a> {
     /// Reads `xml` as [`Message::parse`] does (the same checks, the same errors); `None` when
-    /// an element holds elements, which only a [`Message`] represents.
+    /// an element holds elements, which only a [`Message`] represents. Inline: compiled with
+    /// the (generic) receiver that calls it, in the application's crate, beside that crate's
+    /// instance of the XML reader.
+    #[inline]
     pub(crate) fn parse(xml: &'a [u8]) -> Result<Option<Flat<'a>>, PushError> {
         let sink =
             Parser::new(Message::checked(xml)?, FlatSink { fields: Vec::with_capacity(16), nested: false })
@@ -262,7 +276,7 @@ impl<'a> Flat<'a> {
 
     /// The first element named `name`'s text, trimmed, if it is not empty.
     fn present(&self, name: &str) -> Option<&str> {
-        self.field(name).flatten().map(str::trim).filter(|text| !text.is_empty())
+        self.field(name).flatten().map(trim).filter(|text| !text.is_empty())
     }
 
     /// [`Message::dedup_key`] of the same message.
@@ -291,6 +305,8 @@ impl<'a> Flat<'a> {
 }
 
 impl Fields for Flat<'_> {
+    // Inline: read by the generated event types, in their crate, once for each field.
+    #[inline]
     fn field(&self, name: &str) -> Option<Option<&str>> {
         let key = name_key(name);
         self.fields.iter().find(|(k, n, _)| *k == key && n == name).map(|(_, _, text)| Some(text.as_ref()))
@@ -464,6 +480,7 @@ struct FlatSink<'a> {
 }
 
 impl<'a> Sink<'a> for FlatSink<'a> {
+    #[inline]
     fn open(&mut self, name: &str, borrowed: Option<&'a str>, depth: usize) {
         match depth {
             0 => {}
@@ -476,6 +493,7 @@ impl<'a> Sink<'a> for FlatSink<'a> {
         }
     }
 
+    #[inline]
     fn text(&mut self, text: Cow<'a, str>, depth: usize) {
         // The root's own text is layout between its children, which a message drops.
         if depth == 2
@@ -546,6 +564,9 @@ impl<'a, S: Sink<'a>> Parser<'a, S> {
         Ok(self.sink)
     }
 
+    // Always inline, as `text` and `is_xml_name`: once per element or text, in the event loop
+    // (LLVM left them out of line, at a cost of some 1,100 instructions a push in callgrind).
+    #[inline(always)]
     fn open(&mut self, name: &str, at: u64) -> Result<(), PushError> {
         if self.closed {
             return Err(PushError::Malformed {
@@ -579,6 +600,7 @@ impl<'a, S: Sink<'a>> Parser<'a, S> {
         Ok(())
     }
 
+    #[inline]
     fn close(&mut self, at: u64) -> Result<(), PushError> {
         if self.depth == 0 {
             return Err(PushError::Malformed { at, reason: "an end tag closes nothing".to_owned() });
@@ -591,6 +613,7 @@ impl<'a, S: Sink<'a>> Parser<'a, S> {
         Ok(())
     }
 
+    #[inline(always)]
     fn text(&mut self, text: Cow<'a, str>, at: u64) -> Result<(), PushError> {
         if self.depth > 0 {
             self.sink.text(text, self.depth);
@@ -641,6 +664,7 @@ fn resolve(reference: &BytesRef<'_>) -> Option<char> {
 /// or `_` first, then letters, digits, `_`, `-`, `.` or `:`. The reader splits a tag at
 /// whitespace only, so without this check a name holding a quote or `&` was read, and written
 /// back by [`Message::to_xml`] as XML that does not read.
+#[inline(always)]
 fn is_xml_name(name: &str) -> bool {
     /// The ASCII bytes a name may hold after its first character.
     const NAME: [bool; 256] = {
@@ -653,9 +677,10 @@ fn is_xml_name(name: &str) -> bool {
         }
         allowed
     };
-    // WeChat's names are ASCII: checked byte by byte, without decoding characters.
+    // WeChat's names are ASCII: checked byte by byte without decoding characters, in one
+    // pass without a branch per byte (a name is a few bytes, and nearly always valid).
     let bytes = name.as_bytes();
-    if bytes.iter().all(|&b| NAME[usize::from(b)]) {
+    if bytes.iter().fold(true, |valid, &b| valid & NAME[usize::from(b)]) {
         return bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_');
     }
     let mut chars = name.chars();
@@ -717,6 +742,70 @@ mod tests {
                 }
                 _ => panic!("{document}: {message:?} against {flat:?}"),
             }
+        }
+    }
+
+    /// Fields looked up in any order, again, or absent, with names repeated or not, find
+    /// what a search from the start finds.
+    #[test]
+    fn the_flat_view_finds_each_field_in_any_order() {
+        let names: Vec<String> = (0..40).map(|i| format!("F{i}")).collect();
+        for repeated in [None, Some(3), Some(39)] {
+            let mut xml = String::from("<xml>");
+            for (i, name) in names.iter().enumerate() {
+                xml.push_str(&format!("<{name}>{i}</{name}>"));
+            }
+            if let Some(again) = repeated {
+                xml.push_str(&format!("<F{again}>again</F{again}>"));
+            }
+            xml.push_str("</xml>");
+            let message = Message::parse(xml.as_bytes()).unwrap();
+            let flat = Flat::parse(xml.as_bytes()).unwrap().unwrap();
+            let mut order: Vec<&str> = names.iter().map(String::as_str).collect();
+            order.extend(["F5", "F5", "Absent", "F", "F400"]);
+            order.extend(names.iter().rev().map(String::as_str));
+            order.extend(names.iter().step_by(7).map(String::as_str));
+            for name in order {
+                assert_eq!(flat.field(name), message.field(name), "{name} in {xml}");
+            }
+        }
+    }
+
+    #[test]
+    fn trims_as_str_trim_does() {
+        for text in
+            ["", " ", "a", " a", "a ", "\u{3000}a", "a\u{3000}", "\u{85}", "ab", "a b", "\ta\r\n", "名"]
+        {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    /// The names read byte by byte are the names read character by character.
+    #[test]
+    fn names_are_checked_as_characters_are() {
+        fn reference(name: &str) -> bool {
+            let mut chars = name.chars();
+            chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
+                && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+        }
+        let mut pieces: Vec<&str> =
+            "a Z _ 1 - . : @ [ ` { \" & é 名 \u{7f} abcdefgh ABCDEFGH IsRestoreMemberCard abcdefg1 abcdefg@ abcdefg["
+                .split(' ')
+                .collect();
+        pieces.push("");
+        for &a in &pieces {
+            for &b in &pieces {
+                for &c in &pieces {
+                    let name = format!("{a}{b}{c}");
+                    assert_eq!(is_xml_name(&name), reference(&name), "{name:?}");
+                }
+            }
+        }
+        for byte in 0u8..=0x7f {
+            let name = format!("abcdefg{}", char::from(byte));
+            assert_eq!(is_xml_name(&name), reference(&name), "{name:?}");
+            let name = format!("{}bcdefgh", char::from(byte));
+            assert_eq!(is_xml_name(&name), reference(&name), "{name:?}");
         }
     }
 

@@ -3,6 +3,8 @@
 use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 
+use super::message::trim;
+
 /// `sha1(sorted(parts).concat())` in lower-case hex: `signature` is over the token, timestamp
 /// and nonce; `msg_signature` adds the `Encrypt` text (or the encrypted `echostr`).
 pub fn sign(parts: &[&str]) -> String {
@@ -38,30 +40,31 @@ pub(crate) fn matches(claimed: &str, parts: &[&str]) -> bool {
     // Read back to bytes, in either case; what is not 40 hex digits matches nothing (the
     // length and the alphabet of a signature are public, only its value is compared in
     // constant time).
-    let claimed = claimed.trim().as_bytes();
-    let mut bytes = [0u8; 20];
-    if claimed.len() != 40 {
+    let Ok(claimed) = <&[u8; 40]>::try_from(trim(claimed).as_bytes()) else {
         return false;
-    }
-    let mut valid = true;
+    };
+    let mut bytes = [0u8; 20];
+    // A digit that is not hex sets a bit above the low four.
+    let mut invalid = 0u8;
     for (out, pair) in bytes.iter_mut().zip(claimed.chunks_exact(2)) {
-        match (hex_value(pair[0]), hex_value(pair[1])) {
-            (Some(high), Some(low)) => *out = high << 4 | low,
-            _ => valid = false,
-        }
+        let (high, low) = (HEX_VALUE[usize::from(pair[0])], HEX_VALUE[usize::from(pair[1])]);
+        invalid |= high | low;
+        *out = high << 4 | low;
     }
-    valid && bool::from(digest(parts).ct_eq(&bytes))
+    invalid < 16 && bool::from(digest(parts).ct_eq(&bytes))
 }
 
-/// The value of one hex digit, in either case.
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
+/// Each byte's value as a hex digit, in either case; 0xff for what is not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut values = [0xff; 256];
+    let mut digit = 0;
+    while digit < 16 {
+        values[b"0123456789abcdef"[digit] as usize] = digit as u8;
+        values[b"0123456789ABCDEF"[digit] as usize] = digit as u8;
+        digit += 1;
     }
-}
+    values
+};
 
 /// Each byte of `bytes` as two lower-case hex digits.
 fn hex_digits(bytes: &[u8]) -> impl Iterator<Item = [u8; 2]> + '_ {
@@ -91,5 +94,19 @@ mod tests {
         assert!(matches("A9993E364706816ABA3E25717850C26C9CD0D89D", &["a", "b", "c"]));
         assert!(!matches("a9993e364706816aba3e25717850c26c9cd0d89e", &["a", "b", "c"]));
         assert!(!matches("", &["a", "b", "c"]));
+        assert!(!matches("a9993e364706816aba3e25717850c26c9cd0d89", &["a", "b", "c"]));
+        assert!(!matches("a9993e364706816aba3e25717850c26c9cd0d89dd", &["a", "b", "c"]));
+        assert!(matches(" a9993e364706816aba3e25717850c26c9cd0d89d\n", &["a", "b", "c"]));
+        // Each position: another digit, or a character that is not hex, matches nothing.
+        let right = sign(&["a", "b", "c"]);
+        for at in 0..40 {
+            for wrong in ["0", "f", "g", "G", " ", "\u{0}"] {
+                let mut forged = right.clone();
+                forged.replace_range(at..=at, wrong);
+                if forged != right {
+                    assert!(!matches(&forged, &["a", "b", "c"]), "{forged}");
+                }
+            }
+        }
     }
 }
