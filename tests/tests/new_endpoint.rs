@@ -58,7 +58,7 @@ fn root() -> &'static Path {
 fn generate(extra: Option<&str>) -> Vec<OutputFile> {
     let mut sources = xtask::sync::read_spec(root()).unwrap();
     if let Some(text) = extra {
-        sources.push(SourceFile::new("spec/invoice/queryorderstatus.toml", text));
+        sources.push(SourceFile::new("spec/invoice/query_order_status.toml", text));
     }
     codegen::generate(&sources).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -161,13 +161,20 @@ fn one_new_spec_file_is_a_new_typed_method() {
             "crates/wechat-card/tests/generated/spec_examples.rs",
             "crates/wechat-cli/src/generated/mod.rs",
             "crates/wechat-cli/tests/generated/operations.rs",
+            "crates/wechat-mock/src/generated/openapi.json",
             "crates/wechat-mock/src/generated/operations.rs",
             "docs/api/README.md",
             "docs/api/invoice.md",
+            "docs/openapi.json",
         ]
     );
     let mock = file(&after, "crates/wechat-mock/src/generated/operations.rs");
     assert!(mock.contains("\"/card/invoice/queryorderstatus\""), "the mock serves the new endpoint");
+    let openapi = file(&after, "docs/openapi.json");
+    assert!(
+        openapi.contains("\"operationId\": \"invoice.query_order_status\""),
+        "the OpenAPI document describes the new endpoint"
+    );
     let reference = file(&after, "docs/api/invoice.md");
     assert!(reference.contains("query_order_status"), "the API reference lists the new endpoint");
 }
