@@ -128,10 +128,10 @@ fn two_endpoints_with_the_same_request_line_are_refused() {
         + "[query]\naction = { type = \"string\", value = \"b\", doc = \"d\" }\n";
     let c = head("set_c", "/card/invoice/setbizattr", "")
         + "[query]\naction = { type = \"string\", value = \"a\", doc = \"d\" }\n";
-    let got = problems(&[("spec/g/a.toml", a), ("spec/g/b.toml", b), ("spec/g/c.toml", c)]);
+    let got = problems(&[("spec/g/set_a.toml", a), ("spec/g/set_b.toml", b), ("spec/g/set_c.toml", c)]);
     assert_eq!(got.len(), 1, "{got:#?}");
     assert!(
-        got[0].starts_with("spec/g/c.toml:5:9: operation `set_c` sends the same request as `set_a` (first defined at spec/g/a.toml:1:9)"),
+        got[0].starts_with("spec/g/set_c.toml:5:9: operation `set_c` sends the same request as `set_a` (first defined at spec/g/set_a.toml:1:9)"),
         "{got:#?}"
     );
 }
@@ -145,7 +145,7 @@ fn multipart_files_and_constants_resolve_into_the_model() {
            note = { type = \"string\", optional = true, doc = \"d\" }\n";
     let fetch = head("fetch", "/fetch", "")
         + "[request]\naction = { type = \"string\", value = \"get_url\", doc = \"d\" }\n";
-    let files = spec(&[("spec/g/up.toml", upload), ("spec/g/fetch.toml", fetch)]);
+    let files = spec(&[("spec/g/upload.toml", upload), ("spec/g/fetch.toml", fetch)]);
     let spec = codegen::check_spec(&files).unwrap_or_else(|d| panic!("{d}"));
     let ops: Vec<_> = spec.operations().collect();
     let upload = ops.iter().find(|o| o.name == "upload").expect("upload");

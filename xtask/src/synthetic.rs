@@ -130,7 +130,7 @@ request = '''{{"order_id": "o{i}", "amount": 100, "kind": "KIND_A", "items": [{{
 response = '''{{"errcode": 0, "errmsg": "ok", "status": "KIND_B", "detail": {{"code": "c", "items": []}}}}'''
 "#
     );
-    SourceFile::new(format!("spec/group_{group}/operation{i}.toml"), text)
+    SourceFile::new(format!("spec/group_{group}/operation_{i}.toml"), text)
 }
 
 #[cfg(test)]

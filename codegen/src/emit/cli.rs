@@ -470,7 +470,7 @@ mod tests {
                 "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\nretry = \"backoff\"\n",
             ),
             SourceFile::new("spec/groups.toml", "[groups.card_code]\nsummary = \"Codes.\"\n"),
-            SourceFile::new("spec/card_code/op.toml", endpoint),
+            crate::emit::test_support::endpoint_file("card_code", endpoint),
         ];
         crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -560,7 +560,7 @@ response = '{"errcode": 0, "errmsg": "ok", "ok": true}'
         assert!(about.contains("Fields given with --json only:\n  json (a string): Spelled like a reserved flag.\n  codes (an array of string, required): The codes."), "{about}");
         assert!(about.contains("Example --json:\n  {\"card_id\": \"c\""), "{about}");
         assert!(
-            about.ends_with("WeChat interface `markIt`: POST /demo/mark, from spec/card_code/op.toml."),
+            about.ends_with("WeChat interface `markIt`: POST /demo/mark, from spec/card_code/mark_it.toml."),
             "{about}"
         );
     }

@@ -252,7 +252,7 @@ mod tests {
             ),
             SourceFile::new("spec/groups.toml", "[groups.nontax]\nsummary = \"Bills.\"\n"),
             SourceFile::new(
-                "spec/nontax/op.toml",
+                "spec/nontax/ping.toml",
                 "name = \"ping\"\ninterface = \"ping\"\nsummary = \"Pings.\"\nmethod = \"POST\"\npath = \"/ping\"\n\
                  auth = { token = \"access_token\" }\nrequest.id = { type = \"string\", doc = \"Id.\" }\n",
             ),

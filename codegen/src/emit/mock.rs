@@ -573,7 +573,7 @@ mod tests {
                 "spec/types.toml",
                 "[types.Shared]\ndoc = \"Shared.\"\nfields.n = { type = \"u32\", doc = \"N.\" }\n",
             ),
-            SourceFile::new("spec/demo/op.toml", endpoint),
+            crate::emit::test_support::endpoint_file("demo", endpoint),
         ];
         crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
     }

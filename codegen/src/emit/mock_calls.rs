@@ -242,7 +242,7 @@ mod tests {
         let files = [
             SourceFile::new("spec/errors.toml", errors),
             SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
-            SourceFile::new("spec/demo/op.toml", endpoint),
+            crate::emit::test_support::endpoint_file("demo", endpoint),
         ];
         crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
     }

@@ -16,6 +16,8 @@ mod rust;
 mod shapes;
 mod state;
 mod table_writer;
+#[cfg(test)]
+mod test_support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

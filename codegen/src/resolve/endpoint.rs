@@ -44,6 +44,16 @@ pub(super) fn resolve_endpoint(
             name.span,
             format!("operation name `{}` must be a snake_case Rust identifier", name.value),
         );
+    } else if let Some(stem) = file_stem(&file.path).filter(|stem| *stem != name.value) {
+        // `spec/<group>/<operation>.toml` is where a maintainer looks for an operation.
+        problems.error(
+            file,
+            name.span,
+            format!(
+                "operation `{}` is declared in `{stem}.toml`: name the file `{}.toml` after it",
+                name.value, name.value
+            ),
+        );
     }
 
     let path = &endpoint.path;
@@ -253,6 +263,11 @@ fn resolve_deprecation(
         note: def.note.value.trim().to_owned(),
         replacement: def.replacement.as_ref().map(|r| r.value.trim().to_owned()),
     }
+}
+
+/// The name of a spec file without its folder and `.toml`.
+fn file_stem(path: &str) -> Option<&str> {
+    path.rsplit('/').next()?.strip_suffix(".toml")
 }
 
 #[cfg(test)]

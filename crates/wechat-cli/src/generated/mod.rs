@@ -2591,7 +2591,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "clear-out-invoice",
             summary: "Reverses an issued invoice with a red-ink credit note (冲红).",
-            about: "Reverses an issued invoice with a red-ink credit note (冲红).\n\nFields given with --json only:\n  invoiceinfo (an object RedInvoice, required): The invoice to reverse.\n\nExample --json:\n  {\n      \"invoiceinfo\": {\n          \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n          \"fpqqlsh\": \"test20160511000400\",\n          \"nsrsbh\": \"110109500321654\",\n          \"nsrmc\": \"百旺电子测试1\",\n          \"yfpdm\": \"050003521100\",\n          \"yfphm\": \"30329969\"\n      }\n  }\n\nWeChat interface `invoiceBizClearOutInvoice`: POST /card/invoice/clearoutinvoice, from spec/invoice/clearoutinvoice.toml.",
+            about: "Reverses an issued invoice with a red-ink credit note (冲红).\n\nFields given with --json only:\n  invoiceinfo (an object RedInvoice, required): The invoice to reverse.\n\nExample --json:\n  {\n      \"invoiceinfo\": {\n          \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n          \"fpqqlsh\": \"test20160511000400\",\n          \"nsrsbh\": \"110109500321654\",\n          \"nsrmc\": \"百旺电子测试1\",\n          \"yfpdm\": \"050003521100\",\n          \"yfphm\": \"30329969\"\n      }\n  }\n\nWeChat interface `invoiceBizClearOutInvoice`: POST /card/invoice/clearoutinvoice, from spec/invoice/clear_out_invoice.toml.",
             fields: &[
                 Field {
                     wire: "invoiceinfo",
@@ -2612,7 +2612,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "get-auth-data",
             summary: "Queries whether the user authorized an order, and what the user filled in.",
-            about: "Queries whether the user authorized an order, and what the user filled in.\n\nThe receiving party calls this to learn whether the user has authorized invoicing for the\norder. For authorization pages of type 1 (fields filled in by the user) the answer also\ncarries the title and contact details the user entered.\n\nExample --json:\n  {\n      \"s_pappid\": \"wx123456\",\n      \"order_id\": \"123456\"\n  }\n\nWeChat interface `invoiceBizGetAuthData`: POST /card/invoice/getauthdata, from spec/invoice/getauthdata.toml.",
+            about: "Queries whether the user authorized an order, and what the user filled in.\n\nThe receiving party calls this to learn whether the user has authorized invoicing for the\norder. For authorization pages of type 1 (fields filled in by the user) the answer also\ncarries the title and contact details the user entered.\n\nExample --json:\n  {\n      \"s_pappid\": \"wx123456\",\n      \"order_id\": \"123456\"\n  }\n\nWeChat interface `invoiceBizGetAuthData`: POST /card/invoice/getauthdata, from spec/invoice/get_auth_data.toml.",
             fields: &[
                 Field {
                     wire: "s_pappid",
@@ -2653,7 +2653,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "get-auth-url",
             summary: "Gets the link of the page where the user authorizes invoicing an order.",
-            about: "Gets the link of the page where the user authorizes invoicing an order.\n\nShown to the user inside WeChat; when the user taps the page's button, the order is bound to\nthe user, and the invoicing platform may then insert the invoice for this `order_id`. Type 0\npages start invoicing with a title the merchant already has, type 1 pages let the user fill\nin the title (the fields set with `set_auth_field`; required for invoicing after payment),\ntype 2 pages let the user collect an invoice already issued.\n\nExample --json:\n  {\n      \"s_pappid\": \"wxabcd\",\n      \"order_id\": \"1234\",\n      \"money\": 11,\n      \"timestamp\": 1474875876,\n      \"source\": \"web\",\n      \"redirect_url\": \"https://mp.weixin.qq.com\",\n      \"ticket\": \"tttt\",\n      \"type\": 1\n  }\n\nWeChat interface `invoiceBizGetAuthUrl`: POST /card/invoice/getauthurl, from spec/invoice/getauthurl.toml.",
+            about: "Gets the link of the page where the user authorizes invoicing an order.\n\nShown to the user inside WeChat; when the user taps the page's button, the order is bound to\nthe user, and the invoicing platform may then insert the invoice for this `order_id`. Type 0\npages start invoicing with a title the merchant already has, type 1 pages let the user fill\nin the title (the fields set with `set_auth_field`; required for invoicing after payment),\ntype 2 pages let the user collect an invoice already issued.\n\nExample --json:\n  {\n      \"s_pappid\": \"wxabcd\",\n      \"order_id\": \"1234\",\n      \"money\": 11,\n      \"timestamp\": 1474875876,\n      \"source\": \"web\",\n      \"redirect_url\": \"https://mp.weixin.qq.com\",\n      \"ticket\": \"tttt\",\n      \"type\": 1\n  }\n\nWeChat interface `invoiceBizGetAuthUrl`: POST /card/invoice/getauthurl, from spec/invoice/get_auth_url.toml.",
             fields: &[
                 Field {
                     wire: "s_pappid",
@@ -2769,7 +2769,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "get-select-title-url",
             summary: "Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.",
-            about: "Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.\n\nExample --json:\n  {\n      \"attach\": \"abcdefg\"\n  }\n\nWeChat interface `invoiceBizGetSelectTitleUrl`: POST /card/invoice/biz/getselecttitleurl, from spec/invoice/getselecttitleurl.toml.",
+            about: "Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.\n\nExample --json:\n  {\n      \"attach\": \"abcdefg\"\n  }\n\nWeChat interface `invoiceBizGetSelectTitleUrl`: POST /card/invoice/biz/getselecttitleurl, from spec/invoice/get_select_title_url.toml.",
             fields: &[
                 Field {
                     wire: "attach",
@@ -2801,7 +2801,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "get-user-title-url",
             summary: "Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.",
-            about: "Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.\n\nExample --json:\n  {\n      \"tax_no\": \"1486715052\",\n      \"addr\": \"abc\",\n      \"title\": \"用户抬头\",\n      \"bank_type\": \"bank_type\",\n      \"phone\": \"12345\",\n      \"bank_no\": \"bank_no\"\n  }\n\nWeChat interface `invoiceBizGetUserTitleUrl`: POST /card/invoice/biz/getusertitleurl, from spec/invoice/getusertitleurl.toml.",
+            about: "Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.\n\nExample --json:\n  {\n      \"tax_no\": \"1486715052\",\n      \"addr\": \"abc\",\n      \"title\": \"用户抬头\",\n      \"bank_type\": \"bank_type\",\n      \"phone\": \"12345\",\n      \"bank_no\": \"bank_no\"\n  }\n\nWeChat interface `invoiceBizGetUserTitleUrl`: POST /card/invoice/biz/getusertitleurl, from spec/invoice/get_user_title_url.toml.",
             fields: &[
                 Field {
                     wire: "user_fill",
@@ -2899,7 +2899,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "make-out-invoice",
             summary: "Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.",
-            about: "Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.\n\nFor merchants using WeChat's unified invoicing: whichever invoicing platform package the\nmerchant picked, this one call issues the invoice. The result arrives later as an\nasynchronous notification. `ddh` must equal the `order_id` of the authorization page, and the\nfirst six characters of `fpqqlsh` must be the merchant's identifier.\n\nFields given with --json only:\n  invoiceinfo (an object BlueInvoice, required): The invoice to issue.\n\nExample --json:\n  {\n      \"invoiceinfo\": {\n          \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n          \"ddh\": \"30000\",\n          \"fpqqlsh\": \"test20160511000461\",\n          \"nsrsbh\": \"110109500321654\",\n          \"nsrmc\": \"百旺电子测试1\",\n          \"nsrdz\": \"深圳市\",\n          \"nsrdh\": \"0755228899988\",\n          \"nsrbank\": \"中国银行广州支行\",\n          \"nsrbankid\": \"12345678\",\n          \"ghfnsrsbh\": \"110109500321654\",\n          \"ghfmc\": \"周一\",\n          \"ghfdz\": \"广州市\",\n          \"ghfdh\": \"13717771888\",\n          \"ghfbank\": \"工商银行\",\n          \"ghfbankid\": \"12345678\",\n          \"kpr\": \"小明\",\n          \"skr\": \"李四\",\n          \"fhr\": \"小王\",\n          \"jshj\": \"159\",\n          \"hjje\": \"135.9\",\n          \"hjse\": \"23.1\",\n          \"bz\": \"备注\",\n          \"hylx\": \"0\",\n          \"invoicedetail_list\": [\n              {\n                  \"fphxz\": \"0\",\n                  \"spbm\": \"1090418010000000000\",\n                  \"xmmc\": \"洗衣机\",\n                  \"dw\": \"台\",\n                  \"ggxh\": \"60L\",\n                  \"xmsl\": \"1\",\n                  \"xmdj\": \"135.9\",\n                  \"xmje\": \"135.9\",\n                  \"sl\": \"0.17\",\n                  \"se\": \"23.1\"\n              }\n          ]\n      }\n  }\n\nWeChat interface `invoiceBizMakeOutInvoice`: POST /card/invoice/makeoutinvoice, from spec/invoice/makeoutinvoice.toml.",
+            about: "Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.\n\nFor merchants using WeChat's unified invoicing: whichever invoicing platform package the\nmerchant picked, this one call issues the invoice. The result arrives later as an\nasynchronous notification. `ddh` must equal the `order_id` of the authorization page, and the\nfirst six characters of `fpqqlsh` must be the merchant's identifier.\n\nFields given with --json only:\n  invoiceinfo (an object BlueInvoice, required): The invoice to issue.\n\nExample --json:\n  {\n      \"invoiceinfo\": {\n          \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n          \"ddh\": \"30000\",\n          \"fpqqlsh\": \"test20160511000461\",\n          \"nsrsbh\": \"110109500321654\",\n          \"nsrmc\": \"百旺电子测试1\",\n          \"nsrdz\": \"深圳市\",\n          \"nsrdh\": \"0755228899988\",\n          \"nsrbank\": \"中国银行广州支行\",\n          \"nsrbankid\": \"12345678\",\n          \"ghfnsrsbh\": \"110109500321654\",\n          \"ghfmc\": \"周一\",\n          \"ghfdz\": \"广州市\",\n          \"ghfdh\": \"13717771888\",\n          \"ghfbank\": \"工商银行\",\n          \"ghfbankid\": \"12345678\",\n          \"kpr\": \"小明\",\n          \"skr\": \"李四\",\n          \"fhr\": \"小王\",\n          \"jshj\": \"159\",\n          \"hjje\": \"135.9\",\n          \"hjse\": \"23.1\",\n          \"bz\": \"备注\",\n          \"hylx\": \"0\",\n          \"invoicedetail_list\": [\n              {\n                  \"fphxz\": \"0\",\n                  \"spbm\": \"1090418010000000000\",\n                  \"xmmc\": \"洗衣机\",\n                  \"dw\": \"台\",\n                  \"ggxh\": \"60L\",\n                  \"xmsl\": \"1\",\n                  \"xmdj\": \"135.9\",\n                  \"xmje\": \"135.9\",\n                  \"sl\": \"0.17\",\n                  \"se\": \"23.1\"\n              }\n          ]\n      }\n  }\n\nWeChat interface `invoiceBizMakeOutInvoice`: POST /card/invoice/makeoutinvoice, from spec/invoice/make_out_invoice.toml.",
             fields: &[
                 Field {
                     wire: "invoiceinfo",
@@ -2920,7 +2920,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "query-invoice-info",
             summary: "Looks up an invoice issued through unified invoicing by its request serial number.",
-            about: "Looks up an invoice issued through unified invoicing by its request serial number.\n\nExample --json:\n  {\n      \"fpqqlsh\": \"test20160511000440\",\n      \"nsrsbh\": \"110109500321654\"\n  }\n\nWeChat interface `invoiceBizQueryInvoiceInfo`: POST /card/invoice/queryinvoceinfo, from spec/invoice/queryinvoceinfo.toml.",
+            about: "Looks up an invoice issued through unified invoicing by its request serial number.\n\nExample --json:\n  {\n      \"fpqqlsh\": \"test20160511000440\",\n      \"nsrsbh\": \"110109500321654\"\n  }\n\nWeChat interface `invoiceBizQueryInvoiceInfo`: POST /card/invoice/queryinvoceinfo, from spec/invoice/query_invoice_info.toml.",
             fields: &[
                 Field {
                     wire: "fpqqlsh",
@@ -2952,7 +2952,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "reject-insert",
             summary: "Refuses to issue an invoice for an order the user authorized, and tells the user why.",
-            about: "Refuses to issue an invoice for an order the user authorized, and tells the user why.\n\nCalled after the user completed the authorization, when the user submitted wrong\ninformation or the order was refunded. WeChat notifies the user with the reason.\n\nA refused order can never be invoiced: to invoice it after all, use a new `order_id`, get a\nnew authorization link, and let the user authorize again.\n\nExample --json:\n  {\n      \"s_pappid\": \"d3JCEfhGLW+q0iGP+o9\",\n      \"order_id\": \"111229\",\n      \"reason\": \"1234\",\n      \"url\": \"http://URL地址\"\n  }\n\nWeChat interface `invoicebizrejectinsert`: POST /card/invoice/rejectinsert, from spec/invoice/rejectinsert.toml.",
+            about: "Refuses to issue an invoice for an order the user authorized, and tells the user why.\n\nCalled after the user completed the authorization, when the user submitted wrong\ninformation or the order was refunded. WeChat notifies the user with the reason.\n\nA refused order can never be invoiced: to invoice it after all, use a new `order_id`, get a\nnew authorization link, and let the user authorize again.\n\nExample --json:\n  {\n      \"s_pappid\": \"d3JCEfhGLW+q0iGP+o9\",\n      \"order_id\": \"111229\",\n      \"reason\": \"1234\",\n      \"url\": \"http://URL地址\"\n  }\n\nWeChat interface `invoicebizrejectinsert`: POST /card/invoice/rejectinsert, from spec/invoice/reject_insert.toml.",
             fields: &[
                 Field {
                     wire: "s_pappid",
@@ -3006,7 +3006,7 @@ static INVOICE: Group = Group {
         Operation {
             command: "scan-title",
             summary: "Reads the invoice title behind the title QR code a user shows the merchant.",
-            about: "Reads the invoice title behind the title QR code a user shows the merchant.\n\nExample --json:\n  {\n      \"scan_text\": \"https//mp.weixingg.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"\n  }\n\nWeChat interface `invoiceBizScanTitle`: POST /card/invoice/scantitle, from spec/invoice/scantitle.toml.",
+            about: "Reads the invoice title behind the title QR code a user shows the merchant.\n\nExample --json:\n  {\n      \"scan_text\": \"https//mp.weixingg.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"\n  }\n\nWeChat interface `invoiceBizScanTitle`: POST /card/invoice/scantitle, from spec/invoice/scan_title.toml.",
             fields: &[
                 Field {
                     wire: "scan_text",
@@ -3726,7 +3726,7 @@ static NONTAX: Group = Group {
         Operation {
             command: "create-bill-card",
             summary: "Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.",
-            about: "Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.\n\nFields given with --json only:\n  invoice_info (an object BillTemplate, required): The template.\n\nExample --json:\n  {\n      \"invoice_info\": {\n          \"payee\": \"测试非税票据\",\n          \"base_info\": {\n              \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"\n          }\n      }\n  }\n\nWeChat interface `nontaxCreateBillCard`: POST /nontax/createbillcard, from spec/nontax/createbillcard.toml.",
+            about: "Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.\n\nFields given with --json only:\n  invoice_info (an object BillTemplate, required): The template.\n\nExample --json:\n  {\n      \"invoice_info\": {\n          \"payee\": \"测试非税票据\",\n          \"base_info\": {\n              \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"\n          }\n      }\n  }\n\nWeChat interface `nontaxCreateBillCard`: POST /nontax/createbillcard, from spec/nontax/create_bill_card.toml.",
             fields: &[
                 Field {
                     wire: "invoice_info",
@@ -3747,7 +3747,7 @@ static NONTAX: Group = Group {
         Operation {
             command: "get-bill-auth-url",
             summary: "Gets the link where the user authorizes a fiscal e-bill for an order.",
-            about: "Gets the link where the user authorizes a fiscal e-bill for an order.\n\nExample --json:\n  {\n      \"s_pappid\": \"wxabcd\",\n      \"order_id\": \"1234\",\n      \"money\": 11,\n      \"timestamp\": 1474875876,\n      \"source\": \"web\",\n      \"redirect_url\": \"https://mp.weixin.qq.com\",\n      \"ticket\": \"tttt\"\n  }\n\nWeChat interface `nontaxGetBillAuthUrl`: POST /nontax/getbillauthurl, from spec/nontax/getbillauthurl.toml.",
+            about: "Gets the link where the user authorizes a fiscal e-bill for an order.\n\nExample --json:\n  {\n      \"s_pappid\": \"wxabcd\",\n      \"order_id\": \"1234\",\n      \"money\": 11,\n      \"timestamp\": 1474875876,\n      \"source\": \"web\",\n      \"redirect_url\": \"https://mp.weixin.qq.com\",\n      \"ticket\": \"tttt\"\n  }\n\nWeChat interface `nontaxGetBillAuthUrl`: POST /nontax/getbillauthurl, from spec/nontax/get_bill_auth_url.toml.",
             fields: &[
                 Field {
                     wire: "s_pappid",
@@ -3834,7 +3834,7 @@ static NONTAX: Group = Group {
         Operation {
             command: "insert-bill",
             summary: "Inserts a fiscal e-bill into the user's card package.",
-            about: "Inserts a fiscal e-bill into the user's card package.\n\nAfter the user authorized the order, the paying unit asks the finance bureau to issue a\nfiscal e-bill for it, and the bureau calls this to put the bill in the user's card package.\n\nFields given with --json only:\n  card_ext (an object CardExt, required): The bill's content.\n\nExample --json:\n  {\n  \"order_id\" : \"1511169724\",\n  \"card_ext\" : {\n  \"user_card\" : {\n  \"invoice_user_data\" : {\n  \"billing_time\" : 1511169724,\n  \"billing_code\" : \"aabbccdd\",\n  \"billing_no\" : \"1511169724\",\n  \"s_pdf_media_id\" : \"s_pdf_media_id\",\n  \"fee\" : 123,\n  \"title\" : \"灌哥发票\"\n  }\n  }\n  },\n  \"card_id\" : \"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\n  \"appid\" : \"wxc0b84a53ed8e8d29\"\n  }\n\nWeChat interface `notaxinvoiceinsert`: POST /nontax/insertbill, from spec/nontax/insertbill.toml.",
+            about: "Inserts a fiscal e-bill into the user's card package.\n\nAfter the user authorized the order, the paying unit asks the finance bureau to issue a\nfiscal e-bill for it, and the bureau calls this to put the bill in the user's card package.\n\nFields given with --json only:\n  card_ext (an object CardExt, required): The bill's content.\n\nExample --json:\n  {\n  \"order_id\" : \"1511169724\",\n  \"card_ext\" : {\n  \"user_card\" : {\n  \"invoice_user_data\" : {\n  \"billing_time\" : 1511169724,\n  \"billing_code\" : \"aabbccdd\",\n  \"billing_no\" : \"1511169724\",\n  \"s_pdf_media_id\" : \"s_pdf_media_id\",\n  \"fee\" : 123,\n  \"title\" : \"灌哥发票\"\n  }\n  }\n  },\n  \"card_id\" : \"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\n  \"appid\" : \"wxc0b84a53ed8e8d29\"\n  }\n\nWeChat interface `notaxinvoiceinsert`: POST /nontax/insertbill, from spec/nontax/insert_bill.toml.",
             fields: &[
                 Field {
                     wire: "order_id",
@@ -5705,7 +5705,7 @@ static PLATFORM: Group = Group {
         Operation {
             command: "create-card",
             summary: "Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.",
-            about: "Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.\n\nFields given with --json only:\n  invoice_info (an object InvoiceTemplate, required): The template.\n\nExample --json:\n  {\n      \"invoice_info\": {\n          \"base_info\": {\n              \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n              \"title\": \"xx公司\",\n              \"custom_url_name\": \"xyz\",\n              \"custom_url\": \"xyz\",\n              \"custom_url_sub_title\": \"xyz\",\n              \"promotion_url_name\": \"puname\",\n              \"promotion_url\": \"purl\",\n              \"promotion_url_sub_title\": \"ptitle\"\n          },\n          \"type\": \" 广东省增值税普通发票 \",\n          \"payee\": \" 测试 - 收款方 \"\n      }\n  }\n\nWeChat interface `invoicePlatformCreateCard`: POST /card/invoice/platform/createcard, from spec/platform/createcard.toml.",
+            about: "Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.\n\nFields given with --json only:\n  invoice_info (an object InvoiceTemplate, required): The template.\n\nExample --json:\n  {\n      \"invoice_info\": {\n          \"base_info\": {\n              \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n              \"title\": \"xx公司\",\n              \"custom_url_name\": \"xyz\",\n              \"custom_url\": \"xyz\",\n              \"custom_url_sub_title\": \"xyz\",\n              \"promotion_url_name\": \"puname\",\n              \"promotion_url\": \"purl\",\n              \"promotion_url_sub_title\": \"ptitle\"\n          },\n          \"type\": \" 广东省增值税普通发票 \",\n          \"payee\": \" 测试 - 收款方 \"\n      }\n  }\n\nWeChat interface `invoicePlatformCreateCard`: POST /card/invoice/platform/createcard, from spec/platform/create_card.toml.",
             fields: &[
                 Field {
                     wire: "invoice_info",
@@ -5726,7 +5726,7 @@ static PLATFORM: Group = Group {
         Operation {
             command: "get-pdf",
             summary: "Gets a temporary link to a PDF uploaded with `set_pdf`.",
-            about: "Gets a temporary link to a PDF uploaded with `set_pdf`.\n\nExample --json:\n  {\n      \"action\": \"get_url\",\n      \"s_media_id\": \"75195574948725301\"\n  }\n\nWeChat interface `invoiceplatformgetpdf`: POST /card/invoice/platform/getpdf, from spec/platform/getpdf.toml.",
+            about: "Gets a temporary link to a PDF uploaded with `set_pdf`.\n\nExample --json:\n  {\n      \"action\": \"get_url\",\n      \"s_media_id\": \"75195574948725301\"\n  }\n\nWeChat interface `invoiceplatformgetpdf`: POST /card/invoice/platform/getpdf, from spec/platform/get_pdf.toml.",
             fields: &[
                 Field {
                     wire: "s_media_id",
@@ -5747,7 +5747,7 @@ static PLATFORM: Group = Group {
         Operation {
             command: "get-platform-url",
             summary: "Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.",
-            about: "Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.\n\nThe platform reads `s_pappid` from the link's query string and hands it to the merchants it\nserves; they pass it to `get_auth_url` and `set_pay_mch`.\n\nExample --json:\n  {}\n\nWeChat interface `invoicePlatformSetUrl`: POST /card/invoice/seturl, from spec/platform/seturl.toml.",
+            about: "Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.\n\nThe platform reads `s_pappid` from the link's query string and hands it to the merchants it\nserves; they pass it to `get_auth_url` and `set_pay_mch`.\n\nExample --json:\n  {}\n\nWeChat interface `invoicePlatformSetUrl`: POST /card/invoice/seturl, from spec/platform/get_platform_url.toml.",
             fields: &[],
             constants: &[],
             files: &[],
@@ -5756,7 +5756,7 @@ static PLATFORM: Group = Group {
         Operation {
             command: "insert-invoice",
             summary: "Inserts an issued e-invoice into the card package of the user who authorized the order.",
-            about: "Inserts an issued e-invoice into the card package of the user who authorized the order.\n\nCalled by the invoicing platform (or a merchant running its own) for an order the user\nauthorized. Upload the PDF with `set_pdf` first. `unionid` is only in the answer when the\naccount is bound to an Open Platform account.\n\nFields given with --json only:\n  card_ext (an object CardExt, required): The invoice's content.\n\nExample --json:\n  {\n      \"order_id\": \"111163\",\n      \"card_ext\": {\n          \"nonce_str\": \"j!Re1WxaHv\",\n          \"user_card\": {\n              \"invoice_user_data\": {\n                  \"info\": [\n                      {\n                          \"price\": 10000,\n                          \"num\": 3,\n                          \"name\": \"牙膏\",\n                          \"unit\": \"个\"\n                      }\n                  ],\n                  \"billing_no\": \"4545145712\",\n                  \"billing_code\": \"4541212454512\",\n                  \"billing_time\": 1468306058,\n                  \"tax\": 123,\n                  \"s_pdf_media_id\": \"s_pdf_media_id_abc123\",\n                  \"fee\": 123,\n                  \"title\": \"灌哥发票\",\n                  \"fee_without_tax\": 2345,\n                  \"buyer_number\": \"123456789012345678\"\n              }\n          }\n      },\n      \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\n      \"appid\": \"wxc0b84a53ed8e8d29\"\n  }\n\nWeChat interface `invoicePlatformInsert`: POST /card/invoice/insert, from spec/platform/insert.toml.",
+            about: "Inserts an issued e-invoice into the card package of the user who authorized the order.\n\nCalled by the invoicing platform (or a merchant running its own) for an order the user\nauthorized. Upload the PDF with `set_pdf` first. `unionid` is only in the answer when the\naccount is bound to an Open Platform account.\n\nFields given with --json only:\n  card_ext (an object CardExt, required): The invoice's content.\n\nExample --json:\n  {\n      \"order_id\": \"111163\",\n      \"card_ext\": {\n          \"nonce_str\": \"j!Re1WxaHv\",\n          \"user_card\": {\n              \"invoice_user_data\": {\n                  \"info\": [\n                      {\n                          \"price\": 10000,\n                          \"num\": 3,\n                          \"name\": \"牙膏\",\n                          \"unit\": \"个\"\n                      }\n                  ],\n                  \"billing_no\": \"4545145712\",\n                  \"billing_code\": \"4541212454512\",\n                  \"billing_time\": 1468306058,\n                  \"tax\": 123,\n                  \"s_pdf_media_id\": \"s_pdf_media_id_abc123\",\n                  \"fee\": 123,\n                  \"title\": \"灌哥发票\",\n                  \"fee_without_tax\": 2345,\n                  \"buyer_number\": \"123456789012345678\"\n              }\n          }\n      },\n      \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\n      \"appid\": \"wxc0b84a53ed8e8d29\"\n  }\n\nWeChat interface `invoicePlatformInsert`: POST /card/invoice/insert, from spec/platform/insert_invoice.toml.",
             fields: &[
                 Field {
                     wire: "order_id",
@@ -5810,7 +5810,7 @@ static PLATFORM: Group = Group {
         Operation {
             command: "set-pdf",
             summary: "Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.",
-            about: "Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.\n\nUpload the PDF, then pass its `s_media_id` as `s_pdf_media_id` when inserting the invoice (or\nthe fiscal bill). A PDF not attached to an invoice within 3 days is destroyed: upload it\nagain after that.\n\nFiles:\n  --file PATH: the `pdf` part (application/pdf, at most 10485760 bytes, required): The invoice's PDF.\n\nWeChat interface `invoiceplatformsetpdf`: POST /card/invoice/platform/setpdf, from spec/platform/setpdf.toml.",
+            about: "Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.\n\nUpload the PDF, then pass its `s_media_id` as `s_pdf_media_id` when inserting the invoice (or\nthe fiscal bill). A PDF not attached to an invoice within 3 days is destroyed: upload it\nagain after that.\n\nFiles:\n  --file PATH: the `pdf` part (application/pdf, at most 10485760 bytes, required): The invoice's PDF.\n\nWeChat interface `invoiceplatformsetpdf`: POST /card/invoice/platform/setpdf, from spec/platform/set_pdf.toml.",
             fields: &[],
             constants: &[],
             files: &[
@@ -5825,7 +5825,7 @@ static PLATFORM: Group = Group {
         Operation {
             command: "update-status",
             summary: "The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.",
-            about: "The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\n      \"code\": \"186921658591\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n  }\n\nWeChat interface `invoicePlatformUpdateStatus`: POST /card/invoice/platform/updatestatus, from spec/platform/updatestatus.toml.",
+            about: "The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\n      \"code\": \"186921658591\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n  }\n\nWeChat interface `invoicePlatformUpdateStatus`: POST /card/invoice/platform/updatestatus, from spec/platform/update_status.toml.",
             fields: &[
                 Field {
                     wire: "card_id",
@@ -5932,7 +5932,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "get-invoice-batch",
             summary: "Reads several invoices the user chose from the card package in one call.",
-            about: "Reads several invoices the user chose from the card package in one call.\n\nFields given with --json only:\n  item_list (an array of object InvoiceCard, required): The invoices to read.\n\nExample --json:\n  {\n      \"item_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n      ]\n  }\n\nWeChat interface `invoicereimbursegetinvoicebatch`: POST /card/invoice/reimburse/getinvoicebatch, from spec/reimburse/getinvoicebatch.toml.",
+            about: "Reads several invoices the user chose from the card package in one call.\n\nFields given with --json only:\n  item_list (an array of object InvoiceCard, required): The invoices to read.\n\nExample --json:\n  {\n      \"item_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n      ]\n  }\n\nWeChat interface `invoicereimbursegetinvoicebatch`: POST /card/invoice/reimburse/getinvoicebatch, from spec/reimburse/get_invoice_batch.toml.",
             fields: &[
                 Field {
                     wire: "item_list",
@@ -5953,7 +5953,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "get-invoice-info",
             summary: "Reads an invoice the user chose from the card package, with a link to its PDF.",
-            about: "Reads an invoice the user chose from the card package, with a link to its PDF.\n\nThe reimbursing party gets `card_id` and `encrypt_code` from the user's invoice selection\n(chooseInvoice) and reads the structured invoice here.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n  }\n\nWeChat interface `invoicebxgetinvoice`: POST /card/invoice/reimburse/getinvoiceinfo, from spec/reimburse/getinvoiceinfo.toml.",
+            about: "Reads an invoice the user chose from the card package, with a link to its PDF.\n\nThe reimbursing party gets `card_id` and `encrypt_code` from the user's invoice selection\n(chooseInvoice) and reads the structured invoice here.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n  }\n\nWeChat interface `invoicebxgetinvoice`: POST /card/invoice/reimburse/getinvoiceinfo, from spec/reimburse/get_invoice_info.toml.",
             fields: &[
                 Field {
                     wire: "card_id",
@@ -5985,7 +5985,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "update-invoice-status",
             summary: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.",
-            about: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.\n\nLock an invoice while its claim is processed, unlock it if the claim is refused, close it once\nreimbursed. Closing is irreversible: the invoice leaves the user's card package. Keep WeChat\nin step promptly after every change.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n  }\n\nWeChat interface `invoicereimburseupdateinvoicestatus`: POST /card/invoice/reimburse/updateinvoicestatus, from spec/reimburse/updateinvoicestatus.toml.",
+            about: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.\n\nLock an invoice while its claim is processed, unlock it if the claim is refused, close it once\nreimbursed. Closing is irreversible: the invoice leaves the user's card package. Keep WeChat\nin step promptly after every change.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n  }\n\nWeChat interface `invoicereimburseupdateinvoicestatus`: POST /card/invoice/reimburse/updateinvoicestatus, from spec/reimburse/update_invoice_status.toml.",
             fields: &[
                 Field {
                     wire: "card_id",
@@ -6033,7 +6033,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "update-status-batch",
             summary: "Locks, unlocks or closes several invoices of one user, all or nothing.",
-            about: "Locks, unlocks or closes several invoices of one user, all or nothing.\n\nA transaction: if one invoice cannot be updated, none is, and every invoice keeps the status\nit had before the call. Closing is irreversible.\n\nFields given with --json only:\n  invoice_list (an array of object InvoiceCard, required): The invoices.\n\nExample --json:\n  {\n      \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n      \"invoice_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n      ]\n  }\n\nWeChat interface `invoicereimburseupdatestatusbatch`: POST /card/invoice/reimburse/updatestatusbatch, from spec/reimburse/updatestatusbatch.toml.",
+            about: "Locks, unlocks or closes several invoices of one user, all or nothing.\n\nA transaction: if one invoice cannot be updated, none is, and every invoice keeps the status\nit had before the call. Closing is irreversible.\n\nFields given with --json only:\n  invoice_list (an array of object InvoiceCard, required): The invoices.\n\nExample --json:\n  {\n      \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n      \"invoice_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n      ]\n  }\n\nWeChat interface `invoicereimburseupdatestatusbatch`: POST /card/invoice/reimburse/updatestatusbatch, from spec/reimburse/update_status_batch.toml.",
             fields: &[
                 Field {
                     wire: "openid",
@@ -6596,7 +6596,7 @@ static TOKEN: Group = Group {
         Operation {
             command: "get-access-token",
             summary: "Gets the account's access token from its appid and appsecret (the classic endpoint).",
-            about: "Gets the account's access token from its appid and appsecret (the classic endpoint).\n\nEach call issues a new token and invalidates the previous one of the same app: several\ninstances sharing an appid fight over tokens, and under such load WeChat has answered 45009\nwith a hint to use `get_stable_access_token`, which avoids the fight. The token is valid for\n`expires_in` seconds (7200).\n\nWeChat interface `getAccessToken`: GET /cgi-bin/token, from spec/token/token.toml.",
+            about: "Gets the account's access token from its appid and appsecret (the classic endpoint).\n\nEach call issues a new token and invalidates the previous one of the same app: several\ninstances sharing an appid fight over tokens, and under such load WeChat has answered 45009\nwith a hint to use `get_stable_access_token`, which avoids the fight. The token is valid for\n`expires_in` seconds (7200).\n\nWeChat interface `getAccessToken`: GET /cgi-bin/token, from spec/token/get_access_token.toml.",
             fields: &[
                 Field {
                     wire: "appid",
@@ -6628,7 +6628,7 @@ static TOKEN: Group = Group {
         Operation {
             command: "get-authorizer-access-token",
             summary: "Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.",
-            about: "Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.\n\nThe platform calls account APIs on behalf of an account that authorized it with the\n`authorizer_access_token` this returns. Keep the returned `authorizer_refresh_token`: it may\nchange, and a lost refresh token means the account must authorize the platform again.\n\nExample --json:\n  {\n      \"component_appid\": \"appid_value\",\n      \"authorizer_appid\": \"auth_appid_value\",\n      \"authorizer_refresh_token\": \"refresh_token_value\"\n  }\n\nWeChat interface `getAuthorizerAccessToken`: POST /cgi-bin/component/api_authorizer_token, from spec/token/authorizer_token.toml.",
+            about: "Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.\n\nThe platform calls account APIs on behalf of an account that authorized it with the\n`authorizer_access_token` this returns. Keep the returned `authorizer_refresh_token`: it may\nchange, and a lost refresh token means the account must authorize the platform again.\n\nExample --json:\n  {\n      \"component_appid\": \"appid_value\",\n      \"authorizer_appid\": \"auth_appid_value\",\n      \"authorizer_refresh_token\": \"refresh_token_value\"\n  }\n\nWeChat interface `getAuthorizerAccessToken`: POST /cgi-bin/component/api_authorizer_token, from spec/token/get_authorizer_access_token.toml.",
             fields: &[
                 Field {
                     wire: "component_access_token",
@@ -6682,7 +6682,7 @@ static TOKEN: Group = Group {
         Operation {
             command: "get-card-api-ticket",
             summary: "Gets the card api_ticket (type wx_card) needed to build invoice authorization links.",
-            about: "Gets the card api_ticket (type wx_card) needed to build invoice authorization links.\n\nThe ticket is valid for `expires_in` seconds (7200). Calls are strictly limited: cache the\nticket and renew it only when it expires; `get_auth_url` and `get_bill_auth_url` take it as\ntheir `ticket`.\n\nWeChat interface `getTicket`: GET /cgi-bin/ticket/getticket, from spec/token/getticket.toml.",
+            about: "Gets the card api_ticket (type wx_card) needed to build invoice authorization links.\n\nThe ticket is valid for `expires_in` seconds (7200). Calls are strictly limited: cache the\nticket and renew it only when it expires; `get_auth_url` and `get_bill_auth_url` take it as\ntheir `ticket`.\n\nWeChat interface `getTicket`: GET /cgi-bin/ticket/getticket, from spec/token/get_card_api_ticket.toml.",
             fields: &[],
             constants: &[],
             files: &[],
@@ -6691,7 +6691,7 @@ static TOKEN: Group = Group {
         Operation {
             command: "get-component-access-token",
             summary: "Gets a third-party platform's component_access_token.",
-            about: "Gets a third-party platform's component_access_token.\n\nThe third-party platform's own credential, valid for 2 hours; it needs the\n`component_verify_ticket` WeChat pushes to the platform every 10 minutes. Renew it shortly\nbefore it expires (say after 1 h 50 min).\n\nExample --json:\n  {\n      \"component_appid\": \"appid_value\",\n      \"component_appsecret\": \"appsecret_value\",\n      \"component_verify_ticket\": \"ticket_value\"\n  }\n\nWeChat interface `getComponentAccessToken`: POST /cgi-bin/component/api_component_token, from spec/token/component_token.toml.",
+            about: "Gets a third-party platform's component_access_token.\n\nThe third-party platform's own credential, valid for 2 hours; it needs the\n`component_verify_ticket` WeChat pushes to the platform every 10 minutes. Renew it shortly\nbefore it expires (say after 1 h 50 min).\n\nExample --json:\n  {\n      \"component_appid\": \"appid_value\",\n      \"component_appsecret\": \"appsecret_value\",\n      \"component_verify_ticket\": \"ticket_value\"\n  }\n\nWeChat interface `getComponentAccessToken`: POST /cgi-bin/component/api_component_token, from spec/token/get_component_access_token.toml.",
             fields: &[
                 Field {
                     wire: "component_appid",
@@ -6734,7 +6734,7 @@ static TOKEN: Group = Group {
         Operation {
             command: "get-stable-access-token",
             summary: "Gets the account's access token without invalidating the tokens other instances hold.",
-            about: "Gets the account's access token without invalidating the tokens other instances hold.\n\nIn normal mode (`force_refresh` false or absent) every call within the token's validity\nreturns the same token, so instances sharing an appid do not invalidate each other. Force\nrefresh mode invalidates the current token and issues a new one; it is rate limited, so use it\nonly when WeChat refused the token. Limited to 10,000 calls a minute and 500,000 a day.\n\nExample --json:\n  {\n      \"grant_type\": \"client_credential\",\n      \"appid\": \"APPID\",\n      \"secret\": \"APPSECRET\",\n      \"force_refresh\": false\n  }\n\nWeChat interface `getStableAccessToken`: POST /cgi-bin/stable_token, from spec/token/stable_token.toml.",
+            about: "Gets the account's access token without invalidating the tokens other instances hold.\n\nIn normal mode (`force_refresh` false or absent) every call within the token's validity\nreturns the same token, so instances sharing an appid do not invalidate each other. Force\nrefresh mode invalidates the current token and issues a new one; it is rate limited, so use it\nonly when WeChat refused the token. Limited to 10,000 calls a minute and 500,000 a day.\n\nExample --json:\n  {\n      \"grant_type\": \"client_credential\",\n      \"appid\": \"APPID\",\n      \"secret\": \"APPSECRET\",\n      \"force_refresh\": false\n  }\n\nWeChat interface `getStableAccessToken`: POST /cgi-bin/stable_token, from spec/token/get_stable_access_token.toml.",
             fields: &[
                 Field {
                     wire: "appid",

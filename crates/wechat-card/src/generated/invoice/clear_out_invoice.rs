@@ -65,7 +65,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/clearoutinvoice.toml`.
+//! Generated from `spec/invoice/clear_out_invoice.toml`.
 
 /// Request of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -70,7 +70,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/getauthdata.toml`.
+//! Generated from `spec/invoice/get_auth_data.toml`.
 
 /// Request of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data).
 ///

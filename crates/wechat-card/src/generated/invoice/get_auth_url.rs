@@ -86,7 +86,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/getauthurl.toml`.
+//! Generated from `spec/invoice/get_auth_url.toml`.
 
 /// Request of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url).
 ///

@@ -55,7 +55,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/getselecttitleurl.toml`.
+//! Generated from `spec/invoice/get_select_title_url.toml`.
 
 /// Request of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

@@ -61,7 +61,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/getusertitleurl.toml`.
+//! Generated from `spec/invoice/get_user_title_url.toml`.
 
 /// Request of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

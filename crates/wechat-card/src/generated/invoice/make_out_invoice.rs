@@ -122,7 +122,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/makeoutinvoice.toml`.
+//! Generated from `spec/invoice/make_out_invoice.toml`.
 
 /// Request of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

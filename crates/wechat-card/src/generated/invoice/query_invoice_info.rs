@@ -65,7 +65,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/queryinvoceinfo.toml`.
+//! Generated from `spec/invoice/query_invoice_info.toml`.
 
 /// Request of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info).
 ///

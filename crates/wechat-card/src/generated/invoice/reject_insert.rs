@@ -49,7 +49,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/rejectinsert.toml`.
+//! Generated from `spec/invoice/reject_insert.toml`.
 
 /// Request of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert).
 ///

@@ -63,7 +63,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/invoice/scantitle.toml`.
+//! Generated from `spec/invoice/scan_title.toml`.
 
 /// Request of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

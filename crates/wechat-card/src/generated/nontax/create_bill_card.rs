@@ -59,7 +59,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/nontax/createbillcard.toml`.
+//! Generated from `spec/nontax/create_bill_card.toml`.
 
 /// Request of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -64,7 +64,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/nontax/getbillauthurl.toml`.
+//! Generated from `spec/nontax/get_bill_auth_url.toml`.
 
 /// Request of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url).
 ///

@@ -82,7 +82,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/nontax/insertbill.toml`.
+//! Generated from `spec/nontax/insert_bill.toml`.
 
 /// Request of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill).
 ///

@@ -69,7 +69,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/platform/createcard.toml`.
+//! Generated from `spec/platform/create_card.toml`.
 
 /// Request of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

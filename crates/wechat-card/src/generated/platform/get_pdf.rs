@@ -57,7 +57,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/platform/getpdf.toml`.
+//! Generated from `spec/platform/get_pdf.toml`.
 
 /// Request of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -58,7 +58,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/platform/seturl.toml`.
+//! Generated from `spec/platform/get_platform_url.toml`.
 
 /// Request of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

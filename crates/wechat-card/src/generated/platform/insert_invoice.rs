@@ -102,7 +102,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/platform/insert.toml`.
+//! Generated from `spec/platform/insert_invoice.toml`.
 
 /// Request of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice).
 ///

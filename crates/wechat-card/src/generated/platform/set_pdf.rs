@@ -65,7 +65,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/platform/setpdf.toml`.
+//! Generated from `spec/platform/set_pdf.toml`.
 
 /// Request of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

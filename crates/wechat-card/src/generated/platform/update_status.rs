@@ -57,7 +57,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/platform/updatestatus.toml`.
+//! Generated from `spec/platform/update_status.toml`.
 
 /// Request of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status).
 ///

@@ -144,7 +144,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/reimburse/getinvoicebatch.toml`.
+//! Generated from `spec/reimburse/get_invoice_batch.toml`.
 
 /// Request of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

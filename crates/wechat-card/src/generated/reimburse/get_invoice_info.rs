@@ -151,7 +151,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/reimburse/getinvoiceinfo.toml`.
+//! Generated from `spec/reimburse/get_invoice_info.toml`.
 
 /// Request of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info).
 ///

@@ -64,7 +64,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/reimburse/updateinvoicestatus.toml`.
+//! Generated from `spec/reimburse/update_invoice_status.toml`.
 
 /// Request of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status).
 ///

@@ -64,7 +64,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/reimburse/updatestatusbatch.toml`.
+//! Generated from `spec/reimburse/update_status_batch.toml`.
 
 /// Request of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch).
 ///

@@ -49,7 +49,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/token/token.toml`.
+//! Generated from `spec/token/get_access_token.toml`.
 
 /// Request of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token).
 ///

@@ -62,7 +62,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/token/authorizer_token.toml`.
+//! Generated from `spec/token/get_authorizer_access_token.toml`.
 
 /// Request of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token).
 ///

@@ -39,7 +39,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/token/getticket.toml`.
+//! Generated from `spec/token/get_card_api_ticket.toml`.
 
 /// Request of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

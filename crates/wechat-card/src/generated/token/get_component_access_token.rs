@@ -64,7 +64,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/token/component_token.toml`.
+//! Generated from `spec/token/get_component_access_token.toml`.
 
 /// Request of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token).
 ///

@@ -59,7 +59,7 @@
 //! }
 //! ```
 //!
-//! Generated from `spec/token/stable_token.toml`.
+//! Generated from `spec/token/get_stable_access_token.toml`.
 
 /// Request of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token).
 ///
