@@ -355,7 +355,7 @@ pub enum OpBErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    OpBErrorCode in crate ::Code { InvalidParams } else General(crate ::GeneralErrorCode)
+    OpBErrorCode in crate::Code { InvalidParams } else General(crate::GeneralErrorCode)
 );
 "#;
         assert_eq!(formatted(operation("OpBErrorCode", "[`op_b`]", &op.errors)), expected);

@@ -16,7 +16,13 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     let text = prettyplease::unparse(&file);
     drop(file);
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
-    Ok(finish_file(&text))
+    Ok(finish_file(&join_crate_paths(text)))
+}
+
+/// prettyplease prints a path that starts with `crate` inside a macro's arguments with a
+/// space (`error_codes!(X in crate ::Code ...)`): written as rustfmt and a person write it.
+fn join_crate_paths(text: String) -> String {
+    if text.contains("crate ::") { text.replace("crate ::", "crate::") } else { text }
 }
 
 /// A file of Rust as prettyplease prints it, with the `@generated` header and blank lines

@@ -76,7 +76,7 @@ pub enum GeneralErrorCode {
     Unknown(i64),
 }
 ::wechat_core::error_codes!(
-    GeneralErrorCode in crate ::Code { SystemBusy, InvalidCredential, InvalidGrantType,
+    GeneralErrorCode in crate::Code { SystemBusy, InvalidCredential, InvalidGrantType,
     InvalidAppid, InvalidAccessToken, InvalidUrl, InvalidAppsecret,
     InvalidIpNotInWhitelist, AccessTokenMissing, AccessTokenExpired, RequirePostMethod,
     RequireSubscribe, EmptyPostData, DailyQuotaReached, MinuteQuotaReached,

@@ -213,7 +213,7 @@ pub enum AddLocationsErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    AddLocationsErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    AddLocationsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

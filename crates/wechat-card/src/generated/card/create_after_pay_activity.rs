@@ -198,7 +198,7 @@ pub enum CreateAfterPayActivityErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreateAfterPayActivityErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    CreateAfterPayActivityErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

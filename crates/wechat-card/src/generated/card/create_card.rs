@@ -251,7 +251,7 @@ pub enum CreateCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreateCardErrorCode in crate ::Code { InvalidCardType, InvalidTime, InvalidQuantity,
+    CreateCardErrorCode in crate::Code { InvalidCardType, InvalidTime, InvalidQuantity,
     NoCustomCodePermission, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)

@@ -313,9 +313,9 @@ pub enum CreateLandingPageErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreateLandingPageErrorCode in crate ::Code { InvalidCardType, InvalidCardId,
+    CreateLandingPageErrorCode in crate::Code { InvalidCardType, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 /// Where a landing page is put.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

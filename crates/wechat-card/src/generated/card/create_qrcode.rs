@@ -292,9 +292,9 @@ pub enum CreateQrcodeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreateQrcodeErrorCode in crate ::Code { InvalidActioninfo, StockIs0, InvalidOpenid,
+    CreateQrcodeErrorCode in crate::Code { InvalidActioninfo, StockIs0, InvalidOpenid,
     InvalidCardId, InvalidCardStatus, MissingCardId, FieldLengthExceeded,
-    CardNotSupported } else General(crate ::GeneralErrorCode)
+    CardNotSupported } else General(crate::GeneralErrorCode)
 );
 /// What a card QR code gives: one card or several.
 ///

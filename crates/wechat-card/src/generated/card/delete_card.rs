@@ -177,7 +177,7 @@ pub enum DeleteCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    DeleteCardErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    DeleteCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

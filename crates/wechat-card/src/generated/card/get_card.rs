@@ -213,8 +213,8 @@ pub enum GetCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetCardErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
-    FieldLengthExceeded, CardNotSupported } else General(crate ::GeneralErrorCode)
+    GetCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
+    FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetCardRequest {
     type Response = GetCardResponse;

@@ -166,8 +166,8 @@ pub enum GetColorsErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetColorsErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
-    FieldLengthExceeded, CardNotSupported } else General(crate ::GeneralErrorCode)
+    GetColorsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
+    FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)
 );
 /// A card background colour.
 ///

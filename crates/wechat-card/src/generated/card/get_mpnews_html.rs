@@ -189,7 +189,7 @@ pub enum GetMpnewsHtmlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMpnewsHtmlErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    GetMpnewsHtmlErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

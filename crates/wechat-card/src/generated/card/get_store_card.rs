@@ -177,7 +177,7 @@ pub enum GetStoreCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetStoreCardErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    GetStoreCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

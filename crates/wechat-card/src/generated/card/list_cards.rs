@@ -307,8 +307,8 @@ pub enum ListCardsErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListCardsErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
-    FieldLengthExceeded, CardNotSupported } else General(crate ::GeneralErrorCode)
+    ListCardsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
+    FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ListCardsRequest {
     type Response = ListCardsResponse;

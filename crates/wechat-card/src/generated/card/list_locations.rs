@@ -236,7 +236,7 @@ pub enum ListLocationsErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListLocationsErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    ListLocationsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

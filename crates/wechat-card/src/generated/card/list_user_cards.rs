@@ -262,9 +262,9 @@ pub enum ListUserCardsErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListUserCardsErrorCode in crate ::Code { InvalidOpenid, InvalidCardId,
+    ListUserCardsErrorCode in crate::Code { InvalidOpenid, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 /// A card in the user's card package.
 ///

@@ -235,9 +235,9 @@ pub enum ModifyStockErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ModifyStockErrorCode in crate ::Code { InvalidQuantity, InvalidCardId,
+    ModifyStockErrorCode in crate::Code { InvalidQuantity, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ModifyStockRequest {
     type Response = ModifyStockResponse;

@@ -196,9 +196,9 @@ pub enum SetPayCellErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetPayCellErrorCode in crate ::Code { RequireLocationId, InvalidCardId,
+    SetPayCellErrorCode in crate::Code { RequireLocationId, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetPayCellRequest {
     type Response = SetPayCellResponse;

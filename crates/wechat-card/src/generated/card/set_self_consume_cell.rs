@@ -240,9 +240,9 @@ pub enum SetSelfConsumeCellErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetSelfConsumeCellErrorCode in crate ::Code { RequireLocationId, InvalidCardId,
+    SetSelfConsumeCellErrorCode in crate::Code { RequireLocationId, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetSelfConsumeCellRequest {
     type Response = SetSelfConsumeCellResponse;

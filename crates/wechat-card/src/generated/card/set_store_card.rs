@@ -222,7 +222,7 @@ pub enum SetStoreCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetStoreCardErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    SetStoreCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );

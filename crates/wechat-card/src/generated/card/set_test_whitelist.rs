@@ -285,9 +285,9 @@ pub enum SetTestWhitelistErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetTestWhitelistErrorCode in crate ::Code { InvalidOpenid, InvalidCardId,
+    SetTestWhitelistErrorCode in crate::Code { InvalidOpenid, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetTestWhitelistRequest {
     type Response = SetTestWhitelistResponse;

@@ -499,7 +499,7 @@ pub enum UpdateCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateCardErrorCode in crate ::Code { InvalidCardType, InvalidTime, InvalidTimeRange,
+    UpdateCardErrorCode in crate::Code { InvalidCardType, InvalidTime, InvalidTimeRange,
     TooManyCustomFields, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)

@@ -254,9 +254,9 @@ pub enum UpdateLuckyMoneyBalanceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateLuckyMoneyBalanceErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId,
+    UpdateLuckyMoneyBalanceErrorCode in crate::Code { InvalidSerialCode, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateLuckyMoneyBalanceRequest {
     type Response = UpdateLuckyMoneyBalanceResponse;

@@ -188,9 +188,9 @@ pub enum UploadImageErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UploadImageErrorCode in crate ::Code { InvalidImageSize, InvalidFileType,
+    UploadImageErrorCode in crate::Code { InvalidImageSize, InvalidFileType,
     MediaDataMissing, InvalidCardId, InvalidCardStatus, MissingCardId,
-    FieldLengthExceeded, CardNotSupported } else General(crate ::GeneralErrorCode)
+    FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UploadImageRequest {
     type Response = UploadImageResponse;

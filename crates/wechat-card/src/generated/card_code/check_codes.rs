@@ -272,9 +272,9 @@ pub enum CheckCodesErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CheckCodesErrorCode in crate ::Code { CardNotSupported, CodeAlreadyConsumed,
+    CheckCodesErrorCode in crate::Code { CardNotSupported, CodeAlreadyConsumed,
     InvalidSerialCode, InvalidUserCardStatus, InvalidCardId, InvalidCardStatus,
-    InvalidTime, MissingCardId } else General(crate ::GeneralErrorCode)
+    InvalidTime, MissingCardId } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for CheckCodesRequest {
     type Response = CheckCodesResponse;

@@ -265,9 +265,9 @@ pub enum ConsumeCodeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ConsumeCodeErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    ConsumeCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 /// The card of a redeemed code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -227,9 +227,9 @@ pub enum DecryptCodeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    DecryptCodeErrorCode in crate ::Code { InvalidEncryptCode, CodeAlreadyConsumed,
+    DecryptCodeErrorCode in crate::Code { InvalidEncryptCode, CodeAlreadyConsumed,
     InvalidSerialCode, InvalidUserCardStatus, InvalidCardId, InvalidCardStatus,
-    InvalidTime, MissingCardId } else General(crate ::GeneralErrorCode)
+    InvalidTime, MissingCardId } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for DecryptCodeRequest {
     type Response = DecryptCodeResponse;

@@ -290,9 +290,9 @@ pub enum DepositCodesErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    DepositCodesErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    DepositCodesErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for DepositCodesRequest {
     type Response = DepositCodesResponse;

@@ -477,9 +477,9 @@ pub enum GetCodeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetCodeErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    GetCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 /// The card a code belongs to, and the code's validity.
 ///

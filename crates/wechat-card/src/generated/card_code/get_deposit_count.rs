@@ -198,9 +198,9 @@ pub enum GetDepositCountErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetDepositCountErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    GetDepositCountErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetDepositCountRequest {
     type Response = GetDepositCountResponse;

@@ -265,9 +265,9 @@ pub enum MarkCodeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    MarkCodeErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    MarkCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for MarkCodeRequest {
     type Response = MarkCodeResponse;

@@ -225,9 +225,9 @@ pub enum SetCodeUnavailableErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetCodeUnavailableErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    SetCodeUnavailableErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetCodeUnavailableRequest {
     type Response = SetCodeUnavailableResponse;

@@ -262,9 +262,9 @@ pub enum UpdateCodeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateCodeErrorCode in crate ::Code { CodeAlreadyConsumed, InvalidSerialCode,
+    UpdateCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateCodeRequest {
     type Response = UpdateCodeResponse;

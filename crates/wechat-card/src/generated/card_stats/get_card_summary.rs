@@ -254,8 +254,8 @@ pub enum GetCardSummaryErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetCardSummaryErrorCode in crate ::Code { DateFormatError, DateRangeError } else
-    General(crate ::GeneralErrorCode)
+    GetCardSummaryErrorCode in crate::Code { DateFormatError, DateRangeError } else
+    General(crate::GeneralErrorCode)
 );
 /// A day of the account's card statistics.
 ///

@@ -282,8 +282,8 @@ pub enum GetFreeCardSummaryErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetFreeCardSummaryErrorCode in crate ::Code { InvalidCardId, DateFormatError,
-    DateRangeError } else General(crate ::GeneralErrorCode)
+    GetFreeCardSummaryErrorCode in crate::Code { InvalidCardId, DateFormatError,
+    DateRangeError } else General(crate::GeneralErrorCode)
 );
 /// A day of one free coupon's statistics.
 ///

@@ -263,8 +263,8 @@ pub enum GetMemberCardDetailErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMemberCardDetailErrorCode in crate ::Code { InvalidCardId, DateFormatError,
-    DateRangeError } else General(crate ::GeneralErrorCode)
+    GetMemberCardDetailErrorCode in crate::Code { InvalidCardId, DateFormatError,
+    DateRangeError } else General(crate::GeneralErrorCode)
 );
 /// A day of one member card's statistics.
 ///

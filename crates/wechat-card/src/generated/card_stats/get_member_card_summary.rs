@@ -256,8 +256,8 @@ pub enum GetMemberCardSummaryErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMemberCardSummaryErrorCode in crate ::Code { DateFormatError, DateRangeError }
-    else General(crate ::GeneralErrorCode)
+    GetMemberCardSummaryErrorCode in crate::Code { DateFormatError, DateRangeError }
+    else General(crate::GeneralErrorCode)
 );
 /// A day of the account's member-card statistics.
 ///

@@ -130,7 +130,7 @@ pub enum ActivateAccountErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ActivateAccountErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    ActivateAccountErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ActivateAccountRequest {
     type Response = ActivateAccountResponse;

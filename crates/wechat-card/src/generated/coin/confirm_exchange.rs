@@ -230,7 +230,7 @@ pub enum ConfirmExchangeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ConfirmExchangeErrorCode in crate ::Code { CoinNotEnough, InvalidCardId,
+    ConfirmExchangeErrorCode in crate::Code { CoinNotEnough, InvalidCardId,
     InvalidCoinOrderId, OrderFinished, OrderTimedOut } else General(crate
     ::GeneralErrorCode)
 );

@@ -179,7 +179,7 @@ pub enum GetCoinsInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetCoinsInfoErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetCoinsInfoErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetCoinsInfoRequest {
     type Response = GetCoinsInfoResponse;

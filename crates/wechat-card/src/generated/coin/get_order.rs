@@ -162,7 +162,7 @@ pub enum GetOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate ::Code { InvalidCoinOrderId } else General(crate
+    GetOrderErrorCode in crate::Code { InvalidCoinOrderId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetOrderRequest {

@@ -279,7 +279,7 @@ pub enum GetPayPriceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPayPriceErrorCode in crate ::Code { InvalidCardId } else General(crate
+    GetPayPriceErrorCode in crate::Code { InvalidCardId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPayPriceRequest {

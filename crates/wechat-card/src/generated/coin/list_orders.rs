@@ -294,7 +294,7 @@ pub enum ListOrdersErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListOrdersErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    ListOrdersErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 /// Orders to leave out of the list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

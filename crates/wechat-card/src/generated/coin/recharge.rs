@@ -240,7 +240,7 @@ pub enum RechargeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RechargeErrorCode in crate ::Code { CoinCountOutOfRange } else General(crate
+    RechargeErrorCode in crate::Code { CoinCountOutOfRange } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RechargeRequest {

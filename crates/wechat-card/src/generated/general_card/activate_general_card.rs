@@ -340,7 +340,7 @@ pub enum ActivateGeneralCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ActivateGeneralCardErrorCode in crate ::Code { InvalidSerialCode } else General(crate
+    ActivateGeneralCardErrorCode in crate::Code { InvalidSerialCode } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ActivateGeneralCardRequest {

@@ -213,8 +213,8 @@ pub enum UnactivateGeneralCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UnactivateGeneralCardErrorCode in crate ::Code { InvalidSerialCode } else
-    General(crate ::GeneralErrorCode)
+    UnactivateGeneralCardErrorCode in crate::Code { InvalidSerialCode } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UnactivateGeneralCardRequest {
     type Response = UnactivateGeneralCardResponse;

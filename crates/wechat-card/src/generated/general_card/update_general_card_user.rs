@@ -494,8 +494,8 @@ pub enum UpdateGeneralCardUserErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateGeneralCardUserErrorCode in crate ::Code { InvalidSerialCode } else
-    General(crate ::GeneralErrorCode)
+    UpdateGeneralCardUserErrorCode in crate::Code { InvalidSerialCode } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateGeneralCardUserRequest {
     type Response = UpdateGeneralCardUserResponse;

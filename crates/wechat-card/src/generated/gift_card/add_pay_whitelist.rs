@@ -148,7 +148,7 @@ pub enum AddPayWhitelistErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    AddPayWhitelistErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    AddPayWhitelistErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for AddPayWhitelistRequest {
     type Response = AddPayWhitelistResponse;

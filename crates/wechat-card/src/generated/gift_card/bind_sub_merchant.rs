@@ -175,7 +175,7 @@ pub enum BindSubMerchantErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    BindSubMerchantErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    BindSubMerchantErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for BindSubMerchantRequest {
     type Response = BindSubMerchantResponse;

@@ -272,13 +272,13 @@ pub enum CreatePageErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreatePageErrorCode in crate ::Code { NotGiftCard, InvalidCardId, PageIdOnCreate,
+    CreatePageErrorCode in crate::Code { NotGiftCard, InvalidCardId, PageIdOnCreate,
     CardListEmpty, BannerPicUrlEmpty, BannerPicUrlNotFromCdn, CardFacesEmpty,
     CardFaceNotFromCdn, AddressEmpty, InvalidServicePhone, BizDescriptionEmpty,
     InvalidCategory, MoreThanOneBanner, EmptyThemePicUrl, EmptyThemeTitle,
     EmptyThemeTitleColor, EmptyThemeItemList, EmptyThemePicItemList,
     InvalidThemeTitleLength, EmptyBackgroundPicUrl, EmptyDefaultGiftingMsg } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for CreatePageRequest {
     type Response = CreatePageResponse;

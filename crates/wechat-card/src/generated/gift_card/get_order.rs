@@ -165,7 +165,7 @@ pub enum GetOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate ::Code { InvalidOrderId } else General(crate
+    GetOrderErrorCode in crate::Code { InvalidOrderId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetOrderRequest {

@@ -161,7 +161,7 @@ pub enum GetPageErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPageErrorCode in crate ::Code { InvalidPageId } else General(crate
+    GetPageErrorCode in crate::Code { InvalidPageId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPageRequest {

@@ -328,8 +328,8 @@ pub enum ListOrdersErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListOrdersErrorCode in crate ::Code { OrderSpanOver31Days, CountOver100 } else
-    General(crate ::GeneralErrorCode)
+    ListOrdersErrorCode in crate::Code { OrderSpanOver31Days, CountOver100 } else
+    General(crate::GeneralErrorCode)
 );
 /// The order of the answered orders, by creation time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -142,7 +142,7 @@ pub enum ListPagesErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListPagesErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    ListPagesErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ListPagesRequest {
     type Response = ListPagesResponse;

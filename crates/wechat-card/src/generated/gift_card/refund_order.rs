@@ -165,8 +165,8 @@ pub enum RefundOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RefundOrderErrorCode in crate ::Code { RefundReduplicate, InvalidOrderId,
-    OrderStatusError, LockOrderFail } else General(crate ::GeneralErrorCode)
+    RefundOrderErrorCode in crate::Code { RefundReduplicate, InvalidOrderId,
+    OrderStatusError, LockOrderFail } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RefundOrderRequest {
     type Response = RefundOrderResponse;

@@ -243,8 +243,8 @@ pub enum SetMaintainErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetMaintainErrorCode in crate ::Code { InvalidPageId, PageIdOrAll } else
-    General(crate ::GeneralErrorCode)
+    SetMaintainErrorCode in crate::Code { InvalidPageId, PageIdOrAll } else
+    General(crate::GeneralErrorCode)
 );
 /// Who has taken the account's gift-card pages off sale.
 ///

@@ -190,7 +190,7 @@ pub enum SetWxaErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetWxaErrorCode in crate ::Code { InvalidPageId } else General(crate
+    SetWxaErrorCode in crate::Code { InvalidPageId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetWxaRequest {

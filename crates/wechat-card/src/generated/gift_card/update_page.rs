@@ -219,12 +219,12 @@ pub enum UpdatePageErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdatePageErrorCode in crate ::Code { InvalidPageId, NotGiftCard, InvalidCardId,
+    UpdatePageErrorCode in crate::Code { InvalidPageId, NotGiftCard, InvalidCardId,
     CardListEmpty, BannerPicUrlEmpty, BannerPicUrlNotFromCdn, CardFacesEmpty,
     CardFaceNotFromCdn, InvalidCategory, MoreThanOneBanner, EmptyThemePicUrl,
     EmptyThemeTitle, EmptyThemeTitleColor, EmptyThemeItemList, EmptyThemePicItemList,
     InvalidThemeTitleLength, EmptyBackgroundPicUrl, EmptyDefaultGiftingMsg } else
-    General(crate ::GeneralErrorCode)
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdatePageRequest {
     type Response = UpdatePageResponse;

@@ -178,7 +178,7 @@ pub enum ClearOutInvoiceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ClearOutInvoiceErrorCode in crate ::Code { SysErrorMakeOutInvoiceFailed,
+    ClearOutInvoiceErrorCode in crate::Code { SysErrorMakeOutInvoiceFailed,
     WxopenidError, FpqqlshEmpty, KaPlatError, NsrsbhNotCmp } else General(crate
     ::GeneralErrorCode)
 );

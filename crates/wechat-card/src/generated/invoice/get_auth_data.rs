@@ -300,7 +300,7 @@ pub enum GetAuthDataErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetAuthDataErrorCode in crate ::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
+    GetAuthDataErrorCode in crate::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
     InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,
     BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(crate
     ::GeneralErrorCode)

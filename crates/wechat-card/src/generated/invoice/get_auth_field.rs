@@ -167,7 +167,7 @@ pub enum GetAuthFieldErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetAuthFieldErrorCode in crate ::Code { InvoiceNeverSetAuthField } else General(crate
+    GetAuthFieldErrorCode in crate::Code { InvoiceNeverSetAuthField } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetAuthFieldRequest {

@@ -350,7 +350,7 @@ pub enum GetAuthUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetAuthUrlErrorCode in crate ::Code { UnauthorizedCreateInvoice,
+    GetAuthUrlErrorCode in crate::Code { UnauthorizedCreateInvoice,
     InvoiceNeverSetAuthField, InvalidParams, BizContactIsEmpty } else General(crate
     ::GeneralErrorCode)
 );

@@ -150,7 +150,7 @@ pub enum GetContactErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetContactErrorCode in crate ::Code { BizContactIsEmpty } else General(crate
+    GetContactErrorCode in crate::Code { BizContactIsEmpty } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetContactRequest {

@@ -160,7 +160,7 @@ pub enum GetPayMchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPayMchErrorCode in crate ::Code { InvoiceNeverSetPayMchInfo } else General(crate
+    GetPayMchErrorCode in crate::Code { InvoiceNeverSetPayMchInfo } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPayMchRequest {

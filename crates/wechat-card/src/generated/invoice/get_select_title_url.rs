@@ -183,7 +183,7 @@ pub enum GetSelectTitleUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetSelectTitleUrlErrorCode in crate ::Code { InvalidParams } else General(crate
+    GetSelectTitleUrlErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetSelectTitleUrlRequest {

@@ -298,7 +298,7 @@ pub enum GetUserTitleUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetUserTitleUrlErrorCode in crate ::Code { InvalidParams } else General(crate
+    GetUserTitleUrlErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetUserTitleUrlRequest {

@@ -273,13 +273,13 @@ pub enum MakeOutInvoiceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    MakeOutInvoiceErrorCode in crate ::Code { InvoiceOrderNeverAuth,
+    MakeOutInvoiceErrorCode in crate::Code { InvoiceOrderNeverAuth,
     SysErrorMakeOutInvoiceFailed, WxopenidError, DdhOrderidEmpty, FpqqlshEmpty,
     KplxEmpty, NsrmcEmpty, NsrdzEmpty, NsrdhEmpty, GhfmcEmpty, KprEmpty, JshjEmpty,
     HjjeEmpty, HjseEmpty, HylxEmpty, NsrsbhEmpty, KaPlatError, NsrsbhNotCmp,
     PlatformSysError, KpPlatMakeInvoiceTimeout, FpqqlshExistWithDifferentDdh,
     FpqqlshIsProcessing, ThisDdhWithOtherFpqqlshAlreadyExist, FpqqlshFirst6ByteNotCmp }
-    else General(crate ::GeneralErrorCode)
+    else General(crate::GeneralErrorCode)
 );
 /// An invoice to issue, with the buyer, the seller and the lines.
 ///

@@ -224,8 +224,8 @@ pub enum QueryInvoiceInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    QueryInvoiceInfoErrorCode in crate ::Code { FpqqlshEmpty, NsrsbhNotCmp } else
-    General(crate ::GeneralErrorCode)
+    QueryInvoiceInfoErrorCode in crate::Code { FpqqlshEmpty, NsrsbhNotCmp } else
+    General(crate::GeneralErrorCode)
 );
 /// An invoice issued through unified invoicing.
 ///

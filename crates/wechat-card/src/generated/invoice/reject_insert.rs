@@ -212,7 +212,7 @@ pub enum RejectInsertErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RejectInsertErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    RejectInsertErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RejectInsertRequest {
     type Response = RejectInsertResponse;

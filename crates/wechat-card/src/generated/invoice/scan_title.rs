@@ -291,7 +291,7 @@ pub enum ScanTitleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ScanTitleErrorCode in crate ::Code { ScanTextOutOfTime } else General(crate
+    ScanTitleErrorCode in crate::Code { ScanTextOutOfTime } else General(crate
     ::GeneralErrorCode)
 );
 /// The kind of invoice title.

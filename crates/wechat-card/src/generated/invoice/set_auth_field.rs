@@ -179,7 +179,7 @@ pub enum SetAuthFieldErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetAuthFieldErrorCode in crate ::Code { InvalidParams } else General(crate
+    SetAuthFieldErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetAuthFieldRequest {

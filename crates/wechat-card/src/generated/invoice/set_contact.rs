@@ -157,7 +157,7 @@ pub enum SetContactErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetContactErrorCode in crate ::Code { InvalidParams } else General(crate
+    SetContactErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetContactRequest {

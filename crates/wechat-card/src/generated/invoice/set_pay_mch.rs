@@ -169,7 +169,7 @@ pub enum SetPayMchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetPayMchErrorCode in crate ::Code { InvalidMchid, InvalidParams } else General(crate
+    SetPayMchErrorCode in crate::Code { InvalidMchid, InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetPayMchRequest {

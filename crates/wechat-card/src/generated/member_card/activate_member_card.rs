@@ -503,8 +503,8 @@ pub enum ActivateMemberCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ActivateMemberCardErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId } else
-    General(crate ::GeneralErrorCode)
+    ActivateMemberCardErrorCode in crate::Code { InvalidSerialCode, InvalidCardId } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ActivateMemberCardRequest {
     type Response = ActivateMemberCardResponse;

@@ -183,7 +183,7 @@ pub enum GetActivateTempInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetActivateTempInfoErrorCode in crate ::Code { InvalidArgs } else General(crate
+    GetActivateTempInfoErrorCode in crate::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetActivateTempInfoRequest {

@@ -198,7 +198,7 @@ pub enum GetActivateUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetActivateUrlErrorCode in crate ::Code { InvalidCardId } else General(crate
+    GetActivateUrlErrorCode in crate::Code { InvalidCardId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetActivateUrlRequest {

@@ -418,8 +418,8 @@ pub enum GetMemberInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMemberInfoErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId } else
-    General(crate ::GeneralErrorCode)
+    GetMemberInfoErrorCode in crate::Code { InvalidSerialCode, InvalidCardId } else
+    General(crate::GeneralErrorCode)
 );
 /// The state of a member card in the user's card package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -284,7 +284,7 @@ pub enum SetActivateUserFormErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetActivateUserFormErrorCode in crate ::Code { InvalidCardId } else General(crate
+    SetActivateUserFormErrorCode in crate::Code { InvalidCardId } else General(crate
     ::GeneralErrorCode)
 );
 /// A named link shown on the activation form.

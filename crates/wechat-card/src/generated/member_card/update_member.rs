@@ -551,7 +551,7 @@ pub enum UpdateMemberErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateMemberErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId,
+    UpdateMemberErrorCode in crate::Code { InvalidSerialCode, InvalidCardId,
     InvalidUserCardStatus, NoStoredValuePermission } else General(crate
     ::GeneralErrorCode)
 );

@@ -174,8 +174,8 @@ pub enum CreateBillCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreateBillCardErrorCode in crate ::Code { UnauthorizedCreateInvoice } else
-    General(crate ::GeneralErrorCode)
+    CreateBillCardErrorCode in crate::Code { UnauthorizedCreateInvoice } else
+    General(crate::GeneralErrorCode)
 );
 /// A fiscal e-bill card template.
 ///

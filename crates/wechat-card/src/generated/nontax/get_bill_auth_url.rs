@@ -315,8 +315,8 @@ pub enum GetBillAuthUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetBillAuthUrlErrorCode in crate ::Code { UnauthorizedCreateInvoice, InvalidParams }
-    else General(crate ::GeneralErrorCode)
+    GetBillAuthUrlErrorCode in crate::Code { UnauthorizedCreateInvoice, InvalidParams }
+    else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetBillAuthUrlRequest {
     type Response = GetBillAuthUrlResponse;

@@ -309,7 +309,7 @@ pub enum InsertBillErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    InsertBillErrorCode in crate ::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
+    InsertBillErrorCode in crate::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
     InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,
     BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(crate
     ::GeneralErrorCode)

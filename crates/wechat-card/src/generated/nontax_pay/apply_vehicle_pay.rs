@@ -493,7 +493,7 @@ pub enum ApplyVehiclePayErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ApplyVehiclePayErrorCode in crate ::Code { InvalidArgs } else General(crate
+    ApplyVehiclePayErrorCode in crate::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 /// A car's stay in a car park, or its trip on a toll road.

@@ -244,7 +244,7 @@ pub enum DownloadBillErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    DownloadBillErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    DownloadBillErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 /// Which orders a statement lists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

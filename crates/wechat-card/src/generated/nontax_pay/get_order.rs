@@ -784,7 +784,7 @@ pub enum GetOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate ::Code { InvalidArgs } else General(crate
+    GetOrderErrorCode in crate::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 /// Where a non-tax payment order stands.

@@ -314,7 +314,7 @@ pub enum GetOrderListErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderListErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetOrderListErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetOrderListRequest {
     type Response = GetOrderListResponse;

@@ -244,7 +244,7 @@ pub enum GetRealNameErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetRealNameErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetRealNameErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetRealNameRequest {
     type Response = GetRealNameResponse;

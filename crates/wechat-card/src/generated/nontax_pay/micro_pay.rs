@@ -522,7 +522,7 @@ pub enum MicroPayErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    MicroPayErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    MicroPayErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for MicroPayRequest {
     type Response = MicroPayResponse;

@@ -202,7 +202,7 @@ pub enum MockNotificationErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    MockNotificationErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    MockNotificationErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for MockNotificationRequest {
     type Response = MockNotificationResponse;

@@ -203,7 +203,7 @@ pub enum MockQueryFeeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    MockQueryFeeErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    MockQueryFeeErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for MockQueryFeeRequest {
     type Response = MockQueryFeeResponse;

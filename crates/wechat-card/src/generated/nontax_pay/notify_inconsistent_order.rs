@@ -192,7 +192,7 @@ pub enum NotifyInconsistentOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    NotifyInconsistentOrderErrorCode in crate ::Code { InvalidArgs } else General(crate
+    NotifyInconsistentOrderErrorCode in crate::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for NotifyInconsistentOrderRequest {

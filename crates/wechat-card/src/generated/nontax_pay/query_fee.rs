@@ -511,7 +511,7 @@ pub enum QueryFeeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    QueryFeeErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    QueryFeeErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for QueryFeeRequest {
     type Response = QueryFeeResponse;

@@ -443,7 +443,7 @@ pub enum QueryVehicleStateErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    QueryVehicleStateErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    QueryVehicleStateErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for QueryVehicleStateRequest {
     type Response = QueryVehicleStateResponse;

@@ -295,7 +295,7 @@ pub enum RefundErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RefundErrorCode in crate ::Code { InvalidArgs } else General(crate
+    RefundErrorCode in crate::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RefundRequest {

@@ -672,7 +672,7 @@ pub enum UnifiedOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UnifiedOrderErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    UnifiedOrderErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 /// The mini program page that opens the payment.
 ///

@@ -395,8 +395,8 @@ pub enum AddMemberRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    AddMemberRuleErrorCode in crate ::Code { MchidNotBound, MchidOccupied, TooManyMchids,
-    InvalidMchid, NeedMemberCard, InvalidCardId } else General(crate ::GeneralErrorCode)
+    AddMemberRuleErrorCode in crate::Code { MchidNotBound, MchidOccupied, TooManyMchids,
+    InvalidMchid, NeedMemberCard, InvalidCardId } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for AddMemberRuleRequest {
     type Response = AddMemberRuleResponse;

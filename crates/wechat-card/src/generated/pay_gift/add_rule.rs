@@ -257,7 +257,7 @@ pub enum AddRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    AddRuleErrorCode in crate ::Code { MchidNotBound, MchidOccupied, TooManyMchids,
+    AddRuleErrorCode in crate::Code { MchidNotBound, MchidOccupied, TooManyMchids,
     InvalidMchid, RuleExpired, NeedMemberCard, InvalidCardId } else General(crate
     ::GeneralErrorCode)
 );

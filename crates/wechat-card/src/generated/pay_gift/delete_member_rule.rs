@@ -257,8 +257,8 @@ pub enum DeleteMemberRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    DeleteMemberRuleErrorCode in crate ::Code { InvalidMchid, InvalidCardId } else
-    General(crate ::GeneralErrorCode)
+    DeleteMemberRuleErrorCode in crate::Code { InvalidMchid, InvalidCardId } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for DeleteMemberRuleRequest {
     type Response = DeleteMemberRuleResponse;

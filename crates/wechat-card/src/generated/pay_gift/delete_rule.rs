@@ -150,8 +150,8 @@ pub enum DeleteRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    DeleteRuleErrorCode in crate ::Code { InvalidRuleId, RuleStatusError } else
-    General(crate ::GeneralErrorCode)
+    DeleteRuleErrorCode in crate::Code { InvalidRuleId, RuleStatusError } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for DeleteRuleRequest {
     type Response = DeleteRuleResponse;

@@ -194,7 +194,7 @@ pub enum GetMemberRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMemberRuleErrorCode in crate ::Code { InvalidMchid } else General(crate
+    GetMemberRuleErrorCode in crate::Code { InvalidMchid } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetMemberRuleRequest {

@@ -159,7 +159,7 @@ pub enum GetRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetRuleErrorCode in crate ::Code { InvalidRuleId } else General(crate
+    GetRuleErrorCode in crate::Code { InvalidRuleId } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetRuleRequest {

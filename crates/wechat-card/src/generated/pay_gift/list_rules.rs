@@ -273,7 +273,7 @@ pub enum ListRulesErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListRulesErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    ListRulesErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ListRulesRequest {
     type Response = ListRulesResponse;

@@ -186,8 +186,8 @@ pub enum CreateCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CreateCardErrorCode in crate ::Code { UnauthorizedCreateInvoice, InvalidParams } else
-    General(crate ::GeneralErrorCode)
+    CreateCardErrorCode in crate::Code { UnauthorizedCreateInvoice, InvalidParams } else
+    General(crate::GeneralErrorCode)
 );
 /// An invoice card template.
 ///

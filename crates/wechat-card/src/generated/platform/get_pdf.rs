@@ -243,7 +243,7 @@ pub enum GetPdfErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPdfErrorCode in crate ::Code { InvalidParams } else General(crate
+    GetPdfErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPdfRequest {

@@ -165,8 +165,8 @@ pub enum GetPlatformUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPlatformUrlErrorCode in crate ::Code { UnauthorizedCreateInvoice } else
-    General(crate ::GeneralErrorCode)
+    GetPlatformUrlErrorCode in crate::Code { UnauthorizedCreateInvoice } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPlatformUrlRequest {
     type Response = GetPlatformUrlResponse;

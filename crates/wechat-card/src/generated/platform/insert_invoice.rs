@@ -343,7 +343,7 @@ pub enum InsertInvoiceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    InsertInvoiceErrorCode in crate ::Code { InvalidCardStatus,
+    InsertInvoiceErrorCode in crate::Code { InvalidCardStatus,
     UnauthorizedCreateInvoice, InvalidInvoiceTitle, DuplicateOrderId, InvalidParams,
     BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError } else General(crate
     ::GeneralErrorCode)

@@ -175,7 +175,7 @@ pub enum SetPdfErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetPdfErrorCode in crate ::Code { InvoicePdfError } else General(crate
+    SetPdfErrorCode in crate::Code { InvoicePdfError } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetPdfRequest {

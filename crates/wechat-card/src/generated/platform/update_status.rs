@@ -219,8 +219,8 @@ pub enum UpdateStatusErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateStatusErrorCode in crate ::Code { InvoiceStatusError, InvalidParams } else
-    General(crate ::GeneralErrorCode)
+    UpdateStatusErrorCode in crate::Code { InvoiceStatusError, InvalidParams } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateStatusRequest {
     type Response = UpdateStatusResponse;

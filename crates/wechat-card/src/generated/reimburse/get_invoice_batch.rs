@@ -253,7 +253,7 @@ pub enum GetInvoiceBatchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetInvoiceBatchErrorCode in crate ::Code { InvalidParams } else General(crate
+    GetInvoiceBatchErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetInvoiceBatchRequest {

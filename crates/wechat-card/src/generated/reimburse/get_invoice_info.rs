@@ -453,7 +453,7 @@ pub enum GetInvoiceInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetInvoiceInfoErrorCode in crate ::Code { InvalidParams } else General(crate
+    GetInvoiceInfoErrorCode in crate::Code { InvalidParams } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetInvoiceInfoRequest {

@@ -236,7 +236,7 @@ pub enum UpdateInvoiceStatusErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateInvoiceStatusErrorCode in crate ::Code { InvoiceHasBeenLockByOthers,
+    UpdateInvoiceStatusErrorCode in crate::Code { InvoiceHasBeenLockByOthers,
     InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(crate
     ::GeneralErrorCode)
 );

@@ -236,7 +236,7 @@ pub enum UpdateStatusBatchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateStatusBatchErrorCode in crate ::Code { InvoiceHasBeenLockByOthers,
+    UpdateStatusBatchErrorCode in crate::Code { InvoiceHasBeenLockByOthers,
     InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(crate
     ::GeneralErrorCode)
 );

@@ -134,7 +134,7 @@ pub enum GetApplyProtocolErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetApplyProtocolErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetApplyProtocolErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 /// A first-level card category and its second-level ones.
 ///

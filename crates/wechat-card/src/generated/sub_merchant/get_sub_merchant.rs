@@ -170,7 +170,7 @@ pub enum GetSubMerchantErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetSubMerchantErrorCode in crate ::Code { InvalidArgs } else General(crate
+    GetSubMerchantErrorCode in crate::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetSubMerchantRequest {

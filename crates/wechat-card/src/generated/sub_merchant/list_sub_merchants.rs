@@ -248,7 +248,7 @@ pub enum ListSubMerchantsErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ListSubMerchantsErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    ListSubMerchantsErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ListSubMerchantsRequest {
     type Response = ListSubMerchantsResponse;

@@ -177,7 +177,7 @@ pub enum SubmitSubMerchantErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SubmitSubMerchantErrorCode in crate ::Code { PicNotFromCdn } else General(crate
+    SubmitSubMerchantErrorCode in crate::Code { PicNotFromCdn } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SubmitSubMerchantRequest {

@@ -180,8 +180,8 @@ pub enum UpdateSubMerchantErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateSubMerchantErrorCode in crate ::Code { PicNotFromCdn, InvalidArgs } else
-    General(crate ::GeneralErrorCode)
+    UpdateSubMerchantErrorCode in crate::Code { PicNotFromCdn, InvalidArgs } else
+    General(crate::GeneralErrorCode)
 );
 /// A sub-merchant's new details, with the id that names it.
 ///

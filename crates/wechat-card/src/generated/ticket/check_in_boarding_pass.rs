@@ -367,7 +367,7 @@ pub enum CheckInBoardingPassErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CheckInBoardingPassErrorCode in crate ::Code { InvalidSerialCode } else General(crate
+    CheckInBoardingPassErrorCode in crate::Code { InvalidSerialCode } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for CheckInBoardingPassRequest {

@@ -310,7 +310,7 @@ pub enum UpdateMeetingTicketErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateMeetingTicketErrorCode in crate ::Code { InvalidSerialCode } else General(crate
+    UpdateMeetingTicketErrorCode in crate::Code { InvalidSerialCode } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateMeetingTicketRequest {

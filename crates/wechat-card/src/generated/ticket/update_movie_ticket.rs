@@ -314,7 +314,7 @@ pub enum UpdateMovieTicketErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateMovieTicketErrorCode in crate ::Code { InvalidSerialCode } else General(crate
+    UpdateMovieTicketErrorCode in crate::Code { InvalidSerialCode } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateMovieTicketRequest {

@@ -236,7 +236,7 @@ pub enum GetAccessTokenErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetAccessTokenErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetAccessTokenErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetAccessTokenRequest {
     type Response = GetAccessTokenResponse;

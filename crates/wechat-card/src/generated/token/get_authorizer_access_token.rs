@@ -353,8 +353,8 @@ pub enum GetAuthorizerAccessTokenErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetAuthorizerAccessTokenErrorCode in crate ::Code { RefreshTokenIsInvalid } else
-    General(crate ::GeneralErrorCode)
+    GetAuthorizerAccessTokenErrorCode in crate::Code { RefreshTokenIsInvalid } else
+    General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetAuthorizerAccessTokenRequest {
     type Response = GetAuthorizerAccessTokenResponse;

@@ -175,7 +175,7 @@ pub enum GetCardApiTicketErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetCardApiTicketErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetCardApiTicketErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetCardApiTicketRequest {
     type Response = GetCardApiTicketResponse;

@@ -323,9 +323,9 @@ pub enum GetComponentAccessTokenErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetComponentAccessTokenErrorCode in crate ::Code { AccessClientipIsNotRegistered,
+    GetComponentAccessTokenErrorCode in crate::Code { AccessClientipIsNotRegistered,
     ComponentTicketIsExpired, ComponentTicketIsInvalid, InvalidComponent,
-    AppsecretMissing } else General(crate ::GeneralErrorCode)
+    AppsecretMissing } else General(crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetComponentAccessTokenRequest {
     type Response = GetComponentAccessTokenResponse;

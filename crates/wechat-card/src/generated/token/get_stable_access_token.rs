@@ -300,7 +300,7 @@ pub enum GetStableAccessTokenErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetStableAccessTokenErrorCode in crate ::Code {} else General(crate
+    GetStableAccessTokenErrorCode in crate::Code {} else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetStableAccessTokenRequest {
