@@ -23,7 +23,7 @@ mod webhooks;
 mod tests;
 
 use crate::emit::{HEADER, OutputFile};
-use crate::model::{BodyKind, Group, Method, Operation, Spec, TypeScope};
+use crate::model::{BodyKind, ErrorCase, Group, Method, Operation, Spec, TypeScope};
 use json::{Json, Object};
 use operation::{DEFAULT_HOST, method_key, operation_id};
 use schema::Place;
@@ -202,6 +202,14 @@ fn shared_operation(path: &str, ops: &[&Operation]) -> Object {
         .with("description", "The answer of the operation the query value names, or an error.")
         .with("content", Object::new().with("application/json", media));
     operation.insert("responses", Object::new().with("200", answer));
+    // Any of the operations may be the one called, so any of their codes may answer.
+    let mut errors: Vec<ErrorCase> = Vec::new();
+    for case in ops.iter().flat_map(|op| &op.errors) {
+        if errors.iter().all(|known| known.code != case.code) {
+            errors.push(case.clone());
+        }
+    }
+    operation.insert("x-wechat-errors", operation::errors(&errors));
     operation.insert("x-wechat-operations", mapping);
     operation
 }

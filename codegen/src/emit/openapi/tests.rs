@@ -210,16 +210,22 @@ action = { type = \"string\", value = \"upload\", doc = \"The action.\" }
 
 #[test]
 fn operations_told_apart_by_a_query_value_share_one_path_and_are_each_kept_whole() {
-    let action = |name: &str| {
-        let query = format!("[query]\naction = {{ type = \"string\", value = \"{name}\", doc = \"A.\" }}\n");
+    let action = |name: &str, code: u32| {
+        let query = format!(
+            "[query]\naction = {{ type = \"string\", value = \"{name}\", doc = \"A.\" }}\n\
+             [[errors]]\ncode = {code}\nmessage = \"failed {code}\"\nmeaning = \"M.\"\n"
+        );
         endpoint_on("/attr", name, &query)
     };
-    let doc = document_of(vec![action("get_attr"), action("set_attr")]);
+    let doc = document_of(vec![action("get_attr", 72028), action("set_attr", 72031)]);
     let shared = at(&doc, &["paths", "/attr", "post"]);
     assert_eq!(at(shared, &["operationId"]), &text("demo.attr"));
     assert_eq!(at(shared, &["parameters", "0", "schema", "enum"]), &strings(&["get_attr", "set_attr"]));
     assert_eq!(at(shared, &["parameters", "0", "required"]), &Json::Bool(true));
     assert_eq!(at(shared, &["x-wechat-operations", "1", "operationId"]), &text("demo.set_attr"));
+    // Either operation may answer: the shared one lists both's codes.
+    assert_eq!(at(shared, &["x-wechat-errors", "0", "code"]), &Json::from(72028_i64));
+    assert_eq!(at(shared, &["x-wechat-errors", "1", "code"]), &Json::from(72031_i64));
     let whole = at(&doc, &["x-wechat-paths", "/attr?action=set_attr", "post"]);
     assert_eq!(at(whole, &["operationId"]), &text("demo.set_attr"));
     assert_eq!(at(whole, &["parameters", "0", "schema", "const"]), &text("set_attr"));
