@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::sync::{self, Change};
-use xtask::test_setup;
+use xtask::{openapi_tools, test_setup};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project commands for the WeChat invoice SDK")]
@@ -29,7 +29,8 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
-    /// Find or install what the tests need (redis-server), then run `cargo test --workspace`.
+    /// Find or install what the tests need (redis-server; the pinned OpenAPI tools in a Python
+    /// virtual environment under the target directory), then run `cargo test --workspace`.
     Test {
         /// Passed on to `cargo test --workspace` (e.g. `-p tests -- token_store`).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -69,7 +70,25 @@ fn test(args: &[String]) -> ExitCode {
         }
     };
     println!("redis-server: {} (${}={})", redis.how, test_setup::REDIS_SERVER_VAR, redis.path.display());
-    match test_setup::run_tests(&root, &redis.path, args) {
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let env = match openapi_tools::setup(&target_dir) {
+        Ok(openapi_tools::Tools::Ready { venv, how }) => {
+            println!("OpenAPI tools: {how} (${}={})", openapi_tools::VENV_VAR, venv.display());
+            vec![(openapi_tools::VENV_VAR, venv.into_os_string())]
+        }
+        Ok(openapi_tools::Tools::Unreachable(why)) => {
+            println!(
+                "OpenAPI tools: NOT INSTALLED: {why}; their tests will say skipped (${} set)",
+                openapi_tools::SKIPPED_VAR
+            );
+            vec![(openapi_tools::SKIPPED_VAR, why.into())]
+        }
+        Err(e) => {
+            eprintln!("error: the tests need the OpenAPI tools: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match test_setup::run_tests(&root, &redis.path, &env, args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {

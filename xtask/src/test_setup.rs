@@ -1,6 +1,7 @@
 //! `cargo xtask test`: what the test suite needs besides the Rust toolchain, found or
 //! installed, then `cargo test --workspace`. Today that is `redis-server` (Debian's package),
-//! which the shared-token-store tests start on a free loopback port.
+//! which the shared-token-store tests start on a free loopback port, and the third-party
+//! OpenAPI tools (see [`crate::openapi_tools`]).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -77,27 +78,31 @@ fn find_redis_server() -> Option<PathBuf> {
 }
 
 fn install_redis_server() -> Result<(), SetupError> {
+    apt_install(&["redis-server"]).map_err(|SetupError(why)| {
+        SetupError(format!(
+            "{why}; install redis-server (6 or newer), or point ${REDIS_SERVER_VAR} at a redis-server"
+        ))
+    })
+}
+
+/// Installs Debian `packages` with `apt-get install -y` (through `sudo` unless running as
+/// root), running `apt-get update` and trying again when the first attempt fails.
+pub fn apt_install(packages: &[&str]) -> Result<(), SetupError> {
+    let list = packages.join(" ");
     let root = Command::new("id").arg("-u").output().is_ok_and(|out| out.stdout.trim_ascii() == b"0");
     let sudo = if root { None } else { on_path("sudo", std::env::var_os("PATH").as_ref()) };
     if !root && sudo.is_none() {
-        return Err(SetupError(
-            "redis-server is not installed, and installing it needs root: run \
-             `sudo apt-get install -y redis-server`, or point $WECHAT_TEST_REDIS_SERVER at a redis-server"
-                .to_owned(),
-        ));
+        return Err(SetupError(format!(
+            "{list} not installed, and installing needs root: run `sudo apt-get install -y {list}`"
+        )));
     }
     if on_path("apt-get", std::env::var_os("PATH").as_ref()).is_none() {
-        return Err(SetupError(
-            "redis-server is not installed and there is no apt-get here to install it: install \
-             redis-server (6 or newer) with this system's package manager, or point \
-             $WECHAT_TEST_REDIS_SERVER at one"
-                .to_owned(),
-        ));
+        return Err(SetupError(format!(
+            "{list} not installed and there is no apt-get here to install it: install it with this \
+             system's package manager"
+        )));
     }
-    eprintln!(
-        "redis-server not found; installing it: {}apt-get install -y redis-server",
-        if root { "" } else { "sudo " }
-    );
+    eprintln!("{list} not found; installing: {}apt-get install -y {list}", if root { "" } else { "sudo " });
     let apt = |args: &[&str]| {
         let mut command = match &sudo {
             Some(sudo) => {
@@ -110,30 +115,37 @@ fn install_redis_server() -> Result<(), SetupError> {
         command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
         command.status()
     };
-    let installed = apt(&["install", "-y", "-q", "redis-server"]);
+    let install: Vec<&str> = ["install", "-y", "-q"].into_iter().chain(packages.iter().copied()).collect();
+    let installed = apt(&install);
     if installed.as_ref().is_ok_and(|s| s.success()) {
         return Ok(());
     }
     // A fresh machine may have no package lists yet.
     eprintln!("apt-get install failed; running apt-get update and trying again");
     let updated = apt(&["update", "-q"]);
-    let installed = apt(&["install", "-y", "-q", "redis-server"]);
+    let installed = apt(&install);
     match (updated, installed) {
         (_, Ok(status)) if status.success() => Ok(()),
-        (_, Ok(status)) => Err(SetupError(format!("`apt-get install -y redis-server` failed ({status})"))),
+        (_, Ok(status)) => Err(SetupError(format!("`apt-get install -y {list}` failed ({status})"))),
         (_, Err(e)) => Err(SetupError(format!("cannot run apt-get: {e}"))),
     }
 }
 
 /// Runs `cargo test --workspace` with `extra` arguments, the tests told where `redis-server`
-/// is; returns whether it passed.
-pub fn run_tests(root: &Path, redis: &Path, extra: &[String]) -> Result<bool, SetupError> {
+/// is and, through `env`, what else was set up; returns whether it passed.
+pub fn run_tests(
+    root: &Path,
+    redis: &Path,
+    env: &[(&str, OsString)],
+    extra: &[String],
+) -> Result<bool, SetupError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let status = Command::new(cargo)
         .current_dir(root)
         .args(["test", "--workspace"])
         .args(extra)
         .env(REDIS_SERVER_VAR, redis)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .status()
         .map_err(|e| SetupError(format!("cannot run cargo test: {e}")))?;
     Ok(status.success())
