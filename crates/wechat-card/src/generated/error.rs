@@ -2,9 +2,12 @@
 
 //! The crate-wide error: every error code once, and the error of any operation.
 
-/// Every error code this SDK knows, each defined once: WeChat's general codes and those of every operation, whatever groups are enabled.
+/// Every error code this SDK knows, each defined once: WeChat's general codes and those of every operation,
+/// whatever groups are enabled.
 ///
-/// [`Error::code`] returns it, and every operation's code enum converts into it (`Code::from(code)`), so code that handles errors of several operations matches one enum. A code this version does not know is kept in [`Code::Unknown`].
+/// [`Error::code`] returns it, and every operation's code enum converts into it (`Code::from(code)`), so code
+/// that handles errors of several operations matches one enum. A code this version does not know is kept in
+/// [`Code::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Code {
@@ -12,7 +15,8 @@ pub enum Code {
     ///
     /// Retry later; the client retries with backoff.
     SystemBusy,
-    /// `40001` `invalid credential`: The access token is invalid or not the latest: another process may have renewed it, or the appsecret is wrong.
+    /// `40001` `invalid credential`: The access token is invalid or not the latest: another process may have
+    /// renewed it, or the appsecret is wrong.
     ///
     /// Renew the token and retry once; the client does this itself.
     InvalidCredential,
@@ -20,7 +24,8 @@ pub enum Code {
     ///
     /// A caller bug: send `client_credential`.
     InvalidGrantType,
-    /// `40003` `invalid openid`. What it means depends on the operation: see the error tables of `card::create_qrcode`, `card::list_user_cards`, `card::set_test_whitelist`.
+    /// `40003` `invalid openid`. What it means depends on the operation: see the error tables of
+    /// `card::create_qrcode`, `card::list_user_cards`, `card::set_test_whitelist`.
     InvalidOpenid,
     /// `40005` `invalid file type`: The file is not a JPG or PNG picture.
     ///
@@ -40,27 +45,47 @@ pub enum Code {
     InvalidAccessToken,
     /// `40053` `invalid actioninfo`: `action_info` is missing or does not hold the key `action_name` names.
     InvalidActioninfo,
-    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `card::update_lucky_money_balance`, `general_card::activate_general_card`, `general_card::unactivate_general_card`, `general_card::update_general_card_user`, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`, `ticket::check_in_boarding_pass`, `ticket::update_meeting_ticket`, `ticket::update_movie_ticket`.
+    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the
+    /// `card_code` group, `card::update_lucky_money_balance`, `general_card::activate_general_card`,
+    /// `general_card::unactivate_general_card`, `general_card::update_general_card_user`,
+    /// `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`,
+    /// `ticket::check_in_boarding_pass`, `ticket::update_meeting_ticket`, `ticket::update_movie_ticket`.
     InvalidSerialCode,
-    /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects no API.
+    /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects
+    /// no API.
     ///
     /// A caller bug: check the URL against the documentation.
     InvalidUrl,
-    /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of `card::create_card`, `card::create_landing_page`, `card::update_card`.
+    /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of
+    /// `card::create_card`, `card::create_landing_page`, `card::update_card`.
     InvalidCardType,
-    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `card_stats::get_free_card_summary`, `card_stats::get_member_card_detail`, `coin::confirm_exchange`, `coin::get_pay_price`, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
+    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card`
+    /// group, the `card_code` group, `card_stats::get_free_card_summary`,
+    /// `card_stats::get_member_card_detail`, `coin::confirm_exchange`, `coin::get_pay_price`,
+    /// `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`,
+    /// `member_card::get_activate_url`, `member_card::get_member_info`,
+    /// `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`,
+    /// `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
     InvalidCardId,
-    /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
+    /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still
+    /// URL-encoded, or from another account.
     ///
     /// URL-decode the `encrypt_code` taken from a link and send it whole.
     InvalidEncryptCode,
-    /// `40078` `invalid card status`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`.
+    /// `40078` `invalid card status`. What it means depends on the operation: see the error tables of the
+    /// `card` group, the `card_code` group, `invoice::get_auth_data`, `nontax::insert_bill`,
+    /// `platform::insert_invoice`.
     InvalidCardStatus,
-    /// `40079` `invalid time`. What it means depends on the operation: see the error tables of the `card_code` group, `card::create_card`, `card::update_card`.
+    /// `40079` `invalid time`. What it means depends on the operation: see the error tables of the
+    /// `card_code` group, `card::create_card`, `card::update_card`.
     InvalidTime,
-    /// `40097` `invalid args`. What it means depends on the operation: see the error tables of `member_card::get_activate_temp_info`, `nontax_pay::apply_vehicle_pay`, `nontax_pay::get_order`, `nontax_pay::notify_inconsistent_order`, `nontax_pay::refund`, `sub_merchant::get_sub_merchant`, `sub_merchant::update_sub_merchant`.
+    /// `40097` `invalid args`. What it means depends on the operation: see the error tables of
+    /// `member_card::get_activate_temp_info`, `nontax_pay::apply_vehicle_pay`, `nontax_pay::get_order`,
+    /// `nontax_pay::notify_inconsistent_order`, `nontax_pay::refund`, `sub_merchant::get_sub_merchant`,
+    /// `sub_merchant::update_sub_merchant`.
     InvalidArgs,
-    /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
+    /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed
+    /// once.
     ///
     /// Do not redeem it again; read its state with get_code (check_consume false) to show the user.
     CodeAlreadyConsumed,
@@ -68,7 +93,8 @@ pub enum Code {
     ///
     /// Only widen the range.
     InvalidTimeRange,
-    /// `40122` `invalid quantity`. What it means depends on the operation: see the error tables of `card::create_card`, `card::modify_stock`.
+    /// `40122` `invalid quantity`. What it means depends on the operation: see the error tables of
+    /// `card::create_card`, `card::modify_stock`.
     InvalidQuantity,
     /// `40124` `too many custom fields`: The member card would have more custom fields than WeChat allows.
     TooManyCustomFields,
@@ -76,9 +102,12 @@ pub enum Code {
     ///
     /// Fix the configuration; retrying cannot help.
     InvalidAppsecret,
-    /// `40127` `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !`. What it means depends on the operation: see the error tables of the `card_code` group, `member_card::update_member`.
+    /// `40127` `invalid user-card status! Hint: the card was given to user, but may be deleted or set
+    /// unavailable !`. What it means depends on the operation: see the error tables of the `card_code` group,
+    /// `member_card::update_member`.
     InvalidUserCardStatus,
-    /// `40164` `invalid ip, not in whitelist`: The calling server's IP address is not on the account's IP whitelist.
+    /// `40164` `invalid ip, not in whitelist`: The calling server's IP address is not on the account's IP
+    /// whitelist.
     ///
     /// Add the server's outbound IP to the whitelist in the WeChat admin console; retrying cannot help.
     InvalidIpNotInWhitelist,
@@ -92,7 +121,8 @@ pub enum Code {
     AppsecretMissing,
     /// `41005` `media data missing`: The form has no file under `media`.
     MediaDataMissing,
-    /// `41012` `missing card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group.
+    /// `41012` `missing card id`. What it means depends on the operation: see the error tables of the `card`
+    /// group, the `card_code` group.
     MissingCardId,
     /// `42001` `access_token expired`: The access token has expired.
     ///
@@ -108,15 +138,18 @@ pub enum Code {
     RequireSubscribe,
     /// `43009` `no custom code permission`: `use_custom_code` needs a permission this account does not have.
     NoCustomCodePermission,
-    /// `43010` `no stored value permission`. What it means depends on the operation: see the error tables of `card::create_card`, `card::update_card`, `member_card::update_member`.
+    /// `43010` `no stored value permission`. What it means depends on the operation: see the error tables of
+    /// `card::create_card`, `card::update_card`, `member_card::update_member`.
     NoStoredValuePermission,
-    /// `43017` `require location id!`. What it means depends on the operation: see the error tables of `card::set_pay_cell`, `card::set_self_consume_cell`.
+    /// `43017` `require location id!`. What it means depends on the operation: see the error tables of
+    /// `card::set_pay_cell`, `card::set_self_consume_cell`.
     RequireLocationId,
     /// `44002` `empty post data`: The request body is empty.
     ///
     /// A caller bug: send the JSON body.
     EmptyPostData,
-    /// `45009` `reach max api daily quota limit`: The account used up its daily quota for this API. Under multi-instance load `/cgi-bin/token` answers this too; `/cgi-bin/stable_token` avoids it.
+    /// `45009` `reach max api daily quota limit`: The account used up its daily quota for this API. Under
+    /// multi-instance load `/cgi-bin/token` answers this too; `/cgi-bin/stable_token` avoids it.
     ///
     /// Do not retry today; reset the quota in the admin console if needed.
     DailyQuotaReached,
@@ -124,17 +157,20 @@ pub enum Code {
     ///
     /// Pause for a minute, or give up; quick retries do not help.
     MinuteQuotaReached,
-    /// `45021` `field length exceeded`: A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// `45021` `field length exceeded`: A field is longer than WeChat's table allows (string(N) counts UTF-8
+    /// bytes).
     ///
     /// Shorten the field the errmsg names; the client checks the limits the spec knows before sending.
     FieldLengthExceeded,
-    /// `45030` `limit cardid, not support this function`. What it means depends on the operation: see the error tables of the `card` group, `card_code::check_codes`.
+    /// `45030` `limit cardid, not support this function`. What it means depends on the operation: see the
+    /// error tables of the `card` group, `card_code::check_codes`.
     CardNotSupported,
     /// `45031` `stock is 0`: The card has no stock left to give a unique code from.
     ///
     /// Add stock with modify_stock.
     StockIs0,
-    /// `47001` `data format error`: The body does not match the endpoint's schema: a missing field, a wrong type, or not JSON.
+    /// `47001` `data format error`: The body does not match the endpoint's schema: a missing field, a wrong
+    /// type, or not JSON.
     ///
     /// A caller bug; the message usually names the field.
     DataFormatError,
@@ -148,7 +184,8 @@ pub enum Code {
     UserUnauthorized,
     /// `52000` `pic is not from cdn`: `logo_url` is not an image WeChat hosts.
     PicNotFromCdn,
-    /// `61004` `access clientip is not registered`: The calling server's IP is not on the third-party platform's IP whitelist.
+    /// `61004` `access clientip is not registered`: The calling server's IP is not on the third-party
+    /// platform's IP whitelist.
     ///
     /// Add the server's outbound IP in the Open Platform console.
     AccessClientipIsNotRegistered,
@@ -156,7 +193,8 @@ pub enum Code {
     ///
     /// Use the latest ticket WeChat pushed.
     ComponentTicketIsExpired,
-    /// `61006` `component ticket is invalid`: The component_verify_ticket is not one WeChat issued to this platform.
+    /// `61006` `component ticket is invalid`: The component_verify_ticket is not one WeChat issued to this
+    /// platform.
     ///
     /// Use the latest ticket WeChat pushed.
     ComponentTicketIsInvalid,
@@ -164,11 +202,13 @@ pub enum Code {
     ///
     /// Check the configured component_appid.
     InvalidComponent,
-    /// `61023` `refresh_token is invalid`: The authorizer_refresh_token is wrong, or the account revoked the authorization.
+    /// `61023` `refresh_token is invalid`: The authorizer_refresh_token is wrong, or the account revoked the
+    /// authorization.
     ///
     /// Look up the latest refresh token; if none is valid, the account must authorize the platform again.
     RefreshTokenIsInvalid,
-    /// `61024` `third-party call not allowed for this api`: A third-party platform called, with an authorizer token, an API that does not support third-party calls.
+    /// `61024` `third-party call not allowed for this api`: A third-party platform called, with an authorizer
+    /// token, an API that does not support third-party calls.
     ///
     /// Call with the account's own access token.
     ThirdPartyCallNotAllowed,
@@ -176,11 +216,13 @@ pub enum Code {
     ///
     /// Write dates exactly as 2015-06-15.
     DateFormatError,
-    /// `61501` `date range error`: The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
+    /// `61501` `date range error`: The range is over 62 days, ends before it begins, or reaches today (only
+    /// past days can be read).
     ///
     /// Ask for at most 62 days, ending yesterday at the latest.
     DateRangeError,
-    /// `71002` `invalid orderid, may be the other  parameter not fit with orderid`. What it means depends on the operation: see the error tables of `coin::confirm_exchange`, `coin::get_order`.
+    /// `71002` `invalid orderid, may be the other parameter not fit with orderid`. What it means depends on
+    /// the operation: see the error tables of `coin::confirm_exchange`, `coin::get_order`.
     InvalidCoinOrderId,
     /// `71003` `coin not enough`: The coin account holds fewer coins than the quote's price.
     ///
@@ -196,61 +238,87 @@ pub enum Code {
     ///
     /// Price the stock again with get_pay_price, and confirm within 60 seconds.
     OrderTimedOut,
-    /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same company).
+    /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same
+    /// company).
     ///
     /// Use merchant numbers of the account's own company.
     MchidNotBound,
-    /// `72003` `invalid card type, need member card`. What it means depends on the operation: see the error tables of `pay_gift::add_member_rule`, `pay_gift::add_rule`.
+    /// `72003` `invalid card type, need member card`. What it means depends on the operation: see the error
+    /// tables of `pay_gift::add_member_rule`, `pay_gift::add_rule`.
     NeedMemberCard,
     /// `72004` `mchid is occupied by the other appid`: Another account's rule holds a merchant number.
     ///
     /// Have that account (`occupy_appid`) delete its rule first.
     MchidOccupied,
-    /// `72005` `out of mchid size limit`: The rule names more merchant numbers than WeChat allows (the limit is not documented).
+    /// `72005` `out of mchid size limit`: The rule names more merchant numbers than WeChat allows (the limit
+    /// is not documented).
     TooManyMchids,
-    /// `72015` `unauthorized create invoice`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `nontax::create_bill_card`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_platform_url`, `platform::insert_invoice`.
+    /// `72015` `unauthorized create invoice`. What it means depends on the operation: see the error tables of
+    /// `invoice::get_auth_data`, `invoice::get_auth_url`, `nontax::create_bill_card`,
+    /// `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`,
+    /// `platform::get_platform_url`, `platform::insert_invoice`.
     UnauthorizedCreateInvoice,
     /// `72017` `invalid invoice title`: The invoice's title does not match the title the user authorized.
     ///
     /// Use the title from the authorization (get_auth_data).
     InvalidInvoiceTitle,
-    /// `72018` `duplicate order id, invoice had inserted to user`: An invoice was already inserted for this order.
+    /// `72018` `duplicate order id, invoice had inserted to user`: An invoice was already inserted for this
+    /// order.
     ///
     /// One order, one invoice; use a new order and authorization.
     DuplicateOrderId,
-    /// `72023` `invoice has been lock by others`. What it means depends on the operation: see the error tables of `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
+    /// `72023` `invoice has been lock by others`. What it means depends on the operation: see the error
+    /// tables of `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
     InvoiceHasBeenLockByOthers,
-    /// `72024` `invoice status error`. What it means depends on the operation: see the error tables of `platform::update_status`, `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
+    /// `72024` `invoice status error`. What it means depends on the operation: see the error tables of
+    /// `platform::update_status`, `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
     InvoiceStatusError,
     /// `72028` `invoice never set pay mch info`: No merchant number was ever linked.
     ///
     /// Call `set_pay_mch` first.
     InvoiceNeverSetPayMchInfo,
-    /// `72029` `invoice never set auth field`. What it means depends on the operation: see the error tables of `invoice::get_auth_field`, `invoice::get_auth_url`.
+    /// `72029` `invoice never set auth field`. What it means depends on the operation: see the error tables
+    /// of `invoice::get_auth_field`, `invoice::get_auth_url`.
     InvoiceNeverSetAuthField,
-    /// `72030` `invalid mchid`. What it means depends on the operation: see the error tables of `invoice::set_pay_mch`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`, `pay_gift::get_member_rule`.
+    /// `72030` `invalid mchid`. What it means depends on the operation: see the error tables of
+    /// `invoice::set_pay_mch`, `pay_gift::add_member_rule`, `pay_gift::add_rule`,
+    /// `pay_gift::delete_member_rule`, `pay_gift::get_member_rule`.
     InvalidMchid,
-    /// `72031` `invalid params`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `invoice::get_select_title_url`, `invoice::get_user_title_url`, `invoice::set_auth_field`, `invoice::set_contact`, `invoice::set_pay_mch`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_pdf`, `platform::insert_invoice`, `platform::update_status`, `reimburse::get_invoice_batch`, `reimburse::get_invoice_info`, `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
+    /// `72031` `invalid params`. What it means depends on the operation: see the error tables of
+    /// `invoice::get_auth_data`, `invoice::get_auth_url`, `invoice::get_select_title_url`,
+    /// `invoice::get_user_title_url`, `invoice::set_auth_field`, `invoice::set_contact`,
+    /// `invoice::set_pay_mch`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`,
+    /// `platform::get_pdf`, `platform::insert_invoice`, `platform::update_status`,
+    /// `reimburse::get_invoice_batch`, `reimburse::get_invoice_info`, `reimburse::update_invoice_status`,
+    /// `reimburse::update_status_batch`.
     InvalidParams,
     /// `72032` `pay gift card rule expired`: The rule's time span is over.
     RuleExpired,
-    /// `72033` `pay gift card rule status err`: The rule's status does not allow it (deleted already, for one).
+    /// `72033` `pay gift card rule status err`: The rule's status does not allow it (deleted already, for
+    /// one).
     RuleStatusError,
-    /// `72034` `invlid rule id`: No pay-gift rule of this account has this rule_id (WeChat's message misspells invalid).
+    /// `72034` `invlid rule id`: No pay-gift rule of this account has this rule_id (WeChat's message
+    /// misspells invalid).
     InvalidRuleId,
-    /// `72035` `biz reject insert`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`.
+    /// `72035` `biz reject insert`. What it means depends on the operation: see the error tables of
+    /// `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`.
     BizRejectInsert,
     /// `72036` `invoice is busy`: The invoice (or fiscal e-bill) is changing status.
     ///
     /// Retry later; the client retries with backoff.
     InvoiceIsBusy,
-    /// `72038` `invoice order never auth`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::make_out_invoice`, `nontax::insert_bill`, `platform::insert_invoice`.
+    /// `72038` `invoice order never auth`. What it means depends on the operation: see the error tables of
+    /// `invoice::get_auth_data`, `invoice::make_out_invoice`, `nontax::insert_bill`,
+    /// `platform::insert_invoice`.
     InvoiceOrderNeverAuth,
-    /// `72039` `invoice must be lock first`. What it means depends on the operation: see the error tables of `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
+    /// `72039` `invoice must be lock first`. What it means depends on the operation: see the error tables of
+    /// `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
     InvoiceMustBeLockFirst,
-    /// `72040` `invoice pdf error`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`, `platform::set_pdf`.
+    /// `72040` `invoice pdf error`. What it means depends on the operation: see the error tables of
+    /// `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`, `platform::set_pdf`.
     InvoicePdfError,
-    /// `72042` `billing_code and billing_no repeated`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `nontax::insert_bill`.
+    /// `72042` `billing_code and billing_no repeated`. What it means depends on the operation: see the error
+    /// tables of `invoice::get_auth_data`, `nontax::insert_bill`.
     BillingCodeAndNoRepeated,
     /// `72043` `billing_code or billing_no size error`: The bill code or number has the wrong length.
     ///
@@ -260,9 +328,11 @@ pub enum Code {
     ///
     /// Ask the user to show a fresh code.
     ScanTextOutOfTime,
-    /// `72063` `biz contact is empty`. What it means depends on the operation: see the error tables of `invoice::get_auth_url`, `invoice::get_contact`.
+    /// `72063` `biz contact is empty`. What it means depends on the operation: see the error tables of
+    /// `invoice::get_auth_url`, `invoice::get_contact`.
     BizContactIsEmpty,
-    /// `73000` `sys error make out invoice failed`. What it means depends on the operation: see the error tables of `invoice::clear_out_invoice`, `invoice::make_out_invoice`.
+    /// `73000` `sys error make out invoice failed`. What it means depends on the operation: see the error
+    /// tables of `invoice::clear_out_invoice`, `invoice::make_out_invoice`.
     SysErrorMakeOutInvoiceFailed,
     /// `73001` `wxopenid error`: The openid is wrong.
     ///
@@ -336,7 +406,8 @@ pub enum Code {
     ///
     /// Query the result with `query_invoice_info` before issuing again.
     KpPlatMakeInvoiceTimeout,
-    /// `73106` `Fpqqlsh exist with different ddh`: This request serial number was already used with another order number.
+    /// `73106` `Fpqqlsh exist with different ddh`: This request serial number was already used with another
+    /// order number.
     ///
     /// Use a new `fpqqlsh`.
     FpqqlshExistWithDifferentDdh,
@@ -344,11 +415,13 @@ pub enum Code {
     ///
     /// Wait, then query the result.
     FpqqlshIsProcessing,
-    /// `73108` `This ddh with other fpqqlsh already exist`: This order number was already invoiced under another serial number.
+    /// `73108` `This ddh with other fpqqlsh already exist`: This order number was already invoiced under
+    /// another serial number.
     ///
     /// Query the existing invoice instead.
     ThisDdhWithOtherFpqqlshAlreadyExist,
-    /// `73110` `fpqqlsh first 6 byte not cmp`: The first six characters of `fpqqlsh` are not the merchant's identifier.
+    /// `73110` `fpqqlsh first 6 byte not cmp`: The first six characters of `fpqqlsh` are not the merchant's
+    /// identifier.
     ///
     /// Prefix `fpqqlsh` with the merchant's identifier.
     FpqqlshFirst6ByteNotCmp,
@@ -388,19 +461,23 @@ pub enum Code {
     ///
     /// Take order ids from the giftcard_pay_done event or list_orders.
     InvalidOrderId,
-    /// `81013` `invalid TIME_RANGE, begin_time + 31day must less than end_time`: `end_time` is more than 31 days after `begin_time` (the message states the rule backwards).
+    /// `81013` `invalid TIME_RANGE, begin_time + 31day must less than end_time`: `end_time` is more than 31
+    /// days after `begin_time` (the message states the rule backwards).
     ///
     /// Query at most 31 days at a time.
     OrderSpanOver31Days,
     /// `81014` `invalid count! count must equal or less than 100`: `count` is over 100.
     CountOver100,
-    /// `81015` `invalid category_index OR category.title is empty OR is_banner but has_category_index`: A theme's category_index names no category, a category has no title, or the banner theme has a category_index.
+    /// `81015` `invalid category_index OR category.title is empty OR is_banner but has_category_index`: A
+    /// theme's category_index names no category, a category has no title, or the banner theme has a
+    /// category_index.
     ///
     /// Give every theme but the banner theme the index of an existing category.
     InvalidCategory,
     /// `81016` `is_banner is more than 1`: More than one theme is the banner theme.
     MoreThanOneBanner,
-    /// `81017` `order status error, please check pay status or gifting_status`: The order cannot be refunded in its state (not paid, or its cards' gifting forbids it).
+    /// `81017` `order status error, please check pay status or gifting_status`: The order cannot be refunded
+    /// in its state (not paid, or its cards' gifting forbids it).
     ///
     /// Read the order with get_order.
     OrderStatusError,
@@ -408,11 +485,13 @@ pub enum Code {
     ///
     /// Do not refund it again; read it with get_order.
     RefundReduplicate,
-    /// `81019` `lock order fail! the order is refunding by another request`: Another request is refunding the order at this moment.
+    /// `81019` `lock order fail! the order is refunding by another request`: Another request is refunding the
+    /// order at this moment.
     ///
     /// Wait, then read the order with get_order before trying again.
     LockOrderFail,
-    /// `81020` `Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.`: The request names a page and sets `all`, or does neither.
+    /// `81020` `Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.`: The request
+    /// names a page and sets `all`, or does neither.
     ///
     /// Send either page_id or all: true.
     PageIdOrAll,
@@ -426,7 +505,8 @@ pub enum Code {
     EmptyThemeItemList,
     /// `81025` `Empty theme.pic_item_list.`: A theme has no card face.
     EmptyThemePicItemList,
-    /// `81026` `Invalid theme.title.length .`: A theme's title is too long (WeChat does not document the limit).
+    /// `81026` `Invalid theme.title.length .`: A theme's title is too long (WeChat does not document the
+    /// limit).
     InvalidThemeTitleLength,
     /// `81027` `Empty background_pic_url.`: A card face has no image.
     EmptyBackgroundPicUrl,
