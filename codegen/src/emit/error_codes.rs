@@ -39,12 +39,13 @@ pub(crate) fn crate_error(codes: &[SharedCode]) -> TokenStream {
 
 /// `Code`: every code of the spec, with its table.
 fn code_table(codes: &[SharedCode]) -> TokenStream {
-    let docs =
-        doc("Every error code this SDK knows, each defined once: WeChat's general codes and those of \
+    let docs = doc(
+        "Every error code this SDK knows, each defined once: WeChat's general codes and those of \
          every operation, whatever groups are enabled.\n\n[`Error::code`](crate::Error::code) returns it, and every \
          operation's code enum converts into it (`Code::from(code)`), so code that handles errors \
          of several operations matches one enum. A code this version does not know is kept in \
-         [`Code::Unknown`].");
+         [`Code::Unknown`].",
+    );
     let variants = codes.iter().map(|c| {
         let docs = doc(&code_doc(c));
         let name = ident(&c.name);
