@@ -73,11 +73,14 @@ fn scratch_crate(dir: &Path, outputs: &[codegen::OutputFile]) {
     fs::write(
         dir.join("src/lib.rs"),
         format!(
-            "//! Generated from the spec and fixtures.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n{}",
+            "//! Generated from the spec and fixtures.\nmod error;\n#[rustfmt::skip]\nmod generated;\n\
+             pub use error::Error;\npub use generated::*;\n{}",
             fs::read_to_string(fixture_dir().join("usage.rs")).unwrap()
         ),
     )
     .unwrap();
+    // The crate's hand-written error, which the generated code's `Code` goes with.
+    fs::copy(root().join("crates/wechat-card/src/error.rs"), dir.join("src/error.rs")).unwrap();
     // The workspace's versions, so the check needs nothing from the network.
     fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }

@@ -37,7 +37,7 @@ pub(crate) fn root_module(spec: &Spec) -> TokenStream {
         #(#groups)*
 
         pub use client::Client;
-        pub use error::{Code, Error};
+        pub use error::Code;
         pub use general_error_code::GeneralErrorCode;
     }
 }

@@ -27,25 +27,25 @@ pub(crate) fn table(cases: &[ErrorCase]) -> String {
     out
 }
 
-/// `generated/error.rs`: the crate-wide `Code` table and `Error`.
+/// `generated/error.rs`: the crate-wide `Code` table (the `Error` that returns it is
+/// hand-written, in the crate's `src/error.rs`: nothing of it depends on the spec).
 pub(crate) fn crate_error(codes: &[SharedCode]) -> TokenStream {
     let code = code_table(codes);
-    let error = crate_error_type();
     quote! {
-        //! The crate-wide error: every error code once, and the error of any operation.
+        //! The crate-wide error code: every error code of the spec, once.
         #code
-        #error
     }
 }
 
 /// `Code`: every code of the spec, with its table.
 fn code_table(codes: &[SharedCode]) -> TokenStream {
-    let docs =
-        doc("Every error code this SDK knows, each defined once: WeChat's general codes and those of \
-         every operation, whatever groups are enabled.\n\n[`Error::code`] returns it, and every \
+    let docs = doc(
+        "Every error code this SDK knows, each defined once: WeChat's general codes and those of \
+         every operation, whatever groups are enabled.\n\n[`Error::code`](crate::Error::code) returns it, and every \
          operation's code enum converts into it (`Code::from(code)`), so code that handles errors \
          of several operations matches one enum. A code this version does not know is kept in \
-         [`Code::Unknown`].");
+         [`Code::Unknown`].",
+    );
     let variants = codes.iter().map(|c| {
         let docs = doc(&code_doc(c));
         let name = ident(&c.name);
@@ -92,110 +92,6 @@ fn retry(retry: Retry) -> TokenStream {
         Retry::Never => quote!(Never),
         Retry::Backoff => quote!(Backoff),
         Retry::RenewToken => quote!(RenewToken),
-    }
-}
-
-/// `Error`: any operation's error, with the crate-wide code.
-fn crate_error_type() -> TokenStream {
-    quote! {
-        /// The error of any operation of this crate, so that one function can `?` the calls
-        /// of several operations into one type.
-        ///
-        /// Each operation returns `wechat_core::Error<ItsErrorCode>`, whose code enum lists
-        /// what that operation answers; `?` converts it into this error, whose [`code`](Error::code)
-        /// is the crate-wide [`Code`]. [`kind`](Error::kind) tells transport failures,
-        /// timeouts, HTTP statuses, redirects, undecodable answers, token failures and
-        /// refused requests apart. Neither `Display` nor `Debug` shows a token or an
-        /// appsecret: the runtime's errors never hold one.
-        #[derive(Debug)]
-        pub struct Error(::wechat_core::Error<Code>);
-
-        impl Error {
-            /// WeChat's code, when WeChat answered with a non-zero `errcode`.
-            pub fn code(&self) -> Option<Code> {
-                self.0.api_code()
-            }
-
-            /// WeChat's raw `errcode`, when WeChat answered with one.
-            pub fn errcode(&self) -> Option<i64> {
-                self.0.errcode()
-            }
-
-            /// WeChat's `errmsg` as sent, when WeChat answered with a code.
-            pub fn errmsg(&self) -> Option<&str> {
-                match &self.0 {
-                    ::wechat_core::Error::Api(api) => Some(&api.errmsg),
-                    _ => None,
-                }
-            }
-
-            /// The operation that failed; empty when a request could not be built, or a token
-            /// could not be had, outside any operation.
-            pub fn operation(&self) -> &'static str {
-                self.0.operation()
-            }
-
-            /// True when the same call may succeed if tried again.
-            pub fn is_retryable(&self) -> bool {
-                self.0.is_retryable()
-            }
-
-            /// What went wrong, to match on: `Api` (with the typed code), `Transport`,
-            /// `Timeout`, `Status`, `Redirect`, `Decode`, `Token`, `Invalid` or `Request`.
-            pub fn kind(&self) -> &::wechat_core::Error<Code> {
-                &self.0
-            }
-
-            /// [`kind`](Error::kind), by value.
-            pub fn into_kind(self) -> ::wechat_core::Error<Code> {
-                self.0
-            }
-        }
-
-        impl<C> From<::wechat_core::Error<C>> for Error
-        where
-            C: ::wechat_core::ErrorCode,
-            Code: From<C>,
-        {
-            fn from(error: ::wechat_core::Error<C>) -> Self {
-                Self(error.map_code(Code::from))
-            }
-        }
-
-        /// A builder's error, so `?` carries it beside the calls' errors.
-        impl From<::wechat_core::BuildError> for Error {
-            fn from(error: ::wechat_core::BuildError) -> Self {
-                Self(::wechat_core::Error::Build(error))
-            }
-        }
-
-        /// A token failure outside any operation (a third-party platform's `pre_auth_code`
-        /// or `query_auth`): a `Token` error whose operation is empty.
-        impl From<::wechat_core::TokenError> for Error {
-            fn from(error: ::wechat_core::TokenError) -> Self {
-                Self(::wechat_core::Error::from(error))
-            }
-        }
-
-        /// A token store's failure to keep what the caller handed over (a verify ticket, a
-        /// refresh token): a `Token` error holding `TokenError::Store`.
-        impl From<::wechat_core::StoreError> for Error {
-            fn from(error: ::wechat_core::StoreError) -> Self {
-                Self(::wechat_core::Error::from(::wechat_core::TokenError::from(error)))
-            }
-        }
-
-        impl std::fmt::Display for Error {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                std::fmt::Display::fmt(&self.0, f)
-            }
-        }
-
-        impl std::error::Error for Error {
-            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                std::error::Error::source(&self.0)
-            }
-        }
     }
 }
 
@@ -315,15 +211,19 @@ mod tests {
     fn each_code_is_one_row_of_the_crate_wide_table() {
         let expected = r#"// @generated by `cargo xtask codegen` from spec/; do not edit.
 
-/// Every error code this SDK knows, each defined once: WeChat's general codes and those of every operation, whatever groups are enabled.
+/// Every error code this SDK knows, each defined once: WeChat's general codes and those of every operation,
+/// whatever groups are enabled.
 ///
-/// [`Error::code`] returns it, and every operation's code enum converts into it (`Code::from(code)`), so code that handles errors of several operations matches one enum. A code this version does not know is kept in [`Code::Unknown`].
+/// [`Error::code`](crate::Error::code) returns it, and every operation's code enum converts into it
+/// (`Code::from(code)`), so code that handles errors of several operations matches one enum. A code this
+/// version does not know is kept in [`Code::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Code {
     /// `-1` `system error`: Busy.
     SystemBusy,
-    /// `72031` `invalid params`. What it means depends on the operation: see the error tables of `demo::op_a`, `demo::op_b`.
+    /// `72031` `invalid params`. What it means depends on the operation: see the error tables of
+    /// `demo::op_a`, `demo::op_b`.
     InvalidParams,
     /// `72038` `invoice order never auth`: Not authorized.
     InvoiceOrderNeverAuth,
@@ -345,7 +245,8 @@ pub enum Code {
         let op = spec.operations().find(|op| op.name == "op_b").expect("op_b");
         let expected = r#"// @generated by `cargo xtask codegen` from spec/; do not edit.
 
-/// Error codes of [`op_b`]: its own codes, and [`General`](OpBErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`op_b`]: its own codes, and [`General`](OpBErrorCode::General) for WeChat's general codes
+/// and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OpBErrorCode {

@@ -694,32 +694,6 @@ mod tests {
         crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}")).events
     }
 
-    fn snapshot(name: &str, actual: &str) {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emit/snapshots").join(name);
-        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-            std::fs::write(&path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        }
-        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(
-            expected == actual,
-            "{name} differs from its snapshot; if the change is intended, rerun with UPDATE_SNAPSHOTS=1:\n{actual}"
-        );
-    }
-
-    #[test]
-    fn the_group_file_matches_its_snapshot() {
-        let events = events();
-        let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
-        snapshot("events_group.rs.txt", &file);
-    }
-
-    #[test]
-    fn the_module_matches_its_snapshot() {
-        let events = events();
-        let file = rust_file("mod.rs", module(&events)).unwrap_or_else(|e| panic!("{e}"));
-        snapshot("events_module.rs.txt", &file);
-    }
-
     #[test]
     fn reads_name_the_element_and_try_aliases() {
         let events = events();

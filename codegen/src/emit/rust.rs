@@ -16,7 +16,7 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     let text = prettyplease::unparse(&file);
     drop(file);
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
-    Ok(finish_file(&join_crate_paths(text)))
+    Ok(finish_file(&crate::emit::doc_wrap::wrap_doc_lines(join_crate_paths(text))))
 }
 
 /// prettyplease prints a path that starts with `crate` inside a macro's arguments with a

@@ -11,9 +11,6 @@ use crate::table::{Field, Group, Kind, Operation};
 
 /// The subcommand printing a completion script.
 pub(crate) const COMPLETIONS: &str = "completions";
-/// The subcommand running the mock server.
-#[cfg(feature = "mock")]
-pub(crate) const MOCK: &str = "mock";
 
 /// `wechat` with every group compiled in, `completions` and `mock`.
 pub(crate) fn root(groups: &[&'static Group]) -> Command {

@@ -66,7 +66,7 @@ fn run(groups: &[&'static Group], matches: &ArgMatches) -> Result<(), Failure> {
     match matches.subcommand() {
         Some((command::COMPLETIONS, sub)) => completions(groups, sub),
         #[cfg(feature = "mock")]
-        Some((command::MOCK, sub)) => runtime.block_on(mock::run(sub)),
+        Some((mock::MOCK, sub)) => runtime.block_on(mock::run(sub)),
         Some((name, sub)) => {
             let answer = runtime.block_on(call(groups, name, sub))?;
             print(&answer)

@@ -6,9 +6,11 @@ use std::net::SocketAddr;
 use clap::{Arg, ArgMatches, Command, value_parser};
 use wechat_mock::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
 
-use crate::command::MOCK;
 use crate::credentials::{APPID, BASE_URL, SECRET};
 use crate::failure::Failure;
+
+/// The subcommand running the mock server.
+pub(crate) const MOCK: &str = "mock";
 
 /// The `mock` subcommand.
 pub(crate) fn command() -> Command {

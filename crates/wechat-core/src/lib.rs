@@ -27,6 +27,7 @@ mod error_code;
 #[doc(hidden)]
 pub mod fields;
 mod form;
+mod future;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -50,10 +51,12 @@ pub use check::{Check, Invalid, Limits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 #[cfg(feature = "push")]
 pub use component::TicketPushError;
+pub use component::authorizer::AuthorizerToken;
 pub use component::{Authorization, Component, PreAuthCode};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
+pub use future::BoxFuture;
 pub use multipart::{FileContents, Multipart, UploadFile};
 pub use operation::{BodyKind, Endpoint, Method, Operation, ResponseBody, TokenUse};
 pub use retry::RetryPolicy;
@@ -63,6 +66,6 @@ pub use serde_json;
 #[cfg(feature = "redis")]
 pub use store::RedisStore;
 pub use store::{DedupStore, MemoryDedup, MemoryStore, StoreError, TokenStore};
-pub use token::{AuthorizerToken, BoxFuture, StableToken, StaticToken, TokenProvider};
+pub use token::{StableToken, StaticToken, TokenProvider};
 pub use transport::{HttpContext, ReadError};
 pub use union::UnknownVariant;

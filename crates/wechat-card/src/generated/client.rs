@@ -49,7 +49,8 @@ impl From<::wechat_core::Client> for Client {
 }
 
 impl Client {
-    /// The `card` endpoints: Cards of the WeChat card package (卡券): coupons, vouchers, member cards and tickets: creating, reading, changing and giving them out.
+    /// The `card` endpoints: Cards of the WeChat card package (卡券): coupons, vouchers, member cards and
+    /// tickets: creating, reading, changing and giving them out.
     #[cfg(feature = "card")]
     pub fn card(&self) -> crate::card::CardClient<'_> {
         crate::card::CardClient {
@@ -57,7 +58,8 @@ impl Client {
         }
     }
 
-    /// The `card_code` endpoints: The codes users hold: reading, redeeming, decrypting, changing and importing the codes of cards.
+    /// The `card_code` endpoints: The codes users hold: reading, redeeming, decrypting, changing and
+    /// importing the codes of cards.
     #[cfg(feature = "card_code")]
     pub fn card_code(&self) -> crate::card_code::CardCodeClient<'_> {
         crate::card_code::CardCodeClient {
@@ -73,7 +75,8 @@ impl Client {
         }
     }
 
-    /// The `coin` endpoints: Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.
+    /// The `coin` endpoints: Card coins (券点): the account of coins a merchant buys stock of friends'
+    /// coupons (朋友的券) with, its top-ups and its ledger.
     #[cfg(feature = "coin")]
     pub fn coin(&self) -> crate::coin::CoinClient<'_> {
         crate::coin::CoinClient {
@@ -81,7 +84,8 @@ impl Client {
         }
     }
 
-    /// The `general_card` endpoints: General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.
+    /// The `general_card` endpoints: General cards (通用卡, `GENERAL_CARD`), gift cards among them:
+    /// activating a user's card and updating its balance, points and fields.
     #[cfg(feature = "general_card")]
     pub fn general_card(&self) -> crate::general_card::GeneralCardClient<'_> {
         crate::general_card::GeneralCardClient {
@@ -89,7 +93,8 @@ impl Client {
         }
     }
 
-    /// The `gift_card` endpoints: Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.
+    /// The `gift_card` endpoints: Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders
+    /// and refunds, and the WeChat Pay and mini-program setup selling needs.
     #[cfg(feature = "gift_card")]
     pub fn gift_card(&self) -> crate::gift_card::GiftCardClient<'_> {
         crate::gift_card::GiftCardClient {
@@ -97,7 +102,8 @@ impl Client {
         }
     }
 
-    /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
+    /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization
+    /// links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {
         crate::invoice::InvoiceClient {
@@ -105,7 +111,8 @@ impl Client {
         }
     }
 
-    /// The `member_card` endpoints: Member cards: activation, the activation form, member data, points and balance.
+    /// The `member_card` endpoints: Member cards: activation, the activation form, member data, points and
+    /// balance.
     #[cfg(feature = "member_card")]
     pub fn member_card(&self) -> crate::member_card::MemberCardClient<'_> {
         crate::member_card::MemberCardClient {
@@ -113,7 +120,8 @@ impl Client {
         }
     }
 
-    /// The `nontax` endpoints: Fiscal electronic bills (财政电子票据) that finance bureaus issue into the user's card package.
+    /// The `nontax` endpoints: Fiscal electronic bills (财政电子票据) that finance bureaus issue into the
+    /// user's card package.
     #[cfg(feature = "nontax")]
     pub fn nontax(&self) -> crate::nontax::NontaxClient<'_> {
         crate::nontax::NontaxClient {
@@ -121,7 +129,8 @@ impl Client {
         }
     }
 
-    /// The `nontax_pay` endpoints: Non-tax payment (非税缴费): a commission (委办局) looks up what a citizen owes, takes the payment through WeChat Pay, refunds it and reconciles.
+    /// The `nontax_pay` endpoints: Non-tax payment (非税缴费): a commission (委办局) looks up what a citizen
+    /// owes, takes the payment through WeChat Pay, refunds it and reconciles.
     #[cfg(feature = "nontax_pay")]
     pub fn nontax_pay(&self) -> crate::nontax_pay::NontaxPayClient<'_> {
         crate::nontax_pay::NontaxPayClient {
@@ -129,7 +138,8 @@ impl Client {
         }
     }
 
-    /// The `pay_gift` endpoints: Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.
+    /// The `pay_gift` endpoints: Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at
+    /// the merchant's WeChat Pay numbers.
     #[cfg(feature = "pay_gift")]
     pub fn pay_gift(&self) -> crate::pay_gift::PayGiftClient<'_> {
         crate::pay_gift::PayGiftClient {
@@ -137,7 +147,8 @@ impl Client {
         }
     }
 
-    /// The `platform` endpoints: The invoicing platform's side of e-invoices: its own link, card templates, PDF upload and invoice insertion.
+    /// The `platform` endpoints: The invoicing platform's side of e-invoices: its own link, card templates,
+    /// PDF upload and invoice insertion.
     #[cfg(feature = "platform")]
     pub fn platform(&self) -> crate::platform::PlatformClient<'_> {
         crate::platform::PlatformClient {
@@ -145,7 +156,8 @@ impl Client {
         }
     }
 
-    /// The `reimburse` endpoints: The reimbursing side of e-invoices: reading invoices users chose from their card package and moving them through reimbursement.
+    /// The `reimburse` endpoints: The reimbursing side of e-invoices: reading invoices users chose from their
+    /// card package and moving them through reimbursement.
     #[cfg(feature = "reimburse")]
     pub fn reimburse(&self) -> crate::reimburse::ReimburseClient<'_> {
         crate::reimburse::ReimburseClient {
@@ -153,7 +165,8 @@ impl Client {
         }
     }
 
-    /// The `sub_merchant` endpoints: Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.
+    /// The `sub_merchant` endpoints: Sub-merchants of the third-party card mode (第三方代制模式): a parent
+    /// merchant registers merchants without an account of their own and makes cards for them.
     #[cfg(feature = "sub_merchant")]
     pub fn sub_merchant(&self) -> crate::sub_merchant::SubMerchantClient<'_> {
         crate::sub_merchant::SubMerchantClient {
@@ -161,7 +174,8 @@ impl Client {
         }
     }
 
-    /// The `ticket` endpoints: Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.
+    /// The `ticket` endpoints: Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets
+    /// a user holds, updated with the seat, time and check-in details.
     #[cfg(feature = "ticket")]
     pub fn ticket(&self) -> crate::ticket::TicketClient<'_> {
         crate::ticket::TicketClient {
@@ -169,7 +183,8 @@ impl Client {
         }
     }
 
-    /// The `token` endpoints: Access tokens and tickets: the account's access token, the third-party platform's tokens, and the card api_ticket.
+    /// The `token` endpoints: Access tokens and tickets: the account's access token, the third-party
+    /// platform's tokens, and the card api_ticket.
     #[cfg(feature = "token")]
     pub fn token(&self) -> crate::token::TokenClient<'_> {
         crate::token::TokenClient {
@@ -179,7 +194,8 @@ impl Client {
 
     /// Reverses an issued invoice with a red-ink credit note (冲红).
     ///
-    /// The same as [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice), through `client.invoice().clear_out_invoice(..)`.
+    /// The same as [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice),
+    /// through `client.invoice().clear_out_invoice(..)`.
     #[cfg(feature = "invoice")]
     pub async fn clear_out_invoice(
         &self,
@@ -193,7 +209,8 @@ impl Client {
 
     /// Queries whether the user authorized an order, and what the user filled in.
     ///
-    /// The same as [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), through `client.invoice().get_auth_data(..)`.
+    /// The same as [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), through
+    /// `client.invoice().get_auth_data(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_auth_data(
         &self,
@@ -207,7 +224,8 @@ impl Client {
 
     /// Reads the fields set for type 1 authorization pages.
     ///
-    /// The same as [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), through `client.invoice().get_auth_field(..)`.
+    /// The same as [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), through
+    /// `client.invoice().get_auth_field(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_auth_field(
         &self,
@@ -221,7 +239,8 @@ impl Client {
 
     /// Gets the link of the page where the user authorizes invoicing an order.
     ///
-    /// The same as [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), through `client.invoice().get_auth_url(..)`.
+    /// The same as [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), through
+    /// `client.invoice().get_auth_url(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_auth_url(
         &self,
@@ -235,7 +254,8 @@ impl Client {
 
     /// Reads the merchant's contact phone and invoicing timeout.
     ///
-    /// The same as [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), through `client.invoice().get_contact(..)`.
+    /// The same as [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), through
+    /// `client.invoice().get_contact(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_contact(
         &self,
@@ -249,7 +269,8 @@ impl Client {
 
     /// Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.
     ///
-    /// The same as [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), through `client.invoice().get_pay_mch(..)`.
+    /// The same as [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), through
+    /// `client.invoice().get_pay_mch(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_pay_mch(
         &self,
@@ -261,9 +282,12 @@ impl Client {
         self.core.send(request).await
     }
 
-    /// Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.
+    /// Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the
+    /// merchant.
     ///
-    /// The same as [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url), through `client.invoice().get_select_title_url(..)`.
+    /// The same as
+    /// [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url), through
+    /// `client.invoice().get_select_title_url(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_select_title_url(
         &self,
@@ -275,9 +299,11 @@ impl Client {
         self.core.send(request).await
     }
 
-    /// Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.
+    /// Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by
+    /// the user.
     ///
-    /// The same as [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url), through `client.invoice().get_user_title_url(..)`.
+    /// The same as [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url),
+    /// through `client.invoice().get_user_title_url(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_user_title_url(
         &self,
@@ -289,9 +315,11 @@ impl Client {
         self.core.send(request).await
     }
 
-    /// Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.
+    /// Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin
+    /// console.
     ///
-    /// The same as [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), through `client.invoice().make_out_invoice(..)`.
+    /// The same as [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice),
+    /// through `client.invoice().make_out_invoice(..)`.
     #[cfg(feature = "invoice")]
     pub async fn make_out_invoice(
         &self,
@@ -305,7 +333,8 @@ impl Client {
 
     /// Looks up an invoice issued through unified invoicing by its request serial number.
     ///
-    /// The same as [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info), through `client.invoice().query_invoice_info(..)`.
+    /// The same as [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info),
+    /// through `client.invoice().query_invoice_info(..)`.
     #[cfg(feature = "invoice")]
     pub async fn query_invoice_info(
         &self,
@@ -319,7 +348,8 @@ impl Client {
 
     /// Refuses to issue an invoice for an order the user authorized, and tells the user why.
     ///
-    /// The same as [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), through `client.invoice().reject_insert(..)`.
+    /// The same as [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), through
+    /// `client.invoice().reject_insert(..)`.
     #[cfg(feature = "invoice")]
     pub async fn reject_insert(
         &self,
@@ -333,7 +363,8 @@ impl Client {
 
     /// Reads the invoice title behind the title QR code a user shows the merchant.
     ///
-    /// The same as [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), through `client.invoice().scan_title(..)`.
+    /// The same as [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), through
+    /// `client.invoice().scan_title(..)`.
     #[cfg(feature = "invoice")]
     pub async fn scan_title(
         &self,
@@ -347,7 +378,8 @@ impl Client {
 
     /// Sets the fields a type 1 authorization page asks the user to fill in.
     ///
-    /// The same as [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), through `client.invoice().set_auth_field(..)`.
+    /// The same as [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), through
+    /// `client.invoice().set_auth_field(..)`.
     #[cfg(feature = "invoice")]
     pub async fn set_auth_field(
         &self,
@@ -361,7 +393,8 @@ impl Client {
 
     /// Sets the merchant's contact phone and invoicing timeout.
     ///
-    /// The same as [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), through `client.invoice().set_contact(..)`.
+    /// The same as [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), through
+    /// `client.invoice().set_contact(..)`.
     #[cfg(feature = "invoice")]
     pub async fn set_contact(
         &self,
@@ -375,7 +408,8 @@ impl Client {
 
     /// Links the merchant's WeChat Pay merchant number with its invoicing platform.
     ///
-    /// The same as [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), through `client.invoice().set_pay_mch(..)`.
+    /// The same as [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), through
+    /// `client.invoice().set_pay_mch(..)`.
     #[cfg(feature = "invoice")]
     pub async fn set_pay_mch(
         &self,
@@ -389,7 +423,8 @@ impl Client {
 
     /// Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.
     ///
-    /// The same as [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), through `client.nontax().create_bill_card(..)`.
+    /// The same as [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), through
+    /// `client.nontax().create_bill_card(..)`.
     #[cfg(feature = "nontax")]
     pub async fn create_bill_card(
         &self,
@@ -403,7 +438,8 @@ impl Client {
 
     /// Gets the link where the user authorizes a fiscal e-bill for an order.
     ///
-    /// The same as [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), through `client.nontax().get_bill_auth_url(..)`.
+    /// The same as [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url),
+    /// through `client.nontax().get_bill_auth_url(..)`.
     #[cfg(feature = "nontax")]
     pub async fn get_bill_auth_url(
         &self,
@@ -417,7 +453,8 @@ impl Client {
 
     /// Inserts a fiscal e-bill into the user's card package.
     ///
-    /// The same as [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), through `client.nontax().insert_bill(..)`.
+    /// The same as [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), through
+    /// `client.nontax().insert_bill(..)`.
     #[cfg(feature = "nontax")]
     pub async fn insert_bill(
         &self,
@@ -431,7 +468,8 @@ impl Client {
 
     /// Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.
     ///
-    /// The same as [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), through `client.platform().create_card(..)`.
+    /// The same as [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), through
+    /// `client.platform().create_card(..)`.
     #[cfg(feature = "platform")]
     pub async fn create_card(
         &self,
@@ -445,7 +483,8 @@ impl Client {
 
     /// Gets a temporary link to a PDF uploaded with `set_pdf`.
     ///
-    /// The same as [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), through `client.platform().get_pdf(..)`.
+    /// The same as [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), through
+    /// `client.platform().get_pdf(..)`.
     #[cfg(feature = "platform")]
     pub async fn get_pdf(
         &self,
@@ -459,7 +498,8 @@ impl Client {
 
     /// Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.
     ///
-    /// The same as [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url), through `client.platform().get_platform_url(..)`.
+    /// The same as [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url),
+    /// through `client.platform().get_platform_url(..)`.
     #[cfg(feature = "platform")]
     pub async fn get_platform_url(
         &self,
@@ -473,7 +513,8 @@ impl Client {
 
     /// Inserts an issued e-invoice into the card package of the user who authorized the order.
     ///
-    /// The same as [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), through `client.platform().insert_invoice(..)`.
+    /// The same as [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice),
+    /// through `client.platform().insert_invoice(..)`.
     #[cfg(feature = "platform")]
     pub async fn insert_invoice(
         &self,
@@ -487,7 +528,8 @@ impl Client {
 
     /// Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.
     ///
-    /// The same as [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), through `client.platform().set_pdf(..)`.
+    /// The same as [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), through
+    /// `client.platform().set_pdf(..)`.
     #[cfg(feature = "platform")]
     pub async fn set_pdf(
         &self,
@@ -499,9 +541,11 @@ impl Client {
         self.core.send(request).await
     }
 
-    /// The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.
+    /// The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink
+    /// note.
     ///
-    /// The same as [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), through `client.platform().update_status(..)`.
+    /// The same as [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), through
+    /// `client.platform().update_status(..)`.
     #[cfg(feature = "platform")]
     pub async fn update_status(
         &self,
@@ -515,7 +559,9 @@ impl Client {
 
     /// Reads several invoices the user chose from the card package in one call.
     ///
-    /// The same as [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), through `client.reimburse().get_invoice_batch(..)`.
+    /// The same as
+    /// [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), through
+    /// `client.reimburse().get_invoice_batch(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn get_invoice_batch(
         &self,
@@ -529,7 +575,9 @@ impl Client {
 
     /// Reads an invoice the user chose from the card package, with a link to its PDF.
     ///
-    /// The same as [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), through `client.reimburse().get_invoice_info(..)`.
+    /// The same as
+    /// [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), through
+    /// `client.reimburse().get_invoice_info(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn get_invoice_info(
         &self,
@@ -543,7 +591,9 @@ impl Client {
 
     /// The reimbursing party locks, unlocks or closes (reimburses) an invoice.
     ///
-    /// The same as [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status), through `client.reimburse().update_invoice_status(..)`.
+    /// The same as
+    /// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status),
+    /// through `client.reimburse().update_invoice_status(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn update_invoice_status(
         &self,
@@ -557,7 +607,9 @@ impl Client {
 
     /// Locks, unlocks or closes several invoices of one user, all or nothing.
     ///
-    /// The same as [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), through `client.reimburse().update_status_batch(..)`.
+    /// The same as
+    /// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch),
+    /// through `client.reimburse().update_status_batch(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn update_status_batch(
         &self,
@@ -571,7 +623,8 @@ impl Client {
 
     /// Gets the account's access token from its appid and appsecret (the classic endpoint).
     ///
-    /// The same as [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), through `client.token().get_access_token(..)`.
+    /// The same as [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), through
+    /// `client.token().get_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_access_token(
         &self,
@@ -585,7 +638,9 @@ impl Client {
 
     /// Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.
     ///
-    /// The same as [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token), through `client.token().get_authorizer_access_token(..)`.
+    /// The same as
+    /// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token),
+    /// through `client.token().get_authorizer_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_authorizer_access_token(
         &self,
@@ -599,7 +654,8 @@ impl Client {
 
     /// Gets the card api_ticket (type wx_card) needed to build invoice authorization links.
     ///
-    /// The same as [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), through `client.token().get_card_api_ticket(..)`.
+    /// The same as [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket),
+    /// through `client.token().get_card_api_ticket(..)`.
     #[cfg(feature = "token")]
     pub async fn get_card_api_ticket(
         &self,
@@ -613,7 +669,9 @@ impl Client {
 
     /// Gets a third-party platform's component_access_token.
     ///
-    /// The same as [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token), through `client.token().get_component_access_token(..)`.
+    /// The same as
+    /// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token),
+    /// through `client.token().get_component_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_component_access_token(
         &self,
@@ -627,7 +685,9 @@ impl Client {
 
     /// Gets the account's access token without invalidating the tokens other instances hold.
     ///
-    /// The same as [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), through `client.token().get_stable_access_token(..)`.
+    /// The same as
+    /// [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), through
+    /// `client.token().get_stable_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_stable_access_token(
         &self,

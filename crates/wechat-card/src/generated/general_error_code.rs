@@ -27,25 +27,30 @@
 /// | 61024 | `third-party call not allowed for this api` | A third-party platform called, with an authorizer token, an API that does not support third-party calls. | Call with the account's own access token. |
 /// | 72036 | `invoice is busy` | The invoice (or fiscal e-bill) is changing status. | Retry later; the client retries with backoff. |
 ///
-/// Codes not listed here are kept in [`GeneralErrorCode::Unknown`]; each converts into the crate-wide [`Code`](crate::Code).
+/// Codes not listed here are kept in [`GeneralErrorCode::Unknown`]; each converts into the crate-wide
+/// [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeneralErrorCode {
     /// [`SystemBusy`](crate::Code::SystemBusy): WeChat is busy.
     SystemBusy,
-    /// [`InvalidCredential`](crate::Code::InvalidCredential): The access token is invalid or not the latest: another process may have renewed it, or the appsecret is wrong.
+    /// [`InvalidCredential`](crate::Code::InvalidCredential): The access token is invalid or not the latest:
+    /// another process may have renewed it, or the appsecret is wrong.
     InvalidCredential,
     /// [`InvalidGrantType`](crate::Code::InvalidGrantType): The token request's grant_type is wrong.
     InvalidGrantType,
     /// [`InvalidAppid`](crate::Code::InvalidAppid): The appid is wrong, or does not match the account.
     InvalidAppid,
-    /// [`InvalidAccessToken`](crate::Code::InvalidAccessToken): The access token is malformed or not this account's.
+    /// [`InvalidAccessToken`](crate::Code::InvalidAccessToken): The access token is malformed or not this
+    /// account's.
     InvalidAccessToken,
-    /// [`InvalidUrl`](crate::Code::InvalidUrl): No API is served at this URL: a wrong path, or a query parameter that selects no API.
+    /// [`InvalidUrl`](crate::Code::InvalidUrl): No API is served at this URL: a wrong path, or a query
+    /// parameter that selects no API.
     InvalidUrl,
     /// [`InvalidAppsecret`](crate::Code::InvalidAppsecret): The appsecret is wrong.
     InvalidAppsecret,
-    /// [`InvalidIpNotInWhitelist`](crate::Code::InvalidIpNotInWhitelist): The calling server's IP address is not on the account's IP whitelist.
+    /// [`InvalidIpNotInWhitelist`](crate::Code::InvalidIpNotInWhitelist): The calling server's IP address is
+    /// not on the account's IP whitelist.
     InvalidIpNotInWhitelist,
     /// [`AccessTokenMissing`](crate::Code::AccessTokenMissing): The request carries no access_token.
     AccessTokenMissing,
@@ -57,17 +62,20 @@ pub enum GeneralErrorCode {
     RequireSubscribe,
     /// [`EmptyPostData`](crate::Code::EmptyPostData): The request body is empty.
     EmptyPostData,
-    /// [`DailyQuotaReached`](crate::Code::DailyQuotaReached): The account used up its daily quota for this API. Under multi-instance load `/cgi-bin/token` answers this too; `/cgi-bin/stable_token` avoids it.
+    /// [`DailyQuotaReached`](crate::Code::DailyQuotaReached): The account used up its daily quota for this
+    /// API. Under multi-instance load `/cgi-bin/token` answers this too; `/cgi-bin/stable_token` avoids it.
     DailyQuotaReached,
     /// [`MinuteQuotaReached`](crate::Code::MinuteQuotaReached): Too many calls to this API within a minute.
     MinuteQuotaReached,
-    /// [`DataFormatError`](crate::Code::DataFormatError): The body does not match the endpoint's schema: a missing field, a wrong type, or not JSON.
+    /// [`DataFormatError`](crate::Code::DataFormatError): The body does not match the endpoint's schema: a
+    /// missing field, a wrong type, or not JSON.
     DataFormatError,
     /// [`ApiUnauthorized`](crate::Code::ApiUnauthorized): The account does not have this API's permission.
     ApiUnauthorized,
     /// [`UserUnauthorized`](crate::Code::UserUnauthorized): The user has not authorized this API.
     UserUnauthorized,
-    /// [`ThirdPartyCallNotAllowed`](crate::Code::ThirdPartyCallNotAllowed): A third-party platform called, with an authorizer token, an API that does not support third-party calls.
+    /// [`ThirdPartyCallNotAllowed`](crate::Code::ThirdPartyCallNotAllowed): A third-party platform called,
+    /// with an authorizer token, an API that does not support third-party calls.
     ThirdPartyCallNotAllowed,
     /// [`InvoiceIsBusy`](crate::Code::InvoiceIsBusy): The invoice (or fiscal e-bill) is changing status.
     InvoiceIsBusy,

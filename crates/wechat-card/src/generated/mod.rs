@@ -41,5 +41,5 @@ pub mod ticket;
 #[cfg(feature = "token")]
 pub mod token;
 pub use client::Client;
-pub use error::{Code, Error};
+pub use error::Code;
 pub use general_error_code::GeneralErrorCode;

@@ -387,7 +387,8 @@ impl<'de> serde::Deserialize<'de> for BizFieldConfig {
 
 /// The merchant's contact details shown to users who apply for an invoice.
 ///
-/// Build it with [`Contact::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Contact::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Contact {
@@ -404,7 +405,8 @@ impl Contact {
     }
 }
 
-/// The builder of [`Contact`], from [`Contact::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Contact`], from [`Contact::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ContactBuilder {
@@ -595,9 +597,11 @@ impl<'de> serde::Deserialize<'de> for Flag {
     }
 }
 
-/// An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
+/// An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the
+/// reimbursing party.
 ///
-/// Build it with [`InvoiceCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InvoiceCard::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceCard {
@@ -614,7 +618,8 @@ impl InvoiceCard {
     }
 }
 
-/// The builder of [`InvoiceCard`], from [`InvoiceCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InvoiceCard`], from [`InvoiceCard::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceCardBuilder {
@@ -691,7 +696,8 @@ impl<'de> serde::Deserialize<'de> for InvoiceCard {
 
 /// One line of an invoice as the reimbursing party reads it.
 ///
-/// Build it with [`InvoiceItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InvoiceItem::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceItem {
@@ -714,7 +720,8 @@ impl InvoiceItem {
     }
 }
 
-/// The builder of [`InvoiceItem`], from [`InvoiceItem::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InvoiceItem`], from [`InvoiceItem::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceItemBuilder {
@@ -806,7 +813,8 @@ impl<'de> serde::Deserialize<'de> for InvoiceItem {
 
 /// What the user sees on the face of an invoice.
 ///
-/// Build it with [`InvoiceUserInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InvoiceUserInfo::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceUserInfo {
@@ -876,7 +884,8 @@ impl InvoiceUserInfo {
     }
 }
 
-/// The builder of [`InvoiceUserInfo`], from [`InvoiceUserInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InvoiceUserInfo`], from [`InvoiceUserInfo::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceUserInfoBuilder {
@@ -1291,7 +1300,8 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserInfo {
 
 /// The link between a WeChat Pay merchant number and the invoicing platform serving it.
 ///
-/// Build it with [`PayMchInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`PayMchInfo::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayMchInfo {
@@ -1308,7 +1318,8 @@ impl PayMchInfo {
     }
 }
 
-/// The builder of [`PayMchInfo`], from [`PayMchInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`PayMchInfo`], from [`PayMchInfo::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PayMchInfoBuilder {
@@ -1323,7 +1334,8 @@ impl PayMchInfoBuilder {
         self
     }
 
-    /// Sets `s_pappid` (required): The invoicing platform's identifier, given to the merchant by the platform.
+    /// Sets `s_pappid` (required): The invoicing platform's identifier, given to the merchant by the
+    /// platform.
     pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
         self.s_pappid = Some(value.into());
         self
@@ -1378,7 +1390,8 @@ impl<'de> serde::Deserialize<'de> for PayMchInfo {
 
 /// An invoice in a user's card package, as the reimbursing party reads it.
 ///
-/// Build it with [`ReimburseInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ReimburseInvoice::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ReimburseInvoice {
@@ -1413,7 +1426,8 @@ impl ReimburseInvoice {
     }
 }
 
-/// The builder of [`ReimburseInvoice`], from [`ReimburseInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ReimburseInvoice`], from [`ReimburseInvoice::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ReimburseInvoiceBuilder {
@@ -1459,7 +1473,8 @@ impl ReimburseInvoiceBuilder {
         self
     }
 
-    /// Sets `type` (required): The kind of invoice, e.g. 广东省增值税普通发票 (Guangdong VAT ordinary invoice).
+    /// Sets `type` (required): The kind of invoice, e.g. 广东省增值税普通发票 (Guangdong VAT ordinary
+    /// invoice).
     pub fn type_(mut self, value: impl Into<String>) -> Self {
         self.type_ = Some(value.into());
         self
@@ -1580,7 +1595,8 @@ impl<'de> serde::Deserialize<'de> for ReimburseInvoice {
 pub enum ReimburseStatus {
     /// `"INVOICE_REIMBURSE_INIT"`: Initial state: not locked, the user may submit it for reimbursement.
     InvoiceReimburseInit,
-    /// `"INVOICE_REIMBURSE_LOCK"`: Locked by a reimbursing party while a claim is processed; no one else can use it.
+    /// `"INVOICE_REIMBURSE_LOCK"`: Locked by a reimbursing party while a claim is processed; no one else can
+    /// use it.
     InvoiceReimburseLock,
     /// `"INVOICE_REIMBURSE_CLOSURE"`: Reimbursed. Irreversible: the invoice leaves the user's card package.
     InvoiceReimburseClosure,

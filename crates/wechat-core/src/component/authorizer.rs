@@ -10,13 +10,127 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 
 use super::Component;
+use crate::build_error::BuildError;
 use crate::error::TokenError;
+use crate::future::BoxFuture;
 use crate::secret::{AccessToken, Secret};
+use crate::store::local::LocalCopies;
 use crate::store::renewal::{Renewal, Source};
-use crate::token::BoxFuture;
+use crate::token::TokenProvider;
 use crate::transport::HttpContext;
 
-/// An authorizer's token and what renews it; held by [`AuthorizerToken`](crate::AuthorizerToken).
+/// A third-party platform's `authorizer_access_token`. Endpoints whose spec says third-party
+/// calls are not supported refuse it before sending.
+///
+/// Either supplied and refreshed by the caller ([`AuthorizerToken::new`], then
+/// [`set`](Self::set)), or obtained and renewed by a [`Component`](crate::Component) through
+/// `api_authorizer_token` with the stored refresh token
+/// ([`Component::authorizer`](crate::Component::authorizer)), which renews it like
+/// [`StableToken`](crate::StableToken): a margin before it expires, in one request however many calls need it,
+/// and once when WeChat refuses it.
+pub struct AuthorizerToken(Authorizer);
+
+enum Authorizer {
+    Given(ArcSwapOption<AccessToken>, LocalCopies),
+    Renewed(Box<Renewed>),
+}
+
+impl AuthorizerToken {
+    /// Starts with `token`, which the caller refreshes with [`set`](Self::set).
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(Authorizer::Given(ArcSwapOption::from_pointee(AccessToken::new(token)), LocalCopies::new()))
+    }
+
+    pub(crate) fn renewed(renewed: Renewed) -> Self {
+        Self(Authorizer::Renewed(Box::new(renewed)))
+    }
+
+    /// Replaces the token, e.g. after the platform refreshed it. A token a
+    /// [`Component`](crate::Component) renews ignores this: it is kept in the store.
+    pub fn set(&self, token: impl Into<String>) {
+        match &self.0 {
+            Authorizer::Given(slot, copies) => {
+                let token = Arc::new(AccessToken::new(token));
+                copies.change(|| slot.store(Some(token)));
+            }
+            Authorizer::Renewed(renewed) => {
+                tracing::warn!(authorizer_appid = %renewed.appid(), "AuthorizerToken::set ignored: this token is renewed by its Component");
+            }
+        }
+    }
+
+    /// The authorizer's appid, for a token a [`Component`](crate::Component) renews.
+    pub fn authorizer_appid(&self) -> Option<&str> {
+        match &self.0 {
+            Authorizer::Given(..) => None,
+            Authorizer::Renewed(renewed) => Some(renewed.appid()),
+        }
+    }
+
+    /// How many `api_authorizer_token` requests this provider sent.
+    pub fn fetch_count(&self) -> u64 {
+        match &self.0 {
+            Authorizer::Given(..) => 0,
+            Authorizer::Renewed(renewed) => renewed.fetch_count(),
+        }
+    }
+}
+
+impl fmt::Debug for AuthorizerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Authorizer::Given(slot, _) => {
+                f.debug_struct("AuthorizerToken").field("given", &slot.load().is_some()).finish()
+            }
+            Authorizer::Renewed(renewed) => f.debug_tuple("AuthorizerToken").field(renewed).finish(),
+        }
+    }
+}
+
+impl TokenProvider for AuthorizerToken {
+    fn cached(&self) -> Option<AccessToken> {
+        match &self.0 {
+            Authorizer::Given(slot, copies) => {
+                copies.read(|| slot.load().as_deref().cloned().map(|t| (t, None)))
+            }
+            Authorizer::Renewed(renewed) => renewed.cached(),
+        }
+    }
+
+    fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        match &self.0 {
+            Authorizer::Given(..) => Box::pin(std::future::ready(self.cached().ok_or(TokenError::Missing))),
+            Authorizer::Renewed(renewed) => Box::pin(renewed.fetch(http)),
+        }
+    }
+
+    fn invalidate(&self, stale: &AccessToken) -> bool {
+        match &self.0 {
+            // Only the platform can renew a token it supplies.
+            Authorizer::Given(..) => false,
+            Authorizer::Renewed(renewed) => renewed.invalidate(stale),
+        }
+    }
+
+    fn accepted(&self) {
+        if let Authorizer::Renewed(renewed) = &self.0 {
+            renewed.accepted();
+        }
+    }
+
+    fn is_authorizer(&self) -> bool {
+        true
+    }
+
+    fn validate(&self) -> Result<(), BuildError> {
+        match &self.0 {
+            Authorizer::Given(..) => Ok(()),
+            Authorizer::Renewed(renewed) => renewed.validate(),
+        }
+    }
+}
+
+/// An authorizer's token and what renews it; held by [`AuthorizerToken`].
 pub(crate) struct Renewed {
     refresh: Refresh,
     renewal: Renewal,

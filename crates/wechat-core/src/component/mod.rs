@@ -29,11 +29,11 @@ use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 
+use self::authorizer::AuthorizerToken;
 use crate::error::TokenError;
 use crate::secret::{AccessToken, Secret};
 use crate::store::renewal::{Renewal, Settings};
 use crate::store::{MemoryStore, StoreError, TokenStore, key};
-use crate::token::AuthorizerToken;
 use crate::transport::HttpContext;
 
 #[cfg(feature = "push")]

@@ -10,10 +10,11 @@ use serde_json::{Value, json};
 
 use super::Component;
 use crate::error::{TokenError, excerpt_without};
+use crate::future::BoxFuture;
 use crate::redact::redact;
 use crate::secret::{AccessToken, Secret};
 use crate::store::renewal::{Renewal, Source};
-use crate::token::{BoxFuture, StableToken, parse_named_token, token_read_error};
+use crate::token::{StableToken, parse_named_token, token_read_error};
 use crate::transport::HttpContext;
 
 /// A pre-auth code, for the page where an account authorizes the platform.

@@ -15,6 +15,7 @@ use super::envelope;
 use super::error::{PushError, clip};
 use super::headers::Headers;
 use super::message::{Fields, Flat, Message, Value, trim};
+use super::mode::Mode;
 use super::query::Query;
 use super::reply::{Incoming, IntoReply, Reply};
 use super::signature;
@@ -22,26 +23,6 @@ use crate::Secret;
 
 /// The receiver's clock, in unix seconds; injectable so that tests can move it.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
-
-/// How a push arrived, which decides how a reply must be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Mode {
-    /// 明文模式: the body is the message, `signature` covers token, timestamp and nonce.
-    Plain,
-    /// 安全模式: the body holds only `<Encrypt>` (and `ToUserName` or `AppId`).
-    Safe,
-    /// 兼容模式: the body holds the message in clear and `<Encrypt>` beside it.
-    Compatible,
-}
-
-impl Mode {
-    /// Whether the push came encrypted, so that a reply to it is encrypted too
-    /// ([`Receiver::answer`]).
-    pub fn is_encrypted(self) -> bool {
-        !matches!(self, Mode::Plain)
-    }
-}
 
 /// A verified push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -657,5 +638,15 @@ fn system_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
         Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}
+
+// Here rather than beside `Incoming` (push/reply.rs): the reply module needs nothing of the
+// receiver's, and the receiver builds `Incoming`s.
+impl<E> Incoming<E> {
+    /// The body to answer this push with: `success` for [`Reply::Ack`], the reply message
+    /// as the push's mode requires otherwise (see [`Receiver::answer`]).
+    pub fn answer(&self, receiver: &Receiver, reply: &Reply) -> Result<String, PushError> {
+        receiver.answer(self.mode, reply)
     }
 }

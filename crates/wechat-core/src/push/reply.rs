@@ -1,11 +1,10 @@
 //! What an application answers a push with, and a verified push read as a typed event.
 
-use super::error::PushError;
 use super::message::DedupKey;
-use super::receiver::{Mode, Receiver};
+use super::mode::Mode;
 
 /// What to answer a push: `success`, or a reply message that the receiver encrypts when the
-/// push came encrypted ([`Receiver::answer`]).
+/// push came encrypted ([`Receiver::answer`](super::Receiver::answer)).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Reply {
@@ -17,7 +16,7 @@ pub enum Reply {
     /// is to a plain-mode push, encrypted and signed to a safe- or compatible-mode one.
     Xml(String),
     /// Not handled (the application failed): the answer is an error (HTTP 500,
-    /// [`PushError::Unhandled`]), never `success`, so that WeChat delivers the push again, and
+    /// [`PushError::Unhandled`](super::PushError::Unhandled)), never `success`, so that WeChat delivers the push again, and
     /// a dedup guard ([`Dedup`](super::Dedup)) does not record it. A callback returning an
     /// `Err` means this.
     Retry,
@@ -64,7 +63,7 @@ impl<T: IntoReply, E: std::fmt::Display> IntoReply for Result<T, E> {
 }
 
 /// A verified push read as `E` (the generated crate's `Event`): what
-/// [`Receiver::receive_event`] returns.
+/// [`Receiver::receive_event`](super::Receiver::receive_event) returns.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Incoming<E> {
@@ -75,12 +74,4 @@ pub struct Incoming<E> {
     pub dedup_key: DedupKey,
     /// How the push arrived, which decides how a reply is sent.
     pub mode: Mode,
-}
-
-impl<E> Incoming<E> {
-    /// The body to answer this push with: `success` for [`Reply::Ack`], the reply message
-    /// as the push's mode requires otherwise (see [`Receiver::answer`]).
-    pub fn answer(&self, receiver: &Receiver, reply: &Reply) -> Result<String, PushError> {
-        receiver.answer(self.mode, reply)
-    }
 }

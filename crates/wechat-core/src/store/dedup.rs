@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::StoreError;
-use crate::token::BoxFuture;
+use crate::future::BoxFuture;
 
 /// What a claim found under its key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

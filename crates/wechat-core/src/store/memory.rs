@@ -7,8 +7,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::{StoreError, TokenStore};
+use crate::future::BoxFuture;
 use crate::secret::Secret;
-use crate::token::BoxFuture;
 
 /// Tokens and locks in this process's memory.
 #[derive(Default)]

@@ -16,8 +16,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::future::BoxFuture;
 use crate::secret::Secret;
-use crate::token::BoxFuture;
 
 mod dedup;
 pub(crate) mod local;

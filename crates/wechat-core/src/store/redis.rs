@@ -21,8 +21,8 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::dedup::{Claim, DedupStore};
 use super::{StoreError, TokenStore};
+use crate::future::BoxFuture;
 use crate::secret::Secret;
-use crate::token::BoxFuture;
 
 /// Stores `ARGV[3]` (for `ARGV[4]` ms unless 0) if `KEYS[1]` holds `ARGV[2]` (`ARGV[1]` = 1)
 /// or nothing (`ARGV[1]` = 0).

@@ -34,8 +34,8 @@ use super::{StoreError, TokenStore, lock_key};
 use crate::build_error::BuildError;
 use crate::deadline::instant_after;
 use crate::error::TokenError;
+use crate::future::BoxFuture;
 use crate::secret::{AccessToken, Secret};
-use crate::token::BoxFuture;
 use crate::transport::HttpContext;
 
 /// Where a renewal gets a token from WeChat.

@@ -5,7 +5,8 @@
 //! the mock gives a required one a sample value of its type; the status defaults to the
 //! resource's initial one.
 
-/// What a user submitted in a member card's activation form, kept for the merchant under the `activate_ticket` WeChat hands its page.
+/// What a user submitted in a member card's activation form, kept for the merchant under the
+/// `activate_ticket` WeChat hands its page.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ActivateInfo {
     /// The ticket: whoever holds it reads the user's answers.
@@ -339,7 +340,8 @@ pub struct Card {
     /// The card's id, made by WeChat when it is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     card_id: Option<String>,
-    /// The card as created: its type and the fields of that type, with `sku.total_quantity` kept beside `sku.quantity`.
+    /// The card as created: its type and the fields of that type, with `sku.total_quantity` kept beside
+    /// `sku.quantity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     card: Option<serde_json::Value>,
     /// Whether the quick-pay entry (快速买单) is on (`set_pay_cell`).
@@ -371,7 +373,8 @@ impl Card {
         self
     }
 
-    /// Sets `card`: The card as created: its type and the fields of that type, with `sku.total_quantity` kept beside `sku.quantity`.
+    /// Sets `card`: The card as created: its type and the fields of that type, with `sku.total_quantity` kept
+    /// beside `sku.quantity`.
     pub fn card(mut self, card: serde_json::Value) -> Self {
         self.card = Some(card);
         self
@@ -466,24 +469,30 @@ impl crate::state_model::Record for CardApiTicket {
     const RESOURCE: &'static str = "card_api_ticket";
 }
 
-/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards, a general card's number, a boarding pass's check-in and a ticket's seat.
+/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a
+/// member's number, points, balance and form answers on member cards, a general card's number, a boarding
+/// pass's check-in and a ticket's seat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Code {
     /// The card the code belongs to.
     card_id: String,
-    /// The code: the merchant's own (custom or imported codes) or 12 digits WeChat makes when the user takes the card.
+    /// The code: the merchant's own (custom or imported codes) or 12 digits WeChat makes when the user takes
+    /// the card.
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<String>,
     /// The user who holds it; none while it waits in deposit.
     #[serde(skip_serializing_if = "Option::is_none")]
     openid: Option<String>,
-    /// The scene value the user took the card with (the `outer_str` of a QR code, a landing page or an activation link).
+    /// The scene value the user took the card with (the `outer_str` of a QR code, a landing page or an
+    /// activation link).
     #[serde(skip_serializing_if = "Option::is_none")]
     outer_str: Option<String>,
-    /// Imported with `deposit_codes`, whether given out since or not: what `get_deposit_count` counts and `check_codes` finds.
+    /// Imported with `deposit_codes`, whether given out since or not: what `get_deposit_count` counts and
+    /// `check_codes` finds.
     #[serde(skip_serializing_if = "Option::is_none")]
     imported: Option<bool>,
-    /// When it can be used, `{"begin_time", "end_time"}` in unix seconds: `card_validity` of its card when it was taken, or what `activate_member_card` set.
+    /// When it can be used, `{"begin_time", "end_time"}` in unix seconds: `card_validity` of its card when it
+    /// was taken, or what `activate_member_card` set.
     #[serde(skip_serializing_if = "Option::is_none")]
     validity: Option<serde_json::Value>,
     /// Member cards: the member number `activate_member_card` set.
@@ -495,10 +504,12 @@ pub struct Code {
     /// Member and general cards (and the red-packet cards of old): the balance, in fen.
     #[serde(skip_serializing_if = "Option::is_none")]
     balance: Option<i64>,
-    /// Member and general cards: activated (`activate_member_card`, `activate_general_card`, one-tap activation, or `auto_activate` when taken); `unactivate_general_card` clears it.
+    /// Member and general cards: activated (`activate_member_card`, `activate_general_card`, one-tap
+    /// activation, or `auto_activate` when taken); `unactivate_general_card` clears it.
     #[serde(skip_serializing_if = "Option::is_none")]
     has_active: Option<bool>,
-    /// Member cards: what the member filled in the activation form (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
+    /// Member cards: what the member filled in the activation form (`MemberUserInfo`: `common_field_list`,
+    /// `custom_field_list`).
     #[serde(skip_serializing_if = "Option::is_none")]
     user_info: Option<serde_json::Value>,
     /// Member and general cards: the value of the card's `custom_field1`.
@@ -516,16 +527,21 @@ pub struct Code {
     /// General cards: the card number `activate_general_card` set.
     #[serde(skip_serializing_if = "Option::is_none")]
     card_number: Option<String>,
-    /// General cards: whether the user may give the card to a friend, as `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
+    /// General cards: whether the user may give the card to a friend, as `update_general_card_user` last set
+    /// it; the card's own `can_give_friend` while unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     can_give_friend: Option<bool>,
-    /// Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled (`is_cancel`).
+    /// Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled
+    /// (`is_cancel`).
     #[serde(skip_serializing_if = "Option::is_none")]
     checked_in: Option<bool>,
-    /// Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
+    /// Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`,
+    /// `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
     #[serde(skip_serializing_if = "Option::is_none")]
     check_in: Option<serde_json::Value>,
-    /// Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
+    /// Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`,
+    /// `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`,
+    /// `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
     #[serde(skip_serializing_if = "Option::is_none")]
     ticket: Option<serde_json::Value>,
     /// Friends' coupons: bound to the user about to use it (`mark_code`).
@@ -569,7 +585,8 @@ impl Code {
         }
     }
 
-    /// Sets `code`: The code: the merchant's own (custom or imported codes) or 12 digits WeChat makes when the user takes the card.
+    /// Sets `code`: The code: the merchant's own (custom or imported codes) or 12 digits WeChat makes when
+    /// the user takes the card.
     pub fn code(mut self, code: impl Into<String>) -> Self {
         self.code = Some(code.into());
         self
@@ -581,19 +598,22 @@ impl Code {
         self
     }
 
-    /// Sets `outer_str`: The scene value the user took the card with (the `outer_str` of a QR code, a landing page or an activation link).
+    /// Sets `outer_str`: The scene value the user took the card with (the `outer_str` of a QR code, a landing
+    /// page or an activation link).
     pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
         self.outer_str = Some(outer_str.into());
         self
     }
 
-    /// Sets `imported`: Imported with `deposit_codes`, whether given out since or not: what `get_deposit_count` counts and `check_codes` finds.
+    /// Sets `imported`: Imported with `deposit_codes`, whether given out since or not: what
+    /// `get_deposit_count` counts and `check_codes` finds.
     pub fn imported(mut self, imported: bool) -> Self {
         self.imported = Some(imported);
         self
     }
 
-    /// Sets `validity`: When it can be used, `{"begin_time", "end_time"}` in unix seconds: `card_validity` of its card when it was taken, or what `activate_member_card` set.
+    /// Sets `validity`: When it can be used, `{"begin_time", "end_time"}` in unix seconds: `card_validity` of
+    /// its card when it was taken, or what `activate_member_card` set.
     pub fn validity(mut self, validity: serde_json::Value) -> Self {
         self.validity = Some(validity);
         self
@@ -617,13 +637,16 @@ impl Code {
         self
     }
 
-    /// Sets `has_active`: Member and general cards: activated (`activate_member_card`, `activate_general_card`, one-tap activation, or `auto_activate` when taken); `unactivate_general_card` clears it.
+    /// Sets `has_active`: Member and general cards: activated (`activate_member_card`,
+    /// `activate_general_card`, one-tap activation, or `auto_activate` when taken); `unactivate_general_card`
+    /// clears it.
     pub fn has_active(mut self, has_active: bool) -> Self {
         self.has_active = Some(has_active);
         self
     }
 
-    /// Sets `user_info`: Member cards: what the member filled in the activation form (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
+    /// Sets `user_info`: Member cards: what the member filled in the activation form (`MemberUserInfo`:
+    /// `common_field_list`, `custom_field_list`).
     pub fn user_info(mut self, user_info: serde_json::Value) -> Self {
         self.user_info = Some(user_info);
         self
@@ -668,25 +691,32 @@ impl Code {
         self
     }
 
-    /// Sets `can_give_friend`: General cards: whether the user may give the card to a friend, as `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
+    /// Sets `can_give_friend`: General cards: whether the user may give the card to a friend, as
+    /// `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
     pub fn can_give_friend(mut self, can_give_friend: bool) -> Self {
         self.can_give_friend = Some(can_give_friend);
         self
     }
 
-    /// Sets `checked_in`: Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled (`is_cancel`).
+    /// Sets `checked_in`: Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was
+    /// cancelled (`is_cancel`).
     pub fn checked_in(mut self, checked_in: bool) -> Self {
         self.checked_in = Some(checked_in);
         self
     }
 
-    /// Sets `check_in`: Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
+    /// Sets `check_in`: Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote:
+    /// `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which
+    /// `checked_in` tells.
     pub fn check_in(mut self, check_in: serde_json::Value) -> Self {
         self.check_in = Some(check_in);
         self
     }
 
-    /// Sets `ticket`: Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
+    /// Sets `ticket`: Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`,
+    /// `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`,
+    /// `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the
+    /// last's.
     pub fn ticket(mut self, ticket: serde_json::Value) -> Self {
         self.ticket = Some(ticket);
         self
@@ -718,7 +748,8 @@ impl crate::state_model::Record for Code {
 /// The statuses of a `code` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum CodeStatus {
-    /// Imported with `deposit_codes`, waiting to be given out: no user holds it, so the code calls answer 40056.
+    /// Imported with `deposit_codes`, waiting to be given out: no user holds it, so the code calls answer
+    /// 40056.
     #[serde(rename = "DEPOSITED")]
     Deposited,
     /// Held by a user, usable.
@@ -738,7 +769,8 @@ pub enum CodeStatus {
     GiftSucc,
 }
 
-/// The official account's coin account: its free and paid coins. One per account, opened by `activate_account` (or by the first top-up paid).
+/// The official account's coin account: its free and paid coins. One per account, opened by
+/// `activate_account` (or by the first top-up paid).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CoinAccount {
     /// Whether `activate_account` opened it and granted its reward (once).
@@ -781,7 +813,8 @@ impl crate::state_model::Record for CoinAccount {
     const RESOURCE: &'static str = "coin_account";
 }
 
-/// An entry of the coin ledger: the reward for opening the account, a top-up (`recharge`, paid by a user), an exchange for stock (`confirm_exchange`).
+/// An entry of the coin ledger: the reward for opening the account, a top-up (`recharge`, paid by a user), an
+/// exchange for stock (`confirm_exchange`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CoinOrder {
     /// The order.
@@ -925,7 +958,8 @@ pub enum CoinOrderStatus {
     HasReceipt,
 }
 
-/// A quote of `get_pay_price`: the stock of a card it prices and the coins it takes, for one `confirm_exchange` within 60 seconds.
+/// A quote of `get_pay_price`: the stock of a card it prices and the coins it takes, for one
+/// `confirm_exchange` within 60 seconds.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CoinQuote {
     /// The quote.
@@ -1015,7 +1049,8 @@ pub enum CoinQuoteStatus {
     Confirmed,
 }
 
-/// A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.
+/// A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the
+/// cards and who accepted them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GiftCardOrder {
     /// The order.
@@ -1142,7 +1177,8 @@ impl crate::state_model::Record for GiftCardOrder {
 /// The statuses of a `gift_card_order` record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum GiftCardOrderStatus {
-    /// Paid (the `giftcard_pay_done` event): the cards are in the users' card packages. WeChat's answers carry no order status; the name is the mock's.
+    /// Paid (the `giftcard_pay_done` event): the cards are in the users' card packages. WeChat's answers
+    /// carry no order status; the name is the mock's.
     #[serde(rename = "PAID")]
     Paid,
     /// Refunded in full with `refund_order`; a second refund answers 81018.
@@ -1214,7 +1250,8 @@ impl crate::state_model::Record for GiftCardPage {
     const RESOURCE: &'static str = "gift_card_page";
 }
 
-/// A WeChat Pay merchant number applied for the gift-card permission (`add_pay_whitelist`) and bound to the gift-card mini program (`bind_sub_merchant`).
+/// A WeChat Pay merchant number applied for the gift-card permission (`add_pay_whitelist`) and bound to the
+/// gift-card mini program (`bind_sub_merchant`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct GiftCardPayMch {
     /// The merchant number.
@@ -1281,7 +1318,8 @@ impl crate::state_model::Record for GiftCardShop {
     const RESOURCE: &'static str = "gift_card_shop";
 }
 
-/// A picture uploaded with `upload_image`: the URL WeChat answers for it, which card fields showing pictures take.
+/// A picture uploaded with `upload_image`: the URL WeChat answers for it, which card fields showing pictures
+/// take.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Image {
     /// Its URL on WeChat's servers.
@@ -1360,7 +1398,8 @@ impl crate::state_model::Record for InvoiceCard {
     const RESOURCE: &'static str = "invoice_card";
 }
 
-/// An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.
+/// An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's
+/// authorization link, authorized by the user, or refused by the merchant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceOrder {
     /// The invoicing platform's (or finance bureau's) identifier the link names.
@@ -1391,7 +1430,8 @@ pub struct InvoiceOrder {
     /// When the user authorized it (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     auth_time: Option<i64>,
-    /// What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user action that sets it.
+    /// What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user
+    /// action that sets it.
     #[serde(skip_serializing_if = "Option::is_none")]
     user_auth_info: Option<serde_json::Value>,
     /// Why the merchant refused it.
@@ -1406,7 +1446,8 @@ pub struct InvoiceOrder {
 }
 
 impl InvoiceOrder {
-    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build`
+    /// refuses one left unset; set the others with the setters afterwards.
     pub fn builder() -> InvoiceOrderBuilder {
         InvoiceOrderBuilder::default()
     }
@@ -1441,7 +1482,8 @@ impl InvoiceOrder {
         self
     }
 
-    /// Sets `type`: The kind of authorization page (`get_auth_url`'s `type`: 0, 1 or 2); none for a fiscal e-bill's.
+    /// Sets `type`: The kind of authorization page (`get_auth_url`'s `type`: 0, 1 or 2); none for a fiscal
+    /// e-bill's.
     pub fn type_(mut self, type_: i64) -> Self {
         self.type_ = Some(type_);
         self
@@ -1459,7 +1501,8 @@ impl InvoiceOrder {
         self
     }
 
-    /// Sets `user_auth_info`: What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user action that sets it.
+    /// Sets `user_auth_info`: What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`,
+    /// checked by the user action that sets it.
     pub fn user_auth_info(mut self, user_auth_info: serde_json::Value) -> Self {
         self.user_auth_info = Some(user_auth_info);
         self
@@ -1545,7 +1588,8 @@ pub enum InvoiceOrderStatus {
     /// The merchant got the link; the user has not authorized yet (`get_auth_data` answers 72038).
     #[serde(rename = "PENDING")]
     Pending,
-    /// The user authorized it: invoices or bills may be inserted for it; authorizing again updates what the user said.
+    /// The user authorized it: invoices or bills may be inserted for it; authorizing again updates what the
+    /// user said.
     #[serde(rename = "AUTHORIZED")]
     Authorized,
     /// The merchant refused it (`reject_insert`): never invoiced, never authorized again (72035).
@@ -1553,7 +1597,8 @@ pub enum InvoiceOrderStatus {
     Rejected,
 }
 
-/// The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.
+/// The account's invoice settings: the payment merchant link, the authorization page's fields and the contact
+/// details, each as last set.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceSettings {
     /// The merchant number and its invoicing platform, as `set_pay_mch` set them.
@@ -1596,7 +1641,8 @@ impl crate::state_model::Record for InvoiceSettings {
     const RESOURCE: &'static str = "invoice_settings";
 }
 
-/// A (blue) invoice issued with `make_out_invoice` for an order the user authorized: read by `query_invoice_info`, reversed by `clear_out_invoice`.
+/// A (blue) invoice issued with `make_out_invoice` for an order the user authorized: read by
+/// `query_invoice_info`, reversed by `clear_out_invoice`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct IssuedInvoice {
     /// The seller's taxpayer number.
@@ -1636,7 +1682,8 @@ pub struct IssuedInvoice {
 }
 
 impl IssuedInvoice {
-    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build`
+    /// refuses one left unset; set the others with the setters afterwards.
     pub fn builder() -> IssuedInvoiceBuilder {
         IssuedInvoiceBuilder::default()
     }
@@ -1978,7 +2025,8 @@ impl crate::state_model::Record for Location {
     const RESOURCE: &'static str = "location";
 }
 
-/// A non-tax payment order: what it is for, its items and total, the payer, and its payment and refunds as `get_order` answers them.
+/// A non-tax payment order: what it is for, its items and total, the payer, and its payment and refunds as
+/// `get_order` answers them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct NontaxOrder {
     /// The order's id on WeChat.
@@ -2228,7 +2276,8 @@ pub enum NontaxOrderStatus {
     /// Placed, not paid (status 1). The names are the mock's; WeChat answers the number (`order_status`).
     #[serde(rename = "UNPAID")]
     Unpaid,
-    /// Paid (status 3): by the user (the user action `pay_nontax_order`) or at the counter (`micro_pay`); partial refunds leave it paid.
+    /// Paid (status 3): by the user (the user action `pay_nontax_order`) or at the counter (`micro_pay`);
+    /// partial refunds leave it paid.
     #[serde(rename = "PAID")]
     Paid,
     /// Refunded in full (status 5): one refund without `refund_fee`, or partial ones adding up to the total.
@@ -2236,7 +2285,8 @@ pub enum NontaxOrderStatus {
     Refunded,
 }
 
-/// A partial refund of a non-tax order (`refund` with `refund_fee` and `refund_out_id`), as `get_order`'s `partial_refund_info` lists it.
+/// A partial refund of a non-tax order (`refund` with `refund_fee` and `refund_out_id`), as `get_order`'s
+/// `partial_refund_info` lists it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct NontaxRefund {
     /// The order refunded.
@@ -2261,7 +2311,8 @@ pub struct NontaxRefund {
 }
 
 impl NontaxRefund {
-    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build`
+    /// refuses one left unset; set the others with the setters afterwards.
     pub fn builder() -> NontaxRefundBuilder {
         NontaxRefundBuilder::default()
     }
@@ -2345,7 +2396,8 @@ impl crate::state_model::Record for NontaxRefund {
     const RESOURCE: &'static str = "nontax_refund";
 }
 
-/// A car in a car park, from `notify_vehicle_entrance` until `apply_vehicle_pay` deducts its fee (trade_scene PARKING).
+/// A car in a car park, from `notify_vehicle_entrance` until `apply_vehicle_pay` deducts its fee (trade_scene
+/// PARKING).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ParkingStay {
     /// The car's plate.
@@ -2415,7 +2467,8 @@ impl crate::state_model::Record for ParkingStay {
     const RESOURCE: &'static str = "parking_stay";
 }
 
-/// A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.
+/// A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until
+/// this rule is deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PayGiftMchid {
     /// The merchant number.
@@ -2455,7 +2508,8 @@ impl crate::state_model::Record for PayGiftMchid {
     const RESOURCE: &'static str = "pay_gift_mchid";
 }
 
-/// A pay-gift rule made with `add_rule`: its merchant numbers, time span and terms, as `get_rule` answers them.
+/// A pay-gift rule made with `add_rule`: its merchant numbers, time span and terms, as `get_rule` answers
+/// them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct PayGiftRule {
     /// The rule's id, made by WeChat.
@@ -2498,7 +2552,8 @@ impl crate::state_model::Record for PayGiftRule {
     const RESOURCE: &'static str = "pay_gift_rule";
 }
 
-/// A 支付即会员 rule of the older interface (`add_member_rule`), one per merchant number: the member card its payments earn.
+/// A 支付即会员 rule of the older interface (`add_member_rule`), one per merchant number: the member card its
+/// payments earn.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PayMemberRule {
     /// The merchant number.
@@ -2524,7 +2579,8 @@ pub struct PayMemberRule {
     /// Whether other accounts are kept from setting rules on the number.
     #[serde(skip_serializing_if = "Option::is_none")]
     is_locked: Option<bool>,
-    /// The account holding the number, when known: a rule the API made is this account's, whose appid the steps cannot read.
+    /// The account holding the number, when known: a rule the API made is this account's, whose appid the
+    /// steps cannot read.
     #[serde(skip_serializing_if = "Option::is_none")]
     occupy_appid: Option<String>,
 }
@@ -2587,7 +2643,8 @@ impl PayMemberRule {
         self
     }
 
-    /// Sets `occupy_appid`: The account holding the number, when known: a rule the API made is this account's, whose appid the steps cannot read.
+    /// Sets `occupy_appid`: The account holding the number, when known: a rule the API made is this
+    /// account's, whose appid the steps cannot read.
     pub fn occupy_appid(mut self, occupy_appid: impl Into<String>) -> Self {
         self.occupy_appid = Some(occupy_appid.into());
         self
@@ -2607,7 +2664,8 @@ pub struct Qrcode {
     /// `QR_CARD` (one card) or `QR_MULTIPLE_CARD` (several).
     #[serde(skip_serializing_if = "Option::is_none")]
     action_name: Option<String>,
-    /// What it gives: `card` or `multiple_card.card_list`, each card with its `code`, `openid`, `outer_str` as sent.
+    /// What it gives: `card` or `multiple_card.card_list`, each card with its `code`, `openid`, `outer_str`
+    /// as sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     action_info: Option<serde_json::Value>,
     /// How long it works, in seconds.
@@ -2639,7 +2697,8 @@ impl Qrcode {
         self
     }
 
-    /// Sets `action_info`: What it gives: `card` or `multiple_card.card_list`, each card with its `code`, `openid`, `outer_str` as sent.
+    /// Sets `action_info`: What it gives: `card` or `multiple_card.card_list`, each card with its `code`,
+    /// `openid`, `outer_str` as sent.
     pub fn action_info(mut self, action_info: serde_json::Value) -> Self {
         self.action_info = Some(action_info);
         self
@@ -2698,10 +2757,12 @@ impl crate::state_model::Record for StoreCard {
     const RESOURCE: &'static str = "store_card";
 }
 
-/// A sub-merchant submitted with `submit_sub_merchant`: its details as last sent, and where WeChat's review stands.
+/// A sub-merchant submitted with `submit_sub_merchant`: its details as last sent, and where WeChat's review
+/// stands.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SubMerchant {
-    /// The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples show 12 and 13).
+    /// The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples
+    /// show 12 and 13).
     #[serde(skip_serializing_if = "Option::is_none")]
     merchant_id: Option<i64>,
     /// The sub-merchant's own account appid.
@@ -2754,7 +2815,8 @@ impl SubMerchant {
         Self::default()
     }
 
-    /// Sets `merchant_id`: The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples show 12 and 13).
+    /// Sets `merchant_id`: The sub-merchant's id, made by WeChat: the next number under the parent merchant
+    /// (WeChat's examples show 12 and 13).
     pub fn merchant_id(mut self, merchant_id: i64) -> Self {
         self.merchant_id = Some(merchant_id);
         self
@@ -2866,7 +2928,8 @@ pub enum SubMerchantStatus {
     Expired,
 }
 
-/// The users who may take cards still waiting for review: the account's one list, which `set_test_whitelist` replaces whole.
+/// The users who may take cards still waiting for review: the account's one list, which `set_test_whitelist`
+/// replaces whole.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct TestWhitelist {
     /// The testers' openids.
@@ -2900,7 +2963,8 @@ impl crate::state_model::Record for TestWhitelist {
     const RESOURCE: &'static str = "test_whitelist";
 }
 
-/// An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.
+/// An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user
+/// authorized; its status is its reimbursement status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInvoice {
     /// Its template.
@@ -2926,7 +2990,9 @@ pub struct UserInvoice {
     /// The payee, from its template.
     #[serde(skip_serializing_if = "Option::is_none")]
     payee: Option<String>,
-    /// The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's reads answer as `user_info`.
+    /// The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept
+    /// equal to the record's status and the `order_id`: what the reimbursing party's reads answer as
+    /// `user_info`.
     #[serde(skip_serializing_if = "Option::is_none")]
     user_info: Option<serde_json::Value>,
     /// Its status.
@@ -2993,7 +3059,9 @@ impl UserInvoice {
         self
     }
 
-    /// Sets `user_info`: The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's reads answer as `user_info`.
+    /// Sets `user_info`: The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with
+    /// `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's
+    /// reads answer as `user_info`.
     pub fn user_info(mut self, user_info: serde_json::Value) -> Self {
         self.user_info = Some(user_info);
         self

@@ -5,7 +5,8 @@
 
 /// The user actions of `spec/card/user/`.
 pub mod card {
-    /// The parameters of `card/approve_card`: WeChat's review approves a card waiting for it: the card can be given out.
+    /// The parameters of `card/approve_card`: WeChat's review approves a card waiting for it: the card can be
+    /// given out.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ApproveCardParams {
         /// The card reviewed.
@@ -23,7 +24,8 @@ pub mod card {
         const ACTION: &'static str = "card/approve_card";
     }
 
-    /// The parameters of `card/give_card`: A user gives a card to a friend, who accepts it and holds a new code of it.
+    /// The parameters of `card/give_card`: A user gives a card to a friend, who accepts it and holds a new
+    /// code of it.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GiveCardParams {
         /// The card.
@@ -35,7 +37,8 @@ pub mod card {
     }
 
     impl GiveCardParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> GiveCardParamsBuilder {
             GiveCardParamsBuilder::default()
         }
@@ -137,7 +140,8 @@ pub mod card {
     }
 
     impl RemoveCardParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> RemoveCardParamsBuilder {
             RemoveCardParamsBuilder::default()
         }
@@ -186,14 +190,16 @@ pub mod card {
         const ACTION: &'static str = "card/remove_card";
     }
 
-    /// The parameters of `card/take_card`: A user takes a card (from a QR code, a landing page, a message or the card's page) and holds a code of it.
+    /// The parameters of `card/take_card`: A user takes a card (from a QR code, a landing page, a message or
+    /// the card's page) and holds a code of it.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct TakeCardParams {
         /// The card taken.
         card_id: String,
         /// The user.
         openid: String,
-        /// The code given: a custom code, or one imported into a deposit-mode card; WeChat makes one otherwise.
+        /// The code given: a custom code, or one imported into a deposit-mode card; WeChat makes one
+        /// otherwise.
         #[serde(skip_serializing_if = "Option::is_none")]
         code: Option<String>,
         /// The scene value of the QR code, landing page or link the user took it from.
@@ -202,12 +208,14 @@ pub mod card {
     }
 
     impl TakeCardParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> TakeCardParamsBuilder {
             TakeCardParamsBuilder::default()
         }
 
-        /// Sets `code`: The code given: a custom code, or one imported into a deposit-mode card; WeChat makes one otherwise.
+        /// Sets `code`: The code given: a custom code, or one imported into a deposit-mode card; WeChat makes
+        /// one otherwise.
         pub fn code(mut self, code: impl Into<String>) -> Self {
             self.code = Some(code.into());
             self
@@ -268,7 +276,8 @@ pub mod card {
 
 /// The user actions of `spec/coin/user/`.
 pub mod coin {
-    /// The parameters of `coin/pay_coin_order`: A user pays a coin top-up with WeChat Pay: the coins join the account and WeChat pushes `card_pay_order`.
+    /// The parameters of `coin/pay_coin_order`: A user pays a coin top-up with WeChat Pay: the coins join the
+    /// account and WeChat pushes `card_pay_order`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct PayCoinOrderParams {
         /// The top-up `recharge` answered.
@@ -278,7 +287,8 @@ pub mod coin {
     }
 
     impl PayCoinOrderParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> PayCoinOrderParamsBuilder {
             PayCoinOrderParamsBuilder::default()
         }
@@ -330,7 +340,8 @@ pub mod coin {
 
 /// The user actions of `spec/gift_card/user/`.
 pub mod gift_card {
-    /// The parameters of `gift_card/accept_gift_card`: A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.
+    /// The parameters of `gift_card/accept_gift_card`: A user accepts the gift card of an order given to
+    /// them: WeChat pushes `giftcard_user_accept`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct AcceptGiftCardParams {
         /// The order.
@@ -340,7 +351,8 @@ pub mod gift_card {
     }
 
     impl AcceptGiftCardParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> AcceptGiftCardParamsBuilder {
             AcceptGiftCardParamsBuilder::default()
         }
@@ -389,7 +401,8 @@ pub mod gift_card {
         const ACTION: &'static str = "gift_card/accept_gift_card";
     }
 
-    /// The parameters of `gift_card/buy_gift_card`: A user buys a gift card offered on a gift-card page and pays for it: WeChat makes the order and pushes `giftcard_pay_done`.
+    /// The parameters of `gift_card/buy_gift_card`: A user buys a gift card offered on a gift-card page and
+    /// pays for it: WeChat makes the order and pushes `giftcard_pay_done`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct BuyGiftCardParams {
         /// The page the card is bought on.
@@ -418,7 +431,8 @@ pub mod gift_card {
     }
 
     impl BuyGiftCardParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> BuyGiftCardParamsBuilder {
             BuyGiftCardParamsBuilder::default()
         }
@@ -534,7 +548,8 @@ pub mod gift_card {
         const ACTION: &'static str = "gift_card/buy_gift_card";
     }
 
-    /// The parameters of `gift_card/give_gift_card`: The buyer of a gift-card order sends its card to a friend or a group chat: WeChat pushes `giftcard_send_to_friend`.
+    /// The parameters of `gift_card/give_gift_card`: The buyer of a gift-card order sends its card to a
+    /// friend or a group chat: WeChat pushes `giftcard_send_to_friend`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct GiveGiftCardParams {
         /// The order.
@@ -567,7 +582,8 @@ pub mod gift_card {
 
 /// The user actions of `spec/invoice/user/`.
 pub mod invoice {
-    /// The parameters of `invoice/authorize_invoice`: The user authorizes an order on the page of its link (`get_auth_url`, `get_bill_auth_url`).
+    /// The parameters of `invoice/authorize_invoice`: The user authorizes an order on the page of its link
+    /// (`get_auth_url`, `get_bill_auth_url`).
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct AuthorizeInvoiceParams {
         /// The invoicing platform (or finance bureau) the link names.
@@ -586,7 +602,8 @@ pub mod invoice {
     }
 
     impl AuthorizeInvoiceParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> AuthorizeInvoiceParamsBuilder {
             AuthorizeInvoiceParamsBuilder::default()
         }
@@ -659,7 +676,8 @@ pub mod invoice {
 
 /// The user actions of `spec/member_card/user/`.
 pub mod member_card {
-    /// The parameters of `member_card/submit_member_form`: A user fills in and submits a member card's activation form.
+    /// The parameters of `member_card/submit_member_form`: A user fills in and submits a member card's
+    /// activation form.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct SubmitMemberFormParams {
         /// The member card.
@@ -671,7 +689,8 @@ pub mod member_card {
     }
 
     impl SubmitMemberFormParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> SubmitMemberFormParamsBuilder {
             SubmitMemberFormParamsBuilder::default()
         }
@@ -743,7 +762,8 @@ pub mod member_card {
     }
 
     impl ViewCardParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> ViewCardParamsBuilder {
             ViewCardParamsBuilder::default()
         }
@@ -795,7 +815,8 @@ pub mod member_card {
 
 /// The user actions of `spec/nontax_pay/user/`.
 pub mod nontax_pay {
-    /// The parameters of `nontax_pay/pay_nontax_order`: A user pays an unpaid non-tax order on its payment page: the order becomes paid (status 3).
+    /// The parameters of `nontax_pay/pay_nontax_order`: A user pays an unpaid non-tax order on its payment
+    /// page: the order becomes paid (status 3).
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct PayNontaxOrderParams {
         /// The order `unified_order` answered.
@@ -828,7 +849,8 @@ pub mod nontax_pay {
 
 /// The user actions of `spec/reimburse/user/`.
 pub mod reimburse {
-    /// The parameters of `reimburse/share_invoice`: The user shares an invoice of the card package with a reimbursing party (chooseInvoice), who gets its `card_id` and `encrypt_code`.
+    /// The parameters of `reimburse/share_invoice`: The user shares an invoice of the card package with a
+    /// reimbursing party (chooseInvoice), who gets its `card_id` and `encrypt_code`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ShareInvoiceParams {
         /// The invoice's template.
@@ -841,7 +863,8 @@ pub mod reimburse {
     }
 
     impl ShareInvoiceParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> ShareInvoiceParamsBuilder {
             ShareInvoiceParamsBuilder::default()
         }
@@ -900,7 +923,8 @@ pub mod reimburse {
 
 /// The user actions of `spec/sub_merchant/user/`.
 pub mod sub_merchant {
-    /// The parameters of `sub_merchant/review_sub_merchant`: WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.
+    /// The parameters of `sub_merchant/review_sub_merchant`: WeChat's review approves or refuses a
+    /// sub-merchant waiting for it, and pushes `card_merchant_check_result`.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct ReviewSubMerchantParams {
         /// The sub-merchant reviewed.
@@ -913,7 +937,8 @@ pub mod sub_merchant {
     }
 
     impl ReviewSubMerchantParams {
-        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and
+        /// `build` refuses one left unset; set the others with the setters afterwards.
         pub fn builder() -> ReviewSubMerchantParamsBuilder {
             ReviewSubMerchantParamsBuilder::default()
         }

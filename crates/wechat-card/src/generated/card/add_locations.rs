@@ -2,7 +2,9 @@
 
 //! Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).
 //!
-//! **Deprecated by WeChat.** WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card.
+//! **Deprecated by WeChat.** WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks
+//! this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST
+//! /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card.
 //!
 //! The old card-era store list: the answered ids went into `location_id_list` of `create_card`.
 //! WeChat moved stores to the WeChat Stores (门店) API, whose `poi_id` is what cards list now.
@@ -30,11 +32,16 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_location_batchadd` is a short name after the path.
-//! - Fields from Senparc's Store_Location, all required there; `branch_name` is in the request other clients send and optional here. `longitude` and `latitude` are strings as Senparc sends them.
+//! - WeChat's page gives the interface no English name; `card_location_batchadd` is a short name after the
+//!   path.
+//! - Fields from Senparc's Store_Location, all required there; `branch_name` is in the request other clients
+//!   send and optional here. `longitude` and `latitude` are strings as Senparc sends them.
 //! - The answer's `location_id_list` holds -1 for a store that failed (Senparc, wechatpy).
-//! - 45021 (a field too long) is the card group's code most likely here; no source quotes an answer of this retired call.
-//! - wechat-mock numbers the stores it keeps from 1 and answers an id for each: the request's shape already refuses a store without its required fields, and which complete store WeChat answers -1 for is not documented, so the first example's -1 is not reproduced.
+//! - 45021 (a field too long) is the card group's code most likely here; no source quotes an answer of this
+//!   retired call.
+//! - wechat-mock numbers the stores it keeps from 1 and answers an id for each: the request's shape already
+//!   refuses a store without its required fields, and which complete store WeChat answers -1 for is not
+//!   documented, so the first example's -1 is not reproduced.
 //!
 //! ## Two stores, the second refused (constructed from Senparc's fields)
 //!
@@ -138,11 +145,13 @@ impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
     }
 }
 
-/// Response of [`CardClient::add_locations`](crate::card::CardClient::add_locations), without `errcode` and `errmsg`.
+/// Response of [`CardClient::add_locations`](crate::card::CardClient::add_locations), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AddLocationsResponse {
-    /// Each store's location_id, in order; -1 for one that failed (check its required fields and import it alone).
+    /// Each store's location_id, in order; -1 for one that failed (check its required fields and import it
+    /// alone).
     pub location_id_list: Vec<i64>,
 }
 
@@ -195,19 +204,24 @@ impl<'de> serde::Deserialize<'de> for AddLocationsResponse {
     }
 }
 
-/// Error codes of [`CardClient::add_locations`](crate::card::CardClient::add_locations): its own codes, and [`General`](AddLocationsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::add_locations`](crate::card::CardClient::add_locations): its own codes, and
+/// [`General`](AddLocationsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AddLocationsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -219,7 +233,8 @@ pub enum AddLocationsErrorCode {
 );
 /// A store to import.
 ///
-/// Build it with [`Location::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Location::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Location {
@@ -253,7 +268,8 @@ impl Location {
     }
 }
 
-/// The builder of [`Location`], from [`Location::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Location`], from [`Location::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct LocationBuilder {

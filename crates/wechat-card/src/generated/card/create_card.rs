@@ -36,11 +36,20 @@
 //!
 //! ## Notes
 //!
-//! - card_type names the key that holds the fields in lower case (GROUPON -> groupon); the union makes a mismatch unrepresentable in Rust, the loader refuses it in examples and the mock answers 47001. BUS_TICKET is listed among /card/get's types but no page documents its fields; it decodes as Unknown and is kept whole.
-//! - Lengths are byte budgets: WeChat's tables write string(27) for a 9-character Chinese title, so the spec checks max_bytes.
-//! - WeChat's create example carries pay_info, sub_merchant_info and mini-program fields (center_app_brand_user_name...) that few merchants use; they are not modelled yet and a request cannot send them. 40071's, 40079's and 40122's errmsg texts are WeChat's meanings in English: no SDK quotes the exact text.
+//! - card_type names the key that holds the fields in lower case (GROUPON -> groupon); the union makes a
+//!   mismatch unrepresentable in Rust, the loader refuses it in examples and the mock answers 47001.
+//!   BUS_TICKET is listed among /card/get's types but no page documents its fields; it decodes as Unknown and
+//!   is kept whole.
+//! - Lengths are byte budgets: WeChat's tables write string(27) for a 9-character Chinese title, so the spec
+//!   checks max_bytes.
+//! - WeChat's create example carries pay_info, sub_merchant_info and mini-program fields
+//!   (center_app_brand_user_name...) that few merchants use; they are not modelled yet and a request cannot
+//!   send them. 40071's, 40079's and 40122's errmsg texts are WeChat's meanings in English: no SDK quotes the
+//!   exact text.
 //! - permission_set 8 is the card permission set of third-party platforms (卡券管理权限).
-//! - wechat-mock refuses a fixed range that ends before it begins (40079) but not one that ended already: WeChat's own example ended in 2016. It grants the account every permission (43009, 43010 are never answered).
+//! - wechat-mock refuses a fixed range that ends before it begins (40079) but not one that ended already:
+//!   WeChat's own example ended in 2016. It grants the account every permission (43009, 43010 are never
+//!   answered).
 //!
 //! ## A group-buying voucher (WeChat's example, trimmed)
 //!
@@ -175,7 +184,8 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     }
 }
 
-/// Response of [`CardClient::create_card`](crate::card::CardClient::create_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::create_card`](crate::card::CardClient::create_card), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
@@ -223,29 +233,39 @@ impl<'de> serde::Deserialize<'de> for CreateCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::create_card`](crate::card::CardClient::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::create_card`](crate::card::CardClient::create_card): its own codes, and
+/// [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {
-    /// [`InvalidCardType`](crate::Code::InvalidCardType): `card_type` is not a type WeChat knows, or its fields are not under the key its type names.
+    /// [`InvalidCardType`](crate::Code::InvalidCardType): `card_type` is not a type WeChat knows, or its
+    /// fields are not under the key its type names.
     InvalidCardType,
-    /// [`InvalidTime`](crate::Code::InvalidTime): `date_info` is not valid: an end before now or before the start, or a term of 0.
+    /// [`InvalidTime`](crate::Code::InvalidTime): `date_info` is not valid: an end before now or before the
+    /// start, or a term of 0.
     InvalidTime,
-    /// [`InvalidQuantity`](crate::Code::InvalidQuantity): `sku.quantity` is out of range (more than 100,000,000, or not 0 in deposit mode).
+    /// [`InvalidQuantity`](crate::Code::InvalidQuantity): `sku.quantity` is out of range (more than
+    /// 100,000,000, or not 0 in deposit mode).
     InvalidQuantity,
-    /// [`NoCustomCodePermission`](crate::Code::NoCustomCodePermission): `use_custom_code` needs a permission this account does not have.
+    /// [`NoCustomCodePermission`](crate::Code::NoCustomCodePermission): `use_custom_code` needs a permission
+    /// this account does not have.
     NoCustomCodePermission,
-    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): `supply_balance` needs WeChat's stored-value permission.
+    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): `supply_balance` needs WeChat's
+    /// stored-value permission.
     NoStoredValuePermission,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -30,11 +30,17 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_landingpage_create` is a short name for it.
-//! - The table copied in tianye/WechatMpSDK spells the title `page_titlee`; WeChat's example, SKIT and WxJava send `page_title`.
-//! - `page_id` is an integer in WeChat's example (1) and in a real answer (7), and in WxJava (Integer); SKIT types it string. Lenient decoding accepts a string holding the number.
-//! - WeChat's table gives no lengths for `banner`, `page_title` or `thumb_url`, and its example's thumb_url (`www.qq.com/a.jpg`) is not even a URL from uploadimg: nothing is checked.
-//! - 40071 was answered for a card of a type that cannot go on a landing page (observed in the Java SDK test quoted in the research); which types WeChat refuses is not documented.
-//! - wechat-mock numbers an account's pages from 1, as WeChat's example and the real answer suggest, and answers a URL of mp.weixin.qq.com/bizmall/cardlandingpage naming the page, where the example has a placeholder (`www.test.url`).
+//! - The table copied in tianye/WechatMpSDK spells the title `page_titlee`; WeChat's example, SKIT and WxJava
+//!   send `page_title`.
+//! - `page_id` is an integer in WeChat's example (1) and in a real answer (7), and in WxJava (Integer); SKIT
+//!   types it string. Lenient decoding accepts a string holding the number.
+//! - WeChat's table gives no lengths for `banner`, `page_title` or `thumb_url`, and its example's thumb_url
+//!   (`www.qq.com/a.jpg`) is not even a URL from uploadimg: nothing is checked.
+//! - 40071 was answered for a card of a type that cannot go on a landing page (observed in the Java SDK test
+//!   quoted in the research); which types WeChat refuses is not documented.
+//! - wechat-mock numbers an account's pages from 1, as WeChat's example and the real answer suggest, and
+//!   answers a URL of mp.weixin.qq.com/bizmall/cardlandingpage naming the page, where the example has a
+//!   placeholder (`www.test.url`).
 //!
 //! ## A page of two cards (WeChat's example)
 //!
@@ -65,7 +71,8 @@
 
 /// Request of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page).
 ///
-/// Build it with [`CreateLandingPageRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CreateLandingPageRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLandingPageRequest {
@@ -88,7 +95,9 @@ impl CreateLandingPageRequest {
     }
 }
 
-/// The builder of [`CreateLandingPageRequest`], from [`CreateLandingPageRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CreateLandingPageRequest`], from [`CreateLandingPageRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CreateLandingPageRequestBuilder {
@@ -206,9 +215,11 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
     }
 }
 
-/// Response of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page), without `errcode` and `errmsg`.
+/// Response of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`CreateLandingPageResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CreateLandingPageResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
@@ -225,7 +236,9 @@ impl CreateLandingPageResponse {
     }
 }
 
-/// The builder of [`CreateLandingPageResponse`], from [`CreateLandingPageResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CreateLandingPageResponse`], from [`CreateLandingPageResponse::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CreateLandingPageResponseBuilder {
@@ -293,21 +306,27 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageResponse {
     }
 }
 
-/// Error codes of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page): its own codes, and [`General`](CreateLandingPageErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page): its own
+/// codes, and [`General`](CreateLandingPageErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateLandingPageErrorCode {
-    /// [`InvalidCardType`](crate::Code::InvalidCardType): A card of `card_list` is of a type that cannot go on a landing page.
+    /// [`InvalidCardType`](crate::Code::InvalidCardType): A card of `card_list` is of a type that cannot go
+    /// on a landing page.
     InvalidCardType,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -393,7 +412,8 @@ impl<'de> serde::Deserialize<'de> for LandingPageScene {
 
 /// A card on a landing page.
 ///
-/// Build it with [`LandingPageCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`LandingPageCard::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LandingPageCard {
@@ -410,7 +430,8 @@ impl LandingPageCard {
     }
 }
 
-/// The builder of [`LandingPageCard`], from [`LandingPageCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`LandingPageCard`], from [`LandingPageCard::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct LandingPageCardBuilder {

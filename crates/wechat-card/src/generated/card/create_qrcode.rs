@@ -35,12 +35,23 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_qrcode_create` is a short name for it.
-//! - The union is flattened into the body: `action_name` names the key under `action_info` (QR_CARD -> card, QR_MULTIPLE_CARD -> multiple_card). The old table copied in tianye/WechatMpSDK describes QR_SCENE/QR_LIMIT_SCENE, copied from the account QR-code API; WeChat's examples and every SDK use QR_CARD and QR_MULTIPLE_CARD.
-//! - `expire_seconds` is 60 to 1800 (WeChat's table); without it the code lives 365 days ("不填默认为365天有效"). Real answers to requests without it said 31536000 for one card and 7776000 (90 days) for several, so the answer's `expire_seconds` is not bounded.
-//! - The single-card and multiple-card items share one type: WeChat's table describes one item, and the multiple-card example sends card_id, code and outer_str. A maximum of 5 cards per multiple-card code was asked about but appears in no copy of the page nor in any SDK: no limit is checked.
-//! - `outer_id` is the older integer scene value ("长度限制为60位数字" cannot fit any integer type; it is an i64 here); `outer_str` replaces it, its length is not documented.
-//! - WeChat's example answer has stray spaces inside its strings (a formatting accident of the page); the example here has them removed.
-//! - 40053's errmsg text is WeChat's meaning in English (不合法的actioninfo): no source quotes it. The union makes a mismatched `action_info` unrepresentable, so the client should never meet it. 45031's text is also WeChat's meaning (库存为0), reported for `is_unique_code` codes of a card without stock.
+//! - The union is flattened into the body: `action_name` names the key under `action_info` (QR_CARD -> card,
+//!   QR_MULTIPLE_CARD -> multiple_card). The old table copied in tianye/WechatMpSDK describes
+//!   QR_SCENE/QR_LIMIT_SCENE, copied from the account QR-code API; WeChat's examples and every SDK use
+//!   QR_CARD and QR_MULTIPLE_CARD.
+//! - `expire_seconds` is 60 to 1800 (WeChat's table); without it the code lives 365 days
+//!   ("不填默认为365天有效"). Real answers to requests without it said 31536000 for one card and 7776000 (90
+//!   days) for several, so the answer's `expire_seconds` is not bounded.
+//! - The single-card and multiple-card items share one type: WeChat's table describes one item, and the
+//!   multiple-card example sends card_id, code and outer_str. A maximum of 5 cards per multiple-card code was
+//!   asked about but appears in no copy of the page nor in any SDK: no limit is checked.
+//! - `outer_id` is the older integer scene value ("长度限制为60位数字" cannot fit any integer type; it is an
+//!   i64 here); `outer_str` replaces it, its length is not documented.
+//! - WeChat's example answer has stray spaces inside its strings (a formatting accident of the page); the
+//!   example here has them removed.
+//! - 40053's errmsg text is WeChat's meaning in English (不合法的actioninfo): no source quotes it. The union
+//!   makes a mismatched `action_info` unrepresentable, so the client should never meet it. 45031's text is
+//!   also WeChat's meaning (库存为0), reported for `is_unique_code` codes of a card without stock.
 //!
 //! ## One card (WeChat's example)
 //!
@@ -137,13 +148,16 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
     }
 }
 
-/// Response of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode), without `errcode` and `errmsg`.
+/// Response of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`CreateQrcodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CreateQrcodeResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateQrcodeResponse {
-    /// The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
+    /// The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket
+    /// URL-encoded) shows it.
     pub ticket: String,
     /// How long the code works, in seconds.
     pub expire_seconds: u32,
@@ -160,7 +174,8 @@ impl CreateQrcodeResponse {
     }
 }
 
-/// The builder of [`CreateQrcodeResponse`], from [`CreateQrcodeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CreateQrcodeResponse`], from [`CreateQrcodeResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CreateQrcodeResponseBuilder {
@@ -171,7 +186,8 @@ pub struct CreateQrcodeResponseBuilder {
 }
 
 impl CreateQrcodeResponseBuilder {
-    /// Sets `ticket` (required): The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
+    /// Sets `ticket` (required): The code's ticket:
+    /// `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
     pub fn ticket(mut self, value: impl Into<String>) -> Self {
         self.ticket = Some(value.into());
         self
@@ -268,11 +284,14 @@ impl<'de> serde::Deserialize<'de> for CreateQrcodeResponse {
     }
 }
 
-/// Error codes of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode): its own codes, and [`General`](CreateQrcodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode): its own codes, and
+/// [`General`](CreateQrcodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateQrcodeErrorCode {
-    /// [`InvalidActioninfo`](crate::Code::InvalidActioninfo): `action_info` is missing or does not hold the key `action_name` names.
+    /// [`InvalidActioninfo`](crate::Code::InvalidActioninfo): `action_info` is missing or does not hold the
+    /// key `action_name` names.
     InvalidActioninfo,
     /// [`StockIs0`](crate::Code::StockIs0): The card has no stock left to give a unique code from.
     StockIs0,
@@ -280,13 +299,16 @@ pub enum CreateQrcodeErrorCode {
     InvalidOpenid,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -298,7 +320,8 @@ pub enum CreateQrcodeErrorCode {
 );
 /// What a card QR code gives: one card or several.
 ///
-/// The value of `action_name` selects the variant; an object with a value this version does not know decodes to `Unknown`, which keeps it whole and sends it back unchanged.
+/// The value of `action_name` selects the variant; an object with a value this version does not know decodes
+/// to `Unknown`, which keeps it whole and sends it back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -392,19 +415,22 @@ impl<'de> serde::Deserialize<'de> for QrCodeAction {
 pub struct QrCard {
     /// The card.
     pub card_id: String,
-    /// The code to give: required for cards with merchant-supplied codes (`use_custom_code`), left out otherwise (and for deposit mode).
+    /// The code to give: required for cards with merchant-supplied codes (`use_custom_code`), left out
+    /// otherwise (and for deposit mode).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The only user who may take it; required for cards with `bind_openid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
-    /// Each scan gives a random code and the QR code cannot be scanned again (default false); the card must be approved and have stock.
+    /// Each scan gives a random code and the QR code cannot be scanned again (default false); the card must
+    /// be approved and have stock.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unique_code: Option<bool>,
     /// A scene number, echoed as `OuterId` in the `user_get_card` event (older than `outer_str`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_id: Option<i64>,
-    /// A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards also appended to the card's links.
+    /// A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards also appended to
+    /// the card's links.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
@@ -422,7 +448,8 @@ impl QrCard {
         }
     }
 
-    /// Sets `code`: The code to give: required for cards with merchant-supplied codes (`use_custom_code`), left out otherwise (and for deposit mode).
+    /// Sets `code`: The code to give: required for cards with merchant-supplied codes (`use_custom_code`),
+    /// left out otherwise (and for deposit mode).
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
@@ -434,19 +461,22 @@ impl QrCard {
         self
     }
 
-    /// Sets `is_unique_code`: Each scan gives a random code and the QR code cannot be scanned again (default false); the card must be approved and have stock.
+    /// Sets `is_unique_code`: Each scan gives a random code and the QR code cannot be scanned again (default
+    /// false); the card must be approved and have stock.
     pub fn is_unique_code(mut self, value: bool) -> Self {
         self.is_unique_code = Some(value);
         self
     }
 
-    /// Sets `outer_id`: A scene number, echoed as `OuterId` in the `user_get_card` event (older than `outer_str`).
+    /// Sets `outer_id`: A scene number, echoed as `OuterId` in the `user_get_card` event (older than
+    /// `outer_str`).
     pub fn outer_id(mut self, value: i64) -> Self {
         self.outer_id = Some(value);
         self
     }
 
-    /// Sets `outer_str`: A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards also appended to the card's links.
+    /// Sets `outer_str`: A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards
+    /// also appended to the card's links.
     pub fn outer_str(mut self, value: impl Into<String>) -> Self {
         self.outer_str = Some(value.into());
         self

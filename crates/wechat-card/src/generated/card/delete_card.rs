@@ -30,8 +30,13 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_delete` is a short name for it.
-//! - The only code the sources report for it is 40073 (invalid card id, observed), a card group code; the endpoint declares none of its own.
-//! - wechat-mock moves the card to CARD_STATUS_DELETE and keeps it, so the codes users hold stay valid (they can still be read and redeemed) and list_cards still finds it under that status; every call naming the deleted card (get_card, update_card, delete_card again, modify_stock, QR codes, landing pages...) answers 40073, the card being gone for the merchant. What WeChat's /card/get answers for a deleted card is not documented.
+//! - The only code the sources report for it is 40073 (invalid card id, observed), a card group code; the
+//!   endpoint declares none of its own.
+//! - wechat-mock moves the card to CARD_STATUS_DELETE and keeps it, so the codes users hold stay valid (they
+//!   can still be read and redeemed) and list_cards still finds it under that status; every call naming the
+//!   deleted card (get_card, update_card, delete_card again, modify_stock, QR codes, landing pages...)
+//!   answers 40073, the card being gone for the merchant. What WeChat's /card/get answers for a deleted card
+//!   is not documented.
 //!
 //! ## A deleted card (WeChat's example)
 //!
@@ -121,7 +126,8 @@ impl<'de> serde::Deserialize<'de> for DeleteCardRequest {
     }
 }
 
-/// Response of [`CardClient::delete_card`](crate::card::CardClient::delete_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::delete_card`](crate::card::CardClient::delete_card), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteCardResponse {}
@@ -159,19 +165,24 @@ impl<'de> serde::Deserialize<'de> for DeleteCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::delete_card`](crate::card::CardClient::delete_card): its own codes, and [`General`](DeleteCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::delete_card`](crate::card::CardClient::delete_card): its own codes, and
+/// [`General`](DeleteCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeleteCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

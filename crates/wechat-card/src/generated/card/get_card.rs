@@ -30,8 +30,10 @@
 //!
 //! ## Notes
 //!
-//! - WeChat answers `color` as RGB (#10AD61), not the name create sends (Color010): one string field serves both.
-//! - The card_id table of the page copied in tianye/WechatMpSDK marks card_id optional (a copy of getcardlist's row); the endpoint reads nothing without it, so it is required.
+//! - WeChat answers `color` as RGB (#10AD61), not the name create sends (Color010): one string field serves
+//!   both.
+//! - The card_id table of the page copied in tianye/WechatMpSDK marks card_id optional (a copy of
+//!   getcardlist's row); the endpoint reads nothing without it, so it is required.
 //!
 //! ## A discount card (WeChat's example)
 //!
@@ -195,19 +197,24 @@ impl<'de> serde::Deserialize<'de> for GetCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::get_card`](crate::card::CardClient::get_card): its own codes, and [`General`](GetCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::get_card`](crate::card::CardClient::get_card): its own codes, and
+/// [`General`](GetCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

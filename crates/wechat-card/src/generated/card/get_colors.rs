@@ -2,7 +2,9 @@
 
 //! Lists the card background colours: each colour's name (Color010 ...) and its RGB value.
 //!
-//! **Deprecated by WeChat.** WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card.
+//! **Deprecated by WeChat.** WeChat's create-card page now gives the card colours as a fixed table (Color010
+//! to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of
+//! WeChat's create-card page, written into base_info.color of card/create_card.
 //!
 //! The names go into `base_info.color` of `create_card`. WeChat's create-card page now lists the
 //! fourteen colours in a table, so there is nothing to fetch.
@@ -32,9 +34,12 @@
 //!
 //! - WeChat's page gives the interface no English name; `card_getcolors` is a short name after the path.
 //! - GET without a body in every SDK that calls it (EasyWeChat, chanxuehong, tianye).
-//! - The example is the fourteen colours tianye/WechatMpSDK's README prints from a real answer, the same list wechatpy hard-codes.
-//! - The card group's codes concern a given card_id, which this read does not take; the last example is a group code constructed only to show it decodes, as list_cards explains.
-//! - wechat-mock answers the example: the colours are WeChat's fixed list, the same for every account, and depend on nothing a call did.
+//! - The example is the fourteen colours tianye/WechatMpSDK's README prints from a real answer, the same list
+//!   wechatpy hard-codes.
+//! - The card group's codes concern a given card_id, which this read does not take; the last example is a
+//!   group code constructed only to show it decodes, as list_cards explains.
+//! - wechat-mock answers the example: the colours are WeChat's fixed list, the same for every account, and
+//!   depend on nothing a call did.
 //!
 //! ## The fourteen colours (a real answer, as tianye/WechatMpSDK prints it)
 //!
@@ -100,7 +105,8 @@ impl<'de> serde::Deserialize<'de> for GetColorsRequest {
     }
 }
 
-/// Response of [`CardClient::get_colors`](crate::card::CardClient::get_colors), without `errcode` and `errmsg`.
+/// Response of [`CardClient::get_colors`](crate::card::CardClient::get_colors), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetColorsResponse {
@@ -148,19 +154,24 @@ impl<'de> serde::Deserialize<'de> for GetColorsResponse {
     }
 }
 
-/// Error codes of [`CardClient::get_colors`](crate::card::CardClient::get_colors): its own codes, and [`General`](GetColorsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::get_colors`](crate::card::CardClient::get_colors): its own codes, and
+/// [`General`](GetColorsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetColorsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -171,7 +182,8 @@ pub enum GetColorsErrorCode {
 );
 /// A card background colour.
 ///
-/// Build it with [`CardColor::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CardColor::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardColor {
@@ -188,7 +200,8 @@ impl CardColor {
     }
 }
 
-/// The builder of [`CardColor`], from [`CardColor::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CardColor`], from [`CardColor::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CardColorBuilder {

@@ -30,9 +30,12 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_mpnews_gethtml` is a short name for it.
-//! - "目前该接口仅支持填入非自定义code的卡券，自定义code的卡券需先进行code导入后调用" (WeChat's page, quoted in the Elixir wechat_sdk docs): no error code is documented for that case.
-//! - The only code the sources report is 40073 (observed), a card group code; the endpoint declares none of its own.
-//! - wechat-mock answers the iframe of WeChat's example with the card asked for in `cardid`; the example's own names another card than its request.
+//! - "目前该接口仅支持填入非自定义code的卡券，自定义code的卡券需先进行code导入后调用" (WeChat's page, quoted
+//!   in the Elixir wechat_sdk docs): no error code is documented for that case.
+//! - The only code the sources report is 40073 (observed), a card group code; the endpoint declares none of
+//!   its own.
+//! - wechat-mock answers the iframe of WeChat's example with the card asked for in `cardid`; the example's
+//!   own names another card than its request.
 //!
 //! ## A card's iframe (WeChat's example)
 //!
@@ -123,7 +126,8 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
     }
 }
 
-/// Response of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html), without `errcode` and `errmsg`.
+/// Response of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlResponse {
@@ -171,19 +175,24 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlResponse {
     }
 }
 
-/// Error codes of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html): its own codes, and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html): its own codes,
+/// and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMpnewsHtmlErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

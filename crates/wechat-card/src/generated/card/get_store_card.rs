@@ -28,8 +28,10 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_storewxa_get` is a short name after the path.
-//! - `poi_id` is a string, as SKIT and WeChat's store pages write store ids; `card_id` is optional in the answer (SKIT: string?), since a store may offer no card.
-//! - The card group's codes concern a given card_id, which this read does not take; the last example is a group code constructed only to show it decodes, as list_cards explains.
+//! - `poi_id` is a string, as SKIT and WeChat's store pages write store ids; `card_id` is optional in the
+//!   answer (SKIT: string?), since a store may offer no card.
+//! - The card group's codes concern a given card_id, which this read does not take; the last example is a
+//!   group code constructed only to show it decodes, as list_cards explains.
 //!
 //! ## A store's card (SKIT's sample)
 //!
@@ -104,7 +106,8 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardRequest {
     }
 }
 
-/// Response of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetStoreCardResponse {
@@ -159,19 +162,24 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card): its own codes, and [`General`](GetStoreCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card): its own codes, and
+/// [`General`](GetStoreCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetStoreCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -29,10 +29,20 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_batchget` is a short name for it.
-//! - `status_list` is an array of status names: WeChat's JSON example, SKIT (`IList<string>`), qjw/go-wx-sdk and wechatpy send an array; the table copied in tianye/WechatMpSDK types it `int` with a string example, and EasyWeChat4 sends a plain string. The array is what WeChat's example shows. One copy of the page spells the deleted status CARD_STATUS_USER_DELETE; a status this version does not know decodes as Unknown.
+//! - `status_list` is an array of status names: WeChat's JSON example, SKIT (`IList<string>`), qjw/go-wx-sdk
+//!   and wechatpy send an array; the table copied in tianye/WechatMpSDK types it `int` with a string example,
+//!   and EasyWeChat4 sends a plain string. The array is what WeChat's example shows. One copy of the page
+//!   spells the deleted status CARD_STATUS_USER_DELETE; a status this version does not know decodes as
+//!   Unknown.
 //! - `count` is at most 50 ("数量最大50"; wechatpy raises for more), so the limit is checked before sending.
-//! - No source reports an error code particular to batchget, and the card group's codes (spec/card/errors.toml) all concern a given card_id, which batchget does not take. The coverage test asks every endpoint for an example of one of its codes, group codes included, so the last example is a group code constructed only to show it decodes into its variant; it is not a claim that WeChat answers it here.
-//! - A real answer (tianye) also carried an undocumented `card_list`, empty; it is not modelled and is ignored. That answer shows WeChat sends empty lists as [] rather than leaving them out, so `card_id_list` is required.
+//! - No source reports an error code particular to batchget, and the card group's codes
+//!   (spec/card/errors.toml) all concern a given card_id, which batchget does not take. The coverage test
+//!   asks every endpoint for an example of one of its codes, group codes included, so the last example is a
+//!   group code constructed only to show it decodes into its variant; it is not a claim that WeChat answers
+//!   it here.
+//! - A real answer (tianye) also carried an undocumented `card_list`, empty; it is not modelled and is
+//!   ignored. That answer shows WeChat sends empty lists as [] rather than leaving them out, so
+//!   `card_id_list` is required.
 //!
 //! ## Approved and given-out cards (WeChat's example)
 //!
@@ -74,7 +84,8 @@
 
 /// Request of [`CardClient::list_cards`](crate::card::CardClient::list_cards).
 ///
-/// Build it with [`ListCardsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListCardsRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -94,7 +105,8 @@ impl ListCardsRequest {
     }
 }
 
-/// The builder of [`ListCardsRequest`], from [`ListCardsRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListCardsRequest`], from [`ListCardsRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListCardsRequestBuilder {
@@ -196,9 +208,11 @@ impl<'de> serde::Deserialize<'de> for ListCardsRequest {
     }
 }
 
-/// Response of [`CardClient::list_cards`](crate::card::CardClient::list_cards), without `errcode` and `errmsg`.
+/// Response of [`CardClient::list_cards`](crate::card::CardClient::list_cards), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`ListCardsResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListCardsResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListCardsResponse {
@@ -215,7 +229,8 @@ impl ListCardsResponse {
     }
 }
 
-/// The builder of [`ListCardsResponse`], from [`ListCardsResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListCardsResponse`], from [`ListCardsResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListCardsResponseBuilder {
@@ -289,19 +304,24 @@ impl<'de> serde::Deserialize<'de> for ListCardsResponse {
     }
 }
 
-/// Error codes of [`CardClient::list_cards`](crate::card::CardClient::list_cards): its own codes, and [`General`](ListCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::list_cards`](crate::card::CardClient::list_cards): its own codes, and
+/// [`General`](ListCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListCardsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -2,7 +2,9 @@
 
 //! Lists the stores imported for cards, a page at a time.
 //!
-//! **Deprecated by WeChat.** WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist).
+//! **Deprecated by WeChat.** WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks
+//! this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST
+//! /cgi-bin/poi/getpoilist).
 //!
 //! `count` 0 answers every store from `offset`.
 //!
@@ -29,11 +31,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_location_batchget` is a short name after the path.
+//! - WeChat's page gives the interface no English name; `card_location_batchget` is a short name after the
+//!   path.
 //! - `count` 0 means all (wechatpy's default, and a PHP client's comment: 拉取的数量，默认为0拉取全部).
-//! - The answer's fields are Senparc's (SingleStoreResult, StoreGetResultJson): location_id, name, phone, address, longitude, latitude as strings, and the count.
-//! - The card group's codes concern a given card_id, which this read does not take; the last example is a group code constructed only to show it decodes, as list_cards explains.
-//! - wechat-mock answers location_id as the number add_locations answered for the store (its record keeps one id); the example writes it as a string, which decodes the same.
+//! - The answer's fields are Senparc's (SingleStoreResult, StoreGetResultJson): location_id, name, phone,
+//!   address, longitude, latitude as strings, and the count.
+//! - The card group's codes concern a given card_id, which this read does not take; the last example is a
+//!   group code constructed only to show it decodes, as list_cards explains.
+//! - wechat-mock answers location_id as the number add_locations answered for the store (its record keeps one
+//!   id); the example writes it as a string, which decodes the same.
 //!
 //! ## Every store (constructed from Senparc's fields)
 //!
@@ -63,7 +69,8 @@
 
 /// Request of [`CardClient::list_locations`](crate::card::CardClient::list_locations).
 ///
-/// Build it with [`ListLocationsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListLocationsRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLocationsRequest {
@@ -80,7 +87,8 @@ impl ListLocationsRequest {
     }
 }
 
-/// The builder of [`ListLocationsRequest`], from [`ListLocationsRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListLocationsRequest`], from [`ListLocationsRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListLocationsRequestBuilder {
@@ -149,7 +157,8 @@ impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
     }
 }
 
-/// Response of [`CardClient::list_locations`](crate::card::CardClient::list_locations), without `errcode` and `errmsg`.
+/// Response of [`CardClient::list_locations`](crate::card::CardClient::list_locations), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLocationsResponse {
@@ -218,19 +227,24 @@ impl<'de> serde::Deserialize<'de> for ListLocationsResponse {
     }
 }
 
-/// Error codes of [`CardClient::list_locations`](crate::card::CardClient::list_locations): its own codes, and [`General`](ListLocationsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::list_locations`](crate::card::CardClient::list_locations): its own codes, and
+/// [`General`](ListLocationsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListLocationsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -30,9 +30,11 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_user_getcardlist` is a short name for it.
-//! - EasyWeChat4 always sends `card_id`, empty when not given; whether WeChat reads "" as absent is not known, so the key is optional and left out when not set.
+//! - EasyWeChat4 always sends `card_id`, empty when not given; whether WeChat reads "" as absent is not
+//!   known, so the key is optional and left out when not set.
 //! - 40003's errmsg is what WeChat answered for a bad openid (tianye/WechatMpSDK §2.17, observed).
-//! - wechat-mock keeps no friends' coupons (WeChat retired them), so it answers `has_share_card` false where WeChat's example says true.
+//! - wechat-mock keeps no friends' coupons (WeChat retired them), so it answers `has_share_card` false where
+//!   WeChat's example says true.
 //!
 //! ## Two codes of one card (WeChat's example)
 //!
@@ -146,9 +148,11 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
     }
 }
 
-/// Response of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards), without `errcode` and `errmsg`.
+/// Response of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards), without `errcode`
+/// and `errmsg`.
 ///
-/// Build it with [`ListUserCardsResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListUserCardsResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListUserCardsResponse {
@@ -165,7 +169,8 @@ impl ListUserCardsResponse {
     }
 }
 
-/// The builder of [`ListUserCardsResponse`], from [`ListUserCardsResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListUserCardsResponse`], from [`ListUserCardsResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListUserCardsResponseBuilder {
@@ -242,7 +247,9 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsResponse {
     }
 }
 
-/// Error codes of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards): its own codes, and [`General`](ListUserCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards): its own codes,
+/// and [`General`](ListUserCardsErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListUserCardsErrorCode {
@@ -250,13 +257,16 @@ pub enum ListUserCardsErrorCode {
     InvalidOpenid,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -268,7 +278,8 @@ pub enum ListUserCardsErrorCode {
 );
 /// A card in the user's card package.
 ///
-/// Build it with [`HeldCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`HeldCard::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HeldCard {
@@ -285,7 +296,8 @@ impl HeldCard {
     }
 }
 
-/// The builder of [`HeldCard`], from [`HeldCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`HeldCard`], from [`HeldCard::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct HeldCardBuilder {

@@ -31,9 +31,12 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_modifystock` is a short name for it.
-//! - Both amounts are optional ("支持不填或填0") and WeChat's own example sends both at once; the SDKs (WxJava, EasyWeChat4, wechatpy) send exactly one, chosen by the sign of a delta. The spec allows either.
-//! - No maximum is checked: WeChat gives none for the change itself (only the stock, at most 100,000,000); WeChat's example adds and removes 1,231,231.
-//! - 40122's errmsg text is WeChat's meaning in English (不合法的库存数量), as in create_card; the research could not confirm what exactly triggers it here (taking more than is left, or going over 100,000,000).
+//! - Both amounts are optional ("支持不填或填0") and WeChat's own example sends both at once; the SDKs
+//!   (WxJava, EasyWeChat4, wechatpy) send exactly one, chosen by the sign of a delta. The spec allows either.
+//! - No maximum is checked: WeChat gives none for the change itself (only the stock, at most 100,000,000);
+//!   WeChat's example adds and removes 1,231,231.
+//! - 40122's errmsg text is WeChat's meaning in English (不合法的库存数量), as in create_card; the research
+//!   could not confirm what exactly triggers it here (taking more than is left, or going over 100,000,000).
 //!
 //! ## Both at once (WeChat's example)
 //!
@@ -177,7 +180,8 @@ impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
     }
 }
 
-/// Response of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock), without `errcode` and `errmsg`.
+/// Response of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ModifyStockResponse {}
@@ -215,21 +219,27 @@ impl<'de> serde::Deserialize<'de> for ModifyStockResponse {
     }
 }
 
-/// Error codes of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock): its own codes, and [`General`](ModifyStockErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock): its own codes, and
+/// [`General`](ModifyStockErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ModifyStockErrorCode {
-    /// [`InvalidQuantity`](crate::Code::InvalidQuantity): The stock would leave its range: below 0, over 100,000,000, or (deposit mode) over the codes imported.
+    /// [`InvalidQuantity`](crate::Code::InvalidQuantity): The stock would leave its range: below 0, over
+    /// 100,000,000, or (deposit mode) over the codes imported.
     InvalidQuantity,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

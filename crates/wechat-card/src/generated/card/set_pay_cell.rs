@@ -31,9 +31,12 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_paycell_set` is a short name for it.
-//! - `is_open` is optional: the table copied in tianye/WechatMpSDK says "不填默认true" (absent: on), and EasyWeChat4 defaults it to true; WxJava and wechatpy always send it.
-//! - 43017's errmsg is what WeChat answered for a card without stores (tianye/WechatMpSDK §2.21, observed twice); the code is not on WeChat's error page.
-//! - A code 40145 for "pay cell together with a centre button" is remembered by the research but found in no source; it is not declared.
+//! - `is_open` is optional: the table copied in tianye/WechatMpSDK says "不填默认true" (absent: on), and
+//!   EasyWeChat4 defaults it to true; WxJava and wechatpy always send it.
+//! - 43017's errmsg is what WeChat answered for a card without stores (tianye/WechatMpSDK §2.21, observed
+//!   twice); the code is not on WeChat's error page.
+//! - A code 40145 for "pay cell together with a centre button" is remembered by the research but found in no
+//!   source; it is not declared.
 //!
 //! ## Turning it on (WeChat's example)
 //!
@@ -138,7 +141,8 @@ impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
     }
 }
 
-/// Response of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetPayCellResponse {}
@@ -176,7 +180,9 @@ impl<'de> serde::Deserialize<'de> for SetPayCellResponse {
     }
 }
 
-/// Error codes of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell): its own codes, and [`General`](SetPayCellErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell): its own codes, and
+/// [`General`](SetPayCellErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPayCellErrorCode {
@@ -184,13 +190,16 @@ pub enum SetPayCellErrorCode {
     RequireLocationId,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -33,8 +33,11 @@
 //!
 //! - WeChat's page gives the interface no English name; `card_selfconsumecell_set` is a short name for it.
 //! - `need_verify_cod` is WeChat's spelling (no final e), in WeChat's table and example and in every SDK.
-//! - The `center_url` condition is WeChat's note ("若该卡券设置了center_url（居中使用跳转链接）,须先将该设置更新为空后再设置自助核销功能方可生效"), as copied into a PHP SDK's comments; WeChat documents no error code for it.
-//! - WeChat says the card must have stores, without naming the code; 43017 is what the pay cell answers for the same missing stores (observed), so it is declared here too, by analogy.
+//! - The `center_url` condition is WeChat's note
+//!   ("若该卡券设置了center_url（居中使用跳转链接）,须先将该设置更新为空后再设置自助核销功能方可生效"), as
+//!   copied into a PHP SDK's comments; WeChat documents no error code for it.
+//! - WeChat says the card must have stores, without naming the code; 43017 is what the pay cell answers for
+//!   the same missing stores (observed), so it is declared here too, by analogy.
 //!
 //! ## Turning it on (WeChat's example)
 //!
@@ -182,7 +185,8 @@ impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellRequest {
     }
 }
 
-/// Response of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellResponse {}
@@ -220,21 +224,27 @@ impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellResponse {
     }
 }
 
-/// Error codes of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell): its own codes, and [`General`](SetSelfConsumeCellErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell): its
+/// own codes, and [`General`](SetSelfConsumeCellErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetSelfConsumeCellErrorCode {
-    /// [`RequireLocationId`](crate::Code::RequireLocationId): The card lists no stores; self-redemption needs them.
+    /// [`RequireLocationId`](crate::Code::RequireLocationId): The card lists no stores; self-redemption needs
+    /// them.
     RequireLocationId,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -30,8 +30,12 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_storewxa_set` is a short name after the path.
-//! - Only SKIT has the call; the body is its model's (`poi_id`, `card_id`, both required). The card kinds allowed come from WeChat's store update page (/wxa/update_store), whose `card_id` is the same setting: 目前仅开放支持会员卡、买单和刷卡支付券，不支持自定义code.
-//! - wechat-mock answers 45030 (the card group's `limit cardid, not support this function`) for a card with merchant-supplied codes; which code WeChat answers for it, or for a card of another kind, is not documented.
+//! - Only SKIT has the call; the body is its model's (`poi_id`, `card_id`, both required). The card kinds
+//!   allowed come from WeChat's store update page (/wxa/update_store), whose `card_id` is the same setting:
+//!   目前仅开放支持会员卡、买单和刷卡支付券，不支持自定义code.
+//! - wechat-mock answers 45030 (the card group's `limit cardid, not support this function`) for a card with
+//!   merchant-supplied codes; which code WeChat answers for it, or for a card of another kind, is not
+//!   documented.
 //!
 //! ## Offer a card (SKIT's sample)
 //!
@@ -65,7 +69,8 @@
 
 /// Request of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card).
 ///
-/// Build it with [`SetStoreCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SetStoreCardRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetStoreCardRequest {
@@ -82,7 +87,8 @@ impl SetStoreCardRequest {
     }
 }
 
-/// The builder of [`SetStoreCardRequest`], from [`SetStoreCardRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SetStoreCardRequest`], from [`SetStoreCardRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SetStoreCardRequestBuilder {
@@ -166,7 +172,8 @@ impl<'de> serde::Deserialize<'de> for SetStoreCardRequest {
     }
 }
 
-/// Response of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetStoreCardResponse {}
@@ -204,19 +211,24 @@ impl<'de> serde::Deserialize<'de> for SetStoreCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card): its own codes, and [`General`](SetStoreCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card): its own codes, and
+/// [`General`](SetStoreCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetStoreCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -31,12 +31,20 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_testwhitelist_set` is a short name for it.
-//! - WeChat allows at most 10 testers, openids and WeChat ids together ("总数上限为10个"). The format can bound each list (max_items = 10) but not their sum; WeChat refuses the rest.
-//! - The table bounds each openid to string(20) and each WeChat id to string(32); real openids have 28 characters, so the openid bound is wrong, and the format has no limits on array items: neither is checked.
-//! - SDKs differ on what they send: wechatpy both keys (defaulting to []), EasyWeChat4 one key per method, WxJava a single openid (which replaces the list with that one tester). Both keys are optional here.
-//! - WeChat documents only the envelope; real answers (tianye/WechatMpSDK, the Java SDK test quoted in the research) also carry `white_list_size`, `success_openid` and `success_username`. They are modelled as optional.
-//! - 40003's errmsg is the text WeChat sends for a bad openid (observed on /card/user/getcardlist); that this endpoint answers it for an unknown tester is the research's reading, not observed.
-//! - wechat-mock answers the undocumented fields real answers carry, so its answer to the first example holds them where WeChat's documented answer does not.
+//! - WeChat allows at most 10 testers, openids and WeChat ids together ("总数上限为10个"). The format can
+//!   bound each list (max_items = 10) but not their sum; WeChat refuses the rest.
+//! - The table bounds each openid to string(20) and each WeChat id to string(32); real openids have 28
+//!   characters, so the openid bound is wrong, and the format has no limits on array items: neither is
+//!   checked.
+//! - SDKs differ on what they send: wechatpy both keys (defaulting to []), EasyWeChat4 one key per method,
+//!   WxJava a single openid (which replaces the list with that one tester). Both keys are optional here.
+//! - WeChat documents only the envelope; real answers (tianye/WechatMpSDK, the Java SDK test quoted in the
+//!   research) also carry `white_list_size`, `success_openid` and `success_username`. They are modelled as
+//!   optional.
+//! - 40003's errmsg is the text WeChat sends for a bad openid (observed on /card/user/getcardlist); that this
+//!   endpoint answers it for an unknown tester is the research's reading, not observed.
+//! - wechat-mock answers the undocumented fields real answers carry, so its answer to the first example holds
+//!   them where WeChat's documented answer does not.
 //!
 //! ## Two openids and two WeChat ids (WeChat's example)
 //!
@@ -168,7 +176,8 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
     }
 }
 
-/// Response of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetTestWhitelistResponse {
@@ -265,7 +274,9 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistResponse {
     }
 }
 
-/// Error codes of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist): its own codes, and [`General`](SetTestWhitelistErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist): its own
+/// codes, and [`General`](SetTestWhitelistErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetTestWhitelistErrorCode {
@@ -273,13 +284,16 @@ pub enum SetTestWhitelistErrorCode {
     InvalidOpenid,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -6,7 +6,8 @@
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Abstract {
-    /// The cover text. The table says string(24), but WeChat's own create example sends 19 Chinese characters (57 bytes), so no limit is checked.
+    /// The cover text. The table says string(24), but WeChat's own create example sends 19 Chinese characters
+    /// (57 bytes), so no limit is checked.
     #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<String>,
     /// The cover picture (one, from /cgi-bin/media/uploadimg, 850x350 px).
@@ -20,7 +21,8 @@ impl Abstract {
         Self::default()
     }
 
-    /// Sets `abstract`: The cover text. The table says string(24), but WeChat's own create example sends 19 Chinese characters (57 bytes), so no limit is checked.
+    /// Sets `abstract`: The cover text. The table says string(24), but WeChat's own create example sends 19
+    /// Chinese characters (57 bytes), so no limit is checked.
     pub fn abstract_(mut self, value: impl Into<String>) -> Self {
         self.abstract_ = Some(value.into());
         self
@@ -106,7 +108,8 @@ pub struct AdvancedInfo {
     /// When it can be used, for display only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_limit: Option<Vec<crate::card::types::TimeLimit>>,
-    /// Services: `BIZ_SERVICE_DELIVER`, `BIZ_SERVICE_FREE_PARK`, `BIZ_SERVICE_WITH_PET`, `BIZ_SERVICE_FREE_WIFI`.
+    /// Services: `BIZ_SERVICE_DELIVER`, `BIZ_SERVICE_FREE_PARK`, `BIZ_SERVICE_WITH_PET`,
+    /// `BIZ_SERVICE_FREE_WIFI`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub business_service: Option<Vec<String>>,
     /// Whether it is a card shared with friends (朋友的券).
@@ -144,7 +147,8 @@ impl AdvancedInfo {
         self
     }
 
-    /// Sets `business_service`: Services: `BIZ_SERVICE_DELIVER`, `BIZ_SERVICE_FREE_PARK`, `BIZ_SERVICE_WITH_PET`, `BIZ_SERVICE_FREE_WIFI`.
+    /// Sets `business_service`: Services: `BIZ_SERVICE_DELIVER`, `BIZ_SERVICE_FREE_PARK`,
+    /// `BIZ_SERVICE_WITH_PET`, `BIZ_SERVICE_FREE_WIFI`.
     pub fn business_service(mut self, value: Vec<String>) -> Self {
         self.business_service = Some(value);
         self
@@ -259,9 +263,11 @@ impl<'de> serde::Deserialize<'de> for AdvancedInfo {
     }
 }
 
-/// What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
+/// What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the
+/// times; requests never send them.
 ///
-/// Build it with [`BaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BaseInfo::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseInfo {
@@ -301,7 +307,8 @@ pub struct BaseInfo {
     /// The merchant supplies the codes (default false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub use_custom_code: Option<bool>,
-    /// `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with /card/code/deposit before the card is given out; `sku.quantity` starts at 0.
+    /// `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with /card/code/deposit before the card is given
+    /// out; `sku.quantity` starts at 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub get_custom_code_mode: Option<String>,
     /// Only a designated openid can take it (default false).
@@ -395,7 +402,8 @@ impl BaseInfo {
     }
 }
 
-/// The builder of [`BaseInfo`], from [`BaseInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BaseInfo`], from [`BaseInfo::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BaseInfoBuilder {
@@ -456,7 +464,8 @@ impl BaseInfoBuilder {
         self
     }
 
-    /// Sets `color` (required): The colour: a name such as `Color010` when creating; /card/get answers it as RGB, e.g. `#63b359`.
+    /// Sets `color` (required): The colour: a name such as `Color010` when creating; /card/get answers it as
+    /// RGB, e.g. `#63b359`.
     pub fn color(mut self, value: impl Into<String>) -> Self {
         self.color = Some(value.into());
         self
@@ -510,7 +519,8 @@ impl BaseInfoBuilder {
         self
     }
 
-    /// Sets `get_custom_code_mode`: `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with /card/code/deposit before the card is given out; `sku.quantity` starts at 0.
+    /// Sets `get_custom_code_mode`: `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with
+    /// /card/code/deposit before the card is given out; `sku.quantity` starts at 0.
     pub fn get_custom_code_mode(mut self, value: impl Into<String>) -> Self {
         self.get_custom_code_mode = Some(value.into());
         self
@@ -1113,7 +1123,8 @@ impl<'de> serde::Deserialize<'de> for BaseInfo {
 
 /// A flight boarding pass.
 ///
-/// Build it with [`BoardingPass::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BoardingPass::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BoardingPass {
@@ -1136,7 +1147,8 @@ pub struct BoardingPass {
     pub check_in_url: Option<String>,
     /// The aircraft type.
     pub air_model: String,
-    /// Take-off, unix seconds written as a string (WeChat's example sends "1434507901"; numbers are accepted when decoding).
+    /// Take-off, unix seconds written as a string (WeChat's example sends "1434507901"; numbers are accepted
+    /// when decoding).
     pub departure_time: String,
     /// Landing, unix seconds written as a string.
     pub landing_time: String,
@@ -1152,7 +1164,8 @@ impl BoardingPass {
     }
 }
 
-/// The builder of [`BoardingPass`], from [`BoardingPass::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BoardingPass`], from [`BoardingPass::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BoardingPassBuilder {
@@ -1218,7 +1231,8 @@ impl BoardingPassBuilder {
         self
     }
 
-    /// Sets `departure_time` (required): Take-off, unix seconds written as a string (WeChat's example sends "1434507901"; numbers are accepted when decoding).
+    /// Sets `departure_time` (required): Take-off, unix seconds written as a string (WeChat's example sends
+    /// "1434507901"; numbers are accepted when decoding).
     pub fn departure_time(mut self, value: impl Into<String>) -> Self {
         self.departure_time = Some(value.into());
         self
@@ -1629,9 +1643,11 @@ impl<'de> serde::Deserialize<'de> for BonusRule {
     }
 }
 
-/// A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
+/// A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case)
+/// holds its fields.
 ///
-/// The value of `card_type` selects the variant; an object with a value this version does not know decodes to `Unknown`, which keeps it whole and sends it back unchanged.
+/// The value of `card_type` selects the variant; an object with a value this version does not know decodes to
+/// `Unknown`, which keeps it whole and sends it back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -1937,7 +1953,8 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
 
 /// A cash voucher.
 ///
-/// Build it with [`Cash::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Cash::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cash {
@@ -1959,7 +1976,8 @@ impl Cash {
     }
 }
 
-/// The builder of [`Cash`], from [`Cash::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Cash`], from [`Cash::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CashBuilder {
@@ -2169,7 +2187,8 @@ impl<'de> serde::Deserialize<'de> for CodeType {
 
 /// A custom entry on an activated member card.
 ///
-/// Build it with [`CustomCell::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CustomCell::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomCell {
@@ -2188,7 +2207,8 @@ impl CustomCell {
     }
 }
 
-/// The builder of [`CustomCell`], from [`CustomCell::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CustomCell`], from [`CustomCell::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CustomCellBuilder {
@@ -2304,7 +2324,8 @@ impl<'de> serde::Deserialize<'de> for CustomCell {
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomField {
-    /// A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the member a template message.
+    /// A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the member a template
+    /// message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name_type: Option<String>,
     /// A free name, instead of `name_type`.
@@ -2321,7 +2342,8 @@ impl CustomField {
         Self::default()
     }
 
-    /// Sets `name_type`: A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the member a template message.
+    /// Sets `name_type`: A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the
+    /// member a template message.
     pub fn name_type(mut self, value: impl Into<String>) -> Self {
         self.name_type = Some(value.into());
         self
@@ -2412,7 +2434,8 @@ impl<'de> serde::Deserialize<'de> for CustomField {
     }
 }
 
-/// When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
+/// When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member
+/// cards).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DateInfo {
@@ -2422,7 +2445,8 @@ pub struct DateInfo {
     /// `DATE_TYPE_FIX_TIME_RANGE`: the start, unix seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_timestamp: Option<i64>,
-    /// `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`: when every card expires).
+    /// `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`: when every card
+    /// expires).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TERM`: days valid after it is taken (not 0).
@@ -2451,7 +2475,8 @@ impl DateInfo {
         self
     }
 
-    /// Sets `end_timestamp`: `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`: when every card expires).
+    /// Sets `end_timestamp`: `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`:
+    /// when every card expires).
     pub fn end_timestamp(mut self, value: i64) -> Self {
         self.end_timestamp = Some(value);
         self
@@ -2463,7 +2488,8 @@ impl DateInfo {
         self
     }
 
-    /// Sets `fixed_begin_term`: `DATE_TYPE_FIX_TERM`: days after it is taken before it is valid (0: the same day).
+    /// Sets `fixed_begin_term`: `DATE_TYPE_FIX_TERM`: days after it is taken before it is valid (0: the same
+    /// day).
     pub fn fixed_begin_term(mut self, value: u32) -> Self {
         self.fixed_begin_term = Some(value);
         self
@@ -2554,7 +2580,8 @@ impl<'de> serde::Deserialize<'de> for DateInfo {
     }
 }
 
-/// How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as `Unknown("1")`.
+/// How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as
+/// `Unknown("1")`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DateType {
@@ -2613,7 +2640,8 @@ impl<'de> serde::Deserialize<'de> for DateType {
 
 /// A percentage-off coupon.
 ///
-/// Build it with [`Discount::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Discount::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Discount {
@@ -2633,7 +2661,8 @@ impl Discount {
     }
 }
 
-/// The builder of [`Discount`], from [`Discount::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Discount`], from [`Discount::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct DiscountBuilder {
@@ -2744,7 +2773,8 @@ impl<'de> serde::Deserialize<'de> for Discount {
 
 /// A general coupon.
 ///
-/// Build it with [`GeneralCoupon::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GeneralCoupon::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GeneralCoupon {
@@ -2764,7 +2794,8 @@ impl GeneralCoupon {
     }
 }
 
-/// The builder of [`GeneralCoupon`], from [`GeneralCoupon::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GeneralCoupon`], from [`GeneralCoupon::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GeneralCouponBuilder {
@@ -2883,7 +2914,8 @@ impl<'de> serde::Deserialize<'de> for GeneralCoupon {
 
 /// A gift voucher.
 ///
-/// Build it with [`Gift::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Gift::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Gift {
@@ -2903,7 +2935,8 @@ impl Gift {
     }
 }
 
-/// The builder of [`Gift`], from [`Gift::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Gift`], from [`Gift::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GiftBuilder {
@@ -3013,7 +3046,8 @@ impl<'de> serde::Deserialize<'de> for Gift {
 
 /// A group-buying voucher.
 ///
-/// Build it with [`Groupon::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Groupon::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Groupon {
@@ -3033,7 +3067,8 @@ impl Groupon {
     }
 }
 
-/// The builder of [`Groupon`], from [`Groupon::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Groupon`], from [`Groupon::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GrouponBuilder {
@@ -3149,7 +3184,8 @@ impl<'de> serde::Deserialize<'de> for Groupon {
 
 /// A meeting or show ticket.
 ///
-/// Build it with [`MeetingTicket::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MeetingTicket::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MeetingTicket {
@@ -3172,7 +3208,8 @@ impl MeetingTicket {
     }
 }
 
-/// The builder of [`MeetingTicket`], from [`MeetingTicket::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MeetingTicket`], from [`MeetingTicket::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MeetingTicketBuilder {
@@ -3316,7 +3353,8 @@ impl<'de> serde::Deserialize<'de> for MeetingTicket {
 
 /// A member card: points, stored value, custom fields and activation.
 ///
-/// Build it with [`MemberCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MemberCard::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCard {
@@ -3333,7 +3371,8 @@ pub struct MemberCard {
     /// Activated as soon as the user takes it, without an activate call.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
-    /// One-tap activation through WeChat's form (/card/membercard/activateuserform/set); not together with `activate_url`.
+    /// One-tap activation through WeChat's form (/card/membercard/activateuserform/set); not together with
+    /// `activate_url`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
@@ -3365,7 +3404,8 @@ pub struct MemberCard {
     /// The points rules, structured.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
-    /// Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off once on.
+    /// Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off
+    /// once on.
     pub supply_balance: bool,
     /// An external page for the balance.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3397,7 +3437,8 @@ impl MemberCard {
     }
 }
 
-/// The builder of [`MemberCard`], from [`MemberCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MemberCard`], from [`MemberCard::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MemberCardBuilder {
@@ -3458,7 +3499,8 @@ impl MemberCardBuilder {
         self
     }
 
-    /// Sets `wx_activate`: One-tap activation through WeChat's form (/card/membercard/activateuserform/set); not together with `activate_url`.
+    /// Sets `wx_activate`: One-tap activation through WeChat's form (/card/membercard/activateuserform/set);
+    /// not together with `activate_url`.
     pub fn wx_activate(mut self, value: bool) -> Self {
         self.wx_activate = Some(value);
         self
@@ -3524,7 +3566,8 @@ impl MemberCardBuilder {
         self
     }
 
-    /// Sets `supply_balance` (required): Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off once on.
+    /// Sets `supply_balance` (required): Whether the card holds stored value (needs WeChat's stored-value
+    /// permission); cannot be turned off once on.
     pub fn supply_balance(mut self, value: bool) -> Self {
         self.supply_balance = Some(value);
         self
@@ -3993,7 +4036,8 @@ impl<'de> serde::Deserialize<'de> for MemberCard {
 
 /// A cinema ticket.
 ///
-/// Build it with [`MovieTicket::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MovieTicket::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MovieTicket {
@@ -4013,7 +4057,8 @@ impl MovieTicket {
     }
 }
 
-/// The builder of [`MovieTicket`], from [`MovieTicket::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MovieTicket`], from [`MovieTicket::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MovieTicketBuilder {

@@ -38,17 +38,51 @@
 //!
 //! ## Notes
 //!
-//! - Shape: /card/update sends `{card_id, <lower-case card type>: {...}}` with no `card_type` and no `card` wrapper. A union cannot say it: a union needs a tag field whose value selects the key, and this body has none (a constant `card_type` would put a field on the wire that WeChat does not document). So the request is `card_id` plus one optional field per card type, each of an update type holding only the fields WeChat's tables let change, all in the `one_of` set `card_type`: the client (before sending), the mock (47001) and the example checks refuse a request with none or with two, which WeChat refuses too (with which code is not documented). The key must also be the card's actual type, which only WeChat knows.
-//! - The five coupon types (groupon, cash, discount, gift, general_coupon) share `CouponUpdate`: WeChat's tables let them change only `base_info`. SKIT's model also offers deal_detail, least_cost, reduce_cost, discount, gift and default_detail, which appear in no table of WeChat's; they are not modelled.
-//! - Updatable base_info fields follow WeChat's 通用字段修改 table (tianye/WechatMpSDK §2.20) plus what the member-card update page adds (title, use_all_locations, need_push_on_view, pay_info, is_pay_and_qrcode; WxJava BaseInfoUpdate, SKIT). Not updatable: brand_name, sku (use modify_stock), use_custom_code, get_custom_code_mode, bind_openid; SKIT also offers brand_name, use_limit and source, not found in WeChat's tables, not modelled. The mini-program fields (*_app_brand_user_name/pass) are left out as in create_card.
-//! - Lengths follow the update table: custom_url_name and promotion_url_name are string(16) there (string(15) in the create table); the table's color is string(3072), an obvious copy error, so color keeps create's 16; location_id_list is written string(3072) "1234,2314" in the table but sent as an array of integers in WeChat's example.
-//! - "清空门店更新时传“0”": WeChat's table says to send 0 to clear the stores; the exact shape (`[0]` presumably) is not confirmed.
-//! - Member-card fields follow WeChat's member-card update table (WxJava MemberCardUpdate, SKIT): bonus_cleared, bonus_rules, balance_rules and prerogative are string(3072) there; supply_bonus and supply_balance can only go from false to true. custom_cell2/3 exist in SKIT and WxJava but not in WeChat's table and are left out as in create_card. activate_msg_operation and modify_msg_operation (设置跟随推荐) are in WeChat's own update example; their fields are all optional, as in SKIT, since no table of WeChat's was found.
-//! - `pay_info` is modelled here (WeChat's update example sends it) but not yet in create_card's BaseInfo; PayInfo and SwipeCard can move to spec/card/types.toml when create_card gains it.
-//! - Boarding passes: departure_time and landing_time are strings of digits as in create_card (WeChat's create example sends "1434507901"); boarding_time is an integer.
-//! - Codes: 40079/40100 answer a date change that does not widen the validity (WeChat's error page: 不合法的时间 / 不合法的时间区间), 40124 too many custom fields, 43010 stored value without permission; their errmsg texts are WeChat's meanings in English (no source quotes them). 40073, 41012 and 45021 are card group codes.
-//! - send_check: "此次更新是否需要提审，true为需要，false为不需要"; a real update of notice and description answered true (the Java SDK test quoted in the research).
-//! - wechat-mock merges the changes into the card it keeps and answers send_check true when the card moved back to review: an approved card whose title, logo, colour, notice, description, privileges, points or balance rules, or film details changed, or a refused card changed at all. WeChat's first example answers false for a change of those fields; the card its `given` holds already has those values, so only the stores, pay and message settings change and the answer is WeChat's. 40071 for changes under another type's key is wechat-mock's choice (create_card's code for a type mismatch); WeChat documents none.
+//! - Shape: /card/update sends `{card_id, <lower-case card type>: {...}}` with no `card_type` and no `card`
+//!   wrapper. A union cannot say it: a union needs a tag field whose value selects the key, and this body has
+//!   none (a constant `card_type` would put a field on the wire that WeChat does not document). So the
+//!   request is `card_id` plus one optional field per card type, each of an update type holding only the
+//!   fields WeChat's tables let change, all in the `one_of` set `card_type`: the client (before sending), the
+//!   mock (47001) and the example checks refuse a request with none or with two, which WeChat refuses too
+//!   (with which code is not documented). The key must also be the card's actual type, which only WeChat
+//!   knows.
+//! - The five coupon types (groupon, cash, discount, gift, general_coupon) share `CouponUpdate`: WeChat's
+//!   tables let them change only `base_info`. SKIT's model also offers deal_detail, least_cost, reduce_cost,
+//!   discount, gift and default_detail, which appear in no table of WeChat's; they are not modelled.
+//! - Updatable base_info fields follow WeChat's 通用字段修改 table (tianye/WechatMpSDK §2.20) plus what the
+//!   member-card update page adds (title, use_all_locations, need_push_on_view, pay_info, is_pay_and_qrcode;
+//!   WxJava BaseInfoUpdate, SKIT). Not updatable: brand_name, sku (use modify_stock), use_custom_code,
+//!   get_custom_code_mode, bind_openid; SKIT also offers brand_name, use_limit and source, not found in
+//!   WeChat's tables, not modelled. The mini-program fields (*_app_brand_user_name/pass) are left out as in
+//!   create_card.
+//! - Lengths follow the update table: custom_url_name and promotion_url_name are string(16) there (string(15)
+//!   in the create table); the table's color is string(3072), an obvious copy error, so color keeps create's
+//!   16; location_id_list is written string(3072) "1234,2314" in the table but sent as an array of integers
+//!   in WeChat's example.
+//! - "清空门店更新时传“0”": WeChat's table says to send 0 to clear the stores; the exact shape (`[0]`
+//!   presumably) is not confirmed.
+//! - Member-card fields follow WeChat's member-card update table (WxJava MemberCardUpdate, SKIT):
+//!   bonus_cleared, bonus_rules, balance_rules and prerogative are string(3072) there; supply_bonus and
+//!   supply_balance can only go from false to true. custom_cell2/3 exist in SKIT and WxJava but not in
+//!   WeChat's table and are left out as in create_card. activate_msg_operation and modify_msg_operation
+//!   (设置跟随推荐) are in WeChat's own update example; their fields are all optional, as in SKIT, since no
+//!   table of WeChat's was found.
+//! - `pay_info` is modelled here (WeChat's update example sends it) but not yet in create_card's BaseInfo;
+//!   PayInfo and SwipeCard can move to spec/card/types.toml when create_card gains it.
+//! - Boarding passes: departure_time and landing_time are strings of digits as in create_card (WeChat's
+//!   create example sends "1434507901"); boarding_time is an integer.
+//! - Codes: 40079/40100 answer a date change that does not widen the validity (WeChat's error page:
+//!   不合法的时间 / 不合法的时间区间), 40124 too many custom fields, 43010 stored value without permission;
+//!   their errmsg texts are WeChat's meanings in English (no source quotes them). 40073, 41012 and 45021 are
+//!   card group codes.
+//! - send_check: "此次更新是否需要提审，true为需要，false为不需要"; a real update of notice and description
+//!   answered true (the Java SDK test quoted in the research).
+//! - wechat-mock merges the changes into the card it keeps and answers send_check true when the card moved
+//!   back to review: an approved card whose title, logo, colour, notice, description, privileges, points or
+//!   balance rules, or film details changed, or a refused card changed at all. WeChat's first example answers
+//!   false for a change of those fields; the card its `given` holds already has those values, so only the
+//!   stores, pay and message settings change and the answer is WeChat's. 40071 for changes under another
+//!   type's key is wechat-mock's choice (create_card's code for a type mismatch); WeChat documents none.
 //!
 //! ## A member card's rules and logo (WeChat's example)
 //!
@@ -105,52 +139,72 @@ pub struct UpdateCardRequest {
     pub card_id: String,
     /// The changes, when the card is a group-buying voucher (GROUPON).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groupon: Option<CouponUpdate>,
     /// The changes, when the card is a cash voucher (CASH).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cash: Option<CouponUpdate>,
     /// The changes, when the card is a percentage-off coupon (DISCOUNT).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<CouponUpdate>,
     /// The changes, when the card is a gift voucher (GIFT).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gift: Option<CouponUpdate>,
     /// The changes, when the card is a general coupon (GENERAL_COUPON).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub general_coupon: Option<CouponUpdate>,
     /// The changes, when the card is a member card (MEMBER_CARD).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub member_card: Option<MemberCardUpdate>,
     /// The changes, when the card is a scenic-spot ticket (SCENIC_TICKET).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenic_ticket: Option<ScenicTicketUpdate>,
     /// The changes, when the card is a cinema ticket (MOVIE_TICKET).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub movie_ticket: Option<MovieTicketUpdate>,
     /// The changes, when the card is a boarding pass (BOARDING_PASS).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_pass: Option<BoardingPassUpdate>,
     /// The changes, when the card is a meeting or show ticket (MEETING_TICKET).
     ///
-    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
+    /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
+    /// empty): checked before sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_ticket: Option<MeetingTicketUpdate>,
 }
@@ -423,7 +477,8 @@ impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
     }
 }
 
-/// Response of [`CardClient::update_card`](crate::card::CardClient::update_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::update_card`](crate::card::CardClient::update_card), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
@@ -471,29 +526,39 @@ impl<'de> serde::Deserialize<'de> for UpdateCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::update_card`](crate::card::CardClient::update_card): its own codes, and [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardClient::update_card`](crate::card::CardClient::update_card): its own codes, and
+/// [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCardErrorCode {
-    /// [`InvalidCardType`](crate::Code::InvalidCardType): The changes are under another type's key than the card's (`cash` for a GROUPON card).
+    /// [`InvalidCardType`](crate::Code::InvalidCardType): The changes are under another type's key than the
+    /// card's (`cash` for a GROUPON card).
     InvalidCardType,
-    /// [`InvalidTime`](crate::Code::InvalidTime): `date_info` does not widen the validity: another type than DATE_TYPE_FIX_TIME_RANGE, or an end moved earlier.
+    /// [`InvalidTime`](crate::Code::InvalidTime): `date_info` does not widen the validity: another type than
+    /// DATE_TYPE_FIX_TIME_RANGE, or an end moved earlier.
     InvalidTime,
-    /// [`InvalidTimeRange`](crate::Code::InvalidTimeRange): The new validity range is not valid (it does not contain the old one).
+    /// [`InvalidTimeRange`](crate::Code::InvalidTimeRange): The new validity range is not valid (it does not
+    /// contain the old one).
     InvalidTimeRange,
-    /// [`TooManyCustomFields`](crate::Code::TooManyCustomFields): The member card would have more custom fields than WeChat allows.
+    /// [`TooManyCustomFields`](crate::Code::TooManyCustomFields): The member card would have more custom
+    /// fields than WeChat allows.
     TooManyCustomFields,
-    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): `supply_balance` needs WeChat's stored-value permission.
+    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): `supply_balance` needs WeChat's
+    /// stored-value permission.
     NoStoredValuePermission,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -504,7 +569,8 @@ pub enum UpdateCardErrorCode {
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
 );
-/// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
+/// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card
+/// back to review.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseInfoUpdate {
@@ -571,7 +637,8 @@ pub struct BaseInfoUpdate {
     /// It can be given to a friend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
-    /// A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with the end moved later.
+    /// A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with the end moved
+    /// later.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date_info: Option<crate::card::types::DateInfo>,
     /// Member cards: push `user_view_card` when the user opens the card.
@@ -717,7 +784,8 @@ impl BaseInfoUpdate {
         self
     }
 
-    /// Sets `date_info`: A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with the end moved later.
+    /// Sets `date_info`: A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with
+    /// the end moved later.
     pub fn date_info(mut self, value: crate::card::types::DateInfo) -> Self {
         self.date_info = Some(value);
         self
@@ -1215,7 +1283,8 @@ impl<'de> serde::Deserialize<'de> for SwipeCard {
     }
 }
 
-/// The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
+/// The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can
+/// change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CouponUpdate {
@@ -1451,7 +1520,8 @@ impl MemberCardUpdate {
         self
     }
 
-    /// Sets `supply_balance`: Hold stored value (needs WeChat's stored-value permission); can only be turned on.
+    /// Sets `supply_balance`: Hold stored value (needs WeChat's stored-value permission); can only be turned
+    /// on.
     pub fn supply_balance(mut self, value: bool) -> Self {
         self.supply_balance = Some(value);
         self

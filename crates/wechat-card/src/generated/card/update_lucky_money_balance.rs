@@ -2,7 +2,8 @@
 
 //! Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.
 //!
-//! **Deprecated by WeChat.** WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it.
+//! **Deprecated by WeChat.** WeChat removed the red-packet card type (LUCKY_MONEY) from its card types;
+//! wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it.
 //!
 //! | | |
 //! |---|---|
@@ -28,9 +29,12 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_luckymoney_updateuserbalance` is a short name after the path.
-//! - No replacement is named: the card type itself is gone (member and general cards keep balances through member_card/update_member and general_card/update_general_card_user).
-//! - `balance` is an integer in fen like every card amount; Senparc types it decimal and wechatpy passes it through, and neither states a unit.
+//! - WeChat's page gives the interface no English name; `card_luckymoney_updateuserbalance` is a short name
+//!   after the path.
+//! - No replacement is named: the card type itself is gone (member and general cards keep balances through
+//!   member_card/update_member and general_card/update_general_card_user).
+//! - `balance` is an integer in fen like every card amount; Senparc types it decimal and wechatpy passes it
+//!   through, and neither states a unit.
 //! - 40056's text is WeChat's card code as the code calls declare it.
 //!
 //! ## Set a balance (constructed from Senparc's fields)
@@ -57,9 +61,11 @@
 //!
 //! Generated from `spec/card/update_lucky_money_balance.toml`.
 
-/// Request of [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance).
+/// Request of
+/// [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance).
 ///
-/// Build it with [`UpdateLuckyMoneyBalanceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateLuckyMoneyBalanceRequest::builder`]: one setter per field, then `build()`, which
+/// names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceRequest {
@@ -79,7 +85,9 @@ impl UpdateLuckyMoneyBalanceRequest {
     }
 }
 
-/// The builder of [`UpdateLuckyMoneyBalanceRequest`], from [`UpdateLuckyMoneyBalanceRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateLuckyMoneyBalanceRequest`], from [`UpdateLuckyMoneyBalanceRequest::builder`]: a
+/// setter per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateLuckyMoneyBalanceRequestBuilder {
@@ -196,7 +204,9 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
     }
 }
 
-/// Response of [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance), without `errcode` and `errmsg`.
+/// Response of
+/// [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceResponse {}
@@ -234,7 +244,10 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceResponse {
     }
 }
 
-/// Error codes of [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance): its own codes, and [`General`](UpdateLuckyMoneyBalanceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance): its own
+/// codes, and [`General`](UpdateLuckyMoneyBalanceErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateLuckyMoneyBalanceErrorCode {
@@ -242,13 +255,16 @@ pub enum UpdateLuckyMoneyBalanceErrorCode {
     InvalidSerialCode,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, or deleted.
     InvalidCardStatus,
     /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table
+    /// allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on
+    /// the website, or of a type that does not support it).
     CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -28,9 +28,12 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_checkcode` is a short name after the path.
-//! - 45030 was observed for this endpoint (a 2016 test file) on a card that cannot use it; the code belongs to the card group's errors as well, but groups do not share codes, so it is declared here.
-//! - The two answer lists are optional, for the reason given in deposit_codes: a missing empty list should not fail a check.
+//! - WeChat's interface name for this endpoint is not known; `card_code_checkcode` is a short name after the
+//!   path.
+//! - 45030 was observed for this endpoint (a 2016 test file) on a card that cannot use it; the code belongs
+//!   to the card group's errors as well, but groups do not share codes, so it is declared here.
+//! - The two answer lists are optional, for the reason given in deposit_codes: a missing empty list should
+//!   not fail a check.
 //!
 //! ## Three of five codes imported (WeChat's example)
 //!
@@ -64,7 +67,8 @@
 
 /// Request of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes).
 ///
-/// Build it with [`CheckCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CheckCodesRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckCodesRequest {
@@ -81,7 +85,8 @@ impl CheckCodesRequest {
     }
 }
 
-/// The builder of [`CheckCodesRequest`], from [`CheckCodesRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CheckCodesRequest`], from [`CheckCodesRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CheckCodesRequestBuilder {
@@ -175,7 +180,8 @@ impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
     }
 }
 
-/// Response of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckCodesResponse {
@@ -248,25 +254,35 @@ impl<'de> serde::Deserialize<'de> for CheckCodesResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes): its own codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes): its own
+/// codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckCodesErrorCode {
-    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface: not created in deposit mode, created on the website, or of a type that does not support it.
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface: not created
+    /// in deposit mode, created on the website, or of a type that does not support it.
     CardNotSupported,
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -32,11 +32,18 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_consume` is a short name after the path.
-//! - 40099's errmsg is the text tianye/WechatMpSDK observed (`invalid code, this code has consumed.`); it is a group code (spec/card_code/errors.toml) named CodeAlreadyConsumed.
-//! - Which code WeChat answers for a code outside its validity window (40079 invalid time?) or a card not approved (40078?) is not documented; both are group codes, so they decode typed whichever endpoint answers them.
-//! - weixin-popular once swapped the answers of consume and decrypt (liyiorg/weixin-popular#67): consume answers the card and the owner's openid, decrypt the code.
-//! - wechat-mock answers 40079 for a code outside the validity it was given when taken (the card's date_info), and redeems the codes of a deleted card: WeChat's delete page says the cards users hold stay valid.
+//! - WeChat's interface name for this endpoint is not known; `card_code_consume` is a short name after the
+//!   path.
+//! - 40099's errmsg is the text tianye/WechatMpSDK observed (`invalid code, this code has consumed.`); it is
+//!   a group code (spec/card_code/errors.toml) named CodeAlreadyConsumed.
+//! - Which code WeChat answers for a code outside its validity window (40079 invalid time?) or a card not
+//!   approved (40078?) is not documented; both are group codes, so they decode typed whichever endpoint
+//!   answers them.
+//! - weixin-popular once swapped the answers of consume and decrypt (liyiorg/weixin-popular#67): consume
+//!   answers the card and the owner's openid, decrypt the code.
+//! - wechat-mock answers 40079 for a code outside the validity it was given when taken (the card's
+//!   date_info), and redeems the codes of a deleted card: WeChat's delete page says the cards users hold stay
+//!   valid.
 //!
 //! ## A redeemed code (WeChat's example)
 //!
@@ -74,7 +81,8 @@
 pub struct ConsumeCodeRequest {
     /// The code to redeem.
     pub code: String,
-    /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
+    /// The card; required when the card was created with `use_custom_code` (custom codes), optional
+    /// otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
@@ -88,7 +96,8 @@ impl ConsumeCodeRequest {
         }
     }
 
-    /// Sets `card_id`: The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
+    /// Sets `card_id`: The card; required when the card was created with `use_custom_code` (custom codes),
+    /// optional otherwise.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
@@ -156,9 +165,11 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
     }
 }
 
-/// Response of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`ConsumeCodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ConsumeCodeResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConsumeCodeResponse {
@@ -175,7 +186,8 @@ impl ConsumeCodeResponse {
     }
 }
 
-/// The builder of [`ConsumeCodeResponse`], from [`ConsumeCodeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ConsumeCodeResponse`], from [`ConsumeCodeResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ConsumeCodeResponseBuilder {
@@ -243,23 +255,32 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code): its own codes, and [`General`](ConsumeCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code): its own
+/// codes, and [`General`](ConsumeCodeErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsumeCodeErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

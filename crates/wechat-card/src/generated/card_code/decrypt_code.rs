@@ -33,11 +33,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_decrypt` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `card_code_decrypt` is a short name after the
+//!   path.
 //! - encrypt_code is string(128) in WeChat's table: max_bytes 128.
-//! - Taken from a jump URL, encrypt_code is URL-encoded (its base64 holds `+`, `/` and `=`) and must be decoded before it is sent; WeChat's table does not say so, but it is the commonly reported cause of 40075.
+//! - Taken from a jump URL, encrypt_code is URL-encoded (its base64 holds `+`, `/` and `=`) and must be
+//!   decoded before it is sent; WeChat's table does not say so, but it is the commonly reported cause of
+//!   40075.
 //! - 40075's errmsg is the text tianye/WechatMpSDK observed; the code is not on WeChat's error-code page.
-//! - wechat-mock's encrypt_code is its own reversible encoding (take_card answers it), so the first example is one it made; WeChat's own example cannot be decrypted but by WeChat.
+//! - wechat-mock's encrypt_code is its own reversible encoding (take_card answers it), so the first example
+//!   is one it made; WeChat's own example cannot be decrypted but by WeChat.
 //!
 //! ## Decrypt a code wechat-mock encrypted (constructed: WeChat's own encryption is its secret)
 //!
@@ -155,7 +159,8 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
     }
 }
 
-/// Response of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DecryptCodeResponse {
@@ -203,25 +208,35 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code): its own codes, and [`General`](DecryptCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code): its own
+/// codes, and [`General`](DecryptCodeErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecryptCodeErrorCode {
-    /// [`InvalidEncryptCode`](crate::Code::InvalidEncryptCode): The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
+    /// [`InvalidEncryptCode`](crate::Code::InvalidEncryptCode): The encrypted code cannot be decrypted:
+    /// altered, truncated, still URL-encoded, or from another account.
     InvalidEncryptCode,
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -34,11 +34,19 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_deposit` is a short name after the path.
-//! - The old table describes succ_code and fail_code as counts (成功个数/失败个数), but real answers (tianye/WechatMpSDK) and WxJava since PR #1883 ("fix 卡券导入code返回值类型") read arrays of codes: arrays of strings here.
-//! - The three answer lists are optional: the documented answer and the observed one carry all three, but an SDK-facing reader should not fail on a missing empty list after codes were imported.
-//! - A code's own length limit in a deposit is not documented (codes are string(20) elsewhere), so the items have no limit; 40078 was observed for a deposit into a card not created in deposit mode (a 2017 Java SDK test).
-//! - wechat-mock imports the codes the card does not have yet and lists the others as duplicates; it refuses none (`fail_code` is empty). Its answer to the first example lists 44444 and 55555 as imported, which the real answer it comes from leaves out.
+//! - WeChat's interface name for this endpoint is not known; `card_code_deposit` is a short name after the
+//!   path.
+//! - The old table describes succ_code and fail_code as counts (成功个数/失败个数), but real answers
+//!   (tianye/WechatMpSDK) and WxJava since PR #1883 ("fix 卡券导入code返回值类型") read arrays of codes:
+//!   arrays of strings here.
+//! - The three answer lists are optional: the documented answer and the observed one carry all three, but an
+//!   SDK-facing reader should not fail on a missing empty list after codes were imported.
+//! - A code's own length limit in a deposit is not documented (codes are string(20) elsewhere), so the items
+//!   have no limit; 40078 was observed for a deposit into a card not created in deposit mode (a 2017 Java SDK
+//!   test).
+//! - wechat-mock imports the codes the card does not have yet and lists the others as duplicates; it refuses
+//!   none (`fail_code` is empty). Its answer to the first example lists 44444 and 55555 as imported, which
+//!   the real answer it comes from leaves out.
 //!
 //! ## Import five codes, three of them again (WeChat's request; tianye/WechatMpSDK's real answer)
 //!
@@ -72,7 +80,8 @@
 
 /// Request of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes).
 ///
-/// Build it with [`DepositCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`DepositCodesRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositCodesRequest {
@@ -89,7 +98,8 @@ impl DepositCodesRequest {
     }
 }
 
-/// The builder of [`DepositCodesRequest`], from [`DepositCodesRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`DepositCodesRequest`], from [`DepositCodesRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct DepositCodesRequestBuilder {
@@ -183,7 +193,8 @@ impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
     }
 }
 
-/// Response of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DepositCodesResponse {
@@ -268,23 +279,32 @@ impl<'de> serde::Deserialize<'de> for DepositCodesResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes): its own codes, and [`General`](DepositCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes): its own
+/// codes, and [`General`](DepositCodesErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DepositCodesErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

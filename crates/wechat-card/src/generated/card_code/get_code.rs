@@ -34,13 +34,24 @@
 //! ## Notes
 //!
 //! - WeChat's interface name for this endpoint is not known; `card_code_get` is a short name after the path.
-//! - check_consume's default is not written on the page; wechatpy sends it only when false and EasyWeChat defaults it to true, so leaving it out is taken as true.
-//! - can_consume and user_card_status are optional: the page's current example carries them, but the older page's example (copied in pywechat's CardService.get_code docstring from the 2015 wiki: openid and card only) does not, and SKIT models can_consume as nullable.
-//! - card.code is not in WeChat's table but appears in real answers (tianye/WechatMpSDK, a 2017 Java SDK test: "card":{...,"code":"819679186876"}); it is optional.
-//! - An old enterprise-account version of this API put can_consume inside card as the string "true"; the official-account API answers a top-level bool (and booleans decode from strings anyway).
-//! - The member-card fields (nickname, membership_number, bonus, balance, user_info, background_pic_url) come from WeChat's mini-program activation example and SKIT; balance is in fen (SKIT). WxJava also reads unionid and SKIT order_id (gift cards): neither is documented, so they are not modelled and are ignored when sent.
+//! - check_consume's default is not written on the page; wechatpy sends it only when false and EasyWeChat
+//!   defaults it to true, so leaving it out is taken as true.
+//! - can_consume and user_card_status are optional: the page's current example carries them, but the older
+//!   page's example (copied in pywechat's CardService.get_code docstring from the 2015 wiki: openid and card
+//!   only) does not, and SKIT models can_consume as nullable.
+//! - card.code is not in WeChat's table but appears in real answers (tianye/WechatMpSDK, a 2017 Java SDK
+//!   test: "card":{...,"code":"819679186876"}); it is optional.
+//! - An old enterprise-account version of this API put can_consume inside card as the string "true"; the
+//!   official-account API answers a top-level bool (and booleans decode from strings anyway).
+//! - The member-card fields (nickname, membership_number, bonus, balance, user_info, background_pic_url) come
+//!   from WeChat's mini-program activation example and SKIT; balance is in fen (SKIT). WxJava also reads
+//!   unionid and SKIT order_id (gift cards): neither is documented, so they are not modelled and are ignored
+//!   when sent.
 //! - code is string(20) in WeChat's tables: max_bytes 20.
-//! - wechat-mock answers the code it keeps: its card, the validity it was given when taken, its holder and scene value, its status, and a member's number, points, balance, form answers and background. Its answer to the first example names the card of the request (`card_id_123+`, where WeChat's answer names another) and the code; the seeded code has no validity, so the times are the example's. It keeps no nicknames.
+//! - wechat-mock answers the code it keeps: its card, the validity it was given when taken, its holder and
+//!   scene value, its status, and a member's number, points, balance, form answers and background. Its answer
+//!   to the first example names the card of the request (`card_id_123+`, where WeChat's answer names another)
+//!   and the code; the seeded code has no validity, so the times are the example's. It keeps no nicknames.
 //!
 //! ## A usable code (WeChat's example)
 //!
@@ -103,7 +114,8 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCodeRequest {
-    /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
+    /// The card; required when the card was created with `use_custom_code` (custom codes), optional
+    /// otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The code to read.
@@ -123,13 +135,15 @@ impl GetCodeRequest {
         }
     }
 
-    /// Sets `card_id`: The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
+    /// Sets `card_id`: The card; required when the card was created with `use_custom_code` (custom codes),
+    /// optional otherwise.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
     }
 
-    /// Sets `check_consume`: Whether a code that cannot be redeemed answers an error (true, the default) or its state (false).
+    /// Sets `check_consume`: Whether a code that cannot be redeemed answers an error (true, the default) or
+    /// its state (false).
     pub fn check_consume(mut self, value: bool) -> Self {
         self.check_consume = Some(value);
         self
@@ -206,9 +220,11 @@ impl<'de> serde::Deserialize<'de> for GetCodeRequest {
     }
 }
 
-/// Response of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code), without `errcode`
+/// and `errmsg`.
 ///
-/// Build it with [`GetCodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetCodeResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCodeResponse {
@@ -252,7 +268,8 @@ impl GetCodeResponse {
     }
 }
 
-/// The builder of [`GetCodeResponse`], from [`GetCodeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetCodeResponse`], from [`GetCodeResponse::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCodeResponseBuilder {
@@ -455,23 +472,32 @@ impl<'de> serde::Deserialize<'de> for GetCodeResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code): its own codes, and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code): its own codes,
+/// and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCodeErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -483,7 +509,8 @@ pub enum GetCodeErrorCode {
 );
 /// The card a code belongs to, and the code's validity.
 ///
-/// Build it with [`CodeCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CodeCard::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CodeCard {
@@ -505,7 +532,8 @@ impl CodeCard {
     }
 }
 
-/// The builder of [`CodeCard`], from [`CodeCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CodeCard`], from [`CodeCard::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CodeCardBuilder {
@@ -755,7 +783,8 @@ impl<'de> serde::Deserialize<'de> for MemberUserInfo {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberFieldValue {
-    /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the merchant's label for its own.
+    /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the
+    /// merchant's label for its own.
     pub name: String,
     /// The answer.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -30,9 +30,12 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_getdepositcount` is a short name after the path.
-//! - WeChat's example card_id carries stray spaces (" pDF3iY0_dVjb_Pua96MMewA96qvA "); the example here drops them.
-//! - wechat-mock counts the codes imported into the card, given out since or not; its answer to the first example counts the three its `given` holds, not the example's 123.
+//! - WeChat's interface name for this endpoint is not known; `card_code_getdepositcount` is a short name
+//!   after the path.
+//! - WeChat's example card_id carries stray spaces (" pDF3iY0_dVjb_Pua96MMewA96qvA "); the example here drops
+//!   them.
+//! - wechat-mock counts the codes imported into the card, given out since or not; its answer to the first
+//!   example counts the three its `given` holds, not the example's 123.
 //!
 //! ## Count the imported codes (WeChat's example)
 //!
@@ -128,7 +131,8 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
     }
 }
 
-/// Response of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetDepositCountResponse {
@@ -176,23 +180,32 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count): its own codes, and [`General`](GetDepositCountErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count):
+/// its own codes, and [`General`](GetDepositCountErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetDepositCountErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -33,8 +33,11 @@
 //! ## Notes
 //!
 //! - WeChat's interface name for this endpoint is not known; `card_code_mark` is a short name after the path.
-//! - Only WxJava models this endpoint; its fields (code, card_id, openid, is_mark, all sent every time) and the javadoc (开发者在帮助消费者核销卡券之前，必须帮助先将此code…与一个openid绑定) are the only source. The answer is the envelope (WxJava reads it as WxMpCardResult).
-//! - No error code is documented for it; the code group's codes apply. code is given string(20) like every other code field.
+//! - Only WxJava models this endpoint; its fields (code, card_id, openid, is_mark, all sent every time) and
+//!   the javadoc (开发者在帮助消费者核销卡券之前，必须帮助先将此code…与一个openid绑定) are the only source.
+//!   The answer is the envelope (WxJava reads it as WxMpCardResult).
+//! - No error code is documented for it; the code group's codes apply. code is given string(20) like every
+//!   other code field.
 //! - The examples are constructed: WeChat's own could not be read.
 //!
 //! ## Mark a code (constructed)
@@ -69,7 +72,8 @@
 
 /// Request of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code).
 ///
-/// Build it with [`MarkCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MarkCodeRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MarkCodeRequest {
@@ -90,7 +94,8 @@ impl MarkCodeRequest {
     }
 }
 
-/// The builder of [`MarkCodeRequest`], from [`MarkCodeRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MarkCodeRequest`], from [`MarkCodeRequest::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MarkCodeRequestBuilder {
@@ -205,7 +210,8 @@ impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
     }
 }
 
-/// Response of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MarkCodeResponse {}
@@ -243,23 +249,32 @@ impl<'de> serde::Deserialize<'de> for MarkCodeResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code): its own codes, and [`General`](MarkCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code): its own codes,
+/// and [`General`](MarkCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MarkCodeErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -47,7 +47,8 @@ pub use set_code_unavailable::{
 
 pub mod update_code;
 pub use update_code::{UpdateCodeErrorCode, UpdateCodeRequest, UpdateCodeResponse};
-/// The `card_code` endpoints, from [`Client::card_code`](crate::Client::card_code): one async method per endpoint.
+/// The `card_code` endpoints, from [`Client::card_code`](crate::Client::card_code): one async method per
+/// endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct CardCodeClient<'a> {
     pub(crate) core: &'a ::wechat_core::Client,
@@ -56,13 +57,17 @@ pub struct CardCodeClient<'a> {
 impl CardCodeClient<'_> {
     /// Tells which of up to 100 codes were imported into a deposit-mode card.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/checkcode?access_token=ACCESS_TOKEN` (WeChat interface `card_code_checkcode`).
+    /// `POST https://api.weixin.qq.com/card/code/checkcode?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_checkcode`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CheckCodesErrorCode`](crate::card_code::CheckCodesErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::check_codes) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`CheckCodesErrorCode`](crate::card_code::CheckCodesErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::card_code::check_codes) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn check_codes(
         &self,
         request: &crate::card_code::CheckCodesRequest,
@@ -75,13 +80,17 @@ impl CardCodeClient<'_> {
 
     /// Redeems a code a user holds; it cannot be undone.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/consume?access_token=ACCESS_TOKEN` (WeChat interface `card_code_consume`).
+    /// `POST https://api.weixin.qq.com/card/code/consume?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_consume`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ConsumeCodeErrorCode`](crate::card_code::ConsumeCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::consume_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`ConsumeCodeErrorCode`](crate::card_code::ConsumeCodeErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::card_code::consume_code) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn consume_code(
         &self,
         request: &crate::card_code::ConsumeCodeRequest,
@@ -94,13 +103,17 @@ impl CardCodeClient<'_> {
 
     /// Decrypts the `encrypt_code` WeChat hands the merchant into the real code.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/decrypt?access_token=ACCESS_TOKEN` (WeChat interface `card_code_decrypt`).
+    /// `POST https://api.weixin.qq.com/card/code/decrypt?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_decrypt`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DecryptCodeErrorCode`](crate::card_code::DecryptCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::decrypt_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`DecryptCodeErrorCode`](crate::card_code::DecryptCodeErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::card_code::decrypt_code) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn decrypt_code(
         &self,
         request: &crate::card_code::DecryptCodeRequest,
@@ -113,13 +126,17 @@ impl CardCodeClient<'_> {
 
     /// Imports custom codes into a card created in deposit mode, at most 100 a call.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/deposit?access_token=ACCESS_TOKEN` (WeChat interface `card_code_deposit`).
+    /// `POST https://api.weixin.qq.com/card/code/deposit?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_deposit`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DepositCodesErrorCode`](crate::card_code::DepositCodesErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::deposit_codes) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`DepositCodesErrorCode`](crate::card_code::DepositCodesErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::card_code::deposit_codes) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn deposit_codes(
         &self,
         request: &crate::card_code::DepositCodesRequest,
@@ -132,13 +149,17 @@ impl CardCodeClient<'_> {
 
     /// Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/get?access_token=ACCESS_TOKEN` (WeChat interface `card_code_get`).
+    /// `POST https://api.weixin.qq.com/card/code/get?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_get`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCodeErrorCode`](crate::card_code::GetCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::get_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetCodeErrorCode`](crate::card_code::GetCodeErrorCode) when WeChat answers a non-zero `errcode`;
+    /// [the module](crate::card_code::get_code) lists the codes. The other variants of [`wechat_core::Error`]
+    /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_code(
         &self,
         request: &crate::card_code::GetCodeRequest,
@@ -151,13 +172,18 @@ impl CardCodeClient<'_> {
 
     /// Reads how many codes were imported into a deposit-mode card.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/getdepositcount?access_token=ACCESS_TOKEN` (WeChat interface `card_code_getdepositcount`).
+    /// `POST https://api.weixin.qq.com/card/code/getdepositcount?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_getdepositcount`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetDepositCountErrorCode`](crate::card_code::GetDepositCountErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::get_deposit_count) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetDepositCountErrorCode`](crate::card_code::GetDepositCountErrorCode) when WeChat answers a
+    /// non-zero `errcode`; [the module](crate::card_code::get_deposit_count) lists the codes. The other
+    /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
+    /// tokens.
     pub async fn get_deposit_count(
         &self,
         request: &crate::card_code::GetDepositCountRequest,
@@ -170,13 +196,17 @@ impl CardCodeClient<'_> {
 
     /// Binds a friends' coupon code to the user about to use it, or releases it.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/mark?access_token=ACCESS_TOKEN` (WeChat interface `card_code_mark`).
+    /// `POST https://api.weixin.qq.com/card/code/mark?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_mark`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`MarkCodeErrorCode`](crate::card_code::MarkCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::mark_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`MarkCodeErrorCode`](crate::card_code::MarkCodeErrorCode) when WeChat answers a non-zero `errcode`;
+    /// [the module](crate::card_code::mark_code) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn mark_code(
         &self,
         request: &crate::card_code::MarkCodeRequest,
@@ -189,13 +219,18 @@ impl CardCodeClient<'_> {
 
     /// Makes a code a user holds unavailable, for a refund or a changed booking.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/unavailable?access_token=ACCESS_TOKEN` (WeChat interface `card_code_unavailable`).
+    /// `POST https://api.weixin.qq.com/card/code/unavailable?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_unavailable`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetCodeUnavailableErrorCode`](crate::card_code::SetCodeUnavailableErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::set_code_unavailable) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`SetCodeUnavailableErrorCode`](crate::card_code::SetCodeUnavailableErrorCode) when WeChat answers a
+    /// non-zero `errcode`; [the module](crate::card_code::set_code_unavailable) lists the codes. The other
+    /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
+    /// tokens.
     pub async fn set_code_unavailable(
         &self,
         request: &crate::card_code::SetCodeUnavailableRequest,
@@ -208,13 +243,17 @@ impl CardCodeClient<'_> {
 
     /// Replaces a custom code a user holds with a new one.
     ///
-    /// `POST https://api.weixin.qq.com/card/code/update?access_token=ACCESS_TOKEN` (WeChat interface `card_code_update`).
+    /// `POST https://api.weixin.qq.com/card/code/update?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_code_update`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateCodeErrorCode`](crate::card_code::UpdateCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::update_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`UpdateCodeErrorCode`](crate::card_code::UpdateCodeErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::card_code::update_code) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_code(
         &self,
         request: &crate::card_code::UpdateCodeRequest,

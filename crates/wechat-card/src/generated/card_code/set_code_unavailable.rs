@@ -30,8 +30,10 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_unavailable` is a short name after the path.
-//! - reason is in WeChat's current example ("reason": "退款"), SKIT and WxJava; wechatpy and EasyWeChat do not send it (older page). Its length is not documented, so it has no limit.
+//! - WeChat's interface name for this endpoint is not known; `card_code_unavailable` is a short name after
+//!   the path.
+//! - reason is in WeChat's current example ("reason": "退款"), SKIT and WxJava; wechatpy and EasyWeChat do
+//!   not send it (older page). Its length is not documented, so it has no limit.
 //! - Whether a deleted or gifted card answers 40127 here is not documented; it is a group code either way.
 //!
 //! ## A refunded code (WeChat's example)
@@ -64,13 +66,15 @@
 //!
 //! Generated from `spec/card_code/set_code_unavailable.toml`.
 
-/// Request of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable).
+/// Request of
+/// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetCodeUnavailableRequest {
     /// The code to make unavailable.
     pub code: String,
-    /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
+    /// The card; required when the card was created with `use_custom_code` (custom codes), optional
+    /// otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// Why, e.g. 退款 (a refund).
@@ -88,7 +92,8 @@ impl SetCodeUnavailableRequest {
         }
     }
 
-    /// Sets `card_id`: The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
+    /// Sets `card_id`: The card; required when the card was created with `use_custom_code` (custom codes),
+    /// optional otherwise.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
@@ -165,7 +170,9 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableRequest {
     }
 }
 
-/// Response of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable), without `errcode` and `errmsg`.
+/// Response of
+/// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetCodeUnavailableResponse {}
@@ -203,23 +210,33 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable): its own codes, and [`General`](SetCodeUnavailableErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable): its own
+/// codes, and [`General`](SetCodeUnavailableErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetCodeUnavailableErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -32,10 +32,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_code_update` is a short name after the path.
-//! - WeChat's table gives code as string(16) here but string(20) on every other code endpoint; 20 is kept so a code that get_code accepts is not refused here. new_code is string(64).
-//! - card_id is required for custom-code cards (自定义Code码卡券为必填), and only those cards can change codes; it stays optional in the spec because WeChat's table marks it conditional. wechatpy always sends it.
-//! - wechat-mock answers 40056 for a new_code the card has already; what WeChat answers then is not documented. It does not refuse cards without custom codes, for which no code is documented either.
+//! - WeChat's interface name for this endpoint is not known; `card_code_update` is a short name after the
+//!   path.
+//! - WeChat's table gives code as string(16) here but string(20) on every other code endpoint; 20 is kept so
+//!   a code that get_code accepts is not refused here. new_code is string(64).
+//! - card_id is required for custom-code cards (自定义Code码卡券为必填), and only those cards can change
+//!   codes; it stays optional in the spec because WeChat's table marks it conditional. wechatpy always sends
+//!   it.
+//! - wechat-mock answers 40056 for a new_code the card has already; what WeChat answers then is not
+//!   documented. It does not refuse cards without custom codes, for which no code is documented either.
 //!
 //! ## Change a code (WeChat's example)
 //!
@@ -69,7 +74,8 @@
 
 /// Request of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code).
 ///
-/// Build it with [`UpdateCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateCodeRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCodeRequest {
@@ -89,7 +95,8 @@ impl UpdateCodeRequest {
     }
 }
 
-/// The builder of [`UpdateCodeRequest`], from [`UpdateCodeRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateCodeRequest`], from [`UpdateCodeRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateCodeRequestBuilder {
@@ -202,7 +209,8 @@ impl<'de> serde::Deserialize<'de> for UpdateCodeRequest {
     }
 }
 
-/// Response of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateCodeResponse {}
@@ -240,23 +248,32 @@ impl<'de> serde::Deserialize<'de> for UpdateCodeResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code): its own codes, and [`General`](UpdateCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code): its own
+/// codes, and [`General`](UpdateCodeErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCodeErrorCode {
-    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
+    /// redeemed once.
     CodeAlreadyConsumed,
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a
+    /// deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state:
+    /// deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not
+    /// approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not
+    /// created in deposit mode).
     InvalidCardStatus,
-    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its
+    /// validity window (not yet valid or expired).
     InvalidTime,
-    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom
+    /// codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -25,12 +25,18 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `datacube_getcardbizuininfo` is a short name after the path.
-//! - permission_set 8 (cards) is assumed: the page documents card statistics among the card APIs, and no source names another set for them.
-//! - Dates are YYYY-MM-DD (string(16) in the table, so max_bytes 16); the format cannot state the pattern, nor the 62-day range: WeChat answers 61500 and 61501, typed as group codes.
+//! - WeChat's interface name for this endpoint is not known; `datacube_getcardbizuininfo` is a short name
+//!   after the path.
+//! - permission_set 8 (cards) is assumed: the page documents card statistics among the card APIs, and no
+//!   source names another set for them.
+//! - Dates are YYYY-MM-DD (string(16) in the table, so max_bytes 16); the format cannot state the pattern,
+//!   nor the 62-day range: WeChat answers 61500 and 61501, typed as group codes.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
-//! - The six *_friends_* counters are not in WeChat's table but in a real answer (tianye/WechatMpSDK, 2016: friends' coupons); they are optional.
-//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501), then answers the example's rows.
+//! - The six *_friends_* counters are not in WeChat's table but in a real answer (tianye/WechatMpSDK, 2016:
+//!   friends' coupons); they are optional.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks
+//!   the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending
+//!   yesterday at the latest, 61501), then answers the example's rows.
 //!
 //! ## A fortnight of website cards (WeChat's example)
 //!
@@ -65,7 +71,8 @@
 
 /// Request of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary).
 ///
-/// Build it with [`GetCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCardSummaryRequest {
@@ -84,7 +91,8 @@ impl GetCardSummaryRequest {
     }
 }
 
-/// The builder of [`GetCardSummaryRequest`], from [`GetCardSummaryRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetCardSummaryRequest`], from [`GetCardSummaryRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCardSummaryRequestBuilder {
@@ -100,7 +108,8 @@ impl GetCardSummaryRequestBuilder {
         self
     }
 
-    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before
+    /// today.
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -194,7 +203,8 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
     }
 }
 
-/// Response of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary), without `errcode` and `errmsg`.
+/// Response of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCardSummaryResponse {
@@ -242,13 +252,17 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryResponse {
     }
 }
 
-/// Error codes of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary): its own codes, and [`General`](GetCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary): its own
+/// codes, and [`General`](GetCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCardSummaryErrorCode {
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
-    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
+    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or
+    /// reaches today (only past days can be read).
     DateRangeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -259,7 +273,8 @@ pub enum GetCardSummaryErrorCode {
 );
 /// A day of the account's card statistics.
 ///
-/// Build it with [`CardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CardDayStats::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardDayStats {
@@ -312,7 +327,8 @@ impl CardDayStats {
     }
 }
 
-/// The builder of [`CardDayStats`], from [`CardDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CardDayStats`], from [`CardDayStats::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CardDayStatsBuilder {

@@ -26,13 +26,19 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `datacube_getcardcardinfo` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `datacube_getcardcardinfo` is a short name after
+//!   the path.
 //! - permission_set 8 (cards) is assumed, as for get_card_summary.
 //! - card_type here is a number (0 discount ... 4 group-buying), unlike the card_type names of the card APIs.
-//! - is_pay is in WeChat's field list and in a real answer (tianye/WechatMpSDK) but not in WeChat's example nor SKIT's model; it is optional. verify_noself_cnt, verify_noself_user and isfriendscard appear only in that real answer and are not modelled (ignored when sent).
+//! - is_pay is in WeChat's field list and in a real answer (tianye/WechatMpSDK) but not in WeChat's example
+//!   nor SKIT's model; it is optional. verify_noself_cnt, verify_noself_user and isfriendscard appear only in
+//!   that real answer and are not modelled (ignored when sent).
 //! - EasyWeChat always sends card_id, empty when not given; the client leaves it out instead.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
-//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501); the card named must be the account's, 40073, then answers the example's rows.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks
+//!   the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending
+//!   yesterday at the latest, 61501); the card named must be the account's, 40073, then answers the example's
+//!   rows.
 //!
 //! ## One coupon over a fortnight (WeChat's example)
 //!
@@ -66,9 +72,11 @@
 //!
 //! Generated from `spec/card_stats/get_free_card_summary.toml`.
 
-/// Request of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary).
+/// Request of
+/// [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary).
 ///
-/// Build it with [`GetFreeCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetFreeCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryRequest {
@@ -90,7 +98,9 @@ impl GetFreeCardSummaryRequest {
     }
 }
 
-/// The builder of [`GetFreeCardSummaryRequest`], from [`GetFreeCardSummaryRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetFreeCardSummaryRequest`], from [`GetFreeCardSummaryRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetFreeCardSummaryRequestBuilder {
@@ -107,7 +117,8 @@ impl GetFreeCardSummaryRequestBuilder {
         self
     }
 
-    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before
+    /// today.
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -220,7 +231,9 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
     }
 }
 
-/// Response of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary), without `errcode` and `errmsg`.
+/// Response of
+/// [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryResponse {
@@ -268,7 +281,10 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryResponse {
     }
 }
 
-/// Error codes of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary): its own codes, and [`General`](GetFreeCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary): its
+/// own codes, and [`General`](GetFreeCardSummaryErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetFreeCardSummaryErrorCode {
@@ -276,7 +292,8 @@ pub enum GetFreeCardSummaryErrorCode {
     InvalidCardId,
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
-    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
+    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or
+    /// reaches today (only past days can be read).
     DateRangeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -287,7 +304,8 @@ pub enum GetFreeCardSummaryErrorCode {
 );
 /// A day of one free coupon's statistics.
 ///
-/// Build it with [`FreeCardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`FreeCardDayStats::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FreeCardDayStats {
@@ -329,7 +347,8 @@ impl FreeCardDayStats {
     }
 }
 
-/// The builder of [`FreeCardDayStats`], from [`FreeCardDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`FreeCardDayStats`], from [`FreeCardDayStats::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct FreeCardDayStatsBuilder {

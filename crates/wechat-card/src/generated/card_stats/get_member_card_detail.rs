@@ -26,14 +26,21 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `datacube_getcardmembercarddetail` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `datacube_getcardmembercarddetail` is a short
+//!   name after the path.
 //! - permission_set 8 (cards) is assumed, as for get_card_summary.
-//! - The answer names the card `cardid`, not `card_id`, and the receivable amount `payOriginalFee` in camel case: WeChat's spelling, kept. One C# SDK maps `fee` as `Fee`; WeChat's example writes `fee`.
-//! - submerchantid is a number in WeChat's example (0) and a string in SKIT's model: it is a string here, which decodes either exactly. merchanttype's values are not documented.
-//! - The 62-day rule is assumed from the page's common rules; a 2017 Java SDK test saw 61501 for a 31-day range on a card that was not a member card, so 61501 may also mean a wrong card type here.
+//! - The answer names the card `cardid`, not `card_id`, and the receivable amount `payOriginalFee` in camel
+//!   case: WeChat's spelling, kept. One C# SDK maps `fee` as `Fee`; WeChat's example writes `fee`.
+//! - submerchantid is a number in WeChat's example (0) and a string in SKIT's model: it is a string here,
+//!   which decodes either exactly. merchanttype's values are not documented.
+//! - The 62-day rule is assumed from the page's common rules; a 2017 Java SDK test saw 61501 for a 31-day
+//!   range on a card that was not a member card, so 61501 may also mean a wrong card type here.
 //! - There is no cond_source: the card is named.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
-//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501); the card named must be the account's, 40073, then answers the example's rows.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks
+//!   the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending
+//!   yesterday at the latest, 61501); the card named must be the account's, 40073, then answers the example's
+//!   rows.
 //!
 //! ## One member card (WeChat's example)
 //!
@@ -67,9 +74,11 @@
 //!
 //! Generated from `spec/card_stats/get_member_card_detail.toml`.
 
-/// Request of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail).
+/// Request of
+/// [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail).
 ///
-/// Build it with [`GetMemberCardDetailRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetMemberCardDetailRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberCardDetailRequest {
@@ -88,7 +97,9 @@ impl GetMemberCardDetailRequest {
     }
 }
 
-/// The builder of [`GetMemberCardDetailRequest`], from [`GetMemberCardDetailRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetMemberCardDetailRequest`], from [`GetMemberCardDetailRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetMemberCardDetailRequestBuilder {
@@ -104,7 +115,8 @@ impl GetMemberCardDetailRequestBuilder {
         self
     }
 
-    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before
+    /// today.
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -201,7 +213,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
     }
 }
 
-/// Response of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail), without `errcode` and `errmsg`.
+/// Response of
+/// [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberCardDetailResponse {
@@ -249,7 +263,10 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailResponse {
     }
 }
 
-/// Error codes of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail): its own codes, and [`General`](GetMemberCardDetailErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail):
+/// its own codes, and [`General`](GetMemberCardDetailErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardDetailErrorCode {
@@ -257,7 +274,8 @@ pub enum GetMemberCardDetailErrorCode {
     InvalidCardId,
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
-    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
+    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or
+    /// reaches today (only past days can be read).
     DateRangeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -268,7 +286,8 @@ pub enum GetMemberCardDetailErrorCode {
 );
 /// A day of one member card's statistics.
 ///
-/// Build it with [`MemberCardDetailDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MemberCardDetailDayStats::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCardDetailDayStats {
@@ -317,7 +336,9 @@ impl MemberCardDetailDayStats {
     }
 }
 
-/// The builder of [`MemberCardDetailDayStats`], from [`MemberCardDetailDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MemberCardDetailDayStats`], from [`MemberCardDetailDayStats::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MemberCardDetailDayStatsBuilder {

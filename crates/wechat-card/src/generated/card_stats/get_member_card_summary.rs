@@ -25,12 +25,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `datacube_getcardmembercardinfo` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `datacube_getcardmembercardinfo` is a short name
+//!   after the path.
 //! - permission_set 8 (cards) is assumed, as for get_card_summary.
 //! - active_cnt is in SKIT's model only (not in WeChat's table or example); it is optional.
 //! - tianye/WechatMpSDK's copy of WeChat's example lacks a closing brace; SKIT's copy is whole and is used.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
-//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501), then answers the example's rows.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks
+//!   the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending
+//!   yesterday at the latest, 61501), then answers the example's rows.
 //!
 //! ## A fortnight of member cards (WeChat's example)
 //!
@@ -63,9 +66,11 @@
 //!
 //! Generated from `spec/card_stats/get_member_card_summary.toml`.
 
-/// Request of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary).
+/// Request of
+/// [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary).
 ///
-/// Build it with [`GetMemberCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetMemberCardSummaryRequest::builder`]: one setter per field, then `build()`, which names
+/// a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryRequest {
@@ -84,7 +89,9 @@ impl GetMemberCardSummaryRequest {
     }
 }
 
-/// The builder of [`GetMemberCardSummaryRequest`], from [`GetMemberCardSummaryRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetMemberCardSummaryRequest`], from [`GetMemberCardSummaryRequest::builder`]: a setter
+/// per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetMemberCardSummaryRequestBuilder {
@@ -100,7 +107,8 @@ impl GetMemberCardSummaryRequestBuilder {
         self
     }
 
-    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before
+    /// today.
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.end_date = Some(value.into());
         self
@@ -196,7 +204,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
     }
 }
 
-/// Response of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary), without `errcode` and `errmsg`.
+/// Response of
+/// [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryResponse {
@@ -244,13 +254,17 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryResponse {
     }
 }
 
-/// Error codes of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary): its own codes, and [`General`](GetMemberCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary):
+/// its own codes, and [`General`](GetMemberCardSummaryErrorCode::General) for WeChat's general codes and
+/// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardSummaryErrorCode {
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
-    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
+    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or
+    /// reaches today (only past days can be read).
     DateRangeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -261,7 +275,8 @@ pub enum GetMemberCardSummaryErrorCode {
 );
 /// A day of the account's member-card statistics.
 ///
-/// Build it with [`MemberCardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MemberCardDayStats::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberCardDayStats {
@@ -297,7 +312,8 @@ impl MemberCardDayStats {
     }
 }
 
-/// The builder of [`MemberCardDayStats`], from [`MemberCardDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MemberCardDayStats`], from [`MemberCardDayStats::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MemberCardDayStatsBuilder {

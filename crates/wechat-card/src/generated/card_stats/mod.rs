@@ -33,7 +33,8 @@ pub use get_member_card_summary::{
     GetMemberCardSummaryResponse,
 };
 
-/// The `card_stats` endpoints, from [`Client::card_stats`](crate::Client::card_stats): one async method per endpoint.
+/// The `card_stats` endpoints, from [`Client::card_stats`](crate::Client::card_stats): one async method per
+/// endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct CardStatsClient<'a> {
     pub(crate) core: &'a ::wechat_core::Client,
@@ -42,13 +43,17 @@ pub struct CardStatsClient<'a> {
 impl CardStatsClient<'_> {
     /// Reads the account's card statistics per day: views, takes, redemptions, gifts and expiries.
     ///
-    /// `POST https://api.weixin.qq.com/datacube/getcardbizuininfo?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardbizuininfo`).
+    /// `POST https://api.weixin.qq.com/datacube/getcardbizuininfo?access_token=ACCESS_TOKEN` (WeChat
+    /// interface `datacube_getcardbizuininfo`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCardSummaryErrorCode`](crate::card_stats::GetCardSummaryErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_card_summary) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetCardSummaryErrorCode`](crate::card_stats::GetCardSummaryErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::card_stats::get_card_summary) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_card_summary(
         &self,
         request: &crate::card_stats::GetCardSummaryRequest,
@@ -59,15 +64,21 @@ impl CardStatsClient<'_> {
         self.core.send(request).await
     }
 
-    /// Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift vouchers).
+    /// Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift
+    /// vouchers).
     ///
-    /// `POST https://api.weixin.qq.com/datacube/getcardcardinfo?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardcardinfo`).
+    /// `POST https://api.weixin.qq.com/datacube/getcardcardinfo?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `datacube_getcardcardinfo`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetFreeCardSummaryErrorCode`](crate::card_stats::GetFreeCardSummaryErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_free_card_summary) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetFreeCardSummaryErrorCode`](crate::card_stats::GetFreeCardSummaryErrorCode) when WeChat answers a
+    /// non-zero `errcode`; [the module](crate::card_stats::get_free_card_summary) lists the codes. The other
+    /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
+    /// tokens.
     pub async fn get_free_card_summary(
         &self,
         request: &crate::card_stats::GetFreeCardSummaryRequest,
@@ -78,15 +89,21 @@ impl CardStatsClient<'_> {
         self.core.send(request).await
     }
 
-    /// Reads one member card's statistics per day: views, takes, activations, new members and pay-cell amounts.
+    /// Reads one member card's statistics per day: views, takes, activations, new members and pay-cell
+    /// amounts.
     ///
-    /// `POST https://api.weixin.qq.com/datacube/getcardmembercarddetail?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardmembercarddetail`).
+    /// `POST https://api.weixin.qq.com/datacube/getcardmembercarddetail?access_token=ACCESS_TOKEN` (WeChat
+    /// interface `datacube_getcardmembercarddetail`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMemberCardDetailErrorCode`](crate::card_stats::GetMemberCardDetailErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_member_card_detail) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetMemberCardDetailErrorCode`](crate::card_stats::GetMemberCardDetailErrorCode) when WeChat answers
+    /// a non-zero `errcode`; [the module](crate::card_stats::get_member_card_detail) lists the codes. The
+    /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
+    /// and tokens.
     pub async fn get_member_card_detail(
         &self,
         request: &crate::card_stats::GetMemberCardDetailRequest,
@@ -99,13 +116,18 @@ impl CardStatsClient<'_> {
 
     /// Reads the account's member-card statistics per day: views, takes, activations, members.
     ///
-    /// `POST https://api.weixin.qq.com/datacube/getcardmembercardinfo?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardmembercardinfo`).
+    /// `POST https://api.weixin.qq.com/datacube/getcardmembercardinfo?access_token=ACCESS_TOKEN` (WeChat
+    /// interface `datacube_getcardmembercardinfo`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMemberCardSummaryErrorCode`](crate::card_stats::GetMemberCardSummaryErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_member_card_summary) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetMemberCardSummaryErrorCode`](crate::card_stats::GetMemberCardSummaryErrorCode) when WeChat
+    /// answers a non-zero `errcode`; [the module](crate::card_stats::get_member_card_summary) lists the
+    /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
+    /// undecodable answers and tokens.
     pub async fn get_member_card_summary(
         &self,
         request: &crate::card_stats::GetMemberCardSummaryRequest,

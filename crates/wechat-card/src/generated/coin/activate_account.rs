@@ -20,10 +20,16 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_pay_activate` is a short name after the path.
-//! - GET: Senparc (CommonJsonSendType.GET), EasyWeChat 5.x (httpGet), zoujingli/WeChatDeveloper and two Java SDKs send a GET without a body; one Java SDK POSTs an empty body. GET is followed. (A TypeScript SDK posts to /card/pay/active, a typo.)
-//! - `reward` is a count of coins (1 coin = 1 yuan; WeChat rewards 200 per new account). Senparc reads a string, the example a number: it is a string here like every coin count (see spec/coin/types.toml), which decodes from either.
+//! - GET: Senparc (CommonJsonSendType.GET), EasyWeChat 5.x (httpGet), zoujingli/WeChatDeveloper and two Java
+//!   SDKs send a GET without a body; one Java SDK POSTs an empty body. GET is followed. (A TypeScript SDK
+//!   posts to /card/pay/active, a typo.)
+//! - `reward` is a count of coins (1 coin = 1 yuan; WeChat rewards 200 per new account). Senparc reads a
+//!   string, the example a number: it is a string here like every coin count (see spec/coin/types.toml),
+//!   which decodes from either.
 //! - What WeChat answers for an account opened already is not documented.
-//! - wechat-mock opens the account once with WeChat's reward of 200 free coins, recorded as an ORDER_TYPE_SYS_ADD order and pushed as `card_pay_order` (Memo 开通账户奖励, as in WeChat's sample of that event); a second call answers `reward` 0, since what WeChat answers then is not documented.
+//! - wechat-mock opens the account once with WeChat's reward of 200 free coins, recorded as an
+//!   ORDER_TYPE_SYS_ADD order and pushed as `card_pay_order` (Memo 开通账户奖励, as in WeChat's sample of
+//!   that event); a second call answers `reward` 0, since what WeChat answers then is not documented.
 //!
 //! ## An account opened with 200 free coins (WeChat's example)
 //!
@@ -74,7 +80,8 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountRequest {
     }
 }
 
-/// Response of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account), without `errcode` and `errmsg`.
+/// Response of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateAccountResponse {
@@ -122,7 +129,9 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountResponse {
     }
 }
 
-/// Error codes of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account): its own codes, and [`General`](ActivateAccountErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account): its own codes,
+/// and [`General`](ActivateAccountErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateAccountErrorCode {

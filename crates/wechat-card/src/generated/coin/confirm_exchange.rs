@@ -31,8 +31,13 @@
 //!
 //! - WeChat's page gives the interface no English name; `card_pay_confirm` is a short name after the path.
 //! - The answer is constructed: Senparc reads a plain WxJsonResult and every SDK only errcode and errmsg.
-//! - 71003 is listed on WeChat's return-code page ("coin not enough"); that confirm is where it is answered is inferred from its meaning.
-//! - wechat-mock answers 71002 for a quote it did not make or made for another card or quantity, 71007 (order finish) for a quote confirmed already and 71008 (order time out) after 60 seconds: codes of WeChat's global return-code page (copied in WxJava), where they are answered inferred from their messages. An account not opened holds no coins (71003). The card's `sku.quantity` grows by the quantity; the exchange is an ORDER_TYPE_REDUCE order, pushed as `card_pay_order` with the coins left.
+//! - 71003 is listed on WeChat's return-code page ("coin not enough"); that confirm is where it is answered
+//!   is inferred from its meaning.
+//! - wechat-mock answers 71002 for a quote it did not make or made for another card or quantity, 71007 (order
+//!   finish) for a quote confirmed already and 71008 (order time out) after 60 seconds: codes of WeChat's
+//!   global return-code page (copied in WxJava), where they are answered inferred from their messages. An
+//!   account not opened holds no coins (71003). The card's `sku.quantity` grows by the quantity; the exchange
+//!   is an ORDER_TYPE_REDUCE order, pushed as `card_pay_order` with the coins left.
 //!
 //! ## 100 coupons bought (constructed)
 //!
@@ -60,7 +65,8 @@
 
 /// Request of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange).
 ///
-/// Build it with [`ConfirmExchangeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ConfirmExchangeRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConfirmExchangeRequest {
@@ -79,7 +85,8 @@ impl ConfirmExchangeRequest {
     }
 }
 
-/// The builder of [`ConfirmExchangeRequest`], from [`ConfirmExchangeRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ConfirmExchangeRequest`], from [`ConfirmExchangeRequest::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ConfirmExchangeRequestBuilder {
@@ -174,7 +181,8 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeRequest {
     }
 }
 
-/// Response of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange), without `errcode` and `errmsg`.
+/// Response of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ConfirmExchangeResponse {}
@@ -212,15 +220,19 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeResponse {
     }
 }
 
-/// Error codes of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange): its own codes, and [`General`](ConfirmExchangeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange): its own codes,
+/// and [`General`](ConfirmExchangeErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfirmExchangeErrorCode {
-    /// [`CoinNotEnough`](crate::Code::CoinNotEnough): The coin account holds fewer coins than the quote's price.
+    /// [`CoinNotEnough`](crate::Code::CoinNotEnough): The coin account holds fewer coins than the quote's
+    /// price.
     CoinNotEnough,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No quote of this account has this order_id, or it priced another card or quantity.
+    /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No quote of this account has this order_id,
+    /// or it priced another card or quantity.
     InvalidCoinOrderId,
     /// [`OrderFinished`](crate::Code::OrderFinished): The quote was confirmed already.
     OrderFinished,

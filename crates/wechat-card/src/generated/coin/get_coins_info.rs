@@ -17,10 +17,14 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_pay_getcoinsinfo` is a short name after the path.
+//! - WeChat's page gives the interface no English name; `card_pay_getcoinsinfo` is a short name after the
+//!   path.
 //! - GET, as for activate_account: Senparc, EasyWeChat 5.x and the Java and PHP SDKs that bind it send a GET.
-//! - Senparc and a TypeScript SDK read the counts as integers and WeChat's example writes numbers; they are strings here like every coin count (spec/coin/types.toml), which keeps a fractional count exact should one come. The example's missing commas (as the doc comment copies it) are repaired.
-//! - wechat-mock answers the balance its coin account holds (`coin_account`), 0 coins for an account not opened (what WeChat answers then is not documented).
+//! - Senparc and a TypeScript SDK read the counts as integers and WeChat's example writes numbers; they are
+//!   strings here like every coin count (spec/coin/types.toml), which keeps a fractional count exact should
+//!   one come. The example's missing commas (as the doc comment copies it) are repaired.
+//! - wechat-mock answers the balance its coin account holds (`coin_account`), 0 coins for an account not
+//!   opened (what WeChat answers then is not documented).
 //!
 //! ## 200 free coins and 1 paid (WeChat's example)
 //!
@@ -71,9 +75,11 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoRequest {
     }
 }
 
-/// Response of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info), without `errcode` and `errmsg`.
+/// Response of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`GetCoinsInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetCoinsInfoResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCoinsInfoResponse {
@@ -92,7 +98,8 @@ impl GetCoinsInfoResponse {
     }
 }
 
-/// The builder of [`GetCoinsInfoResponse`], from [`GetCoinsInfoResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetCoinsInfoResponse`], from [`GetCoinsInfoResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCoinsInfoResponseBuilder {
@@ -171,7 +178,9 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoResponse {
     }
 }
 
-/// Error codes of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info): its own codes, and [`General`](GetCoinsInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info): its own codes, and
+/// [`General`](GetCoinsInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCoinsInfoErrorCode {

@@ -22,10 +22,14 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_pay_getorder` is a short name after the path.
-//! - `order_id` is a string (EasyWeChat, the example's 27-digit ids); Senparc's PayGetOrder takes an int, which cannot hold one.
-//! - The table's copies spell the type field `order_tpye`; the example and Senparc write `order_type`, which is the field's name, with `order_tpye` read as an alias.
-//! - The example is WeChat's as quoted, with `errcode` repaired from the string "0" to a number and the empty `errmsg` set to ok.
-//! - wechat-mock answers 71002 for an order_id of no order, WeChat's code (global return-code page, copied in WxJava) for an order_id that fits nothing; that get_order answers it is inferred.
+//! - `order_id` is a string (EasyWeChat, the example's 27-digit ids); Senparc's PayGetOrder takes an int,
+//!   which cannot hold one.
+//! - The table's copies spell the type field `order_tpye`; the example and Senparc write `order_type`, which
+//!   is the field's name, with `order_tpye` read as an alias.
+//! - The example is WeChat's as quoted, with `errcode` repaired from the string "0" to a number and the empty
+//!   `errmsg` set to ok.
+//! - wechat-mock answers 71002 for an order_id of no order, WeChat's code (global return-code page, copied in
+//!   WxJava) for an order_id that fits nothing; that get_order answers it is inferred.
 //!
 //! ## A paid top-up of 1 coin (WeChat's example)
 //!
@@ -152,11 +156,14 @@ impl<'de> serde::Deserialize<'de> for GetOrderResponse {
     }
 }
 
-/// Error codes of [`CoinClient::get_order`](crate::coin::CoinClient::get_order): its own codes, and [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::get_order`](crate::coin::CoinClient::get_order): its own codes, and
+/// [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderErrorCode {
-    /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No order (or quote) of this account has this order_id, or the other fields do not fit it.
+    /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No order (or quote) of this account has this
+    /// order_id, or the other fields do not fit it.
     InvalidCoinOrderId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -24,10 +24,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_pay_getpayprice` is a short name after the path.
-//! - Senparc reads `order_id`, `price`, `free_coin` and `pay_coin` as strings, as does a TypeScript SDK; coin counts are strings here (spec/coin/types.toml).
+//! - WeChat's page gives the interface no English name; `card_pay_getpayprice` is a short name after the
+//!   path.
+//! - Senparc reads `order_id`, `price`, `free_coin` and `pay_coin` as strings, as does a TypeScript SDK; coin
+//!   counts are strings here (spec/coin/types.toml).
 //! - The answer example is constructed from Senparc's model: no source quotes WeChat's.
-//! - wechat-mock prices a coupon of stock at one coin (the constructed example's rate: WeChat's price list is not in any source), taking the account's free coins first and paid coins for the rest; the quote is kept for `confirm_exchange` (`coin_quote`). It does not check that the account holds enough: confirm does (71003).
+//! - wechat-mock prices a coupon of stock at one coin (the constructed example's rate: WeChat's price list is
+//!   not in any source), taking the account's free coins first and paid coins for the rest; the quote is kept
+//!   for `confirm_exchange` (`coin_quote`). It does not check that the account holds enough: confirm does
+//!   (71003).
 //!
 //! ## A quote for 100 more coupons (constructed, after Senparc's model)
 //!
@@ -55,7 +60,8 @@
 
 /// Request of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price).
 ///
-/// Build it with [`GetPayPriceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetPayPriceRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayPriceRequest {
@@ -72,7 +78,8 @@ impl GetPayPriceRequest {
     }
 }
 
-/// The builder of [`GetPayPriceRequest`], from [`GetPayPriceRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetPayPriceRequest`], from [`GetPayPriceRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetPayPriceRequestBuilder {
@@ -156,9 +163,11 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
     }
 }
 
-/// Response of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price), without `errcode` and `errmsg`.
+/// Response of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`GetPayPriceResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetPayPriceResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayPriceResponse {
@@ -179,7 +188,8 @@ impl GetPayPriceResponse {
     }
 }
 
-/// The builder of [`GetPayPriceResponse`], from [`GetPayPriceResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetPayPriceResponse`], from [`GetPayPriceResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetPayPriceResponseBuilder {
@@ -269,7 +279,9 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceResponse {
     }
 }
 
-/// Error codes of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price): its own codes, and [`General`](GetPayPriceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price): its own codes, and
+/// [`General`](GetPayPriceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPayPriceErrorCode {

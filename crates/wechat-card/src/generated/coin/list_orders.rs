@@ -20,11 +20,19 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_pay_getorderlist` is a short name after the path.
-//! - Required-ness follows Senparc's parameter docs: `offset` (默认为0), `begin_time` (默认1周前) and `end_time` (默认为当前时间) have defaults; `order_type`, `nor_filter` and `sort_info` are filters. `count` is required.
-//! - WeChat's request example writes `begin_time` and `end_time` as strings ("1440420538"); Senparc sends integers, and one Java SDK milliseconds (a bug). Integers of seconds are sent; the example here is repaired.
-//! - The answer's list is `order_list` (Senparc, whose comments come from WeChat's table) with `total_num`; a TypeScript SDK types it as a single `order_info`, not followed. The answer example is constructed from the get_order example.
-//! - wechat-mock answers the orders of its ledger (`coin_order`); `sort_info` sorts by creation (the one key), oldest first without it.
+//! - WeChat's page gives the interface no English name; `card_pay_getorderlist` is a short name after the
+//!   path.
+//! - Required-ness follows Senparc's parameter docs: `offset` (默认为0), `begin_time` (默认1周前) and
+//!   `end_time` (默认为当前时间) have defaults; `order_type`, `nor_filter` and `sort_info` are filters.
+//!   `count` is required.
+//! - WeChat's request example writes `begin_time` and `end_time` as strings ("1440420538"); Senparc sends
+//!   integers, and one Java SDK milliseconds (a bug). Integers of seconds are sent; the example here is
+//!   repaired.
+//! - The answer's list is `order_list` (Senparc, whose comments come from WeChat's table) with `total_num`; a
+//!   TypeScript SDK types it as a single `order_info`, not followed. The answer example is constructed from
+//!   the get_order example.
+//! - wechat-mock answers the orders of its ledger (`coin_order`); `sort_info` sorts by creation (the one
+//!   key), oldest first without it.
 //!
 //! ## Paid top-ups, newest first (WeChat's request, its times as numbers; the answer constructed)
 //!
@@ -199,9 +207,11 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     }
 }
 
-/// Response of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders), without `errcode` and `errmsg`.
+/// Response of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
@@ -218,7 +228,8 @@ impl ListOrdersResponse {
     }
 }
 
-/// The builder of [`ListOrdersResponse`], from [`ListOrdersResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListOrdersResponse`], from [`ListOrdersResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListOrdersResponseBuilder {
@@ -286,7 +297,9 @@ impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
     }
 }
 
-/// Error codes of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders): its own codes, and [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders): its own codes, and
+/// [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListOrdersErrorCode {
@@ -347,7 +360,8 @@ impl<'de> serde::Deserialize<'de> for NorFilter {
 
 /// How to sort the ledger.
 ///
-/// Build it with [`SortInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SortInfo::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SortInfo {
@@ -364,7 +378,8 @@ impl SortInfo {
     }
 }
 
-/// The builder of [`SortInfo`], from [`SortInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SortInfo`], from [`SortInfo::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SortInfoBuilder {

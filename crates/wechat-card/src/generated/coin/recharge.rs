@@ -26,10 +26,15 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_pay_recharge` is a short name after the path.
-//! - `coin_count` is 1 to 100000: 71006's message ("limit coin count, 1 <= coin_count <= 100000") states the range, so the client checks it before sending.
-//! - `order_id` is a string: WeChat's example shows a 27-digit id, which no integer holds (Senparc's PayGetOrder takes an int, a bug).
-//! - The answer example is WeChat's as a Java SDK's comment quotes it, masked (`***`) and with its trailing comma removed.
-//! - wechat-mock makes an ORDER_TYPE_WXPAY order waiting for payment (`coin_order`) with a fresh payment link; `qrcode_buffer` (the image) is the example's text: the mock draws no QR code. The user action `pay_coin_order` pays it.
+//! - `coin_count` is 1 to 100000: 71006's message ("limit coin count, 1 <= coin_count <= 100000") states the
+//!   range, so the client checks it before sending.
+//! - `order_id` is a string: WeChat's example shows a 27-digit id, which no integer holds (Senparc's
+//!   PayGetOrder takes an int, a bug).
+//! - The answer example is WeChat's as a Java SDK's comment quotes it, masked (`***`) and with its trailing
+//!   comma removed.
+//! - wechat-mock makes an ORDER_TYPE_WXPAY order waiting for payment (`coin_order`) with a fresh payment
+//!   link; `qrcode_buffer` (the image) is the example's text: the mock draws no QR code. The user action
+//!   `pay_coin_order` pays it.
 //!
 //! ## A top-up of 100 coins (WeChat's example)
 //!
@@ -123,7 +128,8 @@ impl<'de> serde::Deserialize<'de> for RechargeRequest {
 
 /// Response of [`CoinClient::recharge`](crate::coin::CoinClient::recharge), without `errcode` and `errmsg`.
 ///
-/// Build it with [`RechargeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`RechargeResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RechargeResponse {
@@ -142,7 +148,8 @@ impl RechargeResponse {
     }
 }
 
-/// The builder of [`RechargeResponse`], from [`RechargeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`RechargeResponse`], from [`RechargeResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RechargeResponseBuilder {
@@ -158,7 +165,8 @@ impl RechargeResponseBuilder {
         self
     }
 
-    /// Sets `qrcode_url` (required): The WeChat Pay link to show as a QR code (`weixin://wxpay/bizpayurl?pr=...`).
+    /// Sets `qrcode_url` (required): The WeChat Pay link to show as a QR code
+    /// (`weixin://wxpay/bizpayurl?pr=...`).
     pub fn qrcode_url(mut self, value: impl Into<String>) -> Self {
         self.qrcode_url = Some(value.into());
         self
@@ -230,7 +238,9 @@ impl<'de> serde::Deserialize<'de> for RechargeResponse {
     }
 }
 
-/// Error codes of [`CoinClient::recharge`](crate::coin::CoinClient::recharge): its own codes, and [`General`](RechargeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`CoinClient::recharge`](crate::coin::CoinClient::recharge): its own codes, and
+/// [`General`](RechargeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RechargeErrorCode {

@@ -4,7 +4,8 @@
 
 /// An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
 ///
-/// Build it with [`CoinOrder::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CoinOrder::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CoinOrder {
@@ -41,7 +42,8 @@ impl CoinOrder {
     }
 }
 
-/// The builder of [`CoinOrder`], from [`CoinOrder::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CoinOrder`], from [`CoinOrder::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CoinOrderBuilder {

@@ -7,7 +7,8 @@ use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 ///
 /// Change the card with `update_card` as `RefuseReason` says; it is reviewed again.
 ///
-/// `Event` = `card_not_pass_check`; from `spec/card/events/card_not_pass_check.toml`, behind the `card` cargo feature.
+/// `Event` = `card_not_pass_check`; from `spec/card/events/card_not_pass_check.toml`, behind the `card` cargo
+/// feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardNotPassCheck {
@@ -59,7 +60,8 @@ impl FromMessage for CardNotPassCheck {
 
 /// A card created with `create_card` passed WeChat's review and can be given out.
 ///
-/// `Event` = `card_pass_check`; from `spec/card/events/card_pass_check.toml`, behind the `card` cargo feature.
+/// `Event` = `card_pass_check`; from `spec/card/events/card_pass_check.toml`, behind the `card` cargo
+/// feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardPassCheck {
@@ -153,7 +155,8 @@ pub struct CardPayOrder {
     ///
     /// Element `<RefundPayCoinCount>`.
     pub refund_pay_coin_count: Option<i64>,
-    /// `ORDER_TYPE_SYS_ADD` (granted), `ORDER_TYPE_WXPAY` (bought), `ORDER_TYPE_REFUND` (unused stock returned), `ORDER_TYPE_REDUCE` (exchanged for stock) or `ORDER_TYPE_SYS_REDUCE` (deducted).
+    /// `ORDER_TYPE_SYS_ADD` (granted), `ORDER_TYPE_WXPAY` (bought), `ORDER_TYPE_REFUND` (unused stock
+    /// returned), `ORDER_TYPE_REDUCE` (exchanged for stock) or `ORDER_TYPE_SYS_REDUCE` (deducted).
     ///
     /// Element `<OrderType>`.
     pub order_type: Option<String>,
@@ -276,7 +279,8 @@ impl FromMessage for CardPayOrder {
 ///
 /// Add stock with `modify_stock` before users can no longer take the card.
 ///
-/// `Event` = `card_sku_remind`; from `spec/card/events/card_sku_remind.toml`, behind the `card` cargo feature.
+/// `Event` = `card_sku_remind`; from `spec/card/events/card_sku_remind.toml`, behind the `card` cargo
+/// feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardSkuRemind {
@@ -377,7 +381,8 @@ impl FromMessage for UserDelCard {
 
 /// A user following the account opened its chat from a card (进入公众号).
 ///
-/// `Event` = `user_enter_session_from_card`; from `spec/card/events/user_enter_session_from_card.toml`, behind the `card` cargo feature.
+/// `Event` = `user_enter_session_from_card`; from `spec/card/events/user_enter_session_from_card.toml`,
+/// behind the `card` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserEnterSessionFromCard {
@@ -428,7 +433,8 @@ impl FromMessage for UserEnterSessionFromCard {
     }
 }
 
-/// A user took a card: from a QR code, a link or message, a friend's gift, or by restoring a deleted member card.
+/// A user took a card: from a QR code, a link or message, a friend's gift, or by restoring a deleted member
+/// card.
 ///
 /// `FromUserName` of the header is the user who now holds the card.
 ///
@@ -577,7 +583,8 @@ impl FromMessage for UserGetCard {
 ///
 /// `FromUserName` of the header is the giver; the friend's `user_get_card` follows when accepted.
 ///
-/// `Event` = `user_gifting_card`; from `spec/card/events/user_gifting_card.toml`, behind the `card` cargo feature.
+/// `Event` = `user_gifting_card`; from `spec/card/events/user_gifting_card.toml`, behind the `card` cargo
+/// feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserGiftingCard {
@@ -669,7 +676,8 @@ impl FromMessage for UserGiftingCard {
 
 /// A user paid through a card's pay cell (`set_pay_cell`), redeeming the card.
 ///
-/// `Event` = `user_pay_from_pay_cell`; from `spec/card/events/user_pay_from_pay_cell.toml`, behind the `card` cargo feature.
+/// `Event` = `user_pay_from_pay_cell`; from `spec/card/events/user_pay_from_pay_cell.toml`, behind the `card`
+/// cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserPayFromPayCell {

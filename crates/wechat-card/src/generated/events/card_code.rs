@@ -3,9 +3,11 @@
 //! Push events of `card_code`, from `spec/card_code/events/`.
 
 use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
-/// A code was redeemed: through `consume_code`, the MP website, the merchant helper app, self-redemption or a pay cell.
+/// A code was redeemed: through `consume_code`, the MP website, the merchant helper app, self-redemption or a
+/// pay cell.
 ///
-/// `Event` = `user_consume_card`; from `spec/card_code/events/user_consume_card.toml`, behind the `card_code` cargo feature.
+/// `Event` = `user_consume_card`; from `spec/card_code/events/user_consume_card.toml`, behind the `card_code`
+/// cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserConsumeCard {
@@ -19,7 +21,8 @@ pub struct UserConsumeCard {
     ///
     /// Element `<UserCardCode>`.
     pub user_card_code: String,
-    /// How it was redeemed: `FROM_API`, `FROM_MP` (MP website) or `FROM_MOBILE_HELPER` (the merchant helper app).
+    /// How it was redeemed: `FROM_API`, `FROM_MP` (MP website) or `FROM_MOBILE_HELPER` (the merchant helper
+    /// app).
     ///
     /// Element `<ConsumeSource>`.
     pub consume_source: Option<String>,

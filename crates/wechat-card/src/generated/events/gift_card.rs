@@ -7,7 +7,8 @@ use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 ///
 /// `FromUserName` of the header is the buyer. Read the order with `gift_card::get_order`.
 ///
-/// `Event` = `giftcard_pay_done`; from `spec/gift_card/events/giftcard_pay_done.toml`, behind the `gift_card` cargo feature.
+/// `Event` = `giftcard_pay_done`; from `spec/gift_card/events/giftcard_pay_done.toml`, behind the `gift_card`
+/// cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftcardPayDone {
@@ -58,7 +59,8 @@ impl FromMessage for GiftcardPayDone {
 /// `FromUserName` of the header is the buyer. `IsReturnBack` says the card was not taken within
 /// 24 hours and returned to the buyer's card package.
 ///
-/// `Event` = `giftcard_send_to_friend`; from `spec/gift_card/events/giftcard_send_to_friend.toml`, behind the `gift_card` cargo feature.
+/// `Event` = `giftcard_send_to_friend`; from `spec/gift_card/events/giftcard_send_to_friend.toml`, behind the
+/// `gift_card` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftcardSendToFriend {
@@ -134,9 +136,11 @@ impl FromMessage for GiftcardSendToFriend {
 
 /// A user accepted a gift card given to them.
 ///
-/// `FromUserName` of the header is the user who accepted it; `get_order` then answers their openid as `accepter_openid`.
+/// `FromUserName` of the header is the user who accepted it; `get_order` then answers their openid as
+/// `accepter_openid`.
 ///
-/// `Event` = `giftcard_user_accept`; from `spec/gift_card/events/giftcard_user_accept.toml`, behind the `gift_card` cargo feature.
+/// `Event` = `giftcard_user_accept`; from `spec/gift_card/events/giftcard_user_accept.toml`, behind the
+/// `gift_card` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GiftcardUserAccept {

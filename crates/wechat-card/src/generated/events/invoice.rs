@@ -3,12 +3,14 @@
 //! Push events of `invoice`, from `spec/invoice/events/`.
 
 use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
-/// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed.
+/// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued
+/// or failed.
 ///
 /// Match it to the request by `fpqqlsh`. On success the platform inserts the invoice into the
 /// user's card package; on failure, `query_invoice_info` says more.
 ///
-/// `Event` = `cloud_invoice_invoiceresult_event`; from `spec/invoice/events/cloud_invoice_result.toml`, behind the `invoice` cargo feature.
+/// `Event` = `cloud_invoice_invoiceresult_event`; from `spec/invoice/events/cloud_invoice_result.toml`,
+/// behind the `invoice` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CloudInvoiceResult {
@@ -63,7 +65,8 @@ impl FromMessage for CloudInvoiceResult {
 
 /// The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing.
 ///
-/// `Event` = `submit_invoice_title`; from `spec/invoice/events/submit_invoice_title.toml`, behind the `invoice` cargo feature.
+/// `Event` = `submit_invoice_title`; from `spec/invoice/events/submit_invoice_title.toml`, behind the
+/// `invoice` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitInvoiceTitle {
@@ -164,13 +167,15 @@ impl FromMessage for SubmitInvoiceTitle {
 /// Sent to the invoicing platform and the merchant when the invoice is locked for a claim,
 /// unlocked, or reimbursed (and so removed from the user's card package).
 ///
-/// `Event` = `update_invoice_status`; from `spec/invoice/events/update_invoice_status.toml`, behind the `invoice` cargo feature.
+/// `Event` = `update_invoice_status`; from `spec/invoice/events/update_invoice_status.toml`, behind the
+/// `invoice` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatus {
     /// The elements every push with `Event` carries.
     pub header: super::AccountHeader,
-    /// The new status: `INVOICE_REIMBURSE_INIT` (can be claimed), `INVOICE_REIMBURSE_LOCK` (locked by a claim) or `INVOICE_REIMBURSE_CLOSURE` (reimbursed).
+    /// The new status: `INVOICE_REIMBURSE_INIT` (can be claimed), `INVOICE_REIMBURSE_LOCK` (locked by a
+    /// claim) or `INVOICE_REIMBURSE_CLOSURE` (reimbursed).
     ///
     /// Element `<Status>`.
     pub status: String,
@@ -216,14 +221,16 @@ impl FromMessage for UpdateInvoiceStatus {
     }
 }
 
-/// The user finished the invoice authorization page for an order: successfully (`SuccOrderId`) or not (`FailOrderId`).
+/// The user finished the invoice authorization page for an order: successfully (`SuccOrderId`) or not
+/// (`FailOrderId`).
 ///
 /// Sent to the merchant once the user authorized (or failed to authorize) invoicing an order
 /// through the link of `get_auth_url`. On success, read the user's data with `get_auth_data` if
 /// needed and have the invoicing platform insert the invoice; one of the two order ids is always
 /// set.
 ///
-/// `Event` = `user_authorize_invoice`; from `spec/invoice/events/user_authorize_invoice.toml`, behind the `invoice` cargo feature.
+/// `Event` = `user_authorize_invoice`; from `spec/invoice/events/user_authorize_invoice.toml`, behind the
+/// `invoice` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserAuthorizeInvoice {

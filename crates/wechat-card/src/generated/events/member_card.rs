@@ -7,7 +7,8 @@ use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 ///
 /// Read what the user filled in with `get_activate_temp_info` or `get_member_info`, then activate the card.
 ///
-/// `Event` = `submit_membercard_user_info`; from `spec/member_card/events/submit_membercard_user_info.toml`, behind the `member_card` cargo feature.
+/// `Event` = `submit_membercard_user_info`; from `spec/member_card/events/submit_membercard_user_info.toml`,
+/// behind the `member_card` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitMembercardUserInfo {
@@ -60,7 +61,8 @@ impl FromMessage for SubmitMembercardUserInfo {
 
 /// A member's points or balance changed.
 ///
-/// `Event` = `update_member_card`; from `spec/member_card/events/update_member_card.toml`, behind the `member_card` cargo feature.
+/// `Event` = `update_member_card`; from `spec/member_card/events/update_member_card.toml`, behind the
+/// `member_card` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMemberCard {
@@ -138,7 +140,8 @@ impl FromMessage for UpdateMemberCard {
 
 /// A user opened a member card whose `base_info.need_push_on_view` is true.
 ///
-/// `Event` = `user_view_card`; from `spec/member_card/events/user_view_card.toml`, behind the `member_card` cargo feature.
+/// `Event` = `user_view_card`; from `spec/member_card/events/user_view_card.toml`, behind the `member_card`
+/// cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserViewCard {

@@ -91,7 +91,8 @@ pub type Push = ::wechat_core::push::Incoming<Event>;
 /// use wechat_card::events::{self, Event};
 /// use wechat_card::wechat_core::push::{PushError, Query, Receiver, Reply};
 ///
-/// fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<String, PushError> {
+/// fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<String,
+/// PushError> {
 ///     let push = events::receive(receiver, &Query::parse(query), headers.iter().copied(), body)?;
 ///     if let Event::Unknown(message) = &push.event {
 ///         println!("not typed here: {:?}", message.kind());
@@ -124,7 +125,8 @@ where
 /// use wechat_card::events::{self, Event, Push};
 /// use wechat_card::wechat_core::push::{Dedup, Query, Receiver};
 ///
-/// async fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+/// async fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String)
+/// {
 ///     let answer = events::handle(receiver, &Query::parse(query), headers.iter().copied(), body, |push: Push| async move {
 ///         if let Event::Unknown(message) = &push.event {
 ///             println!("not typed here: {:?}", message.kind());
@@ -195,13 +197,15 @@ pub enum Event {
     /// A card created with `create_card` passed WeChat's review and can be given out.
     #[cfg(feature = "card")]
     CardPassCheck(CardPassCheck),
-    /// The merchant's card coin (券点) balance changed: a purchase, a grant, a refund or an exchange for stock.
+    /// The merchant's card coin (券点) balance changed: a purchase, a grant, a refund or an exchange for
+    /// stock.
     #[cfg(feature = "card")]
     CardPayOrder(CardPayOrder),
     /// A card's stock is running out (库存报警).
     #[cfg(feature = "card")]
     CardSkuRemind(CardSkuRemind),
-    /// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed.
+    /// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing):
+    /// issued or failed.
     #[cfg(feature = "invoice")]
     CloudInvoiceResult(CloudInvoiceResult),
     /// WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes.
@@ -234,10 +238,12 @@ pub enum Event {
     /// A member's points or balance changed.
     #[cfg(feature = "member_card")]
     UpdateMemberCard(UpdateMemberCard),
-    /// The user finished the invoice authorization page for an order: successfully (`SuccOrderId`) or not (`FailOrderId`).
+    /// The user finished the invoice authorization page for an order: successfully (`SuccOrderId`) or not
+    /// (`FailOrderId`).
     #[cfg(feature = "invoice")]
     UserAuthorizeInvoice(UserAuthorizeInvoice),
-    /// A code was redeemed: through `consume_code`, the MP website, the merchant helper app, self-redemption or a pay cell.
+    /// A code was redeemed: through `consume_code`, the MP website, the merchant helper app, self-redemption
+    /// or a pay cell.
     #[cfg(feature = "card_code")]
     UserConsumeCard(UserConsumeCard),
     /// A user deleted a card from their card package.
@@ -246,7 +252,8 @@ pub enum Event {
     /// A user following the account opened its chat from a card (进入公众号).
     #[cfg(feature = "card")]
     UserEnterSessionFromCard(UserEnterSessionFromCard),
-    /// A user took a card: from a QR code, a link or message, a friend's gift, or by restoring a deleted member card.
+    /// A user took a card: from a QR code, a link or message, a friend's gift, or by restoring a deleted
+    /// member card.
     #[cfg(feature = "card")]
     UserGetCard(UserGetCard),
     /// A user gave a card to a friend, or a gift came back unaccepted.

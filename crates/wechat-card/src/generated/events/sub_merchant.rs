@@ -7,7 +7,8 @@ use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 ///
 /// Update the sub-merchant's status; `get_sub_merchant` answers the same verdict.
 ///
-/// `Event` = `card_merchant_check_result`; from `spec/sub_merchant/events/card_merchant_check_result.toml`, behind the `sub_merchant` cargo feature.
+/// `Event` = `card_merchant_check_result`; from `spec/sub_merchant/events/card_merchant_check_result.toml`,
+/// behind the `sub_merchant` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardMerchantCheckResult {

@@ -97,7 +97,8 @@ impl FromMessage for Authorized {
 /// Keep the latest ticket: it is valid for 12 hours and is what obtains the platform's
 /// `component_access_token`. There is no call that asks for one; answer `success`.
 ///
-/// `InfoType` = `component_verify_ticket`; from `spec/token/events/component_verify_ticket.toml`, behind the `token` cargo feature.
+/// `InfoType` = `component_verify_ticket`; from `spec/token/events/component_verify_ticket.toml`, behind the
+/// `token` cargo feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentVerifyTicket {
@@ -193,9 +194,11 @@ impl FromMessage for Unauthorized {
 
 /// An account changed the permission sets it granted the third-party platform.
 ///
-/// Sent only when the permission sets change. Exchange `AuthorizationCode` for fresh tokens (`api_query_auth`).
+/// Sent only when the permission sets change. Exchange `AuthorizationCode` for fresh tokens
+/// (`api_query_auth`).
 ///
-/// `InfoType` = `updateauthorized`; from `spec/token/events/update_authorized.toml`, behind the `token` cargo feature.
+/// `InfoType` = `updateauthorized`; from `spec/token/events/update_authorized.toml`, behind the `token` cargo
+/// feature.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAuthorized {

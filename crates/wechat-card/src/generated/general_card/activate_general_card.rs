@@ -24,10 +24,20 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_generalcard_activate` is a short name after the path.
-//! - Only EasyWeChat (5.x, and its node port) has this call, and it sends whatever array the caller passes. The fields are those applications send to it on GitHub (card_number and code, card_id, init_custom_field_value1..3), which mirror the member-card activation with `card_number` in place of `membership_number`. The member-card activation's points and balance fields (init_bonus, init_balance) are not declared: no source shows them here.
-//! - Limits are the member-card activation's: code and card_number string(20), init_custom_field_value* string(12).
-//! - wechat-mock activates the code a user holds, as activate_member_card does, and keeps the card number and field values on it (spec/resources.toml); a code no user holds, or one not usable (redeemed, deleted, given away), answers 40056. No source documents a refusal of a second activation, so activating again sets the values again. That the card is a general card is not checked: WeChat documents no code for another type, and the card union has no `GENERAL_CARD` yet.
+//! - WeChat's interface name for this endpoint is not known; `card_generalcard_activate` is a short name
+//!   after the path.
+//! - Only EasyWeChat (5.x, and its node port) has this call, and it sends whatever array the caller passes.
+//!   The fields are those applications send to it on GitHub (card_number and code, card_id,
+//!   init_custom_field_value1..3), which mirror the member-card activation with `card_number` in place of
+//!   `membership_number`. The member-card activation's points and balance fields (init_bonus, init_balance)
+//!   are not declared: no source shows them here.
+//! - Limits are the member-card activation's: code and card_number string(20), init_custom_field_value*
+//!   string(12).
+//! - wechat-mock activates the code a user holds, as activate_member_card does, and keeps the card number and
+//!   field values on it (spec/resources.toml); a code no user holds, or one not usable (redeemed, deleted,
+//!   given away), answers 40056. No source documents a refusal of a second activation, so activating again
+//!   sets the values again. That the card is a general card is not checked: WeChat documents no code for
+//!   another type, and the card union has no `GENERAL_CARD` yet.
 //!
 //! ## Activate a card (constructed from a request sent by an application on GitHub)
 //!
@@ -54,9 +64,11 @@
 //!
 //! Generated from `spec/general_card/activate_general_card.toml`.
 
-/// Request of [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card).
+/// Request of
+/// [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card).
 ///
-/// Build it with [`ActivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ActivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateGeneralCardRequest {
@@ -85,7 +97,9 @@ impl ActivateGeneralCardRequest {
     }
 }
 
-/// The builder of [`ActivateGeneralCardRequest`], from [`ActivateGeneralCardRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ActivateGeneralCardRequest`], from [`ActivateGeneralCardRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ActivateGeneralCardRequestBuilder {
@@ -292,7 +306,9 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
     }
 }
 
-/// Response of [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card), without `errcode` and `errmsg`.
+/// Response of
+/// [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateGeneralCardResponse {}
@@ -330,11 +346,15 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardResponse {
     }
 }
 
-/// Error codes of [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card): its own codes, and [`General`](ActivateGeneralCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card):
+/// its own codes, and [`General`](ActivateGeneralCardErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateGeneralCardErrorCode {
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to
+    /// another card_id.
     InvalidSerialCode,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

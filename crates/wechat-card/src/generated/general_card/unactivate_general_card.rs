@@ -23,9 +23,13 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_generalcard_unactivate` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `card_generalcard_unactivate` is a short name
+//!   after the path.
 //! - The body is EasyWeChat's, the only SDK with the call: `card_id` and `code`, both required there.
-//! - wechat-mock clears the activation of the code a user holds (spec/resources.toml); a code no user holds, or one not usable, answers 40056. No source documents a refusal for a card not activated, so reverting one is accepted and changes nothing. The card number and field values stay on the code, as no source says WeChat clears them.
+//! - wechat-mock clears the activation of the code a user holds (spec/resources.toml); a code no user holds,
+//!   or one not usable, answers 40056. No source documents a refusal for a card not activated, so reverting
+//!   one is accepted and changes nothing. The card number and field values stay on the code, as no source
+//!   says WeChat clears them.
 //!
 //! ## Revert an activation (constructed, EasyWeChat's body)
 //!
@@ -51,9 +55,11 @@
 //!
 //! Generated from `spec/general_card/unactivate_general_card.toml`.
 
-/// Request of [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card).
+/// Request of
+/// [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card).
 ///
-/// Build it with [`UnactivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UnactivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names
+/// a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardRequest {
@@ -70,7 +76,9 @@ impl UnactivateGeneralCardRequest {
     }
 }
 
-/// The builder of [`UnactivateGeneralCardRequest`], from [`UnactivateGeneralCardRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UnactivateGeneralCardRequest`], from [`UnactivateGeneralCardRequest::builder`]: a setter
+/// per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UnactivateGeneralCardRequestBuilder {
@@ -165,7 +173,9 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
     }
 }
 
-/// Response of [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card), without `errcode` and `errmsg`.
+/// Response of
+/// [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardResponse {}
@@ -203,7 +213,10 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardResponse {
     }
 }
 
-/// Error codes of [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card): its own codes, and [`General`](UnactivateGeneralCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card):
+/// its own codes, and [`General`](UnactivateGeneralCardErrorCode::General) for WeChat's general codes and
+/// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UnactivateGeneralCardErrorCode {

@@ -21,9 +21,13 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `giftcard_pay_submch_bind` is a short name after the path.
-//! - The request example is SKIT's model sample; the answer, errcode and errmsg alone, is constructed (every SDK reads nothing else). The error a merchant number of another account gets is not documented, so none is declared.
-//! - wechat-mock records the binding (`gift_card_pay_mch.wxa_appid`) whether or not `add_pay_whitelist` applied for the number first: what WeChat answers for one that did not is not documented.
+//! - WeChat's page gives the interface no English name; `giftcard_pay_submch_bind` is a short name after the
+//!   path.
+//! - The request example is SKIT's model sample; the answer, errcode and errmsg alone, is constructed (every
+//!   SDK reads nothing else). The error a merchant number of another account gets is not documented, so none
+//!   is declared.
+//! - wechat-mock records the binding (`gift_card_pay_mch.wxa_appid`) whether or not `add_pay_whitelist`
+//!   applied for the number first: what WeChat answers for one that did not is not documented.
 //!
 //! ## A merchant number bound to a mini program (SKIT's request; the answer constructed)
 //!
@@ -43,7 +47,8 @@
 
 /// Request of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant).
 ///
-/// Build it with [`BindSubMerchantRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BindSubMerchantRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BindSubMerchantRequest {
@@ -60,7 +65,8 @@ impl BindSubMerchantRequest {
     }
 }
 
-/// The builder of [`BindSubMerchantRequest`], from [`BindSubMerchantRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BindSubMerchantRequest`], from [`BindSubMerchantRequest::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BindSubMerchantRequestBuilder {
@@ -129,7 +135,8 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
     }
 }
 
-/// Response of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BindSubMerchantResponse {}
@@ -167,7 +174,9 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant): its own codes, and [`General`](BindSubMerchantErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant):
+/// its own codes, and [`General`](BindSubMerchantErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BindSubMerchantErrorCode {

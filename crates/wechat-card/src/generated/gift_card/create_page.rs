@@ -50,13 +50,31 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_page_add` is a short name after the path.
-//! - permission_set 8 is the card permission set of third-party platforms (卡券管理权限), as for the card group; the gift-card page does not say which set covers it.
-//! - The page's table marks `cell_1` and `cell_2` required; SKIT's model makes them optional (nullable), and WeChat's error codes have one for an empty address, phone, description or banner but none for a missing link. They are optional here, and `lenient_in_mock`: the mock accepts a page without them with a warning.
-//! - `category_index` is 是 (required) in the table but qualified ("若填写了category_list则每个主题必填该序号") and left out of WeChat's own third theme, so it is optional. A category's `title` is 否 in the table, but it is the category's only field and 81015 refuses an empty one, so it is required.
-//! - `support_multi`, `support_buy_for_self` and an item's `pic_url` and `desc` are not in the table copied in 2017; the page's change log adds them on 2017/12/25 and SKIT's model carries them.
-//! - The request example is WeChat's, as SKIT's model sample copies it: the page's own JSON lacks the comma after `page_title`.
-//! - wechat-mock checks that every card a theme offers exists (40073). It does not check that each is a gift card (81002, a `GENERAL_CARD` of `sub_card_type` `GIFT_CARD`): the card union has no `GENERAL_CARD` variant yet, so the mock keeps no gift card to tell apart. It does not model the page's review: a new page is on sale at once, as for an account on the test whitelist. The page's other rules (81004-81028: empty or off-CDN images, category indexes, one banner theme) are not checked: they need string and per-item rules the steps cannot state.
-//! - 81006 and 81007 name `giftcard_wrap_pic_url_list`, the card faces' earlier name (now `pic_item_list`, per the 2016/12/7 restructuring); 81023 says `theme.title_title` for the theme's title colour. Messages are as the return-code page writes them, runs of spaces collapsed. 81029-81031 (duplicate order, code pre-allocation, themes in a marketing activity) concern purchases and activities, not the page, and are not declared.
+//! - permission_set 8 is the card permission set of third-party platforms (卡券管理权限), as for the card
+//!   group; the gift-card page does not say which set covers it.
+//! - The page's table marks `cell_1` and `cell_2` required; SKIT's model makes them optional (nullable), and
+//!   WeChat's error codes have one for an empty address, phone, description or banner but none for a missing
+//!   link. They are optional here, and `lenient_in_mock`: the mock accepts a page without them with a
+//!   warning.
+//! - `category_index` is 是 (required) in the table but qualified
+//!   ("若填写了category_list则每个主题必填该序号") and left out of WeChat's own third theme, so it is
+//!   optional. A category's `title` is 否 in the table, but it is the category's only field and 81015 refuses
+//!   an empty one, so it is required.
+//! - `support_multi`, `support_buy_for_self` and an item's `pic_url` and `desc` are not in the table copied
+//!   in 2017; the page's change log adds them on 2017/12/25 and SKIT's model carries them.
+//! - The request example is WeChat's, as SKIT's model sample copies it: the page's own JSON lacks the comma
+//!   after `page_title`.
+//! - wechat-mock checks that every card a theme offers exists (40073). It does not check that each is a gift
+//!   card (81002, a `GENERAL_CARD` of `sub_card_type` `GIFT_CARD`): the card union has no `GENERAL_CARD`
+//!   variant yet, so the mock keeps no gift card to tell apart. It does not model the page's review: a new
+//!   page is on sale at once, as for an account on the test whitelist. The page's other rules (81004-81028:
+//!   empty or off-CDN images, category indexes, one banner theme) are not checked: they need string and
+//!   per-item rules the steps cannot state.
+//! - 81006 and 81007 name `giftcard_wrap_pic_url_list`, the card faces' earlier name (now `pic_item_list`,
+//!   per the 2016/12/7 restructuring); 81023 says `theme.title_title` for the theme's title colour. Messages
+//!   are as the return-code page writes them, runs of spaces collapsed. 81029-81031 (duplicate order, code
+//!   pre-allocation, themes in a marketing activity) concern purchases and activities, not the page, and are
+//!   not declared.
 //!
 //! ## Three themes in two categories (WeChat's example, as SKIT's model sample copies it)
 //!
@@ -174,7 +192,8 @@ impl<'de> serde::Deserialize<'de> for CreatePageRequest {
     }
 }
 
-/// Response of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreatePageResponse {
@@ -222,7 +241,9 @@ impl<'de> serde::Deserialize<'de> for CreatePageResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page): its own codes, and [`General`](CreatePageErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page): its own
+/// codes, and [`General`](CreatePageErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreatePageErrorCode {
@@ -236,7 +257,8 @@ pub enum CreatePageErrorCode {
     CardListEmpty,
     /// [`BannerPicUrlEmpty`](crate::Code::BannerPicUrlEmpty): The page has no banner.
     BannerPicUrlEmpty,
-    /// [`BannerPicUrlNotFromCdn`](crate::Code::BannerPicUrlNotFromCdn): The banner is not an image on WeChat's CDN.
+    /// [`BannerPicUrlNotFromCdn`](crate::Code::BannerPicUrlNotFromCdn): The banner is not an image on
+    /// WeChat's CDN.
     BannerPicUrlNotFromCdn,
     /// [`CardFacesEmpty`](crate::Code::CardFacesEmpty): A theme has no card face.
     CardFacesEmpty,
@@ -244,11 +266,14 @@ pub enum CreatePageErrorCode {
     CardFaceNotFromCdn,
     /// [`AddressEmpty`](crate::Code::AddressEmpty): The page has no merchant address.
     AddressEmpty,
-    /// [`InvalidServicePhone`](crate::Code::InvalidServicePhone): The service phone number is missing or not a phone number.
+    /// [`InvalidServicePhone`](crate::Code::InvalidServicePhone): The service phone number is missing or not
+    /// a phone number.
     InvalidServicePhone,
-    /// [`BizDescriptionEmpty`](crate::Code::BizDescriptionEmpty): The page has no instructions for refunds and invoices.
+    /// [`BizDescriptionEmpty`](crate::Code::BizDescriptionEmpty): The page has no instructions for refunds
+    /// and invoices.
     BizDescriptionEmpty,
-    /// [`InvalidCategory`](crate::Code::InvalidCategory): A theme's category_index names no category, a category has no title, or the banner theme has a category_index.
+    /// [`InvalidCategory`](crate::Code::InvalidCategory): A theme's category_index names no category, a
+    /// category has no title, or the banner theme has a category_index.
     InvalidCategory,
     /// [`MoreThanOneBanner`](crate::Code::MoreThanOneBanner): More than one theme is the banner theme.
     MoreThanOneBanner,
@@ -256,13 +281,15 @@ pub enum CreatePageErrorCode {
     EmptyThemePicUrl,
     /// [`EmptyThemeTitle`](crate::Code::EmptyThemeTitle): A theme has no title.
     EmptyThemeTitle,
-    /// [`EmptyThemeTitleColor`](crate::Code::EmptyThemeTitleColor): A theme has no title colour (the message names it `title_title`).
+    /// [`EmptyThemeTitleColor`](crate::Code::EmptyThemeTitleColor): A theme has no title colour (the message
+    /// names it `title_title`).
     EmptyThemeTitleColor,
     /// [`EmptyThemeItemList`](crate::Code::EmptyThemeItemList): A theme offers no card.
     EmptyThemeItemList,
     /// [`EmptyThemePicItemList`](crate::Code::EmptyThemePicItemList): A theme has no card face.
     EmptyThemePicItemList,
-    /// [`InvalidThemeTitleLength`](crate::Code::InvalidThemeTitleLength): A theme's title is too long (WeChat does not document the limit).
+    /// [`InvalidThemeTitleLength`](crate::Code::InvalidThemeTitleLength): A theme's title is too long (WeChat
+    /// does not document the limit).
     InvalidThemeTitleLength,
     /// [`EmptyBackgroundPicUrl`](crate::Code::EmptyBackgroundPicUrl): A card face has no image.
     EmptyBackgroundPicUrl,

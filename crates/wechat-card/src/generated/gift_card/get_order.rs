@@ -24,9 +24,12 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_order_get` is a short name after the path.
-//! - The buyer's key is `open_id` (with an underscore) while the receiver's is `accepter_openid`; both are as WeChat's example writes them.
-//! - `IsChatRoom` (an upper-case key) and a card's `accepter_openid` are in SKIT's model and sample, not in the 2017 table; they are optional. `pay_finish_time` is optional as in SKIT (`long?`).
-//! - WeChat's example answer has `123` for every time, price and openid (placeholders); it is kept as the page writes it.
+//! - The buyer's key is `open_id` (with an underscore) while the receiver's is `accepter_openid`; both are as
+//!   WeChat's example writes them.
+//! - `IsChatRoom` (an upper-case key) and a card's `accepter_openid` are in SKIT's model and sample, not in
+//!   the 2017 table; they are optional. `pay_finish_time` is optional as in SKIT (`long?`).
+//! - WeChat's example answer has `123` for every time, price and openid (placeholders); it is kept as the
+//!   page writes it.
 //!
 //! ## An order given to a group chat (WeChat's example, with SKIT's additions)
 //!
@@ -107,7 +110,8 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     }
 }
 
-/// Response of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetOrderResponse {
@@ -155,7 +159,9 @@ impl<'de> serde::Deserialize<'de> for GetOrderResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order): its own codes, and [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order): its own codes,
+/// and [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderErrorCode {

@@ -22,7 +22,9 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_page_get` is a short name after the path.
-//! - WeChat's example answer has only `banner_pic_url` and `theme_list` though its table lists the address, phone, description and links too, so only those two are required in `Page`; SKIT's response model also reads `page_title`, `support_multi`, `support_buy_for_self` and `need_receipt`.
+//! - WeChat's example answer has only `banner_pic_url` and `theme_list` though its table lists the address,
+//!   phone, description and links too, so only those two are required in `Page`; SKIT's response model also
+//!   reads `page_title`, `support_multi`, `support_buy_for_self` and `need_receipt`.
 //!
 //! ## A page with one theme (WeChat's example)
 //!
@@ -103,7 +105,8 @@ impl<'de> serde::Deserialize<'de> for GetPageRequest {
     }
 }
 
-/// Response of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPageResponse {
@@ -151,7 +154,9 @@ impl<'de> serde::Deserialize<'de> for GetPageResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page): its own codes, and [`General`](GetPageErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page): its own codes,
+/// and [`General`](GetPageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPageErrorCode {

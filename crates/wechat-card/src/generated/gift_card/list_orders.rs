@@ -26,11 +26,20 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `giftcard_order_batchget` is a short name after the path.
-//! - The table has no required column. `begin_time` and `end_time` are required here: WeChat's example and EasyWeChat always send them and 81013 checks the span between them; SKIT's model makes them nullable. The 31-day span and `count` of at most 100 are the page's notes (and 81013, 81014); the span is between two fields, which the format cannot check, so WeChat refuses it (81013).
-//! - `sort_type` is optional (SKIT and EasyWeChat default it to ASC); `offset` and `count` are required, as every SDK sends them.
-//! - WeChat's example answers 2 orders of 47, both with the same order_id and placeholder times (123) outside the span asked for; the example's `given` holds two orders of that page in the span instead, so the mock answers them with `total_count` 2.
-//! - Senparc passes `begin_time` and `end_time` as strings and `sort_type` as an enum (which its serializer may write as a number, as JeffreySu/WeiXinMPSDK#1556 reports for another enum); numbers and the strings ASC/DESC are sent here, as WeChat's example does.
+//! - WeChat's page gives the interface no English name; `giftcard_order_batchget` is a short name after the
+//!   path.
+//! - The table has no required column. `begin_time` and `end_time` are required here: WeChat's example and
+//!   EasyWeChat always send them and 81013 checks the span between them; SKIT's model makes them nullable.
+//!   The 31-day span and `count` of at most 100 are the page's notes (and 81013, 81014); the span is between
+//!   two fields, which the format cannot check, so WeChat refuses it (81013).
+//! - `sort_type` is optional (SKIT and EasyWeChat default it to ASC); `offset` and `count` are required, as
+//!   every SDK sends them.
+//! - WeChat's example answers 2 orders of 47, both with the same order_id and placeholder times (123) outside
+//!   the span asked for; the example's `given` holds two orders of that page in the span instead, so the mock
+//!   answers them with `total_count` 2.
+//! - Senparc passes `begin_time` and `end_time` as strings and `sort_type` as an enum (which its serializer
+//!   may write as a number, as JeffreySu/WeiXinMPSDK#1556 reports for another enum); numbers and the strings
+//!   ASC/DESC are sent here, as WeChat's example does.
 //!
 //! ## Two orders of 47 (WeChat's example, with SKIT's IsChatRoom)
 //!
@@ -75,7 +84,8 @@
 
 /// Request of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders).
 ///
-/// Build it with [`ListOrdersRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListOrdersRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
@@ -99,7 +109,8 @@ impl ListOrdersRequest {
     }
 }
 
-/// The builder of [`ListOrdersRequest`], from [`ListOrdersRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListOrdersRequest`], from [`ListOrdersRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListOrdersRequestBuilder {
@@ -223,9 +234,11 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     }
 }
 
-/// Response of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
@@ -242,7 +255,8 @@ impl ListOrdersResponse {
     }
 }
 
-/// The builder of [`ListOrdersResponse`], from [`ListOrdersResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListOrdersResponse`], from [`ListOrdersResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListOrdersResponseBuilder {
@@ -316,11 +330,14 @@ impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders): its own codes, and [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders): its own
+/// codes, and [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListOrdersErrorCode {
-    /// [`OrderSpanOver31Days`](crate::Code::OrderSpanOver31Days): `end_time` is more than 31 days after `begin_time` (the message states the rule backwards).
+    /// [`OrderSpanOver31Days`](crate::Code::OrderSpanOver31Days): `end_time` is more than 31 days after
+    /// `begin_time` (the message states the rule backwards).
     OrderSpanOver31Days,
     /// [`CountOver100`](crate::Code::CountOver100): `count` is over 100.
     CountOver100,

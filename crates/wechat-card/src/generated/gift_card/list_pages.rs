@@ -19,8 +19,10 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `giftcard_page_batchget` is a short name after the path.
-//! - The body is an empty JSON object (WeChat's example `{}`; Senparc sends `new { }`). The page's change log says the interface moved from GET to POST on 2016/12/21.
+//! - WeChat's page gives the interface no English name; `giftcard_page_batchget` is a short name after the
+//!   path.
+//! - The body is an empty JSON object (WeChat's example `{}`; Senparc sends `new { }`). The page's change log
+//!   says the interface moved from GET to POST on 2016/12/21.
 //! - No error code particular to the page list is documented.
 //!
 //! ## Four pages (WeChat's example)
@@ -80,7 +82,8 @@ impl<'de> serde::Deserialize<'de> for ListPagesRequest {
     }
 }
 
-/// Response of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListPagesResponse {
@@ -134,7 +137,9 @@ impl<'de> serde::Deserialize<'de> for ListPagesResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages): its own codes, and [`General`](ListPagesErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages): its own
+/// codes, and [`General`](ListPagesErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListPagesErrorCode {

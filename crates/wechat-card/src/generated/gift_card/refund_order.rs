@@ -28,9 +28,13 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `giftcard_order_refund` is a short name after the path.
-//! - wechat-mock moves the order to REFUNDED once (81018 after that); 81019 (a refund racing another) does not arise, since the mock's calls do not overlap. The cards a refund takes out of the users' card packages are not codes the mock keeps yet (the order holds them), so nothing else changes.
-//! - 81017-81019 are on WeChat's return-code page next to the gift-card codes; that this interface answers them is what their messages say (refund, lock, pay or gifting status), not observed.
+//! - WeChat's page gives the interface no English name; `giftcard_order_refund` is a short name after the
+//!   path.
+//! - wechat-mock moves the order to REFUNDED once (81018 after that); 81019 (a refund racing another) does
+//!   not arise, since the mock's calls do not overlap. The cards a refund takes out of the users' card
+//!   packages are not codes the mock keeps yet (the order holds them), so nothing else changes.
+//! - 81017-81019 are on WeChat's return-code page next to the gift-card codes; that this interface answers
+//!   them is what their messages say (refund, lock, pay or gifting status), not observed.
 //!
 //! ## A refund (WeChat's example)
 //!
@@ -111,7 +115,8 @@ impl<'de> serde::Deserialize<'de> for RefundOrderRequest {
     }
 }
 
-/// Response of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundOrderResponse {}
@@ -149,7 +154,9 @@ impl<'de> serde::Deserialize<'de> for RefundOrderResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order): its own codes, and [`General`](RefundOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order): its own
+/// codes, and [`General`](RefundOrderErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundOrderErrorCode {
@@ -157,7 +164,8 @@ pub enum RefundOrderErrorCode {
     RefundReduplicate,
     /// [`InvalidOrderId`](crate::Code::InvalidOrderId): No gift-card order of this account has this order_id.
     InvalidOrderId,
-    /// [`OrderStatusError`](crate::Code::OrderStatusError): The order cannot be refunded in its state (not paid, or its cards' gifting forbids it).
+    /// [`OrderStatusError`](crate::Code::OrderStatusError): The order cannot be refunded in its state (not
+    /// paid, or its cards' gifting forbids it).
     OrderStatusError,
     /// [`LockOrderFail`](crate::Code::LockOrderFail): Another request is refunding the order at this moment.
     LockOrderFail,

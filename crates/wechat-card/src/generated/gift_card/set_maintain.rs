@@ -26,11 +26,22 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `giftcard_maintain_set` is a short name after the path.
-//! - `page_id` and `all` are alternatives (SKIT: 二选一; EasyWeChat sends one or the other; 81020 refuses both or neither: "page_id.size!=0 but all==true, or page_id.size==0 but all==false"). They are two optional fields in the `one_of` set `pages`, chosen by presence, not by a tag (so no union can hold them): exactly one must be set, an empty page_id and `all: false` counting as not set, as 81020 counts them. The client refuses both or neither before sending and the mock with 47001, where WeChat answers 81020.
-//! - wechat-mock keeps two switches as the answer shows them: the page's own (`page_id`) and the account's over all pages (`all`, the answer's `biz_control_type`); while the account's is off, every page is answered off (E_PAGE_CONTROL_BIZ), as WeChat's answer to `all` shows its page. WeChat's own switches (`system_*`) are E_PAGE_CONTROL_NORMAL unless a record is given another.
-//! - WeChat's examples only send `maintain: true`; that `false` puts pages back on sale is what the field's name suggests, not documented.
-//! - The page's description of this interface ("开发者可以通过该接口查询当前商户下所有的礼品卡货架id") is copied from 5.5 by mistake; its examples show what it does.
+//! - WeChat's page gives the interface no English name; `giftcard_maintain_set` is a short name after the
+//!   path.
+//! - `page_id` and `all` are alternatives (SKIT: 二选一; EasyWeChat sends one or the other; 81020 refuses
+//!   both or neither: "page_id.size!=0 but all==true, or page_id.size==0 but all==false"). They are two
+//!   optional fields in the `one_of` set `pages`, chosen by presence, not by a tag (so no union can hold
+//!   them): exactly one must be set, an empty page_id and `all: false` counting as not set, as 81020 counts
+//!   them. The client refuses both or neither before sending and the mock with 47001, where WeChat answers
+//!   81020.
+//! - wechat-mock keeps two switches as the answer shows them: the page's own (`page_id`) and the account's
+//!   over all pages (`all`, the answer's `biz_control_type`); while the account's is off, every page is
+//!   answered off (E_PAGE_CONTROL_BIZ), as WeChat's answer to `all` shows its page. WeChat's own switches
+//!   (`system_*`) are E_PAGE_CONTROL_NORMAL unless a record is given another.
+//! - WeChat's examples only send `maintain: true`; that `false` puts pages back on sale is what the field's
+//!   name suggests, not documented.
+//! - The page's description of this interface ("开发者可以通过该接口查询当前商户下所有的礼品卡货架id") is
+//!   copied from 5.5 by mistake; its examples show what it does.
 //!
 //! ## One page off sale (WeChat's example)
 //!
@@ -177,7 +188,8 @@ impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
     }
 }
 
-/// Response of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetMaintainResponse {
@@ -231,7 +243,9 @@ impl<'de> serde::Deserialize<'de> for SetMaintainResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain): its own codes, and [`General`](SetMaintainErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain): its own
+/// codes, and [`General`](SetMaintainErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetMaintainErrorCode {
@@ -248,7 +262,8 @@ pub enum SetMaintainErrorCode {
 );
 /// Who has taken the account's gift-card pages off sale.
 ///
-/// Build it with [`ControlInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ControlInfo::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ControlInfo {
@@ -267,7 +282,8 @@ impl ControlInfo {
     }
 }
 
-/// The builder of [`ControlInfo`], from [`ControlInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ControlInfo`], from [`ControlInfo::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ControlInfoBuilder {
@@ -373,7 +389,8 @@ impl<'de> serde::Deserialize<'de> for ControlInfo {
 
 /// A gift-card page's state.
 ///
-/// Build it with [`PageControlState::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`PageControlState::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PageControlState {
@@ -392,7 +409,8 @@ impl PageControlState {
     }
 }
 
-/// The builder of [`PageControlState`], from [`PageControlState::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`PageControlState`], from [`PageControlState::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PageControlStateBuilder {

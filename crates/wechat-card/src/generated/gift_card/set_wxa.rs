@@ -26,9 +26,16 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_wxa_set` is a short name after the path.
-//! - Path: SKIT, EasyWeChat 5.x, fastwego (whose API list is taken from WeChat's page) and the other PHP SDKs that carry it post to /card/giftcard/wxa/set. Senparc's CardApi.UploadWxaCode (and an SDK generated from Senparc) posts to /card/giftcard/pay/wxa/set, which no other source names; /card/giftcard/wxa/set is followed.
-//! - The request example is SKIT's model sample; the answer is constructed (every SDK reads only errcode and errmsg). The page documents no error code particular to this interface; 81011 (invalid page_id, from WeChat's return-code page) is what the gift-card calls naming a page answer for one the account does not have, and what wechat-mock answers here.
-//! - wechat-mock answers 81011 for a page it does not hold. It does not check that `wxa_appid` is bound to a merchant number (`bind_sub_merchant`): what WeChat answers otherwise is not documented.
+//! - Path: SKIT, EasyWeChat 5.x, fastwego (whose API list is taken from WeChat's page) and the other PHP SDKs
+//!   that carry it post to /card/giftcard/wxa/set. Senparc's CardApi.UploadWxaCode (and an SDK generated from
+//!   Senparc) posts to /card/giftcard/pay/wxa/set, which no other source names; /card/giftcard/wxa/set is
+//!   followed.
+//! - The request example is SKIT's model sample; the answer is constructed (every SDK reads only errcode and
+//!   errmsg). The page documents no error code particular to this interface; 81011 (invalid page_id, from
+//!   WeChat's return-code page) is what the gift-card calls naming a page answer for one the account does not
+//!   have, and what wechat-mock answers here.
+//! - wechat-mock answers 81011 for a page it does not hold. It does not check that `wxa_appid` is bound to a
+//!   merchant number (`bind_sub_merchant`): what WeChat answers otherwise is not documented.
 //!
 //! ## A page uploaded to a mini program (SKIT's request; the answer constructed)
 //!
@@ -56,7 +63,8 @@
 
 /// Request of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa).
 ///
-/// Build it with [`SetWxaRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SetWxaRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetWxaRequest {
@@ -73,7 +81,8 @@ impl SetWxaRequest {
     }
 }
 
-/// The builder of [`SetWxaRequest`], from [`SetWxaRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SetWxaRequest`], from [`SetWxaRequest::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SetWxaRequestBuilder {
@@ -142,7 +151,8 @@ impl<'de> serde::Deserialize<'de> for SetWxaRequest {
     }
 }
 
-/// Response of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetWxaResponse {}
@@ -180,7 +190,9 @@ impl<'de> serde::Deserialize<'de> for SetWxaResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa): its own codes, and [`General`](SetWxaErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa): its own codes, and
+/// [`General`](SetWxaErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetWxaErrorCode {

@@ -4,7 +4,8 @@
 
 /// A card face (卡面) a buyer may choose for the card they give.
 ///
-/// Build it with [`CardFace::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CardFace::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardFace {
@@ -24,7 +25,8 @@ impl CardFace {
     }
 }
 
-/// The builder of [`CardFace`], from [`CardFace::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CardFace`], from [`CardFace::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CardFaceBuilder {
@@ -34,7 +36,8 @@ pub struct CardFaceBuilder {
 }
 
 impl CardFaceBuilder {
-    /// Sets `background_pic_url` (required): The face's image, uploaded to WeChat's CDN (at most 1000x600 px).
+    /// Sets `background_pic_url` (required): The face's image, uploaded to WeChat's CDN (at most 1000x600
+    /// px).
     pub fn background_pic_url(mut self, value: impl Into<String>) -> Self {
         self.background_pic_url = Some(value.into());
         self
@@ -181,9 +184,11 @@ impl<'de> serde::Deserialize<'de> for Category {
     }
 }
 
-/// A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
+/// A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user
+/// follows it.
 ///
-/// Build it with [`Cell::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Cell::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Cell {
@@ -200,7 +205,8 @@ impl Cell {
     }
 }
 
-/// The builder of [`Cell`], from [`Cell::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Cell`], from [`Cell::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CellBuilder {
@@ -270,7 +276,8 @@ impl<'de> serde::Deserialize<'de> for Cell {
 
 /// A gift-card page to create: the shop page users buy gift cards on.
 ///
-/// Build it with [`NewPage::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`NewPage::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NewPage {
@@ -295,7 +302,8 @@ pub struct NewPage {
     pub service_phone: String,
     /// The merchant's instructions: how refunds and invoices work.
     pub biz_description: String,
-    /// Whether orders of this page can be invoiced (default false); true needs the invoice flow of WeChat's page, section 2.2.
+    /// Whether orders of this page can be invoiced (default false); true needs the invoice flow of WeChat's
+    /// page, section 2.2.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page, for refunds, invoices and the like.
@@ -313,7 +321,8 @@ impl NewPage {
     }
 }
 
-/// The builder of [`NewPage`], from [`NewPage::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`NewPage`], from [`NewPage::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct NewPageBuilder {
@@ -350,7 +359,8 @@ impl NewPageBuilder {
         self
     }
 
-    /// Sets `banner_pic_url` (required): The banner at the top of the page, an image uploaded to WeChat's CDN (750x630 px advised).
+    /// Sets `banner_pic_url` (required): The banner at the top of the page, an image uploaded to WeChat's CDN
+    /// (750x630 px advised).
     pub fn banner_pic_url(mut self, value: impl Into<String>) -> Self {
         self.banner_pic_url = Some(value.into());
         self
@@ -362,7 +372,8 @@ impl NewPageBuilder {
         self
     }
 
-    /// Sets `category_list`: Categories grouping the themes; each theme then names its category by `category_index`.
+    /// Sets `category_list`: Categories grouping the themes; each theme then names its category by
+    /// `category_index`.
     pub fn category_list(
         mut self,
         value: Vec<crate::gift_card::types::Category>,
@@ -389,7 +400,8 @@ impl NewPageBuilder {
         self
     }
 
-    /// Sets `need_receipt`: Whether orders of this page can be invoiced (default false); true needs the invoice flow of WeChat's page, section 2.2.
+    /// Sets `need_receipt`: Whether orders of this page can be invoiced (default false); true needs the
+    /// invoice flow of WeChat's page, section 2.2.
     pub fn need_receipt(mut self, value: bool) -> Self {
         self.need_receipt = Some(value);
         self
@@ -580,7 +592,8 @@ impl<'de> serde::Deserialize<'de> for NewPage {
 
 /// A gift-card order: what a user bought on a page, and who received it.
 ///
-/// Build it with [`Order::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Order::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Order {
@@ -619,7 +632,8 @@ impl Order {
     }
 }
 
-/// The builder of [`Order`], from [`Order::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Order`], from [`Order::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct OrderBuilder {
@@ -830,7 +844,8 @@ impl<'de> serde::Deserialize<'de> for Order {
 
 /// A card bought in a gift-card order.
 ///
-/// Build it with [`OrderCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`OrderCard::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrderCard {
@@ -861,7 +876,8 @@ impl OrderCard {
     }
 }
 
-/// The builder of [`OrderCard`], from [`OrderCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`OrderCard`], from [`OrderCard::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct OrderCardBuilder {
@@ -1018,7 +1034,8 @@ impl<'de> serde::Deserialize<'de> for OrderCard {
 
 /// A gift-card page as WeChat answers it.
 ///
-/// Build it with [`Page::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Page::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Page {
@@ -1065,7 +1082,8 @@ impl Page {
     }
 }
 
-/// The builder of [`Page`], from [`Page::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Page`], from [`Page::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PageBuilder {
@@ -1373,7 +1391,8 @@ impl<'de> serde::Deserialize<'de> for PageControl {
 
 /// A gift-card page's new content, naming the page it replaces.
 ///
-/// Build it with [`PageUpdate::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`PageUpdate::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PageUpdate {
@@ -1422,7 +1441,8 @@ impl PageUpdate {
     }
 }
 
-/// The builder of [`PageUpdate`], from [`PageUpdate::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`PageUpdate`], from [`PageUpdate::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PageUpdateBuilder {
@@ -1466,7 +1486,8 @@ impl PageUpdateBuilder {
         self
     }
 
-    /// Sets `banner_pic_url` (required): The banner at the top of the page, an image uploaded to WeChat's CDN.
+    /// Sets `banner_pic_url` (required): The banner at the top of the page, an image uploaded to WeChat's
+    /// CDN.
     pub fn banner_pic_url(mut self, value: impl Into<String>) -> Self {
         self.banner_pic_url = Some(value.into());
         self
@@ -1695,7 +1716,8 @@ impl<'de> serde::Deserialize<'de> for PageUpdate {
 
 /// A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
 ///
-/// Build it with [`Theme::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Theme::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Theme {
@@ -1709,7 +1731,8 @@ pub struct Theme {
     pub item_list: Vec<crate::gift_card::types::ThemeItem>,
     /// The card faces a buyer chooses from.
     pub pic_item_list: Vec<crate::gift_card::types::CardFace>,
-    /// The index of the theme's category in the page's `category_list`; required of every theme once the page has categories.
+    /// The index of the theme's category in the page's `category_list`; required of every theme once the page
+    /// has categories.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_index: Option<u32>,
     /// Whether the theme's purchase page shows the item names first.
@@ -1727,7 +1750,8 @@ impl Theme {
     }
 }
 
-/// The builder of [`Theme`], from [`Theme::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Theme`], from [`Theme::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ThemeBuilder {
@@ -1742,7 +1766,8 @@ pub struct ThemeBuilder {
 }
 
 impl ThemeBuilder {
-    /// Sets `theme_pic_url` (required): The theme's cover, an image uploaded to WeChat's CDN (at most 1000x600 px).
+    /// Sets `theme_pic_url` (required): The theme's cover, an image uploaded to WeChat's CDN (at most
+    /// 1000x600 px).
     pub fn theme_pic_url(mut self, value: impl Into<String>) -> Self {
         self.theme_pic_url = Some(value.into());
         self
@@ -1775,7 +1800,8 @@ impl ThemeBuilder {
         self
     }
 
-    /// Sets `category_index`: The index of the theme's category in the page's `category_list`; required of every theme once the page has categories.
+    /// Sets `category_index`: The index of the theme's category in the page's `category_list`; required of
+    /// every theme once the page has categories.
     pub fn category_index(mut self, value: u32) -> Self {
         self.category_index = Some(value);
         self

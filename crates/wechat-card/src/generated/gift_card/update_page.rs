@@ -42,11 +42,22 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `giftcard_page_update` is a short name after the path.
-//! - Path: WeChat's page (5.4), SKIT, EasyWeChat 5.x and fastwego post to /card/giftcard/page/update. Senparc's CardApi.UpdateGiftCardPage (and its async copy) posts to /card/giftcard/page/add, the create interface, which refuses a page carrying a page_id (81000, "can not set page_id in AddGiftCardPage"), so the page is never changed; that is a Senparc bug, not followed.
-//! - The update table marks the address, phone, description and both links required, but WeChat's own example and EasyWeChat's `update(page_id, banner_pic_url, theme_list)` send only `page_id`, `banner_pic_url` and `theme_list`. Those three are required here; the five the table adds are optional and `lenient_in_mock` (the mock accepts their absence with a warning).
-//! - wechat-mock keeps what an update leaves out (WeChat's example sends three fields and nothing says the rest is cleared): the fields sent replace the page's, a list (the themes) as a whole. It checks that the page exists (81011) and every card a theme offers (40073), not the rules 81001-81028 check (see create_page).
-//! - The table has no `page_title`, `support_multi`, `support_buy_for_self` or `need_receipt`; SKIT's update model inherits them from the add model, so they are optional here.
+//! - WeChat's page gives the interface no English name; `giftcard_page_update` is a short name after the
+//!   path.
+//! - Path: WeChat's page (5.4), SKIT, EasyWeChat 5.x and fastwego post to /card/giftcard/page/update.
+//!   Senparc's CardApi.UpdateGiftCardPage (and its async copy) posts to /card/giftcard/page/add, the create
+//!   interface, which refuses a page carrying a page_id (81000, "can not set page_id in AddGiftCardPage"), so
+//!   the page is never changed; that is a Senparc bug, not followed.
+//! - The update table marks the address, phone, description and both links required, but WeChat's own example
+//!   and EasyWeChat's `update(page_id, banner_pic_url, theme_list)` send only `page_id`, `banner_pic_url` and
+//!   `theme_list`. Those three are required here; the five the table adds are optional and `lenient_in_mock`
+//!   (the mock accepts their absence with a warning).
+//! - wechat-mock keeps what an update leaves out (WeChat's example sends three fields and nothing says the
+//!   rest is cleared): the fields sent replace the page's, a list (the themes) as a whole. It checks that the
+//!   page exists (81011) and every card a theme offers (40073), not the rules 81001-81028 check (see
+//!   create_page).
+//! - The table has no `page_title`, `support_multi`, `support_buy_for_self` or `need_receipt`; SKIT's update
+//!   model inherits them from the add model, so they are optional here.
 //!
 //! ## A new banner and theme (WeChat's example)
 //!
@@ -137,7 +148,8 @@ impl<'de> serde::Deserialize<'de> for UpdatePageRequest {
     }
 }
 
-/// Response of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page), without `errcode` and `errmsg`.
+/// Response of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdatePageResponse {}
@@ -175,7 +187,9 @@ impl<'de> serde::Deserialize<'de> for UpdatePageResponse {
     }
 }
 
-/// Error codes of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page): its own codes, and [`General`](UpdatePageErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page): its own
+/// codes, and [`General`](UpdatePageErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdatePageErrorCode {
@@ -189,13 +203,15 @@ pub enum UpdatePageErrorCode {
     CardListEmpty,
     /// [`BannerPicUrlEmpty`](crate::Code::BannerPicUrlEmpty): The page has no banner.
     BannerPicUrlEmpty,
-    /// [`BannerPicUrlNotFromCdn`](crate::Code::BannerPicUrlNotFromCdn): The banner is not an image on WeChat's CDN.
+    /// [`BannerPicUrlNotFromCdn`](crate::Code::BannerPicUrlNotFromCdn): The banner is not an image on
+    /// WeChat's CDN.
     BannerPicUrlNotFromCdn,
     /// [`CardFacesEmpty`](crate::Code::CardFacesEmpty): A theme has no card face.
     CardFacesEmpty,
     /// [`CardFaceNotFromCdn`](crate::Code::CardFaceNotFromCdn): A card face is not an image on WeChat's CDN.
     CardFaceNotFromCdn,
-    /// [`InvalidCategory`](crate::Code::InvalidCategory): A theme's category_index names no category, a category has no title, or the banner theme has a category_index.
+    /// [`InvalidCategory`](crate::Code::InvalidCategory): A theme's category_index names no category, a
+    /// category has no title, or the banner theme has a category_index.
     InvalidCategory,
     /// [`MoreThanOneBanner`](crate::Code::MoreThanOneBanner): More than one theme is the banner theme.
     MoreThanOneBanner,
@@ -203,13 +219,15 @@ pub enum UpdatePageErrorCode {
     EmptyThemePicUrl,
     /// [`EmptyThemeTitle`](crate::Code::EmptyThemeTitle): A theme has no title.
     EmptyThemeTitle,
-    /// [`EmptyThemeTitleColor`](crate::Code::EmptyThemeTitleColor): A theme has no title colour (the message names it `title_title`).
+    /// [`EmptyThemeTitleColor`](crate::Code::EmptyThemeTitleColor): A theme has no title colour (the message
+    /// names it `title_title`).
     EmptyThemeTitleColor,
     /// [`EmptyThemeItemList`](crate::Code::EmptyThemeItemList): A theme offers no card.
     EmptyThemeItemList,
     /// [`EmptyThemePicItemList`](crate::Code::EmptyThemePicItemList): A theme has no card face.
     EmptyThemePicItemList,
-    /// [`InvalidThemeTitleLength`](crate::Code::InvalidThemeTitleLength): A theme's title is too long (WeChat does not document the limit).
+    /// [`InvalidThemeTitleLength`](crate::Code::InvalidThemeTitleLength): A theme's title is too long (WeChat
+    /// does not document the limit).
     InvalidThemeTitleLength,
     /// [`EmptyBackgroundPicUrl`](crate::Code::EmptyBackgroundPicUrl): A card face has no image.
     EmptyBackgroundPicUrl,

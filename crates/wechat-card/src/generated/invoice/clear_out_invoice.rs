@@ -122,7 +122,8 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceRequest {
     }
 }
 
-/// Response of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
@@ -160,7 +161,9 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice): its own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice): its
+/// own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClearOutInvoiceErrorCode {
@@ -184,7 +187,8 @@ pub enum ClearOutInvoiceErrorCode {
 );
 /// Which issued invoice to reverse.
 ///
-/// Build it with [`RedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`RedInvoice::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RedInvoice {
@@ -209,7 +213,8 @@ impl RedInvoice {
     }
 }
 
-/// The builder of [`RedInvoice`], from [`RedInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`RedInvoice`], from [`RedInvoice::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RedInvoiceBuilder {

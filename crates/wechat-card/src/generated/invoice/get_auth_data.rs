@@ -33,9 +33,11 @@
 //! ## Notes
 //!
 //! - The body field is `s_pappid`: EasyWeChat and Senparc send `s_appid`, which WeChat does not read.
-//! - The page's error table is shared with the fiscal e-bill pages (72040, 72042, 72043 concern inserting bills); it is kept whole because WeChat documents these codes for this interface.
+//! - The page's error table is shared with the fiscal e-bill pages (72040, 72042, 72043 concern inserting
+//!   bills); it is kept whole because WeChat documents these codes for this interface.
 //! - 72036 (invoice is busy) is in the page's table but is a general code, in spec/errors.toml.
-//! - `user_auth_info` is not in the page's table; the SDKs' models (WxJava, SKIT and wechatpy) document it for type 1 pages.
+//! - `user_auth_info` is not in the page's table; the SDKs' models (WxJava, SKIT and wechatpy) document it
+//!   for type 1 pages.
 //!
 //! ## An authorized order
 //!
@@ -74,7 +76,8 @@
 
 /// Request of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data).
 ///
-/// Build it with [`GetAuthDataRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAuthDataRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthDataRequest {
@@ -91,7 +94,8 @@ impl GetAuthDataRequest {
     }
 }
 
-/// The builder of [`GetAuthDataRequest`], from [`GetAuthDataRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAuthDataRequest`], from [`GetAuthDataRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthDataRequestBuilder {
@@ -160,9 +164,11 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
     }
 }
 
-/// Response of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetAuthDataResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAuthDataResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
@@ -182,7 +188,8 @@ impl GetAuthDataResponse {
     }
 }
 
-/// The builder of [`GetAuthDataResponse`], from [`GetAuthDataResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAuthDataResponse`], from [`GetAuthDataResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthDataResponseBuilder {
@@ -276,25 +283,35 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data): its own codes, and [`General`](GetAuthDataErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data): its own
+/// codes, and [`General`](GetAuthDataErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthDataErrorCode {
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: in the sandbox, the calling WeChat account is not on the test list; in production, the account lacks card permissions or the card was created too recently.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: in the sandbox,
+    /// the calling WeChat account is not on the test list; in production, the account lacks card permissions
+    /// or the card was created too recently.
     InvalidCardStatus,
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission for this operation.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission
+    /// for this operation.
     UnauthorizedCreateInvoice,
-    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong: an unknown parameter name, or a value the server rejects.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong: an unknown parameter name, or a
+    /// value the server rejects.
     InvalidParams,
-    /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The merchant refused this order (rejectinsert); it can no longer be invoiced.
+    /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The merchant refused this order (rejectinsert); it
+    /// can no longer be invoiced.
     BizRejectInsert,
-    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: the s_pappid, the receiving appid and the order_id do not match an authorization.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: the
+    /// s_pappid, the receiving appid and the order_id do not match an authorization.
     InvoiceOrderNeverAuth,
     /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The PDF is invalid.
     InvoicePdfError,
-    /// [`BillingCodeAndNoRepeated`](crate::Code::BillingCodeAndNoRepeated): This bill code and bill number were already used.
+    /// [`BillingCodeAndNoRepeated`](crate::Code::BillingCodeAndNoRepeated): This bill code and bill number
+    /// were already used.
     BillingCodeAndNoRepeated,
-    /// [`BillingCodeOrNoSizeError`](crate::Code::BillingCodeOrNoSizeError): The bill code or number has the wrong length.
+    /// [`BillingCodeOrNoSizeError`](crate::Code::BillingCodeOrNoSizeError): The bill code or number has the
+    /// wrong length.
     BillingCodeOrNoSizeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -109,7 +109,8 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldRequest {
     }
 }
 
-/// Response of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthFieldResponse {
@@ -157,11 +158,14 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field): its own codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field): its own
+/// codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthFieldErrorCode {
-    /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): The authorization fields were never set.
+    /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): The authorization fields were
+    /// never set.
     InvoiceNeverSetAuthField,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -32,8 +32,12 @@
 //!
 //! - The body field is `s_pappid`; one PHP SDK sends `s_appid`, which WeChat does not read.
 //! - `appid` is in the answer only when `source` is `wxa` (mini program).
-//! - The codes listed are those of the e-invoice family's shared table that concern link creation (72063 needs `set_contact` first, 72029 `set_auth_field` for type 1).
-//! - wechat-mock answers 72031 (invalid params) for a ticket that is not the account's current card api_ticket: WeChat documents no code of its own for it. Its link has the shape of WeChat's page links (the order's values in the query, not URL-encoded); WeChat's example shows none. It does not answer `appid` for `wxa` pages: that is the appid of WeChat's own mini program, which the mock does not know.
+//! - The codes listed are those of the e-invoice family's shared table that concern link creation (72063
+//!   needs `set_contact` first, 72029 `set_auth_field` for type 1).
+//! - wechat-mock answers 72031 (invalid params) for a ticket that is not the account's current card
+//!   api_ticket: WeChat documents no code of its own for it. Its link has the shape of WeChat's page links
+//!   (the order's values in the query, not URL-encoded); WeChat's example shows none. It does not answer
+//!   `appid` for `wxa` pages: that is the appid of WeChat's own mini program, which the mock does not know.
 //!
 //! ## An H5 page where the user fills in the title
 //!
@@ -90,7 +94,8 @@
 
 /// Request of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url).
 ///
-/// Build it with [`GetAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthUrlRequest {
@@ -121,7 +126,8 @@ impl GetAuthUrlRequest {
     }
 }
 
-/// The builder of [`GetAuthUrlRequest`], from [`GetAuthUrlRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAuthUrlRequest`], from [`GetAuthUrlRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthUrlRequestBuilder {
@@ -136,7 +142,8 @@ pub struct GetAuthUrlRequestBuilder {
 }
 
 impl GetAuthUrlRequestBuilder {
-    /// Sets `s_pappid` (required): The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
+    /// Sets `s_pappid` (required): The invoicing platform's identifier on WeChat; the platform gives it to
+    /// the merchant.
     pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
         self.s_pappid = Some(value.into());
         self
@@ -271,7 +278,8 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
     }
 }
 
-/// Response of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthUrlResponse {
@@ -334,13 +342,17 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url): its own codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url): its own
+/// codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthUrlErrorCode {
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no invoice permission.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no invoice
+    /// permission.
     UnauthorizedCreateInvoice,
-    /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): A type 1 page was asked for but the authorization fields were never set.
+    /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): A type 1 page was asked for but
+    /// the authorization fields were never set.
     InvoiceNeverSetAuthField,
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,

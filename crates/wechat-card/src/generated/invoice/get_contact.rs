@@ -92,7 +92,8 @@ impl<'de> serde::Deserialize<'de> for GetContactRequest {
     }
 }
 
-/// Response of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetContactResponse {
@@ -140,7 +141,9 @@ impl<'de> serde::Deserialize<'de> for GetContactResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact): its own codes, and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact): its own codes,
+/// and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetContactErrorCode {

@@ -96,7 +96,8 @@ impl<'de> serde::Deserialize<'de> for GetPayMchRequest {
     }
 }
 
-/// Response of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPayMchResponse {
@@ -150,11 +151,14 @@ impl<'de> serde::Deserialize<'de> for GetPayMchResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch): its own codes, and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch): its own codes,
+/// and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPayMchErrorCode {
-    /// [`InvoiceNeverSetPayMchInfo`](crate::Code::InvoiceNeverSetPayMchInfo): No merchant number was ever linked.
+    /// [`InvoiceNeverSetPayMchInfo`](crate::Code::InvoiceNeverSetPayMchInfo): No merchant number was ever
+    /// linked.
     InvoiceNeverSetPayMchInfo,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -21,7 +21,8 @@
 //!
 //! ## Notes
 //!
-//! - wechat-mock answers the example: WeChat keeps nothing for the link (the title the user picks arrives later in `submit_invoice_title`) and the link depends on nothing said before.
+//! - wechat-mock answers the example: WeChat keeps nothing for the link (the title the user picks arrives
+//!   later in `submit_invoice_title`) and the link depends on nothing said before.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
 //! ## A title picker
@@ -125,7 +126,8 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlRequest {
     }
 }
 
-/// Response of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlResponse {
@@ -173,7 +175,10 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url): its own codes, and [`General`](GetSelectTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url): its own
+/// codes, and [`General`](GetSelectTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSelectTitleUrlErrorCode {

@@ -49,8 +49,10 @@
 //!
 //! ## Notes
 //!
-//! - Amounts (`jshj`, `hjje`, `hjse`, `xmdj`, `xmje`, `sl`, `se`) and counts are strings in the doc table and WxJava, numbers in one C# SDK: they are strings here, and numbers are accepted when decoding.
-//! - The doc table lists `hjse` twice (once as 合计金额) and omits `hjje`; its example and every SDK send both `hjje` (total without tax) and `hjse` (total tax), so both are required.
+//! - Amounts (`jshj`, `hjje`, `hjse`, `xmdj`, `xmje`, `sl`, `se`) and counts are strings in the doc table and
+//!   WxJava, numbers in one C# SDK: they are strings here, and numbers are accepted when decoding.
+//! - The doc table lists `hjse` twice (once as 合计金额) and omits `hjje`; its example and every SDK send
+//!   both `hjje` (total without tax) and `hjse` (total tax), so both are required.
 //! - The page's success answer says `"errmsg": "sucesss"` (sic).
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
@@ -179,7 +181,8 @@ impl<'de> serde::Deserialize<'de> for MakeOutInvoiceRequest {
     }
 }
 
-/// Response of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
@@ -217,13 +220,17 @@ impl<'de> serde::Deserialize<'de> for MakeOutInvoiceResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice): its own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice): its
+/// own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MakeOutInvoiceErrorCode {
-    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The user did not authorize this order: `ddh` does not match an authorization page's `order_id`.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The user did not authorize this order:
+    /// `ddh` does not match an authorization page's `order_id`.
     InvoiceOrderNeverAuth,
-    /// [`SysErrorMakeOutInvoiceFailed`](crate::Code::SysErrorMakeOutInvoiceFailed): Issuing the invoice failed.
+    /// [`SysErrorMakeOutInvoiceFailed`](crate::Code::SysErrorMakeOutInvoiceFailed): Issuing the invoice
+    /// failed.
     SysErrorMakeOutInvoiceFailed,
     /// [`WxopenidError`](crate::Code::WxopenidError): The openid is wrong.
     WxopenidError,
@@ -259,15 +266,20 @@ pub enum MakeOutInvoiceErrorCode {
     NsrsbhNotCmp,
     /// [`PlatformSysError`](crate::Code::PlatformSysError): The WeChat invoicing platform had a system error.
     PlatformSysError,
-    /// [`KpPlatMakeInvoiceTimeout`](crate::Code::KpPlatMakeInvoiceTimeout): The invoicing platform timed out issuing the invoice.
+    /// [`KpPlatMakeInvoiceTimeout`](crate::Code::KpPlatMakeInvoiceTimeout): The invoicing platform timed out
+    /// issuing the invoice.
     KpPlatMakeInvoiceTimeout,
-    /// [`FpqqlshExistWithDifferentDdh`](crate::Code::FpqqlshExistWithDifferentDdh): This request serial number was already used with another order number.
+    /// [`FpqqlshExistWithDifferentDdh`](crate::Code::FpqqlshExistWithDifferentDdh): This request serial
+    /// number was already used with another order number.
     FpqqlshExistWithDifferentDdh,
-    /// [`FpqqlshIsProcessing`](crate::Code::FpqqlshIsProcessing): The request with this serial number is still being processed.
+    /// [`FpqqlshIsProcessing`](crate::Code::FpqqlshIsProcessing): The request with this serial number is
+    /// still being processed.
     FpqqlshIsProcessing,
-    /// [`ThisDdhWithOtherFpqqlshAlreadyExist`](crate::Code::ThisDdhWithOtherFpqqlshAlreadyExist): This order number was already invoiced under another serial number.
+    /// [`ThisDdhWithOtherFpqqlshAlreadyExist`](crate::Code::ThisDdhWithOtherFpqqlshAlreadyExist): This order
+    /// number was already invoiced under another serial number.
     ThisDdhWithOtherFpqqlshAlreadyExist,
-    /// [`FpqqlshFirst6ByteNotCmp`](crate::Code::FpqqlshFirst6ByteNotCmp): The first six characters of `fpqqlsh` are not the merchant's identifier.
+    /// [`FpqqlshFirst6ByteNotCmp`](crate::Code::FpqqlshFirst6ByteNotCmp): The first six characters of
+    /// `fpqqlsh` are not the merchant's identifier.
     FpqqlshFirst6ByteNotCmp,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -283,7 +295,8 @@ pub enum MakeOutInvoiceErrorCode {
 );
 /// An invoice to issue, with the buyer, the seller and the lines.
 ///
-/// Build it with [`BlueInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BlueInvoice::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlueInvoice {
@@ -291,7 +304,8 @@ pub struct BlueInvoice {
     pub wxopenid: String,
     /// The order number; must equal the authorization page's `order_id`.
     pub ddh: String,
-    /// The invoicing request's serial number, unique per request; its first six characters are the merchant's identifier.
+    /// The invoicing request's serial number, unique per request; its first six characters are the merchant's
+    /// identifier.
     pub fpqqlsh: String,
     /// The seller's taxpayer number.
     pub nsrsbh: String,
@@ -353,7 +367,8 @@ impl BlueInvoice {
     }
 }
 
-/// The builder of [`BlueInvoice`], from [`BlueInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BlueInvoice`], from [`BlueInvoice::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BlueInvoiceBuilder {
@@ -396,7 +411,8 @@ impl BlueInvoiceBuilder {
         self
     }
 
-    /// Sets `fpqqlsh` (required): The invoicing request's serial number, unique per request; its first six characters are the merchant's identifier.
+    /// Sets `fpqqlsh` (required): The invoicing request's serial number, unique per request; its first six
+    /// characters are the merchant's identifier.
     pub fn fpqqlsh(mut self, value: impl Into<String>) -> Self {
         self.fpqqlsh = Some(value.into());
         self
@@ -701,7 +717,8 @@ impl<'de> serde::Deserialize<'de> for BlueInvoice {
 
 /// One line of an invoice to issue.
 ///
-/// Build it with [`BlueInvoiceLine::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BlueInvoiceLine::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlueInvoiceLine {
@@ -736,7 +753,8 @@ impl BlueInvoiceLine {
     }
 }
 
-/// The builder of [`BlueInvoiceLine`], from [`BlueInvoiceLine::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BlueInvoiceLine`], from [`BlueInvoiceLine::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BlueInvoiceLineBuilder {

@@ -23,7 +23,8 @@
 //! ## Notes
 //!
 //! - `queryinvoceinfo` is WeChat's own spelling of the path (sic); the operation name is spelled correctly.
-//! - The doc table describes `kprq` as the check code; it is the issue date (20171204172159 in the example), as SKIT's model says.
+//! - The doc table describes `kprq` as the check code; it is the issue date (20171204172159 in the example),
+//!   as SKIT's model says.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
 //! ## An issued invoice
@@ -69,7 +70,8 @@
 
 /// Request of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info).
 ///
-/// Build it with [`QueryInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`QueryInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoRequest {
@@ -86,7 +88,8 @@ impl QueryInvoiceInfoRequest {
     }
 }
 
-/// The builder of [`QueryInvoiceInfoRequest`], from [`QueryInvoiceInfoRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`QueryInvoiceInfoRequest`], from [`QueryInvoiceInfoRequest::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct QueryInvoiceInfoRequestBuilder {
@@ -155,7 +158,8 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
     }
 }
 
-/// Response of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
@@ -212,7 +216,9 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info): its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info):
+/// its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryInvoiceInfoErrorCode {
@@ -229,7 +235,8 @@ pub enum QueryInvoiceInfoErrorCode {
 );
 /// An invoice issued through unified invoicing.
 ///
-/// Build it with [`IssuedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`IssuedInvoice::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IssuedInvoice {
@@ -254,7 +261,8 @@ impl IssuedInvoice {
     }
 }
 
-/// The builder of [`IssuedInvoice`], from [`IssuedInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`IssuedInvoice`], from [`IssuedInvoice::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct IssuedInvoiceBuilder {

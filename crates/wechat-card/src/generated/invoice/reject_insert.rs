@@ -53,7 +53,8 @@
 
 /// Request of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert).
 ///
-/// Build it with [`RejectInsertRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`RejectInsertRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectInsertRequest {
@@ -63,7 +64,8 @@ pub struct RejectInsertRequest {
     pub order_id: String,
     /// Why the merchant refuses to invoice, e.g. invoiced twice, an invalid title, goods returned.
     pub reason: String,
-    /// A link guiding the user to the next step: invoicing again, filling in the title again, the order's status.
+    /// A link guiding the user to the next step: invoicing again, filling in the title again, the order's
+    /// status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -75,7 +77,8 @@ impl RejectInsertRequest {
     }
 }
 
-/// The builder of [`RejectInsertRequest`], from [`RejectInsertRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`RejectInsertRequest`], from [`RejectInsertRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RejectInsertRequestBuilder {
@@ -86,7 +89,8 @@ pub struct RejectInsertRequestBuilder {
 }
 
 impl RejectInsertRequestBuilder {
-    /// Sets `s_pappid` (required): The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
+    /// Sets `s_pappid` (required): The invoicing platform's identifier on WeChat; the platform gives it to
+    /// the merchant.
     pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
         self.s_pappid = Some(value.into());
         self
@@ -98,13 +102,15 @@ impl RejectInsertRequestBuilder {
         self
     }
 
-    /// Sets `reason` (required): Why the merchant refuses to invoice, e.g. invoiced twice, an invalid title, goods returned.
+    /// Sets `reason` (required): Why the merchant refuses to invoice, e.g. invoiced twice, an invalid title,
+    /// goods returned.
     pub fn reason(mut self, value: impl Into<String>) -> Self {
         self.reason = Some(value.into());
         self
     }
 
-    /// Sets `url`: A link guiding the user to the next step: invoicing again, filling in the title again, the order's status.
+    /// Sets `url`: A link guiding the user to the next step: invoicing again, filling in the title again, the
+    /// order's status.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
@@ -166,7 +172,8 @@ impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
     }
 }
 
-/// Response of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RejectInsertResponse {}
@@ -204,7 +211,9 @@ impl<'de> serde::Deserialize<'de> for RejectInsertResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert): its own codes, and [`General`](RejectInsertErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert): its own
+/// codes, and [`General`](RejectInsertErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RejectInsertErrorCode {

@@ -21,8 +21,10 @@
 //!
 //! ## Notes
 //!
-//! - wechat-mock answers the example: the title is read from the QR code's text, which the user's WeChat made; the merchant's account keeps nothing and said nothing before it.
-//! - The SDKs' notes (WxJava, SKIT): not callable by third-party platforms, so authorizer tokens are refused before sending.
+//! - wechat-mock answers the example: the title is read from the QR code's text, which the user's WeChat
+//!   made; the merchant's account keeps nothing and said nothing before it.
+//! - The SDKs' notes (WxJava, SKIT): not callable by third-party platforms, so authorizer tokens are refused
+//!   before sending.
 //! - The tax and bank fields are absent for personal titles, so they are optional.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
@@ -116,9 +118,11 @@ impl<'de> serde::Deserialize<'de> for ScanTitleRequest {
     }
 }
 
-/// Response of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), without `errcode`
+/// and `errmsg`.
 ///
-/// Build it with [`ScanTitleResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ScanTitleResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScanTitleResponse {
@@ -150,7 +154,8 @@ impl ScanTitleResponse {
     }
 }
 
-/// The builder of [`ScanTitleResponse`], from [`ScanTitleResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ScanTitleResponse`], from [`ScanTitleResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ScanTitleResponseBuilder {
@@ -281,7 +286,9 @@ impl<'de> serde::Deserialize<'de> for ScanTitleResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title): its own codes, and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title): its own codes,
+/// and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanTitleErrorCode {

@@ -25,7 +25,8 @@
 //! ## Notes
 //!
 //! - The flags are the integers 0 and 1 on the wire (the `Flag` type), not JSON booleans.
-//! - The table marks both `user_field` and `biz_field` as required; the page's own get_auth_field answer may leave either out, so they are optional in the shared `AuthField` type.
+//! - The table marks both `user_field` and `biz_field` as required; the page's own get_auth_field answer may
+//!   leave either out, so they are optional in the shared `AuthField` type.
 //!
 //! ## Ask for phone, email and a custom field
 //!
@@ -131,7 +132,8 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldRequest {
     }
 }
 
-/// Response of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetAuthFieldResponse {}
@@ -169,7 +171,9 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field): its own codes, and [`General`](SetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field): its own
+/// codes, and [`General`](SetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetAuthFieldErrorCode {

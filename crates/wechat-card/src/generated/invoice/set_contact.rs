@@ -109,7 +109,8 @@ impl<'de> serde::Deserialize<'de> for SetContactRequest {
     }
 }
 
-/// Response of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetContactResponse {}
@@ -147,7 +148,9 @@ impl<'de> serde::Deserialize<'de> for SetContactResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact): its own codes, and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact): its own codes,
+/// and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetContactErrorCode {

@@ -26,7 +26,8 @@
 //!
 //! ## Notes
 //!
-//! - setbizattr is one path with six actions; each action is its own operation here, told apart by the fixed `action` query parameter.
+//! - setbizattr is one path with six actions; each action is its own operation here, told apart by the fixed
+//!   `action` query parameter.
 //! - The response example is the documented `{errcode: 0}` answer.
 //!
 //! ## Link a merchant number
@@ -119,7 +120,8 @@ impl<'de> serde::Deserialize<'de> for SetPayMchRequest {
     }
 }
 
-/// Response of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetPayMchResponse {}
@@ -157,7 +159,9 @@ impl<'de> serde::Deserialize<'de> for SetPayMchResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch): its own codes, and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch): its own codes,
+/// and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPayMchErrorCode {

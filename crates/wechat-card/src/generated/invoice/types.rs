@@ -149,7 +149,8 @@ impl<'de> serde::Deserialize<'de> for BizField {
 
 /// A field the merchant defined, with what the user entered.
 ///
-/// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CustomField {
@@ -166,7 +167,8 @@ impl CustomField {
     }
 }
 
-/// The builder of [`CustomField`], from [`CustomField::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CustomField`], from [`CustomField::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CustomFieldBuilder {

@@ -26,11 +26,16 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_membercard_activate` is a short name after the path.
-//! - init_balance is in fen like every amount of the card APIs (SKIT: 单位：分); WxJava types it Double and tianye's copy of the table even passes a sentence: neither is followed.
-//! - init_bonus_record's length is not in WeChat's table (one SDK checks 32 characters), so it has no limit; init_custom_field_value1..3 are string(12) (4 Chinese characters).
+//! - WeChat's interface name for this endpoint is not known; `card_membercard_activate` is a short name after
+//!   the path.
+//! - init_balance is in fen like every amount of the card APIs (SKIT: 单位：分); WxJava types it Double and
+//!   tianye's copy of the table even passes a sentence: neither is followed.
+//! - init_bonus_record's length is not in WeChat's table (one SDK checks 32 characters), so it has no limit;
+//!   init_custom_field_value1..3 are string(12) (4 Chinese characters).
 //! - 40056's errmsg is the one tianye/WechatMpSDK observed on this endpoint.
-//! - wechat-mock activates the code a user holds and keeps what the call sets (spec/resources.toml); a code no user holds, or one not usable (redeemed, deleted, given away), answers 40056. Activating again sets the values again.
+//! - wechat-mock activates the code a user holds and keeps what the call sets (spec/resources.toml); a code
+//!   no user holds, or one not usable (redeemed, deleted, given away), answers 40056. Activating again sets
+//!   the values again.
 //!
 //! ## Activate with starting points and balance (WeChat's example)
 //!
@@ -64,9 +69,11 @@
 //!
 //! Generated from `spec/member_card/activate_member_card.toml`.
 
-/// Request of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card).
+/// Request of
+/// [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card).
 ///
-/// Build it with [`ActivateMemberCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ActivateMemberCardRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateMemberCardRequest {
@@ -113,7 +120,9 @@ impl ActivateMemberCardRequest {
     }
 }
 
-/// The builder of [`ActivateMemberCardRequest`], from [`ActivateMemberCardRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ActivateMemberCardRequest`], from [`ActivateMemberCardRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ActivateMemberCardRequestBuilder {
@@ -174,7 +183,8 @@ impl ActivateMemberCardRequestBuilder {
         self
     }
 
-    /// Sets `activate_begin_time`: When the activated card becomes valid, unix seconds (default: the card's `date_info`).
+    /// Sets `activate_begin_time`: When the activated card becomes valid, unix seconds (default: the card's
+    /// `date_info`).
     pub fn activate_begin_time(mut self, value: i64) -> Self {
         self.activate_begin_time = Some(value);
         self
@@ -453,7 +463,9 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
     }
 }
 
-/// Response of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card), without `errcode` and `errmsg`.
+/// Response of
+/// [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ActivateMemberCardResponse {}
@@ -491,11 +503,15 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card): its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card):
+/// its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateMemberCardErrorCode {
-    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to another card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to
+    /// another card_id.
     InvalidSerialCode,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,

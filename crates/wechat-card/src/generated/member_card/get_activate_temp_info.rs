@@ -26,10 +26,14 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_membercard_activatetempinfo_get` is a short name after the path.
-//! - activate_ticket is marked secret: it gives whoever holds it the user's form answers (mobile, name, identity card), so it is kept out of logs like any ticket.
-//! - Taken from the redirect URL, the ticket is URL-encoded and must be decoded first: WxJava's javadoc says so (开发者在URL上截取ticket后须先进行urldecode); WeChat's table does not.
-//! - No error code of this endpoint is documented (an expired or unknown ticket has none listed); wechat-mock answers 40097 (invalid args, WeChat's general code for a bad parameter) for a ticket it did not make.
+//! - WeChat's interface name for this endpoint is not known; `card_membercard_activatetempinfo_get` is a
+//!   short name after the path.
+//! - activate_ticket is marked secret: it gives whoever holds it the user's form answers (mobile, name,
+//!   identity card), so it is kept out of logs like any ticket.
+//! - Taken from the redirect URL, the ticket is URL-encoded and must be decoded first: WxJava's javadoc says
+//!   so (开发者在URL上截取ticket后须先进行urldecode); WeChat's table does not.
+//! - No error code of this endpoint is documented (an expired or unknown ticket has none listed); wechat-mock
+//!   answers 40097 (invalid args, WeChat's general code for a bad parameter) for a ticket it did not make.
 //!
 //! ## The user's answers (WeChat's example)
 //!
@@ -65,7 +69,8 @@
 //!
 //! Generated from `spec/member_card/get_activate_temp_info.toml`.
 
-/// Request of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
+/// Request of
+/// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetActivateTempInfoRequest {
@@ -125,7 +130,9 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoRequest {
     }
 }
 
-/// Response of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info), without `errcode` and `errmsg`.
+/// Response of
+/// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetActivateTempInfoResponse {
@@ -173,11 +180,16 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info): its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info):
+/// its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateTempInfoErrorCode {
-    /// [`InvalidArgs`](crate::Code::InvalidArgs): The activate_ticket is not one WeChat handed out (or still URL-encoded). Which code WeChat answers for it is not documented; this is WeChat's general code for an invalid parameter, which wechat-mock answers.
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): The activate_ticket is not one WeChat handed out (or still
+    /// URL-encoded). Which code WeChat answers for it is not documented; this is WeChat's general code for an
+    /// invalid parameter, which wechat-mock answers.
     InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

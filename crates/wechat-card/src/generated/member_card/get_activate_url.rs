@@ -25,11 +25,14 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_membercard_activate_geturl` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `card_membercard_activate_geturl` is a short
+//!   name after the path.
 //! - wechatpy sends "outer_str": null when it has none; the client leaves the field out instead.
-//! - WeChat's example link is elided in the middle (`&&enxxxxxxx=`); it is kept as SKIT copies it. Which parameters the link carries (encrypt_card_id, outer_str, biz) is not documented in a table.
+//! - WeChat's example link is elided in the middle (`&&enxxxxxxx=`); it is kept as SKIT copies it. Which
+//!   parameters the link carries (encrypt_card_id, outer_str, biz) is not documented in a table.
 //! - outer_str's length is not documented, so it has no limit.
-//! - wechat-mock answers a link of the same page naming the card and the outer_str in clear; WeChat's encrypts them (`encrypt_card_id`), which only WeChat can.
+//! - wechat-mock answers a link of the same page naming the card and the outer_str in clear; WeChat's
+//!   encrypts them (`encrypt_card_id`), which only WeChat can.
 //!
 //! ## The activation link (WeChat's example)
 //!
@@ -140,7 +143,9 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
     }
 }
 
-/// Response of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url), without `errcode` and `errmsg`.
+/// Response of
+/// [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetActivateUrlResponse {
@@ -188,7 +193,10 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url): its own codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url): its own
+/// codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateUrlErrorCode {

@@ -22,12 +22,18 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_membercard_userinfo_get` is a short name after the path.
-//! - balance, sex and has_active are not in WeChat's example but in a real answer tianye/WechatMpSDK pasted ("balance": 0, "sex": "MALE", "has_active": true); SKIT reads balance and sex, WxJava has_active. All are optional, like every field but openid and user_card_status: a member who did not activate has no number or form answers.
+//! - WeChat's interface name for this endpoint is not known; `card_membercard_userinfo_get` is a short name
+//!   after the path.
+//! - balance, sex and has_active are not in WeChat's example but in a real answer tianye/WechatMpSDK pasted
+//!   ("balance": 0, "sex": "MALE", "has_active": true); SKIT reads balance and sex, WxJava has_active. All
+//!   are optional, like every field but openid and user_card_status: a member who did not activate has no
+//!   number or form answers.
 //! - balance is in fen (SKIT: 单位：分); WxJava reads it as a double, which is not followed.
 //! - sex is a string: only MALE was observed, and no page lists the values.
 //! - user_card_status lists GIFT_SUCC besides the code states (WeChat's table for this endpoint).
-//! - wechat-mock answers the member as activate_member_card, update_member and the activation form (member_card/submit_member_form) left the code; it keeps no nickname or sex, so its answer to the first example lacks the nickname, and adds has_active.
+//! - wechat-mock answers the member as activate_member_card, update_member and the activation form
+//!   (member_card/submit_member_form) left the code; it keeps no nickname or sex, so its answer to the first
+//!   example lacks the nickname, and adds has_active.
 //!
 //! ## A member (WeChat's example)
 //!
@@ -83,7 +89,8 @@
 
 /// Request of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info).
 ///
-/// Build it with [`GetMemberInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetMemberInfoRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberInfoRequest {
@@ -100,7 +107,8 @@ impl GetMemberInfoRequest {
     }
 }
 
-/// The builder of [`GetMemberInfoRequest`], from [`GetMemberInfoRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetMemberInfoRequest`], from [`GetMemberInfoRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetMemberInfoRequestBuilder {
@@ -193,9 +201,11 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
     }
 }
 
-/// Response of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info),
+/// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetMemberInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetMemberInfoResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
@@ -233,7 +243,8 @@ impl GetMemberInfoResponse {
     }
 }
 
-/// The builder of [`GetMemberInfoResponse`], from [`GetMemberInfoResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetMemberInfoResponse`], from [`GetMemberInfoResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetMemberInfoResponseBuilder {
@@ -406,7 +417,10 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info): its own codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info): its own
+/// codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberInfoErrorCode {

@@ -44,7 +44,8 @@ pub use update_member::{
     UpdateMemberErrorCode, UpdateMemberRequest, UpdateMemberResponse,
 };
 
-/// The `member_card` endpoints, from [`Client::member_card`](crate::Client::member_card): one async method per endpoint.
+/// The `member_card` endpoints, from [`Client::member_card`](crate::Client::member_card): one async method
+/// per endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct MemberCardClient<'a> {
     pub(crate) core: &'a ::wechat_core::Client,
@@ -53,13 +54,18 @@ pub struct MemberCardClient<'a> {
 impl MemberCardClient<'_> {
     /// Activates a member card a user took, with its member number and starting points and balance.
     ///
-    /// `POST https://api.weixin.qq.com/card/membercard/activate?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activate`).
+    /// `POST https://api.weixin.qq.com/card/membercard/activate?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `card_membercard_activate`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ActivateMemberCardErrorCode`](crate::member_card::ActivateMemberCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::activate_member_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`ActivateMemberCardErrorCode`](crate::member_card::ActivateMemberCardErrorCode) when WeChat answers a
+    /// non-zero `errcode`; [the module](crate::member_card::activate_member_card) lists the codes. The other
+    /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
+    /// tokens.
     pub async fn activate_member_card(
         &self,
         request: &crate::member_card::ActivateMemberCardRequest,
@@ -72,13 +78,18 @@ impl MemberCardClient<'_> {
 
     /// Reads what a user filled in a jump-type activation form, before the merchant activates the card.
     ///
-    /// `POST https://api.weixin.qq.com/card/membercard/activatetempinfo/get?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activatetempinfo_get`).
+    /// `POST https://api.weixin.qq.com/card/membercard/activatetempinfo/get?access_token=ACCESS_TOKEN`
+    /// (WeChat interface `card_membercard_activatetempinfo_get`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetActivateTempInfoErrorCode`](crate::member_card::GetActivateTempInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::get_activate_temp_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetActivateTempInfoErrorCode`](crate::member_card::GetActivateTempInfoErrorCode) when WeChat answers
+    /// a non-zero `errcode`; [the module](crate::member_card::get_activate_temp_info) lists the codes. The
+    /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
+    /// and tokens.
     pub async fn get_activate_temp_info(
         &self,
         request: &crate::member_card::GetActivateTempInfoRequest,
@@ -91,13 +102,18 @@ impl MemberCardClient<'_> {
 
     /// Gets the link of WeChat's activation component for a member card.
     ///
-    /// `POST https://api.weixin.qq.com/card/membercard/activate/geturl?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activate_geturl`).
+    /// `POST https://api.weixin.qq.com/card/membercard/activate/geturl?access_token=ACCESS_TOKEN` (WeChat
+    /// interface `card_membercard_activate_geturl`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetActivateUrlErrorCode`](crate::member_card::GetActivateUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::get_activate_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetActivateUrlErrorCode`](crate::member_card::GetActivateUrlErrorCode) when WeChat answers a
+    /// non-zero `errcode`; [the module](crate::member_card::get_activate_url) lists the codes. The other
+    /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
+    /// tokens.
     pub async fn get_activate_url(
         &self,
         request: &crate::member_card::GetActivateUrlRequest,
@@ -110,13 +126,17 @@ impl MemberCardClient<'_> {
 
     /// Reads a member: number, points, balance, card state and activation-form answers.
     ///
-    /// `POST https://api.weixin.qq.com/card/membercard/userinfo/get?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_userinfo_get`).
+    /// `POST https://api.weixin.qq.com/card/membercard/userinfo/get?access_token=ACCESS_TOKEN` (WeChat
+    /// interface `card_membercard_userinfo_get`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMemberInfoErrorCode`](crate::member_card::GetMemberInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::get_member_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetMemberInfoErrorCode`](crate::member_card::GetMemberInfoErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::member_card::get_member_info) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_member_info(
         &self,
         request: &crate::member_card::GetMemberInfoRequest,
@@ -129,13 +149,18 @@ impl MemberCardClient<'_> {
 
     /// Sets the form WeChat shows a user activating a member card in one tap.
     ///
-    /// `POST https://api.weixin.qq.com/card/membercard/activateuserform/set?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activateuserform_set`).
+    /// `POST https://api.weixin.qq.com/card/membercard/activateuserform/set?access_token=ACCESS_TOKEN`
+    /// (WeChat interface `card_membercard_activateuserform_set`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetActivateUserFormErrorCode`](crate::member_card::SetActivateUserFormErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::set_activate_user_form) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`SetActivateUserFormErrorCode`](crate::member_card::SetActivateUserFormErrorCode) when WeChat answers
+    /// a non-zero `errcode`; [the module](crate::member_card::set_activate_user_form) lists the codes. The
+    /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
+    /// and tokens.
     pub async fn set_activate_user_form(
         &self,
         request: &crate::member_card::SetActivateUserFormRequest,
@@ -148,13 +173,17 @@ impl MemberCardClient<'_> {
 
     /// Changes a member's points, balance or custom field values, and tells the member.
     ///
-    /// `POST https://api.weixin.qq.com/card/membercard/updateuser?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_updateuser`).
+    /// `POST https://api.weixin.qq.com/card/membercard/updateuser?access_token=ACCESS_TOKEN` (WeChat
+    /// interface `card_membercard_updateuser`).
     ///
     /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateMemberErrorCode`](crate::member_card::UpdateMemberErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::update_member) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`UpdateMemberErrorCode`](crate::member_card::UpdateMemberErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::member_card::update_member) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_member(
         &self,
         request: &crate::member_card::UpdateMemberRequest,

@@ -27,9 +27,14 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_membercard_activateuserform_set` is a short name after the path.
-//! - USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND is WeChat's spelling in its activatetempinfo example and WxJava's; wechatpy and the 2016 table copy truncate it to _EDUCATION_BACKGRO. USER_FORM_INFO_FLAG_DETAIL_LOCATION and _CAREER appear only in the 2016 table copy (tianye/WechatMpSDK): they are not listed, but `UserFormFlag::Unknown` sends any other value as written.
-//! - WxJava types service_statement and bind_old_card as raw JSON objects; WeChat's table and SKIT give them name (string(32)) and url (string(128)), modelled as `FormLink`.
+//! - WeChat's interface name for this endpoint is not known; `card_membercard_activateuserform_set` is a
+//!   short name after the path.
+//! - USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND is WeChat's spelling in its activatetempinfo example and
+//!   WxJava's; wechatpy and the 2016 table copy truncate it to _EDUCATION_BACKGRO.
+//!   USER_FORM_INFO_FLAG_DETAIL_LOCATION and _CAREER appear only in the 2016 table copy (tianye/WechatMpSDK):
+//!   they are not listed, but `UserFormFlag::Unknown` sends any other value as written.
+//! - WxJava types service_statement and bind_old_card as raw JSON objects; WeChat's table and SKIT give them
+//!   name (string(32)) and url (string(128)), modelled as `FormLink`.
 //! - The only error observed on this endpoint is 47001 (malformed JSON), a general code.
 //!
 //! ## A form with choice fields (WeChat's example)
@@ -72,7 +77,8 @@
 //!
 //! Generated from `spec/member_card/set_activate_user_form.toml`.
 
-/// Request of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
+/// Request of
+/// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetActivateUserFormRequest {
@@ -236,7 +242,9 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
     }
 }
 
-/// Response of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form), without `errcode` and `errmsg`.
+/// Response of
+/// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetActivateUserFormResponse {}
@@ -274,7 +282,10 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form): its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form):
+/// its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetActivateUserFormErrorCode {
@@ -289,7 +300,8 @@ pub enum SetActivateUserFormErrorCode {
 );
 /// A named link shown on the activation form.
 ///
-/// Build it with [`FormLink::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`FormLink::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FormLink {
@@ -306,7 +318,8 @@ impl FormLink {
     }
 }
 
-/// The builder of [`FormLink`], from [`FormLink::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`FormLink`], from [`FormLink::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct FormLinkBuilder {
@@ -526,7 +539,8 @@ impl<'de> serde::Deserialize<'de> for ActivateForm {
 
 /// A choice field of the merchant's own.
 ///
-/// Build it with [`RichField::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`RichField::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RichField {
@@ -546,7 +560,8 @@ impl RichField {
     }
 }
 
-/// The builder of [`RichField`], from [`RichField::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`RichField`], from [`RichField::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RichFieldBuilder {

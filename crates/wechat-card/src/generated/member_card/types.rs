@@ -6,7 +6,8 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberFieldValue {
-    /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the merchant's label for its own.
+    /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the
+    /// merchant's label for its own.
     pub name: String,
     /// The answer.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -31,13 +31,28 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `card_membercard_updateuser` is a short name after the path.
-//! - The 2016 table (tianye/WechatMpSDK) marks bonus and balance required and says add_bonus is ignored when bonus is sent; the current page (quoted in wechatpy's and WxJava's docs) makes all four optional, with the total-and-change meaning above. The current page is followed.
-//! - Amounts are integers in fen (SKIT); WxJava's WxMpMemberCardUpdateMessage uses Double for balance and add_balance, which is not followed.
-//! - record_bonus is string(42) (14 Chinese characters). record_balance is string(42) in the table too, but WeChat's own example sends 购买焦糖玛琪朵一杯，扣除金额30元。 (50 bytes), so record_balance has no limit.
-//! - result_bonus and result_balance are optional though WeChat's example carries both: the update is not idempotent with add_* alone, and a missing total must not make a call that changed the member's points look failed (and be retried).
-//! - 43010 (无储值权限, no stored-value permission) is on WeChat's card error page; that this endpoint answers it for balance changes is inferred, not observed, and no source quotes its errmsg, so it takes create_card's English one (a code has one message in the whole spec). 40013 was observed here once (tianye), but it is a general code (a token of another app).
-//! - wechat-mock adds add_bonus and add_balance, then sets bonus and balance when sent (the totals win), keeps the member's points and balance at zero or more (47001, the mock's choice: WeChat documents no code for it), pushes `update_member_card` with the change when either moved, and answers the totals. The member its first example's `given` holds had 2970 points and 3030 fen, so the answer is the request's totals, where WeChat's example answers other numbers.
+//! - WeChat's interface name for this endpoint is not known; `card_membercard_updateuser` is a short name
+//!   after the path.
+//! - The 2016 table (tianye/WechatMpSDK) marks bonus and balance required and says add_bonus is ignored when
+//!   bonus is sent; the current page (quoted in wechatpy's and WxJava's docs) makes all four optional, with
+//!   the total-and-change meaning above. The current page is followed.
+//! - Amounts are integers in fen (SKIT); WxJava's WxMpMemberCardUpdateMessage uses Double for balance and
+//!   add_balance, which is not followed.
+//! - record_bonus is string(42) (14 Chinese characters). record_balance is string(42) in the table too, but
+//!   WeChat's own example sends 购买焦糖玛琪朵一杯，扣除金额30元。 (50 bytes), so record_balance has no
+//!   limit.
+//! - result_bonus and result_balance are optional though WeChat's example carries both: the update is not
+//!   idempotent with add_* alone, and a missing total must not make a call that changed the member's points
+//!   look failed (and be retried).
+//! - 43010 (无储值权限, no stored-value permission) is on WeChat's card error page; that this endpoint
+//!   answers it for balance changes is inferred, not observed, and no source quotes its errmsg, so it takes
+//!   create_card's English one (a code has one message in the whole spec). 40013 was observed here once
+//!   (tianye), but it is a general code (a token of another app).
+//! - wechat-mock adds add_bonus and add_balance, then sets bonus and balance when sent (the totals win),
+//!   keeps the member's points and balance at zero or more (47001, the mock's choice: WeChat documents no
+//!   code for it), pushes `update_member_card` with the change when either moved, and answers the totals. The
+//!   member its first example's `given` holds had 2970 points and 3030 fen, so the answer is the request's
+//!   totals, where WeChat's example answers other numbers.
 //!
 //! ## Points and balance after a purchase (WeChat's example)
 //!
@@ -76,7 +91,8 @@
 
 /// Request of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member).
 ///
-/// Build it with [`UpdateMemberRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateMemberRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMemberRequest {
@@ -126,7 +142,8 @@ impl UpdateMemberRequest {
     }
 }
 
-/// The builder of [`UpdateMemberRequest`], from [`UpdateMemberRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateMemberRequest`], from [`UpdateMemberRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateMemberRequestBuilder {
@@ -176,7 +193,8 @@ impl UpdateMemberRequestBuilder {
         self
     }
 
-    /// Sets `add_bonus`: The change in points (negative to take some away), named in the message to the member.
+    /// Sets `add_bonus`: The change in points (negative to take some away), named in the message to the
+    /// member.
     pub fn add_bonus(mut self, value: i64) -> Self {
         self.add_bonus = Some(value);
         self
@@ -447,7 +465,8 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
     }
 }
 
-/// Response of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
@@ -535,7 +554,9 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member): its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member):
+/// its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMemberErrorCode {
@@ -543,9 +564,13 @@ pub enum UpdateMemberErrorCode {
     InvalidSerialCode,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The member's card is in no usable state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own, from its card-management page; that updateuser answers it is inferred from WeChat checking the code before any action, as the code endpoints do).
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The member's card is in no usable
+    /// state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own,
+    /// from its card-management page; that updateuser answers it is inferred from WeChat checking the code
+    /// before any action, as the code endpoints do).
     InvalidUserCardStatus,
-    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): The account has no stored-value permission, which balance changes need.
+    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): The account has no stored-value
+    /// permission, which balance changes need.
     NoStoredValuePermission,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -116,7 +116,8 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardRequest {
     }
 }
 
-/// Response of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), without `errcode` and `errmsg`.
+/// Response of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateBillCardResponse {
@@ -164,11 +165,14 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardResponse {
     }
 }
 
-/// Error codes of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card): its own codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card): its own
+/// codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateBillCardErrorCode {
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal e-bill permission.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal
+    /// e-bill permission.
     UnauthorizedCreateInvoice,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -179,7 +183,8 @@ pub enum CreateBillCardErrorCode {
 );
 /// A fiscal e-bill card template.
 ///
-/// Build it with [`BillTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BillTemplate::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillTemplate {
@@ -196,7 +201,8 @@ impl BillTemplate {
     }
 }
 
-/// The builder of [`BillTemplate`], from [`BillTemplate::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BillTemplate`], from [`BillTemplate::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BillTemplateBuilder {

@@ -22,9 +22,11 @@
 //!
 //! ## Notes
 //!
-//! - `expire_time` is modelled by Senparc and SKIT and present in the example; it is optional in case WeChat leaves it out.
+//! - `expire_time` is modelled by Senparc and SKIT and present in the example; it is optional in case WeChat
+//!   leaves it out.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
-//! - wechat-mock answers 72031 (invalid params) for a ticket that is not the account's current card api_ticket, its own link (WeChat's example shows none) and `expire_time` 7200, the example's.
+//! - wechat-mock answers 72031 (invalid params) for a ticket that is not the account's current card
+//!   api_ticket, its own link (WeChat's example shows none) and `expire_time` 7200, the example's.
 //!
 //! ## An H5 authorization link
 //!
@@ -68,7 +70,8 @@
 
 /// Request of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url).
 ///
-/// Build it with [`GetBillAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetBillAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetBillAuthUrlRequest {
@@ -96,7 +99,8 @@ impl GetBillAuthUrlRequest {
     }
 }
 
-/// The builder of [`GetBillAuthUrlRequest`], from [`GetBillAuthUrlRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetBillAuthUrlRequest`], from [`GetBillAuthUrlRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetBillAuthUrlRequestBuilder {
@@ -234,7 +238,8 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
     }
 }
 
-/// Response of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), without `errcode` and `errmsg`.
+/// Response of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetBillAuthUrlResponse {
@@ -303,11 +308,14 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlResponse {
     }
 }
 
-/// Error codes of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url): its own codes, and [`General`](GetBillAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url): its
+/// own codes, and [`General`](GetBillAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetBillAuthUrlErrorCode {
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal e-bill permission.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal
+    /// e-bill permission.
     UnauthorizedCreateInvoice,
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,

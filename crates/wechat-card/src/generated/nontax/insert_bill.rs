@@ -31,10 +31,14 @@
 //!
 //! ## Notes
 //!
-//! - The page's table puts the bill fields directly under `card_ext.user_card`; its example, SKIT's typed model and the e-invoice insert nest them under `card_ext.user_card.invoice_user_data`. The nested form is sent.
-//! - The page's table makes `billing_time` an Int while its example sends a string; a number is sent (the example here is repaired), and a string is accepted when decoding.
+//! - The page's table puts the bill fields directly under `card_ext.user_card`; its example, SKIT's typed
+//!   model and the e-invoice insert nest them under `card_ext.user_card.invoice_user_data`. The nested form
+//!   is sent.
+//! - The page's table makes `billing_time` an Int while its example sends a string; a number is sent (the
+//!   example here is repaired), and a string is accepted when decoding.
 //! - `nonce_str` is in no table; the e-invoice insert has it and SKIT omits it here, so it is optional.
-//! - The page lists 40001 as its only code; it is general. The codes here come from the fiscal e-bill table WeChat shares with getauthdata.
+//! - The page lists 40001 as its only code; it is general. The codes here come from the fiscal e-bill table
+//!   WeChat shares with getauthdata.
 //!
 //! ## Insert a bill
 //!
@@ -86,7 +90,8 @@
 
 /// Request of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill).
 ///
-/// Build it with [`InsertBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InsertBillRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertBillRequest {
@@ -107,7 +112,8 @@ impl InsertBillRequest {
     }
 }
 
-/// The builder of [`InsertBillRequest`], from [`InsertBillRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InsertBillRequest`], from [`InsertBillRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InsertBillRequestBuilder {
@@ -198,9 +204,11 @@ impl<'de> serde::Deserialize<'de> for InsertBillRequest {
     }
 }
 
-/// Response of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), without `errcode` and `errmsg`.
+/// Response of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`InsertBillResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InsertBillResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertBillResponse {
@@ -217,7 +225,8 @@ impl InsertBillResponse {
     }
 }
 
-/// The builder of [`InsertBillResponse`], from [`InsertBillResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InsertBillResponse`], from [`InsertBillResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InsertBillResponseBuilder {
@@ -285,25 +294,33 @@ impl<'de> serde::Deserialize<'de> for InsertBillResponse {
     }
 }
 
-/// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and
+/// [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsertBillErrorCode {
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized, or was created too recently.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized, or was created
+    /// too recently.
     InvalidCardStatus,
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission to issue bills.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission
+    /// to issue bills.
     UnauthorizedCreateInvoice,
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
-    /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The order was refused (rejectinsert called with this order_id); no bill can be inserted for it.
+    /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The order was refused (rejectinsert called with
+    /// this order_id); no bill can be inserted for it.
     BizRejectInsert,
-    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: the s_pappid, the appid and the order_id do not match an authorization.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: the
+    /// s_pappid, the appid and the order_id do not match an authorization.
     InvoiceOrderNeverAuth,
     /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The PDF is invalid.
     InvoicePdfError,
-    /// [`BillingCodeAndNoRepeated`](crate::Code::BillingCodeAndNoRepeated): A bill with this code and number was already inserted.
+    /// [`BillingCodeAndNoRepeated`](crate::Code::BillingCodeAndNoRepeated): A bill with this code and number
+    /// was already inserted.
     BillingCodeAndNoRepeated,
-    /// [`BillingCodeOrNoSizeError`](crate::Code::BillingCodeOrNoSizeError): The bill code or number has the wrong length.
+    /// [`BillingCodeOrNoSizeError`](crate::Code::BillingCodeOrNoSizeError): The bill code or number has the
+    /// wrong length.
     BillingCodeOrNoSizeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -435,7 +452,8 @@ impl<'de> serde::Deserialize<'de> for UserCard {
 
 /// A fiscal e-bill's data.
 ///
-/// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceUserData {
@@ -460,7 +478,8 @@ impl InvoiceUserData {
     }
 }
 
-/// The builder of [`InvoiceUserData`], from [`InvoiceUserData::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InvoiceUserData`], from [`InvoiceUserData::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceUserDataBuilder {

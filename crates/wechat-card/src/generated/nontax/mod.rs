@@ -34,13 +34,17 @@ pub struct NontaxClient<'a> {
 impl NontaxClient<'_> {
     /// Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.
     ///
-    /// `POST https://api.weixin.qq.com/nontax/createbillcard?access_token=ACCESS_TOKEN` (WeChat interface `nontaxCreateBillCard`).
+    /// `POST https://api.weixin.qq.com/nontax/createbillcard?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `nontaxCreateBillCard`).
     ///
     /// Third-party platforms: not supported: only the account's own access token is accepted.
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateBillCardErrorCode`](crate::nontax::CreateBillCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`CreateBillCardErrorCode`](crate::nontax::CreateBillCardErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_bill_card(
         &self,
         request: &crate::nontax::CreateBillCardRequest,
@@ -53,13 +57,17 @@ impl NontaxClient<'_> {
 
     /// Gets the link where the user authorizes a fiscal e-bill for an order.
     ///
-    /// `POST https://api.weixin.qq.com/nontax/getbillauthurl?access_token=ACCESS_TOKEN` (WeChat interface `nontaxGetBillAuthUrl`).
+    /// `POST https://api.weixin.qq.com/nontax/getbillauthurl?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `nontaxGetBillAuthUrl`).
     ///
     /// Third-party platforms: not supported: only the account's own access token is accepted.
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetBillAuthUrlErrorCode`](crate::nontax::GetBillAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`GetBillAuthUrlErrorCode`](crate::nontax::GetBillAuthUrlErrorCode) when WeChat answers a non-zero
+    /// `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of
+    /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_bill_auth_url(
         &self,
         request: &crate::nontax::GetBillAuthUrlRequest,
@@ -72,13 +80,17 @@ impl NontaxClient<'_> {
 
     /// Inserts a fiscal e-bill into the user's card package.
     ///
-    /// `POST https://api.weixin.qq.com/nontax/insertbill?access_token=ACCESS_TOKEN` (WeChat interface `notaxinvoiceinsert`).
+    /// `POST https://api.weixin.qq.com/nontax/insertbill?access_token=ACCESS_TOKEN` (WeChat interface
+    /// `notaxinvoiceinsert`).
     ///
     /// Third-party platforms: not supported: only the account's own access token is accepted.
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`InsertBillErrorCode`](crate::nontax::InsertBillErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::insert_bill) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// [`Error::Api`](wechat_core::Error::Api) carries a
+    /// [`InsertBillErrorCode`](crate::nontax::InsertBillErrorCode) when WeChat answers a non-zero `errcode`;
+    /// [the module](crate::nontax::insert_bill) lists the codes. The other variants of [`wechat_core::Error`]
+    /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn insert_bill(
         &self,
         request: &crate::nontax::InsertBillRequest,

@@ -23,11 +23,17 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_payapply` is a short name after the path.
-//! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
+//! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_payapply` is a short name after
+//!   the path.
+//! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. Exactly one of `order_no`
+//!   and `payment_notice_no` is given (SKIT: 二选一): both are optional, in the `one_of` set `order`, so a
+//!   request with neither or both is refused before sending.
 //! - SKIT's model requires `scene_info.plate_number` but its sample leaves it out; the example adds a plate.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.
-//! - wechat-mock deducts at once: the order is kept paid (`nontax_order`, status 3), read by `get_order`, refundable. With trade_scene PARKING (a car park) the plate's stay from `notify_vehicle_entrance` must exist (40097 otherwise: the vehicle pages list no codes) and ends; other scenes (a street space, a toll road) need none. No result is sent to `notify_url`.
+//! - wechat-mock deducts at once: the order is kept paid (`nontax_order`, status 3), read by `get_order`,
+//!   refundable. With trade_scene PARKING (a car park) the plate's stay from `notify_vehicle_entrance` must
+//!   exist (40097 otherwise: the vehicle pages list no codes) and ends; other scenes (a street space, a toll
+//!   road) need none. No result is sent to `notify_url`.
 //!
 //! ## An hour on a parking space (SKIT's samples, with a plate)
 //!
@@ -59,7 +65,8 @@
 
 /// Request of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay).
 ///
-/// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
+/// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplyVehiclePayRequest {
@@ -80,7 +87,8 @@ pub struct ApplyVehiclePayRequest {
     pub fee: i64,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
-    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
+    /// sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
@@ -88,7 +96,8 @@ pub struct ApplyVehiclePayRequest {
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
-    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
+    /// sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The paying unit's code.
@@ -114,7 +123,9 @@ impl ApplyVehiclePayRequest {
     }
 }
 
-/// The builder of [`ApplyVehiclePayRequest`], from [`ApplyVehiclePayRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
+/// The builder of [`ApplyVehiclePayRequest`], from [`ApplyVehiclePayRequest::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and
+/// a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ApplyVehiclePayRequestBuilder {
@@ -435,7 +446,8 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApplyVehiclePayResponse {
@@ -483,11 +495,15 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay): its own codes, and [`General`](ApplyVehiclePayErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay): its own
+/// codes, and [`General`](ApplyVehiclePayErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplyVehiclePayErrorCode {
-    /// [`InvalidArgs`](crate::Code::InvalidArgs): For trade_scene PARKING: no car with this plate entered (notify_vehicle_entrance), or its fee was deducted already.
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): For trade_scene PARKING: no car with this plate entered
+    /// (notify_vehicle_entrance), or its fee was deducted already.
     InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -498,7 +514,8 @@ pub enum ApplyVehiclePayErrorCode {
 );
 /// A car's stay in a car park, or its trip on a toll road.
 ///
-/// Build it with [`ParkingStay::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ParkingStay::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ParkingStay {
@@ -548,7 +565,8 @@ impl ParkingStay {
     }
 }
 
-/// The builder of [`ParkingStay`], from [`ParkingStay::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ParkingStay`], from [`ParkingStay::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ParkingStayBuilder {

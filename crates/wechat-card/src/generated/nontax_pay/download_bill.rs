@@ -23,12 +23,20 @@
 //!
 //! ## Notes
 //!
-//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
-//! - The success answer is not JSON: WeChat's page says 成功时，数据以csv文本表格的方式返回. SKIT keeps the raw bytes and Senparc the text; here it is `text` (response_body = "text"), and a JSON body with a non-zero errcode is the error.
-//! - The columns may change (具体字段可能有增删，以实际返回的为准), so the statement is not parsed into fields.
+//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on
+//!   WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it
+//!   (不支持第三方平台调用).
+//! - The success answer is not JSON: WeChat's page says 成功时，数据以csv文本表格的方式返回. SKIT keeps the
+//!   raw bytes and Senparc the text; here it is `text` (response_body = "text"), and a JSON body with a
+//!   non-zero errcode is the error.
+//! - The columns may change (具体字段可能有增删，以实际返回的为准), so the statement is not parsed into
+//!   fields.
 //! - `bill_type` is ALL (default), SUCCESS or REFUND.
-//! - The success example is constructed from the page's column list; the page's own sample rows are not in the sources read.
-//! - wechat-mock still answers the example statement, although WeChat builds it from the day's orders: `[[mock]]` steps build JSON answers, not CSV text, and the statement's columns (bank, settlement, fees) are more than the mock keeps of an order. It is listed in the mock crate's docs as not yet declared.
+//! - The success example is constructed from the page's column list; the page's own sample rows are not in
+//!   the sources read.
+//! - wechat-mock still answers the example statement, although WeChat builds it from the day's orders:
+//!   `[[mock]]` steps build JSON answers, not CSV text, and the statement's columns (bank, settlement, fees)
+//!   are more than the mock keeps of an order. It is listed in the mock crate's docs as not yet declared.
 //!
 //! ## One paid order (constructed from WeChat's columns)
 //!
@@ -59,7 +67,8 @@
 
 /// Request of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill).
 ///
-/// Build it with [`DownloadBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`DownloadBillRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DownloadBillRequest {
@@ -81,7 +90,8 @@ impl DownloadBillRequest {
     }
 }
 
-/// The builder of [`DownloadBillRequest`], from [`DownloadBillRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`DownloadBillRequest`], from [`DownloadBillRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct DownloadBillRequestBuilder {
@@ -188,7 +198,8 @@ impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DownloadBillResponse {
@@ -236,7 +247,9 @@ impl<'de> serde::Deserialize<'de> for DownloadBillResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill): its own codes, and [`General`](DownloadBillErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill): its
+/// own codes, and [`General`](DownloadBillErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DownloadBillErrorCode {

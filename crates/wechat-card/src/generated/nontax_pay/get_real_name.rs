@@ -21,10 +21,13 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `nontax_getrealname` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `nontax_getrealname` is a short name after the
+//!   path.
 //! - `wx_realname_token` grants the payer's real-name data: it is a Secret, never printed.
-//! - Third-party platforms may not call it, as for the other non-tax payment calls; which accounts may is not stated.
-//! - wechat-mock answers the example: the real-name data is what WeChat holds of the user behind the token, which no call of the caller makes or changes.
+//! - Third-party platforms may not call it, as for the other non-tax payment calls; which accounts may is not
+//!   stated.
+//! - wechat-mock answers the example: the real-name data is what WeChat holds of the user behind the token,
+//!   which no call of the caller makes or changes.
 //!
 //! ## Encrypted real-name data (SKIT's samples)
 //!
@@ -104,9 +107,11 @@ impl<'de> serde::Deserialize<'de> for GetRealNameRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetRealNameResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetRealNameResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRealNameResponse {
@@ -127,7 +132,8 @@ impl GetRealNameResponse {
     }
 }
 
-/// The builder of [`GetRealNameResponse`], from [`GetRealNameResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetRealNameResponse`], from [`GetRealNameResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetRealNameResponseBuilder {
@@ -236,7 +242,9 @@ impl<'de> serde::Deserialize<'de> for GetRealNameResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name): its own codes, and [`General`](GetRealNameErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name): its
+/// own codes, and [`General`](GetRealNameErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRealNameErrorCode {

@@ -22,11 +22,19 @@
 //!
 //! ## Notes
 //!
-//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
-//! - `auth_code` is the payer's payment code, a credential that spends the payer's money: it is a Secret, never printed. SKIT's sample has stray spaces in it and in payment_notice_no, removed here.
-//! - Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一, as WeChat's table of unified_order): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
-//! - `payment_notice_create_time` and `payment_expire_date` are required in SKIT's model (non-nullable) and its sample sends both, but only make sense with a notice: they are optional here, like unified_order's.
-//! - wechat-mock charges the payment code at once: the order is kept paid (status 3) with a fresh transaction; a payer still confirming (the poll Senparc describes) does not arise, and the payer's openid is not known.
+//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on
+//!   WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it
+//!   (不支持第三方平台调用).
+//! - `auth_code` is the payer's payment code, a credential that spends the payer's money: it is a Secret,
+//!   never printed. SKIT's sample has stray spaces in it and in payment_notice_no, removed here.
+//! - Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一, as WeChat's table of
+//!   unified_order): both are optional, in the `one_of` set `order`, so a request with neither or both is
+//!   refused before sending.
+//! - `payment_notice_create_time` and `payment_expire_date` are required in SKIT's model (non-nullable) and
+//!   its sample sends both, but only make sense with a notice: they are optional here, like unified_order's.
+//! - wechat-mock charges the payment code at once: the order is kept paid (status 3) with a fresh
+//!   transaction; a payer still confirming (the poll Senparc describes) does not arise, and the payer's
+//!   openid is not known.
 //!
 //! ## Pay a notice at the counter (SKIT's sample, spaces removed)
 //!
@@ -51,7 +59,8 @@
 
 /// Request of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay).
 ///
-/// Build it with [`MicroPayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
+/// Build it with [`MicroPayRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MicroPayRequest {
@@ -72,7 +81,8 @@ pub struct MicroPayRequest {
     pub fee: i64,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
-    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
+    /// sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
@@ -80,7 +90,8 @@ pub struct MicroPayRequest {
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
-    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
+    /// sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
@@ -111,7 +122,9 @@ impl MicroPayRequest {
     }
 }
 
-/// The builder of [`MicroPayRequest`], from [`MicroPayRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
+/// The builder of [`MicroPayRequest`], from [`MicroPayRequest::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that
+/// breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MicroPayRequestBuilder {
@@ -466,7 +479,8 @@ impl<'de> serde::Deserialize<'de> for MicroPayRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MicroPayResponse {
@@ -514,7 +528,9 @@ impl<'de> serde::Deserialize<'de> for MicroPayResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay): its own codes, and [`General`](MicroPayErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay): its own
+/// codes, and [`General`](MicroPayErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MicroPayErrorCode {

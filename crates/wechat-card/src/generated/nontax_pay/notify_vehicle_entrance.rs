@@ -17,10 +17,13 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_entrancenotify` is a short name after the path.
+//! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_entrancenotify` is a short name
+//!   after the path.
 //! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.
-//! - wechat-mock keeps the stay (`parking_stay`, one per plate) for `apply_vehicle_pay`; every driver has deductions enabled (`user_state` NORMAL), since the driver's setting is WeChat's and no call changes it. No result is sent to `notify_url`.
+//! - wechat-mock keeps the stay (`parking_stay`, one per plate) for `apply_vehicle_pay`; every driver has
+//!   deductions enabled (`user_state` NORMAL), since the driver's setting is WeChat's and no call changes it.
+//!   No result is sent to `notify_url`.
 //!
 //! ## A car enters (SKIT's samples)
 //!
@@ -41,9 +44,11 @@
 //!
 //! Generated from `spec/nontax_pay/notify_vehicle_entrance.toml`.
 
-/// Request of [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance).
+/// Request of
+/// [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance).
 ///
-/// Build it with [`NotifyVehicleEntranceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`NotifyVehicleEntranceRequest::builder`]: one setter per field, then `build()`, which names
+/// a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceRequest {
@@ -73,7 +78,9 @@ impl NotifyVehicleEntranceRequest {
     }
 }
 
-/// The builder of [`NotifyVehicleEntranceRequest`], from [`NotifyVehicleEntranceRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`NotifyVehicleEntranceRequest`], from [`NotifyVehicleEntranceRequest::builder`]: a setter
+/// per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct NotifyVehicleEntranceRequestBuilder {
@@ -235,7 +242,9 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance), without `errcode` and `errmsg`.
+/// Response of
+/// [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceResponse {
@@ -285,7 +294,10 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance): its own codes, and [`General`](NotifyVehicleEntranceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance):
+/// its own codes, and [`General`](NotifyVehicleEntranceErrorCode::General) for WeChat's general codes and
+/// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyVehicleEntranceErrorCode {
@@ -298,7 +310,8 @@ pub enum NotifyVehicleEntranceErrorCode {
 );
 /// A car entering a car park.
 ///
-/// Build it with [`EntranceScene::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`EntranceScene::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EntranceScene {
@@ -330,7 +343,8 @@ impl EntranceScene {
     }
 }
 
-/// The builder of [`EntranceScene`], from [`EntranceScene::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`EntranceScene`], from [`EntranceScene::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct EntranceSceneBuilder {

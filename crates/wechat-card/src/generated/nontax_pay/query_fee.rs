@@ -20,11 +20,16 @@
 //!
 //! ## Notes
 //!
-//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
+//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on
+//!   WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it
+//!   (不支持第三方平台调用).
 //! - `service_id` is required by WeChat's table; SKIT makes it optional.
-//! - `payment_expire_date` is a string (YYYYMMDD) in WeChat's table and SKIT's request models; SKIT's response model reads it as a number. It is a string, which also decodes from a number.
-//! - WeChat's page lists only the general code 40001. The example answer (SKIT's, a real one) says `errcode` 0 with the errmsg 通知书未缴款: the notice is not paid yet.
-//! - wechat-mock answers the example: the receivable is the finance bureau's (or the commission's), held outside WeChat; no call of the caller makes or changes it, so the answer depends on nothing said before.
+//! - `payment_expire_date` is a string (YYYYMMDD) in WeChat's table and SKIT's request models; SKIT's
+//!   response model reads it as a number. It is a string, which also decodes from a number.
+//! - WeChat's page lists only the general code 40001. The example answer (SKIT's, a real one) says `errcode`
+//!   0 with the errmsg 通知书未缴款: the notice is not paid yet.
+//! - wechat-mock answers the example: the receivable is the finance bureau's (or the commission's), held
+//!   outside WeChat; no call of the caller makes or changes it, so the answer depends on nothing said before.
 //!
 //! ## A traffic fine not paid yet (SKIT's sample)
 //!
@@ -48,7 +53,8 @@
 
 /// Request of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee).
 ///
-/// Build it with [`QueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`QueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryFeeRequest {
@@ -77,7 +83,8 @@ impl QueryFeeRequest {
     }
 }
 
-/// The builder of [`QueryFeeRequest`], from [`QueryFeeRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`QueryFeeRequest`], from [`QueryFeeRequest::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct QueryFeeRequestBuilder {
@@ -103,7 +110,8 @@ impl QueryFeeRequestBuilder {
         self
     }
 
-    /// Sets `bank_id`: The bank (an id WeChat's non-tax platform assigns); one of the configured banks at random without it.
+    /// Sets `bank_id`: The bank (an id WeChat's non-tax platform assigns); one of the configured banks at
+    /// random without it.
     pub fn bank_id(mut self, value: impl Into<String>) -> Self {
         self.bank_id = Some(value.into());
         self
@@ -243,9 +251,11 @@ impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`QueryFeeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`QueryFeeResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct QueryFeeResponse {
@@ -283,7 +293,8 @@ impl QueryFeeResponse {
     }
 }
 
-/// The builder of [`QueryFeeResponse`], from [`QueryFeeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`QueryFeeResponse`], from [`QueryFeeResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct QueryFeeResponseBuilder {
@@ -503,7 +514,9 @@ impl<'de> serde::Deserialize<'de> for QueryFeeResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee): its own codes, and [`General`](QueryFeeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee): its own
+/// codes, and [`General`](QueryFeeErrorCode::General) for WeChat's general codes and codes this SDK does not
+/// know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryFeeErrorCode {

@@ -24,11 +24,19 @@
 //!
 //! ## Notes
 //!
-//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
-//! - `refund_fee` and `refund_out_id` go together for a partial refund (WeChat's table: 部分退款时必填); both are optional here and the pairing is the caller's.
-//! - WeChat's example answer carries no `refund_order_id` while its table and SKIT's sample do; it is optional.
-//! - WeChat's non-tax pages list no error codes of their own; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument) for an order_id of no order, an order not paid (or refunded in full already), a `refund_fee` without `refund_out_id`, a `refund_out_id` used before, and refunds over the total.
-//! - wechat-mock refunds at once: no order waits in 6 (refunding). The example's answer `refund_order_id` is a fresh id here.
+//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on
+//!   WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it
+//!   (不支持第三方平台调用).
+//! - `refund_fee` and `refund_out_id` go together for a partial refund (WeChat's table: 部分退款时必填); both
+//!   are optional here and the pairing is the caller's.
+//! - WeChat's example answer carries no `refund_order_id` while its table and SKIT's sample do; it is
+//!   optional.
+//! - WeChat's non-tax pages list no error codes of their own; wechat-mock answers 40097 (invalid args,
+//!   WeChat's global code for a bad argument) for an order_id of no order, an order not paid (or refunded in
+//!   full already), a `refund_fee` without `refund_out_id`, a `refund_out_id` used before, and refunds over
+//!   the total.
+//! - wechat-mock refunds at once: no order waits in 6 (refunding). The example's answer `refund_order_id` is
+//!   a fresh id here.
 //!
 //! ## A full refund (WeChat's request, SKIT's answer)
 //!
@@ -70,7 +78,8 @@
 
 /// Request of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund).
 ///
-/// Build it with [`RefundRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`RefundRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundRequest {
@@ -95,7 +104,8 @@ impl RefundRequest {
     }
 }
 
-/// The builder of [`RefundRequest`], from [`RefundRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`RefundRequest`], from [`RefundRequest::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RefundRequestBuilder {
@@ -224,7 +234,8 @@ impl<'de> serde::Deserialize<'de> for RefundRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefundResponse {
@@ -285,11 +296,15 @@ impl<'de> serde::Deserialize<'de> for RefundResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund): its own codes, and [`General`](RefundErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund): its own codes, and
+/// [`General`](RefundErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundErrorCode {
-    /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id, it is not paid, or the refund does not fit it (over the total, a refund_out_id used before, refund_fee without refund_out_id).
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id, it is not paid,
+    /// or the refund does not fit it (over the total, a refund_out_id used before, refund_fee without
+    /// refund_out_id).
     InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -4,7 +4,8 @@
 
 /// One item of a payment notice.
 ///
-/// Build it with [`FeeItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`FeeItem::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FeeItem {
@@ -31,7 +32,8 @@ impl FeeItem {
     }
 }
 
-/// The builder of [`FeeItem`], from [`FeeItem::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`FeeItem`], from [`FeeItem::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct FeeItemBuilder {

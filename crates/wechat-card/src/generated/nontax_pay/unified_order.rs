@@ -22,12 +22,20 @@
 //!
 //! ## Notes
 //!
-//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
-//! - Exactly one of `order_no` and `payment_notice_no` is given (WeChat's table and SKIT: 二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
-//! - `openid` is required unless `trade_type` is MWEB (WeChat's table). Not checked: `required_unless` reads whether a sibling is set, not which value it holds, and `trade_type` is a text (JSAPI or MWEB).
-//! - `scene`, `payment_notice_create_time` and `payment_expire_date` are optional: SKIT's sample (WeChat's example) leaves the first two out and sends an empty date.
-//! - The answer is SKIT's: `order_id`, `pay_url` and `miniprogram`. Senparc reuses its query_fee answer for it, which does not match WeChat's example; it is not followed.
-//! - wechat-mock keeps the order (`nontax_order`) unpaid with what was sent and answers the payment page of WeChat's example for its id (`miniprogram` is not answered); a user pays it through the user action `pay_nontax_order`. The commission's notification of the payment is not sent.
+//! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on
+//!   WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it
+//!   (不支持第三方平台调用).
+//! - Exactly one of `order_no` and `payment_notice_no` is given (WeChat's table and SKIT: 二选一): both are
+//!   optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
+//! - `openid` is required unless `trade_type` is MWEB (WeChat's table). Not checked: `required_unless` reads
+//!   whether a sibling is set, not which value it holds, and `trade_type` is a text (JSAPI or MWEB).
+//! - `scene`, `payment_notice_create_time` and `payment_expire_date` are optional: SKIT's sample (WeChat's
+//!   example) leaves the first two out and sends an empty date.
+//! - The answer is SKIT's: `order_id`, `pay_url` and `miniprogram`. Senparc reuses its query_fee answer for
+//!   it, which does not match WeChat's example; it is not followed.
+//! - wechat-mock keeps the order (`nontax_order`) unpaid with what was sent and answers the payment page of
+//!   WeChat's example for its id (`miniprogram` is not answered); a user pays it through the user action
+//!   `pay_nontax_order`. The commission's notification of the payment is not sent.
 //!
 //! ## An order for a notice (SKIT's sample)
 //!
@@ -54,7 +62,8 @@
 
 /// Request of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order).
 ///
-/// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
+/// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnifiedOrderRequest {
@@ -92,7 +101,8 @@ pub struct UnifiedOrderRequest {
     pub ip: String,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
-    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
+    /// sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
@@ -100,7 +110,8 @@ pub struct UnifiedOrderRequest {
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
-    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
+    /// sending.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
@@ -135,7 +146,9 @@ impl UnifiedOrderRequest {
     }
 }
 
-/// The builder of [`UnifiedOrderRequest`], from [`UnifiedOrderRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
+/// The builder of [`UnifiedOrderRequest`], from [`UnifiedOrderRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a
+/// field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UnifiedOrderRequestBuilder {
@@ -178,7 +191,8 @@ impl UnifiedOrderRequestBuilder {
         self
     }
 
-    /// Sets `bank_id`: The bank; required in the test environment, one of the configured banks at random without it.
+    /// Sets `bank_id`: The bank; required in the test environment, one of the configured banks at random
+    /// without it.
     pub fn bank_id(mut self, value: impl Into<String>) -> Self {
         self.bank_id = Some(value.into());
         self
@@ -582,7 +596,8 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
     }
 }
 
-/// Response of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order), without `errcode` and `errmsg`.
+/// Response of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UnifiedOrderResponse {
@@ -664,7 +679,9 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderResponse {
     }
 }
 
-/// Error codes of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order): its own codes, and [`General`](UnifiedOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order): its
+/// own codes, and [`General`](UnifiedOrderErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UnifiedOrderErrorCode {
@@ -676,7 +693,8 @@ pub enum UnifiedOrderErrorCode {
 );
 /// The mini program page that opens the payment.
 ///
-/// Build it with [`PayMiniProgram::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`PayMiniProgram::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PayMiniProgram {
@@ -699,7 +717,8 @@ impl PayMiniProgram {
     }
 }
 
-/// The builder of [`PayMiniProgram`], from [`PayMiniProgram::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`PayMiniProgram`], from [`PayMiniProgram::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PayMiniProgramBuilder {

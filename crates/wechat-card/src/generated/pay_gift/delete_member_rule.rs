@@ -24,11 +24,18 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's pages no longer document /card/paygiftmembercard/*; the request (card_id, mchid_list) is Senparc's and Magicodes' (DeletePayGiftMember(cardId, mchidList)).
-//! - Senparc types `mchid_list` as int[] here but string[] in add; merchant numbers are strings everywhere else (add_rule, WeChat's examples), so strings are sent.
-//! - Senparc's answer types `succ_mchid_list` as a list of failure entries, its add answer as strings; Magicodes reads both answers with one type (strings). Strings are read, as for add_member_rule, with the same aliases.
+//! - WeChat's pages no longer document /card/paygiftmembercard/*; the request (card_id, mchid_list) is
+//!   Senparc's and Magicodes' (DeletePayGiftMember(cardId, mchidList)).
+//! - Senparc types `mchid_list` as int[] here but string[] in add; merchant numbers are strings everywhere
+//!   else (add_rule, WeChat's examples), so strings are sent.
+//! - Senparc's answer types `succ_mchid_list` as a list of failure entries, its add answer as strings;
+//!   Magicodes reads both answers with one type (strings). Strings are read, as for add_member_rule, with the
+//!   same aliases.
 //! - The examples are constructed: no source quotes WeChat's.
-//! - wechat-mock releases the numbers that held a rule of the card (`succ_mchid_list`) and answers `fail_mchid_list` empty when that is every number named; otherwise it leaves `fail_mchid_list` out, since the steps cannot list the numbers not released (the request's items that match no record), and what WeChat reports for them is not documented.
+//! - wechat-mock releases the numbers that held a rule of the card (`succ_mchid_list`) and answers
+//!   `fail_mchid_list` empty when that is every number named; otherwise it leaves `fail_mchid_list` out,
+//!   since the steps cannot list the numbers not released (the request's items that match no record), and
+//!   what WeChat reports for them is not documented.
 //!
 //! ## One merchant number released (constructed, after Senparc's model)
 //!
@@ -56,7 +63,8 @@
 
 /// Request of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule).
 ///
-/// Build it with [`DeleteMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`DeleteMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMemberRuleRequest {
@@ -73,7 +81,8 @@ impl DeleteMemberRuleRequest {
     }
 }
 
-/// The builder of [`DeleteMemberRuleRequest`], from [`DeleteMemberRuleRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`DeleteMemberRuleRequest`], from [`DeleteMemberRuleRequest::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct DeleteMemberRuleRequestBuilder {
@@ -157,7 +166,8 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberRuleRequest {
     }
 }
 
-/// Response of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule), without `errcode` and `errmsg`.
+/// Response of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteMemberRuleResponse {
@@ -245,7 +255,9 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberRuleResponse {
     }
 }
 
-/// Error codes of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule): its own codes, and [`General`](DeleteMemberRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule):
+/// its own codes, and [`General`](DeleteMemberRuleErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeleteMemberRuleErrorCode {

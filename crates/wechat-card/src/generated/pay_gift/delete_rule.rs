@@ -22,10 +22,12 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_paygiftcard_delete` is a short name after the path.
+//! - WeChat's page gives the interface no English name; `card_paygiftcard_delete` is a short name after the
+//!   path.
 //! - `rule_id` is sent as a number (WeChat's example, SKIT's `int`); Senparc sends a string.
 //! - The answer is constructed: every SDK reads errcode and errmsg alone.
-//! - wechat-mock removes the rule and its hold on its merchant numbers; a deleted rule is unknown from then on (72034), so 72033 (status error) does not arise.
+//! - wechat-mock removes the rule and its hold on its merchant numbers; a deleted rule is unknown from then
+//!   on (72034), so 72033 (status error) does not arise.
 //!
 //! ## A rule deleted (SKIT's request; the answer constructed)
 //!
@@ -100,7 +102,8 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleRequest {
     }
 }
 
-/// Response of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule), without `errcode` and `errmsg`.
+/// Response of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule), without `errcode`
+/// and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DeleteRuleResponse {}
@@ -138,13 +141,17 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleResponse {
     }
 }
 
-/// Error codes of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule): its own codes, and [`General`](DeleteRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule): its own codes,
+/// and [`General`](DeleteRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeleteRuleErrorCode {
-    /// [`InvalidRuleId`](crate::Code::InvalidRuleId): No pay-gift rule of this account has this rule_id (WeChat's message misspells invalid).
+    /// [`InvalidRuleId`](crate::Code::InvalidRuleId): No pay-gift rule of this account has this rule_id
+    /// (WeChat's message misspells invalid).
     InvalidRuleId,
-    /// [`RuleStatusError`](crate::Code::RuleStatusError): The rule's status does not allow it (deleted already, for one).
+    /// [`RuleStatusError`](crate::Code::RuleStatusError): The rule's status does not allow it (deleted
+    /// already, for one).
     RuleStatusError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -21,10 +21,16 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's pages no longer document /card/paygiftmembercard/*; the request (`mchid`) and the answer (`card_id`, `occupy_appid`, `is_locked`) are Senparc's and Magicodes'. Magicodes' `CardId` has no JSON name (it would read `CardId`); Senparc's `card_id` is followed.
-//! - All three answer fields are optional: what WeChat answers for a merchant number no rule holds is not documented.
+//! - WeChat's pages no longer document /card/paygiftmembercard/*; the request (`mchid`) and the answer
+//!   (`card_id`, `occupy_appid`, `is_locked`) are Senparc's and Magicodes'. Magicodes' `CardId` has no JSON
+//!   name (it would read `CardId`); Senparc's `card_id` is followed.
+//! - All three answer fields are optional: what WeChat answers for a merchant number no rule holds is not
+//!   documented.
 //! - The example is constructed: no source quotes WeChat's.
-//! - wechat-mock answers the rule add_member_rule set on the number, and 72030 for a number with none (what WeChat answers then is not documented; 72030, invalid mchid, is the one code this call declares). `occupy_appid` is answered only when the record holds one (a `given` record): the steps cannot read the account's appid.
+//! - wechat-mock answers the rule add_member_rule set on the number, and 72030 for a number with none (what
+//!   WeChat answers then is not documented; 72030, invalid mchid, is the one code this call declares).
+//!   `occupy_appid` is answered only when the record holds one (a `given` record): the steps cannot read the
+//!   account's appid.
 //!
 //! ## A merchant number held by this account's rule (constructed, after Senparc's model)
 //!
@@ -99,7 +105,8 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleRequest {
     }
 }
 
-/// Response of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule), without `errcode` and `errmsg`.
+/// Response of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetMemberRuleResponse {
@@ -184,7 +191,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleResponse {
     }
 }
 
-/// Error codes of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule): its own codes, and [`General`](GetMemberRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule): its
+/// own codes, and [`General`](GetMemberRuleErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberRuleErrorCode {

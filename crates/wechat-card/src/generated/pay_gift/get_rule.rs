@@ -21,8 +21,11 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_paygiftcard_getbyid` is a short name after the path.
-//! - The answer's `base_info` adds `status`, `create_time` and `update_time` to what add_rule sends (SKIT, Senparc); they are response-only fields of `RuleBase`. Senparc reads the two times as strings; numbers are what WeChat's example shows, and strings holding numbers decode too.
+//! - WeChat's page gives the interface no English name; `card_paygiftcard_getbyid` is a short name after the
+//!   path.
+//! - The answer's `base_info` adds `status`, `create_time` and `update_time` to what add_rule sends (SKIT,
+//!   Senparc); they are response-only fields of `RuleBase`. Senparc reads the two times as strings; numbers
+//!   are what WeChat's example shows, and strings holding numbers decode too.
 //!
 //! ## A member-card rule (WeChat's example, as SKIT's model samples copy it)
 //!
@@ -101,7 +104,8 @@ impl<'de> serde::Deserialize<'de> for GetRuleRequest {
     }
 }
 
-/// Response of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule), without `errcode` and `errmsg`.
+/// Response of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetRuleResponse {
@@ -149,11 +153,14 @@ impl<'de> serde::Deserialize<'de> for GetRuleResponse {
     }
 }
 
-/// Error codes of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule): its own codes, and [`General`](GetRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule): its own codes, and
+/// [`General`](GetRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetRuleErrorCode {
-    /// [`InvalidRuleId`](crate::Code::InvalidRuleId): No pay-gift rule of this account has this rule_id (WeChat's message misspells invalid).
+    /// [`InvalidRuleId`](crate::Code::InvalidRuleId): No pay-gift rule of this account has this rule_id
+    /// (WeChat's message misspells invalid).
     InvalidRuleId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

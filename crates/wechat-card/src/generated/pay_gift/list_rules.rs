@@ -17,10 +17,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_paygiftcard_batchget` is a short name after the path.
-//! - `type` is always RULE_TYPE_PAY_MEMBER_CARD in wechatpy (hard-coded) and SKIT (the default); it is a `RuleType` here so that RULE_TYPE_SINGLE_PAY rules can be listed too. Every SDK sends all four fields, so all are required.
+//! - WeChat's page gives the interface no English name; `card_paygiftcard_batchget` is a short name after the
+//!   path.
+//! - `type` is always RULE_TYPE_PAY_MEMBER_CARD in wechatpy (hard-coded) and SKIT (the default); it is a
+//!   `RuleType` here so that RULE_TYPE_SINGLE_PAY rules can be listed too. Every SDK sends all four fields,
+//!   so all are required.
 //! - No limit on `count` and no error code particular to the list are documented.
-//! - wechat-mock reads `effective` as "the rule's span holds the moment of the call". WeChat's example lists with `effective` a rule that ended in 2020 (end_time 1580317217) and a total of 4; the example's `given` holds rules ending in 2100, so the mock answers them with their own total.
+//! - wechat-mock reads `effective` as "the rule's span holds the moment of the call". WeChat's example lists
+//!   with `effective` a rule that ended in 2020 (end_time 1580317217) and a total of 4; the example's `given`
+//!   holds rules ending in 2100, so the mock answers them with their own total.
 //!
 //! ## The first rule of four (WeChat's example, as SKIT's model samples copy it)
 //!
@@ -44,7 +49,8 @@
 
 /// Request of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules).
 ///
-/// Build it with [`ListRulesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListRulesRequest::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListRulesRequest {
@@ -66,7 +72,8 @@ impl ListRulesRequest {
     }
 }
 
-/// The builder of [`ListRulesRequest`], from [`ListRulesRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListRulesRequest`], from [`ListRulesRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListRulesRequestBuilder {
@@ -172,9 +179,11 @@ impl<'de> serde::Deserialize<'de> for ListRulesRequest {
     }
 }
 
-/// Response of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules), without `errcode` and `errmsg`.
+/// Response of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules), without `errcode`
+/// and `errmsg`.
 ///
-/// Build it with [`ListRulesResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListRulesResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListRulesResponse {
@@ -191,7 +200,8 @@ impl ListRulesResponse {
     }
 }
 
-/// The builder of [`ListRulesResponse`], from [`ListRulesResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListRulesResponse`], from [`ListRulesResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListRulesResponseBuilder {
@@ -265,7 +275,9 @@ impl<'de> serde::Deserialize<'de> for ListRulesResponse {
     }
 }
 
-/// Error codes of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules): its own codes, and [`General`](ListRulesErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules): its own codes,
+/// and [`General`](ListRulesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListRulesErrorCode {

@@ -4,7 +4,8 @@
 
 /// A merchant number a rule could not be set on, and why.
 ///
-/// Build it with [`FailedMchid::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`FailedMchid::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FailedMchid {
@@ -30,7 +31,8 @@ impl FailedMchid {
     }
 }
 
-/// The builder of [`FailedMchid`], from [`FailedMchid::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`FailedMchid`], from [`FailedMchid::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct FailedMchidBuilder {
@@ -48,7 +50,8 @@ impl FailedMchidBuilder {
         self
     }
 
-    /// Sets `errcode` (required): Why: one of WeChat's codes, e.g. 72004 when another account's rule holds the number.
+    /// Sets `errcode` (required): Why: one of WeChat's codes, e.g. 72004 when another account's rule holds
+    /// the number.
     pub fn errcode(mut self, value: i64) -> Self {
         self.errcode = Some(value);
         self
@@ -151,7 +154,8 @@ impl<'de> serde::Deserialize<'de> for FailedMchid {
 
 /// The terms of a rule giving a member card after payment.
 ///
-/// Build it with [`MemberRule::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MemberRule::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MemberRule {
@@ -179,7 +183,8 @@ impl MemberRule {
     }
 }
 
-/// The builder of [`MemberRule`], from [`MemberRule::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MemberRule`], from [`MemberRule::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MemberRuleBuilder {
@@ -336,7 +341,8 @@ impl<'de> serde::Deserialize<'de> for MemberRule {
 
 /// A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
 ///
-/// Build it with [`Rule::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`Rule::builder`]: one setter per field, then `build()`, which names a required field left
+/// unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Rule {
@@ -354,7 +360,8 @@ impl Rule {
     }
 }
 
-/// The builder of [`Rule`], from [`Rule::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`Rule`], from [`Rule::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RuleBuilder {
@@ -399,11 +406,13 @@ impl ::wechat_core::Check for Rule {
 
 /// Where and when a pay-gift rule applies; WeChat adds its status and times.
 ///
-/// Build it with [`RuleBase::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`RuleBase::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RuleBase {
-    /// The WeChat Pay merchant numbers whose payments the rule covers; each must belong to the account's own company.
+    /// The WeChat Pay merchant numbers whose payments the rule covers; each must belong to the account's own
+    /// company.
     pub mchid_list: Vec<String>,
     /// When the rule starts, in unix seconds.
     pub begin_time: i64,
@@ -448,7 +457,8 @@ impl RuleBase {
     }
 }
 
-/// The builder of [`RuleBase`], from [`RuleBase::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`RuleBase`], from [`RuleBase::builder`]: a setter per field, and `build()`, which refuses
+/// a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RuleBaseBuilder {
@@ -458,7 +468,8 @@ pub struct RuleBaseBuilder {
 }
 
 impl RuleBaseBuilder {
-    /// Sets `mchid_list` (required): The WeChat Pay merchant numbers whose payments the rule covers; each must belong to the account's own company.
+    /// Sets `mchid_list` (required): The WeChat Pay merchant numbers whose payments the rule covers; each
+    /// must belong to the account's own company.
     pub fn mchid_list(mut self, value: Vec<String>) -> Self {
         self.mchid_list = Some(value);
         self
@@ -575,7 +586,8 @@ impl<'de> serde::Deserialize<'de> for RuleBase {
 
 /// What a pay-gift rule gives, by its `type`.
 ///
-/// The value of `type` selects the variant; an object with a value this version does not know decodes to `Unknown`, which keeps it whole and sends it back unchanged.
+/// The value of `type` selects the variant; an object with a value this version does not know decodes to
+/// `Unknown`, which keeps it whole and sends it back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -647,7 +659,8 @@ impl<'de> serde::Deserialize<'de> for RuleKind {
 pub enum RuleType {
     /// `"RULE_TYPE_PAY_MEMBER_CARD"`: A member card after payment (支付即会员); its terms are `member_rule`.
     PayMemberCard,
-    /// `"RULE_TYPE_SINGLE_PAY"`: A coupon after payment (支付后赠券), as wechatpy sends it; its terms (`single_pay`) are documented nowhere, so such a rule decodes as `RuleKind::Unknown`.
+    /// `"RULE_TYPE_SINGLE_PAY"`: A coupon after payment (支付后赠券), as wechatpy sends it; its terms
+    /// (`single_pay`) are documented nowhere, so such a rule decodes as `RuleKind::Unknown`.
     SinglePay,
     /// A value this version of the SDK does not know, kept as WeChat sent it.
     Unknown(String),

@@ -126,7 +126,8 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     }
 }
 
-/// Response of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
@@ -174,11 +175,14 @@ impl<'de> serde::Deserialize<'de> for CreateCardResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card): its own
+/// codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission to create invoice templates.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission
+    /// to create invoice templates.
     UnauthorizedCreateInvoice,
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
@@ -191,7 +195,8 @@ pub enum CreateCardErrorCode {
 );
 /// An invoice card template.
 ///
-/// Build it with [`InvoiceTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InvoiceTemplate::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceTemplate {
@@ -211,7 +216,8 @@ impl InvoiceTemplate {
     }
 }
 
-/// The builder of [`InvoiceTemplate`], from [`InvoiceTemplate::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InvoiceTemplate`], from [`InvoiceTemplate::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceTemplateBuilder {
@@ -293,7 +299,8 @@ impl<'de> serde::Deserialize<'de> for InvoiceTemplate {
 
 /// What an invoice card shows.
 ///
-/// Build it with [`TemplateBaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`TemplateBaseInfo::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TemplateBaseInfo {
@@ -328,7 +335,8 @@ impl TemplateBaseInfo {
     }
 }
 
-/// The builder of [`TemplateBaseInfo`], from [`TemplateBaseInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`TemplateBaseInfo`], from [`TemplateBaseInfo::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct TemplateBaseInfoBuilder {

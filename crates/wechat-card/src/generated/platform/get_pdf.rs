@@ -21,7 +21,8 @@
 //!
 //! ## Notes
 //!
-//! - `action=get_url` goes in both the query string and the body. The page's table and SKIT put it in the body, the older API list's URL and wechatpy in the query; sending both satisfies every reading.
+//! - `action=get_url` goes in both the query string and the body. The page's table and SKIT put it in the
+//!   body, the older API list's URL and wechatpy in the query; sending both satisfies every reading.
 //! - The link is valid for `pdf_url_expire_time` seconds (7200).
 //!
 //! ## A PDF link
@@ -136,9 +137,11 @@ fn serialize_action<S: serde::Serializer>(
     serializer.serialize_str("get_url")
 }
 
-/// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and
+/// `errmsg`.
 ///
-/// Build it with [`GetPdfResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetPdfResponse::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPdfResponse {
@@ -155,7 +158,8 @@ impl GetPdfResponse {
     }
 }
 
-/// The builder of [`GetPdfResponse`], from [`GetPdfResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetPdfResponse`], from [`GetPdfResponse::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetPdfResponseBuilder {
@@ -233,11 +237,14 @@ impl<'de> serde::Deserialize<'de> for GetPdfResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf): its own codes, and [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf): its own codes, and
+/// [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPdfErrorCode {
-    /// [`InvalidParams`](crate::Code::InvalidParams): The s_media_id is wrong or has expired (PDFs live 3 days).
+    /// [`InvalidParams`](crate::Code::InvalidParams): The s_media_id is wrong or has expired (PDFs live 3
+    /// days).
     InvalidParams,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -24,7 +24,8 @@
 //!
 //! ## Notes
 //!
-//! - wechat-mock answers the example: the link is the platform's own, fixed by WeChat for its `s_pappid`; the call keeps nothing and depends on nothing said before.
+//! - wechat-mock answers the example: the link is the platform's own, fixed by WeChat for its `s_pappid`; the
+//!   call keeps nothing and depends on nothing said before.
 //! - The path says `seturl` but the call reads the link; the operation is named for what it does.
 //! - The body is an empty JSON object `{}`.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
@@ -99,7 +100,8 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlRequest {
     }
 }
 
-/// Response of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetPlatformUrlResponse {
@@ -155,11 +157,14 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url): its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url):
+/// its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPlatformUrlErrorCode {
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account is not an invoicing platform.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account is not an invoicing
+    /// platform.
     UnauthorizedCreateInvoice,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -32,17 +32,34 @@
 //!
 //! ## Notes
 //!
-//! - The doc's example sends `billing_time` as a string; the table says Int, as SKIT's model does. A number is sent (the example here is repaired) and a string is accepted when decoding.
+//! - The doc's example sends `billing_time` as a string; the table says Int, as SKIT's model does. A number
+//!   is sent (the example here is repaired) and a string is accepted when decoding.
 //! - The line items nest under `info`; `price` and `fee` amounts are in fen.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
-//! - Required, top level: `order_id`, `card_id`, `appid`, `card_ext`, and in it `nonce_str` and `user_card` (with its `invoice_user_data`): marked 是 in the page's tables; SKIT models all of them as required and fills `appid` and `nonce_str` itself when the caller leaves them out; the page's example carries them.
-//! - Required in `invoice_user_data`: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `fee_without_tax`, `tax`, `s_pdf_media_id`: 是 in all three transcriptions of the page's table, non-nullable in SKIT's model, present in the page's example. Fully digital e-invoices (数电发票) have no invoice code: send an empty `billing_code`, as SKIT's default does.
-//! - Required in each `info` line: `name` and `price`: 是 in both transcriptions of the line table, non-nullable in SKIT.
-//! - `num` and `unit` of an `info` line stay required, as SKIT models them, but the transcriptions disagree (shirayner/weixin_gz GoodInfo.java: 是; pomestyle/Weixin_Pilgrim Info.java: 否), so they are `lenient_in_mock`: the mock accepts a line without them, with a warning.
-//! - `buyer_number` is optional: 否 in all three transcriptions of WeChat's table (this spec had it required, as SKIT's non-nullable model has it). Inserts without it, sent through wechatpy, are reported to work against WeChat in production. Since SKIT always sends it and the current page's invoice_user_data table was not available to check, it is `lenient_in_mock`: the mock accepts its absence and warns.
-//! - `info` is optional: 否 in all three transcriptions. SKIT always sends it (an empty list by default), so it is `lenient_in_mock`.
-//! - `check_code` is 是 in all three transcriptions of the table, but WeChat's own example leaves it out and fully digital e-invoices have none (SKIT sends an empty string by default); it stays optional and is `lenient_in_mock`.
-//! - Optional, as the table marks them 否 and SKIT models them nullable: `s_trip_pdf_media_id`, `buyer_address_and_phone`, `buyer_bank_account`, `seller_number`, `seller_address_and_phone`, `seller_bank_account`, `remarks`, `cashier`, `maker`.
+//! - Required, top level: `order_id`, `card_id`, `appid`, `card_ext`, and in it `nonce_str` and `user_card`
+//!   (with its `invoice_user_data`): marked 是 in the page's tables; SKIT models all of them as required and
+//!   fills `appid` and `nonce_str` itself when the caller leaves them out; the page's example carries them.
+//! - Required in `invoice_user_data`: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`,
+//!   `fee_without_tax`, `tax`, `s_pdf_media_id`: 是 in all three transcriptions of the page's table,
+//!   non-nullable in SKIT's model, present in the page's example. Fully digital e-invoices (数电发票) have no
+//!   invoice code: send an empty `billing_code`, as SKIT's default does.
+//! - Required in each `info` line: `name` and `price`: 是 in both transcriptions of the line table,
+//!   non-nullable in SKIT.
+//! - `num` and `unit` of an `info` line stay required, as SKIT models them, but the transcriptions disagree
+//!   (shirayner/weixin_gz GoodInfo.java: 是; pomestyle/Weixin_Pilgrim Info.java: 否), so they are
+//!   `lenient_in_mock`: the mock accepts a line without them, with a warning.
+//! - `buyer_number` is optional: 否 in all three transcriptions of WeChat's table (this spec had it required,
+//!   as SKIT's non-nullable model has it). Inserts without it, sent through wechatpy, are reported to work
+//!   against WeChat in production. Since SKIT always sends it and the current page's invoice_user_data table
+//!   was not available to check, it is `lenient_in_mock`: the mock accepts its absence and warns.
+//! - `info` is optional: 否 in all three transcriptions. SKIT always sends it (an empty list by default), so
+//!   it is `lenient_in_mock`.
+//! - `check_code` is 是 in all three transcriptions of the table, but WeChat's own example leaves it out and
+//!   fully digital e-invoices have none (SKIT sends an empty string by default); it stays optional and is
+//!   `lenient_in_mock`.
+//! - Optional, as the table marks them 否 and SKIT models them nullable: `s_trip_pdf_media_id`,
+//!   `buyer_address_and_phone`, `buyer_bank_account`, `seller_number`, `seller_address_and_phone`,
+//!   `seller_bank_account`, `remarks`, `cashier`, `maker`.
 //!
 //! ## Insert an invoice
 //!
@@ -106,7 +123,8 @@
 
 /// Request of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice).
 ///
-/// Build it with [`InsertInvoiceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InsertInvoiceRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertInvoiceRequest {
@@ -127,7 +145,8 @@ impl InsertInvoiceRequest {
     }
 }
 
-/// The builder of [`InsertInvoiceRequest`], from [`InsertInvoiceRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InsertInvoiceRequest`], from [`InsertInvoiceRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InsertInvoiceRequestBuilder {
@@ -218,9 +237,11 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
     }
 }
 
-/// Response of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`InsertInvoiceResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InsertInvoiceResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
@@ -240,7 +261,8 @@ impl InsertInvoiceResponse {
     }
 }
 
-/// The builder of [`InsertInvoiceResponse`], from [`InsertInvoiceResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InsertInvoiceResponse`], from [`InsertInvoiceResponse::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InsertInvoiceResponseBuilder {
@@ -319,15 +341,21 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its
+/// own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsertInvoiceErrorCode {
-    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: the account lacks card permissions, or the template was created too recently (or, in the sandbox, the user is not on the test list).
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: the account
+    /// lacks card permissions, or the template was created too recently (or, in the sandbox, the user is not
+    /// on the test list).
     InvalidCardStatus,
-    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission to insert invoices.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission
+    /// to insert invoices.
     UnauthorizedCreateInvoice,
-    /// [`InvalidInvoiceTitle`](crate::Code::InvalidInvoiceTitle): The invoice's title does not match the title the user authorized.
+    /// [`InvalidInvoiceTitle`](crate::Code::InvalidInvoiceTitle): The invoice's title does not match the
+    /// title the user authorized.
     InvalidInvoiceTitle,
     /// [`DuplicateOrderId`](crate::Code::DuplicateOrderId): An invoice was already inserted for this order.
     DuplicateOrderId,
@@ -335,7 +363,8 @@ pub enum InsertInvoiceErrorCode {
     InvalidParams,
     /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The merchant refused this order (rejectinsert).
     BizRejectInsert,
-    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: s_pappid, appid and order_id do not match an authorization.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: s_pappid,
+    /// appid and order_id do not match an authorization.
     InvoiceOrderNeverAuth,
     /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The PDF is invalid or its s_media_id expired.
     InvoicePdfError,
@@ -350,7 +379,8 @@ pub enum InsertInvoiceErrorCode {
 );
 /// The invoice's content.
 ///
-/// Build it with [`CardExt::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`CardExt::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CardExt {
@@ -367,7 +397,8 @@ impl CardExt {
     }
 }
 
-/// The builder of [`CardExt`], from [`CardExt::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`CardExt`], from [`CardExt::builder`]: a setter per field, and `build()`, which refuses a
+/// required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CardExtBuilder {
@@ -496,7 +527,8 @@ impl<'de> serde::Deserialize<'de> for UserCard {
 
 /// An e-invoice's data, as shown on the card.
 ///
-/// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvoiceUserData {
@@ -561,7 +593,8 @@ impl InvoiceUserData {
     }
 }
 
-/// The builder of [`InvoiceUserData`], from [`InvoiceUserData::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`InvoiceUserData`], from [`InvoiceUserData::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceUserDataBuilder {
@@ -927,7 +960,8 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserData {
 
 /// One line of an invoice.
 ///
-/// Build it with [`BillingItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`BillingItem::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingItem {
@@ -948,7 +982,8 @@ impl BillingItem {
     }
 }
 
-/// The builder of [`BillingItem`], from [`BillingItem::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`BillingItem`], from [`BillingItem::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct BillingItemBuilder {

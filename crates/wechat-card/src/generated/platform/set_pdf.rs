@@ -25,10 +25,16 @@
 //!
 //! ## Notes
 //!
-//! - `s_media_id` is described as a 64-bit integer and arrives as a JSON string or number: it is kept a string, decoded without passing through a float.
-//! - WeChat documents no size limit. 10 MiB, the largest file WeChat's media uploads accept, is checked before sending so a wrong file fails fast; below it WeChat decides (72040 for an invalid PDF).
+//! - `s_media_id` is described as a 64-bit integer and arrives as a JSON string or number: it is kept a
+//!   string, decoded without passing through a float.
+//! - WeChat documents no size limit. 10 MiB, the largest file WeChat's media uploads accept, is checked
+//!   before sending so a wrong file fails fast; below it WeChat decides (72040 for an invalid PDF).
 //! - No request example: the body is a file, not JSON. The wire tests check the multipart body.
-//! - The part's Content-Type is `lenient_in_mock`: wechatpy's `upload_pdf` sends the part with no Content-Type (the way Python's requests sends a file) and its callers upload PDFs to WeChat that way, so WeChat does not require the header; whether it refuses a part typed otherwise is not known. The client sends application/pdf, as SKIT does; the mock judges the file by its bytes (`%PDF-`, size) and warns about the part's type.
+//! - The part's Content-Type is `lenient_in_mock`: wechatpy's `upload_pdf` sends the part with no
+//!   Content-Type (the way Python's requests sends a file) and its callers upload PDFs to WeChat that way, so
+//!   WeChat does not require the header; whether it refuses a part typed otherwise is not known. The client
+//!   sends application/pdf, as SKIT does; the mock judges the file by its bytes (`%PDF-`, size) and warns
+//!   about the part's type.
 //!
 //! ## An uploaded PDF
 //!
@@ -115,7 +121,8 @@ impl<'de> serde::Deserialize<'de> for SetPdfRequest {
     }
 }
 
-/// Response of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), without `errcode` and
+/// `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SetPdfResponse {
@@ -165,7 +172,9 @@ impl<'de> serde::Deserialize<'de> for SetPdfResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf): its own codes, and [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf): its own codes, and
+/// [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
+/// converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPdfErrorCode {

@@ -61,7 +61,8 @@
 
 /// Request of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status).
 ///
-/// Build it with [`UpdateStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateStatusRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateStatusRequest {
@@ -80,7 +81,8 @@ impl UpdateStatusRequest {
     }
 }
 
-/// The builder of [`UpdateStatusRequest`], from [`UpdateStatusRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateStatusRequest`], from [`UpdateStatusRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateStatusRequestBuilder {
@@ -169,7 +171,8 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusRequest {
     }
 }
 
-/// Response of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateStatusResponse {}
@@ -207,11 +210,14 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status): its own codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status): its own
+/// codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does
+/// not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusErrorCode {
-    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from its current one.
+    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from
+    /// its current one.
     InvoiceStatusError,
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,

@@ -21,8 +21,11 @@
 //!
 //! ## Notes
 //!
-//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
-//! - Each item has the shape of `get_invoice_info`'s answer; WeChat's example leaves out `begin_time`, `end_time` and `user_card_status`, so they are optional in `ReimburseInvoice`.
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action
+//!   `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own
+//!   are opaque.
+//! - Each item has the shape of `get_invoice_info`'s answer; WeChat's example leaves out `begin_time`,
+//!   `end_time` and `user_card_status`, so they are optional in `ReimburseInvoice`.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
 //! ## Two invoices the user shared (their encrypt_codes in the mock's encoding)
@@ -195,7 +198,8 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchRequest {
     }
 }
 
-/// Response of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), without `errcode` and `errmsg`.
+/// Response of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
@@ -243,7 +247,10 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchResponse {
     }
 }
 
-/// Error codes of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch): its own codes, and [`General`](GetInvoiceBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch): its own
+/// codes, and [`General`](GetInvoiceBatchErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetInvoiceBatchErrorCode {

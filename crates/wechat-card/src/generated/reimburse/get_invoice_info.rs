@@ -24,10 +24,13 @@
 //!
 //! ## Notes
 //!
-//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action
+//!   `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own
+//!   are opaque.
 //! - `detail` is a top-level field of the answer, not part of `user_info`.
 //! - Newer docs spell `user_info.trip_pdf_url` as `trip_pdf_ur`; both spellings are accepted.
-//! - `check_code` is in the SDKs' field lists (WxJava, SKIT) but absent from WeChat's example answer, so it is optional in `InvoiceUserInfo`.
+//! - `check_code` is in the SDKs' field lists (WxJava, SKIT) but absent from WeChat's example answer, so it
+//!   is optional in `InvoiceUserInfo`.
 //!
 //! ## An invoice the user shared (its encrypt_code in the mock's encoding)
 //!
@@ -155,7 +158,8 @@
 
 /// Request of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info).
 ///
-/// Build it with [`GetInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoRequest {
@@ -172,7 +176,8 @@ impl GetInvoiceInfoRequest {
     }
 }
 
-/// The builder of [`GetInvoiceInfoRequest`], from [`GetInvoiceInfoRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetInvoiceInfoRequest`], from [`GetInvoiceInfoRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetInvoiceInfoRequestBuilder {
@@ -247,9 +252,11 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
     }
 }
 
-/// Response of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), without `errcode` and `errmsg`.
+/// Response of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info),
+/// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetInvoiceInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetInvoiceInfoResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
@@ -282,7 +289,8 @@ impl GetInvoiceInfoResponse {
     }
 }
 
-/// The builder of [`GetInvoiceInfoResponse`], from [`GetInvoiceInfoResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetInvoiceInfoResponse`], from [`GetInvoiceInfoResponse::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetInvoiceInfoResponseBuilder {
@@ -443,7 +451,9 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoResponse {
     }
 }
 
-/// Error codes of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info): its own codes, and [`General`](GetInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info):
+/// its own codes, and [`General`](GetInvoiceInfoErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetInvoiceInfoErrorCode {

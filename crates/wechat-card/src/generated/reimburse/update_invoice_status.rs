@@ -28,7 +28,9 @@
 //!
 //! ## Notes
 //!
-//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action
+//!   `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own
+//!   are opaque.
 //! - The response example is the documented `{errcode: 0}` answer.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
@@ -66,9 +68,11 @@
 //!
 //! Generated from `spec/reimburse/update_invoice_status.toml`.
 
-/// Request of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status).
+/// Request of
+/// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status).
 ///
-/// Build it with [`UpdateInvoiceStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateInvoiceStatusRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusRequest {
@@ -87,7 +91,9 @@ impl UpdateInvoiceStatusRequest {
     }
 }
 
-/// The builder of [`UpdateInvoiceStatusRequest`], from [`UpdateInvoiceStatusRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateInvoiceStatusRequest`], from [`UpdateInvoiceStatusRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateInvoiceStatusRequestBuilder {
@@ -182,7 +188,9 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusRequest {
     }
 }
 
-/// Response of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status), without `errcode` and `errmsg`.
+/// Response of
+/// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusResponse {}
@@ -220,15 +228,21 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusResponse {
     }
 }
 
-/// Error codes of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status): its own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status): its
+/// own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateInvoiceStatusErrorCode {
-    /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked the invoice.
+    /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked
+    /// the invoice.
     InvoiceHasBeenLockByOthers,
-    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from its current one.
+    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from
+    /// its current one.
     InvoiceStatusError,
-    /// [`InvalidParams`](crate::Code::InvalidParams): The card_id or encrypt_code names no invoice of the user's card package.
+    /// [`InvalidParams`](crate::Code::InvalidParams): The card_id or encrypt_code names no invoice of the
+    /// user's card package.
     InvalidParams,
     /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only a locked invoice can be closed.
     InvoiceMustBeLockFirst,

@@ -27,7 +27,9 @@
 //!
 //! ## Notes
 //!
-//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call moves invoices its `given` holds; WeChat's own are opaque.
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action
+//!   `reimburse/share_invoice` answers), so the generated call moves invoices its `given` holds; WeChat's own
+//!   are opaque.
 //!
 //! ## Close two invoices
 //!
@@ -66,9 +68,11 @@
 //!
 //! Generated from `spec/reimburse/update_status_batch.toml`.
 
-/// Request of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch).
+/// Request of
+/// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch).
 ///
-/// Build it with [`UpdateStatusBatchRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateStatusBatchRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateStatusBatchRequest {
@@ -87,7 +91,9 @@ impl UpdateStatusBatchRequest {
     }
 }
 
-/// The builder of [`UpdateStatusBatchRequest`], from [`UpdateStatusBatchRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateStatusBatchRequest`], from [`UpdateStatusBatchRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateStatusBatchRequestBuilder {
@@ -182,7 +188,9 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
     }
 }
 
-/// Response of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), without `errcode` and `errmsg`.
+/// Response of
+/// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateStatusBatchResponse {}
@@ -220,17 +228,24 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchResponse {
     }
 }
 
-/// Error codes of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch): its own codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch): its own
+/// codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusBatchErrorCode {
-    /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked one of the invoices; none was updated.
+    /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked
+    /// one of the invoices; none was updated.
     InvoiceHasBeenLockByOthers,
-    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): One of the invoices cannot move to this status; none was updated.
+    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): One of the invoices cannot move to this
+    /// status; none was updated.
     InvoiceStatusError,
-    /// [`InvalidParams`](crate::Code::InvalidParams): An invoice of the list is not the user's, or its card_id or encrypt_code names none.
+    /// [`InvalidParams`](crate::Code::InvalidParams): An invoice of the list is not the user's, or its
+    /// card_id or encrypt_code names none.
     InvalidParams,
-    /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only locked invoices can be closed; none was updated.
+    /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only locked invoices can be closed;
+    /// none was updated.
     InvoiceMustBeLockFirst,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -20,10 +20,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_getapplyprotocol` is a short name after the path.
-//! - GET, not POST: SKIT, Senparc, EasyWeChat and tianye/WechatMpSDK all send a GET without a body, and tianye's README shows a real answer to it. fastwego's generated API list says POST, which no other source does; it is not followed.
-//! - `can_choose_prepaid_card` and `can_choose_payment_card` are in the real answer tianye/WechatMpSDK prints and in Senparc's model (integers, 1 = yes), not in SKIT's; they are optional.
-//! - wechat-mock answers the example: the categories are WeChat's, no call changes them and the answer depends on nothing said before.
+//! - WeChat's page gives the interface no English name; `card_getapplyprotocol` is a short name after the
+//!   path.
+//! - GET, not POST: SKIT, Senparc, EasyWeChat and tianye/WechatMpSDK all send a GET without a body, and
+//!   tianye's README shows a real answer to it. fastwego's generated API list says POST, which no other
+//!   source does; it is not followed.
+//! - `can_choose_prepaid_card` and `can_choose_payment_card` are in the real answer tianye/WechatMpSDK prints
+//!   and in Senparc's model (integers, 1 = yes), not in SKIT's; they are optional.
+//! - wechat-mock answers the example: the categories are WeChat's, no call changes them and the answer
+//!   depends on nothing said before.
 //!
 //! ## One category (the answer tianye/WechatMpSDK printed, as JSON)
 //!
@@ -39,7 +44,8 @@
 //!
 //! Generated from `spec/sub_merchant/get_apply_protocol.toml`.
 
-/// Request of [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol).
+/// Request of
+/// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApplyProtocolRequest {}
@@ -78,7 +84,9 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolRequest {
     }
 }
 
-/// Response of [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol), without `errcode` and `errmsg`.
+/// Response of
+/// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApplyProtocolResponse {
@@ -126,7 +134,10 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolResponse {
     }
 }
 
-/// Error codes of [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol): its own codes, and [`General`](GetApplyProtocolErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol): its
+/// own codes, and [`General`](GetApplyProtocolErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetApplyProtocolErrorCode {
@@ -138,7 +149,8 @@ pub enum GetApplyProtocolErrorCode {
 );
 /// A first-level card category and its second-level ones.
 ///
-/// Build it with [`PrimaryCategory::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`PrimaryCategory::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PrimaryCategory {
@@ -157,7 +169,8 @@ impl PrimaryCategory {
     }
 }
 
-/// The builder of [`PrimaryCategory`], from [`PrimaryCategory::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`PrimaryCategory`], from [`PrimaryCategory::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PrimaryCategoryBuilder {
@@ -271,7 +284,8 @@ impl<'de> serde::Deserialize<'de> for PrimaryCategory {
 
 /// A second-level card category.
 ///
-/// Build it with [`SecondaryCategory::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SecondaryCategory::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SecondaryCategory {
@@ -297,7 +311,8 @@ impl SecondaryCategory {
     }
 }
 
-/// The builder of [`SecondaryCategory`], from [`SecondaryCategory::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SecondaryCategory`], from [`SecondaryCategory::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SecondaryCategoryBuilder {
@@ -321,7 +336,8 @@ impl SecondaryCategoryBuilder {
         self
     }
 
-    /// Sets `need_qualification_stuffs`: The qualifications a sub-merchant of this category must submit, e.g. `food_service_license_id`.
+    /// Sets `need_qualification_stuffs`: The qualifications a sub-merchant of this category must submit, e.g.
+    /// `food_service_license_id`.
     pub fn need_qualification_stuffs(mut self, value: Vec<String>) -> Self {
         self.need_qualification_stuffs = Some(value);
         self

@@ -23,10 +23,13 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_submerchant_get` is a short name after the path.
-//! - fastwego's description says the call takes the sub-merchant's appid; WeChat's example, SKIT, Senparc and EasyWeChat send `merchant_id`, which is followed.
+//! - WeChat's page gives the interface no English name; `card_submerchant_get` is a short name after the
+//!   path.
+//! - fastwego's description says the call takes the sub-merchant's appid; WeChat's example, SKIT, Senparc and
+//!   EasyWeChat send `merchant_id`, which is followed.
 //! - `merchant_id` is sent as a string, as SKIT, Senparc and EasyWeChat send it.
-//! - What WeChat answers for a merchant_id of no sub-merchant is not documented; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument).
+//! - What WeChat answers for a merchant_id of no sub-merchant is not documented; wechat-mock answers 40097
+//!   (invalid args, WeChat's global code for a bad argument).
 //!
 //! ## A sub-merchant under review (WeChat's example, via SKIT)
 //!
@@ -55,7 +58,8 @@
 //!
 //! Generated from `spec/sub_merchant/get_sub_merchant.toml`.
 
-/// Request of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant).
+/// Request of
+/// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSubMerchantRequest {
@@ -112,7 +116,9 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantRequest {
     }
 }
 
-/// Response of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant), without `errcode` and `errmsg`.
+/// Response of
+/// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant), without
+/// `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetSubMerchantResponse {
@@ -160,11 +166,15 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantResponse {
     }
 }
 
-/// Error codes of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant): its own codes, and [`General`](GetSubMerchantErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant): its own
+/// codes, and [`General`](GetSubMerchantErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSubMerchantErrorCode {
-    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this merchant_id.
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this
+    /// merchant_id.
     InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

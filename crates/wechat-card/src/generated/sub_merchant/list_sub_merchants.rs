@@ -20,11 +20,17 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_submerchant_batchget` is a short name after the path.
-//! - The answer's list sits at the top level (`info_list`, `next_begin_id`), as in WeChat's example and SKIT; Senparc nests it one level deeper (SubmerChantBatchGet_InfoList), which is not followed.
-//! - `begin_id` is a string as SKIT and Senparc send it (WeChat's example writes 0); `next_begin_id` decodes from a number or a string.
+//! - WeChat's page gives the interface no English name; `card_submerchant_batchget` is a short name after the
+//!   path.
+//! - The answer's list sits at the top level (`info_list`, `next_begin_id`), as in WeChat's example and SKIT;
+//!   Senparc nests it one level deeper (SubmerChantBatchGet_InfoList), which is not followed.
+//! - `begin_id` is a string as SKIT and Senparc send it (WeChat's example writes 0); `next_begin_id` decodes
+//!   from a number or a string.
 //! - `limit` is at most 100 (WeChat's page: 一次调用最多拉取100个子商户).
-//! - wechat-mock pages by merchant_id: the sub-merchants whose id is above `begin_id` (an empty or `0` one starts at the first), and `next_begin_id` is the last one answered (none for an empty page). WeChat's example lists a CHECKING and an APPROVED sub-merchant for `status` CHECKING; the mock answers only the CHECKING one, so the example's `given` has both and the answer is checked against the mock's.
+//! - wechat-mock pages by merchant_id: the sub-merchants whose id is above `begin_id` (an empty or `0` one
+//!   starts at the first), and `next_begin_id` is the last one answered (none for an empty page). WeChat's
+//!   example lists a CHECKING and an APPROVED sub-merchant for `status` CHECKING; the mock answers only the
+//!   CHECKING one, so the example's `given` has both and the answer is checked against the mock's.
 //!
 //! ## Sub-merchants under review (WeChat's example, via SKIT)
 //!
@@ -50,9 +56,11 @@
 //!
 //! Generated from `spec/sub_merchant/list_sub_merchants.toml`.
 
-/// Request of [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants).
+/// Request of
+/// [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants).
 ///
-/// Build it with [`ListSubMerchantsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ListSubMerchantsRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSubMerchantsRequest {
@@ -72,7 +80,8 @@ impl ListSubMerchantsRequest {
     }
 }
 
-/// The builder of [`ListSubMerchantsRequest`], from [`ListSubMerchantsRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ListSubMerchantsRequest`], from [`ListSubMerchantsRequest::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListSubMerchantsRequestBuilder {
@@ -82,7 +91,8 @@ pub struct ListSubMerchantsRequestBuilder {
 }
 
 impl ListSubMerchantsRequestBuilder {
-    /// Sets `begin_id` (required): Where to start: `0` (or empty) first, then the previous answer's `next_begin_id`.
+    /// Sets `begin_id` (required): Where to start: `0` (or empty) first, then the previous answer's
+    /// `next_begin_id`.
     pub fn begin_id(mut self, value: impl Into<String>) -> Self {
         self.begin_id = Some(value.into());
         self
@@ -171,7 +181,9 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
     }
 }
 
-/// Response of [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants), without `errcode` and `errmsg`.
+/// Response of
+/// [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListSubMerchantsResponse {
@@ -240,7 +252,10 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsResponse {
     }
 }
 
-/// Error codes of [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants): its own codes, and [`General`](ListSubMerchantsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants): its
+/// own codes, and [`General`](ListSubMerchantsErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListSubMerchantsErrorCode {

@@ -25,11 +25,17 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_submerchant_submit` is a short name after the path.
-//! - WeChat's example answer writes `merchant_id` as a number (12) and SKIT reads it as a string: it is a string here, which also decodes from a number, keeping its digits exactly.
-//! - The table's string(N) limits are bytes (brand_name string(36) is 12 Chinese characters, which the page says in words).
-//! - 52000's errmsg is the one tianye/WechatMpSDK observed on this endpoint for a logo not uploaded through /cgi-bin/media/uploadimg.
-//! - wechat-mock keeps the sub-merchant (`sub_merchant`) under the next number, in status CHECKING, until WeChat's review (the user action `review_sub_merchant`, pushing `card_merchant_check_result`). It does not judge the logo (52000) nor the categories against `get_apply_protocol`.
+//! - WeChat's page gives the interface no English name; `card_submerchant_submit` is a short name after the
+//!   path.
+//! - WeChat's example answer writes `merchant_id` as a number (12) and SKIT reads it as a string: it is a
+//!   string here, which also decodes from a number, keeping its digits exactly.
+//! - The table's string(N) limits are bytes (brand_name string(36) is 12 Chinese characters, which the page
+//!   says in words).
+//! - 52000's errmsg is the one tianye/WechatMpSDK observed on this endpoint for a logo not uploaded through
+//!   /cgi-bin/media/uploadimg.
+//! - wechat-mock keeps the sub-merchant (`sub_merchant`) under the next number, in status CHECKING, until
+//!   WeChat's review (the user action `review_sub_merchant`, pushing `card_merchant_check_result`). It does
+//!   not judge the logo (52000) nor the categories against `get_apply_protocol`.
 //!
 //! ## Submit a sub-merchant (WeChat's example, via SKIT)
 //!
@@ -60,7 +66,8 @@
 //!
 //! Generated from `spec/sub_merchant/submit_sub_merchant.toml`.
 
-/// Request of [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant).
+/// Request of
+/// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubmitSubMerchantRequest {
@@ -119,7 +126,9 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
     }
 }
 
-/// Response of [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant), without `errcode` and `errmsg`.
+/// Response of
+/// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubmitSubMerchantResponse {
@@ -167,7 +176,10 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantResponse {
     }
 }
 
-/// Error codes of [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant): its own codes, and [`General`](SubmitSubMerchantErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant):
+/// its own codes, and [`General`](SubmitSubMerchantErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubmitSubMerchantErrorCode {

@@ -4,11 +4,13 @@
 
 /// A sub-merchant as WeChat keeps it.
 ///
-/// Build it with [`SubMerchant::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SubMerchant::builder`]: one setter per field, then `build()`, which names a required field
+/// left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubMerchant {
-    /// The sub-merchant's id, unique under the parent merchant; goes into `base_info.sub_merchant_info.merchant_id` of its cards.
+    /// The sub-merchant's id, unique under the parent merchant; goes into
+    /// `base_info.sub_merchant_info.merchant_id` of its cards.
     pub merchant_id: String,
     /// The sub-merchant's own account appid, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,7 +46,8 @@ impl SubMerchant {
     }
 }
 
-/// The builder of [`SubMerchant`], from [`SubMerchant::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SubMerchant`], from [`SubMerchant::builder`]: a setter per field, and `build()`, which
+/// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SubMerchantBuilder {
@@ -62,7 +65,8 @@ pub struct SubMerchantBuilder {
 }
 
 impl SubMerchantBuilder {
-    /// Sets `merchant_id` (required): The sub-merchant's id, unique under the parent merchant; goes into `base_info.sub_merchant_info.merchant_id` of its cards.
+    /// Sets `merchant_id` (required): The sub-merchant's id, unique under the parent merchant; goes into
+    /// `base_info.sub_merchant_info.merchant_id` of its cards.
     pub fn merchant_id(mut self, value: impl Into<String>) -> Self {
         self.merchant_id = Some(value.into());
         self
@@ -266,7 +270,8 @@ impl<'de> serde::Deserialize<'de> for SubMerchant {
 
 /// A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
 ///
-/// Build it with [`SubMerchantForm::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SubMerchantForm::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubMerchantForm {
@@ -285,7 +290,8 @@ pub struct SubMerchantForm {
     pub primary_category_id: i64,
     /// The second-level category, from `get_apply_protocol`.
     pub secondary_category_id: i64,
-    /// The media_id of the business licence scan; needed for an individual business whose letter bears a thumbprint instead of a seal.
+    /// The media_id of the business licence scan; needed for an individual business whose letter bears a
+    /// thumbprint instead of a seal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan; needed with `agreement_media_id`.
@@ -300,7 +306,8 @@ impl SubMerchantForm {
     }
 }
 
-/// The builder of [`SubMerchantForm`], from [`SubMerchantForm::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SubMerchantForm`], from [`SubMerchantForm::builder`]: a setter per field, and `build()`,
+/// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SubMerchantFormBuilder {
@@ -316,31 +323,36 @@ pub struct SubMerchantFormBuilder {
 }
 
 impl SubMerchantFormBuilder {
-    /// Sets `app_id`: The sub-merchant's own verified account appid, shown on its cards instead of the parent's.
+    /// Sets `app_id`: The sub-merchant's own verified account appid, shown on its cards instead of the
+    /// parent's.
     pub fn app_id(mut self, value: impl Into<String>) -> Self {
         self.app_id = Some(value.into());
         self
     }
 
-    /// Sets `brand_name` (required): The sub-merchant's name, at most 12 Chinese characters; shown on its cards.
+    /// Sets `brand_name` (required): The sub-merchant's name, at most 12 Chinese characters; shown on its
+    /// cards.
     pub fn brand_name(mut self, value: impl Into<String>) -> Self {
         self.brand_name = Some(value.into());
         self
     }
 
-    /// Sets `logo_url` (required): The sub-merchant's logo, an image from /cgi-bin/media/uploadimg; shown on its cards.
+    /// Sets `logo_url` (required): The sub-merchant's logo, an image from /cgi-bin/media/uploadimg; shown on
+    /// its cards.
     pub fn logo_url(mut self, value: impl Into<String>) -> Self {
         self.logo_url = Some(value.into());
         self
     }
 
-    /// Sets `protocol` (required): The media_id of the signed and stamped authorization letter (授权函), uploaded as temporary material.
+    /// Sets `protocol` (required): The media_id of the signed and stamped authorization letter (授权函),
+    /// uploaded as temporary material.
     pub fn protocol(mut self, value: impl Into<String>) -> Self {
         self.protocol = Some(value.into());
         self
     }
 
-    /// Sets `end_time` (required): When the authorization letter expires, unix seconds (UTC+8); must match the letter.
+    /// Sets `end_time` (required): When the authorization letter expires, unix seconds (UTC+8); must match
+    /// the letter.
     pub fn end_time(mut self, value: i64) -> Self {
         self.end_time = Some(value);
         self
@@ -358,13 +370,15 @@ impl SubMerchantFormBuilder {
         self
     }
 
-    /// Sets `agreement_media_id`: The media_id of the business licence scan; needed for an individual business whose letter bears a thumbprint instead of a seal.
+    /// Sets `agreement_media_id`: The media_id of the business licence scan; needed for an individual
+    /// business whose letter bears a thumbprint instead of a seal.
     pub fn agreement_media_id(mut self, value: impl Into<String>) -> Self {
         self.agreement_media_id = Some(value.into());
         self
     }
 
-    /// Sets `operator_media_id`: The media_id of the licensed operator's identity card scan; needed with `agreement_media_id`.
+    /// Sets `operator_media_id`: The media_id of the licensed operator's identity card scan; needed with
+    /// `agreement_media_id`.
     pub fn operator_media_id(mut self, value: impl Into<String>) -> Self {
         self.operator_media_id = Some(value.into());
         self

@@ -26,11 +26,16 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_submerchant_update` is a short name after the path.
-//! - The fields the submit table requires stay required: SKIT's update model is the submit model plus merchant_id, and EasyWeChat documents the same parameters. A partial update is not documented anywhere.
-//! - `merchant_id` is sent as a string, as SKIT, Senparc and EasyWeChat send it; WeChat's answer writes it as a number, which decodes too.
-//! - What WeChat answers for a merchant_id of no sub-merchant is not documented; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument).
-//! - wechat-mock keeps what the update sends, over what was kept, and sends the sub-merchant back to review (CHECKING), from any status.
+//! - WeChat's page gives the interface no English name; `card_submerchant_update` is a short name after the
+//!   path.
+//! - The fields the submit table requires stay required: SKIT's update model is the submit model plus
+//!   merchant_id, and EasyWeChat documents the same parameters. A partial update is not documented anywhere.
+//! - `merchant_id` is sent as a string, as SKIT, Senparc and EasyWeChat send it; WeChat's answer writes it as
+//!   a number, which decodes too.
+//! - What WeChat answers for a merchant_id of no sub-merchant is not documented; wechat-mock answers 40097
+//!   (invalid args, WeChat's global code for a bad argument).
+//! - wechat-mock keeps what the update sends, over what was kept, and sends the sub-merchant back to review
+//!   (CHECKING), from any status.
 //!
 //! ## Update a sub-merchant (WeChat's example, via SKIT)
 //!
@@ -61,7 +66,8 @@
 //!
 //! Generated from `spec/sub_merchant/update_sub_merchant.toml`.
 
-/// Request of [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant).
+/// Request of
+/// [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubMerchantRequest {
@@ -120,7 +126,9 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
     }
 }
 
-/// Response of [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant), without `errcode` and `errmsg`.
+/// Response of
+/// [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateSubMerchantResponse {
@@ -168,13 +176,17 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantResponse {
     }
 }
 
-/// Error codes of [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant): its own codes, and [`General`](UpdateSubMerchantErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant):
+/// its own codes, and [`General`](UpdateSubMerchantErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateSubMerchantErrorCode {
     /// [`PicNotFromCdn`](crate::Code::PicNotFromCdn): `logo_url` is not an image WeChat hosts.
     PicNotFromCdn,
-    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this merchant_id.
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this
+    /// merchant_id.
     InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
@@ -185,7 +197,8 @@ pub enum UpdateSubMerchantErrorCode {
 );
 /// A sub-merchant's new details, with the id that names it.
 ///
-/// Build it with [`SubMerchantUpdate::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`SubMerchantUpdate::builder`]: one setter per field, then `build()`, which names a required
+/// field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubMerchantUpdate {
@@ -221,7 +234,8 @@ impl SubMerchantUpdate {
     }
 }
 
-/// The builder of [`SubMerchantUpdate`], from [`SubMerchantUpdate::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`SubMerchantUpdate`], from [`SubMerchantUpdate::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SubMerchantUpdateBuilder {

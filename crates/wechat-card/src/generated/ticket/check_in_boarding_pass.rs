@@ -25,12 +25,23 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_boardingpass_checkin` is a short name after the path.
-//! - The table marks passenger_name, class and etkt_bnr required for a check-in, but a cancellation (`is_cancel` true) reads none of them; SKIT makes all three optional. They are optional with `required_unless = "is_cancel"`: a cancellation can leave them out, and a check-in without one is refused before sending (and by the mock, with 47001), as WeChat refuses it.
-//! - Limits from the table: passenger_name at most 15 Chinese characters (45 bytes), class at most 5 (15 bytes), etkt_bnr at most 14 digits.
-//! - wechatpy also sends `gate` and `boarding_time`, which are fields of the boarding-pass card template (create_card), not of this table, SKIT, Senparc or chanxuehong; they are not declared.
-//! - The codes are WeChat's card codes this call shares with the other calls on a user's code (40056 for a code no user holds, as member_card/update_member declares it).
-//! - wechat-mock writes the check-in onto the code a user holds (spec/resources.toml; 40056 for a code nobody holds, or one not usable: redeemed, deleted, given away) and marks it not checked in on `is_cancel`. No source documents a refusal of a second check-in (a seat change) or of a cancellation without one, so a check-in replaces the last one and a cancellation is accepted either way. That the card is a boarding pass is not checked: WeChat documents no code for another type.
+//! - WeChat's page gives the interface no English name; `card_boardingpass_checkin` is a short name after the
+//!   path.
+//! - The table marks passenger_name, class and etkt_bnr required for a check-in, but a cancellation
+//!   (`is_cancel` true) reads none of them; SKIT makes all three optional. They are optional with
+//!   `required_unless = "is_cancel"`: a cancellation can leave them out, and a check-in without one is
+//!   refused before sending (and by the mock, with 47001), as WeChat refuses it.
+//! - Limits from the table: passenger_name at most 15 Chinese characters (45 bytes), class at most 5 (15
+//!   bytes), etkt_bnr at most 14 digits.
+//! - wechatpy also sends `gate` and `boarding_time`, which are fields of the boarding-pass card template
+//!   (create_card), not of this table, SKIT, Senparc or chanxuehong; they are not declared.
+//! - The codes are WeChat's card codes this call shares with the other calls on a user's code (40056 for a
+//!   code no user holds, as member_card/update_member declares it).
+//! - wechat-mock writes the check-in onto the code a user holds (spec/resources.toml; 40056 for a code nobody
+//!   holds, or one not usable: redeemed, deleted, given away) and marks it not checked in on `is_cancel`. No
+//!   source documents a refusal of a second check-in (a seat change) or of a cancellation without one, so a
+//!   check-in replaces the last one and a cancellation is accepted either way. That the card is a boarding
+//!   pass is not checked: WeChat documents no code for another type.
 //!
 //! ## Check a passenger in (WeChat's example, via SKIT)
 //!
@@ -121,7 +132,8 @@ impl CheckInBoardingPassRequest {
         }
     }
 
-    /// Sets `card_id`: The boarding pass card; required for cards with merchant-supplied codes (`use_custom_code`).
+    /// Sets `card_id`: The boarding pass card; required for cards with merchant-supplied codes
+    /// (`use_custom_code`).
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
@@ -319,7 +331,8 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
     }
 }
 
-/// Response of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass), without `errcode` and `errmsg`.
+/// Response of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CheckInBoardingPassResponse {}
@@ -357,7 +370,10 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassResponse {
     }
 }
 
-/// Error codes of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass): its own codes, and [`General`](CheckInBoardingPassErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass): its own
+/// codes, and [`General`](CheckInBoardingPassErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckInBoardingPassErrorCode {

@@ -21,10 +21,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_meetingticket_updateuser` is a short name after the path.
-//! - zone, entrance and seat_number are required in WeChat's table (chanxuehong copies 必须); SKIT and Senparc leave them optional. The table is followed.
+//! - WeChat's page gives the interface no English name; `card_meetingticket_updateuser` is a short name after
+//!   the path.
+//! - zone, entrance and seat_number are required in WeChat's table (chanxuehong copies 必须); SKIT and
+//!   Senparc leave them optional. The table is followed.
 //! - begin_time and end_time are unix seconds; WeChat's example leaves them out.
-//! - wechat-mock writes the zone, entrance, seat and times onto the code a user holds (spec/resources.toml; 40056 for a code nobody holds, or one not usable: redeemed, deleted, given away), over what an earlier call wrote: times a later call leaves out are kept. That the card is a meeting ticket is not checked: WeChat documents no code for another type.
+//! - wechat-mock writes the zone, entrance, seat and times onto the code a user holds (spec/resources.toml;
+//!   40056 for a code nobody holds, or one not usable: redeemed, deleted, given away), over what an earlier
+//!   call wrote: times a later call leaves out are kept. That the card is a meeting ticket is not checked:
+//!   WeChat documents no code for another type.
 //!
 //! ## Seat a guest (WeChat's example, via SKIT)
 //!
@@ -52,7 +57,8 @@
 
 /// Request of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket).
 ///
-/// Build it with [`UpdateMeetingTicketRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateMeetingTicketRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketRequest {
@@ -82,7 +88,9 @@ impl UpdateMeetingTicketRequest {
     }
 }
 
-/// The builder of [`UpdateMeetingTicketRequest`], from [`UpdateMeetingTicketRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateMeetingTicketRequest`], from [`UpdateMeetingTicketRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateMeetingTicketRequestBuilder {
@@ -262,7 +270,8 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
     }
 }
 
-/// Response of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket), without `errcode` and `errmsg`.
+/// Response of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketResponse {}
@@ -300,7 +309,10 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketResponse {
     }
 }
 
-/// Error codes of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket): its own codes, and [`General`](UpdateMeetingTicketErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket): its own
+/// codes, and [`General`](UpdateMeetingTicketErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMeetingTicketErrorCode {

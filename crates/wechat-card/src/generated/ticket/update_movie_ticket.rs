@@ -21,10 +21,15 @@
 //!
 //! ## Notes
 //!
-//! - WeChat's page gives the interface no English name; `card_movieticket_updateuser` is a short name after the path.
-//! - `seat_number` is an array of seats in WeChat's example, SKIT (`IList<string>`) and Senparc (`string[]`); chanxuehong declares a single string. The array is sent.
+//! - WeChat's page gives the interface no English name; `card_movieticket_updateuser` is a short name after
+//!   the path.
+//! - `seat_number` is an array of seats in WeChat's example, SKIT (`IList<string>`) and Senparc (`string[]`);
+//!   chanxuehong declares a single string. The array is sent.
 //! - `duration` is in minutes (SKIT: 单位：分钟; WeChat's example 120).
-//! - wechat-mock writes the show, hall and seats onto the code a user holds (spec/resources.toml; 40056 for a code nobody holds, or one not usable: redeemed, deleted, given away), over what an earlier call wrote: a hall or seats a later call leaves out are kept. That the card is a movie ticket is not checked: WeChat documents no code for another type.
+//! - wechat-mock writes the show, hall and seats onto the code a user holds (spec/resources.toml; 40056 for a
+//!   code nobody holds, or one not usable: redeemed, deleted, given away), over what an earlier call wrote: a
+//!   hall or seats a later call leaves out are kept. That the card is a movie ticket is not checked: WeChat
+//!   documents no code for another type.
 //!
 //! ## Two seats of a 4D show (WeChat's example, via SKIT)
 //!
@@ -53,7 +58,8 @@
 
 /// Request of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket).
 ///
-/// Build it with [`UpdateMovieTicketRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UpdateMovieTicketRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMovieTicketRequest {
@@ -83,7 +89,9 @@ impl UpdateMovieTicketRequest {
     }
 }
 
-/// The builder of [`UpdateMovieTicketRequest`], from [`UpdateMovieTicketRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UpdateMovieTicketRequest`], from [`UpdateMovieTicketRequest::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UpdateMovieTicketRequestBuilder {
@@ -266,7 +274,8 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
     }
 }
 
-/// Response of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket), without `errcode` and `errmsg`.
+/// Response of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket),
+/// without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateMovieTicketResponse {}
@@ -304,7 +313,9 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketResponse {
     }
 }
 
-/// Error codes of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket): its own codes, and [`General`](UpdateMovieTicketErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket):
+/// its own codes, and [`General`](UpdateMovieTicketErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMovieTicketErrorCode {

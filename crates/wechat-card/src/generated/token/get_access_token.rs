@@ -22,10 +22,12 @@
 //!
 //! ## Notes
 //!
-//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are
+//!   `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - Prefer get_stable_access_token (stable_token): it hands every caller the same valid token.
 //! - The appsecret travels in the query string; wechat-core strips URLs from every error it reports.
-//! - The page's own error codes beyond the general ones (an IP needing the administrator's confirmation, 895xx) were not confirmed by a second source and are not listed; they decode as `General(Unknown(..))`.
+//! - The page's own error codes beyond the general ones (an IP needing the administrator's confirmation,
+//!   895xx) were not confirmed by a second source and are not listed; they decode as `General(Unknown(..))`.
 //!
 //! ## A token
 //!
@@ -53,7 +55,8 @@
 
 /// Request of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token).
 ///
-/// Build it with [`GetAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAccessTokenRequest {
@@ -72,7 +75,8 @@ impl GetAccessTokenRequest {
     }
 }
 
-/// The builder of [`GetAccessTokenRequest`], from [`GetAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAccessTokenRequest`], from [`GetAccessTokenRequest::builder`]: a setter per field, and
+/// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAccessTokenRequestBuilder {
@@ -135,9 +139,11 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
     }
 }
 
-/// Response of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
@@ -154,7 +160,8 @@ impl GetAccessTokenResponse {
     }
 }
 
-/// The builder of [`GetAccessTokenResponse`], from [`GetAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAccessTokenResponse`], from [`GetAccessTokenResponse::builder`]: a setter per field,
+/// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAccessTokenResponseBuilder {
@@ -228,7 +235,9 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token): its own codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token): its own
+/// codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK
+/// does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAccessTokenErrorCode {

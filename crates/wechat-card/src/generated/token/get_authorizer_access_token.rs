@@ -25,9 +25,12 @@
 //!
 //! ## Notes
 //!
-//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
-//! - The platform's own token goes in the `component_access_token` query parameter, not in `access_token`; the endpoint takes no account token.
-//! - 61023 is taken from WeChat's third-party platform return-code list; no second source in reach confirmed its exact message, so it serves only to name the code.
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are
+//!   `wechat_core::Secret`, whose Debug and Display print `***`.
+//! - The platform's own token goes in the `component_access_token` query parameter, not in `access_token`;
+//!   the endpoint takes no account token.
+//! - 61023 is taken from WeChat's third-party platform return-code list; no second source in reach confirmed
+//!   its exact message, so it serves only to name the code.
 //!
 //! ## Refresh a token
 //!
@@ -64,9 +67,11 @@
 //!
 //! Generated from `spec/token/get_authorizer_access_token.toml`.
 
-/// Request of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token).
+/// Request of
+/// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token).
 ///
-/// Build it with [`GetAuthorizerAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAuthorizerAccessTokenRequest::builder`]: one setter per field, then `build()`, which
+/// names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenRequest {
@@ -88,7 +93,9 @@ impl GetAuthorizerAccessTokenRequest {
     }
 }
 
-/// The builder of [`GetAuthorizerAccessTokenRequest`], from [`GetAuthorizerAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAuthorizerAccessTokenRequest`], from [`GetAuthorizerAccessTokenRequest::builder`]: a
+/// setter per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthorizerAccessTokenRequestBuilder {
@@ -117,7 +124,8 @@ impl GetAuthorizerAccessTokenRequestBuilder {
         self
     }
 
-    /// Sets `authorizer_refresh_token` (required): The refresh token from the authorization (or from the last refresh).
+    /// Sets `authorizer_refresh_token` (required): The refresh token from the authorization (or from the last
+    /// refresh).
     pub fn authorizer_refresh_token(mut self, value: impl Into<String>) -> Self {
         self.authorizer_refresh_token = Some(::wechat_core::Secret::new(value));
         self
@@ -214,9 +222,12 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
     }
 }
 
-/// Response of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token), without `errcode` and `errmsg`.
+/// Response of
+/// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token),
+/// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetAuthorizerAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetAuthorizerAccessTokenResponse::builder`]: one setter per field, then `build()`, which
+/// names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
@@ -235,7 +246,9 @@ impl GetAuthorizerAccessTokenResponse {
     }
 }
 
-/// The builder of [`GetAuthorizerAccessTokenResponse`], from [`GetAuthorizerAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetAuthorizerAccessTokenResponse`], from [`GetAuthorizerAccessTokenResponse::builder`]: a
+/// setter per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthorizerAccessTokenResponseBuilder {
@@ -343,11 +356,15 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token): its own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token): its
+/// own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and
+/// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthorizerAccessTokenErrorCode {
-    /// [`RefreshTokenIsInvalid`](crate::Code::RefreshTokenIsInvalid): The authorizer_refresh_token is wrong, or the account revoked the authorization.
+    /// [`RefreshTokenIsInvalid`](crate::Code::RefreshTokenIsInvalid): The authorizer_refresh_token is wrong,
+    /// or the account revoked the authorization.
     RefreshTokenIsInvalid,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),

@@ -21,10 +21,15 @@
 //!
 //! ## Notes
 //!
-//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are
+//!   `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - Only `type=wx_card` is bound here; `jsapi` tickets are a different use of the same path.
-//! - Third-party support is not stated on the card page; the endpoint is commonly called with authorizer tokens, so it is allowed here without a permission set.
-//! - wechat-mock keeps the ticket (spec/token/resources.toml): every call within its two hours answers the same one, as WeChat's cache-and-reuse advice implies; `expires_in` is the lifetime, 7200, whatever is left of it (WeChat documents no other value). `get_auth_url` and `get_bill_auth_url` take only the current ticket.
+//! - Third-party support is not stated on the card page; the endpoint is commonly called with authorizer
+//!   tokens, so it is allowed here without a permission set.
+//! - wechat-mock keeps the ticket (spec/token/resources.toml): every call within its two hours answers the
+//!   same one, as WeChat's cache-and-reuse advice implies; `expires_in` is the lifetime, 7200, whatever is
+//!   left of it (WeChat documents no other value). `get_auth_url` and `get_bill_auth_url` take only the
+//!   current ticket.
 //!
 //! ## A card ticket
 //!
@@ -80,9 +85,11 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketRequest {
     }
 }
 
-/// Response of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), without
+/// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetCardApiTicketResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetCardApiTicketResponse::builder`]: one setter per field, then `build()`, which names a
+/// required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
@@ -99,7 +106,9 @@ impl GetCardApiTicketResponse {
     }
 }
 
-/// The builder of [`GetCardApiTicketResponse`], from [`GetCardApiTicketResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetCardApiTicketResponse`], from [`GetCardApiTicketResponse::builder`]: a setter per
+/// field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCardApiTicketResponseBuilder {
@@ -167,7 +176,9 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket): its own codes, and [`General`](GetCardApiTicketErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket): its
+/// own codes, and [`General`](GetCardApiTicketErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCardApiTicketErrorCode {

@@ -29,7 +29,8 @@
 //!
 //! ## Notes
 //!
-//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are
+//!   `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - 41004, 40125, 45009, 47001, 40001 and 48001 are also in the page's table; they are general codes.
 //!
 //! ## A platform token
@@ -66,9 +67,11 @@
 //!
 //! Generated from `spec/token/get_component_access_token.toml`.
 
-/// Request of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token).
+/// Request of
+/// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token).
 ///
-/// Build it with [`GetComponentAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetComponentAccessTokenRequest::builder`]: one setter per field, then `build()`, which
+/// names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenRequest {
@@ -87,7 +90,9 @@ impl GetComponentAccessTokenRequest {
     }
 }
 
-/// The builder of [`GetComponentAccessTokenRequest`], from [`GetComponentAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetComponentAccessTokenRequest`], from [`GetComponentAccessTokenRequest::builder`]: a
+/// setter per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetComponentAccessTokenRequestBuilder {
@@ -204,9 +209,12 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
     }
 }
 
-/// Response of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token), without `errcode` and `errmsg`.
+/// Response of
+/// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token),
+/// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetComponentAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetComponentAccessTokenResponse::builder`]: one setter per field, then `build()`, which
+/// names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
@@ -223,7 +231,9 @@ impl GetComponentAccessTokenResponse {
     }
 }
 
-/// The builder of [`GetComponentAccessTokenResponse`], from [`GetComponentAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetComponentAccessTokenResponse`], from [`GetComponentAccessTokenResponse::builder`]: a
+/// setter per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetComponentAccessTokenResponseBuilder {
@@ -305,17 +315,24 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token): its own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token): its
+/// own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes
+/// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetComponentAccessTokenErrorCode {
-    /// [`AccessClientipIsNotRegistered`](crate::Code::AccessClientipIsNotRegistered): The calling server's IP is not on the third-party platform's IP whitelist.
+    /// [`AccessClientipIsNotRegistered`](crate::Code::AccessClientipIsNotRegistered): The calling server's IP
+    /// is not on the third-party platform's IP whitelist.
     AccessClientipIsNotRegistered,
-    /// [`ComponentTicketIsExpired`](crate::Code::ComponentTicketIsExpired): The component_verify_ticket is too old.
+    /// [`ComponentTicketIsExpired`](crate::Code::ComponentTicketIsExpired): The component_verify_ticket is
+    /// too old.
     ComponentTicketIsExpired,
-    /// [`ComponentTicketIsInvalid`](crate::Code::ComponentTicketIsInvalid): The component_verify_ticket is not one WeChat issued to this platform.
+    /// [`ComponentTicketIsInvalid`](crate::Code::ComponentTicketIsInvalid): The component_verify_ticket is
+    /// not one WeChat issued to this platform.
     ComponentTicketIsInvalid,
-    /// [`InvalidComponent`](crate::Code::InvalidComponent): The component_appid is not a third-party platform.
+    /// [`InvalidComponent`](crate::Code::InvalidComponent): The component_appid is not a third-party
+    /// platform.
     InvalidComponent,
     /// [`AppsecretMissing`](crate::Code::AppsecretMissing): The request lacks the appsecret.
     AppsecretMissing,

@@ -22,7 +22,8 @@
 //!
 //! ## Notes
 //!
-//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are
+//!   `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - `grant_type` is a constant body field: the request type always sends `client_credential`.
 //! - The request example is constructed from the page's field table (its own example uses the same fields).
 //!
@@ -63,7 +64,8 @@
 
 /// Request of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token).
 ///
-/// Build it with [`GetStableAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetStableAccessTokenRequest::builder`]: one setter per field, then `build()`, which names
+/// a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
@@ -89,7 +91,9 @@ impl GetStableAccessTokenRequest {
     }
 }
 
-/// The builder of [`GetStableAccessTokenRequest`], from [`GetStableAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetStableAccessTokenRequest`], from [`GetStableAccessTokenRequest::builder`]: a setter
+/// per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetStableAccessTokenRequestBuilder {
@@ -111,7 +115,8 @@ impl GetStableAccessTokenRequestBuilder {
         self
     }
 
-    /// Sets `force_refresh`: True to invalidate the current token and get a new one (rate limited); default false.
+    /// Sets `force_refresh`: True to invalidate the current token and get a new one (rate limited); default
+    /// false.
     pub fn force_refresh(mut self, value: bool) -> Self {
         self.force_refresh = Some(value);
         self
@@ -197,9 +202,11 @@ fn serialize_grant_type<S: serde::Serializer>(
     serializer.serialize_str("client_credential")
 }
 
-/// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token),
+/// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetStableAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetStableAccessTokenResponse::builder`]: one setter per field, then `build()`, which names
+/// a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
@@ -216,7 +223,9 @@ impl GetStableAccessTokenResponse {
     }
 }
 
-/// The builder of [`GetStableAccessTokenResponse`], from [`GetStableAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetStableAccessTokenResponse`], from [`GetStableAccessTokenResponse::builder`]: a setter
+/// per field, and `build()`, which refuses a required field left unset with
+/// `wechat_core::BuildError::MissingField`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetStableAccessTokenResponseBuilder {
@@ -292,7 +301,10 @@ impl<'de> serde::Deserialize<'de> for GetStableAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token): its own codes, and [`General`](GetStableAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
+/// Error codes of
+/// [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token): its own
+/// codes, and [`General`](GetStableAccessTokenErrorCode::General) for WeChat's general codes and codes this
+/// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetStableAccessTokenErrorCode {
