@@ -404,6 +404,11 @@ spec_table! {
         /// `type = "string"` only: the value is a credential (appsecret, token, ticket); the
         /// generated field is a `wechat_core::Secret`, which never prints its value.
         pub secret: bool = default "secret",
+        /// `type = "string"` only: WeChat's answers may write the value as a JSON number (its
+        /// examples do) though the spec keeps it a string, so that an id's or a count's digits
+        /// stay exact. The client reads either; the OpenAPI document's schema allows both; the
+        /// mock may answer the number its state holds. Say which sources write which in `notes`.
+        pub number_in_answers: bool = default "number_in_answers",
         /// `type = "file"` only: the part's content type, e.g. `application/pdf`.
         pub content_type: Option<Located<String>> = optional "content_type",
         /// `type = "file"` only: the largest file accepted, in bytes; a larger file is refused

@@ -211,6 +211,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// A credential: held as `wechat_core::Secret` so it never prints (strings only).
     pub secret: bool,
+    /// A string WeChat's answers may write as a JSON number (`number_in_answers`).
+    pub number_in_answers: bool,
     /// Held in a `Box`: the type it belongs to contains itself through this field.
     pub boxed: bool,
     /// The mock accepts the field's absence or a wrong value with a warning (`lenient_in_mock`).

@@ -192,3 +192,20 @@ fn only_strings_can_be_secret() {
         ]
     );
 }
+
+#[test]
+fn only_answered_strings_can_be_numbers_in_answers() {
+    let text = head("x", "/x", "")
+        + "[request]\nid = { type = \"string\", number_in_answers = true, doc = \"d\" }\n\
+           [response]\ncount = { type = \"i64\", number_in_answers = true, doc = \"d\" }\n\
+           reward = { type = \"string\", number_in_answers = true, doc = \"d\" }\n\
+           [types.Ledger]\ndoc = \"d\"\n\
+           fields.sent = { type = \"string\", only = \"request\", optional = true, number_in_answers = true, doc = \"d\" }\n\
+           fields.kept = { type = \"string\", number_in_answers = true, doc = \"d\" }\n";
+    let refused = "`number_in_answers = true` is only allowed on a `type = \"string\"` field WeChat answers \
+                   (not a [query] or top-level [request] field, not `only = \"request\"`)";
+    let problems = one(text);
+    let lines: Vec<&str> = problems.iter().map(|p| p.split_once(": ").map_or("", |(at, _)| at)).collect();
+    assert_eq!(lines, ["spec/g/x.toml:8:16", "spec/g/x.toml:10:19", "spec/g/x.toml:14:25"], "{problems:#?}");
+    assert!(problems.iter().all(|p| p.ends_with(refused)), "{problems:#?}");
+}

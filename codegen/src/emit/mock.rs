@@ -385,7 +385,13 @@ pub(crate) fn fields(w: &mut Writer, fields: &[shape::Field<'_>]) {
             if !f.aliases.is_empty() {
                 w.field("aliases", |w| borrowed_strs(w, f.aliases.iter().copied()));
             }
-            for (set, name) in [(f.lenient, "lenient"), (f.flatten, "flatten"), (f.nullable, "nullable")] {
+            let flags = [
+                (f.lenient, "lenient"),
+                (f.flatten, "flatten"),
+                (f.nullable, "nullable"),
+                (f.number_in_answers, "number_in_answers"),
+            ];
+            for (set, name) in flags {
                 if set {
                     w.field(name, |w| w.bool(true));
                 }

@@ -140,6 +140,7 @@ impl<'m> SchemaBuilder<'m> {
             flatten: field.flatten,
             only: field.only,
             nullable: field.nullable,
+            number_in_answers: field.number_in_answers,
             limits: field.constraints,
             rule: field.rule.as_ref().map(FieldRule::as_check),
         }

@@ -227,6 +227,7 @@ fn text_field() -> Field {
         doc: "The answer's body, as WeChat sends it.".to_owned(),
         aliases: Vec::new(),
         secret: false,
+        number_in_answers: false,
         boxed: false,
         lenient: false,
         flatten: false,

@@ -143,6 +143,15 @@ pub(super) fn resolve_field(
         problems.error(file, def.ty.span, "`secret = true` is only allowed with `type = \"string\"`");
         return None;
     }
+    if def.number_in_answers && !number_in_answers_applies(def, &ty, place) {
+        problems.error(
+            file,
+            def.ty.span,
+            "`number_in_answers = true` is only allowed on a `type = \"string\"` field WeChat answers \
+             (not a [query] or top-level [request] field, not `only = \"request\"`)",
+        );
+        return None;
+    }
     if place == FieldPlace::Query
         && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
     {
@@ -181,6 +190,7 @@ pub(super) fn resolve_field(
             doc: def.doc.value.clone(),
             aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
             secret: def.secret,
+            number_in_answers: def.number_in_answers,
             boxed: false,
             lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
             flatten: def.flatten,
@@ -193,9 +203,21 @@ pub(super) fn resolve_field(
     })
 }
 
+/// True where `number_in_answers` can say something: a string WeChat answers.
+fn number_in_answers_applies(def: &format::Field, ty: &Ty, place: FieldPlace) -> bool {
+    let answered = match place {
+        FieldPlace::Query | FieldPlace::Request { .. } => false,
+        FieldPlace::Object | FieldPlace::Unsent => {
+            def.only.as_ref().map(|o| Direction::from(o.value)) != Some(Direction::Request)
+        }
+    };
+    *ty == Ty::String && answered
+}
+
 /// The keys that shape an ordinary field's value, with where each was written.
 fn value_keys(def: &format::Field) -> Vec<(crate::source::Span, &'static str)> {
-    let flags = [(def.flatten, "flatten"), (def.nullable, "nullable")];
+    let flags =
+        [(def.flatten, "flatten"), (def.nullable, "nullable"), (def.number_in_answers, "number_in_answers")];
     let limits = [
         (&def.min_length, "min_length"),
         (&def.max_length, "max_length"),

@@ -96,6 +96,9 @@ pub struct Field<'a> {
     pub only: Option<Direction>,
     /// `null` is accepted; an answer may also leave the field out.
     pub nullable: bool,
+    /// A string an answer may also write as a JSON number (`number_in_answers`), as WeChat's
+    /// answers do for some ids and counts.
+    pub number_in_answers: bool,
     /// Limits the docs state.
     pub limits: Limits,
     /// The rule that ties it to its siblings in the object (`required_when`,
@@ -116,6 +119,7 @@ impl<'a> Field<'a> {
         flatten: false,
         only: None,
         nullable: false,
+        number_in_answers: false,
         limits: Limits::NONE,
         rule: None,
     };
@@ -734,6 +738,7 @@ impl<'c, 'a> Walk<'c, 'a> {
             // warned for.
             Some(Value::Null) if !field.required && lenient => self.problem(path, ProblemKind::Missing),
             Some(Value::Null) if !field.required && self.options.values != Values::Exact => Ok(()),
+            Some(Value::Number(_)) if field.number_in_answers && direction == Direction::Response => Ok(()),
             Some(value) => {
                 self.value(field.ty, value, path)?;
                 match self.measure(field.ty, value).and_then(|m| field.limits.violation(m)) {

@@ -152,6 +152,10 @@ fn required_in(field: &Field, travel: Travel) -> Requirement {
 pub(crate) fn field_schema(field: &Field, place: Place<'_>) -> Object {
     let mut schema = ty_schema(&field.ty, place);
     apply_limits(&mut schema, &field.constraints);
+    if field.number_in_answers {
+        schema.insert("type", Json::strings(["string", "number"]));
+        schema.insert("x-wechat-number-in-answers", true);
+    }
     if field.nullable {
         schema = nullable(schema);
     }

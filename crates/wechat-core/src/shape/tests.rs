@@ -644,3 +644,22 @@ fn rules_hold_inside_nested_objects_and_a_lenient_field_only_warns() {
         "a lenient field's broken rule is a warning too"
     );
 }
+
+#[test]
+fn a_string_answered_as_a_number_passes_in_answers_only() {
+    const COUNTS: &[Field<'static>] = &[
+        Field { name: "reward", ty: Ty::String, required: true, number_in_answers: true, ..Field::PLAIN },
+        Field { name: "order_id", ty: Ty::String, required: true, ..Field::PLAIN },
+    ];
+    let exact = Options { report: Report::All, ..Options::REQUEST_EXAMPLE };
+    let answer = Options { direction: Direction::Response, ..exact };
+    let numbers = json!({"reward": 200, "order_id": 7});
+    // In an answer, exactly as declared: the marked field may be a number, the other not.
+    assert_eq!(found(COUNTS, numbers.clone(), answer), ["[order_id] expected string, found integer"]);
+    // A request sends the string the spec declares.
+    assert_eq!(
+        found(COUNTS, numbers, exact),
+        ["[reward] expected string, found integer", "[order_id] expected string, found integer"]
+    );
+    assert_eq!(found(COUNTS, json!({"reward": "200", "order_id": "7"}), answer), Vec::<String>::new());
+}

@@ -1,16 +1,19 @@
 //! Answers shaped as the spec's response says: a record copied into a response field keeps
-//! the fields its type declares only, and a required field no step set is taken from the
-//! success example (or a sample of its type), so every answer decodes.
+//! the fields its type declares only, a number held for a `string` field is answered as its
+//! decimal text (unless the field is `number_in_answers`, which WeChat answers as a number),
+//! and a required field no step set is taken from the success example (or a sample of its
+//! type), so every answer decodes.
 
 use serde_json::{Map, Value};
 
 use crate::sample::sample_value;
 use crate::spec_table::{Field, Schema, Ty, TypeKind};
 
-/// `value` with only what `ty` declares, all the way down; `types` holds the named types
-/// `ty` refers to.
+/// `value` with only what `ty` declares, all the way down, a number where a string is
+/// declared written as its text; `types` holds the named types `ty` refers to.
 pub(crate) fn shaped(types: &Schema<'_>, value: &Value, ty: Ty) -> Value {
     match (ty, value) {
+        (Ty::String, Value::Number(number)) => Value::String(number.to_string()),
         (Ty::Named(id), Value::Object(object)) => match types.object(id) {
             Some(fields) => Value::Object(shaped_object(types, object, fields)),
             None => value.clone(),
@@ -45,7 +48,11 @@ pub(crate) fn shaped_object<'a>(
             continue;
         }
         if let Some(value) = object.get(field.name) {
-            kept.insert(field.name.to_owned(), shaped(types, value, field.ty));
+            let value = match value {
+                Value::Number(_) if field.number_in_answers => value.clone(),
+                _ => shaped(types, value, field.ty),
+            };
+            kept.insert(field.name.to_owned(), value);
         }
     }
     kept
@@ -126,6 +133,24 @@ mod tests {
         assert_eq!(shaped(&TYPES, &list, Ty::Array(Item::Named(CODE_CARD))), kept);
         // A type the table does not hold keeps the value as it is.
         assert_eq!(shaped(&Schema::EMPTY, &list, Ty::Array(Item::Named(CODE_CARD))), list);
+    }
+
+    #[test]
+    fn numbers_held_for_strings_are_answered_as_text_unless_wechat_answers_numbers() {
+        // A ledger keeps counts as numbers for its arithmetic; the answer declares strings.
+        let record = json!({"card_id": 271262077, "begin_time": 1, "code": 12.5});
+        let answer = shaped(&TYPES, &record, Ty::Named(CODE_CARD));
+        assert_eq!(answer, json!({"card_id": "271262077", "begin_time": 1, "code": "12.5"}));
+        let strings = json!([1, "2"]);
+        assert_eq!(shaped(&TYPES, &strings, Ty::Array(Item::String)), json!(["1", "2"]));
+        // `number_in_answers`: WeChat answers this string field as a number, and so does the mock.
+        let fields = [
+            Field { name: "merchant_id", ty: Ty::String, number_in_answers: true, ..Field::PLAIN },
+            Field { name: "openid", ty: Ty::String, ..Field::PLAIN },
+        ];
+        let object = json!({"merchant_id": 12, "openid": 7});
+        let kept = Value::Object(shaped_object(&TYPES, object.as_object().expect("an object"), &fields));
+        assert_eq!(kept, json!({"merchant_id": 12, "openid": "7"}));
     }
 
     #[test]

@@ -2832,6 +2832,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "reward",
                 ty: Ty::String,
                 required: true,
+                number_in_answers: true,
                 ..Field::PLAIN
             },
         ],
@@ -2929,18 +2930,21 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "free_coin",
                 ty: Ty::String,
                 required: true,
+                number_in_answers: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "pay_coin",
                 ty: Ty::String,
                 required: true,
+                number_in_answers: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "total_coin",
                 ty: Ty::String,
                 required: true,
+                number_in_answers: true,
                 ..Field::PLAIN
             },
         ],
@@ -12483,6 +12487,7 @@ pub(crate) mod group {
                             name: "merchant_id",
                             ty: Ty::String,
                             required: true,
+                            number_in_answers: true,
                             ..Field::PLAIN
                         },
                         Field {

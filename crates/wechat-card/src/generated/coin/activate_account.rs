@@ -25,7 +25,8 @@
 //!   posts to /card/pay/active, a typo.)
 //! - `reward` is a count of coins (1 coin = 1 yuan; WeChat rewards 200 per new account). Senparc reads a
 //!   string, the example a number: it is a string here like every coin count (see spec/coin/types.toml),
-//!   which decodes from either.
+//!   which decodes from either, and `number_in_answers` since WeChat's example answers a number (the OpenAPI
+//!   document allows both; the mock answers the number).
 //! - What WeChat answers for an account opened already is not documented.
 //! - wechat-mock opens the account once with WeChat's reward of 200 free coins, recorded as an
 //!   ORDER_TYPE_SYS_ADD order and pushed as `card_pay_order` (Memo 开通账户奖励, as in WeChat's sample of

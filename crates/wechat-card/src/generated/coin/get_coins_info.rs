@@ -22,7 +22,9 @@
 //! - GET, as for activate_account: Senparc, EasyWeChat 5.x and the Java and PHP SDKs that bind it send a GET.
 //! - Senparc and a TypeScript SDK read the counts as integers and WeChat's example writes numbers; they are
 //!   strings here like every coin count (spec/coin/types.toml), which keeps a fractional count exact should
-//!   one come. The example's missing commas (as the doc comment copies it) are repaired.
+//!   one come, and `number_in_answers` since WeChat's example answers numbers (the OpenAPI document allows
+//!   both; the mock answers numbers). The example's missing commas (as the doc comment copies it) are
+//!   repaired.
 //! - wechat-mock answers the balance its coin account holds (`coin_account`), 0 coins for an account not
 //!   opened (what WeChat answers then is not documented).
 //!
