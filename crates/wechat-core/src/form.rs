@@ -1,44 +1,15 @@
 //! Form encoding (`application/x-www-form-urlencoded`) of query pairs, as
 //! `Url::query_pairs_mut` writes them: ASCII letters, digits and `*-._` as they are, a space as
-//! `+`, every other byte as `%XX`.
-
-/// The bytes written as they are.
-const SAFE: [bool; 256] = {
-    let mut safe = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        safe[byte] = b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_');
-        byte += 1;
-    }
-    safe
-};
+//! `+`, every other byte as `%XX`. The encoder is `form_urlencoded`'s, the one `url` uses.
 
 /// True when `text` is written as it is: every byte is a letter, a digit or one of `*-._`.
 pub(crate) fn is_safe(text: &str) -> bool {
-    text.bytes().all(|b| SAFE[usize::from(b)])
+    text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_'))
 }
 
 /// Appends `text` form-encoded.
 pub(crate) fn encode(text: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    while let Some(offset) = bytes[start..].iter().position(|&b| !SAFE[usize::from(b)]) {
-        let at = start + offset;
-        // A run of safe bytes is ASCII, so it starts and ends on character boundaries.
-        out.push_str(text.get(start..at).unwrap_or_default());
-        let byte = bytes[at];
-        if byte == b' ' {
-            out.push('+');
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(byte >> 4)]));
-            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
-        start = at + 1;
-    }
-    out.push_str(text.get(start..).unwrap_or_default());
+    out.extend(form_urlencoded::byte_serialize(text.as_bytes()));
 }
 
 #[cfg(test)]
