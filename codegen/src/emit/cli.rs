@@ -50,7 +50,9 @@ pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
         #[allow(unused_imports)]
         use crate::call::{Call, CallFuture};
         #[allow(unused_imports)]
-        use crate::table::{Field, FilePart, Group, Kind, Operation};
+        use crate::field::{Field, FilePart, Kind};
+        #[allow(unused_imports)]
+        use crate::table::{Group, Operation};
 
         /// The groups compiled in (each is a cargo feature), in the spec's order.
         pub(crate) static GROUPS: &[&Group] = &[#(#entries),*];

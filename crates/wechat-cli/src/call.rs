@@ -13,8 +13,8 @@ use wechat_core::{Operation, UploadFile};
 use crate::bounded;
 use crate::credentials;
 use crate::failure::Failure;
+use crate::field::Field;
 use crate::input::Input;
-use crate::table;
 
 /// What an operation's call function returns: the answer as JSON.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Failure>>>>;
@@ -24,14 +24,15 @@ pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Failure>>
 pub(crate) struct Call {
     /// `group operation`, for messages.
     command: String,
-    operation: &'static table::Operation,
+    /// The operation's fields, whose aliases the request type accepts.
+    fields: &'static [Field],
     input: Input,
 }
 
 impl Call {
-    /// A call of `operation` with `input`.
-    pub(crate) fn new(command: String, operation: &'static table::Operation, input: Input) -> Self {
-        Self { command, operation, input }
+    /// A call of the operation of `fields` with `input`.
+    pub(crate) fn new(command: String, fields: &'static [Field], input: Input) -> Self {
+        Self { command, fields, input }
     }
 
     /// The request type, read from the body; a value of the wrong type is named by its path,
@@ -52,7 +53,7 @@ impl Call {
         let unknown = self.input.body.iter().find(|(key, value)| {
             !value.is_null()
                 && sent.get(key.as_str()).is_none()
-                && !self.operation.fields.iter().any(|f| f.aliases.contains(&key.as_str()))
+                && !self.fields.iter().any(|f| f.aliases.contains(&key.as_str()))
         });
         match unknown {
             Some((key, _)) => {

@@ -6,8 +6,9 @@ use clap::{Arg, ArgAction, Command, value_parser};
 use crate::bounded::{DEFAULT_TIMEOUT, JSON_CAP, TIMEOUT_VAR};
 use crate::credentials::{APPID, BASE_URL, SECRET};
 use crate::failure::exit;
+use crate::field::{Field, Kind};
 use crate::input::{FILE, JSON};
-use crate::table::{Field, Group, Kind, Operation};
+use crate::table::{Group, Operation};
 
 /// The subcommand printing a completion script.
 pub(crate) const COMPLETIONS: &str = "completions";

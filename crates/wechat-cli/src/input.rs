@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::bounded::{self, JSON_CAP, Stdin};
 use crate::failure::Failure;
-use crate::table::{Field, FilePart, Kind, Operation};
+use crate::field::{Field, FilePart, Kind, RequestShape};
 
 /// The flag reading the request as JSON.
 pub(crate) const JSON: &str = "json";
@@ -28,11 +28,11 @@ pub(crate) struct Input {
     pub(crate) files: Vec<(&'static FilePart, PathBuf)>,
 }
 
-/// Reads the input of `op` from its matches; `stdin` is read for `--json -` only. A `--json`
+/// Reads the input of a request shaped as `op` from its matches; `stdin` is read for `--json -` only. A `--json`
 /// file or stdin is read within [`JSON_CAP`] and the time bound of [`bounded`].
 pub(crate) fn read(
     command: &str,
-    op: &Operation,
+    op: &RequestShape,
     matches: &ArgMatches,
     stdin: Stdin<impl Read + Send + 'static>,
 ) -> Result<Input, Failure> {
@@ -120,7 +120,7 @@ fn flag_value(field: &Field, matches: &ArgMatches) -> Option<Value> {
 /// `--file PATH` for an operation with one file part, `--file PART=PATH` for several.
 fn files(
     command: &str,
-    op: &Operation,
+    op: &RequestShape,
     matches: &ArgMatches,
 ) -> Result<Vec<(&'static FilePart, PathBuf)>, Failure> {
     let problem = |problem: String| Failure::File { command: command.to_owned(), problem };
@@ -164,13 +164,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::call::{Call, CallFuture};
-    use crate::table::FilePart;
-
-    fn never(_: Call) -> CallFuture {
-        Box::pin(async { Ok(Value::Null) })
-    }
-
     const FIELDS: &[Field] = &[
         Field {
             wire: "order_id",
@@ -207,14 +200,10 @@ mod tests {
         },
     ];
 
-    static OP: Operation = Operation {
-        command: "op",
-        summary: "",
-        about: "",
+    static OP: RequestShape = RequestShape {
         fields: FIELDS,
         constants: &[("action", "get_url")],
         files: &[FilePart { part: "pdf", max_size: 10, required: false }],
-        call: never,
     };
 
     /// Stdin when the command does not read it.

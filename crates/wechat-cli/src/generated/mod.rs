@@ -6,7 +6,9 @@
 #[allow(unused_imports)]
 use crate::call::{Call, CallFuture};
 #[allow(unused_imports)]
-use crate::table::{Field, FilePart, Group, Kind, Operation};
+use crate::field::{Field, FilePart, Kind};
+#[allow(unused_imports)]
+use crate::table::{Group, Operation};
 /// The groups compiled in (each is a cargo feature), in the spec's order.
 pub(crate) static GROUPS: &[&Group] = &[
     #[cfg(feature = "card")]
