@@ -647,9 +647,11 @@ spec_table! {
         pub summary: Located<String> = required "summary",
         /// Longer documentation for the module.
         pub doc: Option<Located<String>> = optional "doc",
-        /// Also put the group's operations on the root `Client` (`client.get_auth_data(..)`),
-        /// besides its handle (`client.invoice().get_auth_data(..)`). Operation names of such
-        /// groups must be unique across all of them. Default false.
+        /// Also keep the group's operations on the root `Client` (`client.get_auth_data(..)`),
+        /// deprecated, besides its handle (`client.invoice().get_auth_data(..)`), the one
+        /// documented style: for groups whose methods were there before handles existed. A new
+        /// group never sets it. Operation names of such groups must be unique across all of
+        /// them. Default false.
         pub root_methods: bool = default "root_methods",
     }
 }

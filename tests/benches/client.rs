@@ -55,7 +55,7 @@ fn get_auth_data(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output
     Box::pin(async move {
         match side {
             Side::Generated => {
-                _ = black_box(fixture.client.get_auth_data(&fixture.auth).await.expect("call"))
+                _ = black_box(fixture.client.invoice().get_auth_data(&fixture.auth).await.expect("call"))
             }
             Side::Baseline => _ = black_box(fixture.baseline.get_auth_data().await.expect("call")),
         }
@@ -65,7 +65,9 @@ fn get_auth_data(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output
 fn insert_bill(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output = ()> + Send>> {
     Box::pin(async move {
         match side {
-            Side::Generated => _ = black_box(fixture.client.insert_bill(&fixture.bill).await.expect("call")),
+            Side::Generated => {
+                _ = black_box(fixture.client.nontax().insert_bill(&fixture.bill).await.expect("call"))
+            }
             Side::Baseline => _ = black_box(fixture.baseline.insert_bill(&fixture.bill).await.expect("call")),
         }
     })
@@ -195,6 +197,7 @@ fn record_fetches_on_a_cold_start() {
             let client = Arc::clone(&client);
             calls.spawn(async move {
                 client
+                    .invoice()
                     .get_auth_data(
                         &GetAuthDataRequest::builder()
                             .s_pappid("p")

@@ -63,45 +63,60 @@ async fn each_setting_reads_back_as_last_set_and_is_refused_until_set() {
     let (_mock, client) = start(MockConfig::demo()).await;
 
     assert_eq!(
-        refusal(client.get_contact(&GetContactRequest::new()).await),
+        refusal(client.invoice().get_contact(&GetContactRequest::new()).await),
         GetContactErrorCode::BizContactIsEmpty
     );
     assert_eq!(
-        refusal(client.get_pay_mch(&GetPayMchRequest::new()).await),
+        refusal(client.invoice().get_pay_mch(&GetPayMchRequest::new()).await),
         GetPayMchErrorCode::InvoiceNeverSetPayMchInfo
     );
     assert_eq!(
-        refusal(client.get_auth_field(&GetAuthFieldRequest::new()).await),
+        refusal(client.invoice().get_auth_field(&GetAuthFieldRequest::new()).await),
         GetAuthFieldErrorCode::InvoiceNeverSetAuthField
     );
 
     let contact = Contact::builder().phone("020-12345678").time_out(3600).build().expect("a contact");
-    client.set_contact(&SetContactRequest::new(contact.clone())).await.expect("set_contact");
-    assert_eq!(client.get_contact(&GetContactRequest::new()).await.expect("get_contact").contact, contact);
+    client.invoice().set_contact(&SetContactRequest::new(contact.clone())).await.expect("set_contact");
+    assert_eq!(
+        client.invoice().get_contact(&GetContactRequest::new()).await.expect("get_contact").contact,
+        contact
+    );
     // The other settings are still unset: each is kept on its own.
     assert_eq!(
-        refusal(client.get_pay_mch(&GetPayMchRequest::new()).await),
+        refusal(client.invoice().get_pay_mch(&GetPayMchRequest::new()).await),
         GetPayMchErrorCode::InvoiceNeverSetPayMchInfo
     );
 
     let link = PayMchInfo::builder().mchid("1230000109").s_pappid("wxplatform").build().expect("a link");
-    client.set_pay_mch(&SetPayMchRequest::new(link.clone())).await.expect("set_pay_mch");
-    assert_eq!(client.get_pay_mch(&GetPayMchRequest::new()).await.expect("get_pay_mch").paymch_info, link);
+    client.invoice().set_pay_mch(&SetPayMchRequest::new(link.clone())).await.expect("set_pay_mch");
+    assert_eq!(
+        client.invoice().get_pay_mch(&GetPayMchRequest::new()).await.expect("get_pay_mch").paymch_info,
+        link
+    );
 
     let first = AuthField::new()
         .user_field(UserFieldConfig::new().show_phone(Flag::Yes).require_phone(Flag::Yes))
         .biz_field(BizFieldConfig::new().show_tax_no(Flag::Yes));
-    client.set_auth_field(&SetAuthFieldRequest::new(first.clone())).await.expect("set_auth_field");
-    assert_eq!(client.get_auth_field(&GetAuthFieldRequest::new()).await.expect("get").auth_field, first);
+    client.invoice().set_auth_field(&SetAuthFieldRequest::new(first.clone())).await.expect("set_auth_field");
+    assert_eq!(
+        client.invoice().get_auth_field(&GetAuthFieldRequest::new()).await.expect("get").auth_field,
+        first
+    );
     // A second set replaces the first whole: nothing of the company fields stays.
     let second = AuthField::new().user_field(
         UserFieldConfig::new().show_email(Flag::Yes).custom_field(vec![CustomFieldConfig::new("room")]),
     );
-    client.set_auth_field(&SetAuthFieldRequest::new(second.clone())).await.expect("set again");
-    assert_eq!(client.get_auth_field(&GetAuthFieldRequest::new()).await.expect("get").auth_field, second);
+    client.invoice().set_auth_field(&SetAuthFieldRequest::new(second.clone())).await.expect("set again");
+    assert_eq!(
+        client.invoice().get_auth_field(&GetAuthFieldRequest::new()).await.expect("get").auth_field,
+        second
+    );
 
     // And the contact set first is still there.
-    assert_eq!(client.get_contact(&GetContactRequest::new()).await.expect("get_contact").contact, contact);
+    assert_eq!(
+        client.invoice().get_contact(&GetContactRequest::new()).await.expect("get_contact").contact,
+        contact
+    );
 }
 
 /// The reimbursing party's status change of the invoice `encrypt_code` of `card_id`.
@@ -124,8 +139,8 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
     let target = PushTarget::new(url, &Secret::new("push-token")).attempts(1);
     let (mock, client) = start(MockConfig::demo().push(target)).await;
     let contact = Contact::builder().phone("020-12345678").time_out(3600).build().expect("a contact");
-    client.set_contact(&SetContactRequest::new(contact)).await.expect("set_contact");
-    let ticket = client.get_card_api_ticket(&GetCardApiTicketRequest::new()).await.expect("a ticket");
+    client.invoice().set_contact(&SetContactRequest::new(contact)).await.expect("set_contact");
+    let ticket = client.token().get_card_api_ticket(&GetCardApiTicketRequest::new()).await.expect("a ticket");
 
     // The merchant gets the order's link; until the user authorizes, there is no auth data.
     let link = GetAuthUrlRequest::builder()
@@ -138,11 +153,14 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .type_(AuthType::Invoicing)
         .build()
         .expect("all set");
-    let url = client.get_auth_url(&link).await.expect("get_auth_url").auth_url;
+    let url = client.invoice().get_auth_url(&link).await.expect("get_auth_url").auth_url;
     assert!(url.contains("flow-order-1"), "{url}");
     let data =
         GetAuthDataRequest::builder().s_pappid("wxplatform").order_id("flow-order-1").build().expect("set");
-    assert_eq!(refusal(client.get_auth_data(&data).await), GetAuthDataErrorCode::InvoiceOrderNeverAuth);
+    assert_eq!(
+        refusal(client.invoice().get_auth_data(&data).await),
+        GetAuthDataErrorCode::InvoiceOrderNeverAuth
+    );
 
     let authorized = mock
         .act(
@@ -155,7 +173,7 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .expect("the user authorizes the link's order");
     let openid = authorized["openid"].as_str().expect("the user").to_owned();
     assert_eq!(authorized["appid"], DEMO_APPID, "{authorized}");
-    client.get_auth_data(&data).await.expect("authorized now");
+    client.invoice().get_auth_data(&data).await.expect("authorized now");
 
     // The platform makes a template and inserts the invoice into the user's card package.
     let template = InvoiceTemplate::builder()
@@ -170,7 +188,8 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .type_("广东省增值税普通发票")
         .build()
         .expect("set");
-    let card_id = client.create_card(&CreateCardRequest::new(template)).await.expect("create_card").card_id;
+    let card_id =
+        client.platform().create_card(&CreateCardRequest::new(template)).await.expect("create_card").card_id;
     let face = InvoiceUserData::builder()
         .fee(11_300)
         .title("A buyer")
@@ -189,9 +208,12 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .card_ext(CardExt::builder().nonce_str("n1").user_card(UserCard::new(face)).build().expect("set"))
         .build()
         .expect("set");
-    let inserted = client.insert_invoice(&insert).await.expect("insert_invoice");
+    let inserted = client.platform().insert_invoice(&insert).await.expect("insert_invoice");
     assert_eq!(inserted.openid, openid);
-    assert_eq!(refusal(client.insert_invoice(&insert).await), InsertInvoiceErrorCode::DuplicateOrderId);
+    assert_eq!(
+        refusal(client.platform().insert_invoice(&insert).await),
+        InsertInvoiceErrorCode::DuplicateOrderId
+    );
 
     // The user shares it; the reimbursing party reads it with the encrypt_code it got.
     let shared = mock
@@ -210,7 +232,7 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .encrypt_code(encrypt_code.as_str())
         .build()
         .expect("set");
-    let invoice = client.get_invoice_info(&read).await.expect("get_invoice_info");
+    let invoice = client.reimburse().get_invoice_info(&read).await.expect("get_invoice_info");
     assert_eq!((invoice.openid.as_str(), invoice.payee.as_str()), (openid.as_str(), "A shop Ltd"));
     assert_eq!((invoice.user_info.fee, invoice.user_info.billing_no.as_str()), (11_300, "00000001"));
     assert_eq!(invoice.user_info.reimburse_status, ReimburseStatus::InvoiceReimburseInit);
@@ -219,7 +241,10 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .encrypt_code("not an encrypt_code")
         .build()
         .expect("set");
-    assert_eq!(refusal(client.get_invoice_info(&junk).await), GetInvoiceInfoErrorCode::InvalidParams);
+    assert_eq!(
+        refusal(client.reimburse().get_invoice_info(&junk).await),
+        GetInvoiceInfoErrorCode::InvalidParams
+    );
 
     // The batch read answers the same invoice; a batch for another user moves nothing.
     let shared_card = InvoiceCard::builder()
@@ -227,7 +252,8 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .encrypt_code(encrypt_code.as_str())
         .build()
         .expect("set");
-    let batch = client.get_invoice_batch(&GetInvoiceBatchRequest::new(vec![shared_card.clone()])).await;
+    let batch =
+        client.reimburse().get_invoice_batch(&GetInvoiceBatchRequest::new(vec![shared_card.clone()])).await;
     let batch = batch.expect("get_invoice_batch").item_list;
     assert_eq!(batch.len(), 1);
     assert_eq!((batch[0].openid.as_str(), batch[0].user_info.fee), (openid.as_str(), 11_300));
@@ -240,34 +266,38 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
             .expect("set")
     };
     let other = batch_lock("oSomeoneElse0000000000000000");
-    assert_eq!(refusal(client.update_status_batch(&other).await), UpdateStatusBatchErrorCode::InvalidParams);
-    client.update_status_batch(&batch_lock(&openid)).await.expect("locked by the batch");
-    let batch = client.get_invoice_batch(&GetInvoiceBatchRequest::new(vec![shared_card.clone()])).await;
+    assert_eq!(
+        refusal(client.reimburse().update_status_batch(&other).await),
+        UpdateStatusBatchErrorCode::InvalidParams
+    );
+    client.reimburse().update_status_batch(&batch_lock(&openid)).await.expect("locked by the batch");
+    let batch =
+        client.reimburse().get_invoice_batch(&GetInvoiceBatchRequest::new(vec![shared_card.clone()])).await;
     assert_eq!(
         batch.expect("read").item_list[0].user_info.reimburse_status,
         ReimburseStatus::InvoiceReimburseLock
     );
     let unlock_all = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseInit);
-    client.update_invoice_status(&unlock_all).await.expect("unlocked one by one");
+    client.reimburse().update_invoice_status(&unlock_all).await.expect("unlocked one by one");
 
     // Closing needs a lock; a lock may be released; a closed invoice moves nowhere.
     let close = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseClosure);
     assert_eq!(
-        refusal(client.update_invoice_status(&close).await),
+        refusal(client.reimburse().update_invoice_status(&close).await),
         UpdateInvoiceStatusErrorCode::InvoiceMustBeLockFirst
     );
     let lock = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseLock);
-    client.update_invoice_status(&lock).await.expect("locked");
-    let status = client.get_invoice_info(&read).await.expect("read").user_info.reimburse_status;
+    client.reimburse().update_invoice_status(&lock).await.expect("locked");
+    let status = client.reimburse().get_invoice_info(&read).await.expect("read").user_info.reimburse_status;
     assert_eq!(status, ReimburseStatus::InvoiceReimburseLock);
     let unlock = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseInit);
-    client.update_invoice_status(&unlock).await.expect("unlocked");
-    client.update_invoice_status(&lock).await.expect("locked again");
-    client.update_invoice_status(&close).await.expect("closed");
-    let status = client.get_invoice_info(&read).await.expect("read").user_info.reimburse_status;
+    client.reimburse().update_invoice_status(&unlock).await.expect("unlocked");
+    client.reimburse().update_invoice_status(&lock).await.expect("locked again");
+    client.reimburse().update_invoice_status(&close).await.expect("closed");
+    let status = client.reimburse().get_invoice_info(&read).await.expect("read").user_info.reimburse_status;
     assert_eq!(status, ReimburseStatus::InvoiceReimburseClosure);
     assert_eq!(
-        refusal(client.update_invoice_status(&unlock).await),
+        refusal(client.reimburse().update_invoice_status(&unlock).await),
         UpdateInvoiceStatusErrorCode::InvoiceStatusError
     );
     // WeChat pushed the authorization, and each status change of a single invoice (not the
@@ -304,7 +334,10 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .reimburse_status(ReimburseStatus::InvoiceReimburseInit)
         .build()
         .expect("set");
-    assert_eq!(refusal(client.update_status(&reset).await), UpdateStatusErrorCode::InvoiceStatusError);
+    assert_eq!(
+        refusal(client.platform().update_status(&reset).await),
+        UpdateStatusErrorCode::InvoiceStatusError
+    );
 }
 
 /// The seller of the issued invoices.
@@ -350,7 +383,7 @@ async fn an_invoice_issued_for_an_authorized_order_is_read_back_and_reversed_onc
     let openid = "os92LxEDbiOw7kWZanRN_Bb3Q45I";
     // Not authorized yet: nothing is issued.
     assert_eq!(
-        refusal(client.make_out_invoice(&blue(openid, "issue-1", "test20260001")).await),
+        refusal(client.invoice().make_out_invoice(&blue(openid, "issue-1", "test20260001")).await),
         MakeOutInvoiceErrorCode::InvoiceOrderNeverAuth
     );
     let link = InvoiceOrder::builder().s_pappid("wxplatform").order_id("issue-1").build().expect("set");
@@ -361,27 +394,37 @@ async fn an_invoice_issued_for_an_authorized_order_is_read_back_and_reversed_onc
 
     assert_eq!(
         refusal(
-            client.make_out_invoice(&blue("oSomeoneElse0000000000000000", "issue-1", "test20260001")).await
+            client
+                .invoice()
+                .make_out_invoice(&blue("oSomeoneElse0000000000000000", "issue-1", "test20260001"))
+                .await
         ),
         MakeOutInvoiceErrorCode::WxopenidError
     );
-    client.make_out_invoice(&blue(openid, "issue-1", "test20260001")).await.expect("issued");
+    client.invoice().make_out_invoice(&blue(openid, "issue-1", "test20260001")).await.expect("issued");
     let query =
         QueryInvoiceInfoRequest::builder().fpqqlsh("test20260001").nsrsbh(SELLER).build().expect("set");
-    let issued = client.query_invoice_info(&query).await.expect("issued").invoicedetail;
+    let issued = client.invoice().query_invoice_info(&query).await.expect("issued").invoicedetail;
     assert_eq!(issued.fpqqlsh, "test20260001");
     assert!(issued.fpdm.len() == 12 && issued.fphm.len() == 8, "{issued:?}");
     assert!(issued.kprq.len() == 14 && issued.kprq.bytes().all(|b| b.is_ascii_digit()), "{issued:?}");
     // The same request again issues nothing new; its serial number for another order is refused.
-    client.make_out_invoice(&blue(openid, "issue-1", "test20260001")).await.expect("the same request");
-    assert_eq!(client.query_invoice_info(&query).await.expect("read").invoicedetail, issued);
+    client
+        .invoice()
+        .make_out_invoice(&blue(openid, "issue-1", "test20260001"))
+        .await
+        .expect("the same request");
+    assert_eq!(client.invoice().query_invoice_info(&query).await.expect("read").invoicedetail, issued);
     assert_eq!(
-        refusal(client.make_out_invoice(&blue(openid, "issue-2", "test20260001")).await),
+        refusal(client.invoice().make_out_invoice(&blue(openid, "issue-2", "test20260001")).await),
         MakeOutInvoiceErrorCode::FpqqlshExistWithDifferentDdh
     );
     let unknown =
         QueryInvoiceInfoRequest::builder().fpqqlsh("test20269999").nsrsbh(SELLER).build().expect("set");
-    assert_eq!(refusal(client.query_invoice_info(&unknown).await), QueryInvoiceInfoErrorCode::FpqqlshEmpty);
+    assert_eq!(
+        refusal(client.invoice().query_invoice_info(&unknown).await),
+        QueryInvoiceInfoErrorCode::FpqqlshEmpty
+    );
 
     let red = RedInvoice::builder()
         .wxopenid(openid)
@@ -393,9 +436,9 @@ async fn an_invoice_issued_for_an_authorized_order_is_read_back_and_reversed_onc
         .build()
         .expect("set");
     let reverse = ClearOutInvoiceRequest::new(red);
-    client.clear_out_invoice(&reverse).await.expect("reversed");
+    client.invoice().clear_out_invoice(&reverse).await.expect("reversed");
     assert_eq!(
-        refusal(client.clear_out_invoice(&reverse).await),
+        refusal(client.invoice().clear_out_invoice(&reverse).await),
         ClearOutInvoiceErrorCode::SysErrorMakeOutInvoiceFailed
     );
     let reversed = mock.records("issued_invoice");

@@ -59,13 +59,17 @@ async fn a_bill_goes_to_the_user_who_authorized_its_order_once() {
         .base_info(BillBaseInfo::new("http://mmbiz.qpic.cn/mmbiz/logo/0"))
         .build()
         .expect("set");
-    let card_id =
-        client.create_bill_card(&CreateBillCardRequest::new(template)).await.expect("a template").card_id;
+    let card_id = client
+        .nontax()
+        .create_bill_card(&CreateBillCardRequest::new(template))
+        .await
+        .expect("a template")
+        .card_id;
     // No template of that id: 40078, before anything about the order.
     let unknown = bill("pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw", "bill-order-1", "1");
-    assert_eq!(refusal(client.insert_bill(&unknown).await), InsertBillErrorCode::InvalidCardStatus);
+    assert_eq!(refusal(client.nontax().insert_bill(&unknown).await), InsertBillErrorCode::InvalidCardStatus);
 
-    let ticket = client.get_card_api_ticket(&GetCardApiTicketRequest::new()).await.expect("a ticket");
+    let ticket = client.token().get_card_api_ticket(&GetCardApiTicketRequest::new()).await.expect("a ticket");
     let link = GetBillAuthUrlRequest::builder()
         .s_pappid("wxbureau")
         .order_id("bill-order-1")
@@ -76,10 +80,13 @@ async fn a_bill_goes_to_the_user_who_authorized_its_order_once() {
         .ticket(ticket.ticket.expose())
         .build()
         .expect("set");
-    client.get_bill_auth_url(&link).await.expect("the order's link");
+    client.nontax().get_bill_auth_url(&link).await.expect("the order's link");
     // Linked, not authorized: 72038.
     let first = bill(&card_id, "bill-order-1", "1");
-    assert_eq!(refusal(client.insert_bill(&first).await), InsertBillErrorCode::InvoiceOrderNeverAuth);
+    assert_eq!(
+        refusal(client.nontax().insert_bill(&first).await),
+        InsertBillErrorCode::InvoiceOrderNeverAuth
+    );
 
     let authorized = mock
         .act(
@@ -90,11 +97,14 @@ async fn a_bill_goes_to_the_user_who_authorized_its_order_once() {
                 .expect("set"),
         )
         .expect("the user authorizes");
-    let inserted = client.insert_bill(&first).await.expect("the bill");
+    let inserted = client.nontax().insert_bill(&first).await.expect("the bill");
     assert_eq!(serde_json::json!(inserted.openid), authorized["openid"]);
     assert_eq!(inserted.code.len(), 13, "{inserted:?}");
-    assert_eq!(refusal(client.insert_bill(&first).await), InsertBillErrorCode::BillingCodeAndNoRepeated);
+    assert_eq!(
+        refusal(client.nontax().insert_bill(&first).await),
+        InsertBillErrorCode::BillingCodeAndNoRepeated
+    );
     // Another number for the same order is another bill.
-    client.insert_bill(&bill(&card_id, "bill-order-1", "2")).await.expect("a second bill");
+    client.nontax().insert_bill(&bill(&card_id, "bill-order-1", "2")).await.expect("a second bill");
     assert_eq!(mock.records("bill").len(), 2);
 }

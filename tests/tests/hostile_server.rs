@@ -106,7 +106,8 @@ fn client_on(base_url: &str, max_body: usize, attempt_timeout: Duration) -> Clie
 /// A `get_auth_data` call with `client` that fails, in bounded time, showing no secret.
 async fn failed_call(client: &Client, logs: &Watch) -> Error<GetAuthDataErrorCode> {
     let started = Instant::now();
-    let error = client.get_auth_data(&auth_data_request()).await.expect_err("the answer fails the call");
+    let error =
+        client.invoice().get_auth_data(&auth_data_request()).await.expect_err("the answer fails the call");
     assert!(started.elapsed() < NO_HANG, "{error:?} took {:?}", started.elapsed());
     assert_no_secret_shown(&error, logs);
     error
@@ -143,7 +144,7 @@ async fn token_storm(normal: &str, forced: &str, refuse_every_token: bool) -> St
     };
     server.script(STABLE_TOKEN, [tokens(TOKEN), tokens(normal)]).script(GET_AUTH_DATA, [authorized()]);
     let client = client_with(&server, stable_token());
-    client.get_auth_data(&auth_data_request()).await.expect("the token works until it is refused");
+    client.invoice().get_auth_data(&auth_data_request()).await.expect("the token works until it is refused");
     let refusal = Answer::errcode(40001, "invalid credential");
     let answer = if refuse_every_token {
         refusal
@@ -156,7 +157,7 @@ async fn token_storm(normal: &str, forced: &str, refuse_every_token: bool) -> St
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..1000 {
         let client = client.clone();
-        calls.spawn(async move { client.get_auth_data(&auth_data_request()).await });
+        calls.spawn(async move { client.invoice().get_auth_data(&auth_data_request()).await });
     }
     let mut failed = 0;
     while let Some(outcome) = calls.join_next().await {
@@ -190,7 +191,7 @@ async fn a_redirect_from_the_token_endpoint_is_refused_and_the_appsecret_goes_no
             .script(GET_AUTH_DATA, [authorized()]);
 
         let started = Instant::now();
-        let error = client_with(&server, stable_token()).get_auth_data(&auth_data_request()).await;
+        let error = client_with(&server, stable_token()).invoice().get_auth_data(&auth_data_request()).await;
         let error = error.expect_err("a redirect fails the call");
 
         assert!(started.elapsed() < NO_HANG);
@@ -223,6 +224,7 @@ async fn a_redirect_from_an_endpoint_is_refused_and_the_foreign_answer_never_ret
 
         let started = Instant::now();
         let error = client_with(&server, Arc::new(StaticToken::new(TOKEN)))
+            .invoice()
             .get_auth_data(&auth_data_request())
             .await
             .expect_err("a redirect fails the call");
@@ -247,6 +249,7 @@ async fn a_redirect_loop_is_one_refused_request() {
     server.script(GET_AUTH_DATA, [Answer::redirect(302, format!("{}{GET_AUTH_DATA}", server.base_url()))]);
 
     let error = client_with(&server, Arc::new(StaticToken::new(TOKEN)))
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("a redirect fails the call");
@@ -268,6 +271,7 @@ async fn a_redirect_a_callers_client_followed_is_refused() {
     server.script(STABLE_TOKEN, [Answer::redirect(307, format!("{}{STABLE_TOKEN}", elsewhere.base_url()))]);
 
     let error = client_with_callers_http(&server, stable_token())
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("a followed redirect fails the call");
@@ -288,6 +292,7 @@ async fn a_redirect_a_callers_client_followed_is_refused() {
     server.script(GET_AUTH_DATA, [Answer::redirect(302, location)]);
 
     let error = client_with_callers_http(&server, Arc::new(StaticToken::new(TOKEN)))
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("a followed redirect fails the call");
@@ -309,6 +314,7 @@ async fn a_redirect_loop_a_callers_client_gave_up_on_is_not_retried() {
     server.script(GET_AUTH_DATA, [Answer::redirect(302, format!("{}{GET_AUTH_DATA}", server.base_url()))]);
 
     let error = client_with_callers_http(&server, Arc::new(StaticToken::new(TOKEN)))
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("a redirect loop fails the call");
@@ -350,7 +356,7 @@ async fn an_absurd_expires_in_is_clamped_not_a_panic() {
         for _ in 0..2 {
             let answer = tokio::spawn({
                 let client = client.clone();
-                async move { client.get_auth_data(&auth_data_request()).await }
+                async move { client.invoice().get_auth_data(&auth_data_request()).await }
             });
             let outcome =
                 answer.await.unwrap_or_else(|e| panic!("expires_in {expires_in}: the call panicked: {e}"));
@@ -375,7 +381,7 @@ async fn an_expires_in_that_is_not_a_positive_whole_number_is_refused() {
         server.script(STABLE_TOKEN, [token_answer(expires_in)]).script(GET_AUTH_DATA, [authorized()]);
 
         let started = Instant::now();
-        let error = client_with(&server, stable_token()).get_auth_data(&auth_data_request()).await;
+        let error = client_with(&server, stable_token()).invoice().get_auth_data(&auth_data_request()).await;
         let error = error.expect_err("an unusable token answer fails the call");
 
         assert!(started.elapsed() < NO_HANG);
@@ -403,7 +409,7 @@ async fn a_content_length_that_lies_costs_no_memory_up_front() {
         let started = Instant::now();
         let call = tokio::spawn({
             let client = client_on(&server.base_url(), usize::MAX, ATTEMPT_TIMEOUT);
-            async move { client.get_auth_data(&auth_data_request()).await }
+            async move { client.invoice().get_auth_data(&auth_data_request()).await }
         });
         let error = call.await.unwrap_or_else(|e| panic!("{announced}: the call panicked: {e}"));
         let error = error.expect_err("a body cut short fails the call");
@@ -460,7 +466,7 @@ async fn when_every_new_token_is_refused_renewals_are_spaced_out() {
     let tokens = (0..500).map(|n| Answer::token(&format!("TOKEN-SECRET-RENEWED-{n}"), 7200));
     server.script(STABLE_TOKEN, tokens).script(GET_AUTH_DATA, [authorized()]);
     let client = client_with(&server, stable_token());
-    client.get_auth_data(&auth_data_request()).await.expect("the first token works");
+    client.invoice().get_auth_data(&auth_data_request()).await.expect("the first token works");
     server.script(GET_AUTH_DATA, [Answer::errcode(40001, "invalid credential")]);
 
     let started = Instant::now();
@@ -470,7 +476,7 @@ async fn when_every_new_token_is_refused_renewals_are_spaced_out() {
         let mut calls = tokio::task::JoinSet::new();
         for _ in 0..if wave == 0 { 1000 } else { 100 } {
             let client = client.clone();
-            calls.spawn(async move { client.get_auth_data(&auth_data_request()).await });
+            calls.spawn(async move { client.invoice().get_auth_data(&auth_data_request()).await });
         }
         while let Some(outcome) = calls.join_next().await {
             let error = outcome.expect("no call panics").expect_err("every token is refused");
@@ -489,10 +495,14 @@ async fn when_every_new_token_is_refused_renewals_are_spaced_out() {
     // WeChat accepts tokens again: the held-off token works, which ends the backoff, and the
     // next refusal is renewed at once.
     server.script(GET_AUTH_DATA, [authorized()]);
-    client.get_auth_data(&auth_data_request()).await.expect("the token at hand works again");
+    client.invoice().get_auth_data(&auth_data_request()).await.expect("the token at hand works again");
     let before = server.count(STABLE_TOKEN);
     server.script(GET_AUTH_DATA, [Answer::errcode(40001, "invalid credential"), authorized()]);
-    client.get_auth_data(&auth_data_request()).await.expect("renewed at once, and the retry succeeds");
+    client
+        .invoice()
+        .get_auth_data(&auth_data_request())
+        .await
+        .expect("renewed at once, and the retry succeeds");
     assert_eq!(server.count(STABLE_TOKEN), before + 1, "one renewal, not held off");
     watch.assert_no_secret_logged();
     assert_hidden("the logs", &logs().text_since(watch.0), &["TOKEN-SECRET-RENEWED"]);
@@ -603,6 +613,7 @@ async fn an_unknown_field_nested_deep_is_skipped() {
     server.script(GET_AUTH_DATA, [Answer::text(200, "application/json", &body)]);
 
     let outcome = client_on(&server.base_url(), DEFAULT_MAX_BODY, ATTEMPT_TIMEOUT)
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await;
 

@@ -125,6 +125,7 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
     let order = authorize_with(&mock, "order-1", params);
 
     let auth = client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -137,7 +138,7 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
     assert_eq!((auth.invoice_status.as_str(), auth.auth_time), ("auth success", 1_480_342_498));
     assert!(auth.user_auth_info.is_none());
 
-    let inserted = client.insert_bill(&bill("order-1", "code-1", "no-1")).await.expect("inserted");
+    let inserted = client.nontax().insert_bill(&bill("order-1", "code-1", "no-1")).await.expect("inserted");
     assert_eq!(json!(inserted.openid), order["openid"]);
     let bills = mock.records("bill");
     assert_eq!(bills.len(), 1);
@@ -150,7 +151,7 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
         .url("https://example.com")
         .build()
         .expect("required fields set");
-    client.reject_insert(&reject).await.expect("refused");
+    client.invoice().reject_insert(&reject).await.expect("refused");
     let orders = mock.records("invoice_order");
     assert_eq!(orders[0]["status"], json!(InvoiceOrderStatus::Rejected));
 }
@@ -170,6 +171,7 @@ async fn what_the_user_filled_in_decodes_into_user_auth_info() {
             .user_auth_info(info),
     );
     let auth = client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -190,6 +192,7 @@ async fn the_flows_refusals_decode_into_typed_codes() {
 
     let (code, errmsg) = api_code(
         client
+            .invoice()
             .get_auth_data(
                 &GetAuthDataRequest::builder()
                     .s_pappid(S_PAPPID)
@@ -201,16 +204,17 @@ async fn the_flows_refusals_decode_into_typed_codes() {
     );
     assert_eq!(code, GetAuthDataErrorCode::InvoiceOrderNeverAuth);
     assert!(errmsg.starts_with("invoice order never auth"), "{errmsg}");
-    let (code, _) = api_code(client.insert_bill(&bill("unknown", "c", "n")).await);
+    let (code, _) = api_code(client.nontax().insert_bill(&bill("unknown", "c", "n")).await);
     assert_eq!(code, InsertBillErrorCode::InvoiceOrderNeverAuth);
 
     authorize(&mock, "order-3");
-    client.insert_bill(&bill("order-3", "c", "n")).await.expect("the first insert");
-    let (code, errmsg) = api_code(client.insert_bill(&bill("order-3", "c", "n")).await);
+    client.nontax().insert_bill(&bill("order-3", "c", "n")).await.expect("the first insert");
+    let (code, errmsg) = api_code(client.nontax().insert_bill(&bill("order-3", "c", "n")).await);
     assert_eq!(code, InsertBillErrorCode::BillingCodeAndNoRepeated);
     assert!(errmsg.starts_with("billing_code and billing_no repeated"), "{errmsg}");
 
     client
+        .invoice()
         .reject_insert(
             &RejectInsertRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -223,6 +227,7 @@ async fn the_flows_refusals_decode_into_typed_codes() {
         .expect("refused");
     let (code, _) = api_code(
         client
+            .invoice()
             .get_auth_data(
                 &GetAuthDataRequest::builder()
                     .s_pappid(S_PAPPID)
@@ -233,7 +238,7 @@ async fn the_flows_refusals_decode_into_typed_codes() {
             .await,
     );
     assert_eq!(code, GetAuthDataErrorCode::BizRejectInsert);
-    let (code, _) = api_code(client.insert_bill(&bill("order-3", "c", "other")).await);
+    let (code, _) = api_code(client.nontax().insert_bill(&bill("order-3", "c", "other")).await);
     assert_eq!(code, InsertBillErrorCode::BizRejectInsert);
 }
 
@@ -305,6 +310,7 @@ async fn tokens_wechat_refuses_decode_into_typed_codes() {
     let forged = client_with(&mock, Arc::new(StaticToken::new("forged")), RetryPolicy::none());
     let (code, _) = api_code(
         forged
+            .invoice()
             .get_auth_data(
                 &GetAuthDataRequest::builder()
                     .s_pappid(S_PAPPID)
@@ -322,6 +328,7 @@ async fn tokens_wechat_refuses_decode_into_typed_codes() {
     let fixed = client_with(&mock, Arc::new(StaticToken::new(token.expose())), RetryPolicy::none());
     let (code, errmsg) = api_code(
         fixed
+            .invoice()
             .reject_insert(
                 &RejectInsertRequest::builder()
                     .s_pappid(S_PAPPID)
@@ -345,6 +352,7 @@ async fn wrong_credentials_are_token_errors() {
         let client =
             client_with(&mock, Arc::new(StableToken::new(appid, Secret::new(secret))), RetryPolicy::none());
         match client
+            .invoice()
             .get_auth_data(
                 &GetAuthDataRequest::builder()
                     .s_pappid(S_PAPPID)
@@ -369,6 +377,7 @@ async fn busy_answers_are_retried_until_success() {
     authorize(&mock, "order-5");
     mock.faults().busy(-1, 2).expect("a valid fault");
     client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -381,11 +390,12 @@ async fn busy_answers_are_retried_until_success() {
     assert_eq!(mock.requests().count(GET_AUTH_DATA), 3);
 
     mock.faults().push(Fault::errcode(72036).only("insert_bill")).expect("a valid fault");
-    client.insert_bill(&bill("order-5", "c", "n")).await.expect("the second attempt");
+    client.nontax().insert_bill(&bill("order-5", "c", "n")).await.expect("the second attempt");
     assert_eq!(mock.requests().count(INSERT_BILL), 2);
 
     mock.faults().busy(-1, 3).expect("a valid fault");
     let error = client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -401,11 +411,32 @@ async fn busy_answers_are_retried_until_success() {
     assert_eq!(mock.requests().count(GET_AUTH_DATA), 6, "three attempts, then the caller gets the error");
 }
 
+/// `MockServer::client_builder` has no retries, so one injected 503 reaches the caller; the
+/// same fault against the default policy is absorbed by a retry, which the request count shows.
+#[tokio::test]
+async fn the_mocks_client_builder_lets_each_injected_fault_through() {
+    let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    mock.seed_record(&BillCard::new().card_id(BILL_CARD_ID)).expect("a bill card template");
+    authorize(&mock, "order-9");
+    let client: Client = mock.client_builder().build().expect("a valid client");
+    mock.faults().push(Fault::http_status(503).only("insert_bill")).expect("a valid fault");
+    let error = client.nontax().insert_bill(&bill("order-9", "c", "n")).await.unwrap_err();
+    assert!(matches!(error, Error::Status { status: 503, .. }), "{error}");
+    assert_eq!(mock.requests().count(INSERT_BILL), 1, "one attempt, no retry");
+
+    let retrying: Client =
+        mock.client_builder().retry_policy(quick_retries()).build().expect("a valid client");
+    mock.faults().push(Fault::http_status(503).only("insert_bill")).expect("a valid fault");
+    retrying.nontax().insert_bill(&bill("order-9", "c", "n")).await.expect("the retry succeeds");
+    assert_eq!(mock.requests().count(INSERT_BILL), 3, "the 503, then the retry");
+}
+
 #[tokio::test]
 async fn an_expired_token_is_renewed_through_stable_token() {
     let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
     authorize(&mock, "order-6");
     client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -419,6 +450,7 @@ async fn an_expired_token_is_renewed_through_stable_token() {
 
     mock.tokens().expire_now();
     client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -438,6 +470,7 @@ async fn a_token_superseded_elsewhere_is_renewed() {
     let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
     authorize(&mock, "order-7");
     client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -456,6 +489,7 @@ async fn a_token_superseded_elsewhere_is_renewed() {
         .expect("answers");
     assert!(forced.status().is_success());
     client
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)
@@ -479,21 +513,21 @@ async fn server_errors_and_garbled_answers_map_to_their_error_variants() {
         .expect("required fields set");
 
     mock.faults().push(Fault::http_status(503)).expect("a valid fault");
-    match client.get_auth_data(&request).await {
+    match client.invoice().get_auth_data(&request).await {
         Err(error @ Error::Status { status: 503, .. }) => assert!(error.is_retryable()),
         other => panic!("expected HTTP 503, got {other:?}"),
     }
     mock.faults().push(Fault::html()).expect("a valid fault");
-    match client.get_auth_data(&request).await {
+    match client.invoice().get_auth_data(&request).await {
         Err(Error::Decode(e)) => assert!(e.excerpt.starts_with("<html>"), "{e}"),
         other => panic!("expected a decode error, got {other:?}"),
     }
     mock.faults().push(Fault::truncated_json()).expect("a valid fault");
-    match client.get_auth_data(&request).await {
+    match client.invoice().get_auth_data(&request).await {
         Err(Error::Decode(e)) => assert!(e.excerpt.starts_with("{\""), "{e}"),
         other => panic!("expected a decode error, got {other:?}"),
     }
-    client.get_auth_data(&request).await.expect("faults are used up");
+    client.invoice().get_auth_data(&request).await.expect("faults are used up");
 
     let retrying = client.core().clone().with_retry_policy(quick_retries());
     mock.requests().reset();
@@ -520,6 +554,7 @@ async fn latency_beyond_the_attempt_timeout_is_a_timeout() {
         .expect("a valid configuration");
     mock.faults().set_latency(Duration::from_secs(30));
     match Client::new(core)
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid(S_PAPPID)

@@ -24,15 +24,18 @@ async fn an_uploaded_pdf_downloads_byte_for_byte() {
     let (mock, client) = setup().await;
     let pdf = sample_pdf("Fiscal e-bill 2024001, 123.00 CNY");
 
-    let uploaded =
-        client.set_pdf(&SetPdfRequest::new(UploadFile::new("bill.pdf", pdf.clone()))).await.expect("set_pdf");
+    let uploaded = client
+        .platform()
+        .set_pdf(&SetPdfRequest::new(UploadFile::new("bill.pdf", pdf.clone())))
+        .await
+        .expect("set_pdf");
     let id: u64 = uploaded.s_media_id.parse().expect("the id is the number's exact digits");
     assert!(id > 1 << 53, "the mock's ids are beyond what a float holds: {id}");
     let stored =
         mock.media().get(&uploaded.s_media_id).expect("the mock keeps the file under exactly that id");
     assert_eq!((stored.file_name.as_str(), stored.bytes.as_ref()), ("bill.pdf", pdf.as_slice()));
 
-    let link = client.get_pdf(&GetPdfRequest::new(&uploaded.s_media_id)).await.expect("get_pdf");
+    let link = client.platform().get_pdf(&GetPdfRequest::new(&uploaded.s_media_id)).await.expect("get_pdf");
     assert_eq!(link.pdf_url_expire_time, 7200);
     let download = reqwest::get(&link.pdf_url).await.expect("the link answers");
     assert_eq!(download.status().as_u16(), 200);
@@ -43,7 +46,8 @@ async fn an_uploaded_pdf_downloads_byte_for_byte() {
 #[tokio::test]
 async fn a_media_id_the_mock_never_issued_is_refused_with_getpdfs_code() {
     let (_mock, client) = setup().await;
-    let error = client.get_pdf(&GetPdfRequest::new("75195574948725301")).await.expect_err("unknown id");
+    let error =
+        client.platform().get_pdf(&GetPdfRequest::new("75195574948725301")).await.expect_err("unknown id");
     assert_eq!(error.api_code(), Some(GetPdfErrorCode::InvalidParams), "{error}");
 }
 
@@ -51,7 +55,7 @@ async fn a_media_id_the_mock_never_issued_is_refused_with_getpdfs_code() {
 async fn a_file_that_is_not_a_pdf_is_refused_with_setpdfs_code() {
     let (mock, client) = setup().await;
     let request = SetPdfRequest::new(UploadFile::new("bill.pdf", b"GIF89a: an image, not a PDF".to_vec()));
-    let error = client.set_pdf(&request).await.expect_err("not a PDF");
+    let error = client.platform().set_pdf(&request).await.expect_err("not a PDF");
     assert_eq!(error.api_code(), Some(wechat_card::platform::SetPdfErrorCode::InvoicePdfError), "{error}");
     assert!(mock.media().ids().is_empty());
 }

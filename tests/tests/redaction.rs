@@ -26,7 +26,7 @@ async fn scenarios() -> Vec<String> {
         .script(GET_AUTH_DATA, [Answer::errcode(42001, "access_token expired"), authorized()]);
     let provider = stable_token();
     let client = client_with(&server, provider.clone());
-    client.get_auth_data(&auth_data_request()).await.expect("the scenario succeeds");
+    client.invoice().get_auth_data(&auth_data_request()).await.expect("the scenario succeeds");
     printed_errors.push(format!("{client:?} {provider:?}"));
     for answer in [
         // A proxy's page quoting the URL, and with it the token.
@@ -38,7 +38,7 @@ async fn scenarios() -> Vec<String> {
     ] {
         server.script(GET_AUTH_DATA, [answer]);
         printed_errors.push(printed(
-            &client.get_auth_data(&auth_data_request()).await.expect_err("the scenario fails"),
+            &client.invoice().get_auth_data(&auth_data_request()).await.expect_err("the scenario fails"),
         ));
     }
     assert!(
@@ -51,13 +51,15 @@ async fn scenarios() -> Vec<String> {
     server.script(GET_AUTH_DATA, [Answer::Hang]);
     let hurried =
         client.with_retry_policy(client.core().retry_policy().total_deadline(Duration::from_millis(200)));
-    printed_errors
-        .push(printed(&hurried.get_auth_data(&auth_data_request()).await.expect_err("the scenario fails")));
+    printed_errors.push(printed(
+        &hurried.invoice().get_auth_data(&auth_data_request()).await.expect_err("the scenario fails"),
+    ));
 
     // Token endpoints that refuse, or answer garbage quoting the appsecret and a token.
     let refusing = ScriptedServer::start().await;
     refusing.script(STABLE_TOKEN, [Answer::errcode(40125, &format!("invalid appsecret {APPSECRET}"))]);
     let error = client_with(&refusing, stable_token())
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("the scenario fails");
@@ -66,6 +68,7 @@ async fn scenarios() -> Vec<String> {
     let garbage = format!(r#"{{"secret":"{APPSECRET}","access_token":"{TOKEN}"#);
     garbled.script(STABLE_TOKEN, [Answer::text(200, "application/json", &garbage)]);
     let error = client_with(&garbled, stable_token())
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("the scenario fails");
@@ -80,7 +83,11 @@ async fn scenarios() -> Vec<String> {
         .token_provider(StableToken::new("wx-test-appid", Secret::new(APPSECRET)))
         .build()
         .expect("a valid configuration");
-    wechat_card::Client::new(core).get_auth_data(&auth_data_request()).await.expect("the scenario succeeds");
+    wechat_card::Client::new(core)
+        .invoice()
+        .get_auth_data(&auth_data_request())
+        .await
+        .expect("the scenario succeeds");
     let core = wechat_core::Client::builder()
         .base_url(closed_base_url())
         .token_provider(StaticToken::new(TOKEN))
@@ -88,6 +95,7 @@ async fn scenarios() -> Vec<String> {
         .expect("a valid configuration");
     printed_errors.push(format!("{core:?}"));
     let error = wechat_card::Client::new(core)
+        .invoice()
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("the scenario fails");
@@ -97,6 +105,7 @@ async fn scenarios() -> Vec<String> {
     let authorizer = Arc::new(AuthorizerToken::new(TOKEN));
     printed_errors.push(format!("{authorizer:?}"));
     let error = client_with(&server, authorizer)
+        .nontax()
         .insert_bill(&insert_bill_request())
         .await
         .expect_err("the scenario fails");

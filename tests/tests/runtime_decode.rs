@@ -27,7 +27,7 @@ async fn decode_error(answer: Answer, max_body: Option<usize>) -> DecodeError {
         ),
     };
     let error: Error<GetAuthDataErrorCode> =
-        client.get_auth_data(&auth_data_request()).await.expect_err("the answer is undecodable");
+        client.invoice().get_auth_data(&auth_data_request()).await.expect_err("the answer is undecodable");
     assert!(!error.is_retryable(), "{error:?}");
     assert_eq!(server.count(GET_AUTH_DATA), 1);
     let Error::Decode(decode) = error else { panic!("expected a decode error, got {error:?}") };
@@ -117,7 +117,7 @@ async fn the_default_cap_is_4_mib() {
     let server = ScriptedServer::start().await;
     server.script(GET_AUTH_DATA, [Answer::text(200, "application/json", &under)]);
     let client = client_with(&server, Arc::new(StaticToken::new(TOKEN)));
-    let auth = client.get_auth_data(&auth_data_request()).await.unwrap();
+    let auth = client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
     assert_eq!(auth.invoice_status.len(), 4 * 1024 * 1024 - 64);
 
     let error = decode_error(Answer::text(200, "application/json", &over), None).await;

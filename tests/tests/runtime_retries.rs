@@ -23,7 +23,7 @@ async fn system_busy_twice_then_success_takes_three_attempts() {
         [Answer::errcode(-1, "system error"), Answer::errcode(-1, "system error"), authorized()],
     );
 
-    let auth = client(&server).get_auth_data(&auth_data_request()).await.unwrap();
+    let auth = client(&server).invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(auth.auth_time, 1_480_342_498);
     assert_eq!(server.count(GET_AUTH_DATA), 3);
@@ -34,7 +34,7 @@ async fn invoice_busy_is_retried() {
     let server = ScriptedServer::start().await;
     server.script(GET_AUTH_DATA, [Answer::errcode(72036, "invoice is busy"), authorized()]);
 
-    client(&server).get_auth_data(&auth_data_request()).await.unwrap();
+    client(&server).invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(server.count(GET_AUTH_DATA), 2);
 }
@@ -44,7 +44,7 @@ async fn busy_answers_stop_when_the_attempts_run_out() {
     let server = ScriptedServer::start().await;
     server.script(GET_AUTH_DATA, [Answer::errcode(-1, "system error")]);
 
-    let error = client(&server).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = client(&server).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert_eq!(error.api_code(), Some(GetAuthDataErrorCode::General(GeneralErrorCode::SystemBusy)));
     assert!(error.is_retryable());
@@ -56,7 +56,7 @@ async fn the_daily_quota_is_never_retried() {
     let server = ScriptedServer::start().await;
     server.script(GET_AUTH_DATA, [Answer::errcode(45009, "reach max api daily quota limit"), authorized()]);
 
-    let error = client(&server).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = client(&server).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
     assert_eq!(api.code, GetAuthDataErrorCode::General(GeneralErrorCode::DailyQuotaReached));
@@ -74,8 +74,8 @@ async fn endpoint_and_unknown_codes_are_typed_and_not_retried() {
     );
     let client = client(&server);
 
-    let known = client.get_auth_data(&auth_data_request()).await.unwrap_err();
-    let unknown = client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    let known = client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
+    let unknown = client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert_eq!(known.api_code(), Some(GetAuthDataErrorCode::InvoiceOrderNeverAuth));
     assert_eq!(unknown.api_code(), Some(GetAuthDataErrorCode::General(GeneralErrorCode::Unknown(99_999))));
@@ -90,14 +90,14 @@ async fn server_errors_are_retried_and_client_errors_are_not() {
     server.script("/card/invoice/rejectinsert", [Answer::text(404, "text/plain", "not here")]);
     let client = client(&server);
 
-    let bad_gateway = client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    let bad_gateway = client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
     let request = wechat_card::invoice::RejectInsertRequest::builder()
         .s_pappid("wx-platform")
         .order_id("order-1")
         .reason("no")
         .build()
         .expect("required fields set");
-    let not_found = client.reject_insert(&request).await.unwrap_err();
+    let not_found = client.invoice().reject_insert(&request).await.unwrap_err();
 
     assert!(
         matches!(&bad_gateway, Error::Status { status: 502, excerpt, .. } if excerpt.contains("bad gateway"))
@@ -120,7 +120,7 @@ async fn a_server_that_never_answers_times_out() {
         .build()
         .unwrap();
 
-    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert!(matches!(error, Error::Timeout { operation: "get_auth_data", .. }), "{error:?}");
     assert!(error.is_retryable());
@@ -139,7 +139,7 @@ async fn the_total_deadline_bounds_a_call_whatever_the_attempt_timeout() {
         .build()
         .unwrap();
 
-    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert_eq!(server.count(GET_AUTH_DATA), 1);
@@ -157,17 +157,22 @@ async fn the_policy_is_set_per_client_and_overridden_per_call() {
         .unwrap();
     let client = Client::new(core);
 
-    client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
     assert_eq!(server.count(GET_AUTH_DATA), 2, "the client's policy: 2 attempts");
 
-    client.with_retry_policy(RetryPolicy::none()).get_auth_data(&auth_data_request()).await.unwrap_err();
+    client
+        .with_retry_policy(RetryPolicy::none())
+        .invoice()
+        .get_auth_data(&auth_data_request())
+        .await
+        .unwrap_err();
     assert_eq!(server.count(GET_AUTH_DATA), 3, "the call's policy: 1 attempt");
 
     let four = fast_retries().max_attempts(4);
     client.core().with_retry_policy(four).send(&auth_data_request()).await.unwrap_err();
     assert_eq!(server.count(GET_AUTH_DATA), 7, "the runtime client's override: 4 attempts");
 
-    client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
     assert_eq!(server.count(GET_AUTH_DATA), 9, "an override leaves the client's policy alone");
     assert_eq!(client.with_retry_policy(four).core().retry_policy(), four);
 }
@@ -179,7 +184,7 @@ async fn an_unbounded_deadline_and_backoff_neither_panic_nor_wait_forever() {
     let unbounded = RetryPolicy::default().total_deadline(Duration::MAX);
     let client = client(&server);
 
-    client.with_retry_policy(unbounded).get_auth_data(&auth_data_request()).await.unwrap();
+    client.with_retry_policy(unbounded).invoice().get_auth_data(&auth_data_request()).await.unwrap();
     assert_eq!(server.count(GET_AUTH_DATA), 2, "a deadline of Duration::MAX is no deadline");
 
     // A pause no clock can reach is never taken: the call returns the error it has.
@@ -187,7 +192,7 @@ async fn an_unbounded_deadline_and_backoff_neither_panic_nor_wait_forever() {
     let endless = unbounded.backoff(Duration::MAX, Duration::MAX);
     let patient = client.with_retry_policy(endless);
     let request = auth_data_request();
-    let call = patient.get_auth_data(&request);
+    let call = patient.invoice().get_auth_data(&request);
     let error =
         tokio::time::timeout(Duration::from_secs(20), call).await.expect("no endless pause").unwrap_err();
 

@@ -27,7 +27,7 @@ async fn a_token_is_fetched_once_and_reused() {
     let client = client_with(&server, provider.clone());
 
     for _ in 0..3 {
-        let auth = client.get_auth_data(&auth_data_request()).await.unwrap();
+        let auth = client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
         assert_eq!((auth.invoice_status.as_str(), auth.auth_time), ("auth success", 1_480_342_498));
     }
 
@@ -55,10 +55,10 @@ async fn a_token_is_renewed_a_margin_before_it_expires() {
         Arc::new(StableToken::new(APPID, Secret::new(APPSECRET)).renew_margin(Duration::from_secs(1)));
     let client = client_with(&server, provider);
 
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    client.get_auth_data(&auth_data_request()).await.unwrap();
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(server.count(STABLE_TOKEN), 2);
     assert_eq!(tokens_sent(&server, GET_AUTH_DATA), [TOKEN, TOKEN_2, TOKEN_2]);
@@ -73,7 +73,7 @@ async fn concurrent_calls_on_an_empty_cache_fetch_one_token() {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..200 {
         let client = client.clone();
-        calls.spawn(async move { client.get_auth_data(&auth_data_request()).await });
+        calls.spawn(async move { client.invoice().get_auth_data(&auth_data_request()).await });
     }
     let mut succeeded = 0;
     while let Some(outcome) = calls.join_next().await {
@@ -98,7 +98,7 @@ async fn concurrent_calls_share_the_failure_of_one_token_fetch() {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..200 {
         let client = client.clone();
-        calls.spawn(async move { client.get_auth_data(&auth_data_request()).await });
+        calls.spawn(async move { client.invoice().get_auth_data(&auth_data_request()).await });
     }
     while let Some(outcome) = calls.join_next().await {
         let error = outcome.unwrap().unwrap_err();
@@ -120,7 +120,7 @@ async fn an_expired_token_is_renewed_once_and_the_call_retried() {
         .script(GET_AUTH_DATA, [Answer::errcode(42001, "access_token expired"), authorized()]);
     let client = client_with(&server, stable_token());
 
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(server.count(STABLE_TOKEN), 2);
     assert_eq!(tokens_sent(&server, GET_AUTH_DATA), [TOKEN, TOKEN_2]);
@@ -139,7 +139,7 @@ async fn a_refused_token_handed_back_is_force_refreshed() {
         .script(GET_AUTH_DATA, [Answer::errcode(40001, "invalid credential"), authorized()]);
     let client = client_with(&server, stable_token());
 
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     let asked: Vec<_> =
         server.requests(STABLE_TOKEN).iter().map(|r| r.json()["force_refresh"].clone()).collect();
@@ -155,7 +155,7 @@ async fn a_token_is_renewed_only_once_per_call() {
         .script(GET_AUTH_DATA, [Answer::errcode(40014, "invalid access_token")]);
     let client = client_with(&server, stable_token());
 
-    let error = client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert_eq!(error.api_code().map(|c| c.code()), Some(40014));
     assert!(!error.is_retryable());
@@ -171,7 +171,7 @@ async fn a_bad_appsecret_is_a_token_error_never_retried() {
         .script(GET_AUTH_DATA, [authorized()]);
     let client = client_with(&server, stable_token());
 
-    let error = client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     let Error::Token { operation, source: TokenError::Refused { errcode, errmsg } } = &error else {
         panic!("expected a refused token, got {error:?}");
@@ -190,7 +190,7 @@ async fn a_failing_token_endpoint_is_retried_like_any_attempt() {
         .script(GET_AUTH_DATA, [authorized()]);
     let client = client_with(&server, stable_token());
 
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(server.count(STABLE_TOKEN), 2);
     assert_eq!(tokens_sent(&server, GET_AUTH_DATA), [TOKEN]);
@@ -202,7 +202,7 @@ async fn an_authorizer_token_is_refused_for_insert_bill_before_sending() {
     server.script(INSERT_BILL, [Answer::ok(json!({"code": "c", "openid": "o"}))]);
     let client = client_with(&server, Arc::new(AuthorizerToken::new(TOKEN)));
 
-    let error = client.insert_bill(&insert_bill_request()).await.unwrap_err();
+    let error = client.nontax().insert_bill(&insert_bill_request()).await.unwrap_err();
 
     let Error::Request { operation, message } = &error else { panic!("expected a refusal, got {error:?}") };
     assert_eq!(*operation, "insert_bill");
@@ -218,9 +218,9 @@ async fn an_authorizer_token_is_sent_where_third_parties_may_call() {
     let provider = Arc::new(AuthorizerToken::new(TOKEN));
     let client = client_with(&server, provider.clone());
 
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
     provider.set(TOKEN_2);
-    client.get_auth_data(&auth_data_request()).await.unwrap();
+    client.invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(tokens_sent(&server, GET_AUTH_DATA), [TOKEN, TOKEN_2]);
 }
@@ -231,7 +231,7 @@ async fn a_static_token_refused_is_not_retried() {
     server.script(GET_AUTH_DATA, [Answer::errcode(40001, "invalid credential")]);
     let client = client_with(&server, Arc::new(StaticToken::new(TOKEN)));
 
-    let error = client.get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = client.invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert_eq!(error.api_code(), Some(GetAuthDataErrorCode::General(GeneralErrorCode::from_code(40001))));
     assert_eq!(server.count(GET_AUTH_DATA), 1, "a fixed token cannot be renewed, so it is not retried");
@@ -243,7 +243,7 @@ async fn a_client_without_a_token_provider_sends_nothing() {
     server.script(GET_AUTH_DATA, [authorized()]);
     let core = wechat_core::Client::builder().base_url(server.base_url()).build().unwrap();
 
-    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert!(matches!(error, Error::Token { source: TokenError::Missing, .. }), "{error:?}");
     assert_eq!(server.total(), 0);

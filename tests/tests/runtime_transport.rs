@@ -62,7 +62,7 @@ async fn a_fallback_serves_calls_and_tokens_when_the_primary_refuses_connections
         .build()
         .unwrap();
 
-    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+    Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(server.count(STABLE_TOKEN), 1);
     assert_eq!(server.count(GET_AUTH_DATA), 1);
@@ -80,7 +80,7 @@ async fn the_primary_is_used_while_it_answers() {
         .build()
         .unwrap();
 
-    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+    Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(primary.count(GET_AUTH_DATA), 2, "a 503 is an answer: retried on the primary");
     assert_eq!(fallback.total(), 0);
@@ -94,7 +94,7 @@ async fn no_reachable_base_url_is_a_retryable_transport_error() {
         .build()
         .unwrap();
 
-    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     let Error::Transport { operation, message, .. } = &error else {
         panic!("expected transport, got {error:?}")
@@ -108,7 +108,7 @@ async fn no_reachable_base_url_is_a_retryable_transport_error() {
 async fn an_unreachable_token_endpoint_is_a_retryable_token_error() {
     let core = builder(stable_token()).base_url(closed_base_url()).build().unwrap();
 
-    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+    let error = Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap_err();
 
     assert!(matches!(&error, Error::Token { source: TokenError::Unreachable(_), .. }), "{error:?}");
     assert!(error.is_retryable());
@@ -120,7 +120,7 @@ async fn requests_name_the_crate_and_version_and_carry_the_token_once() {
     server.script(GET_AUTH_DATA, [authorized()]);
     let core = builder(Arc::new(StaticToken::new(TOKEN))).base_url(server.base_url()).build().unwrap();
 
-    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+    Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     let sent = &server.requests(GET_AUTH_DATA)[0];
     assert_eq!(sent.header("user-agent"), Some(wechat_core::USER_AGENT));
@@ -189,7 +189,7 @@ async fn a_callers_reqwest_client_is_used() {
         .build()
         .unwrap();
 
-    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+    Client::new(core).invoice().get_auth_data(&auth_data_request()).await.unwrap();
 
     assert_eq!(server.requests(GET_AUTH_DATA)[0].header("x-caller"), Some("own-client"));
 }

@@ -458,7 +458,7 @@ async fn a_platform_authorizes_an_account_and_calls_for_it() {
     assert_eq!(component.fetch_count(), 2);
 
     // An endpoint third parties may not call refuses the renewed authorizer token too.
-    let error = platform.insert_bill(&insert_bill_request()).await.unwrap_err();
+    let error = platform.nontax().insert_bill(&insert_bill_request()).await.unwrap_err();
     assert!(matches!(error, Error::Request { .. }), "{error:?}");
     assert_eq!(mock.requests().count("/nontax/insertbill"), 0, "refused before sending");
     assert_nothing_leaked(&redis, &[&component, &provider]);

@@ -40,7 +40,7 @@ async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
         .secret("app secret&=")
         .build()
         .expect("required fields set");
-    let answer = client(&server).get_access_token(&request).await.expect("token");
+    let answer = client(&server).token().get_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
     assert_eq!(seen.method, "GET");
@@ -66,7 +66,7 @@ async fn card_ticket_sends_the_token_and_type_wx_card() {
     )])
     .await;
     let request = wechat_card::token::GetCardApiTicketRequest::new();
-    let answer = client(&server).get_card_api_ticket(&request).await.expect("ticket");
+    let answer = client(&server).token().get_card_api_ticket(&request).await.expect("ticket");
 
     let seen = server.single_request();
     assert_eq!(seen.method, "GET");
@@ -90,7 +90,7 @@ async fn stable_token_always_sends_its_constant_grant_type() {
         .force_refresh(true)
         .build()
         .expect("required fields set");
-    let answer = client(&server).get_stable_access_token(&request).await.expect("token");
+    let answer = client(&server).token().get_stable_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
     assert!(seen.query.is_empty(), "{:?}", seen.query);
@@ -116,7 +116,7 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
         .authorizer_refresh_token("R1")
         .build()
         .expect("required fields set");
-    let answer = client(&server).get_authorizer_access_token(&request).await.expect("token");
+    let answer = client(&server).token().get_authorizer_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
     assert_eq!(seen.query_names(), ["component_access_token"]);
@@ -135,7 +135,7 @@ async fn setbizattr_actions_are_told_apart_by_the_action_query() {
     let request = wechat_card::invoice::SetPayMchRequest::new(
         PayMchInfo::builder().mchid("1234").s_pappid("wxabcd").build().expect("required fields set"),
     );
-    client(&server).set_pay_mch(&request).await.expect("set_pay_mch");
+    client(&server).invoice().set_pay_mch(&request).await.expect("set_pay_mch");
 
     let seen = server.single_request();
     assert_eq!(seen.query_names(), ["access_token", "action"]);
@@ -155,6 +155,7 @@ async fn get_pay_mch_sends_an_empty_object_and_decodes_the_answer() {
     )])
     .await;
     let answer = client(&server)
+        .invoice()
         .get_pay_mch(&wechat_card::invoice::GetPayMchRequest::new())
         .await
         .expect("get_pay_mch");
@@ -177,7 +178,7 @@ async fn get_pdf_sends_action_in_the_query_and_the_body() {
     )])
     .await;
     let request = wechat_card::platform::GetPdfRequest::new("75195574948725301");
-    let answer = client(&server).get_pdf(&request).await.expect("get_pdf");
+    let answer = client(&server).platform().get_pdf(&request).await.expect("get_pdf");
 
     let seen = server.single_request();
     assert_eq!(seen.query_names(), ["access_token", "action"]);
@@ -210,7 +211,7 @@ async fn batch_status_update_sends_an_array_of_objects_and_the_enum_value() {
         ])
         .build()
         .expect("required fields set");
-    client(&server).update_status_batch(&request).await.expect("update_status_batch");
+    client(&server).reimburse().update_status_batch(&request).await.expect("update_status_batch");
 
     assert_post_json(
         &server.single_request(),
@@ -243,7 +244,7 @@ async fn invoice_info_decodes_nested_types_aliases_and_unknown_enum_values() {
         .encrypt_code("enc")
         .build()
         .expect("required fields set");
-    let answer = client(&server).get_invoice_info(&request).await.expect("get_invoice_info");
+    let answer = client(&server).reimburse().get_invoice_info(&request).await.expect("get_invoice_info");
 
     assert_post_json(
         &server.single_request(),
@@ -268,7 +269,7 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
     )])
     .await;
     let request = wechat_card::invoice::GetPayMchRequest::new();
-    match client(&server).get_pay_mch(&request).await {
+    match client(&server).invoice().get_pay_mch(&request).await {
         Err(Error::Api(api)) => {
             assert_eq!(api.code, wechat_card::invoice::GetPayMchErrorCode::InvoiceNeverSetPayMchInfo);
             assert_eq!(api.code.code(), 72028);
@@ -288,7 +289,7 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
         .reimburse_status(ReimburseStatus::InvoiceReimburseCancel)
         .build()
         .expect("required fields set");
-    match client(&server).update_status(&request).await {
+    match client(&server).platform().update_status(&request).await {
         Err(Error::Api(api)) => assert_eq!(
             api.code,
             wechat_card::platform::UpdateStatusErrorCode::General(GeneralErrorCode::ApiUnauthorized)
@@ -303,7 +304,7 @@ async fn scan_title_refuses_an_authorizer_token_before_sending() {
     let server = ScriptedServer::with_answers(&[]).await;
     let client = client_with(&server, AuthorizerToken::new("AUTHORIZER"));
     let request = wechat_card::invoice::ScanTitleRequest::new("text");
-    let error = client.scan_title(&request).await.expect_err("third-party call refused");
+    let error = client.invoice().scan_title(&request).await.expect_err("third-party call refused");
     assert!(matches!(error, Error::Request { .. }), "{error:?}");
     assert!(server.all_requests().is_empty());
 }
@@ -338,7 +339,7 @@ async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
     )])
     .await;
     let request = wechat_card::platform::SetPdfRequest::new(UploadFile::new("invoice.pdf", PDF));
-    let answer = client(&server).set_pdf(&request).await.expect("set_pdf");
+    let answer = client(&server).platform().set_pdf(&request).await.expect("set_pdf");
     assert_eq!(answer.s_media_id, "18446744073709551615");
 
     let seen = server.single_request();
@@ -363,7 +364,7 @@ async fn set_pdf_refuses_an_oversize_file_before_sending() {
     let server = ScriptedServer::with_answers(&[]).await;
     let too_big = UploadFile::new("big.pdf", vec![b'%'; 10 * 1024 * 1024 + 1]);
     let request = wechat_card::platform::SetPdfRequest::new(too_big);
-    let error = client(&server).set_pdf(&request).await.expect_err("refused");
+    let error = client(&server).platform().set_pdf(&request).await.expect_err("refused");
     match &error {
         Error::Request { operation, message } => {
             assert_eq!(*operation, "set_pdf");
@@ -375,7 +376,7 @@ async fn set_pdf_refuses_an_oversize_file_before_sending() {
     assert!(server.all_requests().is_empty(), "nothing may reach the server");
 
     let request = wechat_card::platform::SetPdfRequest::new(UploadFile::new("empty.pdf", Vec::new()));
-    assert!(matches!(client(&server).set_pdf(&request).await, Err(Error::Request { .. })));
+    assert!(matches!(client(&server).platform().set_pdf(&request).await, Err(Error::Request { .. })));
     assert!(server.all_requests().is_empty());
 }
 
@@ -387,6 +388,6 @@ async fn a_big_id_as_a_string_stays_a_string() {
     )])
     .await;
     let request = wechat_card::platform::SetPdfRequest::new(UploadFile::new("a.pdf", PDF));
-    let answer = client(&server).set_pdf(&request).await.expect("set_pdf");
+    let answer = client(&server).platform().set_pdf(&request).await.expect("set_pdf");
     assert_eq!(answer.s_media_id, "9223372036854775807");
 }

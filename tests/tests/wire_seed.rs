@@ -41,7 +41,7 @@ async fn reject_insert_sends_the_documented_body() {
         .url("https://shop.example/o/111229")
         .build()
         .expect("required fields set");
-    client(&server).reject_insert(&request).await.unwrap();
+    client(&server).invoice().reject_insert(&request).await.unwrap();
 
     let got = &server.single_request();
     assert_eq!(got.method, "POST");
@@ -63,6 +63,7 @@ async fn reject_insert_sends_the_documented_body() {
 async fn optional_fields_left_unset_are_not_sent() {
     let server = answering("/card/invoice/rejectinsert", json!({"errcode": 0, "errmsg": "ok"})).await;
     client(&server)
+        .invoice()
         .reject_insert(
             &RejectInsertRequest::builder()
                 .s_pappid("p")
@@ -88,6 +89,7 @@ async fn get_auth_data_decodes_the_answer_leniently() {
     });
     let server = answering("/card/invoice/getauthdata", answer).await;
     let auth = client(&server)
+        .invoice()
         .get_auth_data(
             &GetAuthDataRequest::builder()
                 .s_pappid("wx123456")
@@ -122,7 +124,7 @@ async fn get_auth_data_errors_decode_into_typed_codes() {
     let path = "/card/invoice/getauthdata";
 
     let server = answering(path, json!({"errcode": 72038, "errmsg": "invoice order never auth"})).await;
-    let Err(Error::Api(api)) = client(&server).get_auth_data(&request).await else {
+    let Err(Error::Api(api)) = client(&server).invoice().get_auth_data(&request).await else {
         panic!("expected an API error")
     };
     assert_eq!(api.code, GetAuthDataErrorCode::InvoiceOrderNeverAuth);
@@ -130,7 +132,7 @@ async fn get_auth_data_errors_decode_into_typed_codes() {
 
     let server =
         answering(path, json!({"errcode": 40164, "errmsg": "invalid ip 1.2.3.4, not in whitelist"})).await;
-    let error = client(&server).get_auth_data(&request).await.unwrap_err();
+    let error = client(&server).invoice().get_auth_data(&request).await.unwrap_err();
     assert_eq!(
         error.api_code(),
         Some(GetAuthDataErrorCode::General(GeneralErrorCode::InvalidIpNotInWhitelist))
@@ -138,7 +140,7 @@ async fn get_auth_data_errors_decode_into_typed_codes() {
     assert!(!error.is_retryable());
 
     let server = answering(path, json!({"errcode": 99999, "errmsg": "something new"})).await;
-    let error = client(&server).get_auth_data(&request).await.unwrap_err();
+    let error = client(&server).invoice().get_auth_data(&request).await.unwrap_err();
     assert_eq!(
         error.api_code(),
         Some(GetAuthDataErrorCode::General(GeneralErrorCode::Unknown(99999))),
@@ -152,7 +154,7 @@ async fn insert_bill_sends_the_nested_form_with_a_numeric_billing_time() {
     let answer =
         json!({"errcode": 0, "errmsg": "ok", "code": "682xxxx661927", "openid": "ojZ8Ytz4lESxxxx_R1TvB2Kds"});
     let server = answering("/nontax/insertbill", answer).await;
-    let bill = client(&server).insert_bill(&example_bill()).await.unwrap();
+    let bill = client(&server).nontax().insert_bill(&example_bill()).await.unwrap();
     assert_eq!((bill.code.as_str(), bill.openid.as_str()), ("682xxxx661927", "ojZ8Ytz4lESxxxx_R1TvB2Kds"));
 
     let got = &server.single_request();
@@ -181,10 +183,10 @@ async fn insert_bill_refusals_are_typed() {
     let path = "/nontax/insertbill";
     let server =
         answering(path, json!({"errcode": 72042, "errmsg": "billing_code and billing_no repeated"})).await;
-    let repeated = client(&server).insert_bill(&example_bill()).await.unwrap_err();
+    let repeated = client(&server).nontax().insert_bill(&example_bill()).await.unwrap_err();
     assert_eq!(repeated.api_code(), Some(InsertBillErrorCode::BillingCodeAndNoRepeated));
     let server = answering(path, json!({"errcode": 72035, "errmsg": "biz reject insert"})).await;
-    let rejected = client(&server).insert_bill(&example_bill()).await.unwrap_err();
+    let rejected = client(&server).nontax().insert_bill(&example_bill()).await.unwrap_err();
     assert_eq!(rejected.api_code(), Some(InsertBillErrorCode::BizRejectInsert));
 }
 
@@ -194,6 +196,7 @@ async fn reject_insert_has_only_general_codes() {
         answering("/card/invoice/rejectinsert", json!({"errcode": 40001, "errmsg": "invalid credential"}))
             .await;
     let error = client(&server)
+        .invoice()
         .reject_insert(
             &RejectInsertRequest::builder()
                 .s_pappid("p")

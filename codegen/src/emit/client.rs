@@ -17,17 +17,18 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
     quote! {
         //! The client: one method per WeChat endpoint.
 
-        /// A WeChat client: one handle per group of endpoints (`client.card()`), each with one
-        /// async method per endpoint; groups that predate handles also keep their methods here.
+        /// A WeChat client: one handle per group of endpoints (`client.invoice()`), each with
+        /// one async method per endpoint (`client.invoice().get_auth_data(&request)`).
         ///
         /// It wraps a [`wechat_core::Client`], which holds the transport, the token provider and
-        /// the retry policy; build that first, then wrap it:
+        /// the retry policy. Build one with [`Client::builder`], or wrap a runtime client you
+        /// built with [`Client::new`]:
         ///
         /// ```no_run
-        /// let core = wechat_core::Client::builder()
+        /// let client = wechat_card::Client::builder()
         ///     .token_provider(wechat_core::StaticToken::new("ACCESS_TOKEN"))
         ///     .build()?;
-        /// let client = wechat_card::Client::new(core);
+        /// # let _: wechat_card::Client = client;
         /// # Ok::<(), wechat_core::BuildError>(())
         /// ```
         #[derive(Debug, Clone)]
@@ -49,7 +50,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
 
             /// The same client with another retry policy, for one call or a group of calls;
             /// it shares connections and tokens with this one:
-            /// `client.with_retry_policy(RetryPolicy::none()).insert_bill(&request)`.
+            /// `client.with_retry_policy(RetryPolicy::none()).nontax().insert_bill(&request)`.
             pub fn with_retry_policy(&self, policy: ::wechat_core::RetryPolicy) -> Self {
                 Self { core: self.core.with_retry_policy(policy) }
             }
@@ -133,14 +134,16 @@ fn method_docs(op: &Operation) -> String {
     )
 }
 
-/// The signature shared by a handle's method and a root method.
-fn signature(op: &Operation) -> TokenStream {
+/// The signature shared by a handle's method and a root method, with its receiver: a handle
+/// is `Copy` and taken by value, so the call's future borrows the `Client`, not the handle
+/// (`let call = client.invoice().get_auth_data(&request);` then `call.await`).
+fn signature(op: &Operation, receiver: TokenStream) -> TokenStream {
     let group = ident(&op.group);
     let module = ident(&op.name);
     let [request, response, error_code] = op.type_names().map(|n| ident(&n));
     quote! {
         pub async fn #module(
-            &self,
+            #receiver,
             request: &crate::#group::#request,
         ) -> Result<crate::#group::#response, ::wechat_core::Error<crate::#group::#error_code>>
     }
@@ -157,7 +160,7 @@ fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
 fn handle_method(op: &Operation) -> TokenStream {
     let docs = doc(&method_docs(op));
     let deprecated = deprecated_attr(op);
-    let signature = signature(op);
+    let signature = signature(op, quote!(self));
     quote! {
         #docs
         #deprecated
@@ -167,7 +170,8 @@ fn handle_method(op: &Operation) -> TokenStream {
     }
 }
 
-/// A root method, for groups that keep their operations on `Client` itself.
+/// A root method, for groups that kept their operations on `Client` itself before handles:
+/// deprecated, since the handle is the one documented style.
 fn root_method(op: &Operation) -> TokenStream {
     let feature = &op.group;
     let docs = doc(&format!(
@@ -178,12 +182,18 @@ fn root_method(op: &Operation) -> TokenStream {
         group = op.group,
         name = op.name,
     ));
-    let deprecated = deprecated_attr(op);
-    let signature = signature(op);
+    // The handle is the one style; the root method stays for code written before handles
+    // existed, deprecated towards it (with WeChat's own note first when it deprecated the call).
+    let through = format!("call it through its group's handle: `client.{}().{}(..)`", op.group, op.name);
+    let note = match &op.deprecated {
+        Some(d) => format!("{} Besides, {through}.", d.text()),
+        None => format!("Root methods are kept for code written before handles; {through}."),
+    };
+    let signature = signature(op, quote!(&self));
     quote! {
         #docs
         #[cfg(feature = #feature)]
-        #deprecated
+        #[deprecated(since = "0.1.1", note = #note)]
         #signature {
             self.core.send(request).await
         }

@@ -314,7 +314,7 @@ async fn main() -> Result<(), Failure> {
 
     // The card api_ticket every authorization link needs; WeChat hands out the same one
     // until it expires, so a real application caches it.
-    let ticket = match client.get_card_api_ticket(&GetCardApiTicketRequest::new()).await {
+    let ticket = match client.token().get_card_api_ticket(&GetCardApiTicketRequest::new()).await {
         Ok(ticket) => {
             println!("2. Got the card api_ticket (valid {} s, never printed)", ticket.expires_in);
             ticket.ticket.expose().to_owned()
@@ -334,7 +334,7 @@ async fn main() -> Result<(), Failure> {
                 .payee("Quickstart Finance Bureau")
                 .base_info(BillBaseInfo::new("http://mmbiz.qpic.cn/mmbiz/quickstart/0"))
                 .build()?;
-            let created = client.create_bill_card(&CreateBillCardRequest::new(template)).await?;
+            let created = client.nontax().create_bill_card(&CreateBillCardRequest::new(template)).await?;
             println!("3. createbillcard: the bill card template is {}", created.card_id);
             created.card_id
         }
@@ -352,7 +352,7 @@ async fn main() -> Result<(), Failure> {
             .ticket(&ticket)
             .build()
     };
-    match client.get_bill_auth_url(&link(&order_id)?).await {
+    match client.nontax().get_bill_auth_url(&link(&order_id)?).await {
         Ok(url) => println!("4. getbillauthurl: the user authorizes order {order_id} at {}", url.auth_url),
         Err(e) => tolerated(&target, e.into())?,
     }
@@ -383,7 +383,7 @@ async fn main() -> Result<(), Failure> {
                  on the authorization page, and WeChat pushes the event to the account's URL"
             );
             let query = GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&order_id).build()?;
-            match client.get_auth_data(&query).await {
+            match client.invoice().get_auth_data(&query).await {
                 Ok(auth) => println!("6. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
                 Err(e) => tolerated(&target, e.into())?,
             }
@@ -393,7 +393,7 @@ async fn main() -> Result<(), Failure> {
     let billing_no = "2024001";
     let pdf = bill_pdf(billing_no)?;
     let pdf_size = pdf.len();
-    let s_pdf_media_id = match client.set_pdf(&SetPdfRequest::new(pdf)).await {
+    let s_pdf_media_id = match client.platform().set_pdf(&SetPdfRequest::new(pdf)).await {
         Ok(uploaded) => {
             println!("7. setpdf: the bill's PDF ({pdf_size} bytes) is s_media_id {}", uploaded.s_media_id);
             uploaded.s_media_id
@@ -418,7 +418,7 @@ async fn main() -> Result<(), Failure> {
         .appid(appid)
         .card_ext(CardExt::new(UserCard::new(bill)))
         .build()?;
-    match client.insert_bill(&insert).await {
+    match client.nontax().insert_bill(&insert).await {
         Ok(inserted) => println!(
             "8. insertbill with s_pdf_media_id {s_pdf_media_id}: bill {} is in the card package of {}",
             inserted.code, inserted.openid
@@ -426,7 +426,7 @@ async fn main() -> Result<(), Failure> {
         Err(e) => tolerated(&target, e.into())?,
     }
 
-    match client.insert_bill(&insert).await {
+    match client.nontax().insert_bill(&insert).await {
         Ok(inserted) => unexpected(&target, "insertbill again", format!("a second bill {}", inserted.code))?,
         // Converted to the crate-wide error, the code is the crate-wide `Code`: the same
         // `Code::BillingCodeAndNoRepeated` whichever operation answered 72042.
@@ -444,7 +444,7 @@ async fn main() -> Result<(), Failure> {
     let refused = env_or("WECHAT_REFUSED_ORDER_ID", "quickstart-order-2");
     if let Target::Mock(mock, _) = &target {
         // A second order, linked and authorized, that the merchant then refuses.
-        client.get_bill_auth_url(&link(&refused)?).await?;
+        client.nontax().get_bill_auth_url(&link(&refused)?).await?;
         mock.act(&AuthorizeInvoiceParams::builder().s_pappid(&s_pappid).order_id(&refused).build()?)?;
     }
     let reject = RejectInsertRequest::builder()
@@ -453,11 +453,12 @@ async fn main() -> Result<(), Failure> {
         .reason("The goods were returned")
         .url("https://example.com/orders")
         .build()?;
-    match client.reject_insert(&reject).await {
+    match client.invoice().reject_insert(&reject).await {
         Ok(_) => println!("10. rejectinsert: order {refused} refused; the user is told why"),
         Err(e) => tolerated(&target, e.into())?,
     }
     match client
+        .invoice()
         .get_auth_data(&GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&refused).build()?)
         .await
     {

@@ -223,7 +223,7 @@ async fn display_and_debug_of_the_crate_error_never_show_the_access_token() {
 async fn refuse_insert(client: &Client, order_id: &str, with_reason: bool) -> Result<(), Error> {
     let builder = RejectInsertRequest::builder().s_pappid("s_pappid").order_id(order_id);
     let builder = if with_reason { builder.reason("never authorized") } else { builder };
-    client.reject_insert(&builder.build()?).await?;
+    client.invoice().reject_insert(&builder.build()?).await?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The client: configuration, and `send`, the typed shim over the call loop of `call`.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,8 +47,9 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Configures a [`Client`].
-pub struct ClientBuilder {
+/// Configures a [`Client`], or a client that wraps one (`C`, built from the [`Client`]
+/// through `From`): `wechat_card::Client::builder()` is this builder, building its client.
+pub struct ClientBuilder<C = Client> {
     base_url: String,
     fallbacks: Vec<String>,
     http: Option<reqwest::Client>,
@@ -56,9 +58,10 @@ pub struct ClientBuilder {
     max_body: usize,
     retry: RetryPolicy,
     tokens: Option<Arc<dyn TokenProvider>>,
+    builds: PhantomData<fn() -> C>,
 }
 
-impl Default for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
     fn default() -> Self {
         Self {
             base_url: DEFAULT_BASE_URL.to_owned(),
@@ -69,11 +72,12 @@ impl Default for ClientBuilder {
             max_body: 4 * 1024 * 1024,
             retry: RetryPolicy::default(),
             tokens: None,
+            builds: PhantomData,
         }
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -83,7 +87,7 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C: From<Client>> ClientBuilder<C> {
     /// Where requests go; default `https://api.weixin.qq.com`.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
@@ -155,7 +159,7 @@ impl ClientBuilder {
 
     /// Checks the settings, the token provider's included ([`TokenProvider::validate`]), and
     /// builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
+    pub fn build(self) -> Result<C, BuildError> {
         let base_urls = std::iter::once(&self.base_url)
             .chain(&self.fallbacks)
             .map(|url| checked_base_url(url))
@@ -185,7 +189,8 @@ impl ClientBuilder {
             timeout: self.attempt_timeout,
             may_follow_redirects,
         };
-        Ok(Client { shared: Arc::new(Shared { http, tokens: self.tokens }), retry: self.retry })
+        let client = Client { shared: Arc::new(Shared { http, tokens: self.tokens }), retry: self.retry };
+        Ok(C::from(client))
     }
 }
 

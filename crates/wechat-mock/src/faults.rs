@@ -10,6 +10,14 @@
 //! A fault replaces the answer before the mock checks the call (token, query, body), except
 //! an [`Answer`](FaultKind::Answer): it replaces only the success answer, so it goes to the
 //! first call that passes the checks, and a client that sends a wrong body still hears so.
+//!
+//! Retries meet faults: a client with the default `RetryPolicy` (3 attempts) retries
+//! transport failures, HTTP 5xx and the retryable codes (-1, 72036), so each attempt takes
+//! the next queued fault, and one 503 or one -1 is absorbed (the call returns `Ok`). Build the
+//! client with `RetryPolicy::none()`, as
+//! [`MockServer::client_builder`](crate::MockServer::client_builder) does, to see every fault;
+//! keep the default and queue `times(n)` to test the retries, counting attempts with
+//! [`MockServer::requests`](crate::MockServer::requests).
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};

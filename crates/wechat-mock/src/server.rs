@@ -120,6 +120,30 @@ impl MockServer {
         &self.base_url
     }
 
+    /// A client builder pointed at this mock, with its account's credentials
+    /// (`StableToken` of [`MockConfig::appid`] and [`MockConfig::secret`]) and **no retries**
+    /// ([`RetryPolicy::none`](wechat_core::RetryPolicy::none)), so each injected fault reaches
+    /// the code under test: with the default policy (3 attempts) a client retries transport
+    /// failures, HTTP 5xx and the codes the spec marks `retry = "backoff"` (-1, 72036), so one
+    /// injected 503 or `busy(-1, 1)` is absorbed and the call returns `Ok`. To test retries
+    /// themselves, set `.retry_policy(RetryPolicy::default())` on the builder (or queue a
+    /// fault `times(n)` with `n` at least the attempts) and count the attempts with
+    /// [`MockServer::requests`]. `C` is the client built: `wechat_core::Client`, or
+    /// `wechat_card::Client`.
+    ///
+    /// ```no_run
+    /// # async fn run(mock: &wechat_mock::MockServer) -> Result<(), wechat_core::BuildError> {
+    /// let client: wechat_core::Client = mock.client_builder().build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn client_builder<C: From<wechat_core::Client>>(&self) -> wechat_core::ClientBuilder<C> {
+        let config = self.config();
+        wechat_core::ClientBuilder::default()
+            .base_url(self.base_url())
+            .token_provider(wechat_core::StableToken::new(&config.appid, config.secret.clone()))
+            .retry_policy(wechat_core::RetryPolicy::none())
+    }
+
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr

@@ -69,8 +69,8 @@ async fn generated(server: &FastServer, endpoint: Endpoint, calls: usize) -> boo
     );
     for _ in 0..calls {
         let ok = match endpoint {
-            Endpoint::GetAuthData => client.get_auth_data(&auth).await.is_ok(),
-            Endpoint::InsertBill => client.insert_bill(&bill).await.is_ok(),
+            Endpoint::GetAuthData => client.invoice().get_auth_data(&auth).await.is_ok(),
+            Endpoint::InsertBill => client.nontax().insert_bill(&bill).await.is_ok(),
         };
         if !ok {
             return false;

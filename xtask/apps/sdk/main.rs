@@ -12,10 +12,10 @@ async fn main() -> Result<(), Error> {
     let core = wechat_core::Client::builder().base_url(base_url).token_provider(StaticToken::new("token")).build()?;
     let client = Client::new(core);
     let auth = GetAuthDataRequest::builder().s_pappid("s_pappid").order_id("order-1").build()?;
-    let answer = client.get_auth_data(&auth).await?;
+    let answer = client.invoice().get_auth_data(&auth).await?;
     println!("{} at {}", answer.invoice_status, answer.auth_time);
     let reject =
         RejectInsertRequest::builder().s_pappid("s_pappid").order_id("order-1").reason("title mismatch").build()?;
-    client.reject_insert(&reject).await?;
+    client.invoice().reject_insert(&reject).await?;
     Ok(())
 }

@@ -2,17 +2,18 @@
 
 //! The client: one method per WeChat endpoint.
 
-/// A WeChat client: one handle per group of endpoints (`client.card()`), each with one
-/// async method per endpoint; groups that predate handles also keep their methods here.
+/// A WeChat client: one handle per group of endpoints (`client.invoice()`), each with
+/// one async method per endpoint (`client.invoice().get_auth_data(&request)`).
 ///
 /// It wraps a [`wechat_core::Client`], which holds the transport, the token provider and
-/// the retry policy; build that first, then wrap it:
+/// the retry policy. Build one with [`Client::builder`], or wrap a runtime client you
+/// built with [`Client::new`]:
 ///
 /// ```no_run
-/// let core = wechat_core::Client::builder()
+/// let client = wechat_card::Client::builder()
 ///     .token_provider(wechat_core::StaticToken::new("ACCESS_TOKEN"))
 ///     .build()?;
-/// let client = wechat_card::Client::new(core);
+/// # let _: wechat_card::Client = client;
 /// # Ok::<(), wechat_core::BuildError>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -34,7 +35,7 @@ impl Client {
 
     /// The same client with another retry policy, for one call or a group of calls;
     /// it shares connections and tokens with this one:
-    /// `client.with_retry_policy(RetryPolicy::none()).insert_bill(&request)`.
+    /// `client.with_retry_policy(RetryPolicy::none()).nontax().insert_bill(&request)`.
     pub fn with_retry_policy(&self, policy: ::wechat_core::RetryPolicy) -> Self {
         Self {
             core: self.core.with_retry_policy(policy),
@@ -197,6 +198,10 @@ impl Client {
     /// The same as [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice),
     /// through `client.invoice().clear_out_invoice(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().clear_out_invoice(..)`."
+    )]
     pub async fn clear_out_invoice(
         &self,
         request: &crate::invoice::ClearOutInvoiceRequest,
@@ -212,6 +217,10 @@ impl Client {
     /// The same as [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), through
     /// `client.invoice().get_auth_data(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_auth_data(..)`."
+    )]
     pub async fn get_auth_data(
         &self,
         request: &crate::invoice::GetAuthDataRequest,
@@ -227,6 +236,10 @@ impl Client {
     /// The same as [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), through
     /// `client.invoice().get_auth_field(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_auth_field(..)`."
+    )]
     pub async fn get_auth_field(
         &self,
         request: &crate::invoice::GetAuthFieldRequest,
@@ -242,6 +255,10 @@ impl Client {
     /// The same as [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), through
     /// `client.invoice().get_auth_url(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_auth_url(..)`."
+    )]
     pub async fn get_auth_url(
         &self,
         request: &crate::invoice::GetAuthUrlRequest,
@@ -257,6 +274,10 @@ impl Client {
     /// The same as [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), through
     /// `client.invoice().get_contact(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_contact(..)`."
+    )]
     pub async fn get_contact(
         &self,
         request: &crate::invoice::GetContactRequest,
@@ -272,6 +293,10 @@ impl Client {
     /// The same as [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), through
     /// `client.invoice().get_pay_mch(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_pay_mch(..)`."
+    )]
     pub async fn get_pay_mch(
         &self,
         request: &crate::invoice::GetPayMchRequest,
@@ -289,6 +314,10 @@ impl Client {
     /// [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url), through
     /// `client.invoice().get_select_title_url(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_select_title_url(..)`."
+    )]
     pub async fn get_select_title_url(
         &self,
         request: &crate::invoice::GetSelectTitleUrlRequest,
@@ -305,6 +334,10 @@ impl Client {
     /// The same as [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url),
     /// through `client.invoice().get_user_title_url(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().get_user_title_url(..)`."
+    )]
     pub async fn get_user_title_url(
         &self,
         request: &crate::invoice::GetUserTitleUrlRequest,
@@ -321,6 +354,10 @@ impl Client {
     /// The same as [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice),
     /// through `client.invoice().make_out_invoice(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().make_out_invoice(..)`."
+    )]
     pub async fn make_out_invoice(
         &self,
         request: &crate::invoice::MakeOutInvoiceRequest,
@@ -336,6 +373,10 @@ impl Client {
     /// The same as [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info),
     /// through `client.invoice().query_invoice_info(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().query_invoice_info(..)`."
+    )]
     pub async fn query_invoice_info(
         &self,
         request: &crate::invoice::QueryInvoiceInfoRequest,
@@ -351,6 +392,10 @@ impl Client {
     /// The same as [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), through
     /// `client.invoice().reject_insert(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().reject_insert(..)`."
+    )]
     pub async fn reject_insert(
         &self,
         request: &crate::invoice::RejectInsertRequest,
@@ -366,6 +411,10 @@ impl Client {
     /// The same as [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), through
     /// `client.invoice().scan_title(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().scan_title(..)`."
+    )]
     pub async fn scan_title(
         &self,
         request: &crate::invoice::ScanTitleRequest,
@@ -381,6 +430,10 @@ impl Client {
     /// The same as [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), through
     /// `client.invoice().set_auth_field(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().set_auth_field(..)`."
+    )]
     pub async fn set_auth_field(
         &self,
         request: &crate::invoice::SetAuthFieldRequest,
@@ -396,6 +449,10 @@ impl Client {
     /// The same as [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), through
     /// `client.invoice().set_contact(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().set_contact(..)`."
+    )]
     pub async fn set_contact(
         &self,
         request: &crate::invoice::SetContactRequest,
@@ -411,6 +468,10 @@ impl Client {
     /// The same as [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), through
     /// `client.invoice().set_pay_mch(..)`.
     #[cfg(feature = "invoice")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.invoice().set_pay_mch(..)`."
+    )]
     pub async fn set_pay_mch(
         &self,
         request: &crate::invoice::SetPayMchRequest,
@@ -426,6 +487,10 @@ impl Client {
     /// The same as [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), through
     /// `client.nontax().create_bill_card(..)`.
     #[cfg(feature = "nontax")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.nontax().create_bill_card(..)`."
+    )]
     pub async fn create_bill_card(
         &self,
         request: &crate::nontax::CreateBillCardRequest,
@@ -441,6 +506,10 @@ impl Client {
     /// The same as [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url),
     /// through `client.nontax().get_bill_auth_url(..)`.
     #[cfg(feature = "nontax")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.nontax().get_bill_auth_url(..)`."
+    )]
     pub async fn get_bill_auth_url(
         &self,
         request: &crate::nontax::GetBillAuthUrlRequest,
@@ -456,6 +525,10 @@ impl Client {
     /// The same as [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), through
     /// `client.nontax().insert_bill(..)`.
     #[cfg(feature = "nontax")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.nontax().insert_bill(..)`."
+    )]
     pub async fn insert_bill(
         &self,
         request: &crate::nontax::InsertBillRequest,
@@ -471,6 +544,10 @@ impl Client {
     /// The same as [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), through
     /// `client.platform().create_card(..)`.
     #[cfg(feature = "platform")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.platform().create_card(..)`."
+    )]
     pub async fn create_card(
         &self,
         request: &crate::platform::CreateCardRequest,
@@ -486,6 +563,10 @@ impl Client {
     /// The same as [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), through
     /// `client.platform().get_pdf(..)`.
     #[cfg(feature = "platform")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.platform().get_pdf(..)`."
+    )]
     pub async fn get_pdf(
         &self,
         request: &crate::platform::GetPdfRequest,
@@ -501,6 +582,10 @@ impl Client {
     /// The same as [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url),
     /// through `client.platform().get_platform_url(..)`.
     #[cfg(feature = "platform")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.platform().get_platform_url(..)`."
+    )]
     pub async fn get_platform_url(
         &self,
         request: &crate::platform::GetPlatformUrlRequest,
@@ -516,6 +601,10 @@ impl Client {
     /// The same as [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice),
     /// through `client.platform().insert_invoice(..)`.
     #[cfg(feature = "platform")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.platform().insert_invoice(..)`."
+    )]
     pub async fn insert_invoice(
         &self,
         request: &crate::platform::InsertInvoiceRequest,
@@ -531,6 +620,10 @@ impl Client {
     /// The same as [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), through
     /// `client.platform().set_pdf(..)`.
     #[cfg(feature = "platform")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.platform().set_pdf(..)`."
+    )]
     pub async fn set_pdf(
         &self,
         request: &crate::platform::SetPdfRequest,
@@ -547,6 +640,10 @@ impl Client {
     /// The same as [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), through
     /// `client.platform().update_status(..)`.
     #[cfg(feature = "platform")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.platform().update_status(..)`."
+    )]
     pub async fn update_status(
         &self,
         request: &crate::platform::UpdateStatusRequest,
@@ -563,6 +660,10 @@ impl Client {
     /// [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), through
     /// `client.reimburse().get_invoice_batch(..)`.
     #[cfg(feature = "reimburse")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.reimburse().get_invoice_batch(..)`."
+    )]
     pub async fn get_invoice_batch(
         &self,
         request: &crate::reimburse::GetInvoiceBatchRequest,
@@ -579,6 +680,10 @@ impl Client {
     /// [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), through
     /// `client.reimburse().get_invoice_info(..)`.
     #[cfg(feature = "reimburse")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.reimburse().get_invoice_info(..)`."
+    )]
     pub async fn get_invoice_info(
         &self,
         request: &crate::reimburse::GetInvoiceInfoRequest,
@@ -595,6 +700,10 @@ impl Client {
     /// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status),
     /// through `client.reimburse().update_invoice_status(..)`.
     #[cfg(feature = "reimburse")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.reimburse().update_invoice_status(..)`."
+    )]
     pub async fn update_invoice_status(
         &self,
         request: &crate::reimburse::UpdateInvoiceStatusRequest,
@@ -611,6 +720,10 @@ impl Client {
     /// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch),
     /// through `client.reimburse().update_status_batch(..)`.
     #[cfg(feature = "reimburse")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.reimburse().update_status_batch(..)`."
+    )]
     pub async fn update_status_batch(
         &self,
         request: &crate::reimburse::UpdateStatusBatchRequest,
@@ -626,6 +739,10 @@ impl Client {
     /// The same as [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), through
     /// `client.token().get_access_token(..)`.
     #[cfg(feature = "token")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.token().get_access_token(..)`."
+    )]
     pub async fn get_access_token(
         &self,
         request: &crate::token::GetAccessTokenRequest,
@@ -642,6 +759,10 @@ impl Client {
     /// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token),
     /// through `client.token().get_authorizer_access_token(..)`.
     #[cfg(feature = "token")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.token().get_authorizer_access_token(..)`."
+    )]
     pub async fn get_authorizer_access_token(
         &self,
         request: &crate::token::GetAuthorizerAccessTokenRequest,
@@ -657,6 +778,10 @@ impl Client {
     /// The same as [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket),
     /// through `client.token().get_card_api_ticket(..)`.
     #[cfg(feature = "token")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.token().get_card_api_ticket(..)`."
+    )]
     pub async fn get_card_api_ticket(
         &self,
         request: &crate::token::GetCardApiTicketRequest,
@@ -673,6 +798,10 @@ impl Client {
     /// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token),
     /// through `client.token().get_component_access_token(..)`.
     #[cfg(feature = "token")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.token().get_component_access_token(..)`."
+    )]
     pub async fn get_component_access_token(
         &self,
         request: &crate::token::GetComponentAccessTokenRequest,
@@ -689,6 +818,10 @@ impl Client {
     /// [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), through
     /// `client.token().get_stable_access_token(..)`.
     #[cfg(feature = "token")]
+    #[deprecated(
+        since = "0.1.1",
+        note = "Root methods are kept for code written before handles; call it through its group's handle: `client.token().get_stable_access_token(..)`."
+    )]
     pub async fn get_stable_access_token(
         &self,
         request: &crate::token::GetStableAccessTokenRequest,

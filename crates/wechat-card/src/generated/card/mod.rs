@@ -138,7 +138,7 @@ impl CardClient<'_> {
         note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card."
     )]
     pub async fn add_locations(
-        &self,
+        self,
         request: &crate::card::AddLocationsRequest,
     ) -> Result<
         crate::card::AddLocationsResponse,
@@ -163,7 +163,7 @@ impl CardClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn create_after_pay_activity(
-        &self,
+        self,
         request: &crate::card::CreateAfterPayActivityRequest,
     ) -> Result<
         crate::card::CreateAfterPayActivityResponse,
@@ -186,7 +186,7 @@ impl CardClient<'_> {
     /// [the module](crate::card::create_card) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_card(
-        &self,
+        self,
         request: &crate::card::CreateCardRequest,
     ) -> Result<
         crate::card::CreateCardResponse,
@@ -209,7 +209,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::create_landing_page) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_landing_page(
-        &self,
+        self,
         request: &crate::card::CreateLandingPageRequest,
     ) -> Result<
         crate::card::CreateLandingPageResponse,
@@ -232,7 +232,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::create_qrcode) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_qrcode(
-        &self,
+        self,
         request: &crate::card::CreateQrcodeRequest,
     ) -> Result<
         crate::card::CreateQrcodeResponse,
@@ -255,7 +255,7 @@ impl CardClient<'_> {
     /// [the module](crate::card::delete_card) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn delete_card(
-        &self,
+        self,
         request: &crate::card::DeleteCardRequest,
     ) -> Result<
         crate::card::DeleteCardResponse,
@@ -277,7 +277,7 @@ impl CardClient<'_> {
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
     pub async fn get_card(
-        &self,
+        self,
         request: &crate::card::GetCardRequest,
     ) -> Result<
         crate::card::GetCardResponse,
@@ -303,7 +303,7 @@ impl CardClient<'_> {
         note = "WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card."
     )]
     pub async fn get_colors(
-        &self,
+        self,
         request: &crate::card::GetColorsRequest,
     ) -> Result<
         crate::card::GetColorsResponse,
@@ -326,7 +326,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::get_mpnews_html) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_mpnews_html(
-        &self,
+        self,
         request: &crate::card::GetMpnewsHtmlRequest,
     ) -> Result<
         crate::card::GetMpnewsHtmlResponse,
@@ -349,7 +349,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::get_store_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_store_card(
-        &self,
+        self,
         request: &crate::card::GetStoreCardRequest,
     ) -> Result<
         crate::card::GetStoreCardResponse,
@@ -372,7 +372,7 @@ impl CardClient<'_> {
     /// module](crate::card::list_cards) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn list_cards(
-        &self,
+        self,
         request: &crate::card::ListCardsRequest,
     ) -> Result<
         crate::card::ListCardsResponse,
@@ -398,7 +398,7 @@ impl CardClient<'_> {
         note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist)."
     )]
     pub async fn list_locations(
-        &self,
+        self,
         request: &crate::card::ListLocationsRequest,
     ) -> Result<
         crate::card::ListLocationsResponse,
@@ -421,7 +421,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::list_user_cards) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn list_user_cards(
-        &self,
+        self,
         request: &crate::card::ListUserCardsRequest,
     ) -> Result<
         crate::card::ListUserCardsResponse,
@@ -444,7 +444,7 @@ impl CardClient<'_> {
     /// [the module](crate::card::modify_stock) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn modify_stock(
-        &self,
+        self,
         request: &crate::card::ModifyStockRequest,
     ) -> Result<
         crate::card::ModifyStockResponse,
@@ -467,7 +467,7 @@ impl CardClient<'_> {
     /// [the module](crate::card::set_pay_cell) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_pay_cell(
-        &self,
+        self,
         request: &crate::card::SetPayCellRequest,
     ) -> Result<
         crate::card::SetPayCellResponse,
@@ -491,7 +491,7 @@ impl CardClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn set_self_consume_cell(
-        &self,
+        self,
         request: &crate::card::SetSelfConsumeCellRequest,
     ) -> Result<
         crate::card::SetSelfConsumeCellResponse,
@@ -514,7 +514,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::set_store_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_store_card(
-        &self,
+        self,
         request: &crate::card::SetStoreCardRequest,
     ) -> Result<
         crate::card::SetStoreCardResponse,
@@ -537,7 +537,7 @@ impl CardClient<'_> {
     /// `errcode`; [the module](crate::card::set_test_whitelist) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_test_whitelist(
-        &self,
+        self,
         request: &crate::card::SetTestWhitelistRequest,
     ) -> Result<
         crate::card::SetTestWhitelistResponse,
@@ -560,7 +560,7 @@ impl CardClient<'_> {
     /// [the module](crate::card::update_card) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_card(
-        &self,
+        self,
         request: &crate::card::UpdateCardRequest,
     ) -> Result<
         crate::card::UpdateCardResponse,
@@ -587,7 +587,7 @@ impl CardClient<'_> {
         note = "WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it."
     )]
     pub async fn update_lucky_money_balance(
-        &self,
+        self,
         request: &crate::card::UpdateLuckyMoneyBalanceRequest,
     ) -> Result<
         crate::card::UpdateLuckyMoneyBalanceResponse,
@@ -611,7 +611,7 @@ impl CardClient<'_> {
     /// [the module](crate::card::upload_image) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn upload_image(
-        &self,
+        self,
         request: &crate::card::UploadImageRequest,
     ) -> Result<
         crate::card::UploadImageResponse,

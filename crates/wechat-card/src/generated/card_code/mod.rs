@@ -69,7 +69,7 @@ impl CardCodeClient<'_> {
     /// `errcode`; [the module](crate::card_code::check_codes) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn check_codes(
-        &self,
+        self,
         request: &crate::card_code::CheckCodesRequest,
     ) -> Result<
         crate::card_code::CheckCodesResponse,
@@ -92,7 +92,7 @@ impl CardCodeClient<'_> {
     /// `errcode`; [the module](crate::card_code::consume_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn consume_code(
-        &self,
+        self,
         request: &crate::card_code::ConsumeCodeRequest,
     ) -> Result<
         crate::card_code::ConsumeCodeResponse,
@@ -115,7 +115,7 @@ impl CardCodeClient<'_> {
     /// `errcode`; [the module](crate::card_code::decrypt_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn decrypt_code(
-        &self,
+        self,
         request: &crate::card_code::DecryptCodeRequest,
     ) -> Result<
         crate::card_code::DecryptCodeResponse,
@@ -138,7 +138,7 @@ impl CardCodeClient<'_> {
     /// `errcode`; [the module](crate::card_code::deposit_codes) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn deposit_codes(
-        &self,
+        self,
         request: &crate::card_code::DepositCodesRequest,
     ) -> Result<
         crate::card_code::DepositCodesResponse,
@@ -161,7 +161,7 @@ impl CardCodeClient<'_> {
     /// [the module](crate::card_code::get_code) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_code(
-        &self,
+        self,
         request: &crate::card_code::GetCodeRequest,
     ) -> Result<
         crate::card_code::GetCodeResponse,
@@ -185,7 +185,7 @@ impl CardCodeClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_deposit_count(
-        &self,
+        self,
         request: &crate::card_code::GetDepositCountRequest,
     ) -> Result<
         crate::card_code::GetDepositCountResponse,
@@ -208,7 +208,7 @@ impl CardCodeClient<'_> {
     /// [the module](crate::card_code::mark_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn mark_code(
-        &self,
+        self,
         request: &crate::card_code::MarkCodeRequest,
     ) -> Result<
         crate::card_code::MarkCodeResponse,
@@ -232,7 +232,7 @@ impl CardCodeClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn set_code_unavailable(
-        &self,
+        self,
         request: &crate::card_code::SetCodeUnavailableRequest,
     ) -> Result<
         crate::card_code::SetCodeUnavailableResponse,
@@ -255,7 +255,7 @@ impl CardCodeClient<'_> {
     /// `errcode`; [the module](crate::card_code::update_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_code(
-        &self,
+        self,
         request: &crate::card_code::UpdateCodeRequest,
     ) -> Result<
         crate::card_code::UpdateCodeResponse,

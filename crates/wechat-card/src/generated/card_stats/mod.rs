@@ -55,7 +55,7 @@ impl CardStatsClient<'_> {
     /// `errcode`; [the module](crate::card_stats::get_card_summary) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_card_summary(
-        &self,
+        self,
         request: &crate::card_stats::GetCardSummaryRequest,
     ) -> Result<
         crate::card_stats::GetCardSummaryResponse,
@@ -80,7 +80,7 @@ impl CardStatsClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_free_card_summary(
-        &self,
+        self,
         request: &crate::card_stats::GetFreeCardSummaryRequest,
     ) -> Result<
         crate::card_stats::GetFreeCardSummaryResponse,
@@ -105,7 +105,7 @@ impl CardStatsClient<'_> {
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
     pub async fn get_member_card_detail(
-        &self,
+        self,
         request: &crate::card_stats::GetMemberCardDetailRequest,
     ) -> Result<
         crate::card_stats::GetMemberCardDetailResponse,
@@ -129,7 +129,7 @@ impl CardStatsClient<'_> {
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
     pub async fn get_member_card_summary(
-        &self,
+        self,
         request: &crate::card_stats::GetMemberCardSummaryRequest,
     ) -> Result<
         crate::card_stats::GetMemberCardSummaryResponse,

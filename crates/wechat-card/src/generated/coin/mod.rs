@@ -67,7 +67,7 @@ impl CoinClient<'_> {
     /// `errcode`; [the module](crate::coin::activate_account) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn activate_account(
-        &self,
+        self,
         request: &crate::coin::ActivateAccountRequest,
     ) -> Result<
         crate::coin::ActivateAccountResponse,
@@ -90,7 +90,7 @@ impl CoinClient<'_> {
     /// `errcode`; [the module](crate::coin::confirm_exchange) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn confirm_exchange(
-        &self,
+        self,
         request: &crate::coin::ConfirmExchangeRequest,
     ) -> Result<
         crate::coin::ConfirmExchangeResponse,
@@ -113,7 +113,7 @@ impl CoinClient<'_> {
     /// `errcode`; [the module](crate::coin::get_coins_info) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_coins_info(
-        &self,
+        self,
         request: &crate::coin::GetCoinsInfoRequest,
     ) -> Result<
         crate::coin::GetCoinsInfoResponse,
@@ -136,7 +136,7 @@ impl CoinClient<'_> {
     /// module](crate::coin::get_order) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_order(
-        &self,
+        self,
         request: &crate::coin::GetOrderRequest,
     ) -> Result<
         crate::coin::GetOrderResponse,
@@ -159,7 +159,7 @@ impl CoinClient<'_> {
     /// [the module](crate::coin::get_pay_price) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_pay_price(
-        &self,
+        self,
         request: &crate::coin::GetPayPriceRequest,
     ) -> Result<
         crate::coin::GetPayPriceResponse,
@@ -182,7 +182,7 @@ impl CoinClient<'_> {
     /// [the module](crate::coin::list_orders) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn list_orders(
-        &self,
+        self,
         request: &crate::coin::ListOrdersRequest,
     ) -> Result<
         crate::coin::ListOrdersResponse,
@@ -205,7 +205,7 @@ impl CoinClient<'_> {
     /// module](crate::coin::recharge) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn recharge(
-        &self,
+        self,
         request: &crate::coin::RechargeRequest,
     ) -> Result<
         crate::coin::RechargeResponse,

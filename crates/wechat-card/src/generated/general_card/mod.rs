@@ -57,7 +57,7 @@ impl GeneralCardClient<'_> {
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
     pub async fn activate_general_card(
-        &self,
+        self,
         request: &crate::general_card::ActivateGeneralCardRequest,
     ) -> Result<
         crate::general_card::ActivateGeneralCardResponse,
@@ -81,7 +81,7 @@ impl GeneralCardClient<'_> {
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
     pub async fn unactivate_general_card(
-        &self,
+        self,
         request: &crate::general_card::UnactivateGeneralCardRequest,
     ) -> Result<
         crate::general_card::UnactivateGeneralCardResponse,
@@ -106,7 +106,7 @@ impl GeneralCardClient<'_> {
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
     pub async fn update_general_card_user(
-        &self,
+        self,
         request: &crate::general_card::UpdateGeneralCardUserRequest,
     ) -> Result<
         crate::general_card::UpdateGeneralCardUserResponse,

@@ -82,7 +82,7 @@ impl GiftCardClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn add_pay_whitelist(
-        &self,
+        self,
         request: &crate::gift_card::AddPayWhitelistRequest,
     ) -> Result<
         crate::gift_card::AddPayWhitelistResponse,
@@ -106,7 +106,7 @@ impl GiftCardClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn bind_sub_merchant(
-        &self,
+        self,
         request: &crate::gift_card::BindSubMerchantRequest,
     ) -> Result<
         crate::gift_card::BindSubMerchantResponse,
@@ -129,7 +129,7 @@ impl GiftCardClient<'_> {
     /// `errcode`; [the module](crate::gift_card::create_page) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_page(
-        &self,
+        self,
         request: &crate::gift_card::CreatePageRequest,
     ) -> Result<
         crate::gift_card::CreatePageResponse,
@@ -152,7 +152,7 @@ impl GiftCardClient<'_> {
     /// [the module](crate::gift_card::get_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_order(
-        &self,
+        self,
         request: &crate::gift_card::GetOrderRequest,
     ) -> Result<
         crate::gift_card::GetOrderResponse,
@@ -175,7 +175,7 @@ impl GiftCardClient<'_> {
     /// [the module](crate::gift_card::get_page) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_page(
-        &self,
+        self,
         request: &crate::gift_card::GetPageRequest,
     ) -> Result<
         crate::gift_card::GetPageResponse,
@@ -198,7 +198,7 @@ impl GiftCardClient<'_> {
     /// `errcode`; [the module](crate::gift_card::list_orders) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn list_orders(
-        &self,
+        self,
         request: &crate::gift_card::ListOrdersRequest,
     ) -> Result<
         crate::gift_card::ListOrdersResponse,
@@ -221,7 +221,7 @@ impl GiftCardClient<'_> {
     /// [the module](crate::gift_card::list_pages) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn list_pages(
-        &self,
+        self,
         request: &crate::gift_card::ListPagesRequest,
     ) -> Result<
         crate::gift_card::ListPagesResponse,
@@ -244,7 +244,7 @@ impl GiftCardClient<'_> {
     /// `errcode`; [the module](crate::gift_card::refund_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn refund_order(
-        &self,
+        self,
         request: &crate::gift_card::RefundOrderRequest,
     ) -> Result<
         crate::gift_card::RefundOrderResponse,
@@ -267,7 +267,7 @@ impl GiftCardClient<'_> {
     /// `errcode`; [the module](crate::gift_card::set_maintain) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_maintain(
-        &self,
+        self,
         request: &crate::gift_card::SetMaintainRequest,
     ) -> Result<
         crate::gift_card::SetMaintainResponse,
@@ -290,7 +290,7 @@ impl GiftCardClient<'_> {
     /// module](crate::gift_card::set_wxa) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_wxa(
-        &self,
+        self,
         request: &crate::gift_card::SetWxaRequest,
     ) -> Result<
         crate::gift_card::SetWxaResponse,
@@ -313,7 +313,7 @@ impl GiftCardClient<'_> {
     /// `errcode`; [the module](crate::gift_card::update_page) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_page(
-        &self,
+        self,
         request: &crate::gift_card::UpdatePageRequest,
     ) -> Result<
         crate::gift_card::UpdatePageResponse,

@@ -105,7 +105,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::clear_out_invoice) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn clear_out_invoice(
-        &self,
+        self,
         request: &crate::invoice::ClearOutInvoiceRequest,
     ) -> Result<
         crate::invoice::ClearOutInvoiceResponse,
@@ -128,7 +128,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::get_auth_data) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_auth_data(
-        &self,
+        self,
         request: &crate::invoice::GetAuthDataRequest,
     ) -> Result<
         crate::invoice::GetAuthDataResponse,
@@ -152,7 +152,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::get_auth_field) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_auth_field(
-        &self,
+        self,
         request: &crate::invoice::GetAuthFieldRequest,
     ) -> Result<
         crate::invoice::GetAuthFieldResponse,
@@ -175,7 +175,7 @@ impl InvoiceClient<'_> {
     /// [the module](crate::invoice::get_auth_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_auth_url(
-        &self,
+        self,
         request: &crate::invoice::GetAuthUrlRequest,
     ) -> Result<
         crate::invoice::GetAuthUrlResponse,
@@ -198,7 +198,7 @@ impl InvoiceClient<'_> {
     /// [the module](crate::invoice::get_contact) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_contact(
-        &self,
+        self,
         request: &crate::invoice::GetContactRequest,
     ) -> Result<
         crate::invoice::GetContactResponse,
@@ -221,7 +221,7 @@ impl InvoiceClient<'_> {
     /// [the module](crate::invoice::get_pay_mch) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_pay_mch(
-        &self,
+        self,
         request: &crate::invoice::GetPayMchRequest,
     ) -> Result<
         crate::invoice::GetPayMchResponse,
@@ -246,7 +246,7 @@ impl InvoiceClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_select_title_url(
-        &self,
+        self,
         request: &crate::invoice::GetSelectTitleUrlRequest,
     ) -> Result<
         crate::invoice::GetSelectTitleUrlResponse,
@@ -270,7 +270,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::get_user_title_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_user_title_url(
-        &self,
+        self,
         request: &crate::invoice::GetUserTitleUrlRequest,
     ) -> Result<
         crate::invoice::GetUserTitleUrlResponse,
@@ -294,7 +294,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::make_out_invoice) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn make_out_invoice(
-        &self,
+        self,
         request: &crate::invoice::MakeOutInvoiceRequest,
     ) -> Result<
         crate::invoice::MakeOutInvoiceResponse,
@@ -318,7 +318,7 @@ impl InvoiceClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn query_invoice_info(
-        &self,
+        self,
         request: &crate::invoice::QueryInvoiceInfoRequest,
     ) -> Result<
         crate::invoice::QueryInvoiceInfoResponse,
@@ -341,7 +341,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::reject_insert) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn reject_insert(
-        &self,
+        self,
         request: &crate::invoice::RejectInsertRequest,
     ) -> Result<
         crate::invoice::RejectInsertResponse,
@@ -364,7 +364,7 @@ impl InvoiceClient<'_> {
     /// [the module](crate::invoice::scan_title) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn scan_title(
-        &self,
+        self,
         request: &crate::invoice::ScanTitleRequest,
     ) -> Result<
         crate::invoice::ScanTitleResponse,
@@ -388,7 +388,7 @@ impl InvoiceClient<'_> {
     /// `errcode`; [the module](crate::invoice::set_auth_field) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_auth_field(
-        &self,
+        self,
         request: &crate::invoice::SetAuthFieldRequest,
     ) -> Result<
         crate::invoice::SetAuthFieldResponse,
@@ -411,7 +411,7 @@ impl InvoiceClient<'_> {
     /// [the module](crate::invoice::set_contact) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_contact(
-        &self,
+        self,
         request: &crate::invoice::SetContactRequest,
     ) -> Result<
         crate::invoice::SetContactResponse,
@@ -434,7 +434,7 @@ impl InvoiceClient<'_> {
     /// [the module](crate::invoice::set_pay_mch) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_pay_mch(
-        &self,
+        self,
         request: &crate::invoice::SetPayMchRequest,
     ) -> Result<
         crate::invoice::SetPayMchResponse,

@@ -67,7 +67,7 @@ impl MemberCardClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn activate_member_card(
-        &self,
+        self,
         request: &crate::member_card::ActivateMemberCardRequest,
     ) -> Result<
         crate::member_card::ActivateMemberCardResponse,
@@ -91,7 +91,7 @@ impl MemberCardClient<'_> {
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
     pub async fn get_activate_temp_info(
-        &self,
+        self,
         request: &crate::member_card::GetActivateTempInfoRequest,
     ) -> Result<
         crate::member_card::GetActivateTempInfoResponse,
@@ -115,7 +115,7 @@ impl MemberCardClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_activate_url(
-        &self,
+        self,
         request: &crate::member_card::GetActivateUrlRequest,
     ) -> Result<
         crate::member_card::GetActivateUrlResponse,
@@ -138,7 +138,7 @@ impl MemberCardClient<'_> {
     /// `errcode`; [the module](crate::member_card::get_member_info) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_member_info(
-        &self,
+        self,
         request: &crate::member_card::GetMemberInfoRequest,
     ) -> Result<
         crate::member_card::GetMemberInfoResponse,
@@ -162,7 +162,7 @@ impl MemberCardClient<'_> {
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
     pub async fn set_activate_user_form(
-        &self,
+        self,
         request: &crate::member_card::SetActivateUserFormRequest,
     ) -> Result<
         crate::member_card::SetActivateUserFormResponse,
@@ -185,7 +185,7 @@ impl MemberCardClient<'_> {
     /// `errcode`; [the module](crate::member_card::update_member) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_member(
-        &self,
+        self,
         request: &crate::member_card::UpdateMemberRequest,
     ) -> Result<
         crate::member_card::UpdateMemberResponse,

@@ -46,7 +46,7 @@ impl NontaxClient<'_> {
     /// `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_bill_card(
-        &self,
+        self,
         request: &crate::nontax::CreateBillCardRequest,
     ) -> Result<
         crate::nontax::CreateBillCardResponse,
@@ -69,7 +69,7 @@ impl NontaxClient<'_> {
     /// `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_bill_auth_url(
-        &self,
+        self,
         request: &crate::nontax::GetBillAuthUrlRequest,
     ) -> Result<
         crate::nontax::GetBillAuthUrlResponse,
@@ -92,7 +92,7 @@ impl NontaxClient<'_> {
     /// [the module](crate::nontax::insert_bill) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn insert_bill(
-        &self,
+        self,
         request: &crate::nontax::InsertBillRequest,
     ) -> Result<
         crate::nontax::InsertBillResponse,

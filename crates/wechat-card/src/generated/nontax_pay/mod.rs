@@ -115,7 +115,7 @@ impl NontaxPayClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn apply_vehicle_pay(
-        &self,
+        self,
         request: &crate::nontax_pay::ApplyVehiclePayRequest,
     ) -> Result<
         crate::nontax_pay::ApplyVehiclePayResponse,
@@ -138,7 +138,7 @@ impl NontaxPayClient<'_> {
     /// `errcode`; [the module](crate::nontax_pay::download_bill) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn download_bill(
-        &self,
+        self,
         request: &crate::nontax_pay::DownloadBillRequest,
     ) -> Result<
         crate::nontax_pay::DownloadBillResponse,
@@ -162,7 +162,7 @@ impl NontaxPayClient<'_> {
     /// [the module](crate::nontax_pay::get_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_order(
-        &self,
+        self,
         request: &crate::nontax_pay::GetOrderRequest,
     ) -> Result<
         crate::nontax_pay::GetOrderResponse,
@@ -186,7 +186,7 @@ impl NontaxPayClient<'_> {
     /// `errcode`; [the module](crate::nontax_pay::get_order_list) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_order_list(
-        &self,
+        self,
         request: &crate::nontax_pay::GetOrderListRequest,
     ) -> Result<
         crate::nontax_pay::GetOrderListResponse,
@@ -209,7 +209,7 @@ impl NontaxPayClient<'_> {
     /// `errcode`; [the module](crate::nontax_pay::get_real_name) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_real_name(
-        &self,
+        self,
         request: &crate::nontax_pay::GetRealNameRequest,
     ) -> Result<
         crate::nontax_pay::GetRealNameResponse,
@@ -232,7 +232,7 @@ impl NontaxPayClient<'_> {
     /// [the module](crate::nontax_pay::micro_pay) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn micro_pay(
-        &self,
+        self,
         request: &crate::nontax_pay::MicroPayRequest,
     ) -> Result<
         crate::nontax_pay::MicroPayResponse,
@@ -257,7 +257,7 @@ impl NontaxPayClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn mock_notification(
-        &self,
+        self,
         request: &crate::nontax_pay::MockNotificationRequest,
     ) -> Result<
         crate::nontax_pay::MockNotificationResponse,
@@ -281,7 +281,7 @@ impl NontaxPayClient<'_> {
     /// `errcode`; [the module](crate::nontax_pay::mock_query_fee) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn mock_query_fee(
-        &self,
+        self,
         request: &crate::nontax_pay::MockQueryFeeRequest,
     ) -> Result<
         crate::nontax_pay::MockQueryFeeResponse,
@@ -306,7 +306,7 @@ impl NontaxPayClient<'_> {
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
     pub async fn notify_inconsistent_order(
-        &self,
+        self,
         request: &crate::nontax_pay::NotifyInconsistentOrderRequest,
     ) -> Result<
         crate::nontax_pay::NotifyInconsistentOrderResponse,
@@ -330,7 +330,7 @@ impl NontaxPayClient<'_> {
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
     pub async fn notify_vehicle_entrance(
-        &self,
+        self,
         request: &crate::nontax_pay::NotifyVehicleEntranceRequest,
     ) -> Result<
         crate::nontax_pay::NotifyVehicleEntranceResponse,
@@ -353,7 +353,7 @@ impl NontaxPayClient<'_> {
     /// [the module](crate::nontax_pay::query_fee) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn query_fee(
-        &self,
+        self,
         request: &crate::nontax_pay::QueryFeeRequest,
     ) -> Result<
         crate::nontax_pay::QueryFeeResponse,
@@ -378,7 +378,7 @@ impl NontaxPayClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn query_vehicle_state(
-        &self,
+        self,
         request: &crate::nontax_pay::QueryVehicleStateRequest,
     ) -> Result<
         crate::nontax_pay::QueryVehicleStateResponse,
@@ -401,7 +401,7 @@ impl NontaxPayClient<'_> {
     /// module](crate::nontax_pay::refund) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn refund(
-        &self,
+        self,
         request: &crate::nontax_pay::RefundRequest,
     ) -> Result<
         crate::nontax_pay::RefundResponse,
@@ -424,7 +424,7 @@ impl NontaxPayClient<'_> {
     /// `errcode`; [the module](crate::nontax_pay::unified_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn unified_order(
-        &self,
+        self,
         request: &crate::nontax_pay::UnifiedOrderRequest,
     ) -> Result<
         crate::nontax_pay::UnifiedOrderResponse,

@@ -67,7 +67,7 @@ impl PayGiftClient<'_> {
     /// `errcode`; [the module](crate::pay_gift::add_member_rule) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn add_member_rule(
-        &self,
+        self,
         request: &crate::pay_gift::AddMemberRuleRequest,
     ) -> Result<
         crate::pay_gift::AddMemberRuleResponse,
@@ -91,7 +91,7 @@ impl PayGiftClient<'_> {
     /// module](crate::pay_gift::add_rule) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn add_rule(
-        &self,
+        self,
         request: &crate::pay_gift::AddRuleRequest,
     ) -> Result<
         crate::pay_gift::AddRuleResponse,
@@ -115,7 +115,7 @@ impl PayGiftClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn delete_member_rule(
-        &self,
+        self,
         request: &crate::pay_gift::DeleteMemberRuleRequest,
     ) -> Result<
         crate::pay_gift::DeleteMemberRuleResponse,
@@ -138,7 +138,7 @@ impl PayGiftClient<'_> {
     /// `errcode`; [the module](crate::pay_gift::delete_rule) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn delete_rule(
-        &self,
+        self,
         request: &crate::pay_gift::DeleteRuleRequest,
     ) -> Result<
         crate::pay_gift::DeleteRuleResponse,
@@ -161,7 +161,7 @@ impl PayGiftClient<'_> {
     /// `errcode`; [the module](crate::pay_gift::get_member_rule) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_member_rule(
-        &self,
+        self,
         request: &crate::pay_gift::GetMemberRuleRequest,
     ) -> Result<
         crate::pay_gift::GetMemberRuleResponse,
@@ -184,7 +184,7 @@ impl PayGiftClient<'_> {
     /// module](crate::pay_gift::get_rule) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_rule(
-        &self,
+        self,
         request: &crate::pay_gift::GetRuleRequest,
     ) -> Result<
         crate::pay_gift::GetRuleResponse,
@@ -207,7 +207,7 @@ impl PayGiftClient<'_> {
     /// [the module](crate::pay_gift::list_rules) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn list_rules(
-        &self,
+        self,
         request: &crate::pay_gift::ListRulesRequest,
     ) -> Result<
         crate::pay_gift::ListRulesResponse,

@@ -61,7 +61,7 @@ impl PlatformClient<'_> {
     /// `errcode`; [the module](crate::platform::create_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn create_card(
-        &self,
+        self,
         request: &crate::platform::CreateCardRequest,
     ) -> Result<
         crate::platform::CreateCardResponse,
@@ -84,7 +84,7 @@ impl PlatformClient<'_> {
     /// module](crate::platform::get_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_pdf(
-        &self,
+        self,
         request: &crate::platform::GetPdfRequest,
     ) -> Result<
         crate::platform::GetPdfResponse,
@@ -107,7 +107,7 @@ impl PlatformClient<'_> {
     /// `errcode`; [the module](crate::platform::get_platform_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_platform_url(
-        &self,
+        self,
         request: &crate::platform::GetPlatformUrlRequest,
     ) -> Result<
         crate::platform::GetPlatformUrlResponse,
@@ -130,7 +130,7 @@ impl PlatformClient<'_> {
     /// `errcode`; [the module](crate::platform::insert_invoice) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn insert_invoice(
-        &self,
+        self,
         request: &crate::platform::InsertInvoiceRequest,
     ) -> Result<
         crate::platform::InsertInvoiceResponse,
@@ -153,7 +153,7 @@ impl PlatformClient<'_> {
     /// module](crate::platform::set_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn set_pdf(
-        &self,
+        self,
         request: &crate::platform::SetPdfRequest,
     ) -> Result<
         crate::platform::SetPdfResponse,
@@ -177,7 +177,7 @@ impl PlatformClient<'_> {
     /// `errcode`; [the module](crate::platform::update_status) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn update_status(
-        &self,
+        self,
         request: &crate::platform::UpdateStatusRequest,
     ) -> Result<
         crate::platform::UpdateStatusResponse,

@@ -59,7 +59,7 @@ impl ReimburseClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_invoice_batch(
-        &self,
+        self,
         request: &crate::reimburse::GetInvoiceBatchRequest,
     ) -> Result<
         crate::reimburse::GetInvoiceBatchResponse,
@@ -82,7 +82,7 @@ impl ReimburseClient<'_> {
     /// `errcode`; [the module](crate::reimburse::get_invoice_info) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_invoice_info(
-        &self,
+        self,
         request: &crate::reimburse::GetInvoiceInfoRequest,
     ) -> Result<
         crate::reimburse::GetInvoiceInfoResponse,
@@ -106,7 +106,7 @@ impl ReimburseClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn update_invoice_status(
-        &self,
+        self,
         request: &crate::reimburse::UpdateInvoiceStatusRequest,
     ) -> Result<
         crate::reimburse::UpdateInvoiceStatusResponse,
@@ -130,7 +130,7 @@ impl ReimburseClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn update_status_batch(
-        &self,
+        self,
         request: &crate::reimburse::UpdateStatusBatchRequest,
     ) -> Result<
         crate::reimburse::UpdateStatusBatchResponse,

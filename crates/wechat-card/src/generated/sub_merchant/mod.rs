@@ -68,7 +68,7 @@ impl SubMerchantClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_apply_protocol(
-        &self,
+        self,
         request: &crate::sub_merchant::GetApplyProtocolRequest,
     ) -> Result<
         crate::sub_merchant::GetApplyProtocolResponse,
@@ -92,7 +92,7 @@ impl SubMerchantClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_sub_merchant(
-        &self,
+        self,
         request: &crate::sub_merchant::GetSubMerchantRequest,
     ) -> Result<
         crate::sub_merchant::GetSubMerchantResponse,
@@ -116,7 +116,7 @@ impl SubMerchantClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn list_sub_merchants(
-        &self,
+        self,
         request: &crate::sub_merchant::ListSubMerchantsRequest,
     ) -> Result<
         crate::sub_merchant::ListSubMerchantsResponse,
@@ -140,7 +140,7 @@ impl SubMerchantClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn submit_sub_merchant(
-        &self,
+        self,
         request: &crate::sub_merchant::SubmitSubMerchantRequest,
     ) -> Result<
         crate::sub_merchant::SubmitSubMerchantResponse,
@@ -164,7 +164,7 @@ impl SubMerchantClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn update_sub_merchant(
-        &self,
+        self,
         request: &crate::sub_merchant::UpdateSubMerchantRequest,
     ) -> Result<
         crate::sub_merchant::UpdateSubMerchantResponse,

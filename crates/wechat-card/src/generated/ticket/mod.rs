@@ -53,7 +53,7 @@ impl TicketClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn check_in_boarding_pass(
-        &self,
+        self,
         request: &crate::ticket::CheckInBoardingPassRequest,
     ) -> Result<
         crate::ticket::CheckInBoardingPassResponse,
@@ -77,7 +77,7 @@ impl TicketClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn update_meeting_ticket(
-        &self,
+        self,
         request: &crate::ticket::UpdateMeetingTicketRequest,
     ) -> Result<
         crate::ticket::UpdateMeetingTicketResponse,
@@ -101,7 +101,7 @@ impl TicketClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn update_movie_ticket(
-        &self,
+        self,
         request: &crate::ticket::UpdateMovieTicketRequest,
     ) -> Result<
         crate::ticket::UpdateMovieTicketResponse,

@@ -68,7 +68,7 @@ impl TokenClient<'_> {
     /// `errcode`; [the module](crate::token::get_access_token) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_access_token(
-        &self,
+        self,
         request: &crate::token::GetAccessTokenRequest,
     ) -> Result<
         crate::token::GetAccessTokenResponse,
@@ -93,7 +93,7 @@ impl TokenClient<'_> {
     /// The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable
     /// answers and tokens.
     pub async fn get_authorizer_access_token(
-        &self,
+        self,
         request: &crate::token::GetAuthorizerAccessTokenRequest,
     ) -> Result<
         crate::token::GetAuthorizerAccessTokenResponse,
@@ -116,7 +116,7 @@ impl TokenClient<'_> {
     /// `errcode`; [the module](crate::token::get_card_api_ticket) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
     pub async fn get_card_api_ticket(
-        &self,
+        self,
         request: &crate::token::GetCardApiTicketRequest,
     ) -> Result<
         crate::token::GetCardApiTicketResponse,
@@ -140,7 +140,7 @@ impl TokenClient<'_> {
     /// The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable
     /// answers and tokens.
     pub async fn get_component_access_token(
-        &self,
+        self,
         request: &crate::token::GetComponentAccessTokenRequest,
     ) -> Result<
         crate::token::GetComponentAccessTokenResponse,
@@ -163,7 +163,7 @@ impl TokenClient<'_> {
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
     pub async fn get_stable_access_token(
-        &self,
+        self,
         request: &crate::token::GetStableAccessTokenRequest,
     ) -> Result<
         crate::token::GetStableAccessTokenResponse,
