@@ -14,6 +14,9 @@
 //! # }
 //! ```
 
+// docs.rs (which passes `--cfg docsrs`) marks every item behind a feature with it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod build_error;
 mod call;
 pub mod check;

@@ -212,6 +212,9 @@
 //! a test asks. [`MockServer::shutdown`] closes idle and half-sent connections at once and
 //! lets requests in flight finish and their answers go out.
 
+// docs.rs (which passes `--cfg docsrs`) marks every item behind a feature with it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod admin;
 mod answer;
 mod answers;
