@@ -463,18 +463,11 @@ pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
+    use crate::emit::test_support;
 
     fn spec(endpoint: &str) -> Spec {
-        let files = [
-            SourceFile::new(
-                "spec/errors.toml",
-                "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\nretry = \"backoff\"\n",
-            ),
-            SourceFile::new("spec/groups.toml", "[groups.card_code]\nsummary = \"Codes.\"\n"),
-            crate::emit::test_support::endpoint_file("card_code", endpoint),
-        ];
-        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
+        let errors = format!("{}retry = \"backoff\"\n", test_support::SYSTEM_BUSY);
+        test_support::one_endpoint_spec("card_code", &errors, None, endpoint)
     }
 
     const ENDPOINT: &str = r#"

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::doc_example::method_example;
 use crate::emit::prose::{request_line, third_party_line};
 use crate::emit::rust::{doc, ident};
 use crate::model::{Group, Operation, Spec};
@@ -158,7 +159,7 @@ fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
 }
 
 fn handle_method(op: &Operation) -> TokenStream {
-    let docs = doc(&method_docs(op));
+    let docs = doc(&format!("{}\n\n{}", method_docs(op), method_example(op)));
     let deprecated = deprecated_attr(op);
     let signature = signature(op, quote!(self));
     quote! {

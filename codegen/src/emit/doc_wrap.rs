@@ -38,6 +38,10 @@ pub(crate) fn wrap_doc_lines(text: String) -> String {
 /// "text")`; `None` for any other line.
 fn doc_parts(line: &str) -> Option<(&str, &str)> {
     let trimmed = line.trim_start();
+    // An empty doc line (a blank line of a code block, too) has no space after its marker.
+    if trimmed == "///" || trimmed == "//!" {
+        return Some((line, ""));
+    }
     let marker = ["/// ", "//! "].into_iter().find(|marker| trimmed.starts_with(marker))?;
     let at = line.len() - trimmed.len() + marker.len();
     Some((&line[..at], &line[at..]))
@@ -160,10 +164,13 @@ mod tests {
         let table = format!("/// | {} |\n", long(30));
         let heading = format!("//! # {}\n", long(30));
         let code = format!("/// ```json\n/// {}\n/// ```\n", long(30));
+        // A blank line inside a code block does not end it.
+        let spaced =
+            format!("    /// ```no_run\n    /// use x;\n    ///\n    /// {}\n    /// ```\n", long(30));
         let indented = format!("///     {}\n", long(30));
         let plain = format!("let s = \"{}\";\n", long(30));
         let short = "/// Short.\n".to_owned();
-        for text in [table, heading, code, indented, plain, short] {
+        for text in [table, heading, code, spaced, indented, plain, short] {
             assert_eq!(wrap_doc_lines(text.clone()), text);
         }
     }

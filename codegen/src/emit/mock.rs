@@ -566,22 +566,11 @@ fn static_name(type_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
+    use crate::emit::test_support;
 
     fn spec(endpoint: &str) -> Spec {
-        let files = [
-            SourceFile::new(
-                "spec/errors.toml",
-                "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\n",
-            ),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
-            SourceFile::new(
-                "spec/types.toml",
-                "[types.Shared]\ndoc = \"Shared.\"\nfields.n = { type = \"u32\", doc = \"N.\" }\n",
-            ),
-            crate::emit::test_support::endpoint_file("demo", endpoint),
-        ];
-        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
+        let shared = "[types.Shared]\ndoc = \"Shared.\"\nfields.n = { type = \"u32\", doc = \"N.\" }\n";
+        test_support::one_endpoint_spec("demo", test_support::SYSTEM_BUSY, Some(shared), endpoint)
     }
 
     const ENDPOINT: &str = r#"

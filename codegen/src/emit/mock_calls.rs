@@ -236,15 +236,10 @@ fn success_response(op: &Operation) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::SourceFile;
+    use crate::emit::test_support;
 
     fn spec(errors: &str, endpoint: &str) -> Spec {
-        let files = [
-            SourceFile::new("spec/errors.toml", errors),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
-            crate::emit::test_support::endpoint_file("demo", endpoint),
-        ];
-        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
+        test_support::one_endpoint_spec("demo", errors, None, endpoint)
     }
 
     const ERRORS: &str = r#"

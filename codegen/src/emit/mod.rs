@@ -5,6 +5,7 @@ mod cli;
 mod client;
 mod crate_files;
 mod deserialize;
+mod doc_example;
 mod doc_wrap;
 mod error_codes;
 mod events;

@@ -134,6 +134,27 @@ impl CardClient<'_> {
     /// [`AddLocationsErrorCode`](crate::card::AddLocationsErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::add_locations) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{AddLocationsErrorCode, AddLocationsRequest};
+    /// use wechat_card::card::add_locations::Location;
+    ///
+    /// async fn add_locations(client: &Client, location_list: Vec<Location>) -> Result<(), Error> {
+    ///     let request = AddLocationsRequest::new(location_list);
+    ///     match client.card().add_locations(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(AddLocationsErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     #[deprecated(
         note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card."
     )]
@@ -162,6 +183,27 @@ impl CardClient<'_> {
     /// a non-zero `errcode`; [the module](crate::card::create_after_pay_activity) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{CreateAfterPayActivityErrorCode, CreateAfterPayActivityRequest};
+    /// use wechat_card::card::create_after_pay_activity::ActivityInfo;
+    ///
+    /// async fn create_after_pay_activity(client: &Client, info: ActivityInfo) -> Result<(), Error> {
+    ///     let request = CreateAfterPayActivityRequest::new(info);
+    ///     match client.card().create_after_pay_activity(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreateAfterPayActivityErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_after_pay_activity(
         self,
         request: &crate::card::CreateAfterPayActivityRequest,
@@ -185,6 +227,27 @@ impl CardClient<'_> {
     /// [`CreateCardErrorCode`](crate::card::CreateCardErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card::create_card) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{CreateCardErrorCode, CreateCardRequest};
+    /// use wechat_card::card::types::Card;
+    ///
+    /// async fn create_card(client: &Client, card: Card) -> Result<(), Error> {
+    ///     let request = CreateCardRequest::new(card);
+    ///     match client.card().create_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreateCardErrorCode::InvalidCardType) => {
+    ///             // 40071: `card_type` is not a type WeChat knows, or its fields are not under the key its type names.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_card(
         self,
         request: &crate::card::CreateCardRequest,
@@ -208,6 +271,38 @@ impl CardClient<'_> {
     /// [`CreateLandingPageErrorCode`](crate::card::CreateLandingPageErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::create_landing_page) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{CreateLandingPageErrorCode, CreateLandingPageRequest};
+    /// use wechat_card::card::create_landing_page::LandingPageScene;
+    /// use wechat_card::card::create_landing_page::LandingPageCard;
+    ///
+    /// async fn create_landing_page(
+    ///     client: &Client,
+    ///     scene: LandingPageScene,
+    ///     card_list: Vec<LandingPageCard>,
+    /// ) -> Result<(), Error> {
+    ///     let request = CreateLandingPageRequest::builder()
+    ///         .banner("http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFN")
+    ///         .page_title("惠城优惠大派送")
+    ///         .can_share(true)
+    ///         .scene(scene)
+    ///         .card_list(card_list)
+    ///         .build()?;
+    ///     match client.card().create_landing_page(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreateLandingPageErrorCode::InvalidCardType) => {
+    ///             // 40071: A card of `card_list` is of a type that cannot go on a landing page.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_landing_page(
         self,
         request: &crate::card::CreateLandingPageRequest,
@@ -231,6 +326,27 @@ impl CardClient<'_> {
     /// [`CreateQrcodeErrorCode`](crate::card::CreateQrcodeErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::create_qrcode) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{CreateQrcodeErrorCode, CreateQrcodeRequest};
+    /// use wechat_card::card::create_qrcode::QrCodeAction;
+    ///
+    /// async fn create_qrcode(client: &Client, action: QrCodeAction) -> Result<(), Error> {
+    ///     let request = CreateQrcodeRequest::new(action);
+    ///     match client.card().create_qrcode(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreateQrcodeErrorCode::InvalidActioninfo) => {
+    ///             // 40053: `action_info` is missing or does not hold the key `action_name` names.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_qrcode(
         self,
         request: &crate::card::CreateQrcodeRequest,
@@ -254,6 +370,26 @@ impl CardClient<'_> {
     /// [`DeleteCardErrorCode`](crate::card::DeleteCardErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card::delete_card) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{DeleteCardErrorCode, DeleteCardRequest};
+    ///
+    /// async fn delete_card(client: &Client) -> Result<(), Error> {
+    ///     let request = DeleteCardRequest::new("pFS7Fjg8kV1IdDz01r4SQwMkuCKc");
+    ///     match client.card().delete_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(DeleteCardErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_card(
         self,
         request: &crate::card::DeleteCardRequest,
@@ -276,6 +412,26 @@ impl CardClient<'_> {
     /// when WeChat answers a non-zero `errcode`; [the module](crate::card::get_card) lists the codes. The
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{GetCardErrorCode, GetCardRequest};
+    ///
+    /// async fn get_card(client: &Client) -> Result<(), Error> {
+    ///     let request = GetCardRequest::new("pbLatjnP97_F9PudzBARQhn7xR7A");
+    ///     match client.card().get_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetCardErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_card(
         self,
         request: &crate::card::GetCardRequest,
@@ -299,6 +455,26 @@ impl CardClient<'_> {
     /// [`GetColorsErrorCode`](crate::card::GetColorsErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::card::get_colors) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{GetColorsErrorCode, GetColorsRequest};
+    ///
+    /// async fn get_colors(client: &Client) -> Result<(), Error> {
+    ///     let request = GetColorsRequest::new();
+    ///     match client.card().get_colors(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetColorsErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     #[deprecated(
         note = "WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card."
     )]
@@ -325,6 +501,26 @@ impl CardClient<'_> {
     /// [`GetMpnewsHtmlErrorCode`](crate::card::GetMpnewsHtmlErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::get_mpnews_html) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{GetMpnewsHtmlErrorCode, GetMpnewsHtmlRequest};
+    ///
+    /// async fn get_mpnews_html(client: &Client) -> Result<(), Error> {
+    ///     let request = GetMpnewsHtmlRequest::new("p1Pj9jr90_SQRaVqYI239Ka1erkI");
+    ///     match client.card().get_mpnews_html(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetMpnewsHtmlErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_mpnews_html(
         self,
         request: &crate::card::GetMpnewsHtmlRequest,
@@ -348,6 +544,26 @@ impl CardClient<'_> {
     /// [`GetStoreCardErrorCode`](crate::card::GetStoreCardErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::get_store_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{GetStoreCardErrorCode, GetStoreCardRequest};
+    ///
+    /// async fn get_store_card(client: &Client) -> Result<(), Error> {
+    ///     let request = GetStoreCardRequest::new("1234567");
+    ///     match client.card().get_store_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetStoreCardErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_store_card(
         self,
         request: &crate::card::GetStoreCardRequest,
@@ -371,6 +587,29 @@ impl CardClient<'_> {
     /// [`ListCardsErrorCode`](crate::card::ListCardsErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::card::list_cards) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{ListCardsErrorCode, ListCardsRequest};
+    ///
+    /// async fn list_cards(client: &Client) -> Result<(), Error> {
+    ///     let request = ListCardsRequest::builder()
+    ///         .offset(0)
+    ///         .count(10)
+    ///         .build()?;
+    ///     match client.card().list_cards(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ListCardsErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_cards(
         self,
         request: &crate::card::ListCardsRequest,
@@ -394,6 +633,29 @@ impl CardClient<'_> {
     /// [`ListLocationsErrorCode`](crate::card::ListLocationsErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::list_locations) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{ListLocationsErrorCode, ListLocationsRequest};
+    ///
+    /// async fn list_locations(client: &Client) -> Result<(), Error> {
+    ///     let request = ListLocationsRequest::builder()
+    ///         .offset(0)
+    ///         .count(0)
+    ///         .build()?;
+    ///     match client.card().list_locations(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ListLocationsErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     #[deprecated(
         note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist)."
     )]
@@ -420,6 +682,26 @@ impl CardClient<'_> {
     /// [`ListUserCardsErrorCode`](crate::card::ListUserCardsErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::list_user_cards) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{ListUserCardsErrorCode, ListUserCardsRequest};
+    ///
+    /// async fn list_user_cards(client: &Client) -> Result<(), Error> {
+    ///     let request = ListUserCardsRequest::new("12312313");
+    ///     match client.card().list_user_cards(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ListUserCardsErrorCode::InvalidOpenid) => {
+    ///             // 40003: The openid is not a user of this account.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_user_cards(
         self,
         request: &crate::card::ListUserCardsRequest,
@@ -443,6 +725,26 @@ impl CardClient<'_> {
     /// [`ModifyStockErrorCode`](crate::card::ModifyStockErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card::modify_stock) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{ModifyStockErrorCode, ModifyStockRequest};
+    ///
+    /// async fn modify_stock(client: &Client) -> Result<(), Error> {
+    ///     let request = ModifyStockRequest::new("pFS7Fjg8kV1IdDz01r4SQwMkuCKc");
+    ///     match client.card().modify_stock(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ModifyStockErrorCode::InvalidQuantity) => {
+    ///             // 40122: The stock would leave its range.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn modify_stock(
         self,
         request: &crate::card::ModifyStockRequest,
@@ -466,6 +768,26 @@ impl CardClient<'_> {
     /// [`SetPayCellErrorCode`](crate::card::SetPayCellErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card::set_pay_cell) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{SetPayCellErrorCode, SetPayCellRequest};
+    ///
+    /// async fn set_pay_cell(client: &Client) -> Result<(), Error> {
+    ///     let request = SetPayCellRequest::new("ph_gmt7cUVrlRk8swPwx7aDyF-pg");
+    ///     match client.card().set_pay_cell(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetPayCellErrorCode::RequireLocationId) => {
+    ///             // 43017: The card lists no stores.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_pay_cell(
         self,
         request: &crate::card::SetPayCellRequest,
@@ -490,6 +812,26 @@ impl CardClient<'_> {
     /// non-zero `errcode`; [the module](crate::card::set_self_consume_cell) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{SetSelfConsumeCellErrorCode, SetSelfConsumeCellRequest};
+    ///
+    /// async fn set_self_consume_cell(client: &Client) -> Result<(), Error> {
+    ///     let request = SetSelfConsumeCellRequest::new("ph_gmt7cUVrlRk8swPwx7aDyF-pg");
+    ///     match client.card().set_self_consume_cell(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetSelfConsumeCellErrorCode::RequireLocationId) => {
+    ///             // 43017: The card lists no stores.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_self_consume_cell(
         self,
         request: &crate::card::SetSelfConsumeCellRequest,
@@ -513,6 +855,29 @@ impl CardClient<'_> {
     /// [`SetStoreCardErrorCode`](crate::card::SetStoreCardErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::set_store_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{SetStoreCardErrorCode, SetStoreCardRequest};
+    ///
+    /// async fn set_store_card(client: &Client) -> Result<(), Error> {
+    ///     let request = SetStoreCardRequest::builder()
+    ///         .poi_id("1234567")
+    ///         .card_id("pabcedfg1234567hijklmn")
+    ///         .build()?;
+    ///     match client.card().set_store_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetStoreCardErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_store_card(
         self,
         request: &crate::card::SetStoreCardRequest,
@@ -536,6 +901,26 @@ impl CardClient<'_> {
     /// [`SetTestWhitelistErrorCode`](crate::card::SetTestWhitelistErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card::set_test_whitelist) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{SetTestWhitelistErrorCode, SetTestWhitelistRequest};
+    ///
+    /// async fn set_test_whitelist(client: &Client) -> Result<(), Error> {
+    ///     let request = SetTestWhitelistRequest::new();
+    ///     match client.card().set_test_whitelist(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetTestWhitelistErrorCode::InvalidOpenid) => {
+    ///             // 40003: An openid is not a user of this account.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_test_whitelist(
         self,
         request: &crate::card::SetTestWhitelistRequest,
@@ -559,6 +944,26 @@ impl CardClient<'_> {
     /// [`UpdateCardErrorCode`](crate::card::UpdateCardErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card::update_card) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{UpdateCardErrorCode, UpdateCardRequest};
+    ///
+    /// async fn update_card(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateCardRequest::new("ph_gmt7cUVrlRk8swPwx7aDyF-pg");
+    ///     match client.card().update_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateCardErrorCode::InvalidCardType) => {
+    ///             // 40071: The changes are under another type's key than the card's.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_card(
         self,
         request: &crate::card::UpdateCardRequest,
@@ -583,6 +988,29 @@ impl CardClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::card::update_lucky_money_balance) lists the codes.
     /// The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable
     /// answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{UpdateLuckyMoneyBalanceErrorCode, UpdateLuckyMoneyBalanceRequest};
+    ///
+    /// async fn update_lucky_money_balance(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateLuckyMoneyBalanceRequest::builder()
+    ///         .code("12312313")
+    ///         .balance(100)
+    ///         .build()?;
+    ///     match client.card().update_lucky_money_balance(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateLuckyMoneyBalanceErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     #[deprecated(
         note = "WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it."
     )]
@@ -610,6 +1038,27 @@ impl CardClient<'_> {
     /// [`UploadImageErrorCode`](crate::card::UploadImageErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card::upload_image) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card::{UploadImageErrorCode, UploadImageRequest};
+    /// use wechat_card::wechat_core::UploadFile;
+    ///
+    /// async fn upload_image(client: &Client, media: UploadFile) -> Result<(), Error> {
+    ///     let request = UploadImageRequest::new(media);
+    ///     match client.card().upload_image(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UploadImageErrorCode::InvalidImageSize) => {
+    ///             // 40009: The picture is too large.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn upload_image(
         self,
         request: &crate::card::UploadImageRequest,

@@ -68,6 +68,29 @@ impl CardCodeClient<'_> {
     /// [`CheckCodesErrorCode`](crate::card_code::CheckCodesErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card_code::check_codes) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{CheckCodesErrorCode, CheckCodesRequest};
+    ///
+    /// async fn check_codes(client: &Client, code: Vec<String>) -> Result<(), Error> {
+    ///     let request = CheckCodesRequest::builder()
+    ///         .card_id("pDF3iY0_dVjb_Pua96MMewA96qvA")
+    ///         .code(code)
+    ///         .build()?;
+    ///     match client.card_code().check_codes(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CheckCodesErrorCode::CardNotSupported) => {
+    ///             // 45030: This card cannot use this interface.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn check_codes(
         self,
         request: &crate::card_code::CheckCodesRequest,
@@ -91,6 +114,26 @@ impl CardCodeClient<'_> {
     /// [`ConsumeCodeErrorCode`](crate::card_code::ConsumeCodeErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card_code::consume_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
+    ///
+    /// async fn consume_code(client: &Client) -> Result<(), Error> {
+    ///     let request = ConsumeCodeRequest::new("12312313");
+    ///     match client.card_code().consume_code(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ConsumeCodeErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn consume_code(
         self,
         request: &crate::card_code::ConsumeCodeRequest,
@@ -114,6 +157,26 @@ impl CardCodeClient<'_> {
     /// [`DecryptCodeErrorCode`](crate::card_code::DecryptCodeErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card_code::decrypt_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{DecryptCodeErrorCode, DecryptCodeRequest};
+    ///
+    /// async fn decrypt_code(client: &Client) -> Result<(), Error> {
+    ///     let request = DecryptCodeRequest::new("d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjc1MTIzNDIxMjMxMg==");
+    ///     match client.card_code().decrypt_code(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(DecryptCodeErrorCode::InvalidEncryptCode) => {
+    ///             // 40075: The encrypted code cannot be decrypted.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn decrypt_code(
         self,
         request: &crate::card_code::DecryptCodeRequest,
@@ -137,6 +200,29 @@ impl CardCodeClient<'_> {
     /// [`DepositCodesErrorCode`](crate::card_code::DepositCodesErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card_code::deposit_codes) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{DepositCodesErrorCode, DepositCodesRequest};
+    ///
+    /// async fn deposit_codes(client: &Client, code: Vec<String>) -> Result<(), Error> {
+    ///     let request = DepositCodesRequest::builder()
+    ///         .card_id("pDF3iY0_dVjb_Pua96MMewA96qvA")
+    ///         .code(code)
+    ///         .build()?;
+    ///     match client.card_code().deposit_codes(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(DepositCodesErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn deposit_codes(
         self,
         request: &crate::card_code::DepositCodesRequest,
@@ -160,6 +246,26 @@ impl CardCodeClient<'_> {
     /// [`GetCodeErrorCode`](crate::card_code::GetCodeErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card_code::get_code) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{GetCodeErrorCode, GetCodeRequest};
+    ///
+    /// async fn get_code(client: &Client) -> Result<(), Error> {
+    ///     let request = GetCodeRequest::new("123456789");
+    ///     match client.card_code().get_code(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetCodeErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_code(
         self,
         request: &crate::card_code::GetCodeRequest,
@@ -184,6 +290,26 @@ impl CardCodeClient<'_> {
     /// non-zero `errcode`; [the module](crate::card_code::get_deposit_count) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{GetDepositCountErrorCode, GetDepositCountRequest};
+    ///
+    /// async fn get_deposit_count(client: &Client) -> Result<(), Error> {
+    ///     let request = GetDepositCountRequest::new("pDF3iY0_dVjb_Pua96MMewA96qvA");
+    ///     match client.card_code().get_deposit_count(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetDepositCountErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_deposit_count(
         self,
         request: &crate::card_code::GetDepositCountRequest,
@@ -207,6 +333,31 @@ impl CardCodeClient<'_> {
     /// [`MarkCodeErrorCode`](crate::card_code::MarkCodeErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::card_code::mark_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{MarkCodeErrorCode, MarkCodeRequest};
+    ///
+    /// async fn mark_code(client: &Client) -> Result<(), Error> {
+    ///     let request = MarkCodeRequest::builder()
+    ///         .code("114390249587")
+    ///         .card_id("p1Pj9jr90_SQRaVqYI239Ka1erkI")
+    ///         .openid("oXch-jkrxp42VQu8ldweCwDt97qo")
+    ///         .is_mark(true)
+    ///         .build()?;
+    ///     match client.card_code().mark_code(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(MarkCodeErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn mark_code(
         self,
         request: &crate::card_code::MarkCodeRequest,
@@ -231,6 +382,26 @@ impl CardCodeClient<'_> {
     /// non-zero `errcode`; [the module](crate::card_code::set_code_unavailable) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{SetCodeUnavailableErrorCode, SetCodeUnavailableRequest};
+    ///
+    /// async fn set_code_unavailable(client: &Client) -> Result<(), Error> {
+    ///     let request = SetCodeUnavailableRequest::new("12312313");
+    ///     match client.card_code().set_code_unavailable(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetCodeUnavailableErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_code_unavailable(
         self,
         request: &crate::card_code::SetCodeUnavailableRequest,
@@ -254,6 +425,29 @@ impl CardCodeClient<'_> {
     /// [`UpdateCodeErrorCode`](crate::card_code::UpdateCodeErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card_code::update_code) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_code::{UpdateCodeErrorCode, UpdateCodeRequest};
+    ///
+    /// async fn update_code(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateCodeRequest::builder()
+    ///         .code("12345678")
+    ///         .new_code("3495739475")
+    ///         .build()?;
+    ///     match client.card_code().update_code(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateCodeErrorCode::CodeAlreadyConsumed) => {
+    ///             // 40099: The code was redeemed already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_code(
         self,
         request: &crate::card_code::UpdateCodeRequest,

@@ -54,6 +54,31 @@ impl CardStatsClient<'_> {
     /// [`GetCardSummaryErrorCode`](crate::card_stats::GetCardSummaryErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::card_stats::get_card_summary) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_stats::{GetCardSummaryErrorCode, GetCardSummaryRequest};
+    /// use wechat_card::card_stats::types::CondSource;
+    ///
+    /// async fn get_card_summary(client: &Client, cond_source: CondSource) -> Result<(), Error> {
+    ///     let request = GetCardSummaryRequest::builder()
+    ///         .begin_date("2015-06-15")
+    ///         .end_date("2015-06-30")
+    ///         .cond_source(cond_source)
+    ///         .build()?;
+    ///     match client.card_stats().get_card_summary(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetCardSummaryErrorCode::DateFormatError) => {
+    ///             // 61500: A date is not written YYYY-MM-DD.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_card_summary(
         self,
         request: &crate::card_stats::GetCardSummaryRequest,
@@ -79,6 +104,31 @@ impl CardStatsClient<'_> {
     /// non-zero `errcode`; [the module](crate::card_stats::get_free_card_summary) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_stats::{GetFreeCardSummaryErrorCode, GetFreeCardSummaryRequest};
+    /// use wechat_card::card_stats::types::CondSource;
+    ///
+    /// async fn get_free_card_summary(client: &Client, cond_source: CondSource) -> Result<(), Error> {
+    ///     let request = GetFreeCardSummaryRequest::builder()
+    ///         .begin_date("2015-06-15")
+    ///         .end_date("2015-06-30")
+    ///         .cond_source(cond_source)
+    ///         .build()?;
+    ///     match client.card_stats().get_free_card_summary(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetFreeCardSummaryErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_free_card_summary(
         self,
         request: &crate::card_stats::GetFreeCardSummaryRequest,
@@ -104,6 +154,30 @@ impl CardStatsClient<'_> {
     /// a non-zero `errcode`; [the module](crate::card_stats::get_member_card_detail) lists the codes. The
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_stats::{GetMemberCardDetailErrorCode, GetMemberCardDetailRequest};
+    ///
+    /// async fn get_member_card_detail(client: &Client) -> Result<(), Error> {
+    ///     let request = GetMemberCardDetailRequest::builder()
+    ///         .begin_date("2015-06-15")
+    ///         .end_date("2015-06-30")
+    ///         .card_id("xxxxxxxxxxxxxxxx")
+    ///         .build()?;
+    ///     match client.card_stats().get_member_card_detail(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetMemberCardDetailErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_member_card_detail(
         self,
         request: &crate::card_stats::GetMemberCardDetailRequest,
@@ -128,6 +202,34 @@ impl CardStatsClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::card_stats::get_member_card_summary) lists the
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::card_stats::{GetMemberCardSummaryErrorCode, GetMemberCardSummaryRequest};
+    /// use wechat_card::card_stats::types::CondSource;
+    ///
+    /// async fn get_member_card_summary(
+    ///     client: &Client,
+    ///     cond_source: CondSource,
+    /// ) -> Result<(), Error> {
+    ///     let request = GetMemberCardSummaryRequest::builder()
+    ///         .begin_date("2015-06-15")
+    ///         .end_date("2015-06-30")
+    ///         .cond_source(cond_source)
+    ///         .build()?;
+    ///     match client.card_stats().get_member_card_summary(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetMemberCardSummaryErrorCode::DateFormatError) => {
+    ///             // 61500: A date is not written YYYY-MM-DD.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_member_card_summary(
         self,
         request: &crate::card_stats::GetMemberCardSummaryRequest,

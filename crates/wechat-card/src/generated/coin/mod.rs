@@ -66,6 +66,20 @@ impl CoinClient<'_> {
     /// [`ActivateAccountErrorCode`](crate::coin::ActivateAccountErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::coin::activate_account) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::ActivateAccountRequest;
+    ///
+    /// async fn activate_account(client: &Client) -> Result<(), Error> {
+    ///     let request = ActivateAccountRequest::new();
+    ///     let answer = client.coin().activate_account(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn activate_account(
         self,
         request: &crate::coin::ActivateAccountRequest,
@@ -89,6 +103,30 @@ impl CoinClient<'_> {
     /// [`ConfirmExchangeErrorCode`](crate::coin::ConfirmExchangeErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::coin::confirm_exchange) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::{ConfirmExchangeErrorCode, ConfirmExchangeRequest};
+    ///
+    /// async fn confirm_exchange(client: &Client) -> Result<(), Error> {
+    ///     let request = ConfirmExchangeRequest::builder()
+    ///         .card_id("p1Pj9jgj3BcomSgtuW8B1wl-wo88")
+    ///         .quantity(100)
+    ///         .order_id("100003456789012345678901234")
+    ///         .build()?;
+    ///     match client.coin().confirm_exchange(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ConfirmExchangeErrorCode::CoinNotEnough) => {
+    ///             // 71003: The coin account holds fewer coins than the quote's price.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn confirm_exchange(
         self,
         request: &crate::coin::ConfirmExchangeRequest,
@@ -112,6 +150,20 @@ impl CoinClient<'_> {
     /// [`GetCoinsInfoErrorCode`](crate::coin::GetCoinsInfoErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::coin::get_coins_info) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::GetCoinsInfoRequest;
+    ///
+    /// async fn get_coins_info(client: &Client) -> Result<(), Error> {
+    ///     let request = GetCoinsInfoRequest::new();
+    ///     let answer = client.coin().get_coins_info(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_coins_info(
         self,
         request: &crate::coin::GetCoinsInfoRequest,
@@ -135,6 +187,26 @@ impl CoinClient<'_> {
     /// [`GetOrderErrorCode`](crate::coin::GetOrderErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::coin::get_order) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::{GetOrderErrorCode, GetOrderRequest};
+    ///
+    /// async fn get_order(client: &Client) -> Result<(), Error> {
+    ///     let request = GetOrderRequest::new("100005790120151221401000171");
+    ///     match client.coin().get_order(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetOrderErrorCode::InvalidCoinOrderId) => {
+    ///             // 71002: No order.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_order(
         self,
         request: &crate::coin::GetOrderRequest,
@@ -158,6 +230,29 @@ impl CoinClient<'_> {
     /// [`GetPayPriceErrorCode`](crate::coin::GetPayPriceErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::coin::get_pay_price) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::{GetPayPriceErrorCode, GetPayPriceRequest};
+    ///
+    /// async fn get_pay_price(client: &Client) -> Result<(), Error> {
+    ///     let request = GetPayPriceRequest::builder()
+    ///         .card_id("p1Pj9jgj3BcomSgtuW8B1wl-wo88")
+    ///         .quantity(100)
+    ///         .build()?;
+    ///     match client.coin().get_pay_price(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetPayPriceErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_pay_price(
         self,
         request: &crate::coin::GetPayPriceRequest,
@@ -181,6 +276,20 @@ impl CoinClient<'_> {
     /// [`ListOrdersErrorCode`](crate::coin::ListOrdersErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::coin::list_orders) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::ListOrdersRequest;
+    ///
+    /// async fn list_orders(client: &Client) -> Result<(), Error> {
+    ///     let request = ListOrdersRequest::new(5);
+    ///     let answer = client.coin().list_orders(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_orders(
         self,
         request: &crate::coin::ListOrdersRequest,
@@ -204,6 +313,26 @@ impl CoinClient<'_> {
     /// [`RechargeErrorCode`](crate::coin::RechargeErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::coin::recharge) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::coin::{RechargeErrorCode, RechargeRequest};
+    ///
+    /// async fn recharge(client: &Client) -> Result<(), Error> {
+    ///     let request = RechargeRequest::new(100);
+    ///     match client.coin().recharge(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(RechargeErrorCode::CoinCountOutOfRange) => {
+    ///             // 71006: `coin_count` is not between 1 and 100000.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn recharge(
         self,
         request: &crate::coin::RechargeRequest,

@@ -91,8 +91,7 @@ pub type Push = ::wechat_core::push::Incoming<Event>;
 /// use wechat_card::events::{self, Event};
 /// use wechat_card::wechat_core::push::{PushError, Query, Receiver, Reply};
 ///
-/// fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<String,
-/// PushError> {
+/// fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<String, PushError> {
 ///     let push = events::receive(receiver, &Query::parse(query), headers.iter().copied(), body)?;
 ///     if let Event::Unknown(message) = &push.event {
 ///         println!("not typed here: {:?}", message.kind());
@@ -125,8 +124,7 @@ where
 /// use wechat_card::events::{self, Event, Push};
 /// use wechat_card::wechat_core::push::{Dedup, Query, Receiver};
 ///
-/// async fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String)
-/// {
+/// async fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
 ///     let answer = events::handle(receiver, &Query::parse(query), headers.iter().copied(), body, |push: Push| async move {
 ///         if let Event::Unknown(message) = &push.event {
 ///             println!("not typed here: {:?}", message.kind());

@@ -56,6 +56,29 @@ impl GeneralCardClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::general_card::activate_general_card) lists the
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::general_card::{ActivateGeneralCardErrorCode, ActivateGeneralCardRequest};
+    ///
+    /// async fn activate_general_card(client: &Client) -> Result<(), Error> {
+    ///     let request = ActivateGeneralCardRequest::builder()
+    ///         .card_number("824173711396")
+    ///         .code("824173711396")
+    ///         .build()?;
+    ///     match client.general_card().activate_general_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ActivateGeneralCardErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code, or it belongs to another card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn activate_general_card(
         self,
         request: &crate::general_card::ActivateGeneralCardRequest,
@@ -80,6 +103,29 @@ impl GeneralCardClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::general_card::unactivate_general_card) lists the
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::general_card::{UnactivateGeneralCardErrorCode, UnactivateGeneralCardRequest};
+    ///
+    /// async fn unactivate_general_card(client: &Client) -> Result<(), Error> {
+    ///     let request = UnactivateGeneralCardRequest::builder()
+    ///         .card_id("pPyqQjvbE2LpZReeUHlNN2ReV8w0")
+    ///         .code("824173711396")
+    ///         .build()?;
+    ///     match client.general_card().unactivate_general_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UnactivateGeneralCardErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn unactivate_general_card(
         self,
         request: &crate::general_card::UnactivateGeneralCardRequest,
@@ -105,6 +151,29 @@ impl GeneralCardClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::general_card::update_general_card_user) lists the
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::general_card::{UpdateGeneralCardUserErrorCode, UpdateGeneralCardUserRequest};
+    ///
+    /// async fn update_general_card_user(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateGeneralCardUserRequest::builder()
+    ///         .code("12312313")
+    ///         .card_id("p1Pj9jr90_SQRaVqYI239Ka1erkI")
+    ///         .build()?;
+    ///     match client.general_card().update_general_card_user(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateGeneralCardUserErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_general_card_user(
         self,
         request: &crate::general_card::UpdateGeneralCardUserRequest,

@@ -81,6 +81,20 @@ impl GiftCardClient<'_> {
     /// non-zero `errcode`; [the module](crate::gift_card::add_pay_whitelist) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::AddPayWhitelistRequest;
+    ///
+    /// async fn add_pay_whitelist(client: &Client) -> Result<(), Error> {
+    ///     let request = AddPayWhitelistRequest::new("1900015421");
+    ///     let answer = client.gift_card().add_pay_whitelist(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn add_pay_whitelist(
         self,
         request: &crate::gift_card::AddPayWhitelistRequest,
@@ -105,6 +119,23 @@ impl GiftCardClient<'_> {
     /// non-zero `errcode`; [the module](crate::gift_card::bind_sub_merchant) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::BindSubMerchantRequest;
+    ///
+    /// async fn bind_sub_merchant(client: &Client) -> Result<(), Error> {
+    ///     let request = BindSubMerchantRequest::builder()
+    ///         .sub_mch_id("1900015421")
+    ///         .wxa_appid("wx8638fbedaf138a87")
+    ///         .build()?;
+    ///     let answer = client.gift_card().bind_sub_merchant(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn bind_sub_merchant(
         self,
         request: &crate::gift_card::BindSubMerchantRequest,
@@ -128,6 +159,27 @@ impl GiftCardClient<'_> {
     /// [`CreatePageErrorCode`](crate::gift_card::CreatePageErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::gift_card::create_page) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{CreatePageErrorCode, CreatePageRequest};
+    /// use wechat_card::gift_card::types::NewPage;
+    ///
+    /// async fn create_page(client: &Client, page: NewPage) -> Result<(), Error> {
+    ///     let request = CreatePageRequest::new(page);
+    ///     match client.gift_card().create_page(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreatePageErrorCode::NotGiftCard) => {
+    ///             // 81002: A theme offers a card that is not a gift card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_page(
         self,
         request: &crate::gift_card::CreatePageRequest,
@@ -151,6 +203,26 @@ impl GiftCardClient<'_> {
     /// [`GetOrderErrorCode`](crate::gift_card::GetOrderErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::gift_card::get_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{GetOrderErrorCode, GetOrderRequest};
+    ///
+    /// async fn get_order(client: &Client) -> Result<(), Error> {
+    ///     let request = GetOrderRequest::new("Z2y2rY74ksZX1ceuGA");
+    ///     match client.gift_card().get_order(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetOrderErrorCode::InvalidOrderId) => {
+    ///             // 81012: No gift-card order of this account has this order_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_order(
         self,
         request: &crate::gift_card::GetOrderRequest,
@@ -174,6 +246,26 @@ impl GiftCardClient<'_> {
     /// [`GetPageErrorCode`](crate::gift_card::GetPageErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::gift_card::get_page) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{GetPageErrorCode, GetPageRequest};
+    ///
+    /// async fn get_page(client: &Client) -> Result<(), Error> {
+    ///     let request = GetPageRequest::new("abcedfghifk=+Uasdaseq14fadkf8123h4jk");
+    ///     match client.gift_card().get_page(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetPageErrorCode::InvalidPageId) => {
+    ///             // 81011: No gift-card page of this account has this page_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_page(
         self,
         request: &crate::gift_card::GetPageRequest,
@@ -197,6 +289,31 @@ impl GiftCardClient<'_> {
     /// [`ListOrdersErrorCode`](crate::gift_card::ListOrdersErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::gift_card::list_orders) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{ListOrdersErrorCode, ListOrdersRequest};
+    ///
+    /// async fn list_orders(client: &Client) -> Result<(), Error> {
+    ///     let request = ListOrdersRequest::builder()
+    ///         .begin_time(1472400000)
+    ///         .end_time(1472716604)
+    ///         .offset(0)
+    ///         .count(2)
+    ///         .build()?;
+    ///     match client.gift_card().list_orders(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ListOrdersErrorCode::OrderSpanOver31Days) => {
+    ///             // 81013: `end_time` is more than 31 days after `begin_time`.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_orders(
         self,
         request: &crate::gift_card::ListOrdersRequest,
@@ -220,6 +337,20 @@ impl GiftCardClient<'_> {
     /// [`ListPagesErrorCode`](crate::gift_card::ListPagesErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::gift_card::list_pages) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::ListPagesRequest;
+    ///
+    /// async fn list_pages(client: &Client) -> Result<(), Error> {
+    ///     let request = ListPagesRequest::new();
+    ///     let answer = client.gift_card().list_pages(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_pages(
         self,
         request: &crate::gift_card::ListPagesRequest,
@@ -243,6 +374,26 @@ impl GiftCardClient<'_> {
     /// [`RefundOrderErrorCode`](crate::gift_card::RefundOrderErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::gift_card::refund_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{RefundOrderErrorCode, RefundOrderRequest};
+    ///
+    /// async fn refund_order(client: &Client) -> Result<(), Error> {
+    ///     let request = RefundOrderRequest::new("xxx");
+    ///     match client.gift_card().refund_order(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(RefundOrderErrorCode::RefundReduplicate) => {
+    ///             // 81018: The order was refunded already.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn refund_order(
         self,
         request: &crate::gift_card::RefundOrderRequest,
@@ -266,6 +417,26 @@ impl GiftCardClient<'_> {
     /// [`SetMaintainErrorCode`](crate::gift_card::SetMaintainErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::gift_card::set_maintain) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{SetMaintainErrorCode, SetMaintainRequest};
+    ///
+    /// async fn set_maintain(client: &Client) -> Result<(), Error> {
+    ///     let request = SetMaintainRequest::new(true);
+    ///     match client.gift_card().set_maintain(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetMaintainErrorCode::InvalidPageId) => {
+    ///             // 81011: No gift-card page of this account has this page_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_maintain(
         self,
         request: &crate::gift_card::SetMaintainRequest,
@@ -289,6 +460,29 @@ impl GiftCardClient<'_> {
     /// [`SetWxaErrorCode`](crate::gift_card::SetWxaErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::gift_card::set_wxa) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{SetWxaErrorCode, SetWxaRequest};
+    ///
+    /// async fn set_wxa(client: &Client) -> Result<(), Error> {
+    ///     let request = SetWxaRequest::builder()
+    ///         .wxa_appid("wx123456789")
+    ///         .page_id("asdasdjkafkjaslfjasl+fjas=")
+    ///         .build()?;
+    ///     match client.gift_card().set_wxa(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetWxaErrorCode::InvalidPageId) => {
+    ///             // 81011: No gift-card page of this account has this page_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_wxa(
         self,
         request: &crate::gift_card::SetWxaRequest,
@@ -312,6 +506,27 @@ impl GiftCardClient<'_> {
     /// [`UpdatePageErrorCode`](crate::gift_card::UpdatePageErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::gift_card::update_page) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::gift_card::{UpdatePageErrorCode, UpdatePageRequest};
+    /// use wechat_card::gift_card::types::PageUpdate;
+    ///
+    /// async fn update_page(client: &Client, page: PageUpdate) -> Result<(), Error> {
+    ///     let request = UpdatePageRequest::new(page);
+    ///     match client.gift_card().update_page(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdatePageErrorCode::InvalidPageId) => {
+    ///             // 81011: No gift-card page of this account has this page_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_page(
         self,
         request: &crate::gift_card::UpdatePageRequest,

@@ -104,6 +104,27 @@ impl InvoiceClient<'_> {
     /// [`ClearOutInvoiceErrorCode`](crate::invoice::ClearOutInvoiceErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::clear_out_invoice) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{ClearOutInvoiceErrorCode, ClearOutInvoiceRequest};
+    /// use wechat_card::invoice::clear_out_invoice::RedInvoice;
+    ///
+    /// async fn clear_out_invoice(client: &Client, invoiceinfo: RedInvoice) -> Result<(), Error> {
+    ///     let request = ClearOutInvoiceRequest::new(invoiceinfo);
+    ///     match client.invoice().clear_out_invoice(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ClearOutInvoiceErrorCode::SysErrorMakeOutInvoiceFailed) => {
+    ///             // 73000: The reversal failed.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn clear_out_invoice(
         self,
         request: &crate::invoice::ClearOutInvoiceRequest,
@@ -127,6 +148,29 @@ impl InvoiceClient<'_> {
     /// [`GetAuthDataErrorCode`](crate::invoice::GetAuthDataErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::get_auth_data) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest};
+    ///
+    /// async fn get_auth_data(client: &Client) -> Result<(), Error> {
+    ///     let request = GetAuthDataRequest::builder()
+    ///         .s_pappid("wx123456")
+    ///         .order_id("123456")
+    ///         .build()?;
+    ///     match client.invoice().get_auth_data(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetAuthDataErrorCode::InvalidCardStatus) => {
+    ///             // 40078: The card_id is not authorized.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_auth_data(
         self,
         request: &crate::invoice::GetAuthDataRequest,
@@ -151,6 +195,26 @@ impl InvoiceClient<'_> {
     /// [`GetAuthFieldErrorCode`](crate::invoice::GetAuthFieldErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::get_auth_field) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetAuthFieldErrorCode, GetAuthFieldRequest};
+    ///
+    /// async fn get_auth_field(client: &Client) -> Result<(), Error> {
+    ///     let request = GetAuthFieldRequest::new();
+    ///     match client.invoice().get_auth_field(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetAuthFieldErrorCode::InvoiceNeverSetAuthField) => {
+    ///             // 72029: The authorization fields were never set.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_auth_field(
         self,
         request: &crate::invoice::GetAuthFieldRequest,
@@ -174,6 +238,40 @@ impl InvoiceClient<'_> {
     /// [`GetAuthUrlErrorCode`](crate::invoice::GetAuthUrlErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::invoice::get_auth_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetAuthUrlErrorCode, GetAuthUrlRequest};
+    /// use wechat_card::types::AuthSource;
+    /// use wechat_card::invoice::get_auth_url::AuthType;
+    ///
+    /// async fn get_auth_url(
+    ///     client: &Client,
+    ///     source: AuthSource,
+    ///     type_: AuthType,
+    /// ) -> Result<(), Error> {
+    ///     let request = GetAuthUrlRequest::builder()
+    ///         .s_pappid("wxabcd")
+    ///         .order_id("1234")
+    ///         .money(11)
+    ///         .timestamp(1474875876)
+    ///         .source(source)
+    ///         .ticket("tttt")
+    ///         .type_(type_)
+    ///         .build()?;
+    ///     match client.invoice().get_auth_url(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetAuthUrlErrorCode::UnauthorizedCreateInvoice) => {
+    ///             // 72015: The account has no invoice permission.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_auth_url(
         self,
         request: &crate::invoice::GetAuthUrlRequest,
@@ -197,6 +295,26 @@ impl InvoiceClient<'_> {
     /// [`GetContactErrorCode`](crate::invoice::GetContactErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::invoice::get_contact) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetContactErrorCode, GetContactRequest};
+    ///
+    /// async fn get_contact(client: &Client) -> Result<(), Error> {
+    ///     let request = GetContactRequest::new();
+    ///     match client.invoice().get_contact(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetContactErrorCode::BizContactIsEmpty) => {
+    ///             // 72063: The contact details were never set.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_contact(
         self,
         request: &crate::invoice::GetContactRequest,
@@ -220,6 +338,26 @@ impl InvoiceClient<'_> {
     /// [`GetPayMchErrorCode`](crate::invoice::GetPayMchErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::invoice::get_pay_mch) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetPayMchErrorCode, GetPayMchRequest};
+    ///
+    /// async fn get_pay_mch(client: &Client) -> Result<(), Error> {
+    ///     let request = GetPayMchRequest::new();
+    ///     match client.invoice().get_pay_mch(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetPayMchErrorCode::InvoiceNeverSetPayMchInfo) => {
+    ///             // 72028: No merchant number was ever linked.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_pay_mch(
         self,
         request: &crate::invoice::GetPayMchRequest,
@@ -245,6 +383,26 @@ impl InvoiceClient<'_> {
     /// non-zero `errcode`; [the module](crate::invoice::get_select_title_url) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetSelectTitleUrlErrorCode, GetSelectTitleUrlRequest};
+    ///
+    /// async fn get_select_title_url(client: &Client) -> Result<(), Error> {
+    ///     let request = GetSelectTitleUrlRequest::new();
+    ///     match client.invoice().get_select_title_url(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetSelectTitleUrlErrorCode::InvalidParams) => {
+    ///             // 72031: A parameter is wrong.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_select_title_url(
         self,
         request: &crate::invoice::GetSelectTitleUrlRequest,
@@ -269,6 +427,26 @@ impl InvoiceClient<'_> {
     /// [`GetUserTitleUrlErrorCode`](crate::invoice::GetUserTitleUrlErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::get_user_title_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{GetUserTitleUrlErrorCode, GetUserTitleUrlRequest};
+    ///
+    /// async fn get_user_title_url(client: &Client) -> Result<(), Error> {
+    ///     let request = GetUserTitleUrlRequest::new();
+    ///     match client.invoice().get_user_title_url(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetUserTitleUrlErrorCode::InvalidParams) => {
+    ///             // 72031: A parameter is wrong, e.g.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_user_title_url(
         self,
         request: &crate::invoice::GetUserTitleUrlRequest,
@@ -293,6 +471,27 @@ impl InvoiceClient<'_> {
     /// [`MakeOutInvoiceErrorCode`](crate::invoice::MakeOutInvoiceErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::make_out_invoice) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{MakeOutInvoiceErrorCode, MakeOutInvoiceRequest};
+    /// use wechat_card::invoice::make_out_invoice::BlueInvoice;
+    ///
+    /// async fn make_out_invoice(client: &Client, invoiceinfo: BlueInvoice) -> Result<(), Error> {
+    ///     let request = MakeOutInvoiceRequest::new(invoiceinfo);
+    ///     match client.invoice().make_out_invoice(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(MakeOutInvoiceErrorCode::InvoiceOrderNeverAuth) => {
+    ///             // 72038: The user did not authorize this order.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn make_out_invoice(
         self,
         request: &crate::invoice::MakeOutInvoiceRequest,
@@ -317,6 +516,29 @@ impl InvoiceClient<'_> {
     /// non-zero `errcode`; [the module](crate::invoice::query_invoice_info) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{QueryInvoiceInfoErrorCode, QueryInvoiceInfoRequest};
+    ///
+    /// async fn query_invoice_info(client: &Client) -> Result<(), Error> {
+    ///     let request = QueryInvoiceInfoRequest::builder()
+    ///         .fpqqlsh("test20160511000440")
+    ///         .nsrsbh("110109500321654")
+    ///         .build()?;
+    ///     match client.invoice().query_invoice_info(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(QueryInvoiceInfoErrorCode::FpqqlshEmpty) => {
+    ///             // 73003: The request serial number is empty.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn query_invoice_info(
         self,
         request: &crate::invoice::QueryInvoiceInfoRequest,
@@ -340,6 +562,24 @@ impl InvoiceClient<'_> {
     /// [`RejectInsertErrorCode`](crate::invoice::RejectInsertErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::reject_insert) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::RejectInsertRequest;
+    ///
+    /// async fn reject_insert(client: &Client) -> Result<(), Error> {
+    ///     let request = RejectInsertRequest::builder()
+    ///         .s_pappid("d3JCEfhGLW+q0iGP+o9")
+    ///         .order_id("111229")
+    ///         .reason("1234")
+    ///         .build()?;
+    ///     let answer = client.invoice().reject_insert(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn reject_insert(
         self,
         request: &crate::invoice::RejectInsertRequest,
@@ -363,6 +603,26 @@ impl InvoiceClient<'_> {
     /// [`ScanTitleErrorCode`](crate::invoice::ScanTitleErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::invoice::scan_title) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{ScanTitleErrorCode, ScanTitleRequest};
+    ///
+    /// async fn scan_title(client: &Client) -> Result<(), Error> {
+    ///     let request = ScanTitleRequest::new("https//mp.weixingg.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd");
+    ///     match client.invoice().scan_title(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ScanTitleErrorCode::ScanTextOutOfTime) => {
+    ///             // 72044: The title QR code has expired.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn scan_title(
         self,
         request: &crate::invoice::ScanTitleRequest,
@@ -387,6 +647,27 @@ impl InvoiceClient<'_> {
     /// [`SetAuthFieldErrorCode`](crate::invoice::SetAuthFieldErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::invoice::set_auth_field) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{SetAuthFieldErrorCode, SetAuthFieldRequest};
+    /// use wechat_card::types::AuthField;
+    ///
+    /// async fn set_auth_field(client: &Client, auth_field: AuthField) -> Result<(), Error> {
+    ///     let request = SetAuthFieldRequest::new(auth_field);
+    ///     match client.invoice().set_auth_field(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetAuthFieldErrorCode::InvalidParams) => {
+    ///             // 72031: A parameter is wrong.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_auth_field(
         self,
         request: &crate::invoice::SetAuthFieldRequest,
@@ -410,6 +691,27 @@ impl InvoiceClient<'_> {
     /// [`SetContactErrorCode`](crate::invoice::SetContactErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::invoice::set_contact) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{SetContactErrorCode, SetContactRequest};
+    /// use wechat_card::types::Contact;
+    ///
+    /// async fn set_contact(client: &Client, contact: Contact) -> Result<(), Error> {
+    ///     let request = SetContactRequest::new(contact);
+    ///     match client.invoice().set_contact(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetContactErrorCode::InvalidParams) => {
+    ///             // 72031: A parameter is wrong.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_contact(
         self,
         request: &crate::invoice::SetContactRequest,
@@ -433,6 +735,27 @@ impl InvoiceClient<'_> {
     /// [`SetPayMchErrorCode`](crate::invoice::SetPayMchErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::invoice::set_pay_mch) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::invoice::{SetPayMchErrorCode, SetPayMchRequest};
+    /// use wechat_card::types::PayMchInfo;
+    ///
+    /// async fn set_pay_mch(client: &Client, paymch_info: PayMchInfo) -> Result<(), Error> {
+    ///     let request = SetPayMchRequest::new(paymch_info);
+    ///     match client.invoice().set_pay_mch(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetPayMchErrorCode::InvalidMchid) => {
+    ///             // 72030: The WeChat Pay merchant number is not valid.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_pay_mch(
         self,
         request: &crate::invoice::SetPayMchRequest,

@@ -66,6 +66,29 @@ impl MemberCardClient<'_> {
     /// non-zero `errcode`; [the module](crate::member_card::activate_member_card) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::member_card::{ActivateMemberCardErrorCode, ActivateMemberCardRequest};
+    ///
+    /// async fn activate_member_card(client: &Client) -> Result<(), Error> {
+    ///     let request = ActivateMemberCardRequest::builder()
+    ///         .membership_number("AAA00000001")
+    ///         .code("12312313")
+    ///         .build()?;
+    ///     match client.member_card().activate_member_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ActivateMemberCardErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code, or it belongs to another card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn activate_member_card(
         self,
         request: &crate::member_card::ActivateMemberCardRequest,
@@ -90,6 +113,26 @@ impl MemberCardClient<'_> {
     /// a non-zero `errcode`; [the module](crate::member_card::get_activate_temp_info) lists the codes. The
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::member_card::{GetActivateTempInfoErrorCode, GetActivateTempInfoRequest};
+    ///
+    /// async fn get_activate_temp_info(client: &Client) -> Result<(), Error> {
+    ///     let request = GetActivateTempInfoRequest::new("abcdefg");
+    ///     match client.member_card().get_activate_temp_info(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetActivateTempInfoErrorCode::InvalidArgs) => {
+    ///             // 40097: The activate_ticket is not one WeChat handed out.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_activate_temp_info(
         self,
         request: &crate::member_card::GetActivateTempInfoRequest,
@@ -114,6 +157,26 @@ impl MemberCardClient<'_> {
     /// non-zero `errcode`; [the module](crate::member_card::get_activate_url) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::member_card::{GetActivateUrlErrorCode, GetActivateUrlRequest};
+    ///
+    /// async fn get_activate_url(client: &Client) -> Result<(), Error> {
+    ///     let request = GetActivateUrlRequest::new("pbLatji6o5g7hJh8Otuvux4y1ty0");
+    ///     match client.member_card().get_activate_url(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetActivateUrlErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_activate_url(
         self,
         request: &crate::member_card::GetActivateUrlRequest,
@@ -137,6 +200,29 @@ impl MemberCardClient<'_> {
     /// [`GetMemberInfoErrorCode`](crate::member_card::GetMemberInfoErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::member_card::get_member_info) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::member_card::{GetMemberInfoErrorCode, GetMemberInfoRequest};
+    ///
+    /// async fn get_member_info(client: &Client) -> Result<(), Error> {
+    ///     let request = GetMemberInfoRequest::builder()
+    ///         .card_id("pbLatjtZ7v1BG_ZnTjbW85GYc_E8")
+    ///         .code("916679873278")
+    ///         .build()?;
+    ///     match client.member_card().get_member_info(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetMemberInfoErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_member_info(
         self,
         request: &crate::member_card::GetMemberInfoRequest,
@@ -161,6 +247,26 @@ impl MemberCardClient<'_> {
     /// a non-zero `errcode`; [the module](crate::member_card::set_activate_user_form) lists the codes. The
     /// other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers
     /// and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::member_card::{SetActivateUserFormErrorCode, SetActivateUserFormRequest};
+    ///
+    /// async fn set_activate_user_form(client: &Client) -> Result<(), Error> {
+    ///     let request = SetActivateUserFormRequest::new("pbLatjnrwUUdZI641gKdTMJzHGfc");
+    ///     match client.member_card().set_activate_user_form(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetActivateUserFormErrorCode::InvalidCardId) => {
+    ///             // 40073: No card of this account has this card_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_activate_user_form(
         self,
         request: &crate::member_card::SetActivateUserFormRequest,
@@ -184,6 +290,29 @@ impl MemberCardClient<'_> {
     /// [`UpdateMemberErrorCode`](crate::member_card::UpdateMemberErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::member_card::update_member) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::member_card::{UpdateMemberErrorCode, UpdateMemberRequest};
+    ///
+    /// async fn update_member(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateMemberRequest::builder()
+    ///         .code("179011264953")
+    ///         .card_id("p1Pj9jr90_SQRaVqYI239Ka1erkI")
+    ///         .build()?;
+    ///     match client.member_card().update_member(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateMemberErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_member(
         self,
         request: &crate::member_card::UpdateMemberRequest,

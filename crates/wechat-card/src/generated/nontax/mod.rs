@@ -45,6 +45,27 @@ impl NontaxClient<'_> {
     /// [`CreateBillCardErrorCode`](crate::nontax::CreateBillCardErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax::{CreateBillCardErrorCode, CreateBillCardRequest};
+    /// use wechat_card::nontax::create_bill_card::BillTemplate;
+    ///
+    /// async fn create_bill_card(client: &Client, invoice_info: BillTemplate) -> Result<(), Error> {
+    ///     let request = CreateBillCardRequest::new(invoice_info);
+    ///     match client.nontax().create_bill_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreateBillCardErrorCode::UnauthorizedCreateInvoice) => {
+    ///             // 72015: The account has no fiscal e-bill permission.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_bill_card(
         self,
         request: &crate::nontax::CreateBillCardRequest,
@@ -68,6 +89,34 @@ impl NontaxClient<'_> {
     /// [`GetBillAuthUrlErrorCode`](crate::nontax::GetBillAuthUrlErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax::{GetBillAuthUrlErrorCode, GetBillAuthUrlRequest};
+    /// use wechat_card::types::AuthSource;
+    ///
+    /// async fn get_bill_auth_url(client: &Client, source: AuthSource) -> Result<(), Error> {
+    ///     let request = GetBillAuthUrlRequest::builder()
+    ///         .s_pappid("wxabcd")
+    ///         .order_id("1234")
+    ///         .money(11)
+    ///         .timestamp(1474875876)
+    ///         .source(source)
+    ///         .ticket("tttt")
+    ///         .build()?;
+    ///     match client.nontax().get_bill_auth_url(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetBillAuthUrlErrorCode::UnauthorizedCreateInvoice) => {
+    ///             // 72015: The account has no fiscal e-bill permission.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_bill_auth_url(
         self,
         request: &crate::nontax::GetBillAuthUrlRequest,
@@ -91,6 +140,32 @@ impl NontaxClient<'_> {
     /// [`InsertBillErrorCode`](crate::nontax::InsertBillErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::nontax::insert_bill) lists the codes. The other variants of [`wechat_core::Error`]
     /// cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax::{InsertBillErrorCode, InsertBillRequest};
+    /// use wechat_card::nontax::insert_bill::CardExt;
+    ///
+    /// async fn insert_bill(client: &Client, card_ext: CardExt) -> Result<(), Error> {
+    ///     let request = InsertBillRequest::builder()
+    ///         .order_id("1511169724")
+    ///         .card_id("pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw")
+    ///         .appid("wxc0b84a53ed8e8d29")
+    ///         .card_ext(card_ext)
+    ///         .build()?;
+    ///     match client.nontax().insert_bill(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(InsertBillErrorCode::InvalidCardStatus) => {
+    ///             // 40078: The card_id is not authorized, or was created too recently.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn insert_bill(
         self,
         request: &crate::nontax::InsertBillRequest,

@@ -114,6 +114,35 @@ impl NontaxPayClient<'_> {
     /// non-zero `errcode`; [the module](crate::nontax_pay::apply_vehicle_pay) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::{ApplyVehiclePayErrorCode, ApplyVehiclePayRequest};
+    /// use wechat_card::nontax_pay::apply_vehicle_pay::ParkingStay;
+    ///
+    /// async fn apply_vehicle_pay(client: &Client, scene_info: ParkingStay) -> Result<(), Error> {
+    ///     let request = ApplyVehiclePayRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .desc("测试desc")
+    ///         .fee(1)
+    ///         .department_code("222222")
+    ///         .department_name("测试执收单位名称")
+    ///         .trade_scene("PARKING SPACE")
+    ///         .scene_info(scene_info)
+    ///         .build()?;
+    ///     match client.nontax_pay().apply_vehicle_pay(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(ApplyVehiclePayErrorCode::InvalidArgs) => {
+    ///             // 40097: For trade_scene PARKING.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn apply_vehicle_pay(
         self,
         request: &crate::nontax_pay::ApplyVehiclePayRequest,
@@ -137,6 +166,24 @@ impl NontaxPayClient<'_> {
     /// [`DownloadBillErrorCode`](crate::nontax_pay::DownloadBillErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax_pay::download_bill) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::DownloadBillRequest;
+    ///
+    /// async fn download_bill(client: &Client) -> Result<(), Error> {
+    ///     let request = DownloadBillRequest::builder()
+    ///         .appid("wx6cc9648de104270d")
+    ///         .mch_id("1900016021")
+    ///         .bill_date("20170925")
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().download_bill(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn download_bill(
         self,
         request: &crate::nontax_pay::DownloadBillRequest,
@@ -161,6 +208,29 @@ impl NontaxPayClient<'_> {
     /// [`GetOrderErrorCode`](crate::nontax_pay::GetOrderErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::nontax_pay::get_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::{GetOrderErrorCode, GetOrderRequest};
+    ///
+    /// async fn get_order(client: &Client) -> Result<(), Error> {
+    ///     let request = GetOrderRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .order_id("AQCAGxwqp6-aBeIKDJ7fvb6x3dZt")
+    ///         .build()?;
+    ///     match client.nontax_pay().get_order(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetOrderErrorCode::InvalidArgs) => {
+    ///             // 40097: No order of this account has this order_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_order(
         self,
         request: &crate::nontax_pay::GetOrderRequest,
@@ -185,6 +255,24 @@ impl NontaxPayClient<'_> {
     /// [`GetOrderListErrorCode`](crate::nontax_pay::GetOrderListErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax_pay::get_order_list) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::GetOrderListRequest;
+    ///
+    /// async fn get_order_list(client: &Client) -> Result<(), Error> {
+    ///     let request = GetOrderListRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .region_code("340000")
+    ///         .department_code("065080906")
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().get_order_list(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_order_list(
         self,
         request: &crate::nontax_pay::GetOrderListRequest,
@@ -208,6 +296,20 @@ impl NontaxPayClient<'_> {
     /// [`GetRealNameErrorCode`](crate::nontax_pay::GetRealNameErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax_pay::get_real_name) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::GetRealNameRequest;
+    ///
+    /// async fn get_real_name(client: &Client) -> Result<(), Error> {
+    ///     let request = GetRealNameRequest::new("8e1e219ec15953101515058721");
+    ///     let answer = client.nontax_pay().get_real_name(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_real_name(
         self,
         request: &crate::nontax_pay::GetRealNameRequest,
@@ -231,6 +333,30 @@ impl NontaxPayClient<'_> {
     /// [`MicroPayErrorCode`](crate::nontax_pay::MicroPayErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::nontax_pay::micro_pay) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::MicroPayRequest;
+    /// use wechat_card::nontax_pay::types::FeeItem;
+    ///
+    /// async fn micro_pay(client: &Client, items: Vec<FeeItem>) -> Result<(), Error> {
+    ///     let request = MicroPayRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .desc("测试办证缴费")
+    ///         .fee(1)
+    ///         .department_code("118610002")
+    ///         .department_name("测试执收单位")
+    ///         .region_code("440000")
+    ///         .auth_code("134971951305811268")
+    ///         .items(items)
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().micro_pay(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn micro_pay(
         self,
         request: &crate::nontax_pay::MicroPayRequest,
@@ -256,6 +382,24 @@ impl NontaxPayClient<'_> {
     /// non-zero `errcode`; [the module](crate::nontax_pay::mock_notification) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::MockNotificationRequest;
+    ///
+    /// async fn mock_notification(client: &Client) -> Result<(), Error> {
+    ///     let request = MockNotificationRequest::builder()
+    ///         .appid("wx6cc9648de104270d")
+    ///         .url("https://example.com/nontax/notify")
+    ///         .version(1)
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().mock_notification(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn mock_notification(
         self,
         request: &crate::nontax_pay::MockNotificationRequest,
@@ -280,6 +424,24 @@ impl NontaxPayClient<'_> {
     /// [`MockQueryFeeErrorCode`](crate::nontax_pay::MockQueryFeeErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax_pay::mock_query_fee) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::MockQueryFeeRequest;
+    ///
+    /// async fn mock_query_fee(client: &Client) -> Result<(), Error> {
+    ///     let request = MockQueryFeeRequest::builder()
+    ///         .appid("wx6cc9648de104270d")
+    ///         .url("https://example.com/nontax/notify")
+    ///         .version(1)
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().mock_query_fee(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn mock_query_fee(
         self,
         request: &crate::nontax_pay::MockQueryFeeRequest,
@@ -305,6 +467,29 @@ impl NontaxPayClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::nontax_pay::notify_inconsistent_order) lists the
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::{NotifyInconsistentOrderErrorCode, NotifyInconsistentOrderRequest};
+    ///
+    /// async fn notify_inconsistent_order(client: &Client) -> Result<(), Error> {
+    ///     let request = NotifyInconsistentOrderRequest::builder()
+    ///         .appid("wx6cc9648de104270d")
+    ///         .order_id("AQCAGxwqp6-aBeIKDJ7fvb6x3dZt")
+    ///         .build()?;
+    ///     match client.nontax_pay().notify_inconsistent_order(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(NotifyInconsistentOrderErrorCode::InvalidArgs) => {
+    ///             // 40097: No order of this account has this order_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn notify_inconsistent_order(
         self,
         request: &crate::nontax_pay::NotifyInconsistentOrderRequest,
@@ -329,6 +514,29 @@ impl NontaxPayClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::nontax_pay::notify_vehicle_entrance) lists the
     /// codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status,
     /// undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::NotifyVehicleEntranceRequest;
+    /// use wechat_card::nontax_pay::notify_vehicle_entrance::EntranceScene;
+    ///
+    /// async fn notify_vehicle_entrance(
+    ///     client: &Client,
+    ///     scene_info: EntranceScene,
+    /// ) -> Result<(), Error> {
+    ///     let request = NotifyVehicleEntranceRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .region_code("440000")
+    ///         .trade_scene("PARKING")
+    ///         .scene_info(scene_info)
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().notify_vehicle_entrance(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn notify_vehicle_entrance(
         self,
         request: &crate::nontax_pay::NotifyVehicleEntranceRequest,
@@ -352,6 +560,26 @@ impl NontaxPayClient<'_> {
     /// [`QueryFeeErrorCode`](crate::nontax_pay::QueryFeeErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::nontax_pay::query_fee) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::QueryFeeRequest;
+    ///
+    /// async fn query_fee(client: &Client) -> Result<(), Error> {
+    ///     let request = QueryFeeRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .service_id(123)
+    ///         .payment_notice_no("440204190185356")
+    ///         .department_code("143605002004")
+    ///         .region_code("440000")
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().query_fee(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn query_fee(
         self,
         request: &crate::nontax_pay::QueryFeeRequest,
@@ -377,6 +605,24 @@ impl NontaxPayClient<'_> {
     /// non-zero `errcode`; [the module](crate::nontax_pay::query_vehicle_state) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::QueryVehicleStateRequest;
+    ///
+    /// async fn query_vehicle_state(client: &Client) -> Result<(), Error> {
+    ///     let request = QueryVehicleStateRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .region_code("440000")
+    ///         .trade_scene("PARKING")
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().query_vehicle_state(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn query_vehicle_state(
         self,
         request: &crate::nontax_pay::QueryVehicleStateRequest,
@@ -400,6 +646,30 @@ impl NontaxPayClient<'_> {
     /// [`RefundErrorCode`](crate::nontax_pay::RefundErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::nontax_pay::refund) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::{RefundErrorCode, RefundRequest};
+    ///
+    /// async fn refund(client: &Client) -> Result<(), Error> {
+    ///     let request = RefundRequest::builder()
+    ///         .appid("wx6cc9648de104270d")
+    ///         .order_id("AQCAGxwqp6-aBeIKDJ7fvb6x3dZt")
+    ///         .reason("线上线下重复缴费，解档票据号为DA01651861")
+    ///         .build()?;
+    ///     match client.nontax_pay().refund(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(RefundErrorCode::InvalidArgs) => {
+    ///             // 40097: No order of this account has this order_id, it is not paid, or the refund does not fit it.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn refund(
         self,
         request: &crate::nontax_pay::RefundRequest,
@@ -423,6 +693,30 @@ impl NontaxPayClient<'_> {
     /// [`UnifiedOrderErrorCode`](crate::nontax_pay::UnifiedOrderErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::nontax_pay::unified_order) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::nontax_pay::UnifiedOrderRequest;
+    /// use wechat_card::nontax_pay::types::FeeItem;
+    ///
+    /// async fn unified_order(client: &Client, items: Vec<FeeItem>) -> Result<(), Error> {
+    ///     let request = UnifiedOrderRequest::builder()
+    ///         .appid("wx5f6e43071809a9dd")
+    ///         .desc("测试缴费")
+    ///         .fee(2)
+    ///         .ip("113.68.115.241")
+    ///         .department_code("1")
+    ///         .department_name("test")
+    ///         .region_code("440000")
+    ///         .items(items)
+    ///         .build()?;
+    ///     let answer = client.nontax_pay().unified_order(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn unified_order(
         self,
         request: &crate::nontax_pay::UnifiedOrderRequest,

@@ -66,6 +66,33 @@ impl PayGiftClient<'_> {
     /// [`AddMemberRuleErrorCode`](crate::pay_gift::AddMemberRuleErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::pay_gift::add_member_rule) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::{AddMemberRuleErrorCode, AddMemberRuleRequest};
+    ///
+    /// async fn add_member_rule(client: &Client, mchid_list: Vec<String>) -> Result<(), Error> {
+    ///     let request = AddMemberRuleRequest::builder()
+    ///         .card_id("pbLatjhU-3pik3d4PsbVzvBxZvJc")
+    ///         .mchid_list(mchid_list)
+    ///         .begin_time(1480317217)
+    ///         .end_time(1580317217)
+    ///         .min_cost(100)
+    ///         .max_cost(1000)
+    ///         .build()?;
+    ///     match client.pay_gift().add_member_rule(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(AddMemberRuleErrorCode::MchidNotBound) => {
+    ///             // 72002: A merchant number is not linked to this account.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn add_member_rule(
         self,
         request: &crate::pay_gift::AddMemberRuleRequest,
@@ -90,6 +117,27 @@ impl PayGiftClient<'_> {
     /// [`AddRuleErrorCode`](crate::pay_gift::AddRuleErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::pay_gift::add_rule) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::{AddRuleErrorCode, AddRuleRequest};
+    /// use wechat_card::pay_gift::types::Rule;
+    ///
+    /// async fn add_rule(client: &Client, rule_info: Rule) -> Result<(), Error> {
+    ///     let request = AddRuleRequest::new(rule_info);
+    ///     match client.pay_gift().add_rule(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(AddRuleErrorCode::MchidNotBound) => {
+    ///             // 72002: A merchant number is not linked to this account.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn add_rule(
         self,
         request: &crate::pay_gift::AddRuleRequest,
@@ -114,6 +162,29 @@ impl PayGiftClient<'_> {
     /// non-zero `errcode`; [the module](crate::pay_gift::delete_member_rule) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::{DeleteMemberRuleErrorCode, DeleteMemberRuleRequest};
+    ///
+    /// async fn delete_member_rule(client: &Client, mchid_list: Vec<String>) -> Result<(), Error> {
+    ///     let request = DeleteMemberRuleRequest::builder()
+    ///         .card_id("pbLatjhU-3pik3d4PsbVzvBxZvJc")
+    ///         .mchid_list(mchid_list)
+    ///         .build()?;
+    ///     match client.pay_gift().delete_member_rule(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(DeleteMemberRuleErrorCode::InvalidMchid) => {
+    ///             // 72030: A WeChat Pay merchant number is not valid.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_member_rule(
         self,
         request: &crate::pay_gift::DeleteMemberRuleRequest,
@@ -137,6 +208,26 @@ impl PayGiftClient<'_> {
     /// [`DeleteRuleErrorCode`](crate::pay_gift::DeleteRuleErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::pay_gift::delete_rule) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::{DeleteRuleErrorCode, DeleteRuleRequest};
+    ///
+    /// async fn delete_rule(client: &Client) -> Result<(), Error> {
+    ///     let request = DeleteRuleRequest::new(1233);
+    ///     match client.pay_gift().delete_rule(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(DeleteRuleErrorCode::InvalidRuleId) => {
+    ///             // 72034: No pay-gift rule of this account has this rule_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn delete_rule(
         self,
         request: &crate::pay_gift::DeleteRuleRequest,
@@ -160,6 +251,26 @@ impl PayGiftClient<'_> {
     /// [`GetMemberRuleErrorCode`](crate::pay_gift::GetMemberRuleErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::pay_gift::get_member_rule) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::{GetMemberRuleErrorCode, GetMemberRuleRequest};
+    ///
+    /// async fn get_member_rule(client: &Client) -> Result<(), Error> {
+    ///     let request = GetMemberRuleRequest::new("1900000109");
+    ///     match client.pay_gift().get_member_rule(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetMemberRuleErrorCode::InvalidMchid) => {
+    ///             // 72030: The WeChat Pay merchant number is not valid.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_member_rule(
         self,
         request: &crate::pay_gift::GetMemberRuleRequest,
@@ -183,6 +294,26 @@ impl PayGiftClient<'_> {
     /// [`GetRuleErrorCode`](crate::pay_gift::GetRuleErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::pay_gift::get_rule) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::{GetRuleErrorCode, GetRuleRequest};
+    ///
+    /// async fn get_rule(client: &Client) -> Result<(), Error> {
+    ///     let request = GetRuleRequest::new(1233);
+    ///     match client.pay_gift().get_rule(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetRuleErrorCode::InvalidRuleId) => {
+    ///             // 72034: No pay-gift rule of this account has this rule_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_rule(
         self,
         request: &crate::pay_gift::GetRuleRequest,
@@ -206,6 +337,26 @@ impl PayGiftClient<'_> {
     /// [`ListRulesErrorCode`](crate::pay_gift::ListRulesErrorCode) when WeChat answers a non-zero `errcode`;
     /// [the module](crate::pay_gift::list_rules) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::pay_gift::ListRulesRequest;
+    /// use wechat_card::pay_gift::types::RuleType;
+    ///
+    /// async fn list_rules(client: &Client, type_: RuleType) -> Result<(), Error> {
+    ///     let request = ListRulesRequest::builder()
+    ///         .type_(type_)
+    ///         .effective(true)
+    ///         .offset(0)
+    ///         .count(1)
+    ///         .build()?;
+    ///     let answer = client.pay_gift().list_rules(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_rules(
         self,
         request: &crate::pay_gift::ListRulesRequest,

@@ -60,6 +60,27 @@ impl PlatformClient<'_> {
     /// [`CreateCardErrorCode`](crate::platform::CreateCardErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::platform::create_card) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::platform::{CreateCardErrorCode, CreateCardRequest};
+    /// use wechat_card::platform::create_card::InvoiceTemplate;
+    ///
+    /// async fn create_card(client: &Client, invoice_info: InvoiceTemplate) -> Result<(), Error> {
+    ///     let request = CreateCardRequest::new(invoice_info);
+    ///     match client.platform().create_card(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CreateCardErrorCode::UnauthorizedCreateInvoice) => {
+    ///             // 72015: The account has no permission to create invoice templates.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn create_card(
         self,
         request: &crate::platform::CreateCardRequest,
@@ -83,6 +104,26 @@ impl PlatformClient<'_> {
     /// [`GetPdfErrorCode`](crate::platform::GetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::platform::get_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::platform::{GetPdfErrorCode, GetPdfRequest};
+    ///
+    /// async fn get_pdf(client: &Client) -> Result<(), Error> {
+    ///     let request = GetPdfRequest::new("75195574948725301");
+    ///     match client.platform().get_pdf(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetPdfErrorCode::InvalidParams) => {
+    ///             // 72031: The s_media_id is wrong or has expired.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_pdf(
         self,
         request: &crate::platform::GetPdfRequest,
@@ -106,6 +147,26 @@ impl PlatformClient<'_> {
     /// [`GetPlatformUrlErrorCode`](crate::platform::GetPlatformUrlErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::platform::get_platform_url) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::platform::{GetPlatformUrlErrorCode, GetPlatformUrlRequest};
+    ///
+    /// async fn get_platform_url(client: &Client) -> Result<(), Error> {
+    ///     let request = GetPlatformUrlRequest::new();
+    ///     match client.platform().get_platform_url(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetPlatformUrlErrorCode::UnauthorizedCreateInvoice) => {
+    ///             // 72015: The account is not an invoicing platform.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_platform_url(
         self,
         request: &crate::platform::GetPlatformUrlRequest,
@@ -129,6 +190,32 @@ impl PlatformClient<'_> {
     /// [`InsertInvoiceErrorCode`](crate::platform::InsertInvoiceErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::platform::insert_invoice) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::platform::{InsertInvoiceErrorCode, InsertInvoiceRequest};
+    /// use wechat_card::platform::insert_invoice::CardExt;
+    ///
+    /// async fn insert_invoice(client: &Client, card_ext: CardExt) -> Result<(), Error> {
+    ///     let request = InsertInvoiceRequest::builder()
+    ///         .order_id("111163")
+    ///         .card_id("pjZ8Yt9WoOePThU0NfUKz5-tBEWU")
+    ///         .appid("wxc0b84a53ed8e8d29")
+    ///         .card_ext(card_ext)
+    ///         .build()?;
+    ///     match client.platform().insert_invoice(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(InsertInvoiceErrorCode::InvalidCardStatus) => {
+    ///             // 40078: The card_id is not authorized.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn insert_invoice(
         self,
         request: &crate::platform::InsertInvoiceRequest,
@@ -152,6 +239,27 @@ impl PlatformClient<'_> {
     /// [`SetPdfErrorCode`](crate::platform::SetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the
     /// module](crate::platform::set_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover
     /// transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::platform::{SetPdfErrorCode, SetPdfRequest};
+    /// use wechat_card::wechat_core::UploadFile;
+    ///
+    /// async fn set_pdf(client: &Client, pdf: UploadFile) -> Result<(), Error> {
+    ///     let request = SetPdfRequest::new(pdf);
+    ///     match client.platform().set_pdf(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SetPdfErrorCode::InvoicePdfError) => {
+    ///             // 72040: The file is not a valid PDF.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn set_pdf(
         self,
         request: &crate::platform::SetPdfRequest,
@@ -176,6 +284,34 @@ impl PlatformClient<'_> {
     /// [`UpdateStatusErrorCode`](crate::platform::UpdateStatusErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::platform::update_status) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::platform::{UpdateStatusErrorCode, UpdateStatusRequest};
+    /// use wechat_card::types::ReimburseStatus;
+    ///
+    /// async fn update_status(
+    ///     client: &Client,
+    ///     reimburse_status: ReimburseStatus,
+    /// ) -> Result<(), Error> {
+    ///     let request = UpdateStatusRequest::builder()
+    ///         .card_id("pjZ8Yt7Um2jYxzneP8GomnxoVFWo")
+    ///         .code("186921658591")
+    ///         .reimburse_status(reimburse_status)
+    ///         .build()?;
+    ///     match client.platform().update_status(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateStatusErrorCode::InvoiceStatusError) => {
+    ///             // 72024: The invoice cannot move to this status from its current one.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_status(
         self,
         request: &crate::platform::UpdateStatusRequest,

@@ -58,6 +58,27 @@ impl ReimburseClient<'_> {
     /// non-zero `errcode`; [the module](crate::reimburse::get_invoice_batch) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::reimburse::{GetInvoiceBatchErrorCode, GetInvoiceBatchRequest};
+    /// use wechat_card::types::InvoiceCard;
+    ///
+    /// async fn get_invoice_batch(client: &Client, item_list: Vec<InvoiceCard>) -> Result<(), Error> {
+    ///     let request = GetInvoiceBatchRequest::new(item_list);
+    ///     match client.reimburse().get_invoice_batch(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetInvoiceBatchErrorCode::InvalidParams) => {
+    ///             // 72031: A card_id or encrypt_code is wrong.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_invoice_batch(
         self,
         request: &crate::reimburse::GetInvoiceBatchRequest,
@@ -81,6 +102,29 @@ impl ReimburseClient<'_> {
     /// [`GetInvoiceInfoErrorCode`](crate::reimburse::GetInvoiceInfoErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::reimburse::get_invoice_info) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::reimburse::{GetInvoiceInfoErrorCode, GetInvoiceInfoRequest};
+    ///
+    /// async fn get_invoice_info(client: &Client) -> Result<(), Error> {
+    ///     let request = GetInvoiceInfoRequest::builder()
+    ///         .card_id("pjZ8Yt5crPbAouhFqFf6JFgZv4Lc")
+    ///         .encrypt_code("d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==")
+    ///         .build()?;
+    ///     match client.reimburse().get_invoice_info(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetInvoiceInfoErrorCode::InvalidParams) => {
+    ///             // 72031: The card_id or encrypt_code is wrong.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_invoice_info(
         self,
         request: &crate::reimburse::GetInvoiceInfoRequest,
@@ -105,6 +149,34 @@ impl ReimburseClient<'_> {
     /// non-zero `errcode`; [the module](crate::reimburse::update_invoice_status) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::reimburse::{UpdateInvoiceStatusErrorCode, UpdateInvoiceStatusRequest};
+    /// use wechat_card::types::ReimburseStatus;
+    ///
+    /// async fn update_invoice_status(
+    ///     client: &Client,
+    ///     reimburse_status: ReimburseStatus,
+    /// ) -> Result<(), Error> {
+    ///     let request = UpdateInvoiceStatusRequest::builder()
+    ///         .card_id("pjZ8Yt5crPbAouhFqFf6JFgZv4Lc")
+    ///         .encrypt_code("d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==")
+    ///         .reimburse_status(reimburse_status)
+    ///         .build()?;
+    ///     match client.reimburse().update_invoice_status(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateInvoiceStatusErrorCode::InvoiceHasBeenLockByOthers) => {
+    ///             // 72023: Another account has locked the invoice.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_invoice_status(
         self,
         request: &crate::reimburse::UpdateInvoiceStatusRequest,
@@ -129,6 +201,36 @@ impl ReimburseClient<'_> {
     /// non-zero `errcode`; [the module](crate::reimburse::update_status_batch) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::reimburse::{UpdateStatusBatchErrorCode, UpdateStatusBatchRequest};
+    /// use wechat_card::types::ReimburseStatus;
+    /// use wechat_card::types::InvoiceCard;
+    ///
+    /// async fn update_status_batch(
+    ///     client: &Client,
+    ///     reimburse_status: ReimburseStatus,
+    ///     invoice_list: Vec<InvoiceCard>,
+    /// ) -> Result<(), Error> {
+    ///     let request = UpdateStatusBatchRequest::builder()
+    ///         .openid("oZI8Fj8L63WugQsljlzzfCcw3AkQ")
+    ///         .reimburse_status(reimburse_status)
+    ///         .invoice_list(invoice_list)
+    ///         .build()?;
+    ///     match client.reimburse().update_status_batch(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateStatusBatchErrorCode::InvoiceHasBeenLockByOthers) => {
+    ///             // 72023: Another account has locked one of the invoices.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_status_batch(
         self,
         request: &crate::reimburse::UpdateStatusBatchRequest,

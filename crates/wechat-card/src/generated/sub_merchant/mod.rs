@@ -67,6 +67,20 @@ impl SubMerchantClient<'_> {
     /// non-zero `errcode`; [the module](crate::sub_merchant::get_apply_protocol) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::sub_merchant::GetApplyProtocolRequest;
+    ///
+    /// async fn get_apply_protocol(client: &Client) -> Result<(), Error> {
+    ///     let request = GetApplyProtocolRequest::new();
+    ///     let answer = client.sub_merchant().get_apply_protocol(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_apply_protocol(
         self,
         request: &crate::sub_merchant::GetApplyProtocolRequest,
@@ -91,6 +105,26 @@ impl SubMerchantClient<'_> {
     /// non-zero `errcode`; [the module](crate::sub_merchant::get_sub_merchant) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::sub_merchant::{GetSubMerchantErrorCode, GetSubMerchantRequest};
+    ///
+    /// async fn get_sub_merchant(client: &Client) -> Result<(), Error> {
+    ///     let request = GetSubMerchantRequest::new("12");
+    ///     match client.sub_merchant().get_sub_merchant(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetSubMerchantErrorCode::InvalidArgs) => {
+    ///             // 40097: No sub-merchant of this parent merchant has this merchant_id.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_sub_merchant(
         self,
         request: &crate::sub_merchant::GetSubMerchantRequest,
@@ -115,6 +149,23 @@ impl SubMerchantClient<'_> {
     /// non-zero `errcode`; [the module](crate::sub_merchant::list_sub_merchants) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::sub_merchant::ListSubMerchantsRequest;
+    ///
+    /// async fn list_sub_merchants(client: &Client) -> Result<(), Error> {
+    ///     let request = ListSubMerchantsRequest::builder()
+    ///         .begin_id("0")
+    ///         .limit(50)
+    ///         .build()?;
+    ///     let answer = client.sub_merchant().list_sub_merchants(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn list_sub_merchants(
         self,
         request: &crate::sub_merchant::ListSubMerchantsRequest,
@@ -139,6 +190,27 @@ impl SubMerchantClient<'_> {
     /// non-zero `errcode`; [the module](crate::sub_merchant::submit_sub_merchant) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::sub_merchant::{SubmitSubMerchantErrorCode, SubmitSubMerchantRequest};
+    /// use wechat_card::sub_merchant::types::SubMerchantForm;
+    ///
+    /// async fn submit_sub_merchant(client: &Client, info: SubMerchantForm) -> Result<(), Error> {
+    ///     let request = SubmitSubMerchantRequest::new(info);
+    ///     match client.sub_merchant().submit_sub_merchant(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(SubmitSubMerchantErrorCode::PicNotFromCdn) => {
+    ///             // 52000: `logo_url` is not an image WeChat hosts.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn submit_sub_merchant(
         self,
         request: &crate::sub_merchant::SubmitSubMerchantRequest,
@@ -163,6 +235,27 @@ impl SubMerchantClient<'_> {
     /// non-zero `errcode`; [the module](crate::sub_merchant::update_sub_merchant) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::sub_merchant::{UpdateSubMerchantErrorCode, UpdateSubMerchantRequest};
+    /// use wechat_card::sub_merchant::update_sub_merchant::SubMerchantUpdate;
+    ///
+    /// async fn update_sub_merchant(client: &Client, info: SubMerchantUpdate) -> Result<(), Error> {
+    ///     let request = UpdateSubMerchantRequest::new(info);
+    ///     match client.sub_merchant().update_sub_merchant(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateSubMerchantErrorCode::PicNotFromCdn) => {
+    ///             // 52000: `logo_url` is not an image WeChat hosts.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_sub_merchant(
         self,
         request: &crate::sub_merchant::UpdateSubMerchantRequest,

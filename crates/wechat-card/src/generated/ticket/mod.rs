@@ -52,6 +52,26 @@ impl TicketClient<'_> {
     /// non-zero `errcode`; [the module](crate::ticket::check_in_boarding_pass) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::ticket::{CheckInBoardingPassErrorCode, CheckInBoardingPassRequest};
+    ///
+    /// async fn check_in_boarding_pass(client: &Client) -> Result<(), Error> {
+    ///     let request = CheckInBoardingPassRequest::new("198374613512");
+    ///     match client.ticket().check_in_boarding_pass(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(CheckInBoardingPassErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn check_in_boarding_pass(
         self,
         request: &crate::ticket::CheckInBoardingPassRequest,
@@ -76,6 +96,31 @@ impl TicketClient<'_> {
     /// non-zero `errcode`; [the module](crate::ticket::update_meeting_ticket) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::ticket::{UpdateMeetingTicketErrorCode, UpdateMeetingTicketRequest};
+    ///
+    /// async fn update_meeting_ticket(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateMeetingTicketRequest::builder()
+    ///         .code("717523732898")
+    ///         .zone("C区")
+    ///         .entrance("东北门")
+    ///         .seat_number("2排15号")
+    ///         .build()?;
+    ///     match client.ticket().update_meeting_ticket(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateMeetingTicketErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_meeting_ticket(
         self,
         request: &crate::ticket::UpdateMeetingTicketRequest,
@@ -100,6 +145,31 @@ impl TicketClient<'_> {
     /// non-zero `errcode`; [the module](crate::ticket::update_movie_ticket) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::ticket::{UpdateMovieTicketErrorCode, UpdateMovieTicketRequest};
+    ///
+    /// async fn update_movie_ticket(client: &Client) -> Result<(), Error> {
+    ///     let request = UpdateMovieTicketRequest::builder()
+    ///         .code("277217129962")
+    ///         .ticket_class("4D")
+    ///         .show_time(1408493192)
+    ///         .duration(120)
+    ///         .build()?;
+    ///     match client.ticket().update_movie_ticket(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(UpdateMovieTicketErrorCode::InvalidSerialCode) => {
+    ///             // 40056: No user holds this code of this card.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn update_movie_ticket(
         self,
         request: &crate::ticket::UpdateMovieTicketRequest,

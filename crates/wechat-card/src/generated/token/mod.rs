@@ -67,6 +67,23 @@ impl TokenClient<'_> {
     /// [`GetAccessTokenErrorCode`](crate::token::GetAccessTokenErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::token::get_access_token) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::token::GetAccessTokenRequest;
+    ///
+    /// async fn get_access_token(client: &Client) -> Result<(), Error> {
+    ///     let request = GetAccessTokenRequest::builder()
+    ///         .appid("appid")
+    ///         .secret("secret")
+    ///         .build()?;
+    ///     let answer = client.token().get_access_token(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_access_token(
         self,
         request: &crate::token::GetAccessTokenRequest,
@@ -92,6 +109,31 @@ impl TokenClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::token::get_authorizer_access_token) lists the codes.
     /// The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable
     /// answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::token::{GetAuthorizerAccessTokenErrorCode, GetAuthorizerAccessTokenRequest};
+    ///
+    /// async fn get_authorizer_access_token(client: &Client) -> Result<(), Error> {
+    ///     let request = GetAuthorizerAccessTokenRequest::builder()
+    ///         .component_access_token("component_access_token")
+    ///         .component_appid("appid_value")
+    ///         .authorizer_appid("auth_appid_value")
+    ///         .authorizer_refresh_token("refresh_token_value")
+    ///         .build()?;
+    ///     match client.token().get_authorizer_access_token(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetAuthorizerAccessTokenErrorCode::RefreshTokenIsInvalid) => {
+    ///             // 61023: The authorizer_refresh_token is wrong, or the account revoked the authorization.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_authorizer_access_token(
         self,
         request: &crate::token::GetAuthorizerAccessTokenRequest,
@@ -115,6 +157,20 @@ impl TokenClient<'_> {
     /// [`GetCardApiTicketErrorCode`](crate::token::GetCardApiTicketErrorCode) when WeChat answers a non-zero
     /// `errcode`; [the module](crate::token::get_card_api_ticket) lists the codes. The other variants of
     /// [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::token::GetCardApiTicketRequest;
+    ///
+    /// async fn get_card_api_ticket(client: &Client) -> Result<(), Error> {
+    ///     let request = GetCardApiTicketRequest::new();
+    ///     let answer = client.token().get_card_api_ticket(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_card_api_ticket(
         self,
         request: &crate::token::GetCardApiTicketRequest,
@@ -139,6 +195,30 @@ impl TokenClient<'_> {
     /// answers a non-zero `errcode`; [the module](crate::token::get_component_access_token) lists the codes.
     /// The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable
     /// answers and tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::token::{GetComponentAccessTokenErrorCode, GetComponentAccessTokenRequest};
+    ///
+    /// async fn get_component_access_token(client: &Client) -> Result<(), Error> {
+    ///     let request = GetComponentAccessTokenRequest::builder()
+    ///         .component_appid("appid_value")
+    ///         .component_appsecret("appsecret_value")
+    ///         .component_verify_ticket("ticket_value")
+    ///         .build()?;
+    ///     match client.token().get_component_access_token(&request).await {
+    ///         Ok(answer) => println!("{answer:?}"),
+    ///         Err(e) if e.api_code() == Some(GetComponentAccessTokenErrorCode::AccessClientipIsNotRegistered) => {
+    ///             // 61004: The calling server's IP is not on the third-party platform's IP whitelist.
+    ///             eprintln!("{e}");
+    ///         }
+    ///         Err(e) => return Err(e.into()),
+    ///     }
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_component_access_token(
         self,
         request: &crate::token::GetComponentAccessTokenRequest,
@@ -162,6 +242,23 @@ impl TokenClient<'_> {
     /// non-zero `errcode`; [the module](crate::token::get_stable_access_token) lists the codes. The other
     /// variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and
     /// tokens.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use wechat_card::{Client, Error};
+    /// use wechat_card::token::GetStableAccessTokenRequest;
+    ///
+    /// async fn get_stable_access_token(client: &Client) -> Result<(), Error> {
+    ///     let request = GetStableAccessTokenRequest::builder()
+    ///         .appid("APPID")
+    ///         .secret("APPSECRET")
+    ///         .build()?;
+    ///     let answer = client.token().get_stable_access_token(&request).await?;
+    ///     println!("{answer:?}");
+    ///     Ok(())
+    /// }
+    /// ```
     pub async fn get_stable_access_token(
         self,
         request: &crate::token::GetStableAccessTokenRequest,
