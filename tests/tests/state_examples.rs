@@ -19,10 +19,6 @@ const DIFFERING: &[(&str, &str)] = &[
     ("card/create_landing_page", "a URL naming the page where the example has a placeholder"),
     ("card/create_qrcode", "a fresh ticket and link"),
     ("card/get_mpnews_html", "the iframe names the card asked for; the example's names another"),
-    (
-        "card/list_locations",
-        "location_id as the number add_locations answered; the example writes it as a string",
-    ),
     ("card/list_user_cards", "no friends' coupons: has_share_card is false"),
     ("card/set_test_whitelist", "the undocumented fields real answers carry"),
     ("card_code/deposit_codes", "the codes the real answer leaves out are imported"),

@@ -38,8 +38,8 @@
 //!   address, longitude, latitude as strings, and the count.
 //! - The card group's codes concern a given card_id, which this read does not take; the last example is a
 //!   group code constructed only to show it decodes, as list_cards explains.
-//! - wechat-mock answers location_id as the number add_locations answered for the store (its record keeps one
-//!   id); the example writes it as a string, which decodes the same.
+//! - wechat-mock keeps the number add_locations answered as the store's id (its record keeps one id) and
+//!   answers it as the string the spec declares, as the example writes it.
 //!
 //! ## Every store (constructed from Senparc's fields)
 //!
