@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::examples::ExampleShapes;
-use crate::format::{self, Entries};
+use crate::format::{self, Entries, Located};
 use crate::model::*;
 use crate::names;
 use crate::resolve::errors::{Inherited, resolve_errors};
@@ -30,6 +30,9 @@ pub(super) struct EndpointContext<'a> {
     pub(super) inherited_codes: &'a [Inherited<'a>],
 }
 
+/// The operation `endpoint` declares, or `None` (with every problem reported) when it has
+/// problems. Each step checks one concern; the examples are checked last, against an
+/// endpoint without problems, so a mismatch is not an echo of one.
 pub(super) fn resolve_endpoint(
     cx: &EndpointContext<'_>,
     endpoint: &format::EndpointFile,
@@ -37,7 +40,81 @@ pub(super) fn resolve_endpoint(
 ) -> Option<Operation> {
     let (file, group) = (cx.file, cx.group);
     let before = problems.0.len();
-    let name = &endpoint.name;
+    check_name(file, &endpoint.name, problems);
+    check_path(file, &endpoint.path, problems);
+    let method = Method::from(endpoint.method.value);
+    let body = body_kind(file, endpoint, method, problems);
+    let token = token_kind(file, &endpoint.auth.value, problems);
+
+    let local_names: HashMap<String, Span> =
+        endpoint.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
+    let scope = Scope { local: &local_names, group: Some((group, cx.group_names)), shared: cx.shared_names };
+    let own_types = names::operation_types(&endpoint.name.value).to_vec();
+    let mut types = resolve_types(file, &endpoint.types, &scope, &TypeScope::Local, &own_types, problems);
+    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, problems);
+
+    let (fixed_query, query) = resolve_query(file, endpoint, &scope, problems);
+    let sent = resolve_request(file, endpoint, &scope, body, problems);
+    let (response_body, response) = resolve_response(file, endpoint, &scope, problems);
+    check_query_apart_from_body(file, endpoint, &query, &sent, problems);
+
+    let mut errors = resolve_errors(file, &endpoint.errors, cx.inherited_codes, problems);
+    errors.extend(cx.group_errors.iter().cloned());
+
+    let lookup = lookup(&types, cx.group_types, cx.shared_types);
+    check_types(file, &endpoint.types, &types, &lookup, problems);
+    check_flattened(file, &sent.request, &sent.fixed_body, Some(&endpoint.request), &lookup, problems);
+    check_flattened(file, &response, &[], Some(&endpoint.response), &lookup, problems);
+    let shapes = (problems.0.len() == before && !endpoint.examples.is_empty())
+        .then(|| ExampleShapes::new(&sent.request, &sent.fixed_body, &response, &lookup));
+    let examples = endpoint
+        .examples
+        .iter()
+        .map(|example| check_example(file, &example.value, body, response_body, shapes.as_ref(), problems))
+        .collect();
+    drop(shapes);
+
+    let deprecated = endpoint.deprecated.as_ref().map(|d| resolve_deprecation(file, &d.value, problems));
+    let auth = &endpoint.auth.value;
+    let availability = endpoint.availability.as_ref().map(|a| &a.value);
+    let operation = Operation {
+        name: endpoint.name.value.clone(),
+        group: group.to_owned(),
+        source: file.path.clone(),
+        interface: endpoint.interface.value.clone(),
+        summary: endpoint.summary.value.clone(),
+        doc: endpoint.doc.as_ref().map(|d| d.value.clone()),
+        method,
+        host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
+        path: endpoint.path.value.clone(),
+        body,
+        response_body,
+        token,
+        third_party: auth.third_party,
+        permission_set: auth.permission_set.as_ref().map(|p| p.value),
+        cloud_call: availability.is_some_and(|a| a.cloud_call),
+        accounts: availability
+            .map(|a| a.accounts.0.iter().map(|(k, v)| (k.value.clone(), v.value.into())).collect())
+            .unwrap_or_default(),
+        fixed_query,
+        query,
+        request: sent.request,
+        fixed_body: sent.fixed_body,
+        files: sent.files,
+        response,
+        types,
+        errors,
+        examples,
+        notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
+        deprecated,
+        request_checked: false,
+    };
+    (problems.0.len() == before).then_some(operation)
+}
+
+/// The operation's name: a snake_case identifier, and the name of its file, since
+/// `spec/<group>/<operation>.toml` is where a maintainer looks for an operation.
+fn check_name(file: &SourceFile, name: &Located<String>, problems: &mut Diagnostics) {
     if !names::is_snake(&name.value) {
         problems.error(
             file,
@@ -45,7 +122,6 @@ pub(super) fn resolve_endpoint(
             format!("operation name `{}` must be a snake_case Rust identifier", name.value),
         );
     } else if let Some(stem) = file_stem(&file.path).filter(|stem| *stem != name.value) {
-        // `spec/<group>/<operation>.toml` is where a maintainer looks for an operation.
         problems.error(
             file,
             name.span,
@@ -55,8 +131,10 @@ pub(super) fn resolve_endpoint(
             ),
         );
     }
+}
 
-    let path = &endpoint.path;
+/// The path: absolute, without a query string, fragment or spaces.
+fn check_path(file: &SourceFile, path: &Located<String>, problems: &mut Diagnostics) {
     if !path.value.starts_with('/') || path.value.contains(['?', '#', ' ']) {
         problems.error(
             file,
@@ -64,7 +142,16 @@ pub(super) fn resolve_endpoint(
             "path must start with `/` and hold no query string, fragment or spaces",
         );
     }
-    let method = Method::from(endpoint.method.value);
+}
+
+/// What the request's body is: as written, else none for a GET and JSON for a POST. A GET
+/// sends no body, and an endpoint without one has no [request] fields.
+fn body_kind(
+    file: &SourceFile,
+    endpoint: &format::EndpointFile,
+    method: Method,
+    problems: &mut Diagnostics,
+) -> BodyKind {
     let body = endpoint.body.as_ref().map(|b| BodyKind::from(b.value)).unwrap_or(match method {
         Method::Get => BodyKind::None,
         Method::Post => BodyKind::Json,
@@ -83,8 +170,12 @@ pub(super) fn resolve_endpoint(
             "this endpoint sends no body, so it can have no [request] fields; use [query]",
         );
     }
+    body
+}
 
-    let auth = &endpoint.auth.value;
+/// The token the endpoint takes: third parties call only endpoints that take one, and a
+/// permission set applies to third parties only.
+fn token_kind(file: &SourceFile, auth: &format::Auth, problems: &mut Diagnostics) -> TokenKind {
     let token = TokenKind::from(auth.token.value);
     if token == TokenKind::None && auth.third_party {
         problems.error(
@@ -96,39 +187,60 @@ pub(super) fn resolve_endpoint(
     if let (Some(set), false) = (&auth.permission_set, auth.third_party) {
         problems.error(file, set.span, "`permission_set` only applies with `third_party = true`");
     }
+    token
+}
 
-    let local_names: HashMap<String, Span> =
-        endpoint.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
-    let scope = Scope { local: &local_names, group: Some((group, cx.group_names)), shared: cx.shared_names };
-    let own_types = names::operation_types(&name.value).to_vec();
-    let mut types = resolve_types(file, &endpoint.types, &scope, &TypeScope::Local, &own_types, problems);
-    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, problems);
-
-    let mut query_entries = Entries::default();
+/// The [query] parameters: the fixed ones and those the caller gives. `access_token` is the
+/// client's to add.
+fn resolve_query(
+    file: &SourceFile,
+    endpoint: &format::EndpointFile,
+    scope: &Scope<'_>,
+    problems: &mut Diagnostics,
+) -> (Vec<FixedParam>, Vec<Field>) {
+    let mut entries = Entries::default();
     for (key, field) in &endpoint.query.0 {
         if key.value == "access_token" {
             problems.error(file, key.span, "`access_token` is added by the client; do not declare it");
         } else {
-            query_entries.0.push((key.clone(), field.clone()));
+            entries.0.push((key.clone(), field.clone()));
         }
     }
-    let (mut fixed_query, mut query) = (Vec::new(), Vec::new());
-    for resolved in resolve_fields(file, &query_entries, &scope, FieldPlace::Query, problems) {
+    let (mut fixed, mut query) = (Vec::new(), Vec::new());
+    for resolved in resolve_fields(file, &entries, scope, FieldPlace::Query, problems) {
         match resolved {
             Resolved::Field(field) => query.push(field),
-            Resolved::Constant(constant) => fixed_query.push(constant),
+            Resolved::Constant(constant) => fixed.push(constant),
             Resolved::File(_) => {}
         }
     }
+    (fixed, query)
+}
+
+/// What the [request] sends: its fields, its constants and, in a multipart body, its files.
+struct Sent {
+    request: Vec<Field>,
+    fixed_body: Vec<FixedParam>,
+    files: Vec<FileField>,
+}
+
+/// The [request] fields; a multipart body needs a file among them.
+fn resolve_request(
+    file: &SourceFile,
+    endpoint: &format::EndpointFile,
+    scope: &Scope<'_>,
+    body: BodyKind,
+    problems: &mut Diagnostics,
+) -> Sent {
     let multipart = body == BodyKind::Multipart;
-    let (mut request, mut fixed_body, mut files) = (Vec::new(), Vec::new(), Vec::new());
+    let mut sent = Sent { request: Vec::new(), fixed_body: Vec::new(), files: Vec::new() };
     for resolved in
-        resolve_fields(file, &endpoint.request, &scope, FieldPlace::Request { multipart }, problems)
+        resolve_fields(file, &endpoint.request, scope, FieldPlace::Request { multipart }, problems)
     {
         match resolved {
-            Resolved::Field(field) => request.push(field),
-            Resolved::Constant(constant) => fixed_body.push(constant),
-            Resolved::File(part) => files.push(part),
+            Resolved::Field(field) => sent.request.push(field),
+            Resolved::Constant(constant) => sent.fixed_body.push(constant),
+            Resolved::File(part) => sent.files.push(part),
         }
     }
     // Counted as written, so a broken file field does not also report a missing one.
@@ -136,22 +248,48 @@ pub(super) fn resolve_endpoint(
         let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
         problems.error(file, span, "a multipart body needs a [request] field with `type = \"file\"`");
     }
+    sent
+}
+
+/// How the answer comes, and its [response] fields: an answer of text is one field, `text`.
+fn resolve_response(
+    file: &SourceFile,
+    endpoint: &format::EndpointFile,
+    scope: &Scope<'_>,
+    problems: &mut Diagnostics,
+) -> (ResponseBody, Vec<Field>) {
     let response_body =
         endpoint.response_body.as_ref().map_or(ResponseBody::Json, |r| ResponseBody::from(r.value));
-    let mut response =
-        plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Unsent, problems));
-    if response_body == ResponseBody::Text {
-        if let Some((key, _)) = endpoint.response.0.first() {
-            problems.error(
-                file,
-                key.span,
-                "an endpoint with `response_body = \"text\"` answers its body as `text`; it can have no [response] fields",
-            );
-        }
-        response = vec![text_field()];
+    let response =
+        plain_fields(resolve_fields(file, &endpoint.response, scope, FieldPlace::Unsent, problems));
+    if response_body != ResponseBody::Text {
+        return (response_body, response);
     }
-    let body_idents: Vec<&str> =
-        request.iter().map(|f| f.ident.as_str()).chain(files.iter().map(|f| f.ident.as_str())).collect();
+    if let Some((key, _)) = endpoint.response.0.first() {
+        problems.error(
+            file,
+            key.span,
+            "an endpoint with `response_body = \"text\"` answers its body as `text`; it can have no [response] fields",
+        );
+    }
+    (response_body, vec![text_field()])
+}
+
+/// No query parameter shares its Rust name with a body field or file: both are fields of the
+/// request type.
+fn check_query_apart_from_body(
+    file: &SourceFile,
+    endpoint: &format::EndpointFile,
+    query: &[Field],
+    sent: &Sent,
+    problems: &mut Diagnostics,
+) {
+    let body_idents: Vec<&str> = sent
+        .request
+        .iter()
+        .map(|f| f.ident.as_str())
+        .chain(sent.files.iter().map(|f| f.ident.as_str()))
+        .collect();
     for field in query.iter().filter(|q| body_idents.contains(&q.ident.as_str())) {
         let span = endpoint
             .query
@@ -161,60 +299,6 @@ pub(super) fn resolve_endpoint(
             .map_or(Span::default(), |(k, _)| k.span);
         problems.error(file, span, format!("`{}` is both a query parameter and a body field", field.wire));
     }
-
-    let mut errors = resolve_errors(file, &endpoint.errors, cx.inherited_codes, problems);
-    errors.extend(cx.group_errors.iter().cloned());
-
-    let lookup = lookup(&types, cx.group_types, cx.shared_types);
-    check_types(file, &endpoint.types, &types, &lookup, problems);
-    check_flattened(file, &request, &fixed_body, Some(&endpoint.request), &lookup, problems);
-    check_flattened(file, &response, &[], Some(&endpoint.response), &lookup, problems);
-    // Fields are checked only against an endpoint without problems, so a mismatch is not an
-    // echo of one.
-    let shapes = (problems.0.len() == before && !endpoint.examples.is_empty())
-        .then(|| ExampleShapes::new(&request, &fixed_body, &response, &lookup));
-    let examples = endpoint
-        .examples
-        .iter()
-        .map(|example| check_example(file, &example.value, body, response_body, shapes.as_ref(), problems))
-        .collect();
-    drop(shapes);
-
-    let deprecated = endpoint.deprecated.as_ref().map(|d| resolve_deprecation(file, &d.value, problems));
-    let availability = endpoint.availability.as_ref().map(|a| &a.value);
-    let operation = Operation {
-        name: name.value.clone(),
-        group: group.to_owned(),
-        source: file.path.clone(),
-        interface: endpoint.interface.value.clone(),
-        summary: endpoint.summary.value.clone(),
-        doc: endpoint.doc.as_ref().map(|d| d.value.clone()),
-        method,
-        host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
-        path: path.value.clone(),
-        body,
-        response_body,
-        token,
-        third_party: auth.third_party,
-        permission_set: auth.permission_set.as_ref().map(|p| p.value),
-        cloud_call: availability.is_some_and(|a| a.cloud_call),
-        accounts: availability
-            .map(|a| a.accounts.0.iter().map(|(k, v)| (k.value.clone(), v.value.into())).collect())
-            .unwrap_or_default(),
-        fixed_query,
-        query,
-        request,
-        fixed_body,
-        files,
-        response,
-        types,
-        errors,
-        examples,
-        notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
-        deprecated,
-        request_checked: false,
-    };
-    (problems.0.len() == before).then_some(operation)
 }
 
 /// The one response field of an endpoint that answers text: the body itself.
