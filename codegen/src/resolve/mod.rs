@@ -42,22 +42,16 @@ use types::resolve_types;
 /// The host endpoints live on unless their spec says otherwise.
 pub const DEFAULT_HOST: &str = "api.weixin.qq.com";
 
-/// Resolves a loaded spec folder into the model.
+/// Resolves a loaded spec folder into the model: the general codes, the groups, the shared
+/// and group types and codes, each endpoint against them, the events and the mock's state
+/// model. Every problem of every file is reported at once.
 pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     let mut problems = Diagnostics::default();
-
-    let general_errors = match &loaded.errors {
-        Some((file, errors)) => resolve_errors(file, &errors.errors, &[], &mut problems),
-        None => {
-            missing_file(loaded, "spec/errors.toml", &mut problems);
-            Vec::new()
-        }
-    };
+    let general_errors = general_errors(loaded, &mut problems);
     let general: Vec<Inherited<'_>> = general_errors
         .iter()
         .map(|case| Inherited { case, path: "spec/errors.toml", enumerated: false })
         .collect();
-
     let mut groups = match &loaded.groups {
         Some((file, groups)) => resolve_groups(file, &groups.groups, &mut problems),
         None => {
@@ -65,22 +59,8 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
             BTreeMap::new()
         }
     };
-
     let shared_names = type_names(loaded.types.iter().map(|(_, t)| t));
-    let mut shared_types = match &loaded.types {
-        Some((file, types)) => {
-            let scope = Scope { local: &HashMap::new(), group: None, shared: &shared_names };
-            let own = TypeScope::Shared;
-            let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
-            recursion::break_cycles(file, &types.types, &mut resolved, &own, &mut problems);
-            let lookup = lookup(&[], &[], &resolved);
-            unions::check_types(file, &types.types, &resolved, &lookup, &mut problems);
-            resolved
-        }
-        None => Vec::new(),
-    };
-    shared_types.sort_by(|a, b| a.name.cmp(&b.name));
-
+    let shared_types = shared_types(loaded, &shared_names, &mut problems);
     let group_names: HashMap<String, HashMap<String, Span>> = groups
         .keys()
         .map(|g| {
@@ -88,100 +68,13 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
             (g.clone(), type_names(files))
         })
         .collect();
-    let no_names = HashMap::new();
-    for (file, group, types) in &loaded.group_types {
-        let Some(target) = declared_group(&mut groups, loaded, file, group, &mut problems) else { continue };
-        let names = group_names.get(group.as_str()).unwrap_or(&no_names);
-        let scope = Scope { local: &HashMap::new(), group: Some((group, names)), shared: &shared_names };
-        let own = TypeScope::Group(group.clone());
-        let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
-        recursion::break_cycles(file, &types.types, &mut resolved, &own, &mut problems);
-        unions::check_types(
-            file,
-            &types.types,
-            &resolved,
-            &lookup(&[], &resolved, &shared_types),
-            &mut problems,
-        );
-        target.types.extend(resolved);
-        target.types.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-    for (file, group, errors) in &loaded.group_errors {
-        let Some(target) = declared_group(&mut groups, loaded, file, group, &mut problems) else { continue };
-        target.errors.extend(resolve_errors(file, &errors.errors, &general, &mut problems));
-    }
+    let names =
+        Names { general: &general, groups: &group_names, shared: &shared_names, shared_types: &shared_types };
+    resolve_group_files(loaded, &mut groups, &names, &mut problems);
 
-    let mut seen_operations: HashMap<(&str, &str), Location> = HashMap::new();
-    let mut seen_requests: HashMap<String, (Location, String)> = HashMap::new();
-    let mut resolved_operations = Vec::new();
-    for (file, group, endpoint) in &loaded.endpoints {
-        let name = &endpoint.name;
-        let here = file.location(name.span.start);
-        let duplicate = seen_operations.get(&(group.as_str(), name.value.as_str())).cloned();
-        if let Some(first) = &duplicate {
-            problems.push(Diagnostic {
-                location: here.clone(),
-                message: format!(
-                    "duplicate operation name `{}` in group `{group}`; first defined at {first}",
-                    name.value
-                ),
-            });
-        } else {
-            seen_operations.insert((group, &name.value), here);
-        }
-        let Some(declared) = groups.get(group) else {
-            // Without a readable groups.toml every folder would be reported; its own problem is.
-            if loaded.groups.is_some() {
-                problems.error(
-                    file,
-                    name.span,
-                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-                );
-            }
-            continue;
-        };
-        let group_codes: Vec<Inherited<'_>> = general
-            .iter()
-            .map(|i| Inherited { case: i.case, path: i.path, enumerated: false })
-            .chain(declared.errors.iter().map(|case| Inherited {
-                case,
-                path: group_errors_path(loaded, group),
-                enumerated: true,
-            }))
-            .collect();
-        let context = EndpointContext {
-            file,
-            group,
-            group_names: group_names.get(group.as_str()).unwrap_or(&no_names),
-            group_types: &declared.types,
-            group_errors: &declared.errors,
-            shared_names: &shared_names,
-            shared_types: &shared_types,
-            inherited_codes: &group_codes,
-        };
-        // A duplicate is still checked, so all of its problems are reported at once.
-        let Some(operation) = resolve_endpoint(&context, endpoint, &mut problems) else { continue };
-        if duplicate.is_some() {
-            continue;
-        }
-        // Action-style endpoints share a path and differ only in a fixed query value.
-        let here = file.location(name.span.start);
-        if let Some((first, other)) = seen_requests.get(&request_key(&operation)) {
-            problems.push(Diagnostic {
-                location: file.location(endpoint.path.span.start),
-                message: format!(
-                    "operation `{}` sends the same request as `{other}` (first defined at {first}); \
-                     give one of them a different path or a fixed [query] value such as `action`",
-                    operation.name
-                ),
-            });
-            continue;
-        }
-        seen_requests.insert(request_key(&operation), (here, operation.name.clone()));
-        resolved_operations.push((*file, name.span, operation));
-    }
-    check_root_methods(&groups, &resolved_operations, &mut problems);
-    for (_, _, operation) in resolved_operations {
+    let operations = resolve_operations(loaded, &groups, &names, &mut problems);
+    check_root_methods(&groups, &operations, &mut problems);
+    for (_, _, operation) in operations {
         if let Some(group) = groups.get_mut(&operation.group) {
             group.operations.push(operation);
         }
@@ -199,6 +92,158 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     let names = state::Names { groups: &group_names, shared: &shared_names };
     state::resolve(loaded, &mut spec, &names, &mut problems);
     problems.into_result(spec)
+}
+
+/// What the group files and the endpoints are resolved against.
+struct Names<'a> {
+    /// WeChat's general codes, which no other file declares again.
+    general: &'a [Inherited<'a>],
+    /// The type names of each group's `types.toml`.
+    groups: &'a HashMap<String, HashMap<String, Span>>,
+    /// The type names of `spec/types.toml`.
+    shared: &'a HashMap<String, Span>,
+    /// The types of `spec/types.toml`, resolved.
+    shared_types: &'a [TypeDef],
+}
+
+/// `spec/errors.toml`: WeChat's general codes.
+fn general_errors(loaded: &LoadedSpec<'_>, problems: &mut Diagnostics) -> Vec<ErrorCase> {
+    match &loaded.errors {
+        Some((file, errors)) => resolve_errors(file, &errors.errors, &[], problems),
+        None => {
+            missing_file(loaded, "spec/errors.toml", problems);
+            Vec::new()
+        }
+    }
+}
+
+/// `spec/types.toml`, sorted by name.
+fn shared_types(
+    loaded: &LoadedSpec<'_>,
+    shared_names: &HashMap<String, Span>,
+    problems: &mut Diagnostics,
+) -> Vec<TypeDef> {
+    let Some((file, types)) = &loaded.types else { return Vec::new() };
+    let scope = Scope { local: &HashMap::new(), group: None, shared: shared_names };
+    let own = TypeScope::Shared;
+    let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], problems);
+    recursion::break_cycles(file, &types.types, &mut resolved, &own, problems);
+    unions::check_types(file, &types.types, &resolved, &lookup(&[], &[], &resolved), problems);
+    resolved.sort_by(|a, b| a.name.cmp(&b.name));
+    resolved
+}
+
+/// Each group's `types.toml` and `errors.toml`, into its group.
+fn resolve_group_files(
+    loaded: &LoadedSpec<'_>,
+    groups: &mut BTreeMap<String, Group>,
+    names: &Names<'_>,
+    problems: &mut Diagnostics,
+) {
+    let no_names = HashMap::new();
+    for (file, group, types) in &loaded.group_types {
+        let Some(target) = declared_group(groups, loaded, file, group, problems) else { continue };
+        let group_names = names.groups.get(group.as_str()).unwrap_or(&no_names);
+        let scope = Scope { local: &HashMap::new(), group: Some((group, group_names)), shared: names.shared };
+        let own = TypeScope::Group(group.clone());
+        let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], problems);
+        recursion::break_cycles(file, &types.types, &mut resolved, &own, problems);
+        unions::check_types(
+            file,
+            &types.types,
+            &resolved,
+            &lookup(&[], &resolved, names.shared_types),
+            problems,
+        );
+        target.types.extend(resolved);
+        target.types.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    for (file, group, errors) in &loaded.group_errors {
+        let Some(target) = declared_group(groups, loaded, file, group, problems) else { continue };
+        target.errors.extend(resolve_errors(file, &errors.errors, names.general, problems));
+    }
+}
+
+/// Every endpoint file resolved against its group, with where its name is written; a name
+/// declared twice in a group, a folder no group declares and two operations sending the same
+/// request are refused.
+fn resolve_operations<'f>(
+    loaded: &LoadedSpec<'f>,
+    groups: &BTreeMap<String, Group>,
+    names: &Names<'_>,
+    problems: &mut Diagnostics,
+) -> Vec<(&'f SourceFile, Span, Operation)> {
+    let no_names = HashMap::new();
+    let mut seen_operations: HashMap<(&str, &str), Location> = HashMap::new();
+    let mut seen_requests: HashMap<String, (Location, String)> = HashMap::new();
+    let mut resolved = Vec::new();
+    for (file, group, endpoint) in &loaded.endpoints {
+        let name = &endpoint.name;
+        let here = file.location(name.span.start);
+        let duplicate = seen_operations.get(&(group.as_str(), name.value.as_str())).cloned();
+        if let Some(first) = &duplicate {
+            problems.push(Diagnostic {
+                location: here.clone(),
+                message: format!(
+                    "duplicate operation name `{}` in group `{group}`; first defined at {first}",
+                    name.value
+                ),
+            });
+        } else {
+            seen_operations.insert((group, &name.value), here.clone());
+        }
+        let Some(declared) = groups.get(group) else {
+            // Without a readable groups.toml every folder would be reported; its own problem is.
+            if loaded.groups.is_some() {
+                problems.error(
+                    file,
+                    name.span,
+                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
+                );
+            }
+            continue;
+        };
+        let group_codes = inherited_codes(names.general, declared, group_errors_path(loaded, group));
+        let context = EndpointContext {
+            file,
+            group,
+            group_names: names.groups.get(group.as_str()).unwrap_or(&no_names),
+            group_types: &declared.types,
+            group_errors: &declared.errors,
+            shared_names: names.shared,
+            shared_types: names.shared_types,
+            inherited_codes: &group_codes,
+        };
+        // A duplicate is still checked, so all of its problems are reported at once.
+        let Some(operation) = resolve_endpoint(&context, endpoint, problems) else { continue };
+        if duplicate.is_some() {
+            continue;
+        }
+        // Action-style endpoints share a path and differ only in a fixed query value.
+        if let Some((first, other)) = seen_requests.get(&request_key(&operation)) {
+            problems.push(Diagnostic {
+                location: file.location(endpoint.path.span.start),
+                message: format!(
+                    "operation `{}` sends the same request as `{other}` (first defined at {first}); \
+                     give one of them a different path or a fixed [query] value such as `action`",
+                    operation.name
+                ),
+            });
+            continue;
+        }
+        seen_requests.insert(request_key(&operation), (here, operation.name.clone()));
+        resolved.push((*file, name.span, operation));
+    }
+    resolved
+}
+
+/// The codes an endpoint of `group` may not declare again: the general ones, then its group's.
+fn inherited_codes<'a>(general: &[Inherited<'a>], group: &'a Group, path: &'a str) -> Vec<Inherited<'a>> {
+    general
+        .iter()
+        .map(|i| Inherited { case: i.case, path: i.path, enumerated: false })
+        .chain(group.errors.iter().map(|case| Inherited { case, path, enumerated: true }))
+        .collect()
 }
 
 /// Every list of codes with who declares it, in the order the crate-wide table takes its
