@@ -22,7 +22,9 @@ pub(crate) fn root(groups: &[&'static Group]) -> Command {
         )
         .after_help(root_help())
         .subcommand_required(true)
-        .arg_required_else_help(true);
+        .arg_required_else_help(true)
+        .arg(crate::output::arg())
+        .arg(crate::progress::arg());
     for group in groups {
         root = root.subcommand(group_command(group));
     }
@@ -53,8 +55,11 @@ Limits: --json @FILE and --json - read at most {json_cap} bytes ({json_mib} MiB)
 part's limit from the spec (the largest file WeChat accepts, in the operation's help). @FILE
 and --file must be regular files (no FIFO, device or directory). A file or a piped stdin that
 gives nothing for {TIMEOUT_VAR} seconds is given up on; a terminal on stdin is waited for.
-Output: the answer as JSON on stdout, without errcode and errmsg. A reader that closes stdout
-early (`| head`) ends the command quietly, with status 0.
+Output: the answer on stdout, without errcode and errmsg: pretty JSON, or with --output json
+one line of JSON (for jq and logs), or with --output table the rows of its list (or its
+fields). A reader that closes stdout early (`| head`) ends the command quietly, with status 0.
+Progress: -v prints each attempt on stderr (status, errcode, latency, the pause before a
+retry); without it a call still running after a second shows one line on a terminal's stderr.
 
 Exit status:
   0  success

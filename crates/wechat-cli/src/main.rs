@@ -26,6 +26,8 @@ mod generated;
 mod input;
 #[cfg(feature = "mock")]
 mod mock;
+mod output;
+mod progress;
 mod table;
 
 use std::io::Write;
@@ -69,8 +71,9 @@ fn run(groups: &[&'static Group], matches: &ArgMatches) -> Result<(), Failure> {
         #[cfg(feature = "mock")]
         Some((mock::MOCK, sub)) => runtime.block_on(mock::run(sub)),
         Some((name, sub)) => {
-            let answer = runtime.block_on(call(groups, name, sub))?;
-            print(&answer)
+            let command = format!("{name} {}", sub.subcommand_name().unwrap_or_default());
+            let answer = runtime.block_on(progress::around(&command, matches, call(groups, name, sub)))?;
+            print(&answer, output::format(matches))
         }
         // `subcommand_required` makes clap print the help instead.
         None => Ok(()),
@@ -93,11 +96,10 @@ async fn call(groups: &[&'static Group], group: &str, matches: &ArgMatches) -> R
     (operation.call)(Call::new(command, operation.fields, input)).await
 }
 
-/// The answer, pretty-printed, on stdout; a closed stdout is [`Failure::is_closed_output`].
-fn print(answer: &Value) -> Result<(), Failure> {
+/// The answer on stdout in `format`; a closed stdout is [`Failure::is_closed_output`].
+fn print(answer: &Value, format: output::Format) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, answer).map_err(|e| Failure::Output(e.into()))?;
-    writeln!(out).and_then(|()| out.flush()).map_err(Failure::Output)
+    output::write(answer, format, &mut out).and_then(|()| out.flush()).map_err(Failure::Output)
 }
 
 /// The completion script of the shell, on stdout.

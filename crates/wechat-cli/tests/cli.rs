@@ -77,6 +77,56 @@ async fn flags_make_the_call_and_the_answer_is_json_on_stdout() {
 }
 
 #[tokio::test]
+async fn output_is_pretty_json_one_line_json_or_a_table() {
+    let mock = Mock::start().await;
+    mock.authorize("wx-pappid", "order-6");
+    let args = ["invoice", "get-auth-data", "--s-pappid", "wx-pappid", "--order-id", "order-6"];
+    let pretty = mock.run(&args, None).await;
+    let json = mock.run(&[&args[..], &["--output", "json"]].concat(), None).await;
+    let table = mock.run(&[&["-o", "table"][..], &args[..]].concat(), None).await;
+    for run in [&pretty, &json, &table] {
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    assert!(pretty.stdout.lines().count() > 3, "{}", pretty.stdout);
+    assert_eq!(json.stdout.lines().count(), 1, "{}", json.stdout);
+    assert_eq!(json_of(&json.stdout), json_of(&pretty.stdout));
+    // No list in this answer: a row per field, under FIELD and VALUE.
+    let rows: Vec<Vec<&str>> = table.stdout.lines().map(|l| l.split_whitespace().collect()).collect();
+    assert_eq!(rows[0], ["FIELD", "VALUE"], "{}", table.stdout);
+    assert!(rows.contains(&vec!["invoice_status", "auth", "success"]), "{}", table.stdout);
+    let refused = mock.run(&[&args[..], &["--output", "yaml"]].concat(), None).await;
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(refused.stderr.contains("[possible values: pretty, json, table]"), "{}", refused.stderr);
+}
+
+#[tokio::test]
+async fn verbose_prints_each_attempt_and_the_retry_on_stderr() {
+    let mock = Mock::start().await;
+    mock.authorize("wx-pappid", "order-5");
+    mock.server.faults().push(wechat_mock::Fault::http_status(503).only("get_auth_data")).unwrap();
+    let args = ["-v", "invoice", "get-auth-data", "--s-pappid", "wx-pappid", "--order-id", "order-5"];
+    let run = mock.run(&args, None).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(json_of(&run.stdout)["invoice_status"], json!("auth success"));
+    let attempts: Vec<&str> = run.stderr.lines().filter(|l| l.contains("wechat.attempt{attempt=")).collect();
+    assert!(
+        attempts.iter().any(|l| l.contains("status=503") && l.contains("attempt failed")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("retrying after a pause"), "{}", run.stderr);
+    assert!(
+        attempts.iter().any(|l| l.contains("attempt=2") && l.contains("attempt succeeded")),
+        "{}",
+        run.stderr
+    );
+    // Without -v, and with stderr not a terminal: nothing but the answer.
+    mock.server.faults().push(wechat_mock::Fault::http_status(503).only("get_auth_data")).unwrap();
+    let quiet = mock.run(&args[1..], None).await;
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (Some(0), ""));
+}
+
+#[tokio::test]
 async fn json_comes_from_stdin_or_a_file_and_flags_override_its_keys() {
     let mock = Mock::start().await;
     mock.authorize("wx-pappid", "order-8");
