@@ -9,6 +9,7 @@ use crate::failure::exit;
 use crate::field::{Field, Kind};
 use crate::input::{FILE, JSON};
 use crate::table::{Group, Operation};
+use crate::token_cache::CACHE_VAR;
 
 /// The subcommand printing a completion script.
 pub(crate) const COMPLETIONS: &str = "completions";
@@ -48,6 +49,8 @@ fn root_help() -> String {
   {BASE_URL}       where calls go instead of https://api.weixin.qq.com, e.g. the URL
                         `wechat mock` prints
   {TIMEOUT_VAR}  seconds an input may give nothing before the command gives up [default: {timeout}]
+  {CACHE_VAR}    where the access token is kept between commands (private files), or
+                        `off` [default: $XDG_CACHE_HOME/wechat, else ~/.cache/wechat]
 
 Input: top-level fields as flags (see `wechat GROUP OPERATION --help`); any field with
 --json '{{..}}', --json @FILE or --json - (stdin); flags override the keys of --json.

@@ -1,11 +1,13 @@
 //! The runtime client, configured from the environment: the account's appid and appsecret,
-//! and where WeChat is.
+//! where WeChat is, and the token cache between invocations (`token_cache`).
 
 use std::ffi::OsString;
+use std::sync::Arc;
 
 use wechat_core::{Client, Secret, StableToken, TokenUse};
 
 use crate::failure::Failure;
+use crate::token_cache;
 
 /// The account's AppID.
 pub(crate) const APPID: &str = "WECHAT_APPID";
@@ -26,7 +28,12 @@ pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
     if token != TokenUse::None {
         let appid = required(APPID, "the account's AppID")?;
         let secret = required(SECRET, "the account's AppSecret")?;
-        builder = builder.token_provider(StableToken::new(appid, Secret::new(secret)));
+        let mut tokens = StableToken::new(appid, Secret::new(secret));
+        let reached = base_url.as_deref().unwrap_or(wechat_core::DEFAULT_BASE_URL);
+        if let Some(cache) = token_cache::for_base_url(reached)? {
+            tokens = tokens.store(Arc::new(cache));
+        }
+        builder = builder.token_provider(tokens);
     }
     // The base URL is the only setting taken from outside: a problem is the variable's when it
     // is set, and the build's otherwise (a binary built without TLS cannot reach WeChat's host).

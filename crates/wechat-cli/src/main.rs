@@ -29,6 +29,7 @@ mod mock;
 mod output;
 mod progress;
 mod table;
+mod token_cache;
 
 use std::io::Write;
 use std::process::ExitCode;

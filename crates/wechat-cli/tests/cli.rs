@@ -126,6 +126,49 @@ async fn verbose_prints_each_attempt_and_the_retry_on_stderr() {
     assert_eq!((quiet.code, quiet.stderr.as_str()), (Some(0), ""));
 }
 
+/// The token requests the mock answered for its account.
+fn tokens(mock: &Mock) -> u64 {
+    mock.server.token_requests().count("/cgi-bin/stable_token", wechat_mock::DEMO_APPID)
+}
+
+#[tokio::test]
+async fn the_token_is_kept_between_commands_in_a_private_cache() {
+    let mock = Mock::with(MockConfig::new(wechat_mock::DEMO_APPID, wechat_core::Secret::new(SECRET))).await;
+    mock.authorize("wx-pappid", "order-4");
+    let cache = tempfile::tempdir().unwrap();
+    let args = ["invoice", "get-auth-data", "--s-pappid", "wx-pappid", "--order-id", "order-4"];
+    for _ in 0..3 {
+        let mut command = mock.command();
+        command.env("WECHAT_TOKEN_CACHE", cache.path());
+        let run = support::run(command, &args, None).await;
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+    }
+    assert_eq!(tokens(&mock), 1, "one token for three commands");
+    // The token WeChat refuses (it expired early) is renewed, and the cache with it.
+    mock.server.tokens().expire_now();
+    let mut command = mock.command();
+    command.env("WECHAT_TOKEN_CACHE", cache.path());
+    assert_eq!(support::run(command, &args, None).await.code, Some(0));
+    assert_eq!(tokens(&mock), 2);
+    // The files hold the token, never the appsecret, and name only the appid.
+    let mut files = Vec::new();
+    for folder in std::fs::read_dir(cache.path()).unwrap() {
+        for file in std::fs::read_dir(folder.unwrap().path()).unwrap() {
+            files.push(file.unwrap().path());
+        }
+    }
+    assert!(!files.is_empty());
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.contains(wechat_mock::DEMO_APPID) && !name.contains(SECRET), "{name}");
+        assert!(!std::fs::read_to_string(file).unwrap().contains(SECRET), "{}", file.display());
+    }
+    // Turned off: every command asks for its own token.
+    let run = mock.run(&args, None).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(tokens(&mock), 3);
+}
+
 #[tokio::test]
 async fn json_comes_from_stdin_or_a_file_and_flags_override_its_keys() {
     let mock = Mock::start().await;

@@ -199,12 +199,13 @@ fn flag_text(value: &Value) -> Option<String> {
 }
 
 /// The built binary, with no `WECHAT_*` variable inherited from the environment running the
-/// tests.
+/// tests, and no token cache (a test that wants one names its folder).
 pub(crate) fn binary() -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_wechat"));
     for name in ["WECHAT_BASE_URL", "WECHAT_APPID", "WECHAT_SECRET"] {
         command.env_remove(name);
     }
+    command.env("WECHAT_TOKEN_CACHE", "off");
     command.kill_on_drop(true);
     command
 }
