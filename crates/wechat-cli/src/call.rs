@@ -15,6 +15,7 @@ use crate::credentials;
 use crate::failure::Failure;
 use crate::field::Field;
 use crate::input::Input;
+use crate::profile::Profile;
 
 /// What an operation's call function returns: the answer as JSON.
 pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Failure>>>>;
@@ -27,12 +28,14 @@ pub(crate) struct Call {
     /// The operation's fields, whose aliases the request type accepts.
     fields: &'static [Field],
     input: Input,
+    /// The profile named, whose settings the environment's override.
+    profile: Profile,
 }
 
 impl Call {
-    /// A call of the operation of `fields` with `input`.
-    pub(crate) fn new(command: String, fields: &'static [Field], input: Input) -> Self {
-        Self { command, fields, input }
+    /// A call of the operation of `fields` with `input`, as `profile` sets it up.
+    pub(crate) fn new(command: String, fields: &'static [Field], input: Input, profile: Profile) -> Self {
+        Self { command, fields, input, profile }
     }
 
     /// The request type, read from the body; a value of the wrong type is named by its path,
@@ -108,7 +111,7 @@ impl Call {
         O::Response: Serialize,
         O::ErrorCode: std::fmt::Debug,
     {
-        let client = credentials::client(O::ENDPOINT.token)?;
+        let client = credentials::client(O::ENDPOINT.token, &self.profile)?;
         let answer = client.send(request).await.map_err(|e| Failure::of_call(&self.command, e))?;
         serde_json::to_value(&answer)
             .map_err(|e| Failure::Call(format!("{}: cannot print the answer: {e}", self.command)))

@@ -8,6 +8,7 @@ use crate::credentials::{APPID, BASE_URL, SECRET};
 use crate::failure::exit;
 use crate::field::{Field, Kind};
 use crate::input::{FILE, JSON};
+use crate::profile::{PROFILE_VAR, PROFILES_VAR};
 use crate::table::{Group, Operation};
 use crate::token_cache::CACHE_VAR;
 
@@ -25,7 +26,8 @@ pub(crate) fn root(groups: &[&'static Group]) -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(crate::output::arg())
-        .arg(crate::progress::arg());
+        .arg(crate::progress::arg())
+        .arg(crate::profile::arg());
     for group in groups {
         root = root.subcommand(group_command(group));
     }
@@ -51,6 +53,13 @@ fn root_help() -> String {
   {TIMEOUT_VAR}  seconds an input may give nothing before the command gives up [default: {timeout}]
   {CACHE_VAR}    where the access token is kept between commands (private files), or
                         `off` [default: $XDG_CACHE_HOME/wechat, else ~/.cache/wechat]
+  {PROFILE_VAR}        the profile to use when --profile is not given
+  {PROFILES_VAR}       the profiles file [default: $XDG_CONFIG_HOME/wechat/profiles.toml,
+                        else ~/.config/wechat/profiles.toml]
+
+Profiles: --profile NAME takes appid, secret (or secret_env, the variable holding it) and
+base_url from [profiles.NAME] of the profiles file; a variable above that is set wins. A file
+holding a secret must be readable by its owner only.
 
 Input: top-level fields as flags (see `wechat GROUP OPERATION --help`); any field with
 --json '{{..}}', --json @FILE or --json - (stdin); flags override the keys of --json.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use wechat_core::{Client, Secret, StableToken, TokenUse};
 
 use crate::failure::Failure;
+use crate::profile::Profile;
 use crate::token_cache;
 
 /// The account's AppID.
@@ -18,17 +19,23 @@ pub(crate) const BASE_URL: &str = "WECHAT_BASE_URL";
 
 /// A client for an endpoint taking `token`: the appid and appsecret are read only when the
 /// endpoint needs an access token (the token endpoints themselves take their credentials as
-/// fields).
-pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
+/// fields). Each setting comes from its variable, else from `profile`.
+pub(crate) fn client(token: TokenUse, profile: &Profile) -> Result<Client, Failure> {
     let mut builder = Client::builder();
-    let base_url = variable(BASE_URL)?;
+    let base_url = variable(BASE_URL)?.or_else(|| profile.base_url.clone());
     if let Some(url) = &base_url {
         builder = builder.base_url(url);
     }
     if token != TokenUse::None {
-        let appid = required(APPID, "the account's AppID")?;
-        let secret = required(SECRET, "the account's AppSecret")?;
-        let mut tokens = StableToken::new(appid, Secret::new(secret));
+        let appid = match variable(APPID)?.or_else(|| profile.appid.clone()) {
+            Some(appid) => appid,
+            None => return Err(Failure::MissingVariable { name: APPID, what: "the account's AppID" }),
+        };
+        let secret = match variable(SECRET)?.map(Secret::new).or_else(|| profile.secret.clone()) {
+            Some(secret) => secret,
+            None => return Err(Failure::MissingVariable { name: SECRET, what: "the account's AppSecret" }),
+        };
+        let mut tokens = StableToken::new(appid, secret);
         let reached = base_url.as_deref().unwrap_or(wechat_core::DEFAULT_BASE_URL);
         if let Some(cache) = token_cache::for_base_url(reached)? {
             tokens = tokens.store(Arc::new(cache));
@@ -41,10 +48,6 @@ pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
         Some(_) => Failure::BadVariable { name: BASE_URL, problem: e.to_string() },
         None => Failure::Call(format!("cannot reach WeChat's default host: {e}")),
     })
-}
-
-fn required(name: &'static str, what: &'static str) -> Result<String, Failure> {
-    variable(name)?.ok_or(Failure::MissingVariable { name, what })
 }
 
 /// The variable's value; unset and empty are the same, and a value that is not UTF-8 is

@@ -100,6 +100,9 @@ pub(crate) enum Failure {
     /// `wechat mock` could not start or stop.
     #[error("mock: {0}")]
     Mock(String),
+    /// The profile named cannot be used: the file, the name or a key is wrong.
+    #[error("{0}")]
+    Profile(String),
 }
 
 fn given_as(field: &str, flag: Option<&str>) -> String {
@@ -125,6 +128,7 @@ impl Failure {
             | Self::UnknownField { .. }
             | Self::InvalidField { .. }
             | Self::File { .. }
+            | Self::Profile(_)
             | Self::Refused(_) => exit::USAGE,
             Self::Call(_) | Self::Output(_) | Self::Mock(_) => exit::CALL,
         }

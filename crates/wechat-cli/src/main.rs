@@ -27,6 +27,7 @@ mod input;
 #[cfg(feature = "mock")]
 mod mock;
 mod output;
+mod profile;
 mod progress;
 mod table;
 mod token_cache;
@@ -94,7 +95,8 @@ async fn call(groups: &[&'static Group], group: &str, matches: &ArgMatches) -> R
     };
     let command = format!("{} {}", group.command, operation.command);
     let input = input::read(&command, &operation.request(), sub, bounded::Stdin::of_process())?;
-    (operation.call)(Call::new(command, operation.fields, input)).await
+    let profile = profile::selected(matches)?;
+    (operation.call)(Call::new(command, operation.fields, input, profile)).await
 }
 
 /// The answer on stdout in `format`; a closed stdout is [`Failure::is_closed_output`].

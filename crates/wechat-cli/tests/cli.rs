@@ -170,6 +170,57 @@ async fn the_token_is_kept_between_commands_in_a_private_cache() {
 }
 
 #[tokio::test]
+async fn a_named_profile_gives_the_account_and_the_base_url() {
+    let mock = Mock::start().await;
+    mock.authorize("wx-pappid", "order-3");
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = support::file(
+        dir.path(),
+        "profiles.toml",
+        &format!(
+            "[profiles.local]\nbase_url = \"{}\"\nappid = \"{}\"\nsecret_env = \"LOCAL_WECHAT_SECRET\"\n",
+            mock.server.base_url(),
+            wechat_mock::DEMO_APPID
+        ),
+    );
+    let args = [
+        "--profile",
+        "local",
+        "invoice",
+        "get-auth-data",
+        "--s-pappid",
+        "wx-pappid",
+        "--order-id",
+        "order-3",
+    ];
+    // Nothing from WECHAT_*: the profile says it all.
+    let mut command = support::binary();
+    command.env("WECHAT_PROFILES", &profiles).env("LOCAL_WECHAT_SECRET", wechat_mock::DEMO_SECRET);
+    let run = support::run(command, &args, None).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(json_of(&run.stdout)["invoice_status"], json!("auth success"));
+    // A variable that is set wins over the profile: here a base URL nothing listens on.
+    let mut command = support::binary();
+    command
+        .env("WECHAT_PROFILES", &profiles)
+        .env("LOCAL_WECHAT_SECRET", wechat_mock::DEMO_SECRET)
+        .env("WECHAT_BASE_URL", "http://127.0.0.1:9");
+    assert_eq!(support::run(command, &args, None).await.code, Some(3));
+    // A profile the file does not have is named, with those it has; nothing is sent.
+    let mut command = support::binary();
+    command.env("WECHAT_PROFILES", &profiles);
+    let run = support::run(
+        command,
+        &["--profile", "prod", "invoice", "get-auth-data", "--s-pappid", "p", "--order-id", "o"],
+        None,
+    )
+    .await;
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert!(run.stderr.contains("no [profiles.prod]; the file has: local"), "{}", run.stderr);
+    assert_eq!(mock.server.requests().count("/card/invoice/getauthdata"), 1);
+}
+
+#[tokio::test]
 async fn json_comes_from_stdin_or_a_file_and_flags_override_its_keys() {
     let mock = Mock::start().await;
     mock.authorize("wx-pappid", "order-8");
