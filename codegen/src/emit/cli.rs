@@ -14,7 +14,8 @@ use quote::quote;
 use crate::emit::crate_files::any_group;
 use crate::emit::rust::ident;
 use crate::model::{
-    Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeKind, TypeRef, TypeScope,
+    Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope,
+    UserAction,
 };
 use crate::names;
 use crate::splice;
@@ -43,21 +44,53 @@ pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
         }
     });
     let groups = spec.groups.iter().map(|group| group_table(spec, group));
+    let actions = spec.state.user_actions.iter().map(|action| user_action_entry(spec, action));
     quote! {
         //! The command table of `wechat`: every group and operation of the spec, with its flags,
-        //! help text and the request type it sends.
+        //! help text and the request type it sends, and the mock's user actions.
 
         #[allow(unused_imports)]
         use crate::call::{Call, CallFuture};
         #[allow(unused_imports)]
         use crate::field::{Field, FilePart, Kind};
         #[allow(unused_imports)]
-        use crate::table::{Group, Operation};
+        use crate::table::{Group, Operation, UserAction};
 
         /// The groups compiled in (each is a cargo feature), in the spec's order.
         pub(crate) static GROUPS: &[&Group] = &[#(#entries),*];
 
+        /// What a user (or WeChat's review) does, which `wechat act` tells a running wechat-mock,
+        /// of the groups compiled in.
+        pub(crate) static USER_ACTIONS: &[UserAction] = &[#(#actions),*];
+
         #(#groups)*
+    }
+}
+
+/// A user action's entry: its group's and its own command, its route on the mock, its help and
+/// its params as fields.
+fn user_action_entry(spec: &Spec, action: &UserAction) -> TokenStream {
+    let feature = &action.group;
+    let group = action.group.to_kebab_case();
+    let command = action.name.to_kebab_case();
+    let route = format!("{}/{}", action.group, action.name);
+    let summary = &action.summary;
+    let about = action
+        .doc
+        .as_deref()
+        .map_or_else(|| summary.clone(), |doc| format!("{summary}\n\n{}", doc.trim_end()));
+    let flags = flag_names(spec, &[], action.params.iter());
+    let fields = action.params.iter().map(|f| field_entry(spec, &[], f, flags.get(&f.wire), false));
+    quote! {
+        #[cfg(feature = #feature)]
+        UserAction {
+            group: #group,
+            command: #command,
+            route: #route,
+            summary: #summary,
+            about: #about,
+            fields: &[#(#fields),*],
+        }
     }
 }
 
@@ -102,10 +135,10 @@ fn operation_entry(spec: &Spec, op: &Operation) -> TokenStream {
         None => op.summary.clone(),
     };
     let about = long_about(spec, op);
-    let flags = flag_names(spec, op);
+    let flags = flag_names(spec, &op.types, op.request_fields());
     let fields = op.request_fields().filter(|f| f.only != Some(Direction::Response)).map(|f| {
         let query = op.query.iter().any(|q| q.wire == f.wire);
-        field_entry(spec, op, f, flags.get(&f.wire), query)
+        field_entry(spec, &op.types, f, flags.get(&f.wire), query)
     });
     let constants = op.fixed_body.iter().map(|c| {
         let (name, value) = (&c.name, &c.value);
@@ -131,13 +164,17 @@ fn operation_entry(spec: &Spec, op: &Operation) -> TokenStream {
 
 /// The flag of each field that gets one: top-level scalars and enums whose kebab-case spelling
 /// is free.
-fn flag_names(spec: &Spec, op: &Operation) -> BTreeMap<String, String> {
+fn flag_names<'f>(
+    spec: &Spec,
+    local: &[TypeDef],
+    fields: impl Iterator<Item = &'f Field>,
+) -> BTreeMap<String, String> {
     let mut taken: BTreeSet<String> = RESERVED_FLAGS.iter().map(|f| (*f).to_owned()).collect();
     let mut flags = BTreeMap::new();
-    for field in op.request_fields() {
+    for field in fields {
         if field.flatten
             || field.only == Some(Direction::Response)
-            || flag_kind(spec, op, &field.ty).is_none()
+            || flag_kind(spec, local, &field.ty).is_none()
         {
             continue;
         }
@@ -151,7 +188,7 @@ fn flag_names(spec: &Spec, op: &Operation) -> BTreeMap<String, String> {
 
 /// The kind of value a flag of this type carries, and the known values of an enum; `None`
 /// when only JSON can carry it.
-fn flag_kind(spec: &Spec, op: &Operation, ty: &Ty) -> Option<(&'static str, Vec<String>)> {
+fn flag_kind(spec: &Spec, local: &[TypeDef], ty: &Ty) -> Option<(&'static str, Vec<String>)> {
     let kind = match ty {
         Ty::String => "Text",
         Ty::Bool => "Bool",
@@ -161,7 +198,7 @@ fn flag_kind(spec: &Spec, op: &Operation, ty: &Ty) -> Option<(&'static str, Vec<
         Ty::U64 => "UInt64",
         Ty::F64 => "Float",
         Ty::Named(r) => {
-            return match named_kind(spec, op, r)? {
+            return match named_kind(spec, local, r)? {
                 TypeKind::StringEnum(variants) => {
                     Some(("Text", variants.iter().map(|v| literal_text(&v.wire)).collect()))
                 }
@@ -178,7 +215,7 @@ fn flag_kind(spec: &Spec, op: &Operation, ty: &Ty) -> Option<(&'static str, Vec<
 
 fn field_entry(
     spec: &Spec,
-    op: &Operation,
+    local: &[TypeDef],
     field: &Field,
     flag: Option<&String>,
     query: bool,
@@ -186,13 +223,13 @@ fn field_entry(
     let wire = &field.wire;
     let help = one_line(&field.doc);
     let required = field.required && !field.flatten;
-    let (kind, values) = match flag.and_then(|_| flag_kind(spec, op, &field.ty)) {
+    let (kind, values) = match flag.and_then(|_| flag_kind(spec, local, &field.ty)) {
         Some((kind, values)) => {
             let kind = ident(kind);
             (quote!(Kind::#kind), values)
         }
         None => {
-            let what = describe(spec, op, &field.ty);
+            let what = describe(spec, local, &field.ty);
             (quote!(Kind::Json(#what)), Vec::new())
         }
     };
@@ -217,9 +254,9 @@ fn field_entry(
     }
 }
 
-fn named_kind<'a>(spec: &'a Spec, op: &'a Operation, r: &TypeRef) -> Option<&'a TypeKind> {
+fn named_kind<'a>(spec: &'a Spec, local: &'a [TypeDef], r: &TypeRef) -> Option<&'a TypeKind> {
     let types = match &r.scope {
-        TypeScope::Local => &op.types,
+        TypeScope::Local => local,
         TypeScope::Group(group) => &spec.groups.iter().find(|g| &g.name == group)?.types,
         TypeScope::Shared => &spec.shared_types,
     };
@@ -227,7 +264,7 @@ fn named_kind<'a>(spec: &'a Spec, op: &'a Operation, r: &TypeRef) -> Option<&'a 
 }
 
 /// What a value of the type looks like in JSON, in a few words.
-fn describe(spec: &Spec, op: &Operation, ty: &Ty) -> String {
+fn describe(spec: &Spec, local: &[TypeDef], ty: &Ty) -> String {
     match ty {
         Ty::String => "a string".to_owned(),
         Ty::Bool => "true or false".to_owned(),
@@ -235,14 +272,14 @@ fn describe(spec: &Spec, op: &Operation, ty: &Ty) -> String {
         Ty::F64 => "a number".to_owned(),
         Ty::Array(item) => format!(
             "an array of {}",
-            describe(spec, op, item).trim_start_matches("a ").trim_start_matches("an ")
+            describe(spec, local, item).trim_start_matches("a ").trim_start_matches("an ")
         ),
         Ty::Map(item) => format!(
             "an object of {}",
-            describe(spec, op, item).trim_start_matches("a ").trim_start_matches("an ")
+            describe(spec, local, item).trim_start_matches("a ").trim_start_matches("an ")
         ),
         Ty::Json => "any JSON".to_owned(),
-        Ty::Named(r) => match named_kind(spec, op, r) {
+        Ty::Named(r) => match named_kind(spec, local, r) {
             Some(TypeKind::StringEnum(_)) => format!("a string ({})", r.name),
             Some(TypeKind::IntEnum(_)) => format!("an integer ({})", r.name),
             Some(TypeKind::Union(u)) => {
@@ -277,7 +314,7 @@ fn long_about(spec: &Spec, op: &Operation) -> String {
         text.push_str("\n\n");
         text.push_str(doc.trim_end());
     }
-    let flags = flag_names(spec, op);
+    let flags = flag_names(spec, &op.types, op.request_fields());
     let json_only: Vec<String> = op
         .request_fields()
         .filter(|f| f.only != Some(Direction::Response) && !flags.contains_key(&f.wire))
@@ -286,7 +323,7 @@ fn long_about(spec: &Spec, op: &Operation) -> String {
             let what = if f.flatten {
                 "its keys sit in the request itself".to_owned()
             } else {
-                describe(spec, op, &f.ty)
+                describe(spec, &op.types, &f.ty)
             };
             format!("  {} ({what}{required}): {}", f.wire, one_line(&f.doc))
         })
@@ -403,7 +440,7 @@ fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
         Some(json) => quote!(Some(#json)),
         None => quote!(None),
     };
-    let flags = flag_names(spec, op);
+    let flags = flag_names(spec, &op.types, op.request_fields());
     let body_flags = op.request.iter().filter_map(|f| {
         let flag = flags.get(&f.wire)?;
         let wire = &f.wire;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
-use crate::credentials;
+use crate::env;
 use crate::failure::Failure;
 
 /// The largest request `--json @FILE` or `--json -` reads: 4 MiB. WeChat's largest JSON
@@ -104,7 +104,7 @@ fn bytes(count: u64) -> String {
 
 /// The time bound: [`TIMEOUT_VAR`] seconds, or [`DEFAULT_TIMEOUT`] when it is unset.
 pub(crate) fn timeout() -> Result<Duration, Failure> {
-    let Some(value) = credentials::variable(TIMEOUT_VAR)? else {
+    let Some(value) = env::variable(TIMEOUT_VAR)? else {
         return Ok(DEFAULT_TIMEOUT);
     };
     match value.trim().parse::<u64>() {

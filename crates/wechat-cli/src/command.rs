@@ -3,11 +3,11 @@
 
 use clap::{Arg, ArgAction, Command, value_parser};
 
+use crate::args::{field_arg, json_arg};
 use crate::bounded::{DEFAULT_TIMEOUT, JSON_CAP, TIMEOUT_VAR};
 use crate::credentials::{APPID, BASE_URL, SECRET};
 use crate::failure::exit;
-use crate::field::{Field, Kind};
-use crate::input::{FILE, JSON};
+use crate::input::FILE;
 use crate::profile::{PROFILE_VAR, PROFILES_VAR};
 use crate::table::{Group, Operation};
 use crate::token_cache::CACHE_VAR;
@@ -30,6 +30,9 @@ pub(crate) fn root(groups: &[&'static Group]) -> Command {
         .arg(crate::profile::arg());
     for group in groups {
         root = root.subcommand(group_command(group));
+    }
+    if !crate::generated::USER_ACTIONS.is_empty() {
+        root = root.subcommand(crate::act::command(crate::generated::USER_ACTIONS));
     }
     root = root.subcommand(
         Command::new(COMPLETIONS)
@@ -107,10 +110,7 @@ fn operation_command(op: &'static Operation) -> Command {
         .about(op.summary)
         .long_about(op.about)
         .args(op.fields.iter().filter_map(field_arg))
-        .arg(Arg::new(JSON).long(JSON).value_name("JSON|@FILE|-").help(format!(
-            "The request as a JSON object: inline, @FILE to read a regular file, - to read stdin \
-             (at most {JSON_CAP} bytes from either); flags override its keys"
-        )));
+        .arg(json_arg("request"));
     if !op.files.is_empty() {
         let (value_name, help) = match op.files {
             [only] => (
@@ -136,36 +136,6 @@ fn operation_command(op: &'static Operation) -> Command {
             .arg(Arg::new(FILE).long(FILE).value_name(value_name).help(help).action(ArgAction::Append));
     }
     command
-}
-
-fn field_arg(field: &'static Field) -> Option<Arg> {
-    let flag = field.flag?;
-    let mut help = field.help.to_owned();
-    if !field.values.is_empty() {
-        help.push_str(&format!(" Known values: {}.", field.values.join(", ")));
-    }
-    if field.secret {
-        help.push_str(" A credential: --json - or @FILE keeps it out of the process list and shell history.");
-    }
-    if field.required {
-        help.push_str(" [required]");
-    }
-    let arg = Arg::new(field.wire).long(flag).help(help);
-    Some(match field.kind {
-        Kind::Text => arg.value_name("TEXT"),
-        Kind::Bool => arg
-            .value_name("BOOL")
-            .value_parser(value_parser!(bool))
-            .num_args(0..=1)
-            .require_equals(true)
-            .default_missing_value("true"),
-        Kind::Int32 => arg.value_name("INT").value_parser(value_parser!(i32)).allow_negative_numbers(true),
-        Kind::Int64 => arg.value_name("INT").value_parser(value_parser!(i64)).allow_negative_numbers(true),
-        Kind::UInt32 => arg.value_name("INT").value_parser(value_parser!(u32)),
-        Kind::UInt64 => arg.value_name("INT").value_parser(value_parser!(u64)),
-        Kind::Float => arg.value_name("NUMBER").value_parser(value_parser!(f64)).allow_negative_numbers(true),
-        Kind::Json(_) => return None,
-    })
 }
 
 #[cfg(test)]

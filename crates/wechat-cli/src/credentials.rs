@@ -1,11 +1,11 @@
 //! The runtime client, configured from the environment: the account's appid and appsecret,
 //! where WeChat is, and the token cache between invocations (`token_cache`).
 
-use std::ffi::OsString;
 use std::sync::Arc;
 
 use wechat_core::{Client, Secret, StableToken, TokenUse};
 
+use crate::env::variable;
 use crate::failure::Failure;
 use crate::profile::Profile;
 use crate::token_cache;
@@ -48,15 +48,4 @@ pub(crate) fn client(token: TokenUse, profile: &Profile) -> Result<Client, Failu
         Some(_) => Failure::BadVariable { name: BASE_URL, problem: e.to_string() },
         None => Failure::Call(format!("cannot reach WeChat's default host: {e}")),
     })
-}
-
-/// The variable's value; unset and empty are the same, and a value that is not UTF-8 is
-/// refused without being shown.
-pub(crate) fn variable(name: &'static str) -> Result<Option<String>, Failure> {
-    match std::env::var_os(name).map(OsString::into_string) {
-        None => Ok(None),
-        Some(Ok(value)) if value.trim().is_empty() => Ok(None),
-        Some(Ok(value)) => Ok(Some(value)),
-        Some(Err(_)) => Err(Failure::BadVariable { name, problem: "not valid UTF-8".to_owned() }),
-    }
 }

@@ -22,7 +22,7 @@ use clap::{Arg, ArgMatches};
 use toml_span::value::{Value, ValueInner};
 use wechat_core::Secret;
 
-use crate::credentials::variable;
+use crate::env::variable;
 use crate::failure::Failure;
 
 /// The global flag naming the profile.

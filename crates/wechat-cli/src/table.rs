@@ -42,3 +42,20 @@ impl Operation {
         RequestShape { fields: self.fields, constants: self.constants, files: self.files }
     }
 }
+
+/// Something only a user (or WeChat's review) does, which `wechat act` tells a running
+/// wechat-mock (`POST /__mock/user/{route}`): authorizing an invoice, buying a gift card.
+pub(crate) struct UserAction {
+    /// Its group's command, kebab-case (`gift-card`).
+    pub(crate) group: &'static str,
+    /// Its command, kebab-case (`buy-gift-card`).
+    pub(crate) command: &'static str,
+    /// Its route on the mock: `group/name`.
+    pub(crate) route: &'static str,
+    /// One sentence.
+    pub(crate) summary: &'static str,
+    /// The summary and its documentation.
+    pub(crate) about: &'static str,
+    /// Its params.
+    pub(crate) fields: &'static [Field],
+}

@@ -17,7 +17,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use wechat_core::{BoxFuture, Secret, StoreError, TokenStore};
 
-use crate::credentials::variable;
+use crate::env::variable;
 use crate::failure::Failure;
 
 /// The variable naming the cache's folder, or `off`.

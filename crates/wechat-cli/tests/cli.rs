@@ -221,6 +221,36 @@ async fn a_named_profile_gives_the_account_and_the_base_url() {
 }
 
 #[tokio::test]
+async fn act_tells_the_mock_what_the_user_did() {
+    let mock = Mock::start().await;
+    let act = ["act", "invoice", "authorize-invoice", "--s-pappid", "wx-pappid", "--order-id", "order-2"];
+    // No link yet: the user cannot authorize, and hears WeChat's code.
+    let refused = mock.run(&act, None).await;
+    assert_eq!(refused.code, Some(1), "{}", refused.stderr);
+    assert!(refused.stderr.contains("errcode 72038"), "{}", refused.stderr);
+    mock.link("wx-pappid", "order-2");
+    let run = mock.run(&[&act[..], &["--output", "json"]].concat(), None).await;
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(json_of(&run.stdout)["order_id"], json!("order-2"), "{}", run.stdout);
+    // The merchant now reads what the user did.
+    let read = mock
+        .run(&["invoice", "get-auth-data", "--s-pappid", "wx-pappid", "--order-id", "order-2"], None)
+        .await;
+    assert_eq!(read.code, Some(0), "{}", read.stderr);
+    // The help lists the spec's actions; a param the action does not take is refused, unsent.
+    let help = mock.run(&["act", "invoice", "--help"], None).await;
+    assert!(help.stdout.contains("authorize-invoice"), "{}", help.stdout);
+    let wrong = mock.run(&[&act[..], &["--json", "{\"colour\": 1}"]].concat(), None).await;
+    assert_eq!(wrong.code, Some(2), "{}", wrong.stderr);
+    // Without a mock to tell, it says where to point it.
+    let mut bare = support::binary();
+    bare.env_remove("WECHAT_BASE_URL");
+    let missing = support::run(bare, &act, None).await;
+    assert_eq!(missing.code, Some(2), "{}", missing.stderr);
+    assert!(missing.stderr.contains("WECHAT_BASE_URL is not set"), "{}", missing.stderr);
+}
+
+#[tokio::test]
 async fn json_comes_from_stdin_or_a_file_and_flags_override_its_keys() {
     let mock = Mock::start().await;
     mock.authorize("wx-pappid", "order-8");

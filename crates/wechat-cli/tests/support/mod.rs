@@ -76,9 +76,8 @@ impl Mock {
         Self { server: MockServer::start(config).await.expect("the mock starts") }
     }
 
-    /// The merchant got the link of `order_id` of `s_pappid` (the mock holds the order it made)
-    /// and the user authorized it, as WeChat's page lets them.
-    pub(crate) fn authorize(&self, s_pappid: &str, order_id: &str) {
+    /// The merchant got the link of `order_id` of `s_pappid`: the mock holds the order it made.
+    pub(crate) fn link(&self, s_pappid: &str, order_id: &str) {
         let link = InvoiceOrder::builder()
             .s_pappid(s_pappid)
             .order_id(order_id)
@@ -86,6 +85,12 @@ impl Mock {
             .expect("both set")
             .appid(&self.server.config().appid);
         self.server.seed_record(&link).expect("the order's link");
+    }
+
+    /// The merchant got the link of `order_id` of `s_pappid` and the user authorized it, as
+    /// WeChat's page lets them.
+    pub(crate) fn authorize(&self, s_pappid: &str, order_id: &str) {
+        self.link(s_pappid, order_id);
         self.server
             .act(
                 &AuthorizeInvoiceParams::builder()
