@@ -88,6 +88,8 @@ pub(super) fn resolve_fields(
     fields
 }
 
+/// One field as its place allows it: a file, a constant, or an ordinary field whose type,
+/// limits, direction and rule are checked in turn.
 pub(super) fn resolve_field(
     file: &SourceFile,
     key: &Located<String>,
@@ -98,22 +100,7 @@ pub(super) fn resolve_field(
     problems: &mut Diagnostics,
 ) -> Option<Resolved> {
     let before = problems.0.len();
-    if def.ty.value == "file" || def.value.is_some() {
-        let what = if def.value.is_some() { "a constant (a field with `value`)" } else { "a `file` field" };
-        for (span, name) in value_keys(def) {
-            problems.error(file, span, format!("`{name}` is not allowed on {what}"));
-        }
-    }
-    if def.ty.value != "file" {
-        for (span, name) in [
-            (def.content_type.as_ref().map(|c| c.span), "content_type"),
-            (def.max_size.as_ref().map(|m| m.span), "max_size"),
-        ] {
-            if let Some(span) = span {
-                problems.error(file, span, format!("`{name}` is only allowed with `type = \"file\"`"));
-            }
-        }
-    }
+    check_kind_keys(file, def, problems);
     if def.ty.value == "file" {
         return resolve_file(file, key, def, ident, place, problems);
     }
@@ -139,48 +126,14 @@ pub(super) fn resolve_field(
             return None;
         }
     };
-    if def.secret && ty != Ty::String {
-        problems.error(file, def.ty.span, "`secret = true` is only allowed with `type = \"string\"`");
-        return None;
-    }
-    if def.number_in_answers && !number_in_answers_applies(def, &ty, place) {
-        problems.error(
-            file,
-            def.ty.span,
-            "`number_in_answers = true` is only allowed on a `type = \"string\"` field WeChat answers \
-             (not a [query] or top-level [request] field, not `only = \"request\"`)",
-        );
-        return None;
-    }
-    if place == FieldPlace::Query
-        && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
-    {
-        problems.error(file, def.ty.span, "query parameters must be strings, booleans or integers");
-        return None;
-    }
-    if place == (FieldPlace::Request { multipart: true })
-        && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64)
-    {
-        problems.error(
-            file,
-            def.ty.span,
-            "the text fields of a multipart body must be strings, booleans or numbers",
-        );
+    if let Some(message) = type_refusal(def, &ty, place) {
+        problems.error(file, def.ty.span, message);
         return None;
     }
     let constraints = constraints(file, def, &ty, problems);
     check_direction(file, key, def, &ty, place, problems);
     let rule = field_rule(file, def, place, problems);
-    if def.flatten && (place == FieldPlace::Query || def.optional || def.nullable || def.only.is_some()) {
-        problems.error(
-            file,
-            key.span,
-            "a `flatten` field is part of its object: it cannot be in [query], `optional`, `nullable` or `only`",
-        );
-    }
-    if def.nullable && place == FieldPlace::Query {
-        problems.error(file, key.span, "a query parameter cannot be `nullable`");
-    }
+    check_shape_flags(file, key, def, place, problems);
     (problems.0.len() == before).then(|| {
         Resolved::Field(Field {
             wire: key.value.clone(),
@@ -201,6 +154,66 @@ pub(super) fn resolve_field(
             rule,
         })
     })
+}
+
+/// The keys that belong to one kind of field only: no value keys on a file or a constant,
+/// no `content_type` or `max_size` but on a file.
+fn check_kind_keys(file: &SourceFile, def: &format::Field, problems: &mut Diagnostics) {
+    if def.ty.value == "file" || def.value.is_some() {
+        let what = if def.value.is_some() { "a constant (a field with `value`)" } else { "a `file` field" };
+        for (span, name) in value_keys(def) {
+            problems.error(file, span, format!("`{name}` is not allowed on {what}"));
+        }
+    }
+    if def.ty.value != "file" {
+        for (span, name) in [
+            (def.content_type.as_ref().map(|c| c.span), "content_type"),
+            (def.max_size.as_ref().map(|m| m.span), "max_size"),
+        ] {
+            if let Some(span) = span {
+                problems.error(file, span, format!("`{name}` is only allowed with `type = \"file\"`"));
+            }
+        }
+    }
+}
+
+/// Why a field of type `ty` cannot be what its keys or its place make it, if it cannot.
+fn type_refusal(def: &format::Field, ty: &Ty, place: FieldPlace) -> Option<&'static str> {
+    let scalar = matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64);
+    if def.secret && *ty != Ty::String {
+        Some("`secret = true` is only allowed with `type = \"string\"`")
+    } else if def.number_in_answers && !number_in_answers_applies(def, ty, place) {
+        Some(
+            "`number_in_answers = true` is only allowed on a `type = \"string\"` field WeChat answers \
+             (not a [query] or top-level [request] field, not `only = \"request\"`)",
+        )
+    } else if place == FieldPlace::Query && !scalar {
+        Some("query parameters must be strings, booleans or integers")
+    } else if place == (FieldPlace::Request { multipart: true }) && !(scalar || *ty == Ty::F64) {
+        Some("the text fields of a multipart body must be strings, booleans or numbers")
+    } else {
+        None
+    }
+}
+
+/// A flattened field is part of its object, and a query parameter is never null.
+fn check_shape_flags(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) {
+    if def.flatten && (place == FieldPlace::Query || def.optional || def.nullable || def.only.is_some()) {
+        problems.error(
+            file,
+            key.span,
+            "a `flatten` field is part of its object: it cannot be in [query], `optional`, `nullable` or `only`",
+        );
+    }
+    if def.nullable && place == FieldPlace::Query {
+        problems.error(file, key.span, "a query parameter cannot be `nullable`");
+    }
 }
 
 /// True where `number_in_answers` can say something: a string WeChat answers.
