@@ -629,47 +629,8 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
         let (variant, ty) = (ident(&v.name), value_type(&Ty::Named(v.ty.clone())));
         quote!(#docs #variant(#ty),)
     });
-    let (encode, decode): (Vec<_>, Vec<_>) = union
-        .variants
-        .iter()
-        .map(|v| {
-            let tag = &v.tag;
-            match union.layout {
-                UnionLayout::Sibling => {
-                    let key = &v.key;
-                    (
-                        quote!(::wechat_core::union::serialize_sibling(serializer, #tag_key, #tag, &[#(#key),*], value)),
-                        quote!(tagged.sibling(&[#(#key),*])),
-                    )
-                }
-                UnionLayout::Internal => (
-                    quote!(::wechat_core::union::serialize_internal(serializer, #tag_key, #tag, value)),
-                    quote!(tagged.internal()),
-                ),
-            }
-        })
-        .unzip();
-    let check = def.checked.then(|| {
-        let arms = union.variants.iter().filter(|v| v.checks_inside).map(|v| {
-            let variant = ident(&v.name);
-            let key = v.key.join(".");
-            if key.is_empty() {
-                quote!(Self::#variant(value) => ::wechat_core::Check::check(value, path),)
-            } else {
-                quote!(Self::#variant(value) => ::wechat_core::Check::check(value, &::wechat_core::check::join(path, #key)),)
-            }
-        });
-        quote! {
-            impl ::wechat_core::Check for #name {
-                fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
-                    match self {
-                        #(#arms)*
-                        _ => Ok(()),
-                    }
-                }
-            }
-        }
-    });
+    let (encode, decode) = variant_codecs(union);
+    let check = def.checked.then(|| union_check(&name, union));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -711,6 +672,56 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
                 match tagged.tag() {
                     #(#tags => #decode.map(Self::#names),)*
                     _ => Ok(Self::Unknown(tagged.into_unknown())),
+                }
+            }
+        }
+    }
+}
+
+/// How each variant is written and read, by the union's layout: its object beside the tag
+/// (`sibling`, under the variant's key) or holding it (`internal`).
+fn variant_codecs(union: &Union) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let tag_key = &union.tag;
+    union
+        .variants
+        .iter()
+        .map(|v| {
+            let tag = &v.tag;
+            match union.layout {
+                UnionLayout::Sibling => {
+                    let key = &v.key;
+                    (
+                        quote!(::wechat_core::union::serialize_sibling(serializer, #tag_key, #tag, &[#(#key),*], value)),
+                        quote!(tagged.sibling(&[#(#key),*])),
+                    )
+                }
+                UnionLayout::Internal => (
+                    quote!(::wechat_core::union::serialize_internal(serializer, #tag_key, #tag, value)),
+                    quote!(tagged.internal()),
+                ),
+            }
+        })
+        .unzip()
+}
+
+/// `Check` for a union with limits or rules inside: each such variant checks its object at
+/// its key.
+fn union_check(name: &proc_macro2::Ident, union: &Union) -> TokenStream {
+    let arms = union.variants.iter().filter(|v| v.checks_inside).map(|v| {
+        let variant = ident(&v.name);
+        let key = v.key.join(".");
+        if key.is_empty() {
+            quote!(Self::#variant(value) => ::wechat_core::Check::check(value, path),)
+        } else {
+            quote!(Self::#variant(value) => ::wechat_core::Check::check(value, &::wechat_core::check::join(path, #key)),)
+        }
+    });
+    quote! {
+        impl ::wechat_core::Check for #name {
+            fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+                match self {
+                    #(#arms)*
+                    _ => Ok(()),
                 }
             }
         }
