@@ -4,7 +4,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries, Located};
-use crate::model::{Literal, Ty, TypeDef, TypeKind, TypeScope, Union, UnionLayout, UnionVariant, Variant};
+use crate::model::{
+    Literal, Ty, TypeDef, TypeKind, TypeRef, TypeScope, Union, UnionLayout, UnionVariant, Variant,
+};
 use crate::names;
 use crate::resolve::fields::{FieldPlace, plain_fields, resolve_fields};
 use crate::resolve::scope::{Scope, resolve_type_name};
@@ -171,28 +173,7 @@ fn resolve_union(
     let mut variants: Vec<UnionVariant> = Vec::new();
     for variant in &def.variants {
         let v = &variant.value;
-        let name = match &v.name {
-            Some(name) if names::is_camel(&name.value) => name.value.clone(),
-            Some(name) => {
-                problems.error(
-                    file,
-                    name.span,
-                    format!("variant name `{}` must be an UpperCamelCase Rust identifier", name.value),
-                );
-                continue;
-            }
-            None => match names::camel(&v.tag.value) {
-                Some(name) => name,
-                None => {
-                    problems.error(
-                        file,
-                        v.tag.span,
-                        format!("`{}` cannot become a variant name; give it a `name`", v.tag.value),
-                    );
-                    continue;
-                }
-            },
-        };
+        let Some(name) = variant_name(file, v, problems) else { continue };
         if name == "Unknown" || variants.iter().any(|other| other.name == name) {
             problems.error(file, variant.span, format!("duplicate or reserved variant name `{name}`"));
             continue;
@@ -201,45 +182,12 @@ fn resolve_union(
             problems.error(file, v.tag.span, format!("duplicate tag `{}`", v.tag.value));
             continue;
         }
-        let key = match (layout, &v.key) {
-            (UnionLayout::Internal, Some(key)) => {
-                problems.error(
-                    file,
-                    key.span,
-                    "`key` is for the `sibling` layout; an `internal` variant's fields sit beside the tag",
-                );
-                continue;
-            }
-            (UnionLayout::Internal, None) => Vec::new(),
-            (UnionLayout::Sibling, Some(key)) => {
-                let parts: Vec<String> = key.value.split('.').map(str::to_owned).collect();
-                if parts.iter().any(String::is_empty) {
-                    problems.error(
-                        file,
-                        key.span,
-                        format!("`{}` is not a key or a dotted path of keys", key.value),
-                    );
-                    continue;
-                }
-                parts
-            }
-            (UnionLayout::Sibling, None) => vec![v.tag.value.to_lowercase()],
-        };
+        let Some(key) = variant_key(file, layout, v, problems) else { continue };
         if key.first() == Some(&def.tag.value) {
             problems.error(file, variant.span, "a variant cannot sit under the tag's own key");
             continue;
         }
-        let ty = match resolve_type_name(&v.ty, None, scope) {
-            Ok(Ty::Named(ty)) => ty,
-            Ok(_) => {
-                problems.error(file, v.ty.span, "a union variant holds a named object type");
-                continue;
-            }
-            Err((span, message)) => {
-                problems.error(file, span, message);
-                continue;
-            }
-        };
+        let Some(ty) = variant_type(file, v, scope, problems) else { continue };
         variants.push(UnionVariant {
             name,
             tag: v.tag.value.clone(),
@@ -250,6 +198,86 @@ fn resolve_union(
         });
     }
     (problems.0.len() == before).then(|| Union { tag: def.tag.value.clone(), layout, variants })
+}
+
+/// The variant's Rust name: as written (UpperCamelCase), or its tag in UpperCamelCase.
+fn variant_name(file: &SourceFile, v: &format::UnionVariant, problems: &mut Diagnostics) -> Option<String> {
+    match &v.name {
+        Some(name) if names::is_camel(&name.value) => Some(name.value.clone()),
+        Some(name) => {
+            problems.error(
+                file,
+                name.span,
+                format!("variant name `{}` must be an UpperCamelCase Rust identifier", name.value),
+            );
+            None
+        }
+        None => {
+            let name = names::camel(&v.tag.value);
+            if name.is_none() {
+                problems.error(
+                    file,
+                    v.tag.span,
+                    format!("`{}` cannot become a variant name; give it a `name`", v.tag.value),
+                );
+            }
+            name
+        }
+    }
+}
+
+/// Where the variant's object sits: for the `sibling` layout under its `key` (a dotted path;
+/// by default the tag in lowercase), for `internal` beside the tag (no key).
+fn variant_key(
+    file: &SourceFile,
+    layout: UnionLayout,
+    v: &format::UnionVariant,
+    problems: &mut Diagnostics,
+) -> Option<Vec<String>> {
+    match (layout, &v.key) {
+        (UnionLayout::Internal, Some(key)) => {
+            problems.error(
+                file,
+                key.span,
+                "`key` is for the `sibling` layout; an `internal` variant's fields sit beside the tag",
+            );
+            None
+        }
+        (UnionLayout::Internal, None) => Some(Vec::new()),
+        (UnionLayout::Sibling, Some(key)) => {
+            let parts: Vec<String> = key.value.split('.').map(str::to_owned).collect();
+            if parts.iter().any(String::is_empty) {
+                problems.error(
+                    file,
+                    key.span,
+                    format!("`{}` is not a key or a dotted path of keys", key.value),
+                );
+                return None;
+            }
+            Some(parts)
+        }
+        (UnionLayout::Sibling, None) => Some(vec![v.tag.value.to_lowercase()]),
+    }
+}
+
+/// The named object type the variant holds.
+fn variant_type(
+    file: &SourceFile,
+    v: &format::UnionVariant,
+    scope: &Scope<'_>,
+    problems: &mut Diagnostics,
+) -> Option<TypeRef> {
+    match resolve_type_name(&v.ty, None, scope) {
+        Ok(Ty::Named(ty)) => Some(ty),
+        Ok(_) => {
+            problems.error(file, v.ty.span, "a union variant holds a named object type");
+            None
+        }
+        Err((span, message)) => {
+            problems.error(file, span, message);
+            None
+        }
+    }
 }
 
 #[cfg(test)]
