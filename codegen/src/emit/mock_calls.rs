@@ -23,20 +23,6 @@ const GENERAL_FAULT: i64 = 45009;
 /// The whole file.
 pub(crate) fn file(spec: &Spec) -> TokenStream {
     let general = general_fault(spec);
-    let seed = spec.operations().any(|op| !given(op).is_empty()).then(|| {
-        quote! {
-            /// Has the mock hold the records an example's `given` declares (resource, record
-            /// as JSON), parents first, before the call.
-            fn seed(&self, records: &[(&str, &str)]) {
-                for (resource, record) in records {
-                    let record = serde_json::from_str(record).expect("the spec's given record is JSON");
-                    if let Err(error) = self.mock.seed(resource, record) {
-                        panic!("the mock holds a given {resource}: {error}");
-                    }
-                }
-            }
-        }
-    });
     let tests = spec.operations().map(|op| endpoint_test(op, general.as_ref()));
     let any_group = crate_files::any_group(spec);
     quote! {
@@ -46,83 +32,12 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
         //! the call needs, the decoded answer must equal the example's
         //! (or, where the mock answers from its state, what it sent), and the endpoint's first
         //! own error code, injected with `mock.on::<Request>().fail(code)`, must come back as
-        //! its typed variant.
+        //! its typed variant. The harness is hand-written, in `tests/mock_calls.rs`.
 
         #any_group
 
-        use ::wechat_card::wechat_core::{self, ErrorCode as _};
-        use ::wechat_mock::{AnswerSource, Arranged, MockConfig, MockServer};
-
-        /// A fresh mock, and a client for it that never retries, so an injected code reaches
-        /// the test as it is.
-        struct Harness {
-            mock: MockServer,
-            client: ::wechat_card::Client,
-        }
-
-        impl Harness {
-            async fn start() -> Self {
-                let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
-                let tokens = wechat_core::StableToken::new(&mock.config().appid, mock.config().secret.clone());
-                let core = wechat_core::Client::builder()
-                    .base_url(mock.base_url())
-                    .token_provider(tokens)
-                    .retry_policy(wechat_core::RetryPolicy::none())
-                    .build()
-                    .expect("a valid client");
-                Self { mock, client: ::wechat_card::Client::new(core) }
-            }
-
-            /// Arranges a call of `operation` with the JSON body `example`, or with the
-            /// mock's sample body when the spec has no request example.
-            fn arrange(&self, operation: &str, example: Option<&str>) -> Arranged {
-                let body = match example {
-                    Some(json) => serde_json::from_str(json).expect("the spec's example is JSON"),
-                    None => {
-                        let op = ::wechat_mock::spec_table::operation(operation).expect("in the table");
-                        serde_json::Value::Object(::wechat_mock::sample_request(op))
-                    }
-                };
-                self.mock.arrange(operation, &body).expect("the call can be arranged")
-            }
-
-            #seed
-
-            /// The decoded answer to `request` must be the example's, or what the mock sent
-            /// when its answer comes from state (an id, a token, a link).
-            fn check<O: wechat_core::Operation>(&self, _request: &O, answer: &O::Response, example: &str)
-            where
-                O::Response: PartialEq + std::fmt::Debug,
-            {
-                let operation = &format!("{}/{}", O::ENDPOINT.group, O::ENDPOINT.name);
-                let expected = match ::wechat_mock::answer_source(operation) {
-                    Some(AnswerSource::Example) => example.to_owned(),
-                    _ => self.mock.answers().last(operation).expect("the mock answered").to_string(),
-                };
-                let expected = wechat_core::decode_response::<O>(expected.as_bytes()).expect("decodes");
-                assert_eq!(answer, &expected, "{operation}");
-            }
-
-            /// The next call of `request`'s operation fails with `code`, which must be the
-            /// spec's `errcode` number.
-            fn fail<O: wechat_core::Operation>(&self, _request: &O, code: O::ErrorCode, errcode: i64) {
-                assert_eq!(code.code(), errcode, "{code:?} stands for {errcode}");
-                self.mock.on::<O>().fail(code).expect("a valid fault");
-            }
-        }
-
-        /// The request type holding the arranged body.
-        fn request<T: serde::de::DeserializeOwned>(arranged: &Arranged) -> T {
-            wechat_core::lenient::from_value(arranged.body.clone()).expect("the arranged body fits the request type")
-        }
-
-        /// The typed code of a WeChat error answer.
-        fn code<T: std::fmt::Debug, C: wechat_core::ErrorCode>(result: Result<T, wechat_core::Error<C>>) -> C {
-            match result {
-                Ok(answer) => panic!("expected a WeChat error, got {answer:?}"),
-                Err(error) => error.api_code().unwrap_or_else(|| panic!("expected a WeChat error, got {error}")),
-            }
-        }
+        #[allow(unused_imports)]
+        use super::harness::{Harness, code, request};
 
         #(#tests)*
     }
