@@ -644,92 +644,123 @@ fn check_given(
     problems: &mut Diagnostics,
 ) -> Vec<(String, Value)> {
     let Some(value) = parse_json(file, text, problems) else { return Vec::new() };
-    let mut report = |path: &str, message: String| {
-        let at = mismatch_offset(file, text, path);
+    let mut report = |(path, message): (String, String)| {
+        let at = mismatch_offset(file, text, &path);
         problems.error(file, Span { start: at, end: at }, format!("`given`: {message}"));
     };
     let Some(object) = value.as_object() else {
-        report("", "expected an object of resource name = list of records".to_owned());
+        report((String::new(), "expected an object of resource name = list of records".to_owned()));
         return Vec::new();
     };
     let mut records: Vec<(&Resource, Value)> = Vec::new();
     for (name, list) in object {
         let Some(resource) = resources.iter().find(|r| r.name == *name) else {
             let known: Vec<String> = resources.iter().map(|r| format!("`{}`", r.name)).collect();
-            report(name, format!("no resource `{name}`; expected one of {}", known.join(", ")));
+            report((name.clone(), format!("no resource `{name}`; expected one of {}", known.join(", "))));
             continue;
         };
         let Some(list) = list.as_array() else {
-            report(name, format!("`{name}` must be a list of records"));
+            report((name.clone(), format!("`{name}` must be a list of records")));
             continue;
         };
-        let lookup = TypeLookup {
-            local: HashMap::new(),
-            group: resource
-                .group
-                .as_ref()
-                .and_then(|g| spec.groups.iter().find(|group| group.name == *g))
-                .map(|g| table(&g.types))
-                .unwrap_or_default(),
-            shared: table(&spec.shared_types),
-        };
-        let shape = ObjectShape::new(&resource.fields, &lookup);
+        let shape = ObjectShape::new(&resource.fields, &resource_types(resource, spec));
         for (index, record) in list.iter().enumerate() {
             let at = format!("{name}[{index}]");
             let Some(fields) = record.as_object() else {
-                report(&at, format!("`{at}` must be an object, a `{name}` record"));
+                report((at.clone(), format!("`{at}` must be an object, a `{name}` record")));
                 continue;
             };
-            for problem in shape.record_problems(record, &OWN_FIELDS) {
-                report(
-                    &format!("{at}.{}", problem.path),
-                    format!("`{at}` does not match `{name}`'s fields: {}", describe(&problem)),
-                );
-            }
-            match (fields.get("status"), &resource.statuses) {
-                (None, _) => {}
-                (Some(Value::String(status)), Some(statuses))
-                    if statuses.values.iter().any(|s| s.value == *status) => {}
-                (Some(status), Some(statuses)) => {
-                    let known: Vec<String> =
-                        statuses.values.iter().map(|s| format!("`{}`", s.value)).collect();
-                    report(
-                        &format!("{at}.status"),
-                        format!("{status} is not a status of `{name}`; expected one of {}", known.join(", ")),
-                    );
-                }
-                (Some(_), None) => report(&format!("{at}.status"), format!("`{name}` declares no statuses")),
-            }
-            for time in ["created", "updated"] {
-                if fields.get(time).is_some_and(|t| !t.is_i64()) {
-                    report(&format!("{at}.{time}"), format!("`{time}` is unix seconds, an integer"));
-                }
-            }
-            for key in &resource.key {
-                if fields.get(key).is_none_or(Value::is_null) && !resource.fresh.iter().any(|(f, _)| f == key)
-                {
-                    report(&at, format!("`{at}` needs its key field `{key}`: `{name}` makes no fresh one"));
-                }
-            }
+            record_problems(resource, &at, fields, &shape, record).into_iter().for_each(&mut report);
             records.push((resource, record.clone()));
         }
     }
-    for (resource, record) in &records {
+    parent_problems(&records, resources).into_iter().for_each(&mut report);
+    records.sort_by_key(|(resource, _)| depth(resource, resources));
+    records.into_iter().map(|(resource, record)| (resource.name.clone(), record)).collect()
+}
+
+/// The named types a resource's fields may use: its group's and the shared ones.
+fn resource_types<'s>(resource: &Resource, spec: &'s Spec) -> TypeLookup<'s> {
+    TypeLookup {
+        local: HashMap::new(),
+        group: resource
+            .group
+            .as_ref()
+            .and_then(|g| spec.groups.iter().find(|group| group.name == *g))
+            .map(|g| table(&g.types))
+            .unwrap_or_default(),
+        shared: table(&spec.shared_types),
+    }
+}
+
+/// Where one `given` record at `at` does not fit its resource, with what is wrong: its fields,
+/// its status, its times and its key.
+fn record_problems(
+    resource: &Resource,
+    at: &str,
+    fields: &serde_json::Map<String, Value>,
+    shape: &ObjectShape<'_>,
+    record: &Value,
+) -> Vec<(String, String)> {
+    let name = &resource.name;
+    let mut found: Vec<(String, String)> = shape
+        .record_problems(record, &OWN_FIELDS)
+        .iter()
+        .map(|problem| {
+            (
+                format!("{at}.{}", problem.path),
+                format!("`{at}` does not match `{name}`'s fields: {}", describe(problem)),
+            )
+        })
+        .collect();
+    match (fields.get("status"), &resource.statuses) {
+        (None, _) => {}
+        (Some(Value::String(status)), Some(statuses))
+            if statuses.values.iter().any(|s| s.value == *status) => {}
+        (Some(status), Some(statuses)) => {
+            let known: Vec<String> = statuses.values.iter().map(|s| format!("`{}`", s.value)).collect();
+            found.push((
+                format!("{at}.status"),
+                format!("{status} is not a status of `{name}`; expected one of {}", known.join(", ")),
+            ));
+        }
+        (Some(_), None) => found.push((format!("{at}.status"), format!("`{name}` declares no statuses"))),
+    }
+    for time in ["created", "updated"] {
+        if fields.get(time).is_some_and(|t| !t.is_i64()) {
+            found.push((format!("{at}.{time}"), format!("`{time}` is unix seconds, an integer")));
+        }
+    }
+    for key in &resource.key {
+        if fields.get(key).is_none_or(Value::is_null) && !resource.fresh.iter().any(|(f, _)| f == key) {
+            found.push((
+                at.to_owned(),
+                format!("`{at}` needs its key field `{key}`: `{name}` makes no fresh one"),
+            ));
+        }
+    }
+    found
+}
+
+/// Each record whose resource has a parent names a parent record `given` holds.
+fn parent_problems(records: &[(&Resource, Value)], resources: &[Resource]) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (resource, record) in records {
         let Some(parent) = resource.parent.as_ref().and_then(|p| resources.iter().find(|r| r.name == *p))
         else {
             continue;
         };
         let lacking = parent.key.iter().find(|k| record.get(*k).is_none_or(Value::is_null));
         if let Some(field) = lacking {
-            // A missing key field of the record itself is reported above.
+            // A missing key field of the record itself is reported with the record.
             if !resource.key.contains(field) {
-                report(
-                    &resource.name,
+                found.push((
+                    resource.name.clone(),
                     format!(
                         "a `{}` record needs `{field}`, the key of its parent `{}`",
                         resource.name, parent.name
                     ),
-                );
+                ));
             }
             continue;
         }
@@ -740,8 +771,8 @@ fn check_given(
         if !held {
             let key: Vec<String> =
                 parent.key.iter().map(|k| format!("{k} {}", record.get(k).unwrap_or(&Value::Null))).collect();
-            report(
-                &resource.name,
+            found.push((
+                resource.name.clone(),
                 format!(
                     "a `{}` record names the `{}` of {}, which no `{}` record of `given` holds",
                     resource.name,
@@ -749,20 +780,22 @@ fn check_given(
                     key.join(", "),
                     parent.name
                 ),
-            );
+            ));
         }
     }
-    let depth = |resource: &Resource| {
-        let mut depth = 0;
-        let mut current = resource.parent.as_ref();
-        while let Some(name) = current.filter(|_| depth <= resources.len()) {
-            depth += 1;
-            current = resources.iter().find(|r| r.name == *name).and_then(|r| r.parent.as_ref());
-        }
-        depth
-    };
-    records.sort_by_key(|(resource, _)| depth(resource));
-    records.into_iter().map(|(resource, record)| (resource.name.clone(), record)).collect()
+    found
+}
+
+/// How many parents a resource has above it, so parents are seeded first (bounded by the
+/// number of resources, should the parents loop).
+fn depth(resource: &Resource, resources: &[Resource]) -> usize {
+    let mut depth = 0;
+    let mut current = resource.parent.as_ref();
+    while let Some(name) = current.filter(|_| depth <= resources.len()) {
+        depth += 1;
+        current = resources.iter().find(|r| r.name == *name).and_then(|r| r.parent.as_ref());
+    }
+    depth
 }
 
 #[cfg(test)]
