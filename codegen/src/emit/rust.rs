@@ -69,7 +69,8 @@ fn starts_item(trimmed: &str) -> bool {
 
 /// An integer literal without a type suffix.
 pub(crate) fn integer(value: i64) -> TokenStream {
-    let literal = proc_macro2::Literal::i64_unsuffixed(value.unsigned_abs() as i64);
+    // The magnitude as unsigned: `i64::MIN`'s does not fit an `i64`.
+    let literal = proc_macro2::Literal::u64_unsuffixed(value.unsigned_abs());
     if value < 0 { quote!(-#literal) } else { quote!(#literal) }
 }
 
@@ -299,6 +300,18 @@ pub(crate) fn cell(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `i64` is written as the literal that reads back as it, the smallest included.
+    #[test]
+    fn integers_are_written_as_literals_of_their_value() {
+        for value in [0, 7, -7, i64::MAX, i64::MIN] {
+            let written = integer(value).to_string().replace(' ', "");
+            assert_eq!(written, value.to_string());
+            let read: syn::Expr = syn::parse_str(&written).expect("an expression");
+            let read = quote!(#read).to_string().replace(' ', "");
+            assert_eq!(read, value.to_string());
+        }
+    }
 
     /// A file as prettyplease prints it with one `#[doc = "..."]` attribute per line, the
     /// plain way that `doc` and `inner_doc` must print the same as.

@@ -105,7 +105,7 @@ impl TokenProvider for StaticToken {
 /// taken as that: a server's number must not keep a token cached for ever.
 ///
 /// The token is kept in a [`TokenStore`]: by default a [`MemoryStore`] of its own; give
-/// several providers (or, with a [`RedisStore`](crate::RedisStore), several processes) the
+/// several providers (or, with a `RedisStore` of the `redis` feature, several processes) the
 /// same store with [`store`](Self::store) and they fetch one token per expiry between them,
 /// under the key `wechat:{APPID}:stable_token`.
 pub struct StableToken {

@@ -119,8 +119,9 @@ impl Component {
         }
     }
 
-    /// Keeps the ticket, the tokens and the refresh tokens in `store` (a
-    /// [`RedisStore`](crate::RedisStore) shares them with a fleet).
+    /// Keeps the ticket, the tokens and the refresh tokens in `store` (a `RedisStore`, with
+    /// the `redis` feature, shares them with a fleet).
+    #[cfg_attr(feature = "redis", doc = "\n\nSee [`RedisStore`](crate::RedisStore).")]
     pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
         self.token.set_store(Arc::clone(&store));
         self.store = store;

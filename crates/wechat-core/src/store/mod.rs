@@ -1,6 +1,6 @@
 //! Where tokens live between fetches, shared by every client and process that uses the same
 //! store: the in-memory [`MemoryStore`] (one process, the default) or, with the `redis`
-//! feature, [`RedisStore`] (a fleet).
+//! feature, `RedisStore` (a fleet).
 //!
 //! A store holds opaque values under keys the providers build
 //! (`wechat:{APPID}:stable_token` and the like, see the README's key layout); it never sees
