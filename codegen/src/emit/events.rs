@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::rust::{cell, doc, ident, inner_doc};
@@ -373,7 +373,7 @@ fn event_struct(events: &Events, event: &Event) -> TokenStream {
     let const_doc = doc(&format!("The `{discriminator}` value naming this event."));
     let header_doc = doc(&format!("The elements every push with `{discriminator}` carries."));
     let fields = event.fields.iter().map(struct_field);
-    let reads = event.fields.iter().map(read_field);
+    let from_fields = from_fields(event, header, &header_type);
     let writes = event.fields.iter().map(write_field);
     let binding = if event.fields.is_empty() { quote!(elements) } else { quote!(mut elements) };
     quote! {
@@ -404,13 +404,53 @@ fn event_struct(events: &Events, event: &Event) -> TokenStream {
                 Self::from_fields(message)
             }
 
-            fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-                field::expect_kind(message, Self::EVENT)?;
-                Ok(Self {
-                    header: super::#header_type::from_fields(message)?,
-                    #(#reads)*
-                })
-            }
+            #from_fields
+        }
+    }
+}
+
+/// An event's `from_fields`: one pass over the message finds every element the event reads
+/// (`Fields::find_fields`, with a `match` from element name to slot), then each field reads
+/// its slot, the header's included.
+fn from_fields(event: &Event, header: Option<&Header>, header_type: &proc_macro2::Ident) -> TokenStream {
+    let mut names: Vec<String> = Vec::new();
+    let mut slot = |name: &str| match names.iter().position(|n| n == name) {
+        Some(at) => at,
+        None => {
+            names.push(name.to_owned());
+            names.len() - 1
+        }
+    };
+    let header_reads: Vec<TokenStream> =
+        header.map(|h| h.fields.iter().map(|f| read_found(f, &mut slot)).collect()).unwrap_or_default();
+    let kind = ["Event", "InfoType", "MsgType"].map(|name| {
+        let at = Literal::usize_unsuffixed(slot(name));
+        quote!(found[#at])
+    });
+    let reads: Vec<TokenStream> = event.fields.iter().map(|f| read_found(f, &mut slot)).collect();
+    let header_value = if header.is_some() {
+        quote!(super::#header_type { #(#header_reads)* })
+    } else {
+        quote!(super::#header_type::from_fields(message)?)
+    };
+    let count = Literal::usize_unsuffixed(names.len());
+    let arms = names.iter().enumerate().map(|(at, name)| {
+        let at = Literal::usize_unsuffixed(at);
+        quote!(#name => Some(#at),)
+    });
+    quote! {
+        fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
+            const NAMES: [&str; #count] = [#(#names),*];
+            let mut found = [None; #count];
+            message.find_fields(&NAMES, |name| match name {
+                #(#arms)*
+                _ => None,
+            }, &mut found);
+            field::expect_kind_of([#(#kind),*], Self::EVENT)?;
+            Ok(Self {
+                header: #header_value,
+                #(#reads)*
+            })
         }
     }
 }
@@ -459,6 +499,41 @@ fn read_field(field: &EventField) -> TokenStream {
         let function = ident(&format!("opt_{base}"));
         let aliases = field.aliases.iter().map(|alias| quote!(.or(field::#function(message, #alias)?)));
         let optional = quote!(field::#function(message, #element)? #(#aliases)*);
+        if field.optional {
+            optional
+        } else {
+            quote!(#optional.ok_or(PushError::MissingField { name: #element })?)
+        }
+    };
+    let read = match (field.secret, field.optional) {
+        (false, _) => read,
+        (true, false) => quote!(::wechat_core::Secret::new(#read)),
+        (true, true) => quote!(#read.map(::wechat_core::Secret::new)),
+    };
+    quote!(#name: #read,)
+}
+
+/// `name: <read>,` from the slots `Fields::find_fields` filled: as `read_field`, with
+/// `slot` giving each element's (and alias's) place in `found`.
+fn read_found(field: &EventField, slot: &mut impl FnMut(&str) -> usize) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let base = match field.ty {
+        EventFieldType::String => "string",
+        EventFieldType::Integer => "integer",
+        EventFieldType::Boolean => "boolean",
+    };
+    let element = &field.element;
+    let at = Literal::usize_unsuffixed(slot(element));
+    let read = if field.aliases.is_empty() && !field.optional {
+        let function = ident(&format!("{base}_of"));
+        quote!(field::#function(found[#at], #element)?)
+    } else {
+        let function = ident(&format!("opt_{base}_of"));
+        let aliases = field.aliases.iter().map(|alias| {
+            let at = Literal::usize_unsuffixed(slot(alias));
+            quote!(.or(field::#function(found[#at], #alias)?))
+        });
+        let optional = quote!(field::#function(found[#at], #element)? #(#aliases)*);
         if field.optional {
             optional
         } else {
@@ -700,15 +775,26 @@ mod tests {
         let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
         // prettyplease wraps long lines where it likes: compare without whitespace.
         let file: String = file.split_whitespace().collect();
-        assert!(file.contains(r#"card_id:field::string(message,"CardId")?,"#), "{file}");
+        // One pass finds every element read: the header's, the three that name the message,
+        // the event's and their aliases, each in its slot.
         assert!(
             file.contains(
-                r#"is_gift:field::opt_boolean(message,"IsGift")?.or(field::opt_boolean(message,"is_gift")?),"#
+                r#"constNAMES:[&str;8]=["CreateTime","Event","InfoType","MsgType","CardId","IsGift","is_gift","Ticket",];"#
+            ),
+            "{file}"
+        );
+        assert!(file.contains(r#""is_gift"=>Some(6),"Ticket"=>Some(7),_=>None,"#), "{file}");
+        assert!(file.contains(r#"field::expect_kind_of([found[1],found[2],found[3]],Self::EVENT)?;"#), "{file}");
+        assert!(file.contains(r#"create_time:field::integer_of(found[0],"CreateTime")?,"#), "{file}");
+        assert!(file.contains(r#"card_id:field::string_of(found[4],"CardId")?,"#), "{file}");
+        assert!(
+            file.contains(
+                r#"is_gift:field::opt_boolean_of(found[5],"IsGift")?.or(field::opt_boolean_of(found[6],"is_gift")?),"#
             ),
             "{file}"
         );
         assert!(
-            file.contains(r#"ticket:::wechat_core::Secret::new(field::string(message,"Ticket")?),"#),
+            file.contains(r#"ticket:::wechat_core::Secret::new(field::string_of(found[7],"Ticket")?),"#),
             "{file}"
         );
         assert!(file.contains("pubticket:::wechat_core::Secret,"), "{file}");

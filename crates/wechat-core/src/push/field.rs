@@ -7,22 +7,53 @@ use super::message::{Element, Fields, Message, trim};
 
 /// The required text of `name`.
 pub fn string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<String, PushError> {
-    required(opt_string(m, name)?, name)
+    string_of(m.field(name), name)
 }
 
 /// The text of `name`, or `None` when it is absent or empty.
 pub fn opt_string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<String>, PushError> {
-    Ok(opt_text(m, name)?.map(str::to_owned))
+    opt_string_of(m.field(name), name)
 }
 
 /// The required integer in `name` (WeChat sends some inside CDATA: `<Fee><![CDATA[10000]]></Fee>`).
 pub fn integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<i64, PushError> {
-    required(opt_integer(m, name)?, name)
+    integer_of(m.field(name), name)
 }
 
 /// The integer in `name`, or `None` when it is absent or empty.
 pub fn opt_integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<i64>, PushError> {
-    opt_text(m, name)?
+    opt_integer_of(m.field(name), name)
+}
+
+/// The required flag in `name`: `0`/`1` (most events) or `true`/`false` (gift-card events).
+pub fn boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<bool, PushError> {
+    boolean_of(m.field(name), name)
+}
+
+/// The flag in `name`, or `None` when it is absent or empty.
+pub fn opt_boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<bool>, PushError> {
+    opt_boolean_of(m.field(name), name)
+}
+
+/// [`string`] of an element already found (what [`Fields::field`] says of `name`): how the
+/// generated event types read the elements [`Fields::find_fields`] found.
+pub fn string_of(found: Option<Option<&str>>, name: &'static str) -> Result<String, PushError> {
+    required(opt_string_of(found, name)?, name)
+}
+
+/// [`opt_string`] of an element already found.
+pub fn opt_string_of(found: Option<Option<&str>>, name: &'static str) -> Result<Option<String>, PushError> {
+    Ok(opt_text(found, name)?.map(str::to_owned))
+}
+
+/// [`integer`] of an element already found.
+pub fn integer_of(found: Option<Option<&str>>, name: &'static str) -> Result<i64, PushError> {
+    required(opt_integer_of(found, name)?, name)
+}
+
+/// [`opt_integer`] of an element already found.
+pub fn opt_integer_of(found: Option<Option<&str>>, name: &'static str) -> Result<Option<i64>, PushError> {
+    opt_text(found, name)?
         .map(|text| {
             text.parse().map_err(|_| PushError::InvalidField {
                 name,
@@ -33,14 +64,14 @@ pub fn opt_integer<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Opti
         .transpose()
 }
 
-/// The required flag in `name`: `0`/`1` (most events) or `true`/`false` (gift-card events).
-pub fn boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<bool, PushError> {
-    required(opt_boolean(m, name)?, name)
+/// [`boolean`] of an element already found.
+pub fn boolean_of(found: Option<Option<&str>>, name: &'static str) -> Result<bool, PushError> {
+    required(opt_boolean_of(found, name)?, name)
 }
 
-/// The flag in `name`, or `None` when it is absent or empty.
-pub fn opt_boolean<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<Option<bool>, PushError> {
-    opt_text(m, name)?
+/// [`opt_boolean`] of an element already found.
+pub fn opt_boolean_of(found: Option<Option<&str>>, name: &'static str) -> Result<Option<bool>, PushError> {
+    opt_text(found, name)?
         .map(|text| match text {
             "1" => Ok(true),
             "0" => Ok(false),
@@ -84,15 +115,33 @@ fn required<T>(value: Option<T>, name: &'static str) -> Result<T, PushError> {
 
 /// Checks that `m` is the event `expected` (its [`Message::kind`]).
 pub fn expect_kind<M: Fields + ?Sized>(m: &M, expected: &'static str) -> Result<(), PushError> {
-    match m.kind() {
+    kind_is(m.kind(), expected)
+}
+
+/// [`expect_kind`] of elements already found: the message's `Event`, `InfoType` and `MsgType`
+/// (what [`Fields::field`] says of each), of which the first that holds text that is not
+/// blank names the message, as [`Message::kind`] reads it.
+pub fn expect_kind_of(
+    [event, info_type, msg_type]: [Option<Option<&str>>; 3],
+    expected: &'static str,
+) -> Result<(), PushError> {
+    let kind = [event, info_type, msg_type]
+        .into_iter()
+        .find_map(|found| found.flatten().map(trim).filter(|text| !text.is_empty()));
+    kind_is(kind, expected)
+}
+
+fn kind_is(kind: Option<&str>, expected: &'static str) -> Result<(), PushError> {
+    match kind {
         Some(kind) if kind == expected => Ok(()),
         found => Err(PushError::WrongKind { expected, found: found.map(|kind| clip(kind, 64)) }),
     }
 }
 
-/// The trimmed, non-empty text of `name`; an error if it holds elements instead.
-fn opt_text<'m, M: Fields + ?Sized>(m: &'m M, name: &'static str) -> Result<Option<&'m str>, PushError> {
-    match m.field(name) {
+/// The trimmed, non-empty text of an element found as `name`; an error if it holds elements
+/// instead.
+fn opt_text<'m>(found: Option<Option<&'m str>>, name: &'static str) -> Result<Option<&'m str>, PushError> {
+    match found {
         None => Ok(None),
         Some(Some(text)) => Ok(Some(trim(text)).filter(|text| !text.is_empty())),
         Some(None) => {

@@ -216,6 +216,26 @@ pub trait Fields {
     /// sent, not trimmed), `Some(None)` when it holds elements, `None` when there is none.
     fn field(&self, name: &str) -> Option<Option<&str>>;
 
+    /// Finds the elements `names` lists, in one pass over the message where it can:
+    /// `found[i]` becomes what [`Fields::field`] says of `names[i]` (the first element of that
+    /// name). `index` is the position of a name in `names` (`None` for the others): the
+    /// generated event types pass a `match` over their element names, so each element of the
+    /// message is looked up once rather than each name searched for. `found` is as long as
+    /// `names`, and starts all `None`.
+    ///
+    /// The default searches for each name with [`Fields::field`].
+    fn find_fields<'s>(
+        &'s self,
+        names: &[&'static str],
+        index: fn(&str) -> Option<usize>,
+        found: &mut [Option<Option<&'s str>>],
+    ) {
+        let _ = index;
+        for (name, slot) in names.iter().zip(found) {
+            *slot = self.field(name);
+        }
+    }
+
     /// What the message is, as [`Message::kind`] says.
     fn kind(&self) -> Option<&str> {
         ["Event", "InfoType", "MsgType"]
@@ -235,12 +255,45 @@ impl Fields for Message {
         })
     }
 
+    fn find_fields<'s>(
+        &'s self,
+        _: &[&'static str],
+        index: fn(&str) -> Option<usize>,
+        found: &mut [Option<Option<&'s str>>],
+    ) {
+        let elements = self.elements.iter().map(|e| {
+            let text = match &e.value {
+                Value::Text(text) => Some(text.as_str()),
+                Value::Children(_) => None,
+            };
+            (e.name.as_str(), text)
+        });
+        find_each(elements, index, found);
+    }
+
     fn kind(&self) -> Option<&str> {
         Message::kind(self)
     }
 
     fn to_message(&self) -> Message {
         self.clone()
+    }
+}
+
+/// [`Fields::find_fields`] over a message's elements, as `(name, text)` in document order:
+/// the first element of each name wanted fills its slot.
+#[inline]
+fn find_each<'s>(
+    elements: impl Iterator<Item = (&'s str, Option<&'s str>)>,
+    index: fn(&str) -> Option<usize>,
+    found: &mut [Option<Option<&'s str>>],
+) {
+    for (name, text) in elements {
+        if let Some(slot) = index(name).and_then(|at| found.get_mut(at))
+            && slot.is_none()
+        {
+            *slot = Some(text);
+        }
     }
 }
 
@@ -310,6 +363,17 @@ impl Fields for Flat<'_> {
     fn field(&self, name: &str) -> Option<Option<&str>> {
         let key = name_key(name);
         self.fields.iter().find(|(k, n, _)| *k == key && n == name).map(|(_, _, text)| Some(text.as_ref()))
+    }
+
+    // Inline, as `field`: the generated `index` is a `match`, which inlines into the loop.
+    #[inline]
+    fn find_fields<'s>(
+        &'s self,
+        _: &[&'static str],
+        index: fn(&str) -> Option<usize>,
+        found: &mut [Option<Option<&'s str>>],
+    ) {
+        find_each(self.iter().map(|(name, text)| (name, Some(text))), index, found);
     }
 
     fn to_message(&self) -> Message {
@@ -785,6 +849,51 @@ mod tests {
                 assert_eq!(flat.field(name), message.field(name), "{name} in {xml}");
             }
         }
+    }
+
+    /// `find_fields` finds in one pass what `field` finds name by name, on a message (nested
+    /// elements included), on the flat view, and through the trait's default (a `Fields` of
+    /// another crate): the first element of a name sent twice, `None` for an absent one.
+    #[test]
+    fn finding_fields_in_one_pass_finds_what_each_lookup_finds() {
+        /// Only `field`: the default `find_fields`.
+        struct ByName(Message);
+        impl Fields for ByName {
+            fn field(&self, name: &str) -> Option<Option<&str>> {
+                self.0.field(name)
+            }
+            fn to_message(&self) -> Message {
+                self.0.clone()
+            }
+        }
+        const NAMES: [&str; 5] = ["B", "A", "Absent", "C", "Nested"];
+        fn index(name: &str) -> Option<usize> {
+            NAMES.iter().position(|n| *n == name)
+        }
+        let flat = "<xml><A>1</A><B> 2 </B><X>x</X><A>again</A><C></C></xml>";
+        let nested = "<xml><A>1</A><Nested><In>i</In></Nested><B>2</B><B>3</B></xml>";
+        for xml in [flat, nested] {
+            let message = Message::parse(xml.as_bytes()).unwrap();
+            let expected: Vec<Option<Option<&str>>> = NAMES.iter().map(|name| message.field(name)).collect();
+            let mut found = [None; NAMES.len()];
+            message.find_fields(&NAMES, index, &mut found);
+            assert_eq!(found.as_slice(), expected.as_slice(), "Message, {xml}");
+            let by_name = ByName(message.clone());
+            let mut found = [None; NAMES.len()];
+            by_name.find_fields(&NAMES, index, &mut found);
+            assert_eq!(found.as_slice(), expected.as_slice(), "the default, {xml}");
+            if let Some(view) = Flat::parse(xml.as_bytes()).unwrap() {
+                let mut found = [None; NAMES.len()];
+                view.find_fields(&NAMES, index, &mut found);
+                assert_eq!(found.as_slice(), expected.as_slice(), "Flat, {xml}");
+            }
+        }
+        let message = Message::parse(flat.as_bytes()).unwrap();
+        assert_eq!(message.field("A"), Some(Some("1")));
+        assert_eq!(message.field("C"), Some(Some("")));
+        let message = Message::parse(nested.as_bytes()).unwrap();
+        assert_eq!(message.field("Nested"), Some(None));
+        assert_eq!(message.field("B"), Some(Some("2")));
     }
 
     #[test]

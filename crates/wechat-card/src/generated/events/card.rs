@@ -49,11 +49,43 @@ impl FromMessage for CardNotPassCheck {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "RefuseReason",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "RefuseReason" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            refuse_reason: field::opt_string(message, "RefuseReason")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            refuse_reason: field::opt_string_of(found[7], "RefuseReason")?,
         })
     }
 }
@@ -102,11 +134,43 @@ impl FromMessage for CardPassCheck {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "RefuseReason",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "RefuseReason" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            refuse_reason: field::opt_string(message, "RefuseReason")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            refuse_reason: field::opt_string_of(found[7], "RefuseReason")?,
         })
     }
 }
@@ -256,21 +320,79 @@ impl FromMessage for CardPayOrder {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 18] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "OrderId",
+            "Status",
+            "CreateOrderTime",
+            "PayFinishTime",
+            "Desc",
+            "FreeCoinCount",
+            "PayCoinCount",
+            "RefundFreeCoinCount",
+            "RefundPayCoinCount",
+            "OrderType",
+            "Memo",
+            "ReceiptInfo",
+        ];
+        let mut found = [None; 18];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "OrderId" => Some(6),
+                    "Status" => Some(7),
+                    "CreateOrderTime" => Some(8),
+                    "PayFinishTime" => Some(9),
+                    "Desc" => Some(10),
+                    "FreeCoinCount" => Some(11),
+                    "PayCoinCount" => Some(12),
+                    "RefundFreeCoinCount" => Some(13),
+                    "RefundPayCoinCount" => Some(14),
+                    "OrderType" => Some(15),
+                    "Memo" => Some(16),
+                    "ReceiptInfo" => Some(17),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            order_id: field::string(message, "OrderId")?,
-            status: field::string(message, "Status")?,
-            create_order_time: field::opt_integer(message, "CreateOrderTime")?,
-            pay_finish_time: field::opt_integer(message, "PayFinishTime")?,
-            desc: field::opt_string(message, "Desc")?,
-            free_coin_count: field::opt_integer(message, "FreeCoinCount")?,
-            pay_coin_count: field::opt_integer(message, "PayCoinCount")?,
-            refund_free_coin_count: field::opt_integer(message, "RefundFreeCoinCount")?,
-            refund_pay_coin_count: field::opt_integer(message, "RefundPayCoinCount")?,
-            order_type: field::opt_string(message, "OrderType")?,
-            memo: field::opt_string(message, "Memo")?,
-            receipt_info: field::opt_string(message, "ReceiptInfo")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            order_id: field::string_of(found[6], "OrderId")?,
+            status: field::string_of(found[7], "Status")?,
+            create_order_time: field::opt_integer_of(found[8], "CreateOrderTime")?,
+            pay_finish_time: field::opt_integer_of(found[9], "PayFinishTime")?,
+            desc: field::opt_string_of(found[10], "Desc")?,
+            free_coin_count: field::opt_integer_of(found[11], "FreeCoinCount")?,
+            pay_coin_count: field::opt_integer_of(found[12], "PayCoinCount")?,
+            refund_free_coin_count: field::opt_integer_of(
+                found[13],
+                "RefundFreeCoinCount",
+            )?,
+            refund_pay_coin_count: field::opt_integer_of(
+                found[14],
+                "RefundPayCoinCount",
+            )?,
+            order_type: field::opt_string_of(found[15], "OrderType")?,
+            memo: field::opt_string_of(found[16], "Memo")?,
+            receipt_info: field::opt_string_of(found[17], "ReceiptInfo")?,
         })
     }
 }
@@ -318,11 +440,43 @@ impl FromMessage for CardSkuRemind {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "Detail",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "Detail" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            detail: field::opt_string(message, "Detail")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            detail: field::opt_string_of(found[7], "Detail")?,
         })
     }
 }
@@ -370,11 +524,43 @@ impl FromMessage for UserDelCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::opt_string(message, "UserCardCode")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::opt_string_of(found[7], "UserCardCode")?,
         })
     }
 }
@@ -424,11 +610,43 @@ impl FromMessage for UserEnterSessionFromCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
         })
     }
 }
@@ -562,19 +780,73 @@ impl FromMessage for UserGetCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 16] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "IsGiveByFriend",
+            "UserCardCode",
+            "FriendUserName",
+            "OuterId",
+            "OldUserCardCode",
+            "OuterStr",
+            "IsRestoreMemberCard",
+            "IsRecommendByFriend",
+            "UnionId",
+        ];
+        let mut found = [None; 16];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "IsGiveByFriend" => Some(7),
+                    "UserCardCode" => Some(8),
+                    "FriendUserName" => Some(9),
+                    "OuterId" => Some(10),
+                    "OldUserCardCode" => Some(11),
+                    "OuterStr" => Some(12),
+                    "IsRestoreMemberCard" => Some(13),
+                    "IsRecommendByFriend" => Some(14),
+                    "UnionId" => Some(15),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            is_give_by_friend: field::opt_boolean(message, "IsGiveByFriend")?,
-            user_card_code: field::string(message, "UserCardCode")?,
-            friend_user_name: field::opt_string(message, "FriendUserName")?,
-            outer_id: field::opt_integer(message, "OuterId")?,
-            old_user_card_code: field::opt_string(message, "OldUserCardCode")?,
-            outer_str: field::opt_string(message, "OuterStr")?,
-            is_restore_member_card: field::opt_boolean(message, "IsRestoreMemberCard")?,
-            is_recommend_by_friend: field::opt_boolean(message, "IsRecommendByFriend")?,
-            union_id: field::opt_string(message, "UnionId")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            is_give_by_friend: field::opt_boolean_of(found[7], "IsGiveByFriend")?,
+            user_card_code: field::string_of(found[8], "UserCardCode")?,
+            friend_user_name: field::opt_string_of(found[9], "FriendUserName")?,
+            outer_id: field::opt_integer_of(found[10], "OuterId")?,
+            old_user_card_code: field::opt_string_of(found[11], "OldUserCardCode")?,
+            outer_str: field::opt_string_of(found[12], "OuterStr")?,
+            is_restore_member_card: field::opt_boolean_of(
+                found[13],
+                "IsRestoreMemberCard",
+            )?,
+            is_recommend_by_friend: field::opt_boolean_of(
+                found[14],
+                "IsRecommendByFriend",
+            )?,
+            union_id: field::opt_string_of(found[15], "UnionId")?,
         })
     }
 }
@@ -662,14 +934,52 @@ impl FromMessage for UserGiftingCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 11] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+            "IsReturnBack",
+            "FriendUserName",
+            "IsChatRoom",
+        ];
+        let mut found = [None; 11];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    "IsReturnBack" => Some(8),
+                    "FriendUserName" => Some(9),
+                    "IsChatRoom" => Some(10),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
-            is_return_back: field::opt_boolean(message, "IsReturnBack")?,
-            friend_user_name: field::opt_string(message, "FriendUserName")?,
-            is_chat_room: field::opt_boolean(message, "IsChatRoom")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
+            is_return_back: field::opt_boolean_of(found[8], "IsReturnBack")?,
+            friend_user_name: field::opt_string_of(found[9], "FriendUserName")?,
+            is_chat_room: field::opt_boolean_of(found[10], "IsChatRoom")?,
         })
     }
 }
@@ -762,16 +1072,58 @@ impl FromMessage for UserPayFromPayCell {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 13] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+            "TransId",
+            "LocationId",
+            "Fee",
+            "OriginalFee",
+            "LocationName",
+        ];
+        let mut found = [None; 13];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    "TransId" => Some(8),
+                    "LocationId" => Some(9),
+                    "Fee" => Some(10),
+                    "OriginalFee" => Some(11),
+                    "LocationName" => Some(12),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
-            trans_id: field::opt_string(message, "TransId")?,
-            location_id: field::opt_integer(message, "LocationId")?,
-            fee: field::integer(message, "Fee")?,
-            original_fee: field::integer(message, "OriginalFee")?,
-            location_name: field::opt_string(message, "LocationName")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
+            trans_id: field::opt_string_of(found[8], "TransId")?,
+            location_id: field::opt_integer_of(found[9], "LocationId")?,
+            fee: field::integer_of(found[10], "Fee")?,
+            original_fee: field::integer_of(found[11], "OriginalFee")?,
+            location_name: field::opt_string_of(found[12], "LocationName")?,
         })
     }
 }

@@ -129,20 +129,70 @@ impl FromMessage for UserConsumeCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 17] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+            "ConsumeSource",
+            "LocationName",
+            "StaffOpenId",
+            "VerifyCode",
+            "RemarkAmount",
+            "OuterStr",
+            "LocationId",
+            "TransId",
+            "OutTradeNo",
+        ];
+        let mut found = [None; 17];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    "ConsumeSource" => Some(8),
+                    "LocationName" => Some(9),
+                    "StaffOpenId" => Some(10),
+                    "VerifyCode" => Some(11),
+                    "RemarkAmount" => Some(12),
+                    "OuterStr" => Some(13),
+                    "LocationId" => Some(14),
+                    "TransId" => Some(15),
+                    "OutTradeNo" => Some(16),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
-            consume_source: field::opt_string(message, "ConsumeSource")?,
-            location_name: field::opt_string(message, "LocationName")?,
-            staff_open_id: field::opt_string(message, "StaffOpenId")?,
-            verify_code: field::opt_string(message, "VerifyCode")?,
-            remark_amount: field::opt_string(message, "RemarkAmount")?,
-            outer_str: field::opt_string(message, "OuterStr")?,
-            location_id: field::opt_integer(message, "LocationId")?,
-            trans_id: field::opt_string(message, "TransId")?,
-            out_trade_no: field::opt_string(message, "OutTradeNo")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
+            consume_source: field::opt_string_of(found[8], "ConsumeSource")?,
+            location_name: field::opt_string_of(found[9], "LocationName")?,
+            staff_open_id: field::opt_string_of(found[10], "StaffOpenId")?,
+            verify_code: field::opt_string_of(found[11], "VerifyCode")?,
+            remark_amount: field::opt_string_of(found[12], "RemarkAmount")?,
+            outer_str: field::opt_string_of(found[13], "OuterStr")?,
+            location_id: field::opt_integer_of(found[14], "LocationId")?,
+            trans_id: field::opt_string_of(found[15], "TransId")?,
+            out_trade_no: field::opt_string_of(found[16], "OutTradeNo")?,
         })
     }
 }

@@ -45,11 +45,43 @@ impl FromMessage for GiftcardPayDone {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "PageId",
+            "OrderId",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "PageId" => Some(6),
+                    "OrderId" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            page_id: field::string(message, "PageId")?,
-            order_id: field::string(message, "OrderId")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            page_id: field::string_of(found[6], "PageId")?,
+            order_id: field::string_of(found[7], "OrderId")?,
         })
     }
 }
@@ -123,13 +155,49 @@ impl FromMessage for GiftcardSendToFriend {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 10] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "PageId",
+            "OrderId",
+            "IsChatRoom",
+            "IsReturnBack",
+        ];
+        let mut found = [None; 10];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "PageId" => Some(6),
+                    "OrderId" => Some(7),
+                    "IsChatRoom" => Some(8),
+                    "IsReturnBack" => Some(9),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            page_id: field::string(message, "PageId")?,
-            order_id: field::string(message, "OrderId")?,
-            is_chat_room: field::opt_boolean(message, "IsChatRoom")?,
-            is_return_back: field::opt_boolean(message, "IsReturnBack")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            page_id: field::string_of(found[6], "PageId")?,
+            order_id: field::string_of(found[7], "OrderId")?,
+            is_chat_room: field::opt_boolean_of(found[8], "IsChatRoom")?,
+            is_return_back: field::opt_boolean_of(found[9], "IsReturnBack")?,
         })
     }
 }
@@ -190,12 +258,46 @@ impl FromMessage for GiftcardUserAccept {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "PageId",
+            "OrderId",
+            "IsChatRoom",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "PageId" => Some(6),
+                    "OrderId" => Some(7),
+                    "IsChatRoom" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            page_id: field::string(message, "PageId")?,
-            order_id: field::string(message, "OrderId")?,
-            is_chat_room: field::opt_boolean(message, "IsChatRoom")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            page_id: field::string_of(found[6], "PageId")?,
+            order_id: field::string_of(found[7], "OrderId")?,
+            is_chat_room: field::opt_boolean_of(found[8], "IsChatRoom")?,
         })
     }
 }

@@ -53,12 +53,46 @@ impl FromMessage for CloudInvoiceResult {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "fpqqlsh",
+            "status",
+            "nsrsbh",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "fpqqlsh" => Some(6),
+                    "status" => Some(7),
+                    "nsrsbh" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            fpqqlsh: field::string(message, "fpqqlsh")?,
-            status: field::integer(message, "status")?,
-            nsrsbh: field::string(message, "nsrsbh")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            fpqqlsh: field::string_of(found[6], "fpqqlsh")?,
+            status: field::integer_of(found[7], "status")?,
+            nsrsbh: field::string_of(found[8], "nsrsbh")?,
         })
     }
 }
@@ -147,17 +181,61 @@ impl FromMessage for SubmitInvoiceTitle {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 14] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "title",
+            "phone",
+            "tax_no",
+            "addr",
+            "bank_type",
+            "bank_no",
+            "attach",
+            "title_type",
+        ];
+        let mut found = [None; 14];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "title" => Some(6),
+                    "phone" => Some(7),
+                    "tax_no" => Some(8),
+                    "addr" => Some(9),
+                    "bank_type" => Some(10),
+                    "bank_no" => Some(11),
+                    "attach" => Some(12),
+                    "title_type" => Some(13),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            title: field::string(message, "title")?,
-            phone: field::opt_string(message, "phone")?,
-            tax_no: field::opt_string(message, "tax_no")?,
-            addr: field::opt_string(message, "addr")?,
-            bank_type: field::opt_string(message, "bank_type")?,
-            bank_no: field::opt_string(message, "bank_no")?,
-            attach: field::opt_string(message, "attach")?,
-            title_type: field::opt_string(message, "title_type")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            title: field::string_of(found[6], "title")?,
+            phone: field::opt_string_of(found[7], "phone")?,
+            tax_no: field::opt_string_of(found[8], "tax_no")?,
+            addr: field::opt_string_of(found[9], "addr")?,
+            bank_type: field::opt_string_of(found[10], "bank_type")?,
+            bank_no: field::opt_string_of(found[11], "bank_no")?,
+            attach: field::opt_string_of(found[12], "attach")?,
+            title_type: field::opt_string_of(found[13], "title_type")?,
         })
     }
 }
@@ -211,12 +289,46 @@ impl FromMessage for UpdateInvoiceStatus {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "Status",
+            "CardId",
+            "Code",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "Status" => Some(6),
+                    "CardId" => Some(7),
+                    "Code" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            status: field::string(message, "Status")?,
-            card_id: field::string(message, "CardId")?,
-            code: field::string(message, "Code")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            status: field::string_of(found[6], "Status")?,
+            card_id: field::string_of(found[7], "CardId")?,
+            code: field::string_of(found[8], "Code")?,
         })
     }
 }
@@ -285,15 +397,55 @@ impl FromMessage for UserAuthorizeInvoice {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 12] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "SuccOrderId",
+            "FailOrderId",
+            "AppId",
+            "AuthorizeAppId",
+            "Source",
+            "source",
+        ];
+        let mut found = [None; 12];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "SuccOrderId" => Some(6),
+                    "FailOrderId" => Some(7),
+                    "AppId" => Some(8),
+                    "AuthorizeAppId" => Some(9),
+                    "Source" => Some(10),
+                    "source" => Some(11),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            succ_order_id: field::opt_string(message, "SuccOrderId")?,
-            fail_order_id: field::opt_string(message, "FailOrderId")?,
-            app_id: field::opt_string(message, "AppId")?
-                .or(field::opt_string(message, "AuthorizeAppId")?),
-            source: field::opt_string(message, "Source")?
-                .or(field::opt_string(message, "source")?),
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            succ_order_id: field::opt_string_of(found[6], "SuccOrderId")?,
+            fail_order_id: field::opt_string_of(found[7], "FailOrderId")?,
+            app_id: field::opt_string_of(found[8], "AppId")?
+                .or(field::opt_string_of(found[9], "AuthorizeAppId")?),
+            source: field::opt_string_of(found[10], "Source")?
+                .or(field::opt_string_of(found[11], "source")?),
         })
     }
 }

@@ -50,11 +50,43 @@ impl FromMessage for SubmitMembercardUserInfo {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 8] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+        ];
+        let mut found = [None; 8];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
         })
     }
 }
@@ -127,13 +159,49 @@ impl FromMessage for UpdateMemberCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 10] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+            "ModifyBonus",
+            "ModifyBalance",
+        ];
+        let mut found = [None; 10];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    "ModifyBonus" => Some(8),
+                    "ModifyBalance" => Some(9),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
-            modify_bonus: field::opt_integer(message, "ModifyBonus")?,
-            modify_balance: field::opt_integer(message, "ModifyBalance")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
+            modify_bonus: field::opt_integer_of(found[8], "ModifyBonus")?,
+            modify_balance: field::opt_integer_of(found[9], "ModifyBalance")?,
         })
     }
 }
@@ -191,12 +259,46 @@ impl FromMessage for UserViewCard {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "CardId",
+            "UserCardCode",
+            "OuterStr",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "CardId" => Some(6),
+                    "UserCardCode" => Some(7),
+                    "OuterStr" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            card_id: field::string(message, "CardId")?,
-            user_card_code: field::string(message, "UserCardCode")?,
-            outer_str: field::opt_string(message, "OuterStr")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            card_id: field::string_of(found[6], "CardId")?,
+            user_card_code: field::string_of(found[7], "UserCardCode")?,
+            outer_str: field::opt_string_of(found[8], "OuterStr")?,
         })
     }
 }

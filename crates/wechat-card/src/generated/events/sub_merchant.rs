@@ -62,12 +62,46 @@ impl FromMessage for CardMerchantCheckResult {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "ToUserName",
+            "FromUserName",
+            "CreateTime",
+            "MsgType",
+            "Event",
+            "InfoType",
+            "MerchantId",
+            "IsPass",
+            "Reason",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    "Event" => Some(4),
+                    "InfoType" => Some(5),
+                    "MerchantId" => Some(6),
+                    "IsPass" => Some(7),
+                    "Reason" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader::from_fields(message)?,
-            merchant_id: field::string(message, "MerchantId")?,
-            is_pass: field::boolean(message, "IsPass")?,
-            reason: field::opt_string(message, "Reason")?,
+            header: super::AccountHeader {
+                to_user_name: field::string_of(found[0], "ToUserName")?,
+                from_user_name: field::string_of(found[1], "FromUserName")?,
+                create_time: field::integer_of(found[2], "CreateTime")?,
+                msg_type: field::string_of(found[3], "MsgType")?,
+            },
+            merchant_id: field::string_of(found[6], "MerchantId")?,
+            is_pass: field::boolean_of(found[7], "IsPass")?,
+            reason: field::opt_string_of(found[8], "Reason")?,
         })
     }
 }

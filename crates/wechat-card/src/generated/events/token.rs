@@ -75,18 +75,50 @@ impl FromMessage for Authorized {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "AppId",
+            "CreateTime",
+            "Event",
+            "InfoType",
+            "MsgType",
+            "AuthorizerAppid",
+            "AuthorizationCode",
+            "AuthorizationCodeExpiredTime",
+            "PreAuthCode",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "AppId" => Some(0),
+                    "CreateTime" => Some(1),
+                    "Event" => Some(2),
+                    "InfoType" => Some(3),
+                    "MsgType" => Some(4),
+                    "AuthorizerAppid" => Some(5),
+                    "AuthorizationCode" => Some(6),
+                    "AuthorizationCodeExpiredTime" => Some(7),
+                    "PreAuthCode" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_fields(message)?,
-            authorizer_appid: field::string(message, "AuthorizerAppid")?,
+            header: super::PlatformHeader {
+                app_id: field::string_of(found[0], "AppId")?,
+                create_time: field::integer_of(found[1], "CreateTime")?,
+            },
+            authorizer_appid: field::string_of(found[5], "AuthorizerAppid")?,
             authorization_code: ::wechat_core::Secret::new(
-                field::string(message, "AuthorizationCode")?,
+                field::string_of(found[6], "AuthorizationCode")?,
             ),
-            authorization_code_expired_time: field::opt_integer(
-                message,
+            authorization_code_expired_time: field::opt_integer_of(
+                found[7],
                 "AuthorizationCodeExpiredTime",
             )?,
-            pre_auth_code: field::opt_string(message, "PreAuthCode")?
+            pre_auth_code: field::opt_string_of(found[8], "PreAuthCode")?
                 .map(::wechat_core::Secret::new),
         })
     }
@@ -134,11 +166,37 @@ impl FromMessage for ComponentVerifyTicket {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 6] = [
+            "AppId",
+            "CreateTime",
+            "Event",
+            "InfoType",
+            "MsgType",
+            "ComponentVerifyTicket",
+        ];
+        let mut found = [None; 6];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "AppId" => Some(0),
+                    "CreateTime" => Some(1),
+                    "Event" => Some(2),
+                    "InfoType" => Some(3),
+                    "MsgType" => Some(4),
+                    "ComponentVerifyTicket" => Some(5),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_fields(message)?,
+            header: super::PlatformHeader {
+                app_id: field::string_of(found[0], "AppId")?,
+                create_time: field::integer_of(found[1], "CreateTime")?,
+            },
             component_verify_ticket: ::wechat_core::Secret::new(
-                field::string(message, "ComponentVerifyTicket")?,
+                field::string_of(found[5], "ComponentVerifyTicket")?,
             ),
         })
     }
@@ -184,10 +242,36 @@ impl FromMessage for Unauthorized {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 6] = [
+            "AppId",
+            "CreateTime",
+            "Event",
+            "InfoType",
+            "MsgType",
+            "AuthorizerAppid",
+        ];
+        let mut found = [None; 6];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "AppId" => Some(0),
+                    "CreateTime" => Some(1),
+                    "Event" => Some(2),
+                    "InfoType" => Some(3),
+                    "MsgType" => Some(4),
+                    "AuthorizerAppid" => Some(5),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_fields(message)?,
-            authorizer_appid: field::string(message, "AuthorizerAppid")?,
+            header: super::PlatformHeader {
+                app_id: field::string_of(found[0], "AppId")?,
+                create_time: field::integer_of(found[1], "CreateTime")?,
+            },
+            authorizer_appid: field::string_of(found[5], "AuthorizerAppid")?,
         })
     }
 }
@@ -266,18 +350,50 @@ impl FromMessage for UpdateAuthorized {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        field::expect_kind(message, Self::EVENT)?;
+        const NAMES: [&str; 9] = [
+            "AppId",
+            "CreateTime",
+            "Event",
+            "InfoType",
+            "MsgType",
+            "AuthorizerAppid",
+            "AuthorizationCode",
+            "AuthorizationCodeExpiredTime",
+            "PreAuthCode",
+        ];
+        let mut found = [None; 9];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "AppId" => Some(0),
+                    "CreateTime" => Some(1),
+                    "Event" => Some(2),
+                    "InfoType" => Some(3),
+                    "MsgType" => Some(4),
+                    "AuthorizerAppid" => Some(5),
+                    "AuthorizationCode" => Some(6),
+                    "AuthorizationCodeExpiredTime" => Some(7),
+                    "PreAuthCode" => Some(8),
+                    _ => None,
+                },
+                &mut found,
+            );
+        field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader::from_fields(message)?,
-            authorizer_appid: field::string(message, "AuthorizerAppid")?,
+            header: super::PlatformHeader {
+                app_id: field::string_of(found[0], "AppId")?,
+                create_time: field::integer_of(found[1], "CreateTime")?,
+            },
+            authorizer_appid: field::string_of(found[5], "AuthorizerAppid")?,
             authorization_code: ::wechat_core::Secret::new(
-                field::string(message, "AuthorizationCode")?,
+                field::string_of(found[6], "AuthorizationCode")?,
             ),
-            authorization_code_expired_time: field::opt_integer(
-                message,
+            authorization_code_expired_time: field::opt_integer_of(
+                found[7],
                 "AuthorizationCodeExpiredTime",
             )?,
-            pre_auth_code: field::opt_string(message, "PreAuthCode")?
+            pre_auth_code: field::opt_string_of(found[8], "PreAuthCode")?
                 .map(::wechat_core::Secret::new),
         })
     }
