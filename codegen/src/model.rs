@@ -340,6 +340,9 @@ pub struct TypeDef {
     /// An answer holds it: it implements `Deserialize` whatever the features. A type only
     /// requests hold implements it with the `deserialize-requests` feature only.
     pub received: bool,
+    /// A request holds it: it implements `Serialize` whatever the features. A type only
+    /// answers hold implements it with the `serialize-responses` feature only.
+    pub sent: bool,
 }
 
 /// What a named type is.

@@ -223,6 +223,13 @@ pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
          # command line does); the types answers hold always have it.\n{} = []\n",
         crate::emit::DESERIALIZE_REQUESTS_FEATURE
     ));
+    body.push_str(&format!(
+        "# `Serialize` for the types only answers hold, to write answers as JSON (the `wechat`
+         # command line does); the types requests hold always have it.
+{} = []
+",
+        crate::emit::SERIALIZE_RESPONSES_FEATURE
+    ));
     // Always declared, events or none: the hand-written `default` list names it.
     body.push_str(&format!(
         "# Typed push events (`events` module); each event also needs its group's feature.\n{} = [\"wechat-core/push\"]\n",

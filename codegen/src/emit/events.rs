@@ -784,7 +784,10 @@ mod tests {
             "{file}"
         );
         assert!(file.contains(r#""is_gift"=>Some(6),"Ticket"=>Some(7),_=>None,"#), "{file}");
-        assert!(file.contains(r#"field::expect_kind_of([found[1],found[2],found[3]],Self::EVENT)?;"#), "{file}");
+        assert!(
+            file.contains(r#"field::expect_kind_of([found[1],found[2],found[3]],Self::EVENT)?;"#),
+            "{file}"
+        );
         assert!(file.contains(r#"create_time:field::integer_of(found[0],"CreateTime")?,"#), "{file}");
         assert!(file.contains(r#"card_id:field::string_of(found[4],"CardId")?,"#), "{file}");
         assert!(

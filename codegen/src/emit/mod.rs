@@ -49,6 +49,10 @@ pub const CARD_MANIFEST: &str = "crates/wechat-card/Cargo.toml";
 /// (answers' types always have it).
 pub(crate) const DESERIALIZE_REQUESTS_FEATURE: &str = "deserialize-requests";
 
+/// The feature of `wechat-card` that gives the types only answers hold `Serialize` (requests'
+/// types always have it).
+pub(crate) const SERIALIZE_RESPONSES_FEATURE: &str = "serialize-responses";
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

@@ -23,6 +23,15 @@ pub(crate) struct Extras<'a> {
     pub(crate) checked: bool,
     /// Only requests hold it: `Deserialize` only with the `deserialize-requests` feature.
     pub(crate) sent_only: bool,
+    /// Only answers hold it: `Serialize` only with the `serialize-responses` feature.
+    pub(crate) received_only: bool,
+}
+
+/// `#[cfg(feature = "serialize-responses")]` on a `Serialize` impl of a type only answers
+/// hold; nothing for a type a request holds.
+fn serialize_gate(received_only: bool) -> Option<TokenStream> {
+    let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
+    received_only.then(|| quote!(#[cfg(feature = #feature)]))
 }
 
 /// `#[cfg(feature = "deserialize-requests")]` on a `Deserialize` impl (or what only it
@@ -41,13 +50,18 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let name = ident(name);
     // serde's derive only where a field is flattened; elsewhere the impl is written out.
     let derived = fields.iter().any(|f| f.flatten);
+    // The fields' `#[serde]` attributes serve `Serialize` alone where `Deserialize` is written
+    // out: behind the feature with it.
+    let serde_attr = SerdeAttr { gated: extras.received_only && !derived };
     let declared = extras
         .query
         .iter()
-        .map(|f| field_decl(f, true, None, derived))
+        .map(|f| field_decl(f, true, None, derived, serde_attr))
         .chain(extras.constants.iter().map(|c| constant_decl(c, derived)))
         .chain(extras.files.iter().map(file_decl))
-        .chain(fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived)));
+        .chain(
+            fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived, serde_attr)),
+        );
     let params: Vec<Param> = extras
         .query
         .iter()
@@ -95,9 +109,16 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     } else {
         (Some(quote!(serde::Deserialize)), None, None)
     };
+    let serialize_feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
+    let (serialize, gated_serialize) = if extras.received_only {
+        (None, Some(quote!(#[cfg_attr(feature = #serialize_feature, derive(serde::Serialize))])))
+    } else {
+        (Some(quote!(serde::Serialize,)), None)
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, #deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, #serialize #deserialize)]
+        #gated_serialize
         #gated_deserialize
         #[non_exhaustive]
         #allow
@@ -246,7 +267,21 @@ fn file_type(file: &FileField) -> TokenStream {
 
 /// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derive
 /// reads the struct, so the field carries what decoding needs (`default`, `alias`) too.
-fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool) -> TokenStream {
+/// How a field's `#[serde(..)]` is written: `gated`, as
+/// `#[cfg_attr(feature = "serialize-responses", serde(..))]`, where only the gated
+/// `Serialize` derive reads it.
+#[derive(Clone, Copy)]
+struct SerdeAttr {
+    gated: bool,
+}
+
+fn field_decl(
+    field: &Field,
+    in_query: bool,
+    note: Option<&str>,
+    derived: bool,
+    attr: SerdeAttr,
+) -> TokenStream {
     let docs = match note {
         Some(note) => doc(&format!("{}\n\n{note}", field.doc.trim_end())),
         None => doc(&field.doc),
@@ -280,7 +315,14 @@ fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool) 
             _ => {}
         }
     }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
+    let serde = (!serde.is_empty()).then(|| {
+        if attr.gated {
+            quote!(#[cfg_attr(feature = #feature, serde(#(#serde),*))])
+        } else {
+            quote!(#[serde(#(#serde),*)])
+        }
+    });
     // WeChat assigns a response-only field; it is read through a getter, never set.
     let visibility = (field.only != Some(Direction::Response)).then(|| quote!(pub));
     quote! {
@@ -602,7 +644,12 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
 pub(crate) fn named(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => {
-            let extras = Extras { checked: def.checked, sent_only: !def.received, ..Extras::default() };
+            let extras = Extras {
+                checked: def.checked,
+                sent_only: !def.received,
+                received_only: !def.sent,
+                ..Extras::default()
+            };
             object(&def.name, &def.doc, fields, &extras)
         }
         TypeKind::StringEnum(variants) => string_enum(def, variants),
@@ -614,6 +661,7 @@ pub(crate) fn named(def: &TypeDef) -> TokenStream {
 /// An enum with one variant per known tag, each holding its object type, and `Unknown`
 /// keeping any other object whole.
 fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
+    let serialize_gate = serialize_gate(!def.sent);
     let gate = deserialize_gate(!def.received);
     let name = ident(&def.name);
     let docs = doc(&format!(
@@ -654,6 +702,7 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
             }
         }
 
+        #serialize_gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
@@ -740,6 +789,7 @@ fn variant_docs(variants: &[Variant]) -> impl Iterator<Item = TokenStream> + '_ 
 }
 
 fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let serialize_gate = serialize_gate(!def.sent);
     let gate = deserialize_gate(!def.received);
     let name = ident(&def.name);
     let docs = doc(&def.doc);
@@ -787,6 +837,7 @@ fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             }
         }
 
+        #serialize_gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
@@ -803,6 +854,7 @@ fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
 }
 
 fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let serialize_gate = serialize_gate(!def.sent);
     let gate = deserialize_gate(!def.received);
     let name = ident(&def.name);
     let docs = doc(&def.doc);
@@ -845,6 +897,7 @@ fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             }
         }
 
+        #serialize_gate
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.as_i64())

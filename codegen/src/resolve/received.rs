@@ -2,35 +2,47 @@
 //! only requests hold are deserialized by nobody the default build serves (the client sends
 //! them), so they implement it only with the `deserialize-requests` feature, which the
 //! `wechat` command line (reading requests from JSON) and the tests enable: half of the
-//! `Deserialize` impls are left out of a default build.
+//! `Deserialize` impls are left out of a default build. Likewise the types only answers hold
+//! implement `Serialize` only with the `serialize-responses` feature (the command line prints
+//! answers, the mock writes them; a client only reads them).
 
 use std::collections::{HashMap, HashSet};
 
 use super::type_index::{Indexed, Key, all_types, key_of, named, place};
-use crate::model::{Field, Spec, TypeDef, TypeKind};
+use crate::model::{Field, Operation, Spec, TypeDef, TypeKind};
 
 /// Sets `received` on every type a response holds, directly or through other types: one
 /// walk from the responses, each type visited once.
+/// Sets `sent` the same way, from the requests (body and query): the types no request holds
+/// implement `Serialize` only with the `serialize-responses` feature.
 pub(super) fn mark(spec: &mut Spec) {
-    let received = received_types(spec);
+    let received = reached(spec, |op| [op.response.as_slice(), &[]]);
+    let sent = reached(spec, |op| [op.request.as_slice(), op.query.as_slice()]);
+    let set = |def: &mut TypeDef, place: &str| {
+        let key = (place.to_owned(), def.name.clone());
+        def.received = received.contains(&key);
+        def.sent = sent.contains(&key);
+    };
     for def in &mut spec.shared_types {
-        def.received = received.contains(&(String::new(), def.name.clone()));
+        set(def, "");
     }
     for group in &mut spec.groups {
         let group_place = place(&group.name, None);
         for def in &mut group.types {
-            def.received = received.contains(&(group_place.clone(), def.name.clone()));
+            set(def, &group_place);
         }
         for op in &mut group.operations {
             let op_place = place(&group.name, Some(&op.name));
             for def in &mut op.types {
-                def.received = received.contains(&(op_place.clone(), def.name.clone()));
+                set(def, &op_place);
             }
         }
     }
 }
 
-fn received_types(spec: &Spec) -> HashSet<Key> {
+/// The types the fields `roots` gives of each operation hold, directly or through other
+/// types.
+fn reached(spec: &Spec, roots: impl Fn(&Operation) -> [&[Field]; 2]) -> HashSet<Key> {
     let all: HashMap<Key, (&TypeDef, &str, &str)> =
         all_types(spec).into_iter().map(|Indexed { key, def, group, op }| (key, (def, group, op))).collect();
     let mut received = HashSet::new();
@@ -44,7 +56,9 @@ fn received_types(spec: &Spec) -> HashSet<Key> {
     };
     for group in &spec.groups {
         for op in &group.operations {
-            reach(&op.response, &group.name, &op.name, &mut pending);
+            for fields in roots(op) {
+                reach(fields, &group.name, &op.name, &mut pending);
+            }
         }
     }
     while let Some(key) = pending.pop() {
@@ -69,6 +83,10 @@ mod tests {
 
     fn received(types: &[TypeDef]) -> Vec<(&str, bool)> {
         types.iter().map(|t| (t.name.as_str(), t.received)).collect()
+    }
+
+    fn sent(types: &[TypeDef]) -> Vec<(&str, bool)> {
+        types.iter().map(|t| (t.name.as_str(), t.sent)).collect()
     }
 
     #[test]
@@ -104,6 +122,11 @@ fields.colour = { type = "Colour", doc = "C." }
         assert_eq!(
             received(&spec.groups[0].types),
             [("Both", true), ("Choice", true), ("Colour", true), ("List", true)]
+        );
+        assert_eq!(sent(&spec.shared_types), [("Deep", false), ("Sent", true)]);
+        assert_eq!(
+            sent(&spec.groups[0].types),
+            [("Both", true), ("Choice", false), ("Colour", true), ("List", false)]
         );
     }
 }

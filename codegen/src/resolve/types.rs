@@ -90,6 +90,7 @@ pub(super) fn resolve_types(
             kind,
             checked: false,
             received: false,
+            sent: false,
         });
     }
     types

@@ -57,7 +57,11 @@
 //!   hold), to read requests from JSON, as the `wechat` command line does. Without it they are
 //!   only `Serialize`: the client never reads a request back, and every impl left out is
 //!   build time saved (BENCHMARKS.md has the figures). Every type an answer holds is
-//!   `Deserialize` in every build, and every type is `Serialize`.
+//!   `Deserialize` in every build.
+//! - `serialize-responses`: `Serialize` for the response types (and the types only answers
+//!   hold), to write answers as JSON, as the `wechat` command line does. Without it they are
+//!   only `Deserialize`, for the same reason; every type a request holds is `Serialize` in
+//!   every build.
 //!
 //! Answers decode leniently (a number where WeChat's page says string, `"1"` for an integer,
 //! `0`/`1` for a boolean), at any depth, through [`wechat_core::lenient::Lenient`]; the

@@ -698,16 +698,23 @@ impl<'de> serde::Deserialize<'de> for InvoiceCard {
 ///
 /// Build it with [`InvoiceItem::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoiceItem {
     /// The item's name.
     pub name: String,
     /// Quantity.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub num: Option<i64>,
     /// Unit of measure.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub unit: Option<String>,
     /// Unit price, in fen (1/100 yuan).
     pub price: i64,
@@ -815,7 +822,8 @@ impl<'de> serde::Deserialize<'de> for InvoiceItem {
 ///
 /// Build it with [`InvoiceUserInfo::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoiceUserInfo {
     /// The amount including tax, in fen.
@@ -829,7 +837,10 @@ pub struct InvoiceUserInfo {
     /// The invoice code (发票代码).
     pub billing_code: String,
     /// The invoice's lines.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub info: Option<Vec<crate::types::InvoiceItem>>,
     /// The amount without tax, in fen.
     pub fee_without_tax: i64,
@@ -838,42 +849,78 @@ pub struct InvoiceUserInfo {
     /// A link to the invoice's PDF.
     pub pdf_url: String,
     /// A link to the trip or consumption voucher PDF, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub trip_pdf_url: Option<String>,
     /// The reimbursement status.
     pub reimburse_status: crate::types::ReimburseStatus,
     /// The invoice's check code (校验码).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub check_code: Option<String>,
     /// The order the invoice was issued for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub order_id: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub cashier: Option<String>,
     /// The person who issued the invoice (开票人).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub maker: Option<String>,
 }
 
@@ -1392,24 +1439,34 @@ impl<'de> serde::Deserialize<'de> for PayMchInfo {
 ///
 /// Build it with [`ReimburseInvoice::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReimburseInvoice {
     /// The invoice's card template id.
     pub card_id: String,
     /// Start of the invoice's validity: a Unix timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub begin_time: Option<i64>,
     /// End of the invoice's validity: a Unix timestamp.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<i64>,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
     pub openid: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票 (Guangdong VAT ordinary invoice).
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serialize-responses", serde(rename = "type"))]
     pub type_: String,
     /// The payee (the seller).
     pub payee: String,

@@ -147,7 +147,8 @@ impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
 
 /// Response of [`CardClient::add_locations`](crate::card::CardClient::add_locations), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLocationsResponse {
     /// Each store's location_id, in order; -1 for one that failed (check its required fields and import it

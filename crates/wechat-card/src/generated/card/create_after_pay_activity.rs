@@ -134,7 +134,8 @@ impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityRequest {
 
 /// Response of [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAfterPayActivityResponse {
     /// The new activity's id.

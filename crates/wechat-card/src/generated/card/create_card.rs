@@ -186,7 +186,8 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
 
 /// Response of [`CardClient::create_card`](crate::card::CardClient::create_card), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The new card's id.

@@ -220,7 +220,8 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
 ///
 /// Build it with [`CreateLandingPageResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
     /// The page's URL (an OAuth link to mp.weixin.qq.com/bizmall/cardlandingpage).

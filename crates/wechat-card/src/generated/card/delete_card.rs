@@ -128,7 +128,8 @@ impl<'de> serde::Deserialize<'de> for DeleteCardRequest {
 
 /// Response of [`CardClient::delete_card`](crate::card::CardClient::delete_card), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCardResponse {}
 impl DeleteCardResponse {

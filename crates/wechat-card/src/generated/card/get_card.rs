@@ -150,7 +150,8 @@ impl<'de> serde::Deserialize<'de> for GetCardRequest {
 }
 
 /// Response of [`CardClient::get_card`](crate::card::CardClient::get_card), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardResponse {
     /// The card.

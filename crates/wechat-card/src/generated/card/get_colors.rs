@@ -107,7 +107,8 @@ impl<'de> serde::Deserialize<'de> for GetColorsRequest {
 
 /// Response of [`CardClient::get_colors`](crate::card::CardClient::get_colors), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetColorsResponse {
     /// The colours.
@@ -184,7 +185,8 @@ pub enum GetColorsErrorCode {
 ///
 /// Build it with [`CardColor::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CardColor {
     /// The name to create cards with, e.g. `Color010`.

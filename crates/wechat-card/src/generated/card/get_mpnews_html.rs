@@ -128,7 +128,8 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
 
 /// Response of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlResponse {
     /// The HTML: an iframe that shows the card in the article.

@@ -108,11 +108,15 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardRequest {
 
 /// Response of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetStoreCardResponse {
     /// The card the store offers; absent when it offers none.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub card_id: Option<String>,
 }
 

@@ -213,7 +213,8 @@ impl<'de> serde::Deserialize<'de> for ListCardsRequest {
 ///
 /// Build it with [`ListCardsResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCardsResponse {
     /// The cards of this page.

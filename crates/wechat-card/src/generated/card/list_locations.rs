@@ -159,13 +159,17 @@ impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
 
 /// Response of [`CardClient::list_locations`](crate::card::CardClient::list_locations), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLocationsResponse {
     /// The stores.
     pub location_list: Vec<StoredLocation>,
     /// How many stores the answer holds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub count: Option<u32>,
 }
 
@@ -255,25 +259,41 @@ pub enum ListLocationsErrorCode {
     ::GeneralErrorCode)
 );
 /// A store imported for cards.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StoredLocation {
     /// The store's id, for `location_id_list` of a card.
     pub location_id: String,
     /// The store's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// Its phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub phone: Option<String>,
     /// Its address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub address: Option<String>,
     /// Its longitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub longitude: Option<String>,
     /// Its latitude.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub latitude: Option<String>,
 }
 

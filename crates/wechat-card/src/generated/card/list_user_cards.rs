@@ -153,7 +153,8 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
 ///
 /// Build it with [`ListUserCardsResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListUserCardsResponse {
     /// The cards the user holds.
@@ -280,7 +281,8 @@ pub enum ListUserCardsErrorCode {
 ///
 /// Build it with [`HeldCard::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HeldCard {
     /// The card.

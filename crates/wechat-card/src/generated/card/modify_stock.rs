@@ -182,7 +182,8 @@ impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
 
 /// Response of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyStockResponse {}
 impl ModifyStockResponse {

@@ -143,7 +143,8 @@ impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
 
 /// Response of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPayCellResponse {}
 impl SetPayCellResponse {

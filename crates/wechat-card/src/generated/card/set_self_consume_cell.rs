@@ -187,7 +187,8 @@ impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellRequest {
 
 /// Response of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellResponse {}
 impl SetSelfConsumeCellResponse {

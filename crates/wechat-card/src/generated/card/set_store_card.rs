@@ -174,7 +174,8 @@ impl<'de> serde::Deserialize<'de> for SetStoreCardRequest {
 
 /// Response of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetStoreCardResponse {}
 impl SetStoreCardResponse {

@@ -178,17 +178,27 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
 
 /// Response of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetTestWhitelistResponse {
     /// How many testers the list now holds (undocumented; seen in real answers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub white_list_size: Option<u32>,
     /// The openids WeChat accepted (undocumented; seen in real answers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub success_openid: Option<Vec<String>>,
     /// The WeChat ids WeChat accepted (undocumented; seen in real answers).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub success_username: Option<Vec<String>>,
 }
 

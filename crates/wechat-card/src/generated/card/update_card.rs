@@ -479,7 +479,8 @@ impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
 
 /// Response of [`CardClient::update_card`](crate::card::CardClient::update_card), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
     /// Whether the change sent the card back to review.

@@ -207,7 +207,8 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
 /// Response of
 /// [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceResponse {}
 impl UpdateLuckyMoneyBalanceResponse {

@@ -131,7 +131,8 @@ impl<'de> serde::Deserialize<'de> for UploadImageRequest {
 
 /// Response of [`CardClient::upload_image`](crate::card::CardClient::upload_image), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UploadImageResponse {
     /// The picture's URL on WeChat's servers (mmbiz.qpic.cn), usable only inside WeChat.

@@ -182,14 +182,21 @@ impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
 
 /// Response of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckCodesResponse {
     /// The codes imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub exist_code: Option<Vec<String>>,
     /// The codes not imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub not_exist_code: Option<Vec<String>>,
 }
 

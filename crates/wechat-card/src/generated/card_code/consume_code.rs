@@ -170,7 +170,8 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
 ///
 /// Build it with [`ConsumeCodeResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConsumeCodeResponse {
     /// The card the redeemed code belongs to.
@@ -291,7 +292,8 @@ pub enum ConsumeCodeErrorCode {
     else General(crate::GeneralErrorCode)
 );
 /// The card of a redeemed code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConsumedCard {
     /// The card.

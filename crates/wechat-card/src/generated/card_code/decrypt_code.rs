@@ -161,7 +161,8 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
 
 /// Response of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DecryptCodeResponse {
     /// The real code.

@@ -195,17 +195,27 @@ impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
 
 /// Response of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DepositCodesResponse {
     /// The codes imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub succ_code: Option<Vec<String>>,
     /// The codes imported before, skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub duplicate_code: Option<Vec<String>>,
     /// The codes that could not be imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub fail_code: Option<Vec<String>>,
 }
 

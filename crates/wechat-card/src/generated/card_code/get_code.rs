@@ -225,7 +225,8 @@ impl<'de> serde::Deserialize<'de> for GetCodeRequest {
 ///
 /// Build it with [`GetCodeResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCodeResponse {
     /// The code's card and validity.
@@ -233,31 +234,58 @@ pub struct GetCodeResponse {
     /// The user who holds the code.
     pub openid: String,
     /// Whether the code can be redeemed now.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub can_consume: Option<bool>,
     /// The state of the user's card.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_card_status: Option<UserCardStatus>,
     /// The scene value the card was taken with (the `outer_str` of its QR code or link).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub outer_str: Option<String>,
     /// Member cards: the member's WeChat nickname.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub nickname: Option<String>,
     /// Member cards: the member number shown on the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub membership_number: Option<String>,
     /// Member cards: the member's points.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bonus: Option<i64>,
     /// Member cards: the member's balance, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub balance: Option<i64>,
     /// Member cards: what the member filled in the activation form.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_info: Option<MemberUserInfo>,
     /// Member cards: the member's own card background, when one was set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub background_pic_url: Option<String>,
 }
 
@@ -511,7 +539,8 @@ pub enum GetCodeErrorCode {
 ///
 /// Build it with [`CodeCard::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CodeCard {
     /// The card.
@@ -521,7 +550,10 @@ pub struct CodeCard {
     /// When the code expires, unix seconds.
     pub end_time: i64,
     /// The code itself (seen in real answers, not in WeChat's table).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub code: Option<String>,
 }
 
@@ -686,6 +718,7 @@ impl std::fmt::Display for UserCardStatus {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UserCardStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -701,14 +734,21 @@ impl<'de> serde::Deserialize<'de> for UserCardStatus {
 }
 
 /// What a member filled in the activation form.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberUserInfo {
     /// WeChat's own fields (mobile, name, birthday...).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub common_field_list: Option<Vec<MemberFieldValue>>,
     /// The merchant's own fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub custom_field_list: Option<Vec<MemberFieldValue>>,
 }
 
@@ -780,17 +820,24 @@ impl<'de> serde::Deserialize<'de> for MemberUserInfo {
 }
 
 /// One field of the activation form and the member's answer.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the
     /// merchant's label for its own.
     pub name: String,
     /// The answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub value_list: Option<Vec<String>>,
 }
 

@@ -133,7 +133,8 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
 
 /// Response of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDepositCountResponse {
     /// How many codes were imported.

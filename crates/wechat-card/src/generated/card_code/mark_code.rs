@@ -212,7 +212,8 @@ impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
 
 /// Response of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarkCodeResponse {}
 impl MarkCodeResponse {

@@ -173,7 +173,8 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableRequest {
 /// Response of
 /// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCodeUnavailableResponse {}
 impl SetCodeUnavailableResponse {

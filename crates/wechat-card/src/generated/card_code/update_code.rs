@@ -211,7 +211,8 @@ impl<'de> serde::Deserialize<'de> for UpdateCodeRequest {
 
 /// Response of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCodeResponse {}
 impl UpdateCodeResponse {

@@ -205,7 +205,8 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
 
 /// Response of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardSummaryResponse {
     /// One entry a day.
@@ -275,7 +276,8 @@ pub enum GetCardSummaryErrorCode {
 ///
 /// Build it with [`CardDayStats::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CardDayStats {
     /// The day, YYYY-MM-DD.
@@ -301,22 +303,40 @@ pub struct CardDayStats {
     /// Users whose cards expired.
     pub expire_user: u64,
     /// Friends' coupon views (not in WeChat's table).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub view_friends_cnt: Option<u64>,
     /// Users who viewed friends' coupons.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub view_friends_user: Option<u64>,
     /// Friends' coupons taken.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub receive_friends_cnt: Option<u64>,
     /// Users who took friends' coupons.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub receive_friends_user: Option<u64>,
     /// Friends' coupons redeemed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub verify_friends_cnt: Option<u64>,
     /// Users who redeemed friends' coupons.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub verify_friends_user: Option<u64>,
 }
 

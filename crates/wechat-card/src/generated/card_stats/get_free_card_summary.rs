@@ -234,7 +234,8 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
 /// Response of
 /// [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryResponse {
     /// One entry per card and day.
@@ -306,7 +307,8 @@ pub enum GetFreeCardSummaryErrorCode {
 ///
 /// Build it with [`FreeCardDayStats::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FreeCardDayStats {
     /// The day, YYYY-MM-DD.
@@ -316,7 +318,10 @@ pub struct FreeCardDayStats {
     /// The card's type.
     pub card_type: FreeCardType,
     /// 1 for a paid coupon, 0 for a free one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub is_pay: Option<u32>,
     /// Card page views.
     pub view_cnt: u64,
@@ -636,6 +641,7 @@ impl From<i64> for FreeCardType {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
 impl serde::Serialize for FreeCardType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())

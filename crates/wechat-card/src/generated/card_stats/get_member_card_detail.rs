@@ -216,7 +216,8 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
 /// Response of
 /// [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberCardDetailResponse {
     /// One entry a day.
@@ -288,18 +289,25 @@ pub enum GetMemberCardDetailErrorCode {
 ///
 /// Build it with [`MemberCardDetailDayStats::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberCardDetailDayStats {
     /// The day, YYYY-MM-DD.
     pub ref_date: String,
     /// The sub-merchant's type (values not documented).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub merchanttype: Option<i64>,
     /// The card (spelled `cardid`).
     pub cardid: String,
     /// The sub-merchant's id; 0 when the card is the account's own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub submerchantid: Option<String>,
     /// Card page views.
     pub view_cnt: u64,
@@ -322,10 +330,16 @@ pub struct MemberCardDetailDayStats {
     /// New members.
     pub new_user: u64,
     /// Amount receivable through the quick-pay cell, in fen.
-    #[serde(rename = "payOriginalFee", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "payOriginalFee", skip_serializing_if = "Option::is_none")
+    )]
     pub pay_original_fee: Option<i64>,
     /// Amount received through the quick-pay cell, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub fee: Option<i64>,
 }
 

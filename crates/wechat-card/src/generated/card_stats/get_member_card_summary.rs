@@ -207,7 +207,8 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
 /// Response of
 /// [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryResponse {
     /// One entry a day.
@@ -277,7 +278,8 @@ pub enum GetMemberCardSummaryErrorCode {
 ///
 /// Build it with [`MemberCardDayStats::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberCardDayStats {
     /// The day, YYYY-MM-DD.
@@ -301,7 +303,10 @@ pub struct MemberCardDayStats {
     /// Users who ever took a member card.
     pub total_receive_user: u64,
     /// Activations (in SKIT's model; not in WeChat's table).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub active_cnt: Option<u64>,
 }
 

@@ -83,7 +83,8 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountRequest {
 
 /// Response of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateAccountResponse {
     /// The free coins granted for opening the account.

@@ -183,7 +183,8 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeRequest {
 
 /// Response of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfirmExchangeResponse {}
 impl ConfirmExchangeResponse {

@@ -82,7 +82,8 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoRequest {
 ///
 /// Build it with [`GetCoinsInfoResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCoinsInfoResponse {
     /// The free coins (granted by WeChat).

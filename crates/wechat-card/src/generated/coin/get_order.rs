@@ -109,7 +109,8 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
 }
 
 /// Response of [`CoinClient::get_order`](crate::coin::CoinClient::get_order), without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The order.

@@ -168,7 +168,8 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
 ///
 /// Build it with [`GetPayPriceResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPayPriceResponse {
     /// The quote, for `confirm_exchange` within 60 seconds, once.

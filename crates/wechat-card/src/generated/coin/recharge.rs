@@ -130,7 +130,8 @@ impl<'de> serde::Deserialize<'de> for RechargeRequest {
 ///
 /// Build it with [`RechargeResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RechargeResponse {
     /// The top-up order, for `get_order`.

@@ -6,7 +6,8 @@
 ///
 /// Build it with [`CoinOrder::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CoinOrder {
     /// The order.
@@ -18,7 +19,10 @@ pub struct CoinOrder {
     /// When it was paid, in unix seconds; 0 when unpaid.
     pub pay_finish_time: i64,
     /// How it was paid, usually 微信支付充值.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub desc: Option<String>,
     /// The free coins of the order.
     pub free_coin_count: String,
@@ -29,7 +33,10 @@ pub struct CoinOrder {
     /// The paid coins returned.
     pub refund_pay_coin_count: String,
     /// The openid of the user who paid, for top-ups.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub openid: Option<String>,
     /// What kind of entry it is.
     pub order_type: crate::coin::types::OrderType,

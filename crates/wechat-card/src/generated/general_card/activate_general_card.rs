@@ -309,7 +309,8 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
 /// Response of
 /// [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateGeneralCardResponse {}
 impl ActivateGeneralCardResponse {

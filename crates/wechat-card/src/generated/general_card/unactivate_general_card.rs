@@ -176,7 +176,8 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
 /// Response of
 /// [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardResponse {}
 impl UnactivateGeneralCardResponse {

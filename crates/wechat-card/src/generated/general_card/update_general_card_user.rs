@@ -414,16 +414,23 @@ impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserRequest {
 /// Response of
 /// [`GeneralCardClient::update_general_card_user`](crate::general_card::GeneralCardClient::update_general_card_user),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserResponse {
     /// The user who holds the card.
     pub openid: String,
     /// The user's points after the update.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub result_bonus: Option<i64>,
     /// The card's balance after the update, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub result_balance: Option<i64>,
 }
 

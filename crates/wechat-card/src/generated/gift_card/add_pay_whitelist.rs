@@ -98,7 +98,8 @@ impl<'de> serde::Deserialize<'de> for AddPayWhitelistRequest {
 
 /// Response of [`GiftCardClient::add_pay_whitelist`](crate::gift_card::GiftCardClient::add_pay_whitelist),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddPayWhitelistResponse {
     /// The WeChat Pay page where the merchant completes the application.

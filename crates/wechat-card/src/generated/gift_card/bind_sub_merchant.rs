@@ -137,7 +137,8 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
 
 /// Response of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindSubMerchantResponse {}
 impl BindSubMerchantResponse {

@@ -194,7 +194,8 @@ impl<'de> serde::Deserialize<'de> for CreatePageRequest {
 
 /// Response of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePageResponse {
     /// The new page's id, for `get_page`, `update_page` and the page's link.

@@ -112,7 +112,8 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
 
 /// Response of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The order.

@@ -107,7 +107,8 @@ impl<'de> serde::Deserialize<'de> for GetPageRequest {
 
 /// Response of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPageResponse {
     /// The page.

@@ -239,7 +239,8 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
 ///
 /// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.

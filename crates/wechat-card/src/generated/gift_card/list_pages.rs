@@ -84,7 +84,8 @@ impl<'de> serde::Deserialize<'de> for ListPagesRequest {
 
 /// Response of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPagesResponse {
     /// The account's gift-card pages.

@@ -117,7 +117,8 @@ impl<'de> serde::Deserialize<'de> for RefundOrderRequest {
 
 /// Response of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundOrderResponse {}
 impl RefundOrderResponse {

@@ -190,7 +190,8 @@ impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
 
 /// Response of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetMaintainResponse {
     /// The state of the account's pages after the change.
@@ -264,7 +265,8 @@ pub enum SetMaintainErrorCode {
 ///
 /// Build it with [`ControlInfo::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlInfo {
     /// The merchant's switch over all its pages.
@@ -391,7 +393,8 @@ impl<'de> serde::Deserialize<'de> for ControlInfo {
 ///
 /// Build it with [`PageControlState::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageControlState {
     /// The page.

@@ -153,7 +153,8 @@ impl<'de> serde::Deserialize<'de> for SetWxaRequest {
 
 /// Response of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetWxaResponse {}
 impl SetWxaResponse {

@@ -594,7 +594,8 @@ impl<'de> serde::Deserialize<'de> for NewPage {
 ///
 /// Build it with [`Order::builder`]: one setter per field, then `build()`, which names a required field left
 /// unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Order {
     /// The order.
@@ -606,22 +607,34 @@ pub struct Order {
     /// When the order was placed, in unix seconds.
     pub create_time: i64,
     /// When it was paid, in unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub pay_finish_time: Option<i64>,
     /// The amount paid, in fen.
     pub total_price: i64,
     /// The buyer's openid (WeChat spells the key `open_id` here).
     pub open_id: String,
     /// The openid of the user who accepted the card, once accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub accepter_openid: Option<String>,
     /// The cards bought.
     pub card_list: Vec<crate::gift_card::types::OrderCard>,
     /// The channel (`outer_str`) of the page link the order came through.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub outer_str: Option<String>,
     /// Whether the card was given to a group chat.
-    #[serde(rename = "IsChatRoom", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(rename = "IsChatRoom", skip_serializing_if = "Option::is_none")
+    )]
     pub is_chat_room: Option<bool>,
 }
 
@@ -846,7 +859,8 @@ impl<'de> serde::Deserialize<'de> for Order {
 ///
 /// Build it with [`OrderCard::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderCard {
     /// The gift card bought.
@@ -856,16 +870,28 @@ pub struct OrderCard {
     /// The code the card was given.
     pub code: String,
     /// The face's default message; empty when the buyer wrote their own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub default_gifting_msg: Option<String>,
     /// The card face the buyer chose.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub background_pic_url: Option<String>,
     /// The merchant's identifier of the face the buyer chose.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub outer_img_id: Option<String>,
     /// The openid of the user who accepted this card.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub accepter_openid: Option<String>,
 }
 
@@ -1036,42 +1062,73 @@ impl<'de> serde::Deserialize<'de> for OrderCard {
 ///
 /// Build it with [`Page::builder`]: one setter per field, then `build()`, which names a required field left
 /// unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Page {
     /// The page's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page.
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -1375,6 +1432,7 @@ impl std::fmt::Display for PageControl {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
 impl serde::Serialize for PageControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

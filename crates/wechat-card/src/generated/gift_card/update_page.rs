@@ -150,7 +150,8 @@ impl<'de> serde::Deserialize<'de> for UpdatePageRequest {
 
 /// Response of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePageResponse {}
 impl UpdatePageResponse {

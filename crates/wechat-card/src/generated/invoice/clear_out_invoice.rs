@@ -124,7 +124,8 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceRequest {
 
 /// Response of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
 impl ClearOutInvoiceResponse {

@@ -169,7 +169,8 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
 ///
 /// Build it with [`GetAuthDataResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// The order's authorization status, e.g. `auth success`.
@@ -177,7 +178,10 @@ pub struct GetAuthDataResponse {
     /// When the user authorized: a 10-digit Unix timestamp (UTC+8).
     pub auth_time: i64,
     /// What the user filled in; only for authorization pages of type 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 

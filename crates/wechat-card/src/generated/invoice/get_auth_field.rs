@@ -111,7 +111,8 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldRequest {
 
 /// Response of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthFieldResponse {
     /// The fields of personal and company titles.

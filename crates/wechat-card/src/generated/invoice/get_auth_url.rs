@@ -280,13 +280,17 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
 
 /// Response of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// The authorization page's link.
     pub auth_url: String,
     /// The mini program's appid; only when `source` is `wxa`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub appid: Option<String>,
 }
 

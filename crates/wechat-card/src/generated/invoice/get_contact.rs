@@ -94,7 +94,8 @@ impl<'de> serde::Deserialize<'de> for GetContactRequest {
 
 /// Response of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetContactResponse {
     /// The contact details.

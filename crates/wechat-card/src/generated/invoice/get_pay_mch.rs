@@ -98,7 +98,8 @@ impl<'de> serde::Deserialize<'de> for GetPayMchRequest {
 
 /// Response of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPayMchResponse {
     /// The merchant number and the platform serving it.

@@ -128,7 +128,8 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlRequest {
 
 /// Response of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlResponse {
     /// The link to show the user.

@@ -248,7 +248,8 @@ impl<'de> serde::Deserialize<'de> for GetUserTitleUrlRequest {
 
 /// Response of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetUserTitleUrlResponse {
     /// The link to show the user.

@@ -183,7 +183,8 @@ impl<'de> serde::Deserialize<'de> for MakeOutInvoiceRequest {
 
 /// Response of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
 impl MakeOutInvoiceResponse {

@@ -160,7 +160,8 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
 
 /// Response of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
     /// The issued invoice.
@@ -237,7 +238,8 @@ pub enum QueryInvoiceInfoErrorCode {
 ///
 /// Build it with [`IssuedInvoice::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssuedInvoice {
     /// The invoicing request's serial number.

@@ -174,7 +174,8 @@ impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
 
 /// Response of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RejectInsertResponse {}
 impl RejectInsertResponse {

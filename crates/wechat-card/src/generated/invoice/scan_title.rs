@@ -123,7 +123,8 @@ impl<'de> serde::Deserialize<'de> for ScanTitleRequest {
 ///
 /// Build it with [`ScanTitleResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanTitleResponse {
     /// Whether it is a company or a personal title.
@@ -131,19 +132,34 @@ pub struct ScanTitleResponse {
     /// The title.
     pub title: String,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub tax_no: Option<String>,
     /// Address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub addr: Option<String>,
     /// Bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_no: Option<String>,
 }
 
@@ -334,6 +350,7 @@ impl From<i64> for TitleType {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
 impl serde::Serialize for TitleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())

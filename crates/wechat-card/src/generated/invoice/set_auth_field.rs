@@ -134,7 +134,8 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldRequest {
 
 /// Response of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetAuthFieldResponse {}
 impl SetAuthFieldResponse {

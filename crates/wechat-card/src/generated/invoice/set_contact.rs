@@ -111,7 +111,8 @@ impl<'de> serde::Deserialize<'de> for SetContactRequest {
 
 /// Response of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetContactResponse {}
 impl SetContactResponse {

@@ -122,7 +122,8 @@ impl<'de> serde::Deserialize<'de> for SetPayMchRequest {
 
 /// Response of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPayMchResponse {}
 impl SetPayMchResponse {

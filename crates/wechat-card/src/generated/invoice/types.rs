@@ -3,28 +3,47 @@
 //! Types shared by the endpoints of `invoice`, from `spec/invoice/types.toml`.
 
 /// A company invoice title and its tax details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BizField {
     /// The company's name.
     pub title: String,
     /// Taxpayer identification number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub tax_no: Option<String>,
     /// Registered address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub addr: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub phone: Option<String>,
     /// Bank of the account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_type: Option<String>,
     /// Bank account number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_no: Option<String>,
     /// Fields the merchant defined.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
@@ -151,7 +170,8 @@ impl<'de> serde::Deserialize<'de> for BizField {
 ///
 /// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomField {
     /// The field's name.
@@ -237,14 +257,21 @@ impl<'de> serde::Deserialize<'de> for CustomField {
 }
 
 /// The title and contact details the user entered on the authorization page: one of the two.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserAuthInfo {
     /// A personal title.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_field: Option<crate::invoice::types::UserField>,
     /// A company title.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub biz_field: Option<crate::invoice::types::BizField>,
 }
 
@@ -304,19 +331,29 @@ impl<'de> serde::Deserialize<'de> for UserAuthInfo {
 }
 
 /// A personal invoice title and contact details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserField {
     /// The title (the person's name).
     pub title: String,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub phone: Option<String>,
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub email: Option<String>,
     /// Fields the merchant defined.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 

@@ -466,7 +466,8 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
 /// Response of
 /// [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateMemberCardResponse {}
 impl ActivateMemberCardResponse {

@@ -133,7 +133,8 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoRequest {
 /// Response of
 /// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetActivateTempInfoResponse {
     /// What the user filled in.

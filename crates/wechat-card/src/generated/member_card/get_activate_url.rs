@@ -146,7 +146,8 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
 /// Response of
 /// [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetActivateUrlResponse {
     /// The component's link.

@@ -206,33 +206,55 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
 ///
 /// Build it with [`GetMemberInfoResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
     /// The member.
     pub openid: String,
     /// The member's WeChat nickname.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub nickname: Option<String>,
     /// The member number shown on the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub membership_number: Option<String>,
     /// The member's points.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bonus: Option<i64>,
     /// The member's balance, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub balance: Option<i64>,
     /// The member's sex as WeChat knows it, e.g. `MALE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub sex: Option<String>,
     /// What the member filled in the activation form.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_info: Option<crate::member_card::types::MemberUserInfo>,
     /// The state of the member's card.
     pub user_card_status: UserCardStatus,
     /// Whether the card was activated.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub has_active: Option<bool>,
 }
 
@@ -494,6 +516,7 @@ impl std::fmt::Display for UserCardStatus {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UserCardStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

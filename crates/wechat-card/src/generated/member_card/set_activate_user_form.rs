@@ -245,7 +245,8 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
 /// Response of
 /// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetActivateUserFormResponse {}
 impl SetActivateUserFormResponse {

@@ -467,14 +467,21 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
 
 /// Response of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
     /// The member's points after the update.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub result_bonus: Option<i64>,
     /// The member's balance after the update, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub result_balance: Option<i64>,
     /// The member.
     pub openid: String,

@@ -118,7 +118,8 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardRequest {
 
 /// Response of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBillCardResponse {
     /// The template's card_id.

@@ -240,13 +240,17 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
 
 /// Response of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetBillAuthUrlResponse {
     /// The authorization page's link.
     pub auth_url: String,
     /// Seconds the link stays valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub expire_time: Option<i64>,
 }
 

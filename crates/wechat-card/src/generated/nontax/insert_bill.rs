@@ -209,7 +209,8 @@ impl<'de> serde::Deserialize<'de> for InsertBillRequest {
 ///
 /// Build it with [`InsertBillResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InsertBillResponse {
     /// The bill's code in the user's card package.

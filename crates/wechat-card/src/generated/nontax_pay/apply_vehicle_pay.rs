@@ -448,7 +448,8 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
 
 /// Response of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApplyVehiclePayResponse {
     /// The order's id on WeChat.

@@ -200,7 +200,8 @@ impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
 
 /// Response of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadBillResponse {
     /// The answer's body, as WeChat sends it.

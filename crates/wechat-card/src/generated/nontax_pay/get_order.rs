@@ -187,7 +187,8 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
 ///
 /// Build it with [`GetOrderResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The appid the order was placed with.
@@ -199,7 +200,10 @@ pub struct GetOrderResponse {
     /// When the order was placed, unix seconds.
     pub create_time: i64,
     /// When it was paid, unix seconds; 0 until then.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub pay_finish_time: Option<i64>,
     /// What was paid for.
     pub desc: String,
@@ -208,69 +212,132 @@ pub struct GetOrderResponse {
     /// The currency: 1 yuan, 2 US dollars.
     pub fee_type: i32,
     /// The WeChat Pay transaction id; empty until paid.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub trans_id: Option<String>,
     /// Where the order stands.
     pub status: OrderStatus,
     /// The bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_id: Option<String>,
     /// The bank's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_name: Option<String>,
     /// The bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bank_account: Option<String>,
     /// When the refund finished, unix seconds; 0 until then.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_finish_time: Option<i64>,
     /// Why it was refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_reason: Option<String>,
     /// The refund's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_order_id: Option<String>,
     /// The refund number passed to `refund`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_out_id: Option<String>,
     /// The notice's number, when the order was placed for one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number, when the order was placed with one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub order_no: Option<String>,
     /// The paying unit's code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub department_code: Option<String>,
     /// The paying unit's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub department_name: Option<String>,
     /// What kind of notice it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub region_code: Option<String>,
     /// The items paid for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub items: Option<Vec<crate::nontax_pay::types::FeeItem>>,
     /// The fiscal bill's type code, once a bill is issued.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bill_type_code: Option<String>,
     /// The fiscal bill's number, once a bill is issued.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub bill_no: Option<String>,
     /// Where the receivable came from: 1 the finance bureau, 2 the commission.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub payment_info_source: Option<i32>,
     /// The partial refunds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub partial_refund_info: Option<Vec<PartialRefund>>,
     /// The notifications WeChat sent about the order, per party.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub notify_history: Option<Vec<NotifyHistory>>,
     /// Where the payment started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub scene: Option<crate::nontax_pay::types::PayScene>,
 }
 
@@ -852,6 +919,7 @@ impl From<i64> for OrderStatus {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
 impl serde::Serialize for OrderStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.as_i64())
@@ -870,7 +938,8 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 ///
 /// Build it with [`PartialRefund::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PartialRefund {
     /// The refund number passed to `refund`.
@@ -880,13 +949,22 @@ pub struct PartialRefund {
     /// The amount refunded, in fen.
     pub refund_fee: i64,
     /// Why.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_reason: Option<String>,
     /// Where the refund stands.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_status: Option<String>,
     /// When it finished, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_finish_time: Option<i64>,
 }
 
@@ -1057,7 +1135,8 @@ impl<'de> serde::Deserialize<'de> for PartialRefund {
 ///
 /// Build it with [`NotifyHistory::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyHistory {
     /// The party's appid.
@@ -1181,38 +1260,63 @@ impl<'de> serde::Deserialize<'de> for NotifyHistory {
 ///
 /// Build it with [`Notification::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Notification {
     /// When it was sent, unix seconds.
     pub notify_time: i64,
     /// Where it was sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub url: Option<String>,
     /// The notification's random string.
     pub wxnontaxstr: String,
     /// The attempt's status.
     pub status: i32,
     /// The party's return code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub ret: Option<i32>,
     /// The party's return message.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub ret_errmsg: Option<String>,
     /// How long the party took, in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub cost_time: Option<i64>,
     /// The error code of the attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub errcode: Option<i64>,
     /// The error message of the attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub errmsg: Option<String>,
     /// What the party answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub third_resp: Option<String>,
     /// The data the party answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub third_resp_data: Option<String>,
 }
 

@@ -241,13 +241,17 @@ impl<'de> serde::Deserialize<'de> for GetOrderListRequest {
 
 /// Response of [`NontaxPayClient::get_order_list`](crate::nontax_pay::NontaxPayClient::get_order_list),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderListResponse {
     /// The orders placed for it.
     pub order_id_list: Vec<String>,
     /// The order that was paid, when one was.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub paid_order_id: Option<String>,
 }
 

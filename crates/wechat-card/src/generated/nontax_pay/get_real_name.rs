@@ -112,7 +112,8 @@ impl<'de> serde::Deserialize<'de> for GetRealNameRequest {
 ///
 /// Build it with [`GetRealNameResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRealNameResponse {
     /// How `key` is encrypted, e.g. `RSA`.

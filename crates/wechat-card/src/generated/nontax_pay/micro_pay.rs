@@ -481,7 +481,8 @@ impl<'de> serde::Deserialize<'de> for MicroPayRequest {
 
 /// Response of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MicroPayResponse {
     /// The order's id on WeChat.

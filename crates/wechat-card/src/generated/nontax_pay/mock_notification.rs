@@ -164,7 +164,8 @@ impl<'de> serde::Deserialize<'de> for MockNotificationRequest {
 
 /// Response of [`NontaxPayClient::mock_notification`](crate::nontax_pay::NontaxPayClient::mock_notification),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MockNotificationResponse {}
 impl MockNotificationResponse {

@@ -165,7 +165,8 @@ impl<'de> serde::Deserialize<'de> for MockQueryFeeRequest {
 
 /// Response of [`NontaxPayClient::mock_query_fee`](crate::nontax_pay::NontaxPayClient::mock_query_fee),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MockQueryFeeResponse {}
 impl MockQueryFeeResponse {

@@ -156,7 +156,8 @@ impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderRequest {
 /// Response of
 /// [`NontaxPayClient::notify_inconsistent_order`](crate::nontax_pay::NontaxPayClient::notify_inconsistent_order),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyInconsistentOrderResponse {}
 impl NotifyInconsistentOrderResponse {

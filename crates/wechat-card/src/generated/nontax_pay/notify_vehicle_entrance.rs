@@ -245,7 +245,8 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
 /// Response of
 /// [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.

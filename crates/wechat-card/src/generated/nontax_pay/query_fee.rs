@@ -256,11 +256,15 @@ impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
 ///
 /// Build it with [`QueryFeeResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryFeeResponse {
     /// The payer's name, masked (叶*梅).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_name: Option<String>,
     /// The total, in fen.
     pub fee: i64,
@@ -269,20 +273,32 @@ pub struct QueryFeeResponse {
     /// The notice's number.
     pub payment_notice_no: String,
     /// The paying unit's code.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub department_code: Option<String>,
     /// The paying unit's name.
     pub department_name: String,
     /// What kind of notice it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
     pub region_code: String,
     /// When the notice was issued, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub payment_expire_date: Option<String>,
 }
 

@@ -327,22 +327,35 @@ impl<'de> serde::Deserialize<'de> for QueryVehicleStateRequest {
 /// Response of
 /// [`NontaxPayClient::query_vehicle_state`](crate::nontax_pay::NontaxPayClient::query_vehicle_state), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryVehicleStateResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
     pub user_state: String,
     /// The driver.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub openid: Option<String>,
     /// The driver mini program page that enables deductions.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub path: Option<String>,
     /// The driver's plates.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub plate_number_info: Option<Vec<String>>,
     /// The parameters to open `path` with (signed by WeChat).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub authorize_package: Option<::std::collections::BTreeMap<String, String>>,
 }
 

@@ -236,11 +236,15 @@ impl<'de> serde::Deserialize<'de> for RefundRequest {
 
 /// Response of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundResponse {
     /// The refund's id.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub refund_order_id: Option<String>,
 }
 

@@ -598,16 +598,23 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
 
 /// Response of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnifiedOrderResponse {
     /// The order's id on WeChat.
     pub order_id: String,
     /// The payment page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub pay_url: Option<String>,
     /// The mini program page where the user pays, for mini program payments.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub miniprogram: Option<PayMiniProgram>,
 }
 
@@ -695,7 +702,8 @@ pub enum UnifiedOrderErrorCode {
 ///
 /// Build it with [`PayMiniProgram::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PayMiniProgram {
     /// The mini program's appid.
@@ -703,10 +711,16 @@ pub struct PayMiniProgram {
     /// The page's path.
     pub pagepath: String,
     /// The page's query.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub query_string: Option<String>,
     /// The business type to open it with.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub business_type: Option<String>,
 }
 

@@ -305,14 +305,21 @@ impl<'de> serde::Deserialize<'de> for AddMemberRuleRequest {
 
 /// Response of [`PayGiftClient::add_member_rule`](crate::pay_gift::PayGiftClient::add_member_rule), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddMemberRuleResponse {
     /// The merchant numbers the rule could not be set on, and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers the rule now covers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 

@@ -164,16 +164,23 @@ impl<'de> serde::Deserialize<'de> for AddRuleRequest {
 
 /// Response of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddRuleResponse {
     /// The new rule's id, for `get_rule` and `delete_rule`.
     pub rule_id: i64,
     /// The merchant numbers the rule could not be set on, and why.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers the rule now covers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 

@@ -104,7 +104,8 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleRequest {
 
 /// Response of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule), without `errcode`
 /// and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRuleResponse {}
 impl DeleteRuleResponse {

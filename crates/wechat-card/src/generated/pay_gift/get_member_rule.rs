@@ -107,17 +107,27 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleRequest {
 
 /// Response of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberRuleResponse {
     /// The member card the number's rule gives.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub card_id: Option<String>,
     /// The account whose rule holds the number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub occupy_appid: Option<String>,
     /// Whether other accounts are kept from setting rules on it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub is_locked: Option<bool>,
 }
 

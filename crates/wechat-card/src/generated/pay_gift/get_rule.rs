@@ -106,7 +106,8 @@ impl<'de> serde::Deserialize<'de> for GetRuleRequest {
 
 /// Response of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRuleResponse {
     /// The rule.

@@ -184,7 +184,8 @@ impl<'de> serde::Deserialize<'de> for ListRulesRequest {
 ///
 /// Build it with [`ListRulesResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRulesResponse {
     /// How many rules match, over all pages.

@@ -6,7 +6,8 @@
 ///
 /// Build it with [`FailedMchid::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FailedMchid {
     /// The merchant number.
@@ -14,13 +15,22 @@ pub struct FailedMchid {
     /// Why: one of WeChat's codes, e.g. 72004 when another account's rule holds the number.
     pub errcode: i64,
     /// WeChat's message for `errcode`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub errmsg: Option<String>,
     /// The rule already holding the number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub occupy_rule_id: Option<i64>,
     /// The account already holding the number; it must release it first.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub occupy_appid: Option<String>,
 }
 

@@ -128,7 +128,8 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
 
 /// Response of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The template's card_id.

@@ -142,7 +142,8 @@ fn serialize_action<S: serde::Serializer>(
 ///
 /// Build it with [`GetPdfResponse::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPdfResponse {
     /// A link to the PDF, valid for two hours.

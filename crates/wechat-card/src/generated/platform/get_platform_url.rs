@@ -102,7 +102,8 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlRequest {
 
 /// Response of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPlatformUrlResponse {
     /// The platform's link; its `s_pappid` query parameter is the platform's identifier.

@@ -242,7 +242,8 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
 ///
 /// Build it with [`InsertInvoiceResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// The invoice's code in the user's card package.
@@ -250,7 +251,10 @@ pub struct InsertInvoiceResponse {
     /// The openid of the user who received the invoice.
     pub openid: String,
     /// The user's unionid; only when the account is bound to an Open Platform account.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub unionid: Option<String>,
 }
 

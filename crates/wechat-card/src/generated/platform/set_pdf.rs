@@ -123,7 +123,8 @@ impl<'de> serde::Deserialize<'de> for SetPdfRequest {
 
 /// Response of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), without `errcode` and
 /// `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPdfResponse {
     /// The PDF's id (a 64-bit integer as text), valid for 3 days.

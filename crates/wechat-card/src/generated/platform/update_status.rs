@@ -173,7 +173,8 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusRequest {
 
 /// Response of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateStatusResponse {}
 impl UpdateStatusResponse {

@@ -200,7 +200,8 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchRequest {
 
 /// Response of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
     /// The invoices.

@@ -257,7 +257,8 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
 ///
 /// Build it with [`GetInvoiceInfoResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
     /// The invoice's card template id.
@@ -267,12 +268,15 @@ pub struct GetInvoiceInfoResponse {
     /// End of the invoice's validity: a Unix timestamp.
     pub end_time: i64,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
     pub openid: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票.
-    #[serde(rename = "type")]
+    #[cfg_attr(feature = "serialize-responses", serde(rename = "type"))]
     pub type_: String,
     /// The payee (the seller).
     pub payee: String,

@@ -191,7 +191,8 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusRequest {
 /// Response of
 /// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusResponse {}
 impl UpdateInvoiceStatusResponse {

@@ -191,7 +191,8 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
 /// Response of
 /// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateStatusBatchResponse {}
 impl UpdateStatusBatchResponse {

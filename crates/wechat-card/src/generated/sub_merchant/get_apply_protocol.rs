@@ -87,7 +87,8 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolRequest {
 /// Response of
 /// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetApplyProtocolResponse {
     /// The first-level categories.
@@ -151,7 +152,8 @@ pub enum GetApplyProtocolErrorCode {
 ///
 /// Build it with [`PrimaryCategory::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PrimaryCategory {
     /// The category's id: a sub-merchant's `primary_category_id`.
@@ -286,7 +288,8 @@ impl<'de> serde::Deserialize<'de> for PrimaryCategory {
 ///
 /// Build it with [`SecondaryCategory::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecondaryCategory {
     /// The category's id: a sub-merchant's `secondary_category_id`.
@@ -294,13 +297,22 @@ pub struct SecondaryCategory {
     /// The category's name, e.g. 粤菜.
     pub category_name: String,
     /// The qualifications a sub-merchant of this category must submit, e.g. `food_service_license_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub need_qualification_stuffs: Option<Vec<String>>,
     /// 1 when the category may issue prepaid cards.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub can_choose_prepaid_card: Option<i32>,
     /// 1 when the category may issue payment cards.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub can_choose_payment_card: Option<i32>,
 }
 

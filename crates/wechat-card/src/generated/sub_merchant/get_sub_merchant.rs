@@ -119,7 +119,8 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantRequest {
 /// Response of
 /// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant), without
 /// `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSubMerchantResponse {
     /// The sub-merchant.

@@ -184,13 +184,17 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
 /// Response of
 /// [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubMerchantsResponse {
     /// The sub-merchants.
     pub info_list: Vec<crate::sub_merchant::types::SubMerchant>,
     /// The last sub-merchant's id: the next call's `begin_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub next_begin_id: Option<String>,
 }
 

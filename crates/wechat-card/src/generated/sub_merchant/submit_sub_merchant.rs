@@ -129,7 +129,8 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
 /// Response of
 /// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubmitSubMerchantResponse {
     /// The sub-merchant as WeChat now keeps it, with its `merchant_id` and status `CHECKING`.

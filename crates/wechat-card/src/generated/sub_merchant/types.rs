@@ -6,20 +6,30 @@
 ///
 /// Build it with [`SubMerchant::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubMerchant {
     /// The sub-merchant's id, unique under the parent merchant; goes into
     /// `base_info.sub_merchant_info.merchant_id` of its cards.
     pub merchant_id: String,
     /// The sub-merchant's own account appid, when it has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub app_id: Option<String>,
     /// When it was submitted, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub update_time: Option<i64>,
     /// The sub-merchant's name.
     pub brand_name: String,
@@ -28,10 +38,16 @@ pub struct SubMerchant {
     /// Where WeChat's review stands.
     pub status: crate::sub_merchant::types::SubMerchantStatus,
     /// When it was created (not when the authorization letter starts), unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub begin_time: Option<i64>,
     /// When the authorization letter expires, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serialize-responses",
+        serde(skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: Option<i64>,
     /// The first-level category.
     pub primary_category_id: i64,

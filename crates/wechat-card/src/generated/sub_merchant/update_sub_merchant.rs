@@ -129,7 +129,8 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
 /// Response of
 /// [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubMerchantResponse {
     /// The sub-merchant as WeChat now keeps it.

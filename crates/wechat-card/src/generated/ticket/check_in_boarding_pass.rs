@@ -333,7 +333,8 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
 
 /// Response of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckInBoardingPassResponse {}
 impl CheckInBoardingPassResponse {

@@ -272,7 +272,8 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
 
 /// Response of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketResponse {}
 impl UpdateMeetingTicketResponse {

@@ -276,7 +276,8 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
 
 /// Response of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket),
 /// without `errcode` and `errmsg`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMovieTicketResponse {}
 impl UpdateMovieTicketResponse {

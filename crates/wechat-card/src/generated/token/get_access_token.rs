@@ -144,7 +144,8 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
 ///
 /// Build it with [`GetAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
     /// The access token.

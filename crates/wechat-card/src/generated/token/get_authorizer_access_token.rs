@@ -228,7 +228,8 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
 ///
 /// Build it with [`GetAuthorizerAccessTokenResponse::builder`]: one setter per field, then `build()`, which
 /// names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
     /// The token for calls on the account's behalf.

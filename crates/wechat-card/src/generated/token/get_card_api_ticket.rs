@@ -90,7 +90,8 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketRequest {
 ///
 /// Build it with [`GetCardApiTicketResponse::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
     /// The api_ticket.

@@ -215,7 +215,8 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
 ///
 /// Build it with [`GetComponentAccessTokenResponse::builder`]: one setter per field, then `build()`, which
 /// names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
     /// The third-party platform's access token.

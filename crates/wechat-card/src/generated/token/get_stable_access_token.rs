@@ -207,7 +207,8 @@ fn serialize_grant_type<S: serde::Serializer>(
 ///
 /// Build it with [`GetStableAccessTokenResponse::builder`]: one setter per field, then `build()`, which names
 /// a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
     /// The access token.
