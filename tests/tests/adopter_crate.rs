@@ -10,12 +10,8 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+use tests::workspace::{root, scratch_target};
 
 /// The workspace's `repository`, which the README's git lines must name.
 fn repository() -> String {
@@ -30,12 +26,6 @@ fn readme_dependency_block() -> String {
     let section = readme.split_once("## Calling WeChat from an application").expect("the section").1;
     let block = section.split_once("```toml\n").expect("a toml block").1;
     block.split_once("```").expect("the block's end").0.to_owned()
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root().join("target"), PathBuf::from)
-        .join("adopter-crate")
 }
 
 #[test]
@@ -68,7 +58,7 @@ fn the_readme_dependency_lines_build_an_application_whose_tests_use_the_mock() {
         .args(["test", "--quiet", "--message-format=short", "--manifest-path"])
         .arg(dir.path().join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(target_dir())
+        .arg(scratch_target("adopter-crate"))
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("RUSTFLAGS")
         .output()

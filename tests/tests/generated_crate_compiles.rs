@@ -11,10 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::SourceFile;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+use tests::workspace::{root, scratch_target};
 
 fn fixture_dir() -> PathBuf {
     root().join("tests/fixtures/compile")
@@ -85,12 +82,6 @@ fn scratch_crate(dir: &Path, outputs: &[codegen::OutputFile]) {
     fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root().join("target"), PathBuf::from)
-        .join("generated-crate-check")
-}
-
 #[test]
 fn the_generated_crate_with_fixture_endpoints_compiles() {
     let mut sources = xtask::sync::read_spec(root()).unwrap();
@@ -112,7 +103,7 @@ fn the_generated_crate_with_fixture_endpoints_compiles() {
         .args(["check", "--lib", "--offline", "--all-features", "--message-format=short", "--manifest-path"])
         .arg(dir.path().join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(target_dir())
+        .arg(scratch_target("generated-crate-check"))
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("RUSTFLAGS")
         .output()

@@ -4,10 +4,9 @@
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-use std::path::Path;
-
 use codegen::{OutputFile, SourceFile};
 use syn::visit::Visit;
+use tests::workspace::root;
 
 const NEW_ENDPOINT: &str = r#"
 name = "query_order_status"
@@ -50,10 +49,6 @@ meaning = "Made up."
 request = '{"order_id": "o1", "detail": true}'
 response = '{"errcode": 0, "errmsg": "ok", "status": "REJECTED", "history": [{"at": 1, "what": "x"}]}'
 "#;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
 
 fn generate(extra: Option<&str>) -> Vec<OutputFile> {
     let mut sources = xtask::sync::read_spec(root()).unwrap();

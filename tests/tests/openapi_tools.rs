@@ -15,6 +15,7 @@ use std::process::Output;
 use std::time::Instant;
 
 use serde_json::{Value, json};
+use tests::workspace::root;
 use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
 use xtask::openapi_tools::{SKIPPED_VAR, VENV_VAR};
 
@@ -35,10 +36,6 @@ fn venv(test: &str) -> Option<PathBuf> {
         "${VENV_VAR} is not set: run the tests with `cargo xtask test`, which installs the pinned \
          OpenAPI tools (xtask/src/openapi_tools.rs) into a virtual environment"
     )
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_owned()
 }
 
 fn text(output: &Output) -> String {

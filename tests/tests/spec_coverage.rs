@@ -1,16 +1,12 @@
 //! Every endpoint comes from spec/ alone: the generated client has exactly one method per
 //! endpoint file, and every endpoint carries the examples its tests round-trip.
 
-use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
-}
+use tests::workspace::root;
 
 /// `spec/<group>/<endpoint>.toml`: the files that declare endpoints (not a group's
 /// `types.toml` or `errors.toml`).
 fn endpoint_files() -> Vec<String> {
-    let sources = xtask::sync::read_spec(&root()).expect("read spec/");
+    let sources = xtask::sync::read_spec(root()).expect("read spec/");
     sources.into_iter().map(|s| s.path).filter(|p| xtask::sync::is_endpoint_file(p)).collect()
 }
 
@@ -57,8 +53,7 @@ fn one_generated_method_per_endpoint_file() {
         methods.len(),
         "endpoint files and generated client methods differ:\nfiles: {files:#?}\nmethods: {methods:#?}"
     );
-    let spec =
-        codegen::check_spec(&xtask::sync::read_spec(&root()).expect("read spec/")).expect("valid spec");
+    let spec = codegen::check_spec(&xtask::sync::read_spec(root()).expect("read spec/")).expect("valid spec");
     let mut names: Vec<String> = spec.operations().map(|op| format!("{}/{}", op.group, op.name)).collect();
     let mut methods = methods;
     names.sort();
@@ -68,8 +63,7 @@ fn one_generated_method_per_endpoint_file() {
 
 #[test]
 fn every_endpoint_has_the_examples_its_tests_need() {
-    let spec =
-        codegen::check_spec(&xtask::sync::read_spec(&root()).expect("read spec/")).expect("valid spec");
+    let spec = codegen::check_spec(&xtask::sync::read_spec(root()).expect("read spec/")).expect("valid spec");
     let mut missing = Vec::new();
     for op in spec.operations() {
         let responses: Vec<&serde_json::Value> =

@@ -13,10 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::{OutputFile, SourceFile};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
-}
+use tests::workspace::{root, scratch_target};
 
 fn fixture_dir() -> PathBuf {
     root().join("tests/fixtures/twin")
@@ -132,12 +129,6 @@ fn scratch_workspace(dir: &Path, outputs: &[OutputFile]) {
     fs::copy(fixture_dir().join("flow.rs"), flow.join("src/main.rs")).unwrap();
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root().join("target"), PathBuf::from)
-        .join("twin-check")
-}
-
 fn output<'a>(outputs: &'a [OutputFile], path: &str) -> &'a str {
     let path = format!("{}/{path}", codegen::emit::MOCK_GENERATED_DIR);
     &outputs.iter().find(|o| o.path == path).unwrap_or_else(|| panic!("{path} was not generated")).contents
@@ -159,7 +150,7 @@ fn a_new_group_written_in_toml_only_gets_a_mock_that_keeps_its_state() {
         .args(["run", "--quiet", "--offline", "-p", "twin-flow", "--manifest-path"])
         .arg(dir.path().join("Cargo.toml"))
         .arg("--target-dir")
-        .arg(target_dir())
+        .arg(scratch_target("twin-check"))
         .env_remove("CARGO_TARGET_DIR")
         .env_remove("RUSTFLAGS")
         .env("CARGO_INCREMENTAL", "0")
