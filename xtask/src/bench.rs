@@ -77,47 +77,87 @@ fn cargo(root: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<Duration,
     Ok(started.elapsed())
 }
 
-/// Runs everything and returns the table.
-pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
+/// A part of the table, which `cargo xtask bench --only` runs alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Section {
+    /// The generator: the real spec, the synthetic specs, the chains of nested types.
+    Generator,
+    /// The client's calls against a loopback server, wall clock.
+    Client,
+    /// A push verified, decrypted and typed.
+    Push,
+    /// The client's calls counted by callgrind.
+    Instructions,
+    /// The cached token reads and the fetches.
+    Token,
+    /// The Redis token store.
+    TokenStore,
+    /// Generated lines per endpoint.
+    Size,
+    /// Builds of wechat-card, the real spec's and the synthetic 1,000 endpoints'.
+    Builds,
+    /// Clean builds of an application using wechat-card, against one written by hand.
+    App,
+}
+
+impl Section {
+    /// The criterion bench target of `tests` this section reads, if any.
+    fn criterion_bench(self) -> Option<&'static str> {
+        match self {
+            Section::Generator => Some("generator"),
+            Section::Client | Section::Token => Some("client"),
+            Section::Push => Some("push"),
+            Section::TokenStore => Some("token_store"),
+            Section::Instructions | Section::Size | Section::Builds | Section::App => None,
+        }
+    }
+}
+
+/// Runs the sections `only` names (every one when it is empty) and returns their rows, in the
+/// table's order.
+pub fn run(root: &Path, quick: bool, only: &[Section]) -> Result<Vec<Row>, BenchError> {
+    use clap::ValueEnum as _;
+    let sections: Vec<Section> =
+        Section::value_variants().iter().copied().filter(|s| only.is_empty() || only.contains(s)).collect();
     let target = target_dir(root);
     let figures = target.join("bench-figures");
     fs::create_dir_all(&figures)?;
-    let redis =
-        crate::test_setup::redis_server().map_err(|e| BenchError::Command(format!("redis-server: {e}")))?;
-    let mut args = vec![
-        "bench",
-        "-p",
-        "tests",
-        "--bench",
-        "generator",
-        "--bench",
-        "client",
-        "--bench",
-        "push",
-        "--bench",
-        "token_store",
-        "--",
-    ];
-    if quick {
-        args.push("--quick");
-    }
-    cargo(
-        root,
-        &args,
-        &[("WECHAT_BENCH_FIGURES", &figures), (crate::test_setup::REDIS_SERVER_VAR, &redis.path)],
-    )?;
+    let mut benches: Vec<&str> = sections.iter().filter_map(|s| s.criterion_bench()).collect();
+    benches.sort_unstable();
+    benches.dedup();
     let criterion = target.join("criterion");
+    if !benches.is_empty() {
+        let redis = crate::test_setup::redis_server()
+            .map_err(|e| BenchError::Command(format!("redis-server: {e}")))?;
+        let mut args = vec!["bench", "-p", "tests"];
+        for bench in &benches {
+            args.extend(["--bench", bench]);
+        }
+        args.push("--");
+        if quick {
+            args.push("--quick");
+        }
+        cargo(
+            root,
+            &args,
+            &[("WECHAT_BENCH_FIGURES", &figures), (crate::test_setup::REDIS_SERVER_VAR, &redis.path)],
+        )?;
+    }
 
     let mut rows = Vec::new();
-    rows.extend(generator_rows(root, &criterion)?);
-    rows.extend(client_rows(&criterion)?);
-    rows.extend(push_rows(&criterion)?);
-    rows.extend(instruction_rows(root, &target)?);
-    rows.extend(token_rows(&criterion, &figures)?);
-    rows.extend(token_store_rows(&criterion, &figures)?);
-    rows.extend(code_size_rows(root)?);
-    rows.extend(build_time_rows(root, &target)?);
-    rows.extend(app_build::rows(root, if quick { 1 } else { 2 })?);
+    for section in sections {
+        rows.extend(match section {
+            Section::Generator => generator_rows(root, &criterion)?,
+            Section::Client => client_rows(&criterion)?,
+            Section::Push => push_rows(&criterion)?,
+            Section::Instructions => instruction_rows(root, &target)?,
+            Section::Token => token_rows(&criterion, &figures)?,
+            Section::TokenStore => token_store_rows(&criterion, &figures)?,
+            Section::Size => code_size_rows(root)?,
+            Section::Builds => build_time_rows(root, &target)?,
+            Section::App => app_build::rows(root, if quick { 1 } else { 2 })?,
+        });
+    }
     Ok(rows)
 }
 

@@ -28,6 +28,10 @@ enum Command {
         /// Fewer samples (criterion's --quick): a rough table in a fraction of the time.
         #[arg(long)]
         quick: bool,
+        /// Run only these sections (repeat, or separate with commas) and print their rows;
+        /// BENCHMARKS.md is left alone, since a part of the table is no record of a run.
+        #[arg(long, value_enum, value_delimiter = ',')]
+        only: Vec<xtask::bench::Section>,
     },
     /// Find or install what the tests need (redis-server; the pinned OpenAPI tools in a Python
     /// virtual environment under the target directory), then run `cargo test --workspace`.
@@ -51,7 +55,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen { check } => codegen(check),
-        Command::Bench { quick } => bench(quick),
+        Command::Bench { quick, only } => bench(quick, &only),
         Command::Test { args } => test(&args),
     }
 }
@@ -102,12 +106,12 @@ fn test(args: &[String]) -> ExitCode {
 const HISTORY: &str = "\n## History\n";
 
 #[allow(clippy::print_stdout)]
-fn bench(quick: bool) -> ExitCode {
+fn bench(quick: bool, only: &[xtask::bench::Section]) -> ExitCode {
     let root = match root() {
         Ok(root) => root,
         Err(code) => return code,
     };
-    let rows = match xtask::bench::run(&root, quick) {
+    let rows = match xtask::bench::run(&root, quick, only) {
         Ok(rows) => rows,
         Err(e) => {
             eprintln!("error: {e}");
@@ -116,11 +120,15 @@ fn bench(quick: bool) -> ExitCode {
     };
     let table = xtask::bench::table(&rows);
     println!("\n{table}");
+    if !only.is_empty() {
+        println!("not recorded in BENCHMARKS.md: --only ran a part of the table");
+        return ExitCode::SUCCESS;
+    }
     let machine = xtask::bench::machine();
     let record = format!(
         "# Benchmarks\n\nThe latest table of `cargo xtask bench{}`, on {machine}.\n\n{table}\n\
          Reproduce with `cargo xtask bench` (about 20 minutes on 2 cores, builds included; `--quick` \
-         for a rough table). \
+         for a rough table; `--only generator,push` for some sections' rows, printed, not recorded). \
          Timings are criterion medians; each is compared with its baseline measured in the same run. \
          Budgets are those of docs/ARCHITECTURE.md, \"Budgets\".\n\n\
          How to read the client rows: the loopback server shares the machine's cores with the client, \
