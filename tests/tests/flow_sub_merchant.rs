@@ -115,13 +115,23 @@ async fn a_sub_merchant_is_submitted_read_listed_reviewed_and_updated() {
     assert!(checking.info_list.is_empty(), "{checking:?}");
     let rejected = subs.list_sub_merchants(&list("0", 100, Some("REJECTED"))).await.expect("lists");
     assert_eq!(ids(&rejected.info_list), [second.merchant_id.as_str()]);
+    let held = |id: &str| {
+        flow.mock
+            .records("sub_merchant")
+            .into_iter()
+            .find(|r| r["merchant_id"].to_string().trim_matches('"') == id)
+    };
+    // The answers carry no reason (only the verdict's push does); the mock keeps it.
+    assert_eq!(held(&second.merchant_id).expect("held")["reason"], "授权函未加盖公章");
 
-    // Updated: the new details, back under review.
+    // Updated: the new details, back under review, the old refusal's reason gone.
     let mut info = form("乙改");
     info["merchant_id"] = json!(second.merchant_id);
     let updated = subs.update_sub_merchant(&request::<UpdateSubMerchantRequest>(json!({"info": info}))).await;
     let updated = updated.expect("updated").info;
     assert_eq!((updated.brand_name.as_str(), updated.status.clone()), ("乙改", SubMerchantStatus::Checking));
+    let record = held(&second.merchant_id).expect("held");
+    assert!(record.get("reason").is_none(), "the old refusal's reason is cleared: {record}");
     let read = subs.get_sub_merchant(&GetSubMerchantRequest::new(&second.merchant_id)).await.expect("reads");
     assert_eq!(read.info, updated);
     let mut unknown = form("丙");

@@ -458,7 +458,12 @@ impl Run<'_, '_, '_> {
             }
         }
         for (path, expr) in change.set {
-            if let Some(new) = self.eval(expr).filter(|v| !v.is_null()) {
+            // The literal `null` clears the field (a refusal's `reason` when the record goes
+            // back to review); an expression that reads nothing (an optional request field
+            // left out) changes nothing.
+            if matches!(expr, Expr::Literal(crate::state_model::Literal::Null)) {
+                path::remove(&mut value, path);
+            } else if let Some(new) = self.eval(expr).filter(|v| !v.is_null()) {
                 path::write(&mut value, path, &new);
             }
         }

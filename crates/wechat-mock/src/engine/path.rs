@@ -81,6 +81,31 @@ pub(crate) fn write(value: &mut Value, path: &[Segment], new: &Value) -> bool {
     change(value, path, &mut |slot| *slot = new.clone()).is_some()
 }
 
+/// Removes the field at `path` (through `[]`, from each item), making nothing on the way: a
+/// path whose objects are missing removes nothing. Whether anything was removed.
+pub(crate) fn remove(value: &mut Value, path: &[Segment]) -> bool {
+    match path {
+        [] => false,
+        [Segment::Key(key)] => value.as_object_mut().is_some_and(|object| object.remove(*key).is_some()),
+        [Segment::Key(key), rest @ ..] => value
+            .as_object_mut()
+            .and_then(|object| object.get_mut(*key))
+            .is_some_and(|inner| remove(inner, rest)),
+        [Segment::Variant, rest @ ..] => {
+            let Some(key) = value.as_object().and_then(|object| variant_key(object, rest)) else {
+                return false;
+            };
+            value
+                .as_object_mut()
+                .and_then(|object| object.get_mut(&key))
+                .is_some_and(|inner| remove(inner, rest))
+        }
+        [Segment::Each, rest @ ..] => value
+            .as_array_mut()
+            .is_some_and(|items| items.iter_mut().fold(false, |removed, item| remove(item, rest) | removed)),
+    }
+}
+
 /// Merges `new` into the object at `path`: each key of `new` over the object's, objects
 /// merged in turn, anything else replaced.
 pub(crate) fn merge(value: &mut Value, path: &[Segment], new: &Value) -> bool {
@@ -141,6 +166,24 @@ mod tests {
         assert!(write(&mut empty, &[Key("a"), Key("b")], &json!(1)));
         assert_eq!(empty, json!({"a": {"b": 1}}));
         assert!(!write(&mut json!({"a": 1}), &[Key("a"), Key("b")], &json!(1)), "not an object");
+    }
+
+    #[test]
+    fn removals_take_the_field_and_make_nothing_on_the_way() {
+        let mut merchant = json!({"merchant_id": 12, "status": "REJECTED", "reason": "blurred logo"});
+        assert!(remove(&mut merchant, &[Key("reason")]));
+        assert_eq!(merchant, json!({"merchant_id": 12, "status": "REJECTED"}));
+        assert!(!remove(&mut merchant, &[Key("reason")]), "already gone");
+        assert!(!remove(&mut merchant, &[Key("info"), Key("reason")]), "no object on the way");
+        assert_eq!(merchant, json!({"merchant_id": 12, "status": "REJECTED"}), "nothing made");
+        let mut card =
+            json!({"card": {"card_type": "CASH", "cash": {"base_info": {"id": "p1", "title": "t"}}}});
+        assert!(remove(&mut card, &[Key("card"), Variant, Key("base_info"), Key("id")]));
+        assert_eq!(card, json!({"card": {"card_type": "CASH", "cash": {"base_info": {"title": "t"}}}}));
+        let mut list = json!({"items": [{"a": 1, "b": 2}, {"b": 3}, 4]});
+        assert!(remove(&mut list, &[Key("items"), Each, Key("a")]));
+        assert_eq!(list, json!({"items": [{"b": 2}, {"b": 3}, 4]}));
+        assert!(!remove(&mut list, &[]), "an empty path names no field");
     }
 
     #[test]
