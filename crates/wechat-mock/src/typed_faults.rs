@@ -110,7 +110,8 @@ impl<'a, O: Operation> On<'a, O> {
 
     /// The calls that pass the mock's checks (token, query, body) get `response` as their
     /// success answer, with `errcode` 0 where the operation's answers carry one. No state
-    /// changes: an overridden `insert_bill` bills nothing.
+    /// changes: an overridden `insert_bill` bills nothing. The response is written as JSON:
+    /// `wechat-card`'s response types are `Serialize` with its `serialize-responses` feature.
     pub fn answer(self, response: &O::Response) -> Result<(), FaultError>
     where
         O::Response: Serialize,
