@@ -4,17 +4,16 @@
 //! `wechat` command line (reading requests from JSON) and the tests enable: half of the
 //! `Deserialize` impls are left out of a default build. Likewise the types only answers hold
 //! implement `Serialize` only with the `serialize-responses` feature (the command line prints
-//! answers, the mock writes them; a client only reads them).
+//! answers, and tests serve typed answers through the mock; a client only reads them).
 
 use std::collections::{HashMap, HashSet};
 
 use super::type_index::{Indexed, Key, all_types, key_of, named, place};
 use crate::model::{Field, Operation, Spec, TypeDef, TypeKind};
 
-/// Sets `received` on every type a response holds, directly or through other types: one
-/// walk from the responses, each type visited once.
-/// Sets `sent` the same way, from the requests (body and query): the types no request holds
-/// implement `Serialize` only with the `serialize-responses` feature.
+/// Sets `received` on every type a response holds, directly or through other types (one walk
+/// from the responses, each type visited once), and `sent` the same way from the requests'
+/// body and query fields.
 pub(super) fn mark(spec: &mut Spec) {
     let received = reached(spec, |op| [op.response.as_slice(), &[]]);
     let sent = reached(spec, |op| [op.request.as_slice(), op.query.as_slice()]);

@@ -3,7 +3,7 @@
 //! sends `<FriendUserName><![CDATA[]]></FriendUserName>` for "no friend".
 
 use super::error::{PushError, clip};
-use super::message::{Element, Fields, Message, trim};
+use super::message::{Element, Fields, Message, first_kind, trim};
 
 /// The required text of `name`.
 pub fn string<M: Fields + ?Sized>(m: &M, name: &'static str) -> Result<String, PushError> {
@@ -125,10 +125,7 @@ pub fn expect_kind_of(
     [event, info_type, msg_type]: [Option<Option<&str>>; 3],
     expected: &'static str,
 ) -> Result<(), PushError> {
-    let kind = [event, info_type, msg_type]
-        .into_iter()
-        .find_map(|found| found.flatten().map(trim).filter(|text| !text.is_empty()));
-    kind_is(kind, expected)
+    kind_is(first_kind([event, info_type, msg_type]), expected)
 }
 
 fn kind_is(kind: Option<&str>, expected: &'static str) -> Result<(), PushError> {

@@ -166,9 +166,7 @@ impl Message {
     /// What the message is: its `Event` (account events), else its `InfoType` (third-party
     /// platform notices), else its `MsgType` (user messages); the first that is not empty.
     pub fn kind(&self) -> Option<&str> {
-        ["Event", "InfoType", "MsgType"]
-            .into_iter()
-            .find_map(|name| self.text(name).filter(|text| !text.is_empty()))
+        first_kind(KIND_ELEMENTS.map(|name| Fields::field(self, name)))
     }
 
     /// The key that recognises WeChat's retries of this message: `MsgId`, else `FromUserName`
@@ -238,9 +236,7 @@ pub trait Fields {
 
     /// What the message is, as [`Message::kind`] says.
     fn kind(&self) -> Option<&str> {
-        ["Event", "InfoType", "MsgType"]
-            .into_iter()
-            .find_map(|name| self.field(name).flatten().map(trim).filter(|text| !text.is_empty()))
+        first_kind(KIND_ELEMENTS.map(|name| self.field(name)))
     }
 
     /// The message itself (for an event kept as it came).
@@ -278,6 +274,15 @@ impl Fields for Message {
     fn to_message(&self) -> Message {
         self.clone()
     }
+}
+
+/// The elements that name a message, in the order [`Message::kind`] reads them.
+pub(crate) const KIND_ELEMENTS: [&str; 3] = ["Event", "InfoType", "MsgType"];
+
+/// What names a message, from what [`Fields::field`] says of each of [`KIND_ELEMENTS`]: the
+/// first text that is not blank, trimmed.
+pub(crate) fn first_kind(found: [Option<Option<&str>>; 3]) -> Option<&str> {
+    found.into_iter().find_map(|found| found.flatten().map(trim).filter(|text| !text.is_empty()))
 }
 
 /// [`Fields::find_fields`] over a message's elements, as `(name, text)` in document order:
