@@ -33,7 +33,7 @@ pub(crate) fn examples_path() -> String {
 /// `generated/events/mod.rs`: the headers, the `Event` enum and the group modules.
 pub(crate) fn module(events: &Events) -> TokenStream {
     let docs = inner_doc(&module_doc(events));
-    let headers = events.headers.iter().map(header);
+    let headers = events.headers.iter().map(|h| header(events, h));
     let groups = events.groups().into_iter().map(|group| {
         let module = ident(group);
         let types = events.events.iter().filter(|e| e.group == group).map(|e| ident(&e.type_name));
@@ -280,13 +280,14 @@ fn event_enum(events: &Events) -> TokenStream {
     }
 }
 
-fn header(header: &Header) -> TokenStream {
+fn header(events: &Events, header: &Header) -> TokenStream {
     let name = ident(&header.type_name);
     let docs =
         doc(&format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name));
     let discriminator = &header.discriminator;
     let fields = header.fields.iter().map(struct_field);
     let reads = header.fields.iter().map(read_field);
+    let from_found = header_from_found(events, header);
     // The leading required elements go into the array itself (clippy refuses pushes right
     // after an empty `Vec::new()`); the discriminator too when nothing optional follows.
     let prefix = header.fields.iter().take_while(|f| !f.optional).count();
@@ -327,6 +328,8 @@ fn header(header: &Header) -> TokenStream {
             pub fn elements(&self, event: &str) -> Vec<::wechat_core::push::Element> {
                 #body
             }
+
+            #from_found
         }
 
         impl FromMessage for #name {
@@ -337,6 +340,48 @@ fn header(header: &Header) -> TokenStream {
             fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
                 Ok(Self { #(#reads)* })
             }
+        }
+    }
+}
+
+/// The header's element names (and aliases), in the slots they take at the start of an
+/// event's `NAMES`.
+fn header_slots(header: &Header) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in header.fields.iter().flat_map(|f| std::iter::once(&f.element).chain(&f.aliases)) {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    names
+}
+
+/// The header's `from_found`: its fields from the first slots of an event's `found` (see
+/// [`header_slots`]), each read with `get`, so a slot past the end reads as absent.
+fn header_from_found(events: &Events, header: &Header) -> TokenStream {
+    let names = header_slots(header);
+    // Compiled where an event reading it is: with a feature of a group that has one.
+    let mut groups: Vec<&str> =
+        events.events.iter().filter(|e| e.header == header.name).map(|e| e.group.as_str()).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let gate = match groups.as_slice() {
+        [] => return TokenStream::new(),
+        [group] => quote!(#[cfg(feature = #group)]),
+        groups => quote!(#[cfg(any(#(feature = #groups),*))]),
+    };
+    let mut slot = |name: &str| {
+        let at = Literal::usize_unsuffixed(names.iter().position(|n| n == name).unwrap_or(names.len()));
+        quote!(found(#at))
+    };
+    let reads: Vec<TokenStream> = header.fields.iter().map(|f| read_found(f, &mut slot)).collect();
+    quote! {
+        /// The header from the slots an event's `find_fields` filled: its elements take the
+        /// first ones, in the order the header declares them.
+        #gate
+        pub(crate) fn from_found(found: &[Option<Option<&str>>]) -> Result<Self, PushError> {
+            let found = |at: usize| found.get(at).copied().flatten();
+            Ok(Self { #(#reads)* })
         }
     }
 }
@@ -414,22 +459,25 @@ fn event_struct(events: &Events, event: &Event) -> TokenStream {
 /// its slot, the header's included.
 fn from_fields(event: &Event, header: Option<&Header>, header_type: &proc_macro2::Ident) -> TokenStream {
     let mut names: Vec<String> = Vec::new();
-    let mut slot = |name: &str| match names.iter().position(|n| n == name) {
-        Some(at) => at,
-        None => {
-            names.push(name.to_owned());
-            names.len() - 1
-        }
-    };
-    let header_reads: Vec<TokenStream> =
-        header.map(|h| h.fields.iter().map(|f| read_found(f, &mut slot)).collect()).unwrap_or_default();
-    let kind = ["Event", "InfoType", "MsgType"].map(|name| {
-        let at = Literal::usize_unsuffixed(slot(name));
+    // The header's elements take the first slots, as its `from_found` reads them.
+    if let Some(header) = header {
+        names = header_slots(header);
+    }
+    let mut slot = |name: &str| {
+        let at = match names.iter().position(|n| n == name) {
+            Some(at) => at,
+            None => {
+                names.push(name.to_owned());
+                names.len() - 1
+            }
+        };
+        let at = Literal::usize_unsuffixed(at);
         quote!(found[#at])
-    });
+    };
+    let kind = ["Event", "InfoType", "MsgType"].map(&mut slot);
     let reads: Vec<TokenStream> = event.fields.iter().map(|f| read_found(f, &mut slot)).collect();
     let header_value = if header.is_some() {
-        quote!(super::#header_type { #(#header_reads)* })
+        quote!(super::#header_type::from_found(&found)?)
     } else {
         quote!(super::#header_type::from_fields(message)?)
     };
@@ -514,8 +562,8 @@ fn read_field(field: &EventField) -> TokenStream {
 }
 
 /// `name: <read>,` from the slots `Fields::find_fields` filled: as `read_field`, with
-/// `slot` giving each element's (and alias's) place in `found`.
-fn read_found(field: &EventField, slot: &mut impl FnMut(&str) -> usize) -> TokenStream {
+/// `slot` giving the tokens that read an element's (or alias's) slot.
+fn read_found(field: &EventField, slot: &mut impl FnMut(&str) -> TokenStream) -> TokenStream {
     let name = ident(&field.rust_name);
     let base = match field.ty {
         EventFieldType::String => "string",
@@ -523,17 +571,21 @@ fn read_found(field: &EventField, slot: &mut impl FnMut(&str) -> usize) -> Token
         EventFieldType::Boolean => "boolean",
     };
     let element = &field.element;
-    let at = Literal::usize_unsuffixed(slot(element));
+    let found = slot(element);
     let read = if field.aliases.is_empty() && !field.optional {
         let function = ident(&format!("{base}_of"));
-        quote!(field::#function(found[#at], #element)?)
+        quote!(field::#function(#found, #element)?)
     } else {
         let function = ident(&format!("opt_{base}_of"));
-        let aliases = field.aliases.iter().map(|alias| {
-            let at = Literal::usize_unsuffixed(slot(alias));
-            quote!(.or(field::#function(found[#at], #alias)?))
-        });
-        let optional = quote!(field::#function(found[#at], #element)? #(#aliases)*);
+        let aliases: Vec<TokenStream> = field
+            .aliases
+            .iter()
+            .map(|alias| {
+                let found = slot(alias);
+                quote!(.or(field::#function(#found, #alias)?))
+            })
+            .collect();
+        let optional = quote!(field::#function(#found, #element)? #(#aliases)*);
         if field.optional {
             optional
         } else {
@@ -788,7 +840,10 @@ mod tests {
             file.contains(r#"field::expect_kind_of([found[1],found[2],found[3]],Self::EVENT)?;"#),
             "{file}"
         );
-        assert!(file.contains(r#"create_time:field::integer_of(found[0],"CreateTime")?,"#), "{file}");
+        assert!(file.contains(r#"header:super::AccountHeader::from_found(&found)?,"#), "{file}");
+        let module = rust_file("mod.rs", module(&events)).unwrap_or_else(|e| panic!("{e}"));
+        let module: String = module.split_whitespace().collect();
+        assert!(module.contains(r#"create_time:field::integer_of(found(0),"CreateTime")?,"#), "{module}");
         assert!(file.contains(r#"card_id:field::string_of(found[4],"CardId")?,"#), "{file}");
         assert!(
             file.contains(

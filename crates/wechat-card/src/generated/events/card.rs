@@ -78,12 +78,7 @@ impl FromMessage for CardNotPassCheck {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             refuse_reason: field::opt_string_of(found[7], "RefuseReason")?,
         })
@@ -163,12 +158,7 @@ impl FromMessage for CardPassCheck {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             refuse_reason: field::opt_string_of(found[7], "RefuseReason")?,
         })
@@ -369,12 +359,7 @@ impl FromMessage for CardPayOrder {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             order_id: field::string_of(found[6], "OrderId")?,
             status: field::string_of(found[7], "Status")?,
             create_order_time: field::opt_integer_of(found[8], "CreateOrderTime")?,
@@ -469,12 +454,7 @@ impl FromMessage for CardSkuRemind {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             detail: field::opt_string_of(found[7], "Detail")?,
         })
@@ -553,12 +533,7 @@ impl FromMessage for UserDelCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::opt_string_of(found[7], "UserCardCode")?,
         })
@@ -639,12 +614,7 @@ impl FromMessage for UserEnterSessionFromCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
         })
@@ -825,12 +795,7 @@ impl FromMessage for UserGetCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             is_give_by_friend: field::opt_boolean_of(found[7], "IsGiveByFriend")?,
             user_card_code: field::string_of(found[8], "UserCardCode")?,
@@ -969,12 +934,7 @@ impl FromMessage for UserGiftingCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
             is_return_back: field::opt_boolean_of(found[8], "IsReturnBack")?,
@@ -1111,12 +1071,7 @@ impl FromMessage for UserPayFromPayCell {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
             trans_id: field::opt_string_of(found[8], "TransId")?,

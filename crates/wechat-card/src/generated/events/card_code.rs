@@ -176,12 +176,7 @@ impl FromMessage for UserConsumeCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
             consume_source: field::opt_string_of(found[8], "ConsumeSource")?,

@@ -74,12 +74,7 @@ impl FromMessage for GiftcardPayDone {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             page_id: field::string_of(found[6], "PageId")?,
             order_id: field::string_of(found[7], "OrderId")?,
         })
@@ -188,12 +183,7 @@ impl FromMessage for GiftcardSendToFriend {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             page_id: field::string_of(found[6], "PageId")?,
             order_id: field::string_of(found[7], "OrderId")?,
             is_chat_room: field::opt_boolean_of(found[8], "IsChatRoom")?,
@@ -289,12 +279,7 @@ impl FromMessage for GiftcardUserAccept {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             page_id: field::string_of(found[6], "PageId")?,
             order_id: field::string_of(found[7], "OrderId")?,
             is_chat_room: field::opt_boolean_of(found[8], "IsChatRoom")?,

@@ -84,12 +84,7 @@ impl FromMessage for CloudInvoiceResult {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             fpqqlsh: field::string_of(found[6], "fpqqlsh")?,
             status: field::integer_of(found[7], "status")?,
             nsrsbh: field::string_of(found[8], "nsrsbh")?,
@@ -222,12 +217,7 @@ impl FromMessage for SubmitInvoiceTitle {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             title: field::string_of(found[6], "title")?,
             phone: field::opt_string_of(found[7], "phone")?,
             tax_no: field::opt_string_of(found[8], "tax_no")?,
@@ -320,12 +310,7 @@ impl FromMessage for UpdateInvoiceStatus {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             status: field::string_of(found[6], "Status")?,
             card_id: field::string_of(found[7], "CardId")?,
             code: field::string_of(found[8], "Code")?,
@@ -434,12 +419,7 @@ impl FromMessage for UserAuthorizeInvoice {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             succ_order_id: field::opt_string_of(found[6], "SuccOrderId")?,
             fail_order_id: field::opt_string_of(found[7], "FailOrderId")?,
             app_id: field::opt_string_of(found[8], "AppId")?

@@ -79,12 +79,7 @@ impl FromMessage for SubmitMembercardUserInfo {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
         })
@@ -192,12 +187,7 @@ impl FromMessage for UpdateMemberCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
             modify_bonus: field::opt_integer_of(found[8], "ModifyBonus")?,
@@ -290,12 +280,7 @@ impl FromMessage for UserViewCard {
             );
         field::expect_kind_of([found[4], found[5], found[3]], Self::EVENT)?;
         Ok(Self {
-            header: super::AccountHeader {
-                to_user_name: field::string_of(found[0], "ToUserName")?,
-                from_user_name: field::string_of(found[1], "FromUserName")?,
-                create_time: field::integer_of(found[2], "CreateTime")?,
-                msg_type: field::string_of(found[3], "MsgType")?,
-            },
+            header: super::AccountHeader::from_found(&found)?,
             card_id: field::string_of(found[6], "CardId")?,
             user_card_code: field::string_of(found[7], "UserCardCode")?,
             outer_str: field::opt_string_of(found[8], "OuterStr")?,

@@ -579,6 +579,28 @@ impl AccountHeader {
             ::wechat_core::push::Element::text(Self::DISCRIMINATOR, event),
         ])
     }
+
+    /// The header from the slots an event's `find_fields` filled: its elements take the
+    /// first ones, in the order the header declares them.
+    #[cfg(
+        any(
+            feature = "card",
+            feature = "card_code",
+            feature = "gift_card",
+            feature = "invoice",
+            feature = "member_card",
+            feature = "sub_merchant"
+        )
+    )]
+    pub(crate) fn from_found(found: &[Option<Option<&str>>]) -> Result<Self, PushError> {
+        let found = |at: usize| found.get(at).copied().flatten();
+        Ok(Self {
+            to_user_name: field::string_of(found(0), "ToUserName")?,
+            from_user_name: field::string_of(found(1), "FromUserName")?,
+            create_time: field::integer_of(found(2), "CreateTime")?,
+            msg_type: field::string_of(found(3), "MsgType")?,
+        })
+    }
 }
 
 impl FromMessage for AccountHeader {
@@ -627,6 +649,17 @@ impl PlatformHeader {
             ),
             ::wechat_core::push::Element::text(Self::DISCRIMINATOR, event),
         ])
+    }
+
+    /// The header from the slots an event's `find_fields` filled: its elements take the
+    /// first ones, in the order the header declares them.
+    #[cfg(feature = "token")]
+    pub(crate) fn from_found(found: &[Option<Option<&str>>]) -> Result<Self, PushError> {
+        let found = |at: usize| found.get(at).copied().flatten();
+        Ok(Self {
+            app_id: field::string_of(found(0), "AppId")?,
+            create_time: field::integer_of(found(1), "CreateTime")?,
+        })
     }
 }
 

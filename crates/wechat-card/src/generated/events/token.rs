@@ -106,10 +106,7 @@ impl FromMessage for Authorized {
             );
         field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader {
-                app_id: field::string_of(found[0], "AppId")?,
-                create_time: field::integer_of(found[1], "CreateTime")?,
-            },
+            header: super::PlatformHeader::from_found(&found)?,
             authorizer_appid: field::string_of(found[5], "AuthorizerAppid")?,
             authorization_code: ::wechat_core::Secret::new(
                 field::string_of(found[6], "AuthorizationCode")?,
@@ -191,10 +188,7 @@ impl FromMessage for ComponentVerifyTicket {
             );
         field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader {
-                app_id: field::string_of(found[0], "AppId")?,
-                create_time: field::integer_of(found[1], "CreateTime")?,
-            },
+            header: super::PlatformHeader::from_found(&found)?,
             component_verify_ticket: ::wechat_core::Secret::new(
                 field::string_of(found[5], "ComponentVerifyTicket")?,
             ),
@@ -267,10 +261,7 @@ impl FromMessage for Unauthorized {
             );
         field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader {
-                app_id: field::string_of(found[0], "AppId")?,
-                create_time: field::integer_of(found[1], "CreateTime")?,
-            },
+            header: super::PlatformHeader::from_found(&found)?,
             authorizer_appid: field::string_of(found[5], "AuthorizerAppid")?,
         })
     }
@@ -381,10 +372,7 @@ impl FromMessage for UpdateAuthorized {
             );
         field::expect_kind_of([found[2], found[3], found[4]], Self::EVENT)?;
         Ok(Self {
-            header: super::PlatformHeader {
-                app_id: field::string_of(found[0], "AppId")?,
-                create_time: field::integer_of(found[1], "CreateTime")?,
-            },
+            header: super::PlatformHeader::from_found(&found)?,
             authorizer_appid: field::string_of(found[5], "AuthorizerAppid")?,
             authorization_code: ::wechat_core::Secret::new(
                 field::string_of(found[6], "AuthorizationCode")?,
