@@ -18,8 +18,8 @@ use crate::emit::mock::{Table, fields, spec_model_imports};
 use crate::emit::rust::{cell, doc, ident};
 use crate::emit::table_writer::Writer;
 use crate::model::{
-    Behaviour, BinaryOp, Existing, Expr, ExprLiteral, Field, Fresh, Function, Resource, Root, Segment, Spec,
-    StateModel, Step, Ty, UserAction, Verb,
+    Behaviour, BinaryOp, Bound, Existing, Expr, ExprLiteral, Field, Fresh, Function, Resource, Root, Segment,
+    Spec, StateModel, Step, Ty, UserAction, Verb,
 };
 
 /// `generated/state.rs` of the mock crate, written by the [`Writer`] for static tables as
@@ -209,6 +209,7 @@ fn boxed(w: &mut Writer, value: Option<&Expr>) {
     });
 }
 
+/// `Verb::.. { .. }`: a step's verb with its parameters.
 fn verb(w: &mut Writer, verb: &Verb) {
     match verb {
         Verb::Find { resource, alias, filter, each, missing } => w.struct_lit("Verb::Find", None, |w| {
@@ -225,12 +226,7 @@ fn verb(w: &mut Writer, verb: &Verb) {
                 w.field("set", |w| at_paths(w, set));
                 w.field("status", |w| option(w, status.as_ref(), |w, s| w.str(s)));
                 w.field("each", |w| boxed(w, each.as_ref()));
-                w.field("existing", |w| match existing {
-                    Existing::Replace => w.word("Existing::Replace"),
-                    Existing::Merge => w.word("Existing::Merge"),
-                    Existing::Skip => w.word("Existing::Skip"),
-                    Existing::Refuse(code) => w.call("Existing::Refuse", |w| w.arg(|w| w.int(*code))),
-                });
+                w.field("existing", |w| self::existing(w, *existing));
             })
         }
         Verb::Update { alias, merge, add, set, status, forbidden, bounds, taken } => {
@@ -240,30 +236,8 @@ fn verb(w: &mut Writer, verb: &Verb) {
                 w.field("add", |w| at_paths(w, add));
                 w.field("set", |w| at_paths(w, set));
                 w.field("status", |w| boxed(w, status.as_ref()));
-                w.field("forbidden", |w| {
-                    w.word("&");
-                    w.array(forbidden, |w, (from, code)| {
-                        w.tuple(|w| {
-                            w.arg(|w| w.str(from));
-                            w.arg(|w| w.int(*code));
-                        });
-                    });
-                });
-                w.field("bounds", |w| {
-                    w.word("&");
-                    w.array(bounds, |w, (path, bound)| {
-                        w.tuple(|w| {
-                            w.arg(|w| self::path(w, path));
-                            w.arg(|w| {
-                                w.struct_lit("Bound", None, |w| {
-                                    w.field("minimum", |w| option(w, bound.minimum, Writer::int));
-                                    w.field("maximum", |w| option(w, bound.maximum, Writer::int));
-                                    w.field("errcode", |w| w.int(bound.errcode));
-                                });
-                            });
-                        });
-                    });
-                });
+                w.field("forbidden", |w| self::forbidden(w, forbidden));
+                w.field("bounds", |w| self::bounds(w, bounds));
                 w.field("taken", |w| option(w, *taken, Writer::int));
             });
         }
@@ -299,6 +273,44 @@ fn verb(w: &mut Writer, verb: &Verb) {
     }
 }
 
+/// `Existing::..`: what a create does to a record that already has its key.
+fn existing(w: &mut Writer, existing: Existing) {
+    match existing {
+        Existing::Replace => w.word("Existing::Replace"),
+        Existing::Merge => w.word("Existing::Merge"),
+        Existing::Skip => w.word("Existing::Skip"),
+        Existing::Refuse(code) => w.call("Existing::Refuse", |w| w.arg(|w| w.int(code))),
+    }
+}
+
+/// `&[("from", errcode), ..]`: an update's errcodes for moves forbidden from a status.
+fn forbidden(w: &mut Writer, forbidden: &[(String, i64)]) {
+    w.word("&");
+    w.array(forbidden, |w, (from, code)| {
+        w.tuple(|w| {
+            w.arg(|w| w.str(from));
+            w.arg(|w| w.int(*code));
+        });
+    });
+}
+
+/// `&[(&[segments], Bound { .. }), ..]`: an update's bounds on the numbers it computes.
+fn bounds(w: &mut Writer, bounds: &[(Vec<Segment>, Bound)]) {
+    w.word("&");
+    w.array(bounds, |w, (path, bound)| {
+        w.tuple(|w| {
+            w.arg(|w| self::path(w, path));
+            w.arg(|w| {
+                w.struct_lit("Bound", None, |w| {
+                    w.field("minimum", |w| option(w, bound.minimum, Writer::int));
+                    w.field("maximum", |w| option(w, bound.maximum, Writer::int));
+                    w.field("errcode", |w| w.int(bound.errcode));
+                });
+            });
+        });
+    });
+}
+
 fn path(w: &mut Writer, path: &[Segment]) {
     w.word("&");
     w.array(path, |w, segment| match segment {
@@ -308,18 +320,10 @@ fn path(w: &mut Writer, path: &[Segment]) {
     });
 }
 
+/// `Expr::..`: an expression, its operands nested by reference.
 fn expr(w: &mut Writer, expr: &Expr) {
     match expr {
-        Expr::Literal(literal) => w.call("Expr::Literal", |w| {
-            w.arg(|w| match literal {
-                ExprLiteral::Null => w.word("Literal::Null"),
-                ExprLiteral::Bool(flag) => w.call("Literal::Bool", |w| w.arg(|w| w.bool(*flag))),
-                ExprLiteral::Integer(n) => w.call("Literal::Integer", |w| w.arg(|w| w.int(*n))),
-                // The resolver refuses numbers that are not finite.
-                ExprLiteral::Float(n) => w.call("Literal::Float", |w| w.arg(|w| w.float(*n))),
-                ExprLiteral::Text(text) => w.call("Literal::Text", |w| w.arg(|w| w.str(text))),
-            });
-        }),
+        Expr::Literal(literal) => w.call("Expr::Literal", |w| w.arg(|w| self::literal(w, literal))),
         Expr::List(items) => w.call("Expr::List", |w| {
             w.arg(|w| {
                 w.word("&");
@@ -327,73 +331,89 @@ fn expr(w: &mut Writer, expr: &Expr) {
             });
         }),
         Expr::Read { root, path } => w.struct_lit("Expr::Read", None, |w| {
-            w.field("root", |w| match root {
-                Root::Request => w.word("Root::Request"),
-                Root::Item => w.word("Root::Item"),
-                Root::Alias(alias) => w.call("Root::Alias", |w| w.arg(|w| w.str(alias))),
-            });
+            w.field("root", |w| self::root(w, root));
             w.field("path", |w| self::path(w, path));
         }),
-        Expr::Binary { op, left, right } => {
-            let op = match op {
-                BinaryOp::Eq => "BinaryOp::Eq",
-                BinaryOp::Ne => "BinaryOp::Ne",
-                BinaryOp::Lt => "BinaryOp::Lt",
-                BinaryOp::Le => "BinaryOp::Le",
-                BinaryOp::Gt => "BinaryOp::Gt",
-                BinaryOp::Ge => "BinaryOp::Ge",
-                BinaryOp::In => "BinaryOp::In",
-                BinaryOp::And => "BinaryOp::And",
-                BinaryOp::Or => "BinaryOp::Or",
-            };
-            w.struct_lit("Expr::Binary", None, |w| {
-                w.field("op", |w| w.word(op));
-                w.field("left", |w| {
-                    w.word("&");
-                    self::expr(w, left);
-                });
-                w.field("right", |w| {
-                    w.word("&");
-                    self::expr(w, right);
-                });
-            });
-        }
-        Expr::Not(inner) => w.call("Expr::Not", |w| {
-            w.arg(|w| {
+        Expr::Binary { op, left, right } => w.struct_lit("Expr::Binary", None, |w| {
+            w.field("op", |w| w.word(binary_op(*op)));
+            w.field("left", |w| referenced(w, left));
+            w.field("right", |w| referenced(w, right));
+        }),
+        Expr::Not(inner) => w.call("Expr::Not", |w| w.arg(|w| referenced(w, inner))),
+        Expr::Call { function, args } => w.struct_lit("Expr::Call", None, |w| {
+            w.field("function", |w| w.word(self::function(*function)));
+            w.field("args", |w| {
                 w.word("&");
-                self::expr(w, inner);
+                w.array(args, self::expr);
             });
         }),
-        Expr::Call { function, args } => {
-            let function = match function {
-                Function::Now => "Function::Now",
-                Function::Appid => "Function::Appid",
-                Function::BeijingTime => "Function::BeijingTime",
-                Function::Default => "Function::Default",
-                Function::Concat => "Function::Concat",
-                Function::Len => "Function::Len",
-                Function::Fresh => "Function::Fresh",
-                Function::CardValidity => "Function::CardValidity",
-                Function::EncryptCode => "Function::EncryptCode",
-                Function::DecryptCode => "Function::DecryptCode",
-                Function::Sum => "Function::Sum",
-                Function::Without => "Function::Without",
-                Function::Date => "Function::Date",
-                Function::Difference => "Function::Difference",
-                Function::Min => "Function::Min",
-                Function::Max => "Function::Max",
-                Function::Number => "Function::Number",
-                Function::Object => "Function::Object",
-                Function::Append => "Function::Append",
-            };
-            w.struct_lit("Expr::Call", None, |w| {
-                w.field("function", |w| w.word(function));
-                w.field("args", |w| {
-                    w.word("&");
-                    w.array(args, self::expr);
-                });
-            });
-        }
+    }
+}
+
+/// `&expr`.
+fn referenced(w: &mut Writer, value: &Expr) {
+    w.word("&");
+    expr(w, value);
+}
+
+/// `Literal::..`.
+fn literal(w: &mut Writer, literal: &ExprLiteral) {
+    match literal {
+        ExprLiteral::Null => w.word("Literal::Null"),
+        ExprLiteral::Bool(flag) => w.call("Literal::Bool", |w| w.arg(|w| w.bool(*flag))),
+        ExprLiteral::Integer(n) => w.call("Literal::Integer", |w| w.arg(|w| w.int(*n))),
+        // The resolver refuses numbers that are not finite.
+        ExprLiteral::Float(n) => w.call("Literal::Float", |w| w.arg(|w| w.float(*n))),
+        ExprLiteral::Text(text) => w.call("Literal::Text", |w| w.arg(|w| w.str(text))),
+    }
+}
+
+/// `Root::..`: where a read starts.
+fn root(w: &mut Writer, root: &Root) {
+    match root {
+        Root::Request => w.word("Root::Request"),
+        Root::Item => w.word("Root::Item"),
+        Root::Alias(alias) => w.call("Root::Alias", |w| w.arg(|w| w.str(alias))),
+    }
+}
+
+/// The `BinaryOp::..` path of an operator.
+fn binary_op(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Eq => "BinaryOp::Eq",
+        BinaryOp::Ne => "BinaryOp::Ne",
+        BinaryOp::Lt => "BinaryOp::Lt",
+        BinaryOp::Le => "BinaryOp::Le",
+        BinaryOp::Gt => "BinaryOp::Gt",
+        BinaryOp::Ge => "BinaryOp::Ge",
+        BinaryOp::In => "BinaryOp::In",
+        BinaryOp::And => "BinaryOp::And",
+        BinaryOp::Or => "BinaryOp::Or",
+    }
+}
+
+/// The `Function::..` path of a function.
+fn function(function: Function) -> &'static str {
+    match function {
+        Function::Now => "Function::Now",
+        Function::Appid => "Function::Appid",
+        Function::BeijingTime => "Function::BeijingTime",
+        Function::Default => "Function::Default",
+        Function::Concat => "Function::Concat",
+        Function::Len => "Function::Len",
+        Function::Fresh => "Function::Fresh",
+        Function::CardValidity => "Function::CardValidity",
+        Function::EncryptCode => "Function::EncryptCode",
+        Function::DecryptCode => "Function::DecryptCode",
+        Function::Sum => "Function::Sum",
+        Function::Without => "Function::Without",
+        Function::Date => "Function::Date",
+        Function::Difference => "Function::Difference",
+        Function::Min => "Function::Min",
+        Function::Max => "Function::Max",
+        Function::Number => "Function::Number",
+        Function::Object => "Function::Object",
+        Function::Append => "Function::Append",
     }
 }
 
@@ -500,17 +520,87 @@ fn helper_struct(
     new_doc: &str,
 ) -> TokenStream {
     let (extra_field, extra_init, extra_setter) = extra;
-    let declared = fields.iter().map(|f| {
-        let (wire, name, ty) = (&f.wire, ident(&f.ident), helper_type(&f.ty));
-        let field_doc = doc(first_line(&f.doc));
-        let rename = (f.wire != f.ident).then(|| quote!(rename = #wire,));
-        if required(f) {
-            let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
-            quote!(#field_doc #attribute #name: #ty,)
-        } else {
-            quote!(#field_doc #[serde(#rename skip_serializing_if = "Option::is_none")] #name: Option<#ty>,)
+    let declared = fields.iter().map(|f| declaration(f, required(f)));
+    let setters = fields.iter().filter(|f| !required(f)).map(|f| setter(f));
+    let docs = doc(docs);
+    let required_count = fields.iter().filter(|f| required(f)).count();
+    // As the generated client does: two required values could be swapped in `new`, so a
+    // builder sets each by name.
+    let (constructor, builder) = if required_count >= 2 {
+        (builder_function(type_name), builder(type_name, fields, required, &extra_init))
+    } else {
+        (new_function(fields, required, &extra_init, new_doc), quote!())
+    };
+    let derive_default = (required_count == 0).then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
+        pub struct #type_name {
+            #(#declared)*
+            #extra_field
         }
-    });
+
+        impl #type_name {
+            #constructor
+
+            #(#setters)*
+            #extra_setter
+        }
+
+        #builder
+    }
+}
+
+/// A helper struct's field, renamed to its wire name where that differs: a `required` one
+/// as its type, another as an `Option` left out when unset.
+fn declaration(f: &Field, required: bool) -> TokenStream {
+    let (wire, name, ty) = (&f.wire, ident(&f.ident), helper_type(&f.ty));
+    let field_doc = doc(first_line(&f.doc));
+    let rename = (f.wire != f.ident).then(|| quote!(rename = #wire,));
+    if required {
+        let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
+        quote!(#field_doc #attribute #name: #ty,)
+    } else {
+        quote!(#field_doc #[serde(#rename skip_serializing_if = "Option::is_none")] #name: Option<#ty>,)
+    }
+}
+
+/// The setter of a field, named for it, which sets its value.
+fn setter(f: &Field) -> TokenStream {
+    let name = ident(&f.ident);
+    let (argument, value) = setter_argument(&f.ty, &name);
+    let setter_doc = doc(&format!("Sets `{}`: {}", f.wire, first_line(&f.doc)));
+    quote! {
+        #setter_doc
+        pub fn #name(mut self, #name: #argument) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// `builder()` of a helper struct with two or more required fields, which starts its builder.
+fn builder_function(type_name: &proc_macro2::Ident) -> TokenStream {
+    let builder_name = ident(&format!("{type_name}Builder"));
+    let builder_doc =
+        doc("Starts a builder: each required field is set by name (two could be swapped in a `new`), and \
+             `build` refuses one left unset; set the others with the setters afterwards.");
+    quote! {
+        #builder_doc
+        pub fn builder() -> #builder_name {
+            #builder_name::default()
+        }
+    }
+}
+
+/// `new` of a helper struct with at most one required field: it takes that field and leaves the
+/// others unset, or is the default when none is required.
+fn new_function(
+    fields: &[&Field],
+    required: &dyn Fn(&Field) -> bool,
+    extra_init: &TokenStream,
+    new_doc: &str,
+) -> TokenStream {
     let arguments: Vec<TokenStream> = fields
         .iter()
         .filter(|f| required(f))
@@ -529,69 +619,13 @@ fn helper_struct(
             (false, _) => quote!(#name: None,),
         }
     });
-    let setters = fields.iter().filter(|f| !required(f)).map(|f| {
-        let name = ident(&f.ident);
-        let (argument, value) = setter_argument(&f.ty, &name);
-        let setter_doc = doc(&format!("Sets `{}`: {}", f.wire, first_line(&f.doc)));
-        quote! {
-            #setter_doc
-            pub fn #name(mut self, #name: #argument) -> Self {
-                self.#name = Some(#value);
-                self
-            }
-        }
-    });
-    let docs = doc(docs);
-    if arguments.len() >= 2 {
-        // As the generated client does: two required values could be swapped in `new`, so
-        // a builder sets each by name.
-        let builder = builder(type_name, fields, required, &extra_init);
-        let builder_name = ident(&format!("{type_name}Builder"));
-        let builder_doc = doc(
-            "Starts a builder: each required field is set by name (two could be swapped in a `new`), and \
-             `build` refuses one left unset; set the others with the setters afterwards.",
-        );
-        return quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
-            pub struct #type_name {
-                #(#declared)*
-                #extra_field
-            }
-
-            impl #type_name {
-                #builder_doc
-                pub fn builder() -> #builder_name {
-                    #builder_name::default()
-                }
-
-                #(#setters)*
-                #extra_setter
-            }
-
-            #builder
-        };
-    }
     let new_doc = doc(new_doc);
     let construct =
         if arguments.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits)* #extra_init }) };
-    let derive_default = arguments.is_empty().then(|| quote!(Default,));
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
-        pub struct #type_name {
-            #(#declared)*
-            #extra_field
-        }
-
-        impl #type_name {
-            #new_doc
-            pub fn new(#(#arguments),*) -> Self {
-                #construct
-            }
-
-            #(#setters)*
-            #extra_setter
+        #new_doc
+        pub fn new(#(#arguments),*) -> Self {
+            #construct
         }
     }
 }
@@ -611,18 +645,7 @@ fn builder(
         let (name, ty) = (ident(&f.ident), helper_type(&f.ty));
         quote!(#name: Option<#ty>,)
     });
-    let setters = required_fields.iter().map(|f| {
-        let name = ident(&f.ident);
-        let (argument, value) = setter_argument(&f.ty, &name);
-        let setter_doc = doc(&format!("Sets `{}`: {}", f.wire, first_line(&f.doc)));
-        quote! {
-            #setter_doc
-            pub fn #name(mut self, #name: #argument) -> Self {
-                self.#name = Some(#value);
-                self
-            }
-        }
-    });
+    let setters = required_fields.iter().map(|f| setter(f));
     let inits = fields.iter().map(|f| {
         let name = ident(&f.ident);
         if required(f) {
