@@ -36,110 +36,13 @@ pub(crate) fn optional(field: &Field) -> bool {
 
 /// `impl Deserialize for NAME`, reading `parts`.
 pub(crate) fn object_impl(name: &str, parts: &Parts<'_>) -> TokenStream {
-    let fills: Vec<Fill<'_>> = parts
-        .query
-        .iter()
-        .map(|f| Fill::Default(&f.ident))
-        .chain(parts.constants.iter().map(|c| Fill::Constant {
-            ident: constant_ident(c),
-            wire: &c.name,
-            value: &c.value,
-        }))
-        .chain(parts.files.iter().map(|f| Fill::Default(&f.ident)))
-        .chain(parts.fields.iter().map(|f| Fill::Read {
-            ident: &f.ident,
-            wire: &f.wire,
-            aliases: &f.aliases,
-            optional: optional(f),
-        }))
-        .collect();
-    let mut keys: Vec<&str> = Vec::new();
-    let mut slots = Vec::new();
-    let mut arms = Vec::new();
-    for fill in &fills {
-        let (slot, wire) = match fill {
-            Fill::Default(_) => continue,
-            Fill::Read { ident: field, wire, .. } => (slot_ident(field), *wire),
-            Fill::Constant { ident: field, wire, .. } => (slot_ident(field), *wire),
-        };
-        let index = keys.len();
-        keys.push(wire);
-        let read = match fill {
-            Fill::Constant { value, .. } => quote! {
-                fields::constant(&mut map, &mut #slot, fields::Constant { name: #wire, value: #value })?
-            },
-            _ => quote!(fields::read(&mut map, &mut #slot, #wire)?),
-        };
-        arms.push((vec![index], read));
-        slots.push(slot);
-    }
-    let named = keys.len();
-    // The other spellings after every field's own name, each matching its field's arm.
-    let mut arm = 0;
-    for fill in &fills {
-        match fill {
-            Fill::Default(_) => {}
-            Fill::Read { aliases, .. } => {
-                for alias in *aliases {
-                    arms[arm].0.push(keys.len());
-                    keys.push(alias);
-                }
-                arm += 1;
-            }
-            Fill::Constant { .. } => arm += 1,
-        }
-    }
-    let arms = arms.iter().map(|(indices, read)| {
-        let indices = indices.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
-        quote!(#(#indices)|* => #read,)
-    });
-    let inits = fills.iter().map(|fill| match fill {
-        Fill::Default(field) => {
-            let field = ident(field);
-            quote!(#field: Default::default())
-        }
-        Fill::Read { ident: field, wire, optional, .. } => {
-            let (name, slot) = (ident(field), slot_ident(field));
-            if *optional {
-                quote!(#name: #slot.unwrap_or_default())
-            } else {
-                quote!(#name: fields::required(#slot, #wire)?)
-            }
-        }
-        Fill::Constant { ident: field, wire, .. } => {
-            let (name, slot) = (ident(field), slot_ident(field));
-            quote!(#name: fields::required(#slot, #wire)?)
-        }
-    });
+    let fills = fills(parts);
+    let keys = Keys::of(&fills);
+    let fields_const = keys.consts();
+    let fields = keys.field_names();
+    let read_loop = read_loop(&keys.arms);
+    let inits = fills.iter().map(Fill::init);
     let expecting = format!("struct {name}");
-    let fields_const = if named == keys.len() {
-        quote!(const KEYS: &[&str] = &[#(#keys),*];)
-    } else {
-        let (own, _) = keys.split_at(named);
-        quote! {
-            const FIELDS: &[&str] = &[#(#own),*];
-            const KEYS: &[&str] = &[#(#keys),*];
-        }
-    };
-    let fields = if named == keys.len() { quote!(KEYS) } else { quote!(FIELDS) };
-    // A struct without keys reads any map and skips what it holds, as the derive did.
-    let read_loop = if slots.is_empty() {
-        quote! {
-            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                fields::skip(&mut map)?;
-            }
-        }
-    } else {
-        quote! {
-            #(let mut #slots = None;)*
-            while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                match key {
-                    #(#arms)*
-                    _ => fields::skip(&mut map)?,
-                }
-            }
-        }
-    };
     let name_ident = ident(name);
     quote! {
         impl<'de> serde::Deserialize<'de> for #name_ident {
@@ -158,6 +61,177 @@ pub(crate) fn object_impl(name: &str, parts: &Parts<'_>) -> TokenStream {
                     }
                 }
                 deserializer.deserialize_struct(#name, #fields, Visitor)
+            }
+        }
+    }
+}
+
+/// How each field of `parts` is filled, in declaration order.
+fn fills<'a>(parts: &Parts<'a>) -> Vec<Fill<'a>> {
+    parts
+        .query
+        .iter()
+        .map(|f| Fill::Default(&f.ident))
+        .chain(parts.constants.iter().map(|c| Fill::Constant {
+            ident: constant_ident(c),
+            wire: &c.name,
+            value: &c.value,
+        }))
+        .chain(parts.files.iter().map(|f| Fill::Default(&f.ident)))
+        .chain(parts.fields.iter().map(|f| Fill::Read {
+            ident: &f.ident,
+            wire: &f.wire,
+            aliases: &f.aliases,
+            optional: optional(f),
+        }))
+        .collect()
+}
+
+impl<'a> Fill<'a> {
+    /// The field's own key, and the arm reading it into the field's slot (its key indices not
+    /// yet set); nothing for a field never read.
+    fn arm(&self) -> Option<(&'a str, Arm)> {
+        let (field, wire) = match self {
+            Fill::Default(_) => return None,
+            Fill::Read { ident: field, wire, .. } => (*field, *wire),
+            Fill::Constant { ident: field, wire, .. } => (field.as_str(), *wire),
+        };
+        let slot = slot_ident(field);
+        let read = match self {
+            Fill::Constant { value, .. } => quote! {
+                fields::constant(&mut map, &mut #slot, fields::Constant { name: #wire, value: #value })?
+            },
+            _ => quote!(fields::read(&mut map, &mut #slot, #wire)?),
+        };
+        Some((wire, Arm { slot, keys: Vec::new(), read }))
+    }
+
+    /// The other spellings of the field's key.
+    fn aliases(&self) -> &'a [String] {
+        match self {
+            Fill::Read { aliases, .. } => aliases,
+            Fill::Default(_) | Fill::Constant { .. } => &[],
+        }
+    }
+
+    /// The field in the struct expression: its default, or the value read into its slot, a
+    /// required one named when it was missing.
+    fn init(&self) -> TokenStream {
+        match self {
+            Fill::Default(field) => {
+                let field = ident(field);
+                quote!(#field: Default::default())
+            }
+            Fill::Read { ident: field, wire, optional, .. } => {
+                let (name, slot) = (ident(field), slot_ident(field));
+                if *optional {
+                    quote!(#name: #slot.unwrap_or_default())
+                } else {
+                    quote!(#name: fields::required(#slot, #wire)?)
+                }
+            }
+            Fill::Constant { ident: field, wire, .. } => {
+                let (name, slot) = (ident(field), slot_ident(field));
+                quote!(#name: fields::required(#slot, #wire)?)
+            }
+        }
+    }
+}
+
+/// One arm of the match on a key: a field read into its slot.
+struct Arm {
+    /// The local holding the field's value while the map is read.
+    slot: proc_macro2::Ident,
+    /// Where the field's keys are in the table: its own name, then its other spellings.
+    keys: Vec<usize>,
+    /// How the value is read.
+    read: TokenStream,
+}
+
+impl Arm {
+    /// `0 | 3 => read,`: the arm matching the indices of the field's keys.
+    fn tokens(&self) -> TokenStream {
+        let indices = self.keys.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
+        let read = &self.read;
+        quote!(#(#indices)|* => #read,)
+    }
+}
+
+/// The keys the struct reads, in one table, and the arm of each field read.
+struct Keys<'a> {
+    /// Every field's own name, then the other spellings.
+    all: Vec<&'a str>,
+    /// How many of `all` are the fields' own names.
+    named: usize,
+    /// One per field read, in declaration order.
+    arms: Vec<Arm>,
+}
+
+impl<'a> Keys<'a> {
+    /// The table of `fills`: every field's own name, then the other spellings after them, each
+    /// matching its field's arm.
+    fn of(fills: &[Fill<'a>]) -> Self {
+        let mut all = Vec::new();
+        let mut arms = Vec::new();
+        let mut read_fills = Vec::new();
+        for fill in fills {
+            let Some((wire, mut arm)) = fill.arm() else { continue };
+            arm.keys.push(all.len());
+            all.push(wire);
+            arms.push(arm);
+            read_fills.push(fill);
+        }
+        let named = all.len();
+        // The other spellings after every field's own name, each matching its field's arm.
+        for (fill, arm) in read_fills.into_iter().zip(&mut arms) {
+            for alias in fill.aliases() {
+                arm.keys.push(all.len());
+                all.push(alias);
+            }
+        }
+        Self { all, named, arms }
+    }
+
+    /// `KEYS`, every key the visitor matches, and, when some are other spellings, `FIELDS`:
+    /// the fields' own names alone.
+    fn consts(&self) -> TokenStream {
+        let keys = &self.all;
+        if self.named == keys.len() {
+            quote!(const KEYS: &[&str] = &[#(#keys),*];)
+        } else {
+            let (own, _) = keys.split_at(self.named);
+            quote! {
+                const FIELDS: &[&str] = &[#(#own),*];
+                const KEYS: &[&str] = &[#(#keys),*];
+            }
+        }
+    }
+
+    /// The constant naming the struct's fields to `deserialize_struct`.
+    fn field_names(&self) -> TokenStream {
+        if self.named == self.all.len() { quote!(KEYS) } else { quote!(FIELDS) }
+    }
+}
+
+/// The body of `visit_map` up to the struct expression: each key's value read into its
+/// field's slot, other keys skipped.
+fn read_loop(arms: &[Arm]) -> TokenStream {
+    // A struct without keys reads any map and skips what it holds, as the derive did.
+    if arms.is_empty() {
+        return quote! {
+            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                fields::skip(&mut map)?;
+            }
+        };
+    }
+    let slots = arms.iter().map(|arm| &arm.slot);
+    let arms = arms.iter().map(Arm::tokens);
+    quote! {
+        #(let mut #slots = None;)*
+        while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
+            match key {
+                #(#arms)*
+                _ => fields::skip(&mut map)?,
             }
         }
     }

@@ -53,42 +53,13 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     // The fields' `#[serde]` attributes serve `Serialize` alone where `Deserialize` is written
     // out: behind the feature with it.
     let serde_attr = SerdeAttr { gated: extras.received_only && !derived };
-    let declared = extras
-        .query
-        .iter()
-        .map(|f| field_decl(f, true, None, derived, serde_attr))
-        .chain(extras.constants.iter().map(|c| constant_decl(c, derived)))
-        .chain(extras.files.iter().map(file_decl))
-        .chain(
-            fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived, serde_attr)),
-        );
-    let params: Vec<Param> = extras
-        .query
-        .iter()
-        .chain(fields.iter().filter(|f| f.only != Some(Direction::Response)))
-        .map(Param::from_field)
-        .chain(extras.files.iter().map(Param::from_file))
-        .collect();
+    let declared = declarations(fields, extras, derived, serde_attr);
+    let params = params(fields, extras);
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
     let unset = Unset { constants: extras.constants, answered: &answered };
-    let with_builder = params.iter().filter(|p| p.required).count() >= 2;
     let rules = rules_impl(&name, fields);
-    let (docs, construction, builder) = if with_builder {
-        let refuses = if rules.is_some() {
-            "names a required field left unset, or a field that breaks a rule of the spec"
-        } else {
-            "names a required field left unset"
-        };
-        let docs = format!(
-            "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
-             which {refuses}."
-        );
-        (docs, builder_fn(type_name), builder(type_name, &params, &unset, rules.is_some()))
-    } else {
-        let setters = params.iter().filter(|p| !p.required).map(|p| setter(p, false));
-        let constructor = constructor(&params, &unset);
-        (docs.to_owned(), quote!(#constructor #(#setters)*), quote!())
-    };
+    let Construction { docs, methods: construction, builder } =
+        construction(type_name, docs, &params, &unset, rules.is_some());
     let docs = doc(&docs);
     let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields), rules.is_some()));
     let getters = answered.iter().map(|f| getter(f));
@@ -98,23 +69,9 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     // A constant is a private `()` field, which clippy mistakes for a hand-made
     // `#[non_exhaustive]`; it is there to be serialized.
     let allow = (!extras.constants.is_empty()).then(|| quote!(#[allow(clippy::manual_non_exhaustive)]));
-    let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
-    let (deserialize, gated_deserialize, deserialize_impl) = if !derived {
-        let parts = Parts { query: extras.query, constants: extras.constants, files: extras.files, fields };
-        let gate = deserialize_gate(extras.sent_only);
-        let body = object_impl(type_name, &parts);
-        (None, None, Some(quote!(#gate #body)))
-    } else if extras.sent_only {
-        (None, Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))])), None)
-    } else {
-        (Some(quote!(serde::Deserialize)), None, None)
-    };
-    let serialize_feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
-    let (serialize, gated_serialize) = if extras.received_only {
-        (None, Some(quote!(#[cfg_attr(feature = #serialize_feature, derive(serde::Serialize))])))
-    } else {
-        (Some(quote!(serde::Serialize,)), None)
-    };
+    let SerdeImpl { listed: serialize, gated: gated_serialize, .. } = serialize_impl(extras.received_only);
+    let SerdeImpl { listed: deserialize, gated: gated_deserialize, written: written_deserialize } =
+        deserialize_impl(type_name, fields, extras, derived);
     quote! {
         #docs
         #[derive(Debug, Clone, #default PartialEq, #serialize #deserialize)]
@@ -137,9 +94,129 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
 
         #check
 
-        #deserialize_impl
+        #written_deserialize
 
         #(#constant_codecs)*
+    }
+}
+
+/// The struct's field declarations in order: query parameters, constants, files, then the
+/// spec's fields.
+fn declarations(
+    fields: &[Field],
+    extras: &Extras<'_>,
+    derived: bool,
+    serde_attr: SerdeAttr,
+) -> Vec<TokenStream> {
+    extras
+        .query
+        .iter()
+        .map(|f| field_decl(f, true, None, derived, serde_attr))
+        .chain(extras.constants.iter().map(|c| constant_decl(c, derived)))
+        .chain(extras.files.iter().map(file_decl))
+        .chain(
+            fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived, serde_attr)),
+        )
+        .collect()
+}
+
+/// What a caller sets: query parameters, the fields requests send, then files.
+fn params(fields: &[Field], extras: &Extras<'_>) -> Vec<Param> {
+    extras
+        .query
+        .iter()
+        .chain(fields.iter().filter(|f| f.only != Some(Direction::Response)))
+        .map(Param::from_field)
+        .chain(extras.files.iter().map(Param::from_file))
+        .collect()
+}
+
+/// How a caller builds a struct, and the struct's docs saying so.
+struct Construction {
+    /// The struct's docs, with a paragraph on its builder if it has one.
+    docs: String,
+    /// `builder()`, or `new` and the optional fields' setters.
+    methods: TokenStream,
+    /// The builder type, if any.
+    builder: TokenStream,
+}
+
+/// A builder with two or more required fields (`has_rules`: `build()` checks the rules too),
+/// otherwise `new` and a setter per optional field.
+fn construction(
+    type_name: &str,
+    docs: &str,
+    params: &[Param],
+    unset: &Unset<'_>,
+    has_rules: bool,
+) -> Construction {
+    let with_builder = params.iter().filter(|p| p.required).count() >= 2;
+    if !with_builder {
+        let setters = params.iter().filter(|p| !p.required).map(|p| setter(p, false));
+        let constructor = constructor(params, unset);
+        return Construction {
+            docs: docs.to_owned(),
+            methods: quote!(#constructor #(#setters)*),
+            builder: quote!(),
+        };
+    }
+    let refuses = if has_rules {
+        "names a required field left unset, or a field that breaks a rule of the spec"
+    } else {
+        "names a required field left unset"
+    };
+    let docs = format!(
+        "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
+         which {refuses}."
+    );
+    Construction {
+        docs,
+        methods: builder_fn(type_name),
+        builder: builder(type_name, params, unset, has_rules),
+    }
+}
+
+/// Where a struct's `Serialize` or `Deserialize` comes from; at most one is set.
+#[derive(Default)]
+struct SerdeImpl {
+    /// A name in the struct's `#[derive(..)]`.
+    listed: Option<TokenStream>,
+    /// `#[cfg_attr(feature = .., derive(..))]`: the derive behind a feature.
+    gated: Option<TokenStream>,
+    /// The impl written out, behind its feature if it has one.
+    written: Option<TokenStream>,
+}
+
+/// `Serialize`: derived, behind the `serialize-responses` feature where only answers hold the
+/// type (`received_only`).
+fn serialize_impl(received_only: bool) -> SerdeImpl {
+    let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
+    if received_only {
+        SerdeImpl {
+            gated: Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Serialize))])),
+            ..SerdeImpl::default()
+        }
+    } else {
+        SerdeImpl { listed: Some(quote!(serde::Serialize,)), ..SerdeImpl::default() }
+    }
+}
+
+/// `Deserialize`: written out, unless a field is flattened (`derived`): serde's derive then.
+/// Either is behind the `deserialize-requests` feature where only requests hold the type.
+fn deserialize_impl(type_name: &str, fields: &[Field], extras: &Extras<'_>, derived: bool) -> SerdeImpl {
+    let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
+    if !derived {
+        let parts = Parts { query: extras.query, constants: extras.constants, files: extras.files, fields };
+        let gate = deserialize_gate(extras.sent_only);
+        let body = object_impl(type_name, &parts);
+        SerdeImpl { written: Some(quote!(#gate #body)), ..SerdeImpl::default() }
+    } else if extras.sent_only {
+        SerdeImpl {
+            gated: Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))])),
+            ..SerdeImpl::default()
+        }
+    } else {
+        SerdeImpl { listed: Some(quote!(serde::Deserialize)), ..SerdeImpl::default() }
     }
 }
 
