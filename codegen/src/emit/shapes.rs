@@ -342,8 +342,6 @@ fn file_type(file: &FileField) -> TokenStream {
     if file.required { quote!(::wechat_core::UploadFile) } else { quote!(Option<::wechat_core::UploadFile>) }
 }
 
-/// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derive
-/// reads the struct, so the field carries what decoding needs (`default`, `alias`) too.
 /// How a field's `#[serde(..)]` is written: `gated`, as
 /// `#[cfg_attr(feature = "serialize-responses", serde(..))]`, where only the gated
 /// `Serialize` derive reads it.
@@ -352,6 +350,8 @@ struct SerdeAttr {
     gated: bool,
 }
 
+/// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derive
+/// reads the struct, so the field carries what decoding needs (`default`, `alias`) too.
 fn field_decl(
     field: &Field,
     in_query: bool,
