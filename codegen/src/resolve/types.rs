@@ -12,6 +12,8 @@ use crate::resolve::fields::{FieldPlace, plain_fields, resolve_fields};
 use crate::resolve::scope::{Scope, resolve_type_name};
 use crate::source::SourceFile;
 
+/// The types `entries` declares, each with a free name and of one kind; a type with problems
+/// is left out, its problems reported.
 pub(super) fn resolve_types(
     file: &SourceFile,
     entries: &Entries<format::TypeDef>,
@@ -22,70 +24,12 @@ pub(super) fn resolve_types(
 ) -> Vec<TypeDef> {
     let mut types = Vec::new();
     for (key, def) in &entries.0 {
-        let name = &key.value;
-        if !names::is_camel(name) {
-            problems.error(
-                file,
-                key.span,
-                format!("type name `{name}` must be an UpperCamelCase Rust identifier"),
-            );
+        if !check_type_name(file, key, scope, own, taken, problems) {
             continue;
         }
-        if name.ends_with("Builder") {
-            // `FooBuilder` is what the generator names the builder of a type `Foo`.
-            problems.error(
-                file,
-                key.span,
-                format!("type name `{name}` ends in `Builder`, which generated builders use"),
-            );
-            continue;
-        }
-        if taken.contains(name) {
-            problems.error(
-                file,
-                key.span,
-                format!("type name `{name}` is already the name of this operation's generated type"),
-            );
-            continue;
-        }
-        if let Some(outer) = scope.outer_declaration(name, own) {
-            problems.error(
-                file,
-                key.span,
-                format!("duplicate type name `{name}`: {outer} already declares it"),
-            );
-            continue;
-        }
-        let kind = match (&def.value.fields, &def.value.values, &def.value.union) {
-            (Some(fields), None, None) => TypeKind::Struct(plain_fields(resolve_fields(
-                file,
-                &fields.value,
-                scope,
-                FieldPlace::Object,
-                problems,
-            ))),
-            (None, Some(values), None) => match resolve_variants(file, &values.value, problems) {
-                Some(kind) => kind,
-                None => continue,
-            },
-            (None, None, Some(union)) => match resolve_union(file, &union.value, scope, problems) {
-                Some(union) => TypeKind::Union(union),
-                None => continue,
-            },
-            _ => {
-                problems.error(
-                    file,
-                    key.span,
-                    format!(
-                        "type `{name}` needs exactly one of `fields` (an object), `values` (an enum) or \
-                         `union`"
-                    ),
-                );
-                continue;
-            }
-        };
+        let Some(kind) = type_kind(file, key, &def.value, scope, problems) else { continue };
         types.push(TypeDef {
-            name: name.clone(),
+            name: key.value.clone(),
             doc: def.value.doc.value.clone(),
             kind,
             checked: false,
@@ -94,6 +38,67 @@ pub(super) fn resolve_types(
         });
     }
     types
+}
+
+/// True when the type's name is an UpperCamelCase identifier, not a builder's, not one of
+/// `taken` (the operation's generated types) and not declared in an outer scope; else its
+/// first problem is reported.
+fn check_type_name(
+    file: &SourceFile,
+    key: &Located<String>,
+    scope: &Scope<'_>,
+    own: &TypeScope,
+    taken: &[String],
+    problems: &mut Diagnostics,
+) -> bool {
+    let name = &key.value;
+    let problem = if !names::is_camel(name) {
+        format!("type name `{name}` must be an UpperCamelCase Rust identifier")
+    } else if name.ends_with("Builder") {
+        // `FooBuilder` is what the generator names the builder of a type `Foo`.
+        format!("type name `{name}` ends in `Builder`, which generated builders use")
+    } else if taken.contains(name) {
+        format!("type name `{name}` is already the name of this operation's generated type")
+    } else if let Some(outer) = scope.outer_declaration(name, own) {
+        format!("duplicate type name `{name}`: {outer} already declares it")
+    } else {
+        return true;
+    };
+    problems.error(file, key.span, problem);
+    false
+}
+
+/// What the type is: an object (`fields`), an enum (`values`) or a union (`union`), exactly
+/// one of them.
+fn type_kind(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::TypeDef,
+    scope: &Scope<'_>,
+    problems: &mut Diagnostics,
+) -> Option<TypeKind> {
+    match (&def.fields, &def.values, &def.union) {
+        (Some(fields), None, None) => Some(TypeKind::Struct(plain_fields(resolve_fields(
+            file,
+            &fields.value,
+            scope,
+            FieldPlace::Object,
+            problems,
+        )))),
+        (None, Some(values), None) => resolve_variants(file, &values.value, problems),
+        (None, None, Some(union)) => resolve_union(file, &union.value, scope, problems).map(TypeKind::Union),
+        _ => {
+            problems.error(
+                file,
+                key.span,
+                format!(
+                    "type `{}` needs exactly one of `fields` (an object), `values` (an enum) or `union`",
+                    key.value
+                ),
+            );
+            None
+        }
+    }
 }
 
 pub(super) fn resolve_variants(
