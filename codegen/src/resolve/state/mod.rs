@@ -235,6 +235,9 @@ fn resolve_resources(
     resources
 }
 
+/// A resource of `group` (`None`: a shared one), or `None` (with every problem reported) when
+/// it has problems. Each step checks one concern: the name, the fields, the key, how fresh
+/// keys are made, the `missing` code and the statuses.
 fn resolve_resource(
     file: &SourceFile,
     group: Option<&str>,
@@ -245,6 +248,30 @@ fn resolve_resource(
     problems: &mut Diagnostics,
 ) -> Option<Resource> {
     let before = problems.0.len();
+    check_resource_name(file, name, problems);
+    let written = without_own_fields(file, &def.fields.value, problems);
+    let fields = plain_fields(resolve_fields(file, &written, scope, FieldPlace::Unsent, problems));
+    let key = resolve_key(file, &def.key.value, &fields, problems);
+    let fresh = resolve_fresh(file, def, &fields, problems);
+    check_missing(file, def.missing.as_ref(), codes, problems);
+    let statuses = def.statuses.as_ref().and_then(|s| resolve_statuses(file, s, problems));
+    (problems.0.len() == before).then(|| Resource {
+        name: name.value.clone(),
+        group: group.map(str::to_owned),
+        source: file.path.clone(),
+        doc: def.doc.value.clone(),
+        key,
+        fields,
+        parent: def.parent.as_ref().map(|p| p.value.clone()),
+        missing: def.missing.as_ref().map(|m| m.value),
+        fresh,
+        statuses,
+    })
+}
+
+/// The resource's name: snake_case, and not `request` or `item`, which steps' expressions read
+/// as the request and the item of a step with `each`.
+fn check_resource_name(file: &SourceFile, name: &Located<String>, problems: &mut Diagnostics) {
     if !names::is_snake(&name.value) || ["request", "item"].contains(&name.value.as_str()) {
         problems.error(
             file,
@@ -255,8 +282,16 @@ fn resolve_resource(
             ),
         );
     }
+}
+
+/// The fields as written, without the mock's own fields of every record, which are refused.
+fn without_own_fields(
+    file: &SourceFile,
+    fields: &Entries<format::Field>,
+    problems: &mut Diagnostics,
+) -> Entries<format::Field> {
     let mut written = Entries::default();
-    for (key, field) in &def.fields.value.0 {
+    for (key, field) in &fields.0 {
         if OWN_FIELDS.contains(&key.value.as_str()) {
             problems.error(
                 file,
@@ -267,12 +302,19 @@ fn resolve_resource(
             written.0.push((key.clone(), field.clone()));
         }
     }
-    let fields = plain_fields(resolve_fields(file, &written, scope, FieldPlace::Unsent, problems));
-    let field = |name: &str| fields.iter().find(|f| f.wire == name);
+    written
+}
 
+/// The key's fields: each once, one of the resource's `fields`, a string or an integer.
+fn resolve_key(
+    file: &SourceFile,
+    parts: &[Located<String>],
+    fields: &[Field],
+    problems: &mut Diagnostics,
+) -> Vec<String> {
     let mut key = Vec::new();
-    for part in &def.key.value {
-        match field(&part.value) {
+    for part in parts {
+        match fields.iter().find(|f| f.wire == part.value) {
             _ if key.contains(&part.value) => {
                 problems.error(file, part.span, format!("`{}` is in the key twice", part.value));
             }
@@ -289,10 +331,23 @@ fn resolve_resource(
             Some(_) => key.push(part.value.clone()),
         }
     }
+    key
+}
 
+/// How a create makes each fresh key field: only key fields are made fresh, an integer one
+/// by `"sequence"`, a string one like the example id given.
+fn resolve_fresh(
+    file: &SourceFile,
+    def: &format::ResourceDef,
+    fields: &[Field],
+    problems: &mut Diagnostics,
+) -> Vec<(String, Fresh)> {
     let mut fresh = Vec::new();
     for (name, how) in &def.fresh.0 {
-        let Some(f) = field(&name.value).filter(|_| def.key.value.iter().any(|k| k.value == name.value))
+        let Some(f) = fields
+            .iter()
+            .find(|f| f.wire == name.value)
+            .filter(|_| def.key.value.iter().any(|k| k.value == name.value))
         else {
             problems.error(
                 file,
@@ -323,8 +378,17 @@ fn resolve_resource(
             (example, false) => fresh.push((name.value.clone(), Fresh::Like(example.to_owned()))),
         }
     }
+    fresh
+}
 
-    if let Some(missing) = &def.missing
+/// The `missing` code, when given, is one the spec declares.
+fn check_missing(
+    file: &SourceFile,
+    missing: Option<&Located<i64>>,
+    codes: &HashSet<i64>,
+    problems: &mut Diagnostics,
+) {
+    if let Some(missing) = missing
         && !codes.contains(&missing.value)
     {
         problems.error(
@@ -337,19 +401,6 @@ fn resolve_resource(
             ),
         );
     }
-    let statuses = def.statuses.as_ref().and_then(|s| resolve_statuses(file, s, problems));
-    (problems.0.len() == before).then(|| Resource {
-        name: name.value.clone(),
-        group: group.map(str::to_owned),
-        source: file.path.clone(),
-        doc: def.doc.value.clone(),
-        key,
-        fields,
-        parent: def.parent.as_ref().map(|p| p.value.clone()),
-        missing: def.missing.as_ref().map(|m| m.value),
-        fresh,
-        statuses,
-    })
 }
 
 fn resolve_statuses(
