@@ -18,8 +18,8 @@ use crate::examples::{ObjectShape, TypeLookup, describe};
 use crate::format::{self, Entries, Located};
 use crate::load::LoadedSpec;
 use crate::model::{
-    Behaviour, ExampleJson, Field, Fresh, Resource, Spec, StateModel, StatusValue, Statuses, Ty, TypeDef,
-    UserAction, UserActionExample,
+    Behaviour, ExampleJson, Field, Fresh, Operation, Resource, Spec, StateModel, StatusValue, Statuses, Step,
+    Ty, TypeDef, UserAction, UserActionExample,
 };
 use crate::names;
 use crate::resolve::example_check::{mismatch_offset, parse_json};
@@ -63,6 +63,9 @@ pub(super) fn resolve(
 /// An example's `given` records: its operation's group and name, its index, the records.
 type Given = (String, String, usize, Vec<(String, Value)>);
 
+/// The state model and the `given` records of endpoints' examples: the resources first, then
+/// what is checked against them, each endpoint's `[[mock]]` steps and `given` records and the
+/// user actions.
 fn build(
     loaded: &LoadedSpec<'_>,
     spec: &Spec,
@@ -72,99 +75,17 @@ fn build(
     let declared: HashSet<i64> = spec.codes.iter().map(|c| c.code).collect();
     let resources = resolve_resources(loaded, spec, names, &declared, problems);
     let missing: Vec<i64> = resources.iter().filter_map(|r| r.missing).collect();
-    let no_names = HashMap::new();
     let types = Types {
         local: HashMap::new(),
         groups: spec.groups.iter().map(|g| (g.name.as_str(), table(&g.types))).collect(),
         shared: table(&spec.shared_types),
     };
-    let general: Vec<i64> = spec.general_errors.iter().map(|e| e.code).collect();
-
-    let mut behaviours = Vec::new();
-    let mut givens: Vec<Given> = Vec::new();
-    for (file, group, endpoint) in &loaded.endpoints {
-        // Most endpoints declare neither: they are not looked up among the operations.
-        if endpoint.mock.is_empty() && endpoint.examples.iter().all(|e| e.value.given.is_none()) {
-            continue;
-        }
-        let Some(op) = spec
-            .operations()
-            .find(|op| op.group == *group && op.name == endpoint.name.value && op.source == file.path)
-        else {
-            continue;
-        };
-        let key = format!("{}/{}", op.group, op.name);
-        if !endpoint.mock.is_empty() {
-            let local = types.with_local(&op.types);
-            let request: Vec<&Field> = op.query.iter().chain(&op.request).collect();
-            let answer: Vec<&Field> = op.response.iter().collect();
-            let codes: Vec<i64> = op
-                .errors
-                .iter()
-                .map(|e| e.code)
-                .chain(general.iter().copied())
-                .chain(missing.iter().copied())
-                .collect();
-            let cx = StepContext {
-                file,
-                types: &local,
-                resources: &resources,
-                events: &spec.events,
-                request: &request,
-                answer: &answer,
-                codes: &codes,
-                codes_from: "this endpoint may answer (its own, its group's, the general ones and the resources' \
-                             `missing`); declare it in [[errors]] or in the group's errors.toml",
-            };
-            if let Some(steps) = resolve_steps(&cx, &endpoint.mock, problems) {
-                behaviours.push(Behaviour { operation: key.clone(), steps });
-            }
-        }
-        for (index, example) in endpoint.examples.iter().enumerate() {
-            let Some(given) = &example.value.given else { continue };
-            let records = check_given(file, given, &resources, spec, problems);
-            givens.push((op.group.clone(), op.name.clone(), index, records));
-        }
-    }
-    behaviours.sort_by(|a, b| a.operation.cmp(&b.operation));
-
+    let general = spec.general_errors.iter().map(|e| e.code);
+    let inherited: Vec<i64> = general.chain(missing.iter().copied()).collect();
+    let mocks = MockContext { spec, types: &types, resources: &resources, inherited: &inherited };
+    let (behaviours, givens) = resolve_behaviours(loaded, &mocks, problems);
     let all_codes: Vec<i64> = declared.iter().copied().chain(missing.iter().copied()).collect();
-    let mut user_actions = Vec::new();
-    let mut seen: HashMap<(String, String), String> = HashMap::new();
-    for (file, group, def) in &loaded.user_actions {
-        if spec.groups.iter().all(|g| g.name != *group) {
-            if loaded.groups.is_some() {
-                problems.error(
-                    file,
-                    Span::default(),
-                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-                );
-            }
-            continue;
-        }
-        if let Some(other) = seen.insert((group.clone(), def.name.value.clone()), file.path.clone()) {
-            problems.error(
-                file,
-                def.name.span,
-                format!("the user action `{}` of `{group}` is also declared in {other}", def.name.value),
-            );
-            continue;
-        }
-        let group_names = names.groups.get(group).unwrap_or(&no_names);
-        let scope = Scope { local: &HashMap::new(), group: Some((group, group_names)), shared: names.shared };
-        let cx = ActionContext {
-            file,
-            group,
-            scope: &scope,
-            types: &types,
-            resources: &resources,
-            codes: &all_codes,
-        };
-        if let Some(action) = resolve_action(&cx, def, spec, problems) {
-            user_actions.push(action);
-        }
-    }
-    user_actions.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
+    let user_actions = resolve_actions(loaded, spec, names, &types, &resources, &all_codes, problems);
     (StateModel { resources, behaviours, user_actions }, givens)
 }
 
@@ -594,7 +515,130 @@ fn check_type_names(declared: &[Declared<'_>], problems: &mut Diagnostics) {
     }
 }
 
+// --- endpoints ---------------------------------------------------------------------------------
+
+/// What endpoints' `[[mock]]` steps and `given` records are checked against, besides their
+/// operation.
+struct MockContext<'a> {
+    spec: &'a Spec,
+    types: &'a Types<'a>,
+    resources: &'a [Resource],
+    /// The codes every endpoint may answer besides its own: the general ones and the
+    /// resources' `missing`.
+    inherited: &'a [i64],
+}
+
+/// Each endpoint's `[[mock]]` steps, sorted by operation, and its examples' `given` records.
+fn resolve_behaviours(
+    loaded: &LoadedSpec<'_>,
+    cx: &MockContext<'_>,
+    problems: &mut Diagnostics,
+) -> (Vec<Behaviour>, Vec<Given>) {
+    let mut behaviours = Vec::new();
+    let mut givens: Vec<Given> = Vec::new();
+    for (file, group, endpoint) in &loaded.endpoints {
+        let Some(op) = mocked_operation(cx.spec, file, group, endpoint) else { continue };
+        if !endpoint.mock.is_empty()
+            && let Some(steps) = endpoint_steps(file, op, &endpoint.mock, cx, problems)
+        {
+            behaviours.push(Behaviour { operation: format!("{}/{}", op.group, op.name), steps });
+        }
+        for (index, example) in endpoint.examples.iter().enumerate() {
+            let Some(given) = &example.value.given else { continue };
+            let records = check_given(file, given, cx.resources, cx.spec, problems);
+            givens.push((op.group.clone(), op.name.clone(), index, records));
+        }
+    }
+    behaviours.sort_by(|a, b| a.operation.cmp(&b.operation));
+    (behaviours, givens)
+}
+
+/// The operation an endpoint file declares, when the file has `[[mock]]` steps or a `given`.
+/// Most have neither: they are not looked up among the operations.
+fn mocked_operation<'s>(
+    spec: &'s Spec,
+    file: &SourceFile,
+    group: &str,
+    endpoint: &format::EndpointFile,
+) -> Option<&'s Operation> {
+    if endpoint.mock.is_empty() && endpoint.examples.iter().all(|e| e.value.given.is_none()) {
+        return None;
+    }
+    spec.operations().find(|op| op.group == group && op.name == endpoint.name.value && op.source == file.path)
+}
+
+/// An endpoint's `[[mock]]` steps, checked against its own types, its request and answer
+/// fields and the codes it may answer.
+fn endpoint_steps(
+    file: &SourceFile,
+    op: &Operation,
+    mock: &[Located<format::StepDef>],
+    cx: &MockContext<'_>,
+    problems: &mut Diagnostics,
+) -> Option<Vec<Step>> {
+    let local = cx.types.with_local(&op.types);
+    let request: Vec<&Field> = op.query.iter().chain(&op.request).collect();
+    let answer: Vec<&Field> = op.response.iter().collect();
+    let codes: Vec<i64> = op.errors.iter().map(|e| e.code).chain(cx.inherited.iter().copied()).collect();
+    let step_cx = StepContext {
+        file,
+        types: &local,
+        resources: cx.resources,
+        events: &cx.spec.events,
+        request: &request,
+        answer: &answer,
+        codes: &codes,
+        codes_from: "this endpoint may answer (its own, its group's, the general ones and the resources' \
+                     `missing`); declare it in [[errors]] or in the group's errors.toml",
+    };
+    resolve_steps(&step_cx, mock, problems)
+}
+
 // --- user actions ------------------------------------------------------------------------------
+
+/// The user actions of the groups the spec declares, sorted by group and name; each is
+/// declared once in its group.
+fn resolve_actions(
+    loaded: &LoadedSpec<'_>,
+    spec: &Spec,
+    names: &Names<'_>,
+    types: &Types<'_>,
+    resources: &[Resource],
+    codes: &[i64],
+    problems: &mut Diagnostics,
+) -> Vec<UserAction> {
+    let no_names = HashMap::new();
+    let mut user_actions = Vec::new();
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    for (file, group, def) in &loaded.user_actions {
+        if spec.groups.iter().all(|g| g.name != *group) {
+            if loaded.groups.is_some() {
+                problems.error(
+                    file,
+                    Span::default(),
+                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
+                );
+            }
+            continue;
+        }
+        if let Some(other) = seen.insert((group.clone(), def.name.value.clone()), file.path.clone()) {
+            problems.error(
+                file,
+                def.name.span,
+                format!("the user action `{}` of `{group}` is also declared in {other}", def.name.value),
+            );
+            continue;
+        }
+        let group_names = names.groups.get(group).unwrap_or(&no_names);
+        let scope = Scope { local: &HashMap::new(), group: Some((group, group_names)), shared: names.shared };
+        let cx = ActionContext { file, group, scope: &scope, types, resources, codes };
+        if let Some(action) = resolve_action(&cx, def, spec, problems) {
+            user_actions.push(action);
+        }
+    }
+    user_actions.sort_by(|a, b| (&a.group, &a.name).cmp(&(&b.group, &b.name)));
+    user_actions
+}
 
 struct ActionContext<'a> {
     file: &'a SourceFile,
