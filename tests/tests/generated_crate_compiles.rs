@@ -76,8 +76,11 @@ fn scratch_crate(dir: &Path, outputs: &[codegen::OutputFile]) {
         ),
     )
     .unwrap();
-    // The crate's hand-written error, which the generated code's `Code` goes with.
-    fs::copy(root().join("crates/wechat-card/src/error.rs"), dir.join("src/error.rs")).unwrap();
+    // The crate's hand-written files the generated code goes with: the error its `Code` goes
+    // with, and the events' entry points, which the generated events module includes.
+    for file in ["error.rs", "events_entry.rs"] {
+        fs::copy(root().join("crates/wechat-card/src").join(file), dir.join("src").join(file)).unwrap();
+    }
     // The workspace's versions, so the check needs nothing from the network.
     fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }
