@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::rust::{cell, doc, ident, inner_doc};
@@ -105,34 +105,42 @@ fn module_doc(events: &Events) -> String {
     text
 }
 
+/// The `Event` enum over every event: its declaration, its methods and its `FromMessage`.
 fn event_enum(events: &Events) -> TokenStream {
+    let declaration = enum_declaration(events);
+    let methods = enum_methods(events);
+    let from_message = enum_from_message(events);
+    quote! {
+        #declaration
+        #methods
+        #from_message
+    }
+}
+
+/// One item per event, behind its group's feature: `item` writes it from the event's type.
+fn per_event<'a>(
+    events: &'a Events,
+    item: impl Fn(&Ident) -> TokenStream + 'a,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    events.events.iter().map(move |e| {
+        let (name, group) = (ident(&e.type_name), &e.group);
+        let item = item(&name);
+        quote! {
+            #[cfg(feature = #group)]
+            #item
+        }
+    })
+}
+
+/// `pub enum Event`: a variant per event, named and typed as the event, behind its group's
+/// feature, and `Unknown` for any other message.
+fn enum_declaration(events: &Events) -> TokenStream {
     let variants = events.events.iter().map(|e| {
         let (name, group, summary) = (ident(&e.type_name), &e.group, doc(&e.summary));
         quote! {
             #summary
             #[cfg(feature = #group)]
             #name(#name),
-        }
-    });
-    let arms = events.events.iter().map(|e| {
-        let (name, group) = (ident(&e.type_name), &e.group);
-        quote! {
-            #[cfg(feature = #group)]
-            Some(#name::EVENT) => #name::from_fields(message).map(Self::#name),
-        }
-    });
-    let kinds = events.events.iter().map(|e| {
-        let (name, group) = (ident(&e.type_name), &e.group);
-        quote! {
-            #[cfg(feature = #group)]
-            Self::#name(_) => Some(#name::EVENT),
-        }
-    });
-    let writes = events.events.iter().map(|e| {
-        let (name, group) = (ident(&e.type_name), &e.group);
-        quote! {
-            #[cfg(feature = #group)]
-            Self::#name(event) => event.to_message(),
         }
     });
     quote! {
@@ -145,7 +153,14 @@ fn event_enum(events: &Events) -> TokenStream {
             /// whole message, every element kept as sent ([`Message::kind`] names it).
             Unknown(Message),
         }
+    }
+}
 
+/// `impl Event`: `parse`, and `kind` and `to_message` with an arm per event.
+fn enum_methods(events: &Events) -> TokenStream {
+    let kinds = per_event(events, |name| quote!(Self::#name(_) => Some(#name::EVENT),));
+    let writes = per_event(events, |name| quote!(Self::#name(event) => event.to_message(),));
+    quote! {
         impl Event {
             /// Reads a push message's XML (decrypted, as [`Receiver`](::wechat_core::push::Receiver)
             /// hands it over) into its event.
@@ -169,7 +184,15 @@ fn event_enum(events: &Events) -> TokenStream {
                 }
             }
         }
+    }
+}
 
+/// `impl FromMessage for Event`: the message's kind picks the event that reads it, with an
+/// arm per event; any other kind is `Event::Unknown`.
+fn enum_from_message(events: &Events) -> TokenStream {
+    let arms =
+        per_event(events, |name| quote!(Some(#name::EVENT) => #name::from_fields(message).map(Self::#name),));
+    quote! {
         /// A known event whose required element is missing, or whose element does not read as
         /// its type, is an error naming the element; any other event is [`Event::Unknown`].
         impl FromMessage for Event {

@@ -51,6 +51,8 @@ fn general_fault(spec: &Spec) -> Option<(i64, String)> {
         .map(|e| (e.code, e.name.clone()))
 }
 
+/// One operation's test: seed the mock, arrange and make the call, check the answer, then
+/// inject a code and check its typed variant comes back.
 fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream {
     let name = &op.name;
     let key = format!("{}/{}", op.group, op.name);
@@ -58,11 +60,38 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
     let method = ident(name);
     let feature = &op.group;
     let group = ident(&op.group);
-    let [request_type, _, error_type] = op.type_names().map(|n| ident(&n));
+    let [request_type, ..] = op.type_names().map(|n| ident(&n));
     let example = match op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str())) {
         Some(json) => quote!(Some(#json)),
         None => quote!(None),
     };
+    let (binding, fill) = request_fill(op);
+    let answer_check = success_response(op).map(|json| quote!(harness.check(&request, &answer, #json);));
+    let fault_check = fault_check(op, general);
+    let seed = seed(op);
+    // The call goes through the method, which WeChat's deprecation marks `#[deprecated]`.
+    let allow = op.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #[cfg(feature = #feature)]
+        #[tokio::test]
+        #allow
+        async fn #test() {
+            let harness = Harness::start().await;
+            #seed
+            let arranged = harness.arrange(#key, #example);
+            #binding: ::wechat_card::#group::#request_type = request(&arranged);
+            #fill
+            let answer = harness.client.#group().#method(&request).await.expect(#key);
+            #answer_check
+            #fault_check
+        }
+    }
+}
+
+/// How the test binds the request (`let mut` when it fills any field), and the statements
+/// filling the required fields the mock's arrangement does not: the query's values the mock
+/// expects, and a sample file for each required upload.
+fn request_fill(op: &Operation) -> (TokenStream, TokenStream) {
     let query = op.query.iter().filter(|f| f.required).map(|f| {
         let (wire, field) = (&f.wire, ident(&f.ident));
         let value = if f.secret {
@@ -86,8 +115,15 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
     } else {
         quote!(let request)
     };
-    let answer_check = success_response(op).map(|json| quote!(harness.check(&request, &answer, #json);));
-    let fault = match (op.errors.first(), general) {
+    (binding, quote!(#(#query)* #(#files)*))
+}
+
+/// The code the mock answers the call with, and the typed variant the client must return for
+/// it: the endpoint's first own code, else the general fault (none when the spec has neither).
+fn injected_fault(op: &Operation, general: Option<&(i64, String)>) -> Option<(TokenStream, TokenStream)> {
+    let group = ident(&op.group);
+    let [.., error_type] = op.type_names().map(|n| ident(&n));
+    match (op.errors.first(), general) {
         (Some(own), _) => {
             let variant = ident(&own.name);
             Some((integer(own.code), quote!(::wechat_card::#group::#error_type::#variant)))
@@ -100,38 +136,30 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
             ))
         }
         (None, None) => None,
-    };
-    let fault_check = fault.map(|(code, expected)| {
+    }
+}
+
+/// The call again, failed by the mock with the injected code: the client must return its
+/// typed variant.
+fn fault_check(op: &Operation, general: Option<&(i64, String)>) -> Option<TokenStream> {
+    let (group, method) = (ident(&op.group), ident(&op.name));
+    injected_fault(op, general).map(|(code, expected)| {
         quote! {
             let expected = #expected;
             harness.fail(&request, expected, #code);
             let refused = code(harness.client.#group().#method(&request).await);
             assert_eq!(refused, expected);
         }
-    });
+    })
+}
+
+/// Seeds the mock with the records the call's success example declares as `given`, if any.
+fn seed(op: &Operation) -> Option<TokenStream> {
     let records = given(op);
-    let seed = (!records.is_empty()).then(|| {
+    (!records.is_empty()).then(|| {
         let records = crate::emit::state::given(records);
         quote!(harness.seed(#records);)
-    });
-    // The call goes through the method, which WeChat's deprecation marks `#[deprecated]`.
-    let allow = op.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #[cfg(feature = #feature)]
-        #[tokio::test]
-        #allow
-        async fn #test() {
-            let harness = Harness::start().await;
-            #seed
-            let arranged = harness.arrange(#key, #example);
-            #binding: ::wechat_card::#group::#request_type = request(&arranged);
-            #(#query)*
-            #(#files)*
-            let answer = harness.client.#group().#method(&request).await.expect(#key);
-            #answer_check
-            #fault_check
-        }
-    }
+    })
 }
 
 /// The records the mock must hold for the call: the `given` of the first example whose
