@@ -164,7 +164,7 @@ fn multipart_upload() {
 }
 
 #[test]
-fn builders_for_two_required_fields_new_for_one() {
+fn builders_for_two_required_fields_new_for_one_answer_only_ones_behind_a_feature() {
     snapshot("builders", &["card/g/send_bill.rs"]);
 }
 

@@ -224,9 +224,9 @@ pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
         crate::emit::DESERIALIZE_REQUESTS_FEATURE
     ));
     body.push_str(&format!(
-        "# `Serialize` for the types only answers hold, to write answers as JSON (the `wechat`\n\
-         # command line and tests serving typed answers from wechat-mock do); the types requests\n\
-         # hold always have it.\n{} = []\n",
+        "# `Serialize`, `new` and builders for the types only answers hold, to make and write\n\
+         # answers as JSON (the `wechat` command line and tests serving typed answers from\n\
+         # wechat-mock do); the types requests hold always have them.\n{} = []\n",
         crate::emit::SERIALIZE_RESPONSES_FEATURE
     ));
     // Always declared, events or none: the hand-written `default` list names it.

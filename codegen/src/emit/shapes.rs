@@ -58,11 +58,14 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
     let unset = Unset { constants: extras.constants, answered: &answered };
     let rules = rules_impl(&name, fields);
+    let made = Made { has_rules: rules.is_some(), gate: serialize_gate(extras.received_only) };
     let Construction { docs, methods: construction, builder } =
-        construction(type_name, docs, &params, &unset, rules.is_some());
+        construction(type_name, docs, &params, &unset, &made);
+    let construct_gate = &made.gate;
     let docs = doc(&docs);
     let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields), rules.is_some()));
-    let getters = answered.iter().map(|f| getter(f));
+    let getters: Vec<_> = answered.iter().map(|f| getter(f)).collect();
+    let getters = (!getters.is_empty()).then(|| quote!(impl #name { #(#getters)* }));
     let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only, derived));
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
@@ -83,10 +86,12 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
             #(#declared)*
         }
 
+        #construct_gate
         impl #name {
             #construction
-            #(#getters)*
         }
+
+        #getters
 
         #builder
 
@@ -141,39 +146,61 @@ struct Construction {
     builder: TokenStream,
 }
 
-/// A builder with two or more required fields (`has_rules`: `build()` checks the rules too),
-/// otherwise `new` and a setter per optional field.
+/// What a struct's construction depends on besides its fields.
+struct Made {
+    /// `build()` checks the type's rules too.
+    has_rules: bool,
+    /// `#[cfg(feature = "serialize-responses")]` where only answers hold the type: WeChat makes
+    /// those, and a caller makes one only to serve it from a test (or fake it), which needs
+    /// `Serialize` too. Fewer items to compile for a client that only reads answers.
+    gate: Option<TokenStream>,
+}
+
+/// A builder with two or more required fields, otherwise `new` and a setter per optional
+/// field; both behind `made.gate`, with a sentence saying so in the docs.
 fn construction(
     type_name: &str,
     docs: &str,
     params: &[Param],
     unset: &Unset<'_>,
-    has_rules: bool,
+    made: &Made,
 ) -> Construction {
     let with_builder = params.iter().filter(|p| p.required).count() >= 2;
     if !with_builder {
         let setters = params.iter().filter(|p| !p.required).map(|p| setter(p, false));
         let constructor = constructor(params, unset);
-        return Construction {
-            docs: docs.to_owned(),
-            methods: quote!(#constructor #(#setters)*),
-            builder: quote!(),
+        let docs = match made.gate {
+            Some(_) => format!("{docs}\n\n{}.", answer_only_note("`new`")),
+            None => docs.to_owned(),
         };
+        return Construction { docs, methods: quote!(#constructor #(#setters)*), builder: quote!() };
     }
-    let refuses = if has_rules {
+    let refuses = if made.has_rules {
         "names a required field left unset, or a field that breaks a rule of the spec"
     } else {
         "names a required field left unset"
     };
-    let docs = format!(
-        "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
-         which {refuses}."
-    );
-    Construction {
-        docs,
-        methods: builder_fn(type_name),
-        builder: builder(type_name, params, unset, has_rules),
-    }
+    let docs = match made.gate {
+        // No link: without the feature there is nothing to link to.
+        Some(_) => format!(
+            "{docs}\n\n{}: one setter per field, then `build()`, which {refuses}.",
+            answer_only_note("`builder()`")
+        ),
+        None => format!(
+            "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
+             which {refuses}."
+        ),
+    };
+    Construction { docs, methods: builder_fn(type_name), builder: builder(type_name, params, unset, made) }
+}
+
+/// The docs' sentence on building a type only answers hold (`how`: `new` or `builder()`),
+/// without its full stop.
+fn answer_only_note(how: &str) -> String {
+    format!(
+        "Only answers hold this type: WeChat makes it, and its {how} (for a test that serves or \
+         fakes an answer) comes with the `serialize-responses` feature, as its `Serialize` does"
+    )
 }
 
 /// Where a struct's `Serialize` or `Deserialize` comes from; at most one is set.
@@ -646,7 +673,10 @@ fn builder_fn(type_name: &str) -> TokenStream {
 
 /// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set,
 /// and the type's rules (`has_rules`) once it is built.
-fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool) -> TokenStream {
+/// Behind `made.gate` where only answers hold the type.
+fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Made) -> TokenStream {
+    let has_rules = made.has_rules;
+    let gate = &made.gate;
     let name = ident(type_name);
     let builder = builder_ident(type_name);
     let ruled = if has_rules {
@@ -699,12 +729,14 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
     };
     quote! {
         #docs
+        #gate
         #[derive(Debug, Clone, Default)]
         #[must_use = "a builder does nothing until `build()` is called"]
         pub struct #builder {
             #(#declared)*
         }
 
+        #gate
         impl #builder {
             #(#setters)*
 

@@ -696,8 +696,9 @@ impl<'de> serde::Deserialize<'de> for InvoiceCard {
 
 /// One line of an invoice as the reimbursing party reads it.
 ///
-/// Build it with [`InvoiceItem::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -720,6 +721,7 @@ pub struct InvoiceItem {
     pub price: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InvoiceItem {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> InvoiceItemBuilder {
@@ -729,6 +731,7 @@ impl InvoiceItem {
 
 /// The builder of [`InvoiceItem`], from [`InvoiceItem::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceItemBuilder {
@@ -738,6 +741,7 @@ pub struct InvoiceItemBuilder {
     price: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InvoiceItemBuilder {
     /// Sets `name` (required): The item's name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
@@ -820,8 +824,9 @@ impl<'de> serde::Deserialize<'de> for InvoiceItem {
 
 /// What the user sees on the face of an invoice.
 ///
-/// Build it with [`InvoiceUserInfo::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -924,6 +929,7 @@ pub struct InvoiceUserInfo {
     pub maker: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InvoiceUserInfo {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> InvoiceUserInfoBuilder {
@@ -933,6 +939,7 @@ impl InvoiceUserInfo {
 
 /// The builder of [`InvoiceUserInfo`], from [`InvoiceUserInfo::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InvoiceUserInfoBuilder {
@@ -960,6 +967,7 @@ pub struct InvoiceUserInfoBuilder {
     maker: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InvoiceUserInfoBuilder {
     /// Sets `fee` (required): The amount including tax, in fen.
     pub fn fee(mut self, value: i64) -> Self {
@@ -1437,8 +1445,9 @@ impl<'de> serde::Deserialize<'de> for PayMchInfo {
 
 /// An invoice in a user's card package, as the reimbursing party reads it.
 ///
-/// Build it with [`ReimburseInvoice::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -1476,6 +1485,7 @@ pub struct ReimburseInvoice {
     pub user_info: crate::types::InvoiceUserInfo,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ReimburseInvoice {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ReimburseInvoiceBuilder {
@@ -1485,6 +1495,7 @@ impl ReimburseInvoice {
 
 /// The builder of [`ReimburseInvoice`], from [`ReimburseInvoice::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ReimburseInvoiceBuilder {
@@ -1499,6 +1510,7 @@ pub struct ReimburseInvoiceBuilder {
     user_info: Option<crate::types::InvoiceUserInfo>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ReimburseInvoiceBuilder {
     /// Sets `card_id` (required): The invoice's card template id.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {

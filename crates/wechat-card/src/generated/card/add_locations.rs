@@ -147,6 +147,9 @@ impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
 
 /// Response of [`CardClient::add_locations`](crate::card::CardClient::add_locations), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -156,6 +159,7 @@ pub struct AddLocationsResponse {
     pub location_id_list: Vec<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl AddLocationsResponse {
     /// Creates the value from its required field `location_id_list`.
     pub fn new(location_id_list: Vec<i64>) -> Self {

@@ -134,6 +134,9 @@ impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityRequest {
 
 /// Response of [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -142,6 +145,7 @@ pub struct CreateAfterPayActivityResponse {
     pub activity_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateAfterPayActivityResponse {
     /// Creates the value from its required field `activity_id`.
     pub fn new(activity_id: impl Into<String>) -> Self {

@@ -218,8 +218,9 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
 /// Response of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`CreateLandingPageResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -230,6 +231,7 @@ pub struct CreateLandingPageResponse {
     pub page_id: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateLandingPageResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CreateLandingPageResponseBuilder {
@@ -240,6 +242,7 @@ impl CreateLandingPageResponse {
 /// The builder of [`CreateLandingPageResponse`], from [`CreateLandingPageResponse::builder`]: a setter per
 /// field, and `build()`, which refuses a required field left unset with
 /// `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CreateLandingPageResponseBuilder {
@@ -247,6 +250,7 @@ pub struct CreateLandingPageResponseBuilder {
     page_id: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateLandingPageResponseBuilder {
     /// Sets `url` (required): The page's URL (an OAuth link to mp.weixin.qq.com/bizmall/cardlandingpage).
     pub fn url(mut self, value: impl Into<String>) -> Self {

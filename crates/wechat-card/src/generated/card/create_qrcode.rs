@@ -151,8 +151,9 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
 /// Response of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode), without `errcode` and
 /// `errmsg`.
 ///
-/// Build it with [`CreateQrcodeResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -168,6 +169,7 @@ pub struct CreateQrcodeResponse {
     pub show_qrcode_url: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateQrcodeResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CreateQrcodeResponseBuilder {
@@ -177,6 +179,7 @@ impl CreateQrcodeResponse {
 
 /// The builder of [`CreateQrcodeResponse`], from [`CreateQrcodeResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CreateQrcodeResponseBuilder {
@@ -186,6 +189,7 @@ pub struct CreateQrcodeResponseBuilder {
     show_qrcode_url: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateQrcodeResponseBuilder {
     /// Sets `ticket` (required): The code's ticket:
     /// `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.

@@ -128,10 +128,14 @@ impl<'de> serde::Deserialize<'de> for DeleteCardRequest {
 
 /// Response of [`CardClient::delete_card`](crate::card::CardClient::delete_card), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCardResponse {}
+#[cfg(feature = "serialize-responses")]
 impl DeleteCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

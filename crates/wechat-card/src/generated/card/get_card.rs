@@ -150,6 +150,9 @@ impl<'de> serde::Deserialize<'de> for GetCardRequest {
 }
 
 /// Response of [`CardClient::get_card`](crate::card::CardClient::get_card), without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -158,6 +161,7 @@ pub struct GetCardResponse {
     pub card: crate::card::types::Card,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCardResponse {
     /// Creates the value from its required field `card`.
     pub fn new(card: crate::card::types::Card) -> Self {

@@ -107,6 +107,9 @@ impl<'de> serde::Deserialize<'de> for GetColorsRequest {
 
 /// Response of [`CardClient::get_colors`](crate::card::CardClient::get_colors), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -115,6 +118,7 @@ pub struct GetColorsResponse {
     pub colors: Vec<CardColor>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetColorsResponse {
     /// Creates the value from its required field `colors`.
     pub fn new(colors: Vec<CardColor>) -> Self {
@@ -183,8 +187,9 @@ pub enum GetColorsErrorCode {
 );
 /// A card background colour.
 ///
-/// Build it with [`CardColor::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -195,6 +200,7 @@ pub struct CardColor {
     pub value: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CardColor {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CardColorBuilder {
@@ -204,6 +210,7 @@ impl CardColor {
 
 /// The builder of [`CardColor`], from [`CardColor::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CardColorBuilder {
@@ -211,6 +218,7 @@ pub struct CardColorBuilder {
     value: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CardColorBuilder {
     /// Sets `name` (required): The name to create cards with, e.g. `Color010`.
     pub fn name(mut self, value: impl Into<String>) -> Self {

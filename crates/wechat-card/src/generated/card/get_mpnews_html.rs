@@ -128,6 +128,9 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
 
 /// Response of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -136,6 +139,7 @@ pub struct GetMpnewsHtmlResponse {
     pub content: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetMpnewsHtmlResponse {
     /// Creates the value from its required field `content`.
     pub fn new(content: impl Into<String>) -> Self {

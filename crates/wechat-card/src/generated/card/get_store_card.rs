@@ -108,6 +108,9 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardRequest {
 
 /// Response of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -120,6 +123,7 @@ pub struct GetStoreCardResponse {
     pub card_id: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetStoreCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

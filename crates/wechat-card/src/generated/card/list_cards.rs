@@ -211,8 +211,9 @@ impl<'de> serde::Deserialize<'de> for ListCardsRequest {
 /// Response of [`CardClient::list_cards`](crate::card::CardClient::list_cards), without `errcode` and
 /// `errmsg`.
 ///
-/// Build it with [`ListCardsResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -223,6 +224,7 @@ pub struct ListCardsResponse {
     pub total_num: u32,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListCardsResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ListCardsResponseBuilder {
@@ -232,6 +234,7 @@ impl ListCardsResponse {
 
 /// The builder of [`ListCardsResponse`], from [`ListCardsResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListCardsResponseBuilder {
@@ -239,6 +242,7 @@ pub struct ListCardsResponseBuilder {
     total_num: Option<u32>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListCardsResponseBuilder {
     /// Sets `card_id_list` (required): The cards of this page.
     pub fn card_id_list(mut self, value: Vec<String>) -> Self {

@@ -159,6 +159,9 @@ impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
 
 /// Response of [`CardClient::list_locations`](crate::card::CardClient::list_locations), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -173,6 +176,7 @@ pub struct ListLocationsResponse {
     pub count: Option<u32>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListLocationsResponse {
     /// Creates the value from its required field `location_list`.
     pub fn new(location_list: Vec<StoredLocation>) -> Self {
@@ -259,6 +263,9 @@ pub enum ListLocationsErrorCode {
     ::GeneralErrorCode)
 );
 /// A store imported for cards.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -297,6 +304,7 @@ pub struct StoredLocation {
     pub latitude: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl StoredLocation {
     /// Creates the value from its required field `location_id`.
     pub fn new(location_id: impl Into<String>) -> Self {

@@ -151,8 +151,9 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
 /// Response of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards), without `errcode`
 /// and `errmsg`.
 ///
-/// Build it with [`ListUserCardsResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -163,6 +164,7 @@ pub struct ListUserCardsResponse {
     pub has_share_card: bool,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListUserCardsResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ListUserCardsResponseBuilder {
@@ -172,6 +174,7 @@ impl ListUserCardsResponse {
 
 /// The builder of [`ListUserCardsResponse`], from [`ListUserCardsResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListUserCardsResponseBuilder {
@@ -179,6 +182,7 @@ pub struct ListUserCardsResponseBuilder {
     has_share_card: Option<bool>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListUserCardsResponseBuilder {
     /// Sets `card_list` (required): The cards the user holds.
     pub fn card_list(mut self, value: Vec<HeldCard>) -> Self {
@@ -279,8 +283,9 @@ pub enum ListUserCardsErrorCode {
 );
 /// A card in the user's card package.
 ///
-/// Build it with [`HeldCard::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -291,6 +296,7 @@ pub struct HeldCard {
     pub code: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl HeldCard {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> HeldCardBuilder {
@@ -300,6 +306,7 @@ impl HeldCard {
 
 /// The builder of [`HeldCard`], from [`HeldCard::builder`]: a setter per field, and `build()`, which refuses
 /// a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct HeldCardBuilder {
@@ -307,6 +314,7 @@ pub struct HeldCardBuilder {
     code: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl HeldCardBuilder {
     /// Sets `card_id` (required): The card.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {

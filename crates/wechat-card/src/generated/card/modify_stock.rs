@@ -182,10 +182,14 @@ impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
 
 /// Response of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyStockResponse {}
+#[cfg(feature = "serialize-responses")]
 impl ModifyStockResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

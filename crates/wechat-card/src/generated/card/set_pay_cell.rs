@@ -143,10 +143,14 @@ impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
 
 /// Response of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPayCellResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetPayCellResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -178,6 +178,9 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
 
 /// Response of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -202,6 +205,7 @@ pub struct SetTestWhitelistResponse {
     pub success_username: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SetTestWhitelistResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

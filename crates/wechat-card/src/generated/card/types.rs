@@ -153,7 +153,9 @@ impl AdvancedInfo {
         self.business_service = Some(value);
         self
     }
+}
 
+impl AdvancedInfo {
     /// `share_friends`: Whether it is a card shared with friends (朋友的券).
     ///
     /// WeChat answers it; requests never send it, so a value built here has none.
@@ -372,7 +374,9 @@ impl BaseInfo {
     pub fn builder() -> BaseInfoBuilder {
         BaseInfoBuilder::default()
     }
+}
 
+impl BaseInfo {
     /// `id`: The card's id (the card_id).
     ///
     /// WeChat answers it; requests never send it, so a value built here has none.
@@ -4314,7 +4318,9 @@ impl Sku {
             total_quantity: None,
         }
     }
+}
 
+impl Sku {
     /// `total_quantity`: Cards ever stocked.
     ///
     /// WeChat answers it; requests never send it, so a value built here has none.

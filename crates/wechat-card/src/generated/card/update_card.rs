@@ -479,6 +479,9 @@ impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
 
 /// Response of [`CardClient::update_card`](crate::card::CardClient::update_card), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -487,6 +490,7 @@ pub struct UpdateCardResponse {
     pub send_check: bool,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UpdateCardResponse {
     /// Creates the value from its required field `send_check`.
     pub fn new(send_check: bool) -> Self {

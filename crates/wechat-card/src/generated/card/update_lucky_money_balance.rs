@@ -207,10 +207,14 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
 /// Response of
 /// [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UpdateLuckyMoneyBalanceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

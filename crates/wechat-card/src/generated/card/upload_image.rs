@@ -131,6 +131,9 @@ impl<'de> serde::Deserialize<'de> for UploadImageRequest {
 
 /// Response of [`CardClient::upload_image`](crate::card::CardClient::upload_image), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -139,6 +142,7 @@ pub struct UploadImageResponse {
     pub url: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UploadImageResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {

@@ -182,6 +182,9 @@ impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
 
 /// Response of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -200,6 +203,7 @@ pub struct CheckCodesResponse {
     pub not_exist_code: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CheckCodesResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

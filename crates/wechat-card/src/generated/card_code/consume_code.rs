@@ -168,8 +168,9 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
 /// Response of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`ConsumeCodeResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -180,6 +181,7 @@ pub struct ConsumeCodeResponse {
     pub openid: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ConsumeCodeResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ConsumeCodeResponseBuilder {
@@ -189,6 +191,7 @@ impl ConsumeCodeResponse {
 
 /// The builder of [`ConsumeCodeResponse`], from [`ConsumeCodeResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ConsumeCodeResponseBuilder {
@@ -196,6 +199,7 @@ pub struct ConsumeCodeResponseBuilder {
     openid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ConsumeCodeResponseBuilder {
     /// Sets `card` (required): The card the redeemed code belongs to.
     pub fn card(mut self, value: ConsumedCard) -> Self {
@@ -292,6 +296,9 @@ pub enum ConsumeCodeErrorCode {
     else General(crate::GeneralErrorCode)
 );
 /// The card of a redeemed code.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -300,6 +307,7 @@ pub struct ConsumedCard {
     pub card_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ConsumedCard {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {

@@ -161,6 +161,9 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
 
 /// Response of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -169,6 +172,7 @@ pub struct DecryptCodeResponse {
     pub code: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl DecryptCodeResponse {
     /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {

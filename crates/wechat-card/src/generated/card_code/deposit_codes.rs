@@ -195,6 +195,9 @@ impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
 
 /// Response of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -219,6 +222,7 @@ pub struct DepositCodesResponse {
     pub fail_code: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl DepositCodesResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -223,8 +223,9 @@ impl<'de> serde::Deserialize<'de> for GetCodeRequest {
 /// Response of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code), without `errcode`
 /// and `errmsg`.
 ///
-/// Build it with [`GetCodeResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -289,6 +290,7 @@ pub struct GetCodeResponse {
     pub background_pic_url: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCodeResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetCodeResponseBuilder {
@@ -298,6 +300,7 @@ impl GetCodeResponse {
 
 /// The builder of [`GetCodeResponse`], from [`GetCodeResponse::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCodeResponseBuilder {
@@ -314,6 +317,7 @@ pub struct GetCodeResponseBuilder {
     background_pic_url: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCodeResponseBuilder {
     /// Sets `card` (required): The code's card and validity.
     pub fn card(mut self, value: CodeCard) -> Self {
@@ -537,8 +541,9 @@ pub enum GetCodeErrorCode {
 );
 /// The card a code belongs to, and the code's validity.
 ///
-/// Build it with [`CodeCard::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -557,6 +562,7 @@ pub struct CodeCard {
     pub code: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CodeCard {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CodeCardBuilder {
@@ -566,6 +572,7 @@ impl CodeCard {
 
 /// The builder of [`CodeCard`], from [`CodeCard::builder`]: a setter per field, and `build()`, which refuses
 /// a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CodeCardBuilder {
@@ -575,6 +582,7 @@ pub struct CodeCardBuilder {
     code: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CodeCardBuilder {
     /// Sets `card_id` (required): The card.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
@@ -734,6 +742,9 @@ impl<'de> serde::Deserialize<'de> for UserCardStatus {
 }
 
 /// What a member filled in the activation form.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -752,6 +763,7 @@ pub struct MemberUserInfo {
     pub custom_field_list: Option<Vec<MemberFieldValue>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberUserInfo {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
@@ -820,6 +832,9 @@ impl<'de> serde::Deserialize<'de> for MemberUserInfo {
 }
 
 /// One field of the activation form and the member's answer.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -841,6 +856,7 @@ pub struct MemberFieldValue {
     pub value_list: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberFieldValue {
     /// Creates the value from its required field `name`.
     pub fn new(name: impl Into<String>) -> Self {

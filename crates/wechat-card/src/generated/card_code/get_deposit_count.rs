@@ -133,6 +133,9 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
 
 /// Response of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -141,6 +144,7 @@ pub struct GetDepositCountResponse {
     pub count: u64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetDepositCountResponse {
     /// Creates the value from its required field `count`.
     pub fn new(count: u64) -> Self {

@@ -212,10 +212,14 @@ impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
 
 /// Response of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarkCodeResponse {}
+#[cfg(feature = "serialize-responses")]
 impl MarkCodeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -173,10 +173,14 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableRequest {
 /// Response of
 /// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCodeUnavailableResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetCodeUnavailableResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -211,10 +211,14 @@ impl<'de> serde::Deserialize<'de> for UpdateCodeRequest {
 
 /// Response of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCodeResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UpdateCodeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

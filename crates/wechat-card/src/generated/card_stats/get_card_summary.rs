@@ -205,6 +205,9 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
 
 /// Response of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -213,6 +216,7 @@ pub struct GetCardSummaryResponse {
     pub list: Vec<CardDayStats>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<CardDayStats>) -> Self {
@@ -274,8 +278,9 @@ pub enum GetCardSummaryErrorCode {
 );
 /// A day of the account's card statistics.
 ///
-/// Build it with [`CardDayStats::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -340,6 +345,7 @@ pub struct CardDayStats {
     pub verify_friends_user: Option<u64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CardDayStats {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CardDayStatsBuilder {
@@ -349,6 +355,7 @@ impl CardDayStats {
 
 /// The builder of [`CardDayStats`], from [`CardDayStats::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CardDayStatsBuilder {
@@ -371,6 +378,7 @@ pub struct CardDayStatsBuilder {
     verify_friends_user: Option<u64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CardDayStatsBuilder {
     /// Sets `ref_date` (required): The day, YYYY-MM-DD.
     pub fn ref_date(mut self, value: impl Into<String>) -> Self {

@@ -234,6 +234,9 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
 /// Response of
 /// [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -242,6 +245,7 @@ pub struct GetFreeCardSummaryResponse {
     pub list: Vec<FreeCardDayStats>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetFreeCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<FreeCardDayStats>) -> Self {
@@ -305,8 +309,9 @@ pub enum GetFreeCardSummaryErrorCode {
 );
 /// A day of one free coupon's statistics.
 ///
-/// Build it with [`FreeCardDayStats::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -345,6 +350,7 @@ pub struct FreeCardDayStats {
     pub expire_user: u64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl FreeCardDayStats {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> FreeCardDayStatsBuilder {
@@ -354,6 +360,7 @@ impl FreeCardDayStats {
 
 /// The builder of [`FreeCardDayStats`], from [`FreeCardDayStats::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct FreeCardDayStatsBuilder {
@@ -373,6 +380,7 @@ pub struct FreeCardDayStatsBuilder {
     expire_user: Option<u64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl FreeCardDayStatsBuilder {
     /// Sets `ref_date` (required): The day, YYYY-MM-DD.
     pub fn ref_date(mut self, value: impl Into<String>) -> Self {

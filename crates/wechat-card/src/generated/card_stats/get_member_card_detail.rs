@@ -216,6 +216,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
 /// Response of
 /// [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -224,6 +227,7 @@ pub struct GetMemberCardDetailResponse {
     pub list: Vec<MemberCardDetailDayStats>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetMemberCardDetailResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDetailDayStats>) -> Self {
@@ -287,8 +291,9 @@ pub enum GetMemberCardDetailErrorCode {
 );
 /// A day of one member card's statistics.
 ///
-/// Build it with [`MemberCardDetailDayStats::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -343,6 +348,7 @@ pub struct MemberCardDetailDayStats {
     pub fee: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberCardDetailDayStats {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> MemberCardDetailDayStatsBuilder {
@@ -353,6 +359,7 @@ impl MemberCardDetailDayStats {
 /// The builder of [`MemberCardDetailDayStats`], from [`MemberCardDetailDayStats::builder`]: a setter per
 /// field, and `build()`, which refuses a required field left unset with
 /// `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MemberCardDetailDayStatsBuilder {
@@ -374,6 +381,7 @@ pub struct MemberCardDetailDayStatsBuilder {
     fee: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberCardDetailDayStatsBuilder {
     /// Sets `ref_date` (required): The day, YYYY-MM-DD.
     pub fn ref_date(mut self, value: impl Into<String>) -> Self {

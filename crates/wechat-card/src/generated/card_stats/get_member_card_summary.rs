@@ -207,6 +207,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
 /// Response of
 /// [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -215,6 +218,7 @@ pub struct GetMemberCardSummaryResponse {
     pub list: Vec<MemberCardDayStats>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetMemberCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDayStats>) -> Self {
@@ -276,8 +280,9 @@ pub enum GetMemberCardSummaryErrorCode {
 );
 /// A day of the account's member-card statistics.
 ///
-/// Build it with [`MemberCardDayStats::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -310,6 +315,7 @@ pub struct MemberCardDayStats {
     pub active_cnt: Option<u64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberCardDayStats {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> MemberCardDayStatsBuilder {
@@ -319,6 +325,7 @@ impl MemberCardDayStats {
 
 /// The builder of [`MemberCardDayStats`], from [`MemberCardDayStats::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MemberCardDayStatsBuilder {
@@ -335,6 +342,7 @@ pub struct MemberCardDayStatsBuilder {
     active_cnt: Option<u64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberCardDayStatsBuilder {
     /// Sets `ref_date` (required): The day, YYYY-MM-DD.
     pub fn ref_date(mut self, value: impl Into<String>) -> Self {

@@ -83,6 +83,9 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountRequest {
 
 /// Response of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -91,6 +94,7 @@ pub struct ActivateAccountResponse {
     pub reward: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ActivateAccountResponse {
     /// Creates the value from its required field `reward`.
     pub fn new(reward: impl Into<String>) -> Self {

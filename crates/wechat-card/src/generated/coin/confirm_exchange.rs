@@ -183,10 +183,14 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeRequest {
 
 /// Response of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfirmExchangeResponse {}
+#[cfg(feature = "serialize-responses")]
 impl ConfirmExchangeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -80,8 +80,9 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoRequest {
 /// Response of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info), without `errcode` and
 /// `errmsg`.
 ///
-/// Build it with [`GetCoinsInfoResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -94,6 +95,7 @@ pub struct GetCoinsInfoResponse {
     pub total_coin: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCoinsInfoResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetCoinsInfoResponseBuilder {
@@ -103,6 +105,7 @@ impl GetCoinsInfoResponse {
 
 /// The builder of [`GetCoinsInfoResponse`], from [`GetCoinsInfoResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCoinsInfoResponseBuilder {
@@ -111,6 +114,7 @@ pub struct GetCoinsInfoResponseBuilder {
     total_coin: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCoinsInfoResponseBuilder {
     /// Sets `free_coin` (required): The free coins (granted by WeChat).
     pub fn free_coin(mut self, value: impl Into<String>) -> Self {

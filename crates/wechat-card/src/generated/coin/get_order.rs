@@ -109,6 +109,9 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
 }
 
 /// Response of [`CoinClient::get_order`](crate::coin::CoinClient::get_order), without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -117,6 +120,7 @@ pub struct GetOrderResponse {
     pub order_info: crate::coin::types::CoinOrder,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetOrderResponse {
     /// Creates the value from its required field `order_info`.
     pub fn new(order_info: crate::coin::types::CoinOrder) -> Self {

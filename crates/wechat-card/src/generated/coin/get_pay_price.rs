@@ -166,8 +166,9 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
 /// Response of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price), without `errcode` and
 /// `errmsg`.
 ///
-/// Build it with [`GetPayPriceResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -182,6 +183,7 @@ pub struct GetPayPriceResponse {
     pub pay_coin: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPayPriceResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetPayPriceResponseBuilder {
@@ -191,6 +193,7 @@ impl GetPayPriceResponse {
 
 /// The builder of [`GetPayPriceResponse`], from [`GetPayPriceResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetPayPriceResponseBuilder {
@@ -200,6 +203,7 @@ pub struct GetPayPriceResponseBuilder {
     pay_coin: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPayPriceResponseBuilder {
     /// Sets `order_id` (required): The quote, for `confirm_exchange` within 60 seconds, once.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {

@@ -128,8 +128,9 @@ impl<'de> serde::Deserialize<'de> for RechargeRequest {
 
 /// Response of [`CoinClient::recharge`](crate::coin::CoinClient::recharge), without `errcode` and `errmsg`.
 ///
-/// Build it with [`RechargeResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -142,6 +143,7 @@ pub struct RechargeResponse {
     pub qrcode_buffer: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl RechargeResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> RechargeResponseBuilder {
@@ -151,6 +153,7 @@ impl RechargeResponse {
 
 /// The builder of [`RechargeResponse`], from [`RechargeResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct RechargeResponseBuilder {
@@ -159,6 +162,7 @@ pub struct RechargeResponseBuilder {
     qrcode_buffer: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl RechargeResponseBuilder {
     /// Sets `order_id` (required): The top-up order, for `get_order`.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {

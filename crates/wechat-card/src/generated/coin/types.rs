@@ -4,8 +4,9 @@
 
 /// An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
 ///
-/// Build it with [`CoinOrder::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -42,6 +43,7 @@ pub struct CoinOrder {
     pub order_type: crate::coin::types::OrderType,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CoinOrder {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CoinOrderBuilder {
@@ -51,6 +53,7 @@ impl CoinOrder {
 
 /// The builder of [`CoinOrder`], from [`CoinOrder::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CoinOrderBuilder {
@@ -67,6 +70,7 @@ pub struct CoinOrderBuilder {
     order_type: Option<crate::coin::types::OrderType>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CoinOrderBuilder {
     /// Sets `order_id` (required): The order.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {

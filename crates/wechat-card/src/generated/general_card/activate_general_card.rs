@@ -309,10 +309,14 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
 /// Response of
 /// [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateGeneralCardResponse {}
+#[cfg(feature = "serialize-responses")]
 impl ActivateGeneralCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

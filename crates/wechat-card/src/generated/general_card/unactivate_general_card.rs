@@ -176,10 +176,14 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
 /// Response of
 /// [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UnactivateGeneralCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

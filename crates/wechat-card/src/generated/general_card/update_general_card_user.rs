@@ -414,6 +414,9 @@ impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserRequest {
 /// Response of
 /// [`GeneralCardClient::update_general_card_user`](crate::general_card::GeneralCardClient::update_general_card_user),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -434,6 +437,7 @@ pub struct UpdateGeneralCardUserResponse {
     pub result_balance: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UpdateGeneralCardUserResponse {
     /// Creates the value from its required field `openid`.
     pub fn new(openid: impl Into<String>) -> Self {

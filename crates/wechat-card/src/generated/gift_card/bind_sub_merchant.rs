@@ -137,10 +137,14 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
 
 /// Response of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindSubMerchantResponse {}
+#[cfg(feature = "serialize-responses")]
 impl BindSubMerchantResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

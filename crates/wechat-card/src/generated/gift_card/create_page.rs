@@ -194,6 +194,9 @@ impl<'de> serde::Deserialize<'de> for CreatePageRequest {
 
 /// Response of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -202,6 +205,7 @@ pub struct CreatePageResponse {
     pub page_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreatePageResponse {
     /// Creates the value from its required field `page_id`.
     pub fn new(page_id: impl Into<String>) -> Self {

@@ -112,6 +112,9 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
 
 /// Response of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -120,6 +123,7 @@ pub struct GetOrderResponse {
     pub order: crate::gift_card::types::Order,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetOrderResponse {
     /// Creates the value from its required field `order`.
     pub fn new(order: crate::gift_card::types::Order) -> Self {

@@ -107,6 +107,9 @@ impl<'de> serde::Deserialize<'de> for GetPageRequest {
 
 /// Response of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -115,6 +118,7 @@ pub struct GetPageResponse {
     pub page: crate::gift_card::types::Page,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPageResponse {
     /// Creates the value from its required field `page`.
     pub fn new(page: crate::gift_card::types::Page) -> Self {

@@ -237,8 +237,9 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
 /// Response of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`ListOrdersResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -249,6 +250,7 @@ pub struct ListOrdersResponse {
     pub order_list: Vec<crate::gift_card::types::Order>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListOrdersResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ListOrdersResponseBuilder {
@@ -258,6 +260,7 @@ impl ListOrdersResponse {
 
 /// The builder of [`ListOrdersResponse`], from [`ListOrdersResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListOrdersResponseBuilder {
@@ -265,6 +268,7 @@ pub struct ListOrdersResponseBuilder {
     order_list: Option<Vec<crate::gift_card::types::Order>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListOrdersResponseBuilder {
     /// Sets `total_count` (required): How many orders match, over all pages.
     pub fn total_count(mut self, value: u32) -> Self {

@@ -84,6 +84,9 @@ impl<'de> serde::Deserialize<'de> for ListPagesRequest {
 
 /// Response of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -92,6 +95,7 @@ pub struct ListPagesResponse {
     pub page_id_list: Vec<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListPagesResponse {
     /// Creates the value from its required field `page_id_list`.
     pub fn new(page_id_list: Vec<String>) -> Self {

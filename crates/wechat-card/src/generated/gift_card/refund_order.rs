@@ -117,10 +117,14 @@ impl<'de> serde::Deserialize<'de> for RefundOrderRequest {
 
 /// Response of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundOrderResponse {}
+#[cfg(feature = "serialize-responses")]
 impl RefundOrderResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

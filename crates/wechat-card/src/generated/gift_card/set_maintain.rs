@@ -190,6 +190,9 @@ impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
 
 /// Response of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -198,6 +201,7 @@ pub struct SetMaintainResponse {
     pub control_info: ControlInfo,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SetMaintainResponse {
     /// Creates the value from its required field `control_info`.
     pub fn new(control_info: ControlInfo) -> Self {
@@ -263,8 +267,9 @@ pub enum SetMaintainErrorCode {
 );
 /// Who has taken the account's gift-card pages off sale.
 ///
-/// Build it with [`ControlInfo::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -277,6 +282,7 @@ pub struct ControlInfo {
     pub list: Vec<PageControlState>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ControlInfo {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ControlInfoBuilder {
@@ -286,6 +292,7 @@ impl ControlInfo {
 
 /// The builder of [`ControlInfo`], from [`ControlInfo::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ControlInfoBuilder {
@@ -294,6 +301,7 @@ pub struct ControlInfoBuilder {
     list: Option<Vec<PageControlState>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ControlInfoBuilder {
     /// Sets `biz_control_type` (required): The merchant's switch over all its pages.
     pub fn biz_control_type(
@@ -391,8 +399,9 @@ impl<'de> serde::Deserialize<'de> for ControlInfo {
 
 /// A gift-card page's state.
 ///
-/// Build it with [`PageControlState::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -405,6 +414,7 @@ pub struct PageControlState {
     pub system_page_control_type: crate::gift_card::types::PageControl,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PageControlState {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> PageControlStateBuilder {
@@ -414,6 +424,7 @@ impl PageControlState {
 
 /// The builder of [`PageControlState`], from [`PageControlState::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PageControlStateBuilder {
@@ -422,6 +433,7 @@ pub struct PageControlStateBuilder {
     system_page_control_type: Option<crate::gift_card::types::PageControl>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PageControlStateBuilder {
     /// Sets `page_id` (required): The page.
     pub fn page_id(mut self, value: impl Into<String>) -> Self {

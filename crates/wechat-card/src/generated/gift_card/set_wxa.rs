@@ -153,10 +153,14 @@ impl<'de> serde::Deserialize<'de> for SetWxaRequest {
 
 /// Response of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetWxaResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetWxaResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

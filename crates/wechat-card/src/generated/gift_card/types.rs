@@ -592,8 +592,9 @@ impl<'de> serde::Deserialize<'de> for NewPage {
 
 /// A gift-card order: what a user bought on a page, and who received it.
 ///
-/// Build it with [`Order::builder`]: one setter per field, then `build()`, which names a required field left
-/// unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -638,6 +639,7 @@ pub struct Order {
     pub is_chat_room: Option<bool>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl Order {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> OrderBuilder {
@@ -647,6 +649,7 @@ impl Order {
 
 /// The builder of [`Order`], from [`Order::builder`]: a setter per field, and `build()`, which refuses a
 /// required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct OrderBuilder {
@@ -663,6 +666,7 @@ pub struct OrderBuilder {
     is_chat_room: Option<bool>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl OrderBuilder {
     /// Sets `order_id` (required): The order.
     pub fn order_id(mut self, value: impl Into<String>) -> Self {
@@ -857,8 +861,9 @@ impl<'de> serde::Deserialize<'de> for Order {
 
 /// A card bought in a gift-card order.
 ///
-/// Build it with [`OrderCard::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -895,6 +900,7 @@ pub struct OrderCard {
     pub accepter_openid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl OrderCard {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> OrderCardBuilder {
@@ -904,6 +910,7 @@ impl OrderCard {
 
 /// The builder of [`OrderCard`], from [`OrderCard::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct OrderCardBuilder {
@@ -916,6 +923,7 @@ pub struct OrderCardBuilder {
     accepter_openid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl OrderCardBuilder {
     /// Sets `card_id` (required): The gift card bought.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
@@ -1060,8 +1068,9 @@ impl<'de> serde::Deserialize<'de> for OrderCard {
 
 /// A gift-card page as WeChat answers it.
 ///
-/// Build it with [`Page::builder`]: one setter per field, then `build()`, which names a required field left
-/// unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -1132,6 +1141,7 @@ pub struct Page {
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl Page {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> PageBuilder {
@@ -1141,6 +1151,7 @@ impl Page {
 
 /// The builder of [`Page`], from [`Page::builder`]: a setter per field, and `build()`, which refuses a
 /// required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PageBuilder {
@@ -1158,6 +1169,7 @@ pub struct PageBuilder {
     cell_2: Option<crate::gift_card::types::Cell>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PageBuilder {
     /// Sets `page_title`: The page's name.
     pub fn page_title(mut self, value: impl Into<String>) -> Self {

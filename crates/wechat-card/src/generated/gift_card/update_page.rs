@@ -150,10 +150,14 @@ impl<'de> serde::Deserialize<'de> for UpdatePageRequest {
 
 /// Response of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePageResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UpdatePageResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -124,10 +124,14 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceRequest {
 
 /// Response of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
+#[cfg(feature = "serialize-responses")]
 impl ClearOutInvoiceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -167,8 +167,9 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
 /// Response of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetAuthDataResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -185,6 +186,7 @@ pub struct GetAuthDataResponse {
     pub user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAuthDataResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetAuthDataResponseBuilder {
@@ -194,6 +196,7 @@ impl GetAuthDataResponse {
 
 /// The builder of [`GetAuthDataResponse`], from [`GetAuthDataResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthDataResponseBuilder {
@@ -202,6 +205,7 @@ pub struct GetAuthDataResponseBuilder {
     user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAuthDataResponseBuilder {
     /// Sets `invoice_status` (required): The order's authorization status, e.g. `auth success`.
     pub fn invoice_status(mut self, value: impl Into<String>) -> Self {

@@ -111,6 +111,9 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldRequest {
 
 /// Response of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -119,6 +122,7 @@ pub struct GetAuthFieldResponse {
     pub auth_field: crate::types::AuthField,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAuthFieldResponse {
     /// Creates the value from its required field `auth_field`.
     pub fn new(auth_field: crate::types::AuthField) -> Self {

@@ -280,6 +280,9 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
 
 /// Response of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -294,6 +297,7 @@ pub struct GetAuthUrlResponse {
     pub appid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAuthUrlResponse {
     /// Creates the value from its required field `auth_url`.
     pub fn new(auth_url: impl Into<String>) -> Self {

@@ -94,6 +94,9 @@ impl<'de> serde::Deserialize<'de> for GetContactRequest {
 
 /// Response of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -102,6 +105,7 @@ pub struct GetContactResponse {
     pub contact: crate::types::Contact,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetContactResponse {
     /// Creates the value from its required field `contact`.
     pub fn new(contact: crate::types::Contact) -> Self {

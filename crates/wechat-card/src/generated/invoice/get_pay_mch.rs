@@ -98,6 +98,9 @@ impl<'de> serde::Deserialize<'de> for GetPayMchRequest {
 
 /// Response of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -106,6 +109,7 @@ pub struct GetPayMchResponse {
     pub paymch_info: crate::types::PayMchInfo,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPayMchResponse {
     /// Creates the value from its required field `paymch_info`.
     pub fn new(paymch_info: crate::types::PayMchInfo) -> Self {

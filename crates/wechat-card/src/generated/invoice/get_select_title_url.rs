@@ -128,6 +128,9 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlRequest {
 
 /// Response of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -136,6 +139,7 @@ pub struct GetSelectTitleUrlResponse {
     pub url: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetSelectTitleUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {

@@ -248,6 +248,9 @@ impl<'de> serde::Deserialize<'de> for GetUserTitleUrlRequest {
 
 /// Response of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -256,6 +259,7 @@ pub struct GetUserTitleUrlResponse {
     pub url: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetUserTitleUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {

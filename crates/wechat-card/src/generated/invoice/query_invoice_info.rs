@@ -160,6 +160,9 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
 
 /// Response of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -168,6 +171,7 @@ pub struct QueryInvoiceInfoResponse {
     pub invoicedetail: IssuedInvoice,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl QueryInvoiceInfoResponse {
     /// Creates the value from its required field `invoicedetail`.
     pub fn new(invoicedetail: IssuedInvoice) -> Self {
@@ -236,8 +240,9 @@ pub enum QueryInvoiceInfoErrorCode {
 );
 /// An invoice issued through unified invoicing.
 ///
-/// Build it with [`IssuedInvoice::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -256,6 +261,7 @@ pub struct IssuedInvoice {
     pub pdfurl: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl IssuedInvoice {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> IssuedInvoiceBuilder {
@@ -265,6 +271,7 @@ impl IssuedInvoice {
 
 /// The builder of [`IssuedInvoice`], from [`IssuedInvoice::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct IssuedInvoiceBuilder {
@@ -276,6 +283,7 @@ pub struct IssuedInvoiceBuilder {
     pdfurl: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl IssuedInvoiceBuilder {
     /// Sets `fpqqlsh` (required): The invoicing request's serial number.
     pub fn fpqqlsh(mut self, value: impl Into<String>) -> Self {

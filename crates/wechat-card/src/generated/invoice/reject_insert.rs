@@ -174,10 +174,14 @@ impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
 
 /// Response of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RejectInsertResponse {}
+#[cfg(feature = "serialize-responses")]
 impl RejectInsertResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

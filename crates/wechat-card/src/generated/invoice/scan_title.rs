@@ -121,8 +121,9 @@ impl<'de> serde::Deserialize<'de> for ScanTitleRequest {
 /// Response of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), without `errcode`
 /// and `errmsg`.
 ///
-/// Build it with [`ScanTitleResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -163,6 +164,7 @@ pub struct ScanTitleResponse {
     pub bank_no: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ScanTitleResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ScanTitleResponseBuilder {
@@ -172,6 +174,7 @@ impl ScanTitleResponse {
 
 /// The builder of [`ScanTitleResponse`], from [`ScanTitleResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ScanTitleResponseBuilder {
@@ -184,6 +187,7 @@ pub struct ScanTitleResponseBuilder {
     bank_no: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ScanTitleResponseBuilder {
     /// Sets `title_type` (required): Whether it is a company or a personal title.
     pub fn title_type(mut self, value: TitleType) -> Self {

@@ -134,10 +134,14 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldRequest {
 
 /// Response of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetAuthFieldResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetAuthFieldResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -111,10 +111,14 @@ impl<'de> serde::Deserialize<'de> for SetContactRequest {
 
 /// Response of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetContactResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetContactResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -122,10 +122,14 @@ impl<'de> serde::Deserialize<'de> for SetPayMchRequest {
 
 /// Response of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPayMchResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetPayMchResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

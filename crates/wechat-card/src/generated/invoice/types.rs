@@ -3,6 +3,9 @@
 //! Types shared by the endpoints of `invoice`, from `spec/invoice/types.toml`.
 
 /// A company invoice title and its tax details.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -47,6 +50,7 @@ pub struct BizField {
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl BizField {
     /// Creates the value from its required field `title`.
     pub fn new(title: impl Into<String>) -> Self {
@@ -168,8 +172,9 @@ impl<'de> serde::Deserialize<'de> for BizField {
 
 /// A field the merchant defined, with what the user entered.
 ///
-/// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -180,6 +185,7 @@ pub struct CustomField {
     pub value: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CustomField {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> CustomFieldBuilder {
@@ -189,6 +195,7 @@ impl CustomField {
 
 /// The builder of [`CustomField`], from [`CustomField::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct CustomFieldBuilder {
@@ -196,6 +203,7 @@ pub struct CustomFieldBuilder {
     value: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CustomFieldBuilder {
     /// Sets `key` (required): The field's name.
     pub fn key(mut self, value: impl Into<String>) -> Self {
@@ -257,6 +265,9 @@ impl<'de> serde::Deserialize<'de> for CustomField {
 }
 
 /// The title and contact details the user entered on the authorization page: one of the two.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -275,6 +286,7 @@ pub struct UserAuthInfo {
     pub biz_field: Option<crate::invoice::types::BizField>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UserAuthInfo {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
@@ -331,6 +343,9 @@ impl<'de> serde::Deserialize<'de> for UserAuthInfo {
 }
 
 /// A personal invoice title and contact details.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -357,6 +372,7 @@ pub struct UserField {
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UserField {
     /// Creates the value from its required field `title`.
     pub fn new(title: impl Into<String>) -> Self {

@@ -466,10 +466,14 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
 /// Response of
 /// [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateMemberCardResponse {}
+#[cfg(feature = "serialize-responses")]
 impl ActivateMemberCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

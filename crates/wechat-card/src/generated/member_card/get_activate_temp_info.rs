@@ -133,6 +133,9 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoRequest {
 /// Response of
 /// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -141,6 +144,7 @@ pub struct GetActivateTempInfoResponse {
     pub info: crate::member_card::types::MemberUserInfo,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetActivateTempInfoResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::member_card::types::MemberUserInfo) -> Self {

@@ -146,6 +146,9 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
 /// Response of
 /// [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -154,6 +157,7 @@ pub struct GetActivateUrlResponse {
     pub url: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetActivateUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {

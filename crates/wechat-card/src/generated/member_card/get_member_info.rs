@@ -204,8 +204,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
 /// Response of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info),
 /// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetMemberInfoResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -258,6 +259,7 @@ pub struct GetMemberInfoResponse {
     pub has_active: Option<bool>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetMemberInfoResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetMemberInfoResponseBuilder {
@@ -267,6 +269,7 @@ impl GetMemberInfoResponse {
 
 /// The builder of [`GetMemberInfoResponse`], from [`GetMemberInfoResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetMemberInfoResponseBuilder {
@@ -281,6 +284,7 @@ pub struct GetMemberInfoResponseBuilder {
     has_active: Option<bool>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetMemberInfoResponseBuilder {
     /// Sets `openid` (required): The member.
     pub fn openid(mut self, value: impl Into<String>) -> Self {

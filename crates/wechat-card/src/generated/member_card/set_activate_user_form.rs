@@ -245,10 +245,14 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
 /// Response of
 /// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetActivateUserFormResponse {}
+#[cfg(feature = "serialize-responses")]
 impl SetActivateUserFormResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

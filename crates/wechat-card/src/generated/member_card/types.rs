@@ -3,6 +3,9 @@
 //! Types shared by the endpoints of `member_card`, from `spec/member_card/types.toml`.
 
 /// One field of the activation form and the member's answer.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -24,6 +27,7 @@ pub struct MemberFieldValue {
     pub value_list: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberFieldValue {
     /// Creates the value from its required field `name`.
     pub fn new(name: impl Into<String>) -> Self {
@@ -87,6 +91,9 @@ impl<'de> serde::Deserialize<'de> for MemberFieldValue {
 }
 
 /// What a member filled in the activation form.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -105,6 +112,7 @@ pub struct MemberUserInfo {
     pub custom_field_list: Option<Vec<crate::member_card::types::MemberFieldValue>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MemberUserInfo {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -467,6 +467,9 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
 
 /// Response of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -487,6 +490,7 @@ pub struct UpdateMemberResponse {
     pub openid: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UpdateMemberResponse {
     /// Creates the value from its required field `openid`.
     pub fn new(openid: impl Into<String>) -> Self {

@@ -118,6 +118,9 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardRequest {
 
 /// Response of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -126,6 +129,7 @@ pub struct CreateBillCardResponse {
     pub card_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateBillCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {

@@ -240,6 +240,9 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
 
 /// Response of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -254,6 +257,7 @@ pub struct GetBillAuthUrlResponse {
     pub expire_time: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetBillAuthUrlResponse {
     /// Creates the value from its required field `auth_url`.
     pub fn new(auth_url: impl Into<String>) -> Self {

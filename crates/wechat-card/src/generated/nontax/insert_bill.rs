@@ -207,8 +207,9 @@ impl<'de> serde::Deserialize<'de> for InsertBillRequest {
 /// Response of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), without `errcode` and
 /// `errmsg`.
 ///
-/// Build it with [`InsertBillResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -219,6 +220,7 @@ pub struct InsertBillResponse {
     pub openid: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InsertBillResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> InsertBillResponseBuilder {
@@ -228,6 +230,7 @@ impl InsertBillResponse {
 
 /// The builder of [`InsertBillResponse`], from [`InsertBillResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InsertBillResponseBuilder {
@@ -235,6 +238,7 @@ pub struct InsertBillResponseBuilder {
     openid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InsertBillResponseBuilder {
     /// Sets `code` (required): The bill's code in the user's card package.
     pub fn code(mut self, value: impl Into<String>) -> Self {

@@ -448,6 +448,9 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
 
 /// Response of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -456,6 +459,7 @@ pub struct ApplyVehiclePayResponse {
     pub order_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ApplyVehiclePayResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {

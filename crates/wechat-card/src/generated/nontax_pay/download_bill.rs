@@ -200,6 +200,9 @@ impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
 
 /// Response of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -208,6 +211,7 @@ pub struct DownloadBillResponse {
     pub text: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl DownloadBillResponse {
     /// Creates the value from its required field `text`.
     pub fn new(text: impl Into<String>) -> Self {

@@ -185,8 +185,9 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
 /// Response of [`NontaxPayClient::get_order`](crate::nontax_pay::NontaxPayClient::get_order), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetOrderResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -341,6 +342,7 @@ pub struct GetOrderResponse {
     pub scene: Option<crate::nontax_pay::types::PayScene>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetOrderResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetOrderResponseBuilder {
@@ -350,6 +352,7 @@ impl GetOrderResponse {
 
 /// The builder of [`GetOrderResponse`], from [`GetOrderResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetOrderResponseBuilder {
@@ -385,6 +388,7 @@ pub struct GetOrderResponseBuilder {
     scene: Option<crate::nontax_pay::types::PayScene>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetOrderResponseBuilder {
     /// Sets `appid` (required): The appid the order was placed with.
     pub fn appid(mut self, value: impl Into<String>) -> Self {
@@ -936,8 +940,9 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 
 /// One partial refund of an order.
 ///
-/// Build it with [`PartialRefund::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -968,6 +973,7 @@ pub struct PartialRefund {
     pub refund_finish_time: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PartialRefund {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> PartialRefundBuilder {
@@ -977,6 +983,7 @@ impl PartialRefund {
 
 /// The builder of [`PartialRefund`], from [`PartialRefund::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PartialRefundBuilder {
@@ -988,6 +995,7 @@ pub struct PartialRefundBuilder {
     refund_finish_time: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PartialRefundBuilder {
     /// Sets `refund_out_id` (required): The refund number passed to `refund`.
     pub fn refund_out_id(mut self, value: impl Into<String>) -> Self {
@@ -1133,8 +1141,9 @@ impl<'de> serde::Deserialize<'de> for PartialRefund {
 
 /// The notifications WeChat sent one party about an order.
 ///
-/// Build it with [`NotifyHistory::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -1149,6 +1158,7 @@ pub struct NotifyHistory {
     pub notify_cnt: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl NotifyHistory {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> NotifyHistoryBuilder {
@@ -1158,6 +1168,7 @@ impl NotifyHistory {
 
 /// The builder of [`NotifyHistory`], from [`NotifyHistory::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct NotifyHistoryBuilder {
@@ -1167,6 +1178,7 @@ pub struct NotifyHistoryBuilder {
     notify_cnt: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl NotifyHistoryBuilder {
     /// Sets `appid` (required): The party's appid.
     pub fn appid(mut self, value: impl Into<String>) -> Self {
@@ -1258,8 +1270,9 @@ impl<'de> serde::Deserialize<'de> for NotifyHistory {
 
 /// One notification attempt and how the party answered.
 ///
-/// Build it with [`Notification::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -1320,6 +1333,7 @@ pub struct Notification {
     pub third_resp_data: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl Notification {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> NotificationBuilder {
@@ -1329,6 +1343,7 @@ impl Notification {
 
 /// The builder of [`Notification`], from [`Notification::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct NotificationBuilder {
@@ -1345,6 +1360,7 @@ pub struct NotificationBuilder {
     third_resp_data: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl NotificationBuilder {
     /// Sets `notify_time` (required): When it was sent, unix seconds.
     pub fn notify_time(mut self, value: i64) -> Self {

@@ -241,6 +241,9 @@ impl<'de> serde::Deserialize<'de> for GetOrderListRequest {
 
 /// Response of [`NontaxPayClient::get_order_list`](crate::nontax_pay::NontaxPayClient::get_order_list),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -255,6 +258,7 @@ pub struct GetOrderListResponse {
     pub paid_order_id: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetOrderListResponse {
     /// Creates the value from its required field `order_id_list`.
     pub fn new(order_id_list: Vec<String>) -> Self {

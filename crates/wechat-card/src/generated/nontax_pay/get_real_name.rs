@@ -110,8 +110,9 @@ impl<'de> serde::Deserialize<'de> for GetRealNameRequest {
 /// Response of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetRealNameResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -126,6 +127,7 @@ pub struct GetRealNameResponse {
     pub data: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetRealNameResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetRealNameResponseBuilder {
@@ -135,6 +137,7 @@ impl GetRealNameResponse {
 
 /// The builder of [`GetRealNameResponse`], from [`GetRealNameResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetRealNameResponseBuilder {
@@ -144,6 +147,7 @@ pub struct GetRealNameResponseBuilder {
     data: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetRealNameResponseBuilder {
     /// Sets `key_encrypt_type` (required): How `key` is encrypted, e.g. `RSA`.
     pub fn key_encrypt_type(mut self, value: impl Into<String>) -> Self {

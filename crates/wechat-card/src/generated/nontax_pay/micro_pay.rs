@@ -481,6 +481,9 @@ impl<'de> serde::Deserialize<'de> for MicroPayRequest {
 
 /// Response of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -489,6 +492,7 @@ pub struct MicroPayResponse {
     pub order_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl MicroPayResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {

@@ -165,10 +165,14 @@ impl<'de> serde::Deserialize<'de> for MockQueryFeeRequest {
 
 /// Response of [`NontaxPayClient::mock_query_fee`](crate::nontax_pay::NontaxPayClient::mock_query_fee),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MockQueryFeeResponse {}
+#[cfg(feature = "serialize-responses")]
 impl MockQueryFeeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -245,6 +245,9 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
 /// Response of
 /// [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -253,6 +256,7 @@ pub struct NotifyVehicleEntranceResponse {
     pub user_state: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl NotifyVehicleEntranceResponse {
     /// Creates the value from its required field `user_state`.
     pub fn new(user_state: impl Into<String>) -> Self {

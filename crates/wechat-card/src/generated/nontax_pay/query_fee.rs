@@ -254,8 +254,9 @@ impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
 /// Response of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`QueryFeeResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -302,6 +303,7 @@ pub struct QueryFeeResponse {
     pub payment_expire_date: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl QueryFeeResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> QueryFeeResponseBuilder {
@@ -311,6 +313,7 @@ impl QueryFeeResponse {
 
 /// The builder of [`QueryFeeResponse`], from [`QueryFeeResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct QueryFeeResponseBuilder {
@@ -326,6 +329,7 @@ pub struct QueryFeeResponseBuilder {
     payment_expire_date: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl QueryFeeResponseBuilder {
     /// Sets `user_name`: The payer's name, masked (叶*梅).
     pub fn user_name(mut self, value: impl Into<String>) -> Self {

@@ -327,6 +327,9 @@ impl<'de> serde::Deserialize<'de> for QueryVehicleStateRequest {
 /// Response of
 /// [`NontaxPayClient::query_vehicle_state`](crate::nontax_pay::NontaxPayClient::query_vehicle_state), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -359,6 +362,7 @@ pub struct QueryVehicleStateResponse {
     pub authorize_package: Option<::std::collections::BTreeMap<String, String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl QueryVehicleStateResponse {
     /// Creates the value from its required field `user_state`.
     pub fn new(user_state: impl Into<String>) -> Self {

@@ -236,6 +236,9 @@ impl<'de> serde::Deserialize<'de> for RefundRequest {
 
 /// Response of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -248,6 +251,7 @@ pub struct RefundResponse {
     pub refund_order_id: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl RefundResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -598,6 +598,9 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
 
 /// Response of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -618,6 +621,7 @@ pub struct UnifiedOrderResponse {
     pub miniprogram: Option<PayMiniProgram>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl UnifiedOrderResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
@@ -700,8 +704,9 @@ pub enum UnifiedOrderErrorCode {
 );
 /// The mini program page that opens the payment.
 ///
-/// Build it with [`PayMiniProgram::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -724,6 +729,7 @@ pub struct PayMiniProgram {
     pub business_type: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PayMiniProgram {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> PayMiniProgramBuilder {
@@ -733,6 +739,7 @@ impl PayMiniProgram {
 
 /// The builder of [`PayMiniProgram`], from [`PayMiniProgram::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PayMiniProgramBuilder {
@@ -742,6 +749,7 @@ pub struct PayMiniProgramBuilder {
     business_type: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PayMiniProgramBuilder {
     /// Sets `appid` (required): The mini program's appid.
     pub fn appid(mut self, value: impl Into<String>) -> Self {

@@ -164,6 +164,9 @@ impl<'de> serde::Deserialize<'de> for AddRuleRequest {
 
 /// Response of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -184,6 +187,7 @@ pub struct AddRuleResponse {
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl AddRuleResponse {
     /// Creates the value from its required field `rule_id`.
     pub fn new(rule_id: i64) -> Self {

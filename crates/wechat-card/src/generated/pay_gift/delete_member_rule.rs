@@ -168,6 +168,9 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberRuleRequest {
 
 /// Response of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -186,6 +189,7 @@ pub struct DeleteMemberRuleResponse {
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl DeleteMemberRuleResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -104,10 +104,14 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleRequest {
 
 /// Response of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule), without `errcode`
 /// and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRuleResponse {}
+#[cfg(feature = "serialize-responses")]
 impl DeleteRuleResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

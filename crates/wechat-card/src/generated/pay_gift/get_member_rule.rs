@@ -107,6 +107,9 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleRequest {
 
 /// Response of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -131,6 +134,7 @@ pub struct GetMemberRuleResponse {
     pub is_locked: Option<bool>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetMemberRuleResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

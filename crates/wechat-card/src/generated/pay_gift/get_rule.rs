@@ -106,6 +106,9 @@ impl<'de> serde::Deserialize<'de> for GetRuleRequest {
 
 /// Response of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -114,6 +117,7 @@ pub struct GetRuleResponse {
     pub rule_info: crate::pay_gift::types::Rule,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetRuleResponse {
     /// Creates the value from its required field `rule_info`.
     pub fn new(rule_info: crate::pay_gift::types::Rule) -> Self {

@@ -182,8 +182,9 @@ impl<'de> serde::Deserialize<'de> for ListRulesRequest {
 /// Response of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules), without `errcode`
 /// and `errmsg`.
 ///
-/// Build it with [`ListRulesResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -194,6 +195,7 @@ pub struct ListRulesResponse {
     pub rule_list: Vec<crate::pay_gift::types::Rule>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListRulesResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> ListRulesResponseBuilder {
@@ -203,6 +205,7 @@ impl ListRulesResponse {
 
 /// The builder of [`ListRulesResponse`], from [`ListRulesResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ListRulesResponseBuilder {
@@ -210,6 +213,7 @@ pub struct ListRulesResponseBuilder {
     rule_list: Option<Vec<crate::pay_gift::types::Rule>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListRulesResponseBuilder {
     /// Sets `total_count` (required): How many rules match, over all pages.
     pub fn total_count(mut self, value: u32) -> Self {

@@ -4,8 +4,9 @@
 
 /// A merchant number a rule could not be set on, and why.
 ///
-/// Build it with [`FailedMchid::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -34,6 +35,7 @@ pub struct FailedMchid {
     pub occupy_appid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl FailedMchid {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> FailedMchidBuilder {
@@ -43,6 +45,7 @@ impl FailedMchid {
 
 /// The builder of [`FailedMchid`], from [`FailedMchid::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct FailedMchidBuilder {
@@ -53,6 +56,7 @@ pub struct FailedMchidBuilder {
     occupy_appid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl FailedMchidBuilder {
     /// Sets `mchid` (required): The merchant number.
     pub fn mchid(mut self, value: impl Into<String>) -> Self {
@@ -444,7 +448,9 @@ impl RuleBase {
     pub fn builder() -> RuleBaseBuilder {
         RuleBaseBuilder::default()
     }
+}
 
+impl RuleBase {
     /// `status`: The rule's status, e.g. `RULE_STATUS_OK`.
     ///
     /// WeChat answers it; requests never send it, so a value built here has none.

@@ -128,6 +128,9 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
 
 /// Response of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -136,6 +139,7 @@ pub struct CreateCardResponse {
     pub card_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl CreateCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {

@@ -140,8 +140,9 @@ fn serialize_action<S: serde::Serializer>(
 /// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and
 /// `errmsg`.
 ///
-/// Build it with [`GetPdfResponse::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -152,6 +153,7 @@ pub struct GetPdfResponse {
     pub pdf_url_expire_time: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPdfResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetPdfResponseBuilder {
@@ -161,6 +163,7 @@ impl GetPdfResponse {
 
 /// The builder of [`GetPdfResponse`], from [`GetPdfResponse::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetPdfResponseBuilder {
@@ -168,6 +171,7 @@ pub struct GetPdfResponseBuilder {
     pdf_url_expire_time: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPdfResponseBuilder {
     /// Sets `pdf_url` (required): A link to the PDF, valid for two hours.
     pub fn pdf_url(mut self, value: impl Into<String>) -> Self {

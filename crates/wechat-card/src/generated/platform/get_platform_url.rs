@@ -102,6 +102,9 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlRequest {
 
 /// Response of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -110,6 +113,7 @@ pub struct GetPlatformUrlResponse {
     pub invoice_url: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetPlatformUrlResponse {
     /// Creates the value from its required field `invoice_url`.
     pub fn new(invoice_url: impl Into<String>) -> Self {

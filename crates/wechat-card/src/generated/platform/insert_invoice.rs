@@ -240,8 +240,9 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
 /// Response of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`InsertInvoiceResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -258,6 +259,7 @@ pub struct InsertInvoiceResponse {
     pub unionid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InsertInvoiceResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> InsertInvoiceResponseBuilder {
@@ -267,6 +269,7 @@ impl InsertInvoiceResponse {
 
 /// The builder of [`InsertInvoiceResponse`], from [`InsertInvoiceResponse::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct InsertInvoiceResponseBuilder {
@@ -275,6 +278,7 @@ pub struct InsertInvoiceResponseBuilder {
     unionid: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl InsertInvoiceResponseBuilder {
     /// Sets `code` (required): The invoice's code in the user's card package.
     pub fn code(mut self, value: impl Into<String>) -> Self {

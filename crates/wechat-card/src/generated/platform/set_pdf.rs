@@ -123,6 +123,9 @@ impl<'de> serde::Deserialize<'de> for SetPdfRequest {
 
 /// Response of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), without `errcode` and
 /// `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -131,6 +134,7 @@ pub struct SetPdfResponse {
     pub s_media_id: String,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SetPdfResponse {
     /// Creates the value from its required field `s_media_id`.
     pub fn new(s_media_id: impl Into<String>) -> Self {

@@ -200,6 +200,9 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchRequest {
 
 /// Response of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -208,6 +211,7 @@ pub struct GetInvoiceBatchResponse {
     pub item_list: Vec<crate::types::ReimburseInvoice>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetInvoiceBatchResponse {
     /// Creates the value from its required field `item_list`.
     pub fn new(item_list: Vec<crate::types::ReimburseInvoice>) -> Self {

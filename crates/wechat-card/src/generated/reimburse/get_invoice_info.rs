@@ -255,8 +255,9 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
 /// Response of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info),
 /// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetInvoiceInfoResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -286,6 +287,7 @@ pub struct GetInvoiceInfoResponse {
     pub user_info: crate::types::InvoiceUserInfo,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetInvoiceInfoResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetInvoiceInfoResponseBuilder {
@@ -295,6 +297,7 @@ impl GetInvoiceInfoResponse {
 
 /// The builder of [`GetInvoiceInfoResponse`], from [`GetInvoiceInfoResponse::builder`]: a setter per field,
 /// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetInvoiceInfoResponseBuilder {
@@ -309,6 +312,7 @@ pub struct GetInvoiceInfoResponseBuilder {
     user_info: Option<crate::types::InvoiceUserInfo>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetInvoiceInfoResponseBuilder {
     /// Sets `card_id` (required): The invoice's card template id.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {

@@ -191,10 +191,14 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
 /// Response of
 /// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateStatusBatchResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UpdateStatusBatchResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -87,6 +87,9 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolRequest {
 /// Response of
 /// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -95,6 +98,7 @@ pub struct GetApplyProtocolResponse {
     pub category: Vec<PrimaryCategory>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetApplyProtocolResponse {
     /// Creates the value from its required field `category`.
     pub fn new(category: Vec<PrimaryCategory>) -> Self {
@@ -150,8 +154,9 @@ pub enum GetApplyProtocolErrorCode {
 );
 /// A first-level card category and its second-level ones.
 ///
-/// Build it with [`PrimaryCategory::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -164,6 +169,7 @@ pub struct PrimaryCategory {
     pub secondary_category: Vec<SecondaryCategory>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PrimaryCategory {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> PrimaryCategoryBuilder {
@@ -173,6 +179,7 @@ impl PrimaryCategory {
 
 /// The builder of [`PrimaryCategory`], from [`PrimaryCategory::builder`]: a setter per field, and `build()`,
 /// which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct PrimaryCategoryBuilder {
@@ -181,6 +188,7 @@ pub struct PrimaryCategoryBuilder {
     secondary_category: Option<Vec<SecondaryCategory>>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl PrimaryCategoryBuilder {
     /// Sets `primary_category_id` (required): The category's id: a sub-merchant's `primary_category_id`.
     pub fn primary_category_id(mut self, value: i64) -> Self {
@@ -286,8 +294,9 @@ impl<'de> serde::Deserialize<'de> for PrimaryCategory {
 
 /// A second-level card category.
 ///
-/// Build it with [`SecondaryCategory::builder`]: one setter per field, then `build()`, which names a required
-/// field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -316,6 +325,7 @@ pub struct SecondaryCategory {
     pub can_choose_payment_card: Option<i32>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SecondaryCategory {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> SecondaryCategoryBuilder {
@@ -325,6 +335,7 @@ impl SecondaryCategory {
 
 /// The builder of [`SecondaryCategory`], from [`SecondaryCategory::builder`]: a setter per field, and
 /// `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SecondaryCategoryBuilder {
@@ -335,6 +346,7 @@ pub struct SecondaryCategoryBuilder {
     can_choose_payment_card: Option<i32>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SecondaryCategoryBuilder {
     /// Sets `secondary_category_id` (required): The category's id: a sub-merchant's `secondary_category_id`.
     pub fn secondary_category_id(mut self, value: i64) -> Self {

@@ -119,6 +119,9 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantRequest {
 /// Response of
 /// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant), without
 /// `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -127,6 +130,7 @@ pub struct GetSubMerchantResponse {
     pub info: crate::sub_merchant::types::SubMerchant,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {

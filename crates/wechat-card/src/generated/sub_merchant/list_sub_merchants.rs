@@ -184,6 +184,9 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
 /// Response of
 /// [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -198,6 +201,7 @@ pub struct ListSubMerchantsResponse {
     pub next_begin_id: Option<String>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl ListSubMerchantsResponse {
     /// Creates the value from its required field `info_list`.
     pub fn new(info_list: Vec<crate::sub_merchant::types::SubMerchant>) -> Self {

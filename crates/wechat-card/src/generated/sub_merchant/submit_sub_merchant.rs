@@ -129,6 +129,9 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
 /// Response of
 /// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -137,6 +140,7 @@ pub struct SubmitSubMerchantResponse {
     pub info: crate::sub_merchant::types::SubMerchant,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SubmitSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {

@@ -4,8 +4,9 @@
 
 /// A sub-merchant as WeChat keeps it.
 ///
-/// Build it with [`SubMerchant::builder`]: one setter per field, then `build()`, which names a required field
-/// left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -55,6 +56,7 @@ pub struct SubMerchant {
     pub secondary_category_id: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SubMerchant {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> SubMerchantBuilder {
@@ -64,6 +66,7 @@ impl SubMerchant {
 
 /// The builder of [`SubMerchant`], from [`SubMerchant::builder`]: a setter per field, and `build()`, which
 /// refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct SubMerchantBuilder {
@@ -80,6 +83,7 @@ pub struct SubMerchantBuilder {
     secondary_category_id: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl SubMerchantBuilder {
     /// Sets `merchant_id` (required): The sub-merchant's id, unique under the parent merchant; goes into
     /// `base_info.sub_merchant_info.merchant_id` of its cards.

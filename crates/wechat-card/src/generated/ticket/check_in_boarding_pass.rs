@@ -333,10 +333,14 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
 
 /// Response of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckInBoardingPassResponse {}
+#[cfg(feature = "serialize-responses")]
 impl CheckInBoardingPassResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -272,10 +272,14 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
 
 /// Response of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UpdateMeetingTicketResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

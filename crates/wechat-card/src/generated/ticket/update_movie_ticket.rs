@@ -276,10 +276,14 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
 
 /// Response of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket),
 /// without `errcode` and `errmsg`.
+///
+/// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
+/// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMovieTicketResponse {}
+#[cfg(feature = "serialize-responses")]
 impl UpdateMovieTicketResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {

@@ -142,8 +142,9 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
 /// Response of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -154,6 +155,7 @@ pub struct GetAccessTokenResponse {
     pub expires_in: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAccessTokenResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetAccessTokenResponseBuilder {
@@ -163,6 +165,7 @@ impl GetAccessTokenResponse {
 
 /// The builder of [`GetAccessTokenResponse`], from [`GetAccessTokenResponse::builder`]: a setter per field,
 /// and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAccessTokenResponseBuilder {
@@ -170,6 +173,7 @@ pub struct GetAccessTokenResponseBuilder {
     expires_in: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAccessTokenResponseBuilder {
     /// Sets `access_token` (required): The access token.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {

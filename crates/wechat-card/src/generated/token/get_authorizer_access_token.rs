@@ -226,8 +226,9 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
 /// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token),
 /// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetAuthorizerAccessTokenResponse::builder`]: one setter per field, then `build()`, which
-/// names a required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -240,6 +241,7 @@ pub struct GetAuthorizerAccessTokenResponse {
     pub authorizer_refresh_token: ::wechat_core::Secret,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAuthorizerAccessTokenResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetAuthorizerAccessTokenResponseBuilder {
@@ -250,6 +252,7 @@ impl GetAuthorizerAccessTokenResponse {
 /// The builder of [`GetAuthorizerAccessTokenResponse`], from [`GetAuthorizerAccessTokenResponse::builder`]: a
 /// setter per field, and `build()`, which refuses a required field left unset with
 /// `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetAuthorizerAccessTokenResponseBuilder {
@@ -258,6 +261,7 @@ pub struct GetAuthorizerAccessTokenResponseBuilder {
     authorizer_refresh_token: Option<::wechat_core::Secret>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetAuthorizerAccessTokenResponseBuilder {
     /// Sets `authorizer_access_token` (required): The token for calls on the account's behalf.
     pub fn authorizer_access_token(mut self, value: impl Into<String>) -> Self {

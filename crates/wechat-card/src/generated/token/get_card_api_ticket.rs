@@ -88,8 +88,9 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketRequest {
 /// Response of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), without
 /// `errcode` and `errmsg`.
 ///
-/// Build it with [`GetCardApiTicketResponse::builder`]: one setter per field, then `build()`, which names a
-/// required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -100,6 +101,7 @@ pub struct GetCardApiTicketResponse {
     pub expires_in: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCardApiTicketResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetCardApiTicketResponseBuilder {
@@ -110,6 +112,7 @@ impl GetCardApiTicketResponse {
 /// The builder of [`GetCardApiTicketResponse`], from [`GetCardApiTicketResponse::builder`]: a setter per
 /// field, and `build()`, which refuses a required field left unset with
 /// `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetCardApiTicketResponseBuilder {
@@ -117,6 +120,7 @@ pub struct GetCardApiTicketResponseBuilder {
     expires_in: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetCardApiTicketResponseBuilder {
     /// Sets `ticket` (required): The api_ticket.
     pub fn ticket(mut self, value: impl Into<String>) -> Self {

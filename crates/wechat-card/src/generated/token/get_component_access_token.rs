@@ -213,8 +213,9 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
 /// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token),
 /// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetComponentAccessTokenResponse::builder`]: one setter per field, then `build()`, which
-/// names a required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -225,6 +226,7 @@ pub struct GetComponentAccessTokenResponse {
     pub expires_in: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetComponentAccessTokenResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetComponentAccessTokenResponseBuilder {
@@ -235,6 +237,7 @@ impl GetComponentAccessTokenResponse {
 /// The builder of [`GetComponentAccessTokenResponse`], from [`GetComponentAccessTokenResponse::builder`]: a
 /// setter per field, and `build()`, which refuses a required field left unset with
 /// `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetComponentAccessTokenResponseBuilder {
@@ -242,6 +245,7 @@ pub struct GetComponentAccessTokenResponseBuilder {
     expires_in: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetComponentAccessTokenResponseBuilder {
     /// Sets `component_access_token` (required): The third-party platform's access token.
     pub fn component_access_token(mut self, value: impl Into<String>) -> Self {

@@ -205,8 +205,9 @@ fn serialize_grant_type<S: serde::Serializer>(
 /// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token),
 /// without `errcode` and `errmsg`.
 ///
-/// Build it with [`GetStableAccessTokenResponse::builder`]: one setter per field, then `build()`, which names
-/// a required field left unset.
+/// Only answers hold this type: WeChat makes it, and its `builder()` (for a test that serves or fakes an
+/// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
+/// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -217,6 +218,7 @@ pub struct GetStableAccessTokenResponse {
     pub expires_in: i64,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetStableAccessTokenResponse {
     /// Starts building the value: set each required field, then call `build()`.
     pub fn builder() -> GetStableAccessTokenResponseBuilder {
@@ -227,6 +229,7 @@ impl GetStableAccessTokenResponse {
 /// The builder of [`GetStableAccessTokenResponse`], from [`GetStableAccessTokenResponse::builder`]: a setter
 /// per field, and `build()`, which refuses a required field left unset with
 /// `wechat_core::BuildError::MissingField`.
+#[cfg(feature = "serialize-responses")]
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetStableAccessTokenResponseBuilder {
@@ -234,6 +237,7 @@ pub struct GetStableAccessTokenResponseBuilder {
     expires_in: Option<i64>,
 }
 
+#[cfg(feature = "serialize-responses")]
 impl GetStableAccessTokenResponseBuilder {
     /// Sets `access_token` (required): The access token.
     pub fn access_token(mut self, value: impl Into<String>) -> Self {
