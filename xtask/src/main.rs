@@ -129,7 +129,8 @@ fn bench(quick: bool, only: &[xtask::bench::Section]) -> ExitCode {
         "# Benchmarks\n\nThe latest table of `cargo xtask bench{}`, on {machine}.\n\n{table}\n\
          Reproduce with `cargo xtask bench` (about 20 minutes on 2 cores, builds included; `--quick` \
          for a rough table; `--only generator,push` for some sections' rows, printed, not recorded). \
-         Timings are criterion medians; each is compared with its baseline measured in the same run. \
+         Timings are criterion medians, and the build rows medians of three touch-and-rebuilds; \
+         each is compared with its baseline measured in the same run. \
          Budgets are those of docs/ARCHITECTURE.md, \"Budgets\".\n\n\
          How to read the client rows: the loopback server shares the machine's cores with the client, \
          so on a 2-core machine the wall-clock medians of a ~100 µs call move by about 10% from run to \
