@@ -432,7 +432,7 @@ fn example_tests(w: &mut Writer, state: &StateModel) {
             w.function(&format!("{}_{}_examples_run", action.group, action.name), |w| {
                 for example in &action.examples {
                     w.statement(|w| {
-                        w.call("crate::state_model::run_user_action_example", |w| {
+                        w.call("crate::user_action_examples::run", |w| {
                             w.arg(|w| w.str(&key));
                             w.arg(|w| {
                                 w.word("&");

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use crate::ErrorCode;
 use crate::redact::redact;
-use crate::{ErrorCode, StoreError};
 
 /// A boxed source error, already stripped of anything secret.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -336,6 +336,18 @@ impl TokenError {
             Self::Store(StoreError::Protocol(_)) => false,
         }
     }
+}
+
+/// Why a store could not answer. Token providers fall back to their local copy and WeChat
+/// when they see one (with a warning), so a store outage costs extra fetches, not calls.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The store could not be reached, or did not answer in time.
+    #[error("the token store is unreachable: {0}")]
+    Unreachable(String),
+    /// The store answered something this client cannot read.
+    #[error("the token store answered unexpectedly: {0}")]
+    Protocol(String),
 }
 
 #[cfg(test)]

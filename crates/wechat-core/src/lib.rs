@@ -57,7 +57,7 @@ pub use component::TicketPushError;
 pub use component::authorizer::AuthorizerToken;
 pub use component::{Authorization, Component, PreAuthCode};
 pub use decode::decode_response;
-pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
+pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, StoreError, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
 pub use future::BoxFuture;
 pub use multipart::{FileContents, Multipart, UploadFile};
@@ -68,7 +68,7 @@ pub use secret::{AccessToken, Secret};
 pub use serde_json;
 #[cfg(feature = "redis")]
 pub use store::RedisStore;
-pub use store::{DedupStore, MemoryDedup, MemoryStore, StoreError, TokenStore};
+pub use store::{DedupStore, MemoryDedup, MemoryStore, TokenStore};
 pub use token::{StableToken, StaticToken, TokenProvider};
 pub use transport::{HttpContext, ReadError};
 pub use union::UnknownVariant;

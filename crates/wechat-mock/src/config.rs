@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use wechat_core::Secret;
 
-use crate::connections::{DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
 use crate::media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES};
 use crate::pushes::PushTarget;
 
@@ -15,6 +14,13 @@ pub const DEMO_APPID: &str = "wx6d6f636b64656d6f";
 
 /// The demo account's appsecret. Demo data, not a secret: the binary prints it at start.
 pub const DEMO_SECRET: &str = "demo-secret-of-the-wechat-mock-0";
+
+/// The default [`MockConfig::header_timeout`]: 10 s to send a request's head.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default [`MockConfig::idle_timeout`]: a kept-alive connection idle 30 s is closed.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default [`MockConfig::body_timeout`]: 30 s in all to read a request's body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Where the binary listens unless told otherwise.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 9910);

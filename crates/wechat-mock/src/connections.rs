@@ -49,12 +49,6 @@ use tokio::time::{Instant, Sleep, sleep, sleep_until, timeout};
 
 use crate::config::MockConfig;
 
-/// The default [`MockConfig::header_timeout`]: 10 s to send a request's head.
-pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// The default [`MockConfig::idle_timeout`]: a kept-alive connection idle 30 s is closed.
-pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// The default [`MockConfig::body_timeout`]: 30 s in all to read a request's body.
-pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default [`MockConfig::max_connections`] where the open file limit is unknown (not
 /// unix) or unlimited.
 const UNLIMITED_MAX_CONNECTIONS: usize = 4096;

@@ -26,22 +26,13 @@ mod memory;
 mod redis;
 pub(crate) mod renewal;
 
+// Defined with the crate's other errors, which hold it (`TokenError::Store`); a store's
+// error, so it is found here too.
+pub use crate::error::StoreError;
 pub use dedup::{Claim, DedupStore, MemoryDedup};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;
-
-/// Why a store could not answer. Token providers fall back to their local copy and WeChat
-/// when they see one (with a warning), so a store outage costs extra fetches, not calls.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreError {
-    /// The store could not be reached, or did not answer in time.
-    #[error("the token store is unreachable: {0}")]
-    Unreachable(String),
-    /// The store answered something this client cannot read.
-    #[error("the token store answered unexpectedly: {0}")]
-    Protocol(String),
-}
 
 /// A store of tokens shared by the providers (and processes) that use it.
 ///

@@ -17721,7 +17721,7 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
 mod tests {
     #[test]
     fn card_approve_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "card/approve_card",
             &[("card", "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}")],
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
@@ -17731,7 +17731,7 @@ mod tests {
 
     #[test]
     fn card_give_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "card/give_card",
             &[
                 (
@@ -17750,7 +17750,7 @@ mod tests {
 
     #[test]
     fn card_refuse_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "card/refuse_card",
             &[
                 (
@@ -17765,7 +17765,7 @@ mod tests {
 
     #[test]
     fn card_remove_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "card/remove_card",
             &[
                 (
@@ -17784,7 +17784,7 @@ mod tests {
 
     #[test]
     fn card_take_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "card/take_card",
             &[
                 (
@@ -17795,7 +17795,7 @@ mod tests {
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
             "A user takes an approved coupon",
         );
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "card/take_card",
             &[
                 (
@@ -17814,7 +17814,7 @@ mod tests {
 
     #[test]
     fn coin_pay_coin_order_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "coin/pay_coin_order",
             &[
                 (
@@ -17829,7 +17829,7 @@ mod tests {
 
     #[test]
     fn gift_card_accept_gift_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "gift_card/accept_gift_card",
             &[
                 (
@@ -17848,7 +17848,7 @@ mod tests {
 
     #[test]
     fn gift_card_buy_gift_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "gift_card/buy_gift_card",
             &[
                 (
@@ -17867,7 +17867,7 @@ mod tests {
 
     #[test]
     fn gift_card_give_gift_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "gift_card/give_gift_card",
             &[
                 (
@@ -17886,7 +17886,7 @@ mod tests {
 
     #[test]
     fn invoice_authorize_invoice_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "invoice/authorize_invoice",
             &[
                 (
@@ -17897,7 +17897,7 @@ mod tests {
             "{\"s_pappid\": \"wxabcd\", \"order_id\": \"1234\"}",
             "The user authorizes an order on an H5 page",
         );
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "invoice/authorize_invoice",
             &[
                 (
@@ -17912,7 +17912,7 @@ mod tests {
 
     #[test]
     fn member_card_submit_member_form_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "member_card/submit_member_form",
             &[
                 (
@@ -17931,7 +17931,7 @@ mod tests {
 
     #[test]
     fn member_card_view_card_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "member_card/view_card",
             &[
                 (
@@ -17950,7 +17950,7 @@ mod tests {
 
     #[test]
     fn nontax_pay_pay_nontax_order_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "nontax_pay/pay_nontax_order",
             &[
                 (
@@ -17965,7 +17965,7 @@ mod tests {
 
     #[test]
     fn reimburse_share_invoice_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "reimburse/share_invoice",
             &[
                 (
@@ -17984,7 +17984,7 @@ mod tests {
 
     #[test]
     fn sub_merchant_review_sub_merchant_examples_run() {
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "sub_merchant/review_sub_merchant",
             &[
                 (
@@ -17995,7 +17995,7 @@ mod tests {
             "{\"merchant_id\": \"12\", \"pass\": true}",
             "WeChat's example sub-merchant approved",
         );
-        crate::state_model::run_user_action_example(
+        crate::user_action_examples::run(
             "sub_merchant/review_sub_merchant",
             &[
                 (
