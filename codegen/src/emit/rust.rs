@@ -20,9 +20,35 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
 }
 
 /// prettyplease prints a path that starts with `crate` inside a macro's arguments with a
-/// space (`error_codes!(X in crate ::Code ...)`): written as rustfmt and a person write it.
+/// space (`error_codes!(X in crate ::Code ...)`), or breaks the line there (`General(crate` then
+/// `::GeneralErrorCode)` on the next line): written as rustfmt and a person write it, the path
+/// whole, moved to the next line in the second case.
 fn join_crate_paths(text: String) -> String {
-    if text.contains("crate ::") { text.replace("crate ::", "crate::") } else { text }
+    if !text.contains("crate ::") && !text.contains("crate\n") {
+        return text;
+    }
+    let text = text.replace("crate ::", "crate::");
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
+        let next = lines.peek().map(|next| (next.len() - next.trim_start().len(), next.trim_start()));
+        let split_path = line.strip_suffix("crate\n").filter(|head| {
+            !head.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                && next.is_some_and(|(_, rest)| rest.starts_with("::"))
+        });
+        match (split_path, next) {
+            (Some(head), Some((indent, rest))) => {
+                out.push_str(head.trim_end());
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                out.push_str("crate");
+                out.push_str(rest);
+                lines.next();
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// A file of Rust as prettyplease prints it, with the `@generated` header and blank lines
@@ -299,6 +325,15 @@ pub(crate) fn cell(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_crate_path_split_by_the_printer_is_written_whole() {
+        let printed = "m!(X in crate ::Code { A, B } else General(crate\n    ::GeneralErrorCode)\n);\nf(mycrate\n    ::x);\n";
+        assert_eq!(
+            super::join_crate_paths(printed.to_owned()),
+            "m!(X in crate::Code { A, B } else General(\n    crate::GeneralErrorCode)\n);\nf(mycrate\n    ::x);\n"
+        );
+    }
+
     use super::*;
 
     /// Every `i64` is written as the literal that reads back as it, the smallest included.

@@ -233,8 +233,8 @@ pub enum AddLocationsErrorCode {
 }
 ::wechat_core::error_codes!(
     AddLocationsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 /// A store to import.
 ///

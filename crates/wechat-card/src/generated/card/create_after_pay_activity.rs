@@ -219,8 +219,8 @@ pub enum CreateAfterPayActivityErrorCode {
 }
 ::wechat_core::error_codes!(
     CreateAfterPayActivityErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 /// A pay-then-receive activity.
 ///

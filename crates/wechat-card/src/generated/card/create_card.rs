@@ -278,8 +278,8 @@ pub enum CreateCardErrorCode {
 ::wechat_core::error_codes!(
     CreateCardErrorCode in crate::Code { InvalidCardType, InvalidTime, InvalidQuantity,
     NoCustomCodePermission, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for CreateCardRequest {
     type Response = CreateCardResponse;

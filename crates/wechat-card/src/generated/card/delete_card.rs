@@ -194,8 +194,8 @@ pub enum DeleteCardErrorCode {
 }
 ::wechat_core::error_codes!(
     DeleteCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for DeleteCardRequest {
     type Response = DeleteCardResponse;

@@ -204,8 +204,8 @@ pub enum GetMpnewsHtmlErrorCode {
 }
 ::wechat_core::error_codes!(
     GetMpnewsHtmlErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetMpnewsHtmlRequest {
     type Response = GetMpnewsHtmlResponse;

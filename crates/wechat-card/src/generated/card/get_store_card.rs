@@ -194,8 +194,8 @@ pub enum GetStoreCardErrorCode {
 }
 ::wechat_core::error_codes!(
     GetStoreCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetStoreCardRequest {
     type Response = GetStoreCardResponse;

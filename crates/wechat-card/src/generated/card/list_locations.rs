@@ -259,8 +259,8 @@ pub enum ListLocationsErrorCode {
 }
 ::wechat_core::error_codes!(
     ListLocationsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 /// A store imported for cards.
 ///

@@ -240,8 +240,8 @@ pub enum SetStoreCardErrorCode {
 }
 ::wechat_core::error_codes!(
     SetStoreCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetStoreCardRequest {
     type Response = SetStoreCardResponse;

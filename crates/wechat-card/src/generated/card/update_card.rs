@@ -571,8 +571,8 @@ pub enum UpdateCardErrorCode {
 ::wechat_core::error_codes!(
     UpdateCardErrorCode in crate::Code { InvalidCardType, InvalidTime, InvalidTimeRange,
     TooManyCustomFields, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
-    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
-    ::GeneralErrorCode)
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
+    crate::GeneralErrorCode)
 );
 /// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card
 /// back to review.

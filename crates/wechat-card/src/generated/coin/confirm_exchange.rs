@@ -248,8 +248,8 @@ pub enum ConfirmExchangeErrorCode {
 }
 ::wechat_core::error_codes!(
     ConfirmExchangeErrorCode in crate::Code { CoinNotEnough, InvalidCardId,
-    InvalidCoinOrderId, OrderFinished, OrderTimedOut } else General(crate
-    ::GeneralErrorCode)
+    InvalidCoinOrderId, OrderFinished, OrderTimedOut } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ConfirmExchangeRequest {
     type Response = ConfirmExchangeResponse;

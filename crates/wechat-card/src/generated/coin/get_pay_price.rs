@@ -296,8 +296,8 @@ pub enum GetPayPriceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPayPriceErrorCode in crate::Code { InvalidCardId } else General(crate
-    ::GeneralErrorCode)
+    GetPayPriceErrorCode in crate::Code { InvalidCardId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPayPriceRequest {
     type Response = GetPayPriceResponse;

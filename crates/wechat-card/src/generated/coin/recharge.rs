@@ -255,8 +255,8 @@ pub enum RechargeErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RechargeErrorCode in crate::Code { CoinCountOutOfRange } else General(crate
-    ::GeneralErrorCode)
+    RechargeErrorCode in crate::Code { CoinCountOutOfRange } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RechargeRequest {
     type Response = RechargeResponse;

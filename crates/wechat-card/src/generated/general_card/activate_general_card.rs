@@ -365,8 +365,8 @@ pub enum ActivateGeneralCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ActivateGeneralCardErrorCode in crate::Code { InvalidSerialCode } else General(crate
-    ::GeneralErrorCode)
+    ActivateGeneralCardErrorCode in crate::Code { InvalidSerialCode } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ActivateGeneralCardRequest {
     type Response = ActivateGeneralCardResponse;

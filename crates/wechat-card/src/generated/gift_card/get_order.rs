@@ -176,8 +176,8 @@ pub enum GetOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate::Code { InvalidOrderId } else General(crate
-    ::GeneralErrorCode)
+    GetOrderErrorCode in crate::Code { InvalidOrderId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetOrderRequest {
     type Response = GetOrderResponse;

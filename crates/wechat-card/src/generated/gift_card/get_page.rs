@@ -171,8 +171,8 @@ pub enum GetPageErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPageErrorCode in crate::Code { InvalidPageId } else General(crate
-    ::GeneralErrorCode)
+    GetPageErrorCode in crate::Code { InvalidPageId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPageRequest {
     type Response = GetPageResponse;

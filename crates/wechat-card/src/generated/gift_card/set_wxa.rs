@@ -207,8 +207,8 @@ pub enum SetWxaErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetWxaErrorCode in crate::Code { InvalidPageId } else General(crate
-    ::GeneralErrorCode)
+    SetWxaErrorCode in crate::Code { InvalidPageId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetWxaRequest {
     type Response = SetWxaResponse;

@@ -187,8 +187,8 @@ pub enum ClearOutInvoiceErrorCode {
 }
 ::wechat_core::error_codes!(
     ClearOutInvoiceErrorCode in crate::Code { SysErrorMakeOutInvoiceFailed,
-    WxopenidError, FpqqlshEmpty, KaPlatError, NsrsbhNotCmp } else General(crate
-    ::GeneralErrorCode)
+    WxopenidError, FpqqlshEmpty, KaPlatError, NsrsbhNotCmp } else General(
+    crate::GeneralErrorCode)
 );
 /// Which issued invoice to reverse.
 ///

@@ -327,8 +327,8 @@ pub enum GetAuthDataErrorCode {
 ::wechat_core::error_codes!(
     GetAuthDataErrorCode in crate::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
     InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,
-    BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(crate
-    ::GeneralErrorCode)
+    BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetAuthDataRequest {
     type Response = GetAuthDataResponse;

@@ -176,8 +176,8 @@ pub enum GetAuthFieldErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetAuthFieldErrorCode in crate::Code { InvoiceNeverSetAuthField } else General(crate
-    ::GeneralErrorCode)
+    GetAuthFieldErrorCode in crate::Code { InvoiceNeverSetAuthField } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetAuthFieldRequest {
     type Response = GetAuthFieldResponse;

@@ -371,8 +371,8 @@ pub enum GetAuthUrlErrorCode {
 }
 ::wechat_core::error_codes!(
     GetAuthUrlErrorCode in crate::Code { UnauthorizedCreateInvoice,
-    InvoiceNeverSetAuthField, InvalidParams, BizContactIsEmpty } else General(crate
-    ::GeneralErrorCode)
+    InvoiceNeverSetAuthField, InvalidParams, BizContactIsEmpty } else General(
+    crate::GeneralErrorCode)
 );
 /// The kind of authorization page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -158,8 +158,8 @@ pub enum GetContactErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetContactErrorCode in crate::Code { BizContactIsEmpty } else General(crate
-    ::GeneralErrorCode)
+    GetContactErrorCode in crate::Code { BizContactIsEmpty } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetContactRequest {
     type Response = GetContactResponse;

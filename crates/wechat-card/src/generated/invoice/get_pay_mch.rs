@@ -169,8 +169,8 @@ pub enum GetPayMchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPayMchErrorCode in crate::Code { InvoiceNeverSetPayMchInfo } else General(crate
-    ::GeneralErrorCode)
+    GetPayMchErrorCode in crate::Code { InvoiceNeverSetPayMchInfo } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPayMchRequest {
     type Response = GetPayMchResponse;

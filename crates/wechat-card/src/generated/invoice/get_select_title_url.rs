@@ -193,8 +193,8 @@ pub enum GetSelectTitleUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetSelectTitleUrlErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    GetSelectTitleUrlErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetSelectTitleUrlRequest {
     type Response = GetSelectTitleUrlResponse;

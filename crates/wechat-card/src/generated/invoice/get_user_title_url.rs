@@ -313,8 +313,8 @@ pub enum GetUserTitleUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetUserTitleUrlErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    GetUserTitleUrlErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetUserTitleUrlRequest {
     type Response = GetUserTitleUrlResponse;

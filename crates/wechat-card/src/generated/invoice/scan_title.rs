@@ -318,8 +318,8 @@ pub enum ScanTitleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ScanTitleErrorCode in crate::Code { ScanTextOutOfTime } else General(crate
-    ::GeneralErrorCode)
+    ScanTitleErrorCode in crate::Code { ScanTextOutOfTime } else General(
+    crate::GeneralErrorCode)
 );
 /// The kind of invoice title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -188,8 +188,8 @@ pub enum SetAuthFieldErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetAuthFieldErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    SetAuthFieldErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetAuthFieldRequest {
     type Response = SetAuthFieldResponse;

@@ -165,8 +165,8 @@ pub enum SetContactErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetContactErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    SetContactErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetContactRequest {
     type Response = SetContactResponse;

@@ -178,8 +178,8 @@ pub enum SetPayMchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetPayMchErrorCode in crate::Code { InvalidMchid, InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    SetPayMchErrorCode in crate::Code { InvalidMchid, InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetPayMchRequest {
     type Response = SetPayMchResponse;

@@ -200,8 +200,8 @@ pub enum GetActivateTempInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetActivateTempInfoErrorCode in crate::Code { InvalidArgs } else General(crate
-    ::GeneralErrorCode)
+    GetActivateTempInfoErrorCode in crate::Code { InvalidArgs } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetActivateTempInfoRequest {
     type Response = GetActivateTempInfoResponse;

@@ -211,8 +211,8 @@ pub enum GetActivateUrlErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetActivateUrlErrorCode in crate::Code { InvalidCardId } else General(crate
-    ::GeneralErrorCode)
+    GetActivateUrlErrorCode in crate::Code { InvalidCardId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetActivateUrlRequest {
     type Response = GetActivateUrlResponse;

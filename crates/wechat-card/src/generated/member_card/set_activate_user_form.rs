@@ -300,8 +300,8 @@ pub enum SetActivateUserFormErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetActivateUserFormErrorCode in crate::Code { InvalidCardId } else General(crate
-    ::GeneralErrorCode)
+    SetActivateUserFormErrorCode in crate::Code { InvalidCardId } else General(
+    crate::GeneralErrorCode)
 );
 /// A named link shown on the activation form.
 ///

@@ -588,8 +588,8 @@ pub enum UpdateMemberErrorCode {
 }
 ::wechat_core::error_codes!(
     UpdateMemberErrorCode in crate::Code { InvalidSerialCode, InvalidCardId,
-    InvalidUserCardStatus, NoStoredValuePermission } else General(crate
-    ::GeneralErrorCode)
+    InvalidUserCardStatus, NoStoredValuePermission } else General(
+    crate::GeneralErrorCode)
 );
 /// Whether WeChat sends the member a message about each kind of change.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]

@@ -333,8 +333,8 @@ pub enum InsertBillErrorCode {
 ::wechat_core::error_codes!(
     InsertBillErrorCode in crate::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
     InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,
-    BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(crate
-    ::GeneralErrorCode)
+    BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(
+    crate::GeneralErrorCode)
 );
 /// The bill's content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

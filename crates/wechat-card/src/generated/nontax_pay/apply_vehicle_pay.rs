@@ -514,8 +514,8 @@ pub enum ApplyVehiclePayErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ApplyVehiclePayErrorCode in crate::Code { InvalidArgs } else General(crate
-    ::GeneralErrorCode)
+    ApplyVehiclePayErrorCode in crate::Code { InvalidArgs } else General(
+    crate::GeneralErrorCode)
 );
 /// A car's stay in a car park, or its trip on a toll road.
 ///

@@ -871,8 +871,8 @@ pub enum GetOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate::Code { InvalidArgs } else General(crate
-    ::GeneralErrorCode)
+    GetOrderErrorCode in crate::Code { InvalidArgs } else General(
+    crate::GeneralErrorCode)
 );
 /// Where a non-tax payment order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

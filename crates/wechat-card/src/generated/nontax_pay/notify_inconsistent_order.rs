@@ -211,8 +211,8 @@ pub enum NotifyInconsistentOrderErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    NotifyInconsistentOrderErrorCode in crate::Code { InvalidArgs } else General(crate
-    ::GeneralErrorCode)
+    NotifyInconsistentOrderErrorCode in crate::Code { InvalidArgs } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for NotifyInconsistentOrderRequest {
     type Response = NotifyInconsistentOrderResponse;

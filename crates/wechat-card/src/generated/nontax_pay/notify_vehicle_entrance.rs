@@ -310,8 +310,8 @@ pub enum NotifyVehicleEntranceErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    NotifyVehicleEntranceErrorCode in crate::Code {} else General(crate
-    ::GeneralErrorCode)
+    NotifyVehicleEntranceErrorCode in crate::Code {} else General(
+    crate::GeneralErrorCode)
 );
 /// A car entering a car park.
 ///

@@ -318,8 +318,8 @@ pub enum RefundErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RefundErrorCode in crate::Code { InvalidArgs } else General(crate
-    ::GeneralErrorCode)
+    RefundErrorCode in crate::Code { InvalidArgs } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RefundRequest {
     type Response = RefundResponse;

@@ -293,8 +293,8 @@ pub enum AddRuleErrorCode {
 }
 ::wechat_core::error_codes!(
     AddRuleErrorCode in crate::Code { MchidNotBound, MchidOccupied, TooManyMchids,
-    InvalidMchid, RuleExpired, NeedMemberCard, InvalidCardId } else General(crate
-    ::GeneralErrorCode)
+    InvalidMchid, RuleExpired, NeedMemberCard, InvalidCardId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for AddRuleRequest {
     type Response = AddRuleResponse;

@@ -217,8 +217,8 @@ pub enum GetMemberRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMemberRuleErrorCode in crate::Code { InvalidMchid } else General(crate
-    ::GeneralErrorCode)
+    GetMemberRuleErrorCode in crate::Code { InvalidMchid } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetMemberRuleRequest {
     type Response = GetMemberRuleResponse;

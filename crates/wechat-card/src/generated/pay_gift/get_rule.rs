@@ -171,8 +171,8 @@ pub enum GetRuleErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetRuleErrorCode in crate::Code { InvalidRuleId } else General(crate
-    ::GeneralErrorCode)
+    GetRuleErrorCode in crate::Code { InvalidRuleId } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetRuleRequest {
     type Response = GetRuleResponse;

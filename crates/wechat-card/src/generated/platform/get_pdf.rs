@@ -255,8 +255,8 @@ pub enum GetPdfErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetPdfErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    GetPdfErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetPdfRequest {
     type Response = GetPdfResponse;

@@ -382,8 +382,8 @@ pub enum InsertInvoiceErrorCode {
 ::wechat_core::error_codes!(
     InsertInvoiceErrorCode in crate::Code { InvalidCardStatus,
     UnauthorizedCreateInvoice, InvalidInvoiceTitle, DuplicateOrderId, InvalidParams,
-    BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError } else General(crate
-    ::GeneralErrorCode)
+    BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError } else General(
+    crate::GeneralErrorCode)
 );
 /// The invoice's content.
 ///

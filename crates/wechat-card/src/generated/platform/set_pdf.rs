@@ -189,8 +189,8 @@ pub enum SetPdfErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetPdfErrorCode in crate::Code { InvoicePdfError } else General(crate
-    ::GeneralErrorCode)
+    SetPdfErrorCode in crate::Code { InvoicePdfError } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetPdfRequest {
     type Response = SetPdfResponse;

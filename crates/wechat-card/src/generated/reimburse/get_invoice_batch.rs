@@ -265,8 +265,8 @@ pub enum GetInvoiceBatchErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetInvoiceBatchErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    GetInvoiceBatchErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetInvoiceBatchRequest {
     type Response = GetInvoiceBatchResponse;

@@ -471,8 +471,8 @@ pub enum GetInvoiceInfoErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetInvoiceInfoErrorCode in crate::Code { InvalidParams } else General(crate
-    ::GeneralErrorCode)
+    GetInvoiceInfoErrorCode in crate::Code { InvalidParams } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetInvoiceInfoRequest {
     type Response = GetInvoiceInfoResponse;

@@ -256,8 +256,8 @@ pub enum UpdateInvoiceStatusErrorCode {
 }
 ::wechat_core::error_codes!(
     UpdateInvoiceStatusErrorCode in crate::Code { InvoiceHasBeenLockByOthers,
-    InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(crate
-    ::GeneralErrorCode)
+    InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateInvoiceStatusRequest {
     type Response = UpdateInvoiceStatusResponse;

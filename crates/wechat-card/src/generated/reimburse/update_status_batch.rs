@@ -257,8 +257,8 @@ pub enum UpdateStatusBatchErrorCode {
 }
 ::wechat_core::error_codes!(
     UpdateStatusBatchErrorCode in crate::Code { InvoiceHasBeenLockByOthers,
-    InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(crate
-    ::GeneralErrorCode)
+    InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateStatusBatchRequest {
     type Response = UpdateStatusBatchResponse;

@@ -185,8 +185,8 @@ pub enum GetSubMerchantErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetSubMerchantErrorCode in crate::Code { InvalidArgs } else General(crate
-    ::GeneralErrorCode)
+    GetSubMerchantErrorCode in crate::Code { InvalidArgs } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetSubMerchantRequest {
     type Response = GetSubMerchantResponse;

@@ -194,8 +194,8 @@ pub enum SubmitSubMerchantErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SubmitSubMerchantErrorCode in crate::Code { PicNotFromCdn } else General(crate
-    ::GeneralErrorCode)
+    SubmitSubMerchantErrorCode in crate::Code { PicNotFromCdn } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SubmitSubMerchantRequest {
     type Response = SubmitSubMerchantResponse;

@@ -388,8 +388,8 @@ pub enum CheckInBoardingPassErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    CheckInBoardingPassErrorCode in crate::Code { InvalidSerialCode } else General(crate
-    ::GeneralErrorCode)
+    CheckInBoardingPassErrorCode in crate::Code { InvalidSerialCode } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for CheckInBoardingPassRequest {
     type Response = CheckInBoardingPassResponse;

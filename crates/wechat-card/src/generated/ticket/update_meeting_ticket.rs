@@ -327,8 +327,8 @@ pub enum UpdateMeetingTicketErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateMeetingTicketErrorCode in crate::Code { InvalidSerialCode } else General(crate
-    ::GeneralErrorCode)
+    UpdateMeetingTicketErrorCode in crate::Code { InvalidSerialCode } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateMeetingTicketRequest {
     type Response = UpdateMeetingTicketResponse;

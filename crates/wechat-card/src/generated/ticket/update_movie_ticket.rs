@@ -330,8 +330,8 @@ pub enum UpdateMovieTicketErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateMovieTicketErrorCode in crate::Code { InvalidSerialCode } else General(crate
-    ::GeneralErrorCode)
+    UpdateMovieTicketErrorCode in crate::Code { InvalidSerialCode } else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateMovieTicketRequest {
     type Response = UpdateMovieTicketResponse;

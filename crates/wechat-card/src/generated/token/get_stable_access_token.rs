@@ -317,8 +317,8 @@ pub enum GetStableAccessTokenErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetStableAccessTokenErrorCode in crate::Code {} else General(crate
-    ::GeneralErrorCode)
+    GetStableAccessTokenErrorCode in crate::Code {} else General(
+    crate::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetStableAccessTokenRequest {
     type Response = GetStableAccessTokenResponse;
