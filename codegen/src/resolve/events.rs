@@ -41,11 +41,7 @@ pub(super) fn resolve(
     let mut values: HashMap<String, String> = HashMap::new();
     for (file, group, def) in &loaded.event_files {
         if !groups.contains_key(group) {
-            problems.error(
-                file,
-                Span::default(),
-                format!("the folder `{group}` is not a group: declare it in spec/groups.toml"),
-            );
+            super::undeclared_group(loaded, file, Span::default(), group, problems);
             continue;
         }
         let Some(event) = resolve_event(file, group, def, &headers, problems) else { continue };
@@ -268,7 +264,25 @@ fn check_element(file: &SourceFile, element: &Located<String>, problems: &mut Di
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{check_event, event};
+    use super::super::test_support::{EVENT_HEADERS, check, check_event, event};
+    use crate::source::SourceFile;
+
+    #[test]
+    fn an_event_in_a_folder_no_group_declares_is_refused_as_every_such_file_is() {
+        let text = event("CardId = { type = \"string\", doc = \"Card.\" }", GOOD);
+        let problems = check(vec![
+            SourceFile::new("spec/events.toml", EVENT_HEADERS),
+            SourceFile::new("spec/other/events/thing.toml", &text),
+        ])
+        .err()
+        .unwrap_or_default();
+        assert_eq!(
+            problems,
+            [
+                "spec/other/events/thing.toml:1:1: the folder `spec/other/` is not declared in spec/groups.toml"
+            ]
+        );
+    }
 
     fn problems(event: &str) -> Vec<String> {
         check_event(event).err().unwrap_or_default()

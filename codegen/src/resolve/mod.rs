@@ -193,14 +193,7 @@ fn resolve_operations<'f>(
             seen_operations.insert((group, &name.value), here.clone());
         }
         let Some(declared) = groups.get(group) else {
-            // Without a readable groups.toml every folder would be reported; its own problem is.
-            if loaded.groups.is_some() {
-                problems.error(
-                    file,
-                    name.span,
-                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-                );
-            }
+            undeclared_group(loaded, file, name.span, group, problems);
             continue;
         };
         let group_codes = inherited_codes(names.general, declared, group_errors_path(loaded, group));
@@ -285,14 +278,25 @@ fn declared_group<'g>(
     problems: &mut Diagnostics,
 ) -> Option<&'g mut Group> {
     let found = groups.get_mut(group);
-    if found.is_none() && loaded.groups.is_some() {
-        problems.error(
-            file,
-            Span::default(),
-            format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-        );
+    if found.is_none() {
+        undeclared_group(loaded, file, Span::default(), group, problems);
     }
     found
+}
+
+/// Reports that `file`'s folder `group` is not declared in spec/groups.toml, unless
+/// groups.toml itself could not be read: then every folder would be reported, and its own
+/// problem is. The endpoints, group files, events, resources and user actions all check it.
+fn undeclared_group(
+    loaded: &LoadedSpec<'_>,
+    file: &SourceFile,
+    span: Span,
+    group: &str,
+    problems: &mut Diagnostics,
+) {
+    if loaded.groups.is_some() {
+        problems.error(file, span, format!("the folder `spec/{group}/` is not declared in spec/groups.toml"));
+    }
 }
 
 /// Operations of groups with `root_methods` become methods of the root `Client`: their

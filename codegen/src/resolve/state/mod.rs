@@ -122,13 +122,7 @@ fn resolve_resources(
         if let Some(group) = group
             && spec.groups.iter().all(|g| g.name != group)
         {
-            if loaded.groups.is_some() {
-                problems.error(
-                    file,
-                    Span::default(),
-                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-                );
-            }
+            crate::resolve::undeclared_group(loaded, file, Span::default(), group, problems);
             continue;
         }
         let group_names = group.map(|g| (g, names.groups.get(g).unwrap_or(&no_names)));
@@ -612,13 +606,7 @@ fn resolve_actions(
     let mut seen: HashMap<(String, String), String> = HashMap::new();
     for (file, group, def) in &loaded.user_actions {
         if spec.groups.iter().all(|g| g.name != *group) {
-            if loaded.groups.is_some() {
-                problems.error(
-                    file,
-                    Span::default(),
-                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-                );
-            }
+            crate::resolve::undeclared_group(loaded, file, Span::default(), group, problems);
             continue;
         }
         if let Some(other) = seen.insert((group.clone(), def.name.value.clone()), file.path.clone()) {
