@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use wechat_card::events::{ComponentVerifyTicket, Event, UserAuthorizeInvoice, UserConsumeCard};
+use wechat_card::events::{
+    AccountHeader, ComponentVerifyTicket, Event, UserAuthorizeInvoice, UserConsumeCard,
+};
 use wechat_core::Secret;
 use wechat_core::push::{Element, FromMessage, Message, PushError, Receiver, Sender, Value};
 
@@ -34,6 +36,26 @@ fn an_unknown_event_keeps_every_element() {
     assert_eq!(kept.text("KfAccount"), Some("test1@test"));
     assert_eq!(kept.child("Detail"), Some(&[Element::text("Item", "1")][..]));
     assert_eq!(event.to_message().to_xml(), message.to_xml(), "written back exactly as it came");
+}
+
+#[test]
+fn a_header_reads_alone_from_any_message_and_names_a_missing_element() {
+    let xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o_1]]></FromUserName>\
+               <CreateTime>1500000000</CreateTime><MsgType><![CDATA[event]]></MsgType>\
+               <Event><![CDATA[kf_create_session]]></Event></xml>";
+    let header = AccountHeader::from_message(&parse(xml)).expect("every header element is there");
+    assert_eq!(
+        (
+            header.to_user_name.as_str(),
+            header.from_user_name.as_str(),
+            header.create_time,
+            header.msg_type.as_str()
+        ),
+        ("gh_1", "o_1", 1_500_000_000, "event")
+    );
+    let without_time = xml.replace("<CreateTime>1500000000</CreateTime>", "");
+    let error = AccountHeader::from_message(&parse(&without_time)).expect_err("CreateTime is required");
+    assert!(matches!(error, PushError::MissingField { name: "CreateTime" }), "{error:?}");
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub(crate) fn examples_path() -> String {
 /// `generated/events/mod.rs`: the headers, the `Event` enum and the group modules.
 pub(crate) fn module(events: &Events) -> TokenStream {
     let docs = inner_doc(&module_doc(events));
-    let headers = events.headers.iter().map(|h| header(events, h));
+    let headers = events.headers.iter().map(header);
     let groups = events.groups().into_iter().map(|group| {
         let module = ident(group);
         let types = events.events.iter().filter(|e| e.group == group).map(|e| ident(&e.type_name));
@@ -210,14 +210,14 @@ fn enum_from_message(events: &Events) -> TokenStream {
     }
 }
 
-fn header(events: &Events, header: &Header) -> TokenStream {
+fn header(header: &Header) -> TokenStream {
     let name = ident(&header.type_name);
     let docs =
         doc(&format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name));
     let discriminator = &header.discriminator;
     let fields = header.fields.iter().map(struct_field);
-    let reads = header.fields.iter().map(read_field);
-    let from_found = header_from_found(events, header);
+    let from_found = header_from_found(header);
+    let find = find_slots(&header_slots(header));
     // The leading required elements go into the array itself (clippy refuses pushes right
     // after an empty `Vec::new()`); the discriminator too when nothing optional follows.
     let prefix = header.fields.iter().take_while(|f| !f.optional).count();
@@ -268,7 +268,8 @@ fn header(events: &Events, header: &Header) -> TokenStream {
             }
 
             fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-                Ok(Self { #(#reads)* })
+                #find
+                Self::from_found(&found)
             }
         }
     }
@@ -286,33 +287,41 @@ fn header_slots(header: &Header) -> Vec<String> {
     names
 }
 
-/// The header's `from_found`: its fields from the first slots of an event's `found` (see
-/// [`header_slots`]), each read with `get`, so a slot past the end reads as absent.
-fn header_from_found(events: &Events, header: &Header) -> TokenStream {
+/// The header's `from_found`: its fields from the first slots of `found` (see
+/// [`header_slots`]), each read with `get`, so a slot past the end reads as absent. Its own
+/// `from_fields` and every event's call it.
+fn header_from_found(header: &Header) -> TokenStream {
     let names = header_slots(header);
-    // Compiled where an event reading it is: with a feature of a group that has one.
-    let mut groups: Vec<&str> =
-        events.events.iter().filter(|e| e.header == header.name).map(|e| e.group.as_str()).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    let gate = match groups.as_slice() {
-        [] => return TokenStream::new(),
-        [group] => quote!(#[cfg(feature = #group)]),
-        groups => quote!(#[cfg(any(#(feature = #groups),*))]),
-    };
     let mut slot = |name: &str| {
         let at = Literal::usize_unsuffixed(names.iter().position(|n| n == name).unwrap_or(names.len()));
         quote!(found(#at))
     };
     let reads: Vec<TokenStream> = header.fields.iter().map(|f| read_found(f, &mut slot)).collect();
     quote! {
-        /// The header from the slots an event's `find_fields` filled: its elements take the
-        /// first ones, in the order the header declares them.
-        #gate
+        /// The header from the slots `find_fields` filled (its own, or an event's): its
+        /// elements take the first ones, in the order the header declares them.
         pub(crate) fn from_found(found: &[Option<Option<&str>>]) -> Result<Self, PushError> {
             let found = |at: usize| found.get(at).copied().flatten();
             Ok(Self { #(#reads)* })
         }
+    }
+}
+
+/// `NAMES`, and `found` filled in one pass over the message (`Fields::find_fields`, with a
+/// `match` from element name to slot): one slot per name, in order.
+fn find_slots(names: &[String]) -> TokenStream {
+    let count = Literal::usize_unsuffixed(names.len());
+    let arms = names.iter().enumerate().map(|(at, name)| {
+        let at = Literal::usize_unsuffixed(at);
+        quote!(#name => Some(#at),)
+    });
+    quote! {
+        const NAMES: [&str; #count] = [#(#names),*];
+        let mut found = [None; #count];
+        message.find_fields(&NAMES, |name| match name {
+            #(#arms)*
+            _ => None,
+        }, &mut found);
     }
 }
 
@@ -411,19 +420,10 @@ fn from_fields(event: &Event, header: Option<&Header>, header_type: &proc_macro2
     } else {
         quote!(super::#header_type::from_fields(message)?)
     };
-    let count = Literal::usize_unsuffixed(names.len());
-    let arms = names.iter().enumerate().map(|(at, name)| {
-        let at = Literal::usize_unsuffixed(at);
-        quote!(#name => Some(#at),)
-    });
+    let find = find_slots(&names);
     quote! {
         fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-            const NAMES: [&str; #count] = [#(#names),*];
-            let mut found = [None; #count];
-            message.find_fields(&NAMES, |name| match name {
-                #(#arms)*
-                _ => None,
-            }, &mut found);
+            #find
             field::expect_kind_of([#(#kind),*], Self::EVENT)?;
             Ok(Self {
                 header: #header_value,
@@ -460,39 +460,9 @@ fn value_type(field: &EventField) -> TokenStream {
     }
 }
 
-/// `name: <read>,`: the element (or its first alias present), with an error naming the
-/// element when a required one is missing.
-fn read_field(field: &EventField) -> TokenStream {
-    let name = ident(&field.rust_name);
-    let base = match field.ty {
-        EventFieldType::String => "string",
-        EventFieldType::Integer => "integer",
-        EventFieldType::Boolean => "boolean",
-    };
-    let element = &field.element;
-    let read = if field.aliases.is_empty() && !field.optional {
-        let function = ident(base);
-        quote!(field::#function(message, #element)?)
-    } else {
-        let function = ident(&format!("opt_{base}"));
-        let aliases = field.aliases.iter().map(|alias| quote!(.or(field::#function(message, #alias)?)));
-        let optional = quote!(field::#function(message, #element)? #(#aliases)*);
-        if field.optional {
-            optional
-        } else {
-            quote!(#optional.ok_or(PushError::MissingField { name: #element })?)
-        }
-    };
-    let read = match (field.secret, field.optional) {
-        (false, _) => read,
-        (true, false) => quote!(::wechat_core::Secret::new(#read)),
-        (true, true) => quote!(#read.map(::wechat_core::Secret::new)),
-    };
-    quote!(#name: #read,)
-}
-
-/// `name: <read>,` from the slots `Fields::find_fields` filled: as `read_field`, with
-/// `slot` giving the tokens that read an element's (or alias's) slot.
+/// `name: <read>,` from the slots `Fields::find_fields` filled, `slot` giving the tokens that
+/// read an element's (or alias's) slot: the element (or its first alias present), with an
+/// error naming the element when a required one is missing.
 fn read_found(field: &EventField, slot: &mut impl FnMut(&str) -> TokenStream) -> TokenStream {
     let name = ident(&field.rust_name);
     let base = match field.ty {

@@ -481,18 +481,8 @@ impl AccountHeader {
         ])
     }
 
-    /// The header from the slots an event's `find_fields` filled: its elements take the
-    /// first ones, in the order the header declares them.
-    #[cfg(
-        any(
-            feature = "card",
-            feature = "card_code",
-            feature = "gift_card",
-            feature = "invoice",
-            feature = "member_card",
-            feature = "sub_merchant"
-        )
-    )]
+    /// The header from the slots `find_fields` filled (its own, or an event's): its
+    /// elements take the first ones, in the order the header declares them.
     pub(crate) fn from_found(found: &[Option<Option<&str>>]) -> Result<Self, PushError> {
         let found = |at: usize| found.get(at).copied().flatten();
         Ok(Self {
@@ -510,12 +500,21 @@ impl FromMessage for AccountHeader {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        Ok(Self {
-            to_user_name: field::string(message, "ToUserName")?,
-            from_user_name: field::string(message, "FromUserName")?,
-            create_time: field::integer(message, "CreateTime")?,
-            msg_type: field::string(message, "MsgType")?,
-        })
+        const NAMES: [&str; 4] = ["ToUserName", "FromUserName", "CreateTime", "MsgType"];
+        let mut found = [None; 4];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "ToUserName" => Some(0),
+                    "FromUserName" => Some(1),
+                    "CreateTime" => Some(2),
+                    "MsgType" => Some(3),
+                    _ => None,
+                },
+                &mut found,
+            );
+        Self::from_found(&found)
     }
 }
 
@@ -552,9 +551,8 @@ impl PlatformHeader {
         ])
     }
 
-    /// The header from the slots an event's `find_fields` filled: its elements take the
-    /// first ones, in the order the header declares them.
-    #[cfg(feature = "token")]
+    /// The header from the slots `find_fields` filled (its own, or an event's): its
+    /// elements take the first ones, in the order the header declares them.
     pub(crate) fn from_found(found: &[Option<Option<&str>>]) -> Result<Self, PushError> {
         let found = |at: usize| found.get(at).copied().flatten();
         Ok(Self {
@@ -570,9 +568,18 @@ impl FromMessage for PlatformHeader {
     }
 
     fn from_fields<F: Fields + ?Sized>(message: &F) -> Result<Self, PushError> {
-        Ok(Self {
-            app_id: field::string(message, "AppId")?,
-            create_time: field::integer(message, "CreateTime")?,
-        })
+        const NAMES: [&str; 2] = ["AppId", "CreateTime"];
+        let mut found = [None; 2];
+        message
+            .find_fields(
+                &NAMES,
+                |name| match name {
+                    "AppId" => Some(0),
+                    "CreateTime" => Some(1),
+                    _ => None,
+                },
+                &mut found,
+            );
+        Self::from_found(&found)
     }
 }
