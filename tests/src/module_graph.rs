@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A module's path inside its crate, `["emit", "client"]`; empty for the crate root.
 pub type Module = Vec<String>;
@@ -18,6 +18,26 @@ pub type Module = Vec<String>;
 /// folders named in `skip`. A crate with both `lib.rs` and `main.rs` is read as its library:
 /// the binary reaches the library by the crate's name, not through `crate::`.
 pub fn modules(src: &Path, skip: &[&str]) -> BTreeMap<Module, String> {
+    module_sources(src, skip)
+        .into_iter()
+        .map(|(module, source)| (module, without_comments(&source.text)))
+        .collect()
+}
+
+/// One module's file, as [`module_sources`] reads it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file.
+    pub path: PathBuf,
+    /// Its text, each line of an inline test-only module blanked (so line numbers still match
+    /// the file's).
+    pub text: String,
+}
+
+/// Every module under `src` that is compiled outside tests, with its file and text (see
+/// [`Source`]), skipping folders named in `skip`, as [`modules`] reads them: what a scan of
+/// the code that ships reads, comments included.
+pub fn module_sources(src: &Path, skip: &[&str]) -> BTreeMap<Module, Source> {
     let mut found = BTreeMap::new();
     let has_lib = src.join("lib.rs").is_file();
     let mut pending = vec![src.to_path_buf()];
@@ -44,19 +64,22 @@ pub fn modules(src: &Path, skip: &[&str]) -> BTreeMap<Module, String> {
                 module.pop();
             }
             let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            found.insert(module, text);
+            found.insert(module, Source { path, text });
         }
     }
     let test_only = test_only_children(&found);
     found.retain(|module, _| !test_only.iter().any(|t| module.starts_with(t)));
-    found.into_iter().map(|(module, text)| (module, code_of(&text))).collect()
+    for source in found.values_mut() {
+        source.text = blank_test_modules(&source.text);
+    }
+    found
 }
 
 /// The modules declared `#[cfg(test)] mod name;` in their parent's file.
-fn test_only_children(modules: &BTreeMap<Module, String>) -> Vec<Module> {
+fn test_only_children(modules: &BTreeMap<Module, Source>) -> Vec<Module> {
     let mut children = Vec::new();
-    for (parent, text) in modules {
-        let mut lines = text.lines().map(str::trim);
+    for (parent, source) in modules {
+        let mut lines = source.text.lines().map(str::trim);
         while let Some(line) = lines.next() {
             if line != "#[cfg(test)]" {
                 continue;
@@ -71,24 +94,24 @@ fn test_only_children(modules: &BTreeMap<Module, String>) -> Vec<Module> {
     children
 }
 
-/// `text` without comment lines and without its inline `#[cfg(test)] mod .. { .. }` blocks.
-fn code_of(text: &str) -> String {
+/// `text` with each line of its inline `#[cfg(test)] mod .. { .. }` blocks emptied: the code
+/// that ships, on the lines it has in the file.
+pub fn blank_test_modules(text: &str) -> String {
     let mut code = String::with_capacity(text.len());
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
-        if trimmed.starts_with("//") {
-            continue;
-        }
         let opens_test_module = trimmed == "#[cfg(test)]"
             && lines.peek().is_some_and(|next| {
                 let next = next.trim_start();
                 (next.starts_with("mod ") || next.starts_with("pub(crate) mod ")) && next.ends_with('{')
             });
         if opens_test_module {
-            // Skip to the line that closes the block the next line opens.
+            code.push('\n');
+            // Blank up to the line that closes the block the next line opens.
             let mut depth = 0usize;
             for inner in lines.by_ref() {
+                code.push('\n');
                 depth += inner.matches('{').count();
                 depth = depth.saturating_sub(inner.matches('}').count());
                 if depth == 0 {
@@ -97,6 +120,16 @@ fn code_of(text: &str) -> String {
             }
             continue;
         }
+        code.push_str(line);
+        code.push('\n');
+    }
+    code
+}
+
+/// `text` without its comment lines.
+fn without_comments(text: &str) -> String {
+    let mut code = String::with_capacity(text.len());
+    for line in text.lines().filter(|line| !line.trim_start().starts_with("//")) {
         code.push_str(line);
         code.push('\n');
     }
@@ -249,7 +282,11 @@ mod tests {
     #[test]
     fn comments_and_test_modules_are_no_code() {
         let text = "use crate::a;\n// crate::b\n/// [x](crate::c)\n#[cfg(test)]\nmod tests {\n    use crate::d;\n    fn f() {\n    }\n}\nuse crate::e;\n";
-        assert_eq!(code_of(text), "use crate::a;\nuse crate::e;\n");
+        assert_eq!(
+            without_comments(&blank_test_modules(text)).trim(),
+            "use crate::a;\n\n\n\n\n\n\nuse crate::e;"
+        );
+        assert_eq!(blank_test_modules(text).lines().count(), text.lines().count());
     }
 
     #[test]
