@@ -216,8 +216,9 @@ fn header(header: &Header) -> TokenStream {
         doc(&format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name));
     let discriminator = &header.discriminator;
     let fields = header.fields.iter().map(struct_field);
-    let from_found = header_from_found(header);
-    let find = find_slots(&header_slots(header));
+    let slots = header_slots(header);
+    let from_found = header_from_found(header, &slots);
+    let find = find_slots(&slots);
     // The leading required elements go into the array itself (clippy refuses pushes right
     // after an empty `Vec::new()`); the discriminator too when nothing optional follows.
     let prefix = header.fields.iter().take_while(|f| !f.optional).count();
@@ -287,11 +288,10 @@ fn header_slots(header: &Header) -> Vec<String> {
     names
 }
 
-/// The header's `from_found`: its fields from the first slots of `found` (see
+/// The header's `from_found`: its fields from the first slots of `found` (`names`, from
 /// [`header_slots`]), each read with `get`, so a slot past the end reads as absent. Its own
 /// `from_fields` and every event's call it.
-fn header_from_found(header: &Header) -> TokenStream {
-    let names = header_slots(header);
+fn header_from_found(header: &Header, names: &[String]) -> TokenStream {
     let mut slot = |name: &str| {
         let at = Literal::usize_unsuffixed(names.iter().position(|n| n == name).unwrap_or(names.len()));
         quote!(found(#at))
