@@ -3,11 +3,18 @@
 //! what serde's derive accepted (unknown keys skipped, a key twice refused, a missing required
 //! field named, a missing optional one empty) at a fraction of the derive's expanded code, and
 //! without a proc macro to expand again at every build of the crate.
+//!
+//! The impls are half of an operation file's code and all of one shape, so they are written as
+//! text, laid out by [`Writer`] as prettyplease lays them out, and carried through the file's
+//! tokens by [`rust::verbatim_item`]: parsing them back with `syn` cost most of the generator's
+//! time. The tests check that prettyplease leaves the text as it is.
+
+use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
-use crate::emit::rust::{constant_ident, ident};
+use crate::emit::rust::{self, constant_ident};
+use crate::emit::table_writer::{Writer, fits_line};
 use crate::model::{Direction, Field, FileField, FixedParam};
 
 /// How one field of the struct is filled.
@@ -36,34 +43,49 @@ pub(crate) fn optional(field: &Field) -> bool {
 
 /// `impl Deserialize for NAME`, reading `parts`.
 pub(crate) fn object_impl(name: &str, parts: &Parts<'_>) -> TokenStream {
+    rust::verbatim_item(&object_impl_text(name, parts))
+}
+
+/// The impl's text, at the start of its lines.
+fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
     let fills = fills(parts);
     let keys = Keys::of(&fills);
-    let fields_const = keys.consts();
-    let fields = keys.field_names();
-    let read_loop = read_loop(&keys.arms);
-    let inits = fills.iter().map(Fill::init);
-    let expecting = format!("struct {name}");
-    let name_ident = ident(name);
-    quote! {
-        impl<'de> serde::Deserialize<'de> for #name_ident {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use ::wechat_core::fields;
-                #fields_const
-                struct Visitor;
-                impl<'de> serde::de::Visitor<'de> for Visitor {
-                    type Value = #name_ident;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                        #read_loop
-                        Ok(#name_ident { #(#inits),* })
-                    }
-                }
-                deserializer.deserialize_struct(#name, #fields, Visitor)
-            }
-        }
-    }
+    let mut out = String::with_capacity(1024 + 160 * fills.len());
+    let head = "impl<'de> serde::Deserialize<'de>";
+    // As prettyplease: `for Name {` on a line of its own when the whole does not fit.
+    let gap = if fits_line(0, head.len() + " for ".len() + name.len() + " {".len()) { ' ' } else { '\n' };
+    let _ = writeln!(out, "{head}{gap}for {name} {{");
+    out.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> \
+         Result<Self, D::Error> {\n        use ::wechat_core::fields;\n",
+    );
+    keys.consts(&mut out);
+    out.push_str("        struct Visitor;\n        impl<'de> serde::de::Visitor<'de> for Visitor {\n");
+    let _ = writeln!(out, "            type Value = {name};");
+    out.push_str("            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    let _ = writeln!(out, "                f.write_str(\"struct {name}\")");
+    out.push_str(
+        "            }\n            fn visit_map<A: serde::de::MapAccess<'de>>(\n                self,\n                \
+         mut map: A,\n            ) -> Result<Self::Value, A::Error> {\n",
+    );
+    read_loop(&keys.arms, &mut out);
+    let mut value = Writer::at(16, 64 + 96 * fills.len());
+    value.tail(|w| {
+        w.call_block("Ok", |w| w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w))))
+    });
+    out.push_str(&value.finish());
+    out.push_str("            }\n        }\n");
+    let mut call = Writer::at(8, 128);
+    call.tail(|w| {
+        w.method_call("deserializer", "deserialize_struct", true, |w| {
+            w.arg(|w| w.str(name));
+            w.arg(|w| w.word(keys.field_names()));
+            w.arg(|w| w.word("Visitor"));
+        })
+    });
+    out.push_str(&call.finish());
+    out.push_str("    }\n}\n");
+    out
 }
 
 /// How each field of `parts` is filled, in declaration order.
@@ -90,20 +112,13 @@ fn fills<'a>(parts: &Parts<'a>) -> Vec<Fill<'a>> {
 impl<'a> Fill<'a> {
     /// The field's own key, and the arm reading it into the field's slot (its key indices not
     /// yet set); nothing for a field never read.
-    fn arm(&self) -> Option<(&'a str, Arm)> {
-        let (field, wire) = match self {
+    fn arm(&self) -> Option<(&'a str, Arm<'a>)> {
+        let (field, wire, constant) = match self {
             Fill::Default(_) => return None,
-            Fill::Read { ident: field, wire, .. } => (*field, *wire),
-            Fill::Constant { ident: field, wire, .. } => (field.as_str(), *wire),
+            Fill::Read { ident: field, wire, .. } => (*field, *wire, None),
+            Fill::Constant { ident: field, wire, value } => (field.as_str(), *wire, Some(*value)),
         };
-        let slot = slot_ident(field);
-        let read = match self {
-            Fill::Constant { value, .. } => quote! {
-                fields::constant(&mut map, &mut #slot, fields::Constant { name: #wire, value: #value })?
-            },
-            _ => quote!(fields::read(&mut map, &mut #slot, #wire)?),
-        };
-        Some((wire, Arm { slot, keys: Vec::new(), read }))
+        Some((wire, Arm { slot: slot_name(field), keys: Vec::new(), wire, constant }))
     }
 
     /// The other spellings of the field's key.
@@ -116,44 +131,60 @@ impl<'a> Fill<'a> {
 
     /// The field in the struct expression: its default, or the value read into its slot, a
     /// required one named when it was missing.
-    fn init(&self) -> TokenStream {
-        match self {
-            Fill::Default(field) => {
-                let field = ident(field);
-                quote!(#field: Default::default())
+    fn init(&self, w: &mut Writer) {
+        let (field, wire, optional) = match self {
+            Fill::Default(field) => return w.field(field, |w| w.call("Default::default", |_| {})),
+            Fill::Read { ident: field, wire, optional, .. } => (*field, *wire, *optional),
+            Fill::Constant { ident: field, wire, .. } => (field.as_str(), *wire, false),
+        };
+        let slot = slot_name(field);
+        w.field(field, |w| {
+            if optional {
+                w.method_call(&slot, "unwrap_or_default", false, |_| {});
+            } else {
+                w.try_call("fields::required", |w| {
+                    w.arg(|w| w.word(&slot));
+                    w.arg(|w| w.str(wire));
+                });
             }
-            Fill::Read { ident: field, wire, optional, .. } => {
-                let (name, slot) = (ident(field), slot_ident(field));
-                if *optional {
-                    quote!(#name: #slot.unwrap_or_default())
-                } else {
-                    quote!(#name: fields::required(#slot, #wire)?)
-                }
-            }
-            Fill::Constant { ident: field, wire, .. } => {
-                let (name, slot) = (ident(field), slot_ident(field));
-                quote!(#name: fields::required(#slot, #wire)?)
-            }
-        }
+        });
     }
 }
 
 /// One arm of the match on a key: a field read into its slot.
-struct Arm {
+struct Arm<'a> {
     /// The local holding the field's value while the map is read.
-    slot: proc_macro2::Ident,
+    slot: String,
     /// Where the field's keys are in the table: its own name, then its other spellings.
     keys: Vec<usize>,
-    /// How the value is read.
-    read: TokenStream,
+    /// The field's own key.
+    wire: &'a str,
+    /// The value the key must hold, for a constant.
+    constant: Option<&'a str>,
 }
 
-impl Arm {
-    /// `0 | 3 => read,`: the arm matching the indices of the field's keys.
-    fn tokens(&self) -> TokenStream {
-        let indices = self.keys.iter().map(|i| proc_macro2::Literal::usize_unsuffixed(*i));
-        let read = &self.read;
-        quote!(#(#indices)|* => #read,)
+impl Arm<'_> {
+    /// `0 | 3 => fields::read(..)?,`: the arm matching the indices of the field's keys.
+    fn write(&self, w: &mut Writer) {
+        w.arm(&self.keys, |w| {
+            let path = if self.constant.is_some() { "fields::constant" } else { "fields::read" };
+            w.try_call(path, |w| {
+                w.arg(|w| w.word("&mut map"));
+                w.arg(|w| {
+                    w.word("&mut ");
+                    w.word(&self.slot);
+                });
+                match self.constant {
+                    Some(value) => w.arg(|w| {
+                        w.struct_lit("fields::Constant", None, |w| {
+                            w.field("name", |w| w.str(self.wire));
+                            w.field("value", |w| w.str(value));
+                        })
+                    }),
+                    None => w.arg(|w| w.str(self.wire)),
+                }
+            });
+        });
     }
 }
 
@@ -164,7 +195,7 @@ struct Keys<'a> {
     /// How many of `all` are the fields' own names.
     named: usize,
     /// One per field read, in declaration order.
-    arms: Vec<Arm>,
+    arms: Vec<Arm<'a>>,
 }
 
 impl<'a> Keys<'a> {
@@ -193,52 +224,139 @@ impl<'a> Keys<'a> {
     }
 
     /// `KEYS`, every key the visitor matches, and, when some are other spellings, `FIELDS`:
-    /// the fields' own names alone.
-    fn consts(&self) -> TokenStream {
-        let keys = &self.all;
-        if self.named == keys.len() {
-            quote!(const KEYS: &[&str] = &[#(#keys),*];)
-        } else {
-            let (own, _) = keys.split_at(self.named);
-            quote! {
-                const FIELDS: &[&str] = &[#(#own),*];
-                const KEYS: &[&str] = &[#(#keys),*];
-            }
+    /// the fields' own names alone; in the body of `deserialize`.
+    fn consts(&self, out: &mut String) {
+        let mut w = Writer::at(8, 64 + 32 * self.all.len());
+        if self.named < self.all.len() {
+            string_table(&mut w, "const FIELDS", &self.all[..self.named]);
         }
+        string_table(&mut w, "const KEYS", &self.all);
+        out.push_str(&w.finish());
     }
 
     /// The constant naming the struct's fields to `deserialize_struct`.
-    fn field_names(&self) -> TokenStream {
-        if self.named == self.all.len() { quote!(KEYS) } else { quote!(FIELDS) }
+    fn field_names(&self) -> &'static str {
+        if self.named == self.all.len() { "KEYS" } else { "FIELDS" }
     }
+}
+
+/// `lead: &[&str] = &[..];`.
+fn string_table(w: &mut Writer, lead: &str, strings: &[&str]) {
+    w.static_item(lead, "&[&str]", |w| {
+        w.word("&");
+        w.array(strings, |w, s| w.str(s));
+    });
 }
 
 /// The body of `visit_map` up to the struct expression: each key's value read into its
 /// field's slot, other keys skipped.
-fn read_loop(arms: &[Arm]) -> TokenStream {
+fn read_loop(arms: &[Arm<'_>], out: &mut String) {
     // A struct without keys reads any map and skips what it holds, as the derive did.
     if arms.is_empty() {
-        return quote! {
-            while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                fields::skip(&mut map)?;
-            }
-        };
+        out.push_str(
+            "                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {\n                    \
+             fields::skip(&mut map)?;\n                }\n",
+        );
+        return;
     }
-    let slots = arms.iter().map(|arm| &arm.slot);
-    let arms = arms.iter().map(Arm::tokens);
-    quote! {
-        #(let mut #slots = None;)*
-        while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-            match key {
-                #(#arms)*
-                _ => fields::skip(&mut map)?,
-            }
-        }
+    for arm in arms {
+        let _ = writeln!(out, "                let mut {} = None;", arm.slot);
     }
+    out.push_str(
+        "                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {\n                    \
+         match key {\n",
+    );
+    let mut w = Writer::at(24, 128 * arms.len());
+    arms.iter().for_each(|arm| arm.write(&mut w));
+    out.push_str(&w.finish());
+    out.push_str(
+        "                        _ => fields::skip(&mut map)?,\n                    }\n                }\n",
+    );
 }
 
 /// The local holding a field's value while the map is read.
-fn slot_ident(field: &str) -> proc_macro2::Ident {
+fn slot_name(field: &str) -> String {
     // `r#type` and the like: the slot is a plain identifier.
-    ident(&format!("field_{}", field.trim_start_matches("r#")))
+    format!("field_{}", field.trim_start_matches("r#"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::test_support::{SYSTEM_BUSY, one_endpoint_spec};
+
+    /// An endpoint whose structs take every path of the writer: a query parameter and a
+    /// constant (never read, read and checked), required and optional fields with names short
+    /// and long enough to break their lines, another spelling of a key, and an empty answer.
+    const ENDPOINT: &str = r#"
+name = "send_a_request_whose_type_name_is_rather_long_indeed"
+interface = "demo"
+summary = "Demo."
+method = "POST"
+path = "/demo"
+
+[auth]
+token = "access_token"
+
+[query]
+page_size_of_the_listing = { type = "i64", optional = true, doc = "A query parameter." }
+
+[request]
+action = { type = "string", value = "get_the_whole_list_of_things", doc = "A constant." }
+a = { type = "string", doc = "Short." }
+id = { type = "i64", optional = true, aliases = ["i"], doc = "Short, and spelled another way." }
+a_field_name_long_enough_to_break_lines = { type = "string", doc = "Long." }
+an_optional_field_name_long_enough_to_break = { type = "string", optional = true, aliases = ["an_optional_field_name_spelled_another_way"], doc = "Long." }
+type_ = { type = "string", optional = true, doc = "A keyword." }
+
+[response]
+"#;
+
+    /// What prettyplease prints for `text`.
+    fn pretty(text: &str) -> String {
+        prettyplease::unparse(&syn::parse_file(text).expect("the text is Rust"))
+    }
+
+    #[test]
+    fn the_written_impls_are_laid_out_as_prettyplease_lays_them_out() {
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, ENDPOINT);
+        let op = spec.operations().next().expect("one operation");
+        let [request, response, _] = op.type_names();
+        let sent =
+            Parts { query: &op.query, constants: &op.fixed_body, files: &op.files, fields: &op.request };
+        let answered = Parts { query: &[], constants: &[], files: &[], fields: &op.response };
+        for (name, parts) in [(&request, &sent), (&response, &answered)] {
+            let text = object_impl_text(name, parts);
+            assert_eq!(pretty(&text), text, "{name}");
+        }
+        // The long names did break lines, and the empty answer reads any map.
+        let text = object_impl_text(&request, &sent);
+        assert!(text.contains("                        4 | 7 => {\n"), "{text}");
+        assert!(text.contains("\n                        .unwrap_or_default(),\n"), "{text}");
+        assert!(object_impl_text("Empty", &answered).contains("IgnoredAny"));
+    }
+
+    #[test]
+    fn a_written_impl_travels_through_the_tokens_of_its_file() {
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, ENDPOINT);
+        let op = spec.operations().next().expect("one operation");
+        let parts =
+            Parts { query: &op.query, constants: &op.fixed_body, files: &op.files, fields: &op.request };
+        let name = proc_macro2::Ident::new("Demo", proc_macro2::Span::call_site());
+        let impl_tokens = object_impl("Demo", &parts);
+        let file = rust::rust_file(
+            "demo.rs",
+            quote::quote! {
+                pub struct #name;
+                #[cfg(feature = "deserialize-requests")]
+                #impl_tokens
+                mod inner {}
+            },
+        )
+        .expect("a file");
+        let text = object_impl_text("Demo", &parts);
+        let expected =
+            format!("pub struct Demo;\n#[cfg(feature = \"deserialize-requests\")]\n{text}mod inner {{}}\n");
+        assert_eq!(file, rust::finish_file(&expected));
+    }
 }

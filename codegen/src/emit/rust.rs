@@ -16,7 +16,81 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     let text = prettyplease::unparse(&file);
     drop(file);
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
-    Ok(finish_file(&crate::emit::doc_wrap::wrap_doc_lines(join_crate_paths(text))))
+    let text = crate::emit::doc_wrap::wrap_doc_lines(join_crate_paths(text));
+    let text = expand_verbatim(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
+    Ok(finish_file(&text))
+}
+
+/// The macro that stands for an item written as text ([`verbatim_item`]) until
+/// [`rust_file`] puts the text in its place.
+const VERBATIM: &str = "__verbatim_item!(";
+
+/// An item already laid out as prettyplease lays it out (`text`, its lines starting at column
+/// 0, each ending with a line break), carried through the file's tokens as a macro call that
+/// holds it as a string: syn and prettyplease see one literal, not the item's tokens.
+pub(crate) fn verbatim_item(text: &str) -> TokenStream {
+    let literal = Literal::string(text);
+    quote!(__verbatim_item!(#literal);)
+}
+
+/// `text` with each [`verbatim_item`] replaced by the item it holds, indented as the macro
+/// call was.
+fn expand_verbatim(text: String) -> Result<String, String> {
+    if !text.contains(VERBATIM) {
+        return Ok(text);
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(VERBATIM) {
+        let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &rest[line_start..at];
+        if !indent.bytes().all(|b| b == b' ') {
+            return Err(format!(
+                "an item written as text is not on a line of its own: {:?}",
+                &rest[line_start..at]
+            ));
+        }
+        out.push_str(&rest[..line_start]);
+        let after = &rest[at + VERBATIM.len()..];
+        let literal_end = string_literal_end(after.trim_start())
+            .ok_or_else(|| "an item written as text is not one string literal".to_owned())?;
+        let skipped = after.len() - after.trim_start().len();
+        let literal = &after[skipped..skipped + literal_end];
+        let item = syn::parse_str::<syn::LitStr>(literal)
+            .map_err(|e| format!("an item written as text does not read back: {e}"))?
+            .value();
+        for line in item.split_inclusive('\n') {
+            if line != "\n" {
+                out.push_str(indent);
+            }
+            out.push_str(line);
+        }
+        let tail = after[skipped + literal_end..].trim_start();
+        rest = tail
+            .strip_prefix(");")
+            .ok_or_else(|| "an item written as text is not closed by `);`".to_owned())?;
+        rest = rest.strip_prefix('\n').unwrap_or(rest);
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The length of the string literal `text` starts with, quotes included.
+fn string_literal_end(text: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// prettyplease prints a path that starts with `crate` inside a macro's arguments with a
@@ -325,6 +399,27 @@ pub(crate) fn cell(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_item_written_as_text_takes_the_place_of_its_macro_call() {
+        let item = super::verbatim_item("impl A {\n    const S: &str = \"\\\"quoted\\\" \u{4e2d}\";\n}\n");
+        let file = super::rust_file("a.rs", quote::quote! { mod m { #item } }).expect("a file");
+        assert!(
+            file.ends_with(
+                "mod m {\n    impl A {\n        const S: &str = \"\\\"quoted\\\" \u{4e2d}\";\n    }\n}\n"
+            ),
+            "{file}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_item_macro_is_an_error_not_a_panic() {
+        for printed in
+            ["__verbatim_item!(x);\n", "__verbatim_item!(\"open);\n", "f(__verbatim_item!(\"a\"));\n"]
+        {
+            assert!(super::expand_verbatim(printed.to_owned()).is_err(), "{printed}");
+        }
+    }
+
     #[test]
     fn a_crate_path_split_by_the_printer_is_written_whole() {
         let printed = "m!(X in crate ::Code { A, B } else General(crate\n    ::GeneralErrorCode)\n);\nf(mycrate\n    ::x);\n";
