@@ -283,43 +283,13 @@ fn slot_name(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emit::test_support::{SYSTEM_BUSY, one_endpoint_spec};
-
-    /// An endpoint whose structs take every path of the writer: a query parameter and a
-    /// constant (never read, read and checked), required and optional fields with names short
-    /// and long enough to break their lines, another spelling of a key, and an empty answer.
-    const ENDPOINT: &str = r#"
-name = "send_a_request_whose_type_name_is_rather_long_indeed"
-interface = "demo"
-summary = "Demo."
-method = "POST"
-path = "/demo"
-
-[auth]
-token = "access_token"
-
-[query]
-page_size_of_the_listing = { type = "i64", optional = true, doc = "A query parameter." }
-
-[request]
-action = { type = "string", value = "get_the_whole_list_of_things", doc = "A constant." }
-a = { type = "string", doc = "Short." }
-id = { type = "i64", optional = true, aliases = ["i"], doc = "Short, and spelled another way." }
-a_field_name_long_enough_to_break_lines = { type = "string", doc = "Long." }
-an_optional_field_name_long_enough_to_break = { type = "string", optional = true, aliases = ["an_optional_field_name_spelled_another_way"], doc = "Long." }
-type_ = { type = "string", optional = true, doc = "A keyword." }
-
-[response]
-"#;
-
-    /// What prettyplease prints for `text`.
-    fn pretty(text: &str) -> String {
-        prettyplease::unparse(&syn::parse_file(text).expect("the text is Rust"))
-    }
+    use crate::emit::test_support::{
+        SYSTEM_BUSY, TEXT_WRITER_ENDPOINT, one_endpoint_spec, prettyplease_of as pretty,
+    };
 
     #[test]
     fn the_written_impls_are_laid_out_as_prettyplease_lays_them_out() {
-        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, ENDPOINT);
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
         let op = spec.operations().next().expect("one operation");
         let [request, response, _] = op.type_names();
         let sent =
@@ -331,14 +301,17 @@ type_ = { type = "string", optional = true, doc = "A keyword." }
         }
         // The long names did break lines, and the empty answer reads any map.
         let text = object_impl_text(&request, &sent);
-        assert!(text.contains("                        4 | 7 => {\n"), "{text}");
+        assert!(text.contains("                        5 | 10 => {\n"), "{text}");
         assert!(text.contains("\n                        .unwrap_or_default(),\n"), "{text}");
-        assert!(object_impl_text("Empty", &answered).contains("IgnoredAny"));
+        let empty = Parts { query: &[], constants: &[], files: &[], fields: &[] };
+        let text = object_impl_text("Empty", &empty);
+        assert_eq!(pretty(&text), text);
+        assert!(text.contains("IgnoredAny"), "{text}");
     }
 
     #[test]
     fn a_written_impl_travels_through_the_tokens_of_its_file() {
-        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, ENDPOINT);
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
         let op = spec.operations().next().expect("one operation");
         let parts =
             Parts { query: &op.query, constants: &op.fixed_body, files: &op.files, fields: &op.request };

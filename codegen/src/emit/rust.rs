@@ -17,6 +17,7 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     drop(file);
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
     let text = crate::emit::doc_wrap::wrap_doc_lines(join_crate_paths(text));
+    // Last: the items written as text are already as these passes leave them.
     let text = expand_verbatim(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
     Ok(finish_file(&text))
 }
@@ -25,16 +26,17 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
 /// [`rust_file`] puts the text in its place.
 const VERBATIM: &str = "__verbatim_item!(";
 
-/// An item already laid out as prettyplease lays it out (`text`, its lines starting at column
-/// 0, each ending with a line break), carried through the file's tokens as a macro call that
-/// holds it as a string: syn and prettyplease see one literal, not the item's tokens.
+/// An item already laid out as prettyplease lays it out at the column where it goes (`text`:
+/// doc comments split and wrapped as [`rust_file`] leaves them, each line ending with a line
+/// break), carried through the file's tokens as a macro call that holds it as a string: syn
+/// and prettyplease see one literal, not the item's tokens.
 pub(crate) fn verbatim_item(text: &str) -> TokenStream {
     let literal = Literal::string(text);
     quote!(__verbatim_item!(#literal);)
 }
 
-/// `text` with each [`verbatim_item`] replaced by the item it holds, indented as the macro
-/// call was.
+/// `text` with each [`verbatim_item`] call replaced by the item it holds, which must start at
+/// the column of the call.
 fn expand_verbatim(text: String) -> Result<String, String> {
     if !text.contains(VERBATIM) {
         return Ok(text);
@@ -45,26 +47,21 @@ fn expand_verbatim(text: String) -> Result<String, String> {
         let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
         let indent = &rest[line_start..at];
         if !indent.bytes().all(|b| b == b' ') {
-            return Err(format!(
-                "an item written as text is not on a line of its own: {:?}",
-                &rest[line_start..at]
-            ));
+            return Err(format!("an item written as text is not on a line of its own: {indent:?}"));
         }
         out.push_str(&rest[..line_start]);
         let after = &rest[at + VERBATIM.len()..];
-        let literal_end = string_literal_end(after.trim_start())
-            .ok_or_else(|| "an item written as text is not one string literal".to_owned())?;
         let skipped = after.len() - after.trim_start().len();
-        let literal = &after[skipped..skipped + literal_end];
-        let item = syn::parse_str::<syn::LitStr>(literal)
+        let literal_end = string_literal_end(&after[skipped..])
+            .ok_or_else(|| "an item written as text is not one string literal".to_owned())?;
+        let item = syn::parse_str::<syn::LitStr>(&after[skipped..skipped + literal_end])
             .map_err(|e| format!("an item written as text does not read back: {e}"))?
             .value();
-        for line in item.split_inclusive('\n') {
-            if line != "\n" {
-                out.push_str(indent);
-            }
-            out.push_str(line);
+        let starts_at_call = item.strip_prefix(indent).is_some_and(|rest| !rest.starts_with(' '));
+        if !starts_at_call {
+            return Err(format!("an item written as text does not start at column {}", indent.len()));
         }
+        out.push_str(&item);
         let tail = after[skipped + literal_end..].trim_start();
         rest = tail
             .strip_prefix(");")
@@ -401,7 +398,9 @@ pub(crate) fn cell(text: &str) -> String {
 mod tests {
     #[test]
     fn an_item_written_as_text_takes_the_place_of_its_macro_call() {
-        let item = super::verbatim_item("impl A {\n    const S: &str = \"\\\"quoted\\\" \u{4e2d}\";\n}\n");
+        let item = super::verbatim_item(
+            "    impl A {\n        const S: &str = \"\\\"quoted\\\" \u{4e2d}\";\n    }\n",
+        );
         let file = super::rust_file("a.rs", quote::quote! { mod m { #item } }).expect("a file");
         assert!(
             file.ends_with(

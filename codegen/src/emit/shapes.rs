@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::deserialize::{Parts, object_impl, optional};
-use crate::emit::rust::{constant_ident, doc, field_type, ident, integer, limits, value_type};
+use crate::emit::doc_wrap::wrap_doc_lines;
+use crate::emit::rust::{constant_ident, doc, field_type, ident, integer, limits, value_type, verbatim_item};
+use crate::emit::table_writer::Writer;
 use crate::model::{
     Direction, Field, FieldRule, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
     Variant,
@@ -167,13 +169,13 @@ fn construction(
 ) -> Construction {
     let with_builder = params.iter().filter(|p| p.required).count() >= 2;
     if !with_builder {
-        let setters = params.iter().filter(|p| !p.required).map(|p| setter(p, false));
+        let setters = optional_setters(params);
         let constructor = constructor(params, unset);
         let docs = match made.gate {
             Some(_) => format!("{docs}\n\n{}.", answer_only_note("`new`")),
             None => docs.to_owned(),
         };
-        return Construction { docs, methods: quote!(#constructor #(#setters)*), builder: quote!() };
+        return Construction { docs, methods: quote!(#constructor #setters), builder: quote!() };
     }
     let refuses = if made.has_rules {
         "names a required field left unset, or a field that breaks a rule of the spec"
@@ -254,6 +256,16 @@ struct Unset<'a> {
 }
 
 impl Unset<'_> {
+    /// Their initial values in a struct literal `w` writes.
+    fn write_inits(&self, w: &mut Writer) {
+        for c in self.constants {
+            w.field(&constant_ident(c), |w| w.word("()"));
+        }
+        for f in self.answered {
+            w.field(&f.ident, |w| w.word("None"));
+        }
+    }
+
     /// Their initial values in a struct expression.
     fn inits(&self) -> impl Iterator<Item = TokenStream> + '_ {
         let constants = self.constants.iter().map(|c| {
@@ -578,6 +590,16 @@ enum Convert {
 }
 
 impl Convert {
+    /// The argument `value` made the field's value, as [`Convert::apply`] spells it.
+    fn write(self, w: &mut Writer) {
+        match self {
+            Self::None => w.word("value"),
+            Self::Into => w.method_call("value", "into", false, |_| {}),
+            Self::Secret => w.call("::wechat_core::Secret::new", |w| w.arg(|w| w.word("value"))),
+            Self::Boxed => w.call("Box::new", |w| w.arg(|w| w.word("value"))),
+        }
+    }
+
     fn apply(self, value: TokenStream) -> TokenStream {
         match self {
             Self::None => value,
@@ -639,21 +661,37 @@ fn constructor(params: &[Param], unset: &Unset<'_>) -> TokenStream {
 }
 
 /// A setter of a struct's optional field, or of any field of a builder (`in_builder`): both
-/// hold the field as an `Option`.
-fn setter(param: &Param, in_builder: bool) -> TokenStream {
-    let name = ident(&param.ident);
+/// hold the field as an `Option`. Written at `w`'s indentation, its docs not yet wrapped.
+fn write_setter(w: &mut Writer, param: &Param, in_builder: bool) {
     let (ty, convert) = &param.argument;
-    let value = convert.apply(quote!(value));
     let first_line = param.doc.lines().next().unwrap_or_default();
     let required = if in_builder && param.required { " (required)" } else { "" };
-    let docs = doc(&format!("Sets `{}`{required}: {first_line}", param.wire));
-    quote! {
-        #docs
-        pub fn #name(mut self, value: #ty) -> Self {
-            self.#name = Some(#value);
-            self
-        }
+    w.doc("///", &format!("Sets `{}`{required}: {first_line}", param.wire), true);
+    let params = [("mut self", None), ("value", Some(ty))];
+    w.function_item(&format!("pub fn {}", param.ident), &params, Some(&quote!(Self)), |w| {
+        w.statement(|w| {
+            w.assign(&format!("self.{}", param.ident), |w| w.call("Some", |w| w.arg(|w| convert.write(w))))
+        });
+        w.tail(|w| w.word("self"));
+    });
+}
+
+/// The setters of the optional fields of a struct built with `new`, as methods of its impl.
+fn optional_setters(params: &[Param]) -> TokenStream {
+    let text = optional_setters_text(params);
+    if text.is_empty() { TokenStream::new() } else { verbatim_item(&text) }
+}
+
+fn optional_setters_text(params: &[Param]) -> String {
+    let optional: Vec<&Param> = params.iter().filter(|p| !p.required).collect();
+    if optional.is_empty() {
+        return String::new();
     }
+    let mut w = Writer::at(4, 512 * optional.len());
+    for param in optional {
+        write_setter(&mut w, param, false);
+    }
+    wrap_doc_lines(w.finish())
 }
 
 fn builder_ident(type_name: &str) -> proc_macro2::Ident {
@@ -672,81 +710,106 @@ fn builder_fn(type_name: &str) -> TokenStream {
 }
 
 /// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set,
-/// and the type's rules (`has_rules`) once it is built.
-/// Behind `made.gate` where only answers hold the type.
+/// and the type's rules (`has_rules`) once it is built. Written as text (see
+/// [`verbatim_item`]): a builder is a struct and its impl of one shape, a third of an
+/// operation file. Behind `made.gate` where only answers hold the type.
 fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Made) -> TokenStream {
-    let has_rules = made.has_rules;
-    let gate = &made.gate;
-    let name = ident(type_name);
-    let builder = builder_ident(type_name);
-    let ruled = if has_rules {
+    verbatim_item(&builder_text(type_name, params, unset, made))
+}
+
+fn builder_text(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Made) -> String {
+    let ruled = if made.has_rules {
         ", and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`"
     } else {
         ""
     };
-    let docs = doc(&format!(
-        "The builder of [`{type_name}`], from [`{type_name}::builder`]: a setter per field, and \
-         `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`{ruled}."
-    ));
-    let declared = params.iter().map(|p| {
-        let (name, ty) = (ident(&p.ident), &p.stored);
-        if p.required { quote!(#name: Option<#ty>,) } else { quote!(#name: #ty,) }
+    let gate = made
+        .gate
+        .is_some()
+        .then(|| format!("#[cfg(feature = \"{}\")]", crate::emit::SERIALIZE_RESPONSES_FEATURE));
+    let mut w = Writer::new(1024 + 512 * params.len());
+    w.doc(
+        "///",
+        &format!(
+            "The builder of [`{type_name}`], from [`{type_name}::builder`]: a setter per field, and \
+             `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`{ruled}."
+        ),
+        true,
+    );
+    let builder = format!("{type_name}Builder");
+    gate.iter().for_each(|gate| w.attr(gate));
+    w.attr("#[derive(Debug, Clone, Default)]");
+    w.attr("#[must_use = \"a builder does nothing until `build()` is called\"]");
+    w.module(&format!("pub struct {builder}"), |w| {
+        for p in params {
+            let stored = &p.stored;
+            w.struct_field(&p.ident, &if p.required { quote!(Option<#stored>) } else { stored.clone() });
+        }
     });
-    let setters = params.iter().map(|p| setter(p, true));
-    let inits = params
-        .iter()
-        .map(|p| {
-            let field = ident(&p.ident);
-            if p.required {
-                let label = &p.ident;
-                quote!(#field: required.take(self.#field, #label)?)
-            } else {
-                quote!(#field: self.#field)
-            }
-        })
-        .chain(unset.inits());
-    let (build_docs, build_body) = if has_rules {
-        (
-            doc(
-                "The value, or `wechat_core::BuildError::MissingField` naming the first required\nfield not \
-                 set, or `wechat_core::BuildError::Invalid` naming the first field that breaks\na rule of \
-                 the spec.",
-            ),
-            quote! {
-                let value = #name { #(#inits),* };
-                ::wechat_core::check::Rules::rules(&value, "")
-                    .map_err(::wechat_core::BuildError::invalid_in(#type_name))?;
-                Ok(value)
-            },
-        )
-    } else {
-        (
-            doc(
-                "The value, or `wechat_core::BuildError::MissingField` naming the first required\nfield not set.",
-            ),
-            quote!(Ok(#name { #(#inits),* })),
-        )
-    };
-    quote! {
-        #docs
-        #gate
-        #[derive(Debug, Clone, Default)]
-        #[must_use = "a builder does nothing until `build()` is called"]
-        pub struct #builder {
-            #(#declared)*
-        }
+    gate.iter().for_each(|gate| w.attr(gate));
+    w.module(&format!("impl {builder}"), |w| {
+        params.iter().for_each(|p| write_setter(w, p, true));
+        write_build(w, type_name, params, unset, made.has_rules);
+    });
+    wrap_doc_lines(w.finish())
+}
 
-        #gate
-        impl #builder {
-            #(#setters)*
-
-            #build_docs
-            pub fn build(self) -> Result<#name, ::wechat_core::BuildError> {
-                let required = ::wechat_core::RequiredFields::of(#type_name);
-                #build_body
-            }
+/// The builder's `build()`.
+fn write_build(w: &mut Writer, type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool) {
+    w.doc(
+        "///",
+        if has_rules {
+            "The value, or `wechat_core::BuildError::MissingField` naming the first required\nfield not \
+             set, or `wechat_core::BuildError::Invalid` naming the first field that breaks\na rule of the \
+             spec."
+        } else {
+            "The value, or `wechat_core::BuildError::MissingField` naming the first required\nfield not set."
+        },
+        true,
+    );
+    let name = ident(type_name);
+    let output = quote!(Result<#name, ::wechat_core::BuildError>);
+    w.function_item("pub fn build", &[("self", None)], Some(&output), |w| {
+        w.let_statement("required", |w| {
+            w.call("::wechat_core::RequiredFields::of", |w| w.arg(|w| w.str(type_name)))
+        });
+        let value = |w: &mut Writer| {
+            w.struct_lit(type_name, None, |w| {
+                for p in params {
+                    w.field(&p.ident, |w| {
+                        if p.required {
+                            w.method_call("required", "take", false, |w| {
+                                w.arg(|w| w.field_of("self", &p.ident));
+                                w.arg(|w| w.str(&p.ident));
+                            });
+                            w.word("?");
+                        } else {
+                            w.field_of("self", &p.ident);
+                        }
+                    });
+                }
+                unset.write_inits(w);
+            })
+        };
+        if !has_rules {
+            w.tail(|w| w.call_block("Ok", value));
+            return;
         }
-    }
+        w.let_statement("value", value);
+        w.statement(|w| {
+            let rules = |w: &mut Writer| {
+                w.call("::wechat_core::check::Rules::rules", |w| {
+                    w.arg(|w| w.word("&value"));
+                    w.arg(|w| w.str(""));
+                })
+            };
+            w.method_call_on(rules, true, "map_err", |w| {
+                w.arg(|w| w.call("::wechat_core::BuildError::invalid_in", |w| w.arg(|w| w.str(type_name))))
+            });
+            w.word("?");
+        });
+        w.tail(|w| w.call("Ok", |w| w.arg(|w| w.word("value"))));
+    });
 }
 
 /// A named type of the spec.
@@ -1019,5 +1082,58 @@ fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
                 ::wechat_core::lenient::integer::<i64, D>(deserializer).map(Self::from)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::test_support::{
+        SYSTEM_BUSY, TEXT_WRITER_ENDPOINT, one_endpoint_spec, prettyplease_of as pretty,
+    };
+
+    #[test]
+    fn builders_and_setters_are_laid_out_as_prettyplease_lays_them_out() {
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
+        let op = spec.operations().next().expect("one operation");
+        let [request, response, _] = op.type_names();
+        let extras = Extras { query: &op.query, constants: &op.fixed_body, ..Extras::default() };
+        let request_params = params(&op.request, &extras);
+        let unset = Unset { constants: &op.fixed_body, answered: &[] };
+        let TypeKind::Struct(item_fields) = &op.types[0].kind else { panic!("the item is a struct") };
+        let item_params = params(item_fields, &Extras::default());
+        let answered: Vec<&Field> =
+            item_fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
+        let item_text = builder_text(
+            "ItemOfTheList",
+            &item_params,
+            &Unset { constants: &[], answered: &answered },
+            &Made { has_rules: false, gate: None },
+        );
+        assert_eq!(pretty(&item_text), item_text);
+        assert!(item_text.contains("            assigned: None,\n"), "{item_text}");
+        for (has_rules, gated) in [(true, false), (false, true)] {
+            let made = Made { has_rules, gate: serialize_gate(gated) };
+            let text = builder_text(&request, &request_params, &unset, &made);
+            assert_eq!(pretty(&text), text);
+            assert!(
+                text.contains("    pub fn a_field_name_long_enough_to_break_the_setter_lines(\n"),
+                "{text}"
+            );
+            assert_eq!(
+                text.contains("Rules::rules(&value, \"\")\n            .map_err("),
+                has_rules,
+                "{text}"
+            );
+            assert_eq!(
+                text.matches("#[cfg(feature = \"serialize-responses\")]\n").count(),
+                if gated { 2 } else { 0 }
+            );
+        }
+        let answer_params = params(&op.response, &Extras::default());
+        let setters = optional_setters_text(&answer_params);
+        let wrapped = format!("impl {response} {{\n{setters}}}\n");
+        assert_eq!(pretty(&wrapped), wrapped);
+        assert!(setters.starts_with("    /// Sets `an_optional_answer_field"), "{setters}");
     }
 }

@@ -15,6 +15,8 @@
 
 use std::fmt::Write as _;
 
+use proc_macro2::{TokenStream, TokenTree};
+
 /// The column a line should end before, as prettyplease's `MARGIN`.
 const MARGIN: isize = 89;
 /// The space a deeply indented line still gets, as prettyplease's `MIN_SPACE`.
@@ -368,18 +370,40 @@ impl Writer {
         args: impl FnOnce(&mut Self),
     ) {
         let short = starts_line && receiver.len() <= INDENT as usize;
+        self.method_call_on(|w| w.word(receiver), !short, method, args);
+    }
+
+    /// `receiver.method(args)` on any receiver `receiver` writes: `break_before_dot` unless
+    /// the receiver is a short name starting a line (see [`Writer::method_call`]).
+    pub(crate) fn method_call_on(
+        &mut self,
+        receiver: impl FnOnce(&mut Self),
+        break_before_dot: bool,
+        method: &str,
+        args: impl FnOnce(&mut Self),
+    ) {
         self.cbox(INDENT);
-        self.word(receiver);
-        if !short {
+        receiver(self);
+        if break_before_dot {
             self.zerobreak();
         }
         self.word(".");
         self.word(method);
-        self.cbox(if short { -INDENT } else { 0 });
+        self.cbox(if break_before_dot { 0 } else { -INDENT });
         self.word("(");
         self.list(args);
         self.word(")");
         self.end();
+        self.end();
+    }
+
+    /// `base.member`, not at the start of a line (where a short `base` never breaks from it).
+    pub(crate) fn field_of(&mut self, base: &str, member: &str) {
+        self.cbox(INDENT);
+        self.word(base);
+        self.zerobreak();
+        self.word(".");
+        self.word(member);
         self.end();
     }
 
@@ -449,6 +473,15 @@ impl Writer {
         self.space();
     }
 
+    /// `name: Type,` in a struct's body.
+    pub(crate) fn struct_field(&mut self, name: &str, ty: &TokenStream) {
+        self.word(name);
+        self.word(": ");
+        self.ty(ty);
+        self.word(",");
+        self.hardbreak();
+    }
+
     /// A line on its own: `use a::b;`.
     pub(crate) fn line(&mut self, line: &str) {
         self.word(line);
@@ -503,7 +536,8 @@ impl Writer {
         self.hardbreak();
     }
 
-    /// `head { items }`, a module: `head` is `pub(crate) mod name`.
+    /// `head { items }`: a module (`head` is `pub(crate) mod name`), a struct with named
+    /// fields (`pub struct Name`) or an impl block (`impl Name`).
     pub(crate) fn module(&mut self, head: &str, items: impl FnOnce(&mut Self)) {
         self.cbox(INDENT);
         self.word(head);
@@ -518,12 +552,48 @@ impl Writer {
 
     /// `fn name() { statements }`.
     pub(crate) fn function(&mut self, name: &str, statements: impl FnOnce(&mut Self)) {
+        self.function_item(&format!("fn {name}"), &[], None, statements);
+    }
+
+    /// `head(params) -> output { statements }`, a function or method: `head` is `pub fn name`,
+    /// each of `params` a name and its type (none for `self`). The parameters go one per line
+    /// when the signature does not fit, and then the output type's arguments too if it still
+    /// does not.
+    pub(crate) fn function_item(
+        &mut self,
+        head: &str,
+        params: &[(&str, Option<&TokenStream>)],
+        output: Option<&TokenStream>,
+        statements: impl FnOnce(&mut Self),
+    ) {
         self.cbox(INDENT);
-        self.word("fn ");
-        self.word(name);
+        self.word(head);
         self.word("(");
         self.neverbreak();
+        self.cbox(0);
+        self.zerobreak();
+        for (i, (name, ty)) in params.iter().enumerate() {
+            self.word(name);
+            if let Some(ty) = ty {
+                self.word(": ");
+                self.ty(ty);
+            }
+            if i + 1 < params.len() {
+                self.word(",");
+                self.space();
+            } else {
+                self.trailing_comma(0);
+            }
+        }
+        self.offset(-INDENT);
+        self.end();
         self.word(")");
+        self.cbox(-INDENT);
+        if let Some(output) = output {
+            self.word(" -> ");
+            self.ty(output);
+        }
+        self.end();
         self.word(" {");
         self.brk(Break { blank: INFINITY, if_nonempty: true, ..Break::default() });
         statements(self);
@@ -533,12 +603,73 @@ impl Writer {
         self.hardbreak();
     }
 
+    /// A type from its tokens (paths, generic arguments, references, `impl Trait`), its
+    /// generic arguments one per line where it does not fit.
+    pub(crate) fn ty(&mut self, tokens: &TokenStream) {
+        let mut after_name = false;
+        for token in tokens.clone() {
+            match token {
+                TokenTree::Ident(ident) => {
+                    if after_name {
+                        self.word(" ");
+                    }
+                    self.word(&ident.to_string());
+                    after_name = true;
+                    continue;
+                }
+                TokenTree::Punct(punct) => match punct.as_char() {
+                    '<' => {
+                        self.word("<");
+                        self.cbox(INDENT);
+                        self.zerobreak();
+                    }
+                    '>' => {
+                        self.trailing_comma(0);
+                        self.offset(-INDENT);
+                        self.end();
+                        self.word(">");
+                    }
+                    ',' => {
+                        self.word(",");
+                        self.space();
+                    }
+                    c => self.word(c.encode_utf8(&mut [0; 4])),
+                },
+                other => self.word(&other.to_string()),
+            }
+            after_name = false;
+        }
+    }
+
     /// `expression;` in a function body.
     pub(crate) fn statement(&mut self, expression: impl FnOnce(&mut Self)) {
         self.ibox(0);
         expression(self);
         self.word(";");
         self.end();
+        self.hardbreak();
+    }
+
+    /// `target = value` (write the `;` with [`Writer::statement`]).
+    pub(crate) fn assign(&mut self, target: &str, value: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.word(target);
+        self.word(" = ");
+        self.neverbreak();
+        value(self);
+        self.end();
+    }
+
+    /// `let name = value;`.
+    pub(crate) fn let_statement(&mut self, name: &str, value: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.word("let ");
+        self.word(name);
+        self.word(" = ");
+        self.neverbreak();
+        value(self);
+        self.end();
+        self.word(";");
         self.hardbreak();
     }
 

@@ -28,3 +28,47 @@ pub(crate) fn one_endpoint_spec(group: &str, errors: &str, types: Option<&str>, 
     files.push(endpoint_file(group, endpoint));
     crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// An endpoint whose types take every path of the text writers (builders, setters and
+/// `Deserialize` impls): a query parameter and a constant, required and optional fields with
+/// names short and long enough to break their lines, other spellings of keys, a secret, a
+/// rule between fields, a nested type with a field only answers hold, and a long type name.
+pub(crate) const TEXT_WRITER_ENDPOINT: &str = r#"
+name = "send_a_request_whose_type_name_is_rather_long_indeed"
+interface = "demo"
+summary = "Demo."
+method = "POST"
+path = "/demo"
+
+[auth]
+token = "access_token"
+
+[query]
+page_size = { type = "i64", optional = true, doc = "A query parameter whose documentation runs long enough to be wrapped at the width of the project's rustfmt configuration." }
+
+[request]
+action = { type = "string", value = "get_the_whole_list_of_things", doc = "A constant." }
+a = { type = "string", doc = "Short." }
+id = { type = "i64", optional = true, aliases = ["i"], doc = "Short, and spelled another way." }
+secret = { type = "string", secret = true, doc = "A secret." }
+a_field_name_long_enough_to_break_the_setter_lines = { type = "array", items = "ItemOfTheList", doc = "Long." }
+an_optional_field_name_long_enough_to_break = { type = "string", optional = true, aliases = ["an_optional_field_name_spelled_another_way"], doc = "Long." }
+type_ = { type = "string", optional = true, doc = "A keyword." }
+one = { type = "bool", optional = true, one_of = "audience", doc = "One of two." }
+other = { type = "bool", optional = true, one_of = "audience", doc = "The other." }
+
+[response]
+status = { type = "string", doc = "Required." }
+an_optional_answer_field_with_a_name_long_enough_to_break_lines = { type = "string", optional = true, doc = "Optional." }
+
+[types.ItemOfTheList]
+doc = "An item."
+fields.name = { type = "string", doc = "Its name." }
+fields.count = { type = "i64", doc = "How many." }
+fields.assigned = { type = "string", only = "response", optional = true, doc = "WeChat assigns it." }
+"#;
+
+/// What prettyplease prints for the Rust file `text`: the text writers' output must be that.
+pub(crate) fn prettyplease_of(text: &str) -> String {
+    prettyplease::unparse(&syn::parse_file(text).unwrap_or_else(|e| panic!("not Rust: {e}\n{text}")))
+}
