@@ -131,15 +131,19 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             ));
         }
     }
-    let mut files = format_in_parallel(jobs)?;
-    files.extend(api_docs::files(spec));
-    files.extend(openapi::files(spec));
+    // The OpenAPI document is the largest job of all: first, on a thread of its own.
+    let mut all: Vec<Job<'_>> =
+        vec![Box::new(|| Ok(openapi::files(spec))), Box::new(|| Ok(api_docs::files(spec)))];
     if !spec.events.events.is_empty() {
-        files.push(OutputFile {
-            path: format!("{API_DOCS_DIR}/events.md"),
-            contents: events::docs_page(&spec.events),
-        });
+        all.push(Box::new(|| {
+            Ok(vec![OutputFile {
+                path: format!("{API_DOCS_DIR}/events.md"),
+                contents: events::docs_page(&spec.events),
+            }])
+        }));
     }
+    all.extend(jobs.into_iter().map(|(path, source)| rust_job(path, source)));
+    let mut files = in_parallel(all)?;
     // A region of the manifest, not the whole file: see `crate::splice`.
     files.push(OutputFile {
         path: CARD_MANIFEST.to_owned(),
@@ -152,6 +156,21 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
 
 /// A Rust file to generate: its path, and how to build its tokens (or its text).
 type RustJob<'a> = (String, Box<dyn Fn() -> Source + Send + Sync + 'a>);
+
+/// Files to generate, made on whichever thread takes the job.
+type Job<'a> = Box<dyn Fn() -> Result<Vec<OutputFile>, EmitError> + Send + Sync + 'a>;
+
+/// The job of the Rust file at `path`: its tokens (or text) made and formatted on one thread,
+/// since token streams cannot cross threads.
+fn rust_job<'a>(path: String, source: Box<dyn Fn() -> Source + Send + Sync + 'a>) -> Job<'a> {
+    Box::new(move || {
+        let contents = match source() {
+            Source::Tokens(tokens) => rust::rust_file(&path, tokens)?,
+            Source::Text(text) => rust::finish_file(&text),
+        };
+        Ok(vec![OutputFile { path: path.clone(), contents }])
+    })
+}
 
 /// What a Rust file is made from: tokens, which prettyplease formats, or text a
 /// [`table_writer::Writer`] already laid out as prettyplease would.
@@ -166,37 +185,36 @@ impl From<proc_macro2::TokenStream> for Source {
     }
 }
 
-/// Builds and formats the files on every core. Token streams cannot cross threads, so each
-/// file's tokens are built on the thread that formats them; the output is the same whatever
-/// the number of threads, because files are independent and sorted afterwards.
-fn format_in_parallel(jobs: Vec<RustJob<'_>>) -> Result<Vec<OutputFile>, EmitError> {
+/// Runs the jobs on every core. The output is the same whatever the number of threads,
+/// because jobs are independent and their files sorted afterwards.
+fn in_parallel(jobs: Vec<Job<'_>>) -> Result<Vec<OutputFile>, EmitError> {
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
     let work = || {
         let mut done = Vec::new();
-        while let Some((path, tokens)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-            let contents = match tokens() {
-                Source::Tokens(tokens) => rust::rust_file(path, tokens),
-                Source::Text(text) => Ok(rust::finish_file(&text)),
-            };
-            done.push(contents.map(|contents| OutputFile { path: path.clone(), contents }));
+        while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push(job());
         }
         done
     };
-    let results: Vec<Result<OutputFile, EmitError>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<OutputFile>, EmitError>> = std::thread::scope(|scope| {
         let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut all = work();
         for other in others {
-            // A worker only panics if formatting does; say so rather than lose its files.
+            // A worker only panics if an emitter does; say so rather than lose its files.
             match other.join() {
                 Ok(done) => all.extend(done),
                 Err(_) => all.push(Err(EmitError {
-                    path: "(formatting thread)".to_owned(),
-                    message: "a formatting thread panicked".to_owned(),
+                    path: "(generator thread)".to_owned(),
+                    message: "a generator thread panicked".to_owned(),
                 })),
             }
         }
         all
     });
-    results.into_iter().collect()
+    let mut files = Vec::new();
+    for result in results {
+        files.extend(result?);
+    }
+    Ok(files)
 }
