@@ -54,9 +54,8 @@ fn expand_verbatim(text: String) -> Result<String, String> {
         let skipped = after.len() - after.trim_start().len();
         let literal_end = string_literal_end(&after[skipped..])
             .ok_or_else(|| "an item written as text is not one string literal".to_owned())?;
-        let item = syn::parse_str::<syn::LitStr>(&after[skipped..skipped + literal_end])
-            .map_err(|e| format!("an item written as text does not read back: {e}"))?
-            .value();
+        let item = unescape(&after[skipped + 1..skipped + literal_end - 1])
+            .ok_or_else(|| "an item written as text does not read back".to_owned())?;
         let starts_at_call = item.strip_prefix(indent).is_some_and(|rest| !rest.starts_with(' '));
         if !starts_at_call {
             return Err(format!("an item written as text does not start at column {}", indent.len()));
@@ -70,6 +69,37 @@ fn expand_verbatim(text: String) -> Result<String, String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// The value of a string literal from what is between its quotes, as
+/// `proc_macro2::Literal::string` escapes it: runs without a backslash are copied whole.
+fn unescape(inside: &str) -> Option<String> {
+    let mut out = String::with_capacity(inside.len());
+    let mut rest = inside;
+    while let Some(at) = rest.find('\\') {
+        out.push_str(&rest[..at]);
+        let escape = &rest[at + 1..];
+        let (c, used) = match escape.as_bytes().first()? {
+            b'n' => ('\n', 1),
+            b't' => ('\t', 1),
+            b'r' => ('\r', 1),
+            b'0' => ('\0', 1),
+            b'\\' => ('\\', 1),
+            b'"' => ('"', 1),
+            b'\'' => ('\'', 1),
+            b'x' => (char::from(u8::from_str_radix(escape.get(1..3)?, 16).ok().filter(u8::is_ascii)?), 3),
+            b'u' => {
+                let close = escape.find('}')?;
+                let code = u32::from_str_radix(escape.get(2..close)?, 16).ok()?;
+                (char::from_u32(code)?, close + 1)
+            }
+            _ => return None,
+        };
+        out.push(c);
+        rest = &escape[used..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// The length of the string literal `text` starts with, quotes included.
@@ -408,6 +438,26 @@ mod tests {
             ),
             "{file}"
         );
+    }
+
+    #[test]
+    fn literals_read_back_as_proc_macro2_wrote_them() {
+        for value in [
+            "plain",
+            "",
+            "quotes \" and 'single' ones",
+            "a backslash \\ and \\n spelled",
+            "lines\nand\ttabs\rand\u{1}controls\u{7f}",
+            "nul \0 then \u{0}7 an octal digit",
+            "中文 and émoji 🎉 and a combining \u{301} accent",
+            "zero width \u{200b} and a BOM \u{feff}",
+        ] {
+            let literal = proc_macro2::Literal::string(value).to_string();
+            assert_eq!(super::unescape(&literal[1..literal.len() - 1]).as_deref(), Some(value), "{literal}");
+        }
+        for broken in ["\\", "\\q", "\\x8", "\\xff", "\\u{d800}", "\\u{110000}", "\\u{12"] {
+            assert_eq!(super::unescape(broken), None, "{broken}");
+        }
     }
 
     #[test]
