@@ -12,7 +12,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::crate_files::any_group;
-use crate::emit::rust::ident;
+use crate::emit::rust::{ident, verbatim_item};
+use crate::emit::table_writer::Writer;
 use crate::model::{
     Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope,
     UserAction,
@@ -34,17 +35,31 @@ pub const CLI_MANIFEST: &str = "crates/wechat-cli/Cargo.toml";
 const RESERVED_FLAGS: &[&str] = &["json", "file", "help"];
 
 /// `generated/mod.rs`: one [`Group`] table per spec group and one call function per operation.
+/// The tables are data, written as text by the table writer (see [`verbatim_item`]); the
+/// call functions are tokens.
 pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
-    let entries = spec.groups.iter().map(|group| {
-        let feature = &group.name;
-        let name = group_static(group);
-        quote! {
-            #[cfg(feature = #feature)]
-            &#name
-        }
+    let mut w = Writer::new(16 * 1024);
+    w.doc("///", "The groups compiled in (each is a cargo feature), in the spec's order.", true);
+    w.static_item("pub(crate) static GROUPS", "&[&Group]", |w| {
+        w.word("&");
+        w.array(&spec.groups, |w, group| {
+            w.attr(&cfg_feature(&group.name));
+            w.word("&");
+            w.word(&group_static(group));
+        });
     });
+    w.doc(
+        "///",
+        "What a user (or WeChat's review) does, which `wechat act` tells a running wechat-mock,\nof the \
+         groups compiled in.",
+        true,
+    );
+    w.static_item("pub(crate) static USER_ACTIONS", "&[UserAction]", |w| {
+        w.word("&");
+        w.array(&spec.state.user_actions, |w, action| user_action_entry(w, spec, action));
+    });
+    let tables = verbatim_item(&w.finish());
     let groups = spec.groups.iter().map(|group| group_table(spec, group));
-    let actions = spec.state.user_actions.iter().map(|action| user_action_entry(spec, action));
     quote! {
         //! The command table of `wechat`: every group and operation of the spec, with its flags,
         //! help text and the request type it sends, and the mock's user actions.
@@ -56,110 +71,116 @@ pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
         #[allow(unused_imports)]
         use crate::table::{Group, Operation, UserAction};
 
-        /// The groups compiled in (each is a cargo feature), in the spec's order.
-        pub(crate) static GROUPS: &[&Group] = &[#(#entries),*];
-
-        /// What a user (or WeChat's review) does, which `wechat act` tells a running wechat-mock,
-        /// of the groups compiled in.
-        pub(crate) static USER_ACTIONS: &[UserAction] = &[#(#actions),*];
+        #tables
 
         #(#groups)*
     }
 }
 
+/// `#[cfg(feature = "name")]`.
+fn cfg_feature(name: &str) -> String {
+    format!("#[cfg(feature = \"{name}\")]")
+}
+
 /// A user action's entry: its group's and its own command, its route on the mock, its help and
 /// its params as fields.
-fn user_action_entry(spec: &Spec, action: &UserAction) -> TokenStream {
-    let feature = &action.group;
-    let group = action.group.to_kebab_case();
-    let command = action.name.to_kebab_case();
-    let route = format!("{}/{}", action.group, action.name);
-    let summary = &action.summary;
+fn user_action_entry(w: &mut Writer, spec: &Spec, action: &UserAction) {
     let about = action
         .doc
         .as_deref()
-        .map_or_else(|| summary.clone(), |doc| format!("{summary}\n\n{}", doc.trim_end()));
+        .map_or_else(|| action.summary.clone(), |doc| format!("{}\n\n{}", action.summary, doc.trim_end()));
     let flags = flag_names(spec, &[], action.params.iter());
-    let fields = action.params.iter().map(|f| field_entry(spec, &[], f, flags.get(&f.wire), false));
-    quote! {
-        #[cfg(feature = #feature)]
-        UserAction {
-            group: #group,
-            command: #command,
-            route: #route,
-            summary: #summary,
-            about: #about,
-            fields: &[#(#fields),*],
-        }
-    }
+    w.attr(&cfg_feature(&action.group));
+    w.struct_lit("UserAction", None, |w| {
+        w.field("group", |w| w.str(&action.group.to_kebab_case()));
+        w.field("command", |w| w.str(&action.name.to_kebab_case()));
+        w.field("route", |w| w.str(&format!("{}/{}", action.group, action.name)));
+        w.field("summary", |w| w.str(&action.summary));
+        w.field("about", |w| w.str(&about));
+        w.field("fields", |w| {
+            w.word("&");
+            w.array(&action.params, |w, f| field_entry(w, spec, &[], f, flags.get(&f.wire), false));
+        });
+    });
 }
 
-fn group_static(group: &Group) -> proc_macro2::Ident {
-    ident(&names::shouty(&group.name).unwrap_or_else(|| group.name.to_uppercase()))
+fn group_static(group: &Group) -> String {
+    names::shouty(&group.name).unwrap_or_else(|| group.name.to_uppercase())
 }
 
 fn call_fn(op: &Operation) -> proc_macro2::Ident {
     ident(&format!("{}_{}", op.group, op.name))
 }
 
+/// A group's table, as text, and its operations' call functions.
 fn group_table(spec: &Spec, group: &Group) -> TokenStream {
-    let feature = &group.name;
-    let name = group_static(group);
-    let command = group.name.to_kebab_case();
-    let module = &group.name;
-    let summary = &group.summary;
     let about = group
         .doc
         .as_deref()
-        .map_or_else(|| summary.clone(), |doc| format!("{summary}\n\n{}", doc.trim_end()));
-    let operations = group.operations.iter().map(|op| operation_entry(spec, op));
+        .map_or_else(|| group.summary.clone(), |doc| format!("{}\n\n{}", group.summary, doc.trim_end()));
+    let mut w = Writer::new(4096 + 4096 * group.operations.len());
+    w.attr(&cfg_feature(&group.name));
+    w.static_item(&format!("static {}", group_static(group)), "Group", |w| {
+        w.struct_lit("Group", None, |w| {
+            w.field("command", |w| w.str(&group.name.to_kebab_case()));
+            w.field("module", |w| w.str(&group.name));
+            w.field("summary", |w| w.str(&group.summary));
+            w.field("about", |w| w.str(&about));
+            w.field("operations", |w| {
+                w.word("&");
+                w.array(&group.operations, |w, op| operation_entry(w, spec, op));
+            });
+        })
+    });
+    let table = verbatim_item(&w.finish());
     let calls = group.operations.iter().map(call_function);
     quote! {
-        #[cfg(feature = #feature)]
-        static #name: Group = Group {
-            command: #command,
-            module: #module,
-            summary: #summary,
-            about: #about,
-            operations: &[#(#operations),*],
-        };
+        #table
 
         #(#calls)*
     }
 }
 
-fn operation_entry(spec: &Spec, op: &Operation) -> TokenStream {
-    let command = op.name.to_kebab_case();
+fn operation_entry(w: &mut Writer, spec: &Spec, op: &Operation) {
     let summary = match &op.deprecated {
         Some(_) => format!("[deprecated] {}", op.summary),
         None => op.summary.clone(),
     };
-    let about = long_about(spec, op);
     let flags = flag_names(spec, &op.types, op.request_fields());
-    let fields = op.request_fields().filter(|f| f.only != Some(Direction::Response)).map(|f| {
-        let query = op.query.iter().any(|q| q.wire == f.wire);
-        field_entry(spec, &op.types, f, flags.get(&f.wire), query)
+    let fields: Vec<&Field> = op.request_fields().filter(|f| f.only != Some(Direction::Response)).collect();
+    w.struct_lit("Operation", None, |w| {
+        w.field("command", |w| w.str(&op.name.to_kebab_case()));
+        w.field("summary", |w| w.str(&summary));
+        w.field("about", |w| w.str(&long_about(spec, op)));
+        w.field("fields", |w| {
+            w.word("&");
+            w.array(fields, |w, f| {
+                let query = op.query.iter().any(|q| q.wire == f.wire);
+                field_entry(w, spec, &op.types, f, flags.get(&f.wire), query);
+            });
+        });
+        w.field("constants", |w| {
+            w.word("&");
+            w.array(&op.fixed_body, |w, c| {
+                w.tuple(|w| {
+                    w.arg(|w| w.str(&c.name));
+                    w.arg(|w| w.str(&c.value));
+                })
+            });
+        });
+        w.field("files", |w| {
+            w.word("&");
+            w.array(&op.files, |w, f| {
+                w.struct_lit("FilePart", None, |w| {
+                    w.field("part", |w| w.str(&f.wire));
+                    // As quote writes a `u64`: suffixed.
+                    w.field("max_size", |w| w.word(&format!("{}u64", f.max_size)));
+                    w.field("required", |w| w.bool(f.required));
+                })
+            });
+        });
+        w.field("call", |w| w.word(&call_fn(op).to_string()));
     });
-    let constants = op.fixed_body.iter().map(|c| {
-        let (name, value) = (&c.name, &c.value);
-        quote!((#name, #value))
-    });
-    let files = op.files.iter().map(|f| {
-        let (part, max_size, required) = (&f.wire, f.max_size, f.required);
-        quote!(FilePart { part: #part, max_size: #max_size, required: #required })
-    });
-    let call = call_fn(op);
-    quote! {
-        Operation {
-            command: #command,
-            summary: #summary,
-            about: #about,
-            fields: &[#(#fields),*],
-            constants: &[#(#constants),*],
-            files: &[#(#files),*],
-            call: #call,
-        }
-    }
 }
 
 /// The flag of each field that gets one: top-level scalars and enums whose kebab-case spelling
@@ -214,44 +235,37 @@ fn flag_kind(spec: &Spec, local: &[TypeDef], ty: &Ty) -> Option<(&'static str, V
 }
 
 fn field_entry(
+    w: &mut Writer,
     spec: &Spec,
     local: &[TypeDef],
     field: &Field,
     flag: Option<&String>,
     query: bool,
-) -> TokenStream {
-    let wire = &field.wire;
-    let help = one_line(&field.doc);
-    let required = field.required && !field.flatten;
-    let (kind, values) = match flag.and_then(|_| flag_kind(spec, local, &field.ty)) {
-        Some((kind, values)) => {
-            let kind = ident(kind);
-            (quote!(Kind::#kind), values)
-        }
-        None => {
-            let what = describe(spec, local, &field.ty);
-            (quote!(Kind::Json(#what)), Vec::new())
-        }
-    };
-    let flag = match flag {
-        Some(flag) => quote!(Some(#flag)),
-        None => quote!(None),
-    };
-    let aliases = &field.aliases;
-    let secret = field.secret;
-    quote! {
-        Field {
-            wire: #wire,
-            flag: #flag,
-            help: #help,
-            kind: #kind,
-            values: &[#(#values),*],
-            required: #required,
-            query: #query,
-            secret: #secret,
-            aliases: &[#(#aliases),*],
-        }
-    }
+) {
+    let kind = flag.and_then(|_| flag_kind(spec, local, &field.ty));
+    w.struct_lit("Field", None, |w| {
+        w.field("wire", |w| w.str(&field.wire));
+        w.field("flag", |w| match flag {
+            Some(flag) => w.call("Some", |w| w.arg(|w| w.str(flag))),
+            None => w.word("None"),
+        });
+        w.field("help", |w| w.str(&one_line(&field.doc)));
+        w.field("kind", |w| match &kind {
+            Some((kind, _)) => w.word(&format!("Kind::{kind}")),
+            None => w.call("Kind::Json", |w| w.arg(|w| w.str(&describe(spec, local, &field.ty)))),
+        });
+        w.field("values", |w| {
+            w.word("&");
+            w.array(kind.iter().flat_map(|(_, values)| values), |w, v| w.str(v));
+        });
+        w.field("required", |w| w.bool(field.required && !field.flatten));
+        w.field("query", |w| w.bool(query));
+        w.field("secret", |w| w.bool(field.secret));
+        w.field("aliases", |w| {
+            w.word("&");
+            w.array(&field.aliases, |w, a| w.str(a));
+        });
+    });
 }
 
 fn named_kind<'a>(spec: &'a Spec, local: &'a [TypeDef], r: &TypeRef) -> Option<&'a TypeKind> {
