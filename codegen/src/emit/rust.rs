@@ -31,7 +31,8 @@ const VERBATIM: &str = "__verbatim_item!(";
 /// break), carried through the file's tokens as a macro call that holds it as a string: syn
 /// and prettyplease see one literal, not the item's tokens.
 pub(crate) fn verbatim_item(text: &str) -> TokenStream {
-    let literal = Literal::string(text);
+    // A raw string: escaping the text, and reading it back, cost more than the text itself.
+    let literal = doc_literal(text);
     quote!(__verbatim_item!(#literal);)
 }
 
@@ -52,10 +53,8 @@ fn expand_verbatim(text: String) -> Result<String, String> {
         out.push_str(&rest[..line_start]);
         let after = &rest[at + VERBATIM.len()..];
         let skipped = after.len() - after.trim_start().len();
-        let literal_end = string_literal_end(&after[skipped..])
+        let (item, literal_end) = read_literal(&after[skipped..])
             .ok_or_else(|| "an item written as text is not one string literal".to_owned())?;
-        let item = unescape(&after[skipped + 1..skipped + literal_end - 1])
-            .ok_or_else(|| "an item written as text does not read back".to_owned())?;
         let starts_at_call = item.strip_prefix(indent).is_some_and(|rest| !rest.starts_with(' '));
         if !starts_at_call {
             return Err(format!("an item written as text does not start at column {}", indent.len()));
@@ -100,6 +99,19 @@ fn unescape(inside: &str) -> Option<String> {
     }
     out.push_str(rest);
     Some(out)
+}
+
+/// The value of the string literal (raw or not) `text` starts with, and its length.
+fn read_literal(text: &str) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+    if let Some(raw) = text.strip_prefix('r') {
+        let hashes = raw.len() - raw.trim_start_matches('#').len();
+        let inside = raw[hashes..].strip_prefix('"')?;
+        let close = format!("\"{}", &raw[..hashes]);
+        let end = inside.find(&close)?;
+        return Some((std::borrow::Cow::Borrowed(&inside[..end]), 1 + hashes + 1 + end + close.len()));
+    }
+    let end = string_literal_end(text)?;
+    Some((std::borrow::Cow::Owned(unescape(&text[1..end - 1])?), end))
 }
 
 /// The length of the string literal `text` starts with, quotes included.
@@ -438,6 +450,13 @@ mod tests {
             ),
             "{file}"
         );
+        // Carried as a raw string, or (with a carriage return, which a raw string cannot hold)
+        // as an escaped one.
+        for text in ["const A: &str = \"\"#\";\n", "// a\rb\nconst B: u8 = 0;\n"] {
+            let item = super::verbatim_item(text);
+            let file = super::rust_file("a.rs", item).expect("a file");
+            assert!(file.ends_with(text), "{file:?}");
+        }
     }
 
     #[test]
