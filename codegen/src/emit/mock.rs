@@ -12,12 +12,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use wechat_core::shape::{self, Direction, Item, NamedType, Rule, Schema, TypeId};
 
-use crate::emit::rust::ident;
+use crate::emit::rust::{ident, limits};
 use crate::emit::table_writer::Writer;
 use crate::model::shape::SchemaBuilder;
 use crate::model::{
-    BodyKind, ErrorCase, Limits, Method, Operation, ResponseBody, Spec, TokenKind, TypeDef, TypeRef,
-    TypeScope,
+    BodyKind, ErrorCase, Method, Operation, ResponseBody, Spec, TokenKind, TypeDef, TypeRef, TypeScope,
 };
 use crate::names;
 
@@ -404,7 +403,7 @@ pub(crate) fn fields(w: &mut Writer, fields: &[shape::Field<'_>]) {
                 w.field("only", |w| w.call("Some", |w| w.arg(|w| w.word(only))));
             }
             if !f.limits.is_empty() {
-                w.field("limits", |w| limits(w, &f.limits));
+                w.field("limits", |w| limits(w, &f.limits, "Limits"));
             }
             if let Some(rule) = f.rule {
                 let (variant, sibling) = match rule {
@@ -427,32 +426,6 @@ fn borrowed_strs<'a>(w: &mut Writer, values: impl IntoIterator<Item = &'a str>) 
             w.word("&");
             w.array(values, |w, v| w.str(v));
         });
-    });
-}
-
-/// `Limits { .. }` with the limits the spec states and `..Limits::NONE` for the rest.
-fn limits(w: &mut Writer, limits: &Limits) {
-    w.struct_lit("Limits", Some("Limits::NONE"), |w| {
-        let unsigned = [
-            ("min_length", limits.min_length),
-            ("max_length", limits.max_length),
-            ("max_bytes", limits.max_bytes),
-        ];
-        for (name, n) in unsigned {
-            if let Some(n) = n {
-                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.uint(n))));
-            }
-        }
-        for (name, n) in [("minimum", limits.minimum), ("maximum", limits.maximum)] {
-            if let Some(n) = n {
-                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.int(n))));
-            }
-        }
-        for (name, n) in [("min_items", limits.min_items), ("max_items", limits.max_items)] {
-            if let Some(n) = n {
-                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.uint(n))));
-            }
-        }
     });
 }
 

@@ -4,6 +4,7 @@
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
+use crate::emit::table_writer::Writer;
 use crate::emit::{EmitError, HEADER};
 use crate::model::{Field, FixedParam, Limits, Ty, TypeScope};
 
@@ -216,30 +217,29 @@ pub(crate) fn integer(value: i64) -> TokenStream {
 /// `Limits { .. }` with the limits the spec states and `..Limits::NONE` for the rest, where
 /// `path` is how the emitted file names the type (`::wechat_core::Limits` for the client's
 /// `Check` impls, `Limits` in the mock's table).
-pub(crate) fn limits(limits: &Limits, path: &TokenStream) -> TokenStream {
-    let unsigned = |name: &str, n: Option<u64>| {
-        n.map(|n| {
-            let (name, n) = (ident(name), proc_macro2::Literal::u64_unsuffixed(n));
-            quote!(#name: Some(#n),)
-        })
-    };
-    let signed = |name: &str, n: Option<i64>| {
-        n.map(|n| {
-            let (name, n) = (ident(name), integer(n));
-            quote!(#name: Some(#n),)
-        })
-    };
-    let set = [
-        unsigned("min_length", limits.min_length),
-        unsigned("max_length", limits.max_length),
-        unsigned("max_bytes", limits.max_bytes),
-        signed("minimum", limits.minimum),
-        signed("maximum", limits.maximum),
-        unsigned("min_items", limits.min_items),
-        unsigned("max_items", limits.max_items),
-    ];
-    let set = set.into_iter().flatten();
-    quote!(#path { #(#set)* ..#path::NONE })
+pub(crate) fn limits(w: &mut Writer, limits: &Limits, path: &str) {
+    w.struct_lit(path, Some(&format!("{path}::NONE")), |w| {
+        let unsigned = [
+            ("min_length", limits.min_length),
+            ("max_length", limits.max_length),
+            ("max_bytes", limits.max_bytes),
+        ];
+        for (name, n) in unsigned {
+            if let Some(n) = n {
+                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.uint(n))));
+            }
+        }
+        for (name, n) in [("minimum", limits.minimum), ("maximum", limits.maximum)] {
+            if let Some(n) = n {
+                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.int(n))));
+            }
+        }
+        for (name, n) in [("min_items", limits.min_items), ("max_items", limits.max_items)] {
+            if let Some(n) = n {
+                w.field(name, |w| w.call("Some", |w| w.arg(|w| w.uint(n))));
+            }
+        }
+    });
 }
 
 /// An identifier made by `names`; raw identifiers are never needed because keywords were

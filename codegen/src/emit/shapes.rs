@@ -65,7 +65,8 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         construction(type_name, docs, &params, &unset, &made);
     let construct_gate = &made.gate;
     let docs = doc(&docs);
-    let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields), rules.is_some()));
+    let check =
+        extras.checked.then(|| check_impl(type_name, extras.query.iter().chain(fields), rules.is_some()));
     let getters: Vec<_> = answered.iter().map(|f| getter(f)).collect();
     let getters = (!getters.is_empty()).then(|| quote!(impl #name { #(#getters)* }));
     let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only, derived));
@@ -524,38 +525,67 @@ fn rules_impl(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream
 
 /// `impl Check`: each limited field measured, each field whose type has limits or rules
 /// inside checked in turn, then the type's own rules (`has_rules`), the first problem returned
-/// with its path: the order in which the mock and the example checks find them.
-fn check_impl<'a>(
-    name: &proc_macro2::Ident,
-    fields: impl Iterator<Item = &'a Field>,
-    has_rules: bool,
-) -> TokenStream {
-    let steps = fields.filter(|f| !f.secret).flat_map(|field| {
-        let member = ident(&field.ident);
-        let wire = &field.wire;
-        let limit = (!field.constraints.is_empty()).then(|| {
-            let limits = limits(&field.constraints, &quote!(::wechat_core::Limits));
-            quote!(::wechat_core::check::limit(&self.#member, path, #wire, &#limits)?;)
-        });
-        let inside = field.checks_inside.then(|| {
-            if field.flatten {
-                quote!(::wechat_core::Check::check(&self.#member, path)?;)
-            } else {
-                quote!(::wechat_core::Check::check(&self.#member, &::wechat_core::check::join(path, #wire))?;)
+/// with its path: the order in which the mock and the example checks find them. Written as
+/// text (see [`verbatim_item`]).
+fn check_impl<'a>(name: &str, fields: impl Iterator<Item = &'a Field>, has_rules: bool) -> TokenStream {
+    verbatim_item(&check_text(name, fields, has_rules))
+}
+
+fn check_text<'a>(name: &str, fields: impl Iterator<Item = &'a Field>, has_rules: bool) -> String {
+    let mut w = Writer::new(1024);
+    w.impl_block(Some("::wechat_core::Check"), name, |w| {
+        let params = [("&self", None), ("path", Some(&quote!(&str)))];
+        let output = quote!(Result<(), ::wechat_core::Invalid>);
+        w.function_item("fn check", &params, Some(&output), |w| {
+            for field in fields.filter(|f| !f.secret) {
+                let member = |w: &mut Writer| {
+                    w.word("&");
+                    w.field_of("self", &field.ident);
+                };
+                if !field.constraints.is_empty() {
+                    w.statement(|w| {
+                        w.try_call("::wechat_core::check::limit", |w| {
+                            w.arg(member);
+                            w.arg(|w| w.word("path"));
+                            w.arg(|w| w.str(&field.wire));
+                            w.arg(|w| {
+                                w.word("&");
+                                limits(w, &field.constraints, "::wechat_core::Limits");
+                            });
+                        })
+                    });
+                }
+                if field.checks_inside {
+                    w.statement(|w| {
+                        w.try_call("::wechat_core::Check::check", |w| {
+                            w.arg(member);
+                            if field.flatten {
+                                w.arg(|w| w.word("path"));
+                            } else {
+                                w.arg(|w| {
+                                    w.word("&");
+                                    w.call("::wechat_core::check::join", |w| {
+                                        w.arg(|w| w.word("path"));
+                                        w.arg(|w| w.str(&field.wire));
+                                    });
+                                });
+                            }
+                        })
+                    });
+                }
             }
+            if has_rules {
+                w.statement(|w| {
+                    w.try_call("::wechat_core::check::Rules::rules", |w| {
+                        w.arg(|w| w.word("self"));
+                        w.arg(|w| w.word("path"));
+                    })
+                });
+            }
+            w.tail(|w| w.call_block("Ok", |w| w.word("()")));
         });
-        limit.into_iter().chain(inside)
     });
-    let rules = has_rules.then(|| quote!(::wechat_core::check::Rules::rules(self, path)?;));
-    quote! {
-        impl ::wechat_core::Check for #name {
-            fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
-                #(#steps)*
-                #rules
-                Ok(())
-            }
-        }
-    }
+    w.finish()
 }
 
 /// `fn id(&self) -> Option<&T>` for a field WeChat answers and requests never send.
@@ -747,7 +777,7 @@ fn builder_text(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Mad
         }
     });
     gate.iter().for_each(|gate| w.attr(gate));
-    w.module(&format!("impl {builder}"), |w| {
+    w.impl_block(None, &builder, |w| {
         params.iter().for_each(|p| write_setter(w, p, true));
         write_build(w, type_name, params, unset, made.has_rules);
     });
@@ -1130,6 +1160,24 @@ mod tests {
                 if gated { 2 } else { 0 }
             );
         }
+        let fields = op.query.iter().chain(&op.request);
+        let check = check_text(&request, fields, true);
+        assert_eq!(pretty(&check), check);
+        assert!(
+            check.contains("\n            &::wechat_core::Limits {\n                minimum: Some(-5),\n"),
+            "{check}"
+        );
+        assert!(
+            check.contains(
+                "            &::wechat_core::check::join(
+                path,
+"
+            ),
+            "{check}"
+        );
+        let long = check_text(&"Long".repeat(15), op.request.iter(), false);
+        assert_eq!(pretty(&long), long);
+        assert!(long.starts_with("impl ::wechat_core::Check\nfor LongLong"), "{long}");
         let answer_params = params(&op.response, &Extras::default());
         let setters = optional_setters_text(&answer_params);
         let wrapped = format!("impl {response} {{\n{setters}}}\n");

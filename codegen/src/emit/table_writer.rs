@@ -550,6 +550,33 @@ impl Writer {
         self.hardbreak();
     }
 
+    /// `impl Trait for Type { items }` (or `impl Type { items }` without `of_trait`): `for
+    /// Type` goes to a line of its own when the line does not fit.
+    pub(crate) fn impl_block(
+        &mut self,
+        of_trait: Option<&str>,
+        self_ty: &str,
+        items: impl FnOnce(&mut Self),
+    ) {
+        self.cbox(INDENT);
+        self.ibox(-INDENT);
+        self.word("impl ");
+        if let Some(of_trait) = of_trait {
+            self.word(of_trait);
+            self.space();
+            self.word("for ");
+        }
+        self.word(self_ty);
+        self.end();
+        self.word(" {");
+        self.brk(Break { blank: INFINITY, if_nonempty: true, ..Break::default() });
+        items(self);
+        self.offset(-INDENT);
+        self.end();
+        self.word("}");
+        self.hardbreak();
+    }
+
     /// `fn name() { statements }`.
     pub(crate) fn function(&mut self, name: &str, statements: impl FnOnce(&mut Self)) {
         self.function_item(&format!("fn {name}"), &[], None, statements);

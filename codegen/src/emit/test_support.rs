@@ -48,10 +48,10 @@ page_size = { type = "i64", optional = true, doc = "A query parameter whose docu
 
 [request]
 action = { type = "string", value = "get_the_whole_list_of_things", doc = "A constant." }
-a = { type = "string", doc = "Short." }
-id = { type = "i64", optional = true, aliases = ["i"], doc = "Short, and spelled another way." }
+a = { type = "string", max_bytes = 16, min_length = 1, doc = "Short." }
+id = { type = "i64", optional = true, aliases = ["i"], minimum = -5, maximum = 5, doc = "Short, and spelled another way." }
 secret = { type = "string", secret = true, doc = "A secret." }
-a_field_name_long_enough_to_break_the_setter_lines = { type = "array", items = "ItemOfTheList", doc = "Long." }
+a_field_name_long_enough_to_break_the_setter_lines = { type = "array", items = "ItemOfTheList", min_items = 1, doc = "Long." }
 an_optional_field_name_long_enough_to_break = { type = "string", optional = true, aliases = ["an_optional_field_name_spelled_another_way"], doc = "Long." }
 type_ = { type = "string", optional = true, doc = "A keyword." }
 one = { type = "bool", optional = true, one_of = "audience", doc = "One of two." }
@@ -63,7 +63,7 @@ an_optional_answer_field_with_a_name_long_enough_to_break_lines = { type = "stri
 
 [types.ItemOfTheList]
 doc = "An item."
-fields.name = { type = "string", doc = "Its name." }
+fields.name = { type = "string", max_length = 8, doc = "Its name." }
 fields.count = { type = "i64", doc = "How many." }
 fields.assigned = { type = "string", only = "response", optional = true, doc = "WeChat assigns it." }
 "#;
