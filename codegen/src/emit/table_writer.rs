@@ -541,13 +541,7 @@ impl Writer {
     pub(crate) fn module(&mut self, head: &str, items: impl FnOnce(&mut Self)) {
         self.cbox(INDENT);
         self.word(head);
-        self.word(" {");
-        self.brk(Break { blank: INFINITY, if_nonempty: true, ..Break::default() });
-        items(self);
-        self.offset(-INDENT);
-        self.end();
-        self.word("}");
-        self.hardbreak();
+        self.block(items);
     }
 
     /// `impl Trait for Type { items }` (or `impl Type { items }` without `of_trait`): `for
@@ -568,13 +562,7 @@ impl Writer {
         }
         self.word(self_ty);
         self.end();
-        self.word(" {");
-        self.brk(Break { blank: INFINITY, if_nonempty: true, ..Break::default() });
-        items(self);
-        self.offset(-INDENT);
-        self.end();
-        self.word("}");
-        self.hardbreak();
+        self.block(items);
     }
 
     /// `fn name() { statements }`.
@@ -621,9 +609,14 @@ impl Writer {
             self.ty(output);
         }
         self.end();
+        self.block(statements);
+    }
+
+    /// ` { items }` closing the box its item opened, each of `items` on its own line.
+    fn block(&mut self, items: impl FnOnce(&mut Self)) {
         self.word(" {");
         self.brk(Break { blank: INFINITY, if_nonempty: true, ..Break::default() });
-        statements(self);
+        items(self);
         self.offset(-INDENT);
         self.end();
         self.word("}");
