@@ -7,7 +7,8 @@ use quote::quote;
 use crate::emit::prose::{
     accounts_line, answer_line, body_line, deprecated_paragraph, request_line, third_party_line,
 };
-use crate::emit::rust::{cell, ident, inner_doc};
+use crate::emit::rust::{cell, ident, inner_doc, verbatim_item};
+use crate::emit::table_writer::Writer;
 use crate::emit::{client, error_codes, shapes};
 use crate::model::{BodyKind, Field, Method, Operation, ResponseBody, TokenKind, Ty};
 
@@ -42,37 +43,13 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
     }
 }
 
+/// `impl Operation`: the answer and code types and the endpoint written as text (see
+/// [`verbatim_item`]), then the functions building the query and the multipart body.
 fn endpoint_impl(op: &Operation) -> TokenStream {
-    let [request, response, error_code] = op.type_names().map(|n| ident(&n));
-    let name = &op.name;
-    let group_name = &op.group;
-    let host = &op.host;
-    let path = &op.path;
-    let method = match op.method {
-        Method::Get => quote!(::wechat_core::Method::Get),
-        Method::Post => quote!(::wechat_core::Method::Post),
-    };
-    let body = match op.body {
-        BodyKind::Json => quote!(::wechat_core::BodyKind::Json),
-        BodyKind::Multipart => quote!(::wechat_core::BodyKind::Multipart),
-        BodyKind::None => quote!(::wechat_core::BodyKind::None),
-    };
-    let token = match (op.token, op.third_party) {
-        (TokenKind::None, _) => quote!(::wechat_core::TokenUse::None),
-        (TokenKind::AccessToken, false) => quote!(::wechat_core::TokenUse::AccessToken),
-        (TokenKind::AccessToken, true) => quote!(::wechat_core::TokenUse::AccessTokenOrAuthorizer),
-    };
-    let fixed = op.fixed_query.iter().map(|p| {
-        let (name, value) = (&p.name, &p.value);
-        quote!((#name, #value))
-    });
+    let request = ident(&op.type_names()[0]);
     let query = (!op.query.is_empty()).then(|| query_fn(op));
     let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
-    let response_body = (op.response_body == ResponseBody::Text).then(|| {
-        quote!(
-            const RESPONSE_BODY: ::wechat_core::ResponseBody = ::wechat_core::ResponseBody::Text;
-        )
-    });
+    let head = verbatim_item(&endpoint_text(op));
     let check = op.request_checked.then(|| {
         quote! {
             fn check(&self) -> Result<(), ::wechat_core::Invalid> {
@@ -82,26 +59,61 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
     });
     quote! {
         impl ::wechat_core::Operation for #request {
-            type Response = #response;
-            type ErrorCode = #error_code;
-
-            const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
-                name: #name,
-                group: #group_name,
-                method: #method,
-                host: #host,
-                path: #path,
-                fixed_query: &[#(#fixed),*],
-                token: #token,
-                body: #body,
-            };
-            #response_body
+            #head
 
             #query
             #multipart
             #check
         }
     }
+}
+
+/// The impl's first items: the answer and code types, `ENDPOINT` and `RESPONSE_BODY`.
+fn endpoint_text(op: &Operation) -> String {
+    let [_, response, error_code] = op.type_names();
+    let method = match op.method {
+        Method::Get => "::wechat_core::Method::Get",
+        Method::Post => "::wechat_core::Method::Post",
+    };
+    let body = match op.body {
+        BodyKind::Json => "::wechat_core::BodyKind::Json",
+        BodyKind::Multipart => "::wechat_core::BodyKind::Multipart",
+        BodyKind::None => "::wechat_core::BodyKind::None",
+    };
+    let token = match (op.token, op.third_party) {
+        (TokenKind::None, _) => "::wechat_core::TokenUse::None",
+        (TokenKind::AccessToken, false) => "::wechat_core::TokenUse::AccessToken",
+        (TokenKind::AccessToken, true) => "::wechat_core::TokenUse::AccessTokenOrAuthorizer",
+    };
+    let mut w = Writer::at(4, 1024);
+    w.line(&format!("type Response = {response};"));
+    w.line(&format!("type ErrorCode = {error_code};"));
+    w.static_item("const ENDPOINT", "::wechat_core::Endpoint", |w| {
+        w.struct_lit("::wechat_core::Endpoint", None, |w| {
+            w.field("name", |w| w.str(&op.name));
+            w.field("group", |w| w.str(&op.group));
+            w.field("method", |w| w.word(method));
+            w.field("host", |w| w.str(&op.host));
+            w.field("path", |w| w.str(&op.path));
+            w.field("fixed_query", |w| {
+                w.word("&");
+                w.array(&op.fixed_query, |w, p| {
+                    w.tuple(|w| {
+                        w.arg(|w| w.str(&p.name));
+                        w.arg(|w| w.str(&p.value));
+                    })
+                });
+            });
+            w.field("token", |w| w.word(token));
+            w.field("body", |w| w.word(body));
+        })
+    });
+    if op.response_body == ResponseBody::Text {
+        w.static_item("const RESPONSE_BODY", "::wechat_core::ResponseBody", |w| {
+            w.word("::wechat_core::ResponseBody::Text")
+        });
+    }
+    w.finish()
 }
 
 /// A field's value as the text sent in a query string or a multipart text part. A secret's
@@ -238,4 +250,19 @@ pub(crate) fn module_docs(op: &Operation) -> String {
     }
     out.push_str(&format!("\nGenerated from `{}`.", op.source));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::test_support::{SYSTEM_BUSY, TEXT_WRITER_ENDPOINT, one_endpoint_spec, prettyplease_of};
+
+    #[test]
+    fn the_endpoint_is_laid_out_as_prettyplease_lays_it_out() {
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
+        let op = spec.operations().next().expect("one operation");
+        let text = format!("impl X {{\n{}}}\n", endpoint_text(op));
+        assert_eq!(prettyplease_of(&text), text);
+        assert!(text.contains("        token: ::wechat_core::TokenUse::AccessToken,\n"), "{text}");
+    }
 }
