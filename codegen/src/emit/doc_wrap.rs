@@ -9,7 +9,7 @@ pub(crate) const WIDTH: usize = 110;
 
 /// `text` (a formatted Rust file) with its long doc comment lines wrapped.
 pub(crate) fn wrap_doc_lines(text: String) -> String {
-    if !text.lines().any(|line| width(line) > WIDTH) {
+    if !text.lines().any(too_wide) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + text.len() / 32);
@@ -25,7 +25,7 @@ pub(crate) fn wrap_doc_lines(text: String) -> String {
         if content.trim_start().starts_with("```") {
             in_code = !in_code;
         }
-        if in_code || width(body) <= WIDTH || !wrappable(content) {
+        if in_code || !too_wide(body) || !wrappable(content) {
             out.push_str(line);
             continue;
         }
@@ -88,6 +88,12 @@ fn wrap_line(prefix: &str, content: &str, out: &mut String) {
 
 /// The columns `text` takes in a terminal or an editor, as rustfmt counts them: two for each
 /// East Asian wide or full-width character (汉字, full-width punctuation), one for the rest.
+/// Whether `line` runs past [`WIDTH`]. A character takes at most two columns and a wide one
+/// three bytes, so a line of no more bytes than that is never counted.
+fn too_wide(line: &str) -> bool {
+    line.len() > WIDTH && width(line) > WIDTH
+}
+
 fn width(text: &str) -> usize {
     text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
 }
