@@ -63,7 +63,6 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let made = Made { has_rules: rules.is_some(), gate: serialize_gate(extras.received_only) };
     let Construction { docs, methods: construction, builder } =
         construction(type_name, docs, &params, &unset, &made);
-    let construct_gate = &made.gate;
     let docs = doc(&docs);
     let check =
         extras.checked.then(|| check_impl(type_name, extras.query.iter().chain(fields), rules.is_some()));
@@ -89,10 +88,7 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
             #(#declared)*
         }
 
-        #construct_gate
-        impl #name {
-            #construction
-        }
+        #construction
 
         #getters
 
@@ -143,7 +139,8 @@ fn params(fields: &[Field], extras: &Extras<'_>) -> Vec<Param> {
 struct Construction {
     /// The struct's docs, with a paragraph on its builder if it has one.
     docs: String,
-    /// `builder()`, or `new` and the optional fields' setters.
+    /// `impl Type { .. }` with `builder()`, or `new` and the optional fields' setters, behind
+    /// the struct's gate.
     methods: TokenStream,
     /// The builder type, if any.
     builder: TokenStream,
@@ -169,14 +166,13 @@ fn construction(
     made: &Made,
 ) -> Construction {
     let with_builder = params.iter().filter(|p| p.required).count() >= 2;
+    let methods = verbatim_item(&methods_text(type_name, params, unset, made, with_builder));
     if !with_builder {
-        let setters = optional_setters(params);
-        let constructor = constructor(params, unset);
         let docs = match made.gate {
             Some(_) => format!("{docs}\n\n{}.", answer_only_note("`new`")),
             None => docs.to_owned(),
         };
-        return Construction { docs, methods: quote!(#constructor #setters), builder: quote!() };
+        return Construction { docs, methods, builder: TokenStream::new() };
     }
     let refuses = if made.has_rules {
         "names a required field left unset, or a field that breaks a rule of the spec"
@@ -194,7 +190,35 @@ fn construction(
              which {refuses}."
         ),
     };
-    Construction { docs, methods: builder_fn(type_name), builder: builder(type_name, params, unset, made) }
+    Construction { docs, methods, builder: builder(type_name, params, unset, made) }
+}
+
+/// `impl Type { .. }`: `builder()`, or `new` and the optional fields' setters.
+fn methods_text(
+    type_name: &str,
+    params: &[Param],
+    unset: &Unset<'_>,
+    made: &Made,
+    with_builder: bool,
+) -> String {
+    let mut w = Writer::new(1024);
+    if let Some(gate) = gate_text(made) {
+        w.attr(&gate);
+    }
+    w.impl_block(None, type_name, |w| {
+        if with_builder {
+            write_builder_fn(w, type_name);
+        } else {
+            write_constructor(w, params, unset);
+            params.iter().filter(|p| !p.required).for_each(|p| write_setter(w, p, false));
+        }
+    });
+    wrap_doc_lines(w.finish())
+}
+
+/// `#[cfg(feature = "serialize-responses")]` where only answers hold the type.
+fn gate_text(made: &Made) -> Option<String> {
+    made.gate.is_some().then(|| format!("#[cfg(feature = \"{}\")]", crate::emit::SERIALIZE_RESPONSES_FEATURE))
 }
 
 /// The docs' sentence on building a type only answers hold (`how`: `new` or `builder()`),
@@ -265,19 +289,6 @@ impl Unset<'_> {
         for f in self.answered {
             w.field(&f.ident, |w| w.word("None"));
         }
-    }
-
-    /// Their initial values in a struct expression.
-    fn inits(&self) -> impl Iterator<Item = TokenStream> + '_ {
-        let constants = self.constants.iter().map(|c| {
-            let name = ident(&constant_ident(c));
-            quote!(#name: ())
-        });
-        let answered = self.answered.iter().map(|f| {
-            let name = ident(&f.ident);
-            quote!(#name: None)
-        });
-        constants.chain(answered)
     }
 }
 
@@ -620,22 +631,13 @@ enum Convert {
 }
 
 impl Convert {
-    /// The argument `value` made the field's value, as [`Convert::apply`] spells it.
-    fn write(self, w: &mut Writer) {
+    /// The argument `value` made the field's value.
+    fn write(self, w: &mut Writer, value: &str) {
         match self {
-            Self::None => w.word("value"),
-            Self::Into => w.method_call("value", "into", false, |_| {}),
-            Self::Secret => w.call("::wechat_core::Secret::new", |w| w.arg(|w| w.word("value"))),
-            Self::Boxed => w.call("Box::new", |w| w.arg(|w| w.word("value"))),
-        }
-    }
-
-    fn apply(self, value: TokenStream) -> TokenStream {
-        match self {
-            Self::None => value,
-            Self::Into => quote!(#value.into()),
-            Self::Secret => quote!(::wechat_core::Secret::new(#value)),
-            Self::Boxed => quote!(Box::new(#value)),
+            Self::None => w.word(value),
+            Self::Into => w.method_call(value, "into", false, |_| {}),
+            Self::Secret => w.call("::wechat_core::Secret::new", |w| w.arg(|w| w.word(value))),
+            Self::Boxed => w.call("Box::new", |w| w.arg(|w| w.word(value))),
         }
     }
 }
@@ -651,43 +653,31 @@ fn argument_type(field: &Field) -> (TokenStream, Convert) {
 }
 
 /// `new`, taking the one required field if there is one.
-fn constructor(params: &[Param], unset: &Unset<'_>) -> TokenStream {
+fn write_constructor(w: &mut Writer, params: &[Param], unset: &Unset<'_>) {
     let required = params.iter().find(|p| p.required);
-    let arg = required.map(|p| {
-        let name = ident(&p.ident);
-        let ty = &p.argument.0;
-        quote!(#name: #ty)
-    });
-    let inits = params
-        .iter()
-        .map(|p| {
-            let name = ident(&p.ident);
-            match (p.required, p.argument.1) {
-                (true, Convert::None) => quote!(#name),
-                (true, convert) => {
-                    let value = convert.apply(quote!(#name));
-                    quote!(#name: #value)
-                }
-                (false, _) => quote!(#name: None),
-            }
-        })
-        .chain(unset.inits());
-    let (docs, body) = match required {
-        None => (
-            "Creates the value; every field is optional and starts empty.".to_owned(),
-            quote!(Self::default()),
-        ),
-        Some(p) => {
-            (format!("Creates the value from its required field `{}`.", p.wire), quote!(Self { #(#inits),* }))
-        }
+    let Some(required) = required else {
+        w.doc("///", "Creates the value; every field is optional and starts empty.", true);
+        w.function_item("pub fn new", &[], Some(&quote!(Self)), |w| {
+            w.tail(|w| w.call("Self::default", |_| {}));
+        });
+        return;
     };
-    let docs = doc(&docs);
-    quote! {
-        #docs
-        pub fn new(#arg) -> Self {
-            #body
-        }
-    }
+    w.doc("///", &format!("Creates the value from its required field `{}`.", required.wire), true);
+    let arg = [(required.ident.as_str(), Some(&required.argument.0))];
+    w.function_item("pub fn new", &arg, Some(&quote!(Self)), |w| {
+        w.tail(|w| {
+            w.struct_lit("Self", None, |w| {
+                for p in params {
+                    match (p.required, p.argument.1) {
+                        (true, Convert::None) => w.field_shorthand(&p.ident),
+                        (true, convert) => w.field(&p.ident, |w| convert.write(w, &p.ident)),
+                        (false, _) => w.field(&p.ident, |w| w.word("None")),
+                    }
+                }
+                unset.write_inits(w);
+            })
+        });
+    });
 }
 
 /// A setter of a struct's optional field, or of any field of a builder (`in_builder`): both
@@ -700,43 +690,22 @@ fn write_setter(w: &mut Writer, param: &Param, in_builder: bool) {
     let params = [("mut self", None), ("value", Some(ty))];
     w.function_item(&format!("pub fn {}", param.ident), &params, Some(&quote!(Self)), |w| {
         w.statement(|w| {
-            w.assign(&format!("self.{}", param.ident), |w| w.call("Some", |w| w.arg(|w| convert.write(w))))
+            w.assign(&format!("self.{}", param.ident), |w| {
+                w.call("Some", |w| w.arg(|w| convert.write(w, "value")))
+            })
         });
         w.tail(|w| w.word("self"));
     });
 }
 
-/// The setters of the optional fields of a struct built with `new`, as methods of its impl.
-fn optional_setters(params: &[Param]) -> TokenStream {
-    let text = optional_setters_text(params);
-    if text.is_empty() { TokenStream::new() } else { verbatim_item(&text) }
-}
-
-fn optional_setters_text(params: &[Param]) -> String {
-    let optional: Vec<&Param> = params.iter().filter(|p| !p.required).collect();
-    if optional.is_empty() {
-        return String::new();
-    }
-    let mut w = Writer::at(4, 512 * optional.len());
-    for param in optional {
-        write_setter(&mut w, param, false);
-    }
-    wrap_doc_lines(w.finish())
-}
-
-fn builder_ident(type_name: &str) -> proc_macro2::Ident {
-    ident(&format!("{type_name}Builder"))
-}
-
 /// `Type::builder()`.
-fn builder_fn(type_name: &str) -> TokenStream {
-    let builder = builder_ident(type_name);
-    quote! {
-        /// Starts building the value: set each required field, then call `build()`.
-        pub fn builder() -> #builder {
-            #builder::default()
-        }
-    }
+fn write_builder_fn(w: &mut Writer, type_name: &str) {
+    let builder = format!("{type_name}Builder");
+    w.doc("///", "Starts building the value: set each required field, then call `build()`.", true);
+    let output: TokenStream = builder.parse().unwrap_or_default();
+    w.function_item("pub fn builder", &[], Some(&output), |w| {
+        w.tail(|w| w.call(&format!("{builder}::default"), |_| {}));
+    });
 }
 
 /// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set,
@@ -1179,9 +1148,21 @@ mod tests {
         assert_eq!(pretty(&long), long);
         assert!(long.starts_with("impl ::wechat_core::Check\nfor LongLong"), "{long}");
         let answer_params = params(&op.response, &Extras::default());
-        let setters = optional_setters_text(&answer_params);
-        let wrapped = format!("impl {response} {{\n{setters}}}\n");
-        assert_eq!(pretty(&wrapped), wrapped);
-        assert!(setters.starts_with("    /// Sets `an_optional_answer_field"), "{setters}");
+        let unset = Unset { constants: &[], answered: &[] };
+        let gated = Made { has_rules: false, gate: serialize_gate(true) };
+        let methods = methods_text(&response, &answer_params, &unset, &gated, false);
+        assert_eq!(pretty(&methods), methods);
+        assert!(methods.contains("    pub fn new(status: impl Into<String>) -> Self {\n"), "{methods}");
+        assert!(methods.contains("    /// Sets `an_optional_answer_field"), "{methods}");
+        let secret = params(&op.request[2..3], &Extras::default());
+        let methods = methods_text("Secret", &secret, &unset, &gated, false);
+        assert_eq!(pretty(&methods), methods);
+        assert!(methods.contains("            secret: ::wechat_core::Secret::new(secret),\n"), "{methods}");
+        let all_optional = params(&op.request[1..2], &Extras::default());
+        let methods = methods_text("Id", &all_optional, &unset, &gated, false);
+        assert_eq!(pretty(&methods), methods);
+        assert!(methods.contains("        Self::default()\n"), "{methods}");
+        let methods = methods_text(&request, &request_params, &unset, &gated, true);
+        assert_eq!(pretty(&methods), methods);
     }
 }

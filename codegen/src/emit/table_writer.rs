@@ -288,6 +288,12 @@ impl Writer {
         self.end();
     }
 
+    /// `name` in a struct literal: a field set from a variable of its name.
+    pub(crate) fn field_shorthand(&mut self, name: &str) {
+        self.next_element();
+        self.word(name);
+    }
+
     /// `[a, b, ..]` (write the `&` first for a slice): each item written by `each`.
     pub(crate) fn array<I: IntoIterator>(&mut self, items: I, mut each: impl FnMut(&mut Self, I::Item)) {
         let mut items = items.into_iter().peekable();
