@@ -353,31 +353,32 @@ fn split_doc_lines(text: String) -> Result<String, String> {
         else {
             return Err(format!("a doc comment's escape outside a doc comment: {body:?}"));
         };
+        // Runs between escapes are copied whole; a doubled escape stands for itself.
         let mut piece = String::new();
-        let mut chars = rest.chars();
+        let mut rest = rest;
         loop {
-            let next = chars.next();
-            match next {
-                Some(DOC_ESCAPE) => match chars.next() {
-                    Some(DOC_ESCAPE) => {
-                        piece.push(DOC_ESCAPE);
-                        continue;
-                    }
-                    Some('n') => {}
-                    _ => return Err(format!("a stray escape in a doc comment: {body:?}")),
-                },
-                Some(c) => {
-                    piece.push(c);
-                    continue;
-                }
-                None => {}
-            }
+            let at = rest.find(DOC_ESCAPE).unwrap_or(rest.len());
+            piece.push_str(&rest[..at]);
+            let after = &rest[at..];
+            let line_ends = if after.is_empty() {
+                true
+            } else if let Some(next) = after.strip_prefix(DOC_ESCAPE).and_then(|a| a.strip_prefix(DOC_ESCAPE))
+            {
+                piece.push(DOC_ESCAPE);
+                rest = next;
+                continue;
+            } else if let Some(next) = after.strip_prefix(DOC_ESCAPE).and_then(|a| a.strip_prefix('n')) {
+                rest = next;
+                false
+            } else {
+                return Err(format!("a stray escape in a doc comment: {body:?}"));
+            };
             out.push_str(indent);
             out.push_str(marker);
             out.push_str(piece.trim_end_matches(' '));
             out.push('\n');
             piece.clear();
-            if next.is_none() {
+            if line_ends {
                 break;
             }
         }
