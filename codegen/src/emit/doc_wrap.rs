@@ -86,14 +86,14 @@ fn wrap_line(prefix: &str, content: &str, out: &mut String) {
     out.push('\n');
 }
 
-/// The columns `text` takes in a terminal or an editor, as rustfmt counts them: two for each
-/// East Asian wide or full-width character (汉字, full-width punctuation), one for the rest.
 /// Whether `line` runs past [`WIDTH`]. A character takes at most two columns and a wide one
 /// three bytes, so a line of no more bytes than that is never counted.
 fn too_wide(line: &str) -> bool {
     line.len() > WIDTH && width(line) > WIDTH
 }
 
+/// The columns `text` takes in a terminal or an editor, as rustfmt counts them: two for each
+/// East Asian wide or full-width character (汉字, full-width punctuation), one for the rest.
 fn width(text: &str) -> usize {
     text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
 }
