@@ -60,7 +60,7 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
     let unset = Unset { constants: extras.constants, answered: &answered };
     let rules = rules_impl(&name, fields);
-    let made = Made { has_rules: rules.is_some(), gate: serialize_gate(extras.received_only) };
+    let made = Made { has_rules: rules.is_some(), gated: extras.received_only };
     let Construction { docs, methods: construction, builder } =
         construction(type_name, docs, &params, &unset, &made);
     let docs = doc(&docs);
@@ -150,14 +150,15 @@ struct Construction {
 struct Made {
     /// `build()` checks the type's rules too.
     has_rules: bool,
-    /// `#[cfg(feature = "serialize-responses")]` where only answers hold the type: WeChat makes
-    /// those, and a caller makes one only to serve it from a test (or fake it), which needs
-    /// `Serialize` too. Fewer items to compile for a client that only reads answers.
-    gate: Option<TokenStream>,
+    /// Only answers hold the type: its construction is behind
+    /// `#[cfg(feature = "serialize-responses")]` ([`gate_text`]). WeChat makes those, and a
+    /// caller makes one only to serve it from a test (or fake it), which needs `Serialize` too.
+    /// Fewer items to compile for a client that only reads answers.
+    gated: bool,
 }
 
 /// A builder with two or more required fields, otherwise `new` and a setter per optional
-/// field; both behind `made.gate`, with a sentence saying so in the docs.
+/// field; both behind the gate where `made.gated`, with a sentence saying so in the docs.
 fn construction(
     type_name: &str,
     docs: &str,
@@ -168,10 +169,8 @@ fn construction(
     let with_builder = params.iter().filter(|p| p.required).count() >= 2;
     let methods = verbatim_item(&methods_text(type_name, params, unset, made, with_builder));
     if !with_builder {
-        let docs = match made.gate {
-            Some(_) => format!("{docs}\n\n{}.", answer_only_note("`new`")),
-            None => docs.to_owned(),
-        };
+        let docs =
+            if made.gated { format!("{docs}\n\n{}.", answer_only_note("`new`")) } else { docs.to_owned() };
         return Construction { docs, methods, builder: TokenStream::new() };
     }
     let refuses = if made.has_rules {
@@ -179,16 +178,17 @@ fn construction(
     } else {
         "names a required field left unset"
     };
-    let docs = match made.gate {
+    let docs = if made.gated {
         // No link: without the feature there is nothing to link to.
-        Some(_) => format!(
+        format!(
             "{docs}\n\n{}: one setter per field, then `build()`, which {refuses}.",
             answer_only_note("`builder()`")
-        ),
-        None => format!(
+        )
+    } else {
+        format!(
             "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
              which {refuses}."
-        ),
+        )
     };
     Construction { docs, methods, builder: builder(type_name, params, unset, made) }
 }
@@ -218,7 +218,7 @@ fn methods_text(
 
 /// `#[cfg(feature = "serialize-responses")]` where only answers hold the type.
 fn gate_text(made: &Made) -> Option<String> {
-    made.gate.is_some().then(|| format!("#[cfg(feature = \"{}\")]", crate::emit::SERIALIZE_RESPONSES_FEATURE))
+    made.gated.then(|| format!("#[cfg(feature = \"{}\")]", crate::emit::SERIALIZE_RESPONSES_FEATURE))
 }
 
 /// The docs' sentence on building a type only answers hold (`how`: `new` or `builder()`),
@@ -711,7 +711,7 @@ fn write_builder_fn(w: &mut Writer, type_name: &str) {
 /// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set,
 /// and the type's rules (`has_rules`) once it is built. Written as text (see
 /// [`verbatim_item`]): a builder is a struct and its impl of one shape, a third of an
-/// operation file. Behind `made.gate` where only answers hold the type.
+/// operation file. Behind [`gate_text`] where only answers hold the type.
 fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Made) -> TokenStream {
     verbatim_item(&builder_text(type_name, params, unset, made))
 }
@@ -722,10 +722,7 @@ fn builder_text(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Mad
     } else {
         ""
     };
-    let gate = made
-        .gate
-        .is_some()
-        .then(|| format!("#[cfg(feature = \"{}\")]", crate::emit::SERIALIZE_RESPONSES_FEATURE));
+    let gate = gate_text(made);
     let mut w = Writer::new(1024 + 512 * params.len());
     w.doc(
         "///",
@@ -1107,12 +1104,12 @@ mod tests {
             "ItemOfTheList",
             &item_params,
             &Unset { constants: &[], answered: &answered },
-            &Made { has_rules: false, gate: None },
+            &Made { has_rules: false, gated: false },
         );
         assert_eq!(pretty(&item_text), item_text);
         assert!(item_text.contains("            assigned: None,\n"), "{item_text}");
         for (has_rules, gated) in [(true, false), (false, true)] {
-            let made = Made { has_rules, gate: serialize_gate(gated) };
+            let made = Made { has_rules, gated };
             let text = builder_text(&request, &request_params, &unset, &made);
             assert_eq!(pretty(&text), text);
             assert!(
@@ -1149,7 +1146,7 @@ mod tests {
         assert!(long.starts_with("impl ::wechat_core::Check\nfor LongLong"), "{long}");
         let answer_params = params(&op.response, &Extras::default());
         let unset = Unset { constants: &[], answered: &[] };
-        let gated = Made { has_rules: false, gate: serialize_gate(true) };
+        let gated = Made { has_rules: false, gated: true };
         let methods = methods_text(&response, &answer_params, &unset, &gated, false);
         assert_eq!(pretty(&methods), methods);
         assert!(methods.contains("    pub fn new(status: impl Into<String>) -> Self {\n"), "{methods}");
