@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::crate_files::any_group;
-use crate::emit::rust::{ident, verbatim_item};
+use crate::emit::rust::{fixed_params, ident, verbatim_item};
 use crate::emit::table_writer::Writer;
 use crate::model::{
     Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope,
@@ -159,15 +159,7 @@ fn operation_entry(w: &mut Writer, spec: &Spec, op: &Operation) {
                 field_entry(w, spec, &op.types, f, flags.get(&f.wire), query);
             });
         });
-        w.field("constants", |w| {
-            w.word("&");
-            w.array(&op.fixed_body, |w, c| {
-                w.tuple(|w| {
-                    w.arg(|w| w.str(&c.name));
-                    w.arg(|w| w.str(&c.value));
-                })
-            });
-        });
+        w.field("constants", |w| fixed_params(w, &op.fixed_body));
         w.field("files", |w| {
             w.word("&");
             w.array(&op.files, |w, f| {

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use wechat_core::shape::{self, Direction, Item, NamedType, Rule, Schema, TypeId};
 
-use crate::emit::rust::{ident, limits};
+use crate::emit::rust::{fixed_params, ident, limits};
 use crate::emit::table_writer::Writer;
 use crate::model::shape::SchemaBuilder;
 use crate::model::{
@@ -288,14 +288,6 @@ fn error_case(w: &mut Writer, case: &ErrorCase) {
     });
 }
 
-/// `("name", "value")`.
-fn pair(w: &mut Writer, name: &str, value: &str) {
-    w.tuple(|w| {
-        w.arg(|w| w.str(name));
-        w.arg(|w| w.str(value));
-    });
-}
-
 /// `Operation { .. }`, with its query, request and response `fields` in the shape model.
 fn operation(w: &mut Writer, op: &Operation, fields: &[Vec<shape::Field<'_>>; 3]) {
     let method = match op.method {
@@ -325,19 +317,13 @@ fn operation(w: &mut Writer, op: &Operation, fields: &[Vec<shape::Field<'_>>; 3]
         w.field("method", |w| w.word(method));
         w.field("host", |w| w.str(&op.host));
         w.field("path", |w| w.str(&op.path));
-        w.field("fixed_query", |w| {
-            w.word("&");
-            w.array(&op.fixed_query, |w, p| pair(w, &p.name, &p.value));
-        });
+        w.field("fixed_query", |w| fixed_params(w, &op.fixed_query));
         w.field("query", |w| self::fields(w, query));
         w.field("token", |w| w.word(token));
         w.field("third_party", |w| w.bool(op.third_party));
         w.field("body", |w| w.word(body));
         w.field("request", |w| self::fields(w, request));
-        w.field("fixed_body", |w| {
-            w.word("&");
-            w.array(&op.fixed_body, |w, p| pair(w, &p.name, &p.value));
-        });
+        w.field("fixed_body", |w| fixed_params(w, &op.fixed_body));
         w.field("files", |w| {
             w.word("&");
             w.array(&op.files, |w, f| {

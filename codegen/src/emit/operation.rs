@@ -7,7 +7,7 @@ use quote::quote;
 use crate::emit::prose::{
     accounts_line, answer_line, body_line, deprecated_paragraph, request_line, third_party_line,
 };
-use crate::emit::rust::{cell, ident, inner_doc, verbatim_item};
+use crate::emit::rust::{cell, fixed_params, ident, inner_doc, verbatim_item};
 use crate::emit::table_writer::Writer;
 use crate::emit::{client, error_codes, shapes};
 use crate::model::{BodyKind, Field, Method, Operation, ResponseBody, TokenKind, Ty};
@@ -95,15 +95,7 @@ fn endpoint_text(op: &Operation) -> String {
             w.field("method", |w| w.word(method));
             w.field("host", |w| w.str(&op.host));
             w.field("path", |w| w.str(&op.path));
-            w.field("fixed_query", |w| {
-                w.word("&");
-                w.array(&op.fixed_query, |w, p| {
-                    w.tuple(|w| {
-                        w.arg(|w| w.str(&p.name));
-                        w.arg(|w| w.str(&p.value));
-                    })
-                });
-            });
+            w.field("fixed_query", |w| fixed_params(w, &op.fixed_query));
             w.field("token", |w| w.word(token));
             w.field("body", |w| w.word(body));
         })

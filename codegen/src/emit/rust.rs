@@ -242,6 +242,17 @@ pub(crate) fn limits(w: &mut Writer, limits: &Limits, path: &str) {
     });
 }
 
+/// `&[("name", "value"), ..]`: constant query parameters or body fields, as a slice of pairs.
+pub(crate) fn fixed_params(w: &mut Writer, params: &[FixedParam]) {
+    w.word("&");
+    w.array(params, |w, p| {
+        w.tuple(|w| {
+            w.arg(|w| w.str(&p.name));
+            w.arg(|w| w.str(&p.value));
+        })
+    });
+}
+
 /// An identifier made by `names`; raw identifiers are never needed because keywords were
 /// already given a trailing `_` there.
 pub(crate) fn ident(name: &str) -> Ident {
@@ -462,16 +473,7 @@ mod tests {
 
     #[test]
     fn literals_read_back_as_proc_macro2_wrote_them() {
-        for value in [
-            "plain",
-            "",
-            "quotes \" and 'single' ones",
-            "a backslash \\ and \\n spelled",
-            "lines\nand\ttabs\rand\u{1}controls\u{7f}",
-            "nul \0 then \u{0}7 an octal digit",
-            "中文 and émoji 🎉 and a combining \u{301} accent",
-            "zero width \u{200b} and a BOM \u{feff}",
-        ] {
+        for &value in crate::emit::test_support::TRICKY_STRINGS {
             let literal = proc_macro2::Literal::string(value).to_string();
             assert_eq!(super::unescape(&literal[1..literal.len() - 1]).as_deref(), Some(value), "{literal}");
         }

@@ -960,16 +960,7 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_as_proc_macro2_escapes_them() {
-        for value in [
-            "plain",
-            "",
-            "quotes \" and 'single' ones",
-            "a backslash \\ and \\n spelled",
-            "lines\nand\ttabs\rand\u{1}controls\u{7f}",
-            "nul \0 then \u{0}7 an octal digit",
-            "中文 and émoji 🎉 and a combining \u{301} accent",
-            "zero width \u{200b} and a BOM \u{feff}",
-        ] {
+        for &value in crate::emit::test_support::TRICKY_STRINGS {
             let mut ours = String::from("\"");
             escape_into(value, &mut ours);
             ours.push('"');

@@ -68,6 +68,19 @@ fields.count = { type = "i64", doc = "How many." }
 fields.assigned = { type = "string", only = "response", optional = true, doc = "WeChat assigns it." }
 "#;
 
+/// Strings whose escaping differs from the obvious: quotes, backslashes, controls, NUL
+/// before an octal digit, CJK, combining marks, zero-width characters.
+pub(crate) const TRICKY_STRINGS: &[&str] = &[
+    "plain",
+    "",
+    "quotes \" and 'single' ones",
+    "a backslash \\ and \\n spelled",
+    "lines\nand\ttabs\rand\u{1}controls\u{7f}",
+    "nul \0 then \u{0}7 an octal digit",
+    "中文 and émoji 🎉 and a combining \u{301} accent",
+    "zero width \u{200b} and a BOM \u{feff}",
+];
+
 /// What prettyplease prints for the Rust file `text`: the text writers' output must be that.
 pub(crate) fn prettyplease_of(text: &str) -> String {
     prettyplease::unparse(&syn::parse_file(text).unwrap_or_else(|e| panic!("not Rust: {e}\n{text}")))
