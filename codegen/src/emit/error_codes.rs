@@ -9,7 +9,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{cell, doc, ident, integer};
+use crate::emit::doc_wrap::wrap_doc_lines;
+use crate::emit::rust::{cell, doc, ident, integer, join_crate_paths, verbatim_item};
+use crate::emit::table_writer::Writer;
 use crate::model::{ErrorCase, Retry, SharedCode};
 
 /// Markdown table of error codes, for module and method docs.
@@ -128,42 +130,75 @@ enum Rest {
 /// An enum naming some of `Code`'s variants; its variants' docs say what each code means for
 /// it, while the code's number, message and retry stay in `Code`'s table.
 fn code_subset(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> TokenStream {
-    let name = ident(type_name);
-    let docs = doc(docs);
-    let declared = cases.iter().map(|case| {
-        let docs = doc(&format!("[`{name}`](crate::Code::{name}): {}", case.meaning, name = case.name));
-        let name = ident(&case.name);
-        quote!(#docs #name,)
-    });
-    let names = cases.iter().map(|c| ident(&c.name));
-    let (rest_variant, rest_rule) = match rest {
-        Rest::Unknown => (
-            quote! {
-                /// A code that is not a general one, or one this version of the SDK does not know,
-                /// kept as WeChat sent it.
-                Unknown(i64),
-            },
-            quote!(Unknown(i64)),
-        ),
-        Rest::General => (
-            quote! {
-                /// A general code, or one this version of the SDK does not know.
-                General(crate::GeneralErrorCode),
-            },
-            quote!(General(crate::GeneralErrorCode)),
-        ),
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#declared)*
-            #rest_variant
-        }
+    verbatim_item(&code_subset_text(type_name, docs, cases, rest))
+}
 
-        ::wechat_core::error_codes!(#name in crate::Code { #(#names),* } else #rest_rule);
-    }
+/// [`code_subset`] as text: one of these per operation, all of one shape.
+fn code_subset_text(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> String {
+    let mut w = Writer::new(1024 + 256 * cases.len());
+    w.doc("///", docs, true);
+    w.attr("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]");
+    w.attr("#[non_exhaustive]");
+    w.module(&format!("pub enum {type_name}"), |w| {
+        for case in cases {
+            w.doc(
+                "///",
+                &format!("[`{name}`](crate::Code::{name}): {}", case.meaning, name = case.name),
+                true,
+            );
+            w.word(&case.name);
+            w.line(",");
+        }
+        match rest {
+            Rest::Unknown => {
+                w.doc(
+                    "///",
+                    "A code that is not a general one, or one this version of the SDK does not know,\n\
+                     kept as WeChat sent it.",
+                    true,
+                );
+                w.tuple_variant("Unknown", &quote!(i64));
+            }
+            Rest::General => {
+                w.doc("///", "A general code, or one this version of the SDK does not know.", true);
+                w.tuple_variant("General", &quote!(crate::GeneralErrorCode));
+            }
+        }
+    });
+    // The words prettyplease prints for the macro's tokens, and the spaces it puts between them
+    // (`crate ::Code`, which `join_crate_paths` writes whole, as for a printed file).
+    w.macro_item("::wechat_core::error_codes", |w| {
+        for word in [type_name, "in", "crate", "::Code"] {
+            w.word(word);
+            w.token_space();
+        }
+        if cases.is_empty() {
+            w.word("{}");
+        } else {
+            w.word("{");
+            for (i, case) in cases.iter().enumerate() {
+                w.token_space();
+                w.word(&case.name);
+                if i + 1 < cases.len() {
+                    w.word(",");
+                }
+            }
+            w.token_space();
+            w.word("}");
+        }
+        w.token_space();
+        w.word("else");
+        w.token_space();
+        match rest {
+            Rest::Unknown => w.word("Unknown(i64)"),
+            Rest::General => {
+                w.word("General(crate");
+                w.token_space();
+                w.word("::GeneralErrorCode)");
+            }
+        }
+    });
+    wrap_doc_lines(join_crate_paths(w.finish()))
 }
 
 #[cfg(test)]
@@ -171,6 +206,7 @@ mod tests {
     use super::*;
     use crate::SourceFile;
     use crate::emit::rust::rust_file;
+    use crate::emit::test_support::prettyplease_of as pretty;
     use crate::model::Spec;
 
     /// General -1, and 72031 declared by two endpoints with different meanings, 72038 by one.
@@ -260,5 +296,29 @@ pub enum OpBErrorCode {
 );
 "#;
         assert_eq!(formatted(operation("OpBErrorCode", "[`op_b`]", &op.errors)), expected);
+    }
+
+    #[test]
+    fn code_enums_are_laid_out_as_prettyplease_lays_them_out() {
+        let spec = spec();
+        let op = spec.operations().find(|op| op.name == "op_a").expect("op_a");
+        // Names long enough that the macro's arguments fill several lines, and break where
+        // prettyplease breaks a `crate` path.
+        let long = |case: &ErrorCase, i: usize| ErrorCase {
+            name: format!("{}WithANameLongEnoughToFillTheLine{i}", case.name),
+            ..case.clone()
+        };
+        let many: Vec<ErrorCase> = (0..6).map(|i| long(&op.errors[i % 2], i)).collect();
+        let mut split = false;
+        for n in 0..=many.len() {
+            for (type_name, rest) in [("OpAErrorCode", Rest::General), ("GeneralErrorCode", Rest::Unknown)] {
+                let text = code_subset_text(type_name, "Docs.", &many[..n], rest);
+                assert_eq!(join_crate_paths(pretty(&text)), text);
+                split |= text.contains("General(\n    crate::GeneralErrorCode)");
+            }
+        }
+        assert!(split, "some length splits the path of the general enum");
+        let empty = code_subset_text("Empty", "Docs.", &[], Rest::General);
+        assert!(empty.contains("Empty in crate::Code {} else General(crate::GeneralErrorCode)"), "{empty}");
     }
 }

@@ -7,6 +7,7 @@ mod crate_files;
 mod deserialize;
 mod doc_example;
 mod doc_wrap;
+mod enums;
 mod error_codes;
 mod events;
 mod mock;

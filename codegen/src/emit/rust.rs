@@ -137,7 +137,7 @@ fn string_literal_end(text: &str) -> Option<usize> {
 /// space (`error_codes!(X in crate ::Code ...)`), or breaks the line there (`General(crate` then
 /// `::GeneralErrorCode)` on the next line): written as rustfmt and a person write it, the path
 /// whole, moved to the next line in the second case.
-fn join_crate_paths(text: String) -> String {
+pub(crate) fn join_crate_paths(text: String) -> String {
     if !text.contains("crate ::") && !text.contains("crate\n") {
         return text;
     }
@@ -205,6 +205,25 @@ fn separate_items(text: &str, out: &mut String) {
 /// Whether a trimmed line starts an item (or its docs or attributes).
 fn starts_item(trimmed: &str) -> bool {
     ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "].iter().any(|p| trimmed.starts_with(p))
+}
+
+/// `#[cfg(feature = "serialize-responses")]` on a `Serialize` impl of a type only answers
+/// hold; nothing for a type a request holds.
+pub(crate) fn serialize_gate(received_only: bool) -> Option<TokenStream> {
+    let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
+    received_only.then(|| quote!(#[cfg(feature = #feature)]))
+}
+
+/// `#[cfg(feature = "deserialize-requests")]` on a `Deserialize` impl (or what only it
+/// uses) of a type only requests hold; nothing for a type an answer holds.
+pub(crate) fn deserialize_gate(sent_only: bool) -> Option<TokenStream> {
+    let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
+    sent_only.then(|| quote!(#[cfg(feature = #feature)]))
+}
+
+/// `#[cfg(feature = "name")]`, as text.
+pub(crate) fn cfg_feature(feature: &str) -> String {
+    format!("#[cfg(feature = \"{feature}\")]")
 }
 
 /// An integer literal without a type suffix.

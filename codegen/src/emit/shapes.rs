@@ -5,12 +5,12 @@ use quote::quote;
 
 use crate::emit::deserialize::{Parts, object_impl, optional};
 use crate::emit::doc_wrap::wrap_doc_lines;
-use crate::emit::rust::{constant_ident, doc, field_type, ident, integer, limits, value_type, verbatim_item};
-use crate::emit::table_writer::Writer;
-use crate::model::{
-    Direction, Field, FieldRule, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
-    Variant,
+use crate::emit::enums;
+use crate::emit::rust::{
+    cfg_feature, constant_ident, deserialize_gate, doc, field_type, ident, limits, value_type, verbatim_item,
 };
+use crate::emit::table_writer::Writer;
+use crate::model::{Direction, Field, FieldRule, FileField, FixedParam, Ty, TypeDef, TypeKind};
 
 /// What a generated struct holds besides its ordinary fields.
 #[derive(Default)]
@@ -27,20 +27,6 @@ pub(crate) struct Extras<'a> {
     pub(crate) sent_only: bool,
     /// Only answers hold it: `Serialize` only with the `serialize-responses` feature.
     pub(crate) received_only: bool,
-}
-
-/// `#[cfg(feature = "serialize-responses")]` on a `Serialize` impl of a type only answers
-/// hold; nothing for a type a request holds.
-fn serialize_gate(received_only: bool) -> Option<TokenStream> {
-    let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
-    received_only.then(|| quote!(#[cfg(feature = #feature)]))
-}
-
-/// `#[cfg(feature = "deserialize-requests")]` on a `Deserialize` impl (or what only it
-/// uses) of a type only requests hold; nothing for a type an answer holds.
-fn deserialize_gate(sent_only: bool) -> Option<TokenStream> {
-    let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
-    sent_only.then(|| quote!(#[cfg(feature = #feature)]))
 }
 
 /// A struct with one public field per spec field, and the way to build it: with two or more
@@ -218,7 +204,7 @@ fn methods_text(
 
 /// `#[cfg(feature = "serialize-responses")]` where only answers hold the type.
 fn gate_text(made: &Made) -> Option<String> {
-    made.gated.then(|| format!("#[cfg(feature = \"{}\")]", crate::emit::SERIALIZE_RESPONSES_FEATURE))
+    made.gated.then(|| cfg_feature(crate::emit::SERIALIZE_RESPONSES_FEATURE))
 }
 
 /// The docs' sentence on building a type only answers hold (`how`: `new` or `builder()`),
@@ -820,264 +806,9 @@ pub(crate) fn named(def: &TypeDef) -> TokenStream {
             };
             object(&def.name, &def.doc, fields, &extras)
         }
-        TypeKind::StringEnum(variants) => string_enum(def, variants),
-        TypeKind::IntEnum(variants) => int_enum(def, variants),
-        TypeKind::Union(union) => union_enum(def, union),
-    }
-}
-
-/// An enum with one variant per known tag, each holding its object type, and `Unknown`
-/// keeping any other object whole.
-fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
-    let serialize_gate = serialize_gate(!def.sent);
-    let gate = deserialize_gate(!def.received);
-    let name = ident(&def.name);
-    let docs = doc(&format!(
-        "{}\n\nThe value of `{}` selects the variant; an object with a value this version does not \
-         know decodes to `Unknown`, which keeps it whole and sends it back unchanged.",
-        def.doc, union.tag
-    ));
-    let tag_key = &union.tag;
-    let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
-    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
-    let declared = union.variants.iter().map(|v| {
-        let docs = doc(&format!("`{} = \"{}\"`: {}", union.tag, v.tag, v.doc));
-        let (variant, ty) = (ident(&v.name), value_type(&Ty::Named(v.ty.clone())));
-        quote!(#docs #variant(#ty),)
-    });
-    let (encode, decode) = variant_codecs(union);
-    let check = def.checked.then(|| union_check(&name, union));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        // Variants hold their objects by value, so building and matching read as plain Rust;
-        // a card is sent or read once per call, where the size does not matter.
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#declared)*
-            /// A value of the tag this version of the SDK does not know: the object, kept whole.
-            Unknown(::wechat_core::UnknownVariant),
-        }
-
-        impl #name {
-            /// The tag's value for this variant, as WeChat spells it.
-            pub fn tag(&self) -> &str {
-                match self {
-                    #(Self::#names(_) => #tags,)*
-                    Self::Unknown(unknown) => unknown.tag(),
-                }
-            }
-        }
-
-        #serialize_gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(Self::#names(value) => #encode,)*
-                    Self::Unknown(unknown) => unknown.serialize(serializer),
-                }
-            }
-        }
-
-        #check
-
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let tagged = ::wechat_core::union::Tagged::read(deserializer, #tag_key)?;
-                match tagged.tag() {
-                    #(#tags => #decode.map(Self::#names),)*
-                    _ => Ok(Self::Unknown(tagged.into_unknown())),
-                }
-            }
-        }
-    }
-}
-
-/// How each variant is written and read, by the union's layout: its object beside the tag
-/// (`sibling`, under the variant's key) or holding it (`internal`).
-fn variant_codecs(union: &Union) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let tag_key = &union.tag;
-    union
-        .variants
-        .iter()
-        .map(|v| {
-            let tag = &v.tag;
-            match union.layout {
-                UnionLayout::Sibling => {
-                    let key = &v.key;
-                    (
-                        quote!(::wechat_core::union::serialize_sibling(serializer, #tag_key, #tag, &[#(#key),*], value)),
-                        quote!(tagged.sibling(&[#(#key),*])),
-                    )
-                }
-                UnionLayout::Internal => (
-                    quote!(::wechat_core::union::serialize_internal(serializer, #tag_key, #tag, value)),
-                    quote!(tagged.internal()),
-                ),
-            }
-        })
-        .unzip()
-}
-
-/// `Check` for a union with limits or rules inside: each such variant checks its object at
-/// its key.
-fn union_check(name: &proc_macro2::Ident, union: &Union) -> TokenStream {
-    let arms = union.variants.iter().filter(|v| v.checks_inside).map(|v| {
-        let variant = ident(&v.name);
-        let key = v.key.join(".");
-        if key.is_empty() {
-            quote!(Self::#variant(value) => ::wechat_core::Check::check(value, path),)
-        } else {
-            quote!(Self::#variant(value) => ::wechat_core::Check::check(value, &::wechat_core::check::join(path, #key)),)
-        }
-    });
-    quote! {
-        impl ::wechat_core::Check for #name {
-            fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
-                match self {
-                    #(#arms)*
-                    _ => Ok(()),
-                }
-            }
-        }
-    }
-}
-
-fn variant_docs(variants: &[Variant]) -> impl Iterator<Item = TokenStream> + '_ {
-    variants.iter().map(|v| {
-        let docs = doc(&match &v.wire {
-            Literal::Str(s) => format!("`\"{s}\"`: {}", v.doc),
-            Literal::Int(i) => format!("`{i}`: {}", v.doc),
-        });
-        let name = ident(&v.name);
-        quote!(#docs #name,)
-    })
-}
-
-fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
-    let serialize_gate = serialize_gate(!def.sent);
-    let gate = deserialize_gate(!def.received);
-    let name = ident(&def.name);
-    let docs = doc(&def.doc);
-    let declared = variant_docs(variants);
-    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-    let wires: Vec<String> = variants
-        .iter()
-        .map(|v| match &v.wire {
-            Literal::Str(s) => s.clone(),
-            Literal::Int(i) => i.to_string(),
-        })
-        .collect();
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#declared)*
-            /// A value this version of the SDK does not know, kept as WeChat sent it.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// The value as WeChat spells it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#names => #wires,)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#names,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #serialize_gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
-            }
-        }
-    }
-}
-
-fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
-    let serialize_gate = serialize_gate(!def.sent);
-    let gate = deserialize_gate(!def.received);
-    let name = ident(&def.name);
-    let docs = doc(&def.doc);
-    let declared = variant_docs(variants);
-    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
-    // resolve made every value of an integer enum an integer.
-    let wires: Vec<TokenStream> = variants
-        .iter()
-        .filter_map(|v| match v.wire {
-            Literal::Int(i) => Some(integer(i)),
-            Literal::Str(_) => None,
-        })
-        .collect();
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#declared)*
-            /// A value this version of the SDK does not know, kept as WeChat sent it.
-            Unknown(i64),
-        }
-
-        impl #name {
-            /// The value as WeChat sends it.
-            pub fn as_i64(self) -> i64 {
-                match self {
-                    #(Self::#names => #wires,)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-
-        impl From<i64> for #name {
-            fn from(value: i64) -> Self {
-                match value {
-                    #(#wires => Self::#names,)*
-                    other => Self::Unknown(other),
-                }
-            }
-        }
-
-        #serialize_gate
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.as_i64())
-            }
-        }
-
-        #gate
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::wechat_core::lenient::integer::<i64, D>(deserializer).map(Self::from)
-            }
-        }
+        TypeKind::StringEnum(variants) => enums::string_enum(def, variants),
+        TypeKind::IntEnum(variants) => enums::int_enum(def, variants),
+        TypeKind::Union(union) => enums::union_enum(def, union),
     }
 }
 
