@@ -4,6 +4,7 @@
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
+use crate::emit::doc_wrap::trim_indent;
 use crate::emit::table_writer::Writer;
 use crate::emit::{EmitError, HEADER};
 use crate::model::{Field, FixedParam, Limits, Ty, TypeScope};
@@ -182,7 +183,7 @@ fn separate_items(text: &str, out: &mut String) {
     // Each line is looked at twice, as itself and as the next line: its trimmed text and
     // indent are computed once.
     let mut lines = text.lines().map(|line| {
-        let trimmed = line.trim_start();
+        let trimmed = trim_indent(line);
         (line, trimmed, line.len() - trimmed.len())
     });
     let Some(mut current) = lines.next() else { return };
