@@ -35,12 +35,14 @@ pub(crate) enum Json {
 }
 
 /// An object's members, in the order written; a key written again replaces its value in place.
-/// Keys are found through an index, so an object of thousands of members (the document's
-/// schemas) is built in time linear in its size.
+/// Keys of a large object are found through an index, so an object of thousands of members
+/// (the document's schemas) is built in time linear in its size; most objects have a handful
+/// of members, found faster by looking at each than by hashing, and cheaper to drop.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Object {
     members: Vec<(String, Json)>,
-    /// Each key's position in `members`.
+    /// Each key's position in `members`, once there are [`Object::INDEXED`] members; empty
+    /// before.
     index: HashMap<String, usize>,
 }
 
@@ -59,12 +61,30 @@ impl Object {
     /// Sets `key`, keeping its place when it is already there.
     pub(crate) fn insert(&mut self, key: &str, value: impl Into<Json>) {
         let value = value.into();
-        match self.index.get(key) {
-            Some(&at) => self.members[at].1 = value,
+        match self.position(key) {
+            Some(at) => self.members[at].1 = value,
             None => {
-                self.index.insert(key.to_owned(), self.members.len());
+                if !self.index.is_empty() {
+                    self.index.insert(key.to_owned(), self.members.len());
+                }
                 self.members.push((key.to_owned(), value));
+                if self.members.len() == Self::INDEXED {
+                    self.index =
+                        self.members.iter().enumerate().map(|(at, (key, _))| (key.clone(), at)).collect();
+                }
             }
+        }
+    }
+
+    /// The number of members from which keys are found through the index.
+    const INDEXED: usize = 16;
+
+    /// Where `key` is in `members`.
+    fn position(&self, key: &str) -> Option<usize> {
+        if self.index.is_empty() {
+            self.members.iter().position(|(k, _)| k == key)
+        } else {
+            self.index.get(key).copied()
         }
     }
 
@@ -83,12 +103,12 @@ impl Object {
 
     /// The value of `key`.
     pub(crate) fn get(&self, key: &str) -> Option<&Json> {
-        self.index.get(key).map(|&at| &self.members[at].1)
+        self.position(key).map(|at| &self.members[at].1)
     }
 
     /// The value of `key`, to change in place.
     pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut Json> {
-        self.index.get(key).map(|&at| &mut self.members[at].1)
+        self.position(key).map(|at| &mut self.members[at].1)
     }
 
     /// Sets every member of `other`, in its order.
@@ -284,6 +304,27 @@ mod tests {
     fn a_key_written_again_keeps_its_place() {
         let object = Object::new().with("a", 1_i64).with("b", 2_i64).with("a", 3_i64);
         assert_eq!(Json::from(object).pretty(), "{\n  \"a\": 3,\n  \"b\": 2\n}\n");
+    }
+
+    #[test]
+    fn keys_are_found_the_same_before_and_after_the_object_is_indexed() {
+        let mut object = Object::new();
+        let count = Object::INDEXED as i64 * 2;
+        for i in 0..count {
+            object.insert(&format!("k{i}"), i);
+            // Every key so far is found, and a key written again keeps its place.
+            object.insert("k0", -i);
+            assert_eq!(object.get("k0"), Some(&Json::Int(-i)));
+            assert_eq!(object.get(&format!("k{i}")), Some(&Json::from(if i == 0 { 0 } else { i })));
+            assert_eq!(object.get("missing"), None);
+        }
+        if let Some(value) = object.get_mut("k5") {
+            *value = Json::Null;
+        }
+        let keys: Vec<&str> = object.members.iter().map(|(k, _)| k.as_str()).collect();
+        let expected: Vec<String> = (0..count).map(|i| format!("k{i}")).collect();
+        assert_eq!(keys, expected);
+        assert_eq!(object.get("k5"), Some(&Json::Null));
     }
 
     #[test]
