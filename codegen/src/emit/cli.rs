@@ -58,7 +58,7 @@ pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
         w.word("&");
         w.array(&spec.state.user_actions, |w, action| user_action_entry(w, spec, action));
     });
-    let tables = verbatim_item(&w.finish());
+    let tables = verbatim_item(w.finish());
     let groups = spec.groups.iter().map(|group| group_table(spec, group));
     quote! {
         //! The command table of `wechat`: every group and operation of the spec, with its flags,
@@ -132,7 +132,7 @@ fn group_table(spec: &Spec, group: &Group) -> TokenStream {
             });
         })
     });
-    let table = verbatim_item(&w.finish());
+    let table = verbatim_item(w.finish());
     let calls = group.operations.iter().map(call_function);
     quote! {
         #table

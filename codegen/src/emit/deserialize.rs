@@ -43,7 +43,7 @@ pub(crate) fn optional(field: &Field) -> bool {
 
 /// `impl Deserialize for NAME`, reading `parts`.
 pub(crate) fn object_impl(name: &str, parts: &Parts<'_>) -> TokenStream {
-    rust::verbatim_item(&object_impl_text(name, parts))
+    rust::verbatim_item(object_impl_text(name, parts))
 }
 
 /// The impl's text, at the start of its lines.

@@ -141,7 +141,7 @@ fn union_check(name: &proc_macro2::Ident, union: &Union) -> TokenStream {
 
 /// A string enum: `as_str`, `From<&str>`, `Display`, and serde impls through them.
 pub(crate) fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
-    verbatim_item(&string_enum_text(def, variants))
+    verbatim_item(string_enum_text(def, variants))
 }
 
 fn string_enum_text(def: &TypeDef, variants: &[Variant]) -> String {
@@ -206,7 +206,7 @@ fn string_enum_text(def: &TypeDef, variants: &[Variant]) -> String {
 
 /// An integer enum: `as_i64`, `From<i64>`, and serde impls through them.
 pub(crate) fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
-    verbatim_item(&int_enum_text(def, variants))
+    verbatim_item(int_enum_text(def, variants))
 }
 
 fn int_enum_text(def: &TypeDef, variants: &[Variant]) -> String {

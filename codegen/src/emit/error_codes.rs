@@ -130,7 +130,7 @@ enum Rest {
 /// An enum naming some of `Code`'s variants; its variants' docs say what each code means for
 /// it, while the code's number, message and retry stay in `Code`'s table.
 fn code_subset(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> TokenStream {
-    verbatim_item(&code_subset_text(type_name, docs, cases, rest))
+    verbatim_item(code_subset_text(type_name, docs, cases, rest))
 }
 
 /// [`code_subset`] as text: one of these per operation, all of one shape.

@@ -49,7 +49,7 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
     let request = ident(&op.type_names()[0]);
     let query = (!op.query.is_empty()).then(|| query_fn(op));
     let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
-    let head = verbatim_item(&endpoint_text(op));
+    let head = verbatim_item(endpoint_text(op));
     let check = op.request_checked.then(|| {
         quote! {
             fn check(&self) -> Result<(), ::wechat_core::Invalid> {

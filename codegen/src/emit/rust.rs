@@ -11,6 +11,7 @@ use crate::model::{Field, FixedParam, Limits, Ty, TypeScope};
 
 /// Formats tokens as a Rust file with the `@generated` header.
 pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    let texts = VERBATIM_TEXTS.take();
     let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
         path: path.to_owned(),
         message: format!("generated tokens are not valid Rust: {e}"),
@@ -20,7 +21,8 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
     let text = crate::emit::doc_wrap::wrap_doc_lines(join_crate_paths(text));
     // Last: the items written as text are already as these passes leave them.
-    let text = expand_verbatim(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
+    let text =
+        expand_verbatim(text, texts).map_err(|message| EmitError { path: path.to_owned(), message })?;
     Ok(finish_file(&text))
 }
 
@@ -28,23 +30,36 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
 /// [`rust_file`] puts the text in its place.
 const VERBATIM: &str = "__verbatim_item!(";
 
-/// An item already laid out as prettyplease lays it out at the column where it goes (`text`:
-/// doc comments split and wrapped as [`rust_file`] leaves them, each line ending with a line
-/// break), carried through the file's tokens as a macro call that holds it as a string: syn
-/// and prettyplease see one literal, not the item's tokens.
-pub(crate) fn verbatim_item(text: &str) -> TokenStream {
-    // A raw string: escaping the text, and reading it back, cost more than the text itself.
-    let literal = doc_literal(text);
-    quote!(__verbatim_item!(#literal);)
+thread_local! {
+    /// The texts of the items [`verbatim_item`] made on this thread since [`rust_file`] last
+    /// took them, by number. A file's tokens are made and formatted on one thread (token
+    /// streams cannot cross threads), so the texts of a file's items are all here when it is
+    /// formatted.
+    static VERBATIM_TEXTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// `text` with each [`verbatim_item`] call replaced by the item it holds, which must start at
-/// the column of the call.
-fn expand_verbatim(text: String) -> Result<String, String> {
+/// An item already laid out as prettyplease lays it out at the column where it goes (`text`:
+/// doc comments split and wrapped as [`rust_file`] leaves them, each line ending with a line
+/// break). The file's tokens hold a macro call with the item's number in its place, and the
+/// text waits on this thread for [`rust_file`]: syn, prettyplease and the passes over the
+/// printed file never see it.
+pub(crate) fn verbatim_item(text: String) -> TokenStream {
+    let number = VERBATIM_TEXTS.with_borrow_mut(|texts| {
+        texts.push(text);
+        texts.len() - 1
+    });
+    let number = Literal::usize_unsuffixed(number);
+    quote!(__verbatim_item!(#number);)
+}
+
+/// `text` with each [`verbatim_item`] call replaced by the item of its number in `texts`,
+/// which must start at the column of the call.
+fn expand_verbatim(text: String, mut texts: Vec<String>) -> Result<String, String> {
     if !text.contains(VERBATIM) {
         return Ok(text);
     }
-    let mut out = String::with_capacity(text.len() * 2);
+    let added: usize = texts.iter().map(String::len).sum();
+    let mut out = String::with_capacity(text.len() + added);
     let mut rest = text.as_str();
     while let Some(at) = rest.find(VERBATIM) {
         let line_start = rest[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -54,84 +69,32 @@ fn expand_verbatim(text: String) -> Result<String, String> {
         }
         out.push_str(&rest[..line_start]);
         let after = &rest[at + VERBATIM.len()..];
-        let skipped = after.len() - after.trim_start().len();
-        let (item, literal_end) = read_literal(&after[skipped..])
-            .ok_or_else(|| "an item written as text is not one string literal".to_owned())?;
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let item = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .and_then(|number| texts.get_mut(number))
+            .map(std::mem::take)
+            .filter(|item| !item.is_empty())
+            .ok_or_else(|| {
+                format!(
+                    "`{VERBATIM}{}` names no item written as text for this file (made on \
+                     another thread, or already placed)",
+                    &after[..digits]
+                )
+            })?;
         let starts_at_call = item.strip_prefix(indent).is_some_and(|rest| !rest.starts_with(' '));
         if !starts_at_call {
             return Err(format!("an item written as text does not start at column {}", indent.len()));
         }
         out.push_str(&item);
-        let tail = after[skipped + literal_end..].trim_start();
-        rest = tail
+        rest = after[digits..]
             .strip_prefix(");")
             .ok_or_else(|| "an item written as text is not closed by `);`".to_owned())?;
         rest = rest.strip_prefix('\n').unwrap_or(rest);
     }
     out.push_str(rest);
     Ok(out)
-}
-
-/// The value of a string literal from what is between its quotes, as
-/// `proc_macro2::Literal::string` escapes it: runs without a backslash are copied whole.
-fn unescape(inside: &str) -> Option<String> {
-    let mut out = String::with_capacity(inside.len());
-    let mut rest = inside;
-    while let Some(at) = rest.find('\\') {
-        out.push_str(&rest[..at]);
-        let escape = &rest[at + 1..];
-        let (c, used) = match escape.as_bytes().first()? {
-            b'n' => ('\n', 1),
-            b't' => ('\t', 1),
-            b'r' => ('\r', 1),
-            b'0' => ('\0', 1),
-            b'\\' => ('\\', 1),
-            b'"' => ('"', 1),
-            b'\'' => ('\'', 1),
-            b'x' => (char::from(u8::from_str_radix(escape.get(1..3)?, 16).ok().filter(u8::is_ascii)?), 3),
-            b'u' => {
-                let close = escape.find('}')?;
-                let code = u32::from_str_radix(escape.get(2..close)?, 16).ok()?;
-                (char::from_u32(code)?, close + 1)
-            }
-            _ => return None,
-        };
-        out.push(c);
-        rest = &escape[used..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// The value of the string literal (raw or not) `text` starts with, and its length.
-fn read_literal(text: &str) -> Option<(std::borrow::Cow<'_, str>, usize)> {
-    if let Some(raw) = text.strip_prefix('r') {
-        let hashes = raw.len() - raw.trim_start_matches('#').len();
-        let inside = raw[hashes..].strip_prefix('"')?;
-        let close = format!("\"{}", &raw[..hashes]);
-        let end = inside.find(&close)?;
-        return Some((std::borrow::Cow::Borrowed(&inside[..end]), 1 + hashes + 1 + end + close.len()));
-    }
-    let end = string_literal_end(text)?;
-    Some((std::borrow::Cow::Owned(unescape(&text[1..end - 1])?), end))
-}
-
-/// The length of the string literal `text` starts with, quotes included.
-fn string_literal_end(text: &str) -> Option<usize> {
-    let mut chars = text.char_indices();
-    if chars.next()?.1 != '"' {
-        return None;
-    }
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
-            }
-            '"' => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// prettyplease prints a path that starts with `crate` inside a macro's arguments with a
@@ -473,7 +436,7 @@ mod tests {
     #[test]
     fn an_item_written_as_text_takes_the_place_of_its_macro_call() {
         let item = super::verbatim_item(
-            "    impl A {\n        const S: &str = \"\\\"quoted\\\" \u{4e2d}\";\n    }\n",
+            "    impl A {\n        const S: &str = \"\\\"quoted\\\" \u{4e2d}\";\n    }\n".to_owned(),
         );
         let file = super::rust_file("a.rs", quote::quote! { mod m { #item } }).expect("a file");
         assert!(
@@ -482,33 +445,51 @@ mod tests {
             ),
             "{file}"
         );
-        // Carried as a raw string, or (with a carriage return, which a raw string cannot hold)
-        // as an escaped one.
-        for text in ["const A: &str = \"\"#\";\n", "// a\rb\nconst B: u8 = 0;\n"] {
-            let item = super::verbatim_item(text);
-            let file = super::rust_file("a.rs", item).expect("a file");
-            assert!(file.ends_with(text), "{file:?}");
+        // Any text, a carriage return and what looks like the macro included; the items of
+        // the next file start again.
+        for text in ["const A: &str = \"\"#\";\n", "// a\rb __verbatim_item!(0);\nconst B: u8 = 0;\n"] {
+            let (first, second) =
+                (super::verbatim_item(text.to_owned()), super::verbatim_item(text.to_owned()));
+            let file = super::rust_file("a.rs", quote::quote!(#first #second)).expect("a file");
+            assert!(
+                file.ends_with(&format!("{text}\n{text}")) || file.ends_with(&format!("{text}{text}")),
+                "{file:?}"
+            );
         }
+        assert!(super::VERBATIM_TEXTS.with_borrow(Vec::is_empty));
     }
 
     #[test]
-    fn literals_read_back_as_proc_macro2_wrote_them() {
-        for &value in crate::emit::test_support::TRICKY_STRINGS {
-            let literal = proc_macro2::Literal::string(value).to_string();
-            assert_eq!(super::unescape(&literal[1..literal.len() - 1]).as_deref(), Some(value), "{literal}");
+    fn a_malformed_or_unknown_item_macro_is_an_error_not_a_panic() {
+        let texts = || vec!["const A: u8 = 0;\n".to_owned()];
+        for printed in [
+            "__verbatim_item!(x);\n",
+            "__verbatim_item!(1);\n",
+            "__verbatim_item!(0)\n",
+            "__verbatim_item!(99999999999999999999999);\n",
+            "__verbatim_item!(0);\n__verbatim_item!(0);\n",
+            "f(__verbatim_item!(0));\n",
+            "    __verbatim_item!(0);\n",
+        ] {
+            assert!(super::expand_verbatim(printed.to_owned(), texts()).is_err(), "{printed}");
         }
-        for broken in ["\\", "\\q", "\\x8", "\\xff", "\\u{d800}", "\\u{110000}", "\\u{12"] {
-            assert_eq!(super::unescape(broken), None, "{broken}");
-        }
-    }
-
-    #[test]
-    fn a_malformed_item_macro_is_an_error_not_a_panic() {
-        for printed in
-            ["__verbatim_item!(x);\n", "__verbatim_item!(\"open);\n", "f(__verbatim_item!(\"a\"));\n"]
-        {
-            assert!(super::expand_verbatim(printed.to_owned()).is_err(), "{printed}");
-        }
+        assert_eq!(
+            super::expand_verbatim("__verbatim_item!(0);\n".to_owned(), texts()).as_deref(),
+            Ok("const A: u8 = 0;\n")
+        );
+        // An item made for another file, formatted first, is not this file's.
+        let _other = super::verbatim_item("const B: u8 = 0;\n".to_owned());
+        assert!(
+            super::rust_file(
+                "a.rs",
+                quote::quote!(
+                    mod m {}
+                )
+            )
+            .is_ok()
+        );
+        let error = super::rust_file("b.rs", quote::quote!(__verbatim_item!(0);)).expect_err("no item 0");
+        assert!(error.message.contains("names no item"), "{error}");
     }
 
     #[test]

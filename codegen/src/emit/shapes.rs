@@ -153,7 +153,7 @@ fn construction(
     made: &Made,
 ) -> Construction {
     let with_builder = params.iter().filter(|p| p.required).count() >= 2;
-    let methods = verbatim_item(&methods_text(type_name, params, unset, made, with_builder));
+    let methods = verbatim_item(methods_text(type_name, params, unset, made, with_builder));
     if !with_builder {
         let docs =
             if made.gated { format!("{docs}\n\n{}.", answer_only_note("`new`")) } else { docs.to_owned() };
@@ -525,7 +525,7 @@ fn rules_impl(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream
 /// with its path: the order in which the mock and the example checks find them. Written as
 /// text (see [`verbatim_item`]).
 fn check_impl<'a>(name: &str, fields: impl Iterator<Item = &'a Field>, has_rules: bool) -> TokenStream {
-    verbatim_item(&check_text(name, fields, has_rules))
+    verbatim_item(check_text(name, fields, has_rules))
 }
 
 fn check_text<'a>(name: &str, fields: impl Iterator<Item = &'a Field>, has_rules: bool) -> String {
@@ -699,7 +699,7 @@ fn write_builder_fn(w: &mut Writer, type_name: &str) {
 /// [`verbatim_item`]): a builder is a struct and its impl of one shape, a third of an
 /// operation file. Behind [`gate_text`] where only answers hold the type.
 fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Made) -> TokenStream {
-    verbatim_item(&builder_text(type_name, params, unset, made))
+    verbatim_item(builder_text(type_name, params, unset, made))
 }
 
 fn builder_text(type_name: &str, params: &[Param], unset: &Unset<'_>, made: &Made) -> String {
