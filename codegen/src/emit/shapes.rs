@@ -49,7 +49,6 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let made = Made { has_rules: rules.is_some(), gated: extras.received_only };
     let Construction { docs, methods: construction, builder } =
         construction(type_name, docs, &params, &unset, &made);
-    let docs = doc(&docs);
     let check =
         extras.checked.then(|| check_impl(type_name, extras.query.iter().chain(fields), rules.is_some()));
     let getters: Vec<_> = answered.iter().map(|f| getter(f)).collect();
@@ -57,22 +56,21 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only, derived));
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
-    // A constant is a private `()` field, which clippy mistakes for a hand-made
-    // `#[non_exhaustive]`; it is there to be serialized.
-    let allow = (!extras.constants.is_empty()).then(|| quote!(#[allow(clippy::manual_non_exhaustive)]));
     let SerdeImpl { listed: serialize, gated: gated_serialize, .. } = serialize_impl(extras.received_only);
     let SerdeImpl { listed: deserialize, gated: gated_deserialize, written: written_deserialize } =
         deserialize_impl(type_name, fields, extras, derived);
+    let mut attributes = vec![quote!(#[derive(Debug, Clone, #default PartialEq, #serialize #deserialize)])];
+    attributes.extend(gated_serialize);
+    attributes.extend(gated_deserialize);
+    attributes.push(quote!(#[non_exhaustive]));
+    if !extras.constants.is_empty() {
+        // A constant is a private `()` field, which clippy mistakes for a hand-made
+        // `#[non_exhaustive]`; it is there to be serialized.
+        attributes.push(quote!(#[allow(clippy::manual_non_exhaustive)]));
+    }
+    let declaration = verbatim_item(struct_text(type_name, &docs, &attributes, &declared));
     quote! {
-        #docs
-        #[derive(Debug, Clone, #default PartialEq, #serialize #deserialize)]
-        #gated_serialize
-        #gated_deserialize
-        #[non_exhaustive]
-        #allow
-        pub struct #name {
-            #(#declared)*
-        }
+        #declaration
 
         #construction
 
@@ -97,7 +95,7 @@ fn declarations(
     extras: &Extras<'_>,
     derived: bool,
     serde_attr: SerdeAttr,
-) -> Vec<TokenStream> {
+) -> Vec<Declared> {
     extras
         .query
         .iter()
@@ -315,25 +313,48 @@ impl Param {
     }
 }
 
+/// A field as its struct declares it.
+struct Declared {
+    docs: String,
+    /// Its `#[serde(..)]` (or `#[cfg_attr(.., serde(..))]`), if any.
+    serde: Option<TokenStream>,
+    /// `pub name`, or `name` for a private field.
+    name: String,
+    ty: TokenStream,
+}
+
+/// `pub struct Name { fields }` with its docs and attributes, as text.
+fn struct_text(type_name: &str, docs: &str, attributes: &[TokenStream], fields: &[Declared]) -> String {
+    let mut w = Writer::new(512 + 256 * fields.len());
+    w.doc("///", docs, true);
+    attributes.iter().for_each(|attribute| w.attribute(attribute));
+    w.module(&format!("pub struct {type_name}"), |w| {
+        for field in fields {
+            w.doc("///", &field.docs, true);
+            if let Some(serde) = &field.serde {
+                w.attribute(serde);
+            }
+            w.struct_field(&field.name, &field.ty);
+        }
+    });
+    wrap_doc_lines(w.finish())
+}
+
 /// A constant's private field; `derived`: serde's derive reads it, through its function.
-fn constant_decl(constant: &FixedParam, derived: bool) -> TokenStream {
+fn constant_decl(constant: &FixedParam, derived: bool) -> Declared {
     let field = constant_ident(constant);
-    let docs = doc(&format!(
+    let docs = format!(
         "{}\n\nAlways `\"{}\"`: sent with every request, never set by the caller.",
         constant.doc, constant.value
-    ));
+    );
     let wire = &constant.name;
     let serialize = format!("serialize_{field}");
     let deserialize = derived.then(|| {
         let deserialize = format!("deserialize_{field}");
         quote!(, deserialize_with = #deserialize)
     });
-    let field = ident(&field);
-    quote! {
-        #docs
-        #[serde(rename = #wire, serialize_with = #serialize #deserialize)]
-        #field: (),
-    }
+    let serde = quote!(#[serde(rename = #wire, serialize_with = #serialize #deserialize)]);
+    Declared { docs, serde: Some(serde), name: field, ty: quote!(()) }
 }
 
 /// The functions serde calls for a constant field: write the value, and, for serde's derive
@@ -361,17 +382,16 @@ fn constant_codec(constant: &FixedParam, sent_only: bool, derived: bool) -> Toke
     }
 }
 
-fn file_decl(file: &FileField) -> TokenStream {
-    let docs = doc(&format!(
+fn file_decl(file: &FileField) -> Declared {
+    let docs = format!(
         "{}\n\nSent as the `{}` part of the multipart body (`{}`, at most {} bytes).",
         file.doc, file.wire, file.content_type, file.max_size
-    ));
-    let field = ident(&file.ident);
-    let ty = file_type(file);
-    quote! {
-        #docs
-        #[serde(skip)]
-        pub #field: #ty,
+    );
+    Declared {
+        docs,
+        serde: Some(quote!(#[serde(skip)])),
+        name: format!("pub {}", file.ident),
+        ty: file_type(file),
     }
 }
 
@@ -389,19 +409,11 @@ struct SerdeAttr {
 
 /// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derive
 /// reads the struct, so the field carries what decoding needs (`default`, `alias`) too.
-fn field_decl(
-    field: &Field,
-    in_query: bool,
-    note: Option<&str>,
-    derived: bool,
-    attr: SerdeAttr,
-) -> TokenStream {
+fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool, attr: SerdeAttr) -> Declared {
     let docs = match note {
-        Some(note) => doc(&format!("{}\n\n{note}", field.doc.trim_end())),
-        None => doc(&field.doc),
+        Some(note) => format!("{}\n\n{note}", field.doc.trim_end()),
+        None => field.doc.clone(),
     };
-    let ident = ident(&field.ident);
-    let ty = field_type(field);
     let mut serde = Vec::new();
     if in_query {
         // Query parameters travel in the URL, never in the body.
@@ -438,12 +450,8 @@ fn field_decl(
         }
     });
     // WeChat assigns a response-only field; it is read through a getter, never set.
-    let visibility = (field.only != Some(Direction::Response)).then(|| quote!(pub));
-    quote! {
-        #docs
-        #serde
-        #visibility #ident: #ty,
-    }
+    let visibility = if field.only == Some(Direction::Response) { "" } else { "pub " };
+    Declared { docs, serde, name: format!("{visibility}{}", field.ident), ty: field_type(field) }
 }
 
 /// What a field's rule asks, for its docs.
@@ -892,5 +900,46 @@ mod tests {
         assert!(methods.contains("        Self::default()\n"), "{methods}");
         let methods = methods_text(&request, &request_params, &unset, &gated, true);
         assert_eq!(pretty(&methods), methods);
+    }
+
+    #[test]
+    fn struct_declarations_are_laid_out_as_prettyplease_lays_them_out() {
+        let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
+        let op = spec.operations().next().expect("one operation");
+        let [request, response, _] = op.type_names();
+        let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
+        let gated = quote!(#[cfg_attr(feature = #feature, derive(serde::Serialize))]);
+        let derive = quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize,)]);
+        let extras = Extras { query: &op.query, constants: &op.fixed_body, ..Extras::default() };
+        let mut sent = declarations(&op.request, &extras, false, SerdeAttr { gated: false });
+        // Attributes and types long enough to break inside their parentheses and brackets.
+        let long = "a_spelling_long_enough_that_the_attribute_no_longer_fits_on_its_line";
+        sent.push(Declared {
+            docs: "Long.".to_owned(),
+            serde: Some(quote!(#[serde(rename = #long, alias = #long, default, skip_serializing_if = "Option::is_none")])),
+            name: "pub long".to_owned(),
+            ty: quote!(Option<std::collections::BTreeMap<String, Vec<crate::types::AVeryLongTypeNameIndeedForTheTest>>>),
+        });
+        let allow = quote!(#[allow(clippy::manual_non_exhaustive)]);
+        let must_use = quote!(#[must_use = "a value does nothing"]);
+        let text =
+            struct_text(&request, "Docs.", &[derive, quote!(#[non_exhaustive]), allow, must_use], &sent);
+        assert_eq!(pretty(&text), text);
+        assert!(
+            text.contains(
+                "    #[serde(rename = \"action\", serialize_with = \"serialize_action\")]\n    action: (),\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("    #[serde(\n        rename = "), "{text}");
+        assert!(text.contains("    pub long: Option<\n"), "{text}");
+        let answered = declarations(&op.response, &Extras::default(), true, SerdeAttr { gated: true });
+        let text =
+            struct_text(&response, "Docs.\n\nMore docs.", &[gated, quote!(#[non_exhaustive])], &answered);
+        assert_eq!(pretty(&text), text);
+        assert!(text.contains("    #[cfg_attr(\n        feature = \"serialize-responses\",\n"), "{text}");
+        let empty = struct_text("Empty", "", &[quote!(#[derive(Debug)])], &[]);
+        assert_eq!(pretty(&empty), empty);
+        assert_eq!(empty, "#[derive(Debug)]\npub struct Empty {}\n");
     }
 }

@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// The column a line should end before, as prettyplease's `MARGIN`.
 const MARGIN: isize = 89;
@@ -28,6 +28,11 @@ const INDENT: isize = 4;
 const INFINITY: isize = 0xffff;
 /// A struct literal wider than this is broken, one field per line.
 const STRUCT_MAX_WIDTH: isize = 34;
+
+/// Whether `token` is the punctuation `ch`.
+fn is_punct(token: &TokenTree, ch: char) -> bool {
+    matches!(token, TokenTree::Punct(punct) if punct.as_char() == ch)
+}
 
 /// Whether a line of `width` columns after `indent` fits, as prettyplease decides it.
 pub(crate) fn fits_line(indent: usize, width: usize) -> bool {
@@ -478,6 +483,148 @@ impl Writer {
     pub(crate) fn attr(&mut self, attribute: &str) {
         self.word(attribute);
         self.space();
+    }
+
+    /// An attribute other than a doc comment, from its tokens (`#[derive(..)]`,
+    /// `#[serde(..)]`, `#[cfg_attr(..)]`, `#[must_use = ".."]`), on its own line: printed as
+    /// prettyplease prints one, a list's tokens broken inside its parentheses where the line
+    /// does not fit.
+    pub(crate) fn attribute(&mut self, tokens: &TokenStream) {
+        let mut outer = tokens.clone().into_iter();
+        let meta = match (outer.next(), outer.next()) {
+            (Some(TokenTree::Punct(pound)), Some(TokenTree::Group(group)))
+                if pound.as_char() == '#' && group.delimiter() == Delimiter::Bracket =>
+            {
+                group.stream()
+            }
+            // Not an attribute's tokens: as they are, which is what the caller gave.
+            _ => {
+                self.attr(&tokens.to_string());
+                return;
+            }
+        };
+        self.word("#[");
+        let mut meta = meta.into_iter().peekable();
+        // The path: `serde`, `cfg_attr`, `clippy::x`.
+        while let Some(token) =
+            meta.next_if(|t| matches!(t, TokenTree::Ident(_) | TokenTree::Punct(_)) && !is_punct(t, '='))
+        {
+            self.word(&token.to_string());
+        }
+        match meta.next() {
+            Some(TokenTree::Group(group)) => self.attr_tokens(group),
+            Some(equals) if is_punct(&equals, '=') => {
+                self.word(" = ");
+                meta.for_each(|token| self.word(&token.to_string()));
+            }
+            _ => {}
+        }
+        self.word("]");
+        self.space();
+    }
+
+    /// The tokens of an attribute's list, as prettyplease's `attr_tokens` prints them: a
+    /// space after each comma (a break inside a group), `=` spaced, each group's parentheses
+    /// a box of its own, a trailing comma written only where the line breaks.
+    fn attr_tokens(&mut self, group: proc_macro2::Group) {
+        #[derive(PartialEq, Clone, Copy)]
+        enum State {
+            Word,
+            Punct,
+            TrailingComma,
+        }
+        let mut stack =
+            vec![(TokenStream::from(TokenTree::Group(group)).into_iter().peekable(), Delimiter::None)];
+        // Between words: a plain space outside any group, a break inside one.
+        let mut breaks = false;
+        let mut state = State::Word;
+        let space = |w: &mut Self, breaks: bool| if breaks { w.space() } else { w.word(" ") };
+        while let Some((tokens, delimiter)) = stack.last_mut() {
+            let delimiter = *delimiter;
+            let token = tokens.next();
+            let last = tokens.peek().is_none();
+            match token {
+                Some(TokenTree::Ident(ident)) => {
+                    if state == State::Word {
+                        space(self, breaks);
+                    }
+                    self.word(&ident.to_string());
+                    state = State::Word;
+                }
+                Some(TokenTree::Punct(punct)) => {
+                    let ch = punct.as_char();
+                    if state == State::Word && ch == '=' {
+                        self.word(" ");
+                    }
+                    if ch == ',' && last {
+                        self.trailing_comma(0);
+                        state = State::TrailingComma;
+                    } else {
+                        self.word(ch.encode_utf8(&mut [0; 4]));
+                        if ch == '=' {
+                            self.word(" ");
+                        } else if ch == ',' {
+                            space(self, breaks);
+                        }
+                        state = State::Punct;
+                    }
+                }
+                Some(TokenTree::Literal(literal)) => {
+                    if state == State::Word {
+                        space(self, breaks);
+                    }
+                    self.word(&literal.to_string());
+                    state = State::Word;
+                }
+                Some(TokenTree::Group(group)) => {
+                    match group.delimiter() {
+                        Delimiter::Parenthesis => {
+                            self.word("(");
+                            self.cbox(INDENT);
+                            self.zerobreak();
+                            state = State::Punct;
+                        }
+                        Delimiter::Brace => {
+                            self.word("{");
+                            state = State::Punct;
+                        }
+                        Delimiter::Bracket => {
+                            self.word("[");
+                            state = State::Punct;
+                        }
+                        Delimiter::None => {}
+                    }
+                    stack.push((group.stream().into_iter().peekable(), group.delimiter()));
+                    breaks = true;
+                }
+                None => {
+                    match delimiter {
+                        Delimiter::Parenthesis => {
+                            if state != State::TrailingComma {
+                                self.zerobreak();
+                            }
+                            self.offset(-INDENT);
+                            self.end();
+                            self.word(")");
+                            state = State::Punct;
+                        }
+                        Delimiter::Brace => {
+                            self.word("}");
+                            state = State::Punct;
+                        }
+                        Delimiter::Bracket => {
+                            self.word("]");
+                            state = State::Punct;
+                        }
+                        Delimiter::None => {}
+                    }
+                    stack.pop();
+                    if stack.is_empty() {
+                        breaks = false;
+                    }
+                }
+            }
+        }
     }
 
     /// `name: Type,` in a struct's body.
