@@ -106,6 +106,10 @@ fn too_wide(line: &str) -> bool {
 /// The columns `text` takes in a terminal or an editor, as rustfmt counts them: two for each
 /// East Asian wide or full-width character (汉字, full-width punctuation), one for the rest.
 fn width(text: &str) -> usize {
+    // ASCII, as most lines are: a column per byte, without decoding characters.
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars().map(|c| if wide(c) { 2 } else { 1 }).sum()
 }
 
