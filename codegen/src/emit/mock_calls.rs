@@ -13,7 +13,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::crate_files;
-use crate::emit::rust::{ident, integer};
+use crate::emit::rust::{cfg_feature, verbatim_item};
+use crate::emit::state::write_given;
+use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::{Operation, Retry, Spec, Ty};
 
 /// The general code injected for endpoints without codes of their own: a code any endpoint
@@ -52,114 +54,164 @@ fn general_fault(spec: &Spec) -> Option<(i64, String)> {
 }
 
 /// One operation's test: seed the mock, arrange and make the call, check the answer, then
-/// inject a code and check its typed variant comes back.
+/// inject a code and check its typed variant comes back. Written as text ([`Writer`]): the
+/// tests are a fifth of the generated lines and all of one shape.
 fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream {
-    let name = &op.name;
-    let key = format!("{}/{}", op.group, op.name);
-    let test = ident(&format!("{}_{name}_through_the_mock", op.group));
-    let method = ident(name);
-    let feature = &op.group;
-    let group = ident(&op.group);
-    let [request_type, ..] = op.type_names().map(|n| ident(&n));
-    let example = match op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str())) {
-        Some(json) => quote!(Some(#json)),
-        None => quote!(None),
-    };
-    let (binding, fill) = request_fill(op);
-    let answer_check = success_response(op).map(|json| quote!(harness.check(&request, &answer, #json);));
-    let fault_check = fault_check(op, general);
-    let seed = seed(op);
-    // The call goes through the method, which WeChat's deprecation marks `#[deprecated]`.
-    let allow = op.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        #[cfg(feature = #feature)]
-        #[tokio::test]
-        #allow
-        async fn #test() {
-            let harness = Harness::start().await;
-            #seed
-            let arranged = harness.arrange(#key, #example);
-            #binding: ::wechat_card::#group::#request_type = request(&arranged);
-            #fill
-            let answer = harness.client.#group().#method(&request).await.expect(#key);
-            #answer_check
-            #fault_check
-        }
-    }
+    verbatim_item(endpoint_test_text(op, general))
 }
 
-/// How the test binds the request (`let mut` when it fills any field), and the statements
-/// filling the required fields the mock's arrangement does not: the query's values the mock
-/// expects, and a sample file for each required upload.
-fn request_fill(op: &Operation) -> (TokenStream, TokenStream) {
-    let query = op.query.iter().filter(|f| f.required).map(|f| {
-        let (wire, field) = (&f.wire, ident(&f.ident));
-        let value = if f.secret {
-            quote!(wechat_core::Secret::new(arranged.query(#wire)))
-        } else if f.ty == Ty::String {
-            quote!(arranged.query(#wire).to_owned())
-        } else {
-            quote!(arranged.query(#wire).parse().expect("a sample value"))
+fn endpoint_test_text(op: &Operation, general: Option<&(i64, String)>) -> String {
+    let key = format!("{}/{}", op.group, op.name);
+    let [request_type, ..] = op.type_names();
+    let example = op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str()));
+    let mut w = Writer::new(2048);
+    w.attr(&cfg_feature(&op.group));
+    w.attr("#[tokio::test]");
+    if op.deprecated.is_some() {
+        w.attr("#[allow(deprecated)]");
+    }
+    w.function_item(&format!("async fn {}_{}_through_the_mock", op.group, op.name), &[], None, |w| {
+        w.let_statement("harness", |w| {
+            w.chain(Base::Call("Harness::start", &|_| {}), &[Link::Await], false);
+        });
+        let records = given(op);
+        if !records.is_empty() {
+            let seed = |w: &mut Writer| w.arg(|w| write_given(w, records));
+            w.statement(|w| w.chain(Base::Path("harness"), &[Link::Method("seed", &seed)], true));
+        }
+        let arrange = |w: &mut Writer| {
+            w.arg(|w| w.str(&key));
+            w.arg(|w| match example {
+                Some(json) => w.call("Some", |w| w.arg(|w| w.str(json))),
+                None => w.word("None"),
+            });
         };
-        quote!(request.#field = #value;)
-    });
-    let files = op.files.iter().filter(|f| f.required).map(|f| {
-        let (field, content_type) = (ident(&f.ident), &f.content_type);
-        quote! {
-            let (file_name, bytes) = ::wechat_mock::sample_upload(#content_type);
-            request.#field = wechat_core::UploadFile::new(file_name, bytes);
+        w.let_statement("arranged", |w| {
+            w.chain(Base::Path("harness"), &[Link::Method("arrange", &arrange)], false);
+        });
+        let binding = if fills_any(op) { "mut request" } else { "request" };
+        w.let_statement(&format!("{binding}: ::wechat_card::{}::{request_type}", op.group), |w| {
+            w.call("request", |w| w.arg(|w| w.word("&arranged")));
+        });
+        write_fills(w, op);
+        w.let_statement("answer", |w| {
+            let expect = |w: &mut Writer| w.arg(|w| w.str(&key));
+            let mut links = call_links(op);
+            links.push(Link::Method("expect", &expect));
+            w.chain(Base::Path("harness"), &links, false);
+        });
+        if let Some(json) = success_response(op) {
+            let check = |w: &mut Writer| {
+                w.arg(|w| w.word("&request"));
+                w.arg(|w| w.word("&answer"));
+                w.arg(|w| w.str(json));
+            };
+            w.statement(|w| w.chain(Base::Path("harness"), &[Link::Method("check", &check)], true));
+        }
+        if let Some((code, expected)) = injected_fault(op, general) {
+            write_fault_check(w, op, code, &expected);
         }
     });
-    let binding = if op.query.iter().any(|f| f.required) || op.files.iter().any(|f| f.required) {
-        quote!(let mut request)
-    } else {
-        quote!(let request)
-    };
-    (binding, quote!(#(#query)* #(#files)*))
+    w.finish()
+}
+
+/// The links of `harness.client.<group>().<operation>(&request).await`.
+fn call_links(op: &Operation) -> Vec<Link<'_>> {
+    const REQUEST: &dyn Fn(&mut Writer) = &|w: &mut Writer| w.arg(|w| w.word("&request"));
+    vec![
+        Link::Field("client"),
+        Link::Method(&op.group, &|_| {}),
+        Link::Method(&op.name, REQUEST),
+        Link::Await,
+    ]
+}
+
+/// Whether the test fills any field the mock's arrangement does not (see [`write_fills`]).
+fn fills_any(op: &Operation) -> bool {
+    op.query.iter().any(|f| f.required) || op.files.iter().any(|f| f.required)
+}
+
+/// The statements filling the required fields the mock's arrangement does not: the query's
+/// values the mock expects, and a sample file for each required upload.
+fn write_fills(w: &mut Writer, op: &Operation) {
+    for f in op.query.iter().filter(|f| f.required) {
+        let wire = |w: &mut Writer| w.arg(|w| w.str(&f.wire));
+        let query = Link::Method("query", &wire);
+        w.statement(|w| {
+            w.assign(&format!("request.{}", f.ident), |w| {
+                if f.secret {
+                    w.call("wechat_core::Secret::new", |w| {
+                        w.arg(|w| w.chain(Base::Path("arranged"), &[query], false));
+                    });
+                } else if f.ty == Ty::String {
+                    let links = [query, Link::Method("to_owned", &|_| {})];
+                    w.chain(Base::Path("arranged"), &links, false);
+                } else {
+                    let sample = |w: &mut Writer| w.arg(|w| w.str("a sample value"));
+                    let links = [query, Link::Method("parse", &|_| {}), Link::Method("expect", &sample)];
+                    w.chain(Base::Path("arranged"), &links, false);
+                }
+            });
+        });
+    }
+    for f in op.files.iter().filter(|f| f.required) {
+        w.let_statement("(file_name, bytes)", |w| {
+            w.call("::wechat_mock::sample_upload", |w| w.arg(|w| w.str(&f.content_type)));
+        });
+        w.statement(|w| {
+            w.assign(&format!("request.{}", f.ident), |w| {
+                w.call("wechat_core::UploadFile::new", |w| {
+                    w.arg(|w| w.word("file_name"));
+                    w.arg(|w| w.word("bytes"));
+                });
+            });
+        });
+    }
 }
 
 /// The code the mock answers the call with, and the typed variant the client must return for
 /// it: the endpoint's first own code, else the general fault (none when the spec has neither).
-fn injected_fault(op: &Operation, general: Option<&(i64, String)>) -> Option<(TokenStream, TokenStream)> {
-    let group = ident(&op.group);
-    let [.., error_type] = op.type_names().map(|n| ident(&n));
+fn injected_fault(op: &Operation, general: Option<&(i64, String)>) -> Option<(i64, Expected)> {
+    let [.., error_type] = op.type_names();
+    let error_type = format!("::wechat_card::{}::{error_type}", op.group);
     match (op.errors.first(), general) {
-        (Some(own), _) => {
-            let variant = ident(&own.name);
-            Some((integer(own.code), quote!(::wechat_card::#group::#error_type::#variant)))
-        }
-        (None, Some((code, variant))) => {
-            let variant = ident(variant);
-            Some((
-                integer(*code),
-                quote!(::wechat_card::#group::#error_type::General(::wechat_card::GeneralErrorCode::#variant)),
-            ))
-        }
+        (Some(own), _) => Some((own.code, Expected::Own(format!("{error_type}::{}", own.name)))),
+        (None, Some((code, variant))) => Some((
+            *code,
+            Expected::General(
+                format!("{error_type}::General"),
+                format!("::wechat_card::GeneralErrorCode::{variant}"),
+            ),
+        )),
         (None, None) => None,
     }
 }
 
-/// The call again, failed by the mock with the injected code: the client must return its
-/// typed variant.
-fn fault_check(op: &Operation, general: Option<&(i64, String)>) -> Option<TokenStream> {
-    let (group, method) = (ident(&op.group), ident(&op.name));
-    injected_fault(op, general).map(|(code, expected)| {
-        quote! {
-            let expected = #expected;
-            harness.fail(&request, expected, #code);
-            let refused = code(harness.client.#group().#method(&request).await);
-            assert_eq!(refused, expected);
-        }
-    })
+/// The typed variant the client must return for the injected code.
+enum Expected {
+    /// The operation's own variant: its path.
+    Own(String),
+    /// `General(..)` of the operation's enum: its path and the general variant's.
+    General(String, String),
 }
 
-/// Seeds the mock with the records the call's success example declares as `given`, if any.
-fn seed(op: &Operation) -> Option<TokenStream> {
-    let records = given(op);
-    (!records.is_empty()).then(|| {
-        let records = crate::emit::state::given(records);
-        quote!(harness.seed(#records);)
-    })
+/// The call again, failed by the mock with the injected code: the client must return its
+/// typed variant.
+fn write_fault_check(w: &mut Writer, op: &Operation, code: i64, expected: &Expected) {
+    w.let_statement("expected", |w| match expected {
+        Expected::Own(path) => w.word(path),
+        Expected::General(path, general) => w.call(path, |w| w.arg(|w| w.word(general))),
+    });
+    let fail = |w: &mut Writer| {
+        w.arg(|w| w.word("&request"));
+        w.arg(|w| w.word("expected"));
+        w.arg(|w| w.int(code));
+    };
+    w.statement(|w| w.chain(Base::Path("harness"), &[Link::Method("fail", &fail)], true));
+    w.let_statement("refused", |w| {
+        w.call("code", |w| w.arg(|w| w.chain(Base::Path("harness"), &call_links(op), false)));
+    });
+    w.line("assert_eq!(refused, expected);");
 }
 
 /// The records the mock must hold for the call: the `given` of the first example whose
@@ -269,5 +321,33 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         let busy_only = ERRORS.split("[[errors]]\ncode = 45009").next().unwrap_or_default();
         let text = self::text(&spec(busy_only, &plain));
         assert!(!text.contains("harness.fail"), "a retried code would be retried away: {text}");
+    }
+
+    #[test]
+    fn a_test_is_laid_out_as_prettyplease_lays_it_out() {
+        // Names long enough to break every chain, each kind of query fill, a file, and a
+        // deprecated endpoint; with its own code and with the general one.
+        let long = UPLOAD
+            .replace("name = \"upload_it\"", "name = \"upload_a_document_whose_operation_name_is_long_enough\"")
+            .replace(
+                "query.key = ",
+                "deprecated = { note = \"Old.\" }\nquery.a_count_whose_name_is_long_enough_to_break = { type = \"u32\", doc = \"N.\" }\n\
+                 query.label = { type = \"string\", doc = \"L.\" }\nquery.key = ",
+            );
+        let plain = long.split("[[errors]]").next().unwrap_or_default().to_owned();
+        for endpoint in [long.as_str(), plain.as_str()] {
+            let spec = test_support::one_endpoint_spec("a_group_with_a_long_name", ERRORS, None, endpoint);
+            let op = spec.operations().next().expect("one operation");
+            let text = endpoint_test_text(op, general_fault(&spec).as_ref());
+            assert_eq!(test_support::prettyplease_of(&text), text);
+            for expected in [
+                "    #[allow(deprecated)]\n",
+                "    let refused = code(\n        harness\n            .client\n",
+                "        .query(\"a_count_whose_name_is_long_enough_to_break\")\n        .parse()\n",
+                "    request.label = arranged.query(\"label\").to_owned();\n",
+            ] {
+                assert!(text.contains(expected.trim_start_matches("    ")), "{expected:?} in {text}");
+            }
+        }
     }
 }

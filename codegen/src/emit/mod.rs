@@ -15,6 +15,7 @@ mod mock_calls;
 mod openapi;
 mod operation;
 mod prose;
+mod records;
 mod rust;
 mod shapes;
 mod state;
@@ -76,6 +77,31 @@ pub struct EmitError {
 
 /// Every file generated from the spec, sorted by path.
 pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
+    // The OpenAPI document is the largest job of all: first, on a thread of its own.
+    let mut all: Vec<Job<'_>> =
+        vec![Box::new(|| Ok(openapi::files(spec))), Box::new(|| Ok(api_docs::files(spec)))];
+    if !spec.events.events.is_empty() {
+        all.push(Box::new(|| {
+            Ok(vec![OutputFile {
+                path: format!("{API_DOCS_DIR}/events.md"),
+                contents: events::docs_page(&spec.events),
+            }])
+        }));
+    }
+    all.extend(rust_jobs(spec).into_iter().map(|(path, source)| rust_job(path, source)));
+    let mut files = in_parallel(all)?;
+    // A region of the manifest, not the whole file: see `crate::splice`.
+    files.push(OutputFile {
+        path: CARD_MANIFEST.to_owned(),
+        contents: crate_files::cargo_toml_features(spec),
+    });
+    files.push(OutputFile { path: CLI_MANIFEST.to_owned(), contents: cli::cargo_toml_features(spec) });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Every Rust file of the spec, the largest first.
+fn rust_jobs(spec: &Spec) -> Vec<RustJob<'_>> {
     let mut jobs: Vec<RustJob<'_>> = vec![
         // The largest files first, so no thread is left with a big one at the end.
         (
@@ -99,8 +125,11 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec).into())),
         (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(|| mock::root_module().into())),
         (format!("{MOCK_GENERATED_DIR}/state.rs"), Box::new(|| Source::Text(state::state_file(spec)))),
-        (format!("{MOCK_GENERATED_DIR}/records.rs"), Box::new(|| state::records_file(spec).into())),
-        (format!("{MOCK_GENERATED_DIR}/user_actions.rs"), Box::new(|| state::user_actions_file(spec).into())),
+        (format!("{MOCK_GENERATED_DIR}/records.rs"), Box::new(|| records::records_file(spec).into())),
+        (
+            format!("{MOCK_GENERATED_DIR}/user_actions.rs"),
+            Box::new(|| records::user_actions_file(spec).into()),
+        ),
         (format!("{CLI_GENERATED_DIR}/mod.rs"), Box::new(|| cli::commands_file(spec).into())),
         (CLI_OPERATIONS_TEST.to_owned(), Box::new(|| cli::operations_test(spec).into())),
     ];
@@ -132,27 +161,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             ));
         }
     }
-    // The OpenAPI document is the largest job of all: first, on a thread of its own.
-    let mut all: Vec<Job<'_>> =
-        vec![Box::new(|| Ok(openapi::files(spec))), Box::new(|| Ok(api_docs::files(spec)))];
-    if !spec.events.events.is_empty() {
-        all.push(Box::new(|| {
-            Ok(vec![OutputFile {
-                path: format!("{API_DOCS_DIR}/events.md"),
-                contents: events::docs_page(&spec.events),
-            }])
-        }));
-    }
-    all.extend(jobs.into_iter().map(|(path, source)| rust_job(path, source)));
-    let mut files = in_parallel(all)?;
-    // A region of the manifest, not the whole file: see `crate::splice`.
-    files.push(OutputFile {
-        path: CARD_MANIFEST.to_owned(),
-        contents: crate_files::cargo_toml_features(spec),
-    });
-    files.push(OutputFile { path: CLI_MANIFEST.to_owned(), contents: cli::cargo_toml_features(spec) });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    jobs
 }
 
 /// A Rust file to generate: its path, and how to build its tokens (or its text).

@@ -314,18 +314,30 @@ impl Param {
 }
 
 /// A field as its struct declares it.
-struct Declared {
-    docs: String,
+pub(crate) struct Declared {
+    pub(crate) docs: String,
     /// Its `#[serde(..)]` (or `#[cfg_attr(.., serde(..))]`), if any.
-    serde: Option<TokenStream>,
+    pub(crate) serde: Option<TokenStream>,
     /// `pub name`, or `name` for a private field.
-    name: String,
-    ty: TokenStream,
+    pub(crate) name: String,
+    pub(crate) ty: TokenStream,
 }
 
 /// `pub struct Name { fields }` with its docs and attributes, as text.
 fn struct_text(type_name: &str, docs: &str, attributes: &[TokenStream], fields: &[Declared]) -> String {
     let mut w = Writer::new(512 + 256 * fields.len());
+    write_struct(&mut w, type_name, docs, attributes, fields);
+    wrap_doc_lines(w.finish())
+}
+
+/// [`struct_text`] at `w`'s indentation, its docs not yet wrapped.
+pub(crate) fn write_struct(
+    w: &mut Writer,
+    type_name: &str,
+    docs: &str,
+    attributes: &[TokenStream],
+    fields: &[Declared],
+) {
     w.doc("///", docs, true);
     attributes.iter().for_each(|attribute| w.attribute(attribute));
     w.module(&format!("pub struct {type_name}"), |w| {
@@ -337,7 +349,6 @@ fn struct_text(type_name: &str, docs: &str, attributes: &[TokenStream], fields: 
             w.struct_field(&field.name, &field.ty);
         }
     });
-    wrap_doc_lines(w.finish())
 }
 
 /// A constant's private field; `derived`: serde's derive reads it, through its function.

@@ -1,12 +1,11 @@
-//! The mock's state model as static tables and typed helpers:
+//! The mock's state model as static tables:
 //!
 //! - `generated/state.rs`: `RESOURCES`, `EVENTS`, `BEHAVIOURS` and `USER_ACTIONS`, in the types of
 //!   `wechat-mock`'s hand-written `state_model` module, which its engine interprets; and a test
 //!   per user action running its examples through the engine;
-//! - `generated/records.rs`: per resource a typed record (`Card`) and its status enum
-//!   (`CardStatus`), which serialize to the JSON records the engine seeds;
-//! - `generated/user_actions.rs`: per user action its typed parameters (`ApproveCardParams`);
 //! - a short section per group in `docs/api/`.
+//!
+//! The typed records and user action parameters tests build are in [`crate::emit::records`].
 
 use std::fmt::Write as _;
 
@@ -15,11 +14,11 @@ use quote::quote;
 use wechat_core::shape;
 
 use crate::emit::mock::{Table, fields, spec_model_imports};
-use crate::emit::rust::{cell, doc, ident};
+use crate::emit::rust::cell;
 use crate::emit::table_writer::Writer;
 use crate::model::{
-    Behaviour, BinaryOp, Bound, Existing, Expr, ExprLiteral, Field, Fresh, Function, Resource, Root, Segment,
-    Spec, StateModel, Step, Ty, UserAction, Verb,
+    Behaviour, BinaryOp, Bound, Existing, Expr, ExprLiteral, Fresh, Function, Resource, Root, Segment, Spec,
+    StateModel, Step, UserAction, Verb,
 };
 
 /// `generated/state.rs` of the mock crate, written by the [`Writer`] for static tables as
@@ -434,15 +433,7 @@ fn example_tests(w: &mut Writer, state: &StateModel) {
                     w.statement(|w| {
                         w.call("crate::user_action_examples::run", |w| {
                             w.arg(|w| w.str(&key));
-                            w.arg(|w| {
-                                w.word("&");
-                                w.array(&example.given, |w, (resource, record)| {
-                                    w.tuple(|w| {
-                                        w.arg(|w| w.str(resource));
-                                        w.arg(|w| w.str(&record.to_string()));
-                                    });
-                                });
-                            });
+                            w.arg(|w| write_given(w, &example.given));
                             w.arg(|w| w.str(&example.params.text));
                             w.arg(|w| w.str(example.name.as_deref().unwrap_or(&key)));
                         });
@@ -453,332 +444,24 @@ fn example_tests(w: &mut Writer, state: &StateModel) {
     });
 }
 
-/// `&[("resource", "{record as JSON}"), ..]`, parents first.
+/// `&[("resource", "{record as JSON}"), ..]`, parents first, as text.
+pub(crate) fn write_given(w: &mut Writer, records: &[(String, serde_json::Value)]) {
+    w.word("&");
+    w.array(records, |w, (resource, record)| {
+        w.tuple(|w| {
+            w.arg(|w| w.str(resource));
+            w.arg(|w| w.str(&record.to_string()));
+        });
+    });
+}
+
+/// [`write_given`] as tokens.
 pub(crate) fn given(records: &[(String, serde_json::Value)]) -> TokenStream {
     let records = records.iter().map(|(resource, record)| {
         let json = record.to_string();
         quote!((#resource, #json))
     });
     quote!(&[#(#records),*])
-}
-
-// --- typed helpers -----------------------------------------------------------------------------
-
-/// `generated/records.rs`: a typed record and a status enum per resource.
-pub(crate) fn records_file(spec: &Spec) -> TokenStream {
-    let records = spec.state.resources.iter().map(record);
-    quote! {
-        //! Typed records of the resources `spec/` declares, for tests: each serializes to the
-        //! JSON record the mock seeds (`MockServer::seed`). Fields left unset are left out, and
-        //! the mock gives a required one a sample value of its type; the status defaults to the
-        //! resource's initial one.
-
-        #(#records)*
-    }
-}
-
-/// The Rust type of a field of a typed record or parameters: scalars as themselves, lists
-/// of scalars as `Vec`s, anything else (named types, maps, `json`) as JSON.
-fn helper_type(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::String => quote!(String),
-        Ty::Bool => quote!(bool),
-        Ty::I32 => quote!(i32),
-        Ty::I64 => quote!(i64),
-        Ty::U32 => quote!(u32),
-        Ty::U64 => quote!(u64),
-        Ty::F64 => quote!(f64),
-        Ty::Array(item) if item.scalar_name().is_some() => {
-            let item = helper_type(item);
-            quote!(Vec<#item>)
-        }
-        Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::Named(_) => quote!(serde_json::Value),
-    }
-}
-
-/// A setter's argument type and how it becomes the field's value.
-fn setter_argument(ty: &Ty, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
-    match ty {
-        Ty::String => (quote!(impl Into<String>), quote!(#name.into())),
-        _ => (helper_type(ty), quote!(#name)),
-    }
-}
-
-/// The first line of a field's documentation.
-fn first_line(text: &str) -> &str {
-    text.trim().lines().next().unwrap_or_default()
-}
-
-/// A struct of `fields` whose `required` ones `new` takes and the others setters set, all
-/// serialized by their wire names, unset ones left out.
-fn helper_struct(
-    type_name: &proc_macro2::Ident,
-    docs: &str,
-    fields: &[&Field],
-    required: &dyn Fn(&Field) -> bool,
-    extra: (TokenStream, TokenStream, TokenStream),
-    new_doc: &str,
-) -> TokenStream {
-    let (extra_field, extra_init, extra_setter) = extra;
-    let declared = fields.iter().map(|f| declaration(f, required(f)));
-    let setters = fields.iter().filter(|f| !required(f)).map(|f| setter(f));
-    let docs = doc(docs);
-    let required_count = fields.iter().filter(|f| required(f)).count();
-    // As the generated client does: two required values could be swapped in `new`, so a
-    // builder sets each by name.
-    let (constructor, builder) = if required_count >= 2 {
-        (builder_function(type_name), builder(type_name, fields, required, &extra_init))
-    } else {
-        (new_function(fields, required, &extra_init, new_doc), quote!())
-    };
-    let derive_default = (required_count == 0).then(|| quote!(Default,));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
-        pub struct #type_name {
-            #(#declared)*
-            #extra_field
-        }
-
-        impl #type_name {
-            #constructor
-
-            #(#setters)*
-            #extra_setter
-        }
-
-        #builder
-    }
-}
-
-/// A helper struct's field, renamed to its wire name where that differs: a `required` one
-/// as its type, another as an `Option` left out when unset.
-fn declaration(f: &Field, required: bool) -> TokenStream {
-    let (wire, name, ty) = (&f.wire, ident(&f.ident), helper_type(&f.ty));
-    let field_doc = doc(first_line(&f.doc));
-    let rename = (f.wire != f.ident).then(|| quote!(rename = #wire,));
-    if required {
-        let attribute = rename.map(|rename| quote!(#[serde(#rename)]));
-        quote!(#field_doc #attribute #name: #ty,)
-    } else {
-        quote!(#field_doc #[serde(#rename skip_serializing_if = "Option::is_none")] #name: Option<#ty>,)
-    }
-}
-
-/// The setter of a field, named for it, which sets its value.
-fn setter(f: &Field) -> TokenStream {
-    let name = ident(&f.ident);
-    let (argument, value) = setter_argument(&f.ty, &name);
-    let setter_doc = doc(&format!("Sets `{}`: {}", f.wire, first_line(&f.doc)));
-    quote! {
-        #setter_doc
-        pub fn #name(mut self, #name: #argument) -> Self {
-            self.#name = Some(#value);
-            self
-        }
-    }
-}
-
-/// `builder()` of a helper struct with two or more required fields, which starts its builder.
-fn builder_function(type_name: &proc_macro2::Ident) -> TokenStream {
-    let builder_name = ident(&format!("{type_name}Builder"));
-    let builder_doc =
-        doc("Starts a builder: each required field is set by name (two could be swapped in a `new`), and \
-             `build` refuses one left unset; set the others with the setters afterwards.");
-    quote! {
-        #builder_doc
-        pub fn builder() -> #builder_name {
-            #builder_name::default()
-        }
-    }
-}
-
-/// `new` of a helper struct with at most one required field: it takes that field and leaves the
-/// others unset, or is the default when none is required.
-fn new_function(
-    fields: &[&Field],
-    required: &dyn Fn(&Field) -> bool,
-    extra_init: &TokenStream,
-    new_doc: &str,
-) -> TokenStream {
-    let arguments: Vec<TokenStream> = fields
-        .iter()
-        .filter(|f| required(f))
-        .map(|f| {
-            let name = ident(&f.ident);
-            let (argument, _) = setter_argument(&f.ty, &name);
-            quote!(#name: #argument)
-        })
-        .collect();
-    let inits = fields.iter().map(|f| {
-        let name = ident(&f.ident);
-        match (required(f), &f.ty) {
-            (true, Ty::String) => quote!(#name: #name.into(),),
-            // The argument is the field's value: the shorthand (clippy's redundant_field_names).
-            (true, _) => quote!(#name,),
-            (false, _) => quote!(#name: None,),
-        }
-    });
-    let new_doc = doc(new_doc);
-    let construct =
-        if arguments.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits)* #extra_init }) };
-    quote! {
-        #new_doc
-        pub fn new(#(#arguments),*) -> Self {
-            #construct
-        }
-    }
-}
-
-/// The builder of a helper struct with two or more required fields: a setter per required
-/// field, and `build`, which refuses one left unset with `wechat_core::BuildError`.
-fn builder(
-    type_name: &proc_macro2::Ident,
-    fields: &[&Field],
-    required: &dyn Fn(&Field) -> bool,
-    extra_init: &TokenStream,
-) -> TokenStream {
-    let builder_name = ident(&format!("{type_name}Builder"));
-    let type_text = type_name.to_string();
-    let required_fields: Vec<&&Field> = fields.iter().filter(|f| required(f)).collect();
-    let slots = required_fields.iter().map(|f| {
-        let (name, ty) = (ident(&f.ident), helper_type(&f.ty));
-        quote!(#name: Option<#ty>,)
-    });
-    let setters = required_fields.iter().map(|f| setter(f));
-    let inits = fields.iter().map(|f| {
-        let name = ident(&f.ident);
-        if required(f) {
-            let field = f.ident.as_str();
-            quote! {
-                #name: self.#name.ok_or(::wechat_core::BuildError::MissingField { type_name: #type_text, field: #field })?,
-            }
-        } else {
-            quote!(#name: None,)
-        }
-    });
-    let docs = doc(&format!("Builds a [`{type_text}`]: set each required field, then `build`."));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Default)]
-        pub struct #builder_name {
-            #(#slots)*
-        }
-
-        impl #builder_name {
-            #(#setters)*
-
-            /// The value built, or the first required field left unset.
-            pub fn build(self) -> Result<#type_name, ::wechat_core::BuildError> {
-                Ok(#type_name { #(#inits)* #extra_init })
-            }
-        }
-    }
-}
-
-fn record(resource: &Resource) -> TokenStream {
-    let type_name = ident(&resource.type_name());
-    let status_name = ident(&format!("{}Status", resource.type_name()));
-    let name = &resource.name;
-    let fields: Vec<&Field> = resource.fields.iter().collect();
-    let required =
-        |f: &Field| resource.key.contains(&f.wire) && !resource.fresh.iter().any(|(k, _)| *k == f.wire);
-    let new_doc = {
-        let taken: Vec<String> =
-            fields.iter().filter(|f| required(f)).map(|f| format!("`{}`", f.wire)).collect();
-        if taken.is_empty() {
-            format!("A `{name}` record with nothing set: the mock makes its key and samples its fields.")
-        } else {
-            format!(
-                "A `{name}` record with its key {}; set the other fields with the setters.",
-                taken.join(", ")
-            )
-        }
-    };
-    let status = resource.statuses.as_ref().map(|statuses| {
-        let variants = statuses.values.iter().map(|v| {
-            let (variant, wire, docs) = (ident(&v.variant), &v.value, doc(&v.doc));
-            quote!(#docs #[serde(rename = #wire)] #variant,)
-        });
-        let docs = doc(&format!("The statuses of a `{name}` record."));
-        quote! {
-            #docs
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-            pub enum #status_name {
-                #(#variants)*
-            }
-        }
-    });
-    let extra = if status.is_some() {
-        let initial = resource.statuses.as_ref().map(|s| s.initial.as_str()).unwrap_or_default();
-        let setter_doc = doc(&format!("Sets its status (`{initial}` when unset)."));
-        (
-            quote!(
-                /// Its status.
-                #[serde(skip_serializing_if = "Option::is_none")]
-                status: Option<#status_name>,
-            ),
-            quote!(status: None,),
-            quote! {
-                #setter_doc
-                pub fn status(mut self, status: #status_name) -> Self {
-                    self.status = Some(status);
-                    self
-                }
-            },
-        )
-    } else {
-        (quote!(), quote!(), quote!())
-    };
-    let helper = helper_struct(&type_name, &resource.doc, &fields, &required, extra, &new_doc);
-    quote! {
-        #helper
-
-        impl crate::state_model::Record for #type_name {
-            const RESOURCE: &'static str = #name;
-        }
-
-        #status
-    }
-}
-
-/// `generated/user_actions.rs`: typed parameters per user action, one module per group.
-pub(crate) fn user_actions_file(spec: &Spec) -> TokenStream {
-    let mut groups: Vec<&str> = spec.state.user_actions.iter().map(|a| a.group.as_str()).collect();
-    groups.dedup();
-    let modules = groups.into_iter().map(|group| {
-        let module = ident(group);
-        let docs = doc(&format!("The user actions of `spec/{group}/user/`."));
-        let actions = spec.state.user_actions_of(group).map(|action| {
-            let type_name = ident(&action.params_type());
-            let fields: Vec<&Field> = action.params.iter().collect();
-            let docs = format!("The parameters of `{}`: {}", action.key(), action.summary);
-            let new_doc = "The parameters with the required ones; set the others with the setters.";
-            let required = |f: &Field| f.required;
-            let helper =
-                helper_struct(&type_name, &docs, &fields, &required, (quote!(), quote!(), quote!()), new_doc);
-            let key = action.key();
-            quote! {
-                #helper
-
-                impl crate::state_model::UserActionParams for #type_name {
-                    const ACTION: &'static str = #key;
-                }
-            }
-        });
-        quote! {
-            #docs
-            pub mod #module {
-                #(#actions)*
-            }
-        }
-    });
-    quote! {
-        //! Typed parameters of the user actions `spec/` declares, for tests: each serializes to
-        //! the JSON body of its admin route (`POST /__mock/user/<group>/<name>`).
-
-        #(#modules)*
-    }
 }
 
 // --- reference ---------------------------------------------------------------------------------

@@ -29,6 +29,29 @@ const INFINITY: isize = 0xffff;
 /// A struct literal wider than this is broken, one field per line.
 const STRUCT_MAX_WIDTH: isize = 34;
 
+/// The start of a [`Writer::chain`].
+pub(crate) enum Base<'a> {
+    /// A name or path.
+    Path(&'a str),
+    /// `path(args)`: `args` writes each argument with [`Writer::arg`].
+    Call(&'a str, &'a dyn Fn(&mut Writer)),
+}
+
+/// A link of a [`Writer::chain`].
+pub(crate) enum Link<'a> {
+    /// `.name`.
+    Field(&'a str),
+    /// `.name(args)`: `args` writes each argument with [`Writer::arg`].
+    Method(&'a str, &'a dyn Fn(&mut Writer)),
+    /// `.name(Value { .. })`: a call of one struct literal, array or closure, which hugs the
+    /// parentheses (see [`Writer::call_block`]).
+    MethodBlock(&'a str, &'a dyn Fn(&mut Writer)),
+    /// `.await`.
+    Await,
+    /// `?`.
+    Try,
+}
+
 /// Whether `token` is the punctuation `ch`.
 fn is_punct(token: &TokenTree, ch: char) -> bool {
     matches!(token, TokenTree::Punct(punct) if punct.as_char() == ch)
@@ -409,6 +432,74 @@ impl Writer {
         self.end();
     }
 
+    /// `base.link.link..`: field accesses, method calls, `.await`s and `?`s on `base`, as
+    /// prettyplease lays out such a chain: one box for all of it, so that when it does not fit
+    /// every `.` starts a line, except the first after a name of at most four letters that
+    /// starts the line (`starts_line`: a statement, a match arm's value); `?`s that end the
+    /// chain stay outside the box.
+    pub(crate) fn chain(&mut self, base: Base<'_>, links: &[Link<'_>], starts_line: bool) {
+        let tries = links.iter().rev().take_while(|link| matches!(link, Link::Try)).count();
+        let links = &links[..links.len() - tries];
+        if links.is_empty() {
+            match base {
+                Base::Path(path) => self.word(path),
+                Base::Call(path, args) => self.call(path, args),
+            }
+        } else {
+            self.cbox(INDENT);
+            // The base as the start of a chain: a path in a box of its own.
+            let short_base =
+                matches!(base, Base::Path(path) if path.len() <= INDENT as usize && !path.contains(':'));
+            self.cbox(-INDENT);
+            match base {
+                Base::Path(path) => {
+                    self.word(path);
+                    self.end();
+                }
+                Base::Call(path, args) => {
+                    self.word(path);
+                    self.end();
+                    self.word("(");
+                    self.list(args);
+                    self.word(")");
+                }
+            }
+            for (i, link) in links.iter().enumerate() {
+                // Only the first link's receiver can be the short name.
+                let unbroken = starts_line && short_base && i == 0;
+                if !matches!(link, Link::Try) && !unbroken {
+                    self.zerobreak();
+                }
+                match link {
+                    Link::Field(name) => {
+                        self.word(".");
+                        self.word(name);
+                    }
+                    Link::Await => self.word(".await"),
+                    Link::Try => self.word("?"),
+                    Link::Method(name, args) | Link::MethodBlock(name, args) => {
+                        self.word(".");
+                        self.word(name);
+                        // The outermost call on the short name: its arguments not indented.
+                        self.cbox(if unbroken && i + 1 == links.len() { -INDENT } else { 0 });
+                        self.word("(");
+                        if matches!(link, Link::Method(..)) {
+                            self.list(args);
+                        } else {
+                            args(self);
+                        }
+                        self.word(")");
+                        self.end();
+                    }
+                }
+            }
+            self.end();
+        }
+        for _ in 0..tries {
+            self.word("?");
+        }
+    }
+
     /// `base.member`, not at the start of a line (where a short `base` never breaks from it).
     pub(crate) fn field_of(&mut self, base: &str, member: &str) {
         self.cbox(INDENT);
@@ -577,46 +668,17 @@ impl Writer {
                     state = State::Word;
                 }
                 Some(TokenTree::Group(group)) => {
-                    match group.delimiter() {
-                        Delimiter::Parenthesis => {
-                            self.word("(");
-                            self.cbox(INDENT);
-                            self.zerobreak();
-                            state = State::Punct;
-                        }
-                        Delimiter::Brace => {
-                            self.word("{");
-                            state = State::Punct;
-                        }
-                        Delimiter::Bracket => {
-                            self.word("[");
-                            state = State::Punct;
-                        }
-                        Delimiter::None => {}
+                    self.attr_group_open(group.delimiter());
+                    if group.delimiter() != Delimiter::None {
+                        state = State::Punct;
                     }
                     stack.push((group.stream().into_iter().peekable(), group.delimiter()));
                     breaks = true;
                 }
                 None => {
-                    match delimiter {
-                        Delimiter::Parenthesis => {
-                            if state != State::TrailingComma {
-                                self.zerobreak();
-                            }
-                            self.offset(-INDENT);
-                            self.end();
-                            self.word(")");
-                            state = State::Punct;
-                        }
-                        Delimiter::Brace => {
-                            self.word("}");
-                            state = State::Punct;
-                        }
-                        Delimiter::Bracket => {
-                            self.word("]");
-                            state = State::Punct;
-                        }
-                        Delimiter::None => {}
+                    if delimiter != Delimiter::None {
+                        self.attr_group_close(delimiter, state == State::TrailingComma);
+                        state = State::Punct;
                     }
                     stack.pop();
                     if stack.is_empty() {
@@ -624,6 +686,38 @@ impl Writer {
                     }
                 }
             }
+        }
+    }
+
+    /// The opening of a group in an attribute's tokens: a parenthesis opens a box.
+    fn attr_group_open(&mut self, delimiter: Delimiter) {
+        match delimiter {
+            Delimiter::Parenthesis => {
+                self.word("(");
+                self.cbox(INDENT);
+                self.zerobreak();
+            }
+            Delimiter::Brace => self.word("{"),
+            Delimiter::Bracket => self.word("["),
+            Delimiter::None => {}
+        }
+    }
+
+    /// The closing of a group in an attribute's tokens (`after_comma`: its last token was a
+    /// trailing comma, which breaks the line itself).
+    fn attr_group_close(&mut self, delimiter: Delimiter, after_comma: bool) {
+        match delimiter {
+            Delimiter::Parenthesis => {
+                if !after_comma {
+                    self.zerobreak();
+                }
+                self.offset(-INDENT);
+                self.end();
+                self.word(")");
+            }
+            Delimiter::Brace => self.word("}"),
+            Delimiter::Bracket => self.word("]"),
+            Delimiter::None => {}
         }
     }
 
