@@ -12,8 +12,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::crate_files::any_group;
-use crate::emit::rust::{fixed_params, ident, verbatim_item};
-use crate::emit::table_writer::Writer;
+use crate::emit::rust::{cfg_feature, fixed_params, ident, verbatim_item};
+use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::{
     Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope,
     UserAction,
@@ -75,11 +75,6 @@ pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
 
         #(#groups)*
     }
-}
-
-/// `#[cfg(feature = "name")]`.
-fn cfg_feature(name: &str) -> String {
-    format!("#[cfg(feature = \"{name}\")]")
 }
 
 /// A user action's entry: its group's and its own command, its route on the mock, its help and
@@ -435,54 +430,77 @@ pub(crate) fn operations_test(spec: &Spec) -> TokenStream {
 }
 
 fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
-    let feature = &op.group;
-    let test = ident(&format!("{}_{}_through_the_binary", op.group, op.name));
+    verbatim_item(operation_test_text(spec, op))
+}
+
+/// [`operation_test`] as text: a test per operation, all of one shape.
+fn operation_test_text(spec: &Spec, op: &Operation) -> String {
     let key = format!("{}/{}", op.group, op.name);
-    let group_command = op.group.to_kebab_case();
-    let command = op.name.to_kebab_case();
-    let group = ident(&op.group);
-    let [request, _, _] = op.type_names().map(|n| ident(&n));
-    let example = match op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str())) {
-        Some(json) => quote!(Some(#json)),
-        None => quote!(None),
-    };
+    let [request, _, _] = op.type_names();
+    let example = op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str()));
     let flags = flag_names(spec, &op.types, op.request_fields());
-    let body_flags = op.request.iter().filter_map(|f| {
-        let flag = flags.get(&f.wire)?;
-        let wire = &f.wire;
-        Some(quote!((#wire, #flag)))
-    });
-    let query_flags = op.query.iter().filter_map(|f| {
-        let flag = flags.get(&f.wire)?;
-        let wire = &f.wire;
-        Some(quote!((#wire, #flag)))
-    });
-    let files = op.files.iter().filter(|f| f.required).map(|f| {
-        let (part, content_type) = (&f.wire, &f.content_type);
-        let arg = if op.files.len() == 1 { quote!(None) } else { quote!(Some(#part)) };
-        quote!((#arg, #content_type))
-    });
+    let flag_pairs = |fields: &'_ [Field]| -> Vec<(String, String)> {
+        fields.iter().filter_map(|f| Some((f.wire.clone(), flags.get(&f.wire)?.clone()))).collect()
+    };
+    let (body_flags, query_flags) = (flag_pairs(&op.request), flag_pairs(&op.query));
+    let pairs = |w: &mut Writer, pairs: &[(String, String)]| {
+        w.word("&");
+        w.array(pairs, |w, (wire, flag)| {
+            w.tuple(|w| {
+                w.arg(|w| w.str(wire));
+                w.arg(|w| w.str(flag));
+            });
+        });
+    };
+    let files: Vec<&FileField> = op.files.iter().filter(|f| f.required).collect();
     // The records the call needs, as the client's generated calls seed them.
-    let given = crate::emit::state::given(crate::emit::mock_calls::given(op));
-    quote! {
-        #[cfg(feature = #feature)]
-        #[tokio::test]
-        async fn #test() {
-            let mock = Mock::start().await;
-            let printed = mock
-                .invoke(Invocation {
-                    command: &[#group_command, #command],
-                    operation: #key,
-                    example: #example,
-                    body_flags: &[#(#body_flags),*],
-                    query_flags: &[#(#query_flags),*],
-                    files: &[#(#files),*],
-                    given: #given,
-                })
-                .await;
-            mock.assert_printed_answer::<wechat_card::#group::#request>(#key, &printed);
-        }
-    }
+    let given = crate::emit::mock_calls::given(op);
+    let invocation = |w: &mut Writer| {
+        w.struct_lit("Invocation", None, |w| {
+            w.field("command", |w| {
+                w.word("&");
+                w.array([op.group.to_kebab_case(), op.name.to_kebab_case()], |w, part| w.str(&part));
+            });
+            w.field("operation", |w| w.str(&key));
+            w.field("example", |w| match example {
+                Some(json) => w.call("Some", |w| w.arg(|w| w.str(json))),
+                None => w.word("None"),
+            });
+            w.field("body_flags", |w| pairs(w, &body_flags));
+            w.field("query_flags", |w| pairs(w, &query_flags));
+            w.field("files", |w| {
+                w.word("&");
+                w.array(&files, |w, f| {
+                    w.tuple(|w| {
+                        w.arg(|w| match op.files.len() {
+                            1 => w.word("None"),
+                            _ => w.call("Some", |w| w.arg(|w| w.str(&f.wire))),
+                        });
+                        w.arg(|w| w.str(&f.content_type));
+                    });
+                });
+            });
+            w.field("given", |w| crate::emit::state::write_given(w, given));
+        });
+    };
+    let mut w = Writer::new(4096);
+    w.attr(&cfg_feature(&op.group));
+    w.attr("#[tokio::test]");
+    w.function_item(&format!("async fn {}_{}_through_the_binary", op.group, op.name), &[], None, |w| {
+        w.let_statement("mock", |w| w.chain(Base::Call("Mock::start", &|_| {}), &[Link::Await], false));
+        w.let_statement("printed", |w| {
+            w.chain(Base::Path("mock"), &[Link::MethodBlock("invoke", &invocation), Link::Await], false);
+        });
+        let request_type: TokenStream =
+            format!("wechat_card::{}::{request}", op.group).parse().unwrap_or_default();
+        let answer = |w: &mut Writer| {
+            w.arg(|w| w.str(&key));
+            w.arg(|w| w.word("&printed"));
+        };
+        let assert = Link::Generic("assert_printed_answer", &request_type, &answer);
+        w.statement(|w| w.chain(Base::Path("mock"), &[assert], true));
+    });
+    w.finish()
 }
 
 /// The generated region of `crates/wechat-cli/Cargo.toml`'s `[features]` table: `full`
@@ -624,5 +642,36 @@ response = '{"errcode": 0, "errmsg": "ok", "ok": true}'
         assert!(splice::is_region(&region), "{region}");
         assert!(region.contains("\nfull = [\"mock\", \"card_code\"]\n"), "{region}");
         assert!(region.contains("\ncard_code = [\"wechat-card/card_code\"]\n"), "{region}");
+    }
+
+    #[test]
+    fn operation_tests_are_laid_out_as_prettyplease_lays_them_out() {
+        let uploads = r#"
+name = "upload_two_documents_with_a_name_long_enough_to_break"
+interface = "upload"
+summary = "Uploads two."
+method = "POST"
+path = "/demo/upload"
+body = "multipart"
+auth = { token = "access_token" }
+query.key = { type = "string", doc = "A key." }
+request.pdf = { type = "file", content_type = "application/pdf", max_size = 1024, doc = "The file." }
+request.picture = { type = "file", content_type = "image/png", max_size = 1024, doc = "The picture." }
+response.id = { type = "string", doc = "Id." }
+"#;
+        for endpoint in [test_support::TEXT_WRITER_ENDPOINT, uploads] {
+            let spec = spec(endpoint);
+            let op = spec.operations().next().expect("one operation");
+            let text = operation_test_text(&spec, op);
+            assert_eq!(test_support::prettyplease_of(&text), text);
+            assert!(
+                text.contains("    mock.assert_printed_answer::<\n            wechat_card::card_code::"),
+                "{text}"
+            );
+        }
+        let spec = spec(uploads);
+        let text = operation_test_text(&spec, spec.operations().next().expect("one operation"));
+        assert!(text.contains("(Some(\"picture\"), \"image/png\")"), "{text}");
+        assert!(text.contains("query_flags: &[(\"key\", \"key\")],"), "{text}");
     }
 }

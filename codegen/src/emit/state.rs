@@ -9,8 +9,6 @@
 
 use std::fmt::Write as _;
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use wechat_core::shape;
 
 use crate::emit::mock::{Table, fields, spec_model_imports};
@@ -453,15 +451,6 @@ pub(crate) fn write_given(w: &mut Writer, records: &[(String, serde_json::Value)
             w.arg(|w| w.str(&record.to_string()));
         });
     });
-}
-
-/// [`write_given`] as tokens.
-pub(crate) fn given(records: &[(String, serde_json::Value)]) -> TokenStream {
-    let records = records.iter().map(|(resource, record)| {
-        let json = record.to_string();
-        quote!((#resource, #json))
-    });
-    quote!(&[#(#records),*])
 }
 
 // --- reference ---------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ pub(crate) enum Link<'a> {
     /// `.name(Value { .. })`: a call of one struct literal, array or closure, which hugs the
     /// parentheses (see [`Writer::call_block`]).
     MethodBlock(&'a str, &'a dyn Fn(&mut Writer)),
+    /// `.name::<Type>(args)`.
+    Generic(&'a str, &'a TokenStream, &'a dyn Fn(&mut Writer)),
     /// `.await`.
     Await,
     /// `?`.
@@ -477,13 +479,25 @@ impl Writer {
                     }
                     Link::Await => self.word(".await"),
                     Link::Try => self.word("?"),
-                    Link::Method(name, args) | Link::MethodBlock(name, args) => {
+                    Link::Method(name, args)
+                    | Link::MethodBlock(name, args)
+                    | Link::Generic(name, _, args) => {
                         self.word(".");
                         self.word(name);
+                        if let Link::Generic(_, ty, _) = link {
+                            self.word("::<");
+                            self.cbox(INDENT);
+                            self.zerobreak();
+                            self.ty(ty);
+                            self.trailing_comma(0);
+                            self.offset(-INDENT);
+                            self.end();
+                            self.word(">");
+                        }
                         // The outermost call on the short name: its arguments not indented.
                         self.cbox(if unbroken && i + 1 == links.len() { -INDENT } else { 0 });
                         self.word("(");
-                        if matches!(link, Link::Method(..)) {
+                        if matches!(link, Link::Method(..) | Link::Generic(..)) {
                             self.list(args);
                         } else {
                             args(self);
