@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{cell, ident, inner_doc};
+use crate::emit::rust::{cell, cfg_feature, ident, inner_doc, verbatim_item};
+use crate::emit::table_writer::Writer;
 use crate::emit::{client, error_codes, events, shapes};
-use crate::model::{Group, ResponseBody, Spec};
+use crate::model::{Example, Group, Operation, ResponseBody, Spec};
 use crate::splice;
 
 /// `generated/mod.rs`.
@@ -121,34 +122,10 @@ pub(crate) fn group_types(group: &Group) -> TokenStream {
 /// as an application sees them.
 pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
     let tests = spec.operations().flat_map(|op| {
-        let group = ident(&op.group);
-        let feature = &op.group;
-        let [request, _, _] = op.type_names().map(|n| ident(&n));
-        op.examples.iter().enumerate().map(move |(i, example)| {
-            let test = ident(&format!("{}_{}_example_{}", op.group, op.name, i + 1));
-            let request_check = example
-                .request
-                .as_ref()
-                .map(|json| json.text.as_str())
-                .map(|json| quote!(round_trips::<::wechat_card::#group::#request>(#json);));
-            let response_check = example.response.as_ref().map(|json| {
-                let text = json.text.as_str();
-                // A text answer's success example is the text itself, not JSON.
-                if json.value.is_string() {
-                    quote!(decodes_text::<::wechat_card::#group::#request>(#text);)
-                } else {
-                    quote!(decodes::<::wechat_card::#group::#request>(#text);)
-                }
-            });
-            quote! {
-                #[cfg(feature = #feature)]
-                #[test]
-                fn #test() {
-                    #request_check
-                    #response_check
-                }
-            }
-        })
+        op.examples
+            .iter()
+            .enumerate()
+            .map(move |(i, example)| verbatim_item(example_test_text(op, i, example)))
     });
     let any_group = any_group(spec);
     let text_answers = spec.operations().any(|op| op.response_body == ResponseBody::Text).then(|| {
@@ -196,6 +173,26 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
 
         #(#tests)*
     }
+}
+
+/// The test of an operation's example `index`: its request round-trips, its response decodes.
+fn example_test_text(op: &Operation, index: usize, example: &Example) -> String {
+    let [request, _, _] = op.type_names();
+    let request: TokenStream = format!("::wechat_card::{}::{request}", op.group).parse().unwrap_or_default();
+    let mut w = Writer::new(1024);
+    w.attr(&cfg_feature(&op.group));
+    w.attr("#[test]");
+    w.function(&format!("{}_{}_example_{}", op.group, op.name, index + 1), |w| {
+        if let Some(json) = &example.request {
+            w.statement(|w| w.generic_call("round_trips", &request, |w| w.arg(|w| w.str(&json.text))));
+        }
+        if let Some(json) = &example.response {
+            // A text answer's success example is the text itself, not JSON.
+            let check = if json.value.is_string() { "decodes_text" } else { "decodes" };
+            w.statement(|w| w.generic_call(check, &request, |w| w.arg(|w| w.str(&json.text))));
+        }
+    });
+    w.finish()
 }
 
 /// `#![cfg(any(feature = "<group>", ..))]`: for a test module whose every test belongs to a
@@ -269,5 +266,45 @@ mod tests {
         assert!(region.contains("\nevents = [\"wechat-core/push\"]\n"), "{region}");
         assert!(region.contains("\nevents-axum = [\"events\", \"wechat-core/push-axum\"]\n"), "{region}");
         assert!(region.contains("\nnontax = []\n"), "{region}");
+    }
+
+    #[test]
+    fn example_tests_are_laid_out_as_prettyplease_lays_them_out() {
+        use crate::emit::test_support::{SYSTEM_BUSY, one_endpoint_spec, prettyplease_of};
+        let endpoint = r#"
+name = "send_a_request_whose_type_name_is_long_enough_to_break"
+interface = "send"
+summary = "Sends."
+method = "POST"
+path = "/demo/send"
+auth = { token = "access_token" }
+request.a = { type = "string", doc = "A." }
+response.n = { type = "u32", doc = "N." }
+
+[[examples]]
+request = '{"a": "a value long enough to break the arguments of the call onto lines of their own"}'
+response = '{"errcode": 0, "errmsg": "ok", "n": 1}'
+
+[[examples]]
+response = '{"errcode": -1, "errmsg": "system error"}'
+"#;
+        let spec = one_endpoint_spec("a_group", SYSTEM_BUSY, None, endpoint);
+        let op = spec.operations().next().expect("one operation");
+        let texts: Vec<String> = op
+            .examples
+            .iter()
+            .enumerate()
+            .map(|(i, example)| super::example_test_text(op, i, example))
+            .collect();
+        for text in &texts {
+            assert_eq!(&prettyplease_of(text), text);
+        }
+        assert!(texts[0].contains("    round_trips::<\n        ::wechat_card::a_group::"), "{}", texts[0]);
+        assert!(texts[0].contains("    >(\n        \"{"), "{}", texts[0]);
+        assert!(
+            texts[1].starts_with("#[cfg(feature = \"a_group\")]\n#[test]\nfn a_group_send_"),
+            "{}",
+            texts[1]
+        );
     }
 }

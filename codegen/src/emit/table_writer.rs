@@ -381,6 +381,27 @@ impl Writer {
         self.word(")");
     }
 
+    /// `path::<Type>(args)`: `args` writes each argument with [`Writer::arg`].
+    pub(crate) fn generic_call(&mut self, path: &str, ty: &TokenStream, args: impl FnOnce(&mut Self)) {
+        self.word(path);
+        self.turbofish(ty);
+        self.word("(");
+        self.list(args);
+        self.word(")");
+    }
+
+    /// `::<Type>`, its type on a line of its own when it does not fit.
+    fn turbofish(&mut self, ty: &TokenStream) {
+        self.word("::<");
+        self.cbox(INDENT);
+        self.zerobreak();
+        self.ty(ty);
+        self.trailing_comma(0);
+        self.offset(-INDENT);
+        self.end();
+        self.word(">");
+    }
+
     /// `path(Struct { .. })`: a call of one struct, array or tuple, which prettyplease writes
     /// hugging the parentheses.
     pub(crate) fn call_block(&mut self, path: &str, arg: impl FnOnce(&mut Self)) {
@@ -485,14 +506,7 @@ impl Writer {
                         self.word(".");
                         self.word(name);
                         if let Link::Generic(_, ty, _) = link {
-                            self.word("::<");
-                            self.cbox(INDENT);
-                            self.zerobreak();
-                            self.ty(ty);
-                            self.trailing_comma(0);
-                            self.offset(-INDENT);
-                            self.end();
-                            self.word(">");
+                            self.turbofish(ty);
                         }
                         // The outermost call on the short name: its arguments not indented.
                         self.cbox(if unbroken && i + 1 == links.len() { -INDENT } else { 0 });
