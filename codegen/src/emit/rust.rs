@@ -4,7 +4,7 @@
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::emit::doc_wrap::trim_indent;
+use crate::emit::doc_wrap::{lines, split_lines_inclusive, trim_indent};
 use crate::emit::table_writer::Writer;
 use crate::emit::{EmitError, HEADER};
 use crate::model::{Field, FixedParam, Limits, Ty, TypeScope};
@@ -145,16 +145,16 @@ pub(crate) fn finish_file(text: &str) -> String {
 fn separate_items(text: &str, out: &mut String) {
     // Each line is looked at twice, as itself and as the next line: its trimmed text and
     // indent are computed once.
-    let mut lines = text.lines().map(|line| {
+    let mut each = lines(text).map(|line| {
         let trimmed = trim_indent(line);
         (line, trimmed, line.len() - trimmed.len())
     });
-    let Some(mut current) = lines.next() else { return };
+    let Some(mut current) = each.next() else { return };
     loop {
         let (line, trimmed, indent) = current;
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.next() else { break };
+        let Some(next) = each.next() else { break };
         let (_, next_trimmed, next_indent) = next;
         // `};` and `];` close multi-line `use` lists and `static` tables.
         let item_end = matches!(trimmed, "}" | "};" | "];");
@@ -335,7 +335,7 @@ fn split_doc_lines(text: String) -> Result<String, String> {
         return Ok(text);
     }
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for line in text.split_inclusive('\n') {
+    for line in split_lines_inclusive(&text) {
         if !line.contains(DOC_ESCAPE) {
             out.push_str(line);
             continue;

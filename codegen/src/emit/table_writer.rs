@@ -148,6 +148,14 @@ impl Writer {
     fn push_text(&mut self, start: usize, code: bool) {
         let end = self.text.len();
         self.total += (end - start) as isize;
+        // Words with nothing between them lay out as one: one token, half as many to lay out.
+        if let Some(Token::Text { end: last_end, code: last_code, .. }) = self.tokens.last_mut()
+            && *last_end == start
+            && *last_code == code
+        {
+            *last_end = end;
+            return;
+        }
         self.tokens.push(Token::Text { start, end, code });
     }
 
