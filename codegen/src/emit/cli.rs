@@ -373,40 +373,49 @@ fn file_line(op: &Operation, file: &FileField) -> String {
     )
 }
 
-/// The operation's call: build its request type from the input, then send it.
+/// The operation's call: build its request type from the input, then send it. Written as
+/// text, one per operation, all of one shape.
 fn call_function(op: &Operation) -> TokenStream {
-    let feature = &op.group;
-    let name = call_fn(op);
-    let group = ident(&op.group);
-    let [request, _, _] = op.type_names().map(|n| ident(&n));
-    let query = op.query.iter().map(|f| {
-        let (field, wire) = (ident(&f.ident), &f.wire);
-        quote!(request.#field = call.query(#wire)?;)
+    verbatim_item(call_function_text(op))
+}
+
+fn call_function_text(op: &Operation) -> String {
+    let [request, _, _] = op.type_names();
+    let binding = if op.query.is_empty() && op.files.is_empty() { "request" } else { "mut request" };
+    let mut w = Writer::new(1024);
+    w.attr(&cfg_feature(&op.group));
+    let call_type = quote!(Call);
+    let output = quote!(CallFuture);
+    w.function_item(&format!("fn {}", call_fn(op)), &[("call", Some(&call_type))], Some(&output), |w| {
+        w.tail(|w| {
+            w.call_block("Box::pin", |w| {
+                w.async_move_block(|w| {
+                    w.let_statement(&format!("{binding}: ::wechat_card::{}::{request}", op.group), |w| {
+                        w.chain(Base::Path("call"), &[Link::Method("body", &|_| {}), Link::Try], false);
+                    });
+                    let set = |w: &mut Writer, field: &str, method: &str, wire: &str| {
+                        w.statement(|w| {
+                            w.assign(&format!("request.{field}"), |w| {
+                                let wire = |w: &mut Writer| w.arg(|w| w.str(wire));
+                                w.chain(Base::Path("call"), &[Link::Method(method, &wire), Link::Try], false);
+                            });
+                        });
+                    };
+                    for f in &op.query {
+                        set(w, &f.ident, "query", &f.wire);
+                    }
+                    for f in &op.files {
+                        set(w, &f.ident, if f.required { "file" } else { "optional_file" }, &f.wire);
+                    }
+                    let request = |w: &mut Writer| w.arg(|w| w.word("&request"));
+                    w.tail(|w| {
+                        w.chain(Base::Path("call"), &[Link::Method("send", &request), Link::Await], true);
+                    });
+                });
+            });
+        });
     });
-    let files = op.files.iter().map(|f| {
-        let (field, wire) = (ident(&f.ident), &f.wire);
-        if f.required {
-            quote!(request.#field = call.file(#wire)?;)
-        } else {
-            quote!(request.#field = call.optional_file(#wire)?;)
-        }
-    });
-    let binding = if op.query.is_empty() && op.files.is_empty() {
-        quote!(let request)
-    } else {
-        quote!(let mut request)
-    };
-    quote! {
-        #[cfg(feature = #feature)]
-        fn #name(call: Call) -> CallFuture {
-            Box::pin(async move {
-                #binding: ::wechat_card::#group::#request = call.body()?;
-                #(#query)*
-                #(#files)*
-                call.send(&request).await
-            })
-        }
-    }
+    w.finish()
 }
 
 /// `tests/generated/operations.rs`: each operation run through the built binary against
@@ -664,6 +673,9 @@ response.id = { type = "string", doc = "Id." }
             let op = spec.operations().next().expect("one operation");
             let text = operation_test_text(&spec, op);
             assert_eq!(test_support::prettyplease_of(&text), text);
+            let call = call_function_text(op);
+            assert_eq!(test_support::prettyplease_of(&call), call);
+            assert!(call.contains("\n        call.send(&request).await\n    })\n}\n"), "{call}");
             assert!(
                 text.contains("    mock.assert_printed_answer::<\n            wechat_card::card_code::"),
                 "{text}"
@@ -673,5 +685,9 @@ response.id = { type = "string", doc = "Id." }
         let text = operation_test_text(&spec, spec.operations().next().expect("one operation"));
         assert!(text.contains("(Some(\"picture\"), \"image/png\")"), "{text}");
         assert!(text.contains("query_flags: &[(\"key\", \"key\")],"), "{text}");
+        let call = call_function_text(spec.operations().next().expect("one operation"));
+        assert!(call.contains("        request.picture = call.file(\"picture\")?;\n"), "{call}");
+        assert!(call.contains("        request.key = call.query(\"key\")?;\n"), "{call}");
+        assert!(call.contains(" = call\n            .body()?;\n"), "{call}");
     }
 }

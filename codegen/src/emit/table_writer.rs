@@ -536,6 +536,19 @@ impl Writer {
         }
     }
 
+    /// `async move { statements }`, as prettyplease writes an async block: its statements on
+    /// lines of their own.
+    pub(crate) fn async_move_block(&mut self, statements: impl FnOnce(&mut Self)) {
+        self.word("async move ");
+        self.cbox(INDENT);
+        self.word("{");
+        self.space();
+        statements(self);
+        self.offset(-INDENT);
+        self.word("}");
+        self.end();
+    }
+
     /// `base.member`, not at the start of a line (where a short `base` never breaks from it).
     pub(crate) fn field_of(&mut self, base: &str, member: &str) {
         self.cbox(INDENT);
