@@ -5,8 +5,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::doc_example::method_example;
+use crate::emit::doc_wrap::wrap_doc_lines;
 use crate::emit::prose::{request_line, third_party_line};
-use crate::emit::rust::{doc, ident};
+use crate::emit::rust::{doc, ident, verbatim_item};
+use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::{Group, Operation, Spec};
 use crate::names;
 
@@ -98,23 +100,50 @@ fn handle_accessor(group: &Group) -> TokenStream {
 
 /// The handle type of a group and its methods, for the group's module.
 pub(crate) fn handle(group: &Group) -> TokenStream {
-    let handle = ident(&handle_name(&group.name));
-    let docs = doc(&format!(
-        "The `{name}` endpoints, from [`Client::{name}`](crate::Client::{name}): one async method per endpoint.",
-        name = group.name
-    ));
-    let methods = group.operations.iter().map(handle_method);
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Copy)]
-        pub struct #handle<'a> {
-            pub(crate) core: &'a ::wechat_core::Client,
-        }
+    verbatim_item(handle_text(group))
+}
 
-        impl #handle<'_> {
-            #(#methods)*
+/// [`handle`] as text: the handle struct, and its impl of one method per operation.
+fn handle_text(group: &Group) -> String {
+    let handle = handle_name(&group.name);
+    let mut w = Writer::new(4096 + 4096 * group.operations.len());
+    w.doc(
+        "///",
+        &format!(
+            "The `{name}` endpoints, from [`Client::{name}`](crate::Client::{name}): one async method per endpoint.",
+            name = group.name
+        ),
+        true,
+    );
+    w.attr("#[derive(Debug, Clone, Copy)]");
+    w.module(&format!("pub struct {handle}<'a>"), |w| w.line("pub(crate) core: &'a ::wechat_core::Client,"));
+    w.impl_block(None, &format!("{handle}<'_>"), |w| {
+        for op in &group.operations {
+            w.doc("///", &format!("{}\n\n{}", method_docs(op), method_example(op)), true);
+            if let Some(deprecated) = deprecated_attr(op) {
+                w.attribute(&deprecated);
+            }
+            write_signature(w, op, "self", |w| {
+                let request = |w: &mut Writer| w.arg(|w| w.word("request"));
+                let links = [Link::Field("core"), Link::Method("send", &request), Link::Await];
+                w.tail(|w| w.chain(Base::Path("self"), &links, true));
+            });
         }
-    }
+    });
+    wrap_doc_lines(w.finish())
+}
+
+/// [`signature`] and `body`, as text.
+fn write_signature(w: &mut Writer, op: &Operation, receiver: &str, body: impl FnOnce(&mut Writer)) {
+    let [request, response, error_code] = op.type_names();
+    let group = &op.group;
+    let request: TokenStream = format!("&crate::{group}::{request}").parse().unwrap_or_default();
+    let output: TokenStream =
+        format!("Result<crate::{group}::{response}, ::wechat_core::Error<crate::{group}::{error_code}>>")
+            .parse()
+            .unwrap_or_default();
+    let params = [(receiver, None), ("request", Some(&request))];
+    w.function_item(&format!("pub async fn {}", op.name), &params, Some(&output), body);
 }
 
 /// The full documentation of an operation's method.
@@ -158,19 +187,6 @@ fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn handle_method(op: &Operation) -> TokenStream {
-    let docs = doc(&format!("{}\n\n{}", method_docs(op), method_example(op)));
-    let deprecated = deprecated_attr(op);
-    let signature = signature(op, quote!(self));
-    quote! {
-        #docs
-        #deprecated
-        #signature {
-            self.core.send(request).await
-        }
-    }
-}
-
 /// A root method, for groups that kept their operations on `Client` itself before handles:
 /// deprecated, since the handle is the one documented style.
 fn root_method(op: &Operation) -> TokenStream {
@@ -198,5 +214,37 @@ fn root_method(op: &Operation) -> TokenStream {
         #signature {
             self.core.send(request).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emit::test_support::{SYSTEM_BUSY, TEXT_WRITER_ENDPOINT, one_endpoint_spec, prettyplease_of};
+
+    #[test]
+    fn a_handle_is_laid_out_as_prettyplease_lays_it_out() {
+        // A long name breaks the signature and the answer's generic arguments; a long
+        // deprecation note breaks its attribute.
+        let deprecated = TEXT_WRITER_ENDPOINT.replace(
+            "\n[auth]",
+            "\ndeprecated = { note = \"WeChat retired this endpoint, and says so at a length that no longer fits the line of its attribute.\" }\n[auth]",
+        );
+        for endpoint in [TEXT_WRITER_ENDPOINT, deprecated.as_str()] {
+            let spec = one_endpoint_spec("a_group_with_a_long_name", SYSTEM_BUSY, None, endpoint);
+            let group = &spec.groups[0];
+            let text = handle_text(group);
+            assert_eq!(prettyplease_of(&text), text);
+            assert!(
+                text.contains(
+                    "    pub async fn send_a_request_whose_type_name_is_rather_long_indeed(\n        self,\n"
+                ),
+                "{text}"
+            );
+            assert!(text.contains("    ) -> Result<\n"), "{text}");
+        }
+        let spec = one_endpoint_spec("a_group_with_a_long_name", SYSTEM_BUSY, None, &deprecated);
+        let text = handle_text(&spec.groups[0]);
+        assert!(text.contains("    #[deprecated(\n        note = \"WeChat retired"), "{text}");
     }
 }

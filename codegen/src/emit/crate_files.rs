@@ -82,25 +82,23 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
         ));
     }
     let docs = inner_doc(&text);
-    let modules = group.operations.iter().map(|op| {
-        let module = ident(&op.name);
-        let [request, response, error_code] = op.type_names().map(|n| ident(&n));
-        quote! {
-            pub mod #module;
-            pub use #module::{#error_code, #request, #response};
-        }
-    });
-    let types = (!group.types.is_empty()).then(|| {
-        quote! {
-            pub mod types;
-        }
-    });
+    let mut w = Writer::new(256 + 128 * group.operations.len());
+    if !group.types.is_empty() {
+        w.line("pub mod types;");
+    }
+    for op in &group.operations {
+        let [request, response, error_code] = op.type_names();
+        w.line(&format!("pub mod {};", op.name));
+        w.word("pub ");
+        w.use_list(&op.name, &[&error_code, &request, &response]);
+    }
+    let modules =
+        (!group.types.is_empty() || !group.operations.is_empty()).then(|| verbatim_item(w.finish()));
     // A group without endpoints yet has no handle: nothing to call through it.
     let handle = (!group.operations.is_empty()).then(|| client::handle(group));
     quote! {
         #docs
-        #types
-        #(#modules)*
+        #modules
         #handle
     }
 }
