@@ -70,6 +70,9 @@ pub struct Group {
 pub struct Operation {
     /// snake_case operation name.
     pub name: String,
+    /// Its request, response and error code types' names ([`Operation::type_names`]), made
+    /// once: every emitter asks for them.
+    pub(crate) type_names: [String; 3],
     /// The group it belongs to.
     pub group: String,
     /// Path of the spec file, for "generated from" notes.
@@ -128,8 +131,8 @@ pub struct Operation {
 
 impl Operation {
     /// Names of the request, response and error-code types.
-    pub fn type_names(&self) -> [String; 3] {
-        crate::names::operation_types(&self.name)
+    pub fn type_names(&self) -> &[String; 3] {
+        &self.type_names
     }
 
     /// The first example response that reports success: what wechat-mock answers by default

@@ -170,7 +170,7 @@ fn method_docs(op: &Operation) -> String {
 fn signature(op: &Operation, receiver: TokenStream) -> TokenStream {
     let group = ident(&op.group);
     let module = ident(&op.name);
-    let [request, response, error_code] = op.type_names().map(|n| ident(&n));
+    let [request, response, error_code] = op.type_names().each_ref().map(|n| ident(n));
     quote! {
         pub async fn #module(
             #receiver,

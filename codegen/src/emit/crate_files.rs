@@ -90,7 +90,7 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
         let [request, response, error_code] = op.type_names();
         w.line(&format!("pub mod {};", op.name));
         w.word("pub ");
-        w.use_list(&op.name, &[&error_code, &request, &response]);
+        w.use_list(&op.name, &[error_code, request, response]);
     }
     let modules =
         (!group.types.is_empty() || !group.operations.is_empty()).then(|| verbatim_item(w.finish()));

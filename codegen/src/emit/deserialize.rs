@@ -300,7 +300,7 @@ mod tests {
             assert_eq!(pretty(&text), text, "{name}");
         }
         // The long names did break lines, and the empty answer reads any map.
-        let text = object_impl_text(&request, &sent);
+        let text = object_impl_text(request, &sent);
         assert!(text.contains("                        5 | 10 => {\n"), "{text}");
         assert!(text.contains("\n                        .unwrap_or_default(),\n"), "{text}");
         let empty = Parts { query: &[], constants: &[], files: &[], fields: &[] };

@@ -59,7 +59,7 @@ pub(crate) fn method_example(op: &Operation) -> String {
     }
     let last = |path: &str| path.rsplit("::").next().unwrap_or(path).to_owned();
     let clash =
-        |path: &str| imports.iter().filter(|p| last(p) == last(path)).count() > 1 || last(path) == request;
+        |path: &str| imports.iter().filter(|p| last(p) == last(path)).count() > 1 || last(path) == *request;
     for path in imports.iter().filter(|p| !clash(p)) {
         let _ = writeln!(text, "use {path};");
     }
@@ -87,7 +87,7 @@ pub(crate) fn method_example(op: &Operation) -> String {
         }
         text.push_str(") -> Result<(), Error> {\n");
     }
-    text.push_str(&construction(&request, &arguments));
+    text.push_str(&construction(request, &arguments));
     let call = format!("client.{group}().{}(&request).await", op.name);
     match own_code {
         Some(code) => {

@@ -25,12 +25,12 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
         sent_only: true,
         received_only: false,
     };
-    let request_struct = shapes::object(&request, &request_doc, &op.request, &extras);
+    let request_struct = shapes::object(request, &request_doc, &op.request, &extras);
     let response_doc =
         format!("Response of {link}, without `errcode` and `errmsg`.", link = client::method_link(op));
     let response_extras = shapes::Extras { received_only: true, ..shapes::Extras::default() };
-    let response_struct = shapes::object(&response, &response_doc, &op.response, &response_extras);
-    let codes = error_codes::operation(&error_code, &client::method_link(op), &op.errors);
+    let response_struct = shapes::object(response, &response_doc, &op.response, &response_extras);
+    let codes = error_codes::operation(error_code, &client::method_link(op), &op.errors);
     let types = op.types.iter().map(shapes::named);
     let endpoint = endpoint_impl(op);
     quote! {

@@ -860,7 +860,7 @@ mod tests {
         assert!(item_text.contains("            assigned: None,\n"), "{item_text}");
         for (has_rules, gated) in [(true, false), (false, true)] {
             let made = Made { has_rules, gated };
-            let text = builder_text(&request, &request_params, &unset, &made);
+            let text = builder_text(request, &request_params, &unset, &made);
             assert_eq!(pretty(&text), text);
             assert!(
                 text.contains("    pub fn a_field_name_long_enough_to_break_the_setter_lines(\n"),
@@ -877,7 +877,7 @@ mod tests {
             );
         }
         let fields = op.query.iter().chain(&op.request);
-        let check = check_text(&request, fields, true);
+        let check = check_text(request, fields, true);
         assert_eq!(pretty(&check), check);
         assert!(
             check.contains("\n            &::wechat_core::Limits {\n                minimum: Some(-5),\n"),
@@ -897,7 +897,7 @@ mod tests {
         let answer_params = params(&op.response, &Extras::default());
         let unset = Unset { constants: &[], answered: &[] };
         let gated = Made { has_rules: false, gated: true };
-        let methods = methods_text(&response, &answer_params, &unset, &gated, false);
+        let methods = methods_text(response, &answer_params, &unset, &gated, false);
         assert_eq!(pretty(&methods), methods);
         assert!(methods.contains("    pub fn new(status: impl Into<String>) -> Self {\n"), "{methods}");
         assert!(methods.contains("    /// Sets `an_optional_answer_field"), "{methods}");
@@ -909,7 +909,7 @@ mod tests {
         let methods = methods_text("Id", &all_optional, &unset, &gated, false);
         assert_eq!(pretty(&methods), methods);
         assert!(methods.contains("        Self::default()\n"), "{methods}");
-        let methods = methods_text(&request, &request_params, &unset, &gated, true);
+        let methods = methods_text(request, &request_params, &unset, &gated, true);
         assert_eq!(pretty(&methods), methods);
     }
 
@@ -934,7 +934,7 @@ mod tests {
         let allow = quote!(#[allow(clippy::manual_non_exhaustive)]);
         let must_use = quote!(#[must_use = "a value does nothing"]);
         let text =
-            struct_text(&request, "Docs.", &[derive, quote!(#[non_exhaustive]), allow, must_use], &sent);
+            struct_text(request, "Docs.", &[derive, quote!(#[non_exhaustive]), allow, must_use], &sent);
         assert_eq!(pretty(&text), text);
         assert!(
             text.contains(
@@ -946,7 +946,7 @@ mod tests {
         assert!(text.contains("    pub long: Option<\n"), "{text}");
         let answered = declarations(&op.response, &Extras::default(), true, SerdeAttr { gated: true });
         let text =
-            struct_text(&response, "Docs.\n\nMore docs.", &[gated, quote!(#[non_exhaustive])], &answered);
+            struct_text(response, "Docs.\n\nMore docs.", &[gated, quote!(#[non_exhaustive])], &answered);
         assert_eq!(pretty(&text), text);
         assert!(text.contains("    #[cfg_attr(\n        feature = \"serialize-responses\",\n"), "{text}");
         let empty = struct_text("Empty", "", &[quote!(#[derive(Debug)])], &[]);

@@ -79,6 +79,7 @@ pub(super) fn resolve_endpoint(
     let availability = endpoint.availability.as_ref().map(|a| &a.value);
     let operation = Operation {
         name: endpoint.name.value.clone(),
+        type_names: crate::names::operation_types(&endpoint.name.value),
         group: group.to_owned(),
         source: file.path.clone(),
         interface: endpoint.interface.value.clone(),
