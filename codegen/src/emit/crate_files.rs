@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{cell, cfg_feature, ident, inner_doc, verbatim_item};
+use crate::emit::rust::{cell, cfg_feature, ident, verbatim_item};
 use crate::emit::table_writer::Writer;
-use crate::emit::{client, error_codes, events, shapes};
+use crate::emit::{Module, client, error_codes, events, shapes};
 use crate::model::{Example, Group, Operation, ResponseBody, Spec};
 use crate::splice;
 
@@ -62,7 +62,7 @@ pub(crate) fn shared_types(spec: &Spec) -> TokenStream {
 }
 
 /// `generated/<group>/mod.rs`.
-pub(crate) fn group_module(group: &Group) -> TokenStream {
+pub(crate) fn group_module(group: &Group) -> Module {
     let mut text = format!("{}\n\n", group.summary);
     if let Some(doc) = &group.doc {
         text.push_str(doc.trim_end());
@@ -81,7 +81,6 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
             summary = cell(&op.summary)
         ));
     }
-    let docs = inner_doc(&text);
     let mut w = Writer::new(256 + 128 * group.operations.len());
     if !group.types.is_empty() {
         w.line("pub mod types;");
@@ -96,24 +95,17 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
         (!group.types.is_empty() || !group.operations.is_empty()).then(|| verbatim_item(w.finish()));
     // A group without endpoints yet has no handle: nothing to call through it.
     let handle = (!group.operations.is_empty()).then(|| client::handle(group));
-    quote! {
-        #docs
-        #modules
-        #handle
-    }
+    Module { docs: text, items: quote!(#modules #handle) }
 }
 
 /// `generated/<group>/types.rs`.
-pub(crate) fn group_types(group: &Group) -> TokenStream {
-    let docs = inner_doc(&format!(
+pub(crate) fn group_types(group: &Group) -> Module {
+    let docs = format!(
         "Types shared by the endpoints of `{name}`, from `spec/{name}/types.toml`.",
         name = group.name
-    ));
+    );
     let types = group.types.iter().map(shapes::named);
-    quote! {
-        #docs
-        #(#types)*
-    }
+    Module { docs, items: quote!(#(#types)*) }
 }
 
 /// `tests/generated/spec_examples.rs`: every example of the spec through the generated types,

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use crate::emit::rust::{cell, doc, ident, inner_doc};
-use crate::emit::{GENERATED_DIR, GENERATED_TESTS_DIR, HEADER};
+use crate::emit::rust::{cell, doc, ident};
+use crate::emit::{GENERATED_DIR, GENERATED_TESTS_DIR, HEADER, Module};
 use crate::model::{Event, EventField, EventFieldType, Events, Header};
 
 /// The cargo feature of `wechat-card` that turns events on.
@@ -32,8 +32,7 @@ pub(crate) fn examples_path() -> String {
 }
 
 /// `generated/events/mod.rs`: the headers, the `Event` enum and the group modules.
-pub(crate) fn module(events: &Events) -> TokenStream {
-    let docs = inner_doc(&module_doc(events));
+pub(crate) fn module(events: &Events) -> Module {
     let headers = events.headers.iter().map(header);
     let groups = events.groups().into_iter().map(|group| {
         let module = ident(group);
@@ -47,9 +46,7 @@ pub(crate) fn module(events: &Events) -> TokenStream {
     });
     let enum_ = event_enum(events);
     let entry = entry_points();
-    quote! {
-        #docs
-
+    let items = quote! {
         #(#groups)*
 
         use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
@@ -57,7 +54,8 @@ pub(crate) fn module(events: &Events) -> TokenStream {
         #entry
         #enum_
         #(#headers)*
-    }
+    };
+    Module { docs: module_doc(events), items }
 }
 
 /// Where the generated events module finds the hand-written entry points (`Push`, `receive`,
@@ -326,15 +324,15 @@ fn find_slots(names: &[String]) -> TokenStream {
 }
 
 /// `generated/events/<group>.rs`: the group's events.
-pub(crate) fn group_file(events: &Events, group: &str) -> TokenStream {
-    let docs = inner_doc(&format!("Push events of `{group}`, from `spec/{group}/events/`."));
+pub(crate) fn group_file(events: &Events, group: &str) -> Module {
+    let docs = format!("Push events of `{group}`, from `spec/{group}/events/`.");
     let structs = events.events.iter().filter(|e| e.group == group).map(|e| event_struct(events, e));
-    quote! {
-        #docs
+    let items = quote! {
         use ::wechat_core::push::{Fields, FromMessage, Message, PushError, field};
 
         #(#structs)*
-    }
+    };
+    Module { docs, items }
 }
 
 fn event_struct(events: &Events, event: &Event) -> TokenStream {
@@ -696,7 +694,7 @@ fn field_table(fields: &[EventField]) -> String {
 mod tests {
     use super::*;
     use crate::SourceFile;
-    use crate::emit::rust::rust_file;
+    use crate::emit::rust::module_file;
 
     /// A small spec: one header, one event with a required string, an aliased optional flag and
     /// a secret.
@@ -724,7 +722,8 @@ mod tests {
     #[test]
     fn reads_name_the_element_and_try_aliases() {
         let events = events();
-        let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
+        let Module { docs, items } = group_file(&events, "demo");
+        let file = module_file("demo.rs", &docs, items).unwrap_or_else(|e| panic!("{e}"));
         // prettyplease wraps long lines where it likes: compare without whitespace.
         let file: String = file.split_whitespace().collect();
         // One pass finds every element read: the header's, the three that name the message,
@@ -741,7 +740,8 @@ mod tests {
             "{file}"
         );
         assert!(file.contains(r#"header:super::AccountHeader::from_found(&found)?,"#), "{file}");
-        let module = rust_file("mod.rs", module(&events)).unwrap_or_else(|e| panic!("{e}"));
+        let Module { docs, items } = module(&events);
+        let module = module_file("mod.rs", &docs, items).unwrap_or_else(|e| panic!("{e}"));
         let module: String = module.split_whitespace().collect();
         assert!(module.contains(r#"create_time:field::integer_of(found(0),"CreateTime")?,"#), "{module}");
         assert!(file.contains(r#"card_id:field::string_of(found[4],"CardId")?,"#), "{file}");

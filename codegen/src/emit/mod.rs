@@ -176,6 +176,7 @@ fn rust_job<'a>(path: String, source: Box<dyn Fn() -> Source + Send + Sync + 'a>
     Box::new(move || {
         let contents = match source() {
             Source::Tokens(tokens) => rust::rust_file(&path, tokens)?,
+            Source::Module(Module { docs, items }) => rust::module_file(&path, &docs, items)?,
             Source::Text(text) => rust::finish_file(&text),
         };
         Ok(vec![OutputFile { path: path.clone(), contents }])
@@ -186,12 +187,26 @@ fn rust_job<'a>(path: String, source: Box<dyn Fn() -> Source + Send + Sync + 'a>
 /// [`table_writer::Writer`] already laid out as prettyplease would.
 enum Source {
     Tokens(proc_macro2::TokenStream),
+    Module(Module),
     Text(String),
 }
 
 impl From<proc_macro2::TokenStream> for Source {
     fn from(tokens: proc_macro2::TokenStream) -> Self {
         Self::Tokens(tokens)
+    }
+}
+
+/// A module's file: its docs, as Markdown (the `//!` lines are written as text), and the
+/// tokens of its items.
+pub(crate) struct Module {
+    pub(crate) docs: String,
+    pub(crate) items: proc_macro2::TokenStream,
+}
+
+impl From<Module> for Source {
+    fn from(module: Module) -> Self {
+        Self::Module(module)
     }
 }
 

@@ -4,17 +4,17 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::Module;
 use crate::emit::prose::{
     accounts_line, answer_line, body_line, deprecated_paragraph, request_line, third_party_line,
 };
-use crate::emit::rust::{cell, fixed_params, ident, inner_doc, verbatim_item};
+use crate::emit::rust::{cell, fixed_params, ident, verbatim_item};
 use crate::emit::table_writer::Writer;
 use crate::emit::{client, error_codes, shapes};
 use crate::model::{BodyKind, Field, Method, Operation, ResponseBody, TokenKind, Ty};
 
 /// The module's source.
-pub(crate) fn module(op: &Operation) -> TokenStream {
-    let docs = inner_doc(&module_docs(op));
+pub(crate) fn module(op: &Operation) -> Module {
     let [request, response, error_code] = op.type_names();
     let request_doc = format!("Request of {link}.", link = client::method_link(op));
     let extras = shapes::Extras {
@@ -33,14 +33,14 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
     let codes = error_codes::operation(error_code, &client::method_link(op), &op.errors);
     let types = op.types.iter().map(shapes::named);
     let endpoint = endpoint_impl(op);
-    quote! {
-        #docs
+    let items = quote! {
         #request_struct
         #response_struct
         #codes
         #(#types)*
         #endpoint
-    }
+    };
+    Module { docs: module_docs(op), items }
 }
 
 /// `impl Operation`: the answer and code types and the endpoint written as text (see

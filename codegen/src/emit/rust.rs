@@ -11,6 +11,22 @@ use crate::model::{Field, FixedParam, Limits, Ty, TypeScope};
 
 /// Formats tokens as a Rust file with the `@generated` header.
 pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    Ok(finish_file(&items_text(path, tokens)?))
+}
+
+/// A module's file: its docs (`//!` lines, written as text: for an operation they are most of
+/// the file's text, and going through a doc attribute, syn and prettyplease cost more than
+/// writing them) and its items.
+pub(crate) fn module_file(path: &str, docs: &str, items: TokenStream) -> Result<String, EmitError> {
+    let mut w = Writer::new(docs.len() + docs.len() / 8);
+    w.doc("//!", docs, true);
+    let mut text = crate::emit::doc_wrap::wrap_doc_lines(w.finish());
+    text.push_str(&items_text(path, items)?);
+    Ok(finish_file(&text))
+}
+
+/// The items of `tokens` formatted, without the file's header and blank lines.
+fn items_text(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let texts = VERBATIM_TEXTS.take();
     let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
         path: path.to_owned(),
@@ -21,9 +37,7 @@ pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitE
     let text = split_doc_lines(text).map_err(|message| EmitError { path: path.to_owned(), message })?;
     let text = crate::emit::doc_wrap::wrap_doc_lines(join_crate_paths(text));
     // Last: the items written as text are already as these passes leave them.
-    let text =
-        expand_verbatim(text, texts).map_err(|message| EmitError { path: path.to_owned(), message })?;
-    Ok(finish_file(&text))
+    expand_verbatim(text, texts).map_err(|message| EmitError { path: path.to_owned(), message })
 }
 
 /// The macro that stands for an item written as text ([`verbatim_item`]) until
@@ -244,12 +258,7 @@ pub(crate) fn ident(name: &str) -> Ident {
 
 /// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
 pub(crate) fn doc(text: &str) -> TokenStream {
-    doc_attributes(text, false)
-}
-
-/// `#![doc = "..."]` attributes for a module's own documentation.
-pub(crate) fn inner_doc(text: &str) -> TokenStream {
-    doc_attributes(text, true)
+    doc_attributes(text)
 }
 
 /// Marks the line breaks of a doc comment carried by one attribute (followed by `n`), and
@@ -261,7 +270,7 @@ const DOC_ESCAPE: char = '\u{1}';
 /// each one by one, so a comment of several lines travels as one attribute whose lines are
 /// joined by [`DOC_ESCAPE`], and its printed line is split after formatting. The tokens are
 /// built directly: a file holds thousands of doc comments.
-fn doc_attributes(text: &str, inner: bool) -> TokenStream {
+fn doc_attributes(text: &str) -> TokenStream {
     let text = text.trim_end();
     if text.is_empty() {
         return TokenStream::new();
@@ -286,9 +295,6 @@ fn doc_attributes(text: &str, inner: bool) -> TokenStream {
         }
     }
     let mut tokens = vec![TokenTree::Punct(Punct::new('#', Spacing::Alone))];
-    if inner {
-        tokens.push(TokenTree::Punct(Punct::new('!', Spacing::Alone)));
-    }
     let attribute = [
         TokenTree::Ident(ident("doc")),
         TokenTree::Punct(Punct::new('=', Spacing::Alone)),
@@ -516,7 +522,7 @@ mod tests {
     }
 
     /// A file as prettyplease prints it with one `#[doc = "..."]` attribute per line, the
-    /// plain way that `doc` and `inner_doc` must print the same as.
+    /// plain way that `doc` and [`module_file`]'s docs must print the same as.
     fn one_attribute_per_line(inner_text: &str, outer_text: &str) -> String {
         let attributes = |text: &str, inner: bool| {
             let lines = text.trim_end().lines().map(|line| {
@@ -556,9 +562,8 @@ mod tests {
         ];
         for inner in texts {
             for outer in texts {
-                let (inner_docs, outer_docs) = (inner_doc(inner), doc(outer));
+                let outer_docs = doc(outer);
                 let tokens = quote! {
-                    #inner_docs
                     mod m {
                         #outer_docs
                         pub struct S {
@@ -567,7 +572,7 @@ mod tests {
                         }
                     }
                 };
-                let got = rust_file("test.rs", tokens).expect("formats");
+                let got = module_file("test.rs", inner, tokens).expect("formats");
                 assert_eq!(got, one_attribute_per_line(inner, outer), "{inner:?} / {outer:?}");
             }
         }

@@ -607,12 +607,14 @@ impl Writer {
         let text = text.trim_end();
         for line in text.lines() {
             self.word(marker);
+            // A line of spaces is an empty line: prettyplease trims the space before it too.
+            let line = line.trim_end_matches(' ');
             if !line.is_empty() {
                 let start = self.text.len();
                 if spaced {
                     self.text.push(' ');
                 }
-                self.text.push_str(line.trim_end_matches(' '));
+                self.text.push_str(line);
                 self.push_text(start, false);
             }
             self.hardbreak();
