@@ -256,18 +256,31 @@ pub(crate) fn escape_into(value: &str, out: &mut String) {
         out.push_str(value);
         return;
     }
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\0' => {
-                let octal = chars.as_str().starts_with(|next: char| ('0'..='7').contains(&next));
-                out.push_str(if octal { "\\x00" } else { "\\0" });
-            }
-            '\'' => out.push(c),
-            ' '..='~' if c != '"' && c != '\\' => out.push(c),
-            _ => out.extend(c.escape_debug()),
+    // Runs of characters that stand for themselves are copied whole.
+    let mut run = 0;
+    for (at, c) in value.char_indices() {
+        if stands_for_itself(c) {
+            continue;
+        }
+        out.push_str(&value[run..at]);
+        run = at + c.len_utf8();
+        if c == '\0' {
+            let octal = value[run..].starts_with(|next: char| ('0'..='7').contains(&next));
+            out.push_str(if octal { "\\x00" } else { "\\0" });
+        } else {
+            out.extend(c.escape_debug());
         }
     }
+    out.push_str(&value[run..]);
+}
+
+/// Whether `c` is spelled as itself in a string literal: printable ASCII other than `"` and
+/// `\` (`'` included, which `escape_debug` would escape), and the CJK ideographs and full-width
+/// forms the spec's examples are full of, which `escape_debug` leaves as they are (tested)
+/// after a costlier look-up.
+fn stands_for_itself(c: char) -> bool {
+    matches!(c, ' '..='~' if c != '"' && c != '\\')
+        || matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{ff01}'..='\u{ff5e}')
 }
 
 impl Writer {
@@ -317,6 +330,10 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_as_proc_macro2_escapes_them() {
+        // The characters taken as themselves without escape_debug's look-up are what it makes.
+        for c in ('\u{4e00}'..='\u{9fff}').chain('\u{ff01}'..='\u{ff5e}') {
+            assert!(stands_for_itself(c) && c.escape_debug().eq([c]), "{c:?}");
+        }
         for &value in crate::emit::test_support::TRICKY_STRINGS {
             let mut ours = String::from("\"");
             escape_into(value, &mut ours);
