@@ -123,21 +123,33 @@ impl Writer {
             self.array(values, |w, v| w.int(*v));
             return;
         }
+        self.filled_list("[", "]", values, |w, value| w.int(*value));
+    }
+
+    /// `open a, b, .. close`, filled line by line as prettyplease fills an array of plain
+    /// literals or a `use` list: as many on a line as fit, a trailing comma where it breaks.
+    pub(super) fn filled_list<T>(
+        &mut self,
+        open: &str,
+        close: &str,
+        items: &[T],
+        mut each: impl FnMut(&mut Self, &T),
+    ) {
         self.cbox(INDENT);
-        self.word("[");
+        self.word(open);
         self.zerobreak();
         self.ibox(0);
-        for (i, value) in values.iter().enumerate() {
+        for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.word(",");
                 self.space();
             }
-            self.int(*value);
+            each(self, item);
         }
         self.end();
         self.trailing_comma(0);
         self.offset(-INDENT);
-        self.word("]");
+        self.word(close);
         self.end();
     }
 

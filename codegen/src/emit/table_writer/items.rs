@@ -203,22 +203,7 @@ impl Writer {
         if let [name] = names {
             self.word(name);
         } else {
-            self.cbox(INDENT);
-            self.word("{");
-            self.zerobreak();
-            self.ibox(0);
-            for (i, name) in names.iter().enumerate() {
-                if i > 0 {
-                    self.word(",");
-                    self.space();
-                }
-                self.word(name);
-            }
-            self.end();
-            self.trailing_comma(0);
-            self.offset(-INDENT);
-            self.word("}");
-            self.end();
+            self.filled_list("{", "}", names, |w, name| w.word(name));
         }
         self.word(";");
         self.hardbreak();
