@@ -322,6 +322,97 @@ impl Writer {
         self.end();
     }
 
+    /// `if let pattern(binding) = value { statements }` (write it with [`Writer::tail`]): the
+    /// statements on lines of their own.
+    pub(crate) fn if_let(
+        &mut self,
+        pattern: (&str, &str),
+        value: impl FnOnce(&mut Self),
+        statements: impl FnOnce(&mut Self),
+    ) {
+        self.cbox(INDENT);
+        self.word("if ");
+        self.cbox(-INDENT);
+        self.cbox(0);
+        self.ibox(0);
+        self.word("let ");
+        self.ibox(0);
+        self.tuple_pattern(pattern.0, pattern.1);
+        self.end();
+        self.word(" = ");
+        self.neverbreak();
+        self.ibox(0);
+        value(self);
+        self.end();
+        self.end();
+        // A condition that is not a plain name or literal may break before the brace.
+        self.space();
+        self.end();
+        self.end();
+        self.word("{");
+        self.hardbreak();
+        statements(self);
+        self.offset(-INDENT);
+        self.word("}");
+        self.end();
+    }
+
+    /// `if condition { "then" } else { "otherwise" }`, each branch a string literal, as
+    /// prettyplease writes an `if` whose blocks hold one expression each: `spaced` when the
+    /// condition is a field or a call (the line may break before the brace), not when it is a
+    /// name or `*name`.
+    pub(crate) fn if_else_strs(
+        &mut self,
+        condition: impl FnOnce(&mut Self),
+        spaced: bool,
+        then: &str,
+        otherwise: &str,
+    ) {
+        self.cbox(INDENT);
+        self.word("if ");
+        self.cbox(-INDENT);
+        self.cbox(0);
+        condition(self);
+        if spaced {
+            self.space();
+        } else {
+            self.word(" ");
+        }
+        self.end();
+        self.end();
+        for (i, value) in [then, otherwise].into_iter().enumerate() {
+            if i == 1 {
+                self.word(" else ");
+            }
+            self.word("{");
+            self.space();
+            self.ibox(0);
+            self.str(value);
+            self.end();
+            self.space();
+            self.offset(-INDENT);
+            self.word("}");
+        }
+        self.end();
+    }
+
+    /// `|param| match scrutinee { arms }`, a closure whose body is a `match`: write each arm
+    /// with [`Writer::arm_on`].
+    pub(crate) fn closure_match(&mut self, param: &str, scrutinee: &str, arms: impl FnOnce(&mut Self)) {
+        self.ibox(0);
+        self.cbox(INDENT);
+        self.word("|");
+        self.zerobreak();
+        self.word(param);
+        self.word("|");
+        self.space();
+        self.offset(-INDENT);
+        self.end();
+        self.neverbreak();
+        self.match_expr(scrutinee, arms);
+        self.end();
+    }
+
     /// `base.member`, not at the start of a line (where a short `base` never breaks from it).
     pub(crate) fn field_of(&mut self, base: &str, member: &str) {
         self.cbox(INDENT);

@@ -360,6 +360,12 @@ impl Writer {
                     }
                     c => self.word(c.encode_utf8(&mut [0; 4])),
                 },
+                // A slice: `[T]`, its element type written as any other.
+                TokenTree::Group(group) if group.delimiter() == Delimiter::Bracket => {
+                    self.word("[");
+                    self.ty(&group.stream());
+                    self.word("]");
+                }
                 other => self.word(&other.to_string()),
             }
             after_name = false;
