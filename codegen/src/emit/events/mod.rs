@@ -13,9 +13,10 @@ mod structs;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{cell, ident, verbatim_item};
+use crate::emit::rust::{cell, cfg_feature, verbatim_item};
+use crate::emit::table_writer::Writer;
 use crate::emit::{GENERATED_DIR, GENERATED_TESTS_DIR, HEADER, Module};
-use crate::model::{EventField, EventFieldType, Events};
+use crate::model::{Event, EventField, EventFieldType, Events};
 
 /// The cargo feature of `wechat-card` that turns events on.
 pub(crate) const FEATURE: &str = "events";
@@ -89,26 +90,16 @@ pub(crate) fn group_file(events: &Events, group: &str) -> Module {
 /// through the crate's public API only.
 pub(crate) fn examples_tests(events: &Events) -> TokenStream {
     let tests = events.events.iter().flat_map(|event| {
-        let name = ident(&event.type_name);
-        let group = &event.group;
-        let aliases: Vec<TokenStream> = event
+        let aliases: Vec<(&str, &str)> = event
             .fields
             .iter()
-            .flat_map(|f| f.aliases.iter().map(move |a| (a, &f.element)))
-            .map(|(alias, element)| quote!((#alias, #element)))
+            .flat_map(|f| f.aliases.iter().map(move |a| (a.as_str(), f.element.as_str())))
             .collect();
-        event.examples.iter().enumerate().map(move |(i, example)| {
-            let test = ident(&format!("{}_example_{}", event.name, i + 1));
-            let xml = &example.xml;
-            let aliases = aliases.clone();
-            quote! {
-                #[cfg(feature = #group)]
-                #[test]
-                fn #test() {
-                    example(#xml, &[#(#aliases),*], events::#name::to_message, events::Event::#name);
-                }
-            }
-        })
+        event
+            .examples
+            .iter()
+            .enumerate()
+            .map(move |(i, example)| verbatim_item(example_test_text(event, i, &example.xml, &aliases)))
     });
     let features = events.groups();
     let feature = FEATURE;
@@ -156,6 +147,33 @@ pub(crate) fn examples_tests(events: &Events) -> TokenStream {
 
         #(#tests)*
     }
+}
+
+/// One example's test, behind its group's feature: the example read as its event type and
+/// back, `aliases` naming the element each alias stands for.
+fn example_test_text(event: &Event, index: usize, xml: &str, aliases: &[(&str, &str)]) -> String {
+    let mut w = Writer::new(512 + xml.len());
+    w.attr(&cfg_feature(&event.group));
+    w.attr("#[test]");
+    w.function(&format!("{}_example_{}", event.name, index + 1), |w| {
+        w.statement(|w| {
+            w.call("example", |w| {
+                w.arg(|w| w.str(xml));
+                w.arg(|w| {
+                    w.word("&");
+                    w.array(aliases, |w, (alias, element)| {
+                        w.tuple(|w| {
+                            w.arg(|w| w.str(alias));
+                            w.arg(|w| w.str(element));
+                        });
+                    });
+                });
+                w.arg(|w| w.word(&format!("events::{}::to_message", event.type_name)));
+                w.arg(|w| w.word(&format!("events::Event::{}", event.type_name)));
+            });
+        });
+    });
+    w.finish()
 }
 
 /// `docs/api/events.md`.
@@ -309,6 +327,24 @@ mod tests {
             "{file}"
         );
         assert!(file.contains("pubticket:::wechat_core::Secret,"), "{file}");
+    }
+
+    #[test]
+    fn example_tests_are_laid_out_as_prettyplease_lays_them_out() {
+        let events = events();
+        let event = &events.events[0];
+        let aliases = [("is_gift", "IsGift"), ("an_alias_long_enough_to_break_the_line", "IsGift")];
+        for (xml, aliases) in [("<xml/>", &aliases[..0]), (event.examples[0].xml.as_str(), &aliases[..])] {
+            let text = example_test_text(event, 0, xml, aliases);
+            assert_eq!(crate::emit::test_support::prettyplease_of(&text), text);
+        }
+        let text = example_test_text(event, 1, "<xml/>", &[]);
+        assert!(
+            text.ends_with(
+                "fn thing_done_example_2() {\n    example(\"<xml/>\", &[], events::ThingDone::to_message, events::Event::ThingDone);\n}\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
