@@ -29,6 +29,19 @@ pub(crate) fn one_endpoint_spec(group: &str, errors: &str, types: Option<&str>, 
     crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The push events of a spec of `groups` (each a group with a made-up summary) and `files`
+/// (`spec/events.toml` and the events' files), with [`SYSTEM_BUSY`] as `spec/errors.toml`.
+pub(crate) fn events_spec(
+    groups: &[&str],
+    files: impl IntoIterator<Item = SourceFile>,
+) -> crate::model::Events {
+    let groups: String = groups.iter().map(|g| format!("[groups.{g}]\nsummary = \"Demo.\"\n")).collect();
+    let mut all =
+        vec![SourceFile::new("spec/errors.toml", SYSTEM_BUSY), SourceFile::new("spec/groups.toml", groups)];
+    all.extend(files);
+    crate::check_spec(&all).unwrap_or_else(|e| panic!("{e}")).events
+}
+
 /// An endpoint whose types take every path of the text writers (builders, setters and
 /// `Deserialize` impls): a query parameter and a constant, required and optional fields with
 /// names short and long enough to break their lines, other spellings of keys, a secret, a

@@ -187,22 +187,15 @@ fn from_message(w: &mut Writer, events: &Events) {
 mod tests {
     use super::*;
     use crate::SourceFile;
-    use crate::emit::test_support::prettyplease_of as pretty;
+    use crate::emit::test_support::{events_spec, prettyplease_of as pretty};
 
     #[test]
     fn the_module_items_are_laid_out_as_prettyplease_lays_them_out() {
-        let mut files = vec![
-            SourceFile::new("spec/errors.toml", "[[errors]]\ncode = -1\nmessage = \"m\"\nmeaning = \"M.\"\n"),
-            SourceFile::new(
-                "spec/groups.toml",
-                "[groups.demo]\nsummary = \"Demo.\"\n[groups.other]\nsummary = \"Other.\"\n",
-            ),
-            SourceFile::new(
-                "spec/events.toml",
-                "[headers.account]\ndoc = \"Account events.\"\ndiscriminator = \"Event\"\n\
+        let mut files = vec![SourceFile::new(
+            "spec/events.toml",
+            "[headers.account]\ndoc = \"Account events.\"\ndiscriminator = \"Event\"\n\
                  fields.CreateTime = { type = \"integer\", doc = \"When.\" }\n",
-            ),
-        ];
+        )];
         // Names long enough to break the re-exports and the arms, in two groups.
         for (group, name) in [
             ("demo", "thing_done"),
@@ -217,7 +210,7 @@ mod tests {
                 ),
             ));
         }
-        let events = crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}")).events;
+        let events = events_spec(&["demo", "other"], files);
         let text = module_items_text(&events);
         assert_eq!(pretty(&text), text);
         assert!(text.contains("#[cfg(feature = \"other\")]\npub use other::OtherThing;\n"), "{text}");

@@ -271,8 +271,6 @@ mod tests {
     /// a secret.
     fn events() -> Events {
         let files = [
-            SourceFile::new("spec/errors.toml", "[[errors]]\ncode = -1\nmessage = \"m\"\nmeaning = \"M.\"\n"),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
             SourceFile::new(
                 "spec/events.toml",
                 "[headers.account]\ndoc = \"Account events.\"\ndiscriminator = \"Event\"\n\
@@ -287,7 +285,7 @@ mod tests {
                  [[examples]]\nxml = '<xml><CreateTime>1</CreateTime><Event>thing_done</Event><CardId>c</CardId><Ticket>t</Ticket></xml>'\n",
             ),
         ];
-        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}")).events
+        crate::emit::test_support::events_spec(&["demo"], files)
     }
 
     #[test]

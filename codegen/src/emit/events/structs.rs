@@ -436,8 +436,6 @@ mod tests {
     /// elements start with an optional one; an event without fields of its own.
     fn events() -> Events {
         let files = [
-            SourceFile::new("spec/errors.toml", "[[errors]]\ncode = -1\nmessage = \"m\"\nmeaning = \"M.\"\n"),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
             SourceFile::new(
                 "spec/events.toml",
                 format!(
@@ -475,7 +473,7 @@ mod tests {
                 ),
             ),
         ];
-        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}")).events
+        crate::emit::test_support::events_spec(&["demo"], files)
     }
 
     #[test]
