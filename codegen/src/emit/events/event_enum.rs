@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::doc_wrap::wrap_doc_lines;
 use crate::emit::events::AXUM_FEATURE;
-use crate::emit::rust::cfg_feature;
+use crate::emit::rust::{cfg_feature, ident};
 use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::Events;
 
@@ -53,8 +53,8 @@ fn declaration(w: &mut Writer, events: &Events) {
         for event in &events.events {
             w.doc("///", &event.summary, true);
             w.attr(&cfg_feature(&event.group));
-            let ident = crate::emit::rust::ident(&event.type_name);
-            let ty = quote!(#ident);
+            let name = ident(&event.type_name);
+            let ty = quote!(#name);
             w.tuple_variant(&event.type_name, &ty);
         }
         w.doc(

@@ -10,6 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::doc_wrap::wrap_doc_lines;
+use crate::emit::rust::ident;
 use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::{Event, EventField, EventFieldType, Events, Header};
 
@@ -31,7 +32,7 @@ pub(super) fn event_text(events: &Events, event: &Event) -> String {
     w.doc("///", &event_doc(event, discriminator), true);
     declaration(&mut w, name, &event.fields, |w| {
         w.doc("///", &format!("The elements every push with `{discriminator}` carries."), true);
-        let header_type = crate::emit::rust::ident(header_type);
+        let header_type = ident(header_type);
         w.struct_field("pub header", &quote!(super::#header_type));
     });
     w.impl_block(None, name, |w| {
