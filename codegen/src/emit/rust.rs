@@ -256,21 +256,16 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    doc_attributes(text)
-}
-
 /// Marks the line breaks of a doc comment carried by one attribute (followed by `n`), and
 /// stands for itself when doubled; [`rust_file`] splits the lines again.
 const DOC_ESCAPE: char = '\u{1}';
 
-/// The doc attributes of `text`: one attribute per line is what prettyplease prints as `///`
-/// lines, but syn parses each attribute's value as an expression and prettyplease prints
+/// `#[doc = "..."]` attributes of `text`, so prettyplease prints them as `///` lines. One
+/// attribute per line is what prettyplease prints as `///` lines, but syn parses each attribute's value as an expression and prettyplease prints
 /// each one by one, so a comment of several lines travels as one attribute whose lines are
 /// joined by [`DOC_ESCAPE`], and its printed line is split after formatting. The tokens are
 /// built directly: a file holds thousands of doc comments.
-fn doc_attributes(text: &str) -> TokenStream {
+pub(crate) fn doc(text: &str) -> TokenStream {
     let text = text.trim_end();
     if text.is_empty() {
         return TokenStream::new();

@@ -5,7 +5,7 @@
 use quote::quote;
 
 use crate::emit::doc_wrap::wrap_doc_lines;
-use crate::emit::events::AXUM_FEATURE;
+use crate::emit::events::{AXUM_FEATURE, structs};
 use crate::emit::rust::{cfg_feature, ident};
 use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::Events;
@@ -86,7 +86,7 @@ fn methods(w: &mut Writer, events: &Events) {
             true,
         );
         let params = [("xml", Some(&quote!(&[u8])))];
-        w.function_item("pub fn parse", &params, Some(&quote!(Result<Self, PushError>)), |w| {
+        w.function_item("pub fn parse", &params, Some(&structs::result()), |w| {
             w.tail(|w| {
                 w.call("Self::from_message", |w| {
                     w.arg(|w| {
@@ -137,7 +137,6 @@ fn methods(w: &mut Writer, events: &Events) {
 /// `impl FromMessage for Event`: the message's kind picks the event that reads it, with an
 /// arm per event; any other kind is `Event::Unknown`.
 fn from_message(w: &mut Writer, events: &Events) {
-    let result = quote!(Result<Self, PushError>);
     w.doc(
         "///",
         "A known event whose required element is missing, or whose element does not read as\n\
@@ -145,12 +144,9 @@ fn from_message(w: &mut Writer, events: &Events) {
         true,
     );
     w.impl_block(Some("FromMessage"), "Event", |w| {
-        let params = [("message", Some(&quote!(&Message)))];
-        w.function_item("fn from_message", &params, Some(&result), |w| {
-            w.tail(|w| w.call("Self::from_fields", |w| w.arg(|w| w.word("message"))));
-        });
+        structs::from_message(w);
         let params = [("message", Some(&quote!(&F)))];
-        w.function_item("fn from_fields<F: Fields + ?Sized>", &params, Some(&result), |w| {
+        w.function_item(structs::FROM_FIELDS, &params, Some(&structs::result()), |w| {
             w.tail(|w| {
                 w.match_expr("message.kind()", |w| {
                     per_event(w, events, |w, name| {

@@ -65,10 +65,10 @@ pub(super) fn event_text(events: &Events, event: &Event) -> String {
 }
 
 /// The head of `FromMessage::from_fields`.
-const FROM_FIELDS: &str = "fn from_fields<F: Fields + ?Sized>";
+pub(super) const FROM_FIELDS: &str = "fn from_fields<F: Fields + ?Sized>";
 
 /// `Result<Self, PushError>`.
-fn result() -> TokenStream {
+pub(super) fn result() -> TokenStream {
     quote!(Result<Self, PushError>)
 }
 
@@ -118,7 +118,7 @@ fn value_type(field: &EventField) -> TokenStream {
 }
 
 /// `FromMessage::from_message`, through `from_fields`.
-fn from_message(w: &mut Writer) {
+pub(super) fn from_message(w: &mut Writer) {
     let params = [("message", Some(&quote!(&Message)))];
     w.function_item("fn from_message", &params, Some(&result()), |w| {
         w.tail(|w| w.call("Self::from_fields", |w| w.arg(|w| w.word("message"))));

@@ -93,11 +93,11 @@ impl Writer {
             let token = tokens.next();
             let last = tokens.peek().is_none();
             match token {
-                Some(TokenTree::Ident(ident)) => {
+                Some(token @ (TokenTree::Ident(_) | TokenTree::Literal(_))) => {
                     if state == State::Word {
                         space(self, breaks);
                     }
-                    self.word(&ident.to_string());
+                    self.word(&token.to_string());
                     state = State::Word;
                 }
                 Some(TokenTree::Punct(punct)) => {
@@ -117,13 +117,6 @@ impl Writer {
                         }
                         state = State::Punct;
                     }
-                }
-                Some(TokenTree::Literal(literal)) => {
-                    if state == State::Word {
-                        space(self, breaks);
-                    }
-                    self.word(&literal.to_string());
-                    state = State::Word;
                 }
                 Some(TokenTree::Group(group)) => {
                     self.attr_group_open(group.delimiter());
