@@ -11,6 +11,7 @@ use quote::quote;
 
 use crate::emit::doc_wrap::wrap_doc_lines;
 use crate::emit::rust::ident;
+use crate::emit::shapes::{self, Declared};
 use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::{Event, EventField, EventFieldType, Events, Header};
 
@@ -29,12 +30,14 @@ pub(super) fn event_text(events: &Events, event: &Event) -> String {
         .unwrap_or(("AccountHeader", "Event"));
     let name = event.type_name.as_str();
     let mut w = Writer::new(2048 + 1024 * event.fields.len());
-    w.doc("///", &event_doc(event, discriminator), true);
-    declaration(&mut w, name, &event.fields, |w| {
-        w.doc("///", &format!("The elements every push with `{discriminator}` carries."), true);
-        let header_type = ident(header_type);
-        w.struct_field("pub header", &quote!(super::#header_type));
-    });
+    let header_type_ident = ident(header_type);
+    let header_field = Declared {
+        docs: format!("The elements every push with `{discriminator}` carries."),
+        serde: None,
+        name: "pub header".to_owned(),
+        ty: quote!(super::#header_type_ident),
+    };
+    declaration(&mut w, name, &event_doc(event, discriminator), Some(header_field), &event.fields);
     w.impl_block(None, name, |w| {
         w.doc("///", &format!("The `{discriminator}` value naming this event."), true);
         w.static_item("pub const EVENT", "&'static str", |w| w.str(&event.event));
@@ -86,26 +89,26 @@ fn event_doc(event: &Event, discriminator: &str) -> String {
     text
 }
 
-/// The derives and `pub struct name { .. }`: `first` writes the fields before `fields`.
-fn declaration(w: &mut Writer, name: &str, fields: &[EventField], first: impl FnOnce(&mut Writer)) {
-    w.attr("#[derive(Debug, Clone, PartialEq)]");
-    w.attr("#[non_exhaustive]");
-    w.module(&format!("pub struct {name}"), |w| {
-        first(w);
-        for field in fields {
-            let mut text = field.doc.clone();
-            let _ = write!(text, "\n\nElement `<{}>`", field.element);
-            if !field.aliases.is_empty() {
-                let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`<{a}>`")).collect();
-                let _ = write!(text, " (also read as {})", aliases.join(", "));
-            }
-            text.push('.');
-            w.doc("///", &text, true);
-            let ty = value_type(field);
-            let ty = if field.optional { quote!(Option<#ty>) } else { ty };
-            w.struct_field(&format!("pub {}", field.rust_name), &ty);
-        }
-    });
+/// The docs, derives and `pub struct name { .. }` of an event or a header: `first` holds the
+/// fields before `fields`' (an event's header).
+fn declaration(w: &mut Writer, name: &str, docs: &str, first: Option<Declared>, fields: &[EventField]) {
+    let declared: Vec<Declared> = first.into_iter().chain(fields.iter().map(declared)).collect();
+    let attributes = [quote!(#[derive(Debug, Clone, PartialEq)]), quote!(#[non_exhaustive])];
+    shapes::write_struct(w, name, docs, &attributes, &declared);
+}
+
+/// A field as its struct declares it: its docs name the element and its aliases.
+fn declared(field: &EventField) -> Declared {
+    let mut docs = field.doc.clone();
+    let _ = write!(docs, "\n\nElement `<{}>`", field.element);
+    if !field.aliases.is_empty() {
+        let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`<{a}>`")).collect();
+        let _ = write!(docs, " (also read as {})", aliases.join(", "));
+    }
+    docs.push('.');
+    let ty = value_type(field);
+    let ty = if field.optional { quote!(Option<#ty>) } else { ty };
+    Declared { docs, serde: None, name: format!("pub {}", field.rust_name), ty }
 }
 
 fn value_type(field: &EventField) -> TokenStream {
@@ -333,8 +336,7 @@ pub(super) fn header_text(header: &Header) -> String {
     let name = header.type_name.as_str();
     let mut w = Writer::new(2048 + 1024 * header.fields.len());
     let docs = format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name);
-    w.doc("///", &docs, true);
-    declaration(&mut w, name, &header.fields, |_| {});
+    declaration(&mut w, name, &docs, None, &header.fields);
     let slots = header_slots(header);
     w.impl_block(None, name, |w| {
         let doc = format!("The element naming the event: `{}`.", header.discriminator);
