@@ -19,3 +19,10 @@ pub fn decode_answer<O: Operation>(
 pub fn token_answer(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, Duration), TokenError> {
     crate::token::parse_token(body, secrets)
 }
+
+/// Whether the push reader's quick path read `xml` (WeChat's flat shape); panics unless the
+/// full reader reads the same elements from it.
+#[cfg(feature = "push")]
+pub fn push_quick_read_agrees(xml: &[u8]) -> bool {
+    crate::push::quick_read_agrees(xml)
+}

@@ -69,12 +69,15 @@ mod mode;
 mod query;
 mod receiver;
 mod reply;
+mod scan;
 mod sender;
 mod signature;
 
 pub use crypto::EncodingAesKey;
 pub use dedup::Dedup;
 pub use error::PushError;
+#[cfg(fuzzing)]
+pub(crate) use message::quick_read_agrees;
 pub use message::{DedupKey, Element, Fields, Message, Value};
 pub use mode::Mode;
 pub use query::Query;
