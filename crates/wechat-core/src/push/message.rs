@@ -772,7 +772,7 @@ fn is_xml_name(name: &str) -> bool {
     // pass without a branch per byte (a name is a few bytes, and nearly always valid).
     let bytes = name.as_bytes();
     if bytes.iter().fold(true, |valid, &b| valid & scan::NAME[usize::from(b)]) {
-        return bytes.first().is_some_and(|first| first.is_ascii_alphabetic() || *first == b'_');
+        return bytes.first().is_some_and(|first| scan::starts_name(*first));
     }
     let mut chars = name.chars();
     chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')

@@ -59,6 +59,12 @@ pub(super) const NAME: [bool; 256] = {
     allowed
 };
 
+/// Whether an ASCII byte may start a name: a letter or `_`.
+#[inline]
+pub(super) fn starts_name(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || byte == b'_'
+}
+
 /// Where the reader is in the document.
 struct Cursor<'a> {
     text: &'a str,
@@ -98,7 +104,7 @@ impl<'a> Cursor<'a> {
     /// `_`, `-`, `.` or `:` (what else the full reader takes for a name is left to it).
     fn name(&mut self) -> Option<&'a str> {
         let rest = self.rest();
-        if !rest.first().is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') {
+        if !rest.first().is_some_and(|b| starts_name(*b)) {
             return None;
         }
         let len = rest.iter().position(|b| !NAME[usize::from(*b)]).unwrap_or(rest.len());
