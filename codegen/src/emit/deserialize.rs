@@ -46,46 +46,56 @@ pub(crate) fn object_impl(name: &str, parts: &Parts<'_>) -> TokenStream {
     rust::verbatim_item(object_impl_text(name, parts))
 }
 
-/// The impl's text, at the start of its lines.
+/// The impls' text, at the start of their lines: `Deserialize`, which hands the struct's name
+/// and keys to `wechat_core::fields::deserialize` (one generic visitor for every struct), and
+/// `FromMap`, the one function of its own the struct writes. A visitor per struct was two more
+/// bodies and five more items for the compiler to check per struct (BENCHMARKS.md).
 fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
     let fills = fills(parts);
     let keys = Keys::of(&fills);
     let mut out = String::with_capacity(1024 + 160 * fills.len());
-    let head = "impl<'de> serde::Deserialize<'de>";
-    // As prettyplease: `for Name {` on a line of its own when the whole does not fit.
-    let gap = if fits_line(0, head.len() + " for ".len() + name.len() + " {".len()) { ' ' } else { '\n' };
-    let _ = writeln!(out, "{head}{gap}for {name} {{");
+    impl_head(&mut out, "impl<'de> serde::Deserialize<'de>", name);
     out.push_str(
         "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> \
-         Result<Self, D::Error> {\n        use ::wechat_core::fields;\n",
+         Result<Self, D::Error> {\n",
     );
-    keys.consts(&mut out);
-    out.push_str("        struct Visitor;\n        impl<'de> serde::de::Visitor<'de> for Visitor {\n");
-    let _ = writeln!(out, "            type Value = {name};");
-    out.push_str("            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
-    let _ = writeln!(out, "                f.write_str(\"struct {name}\")");
-    out.push_str(
-        "            }\n            fn visit_map<A: serde::de::MapAccess<'de>>(\n                self,\n                \
-         mut map: A,\n            ) -> Result<Self::Value, A::Error> {\n",
-    );
-    read_loop(&keys.arms, &mut out);
-    let mut value = Writer::at(16, 64 + 96 * fills.len());
-    value.tail(|w| {
-        w.call_block("Ok", |w| w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w))))
-    });
-    out.push_str(&value.finish());
-    out.push_str("            }\n        }\n");
-    let mut call = Writer::at(8, 128);
+    let mut call = Writer::at(8, 128 + 24 * keys.all.len());
     call.tail(|w| {
-        w.method_call("deserializer", "deserialize_struct", true, |w| {
+        w.call("::wechat_core::fields::deserialize", |w| {
+            w.arg(|w| w.word("deserializer"));
             w.arg(|w| w.str(name));
-            w.arg(|w| w.word(keys.field_names()));
-            w.arg(|w| w.word("Visitor"));
+            w.arg(|w| {
+                w.word("&");
+                w.array(&keys.all, |w, s| w.str(s));
+            });
+            w.arg(|w| w.uint(keys.named as u64));
         })
     });
     out.push_str(&call.finish());
     out.push_str("    }\n}\n");
+    impl_head(&mut out, "impl ::wechat_core::fields::FromMap", name);
+    out.push_str(
+        "    fn from_map<'de, A: serde::de::MapAccess<'de>>(\n        mut map: \
+         ::wechat_core::fields::Map<'de, A>,\n    ) -> Result<Self, A::Error> {\n",
+    );
+    // `fields::required` and `fields::Constant`: named only where some field needs them.
+    if fills.iter().any(Fill::names_fields) {
+        out.push_str("        use ::wechat_core::fields;\n");
+    }
+    read_loop(&keys.arms, &mut out);
+    let mut value = Writer::at(8, 64 + 96 * fills.len());
+    value.tail(|w| {
+        w.call_block("Ok", |w| w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w))))
+    });
+    out.push_str(&value.finish());
+    out.push_str("    }\n}\n");
     out
+}
+
+/// `head for Name {`, on a line of its own when the whole does not fit (as prettyplease).
+fn impl_head(out: &mut String, head: &str, name: &str) {
+    let gap = if fits_line(0, head.len() + " for ".len() + name.len() + " {".len()) { ' ' } else { '\n' };
+    let _ = writeln!(out, "{head}{gap}for {name} {{");
 }
 
 /// How each field of `parts` is filled, in declaration order.
@@ -119,6 +129,15 @@ impl<'a> Fill<'a> {
             Fill::Constant { ident: field, wire, value } => (field.as_str(), *wire, Some(*value)),
         };
         Some((wire, Arm { slot: slot_name(field), keys: Vec::new(), wire, constant }))
+    }
+
+    /// Whether filling the field names `wechat_core::fields`: a required field or a constant.
+    fn names_fields(&self) -> bool {
+        match self {
+            Fill::Default(_) => false,
+            Fill::Read { optional, .. } => !optional,
+            Fill::Constant { .. } => true,
+        }
     }
 
     /// The other spellings of the field's key.
@@ -164,12 +183,11 @@ struct Arm<'a> {
 }
 
 impl Arm<'_> {
-    /// `0 | 3 => fields::read(..)?,`: the arm matching the indices of the field's keys.
+    /// `0 | 3 => map.read(..)?,`: the arm matching the indices of the field's keys.
     fn write(&self, w: &mut Writer) {
         w.arm(&self.keys, |w| {
-            let path = if self.constant.is_some() { "fields::constant" } else { "fields::read" };
-            w.try_call(path, |w| {
-                w.arg(|w| w.word("&mut map"));
+            let method = if self.constant.is_some() { "constant" } else { "read" };
+            w.method_call("map", method, true, |w| {
                 w.arg(|w| {
                     w.word("&mut ");
                     w.word(&self.slot);
@@ -184,6 +202,7 @@ impl Arm<'_> {
                     None => w.arg(|w| w.str(self.wire)),
                 }
             });
+            w.word("?");
         });
     }
 }
@@ -222,56 +241,24 @@ impl<'a> Keys<'a> {
         }
         Self { all, named, arms }
     }
-
-    /// `KEYS`, every key the visitor matches, and, when some are other spellings, `FIELDS`:
-    /// the fields' own names alone; in the body of `deserialize`.
-    fn consts(&self, out: &mut String) {
-        let mut w = Writer::at(8, 64 + 32 * self.all.len());
-        if self.named < self.all.len() {
-            string_table(&mut w, "const FIELDS", &self.all[..self.named]);
-        }
-        string_table(&mut w, "const KEYS", &self.all);
-        out.push_str(&w.finish());
-    }
-
-    /// The constant naming the struct's fields to `deserialize_struct`.
-    fn field_names(&self) -> &'static str {
-        if self.named == self.all.len() { "KEYS" } else { "FIELDS" }
-    }
 }
 
-/// `lead: &[&str] = &[..];`.
-fn string_table(w: &mut Writer, lead: &str, strings: &[&str]) {
-    w.static_item(lead, "&[&str]", |w| {
-        w.word("&");
-        w.array(strings, |w, s| w.str(s));
-    });
-}
-
-/// The body of `visit_map` up to the struct expression: each key's value read into its
+/// The body of `from_map` up to the struct expression: each key's value read into its
 /// field's slot, other keys skipped.
 fn read_loop(arms: &[Arm<'_>], out: &mut String) {
     // A struct without keys reads any map and skips what it holds, as the derive did.
     if arms.is_empty() {
-        out.push_str(
-            "                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {\n                    \
-             fields::skip(&mut map)?;\n                }\n",
-        );
+        out.push_str("        while map.next_key()?.is_some() {\n            map.skip()?;\n        }\n");
         return;
     }
     for arm in arms {
-        let _ = writeln!(out, "                let mut {} = None;", arm.slot);
+        let _ = writeln!(out, "        let mut {} = None;", arm.slot);
     }
-    out.push_str(
-        "                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {\n                    \
-         match key {\n",
-    );
-    let mut w = Writer::at(24, 128 * arms.len());
+    out.push_str("        while let Some(key) = map.next_key()? {\n            match key {\n");
+    let mut w = Writer::at(16, 128 * arms.len());
     arms.iter().for_each(|arm| arm.write(&mut w));
     out.push_str(&w.finish());
-    out.push_str(
-        "                        _ => fields::skip(&mut map)?,\n                    }\n                }\n",
-    );
+    out.push_str("                _ => map.skip()?,\n            }\n        }\n");
 }
 
 /// The local holding a field's value while the map is read.
@@ -301,12 +288,12 @@ mod tests {
         }
         // The long names did break lines, and the empty answer reads any map.
         let text = object_impl_text(request, &sent);
-        assert!(text.contains("                        5 | 10 => {\n"), "{text}");
-        assert!(text.contains("\n                        .unwrap_or_default(),\n"), "{text}");
+        assert!(text.contains("                5 | 10 => {\n"), "{text}");
+        assert!(text.contains("\n                .unwrap_or_default(),\n"), "{text}");
         let empty = Parts { query: &[], constants: &[], files: &[], fields: &[] };
         let text = object_impl_text("Empty", &empty);
         assert_eq!(pretty(&text), text);
-        assert!(text.contains("IgnoredAny"), "{text}");
+        assert!(text.contains("while map.next_key()?.is_some() {\n            map.skip()?;"), "{text}");
     }
 
     #[test]

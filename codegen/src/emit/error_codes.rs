@@ -137,7 +137,7 @@ fn code_subset(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> 
 fn code_subset_text(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> String {
     let mut w = Writer::new(1024 + 256 * cases.len());
     w.doc("///", docs, true);
-    w.attr("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]");
+    w.attr("#[derive(Debug, Clone, Copy, PartialEq, Hash)]");
     w.attr("#[non_exhaustive]");
     w.module(&format!("pub enum {type_name}"), |w| {
         for case in cases {
@@ -165,6 +165,7 @@ fn code_subset_text(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest
             }
         }
     });
+    w.eq_impl(type_name);
     // The words prettyplease prints for the macro's tokens, and the spaces it puts between them
     // (`crate ::Code`, which `join_crate_paths` writes whole, as for a printed file).
     w.macro_item("::wechat_core::error_codes", |w| {
@@ -283,7 +284,7 @@ pub enum Code {
 
 /// Error codes of [`op_b`]: its own codes, and [`General`](OpBErrorCode::General) for WeChat's general codes
 /// and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum OpBErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): The id expired.
@@ -291,6 +292,8 @@ pub enum OpBErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for OpBErrorCode {}
 ::wechat_core::error_codes!(
     OpBErrorCode in crate::Code { InvalidParams } else General(crate::GeneralErrorCode)
 );

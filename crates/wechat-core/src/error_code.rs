@@ -70,12 +70,12 @@ pub trait ErrorCode: Copy + Eq + fmt::Debug + fmt::Display + Send + Sync + 'stat
 macro_rules! error_codes {
     ($name:ident in $all:ty { $($variant:ident),* $(,)? } else General($general:ty)) => {
         $crate::error_codes!(@impl $name in $all { $($variant),* }
-            unlisted: |code| $name::General(<$general as $crate::ErrorCode>::from_code(code)),
+            unlisted: <$general as $crate::ErrorCode>::from_code,
             rest: General(general) => <$all as ::core::convert::From<$general>>::from(general));
     };
     ($name:ident in $all:ty { $($variant:ident),* $(,)? } else Unknown(i64)) => {
         $crate::error_codes!(@impl $name in $all { $($variant),* }
-            unlisted: $name::Unknown,
+            unlisted: ::core::convert::identity::<i64>,
             rest: Unknown(code) => <$all as $crate::ErrorCode>::from_code(code));
     };
     (@impl $name:ident in $all:ty { $($variant:ident),* }
@@ -92,12 +92,16 @@ macro_rules! error_codes {
 
         impl $crate::ErrorCode for $name {
             fn from_code(code: i64) -> Self {
+                // A loop and a path, not `find` and closures: each closure is one more body
+                // for the compiler to check, in every operation's enum (BENCHMARKS.md).
                 let all = <$all as $crate::ErrorCode>::from_code(code);
                 let listed: &[$name] = &[$($name::$variant),*];
-                match listed.iter().find(|listed| <$all>::from(**listed) == all) {
-                    Some(listed) => *listed,
-                    None => ($unlisted)(code),
+                for listed in listed {
+                    if <$all>::from(*listed) == all {
+                        return *listed;
+                    }
                 }
+                $name::$rest(($unlisted)(code))
             }
 
             fn code(&self) -> i64 {

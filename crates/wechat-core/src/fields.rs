@@ -1,16 +1,101 @@
 //! What the generated structs' `Deserialize` impls call to read their fields from a map.
 //!
 //! `wechat-card` writes each struct's `Deserialize` itself rather than through serde's derive:
-//! a visitor with one `visit_map`, the field names in one table, and these functions for the
-//! rest. The derive's field enum, its three visitors and the `visit_seq` no JSON answer uses
+//! `deserialize` hands the struct's name and keys to [`deserialize`], whose one generic visitor
+//! calls the struct's [`FromMap::from_map`], the only function of its own a struct writes; a
+//! [`Map`] reads the keys as positions in the struct's table and the values into its slots.
+//! The derive's field enum, its three visitors and the `visit_seq` no JSON answer uses
 //! were most of the crate's expanded code and a proc macro expanded again at every build
 //! (BENCHMARKS.md has the figures). What a struct accepts is what the derive accepted: unknown
 //! keys are skipped, a key twice is an error, a required field left out is an error naming it,
 //! and an optional one left out is empty. Not an API to call by hand: its shape follows the
 //! generator's.
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+/// A struct read from a map by [`deserialize`]: the one function a generated struct writes
+/// for its `Deserialize`.
+pub trait FromMap: Sized {
+    /// Reads the struct from `map`: each key's value into its field's slot, then the struct.
+    fn from_map<'de, A: MapAccess<'de>>(map: Map<'de, A>) -> Result<Self, A::Error>;
+}
+
+/// Reads the struct `name` with [`FromMap::from_map`]. `keys` are every key it reads: its
+/// fields' own names, the first `named` of them (what `deserialize_struct` is told), then
+/// their other spellings.
+pub fn deserialize<'de, T: FromMap, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+    keys: &'static [&'static str],
+    named: usize,
+) -> Result<T, D::Error> {
+    let fields = keys.get(..named).unwrap_or(keys);
+    deserializer.deserialize_struct(name, fields, StructVisitor { name, keys, marker: PhantomData })
+}
+
+/// The visitor of every generated struct: it expects a map and hands it to the struct.
+struct StructVisitor<T> {
+    name: &'static str,
+    keys: &'static [&'static str],
+    marker: PhantomData<fn() -> T>,
+}
+
+impl<'de, T: FromMap> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::from_map(Map { access: map, keys: Key(self.keys), marker: PhantomData })
+    }
+}
+
+/// The map a struct is read from, its keys read as positions in the struct's table (see
+/// [`Key`]).
+pub struct Map<'de, A> {
+    access: A,
+    keys: Key,
+    marker: PhantomData<&'de ()>,
+}
+
+impl<A> fmt::Debug for Map<'_, A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Map").field("keys", &self.keys.0).finish_non_exhaustive()
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Map<'de, A> {
+    /// The next key's position in the table, [`Key::UNKNOWN`] for a key that names no
+    /// field; `None` at the end of the map.
+    pub fn next_key(&mut self) -> Result<Option<usize>, A::Error> {
+        self.access.next_key_seed(self.keys)
+    }
+
+    /// Reads the value of the field `name` into `slot`: [`read`].
+    pub fn read<T: Deserialize<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &'static str,
+    ) -> Result<(), A::Error> {
+        read(&mut self.access, slot, name)
+    }
+
+    /// Reads the value of a constant field: [`constant`].
+    pub fn constant(&mut self, slot: &mut Option<()>, value: Constant) -> Result<(), A::Error> {
+        constant(&mut self.access, slot, value)
+    }
+
+    /// Skips the value of a key that names no field.
+    pub fn skip(&mut self) -> Result<(), A::Error> {
+        skip(&mut self.access)
+    }
+}
 
 /// A map key read as its position among a struct's `keys` (each field's wire name, then its
 /// other spellings), [`Key::UNKNOWN`] for any other key.
@@ -121,31 +206,26 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Order {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct OrderVisitor;
-            impl<'de> Visitor<'de> for OrderVisitor {
-                type Value = Order;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("struct Order")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Order, A::Error> {
-                    let (mut id, mut note, mut kind) = (None, None, None);
-                    while let Some(key) = map.next_key_seed(Key(KEYS))? {
-                        match key {
-                            0 | 3 => read(&mut map, &mut id, "order_id")?,
-                            1 => read(&mut map, &mut note, "note")?,
-                            2 => constant(&mut map, &mut kind, Constant { name: "kind", value: "ORDER" })?,
-                            _ => skip(&mut map)?,
-                        }
-                    }
-                    Ok(Order {
-                        id: required(id, "order_id")?,
-                        note: note.unwrap_or_default(),
-                        kind: required(kind, "kind")?,
-                    })
+            deserialize(deserializer, "Order", &["order_id", "note", "kind", "orderid"], 3)
+        }
+    }
+
+    impl FromMap for Order {
+        fn from_map<'de, A: MapAccess<'de>>(mut map: Map<'de, A>) -> Result<Self, A::Error> {
+            let (mut id, mut note, mut kind) = (None, None, None);
+            while let Some(key) = map.next_key()? {
+                match key {
+                    0 | 3 => map.read(&mut id, "order_id")?,
+                    1 => map.read(&mut note, "note")?,
+                    2 => map.constant(&mut kind, Constant { name: "kind", value: "ORDER" })?,
+                    _ => map.skip()?,
                 }
             }
-            const KEYS: &[&str] = &["order_id", "note", "kind", "orderid"];
-            deserializer.deserialize_struct("Order", &KEYS[..3], OrderVisitor)
+            Ok(Order {
+                id: required(id, "order_id")?,
+                note: note.unwrap_or_default(),
+                kind: required(kind, "kind")?,
+            })
         }
     }
 

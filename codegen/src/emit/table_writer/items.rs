@@ -239,6 +239,14 @@ impl Writer {
         self.generic_impl_block("", of_trait, self_ty, items);
     }
 
+    /// `impl Eq for Name {}`: a generated enum's `Eq`, written rather than derived. The
+    /// derive adds a hidden function asserting that every field is `Eq`, one more body for the
+    /// compiler to check in each of a thousand enums (BENCHMARKS.md); the generator knows the
+    /// fields are (strings, integers, other code enums).
+    pub(crate) fn eq_impl(&mut self, self_ty: &str) {
+        self.impl_block(Some("Eq"), self_ty, |_| {});
+    }
+
     /// [`Writer::impl_block`] with `generics` after `impl` (`<'de>`), short enough never to
     /// break.
     pub(crate) fn generic_impl_block(

@@ -29,7 +29,7 @@
 ///
 /// Codes not listed here are kept in [`GeneralErrorCode::Unknown`]; each converts into the crate-wide
 /// [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GeneralErrorCode {
     /// [`SystemBusy`](crate::Code::SystemBusy): WeChat is busy.
@@ -83,6 +83,8 @@ pub enum GeneralErrorCode {
     /// kept as WeChat sent it.
     Unknown(i64),
 }
+
+impl Eq for GeneralErrorCode {}
 ::wechat_core::error_codes!(
     GeneralErrorCode in crate::Code { SystemBusy, InvalidCredential, InvalidGrantType,
     InvalidAppid, InvalidAccessToken, InvalidUrl, InvalidAppsecret,

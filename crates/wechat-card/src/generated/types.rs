@@ -37,40 +37,37 @@ impl<'de> serde::Deserialize<'de> for AuthField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["user_field", "biz_field"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AuthField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AuthField")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AuthField",
+            &["user_field", "biz_field"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_user_field = None;
-                let mut field_biz_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_user_field, "user_field")?,
-                        1 => fields::read(&mut map, &mut field_biz_field, "biz_field")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AuthField {
-                    user_field: field_user_field.unwrap_or_default(),
-                    biz_field: field_biz_field.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for AuthField {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_field = None;
+        let mut field_biz_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_user_field, "user_field")?,
+                1 => map.read(&mut field_biz_field, "biz_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AuthField", KEYS, Visitor)
+        Ok(AuthField {
+            user_field: field_user_field.unwrap_or_default(),
+            biz_field: field_biz_field.unwrap_or_default(),
+        })
     }
 }
 
 /// Where the user opens an authorization page.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum AuthSource {
     /// `"app"`: An app outside WeChat.
@@ -85,6 +82,7 @@ pub enum AuthSource {
     Unknown(String),
 }
 
+impl Eq for AuthSource {}
 impl AuthSource {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -127,7 +125,7 @@ impl<'de> serde::Deserialize<'de> for AuthSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -256,132 +254,75 @@ impl<'de> serde::Deserialize<'de> for BizFieldConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "show_title",
-            "show_tax_no",
-            "show_addr",
-            "show_phone",
-            "show_bank_type",
-            "show_bank_no",
-            "require_tax_no",
-            "require_addr",
-            "require_phone",
-            "require_bank_type",
-            "require_bank_no",
-            "custom_field",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BizFieldConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BizFieldConfig")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BizFieldConfig",
+            &[
+                "show_title",
+                "show_tax_no",
+                "show_addr",
+                "show_phone",
+                "show_bank_type",
+                "show_bank_no",
+                "require_tax_no",
+                "require_addr",
+                "require_phone",
+                "require_bank_type",
+                "require_bank_no",
+                "custom_field",
+            ],
+            12,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_show_title = None;
-                let mut field_show_tax_no = None;
-                let mut field_show_addr = None;
-                let mut field_show_phone = None;
-                let mut field_show_bank_type = None;
-                let mut field_show_bank_no = None;
-                let mut field_require_tax_no = None;
-                let mut field_require_addr = None;
-                let mut field_require_phone = None;
-                let mut field_require_bank_type = None;
-                let mut field_require_bank_no = None;
-                let mut field_custom_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_show_title, "show_title")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_show_tax_no,
-                                "show_tax_no",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_show_addr, "show_addr")?,
-                        3 => fields::read(&mut map, &mut field_show_phone, "show_phone")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_show_bank_type,
-                                "show_bank_type",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_show_bank_no,
-                                "show_bank_no",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_tax_no,
-                                "require_tax_no",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_addr,
-                                "require_addr",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_phone,
-                                "require_phone",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_bank_type,
-                                "require_bank_type",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_bank_no,
-                                "require_bank_no",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field,
-                                "custom_field",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BizFieldConfig {
-                    show_title: field_show_title.unwrap_or_default(),
-                    show_tax_no: field_show_tax_no.unwrap_or_default(),
-                    show_addr: field_show_addr.unwrap_or_default(),
-                    show_phone: field_show_phone.unwrap_or_default(),
-                    show_bank_type: field_show_bank_type.unwrap_or_default(),
-                    show_bank_no: field_show_bank_no.unwrap_or_default(),
-                    require_tax_no: field_require_tax_no.unwrap_or_default(),
-                    require_addr: field_require_addr.unwrap_or_default(),
-                    require_phone: field_require_phone.unwrap_or_default(),
-                    require_bank_type: field_require_bank_type.unwrap_or_default(),
-                    require_bank_no: field_require_bank_no.unwrap_or_default(),
-                    custom_field: field_custom_field.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for BizFieldConfig {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_show_title = None;
+        let mut field_show_tax_no = None;
+        let mut field_show_addr = None;
+        let mut field_show_phone = None;
+        let mut field_show_bank_type = None;
+        let mut field_show_bank_no = None;
+        let mut field_require_tax_no = None;
+        let mut field_require_addr = None;
+        let mut field_require_phone = None;
+        let mut field_require_bank_type = None;
+        let mut field_require_bank_no = None;
+        let mut field_custom_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_show_title, "show_title")?,
+                1 => map.read(&mut field_show_tax_no, "show_tax_no")?,
+                2 => map.read(&mut field_show_addr, "show_addr")?,
+                3 => map.read(&mut field_show_phone, "show_phone")?,
+                4 => map.read(&mut field_show_bank_type, "show_bank_type")?,
+                5 => map.read(&mut field_show_bank_no, "show_bank_no")?,
+                6 => map.read(&mut field_require_tax_no, "require_tax_no")?,
+                7 => map.read(&mut field_require_addr, "require_addr")?,
+                8 => map.read(&mut field_require_phone, "require_phone")?,
+                9 => map.read(&mut field_require_bank_type, "require_bank_type")?,
+                10 => map.read(&mut field_require_bank_no, "require_bank_no")?,
+                11 => map.read(&mut field_custom_field, "custom_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BizFieldConfig", KEYS, Visitor)
+        Ok(BizFieldConfig {
+            show_title: field_show_title.unwrap_or_default(),
+            show_tax_no: field_show_tax_no.unwrap_or_default(),
+            show_addr: field_show_addr.unwrap_or_default(),
+            show_phone: field_show_phone.unwrap_or_default(),
+            show_bank_type: field_show_bank_type.unwrap_or_default(),
+            show_bank_no: field_show_bank_no.unwrap_or_default(),
+            require_tax_no: field_require_tax_no.unwrap_or_default(),
+            require_addr: field_require_addr.unwrap_or_default(),
+            require_phone: field_require_phone.unwrap_or_default(),
+            require_bank_type: field_require_bank_type.unwrap_or_default(),
+            require_bank_no: field_require_bank_no.unwrap_or_default(),
+            custom_field: field_custom_field.unwrap_or_default(),
+        })
     }
 }
 
@@ -442,35 +383,33 @@ impl<'de> serde::Deserialize<'de> for Contact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["phone", "time_out"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Contact;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Contact")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Contact",
+            &["phone", "time_out"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_phone = None;
-                let mut field_time_out = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_phone, "phone")?,
-                        1 => fields::read(&mut map, &mut field_time_out, "time_out")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Contact {
-                    phone: fields::required(field_phone, "phone")?,
-                    time_out: fields::required(field_time_out, "time_out")?,
-                })
+impl ::wechat_core::fields::FromMap for Contact {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_phone = None;
+        let mut field_time_out = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_phone, "phone")?,
+                1 => map.read(&mut field_time_out, "time_out")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Contact", KEYS, Visitor)
+        Ok(Contact {
+            phone: fields::required(field_phone, "phone")?,
+            time_out: fields::required(field_time_out, "time_out")?,
+        })
     }
 }
 
@@ -515,43 +454,41 @@ impl<'de> serde::Deserialize<'de> for CustomFieldConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["key", "is_require", "notice"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CustomFieldConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomFieldConfig")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CustomFieldConfig",
+            &["key", "is_require", "notice"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_key = None;
-                let mut field_is_require = None;
-                let mut field_notice = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_key, "key")?,
-                        1 => fields::read(&mut map, &mut field_is_require, "is_require")?,
-                        2 => fields::read(&mut map, &mut field_notice, "notice")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomFieldConfig {
-                    key: fields::required(field_key, "key")?,
-                    is_require: field_is_require.unwrap_or_default(),
-                    notice: field_notice.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for CustomFieldConfig {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_key = None;
+        let mut field_is_require = None;
+        let mut field_notice = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_key, "key")?,
+                1 => map.read(&mut field_is_require, "is_require")?,
+                2 => map.read(&mut field_notice, "notice")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CustomFieldConfig", KEYS, Visitor)
+        Ok(CustomFieldConfig {
+            key: fields::required(field_key, "key")?,
+            is_require: field_is_require.unwrap_or_default(),
+            notice: field_notice.unwrap_or_default(),
+        })
     }
 }
 
 /// A yes/no switch that WeChat sends as the integers 0 and 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum Flag {
     /// `0`: No.
@@ -562,6 +499,7 @@ pub enum Flag {
     Unknown(i64),
 }
 
+impl Eq for Flag {}
 impl Flag {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {
@@ -656,41 +594,33 @@ impl<'de> serde::Deserialize<'de> for InvoiceCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "encrypt_code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvoiceCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InvoiceCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InvoiceCard",
+            &["card_id", "encrypt_code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_encrypt_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_encrypt_code,
-                                "encrypt_code",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InvoiceCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-                })
+impl ::wechat_core::fields::FromMap for InvoiceCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_encrypt_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_encrypt_code, "encrypt_code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InvoiceCard", KEYS, Visitor)
+        Ok(InvoiceCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+        })
     }
 }
 
@@ -784,41 +714,39 @@ impl<'de> serde::Deserialize<'de> for InvoiceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "num", "unit", "price"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvoiceItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InvoiceItem")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InvoiceItem",
+            &["name", "num", "unit", "price"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_num = None;
-                let mut field_unit = None;
-                let mut field_price = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_num, "num")?,
-                        2 => fields::read(&mut map, &mut field_unit, "unit")?,
-                        3 => fields::read(&mut map, &mut field_price, "price")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InvoiceItem {
-                    name: fields::required(field_name, "name")?,
-                    num: field_num.unwrap_or_default(),
-                    unit: field_unit.unwrap_or_default(),
-                    price: fields::required(field_price, "price")?,
-                })
+impl ::wechat_core::fields::FromMap for InvoiceItem {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_num = None;
+        let mut field_unit = None;
+        let mut field_price = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_num, "num")?,
+                2 => map.read(&mut field_unit, "unit")?,
+                3 => map.read(&mut field_price, "price")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InvoiceItem", KEYS, Visitor)
+        Ok(InvoiceItem {
+            name: fields::required(field_name, "name")?,
+            num: field_num.unwrap_or_default(),
+            unit: field_unit.unwrap_or_default(),
+            price: fields::required(field_price, "price")?,
+        })
     }
 }
 
@@ -1136,220 +1064,130 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InvoiceUserInfo",
+            &[
+                "fee",
+                "title",
+                "billing_time",
+                "billing_no",
+                "billing_code",
+                "info",
+                "fee_without_tax",
+                "tax",
+                "pdf_url",
+                "trip_pdf_url",
+                "reimburse_status",
+                "check_code",
+                "order_id",
+                "buyer_number",
+                "buyer_address_and_phone",
+                "buyer_bank_account",
+                "seller_number",
+                "seller_address_and_phone",
+                "seller_bank_account",
+                "remarks",
+                "cashier",
+                "maker",
+                "trip_pdf_ur",
+            ],
+            22,
+        )
+    }
+}
+
+impl ::wechat_core::fields::FromMap for InvoiceUserInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
         use ::wechat_core::fields;
-        const FIELDS: &[&str] = &[
-            "fee",
-            "title",
-            "billing_time",
-            "billing_no",
-            "billing_code",
-            "info",
-            "fee_without_tax",
-            "tax",
-            "pdf_url",
-            "trip_pdf_url",
-            "reimburse_status",
-            "check_code",
-            "order_id",
-            "buyer_number",
-            "buyer_address_and_phone",
-            "buyer_bank_account",
-            "seller_number",
-            "seller_address_and_phone",
-            "seller_bank_account",
-            "remarks",
-            "cashier",
-            "maker",
-        ];
-
-        const KEYS: &[&str] = &[
-            "fee",
-            "title",
-            "billing_time",
-            "billing_no",
-            "billing_code",
-            "info",
-            "fee_without_tax",
-            "tax",
-            "pdf_url",
-            "trip_pdf_url",
-            "reimburse_status",
-            "check_code",
-            "order_id",
-            "buyer_number",
-            "buyer_address_and_phone",
-            "buyer_bank_account",
-            "seller_number",
-            "seller_address_and_phone",
-            "seller_bank_account",
-            "remarks",
-            "cashier",
-            "maker",
-            "trip_pdf_ur",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvoiceUserInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InvoiceUserInfo")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fee = None;
-                let mut field_title = None;
-                let mut field_billing_time = None;
-                let mut field_billing_no = None;
-                let mut field_billing_code = None;
-                let mut field_info = None;
-                let mut field_fee_without_tax = None;
-                let mut field_tax = None;
-                let mut field_pdf_url = None;
-                let mut field_trip_pdf_url = None;
-                let mut field_reimburse_status = None;
-                let mut field_check_code = None;
-                let mut field_order_id = None;
-                let mut field_buyer_number = None;
-                let mut field_buyer_address_and_phone = None;
-                let mut field_buyer_bank_account = None;
-                let mut field_seller_number = None;
-                let mut field_seller_address_and_phone = None;
-                let mut field_seller_bank_account = None;
-                let mut field_remarks = None;
-                let mut field_cashier = None;
-                let mut field_maker = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_billing_time,
-                                "billing_time",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_billing_no, "billing_no")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_billing_code,
-                                "billing_code",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_info, "info")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_fee_without_tax,
-                                "fee_without_tax",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_tax, "tax")?,
-                        8 => fields::read(&mut map, &mut field_pdf_url, "pdf_url")?,
-                        9 | 22 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_trip_pdf_url,
-                                "trip_pdf_url",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reimburse_status,
-                                "reimburse_status",
-                            )?
-                        }
-                        11 => {
-                            fields::read(&mut map, &mut field_check_code, "check_code")?
-                        }
-                        12 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_buyer_number,
-                                "buyer_number",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_buyer_address_and_phone,
-                                "buyer_address_and_phone",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_buyer_bank_account,
-                                "buyer_bank_account",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seller_number,
-                                "seller_number",
-                            )?
-                        }
-                        17 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seller_address_and_phone,
-                                "seller_address_and_phone",
-                            )?
-                        }
-                        18 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seller_bank_account,
-                                "seller_bank_account",
-                            )?
-                        }
-                        19 => fields::read(&mut map, &mut field_remarks, "remarks")?,
-                        20 => fields::read(&mut map, &mut field_cashier, "cashier")?,
-                        21 => fields::read(&mut map, &mut field_maker, "maker")?,
-                        _ => fields::skip(&mut map)?,
-                    }
+        let mut field_fee = None;
+        let mut field_title = None;
+        let mut field_billing_time = None;
+        let mut field_billing_no = None;
+        let mut field_billing_code = None;
+        let mut field_info = None;
+        let mut field_fee_without_tax = None;
+        let mut field_tax = None;
+        let mut field_pdf_url = None;
+        let mut field_trip_pdf_url = None;
+        let mut field_reimburse_status = None;
+        let mut field_check_code = None;
+        let mut field_order_id = None;
+        let mut field_buyer_number = None;
+        let mut field_buyer_address_and_phone = None;
+        let mut field_buyer_bank_account = None;
+        let mut field_seller_number = None;
+        let mut field_seller_address_and_phone = None;
+        let mut field_seller_bank_account = None;
+        let mut field_remarks = None;
+        let mut field_cashier = None;
+        let mut field_maker = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_fee, "fee")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_billing_time, "billing_time")?,
+                3 => map.read(&mut field_billing_no, "billing_no")?,
+                4 => map.read(&mut field_billing_code, "billing_code")?,
+                5 => map.read(&mut field_info, "info")?,
+                6 => map.read(&mut field_fee_without_tax, "fee_without_tax")?,
+                7 => map.read(&mut field_tax, "tax")?,
+                8 => map.read(&mut field_pdf_url, "pdf_url")?,
+                9 | 22 => map.read(&mut field_trip_pdf_url, "trip_pdf_url")?,
+                10 => map.read(&mut field_reimburse_status, "reimburse_status")?,
+                11 => map.read(&mut field_check_code, "check_code")?,
+                12 => map.read(&mut field_order_id, "order_id")?,
+                13 => map.read(&mut field_buyer_number, "buyer_number")?,
+                14 => {
+                    map.read(
+                        &mut field_buyer_address_and_phone,
+                        "buyer_address_and_phone",
+                    )?
                 }
-                Ok(InvoiceUserInfo {
-                    fee: fields::required(field_fee, "fee")?,
-                    title: fields::required(field_title, "title")?,
-                    billing_time: fields::required(field_billing_time, "billing_time")?,
-                    billing_no: fields::required(field_billing_no, "billing_no")?,
-                    billing_code: fields::required(field_billing_code, "billing_code")?,
-                    info: field_info.unwrap_or_default(),
-                    fee_without_tax: fields::required(
-                        field_fee_without_tax,
-                        "fee_without_tax",
-                    )?,
-                    tax: fields::required(field_tax, "tax")?,
-                    pdf_url: fields::required(field_pdf_url, "pdf_url")?,
-                    trip_pdf_url: field_trip_pdf_url.unwrap_or_default(),
-                    reimburse_status: fields::required(
-                        field_reimburse_status,
-                        "reimburse_status",
-                    )?,
-                    check_code: field_check_code.unwrap_or_default(),
-                    order_id: field_order_id.unwrap_or_default(),
-                    buyer_number: field_buyer_number.unwrap_or_default(),
-                    buyer_address_and_phone: field_buyer_address_and_phone
-                        .unwrap_or_default(),
-                    buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
-                    seller_number: field_seller_number.unwrap_or_default(),
-                    seller_address_and_phone: field_seller_address_and_phone
-                        .unwrap_or_default(),
-                    seller_bank_account: field_seller_bank_account.unwrap_or_default(),
-                    remarks: field_remarks.unwrap_or_default(),
-                    cashier: field_cashier.unwrap_or_default(),
-                    maker: field_maker.unwrap_or_default(),
-                })
+                15 => map.read(&mut field_buyer_bank_account, "buyer_bank_account")?,
+                16 => map.read(&mut field_seller_number, "seller_number")?,
+                17 => {
+                    map.read(
+                        &mut field_seller_address_and_phone,
+                        "seller_address_and_phone",
+                    )?
+                }
+                18 => map.read(&mut field_seller_bank_account, "seller_bank_account")?,
+                19 => map.read(&mut field_remarks, "remarks")?,
+                20 => map.read(&mut field_cashier, "cashier")?,
+                21 => map.read(&mut field_maker, "maker")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InvoiceUserInfo", FIELDS, Visitor)
+        Ok(InvoiceUserInfo {
+            fee: fields::required(field_fee, "fee")?,
+            title: fields::required(field_title, "title")?,
+            billing_time: fields::required(field_billing_time, "billing_time")?,
+            billing_no: fields::required(field_billing_no, "billing_no")?,
+            billing_code: fields::required(field_billing_code, "billing_code")?,
+            info: field_info.unwrap_or_default(),
+            fee_without_tax: fields::required(field_fee_without_tax, "fee_without_tax")?,
+            tax: fields::required(field_tax, "tax")?,
+            pdf_url: fields::required(field_pdf_url, "pdf_url")?,
+            trip_pdf_url: field_trip_pdf_url.unwrap_or_default(),
+            reimburse_status: fields::required(
+                field_reimburse_status,
+                "reimburse_status",
+            )?,
+            check_code: field_check_code.unwrap_or_default(),
+            order_id: field_order_id.unwrap_or_default(),
+            buyer_number: field_buyer_number.unwrap_or_default(),
+            buyer_address_and_phone: field_buyer_address_and_phone.unwrap_or_default(),
+            buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
+            seller_number: field_seller_number.unwrap_or_default(),
+            seller_address_and_phone: field_seller_address_and_phone.unwrap_or_default(),
+            seller_bank_account: field_seller_bank_account.unwrap_or_default(),
+            remarks: field_remarks.unwrap_or_default(),
+            cashier: field_cashier.unwrap_or_default(),
+            maker: field_maker.unwrap_or_default(),
+        })
     }
 }
 
@@ -1411,35 +1249,33 @@ impl<'de> serde::Deserialize<'de> for PayMchInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["mchid", "s_pappid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PayMchInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PayMchInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "PayMchInfo",
+            &["mchid", "s_pappid"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_mchid = None;
-                let mut field_s_pappid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_mchid, "mchid")?,
-                        1 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PayMchInfo {
-                    mchid: fields::required(field_mchid, "mchid")?,
-                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-                })
+impl ::wechat_core::fields::FromMap for PayMchInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_mchid = None;
+        let mut field_s_pappid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_mchid, "mchid")?,
+                1 => map.read(&mut field_s_pappid, "s_pappid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PayMchInfo", KEYS, Visitor)
+        Ok(PayMchInfo {
+            mchid: fields::required(field_mchid, "mchid")?,
+            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+        })
     }
 }
 
@@ -1589,77 +1425,69 @@ impl<'de> serde::Deserialize<'de> for ReimburseInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "begin_time",
-            "end_time",
-            "user_card_status",
-            "openid",
-            "type",
-            "payee",
-            "detail",
-            "user_info",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReimburseInvoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ReimburseInvoice")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ReimburseInvoice",
+            &[
+                "card_id",
+                "begin_time",
+                "end_time",
+                "user_card_status",
+                "openid",
+                "type",
+                "payee",
+                "detail",
+                "user_info",
+            ],
+            9,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_user_card_status = None;
-                let mut field_openid = None;
-                let mut field_type_ = None;
-                let mut field_payee = None;
-                let mut field_detail = None;
-                let mut field_user_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_user_card_status,
-                                "user_card_status",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        5 => fields::read(&mut map, &mut field_type_, "type")?,
-                        6 => fields::read(&mut map, &mut field_payee, "payee")?,
-                        7 => fields::read(&mut map, &mut field_detail, "detail")?,
-                        8 => fields::read(&mut map, &mut field_user_info, "user_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ReimburseInvoice {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    begin_time: field_begin_time.unwrap_or_default(),
-                    end_time: field_end_time.unwrap_or_default(),
-                    user_card_status: field_user_card_status.unwrap_or_default(),
-                    openid: fields::required(field_openid, "openid")?,
-                    type_: fields::required(field_type_, "type")?,
-                    payee: fields::required(field_payee, "payee")?,
-                    detail: fields::required(field_detail, "detail")?,
-                    user_info: fields::required(field_user_info, "user_info")?,
-                })
+impl ::wechat_core::fields::FromMap for ReimburseInvoice {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_user_card_status = None;
+        let mut field_openid = None;
+        let mut field_type_ = None;
+        let mut field_payee = None;
+        let mut field_detail = None;
+        let mut field_user_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_begin_time, "begin_time")?,
+                2 => map.read(&mut field_end_time, "end_time")?,
+                3 => map.read(&mut field_user_card_status, "user_card_status")?,
+                4 => map.read(&mut field_openid, "openid")?,
+                5 => map.read(&mut field_type_, "type")?,
+                6 => map.read(&mut field_payee, "payee")?,
+                7 => map.read(&mut field_detail, "detail")?,
+                8 => map.read(&mut field_user_info, "user_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ReimburseInvoice", KEYS, Visitor)
+        Ok(ReimburseInvoice {
+            card_id: fields::required(field_card_id, "card_id")?,
+            begin_time: field_begin_time.unwrap_or_default(),
+            end_time: field_end_time.unwrap_or_default(),
+            user_card_status: field_user_card_status.unwrap_or_default(),
+            openid: fields::required(field_openid, "openid")?,
+            type_: fields::required(field_type_, "type")?,
+            payee: fields::required(field_payee, "payee")?,
+            detail: fields::required(field_detail, "detail")?,
+            user_info: fields::required(field_user_info, "user_info")?,
+        })
     }
 }
 
 /// An invoice's reimbursement status in the user's card package.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ReimburseStatus {
     /// `"INVOICE_REIMBURSE_INIT"`: Initial state: not locked, the user may submit it for reimbursement.
@@ -1675,6 +1503,7 @@ pub enum ReimburseStatus {
     Unknown(String),
 }
 
+impl Eq for ReimburseStatus {}
 impl ReimburseStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -1716,7 +1545,7 @@ impl<'de> serde::Deserialize<'de> for ReimburseStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -1791,71 +1620,50 @@ impl<'de> serde::Deserialize<'de> for UserFieldConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "show_title",
-            "show_phone",
-            "show_email",
-            "require_phone",
-            "require_email",
-            "custom_field",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserFieldConfig;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserFieldConfig")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UserFieldConfig",
+            &[
+                "show_title",
+                "show_phone",
+                "show_email",
+                "require_phone",
+                "require_email",
+                "custom_field",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_show_title = None;
-                let mut field_show_phone = None;
-                let mut field_show_email = None;
-                let mut field_require_phone = None;
-                let mut field_require_email = None;
-                let mut field_custom_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_show_title, "show_title")?,
-                        1 => fields::read(&mut map, &mut field_show_phone, "show_phone")?,
-                        2 => fields::read(&mut map, &mut field_show_email, "show_email")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_phone,
-                                "require_phone",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_require_email,
-                                "require_email",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field,
-                                "custom_field",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UserFieldConfig {
-                    show_title: field_show_title.unwrap_or_default(),
-                    show_phone: field_show_phone.unwrap_or_default(),
-                    show_email: field_show_email.unwrap_or_default(),
-                    require_phone: field_require_phone.unwrap_or_default(),
-                    require_email: field_require_email.unwrap_or_default(),
-                    custom_field: field_custom_field.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UserFieldConfig {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_show_title = None;
+        let mut field_show_phone = None;
+        let mut field_show_email = None;
+        let mut field_require_phone = None;
+        let mut field_require_email = None;
+        let mut field_custom_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_show_title, "show_title")?,
+                1 => map.read(&mut field_show_phone, "show_phone")?,
+                2 => map.read(&mut field_show_email, "show_email")?,
+                3 => map.read(&mut field_require_phone, "require_phone")?,
+                4 => map.read(&mut field_require_email, "require_email")?,
+                5 => map.read(&mut field_custom_field, "custom_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UserFieldConfig", KEYS, Visitor)
+        Ok(UserFieldConfig {
+            show_title: field_show_title.unwrap_or_default(),
+            show_phone: field_show_phone.unwrap_or_default(),
+            show_email: field_show_email.unwrap_or_default(),
+            require_phone: field_require_phone.unwrap_or_default(),
+            require_email: field_require_email.unwrap_or_default(),
+            custom_field: field_custom_field.unwrap_or_default(),
+        })
     }
 }

@@ -107,41 +107,30 @@ impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["location_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddLocationsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddLocationsRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddLocationsRequest",
+            &["location_list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_location_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_location_list,
-                                "location_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddLocationsRequest {
-                    location_list: fields::required(
-                        field_location_list,
-                        "location_list",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for AddLocationsRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_location_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_location_list, "location_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddLocationsRequest", KEYS, Visitor)
+        Ok(AddLocationsRequest {
+            location_list: fields::required(field_location_list, "location_list")?,
+        })
     }
 }
 
@@ -171,48 +160,40 @@ impl<'de> serde::Deserialize<'de> for AddLocationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["location_id_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddLocationsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddLocationsResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddLocationsResponse",
+            &["location_id_list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_location_id_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_location_id_list,
-                                "location_id_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddLocationsResponse {
-                    location_id_list: fields::required(
-                        field_location_id_list,
-                        "location_id_list",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for AddLocationsResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_location_id_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_location_id_list, "location_id_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddLocationsResponse", KEYS, Visitor)
+        Ok(AddLocationsResponse {
+            location_id_list: fields::required(
+                field_location_id_list,
+                "location_id_list",
+            )?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::add_locations`](crate::card::CardClient::add_locations): its own codes, and
 /// [`General`](AddLocationsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum AddLocationsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -231,6 +212,8 @@ pub enum AddLocationsErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for AddLocationsErrorCode {}
 ::wechat_core::error_codes!(
     AddLocationsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
@@ -375,85 +358,68 @@ impl<'de> serde::Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "business_name",
-            "branch_name",
-            "province",
-            "city",
-            "district",
-            "address",
-            "telephone",
-            "category",
-            "longitude",
-            "latitude",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Location;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Location")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Location",
+            &[
+                "business_name",
+                "branch_name",
+                "province",
+                "city",
+                "district",
+                "address",
+                "telephone",
+                "category",
+                "longitude",
+                "latitude",
+            ],
+            10,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_business_name = None;
-                let mut field_branch_name = None;
-                let mut field_province = None;
-                let mut field_city = None;
-                let mut field_district = None;
-                let mut field_address = None;
-                let mut field_telephone = None;
-                let mut field_category = None;
-                let mut field_longitude = None;
-                let mut field_latitude = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_business_name,
-                                "business_name",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_branch_name,
-                                "branch_name",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_province, "province")?,
-                        3 => fields::read(&mut map, &mut field_city, "city")?,
-                        4 => fields::read(&mut map, &mut field_district, "district")?,
-                        5 => fields::read(&mut map, &mut field_address, "address")?,
-                        6 => fields::read(&mut map, &mut field_telephone, "telephone")?,
-                        7 => fields::read(&mut map, &mut field_category, "category")?,
-                        8 => fields::read(&mut map, &mut field_longitude, "longitude")?,
-                        9 => fields::read(&mut map, &mut field_latitude, "latitude")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Location {
-                    business_name: fields::required(
-                        field_business_name,
-                        "business_name",
-                    )?,
-                    branch_name: field_branch_name.unwrap_or_default(),
-                    province: fields::required(field_province, "province")?,
-                    city: fields::required(field_city, "city")?,
-                    district: fields::required(field_district, "district")?,
-                    address: fields::required(field_address, "address")?,
-                    telephone: fields::required(field_telephone, "telephone")?,
-                    category: fields::required(field_category, "category")?,
-                    longitude: fields::required(field_longitude, "longitude")?,
-                    latitude: fields::required(field_latitude, "latitude")?,
-                })
+impl ::wechat_core::fields::FromMap for Location {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_business_name = None;
+        let mut field_branch_name = None;
+        let mut field_province = None;
+        let mut field_city = None;
+        let mut field_district = None;
+        let mut field_address = None;
+        let mut field_telephone = None;
+        let mut field_category = None;
+        let mut field_longitude = None;
+        let mut field_latitude = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_business_name, "business_name")?,
+                1 => map.read(&mut field_branch_name, "branch_name")?,
+                2 => map.read(&mut field_province, "province")?,
+                3 => map.read(&mut field_city, "city")?,
+                4 => map.read(&mut field_district, "district")?,
+                5 => map.read(&mut field_address, "address")?,
+                6 => map.read(&mut field_telephone, "telephone")?,
+                7 => map.read(&mut field_category, "category")?,
+                8 => map.read(&mut field_longitude, "longitude")?,
+                9 => map.read(&mut field_latitude, "latitude")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Location", KEYS, Visitor)
+        Ok(Location {
+            business_name: fields::required(field_business_name, "business_name")?,
+            branch_name: field_branch_name.unwrap_or_default(),
+            province: fields::required(field_province, "province")?,
+            city: fields::required(field_city, "city")?,
+            district: fields::required(field_district, "district")?,
+            address: fields::required(field_address, "address")?,
+            telephone: fields::required(field_telephone, "telephone")?,
+            category: fields::required(field_category, "category")?,
+            longitude: fields::required(field_longitude, "longitude")?,
+            latitude: fields::required(field_latitude, "latitude")?,
+        })
     }
 }
 

@@ -103,32 +103,30 @@ impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAfterPayActivityRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateAfterPayActivityRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateAfterPayActivityRequest",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAfterPayActivityRequest {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateAfterPayActivityRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateAfterPayActivityRequest", KEYS, Visitor)
+        Ok(CreateAfterPayActivityRequest {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -159,38 +157,30 @@ impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["activity_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAfterPayActivityResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateAfterPayActivityResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateAfterPayActivityResponse",
+            &["activity_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_activity_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activity_id,
-                                "activity_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateAfterPayActivityResponse {
-                    activity_id: fields::required(field_activity_id, "activity_id")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateAfterPayActivityResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_activity_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_activity_id, "activity_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateAfterPayActivityResponse", KEYS, Visitor)
+        Ok(CreateAfterPayActivityResponse {
+            activity_id: fields::required(field_activity_id, "activity_id")?,
+        })
     }
 }
 
@@ -198,7 +188,7 @@ impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityResponse {
 /// [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity): its own
 /// codes, and [`General`](CreateAfterPayActivityErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreateAfterPayActivityErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -217,6 +207,8 @@ pub enum CreateAfterPayActivityErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreateAfterPayActivityErrorCode {}
 ::wechat_core::error_codes!(
     CreateAfterPayActivityErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
@@ -313,53 +305,36 @@ impl<'de> serde::Deserialize<'de> for ActivityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["basic_info", "card_info_list", "custom_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivityInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivityInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivityInfo",
+            &["basic_info", "card_info_list", "custom_info"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_basic_info = None;
-                let mut field_card_info_list = None;
-                let mut field_custom_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_basic_info, "basic_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_card_info_list,
-                                "card_info_list",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_info,
-                                "custom_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ActivityInfo {
-                    basic_info: fields::required(field_basic_info, "basic_info")?,
-                    card_info_list: fields::required(
-                        field_card_info_list,
-                        "card_info_list",
-                    )?,
-                    custom_info: fields::required(field_custom_info, "custom_info")?,
-                })
+impl ::wechat_core::fields::FromMap for ActivityInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_basic_info = None;
+        let mut field_card_info_list = None;
+        let mut field_custom_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_basic_info, "basic_info")?,
+                1 => map.read(&mut field_card_info_list, "card_info_list")?,
+                2 => map.read(&mut field_custom_info, "custom_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivityInfo", KEYS, Visitor)
+        Ok(ActivityInfo {
+            basic_info: fields::required(field_basic_info, "basic_info")?,
+            card_info_list: fields::required(field_card_info_list, "card_info_list")?,
+            custom_info: fields::required(field_custom_info, "custom_info")?,
+        })
     }
 }
 
@@ -550,93 +525,71 @@ impl<'de> serde::Deserialize<'de> for ActivityBasicInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "activity_bg_color",
-            "activity_tinyappid",
-            "mch_code",
-            "begin_time",
-            "end_time",
-            "gift_num",
-            "max_partic_times_act",
-            "max_partic_times_one_day",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivityBasicInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivityBasicInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivityBasicInfo",
+            &[
+                "activity_bg_color",
+                "activity_tinyappid",
+                "mch_code",
+                "begin_time",
+                "end_time",
+                "gift_num",
+                "max_partic_times_act",
+                "max_partic_times_one_day",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_activity_bg_color = None;
-                let mut field_activity_tinyappid = None;
-                let mut field_mch_code = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_gift_num = None;
-                let mut field_max_partic_times_act = None;
-                let mut field_max_partic_times_one_day = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activity_bg_color,
-                                "activity_bg_color",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activity_tinyappid,
-                                "activity_tinyappid",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_mch_code, "mch_code")?,
-                        3 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        4 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        5 => fields::read(&mut map, &mut field_gift_num, "gift_num")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_max_partic_times_act,
-                                "max_partic_times_act",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_max_partic_times_one_day,
-                                "max_partic_times_one_day",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for ActivityBasicInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_activity_bg_color = None;
+        let mut field_activity_tinyappid = None;
+        let mut field_mch_code = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_gift_num = None;
+        let mut field_max_partic_times_act = None;
+        let mut field_max_partic_times_one_day = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_activity_bg_color, "activity_bg_color")?,
+                1 => map.read(&mut field_activity_tinyappid, "activity_tinyappid")?,
+                2 => map.read(&mut field_mch_code, "mch_code")?,
+                3 => map.read(&mut field_begin_time, "begin_time")?,
+                4 => map.read(&mut field_end_time, "end_time")?,
+                5 => map.read(&mut field_gift_num, "gift_num")?,
+                6 => map.read(&mut field_max_partic_times_act, "max_partic_times_act")?,
+                7 => {
+                    map.read(
+                        &mut field_max_partic_times_one_day,
+                        "max_partic_times_one_day",
+                    )?
                 }
-                Ok(ActivityBasicInfo {
-                    activity_bg_color: fields::required(
-                        field_activity_bg_color,
-                        "activity_bg_color",
-                    )?,
-                    activity_tinyappid: fields::required(
-                        field_activity_tinyappid,
-                        "activity_tinyappid",
-                    )?,
-                    mch_code: fields::required(field_mch_code, "mch_code")?,
-                    begin_time: fields::required(field_begin_time, "begin_time")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    gift_num: fields::required(field_gift_num, "gift_num")?,
-                    max_partic_times_act: field_max_partic_times_act.unwrap_or_default(),
-                    max_partic_times_one_day: field_max_partic_times_one_day
-                        .unwrap_or_default(),
-                })
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivityBasicInfo", KEYS, Visitor)
+        Ok(ActivityBasicInfo {
+            activity_bg_color: fields::required(
+                field_activity_bg_color,
+                "activity_bg_color",
+            )?,
+            activity_tinyappid: fields::required(
+                field_activity_tinyappid,
+                "activity_tinyappid",
+            )?,
+            mch_code: fields::required(field_mch_code, "mch_code")?,
+            begin_time: fields::required(field_begin_time, "begin_time")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            gift_num: fields::required(field_gift_num, "gift_num")?,
+            max_partic_times_act: field_max_partic_times_act.unwrap_or_default(),
+            max_partic_times_one_day: field_max_partic_times_one_day.unwrap_or_default(),
+        })
     }
 }
 
@@ -792,62 +745,48 @@ impl<'de> serde::Deserialize<'de> for ActivityCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "min_amt",
-            "membership_appid",
-            "new_tinyapp_user",
-            "total_user",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivityCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivityCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivityCard",
+            &[
+                "card_id",
+                "min_amt",
+                "membership_appid",
+                "new_tinyapp_user",
+                "total_user",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_min_amt = None;
-                let mut field_membership_appid = None;
-                let mut field_new_tinyapp_user = None;
-                let mut field_total_user = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_min_amt, "min_amt")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_membership_appid,
-                                "membership_appid",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_new_tinyapp_user,
-                                "new_tinyapp_user",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_total_user, "total_user")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ActivityCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    min_amt: fields::required(field_min_amt, "min_amt")?,
-                    membership_appid: field_membership_appid.unwrap_or_default(),
-                    new_tinyapp_user: field_new_tinyapp_user.unwrap_or_default(),
-                    total_user: field_total_user.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ActivityCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_min_amt = None;
+        let mut field_membership_appid = None;
+        let mut field_new_tinyapp_user = None;
+        let mut field_total_user = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_min_amt, "min_amt")?,
+                2 => map.read(&mut field_membership_appid, "membership_appid")?,
+                3 => map.read(&mut field_new_tinyapp_user, "new_tinyapp_user")?,
+                4 => map.read(&mut field_total_user, "total_user")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivityCard", KEYS, Visitor)
+        Ok(ActivityCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            min_amt: fields::required(field_min_amt, "min_amt")?,
+            membership_appid: field_membership_appid.unwrap_or_default(),
+            new_tinyapp_user: field_new_tinyapp_user.unwrap_or_default(),
+            total_user: field_total_user.unwrap_or_default(),
+        })
     }
 }
 
@@ -872,32 +811,30 @@ impl<'de> serde::Deserialize<'de> for ActivityCustomInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["type"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivityCustomInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivityCustomInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivityCustomInfo",
+            &["type"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_type_ = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_type_, "type")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ActivityCustomInfo {
-                    type_: fields::required(field_type_, "type")?,
-                })
+impl ::wechat_core::fields::FromMap for ActivityCustomInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_type_ = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_type_, "type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivityCustomInfo", KEYS, Visitor)
+        Ok(ActivityCustomInfo {
+            type_: fields::required(field_type_, "type")?,
+        })
     }
 }
 

@@ -155,32 +155,30 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateCardRequest",
+            &["card"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card, "card")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCardRequest {
-                    card: fields::required(field_card, "card")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card, "card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateCardRequest", KEYS, Visitor)
+        Ok(CreateCardRequest {
+            card: fields::required(field_card, "card")?,
+        })
     }
 }
 
@@ -209,39 +207,37 @@ impl<'de> serde::Deserialize<'de> for CreateCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateCardResponse",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCardResponse {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateCardResponse", KEYS, Visitor)
+        Ok(CreateCardResponse {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::create_card`](crate::card::CardClient::create_card): its own codes, and
 /// [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {
     /// [`InvalidCardType`](crate::Code::InvalidCardType): `card_type` is not a type WeChat knows, or its
@@ -275,6 +271,8 @@ pub enum CreateCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreateCardErrorCode {}
 ::wechat_core::error_codes!(
     CreateCardErrorCode in crate::Code { InvalidCardType, InvalidTime, InvalidQuantity,
     NoCustomCodePermission, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,

@@ -168,50 +168,42 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "banner",
-            "page_title",
-            "can_share",
-            "scene",
-            "card_list",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateLandingPageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateLandingPageRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateLandingPageRequest",
+            &["banner", "page_title", "can_share", "scene", "card_list"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_banner = None;
-                let mut field_page_title = None;
-                let mut field_can_share = None;
-                let mut field_scene = None;
-                let mut field_card_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_banner, "banner")?,
-                        1 => fields::read(&mut map, &mut field_page_title, "page_title")?,
-                        2 => fields::read(&mut map, &mut field_can_share, "can_share")?,
-                        3 => fields::read(&mut map, &mut field_scene, "scene")?,
-                        4 => fields::read(&mut map, &mut field_card_list, "card_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateLandingPageRequest {
-                    banner: fields::required(field_banner, "banner")?,
-                    page_title: fields::required(field_page_title, "page_title")?,
-                    can_share: fields::required(field_can_share, "can_share")?,
-                    scene: fields::required(field_scene, "scene")?,
-                    card_list: fields::required(field_card_list, "card_list")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateLandingPageRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_banner = None;
+        let mut field_page_title = None;
+        let mut field_can_share = None;
+        let mut field_scene = None;
+        let mut field_card_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_banner, "banner")?,
+                1 => map.read(&mut field_page_title, "page_title")?,
+                2 => map.read(&mut field_can_share, "can_share")?,
+                3 => map.read(&mut field_scene, "scene")?,
+                4 => map.read(&mut field_card_list, "card_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateLandingPageRequest", KEYS, Visitor)
+        Ok(CreateLandingPageRequest {
+            banner: fields::required(field_banner, "banner")?,
+            page_title: fields::required(field_page_title, "page_title")?,
+            can_share: fields::required(field_can_share, "can_share")?,
+            scene: fields::required(field_scene, "scene")?,
+            card_list: fields::required(field_card_list, "card_list")?,
+        })
     }
 }
 
@@ -279,42 +271,40 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url", "page_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateLandingPageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateLandingPageResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateLandingPageResponse",
+            &["url", "page_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url = None;
-                let mut field_page_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url, "url")?,
-                        1 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateLandingPageResponse {
-                    url: fields::required(field_url, "url")?,
-                    page_id: fields::required(field_page_id, "page_id")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateLandingPageResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url = None;
+        let mut field_page_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url, "url")?,
+                1 => map.read(&mut field_page_id, "page_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateLandingPageResponse", KEYS, Visitor)
+        Ok(CreateLandingPageResponse {
+            url: fields::required(field_url, "url")?,
+            page_id: fields::required(field_page_id, "page_id")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page): its own
 /// codes, and [`General`](CreateLandingPageErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreateLandingPageErrorCode {
     /// [`InvalidCardType`](crate::Code::InvalidCardType): A card of `card_list` is of a type that cannot go
@@ -336,13 +326,15 @@ pub enum CreateLandingPageErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreateLandingPageErrorCode {}
 ::wechat_core::error_codes!(
     CreateLandingPageErrorCode in crate::Code { InvalidCardType, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
     General(crate::GeneralErrorCode)
 );
 /// Where a landing page is put.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum LandingPageScene {
     /// `"SCENE_NEAR_BY"`: Nearby (附近).
@@ -363,6 +355,7 @@ pub enum LandingPageScene {
     Unknown(String),
 }
 
+impl Eq for LandingPageScene {}
 impl LandingPageScene {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -411,7 +404,7 @@ impl<'de> serde::Deserialize<'de> for LandingPageScene {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -488,35 +481,33 @@ impl<'de> serde::Deserialize<'de> for LandingPageCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "thumb_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = LandingPageCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct LandingPageCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "LandingPageCard",
+            &["card_id", "thumb_url"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_thumb_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_thumb_url, "thumb_url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(LandingPageCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    thumb_url: fields::required(field_thumb_url, "thumb_url")?,
-                })
+impl ::wechat_core::fields::FromMap for LandingPageCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_thumb_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_thumb_url, "thumb_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("LandingPageCard", KEYS, Visitor)
+        Ok(LandingPageCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            thumb_url: fields::required(field_thumb_url, "thumb_url")?,
+        })
     }
 }
 

@@ -233,66 +233,46 @@ impl<'de> serde::Deserialize<'de> for CreateQrcodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["ticket", "expire_seconds", "url", "show_qrcode_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateQrcodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateQrcodeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateQrcodeResponse",
+            &["ticket", "expire_seconds", "url", "show_qrcode_url"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_ticket = None;
-                let mut field_expire_seconds = None;
-                let mut field_url = None;
-                let mut field_show_qrcode_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_ticket, "ticket")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_expire_seconds,
-                                "expire_seconds",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_url, "url")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_show_qrcode_url,
-                                "show_qrcode_url",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateQrcodeResponse {
-                    ticket: fields::required(field_ticket, "ticket")?,
-                    expire_seconds: fields::required(
-                        field_expire_seconds,
-                        "expire_seconds",
-                    )?,
-                    url: fields::required(field_url, "url")?,
-                    show_qrcode_url: fields::required(
-                        field_show_qrcode_url,
-                        "show_qrcode_url",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for CreateQrcodeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_ticket = None;
+        let mut field_expire_seconds = None;
+        let mut field_url = None;
+        let mut field_show_qrcode_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_ticket, "ticket")?,
+                1 => map.read(&mut field_expire_seconds, "expire_seconds")?,
+                2 => map.read(&mut field_url, "url")?,
+                3 => map.read(&mut field_show_qrcode_url, "show_qrcode_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateQrcodeResponse", KEYS, Visitor)
+        Ok(CreateQrcodeResponse {
+            ticket: fields::required(field_ticket, "ticket")?,
+            expire_seconds: fields::required(field_expire_seconds, "expire_seconds")?,
+            url: fields::required(field_url, "url")?,
+            show_qrcode_url: fields::required(field_show_qrcode_url, "show_qrcode_url")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode): its own codes, and
 /// [`General`](CreateQrcodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreateQrcodeErrorCode {
     /// [`InvalidActioninfo`](crate::Code::InvalidActioninfo): `action_info` is missing or does not hold the
@@ -318,6 +298,8 @@ pub enum CreateQrcodeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreateQrcodeErrorCode {}
 ::wechat_core::error_codes!(
     CreateQrcodeErrorCode in crate::Code { InvalidActioninfo, StockIs0, InvalidOpenid,
     InvalidCardId, InvalidCardStatus, MissingCardId, FieldLengthExceeded,
@@ -526,60 +508,45 @@ impl<'de> serde::Deserialize<'de> for QrCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "code",
-            "openid",
-            "is_unique_code",
-            "outer_id",
-            "outer_str",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QrCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QrCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QrCard",
+            &["card_id", "code", "openid", "is_unique_code", "outer_id", "outer_str"],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                let mut field_openid = None;
-                let mut field_is_unique_code = None;
-                let mut field_outer_id = None;
-                let mut field_outer_str = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        2 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_unique_code,
-                                "is_unique_code",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_outer_id, "outer_id")?,
-                        5 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QrCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: field_code.unwrap_or_default(),
-                    openid: field_openid.unwrap_or_default(),
-                    is_unique_code: field_is_unique_code.unwrap_or_default(),
-                    outer_id: field_outer_id.unwrap_or_default(),
-                    outer_str: field_outer_str.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for QrCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        let mut field_openid = None;
+        let mut field_is_unique_code = None;
+        let mut field_outer_id = None;
+        let mut field_outer_str = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                2 => map.read(&mut field_openid, "openid")?,
+                3 => map.read(&mut field_is_unique_code, "is_unique_code")?,
+                4 => map.read(&mut field_outer_id, "outer_id")?,
+                5 => map.read(&mut field_outer_str, "outer_str")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QrCard", KEYS, Visitor)
+        Ok(QrCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: field_code.unwrap_or_default(),
+            openid: field_openid.unwrap_or_default(),
+            is_unique_code: field_is_unique_code.unwrap_or_default(),
+            outer_id: field_outer_id.unwrap_or_default(),
+            outer_str: field_outer_str.unwrap_or_default(),
+        })
     }
 }
 
@@ -613,32 +580,30 @@ impl<'de> serde::Deserialize<'de> for QrMultipleCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QrMultipleCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QrMultipleCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QrMultipleCard",
+            &["card_list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_list, "card_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QrMultipleCard {
-                    card_list: fields::required(field_card_list, "card_list")?,
-                })
+impl ::wechat_core::fields::FromMap for QrMultipleCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_list, "card_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QrMultipleCard", KEYS, Visitor)
+        Ok(QrMultipleCard {
+            card_list: fields::required(field_card_list, "card_list")?,
+        })
     }
 }
 

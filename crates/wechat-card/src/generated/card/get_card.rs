@@ -120,32 +120,30 @@ impl<'de> serde::Deserialize<'de> for GetCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCardRequest",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCardRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCardRequest", KEYS, Visitor)
+        Ok(GetCardRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
@@ -173,39 +171,32 @@ impl<'de> serde::Deserialize<'de> for GetCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCardResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetCardResponse", &["card"], 1)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card, "card")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCardResponse {
-                    card: fields::required(field_card, "card")?,
-                })
+impl ::wechat_core::fields::FromMap for GetCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card, "card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCardResponse", KEYS, Visitor)
+        Ok(GetCardResponse {
+            card: fields::required(field_card, "card")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::get_card`](crate::card::CardClient::get_card): its own codes, and
 /// [`General`](GetCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -224,6 +215,8 @@ pub enum GetCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetCardErrorCode {}
 ::wechat_core::error_codes!(
     GetCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
     FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)

@@ -82,26 +82,18 @@ impl<'de> serde::Deserialize<'de> for GetColorsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetColorsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetColorsRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetColorsRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetColorsRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetColorsRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetColorsRequest", KEYS, Visitor)
+        Ok(GetColorsRequest {})
     }
 }
 
@@ -130,39 +122,37 @@ impl<'de> serde::Deserialize<'de> for GetColorsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["colors"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetColorsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetColorsResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetColorsResponse",
+            &["colors"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_colors = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_colors, "colors")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetColorsResponse {
-                    colors: fields::required(field_colors, "colors")?,
-                })
+impl ::wechat_core::fields::FromMap for GetColorsResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_colors = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_colors, "colors")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetColorsResponse", KEYS, Visitor)
+        Ok(GetColorsResponse {
+            colors: fields::required(field_colors, "colors")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::get_colors`](crate::card::CardClient::get_colors): its own codes, and
 /// [`General`](GetColorsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetColorsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -181,6 +171,8 @@ pub enum GetColorsErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetColorsErrorCode {}
 ::wechat_core::error_codes!(
     GetColorsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
     FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)
@@ -247,35 +239,33 @@ impl<'de> serde::Deserialize<'de> for CardColor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "value"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CardColor;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CardColor")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CardColor",
+            &["name", "value"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_value = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_value, "value")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CardColor {
-                    name: fields::required(field_name, "name")?,
-                    value: fields::required(field_value, "value")?,
-                })
+impl ::wechat_core::fields::FromMap for CardColor {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_value = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_value, "value")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CardColor", KEYS, Visitor)
+        Ok(CardColor {
+            name: fields::required(field_name, "name")?,
+            value: fields::required(field_value, "value")?,
+        })
     }
 }
 

@@ -97,32 +97,30 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMpnewsHtmlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMpnewsHtmlRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMpnewsHtmlRequest",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMpnewsHtmlRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMpnewsHtmlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMpnewsHtmlRequest", KEYS, Visitor)
+        Ok(GetMpnewsHtmlRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
@@ -151,39 +149,37 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["content"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMpnewsHtmlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMpnewsHtmlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMpnewsHtmlResponse",
+            &["content"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_content = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_content, "content")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMpnewsHtmlResponse {
-                    content: fields::required(field_content, "content")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMpnewsHtmlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_content = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_content, "content")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMpnewsHtmlResponse", KEYS, Visitor)
+        Ok(GetMpnewsHtmlResponse {
+            content: fields::required(field_content, "content")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html): its own codes,
 /// and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetMpnewsHtmlErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -202,6 +198,8 @@ pub enum GetMpnewsHtmlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetMpnewsHtmlErrorCode {}
 ::wechat_core::error_codes!(
     GetMpnewsHtmlErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(

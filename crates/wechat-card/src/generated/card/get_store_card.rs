@@ -77,32 +77,30 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["poi_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetStoreCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetStoreCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetStoreCardRequest",
+            &["poi_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_poi_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_poi_id, "poi_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetStoreCardRequest {
-                    poi_id: fields::required(field_poi_id, "poi_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetStoreCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_poi_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_poi_id, "poi_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetStoreCardRequest", KEYS, Visitor)
+        Ok(GetStoreCardRequest {
+            poi_id: fields::required(field_poi_id, "poi_id")?,
+        })
     }
 }
 
@@ -141,39 +139,36 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetStoreCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetStoreCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetStoreCardResponse",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetStoreCardResponse {
-                    card_id: field_card_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetStoreCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetStoreCardResponse", KEYS, Visitor)
+        Ok(GetStoreCardResponse {
+            card_id: field_card_id.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card): its own codes, and
 /// [`General`](GetStoreCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetStoreCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -192,6 +187,8 @@ pub enum GetStoreCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetStoreCardErrorCode {}
 ::wechat_core::error_codes!(
     GetStoreCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(

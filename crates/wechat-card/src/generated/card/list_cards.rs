@@ -167,44 +167,36 @@ impl<'de> serde::Deserialize<'de> for ListCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["offset", "count", "status_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListCardsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListCardsRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListCardsRequest",
+            &["offset", "count", "status_list"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_offset = None;
-                let mut field_count = None;
-                let mut field_status_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_offset, "offset")?,
-                        1 => fields::read(&mut map, &mut field_count, "count")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_status_list,
-                                "status_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListCardsRequest {
-                    offset: fields::required(field_offset, "offset")?,
-                    count: fields::required(field_count, "count")?,
-                    status_list: field_status_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ListCardsRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_offset = None;
+        let mut field_count = None;
+        let mut field_status_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_offset, "offset")?,
+                1 => map.read(&mut field_count, "count")?,
+                2 => map.read(&mut field_status_list, "status_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListCardsRequest", KEYS, Visitor)
+        Ok(ListCardsRequest {
+            offset: fields::required(field_offset, "offset")?,
+            count: fields::required(field_count, "count")?,
+            status_list: field_status_list.unwrap_or_default(),
+        })
     }
 }
 
@@ -271,48 +263,40 @@ impl<'de> serde::Deserialize<'de> for ListCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id_list", "total_num"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListCardsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListCardsResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListCardsResponse",
+            &["card_id_list", "total_num"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id_list = None;
-                let mut field_total_num = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_card_id_list,
-                                "card_id_list",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_total_num, "total_num")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListCardsResponse {
-                    card_id_list: fields::required(field_card_id_list, "card_id_list")?,
-                    total_num: fields::required(field_total_num, "total_num")?,
-                })
+impl ::wechat_core::fields::FromMap for ListCardsResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id_list = None;
+        let mut field_total_num = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id_list, "card_id_list")?,
+                1 => map.read(&mut field_total_num, "total_num")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListCardsResponse", KEYS, Visitor)
+        Ok(ListCardsResponse {
+            card_id_list: fields::required(field_card_id_list, "card_id_list")?,
+            total_num: fields::required(field_total_num, "total_num")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::list_cards`](crate::card::CardClient::list_cards): its own codes, and
 /// [`General`](ListCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListCardsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -331,6 +315,8 @@ pub enum ListCardsErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListCardsErrorCode {}
 ::wechat_core::error_codes!(
     ListCardsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus, MissingCardId,
     FieldLengthExceeded, CardNotSupported } else General(crate::GeneralErrorCode)

@@ -125,35 +125,33 @@ impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["offset", "count"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListLocationsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListLocationsRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListLocationsRequest",
+            &["offset", "count"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_offset = None;
-                let mut field_count = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_offset, "offset")?,
-                        1 => fields::read(&mut map, &mut field_count, "count")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListLocationsRequest {
-                    offset: fields::required(field_offset, "offset")?,
-                    count: fields::required(field_count, "count")?,
-                })
+impl ::wechat_core::fields::FromMap for ListLocationsRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_offset = None;
+        let mut field_count = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_offset, "offset")?,
+                1 => map.read(&mut field_count, "count")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListLocationsRequest", KEYS, Visitor)
+        Ok(ListLocationsRequest {
+            offset: fields::required(field_offset, "offset")?,
+            count: fields::required(field_count, "count")?,
+        })
     }
 }
 
@@ -194,51 +192,40 @@ impl<'de> serde::Deserialize<'de> for ListLocationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["location_list", "count"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListLocationsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListLocationsResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListLocationsResponse",
+            &["location_list", "count"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_location_list = None;
-                let mut field_count = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_location_list,
-                                "location_list",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_count, "count")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListLocationsResponse {
-                    location_list: fields::required(
-                        field_location_list,
-                        "location_list",
-                    )?,
-                    count: field_count.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ListLocationsResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_location_list = None;
+        let mut field_count = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_location_list, "location_list")?,
+                1 => map.read(&mut field_count, "count")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListLocationsResponse", KEYS, Visitor)
+        Ok(ListLocationsResponse {
+            location_list: fields::required(field_location_list, "location_list")?,
+            count: field_count.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`CardClient::list_locations`](crate::card::CardClient::list_locations): its own codes, and
 /// [`General`](ListLocationsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListLocationsErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -257,6 +244,8 @@ pub enum ListLocationsErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListLocationsErrorCode {}
 ::wechat_core::error_codes!(
     ListLocationsErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(
@@ -353,60 +342,45 @@ impl<'de> serde::Deserialize<'de> for StoredLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "location_id",
-            "name",
-            "phone",
-            "address",
-            "longitude",
-            "latitude",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = StoredLocation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct StoredLocation")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "StoredLocation",
+            &["location_id", "name", "phone", "address", "longitude", "latitude"],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_location_id = None;
-                let mut field_name = None;
-                let mut field_phone = None;
-                let mut field_address = None;
-                let mut field_longitude = None;
-                let mut field_latitude = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_location_id,
-                                "location_id",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_name, "name")?,
-                        2 => fields::read(&mut map, &mut field_phone, "phone")?,
-                        3 => fields::read(&mut map, &mut field_address, "address")?,
-                        4 => fields::read(&mut map, &mut field_longitude, "longitude")?,
-                        5 => fields::read(&mut map, &mut field_latitude, "latitude")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(StoredLocation {
-                    location_id: fields::required(field_location_id, "location_id")?,
-                    name: field_name.unwrap_or_default(),
-                    phone: field_phone.unwrap_or_default(),
-                    address: field_address.unwrap_or_default(),
-                    longitude: field_longitude.unwrap_or_default(),
-                    latitude: field_latitude.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for StoredLocation {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_location_id = None;
+        let mut field_name = None;
+        let mut field_phone = None;
+        let mut field_address = None;
+        let mut field_longitude = None;
+        let mut field_latitude = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_location_id, "location_id")?,
+                1 => map.read(&mut field_name, "name")?,
+                2 => map.read(&mut field_phone, "phone")?,
+                3 => map.read(&mut field_address, "address")?,
+                4 => map.read(&mut field_longitude, "longitude")?,
+                5 => map.read(&mut field_latitude, "latitude")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("StoredLocation", KEYS, Visitor)
+        Ok(StoredLocation {
+            location_id: fields::required(field_location_id, "location_id")?,
+            name: field_name.unwrap_or_default(),
+            phone: field_phone.unwrap_or_default(),
+            address: field_address.unwrap_or_default(),
+            longitude: field_longitude.unwrap_or_default(),
+            latitude: field_latitude.unwrap_or_default(),
+        })
     }
 }
 

@@ -116,35 +116,33 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["openid", "card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListUserCardsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListUserCardsRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListUserCardsRequest",
+            &["openid", "card_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_openid = None;
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListUserCardsRequest {
-                    openid: fields::required(field_openid, "openid")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ListUserCardsRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_openid = None;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_openid, "openid")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListUserCardsRequest", KEYS, Visitor)
+        Ok(ListUserCardsRequest {
+            openid: fields::required(field_openid, "openid")?,
+            card_id: field_card_id.unwrap_or_default(),
+        })
     }
 }
 
@@ -211,51 +209,40 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_list", "has_share_card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListUserCardsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListUserCardsResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListUserCardsResponse",
+            &["card_list", "has_share_card"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_list = None;
-                let mut field_has_share_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_list, "card_list")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_has_share_card,
-                                "has_share_card",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListUserCardsResponse {
-                    card_list: fields::required(field_card_list, "card_list")?,
-                    has_share_card: fields::required(
-                        field_has_share_card,
-                        "has_share_card",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for ListUserCardsResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_list = None;
+        let mut field_has_share_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_list, "card_list")?,
+                1 => map.read(&mut field_has_share_card, "has_share_card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListUserCardsResponse", KEYS, Visitor)
+        Ok(ListUserCardsResponse {
+            card_list: fields::required(field_card_list, "card_list")?,
+            has_share_card: fields::required(field_has_share_card, "has_share_card")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards): its own codes,
 /// and [`General`](ListUserCardsErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListUserCardsErrorCode {
     /// [`InvalidOpenid`](crate::Code::InvalidOpenid): The openid is not a user of this account.
@@ -276,6 +263,8 @@ pub enum ListUserCardsErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListUserCardsErrorCode {}
 ::wechat_core::error_codes!(
     ListUserCardsErrorCode in crate::Code { InvalidOpenid, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else
@@ -343,35 +332,33 @@ impl<'de> serde::Deserialize<'de> for HeldCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = HeldCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct HeldCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "HeldCard",
+            &["card_id", "code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(HeldCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: fields::required(field_code, "code")?,
-                })
+impl ::wechat_core::fields::FromMap for HeldCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("HeldCard", KEYS, Visitor)
+        Ok(HeldCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: fields::required(field_code, "code")?,
+        })
     }
 }
 

@@ -133,50 +133,36 @@ impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "increase_stock_value", "reduce_stock_value"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModifyStockRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ModifyStockRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ModifyStockRequest",
+            &["card_id", "increase_stock_value", "reduce_stock_value"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_increase_stock_value = None;
-                let mut field_reduce_stock_value = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_increase_stock_value,
-                                "increase_stock_value",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reduce_stock_value,
-                                "reduce_stock_value",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ModifyStockRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    increase_stock_value: field_increase_stock_value.unwrap_or_default(),
-                    reduce_stock_value: field_reduce_stock_value.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ModifyStockRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_increase_stock_value = None;
+        let mut field_reduce_stock_value = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_increase_stock_value, "increase_stock_value")?,
+                2 => map.read(&mut field_reduce_stock_value, "reduce_stock_value")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ModifyStockRequest", KEYS, Visitor)
+        Ok(ModifyStockRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            increase_stock_value: field_increase_stock_value.unwrap_or_default(),
+            reduce_stock_value: field_reduce_stock_value.unwrap_or_default(),
+        })
     }
 }
 
@@ -201,33 +187,25 @@ impl<'de> serde::Deserialize<'de> for ModifyStockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ModifyStockResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ModifyStockResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "ModifyStockResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ModifyStockResponse {})
-            }
+impl ::wechat_core::fields::FromMap for ModifyStockResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ModifyStockResponse", KEYS, Visitor)
+        Ok(ModifyStockResponse {})
     }
 }
 
 /// Error codes of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock): its own codes, and
 /// [`General`](ModifyStockErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ModifyStockErrorCode {
     /// [`InvalidQuantity`](crate::Code::InvalidQuantity): The stock would leave its range: below 0, over
@@ -249,6 +227,8 @@ pub enum ModifyStockErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ModifyStockErrorCode {}
 ::wechat_core::error_codes!(
     ModifyStockErrorCode in crate::Code { InvalidQuantity, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else

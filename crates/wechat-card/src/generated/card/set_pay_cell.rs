@@ -109,35 +109,33 @@ impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "is_open"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetPayCellRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetPayCellRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetPayCellRequest",
+            &["card_id", "is_open"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_is_open = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_is_open, "is_open")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetPayCellRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    is_open: field_is_open.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SetPayCellRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_is_open = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_is_open, "is_open")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetPayCellRequest", KEYS, Visitor)
+        Ok(SetPayCellRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            is_open: field_is_open.unwrap_or_default(),
+        })
     }
 }
 
@@ -162,33 +160,25 @@ impl<'de> serde::Deserialize<'de> for SetPayCellResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetPayCellResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetPayCellResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetPayCellResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetPayCellResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetPayCellResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetPayCellResponse", KEYS, Visitor)
+        Ok(SetPayCellResponse {})
     }
 }
 
 /// Error codes of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell): its own codes, and
 /// [`General`](SetPayCellErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetPayCellErrorCode {
     /// [`RequireLocationId`](crate::Code::RequireLocationId): The card lists no stores; the entry needs them.
@@ -209,6 +199,8 @@ pub enum SetPayCellErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetPayCellErrorCode {}
 ::wechat_core::error_codes!(
     SetPayCellErrorCode in crate::Code { RequireLocationId, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else

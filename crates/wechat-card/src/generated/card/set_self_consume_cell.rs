@@ -130,58 +130,39 @@ impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "is_open",
-            "need_verify_cod",
-            "need_remark_amount",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetSelfConsumeCellRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetSelfConsumeCellRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetSelfConsumeCellRequest",
+            &["card_id", "is_open", "need_verify_cod", "need_remark_amount"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_is_open = None;
-                let mut field_need_verify_cod = None;
-                let mut field_need_remark_amount = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_is_open, "is_open")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_verify_cod,
-                                "need_verify_cod",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_remark_amount,
-                                "need_remark_amount",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetSelfConsumeCellRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    is_open: field_is_open.unwrap_or_default(),
-                    need_verify_cod: field_need_verify_cod.unwrap_or_default(),
-                    need_remark_amount: field_need_remark_amount.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SetSelfConsumeCellRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_is_open = None;
+        let mut field_need_verify_cod = None;
+        let mut field_need_remark_amount = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_is_open, "is_open")?,
+                2 => map.read(&mut field_need_verify_cod, "need_verify_cod")?,
+                3 => map.read(&mut field_need_remark_amount, "need_remark_amount")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetSelfConsumeCellRequest", KEYS, Visitor)
+        Ok(SetSelfConsumeCellRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            is_open: field_is_open.unwrap_or_default(),
+            need_verify_cod: field_need_verify_cod.unwrap_or_default(),
+            need_remark_amount: field_need_remark_amount.unwrap_or_default(),
+        })
     }
 }
 
@@ -206,33 +187,30 @@ impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetSelfConsumeCellResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetSelfConsumeCellResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetSelfConsumeCellResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetSelfConsumeCellResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetSelfConsumeCellResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetSelfConsumeCellResponse", KEYS, Visitor)
+        Ok(SetSelfConsumeCellResponse {})
     }
 }
 
 /// Error codes of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell): its
 /// own codes, and [`General`](SetSelfConsumeCellErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetSelfConsumeCellErrorCode {
     /// [`RequireLocationId`](crate::Code::RequireLocationId): The card lists no stores; self-redemption needs
@@ -254,6 +232,8 @@ pub enum SetSelfConsumeCellErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetSelfConsumeCellErrorCode {}
 ::wechat_core::error_codes!(
     SetSelfConsumeCellErrorCode in crate::Code { RequireLocationId, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else

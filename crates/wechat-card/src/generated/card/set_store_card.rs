@@ -140,35 +140,33 @@ impl<'de> serde::Deserialize<'de> for SetStoreCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["poi_id", "card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetStoreCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetStoreCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetStoreCardRequest",
+            &["poi_id", "card_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_poi_id = None;
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_poi_id, "poi_id")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetStoreCardRequest {
-                    poi_id: fields::required(field_poi_id, "poi_id")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for SetStoreCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_poi_id = None;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_poi_id, "poi_id")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetStoreCardRequest", KEYS, Visitor)
+        Ok(SetStoreCardRequest {
+            poi_id: fields::required(field_poi_id, "poi_id")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
@@ -193,33 +191,25 @@ impl<'de> serde::Deserialize<'de> for SetStoreCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetStoreCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetStoreCardResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetStoreCardResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetStoreCardResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetStoreCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetStoreCardResponse", KEYS, Visitor)
+        Ok(SetStoreCardResponse {})
     }
 }
 
 /// Error codes of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card): its own codes, and
 /// [`General`](SetStoreCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetStoreCardErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -238,6 +228,8 @@ pub enum SetStoreCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetStoreCardErrorCode {}
 ::wechat_core::error_codes!(
     SetStoreCardErrorCode in crate::Code { InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(

@@ -144,35 +144,32 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["openid", "username"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetTestWhitelistRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetTestWhitelistRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetTestWhitelistRequest",
+            &["openid", "username"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_openid = None;
-                let mut field_username = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        1 => fields::read(&mut map, &mut field_username, "username")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetTestWhitelistRequest {
-                    openid: field_openid.unwrap_or_default(),
-                    username: field_username.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SetTestWhitelistRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_openid = None;
+        let mut field_username = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_openid, "openid")?,
+                1 => map.read(&mut field_username, "username")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetTestWhitelistRequest", KEYS, Visitor)
+        Ok(SetTestWhitelistRequest {
+            openid: field_openid.unwrap_or_default(),
+            username: field_username.unwrap_or_default(),
+        })
     }
 }
 
@@ -235,63 +232,42 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["white_list_size", "success_openid", "success_username"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetTestWhitelistResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetTestWhitelistResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetTestWhitelistResponse",
+            &["white_list_size", "success_openid", "success_username"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_white_list_size = None;
-                let mut field_success_openid = None;
-                let mut field_success_username = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_white_list_size,
-                                "white_list_size",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_success_openid,
-                                "success_openid",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_success_username,
-                                "success_username",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetTestWhitelistResponse {
-                    white_list_size: field_white_list_size.unwrap_or_default(),
-                    success_openid: field_success_openid.unwrap_or_default(),
-                    success_username: field_success_username.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SetTestWhitelistResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_white_list_size = None;
+        let mut field_success_openid = None;
+        let mut field_success_username = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_white_list_size, "white_list_size")?,
+                1 => map.read(&mut field_success_openid, "success_openid")?,
+                2 => map.read(&mut field_success_username, "success_username")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetTestWhitelistResponse", KEYS, Visitor)
+        Ok(SetTestWhitelistResponse {
+            white_list_size: field_white_list_size.unwrap_or_default(),
+            success_openid: field_success_openid.unwrap_or_default(),
+            success_username: field_success_username.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist): its own
 /// codes, and [`General`](SetTestWhitelistErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetTestWhitelistErrorCode {
     /// [`InvalidOpenid`](crate::Code::InvalidOpenid): An openid is not a user of this account.
@@ -312,6 +288,8 @@ pub enum SetTestWhitelistErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetTestWhitelistErrorCode {}
 ::wechat_core::error_codes!(
     SetTestWhitelistErrorCode in crate::Code { InvalidOpenid, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else

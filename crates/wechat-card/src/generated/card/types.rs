@@ -54,41 +54,32 @@ impl<'de> serde::Deserialize<'de> for Abstract {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["abstract", "icon_url_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Abstract;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Abstract")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Abstract",
+            &["abstract", "icon_url_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_abstract_ = None;
-                let mut field_icon_url_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_abstract_, "abstract")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_icon_url_list,
-                                "icon_url_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Abstract {
-                    abstract_: field_abstract_.unwrap_or_default(),
-                    icon_url_list: field_icon_url_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for Abstract {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_abstract_ = None;
+        let mut field_icon_url_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_abstract_, "abstract")?,
+                1 => map.read(&mut field_icon_url_list, "icon_url_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Abstract", KEYS, Visitor)
+        Ok(Abstract {
+            abstract_: field_abstract_.unwrap_or_default(),
+            icon_url_list: field_icon_url_list.unwrap_or_default(),
+        })
     }
 }
 
@@ -190,78 +181,51 @@ impl<'de> serde::Deserialize<'de> for AdvancedInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "use_condition",
-            "abstract",
-            "text_image_list",
-            "time_limit",
-            "business_service",
-            "share_friends",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AdvancedInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AdvancedInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AdvancedInfo",
+            &[
+                "use_condition",
+                "abstract",
+                "text_image_list",
+                "time_limit",
+                "business_service",
+                "share_friends",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_use_condition = None;
-                let mut field_abstract_ = None;
-                let mut field_text_image_list = None;
-                let mut field_time_limit = None;
-                let mut field_business_service = None;
-                let mut field_share_friends = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_use_condition,
-                                "use_condition",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_abstract_, "abstract")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_text_image_list,
-                                "text_image_list",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_time_limit, "time_limit")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_business_service,
-                                "business_service",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_share_friends,
-                                "share_friends",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AdvancedInfo {
-                    use_condition: field_use_condition.unwrap_or_default(),
-                    abstract_: field_abstract_.unwrap_or_default(),
-                    text_image_list: field_text_image_list.unwrap_or_default(),
-                    time_limit: field_time_limit.unwrap_or_default(),
-                    business_service: field_business_service.unwrap_or_default(),
-                    share_friends: field_share_friends.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for AdvancedInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_use_condition = None;
+        let mut field_abstract_ = None;
+        let mut field_text_image_list = None;
+        let mut field_time_limit = None;
+        let mut field_business_service = None;
+        let mut field_share_friends = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_use_condition, "use_condition")?,
+                1 => map.read(&mut field_abstract_, "abstract")?,
+                2 => map.read(&mut field_text_image_list, "text_image_list")?,
+                3 => map.read(&mut field_time_limit, "time_limit")?,
+                4 => map.read(&mut field_business_service, "business_service")?,
+                5 => map.read(&mut field_share_friends, "share_friends")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AdvancedInfo", KEYS, Visitor)
+        Ok(AdvancedInfo {
+            use_condition: field_use_condition.unwrap_or_default(),
+            abstract_: field_abstract_.unwrap_or_default(),
+            text_image_list: field_text_image_list.unwrap_or_default(),
+            time_limit: field_time_limit.unwrap_or_default(),
+            business_service: field_business_service.unwrap_or_default(),
+            share_friends: field_share_friends.unwrap_or_default(),
+        })
     }
 }
 
@@ -849,279 +813,169 @@ impl<'de> serde::Deserialize<'de> for BaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "id",
-            "status",
-            "logo_url",
-            "brand_name",
-            "code_type",
-            "title",
-            "color",
-            "notice",
-            "description",
-            "service_phone",
-            "date_info",
-            "sku",
-            "use_limit",
-            "get_limit",
-            "use_custom_code",
-            "get_custom_code_mode",
-            "bind_openid",
-            "can_share",
-            "can_give_friend",
-            "location_id_list",
-            "use_all_locations",
-            "center_title",
-            "center_sub_title",
-            "center_url",
-            "custom_url_name",
-            "custom_url",
-            "custom_url_sub_title",
-            "promotion_url_name",
-            "promotion_url",
-            "promotion_url_sub_title",
-            "source",
-            "need_push_on_view",
-            "create_time",
-            "update_time",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BaseInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BaseInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BaseInfo",
+            &[
+                "id",
+                "status",
+                "logo_url",
+                "brand_name",
+                "code_type",
+                "title",
+                "color",
+                "notice",
+                "description",
+                "service_phone",
+                "date_info",
+                "sku",
+                "use_limit",
+                "get_limit",
+                "use_custom_code",
+                "get_custom_code_mode",
+                "bind_openid",
+                "can_share",
+                "can_give_friend",
+                "location_id_list",
+                "use_all_locations",
+                "center_title",
+                "center_sub_title",
+                "center_url",
+                "custom_url_name",
+                "custom_url",
+                "custom_url_sub_title",
+                "promotion_url_name",
+                "promotion_url",
+                "promotion_url_sub_title",
+                "source",
+                "need_push_on_view",
+                "create_time",
+                "update_time",
+            ],
+            34,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_id = None;
-                let mut field_status = None;
-                let mut field_logo_url = None;
-                let mut field_brand_name = None;
-                let mut field_code_type = None;
-                let mut field_title = None;
-                let mut field_color = None;
-                let mut field_notice = None;
-                let mut field_description = None;
-                let mut field_service_phone = None;
-                let mut field_date_info = None;
-                let mut field_sku = None;
-                let mut field_use_limit = None;
-                let mut field_get_limit = None;
-                let mut field_use_custom_code = None;
-                let mut field_get_custom_code_mode = None;
-                let mut field_bind_openid = None;
-                let mut field_can_share = None;
-                let mut field_can_give_friend = None;
-                let mut field_location_id_list = None;
-                let mut field_use_all_locations = None;
-                let mut field_center_title = None;
-                let mut field_center_sub_title = None;
-                let mut field_center_url = None;
-                let mut field_custom_url_name = None;
-                let mut field_custom_url = None;
-                let mut field_custom_url_sub_title = None;
-                let mut field_promotion_url_name = None;
-                let mut field_promotion_url = None;
-                let mut field_promotion_url_sub_title = None;
-                let mut field_source = None;
-                let mut field_need_push_on_view = None;
-                let mut field_create_time = None;
-                let mut field_update_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_id, "id")?,
-                        1 => fields::read(&mut map, &mut field_status, "status")?,
-                        2 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        3 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
-                        4 => fields::read(&mut map, &mut field_code_type, "code_type")?,
-                        5 => fields::read(&mut map, &mut field_title, "title")?,
-                        6 => fields::read(&mut map, &mut field_color, "color")?,
-                        7 => fields::read(&mut map, &mut field_notice, "notice")?,
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_description,
-                                "description",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_service_phone,
-                                "service_phone",
-                            )?
-                        }
-                        10 => fields::read(&mut map, &mut field_date_info, "date_info")?,
-                        11 => fields::read(&mut map, &mut field_sku, "sku")?,
-                        12 => fields::read(&mut map, &mut field_use_limit, "use_limit")?,
-                        13 => fields::read(&mut map, &mut field_get_limit, "get_limit")?,
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_use_custom_code,
-                                "use_custom_code",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_get_custom_code_mode,
-                                "get_custom_code_mode",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bind_openid,
-                                "bind_openid",
-                            )?
-                        }
-                        17 => fields::read(&mut map, &mut field_can_share, "can_share")?,
-                        18 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_give_friend,
-                                "can_give_friend",
-                            )?
-                        }
-                        19 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_location_id_list,
-                                "location_id_list",
-                            )?
-                        }
-                        20 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_use_all_locations,
-                                "use_all_locations",
-                            )?
-                        }
-                        21 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_center_title,
-                                "center_title",
-                            )?
-                        }
-                        22 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_center_sub_title,
-                                "center_sub_title",
-                            )?
-                        }
-                        23 => {
-                            fields::read(&mut map, &mut field_center_url, "center_url")?
-                        }
-                        24 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_url_name,
-                                "custom_url_name",
-                            )?
-                        }
-                        25 => {
-                            fields::read(&mut map, &mut field_custom_url, "custom_url")?
-                        }
-                        26 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_url_sub_title,
-                                "custom_url_sub_title",
-                            )?
-                        }
-                        27 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url_name,
-                                "promotion_url_name",
-                            )?
-                        }
-                        28 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url,
-                                "promotion_url",
-                            )?
-                        }
-                        29 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url_sub_title,
-                                "promotion_url_sub_title",
-                            )?
-                        }
-                        30 => fields::read(&mut map, &mut field_source, "source")?,
-                        31 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_push_on_view,
-                                "need_push_on_view",
-                            )?
-                        }
-                        32 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_create_time,
-                                "create_time",
-                            )?
-                        }
-                        33 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_update_time,
-                                "update_time",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for BaseInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_id = None;
+        let mut field_status = None;
+        let mut field_logo_url = None;
+        let mut field_brand_name = None;
+        let mut field_code_type = None;
+        let mut field_title = None;
+        let mut field_color = None;
+        let mut field_notice = None;
+        let mut field_description = None;
+        let mut field_service_phone = None;
+        let mut field_date_info = None;
+        let mut field_sku = None;
+        let mut field_use_limit = None;
+        let mut field_get_limit = None;
+        let mut field_use_custom_code = None;
+        let mut field_get_custom_code_mode = None;
+        let mut field_bind_openid = None;
+        let mut field_can_share = None;
+        let mut field_can_give_friend = None;
+        let mut field_location_id_list = None;
+        let mut field_use_all_locations = None;
+        let mut field_center_title = None;
+        let mut field_center_sub_title = None;
+        let mut field_center_url = None;
+        let mut field_custom_url_name = None;
+        let mut field_custom_url = None;
+        let mut field_custom_url_sub_title = None;
+        let mut field_promotion_url_name = None;
+        let mut field_promotion_url = None;
+        let mut field_promotion_url_sub_title = None;
+        let mut field_source = None;
+        let mut field_need_push_on_view = None;
+        let mut field_create_time = None;
+        let mut field_update_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_id, "id")?,
+                1 => map.read(&mut field_status, "status")?,
+                2 => map.read(&mut field_logo_url, "logo_url")?,
+                3 => map.read(&mut field_brand_name, "brand_name")?,
+                4 => map.read(&mut field_code_type, "code_type")?,
+                5 => map.read(&mut field_title, "title")?,
+                6 => map.read(&mut field_color, "color")?,
+                7 => map.read(&mut field_notice, "notice")?,
+                8 => map.read(&mut field_description, "description")?,
+                9 => map.read(&mut field_service_phone, "service_phone")?,
+                10 => map.read(&mut field_date_info, "date_info")?,
+                11 => map.read(&mut field_sku, "sku")?,
+                12 => map.read(&mut field_use_limit, "use_limit")?,
+                13 => map.read(&mut field_get_limit, "get_limit")?,
+                14 => map.read(&mut field_use_custom_code, "use_custom_code")?,
+                15 => map.read(&mut field_get_custom_code_mode, "get_custom_code_mode")?,
+                16 => map.read(&mut field_bind_openid, "bind_openid")?,
+                17 => map.read(&mut field_can_share, "can_share")?,
+                18 => map.read(&mut field_can_give_friend, "can_give_friend")?,
+                19 => map.read(&mut field_location_id_list, "location_id_list")?,
+                20 => map.read(&mut field_use_all_locations, "use_all_locations")?,
+                21 => map.read(&mut field_center_title, "center_title")?,
+                22 => map.read(&mut field_center_sub_title, "center_sub_title")?,
+                23 => map.read(&mut field_center_url, "center_url")?,
+                24 => map.read(&mut field_custom_url_name, "custom_url_name")?,
+                25 => map.read(&mut field_custom_url, "custom_url")?,
+                26 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title")?,
+                27 => map.read(&mut field_promotion_url_name, "promotion_url_name")?,
+                28 => map.read(&mut field_promotion_url, "promotion_url")?,
+                29 => {
+                    map.read(
+                        &mut field_promotion_url_sub_title,
+                        "promotion_url_sub_title",
+                    )?
                 }
-                Ok(BaseInfo {
-                    id: field_id.unwrap_or_default(),
-                    status: field_status.unwrap_or_default(),
-                    logo_url: fields::required(field_logo_url, "logo_url")?,
-                    brand_name: fields::required(field_brand_name, "brand_name")?,
-                    code_type: fields::required(field_code_type, "code_type")?,
-                    title: fields::required(field_title, "title")?,
-                    color: fields::required(field_color, "color")?,
-                    notice: fields::required(field_notice, "notice")?,
-                    description: fields::required(field_description, "description")?,
-                    service_phone: field_service_phone.unwrap_or_default(),
-                    date_info: fields::required(field_date_info, "date_info")?,
-                    sku: fields::required(field_sku, "sku")?,
-                    use_limit: field_use_limit.unwrap_or_default(),
-                    get_limit: field_get_limit.unwrap_or_default(),
-                    use_custom_code: field_use_custom_code.unwrap_or_default(),
-                    get_custom_code_mode: field_get_custom_code_mode.unwrap_or_default(),
-                    bind_openid: field_bind_openid.unwrap_or_default(),
-                    can_share: field_can_share.unwrap_or_default(),
-                    can_give_friend: field_can_give_friend.unwrap_or_default(),
-                    location_id_list: field_location_id_list.unwrap_or_default(),
-                    use_all_locations: field_use_all_locations.unwrap_or_default(),
-                    center_title: field_center_title.unwrap_or_default(),
-                    center_sub_title: field_center_sub_title.unwrap_or_default(),
-                    center_url: field_center_url.unwrap_or_default(),
-                    custom_url_name: field_custom_url_name.unwrap_or_default(),
-                    custom_url: field_custom_url.unwrap_or_default(),
-                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
-                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
-                    promotion_url: field_promotion_url.unwrap_or_default(),
-                    promotion_url_sub_title: field_promotion_url_sub_title
-                        .unwrap_or_default(),
-                    source: field_source.unwrap_or_default(),
-                    need_push_on_view: field_need_push_on_view.unwrap_or_default(),
-                    create_time: field_create_time.unwrap_or_default(),
-                    update_time: field_update_time.unwrap_or_default(),
-                })
+                30 => map.read(&mut field_source, "source")?,
+                31 => map.read(&mut field_need_push_on_view, "need_push_on_view")?,
+                32 => map.read(&mut field_create_time, "create_time")?,
+                33 => map.read(&mut field_update_time, "update_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BaseInfo", KEYS, Visitor)
+        Ok(BaseInfo {
+            id: field_id.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            logo_url: fields::required(field_logo_url, "logo_url")?,
+            brand_name: fields::required(field_brand_name, "brand_name")?,
+            code_type: fields::required(field_code_type, "code_type")?,
+            title: fields::required(field_title, "title")?,
+            color: fields::required(field_color, "color")?,
+            notice: fields::required(field_notice, "notice")?,
+            description: fields::required(field_description, "description")?,
+            service_phone: field_service_phone.unwrap_or_default(),
+            date_info: fields::required(field_date_info, "date_info")?,
+            sku: fields::required(field_sku, "sku")?,
+            use_limit: field_use_limit.unwrap_or_default(),
+            get_limit: field_get_limit.unwrap_or_default(),
+            use_custom_code: field_use_custom_code.unwrap_or_default(),
+            get_custom_code_mode: field_get_custom_code_mode.unwrap_or_default(),
+            bind_openid: field_bind_openid.unwrap_or_default(),
+            can_share: field_can_share.unwrap_or_default(),
+            can_give_friend: field_can_give_friend.unwrap_or_default(),
+            location_id_list: field_location_id_list.unwrap_or_default(),
+            use_all_locations: field_use_all_locations.unwrap_or_default(),
+            center_title: field_center_title.unwrap_or_default(),
+            center_sub_title: field_center_sub_title.unwrap_or_default(),
+            center_url: field_center_url.unwrap_or_default(),
+            custom_url_name: field_custom_url_name.unwrap_or_default(),
+            custom_url: field_custom_url.unwrap_or_default(),
+            custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+            promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+            promotion_url: field_promotion_url.unwrap_or_default(),
+            promotion_url_sub_title: field_promotion_url_sub_title.unwrap_or_default(),
+            source: field_source.unwrap_or_default(),
+            need_push_on_view: field_need_push_on_view.unwrap_or_default(),
+            create_time: field_create_time.unwrap_or_default(),
+            update_time: field_update_time.unwrap_or_default(),
+        })
     }
 }
 
@@ -1346,107 +1200,72 @@ impl<'de> serde::Deserialize<'de> for BoardingPass {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "advanced_info",
-            "from",
-            "to",
-            "flight",
-            "gate",
-            "check_in_url",
-            "air_model",
-            "departure_time",
-            "landing_time",
-            "boarding_time",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BoardingPass;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BoardingPass")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BoardingPass",
+            &[
+                "base_info",
+                "advanced_info",
+                "from",
+                "to",
+                "flight",
+                "gate",
+                "check_in_url",
+                "air_model",
+                "departure_time",
+                "landing_time",
+                "boarding_time",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_from = None;
-                let mut field_to = None;
-                let mut field_flight = None;
-                let mut field_gate = None;
-                let mut field_check_in_url = None;
-                let mut field_air_model = None;
-                let mut field_departure_time = None;
-                let mut field_landing_time = None;
-                let mut field_boarding_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_from, "from")?,
-                        3 => fields::read(&mut map, &mut field_to, "to")?,
-                        4 => fields::read(&mut map, &mut field_flight, "flight")?,
-                        5 => fields::read(&mut map, &mut field_gate, "gate")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_check_in_url,
-                                "check_in_url",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_air_model, "air_model")?,
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_departure_time,
-                                "departure_time",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_landing_time,
-                                "landing_time",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_boarding_time,
-                                "boarding_time",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BoardingPass {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    from: fields::required(field_from, "from")?,
-                    to: fields::required(field_to, "to")?,
-                    flight: fields::required(field_flight, "flight")?,
-                    gate: field_gate.unwrap_or_default(),
-                    check_in_url: field_check_in_url.unwrap_or_default(),
-                    air_model: fields::required(field_air_model, "air_model")?,
-                    departure_time: fields::required(
-                        field_departure_time,
-                        "departure_time",
-                    )?,
-                    landing_time: fields::required(field_landing_time, "landing_time")?,
-                    boarding_time: field_boarding_time.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for BoardingPass {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_from = None;
+        let mut field_to = None;
+        let mut field_flight = None;
+        let mut field_gate = None;
+        let mut field_check_in_url = None;
+        let mut field_air_model = None;
+        let mut field_departure_time = None;
+        let mut field_landing_time = None;
+        let mut field_boarding_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_from, "from")?,
+                3 => map.read(&mut field_to, "to")?,
+                4 => map.read(&mut field_flight, "flight")?,
+                5 => map.read(&mut field_gate, "gate")?,
+                6 => map.read(&mut field_check_in_url, "check_in_url")?,
+                7 => map.read(&mut field_air_model, "air_model")?,
+                8 => map.read(&mut field_departure_time, "departure_time")?,
+                9 => map.read(&mut field_landing_time, "landing_time")?,
+                10 => map.read(&mut field_boarding_time, "boarding_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BoardingPass", KEYS, Visitor)
+        Ok(BoardingPass {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            from: fields::required(field_from, "from")?,
+            to: fields::required(field_to, "to")?,
+            flight: fields::required(field_flight, "flight")?,
+            gate: field_gate.unwrap_or_default(),
+            check_in_url: field_check_in_url.unwrap_or_default(),
+            air_model: fields::required(field_air_model, "air_model")?,
+            departure_time: fields::required(field_departure_time, "departure_time")?,
+            landing_time: fields::required(field_landing_time, "landing_time")?,
+            boarding_time: field_boarding_time.unwrap_or_default(),
+        })
     }
 }
 
@@ -1539,111 +1358,64 @@ impl<'de> serde::Deserialize<'de> for BonusRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "cost_money_unit",
-            "increase_bonus",
-            "max_increase_bonus",
-            "init_increase_bonus",
-            "cost_bonus_unit",
-            "reduce_money",
-            "least_money_to_use_bonus",
-            "max_reduce_bonus",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BonusRule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BonusRule")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BonusRule",
+            &[
+                "cost_money_unit",
+                "increase_bonus",
+                "max_increase_bonus",
+                "init_increase_bonus",
+                "cost_bonus_unit",
+                "reduce_money",
+                "least_money_to_use_bonus",
+                "max_reduce_bonus",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_cost_money_unit = None;
-                let mut field_increase_bonus = None;
-                let mut field_max_increase_bonus = None;
-                let mut field_init_increase_bonus = None;
-                let mut field_cost_bonus_unit = None;
-                let mut field_reduce_money = None;
-                let mut field_least_money_to_use_bonus = None;
-                let mut field_max_reduce_bonus = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_cost_money_unit,
-                                "cost_money_unit",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_increase_bonus,
-                                "increase_bonus",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_max_increase_bonus,
-                                "max_increase_bonus",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_increase_bonus,
-                                "init_increase_bonus",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_cost_bonus_unit,
-                                "cost_bonus_unit",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reduce_money,
-                                "reduce_money",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_least_money_to_use_bonus,
-                                "least_money_to_use_bonus",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_max_reduce_bonus,
-                                "max_reduce_bonus",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for BonusRule {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_cost_money_unit = None;
+        let mut field_increase_bonus = None;
+        let mut field_max_increase_bonus = None;
+        let mut field_init_increase_bonus = None;
+        let mut field_cost_bonus_unit = None;
+        let mut field_reduce_money = None;
+        let mut field_least_money_to_use_bonus = None;
+        let mut field_max_reduce_bonus = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_cost_money_unit, "cost_money_unit")?,
+                1 => map.read(&mut field_increase_bonus, "increase_bonus")?,
+                2 => map.read(&mut field_max_increase_bonus, "max_increase_bonus")?,
+                3 => map.read(&mut field_init_increase_bonus, "init_increase_bonus")?,
+                4 => map.read(&mut field_cost_bonus_unit, "cost_bonus_unit")?,
+                5 => map.read(&mut field_reduce_money, "reduce_money")?,
+                6 => {
+                    map.read(
+                        &mut field_least_money_to_use_bonus,
+                        "least_money_to_use_bonus",
+                    )?
                 }
-                Ok(BonusRule {
-                    cost_money_unit: field_cost_money_unit.unwrap_or_default(),
-                    increase_bonus: field_increase_bonus.unwrap_or_default(),
-                    max_increase_bonus: field_max_increase_bonus.unwrap_or_default(),
-                    init_increase_bonus: field_init_increase_bonus.unwrap_or_default(),
-                    cost_bonus_unit: field_cost_bonus_unit.unwrap_or_default(),
-                    reduce_money: field_reduce_money.unwrap_or_default(),
-                    least_money_to_use_bonus: field_least_money_to_use_bonus
-                        .unwrap_or_default(),
-                    max_reduce_bonus: field_max_reduce_bonus.unwrap_or_default(),
-                })
+                7 => map.read(&mut field_max_reduce_bonus, "max_reduce_bonus")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BonusRule", KEYS, Visitor)
+        Ok(BonusRule {
+            cost_money_unit: field_cost_money_unit.unwrap_or_default(),
+            increase_bonus: field_increase_bonus.unwrap_or_default(),
+            max_increase_bonus: field_max_increase_bonus.unwrap_or_default(),
+            init_increase_bonus: field_init_increase_bonus.unwrap_or_default(),
+            cost_bonus_unit: field_cost_bonus_unit.unwrap_or_default(),
+            reduce_money: field_reduce_money.unwrap_or_default(),
+            least_money_to_use_bonus: field_least_money_to_use_bonus.unwrap_or_default(),
+            max_reduce_bonus: field_max_reduce_bonus.unwrap_or_default(),
+        })
     }
 }
 
@@ -1891,7 +1663,7 @@ impl<'de> serde::Deserialize<'de> for Card {
 }
 
 /// Where a card stands in WeChat's review.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CardStatus {
     /// `"CARD_STATUS_NOT_VERIFY"`: Waiting for review.
@@ -1908,6 +1680,7 @@ pub enum CardStatus {
     Unknown(String),
 }
 
+impl Eq for CardStatus {}
 impl CardStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -1951,7 +1724,7 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -2065,63 +1838,44 @@ impl<'de> serde::Deserialize<'de> for Cash {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "advanced_info",
-            "least_cost",
-            "reduce_cost",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Cash;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Cash")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Cash",
+            &["base_info", "advanced_info", "least_cost", "reduce_cost"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_least_cost = None;
-                let mut field_reduce_cost = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_least_cost, "least_cost")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reduce_cost,
-                                "reduce_cost",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Cash {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    least_cost: fields::required(field_least_cost, "least_cost")?,
-                    reduce_cost: fields::required(field_reduce_cost, "reduce_cost")?,
-                })
+impl ::wechat_core::fields::FromMap for Cash {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_least_cost = None;
+        let mut field_reduce_cost = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_least_cost, "least_cost")?,
+                3 => map.read(&mut field_reduce_cost, "reduce_cost")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Cash", KEYS, Visitor)
+        Ok(Cash {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            least_cost: fields::required(field_least_cost, "least_cost")?,
+            reduce_cost: fields::required(field_reduce_cost, "reduce_cost")?,
+        })
     }
 }
 
 /// How a card's code is shown to the cashier.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CodeType {
     /// `"CODE_TYPE_TEXT"`: As text.
@@ -2140,6 +1894,7 @@ pub enum CodeType {
     Unknown(String),
 }
 
+impl Eq for CodeType {}
 impl CodeType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -2185,7 +1940,7 @@ impl<'de> serde::Deserialize<'de> for CodeType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -2289,38 +2044,36 @@ impl<'de> serde::Deserialize<'de> for CustomCell {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "tips", "url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CustomCell;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomCell")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CustomCell",
+            &["name", "tips", "url"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_tips = None;
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_tips, "tips")?,
-                        2 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomCell {
-                    name: fields::required(field_name, "name")?,
-                    tips: fields::required(field_tips, "tips")?,
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for CustomCell {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_tips = None;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_tips, "tips")?,
+                2 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CustomCell", KEYS, Visitor)
+        Ok(CustomCell {
+            name: fields::required(field_name, "name")?,
+            tips: fields::required(field_tips, "tips")?,
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
@@ -2403,38 +2156,35 @@ impl<'de> serde::Deserialize<'de> for CustomField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name_type", "name", "url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CustomField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomField")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CustomField",
+            &["name_type", "name", "url"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name_type = None;
-                let mut field_name = None;
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name_type, "name_type")?,
-                        1 => fields::read(&mut map, &mut field_name, "name")?,
-                        2 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomField {
-                    name_type: field_name_type.unwrap_or_default(),
-                    name: field_name.unwrap_or_default(),
-                    url: field_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for CustomField {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_name_type = None;
+        let mut field_name = None;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name_type, "name_type")?,
+                1 => map.read(&mut field_name, "name")?,
+                2 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CustomField", KEYS, Visitor)
+        Ok(CustomField {
+            name_type: field_name_type.unwrap_or_default(),
+            name: field_name.unwrap_or_default(),
+            url: field_url.unwrap_or_default(),
+        })
     }
 }
 
@@ -2519,74 +2269,54 @@ impl<'de> serde::Deserialize<'de> for DateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "type",
-            "begin_timestamp",
-            "end_timestamp",
-            "fixed_term",
-            "fixed_begin_term",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DateInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DateInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DateInfo",
+            &[
+                "type",
+                "begin_timestamp",
+                "end_timestamp",
+                "fixed_term",
+                "fixed_begin_term",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_type_ = None;
-                let mut field_begin_timestamp = None;
-                let mut field_end_timestamp = None;
-                let mut field_fixed_term = None;
-                let mut field_fixed_begin_term = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_type_, "type")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_begin_timestamp,
-                                "begin_timestamp",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_end_timestamp,
-                                "end_timestamp",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_fixed_term, "fixed_term")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_fixed_begin_term,
-                                "fixed_begin_term",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DateInfo {
-                    type_: fields::required(field_type_, "type")?,
-                    begin_timestamp: field_begin_timestamp.unwrap_or_default(),
-                    end_timestamp: field_end_timestamp.unwrap_or_default(),
-                    fixed_term: field_fixed_term.unwrap_or_default(),
-                    fixed_begin_term: field_fixed_begin_term.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for DateInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_type_ = None;
+        let mut field_begin_timestamp = None;
+        let mut field_end_timestamp = None;
+        let mut field_fixed_term = None;
+        let mut field_fixed_begin_term = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_type_, "type")?,
+                1 => map.read(&mut field_begin_timestamp, "begin_timestamp")?,
+                2 => map.read(&mut field_end_timestamp, "end_timestamp")?,
+                3 => map.read(&mut field_fixed_term, "fixed_term")?,
+                4 => map.read(&mut field_fixed_begin_term, "fixed_begin_term")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DateInfo", KEYS, Visitor)
+        Ok(DateInfo {
+            type_: fields::required(field_type_, "type")?,
+            begin_timestamp: field_begin_timestamp.unwrap_or_default(),
+            end_timestamp: field_end_timestamp.unwrap_or_default(),
+            fixed_term: field_fixed_term.unwrap_or_default(),
+            fixed_begin_term: field_fixed_begin_term.unwrap_or_default(),
+        })
     }
 }
 
 /// How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as
 /// `Unknown("1")`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum DateType {
     /// `"DATE_TYPE_FIX_TIME_RANGE"`: From `begin_timestamp` to `end_timestamp`.
@@ -2599,6 +2329,7 @@ pub enum DateType {
     Unknown(String),
 }
 
+impl Eq for DateType {}
 impl DateType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -2638,7 +2369,7 @@ impl<'de> serde::Deserialize<'de> for DateType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -2734,44 +2465,36 @@ impl<'de> serde::Deserialize<'de> for Discount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "advanced_info", "discount"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Discount;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Discount")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Discount",
+            &["base_info", "advanced_info", "discount"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_discount = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_discount, "discount")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Discount {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    discount: fields::required(field_discount, "discount")?,
-                })
+impl ::wechat_core::fields::FromMap for Discount {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_discount = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_discount, "discount")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Discount", KEYS, Visitor)
+        Ok(Discount {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            discount: fields::required(field_discount, "discount")?,
+        })
     }
 }
 
@@ -2866,53 +2589,36 @@ impl<'de> serde::Deserialize<'de> for GeneralCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "advanced_info", "default_detail"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GeneralCoupon;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GeneralCoupon")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GeneralCoupon",
+            &["base_info", "advanced_info", "default_detail"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_default_detail = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_default_detail,
-                                "default_detail",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GeneralCoupon {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    default_detail: fields::required(
-                        field_default_detail,
-                        "default_detail",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for GeneralCoupon {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_default_detail = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_default_detail, "default_detail")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GeneralCoupon", KEYS, Visitor)
+        Ok(GeneralCoupon {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            default_detail: fields::required(field_default_detail, "default_detail")?,
+        })
     }
 }
 
@@ -3007,44 +2713,36 @@ impl<'de> serde::Deserialize<'de> for Gift {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "advanced_info", "gift"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Gift;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Gift")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Gift",
+            &["base_info", "advanced_info", "gift"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_gift = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_gift, "gift")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Gift {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    gift: fields::required(field_gift, "gift")?,
-                })
+impl ::wechat_core::fields::FromMap for Gift {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_gift = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_gift, "gift")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Gift", KEYS, Visitor)
+        Ok(Gift {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            gift: fields::required(field_gift, "gift")?,
+        })
     }
 }
 
@@ -3139,50 +2837,36 @@ impl<'de> serde::Deserialize<'de> for Groupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "advanced_info", "deal_detail"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Groupon;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Groupon")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Groupon",
+            &["base_info", "advanced_info", "deal_detail"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_deal_detail = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_deal_detail,
-                                "deal_detail",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Groupon {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    deal_detail: fields::required(field_deal_detail, "deal_detail")?,
-                })
+impl ::wechat_core::fields::FromMap for Groupon {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_deal_detail = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_deal_detail, "deal_detail")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Groupon", KEYS, Visitor)
+        Ok(Groupon {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            deal_detail: fields::required(field_deal_detail, "deal_detail")?,
+        })
     }
 }
 
@@ -3297,61 +2981,39 @@ impl<'de> serde::Deserialize<'de> for MeetingTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "advanced_info",
-            "meeting_detail",
-            "map_url",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MeetingTicket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MeetingTicket")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MeetingTicket",
+            &["base_info", "advanced_info", "meeting_detail", "map_url"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_meeting_detail = None;
-                let mut field_map_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_meeting_detail,
-                                "meeting_detail",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_map_url, "map_url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MeetingTicket {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    meeting_detail: fields::required(
-                        field_meeting_detail,
-                        "meeting_detail",
-                    )?,
-                    map_url: field_map_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MeetingTicket {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_meeting_detail = None;
+        let mut field_map_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_meeting_detail, "meeting_detail")?,
+                3 => map.read(&mut field_map_url, "map_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MeetingTicket", KEYS, Visitor)
+        Ok(MeetingTicket {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            meeting_detail: fields::required(field_meeting_detail, "meeting_detail")?,
+            map_url: field_map_url.unwrap_or_default(),
+        })
     }
 }
 
@@ -3786,255 +3448,146 @@ impl<'de> serde::Deserialize<'de> for MemberCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "advanced_info",
-            "background_pic_url",
-            "prerogative",
-            "auto_activate",
-            "wx_activate",
-            "wx_activate_after_submit",
-            "wx_activate_after_submit_url",
-            "activate_url",
-            "activate_app_brand_user_name",
-            "activate_app_brand_pass",
-            "supply_bonus",
-            "bonus_url",
-            "bonus_cleared",
-            "bonus_rules",
-            "bonus_rule",
-            "supply_balance",
-            "balance_url",
-            "balance_rules",
-            "custom_field1",
-            "custom_field2",
-            "custom_field3",
-            "custom_cell1",
-            "discount",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberCard",
+            &[
+                "base_info",
+                "advanced_info",
+                "background_pic_url",
+                "prerogative",
+                "auto_activate",
+                "wx_activate",
+                "wx_activate_after_submit",
+                "wx_activate_after_submit_url",
+                "activate_url",
+                "activate_app_brand_user_name",
+                "activate_app_brand_pass",
+                "supply_bonus",
+                "bonus_url",
+                "bonus_cleared",
+                "bonus_rules",
+                "bonus_rule",
+                "supply_balance",
+                "balance_url",
+                "balance_rules",
+                "custom_field1",
+                "custom_field2",
+                "custom_field3",
+                "custom_cell1",
+                "discount",
+            ],
+            24,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_background_pic_url = None;
-                let mut field_prerogative = None;
-                let mut field_auto_activate = None;
-                let mut field_wx_activate = None;
-                let mut field_wx_activate_after_submit = None;
-                let mut field_wx_activate_after_submit_url = None;
-                let mut field_activate_url = None;
-                let mut field_activate_app_brand_user_name = None;
-                let mut field_activate_app_brand_pass = None;
-                let mut field_supply_bonus = None;
-                let mut field_bonus_url = None;
-                let mut field_bonus_cleared = None;
-                let mut field_bonus_rules = None;
-                let mut field_bonus_rule = None;
-                let mut field_supply_balance = None;
-                let mut field_balance_url = None;
-                let mut field_balance_rules = None;
-                let mut field_custom_field1 = None;
-                let mut field_custom_field2 = None;
-                let mut field_custom_field3 = None;
-                let mut field_custom_cell1 = None;
-                let mut field_discount = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_prerogative,
-                                "prerogative",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_auto_activate,
-                                "auto_activate",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_activate,
-                                "wx_activate",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_activate_after_submit,
-                                "wx_activate_after_submit",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_activate_after_submit_url,
-                                "wx_activate_after_submit_url",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_url,
-                                "activate_url",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_app_brand_user_name,
-                                "activate_app_brand_user_name",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_app_brand_pass,
-                                "activate_app_brand_pass",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_supply_bonus,
-                                "supply_bonus",
-                            )?
-                        }
-                        12 => fields::read(&mut map, &mut field_bonus_url, "bonus_url")?,
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bonus_cleared,
-                                "bonus_cleared",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bonus_rules,
-                                "bonus_rules",
-                            )?
-                        }
-                        15 => {
-                            fields::read(&mut map, &mut field_bonus_rule, "bonus_rule")?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_supply_balance,
-                                "supply_balance",
-                            )?
-                        }
-                        17 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_balance_url,
-                                "balance_url",
-                            )?
-                        }
-                        18 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_balance_rules,
-                                "balance_rules",
-                            )?
-                        }
-                        19 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field1,
-                                "custom_field1",
-                            )?
-                        }
-                        20 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field2,
-                                "custom_field2",
-                            )?
-                        }
-                        21 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field3,
-                                "custom_field3",
-                            )?
-                        }
-                        22 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_cell1,
-                                "custom_cell1",
-                            )?
-                        }
-                        23 => fields::read(&mut map, &mut field_discount, "discount")?,
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for MemberCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_background_pic_url = None;
+        let mut field_prerogative = None;
+        let mut field_auto_activate = None;
+        let mut field_wx_activate = None;
+        let mut field_wx_activate_after_submit = None;
+        let mut field_wx_activate_after_submit_url = None;
+        let mut field_activate_url = None;
+        let mut field_activate_app_brand_user_name = None;
+        let mut field_activate_app_brand_pass = None;
+        let mut field_supply_bonus = None;
+        let mut field_bonus_url = None;
+        let mut field_bonus_cleared = None;
+        let mut field_bonus_rules = None;
+        let mut field_bonus_rule = None;
+        let mut field_supply_balance = None;
+        let mut field_balance_url = None;
+        let mut field_balance_rules = None;
+        let mut field_custom_field1 = None;
+        let mut field_custom_field2 = None;
+        let mut field_custom_field3 = None;
+        let mut field_custom_cell1 = None;
+        let mut field_discount = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                3 => map.read(&mut field_prerogative, "prerogative")?,
+                4 => map.read(&mut field_auto_activate, "auto_activate")?,
+                5 => map.read(&mut field_wx_activate, "wx_activate")?,
+                6 => {
+                    map.read(
+                        &mut field_wx_activate_after_submit,
+                        "wx_activate_after_submit",
+                    )?
                 }
-                Ok(MemberCard {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                    prerogative: fields::required(field_prerogative, "prerogative")?,
-                    auto_activate: field_auto_activate.unwrap_or_default(),
-                    wx_activate: field_wx_activate.unwrap_or_default(),
-                    wx_activate_after_submit: field_wx_activate_after_submit
-                        .unwrap_or_default(),
-                    wx_activate_after_submit_url: field_wx_activate_after_submit_url
-                        .unwrap_or_default(),
-                    activate_url: field_activate_url.unwrap_or_default(),
-                    activate_app_brand_user_name: field_activate_app_brand_user_name
-                        .unwrap_or_default(),
-                    activate_app_brand_pass: field_activate_app_brand_pass
-                        .unwrap_or_default(),
-                    supply_bonus: fields::required(field_supply_bonus, "supply_bonus")?,
-                    bonus_url: field_bonus_url.unwrap_or_default(),
-                    bonus_cleared: field_bonus_cleared.unwrap_or_default(),
-                    bonus_rules: field_bonus_rules.unwrap_or_default(),
-                    bonus_rule: field_bonus_rule.unwrap_or_default(),
-                    supply_balance: fields::required(
-                        field_supply_balance,
-                        "supply_balance",
-                    )?,
-                    balance_url: field_balance_url.unwrap_or_default(),
-                    balance_rules: field_balance_rules.unwrap_or_default(),
-                    custom_field1: field_custom_field1.unwrap_or_default(),
-                    custom_field2: field_custom_field2.unwrap_or_default(),
-                    custom_field3: field_custom_field3.unwrap_or_default(),
-                    custom_cell1: field_custom_cell1.unwrap_or_default(),
-                    discount: field_discount.unwrap_or_default(),
-                })
+                7 => {
+                    map.read(
+                        &mut field_wx_activate_after_submit_url,
+                        "wx_activate_after_submit_url",
+                    )?
+                }
+                8 => map.read(&mut field_activate_url, "activate_url")?,
+                9 => {
+                    map.read(
+                        &mut field_activate_app_brand_user_name,
+                        "activate_app_brand_user_name",
+                    )?
+                }
+                10 => {
+                    map.read(
+                        &mut field_activate_app_brand_pass,
+                        "activate_app_brand_pass",
+                    )?
+                }
+                11 => map.read(&mut field_supply_bonus, "supply_bonus")?,
+                12 => map.read(&mut field_bonus_url, "bonus_url")?,
+                13 => map.read(&mut field_bonus_cleared, "bonus_cleared")?,
+                14 => map.read(&mut field_bonus_rules, "bonus_rules")?,
+                15 => map.read(&mut field_bonus_rule, "bonus_rule")?,
+                16 => map.read(&mut field_supply_balance, "supply_balance")?,
+                17 => map.read(&mut field_balance_url, "balance_url")?,
+                18 => map.read(&mut field_balance_rules, "balance_rules")?,
+                19 => map.read(&mut field_custom_field1, "custom_field1")?,
+                20 => map.read(&mut field_custom_field2, "custom_field2")?,
+                21 => map.read(&mut field_custom_field3, "custom_field3")?,
+                22 => map.read(&mut field_custom_cell1, "custom_cell1")?,
+                23 => map.read(&mut field_discount, "discount")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberCard", KEYS, Visitor)
+        Ok(MemberCard {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+            prerogative: fields::required(field_prerogative, "prerogative")?,
+            auto_activate: field_auto_activate.unwrap_or_default(),
+            wx_activate: field_wx_activate.unwrap_or_default(),
+            wx_activate_after_submit: field_wx_activate_after_submit.unwrap_or_default(),
+            wx_activate_after_submit_url: field_wx_activate_after_submit_url
+                .unwrap_or_default(),
+            activate_url: field_activate_url.unwrap_or_default(),
+            activate_app_brand_user_name: field_activate_app_brand_user_name
+                .unwrap_or_default(),
+            activate_app_brand_pass: field_activate_app_brand_pass.unwrap_or_default(),
+            supply_bonus: fields::required(field_supply_bonus, "supply_bonus")?,
+            bonus_url: field_bonus_url.unwrap_or_default(),
+            bonus_cleared: field_bonus_cleared.unwrap_or_default(),
+            bonus_rules: field_bonus_rules.unwrap_or_default(),
+            bonus_rule: field_bonus_rule.unwrap_or_default(),
+            supply_balance: fields::required(field_supply_balance, "supply_balance")?,
+            balance_url: field_balance_url.unwrap_or_default(),
+            balance_rules: field_balance_rules.unwrap_or_default(),
+            custom_field1: field_custom_field1.unwrap_or_default(),
+            custom_field2: field_custom_field2.unwrap_or_default(),
+            custom_field3: field_custom_field3.unwrap_or_default(),
+            custom_cell1: field_custom_cell1.unwrap_or_default(),
+            discount: field_discount.unwrap_or_default(),
+        })
     }
 }
 
@@ -4129,44 +3682,36 @@ impl<'de> serde::Deserialize<'de> for MovieTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "advanced_info", "detail"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MovieTicket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MovieTicket")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MovieTicket",
+            &["base_info", "advanced_info", "detail"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_detail = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_detail, "detail")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MovieTicket {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    detail: fields::required(field_detail, "detail")?,
-                })
+impl ::wechat_core::fields::FromMap for MovieTicket {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_detail = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_detail, "detail")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MovieTicket", KEYS, Visitor)
+        Ok(MovieTicket {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            detail: fields::required(field_detail, "detail")?,
+        })
     }
 }
 
@@ -4244,58 +3789,39 @@ impl<'de> serde::Deserialize<'de> for ScenicTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "advanced_info",
-            "ticket_class",
-            "guide_url",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScenicTicket;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ScenicTicket")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ScenicTicket",
+            &["base_info", "advanced_info", "ticket_class", "guide_url"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_advanced_info = None;
-                let mut field_ticket_class = None;
-                let mut field_guide_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_advanced_info,
-                                "advanced_info",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_ticket_class,
-                                "ticket_class",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_guide_url, "guide_url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ScenicTicket {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    advanced_info: field_advanced_info.unwrap_or_default(),
-                    ticket_class: field_ticket_class.unwrap_or_default(),
-                    guide_url: field_guide_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ScenicTicket {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_advanced_info = None;
+        let mut field_ticket_class = None;
+        let mut field_guide_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_advanced_info, "advanced_info")?,
+                2 => map.read(&mut field_ticket_class, "ticket_class")?,
+                3 => map.read(&mut field_guide_url, "guide_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ScenicTicket", KEYS, Visitor)
+        Ok(ScenicTicket {
+            base_info: fields::required(field_base_info, "base_info")?,
+            advanced_info: field_advanced_info.unwrap_or_default(),
+            ticket_class: field_ticket_class.unwrap_or_default(),
+            guide_url: field_guide_url.unwrap_or_default(),
+        })
     }
 }
 
@@ -4349,41 +3875,33 @@ impl<'de> serde::Deserialize<'de> for Sku {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["quantity", "total_quantity"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Sku;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Sku")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Sku",
+            &["quantity", "total_quantity"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_quantity = None;
-                let mut field_total_quantity = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_quantity, "quantity")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_total_quantity,
-                                "total_quantity",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Sku {
-                    quantity: fields::required(field_quantity, "quantity")?,
-                    total_quantity: field_total_quantity.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for Sku {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_quantity = None;
+        let mut field_total_quantity = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_quantity, "quantity")?,
+                1 => map.read(&mut field_total_quantity, "total_quantity")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Sku", KEYS, Visitor)
+        Ok(Sku {
+            quantity: fields::required(field_quantity, "quantity")?,
+            total_quantity: field_total_quantity.unwrap_or_default(),
+        })
     }
 }
 
@@ -4446,35 +3964,32 @@ impl<'de> serde::Deserialize<'de> for TextImage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["image_url", "text"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TextImage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TextImage")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "TextImage",
+            &["image_url", "text"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_image_url = None;
-                let mut field_text = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_image_url, "image_url")?,
-                        1 => fields::read(&mut map, &mut field_text, "text")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(TextImage {
-                    image_url: field_image_url.unwrap_or_default(),
-                    text: field_text.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for TextImage {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_image_url = None;
+        let mut field_text = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_image_url, "image_url")?,
+                1 => map.read(&mut field_text, "text")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("TextImage", KEYS, Visitor)
+        Ok(TextImage {
+            image_url: field_image_url.unwrap_or_default(),
+            text: field_text.unwrap_or_default(),
+        })
     }
 }
 
@@ -4582,56 +4097,41 @@ impl<'de> serde::Deserialize<'de> for TimeLimit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "type",
-            "begin_hour",
-            "begin_minute",
-            "end_hour",
-            "end_minute",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TimeLimit;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TimeLimit")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "TimeLimit",
+            &["type", "begin_hour", "begin_minute", "end_hour", "end_minute"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_type_ = None;
-                let mut field_begin_hour = None;
-                let mut field_begin_minute = None;
-                let mut field_end_hour = None;
-                let mut field_end_minute = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_type_, "type")?,
-                        1 => fields::read(&mut map, &mut field_begin_hour, "begin_hour")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_begin_minute,
-                                "begin_minute",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_end_hour, "end_hour")?,
-                        4 => fields::read(&mut map, &mut field_end_minute, "end_minute")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(TimeLimit {
-                    type_: field_type_.unwrap_or_default(),
-                    begin_hour: field_begin_hour.unwrap_or_default(),
-                    begin_minute: field_begin_minute.unwrap_or_default(),
-                    end_hour: field_end_hour.unwrap_or_default(),
-                    end_minute: field_end_minute.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for TimeLimit {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_type_ = None;
+        let mut field_begin_hour = None;
+        let mut field_begin_minute = None;
+        let mut field_end_hour = None;
+        let mut field_end_minute = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_type_, "type")?,
+                1 => map.read(&mut field_begin_hour, "begin_hour")?,
+                2 => map.read(&mut field_begin_minute, "begin_minute")?,
+                3 => map.read(&mut field_end_hour, "end_hour")?,
+                4 => map.read(&mut field_end_minute, "end_minute")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("TimeLimit", KEYS, Visitor)
+        Ok(TimeLimit {
+            type_: field_type_.unwrap_or_default(),
+            begin_hour: field_begin_hour.unwrap_or_default(),
+            begin_minute: field_begin_minute.unwrap_or_default(),
+            end_hour: field_end_hour.unwrap_or_default(),
+            end_minute: field_end_minute.unwrap_or_default(),
+        })
     }
 }
 
@@ -4730,74 +4230,52 @@ impl<'de> serde::Deserialize<'de> for UseCondition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "accept_category",
-            "reject_category",
-            "least_cost",
-            "object_use_for",
-            "can_use_with_other_discount",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UseCondition;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UseCondition")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UseCondition",
+            &[
+                "accept_category",
+                "reject_category",
+                "least_cost",
+                "object_use_for",
+                "can_use_with_other_discount",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_accept_category = None;
-                let mut field_reject_category = None;
-                let mut field_least_cost = None;
-                let mut field_object_use_for = None;
-                let mut field_can_use_with_other_discount = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_accept_category,
-                                "accept_category",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reject_category,
-                                "reject_category",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_least_cost, "least_cost")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_object_use_for,
-                                "object_use_for",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_use_with_other_discount,
-                                "can_use_with_other_discount",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for UseCondition {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_accept_category = None;
+        let mut field_reject_category = None;
+        let mut field_least_cost = None;
+        let mut field_object_use_for = None;
+        let mut field_can_use_with_other_discount = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_accept_category, "accept_category")?,
+                1 => map.read(&mut field_reject_category, "reject_category")?,
+                2 => map.read(&mut field_least_cost, "least_cost")?,
+                3 => map.read(&mut field_object_use_for, "object_use_for")?,
+                4 => {
+                    map.read(
+                        &mut field_can_use_with_other_discount,
+                        "can_use_with_other_discount",
+                    )?
                 }
-                Ok(UseCondition {
-                    accept_category: field_accept_category.unwrap_or_default(),
-                    reject_category: field_reject_category.unwrap_or_default(),
-                    least_cost: field_least_cost.unwrap_or_default(),
-                    object_use_for: field_object_use_for.unwrap_or_default(),
-                    can_use_with_other_discount: field_can_use_with_other_discount
-                        .unwrap_or_default(),
-                })
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UseCondition", KEYS, Visitor)
+        Ok(UseCondition {
+            accept_category: field_accept_category.unwrap_or_default(),
+            reject_category: field_reject_category.unwrap_or_default(),
+            least_cost: field_least_cost.unwrap_or_default(),
+            object_use_for: field_object_use_for.unwrap_or_default(),
+            can_use_with_other_discount: field_can_use_with_other_discount
+                .unwrap_or_default(),
+        })
     }
 }

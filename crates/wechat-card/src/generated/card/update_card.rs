@@ -370,110 +370,72 @@ impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "groupon",
-            "cash",
-            "discount",
-            "gift",
-            "general_coupon",
-            "member_card",
-            "scenic_ticket",
-            "movie_ticket",
-            "boarding_pass",
-            "meeting_ticket",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateCardRequest",
+            &[
+                "card_id",
+                "groupon",
+                "cash",
+                "discount",
+                "gift",
+                "general_coupon",
+                "member_card",
+                "scenic_ticket",
+                "movie_ticket",
+                "boarding_pass",
+                "meeting_ticket",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_groupon = None;
-                let mut field_cash = None;
-                let mut field_discount = None;
-                let mut field_gift = None;
-                let mut field_general_coupon = None;
-                let mut field_member_card = None;
-                let mut field_scenic_ticket = None;
-                let mut field_movie_ticket = None;
-                let mut field_boarding_pass = None;
-                let mut field_meeting_ticket = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_groupon, "groupon")?,
-                        2 => fields::read(&mut map, &mut field_cash, "cash")?,
-                        3 => fields::read(&mut map, &mut field_discount, "discount")?,
-                        4 => fields::read(&mut map, &mut field_gift, "gift")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_general_coupon,
-                                "general_coupon",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_member_card,
-                                "member_card",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_scenic_ticket,
-                                "scenic_ticket",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_movie_ticket,
-                                "movie_ticket",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_boarding_pass,
-                                "boarding_pass",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_meeting_ticket,
-                                "meeting_ticket",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateCardRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    groupon: field_groupon.unwrap_or_default(),
-                    cash: field_cash.unwrap_or_default(),
-                    discount: field_discount.unwrap_or_default(),
-                    gift: field_gift.unwrap_or_default(),
-                    general_coupon: field_general_coupon.unwrap_or_default(),
-                    member_card: field_member_card.unwrap_or_default(),
-                    scenic_ticket: field_scenic_ticket.unwrap_or_default(),
-                    movie_ticket: field_movie_ticket.unwrap_or_default(),
-                    boarding_pass: field_boarding_pass.unwrap_or_default(),
-                    meeting_ticket: field_meeting_ticket.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UpdateCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_groupon = None;
+        let mut field_cash = None;
+        let mut field_discount = None;
+        let mut field_gift = None;
+        let mut field_general_coupon = None;
+        let mut field_member_card = None;
+        let mut field_scenic_ticket = None;
+        let mut field_movie_ticket = None;
+        let mut field_boarding_pass = None;
+        let mut field_meeting_ticket = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_groupon, "groupon")?,
+                2 => map.read(&mut field_cash, "cash")?,
+                3 => map.read(&mut field_discount, "discount")?,
+                4 => map.read(&mut field_gift, "gift")?,
+                5 => map.read(&mut field_general_coupon, "general_coupon")?,
+                6 => map.read(&mut field_member_card, "member_card")?,
+                7 => map.read(&mut field_scenic_ticket, "scenic_ticket")?,
+                8 => map.read(&mut field_movie_ticket, "movie_ticket")?,
+                9 => map.read(&mut field_boarding_pass, "boarding_pass")?,
+                10 => map.read(&mut field_meeting_ticket, "meeting_ticket")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateCardRequest", KEYS, Visitor)
+        Ok(UpdateCardRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            groupon: field_groupon.unwrap_or_default(),
+            cash: field_cash.unwrap_or_default(),
+            discount: field_discount.unwrap_or_default(),
+            gift: field_gift.unwrap_or_default(),
+            general_coupon: field_general_coupon.unwrap_or_default(),
+            member_card: field_member_card.unwrap_or_default(),
+            scenic_ticket: field_scenic_ticket.unwrap_or_default(),
+            movie_ticket: field_movie_ticket.unwrap_or_default(),
+            boarding_pass: field_boarding_pass.unwrap_or_default(),
+            meeting_ticket: field_meeting_ticket.unwrap_or_default(),
+        })
     }
 }
 
@@ -502,39 +464,37 @@ impl<'de> serde::Deserialize<'de> for UpdateCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["send_check"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateCardResponse",
+            &["send_check"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_send_check = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_send_check, "send_check")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateCardResponse {
-                    send_check: fields::required(field_send_check, "send_check")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_send_check = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_send_check, "send_check")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateCardResponse", KEYS, Visitor)
+        Ok(UpdateCardResponse {
+            send_check: fields::required(field_send_check, "send_check")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::update_card`](crate::card::CardClient::update_card): its own codes, and
 /// [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCardErrorCode {
     /// [`InvalidCardType`](crate::Code::InvalidCardType): The changes are under another type's key than the
@@ -568,6 +528,8 @@ pub enum UpdateCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateCardErrorCode {}
 ::wechat_core::error_codes!(
     UpdateCardErrorCode in crate::Code { InvalidCardType, InvalidTime, InvalidTimeRange,
     TooManyCustomFields, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
@@ -965,219 +927,132 @@ impl<'de> serde::Deserialize<'de> for BaseInfoUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "title",
-            "logo_url",
-            "notice",
-            "description",
-            "service_phone",
-            "color",
-            "location_id_list",
-            "use_all_locations",
-            "center_title",
-            "center_sub_title",
-            "center_url",
-            "custom_url_name",
-            "custom_url",
-            "custom_url_sub_title",
-            "promotion_url_name",
-            "promotion_url",
-            "promotion_url_sub_title",
-            "code_type",
-            "get_limit",
-            "can_share",
-            "can_give_friend",
-            "date_info",
-            "need_push_on_view",
-            "pay_info",
-            "is_pay_and_qrcode",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BaseInfoUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BaseInfoUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BaseInfoUpdate",
+            &[
+                "title",
+                "logo_url",
+                "notice",
+                "description",
+                "service_phone",
+                "color",
+                "location_id_list",
+                "use_all_locations",
+                "center_title",
+                "center_sub_title",
+                "center_url",
+                "custom_url_name",
+                "custom_url",
+                "custom_url_sub_title",
+                "promotion_url_name",
+                "promotion_url",
+                "promotion_url_sub_title",
+                "code_type",
+                "get_limit",
+                "can_share",
+                "can_give_friend",
+                "date_info",
+                "need_push_on_view",
+                "pay_info",
+                "is_pay_and_qrcode",
+            ],
+            25,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_title = None;
-                let mut field_logo_url = None;
-                let mut field_notice = None;
-                let mut field_description = None;
-                let mut field_service_phone = None;
-                let mut field_color = None;
-                let mut field_location_id_list = None;
-                let mut field_use_all_locations = None;
-                let mut field_center_title = None;
-                let mut field_center_sub_title = None;
-                let mut field_center_url = None;
-                let mut field_custom_url_name = None;
-                let mut field_custom_url = None;
-                let mut field_custom_url_sub_title = None;
-                let mut field_promotion_url_name = None;
-                let mut field_promotion_url = None;
-                let mut field_promotion_url_sub_title = None;
-                let mut field_code_type = None;
-                let mut field_get_limit = None;
-                let mut field_can_share = None;
-                let mut field_can_give_friend = None;
-                let mut field_date_info = None;
-                let mut field_need_push_on_view = None;
-                let mut field_pay_info = None;
-                let mut field_is_pay_and_qrcode = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_title, "title")?,
-                        1 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        2 => fields::read(&mut map, &mut field_notice, "notice")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_description,
-                                "description",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_service_phone,
-                                "service_phone",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_color, "color")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_location_id_list,
-                                "location_id_list",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_use_all_locations,
-                                "use_all_locations",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_center_title,
-                                "center_title",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_center_sub_title,
-                                "center_sub_title",
-                            )?
-                        }
-                        10 => {
-                            fields::read(&mut map, &mut field_center_url, "center_url")?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_url_name,
-                                "custom_url_name",
-                            )?
-                        }
-                        12 => {
-                            fields::read(&mut map, &mut field_custom_url, "custom_url")?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_url_sub_title,
-                                "custom_url_sub_title",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url_name,
-                                "promotion_url_name",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url,
-                                "promotion_url",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url_sub_title,
-                                "promotion_url_sub_title",
-                            )?
-                        }
-                        17 => fields::read(&mut map, &mut field_code_type, "code_type")?,
-                        18 => fields::read(&mut map, &mut field_get_limit, "get_limit")?,
-                        19 => fields::read(&mut map, &mut field_can_share, "can_share")?,
-                        20 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_give_friend,
-                                "can_give_friend",
-                            )?
-                        }
-                        21 => fields::read(&mut map, &mut field_date_info, "date_info")?,
-                        22 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_push_on_view,
-                                "need_push_on_view",
-                            )?
-                        }
-                        23 => fields::read(&mut map, &mut field_pay_info, "pay_info")?,
-                        24 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_pay_and_qrcode,
-                                "is_pay_and_qrcode",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for BaseInfoUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_title = None;
+        let mut field_logo_url = None;
+        let mut field_notice = None;
+        let mut field_description = None;
+        let mut field_service_phone = None;
+        let mut field_color = None;
+        let mut field_location_id_list = None;
+        let mut field_use_all_locations = None;
+        let mut field_center_title = None;
+        let mut field_center_sub_title = None;
+        let mut field_center_url = None;
+        let mut field_custom_url_name = None;
+        let mut field_custom_url = None;
+        let mut field_custom_url_sub_title = None;
+        let mut field_promotion_url_name = None;
+        let mut field_promotion_url = None;
+        let mut field_promotion_url_sub_title = None;
+        let mut field_code_type = None;
+        let mut field_get_limit = None;
+        let mut field_can_share = None;
+        let mut field_can_give_friend = None;
+        let mut field_date_info = None;
+        let mut field_need_push_on_view = None;
+        let mut field_pay_info = None;
+        let mut field_is_pay_and_qrcode = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_title, "title")?,
+                1 => map.read(&mut field_logo_url, "logo_url")?,
+                2 => map.read(&mut field_notice, "notice")?,
+                3 => map.read(&mut field_description, "description")?,
+                4 => map.read(&mut field_service_phone, "service_phone")?,
+                5 => map.read(&mut field_color, "color")?,
+                6 => map.read(&mut field_location_id_list, "location_id_list")?,
+                7 => map.read(&mut field_use_all_locations, "use_all_locations")?,
+                8 => map.read(&mut field_center_title, "center_title")?,
+                9 => map.read(&mut field_center_sub_title, "center_sub_title")?,
+                10 => map.read(&mut field_center_url, "center_url")?,
+                11 => map.read(&mut field_custom_url_name, "custom_url_name")?,
+                12 => map.read(&mut field_custom_url, "custom_url")?,
+                13 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title")?,
+                14 => map.read(&mut field_promotion_url_name, "promotion_url_name")?,
+                15 => map.read(&mut field_promotion_url, "promotion_url")?,
+                16 => {
+                    map.read(
+                        &mut field_promotion_url_sub_title,
+                        "promotion_url_sub_title",
+                    )?
                 }
-                Ok(BaseInfoUpdate {
-                    title: field_title.unwrap_or_default(),
-                    logo_url: field_logo_url.unwrap_or_default(),
-                    notice: field_notice.unwrap_or_default(),
-                    description: field_description.unwrap_or_default(),
-                    service_phone: field_service_phone.unwrap_or_default(),
-                    color: field_color.unwrap_or_default(),
-                    location_id_list: field_location_id_list.unwrap_or_default(),
-                    use_all_locations: field_use_all_locations.unwrap_or_default(),
-                    center_title: field_center_title.unwrap_or_default(),
-                    center_sub_title: field_center_sub_title.unwrap_or_default(),
-                    center_url: field_center_url.unwrap_or_default(),
-                    custom_url_name: field_custom_url_name.unwrap_or_default(),
-                    custom_url: field_custom_url.unwrap_or_default(),
-                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
-                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
-                    promotion_url: field_promotion_url.unwrap_or_default(),
-                    promotion_url_sub_title: field_promotion_url_sub_title
-                        .unwrap_or_default(),
-                    code_type: field_code_type.unwrap_or_default(),
-                    get_limit: field_get_limit.unwrap_or_default(),
-                    can_share: field_can_share.unwrap_or_default(),
-                    can_give_friend: field_can_give_friend.unwrap_or_default(),
-                    date_info: field_date_info.unwrap_or_default(),
-                    need_push_on_view: field_need_push_on_view.unwrap_or_default(),
-                    pay_info: field_pay_info.unwrap_or_default(),
-                    is_pay_and_qrcode: field_is_pay_and_qrcode.unwrap_or_default(),
-                })
+                17 => map.read(&mut field_code_type, "code_type")?,
+                18 => map.read(&mut field_get_limit, "get_limit")?,
+                19 => map.read(&mut field_can_share, "can_share")?,
+                20 => map.read(&mut field_can_give_friend, "can_give_friend")?,
+                21 => map.read(&mut field_date_info, "date_info")?,
+                22 => map.read(&mut field_need_push_on_view, "need_push_on_view")?,
+                23 => map.read(&mut field_pay_info, "pay_info")?,
+                24 => map.read(&mut field_is_pay_and_qrcode, "is_pay_and_qrcode")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BaseInfoUpdate", KEYS, Visitor)
+        Ok(BaseInfoUpdate {
+            title: field_title.unwrap_or_default(),
+            logo_url: field_logo_url.unwrap_or_default(),
+            notice: field_notice.unwrap_or_default(),
+            description: field_description.unwrap_or_default(),
+            service_phone: field_service_phone.unwrap_or_default(),
+            color: field_color.unwrap_or_default(),
+            location_id_list: field_location_id_list.unwrap_or_default(),
+            use_all_locations: field_use_all_locations.unwrap_or_default(),
+            center_title: field_center_title.unwrap_or_default(),
+            center_sub_title: field_center_sub_title.unwrap_or_default(),
+            center_url: field_center_url.unwrap_or_default(),
+            custom_url_name: field_custom_url_name.unwrap_or_default(),
+            custom_url: field_custom_url.unwrap_or_default(),
+            custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+            promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+            promotion_url: field_promotion_url.unwrap_or_default(),
+            promotion_url_sub_title: field_promotion_url_sub_title.unwrap_or_default(),
+            code_type: field_code_type.unwrap_or_default(),
+            get_limit: field_get_limit.unwrap_or_default(),
+            can_share: field_can_share.unwrap_or_default(),
+            can_give_friend: field_can_give_friend.unwrap_or_default(),
+            date_info: field_date_info.unwrap_or_default(),
+            need_push_on_view: field_need_push_on_view.unwrap_or_default(),
+            pay_info: field_pay_info.unwrap_or_default(),
+            is_pay_and_qrcode: field_is_pay_and_qrcode.unwrap_or_default(),
+        })
     }
 }
 
@@ -1201,32 +1076,25 @@ impl<'de> serde::Deserialize<'de> for PayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["swipe_card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PayInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PayInfo")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "PayInfo", &["swipe_card"], 1)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_swipe_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_swipe_card, "swipe_card")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PayInfo {
-                    swipe_card: fields::required(field_swipe_card, "swipe_card")?,
-                })
+impl ::wechat_core::fields::FromMap for PayInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_swipe_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_swipe_card, "swipe_card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PayInfo", KEYS, Visitor)
+        Ok(PayInfo {
+            swipe_card: fields::required(field_swipe_card, "swipe_card")?,
+        })
     }
 }
 
@@ -1250,41 +1118,30 @@ impl<'de> serde::Deserialize<'de> for SwipeCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["is_swipe_card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SwipeCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SwipeCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SwipeCard",
+            &["is_swipe_card"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_is_swipe_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_swipe_card,
-                                "is_swipe_card",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SwipeCard {
-                    is_swipe_card: fields::required(
-                        field_is_swipe_card,
-                        "is_swipe_card",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for SwipeCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_is_swipe_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_is_swipe_card, "is_swipe_card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SwipeCard", KEYS, Visitor)
+        Ok(SwipeCard {
+            is_swipe_card: fields::required(field_is_swipe_card, "is_swipe_card")?,
+        })
     }
 }
 
@@ -1319,32 +1176,30 @@ impl<'de> serde::Deserialize<'de> for CouponUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CouponUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CouponUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CouponUpdate",
+            &["base_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CouponUpdate {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                })
+impl ::wechat_core::fields::FromMap for CouponUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CouponUpdate", KEYS, Visitor)
+        Ok(CouponUpdate {
+            base_info: fields::required(field_base_info, "base_info")?,
+        })
     }
 }
 
@@ -1718,263 +1573,154 @@ impl<'de> serde::Deserialize<'de> for MemberCardUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "background_pic_url",
-            "prerogative",
-            "auto_activate",
-            "wx_activate",
-            "wx_activate_after_submit",
-            "wx_activate_after_submit_url",
-            "activate_url",
-            "activate_app_brand_user_name",
-            "activate_app_brand_pass",
-            "supply_bonus",
-            "bonus_url",
-            "bonus_cleared",
-            "bonus_rules",
-            "bonus_rule",
-            "supply_balance",
-            "balance_url",
-            "balance_rules",
-            "custom_field1",
-            "custom_field2",
-            "custom_field3",
-            "custom_cell1",
-            "discount",
-            "activate_msg_operation",
-            "modify_msg_operation",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberCardUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberCardUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberCardUpdate",
+            &[
+                "base_info",
+                "background_pic_url",
+                "prerogative",
+                "auto_activate",
+                "wx_activate",
+                "wx_activate_after_submit",
+                "wx_activate_after_submit_url",
+                "activate_url",
+                "activate_app_brand_user_name",
+                "activate_app_brand_pass",
+                "supply_bonus",
+                "bonus_url",
+                "bonus_cleared",
+                "bonus_rules",
+                "bonus_rule",
+                "supply_balance",
+                "balance_url",
+                "balance_rules",
+                "custom_field1",
+                "custom_field2",
+                "custom_field3",
+                "custom_cell1",
+                "discount",
+                "activate_msg_operation",
+                "modify_msg_operation",
+            ],
+            25,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_background_pic_url = None;
-                let mut field_prerogative = None;
-                let mut field_auto_activate = None;
-                let mut field_wx_activate = None;
-                let mut field_wx_activate_after_submit = None;
-                let mut field_wx_activate_after_submit_url = None;
-                let mut field_activate_url = None;
-                let mut field_activate_app_brand_user_name = None;
-                let mut field_activate_app_brand_pass = None;
-                let mut field_supply_bonus = None;
-                let mut field_bonus_url = None;
-                let mut field_bonus_cleared = None;
-                let mut field_bonus_rules = None;
-                let mut field_bonus_rule = None;
-                let mut field_supply_balance = None;
-                let mut field_balance_url = None;
-                let mut field_balance_rules = None;
-                let mut field_custom_field1 = None;
-                let mut field_custom_field2 = None;
-                let mut field_custom_field3 = None;
-                let mut field_custom_cell1 = None;
-                let mut field_discount = None;
-                let mut field_activate_msg_operation = None;
-                let mut field_modify_msg_operation = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_prerogative,
-                                "prerogative",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_auto_activate,
-                                "auto_activate",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_activate,
-                                "wx_activate",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_activate_after_submit,
-                                "wx_activate_after_submit",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_activate_after_submit_url,
-                                "wx_activate_after_submit_url",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_url,
-                                "activate_url",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_app_brand_user_name,
-                                "activate_app_brand_user_name",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_app_brand_pass,
-                                "activate_app_brand_pass",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_supply_bonus,
-                                "supply_bonus",
-                            )?
-                        }
-                        11 => fields::read(&mut map, &mut field_bonus_url, "bonus_url")?,
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bonus_cleared,
-                                "bonus_cleared",
-                            )?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bonus_rules,
-                                "bonus_rules",
-                            )?
-                        }
-                        14 => {
-                            fields::read(&mut map, &mut field_bonus_rule, "bonus_rule")?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_supply_balance,
-                                "supply_balance",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_balance_url,
-                                "balance_url",
-                            )?
-                        }
-                        17 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_balance_rules,
-                                "balance_rules",
-                            )?
-                        }
-                        18 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field1,
-                                "custom_field1",
-                            )?
-                        }
-                        19 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field2,
-                                "custom_field2",
-                            )?
-                        }
-                        20 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field3,
-                                "custom_field3",
-                            )?
-                        }
-                        21 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_cell1,
-                                "custom_cell1",
-                            )?
-                        }
-                        22 => fields::read(&mut map, &mut field_discount, "discount")?,
-                        23 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_msg_operation,
-                                "activate_msg_operation",
-                            )?
-                        }
-                        24 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_modify_msg_operation,
-                                "modify_msg_operation",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for MemberCardUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_base_info = None;
+        let mut field_background_pic_url = None;
+        let mut field_prerogative = None;
+        let mut field_auto_activate = None;
+        let mut field_wx_activate = None;
+        let mut field_wx_activate_after_submit = None;
+        let mut field_wx_activate_after_submit_url = None;
+        let mut field_activate_url = None;
+        let mut field_activate_app_brand_user_name = None;
+        let mut field_activate_app_brand_pass = None;
+        let mut field_supply_bonus = None;
+        let mut field_bonus_url = None;
+        let mut field_bonus_cleared = None;
+        let mut field_bonus_rules = None;
+        let mut field_bonus_rule = None;
+        let mut field_supply_balance = None;
+        let mut field_balance_url = None;
+        let mut field_balance_rules = None;
+        let mut field_custom_field1 = None;
+        let mut field_custom_field2 = None;
+        let mut field_custom_field3 = None;
+        let mut field_custom_cell1 = None;
+        let mut field_discount = None;
+        let mut field_activate_msg_operation = None;
+        let mut field_modify_msg_operation = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                2 => map.read(&mut field_prerogative, "prerogative")?,
+                3 => map.read(&mut field_auto_activate, "auto_activate")?,
+                4 => map.read(&mut field_wx_activate, "wx_activate")?,
+                5 => {
+                    map.read(
+                        &mut field_wx_activate_after_submit,
+                        "wx_activate_after_submit",
+                    )?
                 }
-                Ok(MemberCardUpdate {
-                    base_info: field_base_info.unwrap_or_default(),
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                    prerogative: field_prerogative.unwrap_or_default(),
-                    auto_activate: field_auto_activate.unwrap_or_default(),
-                    wx_activate: field_wx_activate.unwrap_or_default(),
-                    wx_activate_after_submit: field_wx_activate_after_submit
-                        .unwrap_or_default(),
-                    wx_activate_after_submit_url: field_wx_activate_after_submit_url
-                        .unwrap_or_default(),
-                    activate_url: field_activate_url.unwrap_or_default(),
-                    activate_app_brand_user_name: field_activate_app_brand_user_name
-                        .unwrap_or_default(),
-                    activate_app_brand_pass: field_activate_app_brand_pass
-                        .unwrap_or_default(),
-                    supply_bonus: field_supply_bonus.unwrap_or_default(),
-                    bonus_url: field_bonus_url.unwrap_or_default(),
-                    bonus_cleared: field_bonus_cleared.unwrap_or_default(),
-                    bonus_rules: field_bonus_rules.unwrap_or_default(),
-                    bonus_rule: field_bonus_rule.unwrap_or_default(),
-                    supply_balance: field_supply_balance.unwrap_or_default(),
-                    balance_url: field_balance_url.unwrap_or_default(),
-                    balance_rules: field_balance_rules.unwrap_or_default(),
-                    custom_field1: field_custom_field1.unwrap_or_default(),
-                    custom_field2: field_custom_field2.unwrap_or_default(),
-                    custom_field3: field_custom_field3.unwrap_or_default(),
-                    custom_cell1: field_custom_cell1.unwrap_or_default(),
-                    discount: field_discount.unwrap_or_default(),
-                    activate_msg_operation: field_activate_msg_operation
-                        .unwrap_or_default(),
-                    modify_msg_operation: field_modify_msg_operation.unwrap_or_default(),
-                })
+                6 => {
+                    map.read(
+                        &mut field_wx_activate_after_submit_url,
+                        "wx_activate_after_submit_url",
+                    )?
+                }
+                7 => map.read(&mut field_activate_url, "activate_url")?,
+                8 => {
+                    map.read(
+                        &mut field_activate_app_brand_user_name,
+                        "activate_app_brand_user_name",
+                    )?
+                }
+                9 => {
+                    map.read(
+                        &mut field_activate_app_brand_pass,
+                        "activate_app_brand_pass",
+                    )?
+                }
+                10 => map.read(&mut field_supply_bonus, "supply_bonus")?,
+                11 => map.read(&mut field_bonus_url, "bonus_url")?,
+                12 => map.read(&mut field_bonus_cleared, "bonus_cleared")?,
+                13 => map.read(&mut field_bonus_rules, "bonus_rules")?,
+                14 => map.read(&mut field_bonus_rule, "bonus_rule")?,
+                15 => map.read(&mut field_supply_balance, "supply_balance")?,
+                16 => map.read(&mut field_balance_url, "balance_url")?,
+                17 => map.read(&mut field_balance_rules, "balance_rules")?,
+                18 => map.read(&mut field_custom_field1, "custom_field1")?,
+                19 => map.read(&mut field_custom_field2, "custom_field2")?,
+                20 => map.read(&mut field_custom_field3, "custom_field3")?,
+                21 => map.read(&mut field_custom_cell1, "custom_cell1")?,
+                22 => map.read(&mut field_discount, "discount")?,
+                23 => {
+                    map.read(
+                        &mut field_activate_msg_operation,
+                        "activate_msg_operation",
+                    )?
+                }
+                24 => map.read(&mut field_modify_msg_operation, "modify_msg_operation")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberCardUpdate", KEYS, Visitor)
+        Ok(MemberCardUpdate {
+            base_info: field_base_info.unwrap_or_default(),
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+            prerogative: field_prerogative.unwrap_or_default(),
+            auto_activate: field_auto_activate.unwrap_or_default(),
+            wx_activate: field_wx_activate.unwrap_or_default(),
+            wx_activate_after_submit: field_wx_activate_after_submit.unwrap_or_default(),
+            wx_activate_after_submit_url: field_wx_activate_after_submit_url
+                .unwrap_or_default(),
+            activate_url: field_activate_url.unwrap_or_default(),
+            activate_app_brand_user_name: field_activate_app_brand_user_name
+                .unwrap_or_default(),
+            activate_app_brand_pass: field_activate_app_brand_pass.unwrap_or_default(),
+            supply_bonus: field_supply_bonus.unwrap_or_default(),
+            bonus_url: field_bonus_url.unwrap_or_default(),
+            bonus_cleared: field_bonus_cleared.unwrap_or_default(),
+            bonus_rules: field_bonus_rules.unwrap_or_default(),
+            bonus_rule: field_bonus_rule.unwrap_or_default(),
+            supply_balance: field_supply_balance.unwrap_or_default(),
+            balance_url: field_balance_url.unwrap_or_default(),
+            balance_rules: field_balance_rules.unwrap_or_default(),
+            custom_field1: field_custom_field1.unwrap_or_default(),
+            custom_field2: field_custom_field2.unwrap_or_default(),
+            custom_field3: field_custom_field3.unwrap_or_default(),
+            custom_cell1: field_custom_cell1.unwrap_or_default(),
+            discount: field_discount.unwrap_or_default(),
+            activate_msg_operation: field_activate_msg_operation.unwrap_or_default(),
+            modify_msg_operation: field_modify_msg_operation.unwrap_or_default(),
+        })
     }
 }
 
@@ -1998,32 +1744,30 @@ impl<'de> serde::Deserialize<'de> for MsgOperation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url_cell"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MsgOperation;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MsgOperation")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MsgOperation",
+            &["url_cell"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url_cell = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url_cell, "url_cell")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MsgOperation {
-                    url_cell: fields::required(field_url_cell, "url_cell")?,
-                })
+impl ::wechat_core::fields::FromMap for MsgOperation {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url_cell = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url_cell, "url_cell")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MsgOperation", KEYS, Visitor)
+        Ok(MsgOperation {
+            url_cell: fields::required(field_url_cell, "url_cell")?,
+        })
     }
 }
 
@@ -2099,72 +1843,51 @@ impl<'de> serde::Deserialize<'de> for UrlCell {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id_list",
-            "end_time",
-            "text",
-            "url",
-            "app_brand_id",
-            "app_brand_pass",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UrlCell;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UrlCell")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UrlCell",
+            &[
+                "card_id_list",
+                "end_time",
+                "text",
+                "url",
+                "app_brand_id",
+                "app_brand_pass",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id_list = None;
-                let mut field_end_time = None;
-                let mut field_text = None;
-                let mut field_url = None;
-                let mut field_app_brand_id = None;
-                let mut field_app_brand_pass = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_card_id_list,
-                                "card_id_list",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        2 => fields::read(&mut map, &mut field_text, "text")?,
-                        3 => fields::read(&mut map, &mut field_url, "url")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_app_brand_id,
-                                "app_brand_id",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_app_brand_pass,
-                                "app_brand_pass",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UrlCell {
-                    card_id_list: field_card_id_list.unwrap_or_default(),
-                    end_time: field_end_time.unwrap_or_default(),
-                    text: field_text.unwrap_or_default(),
-                    url: field_url.unwrap_or_default(),
-                    app_brand_id: field_app_brand_id.unwrap_or_default(),
-                    app_brand_pass: field_app_brand_pass.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UrlCell {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_card_id_list = None;
+        let mut field_end_time = None;
+        let mut field_text = None;
+        let mut field_url = None;
+        let mut field_app_brand_id = None;
+        let mut field_app_brand_pass = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id_list, "card_id_list")?,
+                1 => map.read(&mut field_end_time, "end_time")?,
+                2 => map.read(&mut field_text, "text")?,
+                3 => map.read(&mut field_url, "url")?,
+                4 => map.read(&mut field_app_brand_id, "app_brand_id")?,
+                5 => map.read(&mut field_app_brand_pass, "app_brand_pass")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UrlCell", KEYS, Visitor)
+        Ok(UrlCell {
+            card_id_list: field_card_id_list.unwrap_or_default(),
+            end_time: field_end_time.unwrap_or_default(),
+            text: field_text.unwrap_or_default(),
+            url: field_url.unwrap_or_default(),
+            app_brand_id: field_app_brand_id.unwrap_or_default(),
+            app_brand_pass: field_app_brand_pass.unwrap_or_default(),
+        })
     }
 }
 
@@ -2223,35 +1946,32 @@ impl<'de> serde::Deserialize<'de> for ScenicTicketUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "guide_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScenicTicketUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ScenicTicketUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ScenicTicketUpdate",
+            &["base_info", "guide_url"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_guide_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => fields::read(&mut map, &mut field_guide_url, "guide_url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ScenicTicketUpdate {
-                    base_info: field_base_info.unwrap_or_default(),
-                    guide_url: field_guide_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ScenicTicketUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_base_info = None;
+        let mut field_guide_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_guide_url, "guide_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ScenicTicketUpdate", KEYS, Visitor)
+        Ok(ScenicTicketUpdate {
+            base_info: field_base_info.unwrap_or_default(),
+            guide_url: field_guide_url.unwrap_or_default(),
+        })
     }
 }
 
@@ -2310,35 +2030,32 @@ impl<'de> serde::Deserialize<'de> for MovieTicketUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "detail"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MovieTicketUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MovieTicketUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MovieTicketUpdate",
+            &["base_info", "detail"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_detail = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => fields::read(&mut map, &mut field_detail, "detail")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MovieTicketUpdate {
-                    base_info: field_base_info.unwrap_or_default(),
-                    detail: field_detail.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MovieTicketUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_base_info = None;
+        let mut field_detail = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_detail, "detail")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MovieTicketUpdate", KEYS, Visitor)
+        Ok(MovieTicketUpdate {
+            base_info: field_base_info.unwrap_or_default(),
+            detail: field_detail.unwrap_or_default(),
+        })
     }
 }
 
@@ -2424,68 +2141,41 @@ impl<'de> serde::Deserialize<'de> for BoardingPassUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "base_info",
-            "departure_time",
-            "landing_time",
-            "boarding_time",
-            "gate",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BoardingPassUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BoardingPassUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BoardingPassUpdate",
+            &["base_info", "departure_time", "landing_time", "boarding_time", "gate"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_departure_time = None;
-                let mut field_landing_time = None;
-                let mut field_boarding_time = None;
-                let mut field_gate = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_departure_time,
-                                "departure_time",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_landing_time,
-                                "landing_time",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_boarding_time,
-                                "boarding_time",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_gate, "gate")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BoardingPassUpdate {
-                    base_info: field_base_info.unwrap_or_default(),
-                    departure_time: field_departure_time.unwrap_or_default(),
-                    landing_time: field_landing_time.unwrap_or_default(),
-                    boarding_time: field_boarding_time.unwrap_or_default(),
-                    gate: field_gate.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for BoardingPassUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_base_info = None;
+        let mut field_departure_time = None;
+        let mut field_landing_time = None;
+        let mut field_boarding_time = None;
+        let mut field_gate = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_departure_time, "departure_time")?,
+                2 => map.read(&mut field_landing_time, "landing_time")?,
+                3 => map.read(&mut field_boarding_time, "boarding_time")?,
+                4 => map.read(&mut field_gate, "gate")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BoardingPassUpdate", KEYS, Visitor)
+        Ok(BoardingPassUpdate {
+            base_info: field_base_info.unwrap_or_default(),
+            departure_time: field_departure_time.unwrap_or_default(),
+            landing_time: field_landing_time.unwrap_or_default(),
+            boarding_time: field_boarding_time.unwrap_or_default(),
+            gate: field_gate.unwrap_or_default(),
+        })
     }
 }
 
@@ -2544,35 +2234,32 @@ impl<'de> serde::Deserialize<'de> for MeetingTicketUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "map_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MeetingTicketUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MeetingTicketUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MeetingTicketUpdate",
+            &["base_info", "map_url"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_map_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => fields::read(&mut map, &mut field_map_url, "map_url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MeetingTicketUpdate {
-                    base_info: field_base_info.unwrap_or_default(),
-                    map_url: field_map_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MeetingTicketUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_base_info = None;
+        let mut field_map_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_map_url, "map_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MeetingTicketUpdate", KEYS, Visitor)
+        Ok(MeetingTicketUpdate {
+            base_info: field_base_info.unwrap_or_default(),
+            map_url: field_map_url.unwrap_or_default(),
+        })
     }
 }
 

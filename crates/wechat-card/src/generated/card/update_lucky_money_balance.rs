@@ -169,38 +169,36 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code", "card_id", "balance"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateLuckyMoneyBalanceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateLuckyMoneyBalanceRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateLuckyMoneyBalanceRequest",
+            &["code", "card_id", "balance"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_balance = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_balance, "balance")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateLuckyMoneyBalanceRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    balance: fields::required(field_balance, "balance")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateLuckyMoneyBalanceRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_balance = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_balance, "balance")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateLuckyMoneyBalanceRequest", KEYS, Visitor)
+        Ok(UpdateLuckyMoneyBalanceRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            balance: fields::required(field_balance, "balance")?,
+        })
     }
 }
 
@@ -226,26 +224,23 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateLuckyMoneyBalanceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateLuckyMoneyBalanceResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateLuckyMoneyBalanceResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdateLuckyMoneyBalanceResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdateLuckyMoneyBalanceResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdateLuckyMoneyBalanceResponse", KEYS, Visitor)
+        Ok(UpdateLuckyMoneyBalanceResponse {})
     }
 }
 
@@ -253,7 +248,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceResponse {
 /// [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance): its own
 /// codes, and [`General`](UpdateLuckyMoneyBalanceErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateLuckyMoneyBalanceErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -274,6 +269,8 @@ pub enum UpdateLuckyMoneyBalanceErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateLuckyMoneyBalanceErrorCode {}
 ::wechat_core::error_codes!(
     UpdateLuckyMoneyBalanceErrorCode in crate::Code { InvalidSerialCode, InvalidCardId,
     InvalidCardStatus, MissingCardId, FieldLengthExceeded, CardNotSupported } else

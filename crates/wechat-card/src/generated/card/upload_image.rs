@@ -104,28 +104,20 @@ impl<'de> serde::Deserialize<'de> for UploadImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadImageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UploadImageRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "UploadImageRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UploadImageRequest {
-                    media: Default::default(),
-                })
-            }
+impl ::wechat_core::fields::FromMap for UploadImageRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UploadImageRequest", KEYS, Visitor)
+        Ok(UploadImageRequest {
+            media: Default::default(),
+        })
     }
 }
 
@@ -154,39 +146,37 @@ impl<'de> serde::Deserialize<'de> for UploadImageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UploadImageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UploadImageResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UploadImageResponse",
+            &["url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UploadImageResponse {
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for UploadImageResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UploadImageResponse", KEYS, Visitor)
+        Ok(UploadImageResponse {
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
 /// Error codes of [`CardClient::upload_image`](crate::card::CardClient::upload_image): its own codes, and
 /// [`General`](UploadImageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UploadImageErrorCode {
     /// [`InvalidImageSize`](crate::Code::InvalidImageSize): The picture is too large (over 1 MB).
@@ -211,6 +201,8 @@ pub enum UploadImageErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UploadImageErrorCode {}
 ::wechat_core::error_codes!(
     UploadImageErrorCode in crate::Code { InvalidImageSize, InvalidFileType,
     MediaDataMissing, InvalidCardId, InvalidCardStatus, MissingCardId,

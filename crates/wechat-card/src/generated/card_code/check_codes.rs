@@ -148,35 +148,33 @@ impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CheckCodesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CheckCodesRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CheckCodesRequest",
+            &["card_id", "code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CheckCodesRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: fields::required(field_code, "code")?,
-                })
+impl ::wechat_core::fields::FromMap for CheckCodesRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CheckCodesRequest", KEYS, Visitor)
+        Ok(CheckCodesRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: fields::required(field_code, "code")?,
+        })
     }
 }
 
@@ -227,48 +225,39 @@ impl<'de> serde::Deserialize<'de> for CheckCodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["exist_code", "not_exist_code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CheckCodesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CheckCodesResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CheckCodesResponse",
+            &["exist_code", "not_exist_code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_exist_code = None;
-                let mut field_not_exist_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_exist_code, "exist_code")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_not_exist_code,
-                                "not_exist_code",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CheckCodesResponse {
-                    exist_code: field_exist_code.unwrap_or_default(),
-                    not_exist_code: field_not_exist_code.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for CheckCodesResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_exist_code = None;
+        let mut field_not_exist_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_exist_code, "exist_code")?,
+                1 => map.read(&mut field_not_exist_code, "not_exist_code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CheckCodesResponse", KEYS, Visitor)
+        Ok(CheckCodesResponse {
+            exist_code: field_exist_code.unwrap_or_default(),
+            not_exist_code: field_not_exist_code.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes): its own
 /// codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CheckCodesErrorCode {
     /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface: not created
@@ -298,6 +287,8 @@ pub enum CheckCodesErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CheckCodesErrorCode {}
 ::wechat_core::error_codes!(
     CheckCodesErrorCode in crate::Code { CardNotSupported, CodeAlreadyConsumed,
     InvalidSerialCode, InvalidUserCardStatus, InvalidCardId, InvalidCardStatus,

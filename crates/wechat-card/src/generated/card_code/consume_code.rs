@@ -133,35 +133,33 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code", "card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConsumeCodeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConsumeCodeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ConsumeCodeRequest",
+            &["code", "card_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ConsumeCodeRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ConsumeCodeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ConsumeCodeRequest", KEYS, Visitor)
+        Ok(ConsumeCodeRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+        })
     }
 }
 
@@ -228,42 +226,40 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card", "openid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConsumeCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConsumeCodeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ConsumeCodeResponse",
+            &["card", "openid"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card = None;
-                let mut field_openid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card, "card")?,
-                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ConsumeCodeResponse {
-                    card: fields::required(field_card, "card")?,
-                    openid: fields::required(field_openid, "openid")?,
-                })
+impl ::wechat_core::fields::FromMap for ConsumeCodeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card = None;
+        let mut field_openid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card, "card")?,
+                1 => map.read(&mut field_openid, "openid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ConsumeCodeResponse", KEYS, Visitor)
+        Ok(ConsumeCodeResponse {
+            card: fields::required(field_card, "card")?,
+            openid: fields::required(field_openid, "openid")?,
+        })
     }
 }
 
 /// Error codes of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code): its own
 /// codes, and [`General`](ConsumeCodeErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ConsumeCodeErrorCode {
     /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
@@ -290,6 +286,8 @@ pub enum ConsumeCodeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ConsumeCodeErrorCode {}
 ::wechat_core::error_codes!(
     ConsumeCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
@@ -319,32 +317,25 @@ impl<'de> serde::Deserialize<'de> for ConsumedCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConsumedCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConsumedCard")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "ConsumedCard", &["card_id"], 1)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ConsumedCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for ConsumedCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ConsumedCard", KEYS, Visitor)
+        Ok(ConsumedCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 

@@ -124,38 +124,30 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["encrypt_code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DecryptCodeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DecryptCodeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DecryptCodeRequest",
+            &["encrypt_code"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_encrypt_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_encrypt_code,
-                                "encrypt_code",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DecryptCodeRequest {
-                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-                })
+impl ::wechat_core::fields::FromMap for DecryptCodeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_encrypt_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_encrypt_code, "encrypt_code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DecryptCodeRequest", KEYS, Visitor)
+        Ok(DecryptCodeRequest {
+            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+        })
     }
 }
 
@@ -184,39 +176,37 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DecryptCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DecryptCodeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DecryptCodeResponse",
+            &["code"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DecryptCodeResponse {
-                    code: fields::required(field_code, "code")?,
-                })
+impl ::wechat_core::fields::FromMap for DecryptCodeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DecryptCodeResponse", KEYS, Visitor)
+        Ok(DecryptCodeResponse {
+            code: fields::required(field_code, "code")?,
+        })
     }
 }
 
 /// Error codes of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code): its own
 /// codes, and [`General`](DecryptCodeErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum DecryptCodeErrorCode {
     /// [`InvalidEncryptCode`](crate::Code::InvalidEncryptCode): The encrypted code cannot be decrypted:
@@ -246,6 +236,8 @@ pub enum DecryptCodeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for DecryptCodeErrorCode {}
 ::wechat_core::error_codes!(
     DecryptCodeErrorCode in crate::Code { InvalidEncryptCode, CodeAlreadyConsumed,
     InvalidSerialCode, InvalidUserCardStatus, InvalidCardId, InvalidCardStatus,

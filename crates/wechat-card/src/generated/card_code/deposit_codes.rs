@@ -161,35 +161,33 @@ impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DepositCodesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DepositCodesRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DepositCodesRequest",
+            &["card_id", "code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DepositCodesRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: fields::required(field_code, "code")?,
-                })
+impl ::wechat_core::fields::FromMap for DepositCodesRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DepositCodesRequest", KEYS, Visitor)
+        Ok(DepositCodesRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: fields::required(field_code, "code")?,
+        })
     }
 }
 
@@ -252,51 +250,42 @@ impl<'de> serde::Deserialize<'de> for DepositCodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["succ_code", "duplicate_code", "fail_code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DepositCodesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DepositCodesResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DepositCodesResponse",
+            &["succ_code", "duplicate_code", "fail_code"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_succ_code = None;
-                let mut field_duplicate_code = None;
-                let mut field_fail_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_succ_code, "succ_code")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_duplicate_code,
-                                "duplicate_code",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_fail_code, "fail_code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DepositCodesResponse {
-                    succ_code: field_succ_code.unwrap_or_default(),
-                    duplicate_code: field_duplicate_code.unwrap_or_default(),
-                    fail_code: field_fail_code.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for DepositCodesResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_succ_code = None;
+        let mut field_duplicate_code = None;
+        let mut field_fail_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_succ_code, "succ_code")?,
+                1 => map.read(&mut field_duplicate_code, "duplicate_code")?,
+                2 => map.read(&mut field_fail_code, "fail_code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DepositCodesResponse", KEYS, Visitor)
+        Ok(DepositCodesResponse {
+            succ_code: field_succ_code.unwrap_or_default(),
+            duplicate_code: field_duplicate_code.unwrap_or_default(),
+            fail_code: field_fail_code.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes): its own
 /// codes, and [`General`](DepositCodesErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum DepositCodesErrorCode {
     /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
@@ -323,6 +312,8 @@ pub enum DepositCodesErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for DepositCodesErrorCode {}
 ::wechat_core::error_codes!(
     DepositCodesErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }

@@ -179,44 +179,36 @@ impl<'de> serde::Deserialize<'de> for GetCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code", "check_consume"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCodeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCodeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCodeRequest",
+            &["card_id", "code", "check_consume"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                let mut field_check_consume = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_check_consume,
-                                "check_consume",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCodeRequest {
-                    card_id: field_card_id.unwrap_or_default(),
-                    code: fields::required(field_code, "code")?,
-                    check_consume: field_check_consume.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetCodeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        let mut field_check_consume = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                2 => map.read(&mut field_check_consume, "check_consume")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCodeRequest", KEYS, Visitor)
+        Ok(GetCodeRequest {
+            card_id: field_card_id.unwrap_or_default(),
+            code: fields::required(field_code, "code")?,
+            check_consume: field_check_consume.unwrap_or_default(),
+        })
     }
 }
 
@@ -409,105 +401,79 @@ impl<'de> serde::Deserialize<'de> for GetCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card",
-            "openid",
-            "can_consume",
-            "user_card_status",
-            "outer_str",
-            "nickname",
-            "membership_number",
-            "bonus",
-            "balance",
-            "user_info",
-            "background_pic_url",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCodeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCodeResponse",
+            &[
+                "card",
+                "openid",
+                "can_consume",
+                "user_card_status",
+                "outer_str",
+                "nickname",
+                "membership_number",
+                "bonus",
+                "balance",
+                "user_info",
+                "background_pic_url",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card = None;
-                let mut field_openid = None;
-                let mut field_can_consume = None;
-                let mut field_user_card_status = None;
-                let mut field_outer_str = None;
-                let mut field_nickname = None;
-                let mut field_membership_number = None;
-                let mut field_bonus = None;
-                let mut field_balance = None;
-                let mut field_user_info = None;
-                let mut field_background_pic_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card, "card")?,
-                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_consume,
-                                "can_consume",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_user_card_status,
-                                "user_card_status",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
-                        5 => fields::read(&mut map, &mut field_nickname, "nickname")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_membership_number,
-                                "membership_number",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_bonus, "bonus")?,
-                        8 => fields::read(&mut map, &mut field_balance, "balance")?,
-                        9 => fields::read(&mut map, &mut field_user_info, "user_info")?,
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCodeResponse {
-                    card: fields::required(field_card, "card")?,
-                    openid: fields::required(field_openid, "openid")?,
-                    can_consume: field_can_consume.unwrap_or_default(),
-                    user_card_status: field_user_card_status.unwrap_or_default(),
-                    outer_str: field_outer_str.unwrap_or_default(),
-                    nickname: field_nickname.unwrap_or_default(),
-                    membership_number: field_membership_number.unwrap_or_default(),
-                    bonus: field_bonus.unwrap_or_default(),
-                    balance: field_balance.unwrap_or_default(),
-                    user_info: field_user_info.unwrap_or_default(),
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetCodeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card = None;
+        let mut field_openid = None;
+        let mut field_can_consume = None;
+        let mut field_user_card_status = None;
+        let mut field_outer_str = None;
+        let mut field_nickname = None;
+        let mut field_membership_number = None;
+        let mut field_bonus = None;
+        let mut field_balance = None;
+        let mut field_user_info = None;
+        let mut field_background_pic_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card, "card")?,
+                1 => map.read(&mut field_openid, "openid")?,
+                2 => map.read(&mut field_can_consume, "can_consume")?,
+                3 => map.read(&mut field_user_card_status, "user_card_status")?,
+                4 => map.read(&mut field_outer_str, "outer_str")?,
+                5 => map.read(&mut field_nickname, "nickname")?,
+                6 => map.read(&mut field_membership_number, "membership_number")?,
+                7 => map.read(&mut field_bonus, "bonus")?,
+                8 => map.read(&mut field_balance, "balance")?,
+                9 => map.read(&mut field_user_info, "user_info")?,
+                10 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCodeResponse", KEYS, Visitor)
+        Ok(GetCodeResponse {
+            card: fields::required(field_card, "card")?,
+            openid: fields::required(field_openid, "openid")?,
+            can_consume: field_can_consume.unwrap_or_default(),
+            user_card_status: field_user_card_status.unwrap_or_default(),
+            outer_str: field_outer_str.unwrap_or_default(),
+            nickname: field_nickname.unwrap_or_default(),
+            membership_number: field_membership_number.unwrap_or_default(),
+            bonus: field_bonus.unwrap_or_default(),
+            balance: field_balance.unwrap_or_default(),
+            user_info: field_user_info.unwrap_or_default(),
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code): its own codes,
 /// and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetCodeErrorCode {
     /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
@@ -534,6 +500,8 @@ pub enum GetCodeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetCodeErrorCode {}
 ::wechat_core::error_codes!(
     GetCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }
@@ -625,46 +593,44 @@ impl<'de> serde::Deserialize<'de> for CodeCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "begin_time", "end_time", "code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CodeCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CodeCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CodeCard",
+            &["card_id", "begin_time", "end_time", "code"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        3 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CodeCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    begin_time: fields::required(field_begin_time, "begin_time")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    code: field_code.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for CodeCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_begin_time, "begin_time")?,
+                2 => map.read(&mut field_end_time, "end_time")?,
+                3 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CodeCard", KEYS, Visitor)
+        Ok(CodeCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            begin_time: fields::required(field_begin_time, "begin_time")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            code: field_code.unwrap_or_default(),
+        })
     }
 }
 
 /// The state of a card in a user's card package.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UserCardStatus {
     /// `"NORMAL"`: Usable.
@@ -687,6 +653,7 @@ pub enum UserCardStatus {
     Unknown(String),
 }
 
+impl Eq for UserCardStatus {}
 impl UserCardStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -737,7 +704,7 @@ impl<'de> serde::Deserialize<'de> for UserCardStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -787,47 +754,32 @@ impl<'de> serde::Deserialize<'de> for MemberUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["common_field_list", "custom_field_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberUserInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberUserInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberUserInfo",
+            &["common_field_list", "custom_field_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_common_field_list = None;
-                let mut field_custom_field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_common_field_list,
-                                "common_field_list",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_list,
-                                "custom_field_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberUserInfo {
-                    common_field_list: field_common_field_list.unwrap_or_default(),
-                    custom_field_list: field_custom_field_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberUserInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_common_field_list = None;
+        let mut field_custom_field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_common_field_list, "common_field_list")?,
+                1 => map.read(&mut field_custom_field_list, "custom_field_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberUserInfo", KEYS, Visitor)
+        Ok(MemberUserInfo {
+            common_field_list: field_common_field_list.unwrap_or_default(),
+            custom_field_list: field_custom_field_list.unwrap_or_default(),
+        })
     }
 }
 
@@ -884,38 +836,36 @@ impl<'de> serde::Deserialize<'de> for MemberFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "value", "value_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberFieldValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberFieldValue")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberFieldValue",
+            &["name", "value", "value_list"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_value = None;
-                let mut field_value_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_value, "value")?,
-                        2 => fields::read(&mut map, &mut field_value_list, "value_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberFieldValue {
-                    name: fields::required(field_name, "name")?,
-                    value: field_value.unwrap_or_default(),
-                    value_list: field_value_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberFieldValue {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_value = None;
+        let mut field_value_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_value, "value")?,
+                2 => map.read(&mut field_value_list, "value_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberFieldValue", KEYS, Visitor)
+        Ok(MemberFieldValue {
+            name: fields::required(field_name, "name")?,
+            value: field_value.unwrap_or_default(),
+            value_list: field_value_list.unwrap_or_default(),
+        })
     }
 }
 

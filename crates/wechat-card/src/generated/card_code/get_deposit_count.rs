@@ -102,32 +102,30 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetDepositCountRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDepositCountRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetDepositCountRequest",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetDepositCountRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetDepositCountRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetDepositCountRequest", KEYS, Visitor)
+        Ok(GetDepositCountRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
@@ -156,39 +154,37 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["count"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetDepositCountResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetDepositCountResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetDepositCountResponse",
+            &["count"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_count = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_count, "count")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetDepositCountResponse {
-                    count: fields::required(field_count, "count")?,
-                })
+impl ::wechat_core::fields::FromMap for GetDepositCountResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_count = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_count, "count")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetDepositCountResponse", KEYS, Visitor)
+        Ok(GetDepositCountResponse {
+            count: fields::required(field_count, "count")?,
+        })
     }
 }
 
 /// Error codes of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count):
 /// its own codes, and [`General`](GetDepositCountErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetDepositCountErrorCode {
     /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
@@ -215,6 +211,8 @@ pub enum GetDepositCountErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetDepositCountErrorCode {}
 ::wechat_core::error_codes!(
     GetDepositCountErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }

@@ -172,41 +172,39 @@ impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code", "card_id", "openid", "is_mark"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MarkCodeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MarkCodeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MarkCodeRequest",
+            &["code", "card_id", "openid", "is_mark"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_openid = None;
-                let mut field_is_mark = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        3 => fields::read(&mut map, &mut field_is_mark, "is_mark")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MarkCodeRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    openid: fields::required(field_openid, "openid")?,
-                    is_mark: fields::required(field_is_mark, "is_mark")?,
-                })
+impl ::wechat_core::fields::FromMap for MarkCodeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_openid = None;
+        let mut field_is_mark = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_openid, "openid")?,
+                3 => map.read(&mut field_is_mark, "is_mark")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MarkCodeRequest", KEYS, Visitor)
+        Ok(MarkCodeRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+            openid: fields::required(field_openid, "openid")?,
+            is_mark: fields::required(field_is_mark, "is_mark")?,
+        })
     }
 }
 
@@ -231,33 +229,25 @@ impl<'de> serde::Deserialize<'de> for MarkCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MarkCodeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MarkCodeResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "MarkCodeResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(MarkCodeResponse {})
-            }
+impl ::wechat_core::fields::FromMap for MarkCodeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("MarkCodeResponse", KEYS, Visitor)
+        Ok(MarkCodeResponse {})
     }
 }
 
 /// Error codes of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code): its own codes,
 /// and [`General`](MarkCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum MarkCodeErrorCode {
     /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
@@ -284,6 +274,8 @@ pub enum MarkCodeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for MarkCodeErrorCode {}
 ::wechat_core::error_codes!(
     MarkCodeErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }

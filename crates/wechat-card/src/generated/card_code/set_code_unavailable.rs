@@ -135,38 +135,36 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code", "card_id", "reason"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetCodeUnavailableRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetCodeUnavailableRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetCodeUnavailableRequest",
+            &["code", "card_id", "reason"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_reason = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_reason, "reason")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetCodeUnavailableRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    reason: field_reason.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SetCodeUnavailableRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_reason = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_reason, "reason")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetCodeUnavailableRequest", KEYS, Visitor)
+        Ok(SetCodeUnavailableRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            reason: field_reason.unwrap_or_default(),
+        })
     }
 }
 
@@ -192,26 +190,23 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetCodeUnavailableResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetCodeUnavailableResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetCodeUnavailableResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetCodeUnavailableResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetCodeUnavailableResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetCodeUnavailableResponse", KEYS, Visitor)
+        Ok(SetCodeUnavailableResponse {})
     }
 }
 
@@ -219,7 +214,7 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableResponse {
 /// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable): its own
 /// codes, and [`General`](SetCodeUnavailableErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetCodeUnavailableErrorCode {
     /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is
@@ -246,6 +241,8 @@ pub enum SetCodeUnavailableErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetCodeUnavailableErrorCode {}
 ::wechat_core::error_codes!(
     SetCodeUnavailableErrorCode in crate::Code { CodeAlreadyConsumed, InvalidSerialCode,
     InvalidUserCardStatus, InvalidCardId, InvalidCardStatus, InvalidTime, MissingCardId }

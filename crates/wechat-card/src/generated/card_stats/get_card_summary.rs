@@ -162,44 +162,36 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["begin_date", "end_date", "cond_source"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCardSummaryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCardSummaryRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCardSummaryRequest",
+            &["begin_date", "end_date", "cond_source"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_begin_date = None;
-                let mut field_end_date = None;
-                let mut field_cond_source = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
-                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_cond_source,
-                                "cond_source",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCardSummaryRequest {
-                    begin_date: fields::required(field_begin_date, "begin_date")?,
-                    end_date: fields::required(field_end_date, "end_date")?,
-                    cond_source: fields::required(field_cond_source, "cond_source")?,
-                })
+impl ::wechat_core::fields::FromMap for GetCardSummaryRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_begin_date = None;
+        let mut field_end_date = None;
+        let mut field_cond_source = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_begin_date, "begin_date")?,
+                1 => map.read(&mut field_end_date, "end_date")?,
+                2 => map.read(&mut field_cond_source, "cond_source")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCardSummaryRequest", KEYS, Visitor)
+        Ok(GetCardSummaryRequest {
+            begin_date: fields::required(field_begin_date, "begin_date")?,
+            end_date: fields::required(field_end_date, "end_date")?,
+            cond_source: fields::required(field_cond_source, "cond_source")?,
+        })
     }
 }
 
@@ -228,32 +220,30 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCardSummaryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCardSummaryResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCardSummaryResponse",
+            &["list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_list, "list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCardSummaryResponse {
-                    list: fields::required(field_list, "list")?,
-                })
+impl ::wechat_core::fields::FromMap for GetCardSummaryResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_list, "list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCardSummaryResponse", KEYS, Visitor)
+        Ok(GetCardSummaryResponse {
+            list: fields::required(field_list, "list")?,
+        })
     }
 }
 
@@ -261,7 +251,7 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryResponse {
 /// [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary): its own
 /// codes, and [`General`](GetCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetCardSummaryErrorCode {
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
@@ -272,6 +262,8 @@ pub enum GetCardSummaryErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetCardSummaryErrorCode {}
 ::wechat_core::error_codes!(
     GetCardSummaryErrorCode in crate::Code { DateFormatError, DateRangeError } else
     General(crate::GeneralErrorCode)
@@ -512,158 +504,96 @@ impl<'de> serde::Deserialize<'de> for CardDayStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "ref_date",
-            "view_cnt",
-            "view_user",
-            "receive_cnt",
-            "receive_user",
-            "verify_cnt",
-            "verify_user",
-            "given_cnt",
-            "given_user",
-            "expire_cnt",
-            "expire_user",
-            "view_friends_cnt",
-            "view_friends_user",
-            "receive_friends_cnt",
-            "receive_friends_user",
-            "verify_friends_cnt",
-            "verify_friends_user",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CardDayStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CardDayStats")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CardDayStats",
+            &[
+                "ref_date",
+                "view_cnt",
+                "view_user",
+                "receive_cnt",
+                "receive_user",
+                "verify_cnt",
+                "verify_user",
+                "given_cnt",
+                "given_user",
+                "expire_cnt",
+                "expire_user",
+                "view_friends_cnt",
+                "view_friends_user",
+                "receive_friends_cnt",
+                "receive_friends_user",
+                "verify_friends_cnt",
+                "verify_friends_user",
+            ],
+            17,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_ref_date = None;
-                let mut field_view_cnt = None;
-                let mut field_view_user = None;
-                let mut field_receive_cnt = None;
-                let mut field_receive_user = None;
-                let mut field_verify_cnt = None;
-                let mut field_verify_user = None;
-                let mut field_given_cnt = None;
-                let mut field_given_user = None;
-                let mut field_expire_cnt = None;
-                let mut field_expire_user = None;
-                let mut field_view_friends_cnt = None;
-                let mut field_view_friends_user = None;
-                let mut field_receive_friends_cnt = None;
-                let mut field_receive_friends_user = None;
-                let mut field_verify_friends_cnt = None;
-                let mut field_verify_friends_user = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
-                        1 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
-                        2 => fields::read(&mut map, &mut field_view_user, "view_user")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_cnt,
-                                "receive_cnt",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_user,
-                                "receive_user",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_verify_user,
-                                "verify_user",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_given_cnt, "given_cnt")?,
-                        8 => fields::read(&mut map, &mut field_given_user, "given_user")?,
-                        9 => fields::read(&mut map, &mut field_expire_cnt, "expire_cnt")?,
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_expire_user,
-                                "expire_user",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_view_friends_cnt,
-                                "view_friends_cnt",
-                            )?
-                        }
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_view_friends_user,
-                                "view_friends_user",
-                            )?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_friends_cnt,
-                                "receive_friends_cnt",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_friends_user,
-                                "receive_friends_user",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_verify_friends_cnt,
-                                "verify_friends_cnt",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_verify_friends_user,
-                                "verify_friends_user",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CardDayStats {
-                    ref_date: fields::required(field_ref_date, "ref_date")?,
-                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-                    view_user: fields::required(field_view_user, "view_user")?,
-                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-                    receive_user: fields::required(field_receive_user, "receive_user")?,
-                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-                    verify_user: fields::required(field_verify_user, "verify_user")?,
-                    given_cnt: fields::required(field_given_cnt, "given_cnt")?,
-                    given_user: fields::required(field_given_user, "given_user")?,
-                    expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
-                    expire_user: fields::required(field_expire_user, "expire_user")?,
-                    view_friends_cnt: field_view_friends_cnt.unwrap_or_default(),
-                    view_friends_user: field_view_friends_user.unwrap_or_default(),
-                    receive_friends_cnt: field_receive_friends_cnt.unwrap_or_default(),
-                    receive_friends_user: field_receive_friends_user.unwrap_or_default(),
-                    verify_friends_cnt: field_verify_friends_cnt.unwrap_or_default(),
-                    verify_friends_user: field_verify_friends_user.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for CardDayStats {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_ref_date = None;
+        let mut field_view_cnt = None;
+        let mut field_view_user = None;
+        let mut field_receive_cnt = None;
+        let mut field_receive_user = None;
+        let mut field_verify_cnt = None;
+        let mut field_verify_user = None;
+        let mut field_given_cnt = None;
+        let mut field_given_user = None;
+        let mut field_expire_cnt = None;
+        let mut field_expire_user = None;
+        let mut field_view_friends_cnt = None;
+        let mut field_view_friends_user = None;
+        let mut field_receive_friends_cnt = None;
+        let mut field_receive_friends_user = None;
+        let mut field_verify_friends_cnt = None;
+        let mut field_verify_friends_user = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_ref_date, "ref_date")?,
+                1 => map.read(&mut field_view_cnt, "view_cnt")?,
+                2 => map.read(&mut field_view_user, "view_user")?,
+                3 => map.read(&mut field_receive_cnt, "receive_cnt")?,
+                4 => map.read(&mut field_receive_user, "receive_user")?,
+                5 => map.read(&mut field_verify_cnt, "verify_cnt")?,
+                6 => map.read(&mut field_verify_user, "verify_user")?,
+                7 => map.read(&mut field_given_cnt, "given_cnt")?,
+                8 => map.read(&mut field_given_user, "given_user")?,
+                9 => map.read(&mut field_expire_cnt, "expire_cnt")?,
+                10 => map.read(&mut field_expire_user, "expire_user")?,
+                11 => map.read(&mut field_view_friends_cnt, "view_friends_cnt")?,
+                12 => map.read(&mut field_view_friends_user, "view_friends_user")?,
+                13 => map.read(&mut field_receive_friends_cnt, "receive_friends_cnt")?,
+                14 => map.read(&mut field_receive_friends_user, "receive_friends_user")?,
+                15 => map.read(&mut field_verify_friends_cnt, "verify_friends_cnt")?,
+                16 => map.read(&mut field_verify_friends_user, "verify_friends_user")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CardDayStats", KEYS, Visitor)
+        Ok(CardDayStats {
+            ref_date: fields::required(field_ref_date, "ref_date")?,
+            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+            view_user: fields::required(field_view_user, "view_user")?,
+            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+            receive_user: fields::required(field_receive_user, "receive_user")?,
+            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+            verify_user: fields::required(field_verify_user, "verify_user")?,
+            given_cnt: fields::required(field_given_cnt, "given_cnt")?,
+            given_user: fields::required(field_given_user, "given_user")?,
+            expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
+            expire_user: fields::required(field_expire_user, "expire_user")?,
+            view_friends_cnt: field_view_friends_cnt.unwrap_or_default(),
+            view_friends_user: field_view_friends_user.unwrap_or_default(),
+            receive_friends_cnt: field_receive_friends_cnt.unwrap_or_default(),
+            receive_friends_user: field_receive_friends_user.unwrap_or_default(),
+            verify_friends_cnt: field_verify_friends_cnt.unwrap_or_default(),
+            verify_friends_user: field_verify_friends_user.unwrap_or_default(),
+        })
     }
 }
 

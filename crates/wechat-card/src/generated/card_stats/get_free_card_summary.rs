@@ -187,47 +187,39 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["begin_date", "end_date", "cond_source", "card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetFreeCardSummaryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetFreeCardSummaryRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetFreeCardSummaryRequest",
+            &["begin_date", "end_date", "cond_source", "card_id"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_begin_date = None;
-                let mut field_end_date = None;
-                let mut field_cond_source = None;
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
-                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_cond_source,
-                                "cond_source",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetFreeCardSummaryRequest {
-                    begin_date: fields::required(field_begin_date, "begin_date")?,
-                    end_date: fields::required(field_end_date, "end_date")?,
-                    cond_source: fields::required(field_cond_source, "cond_source")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetFreeCardSummaryRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_begin_date = None;
+        let mut field_end_date = None;
+        let mut field_cond_source = None;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_begin_date, "begin_date")?,
+                1 => map.read(&mut field_end_date, "end_date")?,
+                2 => map.read(&mut field_cond_source, "cond_source")?,
+                3 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetFreeCardSummaryRequest", KEYS, Visitor)
+        Ok(GetFreeCardSummaryRequest {
+            begin_date: fields::required(field_begin_date, "begin_date")?,
+            end_date: fields::required(field_end_date, "end_date")?,
+            cond_source: fields::required(field_cond_source, "cond_source")?,
+            card_id: field_card_id.unwrap_or_default(),
+        })
     }
 }
 
@@ -257,32 +249,30 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetFreeCardSummaryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetFreeCardSummaryResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetFreeCardSummaryResponse",
+            &["list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_list, "list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetFreeCardSummaryResponse {
-                    list: fields::required(field_list, "list")?,
-                })
+impl ::wechat_core::fields::FromMap for GetFreeCardSummaryResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_list, "list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetFreeCardSummaryResponse", KEYS, Visitor)
+        Ok(GetFreeCardSummaryResponse {
+            list: fields::required(field_list, "list")?,
+        })
     }
 }
 
@@ -290,7 +280,7 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryResponse {
 /// [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary): its
 /// own codes, and [`General`](GetFreeCardSummaryErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetFreeCardSummaryErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -303,6 +293,8 @@ pub enum GetFreeCardSummaryErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetFreeCardSummaryErrorCode {}
 ::wechat_core::error_codes!(
     GetFreeCardSummaryErrorCode in crate::Code { InvalidCardId, DateFormatError,
     DateRangeError } else General(crate::GeneralErrorCode)
@@ -493,119 +485,89 @@ impl<'de> serde::Deserialize<'de> for FreeCardDayStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "ref_date",
-            "card_id",
-            "card_type",
-            "is_pay",
-            "view_cnt",
-            "view_user",
-            "receive_cnt",
-            "receive_user",
-            "verify_cnt",
-            "verify_user",
-            "given_cnt",
-            "given_user",
-            "expire_cnt",
-            "expire_user",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FreeCardDayStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FreeCardDayStats")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "FreeCardDayStats",
+            &[
+                "ref_date",
+                "card_id",
+                "card_type",
+                "is_pay",
+                "view_cnt",
+                "view_user",
+                "receive_cnt",
+                "receive_user",
+                "verify_cnt",
+                "verify_user",
+                "given_cnt",
+                "given_user",
+                "expire_cnt",
+                "expire_user",
+            ],
+            14,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_ref_date = None;
-                let mut field_card_id = None;
-                let mut field_card_type = None;
-                let mut field_is_pay = None;
-                let mut field_view_cnt = None;
-                let mut field_view_user = None;
-                let mut field_receive_cnt = None;
-                let mut field_receive_user = None;
-                let mut field_verify_cnt = None;
-                let mut field_verify_user = None;
-                let mut field_given_cnt = None;
-                let mut field_given_user = None;
-                let mut field_expire_cnt = None;
-                let mut field_expire_user = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_card_type, "card_type")?,
-                        3 => fields::read(&mut map, &mut field_is_pay, "is_pay")?,
-                        4 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
-                        5 => fields::read(&mut map, &mut field_view_user, "view_user")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_cnt,
-                                "receive_cnt",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_user,
-                                "receive_user",
-                            )?
-                        }
-                        8 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_verify_user,
-                                "verify_user",
-                            )?
-                        }
-                        10 => fields::read(&mut map, &mut field_given_cnt, "given_cnt")?,
-                        11 => {
-                            fields::read(&mut map, &mut field_given_user, "given_user")?
-                        }
-                        12 => {
-                            fields::read(&mut map, &mut field_expire_cnt, "expire_cnt")?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_expire_user,
-                                "expire_user",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(FreeCardDayStats {
-                    ref_date: fields::required(field_ref_date, "ref_date")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    card_type: fields::required(field_card_type, "card_type")?,
-                    is_pay: field_is_pay.unwrap_or_default(),
-                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-                    view_user: fields::required(field_view_user, "view_user")?,
-                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-                    receive_user: fields::required(field_receive_user, "receive_user")?,
-                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-                    verify_user: fields::required(field_verify_user, "verify_user")?,
-                    given_cnt: fields::required(field_given_cnt, "given_cnt")?,
-                    given_user: fields::required(field_given_user, "given_user")?,
-                    expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
-                    expire_user: fields::required(field_expire_user, "expire_user")?,
-                })
+impl ::wechat_core::fields::FromMap for FreeCardDayStats {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_ref_date = None;
+        let mut field_card_id = None;
+        let mut field_card_type = None;
+        let mut field_is_pay = None;
+        let mut field_view_cnt = None;
+        let mut field_view_user = None;
+        let mut field_receive_cnt = None;
+        let mut field_receive_user = None;
+        let mut field_verify_cnt = None;
+        let mut field_verify_user = None;
+        let mut field_given_cnt = None;
+        let mut field_given_user = None;
+        let mut field_expire_cnt = None;
+        let mut field_expire_user = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_ref_date, "ref_date")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_card_type, "card_type")?,
+                3 => map.read(&mut field_is_pay, "is_pay")?,
+                4 => map.read(&mut field_view_cnt, "view_cnt")?,
+                5 => map.read(&mut field_view_user, "view_user")?,
+                6 => map.read(&mut field_receive_cnt, "receive_cnt")?,
+                7 => map.read(&mut field_receive_user, "receive_user")?,
+                8 => map.read(&mut field_verify_cnt, "verify_cnt")?,
+                9 => map.read(&mut field_verify_user, "verify_user")?,
+                10 => map.read(&mut field_given_cnt, "given_cnt")?,
+                11 => map.read(&mut field_given_user, "given_user")?,
+                12 => map.read(&mut field_expire_cnt, "expire_cnt")?,
+                13 => map.read(&mut field_expire_user, "expire_user")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("FreeCardDayStats", KEYS, Visitor)
+        Ok(FreeCardDayStats {
+            ref_date: fields::required(field_ref_date, "ref_date")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+            card_type: fields::required(field_card_type, "card_type")?,
+            is_pay: field_is_pay.unwrap_or_default(),
+            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+            view_user: fields::required(field_view_user, "view_user")?,
+            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+            receive_user: fields::required(field_receive_user, "receive_user")?,
+            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+            verify_user: fields::required(field_verify_user, "verify_user")?,
+            given_cnt: fields::required(field_given_cnt, "given_cnt")?,
+            given_user: fields::required(field_given_user, "given_user")?,
+            expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
+            expire_user: fields::required(field_expire_user, "expire_user")?,
+        })
     }
 }
 
 /// The type of a free coupon, as a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum FreeCardType {
     /// `0`: A discount coupon (折扣券).
@@ -622,6 +584,7 @@ pub enum FreeCardType {
     Unknown(i64),
 }
 
+impl Eq for FreeCardType {}
 impl FreeCardType {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {

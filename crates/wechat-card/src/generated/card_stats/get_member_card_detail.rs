@@ -178,38 +178,36 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["begin_date", "end_date", "card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberCardDetailRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberCardDetailRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberCardDetailRequest",
+            &["begin_date", "end_date", "card_id"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_begin_date = None;
-                let mut field_end_date = None;
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
-                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
-                        2 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberCardDetailRequest {
-                    begin_date: fields::required(field_begin_date, "begin_date")?,
-                    end_date: fields::required(field_end_date, "end_date")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMemberCardDetailRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_begin_date = None;
+        let mut field_end_date = None;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_begin_date, "begin_date")?,
+                1 => map.read(&mut field_end_date, "end_date")?,
+                2 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberCardDetailRequest", KEYS, Visitor)
+        Ok(GetMemberCardDetailRequest {
+            begin_date: fields::required(field_begin_date, "begin_date")?,
+            end_date: fields::required(field_end_date, "end_date")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
@@ -239,32 +237,30 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberCardDetailResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberCardDetailResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberCardDetailResponse",
+            &["list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_list, "list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberCardDetailResponse {
-                    list: fields::required(field_list, "list")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMemberCardDetailResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_list, "list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberCardDetailResponse", KEYS, Visitor)
+        Ok(GetMemberCardDetailResponse {
+            list: fields::required(field_list, "list")?,
+        })
     }
 }
 
@@ -272,7 +268,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailResponse {
 /// [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail):
 /// its own codes, and [`General`](GetMemberCardDetailErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardDetailErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -285,6 +281,8 @@ pub enum GetMemberCardDetailErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetMemberCardDetailErrorCode {}
 ::wechat_core::error_codes!(
     GetMemberCardDetailErrorCode in crate::Code { InvalidCardId, DateFormatError,
     DateRangeError } else General(crate::GeneralErrorCode)
@@ -508,140 +506,92 @@ impl<'de> serde::Deserialize<'de> for MemberCardDetailDayStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "ref_date",
-            "merchanttype",
-            "cardid",
-            "submerchantid",
-            "view_cnt",
-            "view_user",
-            "receive_cnt",
-            "receive_user",
-            "verify_cnt",
-            "verify_user",
-            "active_cnt",
-            "active_user",
-            "total_user",
-            "new_user",
-            "payOriginalFee",
-            "fee",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberCardDetailDayStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberCardDetailDayStats")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberCardDetailDayStats",
+            &[
+                "ref_date",
+                "merchanttype",
+                "cardid",
+                "submerchantid",
+                "view_cnt",
+                "view_user",
+                "receive_cnt",
+                "receive_user",
+                "verify_cnt",
+                "verify_user",
+                "active_cnt",
+                "active_user",
+                "total_user",
+                "new_user",
+                "payOriginalFee",
+                "fee",
+            ],
+            16,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_ref_date = None;
-                let mut field_merchanttype = None;
-                let mut field_cardid = None;
-                let mut field_submerchantid = None;
-                let mut field_view_cnt = None;
-                let mut field_view_user = None;
-                let mut field_receive_cnt = None;
-                let mut field_receive_user = None;
-                let mut field_verify_cnt = None;
-                let mut field_verify_user = None;
-                let mut field_active_cnt = None;
-                let mut field_active_user = None;
-                let mut field_total_user = None;
-                let mut field_new_user = None;
-                let mut field_pay_original_fee = None;
-                let mut field_fee = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_merchanttype,
-                                "merchanttype",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_cardid, "cardid")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_submerchantid,
-                                "submerchantid",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
-                        5 => fields::read(&mut map, &mut field_view_user, "view_user")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_cnt,
-                                "receive_cnt",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_user,
-                                "receive_user",
-                            )?
-                        }
-                        8 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_verify_user,
-                                "verify_user",
-                            )?
-                        }
-                        10 => {
-                            fields::read(&mut map, &mut field_active_cnt, "active_cnt")?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_active_user,
-                                "active_user",
-                            )?
-                        }
-                        12 => {
-                            fields::read(&mut map, &mut field_total_user, "total_user")?
-                        }
-                        13 => fields::read(&mut map, &mut field_new_user, "new_user")?,
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pay_original_fee,
-                                "payOriginalFee",
-                            )?
-                        }
-                        15 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberCardDetailDayStats {
-                    ref_date: fields::required(field_ref_date, "ref_date")?,
-                    merchanttype: field_merchanttype.unwrap_or_default(),
-                    cardid: fields::required(field_cardid, "cardid")?,
-                    submerchantid: field_submerchantid.unwrap_or_default(),
-                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-                    view_user: fields::required(field_view_user, "view_user")?,
-                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-                    receive_user: fields::required(field_receive_user, "receive_user")?,
-                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-                    verify_user: fields::required(field_verify_user, "verify_user")?,
-                    active_cnt: fields::required(field_active_cnt, "active_cnt")?,
-                    active_user: fields::required(field_active_user, "active_user")?,
-                    total_user: fields::required(field_total_user, "total_user")?,
-                    new_user: fields::required(field_new_user, "new_user")?,
-                    pay_original_fee: field_pay_original_fee.unwrap_or_default(),
-                    fee: field_fee.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberCardDetailDayStats {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_ref_date = None;
+        let mut field_merchanttype = None;
+        let mut field_cardid = None;
+        let mut field_submerchantid = None;
+        let mut field_view_cnt = None;
+        let mut field_view_user = None;
+        let mut field_receive_cnt = None;
+        let mut field_receive_user = None;
+        let mut field_verify_cnt = None;
+        let mut field_verify_user = None;
+        let mut field_active_cnt = None;
+        let mut field_active_user = None;
+        let mut field_total_user = None;
+        let mut field_new_user = None;
+        let mut field_pay_original_fee = None;
+        let mut field_fee = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_ref_date, "ref_date")?,
+                1 => map.read(&mut field_merchanttype, "merchanttype")?,
+                2 => map.read(&mut field_cardid, "cardid")?,
+                3 => map.read(&mut field_submerchantid, "submerchantid")?,
+                4 => map.read(&mut field_view_cnt, "view_cnt")?,
+                5 => map.read(&mut field_view_user, "view_user")?,
+                6 => map.read(&mut field_receive_cnt, "receive_cnt")?,
+                7 => map.read(&mut field_receive_user, "receive_user")?,
+                8 => map.read(&mut field_verify_cnt, "verify_cnt")?,
+                9 => map.read(&mut field_verify_user, "verify_user")?,
+                10 => map.read(&mut field_active_cnt, "active_cnt")?,
+                11 => map.read(&mut field_active_user, "active_user")?,
+                12 => map.read(&mut field_total_user, "total_user")?,
+                13 => map.read(&mut field_new_user, "new_user")?,
+                14 => map.read(&mut field_pay_original_fee, "payOriginalFee")?,
+                15 => map.read(&mut field_fee, "fee")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberCardDetailDayStats", KEYS, Visitor)
+        Ok(MemberCardDetailDayStats {
+            ref_date: fields::required(field_ref_date, "ref_date")?,
+            merchanttype: field_merchanttype.unwrap_or_default(),
+            cardid: fields::required(field_cardid, "cardid")?,
+            submerchantid: field_submerchantid.unwrap_or_default(),
+            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+            view_user: fields::required(field_view_user, "view_user")?,
+            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+            receive_user: fields::required(field_receive_user, "receive_user")?,
+            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+            verify_user: fields::required(field_verify_user, "verify_user")?,
+            active_cnt: fields::required(field_active_cnt, "active_cnt")?,
+            active_user: fields::required(field_active_user, "active_user")?,
+            total_user: fields::required(field_total_user, "total_user")?,
+            new_user: fields::required(field_new_user, "new_user")?,
+            pay_original_fee: field_pay_original_fee.unwrap_or_default(),
+            fee: field_fee.unwrap_or_default(),
+        })
     }
 }
 

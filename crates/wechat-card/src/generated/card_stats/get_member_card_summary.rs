@@ -163,44 +163,36 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["begin_date", "end_date", "cond_source"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberCardSummaryRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberCardSummaryRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberCardSummaryRequest",
+            &["begin_date", "end_date", "cond_source"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_begin_date = None;
-                let mut field_end_date = None;
-                let mut field_cond_source = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_begin_date, "begin_date")?,
-                        1 => fields::read(&mut map, &mut field_end_date, "end_date")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_cond_source,
-                                "cond_source",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberCardSummaryRequest {
-                    begin_date: fields::required(field_begin_date, "begin_date")?,
-                    end_date: fields::required(field_end_date, "end_date")?,
-                    cond_source: fields::required(field_cond_source, "cond_source")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMemberCardSummaryRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_begin_date = None;
+        let mut field_end_date = None;
+        let mut field_cond_source = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_begin_date, "begin_date")?,
+                1 => map.read(&mut field_end_date, "end_date")?,
+                2 => map.read(&mut field_cond_source, "cond_source")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberCardSummaryRequest", KEYS, Visitor)
+        Ok(GetMemberCardSummaryRequest {
+            begin_date: fields::required(field_begin_date, "begin_date")?,
+            end_date: fields::required(field_end_date, "end_date")?,
+            cond_source: fields::required(field_cond_source, "cond_source")?,
+        })
     }
 }
 
@@ -230,32 +222,30 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberCardSummaryResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberCardSummaryResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberCardSummaryResponse",
+            &["list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_list, "list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberCardSummaryResponse {
-                    list: fields::required(field_list, "list")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMemberCardSummaryResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_list, "list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberCardSummaryResponse", KEYS, Visitor)
+        Ok(GetMemberCardSummaryResponse {
+            list: fields::required(field_list, "list")?,
+        })
     }
 }
 
@@ -263,7 +253,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryResponse {
 /// [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary):
 /// its own codes, and [`General`](GetMemberCardSummaryErrorCode::General) for WeChat's general codes and
 /// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardSummaryErrorCode {
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
@@ -274,6 +264,8 @@ pub enum GetMemberCardSummaryErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetMemberCardSummaryErrorCode {}
 ::wechat_core::error_codes!(
     GetMemberCardSummaryErrorCode in crate::Code { DateFormatError, DateRangeError }
     else General(crate::GeneralErrorCode)
@@ -435,109 +427,75 @@ impl<'de> serde::Deserialize<'de> for MemberCardDayStats {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "ref_date",
-            "view_cnt",
-            "view_user",
-            "receive_cnt",
-            "receive_user",
-            "verify_cnt",
-            "verify_user",
-            "active_user",
-            "total_user",
-            "total_receive_user",
-            "active_cnt",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberCardDayStats;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberCardDayStats")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberCardDayStats",
+            &[
+                "ref_date",
+                "view_cnt",
+                "view_user",
+                "receive_cnt",
+                "receive_user",
+                "verify_cnt",
+                "verify_user",
+                "active_user",
+                "total_user",
+                "total_receive_user",
+                "active_cnt",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_ref_date = None;
-                let mut field_view_cnt = None;
-                let mut field_view_user = None;
-                let mut field_receive_cnt = None;
-                let mut field_receive_user = None;
-                let mut field_verify_cnt = None;
-                let mut field_verify_user = None;
-                let mut field_active_user = None;
-                let mut field_total_user = None;
-                let mut field_total_receive_user = None;
-                let mut field_active_cnt = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_ref_date, "ref_date")?,
-                        1 => fields::read(&mut map, &mut field_view_cnt, "view_cnt")?,
-                        2 => fields::read(&mut map, &mut field_view_user, "view_user")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_cnt,
-                                "receive_cnt",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_receive_user,
-                                "receive_user",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_verify_cnt, "verify_cnt")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_verify_user,
-                                "verify_user",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_active_user,
-                                "active_user",
-                            )?
-                        }
-                        8 => fields::read(&mut map, &mut field_total_user, "total_user")?,
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_total_receive_user,
-                                "total_receive_user",
-                            )?
-                        }
-                        10 => {
-                            fields::read(&mut map, &mut field_active_cnt, "active_cnt")?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberCardDayStats {
-                    ref_date: fields::required(field_ref_date, "ref_date")?,
-                    view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-                    view_user: fields::required(field_view_user, "view_user")?,
-                    receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-                    receive_user: fields::required(field_receive_user, "receive_user")?,
-                    verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-                    verify_user: fields::required(field_verify_user, "verify_user")?,
-                    active_user: fields::required(field_active_user, "active_user")?,
-                    total_user: fields::required(field_total_user, "total_user")?,
-                    total_receive_user: fields::required(
-                        field_total_receive_user,
-                        "total_receive_user",
-                    )?,
-                    active_cnt: field_active_cnt.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberCardDayStats {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_ref_date = None;
+        let mut field_view_cnt = None;
+        let mut field_view_user = None;
+        let mut field_receive_cnt = None;
+        let mut field_receive_user = None;
+        let mut field_verify_cnt = None;
+        let mut field_verify_user = None;
+        let mut field_active_user = None;
+        let mut field_total_user = None;
+        let mut field_total_receive_user = None;
+        let mut field_active_cnt = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_ref_date, "ref_date")?,
+                1 => map.read(&mut field_view_cnt, "view_cnt")?,
+                2 => map.read(&mut field_view_user, "view_user")?,
+                3 => map.read(&mut field_receive_cnt, "receive_cnt")?,
+                4 => map.read(&mut field_receive_user, "receive_user")?,
+                5 => map.read(&mut field_verify_cnt, "verify_cnt")?,
+                6 => map.read(&mut field_verify_user, "verify_user")?,
+                7 => map.read(&mut field_active_user, "active_user")?,
+                8 => map.read(&mut field_total_user, "total_user")?,
+                9 => map.read(&mut field_total_receive_user, "total_receive_user")?,
+                10 => map.read(&mut field_active_cnt, "active_cnt")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberCardDayStats", KEYS, Visitor)
+        Ok(MemberCardDayStats {
+            ref_date: fields::required(field_ref_date, "ref_date")?,
+            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
+            view_user: fields::required(field_view_user, "view_user")?,
+            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
+            receive_user: fields::required(field_receive_user, "receive_user")?,
+            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
+            verify_user: fields::required(field_verify_user, "verify_user")?,
+            active_user: fields::required(field_active_user, "active_user")?,
+            total_user: fields::required(field_total_user, "total_user")?,
+            total_receive_user: fields::required(
+                field_total_receive_user,
+                "total_receive_user",
+            )?,
+            active_cnt: field_active_cnt.unwrap_or_default(),
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 //! Types shared by the endpoints of `card_stats`, from `spec/card_stats/types.toml`.
 
 /// Which cards the statistics count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CondSource {
     /// `0`: Cards created on the official-account platform's website.
@@ -14,6 +14,7 @@ pub enum CondSource {
     Unknown(i64),
 }
 
+impl Eq for CondSource {}
 impl CondSource {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {

@@ -58,26 +58,23 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateAccountRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateAccountRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateAccountRequest",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ActivateAccountRequest {})
-            }
+impl ::wechat_core::fields::FromMap for ActivateAccountRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ActivateAccountRequest", KEYS, Visitor)
+        Ok(ActivateAccountRequest {})
     }
 }
 
@@ -106,44 +103,44 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["reward"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateAccountResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateAccountResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateAccountResponse",
+            &["reward"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_reward = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_reward, "reward")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ActivateAccountResponse {
-                    reward: fields::required(field_reward, "reward")?,
-                })
+impl ::wechat_core::fields::FromMap for ActivateAccountResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_reward = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_reward, "reward")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivateAccountResponse", KEYS, Visitor)
+        Ok(ActivateAccountResponse {
+            reward: fields::required(field_reward, "reward")?,
+        })
     }
 }
 
 /// Error codes of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account): its own codes,
 /// and [`General`](ActivateAccountErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ActivateAccountErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ActivateAccountErrorCode {}
 ::wechat_core::error_codes!(
     ActivateAccountErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

@@ -146,38 +146,36 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "quantity", "order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConfirmExchangeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConfirmExchangeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ConfirmExchangeRequest",
+            &["card_id", "quantity", "order_id"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_quantity = None;
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_quantity, "quantity")?,
-                        2 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ConfirmExchangeRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    quantity: fields::required(field_quantity, "quantity")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for ConfirmExchangeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_quantity = None;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_quantity, "quantity")?,
+                2 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ConfirmExchangeRequest", KEYS, Visitor)
+        Ok(ConfirmExchangeRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            quantity: fields::required(field_quantity, "quantity")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -202,33 +200,30 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ConfirmExchangeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ConfirmExchangeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ConfirmExchangeResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ConfirmExchangeResponse {})
-            }
+impl ::wechat_core::fields::FromMap for ConfirmExchangeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ConfirmExchangeResponse", KEYS, Visitor)
+        Ok(ConfirmExchangeResponse {})
     }
 }
 
 /// Error codes of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange): its own codes,
 /// and [`General`](ConfirmExchangeErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ConfirmExchangeErrorCode {
     /// [`CoinNotEnough`](crate::Code::CoinNotEnough): The coin account holds fewer coins than the quote's
@@ -246,6 +241,8 @@ pub enum ConfirmExchangeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ConfirmExchangeErrorCode {}
 ::wechat_core::error_codes!(
     ConfirmExchangeErrorCode in crate::Code { CoinNotEnough, InvalidCardId,
     InvalidCoinOrderId, OrderFinished, OrderTimedOut } else General(

@@ -54,26 +54,18 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCoinsInfoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCoinsInfoRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetCoinsInfoRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetCoinsInfoRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetCoinsInfoRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetCoinsInfoRequest", KEYS, Visitor)
+        Ok(GetCoinsInfoRequest {})
     }
 }
 
@@ -150,50 +142,50 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["free_coin", "pay_coin", "total_coin"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCoinsInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCoinsInfoResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCoinsInfoResponse",
+            &["free_coin", "pay_coin", "total_coin"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_free_coin = None;
-                let mut field_pay_coin = None;
-                let mut field_total_coin = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_free_coin, "free_coin")?,
-                        1 => fields::read(&mut map, &mut field_pay_coin, "pay_coin")?,
-                        2 => fields::read(&mut map, &mut field_total_coin, "total_coin")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCoinsInfoResponse {
-                    free_coin: fields::required(field_free_coin, "free_coin")?,
-                    pay_coin: fields::required(field_pay_coin, "pay_coin")?,
-                    total_coin: fields::required(field_total_coin, "total_coin")?,
-                })
+impl ::wechat_core::fields::FromMap for GetCoinsInfoResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_free_coin = None;
+        let mut field_pay_coin = None;
+        let mut field_total_coin = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_free_coin, "free_coin")?,
+                1 => map.read(&mut field_pay_coin, "pay_coin")?,
+                2 => map.read(&mut field_total_coin, "total_coin")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCoinsInfoResponse", KEYS, Visitor)
+        Ok(GetCoinsInfoResponse {
+            free_coin: fields::required(field_free_coin, "free_coin")?,
+            pay_coin: fields::required(field_pay_coin, "pay_coin")?,
+            total_coin: fields::required(field_total_coin, "total_coin")?,
+        })
     }
 }
 
 /// Error codes of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info): its own codes, and
 /// [`General`](GetCoinsInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetCoinsInfoErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetCoinsInfoErrorCode {}
 ::wechat_core::error_codes!(
     GetCoinsInfoErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

@@ -79,32 +79,30 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetOrderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetOrderRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetOrderRequest",
+            &["order_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetOrderRequest {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetOrderRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetOrderRequest", KEYS, Visitor)
+        Ok(GetOrderRequest {
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -132,39 +130,37 @@ impl<'de> serde::Deserialize<'de> for GetOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetOrderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetOrderResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetOrderResponse",
+            &["order_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_info, "order_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetOrderResponse {
-                    order_info: fields::required(field_order_info, "order_info")?,
-                })
+impl ::wechat_core::fields::FromMap for GetOrderResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_info, "order_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetOrderResponse", KEYS, Visitor)
+        Ok(GetOrderResponse {
+            order_info: fields::required(field_order_info, "order_info")?,
+        })
     }
 }
 
 /// Error codes of [`CoinClient::get_order`](crate::coin::CoinClient::get_order): its own codes, and
 /// [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderErrorCode {
     /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No order (or quote) of this account has this
@@ -173,6 +169,8 @@ pub enum GetOrderErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetOrderErrorCode {}
 ::wechat_core::error_codes!(
     GetOrderErrorCode in crate::Code { InvalidCoinOrderId } else General(
     crate::GeneralErrorCode)

@@ -131,35 +131,33 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "quantity"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPayPriceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPayPriceRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPayPriceRequest",
+            &["card_id", "quantity"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_quantity = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_quantity, "quantity")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPayPriceRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    quantity: fields::required(field_quantity, "quantity")?,
-                })
+impl ::wechat_core::fields::FromMap for GetPayPriceRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_quantity = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_quantity, "quantity")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPayPriceRequest", KEYS, Visitor)
+        Ok(GetPayPriceRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            quantity: fields::required(field_quantity, "quantity")?,
+        })
     }
 }
 
@@ -246,48 +244,46 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id", "price", "free_coin", "pay_coin"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPayPriceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPayPriceResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPayPriceResponse",
+            &["order_id", "price", "free_coin", "pay_coin"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_price = None;
-                let mut field_free_coin = None;
-                let mut field_pay_coin = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_price, "price")?,
-                        2 => fields::read(&mut map, &mut field_free_coin, "free_coin")?,
-                        3 => fields::read(&mut map, &mut field_pay_coin, "pay_coin")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPayPriceResponse {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    price: fields::required(field_price, "price")?,
-                    free_coin: fields::required(field_free_coin, "free_coin")?,
-                    pay_coin: fields::required(field_pay_coin, "pay_coin")?,
-                })
+impl ::wechat_core::fields::FromMap for GetPayPriceResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        let mut field_price = None;
+        let mut field_free_coin = None;
+        let mut field_pay_coin = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_price, "price")?,
+                2 => map.read(&mut field_free_coin, "free_coin")?,
+                3 => map.read(&mut field_pay_coin, "pay_coin")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPayPriceResponse", KEYS, Visitor)
+        Ok(GetPayPriceResponse {
+            order_id: fields::required(field_order_id, "order_id")?,
+            price: fields::required(field_price, "price")?,
+            free_coin: fields::required(field_free_coin, "free_coin")?,
+            pay_coin: fields::required(field_pay_coin, "pay_coin")?,
+        })
     }
 }
 
 /// Error codes of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price): its own codes, and
 /// [`General`](GetPayPriceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetPayPriceErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -295,6 +291,8 @@ pub enum GetPayPriceErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetPayPriceErrorCode {}
 ::wechat_core::error_codes!(
     GetPayPriceErrorCode in crate::Code { InvalidCardId } else General(
     crate::GeneralErrorCode)

@@ -152,58 +152,56 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "offset",
-            "count",
-            "order_type",
-            "nor_filter",
-            "sort_info",
-            "begin_time",
-            "end_time",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListOrdersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListOrdersRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListOrdersRequest",
+            &[
+                "offset",
+                "count",
+                "order_type",
+                "nor_filter",
+                "sort_info",
+                "begin_time",
+                "end_time",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_offset = None;
-                let mut field_count = None;
-                let mut field_order_type = None;
-                let mut field_nor_filter = None;
-                let mut field_sort_info = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_offset, "offset")?,
-                        1 => fields::read(&mut map, &mut field_count, "count")?,
-                        2 => fields::read(&mut map, &mut field_order_type, "order_type")?,
-                        3 => fields::read(&mut map, &mut field_nor_filter, "nor_filter")?,
-                        4 => fields::read(&mut map, &mut field_sort_info, "sort_info")?,
-                        5 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        6 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListOrdersRequest {
-                    offset: field_offset.unwrap_or_default(),
-                    count: fields::required(field_count, "count")?,
-                    order_type: field_order_type.unwrap_or_default(),
-                    nor_filter: field_nor_filter.unwrap_or_default(),
-                    sort_info: field_sort_info.unwrap_or_default(),
-                    begin_time: field_begin_time.unwrap_or_default(),
-                    end_time: field_end_time.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ListOrdersRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_offset = None;
+        let mut field_count = None;
+        let mut field_order_type = None;
+        let mut field_nor_filter = None;
+        let mut field_sort_info = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_offset, "offset")?,
+                1 => map.read(&mut field_count, "count")?,
+                2 => map.read(&mut field_order_type, "order_type")?,
+                3 => map.read(&mut field_nor_filter, "nor_filter")?,
+                4 => map.read(&mut field_sort_info, "sort_info")?,
+                5 => map.read(&mut field_begin_time, "begin_time")?,
+                6 => map.read(&mut field_end_time, "end_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListOrdersRequest", KEYS, Visitor)
+        Ok(ListOrdersRequest {
+            offset: field_offset.unwrap_or_default(),
+            count: fields::required(field_count, "count")?,
+            order_type: field_order_type.unwrap_or_default(),
+            nor_filter: field_nor_filter.unwrap_or_default(),
+            sort_info: field_sort_info.unwrap_or_default(),
+            begin_time: field_begin_time.unwrap_or_default(),
+            end_time: field_end_time.unwrap_or_default(),
+        })
     }
 }
 
@@ -270,47 +268,47 @@ impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["total_num", "order_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListOrdersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListOrdersResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListOrdersResponse",
+            &["total_num", "order_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_total_num = None;
-                let mut field_order_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_total_num, "total_num")?,
-                        1 => fields::read(&mut map, &mut field_order_list, "order_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListOrdersResponse {
-                    total_num: fields::required(field_total_num, "total_num")?,
-                    order_list: fields::required(field_order_list, "order_list")?,
-                })
+impl ::wechat_core::fields::FromMap for ListOrdersResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_total_num = None;
+        let mut field_order_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_total_num, "total_num")?,
+                1 => map.read(&mut field_order_list, "order_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListOrdersResponse", KEYS, Visitor)
+        Ok(ListOrdersResponse {
+            total_num: fields::required(field_total_num, "total_num")?,
+            order_list: fields::required(field_order_list, "order_list")?,
+        })
     }
 }
 
 /// Error codes of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders): its own codes, and
 /// [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListOrdersErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListOrdersErrorCode {}
 ::wechat_core::error_codes!(
     ListOrdersErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
@@ -334,32 +332,25 @@ impl<'de> serde::Deserialize<'de> for NorFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NorFilter;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NorFilter")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "NorFilter", &["status"], 1)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_status = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_status, "status")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(NorFilter {
-                    status: fields::required(field_status, "status")?,
-                })
+impl ::wechat_core::fields::FromMap for NorFilter {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_status = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_status, "status")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NorFilter", KEYS, Visitor)
+        Ok(NorFilter {
+            status: fields::required(field_status, "status")?,
+        })
     }
 }
 
@@ -421,40 +412,38 @@ impl<'de> serde::Deserialize<'de> for SortInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["sort_key", "sort_type"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SortInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SortInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SortInfo",
+            &["sort_key", "sort_type"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_sort_key = None;
-                let mut field_sort_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_sort_key, "sort_key")?,
-                        1 => fields::read(&mut map, &mut field_sort_type, "sort_type")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SortInfo {
-                    sort_key: fields::required(field_sort_key, "sort_key")?,
-                    sort_type: fields::required(field_sort_type, "sort_type")?,
-                })
+impl ::wechat_core::fields::FromMap for SortInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_sort_key = None;
+        let mut field_sort_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_sort_key, "sort_key")?,
+                1 => map.read(&mut field_sort_type, "sort_type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SortInfo", KEYS, Visitor)
+        Ok(SortInfo {
+            sort_key: fields::required(field_sort_key, "sort_key")?,
+            sort_type: fields::required(field_sort_type, "sort_type")?,
+        })
     }
 }
 
 /// What the ledger is sorted by.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SortKey {
     /// `"SORT_BY_TIME"`: The orders' time.
@@ -463,6 +452,7 @@ pub enum SortKey {
     Unknown(String),
 }
 
+impl Eq for SortKey {}
 impl SortKey {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -499,12 +489,12 @@ impl<'de> serde::Deserialize<'de> for SortKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
 /// The direction of the sort.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SortType {
     /// `"SORT_ASC"`: Oldest first.
@@ -515,6 +505,7 @@ pub enum SortType {
     Unknown(String),
 }
 
+impl Eq for SortType {}
 impl SortType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -553,7 +544,7 @@ impl<'de> serde::Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 

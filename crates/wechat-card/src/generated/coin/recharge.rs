@@ -97,32 +97,30 @@ impl<'de> serde::Deserialize<'de> for RechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["coin_count"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RechargeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RechargeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RechargeRequest",
+            &["coin_count"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_coin_count = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_coin_count, "coin_count")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RechargeRequest {
-                    coin_count: fields::required(field_coin_count, "coin_count")?,
-                })
+impl ::wechat_core::fields::FromMap for RechargeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_coin_count = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_coin_count, "coin_count")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RechargeRequest", KEYS, Visitor)
+        Ok(RechargeRequest {
+            coin_count: fields::required(field_coin_count, "coin_count")?,
+        })
     }
 }
 
@@ -199,54 +197,43 @@ impl<'de> serde::Deserialize<'de> for RechargeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id", "qrcode_url", "qrcode_buffer"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RechargeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RechargeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RechargeResponse",
+            &["order_id", "qrcode_url", "qrcode_buffer"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_qrcode_url = None;
-                let mut field_qrcode_buffer = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_qrcode_url, "qrcode_url")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_qrcode_buffer,
-                                "qrcode_buffer",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RechargeResponse {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    qrcode_url: fields::required(field_qrcode_url, "qrcode_url")?,
-                    qrcode_buffer: fields::required(
-                        field_qrcode_buffer,
-                        "qrcode_buffer",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for RechargeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        let mut field_qrcode_url = None;
+        let mut field_qrcode_buffer = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_qrcode_url, "qrcode_url")?,
+                2 => map.read(&mut field_qrcode_buffer, "qrcode_buffer")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RechargeResponse", KEYS, Visitor)
+        Ok(RechargeResponse {
+            order_id: fields::required(field_order_id, "order_id")?,
+            qrcode_url: fields::required(field_qrcode_url, "qrcode_url")?,
+            qrcode_buffer: fields::required(field_qrcode_buffer, "qrcode_buffer")?,
+        })
     }
 }
 
 /// Error codes of [`CoinClient::recharge`](crate::coin::CoinClient::recharge): its own codes, and
 /// [`General`](RechargeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum RechargeErrorCode {
     /// [`CoinCountOutOfRange`](crate::Code::CoinCountOutOfRange): `coin_count` is not between 1 and 100000.
@@ -254,6 +241,8 @@ pub enum RechargeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for RechargeErrorCode {}
 ::wechat_core::error_codes!(
     RechargeErrorCode in crate::Code { CoinCountOutOfRange } else General(
     crate::GeneralErrorCode)

@@ -164,147 +164,89 @@ impl<'de> serde::Deserialize<'de> for CoinOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CoinOrder",
+            &[
+                "order_id",
+                "status",
+                "create_time",
+                "pay_finish_time",
+                "desc",
+                "free_coin_count",
+                "pay_coin_count",
+                "refund_free_coin_count",
+                "refund_pay_coin_count",
+                "openid",
+                "order_type",
+                "order_tpye",
+            ],
+            11,
+        )
+    }
+}
+
+impl ::wechat_core::fields::FromMap for CoinOrder {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
         use ::wechat_core::fields;
-        const FIELDS: &[&str] = &[
-            "order_id",
-            "status",
-            "create_time",
-            "pay_finish_time",
-            "desc",
-            "free_coin_count",
-            "pay_coin_count",
-            "refund_free_coin_count",
-            "refund_pay_coin_count",
-            "openid",
-            "order_type",
-        ];
-
-        const KEYS: &[&str] = &[
-            "order_id",
-            "status",
-            "create_time",
-            "pay_finish_time",
-            "desc",
-            "free_coin_count",
-            "pay_coin_count",
-            "refund_free_coin_count",
-            "refund_pay_coin_count",
-            "openid",
-            "order_type",
-            "order_tpye",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CoinOrder;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CoinOrder")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_status = None;
-                let mut field_create_time = None;
-                let mut field_pay_finish_time = None;
-                let mut field_desc = None;
-                let mut field_free_coin_count = None;
-                let mut field_pay_coin_count = None;
-                let mut field_refund_free_coin_count = None;
-                let mut field_refund_pay_coin_count = None;
-                let mut field_openid = None;
-                let mut field_order_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_status, "status")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_create_time,
-                                "create_time",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pay_finish_time,
-                                "pay_finish_time",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_desc, "desc")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_free_coin_count,
-                                "free_coin_count",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pay_coin_count,
-                                "pay_coin_count",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_free_coin_count,
-                                "refund_free_coin_count",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_pay_coin_count,
-                                "refund_pay_coin_count",
-                            )?
-                        }
-                        9 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        10 | 11 => {
-                            fields::read(&mut map, &mut field_order_type, "order_type")?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CoinOrder {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    status: fields::required(field_status, "status")?,
-                    create_time: fields::required(field_create_time, "create_time")?,
-                    pay_finish_time: fields::required(
-                        field_pay_finish_time,
-                        "pay_finish_time",
-                    )?,
-                    desc: field_desc.unwrap_or_default(),
-                    free_coin_count: fields::required(
-                        field_free_coin_count,
-                        "free_coin_count",
-                    )?,
-                    pay_coin_count: fields::required(
-                        field_pay_coin_count,
-                        "pay_coin_count",
-                    )?,
-                    refund_free_coin_count: fields::required(
-                        field_refund_free_coin_count,
+        let mut field_order_id = None;
+        let mut field_status = None;
+        let mut field_create_time = None;
+        let mut field_pay_finish_time = None;
+        let mut field_desc = None;
+        let mut field_free_coin_count = None;
+        let mut field_pay_coin_count = None;
+        let mut field_refund_free_coin_count = None;
+        let mut field_refund_pay_coin_count = None;
+        let mut field_openid = None;
+        let mut field_order_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_status, "status")?,
+                2 => map.read(&mut field_create_time, "create_time")?,
+                3 => map.read(&mut field_pay_finish_time, "pay_finish_time")?,
+                4 => map.read(&mut field_desc, "desc")?,
+                5 => map.read(&mut field_free_coin_count, "free_coin_count")?,
+                6 => map.read(&mut field_pay_coin_count, "pay_coin_count")?,
+                7 => {
+                    map.read(
+                        &mut field_refund_free_coin_count,
                         "refund_free_coin_count",
-                    )?,
-                    refund_pay_coin_count: fields::required(
-                        field_refund_pay_coin_count,
-                        "refund_pay_coin_count",
-                    )?,
-                    openid: field_openid.unwrap_or_default(),
-                    order_type: fields::required(field_order_type, "order_type")?,
-                })
+                    )?
+                }
+                8 => map.read(&mut field_refund_pay_coin_count, "refund_pay_coin_count")?,
+                9 => map.read(&mut field_openid, "openid")?,
+                10 | 11 => map.read(&mut field_order_type, "order_type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CoinOrder", FIELDS, Visitor)
+        Ok(CoinOrder {
+            order_id: fields::required(field_order_id, "order_id")?,
+            status: fields::required(field_status, "status")?,
+            create_time: fields::required(field_create_time, "create_time")?,
+            pay_finish_time: fields::required(field_pay_finish_time, "pay_finish_time")?,
+            desc: field_desc.unwrap_or_default(),
+            free_coin_count: fields::required(field_free_coin_count, "free_coin_count")?,
+            pay_coin_count: fields::required(field_pay_coin_count, "pay_coin_count")?,
+            refund_free_coin_count: fields::required(
+                field_refund_free_coin_count,
+                "refund_free_coin_count",
+            )?,
+            refund_pay_coin_count: fields::required(
+                field_refund_pay_coin_count,
+                "refund_pay_coin_count",
+            )?,
+            openid: field_openid.unwrap_or_default(),
+            order_type: fields::required(field_order_type, "order_type")?,
+        })
     }
 }
 
 /// Where a coin order stands.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
     /// `"ORDER_STATUS_WAITING"`: Waiting for payment.
@@ -327,6 +269,7 @@ pub enum OrderStatus {
     Unknown(String),
 }
 
+impl Eq for OrderStatus {}
 impl OrderStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -376,12 +319,12 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
 /// What kind of coin order an entry is.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum OrderType {
     /// `"ORDER_TYPE_SYS_ADD"`: Coins granted by WeChat (平台赠送), e.g. the reward for opening the account.
@@ -398,6 +341,7 @@ pub enum OrderType {
     Unknown(String),
 }
 
+impl Eq for OrderType {}
 impl OrderType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -441,6 +385,6 @@ impl<'de> serde::Deserialize<'de> for OrderType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }

@@ -228,81 +228,67 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_number",
-            "code",
-            "card_id",
-            "init_custom_field_value1",
-            "init_custom_field_value2",
-            "init_custom_field_value3",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateGeneralCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateGeneralCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateGeneralCardRequest",
+            &[
+                "card_number",
+                "code",
+                "card_id",
+                "init_custom_field_value1",
+                "init_custom_field_value2",
+                "init_custom_field_value3",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_number = None;
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_init_custom_field_value1 = None;
-                let mut field_init_custom_field_value2 = None;
-                let mut field_init_custom_field_value3 = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_card_number,
-                                "card_number",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        2 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_custom_field_value1,
-                                "init_custom_field_value1",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_custom_field_value2,
-                                "init_custom_field_value2",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_custom_field_value3,
-                                "init_custom_field_value3",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for ActivateGeneralCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_number = None;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_init_custom_field_value1 = None;
+        let mut field_init_custom_field_value2 = None;
+        let mut field_init_custom_field_value3 = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_number, "card_number")?,
+                1 => map.read(&mut field_code, "code")?,
+                2 => map.read(&mut field_card_id, "card_id")?,
+                3 => {
+                    map.read(
+                        &mut field_init_custom_field_value1,
+                        "init_custom_field_value1",
+                    )?
                 }
-                Ok(ActivateGeneralCardRequest {
-                    card_number: fields::required(field_card_number, "card_number")?,
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    init_custom_field_value1: field_init_custom_field_value1
-                        .unwrap_or_default(),
-                    init_custom_field_value2: field_init_custom_field_value2
-                        .unwrap_or_default(),
-                    init_custom_field_value3: field_init_custom_field_value3
-                        .unwrap_or_default(),
-                })
+                4 => {
+                    map.read(
+                        &mut field_init_custom_field_value2,
+                        "init_custom_field_value2",
+                    )?
+                }
+                5 => {
+                    map.read(
+                        &mut field_init_custom_field_value3,
+                        "init_custom_field_value3",
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivateGeneralCardRequest", KEYS, Visitor)
+        Ok(ActivateGeneralCardRequest {
+            card_number: fields::required(field_card_number, "card_number")?,
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            init_custom_field_value1: field_init_custom_field_value1.unwrap_or_default(),
+            init_custom_field_value2: field_init_custom_field_value2.unwrap_or_default(),
+            init_custom_field_value3: field_init_custom_field_value3.unwrap_or_default(),
+        })
     }
 }
 
@@ -328,26 +314,23 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateGeneralCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateGeneralCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateGeneralCardResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ActivateGeneralCardResponse {})
-            }
+impl ::wechat_core::fields::FromMap for ActivateGeneralCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ActivateGeneralCardResponse", KEYS, Visitor)
+        Ok(ActivateGeneralCardResponse {})
     }
 }
 
@@ -355,7 +338,7 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardResponse {
 /// [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card):
 /// its own codes, and [`General`](ActivateGeneralCardErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ActivateGeneralCardErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to
@@ -364,6 +347,8 @@ pub enum ActivateGeneralCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ActivateGeneralCardErrorCode {}
 ::wechat_core::error_codes!(
     ActivateGeneralCardErrorCode in crate::Code { InvalidSerialCode } else General(
     crate::GeneralErrorCode)

@@ -141,35 +141,33 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UnactivateGeneralCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UnactivateGeneralCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UnactivateGeneralCardRequest",
+            &["card_id", "code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UnactivateGeneralCardRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: fields::required(field_code, "code")?,
-                })
+impl ::wechat_core::fields::FromMap for UnactivateGeneralCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UnactivateGeneralCardRequest", KEYS, Visitor)
+        Ok(UnactivateGeneralCardRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: fields::required(field_code, "code")?,
+        })
     }
 }
 
@@ -195,26 +193,23 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UnactivateGeneralCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UnactivateGeneralCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UnactivateGeneralCardResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UnactivateGeneralCardResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UnactivateGeneralCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UnactivateGeneralCardResponse", KEYS, Visitor)
+        Ok(UnactivateGeneralCardResponse {})
     }
 }
 
@@ -222,7 +217,7 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardResponse {
 /// [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card):
 /// its own codes, and [`General`](UnactivateGeneralCardErrorCode::General) for WeChat's general codes and
 /// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UnactivateGeneralCardErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -230,6 +225,8 @@ pub enum UnactivateGeneralCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UnactivateGeneralCardErrorCode {}
 ::wechat_core::error_codes!(
     UnactivateGeneralCardErrorCode in crate::Code { InvalidSerialCode } else
     General(crate::GeneralErrorCode)

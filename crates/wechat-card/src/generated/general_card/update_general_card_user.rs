@@ -298,116 +298,72 @@ impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "code",
-            "card_id",
-            "background_pic_url",
-            "record_bonus",
-            "bonus",
-            "record_balance",
-            "balance",
-            "custom_field_value1",
-            "custom_field_value2",
-            "custom_field_value3",
-            "can_give_friend",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateGeneralCardUserRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateGeneralCardUserRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateGeneralCardUserRequest",
+            &[
+                "code",
+                "card_id",
+                "background_pic_url",
+                "record_bonus",
+                "bonus",
+                "record_balance",
+                "balance",
+                "custom_field_value1",
+                "custom_field_value2",
+                "custom_field_value3",
+                "can_give_friend",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_background_pic_url = None;
-                let mut field_record_bonus = None;
-                let mut field_bonus = None;
-                let mut field_record_balance = None;
-                let mut field_balance = None;
-                let mut field_custom_field_value1 = None;
-                let mut field_custom_field_value2 = None;
-                let mut field_custom_field_value3 = None;
-                let mut field_can_give_friend = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_record_bonus,
-                                "record_bonus",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_bonus, "bonus")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_record_balance,
-                                "record_balance",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_balance, "balance")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_value1,
-                                "custom_field_value1",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_value2,
-                                "custom_field_value2",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_value3,
-                                "custom_field_value3",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_give_friend,
-                                "can_give_friend",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateGeneralCardUserRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                    record_bonus: field_record_bonus.unwrap_or_default(),
-                    bonus: field_bonus.unwrap_or_default(),
-                    record_balance: field_record_balance.unwrap_or_default(),
-                    balance: field_balance.unwrap_or_default(),
-                    custom_field_value1: field_custom_field_value1.unwrap_or_default(),
-                    custom_field_value2: field_custom_field_value2.unwrap_or_default(),
-                    custom_field_value3: field_custom_field_value3.unwrap_or_default(),
-                    can_give_friend: field_can_give_friend.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_background_pic_url = None;
+        let mut field_record_bonus = None;
+        let mut field_bonus = None;
+        let mut field_record_balance = None;
+        let mut field_balance = None;
+        let mut field_custom_field_value1 = None;
+        let mut field_custom_field_value2 = None;
+        let mut field_custom_field_value3 = None;
+        let mut field_can_give_friend = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                3 => map.read(&mut field_record_bonus, "record_bonus")?,
+                4 => map.read(&mut field_bonus, "bonus")?,
+                5 => map.read(&mut field_record_balance, "record_balance")?,
+                6 => map.read(&mut field_balance, "balance")?,
+                7 => map.read(&mut field_custom_field_value1, "custom_field_value1")?,
+                8 => map.read(&mut field_custom_field_value2, "custom_field_value2")?,
+                9 => map.read(&mut field_custom_field_value3, "custom_field_value3")?,
+                10 => map.read(&mut field_can_give_friend, "can_give_friend")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateGeneralCardUserRequest", KEYS, Visitor)
+        Ok(UpdateGeneralCardUserRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+            record_bonus: field_record_bonus.unwrap_or_default(),
+            bonus: field_bonus.unwrap_or_default(),
+            record_balance: field_record_balance.unwrap_or_default(),
+            balance: field_balance.unwrap_or_default(),
+            custom_field_value1: field_custom_field_value1.unwrap_or_default(),
+            custom_field_value2: field_custom_field_value2.unwrap_or_default(),
+            custom_field_value3: field_custom_field_value3.unwrap_or_default(),
+            can_give_friend: field_can_give_friend.unwrap_or_default(),
+        })
     }
 }
 
@@ -465,50 +421,36 @@ impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["openid", "result_bonus", "result_balance"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateGeneralCardUserResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateGeneralCardUserResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateGeneralCardUserResponse",
+            &["openid", "result_bonus", "result_balance"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_openid = None;
-                let mut field_result_bonus = None;
-                let mut field_result_balance = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_result_bonus,
-                                "result_bonus",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_result_balance,
-                                "result_balance",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateGeneralCardUserResponse {
-                    openid: fields::required(field_openid, "openid")?,
-                    result_bonus: field_result_bonus.unwrap_or_default(),
-                    result_balance: field_result_balance.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_openid = None;
+        let mut field_result_bonus = None;
+        let mut field_result_balance = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_openid, "openid")?,
+                1 => map.read(&mut field_result_bonus, "result_bonus")?,
+                2 => map.read(&mut field_result_balance, "result_balance")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateGeneralCardUserResponse", KEYS, Visitor)
+        Ok(UpdateGeneralCardUserResponse {
+            openid: fields::required(field_openid, "openid")?,
+            result_bonus: field_result_bonus.unwrap_or_default(),
+            result_balance: field_result_balance.unwrap_or_default(),
+        })
     }
 }
 
@@ -516,7 +458,7 @@ impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserResponse {
 /// [`GeneralCardClient::update_general_card_user`](crate::general_card::GeneralCardClient::update_general_card_user):
 /// its own codes, and [`General`](UpdateGeneralCardUserErrorCode::General) for WeChat's general codes and
 /// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateGeneralCardUserErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -524,6 +466,8 @@ pub enum UpdateGeneralCardUserErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateGeneralCardUserErrorCode {}
 ::wechat_core::error_codes!(
     UpdateGeneralCardUserErrorCode in crate::Code { InvalidSerialCode } else
     General(crate::GeneralErrorCode)

@@ -67,32 +67,30 @@ impl<'de> serde::Deserialize<'de> for AddPayWhitelistRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["sub_mch_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddPayWhitelistRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddPayWhitelistRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddPayWhitelistRequest",
+            &["sub_mch_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_sub_mch_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_sub_mch_id, "sub_mch_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddPayWhitelistRequest {
-                    sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
-                })
+impl ::wechat_core::fields::FromMap for AddPayWhitelistRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_sub_mch_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_sub_mch_id, "sub_mch_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddPayWhitelistRequest", KEYS, Visitor)
+        Ok(AddPayWhitelistRequest {
+            sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
+        })
     }
 }
 
@@ -121,44 +119,44 @@ impl<'de> serde::Deserialize<'de> for AddPayWhitelistResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddPayWhitelistResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddPayWhitelistResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddPayWhitelistResponse",
+            &["url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddPayWhitelistResponse {
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for AddPayWhitelistResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddPayWhitelistResponse", KEYS, Visitor)
+        Ok(AddPayWhitelistResponse {
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
 /// Error codes of [`GiftCardClient::add_pay_whitelist`](crate::gift_card::GiftCardClient::add_pay_whitelist):
 /// its own codes, and [`General`](AddPayWhitelistErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum AddPayWhitelistErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for AddPayWhitelistErrorCode {}
 ::wechat_core::error_codes!(
     AddPayWhitelistErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

@@ -103,35 +103,33 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["sub_mch_id", "wxa_appid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BindSubMerchantRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BindSubMerchantRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BindSubMerchantRequest",
+            &["sub_mch_id", "wxa_appid"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_sub_mch_id = None;
-                let mut field_wxa_appid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_sub_mch_id, "sub_mch_id")?,
-                        1 => fields::read(&mut map, &mut field_wxa_appid, "wxa_appid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BindSubMerchantRequest {
-                    sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
-                    wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
-                })
+impl ::wechat_core::fields::FromMap for BindSubMerchantRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_sub_mch_id = None;
+        let mut field_wxa_appid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_sub_mch_id, "sub_mch_id")?,
+                1 => map.read(&mut field_wxa_appid, "wxa_appid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BindSubMerchantRequest", KEYS, Visitor)
+        Ok(BindSubMerchantRequest {
+            sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
+            wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
+        })
     }
 }
 
@@ -156,38 +154,37 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BindSubMerchantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BindSubMerchantResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BindSubMerchantResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(BindSubMerchantResponse {})
-            }
+impl ::wechat_core::fields::FromMap for BindSubMerchantResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("BindSubMerchantResponse", KEYS, Visitor)
+        Ok(BindSubMerchantResponse {})
     }
 }
 
 /// Error codes of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant):
 /// its own codes, and [`General`](BindSubMerchantErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum BindSubMerchantErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for BindSubMerchantErrorCode {}
 ::wechat_core::error_codes!(
     BindSubMerchantErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

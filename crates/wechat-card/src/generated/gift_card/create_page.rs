@@ -163,32 +163,30 @@ impl<'de> serde::Deserialize<'de> for CreatePageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreatePageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreatePageRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreatePageRequest",
+            &["page"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page, "page")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreatePageRequest {
-                    page: fields::required(field_page, "page")?,
-                })
+impl ::wechat_core::fields::FromMap for CreatePageRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page, "page")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreatePageRequest", KEYS, Visitor)
+        Ok(CreatePageRequest {
+            page: fields::required(field_page, "page")?,
+        })
     }
 }
 
@@ -217,39 +215,37 @@ impl<'de> serde::Deserialize<'de> for CreatePageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreatePageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreatePageResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreatePageResponse",
+            &["page_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreatePageResponse {
-                    page_id: fields::required(field_page_id, "page_id")?,
-                })
+impl ::wechat_core::fields::FromMap for CreatePageResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_id, "page_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreatePageResponse", KEYS, Visitor)
+        Ok(CreatePageResponse {
+            page_id: fields::required(field_page_id, "page_id")?,
+        })
     }
 }
 
 /// Error codes of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page): its own
 /// codes, and [`General`](CreatePageErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreatePageErrorCode {
     /// [`NotGiftCard`](crate::Code::NotGiftCard): A theme offers a card that is not a gift card.
@@ -303,6 +299,8 @@ pub enum CreatePageErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreatePageErrorCode {}
 ::wechat_core::error_codes!(
     CreatePageErrorCode in crate::Code { NotGiftCard, InvalidCardId, PageIdOnCreate,
     CardListEmpty, BannerPicUrlEmpty, BannerPicUrlNotFromCdn, CardFacesEmpty,

@@ -76,32 +76,30 @@ impl<'de> serde::Deserialize<'de> for GetPageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPageRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPageRequest",
+            &["page_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPageRequest {
-                    page_id: fields::required(field_page_id, "page_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetPageRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_id, "page_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPageRequest", KEYS, Visitor)
+        Ok(GetPageRequest {
+            page_id: fields::required(field_page_id, "page_id")?,
+        })
     }
 }
 
@@ -130,39 +128,32 @@ impl<'de> serde::Deserialize<'de> for GetPageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPageResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetPageResponse", &["page"], 1)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page, "page")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPageResponse {
-                    page: fields::required(field_page, "page")?,
-                })
+impl ::wechat_core::fields::FromMap for GetPageResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page, "page")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPageResponse", KEYS, Visitor)
+        Ok(GetPageResponse {
+            page: fields::required(field_page, "page")?,
+        })
     }
 }
 
 /// Error codes of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page): its own codes,
 /// and [`General`](GetPageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetPageErrorCode {
     /// [`InvalidPageId`](crate::Code::InvalidPageId): No gift-card page of this account has this page_id.
@@ -170,6 +161,8 @@ pub enum GetPageErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetPageErrorCode {}
 ::wechat_core::error_codes!(
     GetPageErrorCode in crate::Code { InvalidPageId } else General(
     crate::GeneralErrorCode)

@@ -187,50 +187,42 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "begin_time",
-            "end_time",
-            "sort_type",
-            "offset",
-            "count",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListOrdersRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListOrdersRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListOrdersRequest",
+            &["begin_time", "end_time", "sort_type", "offset", "count"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_sort_type = None;
-                let mut field_offset = None;
-                let mut field_count = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        1 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        2 => fields::read(&mut map, &mut field_sort_type, "sort_type")?,
-                        3 => fields::read(&mut map, &mut field_offset, "offset")?,
-                        4 => fields::read(&mut map, &mut field_count, "count")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListOrdersRequest {
-                    begin_time: fields::required(field_begin_time, "begin_time")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    sort_type: field_sort_type.unwrap_or_default(),
-                    offset: fields::required(field_offset, "offset")?,
-                    count: fields::required(field_count, "count")?,
-                })
+impl ::wechat_core::fields::FromMap for ListOrdersRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_sort_type = None;
+        let mut field_offset = None;
+        let mut field_count = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_begin_time, "begin_time")?,
+                1 => map.read(&mut field_end_time, "end_time")?,
+                2 => map.read(&mut field_sort_type, "sort_type")?,
+                3 => map.read(&mut field_offset, "offset")?,
+                4 => map.read(&mut field_count, "count")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListOrdersRequest", KEYS, Visitor)
+        Ok(ListOrdersRequest {
+            begin_time: fields::required(field_begin_time, "begin_time")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            sort_type: field_sort_type.unwrap_or_default(),
+            offset: fields::required(field_offset, "offset")?,
+            count: fields::required(field_count, "count")?,
+        })
     }
 }
 
@@ -297,48 +289,40 @@ impl<'de> serde::Deserialize<'de> for ListOrdersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["total_count", "order_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListOrdersResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListOrdersResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListOrdersResponse",
+            &["total_count", "order_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_total_count = None;
-                let mut field_order_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_total_count,
-                                "total_count",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_order_list, "order_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListOrdersResponse {
-                    total_count: fields::required(field_total_count, "total_count")?,
-                    order_list: fields::required(field_order_list, "order_list")?,
-                })
+impl ::wechat_core::fields::FromMap for ListOrdersResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_total_count = None;
+        let mut field_order_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_total_count, "total_count")?,
+                1 => map.read(&mut field_order_list, "order_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListOrdersResponse", KEYS, Visitor)
+        Ok(ListOrdersResponse {
+            total_count: fields::required(field_total_count, "total_count")?,
+            order_list: fields::required(field_order_list, "order_list")?,
+        })
     }
 }
 
 /// Error codes of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders): its own
 /// codes, and [`General`](ListOrdersErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListOrdersErrorCode {
     /// [`OrderSpanOver31Days`](crate::Code::OrderSpanOver31Days): `end_time` is more than 31 days after
@@ -349,12 +333,14 @@ pub enum ListOrdersErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListOrdersErrorCode {}
 ::wechat_core::error_codes!(
     ListOrdersErrorCode in crate::Code { OrderSpanOver31Days, CountOver100 } else
     General(crate::GeneralErrorCode)
 );
 /// The order of the answered orders, by creation time.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SortType {
     /// `"ASC"`: Oldest first.
@@ -365,6 +351,7 @@ pub enum SortType {
     Unknown(String),
 }
 
+impl Eq for SortType {}
 impl SortType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -403,7 +390,7 @@ impl<'de> serde::Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 

@@ -59,26 +59,18 @@ impl<'de> serde::Deserialize<'de> for ListPagesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListPagesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListPagesRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "ListPagesRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ListPagesRequest {})
-            }
+impl ::wechat_core::fields::FromMap for ListPagesRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ListPagesRequest", KEYS, Visitor)
+        Ok(ListPagesRequest {})
     }
 }
 
@@ -107,50 +99,44 @@ impl<'de> serde::Deserialize<'de> for ListPagesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page_id_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListPagesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListPagesResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListPagesResponse",
+            &["page_id_list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_id_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_page_id_list,
-                                "page_id_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListPagesResponse {
-                    page_id_list: fields::required(field_page_id_list, "page_id_list")?,
-                })
+impl ::wechat_core::fields::FromMap for ListPagesResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_id_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_id_list, "page_id_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListPagesResponse", KEYS, Visitor)
+        Ok(ListPagesResponse {
+            page_id_list: fields::required(field_page_id_list, "page_id_list")?,
+        })
     }
 }
 
 /// Error codes of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages): its own
 /// codes, and [`General`](ListPagesErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListPagesErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListPagesErrorCode {}
 ::wechat_core::error_codes!(
     ListPagesErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

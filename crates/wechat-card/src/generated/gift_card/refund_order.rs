@@ -86,32 +86,30 @@ impl<'de> serde::Deserialize<'de> for RefundOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RefundOrderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RefundOrderRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RefundOrderRequest",
+            &["order_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RefundOrderRequest {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for RefundOrderRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RefundOrderRequest", KEYS, Visitor)
+        Ok(RefundOrderRequest {
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -136,33 +134,25 @@ impl<'de> serde::Deserialize<'de> for RefundOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RefundOrderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RefundOrderResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "RefundOrderResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(RefundOrderResponse {})
-            }
+impl ::wechat_core::fields::FromMap for RefundOrderResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("RefundOrderResponse", KEYS, Visitor)
+        Ok(RefundOrderResponse {})
     }
 }
 
 /// Error codes of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order): its own
 /// codes, and [`General`](RefundOrderErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum RefundOrderErrorCode {
     /// [`RefundReduplicate`](crate::Code::RefundReduplicate): The order was refunded already.
@@ -177,6 +167,8 @@ pub enum RefundOrderErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for RefundOrderErrorCode {}
 ::wechat_core::error_codes!(
     RefundOrderErrorCode in crate::Code { RefundReduplicate, InvalidOrderId,
     OrderStatusError, LockOrderFail } else General(crate::GeneralErrorCode)

@@ -153,38 +153,36 @@ impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page_id", "all", "maintain"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetMaintainRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetMaintainRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetMaintainRequest",
+            &["page_id", "all", "maintain"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_id = None;
-                let mut field_all = None;
-                let mut field_maintain = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        1 => fields::read(&mut map, &mut field_all, "all")?,
-                        2 => fields::read(&mut map, &mut field_maintain, "maintain")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetMaintainRequest {
-                    page_id: field_page_id.unwrap_or_default(),
-                    all: field_all.unwrap_or_default(),
-                    maintain: fields::required(field_maintain, "maintain")?,
-                })
+impl ::wechat_core::fields::FromMap for SetMaintainRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_id = None;
+        let mut field_all = None;
+        let mut field_maintain = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_id, "page_id")?,
+                1 => map.read(&mut field_all, "all")?,
+                2 => map.read(&mut field_maintain, "maintain")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetMaintainRequest", KEYS, Visitor)
+        Ok(SetMaintainRequest {
+            page_id: field_page_id.unwrap_or_default(),
+            all: field_all.unwrap_or_default(),
+            maintain: fields::required(field_maintain, "maintain")?,
+        })
     }
 }
 
@@ -213,45 +211,37 @@ impl<'de> serde::Deserialize<'de> for SetMaintainResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["control_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetMaintainResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetMaintainResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetMaintainResponse",
+            &["control_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_control_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_control_info,
-                                "control_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetMaintainResponse {
-                    control_info: fields::required(field_control_info, "control_info")?,
-                })
+impl ::wechat_core::fields::FromMap for SetMaintainResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_control_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_control_info, "control_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetMaintainResponse", KEYS, Visitor)
+        Ok(SetMaintainResponse {
+            control_info: fields::required(field_control_info, "control_info")?,
+        })
     }
 }
 
 /// Error codes of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain): its own
 /// codes, and [`General`](SetMaintainErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetMaintainErrorCode {
     /// [`InvalidPageId`](crate::Code::InvalidPageId): No gift-card page of this account has this page_id.
@@ -261,6 +251,8 @@ pub enum SetMaintainErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetMaintainErrorCode {}
 ::wechat_core::error_codes!(
     SetMaintainErrorCode in crate::Code { InvalidPageId, PageIdOrAll } else
     General(crate::GeneralErrorCode)
@@ -344,56 +336,47 @@ impl<'de> serde::Deserialize<'de> for ControlInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["biz_control_type", "system_biz_control_type", "list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ControlInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ControlInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ControlInfo",
+            &["biz_control_type", "system_biz_control_type", "list"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_biz_control_type = None;
-                let mut field_system_biz_control_type = None;
-                let mut field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_biz_control_type,
-                                "biz_control_type",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_system_biz_control_type,
-                                "system_biz_control_type",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_list, "list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ControlInfo {
-                    biz_control_type: fields::required(
-                        field_biz_control_type,
-                        "biz_control_type",
-                    )?,
-                    system_biz_control_type: fields::required(
-                        field_system_biz_control_type,
+impl ::wechat_core::fields::FromMap for ControlInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_biz_control_type = None;
+        let mut field_system_biz_control_type = None;
+        let mut field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_biz_control_type, "biz_control_type")?,
+                1 => {
+                    map.read(
+                        &mut field_system_biz_control_type,
                         "system_biz_control_type",
-                    )?,
-                    list: fields::required(field_list, "list")?,
-                })
+                    )?
+                }
+                2 => map.read(&mut field_list, "list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ControlInfo", KEYS, Visitor)
+        Ok(ControlInfo {
+            biz_control_type: fields::required(
+                field_biz_control_type,
+                "biz_control_type",
+            )?,
+            system_biz_control_type: fields::required(
+                field_system_biz_control_type,
+                "system_biz_control_type",
+            )?,
+            list: fields::required(field_list, "list")?,
+        })
     }
 }
 
@@ -477,60 +460,47 @@ impl<'de> serde::Deserialize<'de> for PageControlState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "page_id",
-            "page_control_type",
-            "system_page_control_type",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PageControlState;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PageControlState")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "PageControlState",
+            &["page_id", "page_control_type", "system_page_control_type"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_id = None;
-                let mut field_page_control_type = None;
-                let mut field_system_page_control_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_page_control_type,
-                                "page_control_type",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_system_page_control_type,
-                                "system_page_control_type",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PageControlState {
-                    page_id: fields::required(field_page_id, "page_id")?,
-                    page_control_type: fields::required(
-                        field_page_control_type,
-                        "page_control_type",
-                    )?,
-                    system_page_control_type: fields::required(
-                        field_system_page_control_type,
+impl ::wechat_core::fields::FromMap for PageControlState {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_id = None;
+        let mut field_page_control_type = None;
+        let mut field_system_page_control_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_id, "page_id")?,
+                1 => map.read(&mut field_page_control_type, "page_control_type")?,
+                2 => {
+                    map.read(
+                        &mut field_system_page_control_type,
                         "system_page_control_type",
-                    )?,
-                })
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PageControlState", KEYS, Visitor)
+        Ok(PageControlState {
+            page_id: fields::required(field_page_id, "page_id")?,
+            page_control_type: fields::required(
+                field_page_control_type,
+                "page_control_type",
+            )?,
+            system_page_control_type: fields::required(
+                field_system_page_control_type,
+                "system_page_control_type",
+            )?,
+        })
     }
 }
 

@@ -119,35 +119,33 @@ impl<'de> serde::Deserialize<'de> for SetWxaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["wxa_appid", "page_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetWxaRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetWxaRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetWxaRequest",
+            &["wxa_appid", "page_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_wxa_appid = None;
-                let mut field_page_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_wxa_appid, "wxa_appid")?,
-                        1 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetWxaRequest {
-                    wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
-                    page_id: fields::required(field_page_id, "page_id")?,
-                })
+impl ::wechat_core::fields::FromMap for SetWxaRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_wxa_appid = None;
+        let mut field_page_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_wxa_appid, "wxa_appid")?,
+                1 => map.read(&mut field_page_id, "page_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetWxaRequest", KEYS, Visitor)
+        Ok(SetWxaRequest {
+            wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
+            page_id: fields::required(field_page_id, "page_id")?,
+        })
     }
 }
 
@@ -172,33 +170,25 @@ impl<'de> serde::Deserialize<'de> for SetWxaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetWxaResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetWxaResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetWxaResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetWxaResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetWxaResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetWxaResponse", KEYS, Visitor)
+        Ok(SetWxaResponse {})
     }
 }
 
 /// Error codes of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa): its own codes, and
 /// [`General`](SetWxaErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetWxaErrorCode {
     /// [`InvalidPageId`](crate::Code::InvalidPageId): No gift-card page of this account has this page_id.
@@ -206,6 +196,8 @@ pub enum SetWxaErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetWxaErrorCode {}
 ::wechat_core::error_codes!(
     SetWxaErrorCode in crate::Code { InvalidPageId } else General(
     crate::GeneralErrorCode)

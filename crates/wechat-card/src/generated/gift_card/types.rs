@@ -73,66 +73,42 @@ impl<'de> serde::Deserialize<'de> for CardFace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "background_pic_url",
-            "outer_img_id",
-            "default_gifting_msg",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CardFace;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CardFace")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CardFace",
+            &["background_pic_url", "outer_img_id", "default_gifting_msg"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_background_pic_url = None;
-                let mut field_outer_img_id = None;
-                let mut field_default_gifting_msg = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_outer_img_id,
-                                "outer_img_id",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_default_gifting_msg,
-                                "default_gifting_msg",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CardFace {
-                    background_pic_url: fields::required(
-                        field_background_pic_url,
-                        "background_pic_url",
-                    )?,
-                    outer_img_id: field_outer_img_id.unwrap_or_default(),
-                    default_gifting_msg: fields::required(
-                        field_default_gifting_msg,
-                        "default_gifting_msg",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for CardFace {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_background_pic_url = None;
+        let mut field_outer_img_id = None;
+        let mut field_default_gifting_msg = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                1 => map.read(&mut field_outer_img_id, "outer_img_id")?,
+                2 => map.read(&mut field_default_gifting_msg, "default_gifting_msg")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CardFace", KEYS, Visitor)
+        Ok(CardFace {
+            background_pic_url: fields::required(
+                field_background_pic_url,
+                "background_pic_url",
+            )?,
+            outer_img_id: field_outer_img_id.unwrap_or_default(),
+            default_gifting_msg: fields::required(
+                field_default_gifting_msg,
+                "default_gifting_msg",
+            )?,
+        })
     }
 }
 
@@ -155,32 +131,25 @@ impl<'de> serde::Deserialize<'de> for Category {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["title"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Category;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Category")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "Category", &["title"], 1)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_title = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_title, "title")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Category {
-                    title: fields::required(field_title, "title")?,
-                })
+impl ::wechat_core::fields::FromMap for Category {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_title = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_title, "title")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Category", KEYS, Visitor)
+        Ok(Category {
+            title: fields::required(field_title, "title")?,
+        })
     }
 }
 
@@ -242,35 +211,28 @@ impl<'de> serde::Deserialize<'de> for Cell {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["title", "url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Cell;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Cell")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "Cell", &["title", "url"], 2)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_title = None;
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_title, "title")?,
-                        1 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Cell {
-                    title: fields::required(field_title, "title")?,
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for Cell {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_title = None;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_title, "title")?,
+                1 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Cell", KEYS, Visitor)
+        Ok(Cell {
+            title: fields::required(field_title, "title")?,
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
@@ -464,129 +426,76 @@ impl<'de> serde::Deserialize<'de> for NewPage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "page_title",
-            "support_multi",
-            "support_buy_for_self",
-            "banner_pic_url",
-            "theme_list",
-            "category_list",
-            "address",
-            "service_phone",
-            "biz_description",
-            "need_receipt",
-            "cell_1",
-            "cell_2",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NewPage;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NewPage")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NewPage",
+            &[
+                "page_title",
+                "support_multi",
+                "support_buy_for_self",
+                "banner_pic_url",
+                "theme_list",
+                "category_list",
+                "address",
+                "service_phone",
+                "biz_description",
+                "need_receipt",
+                "cell_1",
+                "cell_2",
+            ],
+            12,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_title = None;
-                let mut field_support_multi = None;
-                let mut field_support_buy_for_self = None;
-                let mut field_banner_pic_url = None;
-                let mut field_theme_list = None;
-                let mut field_category_list = None;
-                let mut field_address = None;
-                let mut field_service_phone = None;
-                let mut field_biz_description = None;
-                let mut field_need_receipt = None;
-                let mut field_cell_1 = None;
-                let mut field_cell_2 = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_title, "page_title")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_support_multi,
-                                "support_multi",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_support_buy_for_self,
-                                "support_buy_for_self",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_banner_pic_url,
-                                "banner_pic_url",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_theme_list, "theme_list")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_category_list,
-                                "category_list",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_address, "address")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_service_phone,
-                                "service_phone",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_biz_description,
-                                "biz_description",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_receipt,
-                                "need_receipt",
-                            )?
-                        }
-                        10 => fields::read(&mut map, &mut field_cell_1, "cell_1")?,
-                        11 => fields::read(&mut map, &mut field_cell_2, "cell_2")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(NewPage {
-                    page_title: fields::required(field_page_title, "page_title")?,
-                    support_multi: field_support_multi.unwrap_or_default(),
-                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
-                    banner_pic_url: fields::required(
-                        field_banner_pic_url,
-                        "banner_pic_url",
-                    )?,
-                    theme_list: fields::required(field_theme_list, "theme_list")?,
-                    category_list: field_category_list.unwrap_or_default(),
-                    address: fields::required(field_address, "address")?,
-                    service_phone: fields::required(
-                        field_service_phone,
-                        "service_phone",
-                    )?,
-                    biz_description: fields::required(
-                        field_biz_description,
-                        "biz_description",
-                    )?,
-                    need_receipt: field_need_receipt.unwrap_or_default(),
-                    cell_1: field_cell_1.unwrap_or_default(),
-                    cell_2: field_cell_2.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for NewPage {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_title = None;
+        let mut field_support_multi = None;
+        let mut field_support_buy_for_self = None;
+        let mut field_banner_pic_url = None;
+        let mut field_theme_list = None;
+        let mut field_category_list = None;
+        let mut field_address = None;
+        let mut field_service_phone = None;
+        let mut field_biz_description = None;
+        let mut field_need_receipt = None;
+        let mut field_cell_1 = None;
+        let mut field_cell_2 = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_title, "page_title")?,
+                1 => map.read(&mut field_support_multi, "support_multi")?,
+                2 => map.read(&mut field_support_buy_for_self, "support_buy_for_self")?,
+                3 => map.read(&mut field_banner_pic_url, "banner_pic_url")?,
+                4 => map.read(&mut field_theme_list, "theme_list")?,
+                5 => map.read(&mut field_category_list, "category_list")?,
+                6 => map.read(&mut field_address, "address")?,
+                7 => map.read(&mut field_service_phone, "service_phone")?,
+                8 => map.read(&mut field_biz_description, "biz_description")?,
+                9 => map.read(&mut field_need_receipt, "need_receipt")?,
+                10 => map.read(&mut field_cell_1, "cell_1")?,
+                11 => map.read(&mut field_cell_2, "cell_2")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NewPage", KEYS, Visitor)
+        Ok(NewPage {
+            page_title: fields::required(field_page_title, "page_title")?,
+            support_multi: field_support_multi.unwrap_or_default(),
+            support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+            banner_pic_url: fields::required(field_banner_pic_url, "banner_pic_url")?,
+            theme_list: fields::required(field_theme_list, "theme_list")?,
+            category_list: field_category_list.unwrap_or_default(),
+            address: fields::required(field_address, "address")?,
+            service_phone: fields::required(field_service_phone, "service_phone")?,
+            biz_description: fields::required(field_biz_description, "biz_description")?,
+            need_receipt: field_need_receipt.unwrap_or_default(),
+            cell_1: field_cell_1.unwrap_or_default(),
+            cell_2: field_cell_2.unwrap_or_default(),
+        })
     }
 }
 
@@ -758,104 +667,72 @@ impl<'de> serde::Deserialize<'de> for Order {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "order_id",
-            "page_id",
-            "trans_id",
-            "create_time",
-            "pay_finish_time",
-            "total_price",
-            "open_id",
-            "accepter_openid",
-            "card_list",
-            "outer_str",
-            "IsChatRoom",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Order;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Order")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Order",
+            &[
+                "order_id",
+                "page_id",
+                "trans_id",
+                "create_time",
+                "pay_finish_time",
+                "total_price",
+                "open_id",
+                "accepter_openid",
+                "card_list",
+                "outer_str",
+                "IsChatRoom",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_page_id = None;
-                let mut field_trans_id = None;
-                let mut field_create_time = None;
-                let mut field_pay_finish_time = None;
-                let mut field_total_price = None;
-                let mut field_open_id = None;
-                let mut field_accepter_openid = None;
-                let mut field_card_list = None;
-                let mut field_outer_str = None;
-                let mut field_is_chat_room = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        2 => fields::read(&mut map, &mut field_trans_id, "trans_id")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_create_time,
-                                "create_time",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pay_finish_time,
-                                "pay_finish_time",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_total_price,
-                                "total_price",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_open_id, "open_id")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_accepter_openid,
-                                "accepter_openid",
-                            )?
-                        }
-                        8 => fields::read(&mut map, &mut field_card_list, "card_list")?,
-                        9 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_chat_room,
-                                "IsChatRoom",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Order {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    page_id: fields::required(field_page_id, "page_id")?,
-                    trans_id: fields::required(field_trans_id, "trans_id")?,
-                    create_time: fields::required(field_create_time, "create_time")?,
-                    pay_finish_time: field_pay_finish_time.unwrap_or_default(),
-                    total_price: fields::required(field_total_price, "total_price")?,
-                    open_id: fields::required(field_open_id, "open_id")?,
-                    accepter_openid: field_accepter_openid.unwrap_or_default(),
-                    card_list: fields::required(field_card_list, "card_list")?,
-                    outer_str: field_outer_str.unwrap_or_default(),
-                    is_chat_room: field_is_chat_room.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for Order {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        let mut field_page_id = None;
+        let mut field_trans_id = None;
+        let mut field_create_time = None;
+        let mut field_pay_finish_time = None;
+        let mut field_total_price = None;
+        let mut field_open_id = None;
+        let mut field_accepter_openid = None;
+        let mut field_card_list = None;
+        let mut field_outer_str = None;
+        let mut field_is_chat_room = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_page_id, "page_id")?,
+                2 => map.read(&mut field_trans_id, "trans_id")?,
+                3 => map.read(&mut field_create_time, "create_time")?,
+                4 => map.read(&mut field_pay_finish_time, "pay_finish_time")?,
+                5 => map.read(&mut field_total_price, "total_price")?,
+                6 => map.read(&mut field_open_id, "open_id")?,
+                7 => map.read(&mut field_accepter_openid, "accepter_openid")?,
+                8 => map.read(&mut field_card_list, "card_list")?,
+                9 => map.read(&mut field_outer_str, "outer_str")?,
+                10 => map.read(&mut field_is_chat_room, "IsChatRoom")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Order", KEYS, Visitor)
+        Ok(Order {
+            order_id: fields::required(field_order_id, "order_id")?,
+            page_id: fields::required(field_page_id, "page_id")?,
+            trans_id: fields::required(field_trans_id, "trans_id")?,
+            create_time: fields::required(field_create_time, "create_time")?,
+            pay_finish_time: field_pay_finish_time.unwrap_or_default(),
+            total_price: fields::required(field_total_price, "total_price")?,
+            open_id: fields::required(field_open_id, "open_id")?,
+            accepter_openid: field_accepter_openid.unwrap_or_default(),
+            card_list: fields::required(field_card_list, "card_list")?,
+            outer_str: field_outer_str.unwrap_or_default(),
+            is_chat_room: field_is_chat_room.unwrap_or_default(),
+        })
     }
 }
 
@@ -987,82 +864,56 @@ impl<'de> serde::Deserialize<'de> for OrderCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "price",
-            "code",
-            "default_gifting_msg",
-            "background_pic_url",
-            "outer_img_id",
-            "accepter_openid",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrderCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct OrderCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "OrderCard",
+            &[
+                "card_id",
+                "price",
+                "code",
+                "default_gifting_msg",
+                "background_pic_url",
+                "outer_img_id",
+                "accepter_openid",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_price = None;
-                let mut field_code = None;
-                let mut field_default_gifting_msg = None;
-                let mut field_background_pic_url = None;
-                let mut field_outer_img_id = None;
-                let mut field_accepter_openid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_price, "price")?,
-                        2 => fields::read(&mut map, &mut field_code, "code")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_default_gifting_msg,
-                                "default_gifting_msg",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_outer_img_id,
-                                "outer_img_id",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_accepter_openid,
-                                "accepter_openid",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(OrderCard {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    price: fields::required(field_price, "price")?,
-                    code: fields::required(field_code, "code")?,
-                    default_gifting_msg: field_default_gifting_msg.unwrap_or_default(),
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                    outer_img_id: field_outer_img_id.unwrap_or_default(),
-                    accepter_openid: field_accepter_openid.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for OrderCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_price = None;
+        let mut field_code = None;
+        let mut field_default_gifting_msg = None;
+        let mut field_background_pic_url = None;
+        let mut field_outer_img_id = None;
+        let mut field_accepter_openid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_price, "price")?,
+                2 => map.read(&mut field_code, "code")?,
+                3 => map.read(&mut field_default_gifting_msg, "default_gifting_msg")?,
+                4 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                5 => map.read(&mut field_outer_img_id, "outer_img_id")?,
+                6 => map.read(&mut field_accepter_openid, "accepter_openid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("OrderCard", KEYS, Visitor)
+        Ok(OrderCard {
+            card_id: fields::required(field_card_id, "card_id")?,
+            price: fields::required(field_price, "price")?,
+            code: fields::required(field_code, "code")?,
+            default_gifting_msg: field_default_gifting_msg.unwrap_or_default(),
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+            outer_img_id: field_outer_img_id.unwrap_or_default(),
+            accepter_openid: field_accepter_openid.unwrap_or_default(),
+        })
     }
 }
 
@@ -1281,128 +1132,81 @@ impl<'de> serde::Deserialize<'de> for Page {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "page_title",
-            "support_multi",
-            "support_buy_for_self",
-            "banner_pic_url",
-            "theme_list",
-            "category_list",
-            "address",
-            "service_phone",
-            "biz_description",
-            "need_receipt",
-            "cell_1",
-            "cell_2",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Page;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Page")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Page",
+            &[
+                "page_title",
+                "support_multi",
+                "support_buy_for_self",
+                "banner_pic_url",
+                "theme_list",
+                "category_list",
+                "address",
+                "service_phone",
+                "biz_description",
+                "need_receipt",
+                "cell_1",
+                "cell_2",
+            ],
+            12,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_title = None;
-                let mut field_support_multi = None;
-                let mut field_support_buy_for_self = None;
-                let mut field_banner_pic_url = None;
-                let mut field_theme_list = None;
-                let mut field_category_list = None;
-                let mut field_address = None;
-                let mut field_service_phone = None;
-                let mut field_biz_description = None;
-                let mut field_need_receipt = None;
-                let mut field_cell_1 = None;
-                let mut field_cell_2 = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_title, "page_title")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_support_multi,
-                                "support_multi",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_support_buy_for_self,
-                                "support_buy_for_self",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_banner_pic_url,
-                                "banner_pic_url",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_theme_list, "theme_list")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_category_list,
-                                "category_list",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_address, "address")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_service_phone,
-                                "service_phone",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_biz_description,
-                                "biz_description",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_receipt,
-                                "need_receipt",
-                            )?
-                        }
-                        10 => fields::read(&mut map, &mut field_cell_1, "cell_1")?,
-                        11 => fields::read(&mut map, &mut field_cell_2, "cell_2")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Page {
-                    page_title: field_page_title.unwrap_or_default(),
-                    support_multi: field_support_multi.unwrap_or_default(),
-                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
-                    banner_pic_url: fields::required(
-                        field_banner_pic_url,
-                        "banner_pic_url",
-                    )?,
-                    theme_list: fields::required(field_theme_list, "theme_list")?,
-                    category_list: field_category_list.unwrap_or_default(),
-                    address: field_address.unwrap_or_default(),
-                    service_phone: field_service_phone.unwrap_or_default(),
-                    biz_description: field_biz_description.unwrap_or_default(),
-                    need_receipt: field_need_receipt.unwrap_or_default(),
-                    cell_1: field_cell_1.unwrap_or_default(),
-                    cell_2: field_cell_2.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for Page {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_title = None;
+        let mut field_support_multi = None;
+        let mut field_support_buy_for_self = None;
+        let mut field_banner_pic_url = None;
+        let mut field_theme_list = None;
+        let mut field_category_list = None;
+        let mut field_address = None;
+        let mut field_service_phone = None;
+        let mut field_biz_description = None;
+        let mut field_need_receipt = None;
+        let mut field_cell_1 = None;
+        let mut field_cell_2 = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_title, "page_title")?,
+                1 => map.read(&mut field_support_multi, "support_multi")?,
+                2 => map.read(&mut field_support_buy_for_self, "support_buy_for_self")?,
+                3 => map.read(&mut field_banner_pic_url, "banner_pic_url")?,
+                4 => map.read(&mut field_theme_list, "theme_list")?,
+                5 => map.read(&mut field_category_list, "category_list")?,
+                6 => map.read(&mut field_address, "address")?,
+                7 => map.read(&mut field_service_phone, "service_phone")?,
+                8 => map.read(&mut field_biz_description, "biz_description")?,
+                9 => map.read(&mut field_need_receipt, "need_receipt")?,
+                10 => map.read(&mut field_cell_1, "cell_1")?,
+                11 => map.read(&mut field_cell_2, "cell_2")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Page", KEYS, Visitor)
+        Ok(Page {
+            page_title: field_page_title.unwrap_or_default(),
+            support_multi: field_support_multi.unwrap_or_default(),
+            support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+            banner_pic_url: fields::required(field_banner_pic_url, "banner_pic_url")?,
+            theme_list: fields::required(field_theme_list, "theme_list")?,
+            category_list: field_category_list.unwrap_or_default(),
+            address: field_address.unwrap_or_default(),
+            service_phone: field_service_phone.unwrap_or_default(),
+            biz_description: field_biz_description.unwrap_or_default(),
+            need_receipt: field_need_receipt.unwrap_or_default(),
+            cell_1: field_cell_1.unwrap_or_default(),
+            cell_2: field_cell_2.unwrap_or_default(),
+        })
     }
 }
 
 /// Whether a gift-card page is on sale, and who took it off.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum PageControl {
     /// `"E_PAGE_CONTROL_NORMAL"`: On sale.
@@ -1415,6 +1219,7 @@ pub enum PageControl {
     Unknown(String),
 }
 
+impl Eq for PageControl {}
 impl PageControl {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -1455,7 +1260,7 @@ impl<'de> serde::Deserialize<'de> for PageControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
@@ -1660,127 +1465,80 @@ impl<'de> serde::Deserialize<'de> for PageUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "page_id",
-            "page_title",
-            "support_multi",
-            "support_buy_for_self",
-            "banner_pic_url",
-            "theme_list",
-            "category_list",
-            "address",
-            "service_phone",
-            "biz_description",
-            "need_receipt",
-            "cell_1",
-            "cell_2",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PageUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PageUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "PageUpdate",
+            &[
+                "page_id",
+                "page_title",
+                "support_multi",
+                "support_buy_for_self",
+                "banner_pic_url",
+                "theme_list",
+                "category_list",
+                "address",
+                "service_phone",
+                "biz_description",
+                "need_receipt",
+                "cell_1",
+                "cell_2",
+            ],
+            13,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page_id = None;
-                let mut field_page_title = None;
-                let mut field_support_multi = None;
-                let mut field_support_buy_for_self = None;
-                let mut field_banner_pic_url = None;
-                let mut field_theme_list = None;
-                let mut field_category_list = None;
-                let mut field_address = None;
-                let mut field_service_phone = None;
-                let mut field_biz_description = None;
-                let mut field_need_receipt = None;
-                let mut field_cell_1 = None;
-                let mut field_cell_2 = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page_id, "page_id")?,
-                        1 => fields::read(&mut map, &mut field_page_title, "page_title")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_support_multi,
-                                "support_multi",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_support_buy_for_self,
-                                "support_buy_for_self",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_banner_pic_url,
-                                "banner_pic_url",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_theme_list, "theme_list")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_category_list,
-                                "category_list",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_address, "address")?,
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_service_phone,
-                                "service_phone",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_biz_description,
-                                "biz_description",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_receipt,
-                                "need_receipt",
-                            )?
-                        }
-                        11 => fields::read(&mut map, &mut field_cell_1, "cell_1")?,
-                        12 => fields::read(&mut map, &mut field_cell_2, "cell_2")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PageUpdate {
-                    page_id: fields::required(field_page_id, "page_id")?,
-                    page_title: field_page_title.unwrap_or_default(),
-                    support_multi: field_support_multi.unwrap_or_default(),
-                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
-                    banner_pic_url: fields::required(
-                        field_banner_pic_url,
-                        "banner_pic_url",
-                    )?,
-                    theme_list: fields::required(field_theme_list, "theme_list")?,
-                    category_list: field_category_list.unwrap_or_default(),
-                    address: field_address.unwrap_or_default(),
-                    service_phone: field_service_phone.unwrap_or_default(),
-                    biz_description: field_biz_description.unwrap_or_default(),
-                    need_receipt: field_need_receipt.unwrap_or_default(),
-                    cell_1: field_cell_1.unwrap_or_default(),
-                    cell_2: field_cell_2.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for PageUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page_id = None;
+        let mut field_page_title = None;
+        let mut field_support_multi = None;
+        let mut field_support_buy_for_self = None;
+        let mut field_banner_pic_url = None;
+        let mut field_theme_list = None;
+        let mut field_category_list = None;
+        let mut field_address = None;
+        let mut field_service_phone = None;
+        let mut field_biz_description = None;
+        let mut field_need_receipt = None;
+        let mut field_cell_1 = None;
+        let mut field_cell_2 = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page_id, "page_id")?,
+                1 => map.read(&mut field_page_title, "page_title")?,
+                2 => map.read(&mut field_support_multi, "support_multi")?,
+                3 => map.read(&mut field_support_buy_for_self, "support_buy_for_self")?,
+                4 => map.read(&mut field_banner_pic_url, "banner_pic_url")?,
+                5 => map.read(&mut field_theme_list, "theme_list")?,
+                6 => map.read(&mut field_category_list, "category_list")?,
+                7 => map.read(&mut field_address, "address")?,
+                8 => map.read(&mut field_service_phone, "service_phone")?,
+                9 => map.read(&mut field_biz_description, "biz_description")?,
+                10 => map.read(&mut field_need_receipt, "need_receipt")?,
+                11 => map.read(&mut field_cell_1, "cell_1")?,
+                12 => map.read(&mut field_cell_2, "cell_2")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PageUpdate", KEYS, Visitor)
+        Ok(PageUpdate {
+            page_id: fields::required(field_page_id, "page_id")?,
+            page_title: field_page_title.unwrap_or_default(),
+            support_multi: field_support_multi.unwrap_or_default(),
+            support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+            banner_pic_url: fields::required(field_banner_pic_url, "banner_pic_url")?,
+            theme_list: fields::required(field_theme_list, "theme_list")?,
+            category_list: field_category_list.unwrap_or_default(),
+            address: field_address.unwrap_or_default(),
+            service_phone: field_service_phone.unwrap_or_default(),
+            biz_description: field_biz_description.unwrap_or_default(),
+            need_receipt: field_need_receipt.unwrap_or_default(),
+            cell_1: field_cell_1.unwrap_or_default(),
+            cell_2: field_cell_2.unwrap_or_default(),
+        })
     }
 }
 
@@ -1934,98 +1692,60 @@ impl<'de> serde::Deserialize<'de> for Theme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "theme_pic_url",
-            "title",
-            "title_color",
-            "item_list",
-            "pic_item_list",
-            "category_index",
-            "show_sku_title_first",
-            "is_banner",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Theme;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Theme")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Theme",
+            &[
+                "theme_pic_url",
+                "title",
+                "title_color",
+                "item_list",
+                "pic_item_list",
+                "category_index",
+                "show_sku_title_first",
+                "is_banner",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_theme_pic_url = None;
-                let mut field_title = None;
-                let mut field_title_color = None;
-                let mut field_item_list = None;
-                let mut field_pic_item_list = None;
-                let mut field_category_index = None;
-                let mut field_show_sku_title_first = None;
-                let mut field_is_banner = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_theme_pic_url,
-                                "theme_pic_url",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_title_color,
-                                "title_color",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_item_list, "item_list")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pic_item_list,
-                                "pic_item_list",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_category_index,
-                                "category_index",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_show_sku_title_first,
-                                "show_sku_title_first",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_is_banner, "is_banner")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Theme {
-                    theme_pic_url: fields::required(
-                        field_theme_pic_url,
-                        "theme_pic_url",
-                    )?,
-                    title: fields::required(field_title, "title")?,
-                    title_color: fields::required(field_title_color, "title_color")?,
-                    item_list: fields::required(field_item_list, "item_list")?,
-                    pic_item_list: fields::required(
-                        field_pic_item_list,
-                        "pic_item_list",
-                    )?,
-                    category_index: field_category_index.unwrap_or_default(),
-                    show_sku_title_first: field_show_sku_title_first.unwrap_or_default(),
-                    is_banner: field_is_banner.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for Theme {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_theme_pic_url = None;
+        let mut field_title = None;
+        let mut field_title_color = None;
+        let mut field_item_list = None;
+        let mut field_pic_item_list = None;
+        let mut field_category_index = None;
+        let mut field_show_sku_title_first = None;
+        let mut field_is_banner = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_theme_pic_url, "theme_pic_url")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_title_color, "title_color")?,
+                3 => map.read(&mut field_item_list, "item_list")?,
+                4 => map.read(&mut field_pic_item_list, "pic_item_list")?,
+                5 => map.read(&mut field_category_index, "category_index")?,
+                6 => map.read(&mut field_show_sku_title_first, "show_sku_title_first")?,
+                7 => map.read(&mut field_is_banner, "is_banner")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Theme", KEYS, Visitor)
+        Ok(Theme {
+            theme_pic_url: fields::required(field_theme_pic_url, "theme_pic_url")?,
+            title: fields::required(field_title, "title")?,
+            title_color: fields::required(field_title_color, "title_color")?,
+            item_list: fields::required(field_item_list, "item_list")?,
+            pic_item_list: fields::required(field_pic_item_list, "pic_item_list")?,
+            category_index: field_category_index.unwrap_or_default(),
+            show_sku_title_first: field_show_sku_title_first.unwrap_or_default(),
+            is_banner: field_is_banner.unwrap_or_default(),
+        })
     }
 }
 
@@ -2080,40 +1800,38 @@ impl<'de> serde::Deserialize<'de> for ThemeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "title", "pic_url", "desc"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ThemeItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ThemeItem")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ThemeItem",
+            &["card_id", "title", "pic_url", "desc"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_title = None;
-                let mut field_pic_url = None;
-                let mut field_desc = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => fields::read(&mut map, &mut field_pic_url, "pic_url")?,
-                        3 => fields::read(&mut map, &mut field_desc, "desc")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ThemeItem {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    title: field_title.unwrap_or_default(),
-                    pic_url: field_pic_url.unwrap_or_default(),
-                    desc: field_desc.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ThemeItem {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_title = None;
+        let mut field_pic_url = None;
+        let mut field_desc = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_pic_url, "pic_url")?,
+                3 => map.read(&mut field_desc, "desc")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ThemeItem", KEYS, Visitor)
+        Ok(ThemeItem {
+            card_id: fields::required(field_card_id, "card_id")?,
+            title: field_title.unwrap_or_default(),
+            pic_url: field_pic_url.unwrap_or_default(),
+            desc: field_desc.unwrap_or_default(),
+        })
     }
 }

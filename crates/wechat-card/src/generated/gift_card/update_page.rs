@@ -119,32 +119,30 @@ impl<'de> serde::Deserialize<'de> for UpdatePageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["page"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdatePageRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdatePageRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdatePageRequest",
+            &["page"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_page = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_page, "page")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdatePageRequest {
-                    page: fields::required(field_page, "page")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdatePageRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_page = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_page, "page")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdatePageRequest", KEYS, Visitor)
+        Ok(UpdatePageRequest {
+            page: fields::required(field_page, "page")?,
+        })
     }
 }
 
@@ -169,33 +167,25 @@ impl<'de> serde::Deserialize<'de> for UpdatePageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdatePageResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdatePageResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "UpdatePageResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdatePageResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdatePageResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdatePageResponse", KEYS, Visitor)
+        Ok(UpdatePageResponse {})
     }
 }
 
 /// Error codes of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page): its own
 /// codes, and [`General`](UpdatePageErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdatePageErrorCode {
     /// [`InvalidPageId`](crate::Code::InvalidPageId): No gift-card page of this account has this page_id.
@@ -241,6 +231,8 @@ pub enum UpdatePageErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdatePageErrorCode {}
 ::wechat_core::error_codes!(
     UpdatePageErrorCode in crate::Code { InvalidPageId, NotGiftCard, InvalidCardId,
     CardListEmpty, BannerPicUrlEmpty, BannerPicUrlNotFromCdn, CardFacesEmpty,

@@ -87,38 +87,30 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoiceinfo"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClearOutInvoiceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ClearOutInvoiceRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ClearOutInvoiceRequest",
+            &["invoiceinfo"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoiceinfo = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoiceinfo,
-                                "invoiceinfo",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ClearOutInvoiceRequest {
-                    invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
-                })
+impl ::wechat_core::fields::FromMap for ClearOutInvoiceRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoiceinfo = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoiceinfo, "invoiceinfo")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ClearOutInvoiceRequest", KEYS, Visitor)
+        Ok(ClearOutInvoiceRequest {
+            invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
+        })
     }
 }
 
@@ -143,33 +135,30 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClearOutInvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ClearOutInvoiceResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ClearOutInvoiceResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ClearOutInvoiceResponse {})
-            }
+impl ::wechat_core::fields::FromMap for ClearOutInvoiceResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ClearOutInvoiceResponse", KEYS, Visitor)
+        Ok(ClearOutInvoiceResponse {})
     }
 }
 
 /// Error codes of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice): its
 /// own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ClearOutInvoiceErrorCode {
     /// [`SysErrorMakeOutInvoiceFailed`](crate::Code::SysErrorMakeOutInvoiceFailed): The reversal failed.
@@ -185,6 +174,8 @@ pub enum ClearOutInvoiceErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ClearOutInvoiceErrorCode {}
 ::wechat_core::error_codes!(
     ClearOutInvoiceErrorCode in crate::Code { SysErrorMakeOutInvoiceFailed,
     WxopenidError, FpqqlshEmpty, KaPlatError, NsrsbhNotCmp } else General(
@@ -288,54 +279,45 @@ impl<'de> serde::Deserialize<'de> for RedInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "wxopenid",
-            "fpqqlsh",
-            "nsrsbh",
-            "nsrmc",
-            "yfpdm",
-            "yfphm",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RedInvoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RedInvoice")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RedInvoice",
+            &["wxopenid", "fpqqlsh", "nsrsbh", "nsrmc", "yfpdm", "yfphm"],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_wxopenid = None;
-                let mut field_fpqqlsh = None;
-                let mut field_nsrsbh = None;
-                let mut field_nsrmc = None;
-                let mut field_yfpdm = None;
-                let mut field_yfphm = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_wxopenid, "wxopenid")?,
-                        1 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
-                        2 => fields::read(&mut map, &mut field_nsrsbh, "nsrsbh")?,
-                        3 => fields::read(&mut map, &mut field_nsrmc, "nsrmc")?,
-                        4 => fields::read(&mut map, &mut field_yfpdm, "yfpdm")?,
-                        5 => fields::read(&mut map, &mut field_yfphm, "yfphm")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RedInvoice {
-                    wxopenid: fields::required(field_wxopenid, "wxopenid")?,
-                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-                    nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
-                    nsrmc: fields::required(field_nsrmc, "nsrmc")?,
-                    yfpdm: fields::required(field_yfpdm, "yfpdm")?,
-                    yfphm: fields::required(field_yfphm, "yfphm")?,
-                })
+impl ::wechat_core::fields::FromMap for RedInvoice {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_wxopenid = None;
+        let mut field_fpqqlsh = None;
+        let mut field_nsrsbh = None;
+        let mut field_nsrmc = None;
+        let mut field_yfpdm = None;
+        let mut field_yfphm = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_wxopenid, "wxopenid")?,
+                1 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
+                2 => map.read(&mut field_nsrsbh, "nsrsbh")?,
+                3 => map.read(&mut field_nsrmc, "nsrmc")?,
+                4 => map.read(&mut field_yfpdm, "yfpdm")?,
+                5 => map.read(&mut field_yfphm, "yfphm")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RedInvoice", KEYS, Visitor)
+        Ok(RedInvoice {
+            wxopenid: fields::required(field_wxopenid, "wxopenid")?,
+            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+            nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
+            nsrmc: fields::required(field_nsrmc, "nsrmc")?,
+            yfpdm: fields::required(field_yfpdm, "yfpdm")?,
+            yfphm: fields::required(field_yfphm, "yfphm")?,
+        })
     }
 }
 

@@ -132,35 +132,33 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["s_pappid", "order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthDataRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthDataRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthDataRequest",
+            &["s_pappid", "order_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_s_pappid = None;
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
-                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthDataRequest {
-                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetAuthDataRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_s_pappid = None;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_s_pappid, "s_pappid")?,
+                1 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAuthDataRequest", KEYS, Visitor)
+        Ok(GetAuthDataRequest {
+            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -241,60 +239,43 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoice_status", "auth_time", "user_auth_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthDataResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthDataResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthDataResponse",
+            &["invoice_status", "auth_time", "user_auth_info"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoice_status = None;
-                let mut field_auth_time = None;
-                let mut field_user_auth_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_status,
-                                "invoice_status",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_auth_time, "auth_time")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_user_auth_info,
-                                "user_auth_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthDataResponse {
-                    invoice_status: fields::required(
-                        field_invoice_status,
-                        "invoice_status",
-                    )?,
-                    auth_time: fields::required(field_auth_time, "auth_time")?,
-                    user_auth_info: field_user_auth_info.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetAuthDataResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoice_status = None;
+        let mut field_auth_time = None;
+        let mut field_user_auth_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoice_status, "invoice_status")?,
+                1 => map.read(&mut field_auth_time, "auth_time")?,
+                2 => map.read(&mut field_user_auth_info, "user_auth_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAuthDataResponse", KEYS, Visitor)
+        Ok(GetAuthDataResponse {
+            invoice_status: fields::required(field_invoice_status, "invoice_status")?,
+            auth_time: fields::required(field_auth_time, "auth_time")?,
+            user_auth_info: field_user_auth_info.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data): its own
 /// codes, and [`General`](GetAuthDataErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthDataErrorCode {
     /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: in the sandbox,
@@ -324,6 +305,8 @@ pub enum GetAuthDataErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetAuthDataErrorCode {}
 ::wechat_core::error_codes!(
     GetAuthDataErrorCode in crate::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
     InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,

@@ -86,26 +86,18 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthFieldRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthFieldRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetAuthFieldRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetAuthFieldRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetAuthFieldRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetAuthFieldRequest", KEYS, Visitor)
+        Ok(GetAuthFieldRequest {})
     }
 }
 
@@ -134,39 +126,37 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["auth_field"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthFieldResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthFieldResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthFieldResponse",
+            &["auth_field"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_auth_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_auth_field, "auth_field")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthFieldResponse {
-                    auth_field: fields::required(field_auth_field, "auth_field")?,
-                })
+impl ::wechat_core::fields::FromMap for GetAuthFieldResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_auth_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_auth_field, "auth_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAuthFieldResponse", KEYS, Visitor)
+        Ok(GetAuthFieldResponse {
+            auth_field: fields::required(field_auth_field, "auth_field")?,
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field): its own
 /// codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthFieldErrorCode {
     /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): The authorization fields were
@@ -175,6 +165,8 @@ pub enum GetAuthFieldErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetAuthFieldErrorCode {}
 ::wechat_core::error_codes!(
     GetAuthFieldErrorCode in crate::Code { InvoiceNeverSetAuthField } else General(
     crate::GeneralErrorCode)

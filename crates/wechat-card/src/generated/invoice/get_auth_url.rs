@@ -213,68 +213,60 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "s_pappid",
-            "order_id",
-            "money",
-            "timestamp",
-            "source",
-            "redirect_url",
-            "ticket",
-            "type",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthUrlRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthUrlRequest",
+            &[
+                "s_pappid",
+                "order_id",
+                "money",
+                "timestamp",
+                "source",
+                "redirect_url",
+                "ticket",
+                "type",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_s_pappid = None;
-                let mut field_order_id = None;
-                let mut field_money = None;
-                let mut field_timestamp = None;
-                let mut field_source = None;
-                let mut field_redirect_url = None;
-                let mut field_ticket = None;
-                let mut field_type_ = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
-                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        2 => fields::read(&mut map, &mut field_money, "money")?,
-                        3 => fields::read(&mut map, &mut field_timestamp, "timestamp")?,
-                        4 => fields::read(&mut map, &mut field_source, "source")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_redirect_url,
-                                "redirect_url",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_ticket, "ticket")?,
-                        7 => fields::read(&mut map, &mut field_type_, "type")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthUrlRequest {
-                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    money: fields::required(field_money, "money")?,
-                    timestamp: fields::required(field_timestamp, "timestamp")?,
-                    source: fields::required(field_source, "source")?,
-                    redirect_url: field_redirect_url.unwrap_or_default(),
-                    ticket: fields::required(field_ticket, "ticket")?,
-                    type_: fields::required(field_type_, "type")?,
-                })
+impl ::wechat_core::fields::FromMap for GetAuthUrlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_s_pappid = None;
+        let mut field_order_id = None;
+        let mut field_money = None;
+        let mut field_timestamp = None;
+        let mut field_source = None;
+        let mut field_redirect_url = None;
+        let mut field_ticket = None;
+        let mut field_type_ = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_s_pappid, "s_pappid")?,
+                1 => map.read(&mut field_order_id, "order_id")?,
+                2 => map.read(&mut field_money, "money")?,
+                3 => map.read(&mut field_timestamp, "timestamp")?,
+                4 => map.read(&mut field_source, "source")?,
+                5 => map.read(&mut field_redirect_url, "redirect_url")?,
+                6 => map.read(&mut field_ticket, "ticket")?,
+                7 => map.read(&mut field_type_, "type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAuthUrlRequest", KEYS, Visitor)
+        Ok(GetAuthUrlRequest {
+            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+            money: fields::required(field_money, "money")?,
+            timestamp: fields::required(field_timestamp, "timestamp")?,
+            source: fields::required(field_source, "source")?,
+            redirect_url: field_redirect_url.unwrap_or_default(),
+            ticket: fields::required(field_ticket, "ticket")?,
+            type_: fields::required(field_type_, "type")?,
+        })
     }
 }
 
@@ -318,42 +310,40 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["auth_url", "appid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthUrlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthUrlResponse",
+            &["auth_url", "appid"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_auth_url = None;
-                let mut field_appid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_auth_url, "auth_url")?,
-                        1 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthUrlResponse {
-                    auth_url: fields::required(field_auth_url, "auth_url")?,
-                    appid: field_appid.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetAuthUrlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_auth_url = None;
+        let mut field_appid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_auth_url, "auth_url")?,
+                1 => map.read(&mut field_appid, "appid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAuthUrlResponse", KEYS, Visitor)
+        Ok(GetAuthUrlResponse {
+            auth_url: fields::required(field_auth_url, "auth_url")?,
+            appid: field_appid.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url): its own
 /// codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthUrlErrorCode {
     /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no invoice
@@ -369,13 +359,15 @@ pub enum GetAuthUrlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetAuthUrlErrorCode {}
 ::wechat_core::error_codes!(
     GetAuthUrlErrorCode in crate::Code { UnauthorizedCreateInvoice,
     InvoiceNeverSetAuthField, InvalidParams, BizContactIsEmpty } else General(
     crate::GeneralErrorCode)
 );
 /// The kind of authorization page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum AuthType {
     /// `0`: Invoicing authorization: the merchant already has the user's title.
@@ -388,6 +380,7 @@ pub enum AuthType {
     Unknown(i64),
 }
 
+impl Eq for AuthType {}
 impl AuthType {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {

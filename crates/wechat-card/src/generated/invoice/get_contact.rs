@@ -69,26 +69,18 @@ impl<'de> serde::Deserialize<'de> for GetContactRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetContactRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetContactRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetContactRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetContactRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetContactRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetContactRequest", KEYS, Visitor)
+        Ok(GetContactRequest {})
     }
 }
 
@@ -117,39 +109,37 @@ impl<'de> serde::Deserialize<'de> for GetContactResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["contact"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetContactResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetContactResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetContactResponse",
+            &["contact"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_contact = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_contact, "contact")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetContactResponse {
-                    contact: fields::required(field_contact, "contact")?,
-                })
+impl ::wechat_core::fields::FromMap for GetContactResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_contact = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_contact, "contact")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetContactResponse", KEYS, Visitor)
+        Ok(GetContactResponse {
+            contact: fields::required(field_contact, "contact")?,
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact): its own codes,
 /// and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetContactErrorCode {
     /// [`BizContactIsEmpty`](crate::Code::BizContactIsEmpty): The contact details were never set.
@@ -157,6 +147,8 @@ pub enum GetContactErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetContactErrorCode {}
 ::wechat_core::error_codes!(
     GetContactErrorCode in crate::Code { BizContactIsEmpty } else General(
     crate::GeneralErrorCode)

@@ -73,26 +73,18 @@ impl<'de> serde::Deserialize<'de> for GetPayMchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPayMchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPayMchRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetPayMchRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetPayMchRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetPayMchRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetPayMchRequest", KEYS, Visitor)
+        Ok(GetPayMchRequest {})
     }
 }
 
@@ -121,45 +113,37 @@ impl<'de> serde::Deserialize<'de> for GetPayMchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["paymch_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPayMchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPayMchResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPayMchResponse",
+            &["paymch_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_paymch_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_paymch_info,
-                                "paymch_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPayMchResponse {
-                    paymch_info: fields::required(field_paymch_info, "paymch_info")?,
-                })
+impl ::wechat_core::fields::FromMap for GetPayMchResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_paymch_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_paymch_info, "paymch_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPayMchResponse", KEYS, Visitor)
+        Ok(GetPayMchResponse {
+            paymch_info: fields::required(field_paymch_info, "paymch_info")?,
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch): its own codes,
 /// and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetPayMchErrorCode {
     /// [`InvoiceNeverSetPayMchInfo`](crate::Code::InvoiceNeverSetPayMchInfo): No merchant number was ever
@@ -168,6 +152,8 @@ pub enum GetPayMchErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetPayMchErrorCode {}
 ::wechat_core::error_codes!(
     GetPayMchErrorCode in crate::Code { InvoiceNeverSetPayMchInfo } else General(
     crate::GeneralErrorCode)

@@ -94,35 +94,32 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["attach", "biz_name"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetSelectTitleUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSelectTitleUrlRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetSelectTitleUrlRequest",
+            &["attach", "biz_name"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_attach = None;
-                let mut field_biz_name = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_attach, "attach")?,
-                        1 => fields::read(&mut map, &mut field_biz_name, "biz_name")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetSelectTitleUrlRequest {
-                    attach: field_attach.unwrap_or_default(),
-                    biz_name: field_biz_name.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetSelectTitleUrlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_attach = None;
+        let mut field_biz_name = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_attach, "attach")?,
+                1 => map.read(&mut field_biz_name, "biz_name")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetSelectTitleUrlRequest", KEYS, Visitor)
+        Ok(GetSelectTitleUrlRequest {
+            attach: field_attach.unwrap_or_default(),
+            biz_name: field_biz_name.unwrap_or_default(),
+        })
     }
 }
 
@@ -151,32 +148,30 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetSelectTitleUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSelectTitleUrlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetSelectTitleUrlResponse",
+            &["url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetSelectTitleUrlResponse {
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for GetSelectTitleUrlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetSelectTitleUrlResponse", KEYS, Visitor)
+        Ok(GetSelectTitleUrlResponse {
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
@@ -184,7 +179,7 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlResponse {
 /// [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url): its own
 /// codes, and [`General`](GetSelectTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetSelectTitleUrlErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
@@ -192,6 +187,8 @@ pub enum GetSelectTitleUrlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetSelectTitleUrlErrorCode {}
 ::wechat_core::error_codes!(
     GetSelectTitleUrlErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

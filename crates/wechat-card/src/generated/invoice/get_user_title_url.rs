@@ -181,68 +181,59 @@ impl<'de> serde::Deserialize<'de> for GetUserTitleUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "user_fill",
-            "title",
-            "phone",
-            "tax_no",
-            "addr",
-            "bank_type",
-            "bank_no",
-            "out_title_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetUserTitleUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetUserTitleUrlRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetUserTitleUrlRequest",
+            &[
+                "user_fill",
+                "title",
+                "phone",
+                "tax_no",
+                "addr",
+                "bank_type",
+                "bank_no",
+                "out_title_id",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_user_fill = None;
-                let mut field_title = None;
-                let mut field_phone = None;
-                let mut field_tax_no = None;
-                let mut field_addr = None;
-                let mut field_bank_type = None;
-                let mut field_bank_no = None;
-                let mut field_out_title_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_user_fill, "user_fill")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => fields::read(&mut map, &mut field_phone, "phone")?,
-                        3 => fields::read(&mut map, &mut field_tax_no, "tax_no")?,
-                        4 => fields::read(&mut map, &mut field_addr, "addr")?,
-                        5 => fields::read(&mut map, &mut field_bank_type, "bank_type")?,
-                        6 => fields::read(&mut map, &mut field_bank_no, "bank_no")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_out_title_id,
-                                "out_title_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetUserTitleUrlRequest {
-                    user_fill: field_user_fill.unwrap_or_default(),
-                    title: field_title.unwrap_or_default(),
-                    phone: field_phone.unwrap_or_default(),
-                    tax_no: field_tax_no.unwrap_or_default(),
-                    addr: field_addr.unwrap_or_default(),
-                    bank_type: field_bank_type.unwrap_or_default(),
-                    bank_no: field_bank_no.unwrap_or_default(),
-                    out_title_id: field_out_title_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetUserTitleUrlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_fill = None;
+        let mut field_title = None;
+        let mut field_phone = None;
+        let mut field_tax_no = None;
+        let mut field_addr = None;
+        let mut field_bank_type = None;
+        let mut field_bank_no = None;
+        let mut field_out_title_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_user_fill, "user_fill")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_phone, "phone")?,
+                3 => map.read(&mut field_tax_no, "tax_no")?,
+                4 => map.read(&mut field_addr, "addr")?,
+                5 => map.read(&mut field_bank_type, "bank_type")?,
+                6 => map.read(&mut field_bank_no, "bank_no")?,
+                7 => map.read(&mut field_out_title_id, "out_title_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetUserTitleUrlRequest", KEYS, Visitor)
+        Ok(GetUserTitleUrlRequest {
+            user_fill: field_user_fill.unwrap_or_default(),
+            title: field_title.unwrap_or_default(),
+            phone: field_phone.unwrap_or_default(),
+            tax_no: field_tax_no.unwrap_or_default(),
+            addr: field_addr.unwrap_or_default(),
+            bank_type: field_bank_type.unwrap_or_default(),
+            bank_no: field_bank_no.unwrap_or_default(),
+            out_title_id: field_out_title_id.unwrap_or_default(),
+        })
     }
 }
 
@@ -271,39 +262,37 @@ impl<'de> serde::Deserialize<'de> for GetUserTitleUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetUserTitleUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetUserTitleUrlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetUserTitleUrlResponse",
+            &["url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetUserTitleUrlResponse {
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for GetUserTitleUrlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetUserTitleUrlResponse", KEYS, Visitor)
+        Ok(GetUserTitleUrlResponse {
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url):
 /// its own codes, and [`General`](GetUserTitleUrlErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetUserTitleUrlErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong, e.g. no `title` while `user_fill`
@@ -312,6 +301,8 @@ pub enum GetUserTitleUrlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetUserTitleUrlErrorCode {}
 ::wechat_core::error_codes!(
     GetUserTitleUrlErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

@@ -146,38 +146,30 @@ impl<'de> serde::Deserialize<'de> for MakeOutInvoiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoiceinfo"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MakeOutInvoiceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MakeOutInvoiceRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MakeOutInvoiceRequest",
+            &["invoiceinfo"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoiceinfo = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoiceinfo,
-                                "invoiceinfo",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MakeOutInvoiceRequest {
-                    invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
-                })
+impl ::wechat_core::fields::FromMap for MakeOutInvoiceRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoiceinfo = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoiceinfo, "invoiceinfo")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MakeOutInvoiceRequest", KEYS, Visitor)
+        Ok(MakeOutInvoiceRequest {
+            invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
+        })
     }
 }
 
@@ -202,33 +194,30 @@ impl<'de> serde::Deserialize<'de> for MakeOutInvoiceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MakeOutInvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MakeOutInvoiceResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MakeOutInvoiceResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(MakeOutInvoiceResponse {})
-            }
+impl ::wechat_core::fields::FromMap for MakeOutInvoiceResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("MakeOutInvoiceResponse", KEYS, Visitor)
+        Ok(MakeOutInvoiceResponse {})
     }
 }
 
 /// Error codes of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice): its
 /// own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum MakeOutInvoiceErrorCode {
     /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The user did not authorize this order:
@@ -289,6 +278,8 @@ pub enum MakeOutInvoiceErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for MakeOutInvoiceErrorCode {}
 ::wechat_core::error_codes!(
     MakeOutInvoiceErrorCode in crate::Code { InvoiceOrderNeverAuth,
     SysErrorMakeOutInvoiceFailed, WxopenidError, DdhOrderidEmpty, FpqqlshEmpty,
@@ -588,135 +579,127 @@ impl<'de> serde::Deserialize<'de> for BlueInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "wxopenid",
-            "ddh",
-            "fpqqlsh",
-            "nsrsbh",
-            "nsrmc",
-            "nsrdz",
-            "nsrdh",
-            "nsrbank",
-            "nsrbankid",
-            "ghfmc",
-            "ghfnsrsbh",
-            "ghfdz",
-            "ghfdh",
-            "ghfbank",
-            "ghfbankid",
-            "kpr",
-            "skr",
-            "fhr",
-            "jshj",
-            "hjje",
-            "hjse",
-            "bz",
-            "hylx",
-            "invoicedetail_list",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BlueInvoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BlueInvoice")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BlueInvoice",
+            &[
+                "wxopenid",
+                "ddh",
+                "fpqqlsh",
+                "nsrsbh",
+                "nsrmc",
+                "nsrdz",
+                "nsrdh",
+                "nsrbank",
+                "nsrbankid",
+                "ghfmc",
+                "ghfnsrsbh",
+                "ghfdz",
+                "ghfdh",
+                "ghfbank",
+                "ghfbankid",
+                "kpr",
+                "skr",
+                "fhr",
+                "jshj",
+                "hjje",
+                "hjse",
+                "bz",
+                "hylx",
+                "invoicedetail_list",
+            ],
+            24,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_wxopenid = None;
-                let mut field_ddh = None;
-                let mut field_fpqqlsh = None;
-                let mut field_nsrsbh = None;
-                let mut field_nsrmc = None;
-                let mut field_nsrdz = None;
-                let mut field_nsrdh = None;
-                let mut field_nsrbank = None;
-                let mut field_nsrbankid = None;
-                let mut field_ghfmc = None;
-                let mut field_ghfnsrsbh = None;
-                let mut field_ghfdz = None;
-                let mut field_ghfdh = None;
-                let mut field_ghfbank = None;
-                let mut field_ghfbankid = None;
-                let mut field_kpr = None;
-                let mut field_skr = None;
-                let mut field_fhr = None;
-                let mut field_jshj = None;
-                let mut field_hjje = None;
-                let mut field_hjse = None;
-                let mut field_bz = None;
-                let mut field_hylx = None;
-                let mut field_invoicedetail_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_wxopenid, "wxopenid")?,
-                        1 => fields::read(&mut map, &mut field_ddh, "ddh")?,
-                        2 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
-                        3 => fields::read(&mut map, &mut field_nsrsbh, "nsrsbh")?,
-                        4 => fields::read(&mut map, &mut field_nsrmc, "nsrmc")?,
-                        5 => fields::read(&mut map, &mut field_nsrdz, "nsrdz")?,
-                        6 => fields::read(&mut map, &mut field_nsrdh, "nsrdh")?,
-                        7 => fields::read(&mut map, &mut field_nsrbank, "nsrbank")?,
-                        8 => fields::read(&mut map, &mut field_nsrbankid, "nsrbankid")?,
-                        9 => fields::read(&mut map, &mut field_ghfmc, "ghfmc")?,
-                        10 => fields::read(&mut map, &mut field_ghfnsrsbh, "ghfnsrsbh")?,
-                        11 => fields::read(&mut map, &mut field_ghfdz, "ghfdz")?,
-                        12 => fields::read(&mut map, &mut field_ghfdh, "ghfdh")?,
-                        13 => fields::read(&mut map, &mut field_ghfbank, "ghfbank")?,
-                        14 => fields::read(&mut map, &mut field_ghfbankid, "ghfbankid")?,
-                        15 => fields::read(&mut map, &mut field_kpr, "kpr")?,
-                        16 => fields::read(&mut map, &mut field_skr, "skr")?,
-                        17 => fields::read(&mut map, &mut field_fhr, "fhr")?,
-                        18 => fields::read(&mut map, &mut field_jshj, "jshj")?,
-                        19 => fields::read(&mut map, &mut field_hjje, "hjje")?,
-                        20 => fields::read(&mut map, &mut field_hjse, "hjse")?,
-                        21 => fields::read(&mut map, &mut field_bz, "bz")?,
-                        22 => fields::read(&mut map, &mut field_hylx, "hylx")?,
-                        23 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoicedetail_list,
-                                "invoicedetail_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BlueInvoice {
-                    wxopenid: fields::required(field_wxopenid, "wxopenid")?,
-                    ddh: fields::required(field_ddh, "ddh")?,
-                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-                    nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
-                    nsrmc: fields::required(field_nsrmc, "nsrmc")?,
-                    nsrdz: fields::required(field_nsrdz, "nsrdz")?,
-                    nsrdh: fields::required(field_nsrdh, "nsrdh")?,
-                    nsrbank: fields::required(field_nsrbank, "nsrbank")?,
-                    nsrbankid: fields::required(field_nsrbankid, "nsrbankid")?,
-                    ghfmc: fields::required(field_ghfmc, "ghfmc")?,
-                    ghfnsrsbh: field_ghfnsrsbh.unwrap_or_default(),
-                    ghfdz: field_ghfdz.unwrap_or_default(),
-                    ghfdh: field_ghfdh.unwrap_or_default(),
-                    ghfbank: field_ghfbank.unwrap_or_default(),
-                    ghfbankid: field_ghfbankid.unwrap_or_default(),
-                    kpr: fields::required(field_kpr, "kpr")?,
-                    skr: field_skr.unwrap_or_default(),
-                    fhr: field_fhr.unwrap_or_default(),
-                    jshj: fields::required(field_jshj, "jshj")?,
-                    hjje: fields::required(field_hjje, "hjje")?,
-                    hjse: fields::required(field_hjse, "hjse")?,
-                    bz: field_bz.unwrap_or_default(),
-                    hylx: field_hylx.unwrap_or_default(),
-                    invoicedetail_list: fields::required(
-                        field_invoicedetail_list,
-                        "invoicedetail_list",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for BlueInvoice {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_wxopenid = None;
+        let mut field_ddh = None;
+        let mut field_fpqqlsh = None;
+        let mut field_nsrsbh = None;
+        let mut field_nsrmc = None;
+        let mut field_nsrdz = None;
+        let mut field_nsrdh = None;
+        let mut field_nsrbank = None;
+        let mut field_nsrbankid = None;
+        let mut field_ghfmc = None;
+        let mut field_ghfnsrsbh = None;
+        let mut field_ghfdz = None;
+        let mut field_ghfdh = None;
+        let mut field_ghfbank = None;
+        let mut field_ghfbankid = None;
+        let mut field_kpr = None;
+        let mut field_skr = None;
+        let mut field_fhr = None;
+        let mut field_jshj = None;
+        let mut field_hjje = None;
+        let mut field_hjse = None;
+        let mut field_bz = None;
+        let mut field_hylx = None;
+        let mut field_invoicedetail_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_wxopenid, "wxopenid")?,
+                1 => map.read(&mut field_ddh, "ddh")?,
+                2 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
+                3 => map.read(&mut field_nsrsbh, "nsrsbh")?,
+                4 => map.read(&mut field_nsrmc, "nsrmc")?,
+                5 => map.read(&mut field_nsrdz, "nsrdz")?,
+                6 => map.read(&mut field_nsrdh, "nsrdh")?,
+                7 => map.read(&mut field_nsrbank, "nsrbank")?,
+                8 => map.read(&mut field_nsrbankid, "nsrbankid")?,
+                9 => map.read(&mut field_ghfmc, "ghfmc")?,
+                10 => map.read(&mut field_ghfnsrsbh, "ghfnsrsbh")?,
+                11 => map.read(&mut field_ghfdz, "ghfdz")?,
+                12 => map.read(&mut field_ghfdh, "ghfdh")?,
+                13 => map.read(&mut field_ghfbank, "ghfbank")?,
+                14 => map.read(&mut field_ghfbankid, "ghfbankid")?,
+                15 => map.read(&mut field_kpr, "kpr")?,
+                16 => map.read(&mut field_skr, "skr")?,
+                17 => map.read(&mut field_fhr, "fhr")?,
+                18 => map.read(&mut field_jshj, "jshj")?,
+                19 => map.read(&mut field_hjje, "hjje")?,
+                20 => map.read(&mut field_hjse, "hjse")?,
+                21 => map.read(&mut field_bz, "bz")?,
+                22 => map.read(&mut field_hylx, "hylx")?,
+                23 => map.read(&mut field_invoicedetail_list, "invoicedetail_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BlueInvoice", KEYS, Visitor)
+        Ok(BlueInvoice {
+            wxopenid: fields::required(field_wxopenid, "wxopenid")?,
+            ddh: fields::required(field_ddh, "ddh")?,
+            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+            nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
+            nsrmc: fields::required(field_nsrmc, "nsrmc")?,
+            nsrdz: fields::required(field_nsrdz, "nsrdz")?,
+            nsrdh: fields::required(field_nsrdh, "nsrdh")?,
+            nsrbank: fields::required(field_nsrbank, "nsrbank")?,
+            nsrbankid: fields::required(field_nsrbankid, "nsrbankid")?,
+            ghfmc: fields::required(field_ghfmc, "ghfmc")?,
+            ghfnsrsbh: field_ghfnsrsbh.unwrap_or_default(),
+            ghfdz: field_ghfdz.unwrap_or_default(),
+            ghfdh: field_ghfdh.unwrap_or_default(),
+            ghfbank: field_ghfbank.unwrap_or_default(),
+            ghfbankid: field_ghfbankid.unwrap_or_default(),
+            kpr: fields::required(field_kpr, "kpr")?,
+            skr: field_skr.unwrap_or_default(),
+            fhr: field_fhr.unwrap_or_default(),
+            jshj: fields::required(field_jshj, "jshj")?,
+            hjje: fields::required(field_hjje, "hjje")?,
+            hjse: fields::required(field_hjse, "hjse")?,
+            bz: field_bz.unwrap_or_default(),
+            hylx: field_hylx.unwrap_or_default(),
+            invoicedetail_list: fields::required(
+                field_invoicedetail_list,
+                "invoicedetail_list",
+            )?,
+        })
     }
 }
 
@@ -860,70 +843,57 @@ impl<'de> serde::Deserialize<'de> for BlueInvoiceLine {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "fphxz",
-            "spbm",
-            "xmmc",
-            "dw",
-            "ggxh",
-            "xmsl",
-            "xmdj",
-            "xmje",
-            "sl",
-            "se",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BlueInvoiceLine;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BlueInvoiceLine")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BlueInvoiceLine",
+            &["fphxz", "spbm", "xmmc", "dw", "ggxh", "xmsl", "xmdj", "xmje", "sl", "se"],
+            10,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fphxz = None;
-                let mut field_spbm = None;
-                let mut field_xmmc = None;
-                let mut field_dw = None;
-                let mut field_ggxh = None;
-                let mut field_xmsl = None;
-                let mut field_xmdj = None;
-                let mut field_xmje = None;
-                let mut field_sl = None;
-                let mut field_se = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_fphxz, "fphxz")?,
-                        1 => fields::read(&mut map, &mut field_spbm, "spbm")?,
-                        2 => fields::read(&mut map, &mut field_xmmc, "xmmc")?,
-                        3 => fields::read(&mut map, &mut field_dw, "dw")?,
-                        4 => fields::read(&mut map, &mut field_ggxh, "ggxh")?,
-                        5 => fields::read(&mut map, &mut field_xmsl, "xmsl")?,
-                        6 => fields::read(&mut map, &mut field_xmdj, "xmdj")?,
-                        7 => fields::read(&mut map, &mut field_xmje, "xmje")?,
-                        8 => fields::read(&mut map, &mut field_sl, "sl")?,
-                        9 => fields::read(&mut map, &mut field_se, "se")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BlueInvoiceLine {
-                    fphxz: fields::required(field_fphxz, "fphxz")?,
-                    spbm: fields::required(field_spbm, "spbm")?,
-                    xmmc: fields::required(field_xmmc, "xmmc")?,
-                    dw: field_dw.unwrap_or_default(),
-                    ggxh: field_ggxh.unwrap_or_default(),
-                    xmsl: fields::required(field_xmsl, "xmsl")?,
-                    xmdj: fields::required(field_xmdj, "xmdj")?,
-                    xmje: fields::required(field_xmje, "xmje")?,
-                    sl: fields::required(field_sl, "sl")?,
-                    se: fields::required(field_se, "se")?,
-                })
+impl ::wechat_core::fields::FromMap for BlueInvoiceLine {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_fphxz = None;
+        let mut field_spbm = None;
+        let mut field_xmmc = None;
+        let mut field_dw = None;
+        let mut field_ggxh = None;
+        let mut field_xmsl = None;
+        let mut field_xmdj = None;
+        let mut field_xmje = None;
+        let mut field_sl = None;
+        let mut field_se = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_fphxz, "fphxz")?,
+                1 => map.read(&mut field_spbm, "spbm")?,
+                2 => map.read(&mut field_xmmc, "xmmc")?,
+                3 => map.read(&mut field_dw, "dw")?,
+                4 => map.read(&mut field_ggxh, "ggxh")?,
+                5 => map.read(&mut field_xmsl, "xmsl")?,
+                6 => map.read(&mut field_xmdj, "xmdj")?,
+                7 => map.read(&mut field_xmje, "xmje")?,
+                8 => map.read(&mut field_sl, "sl")?,
+                9 => map.read(&mut field_se, "se")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BlueInvoiceLine", KEYS, Visitor)
+        Ok(BlueInvoiceLine {
+            fphxz: fields::required(field_fphxz, "fphxz")?,
+            spbm: fields::required(field_spbm, "spbm")?,
+            xmmc: fields::required(field_xmmc, "xmmc")?,
+            dw: field_dw.unwrap_or_default(),
+            ggxh: field_ggxh.unwrap_or_default(),
+            xmsl: fields::required(field_xmsl, "xmsl")?,
+            xmdj: fields::required(field_xmdj, "xmdj")?,
+            xmje: fields::required(field_xmje, "xmje")?,
+            sl: fields::required(field_sl, "sl")?,
+            se: fields::required(field_se, "se")?,
+        })
     }
 }
 

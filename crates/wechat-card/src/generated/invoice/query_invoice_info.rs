@@ -126,35 +126,33 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["fpqqlsh", "nsrsbh"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryInvoiceInfoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueryInvoiceInfoRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QueryInvoiceInfoRequest",
+            &["fpqqlsh", "nsrsbh"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fpqqlsh = None;
-                let mut field_nsrsbh = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
-                        1 => fields::read(&mut map, &mut field_nsrsbh, "nsrsbh")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QueryInvoiceInfoRequest {
-                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-                    nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
-                })
+impl ::wechat_core::fields::FromMap for QueryInvoiceInfoRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_fpqqlsh = None;
+        let mut field_nsrsbh = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
+                1 => map.read(&mut field_nsrsbh, "nsrsbh")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QueryInvoiceInfoRequest", KEYS, Visitor)
+        Ok(QueryInvoiceInfoRequest {
+            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+            nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
+        })
     }
 }
 
@@ -183,48 +181,37 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoicedetail"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryInvoiceInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueryInvoiceInfoResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QueryInvoiceInfoResponse",
+            &["invoicedetail"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoicedetail = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoicedetail,
-                                "invoicedetail",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QueryInvoiceInfoResponse {
-                    invoicedetail: fields::required(
-                        field_invoicedetail,
-                        "invoicedetail",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for QueryInvoiceInfoResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoicedetail = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoicedetail, "invoicedetail")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QueryInvoiceInfoResponse", KEYS, Visitor)
+        Ok(QueryInvoiceInfoResponse {
+            invoicedetail: fields::required(field_invoicedetail, "invoicedetail")?,
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info):
 /// its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum QueryInvoiceInfoErrorCode {
     /// [`FpqqlshEmpty`](crate::Code::FpqqlshEmpty): The request serial number is empty.
@@ -234,6 +221,8 @@ pub enum QueryInvoiceInfoErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for QueryInvoiceInfoErrorCode {}
 ::wechat_core::error_codes!(
     QueryInvoiceInfoErrorCode in crate::Code { FpqqlshEmpty, NsrsbhNotCmp } else
     General(crate::GeneralErrorCode)
@@ -340,47 +329,45 @@ impl<'de> serde::Deserialize<'de> for IssuedInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["fpqqlsh", "fpdm", "fphm", "jym", "kprq", "pdfurl"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = IssuedInvoice;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct IssuedInvoice")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "IssuedInvoice",
+            &["fpqqlsh", "fpdm", "fphm", "jym", "kprq", "pdfurl"],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fpqqlsh = None;
-                let mut field_fpdm = None;
-                let mut field_fphm = None;
-                let mut field_jym = None;
-                let mut field_kprq = None;
-                let mut field_pdfurl = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_fpqqlsh, "fpqqlsh")?,
-                        1 => fields::read(&mut map, &mut field_fpdm, "fpdm")?,
-                        2 => fields::read(&mut map, &mut field_fphm, "fphm")?,
-                        3 => fields::read(&mut map, &mut field_jym, "jym")?,
-                        4 => fields::read(&mut map, &mut field_kprq, "kprq")?,
-                        5 => fields::read(&mut map, &mut field_pdfurl, "pdfurl")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(IssuedInvoice {
-                    fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-                    fpdm: fields::required(field_fpdm, "fpdm")?,
-                    fphm: fields::required(field_fphm, "fphm")?,
-                    jym: fields::required(field_jym, "jym")?,
-                    kprq: fields::required(field_kprq, "kprq")?,
-                    pdfurl: fields::required(field_pdfurl, "pdfurl")?,
-                })
+impl ::wechat_core::fields::FromMap for IssuedInvoice {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_fpqqlsh = None;
+        let mut field_fpdm = None;
+        let mut field_fphm = None;
+        let mut field_jym = None;
+        let mut field_kprq = None;
+        let mut field_pdfurl = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
+                1 => map.read(&mut field_fpdm, "fpdm")?,
+                2 => map.read(&mut field_fphm, "fphm")?,
+                3 => map.read(&mut field_jym, "jym")?,
+                4 => map.read(&mut field_kprq, "kprq")?,
+                5 => map.read(&mut field_pdfurl, "pdfurl")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("IssuedInvoice", KEYS, Visitor)
+        Ok(IssuedInvoice {
+            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
+            fpdm: fields::required(field_fpdm, "fpdm")?,
+            fphm: fields::required(field_fphm, "fphm")?,
+            jym: fields::required(field_jym, "jym")?,
+            kprq: fields::required(field_kprq, "kprq")?,
+            pdfurl: fields::required(field_pdfurl, "pdfurl")?,
+        })
     }
 }
 

@@ -134,41 +134,39 @@ impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["s_pappid", "order_id", "reason", "url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RejectInsertRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RejectInsertRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RejectInsertRequest",
+            &["s_pappid", "order_id", "reason", "url"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_s_pappid = None;
-                let mut field_order_id = None;
-                let mut field_reason = None;
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
-                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        2 => fields::read(&mut map, &mut field_reason, "reason")?,
-                        3 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RejectInsertRequest {
-                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    reason: fields::required(field_reason, "reason")?,
-                    url: field_url.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for RejectInsertRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_s_pappid = None;
+        let mut field_order_id = None;
+        let mut field_reason = None;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_s_pappid, "s_pappid")?,
+                1 => map.read(&mut field_order_id, "order_id")?,
+                2 => map.read(&mut field_reason, "reason")?,
+                3 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RejectInsertRequest", KEYS, Visitor)
+        Ok(RejectInsertRequest {
+            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+            reason: fields::required(field_reason, "reason")?,
+            url: field_url.unwrap_or_default(),
+        })
     }
 }
 
@@ -193,38 +191,32 @@ impl<'de> serde::Deserialize<'de> for RejectInsertResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RejectInsertResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RejectInsertResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "RejectInsertResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(RejectInsertResponse {})
-            }
+impl ::wechat_core::fields::FromMap for RejectInsertResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("RejectInsertResponse", KEYS, Visitor)
+        Ok(RejectInsertResponse {})
     }
 }
 
 /// Error codes of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert): its own
 /// codes, and [`General`](RejectInsertErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum RejectInsertErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for RejectInsertErrorCode {}
 ::wechat_core::error_codes!(
     RejectInsertErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

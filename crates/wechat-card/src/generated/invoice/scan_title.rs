@@ -89,32 +89,30 @@ impl<'de> serde::Deserialize<'de> for ScanTitleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["scan_text"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScanTitleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ScanTitleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ScanTitleRequest",
+            &["scan_text"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_scan_text = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_scan_text, "scan_text")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ScanTitleRequest {
-                    scan_text: fields::required(field_scan_text, "scan_text")?,
-                })
+impl ::wechat_core::fields::FromMap for ScanTitleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_scan_text = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_scan_text, "scan_text")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ScanTitleRequest", KEYS, Visitor)
+        Ok(ScanTitleRequest {
+            scan_text: fields::required(field_scan_text, "scan_text")?,
+        })
     }
 }
 
@@ -251,65 +249,55 @@ impl<'de> serde::Deserialize<'de> for ScanTitleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "title_type",
-            "title",
-            "phone",
-            "tax_no",
-            "addr",
-            "bank_type",
-            "bank_no",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScanTitleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ScanTitleResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ScanTitleResponse",
+            &["title_type", "title", "phone", "tax_no", "addr", "bank_type", "bank_no"],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_title_type = None;
-                let mut field_title = None;
-                let mut field_phone = None;
-                let mut field_tax_no = None;
-                let mut field_addr = None;
-                let mut field_bank_type = None;
-                let mut field_bank_no = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_title_type, "title_type")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => fields::read(&mut map, &mut field_phone, "phone")?,
-                        3 => fields::read(&mut map, &mut field_tax_no, "tax_no")?,
-                        4 => fields::read(&mut map, &mut field_addr, "addr")?,
-                        5 => fields::read(&mut map, &mut field_bank_type, "bank_type")?,
-                        6 => fields::read(&mut map, &mut field_bank_no, "bank_no")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ScanTitleResponse {
-                    title_type: fields::required(field_title_type, "title_type")?,
-                    title: fields::required(field_title, "title")?,
-                    phone: field_phone.unwrap_or_default(),
-                    tax_no: field_tax_no.unwrap_or_default(),
-                    addr: field_addr.unwrap_or_default(),
-                    bank_type: field_bank_type.unwrap_or_default(),
-                    bank_no: field_bank_no.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ScanTitleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_title_type = None;
+        let mut field_title = None;
+        let mut field_phone = None;
+        let mut field_tax_no = None;
+        let mut field_addr = None;
+        let mut field_bank_type = None;
+        let mut field_bank_no = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_title_type, "title_type")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_phone, "phone")?,
+                3 => map.read(&mut field_tax_no, "tax_no")?,
+                4 => map.read(&mut field_addr, "addr")?,
+                5 => map.read(&mut field_bank_type, "bank_type")?,
+                6 => map.read(&mut field_bank_no, "bank_no")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ScanTitleResponse", KEYS, Visitor)
+        Ok(ScanTitleResponse {
+            title_type: fields::required(field_title_type, "title_type")?,
+            title: fields::required(field_title, "title")?,
+            phone: field_phone.unwrap_or_default(),
+            tax_no: field_tax_no.unwrap_or_default(),
+            addr: field_addr.unwrap_or_default(),
+            bank_type: field_bank_type.unwrap_or_default(),
+            bank_no: field_bank_no.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title): its own codes,
 /// and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ScanTitleErrorCode {
     /// [`ScanTextOutOfTime`](crate::Code::ScanTextOutOfTime): The title QR code has expired.
@@ -317,12 +305,14 @@ pub enum ScanTitleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ScanTitleErrorCode {}
 ::wechat_core::error_codes!(
     ScanTitleErrorCode in crate::Code { ScanTextOutOfTime } else General(
     crate::GeneralErrorCode)
 );
 /// The kind of invoice title.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum TitleType {
     /// `0`: A company (unit) title.
@@ -333,6 +323,7 @@ pub enum TitleType {
     Unknown(i64),
 }
 
+impl Eq for TitleType {}
 impl TitleType {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {

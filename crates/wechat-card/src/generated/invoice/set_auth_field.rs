@@ -103,32 +103,30 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["auth_field"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetAuthFieldRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetAuthFieldRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetAuthFieldRequest",
+            &["auth_field"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_auth_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_auth_field, "auth_field")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetAuthFieldRequest {
-                    auth_field: fields::required(field_auth_field, "auth_field")?,
-                })
+impl ::wechat_core::fields::FromMap for SetAuthFieldRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_auth_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_auth_field, "auth_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetAuthFieldRequest", KEYS, Visitor)
+        Ok(SetAuthFieldRequest {
+            auth_field: fields::required(field_auth_field, "auth_field")?,
+        })
     }
 }
 
@@ -153,33 +151,25 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetAuthFieldResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetAuthFieldResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetAuthFieldResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetAuthFieldResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetAuthFieldResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetAuthFieldResponse", KEYS, Visitor)
+        Ok(SetAuthFieldResponse {})
     }
 }
 
 /// Error codes of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field): its own
 /// codes, and [`General`](SetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetAuthFieldErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
@@ -187,6 +177,8 @@ pub enum SetAuthFieldErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetAuthFieldErrorCode {}
 ::wechat_core::error_codes!(
     SetAuthFieldErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

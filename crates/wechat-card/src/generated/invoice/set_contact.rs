@@ -80,32 +80,30 @@ impl<'de> serde::Deserialize<'de> for SetContactRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["contact"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetContactRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetContactRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetContactRequest",
+            &["contact"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_contact = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_contact, "contact")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetContactRequest {
-                    contact: fields::required(field_contact, "contact")?,
-                })
+impl ::wechat_core::fields::FromMap for SetContactRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_contact = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_contact, "contact")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetContactRequest", KEYS, Visitor)
+        Ok(SetContactRequest {
+            contact: fields::required(field_contact, "contact")?,
+        })
     }
 }
 
@@ -130,33 +128,25 @@ impl<'de> serde::Deserialize<'de> for SetContactResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetContactResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetContactResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetContactResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetContactResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetContactResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetContactResponse", KEYS, Visitor)
+        Ok(SetContactResponse {})
     }
 }
 
 /// Error codes of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact): its own codes,
 /// and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetContactErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
@@ -164,6 +154,8 @@ pub enum SetContactErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetContactErrorCode {}
 ::wechat_core::error_codes!(
     SetContactErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

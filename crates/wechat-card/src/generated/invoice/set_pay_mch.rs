@@ -85,38 +85,30 @@ impl<'de> serde::Deserialize<'de> for SetPayMchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["paymch_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetPayMchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetPayMchRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetPayMchRequest",
+            &["paymch_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_paymch_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_paymch_info,
-                                "paymch_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetPayMchRequest {
-                    paymch_info: fields::required(field_paymch_info, "paymch_info")?,
-                })
+impl ::wechat_core::fields::FromMap for SetPayMchRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_paymch_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_paymch_info, "paymch_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetPayMchRequest", KEYS, Visitor)
+        Ok(SetPayMchRequest {
+            paymch_info: fields::required(field_paymch_info, "paymch_info")?,
+        })
     }
 }
 
@@ -141,33 +133,25 @@ impl<'de> serde::Deserialize<'de> for SetPayMchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetPayMchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetPayMchResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetPayMchResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetPayMchResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetPayMchResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetPayMchResponse", KEYS, Visitor)
+        Ok(SetPayMchResponse {})
     }
 }
 
 /// Error codes of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch): its own codes,
 /// and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetPayMchErrorCode {
     /// [`InvalidMchid`](crate::Code::InvalidMchid): The WeChat Pay merchant number is not valid.
@@ -177,6 +161,8 @@ pub enum SetPayMchErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetPayMchErrorCode {}
 ::wechat_core::error_codes!(
     SetPayMchErrorCode in crate::Code { InvalidMchid, InvalidParams } else General(
     crate::GeneralErrorCode)

@@ -109,64 +109,56 @@ impl<'de> serde::Deserialize<'de> for BizField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "title",
-            "tax_no",
-            "addr",
-            "phone",
-            "bank_type",
-            "bank_no",
-            "custom_field",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BizField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BizField")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BizField",
+            &[
+                "title",
+                "tax_no",
+                "addr",
+                "phone",
+                "bank_type",
+                "bank_no",
+                "custom_field",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_title = None;
-                let mut field_tax_no = None;
-                let mut field_addr = None;
-                let mut field_phone = None;
-                let mut field_bank_type = None;
-                let mut field_bank_no = None;
-                let mut field_custom_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_title, "title")?,
-                        1 => fields::read(&mut map, &mut field_tax_no, "tax_no")?,
-                        2 => fields::read(&mut map, &mut field_addr, "addr")?,
-                        3 => fields::read(&mut map, &mut field_phone, "phone")?,
-                        4 => fields::read(&mut map, &mut field_bank_type, "bank_type")?,
-                        5 => fields::read(&mut map, &mut field_bank_no, "bank_no")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field,
-                                "custom_field",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BizField {
-                    title: fields::required(field_title, "title")?,
-                    tax_no: field_tax_no.unwrap_or_default(),
-                    addr: field_addr.unwrap_or_default(),
-                    phone: field_phone.unwrap_or_default(),
-                    bank_type: field_bank_type.unwrap_or_default(),
-                    bank_no: field_bank_no.unwrap_or_default(),
-                    custom_field: field_custom_field.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for BizField {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_title = None;
+        let mut field_tax_no = None;
+        let mut field_addr = None;
+        let mut field_phone = None;
+        let mut field_bank_type = None;
+        let mut field_bank_no = None;
+        let mut field_custom_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_title, "title")?,
+                1 => map.read(&mut field_tax_no, "tax_no")?,
+                2 => map.read(&mut field_addr, "addr")?,
+                3 => map.read(&mut field_phone, "phone")?,
+                4 => map.read(&mut field_bank_type, "bank_type")?,
+                5 => map.read(&mut field_bank_no, "bank_no")?,
+                6 => map.read(&mut field_custom_field, "custom_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BizField", KEYS, Visitor)
+        Ok(BizField {
+            title: fields::required(field_title, "title")?,
+            tax_no: field_tax_no.unwrap_or_default(),
+            addr: field_addr.unwrap_or_default(),
+            phone: field_phone.unwrap_or_default(),
+            bank_type: field_bank_type.unwrap_or_default(),
+            bank_no: field_bank_no.unwrap_or_default(),
+            custom_field: field_custom_field.unwrap_or_default(),
+        })
     }
 }
 
@@ -232,35 +224,33 @@ impl<'de> serde::Deserialize<'de> for CustomField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["key", "value"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CustomField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CustomField")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CustomField",
+            &["key", "value"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_key = None;
-                let mut field_value = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_key, "key")?,
-                        1 => fields::read(&mut map, &mut field_value, "value")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CustomField {
-                    key: fields::required(field_key, "key")?,
-                    value: fields::required(field_value, "value")?,
-                })
+impl ::wechat_core::fields::FromMap for CustomField {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_key = None;
+        let mut field_value = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_key, "key")?,
+                1 => map.read(&mut field_value, "value")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CustomField", KEYS, Visitor)
+        Ok(CustomField {
+            key: fields::required(field_key, "key")?,
+            value: fields::required(field_value, "value")?,
+        })
     }
 }
 
@@ -310,35 +300,32 @@ impl<'de> serde::Deserialize<'de> for UserAuthInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["user_field", "biz_field"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserAuthInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserAuthInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UserAuthInfo",
+            &["user_field", "biz_field"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_user_field = None;
-                let mut field_biz_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_user_field, "user_field")?,
-                        1 => fields::read(&mut map, &mut field_biz_field, "biz_field")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UserAuthInfo {
-                    user_field: field_user_field.unwrap_or_default(),
-                    biz_field: field_biz_field.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UserAuthInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_user_field = None;
+        let mut field_biz_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_user_field, "user_field")?,
+                1 => map.read(&mut field_biz_field, "biz_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UserAuthInfo", KEYS, Visitor)
+        Ok(UserAuthInfo {
+            user_field: field_user_field.unwrap_or_default(),
+            biz_field: field_biz_field.unwrap_or_default(),
+        })
     }
 }
 
@@ -410,46 +397,38 @@ impl<'de> serde::Deserialize<'de> for UserField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["title", "phone", "email", "custom_field"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserField")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UserField",
+            &["title", "phone", "email", "custom_field"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_title = None;
-                let mut field_phone = None;
-                let mut field_email = None;
-                let mut field_custom_field = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_title, "title")?,
-                        1 => fields::read(&mut map, &mut field_phone, "phone")?,
-                        2 => fields::read(&mut map, &mut field_email, "email")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field,
-                                "custom_field",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UserField {
-                    title: fields::required(field_title, "title")?,
-                    phone: field_phone.unwrap_or_default(),
-                    email: field_email.unwrap_or_default(),
-                    custom_field: field_custom_field.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UserField {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_title = None;
+        let mut field_phone = None;
+        let mut field_email = None;
+        let mut field_custom_field = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_title, "title")?,
+                1 => map.read(&mut field_phone, "phone")?,
+                2 => map.read(&mut field_email, "email")?,
+                3 => map.read(&mut field_custom_field, "custom_field")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UserField", KEYS, Visitor)
+        Ok(UserField {
+            title: fields::required(field_title, "title")?,
+            phone: field_phone.unwrap_or_default(),
+            email: field_email.unwrap_or_default(),
+            custom_field: field_custom_field.unwrap_or_default(),
+        })
     }
 }

@@ -328,138 +328,94 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "init_bonus",
-            "init_bonus_record",
-            "init_balance",
-            "membership_number",
-            "code",
-            "card_id",
-            "background_pic_url",
-            "activate_begin_time",
-            "activate_end_time",
-            "init_custom_field_value1",
-            "init_custom_field_value2",
-            "init_custom_field_value3",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateMemberCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateMemberCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateMemberCardRequest",
+            &[
+                "init_bonus",
+                "init_bonus_record",
+                "init_balance",
+                "membership_number",
+                "code",
+                "card_id",
+                "background_pic_url",
+                "activate_begin_time",
+                "activate_end_time",
+                "init_custom_field_value1",
+                "init_custom_field_value2",
+                "init_custom_field_value3",
+            ],
+            12,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_init_bonus = None;
-                let mut field_init_bonus_record = None;
-                let mut field_init_balance = None;
-                let mut field_membership_number = None;
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_background_pic_url = None;
-                let mut field_activate_begin_time = None;
-                let mut field_activate_end_time = None;
-                let mut field_init_custom_field_value1 = None;
-                let mut field_init_custom_field_value2 = None;
-                let mut field_init_custom_field_value3 = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_init_bonus, "init_bonus")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_bonus_record,
-                                "init_bonus_record",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_balance,
-                                "init_balance",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_membership_number,
-                                "membership_number",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_code, "code")?,
-                        5 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_begin_time,
-                                "activate_begin_time",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_end_time,
-                                "activate_end_time",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_custom_field_value1,
-                                "init_custom_field_value1",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_custom_field_value2,
-                                "init_custom_field_value2",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_init_custom_field_value3,
-                                "init_custom_field_value3",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for ActivateMemberCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_init_bonus = None;
+        let mut field_init_bonus_record = None;
+        let mut field_init_balance = None;
+        let mut field_membership_number = None;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_background_pic_url = None;
+        let mut field_activate_begin_time = None;
+        let mut field_activate_end_time = None;
+        let mut field_init_custom_field_value1 = None;
+        let mut field_init_custom_field_value2 = None;
+        let mut field_init_custom_field_value3 = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_init_bonus, "init_bonus")?,
+                1 => map.read(&mut field_init_bonus_record, "init_bonus_record")?,
+                2 => map.read(&mut field_init_balance, "init_balance")?,
+                3 => map.read(&mut field_membership_number, "membership_number")?,
+                4 => map.read(&mut field_code, "code")?,
+                5 => map.read(&mut field_card_id, "card_id")?,
+                6 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                7 => map.read(&mut field_activate_begin_time, "activate_begin_time")?,
+                8 => map.read(&mut field_activate_end_time, "activate_end_time")?,
+                9 => {
+                    map.read(
+                        &mut field_init_custom_field_value1,
+                        "init_custom_field_value1",
+                    )?
                 }
-                Ok(ActivateMemberCardRequest {
-                    init_bonus: field_init_bonus.unwrap_or_default(),
-                    init_bonus_record: field_init_bonus_record.unwrap_or_default(),
-                    init_balance: field_init_balance.unwrap_or_default(),
-                    membership_number: fields::required(
-                        field_membership_number,
-                        "membership_number",
-                    )?,
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                    activate_begin_time: field_activate_begin_time.unwrap_or_default(),
-                    activate_end_time: field_activate_end_time.unwrap_or_default(),
-                    init_custom_field_value1: field_init_custom_field_value1
-                        .unwrap_or_default(),
-                    init_custom_field_value2: field_init_custom_field_value2
-                        .unwrap_or_default(),
-                    init_custom_field_value3: field_init_custom_field_value3
-                        .unwrap_or_default(),
-                })
+                10 => {
+                    map.read(
+                        &mut field_init_custom_field_value2,
+                        "init_custom_field_value2",
+                    )?
+                }
+                11 => {
+                    map.read(
+                        &mut field_init_custom_field_value3,
+                        "init_custom_field_value3",
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivateMemberCardRequest", KEYS, Visitor)
+        Ok(ActivateMemberCardRequest {
+            init_bonus: field_init_bonus.unwrap_or_default(),
+            init_bonus_record: field_init_bonus_record.unwrap_or_default(),
+            init_balance: field_init_balance.unwrap_or_default(),
+            membership_number: fields::required(
+                field_membership_number,
+                "membership_number",
+            )?,
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+            activate_begin_time: field_activate_begin_time.unwrap_or_default(),
+            activate_end_time: field_activate_end_time.unwrap_or_default(),
+            init_custom_field_value1: field_init_custom_field_value1.unwrap_or_default(),
+            init_custom_field_value2: field_init_custom_field_value2.unwrap_or_default(),
+            init_custom_field_value3: field_init_custom_field_value3.unwrap_or_default(),
+        })
     }
 }
 
@@ -485,26 +441,23 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateMemberCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateMemberCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateMemberCardResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(ActivateMemberCardResponse {})
-            }
+impl ::wechat_core::fields::FromMap for ActivateMemberCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("ActivateMemberCardResponse", KEYS, Visitor)
+        Ok(ActivateMemberCardResponse {})
     }
 }
 
@@ -512,7 +465,7 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardResponse {
 /// [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card):
 /// its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ActivateMemberCardErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to
@@ -523,6 +476,8 @@ pub enum ActivateMemberCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ActivateMemberCardErrorCode {}
 ::wechat_core::error_codes!(
     ActivateMemberCardErrorCode in crate::Code { InvalidSerialCode, InvalidCardId } else
     General(crate::GeneralErrorCode)

@@ -92,41 +92,30 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["activate_ticket"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetActivateTempInfoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetActivateTempInfoRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetActivateTempInfoRequest",
+            &["activate_ticket"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_activate_ticket = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_activate_ticket,
-                                "activate_ticket",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetActivateTempInfoRequest {
-                    activate_ticket: fields::required(
-                        field_activate_ticket,
-                        "activate_ticket",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for GetActivateTempInfoRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_activate_ticket = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_activate_ticket, "activate_ticket")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetActivateTempInfoRequest", KEYS, Visitor)
+        Ok(GetActivateTempInfoRequest {
+            activate_ticket: fields::required(field_activate_ticket, "activate_ticket")?,
+        })
     }
 }
 
@@ -156,32 +145,30 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetActivateTempInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetActivateTempInfoResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetActivateTempInfoResponse",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetActivateTempInfoResponse {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for GetActivateTempInfoResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetActivateTempInfoResponse", KEYS, Visitor)
+        Ok(GetActivateTempInfoResponse {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -189,7 +176,7 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoResponse {
 /// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info):
 /// its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateTempInfoErrorCode {
     /// [`InvalidArgs`](crate::Code::InvalidArgs): The activate_ticket is not one WeChat handed out (or still
@@ -199,6 +186,8 @@ pub enum GetActivateTempInfoErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetActivateTempInfoErrorCode {}
 ::wechat_core::error_codes!(
     GetActivateTempInfoErrorCode in crate::Code { InvalidArgs } else General(
     crate::GeneralErrorCode)

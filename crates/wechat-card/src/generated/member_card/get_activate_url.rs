@@ -111,35 +111,33 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "outer_str"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetActivateUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetActivateUrlRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetActivateUrlRequest",
+            &["card_id", "outer_str"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_outer_str = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_outer_str, "outer_str")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetActivateUrlRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    outer_str: field_outer_str.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetActivateUrlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_outer_str = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_outer_str, "outer_str")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetActivateUrlRequest", KEYS, Visitor)
+        Ok(GetActivateUrlRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            outer_str: field_outer_str.unwrap_or_default(),
+        })
     }
 }
 
@@ -169,32 +167,30 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetActivateUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetActivateUrlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetActivateUrlResponse",
+            &["url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetActivateUrlResponse {
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for GetActivateUrlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetActivateUrlResponse", KEYS, Visitor)
+        Ok(GetActivateUrlResponse {
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
@@ -202,7 +198,7 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlResponse {
 /// [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url): its own
 /// codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateUrlErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -210,6 +206,8 @@ pub enum GetActivateUrlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetActivateUrlErrorCode {}
 ::wechat_core::error_codes!(
     GetActivateUrlErrorCode in crate::Code { InvalidCardId } else General(
     crate::GeneralErrorCode)

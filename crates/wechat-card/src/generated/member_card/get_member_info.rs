@@ -169,35 +169,33 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberInfoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberInfoRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberInfoRequest",
+            &["card_id", "code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberInfoRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: fields::required(field_code, "code")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMemberInfoRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberInfoRequest", KEYS, Visitor)
+        Ok(GetMemberInfoRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: fields::required(field_code, "code")?,
+        })
     }
 }
 
@@ -365,81 +363,67 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "openid",
-            "nickname",
-            "membership_number",
-            "bonus",
-            "balance",
-            "sex",
-            "user_info",
-            "user_card_status",
-            "has_active",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberInfoResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberInfoResponse",
+            &[
+                "openid",
+                "nickname",
+                "membership_number",
+                "bonus",
+                "balance",
+                "sex",
+                "user_info",
+                "user_card_status",
+                "has_active",
+            ],
+            9,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_openid = None;
-                let mut field_nickname = None;
-                let mut field_membership_number = None;
-                let mut field_bonus = None;
-                let mut field_balance = None;
-                let mut field_sex = None;
-                let mut field_user_info = None;
-                let mut field_user_card_status = None;
-                let mut field_has_active = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        1 => fields::read(&mut map, &mut field_nickname, "nickname")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_membership_number,
-                                "membership_number",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_bonus, "bonus")?,
-                        4 => fields::read(&mut map, &mut field_balance, "balance")?,
-                        5 => fields::read(&mut map, &mut field_sex, "sex")?,
-                        6 => fields::read(&mut map, &mut field_user_info, "user_info")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_user_card_status,
-                                "user_card_status",
-                            )?
-                        }
-                        8 => fields::read(&mut map, &mut field_has_active, "has_active")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberInfoResponse {
-                    openid: fields::required(field_openid, "openid")?,
-                    nickname: field_nickname.unwrap_or_default(),
-                    membership_number: field_membership_number.unwrap_or_default(),
-                    bonus: field_bonus.unwrap_or_default(),
-                    balance: field_balance.unwrap_or_default(),
-                    sex: field_sex.unwrap_or_default(),
-                    user_info: field_user_info.unwrap_or_default(),
-                    user_card_status: fields::required(
-                        field_user_card_status,
-                        "user_card_status",
-                    )?,
-                    has_active: field_has_active.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetMemberInfoResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_openid = None;
+        let mut field_nickname = None;
+        let mut field_membership_number = None;
+        let mut field_bonus = None;
+        let mut field_balance = None;
+        let mut field_sex = None;
+        let mut field_user_info = None;
+        let mut field_user_card_status = None;
+        let mut field_has_active = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_openid, "openid")?,
+                1 => map.read(&mut field_nickname, "nickname")?,
+                2 => map.read(&mut field_membership_number, "membership_number")?,
+                3 => map.read(&mut field_bonus, "bonus")?,
+                4 => map.read(&mut field_balance, "balance")?,
+                5 => map.read(&mut field_sex, "sex")?,
+                6 => map.read(&mut field_user_info, "user_info")?,
+                7 => map.read(&mut field_user_card_status, "user_card_status")?,
+                8 => map.read(&mut field_has_active, "has_active")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberInfoResponse", KEYS, Visitor)
+        Ok(GetMemberInfoResponse {
+            openid: fields::required(field_openid, "openid")?,
+            nickname: field_nickname.unwrap_or_default(),
+            membership_number: field_membership_number.unwrap_or_default(),
+            bonus: field_bonus.unwrap_or_default(),
+            balance: field_balance.unwrap_or_default(),
+            sex: field_sex.unwrap_or_default(),
+            user_info: field_user_info.unwrap_or_default(),
+            user_card_status: fields::required(
+                field_user_card_status,
+                "user_card_status",
+            )?,
+            has_active: field_has_active.unwrap_or_default(),
+        })
     }
 }
 
@@ -447,7 +431,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoResponse {
 /// [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info): its own
 /// codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberInfoErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -457,12 +441,14 @@ pub enum GetMemberInfoErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetMemberInfoErrorCode {}
 ::wechat_core::error_codes!(
     GetMemberInfoErrorCode in crate::Code { InvalidSerialCode, InvalidCardId } else
     General(crate::GeneralErrorCode)
 );
 /// The state of a member card in the user's card package.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UserCardStatus {
     /// `"NORMAL"`: Usable.
@@ -483,6 +469,7 @@ pub enum UserCardStatus {
     Unknown(String),
 }
 
+impl Eq for UserCardStatus {}
 impl UserCardStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -531,7 +518,7 @@ impl<'de> serde::Deserialize<'de> for UserCardStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 

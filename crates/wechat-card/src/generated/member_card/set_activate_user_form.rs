@@ -171,74 +171,48 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "service_statement",
-            "bind_old_card",
-            "required_form",
-            "optional_form",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetActivateUserFormRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetActivateUserFormRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetActivateUserFormRequest",
+            &[
+                "card_id",
+                "service_statement",
+                "bind_old_card",
+                "required_form",
+                "optional_form",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_service_statement = None;
-                let mut field_bind_old_card = None;
-                let mut field_required_form = None;
-                let mut field_optional_form = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_service_statement,
-                                "service_statement",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bind_old_card,
-                                "bind_old_card",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_required_form,
-                                "required_form",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_optional_form,
-                                "optional_form",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetActivateUserFormRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    service_statement: field_service_statement.unwrap_or_default(),
-                    bind_old_card: field_bind_old_card.unwrap_or_default(),
-                    required_form: field_required_form.unwrap_or_default(),
-                    optional_form: field_optional_form.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SetActivateUserFormRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_service_statement = None;
+        let mut field_bind_old_card = None;
+        let mut field_required_form = None;
+        let mut field_optional_form = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_service_statement, "service_statement")?,
+                2 => map.read(&mut field_bind_old_card, "bind_old_card")?,
+                3 => map.read(&mut field_required_form, "required_form")?,
+                4 => map.read(&mut field_optional_form, "optional_form")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetActivateUserFormRequest", KEYS, Visitor)
+        Ok(SetActivateUserFormRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            service_statement: field_service_statement.unwrap_or_default(),
+            bind_old_card: field_bind_old_card.unwrap_or_default(),
+            required_form: field_required_form.unwrap_or_default(),
+            optional_form: field_optional_form.unwrap_or_default(),
+        })
     }
 }
 
@@ -264,26 +238,23 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetActivateUserFormResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetActivateUserFormResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetActivateUserFormResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetActivateUserFormResponse {})
-            }
+impl ::wechat_core::fields::FromMap for SetActivateUserFormResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetActivateUserFormResponse", KEYS, Visitor)
+        Ok(SetActivateUserFormResponse {})
     }
 }
 
@@ -291,7 +262,7 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormResponse {
 /// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form):
 /// its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetActivateUserFormErrorCode {
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
@@ -299,6 +270,8 @@ pub enum SetActivateUserFormErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetActivateUserFormErrorCode {}
 ::wechat_core::error_codes!(
     SetActivateUserFormErrorCode in crate::Code { InvalidCardId } else General(
     crate::GeneralErrorCode)
@@ -385,35 +358,28 @@ impl<'de> serde::Deserialize<'de> for FormLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FormLink;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FormLink")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "FormLink", &["name", "url"], 2)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_url, "url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(FormLink {
-                    name: fields::required(field_name, "name")?,
-                    url: fields::required(field_url, "url")?,
-                })
+impl ::wechat_core::fields::FromMap for FormLink {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_url, "url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("FormLink", KEYS, Visitor)
+        Ok(FormLink {
+            name: fields::required(field_name, "name")?,
+            url: fields::required(field_url, "url")?,
+        })
     }
 }
 
@@ -481,64 +447,43 @@ impl<'de> serde::Deserialize<'de> for ActivateForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "can_modify",
-            "rich_field_list",
-            "common_field_id_list",
-            "custom_field_list",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ActivateForm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ActivateForm")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ActivateForm",
+            &[
+                "can_modify",
+                "rich_field_list",
+                "common_field_id_list",
+                "custom_field_list",
+            ],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_can_modify = None;
-                let mut field_rich_field_list = None;
-                let mut field_common_field_id_list = None;
-                let mut field_custom_field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_can_modify, "can_modify")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_rich_field_list,
-                                "rich_field_list",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_common_field_id_list,
-                                "common_field_id_list",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_list,
-                                "custom_field_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ActivateForm {
-                    can_modify: field_can_modify.unwrap_or_default(),
-                    rich_field_list: field_rich_field_list.unwrap_or_default(),
-                    common_field_id_list: field_common_field_id_list.unwrap_or_default(),
-                    custom_field_list: field_custom_field_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ActivateForm {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_can_modify = None;
+        let mut field_rich_field_list = None;
+        let mut field_common_field_id_list = None;
+        let mut field_custom_field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_can_modify, "can_modify")?,
+                1 => map.read(&mut field_rich_field_list, "rich_field_list")?,
+                2 => map.read(&mut field_common_field_id_list, "common_field_id_list")?,
+                3 => map.read(&mut field_custom_field_list, "custom_field_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ActivateForm", KEYS, Visitor)
+        Ok(ActivateForm {
+            can_modify: field_can_modify.unwrap_or_default(),
+            rich_field_list: field_rich_field_list.unwrap_or_default(),
+            common_field_id_list: field_common_field_id_list.unwrap_or_default(),
+            custom_field_list: field_custom_field_list.unwrap_or_default(),
+        })
     }
 }
 
@@ -626,43 +571,41 @@ impl<'de> serde::Deserialize<'de> for RichField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["type", "name", "values"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RichField;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RichField")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RichField",
+            &["type", "name", "values"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_type_ = None;
-                let mut field_name = None;
-                let mut field_values = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_type_, "type")?,
-                        1 => fields::read(&mut map, &mut field_name, "name")?,
-                        2 => fields::read(&mut map, &mut field_values, "values")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RichField {
-                    type_: fields::required(field_type_, "type")?,
-                    name: fields::required(field_name, "name")?,
-                    values: fields::required(field_values, "values")?,
-                })
+impl ::wechat_core::fields::FromMap for RichField {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_type_ = None;
+        let mut field_name = None;
+        let mut field_values = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_type_, "type")?,
+                1 => map.read(&mut field_name, "name")?,
+                2 => map.read(&mut field_values, "values")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RichField", KEYS, Visitor)
+        Ok(RichField {
+            type_: fields::required(field_type_, "type")?,
+            name: fields::required(field_name, "name")?,
+            values: fields::required(field_values, "values")?,
+        })
     }
 }
 
 /// How the user answers a choice field.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum RichFieldType {
     /// `"FORM_FIELD_RADIO"`: One choice, as radio buttons.
@@ -675,6 +618,7 @@ pub enum RichFieldType {
     Unknown(String),
 }
 
+impl Eq for RichFieldType {}
 impl RichFieldType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -715,12 +659,12 @@ impl<'de> serde::Deserialize<'de> for RichFieldType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 
 /// A field of the activation form that WeChat knows and may fill in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UserFormFlag {
     /// `"USER_FORM_INFO_FLAG_MOBILE"`: Mobile number.
@@ -749,6 +693,7 @@ pub enum UserFormFlag {
     Unknown(String),
 }
 
+impl Eq for UserFormFlag {}
 impl UserFormFlag {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -809,7 +754,7 @@ impl<'de> serde::Deserialize<'de> for UserFormFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 

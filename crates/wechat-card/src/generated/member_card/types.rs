@@ -55,38 +55,36 @@ impl<'de> serde::Deserialize<'de> for MemberFieldValue {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "value", "value_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberFieldValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberFieldValue")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberFieldValue",
+            &["name", "value", "value_list"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_value = None;
-                let mut field_value_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_value, "value")?,
-                        2 => fields::read(&mut map, &mut field_value_list, "value_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberFieldValue {
-                    name: fields::required(field_name, "name")?,
-                    value: field_value.unwrap_or_default(),
-                    value_list: field_value_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberFieldValue {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_value = None;
+        let mut field_value_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_value, "value")?,
+                2 => map.read(&mut field_value_list, "value_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberFieldValue", KEYS, Visitor)
+        Ok(MemberFieldValue {
+            name: fields::required(field_name, "name")?,
+            value: field_value.unwrap_or_default(),
+            value_list: field_value_list.unwrap_or_default(),
+        })
     }
 }
 
@@ -142,46 +140,31 @@ impl<'de> serde::Deserialize<'de> for MemberUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["common_field_list", "custom_field_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberUserInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberUserInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberUserInfo",
+            &["common_field_list", "custom_field_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_common_field_list = None;
-                let mut field_custom_field_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_common_field_list,
-                                "common_field_list",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_list,
-                                "custom_field_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberUserInfo {
-                    common_field_list: field_common_field_list.unwrap_or_default(),
-                    custom_field_list: field_custom_field_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberUserInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_common_field_list = None;
+        let mut field_custom_field_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_common_field_list, "common_field_list")?,
+                1 => map.read(&mut field_custom_field_list, "custom_field_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberUserInfo", KEYS, Visitor)
+        Ok(MemberUserInfo {
+            common_field_list: field_common_field_list.unwrap_or_default(),
+            custom_field_list: field_custom_field_list.unwrap_or_default(),
+        })
     }
 }

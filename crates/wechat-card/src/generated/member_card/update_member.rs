@@ -338,130 +338,80 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "code",
-            "card_id",
-            "background_pic_url",
-            "record_bonus",
-            "bonus",
-            "add_bonus",
-            "balance",
-            "add_balance",
-            "record_balance",
-            "custom_field_value1",
-            "custom_field_value2",
-            "custom_field_value3",
-            "notify_optional",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMemberRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMemberRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateMemberRequest",
+            &[
+                "code",
+                "card_id",
+                "background_pic_url",
+                "record_bonus",
+                "bonus",
+                "add_bonus",
+                "balance",
+                "add_balance",
+                "record_balance",
+                "custom_field_value1",
+                "custom_field_value2",
+                "custom_field_value3",
+                "notify_optional",
+            ],
+            13,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_background_pic_url = None;
-                let mut field_record_bonus = None;
-                let mut field_bonus = None;
-                let mut field_add_bonus = None;
-                let mut field_balance = None;
-                let mut field_add_balance = None;
-                let mut field_record_balance = None;
-                let mut field_custom_field_value1 = None;
-                let mut field_custom_field_value2 = None;
-                let mut field_custom_field_value3 = None;
-                let mut field_notify_optional = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_background_pic_url,
-                                "background_pic_url",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_record_bonus,
-                                "record_bonus",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_bonus, "bonus")?,
-                        5 => fields::read(&mut map, &mut field_add_bonus, "add_bonus")?,
-                        6 => fields::read(&mut map, &mut field_balance, "balance")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_add_balance,
-                                "add_balance",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_record_balance,
-                                "record_balance",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_value1,
-                                "custom_field_value1",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_value2,
-                                "custom_field_value2",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_field_value3,
-                                "custom_field_value3",
-                            )?
-                        }
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_notify_optional,
-                                "notify_optional",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateMemberRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    background_pic_url: field_background_pic_url.unwrap_or_default(),
-                    record_bonus: field_record_bonus.unwrap_or_default(),
-                    bonus: field_bonus.unwrap_or_default(),
-                    add_bonus: field_add_bonus.unwrap_or_default(),
-                    balance: field_balance.unwrap_or_default(),
-                    add_balance: field_add_balance.unwrap_or_default(),
-                    record_balance: field_record_balance.unwrap_or_default(),
-                    custom_field_value1: field_custom_field_value1.unwrap_or_default(),
-                    custom_field_value2: field_custom_field_value2.unwrap_or_default(),
-                    custom_field_value3: field_custom_field_value3.unwrap_or_default(),
-                    notify_optional: field_notify_optional.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UpdateMemberRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_background_pic_url = None;
+        let mut field_record_bonus = None;
+        let mut field_bonus = None;
+        let mut field_add_bonus = None;
+        let mut field_balance = None;
+        let mut field_add_balance = None;
+        let mut field_record_balance = None;
+        let mut field_custom_field_value1 = None;
+        let mut field_custom_field_value2 = None;
+        let mut field_custom_field_value3 = None;
+        let mut field_notify_optional = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_background_pic_url, "background_pic_url")?,
+                3 => map.read(&mut field_record_bonus, "record_bonus")?,
+                4 => map.read(&mut field_bonus, "bonus")?,
+                5 => map.read(&mut field_add_bonus, "add_bonus")?,
+                6 => map.read(&mut field_balance, "balance")?,
+                7 => map.read(&mut field_add_balance, "add_balance")?,
+                8 => map.read(&mut field_record_balance, "record_balance")?,
+                9 => map.read(&mut field_custom_field_value1, "custom_field_value1")?,
+                10 => map.read(&mut field_custom_field_value2, "custom_field_value2")?,
+                11 => map.read(&mut field_custom_field_value3, "custom_field_value3")?,
+                12 => map.read(&mut field_notify_optional, "notify_optional")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateMemberRequest", KEYS, Visitor)
+        Ok(UpdateMemberRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+            background_pic_url: field_background_pic_url.unwrap_or_default(),
+            record_bonus: field_record_bonus.unwrap_or_default(),
+            bonus: field_bonus.unwrap_or_default(),
+            add_bonus: field_add_bonus.unwrap_or_default(),
+            balance: field_balance.unwrap_or_default(),
+            add_balance: field_add_balance.unwrap_or_default(),
+            record_balance: field_record_balance.unwrap_or_default(),
+            custom_field_value1: field_custom_field_value1.unwrap_or_default(),
+            custom_field_value2: field_custom_field_value2.unwrap_or_default(),
+            custom_field_value3: field_custom_field_value3.unwrap_or_default(),
+            notify_optional: field_notify_optional.unwrap_or_default(),
+        })
     }
 }
 
@@ -518,57 +468,43 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["result_bonus", "result_balance", "openid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMemberResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMemberResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateMemberResponse",
+            &["result_bonus", "result_balance", "openid"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_result_bonus = None;
-                let mut field_result_balance = None;
-                let mut field_openid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_result_bonus,
-                                "result_bonus",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_result_balance,
-                                "result_balance",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateMemberResponse {
-                    result_bonus: field_result_bonus.unwrap_or_default(),
-                    result_balance: field_result_balance.unwrap_or_default(),
-                    openid: fields::required(field_openid, "openid")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateMemberResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_result_bonus = None;
+        let mut field_result_balance = None;
+        let mut field_openid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_result_bonus, "result_bonus")?,
+                1 => map.read(&mut field_result_balance, "result_balance")?,
+                2 => map.read(&mut field_openid, "openid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateMemberResponse", KEYS, Visitor)
+        Ok(UpdateMemberResponse {
+            result_bonus: field_result_bonus.unwrap_or_default(),
+            result_balance: field_result_balance.unwrap_or_default(),
+            openid: fields::required(field_openid, "openid")?,
+        })
     }
 }
 
 /// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member):
 /// its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMemberErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -586,6 +522,8 @@ pub enum UpdateMemberErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateMemberErrorCode {}
 ::wechat_core::error_codes!(
     UpdateMemberErrorCode in crate::Code { InvalidSerialCode, InvalidCardId,
     InvalidUserCardStatus, NoStoredValuePermission } else General(
@@ -654,83 +592,62 @@ impl<'de> serde::Deserialize<'de> for NotifyOptional {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "is_notify_bonus",
-            "is_notify_balance",
-            "is_notify_custom_field1",
-            "is_notify_custom_field2",
-            "is_notify_custom_field3",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotifyOptional;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotifyOptional")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NotifyOptional",
+            &[
+                "is_notify_bonus",
+                "is_notify_balance",
+                "is_notify_custom_field1",
+                "is_notify_custom_field2",
+                "is_notify_custom_field3",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_is_notify_bonus = None;
-                let mut field_is_notify_balance = None;
-                let mut field_is_notify_custom_field1 = None;
-                let mut field_is_notify_custom_field2 = None;
-                let mut field_is_notify_custom_field3 = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_notify_bonus,
-                                "is_notify_bonus",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_notify_balance,
-                                "is_notify_balance",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_notify_custom_field1,
-                                "is_notify_custom_field1",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_notify_custom_field2,
-                                "is_notify_custom_field2",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_is_notify_custom_field3,
-                                "is_notify_custom_field3",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for NotifyOptional {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_is_notify_bonus = None;
+        let mut field_is_notify_balance = None;
+        let mut field_is_notify_custom_field1 = None;
+        let mut field_is_notify_custom_field2 = None;
+        let mut field_is_notify_custom_field3 = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_is_notify_bonus, "is_notify_bonus")?,
+                1 => map.read(&mut field_is_notify_balance, "is_notify_balance")?,
+                2 => {
+                    map.read(
+                        &mut field_is_notify_custom_field1,
+                        "is_notify_custom_field1",
+                    )?
                 }
-                Ok(NotifyOptional {
-                    is_notify_bonus: field_is_notify_bonus.unwrap_or_default(),
-                    is_notify_balance: field_is_notify_balance.unwrap_or_default(),
-                    is_notify_custom_field1: field_is_notify_custom_field1
-                        .unwrap_or_default(),
-                    is_notify_custom_field2: field_is_notify_custom_field2
-                        .unwrap_or_default(),
-                    is_notify_custom_field3: field_is_notify_custom_field3
-                        .unwrap_or_default(),
-                })
+                3 => {
+                    map.read(
+                        &mut field_is_notify_custom_field2,
+                        "is_notify_custom_field2",
+                    )?
+                }
+                4 => {
+                    map.read(
+                        &mut field_is_notify_custom_field3,
+                        "is_notify_custom_field3",
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NotifyOptional", KEYS, Visitor)
+        Ok(NotifyOptional {
+            is_notify_bonus: field_is_notify_bonus.unwrap_or_default(),
+            is_notify_balance: field_is_notify_balance.unwrap_or_default(),
+            is_notify_custom_field1: field_is_notify_custom_field1.unwrap_or_default(),
+            is_notify_custom_field2: field_is_notify_custom_field2.unwrap_or_default(),
+            is_notify_custom_field3: field_is_notify_custom_field3.unwrap_or_default(),
+        })
     }
 }
 

@@ -81,38 +81,30 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoice_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBillCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateBillCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateBillCardRequest",
+            &["invoice_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoice_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_info,
-                                "invoice_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateBillCardRequest {
-                    invoice_info: fields::required(field_invoice_info, "invoice_info")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateBillCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoice_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoice_info, "invoice_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateBillCardRequest", KEYS, Visitor)
+        Ok(CreateBillCardRequest {
+            invoice_info: fields::required(field_invoice_info, "invoice_info")?,
+        })
     }
 }
 
@@ -141,39 +133,37 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBillCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateBillCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateBillCardResponse",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateBillCardResponse {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateBillCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateBillCardResponse", KEYS, Visitor)
+        Ok(CreateBillCardResponse {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
 /// Error codes of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card): its own
 /// codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreateBillCardErrorCode {
     /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal
@@ -182,6 +172,8 @@ pub enum CreateBillCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreateBillCardErrorCode {}
 ::wechat_core::error_codes!(
     CreateBillCardErrorCode in crate::Code { UnauthorizedCreateInvoice } else
     General(crate::GeneralErrorCode)
@@ -244,35 +236,33 @@ impl<'de> serde::Deserialize<'de> for BillTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "payee"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BillTemplate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BillTemplate",
+            &["base_info", "payee"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_payee = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => fields::read(&mut map, &mut field_payee, "payee")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BillTemplate {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    payee: fields::required(field_payee, "payee")?,
-                })
+impl ::wechat_core::fields::FromMap for BillTemplate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_payee = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_payee, "payee")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BillTemplate", KEYS, Visitor)
+        Ok(BillTemplate {
+            base_info: fields::required(field_base_info, "base_info")?,
+            payee: fields::required(field_payee, "payee")?,
+        })
     }
 }
 
@@ -296,32 +286,30 @@ impl<'de> serde::Deserialize<'de> for BillBaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["logo_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillBaseInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BillBaseInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BillBaseInfo",
+            &["logo_url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_logo_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BillBaseInfo {
-                    logo_url: fields::required(field_logo_url, "logo_url")?,
-                })
+impl ::wechat_core::fields::FromMap for BillBaseInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_logo_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_logo_url, "logo_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BillBaseInfo", KEYS, Visitor)
+        Ok(BillBaseInfo {
+            logo_url: fields::required(field_logo_url, "logo_url")?,
+        })
     }
 }
 

@@ -177,64 +177,56 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "s_pappid",
-            "order_id",
-            "money",
-            "timestamp",
-            "source",
-            "redirect_url",
-            "ticket",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetBillAuthUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetBillAuthUrlRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetBillAuthUrlRequest",
+            &[
+                "s_pappid",
+                "order_id",
+                "money",
+                "timestamp",
+                "source",
+                "redirect_url",
+                "ticket",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_s_pappid = None;
-                let mut field_order_id = None;
-                let mut field_money = None;
-                let mut field_timestamp = None;
-                let mut field_source = None;
-                let mut field_redirect_url = None;
-                let mut field_ticket = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_s_pappid, "s_pappid")?,
-                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        2 => fields::read(&mut map, &mut field_money, "money")?,
-                        3 => fields::read(&mut map, &mut field_timestamp, "timestamp")?,
-                        4 => fields::read(&mut map, &mut field_source, "source")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_redirect_url,
-                                "redirect_url",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_ticket, "ticket")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetBillAuthUrlRequest {
-                    s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    money: fields::required(field_money, "money")?,
-                    timestamp: fields::required(field_timestamp, "timestamp")?,
-                    source: fields::required(field_source, "source")?,
-                    redirect_url: field_redirect_url.unwrap_or_default(),
-                    ticket: fields::required(field_ticket, "ticket")?,
-                })
+impl ::wechat_core::fields::FromMap for GetBillAuthUrlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_s_pappid = None;
+        let mut field_order_id = None;
+        let mut field_money = None;
+        let mut field_timestamp = None;
+        let mut field_source = None;
+        let mut field_redirect_url = None;
+        let mut field_ticket = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_s_pappid, "s_pappid")?,
+                1 => map.read(&mut field_order_id, "order_id")?,
+                2 => map.read(&mut field_money, "money")?,
+                3 => map.read(&mut field_timestamp, "timestamp")?,
+                4 => map.read(&mut field_source, "source")?,
+                5 => map.read(&mut field_redirect_url, "redirect_url")?,
+                6 => map.read(&mut field_ticket, "ticket")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetBillAuthUrlRequest", KEYS, Visitor)
+        Ok(GetBillAuthUrlRequest {
+            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+            money: fields::required(field_money, "money")?,
+            timestamp: fields::required(field_timestamp, "timestamp")?,
+            source: fields::required(field_source, "source")?,
+            redirect_url: field_redirect_url.unwrap_or_default(),
+            ticket: fields::required(field_ticket, "ticket")?,
+        })
     }
 }
 
@@ -278,48 +270,40 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["auth_url", "expire_time"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetBillAuthUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetBillAuthUrlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetBillAuthUrlResponse",
+            &["auth_url", "expire_time"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_auth_url = None;
-                let mut field_expire_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_auth_url, "auth_url")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_expire_time,
-                                "expire_time",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetBillAuthUrlResponse {
-                    auth_url: fields::required(field_auth_url, "auth_url")?,
-                    expire_time: field_expire_time.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetBillAuthUrlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_auth_url = None;
+        let mut field_expire_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_auth_url, "auth_url")?,
+                1 => map.read(&mut field_expire_time, "expire_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetBillAuthUrlResponse", KEYS, Visitor)
+        Ok(GetBillAuthUrlResponse {
+            auth_url: fields::required(field_auth_url, "auth_url")?,
+            expire_time: field_expire_time.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url): its
 /// own codes, and [`General`](GetBillAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetBillAuthUrlErrorCode {
     /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal
@@ -330,6 +314,8 @@ pub enum GetBillAuthUrlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetBillAuthUrlErrorCode {}
 ::wechat_core::error_codes!(
     GetBillAuthUrlErrorCode in crate::Code { UnauthorizedCreateInvoice, InvalidParams }
     else General(crate::GeneralErrorCode)

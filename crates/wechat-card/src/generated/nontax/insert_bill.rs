@@ -166,41 +166,39 @@ impl<'de> serde::Deserialize<'de> for InsertBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id", "card_id", "appid", "card_ext"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InsertBillRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InsertBillRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InsertBillRequest",
+            &["order_id", "card_id", "appid", "card_ext"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_card_id = None;
-                let mut field_appid = None;
-                let mut field_card_ext = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        3 => fields::read(&mut map, &mut field_card_ext, "card_ext")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InsertBillRequest {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    appid: fields::required(field_appid, "appid")?,
-                    card_ext: fields::required(field_card_ext, "card_ext")?,
-                })
+impl ::wechat_core::fields::FromMap for InsertBillRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        let mut field_card_id = None;
+        let mut field_appid = None;
+        let mut field_card_ext = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_appid, "appid")?,
+                3 => map.read(&mut field_card_ext, "card_ext")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InsertBillRequest", KEYS, Visitor)
+        Ok(InsertBillRequest {
+            order_id: fields::required(field_order_id, "order_id")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+            appid: fields::required(field_appid, "appid")?,
+            card_ext: fields::required(field_card_ext, "card_ext")?,
+        })
     }
 }
 
@@ -267,42 +265,40 @@ impl<'de> serde::Deserialize<'de> for InsertBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code", "openid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InsertBillResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InsertBillResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InsertBillResponse",
+            &["code", "openid"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_openid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InsertBillResponse {
-                    code: fields::required(field_code, "code")?,
-                    openid: fields::required(field_openid, "openid")?,
-                })
+impl ::wechat_core::fields::FromMap for InsertBillResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_openid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_openid, "openid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InsertBillResponse", KEYS, Visitor)
+        Ok(InsertBillResponse {
+            code: fields::required(field_code, "code")?,
+            openid: fields::required(field_openid, "openid")?,
+        })
     }
 }
 
 /// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and
 /// [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum InsertBillErrorCode {
     /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized, or was created
@@ -330,6 +326,8 @@ pub enum InsertBillErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for InsertBillErrorCode {}
 ::wechat_core::error_codes!(
     InsertBillErrorCode in crate::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
     InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,
@@ -365,35 +363,33 @@ impl<'de> serde::Deserialize<'de> for CardExt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["nonce_str", "user_card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CardExt;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CardExt")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CardExt",
+            &["nonce_str", "user_card"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_nonce_str = None;
-                let mut field_user_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_nonce_str, "nonce_str")?,
-                        1 => fields::read(&mut map, &mut field_user_card, "user_card")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CardExt {
-                    nonce_str: field_nonce_str.unwrap_or_default(),
-                    user_card: fields::required(field_user_card, "user_card")?,
-                })
+impl ::wechat_core::fields::FromMap for CardExt {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_nonce_str = None;
+        let mut field_user_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_nonce_str, "nonce_str")?,
+                1 => map.read(&mut field_user_card, "user_card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CardExt", KEYS, Visitor)
+        Ok(CardExt {
+            nonce_str: field_nonce_str.unwrap_or_default(),
+            user_card: fields::required(field_user_card, "user_card")?,
+        })
     }
 }
 
@@ -417,41 +413,33 @@ impl<'de> serde::Deserialize<'de> for UserCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoice_user_data"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UserCard",
+            &["invoice_user_data"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoice_user_data = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_user_data,
-                                "invoice_user_data",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UserCard {
-                    invoice_user_data: fields::required(
-                        field_invoice_user_data,
-                        "invoice_user_data",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for UserCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoice_user_data = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoice_user_data, "invoice_user_data")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UserCard", KEYS, Visitor)
+        Ok(UserCard {
+            invoice_user_data: fields::required(
+                field_invoice_user_data,
+                "invoice_user_data",
+            )?,
+        })
     }
 }
 
@@ -553,75 +541,52 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "fee",
-            "title",
-            "billing_time",
-            "billing_no",
-            "billing_code",
-            "s_pdf_media_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvoiceUserData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InvoiceUserData")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InvoiceUserData",
+            &[
+                "fee",
+                "title",
+                "billing_time",
+                "billing_no",
+                "billing_code",
+                "s_pdf_media_id",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fee = None;
-                let mut field_title = None;
-                let mut field_billing_time = None;
-                let mut field_billing_no = None;
-                let mut field_billing_code = None;
-                let mut field_s_pdf_media_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_billing_time,
-                                "billing_time",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_billing_no, "billing_no")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_billing_code,
-                                "billing_code",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_s_pdf_media_id,
-                                "s_pdf_media_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InvoiceUserData {
-                    fee: fields::required(field_fee, "fee")?,
-                    title: fields::required(field_title, "title")?,
-                    billing_time: fields::required(field_billing_time, "billing_time")?,
-                    billing_no: fields::required(field_billing_no, "billing_no")?,
-                    billing_code: fields::required(field_billing_code, "billing_code")?,
-                    s_pdf_media_id: fields::required(
-                        field_s_pdf_media_id,
-                        "s_pdf_media_id",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for InvoiceUserData {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_fee = None;
+        let mut field_title = None;
+        let mut field_billing_time = None;
+        let mut field_billing_no = None;
+        let mut field_billing_code = None;
+        let mut field_s_pdf_media_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_fee, "fee")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_billing_time, "billing_time")?,
+                3 => map.read(&mut field_billing_no, "billing_no")?,
+                4 => map.read(&mut field_billing_code, "billing_code")?,
+                5 => map.read(&mut field_s_pdf_media_id, "s_pdf_media_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InvoiceUserData", KEYS, Visitor)
+        Ok(InvoiceUserData {
+            fee: fields::required(field_fee, "fee")?,
+            title: fields::required(field_title, "title")?,
+            billing_time: fields::required(field_billing_time, "billing_time")?,
+            billing_no: fields::required(field_billing_no, "billing_no")?,
+            billing_code: fields::required(field_billing_code, "billing_code")?,
+            s_pdf_media_id: fields::required(field_s_pdf_media_id, "s_pdf_media_id")?,
+        })
     }
 }
 

@@ -309,140 +309,88 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "bank_id",
-            "bank_account",
-            "mch_id",
-            "desc",
-            "fee",
-            "order_no",
-            "payment_notice_type",
-            "payment_notice_no",
-            "department_code",
-            "department_name",
-            "region_code",
-            "goods_tag",
-            "trade_scene",
-            "scene_info",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyVehiclePayRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ApplyVehiclePayRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ApplyVehiclePayRequest",
+            &[
+                "appid",
+                "bank_id",
+                "bank_account",
+                "mch_id",
+                "desc",
+                "fee",
+                "order_no",
+                "payment_notice_type",
+                "payment_notice_no",
+                "department_code",
+                "department_name",
+                "region_code",
+                "goods_tag",
+                "trade_scene",
+                "scene_info",
+            ],
+            15,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_bank_id = None;
-                let mut field_bank_account = None;
-                let mut field_mch_id = None;
-                let mut field_desc = None;
-                let mut field_fee = None;
-                let mut field_order_no = None;
-                let mut field_payment_notice_type = None;
-                let mut field_payment_notice_no = None;
-                let mut field_department_code = None;
-                let mut field_department_name = None;
-                let mut field_region_code = None;
-                let mut field_goods_tag = None;
-                let mut field_trade_scene = None;
-                let mut field_scene_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bank_account,
-                                "bank_account",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
-                        4 => fields::read(&mut map, &mut field_desc, "desc")?,
-                        5 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        6 => fields::read(&mut map, &mut field_order_no, "order_no")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_type,
-                                "payment_notice_type",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_name,
-                                "department_name",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        12 => fields::read(&mut map, &mut field_goods_tag, "goods_tag")?,
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_trade_scene,
-                                "trade_scene",
-                            )?
-                        }
-                        14 => {
-                            fields::read(&mut map, &mut field_scene_info, "scene_info")?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ApplyVehiclePayRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    bank_account: field_bank_account.unwrap_or_default(),
-                    mch_id: field_mch_id.unwrap_or_default(),
-                    desc: fields::required(field_desc, "desc")?,
-                    fee: fields::required(field_fee, "fee")?,
-                    order_no: field_order_no.unwrap_or_default(),
-                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-                    department_code: fields::required(
-                        field_department_code,
-                        "department_code",
-                    )?,
-                    department_name: fields::required(
-                        field_department_name,
-                        "department_name",
-                    )?,
-                    region_code: field_region_code.unwrap_or_default(),
-                    goods_tag: field_goods_tag.unwrap_or_default(),
-                    trade_scene: fields::required(field_trade_scene, "trade_scene")?,
-                    scene_info: fields::required(field_scene_info, "scene_info")?,
-                })
+impl ::wechat_core::fields::FromMap for ApplyVehiclePayRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_bank_id = None;
+        let mut field_bank_account = None;
+        let mut field_mch_id = None;
+        let mut field_desc = None;
+        let mut field_fee = None;
+        let mut field_order_no = None;
+        let mut field_payment_notice_type = None;
+        let mut field_payment_notice_no = None;
+        let mut field_department_code = None;
+        let mut field_department_name = None;
+        let mut field_region_code = None;
+        let mut field_goods_tag = None;
+        let mut field_trade_scene = None;
+        let mut field_scene_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_bank_id, "bank_id")?,
+                2 => map.read(&mut field_bank_account, "bank_account")?,
+                3 => map.read(&mut field_mch_id, "mch_id")?,
+                4 => map.read(&mut field_desc, "desc")?,
+                5 => map.read(&mut field_fee, "fee")?,
+                6 => map.read(&mut field_order_no, "order_no")?,
+                7 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
+                8 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                9 => map.read(&mut field_department_code, "department_code")?,
+                10 => map.read(&mut field_department_name, "department_name")?,
+                11 => map.read(&mut field_region_code, "region_code")?,
+                12 => map.read(&mut field_goods_tag, "goods_tag")?,
+                13 => map.read(&mut field_trade_scene, "trade_scene")?,
+                14 => map.read(&mut field_scene_info, "scene_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ApplyVehiclePayRequest", KEYS, Visitor)
+        Ok(ApplyVehiclePayRequest {
+            appid: fields::required(field_appid, "appid")?,
+            bank_id: field_bank_id.unwrap_or_default(),
+            bank_account: field_bank_account.unwrap_or_default(),
+            mch_id: field_mch_id.unwrap_or_default(),
+            desc: fields::required(field_desc, "desc")?,
+            fee: fields::required(field_fee, "fee")?,
+            order_no: field_order_no.unwrap_or_default(),
+            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+            department_code: fields::required(field_department_code, "department_code")?,
+            department_name: fields::required(field_department_name, "department_name")?,
+            region_code: field_region_code.unwrap_or_default(),
+            goods_tag: field_goods_tag.unwrap_or_default(),
+            trade_scene: fields::required(field_trade_scene, "trade_scene")?,
+            scene_info: fields::required(field_scene_info, "scene_info")?,
+        })
     }
 }
 
@@ -471,32 +419,30 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyVehiclePayResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ApplyVehiclePayResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ApplyVehiclePayResponse",
+            &["order_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ApplyVehiclePayResponse {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for ApplyVehiclePayResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ApplyVehiclePayResponse", KEYS, Visitor)
+        Ok(ApplyVehiclePayResponse {
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -504,7 +450,7 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayResponse {
 /// [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay): its own
 /// codes, and [`General`](ApplyVehiclePayErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ApplyVehiclePayErrorCode {
     /// [`InvalidArgs`](crate::Code::InvalidArgs): For trade_scene PARKING: no car with this plate entered
@@ -513,6 +459,8 @@ pub enum ApplyVehiclePayErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ApplyVehiclePayErrorCode {}
 ::wechat_core::error_codes!(
     ApplyVehiclePayErrorCode in crate::Code { InvalidArgs } else General(
     crate::GeneralErrorCode)
@@ -729,130 +677,80 @@ impl<'de> serde::Deserialize<'de> for ParkingStay {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "start_time",
-            "end_time",
-            "charging_time",
-            "plate_number",
-            "car_type",
-            "parking_name",
-            "space_number",
-            "openid",
-            "entrance_name",
-            "exit_name",
-            "carrying_capacity",
-            "carrying_range",
-            "channel_type",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ParkingStay;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ParkingStay")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ParkingStay",
+            &[
+                "start_time",
+                "end_time",
+                "charging_time",
+                "plate_number",
+                "car_type",
+                "parking_name",
+                "space_number",
+                "openid",
+                "entrance_name",
+                "exit_name",
+                "carrying_capacity",
+                "carrying_range",
+                "channel_type",
+            ],
+            13,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_start_time = None;
-                let mut field_end_time = None;
-                let mut field_charging_time = None;
-                let mut field_plate_number = None;
-                let mut field_car_type = None;
-                let mut field_parking_name = None;
-                let mut field_space_number = None;
-                let mut field_openid = None;
-                let mut field_entrance_name = None;
-                let mut field_exit_name = None;
-                let mut field_carrying_capacity = None;
-                let mut field_carrying_range = None;
-                let mut field_channel_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_start_time, "start_time")?,
-                        1 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_charging_time,
-                                "charging_time",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_plate_number,
-                                "plate_number",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_car_type, "car_type")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_parking_name,
-                                "parking_name",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_space_number,
-                                "space_number",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_entrance_name,
-                                "entrance_name",
-                            )?
-                        }
-                        9 => fields::read(&mut map, &mut field_exit_name, "exit_name")?,
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_carrying_capacity,
-                                "carrying_capacity",
-                            )?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_carrying_range,
-                                "carrying_range",
-                            )?
-                        }
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_channel_type,
-                                "channel_type",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ParkingStay {
-                    start_time: fields::required(field_start_time, "start_time")?,
-                    end_time: field_end_time.unwrap_or_default(),
-                    charging_time: field_charging_time.unwrap_or_default(),
-                    plate_number: fields::required(field_plate_number, "plate_number")?,
-                    car_type: field_car_type.unwrap_or_default(),
-                    parking_name: field_parking_name.unwrap_or_default(),
-                    space_number: field_space_number.unwrap_or_default(),
-                    openid: field_openid.unwrap_or_default(),
-                    entrance_name: field_entrance_name.unwrap_or_default(),
-                    exit_name: field_exit_name.unwrap_or_default(),
-                    carrying_capacity: field_carrying_capacity.unwrap_or_default(),
-                    carrying_range: field_carrying_range.unwrap_or_default(),
-                    channel_type: field_channel_type.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ParkingStay {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_start_time = None;
+        let mut field_end_time = None;
+        let mut field_charging_time = None;
+        let mut field_plate_number = None;
+        let mut field_car_type = None;
+        let mut field_parking_name = None;
+        let mut field_space_number = None;
+        let mut field_openid = None;
+        let mut field_entrance_name = None;
+        let mut field_exit_name = None;
+        let mut field_carrying_capacity = None;
+        let mut field_carrying_range = None;
+        let mut field_channel_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_start_time, "start_time")?,
+                1 => map.read(&mut field_end_time, "end_time")?,
+                2 => map.read(&mut field_charging_time, "charging_time")?,
+                3 => map.read(&mut field_plate_number, "plate_number")?,
+                4 => map.read(&mut field_car_type, "car_type")?,
+                5 => map.read(&mut field_parking_name, "parking_name")?,
+                6 => map.read(&mut field_space_number, "space_number")?,
+                7 => map.read(&mut field_openid, "openid")?,
+                8 => map.read(&mut field_entrance_name, "entrance_name")?,
+                9 => map.read(&mut field_exit_name, "exit_name")?,
+                10 => map.read(&mut field_carrying_capacity, "carrying_capacity")?,
+                11 => map.read(&mut field_carrying_range, "carrying_range")?,
+                12 => map.read(&mut field_channel_type, "channel_type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ParkingStay", KEYS, Visitor)
+        Ok(ParkingStay {
+            start_time: fields::required(field_start_time, "start_time")?,
+            end_time: field_end_time.unwrap_or_default(),
+            charging_time: field_charging_time.unwrap_or_default(),
+            plate_number: fields::required(field_plate_number, "plate_number")?,
+            car_type: field_car_type.unwrap_or_default(),
+            parking_name: field_parking_name.unwrap_or_default(),
+            space_number: field_space_number.unwrap_or_default(),
+            openid: field_openid.unwrap_or_default(),
+            entrance_name: field_entrance_name.unwrap_or_default(),
+            exit_name: field_exit_name.unwrap_or_default(),
+            carrying_capacity: field_carrying_capacity.unwrap_or_default(),
+            carrying_range: field_carrying_range.unwrap_or_default(),
+            channel_type: field_channel_type.unwrap_or_default(),
+        })
     }
 }
 

@@ -160,41 +160,39 @@ impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["appid", "mch_id", "bill_date", "bill_type"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DownloadBillRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DownloadBillRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DownloadBillRequest",
+            &["appid", "mch_id", "bill_date", "bill_type"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_mch_id = None;
-                let mut field_bill_date = None;
-                let mut field_bill_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
-                        2 => fields::read(&mut map, &mut field_bill_date, "bill_date")?,
-                        3 => fields::read(&mut map, &mut field_bill_type, "bill_type")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DownloadBillRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    mch_id: fields::required(field_mch_id, "mch_id")?,
-                    bill_date: fields::required(field_bill_date, "bill_date")?,
-                    bill_type: field_bill_type.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for DownloadBillRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_mch_id = None;
+        let mut field_bill_date = None;
+        let mut field_bill_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_mch_id, "mch_id")?,
+                2 => map.read(&mut field_bill_date, "bill_date")?,
+                3 => map.read(&mut field_bill_type, "bill_type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DownloadBillRequest", KEYS, Visitor)
+        Ok(DownloadBillRequest {
+            appid: fields::required(field_appid, "appid")?,
+            mch_id: fields::required(field_mch_id, "mch_id")?,
+            bill_date: fields::required(field_bill_date, "bill_date")?,
+            bill_type: field_bill_type.unwrap_or_default(),
+        })
     }
 }
 
@@ -223,49 +221,49 @@ impl<'de> serde::Deserialize<'de> for DownloadBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["text"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DownloadBillResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DownloadBillResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DownloadBillResponse",
+            &["text"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_text = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_text, "text")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DownloadBillResponse {
-                    text: fields::required(field_text, "text")?,
-                })
+impl ::wechat_core::fields::FromMap for DownloadBillResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_text = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_text, "text")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DownloadBillResponse", KEYS, Visitor)
+        Ok(DownloadBillResponse {
+            text: fields::required(field_text, "text")?,
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill): its
 /// own codes, and [`General`](DownloadBillErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum DownloadBillErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for DownloadBillErrorCode {}
 ::wechat_core::error_codes!(
     DownloadBillErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 /// Which orders a statement lists.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum BillType {
     /// `"ALL"`: Every order of the day (the default).
@@ -278,6 +276,7 @@ pub enum BillType {
     Unknown(String),
 }
 
+impl Eq for BillType {}
 impl BillType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -318,7 +317,7 @@ impl<'de> serde::Deserialize<'de> for BillType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }
 

@@ -147,38 +147,36 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["appid", "service_id", "order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetOrderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetOrderRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetOrderRequest",
+            &["appid", "service_id", "order_id"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_service_id = None;
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_service_id, "service_id")?,
-                        2 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetOrderRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    service_id: field_service_id.unwrap_or_default(),
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetOrderRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_service_id = None;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_service_id, "service_id")?,
+                2 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetOrderRequest", KEYS, Visitor)
+        Ok(GetOrderRequest {
+            appid: fields::required(field_appid, "appid")?,
+            service_id: field_service_id.unwrap_or_default(),
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -616,253 +614,155 @@ impl<'de> serde::Deserialize<'de> for GetOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "openid",
-            "order_id",
-            "create_time",
-            "pay_finish_time",
-            "desc",
-            "fee",
-            "fee_type",
-            "trans_id",
-            "status",
-            "bank_id",
-            "bank_name",
-            "bank_account",
-            "refund_finish_time",
-            "refund_reason",
-            "refund_order_id",
-            "refund_out_id",
-            "payment_notice_no",
-            "order_no",
-            "department_code",
-            "department_name",
-            "payment_notice_type",
-            "region_code",
-            "items",
-            "bill_type_code",
-            "bill_no",
-            "payment_info_source",
-            "partial_refund_info",
-            "notify_history",
-            "scene",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetOrderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetOrderResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetOrderResponse",
+            &[
+                "appid",
+                "openid",
+                "order_id",
+                "create_time",
+                "pay_finish_time",
+                "desc",
+                "fee",
+                "fee_type",
+                "trans_id",
+                "status",
+                "bank_id",
+                "bank_name",
+                "bank_account",
+                "refund_finish_time",
+                "refund_reason",
+                "refund_order_id",
+                "refund_out_id",
+                "payment_notice_no",
+                "order_no",
+                "department_code",
+                "department_name",
+                "payment_notice_type",
+                "region_code",
+                "items",
+                "bill_type_code",
+                "bill_no",
+                "payment_info_source",
+                "partial_refund_info",
+                "notify_history",
+                "scene",
+            ],
+            30,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_openid = None;
-                let mut field_order_id = None;
-                let mut field_create_time = None;
-                let mut field_pay_finish_time = None;
-                let mut field_desc = None;
-                let mut field_fee = None;
-                let mut field_fee_type = None;
-                let mut field_trans_id = None;
-                let mut field_status = None;
-                let mut field_bank_id = None;
-                let mut field_bank_name = None;
-                let mut field_bank_account = None;
-                let mut field_refund_finish_time = None;
-                let mut field_refund_reason = None;
-                let mut field_refund_order_id = None;
-                let mut field_refund_out_id = None;
-                let mut field_payment_notice_no = None;
-                let mut field_order_no = None;
-                let mut field_department_code = None;
-                let mut field_department_name = None;
-                let mut field_payment_notice_type = None;
-                let mut field_region_code = None;
-                let mut field_items = None;
-                let mut field_bill_type_code = None;
-                let mut field_bill_no = None;
-                let mut field_payment_info_source = None;
-                let mut field_partial_refund_info = None;
-                let mut field_notify_history = None;
-                let mut field_scene = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        2 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_create_time,
-                                "create_time",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pay_finish_time,
-                                "pay_finish_time",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_desc, "desc")?,
-                        6 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        7 => fields::read(&mut map, &mut field_fee_type, "fee_type")?,
-                        8 => fields::read(&mut map, &mut field_trans_id, "trans_id")?,
-                        9 => fields::read(&mut map, &mut field_status, "status")?,
-                        10 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        11 => fields::read(&mut map, &mut field_bank_name, "bank_name")?,
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bank_account,
-                                "bank_account",
-                            )?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_finish_time,
-                                "refund_finish_time",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_reason,
-                                "refund_reason",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_order_id,
-                                "refund_order_id",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_out_id,
-                                "refund_out_id",
-                            )?
-                        }
-                        17 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        18 => fields::read(&mut map, &mut field_order_no, "order_no")?,
-                        19 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        20 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_name,
-                                "department_name",
-                            )?
-                        }
-                        21 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_type,
-                                "payment_notice_type",
-                            )?
-                        }
-                        22 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        23 => fields::read(&mut map, &mut field_items, "items")?,
-                        24 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bill_type_code,
-                                "bill_type_code",
-                            )?
-                        }
-                        25 => fields::read(&mut map, &mut field_bill_no, "bill_no")?,
-                        26 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_info_source,
-                                "payment_info_source",
-                            )?
-                        }
-                        27 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_partial_refund_info,
-                                "partial_refund_info",
-                            )?
-                        }
-                        28 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_notify_history,
-                                "notify_history",
-                            )?
-                        }
-                        29 => fields::read(&mut map, &mut field_scene, "scene")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetOrderResponse {
-                    appid: fields::required(field_appid, "appid")?,
-                    openid: fields::required(field_openid, "openid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    create_time: fields::required(field_create_time, "create_time")?,
-                    pay_finish_time: field_pay_finish_time.unwrap_or_default(),
-                    desc: fields::required(field_desc, "desc")?,
-                    fee: fields::required(field_fee, "fee")?,
-                    fee_type: fields::required(field_fee_type, "fee_type")?,
-                    trans_id: field_trans_id.unwrap_or_default(),
-                    status: fields::required(field_status, "status")?,
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    bank_name: field_bank_name.unwrap_or_default(),
-                    bank_account: field_bank_account.unwrap_or_default(),
-                    refund_finish_time: field_refund_finish_time.unwrap_or_default(),
-                    refund_reason: field_refund_reason.unwrap_or_default(),
-                    refund_order_id: field_refund_order_id.unwrap_or_default(),
-                    refund_out_id: field_refund_out_id.unwrap_or_default(),
-                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-                    order_no: field_order_no.unwrap_or_default(),
-                    department_code: field_department_code.unwrap_or_default(),
-                    department_name: field_department_name.unwrap_or_default(),
-                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-                    region_code: field_region_code.unwrap_or_default(),
-                    items: field_items.unwrap_or_default(),
-                    bill_type_code: field_bill_type_code.unwrap_or_default(),
-                    bill_no: field_bill_no.unwrap_or_default(),
-                    payment_info_source: field_payment_info_source.unwrap_or_default(),
-                    partial_refund_info: field_partial_refund_info.unwrap_or_default(),
-                    notify_history: field_notify_history.unwrap_or_default(),
-                    scene: field_scene.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetOrderResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_openid = None;
+        let mut field_order_id = None;
+        let mut field_create_time = None;
+        let mut field_pay_finish_time = None;
+        let mut field_desc = None;
+        let mut field_fee = None;
+        let mut field_fee_type = None;
+        let mut field_trans_id = None;
+        let mut field_status = None;
+        let mut field_bank_id = None;
+        let mut field_bank_name = None;
+        let mut field_bank_account = None;
+        let mut field_refund_finish_time = None;
+        let mut field_refund_reason = None;
+        let mut field_refund_order_id = None;
+        let mut field_refund_out_id = None;
+        let mut field_payment_notice_no = None;
+        let mut field_order_no = None;
+        let mut field_department_code = None;
+        let mut field_department_name = None;
+        let mut field_payment_notice_type = None;
+        let mut field_region_code = None;
+        let mut field_items = None;
+        let mut field_bill_type_code = None;
+        let mut field_bill_no = None;
+        let mut field_payment_info_source = None;
+        let mut field_partial_refund_info = None;
+        let mut field_notify_history = None;
+        let mut field_scene = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_openid, "openid")?,
+                2 => map.read(&mut field_order_id, "order_id")?,
+                3 => map.read(&mut field_create_time, "create_time")?,
+                4 => map.read(&mut field_pay_finish_time, "pay_finish_time")?,
+                5 => map.read(&mut field_desc, "desc")?,
+                6 => map.read(&mut field_fee, "fee")?,
+                7 => map.read(&mut field_fee_type, "fee_type")?,
+                8 => map.read(&mut field_trans_id, "trans_id")?,
+                9 => map.read(&mut field_status, "status")?,
+                10 => map.read(&mut field_bank_id, "bank_id")?,
+                11 => map.read(&mut field_bank_name, "bank_name")?,
+                12 => map.read(&mut field_bank_account, "bank_account")?,
+                13 => map.read(&mut field_refund_finish_time, "refund_finish_time")?,
+                14 => map.read(&mut field_refund_reason, "refund_reason")?,
+                15 => map.read(&mut field_refund_order_id, "refund_order_id")?,
+                16 => map.read(&mut field_refund_out_id, "refund_out_id")?,
+                17 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                18 => map.read(&mut field_order_no, "order_no")?,
+                19 => map.read(&mut field_department_code, "department_code")?,
+                20 => map.read(&mut field_department_name, "department_name")?,
+                21 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
+                22 => map.read(&mut field_region_code, "region_code")?,
+                23 => map.read(&mut field_items, "items")?,
+                24 => map.read(&mut field_bill_type_code, "bill_type_code")?,
+                25 => map.read(&mut field_bill_no, "bill_no")?,
+                26 => map.read(&mut field_payment_info_source, "payment_info_source")?,
+                27 => map.read(&mut field_partial_refund_info, "partial_refund_info")?,
+                28 => map.read(&mut field_notify_history, "notify_history")?,
+                29 => map.read(&mut field_scene, "scene")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetOrderResponse", KEYS, Visitor)
+        Ok(GetOrderResponse {
+            appid: fields::required(field_appid, "appid")?,
+            openid: fields::required(field_openid, "openid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+            create_time: fields::required(field_create_time, "create_time")?,
+            pay_finish_time: field_pay_finish_time.unwrap_or_default(),
+            desc: fields::required(field_desc, "desc")?,
+            fee: fields::required(field_fee, "fee")?,
+            fee_type: fields::required(field_fee_type, "fee_type")?,
+            trans_id: field_trans_id.unwrap_or_default(),
+            status: fields::required(field_status, "status")?,
+            bank_id: field_bank_id.unwrap_or_default(),
+            bank_name: field_bank_name.unwrap_or_default(),
+            bank_account: field_bank_account.unwrap_or_default(),
+            refund_finish_time: field_refund_finish_time.unwrap_or_default(),
+            refund_reason: field_refund_reason.unwrap_or_default(),
+            refund_order_id: field_refund_order_id.unwrap_or_default(),
+            refund_out_id: field_refund_out_id.unwrap_or_default(),
+            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+            order_no: field_order_no.unwrap_or_default(),
+            department_code: field_department_code.unwrap_or_default(),
+            department_name: field_department_name.unwrap_or_default(),
+            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+            region_code: field_region_code.unwrap_or_default(),
+            items: field_items.unwrap_or_default(),
+            bill_type_code: field_bill_type_code.unwrap_or_default(),
+            bill_no: field_bill_no.unwrap_or_default(),
+            payment_info_source: field_payment_info_source.unwrap_or_default(),
+            partial_refund_info: field_partial_refund_info.unwrap_or_default(),
+            notify_history: field_notify_history.unwrap_or_default(),
+            scene: field_scene.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::get_order`](crate::nontax_pay::NontaxPayClient::get_order): its own
 /// codes, and [`General`](GetOrderErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderErrorCode {
     /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id.
@@ -870,12 +770,14 @@ pub enum GetOrderErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetOrderErrorCode {}
 ::wechat_core::error_codes!(
     GetOrderErrorCode in crate::Code { InvalidArgs } else General(
     crate::GeneralErrorCode)
 );
 /// Where a non-tax payment order stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum OrderStatus {
     /// `1`: Not paid yet.
@@ -894,6 +796,7 @@ pub enum OrderStatus {
     Unknown(i64),
 }
 
+impl Eq for OrderStatus {}
 impl OrderStatus {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {
@@ -1052,90 +955,52 @@ impl<'de> serde::Deserialize<'de> for PartialRefund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "refund_out_id",
-            "refund_order_id",
-            "refund_fee",
-            "refund_reason",
-            "refund_status",
-            "refund_finish_time",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PartialRefund;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PartialRefund")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "PartialRefund",
+            &[
+                "refund_out_id",
+                "refund_order_id",
+                "refund_fee",
+                "refund_reason",
+                "refund_status",
+                "refund_finish_time",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_refund_out_id = None;
-                let mut field_refund_order_id = None;
-                let mut field_refund_fee = None;
-                let mut field_refund_reason = None;
-                let mut field_refund_status = None;
-                let mut field_refund_finish_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_out_id,
-                                "refund_out_id",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_order_id,
-                                "refund_order_id",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_refund_fee, "refund_fee")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_reason,
-                                "refund_reason",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_status,
-                                "refund_status",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_finish_time,
-                                "refund_finish_time",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PartialRefund {
-                    refund_out_id: fields::required(
-                        field_refund_out_id,
-                        "refund_out_id",
-                    )?,
-                    refund_order_id: fields::required(
-                        field_refund_order_id,
-                        "refund_order_id",
-                    )?,
-                    refund_fee: fields::required(field_refund_fee, "refund_fee")?,
-                    refund_reason: field_refund_reason.unwrap_or_default(),
-                    refund_status: field_refund_status.unwrap_or_default(),
-                    refund_finish_time: field_refund_finish_time.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for PartialRefund {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_refund_out_id = None;
+        let mut field_refund_order_id = None;
+        let mut field_refund_fee = None;
+        let mut field_refund_reason = None;
+        let mut field_refund_status = None;
+        let mut field_refund_finish_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_refund_out_id, "refund_out_id")?,
+                1 => map.read(&mut field_refund_order_id, "refund_order_id")?,
+                2 => map.read(&mut field_refund_fee, "refund_fee")?,
+                3 => map.read(&mut field_refund_reason, "refund_reason")?,
+                4 => map.read(&mut field_refund_status, "refund_status")?,
+                5 => map.read(&mut field_refund_finish_time, "refund_finish_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PartialRefund", KEYS, Visitor)
+        Ok(PartialRefund {
+            refund_out_id: fields::required(field_refund_out_id, "refund_out_id")?,
+            refund_order_id: fields::required(field_refund_order_id, "refund_order_id")?,
+            refund_fee: fields::required(field_refund_fee, "refund_fee")?,
+            refund_reason: field_refund_reason.unwrap_or_default(),
+            refund_status: field_refund_status.unwrap_or_default(),
+            refund_finish_time: field_refund_finish_time.unwrap_or_default(),
+        })
     }
 }
 
@@ -1221,50 +1086,39 @@ impl<'de> serde::Deserialize<'de> for NotifyHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["appid", "name", "notify_detail", "notify_cnt"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotifyHistory;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotifyHistory")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NotifyHistory",
+            &["appid", "name", "notify_detail", "notify_cnt"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_name = None;
-                let mut field_notify_detail = None;
-                let mut field_notify_cnt = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_name, "name")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_notify_detail,
-                                "notify_detail",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_notify_cnt, "notify_cnt")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(NotifyHistory {
-                    appid: fields::required(field_appid, "appid")?,
-                    name: fields::required(field_name, "name")?,
-                    notify_detail: fields::required(
-                        field_notify_detail,
-                        "notify_detail",
-                    )?,
-                    notify_cnt: fields::required(field_notify_cnt, "notify_cnt")?,
-                })
+impl ::wechat_core::fields::FromMap for NotifyHistory {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_name = None;
+        let mut field_notify_detail = None;
+        let mut field_notify_cnt = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_name, "name")?,
+                2 => map.read(&mut field_notify_detail, "notify_detail")?,
+                3 => map.read(&mut field_notify_cnt, "notify_cnt")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NotifyHistory", KEYS, Visitor)
+        Ok(NotifyHistory {
+            appid: fields::required(field_appid, "appid")?,
+            name: fields::required(field_name, "name")?,
+            notify_detail: fields::required(field_notify_detail, "notify_detail")?,
+            notify_cnt: fields::required(field_notify_cnt, "notify_cnt")?,
+        })
     }
 }
 
@@ -1452,92 +1306,72 @@ impl<'de> serde::Deserialize<'de> for Notification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "notify_time",
-            "url",
-            "wxnontaxstr",
-            "status",
-            "ret",
-            "ret_errmsg",
-            "cost_time",
-            "errcode",
-            "errmsg",
-            "third_resp",
-            "third_resp_data",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Notification;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct Notification")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "Notification",
+            &[
+                "notify_time",
+                "url",
+                "wxnontaxstr",
+                "status",
+                "ret",
+                "ret_errmsg",
+                "cost_time",
+                "errcode",
+                "errmsg",
+                "third_resp",
+                "third_resp_data",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_notify_time = None;
-                let mut field_url = None;
-                let mut field_wxnontaxstr = None;
-                let mut field_status = None;
-                let mut field_ret = None;
-                let mut field_ret_errmsg = None;
-                let mut field_cost_time = None;
-                let mut field_errcode = None;
-                let mut field_errmsg = None;
-                let mut field_third_resp = None;
-                let mut field_third_resp_data = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_notify_time,
-                                "notify_time",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_url, "url")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wxnontaxstr,
-                                "wxnontaxstr",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_status, "status")?,
-                        4 => fields::read(&mut map, &mut field_ret, "ret")?,
-                        5 => fields::read(&mut map, &mut field_ret_errmsg, "ret_errmsg")?,
-                        6 => fields::read(&mut map, &mut field_cost_time, "cost_time")?,
-                        7 => fields::read(&mut map, &mut field_errcode, "errcode")?,
-                        8 => fields::read(&mut map, &mut field_errmsg, "errmsg")?,
-                        9 => fields::read(&mut map, &mut field_third_resp, "third_resp")?,
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_third_resp_data,
-                                "third_resp_data",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(Notification {
-                    notify_time: fields::required(field_notify_time, "notify_time")?,
-                    url: field_url.unwrap_or_default(),
-                    wxnontaxstr: fields::required(field_wxnontaxstr, "wxnontaxstr")?,
-                    status: fields::required(field_status, "status")?,
-                    ret: field_ret.unwrap_or_default(),
-                    ret_errmsg: field_ret_errmsg.unwrap_or_default(),
-                    cost_time: field_cost_time.unwrap_or_default(),
-                    errcode: field_errcode.unwrap_or_default(),
-                    errmsg: field_errmsg.unwrap_or_default(),
-                    third_resp: field_third_resp.unwrap_or_default(),
-                    third_resp_data: field_third_resp_data.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for Notification {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_notify_time = None;
+        let mut field_url = None;
+        let mut field_wxnontaxstr = None;
+        let mut field_status = None;
+        let mut field_ret = None;
+        let mut field_ret_errmsg = None;
+        let mut field_cost_time = None;
+        let mut field_errcode = None;
+        let mut field_errmsg = None;
+        let mut field_third_resp = None;
+        let mut field_third_resp_data = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_notify_time, "notify_time")?,
+                1 => map.read(&mut field_url, "url")?,
+                2 => map.read(&mut field_wxnontaxstr, "wxnontaxstr")?,
+                3 => map.read(&mut field_status, "status")?,
+                4 => map.read(&mut field_ret, "ret")?,
+                5 => map.read(&mut field_ret_errmsg, "ret_errmsg")?,
+                6 => map.read(&mut field_cost_time, "cost_time")?,
+                7 => map.read(&mut field_errcode, "errcode")?,
+                8 => map.read(&mut field_errmsg, "errmsg")?,
+                9 => map.read(&mut field_third_resp, "third_resp")?,
+                10 => map.read(&mut field_third_resp_data, "third_resp_data")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("Notification", KEYS, Visitor)
+        Ok(Notification {
+            notify_time: fields::required(field_notify_time, "notify_time")?,
+            url: field_url.unwrap_or_default(),
+            wxnontaxstr: fields::required(field_wxnontaxstr, "wxnontaxstr")?,
+            status: fields::required(field_status, "status")?,
+            ret: field_ret.unwrap_or_default(),
+            ret_errmsg: field_ret_errmsg.unwrap_or_default(),
+            cost_time: field_cost_time.unwrap_or_default(),
+            errcode: field_errcode.unwrap_or_default(),
+            errmsg: field_errmsg.unwrap_or_default(),
+            third_resp: field_third_resp.unwrap_or_default(),
+            third_resp_data: field_third_resp_data.unwrap_or_default(),
+        })
     }
 }
 

@@ -171,71 +171,48 @@ impl<'de> serde::Deserialize<'de> for GetOrderListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "region_code",
-            "department_code",
-            "payment_notice_no",
-            "order_no",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetOrderListRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetOrderListRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetOrderListRequest",
+            &[
+                "appid",
+                "region_code",
+                "department_code",
+                "payment_notice_no",
+                "order_no",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_region_code = None;
-                let mut field_department_code = None;
-                let mut field_payment_notice_no = None;
-                let mut field_order_no = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_order_no, "order_no")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetOrderListRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    region_code: fields::required(field_region_code, "region_code")?,
-                    department_code: fields::required(
-                        field_department_code,
-                        "department_code",
-                    )?,
-                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-                    order_no: field_order_no.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetOrderListRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_region_code = None;
+        let mut field_department_code = None;
+        let mut field_payment_notice_no = None;
+        let mut field_order_no = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_region_code, "region_code")?,
+                2 => map.read(&mut field_department_code, "department_code")?,
+                3 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                4 => map.read(&mut field_order_no, "order_no")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetOrderListRequest", KEYS, Visitor)
+        Ok(GetOrderListRequest {
+            appid: fields::required(field_appid, "appid")?,
+            region_code: fields::required(field_region_code, "region_code")?,
+            department_code: fields::required(field_department_code, "department_code")?,
+            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+            order_no: field_order_no.unwrap_or_default(),
+        })
     }
 }
 
@@ -279,62 +256,47 @@ impl<'de> serde::Deserialize<'de> for GetOrderListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id_list", "paid_order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetOrderListResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetOrderListResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetOrderListResponse",
+            &["order_id_list", "paid_order_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id_list = None;
-                let mut field_paid_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_order_id_list,
-                                "order_id_list",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_paid_order_id,
-                                "paid_order_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetOrderListResponse {
-                    order_id_list: fields::required(
-                        field_order_id_list,
-                        "order_id_list",
-                    )?,
-                    paid_order_id: field_paid_order_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetOrderListResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id_list = None;
+        let mut field_paid_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id_list, "order_id_list")?,
+                1 => map.read(&mut field_paid_order_id, "paid_order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetOrderListResponse", KEYS, Visitor)
+        Ok(GetOrderListResponse {
+            order_id_list: fields::required(field_order_id_list, "order_id_list")?,
+            paid_order_id: field_paid_order_id.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::get_order_list`](crate::nontax_pay::NontaxPayClient::get_order_list):
 /// its own codes, and [`General`](GetOrderListErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderListErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetOrderListErrorCode {}
 ::wechat_core::error_codes!(
     GetOrderListErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

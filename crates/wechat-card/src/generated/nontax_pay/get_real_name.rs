@@ -69,41 +69,33 @@ impl<'de> serde::Deserialize<'de> for GetRealNameRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["wx_realname_token"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetRealNameRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetRealNameRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetRealNameRequest",
+            &["wx_realname_token"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_wx_realname_token = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_wx_realname_token,
-                                "wx_realname_token",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetRealNameRequest {
-                    wx_realname_token: fields::required(
-                        field_wx_realname_token,
-                        "wx_realname_token",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for GetRealNameRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_wx_realname_token = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_wx_realname_token, "wx_realname_token")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetRealNameRequest", KEYS, Visitor)
+        Ok(GetRealNameRequest {
+            wx_realname_token: fields::required(
+                field_wx_realname_token,
+                "wx_realname_token",
+            )?,
+        })
     }
 }
 
@@ -191,71 +183,59 @@ impl<'de> serde::Deserialize<'de> for GetRealNameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["key_encrypt_type", "key", "data_encrypt_type", "data"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetRealNameResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetRealNameResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetRealNameResponse",
+            &["key_encrypt_type", "key", "data_encrypt_type", "data"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_key_encrypt_type = None;
-                let mut field_key = None;
-                let mut field_data_encrypt_type = None;
-                let mut field_data = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_key_encrypt_type,
-                                "key_encrypt_type",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_key, "key")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_data_encrypt_type,
-                                "data_encrypt_type",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_data, "data")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetRealNameResponse {
-                    key_encrypt_type: fields::required(
-                        field_key_encrypt_type,
-                        "key_encrypt_type",
-                    )?,
-                    key: fields::required(field_key, "key")?,
-                    data_encrypt_type: fields::required(
-                        field_data_encrypt_type,
-                        "data_encrypt_type",
-                    )?,
-                    data: fields::required(field_data, "data")?,
-                })
+impl ::wechat_core::fields::FromMap for GetRealNameResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_key_encrypt_type = None;
+        let mut field_key = None;
+        let mut field_data_encrypt_type = None;
+        let mut field_data = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_key_encrypt_type, "key_encrypt_type")?,
+                1 => map.read(&mut field_key, "key")?,
+                2 => map.read(&mut field_data_encrypt_type, "data_encrypt_type")?,
+                3 => map.read(&mut field_data, "data")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetRealNameResponse", KEYS, Visitor)
+        Ok(GetRealNameResponse {
+            key_encrypt_type: fields::required(
+                field_key_encrypt_type,
+                "key_encrypt_type",
+            )?,
+            key: fields::required(field_key, "key")?,
+            data_encrypt_type: fields::required(
+                field_data_encrypt_type,
+                "data_encrypt_type",
+            )?,
+            data: fields::required(field_data, "data")?,
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name): its
 /// own codes, and [`General`](GetRealNameErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetRealNameErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetRealNameErrorCode {}
 ::wechat_core::error_codes!(
     GetRealNameErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

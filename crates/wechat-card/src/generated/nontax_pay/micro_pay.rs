@@ -329,153 +329,102 @@ impl<'de> serde::Deserialize<'de> for MicroPayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "bank_id",
-            "bank_account",
-            "mch_id",
-            "desc",
-            "fee",
-            "order_no",
-            "payment_notice_type",
-            "payment_notice_no",
-            "payment_notice_create_time",
-            "payment_expire_date",
-            "user_name",
-            "department_code",
-            "department_name",
-            "region_code",
-            "auth_code",
-            "items",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MicroPayRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MicroPayRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MicroPayRequest",
+            &[
+                "appid",
+                "bank_id",
+                "bank_account",
+                "mch_id",
+                "desc",
+                "fee",
+                "order_no",
+                "payment_notice_type",
+                "payment_notice_no",
+                "payment_notice_create_time",
+                "payment_expire_date",
+                "user_name",
+                "department_code",
+                "department_name",
+                "region_code",
+                "auth_code",
+                "items",
+            ],
+            17,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_bank_id = None;
-                let mut field_bank_account = None;
-                let mut field_mch_id = None;
-                let mut field_desc = None;
-                let mut field_fee = None;
-                let mut field_order_no = None;
-                let mut field_payment_notice_type = None;
-                let mut field_payment_notice_no = None;
-                let mut field_payment_notice_create_time = None;
-                let mut field_payment_expire_date = None;
-                let mut field_user_name = None;
-                let mut field_department_code = None;
-                let mut field_department_name = None;
-                let mut field_region_code = None;
-                let mut field_auth_code = None;
-                let mut field_items = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bank_account,
-                                "bank_account",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
-                        4 => fields::read(&mut map, &mut field_desc, "desc")?,
-                        5 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        6 => fields::read(&mut map, &mut field_order_no, "order_no")?,
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_type,
-                                "payment_notice_type",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_create_time,
-                                "payment_notice_create_time",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_expire_date,
-                                "payment_expire_date",
-                            )?
-                        }
-                        11 => fields::read(&mut map, &mut field_user_name, "user_name")?,
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_name,
-                                "department_name",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        15 => fields::read(&mut map, &mut field_auth_code, "auth_code")?,
-                        16 => fields::read(&mut map, &mut field_items, "items")?,
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for MicroPayRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_bank_id = None;
+        let mut field_bank_account = None;
+        let mut field_mch_id = None;
+        let mut field_desc = None;
+        let mut field_fee = None;
+        let mut field_order_no = None;
+        let mut field_payment_notice_type = None;
+        let mut field_payment_notice_no = None;
+        let mut field_payment_notice_create_time = None;
+        let mut field_payment_expire_date = None;
+        let mut field_user_name = None;
+        let mut field_department_code = None;
+        let mut field_department_name = None;
+        let mut field_region_code = None;
+        let mut field_auth_code = None;
+        let mut field_items = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_bank_id, "bank_id")?,
+                2 => map.read(&mut field_bank_account, "bank_account")?,
+                3 => map.read(&mut field_mch_id, "mch_id")?,
+                4 => map.read(&mut field_desc, "desc")?,
+                5 => map.read(&mut field_fee, "fee")?,
+                6 => map.read(&mut field_order_no, "order_no")?,
+                7 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
+                8 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                9 => {
+                    map.read(
+                        &mut field_payment_notice_create_time,
+                        "payment_notice_create_time",
+                    )?
                 }
-                Ok(MicroPayRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    bank_account: field_bank_account.unwrap_or_default(),
-                    mch_id: field_mch_id.unwrap_or_default(),
-                    desc: fields::required(field_desc, "desc")?,
-                    fee: fields::required(field_fee, "fee")?,
-                    order_no: field_order_no.unwrap_or_default(),
-                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-                    payment_notice_create_time: field_payment_notice_create_time
-                        .unwrap_or_default(),
-                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
-                    user_name: field_user_name.unwrap_or_default(),
-                    department_code: fields::required(
-                        field_department_code,
-                        "department_code",
-                    )?,
-                    department_name: fields::required(
-                        field_department_name,
-                        "department_name",
-                    )?,
-                    region_code: fields::required(field_region_code, "region_code")?,
-                    auth_code: fields::required(field_auth_code, "auth_code")?,
-                    items: fields::required(field_items, "items")?,
-                })
+                10 => map.read(&mut field_payment_expire_date, "payment_expire_date")?,
+                11 => map.read(&mut field_user_name, "user_name")?,
+                12 => map.read(&mut field_department_code, "department_code")?,
+                13 => map.read(&mut field_department_name, "department_name")?,
+                14 => map.read(&mut field_region_code, "region_code")?,
+                15 => map.read(&mut field_auth_code, "auth_code")?,
+                16 => map.read(&mut field_items, "items")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MicroPayRequest", KEYS, Visitor)
+        Ok(MicroPayRequest {
+            appid: fields::required(field_appid, "appid")?,
+            bank_id: field_bank_id.unwrap_or_default(),
+            bank_account: field_bank_account.unwrap_or_default(),
+            mch_id: field_mch_id.unwrap_or_default(),
+            desc: fields::required(field_desc, "desc")?,
+            fee: fields::required(field_fee, "fee")?,
+            order_no: field_order_no.unwrap_or_default(),
+            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+            payment_notice_create_time: field_payment_notice_create_time
+                .unwrap_or_default(),
+            payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+            user_name: field_user_name.unwrap_or_default(),
+            department_code: fields::required(field_department_code, "department_code")?,
+            department_name: fields::required(field_department_name, "department_name")?,
+            region_code: fields::required(field_region_code, "region_code")?,
+            auth_code: fields::required(field_auth_code, "auth_code")?,
+            items: fields::required(field_items, "items")?,
+        })
     }
 }
 
@@ -504,44 +453,44 @@ impl<'de> serde::Deserialize<'de> for MicroPayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MicroPayResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MicroPayResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MicroPayResponse",
+            &["order_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MicroPayResponse {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for MicroPayResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MicroPayResponse", KEYS, Visitor)
+        Ok(MicroPayResponse {
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay): its own
 /// codes, and [`General`](MicroPayErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum MicroPayErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for MicroPayErrorCode {}
 ::wechat_core::error_codes!(
     MicroPayErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

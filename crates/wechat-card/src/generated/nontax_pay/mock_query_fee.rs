@@ -128,38 +128,36 @@ impl<'de> serde::Deserialize<'de> for MockQueryFeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["appid", "url", "version"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MockQueryFeeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MockQueryFeeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MockQueryFeeRequest",
+            &["appid", "url", "version"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_url = None;
-                let mut field_version = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_url, "url")?,
-                        2 => fields::read(&mut map, &mut field_version, "version")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MockQueryFeeRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    url: fields::required(field_url, "url")?,
-                    version: fields::required(field_version, "version")?,
-                })
+impl ::wechat_core::fields::FromMap for MockQueryFeeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_url = None;
+        let mut field_version = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_url, "url")?,
+                2 => map.read(&mut field_version, "version")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MockQueryFeeRequest", KEYS, Visitor)
+        Ok(MockQueryFeeRequest {
+            appid: fields::required(field_appid, "appid")?,
+            url: fields::required(field_url, "url")?,
+            version: fields::required(field_version, "version")?,
+        })
     }
 }
 
@@ -184,38 +182,32 @@ impl<'de> serde::Deserialize<'de> for MockQueryFeeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MockQueryFeeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MockQueryFeeResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "MockQueryFeeResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(MockQueryFeeResponse {})
-            }
+impl ::wechat_core::fields::FromMap for MockQueryFeeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("MockQueryFeeResponse", KEYS, Visitor)
+        Ok(MockQueryFeeResponse {})
     }
 }
 
 /// Error codes of [`NontaxPayClient::mock_query_fee`](crate::nontax_pay::NontaxPayClient::mock_query_fee):
 /// its own codes, and [`General`](MockQueryFeeErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum MockQueryFeeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for MockQueryFeeErrorCode {}
 ::wechat_core::error_codes!(
     MockQueryFeeErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

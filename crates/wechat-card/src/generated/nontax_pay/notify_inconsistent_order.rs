@@ -121,35 +121,33 @@ impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["appid", "order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotifyInconsistentOrderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotifyInconsistentOrderRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NotifyInconsistentOrderRequest",
+            &["appid", "order_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(NotifyInconsistentOrderRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                })
+impl ::wechat_core::fields::FromMap for NotifyInconsistentOrderRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_order_id, "order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NotifyInconsistentOrderRequest", KEYS, Visitor)
+        Ok(NotifyInconsistentOrderRequest {
+            appid: fields::required(field_appid, "appid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+        })
     }
 }
 
@@ -175,26 +173,23 @@ impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotifyInconsistentOrderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotifyInconsistentOrderResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NotifyInconsistentOrderResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(NotifyInconsistentOrderResponse {})
-            }
+impl ::wechat_core::fields::FromMap for NotifyInconsistentOrderResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("NotifyInconsistentOrderResponse", KEYS, Visitor)
+        Ok(NotifyInconsistentOrderResponse {})
     }
 }
 
@@ -202,7 +197,7 @@ impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderResponse {
 /// [`NontaxPayClient::notify_inconsistent_order`](crate::nontax_pay::NontaxPayClient::notify_inconsistent_order):
 /// its own codes, and [`General`](NotifyInconsistentOrderErrorCode::General) for WeChat's general codes and
 /// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum NotifyInconsistentOrderErrorCode {
     /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id.
@@ -210,6 +205,8 @@ pub enum NotifyInconsistentOrderErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for NotifyInconsistentOrderErrorCode {}
 ::wechat_core::error_codes!(
     NotifyInconsistentOrderErrorCode in crate::Code { InvalidArgs } else General(
     crate::GeneralErrorCode)

@@ -169,76 +169,56 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "bank_id",
-            "bank_account",
-            "mch_id",
-            "region_code",
-            "trade_scene",
-            "scene_info",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotifyVehicleEntranceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotifyVehicleEntranceRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NotifyVehicleEntranceRequest",
+            &[
+                "appid",
+                "bank_id",
+                "bank_account",
+                "mch_id",
+                "region_code",
+                "trade_scene",
+                "scene_info",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_bank_id = None;
-                let mut field_bank_account = None;
-                let mut field_mch_id = None;
-                let mut field_region_code = None;
-                let mut field_trade_scene = None;
-                let mut field_scene_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bank_account,
-                                "bank_account",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_trade_scene,
-                                "trade_scene",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_scene_info, "scene_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(NotifyVehicleEntranceRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    bank_account: field_bank_account.unwrap_or_default(),
-                    mch_id: field_mch_id.unwrap_or_default(),
-                    region_code: fields::required(field_region_code, "region_code")?,
-                    trade_scene: fields::required(field_trade_scene, "trade_scene")?,
-                    scene_info: fields::required(field_scene_info, "scene_info")?,
-                })
+impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_bank_id = None;
+        let mut field_bank_account = None;
+        let mut field_mch_id = None;
+        let mut field_region_code = None;
+        let mut field_trade_scene = None;
+        let mut field_scene_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_bank_id, "bank_id")?,
+                2 => map.read(&mut field_bank_account, "bank_account")?,
+                3 => map.read(&mut field_mch_id, "mch_id")?,
+                4 => map.read(&mut field_region_code, "region_code")?,
+                5 => map.read(&mut field_trade_scene, "trade_scene")?,
+                6 => map.read(&mut field_scene_info, "scene_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NotifyVehicleEntranceRequest", KEYS, Visitor)
+        Ok(NotifyVehicleEntranceRequest {
+            appid: fields::required(field_appid, "appid")?,
+            bank_id: field_bank_id.unwrap_or_default(),
+            bank_account: field_bank_account.unwrap_or_default(),
+            mch_id: field_mch_id.unwrap_or_default(),
+            region_code: fields::required(field_region_code, "region_code")?,
+            trade_scene: fields::required(field_trade_scene, "trade_scene")?,
+            scene_info: fields::required(field_scene_info, "scene_info")?,
+        })
     }
 }
 
@@ -270,32 +250,30 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["user_state"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = NotifyVehicleEntranceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct NotifyVehicleEntranceResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "NotifyVehicleEntranceResponse",
+            &["user_state"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_user_state = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_user_state, "user_state")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(NotifyVehicleEntranceResponse {
-                    user_state: fields::required(field_user_state, "user_state")?,
-                })
+impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_user_state = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_user_state, "user_state")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("NotifyVehicleEntranceResponse", KEYS, Visitor)
+        Ok(NotifyVehicleEntranceResponse {
+            user_state: fields::required(field_user_state, "user_state")?,
+        })
     }
 }
 
@@ -303,12 +281,14 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceResponse {
 /// [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance):
 /// its own codes, and [`General`](NotifyVehicleEntranceErrorCode::General) for WeChat's general codes and
 /// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum NotifyVehicleEntranceErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for NotifyVehicleEntranceErrorCode {}
 ::wechat_core::error_codes!(
     NotifyVehicleEntranceErrorCode in crate::Code {} else General(
     crate::GeneralErrorCode)
@@ -450,70 +430,56 @@ impl<'de> serde::Deserialize<'de> for EntranceScene {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "start_time",
-            "plate_number",
-            "car_type",
-            "notify_url",
-            "parking_name",
-            "openid",
-            "free_time",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EntranceScene;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct EntranceScene")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "EntranceScene",
+            &[
+                "start_time",
+                "plate_number",
+                "car_type",
+                "notify_url",
+                "parking_name",
+                "openid",
+                "free_time",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_start_time = None;
-                let mut field_plate_number = None;
-                let mut field_car_type = None;
-                let mut field_notify_url = None;
-                let mut field_parking_name = None;
-                let mut field_openid = None;
-                let mut field_free_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_start_time, "start_time")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_plate_number,
-                                "plate_number",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_car_type, "car_type")?,
-                        3 => fields::read(&mut map, &mut field_notify_url, "notify_url")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_parking_name,
-                                "parking_name",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        6 => fields::read(&mut map, &mut field_free_time, "free_time")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(EntranceScene {
-                    start_time: fields::required(field_start_time, "start_time")?,
-                    plate_number: fields::required(field_plate_number, "plate_number")?,
-                    car_type: field_car_type.unwrap_or_default(),
-                    notify_url: field_notify_url.unwrap_or_default(),
-                    parking_name: field_parking_name.unwrap_or_default(),
-                    openid: field_openid.unwrap_or_default(),
-                    free_time: field_free_time.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for EntranceScene {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_start_time = None;
+        let mut field_plate_number = None;
+        let mut field_car_type = None;
+        let mut field_notify_url = None;
+        let mut field_parking_name = None;
+        let mut field_openid = None;
+        let mut field_free_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_start_time, "start_time")?,
+                1 => map.read(&mut field_plate_number, "plate_number")?,
+                2 => map.read(&mut field_car_type, "car_type")?,
+                3 => map.read(&mut field_notify_url, "notify_url")?,
+                4 => map.read(&mut field_parking_name, "parking_name")?,
+                5 => map.read(&mut field_openid, "openid")?,
+                6 => map.read(&mut field_free_time, "free_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("EntranceScene", KEYS, Visitor)
+        Ok(EntranceScene {
+            start_time: fields::required(field_start_time, "start_time")?,
+            plate_number: fields::required(field_plate_number, "plate_number")?,
+            car_type: field_car_type.unwrap_or_default(),
+            notify_url: field_notify_url.unwrap_or_default(),
+            parking_name: field_parking_name.unwrap_or_default(),
+            openid: field_openid.unwrap_or_default(),
+            free_time: field_free_time.unwrap_or_default(),
+        })
     }
 }
 

@@ -166,88 +166,59 @@ impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "service_id",
-            "bank_id",
-            "payment_notice_no",
-            "department_code",
-            "payment_notice_type",
-            "region_code",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryFeeRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueryFeeRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QueryFeeRequest",
+            &[
+                "appid",
+                "service_id",
+                "bank_id",
+                "payment_notice_no",
+                "department_code",
+                "payment_notice_type",
+                "region_code",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_service_id = None;
-                let mut field_bank_id = None;
-                let mut field_payment_notice_no = None;
-                let mut field_department_code = None;
-                let mut field_payment_notice_type = None;
-                let mut field_region_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_service_id, "service_id")?,
-                        2 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_type,
-                                "payment_notice_type",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QueryFeeRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    service_id: fields::required(field_service_id, "service_id")?,
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    payment_notice_no: fields::required(
-                        field_payment_notice_no,
-                        "payment_notice_no",
-                    )?,
-                    department_code: fields::required(
-                        field_department_code,
-                        "department_code",
-                    )?,
-                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-                    region_code: fields::required(field_region_code, "region_code")?,
-                })
+impl ::wechat_core::fields::FromMap for QueryFeeRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_service_id = None;
+        let mut field_bank_id = None;
+        let mut field_payment_notice_no = None;
+        let mut field_department_code = None;
+        let mut field_payment_notice_type = None;
+        let mut field_region_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_service_id, "service_id")?,
+                2 => map.read(&mut field_bank_id, "bank_id")?,
+                3 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                4 => map.read(&mut field_department_code, "department_code")?,
+                5 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
+                6 => map.read(&mut field_region_code, "region_code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QueryFeeRequest", KEYS, Visitor)
+        Ok(QueryFeeRequest {
+            appid: fields::required(field_appid, "appid")?,
+            service_id: fields::required(field_service_id, "service_id")?,
+            bank_id: field_bank_id.unwrap_or_default(),
+            payment_notice_no: fields::required(
+                field_payment_notice_no,
+                "payment_notice_no",
+            )?,
+            department_code: fields::required(field_department_code, "department_code")?,
+            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+            region_code: fields::required(field_region_code, "region_code")?,
+        })
     }
 }
 
@@ -418,131 +389,91 @@ impl<'de> serde::Deserialize<'de> for QueryFeeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "user_name",
-            "fee",
-            "items",
-            "payment_notice_no",
-            "department_code",
-            "department_name",
-            "payment_notice_type",
-            "region_code",
-            "payment_notice_create_time",
-            "payment_expire_date",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryFeeResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueryFeeResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QueryFeeResponse",
+            &[
+                "user_name",
+                "fee",
+                "items",
+                "payment_notice_no",
+                "department_code",
+                "department_name",
+                "payment_notice_type",
+                "region_code",
+                "payment_notice_create_time",
+                "payment_expire_date",
+            ],
+            10,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_user_name = None;
-                let mut field_fee = None;
-                let mut field_items = None;
-                let mut field_payment_notice_no = None;
-                let mut field_department_code = None;
-                let mut field_department_name = None;
-                let mut field_payment_notice_type = None;
-                let mut field_region_code = None;
-                let mut field_payment_notice_create_time = None;
-                let mut field_payment_expire_date = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_user_name, "user_name")?,
-                        1 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        2 => fields::read(&mut map, &mut field_items, "items")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_name,
-                                "department_name",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_type,
-                                "payment_notice_type",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_create_time,
-                                "payment_notice_create_time",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_expire_date,
-                                "payment_expire_date",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for QueryFeeResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_user_name = None;
+        let mut field_fee = None;
+        let mut field_items = None;
+        let mut field_payment_notice_no = None;
+        let mut field_department_code = None;
+        let mut field_department_name = None;
+        let mut field_payment_notice_type = None;
+        let mut field_region_code = None;
+        let mut field_payment_notice_create_time = None;
+        let mut field_payment_expire_date = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_user_name, "user_name")?,
+                1 => map.read(&mut field_fee, "fee")?,
+                2 => map.read(&mut field_items, "items")?,
+                3 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                4 => map.read(&mut field_department_code, "department_code")?,
+                5 => map.read(&mut field_department_name, "department_name")?,
+                6 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
+                7 => map.read(&mut field_region_code, "region_code")?,
+                8 => {
+                    map.read(
+                        &mut field_payment_notice_create_time,
+                        "payment_notice_create_time",
+                    )?
                 }
-                Ok(QueryFeeResponse {
-                    user_name: field_user_name.unwrap_or_default(),
-                    fee: fields::required(field_fee, "fee")?,
-                    items: fields::required(field_items, "items")?,
-                    payment_notice_no: fields::required(
-                        field_payment_notice_no,
-                        "payment_notice_no",
-                    )?,
-                    department_code: field_department_code.unwrap_or_default(),
-                    department_name: fields::required(
-                        field_department_name,
-                        "department_name",
-                    )?,
-                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-                    region_code: fields::required(field_region_code, "region_code")?,
-                    payment_notice_create_time: field_payment_notice_create_time
-                        .unwrap_or_default(),
-                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
-                })
+                9 => map.read(&mut field_payment_expire_date, "payment_expire_date")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QueryFeeResponse", KEYS, Visitor)
+        Ok(QueryFeeResponse {
+            user_name: field_user_name.unwrap_or_default(),
+            fee: fields::required(field_fee, "fee")?,
+            items: fields::required(field_items, "items")?,
+            payment_notice_no: fields::required(
+                field_payment_notice_no,
+                "payment_notice_no",
+            )?,
+            department_code: field_department_code.unwrap_or_default(),
+            department_name: fields::required(field_department_name, "department_name")?,
+            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+            region_code: fields::required(field_region_code, "region_code")?,
+            payment_notice_create_time: field_payment_notice_create_time
+                .unwrap_or_default(),
+            payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee): its own
 /// codes, and [`General`](QueryFeeErrorCode::General) for WeChat's general codes and codes this SDK does not
 /// know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum QueryFeeErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for QueryFeeErrorCode {}
 ::wechat_core::error_codes!(
     QueryFeeErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

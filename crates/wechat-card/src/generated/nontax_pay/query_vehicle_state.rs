@@ -217,110 +217,72 @@ impl<'de> serde::Deserialize<'de> for QueryVehicleStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "bank_id",
-            "bank_account",
-            "mch_id",
-            "region_code",
-            "trade_scene",
-            "jump_scene",
-            "openid",
-            "plate_number",
-            "material_info",
-            "channel_type",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryVehicleStateRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueryVehicleStateRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QueryVehicleStateRequest",
+            &[
+                "appid",
+                "bank_id",
+                "bank_account",
+                "mch_id",
+                "region_code",
+                "trade_scene",
+                "jump_scene",
+                "openid",
+                "plate_number",
+                "material_info",
+                "channel_type",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_bank_id = None;
-                let mut field_bank_account = None;
-                let mut field_mch_id = None;
-                let mut field_region_code = None;
-                let mut field_trade_scene = None;
-                let mut field_jump_scene = None;
-                let mut field_openid = None;
-                let mut field_plate_number = None;
-                let mut field_material_info = None;
-                let mut field_channel_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bank_account,
-                                "bank_account",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_trade_scene,
-                                "trade_scene",
-                            )?
-                        }
-                        6 => fields::read(&mut map, &mut field_jump_scene, "jump_scene")?,
-                        7 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_plate_number,
-                                "plate_number",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_material_info,
-                                "material_info",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_channel_type,
-                                "channel_type",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QueryVehicleStateRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    bank_account: field_bank_account.unwrap_or_default(),
-                    mch_id: field_mch_id.unwrap_or_default(),
-                    region_code: fields::required(field_region_code, "region_code")?,
-                    trade_scene: fields::required(field_trade_scene, "trade_scene")?,
-                    jump_scene: field_jump_scene.unwrap_or_default(),
-                    openid: field_openid.unwrap_or_default(),
-                    plate_number: field_plate_number.unwrap_or_default(),
-                    material_info: field_material_info.unwrap_or_default(),
-                    channel_type: field_channel_type.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for QueryVehicleStateRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_bank_id = None;
+        let mut field_bank_account = None;
+        let mut field_mch_id = None;
+        let mut field_region_code = None;
+        let mut field_trade_scene = None;
+        let mut field_jump_scene = None;
+        let mut field_openid = None;
+        let mut field_plate_number = None;
+        let mut field_material_info = None;
+        let mut field_channel_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_bank_id, "bank_id")?,
+                2 => map.read(&mut field_bank_account, "bank_account")?,
+                3 => map.read(&mut field_mch_id, "mch_id")?,
+                4 => map.read(&mut field_region_code, "region_code")?,
+                5 => map.read(&mut field_trade_scene, "trade_scene")?,
+                6 => map.read(&mut field_jump_scene, "jump_scene")?,
+                7 => map.read(&mut field_openid, "openid")?,
+                8 => map.read(&mut field_plate_number, "plate_number")?,
+                9 => map.read(&mut field_material_info, "material_info")?,
+                10 => map.read(&mut field_channel_type, "channel_type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QueryVehicleStateRequest", KEYS, Visitor)
+        Ok(QueryVehicleStateRequest {
+            appid: fields::required(field_appid, "appid")?,
+            bank_id: field_bank_id.unwrap_or_default(),
+            bank_account: field_bank_account.unwrap_or_default(),
+            mch_id: field_mch_id.unwrap_or_default(),
+            region_code: fields::required(field_region_code, "region_code")?,
+            trade_scene: fields::required(field_trade_scene, "trade_scene")?,
+            jump_scene: field_jump_scene.unwrap_or_default(),
+            openid: field_openid.unwrap_or_default(),
+            plate_number: field_plate_number.unwrap_or_default(),
+            material_info: field_material_info.unwrap_or_default(),
+            channel_type: field_channel_type.unwrap_or_default(),
+        })
     }
 }
 
@@ -407,62 +369,42 @@ impl<'de> serde::Deserialize<'de> for QueryVehicleStateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "user_state",
-            "openid",
-            "path",
-            "plate_number_info",
-            "authorize_package",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = QueryVehicleStateResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct QueryVehicleStateResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "QueryVehicleStateResponse",
+            &["user_state", "openid", "path", "plate_number_info", "authorize_package"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_user_state = None;
-                let mut field_openid = None;
-                let mut field_path = None;
-                let mut field_plate_number_info = None;
-                let mut field_authorize_package = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_user_state, "user_state")?,
-                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        2 => fields::read(&mut map, &mut field_path, "path")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_plate_number_info,
-                                "plate_number_info",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_authorize_package,
-                                "authorize_package",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(QueryVehicleStateResponse {
-                    user_state: fields::required(field_user_state, "user_state")?,
-                    openid: field_openid.unwrap_or_default(),
-                    path: field_path.unwrap_or_default(),
-                    plate_number_info: field_plate_number_info.unwrap_or_default(),
-                    authorize_package: field_authorize_package.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for QueryVehicleStateResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_user_state = None;
+        let mut field_openid = None;
+        let mut field_path = None;
+        let mut field_plate_number_info = None;
+        let mut field_authorize_package = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_user_state, "user_state")?,
+                1 => map.read(&mut field_openid, "openid")?,
+                2 => map.read(&mut field_path, "path")?,
+                3 => map.read(&mut field_plate_number_info, "plate_number_info")?,
+                4 => map.read(&mut field_authorize_package, "authorize_package")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("QueryVehicleStateResponse", KEYS, Visitor)
+        Ok(QueryVehicleStateResponse {
+            user_state: fields::required(field_user_state, "user_state")?,
+            openid: field_openid.unwrap_or_default(),
+            path: field_path.unwrap_or_default(),
+            plate_number_info: field_plate_number_info.unwrap_or_default(),
+            authorize_package: field_authorize_package.unwrap_or_default(),
+        })
     }
 }
 
@@ -470,12 +412,14 @@ impl<'de> serde::Deserialize<'de> for QueryVehicleStateResponse {
 /// [`NontaxPayClient::query_vehicle_state`](crate::nontax_pay::NontaxPayClient::query_vehicle_state): its own
 /// codes, and [`General`](QueryVehicleStateErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum QueryVehicleStateErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for QueryVehicleStateErrorCode {}
 ::wechat_core::error_codes!(
     QueryVehicleStateErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

@@ -181,56 +181,42 @@ impl<'de> serde::Deserialize<'de> for RefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "order_id",
-            "reason",
-            "refund_fee",
-            "refund_out_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RefundRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RefundRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RefundRequest",
+            &["appid", "order_id", "reason", "refund_fee", "refund_out_id"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_order_id = None;
-                let mut field_reason = None;
-                let mut field_refund_fee = None;
-                let mut field_refund_out_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        2 => fields::read(&mut map, &mut field_reason, "reason")?,
-                        3 => fields::read(&mut map, &mut field_refund_fee, "refund_fee")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_out_id,
-                                "refund_out_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RefundRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    reason: fields::required(field_reason, "reason")?,
-                    refund_fee: field_refund_fee.unwrap_or_default(),
-                    refund_out_id: field_refund_out_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for RefundRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_order_id = None;
+        let mut field_reason = None;
+        let mut field_refund_fee = None;
+        let mut field_refund_out_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_order_id, "order_id")?,
+                2 => map.read(&mut field_reason, "reason")?,
+                3 => map.read(&mut field_refund_fee, "refund_fee")?,
+                4 => map.read(&mut field_refund_out_id, "refund_out_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RefundRequest", KEYS, Visitor)
+        Ok(RefundRequest {
+            appid: fields::required(field_appid, "appid")?,
+            order_id: fields::required(field_order_id, "order_id")?,
+            reason: fields::required(field_reason, "reason")?,
+            refund_fee: field_refund_fee.unwrap_or_default(),
+            refund_out_id: field_refund_out_id.unwrap_or_default(),
+        })
     }
 }
 
@@ -269,45 +255,36 @@ impl<'de> serde::Deserialize<'de> for RefundResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["refund_order_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RefundResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RefundResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RefundResponse",
+            &["refund_order_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_refund_order_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_refund_order_id,
-                                "refund_order_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RefundResponse {
-                    refund_order_id: field_refund_order_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for RefundResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_refund_order_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_refund_order_id, "refund_order_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RefundResponse", KEYS, Visitor)
+        Ok(RefundResponse {
+            refund_order_id: field_refund_order_id.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund): its own codes, and
 /// [`General`](RefundErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum RefundErrorCode {
     /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id, it is not paid,
@@ -317,6 +294,8 @@ pub enum RefundErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for RefundErrorCode {}
 ::wechat_core::error_codes!(
     RefundErrorCode in crate::Code { InvalidArgs } else General(
     crate::GeneralErrorCode)

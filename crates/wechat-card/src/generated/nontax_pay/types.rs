@@ -101,59 +101,50 @@ impl<'de> serde::Deserialize<'de> for FeeItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "no",
-            "item_id",
-            "item_name",
-            "overdue",
-            "penalty",
-            "fee",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FeeItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FeeItem")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "FeeItem",
+            &["no", "item_id", "item_name", "overdue", "penalty", "fee"],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_no = None;
-                let mut field_item_id = None;
-                let mut field_item_name = None;
-                let mut field_overdue = None;
-                let mut field_penalty = None;
-                let mut field_fee = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_no, "no")?,
-                        1 => fields::read(&mut map, &mut field_item_id, "item_id")?,
-                        2 => fields::read(&mut map, &mut field_item_name, "item_name")?,
-                        3 => fields::read(&mut map, &mut field_overdue, "overdue")?,
-                        4 => fields::read(&mut map, &mut field_penalty, "penalty")?,
-                        5 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(FeeItem {
-                    no: fields::required(field_no, "no")?,
-                    item_id: fields::required(field_item_id, "item_id")?,
-                    item_name: fields::required(field_item_name, "item_name")?,
-                    overdue: field_overdue.unwrap_or_default(),
-                    penalty: field_penalty.unwrap_or_default(),
-                    fee: fields::required(field_fee, "fee")?,
-                })
+impl ::wechat_core::fields::FromMap for FeeItem {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_no = None;
+        let mut field_item_id = None;
+        let mut field_item_name = None;
+        let mut field_overdue = None;
+        let mut field_penalty = None;
+        let mut field_fee = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_no, "no")?,
+                1 => map.read(&mut field_item_id, "item_id")?,
+                2 => map.read(&mut field_item_name, "item_name")?,
+                3 => map.read(&mut field_overdue, "overdue")?,
+                4 => map.read(&mut field_penalty, "penalty")?,
+                5 => map.read(&mut field_fee, "fee")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("FeeItem", KEYS, Visitor)
+        Ok(FeeItem {
+            no: fields::required(field_no, "no")?,
+            item_id: fields::required(field_item_id, "item_id")?,
+            item_name: fields::required(field_item_name, "item_name")?,
+            overdue: field_overdue.unwrap_or_default(),
+            penalty: field_penalty.unwrap_or_default(),
+            fee: fields::required(field_fee, "fee")?,
+        })
     }
 }
 
 /// What kind of payment notice it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum NoticeType {
     /// `1`: An ordinary notice (普通通知书).
@@ -164,6 +155,7 @@ pub enum NoticeType {
     Unknown(i64),
 }
 
+impl Eq for NoticeType {}
 impl NoticeType {
     /// The value as WeChat sends it.
     pub fn as_i64(self) -> i64 {
@@ -200,7 +192,7 @@ impl<'de> serde::Deserialize<'de> for NoticeType {
 }
 
 /// Where the payment starts.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum PayScene {
     /// `"biz"`: An official account.
@@ -221,6 +213,7 @@ pub enum PayScene {
     Unknown(String),
 }
 
+impl Eq for PayScene {}
 impl PayScene {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -268,6 +261,6 @@ impl<'de> serde::Deserialize<'de> for PayScene {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }

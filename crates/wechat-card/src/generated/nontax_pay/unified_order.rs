@@ -410,189 +410,130 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "appid",
-            "service_id",
-            "bank_id",
-            "bank_account",
-            "mch_id",
-            "openid",
-            "app_appid",
-            "trade_type",
-            "desc",
-            "fee",
-            "return_url",
-            "ip",
-            "order_no",
-            "payment_notice_type",
-            "payment_notice_no",
-            "payment_notice_create_time",
-            "payment_expire_date",
-            "user_name",
-            "department_code",
-            "department_name",
-            "region_code",
-            "scene",
-            "items",
-            "auto_call_pay",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UnifiedOrderRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UnifiedOrderRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UnifiedOrderRequest",
+            &[
+                "appid",
+                "service_id",
+                "bank_id",
+                "bank_account",
+                "mch_id",
+                "openid",
+                "app_appid",
+                "trade_type",
+                "desc",
+                "fee",
+                "return_url",
+                "ip",
+                "order_no",
+                "payment_notice_type",
+                "payment_notice_no",
+                "payment_notice_create_time",
+                "payment_expire_date",
+                "user_name",
+                "department_code",
+                "department_name",
+                "region_code",
+                "scene",
+                "items",
+                "auto_call_pay",
+            ],
+            24,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_service_id = None;
-                let mut field_bank_id = None;
-                let mut field_bank_account = None;
-                let mut field_mch_id = None;
-                let mut field_openid = None;
-                let mut field_app_appid = None;
-                let mut field_trade_type = None;
-                let mut field_desc = None;
-                let mut field_fee = None;
-                let mut field_return_url = None;
-                let mut field_ip = None;
-                let mut field_order_no = None;
-                let mut field_payment_notice_type = None;
-                let mut field_payment_notice_no = None;
-                let mut field_payment_notice_create_time = None;
-                let mut field_payment_expire_date = None;
-                let mut field_user_name = None;
-                let mut field_department_code = None;
-                let mut field_department_name = None;
-                let mut field_region_code = None;
-                let mut field_scene = None;
-                let mut field_items = None;
-                let mut field_auto_call_pay = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_service_id, "service_id")?,
-                        2 => fields::read(&mut map, &mut field_bank_id, "bank_id")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_bank_account,
-                                "bank_account",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_mch_id, "mch_id")?,
-                        5 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        6 => fields::read(&mut map, &mut field_app_appid, "app_appid")?,
-                        7 => fields::read(&mut map, &mut field_trade_type, "trade_type")?,
-                        8 => fields::read(&mut map, &mut field_desc, "desc")?,
-                        9 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        10 => {
-                            fields::read(&mut map, &mut field_return_url, "return_url")?
-                        }
-                        11 => fields::read(&mut map, &mut field_ip, "ip")?,
-                        12 => fields::read(&mut map, &mut field_order_no, "order_no")?,
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_type,
-                                "payment_notice_type",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_no,
-                                "payment_notice_no",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_notice_create_time,
-                                "payment_notice_create_time",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_payment_expire_date,
-                                "payment_expire_date",
-                            )?
-                        }
-                        17 => fields::read(&mut map, &mut field_user_name, "user_name")?,
-                        18 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_code,
-                                "department_code",
-                            )?
-                        }
-                        19 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_department_name,
-                                "department_name",
-                            )?
-                        }
-                        20 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_region_code,
-                                "region_code",
-                            )?
-                        }
-                        21 => fields::read(&mut map, &mut field_scene, "scene")?,
-                        22 => fields::read(&mut map, &mut field_items, "items")?,
-                        23 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_auto_call_pay,
-                                "auto_call_pay",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for UnifiedOrderRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_service_id = None;
+        let mut field_bank_id = None;
+        let mut field_bank_account = None;
+        let mut field_mch_id = None;
+        let mut field_openid = None;
+        let mut field_app_appid = None;
+        let mut field_trade_type = None;
+        let mut field_desc = None;
+        let mut field_fee = None;
+        let mut field_return_url = None;
+        let mut field_ip = None;
+        let mut field_order_no = None;
+        let mut field_payment_notice_type = None;
+        let mut field_payment_notice_no = None;
+        let mut field_payment_notice_create_time = None;
+        let mut field_payment_expire_date = None;
+        let mut field_user_name = None;
+        let mut field_department_code = None;
+        let mut field_department_name = None;
+        let mut field_region_code = None;
+        let mut field_scene = None;
+        let mut field_items = None;
+        let mut field_auto_call_pay = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_service_id, "service_id")?,
+                2 => map.read(&mut field_bank_id, "bank_id")?,
+                3 => map.read(&mut field_bank_account, "bank_account")?,
+                4 => map.read(&mut field_mch_id, "mch_id")?,
+                5 => map.read(&mut field_openid, "openid")?,
+                6 => map.read(&mut field_app_appid, "app_appid")?,
+                7 => map.read(&mut field_trade_type, "trade_type")?,
+                8 => map.read(&mut field_desc, "desc")?,
+                9 => map.read(&mut field_fee, "fee")?,
+                10 => map.read(&mut field_return_url, "return_url")?,
+                11 => map.read(&mut field_ip, "ip")?,
+                12 => map.read(&mut field_order_no, "order_no")?,
+                13 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
+                14 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                15 => {
+                    map.read(
+                        &mut field_payment_notice_create_time,
+                        "payment_notice_create_time",
+                    )?
                 }
-                Ok(UnifiedOrderRequest {
-                    appid: fields::required(field_appid, "appid")?,
-                    service_id: field_service_id.unwrap_or_default(),
-                    bank_id: field_bank_id.unwrap_or_default(),
-                    bank_account: field_bank_account.unwrap_or_default(),
-                    mch_id: field_mch_id.unwrap_or_default(),
-                    openid: field_openid.unwrap_or_default(),
-                    app_appid: field_app_appid.unwrap_or_default(),
-                    trade_type: field_trade_type.unwrap_or_default(),
-                    desc: fields::required(field_desc, "desc")?,
-                    fee: fields::required(field_fee, "fee")?,
-                    return_url: field_return_url.unwrap_or_default(),
-                    ip: fields::required(field_ip, "ip")?,
-                    order_no: field_order_no.unwrap_or_default(),
-                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-                    payment_notice_create_time: field_payment_notice_create_time
-                        .unwrap_or_default(),
-                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
-                    user_name: field_user_name.unwrap_or_default(),
-                    department_code: fields::required(
-                        field_department_code,
-                        "department_code",
-                    )?,
-                    department_name: fields::required(
-                        field_department_name,
-                        "department_name",
-                    )?,
-                    region_code: fields::required(field_region_code, "region_code")?,
-                    scene: field_scene.unwrap_or_default(),
-                    items: fields::required(field_items, "items")?,
-                    auto_call_pay: field_auto_call_pay.unwrap_or_default(),
-                })
+                16 => map.read(&mut field_payment_expire_date, "payment_expire_date")?,
+                17 => map.read(&mut field_user_name, "user_name")?,
+                18 => map.read(&mut field_department_code, "department_code")?,
+                19 => map.read(&mut field_department_name, "department_name")?,
+                20 => map.read(&mut field_region_code, "region_code")?,
+                21 => map.read(&mut field_scene, "scene")?,
+                22 => map.read(&mut field_items, "items")?,
+                23 => map.read(&mut field_auto_call_pay, "auto_call_pay")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UnifiedOrderRequest", KEYS, Visitor)
+        Ok(UnifiedOrderRequest {
+            appid: fields::required(field_appid, "appid")?,
+            service_id: field_service_id.unwrap_or_default(),
+            bank_id: field_bank_id.unwrap_or_default(),
+            bank_account: field_bank_account.unwrap_or_default(),
+            mch_id: field_mch_id.unwrap_or_default(),
+            openid: field_openid.unwrap_or_default(),
+            app_appid: field_app_appid.unwrap_or_default(),
+            trade_type: field_trade_type.unwrap_or_default(),
+            desc: fields::required(field_desc, "desc")?,
+            fee: fields::required(field_fee, "fee")?,
+            return_url: field_return_url.unwrap_or_default(),
+            ip: fields::required(field_ip, "ip")?,
+            order_no: field_order_no.unwrap_or_default(),
+            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+            payment_notice_create_time: field_payment_notice_create_time
+                .unwrap_or_default(),
+            payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+            user_name: field_user_name.unwrap_or_default(),
+            department_code: fields::required(field_department_code, "department_code")?,
+            department_name: fields::required(field_department_name, "department_name")?,
+            region_code: fields::required(field_region_code, "region_code")?,
+            scene: field_scene.unwrap_or_default(),
+            items: fields::required(field_items, "items")?,
+            auto_call_pay: field_auto_call_pay.unwrap_or_default(),
+        })
     }
 }
 
@@ -649,56 +590,50 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id", "pay_url", "miniprogram"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UnifiedOrderResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UnifiedOrderResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UnifiedOrderResponse",
+            &["order_id", "pay_url", "miniprogram"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_pay_url = None;
-                let mut field_miniprogram = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_pay_url, "pay_url")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_miniprogram,
-                                "miniprogram",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UnifiedOrderResponse {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    pay_url: field_pay_url.unwrap_or_default(),
-                    miniprogram: field_miniprogram.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UnifiedOrderResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        let mut field_pay_url = None;
+        let mut field_miniprogram = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_pay_url, "pay_url")?,
+                2 => map.read(&mut field_miniprogram, "miniprogram")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UnifiedOrderResponse", KEYS, Visitor)
+        Ok(UnifiedOrderResponse {
+            order_id: fields::required(field_order_id, "order_id")?,
+            pay_url: field_pay_url.unwrap_or_default(),
+            miniprogram: field_miniprogram.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order): its
 /// own codes, and [`General`](UnifiedOrderErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UnifiedOrderErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UnifiedOrderErrorCode {}
 ::wechat_core::error_codes!(
     UnifiedOrderErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
@@ -792,53 +727,39 @@ impl<'de> serde::Deserialize<'de> for PayMiniProgram {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["appid", "pagepath", "query_string", "business_type"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PayMiniProgram;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PayMiniProgram")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "PayMiniProgram",
+            &["appid", "pagepath", "query_string", "business_type"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_appid = None;
-                let mut field_pagepath = None;
-                let mut field_query_string = None;
-                let mut field_business_type = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        1 => fields::read(&mut map, &mut field_pagepath, "pagepath")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_query_string,
-                                "query_string",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_business_type,
-                                "business_type",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PayMiniProgram {
-                    appid: fields::required(field_appid, "appid")?,
-                    pagepath: fields::required(field_pagepath, "pagepath")?,
-                    query_string: field_query_string.unwrap_or_default(),
-                    business_type: field_business_type.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for PayMiniProgram {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_appid = None;
+        let mut field_pagepath = None;
+        let mut field_query_string = None;
+        let mut field_business_type = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_appid, "appid")?,
+                1 => map.read(&mut field_pagepath, "pagepath")?,
+                2 => map.read(&mut field_query_string, "query_string")?,
+                3 => map.read(&mut field_business_type, "business_type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PayMiniProgram", KEYS, Visitor)
+        Ok(PayMiniProgram {
+            appid: fields::required(field_appid, "appid")?,
+            pagepath: fields::required(field_pagepath, "pagepath")?,
+            query_string: field_query_string.unwrap_or_default(),
+            business_type: field_business_type.unwrap_or_default(),
+        })
     }
 }
 

@@ -244,62 +244,60 @@ impl<'de> serde::Deserialize<'de> for AddMemberRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "jump_url",
-            "mchid_list",
-            "begin_time",
-            "end_time",
-            "min_cost",
-            "max_cost",
-            "is_locked",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddMemberRuleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddMemberRuleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddMemberRuleRequest",
+            &[
+                "card_id",
+                "jump_url",
+                "mchid_list",
+                "begin_time",
+                "end_time",
+                "min_cost",
+                "max_cost",
+                "is_locked",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_jump_url = None;
-                let mut field_mchid_list = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_min_cost = None;
-                let mut field_max_cost = None;
-                let mut field_is_locked = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_jump_url, "jump_url")?,
-                        2 => fields::read(&mut map, &mut field_mchid_list, "mchid_list")?,
-                        3 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        4 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        5 => fields::read(&mut map, &mut field_min_cost, "min_cost")?,
-                        6 => fields::read(&mut map, &mut field_max_cost, "max_cost")?,
-                        7 => fields::read(&mut map, &mut field_is_locked, "is_locked")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddMemberRuleRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    jump_url: field_jump_url.unwrap_or_default(),
-                    mchid_list: fields::required(field_mchid_list, "mchid_list")?,
-                    begin_time: fields::required(field_begin_time, "begin_time")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    min_cost: fields::required(field_min_cost, "min_cost")?,
-                    max_cost: fields::required(field_max_cost, "max_cost")?,
-                    is_locked: field_is_locked.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for AddMemberRuleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_jump_url = None;
+        let mut field_mchid_list = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_min_cost = None;
+        let mut field_max_cost = None;
+        let mut field_is_locked = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_jump_url, "jump_url")?,
+                2 => map.read(&mut field_mchid_list, "mchid_list")?,
+                3 => map.read(&mut field_begin_time, "begin_time")?,
+                4 => map.read(&mut field_end_time, "end_time")?,
+                5 => map.read(&mut field_min_cost, "min_cost")?,
+                6 => map.read(&mut field_max_cost, "max_cost")?,
+                7 => map.read(&mut field_is_locked, "is_locked")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddMemberRuleRequest", KEYS, Visitor)
+        Ok(AddMemberRuleRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            jump_url: field_jump_url.unwrap_or_default(),
+            mchid_list: fields::required(field_mchid_list, "mchid_list")?,
+            begin_time: fields::required(field_begin_time, "begin_time")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            min_cost: fields::required(field_min_cost, "min_cost")?,
+            max_cost: fields::required(field_max_cost, "max_cost")?,
+            is_locked: field_is_locked.unwrap_or_default(),
+        })
     }
 }
 
@@ -353,60 +351,39 @@ impl<'de> serde::Deserialize<'de> for AddMemberRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const FIELDS: &[&str] = &["fail_mchid_list", "succ_mchid_list"];
-        const KEYS: &[&str] = &[
-            "fail_mchid_list",
-            "succ_mchid_list",
-            "fail_list",
-            "succ_list",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddMemberRuleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddMemberRuleResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddMemberRuleResponse",
+            &["fail_mchid_list", "succ_mchid_list", "fail_list", "succ_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fail_mchid_list = None;
-                let mut field_succ_mchid_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 | 2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_fail_mchid_list,
-                                "fail_mchid_list",
-                            )?
-                        }
-                        1 | 3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_succ_mchid_list,
-                                "succ_mchid_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddMemberRuleResponse {
-                    fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
-                    succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for AddMemberRuleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_fail_mchid_list = None;
+        let mut field_succ_mchid_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 | 2 => map.read(&mut field_fail_mchid_list, "fail_mchid_list")?,
+                1 | 3 => map.read(&mut field_succ_mchid_list, "succ_mchid_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddMemberRuleResponse", FIELDS, Visitor)
+        Ok(AddMemberRuleResponse {
+            fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
+            succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`PayGiftClient::add_member_rule`](crate::pay_gift::PayGiftClient::add_member_rule): its
 /// own codes, and [`General`](AddMemberRuleErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum AddMemberRuleErrorCode {
     /// [`MchidNotBound`](crate::Code::MchidNotBound): A merchant number is not linked to this account (not
@@ -426,6 +403,8 @@ pub enum AddMemberRuleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for AddMemberRuleErrorCode {}
 ::wechat_core::error_codes!(
     AddMemberRuleErrorCode in crate::Code { MchidNotBound, MchidOccupied, TooManyMchids,
     InvalidMchid, NeedMemberCard, InvalidCardId } else General(crate::GeneralErrorCode)

@@ -133,32 +133,30 @@ impl<'de> serde::Deserialize<'de> for AddRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["rule_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddRuleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddRuleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddRuleRequest",
+            &["rule_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_rule_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_rule_info, "rule_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddRuleRequest {
-                    rule_info: fields::required(field_rule_info, "rule_info")?,
-                })
+impl ::wechat_core::fields::FromMap for AddRuleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_rule_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_rule_info, "rule_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddRuleRequest", KEYS, Visitor)
+        Ok(AddRuleRequest {
+            rule_info: fields::required(field_rule_info, "rule_info")?,
+        })
     }
 }
 
@@ -218,57 +216,43 @@ impl<'de> serde::Deserialize<'de> for AddRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["rule_id", "fail_mchid_list", "succ_mchid_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddRuleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct AddRuleResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "AddRuleResponse",
+            &["rule_id", "fail_mchid_list", "succ_mchid_list"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_rule_id = None;
-                let mut field_fail_mchid_list = None;
-                let mut field_succ_mchid_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_rule_id, "rule_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_fail_mchid_list,
-                                "fail_mchid_list",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_succ_mchid_list,
-                                "succ_mchid_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(AddRuleResponse {
-                    rule_id: fields::required(field_rule_id, "rule_id")?,
-                    fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
-                    succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for AddRuleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_rule_id = None;
+        let mut field_fail_mchid_list = None;
+        let mut field_succ_mchid_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_rule_id, "rule_id")?,
+                1 => map.read(&mut field_fail_mchid_list, "fail_mchid_list")?,
+                2 => map.read(&mut field_succ_mchid_list, "succ_mchid_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("AddRuleResponse", KEYS, Visitor)
+        Ok(AddRuleResponse {
+            rule_id: fields::required(field_rule_id, "rule_id")?,
+            fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
+            succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule): its own codes, and
 /// [`General`](AddRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum AddRuleErrorCode {
     /// [`MchidNotBound`](crate::Code::MchidNotBound): A merchant number is not linked to this account (not
@@ -291,6 +275,8 @@ pub enum AddRuleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for AddRuleErrorCode {}
 ::wechat_core::error_codes!(
     AddRuleErrorCode in crate::Code { MchidNotBound, MchidOccupied, TooManyMchids,
     InvalidMchid, RuleExpired, NeedMemberCard, InvalidCardId } else General(

@@ -134,35 +134,33 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "mchid_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteMemberRuleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteMemberRuleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DeleteMemberRuleRequest",
+            &["card_id", "mchid_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_mchid_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_mchid_list, "mchid_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DeleteMemberRuleRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    mchid_list: fields::required(field_mchid_list, "mchid_list")?,
-                })
+impl ::wechat_core::fields::FromMap for DeleteMemberRuleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_mchid_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_mchid_list, "mchid_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DeleteMemberRuleRequest", KEYS, Visitor)
+        Ok(DeleteMemberRuleRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            mchid_list: fields::required(field_mchid_list, "mchid_list")?,
+        })
     }
 }
 
@@ -216,60 +214,39 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const FIELDS: &[&str] = &["fail_mchid_list", "succ_mchid_list"];
-        const KEYS: &[&str] = &[
-            "fail_mchid_list",
-            "succ_mchid_list",
-            "fail_list",
-            "succ_list",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteMemberRuleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteMemberRuleResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DeleteMemberRuleResponse",
+            &["fail_mchid_list", "succ_mchid_list", "fail_list", "succ_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fail_mchid_list = None;
-                let mut field_succ_mchid_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 | 2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_fail_mchid_list,
-                                "fail_mchid_list",
-                            )?
-                        }
-                        1 | 3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_succ_mchid_list,
-                                "succ_mchid_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DeleteMemberRuleResponse {
-                    fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
-                    succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for DeleteMemberRuleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_fail_mchid_list = None;
+        let mut field_succ_mchid_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 | 2 => map.read(&mut field_fail_mchid_list, "fail_mchid_list")?,
+                1 | 3 => map.read(&mut field_succ_mchid_list, "succ_mchid_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DeleteMemberRuleResponse", FIELDS, Visitor)
+        Ok(DeleteMemberRuleResponse {
+            fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),
+            succ_mchid_list: field_succ_mchid_list.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule):
 /// its own codes, and [`General`](DeleteMemberRuleErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum DeleteMemberRuleErrorCode {
     /// [`InvalidMchid`](crate::Code::InvalidMchid): A WeChat Pay merchant number is not valid.
@@ -279,6 +256,8 @@ pub enum DeleteMemberRuleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for DeleteMemberRuleErrorCode {}
 ::wechat_core::error_codes!(
     DeleteMemberRuleErrorCode in crate::Code { InvalidMchid, InvalidCardId } else
     General(crate::GeneralErrorCode)

@@ -73,32 +73,30 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["rule_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteRuleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteRuleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "DeleteRuleRequest",
+            &["rule_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_rule_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_rule_id, "rule_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(DeleteRuleRequest {
-                    rule_id: fields::required(field_rule_id, "rule_id")?,
-                })
+impl ::wechat_core::fields::FromMap for DeleteRuleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_rule_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_rule_id, "rule_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("DeleteRuleRequest", KEYS, Visitor)
+        Ok(DeleteRuleRequest {
+            rule_id: fields::required(field_rule_id, "rule_id")?,
+        })
     }
 }
 
@@ -123,33 +121,25 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteRuleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct DeleteRuleResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "DeleteRuleResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(DeleteRuleResponse {})
-            }
+impl ::wechat_core::fields::FromMap for DeleteRuleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("DeleteRuleResponse", KEYS, Visitor)
+        Ok(DeleteRuleResponse {})
     }
 }
 
 /// Error codes of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule): its own codes,
 /// and [`General`](DeleteRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum DeleteRuleErrorCode {
     /// [`InvalidRuleId`](crate::Code::InvalidRuleId): No pay-gift rule of this account has this rule_id
@@ -161,6 +151,8 @@ pub enum DeleteRuleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for DeleteRuleErrorCode {}
 ::wechat_core::error_codes!(
     DeleteRuleErrorCode in crate::Code { InvalidRuleId, RuleStatusError } else
     General(crate::GeneralErrorCode)

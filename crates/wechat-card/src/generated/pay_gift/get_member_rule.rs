@@ -76,32 +76,30 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["mchid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberRuleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberRuleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberRuleRequest",
+            &["mchid"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_mchid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_mchid, "mchid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberRuleRequest {
-                    mchid: fields::required(field_mchid, "mchid")?,
-                })
+impl ::wechat_core::fields::FromMap for GetMemberRuleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_mchid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_mchid, "mchid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberRuleRequest", KEYS, Visitor)
+        Ok(GetMemberRuleRequest {
+            mchid: fields::required(field_mchid, "mchid")?,
+        })
     }
 }
 
@@ -164,51 +162,42 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "occupy_appid", "is_locked"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetMemberRuleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetMemberRuleResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetMemberRuleResponse",
+            &["card_id", "occupy_appid", "is_locked"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_occupy_appid = None;
-                let mut field_is_locked = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_occupy_appid,
-                                "occupy_appid",
-                            )?
-                        }
-                        2 => fields::read(&mut map, &mut field_is_locked, "is_locked")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetMemberRuleResponse {
-                    card_id: field_card_id.unwrap_or_default(),
-                    occupy_appid: field_occupy_appid.unwrap_or_default(),
-                    is_locked: field_is_locked.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for GetMemberRuleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        let mut field_card_id = None;
+        let mut field_occupy_appid = None;
+        let mut field_is_locked = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_occupy_appid, "occupy_appid")?,
+                2 => map.read(&mut field_is_locked, "is_locked")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetMemberRuleResponse", KEYS, Visitor)
+        Ok(GetMemberRuleResponse {
+            card_id: field_card_id.unwrap_or_default(),
+            occupy_appid: field_occupy_appid.unwrap_or_default(),
+            is_locked: field_is_locked.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule): its
 /// own codes, and [`General`](GetMemberRuleErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberRuleErrorCode {
     /// [`InvalidMchid`](crate::Code::InvalidMchid): The WeChat Pay merchant number is not valid.
@@ -216,6 +205,8 @@ pub enum GetMemberRuleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetMemberRuleErrorCode {}
 ::wechat_core::error_codes!(
     GetMemberRuleErrorCode in crate::Code { InvalidMchid } else General(
     crate::GeneralErrorCode)

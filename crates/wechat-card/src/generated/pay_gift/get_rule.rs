@@ -75,32 +75,30 @@ impl<'de> serde::Deserialize<'de> for GetRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["rule_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetRuleRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetRuleRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetRuleRequest",
+            &["rule_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_rule_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_rule_id, "rule_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetRuleRequest {
-                    rule_id: fields::required(field_rule_id, "rule_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetRuleRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_rule_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_rule_id, "rule_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetRuleRequest", KEYS, Visitor)
+        Ok(GetRuleRequest {
+            rule_id: fields::required(field_rule_id, "rule_id")?,
+        })
     }
 }
 
@@ -129,39 +127,37 @@ impl<'de> serde::Deserialize<'de> for GetRuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["rule_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetRuleResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetRuleResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetRuleResponse",
+            &["rule_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_rule_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_rule_info, "rule_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetRuleResponse {
-                    rule_info: fields::required(field_rule_info, "rule_info")?,
-                })
+impl ::wechat_core::fields::FromMap for GetRuleResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_rule_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_rule_info, "rule_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetRuleResponse", KEYS, Visitor)
+        Ok(GetRuleResponse {
+            rule_info: fields::required(field_rule_info, "rule_info")?,
+        })
     }
 }
 
 /// Error codes of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule): its own codes, and
 /// [`General`](GetRuleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetRuleErrorCode {
     /// [`InvalidRuleId`](crate::Code::InvalidRuleId): No pay-gift rule of this account has this rule_id
@@ -170,6 +166,8 @@ pub enum GetRuleErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetRuleErrorCode {}
 ::wechat_core::error_codes!(
     GetRuleErrorCode in crate::Code { InvalidRuleId } else General(
     crate::GeneralErrorCode)

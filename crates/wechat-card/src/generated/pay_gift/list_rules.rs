@@ -141,41 +141,39 @@ impl<'de> serde::Deserialize<'de> for ListRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["type", "effective", "offset", "count"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListRulesRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListRulesRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListRulesRequest",
+            &["type", "effective", "offset", "count"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_type_ = None;
-                let mut field_effective = None;
-                let mut field_offset = None;
-                let mut field_count = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_type_, "type")?,
-                        1 => fields::read(&mut map, &mut field_effective, "effective")?,
-                        2 => fields::read(&mut map, &mut field_offset, "offset")?,
-                        3 => fields::read(&mut map, &mut field_count, "count")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListRulesRequest {
-                    type_: fields::required(field_type_, "type")?,
-                    effective: fields::required(field_effective, "effective")?,
-                    offset: fields::required(field_offset, "offset")?,
-                    count: fields::required(field_count, "count")?,
-                })
+impl ::wechat_core::fields::FromMap for ListRulesRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_type_ = None;
+        let mut field_effective = None;
+        let mut field_offset = None;
+        let mut field_count = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_type_, "type")?,
+                1 => map.read(&mut field_effective, "effective")?,
+                2 => map.read(&mut field_offset, "offset")?,
+                3 => map.read(&mut field_count, "count")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListRulesRequest", KEYS, Visitor)
+        Ok(ListRulesRequest {
+            type_: fields::required(field_type_, "type")?,
+            effective: fields::required(field_effective, "effective")?,
+            offset: fields::required(field_offset, "offset")?,
+            count: fields::required(field_count, "count")?,
+        })
     }
 }
 
@@ -242,53 +240,47 @@ impl<'de> serde::Deserialize<'de> for ListRulesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["total_count", "rule_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListRulesResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListRulesResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListRulesResponse",
+            &["total_count", "rule_list"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_total_count = None;
-                let mut field_rule_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_total_count,
-                                "total_count",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_rule_list, "rule_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListRulesResponse {
-                    total_count: fields::required(field_total_count, "total_count")?,
-                    rule_list: fields::required(field_rule_list, "rule_list")?,
-                })
+impl ::wechat_core::fields::FromMap for ListRulesResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_total_count = None;
+        let mut field_rule_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_total_count, "total_count")?,
+                1 => map.read(&mut field_rule_list, "rule_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListRulesResponse", KEYS, Visitor)
+        Ok(ListRulesResponse {
+            total_count: fields::required(field_total_count, "total_count")?,
+            rule_list: fields::required(field_rule_list, "rule_list")?,
+        })
     }
 }
 
 /// Error codes of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules): its own codes,
 /// and [`General`](ListRulesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 /// Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListRulesErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListRulesErrorCode {}
 ::wechat_core::error_codes!(
     ListRulesErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

@@ -107,62 +107,42 @@ impl<'de> serde::Deserialize<'de> for FailedMchid {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "mchid",
-            "errcode",
-            "errmsg",
-            "occupy_rule_id",
-            "occupy_appid",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FailedMchid;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct FailedMchid")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "FailedMchid",
+            &["mchid", "errcode", "errmsg", "occupy_rule_id", "occupy_appid"],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_mchid = None;
-                let mut field_errcode = None;
-                let mut field_errmsg = None;
-                let mut field_occupy_rule_id = None;
-                let mut field_occupy_appid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_mchid, "mchid")?,
-                        1 => fields::read(&mut map, &mut field_errcode, "errcode")?,
-                        2 => fields::read(&mut map, &mut field_errmsg, "errmsg")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_occupy_rule_id,
-                                "occupy_rule_id",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_occupy_appid,
-                                "occupy_appid",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(FailedMchid {
-                    mchid: fields::required(field_mchid, "mchid")?,
-                    errcode: fields::required(field_errcode, "errcode")?,
-                    errmsg: field_errmsg.unwrap_or_default(),
-                    occupy_rule_id: field_occupy_rule_id.unwrap_or_default(),
-                    occupy_appid: field_occupy_appid.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for FailedMchid {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_mchid = None;
+        let mut field_errcode = None;
+        let mut field_errmsg = None;
+        let mut field_occupy_rule_id = None;
+        let mut field_occupy_appid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_mchid, "mchid")?,
+                1 => map.read(&mut field_errcode, "errcode")?,
+                2 => map.read(&mut field_errmsg, "errmsg")?,
+                3 => map.read(&mut field_occupy_rule_id, "occupy_rule_id")?,
+                4 => map.read(&mut field_occupy_appid, "occupy_appid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("FailedMchid", KEYS, Visitor)
+        Ok(FailedMchid {
+            mchid: fields::required(field_mchid, "mchid")?,
+            errcode: fields::required(field_errcode, "errcode")?,
+            errmsg: field_errmsg.unwrap_or_default(),
+            occupy_rule_id: field_occupy_rule_id.unwrap_or_default(),
+            occupy_appid: field_occupy_appid.unwrap_or_default(),
+        })
     }
 }
 
@@ -290,66 +270,52 @@ impl<'de> serde::Deserialize<'de> for MemberRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "least_cost",
-            "max_cost",
-            "jump_url",
-            "app_brand_id",
-            "app_brand_pass",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MemberRule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct MemberRule")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "MemberRule",
+            &[
+                "card_id",
+                "least_cost",
+                "max_cost",
+                "jump_url",
+                "app_brand_id",
+                "app_brand_pass",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_least_cost = None;
-                let mut field_max_cost = None;
-                let mut field_jump_url = None;
-                let mut field_app_brand_id = None;
-                let mut field_app_brand_pass = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_least_cost, "least_cost")?,
-                        2 => fields::read(&mut map, &mut field_max_cost, "max_cost")?,
-                        3 => fields::read(&mut map, &mut field_jump_url, "jump_url")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_app_brand_id,
-                                "app_brand_id",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_app_brand_pass,
-                                "app_brand_pass",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(MemberRule {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    least_cost: fields::required(field_least_cost, "least_cost")?,
-                    max_cost: fields::required(field_max_cost, "max_cost")?,
-                    jump_url: field_jump_url.unwrap_or_default(),
-                    app_brand_id: field_app_brand_id.unwrap_or_default(),
-                    app_brand_pass: field_app_brand_pass.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for MemberRule {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_least_cost = None;
+        let mut field_max_cost = None;
+        let mut field_jump_url = None;
+        let mut field_app_brand_id = None;
+        let mut field_app_brand_pass = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_least_cost, "least_cost")?,
+                2 => map.read(&mut field_max_cost, "max_cost")?,
+                3 => map.read(&mut field_jump_url, "jump_url")?,
+                4 => map.read(&mut field_app_brand_id, "app_brand_id")?,
+                5 => map.read(&mut field_app_brand_pass, "app_brand_pass")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("MemberRule", KEYS, Visitor)
+        Ok(MemberRule {
+            card_id: fields::required(field_card_id, "card_id")?,
+            least_cost: fields::required(field_least_cost, "least_cost")?,
+            max_cost: fields::required(field_max_cost, "max_cost")?,
+            jump_url: field_jump_url.unwrap_or_default(),
+            app_brand_id: field_app_brand_id.unwrap_or_default(),
+            app_brand_pass: field_app_brand_pass.unwrap_or_default(),
+        })
     }
 }
 
@@ -537,66 +503,52 @@ impl<'de> serde::Deserialize<'de> for RuleBase {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "mchid_list",
-            "begin_time",
-            "end_time",
-            "status",
-            "create_time",
-            "update_time",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RuleBase;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct RuleBase")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "RuleBase",
+            &[
+                "mchid_list",
+                "begin_time",
+                "end_time",
+                "status",
+                "create_time",
+                "update_time",
+            ],
+            6,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_mchid_list = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_status = None;
-                let mut field_create_time = None;
-                let mut field_update_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_mchid_list, "mchid_list")?,
-                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        3 => fields::read(&mut map, &mut field_status, "status")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_create_time,
-                                "create_time",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_update_time,
-                                "update_time",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(RuleBase {
-                    mchid_list: fields::required(field_mchid_list, "mchid_list")?,
-                    begin_time: fields::required(field_begin_time, "begin_time")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    status: field_status.unwrap_or_default(),
-                    create_time: field_create_time.unwrap_or_default(),
-                    update_time: field_update_time.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for RuleBase {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_mchid_list = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_status = None;
+        let mut field_create_time = None;
+        let mut field_update_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_mchid_list, "mchid_list")?,
+                1 => map.read(&mut field_begin_time, "begin_time")?,
+                2 => map.read(&mut field_end_time, "end_time")?,
+                3 => map.read(&mut field_status, "status")?,
+                4 => map.read(&mut field_create_time, "create_time")?,
+                5 => map.read(&mut field_update_time, "update_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("RuleBase", KEYS, Visitor)
+        Ok(RuleBase {
+            mchid_list: fields::required(field_mchid_list, "mchid_list")?,
+            begin_time: fields::required(field_begin_time, "begin_time")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            status: field_status.unwrap_or_default(),
+            create_time: field_create_time.unwrap_or_default(),
+            update_time: field_update_time.unwrap_or_default(),
+        })
     }
 }
 
@@ -670,7 +622,7 @@ impl<'de> serde::Deserialize<'de> for RuleKind {
 }
 
 /// The kind of a pay-gift rule.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum RuleType {
     /// `"RULE_TYPE_PAY_MEMBER_CARD"`: A member card after payment (支付即会员); its terms are `member_rule`.
@@ -682,6 +634,7 @@ pub enum RuleType {
     Unknown(String),
 }
 
+impl Eq for RuleType {}
 impl RuleType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -720,6 +673,6 @@ impl<'de> serde::Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }

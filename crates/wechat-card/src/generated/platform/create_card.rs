@@ -91,38 +91,30 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoice_info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCardRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCardRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateCardRequest",
+            &["invoice_info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoice_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_info,
-                                "invoice_info",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCardRequest {
-                    invoice_info: fields::required(field_invoice_info, "invoice_info")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateCardRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoice_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoice_info, "invoice_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateCardRequest", KEYS, Visitor)
+        Ok(CreateCardRequest {
+            invoice_info: fields::required(field_invoice_info, "invoice_info")?,
+        })
     }
 }
 
@@ -151,39 +143,37 @@ impl<'de> serde::Deserialize<'de> for CreateCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateCardResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CreateCardResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CreateCardResponse",
+            &["card_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CreateCardResponse {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                })
+impl ::wechat_core::fields::FromMap for CreateCardResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CreateCardResponse", KEYS, Visitor)
+        Ok(CreateCardResponse {
+            card_id: fields::required(field_card_id, "card_id")?,
+        })
     }
 }
 
 /// Error codes of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card): its own
 /// codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {
     /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission
@@ -194,6 +184,8 @@ pub enum CreateCardErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CreateCardErrorCode {}
 ::wechat_core::error_codes!(
     CreateCardErrorCode in crate::Code { UnauthorizedCreateInvoice, InvalidParams } else
     General(crate::GeneralErrorCode)
@@ -267,38 +259,36 @@ impl<'de> serde::Deserialize<'de> for InvoiceTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["base_info", "payee", "type"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvoiceTemplate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InvoiceTemplate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InvoiceTemplate",
+            &["base_info", "payee", "type"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_base_info = None;
-                let mut field_payee = None;
-                let mut field_type_ = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_base_info, "base_info")?,
-                        1 => fields::read(&mut map, &mut field_payee, "payee")?,
-                        2 => fields::read(&mut map, &mut field_type_, "type")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InvoiceTemplate {
-                    base_info: fields::required(field_base_info, "base_info")?,
-                    payee: fields::required(field_payee, "payee")?,
-                    type_: fields::required(field_type_, "type")?,
-                })
+impl ::wechat_core::fields::FromMap for InvoiceTemplate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_base_info = None;
+        let mut field_payee = None;
+        let mut field_type_ = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_base_info, "base_info")?,
+                1 => map.read(&mut field_payee, "payee")?,
+                2 => map.read(&mut field_type_, "type")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InvoiceTemplate", KEYS, Visitor)
+        Ok(InvoiceTemplate {
+            base_info: fields::required(field_base_info, "base_info")?,
+            payee: fields::required(field_payee, "payee")?,
+            type_: fields::required(field_type_, "type")?,
+        })
     }
 }
 
@@ -426,93 +416,65 @@ impl<'de> serde::Deserialize<'de> for TemplateBaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "logo_url",
-            "title",
-            "custom_url_name",
-            "custom_url",
-            "custom_url_sub_title",
-            "promotion_url_name",
-            "promotion_url",
-            "promotion_url_sub_title",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TemplateBaseInfo;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct TemplateBaseInfo")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "TemplateBaseInfo",
+            &[
+                "logo_url",
+                "title",
+                "custom_url_name",
+                "custom_url",
+                "custom_url_sub_title",
+                "promotion_url_name",
+                "promotion_url",
+                "promotion_url_sub_title",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_logo_url = None;
-                let mut field_title = None;
-                let mut field_custom_url_name = None;
-                let mut field_custom_url = None;
-                let mut field_custom_url_sub_title = None;
-                let mut field_promotion_url_name = None;
-                let mut field_promotion_url = None;
-                let mut field_promotion_url_sub_title = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_url_name,
-                                "custom_url_name",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_custom_url, "custom_url")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_custom_url_sub_title,
-                                "custom_url_sub_title",
-                            )?
-                        }
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url_name,
-                                "promotion_url_name",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url,
-                                "promotion_url",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_promotion_url_sub_title,
-                                "promotion_url_sub_title",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for TemplateBaseInfo {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_logo_url = None;
+        let mut field_title = None;
+        let mut field_custom_url_name = None;
+        let mut field_custom_url = None;
+        let mut field_custom_url_sub_title = None;
+        let mut field_promotion_url_name = None;
+        let mut field_promotion_url = None;
+        let mut field_promotion_url_sub_title = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_logo_url, "logo_url")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_custom_url_name, "custom_url_name")?,
+                3 => map.read(&mut field_custom_url, "custom_url")?,
+                4 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title")?,
+                5 => map.read(&mut field_promotion_url_name, "promotion_url_name")?,
+                6 => map.read(&mut field_promotion_url, "promotion_url")?,
+                7 => {
+                    map.read(
+                        &mut field_promotion_url_sub_title,
+                        "promotion_url_sub_title",
+                    )?
                 }
-                Ok(TemplateBaseInfo {
-                    logo_url: fields::required(field_logo_url, "logo_url")?,
-                    title: fields::required(field_title, "title")?,
-                    custom_url_name: field_custom_url_name.unwrap_or_default(),
-                    custom_url: field_custom_url.unwrap_or_default(),
-                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
-                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
-                    promotion_url: field_promotion_url.unwrap_or_default(),
-                    promotion_url_sub_title: field_promotion_url_sub_title
-                        .unwrap_or_default(),
-                })
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("TemplateBaseInfo", KEYS, Visitor)
+        Ok(TemplateBaseInfo {
+            logo_url: fields::required(field_logo_url, "logo_url")?,
+            title: fields::required(field_title, "title")?,
+            custom_url_name: field_custom_url_name.unwrap_or_default(),
+            custom_url: field_custom_url.unwrap_or_default(),
+            custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+            promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+            promotion_url: field_promotion_url.unwrap_or_default(),
+            promotion_url_sub_title: field_promotion_url_sub_title.unwrap_or_default(),
+        })
     }
 }
 

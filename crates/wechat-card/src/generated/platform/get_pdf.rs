@@ -89,44 +89,41 @@ impl<'de> serde::Deserialize<'de> for GetPdfRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["action", "s_media_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPdfRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPdfRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPdfRequest",
+            &["action", "s_media_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_action = None;
-                let mut field_s_media_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::constant(
-                                &mut map,
-                                &mut field_action,
-                                fields::Constant {
-                                    name: "action",
-                                    value: "get_url",
-                                },
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_s_media_id, "s_media_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for GetPdfRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_action = None;
+        let mut field_s_media_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => {
+                    map.constant(
+                        &mut field_action,
+                        fields::Constant {
+                            name: "action",
+                            value: "get_url",
+                        },
+                    )?
                 }
-                Ok(GetPdfRequest {
-                    action: fields::required(field_action, "action")?,
-                    s_media_id: fields::required(field_s_media_id, "s_media_id")?,
-                })
+                1 => map.read(&mut field_s_media_id, "s_media_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPdfRequest", KEYS, Visitor)
+        Ok(GetPdfRequest {
+            action: fields::required(field_action, "action")?,
+            s_media_id: fields::required(field_s_media_id, "s_media_id")?,
+        })
     }
 }
 
@@ -201,51 +198,43 @@ impl<'de> serde::Deserialize<'de> for GetPdfResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["pdf_url", "pdf_url_expire_time"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPdfResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPdfResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPdfResponse",
+            &["pdf_url", "pdf_url_expire_time"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_pdf_url = None;
-                let mut field_pdf_url_expire_time = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_pdf_url, "pdf_url")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_pdf_url_expire_time,
-                                "pdf_url_expire_time",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPdfResponse {
-                    pdf_url: fields::required(field_pdf_url, "pdf_url")?,
-                    pdf_url_expire_time: fields::required(
-                        field_pdf_url_expire_time,
-                        "pdf_url_expire_time",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for GetPdfResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_pdf_url = None;
+        let mut field_pdf_url_expire_time = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_pdf_url, "pdf_url")?,
+                1 => map.read(&mut field_pdf_url_expire_time, "pdf_url_expire_time")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPdfResponse", KEYS, Visitor)
+        Ok(GetPdfResponse {
+            pdf_url: fields::required(field_pdf_url, "pdf_url")?,
+            pdf_url_expire_time: fields::required(
+                field_pdf_url_expire_time,
+                "pdf_url_expire_time",
+            )?,
+        })
     }
 }
 
 /// Error codes of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf): its own codes, and
 /// [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetPdfErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): The s_media_id is wrong or has expired (PDFs live 3
@@ -254,6 +243,8 @@ pub enum GetPdfErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetPdfErrorCode {}
 ::wechat_core::error_codes!(
     GetPdfErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

@@ -77,26 +77,18 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPlatformUrlRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPlatformUrlRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetPlatformUrlRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetPlatformUrlRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetPlatformUrlRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetPlatformUrlRequest", KEYS, Visitor)
+        Ok(GetPlatformUrlRequest {})
     }
 }
 
@@ -127,45 +119,37 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoice_url"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetPlatformUrlResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetPlatformUrlResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetPlatformUrlResponse",
+            &["invoice_url"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoice_url = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_url,
-                                "invoice_url",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetPlatformUrlResponse {
-                    invoice_url: fields::required(field_invoice_url, "invoice_url")?,
-                })
+impl ::wechat_core::fields::FromMap for GetPlatformUrlResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoice_url = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoice_url, "invoice_url")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetPlatformUrlResponse", KEYS, Visitor)
+        Ok(GetPlatformUrlResponse {
+            invoice_url: fields::required(field_invoice_url, "invoice_url")?,
+        })
     }
 }
 
 /// Error codes of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url):
 /// its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetPlatformUrlErrorCode {
     /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account is not an invoicing
@@ -174,6 +158,8 @@ pub enum GetPlatformUrlErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetPlatformUrlErrorCode {}
 ::wechat_core::error_codes!(
     GetPlatformUrlErrorCode in crate::Code { UnauthorizedCreateInvoice } else
     General(crate::GeneralErrorCode)

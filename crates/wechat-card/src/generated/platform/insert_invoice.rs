@@ -199,41 +199,39 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["order_id", "card_id", "appid", "card_ext"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InsertInvoiceRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InsertInvoiceRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InsertInvoiceRequest",
+            &["order_id", "card_id", "appid", "card_ext"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_order_id = None;
-                let mut field_card_id = None;
-                let mut field_appid = None;
-                let mut field_card_ext = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_order_id, "order_id")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        3 => fields::read(&mut map, &mut field_card_ext, "card_ext")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InsertInvoiceRequest {
-                    order_id: fields::required(field_order_id, "order_id")?,
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    appid: fields::required(field_appid, "appid")?,
-                    card_ext: fields::required(field_card_ext, "card_ext")?,
-                })
+impl ::wechat_core::fields::FromMap for InsertInvoiceRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_order_id = None;
+        let mut field_card_id = None;
+        let mut field_appid = None;
+        let mut field_card_ext = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_order_id, "order_id")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_appid, "appid")?,
+                3 => map.read(&mut field_card_ext, "card_ext")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InsertInvoiceRequest", KEYS, Visitor)
+        Ok(InsertInvoiceRequest {
+            order_id: fields::required(field_order_id, "order_id")?,
+            card_id: fields::required(field_card_id, "card_id")?,
+            appid: fields::required(field_appid, "appid")?,
+            card_ext: fields::required(field_card_ext, "card_ext")?,
+        })
     }
 }
 
@@ -314,45 +312,43 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["code", "openid", "unionid"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InsertInvoiceResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InsertInvoiceResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InsertInvoiceResponse",
+            &["code", "openid", "unionid"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_openid = None;
-                let mut field_unionid = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        2 => fields::read(&mut map, &mut field_unionid, "unionid")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(InsertInvoiceResponse {
-                    code: fields::required(field_code, "code")?,
-                    openid: fields::required(field_openid, "openid")?,
-                    unionid: field_unionid.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for InsertInvoiceResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_openid = None;
+        let mut field_unionid = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_openid, "openid")?,
+                2 => map.read(&mut field_unionid, "unionid")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InsertInvoiceResponse", KEYS, Visitor)
+        Ok(InsertInvoiceResponse {
+            code: fields::required(field_code, "code")?,
+            openid: fields::required(field_openid, "openid")?,
+            unionid: field_unionid.unwrap_or_default(),
+        })
     }
 }
 
 /// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its
 /// own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum InsertInvoiceErrorCode {
     /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: the account
@@ -379,6 +375,8 @@ pub enum InsertInvoiceErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for InsertInvoiceErrorCode {}
 ::wechat_core::error_codes!(
     InsertInvoiceErrorCode in crate::Code { InvalidCardStatus,
     UnauthorizedCreateInvoice, InvalidInvoiceTitle, DuplicateOrderId, InvalidParams,
@@ -443,35 +441,33 @@ impl<'de> serde::Deserialize<'de> for CardExt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["nonce_str", "user_card"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CardExt;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CardExt")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CardExt",
+            &["nonce_str", "user_card"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_nonce_str = None;
-                let mut field_user_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_nonce_str, "nonce_str")?,
-                        1 => fields::read(&mut map, &mut field_user_card, "user_card")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CardExt {
-                    nonce_str: fields::required(field_nonce_str, "nonce_str")?,
-                    user_card: fields::required(field_user_card, "user_card")?,
-                })
+impl ::wechat_core::fields::FromMap for CardExt {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_nonce_str = None;
+        let mut field_user_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_nonce_str, "nonce_str")?,
+                1 => map.read(&mut field_user_card, "user_card")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CardExt", KEYS, Visitor)
+        Ok(CardExt {
+            nonce_str: fields::required(field_nonce_str, "nonce_str")?,
+            user_card: fields::required(field_user_card, "user_card")?,
+        })
     }
 }
 
@@ -495,41 +491,33 @@ impl<'de> serde::Deserialize<'de> for UserCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["invoice_user_data"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserCard;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UserCard")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UserCard",
+            &["invoice_user_data"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_invoice_user_data = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_user_data,
-                                "invoice_user_data",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UserCard {
-                    invoice_user_data: fields::required(
-                        field_invoice_user_data,
-                        "invoice_user_data",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for UserCard {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_invoice_user_data = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_invoice_user_data, "invoice_user_data")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UserCard", KEYS, Visitor)
+        Ok(UserCard {
+            invoice_user_data: fields::required(
+                field_invoice_user_data,
+                "invoice_user_data",
+            )?,
+        })
     }
 }
 
@@ -783,186 +771,118 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "fee",
-            "title",
-            "billing_time",
-            "billing_no",
-            "billing_code",
-            "info",
-            "fee_without_tax",
-            "tax",
-            "s_pdf_media_id",
-            "s_trip_pdf_media_id",
-            "check_code",
-            "buyer_number",
-            "buyer_address_and_phone",
-            "buyer_bank_account",
-            "seller_number",
-            "seller_address_and_phone",
-            "seller_bank_account",
-            "remarks",
-            "cashier",
-            "maker",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvoiceUserData;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct InvoiceUserData")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "InvoiceUserData",
+            &[
+                "fee",
+                "title",
+                "billing_time",
+                "billing_no",
+                "billing_code",
+                "info",
+                "fee_without_tax",
+                "tax",
+                "s_pdf_media_id",
+                "s_trip_pdf_media_id",
+                "check_code",
+                "buyer_number",
+                "buyer_address_and_phone",
+                "buyer_bank_account",
+                "seller_number",
+                "seller_address_and_phone",
+                "seller_bank_account",
+                "remarks",
+                "cashier",
+                "maker",
+            ],
+            20,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_fee = None;
-                let mut field_title = None;
-                let mut field_billing_time = None;
-                let mut field_billing_no = None;
-                let mut field_billing_code = None;
-                let mut field_info = None;
-                let mut field_fee_without_tax = None;
-                let mut field_tax = None;
-                let mut field_s_pdf_media_id = None;
-                let mut field_s_trip_pdf_media_id = None;
-                let mut field_check_code = None;
-                let mut field_buyer_number = None;
-                let mut field_buyer_address_and_phone = None;
-                let mut field_buyer_bank_account = None;
-                let mut field_seller_number = None;
-                let mut field_seller_address_and_phone = None;
-                let mut field_seller_bank_account = None;
-                let mut field_remarks = None;
-                let mut field_cashier = None;
-                let mut field_maker = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_fee, "fee")?,
-                        1 => fields::read(&mut map, &mut field_title, "title")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_billing_time,
-                                "billing_time",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_billing_no, "billing_no")?,
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_billing_code,
-                                "billing_code",
-                            )?
-                        }
-                        5 => fields::read(&mut map, &mut field_info, "info")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_fee_without_tax,
-                                "fee_without_tax",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_tax, "tax")?,
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_s_pdf_media_id,
-                                "s_pdf_media_id",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_s_trip_pdf_media_id,
-                                "s_trip_pdf_media_id",
-                            )?
-                        }
-                        10 => {
-                            fields::read(&mut map, &mut field_check_code, "check_code")?
-                        }
-                        11 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_buyer_number,
-                                "buyer_number",
-                            )?
-                        }
-                        12 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_buyer_address_and_phone,
-                                "buyer_address_and_phone",
-                            )?
-                        }
-                        13 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_buyer_bank_account,
-                                "buyer_bank_account",
-                            )?
-                        }
-                        14 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seller_number,
-                                "seller_number",
-                            )?
-                        }
-                        15 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seller_address_and_phone,
-                                "seller_address_and_phone",
-                            )?
-                        }
-                        16 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seller_bank_account,
-                                "seller_bank_account",
-                            )?
-                        }
-                        17 => fields::read(&mut map, &mut field_remarks, "remarks")?,
-                        18 => fields::read(&mut map, &mut field_cashier, "cashier")?,
-                        19 => fields::read(&mut map, &mut field_maker, "maker")?,
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for InvoiceUserData {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_fee = None;
+        let mut field_title = None;
+        let mut field_billing_time = None;
+        let mut field_billing_no = None;
+        let mut field_billing_code = None;
+        let mut field_info = None;
+        let mut field_fee_without_tax = None;
+        let mut field_tax = None;
+        let mut field_s_pdf_media_id = None;
+        let mut field_s_trip_pdf_media_id = None;
+        let mut field_check_code = None;
+        let mut field_buyer_number = None;
+        let mut field_buyer_address_and_phone = None;
+        let mut field_buyer_bank_account = None;
+        let mut field_seller_number = None;
+        let mut field_seller_address_and_phone = None;
+        let mut field_seller_bank_account = None;
+        let mut field_remarks = None;
+        let mut field_cashier = None;
+        let mut field_maker = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_fee, "fee")?,
+                1 => map.read(&mut field_title, "title")?,
+                2 => map.read(&mut field_billing_time, "billing_time")?,
+                3 => map.read(&mut field_billing_no, "billing_no")?,
+                4 => map.read(&mut field_billing_code, "billing_code")?,
+                5 => map.read(&mut field_info, "info")?,
+                6 => map.read(&mut field_fee_without_tax, "fee_without_tax")?,
+                7 => map.read(&mut field_tax, "tax")?,
+                8 => map.read(&mut field_s_pdf_media_id, "s_pdf_media_id")?,
+                9 => map.read(&mut field_s_trip_pdf_media_id, "s_trip_pdf_media_id")?,
+                10 => map.read(&mut field_check_code, "check_code")?,
+                11 => map.read(&mut field_buyer_number, "buyer_number")?,
+                12 => {
+                    map.read(
+                        &mut field_buyer_address_and_phone,
+                        "buyer_address_and_phone",
+                    )?
                 }
-                Ok(InvoiceUserData {
-                    fee: fields::required(field_fee, "fee")?,
-                    title: fields::required(field_title, "title")?,
-                    billing_time: fields::required(field_billing_time, "billing_time")?,
-                    billing_no: fields::required(field_billing_no, "billing_no")?,
-                    billing_code: fields::required(field_billing_code, "billing_code")?,
-                    info: field_info.unwrap_or_default(),
-                    fee_without_tax: fields::required(
-                        field_fee_without_tax,
-                        "fee_without_tax",
-                    )?,
-                    tax: fields::required(field_tax, "tax")?,
-                    s_pdf_media_id: fields::required(
-                        field_s_pdf_media_id,
-                        "s_pdf_media_id",
-                    )?,
-                    s_trip_pdf_media_id: field_s_trip_pdf_media_id.unwrap_or_default(),
-                    check_code: field_check_code.unwrap_or_default(),
-                    buyer_number: field_buyer_number.unwrap_or_default(),
-                    buyer_address_and_phone: field_buyer_address_and_phone
-                        .unwrap_or_default(),
-                    buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
-                    seller_number: field_seller_number.unwrap_or_default(),
-                    seller_address_and_phone: field_seller_address_and_phone
-                        .unwrap_or_default(),
-                    seller_bank_account: field_seller_bank_account.unwrap_or_default(),
-                    remarks: field_remarks.unwrap_or_default(),
-                    cashier: field_cashier.unwrap_or_default(),
-                    maker: field_maker.unwrap_or_default(),
-                })
+                13 => map.read(&mut field_buyer_bank_account, "buyer_bank_account")?,
+                14 => map.read(&mut field_seller_number, "seller_number")?,
+                15 => {
+                    map.read(
+                        &mut field_seller_address_and_phone,
+                        "seller_address_and_phone",
+                    )?
+                }
+                16 => map.read(&mut field_seller_bank_account, "seller_bank_account")?,
+                17 => map.read(&mut field_remarks, "remarks")?,
+                18 => map.read(&mut field_cashier, "cashier")?,
+                19 => map.read(&mut field_maker, "maker")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("InvoiceUserData", KEYS, Visitor)
+        Ok(InvoiceUserData {
+            fee: fields::required(field_fee, "fee")?,
+            title: fields::required(field_title, "title")?,
+            billing_time: fields::required(field_billing_time, "billing_time")?,
+            billing_no: fields::required(field_billing_no, "billing_no")?,
+            billing_code: fields::required(field_billing_code, "billing_code")?,
+            info: field_info.unwrap_or_default(),
+            fee_without_tax: fields::required(field_fee_without_tax, "fee_without_tax")?,
+            tax: fields::required(field_tax, "tax")?,
+            s_pdf_media_id: fields::required(field_s_pdf_media_id, "s_pdf_media_id")?,
+            s_trip_pdf_media_id: field_s_trip_pdf_media_id.unwrap_or_default(),
+            check_code: field_check_code.unwrap_or_default(),
+            buyer_number: field_buyer_number.unwrap_or_default(),
+            buyer_address_and_phone: field_buyer_address_and_phone.unwrap_or_default(),
+            buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
+            seller_number: field_seller_number.unwrap_or_default(),
+            seller_address_and_phone: field_seller_address_and_phone.unwrap_or_default(),
+            seller_bank_account: field_seller_bank_account.unwrap_or_default(),
+            remarks: field_remarks.unwrap_or_default(),
+            cashier: field_cashier.unwrap_or_default(),
+            maker: field_maker.unwrap_or_default(),
+        })
     }
 }
 
@@ -1044,41 +964,39 @@ impl<'de> serde::Deserialize<'de> for BillingItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["name", "num", "unit", "price"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingItem;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct BillingItem")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "BillingItem",
+            &["name", "num", "unit", "price"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_name = None;
-                let mut field_num = None;
-                let mut field_unit = None;
-                let mut field_price = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_name, "name")?,
-                        1 => fields::read(&mut map, &mut field_num, "num")?,
-                        2 => fields::read(&mut map, &mut field_unit, "unit")?,
-                        3 => fields::read(&mut map, &mut field_price, "price")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(BillingItem {
-                    name: fields::required(field_name, "name")?,
-                    num: fields::required(field_num, "num")?,
-                    unit: fields::required(field_unit, "unit")?,
-                    price: fields::required(field_price, "price")?,
-                })
+impl ::wechat_core::fields::FromMap for BillingItem {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_name = None;
+        let mut field_num = None;
+        let mut field_unit = None;
+        let mut field_price = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_name, "name")?,
+                1 => map.read(&mut field_num, "num")?,
+                2 => map.read(&mut field_unit, "unit")?,
+                3 => map.read(&mut field_price, "price")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("BillingItem", KEYS, Visitor)
+        Ok(BillingItem {
+            name: fields::required(field_name, "name")?,
+            num: fields::required(field_num, "num")?,
+            unit: fields::required(field_unit, "unit")?,
+            price: fields::required(field_price, "price")?,
+        })
     }
 }
 

@@ -96,28 +96,20 @@ impl<'de> serde::Deserialize<'de> for SetPdfRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetPdfRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetPdfRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "SetPdfRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(SetPdfRequest {
-                    pdf: Default::default(),
-                })
-            }
+impl ::wechat_core::fields::FromMap for SetPdfRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("SetPdfRequest", KEYS, Visitor)
+        Ok(SetPdfRequest {
+            pdf: Default::default(),
+        })
     }
 }
 
@@ -148,39 +140,37 @@ impl<'de> serde::Deserialize<'de> for SetPdfResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["s_media_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetPdfResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SetPdfResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SetPdfResponse",
+            &["s_media_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_s_media_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_s_media_id, "s_media_id")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SetPdfResponse {
-                    s_media_id: fields::required(field_s_media_id, "s_media_id")?,
-                })
+impl ::wechat_core::fields::FromMap for SetPdfResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_s_media_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_s_media_id, "s_media_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SetPdfResponse", KEYS, Visitor)
+        Ok(SetPdfResponse {
+            s_media_id: fields::required(field_s_media_id, "s_media_id")?,
+        })
     }
 }
 
 /// Error codes of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf): its own codes, and
 /// [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each
 /// converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SetPdfErrorCode {
     /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The file is not a valid PDF.
@@ -188,6 +178,8 @@ pub enum SetPdfErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SetPdfErrorCode {}
 ::wechat_core::error_codes!(
     SetPdfErrorCode in crate::Code { InvoicePdfError } else General(
     crate::GeneralErrorCode)

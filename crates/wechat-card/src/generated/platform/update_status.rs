@@ -127,47 +127,39 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "code", "reimburse_status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateStatusRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateStatusRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateStatusRequest",
+            &["card_id", "code", "reimburse_status"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_code = None;
-                let mut field_reimburse_status = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_code, "code")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reimburse_status,
-                                "reimburse_status",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateStatusRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    code: fields::required(field_code, "code")?,
-                    reimburse_status: fields::required(
-                        field_reimburse_status,
-                        "reimburse_status",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateStatusRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_code = None;
+        let mut field_reimburse_status = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_code, "code")?,
+                2 => map.read(&mut field_reimburse_status, "reimburse_status")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateStatusRequest", KEYS, Visitor)
+        Ok(UpdateStatusRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            code: fields::required(field_code, "code")?,
+            reimburse_status: fields::required(
+                field_reimburse_status,
+                "reimburse_status",
+            )?,
+        })
     }
 }
 
@@ -192,33 +184,25 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateStatusResponse")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "UpdateStatusResponse", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdateStatusResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdateStatusResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdateStatusResponse", KEYS, Visitor)
+        Ok(UpdateStatusResponse {})
     }
 }
 
 /// Error codes of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status): its own
 /// codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does
 /// not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusErrorCode {
     /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from
@@ -229,6 +213,8 @@ pub enum UpdateStatusErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateStatusErrorCode {}
 ::wechat_core::error_codes!(
     UpdateStatusErrorCode in crate::Code { InvoiceStatusError, InvalidParams } else
     General(crate::GeneralErrorCode)

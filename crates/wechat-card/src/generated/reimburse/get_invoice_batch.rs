@@ -169,32 +169,30 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["item_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetInvoiceBatchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceBatchRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetInvoiceBatchRequest",
+            &["item_list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_item_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_item_list, "item_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetInvoiceBatchRequest {
-                    item_list: fields::required(field_item_list, "item_list")?,
-                })
+impl ::wechat_core::fields::FromMap for GetInvoiceBatchRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_item_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_item_list, "item_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetInvoiceBatchRequest", KEYS, Visitor)
+        Ok(GetInvoiceBatchRequest {
+            item_list: fields::required(field_item_list, "item_list")?,
+        })
     }
 }
 
@@ -223,32 +221,30 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["item_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetInvoiceBatchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceBatchResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetInvoiceBatchResponse",
+            &["item_list"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_item_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_item_list, "item_list")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetInvoiceBatchResponse {
-                    item_list: fields::required(field_item_list, "item_list")?,
-                })
+impl ::wechat_core::fields::FromMap for GetInvoiceBatchResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_item_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_item_list, "item_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetInvoiceBatchResponse", KEYS, Visitor)
+        Ok(GetInvoiceBatchResponse {
+            item_list: fields::required(field_item_list, "item_list")?,
+        })
     }
 }
 
@@ -256,7 +252,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchResponse {
 /// [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch): its own
 /// codes, and [`General`](GetInvoiceBatchErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetInvoiceBatchErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): A card_id or encrypt_code is wrong.
@@ -264,6 +260,8 @@ pub enum GetInvoiceBatchErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetInvoiceBatchErrorCode {}
 ::wechat_core::error_codes!(
     GetInvoiceBatchErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

@@ -214,41 +214,33 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "encrypt_code"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetInvoiceInfoRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceInfoRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetInvoiceInfoRequest",
+            &["card_id", "encrypt_code"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_encrypt_code = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_encrypt_code,
-                                "encrypt_code",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetInvoiceInfoRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-                })
+impl ::wechat_core::fields::FromMap for GetInvoiceInfoRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_encrypt_code = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_encrypt_code, "encrypt_code")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetInvoiceInfoRequest", KEYS, Visitor)
+        Ok(GetInvoiceInfoRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+        })
     }
 }
 
@@ -390,79 +382,71 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "card_id",
-            "begin_time",
-            "end_time",
-            "user_card_status",
-            "openid",
-            "type",
-            "payee",
-            "detail",
-            "user_info",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetInvoiceInfoResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetInvoiceInfoResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetInvoiceInfoResponse",
+            &[
+                "card_id",
+                "begin_time",
+                "end_time",
+                "user_card_status",
+                "openid",
+                "type",
+                "payee",
+                "detail",
+                "user_info",
+            ],
+            9,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_user_card_status = None;
-                let mut field_openid = None;
-                let mut field_type_ = None;
-                let mut field_payee = None;
-                let mut field_detail = None;
-                let mut field_user_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        2 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_user_card_status,
-                                "user_card_status",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        5 => fields::read(&mut map, &mut field_type_, "type")?,
-                        6 => fields::read(&mut map, &mut field_payee, "payee")?,
-                        7 => fields::read(&mut map, &mut field_detail, "detail")?,
-                        8 => fields::read(&mut map, &mut field_user_info, "user_info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetInvoiceInfoResponse {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    begin_time: fields::required(field_begin_time, "begin_time")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    user_card_status: field_user_card_status.unwrap_or_default(),
-                    openid: fields::required(field_openid, "openid")?,
-                    type_: fields::required(field_type_, "type")?,
-                    payee: fields::required(field_payee, "payee")?,
-                    detail: fields::required(field_detail, "detail")?,
-                    user_info: fields::required(field_user_info, "user_info")?,
-                })
+impl ::wechat_core::fields::FromMap for GetInvoiceInfoResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_user_card_status = None;
+        let mut field_openid = None;
+        let mut field_type_ = None;
+        let mut field_payee = None;
+        let mut field_detail = None;
+        let mut field_user_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_begin_time, "begin_time")?,
+                2 => map.read(&mut field_end_time, "end_time")?,
+                3 => map.read(&mut field_user_card_status, "user_card_status")?,
+                4 => map.read(&mut field_openid, "openid")?,
+                5 => map.read(&mut field_type_, "type")?,
+                6 => map.read(&mut field_payee, "payee")?,
+                7 => map.read(&mut field_detail, "detail")?,
+                8 => map.read(&mut field_user_info, "user_info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetInvoiceInfoResponse", KEYS, Visitor)
+        Ok(GetInvoiceInfoResponse {
+            card_id: fields::required(field_card_id, "card_id")?,
+            begin_time: fields::required(field_begin_time, "begin_time")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            user_card_status: field_user_card_status.unwrap_or_default(),
+            openid: fields::required(field_openid, "openid")?,
+            type_: fields::required(field_type_, "type")?,
+            payee: fields::required(field_payee, "payee")?,
+            detail: fields::required(field_detail, "detail")?,
+            user_info: fields::required(field_user_info, "user_info")?,
+        })
     }
 }
 
 /// Error codes of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info):
 /// its own codes, and [`General`](GetInvoiceInfoErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetInvoiceInfoErrorCode {
     /// [`InvalidParams`](crate::Code::InvalidParams): The card_id or encrypt_code is wrong.
@@ -470,6 +454,8 @@ pub enum GetInvoiceInfoErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetInvoiceInfoErrorCode {}
 ::wechat_core::error_codes!(
     GetInvoiceInfoErrorCode in crate::Code { InvalidParams } else General(
     crate::GeneralErrorCode)

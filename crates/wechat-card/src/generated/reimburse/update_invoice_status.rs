@@ -138,53 +138,39 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["card_id", "encrypt_code", "reimburse_status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInvoiceStatusRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateInvoiceStatusRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateInvoiceStatusRequest",
+            &["card_id", "encrypt_code", "reimburse_status"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_card_id = None;
-                let mut field_encrypt_code = None;
-                let mut field_reimburse_status = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_encrypt_code,
-                                "encrypt_code",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reimburse_status,
-                                "reimburse_status",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateInvoiceStatusRequest {
-                    card_id: fields::required(field_card_id, "card_id")?,
-                    encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-                    reimburse_status: fields::required(
-                        field_reimburse_status,
-                        "reimburse_status",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateInvoiceStatusRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_card_id = None;
+        let mut field_encrypt_code = None;
+        let mut field_reimburse_status = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_card_id, "card_id")?,
+                1 => map.read(&mut field_encrypt_code, "encrypt_code")?,
+                2 => map.read(&mut field_reimburse_status, "reimburse_status")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateInvoiceStatusRequest", KEYS, Visitor)
+        Ok(UpdateInvoiceStatusRequest {
+            card_id: fields::required(field_card_id, "card_id")?,
+            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
+            reimburse_status: fields::required(
+                field_reimburse_status,
+                "reimburse_status",
+            )?,
+        })
     }
 }
 
@@ -210,26 +196,23 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInvoiceStatusResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateInvoiceStatusResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateInvoiceStatusResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdateInvoiceStatusResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdateInvoiceStatusResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdateInvoiceStatusResponse", KEYS, Visitor)
+        Ok(UpdateInvoiceStatusResponse {})
     }
 }
 
@@ -237,7 +220,7 @@ impl<'de> serde::Deserialize<'de> for UpdateInvoiceStatusResponse {
 /// [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status): its
 /// own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateInvoiceStatusErrorCode {
     /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked
@@ -254,6 +237,8 @@ pub enum UpdateInvoiceStatusErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateInvoiceStatusErrorCode {}
 ::wechat_core::error_codes!(
     UpdateInvoiceStatusErrorCode in crate::Code { InvoiceHasBeenLockByOthers,
     InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(

@@ -138,53 +138,39 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["openid", "reimburse_status", "invoice_list"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateStatusBatchRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateStatusBatchRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateStatusBatchRequest",
+            &["openid", "reimburse_status", "invoice_list"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_openid = None;
-                let mut field_reimburse_status = None;
-                let mut field_invoice_list = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_openid, "openid")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_reimburse_status,
-                                "reimburse_status",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_invoice_list,
-                                "invoice_list",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateStatusBatchRequest {
-                    openid: fields::required(field_openid, "openid")?,
-                    reimburse_status: fields::required(
-                        field_reimburse_status,
-                        "reimburse_status",
-                    )?,
-                    invoice_list: fields::required(field_invoice_list, "invoice_list")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateStatusBatchRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_openid = None;
+        let mut field_reimburse_status = None;
+        let mut field_invoice_list = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_openid, "openid")?,
+                1 => map.read(&mut field_reimburse_status, "reimburse_status")?,
+                2 => map.read(&mut field_invoice_list, "invoice_list")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateStatusBatchRequest", KEYS, Visitor)
+        Ok(UpdateStatusBatchRequest {
+            openid: fields::required(field_openid, "openid")?,
+            reimburse_status: fields::required(
+                field_reimburse_status,
+                "reimburse_status",
+            )?,
+            invoice_list: fields::required(field_invoice_list, "invoice_list")?,
+        })
     }
 }
 
@@ -210,26 +196,23 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateStatusBatchResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateStatusBatchResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateStatusBatchResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdateStatusBatchResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdateStatusBatchResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdateStatusBatchResponse", KEYS, Visitor)
+        Ok(UpdateStatusBatchResponse {})
     }
 }
 
@@ -237,7 +220,7 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchResponse {
 /// [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch): its own
 /// codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusBatchErrorCode {
     /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked
@@ -255,6 +238,8 @@ pub enum UpdateStatusBatchErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateStatusBatchErrorCode {}
 ::wechat_core::error_codes!(
     UpdateStatusBatchErrorCode in crate::Code { InvoiceHasBeenLockByOthers,
     InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(

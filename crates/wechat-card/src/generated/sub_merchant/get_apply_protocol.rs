@@ -61,26 +61,23 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetApplyProtocolRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetApplyProtocolRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetApplyProtocolRequest",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetApplyProtocolRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetApplyProtocolRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetApplyProtocolRequest", KEYS, Visitor)
+        Ok(GetApplyProtocolRequest {})
     }
 }
 
@@ -110,32 +107,30 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["category"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetApplyProtocolResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetApplyProtocolResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetApplyProtocolResponse",
+            &["category"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_category = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_category, "category")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetApplyProtocolResponse {
-                    category: fields::required(field_category, "category")?,
-                })
+impl ::wechat_core::fields::FromMap for GetApplyProtocolResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_category = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_category, "category")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetApplyProtocolResponse", KEYS, Visitor)
+        Ok(GetApplyProtocolResponse {
+            category: fields::required(field_category, "category")?,
+        })
     }
 }
 
@@ -143,12 +138,14 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolResponse {
 /// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol): its
 /// own codes, and [`General`](GetApplyProtocolErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetApplyProtocolErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetApplyProtocolErrorCode {}
 ::wechat_core::error_codes!(
     GetApplyProtocolErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
@@ -226,69 +223,42 @@ impl<'de> serde::Deserialize<'de> for PrimaryCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "primary_category_id",
-            "category_name",
-            "secondary_category",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PrimaryCategory;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct PrimaryCategory")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "PrimaryCategory",
+            &["primary_category_id", "category_name", "secondary_category"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_primary_category_id = None;
-                let mut field_category_name = None;
-                let mut field_secondary_category = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_primary_category_id,
-                                "primary_category_id",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_category_name,
-                                "category_name",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_secondary_category,
-                                "secondary_category",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(PrimaryCategory {
-                    primary_category_id: fields::required(
-                        field_primary_category_id,
-                        "primary_category_id",
-                    )?,
-                    category_name: fields::required(
-                        field_category_name,
-                        "category_name",
-                    )?,
-                    secondary_category: fields::required(
-                        field_secondary_category,
-                        "secondary_category",
-                    )?,
-                })
+impl ::wechat_core::fields::FromMap for PrimaryCategory {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_primary_category_id = None;
+        let mut field_category_name = None;
+        let mut field_secondary_category = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_primary_category_id, "primary_category_id")?,
+                1 => map.read(&mut field_category_name, "category_name")?,
+                2 => map.read(&mut field_secondary_category, "secondary_category")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("PrimaryCategory", KEYS, Visitor)
+        Ok(PrimaryCategory {
+            primary_category_id: fields::required(
+                field_primary_category_id,
+                "primary_category_id",
+            )?,
+            category_name: fields::required(field_category_name, "category_name")?,
+            secondary_category: fields::required(
+                field_secondary_category,
+                "secondary_category",
+            )?,
+        })
     }
 }
 
@@ -398,89 +368,67 @@ impl<'de> serde::Deserialize<'de> for SecondaryCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "secondary_category_id",
-            "category_name",
-            "need_qualification_stuffs",
-            "can_choose_prepaid_card",
-            "can_choose_payment_card",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SecondaryCategory;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SecondaryCategory")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SecondaryCategory",
+            &[
+                "secondary_category_id",
+                "category_name",
+                "need_qualification_stuffs",
+                "can_choose_prepaid_card",
+                "can_choose_payment_card",
+            ],
+            5,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_secondary_category_id = None;
-                let mut field_category_name = None;
-                let mut field_need_qualification_stuffs = None;
-                let mut field_can_choose_prepaid_card = None;
-                let mut field_can_choose_payment_card = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_secondary_category_id,
-                                "secondary_category_id",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_category_name,
-                                "category_name",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_need_qualification_stuffs,
-                                "need_qualification_stuffs",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_choose_prepaid_card,
-                                "can_choose_prepaid_card",
-                            )?
-                        }
-                        4 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_can_choose_payment_card,
-                                "can_choose_payment_card",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for SecondaryCategory {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_secondary_category_id = None;
+        let mut field_category_name = None;
+        let mut field_need_qualification_stuffs = None;
+        let mut field_can_choose_prepaid_card = None;
+        let mut field_can_choose_payment_card = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_secondary_category_id, "secondary_category_id")?,
+                1 => map.read(&mut field_category_name, "category_name")?,
+                2 => {
+                    map.read(
+                        &mut field_need_qualification_stuffs,
+                        "need_qualification_stuffs",
+                    )?
                 }
-                Ok(SecondaryCategory {
-                    secondary_category_id: fields::required(
-                        field_secondary_category_id,
-                        "secondary_category_id",
-                    )?,
-                    category_name: fields::required(
-                        field_category_name,
-                        "category_name",
-                    )?,
-                    need_qualification_stuffs: field_need_qualification_stuffs
-                        .unwrap_or_default(),
-                    can_choose_prepaid_card: field_can_choose_prepaid_card
-                        .unwrap_or_default(),
-                    can_choose_payment_card: field_can_choose_payment_card
-                        .unwrap_or_default(),
-                })
+                3 => {
+                    map.read(
+                        &mut field_can_choose_prepaid_card,
+                        "can_choose_prepaid_card",
+                    )?
+                }
+                4 => {
+                    map.read(
+                        &mut field_can_choose_payment_card,
+                        "can_choose_payment_card",
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SecondaryCategory", KEYS, Visitor)
+        Ok(SecondaryCategory {
+            secondary_category_id: fields::required(
+                field_secondary_category_id,
+                "secondary_category_id",
+            )?,
+            category_name: fields::required(field_category_name, "category_name")?,
+            need_qualification_stuffs: field_need_qualification_stuffs
+                .unwrap_or_default(),
+            can_choose_prepaid_card: field_can_choose_prepaid_card.unwrap_or_default(),
+            can_choose_payment_card: field_can_choose_payment_card.unwrap_or_default(),
+        })
     }
 }
 

@@ -81,38 +81,30 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["merchant_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetSubMerchantRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSubMerchantRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetSubMerchantRequest",
+            &["merchant_id"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_merchant_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_merchant_id,
-                                "merchant_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetSubMerchantRequest {
-                    merchant_id: fields::required(field_merchant_id, "merchant_id")?,
-                })
+impl ::wechat_core::fields::FromMap for GetSubMerchantRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_merchant_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_merchant_id, "merchant_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetSubMerchantRequest", KEYS, Visitor)
+        Ok(GetSubMerchantRequest {
+            merchant_id: fields::required(field_merchant_id, "merchant_id")?,
+        })
     }
 }
 
@@ -142,32 +134,30 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetSubMerchantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetSubMerchantResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetSubMerchantResponse",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetSubMerchantResponse {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for GetSubMerchantResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetSubMerchantResponse", KEYS, Visitor)
+        Ok(GetSubMerchantResponse {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -175,7 +165,7 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantResponse {
 /// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant): its own
 /// codes, and [`General`](GetSubMerchantErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetSubMerchantErrorCode {
     /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this
@@ -184,6 +174,8 @@ pub enum GetSubMerchantErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetSubMerchantErrorCode {}
 ::wechat_core::error_codes!(
     GetSubMerchantErrorCode in crate::Code { InvalidArgs } else General(
     crate::GeneralErrorCode)

@@ -146,38 +146,36 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["begin_id", "limit", "status"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListSubMerchantsRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListSubMerchantsRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListSubMerchantsRequest",
+            &["begin_id", "limit", "status"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_begin_id = None;
-                let mut field_limit = None;
-                let mut field_status = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_begin_id, "begin_id")?,
-                        1 => fields::read(&mut map, &mut field_limit, "limit")?,
-                        2 => fields::read(&mut map, &mut field_status, "status")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListSubMerchantsRequest {
-                    begin_id: fields::required(field_begin_id, "begin_id")?,
-                    limit: fields::required(field_limit, "limit")?,
-                    status: field_status.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ListSubMerchantsRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_begin_id = None;
+        let mut field_limit = None;
+        let mut field_status = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_begin_id, "begin_id")?,
+                1 => map.read(&mut field_limit, "limit")?,
+                2 => map.read(&mut field_status, "status")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListSubMerchantsRequest", KEYS, Visitor)
+        Ok(ListSubMerchantsRequest {
+            begin_id: fields::required(field_begin_id, "begin_id")?,
+            limit: fields::required(field_limit, "limit")?,
+            status: field_status.unwrap_or_default(),
+        })
     }
 }
 
@@ -222,41 +220,33 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info_list", "next_begin_id"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ListSubMerchantsResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct ListSubMerchantsResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "ListSubMerchantsResponse",
+            &["info_list", "next_begin_id"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info_list = None;
-                let mut field_next_begin_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info_list, "info_list")?,
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_next_begin_id,
-                                "next_begin_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(ListSubMerchantsResponse {
-                    info_list: fields::required(field_info_list, "info_list")?,
-                    next_begin_id: field_next_begin_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for ListSubMerchantsResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info_list = None;
+        let mut field_next_begin_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info_list, "info_list")?,
+                1 => map.read(&mut field_next_begin_id, "next_begin_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("ListSubMerchantsResponse", KEYS, Visitor)
+        Ok(ListSubMerchantsResponse {
+            info_list: fields::required(field_info_list, "info_list")?,
+            next_begin_id: field_next_begin_id.unwrap_or_default(),
+        })
     }
 }
 
@@ -264,12 +254,14 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsResponse {
 /// [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants): its
 /// own codes, and [`General`](ListSubMerchantsErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum ListSubMerchantsErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for ListSubMerchantsErrorCode {}
 ::wechat_core::error_codes!(
     ListSubMerchantsErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

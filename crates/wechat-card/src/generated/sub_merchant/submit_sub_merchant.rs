@@ -97,32 +97,30 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubmitSubMerchantRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubmitSubMerchantRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SubmitSubMerchantRequest",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SubmitSubMerchantRequest {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for SubmitSubMerchantRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SubmitSubMerchantRequest", KEYS, Visitor)
+        Ok(SubmitSubMerchantRequest {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -152,32 +150,30 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubmitSubMerchantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubmitSubMerchantResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SubmitSubMerchantResponse",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SubmitSubMerchantResponse {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for SubmitSubMerchantResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SubmitSubMerchantResponse", KEYS, Visitor)
+        Ok(SubmitSubMerchantResponse {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -185,7 +181,7 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantResponse {
 /// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant):
 /// its own codes, and [`General`](SubmitSubMerchantErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SubmitSubMerchantErrorCode {
     /// [`PicNotFromCdn`](crate::Code::PicNotFromCdn): `logo_url` is not an image WeChat hosts.
@@ -193,6 +189,8 @@ pub enum SubmitSubMerchantErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for SubmitSubMerchantErrorCode {}
 ::wechat_core::error_codes!(
     SubmitSubMerchantErrorCode in crate::Code { PicNotFromCdn } else General(
     crate::GeneralErrorCode)

@@ -181,110 +181,80 @@ impl<'de> serde::Deserialize<'de> for SubMerchant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "merchant_id",
-            "app_id",
-            "create_time",
-            "update_time",
-            "brand_name",
-            "logo_url",
-            "status",
-            "begin_time",
-            "end_time",
-            "primary_category_id",
-            "secondary_category_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubMerchant;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubMerchant")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SubMerchant",
+            &[
+                "merchant_id",
+                "app_id",
+                "create_time",
+                "update_time",
+                "brand_name",
+                "logo_url",
+                "status",
+                "begin_time",
+                "end_time",
+                "primary_category_id",
+                "secondary_category_id",
+            ],
+            11,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_merchant_id = None;
-                let mut field_app_id = None;
-                let mut field_create_time = None;
-                let mut field_update_time = None;
-                let mut field_brand_name = None;
-                let mut field_logo_url = None;
-                let mut field_status = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_primary_category_id = None;
-                let mut field_secondary_category_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_merchant_id,
-                                "merchant_id",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_app_id, "app_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_create_time,
-                                "create_time",
-                            )?
-                        }
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_update_time,
-                                "update_time",
-                            )?
-                        }
-                        4 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
-                        5 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        6 => fields::read(&mut map, &mut field_status, "status")?,
-                        7 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        8 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_primary_category_id,
-                                "primary_category_id",
-                            )?
-                        }
-                        10 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_secondary_category_id,
-                                "secondary_category_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for SubMerchant {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_merchant_id = None;
+        let mut field_app_id = None;
+        let mut field_create_time = None;
+        let mut field_update_time = None;
+        let mut field_brand_name = None;
+        let mut field_logo_url = None;
+        let mut field_status = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_primary_category_id = None;
+        let mut field_secondary_category_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_merchant_id, "merchant_id")?,
+                1 => map.read(&mut field_app_id, "app_id")?,
+                2 => map.read(&mut field_create_time, "create_time")?,
+                3 => map.read(&mut field_update_time, "update_time")?,
+                4 => map.read(&mut field_brand_name, "brand_name")?,
+                5 => map.read(&mut field_logo_url, "logo_url")?,
+                6 => map.read(&mut field_status, "status")?,
+                7 => map.read(&mut field_begin_time, "begin_time")?,
+                8 => map.read(&mut field_end_time, "end_time")?,
+                9 => map.read(&mut field_primary_category_id, "primary_category_id")?,
+                10 => {
+                    map.read(&mut field_secondary_category_id, "secondary_category_id")?
                 }
-                Ok(SubMerchant {
-                    merchant_id: fields::required(field_merchant_id, "merchant_id")?,
-                    app_id: field_app_id.unwrap_or_default(),
-                    create_time: field_create_time.unwrap_or_default(),
-                    update_time: field_update_time.unwrap_or_default(),
-                    brand_name: fields::required(field_brand_name, "brand_name")?,
-                    logo_url: fields::required(field_logo_url, "logo_url")?,
-                    status: fields::required(field_status, "status")?,
-                    begin_time: field_begin_time.unwrap_or_default(),
-                    end_time: field_end_time.unwrap_or_default(),
-                    primary_category_id: fields::required(
-                        field_primary_category_id,
-                        "primary_category_id",
-                    )?,
-                    secondary_category_id: fields::required(
-                        field_secondary_category_id,
-                        "secondary_category_id",
-                    )?,
-                })
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SubMerchant", KEYS, Visitor)
+        Ok(SubMerchant {
+            merchant_id: fields::required(field_merchant_id, "merchant_id")?,
+            app_id: field_app_id.unwrap_or_default(),
+            create_time: field_create_time.unwrap_or_default(),
+            update_time: field_update_time.unwrap_or_default(),
+            brand_name: fields::required(field_brand_name, "brand_name")?,
+            logo_url: fields::required(field_logo_url, "logo_url")?,
+            status: fields::required(field_status, "status")?,
+            begin_time: field_begin_time.unwrap_or_default(),
+            end_time: field_end_time.unwrap_or_default(),
+            primary_category_id: fields::required(
+                field_primary_category_id,
+                "primary_category_id",
+            )?,
+            secondary_category_id: fields::required(
+                field_secondary_category_id,
+                "secondary_category_id",
+            )?,
+        })
     }
 }
 
@@ -498,101 +468,75 @@ impl<'de> serde::Deserialize<'de> for SubMerchantForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "app_id",
-            "brand_name",
-            "logo_url",
-            "protocol",
-            "end_time",
-            "primary_category_id",
-            "secondary_category_id",
-            "agreement_media_id",
-            "operator_media_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubMerchantForm;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubMerchantForm")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SubMerchantForm",
+            &[
+                "app_id",
+                "brand_name",
+                "logo_url",
+                "protocol",
+                "end_time",
+                "primary_category_id",
+                "secondary_category_id",
+                "agreement_media_id",
+                "operator_media_id",
+            ],
+            9,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_app_id = None;
-                let mut field_brand_name = None;
-                let mut field_logo_url = None;
-                let mut field_protocol = None;
-                let mut field_end_time = None;
-                let mut field_primary_category_id = None;
-                let mut field_secondary_category_id = None;
-                let mut field_agreement_media_id = None;
-                let mut field_operator_media_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_app_id, "app_id")?,
-                        1 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
-                        2 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        3 => fields::read(&mut map, &mut field_protocol, "protocol")?,
-                        4 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_primary_category_id,
-                                "primary_category_id",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_secondary_category_id,
-                                "secondary_category_id",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_agreement_media_id,
-                                "agreement_media_id",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_operator_media_id,
-                                "operator_media_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SubMerchantForm {
-                    app_id: field_app_id.unwrap_or_default(),
-                    brand_name: fields::required(field_brand_name, "brand_name")?,
-                    logo_url: fields::required(field_logo_url, "logo_url")?,
-                    protocol: fields::required(field_protocol, "protocol")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    primary_category_id: fields::required(
-                        field_primary_category_id,
-                        "primary_category_id",
-                    )?,
-                    secondary_category_id: fields::required(
-                        field_secondary_category_id,
-                        "secondary_category_id",
-                    )?,
-                    agreement_media_id: field_agreement_media_id.unwrap_or_default(),
-                    operator_media_id: field_operator_media_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SubMerchantForm {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_app_id = None;
+        let mut field_brand_name = None;
+        let mut field_logo_url = None;
+        let mut field_protocol = None;
+        let mut field_end_time = None;
+        let mut field_primary_category_id = None;
+        let mut field_secondary_category_id = None;
+        let mut field_agreement_media_id = None;
+        let mut field_operator_media_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_app_id, "app_id")?,
+                1 => map.read(&mut field_brand_name, "brand_name")?,
+                2 => map.read(&mut field_logo_url, "logo_url")?,
+                3 => map.read(&mut field_protocol, "protocol")?,
+                4 => map.read(&mut field_end_time, "end_time")?,
+                5 => map.read(&mut field_primary_category_id, "primary_category_id")?,
+                6 => map.read(&mut field_secondary_category_id, "secondary_category_id")?,
+                7 => map.read(&mut field_agreement_media_id, "agreement_media_id")?,
+                8 => map.read(&mut field_operator_media_id, "operator_media_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SubMerchantForm", KEYS, Visitor)
+        Ok(SubMerchantForm {
+            app_id: field_app_id.unwrap_or_default(),
+            brand_name: fields::required(field_brand_name, "brand_name")?,
+            logo_url: fields::required(field_logo_url, "logo_url")?,
+            protocol: fields::required(field_protocol, "protocol")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            primary_category_id: fields::required(
+                field_primary_category_id,
+                "primary_category_id",
+            )?,
+            secondary_category_id: fields::required(
+                field_secondary_category_id,
+                "secondary_category_id",
+            )?,
+            agreement_media_id: field_agreement_media_id.unwrap_or_default(),
+            operator_media_id: field_operator_media_id.unwrap_or_default(),
+        })
     }
 }
 
 /// Where WeChat's review of a sub-merchant stands.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum SubMerchantStatus {
     /// `"CHECKING"`: Under review.
@@ -607,6 +551,7 @@ pub enum SubMerchantStatus {
     Unknown(String),
 }
 
+impl Eq for SubMerchantStatus {}
 impl SubMerchantStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
@@ -648,6 +593,6 @@ impl<'de> serde::Deserialize<'de> for SubMerchantStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+        Ok(Self::from(::wechat_core::lenient::string(deserializer)?.as_str()))
     }
 }

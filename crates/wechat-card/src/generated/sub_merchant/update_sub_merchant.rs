@@ -97,32 +97,30 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSubMerchantRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateSubMerchantRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateSubMerchantRequest",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateSubMerchantRequest {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateSubMerchantRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateSubMerchantRequest", KEYS, Visitor)
+        Ok(UpdateSubMerchantRequest {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -152,32 +150,30 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["info"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSubMerchantResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateSubMerchantResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateSubMerchantResponse",
+            &["info"],
+            1,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_info = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_info, "info")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateSubMerchantResponse {
-                    info: fields::required(field_info, "info")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateSubMerchantResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_info = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_info, "info")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateSubMerchantResponse", KEYS, Visitor)
+        Ok(UpdateSubMerchantResponse {
+            info: fields::required(field_info, "info")?,
+        })
     }
 }
 
@@ -185,7 +181,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantResponse {
 /// [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant):
 /// its own codes, and [`General`](UpdateSubMerchantErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateSubMerchantErrorCode {
     /// [`PicNotFromCdn`](crate::Code::PicNotFromCdn): `logo_url` is not an image WeChat hosts.
@@ -196,6 +192,8 @@ pub enum UpdateSubMerchantErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateSubMerchantErrorCode {}
 ::wechat_core::error_codes!(
     UpdateSubMerchantErrorCode in crate::Code { PicNotFromCdn, InvalidArgs } else
     General(crate::GeneralErrorCode)
@@ -412,106 +410,74 @@ impl<'de> serde::Deserialize<'de> for SubMerchantUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "merchant_id",
-            "app_id",
-            "brand_name",
-            "logo_url",
-            "protocol",
-            "end_time",
-            "primary_category_id",
-            "secondary_category_id",
-            "agreement_media_id",
-            "operator_media_id",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubMerchantUpdate;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct SubMerchantUpdate")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "SubMerchantUpdate",
+            &[
+                "merchant_id",
+                "app_id",
+                "brand_name",
+                "logo_url",
+                "protocol",
+                "end_time",
+                "primary_category_id",
+                "secondary_category_id",
+                "agreement_media_id",
+                "operator_media_id",
+            ],
+            10,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_merchant_id = None;
-                let mut field_app_id = None;
-                let mut field_brand_name = None;
-                let mut field_logo_url = None;
-                let mut field_protocol = None;
-                let mut field_end_time = None;
-                let mut field_primary_category_id = None;
-                let mut field_secondary_category_id = None;
-                let mut field_agreement_media_id = None;
-                let mut field_operator_media_id = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_merchant_id,
-                                "merchant_id",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_app_id, "app_id")?,
-                        2 => fields::read(&mut map, &mut field_brand_name, "brand_name")?,
-                        3 => fields::read(&mut map, &mut field_logo_url, "logo_url")?,
-                        4 => fields::read(&mut map, &mut field_protocol, "protocol")?,
-                        5 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_primary_category_id,
-                                "primary_category_id",
-                            )?
-                        }
-                        7 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_secondary_category_id,
-                                "secondary_category_id",
-                            )?
-                        }
-                        8 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_agreement_media_id,
-                                "agreement_media_id",
-                            )?
-                        }
-                        9 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_operator_media_id,
-                                "operator_media_id",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(SubMerchantUpdate {
-                    merchant_id: fields::required(field_merchant_id, "merchant_id")?,
-                    app_id: field_app_id.unwrap_or_default(),
-                    brand_name: fields::required(field_brand_name, "brand_name")?,
-                    logo_url: fields::required(field_logo_url, "logo_url")?,
-                    protocol: fields::required(field_protocol, "protocol")?,
-                    end_time: fields::required(field_end_time, "end_time")?,
-                    primary_category_id: fields::required(
-                        field_primary_category_id,
-                        "primary_category_id",
-                    )?,
-                    secondary_category_id: fields::required(
-                        field_secondary_category_id,
-                        "secondary_category_id",
-                    )?,
-                    agreement_media_id: field_agreement_media_id.unwrap_or_default(),
-                    operator_media_id: field_operator_media_id.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for SubMerchantUpdate {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_merchant_id = None;
+        let mut field_app_id = None;
+        let mut field_brand_name = None;
+        let mut field_logo_url = None;
+        let mut field_protocol = None;
+        let mut field_end_time = None;
+        let mut field_primary_category_id = None;
+        let mut field_secondary_category_id = None;
+        let mut field_agreement_media_id = None;
+        let mut field_operator_media_id = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_merchant_id, "merchant_id")?,
+                1 => map.read(&mut field_app_id, "app_id")?,
+                2 => map.read(&mut field_brand_name, "brand_name")?,
+                3 => map.read(&mut field_logo_url, "logo_url")?,
+                4 => map.read(&mut field_protocol, "protocol")?,
+                5 => map.read(&mut field_end_time, "end_time")?,
+                6 => map.read(&mut field_primary_category_id, "primary_category_id")?,
+                7 => map.read(&mut field_secondary_category_id, "secondary_category_id")?,
+                8 => map.read(&mut field_agreement_media_id, "agreement_media_id")?,
+                9 => map.read(&mut field_operator_media_id, "operator_media_id")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("SubMerchantUpdate", KEYS, Visitor)
+        Ok(SubMerchantUpdate {
+            merchant_id: fields::required(field_merchant_id, "merchant_id")?,
+            app_id: field_app_id.unwrap_or_default(),
+            brand_name: fields::required(field_brand_name, "brand_name")?,
+            logo_url: fields::required(field_logo_url, "logo_url")?,
+            protocol: fields::required(field_protocol, "protocol")?,
+            end_time: fields::required(field_end_time, "end_time")?,
+            primary_category_id: fields::required(
+                field_primary_category_id,
+                "primary_category_id",
+            )?,
+            secondary_category_id: fields::required(
+                field_secondary_category_id,
+                "secondary_category_id",
+            )?,
+            agreement_media_id: field_agreement_media_id.unwrap_or_default(),
+            operator_media_id: field_operator_media_id.unwrap_or_default(),
+        })
     }
 }
 

@@ -260,74 +260,60 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "code",
-            "card_id",
-            "passenger_name",
-            "class",
-            "etkt_bnr",
-            "seat",
-            "qrcode_data",
-            "is_cancel",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CheckInBoardingPassRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CheckInBoardingPassRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CheckInBoardingPassRequest",
+            &[
+                "code",
+                "card_id",
+                "passenger_name",
+                "class",
+                "etkt_bnr",
+                "seat",
+                "qrcode_data",
+                "is_cancel",
+            ],
+            8,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_passenger_name = None;
-                let mut field_class = None;
-                let mut field_etkt_bnr = None;
-                let mut field_seat = None;
-                let mut field_qrcode_data = None;
-                let mut field_is_cancel = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_passenger_name,
-                                "passenger_name",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_class, "class")?,
-                        4 => fields::read(&mut map, &mut field_etkt_bnr, "etkt_bnr")?,
-                        5 => fields::read(&mut map, &mut field_seat, "seat")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_qrcode_data,
-                                "qrcode_data",
-                            )?
-                        }
-                        7 => fields::read(&mut map, &mut field_is_cancel, "is_cancel")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(CheckInBoardingPassRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    passenger_name: field_passenger_name.unwrap_or_default(),
-                    class: field_class.unwrap_or_default(),
-                    etkt_bnr: field_etkt_bnr.unwrap_or_default(),
-                    seat: field_seat.unwrap_or_default(),
-                    qrcode_data: field_qrcode_data.unwrap_or_default(),
-                    is_cancel: field_is_cancel.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for CheckInBoardingPassRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_passenger_name = None;
+        let mut field_class = None;
+        let mut field_etkt_bnr = None;
+        let mut field_seat = None;
+        let mut field_qrcode_data = None;
+        let mut field_is_cancel = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_passenger_name, "passenger_name")?,
+                3 => map.read(&mut field_class, "class")?,
+                4 => map.read(&mut field_etkt_bnr, "etkt_bnr")?,
+                5 => map.read(&mut field_seat, "seat")?,
+                6 => map.read(&mut field_qrcode_data, "qrcode_data")?,
+                7 => map.read(&mut field_is_cancel, "is_cancel")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("CheckInBoardingPassRequest", KEYS, Visitor)
+        Ok(CheckInBoardingPassRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            passenger_name: field_passenger_name.unwrap_or_default(),
+            class: field_class.unwrap_or_default(),
+            etkt_bnr: field_etkt_bnr.unwrap_or_default(),
+            seat: field_seat.unwrap_or_default(),
+            qrcode_data: field_qrcode_data.unwrap_or_default(),
+            is_cancel: field_is_cancel.unwrap_or_default(),
+        })
     }
 }
 
@@ -352,26 +338,23 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CheckInBoardingPassResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct CheckInBoardingPassResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "CheckInBoardingPassResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(CheckInBoardingPassResponse {})
-            }
+impl ::wechat_core::fields::FromMap for CheckInBoardingPassResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("CheckInBoardingPassResponse", KEYS, Visitor)
+        Ok(CheckInBoardingPassResponse {})
     }
 }
 
@@ -379,7 +362,7 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassResponse {
 /// [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass): its own
 /// codes, and [`General`](CheckInBoardingPassErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum CheckInBoardingPassErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -387,6 +370,8 @@ pub enum CheckInBoardingPassErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for CheckInBoardingPassErrorCode {}
 ::wechat_core::error_codes!(
     CheckInBoardingPassErrorCode in crate::Code { InvalidSerialCode } else General(
     crate::GeneralErrorCode)

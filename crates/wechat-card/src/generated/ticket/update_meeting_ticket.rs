@@ -209,64 +209,56 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "code",
-            "card_id",
-            "begin_time",
-            "end_time",
-            "zone",
-            "entrance",
-            "seat_number",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMeetingTicketRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMeetingTicketRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateMeetingTicketRequest",
+            &[
+                "code",
+                "card_id",
+                "begin_time",
+                "end_time",
+                "zone",
+                "entrance",
+                "seat_number",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_begin_time = None;
-                let mut field_end_time = None;
-                let mut field_zone = None;
-                let mut field_entrance = None;
-                let mut field_seat_number = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => fields::read(&mut map, &mut field_begin_time, "begin_time")?,
-                        3 => fields::read(&mut map, &mut field_end_time, "end_time")?,
-                        4 => fields::read(&mut map, &mut field_zone, "zone")?,
-                        5 => fields::read(&mut map, &mut field_entrance, "entrance")?,
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seat_number,
-                                "seat_number",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateMeetingTicketRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    begin_time: field_begin_time.unwrap_or_default(),
-                    end_time: field_end_time.unwrap_or_default(),
-                    zone: fields::required(field_zone, "zone")?,
-                    entrance: fields::required(field_entrance, "entrance")?,
-                    seat_number: fields::required(field_seat_number, "seat_number")?,
-                })
+impl ::wechat_core::fields::FromMap for UpdateMeetingTicketRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_begin_time = None;
+        let mut field_end_time = None;
+        let mut field_zone = None;
+        let mut field_entrance = None;
+        let mut field_seat_number = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_begin_time, "begin_time")?,
+                3 => map.read(&mut field_end_time, "end_time")?,
+                4 => map.read(&mut field_zone, "zone")?,
+                5 => map.read(&mut field_entrance, "entrance")?,
+                6 => map.read(&mut field_seat_number, "seat_number")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateMeetingTicketRequest", KEYS, Visitor)
+        Ok(UpdateMeetingTicketRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            begin_time: field_begin_time.unwrap_or_default(),
+            end_time: field_end_time.unwrap_or_default(),
+            zone: fields::required(field_zone, "zone")?,
+            entrance: fields::required(field_entrance, "entrance")?,
+            seat_number: fields::required(field_seat_number, "seat_number")?,
+        })
     }
 }
 
@@ -291,26 +283,23 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMeetingTicketResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMeetingTicketResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateMeetingTicketResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdateMeetingTicketResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdateMeetingTicketResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdateMeetingTicketResponse", KEYS, Visitor)
+        Ok(UpdateMeetingTicketResponse {})
     }
 }
 
@@ -318,7 +307,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketResponse {
 /// [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket): its own
 /// codes, and [`General`](UpdateMeetingTicketErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMeetingTicketErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -326,6 +315,8 @@ pub enum UpdateMeetingTicketErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateMeetingTicketErrorCode {}
 ::wechat_core::error_codes!(
     UpdateMeetingTicketErrorCode in crate::Code { InvalidSerialCode } else General(
     crate::GeneralErrorCode)

@@ -201,76 +201,56 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "code",
-            "card_id",
-            "ticket_class",
-            "show_time",
-            "duration",
-            "screening_room",
-            "seat_number",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMovieTicketRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMovieTicketRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateMovieTicketRequest",
+            &[
+                "code",
+                "card_id",
+                "ticket_class",
+                "show_time",
+                "duration",
+                "screening_room",
+                "seat_number",
+            ],
+            7,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_code = None;
-                let mut field_card_id = None;
-                let mut field_ticket_class = None;
-                let mut field_show_time = None;
-                let mut field_duration = None;
-                let mut field_screening_room = None;
-                let mut field_seat_number = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_code, "code")?,
-                        1 => fields::read(&mut map, &mut field_card_id, "card_id")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_ticket_class,
-                                "ticket_class",
-                            )?
-                        }
-                        3 => fields::read(&mut map, &mut field_show_time, "show_time")?,
-                        4 => fields::read(&mut map, &mut field_duration, "duration")?,
-                        5 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_screening_room,
-                                "screening_room",
-                            )?
-                        }
-                        6 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_seat_number,
-                                "seat_number",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(UpdateMovieTicketRequest {
-                    code: fields::required(field_code, "code")?,
-                    card_id: field_card_id.unwrap_or_default(),
-                    ticket_class: fields::required(field_ticket_class, "ticket_class")?,
-                    show_time: fields::required(field_show_time, "show_time")?,
-                    duration: fields::required(field_duration, "duration")?,
-                    screening_room: field_screening_room.unwrap_or_default(),
-                    seat_number: field_seat_number.unwrap_or_default(),
-                })
+impl ::wechat_core::fields::FromMap for UpdateMovieTicketRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_code = None;
+        let mut field_card_id = None;
+        let mut field_ticket_class = None;
+        let mut field_show_time = None;
+        let mut field_duration = None;
+        let mut field_screening_room = None;
+        let mut field_seat_number = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_code, "code")?,
+                1 => map.read(&mut field_card_id, "card_id")?,
+                2 => map.read(&mut field_ticket_class, "ticket_class")?,
+                3 => map.read(&mut field_show_time, "show_time")?,
+                4 => map.read(&mut field_duration, "duration")?,
+                5 => map.read(&mut field_screening_room, "screening_room")?,
+                6 => map.read(&mut field_seat_number, "seat_number")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("UpdateMovieTicketRequest", KEYS, Visitor)
+        Ok(UpdateMovieTicketRequest {
+            code: fields::required(field_code, "code")?,
+            card_id: field_card_id.unwrap_or_default(),
+            ticket_class: fields::required(field_ticket_class, "ticket_class")?,
+            show_time: fields::required(field_show_time, "show_time")?,
+            duration: fields::required(field_duration, "duration")?,
+            screening_room: field_screening_room.unwrap_or_default(),
+            seat_number: field_seat_number.unwrap_or_default(),
+        })
     }
 }
 
@@ -295,33 +275,30 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMovieTicketResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct UpdateMovieTicketResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "UpdateMovieTicketResponse",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(UpdateMovieTicketResponse {})
-            }
+impl ::wechat_core::fields::FromMap for UpdateMovieTicketResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("UpdateMovieTicketResponse", KEYS, Visitor)
+        Ok(UpdateMovieTicketResponse {})
     }
 }
 
 /// Error codes of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket):
 /// its own codes, and [`General`](UpdateMovieTicketErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMovieTicketErrorCode {
     /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
@@ -329,6 +306,8 @@ pub enum UpdateMovieTicketErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for UpdateMovieTicketErrorCode {}
 ::wechat_core::error_codes!(
     UpdateMovieTicketErrorCode in crate::Code { InvalidSerialCode } else General(
     crate::GeneralErrorCode)

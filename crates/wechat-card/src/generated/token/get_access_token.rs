@@ -113,29 +113,21 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAccessTokenRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAccessTokenRequest")
-            }
+        ::wechat_core::fields::deserialize(deserializer, "GetAccessTokenRequest", &[], 0)
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetAccessTokenRequest {
-                    appid: Default::default(),
-                    secret: Default::default(),
-                })
-            }
+impl ::wechat_core::fields::FromMap for GetAccessTokenRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetAccessTokenRequest", KEYS, Visitor)
+        Ok(GetAccessTokenRequest {
+            appid: Default::default(),
+            secret: Default::default(),
+        })
     }
 }
 
@@ -202,53 +194,47 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["access_token", "expires_in"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAccessTokenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAccessTokenResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAccessTokenResponse",
+            &["access_token", "expires_in"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_access_token = None;
-                let mut field_expires_in = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_access_token,
-                                "access_token",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAccessTokenResponse {
-                    access_token: fields::required(field_access_token, "access_token")?,
-                    expires_in: fields::required(field_expires_in, "expires_in")?,
-                })
+impl ::wechat_core::fields::FromMap for GetAccessTokenResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_access_token = None;
+        let mut field_expires_in = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_access_token, "access_token")?,
+                1 => map.read(&mut field_expires_in, "expires_in")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAccessTokenResponse", KEYS, Visitor)
+        Ok(GetAccessTokenResponse {
+            access_token: fields::required(field_access_token, "access_token")?,
+            expires_in: fields::required(field_expires_in, "expires_in")?,
+        })
     }
 }
 
 /// Error codes of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token): its own
 /// codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK
 /// does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetAccessTokenErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetAccessTokenErrorCode {}
 ::wechat_core::error_codes!(
     GetAccessTokenErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

@@ -155,70 +155,48 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "component_appid",
-            "authorizer_appid",
-            "authorizer_refresh_token",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthorizerAccessTokenRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthorizerAccessTokenRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthorizerAccessTokenRequest",
+            &["component_appid", "authorizer_appid", "authorizer_refresh_token"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_component_appid = None;
-                let mut field_authorizer_appid = None;
-                let mut field_authorizer_refresh_token = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_component_appid,
-                                "component_appid",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_authorizer_appid,
-                                "authorizer_appid",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_authorizer_refresh_token,
-                                "authorizer_refresh_token",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthorizerAccessTokenRequest {
-                    component_access_token: Default::default(),
-                    component_appid: fields::required(
-                        field_component_appid,
-                        "component_appid",
-                    )?,
-                    authorizer_appid: fields::required(
-                        field_authorizer_appid,
-                        "authorizer_appid",
-                    )?,
-                    authorizer_refresh_token: fields::required(
-                        field_authorizer_refresh_token,
+impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_component_appid = None;
+        let mut field_authorizer_appid = None;
+        let mut field_authorizer_refresh_token = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_component_appid, "component_appid")?,
+                1 => map.read(&mut field_authorizer_appid, "authorizer_appid")?,
+                2 => {
+                    map.read(
+                        &mut field_authorizer_refresh_token,
                         "authorizer_refresh_token",
-                    )?,
-                })
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetAuthorizerAccessTokenRequest", KEYS, Visitor)
+        Ok(GetAuthorizerAccessTokenRequest {
+            component_access_token: Default::default(),
+            component_appid: fields::required(field_component_appid, "component_appid")?,
+            authorizer_appid: fields::required(
+                field_authorizer_appid,
+                "authorizer_appid",
+            )?,
+            authorizer_refresh_token: fields::required(
+                field_authorizer_refresh_token,
+                "authorizer_refresh_token",
+            )?,
+        })
     }
 }
 
@@ -303,61 +281,52 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "authorizer_access_token",
-            "expires_in",
-            "authorizer_refresh_token",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetAuthorizerAccessTokenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetAuthorizerAccessTokenResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetAuthorizerAccessTokenResponse",
+            &["authorizer_access_token", "expires_in", "authorizer_refresh_token"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_authorizer_access_token = None;
-                let mut field_expires_in = None;
-                let mut field_authorizer_refresh_token = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_authorizer_access_token,
-                                "authorizer_access_token",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_authorizer_refresh_token,
-                                "authorizer_refresh_token",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetAuthorizerAccessTokenResponse {
-                    authorizer_access_token: fields::required(
-                        field_authorizer_access_token,
+impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_authorizer_access_token = None;
+        let mut field_expires_in = None;
+        let mut field_authorizer_refresh_token = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => {
+                    map.read(
+                        &mut field_authorizer_access_token,
                         "authorizer_access_token",
-                    )?,
-                    expires_in: fields::required(field_expires_in, "expires_in")?,
-                    authorizer_refresh_token: fields::required(
-                        field_authorizer_refresh_token,
+                    )?
+                }
+                1 => map.read(&mut field_expires_in, "expires_in")?,
+                2 => {
+                    map.read(
+                        &mut field_authorizer_refresh_token,
                         "authorizer_refresh_token",
-                    )?,
-                })
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer
-            .deserialize_struct("GetAuthorizerAccessTokenResponse", KEYS, Visitor)
+        Ok(GetAuthorizerAccessTokenResponse {
+            authorizer_access_token: fields::required(
+                field_authorizer_access_token,
+                "authorizer_access_token",
+            )?,
+            expires_in: fields::required(field_expires_in, "expires_in")?,
+            authorizer_refresh_token: fields::required(
+                field_authorizer_refresh_token,
+                "authorizer_refresh_token",
+            )?,
+        })
     }
 }
 
@@ -365,7 +334,7 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenResponse {
 /// [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token): its
 /// own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and
 /// codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthorizerAccessTokenErrorCode {
     /// [`RefreshTokenIsInvalid`](crate::Code::RefreshTokenIsInvalid): The authorizer_refresh_token is wrong,
@@ -374,6 +343,8 @@ pub enum GetAuthorizerAccessTokenErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetAuthorizerAccessTokenErrorCode {}
 ::wechat_core::error_codes!(
     GetAuthorizerAccessTokenErrorCode in crate::Code { RefreshTokenIsInvalid } else
     General(crate::GeneralErrorCode)

@@ -62,26 +62,23 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCardApiTicketRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCardApiTicketRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCardApiTicketRequest",
+            &[],
+            0,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                while map.next_key::<serde::de::IgnoredAny>()?.is_some() {
-                    fields::skip(&mut map)?;
-                }
-                Ok(GetCardApiTicketRequest {})
-            }
+impl ::wechat_core::fields::FromMap for GetCardApiTicketRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        while map.next_key()?.is_some() {
+            map.skip()?;
         }
-        deserializer.deserialize_struct("GetCardApiTicketRequest", KEYS, Visitor)
+        Ok(GetCardApiTicketRequest {})
     }
 }
 
@@ -149,47 +146,47 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["ticket", "expires_in"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetCardApiTicketResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetCardApiTicketResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetCardApiTicketResponse",
+            &["ticket", "expires_in"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_ticket = None;
-                let mut field_expires_in = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => fields::read(&mut map, &mut field_ticket, "ticket")?,
-                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetCardApiTicketResponse {
-                    ticket: fields::required(field_ticket, "ticket")?,
-                    expires_in: fields::required(field_expires_in, "expires_in")?,
-                })
+impl ::wechat_core::fields::FromMap for GetCardApiTicketResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_ticket = None;
+        let mut field_expires_in = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_ticket, "ticket")?,
+                1 => map.read(&mut field_expires_in, "expires_in")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetCardApiTicketResponse", KEYS, Visitor)
+        Ok(GetCardApiTicketResponse {
+            ticket: fields::required(field_ticket, "ticket")?,
+            expires_in: fields::required(field_expires_in, "expires_in")?,
+        })
     }
 }
 
 /// Error codes of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket): its
 /// own codes, and [`General`](GetCardApiTicketErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetCardApiTicketErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetCardApiTicketErrorCode {}
 ::wechat_core::error_codes!(
     GetCardApiTicketErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );

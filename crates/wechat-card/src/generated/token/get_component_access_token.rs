@@ -143,69 +143,47 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &[
-            "component_appid",
-            "component_appsecret",
-            "component_verify_ticket",
-        ];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetComponentAccessTokenRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetComponentAccessTokenRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetComponentAccessTokenRequest",
+            &["component_appid", "component_appsecret", "component_verify_ticket"],
+            3,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_component_appid = None;
-                let mut field_component_appsecret = None;
-                let mut field_component_verify_ticket = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_component_appid,
-                                "component_appid",
-                            )?
-                        }
-                        1 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_component_appsecret,
-                                "component_appsecret",
-                            )?
-                        }
-                        2 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_component_verify_ticket,
-                                "component_verify_ticket",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetComponentAccessTokenRequest {
-                    component_appid: fields::required(
-                        field_component_appid,
-                        "component_appid",
-                    )?,
-                    component_appsecret: fields::required(
-                        field_component_appsecret,
-                        "component_appsecret",
-                    )?,
-                    component_verify_ticket: fields::required(
-                        field_component_verify_ticket,
+impl ::wechat_core::fields::FromMap for GetComponentAccessTokenRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_component_appid = None;
+        let mut field_component_appsecret = None;
+        let mut field_component_verify_ticket = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_component_appid, "component_appid")?,
+                1 => map.read(&mut field_component_appsecret, "component_appsecret")?,
+                2 => {
+                    map.read(
+                        &mut field_component_verify_ticket,
                         "component_verify_ticket",
-                    )?,
-                })
+                    )?
+                }
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetComponentAccessTokenRequest", KEYS, Visitor)
+        Ok(GetComponentAccessTokenRequest {
+            component_appid: fields::required(field_component_appid, "component_appid")?,
+            component_appsecret: fields::required(
+                field_component_appsecret,
+                "component_appsecret",
+            )?,
+            component_verify_ticket: fields::required(
+                field_component_verify_ticket,
+                "component_verify_ticket",
+            )?,
+        })
     }
 }
 
@@ -279,44 +257,41 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["component_access_token", "expires_in"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetComponentAccessTokenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetComponentAccessTokenResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetComponentAccessTokenResponse",
+            &["component_access_token", "expires_in"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_component_access_token = None;
-                let mut field_expires_in = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_component_access_token,
-                                "component_access_token",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetComponentAccessTokenResponse {
-                    component_access_token: fields::required(
-                        field_component_access_token,
+impl ::wechat_core::fields::FromMap for GetComponentAccessTokenResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_component_access_token = None;
+        let mut field_expires_in = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => {
+                    map.read(
+                        &mut field_component_access_token,
                         "component_access_token",
-                    )?,
-                    expires_in: fields::required(field_expires_in, "expires_in")?,
-                })
+                    )?
+                }
+                1 => map.read(&mut field_expires_in, "expires_in")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetComponentAccessTokenResponse", KEYS, Visitor)
+        Ok(GetComponentAccessTokenResponse {
+            component_access_token: fields::required(
+                field_component_access_token,
+                "component_access_token",
+            )?,
+            expires_in: fields::required(field_expires_in, "expires_in")?,
+        })
     }
 }
 
@@ -324,7 +299,7 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenResponse {
 /// [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token): its
 /// own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes
 /// this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetComponentAccessTokenErrorCode {
     /// [`AccessClientipIsNotRegistered`](crate::Code::AccessClientipIsNotRegistered): The calling server's IP
@@ -344,6 +319,8 @@ pub enum GetComponentAccessTokenErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetComponentAccessTokenErrorCode {}
 ::wechat_core::error_codes!(
     GetComponentAccessTokenErrorCode in crate::Code { AccessClientipIsNotRegistered,
     ComponentTicketIsExpired, ComponentTicketIsInvalid, InvalidComponent,

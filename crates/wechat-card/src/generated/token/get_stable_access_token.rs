@@ -142,56 +142,47 @@ impl<'de> serde::Deserialize<'de> for GetStableAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["grant_type", "appid", "secret", "force_refresh"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetStableAccessTokenRequest;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetStableAccessTokenRequest")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetStableAccessTokenRequest",
+            &["grant_type", "appid", "secret", "force_refresh"],
+            4,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_grant_type = None;
-                let mut field_appid = None;
-                let mut field_secret = None;
-                let mut field_force_refresh = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::constant(
-                                &mut map,
-                                &mut field_grant_type,
-                                fields::Constant {
-                                    name: "grant_type",
-                                    value: "client_credential",
-                                },
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_appid, "appid")?,
-                        2 => fields::read(&mut map, &mut field_secret, "secret")?,
-                        3 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_force_refresh,
-                                "force_refresh",
-                            )?
-                        }
-                        _ => fields::skip(&mut map)?,
-                    }
+impl ::wechat_core::fields::FromMap for GetStableAccessTokenRequest {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_grant_type = None;
+        let mut field_appid = None;
+        let mut field_secret = None;
+        let mut field_force_refresh = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => {
+                    map.constant(
+                        &mut field_grant_type,
+                        fields::Constant {
+                            name: "grant_type",
+                            value: "client_credential",
+                        },
+                    )?
                 }
-                Ok(GetStableAccessTokenRequest {
-                    grant_type: fields::required(field_grant_type, "grant_type")?,
-                    appid: fields::required(field_appid, "appid")?,
-                    secret: fields::required(field_secret, "secret")?,
-                    force_refresh: field_force_refresh.unwrap_or_default(),
-                })
+                1 => map.read(&mut field_appid, "appid")?,
+                2 => map.read(&mut field_secret, "secret")?,
+                3 => map.read(&mut field_force_refresh, "force_refresh")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetStableAccessTokenRequest", KEYS, Visitor)
+        Ok(GetStableAccessTokenRequest {
+            grant_type: fields::required(field_grant_type, "grant_type")?,
+            appid: fields::required(field_appid, "appid")?,
+            secret: fields::required(field_secret, "secret")?,
+            force_refresh: field_force_refresh.unwrap_or_default(),
+        })
     }
 }
 
@@ -268,41 +259,33 @@ impl<'de> serde::Deserialize<'de> for GetStableAccessTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use ::wechat_core::fields;
-        const KEYS: &[&str] = &["access_token", "expires_in"];
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetStableAccessTokenResponse;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("struct GetStableAccessTokenResponse")
-            }
+        ::wechat_core::fields::deserialize(
+            deserializer,
+            "GetStableAccessTokenResponse",
+            &["access_token", "expires_in"],
+            2,
+        )
+    }
+}
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self::Value, A::Error> {
-                let mut field_access_token = None;
-                let mut field_expires_in = None;
-                while let Some(key) = map.next_key_seed(fields::Key(KEYS))? {
-                    match key {
-                        0 => {
-                            fields::read(
-                                &mut map,
-                                &mut field_access_token,
-                                "access_token",
-                            )?
-                        }
-                        1 => fields::read(&mut map, &mut field_expires_in, "expires_in")?,
-                        _ => fields::skip(&mut map)?,
-                    }
-                }
-                Ok(GetStableAccessTokenResponse {
-                    access_token: fields::required(field_access_token, "access_token")?,
-                    expires_in: fields::required(field_expires_in, "expires_in")?,
-                })
+impl ::wechat_core::fields::FromMap for GetStableAccessTokenResponse {
+    fn from_map<'de, A: serde::de::MapAccess<'de>>(
+        mut map: ::wechat_core::fields::Map<'de, A>,
+    ) -> Result<Self, A::Error> {
+        use ::wechat_core::fields;
+        let mut field_access_token = None;
+        let mut field_expires_in = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                0 => map.read(&mut field_access_token, "access_token")?,
+                1 => map.read(&mut field_expires_in, "expires_in")?,
+                _ => map.skip()?,
             }
         }
-        deserializer.deserialize_struct("GetStableAccessTokenResponse", KEYS, Visitor)
+        Ok(GetStableAccessTokenResponse {
+            access_token: fields::required(field_access_token, "access_token")?,
+            expires_in: fields::required(field_expires_in, "expires_in")?,
+        })
     }
 }
 
@@ -310,12 +293,14 @@ impl<'de> serde::Deserialize<'de> for GetStableAccessTokenResponse {
 /// [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token): its own
 /// codes, and [`General`](GetStableAccessTokenErrorCode::General) for WeChat's general codes and codes this
 /// SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 #[non_exhaustive]
 pub enum GetStableAccessTokenErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
+
+impl Eq for GetStableAccessTokenErrorCode {}
 ::wechat_core::error_codes!(
     GetStableAccessTokenErrorCode in crate::Code {} else General(
     crate::GeneralErrorCode)
