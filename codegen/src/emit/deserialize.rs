@@ -36,25 +36,42 @@ pub(crate) struct Parts<'a> {
     pub(crate) fields: &'a [Field],
 }
 
+#[cfg(test)]
+impl<'a> Parts<'a> {
+    /// The parts of `op`'s request type.
+    pub(crate) fn request_of(op: &'a crate::model::Operation) -> Self {
+        Parts { query: &op.query, constants: &op.fixed_body, files: &op.files, fields: &op.request }
+    }
+
+    /// The parts of `op`'s response type.
+    pub(crate) fn response_of(op: &'a crate::model::Operation) -> Self {
+        Parts { query: &[], constants: &[], files: &[], fields: &op.response }
+    }
+
+    /// A struct without fields.
+    pub(crate) const EMPTY: Parts<'static> = Parts { query: &[], constants: &[], files: &[], fields: &[] };
+}
+
 /// Whether a field read from an answer may be left out: what serde's `default` attribute did.
 pub(crate) fn optional(field: &Field) -> bool {
     field.is_option() || field.only == Some(Direction::Request)
 }
 
-/// `impl Deserialize for NAME`, reading `parts`.
-pub(crate) fn object_impl(name: &str, parts: &Parts<'_>) -> TokenStream {
-    rust::verbatim_item(object_impl_text(name, parts))
+/// `impl Deserialize for NAME`, reading `parts`, and the `FromMap` it calls; `gate` (a
+/// `#[cfg(..)]`) before each, if any.
+pub(crate) fn object_impl(name: &str, parts: &Parts<'_>, gate: Option<&str>) -> TokenStream {
+    rust::verbatim_item(object_impl_text(name, parts, gate))
 }
 
 /// The impls' text, at the start of their lines: `Deserialize`, which hands the struct's name
 /// and keys to `wechat_core::fields::deserialize` (one generic visitor for every struct), and
 /// `FromMap`, the one function of its own the struct writes. A visitor per struct was two more
 /// bodies and five more items for the compiler to check per struct (BENCHMARKS.md).
-fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
+fn object_impl_text(name: &str, parts: &Parts<'_>, gate: Option<&str>) -> String {
     let fills = fills(parts);
     let keys = Keys::of(&fills);
     let mut out = String::with_capacity(1024 + 160 * fills.len());
-    impl_head(&mut out, "impl<'de> serde::Deserialize<'de>", name);
+    impl_head(&mut out, gate, "impl<'de> serde::Deserialize<'de>", name);
     out.push_str(
         "    fn deserialize<D: serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> \
          Result<Self, D::Error> {\n",
@@ -73,7 +90,7 @@ fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
     });
     out.push_str(&call.finish());
     out.push_str("    }\n}\n");
-    impl_head(&mut out, "impl ::wechat_core::fields::FromMap", name);
+    impl_head(&mut out, gate, "impl ::wechat_core::fields::FromMap", name);
     out.push_str(
         "    fn from_map<'de, A: serde::de::MapAccess<'de>>(\n        mut map: \
          ::wechat_core::fields::Map<'de, A>,\n    ) -> Result<Self, A::Error> {\n",
@@ -92,8 +109,13 @@ fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
     out
 }
 
-/// `head for Name {`, on a line of its own when the whole does not fit (as prettyplease).
-fn impl_head(out: &mut String, head: &str, name: &str) {
+/// `gate`, then `head for Name {`, `for Name {` on a line of its own when the whole does not
+/// fit (as prettyplease).
+fn impl_head(out: &mut String, gate: Option<&str>, head: &str, name: &str) {
+    if let Some(gate) = gate {
+        out.push_str(gate);
+        out.push('\n');
+    }
     let gap = if fits_line(0, head.len() + " for ".len() + name.len() + " {".len()) { ' ' } else { '\n' };
     let _ = writeln!(out, "{head}{gap}for {name} {{");
 }
@@ -279,19 +301,16 @@ mod tests {
         let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
         let op = spec.operations().next().expect("one operation");
         let [request, response, _] = op.type_names();
-        let sent =
-            Parts { query: &op.query, constants: &op.fixed_body, files: &op.files, fields: &op.request };
-        let answered = Parts { query: &[], constants: &[], files: &[], fields: &op.response };
+        let (sent, answered) = (Parts::request_of(op), Parts::response_of(op));
         for (name, parts) in [(&request, &sent), (&response, &answered)] {
-            let text = object_impl_text(name, parts);
+            let text = object_impl_text(name, parts, None);
             assert_eq!(pretty(&text), text, "{name}");
         }
         // The long names did break lines, and the empty answer reads any map.
-        let text = object_impl_text(request, &sent);
+        let text = object_impl_text(request, &sent, None);
         assert!(text.contains("                5 | 10 => {\n"), "{text}");
         assert!(text.contains("\n                .unwrap_or_default(),\n"), "{text}");
-        let empty = Parts { query: &[], constants: &[], files: &[], fields: &[] };
-        let text = object_impl_text("Empty", &empty);
+        let text = object_impl_text("Empty", &Parts::EMPTY, None);
         assert_eq!(pretty(&text), text);
         assert!(text.contains("while map.next_key()?.is_some() {\n            map.skip()?;"), "{text}");
     }
@@ -300,23 +319,24 @@ mod tests {
     fn a_written_impl_travels_through_the_tokens_of_its_file() {
         let spec = one_endpoint_spec("demo", SYSTEM_BUSY, None, TEXT_WRITER_ENDPOINT);
         let op = spec.operations().next().expect("one operation");
-        let parts =
-            Parts { query: &op.query, constants: &op.fixed_body, files: &op.files, fields: &op.request };
+        let parts = Parts::request_of(op);
         let name = proc_macro2::Ident::new("Demo", proc_macro2::Span::call_site());
-        let impl_tokens = object_impl("Demo", &parts);
+        let gate = "#[cfg(feature = \"deserialize-requests\")]";
+        let impl_tokens = object_impl("Demo", &parts, Some(gate));
         let file = rust::rust_file(
             "demo.rs",
             quote::quote! {
                 pub struct #name;
-                #[cfg(feature = "deserialize-requests")]
                 #impl_tokens
                 mod inner {}
             },
         )
         .expect("a file");
-        let text = object_impl_text("Demo", &parts);
-        let expected =
-            format!("pub struct Demo;\n#[cfg(feature = \"deserialize-requests\")]\n{text}mod inner {{}}\n");
+        let text = object_impl_text("Demo", &parts, Some(gate));
+        // Both impls behind the gate: `FromMap` reads the fields' types through their
+        // `Deserialize`, which the same gate may hide.
+        assert_eq!(text.matches(gate).count(), 2, "{text}");
+        let expected = format!("pub struct Demo;\n{text}mod inner {{}}\n");
         assert_eq!(file, rust::finish_file(&expected));
     }
 }

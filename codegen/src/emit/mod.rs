@@ -17,6 +17,7 @@ mod operation;
 mod prose;
 mod records;
 mod rust;
+mod serialize;
 mod shapes;
 mod state;
 mod table_writer;

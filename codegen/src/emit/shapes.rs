@@ -9,6 +9,7 @@ use crate::emit::enums;
 use crate::emit::rust::{
     cfg_feature, constant_ident, deserialize_gate, doc, field_type, ident, limits, value_type, verbatim_item,
 };
+use crate::emit::serialize;
 use crate::emit::table_writer::Writer;
 use crate::model::{Direction, Field, FieldRule, FileField, FixedParam, Ty, TypeDef, TypeKind};
 
@@ -36,12 +37,10 @@ pub(crate) struct Extras<'a> {
 pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'_>) -> TokenStream {
     let type_name = name;
     let name = ident(name);
-    // serde's derive only where a field is flattened; elsewhere the impl is written out.
+    // serde's derives only where a field is flattened; elsewhere both impls are written out,
+    // and the fields carry no `#[serde]` attributes.
     let derived = fields.iter().any(|f| f.flatten);
-    // The fields' `#[serde]` attributes serve `Serialize` alone where `Deserialize` is written
-    // out: behind the feature with it.
-    let serde_attr = SerdeAttr { gated: extras.received_only && !derived };
-    let declared = declarations(fields, extras, derived, serde_attr);
+    let declared = declarations(fields, extras, derived);
     let params = params(fields, extras);
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
     let unset = Unset { constants: extras.constants, answered: &answered };
@@ -56,7 +55,8 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only, derived));
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
-    let SerdeImpl { listed: serialize, gated: gated_serialize, .. } = serialize_impl(extras.received_only);
+    let SerdeImpl { listed: serialize, gated: gated_serialize, written: written_serialize } =
+        serialize_impl(type_name, fields, extras, derived);
     let SerdeImpl { listed: deserialize, gated: gated_deserialize, written: written_deserialize } =
         deserialize_impl(type_name, fields, extras, derived);
     let mut attributes = vec![quote!(#[derive(Debug, Clone, #default PartialEq, #serialize #deserialize)])];
@@ -82,6 +82,8 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
 
         #check
 
+        #written_serialize
+
         #written_deserialize
 
         #(#constant_codecs)*
@@ -90,21 +92,14 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
 
 /// The struct's field declarations in order: query parameters, constants, files, then the
 /// spec's fields.
-fn declarations(
-    fields: &[Field],
-    extras: &Extras<'_>,
-    derived: bool,
-    serde_attr: SerdeAttr,
-) -> Vec<Declared> {
+fn declarations(fields: &[Field], extras: &Extras<'_>, derived: bool) -> Vec<Declared> {
     extras
         .query
         .iter()
-        .map(|f| field_decl(f, true, None, derived, serde_attr))
+        .map(|f| field_decl(f, true, None, derived))
         .chain(extras.constants.iter().map(|c| constant_decl(c, derived)))
-        .chain(extras.files.iter().map(file_decl))
-        .chain(
-            fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived, serde_attr)),
-        )
+        .chain(extras.files.iter().map(|f| file_decl(f, derived)))
+        .chain(fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref(), derived)))
         .collect()
 }
 
@@ -225,11 +220,18 @@ struct SerdeImpl {
     written: Option<TokenStream>,
 }
 
-/// `Serialize`: derived, behind the `serialize-responses` feature where only answers hold the
-/// type (`received_only`).
-fn serialize_impl(received_only: bool) -> SerdeImpl {
+/// `Serialize`: written out, unless a field is flattened (`derived`): serde's derive then.
+/// Either is behind the `serialize-responses` feature where only answers hold the type.
+fn serialize_impl(type_name: &str, fields: &[Field], extras: &Extras<'_>, derived: bool) -> SerdeImpl {
     let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
-    if received_only {
+    if !derived {
+        let parts = Parts { query: extras.query, constants: extras.constants, files: extras.files, fields };
+        let gate = extras.received_only.then(|| cfg_feature(feature));
+        SerdeImpl {
+            written: Some(serialize::object_impl(type_name, &parts, gate.as_deref())),
+            ..SerdeImpl::default()
+        }
+    } else if extras.received_only {
         SerdeImpl {
             gated: Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Serialize))])),
             ..SerdeImpl::default()
@@ -245,9 +247,8 @@ fn deserialize_impl(type_name: &str, fields: &[Field], extras: &Extras<'_>, deri
     let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
     if !derived {
         let parts = Parts { query: extras.query, constants: extras.constants, files: extras.files, fields };
-        let gate = deserialize_gate(extras.sent_only);
-        let body = object_impl(type_name, &parts);
-        SerdeImpl { written: Some(quote!(#gate #body)), ..SerdeImpl::default() }
+        let gate = extras.sent_only.then(|| cfg_feature(feature));
+        SerdeImpl { written: Some(object_impl(type_name, &parts, gate.as_deref())), ..SerdeImpl::default() }
     } else if extras.sent_only {
         SerdeImpl {
             gated: Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))])),
@@ -358,49 +359,48 @@ fn constant_decl(constant: &FixedParam, derived: bool) -> Declared {
         "{}\n\nAlways `\"{}\"`: sent with every request, never set by the caller.",
         constant.doc, constant.value
     );
+    if !derived {
+        return Declared { docs, serde: None, name: field, ty: quote!(()) };
+    }
     let wire = &constant.name;
     let serialize = format!("serialize_{field}");
-    let deserialize = derived.then(|| {
-        let deserialize = format!("deserialize_{field}");
-        quote!(, deserialize_with = #deserialize)
-    });
-    let serde = quote!(#[serde(rename = #wire, serialize_with = #serialize #deserialize)]);
+    let deserialize = format!("deserialize_{field}");
+    let serde =
+        quote!(#[serde(rename = #wire, serialize_with = #serialize, deserialize_with = #deserialize)]);
     Declared { docs, serde: Some(serde), name: field, ty: quote!(()) }
 }
 
-/// The functions serde calls for a constant field: write the value, and, for serde's derive
-/// (`derived`), accept only the value.
+/// The functions serde's derives call for a constant field (`derived`; the written impls
+/// write and read the value themselves): write the value, and accept only the value.
 fn constant_codec(constant: &FixedParam, sent_only: bool, derived: bool) -> TokenStream {
+    if !derived {
+        return TokenStream::new();
+    }
     let gate = deserialize_gate(sent_only);
     let field = constant_ident(constant);
     let serialize = ident(&format!("serialize_{field}"));
     let deserialize = ident(&format!("deserialize_{field}"));
     let value = &constant.value;
-    let read = derived.then(|| {
-        quote! {
-            #gate
-            fn #deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
-                ::wechat_core::lenient::constant(deserializer, #value)
-            }
-        }
-    });
     quote! {
         fn #serialize<S: serde::Serializer>(_: &(), serializer: S) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(#value)
         }
 
-        #read
+        #gate
+        fn #deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+            ::wechat_core::lenient::constant(deserializer, #value)
+        }
     }
 }
 
-fn file_decl(file: &FileField) -> Declared {
+fn file_decl(file: &FileField, derived: bool) -> Declared {
     let docs = format!(
         "{}\n\nSent as the `{}` part of the multipart body (`{}`, at most {} bytes).",
         file.doc, file.wire, file.content_type, file.max_size
     );
     Declared {
         docs,
-        serde: Some(quote!(#[serde(skip)])),
+        serde: derived.then(|| quote!(#[serde(skip)])),
         name: format!("pub {}", file.ident),
         ty: file_type(file),
     }
@@ -410,21 +410,22 @@ fn file_type(file: &FileField) -> TokenStream {
     if file.required { quote!(::wechat_core::UploadFile) } else { quote!(Option<::wechat_core::UploadFile>) }
 }
 
-/// How a field's `#[serde(..)]` is written: `gated`, as
-/// `#[cfg_attr(feature = "serialize-responses", serde(..))]`, where only the gated
-/// `Serialize` derive reads it.
-#[derive(Clone, Copy)]
-struct SerdeAttr {
-    gated: bool,
-}
-
-/// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derive
-/// reads the struct, so the field carries what decoding needs (`default`, `alias`) too.
-fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool, attr: SerdeAttr) -> Declared {
+/// A field of a struct; `note` is a paragraph added to its docs; `derived`: serde's derives
+/// read the struct, so the field carries its `#[serde]` attributes (the written impls read
+/// the same facts from the spec).
+fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool) -> Declared {
     let docs = match note {
         Some(note) => format!("{}\n\n{note}", field.doc.trim_end()),
         None => field.doc.clone(),
     };
+    let serde = derived.then(|| serde_attribute(field, in_query)).flatten();
+    // WeChat assigns a response-only field; it is read through a getter, never set.
+    let visibility = if field.only == Some(Direction::Response) { "" } else { "pub " };
+    Declared { docs, serde, name: format!("{visibility}{}", field.ident), ty: field_type(field) }
+}
+
+/// A field's `#[serde(..)]` for serde's derives, if it needs one.
+fn serde_attribute(field: &Field, in_query: bool) -> Option<TokenStream> {
     let mut serde = Vec::new();
     if in_query {
         // Query parameters travel in the URL, never in the body.
@@ -436,14 +437,12 @@ fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool, 
             let wire = &field.wire;
             serde.push(quote!(rename = #wire));
         }
-        if derived {
-            for alias in &field.aliases {
-                serde.push(quote!(alias = #alias));
-            }
-            if optional(field) {
-                // Absent from answers, or null: empty rather than an error.
-                serde.push(quote!(default));
-            }
+        for alias in &field.aliases {
+            serde.push(quote!(alias = #alias));
+        }
+        if optional(field) {
+            // Absent from answers, or null: empty rather than an error.
+            serde.push(quote!(default));
         }
         match field.only {
             // Never sent: a caller's value could not be what WeChat assigned.
@@ -452,17 +451,7 @@ fn field_decl(field: &Field, in_query: bool, note: Option<&str>, derived: bool, 
             _ => {}
         }
     }
-    let feature = crate::emit::SERIALIZE_RESPONSES_FEATURE;
-    let serde = (!serde.is_empty()).then(|| {
-        if attr.gated {
-            quote!(#[cfg_attr(feature = #feature, serde(#(#serde),*))])
-        } else {
-            quote!(#[serde(#(#serde),*)])
-        }
-    });
-    // WeChat assigns a response-only field; it is read through a getter, never set.
-    let visibility = if field.only == Some(Direction::Response) { "" } else { "pub " };
-    Declared { docs, serde, name: format!("{visibility}{}", field.ident), ty: field_type(field) }
+    (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]))
 }
 
 /// What a field's rule asks, for its docs.
@@ -922,7 +911,7 @@ mod tests {
         let gated = quote!(#[cfg_attr(feature = #feature, derive(serde::Serialize))]);
         let derive = quote!(#[derive(Debug, Clone, PartialEq, serde::Serialize,)]);
         let extras = Extras { query: &op.query, constants: &op.fixed_body, ..Extras::default() };
-        let mut sent = declarations(&op.request, &extras, false, SerdeAttr { gated: false });
+        let mut sent = declarations(&op.request, &extras, true);
         // Attributes and types long enough to break inside their parentheses and brackets.
         let long = "a_spelling_long_enough_that_the_attribute_no_longer_fits_on_its_line";
         sent.push(Declared {
@@ -937,18 +926,22 @@ mod tests {
             struct_text(request, "Docs.", &[derive, quote!(#[non_exhaustive]), allow, must_use], &sent);
         assert_eq!(pretty(&text), text);
         assert!(
-            text.contains(
-                "    #[serde(rename = \"action\", serialize_with = \"serialize_action\")]\n    action: (),\n"
-            ),
+            text.contains("        serialize_with = \"serialize_action\",\n        deserialize_with = \"deserialize_action\"\n    )]\n    action: (),\n"),
             "{text}"
         );
         assert!(text.contains("    #[serde(\n        rename = "), "{text}");
         assert!(text.contains("    pub long: Option<\n"), "{text}");
-        let answered = declarations(&op.response, &Extras::default(), true, SerdeAttr { gated: true });
+        let answered = declarations(&op.response, &Extras::default(), true);
         let text =
             struct_text(response, "Docs.\n\nMore docs.", &[gated, quote!(#[non_exhaustive])], &answered);
         assert_eq!(pretty(&text), text);
-        assert!(text.contains("    #[cfg_attr(\n        feature = \"serialize-responses\",\n"), "{text}");
+        assert!(
+            text.contains("    #[serde(default, skip_serializing_if = \"Option::is_none\")]\n"),
+            "{text}"
+        );
+        // Written impls: no `#[serde]` on the fields.
+        let written = declarations(&op.request, &extras, false);
+        assert!(written.iter().all(|d| d.serde.is_none()));
         let empty = struct_text("Empty", "", &[quote!(#[derive(Debug)])], &[]);
         assert_eq!(pretty(&empty), empty);
         assert_eq!(empty, "#[derive(Debug)]\npub struct Empty {}\n");

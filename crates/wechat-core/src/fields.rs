@@ -1,4 +1,5 @@
-//! What the generated structs' `Deserialize` impls call to read their fields from a map.
+//! What the generated structs' `Deserialize` impls call to read their fields from a map, and
+//! their `Serialize` impls to count and write optional fields.
 //!
 //! `wechat-card` writes each struct's `Deserialize` itself rather than through serde's derive:
 //! `deserialize` hands the struct's name and keys to [`deserialize`], whose one generic visitor
@@ -14,8 +15,28 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize};
+
+/// How many fields a struct writes: `always`, and one per optional field set (`set`), as
+/// serde's derive counted them for `serialize_struct`.
+pub fn len(always: usize, set: &[bool]) -> usize {
+    always + set.iter().filter(|set| **set).count()
+}
+
+/// Writes the optional field `key`: its value when set; when not, nothing (`skip_field`), as
+/// serde's derive wrote a field with `skip_serializing_if = "Option::is_none"`.
+pub fn optional<S: SerializeStruct, T: Serialize>(
+    out: &mut S,
+    key: &'static str,
+    value: &Option<T>,
+) -> Result<(), S::Error> {
+    match value {
+        Some(_) => out.serialize_field(key, value),
+        None => out.skip_field(key),
+    }
+}
 
 /// A struct read from a map by [`deserialize`]: the one function a generated struct writes
 /// for its `Deserialize`.
@@ -239,6 +260,29 @@ mod tests {
         assert_eq!(order(r#"{"order_id":"1","kind":"ORDER","extra":[1,{"a":2}]}"#), Ok(expected));
         let noted = order(r#"{"note":"n","orderid":"2","kind":"ORDER"}"#).unwrap();
         assert_eq!((noted.id.as_str(), noted.note.as_deref()), ("2", Some("n")));
+    }
+
+    /// A struct written out as the generator writes its `Serialize`.
+    struct Note {
+        id: i64,
+        text: Option<String>,
+    }
+
+    impl Serialize for Note {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut out = serializer.serialize_struct("Note", len(1, &[self.text.is_some()]))?;
+            out.serialize_field("id", &self.id)?;
+            optional(&mut out, "text", &self.text)?;
+            out.end()
+        }
+    }
+
+    #[test]
+    fn an_optional_field_is_written_when_set_and_counted_only_then() {
+        let set = Note { id: 1, text: Some("x".to_owned()) };
+        assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"id":1,"text":"x"}"#);
+        assert_eq!(serde_json::to_string(&Note { id: 2, text: None }).unwrap(), r#"{"id":2}"#);
+        assert_eq!((len(1, &[true, false, true]), len(3, &[])), (3, 3));
     }
 
     #[test]

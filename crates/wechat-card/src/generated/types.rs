@@ -3,14 +3,12 @@
 //! Types shared by several endpoints, from `spec/types.toml`.
 
 /// The fields an authorization page of type 1 asks the user to fill in.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthField {
     /// Fields for a personal title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_field: Option<crate::types::UserFieldConfig>,
     /// Fields for a company title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_field: Option<crate::types::BizFieldConfig>,
 }
 
@@ -30,6 +28,21 @@ impl AuthField {
     pub fn biz_field(mut self, value: crate::types::BizFieldConfig) -> Self {
         self.biz_field = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for AuthField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AuthField",
+                fields::len(0, &[self.user_field.is_some(), self.biz_field.is_some()]),
+            )?;
+        fields::optional(&mut out, "user_field", &self.user_field)?;
+        fields::optional(&mut out, "biz_field", &self.biz_field)?;
+        out.end()
     }
 }
 
@@ -130,44 +143,32 @@ impl<'de> serde::Deserialize<'de> for AuthSource {
 }
 
 /// Which fields a company title shows and requires.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BizFieldConfig {
     /// Whether the company name is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_title: Option<crate::types::Flag>,
     /// Whether the taxpayer number is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_tax_no: Option<crate::types::Flag>,
     /// Whether the address is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_addr: Option<crate::types::Flag>,
     /// Whether a phone number is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_phone: Option<crate::types::Flag>,
     /// Whether the bank is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_bank_type: Option<crate::types::Flag>,
     /// Whether the bank account is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_bank_no: Option<crate::types::Flag>,
     /// Whether the taxpayer number is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_tax_no: Option<crate::types::Flag>,
     /// Whether the address is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_addr: Option<crate::types::Flag>,
     /// Whether the phone number is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_phone: Option<crate::types::Flag>,
     /// Whether the bank is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_bank_type: Option<crate::types::Flag>,
     /// Whether the bank account is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_bank_no: Option<crate::types::Flag>,
     /// Fields the merchant defines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<crate::types::CustomFieldConfig>>,
 }
 
@@ -247,6 +248,47 @@ impl BizFieldConfig {
     pub fn custom_field(mut self, value: Vec<crate::types::CustomFieldConfig>) -> Self {
         self.custom_field = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BizFieldConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BizFieldConfig",
+                fields::len(
+                    0,
+                    &[
+                        self.show_title.is_some(),
+                        self.show_tax_no.is_some(),
+                        self.show_addr.is_some(),
+                        self.show_phone.is_some(),
+                        self.show_bank_type.is_some(),
+                        self.show_bank_no.is_some(),
+                        self.require_tax_no.is_some(),
+                        self.require_addr.is_some(),
+                        self.require_phone.is_some(),
+                        self.require_bank_type.is_some(),
+                        self.require_bank_no.is_some(),
+                        self.custom_field.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "show_title", &self.show_title)?;
+        fields::optional(&mut out, "show_tax_no", &self.show_tax_no)?;
+        fields::optional(&mut out, "show_addr", &self.show_addr)?;
+        fields::optional(&mut out, "show_phone", &self.show_phone)?;
+        fields::optional(&mut out, "show_bank_type", &self.show_bank_type)?;
+        fields::optional(&mut out, "show_bank_no", &self.show_bank_no)?;
+        fields::optional(&mut out, "require_tax_no", &self.require_tax_no)?;
+        fields::optional(&mut out, "require_addr", &self.require_addr)?;
+        fields::optional(&mut out, "require_phone", &self.require_phone)?;
+        fields::optional(&mut out, "require_bank_type", &self.require_bank_type)?;
+        fields::optional(&mut out, "require_bank_no", &self.require_bank_no)?;
+        fields::optional(&mut out, "custom_field", &self.custom_field)?;
+        out.end()
     }
 }
 
@@ -330,7 +372,7 @@ impl ::wechat_core::fields::FromMap for BizFieldConfig {
 ///
 /// Build it with [`Contact::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
     /// Contact phone number.
@@ -379,6 +421,16 @@ impl ContactBuilder {
     }
 }
 
+impl serde::Serialize for Contact {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Contact", 2)?;
+        out.serialize_field("phone", &self.phone)?;
+        out.serialize_field("time_out", &self.time_out)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Contact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -414,16 +466,14 @@ impl ::wechat_core::fields::FromMap for Contact {
 }
 
 /// A field the merchant adds to the authorization page.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomFieldConfig {
     /// The field's name, at most 5 characters.
     pub key: String,
     /// Whether the user must fill it in; default no.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_require: Option<crate::types::Flag>,
     /// A hint shown with the field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
@@ -447,6 +497,22 @@ impl CustomFieldConfig {
     pub fn notice(mut self, value: impl Into<String>) -> Self {
         self.notice = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for CustomFieldConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CustomFieldConfig",
+                fields::len(1, &[self.is_require.is_some(), self.notice.is_some()]),
+            )?;
+        out.serialize_field("key", &self.key)?;
+        fields::optional(&mut out, "is_require", &self.is_require)?;
+        fields::optional(&mut out, "notice", &self.notice)?;
+        out.end()
     }
 }
 
@@ -540,7 +606,7 @@ impl<'de> serde::Deserialize<'de> for Flag {
 ///
 /// Build it with [`InvoiceCard::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceCard {
     /// The invoice's card template id.
@@ -589,6 +655,16 @@ impl InvoiceCardBuilder {
     }
 }
 
+impl serde::Serialize for InvoiceCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InvoiceCard", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("encrypt_code", &self.encrypt_code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for InvoiceCard {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -603,6 +679,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for InvoiceCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -630,22 +707,13 @@ impl ::wechat_core::fields::FromMap for InvoiceCard {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoiceItem {
     /// The item's name.
     pub name: String,
     /// Quantity.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub num: Option<i64>,
     /// Unit of measure.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub unit: Option<String>,
     /// Unit price, in fen (1/100 yuan).
     pub price: i64,
@@ -710,6 +778,24 @@ impl InvoiceItemBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for InvoiceItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "InvoiceItem",
+                fields::len(2, &[self.num.is_some(), self.unit.is_some()]),
+            )?;
+        out.serialize_field("name", &self.name)?;
+        fields::optional(&mut out, "num", &self.num)?;
+        fields::optional(&mut out, "unit", &self.unit)?;
+        out.serialize_field("price", &self.price)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for InvoiceItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -756,7 +842,6 @@ impl ::wechat_core::fields::FromMap for InvoiceItem {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InvoiceUserInfo {
     /// The amount including tax, in fen.
@@ -770,10 +855,6 @@ pub struct InvoiceUserInfo {
     /// The invoice code (发票代码).
     pub billing_code: String,
     /// The invoice's lines.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub info: Option<Vec<crate::types::InvoiceItem>>,
     /// The amount without tax, in fen.
     pub fee_without_tax: i64,
@@ -782,78 +863,30 @@ pub struct InvoiceUserInfo {
     /// A link to the invoice's PDF.
     pub pdf_url: String,
     /// A link to the trip or consumption voucher PDF, if any.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub trip_pdf_url: Option<String>,
     /// The reimbursement status.
     pub reimburse_status: crate::types::ReimburseStatus,
     /// The invoice's check code (校验码).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub check_code: Option<String>,
     /// The order the invoice was issued for.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub order_id: Option<String>,
     /// The buyer's taxpayer number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub cashier: Option<String>,
     /// The person who issued the invoice (开票人).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub maker: Option<String>,
 }
 
@@ -1060,6 +1093,67 @@ impl InvoiceUserInfoBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for InvoiceUserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "InvoiceUserInfo",
+                fields::len(
+                    9,
+                    &[
+                        self.info.is_some(),
+                        self.trip_pdf_url.is_some(),
+                        self.check_code.is_some(),
+                        self.order_id.is_some(),
+                        self.buyer_number.is_some(),
+                        self.buyer_address_and_phone.is_some(),
+                        self.buyer_bank_account.is_some(),
+                        self.seller_number.is_some(),
+                        self.seller_address_and_phone.is_some(),
+                        self.seller_bank_account.is_some(),
+                        self.remarks.is_some(),
+                        self.cashier.is_some(),
+                        self.maker.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("fee", &self.fee)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("billing_time", &self.billing_time)?;
+        out.serialize_field("billing_no", &self.billing_no)?;
+        out.serialize_field("billing_code", &self.billing_code)?;
+        fields::optional(&mut out, "info", &self.info)?;
+        out.serialize_field("fee_without_tax", &self.fee_without_tax)?;
+        out.serialize_field("tax", &self.tax)?;
+        out.serialize_field("pdf_url", &self.pdf_url)?;
+        fields::optional(&mut out, "trip_pdf_url", &self.trip_pdf_url)?;
+        out.serialize_field("reimburse_status", &self.reimburse_status)?;
+        fields::optional(&mut out, "check_code", &self.check_code)?;
+        fields::optional(&mut out, "order_id", &self.order_id)?;
+        fields::optional(&mut out, "buyer_number", &self.buyer_number)?;
+        fields::optional(
+            &mut out,
+            "buyer_address_and_phone",
+            &self.buyer_address_and_phone,
+        )?;
+        fields::optional(&mut out, "buyer_bank_account", &self.buyer_bank_account)?;
+        fields::optional(&mut out, "seller_number", &self.seller_number)?;
+        fields::optional(
+            &mut out,
+            "seller_address_and_phone",
+            &self.seller_address_and_phone,
+        )?;
+        fields::optional(&mut out, "seller_bank_account", &self.seller_bank_account)?;
+        fields::optional(&mut out, "remarks", &self.remarks)?;
+        fields::optional(&mut out, "cashier", &self.cashier)?;
+        fields::optional(&mut out, "maker", &self.maker)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for InvoiceUserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1195,7 +1289,7 @@ impl ::wechat_core::fields::FromMap for InvoiceUserInfo {
 ///
 /// Build it with [`PayMchInfo::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayMchInfo {
     /// The WeChat Pay merchant number.
@@ -1245,6 +1339,16 @@ impl PayMchInfoBuilder {
     }
 }
 
+impl serde::Serialize for PayMchInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PayMchInfo", 2)?;
+        out.serialize_field("mchid", &self.mchid)?;
+        out.serialize_field("s_pappid", &self.s_pappid)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for PayMchInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1285,33 +1389,19 @@ impl ::wechat_core::fields::FromMap for PayMchInfo {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReimburseInvoice {
     /// The invoice's card template id.
     pub card_id: String,
     /// Start of the invoice's validity: a Unix timestamp.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub begin_time: Option<i64>,
     /// End of the invoice's validity: a Unix timestamp.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub end_time: Option<i64>,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
     pub openid: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票 (Guangdong VAT ordinary invoice).
-    #[cfg_attr(feature = "serialize-responses", serde(rename = "type"))]
     pub type_: String,
     /// The payee (the seller).
     pub payee: String,
@@ -1418,6 +1508,36 @@ impl ReimburseInvoiceBuilder {
             detail: required.take(self.detail, "detail")?,
             user_info: required.take(self.user_info, "user_info")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ReimburseInvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ReimburseInvoice",
+                fields::len(
+                    6,
+                    &[
+                        self.begin_time.is_some(),
+                        self.end_time.is_some(),
+                        self.user_card_status.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "begin_time", &self.begin_time)?;
+        fields::optional(&mut out, "end_time", &self.end_time)?;
+        fields::optional(&mut out, "user_card_status", &self.user_card_status)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("payee", &self.payee)?;
+        out.serialize_field("detail", &self.detail)?;
+        out.serialize_field("user_info", &self.user_info)?;
+        out.end()
     }
 }
 
@@ -1550,26 +1670,20 @@ impl<'de> serde::Deserialize<'de> for ReimburseStatus {
 }
 
 /// Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserFieldConfig {
     /// Whether the title is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_title: Option<crate::types::Flag>,
     /// Whether a phone number is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_phone: Option<crate::types::Flag>,
     /// Whether an email address is asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_email: Option<crate::types::Flag>,
     /// Whether the phone number is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_phone: Option<crate::types::Flag>,
     /// Whether the email address is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_email: Option<crate::types::Flag>,
     /// Fields the merchant defines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<crate::types::CustomFieldConfig>>,
 }
 
@@ -1613,6 +1727,35 @@ impl UserFieldConfig {
     pub fn custom_field(mut self, value: Vec<crate::types::CustomFieldConfig>) -> Self {
         self.custom_field = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for UserFieldConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UserFieldConfig",
+                fields::len(
+                    0,
+                    &[
+                        self.show_title.is_some(),
+                        self.show_phone.is_some(),
+                        self.show_email.is_some(),
+                        self.require_phone.is_some(),
+                        self.require_email.is_some(),
+                        self.custom_field.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "show_title", &self.show_title)?;
+        fields::optional(&mut out, "show_phone", &self.show_phone)?;
+        fields::optional(&mut out, "show_email", &self.show_email)?;
+        fields::optional(&mut out, "require_phone", &self.require_phone)?;
+        fields::optional(&mut out, "require_email", &self.require_email)?;
+        fields::optional(&mut out, "custom_field", &self.custom_field)?;
+        out.end()
     }
 }
 

@@ -73,7 +73,7 @@
 //! Generated from `spec/card/add_locations.toml`.
 
 /// Request of [`CardClient::add_locations`](crate::card::CardClient::add_locations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddLocationsRequest {
     /// The stores to import.
@@ -102,6 +102,15 @@ impl ::wechat_core::Check for AddLocationsRequest {
     }
 }
 
+impl serde::Serialize for AddLocationsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AddLocationsRequest", 1)?;
+        out.serialize_field("location_list", &self.location_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -116,6 +125,7 @@ impl<'de> serde::Deserialize<'de> for AddLocationsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for AddLocationsRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -140,7 +150,6 @@ impl ::wechat_core::fields::FromMap for AddLocationsRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddLocationsResponse {
     /// Each store's location_id, in order; -1 for one that failed (check its required fields and import it
@@ -153,6 +162,16 @@ impl AddLocationsResponse {
     /// Creates the value from its required field `location_id_list`.
     pub fn new(location_id_list: Vec<i64>) -> Self {
         Self { location_id_list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for AddLocationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AddLocationsResponse", 1)?;
+        out.serialize_field("location_id_list", &self.location_id_list)?;
+        out.end()
     }
 }
 
@@ -223,13 +242,12 @@ impl Eq for AddLocationsErrorCode {}
 ///
 /// Build it with [`Location::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Location {
     /// The store's name.
     pub business_name: String,
     /// The branch's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branch_name: Option<String>,
     /// Its province.
     pub province: String,
@@ -353,6 +371,29 @@ impl LocationBuilder {
     }
 }
 
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Location",
+                fields::len(9, &[self.branch_name.is_some()]),
+            )?;
+        out.serialize_field("business_name", &self.business_name)?;
+        fields::optional(&mut out, "branch_name", &self.branch_name)?;
+        out.serialize_field("province", &self.province)?;
+        out.serialize_field("city", &self.city)?;
+        out.serialize_field("district", &self.district)?;
+        out.serialize_field("address", &self.address)?;
+        out.serialize_field("telephone", &self.telephone)?;
+        out.serialize_field("category", &self.category)?;
+        out.serialize_field("longitude", &self.longitude)?;
+        out.serialize_field("latitude", &self.latitude)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -378,6 +419,7 @@ impl<'de> serde::Deserialize<'de> for Location {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for Location {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -74,7 +74,7 @@
 //! Generated from `spec/card/create_after_pay_activity.toml`.
 
 /// Request of [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAfterPayActivityRequest {
     /// The activity.
@@ -98,6 +98,15 @@ impl ::wechat_core::Check for CreateAfterPayActivityRequest {
     }
 }
 
+impl serde::Serialize for CreateAfterPayActivityRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateAfterPayActivityRequest", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -112,6 +121,7 @@ impl<'de> serde::Deserialize<'de> for CreateAfterPayActivityRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CreateAfterPayActivityRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -136,7 +146,6 @@ impl ::wechat_core::fields::FromMap for CreateAfterPayActivityRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateAfterPayActivityResponse {
     /// The new activity's id.
@@ -150,6 +159,16 @@ impl CreateAfterPayActivityResponse {
         Self {
             activity_id: activity_id.into(),
         }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreateAfterPayActivityResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateAfterPayActivityResponse", 1)?;
+        out.serialize_field("activity_id", &self.activity_id)?;
+        out.end()
     }
 }
 
@@ -218,7 +237,7 @@ impl Eq for CreateAfterPayActivityErrorCode {}
 ///
 /// Build it with [`ActivityInfo::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityInfo {
     /// When it runs, the pack and who pays.
@@ -300,6 +319,17 @@ impl ::wechat_core::Check for ActivityInfo {
     }
 }
 
+impl serde::Serialize for ActivityInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ActivityInfo", 3)?;
+        out.serialize_field("basic_info", &self.basic_info)?;
+        out.serialize_field("card_info_list", &self.card_info_list)?;
+        out.serialize_field("custom_info", &self.custom_info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ActivityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -314,6 +344,7 @@ impl<'de> serde::Deserialize<'de> for ActivityInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivityInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -342,7 +373,7 @@ impl ::wechat_core::fields::FromMap for ActivityInfo {
 ///
 /// Build it with [`ActivityBasicInfo::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityBasicInfo {
     /// The cover's colour, a card colour name such as `Color010`.
@@ -358,10 +389,8 @@ pub struct ActivityBasicInfo {
     /// How many coupons a pack holds, 3 to 15.
     pub gift_num: u32,
     /// How many packs a user may get over the activity, at most 50 (1 when left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_partic_times_act: Option<u32>,
     /// How many packs a user may get a day, at most 50 (1 when left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_partic_times_one_day: Option<u32>,
 }
 
@@ -520,6 +549,37 @@ impl ::wechat_core::Check for ActivityBasicInfo {
     }
 }
 
+impl serde::Serialize for ActivityBasicInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ActivityBasicInfo",
+                fields::len(
+                    6,
+                    &[
+                        self.max_partic_times_act.is_some(),
+                        self.max_partic_times_one_day.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("activity_bg_color", &self.activity_bg_color)?;
+        out.serialize_field("activity_tinyappid", &self.activity_tinyappid)?;
+        out.serialize_field("mch_code", &self.mch_code)?;
+        out.serialize_field("begin_time", &self.begin_time)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        out.serialize_field("gift_num", &self.gift_num)?;
+        fields::optional(&mut out, "max_partic_times_act", &self.max_partic_times_act)?;
+        fields::optional(
+            &mut out,
+            "max_partic_times_one_day",
+            &self.max_partic_times_one_day,
+        )?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ActivityBasicInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -543,6 +603,7 @@ impl<'de> serde::Deserialize<'de> for ActivityBasicInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivityBasicInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -597,7 +658,7 @@ impl ::wechat_core::fields::FromMap for ActivityBasicInfo {
 ///
 /// Build it with [`ActivityCard::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCard {
     /// The cash coupon.
@@ -609,19 +670,16 @@ pub struct ActivityCard {
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub membership_appid: Option<String>,
     /// Only users new to the mini program; one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_tinyapp_user: Option<bool>,
     /// Every user; one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_user: Option<bool>,
 }
 
@@ -740,6 +798,31 @@ impl ::wechat_core::Check for ActivityCard {
     }
 }
 
+impl serde::Serialize for ActivityCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ActivityCard",
+                fields::len(
+                    2,
+                    &[
+                        self.membership_appid.is_some(),
+                        self.new_tinyapp_user.is_some(),
+                        self.total_user.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("min_amt", &self.min_amt)?;
+        fields::optional(&mut out, "membership_appid", &self.membership_appid)?;
+        fields::optional(&mut out, "new_tinyapp_user", &self.new_tinyapp_user)?;
+        fields::optional(&mut out, "total_user", &self.total_user)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ActivityCard {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -760,6 +843,7 @@ impl<'de> serde::Deserialize<'de> for ActivityCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivityCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -791,11 +875,10 @@ impl ::wechat_core::fields::FromMap for ActivityCard {
 }
 
 /// What kind of activity it is.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityCustomInfo {
     /// `AFTER_PAY_PACKAGE`: a pack received after paying.
-    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -803,6 +886,15 @@ impl ActivityCustomInfo {
     /// Creates the value from its required field `type`.
     pub fn new(type_: impl Into<String>) -> Self {
         Self { type_: type_.into() }
+    }
+}
+
+impl serde::Serialize for ActivityCustomInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ActivityCustomInfo", 1)?;
+        out.serialize_field("type", &self.type_)?;
+        out.end()
     }
 }
 
@@ -820,6 +912,7 @@ impl<'de> serde::Deserialize<'de> for ActivityCustomInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivityCustomInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -126,7 +126,7 @@
 //! Generated from `spec/card/create_card.toml`.
 
 /// Request of [`CardClient::create_card`](crate::card::CardClient::create_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCardRequest {
     /// The card: its type and the fields of that type.
@@ -150,6 +150,15 @@ impl ::wechat_core::Check for CreateCardRequest {
     }
 }
 
+impl serde::Serialize for CreateCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateCardRequest", 1)?;
+        out.serialize_field("card", &self.card)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -164,6 +173,7 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CreateCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -188,7 +198,6 @@ impl ::wechat_core::fields::FromMap for CreateCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The new card's id.
@@ -200,6 +209,16 @@ impl CreateCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreateCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateCardResponse", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
     }
 }
 

@@ -73,7 +73,7 @@
 ///
 /// Build it with [`CreateLandingPageRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLandingPageRequest {
     /// The banner picture, a URL /cgi-bin/media/uploadimg returned (640x300 px).
@@ -163,6 +163,19 @@ impl ::wechat_core::Check for CreateLandingPageRequest {
     }
 }
 
+impl serde::Serialize for CreateLandingPageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateLandingPageRequest", 5)?;
+        out.serialize_field("banner", &self.banner)?;
+        out.serialize_field("page_title", &self.page_title)?;
+        out.serialize_field("can_share", &self.can_share)?;
+        out.serialize_field("scene", &self.scene)?;
+        out.serialize_field("card_list", &self.card_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -177,6 +190,7 @@ impl<'de> serde::Deserialize<'de> for CreateLandingPageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CreateLandingPageRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -214,7 +228,6 @@ impl ::wechat_core::fields::FromMap for CreateLandingPageRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
     /// The page's URL (an OAuth link to mp.weixin.qq.com/bizmall/cardlandingpage).
@@ -264,6 +277,17 @@ impl CreateLandingPageResponseBuilder {
             url: required.take(self.url, "url")?,
             page_id: required.take(self.page_id, "page_id")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreateLandingPageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateLandingPageResponse", 2)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("page_id", &self.page_id)?;
+        out.end()
     }
 }
 
@@ -412,7 +436,7 @@ impl<'de> serde::Deserialize<'de> for LandingPageScene {
 ///
 /// Build it with [`LandingPageCard::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LandingPageCard {
     /// The card.
@@ -476,6 +500,16 @@ impl ::wechat_core::Check for LandingPageCard {
     }
 }
 
+impl serde::Serialize for LandingPageCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("LandingPageCard", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("thumb_url", &self.thumb_url)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for LandingPageCard {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -490,6 +524,7 @@ impl<'de> serde::Deserialize<'de> for LandingPageCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for LandingPageCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

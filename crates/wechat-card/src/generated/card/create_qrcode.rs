@@ -155,7 +155,6 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateQrcodeResponse {
     /// The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket
@@ -226,6 +225,19 @@ impl CreateQrcodeResponseBuilder {
             url: required.take(self.url, "url")?,
             show_qrcode_url: required.take(self.show_qrcode_url, "show_qrcode_url")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreateQrcodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateQrcodeResponse", 4)?;
+        out.serialize_field("ticket", &self.ticket)?;
+        out.serialize_field("expire_seconds", &self.expire_seconds)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("show_qrcode_url", &self.show_qrcode_url)?;
+        out.end()
     }
 }
 
@@ -397,28 +409,23 @@ impl<'de> serde::Deserialize<'de> for QrCodeAction {
 }
 
 /// A card a QR code gives.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QrCard {
     /// The card.
     pub card_id: String,
     /// The code to give: required for cards with merchant-supplied codes (`use_custom_code`), left out
     /// otherwise (and for deposit mode).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The only user who may take it; required for cards with `bind_openid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// Each scan gives a random code and the QR code cannot be scanned again (default false); the card must
     /// be approved and have stock.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unique_code: Option<bool>,
     /// A scene number, echoed as `OuterId` in the `user_get_card` event (older than `outer_str`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_id: Option<i64>,
     /// A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards also appended to
     /// the card's links.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
 
@@ -503,6 +510,34 @@ impl ::wechat_core::Check for QrCard {
     }
 }
 
+impl serde::Serialize for QrCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "QrCard",
+                fields::len(
+                    1,
+                    &[
+                        self.code.is_some(),
+                        self.openid.is_some(),
+                        self.is_unique_code.is_some(),
+                        self.outer_id.is_some(),
+                        self.outer_str.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "code", &self.code)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "is_unique_code", &self.is_unique_code)?;
+        fields::optional(&mut out, "outer_id", &self.outer_id)?;
+        fields::optional(&mut out, "outer_str", &self.outer_str)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for QrCard {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -517,6 +552,7 @@ impl<'de> serde::Deserialize<'de> for QrCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for QrCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -551,7 +587,7 @@ impl ::wechat_core::fields::FromMap for QrCard {
 }
 
 /// The cards a multiple-card QR code gives.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QrMultipleCard {
     /// The cards.
@@ -575,6 +611,15 @@ impl ::wechat_core::Check for QrMultipleCard {
     }
 }
 
+impl serde::Serialize for QrMultipleCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("QrMultipleCard", 1)?;
+        out.serialize_field("card_list", &self.card_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for QrMultipleCard {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -589,6 +634,7 @@ impl<'de> serde::Deserialize<'de> for QrMultipleCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for QrMultipleCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

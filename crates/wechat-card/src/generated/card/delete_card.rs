@@ -63,7 +63,7 @@
 //! Generated from `spec/card/delete_card.toml`.
 
 /// Request of [`CardClient::delete_card`](crate::card::CardClient::delete_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteCardRequest {
     /// The card to delete.
@@ -92,6 +92,15 @@ impl ::wechat_core::Check for DeleteCardRequest {
     }
 }
 
+impl serde::Serialize for DeleteCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DeleteCardRequest", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for DeleteCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -106,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for DeleteCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for DeleteCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -130,7 +140,6 @@ impl ::wechat_core::fields::FromMap for DeleteCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteCardResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -138,6 +147,15 @@ impl DeleteCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for DeleteCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("DeleteCardResponse", 0)?;
+        out.end()
     }
 }
 

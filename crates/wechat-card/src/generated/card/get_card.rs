@@ -86,7 +86,7 @@
 //! Generated from `spec/card/get_card.toml`.
 
 /// Request of [`CardClient::get_card`](crate::card::CardClient::get_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCardRequest {
     /// The card.
@@ -115,6 +115,15 @@ impl ::wechat_core::Check for GetCardRequest {
     }
 }
 
+impl serde::Serialize for GetCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetCardRequest", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -129,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for GetCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -152,7 +162,6 @@ impl ::wechat_core::fields::FromMap for GetCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardResponse {
     /// The card.
@@ -164,6 +173,16 @@ impl GetCardResponse {
     /// Creates the value from its required field `card`.
     pub fn new(card: crate::card::types::Card) -> Self {
         Self { card }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetCardResponse", 1)?;
+        out.serialize_field("card", &self.card)?;
+        out.end()
     }
 }
 

@@ -67,13 +67,21 @@
 //! Generated from `spec/card/get_colors.toml`.
 
 /// Request of [`CardClient::get_colors`](crate::card::CardClient::get_colors).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetColorsRequest {}
 impl GetColorsRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetColorsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetColorsRequest", 0)?;
+        out.end()
     }
 }
 
@@ -86,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for GetColorsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetColorsRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -103,7 +112,6 @@ impl ::wechat_core::fields::FromMap for GetColorsRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetColorsResponse {
     /// The colours.
@@ -115,6 +123,16 @@ impl GetColorsResponse {
     /// Creates the value from its required field `colors`.
     pub fn new(colors: Vec<CardColor>) -> Self {
         Self { colors }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetColorsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetColorsResponse", 1)?;
+        out.serialize_field("colors", &self.colors)?;
+        out.end()
     }
 }
 
@@ -183,7 +201,6 @@ impl Eq for GetColorsErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CardColor {
     /// The name to create cards with, e.g. `Color010`.
@@ -232,6 +249,17 @@ impl CardColorBuilder {
             name: required.take(self.name, "name")?,
             value: required.take(self.value, "value")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CardColor {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CardColor", 2)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("value", &self.value)?;
+        out.end()
     }
 }
 

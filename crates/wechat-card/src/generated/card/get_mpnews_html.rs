@@ -63,7 +63,7 @@
 //! Generated from `spec/card/get_mpnews_html.toml`.
 
 /// Request of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlRequest {
     /// The card to embed.
@@ -92,6 +92,15 @@ impl ::wechat_core::Check for GetMpnewsHtmlRequest {
     }
 }
 
+impl serde::Serialize for GetMpnewsHtmlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMpnewsHtmlRequest", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -106,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for GetMpnewsHtmlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetMpnewsHtmlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -130,7 +140,6 @@ impl ::wechat_core::fields::FromMap for GetMpnewsHtmlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlResponse {
     /// The HTML: an iframe that shows the card in the article.
@@ -142,6 +151,16 @@ impl GetMpnewsHtmlResponse {
     /// Creates the value from its required field `content`.
     pub fn new(content: impl Into<String>) -> Self {
         Self { content: content.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetMpnewsHtmlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMpnewsHtmlResponse", 1)?;
+        out.serialize_field("content", &self.content)?;
+        out.end()
     }
 }
 

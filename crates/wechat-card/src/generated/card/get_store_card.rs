@@ -58,7 +58,7 @@
 //! Generated from `spec/card/get_store_card.toml`.
 
 /// Request of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetStoreCardRequest {
     /// The store, from the WeChat Stores API (`poi_id`).
@@ -69,6 +69,15 @@ impl GetStoreCardRequest {
     /// Creates the value from its required field `poi_id`.
     pub fn new(poi_id: impl Into<String>) -> Self {
         Self { poi_id: poi_id.into() }
+    }
+}
+
+impl serde::Serialize for GetStoreCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetStoreCardRequest", 1)?;
+        out.serialize_field("poi_id", &self.poi_id)?;
+        out.end()
     }
 }
 
@@ -86,6 +95,7 @@ impl<'de> serde::Deserialize<'de> for GetStoreCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetStoreCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -110,14 +120,9 @@ impl ::wechat_core::fields::FromMap for GetStoreCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetStoreCardResponse {
     /// The card the store offers; absent when it offers none.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub card_id: Option<String>,
 }
 
@@ -132,6 +137,21 @@ impl GetStoreCardResponse {
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetStoreCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetStoreCardResponse",
+                fields::len(0, &[self.card_id.is_some()]),
+            )?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.end()
     }
 }
 

@@ -86,7 +86,7 @@
 ///
 /// Build it with [`ListCardsRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
     /// Where the page starts, from 0: 5 starts at the sixth card.
@@ -94,7 +94,6 @@ pub struct ListCardsRequest {
     /// How many card_ids to answer, at most 50.
     pub count: u32,
     /// Only cards in these statuses; all cards without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_list: Option<Vec<crate::card::types::CardStatus>>,
 }
 
@@ -162,6 +161,22 @@ impl ::wechat_core::Check for ListCardsRequest {
     }
 }
 
+impl serde::Serialize for ListCardsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListCardsRequest",
+                fields::len(2, &[self.status_list.is_some()]),
+            )?;
+        out.serialize_field("offset", &self.offset)?;
+        out.serialize_field("count", &self.count)?;
+        fields::optional(&mut out, "status_list", &self.status_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -176,6 +191,7 @@ impl<'de> serde::Deserialize<'de> for ListCardsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListCardsRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -207,7 +223,6 @@ impl ::wechat_core::fields::FromMap for ListCardsRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListCardsResponse {
     /// The cards of this page.
@@ -256,6 +271,17 @@ impl ListCardsResponseBuilder {
             card_id_list: required.take(self.card_id_list, "card_id_list")?,
             total_num: required.take(self.total_num, "total_num")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListCardsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListCardsResponse", 2)?;
+        out.serialize_field("card_id_list", &self.card_id_list)?;
+        out.serialize_field("total_num", &self.total_num)?;
+        out.end()
     }
 }
 

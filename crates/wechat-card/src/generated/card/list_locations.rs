@@ -71,7 +71,7 @@
 ///
 /// Build it with [`ListLocationsRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListLocationsRequest {
     /// Where the page starts, from 0.
@@ -120,6 +120,16 @@ impl ListLocationsRequestBuilder {
     }
 }
 
+impl serde::Serialize for ListLocationsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListLocationsRequest", 2)?;
+        out.serialize_field("offset", &self.offset)?;
+        out.serialize_field("count", &self.count)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -134,6 +144,7 @@ impl<'de> serde::Deserialize<'de> for ListLocationsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListLocationsRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -161,16 +172,11 @@ impl ::wechat_core::fields::FromMap for ListLocationsRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListLocationsResponse {
     /// The stores.
     pub location_list: Vec<StoredLocation>,
     /// How many stores the answer holds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub count: Option<u32>,
 }
 
@@ -185,6 +191,22 @@ impl ListLocationsResponse {
     pub fn count(mut self, value: u32) -> Self {
         self.count = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListLocationsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListLocationsResponse",
+                fields::len(1, &[self.count.is_some()]),
+            )?;
+        out.serialize_field("location_list", &self.location_list)?;
+        fields::optional(&mut out, "count", &self.count)?;
+        out.end()
     }
 }
 
@@ -256,40 +278,19 @@ impl Eq for ListLocationsErrorCode {}
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct StoredLocation {
     /// The store's id, for `location_id_list` of a card.
     pub location_id: String,
     /// The store's name.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub name: Option<String>,
     /// Its phone.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub phone: Option<String>,
     /// Its address.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub address: Option<String>,
     /// Its longitude.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub longitude: Option<String>,
     /// Its latitude.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub latitude: Option<String>,
 }
 
@@ -335,6 +336,35 @@ impl StoredLocation {
     pub fn latitude(mut self, value: impl Into<String>) -> Self {
         self.latitude = Some(value.into());
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for StoredLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "StoredLocation",
+                fields::len(
+                    1,
+                    &[
+                        self.name.is_some(),
+                        self.phone.is_some(),
+                        self.address.is_some(),
+                        self.longitude.is_some(),
+                        self.latitude.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("location_id", &self.location_id)?;
+        fields::optional(&mut out, "name", &self.name)?;
+        fields::optional(&mut out, "phone", &self.phone)?;
+        fields::optional(&mut out, "address", &self.address)?;
+        fields::optional(&mut out, "longitude", &self.longitude)?;
+        fields::optional(&mut out, "latitude", &self.latitude)?;
+        out.end()
     }
 }
 

@@ -61,13 +61,12 @@
 //! Generated from `spec/card/list_user_cards.toml`.
 
 /// Request of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserCardsRequest {
     /// The user.
     pub openid: String,
     /// Only this card; all cards of this account without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -111,6 +110,21 @@ impl ::wechat_core::Check for ListUserCardsRequest {
     }
 }
 
+impl serde::Serialize for ListUserCardsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListUserCardsRequest",
+                fields::len(1, &[self.card_id.is_some()]),
+            )?;
+        out.serialize_field("openid", &self.openid)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -125,6 +139,7 @@ impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListUserCardsRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -153,7 +168,6 @@ impl ::wechat_core::fields::FromMap for ListUserCardsRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListUserCardsResponse {
     /// The cards the user holds.
@@ -202,6 +216,17 @@ impl ListUserCardsResponseBuilder {
             card_list: required.take(self.card_list, "card_list")?,
             has_share_card: required.take(self.has_share_card, "has_share_card")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListUserCardsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListUserCardsResponse", 2)?;
+        out.serialize_field("card_list", &self.card_list)?;
+        out.serialize_field("has_share_card", &self.has_share_card)?;
+        out.end()
     }
 }
 
@@ -276,7 +301,6 @@ impl Eq for ListUserCardsErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct HeldCard {
     /// The card.
@@ -325,6 +349,17 @@ impl HeldCardBuilder {
             card_id: required.take(self.card_id, "card_id")?,
             code: required.take(self.code, "code")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for HeldCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("HeldCard", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
     }
 }
 

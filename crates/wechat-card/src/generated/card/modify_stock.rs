@@ -77,16 +77,14 @@
 //! Generated from `spec/card/modify_stock.toml`.
 
 /// Request of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyStockRequest {
     /// The card.
     pub card_id: String,
     /// How many cards to add to the stock (0 or absent: none).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increase_stock_value: Option<u32>,
     /// How many cards to take from the stock (0 or absent: none).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reduce_stock_value: Option<u32>,
 }
 
@@ -128,6 +126,28 @@ impl ::wechat_core::Check for ModifyStockRequest {
     }
 }
 
+impl serde::Serialize for ModifyStockRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ModifyStockRequest",
+                fields::len(
+                    1,
+                    &[
+                        self.increase_stock_value.is_some(),
+                        self.reduce_stock_value.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "increase_stock_value", &self.increase_stock_value)?;
+        fields::optional(&mut out, "reduce_stock_value", &self.reduce_stock_value)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -142,6 +162,7 @@ impl<'de> serde::Deserialize<'de> for ModifyStockRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ModifyStockRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -172,7 +193,6 @@ impl ::wechat_core::fields::FromMap for ModifyStockRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ModifyStockResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -180,6 +200,15 @@ impl ModifyStockResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ModifyStockResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ModifyStockResponse", 0)?;
+        out.end()
     }
 }
 

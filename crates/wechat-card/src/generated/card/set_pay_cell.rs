@@ -63,13 +63,12 @@
 //! Generated from `spec/card/set_pay_cell.toml`.
 
 /// Request of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPayCellRequest {
     /// The card.
     pub card_id: String,
     /// True to show the entry, false to hide it (absent: true).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
 }
 
@@ -104,6 +103,21 @@ impl ::wechat_core::Check for SetPayCellRequest {
     }
 }
 
+impl serde::Serialize for SetPayCellRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetPayCellRequest",
+                fields::len(1, &[self.is_open.is_some()]),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "is_open", &self.is_open)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -118,6 +132,7 @@ impl<'de> serde::Deserialize<'de> for SetPayCellRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetPayCellRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -145,7 +160,6 @@ impl ::wechat_core::fields::FromMap for SetPayCellRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPayCellResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -153,6 +167,15 @@ impl SetPayCellResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetPayCellResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetPayCellResponse", 0)?;
+        out.end()
     }
 }
 

@@ -64,19 +64,16 @@
 //! Generated from `spec/card/set_self_consume_cell.toml`.
 
 /// Request of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellRequest {
     /// The card.
     pub card_id: String,
     /// True to turn self-redemption on (absent: false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
     /// The user must type a verification code to redeem (absent: false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_verify_cod: Option<bool>,
     /// The user must note the amount spent when redeeming (absent: false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_remark_amount: Option<bool>,
 }
 
@@ -125,6 +122,30 @@ impl ::wechat_core::Check for SetSelfConsumeCellRequest {
     }
 }
 
+impl serde::Serialize for SetSelfConsumeCellRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetSelfConsumeCellRequest",
+                fields::len(
+                    1,
+                    &[
+                        self.is_open.is_some(),
+                        self.need_verify_cod.is_some(),
+                        self.need_remark_amount.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "is_open", &self.is_open)?;
+        fields::optional(&mut out, "need_verify_cod", &self.need_verify_cod)?;
+        fields::optional(&mut out, "need_remark_amount", &self.need_remark_amount)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -139,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for SetSelfConsumeCellRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetSelfConsumeCellRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -172,7 +194,6 @@ impl ::wechat_core::fields::FromMap for SetSelfConsumeCellRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -180,6 +201,15 @@ impl SetSelfConsumeCellResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetSelfConsumeCellResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetSelfConsumeCellResponse", 0)?;
+        out.end()
     }
 }
 

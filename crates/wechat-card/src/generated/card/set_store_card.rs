@@ -71,7 +71,7 @@
 ///
 /// Build it with [`SetStoreCardRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetStoreCardRequest {
     /// The store, from the WeChat Stores API.
@@ -135,6 +135,16 @@ impl ::wechat_core::Check for SetStoreCardRequest {
     }
 }
 
+impl serde::Serialize for SetStoreCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetStoreCardRequest", 2)?;
+        out.serialize_field("poi_id", &self.poi_id)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetStoreCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -149,6 +159,7 @@ impl<'de> serde::Deserialize<'de> for SetStoreCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetStoreCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -176,7 +187,6 @@ impl ::wechat_core::fields::FromMap for SetStoreCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetStoreCardResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -184,6 +194,15 @@ impl SetStoreCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetStoreCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetStoreCardResponse", 0)?;
+        out.end()
     }
 }
 

@@ -85,14 +85,12 @@
 //! Generated from `spec/card/set_test_whitelist.toml`.
 
 /// Request of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetTestWhitelistRequest {
     /// The testers' openids (under this account).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<Vec<String>>,
     /// The testers' WeChat ids (微信号).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<Vec<String>>,
 }
 
@@ -139,6 +137,21 @@ impl ::wechat_core::Check for SetTestWhitelistRequest {
     }
 }
 
+impl serde::Serialize for SetTestWhitelistRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetTestWhitelistRequest",
+                fields::len(0, &[self.openid.is_some(), self.username.is_some()]),
+            )?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "username", &self.username)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -153,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for SetTestWhitelistRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetTestWhitelistRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -179,26 +193,13 @@ impl ::wechat_core::fields::FromMap for SetTestWhitelistRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetTestWhitelistResponse {
     /// How many testers the list now holds (undocumented; seen in real answers).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub white_list_size: Option<u32>,
     /// The openids WeChat accepted (undocumented; seen in real answers).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub success_openid: Option<Vec<String>>,
     /// The WeChat ids WeChat accepted (undocumented; seen in real answers).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub success_username: Option<Vec<String>>,
 }
 
@@ -225,6 +226,30 @@ impl SetTestWhitelistResponse {
     pub fn success_username(mut self, value: Vec<String>) -> Self {
         self.success_username = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetTestWhitelistResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetTestWhitelistResponse",
+                fields::len(
+                    0,
+                    &[
+                        self.white_list_size.is_some(),
+                        self.success_openid.is_some(),
+                        self.success_username.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "white_list_size", &self.white_list_size)?;
+        fields::optional(&mut out, "success_openid", &self.success_openid)?;
+        fields::optional(&mut out, "success_username", &self.success_username)?;
+        out.end()
     }
 }
 

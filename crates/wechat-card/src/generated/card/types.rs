@@ -3,15 +3,13 @@
 //! Types shared by the endpoints of `card`, from `spec/card/types.toml`.
 
 /// A card's cover.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Abstract {
     /// The cover text. The table says string(24), but WeChat's own create example sends 19 Chinese characters
     /// (57 bytes), so no limit is checked.
-    #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<String>,
     /// The cover picture (one, from /cgi-bin/media/uploadimg, 850x350 px).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub icon_url_list: Option<Vec<String>>,
 }
 
@@ -50,6 +48,21 @@ impl ::wechat_core::Check for Abstract {
     }
 }
 
+impl serde::Serialize for Abstract {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Abstract",
+                fields::len(0, &[self.abstract_.is_some(), self.icon_url_list.is_some()]),
+            )?;
+        fields::optional(&mut out, "abstract", &self.abstract_)?;
+        fields::optional(&mut out, "icon_url_list", &self.icon_url_list)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Abstract {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,27 +97,21 @@ impl ::wechat_core::fields::FromMap for Abstract {
 }
 
 /// What a card may add: use conditions, a cover, a picture list, opening hours and services.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedInfo {
     /// When it can be used; without it the card says it applies everywhere.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_condition: Option<crate::card::types::UseCondition>,
     /// The cover.
-    #[serde(rename = "abstract", skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<crate::card::types::Abstract>,
     /// Pictures and text on the detail page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_image_list: Option<Vec<crate::card::types::TextImage>>,
     /// When it can be used, for display only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_limit: Option<Vec<crate::card::types::TimeLimit>>,
     /// Services: `BIZ_SERVICE_DELIVER`, `BIZ_SERVICE_FREE_PARK`, `BIZ_SERVICE_WITH_PET`,
     /// `BIZ_SERVICE_FREE_WIFI`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub business_service: Option<Vec<String>>,
     /// Whether it is a card shared with friends (朋友的券).
-    #[serde(skip_serializing)]
     share_friends: Option<bool>,
 }
 
@@ -177,6 +184,33 @@ impl ::wechat_core::Check for AdvancedInfo {
     }
 }
 
+impl serde::Serialize for AdvancedInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AdvancedInfo",
+                fields::len(
+                    0,
+                    &[
+                        self.use_condition.is_some(),
+                        self.abstract_.is_some(),
+                        self.text_image_list.is_some(),
+                        self.time_limit.is_some(),
+                        self.business_service.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "use_condition", &self.use_condition)?;
+        fields::optional(&mut out, "abstract", &self.abstract_)?;
+        fields::optional(&mut out, "text_image_list", &self.text_image_list)?;
+        fields::optional(&mut out, "time_limit", &self.time_limit)?;
+        fields::optional(&mut out, "business_service", &self.business_service)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for AdvancedInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -234,14 +268,12 @@ impl ::wechat_core::fields::FromMap for AdvancedInfo {
 ///
 /// Build it with [`BaseInfo::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BaseInfo {
     /// The card's id (the card_id).
-    #[serde(skip_serializing)]
     id: Option<String>,
     /// Where the card stands in review.
-    #[serde(skip_serializing)]
     status: Option<crate::card::types::CardStatus>,
     /// The merchant's logo; a URL /cgi-bin/media/uploadimg returned (300x300 px).
     pub logo_url: String,
@@ -258,78 +290,55 @@ pub struct BaseInfo {
     /// How to use it.
     pub description: String,
     /// The customer-service phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// When it can be used.
     pub date_info: crate::card::types::DateInfo,
     /// The stock.
     pub sku: crate::card::types::Sku,
     /// How many times one user may use it (default 50).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_limit: Option<u32>,
     /// How many one user may take (default 50).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_limit: Option<u32>,
     /// The merchant supplies the codes (default false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_custom_code: Option<bool>,
     /// `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with /card/code/deposit before the card is given
     /// out; `sku.quantity` starts at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_custom_code_mode: Option<String>,
     /// Only a designated openid can take it (default false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_openid: Option<bool>,
     /// The page to take it can be shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_share: Option<bool>,
     /// It can be given to a friend.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
     /// The store (POI) ids where it applies; required of merchants with stores.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<i64>>,
     /// It applies in every store of the merchant; not with `location_id_list`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_all_locations: Option<bool>,
     /// The centre button, shown while the card is usable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_title: Option<String>,
     /// The hint under the centre button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_sub_title: Option<String>,
     /// Where the centre button leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_url: Option<String>,
     /// A custom entry's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// Where the custom entry leads; WeChat appends `encrypt_code` and `card_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint right of the custom entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The marketing entry's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// Where the marketing entry leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint right of the marketing entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
     /// A third-party source shown on the card, e.g. 大众点评.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Member cards: push `user_view_card` when the user opens the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_push_on_view: Option<bool>,
     /// When the card was created, unix seconds.
-    #[serde(skip_serializing)]
     create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[serde(skip_serializing)]
     update_time: Option<i64>,
 }
 
@@ -809,6 +818,78 @@ impl ::wechat_core::Check for BaseInfo {
     }
 }
 
+impl serde::Serialize for BaseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BaseInfo",
+                fields::len(
+                    9,
+                    &[
+                        self.service_phone.is_some(),
+                        self.use_limit.is_some(),
+                        self.get_limit.is_some(),
+                        self.use_custom_code.is_some(),
+                        self.get_custom_code_mode.is_some(),
+                        self.bind_openid.is_some(),
+                        self.can_share.is_some(),
+                        self.can_give_friend.is_some(),
+                        self.location_id_list.is_some(),
+                        self.use_all_locations.is_some(),
+                        self.center_title.is_some(),
+                        self.center_sub_title.is_some(),
+                        self.center_url.is_some(),
+                        self.custom_url_name.is_some(),
+                        self.custom_url.is_some(),
+                        self.custom_url_sub_title.is_some(),
+                        self.promotion_url_name.is_some(),
+                        self.promotion_url.is_some(),
+                        self.promotion_url_sub_title.is_some(),
+                        self.source.is_some(),
+                        self.need_push_on_view.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("logo_url", &self.logo_url)?;
+        out.serialize_field("brand_name", &self.brand_name)?;
+        out.serialize_field("code_type", &self.code_type)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("color", &self.color)?;
+        out.serialize_field("notice", &self.notice)?;
+        out.serialize_field("description", &self.description)?;
+        fields::optional(&mut out, "service_phone", &self.service_phone)?;
+        out.serialize_field("date_info", &self.date_info)?;
+        out.serialize_field("sku", &self.sku)?;
+        fields::optional(&mut out, "use_limit", &self.use_limit)?;
+        fields::optional(&mut out, "get_limit", &self.get_limit)?;
+        fields::optional(&mut out, "use_custom_code", &self.use_custom_code)?;
+        fields::optional(&mut out, "get_custom_code_mode", &self.get_custom_code_mode)?;
+        fields::optional(&mut out, "bind_openid", &self.bind_openid)?;
+        fields::optional(&mut out, "can_share", &self.can_share)?;
+        fields::optional(&mut out, "can_give_friend", &self.can_give_friend)?;
+        fields::optional(&mut out, "location_id_list", &self.location_id_list)?;
+        fields::optional(&mut out, "use_all_locations", &self.use_all_locations)?;
+        fields::optional(&mut out, "center_title", &self.center_title)?;
+        fields::optional(&mut out, "center_sub_title", &self.center_sub_title)?;
+        fields::optional(&mut out, "center_url", &self.center_url)?;
+        fields::optional(&mut out, "custom_url_name", &self.custom_url_name)?;
+        fields::optional(&mut out, "custom_url", &self.custom_url)?;
+        fields::optional(&mut out, "custom_url_sub_title", &self.custom_url_sub_title)?;
+        fields::optional(&mut out, "promotion_url_name", &self.promotion_url_name)?;
+        fields::optional(&mut out, "promotion_url", &self.promotion_url)?;
+        fields::optional(
+            &mut out,
+            "promotion_url_sub_title",
+            &self.promotion_url_sub_title,
+        )?;
+        fields::optional(&mut out, "source", &self.source)?;
+        fields::optional(&mut out, "need_push_on_view", &self.need_push_on_view)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -983,13 +1064,12 @@ impl ::wechat_core::fields::FromMap for BaseInfo {
 ///
 /// Build it with [`BoardingPass::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BoardingPass {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// Where the flight leaves from.
     pub from: String,
@@ -998,10 +1078,8 @@ pub struct BoardingPass {
     /// The flight number.
     pub flight: String,
     /// The gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
     /// The online check-in link.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_in_url: Option<String>,
     /// The aircraft type.
     pub air_model: String,
@@ -1011,7 +1089,6 @@ pub struct BoardingPass {
     /// Landing, unix seconds written as a string.
     pub landing_time: String,
     /// Boarding, unix seconds (shown as HH:mm).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_time: Option<i64>,
 }
 
@@ -1196,6 +1273,38 @@ impl ::wechat_core::Check for BoardingPass {
     }
 }
 
+impl serde::Serialize for BoardingPass {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BoardingPass",
+                fields::len(
+                    7,
+                    &[
+                        self.advanced_info.is_some(),
+                        self.gate.is_some(),
+                        self.check_in_url.is_some(),
+                        self.boarding_time.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("from", &self.from)?;
+        out.serialize_field("to", &self.to)?;
+        out.serialize_field("flight", &self.flight)?;
+        fields::optional(&mut out, "gate", &self.gate)?;
+        fields::optional(&mut out, "check_in_url", &self.check_in_url)?;
+        out.serialize_field("air_model", &self.air_model)?;
+        out.serialize_field("departure_time", &self.departure_time)?;
+        out.serialize_field("landing_time", &self.landing_time)?;
+        fields::optional(&mut out, "boarding_time", &self.boarding_time)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for BoardingPass {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1270,32 +1379,24 @@ impl ::wechat_core::fields::FromMap for BoardingPass {
 }
 
 /// How a member card's points are earned and spent; amounts in fen.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BonusRule {
     /// Each spend of this much earns `increase_bonus` points.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_money_unit: Option<i64>,
     /// Points earned per `cost_money_unit`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub increase_bonus: Option<i64>,
     /// The most points one spend earns.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_increase_bonus: Option<i64>,
     /// Points given on activation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_increase_bonus: Option<i64>,
     /// Each use of this many points takes `reduce_money` off.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_bonus_unit: Option<i64>,
     /// The amount taken off per `cost_bonus_unit` points.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reduce_money: Option<i64>,
     /// The spend from which points can be used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub least_money_to_use_bonus: Option<i64>,
     /// The most points one order may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_reduce_bonus: Option<i64>,
 }
 
@@ -1351,6 +1452,43 @@ impl BonusRule {
     pub fn max_reduce_bonus(mut self, value: i64) -> Self {
         self.max_reduce_bonus = Some(value);
         self
+    }
+}
+
+impl serde::Serialize for BonusRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BonusRule",
+                fields::len(
+                    0,
+                    &[
+                        self.cost_money_unit.is_some(),
+                        self.increase_bonus.is_some(),
+                        self.max_increase_bonus.is_some(),
+                        self.init_increase_bonus.is_some(),
+                        self.cost_bonus_unit.is_some(),
+                        self.reduce_money.is_some(),
+                        self.least_money_to_use_bonus.is_some(),
+                        self.max_reduce_bonus.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "cost_money_unit", &self.cost_money_unit)?;
+        fields::optional(&mut out, "increase_bonus", &self.increase_bonus)?;
+        fields::optional(&mut out, "max_increase_bonus", &self.max_increase_bonus)?;
+        fields::optional(&mut out, "init_increase_bonus", &self.init_increase_bonus)?;
+        fields::optional(&mut out, "cost_bonus_unit", &self.cost_bonus_unit)?;
+        fields::optional(&mut out, "reduce_money", &self.reduce_money)?;
+        fields::optional(
+            &mut out,
+            "least_money_to_use_bonus",
+            &self.least_money_to_use_bonus,
+        )?;
+        fields::optional(&mut out, "max_reduce_bonus", &self.max_reduce_bonus)?;
+        out.end()
     }
 }
 
@@ -1732,13 +1870,12 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
 ///
 /// Build it with [`Cash::builder`]: one setter per field, then `build()`, which names a required field left
 /// unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cash {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The spend from which it applies, in fen (0: no threshold).
     pub least_cost: i64,
@@ -1831,6 +1968,20 @@ impl ::wechat_core::Check for Cash {
             },
         )?;
         Ok(())
+    }
+}
+
+impl serde::Serialize for Cash {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("Cash", fields::len(3, &[self.advanced_info.is_some()]))?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("least_cost", &self.least_cost)?;
+        out.serialize_field("reduce_cost", &self.reduce_cost)?;
+        out.end()
     }
 }
 
@@ -1948,7 +2099,7 @@ impl<'de> serde::Deserialize<'de> for CodeType {
 ///
 /// Build it with [`CustomCell::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CustomCell {
     /// Its name.
@@ -2040,6 +2191,17 @@ impl ::wechat_core::Check for CustomCell {
     }
 }
 
+impl serde::Serialize for CustomCell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CustomCell", 3)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("tips", &self.tips)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CustomCell {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2078,18 +2240,15 @@ impl ::wechat_core::fields::FromMap for CustomCell {
 }
 
 /// A member field shown on an activated member card (level, coupons, stamps...).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomField {
     /// A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the member a template
     /// message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name_type: Option<String>,
     /// A free name, instead of `name_type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Where the field leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -2152,6 +2311,25 @@ impl ::wechat_core::Check for CustomField {
     }
 }
 
+impl serde::Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CustomField",
+                fields::len(
+                    0,
+                    &[self.name_type.is_some(), self.name.is_some(), self.url.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "name_type", &self.name_type)?;
+        fields::optional(&mut out, "name", &self.name)?;
+        fields::optional(&mut out, "url", &self.url)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CustomField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2190,24 +2368,19 @@ impl ::wechat_core::fields::FromMap for CustomField {
 
 /// When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member
 /// cards).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DateInfo {
     /// Which of the three.
-    #[serde(rename = "type")]
     pub type_: crate::card::types::DateType,
     /// `DATE_TYPE_FIX_TIME_RANGE`: the start, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`: when every card
     /// expires).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TERM`: days valid after it is taken (not 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_term: Option<u32>,
     /// `DATE_TYPE_FIX_TERM`: days after it is taken before it is valid (0: the same day).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fixed_begin_term: Option<u32>,
 }
 
@@ -2262,6 +2435,32 @@ impl ::wechat_core::Check for DateInfo {
             },
         )?;
         Ok(())
+    }
+}
+
+impl serde::Serialize for DateInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "DateInfo",
+                fields::len(
+                    1,
+                    &[
+                        self.begin_timestamp.is_some(),
+                        self.end_timestamp.is_some(),
+                        self.fixed_term.is_some(),
+                        self.fixed_begin_term.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("type", &self.type_)?;
+        fields::optional(&mut out, "begin_timestamp", &self.begin_timestamp)?;
+        fields::optional(&mut out, "end_timestamp", &self.end_timestamp)?;
+        fields::optional(&mut out, "fixed_term", &self.fixed_term)?;
+        fields::optional(&mut out, "fixed_begin_term", &self.fixed_begin_term)?;
+        out.end()
     }
 }
 
@@ -2377,13 +2576,12 @@ impl<'de> serde::Deserialize<'de> for DateType {
 ///
 /// Build it with [`Discount::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Discount {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The percentage taken off: 30 means the user pays 70%.
     pub discount: u32,
@@ -2461,6 +2659,22 @@ impl ::wechat_core::Check for Discount {
     }
 }
 
+impl serde::Serialize for Discount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Discount",
+                fields::len(2, &[self.advanced_info.is_some()]),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("discount", &self.discount)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Discount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2502,13 +2716,12 @@ impl ::wechat_core::fields::FromMap for Discount {
 ///
 /// Build it with [`GeneralCoupon::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GeneralCoupon {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// What the coupon offers.
     pub default_detail: String,
@@ -2585,6 +2798,22 @@ impl ::wechat_core::Check for GeneralCoupon {
     }
 }
 
+impl serde::Serialize for GeneralCoupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GeneralCoupon",
+                fields::len(2, &[self.advanced_info.is_some()]),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("default_detail", &self.default_detail)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for GeneralCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2626,13 +2855,12 @@ impl ::wechat_core::fields::FromMap for GeneralCoupon {
 ///
 /// Build it with [`Gift::builder`]: one setter per field, then `build()`, which names a required field left
 /// unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Gift {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The item the voucher is exchanged for.
     pub gift: String,
@@ -2709,6 +2937,19 @@ impl ::wechat_core::Check for Gift {
     }
 }
 
+impl serde::Serialize for Gift {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("Gift", fields::len(2, &[self.advanced_info.is_some()]))?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("gift", &self.gift)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Gift {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2750,13 +2991,12 @@ impl ::wechat_core::fields::FromMap for Gift {
 ///
 /// Build it with [`Groupon::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Groupon {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// What the group purchase includes.
     pub deal_detail: String,
@@ -2833,6 +3073,22 @@ impl ::wechat_core::Check for Groupon {
     }
 }
 
+impl serde::Serialize for Groupon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Groupon",
+                fields::len(2, &[self.advanced_info.is_some()]),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("deal_detail", &self.deal_detail)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Groupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -2874,18 +3130,16 @@ impl ::wechat_core::fields::FromMap for Groupon {
 ///
 /// Build it with [`MeetingTicket::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingTicket {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The meeting or show.
     pub meeting_detail: String,
     /// A link to the venue map.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_url: Option<String>,
 }
 
@@ -2977,6 +3231,23 @@ impl ::wechat_core::Check for MeetingTicket {
     }
 }
 
+impl serde::Serialize for MeetingTicket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MeetingTicket",
+                fields::len(2, &[self.advanced_info.is_some(), self.map_url.is_some()]),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("meeting_detail", &self.meeting_detail)?;
+        fields::optional(&mut out, "map_url", &self.map_url)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MeetingTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3021,78 +3292,58 @@ impl ::wechat_core::fields::FromMap for MeetingTicket {
 ///
 /// Build it with [`MemberCard::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MemberCard {
     /// What every card has; `date_info.type` may be `DATE_TYPE_PERMANENT`.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// A background picture from /cgi-bin/media/uploadimg, at most 1000x600 px.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The member's privileges.
     pub prerogative: String,
     /// Activated as soon as the user takes it, without an activate call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
     /// One-tap activation through WeChat's form (/card/membercard/activateuserform/set); not together with
     /// `activate_url`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit: Option<bool>,
     /// Where the user goes after the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit_url: Option<String>,
     /// The merchant's activation page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_url: Option<String>,
     /// The mini program that activates, `gh_xxx@app`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_user_name: Option<String>,
     /// The mini program page that activates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_pass: Option<String>,
     /// Whether the card shows points; cannot be turned off once on.
     pub supply_bonus: bool,
     /// An external page for the points, when they cannot be synchronised through the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_url: Option<String>,
     /// When points expire.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_cleared: Option<String>,
     /// The points rules, as text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rules: Option<String>,
     /// The points rules, structured.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
     /// Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off
     /// once on.
     pub supply_balance: bool,
     /// An external page for the balance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_url: Option<String>,
     /// The stored-value rules.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_rules: Option<String>,
     /// The first member field shown after activation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field1: Option<crate::card::types::CustomField>,
     /// The second member field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field2: Option<crate::card::types::CustomField>,
     /// The third member field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field3: Option<crate::card::types::CustomField>,
     /// A custom entry shown after activation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_cell1: Option<crate::card::types::CustomCell>,
     /// The member discount in percent off: 10 means the member pays 90%.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<u32>,
 }
 
@@ -3444,6 +3695,83 @@ impl ::wechat_core::Check for MemberCard {
     }
 }
 
+impl serde::Serialize for MemberCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberCard",
+                fields::len(
+                    4,
+                    &[
+                        self.advanced_info.is_some(),
+                        self.background_pic_url.is_some(),
+                        self.auto_activate.is_some(),
+                        self.wx_activate.is_some(),
+                        self.wx_activate_after_submit.is_some(),
+                        self.wx_activate_after_submit_url.is_some(),
+                        self.activate_url.is_some(),
+                        self.activate_app_brand_user_name.is_some(),
+                        self.activate_app_brand_pass.is_some(),
+                        self.bonus_url.is_some(),
+                        self.bonus_cleared.is_some(),
+                        self.bonus_rules.is_some(),
+                        self.bonus_rule.is_some(),
+                        self.balance_url.is_some(),
+                        self.balance_rules.is_some(),
+                        self.custom_field1.is_some(),
+                        self.custom_field2.is_some(),
+                        self.custom_field3.is_some(),
+                        self.custom_cell1.is_some(),
+                        self.discount.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        out.serialize_field("prerogative", &self.prerogative)?;
+        fields::optional(&mut out, "auto_activate", &self.auto_activate)?;
+        fields::optional(&mut out, "wx_activate", &self.wx_activate)?;
+        fields::optional(
+            &mut out,
+            "wx_activate_after_submit",
+            &self.wx_activate_after_submit,
+        )?;
+        fields::optional(
+            &mut out,
+            "wx_activate_after_submit_url",
+            &self.wx_activate_after_submit_url,
+        )?;
+        fields::optional(&mut out, "activate_url", &self.activate_url)?;
+        fields::optional(
+            &mut out,
+            "activate_app_brand_user_name",
+            &self.activate_app_brand_user_name,
+        )?;
+        fields::optional(
+            &mut out,
+            "activate_app_brand_pass",
+            &self.activate_app_brand_pass,
+        )?;
+        out.serialize_field("supply_bonus", &self.supply_bonus)?;
+        fields::optional(&mut out, "bonus_url", &self.bonus_url)?;
+        fields::optional(&mut out, "bonus_cleared", &self.bonus_cleared)?;
+        fields::optional(&mut out, "bonus_rules", &self.bonus_rules)?;
+        fields::optional(&mut out, "bonus_rule", &self.bonus_rule)?;
+        out.serialize_field("supply_balance", &self.supply_balance)?;
+        fields::optional(&mut out, "balance_url", &self.balance_url)?;
+        fields::optional(&mut out, "balance_rules", &self.balance_rules)?;
+        fields::optional(&mut out, "custom_field1", &self.custom_field1)?;
+        fields::optional(&mut out, "custom_field2", &self.custom_field2)?;
+        fields::optional(&mut out, "custom_field3", &self.custom_field3)?;
+        fields::optional(&mut out, "custom_cell1", &self.custom_cell1)?;
+        fields::optional(&mut out, "discount", &self.discount)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MemberCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3595,13 +3923,12 @@ impl ::wechat_core::fields::FromMap for MemberCard {
 ///
 /// Build it with [`MovieTicket::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MovieTicket {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The film and the showing.
     pub detail: String,
@@ -3678,6 +4005,22 @@ impl ::wechat_core::Check for MovieTicket {
     }
 }
 
+impl serde::Serialize for MovieTicket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MovieTicket",
+                fields::len(2, &[self.advanced_info.is_some()]),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        out.serialize_field("detail", &self.detail)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for MovieTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3716,19 +4059,16 @@ impl ::wechat_core::fields::FromMap for MovieTicket {
 }
 
 /// A scenic-spot ticket.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScenicTicket {
     /// What every card has.
     pub base_info: crate::card::types::BaseInfo,
     /// Conditions, cover and opening hours.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The ticket class, e.g. 平日全票.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_class: Option<String>,
     /// A link to the guide map.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guide_url: Option<String>,
 }
 
@@ -3785,6 +4125,30 @@ impl ::wechat_core::Check for ScenicTicket {
     }
 }
 
+impl serde::Serialize for ScenicTicket {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ScenicTicket",
+                fields::len(
+                    1,
+                    &[
+                        self.advanced_info.is_some(),
+                        self.ticket_class.is_some(),
+                        self.guide_url.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("base_info", &self.base_info)?;
+        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
+        fields::optional(&mut out, "ticket_class", &self.ticket_class)?;
+        fields::optional(&mut out, "guide_url", &self.guide_url)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ScenicTicket {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3826,13 +4190,12 @@ impl ::wechat_core::fields::FromMap for ScenicTicket {
 }
 
 /// A card's stock.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Sku {
     /// Cards left to give out (at most 100,000,000; 0 in deposit mode).
     pub quantity: i64,
     /// Cards ever stocked.
-    #[serde(skip_serializing)]
     total_quantity: Option<i64>,
 }
 
@@ -3871,6 +4234,15 @@ impl ::wechat_core::Check for Sku {
     }
 }
 
+impl serde::Serialize for Sku {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Sku", 1)?;
+        out.serialize_field("quantity", &self.quantity)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Sku {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3906,14 +4278,12 @@ impl ::wechat_core::fields::FromMap for Sku {
 }
 
 /// One picture with its text.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TextImage {
     /// A picture from /cgi-bin/media/uploadimg.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Its text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -3960,6 +4330,21 @@ impl ::wechat_core::Check for TextImage {
     }
 }
 
+impl serde::Serialize for TextImage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "TextImage",
+                fields::len(0, &[self.image_url.is_some(), self.text.is_some()]),
+            )?;
+        fields::optional(&mut out, "image_url", &self.image_url)?;
+        fields::optional(&mut out, "text", &self.text)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for TextImage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -3994,23 +4379,18 @@ impl ::wechat_core::fields::FromMap for TextImage {
 }
 
 /// A time the card can be used, for display.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeLimit {
     /// `MONDAY` to `SUNDAY`, or `HOLIDAY`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// From this hour.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_hour: Option<u32>,
     /// From this minute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_minute: Option<u32>,
     /// Until this hour.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<u32>,
     /// Until this minute.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<u32>,
 }
 
@@ -4093,6 +4473,33 @@ impl ::wechat_core::Check for TimeLimit {
     }
 }
 
+impl serde::Serialize for TimeLimit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "TimeLimit",
+                fields::len(
+                    0,
+                    &[
+                        self.type_.is_some(),
+                        self.begin_hour.is_some(),
+                        self.begin_minute.is_some(),
+                        self.end_hour.is_some(),
+                        self.end_minute.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "type", &self.type_)?;
+        fields::optional(&mut out, "begin_hour", &self.begin_hour)?;
+        fields::optional(&mut out, "begin_minute", &self.begin_minute)?;
+        fields::optional(&mut out, "end_hour", &self.end_hour)?;
+        fields::optional(&mut out, "end_minute", &self.end_minute)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for TimeLimit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4136,23 +4543,18 @@ impl ::wechat_core::fields::FromMap for TimeLimit {
 }
 
 /// When a card can be used.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UseCondition {
     /// Cash vouchers: the goods it applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accept_category: Option<String>,
     /// Cash vouchers: the goods it does not apply to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reject_category: Option<String>,
     /// Gift and cash vouchers: the spend from which it applies, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub least_cost: Option<i64>,
     /// Gift vouchers: what must be bought to use it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object_use_for: Option<String>,
     /// Whether it combines with other offers (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_use_with_other_discount: Option<bool>,
 }
 
@@ -4223,6 +4625,37 @@ impl ::wechat_core::Check for UseCondition {
             },
         )?;
         Ok(())
+    }
+}
+
+impl serde::Serialize for UseCondition {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UseCondition",
+                fields::len(
+                    0,
+                    &[
+                        self.accept_category.is_some(),
+                        self.reject_category.is_some(),
+                        self.least_cost.is_some(),
+                        self.object_use_for.is_some(),
+                        self.can_use_with_other_discount.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "accept_category", &self.accept_category)?;
+        fields::optional(&mut out, "reject_category", &self.reject_category)?;
+        fields::optional(&mut out, "least_cost", &self.least_cost)?;
+        fields::optional(&mut out, "object_use_for", &self.object_use_for)?;
+        fields::optional(
+            &mut out,
+            "can_use_with_other_discount",
+            &self.can_use_with_other_discount,
+        )?;
+        out.end()
     }
 }
 

@@ -132,7 +132,7 @@
 //! Generated from `spec/card/update_card.toml`.
 
 /// Request of [`CardClient::update_card`](crate::card::CardClient::update_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCardRequest {
     /// The card to change.
@@ -142,70 +142,60 @@ pub struct UpdateCardRequest {
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub groupon: Option<CouponUpdate>,
     /// The changes, when the card is a cash voucher (CASH).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cash: Option<CouponUpdate>,
     /// The changes, when the card is a percentage-off coupon (DISCOUNT).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<CouponUpdate>,
     /// The changes, when the card is a gift voucher (GIFT).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gift: Option<CouponUpdate>,
     /// The changes, when the card is a general coupon (GENERAL_COUPON).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub general_coupon: Option<CouponUpdate>,
     /// The changes, when the card is a member card (MEMBER_CARD).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_card: Option<MemberCardUpdate>,
     /// The changes, when the card is a scenic-spot ticket (SCENIC_TICKET).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scenic_ticket: Option<ScenicTicketUpdate>,
     /// The changes, when the card is a cinema ticket (MOVIE_TICKET).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub movie_ticket: Option<MovieTicketUpdate>,
     /// The changes, when the card is a boarding pass (BOARDING_PASS).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_pass: Option<BoardingPassUpdate>,
     /// The changes, when the card is a meeting or show ticket (MEETING_TICKET).
     ///
     /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`,
     /// `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor
     /// empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_ticket: Option<MeetingTicketUpdate>,
 }
 
@@ -365,6 +355,44 @@ impl ::wechat_core::Check for UpdateCardRequest {
     }
 }
 
+impl serde::Serialize for UpdateCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateCardRequest",
+                fields::len(
+                    1,
+                    &[
+                        self.groupon.is_some(),
+                        self.cash.is_some(),
+                        self.discount.is_some(),
+                        self.gift.is_some(),
+                        self.general_coupon.is_some(),
+                        self.member_card.is_some(),
+                        self.scenic_ticket.is_some(),
+                        self.movie_ticket.is_some(),
+                        self.boarding_pass.is_some(),
+                        self.meeting_ticket.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "groupon", &self.groupon)?;
+        fields::optional(&mut out, "cash", &self.cash)?;
+        fields::optional(&mut out, "discount", &self.discount)?;
+        fields::optional(&mut out, "gift", &self.gift)?;
+        fields::optional(&mut out, "general_coupon", &self.general_coupon)?;
+        fields::optional(&mut out, "member_card", &self.member_card)?;
+        fields::optional(&mut out, "scenic_ticket", &self.scenic_ticket)?;
+        fields::optional(&mut out, "movie_ticket", &self.movie_ticket)?;
+        fields::optional(&mut out, "boarding_pass", &self.boarding_pass)?;
+        fields::optional(&mut out, "meeting_ticket", &self.meeting_ticket)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -391,6 +419,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -445,7 +474,6 @@ impl ::wechat_core::fields::FromMap for UpdateCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
     /// Whether the change sent the card back to review.
@@ -457,6 +485,16 @@ impl UpdateCardResponse {
     /// Creates the value from its required field `send_check`.
     pub fn new(send_check: bool) -> Self {
         Self { send_check }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdateCardResponse", 1)?;
+        out.serialize_field("send_check", &self.send_check)?;
+        out.end()
     }
 }
 
@@ -538,84 +576,59 @@ impl Eq for UpdateCardErrorCode {}
 );
 /// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card
 /// back to review.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BaseInfoUpdate {
     /// The card's name, at most 9 Chinese characters (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The merchant's logo, a URL upload_image answered (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// What to do when using it, at most 16 Chinese characters (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     /// How to use it (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The customer-service phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The colour's name, e.g. `Color010` (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The store (POI) ids where it applies; WeChat's table says 0 clears them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<i64>>,
     /// It applies in every store of the merchant.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_all_locations: Option<bool>,
     /// The centre button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_title: Option<String>,
     /// The hint under the centre button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_sub_title: Option<String>,
     /// Where the centre button leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub center_url: Option<String>,
     /// A custom entry's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// Where the custom entry leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint right of the custom entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The marketing entry's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// Where the marketing entry leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint right of the marketing entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
     /// How the code is shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<crate::card::types::CodeType>,
     /// How many one user may take.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub get_limit: Option<u32>,
     /// The page to take it can be shared.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_share: Option<bool>,
     /// It can be given to a friend.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
     /// A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with the end moved
     /// later.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date_info: Option<crate::card::types::DateInfo>,
     /// Member cards: push `user_view_card` when the user opens the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_push_on_view: Option<bool>,
     /// Member cards: WeChat Pay from the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pay_info: Option<PayInfo>,
     /// Member cards: the centre button offers both paying and the member's QR code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_pay_and_qrcode: Option<bool>,
 }
 
@@ -922,6 +935,77 @@ impl ::wechat_core::Check for BaseInfoUpdate {
     }
 }
 
+impl serde::Serialize for BaseInfoUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BaseInfoUpdate",
+                fields::len(
+                    0,
+                    &[
+                        self.title.is_some(),
+                        self.logo_url.is_some(),
+                        self.notice.is_some(),
+                        self.description.is_some(),
+                        self.service_phone.is_some(),
+                        self.color.is_some(),
+                        self.location_id_list.is_some(),
+                        self.use_all_locations.is_some(),
+                        self.center_title.is_some(),
+                        self.center_sub_title.is_some(),
+                        self.center_url.is_some(),
+                        self.custom_url_name.is_some(),
+                        self.custom_url.is_some(),
+                        self.custom_url_sub_title.is_some(),
+                        self.promotion_url_name.is_some(),
+                        self.promotion_url.is_some(),
+                        self.promotion_url_sub_title.is_some(),
+                        self.code_type.is_some(),
+                        self.get_limit.is_some(),
+                        self.can_share.is_some(),
+                        self.can_give_friend.is_some(),
+                        self.date_info.is_some(),
+                        self.need_push_on_view.is_some(),
+                        self.pay_info.is_some(),
+                        self.is_pay_and_qrcode.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "title", &self.title)?;
+        fields::optional(&mut out, "logo_url", &self.logo_url)?;
+        fields::optional(&mut out, "notice", &self.notice)?;
+        fields::optional(&mut out, "description", &self.description)?;
+        fields::optional(&mut out, "service_phone", &self.service_phone)?;
+        fields::optional(&mut out, "color", &self.color)?;
+        fields::optional(&mut out, "location_id_list", &self.location_id_list)?;
+        fields::optional(&mut out, "use_all_locations", &self.use_all_locations)?;
+        fields::optional(&mut out, "center_title", &self.center_title)?;
+        fields::optional(&mut out, "center_sub_title", &self.center_sub_title)?;
+        fields::optional(&mut out, "center_url", &self.center_url)?;
+        fields::optional(&mut out, "custom_url_name", &self.custom_url_name)?;
+        fields::optional(&mut out, "custom_url", &self.custom_url)?;
+        fields::optional(&mut out, "custom_url_sub_title", &self.custom_url_sub_title)?;
+        fields::optional(&mut out, "promotion_url_name", &self.promotion_url_name)?;
+        fields::optional(&mut out, "promotion_url", &self.promotion_url)?;
+        fields::optional(
+            &mut out,
+            "promotion_url_sub_title",
+            &self.promotion_url_sub_title,
+        )?;
+        fields::optional(&mut out, "code_type", &self.code_type)?;
+        fields::optional(&mut out, "get_limit", &self.get_limit)?;
+        fields::optional(&mut out, "can_share", &self.can_share)?;
+        fields::optional(&mut out, "can_give_friend", &self.can_give_friend)?;
+        fields::optional(&mut out, "date_info", &self.date_info)?;
+        fields::optional(&mut out, "need_push_on_view", &self.need_push_on_view)?;
+        fields::optional(&mut out, "pay_info", &self.pay_info)?;
+        fields::optional(&mut out, "is_pay_and_qrcode", &self.is_pay_and_qrcode)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BaseInfoUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -962,6 +1046,7 @@ impl<'de> serde::Deserialize<'de> for BaseInfoUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BaseInfoUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1057,7 +1142,7 @@ impl ::wechat_core::fields::FromMap for BaseInfoUpdate {
 }
 
 /// A member card's WeChat Pay settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PayInfo {
     /// Paying by showing the card (刷卡).
@@ -1071,6 +1156,15 @@ impl PayInfo {
     }
 }
 
+impl serde::Serialize for PayInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PayInfo", 1)?;
+        out.serialize_field("swipe_card", &self.swipe_card)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for PayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1080,6 +1174,7 @@ impl<'de> serde::Deserialize<'de> for PayInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for PayInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1099,7 +1194,7 @@ impl ::wechat_core::fields::FromMap for PayInfo {
 }
 
 /// Whether the member card shows WeChat Pay's payment code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SwipeCard {
     /// True to let the member pay from the card.
@@ -1110,6 +1205,15 @@ impl SwipeCard {
     /// Creates the value from its required field `is_swipe_card`.
     pub fn new(is_swipe_card: bool) -> Self {
         Self { is_swipe_card }
+    }
+}
+
+impl serde::Serialize for SwipeCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SwipeCard", 1)?;
+        out.serialize_field("is_swipe_card", &self.is_swipe_card)?;
+        out.end()
     }
 }
 
@@ -1127,6 +1231,7 @@ impl<'de> serde::Deserialize<'de> for SwipeCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SwipeCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1147,7 +1252,7 @@ impl ::wechat_core::fields::FromMap for SwipeCard {
 
 /// The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can
 /// change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CouponUpdate {
     /// The fields to change.
@@ -1171,6 +1276,15 @@ impl ::wechat_core::Check for CouponUpdate {
     }
 }
 
+impl serde::Serialize for CouponUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CouponUpdate", 1)?;
+        out.serialize_field("base_info", &self.base_info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CouponUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1185,6 +1299,7 @@ impl<'de> serde::Deserialize<'de> for CouponUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CouponUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1204,83 +1319,58 @@ impl ::wechat_core::fields::FromMap for CouponUpdate {
 }
 
 /// The changes to a member card; only the fields set are sent.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MemberCardUpdate {
     /// The common fields to change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// The background picture, a URL upload_image answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The member's privileges (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prerogative: Option<String>,
     /// Activated as soon as the user takes it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
     /// One-tap activation through WeChat's form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit: Option<bool>,
     /// Where the user goes after the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit_url: Option<String>,
     /// The merchant's activation page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_url: Option<String>,
     /// The mini program that activates, `gh_xxx@app`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_user_name: Option<String>,
     /// The mini program page that activates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_pass: Option<String>,
     /// Show points; can only be turned on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_bonus: Option<bool>,
     /// An external page for the points.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_url: Option<String>,
     /// When points expire (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_cleared: Option<String>,
     /// The points rules, as text (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rules: Option<String>,
     /// The points rules, structured.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
     /// Hold stored value (needs WeChat's stored-value permission); can only be turned on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_balance: Option<bool>,
     /// An external page for the balance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_url: Option<String>,
     /// The stored-value rules (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance_rules: Option<String>,
     /// The first member field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field1: Option<crate::card::types::CustomField>,
     /// The second member field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field2: Option<crate::card::types::CustomField>,
     /// The third member field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field3: Option<crate::card::types::CustomField>,
     /// A custom entry shown after activation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_cell1: Option<crate::card::types::CustomCell>,
     /// The member discount in percent off: 10 means the member pays 90%.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount: Option<u32>,
     /// A recommendation shown in the activation message (跟随推荐).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_msg_operation: Option<MsgOperation>,
     /// A recommendation shown in the messages about points and balance changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modify_msg_operation: Option<MsgOperation>,
 }
 
@@ -1568,6 +1658,93 @@ impl ::wechat_core::Check for MemberCardUpdate {
     }
 }
 
+impl serde::Serialize for MemberCardUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberCardUpdate",
+                fields::len(
+                    0,
+                    &[
+                        self.base_info.is_some(),
+                        self.background_pic_url.is_some(),
+                        self.prerogative.is_some(),
+                        self.auto_activate.is_some(),
+                        self.wx_activate.is_some(),
+                        self.wx_activate_after_submit.is_some(),
+                        self.wx_activate_after_submit_url.is_some(),
+                        self.activate_url.is_some(),
+                        self.activate_app_brand_user_name.is_some(),
+                        self.activate_app_brand_pass.is_some(),
+                        self.supply_bonus.is_some(),
+                        self.bonus_url.is_some(),
+                        self.bonus_cleared.is_some(),
+                        self.bonus_rules.is_some(),
+                        self.bonus_rule.is_some(),
+                        self.supply_balance.is_some(),
+                        self.balance_url.is_some(),
+                        self.balance_rules.is_some(),
+                        self.custom_field1.is_some(),
+                        self.custom_field2.is_some(),
+                        self.custom_field3.is_some(),
+                        self.custom_cell1.is_some(),
+                        self.discount.is_some(),
+                        self.activate_msg_operation.is_some(),
+                        self.modify_msg_operation.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "base_info", &self.base_info)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        fields::optional(&mut out, "prerogative", &self.prerogative)?;
+        fields::optional(&mut out, "auto_activate", &self.auto_activate)?;
+        fields::optional(&mut out, "wx_activate", &self.wx_activate)?;
+        fields::optional(
+            &mut out,
+            "wx_activate_after_submit",
+            &self.wx_activate_after_submit,
+        )?;
+        fields::optional(
+            &mut out,
+            "wx_activate_after_submit_url",
+            &self.wx_activate_after_submit_url,
+        )?;
+        fields::optional(&mut out, "activate_url", &self.activate_url)?;
+        fields::optional(
+            &mut out,
+            "activate_app_brand_user_name",
+            &self.activate_app_brand_user_name,
+        )?;
+        fields::optional(
+            &mut out,
+            "activate_app_brand_pass",
+            &self.activate_app_brand_pass,
+        )?;
+        fields::optional(&mut out, "supply_bonus", &self.supply_bonus)?;
+        fields::optional(&mut out, "bonus_url", &self.bonus_url)?;
+        fields::optional(&mut out, "bonus_cleared", &self.bonus_cleared)?;
+        fields::optional(&mut out, "bonus_rules", &self.bonus_rules)?;
+        fields::optional(&mut out, "bonus_rule", &self.bonus_rule)?;
+        fields::optional(&mut out, "supply_balance", &self.supply_balance)?;
+        fields::optional(&mut out, "balance_url", &self.balance_url)?;
+        fields::optional(&mut out, "balance_rules", &self.balance_rules)?;
+        fields::optional(&mut out, "custom_field1", &self.custom_field1)?;
+        fields::optional(&mut out, "custom_field2", &self.custom_field2)?;
+        fields::optional(&mut out, "custom_field3", &self.custom_field3)?;
+        fields::optional(&mut out, "custom_cell1", &self.custom_cell1)?;
+        fields::optional(&mut out, "discount", &self.discount)?;
+        fields::optional(
+            &mut out,
+            "activate_msg_operation",
+            &self.activate_msg_operation,
+        )?;
+        fields::optional(&mut out, "modify_msg_operation", &self.modify_msg_operation)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for MemberCardUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1608,6 +1785,7 @@ impl<'de> serde::Deserialize<'de> for MemberCardUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MemberCardUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1725,7 +1903,7 @@ impl ::wechat_core::fields::FromMap for MemberCardUpdate {
 }
 
 /// A recommendation WeChat adds to a member card's messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MsgOperation {
     /// The recommended entry.
@@ -1736,6 +1914,15 @@ impl MsgOperation {
     /// Creates the value from its required field `url_cell`.
     pub fn new(url_cell: UrlCell) -> Self {
         Self { url_cell }
+    }
+}
+
+impl serde::Serialize for MsgOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MsgOperation", 1)?;
+        out.serialize_field("url_cell", &self.url_cell)?;
+        out.end()
     }
 }
 
@@ -1753,6 +1940,7 @@ impl<'de> serde::Deserialize<'de> for MsgOperation {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MsgOperation {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1772,26 +1960,20 @@ impl ::wechat_core::fields::FromMap for MsgOperation {
 }
 
 /// An entry recommending cards or a page, shown until `end_time`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlCell {
     /// Cards to give with the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id_list: Option<Vec<String>>,
     /// Until when it is shown, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The entry's text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Where the entry leads.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// A mini program's appid to open instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_id: Option<String>,
     /// The mini program page to open.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_pass: Option<String>,
 }
 
@@ -1838,6 +2020,35 @@ impl UrlCell {
     }
 }
 
+impl serde::Serialize for UrlCell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UrlCell",
+                fields::len(
+                    0,
+                    &[
+                        self.card_id_list.is_some(),
+                        self.end_time.is_some(),
+                        self.text.is_some(),
+                        self.url.is_some(),
+                        self.app_brand_id.is_some(),
+                        self.app_brand_pass.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "card_id_list", &self.card_id_list)?;
+        fields::optional(&mut out, "end_time", &self.end_time)?;
+        fields::optional(&mut out, "text", &self.text)?;
+        fields::optional(&mut out, "url", &self.url)?;
+        fields::optional(&mut out, "app_brand_id", &self.app_brand_id)?;
+        fields::optional(&mut out, "app_brand_pass", &self.app_brand_pass)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UrlCell {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1859,6 +2070,7 @@ impl<'de> serde::Deserialize<'de> for UrlCell {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UrlCell {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1892,14 +2104,12 @@ impl ::wechat_core::fields::FromMap for UrlCell {
 }
 
 /// The changes to a scenic-spot ticket.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScenicTicketUpdate {
     /// The common fields to change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// A link to the guide map.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guide_url: Option<String>,
 }
 
@@ -1941,6 +2151,21 @@ impl ::wechat_core::Check for ScenicTicketUpdate {
     }
 }
 
+impl serde::Serialize for ScenicTicketUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ScenicTicketUpdate",
+                fields::len(0, &[self.base_info.is_some(), self.guide_url.is_some()]),
+            )?;
+        fields::optional(&mut out, "base_info", &self.base_info)?;
+        fields::optional(&mut out, "guide_url", &self.guide_url)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ScenicTicketUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1955,6 +2180,7 @@ impl<'de> serde::Deserialize<'de> for ScenicTicketUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ScenicTicketUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1976,14 +2202,12 @@ impl ::wechat_core::fields::FromMap for ScenicTicketUpdate {
 }
 
 /// The changes to a cinema ticket.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MovieTicketUpdate {
     /// The common fields to change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// The film and the showing (review).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -2025,6 +2249,21 @@ impl ::wechat_core::Check for MovieTicketUpdate {
     }
 }
 
+impl serde::Serialize for MovieTicketUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MovieTicketUpdate",
+                fields::len(0, &[self.base_info.is_some(), self.detail.is_some()]),
+            )?;
+        fields::optional(&mut out, "base_info", &self.base_info)?;
+        fields::optional(&mut out, "detail", &self.detail)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for MovieTicketUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2039,6 +2278,7 @@ impl<'de> serde::Deserialize<'de> for MovieTicketUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MovieTicketUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -2060,23 +2300,18 @@ impl ::wechat_core::fields::FromMap for MovieTicketUpdate {
 }
 
 /// The changes to a boarding pass.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BoardingPassUpdate {
     /// The common fields to change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// Take-off, unix seconds written as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub departure_time: Option<String>,
     /// Landing, unix seconds written as a string.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub landing_time: Option<String>,
     /// Boarding, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub boarding_time: Option<i64>,
     /// The gate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
 }
 
@@ -2136,6 +2371,33 @@ impl ::wechat_core::Check for BoardingPassUpdate {
     }
 }
 
+impl serde::Serialize for BoardingPassUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BoardingPassUpdate",
+                fields::len(
+                    0,
+                    &[
+                        self.base_info.is_some(),
+                        self.departure_time.is_some(),
+                        self.landing_time.is_some(),
+                        self.boarding_time.is_some(),
+                        self.gate.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "base_info", &self.base_info)?;
+        fields::optional(&mut out, "departure_time", &self.departure_time)?;
+        fields::optional(&mut out, "landing_time", &self.landing_time)?;
+        fields::optional(&mut out, "boarding_time", &self.boarding_time)?;
+        fields::optional(&mut out, "gate", &self.gate)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BoardingPassUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2150,6 +2412,7 @@ impl<'de> serde::Deserialize<'de> for BoardingPassUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BoardingPassUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -2180,14 +2443,12 @@ impl ::wechat_core::fields::FromMap for BoardingPassUpdate {
 }
 
 /// The changes to a meeting or show ticket.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MeetingTicketUpdate {
     /// The common fields to change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// A link to the venue map.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub map_url: Option<String>,
 }
 
@@ -2229,6 +2490,21 @@ impl ::wechat_core::Check for MeetingTicketUpdate {
     }
 }
 
+impl serde::Serialize for MeetingTicketUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MeetingTicketUpdate",
+                fields::len(0, &[self.base_info.is_some(), self.map_url.is_some()]),
+            )?;
+        fields::optional(&mut out, "base_info", &self.base_info)?;
+        fields::optional(&mut out, "map_url", &self.map_url)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for MeetingTicketUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -2243,6 +2519,7 @@ impl<'de> serde::Deserialize<'de> for MeetingTicketUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MeetingTicketUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

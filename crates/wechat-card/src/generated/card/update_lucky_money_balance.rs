@@ -66,13 +66,12 @@
 ///
 /// Build it with [`UpdateLuckyMoneyBalanceRequest::builder`]: one setter per field, then `build()`, which
 /// names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceRequest {
     /// The red packet's code.
     pub code: String,
     /// The card; required for cards with merchant-supplied codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The red packet's new balance, in fen.
     pub balance: i64,
@@ -164,6 +163,22 @@ impl ::wechat_core::Check for UpdateLuckyMoneyBalanceRequest {
     }
 }
 
+impl serde::Serialize for UpdateLuckyMoneyBalanceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateLuckyMoneyBalanceRequest",
+                fields::len(2, &[self.card_id.is_some()]),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.serialize_field("balance", &self.balance)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -178,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for UpdateLuckyMoneyBalanceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateLuckyMoneyBalanceRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -209,7 +225,6 @@ impl ::wechat_core::fields::FromMap for UpdateLuckyMoneyBalanceRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -217,6 +232,15 @@ impl UpdateLuckyMoneyBalanceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateLuckyMoneyBalanceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdateLuckyMoneyBalanceResponse", 0)?;
+        out.end()
     }
 }
 

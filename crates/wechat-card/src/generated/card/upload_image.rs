@@ -82,13 +82,12 @@
 //! Generated from `spec/card/upload_image.toml`.
 
 /// Request of [`CardClient::upload_image`](crate::card::CardClient::upload_image).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadImageRequest {
     /// The picture, JPG or PNG, at most 1 MB; its file name should end in .jpg or .png.
     ///
     /// Sent as the `media` part of the multipart body (`image/png`, at most 1048576 bytes).
-    #[serde(skip)]
     pub media: ::wechat_core::UploadFile,
 }
 
@@ -96,6 +95,14 @@ impl UploadImageRequest {
     /// Creates the value from its required field `media`.
     pub fn new(media: ::wechat_core::UploadFile) -> Self {
         Self { media }
+    }
+}
+
+impl serde::Serialize for UploadImageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UploadImageRequest", 0)?;
+        out.end()
     }
 }
 
@@ -108,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for UploadImageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UploadImageRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -127,7 +135,6 @@ impl ::wechat_core::fields::FromMap for UploadImageRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UploadImageResponse {
     /// The picture's URL on WeChat's servers (mmbiz.qpic.cn), usable only inside WeChat.
@@ -139,6 +146,16 @@ impl UploadImageResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UploadImageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UploadImageResponse", 1)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 

@@ -69,7 +69,7 @@
 ///
 /// Build it with [`CheckCodesRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckCodesRequest {
     /// The card, created in deposit mode.
@@ -143,6 +143,16 @@ impl ::wechat_core::Check for CheckCodesRequest {
     }
 }
 
+impl serde::Serialize for CheckCodesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CheckCodesRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -157,6 +167,7 @@ impl<'de> serde::Deserialize<'de> for CheckCodesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CheckCodesRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -184,20 +195,11 @@ impl ::wechat_core::fields::FromMap for CheckCodesRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckCodesResponse {
     /// The codes imported.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub exist_code: Option<Vec<String>>,
     /// The codes not imported.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub not_exist_code: Option<Vec<String>>,
 }
 
@@ -218,6 +220,25 @@ impl CheckCodesResponse {
     pub fn not_exist_code(mut self, value: Vec<String>) -> Self {
         self.not_exist_code = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CheckCodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CheckCodesResponse",
+                fields::len(
+                    0,
+                    &[self.exist_code.is_some(), self.not_exist_code.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "exist_code", &self.exist_code)?;
+        fields::optional(&mut out, "not_exist_code", &self.not_exist_code)?;
+        out.end()
     }
 }
 

@@ -76,14 +76,13 @@
 //! Generated from `spec/card_code/consume_code.toml`.
 
 /// Request of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumeCodeRequest {
     /// The code to redeem.
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -128,6 +127,21 @@ impl ::wechat_core::Check for ConsumeCodeRequest {
     }
 }
 
+impl serde::Serialize for ConsumeCodeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ConsumeCodeRequest",
+                fields::len(1, &[self.card_id.is_some()]),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -142,6 +156,7 @@ impl<'de> serde::Deserialize<'de> for ConsumeCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ConsumeCodeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -170,7 +185,6 @@ impl ::wechat_core::fields::FromMap for ConsumeCodeRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConsumeCodeResponse {
     /// The card the redeemed code belongs to.
@@ -219,6 +233,17 @@ impl ConsumeCodeResponseBuilder {
             card: required.take(self.card, "card")?,
             openid: required.take(self.openid, "openid")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ConsumeCodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConsumeCodeResponse", 2)?;
+        out.serialize_field("card", &self.card)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.end()
     }
 }
 
@@ -298,7 +323,6 @@ impl Eq for ConsumeCodeErrorCode {}
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConsumedCard {
     /// The card.
@@ -310,6 +334,16 @@ impl ConsumedCard {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ConsumedCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConsumedCard", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
     }
 }
 

@@ -88,7 +88,7 @@
 //! Generated from `spec/card_code/decrypt_code.toml`.
 
 /// Request of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DecryptCodeRequest {
     /// The encrypted code, URL-decoded.
@@ -119,6 +119,15 @@ impl ::wechat_core::Check for DecryptCodeRequest {
     }
 }
 
+impl serde::Serialize for DecryptCodeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DecryptCodeRequest", 1)?;
+        out.serialize_field("encrypt_code", &self.encrypt_code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -133,6 +142,7 @@ impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for DecryptCodeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -157,7 +167,6 @@ impl ::wechat_core::fields::FromMap for DecryptCodeRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DecryptCodeResponse {
     /// The real code.
@@ -169,6 +178,16 @@ impl DecryptCodeResponse {
     /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for DecryptCodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DecryptCodeResponse", 1)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
     }
 }
 

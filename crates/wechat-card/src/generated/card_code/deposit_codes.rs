@@ -82,7 +82,7 @@
 ///
 /// Build it with [`DepositCodesRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DepositCodesRequest {
     /// The card, created in deposit mode.
@@ -156,6 +156,16 @@ impl ::wechat_core::Check for DepositCodesRequest {
     }
 }
 
+impl serde::Serialize for DepositCodesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DepositCodesRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -170,6 +180,7 @@ impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for DepositCodesRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -197,26 +208,13 @@ impl ::wechat_core::fields::FromMap for DepositCodesRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DepositCodesResponse {
     /// The codes imported.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub succ_code: Option<Vec<String>>,
     /// The codes imported before, skipped.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub duplicate_code: Option<Vec<String>>,
     /// The codes that could not be imported.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub fail_code: Option<Vec<String>>,
 }
 
@@ -243,6 +241,30 @@ impl DepositCodesResponse {
     pub fn fail_code(mut self, value: Vec<String>) -> Self {
         self.fail_code = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for DepositCodesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "DepositCodesResponse",
+                fields::len(
+                    0,
+                    &[
+                        self.succ_code.is_some(),
+                        self.duplicate_code.is_some(),
+                        self.fail_code.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "succ_code", &self.succ_code)?;
+        fields::optional(&mut out, "duplicate_code", &self.duplicate_code)?;
+        fields::optional(&mut out, "fail_code", &self.fail_code)?;
+        out.end()
     }
 }
 

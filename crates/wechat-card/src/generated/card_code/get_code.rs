@@ -111,17 +111,15 @@
 //! Generated from `spec/card_code/get_code.toml`.
 
 /// Request of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCodeRequest {
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The code to read.
     pub code: String,
     /// Whether a code that cannot be redeemed answers an error (true, the default) or its state (false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_consume: Option<bool>,
 }
 
@@ -174,6 +172,22 @@ impl ::wechat_core::Check for GetCodeRequest {
     }
 }
 
+impl serde::Serialize for GetCodeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetCodeRequest",
+                fields::len(1, &[self.card_id.is_some(), self.check_consume.is_some()]),
+            )?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "check_consume", &self.check_consume)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -188,6 +202,7 @@ impl<'de> serde::Deserialize<'de> for GetCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetCodeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -219,7 +234,6 @@ impl ::wechat_core::fields::FromMap for GetCodeRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCodeResponse {
     /// The code's card and validity.
@@ -227,58 +241,22 @@ pub struct GetCodeResponse {
     /// The user who holds the code.
     pub openid: String,
     /// Whether the code can be redeemed now.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub can_consume: Option<bool>,
     /// The state of the user's card.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_card_status: Option<UserCardStatus>,
     /// The scene value the card was taken with (the `outer_str` of its QR code or link).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub outer_str: Option<String>,
     /// Member cards: the member's WeChat nickname.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub nickname: Option<String>,
     /// Member cards: the member number shown on the card.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub membership_number: Option<String>,
     /// Member cards: the member's points.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bonus: Option<i64>,
     /// Member cards: the member's balance, in fen.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub balance: Option<i64>,
     /// Member cards: what the member filled in the activation form.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_info: Option<MemberUserInfo>,
     /// Member cards: the member's own card background, when one was set.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub background_pic_url: Option<String>,
 }
 
@@ -394,6 +372,44 @@ impl GetCodeResponseBuilder {
             user_info: self.user_info,
             background_pic_url: self.background_pic_url,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetCodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetCodeResponse",
+                fields::len(
+                    2,
+                    &[
+                        self.can_consume.is_some(),
+                        self.user_card_status.is_some(),
+                        self.outer_str.is_some(),
+                        self.nickname.is_some(),
+                        self.membership_number.is_some(),
+                        self.bonus.is_some(),
+                        self.balance.is_some(),
+                        self.user_info.is_some(),
+                        self.background_pic_url.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card", &self.card)?;
+        out.serialize_field("openid", &self.openid)?;
+        fields::optional(&mut out, "can_consume", &self.can_consume)?;
+        fields::optional(&mut out, "user_card_status", &self.user_card_status)?;
+        fields::optional(&mut out, "outer_str", &self.outer_str)?;
+        fields::optional(&mut out, "nickname", &self.nickname)?;
+        fields::optional(&mut out, "membership_number", &self.membership_number)?;
+        fields::optional(&mut out, "bonus", &self.bonus)?;
+        fields::optional(&mut out, "balance", &self.balance)?;
+        fields::optional(&mut out, "user_info", &self.user_info)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        out.end()
     }
 }
 
@@ -513,7 +529,6 @@ impl Eq for GetCodeErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CodeCard {
     /// The card.
@@ -523,10 +538,6 @@ pub struct CodeCard {
     /// When the code expires, unix seconds.
     pub end_time: i64,
     /// The code itself (seen in real answers, not in WeChat's table).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub code: Option<String>,
 }
 
@@ -586,6 +597,21 @@ impl CodeCardBuilder {
             end_time: required.take(self.end_time, "end_time")?,
             code: self.code,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CodeCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CodeCard", fields::len(3, &[self.code.is_some()]))?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("begin_time", &self.begin_time)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        fields::optional(&mut out, "code", &self.code)?;
+        out.end()
     }
 }
 
@@ -713,20 +739,11 @@ impl<'de> serde::Deserialize<'de> for UserCardStatus {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberUserInfo {
     /// WeChat's own fields (mobile, name, birthday...).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub common_field_list: Option<Vec<MemberFieldValue>>,
     /// The merchant's own fields.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub custom_field_list: Option<Vec<MemberFieldValue>>,
 }
 
@@ -747,6 +764,25 @@ impl MemberUserInfo {
     pub fn custom_field_list(mut self, value: Vec<MemberFieldValue>) -> Self {
         self.custom_field_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MemberUserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberUserInfo",
+                fields::len(
+                    0,
+                    &[self.common_field_list.is_some(), self.custom_field_list.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "common_field_list", &self.common_field_list)?;
+        fields::optional(&mut out, "custom_field_list", &self.custom_field_list)?;
+        out.end()
     }
 }
 
@@ -788,23 +824,14 @@ impl ::wechat_core::fields::FromMap for MemberUserInfo {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the
     /// merchant's label for its own.
     pub name: String,
     /// The answer.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub value_list: Option<Vec<String>>,
 }
 
@@ -829,6 +856,23 @@ impl MemberFieldValue {
     pub fn value_list(mut self, value: Vec<String>) -> Self {
         self.value_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MemberFieldValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberFieldValue",
+                fields::len(1, &[self.value.is_some(), self.value_list.is_some()]),
+            )?;
+        out.serialize_field("name", &self.name)?;
+        fields::optional(&mut out, "value", &self.value)?;
+        fields::optional(&mut out, "value_list", &self.value_list)?;
+        out.end()
     }
 }
 

@@ -68,7 +68,7 @@
 //! Generated from `spec/card_code/get_deposit_count.toml`.
 
 /// Request of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetDepositCountRequest {
     /// The card, created in deposit mode.
@@ -97,6 +97,15 @@ impl ::wechat_core::Check for GetDepositCountRequest {
     }
 }
 
+impl serde::Serialize for GetDepositCountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetDepositCountRequest", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -111,6 +120,7 @@ impl<'de> serde::Deserialize<'de> for GetDepositCountRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetDepositCountRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -135,7 +145,6 @@ impl ::wechat_core::fields::FromMap for GetDepositCountRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetDepositCountResponse {
     /// How many codes were imported.
@@ -147,6 +156,16 @@ impl GetDepositCountResponse {
     /// Creates the value from its required field `count`.
     pub fn new(count: u64) -> Self {
         Self { count }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetDepositCountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetDepositCountResponse", 1)?;
+        out.serialize_field("count", &self.count)?;
+        out.end()
     }
 }
 

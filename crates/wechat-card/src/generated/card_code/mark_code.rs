@@ -74,7 +74,7 @@
 ///
 /// Build it with [`MarkCodeRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MarkCodeRequest {
     /// The code.
@@ -167,6 +167,18 @@ impl ::wechat_core::Check for MarkCodeRequest {
     }
 }
 
+impl serde::Serialize for MarkCodeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MarkCodeRequest", 4)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.serialize_field("is_mark", &self.is_mark)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -181,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for MarkCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MarkCodeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -214,7 +227,6 @@ impl ::wechat_core::fields::FromMap for MarkCodeRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MarkCodeResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -222,6 +234,15 @@ impl MarkCodeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MarkCodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("MarkCodeResponse", 0)?;
+        out.end()
     }
 }
 

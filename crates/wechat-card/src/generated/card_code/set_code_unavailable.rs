@@ -68,17 +68,15 @@
 
 /// Request of
 /// [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetCodeUnavailableRequest {
     /// The code to make unavailable.
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional
     /// otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// Why, e.g. 退款 (a refund).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 
@@ -130,6 +128,22 @@ impl ::wechat_core::Check for SetCodeUnavailableRequest {
     }
 }
 
+impl serde::Serialize for SetCodeUnavailableRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetCodeUnavailableRequest",
+                fields::len(1, &[self.card_id.is_some(), self.reason.is_some()]),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        fields::optional(&mut out, "reason", &self.reason)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetCodeUnavailableRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -144,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for SetCodeUnavailableRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetCodeUnavailableRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -175,7 +190,6 @@ impl ::wechat_core::fields::FromMap for SetCodeUnavailableRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetCodeUnavailableResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -183,6 +197,15 @@ impl SetCodeUnavailableResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetCodeUnavailableResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetCodeUnavailableResponse", 0)?;
+        out.end()
     }
 }
 

@@ -76,13 +76,12 @@
 ///
 /// Build it with [`UpdateCodeRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCodeRequest {
     /// The code the user holds now.
     pub code: String,
     /// The card; required for cards with custom codes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The code that replaces it.
     pub new_code: String,
@@ -169,6 +168,22 @@ impl ::wechat_core::Check for UpdateCodeRequest {
     }
 }
 
+impl serde::Serialize for UpdateCodeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateCodeRequest",
+                fields::len(2, &[self.card_id.is_some()]),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.serialize_field("new_code", &self.new_code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -183,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for UpdateCodeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateCodeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -213,7 +229,6 @@ impl ::wechat_core::fields::FromMap for UpdateCodeRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateCodeResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -221,6 +236,15 @@ impl UpdateCodeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateCodeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdateCodeResponse", 0)?;
+        out.end()
     }
 }
 

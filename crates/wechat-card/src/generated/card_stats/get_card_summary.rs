@@ -73,7 +73,7 @@
 ///
 /// Build it with [`GetCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
@@ -157,6 +157,17 @@ impl ::wechat_core::Check for GetCardSummaryRequest {
     }
 }
 
+impl serde::Serialize for GetCardSummaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetCardSummaryRequest", 3)?;
+        out.serialize_field("begin_date", &self.begin_date)?;
+        out.serialize_field("end_date", &self.end_date)?;
+        out.serialize_field("cond_source", &self.cond_source)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -171,6 +182,7 @@ impl<'de> serde::Deserialize<'de> for GetCardSummaryRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetCardSummaryRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -201,7 +213,6 @@ impl ::wechat_core::fields::FromMap for GetCardSummaryRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardSummaryResponse {
     /// One entry a day.
@@ -213,6 +224,16 @@ impl GetCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<CardDayStats>) -> Self {
         Self { list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetCardSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetCardSummaryResponse", 1)?;
+        out.serialize_field("list", &self.list)?;
+        out.end()
     }
 }
 
@@ -274,7 +295,6 @@ impl Eq for GetCardSummaryErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CardDayStats {
     /// The day, YYYY-MM-DD.
@@ -300,40 +320,16 @@ pub struct CardDayStats {
     /// Users whose cards expired.
     pub expire_user: u64,
     /// Friends' coupon views (not in WeChat's table).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub view_friends_cnt: Option<u64>,
     /// Users who viewed friends' coupons.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub view_friends_user: Option<u64>,
     /// Friends' coupons taken.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub receive_friends_cnt: Option<u64>,
     /// Users who took friends' coupons.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub receive_friends_user: Option<u64>,
     /// Friends' coupons redeemed.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub verify_friends_cnt: Option<u64>,
     /// Users who redeemed friends' coupons.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub verify_friends_user: Option<u64>,
 }
 
@@ -497,6 +493,47 @@ impl CardDayStatsBuilder {
             verify_friends_cnt: self.verify_friends_cnt,
             verify_friends_user: self.verify_friends_user,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CardDayStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CardDayStats",
+                fields::len(
+                    11,
+                    &[
+                        self.view_friends_cnt.is_some(),
+                        self.view_friends_user.is_some(),
+                        self.receive_friends_cnt.is_some(),
+                        self.receive_friends_user.is_some(),
+                        self.verify_friends_cnt.is_some(),
+                        self.verify_friends_user.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("ref_date", &self.ref_date)?;
+        out.serialize_field("view_cnt", &self.view_cnt)?;
+        out.serialize_field("view_user", &self.view_user)?;
+        out.serialize_field("receive_cnt", &self.receive_cnt)?;
+        out.serialize_field("receive_user", &self.receive_user)?;
+        out.serialize_field("verify_cnt", &self.verify_cnt)?;
+        out.serialize_field("verify_user", &self.verify_user)?;
+        out.serialize_field("given_cnt", &self.given_cnt)?;
+        out.serialize_field("given_user", &self.given_user)?;
+        out.serialize_field("expire_cnt", &self.expire_cnt)?;
+        out.serialize_field("expire_user", &self.expire_user)?;
+        fields::optional(&mut out, "view_friends_cnt", &self.view_friends_cnt)?;
+        fields::optional(&mut out, "view_friends_user", &self.view_friends_user)?;
+        fields::optional(&mut out, "receive_friends_cnt", &self.receive_friends_cnt)?;
+        fields::optional(&mut out, "receive_friends_user", &self.receive_friends_user)?;
+        fields::optional(&mut out, "verify_friends_cnt", &self.verify_friends_cnt)?;
+        fields::optional(&mut out, "verify_friends_user", &self.verify_friends_user)?;
+        out.end()
     }
 }
 

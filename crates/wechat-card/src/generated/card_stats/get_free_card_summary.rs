@@ -77,7 +77,7 @@
 ///
 /// Build it with [`GetFreeCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
@@ -87,7 +87,6 @@ pub struct GetFreeCardSummaryRequest {
     /// Which cards to count.
     pub cond_source: crate::card_stats::types::CondSource,
     /// Only this card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -182,6 +181,23 @@ impl ::wechat_core::Check for GetFreeCardSummaryRequest {
     }
 }
 
+impl serde::Serialize for GetFreeCardSummaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetFreeCardSummaryRequest",
+                fields::len(3, &[self.card_id.is_some()]),
+            )?;
+        out.serialize_field("begin_date", &self.begin_date)?;
+        out.serialize_field("end_date", &self.end_date)?;
+        out.serialize_field("cond_source", &self.cond_source)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -196,6 +212,7 @@ impl<'de> serde::Deserialize<'de> for GetFreeCardSummaryRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetFreeCardSummaryRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -230,7 +247,6 @@ impl ::wechat_core::fields::FromMap for GetFreeCardSummaryRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryResponse {
     /// One entry per card and day.
@@ -242,6 +258,16 @@ impl GetFreeCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<FreeCardDayStats>) -> Self {
         Self { list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetFreeCardSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetFreeCardSummaryResponse", 1)?;
+        out.serialize_field("list", &self.list)?;
+        out.end()
     }
 }
 
@@ -305,7 +331,6 @@ impl Eq for GetFreeCardSummaryErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FreeCardDayStats {
     /// The day, YYYY-MM-DD.
@@ -315,10 +340,6 @@ pub struct FreeCardDayStats {
     /// The card's type.
     pub card_type: FreeCardType,
     /// 1 for a paid coupon, 0 for a free one.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub is_pay: Option<u32>,
     /// Card page views.
     pub view_cnt: u64,
@@ -478,6 +499,34 @@ impl FreeCardDayStatsBuilder {
             expire_cnt: required.take(self.expire_cnt, "expire_cnt")?,
             expire_user: required.take(self.expire_user, "expire_user")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for FreeCardDayStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "FreeCardDayStats",
+                fields::len(13, &[self.is_pay.is_some()]),
+            )?;
+        out.serialize_field("ref_date", &self.ref_date)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("card_type", &self.card_type)?;
+        fields::optional(&mut out, "is_pay", &self.is_pay)?;
+        out.serialize_field("view_cnt", &self.view_cnt)?;
+        out.serialize_field("view_user", &self.view_user)?;
+        out.serialize_field("receive_cnt", &self.receive_cnt)?;
+        out.serialize_field("receive_user", &self.receive_user)?;
+        out.serialize_field("verify_cnt", &self.verify_cnt)?;
+        out.serialize_field("verify_user", &self.verify_user)?;
+        out.serialize_field("given_cnt", &self.given_cnt)?;
+        out.serialize_field("given_user", &self.given_user)?;
+        out.serialize_field("expire_cnt", &self.expire_cnt)?;
+        out.serialize_field("expire_user", &self.expire_user)?;
+        out.end()
     }
 }
 

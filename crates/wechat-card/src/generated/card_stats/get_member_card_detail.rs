@@ -79,7 +79,7 @@
 ///
 /// Build it with [`GetMemberCardDetailRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMemberCardDetailRequest {
     /// The first day, YYYY-MM-DD.
@@ -173,6 +173,17 @@ impl ::wechat_core::Check for GetMemberCardDetailRequest {
     }
 }
 
+impl serde::Serialize for GetMemberCardDetailRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMemberCardDetailRequest", 3)?;
+        out.serialize_field("begin_date", &self.begin_date)?;
+        out.serialize_field("end_date", &self.end_date)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -187,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardDetailRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetMemberCardDetailRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -218,7 +230,6 @@ impl ::wechat_core::fields::FromMap for GetMemberCardDetailRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberCardDetailResponse {
     /// One entry a day.
@@ -230,6 +241,16 @@ impl GetMemberCardDetailResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDetailDayStats>) -> Self {
         Self { list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetMemberCardDetailResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMemberCardDetailResponse", 1)?;
+        out.serialize_field("list", &self.list)?;
+        out.end()
     }
 }
 
@@ -293,24 +314,15 @@ impl Eq for GetMemberCardDetailErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberCardDetailDayStats {
     /// The day, YYYY-MM-DD.
     pub ref_date: String,
     /// The sub-merchant's type (values not documented).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub merchanttype: Option<i64>,
     /// The card (spelled `cardid`).
     pub cardid: String,
     /// The sub-merchant's id; 0 when the card is the account's own.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub submerchantid: Option<String>,
     /// Card page views.
     pub view_cnt: u64,
@@ -333,16 +345,8 @@ pub struct MemberCardDetailDayStats {
     /// New members.
     pub new_user: u64,
     /// Amount receivable through the quick-pay cell, in fen.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(rename = "payOriginalFee", skip_serializing_if = "Option::is_none")
-    )]
     pub pay_original_fee: Option<i64>,
     /// Amount received through the quick-pay cell, in fen.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub fee: Option<i64>,
 }
 
@@ -499,6 +503,44 @@ impl MemberCardDetailDayStatsBuilder {
             pay_original_fee: self.pay_original_fee,
             fee: self.fee,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MemberCardDetailDayStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberCardDetailDayStats",
+                fields::len(
+                    12,
+                    &[
+                        self.merchanttype.is_some(),
+                        self.submerchantid.is_some(),
+                        self.pay_original_fee.is_some(),
+                        self.fee.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("ref_date", &self.ref_date)?;
+        fields::optional(&mut out, "merchanttype", &self.merchanttype)?;
+        out.serialize_field("cardid", &self.cardid)?;
+        fields::optional(&mut out, "submerchantid", &self.submerchantid)?;
+        out.serialize_field("view_cnt", &self.view_cnt)?;
+        out.serialize_field("view_user", &self.view_user)?;
+        out.serialize_field("receive_cnt", &self.receive_cnt)?;
+        out.serialize_field("receive_user", &self.receive_user)?;
+        out.serialize_field("verify_cnt", &self.verify_cnt)?;
+        out.serialize_field("verify_user", &self.verify_user)?;
+        out.serialize_field("active_cnt", &self.active_cnt)?;
+        out.serialize_field("active_user", &self.active_user)?;
+        out.serialize_field("total_user", &self.total_user)?;
+        out.serialize_field("new_user", &self.new_user)?;
+        fields::optional(&mut out, "payOriginalFee", &self.pay_original_fee)?;
+        fields::optional(&mut out, "fee", &self.fee)?;
+        out.end()
     }
 }
 

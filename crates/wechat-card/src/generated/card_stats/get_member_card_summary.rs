@@ -71,7 +71,7 @@
 ///
 /// Build it with [`GetMemberCardSummaryRequest::builder`]: one setter per field, then `build()`, which names
 /// a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
@@ -158,6 +158,17 @@ impl ::wechat_core::Check for GetMemberCardSummaryRequest {
     }
 }
 
+impl serde::Serialize for GetMemberCardSummaryRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMemberCardSummaryRequest", 3)?;
+        out.serialize_field("begin_date", &self.begin_date)?;
+        out.serialize_field("end_date", &self.end_date)?;
+        out.serialize_field("cond_source", &self.cond_source)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -172,6 +183,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberCardSummaryRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetMemberCardSummaryRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -203,7 +215,6 @@ impl ::wechat_core::fields::FromMap for GetMemberCardSummaryRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryResponse {
     /// One entry a day.
@@ -215,6 +226,16 @@ impl GetMemberCardSummaryResponse {
     /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDayStats>) -> Self {
         Self { list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetMemberCardSummaryResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMemberCardSummaryResponse", 1)?;
+        out.serialize_field("list", &self.list)?;
+        out.end()
     }
 }
 
@@ -276,7 +297,6 @@ impl Eq for GetMemberCardSummaryErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberCardDayStats {
     /// The day, YYYY-MM-DD.
@@ -300,10 +320,6 @@ pub struct MemberCardDayStats {
     /// Users who ever took a member card.
     pub total_receive_user: u64,
     /// Activations (in SKIT's model; not in WeChat's table).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub active_cnt: Option<u64>,
 }
 
@@ -420,6 +436,31 @@ impl MemberCardDayStatsBuilder {
                 .take(self.total_receive_user, "total_receive_user")?,
             active_cnt: self.active_cnt,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MemberCardDayStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberCardDayStats",
+                fields::len(10, &[self.active_cnt.is_some()]),
+            )?;
+        out.serialize_field("ref_date", &self.ref_date)?;
+        out.serialize_field("view_cnt", &self.view_cnt)?;
+        out.serialize_field("view_user", &self.view_user)?;
+        out.serialize_field("receive_cnt", &self.receive_cnt)?;
+        out.serialize_field("receive_user", &self.receive_user)?;
+        out.serialize_field("verify_cnt", &self.verify_cnt)?;
+        out.serialize_field("verify_user", &self.verify_user)?;
+        out.serialize_field("active_user", &self.active_user)?;
+        out.serialize_field("total_user", &self.total_user)?;
+        out.serialize_field("total_receive_user", &self.total_receive_user)?;
+        fields::optional(&mut out, "active_cnt", &self.active_cnt)?;
+        out.end()
     }
 }
 

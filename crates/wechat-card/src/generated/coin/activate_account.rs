@@ -43,13 +43,21 @@
 //! Generated from `spec/coin/activate_account.toml`.
 
 /// Request of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateAccountRequest {}
 impl ActivateAccountRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for ActivateAccountRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ActivateAccountRequest", 0)?;
+        out.end()
     }
 }
 
@@ -67,6 +75,7 @@ impl<'de> serde::Deserialize<'de> for ActivateAccountRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivateAccountRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -84,7 +93,6 @@ impl ::wechat_core::fields::FromMap for ActivateAccountRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateAccountResponse {
     /// The free coins granted for opening the account.
@@ -96,6 +104,16 @@ impl ActivateAccountResponse {
     /// Creates the value from its required field `reward`.
     pub fn new(reward: impl Into<String>) -> Self {
         Self { reward: reward.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ActivateAccountResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ActivateAccountResponse", 1)?;
+        out.serialize_field("reward", &self.reward)?;
+        out.end()
     }
 }
 

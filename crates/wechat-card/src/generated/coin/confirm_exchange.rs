@@ -67,7 +67,7 @@
 ///
 /// Build it with [`ConfirmExchangeRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ConfirmExchangeRequest {
     /// The friends' coupon, as quoted.
@@ -141,6 +141,17 @@ impl ::wechat_core::Check for ConfirmExchangeRequest {
     }
 }
 
+impl serde::Serialize for ConfirmExchangeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ConfirmExchangeRequest", 3)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("quantity", &self.quantity)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ConfirmExchangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -155,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for ConfirmExchangeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ConfirmExchangeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -185,7 +197,6 @@ impl ::wechat_core::fields::FromMap for ConfirmExchangeRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ConfirmExchangeResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -193,6 +204,15 @@ impl ConfirmExchangeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ConfirmExchangeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ConfirmExchangeResponse", 0)?;
+        out.end()
     }
 }
 

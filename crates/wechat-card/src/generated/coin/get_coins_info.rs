@@ -39,13 +39,21 @@
 //! Generated from `spec/coin/get_coins_info.toml`.
 
 /// Request of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCoinsInfoRequest {}
 impl GetCoinsInfoRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetCoinsInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetCoinsInfoRequest", 0)?;
+        out.end()
     }
 }
 
@@ -58,6 +66,7 @@ impl<'de> serde::Deserialize<'de> for GetCoinsInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetCoinsInfoRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -76,7 +85,6 @@ impl ::wechat_core::fields::FromMap for GetCoinsInfoRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCoinsInfoResponse {
     /// The free coins (granted by WeChat).
@@ -135,6 +143,18 @@ impl GetCoinsInfoResponseBuilder {
             pay_coin: required.take(self.pay_coin, "pay_coin")?,
             total_coin: required.take(self.total_coin, "total_coin")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetCoinsInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetCoinsInfoResponse", 3)?;
+        out.serialize_field("free_coin", &self.free_coin)?;
+        out.serialize_field("pay_coin", &self.pay_coin)?;
+        out.serialize_field("total_coin", &self.total_coin)?;
+        out.end()
     }
 }
 

@@ -60,7 +60,7 @@
 //! Generated from `spec/coin/get_order.toml`.
 
 /// Request of [`CoinClient::get_order`](crate::coin::CoinClient::get_order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The order, from `recharge` or `list_orders`.
@@ -71,6 +71,15 @@ impl GetOrderRequest {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+impl serde::Serialize for GetOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetOrderRequest", 1)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
     }
 }
 
@@ -88,6 +97,7 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetOrderRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -111,7 +121,6 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The order.
@@ -123,6 +132,16 @@ impl GetOrderResponse {
     /// Creates the value from its required field `order_info`.
     pub fn new(order_info: crate::coin::types::CoinOrder) -> Self {
         Self { order_info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetOrderResponse", 1)?;
+        out.serialize_field("order_info", &self.order_info)?;
+        out.end()
     }
 }
 

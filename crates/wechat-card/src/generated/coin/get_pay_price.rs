@@ -62,7 +62,7 @@
 ///
 /// Build it with [`GetPayPriceRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPayPriceRequest {
     /// The friends' coupon to add stock to.
@@ -126,6 +126,16 @@ impl ::wechat_core::Check for GetPayPriceRequest {
     }
 }
 
+impl serde::Serialize for GetPayPriceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPayPriceRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("quantity", &self.quantity)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -140,6 +150,7 @@ impl<'de> serde::Deserialize<'de> for GetPayPriceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetPayPriceRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -168,7 +179,6 @@ impl ::wechat_core::fields::FromMap for GetPayPriceRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPayPriceResponse {
     /// The quote, for `confirm_exchange` within 60 seconds, once.
@@ -237,6 +247,19 @@ impl GetPayPriceResponseBuilder {
             free_coin: required.take(self.free_coin, "free_coin")?,
             pay_coin: required.take(self.pay_coin, "pay_coin")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetPayPriceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPayPriceResponse", 4)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("price", &self.price)?;
+        out.serialize_field("free_coin", &self.free_coin)?;
+        out.serialize_field("pay_coin", &self.pay_coin)?;
+        out.end()
     }
 }
 

@@ -56,28 +56,22 @@
 //! Generated from `spec/coin/list_orders.toml`.
 
 /// Request of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
     /// Where the page starts, from 0 (the default).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
     /// How many orders to answer.
     pub count: u32,
     /// Only orders of this kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_type: Option<crate::coin::types::OrderType>,
     /// Orders to leave out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nor_filter: Option<NorFilter>,
     /// How to sort the orders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_info: Option<SortInfo>,
     /// The start of the span, in unix seconds; a week ago without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// The end of the span, in unix seconds; now without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
 }
 
@@ -147,6 +141,36 @@ impl ::wechat_core::Check for ListOrdersRequest {
     }
 }
 
+impl serde::Serialize for ListOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListOrdersRequest",
+                fields::len(
+                    1,
+                    &[
+                        self.offset.is_some(),
+                        self.order_type.is_some(),
+                        self.nor_filter.is_some(),
+                        self.sort_info.is_some(),
+                        self.begin_time.is_some(),
+                        self.end_time.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "offset", &self.offset)?;
+        out.serialize_field("count", &self.count)?;
+        fields::optional(&mut out, "order_type", &self.order_type)?;
+        fields::optional(&mut out, "nor_filter", &self.nor_filter)?;
+        fields::optional(&mut out, "sort_info", &self.sort_info)?;
+        fields::optional(&mut out, "begin_time", &self.begin_time)?;
+        fields::optional(&mut out, "end_time", &self.end_time)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -169,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListOrdersRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -212,7 +237,6 @@ impl ::wechat_core::fields::FromMap for ListOrdersRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.
@@ -261,6 +285,17 @@ impl ListOrdersResponseBuilder {
             total_num: required.take(self.total_num, "total_num")?,
             order_list: required.take(self.order_list, "order_list")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListOrdersResponse", 2)?;
+        out.serialize_field("total_num", &self.total_num)?;
+        out.serialize_field("order_list", &self.order_list)?;
+        out.end()
     }
 }
 
@@ -313,7 +348,7 @@ impl Eq for ListOrdersErrorCode {}
     ListOrdersErrorCode in crate::Code {} else General(crate::GeneralErrorCode)
 );
 /// Orders to leave out of the list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NorFilter {
     /// Leave out the orders in this status.
@@ -327,6 +362,15 @@ impl NorFilter {
     }
 }
 
+impl serde::Serialize for NorFilter {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NorFilter", 1)?;
+        out.serialize_field("status", &self.status)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for NorFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -336,6 +380,7 @@ impl<'de> serde::Deserialize<'de> for NorFilter {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for NorFilter {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -358,7 +403,7 @@ impl ::wechat_core::fields::FromMap for NorFilter {
 ///
 /// Build it with [`SortInfo::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SortInfo {
     /// What to sort by.
@@ -407,6 +452,16 @@ impl SortInfoBuilder {
     }
 }
 
+impl serde::Serialize for SortInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SortInfo", 2)?;
+        out.serialize_field("sort_key", &self.sort_key)?;
+        out.serialize_field("sort_type", &self.sort_type)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SortInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -421,6 +476,7 @@ impl<'de> serde::Deserialize<'de> for SortInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SortInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

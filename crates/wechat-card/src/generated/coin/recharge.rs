@@ -62,7 +62,7 @@
 //! Generated from `spec/coin/recharge.toml`.
 
 /// Request of [`CoinClient::recharge`](crate::coin::CoinClient::recharge).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RechargeRequest {
     /// The coins to buy, 1 to 100000 (1 coin = 1 yuan).
@@ -92,6 +92,15 @@ impl ::wechat_core::Check for RechargeRequest {
     }
 }
 
+impl serde::Serialize for RechargeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RechargeRequest", 1)?;
+        out.serialize_field("coin_count", &self.coin_count)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -106,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for RechargeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for RechargeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -130,7 +140,6 @@ impl ::wechat_core::fields::FromMap for RechargeRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RechargeResponse {
     /// The top-up order, for `get_order`.
@@ -190,6 +199,18 @@ impl RechargeResponseBuilder {
             qrcode_url: required.take(self.qrcode_url, "qrcode_url")?,
             qrcode_buffer: required.take(self.qrcode_buffer, "qrcode_buffer")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for RechargeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RechargeResponse", 3)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("qrcode_url", &self.qrcode_url)?;
+        out.serialize_field("qrcode_buffer", &self.qrcode_buffer)?;
+        out.end()
     }
 }
 

@@ -8,7 +8,6 @@
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CoinOrder {
     /// The order.
@@ -20,10 +19,6 @@ pub struct CoinOrder {
     /// When it was paid, in unix seconds; 0 when unpaid.
     pub pay_finish_time: i64,
     /// How it was paid, usually 微信支付充值.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub desc: Option<String>,
     /// The free coins of the order.
     pub free_coin_count: String,
@@ -34,10 +29,6 @@ pub struct CoinOrder {
     /// The paid coins returned.
     pub refund_pay_coin_count: String,
     /// The openid of the user who paid, for top-ups.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub openid: Option<String>,
     /// What kind of entry it is.
     pub order_type: crate::coin::types::OrderType,
@@ -157,6 +148,31 @@ impl CoinOrderBuilder {
             openid: self.openid,
             order_type: required.take(self.order_type, "order_type")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CoinOrder {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CoinOrder",
+                fields::len(9, &[self.desc.is_some(), self.openid.is_some()]),
+            )?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("create_time", &self.create_time)?;
+        out.serialize_field("pay_finish_time", &self.pay_finish_time)?;
+        fields::optional(&mut out, "desc", &self.desc)?;
+        out.serialize_field("free_coin_count", &self.free_coin_count)?;
+        out.serialize_field("pay_coin_count", &self.pay_coin_count)?;
+        out.serialize_field("refund_free_coin_count", &self.refund_free_coin_count)?;
+        out.serialize_field("refund_pay_coin_count", &self.refund_pay_coin_count)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        out.serialize_field("order_type", &self.order_type)?;
+        out.end()
     }
 }
 

@@ -69,7 +69,7 @@
 ///
 /// Build it with [`ActivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateGeneralCardRequest {
     /// The card number shown on the card; may be the code itself.
@@ -77,16 +77,12 @@ pub struct ActivateGeneralCardRequest {
     /// The code of the card the user took.
     pub code: String,
     /// The card; required when it uses merchant-supplied codes (`use_custom_code`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The starting value of the card's `custom_field1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value1: Option<String>,
     /// The starting value of `custom_field2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value2: Option<String>,
     /// The starting value of `custom_field3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value3: Option<String>,
 }
 
@@ -223,6 +219,45 @@ impl ::wechat_core::Check for ActivateGeneralCardRequest {
     }
 }
 
+impl serde::Serialize for ActivateGeneralCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ActivateGeneralCardRequest",
+                fields::len(
+                    2,
+                    &[
+                        self.card_id.is_some(),
+                        self.init_custom_field_value1.is_some(),
+                        self.init_custom_field_value2.is_some(),
+                        self.init_custom_field_value3.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_number", &self.card_number)?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        fields::optional(
+            &mut out,
+            "init_custom_field_value1",
+            &self.init_custom_field_value1,
+        )?;
+        fields::optional(
+            &mut out,
+            "init_custom_field_value2",
+            &self.init_custom_field_value2,
+        )?;
+        fields::optional(
+            &mut out,
+            "init_custom_field_value3",
+            &self.init_custom_field_value3,
+        )?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -244,6 +279,7 @@ impl<'de> serde::Deserialize<'de> for ActivateGeneralCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivateGeneralCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -299,7 +335,6 @@ impl ::wechat_core::fields::FromMap for ActivateGeneralCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateGeneralCardResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -307,6 +342,15 @@ impl ActivateGeneralCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ActivateGeneralCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ActivateGeneralCardResponse", 0)?;
+        out.end()
     }
 }
 

@@ -60,7 +60,7 @@
 ///
 /// Build it with [`UnactivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names
 /// a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardRequest {
     /// The general card.
@@ -136,6 +136,16 @@ impl ::wechat_core::Check for UnactivateGeneralCardRequest {
     }
 }
 
+impl serde::Serialize for UnactivateGeneralCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UnactivateGeneralCardRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -150,6 +160,7 @@ impl<'de> serde::Deserialize<'de> for UnactivateGeneralCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UnactivateGeneralCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -178,7 +189,6 @@ impl ::wechat_core::fields::FromMap for UnactivateGeneralCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -186,6 +196,15 @@ impl UnactivateGeneralCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UnactivateGeneralCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UnactivateGeneralCardResponse", 0)?;
+        out.end()
     }
 }
 

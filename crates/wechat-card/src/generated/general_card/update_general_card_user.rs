@@ -73,7 +73,7 @@
 ///
 /// Build it with [`UpdateGeneralCardUserRequest::builder`]: one setter per field, then `build()`, which names
 /// a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserRequest {
     /// The card's code.
@@ -81,31 +81,22 @@ pub struct UpdateGeneralCardUserRequest {
     /// The general card.
     pub card_id: String,
     /// The user's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// Why the points changed, shown to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_bonus: Option<String>,
     /// The user's points after the change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// Why the balance changed, shown to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_balance: Option<String>,
     /// The card's balance after the change, in fen.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The new value of the card's `custom_field1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value1: Option<String>,
     /// The new value of `custom_field2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value2: Option<String>,
     /// The new value of `custom_field3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value3: Option<String>,
     /// Whether the user may give the card to a friend from now on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
 }
 
@@ -293,6 +284,43 @@ impl ::wechat_core::Check for UpdateGeneralCardUserRequest {
     }
 }
 
+impl serde::Serialize for UpdateGeneralCardUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateGeneralCardUserRequest",
+                fields::len(
+                    2,
+                    &[
+                        self.background_pic_url.is_some(),
+                        self.record_bonus.is_some(),
+                        self.bonus.is_some(),
+                        self.record_balance.is_some(),
+                        self.balance.is_some(),
+                        self.custom_field_value1.is_some(),
+                        self.custom_field_value2.is_some(),
+                        self.custom_field_value3.is_some(),
+                        self.can_give_friend.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        fields::optional(&mut out, "record_bonus", &self.record_bonus)?;
+        fields::optional(&mut out, "bonus", &self.bonus)?;
+        fields::optional(&mut out, "record_balance", &self.record_balance)?;
+        fields::optional(&mut out, "balance", &self.balance)?;
+        fields::optional(&mut out, "custom_field_value1", &self.custom_field_value1)?;
+        fields::optional(&mut out, "custom_field_value2", &self.custom_field_value2)?;
+        fields::optional(&mut out, "custom_field_value3", &self.custom_field_value3)?;
+        fields::optional(&mut out, "can_give_friend", &self.can_give_friend)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -319,6 +347,7 @@ impl<'de> serde::Deserialize<'de> for UpdateGeneralCardUserRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -374,22 +403,13 @@ impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserResponse {
     /// The user who holds the card.
     pub openid: String,
     /// The user's points after the update.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub result_bonus: Option<i64>,
     /// The card's balance after the update, in fen.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub result_balance: Option<i64>,
 }
 
@@ -414,6 +434,26 @@ impl UpdateGeneralCardUserResponse {
     pub fn result_balance(mut self, value: i64) -> Self {
         self.result_balance = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateGeneralCardUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateGeneralCardUserResponse",
+                fields::len(
+                    1,
+                    &[self.result_bonus.is_some(), self.result_balance.is_some()],
+                ),
+            )?;
+        out.serialize_field("openid", &self.openid)?;
+        fields::optional(&mut out, "result_bonus", &self.result_bonus)?;
+        fields::optional(&mut out, "result_balance", &self.result_balance)?;
+        out.end()
     }
 }
 

@@ -46,7 +46,7 @@
 //! Generated from `spec/gift_card/add_pay_whitelist.toml`.
 
 /// Request of [`GiftCardClient::add_pay_whitelist`](crate::gift_card::GiftCardClient::add_pay_whitelist).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddPayWhitelistRequest {
     /// The WeChat Pay (sub-)merchant number selling the gift cards.
@@ -59,6 +59,15 @@ impl AddPayWhitelistRequest {
         Self {
             sub_mch_id: sub_mch_id.into(),
         }
+    }
+}
+
+impl serde::Serialize for AddPayWhitelistRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AddPayWhitelistRequest", 1)?;
+        out.serialize_field("sub_mch_id", &self.sub_mch_id)?;
+        out.end()
     }
 }
 
@@ -76,6 +85,7 @@ impl<'de> serde::Deserialize<'de> for AddPayWhitelistRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for AddPayWhitelistRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -100,7 +110,6 @@ impl ::wechat_core::fields::FromMap for AddPayWhitelistRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddPayWhitelistResponse {
     /// The WeChat Pay page where the merchant completes the application.
@@ -112,6 +121,16 @@ impl AddPayWhitelistResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for AddPayWhitelistResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AddPayWhitelistResponse", 1)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 

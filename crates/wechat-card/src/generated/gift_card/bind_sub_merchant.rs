@@ -49,7 +49,7 @@
 ///
 /// Build it with [`BindSubMerchantRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BindSubMerchantRequest {
     /// The WeChat Pay (sub-)merchant number, applied for by this account.
@@ -98,6 +98,16 @@ impl BindSubMerchantRequestBuilder {
     }
 }
 
+impl serde::Serialize for BindSubMerchantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BindSubMerchantRequest", 2)?;
+        out.serialize_field("sub_mch_id", &self.sub_mch_id)?;
+        out.serialize_field("wxa_appid", &self.wxa_appid)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -112,6 +122,7 @@ impl<'de> serde::Deserialize<'de> for BindSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BindSubMerchantRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -139,7 +150,6 @@ impl ::wechat_core::fields::FromMap for BindSubMerchantRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BindSubMerchantResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -147,6 +157,15 @@ impl BindSubMerchantResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for BindSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("BindSubMerchantResponse", 0)?;
+        out.end()
     }
 }
 

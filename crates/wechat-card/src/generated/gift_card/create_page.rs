@@ -134,7 +134,7 @@
 //! Generated from `spec/gift_card/create_page.toml`.
 
 /// Request of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePageRequest {
     /// The page.
@@ -158,6 +158,15 @@ impl ::wechat_core::Check for CreatePageRequest {
     }
 }
 
+impl serde::Serialize for CreatePageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreatePageRequest", 1)?;
+        out.serialize_field("page", &self.page)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CreatePageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -172,6 +181,7 @@ impl<'de> serde::Deserialize<'de> for CreatePageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CreatePageRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -196,7 +206,6 @@ impl ::wechat_core::fields::FromMap for CreatePageRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreatePageResponse {
     /// The new page's id, for `get_page`, `update_page` and the page's link.
@@ -208,6 +217,16 @@ impl CreatePageResponse {
     /// Creates the value from its required field `page_id`.
     pub fn new(page_id: impl Into<String>) -> Self {
         Self { page_id: page_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreatePageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreatePageResponse", 1)?;
+        out.serialize_field("page_id", &self.page_id)?;
+        out.end()
     }
 }
 

@@ -62,7 +62,7 @@
 //! Generated from `spec/gift_card/get_order.toml`.
 
 /// Request of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The order.
@@ -73,6 +73,15 @@ impl GetOrderRequest {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+impl serde::Serialize for GetOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetOrderRequest", 1)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
     }
 }
 
@@ -90,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetOrderRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -114,7 +124,6 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The order.
@@ -126,6 +135,16 @@ impl GetOrderResponse {
     /// Creates the value from its required field `order`.
     pub fn new(order: crate::gift_card::types::Order) -> Self {
         Self { order }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetOrderResponse", 1)?;
+        out.serialize_field("order", &self.order)?;
+        out.end()
     }
 }
 

@@ -57,7 +57,7 @@
 //! Generated from `spec/gift_card/get_page.toml`.
 
 /// Request of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetPageRequest {
     /// The page, from `create_page` or `list_pages`.
@@ -68,6 +68,15 @@ impl GetPageRequest {
     /// Creates the value from its required field `page_id`.
     pub fn new(page_id: impl Into<String>) -> Self {
         Self { page_id: page_id.into() }
+    }
+}
+
+impl serde::Serialize for GetPageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPageRequest", 1)?;
+        out.serialize_field("page_id", &self.page_id)?;
+        out.end()
     }
 }
 
@@ -85,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for GetPageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetPageRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -109,7 +119,6 @@ impl ::wechat_core::fields::FromMap for GetPageRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPageResponse {
     /// The page.
@@ -121,6 +130,16 @@ impl GetPageResponse {
     /// Creates the value from its required field `page`.
     pub fn new(page: crate::gift_card::types::Page) -> Self {
         Self { page }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetPageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPageResponse", 1)?;
+        out.serialize_field("page", &self.page)?;
+        out.end()
     }
 }
 

@@ -86,7 +86,7 @@
 ///
 /// Build it with [`ListOrdersRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
     /// The start of the span, in unix seconds (UTC+8).
@@ -94,7 +94,6 @@ pub struct ListOrdersRequest {
     /// The end of the span, in unix seconds; at most 31 days after `begin_time`.
     pub end_time: i64,
     /// Ascending or descending creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_type: Option<SortType>,
     /// Where the page starts: 100 starts at the hundredth order.
     pub offset: u32,
@@ -182,6 +181,24 @@ impl ::wechat_core::Check for ListOrdersRequest {
     }
 }
 
+impl serde::Serialize for ListOrdersRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListOrdersRequest",
+                fields::len(4, &[self.sort_type.is_some()]),
+            )?;
+        out.serialize_field("begin_time", &self.begin_time)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        fields::optional(&mut out, "sort_type", &self.sort_type)?;
+        out.serialize_field("offset", &self.offset)?;
+        out.serialize_field("count", &self.count)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -196,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for ListOrdersRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListOrdersRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -233,7 +251,6 @@ impl ::wechat_core::fields::FromMap for ListOrdersRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.
@@ -282,6 +299,17 @@ impl ListOrdersResponseBuilder {
             total_count: required.take(self.total_count, "total_count")?,
             order_list: required.take(self.order_list, "order_list")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListOrdersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListOrdersResponse", 2)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.serialize_field("order_list", &self.order_list)?;
+        out.end()
     }
 }
 

@@ -44,13 +44,21 @@
 //! Generated from `spec/gift_card/list_pages.toml`.
 
 /// Request of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPagesRequest {}
 impl ListPagesRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for ListPagesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ListPagesRequest", 0)?;
+        out.end()
     }
 }
 
@@ -63,6 +71,7 @@ impl<'de> serde::Deserialize<'de> for ListPagesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListPagesRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -80,7 +89,6 @@ impl ::wechat_core::fields::FromMap for ListPagesRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListPagesResponse {
     /// The account's gift-card pages.
@@ -92,6 +100,16 @@ impl ListPagesResponse {
     /// Creates the value from its required field `page_id_list`.
     pub fn new(page_id_list: Vec<String>) -> Self {
         Self { page_id_list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListPagesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListPagesResponse", 1)?;
+        out.serialize_field("page_id_list", &self.page_id_list)?;
+        out.end()
     }
 }
 

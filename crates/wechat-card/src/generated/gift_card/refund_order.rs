@@ -67,7 +67,7 @@
 //! Generated from `spec/gift_card/refund_order.toml`.
 
 /// Request of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundOrderRequest {
     /// The order to refund.
@@ -78,6 +78,15 @@ impl RefundOrderRequest {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+impl serde::Serialize for RefundOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RefundOrderRequest", 1)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
     }
 }
 
@@ -95,6 +104,7 @@ impl<'de> serde::Deserialize<'de> for RefundOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for RefundOrderRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -119,7 +129,6 @@ impl ::wechat_core::fields::FromMap for RefundOrderRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundOrderResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -127,6 +136,15 @@ impl RefundOrderResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for RefundOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("RefundOrderResponse", 0)?;
+        out.end()
     }
 }
 

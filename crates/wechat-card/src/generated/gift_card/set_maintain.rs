@@ -88,18 +88,16 @@
 //! Generated from `spec/gift_card/set_maintain.toml`.
 
 /// Request of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetMaintainRequest {
     /// The page to take off sale; leave out with `all`.
     ///
     /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
     /// Take every page of the account off sale; leave out with `page_id`.
     ///
     /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,
     /// True to take the pages off sale.
     pub maintain: bool,
@@ -148,6 +146,22 @@ impl ::wechat_core::Check for SetMaintainRequest {
     }
 }
 
+impl serde::Serialize for SetMaintainRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetMaintainRequest",
+                fields::len(1, &[self.page_id.is_some(), self.all.is_some()]),
+            )?;
+        fields::optional(&mut out, "page_id", &self.page_id)?;
+        fields::optional(&mut out, "all", &self.all)?;
+        out.serialize_field("maintain", &self.maintain)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -162,6 +176,7 @@ impl<'de> serde::Deserialize<'de> for SetMaintainRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetMaintainRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -192,7 +207,6 @@ impl ::wechat_core::fields::FromMap for SetMaintainRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetMaintainResponse {
     /// The state of the account's pages after the change.
@@ -204,6 +218,16 @@ impl SetMaintainResponse {
     /// Creates the value from its required field `control_info`.
     pub fn new(control_info: ControlInfo) -> Self {
         Self { control_info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetMaintainResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetMaintainResponse", 1)?;
+        out.serialize_field("control_info", &self.control_info)?;
+        out.end()
     }
 }
 
@@ -263,7 +287,6 @@ impl Eq for SetMaintainErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ControlInfo {
     /// The merchant's switch over all its pages.
@@ -332,6 +355,18 @@ impl ControlInfoBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ControlInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ControlInfo", 3)?;
+        out.serialize_field("biz_control_type", &self.biz_control_type)?;
+        out.serialize_field("system_biz_control_type", &self.system_biz_control_type)?;
+        out.serialize_field("list", &self.list)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for ControlInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -386,7 +421,6 @@ impl ::wechat_core::fields::FromMap for ControlInfo {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PageControlState {
     /// The page.
@@ -453,6 +487,18 @@ impl PageControlStateBuilder {
             system_page_control_type: required
                 .take(self.system_page_control_type, "system_page_control_type")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for PageControlState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PageControlState", 3)?;
+        out.serialize_field("page_id", &self.page_id)?;
+        out.serialize_field("page_control_type", &self.page_control_type)?;
+        out.serialize_field("system_page_control_type", &self.system_page_control_type)?;
+        out.end()
     }
 }
 

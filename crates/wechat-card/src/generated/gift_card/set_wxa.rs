@@ -65,7 +65,7 @@
 ///
 /// Build it with [`SetWxaRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetWxaRequest {
     /// The appid of the gift-card mini program, bound with `bind_sub_merchant`.
@@ -114,6 +114,16 @@ impl SetWxaRequestBuilder {
     }
 }
 
+impl serde::Serialize for SetWxaRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetWxaRequest", 2)?;
+        out.serialize_field("wxa_appid", &self.wxa_appid)?;
+        out.serialize_field("page_id", &self.page_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetWxaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -128,6 +138,7 @@ impl<'de> serde::Deserialize<'de> for SetWxaRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetWxaRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -155,7 +166,6 @@ impl ::wechat_core::fields::FromMap for SetWxaRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetWxaResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -163,6 +173,15 @@ impl SetWxaResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetWxaResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetWxaResponse", 0)?;
+        out.end()
     }
 }
 

@@ -6,13 +6,12 @@
 ///
 /// Build it with [`CardFace::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardFace {
     /// The face's image, uploaded to WeChat's CDN (at most 1000x600 px).
     pub background_pic_url: String,
     /// The merchant's own identifier of the face, echoed in orders.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_img_id: Option<String>,
     /// The message sent with the card when the buyer writes none.
     pub default_gifting_msg: String,
@@ -69,6 +68,22 @@ impl CardFaceBuilder {
     }
 }
 
+impl serde::Serialize for CardFace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CardFace",
+                fields::len(2, &[self.outer_img_id.is_some()]),
+            )?;
+        out.serialize_field("background_pic_url", &self.background_pic_url)?;
+        fields::optional(&mut out, "outer_img_id", &self.outer_img_id)?;
+        out.serialize_field("default_gifting_msg", &self.default_gifting_msg)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CardFace {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,7 +128,7 @@ impl ::wechat_core::fields::FromMap for CardFace {
 }
 
 /// A category of themes.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Category {
     /// The category's name.
@@ -124,6 +139,15 @@ impl Category {
     /// Creates the value from its required field `title`.
     pub fn new(title: impl Into<String>) -> Self {
         Self { title: title.into() }
+    }
+}
+
+impl serde::Serialize for Category {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Category", 1)?;
+        out.serialize_field("title", &self.title)?;
+        out.end()
     }
 }
 
@@ -158,7 +182,7 @@ impl ::wechat_core::fields::FromMap for Category {
 ///
 /// Build it with [`Cell::builder`]: one setter per field, then `build()`, which names a required field left
 /// unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cell {
     /// The link's name, e.g. 申请退款.
@@ -207,6 +231,16 @@ impl CellBuilder {
     }
 }
 
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Cell", 2)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Cell {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -240,23 +274,20 @@ impl ::wechat_core::fields::FromMap for Cell {
 ///
 /// Build it with [`NewPage::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NewPage {
     /// The page's name, shown as its title (added 2017/1/19).
     pub page_title: String,
     /// Whether a user may buy several cards at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself (added 2017/12/25).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page, an image uploaded to WeChat's CDN (750x630 px advised).
     pub banner_pic_url: String,
     /// The themes ("Christmas", "for the family") the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes; each theme then names its category by `category_index`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
     pub address: String,
@@ -266,13 +297,10 @@ pub struct NewPage {
     pub biz_description: String,
     /// Whether orders of this page can be invoiced (default false); true needs the invoice flow of WeChat's
     /// page, section 2.2.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page, for refunds, invoices and the like.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -421,6 +449,41 @@ impl ::wechat_core::Check for NewPage {
     }
 }
 
+impl serde::Serialize for NewPage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NewPage",
+                fields::len(
+                    6,
+                    &[
+                        self.support_multi.is_some(),
+                        self.support_buy_for_self.is_some(),
+                        self.category_list.is_some(),
+                        self.need_receipt.is_some(),
+                        self.cell_1.is_some(),
+                        self.cell_2.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("page_title", &self.page_title)?;
+        fields::optional(&mut out, "support_multi", &self.support_multi)?;
+        fields::optional(&mut out, "support_buy_for_self", &self.support_buy_for_self)?;
+        out.serialize_field("banner_pic_url", &self.banner_pic_url)?;
+        out.serialize_field("theme_list", &self.theme_list)?;
+        fields::optional(&mut out, "category_list", &self.category_list)?;
+        out.serialize_field("address", &self.address)?;
+        out.serialize_field("service_phone", &self.service_phone)?;
+        out.serialize_field("biz_description", &self.biz_description)?;
+        fields::optional(&mut out, "need_receipt", &self.need_receipt)?;
+        fields::optional(&mut out, "cell_1", &self.cell_1)?;
+        fields::optional(&mut out, "cell_2", &self.cell_2)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for NewPage {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -448,6 +511,7 @@ impl<'de> serde::Deserialize<'de> for NewPage {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for NewPage {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -505,7 +569,6 @@ impl ::wechat_core::fields::FromMap for NewPage {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Order {
     /// The order.
@@ -517,34 +580,18 @@ pub struct Order {
     /// When the order was placed, in unix seconds.
     pub create_time: i64,
     /// When it was paid, in unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub pay_finish_time: Option<i64>,
     /// The amount paid, in fen.
     pub total_price: i64,
     /// The buyer's openid (WeChat spells the key `open_id` here).
     pub open_id: String,
     /// The openid of the user who accepted the card, once accepted.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub accepter_openid: Option<String>,
     /// The cards bought.
     pub card_list: Vec<crate::gift_card::types::OrderCard>,
     /// The channel (`outer_str`) of the page link the order came through.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub outer_str: Option<String>,
     /// Whether the card was given to a group chat.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(rename = "IsChatRoom", skip_serializing_if = "Option::is_none")
-    )]
     pub is_chat_room: Option<bool>,
 }
 
@@ -663,6 +710,39 @@ impl OrderBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for Order {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Order",
+                fields::len(
+                    7,
+                    &[
+                        self.pay_finish_time.is_some(),
+                        self.accepter_openid.is_some(),
+                        self.outer_str.is_some(),
+                        self.is_chat_room.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("page_id", &self.page_id)?;
+        out.serialize_field("trans_id", &self.trans_id)?;
+        out.serialize_field("create_time", &self.create_time)?;
+        fields::optional(&mut out, "pay_finish_time", &self.pay_finish_time)?;
+        out.serialize_field("total_price", &self.total_price)?;
+        out.serialize_field("open_id", &self.open_id)?;
+        fields::optional(&mut out, "accepter_openid", &self.accepter_openid)?;
+        out.serialize_field("card_list", &self.card_list)?;
+        fields::optional(&mut out, "outer_str", &self.outer_str)?;
+        fields::optional(&mut out, "IsChatRoom", &self.is_chat_room)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Order {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -742,7 +822,6 @@ impl ::wechat_core::fields::FromMap for Order {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct OrderCard {
     /// The gift card bought.
@@ -752,28 +831,12 @@ pub struct OrderCard {
     /// The code the card was given.
     pub code: String,
     /// The face's default message; empty when the buyer wrote their own.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub default_gifting_msg: Option<String>,
     /// The card face the buyer chose.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub background_pic_url: Option<String>,
     /// The merchant's identifier of the face the buyer chose.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub outer_img_id: Option<String>,
     /// The openid of the user who accepted this card.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub accepter_openid: Option<String>,
 }
 
@@ -860,6 +923,35 @@ impl OrderCardBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for OrderCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "OrderCard",
+                fields::len(
+                    3,
+                    &[
+                        self.default_gifting_msg.is_some(),
+                        self.background_pic_url.is_some(),
+                        self.outer_img_id.is_some(),
+                        self.accepter_openid.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("price", &self.price)?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "default_gifting_msg", &self.default_gifting_msg)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        fields::optional(&mut out, "outer_img_id", &self.outer_img_id)?;
+        fields::optional(&mut out, "accepter_openid", &self.accepter_openid)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for OrderCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -923,72 +1015,31 @@ impl ::wechat_core::fields::FromMap for OrderCard {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Page {
     /// The page's name.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page.
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -1125,6 +1176,46 @@ impl ::wechat_core::Check for Page {
             &::wechat_core::check::join(path, "theme_list"),
         )?;
         Ok(())
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Page",
+                fields::len(
+                    2,
+                    &[
+                        self.page_title.is_some(),
+                        self.support_multi.is_some(),
+                        self.support_buy_for_self.is_some(),
+                        self.category_list.is_some(),
+                        self.address.is_some(),
+                        self.service_phone.is_some(),
+                        self.biz_description.is_some(),
+                        self.need_receipt.is_some(),
+                        self.cell_1.is_some(),
+                        self.cell_2.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "page_title", &self.page_title)?;
+        fields::optional(&mut out, "support_multi", &self.support_multi)?;
+        fields::optional(&mut out, "support_buy_for_self", &self.support_buy_for_self)?;
+        out.serialize_field("banner_pic_url", &self.banner_pic_url)?;
+        out.serialize_field("theme_list", &self.theme_list)?;
+        fields::optional(&mut out, "category_list", &self.category_list)?;
+        fields::optional(&mut out, "address", &self.address)?;
+        fields::optional(&mut out, "service_phone", &self.service_phone)?;
+        fields::optional(&mut out, "biz_description", &self.biz_description)?;
+        fields::optional(&mut out, "need_receipt", &self.need_receipt)?;
+        fields::optional(&mut out, "cell_1", &self.cell_1)?;
+        fields::optional(&mut out, "cell_2", &self.cell_2)?;
+        out.end()
     }
 }
 
@@ -1268,44 +1359,34 @@ impl<'de> serde::Deserialize<'de> for PageControl {
 ///
 /// Build it with [`PageUpdate::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PageUpdate {
     /// The page to change, from `create_page`.
     pub page_id: String,
     /// The page's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page, an image uploaded to WeChat's CDN.
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
     /// Categories grouping the themes.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_1: Option<crate::gift_card::types::Cell>,
     /// The merchant's second link on the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell_2: Option<crate::gift_card::types::Cell>,
 }
 
@@ -1460,6 +1541,46 @@ impl ::wechat_core::Check for PageUpdate {
     }
 }
 
+impl serde::Serialize for PageUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PageUpdate",
+                fields::len(
+                    3,
+                    &[
+                        self.page_title.is_some(),
+                        self.support_multi.is_some(),
+                        self.support_buy_for_self.is_some(),
+                        self.category_list.is_some(),
+                        self.address.is_some(),
+                        self.service_phone.is_some(),
+                        self.biz_description.is_some(),
+                        self.need_receipt.is_some(),
+                        self.cell_1.is_some(),
+                        self.cell_2.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("page_id", &self.page_id)?;
+        fields::optional(&mut out, "page_title", &self.page_title)?;
+        fields::optional(&mut out, "support_multi", &self.support_multi)?;
+        fields::optional(&mut out, "support_buy_for_self", &self.support_buy_for_self)?;
+        out.serialize_field("banner_pic_url", &self.banner_pic_url)?;
+        out.serialize_field("theme_list", &self.theme_list)?;
+        fields::optional(&mut out, "category_list", &self.category_list)?;
+        fields::optional(&mut out, "address", &self.address)?;
+        fields::optional(&mut out, "service_phone", &self.service_phone)?;
+        fields::optional(&mut out, "biz_description", &self.biz_description)?;
+        fields::optional(&mut out, "need_receipt", &self.need_receipt)?;
+        fields::optional(&mut out, "cell_1", &self.cell_1)?;
+        fields::optional(&mut out, "cell_2", &self.cell_2)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for PageUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1488,6 +1609,7 @@ impl<'de> serde::Deserialize<'de> for PageUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for PageUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -1546,7 +1668,7 @@ impl ::wechat_core::fields::FromMap for PageUpdate {
 ///
 /// Build it with [`Theme::builder`]: one setter per field, then `build()`, which names a required field left
 /// unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Theme {
     /// The theme's cover, an image uploaded to WeChat's CDN (at most 1000x600 px).
@@ -1561,13 +1683,10 @@ pub struct Theme {
     pub pic_item_list: Vec<crate::gift_card::types::CardFace>,
     /// The index of the theme's category in the page's `category_list`; required of every theme once the page
     /// has categories.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_index: Option<u32>,
     /// Whether the theme's purchase page shows the item names first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_sku_title_first: Option<bool>,
     /// Whether this is the page's featured (banner) theme; at most one theme is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_banner: Option<bool>,
 }
 
@@ -1688,6 +1807,34 @@ impl ::wechat_core::Check for Theme {
     }
 }
 
+impl serde::Serialize for Theme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Theme",
+                fields::len(
+                    5,
+                    &[
+                        self.category_index.is_some(),
+                        self.show_sku_title_first.is_some(),
+                        self.is_banner.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("theme_pic_url", &self.theme_pic_url)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("title_color", &self.title_color)?;
+        out.serialize_field("item_list", &self.item_list)?;
+        out.serialize_field("pic_item_list", &self.pic_item_list)?;
+        fields::optional(&mut out, "category_index", &self.category_index)?;
+        fields::optional(&mut out, "show_sku_title_first", &self.show_sku_title_first)?;
+        fields::optional(&mut out, "is_banner", &self.is_banner)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Theme {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1750,19 +1897,16 @@ impl ::wechat_core::fields::FromMap for Theme {
 }
 
 /// A gift card on sale under a theme.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ThemeItem {
     /// The gift card (a card created with `card::create_card`) on sale.
     pub card_id: String,
     /// The item's name; the card's title without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The item's thumbnail (added 2017/12/25).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pic_url: Option<String>,
     /// The item's description (added 2017/12/25).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 
@@ -1793,6 +1937,26 @@ impl ThemeItem {
     pub fn desc(mut self, value: impl Into<String>) -> Self {
         self.desc = Some(value.into());
         self
+    }
+}
+
+impl serde::Serialize for ThemeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ThemeItem",
+                fields::len(
+                    1,
+                    &[self.title.is_some(), self.pic_url.is_some(), self.desc.is_some()],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "title", &self.title)?;
+        fields::optional(&mut out, "pic_url", &self.pic_url)?;
+        fields::optional(&mut out, "desc", &self.desc)?;
+        out.end()
     }
 }
 

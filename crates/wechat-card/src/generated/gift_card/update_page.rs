@@ -90,7 +90,7 @@
 //! Generated from `spec/gift_card/update_page.toml`.
 
 /// Request of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePageRequest {
     /// The page's new content and its page_id.
@@ -114,6 +114,15 @@ impl ::wechat_core::Check for UpdatePageRequest {
     }
 }
 
+impl serde::Serialize for UpdatePageRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdatePageRequest", 1)?;
+        out.serialize_field("page", &self.page)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdatePageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -128,6 +137,7 @@ impl<'de> serde::Deserialize<'de> for UpdatePageRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdatePageRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -152,7 +162,6 @@ impl ::wechat_core::fields::FromMap for UpdatePageRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdatePageResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -160,6 +169,15 @@ impl UpdatePageResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdatePageResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdatePageResponse", 0)?;
+        out.end()
     }
 }
 

@@ -68,7 +68,7 @@
 //! Generated from `spec/invoice/clear_out_invoice.toml`.
 
 /// Request of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClearOutInvoiceRequest {
     /// The invoice to reverse.
@@ -79,6 +79,15 @@ impl ClearOutInvoiceRequest {
     /// Creates the value from its required field `invoiceinfo`.
     pub fn new(invoiceinfo: RedInvoice) -> Self {
         Self { invoiceinfo }
+    }
+}
+
+impl serde::Serialize for ClearOutInvoiceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ClearOutInvoiceRequest", 1)?;
+        out.serialize_field("invoiceinfo", &self.invoiceinfo)?;
+        out.end()
     }
 }
 
@@ -96,6 +105,7 @@ impl<'de> serde::Deserialize<'de> for ClearOutInvoiceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ClearOutInvoiceRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -120,7 +130,6 @@ impl ::wechat_core::fields::FromMap for ClearOutInvoiceRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -128,6 +137,15 @@ impl ClearOutInvoiceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ClearOutInvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ClearOutInvoiceResponse", 0)?;
+        out.end()
     }
 }
 
@@ -185,7 +203,7 @@ impl Eq for ClearOutInvoiceErrorCode {}
 ///
 /// Build it with [`RedInvoice::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedInvoice {
     /// The openid of the invoice's owner.
@@ -274,6 +292,20 @@ impl RedInvoiceBuilder {
     }
 }
 
+impl serde::Serialize for RedInvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RedInvoice", 6)?;
+        out.serialize_field("wxopenid", &self.wxopenid)?;
+        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
+        out.serialize_field("nsrsbh", &self.nsrsbh)?;
+        out.serialize_field("nsrmc", &self.nsrmc)?;
+        out.serialize_field("yfpdm", &self.yfpdm)?;
+        out.serialize_field("yfphm", &self.yfphm)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RedInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -288,6 +320,7 @@ impl<'de> serde::Deserialize<'de> for RedInvoice {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for RedInvoice {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -78,7 +78,7 @@
 ///
 /// Build it with [`GetAuthDataRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthDataRequest {
     /// The invoicing platform's (or finance bureau's) identifier on WeChat.
@@ -127,6 +127,16 @@ impl GetAuthDataRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetAuthDataRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetAuthDataRequest", 2)?;
+        out.serialize_field("s_pappid", &self.s_pappid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -141,6 +151,7 @@ impl<'de> serde::Deserialize<'de> for GetAuthDataRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetAuthDataRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -169,7 +180,6 @@ impl ::wechat_core::fields::FromMap for GetAuthDataRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// The order's authorization status, e.g. `auth success`.
@@ -177,10 +187,6 @@ pub struct GetAuthDataResponse {
     /// When the user authorized: a 10-digit Unix timestamp (UTC+8).
     pub auth_time: i64,
     /// What the user filled in; only for authorization pages of type 1.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 
@@ -232,6 +238,23 @@ impl GetAuthDataResponseBuilder {
             auth_time: required.take(self.auth_time, "auth_time")?,
             user_auth_info: self.user_auth_info,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetAuthDataResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetAuthDataResponse",
+                fields::len(2, &[self.user_auth_info.is_some()]),
+            )?;
+        out.serialize_field("invoice_status", &self.invoice_status)?;
+        out.serialize_field("auth_time", &self.auth_time)?;
+        fields::optional(&mut out, "user_auth_info", &self.user_auth_info)?;
+        out.end()
     }
 }
 

@@ -71,13 +71,21 @@
 //! Generated from `spec/invoice/get_auth_field.toml`.
 
 /// Request of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthFieldRequest {}
 impl GetAuthFieldRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetAuthFieldRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetAuthFieldRequest", 0)?;
+        out.end()
     }
 }
 
@@ -90,6 +98,7 @@ impl<'de> serde::Deserialize<'de> for GetAuthFieldRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetAuthFieldRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -107,7 +116,6 @@ impl ::wechat_core::fields::FromMap for GetAuthFieldRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthFieldResponse {
     /// The fields of personal and company titles.
@@ -119,6 +127,16 @@ impl GetAuthFieldResponse {
     /// Creates the value from its required field `auth_field`.
     pub fn new(auth_field: crate::types::AuthField) -> Self {
         Self { auth_field }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetAuthFieldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetAuthFieldResponse", 1)?;
+        out.serialize_field("auth_field", &self.auth_field)?;
+        out.end()
     }
 }
 

@@ -96,7 +96,7 @@
 ///
 /// Build it with [`GetAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthUrlRequest {
     /// The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
@@ -110,12 +110,10 @@ pub struct GetAuthUrlRequest {
     /// Where the page opens.
     pub source: crate::types::AuthSource,
     /// Where the user goes after authorizing; needed when `source` is `web` (H5).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The card api_ticket from `get_card_api_ticket`.
     pub ticket: String,
     /// The kind of authorization page.
-    #[serde(rename = "type")]
     pub type_: AuthType,
 }
 
@@ -208,6 +206,27 @@ impl GetAuthUrlRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetAuthUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetAuthUrlRequest",
+                fields::len(7, &[self.redirect_url.is_some()]),
+            )?;
+        out.serialize_field("s_pappid", &self.s_pappid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("money", &self.money)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("source", &self.source)?;
+        fields::optional(&mut out, "redirect_url", &self.redirect_url)?;
+        out.serialize_field("ticket", &self.ticket)?;
+        out.serialize_field("type", &self.type_)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -231,6 +250,7 @@ impl<'de> serde::Deserialize<'de> for GetAuthUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetAuthUrlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -276,16 +296,11 @@ impl ::wechat_core::fields::FromMap for GetAuthUrlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// The authorization page's link.
     pub auth_url: String,
     /// The mini program's appid; only when `source` is `wxa`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub appid: Option<String>,
 }
 
@@ -303,6 +318,22 @@ impl GetAuthUrlResponse {
     pub fn appid(mut self, value: impl Into<String>) -> Self {
         self.appid = Some(value.into());
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetAuthUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetAuthUrlResponse",
+                fields::len(1, &[self.appid.is_some()]),
+            )?;
+        out.serialize_field("auth_url", &self.auth_url)?;
+        fields::optional(&mut out, "appid", &self.appid)?;
+        out.end()
     }
 }
 

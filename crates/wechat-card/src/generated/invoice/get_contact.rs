@@ -54,13 +54,21 @@
 //! Generated from `spec/invoice/get_contact.toml`.
 
 /// Request of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContactRequest {}
 impl GetContactRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetContactRequest", 0)?;
+        out.end()
     }
 }
 
@@ -73,6 +81,7 @@ impl<'de> serde::Deserialize<'de> for GetContactRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetContactRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -90,7 +99,6 @@ impl ::wechat_core::fields::FromMap for GetContactRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetContactResponse {
     /// The contact details.
@@ -102,6 +110,16 @@ impl GetContactResponse {
     /// Creates the value from its required field `contact`.
     pub fn new(contact: crate::types::Contact) -> Self {
         Self { contact }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetContactResponse", 1)?;
+        out.serialize_field("contact", &self.contact)?;
+        out.end()
     }
 }
 

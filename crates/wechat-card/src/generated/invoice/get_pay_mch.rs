@@ -58,13 +58,21 @@
 //! Generated from `spec/invoice/get_pay_mch.toml`.
 
 /// Request of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPayMchRequest {}
 impl GetPayMchRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetPayMchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetPayMchRequest", 0)?;
+        out.end()
     }
 }
 
@@ -77,6 +85,7 @@ impl<'de> serde::Deserialize<'de> for GetPayMchRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetPayMchRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -94,7 +103,6 @@ impl ::wechat_core::fields::FromMap for GetPayMchRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPayMchResponse {
     /// The merchant number and the platform serving it.
@@ -106,6 +114,16 @@ impl GetPayMchResponse {
     /// Creates the value from its required field `paymch_info`.
     pub fn new(paymch_info: crate::types::PayMchInfo) -> Self {
         Self { paymch_info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetPayMchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPayMchResponse", 1)?;
+        out.serialize_field("paymch_info", &self.paymch_info)?;
+        out.end()
     }
 }
 

@@ -59,14 +59,12 @@
 //! Generated from `spec/invoice/get_select_title_url.toml`.
 
 /// Request of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlRequest {
     /// Data the merchant gets back in the title-submitted event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// The merchant name shown on the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub biz_name: Option<String>,
 }
 
@@ -89,6 +87,21 @@ impl GetSelectTitleUrlRequest {
     }
 }
 
+impl serde::Serialize for GetSelectTitleUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetSelectTitleUrlRequest",
+                fields::len(0, &[self.attach.is_some(), self.biz_name.is_some()]),
+            )?;
+        fields::optional(&mut out, "attach", &self.attach)?;
+        fields::optional(&mut out, "biz_name", &self.biz_name)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -103,6 +116,7 @@ impl<'de> serde::Deserialize<'de> for GetSelectTitleUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetSelectTitleUrlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -129,7 +143,6 @@ impl ::wechat_core::fields::FromMap for GetSelectTitleUrlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlResponse {
     /// The link to show the user.
@@ -141,6 +154,16 @@ impl GetSelectTitleUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetSelectTitleUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetSelectTitleUrlResponse", 1)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 

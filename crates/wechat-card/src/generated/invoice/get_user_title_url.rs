@@ -69,34 +69,26 @@
 //! Generated from `spec/invoice/get_user_title_url.toml`.
 
 /// Request of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUserTitleUrlRequest {
     /// `Yes` to let the user fill in the title; `No` (default) to prefill it from the fields below.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_fill: Option<crate::types::Flag>,
     /// The title; required when `user_fill` is `No`.
     ///
     /// Required unless `user_fill` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
     /// The merchant's own id for the title, returned in the title-submitted event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub out_title_id: Option<String>,
 }
 
@@ -176,6 +168,39 @@ impl ::wechat_core::Check for GetUserTitleUrlRequest {
     }
 }
 
+impl serde::Serialize for GetUserTitleUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetUserTitleUrlRequest",
+                fields::len(
+                    0,
+                    &[
+                        self.user_fill.is_some(),
+                        self.title.is_some(),
+                        self.phone.is_some(),
+                        self.tax_no.is_some(),
+                        self.addr.is_some(),
+                        self.bank_type.is_some(),
+                        self.bank_no.is_some(),
+                        self.out_title_id.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "user_fill", &self.user_fill)?;
+        fields::optional(&mut out, "title", &self.title)?;
+        fields::optional(&mut out, "phone", &self.phone)?;
+        fields::optional(&mut out, "tax_no", &self.tax_no)?;
+        fields::optional(&mut out, "addr", &self.addr)?;
+        fields::optional(&mut out, "bank_type", &self.bank_type)?;
+        fields::optional(&mut out, "bank_no", &self.bank_no)?;
+        fields::optional(&mut out, "out_title_id", &self.out_title_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetUserTitleUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -199,6 +224,7 @@ impl<'de> serde::Deserialize<'de> for GetUserTitleUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetUserTitleUrlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -243,7 +269,6 @@ impl ::wechat_core::fields::FromMap for GetUserTitleUrlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetUserTitleUrlResponse {
     /// The link to show the user.
@@ -255,6 +280,16 @@ impl GetUserTitleUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetUserTitleUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetUserTitleUrlResponse", 1)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 

@@ -127,7 +127,7 @@
 //! Generated from `spec/invoice/make_out_invoice.toml`.
 
 /// Request of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MakeOutInvoiceRequest {
     /// The invoice to issue.
@@ -138,6 +138,15 @@ impl MakeOutInvoiceRequest {
     /// Creates the value from its required field `invoiceinfo`.
     pub fn new(invoiceinfo: BlueInvoice) -> Self {
         Self { invoiceinfo }
+    }
+}
+
+impl serde::Serialize for MakeOutInvoiceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MakeOutInvoiceRequest", 1)?;
+        out.serialize_field("invoiceinfo", &self.invoiceinfo)?;
+        out.end()
     }
 }
 
@@ -155,6 +164,7 @@ impl<'de> serde::Deserialize<'de> for MakeOutInvoiceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MakeOutInvoiceRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -179,7 +189,6 @@ impl ::wechat_core::fields::FromMap for MakeOutInvoiceRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -187,6 +196,15 @@ impl MakeOutInvoiceResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MakeOutInvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("MakeOutInvoiceResponse", 0)?;
+        out.end()
     }
 }
 
@@ -293,7 +311,7 @@ impl Eq for MakeOutInvoiceErrorCode {}
 ///
 /// Build it with [`BlueInvoice::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlueInvoice {
     /// The openid of the user the invoice is for.
@@ -318,27 +336,20 @@ pub struct BlueInvoice {
     /// The buyer's name.
     pub ghfmc: String,
     /// The buyer's taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfnsrsbh: Option<String>,
     /// The buyer's address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfdz: Option<String>,
     /// The buyer's phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfdh: Option<String>,
     /// The buyer's bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfbank: Option<String>,
     /// The buyer's bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ghfbankid: Option<String>,
     /// Who issues the invoice (开票人).
     pub kpr: String,
     /// The cashier (收款人).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skr: Option<String>,
     /// The reviewer (复核人).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fhr: Option<String>,
     /// Total including tax, in yuan (价税合计).
     pub jshj: String,
@@ -347,10 +358,8 @@ pub struct BlueInvoice {
     /// Total tax, in yuan (合计税额).
     pub hjse: String,
     /// Remarks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bz: Option<String>,
     /// Industry: `0` commerce, `1` other.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hylx: Option<String>,
     /// The invoice's lines.
     pub invoicedetail_list: Vec<BlueInvoiceLine>,
@@ -574,6 +583,56 @@ impl BlueInvoiceBuilder {
     }
 }
 
+impl serde::Serialize for BlueInvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BlueInvoice",
+                fields::len(
+                    15,
+                    &[
+                        self.ghfnsrsbh.is_some(),
+                        self.ghfdz.is_some(),
+                        self.ghfdh.is_some(),
+                        self.ghfbank.is_some(),
+                        self.ghfbankid.is_some(),
+                        self.skr.is_some(),
+                        self.fhr.is_some(),
+                        self.bz.is_some(),
+                        self.hylx.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("wxopenid", &self.wxopenid)?;
+        out.serialize_field("ddh", &self.ddh)?;
+        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
+        out.serialize_field("nsrsbh", &self.nsrsbh)?;
+        out.serialize_field("nsrmc", &self.nsrmc)?;
+        out.serialize_field("nsrdz", &self.nsrdz)?;
+        out.serialize_field("nsrdh", &self.nsrdh)?;
+        out.serialize_field("nsrbank", &self.nsrbank)?;
+        out.serialize_field("nsrbankid", &self.nsrbankid)?;
+        out.serialize_field("ghfmc", &self.ghfmc)?;
+        fields::optional(&mut out, "ghfnsrsbh", &self.ghfnsrsbh)?;
+        fields::optional(&mut out, "ghfdz", &self.ghfdz)?;
+        fields::optional(&mut out, "ghfdh", &self.ghfdh)?;
+        fields::optional(&mut out, "ghfbank", &self.ghfbank)?;
+        fields::optional(&mut out, "ghfbankid", &self.ghfbankid)?;
+        out.serialize_field("kpr", &self.kpr)?;
+        fields::optional(&mut out, "skr", &self.skr)?;
+        fields::optional(&mut out, "fhr", &self.fhr)?;
+        out.serialize_field("jshj", &self.jshj)?;
+        out.serialize_field("hjje", &self.hjje)?;
+        out.serialize_field("hjse", &self.hjse)?;
+        fields::optional(&mut out, "bz", &self.bz)?;
+        fields::optional(&mut out, "hylx", &self.hylx)?;
+        out.serialize_field("invoicedetail_list", &self.invoicedetail_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BlueInvoice {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -613,6 +672,7 @@ impl<'de> serde::Deserialize<'de> for BlueInvoice {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BlueInvoice {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -707,7 +767,7 @@ impl ::wechat_core::fields::FromMap for BlueInvoice {
 ///
 /// Build it with [`BlueInvoiceLine::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlueInvoiceLine {
     /// The line's nature: `0` normal, `1` discount, `2` discounted.
@@ -717,10 +777,8 @@ pub struct BlueInvoiceLine {
     /// The item's name.
     pub xmmc: String,
     /// Unit of measure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dw: Option<String>,
     /// Specification or model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ggxh: Option<String>,
     /// Quantity.
     pub xmsl: String,
@@ -838,6 +896,29 @@ impl BlueInvoiceLineBuilder {
     }
 }
 
+impl serde::Serialize for BlueInvoiceLine {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BlueInvoiceLine",
+                fields::len(8, &[self.dw.is_some(), self.ggxh.is_some()]),
+            )?;
+        out.serialize_field("fphxz", &self.fphxz)?;
+        out.serialize_field("spbm", &self.spbm)?;
+        out.serialize_field("xmmc", &self.xmmc)?;
+        fields::optional(&mut out, "dw", &self.dw)?;
+        fields::optional(&mut out, "ggxh", &self.ggxh)?;
+        out.serialize_field("xmsl", &self.xmsl)?;
+        out.serialize_field("xmdj", &self.xmdj)?;
+        out.serialize_field("xmje", &self.xmje)?;
+        out.serialize_field("sl", &self.sl)?;
+        out.serialize_field("se", &self.se)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BlueInvoiceLine {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -852,6 +933,7 @@ impl<'de> serde::Deserialize<'de> for BlueInvoiceLine {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BlueInvoiceLine {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

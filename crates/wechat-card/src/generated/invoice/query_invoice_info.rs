@@ -72,7 +72,7 @@
 ///
 /// Build it with [`QueryInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoRequest {
     /// The invoicing request's serial number.
@@ -121,6 +121,16 @@ impl QueryInvoiceInfoRequestBuilder {
     }
 }
 
+impl serde::Serialize for QueryInvoiceInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("QueryInvoiceInfoRequest", 2)?;
+        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
+        out.serialize_field("nsrsbh", &self.nsrsbh)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -135,6 +145,7 @@ impl<'de> serde::Deserialize<'de> for QueryInvoiceInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for QueryInvoiceInfoRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -162,7 +173,6 @@ impl ::wechat_core::fields::FromMap for QueryInvoiceInfoRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
     /// The issued invoice.
@@ -174,6 +184,16 @@ impl QueryInvoiceInfoResponse {
     /// Creates the value from its required field `invoicedetail`.
     pub fn new(invoicedetail: IssuedInvoice) -> Self {
         Self { invoicedetail }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for QueryInvoiceInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("QueryInvoiceInfoResponse", 1)?;
+        out.serialize_field("invoicedetail", &self.invoicedetail)?;
+        out.end()
     }
 }
 
@@ -233,7 +253,6 @@ impl Eq for QueryInvoiceInfoErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct IssuedInvoice {
     /// The invoicing request's serial number.
@@ -322,6 +341,21 @@ impl IssuedInvoiceBuilder {
             kprq: required.take(self.kprq, "kprq")?,
             pdfurl: required.take(self.pdfurl, "pdfurl")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for IssuedInvoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("IssuedInvoice", 6)?;
+        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
+        out.serialize_field("fpdm", &self.fpdm)?;
+        out.serialize_field("fphm", &self.fphm)?;
+        out.serialize_field("jym", &self.jym)?;
+        out.serialize_field("kprq", &self.kprq)?;
+        out.serialize_field("pdfurl", &self.pdfurl)?;
+        out.end()
     }
 }
 

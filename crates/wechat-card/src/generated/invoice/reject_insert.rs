@@ -55,7 +55,7 @@
 ///
 /// Build it with [`RejectInsertRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RejectInsertRequest {
     /// The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
@@ -66,7 +66,6 @@ pub struct RejectInsertRequest {
     pub reason: String,
     /// A link guiding the user to the next step: invoicing again, filling in the title again, the order's
     /// status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -129,6 +128,23 @@ impl RejectInsertRequestBuilder {
     }
 }
 
+impl serde::Serialize for RejectInsertRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RejectInsertRequest",
+                fields::len(3, &[self.url.is_some()]),
+            )?;
+        out.serialize_field("s_pappid", &self.s_pappid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("reason", &self.reason)?;
+        fields::optional(&mut out, "url", &self.url)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -143,6 +159,7 @@ impl<'de> serde::Deserialize<'de> for RejectInsertRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for RejectInsertRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -176,7 +193,6 @@ impl ::wechat_core::fields::FromMap for RejectInsertRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RejectInsertResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -184,6 +200,15 @@ impl RejectInsertResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for RejectInsertResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("RejectInsertResponse", 0)?;
+        out.end()
     }
 }
 

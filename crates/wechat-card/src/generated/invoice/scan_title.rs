@@ -68,7 +68,7 @@
 //! Generated from `spec/invoice/scan_title.toml`.
 
 /// Request of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScanTitleRequest {
     /// The text read from the user's title QR code.
@@ -81,6 +81,15 @@ impl ScanTitleRequest {
         Self {
             scan_text: scan_text.into(),
         }
+    }
+}
+
+impl serde::Serialize for ScanTitleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ScanTitleRequest", 1)?;
+        out.serialize_field("scan_text", &self.scan_text)?;
+        out.end()
     }
 }
 
@@ -98,6 +107,7 @@ impl<'de> serde::Deserialize<'de> for ScanTitleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ScanTitleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -123,7 +133,6 @@ impl ::wechat_core::fields::FromMap for ScanTitleRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ScanTitleResponse {
     /// Whether it is a company or a personal title.
@@ -131,34 +140,14 @@ pub struct ScanTitleResponse {
     /// The title.
     pub title: String,
     /// Phone number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub tax_no: Option<String>,
     /// Address.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub addr: Option<String>,
     /// Bank.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_no: Option<String>,
 }
 
@@ -242,6 +231,36 @@ impl ScanTitleResponseBuilder {
             bank_type: self.bank_type,
             bank_no: self.bank_no,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ScanTitleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ScanTitleResponse",
+                fields::len(
+                    2,
+                    &[
+                        self.phone.is_some(),
+                        self.tax_no.is_some(),
+                        self.addr.is_some(),
+                        self.bank_type.is_some(),
+                        self.bank_no.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("title_type", &self.title_type)?;
+        out.serialize_field("title", &self.title)?;
+        fields::optional(&mut out, "phone", &self.phone)?;
+        fields::optional(&mut out, "tax_no", &self.tax_no)?;
+        fields::optional(&mut out, "addr", &self.addr)?;
+        fields::optional(&mut out, "bank_type", &self.bank_type)?;
+        fields::optional(&mut out, "bank_no", &self.bank_no)?;
+        out.end()
     }
 }
 

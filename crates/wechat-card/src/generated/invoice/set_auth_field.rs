@@ -84,7 +84,7 @@
 //! Generated from `spec/invoice/set_auth_field.toml`.
 
 /// Request of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetAuthFieldRequest {
     /// The fields of personal and company titles.
@@ -95,6 +95,15 @@ impl SetAuthFieldRequest {
     /// Creates the value from its required field `auth_field`.
     pub fn new(auth_field: crate::types::AuthField) -> Self {
         Self { auth_field }
+    }
+}
+
+impl serde::Serialize for SetAuthFieldRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetAuthFieldRequest", 1)?;
+        out.serialize_field("auth_field", &self.auth_field)?;
+        out.end()
     }
 }
 
@@ -112,6 +121,7 @@ impl<'de> serde::Deserialize<'de> for SetAuthFieldRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetAuthFieldRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -136,7 +146,6 @@ impl ::wechat_core::fields::FromMap for SetAuthFieldRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetAuthFieldResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -144,6 +153,15 @@ impl SetAuthFieldResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetAuthFieldResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetAuthFieldResponse", 0)?;
+        out.end()
     }
 }
 

@@ -61,7 +61,7 @@
 //! Generated from `spec/invoice/set_contact.toml`.
 
 /// Request of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetContactRequest {
     /// The contact details.
@@ -72,6 +72,15 @@ impl SetContactRequest {
     /// Creates the value from its required field `contact`.
     pub fn new(contact: crate::types::Contact) -> Self {
         Self { contact }
+    }
+}
+
+impl serde::Serialize for SetContactRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetContactRequest", 1)?;
+        out.serialize_field("contact", &self.contact)?;
+        out.end()
     }
 }
 
@@ -89,6 +98,7 @@ impl<'de> serde::Deserialize<'de> for SetContactRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetContactRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -113,7 +123,6 @@ impl ::wechat_core::fields::FromMap for SetContactRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetContactResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -121,6 +130,15 @@ impl SetContactResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetContactResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetContactResponse", 0)?;
+        out.end()
     }
 }
 

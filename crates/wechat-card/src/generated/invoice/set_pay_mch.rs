@@ -66,7 +66,7 @@
 //! Generated from `spec/invoice/set_pay_mch.toml`.
 
 /// Request of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPayMchRequest {
     /// The merchant number and the platform serving it.
@@ -77,6 +77,15 @@ impl SetPayMchRequest {
     /// Creates the value from its required field `paymch_info`.
     pub fn new(paymch_info: crate::types::PayMchInfo) -> Self {
         Self { paymch_info }
+    }
+}
+
+impl serde::Serialize for SetPayMchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetPayMchRequest", 1)?;
+        out.serialize_field("paymch_info", &self.paymch_info)?;
+        out.end()
     }
 }
 
@@ -94,6 +103,7 @@ impl<'de> serde::Deserialize<'de> for SetPayMchRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetPayMchRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -118,7 +128,6 @@ impl ::wechat_core::fields::FromMap for SetPayMchRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPayMchResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -126,6 +135,15 @@ impl SetPayMchResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetPayMchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetPayMchResponse", 0)?;
+        out.end()
     }
 }
 

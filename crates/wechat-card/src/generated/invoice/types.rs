@@ -7,46 +7,21 @@
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct BizField {
     /// The company's name.
     pub title: String,
     /// Taxpayer identification number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub tax_no: Option<String>,
     /// Registered address.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub addr: Option<String>,
     /// Phone number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub phone: Option<String>,
     /// Bank of the account.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_type: Option<String>,
     /// Bank account number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_no: Option<String>,
     /// Fields the merchant defined.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
@@ -102,6 +77,37 @@ impl BizField {
     ) -> Self {
         self.custom_field = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for BizField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "BizField",
+                fields::len(
+                    1,
+                    &[
+                        self.tax_no.is_some(),
+                        self.addr.is_some(),
+                        self.phone.is_some(),
+                        self.bank_type.is_some(),
+                        self.bank_no.is_some(),
+                        self.custom_field.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("title", &self.title)?;
+        fields::optional(&mut out, "tax_no", &self.tax_no)?;
+        fields::optional(&mut out, "addr", &self.addr)?;
+        fields::optional(&mut out, "phone", &self.phone)?;
+        fields::optional(&mut out, "bank_type", &self.bank_type)?;
+        fields::optional(&mut out, "bank_no", &self.bank_no)?;
+        fields::optional(&mut out, "custom_field", &self.custom_field)?;
+        out.end()
     }
 }
 
@@ -168,7 +174,6 @@ impl ::wechat_core::fields::FromMap for BizField {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CustomField {
     /// The field's name.
@@ -220,6 +225,17 @@ impl CustomFieldBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CustomField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CustomField", 2)?;
+        out.serialize_field("key", &self.key)?;
+        out.serialize_field("value", &self.value)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for CustomField {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -259,20 +275,11 @@ impl ::wechat_core::fields::FromMap for CustomField {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserAuthInfo {
     /// A personal title.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_field: Option<crate::invoice::types::UserField>,
     /// A company title.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub biz_field: Option<crate::invoice::types::BizField>,
 }
 
@@ -293,6 +300,22 @@ impl UserAuthInfo {
     pub fn biz_field(mut self, value: crate::invoice::types::BizField) -> Self {
         self.biz_field = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UserAuthInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UserAuthInfo",
+                fields::len(0, &[self.user_field.is_some(), self.biz_field.is_some()]),
+            )?;
+        fields::optional(&mut out, "user_field", &self.user_field)?;
+        fields::optional(&mut out, "biz_field", &self.biz_field)?;
+        out.end()
     }
 }
 
@@ -334,28 +357,15 @@ impl ::wechat_core::fields::FromMap for UserAuthInfo {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UserField {
     /// The title (the person's name).
     pub title: String,
     /// Phone number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub phone: Option<String>,
     /// Email address.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub email: Option<String>,
     /// Fields the merchant defined.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub custom_field: Option<Vec<crate::invoice::types::CustomField>>,
 }
 
@@ -390,6 +400,31 @@ impl UserField {
     ) -> Self {
         self.custom_field = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UserField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UserField",
+                fields::len(
+                    1,
+                    &[
+                        self.phone.is_some(),
+                        self.email.is_some(),
+                        self.custom_field.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("title", &self.title)?;
+        fields::optional(&mut out, "phone", &self.phone)?;
+        fields::optional(&mut out, "email", &self.email)?;
+        fields::optional(&mut out, "custom_field", &self.custom_field)?;
+        out.end()
     }
 }
 

@@ -74,42 +74,32 @@
 ///
 /// Build it with [`ActivateMemberCardRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateMemberCardRequest {
     /// The member's starting points (default 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_bonus: Option<i64>,
     /// The note shown with the starting points, e.g. 旧积分同步.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_bonus_record: Option<String>,
     /// The member's starting balance, in fen (default 0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_balance: Option<i64>,
     /// The member number shown on the card; may be the code itself.
     pub membership_number: String,
     /// The code of the card the user took.
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The member's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// When the activated card becomes valid, unix seconds (default: the card's `date_info`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_begin_time: Option<i64>,
     /// When the activated card expires, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub activate_end_time: Option<i64>,
     /// The starting value of the card's `custom_field1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value1: Option<String>,
     /// The starting value of `custom_field2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value2: Option<String>,
     /// The starting value of `custom_field3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value3: Option<String>,
 }
 
@@ -323,6 +313,57 @@ impl ::wechat_core::Check for ActivateMemberCardRequest {
     }
 }
 
+impl serde::Serialize for ActivateMemberCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ActivateMemberCardRequest",
+                fields::len(
+                    2,
+                    &[
+                        self.init_bonus.is_some(),
+                        self.init_bonus_record.is_some(),
+                        self.init_balance.is_some(),
+                        self.card_id.is_some(),
+                        self.background_pic_url.is_some(),
+                        self.activate_begin_time.is_some(),
+                        self.activate_end_time.is_some(),
+                        self.init_custom_field_value1.is_some(),
+                        self.init_custom_field_value2.is_some(),
+                        self.init_custom_field_value3.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "init_bonus", &self.init_bonus)?;
+        fields::optional(&mut out, "init_bonus_record", &self.init_bonus_record)?;
+        fields::optional(&mut out, "init_balance", &self.init_balance)?;
+        out.serialize_field("membership_number", &self.membership_number)?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        fields::optional(&mut out, "activate_begin_time", &self.activate_begin_time)?;
+        fields::optional(&mut out, "activate_end_time", &self.activate_end_time)?;
+        fields::optional(
+            &mut out,
+            "init_custom_field_value1",
+            &self.init_custom_field_value1,
+        )?;
+        fields::optional(
+            &mut out,
+            "init_custom_field_value2",
+            &self.init_custom_field_value2,
+        )?;
+        fields::optional(
+            &mut out,
+            "init_custom_field_value3",
+            &self.init_custom_field_value3,
+        )?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -350,6 +391,7 @@ impl<'de> serde::Deserialize<'de> for ActivateMemberCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivateMemberCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -426,7 +468,6 @@ impl ::wechat_core::fields::FromMap for ActivateMemberCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ActivateMemberCardResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -434,6 +475,15 @@ impl ActivateMemberCardResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ActivateMemberCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("ActivateMemberCardResponse", 0)?;
+        out.end()
     }
 }
 

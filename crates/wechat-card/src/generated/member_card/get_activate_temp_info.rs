@@ -71,7 +71,7 @@
 
 /// Request of
 /// [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetActivateTempInfoRequest {
     /// The `activate_ticket` of the redirect to the merchant's page, URL-decoded.
@@ -84,6 +84,15 @@ impl GetActivateTempInfoRequest {
         Self {
             activate_ticket: ::wechat_core::Secret::new(activate_ticket),
         }
+    }
+}
+
+impl serde::Serialize for GetActivateTempInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetActivateTempInfoRequest", 1)?;
+        out.serialize_field("activate_ticket", &self.activate_ticket)?;
+        out.end()
     }
 }
 
@@ -101,6 +110,7 @@ impl<'de> serde::Deserialize<'de> for GetActivateTempInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetActivateTempInfoRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -126,7 +136,6 @@ impl ::wechat_core::fields::FromMap for GetActivateTempInfoRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetActivateTempInfoResponse {
     /// What the user filled in.
@@ -138,6 +147,16 @@ impl GetActivateTempInfoResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::member_card::types::MemberUserInfo) -> Self {
         Self { info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetActivateTempInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetActivateTempInfoResponse", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
     }
 }
 

@@ -65,13 +65,12 @@
 //! Generated from `spec/member_card/get_activate_url.toml`.
 
 /// Request of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetActivateUrlRequest {
     /// The member card.
     pub card_id: String,
     /// A channel value, echoed in the `user_get_card` event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
 
@@ -106,6 +105,21 @@ impl ::wechat_core::Check for GetActivateUrlRequest {
     }
 }
 
+impl serde::Serialize for GetActivateUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetActivateUrlRequest",
+                fields::len(1, &[self.outer_str.is_some()]),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "outer_str", &self.outer_str)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -120,6 +134,7 @@ impl<'de> serde::Deserialize<'de> for GetActivateUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetActivateUrlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -148,7 +163,6 @@ impl ::wechat_core::fields::FromMap for GetActivateUrlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetActivateUrlResponse {
     /// The component's link.
@@ -160,6 +174,16 @@ impl GetActivateUrlResponse {
     /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetActivateUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetActivateUrlResponse", 1)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
     }
 }
 

@@ -91,7 +91,7 @@
 ///
 /// Build it with [`GetMemberInfoRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMemberInfoRequest {
     /// The member card.
@@ -164,6 +164,16 @@ impl ::wechat_core::Check for GetMemberInfoRequest {
     }
 }
 
+impl serde::Serialize for GetMemberInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMemberInfoRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -178,6 +188,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetMemberInfoRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -206,54 +217,25 @@ impl ::wechat_core::fields::FromMap for GetMemberInfoRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
     /// The member.
     pub openid: String,
     /// The member's WeChat nickname.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub nickname: Option<String>,
     /// The member number shown on the card.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub membership_number: Option<String>,
     /// The member's points.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bonus: Option<i64>,
     /// The member's balance, in fen.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub balance: Option<i64>,
     /// The member's sex as WeChat knows it, e.g. `MALE`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub sex: Option<String>,
     /// What the member filled in the activation form.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_info: Option<crate::member_card::types::MemberUserInfo>,
     /// The state of the member's card.
     pub user_card_status: UserCardStatus,
     /// Whether the card was activated.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub has_active: Option<bool>,
 }
 
@@ -356,6 +338,40 @@ impl GetMemberInfoResponseBuilder {
             user_card_status: required.take(self.user_card_status, "user_card_status")?,
             has_active: self.has_active,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetMemberInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetMemberInfoResponse",
+                fields::len(
+                    2,
+                    &[
+                        self.nickname.is_some(),
+                        self.membership_number.is_some(),
+                        self.bonus.is_some(),
+                        self.balance.is_some(),
+                        self.sex.is_some(),
+                        self.user_info.is_some(),
+                        self.has_active.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("openid", &self.openid)?;
+        fields::optional(&mut out, "nickname", &self.nickname)?;
+        fields::optional(&mut out, "membership_number", &self.membership_number)?;
+        fields::optional(&mut out, "bonus", &self.bonus)?;
+        fields::optional(&mut out, "balance", &self.balance)?;
+        fields::optional(&mut out, "sex", &self.sex)?;
+        fields::optional(&mut out, "user_info", &self.user_info)?;
+        out.serialize_field("user_card_status", &self.user_card_status)?;
+        fields::optional(&mut out, "has_active", &self.has_active)?;
+        out.end()
     }
 }
 

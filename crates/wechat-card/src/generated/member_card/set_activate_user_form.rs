@@ -79,22 +79,18 @@
 
 /// Request of
 /// [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetActivateUserFormRequest {
     /// The member card.
     pub card_id: String,
     /// A link to the member terms, shown on the form.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_statement: Option<FormLink>,
     /// A link for existing members to bind their old card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bind_old_card: Option<FormLink>,
     /// The fields the user must fill in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_form: Option<ActivateForm>,
     /// The fields the user may fill in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optional_form: Option<ActivateForm>,
 }
 
@@ -166,6 +162,32 @@ impl ::wechat_core::Check for SetActivateUserFormRequest {
     }
 }
 
+impl serde::Serialize for SetActivateUserFormRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SetActivateUserFormRequest",
+                fields::len(
+                    1,
+                    &[
+                        self.service_statement.is_some(),
+                        self.bind_old_card.is_some(),
+                        self.required_form.is_some(),
+                        self.optional_form.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "service_statement", &self.service_statement)?;
+        fields::optional(&mut out, "bind_old_card", &self.bind_old_card)?;
+        fields::optional(&mut out, "required_form", &self.required_form)?;
+        fields::optional(&mut out, "optional_form", &self.optional_form)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -186,6 +208,7 @@ impl<'de> serde::Deserialize<'de> for SetActivateUserFormRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetActivateUserFormRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -223,7 +246,6 @@ impl ::wechat_core::fields::FromMap for SetActivateUserFormRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetActivateUserFormResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -231,6 +253,15 @@ impl SetActivateUserFormResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetActivateUserFormResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetActivateUserFormResponse", 0)?;
+        out.end()
     }
 }
 
@@ -280,7 +311,7 @@ impl Eq for SetActivateUserFormErrorCode {}
 ///
 /// Build it with [`FormLink::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FormLink {
     /// The link's text.
@@ -353,6 +384,16 @@ impl ::wechat_core::Check for FormLink {
     }
 }
 
+impl serde::Serialize for FormLink {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("FormLink", 2)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("url", &self.url)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for FormLink {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -362,6 +403,7 @@ impl<'de> serde::Deserialize<'de> for FormLink {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for FormLink {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -384,20 +426,16 @@ impl ::wechat_core::fields::FromMap for FormLink {
 }
 
 /// A set of fields of the activation form.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivateForm {
     /// Whether the user may change the answers after activating.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_modify: Option<bool>,
     /// Choice fields of the merchant's own.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rich_field_list: Option<Vec<RichField>>,
     /// WeChat's own fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub common_field_id_list: Option<Vec<UserFormFlag>>,
     /// Text fields of the merchant's own, by label.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_list: Option<Vec<String>>,
 }
 
@@ -442,6 +480,31 @@ impl ::wechat_core::Check for ActivateForm {
     }
 }
 
+impl serde::Serialize for ActivateForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ActivateForm",
+                fields::len(
+                    0,
+                    &[
+                        self.can_modify.is_some(),
+                        self.rich_field_list.is_some(),
+                        self.common_field_id_list.is_some(),
+                        self.custom_field_list.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "can_modify", &self.can_modify)?;
+        fields::optional(&mut out, "rich_field_list", &self.rich_field_list)?;
+        fields::optional(&mut out, "common_field_id_list", &self.common_field_id_list)?;
+        fields::optional(&mut out, "custom_field_list", &self.custom_field_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ActivateForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -461,6 +524,7 @@ impl<'de> serde::Deserialize<'de> for ActivateForm {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ActivateForm {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -491,11 +555,10 @@ impl ::wechat_core::fields::FromMap for ActivateForm {
 ///
 /// Build it with [`RichField::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RichField {
     /// How the user chooses.
-    #[serde(rename = "type")]
     pub type_: RichFieldType,
     /// The field's label.
     pub name: String,
@@ -566,6 +629,17 @@ impl ::wechat_core::Check for RichField {
     }
 }
 
+impl serde::Serialize for RichField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RichField", 3)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("values", &self.values)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RichField {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -580,6 +654,7 @@ impl<'de> serde::Deserialize<'de> for RichField {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for RichField {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

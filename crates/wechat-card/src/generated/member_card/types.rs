@@ -7,23 +7,14 @@
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the
     /// merchant's label for its own.
     pub name: String,
     /// The answer.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub value_list: Option<Vec<String>>,
 }
 
@@ -48,6 +39,23 @@ impl MemberFieldValue {
     pub fn value_list(mut self, value: Vec<String>) -> Self {
         self.value_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MemberFieldValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberFieldValue",
+                fields::len(1, &[self.value.is_some(), self.value_list.is_some()]),
+            )?;
+        out.serialize_field("name", &self.name)?;
+        fields::optional(&mut out, "value", &self.value)?;
+        fields::optional(&mut out, "value_list", &self.value_list)?;
+        out.end()
     }
 }
 
@@ -93,20 +101,11 @@ impl ::wechat_core::fields::FromMap for MemberFieldValue {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberUserInfo {
     /// WeChat's own fields (mobile, name, birthday...).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub common_field_list: Option<Vec<crate::member_card::types::MemberFieldValue>>,
     /// The merchant's own fields.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub custom_field_list: Option<Vec<crate::member_card::types::MemberFieldValue>>,
 }
 
@@ -133,6 +132,25 @@ impl MemberUserInfo {
     ) -> Self {
         self.custom_field_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MemberUserInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberUserInfo",
+                fields::len(
+                    0,
+                    &[self.common_field_list.is_some(), self.custom_field_list.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "common_field_list", &self.common_field_list)?;
+        fields::optional(&mut out, "custom_field_list", &self.custom_field_list)?;
+        out.end()
     }
 }
 

@@ -93,7 +93,7 @@
 ///
 /// Build it with [`UpdateMemberRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMemberRequest {
     /// The member's code.
@@ -101,37 +101,26 @@ pub struct UpdateMemberRequest {
     /// The member card.
     pub card_id: String,
     /// The member's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// Why the points changed, shown to the member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_bonus: Option<String>,
     /// The member's points after the change, shown on the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// The change in points (negative to take some away), named in the message to the member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_bonus: Option<i64>,
     /// The member's balance after the change, in fen, shown on the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The change in balance, in fen (negative for a payment).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub add_balance: Option<i64>,
     /// Why the balance changed, shown to the member.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_balance: Option<String>,
     /// The new value of the card's `custom_field1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value1: Option<String>,
     /// The new value of `custom_field2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value2: Option<String>,
     /// The new value of `custom_field3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_value3: Option<String>,
     /// Which changes WeChat tells the member about.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_optional: Option<NotifyOptional>,
 }
 
@@ -333,6 +322,47 @@ impl ::wechat_core::Check for UpdateMemberRequest {
     }
 }
 
+impl serde::Serialize for UpdateMemberRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateMemberRequest",
+                fields::len(
+                    2,
+                    &[
+                        self.background_pic_url.is_some(),
+                        self.record_bonus.is_some(),
+                        self.bonus.is_some(),
+                        self.add_bonus.is_some(),
+                        self.balance.is_some(),
+                        self.add_balance.is_some(),
+                        self.record_balance.is_some(),
+                        self.custom_field_value1.is_some(),
+                        self.custom_field_value2.is_some(),
+                        self.custom_field_value3.is_some(),
+                        self.notify_optional.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
+        fields::optional(&mut out, "record_bonus", &self.record_bonus)?;
+        fields::optional(&mut out, "bonus", &self.bonus)?;
+        fields::optional(&mut out, "add_bonus", &self.add_bonus)?;
+        fields::optional(&mut out, "balance", &self.balance)?;
+        fields::optional(&mut out, "add_balance", &self.add_balance)?;
+        fields::optional(&mut out, "record_balance", &self.record_balance)?;
+        fields::optional(&mut out, "custom_field_value1", &self.custom_field_value1)?;
+        fields::optional(&mut out, "custom_field_value2", &self.custom_field_value2)?;
+        fields::optional(&mut out, "custom_field_value3", &self.custom_field_value3)?;
+        fields::optional(&mut out, "notify_optional", &self.notify_optional)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -361,6 +391,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMemberRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateMemberRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -421,20 +452,11 @@ impl ::wechat_core::fields::FromMap for UpdateMemberRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
     /// The member's points after the update.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub result_bonus: Option<i64>,
     /// The member's balance after the update, in fen.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub result_balance: Option<i64>,
     /// The member.
     pub openid: String,
@@ -461,6 +483,26 @@ impl UpdateMemberResponse {
     pub fn result_balance(mut self, value: i64) -> Self {
         self.result_balance = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateMemberResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateMemberResponse",
+                fields::len(
+                    1,
+                    &[self.result_bonus.is_some(), self.result_balance.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "result_bonus", &self.result_bonus)?;
+        fields::optional(&mut out, "result_balance", &self.result_balance)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.end()
     }
 }
 
@@ -530,23 +572,18 @@ impl Eq for UpdateMemberErrorCode {}
     crate::GeneralErrorCode)
 );
 /// Whether WeChat sends the member a message about each kind of change.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotifyOptional {
     /// About points (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_bonus: Option<bool>,
     /// About the balance (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_balance: Option<bool>,
     /// About `custom_field1` (default false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field1: Option<bool>,
     /// About `custom_field2` (default false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field2: Option<bool>,
     /// About `custom_field3` (default false).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field3: Option<bool>,
 }
 
@@ -587,6 +624,45 @@ impl NotifyOptional {
     }
 }
 
+impl serde::Serialize for NotifyOptional {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotifyOptional",
+                fields::len(
+                    0,
+                    &[
+                        self.is_notify_bonus.is_some(),
+                        self.is_notify_balance.is_some(),
+                        self.is_notify_custom_field1.is_some(),
+                        self.is_notify_custom_field2.is_some(),
+                        self.is_notify_custom_field3.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "is_notify_bonus", &self.is_notify_bonus)?;
+        fields::optional(&mut out, "is_notify_balance", &self.is_notify_balance)?;
+        fields::optional(
+            &mut out,
+            "is_notify_custom_field1",
+            &self.is_notify_custom_field1,
+        )?;
+        fields::optional(
+            &mut out,
+            "is_notify_custom_field2",
+            &self.is_notify_custom_field2,
+        )?;
+        fields::optional(
+            &mut out,
+            "is_notify_custom_field3",
+            &self.is_notify_custom_field3,
+        )?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for NotifyOptional {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -607,6 +683,7 @@ impl<'de> serde::Deserialize<'de> for NotifyOptional {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for NotifyOptional {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

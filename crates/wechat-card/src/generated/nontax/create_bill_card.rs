@@ -62,7 +62,7 @@
 //! Generated from `spec/nontax/create_bill_card.toml`.
 
 /// Request of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBillCardRequest {
     /// The template.
@@ -73,6 +73,15 @@ impl CreateBillCardRequest {
     /// Creates the value from its required field `invoice_info`.
     pub fn new(invoice_info: BillTemplate) -> Self {
         Self { invoice_info }
+    }
+}
+
+impl serde::Serialize for CreateBillCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateBillCardRequest", 1)?;
+        out.serialize_field("invoice_info", &self.invoice_info)?;
+        out.end()
     }
 }
 
@@ -90,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for CreateBillCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CreateBillCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -114,7 +124,6 @@ impl ::wechat_core::fields::FromMap for CreateBillCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateBillCardResponse {
     /// The template's card_id.
@@ -126,6 +135,16 @@ impl CreateBillCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreateBillCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateBillCardResponse", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
     }
 }
 
@@ -182,7 +201,7 @@ impl Eq for CreateBillCardErrorCode {}
 ///
 /// Build it with [`BillTemplate::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillTemplate {
     /// What the card shows.
@@ -231,6 +250,16 @@ impl BillTemplateBuilder {
     }
 }
 
+impl serde::Serialize for BillTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BillTemplate", 2)?;
+        out.serialize_field("base_info", &self.base_info)?;
+        out.serialize_field("payee", &self.payee)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BillTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -245,6 +274,7 @@ impl<'de> serde::Deserialize<'de> for BillTemplate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BillTemplate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -267,7 +297,7 @@ impl ::wechat_core::fields::FromMap for BillTemplate {
 }
 
 /// What a fiscal e-bill card shows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillBaseInfo {
     /// The issuer's logo, uploaded with WeChat's image upload.
@@ -278,6 +308,15 @@ impl BillBaseInfo {
     /// Creates the value from its required field `logo_url`.
     pub fn new(logo_url: impl Into<String>) -> Self {
         Self { logo_url: logo_url.into() }
+    }
+}
+
+impl serde::Serialize for BillBaseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BillBaseInfo", 1)?;
+        out.serialize_field("logo_url", &self.logo_url)?;
+        out.end()
     }
 }
 
@@ -295,6 +334,7 @@ impl<'de> serde::Deserialize<'de> for BillBaseInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BillBaseInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -72,7 +72,7 @@
 ///
 /// Build it with [`GetBillAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetBillAuthUrlRequest {
     /// The finance bureau's identifier on WeChat.
@@ -86,7 +86,6 @@ pub struct GetBillAuthUrlRequest {
     /// Where the page opens.
     pub source: crate::types::AuthSource,
     /// Where the user goes after authorizing (H5 pages).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The card api_ticket from `get_card_api_ticket`.
     pub ticket: String,
@@ -172,6 +171,26 @@ impl GetBillAuthUrlRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetBillAuthUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetBillAuthUrlRequest",
+                fields::len(6, &[self.redirect_url.is_some()]),
+            )?;
+        out.serialize_field("s_pappid", &self.s_pappid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("money", &self.money)?;
+        out.serialize_field("timestamp", &self.timestamp)?;
+        out.serialize_field("source", &self.source)?;
+        fields::optional(&mut out, "redirect_url", &self.redirect_url)?;
+        out.serialize_field("ticket", &self.ticket)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -194,6 +213,7 @@ impl<'de> serde::Deserialize<'de> for GetBillAuthUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetBillAuthUrlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -236,16 +256,11 @@ impl ::wechat_core::fields::FromMap for GetBillAuthUrlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetBillAuthUrlResponse {
     /// The authorization page's link.
     pub auth_url: String,
     /// Seconds the link stays valid.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub expire_time: Option<i64>,
 }
 
@@ -263,6 +278,22 @@ impl GetBillAuthUrlResponse {
     pub fn expire_time(mut self, value: i64) -> Self {
         self.expire_time = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetBillAuthUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetBillAuthUrlResponse",
+                fields::len(1, &[self.expire_time.is_some()]),
+            )?;
+        out.serialize_field("auth_url", &self.auth_url)?;
+        fields::optional(&mut out, "expire_time", &self.expire_time)?;
+        out.end()
     }
 }
 

@@ -92,7 +92,7 @@
 ///
 /// Build it with [`InsertBillRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InsertBillRequest {
     /// The bill's order_id, as authorized by the user.
@@ -161,6 +161,18 @@ impl InsertBillRequestBuilder {
     }
 }
 
+impl serde::Serialize for InsertBillRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InsertBillRequest", 4)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("card_ext", &self.card_ext)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for InsertBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -175,6 +187,7 @@ impl<'de> serde::Deserialize<'de> for InsertBillRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for InsertBillRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -209,7 +222,6 @@ impl ::wechat_core::fields::FromMap for InsertBillRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InsertBillResponse {
     /// The bill's code in the user's card package.
@@ -258,6 +270,17 @@ impl InsertBillResponseBuilder {
             code: required.take(self.code, "code")?,
             openid: required.take(self.openid, "openid")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for InsertBillResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InsertBillResponse", 2)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.end()
     }
 }
 
@@ -335,11 +358,10 @@ impl Eq for InsertBillErrorCode {}
     crate::GeneralErrorCode)
 );
 /// The bill's content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardExt {
     /// A random string making the request unique.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce_str: Option<String>,
     /// The user's card.
     pub user_card: UserCard,
@@ -358,6 +380,18 @@ impl CardExt {
     }
 }
 
+impl serde::Serialize for CardExt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("CardExt", fields::len(1, &[self.nonce_str.is_some()]))?;
+        fields::optional(&mut out, "nonce_str", &self.nonce_str)?;
+        out.serialize_field("user_card", &self.user_card)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CardExt {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -372,6 +406,7 @@ impl<'de> serde::Deserialize<'de> for CardExt {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CardExt {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -394,7 +429,7 @@ impl ::wechat_core::fields::FromMap for CardExt {
 }
 
 /// The user's card, holding the bill data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserCard {
     /// The bill data.
@@ -405,6 +440,15 @@ impl UserCard {
     /// Creates the value from its required field `invoice_user_data`.
     pub fn new(invoice_user_data: InvoiceUserData) -> Self {
         Self { invoice_user_data }
+    }
+}
+
+impl serde::Serialize for UserCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UserCard", 1)?;
+        out.serialize_field("invoice_user_data", &self.invoice_user_data)?;
+        out.end()
     }
 }
 
@@ -422,6 +466,7 @@ impl<'de> serde::Deserialize<'de> for UserCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UserCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -447,7 +492,7 @@ impl ::wechat_core::fields::FromMap for UserCard {
 ///
 /// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceUserData {
     /// The bill's amount, in fen (1/100 yuan).
@@ -536,6 +581,20 @@ impl InvoiceUserDataBuilder {
     }
 }
 
+impl serde::Serialize for InvoiceUserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InvoiceUserData", 6)?;
+        out.serialize_field("fee", &self.fee)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("billing_time", &self.billing_time)?;
+        out.serialize_field("billing_no", &self.billing_no)?;
+        out.serialize_field("billing_code", &self.billing_code)?;
+        out.serialize_field("s_pdf_media_id", &self.s_pdf_media_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for InvoiceUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -557,6 +616,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserData {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for InvoiceUserData {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -67,19 +67,16 @@
 ///
 /// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyVehiclePayRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// What is paid for.
     pub desc: String,
@@ -89,26 +86,21 @@ pub struct ApplyVehiclePayRequest {
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The paying unit's code.
     pub department_code: String,
     /// The paying unit's name.
     pub department_name: String,
     /// The region's code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// A tag for WeChat Pay's discounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub goods_tag: Option<String>,
     /// The deduction scene, e.g. `PARKING SPACE`.
     pub trade_scene: String,
@@ -304,6 +296,46 @@ impl ::wechat_core::Check for ApplyVehiclePayRequest {
     }
 }
 
+impl serde::Serialize for ApplyVehiclePayRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ApplyVehiclePayRequest",
+                fields::len(
+                    7,
+                    &[
+                        self.bank_id.is_some(),
+                        self.bank_account.is_some(),
+                        self.mch_id.is_some(),
+                        self.order_no.is_some(),
+                        self.payment_notice_type.is_some(),
+                        self.payment_notice_no.is_some(),
+                        self.region_code.is_some(),
+                        self.goods_tag.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        fields::optional(&mut out, "bank_account", &self.bank_account)?;
+        fields::optional(&mut out, "mch_id", &self.mch_id)?;
+        out.serialize_field("desc", &self.desc)?;
+        out.serialize_field("fee", &self.fee)?;
+        fields::optional(&mut out, "order_no", &self.order_no)?;
+        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
+        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
+        out.serialize_field("department_code", &self.department_code)?;
+        out.serialize_field("department_name", &self.department_name)?;
+        fields::optional(&mut out, "region_code", &self.region_code)?;
+        fields::optional(&mut out, "goods_tag", &self.goods_tag)?;
+        out.serialize_field("trade_scene", &self.trade_scene)?;
+        out.serialize_field("scene_info", &self.scene_info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -334,6 +366,7 @@ impl<'de> serde::Deserialize<'de> for ApplyVehiclePayRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ApplyVehiclePayRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -400,7 +433,6 @@ impl ::wechat_core::fields::FromMap for ApplyVehiclePayRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ApplyVehiclePayResponse {
     /// The order's id on WeChat.
@@ -412,6 +444,16 @@ impl ApplyVehiclePayResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ApplyVehiclePayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ApplyVehiclePayResponse", 1)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
     }
 }
 
@@ -469,45 +511,34 @@ impl Eq for ApplyVehiclePayErrorCode {}
 ///
 /// Build it with [`ParkingStay::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ParkingStay {
     /// When it entered, unix seconds.
     pub start_time: i64,
     /// When it left, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// How long is charged, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging_time: Option<i64>,
     /// The car's plate.
     pub plate_number: String,
     /// The kind of car, e.g. 小型车.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub car_type: Option<String>,
     /// The car park's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parking_name: Option<String>,
     /// The parking space.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub space_number: Option<String>,
     /// The driver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The toll station where it entered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entrance_name: Option<String>,
     /// The toll station where it left.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_name: Option<String>,
     /// How many people the car may carry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrying_capacity: Option<String>,
     /// The carrying range.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub carrying_range: Option<String>,
     /// The highway lane kind, e.g. `ETC`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
 }
 
@@ -672,6 +703,47 @@ impl ::wechat_core::Check for ParkingStay {
     }
 }
 
+impl serde::Serialize for ParkingStay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ParkingStay",
+                fields::len(
+                    2,
+                    &[
+                        self.end_time.is_some(),
+                        self.charging_time.is_some(),
+                        self.car_type.is_some(),
+                        self.parking_name.is_some(),
+                        self.space_number.is_some(),
+                        self.openid.is_some(),
+                        self.entrance_name.is_some(),
+                        self.exit_name.is_some(),
+                        self.carrying_capacity.is_some(),
+                        self.carrying_range.is_some(),
+                        self.channel_type.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("start_time", &self.start_time)?;
+        fields::optional(&mut out, "end_time", &self.end_time)?;
+        fields::optional(&mut out, "charging_time", &self.charging_time)?;
+        out.serialize_field("plate_number", &self.plate_number)?;
+        fields::optional(&mut out, "car_type", &self.car_type)?;
+        fields::optional(&mut out, "parking_name", &self.parking_name)?;
+        fields::optional(&mut out, "space_number", &self.space_number)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "entrance_name", &self.entrance_name)?;
+        fields::optional(&mut out, "exit_name", &self.exit_name)?;
+        fields::optional(&mut out, "carrying_capacity", &self.carrying_capacity)?;
+        fields::optional(&mut out, "carrying_range", &self.carrying_range)?;
+        fields::optional(&mut out, "channel_type", &self.channel_type)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ParkingStay {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -700,6 +772,7 @@ impl<'de> serde::Deserialize<'de> for ParkingStay {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ParkingStay {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

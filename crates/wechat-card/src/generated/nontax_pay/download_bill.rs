@@ -69,7 +69,7 @@
 ///
 /// Build it with [`DownloadBillRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadBillRequest {
     /// The calling account's appid.
@@ -79,7 +79,6 @@ pub struct DownloadBillRequest {
     /// The day, YYYYMMDD.
     pub bill_date: String,
     /// Which orders: all (default), paid or refunded.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bill_type: Option<BillType>,
 }
 
@@ -155,6 +154,23 @@ impl ::wechat_core::Check for DownloadBillRequest {
     }
 }
 
+impl serde::Serialize for DownloadBillRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "DownloadBillRequest",
+                fields::len(3, &[self.bill_type.is_some()]),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("mch_id", &self.mch_id)?;
+        out.serialize_field("bill_date", &self.bill_date)?;
+        fields::optional(&mut out, "bill_type", &self.bill_type)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -169,6 +185,7 @@ impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for DownloadBillRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -202,7 +219,6 @@ impl ::wechat_core::fields::FromMap for DownloadBillRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DownloadBillResponse {
     /// The answer's body, as WeChat sends it.
@@ -214,6 +230,16 @@ impl DownloadBillResponse {
     /// Creates the value from its required field `text`.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: text.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for DownloadBillResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DownloadBillResponse", 1)?;
+        out.serialize_field("text", &self.text)?;
+        out.end()
     }
 }
 

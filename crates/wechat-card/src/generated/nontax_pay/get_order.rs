@@ -82,13 +82,12 @@
 ///
 /// Build it with [`GetOrderRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<i64>,
     /// The order, from `unified_order` or `micro_pay`.
     pub order_id: String,
@@ -142,6 +141,22 @@ impl GetOrderRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetOrderRequest",
+                fields::len(2, &[self.service_id.is_some()]),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        fields::optional(&mut out, "service_id", &self.service_id)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -156,6 +171,7 @@ impl<'de> serde::Deserialize<'de> for GetOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetOrderRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -187,7 +203,6 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The appid the order was placed with.
@@ -199,10 +214,6 @@ pub struct GetOrderResponse {
     /// When the order was placed, unix seconds.
     pub create_time: i64,
     /// When it was paid, unix seconds; 0 until then.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub pay_finish_time: Option<i64>,
     /// What was paid for.
     pub desc: String,
@@ -211,132 +222,48 @@ pub struct GetOrderResponse {
     /// The currency: 1 yuan, 2 US dollars.
     pub fee_type: i32,
     /// The WeChat Pay transaction id; empty until paid.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub trans_id: Option<String>,
     /// Where the order stands.
     pub status: OrderStatus,
     /// The bank.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_id: Option<String>,
     /// The bank's name.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_name: Option<String>,
     /// The bank account.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bank_account: Option<String>,
     /// When the refund finished, unix seconds; 0 until then.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_finish_time: Option<i64>,
     /// Why it was refunded.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_reason: Option<String>,
     /// The refund's id.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_order_id: Option<String>,
     /// The refund number passed to `refund`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_out_id: Option<String>,
     /// The notice's number, when the order was placed for one.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number, when the order was placed with one.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub order_no: Option<String>,
     /// The paying unit's code.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub department_code: Option<String>,
     /// The paying unit's name.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub department_name: Option<String>,
     /// What kind of notice it is.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub region_code: Option<String>,
     /// The items paid for.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub items: Option<Vec<crate::nontax_pay::types::FeeItem>>,
     /// The fiscal bill's type code, once a bill is issued.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bill_type_code: Option<String>,
     /// The fiscal bill's number, once a bill is issued.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub bill_no: Option<String>,
     /// Where the receivable came from: 1 the finance bureau, 2 the commission.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub payment_info_source: Option<i32>,
     /// The partial refunds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub partial_refund_info: Option<Vec<PartialRefund>>,
     /// The notifications WeChat sent about the order, per party.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub notify_history: Option<Vec<NotifyHistory>>,
     /// Where the payment started.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub scene: Option<crate::nontax_pay::types::PayScene>,
 }
 
@@ -610,6 +537,76 @@ impl GetOrderResponseBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetOrderResponse",
+                fields::len(
+                    8,
+                    &[
+                        self.pay_finish_time.is_some(),
+                        self.trans_id.is_some(),
+                        self.bank_id.is_some(),
+                        self.bank_name.is_some(),
+                        self.bank_account.is_some(),
+                        self.refund_finish_time.is_some(),
+                        self.refund_reason.is_some(),
+                        self.refund_order_id.is_some(),
+                        self.refund_out_id.is_some(),
+                        self.payment_notice_no.is_some(),
+                        self.order_no.is_some(),
+                        self.department_code.is_some(),
+                        self.department_name.is_some(),
+                        self.payment_notice_type.is_some(),
+                        self.region_code.is_some(),
+                        self.items.is_some(),
+                        self.bill_type_code.is_some(),
+                        self.bill_no.is_some(),
+                        self.payment_info_source.is_some(),
+                        self.partial_refund_info.is_some(),
+                        self.notify_history.is_some(),
+                        self.scene.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("create_time", &self.create_time)?;
+        fields::optional(&mut out, "pay_finish_time", &self.pay_finish_time)?;
+        out.serialize_field("desc", &self.desc)?;
+        out.serialize_field("fee", &self.fee)?;
+        out.serialize_field("fee_type", &self.fee_type)?;
+        fields::optional(&mut out, "trans_id", &self.trans_id)?;
+        out.serialize_field("status", &self.status)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        fields::optional(&mut out, "bank_name", &self.bank_name)?;
+        fields::optional(&mut out, "bank_account", &self.bank_account)?;
+        fields::optional(&mut out, "refund_finish_time", &self.refund_finish_time)?;
+        fields::optional(&mut out, "refund_reason", &self.refund_reason)?;
+        fields::optional(&mut out, "refund_order_id", &self.refund_order_id)?;
+        fields::optional(&mut out, "refund_out_id", &self.refund_out_id)?;
+        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
+        fields::optional(&mut out, "order_no", &self.order_no)?;
+        fields::optional(&mut out, "department_code", &self.department_code)?;
+        fields::optional(&mut out, "department_name", &self.department_name)?;
+        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
+        fields::optional(&mut out, "region_code", &self.region_code)?;
+        fields::optional(&mut out, "items", &self.items)?;
+        fields::optional(&mut out, "bill_type_code", &self.bill_type_code)?;
+        fields::optional(&mut out, "bill_no", &self.bill_no)?;
+        fields::optional(&mut out, "payment_info_source", &self.payment_info_source)?;
+        fields::optional(&mut out, "partial_refund_info", &self.partial_refund_info)?;
+        fields::optional(&mut out, "notify_history", &self.notify_history)?;
+        fields::optional(&mut out, "scene", &self.scene)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for GetOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -847,7 +844,6 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PartialRefund {
     /// The refund number passed to `refund`.
@@ -857,22 +853,10 @@ pub struct PartialRefund {
     /// The amount refunded, in fen.
     pub refund_fee: i64,
     /// Why.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_reason: Option<String>,
     /// Where the refund stands.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_status: Option<String>,
     /// When it finished, unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_finish_time: Option<i64>,
 }
 
@@ -951,6 +935,33 @@ impl PartialRefundBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for PartialRefund {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PartialRefund",
+                fields::len(
+                    3,
+                    &[
+                        self.refund_reason.is_some(),
+                        self.refund_status.is_some(),
+                        self.refund_finish_time.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("refund_out_id", &self.refund_out_id)?;
+        out.serialize_field("refund_order_id", &self.refund_order_id)?;
+        out.serialize_field("refund_fee", &self.refund_fee)?;
+        fields::optional(&mut out, "refund_reason", &self.refund_reason)?;
+        fields::optional(&mut out, "refund_status", &self.refund_status)?;
+        fields::optional(&mut out, "refund_finish_time", &self.refund_finish_time)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for PartialRefund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1010,7 +1021,6 @@ impl ::wechat_core::fields::FromMap for PartialRefund {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyHistory {
     /// The party's appid.
@@ -1082,6 +1092,19 @@ impl NotifyHistoryBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for NotifyHistory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NotifyHistory", 4)?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("notify_detail", &self.notify_detail)?;
+        out.serialize_field("notify_cnt", &self.notify_cnt)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for NotifyHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1128,62 +1151,29 @@ impl ::wechat_core::fields::FromMap for NotifyHistory {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Notification {
     /// When it was sent, unix seconds.
     pub notify_time: i64,
     /// Where it was sent.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub url: Option<String>,
     /// The notification's random string.
     pub wxnontaxstr: String,
     /// The attempt's status.
     pub status: i32,
     /// The party's return code.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub ret: Option<i32>,
     /// The party's return message.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub ret_errmsg: Option<String>,
     /// How long the party took, in milliseconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub cost_time: Option<i64>,
     /// The error code of the attempt.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub errcode: Option<i64>,
     /// The error message of the attempt.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub errmsg: Option<String>,
     /// What the party answered.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub third_resp: Option<String>,
     /// The data the party answered.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub third_resp_data: Option<String>,
 }
 
@@ -1299,6 +1289,43 @@ impl NotificationBuilder {
             third_resp: self.third_resp,
             third_resp_data: self.third_resp_data,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "Notification",
+                fields::len(
+                    3,
+                    &[
+                        self.url.is_some(),
+                        self.ret.is_some(),
+                        self.ret_errmsg.is_some(),
+                        self.cost_time.is_some(),
+                        self.errcode.is_some(),
+                        self.errmsg.is_some(),
+                        self.third_resp.is_some(),
+                        self.third_resp_data.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("notify_time", &self.notify_time)?;
+        fields::optional(&mut out, "url", &self.url)?;
+        out.serialize_field("wxnontaxstr", &self.wxnontaxstr)?;
+        out.serialize_field("status", &self.status)?;
+        fields::optional(&mut out, "ret", &self.ret)?;
+        fields::optional(&mut out, "ret_errmsg", &self.ret_errmsg)?;
+        fields::optional(&mut out, "cost_time", &self.cost_time)?;
+        fields::optional(&mut out, "errcode", &self.errcode)?;
+        fields::optional(&mut out, "errmsg", &self.errmsg)?;
+        fields::optional(&mut out, "third_resp", &self.third_resp)?;
+        fields::optional(&mut out, "third_resp_data", &self.third_resp_data)?;
+        out.end()
     }
 }
 

@@ -51,7 +51,7 @@
 ///
 /// Build it with [`GetOrderListRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderListRequest {
     /// The calling account's appid.
@@ -64,13 +64,11 @@ pub struct GetOrderListRequest {
     ///
     /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
 }
 
@@ -166,6 +164,27 @@ impl ::wechat_core::Check for GetOrderListRequest {
     }
 }
 
+impl serde::Serialize for GetOrderListRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetOrderListRequest",
+                fields::len(
+                    3,
+                    &[self.payment_notice_no.is_some(), self.order_no.is_some()],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        out.serialize_field("department_code", &self.department_code)?;
+        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
+        fields::optional(&mut out, "order_no", &self.order_no)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetOrderListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -186,6 +205,7 @@ impl<'de> serde::Deserialize<'de> for GetOrderListRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetOrderListRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -222,16 +242,11 @@ impl ::wechat_core::fields::FromMap for GetOrderListRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetOrderListResponse {
     /// The orders placed for it.
     pub order_id_list: Vec<String>,
     /// The order that was paid, when one was.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub paid_order_id: Option<String>,
 }
 
@@ -249,6 +264,22 @@ impl GetOrderListResponse {
     pub fn paid_order_id(mut self, value: impl Into<String>) -> Self {
         self.paid_order_id = Some(value.into());
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetOrderListResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetOrderListResponse",
+                fields::len(1, &[self.paid_order_id.is_some()]),
+            )?;
+        out.serialize_field("order_id_list", &self.order_id_list)?;
+        fields::optional(&mut out, "paid_order_id", &self.paid_order_id)?;
+        out.end()
     }
 }
 

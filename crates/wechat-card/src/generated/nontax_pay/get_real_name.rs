@@ -48,7 +48,7 @@
 //! Generated from `spec/nontax_pay/get_real_name.toml`.
 
 /// Request of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRealNameRequest {
     /// The real-name token the payer granted.
@@ -61,6 +61,15 @@ impl GetRealNameRequest {
         Self {
             wx_realname_token: ::wechat_core::Secret::new(wx_realname_token),
         }
+    }
+}
+
+impl serde::Serialize for GetRealNameRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetRealNameRequest", 1)?;
+        out.serialize_field("wx_realname_token", &self.wx_realname_token)?;
+        out.end()
     }
 }
 
@@ -78,6 +87,7 @@ impl<'de> serde::Deserialize<'de> for GetRealNameRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetRealNameRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -106,7 +116,6 @@ impl ::wechat_core::fields::FromMap for GetRealNameRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRealNameResponse {
     /// How `key` is encrypted, e.g. `RSA`.
@@ -176,6 +185,19 @@ impl GetRealNameResponseBuilder {
                 .take(self.data_encrypt_type, "data_encrypt_type")?,
             data: required.take(self.data, "data")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetRealNameResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetRealNameResponse", 4)?;
+        out.serialize_field("key_encrypt_type", &self.key_encrypt_type)?;
+        out.serialize_field("key", &self.key)?;
+        out.serialize_field("data_encrypt_type", &self.data_encrypt_type)?;
+        out.serialize_field("data", &self.data)?;
+        out.end()
     }
 }
 

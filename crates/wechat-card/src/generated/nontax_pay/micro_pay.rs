@@ -61,19 +61,16 @@
 ///
 /// Build it with [`MicroPayRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MicroPayRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank; required in the test environment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account, for commissions that split funds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// What is paid for.
     pub desc: String,
@@ -83,25 +80,19 @@ pub struct MicroPayRequest {
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
     /// The payer's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The paying unit's code.
     pub department_code: String,
@@ -324,6 +315,53 @@ impl ::wechat_core::Check for MicroPayRequest {
     }
 }
 
+impl serde::Serialize for MicroPayRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MicroPayRequest",
+                fields::len(
+                    8,
+                    &[
+                        self.bank_id.is_some(),
+                        self.bank_account.is_some(),
+                        self.mch_id.is_some(),
+                        self.order_no.is_some(),
+                        self.payment_notice_type.is_some(),
+                        self.payment_notice_no.is_some(),
+                        self.payment_notice_create_time.is_some(),
+                        self.payment_expire_date.is_some(),
+                        self.user_name.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        fields::optional(&mut out, "bank_account", &self.bank_account)?;
+        fields::optional(&mut out, "mch_id", &self.mch_id)?;
+        out.serialize_field("desc", &self.desc)?;
+        out.serialize_field("fee", &self.fee)?;
+        fields::optional(&mut out, "order_no", &self.order_no)?;
+        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
+        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
+        fields::optional(
+            &mut out,
+            "payment_notice_create_time",
+            &self.payment_notice_create_time,
+        )?;
+        fields::optional(&mut out, "payment_expire_date", &self.payment_expire_date)?;
+        fields::optional(&mut out, "user_name", &self.user_name)?;
+        out.serialize_field("department_code", &self.department_code)?;
+        out.serialize_field("department_name", &self.department_name)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        out.serialize_field("auth_code", &self.auth_code)?;
+        out.serialize_field("items", &self.items)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for MicroPayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -356,6 +394,7 @@ impl<'de> serde::Deserialize<'de> for MicroPayRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MicroPayRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -434,7 +473,6 @@ impl ::wechat_core::fields::FromMap for MicroPayRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MicroPayResponse {
     /// The order's id on WeChat.
@@ -446,6 +484,16 @@ impl MicroPayResponse {
     /// Creates the value from its required field `order_id`.
     pub fn new(order_id: impl Into<String>) -> Self {
         Self { order_id: order_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MicroPayResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MicroPayResponse", 1)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
     }
 }
 

@@ -49,7 +49,7 @@
 ///
 /// Build it with [`MockQueryFeeRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MockQueryFeeRequest {
     /// The calling account's appid.
@@ -123,6 +123,17 @@ impl ::wechat_core::Check for MockQueryFeeRequest {
     }
 }
 
+impl serde::Serialize for MockQueryFeeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("MockQueryFeeRequest", 3)?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("url", &self.url)?;
+        out.serialize_field("version", &self.version)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for MockQueryFeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -137,6 +148,7 @@ impl<'de> serde::Deserialize<'de> for MockQueryFeeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for MockQueryFeeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -167,7 +179,6 @@ impl ::wechat_core::fields::FromMap for MockQueryFeeRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MockQueryFeeResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -175,6 +186,15 @@ impl MockQueryFeeResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for MockQueryFeeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("MockQueryFeeResponse", 0)?;
+        out.end()
     }
 }
 

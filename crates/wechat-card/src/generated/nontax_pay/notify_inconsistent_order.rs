@@ -62,7 +62,7 @@
 ///
 /// Build it with [`NotifyInconsistentOrderRequest::builder`]: one setter per field, then `build()`, which
 /// names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotifyInconsistentOrderRequest {
     /// The calling account's appid.
@@ -116,6 +116,16 @@ impl NotifyInconsistentOrderRequestBuilder {
     }
 }
 
+impl serde::Serialize for NotifyInconsistentOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NotifyInconsistentOrderRequest", 2)?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -130,6 +140,7 @@ impl<'de> serde::Deserialize<'de> for NotifyInconsistentOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for NotifyInconsistentOrderRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -158,7 +169,6 @@ impl ::wechat_core::fields::FromMap for NotifyInconsistentOrderRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyInconsistentOrderResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -166,6 +176,15 @@ impl NotifyInconsistentOrderResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for NotifyInconsistentOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("NotifyInconsistentOrderResponse", 0)?;
+        out.end()
     }
 }
 

@@ -49,19 +49,16 @@
 ///
 /// Build it with [`NotifyVehicleEntranceRequest::builder`]: one setter per field, then `build()`, which names
 /// a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The region's code.
     pub region_code: String,
@@ -164,6 +161,33 @@ impl ::wechat_core::Check for NotifyVehicleEntranceRequest {
     }
 }
 
+impl serde::Serialize for NotifyVehicleEntranceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "NotifyVehicleEntranceRequest",
+                fields::len(
+                    4,
+                    &[
+                        self.bank_id.is_some(),
+                        self.bank_account.is_some(),
+                        self.mch_id.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        fields::optional(&mut out, "bank_account", &self.bank_account)?;
+        fields::optional(&mut out, "mch_id", &self.mch_id)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        out.serialize_field("trade_scene", &self.trade_scene)?;
+        out.serialize_field("scene_info", &self.scene_info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -186,6 +210,7 @@ impl<'de> serde::Deserialize<'de> for NotifyVehicleEntranceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -229,7 +254,6 @@ impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
@@ -243,6 +267,16 @@ impl NotifyVehicleEntranceResponse {
         Self {
             user_state: user_state.into(),
         }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for NotifyVehicleEntranceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("NotifyVehicleEntranceResponse", 1)?;
+        out.serialize_field("user_state", &self.user_state)?;
+        out.end()
     }
 }
 
@@ -297,7 +331,7 @@ impl Eq for NotifyVehicleEntranceErrorCode {}
 ///
 /// Build it with [`EntranceScene::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EntranceScene {
     /// When it entered, unix seconds.
@@ -305,19 +339,14 @@ pub struct EntranceScene {
     /// The car's plate.
     pub plate_number: String,
     /// The kind of car, e.g. 小型车.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub car_type: Option<String>,
     /// Where WeChat sends the results of this stay.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
     /// The car park's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parking_name: Option<String>,
     /// The driver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// How long parking is free, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_time: Option<i64>,
 }
 
@@ -425,6 +454,35 @@ impl ::wechat_core::Check for EntranceScene {
     }
 }
 
+impl serde::Serialize for EntranceScene {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "EntranceScene",
+                fields::len(
+                    2,
+                    &[
+                        self.car_type.is_some(),
+                        self.notify_url.is_some(),
+                        self.parking_name.is_some(),
+                        self.openid.is_some(),
+                        self.free_time.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("start_time", &self.start_time)?;
+        out.serialize_field("plate_number", &self.plate_number)?;
+        fields::optional(&mut out, "car_type", &self.car_type)?;
+        fields::optional(&mut out, "notify_url", &self.notify_url)?;
+        fields::optional(&mut out, "parking_name", &self.parking_name)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "free_time", &self.free_time)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for EntranceScene {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -447,6 +505,7 @@ impl<'de> serde::Deserialize<'de> for EntranceScene {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for EntranceScene {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

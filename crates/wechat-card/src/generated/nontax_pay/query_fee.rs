@@ -55,7 +55,7 @@
 ///
 /// Build it with [`QueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFeeRequest {
     /// The calling account's appid.
@@ -63,14 +63,12 @@ pub struct QueryFeeRequest {
     /// The service id WeChat's non-tax platform assigned.
     pub service_id: i64,
     /// The bank (an id WeChat's non-tax platform assigns); one of the configured banks at random without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The payment notice's number.
     pub payment_notice_no: String,
     /// The paying unit's code (执收单位编码).
     pub department_code: String,
     /// What kind of notice it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The administrative region's code (行政区划代码).
     pub region_code: String,
@@ -161,6 +159,29 @@ impl QueryFeeRequestBuilder {
     }
 }
 
+impl serde::Serialize for QueryFeeRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "QueryFeeRequest",
+                fields::len(
+                    5,
+                    &[self.bank_id.is_some(), self.payment_notice_type.is_some()],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("service_id", &self.service_id)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        out.serialize_field("payment_notice_no", &self.payment_notice_no)?;
+        out.serialize_field("department_code", &self.department_code)?;
+        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -183,6 +204,7 @@ impl<'de> serde::Deserialize<'de> for QueryFeeRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for QueryFeeRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -229,14 +251,9 @@ impl ::wechat_core::fields::FromMap for QueryFeeRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryFeeResponse {
     /// The payer's name, masked (叶*梅).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_name: Option<String>,
     /// The total, in fen.
     pub fee: i64,
@@ -245,32 +262,16 @@ pub struct QueryFeeResponse {
     /// The notice's number.
     pub payment_notice_no: String,
     /// The paying unit's code.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub department_code: Option<String>,
     /// The paying unit's name.
     pub department_name: String,
     /// What kind of notice it is.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
     pub region_code: String,
     /// When the notice was issued, unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub payment_expire_date: Option<String>,
 }
 
@@ -382,6 +383,43 @@ impl QueryFeeResponseBuilder {
             payment_notice_create_time: self.payment_notice_create_time,
             payment_expire_date: self.payment_expire_date,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for QueryFeeResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "QueryFeeResponse",
+                fields::len(
+                    5,
+                    &[
+                        self.user_name.is_some(),
+                        self.department_code.is_some(),
+                        self.payment_notice_type.is_some(),
+                        self.payment_notice_create_time.is_some(),
+                        self.payment_expire_date.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "user_name", &self.user_name)?;
+        out.serialize_field("fee", &self.fee)?;
+        out.serialize_field("items", &self.items)?;
+        out.serialize_field("payment_notice_no", &self.payment_notice_no)?;
+        fields::optional(&mut out, "department_code", &self.department_code)?;
+        out.serialize_field("department_name", &self.department_name)?;
+        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        fields::optional(
+            &mut out,
+            "payment_notice_create_time",
+            &self.payment_notice_create_time,
+        )?;
+        fields::optional(&mut out, "payment_expire_date", &self.payment_expire_date)?;
+        out.end()
     }
 }
 

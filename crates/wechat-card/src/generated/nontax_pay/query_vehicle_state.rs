@@ -64,38 +64,30 @@
 ///
 /// Build it with [`QueryVehicleStateRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct QueryVehicleStateRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The bank.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The region's code.
     pub region_code: String,
     /// The deduction scene, e.g. `PARKING`.
     pub trade_scene: String,
     /// Where the merchant sends the driver from, e.g. `H5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump_scene: Option<String>,
     /// The driver; or `plate_number`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The car's plate; or `openid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plate_number: Option<String>,
     /// The code the driver scanned to open the merchant's mini program.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub material_info: Option<String>,
     /// The highway lane kind, e.g. `ETC`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
 }
 
@@ -212,6 +204,42 @@ impl QueryVehicleStateRequestBuilder {
     }
 }
 
+impl serde::Serialize for QueryVehicleStateRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "QueryVehicleStateRequest",
+                fields::len(
+                    3,
+                    &[
+                        self.bank_id.is_some(),
+                        self.bank_account.is_some(),
+                        self.mch_id.is_some(),
+                        self.jump_scene.is_some(),
+                        self.openid.is_some(),
+                        self.plate_number.is_some(),
+                        self.material_info.is_some(),
+                        self.channel_type.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        fields::optional(&mut out, "bank_account", &self.bank_account)?;
+        fields::optional(&mut out, "mch_id", &self.mch_id)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        out.serialize_field("trade_scene", &self.trade_scene)?;
+        fields::optional(&mut out, "jump_scene", &self.jump_scene)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "plate_number", &self.plate_number)?;
+        fields::optional(&mut out, "material_info", &self.material_info)?;
+        fields::optional(&mut out, "channel_type", &self.channel_type)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for QueryVehicleStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -238,6 +266,7 @@ impl<'de> serde::Deserialize<'de> for QueryVehicleStateRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for QueryVehicleStateRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -293,34 +322,17 @@ impl ::wechat_core::fields::FromMap for QueryVehicleStateRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct QueryVehicleStateResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
     pub user_state: String,
     /// The driver.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub openid: Option<String>,
     /// The driver mini program page that enables deductions.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub path: Option<String>,
     /// The driver's plates.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub plate_number_info: Option<Vec<String>>,
     /// The parameters to open `path` with (signed by WeChat).
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub authorize_package: Option<::std::collections::BTreeMap<String, String>>,
 }
 
@@ -362,6 +374,33 @@ impl QueryVehicleStateResponse {
     ) -> Self {
         self.authorize_package = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for QueryVehicleStateResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "QueryVehicleStateResponse",
+                fields::len(
+                    1,
+                    &[
+                        self.openid.is_some(),
+                        self.path.is_some(),
+                        self.plate_number_info.is_some(),
+                        self.authorize_package.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("user_state", &self.user_state)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "path", &self.path)?;
+        fields::optional(&mut out, "plate_number_info", &self.plate_number_info)?;
+        fields::optional(&mut out, "authorize_package", &self.authorize_package)?;
+        out.end()
     }
 }
 

@@ -80,7 +80,7 @@
 ///
 /// Build it with [`RefundRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefundRequest {
     /// The calling account's appid.
@@ -90,10 +90,8 @@ pub struct RefundRequest {
     /// Why it is refunded.
     pub reason: String,
     /// The amount to refund, in fen; for a partial refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_fee: Option<i64>,
     /// The partial refund's own number, unique per refund; for a partial refund.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refund_out_id: Option<String>,
 }
 
@@ -176,6 +174,27 @@ impl ::wechat_core::Check for RefundRequest {
     }
 }
 
+impl serde::Serialize for RefundRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RefundRequest",
+                fields::len(
+                    3,
+                    &[self.refund_fee.is_some(), self.refund_out_id.is_some()],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("reason", &self.reason)?;
+        fields::optional(&mut out, "refund_fee", &self.refund_fee)?;
+        fields::optional(&mut out, "refund_out_id", &self.refund_out_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -190,6 +209,7 @@ impl<'de> serde::Deserialize<'de> for RefundRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for RefundRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -226,14 +246,9 @@ impl ::wechat_core::fields::FromMap for RefundRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RefundResponse {
     /// The refund's id.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub refund_order_id: Option<String>,
 }
 
@@ -248,6 +263,21 @@ impl RefundResponse {
     pub fn refund_order_id(mut self, value: impl Into<String>) -> Self {
         self.refund_order_id = Some(value.into());
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for RefundResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "RefundResponse",
+                fields::len(0, &[self.refund_order_id.is_some()]),
+            )?;
+        fields::optional(&mut out, "refund_order_id", &self.refund_order_id)?;
+        out.end()
     }
 }
 

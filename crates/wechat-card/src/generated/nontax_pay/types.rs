@@ -6,7 +6,7 @@
 ///
 /// Build it with [`FeeItem::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeeItem {
     /// The item's number: 1, 2, 3 ...
@@ -16,10 +16,8 @@ pub struct FeeItem {
     /// The item's name.
     pub item_name: String,
     /// The late fee, in fen (滞纳金).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overdue: Option<i64>,
     /// The added penalty, in fen (加罚金额).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub penalty: Option<i64>,
     /// The item's amount, late fee and penalty included, in fen.
     pub fee: i64,
@@ -94,6 +92,25 @@ impl FeeItemBuilder {
             penalty: self.penalty,
             fee: required.take(self.fee, "fee")?,
         })
+    }
+}
+
+impl serde::Serialize for FeeItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "FeeItem",
+                fields::len(4, &[self.overdue.is_some(), self.penalty.is_some()]),
+            )?;
+        out.serialize_field("no", &self.no)?;
+        out.serialize_field("item_id", &self.item_id)?;
+        out.serialize_field("item_name", &self.item_name)?;
+        fields::optional(&mut out, "overdue", &self.overdue)?;
+        fields::optional(&mut out, "penalty", &self.penalty)?;
+        out.serialize_field("fee", &self.fee)?;
+        out.end()
     }
 }
 

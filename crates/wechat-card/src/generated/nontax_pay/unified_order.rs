@@ -64,38 +64,30 @@
 ///
 /// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UnifiedOrderRequest {
     /// The calling account's appid.
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<i64>,
     /// The bank; required in the test environment, one of the configured banks at random without it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account, for commissions that split funds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to, one bound to `bank_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The payer; required unless `trade_type` is MWEB.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The mobile app's appid, for payments started in an app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_appid: Option<String>,
     /// `JSAPI` (default) or `MWEB` for H5 outside WeChat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_type: Option<String>,
     /// What is paid for (the service's name).
     pub desc: String,
     /// The total, in fen.
     pub fee: i64,
     /// Where the payment page goes once paid; not needed in mini programs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// The payer's IP address.
     pub ip: String,
@@ -103,25 +95,19 @@ pub struct UnifiedOrderRequest {
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before
     /// sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
     /// The payer's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The paying unit's code.
     pub department_code: String,
@@ -130,12 +116,10 @@ pub struct UnifiedOrderRequest {
     /// The region's code.
     pub region_code: String,
     /// Where the payment starts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scene: Option<crate::nontax_pay::types::PayScene>,
     /// The items paid for.
     pub items: Vec<crate::nontax_pay::types::FeeItem>,
     /// Open the payment at once on the payment page or in the mini program.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_call_pay: Option<bool>,
 }
 
@@ -405,6 +389,67 @@ impl ::wechat_core::Check for UnifiedOrderRequest {
     }
 }
 
+impl serde::Serialize for UnifiedOrderRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UnifiedOrderRequest",
+                fields::len(
+                    8,
+                    &[
+                        self.service_id.is_some(),
+                        self.bank_id.is_some(),
+                        self.bank_account.is_some(),
+                        self.mch_id.is_some(),
+                        self.openid.is_some(),
+                        self.app_appid.is_some(),
+                        self.trade_type.is_some(),
+                        self.return_url.is_some(),
+                        self.order_no.is_some(),
+                        self.payment_notice_type.is_some(),
+                        self.payment_notice_no.is_some(),
+                        self.payment_notice_create_time.is_some(),
+                        self.payment_expire_date.is_some(),
+                        self.user_name.is_some(),
+                        self.scene.is_some(),
+                        self.auto_call_pay.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        fields::optional(&mut out, "service_id", &self.service_id)?;
+        fields::optional(&mut out, "bank_id", &self.bank_id)?;
+        fields::optional(&mut out, "bank_account", &self.bank_account)?;
+        fields::optional(&mut out, "mch_id", &self.mch_id)?;
+        fields::optional(&mut out, "openid", &self.openid)?;
+        fields::optional(&mut out, "app_appid", &self.app_appid)?;
+        fields::optional(&mut out, "trade_type", &self.trade_type)?;
+        out.serialize_field("desc", &self.desc)?;
+        out.serialize_field("fee", &self.fee)?;
+        fields::optional(&mut out, "return_url", &self.return_url)?;
+        out.serialize_field("ip", &self.ip)?;
+        fields::optional(&mut out, "order_no", &self.order_no)?;
+        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
+        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
+        fields::optional(
+            &mut out,
+            "payment_notice_create_time",
+            &self.payment_notice_create_time,
+        )?;
+        fields::optional(&mut out, "payment_expire_date", &self.payment_expire_date)?;
+        fields::optional(&mut out, "user_name", &self.user_name)?;
+        out.serialize_field("department_code", &self.department_code)?;
+        out.serialize_field("department_name", &self.department_name)?;
+        out.serialize_field("region_code", &self.region_code)?;
+        fields::optional(&mut out, "scene", &self.scene)?;
+        out.serialize_field("items", &self.items)?;
+        fields::optional(&mut out, "auto_call_pay", &self.auto_call_pay)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -444,6 +489,7 @@ impl<'de> serde::Deserialize<'de> for UnifiedOrderRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UnifiedOrderRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -543,22 +589,13 @@ impl ::wechat_core::fields::FromMap for UnifiedOrderRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UnifiedOrderResponse {
     /// The order's id on WeChat.
     pub order_id: String,
     /// The payment page.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub pay_url: Option<String>,
     /// The mini program page where the user pays, for mini program payments.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub miniprogram: Option<PayMiniProgram>,
 }
 
@@ -583,6 +620,23 @@ impl UnifiedOrderResponse {
     pub fn miniprogram(mut self, value: PayMiniProgram) -> Self {
         self.miniprogram = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UnifiedOrderResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UnifiedOrderResponse",
+                fields::len(1, &[self.pay_url.is_some(), self.miniprogram.is_some()]),
+            )?;
+        out.serialize_field("order_id", &self.order_id)?;
+        fields::optional(&mut out, "pay_url", &self.pay_url)?;
+        fields::optional(&mut out, "miniprogram", &self.miniprogram)?;
+        out.end()
     }
 }
 
@@ -643,7 +697,6 @@ impl Eq for UnifiedOrderErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PayMiniProgram {
     /// The mini program's appid.
@@ -651,16 +704,8 @@ pub struct PayMiniProgram {
     /// The page's path.
     pub pagepath: String,
     /// The page's query.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub query_string: Option<String>,
     /// The business type to open it with.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub business_type: Option<String>,
 }
 
@@ -720,6 +765,27 @@ impl PayMiniProgramBuilder {
             query_string: self.query_string,
             business_type: self.business_type,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for PayMiniProgram {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "PayMiniProgram",
+                fields::len(
+                    2,
+                    &[self.query_string.is_some(), self.business_type.is_some()],
+                ),
+            )?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("pagepath", &self.pagepath)?;
+        fields::optional(&mut out, "query_string", &self.query_string)?;
+        fields::optional(&mut out, "business_type", &self.business_type)?;
+        out.end()
     }
 }
 

@@ -93,13 +93,12 @@
 ///
 /// Build it with [`AddMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddMemberRuleRequest {
     /// The member card to give; a card with WeChat-made codes or deposited codes, not custom codes.
     pub card_id: String,
     /// The page the card message opens, e.g. the merchant's own page for taking the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// The WeChat Pay merchant numbers whose payments the rule covers.
     pub mchid_list: Vec<String>,
@@ -112,7 +111,6 @@ pub struct AddMemberRuleRequest {
     /// The largest payment that earns the card, in fen.
     pub max_cost: i64,
     /// Whether other accounts are kept from setting rules on these merchant numbers (default true).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
 }
 
@@ -239,6 +237,27 @@ impl ::wechat_core::Check for AddMemberRuleRequest {
     }
 }
 
+impl serde::Serialize for AddMemberRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AddMemberRuleRequest",
+                fields::len(6, &[self.jump_url.is_some(), self.is_locked.is_some()]),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        fields::optional(&mut out, "jump_url", &self.jump_url)?;
+        out.serialize_field("mchid_list", &self.mchid_list)?;
+        out.serialize_field("begin_time", &self.begin_time)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        out.serialize_field("min_cost", &self.min_cost)?;
+        out.serialize_field("max_cost", &self.max_cost)?;
+        fields::optional(&mut out, "is_locked", &self.is_locked)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for AddMemberRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -262,6 +281,7 @@ impl<'de> serde::Deserialize<'de> for AddMemberRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for AddMemberRuleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -307,20 +327,11 @@ impl ::wechat_core::fields::FromMap for AddMemberRuleRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddMemberRuleResponse {
     /// The merchant numbers the rule could not be set on, and why.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers the rule now covers.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
@@ -344,6 +355,25 @@ impl AddMemberRuleResponse {
     pub fn succ_mchid_list(mut self, value: Vec<String>) -> Self {
         self.succ_mchid_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for AddMemberRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AddMemberRuleResponse",
+                fields::len(
+                    0,
+                    &[self.fail_mchid_list.is_some(), self.succ_mchid_list.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "fail_mchid_list", &self.fail_mchid_list)?;
+        fields::optional(&mut out, "succ_mchid_list", &self.succ_mchid_list)?;
+        out.end()
     }
 }
 

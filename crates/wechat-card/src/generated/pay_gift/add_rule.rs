@@ -104,7 +104,7 @@
 //! Generated from `spec/pay_gift/add_rule.toml`.
 
 /// Request of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddRuleRequest {
     /// The rule.
@@ -128,6 +128,15 @@ impl ::wechat_core::Check for AddRuleRequest {
     }
 }
 
+impl serde::Serialize for AddRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("AddRuleRequest", 1)?;
+        out.serialize_field("rule_info", &self.rule_info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for AddRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -142,6 +151,7 @@ impl<'de> serde::Deserialize<'de> for AddRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for AddRuleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -166,22 +176,13 @@ impl ::wechat_core::fields::FromMap for AddRuleRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct AddRuleResponse {
     /// The new rule's id, for `get_rule` and `delete_rule`.
     pub rule_id: i64,
     /// The merchant numbers the rule could not be set on, and why.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers the rule now covers.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
@@ -209,6 +210,26 @@ impl AddRuleResponse {
     pub fn succ_mchid_list(mut self, value: Vec<String>) -> Self {
         self.succ_mchid_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for AddRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "AddRuleResponse",
+                fields::len(
+                    1,
+                    &[self.fail_mchid_list.is_some(), self.succ_mchid_list.is_some()],
+                ),
+            )?;
+        out.serialize_field("rule_id", &self.rule_id)?;
+        fields::optional(&mut out, "fail_mchid_list", &self.fail_mchid_list)?;
+        fields::optional(&mut out, "succ_mchid_list", &self.succ_mchid_list)?;
+        out.end()
     }
 }
 

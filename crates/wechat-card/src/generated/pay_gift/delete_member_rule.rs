@@ -65,7 +65,7 @@
 ///
 /// Build it with [`DeleteMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteMemberRuleRequest {
     /// The member card of the rule.
@@ -129,6 +129,16 @@ impl ::wechat_core::Check for DeleteMemberRuleRequest {
     }
 }
 
+impl serde::Serialize for DeleteMemberRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DeleteMemberRuleRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("mchid_list", &self.mchid_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for DeleteMemberRuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -143,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for DeleteMemberRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for DeleteMemberRuleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -170,20 +181,11 @@ impl ::wechat_core::fields::FromMap for DeleteMemberRuleRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteMemberRuleResponse {
     /// The merchant numbers that could not be released, and why.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub fail_mchid_list: Option<Vec<crate::pay_gift::types::FailedMchid>>,
     /// The merchant numbers released.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub succ_mchid_list: Option<Vec<String>>,
 }
 
@@ -207,6 +209,25 @@ impl DeleteMemberRuleResponse {
     pub fn succ_mchid_list(mut self, value: Vec<String>) -> Self {
         self.succ_mchid_list = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for DeleteMemberRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "DeleteMemberRuleResponse",
+                fields::len(
+                    0,
+                    &[self.fail_mchid_list.is_some(), self.succ_mchid_list.is_some()],
+                ),
+            )?;
+        fields::optional(&mut out, "fail_mchid_list", &self.fail_mchid_list)?;
+        fields::optional(&mut out, "succ_mchid_list", &self.succ_mchid_list)?;
+        out.end()
     }
 }
 

@@ -54,7 +54,7 @@
 //! Generated from `spec/pay_gift/delete_rule.toml`.
 
 /// Request of [`PayGiftClient::delete_rule`](crate::pay_gift::PayGiftClient::delete_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteRuleRequest {
     /// The rule, from `add_rule` or `list_rules`.
@@ -65,6 +65,15 @@ impl DeleteRuleRequest {
     /// Creates the value from its required field `rule_id`.
     pub fn new(rule_id: i64) -> Self {
         Self { rule_id }
+    }
+}
+
+impl serde::Serialize for DeleteRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("DeleteRuleRequest", 1)?;
+        out.serialize_field("rule_id", &self.rule_id)?;
+        out.end()
     }
 }
 
@@ -82,6 +91,7 @@ impl<'de> serde::Deserialize<'de> for DeleteRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for DeleteRuleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -106,7 +116,6 @@ impl ::wechat_core::fields::FromMap for DeleteRuleRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct DeleteRuleResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -114,6 +123,15 @@ impl DeleteRuleResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for DeleteRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("DeleteRuleResponse", 0)?;
+        out.end()
     }
 }
 

@@ -57,7 +57,7 @@
 //! Generated from `spec/pay_gift/get_member_rule.toml`.
 
 /// Request of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetMemberRuleRequest {
     /// The WeChat Pay merchant number.
@@ -68,6 +68,15 @@ impl GetMemberRuleRequest {
     /// Creates the value from its required field `mchid`.
     pub fn new(mchid: impl Into<String>) -> Self {
         Self { mchid: mchid.into() }
+    }
+}
+
+impl serde::Serialize for GetMemberRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetMemberRuleRequest", 1)?;
+        out.serialize_field("mchid", &self.mchid)?;
+        out.end()
     }
 }
 
@@ -85,6 +94,7 @@ impl<'de> serde::Deserialize<'de> for GetMemberRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetMemberRuleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -109,26 +119,13 @@ impl ::wechat_core::fields::FromMap for GetMemberRuleRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetMemberRuleResponse {
     /// The member card the number's rule gives.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub card_id: Option<String>,
     /// The account whose rule holds the number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub occupy_appid: Option<String>,
     /// Whether other accounts are kept from setting rules on it.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub is_locked: Option<bool>,
 }
 
@@ -155,6 +152,30 @@ impl GetMemberRuleResponse {
     pub fn is_locked(mut self, value: bool) -> Self {
         self.is_locked = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetMemberRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetMemberRuleResponse",
+                fields::len(
+                    0,
+                    &[
+                        self.card_id.is_some(),
+                        self.occupy_appid.is_some(),
+                        self.is_locked.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        fields::optional(&mut out, "occupy_appid", &self.occupy_appid)?;
+        fields::optional(&mut out, "is_locked", &self.is_locked)?;
+        out.end()
     }
 }
 

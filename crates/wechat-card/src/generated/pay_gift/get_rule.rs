@@ -56,7 +56,7 @@
 //! Generated from `spec/pay_gift/get_rule.toml`.
 
 /// Request of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetRuleRequest {
     /// The rule, from `add_rule` or `list_rules`.
@@ -67,6 +67,15 @@ impl GetRuleRequest {
     /// Creates the value from its required field `rule_id`.
     pub fn new(rule_id: i64) -> Self {
         Self { rule_id }
+    }
+}
+
+impl serde::Serialize for GetRuleRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetRuleRequest", 1)?;
+        out.serialize_field("rule_id", &self.rule_id)?;
+        out.end()
     }
 }
 
@@ -84,6 +93,7 @@ impl<'de> serde::Deserialize<'de> for GetRuleRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetRuleRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -108,7 +118,6 @@ impl ::wechat_core::fields::FromMap for GetRuleRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetRuleResponse {
     /// The rule.
@@ -120,6 +129,16 @@ impl GetRuleResponse {
     /// Creates the value from its required field `rule_info`.
     pub fn new(rule_info: crate::pay_gift::types::Rule) -> Self {
         Self { rule_info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetRuleResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetRuleResponse", 1)?;
+        out.serialize_field("rule_info", &self.rule_info)?;
+        out.end()
     }
 }
 

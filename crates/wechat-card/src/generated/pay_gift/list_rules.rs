@@ -51,11 +51,10 @@
 ///
 /// Build it with [`ListRulesRequest::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListRulesRequest {
     /// The kind of rules to list.
-    #[serde(rename = "type")]
     pub type_: crate::pay_gift::types::RuleType,
     /// True to list only the rules in force.
     pub effective: bool,
@@ -136,6 +135,18 @@ impl ::wechat_core::Check for ListRulesRequest {
     }
 }
 
+impl serde::Serialize for ListRulesRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListRulesRequest", 4)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("effective", &self.effective)?;
+        out.serialize_field("offset", &self.offset)?;
+        out.serialize_field("count", &self.count)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListRulesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -150,6 +161,7 @@ impl<'de> serde::Deserialize<'de> for ListRulesRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListRulesRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -184,7 +196,6 @@ impl ::wechat_core::fields::FromMap for ListRulesRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListRulesResponse {
     /// How many rules match, over all pages.
@@ -233,6 +244,17 @@ impl ListRulesResponseBuilder {
             total_count: required.take(self.total_count, "total_count")?,
             rule_list: required.take(self.rule_list, "rule_list")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListRulesResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("ListRulesResponse", 2)?;
+        out.serialize_field("total_count", &self.total_count)?;
+        out.serialize_field("rule_list", &self.rule_list)?;
+        out.end()
     }
 }
 

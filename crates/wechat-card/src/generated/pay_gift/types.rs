@@ -8,7 +8,6 @@
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct FailedMchid {
     /// The merchant number.
@@ -16,22 +15,10 @@ pub struct FailedMchid {
     /// Why: one of WeChat's codes, e.g. 72004 when another account's rule holds the number.
     pub errcode: i64,
     /// WeChat's message for `errcode`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub errmsg: Option<String>,
     /// The rule already holding the number.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub occupy_rule_id: Option<i64>,
     /// The account already holding the number; it must release it first.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub occupy_appid: Option<String>,
 }
 
@@ -103,6 +90,32 @@ impl FailedMchidBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for FailedMchid {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "FailedMchid",
+                fields::len(
+                    2,
+                    &[
+                        self.errmsg.is_some(),
+                        self.occupy_rule_id.is_some(),
+                        self.occupy_appid.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("mchid", &self.mchid)?;
+        out.serialize_field("errcode", &self.errcode)?;
+        fields::optional(&mut out, "errmsg", &self.errmsg)?;
+        fields::optional(&mut out, "occupy_rule_id", &self.occupy_rule_id)?;
+        fields::optional(&mut out, "occupy_appid", &self.occupy_appid)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for FailedMchid {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,7 +163,7 @@ impl ::wechat_core::fields::FromMap for FailedMchid {
 ///
 /// Build it with [`MemberRule::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MemberRule {
     /// The member card given.
@@ -160,13 +173,10 @@ pub struct MemberRule {
     /// The largest payment that earns the card, in fen.
     pub max_cost: i64,
     /// The merchant's own page for taking the card, opened from WeChat's message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// The merchant's own mini program for taking the card, instead of a page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_id: Option<String>,
     /// The path of that mini program's page (WeChat's spelling: `pass`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_brand_pass: Option<String>,
 }
 
@@ -263,6 +273,32 @@ impl ::wechat_core::Check for MemberRule {
             },
         )?;
         Ok(())
+    }
+}
+
+impl serde::Serialize for MemberRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "MemberRule",
+                fields::len(
+                    3,
+                    &[
+                        self.jump_url.is_some(),
+                        self.app_brand_id.is_some(),
+                        self.app_brand_pass.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("least_cost", &self.least_cost)?;
+        out.serialize_field("max_cost", &self.max_cost)?;
+        fields::optional(&mut out, "jump_url", &self.jump_url)?;
+        fields::optional(&mut out, "app_brand_id", &self.app_brand_id)?;
+        fields::optional(&mut out, "app_brand_pass", &self.app_brand_pass)?;
+        out.end()
     }
 }
 
@@ -388,7 +424,7 @@ impl ::wechat_core::Check for Rule {
 ///
 /// Build it with [`RuleBase::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RuleBase {
     /// The WeChat Pay merchant numbers whose payments the rule covers; each must belong to the account's own
@@ -399,13 +435,10 @@ pub struct RuleBase {
     /// When the rule ends, in unix seconds.
     pub end_time: i64,
     /// The rule's status, e.g. `RULE_STATUS_OK`.
-    #[serde(skip_serializing)]
     status: Option<String>,
     /// When the rule was created, in unix seconds.
-    #[serde(skip_serializing)]
     create_time: Option<i64>,
     /// When it was last changed, in unix seconds.
-    #[serde(skip_serializing)]
     update_time: Option<i64>,
 }
 
@@ -496,6 +529,17 @@ impl ::wechat_core::Check for RuleBase {
             },
         )?;
         Ok(())
+    }
+}
+
+impl serde::Serialize for RuleBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("RuleBase", 3)?;
+        out.serialize_field("mchid_list", &self.mchid_list)?;
+        out.serialize_field("begin_time", &self.begin_time)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        out.end()
     }
 }
 

@@ -72,7 +72,7 @@
 //! Generated from `spec/platform/create_card.toml`.
 
 /// Request of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCardRequest {
     /// The template.
@@ -83,6 +83,15 @@ impl CreateCardRequest {
     /// Creates the value from its required field `invoice_info`.
     pub fn new(invoice_info: InvoiceTemplate) -> Self {
         Self { invoice_info }
+    }
+}
+
+impl serde::Serialize for CreateCardRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateCardRequest", 1)?;
+        out.serialize_field("invoice_info", &self.invoice_info)?;
+        out.end()
     }
 }
 
@@ -100,6 +109,7 @@ impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CreateCardRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -124,7 +134,6 @@ impl ::wechat_core::fields::FromMap for CreateCardRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The template's card_id.
@@ -136,6 +145,16 @@ impl CreateCardResponse {
     /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CreateCardResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CreateCardResponse", 1)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.end()
     }
 }
 
@@ -194,7 +213,7 @@ impl Eq for CreateCardErrorCode {}
 ///
 /// Build it with [`InvoiceTemplate::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceTemplate {
     /// What the card shows.
@@ -202,7 +221,6 @@ pub struct InvoiceTemplate {
     /// The payee (the seller) shown on the invoice.
     pub payee: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票.
-    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -254,6 +272,17 @@ impl InvoiceTemplateBuilder {
     }
 }
 
+impl serde::Serialize for InvoiceTemplate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InvoiceTemplate", 3)?;
+        out.serialize_field("base_info", &self.base_info)?;
+        out.serialize_field("payee", &self.payee)?;
+        out.serialize_field("type", &self.type_)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for InvoiceTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -268,6 +297,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceTemplate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for InvoiceTemplate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -296,7 +326,7 @@ impl ::wechat_core::fields::FromMap for InvoiceTemplate {
 ///
 /// Build it with [`TemplateBaseInfo::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateBaseInfo {
     /// The merchant's logo, uploaded with WeChat's image upload.
@@ -304,22 +334,16 @@ pub struct TemplateBaseInfo {
     /// The card's title, usually the merchant's name.
     pub title: String,
     /// The name of the card's custom entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// The link of the custom entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint beside the custom entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The name of the promotion entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// The link of the promotion entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint beside the promotion entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
 }
 
@@ -411,6 +435,41 @@ impl TemplateBaseInfoBuilder {
     }
 }
 
+impl serde::Serialize for TemplateBaseInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "TemplateBaseInfo",
+                fields::len(
+                    2,
+                    &[
+                        self.custom_url_name.is_some(),
+                        self.custom_url.is_some(),
+                        self.custom_url_sub_title.is_some(),
+                        self.promotion_url_name.is_some(),
+                        self.promotion_url.is_some(),
+                        self.promotion_url_sub_title.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("logo_url", &self.logo_url)?;
+        out.serialize_field("title", &self.title)?;
+        fields::optional(&mut out, "custom_url_name", &self.custom_url_name)?;
+        fields::optional(&mut out, "custom_url", &self.custom_url)?;
+        fields::optional(&mut out, "custom_url_sub_title", &self.custom_url_sub_title)?;
+        fields::optional(&mut out, "promotion_url_name", &self.promotion_url_name)?;
+        fields::optional(&mut out, "promotion_url", &self.promotion_url)?;
+        fields::optional(
+            &mut out,
+            "promotion_url_sub_title",
+            &self.promotion_url_sub_title,
+        )?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for TemplateBaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -434,6 +493,7 @@ impl<'de> serde::Deserialize<'de> for TemplateBaseInfo {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for TemplateBaseInfo {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -61,14 +61,13 @@
 //! Generated from `spec/platform/get_pdf.toml`.
 
 /// Request of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
 pub struct GetPdfRequest {
     /// The getpdf action.
     ///
     /// Always `"get_url"`: sent with every request, never set by the caller.
-    #[serde(rename = "action", serialize_with = "serialize_action")]
     action: (),
     /// The PDF's id from `set_pdf`.
     pub s_media_id: String,
@@ -81,6 +80,16 @@ impl GetPdfRequest {
             s_media_id: s_media_id.into(),
             action: (),
         }
+    }
+}
+
+impl serde::Serialize for GetPdfRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPdfRequest", 2)?;
+        out.serialize_field("action", "get_url")?;
+        out.serialize_field("s_media_id", &self.s_media_id)?;
+        out.end()
     }
 }
 
@@ -98,6 +107,7 @@ impl<'de> serde::Deserialize<'de> for GetPdfRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetPdfRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -127,13 +137,6 @@ impl ::wechat_core::fields::FromMap for GetPdfRequest {
     }
 }
 
-fn serialize_action<S: serde::Serializer>(
-    _: &(),
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str("get_url")
-}
-
 /// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and
 /// `errmsg`.
 ///
@@ -141,7 +144,6 @@ fn serialize_action<S: serde::Serializer>(
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPdfResponse {
     /// A link to the PDF, valid for two hours.
@@ -191,6 +193,17 @@ impl GetPdfResponseBuilder {
             pdf_url_expire_time: required
                 .take(self.pdf_url_expire_time, "pdf_url_expire_time")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetPdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPdfResponse", 2)?;
+        out.serialize_field("pdf_url", &self.pdf_url)?;
+        out.serialize_field("pdf_url_expire_time", &self.pdf_url_expire_time)?;
+        out.end()
     }
 }
 

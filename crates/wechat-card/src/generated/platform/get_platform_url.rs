@@ -62,13 +62,21 @@
 //! Generated from `spec/platform/get_platform_url.toml`.
 
 /// Request of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPlatformUrlRequest {}
 impl GetPlatformUrlRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetPlatformUrlRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetPlatformUrlRequest", 0)?;
+        out.end()
     }
 }
 
@@ -81,6 +89,7 @@ impl<'de> serde::Deserialize<'de> for GetPlatformUrlRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetPlatformUrlRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -98,7 +107,6 @@ impl ::wechat_core::fields::FromMap for GetPlatformUrlRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetPlatformUrlResponse {
     /// The platform's link; its `s_pappid` query parameter is the platform's identifier.
@@ -112,6 +120,16 @@ impl GetPlatformUrlResponse {
         Self {
             invoice_url: invoice_url.into(),
         }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetPlatformUrlResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetPlatformUrlResponse", 1)?;
+        out.serialize_field("invoice_url", &self.invoice_url)?;
+        out.end()
     }
 }
 

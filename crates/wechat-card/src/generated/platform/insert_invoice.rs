@@ -125,7 +125,7 @@
 ///
 /// Build it with [`InsertInvoiceRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InsertInvoiceRequest {
     /// The order the user authorized.
@@ -194,6 +194,18 @@ impl InsertInvoiceRequestBuilder {
     }
 }
 
+impl serde::Serialize for InsertInvoiceRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("InsertInvoiceRequest", 4)?;
+        out.serialize_field("order_id", &self.order_id)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("card_ext", &self.card_ext)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -208,6 +220,7 @@ impl<'de> serde::Deserialize<'de> for InsertInvoiceRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for InsertInvoiceRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -242,7 +255,6 @@ impl ::wechat_core::fields::FromMap for InsertInvoiceRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// The invoice's code in the user's card package.
@@ -250,10 +262,6 @@ pub struct InsertInvoiceResponse {
     /// The openid of the user who received the invoice.
     pub openid: String,
     /// The user's unionid; only when the account is bound to an Open Platform account.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub unionid: Option<String>,
 }
 
@@ -305,6 +313,23 @@ impl InsertInvoiceResponseBuilder {
             openid: required.take(self.openid, "openid")?,
             unionid: self.unionid,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for InsertInvoiceResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "InsertInvoiceResponse",
+                fields::len(2, &[self.unionid.is_some()]),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("openid", &self.openid)?;
+        fields::optional(&mut out, "unionid", &self.unionid)?;
+        out.end()
     }
 }
 
@@ -387,7 +412,7 @@ impl Eq for InsertInvoiceErrorCode {}
 ///
 /// Build it with [`CardExt::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CardExt {
     /// A random string making the request unique.
@@ -436,6 +461,16 @@ impl CardExtBuilder {
     }
 }
 
+impl serde::Serialize for CardExt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("CardExt", 2)?;
+        out.serialize_field("nonce_str", &self.nonce_str)?;
+        out.serialize_field("user_card", &self.user_card)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CardExt {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -450,6 +485,7 @@ impl<'de> serde::Deserialize<'de> for CardExt {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CardExt {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -472,7 +508,7 @@ impl ::wechat_core::fields::FromMap for CardExt {
 }
 
 /// The user's card, holding the invoice data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserCard {
     /// The invoice data.
@@ -483,6 +519,15 @@ impl UserCard {
     /// Creates the value from its required field `invoice_user_data`.
     pub fn new(invoice_user_data: InvoiceUserData) -> Self {
         Self { invoice_user_data }
+    }
+}
+
+impl serde::Serialize for UserCard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UserCard", 1)?;
+        out.serialize_field("invoice_user_data", &self.invoice_user_data)?;
+        out.end()
     }
 }
 
@@ -500,6 +545,7 @@ impl<'de> serde::Deserialize<'de> for UserCard {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UserCard {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -525,7 +571,7 @@ impl ::wechat_core::fields::FromMap for UserCard {
 ///
 /// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvoiceUserData {
     /// The amount including tax, in fen.
@@ -539,7 +585,6 @@ pub struct InvoiceUserData {
     /// The invoice code (发票代码).
     pub billing_code: String,
     /// The invoice's lines.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<BillingItem>>,
     /// The amount without tax, in fen.
     pub fee_without_tax: i64,
@@ -548,37 +593,26 @@ pub struct InvoiceUserData {
     /// The invoice PDF's `s_media_id` from `set_pdf`.
     pub s_pdf_media_id: String,
     /// The `s_media_id` of a trip or consumption voucher PDF.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub s_trip_pdf_media_id: Option<String>,
     /// The check code (校验码); none on fully digital e-invoices.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub check_code: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
     /// Who issued the invoice (开票人).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub maker: Option<String>,
 }
 
@@ -766,6 +800,63 @@ impl InvoiceUserDataBuilder {
     }
 }
 
+impl serde::Serialize for InvoiceUserData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "InvoiceUserData",
+                fields::len(
+                    8,
+                    &[
+                        self.info.is_some(),
+                        self.s_trip_pdf_media_id.is_some(),
+                        self.check_code.is_some(),
+                        self.buyer_number.is_some(),
+                        self.buyer_address_and_phone.is_some(),
+                        self.buyer_bank_account.is_some(),
+                        self.seller_number.is_some(),
+                        self.seller_address_and_phone.is_some(),
+                        self.seller_bank_account.is_some(),
+                        self.remarks.is_some(),
+                        self.cashier.is_some(),
+                        self.maker.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("fee", &self.fee)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("billing_time", &self.billing_time)?;
+        out.serialize_field("billing_no", &self.billing_no)?;
+        out.serialize_field("billing_code", &self.billing_code)?;
+        fields::optional(&mut out, "info", &self.info)?;
+        out.serialize_field("fee_without_tax", &self.fee_without_tax)?;
+        out.serialize_field("tax", &self.tax)?;
+        out.serialize_field("s_pdf_media_id", &self.s_pdf_media_id)?;
+        fields::optional(&mut out, "s_trip_pdf_media_id", &self.s_trip_pdf_media_id)?;
+        fields::optional(&mut out, "check_code", &self.check_code)?;
+        fields::optional(&mut out, "buyer_number", &self.buyer_number)?;
+        fields::optional(
+            &mut out,
+            "buyer_address_and_phone",
+            &self.buyer_address_and_phone,
+        )?;
+        fields::optional(&mut out, "buyer_bank_account", &self.buyer_bank_account)?;
+        fields::optional(&mut out, "seller_number", &self.seller_number)?;
+        fields::optional(
+            &mut out,
+            "seller_address_and_phone",
+            &self.seller_address_and_phone,
+        )?;
+        fields::optional(&mut out, "seller_bank_account", &self.seller_bank_account)?;
+        fields::optional(&mut out, "remarks", &self.remarks)?;
+        fields::optional(&mut out, "cashier", &self.cashier)?;
+        fields::optional(&mut out, "maker", &self.maker)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for InvoiceUserData {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -801,6 +892,7 @@ impl<'de> serde::Deserialize<'de> for InvoiceUserData {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for InvoiceUserData {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -890,7 +982,7 @@ impl ::wechat_core::fields::FromMap for InvoiceUserData {
 ///
 /// Build it with [`BillingItem::builder`]: one setter per field, then `build()`, which names a required field
 /// left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingItem {
     /// The item's name.
@@ -959,6 +1051,18 @@ impl BillingItemBuilder {
     }
 }
 
+impl serde::Serialize for BillingItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("BillingItem", 4)?;
+        out.serialize_field("name", &self.name)?;
+        out.serialize_field("num", &self.num)?;
+        out.serialize_field("unit", &self.unit)?;
+        out.serialize_field("price", &self.price)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BillingItem {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -973,6 +1077,7 @@ impl<'de> serde::Deserialize<'de> for BillingItem {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for BillingItem {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

@@ -74,13 +74,12 @@
 //! Generated from `spec/platform/set_pdf.toml`.
 
 /// Request of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SetPdfRequest {
     /// The invoice's PDF.
     ///
     /// Sent as the `pdf` part of the multipart body (`application/pdf`, at most 10485760 bytes).
-    #[serde(skip)]
     pub pdf: ::wechat_core::UploadFile,
 }
 
@@ -88,6 +87,14 @@ impl SetPdfRequest {
     /// Creates the value from its required field `pdf`.
     pub fn new(pdf: ::wechat_core::UploadFile) -> Self {
         Self { pdf }
+    }
+}
+
+impl serde::Serialize for SetPdfRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("SetPdfRequest", 0)?;
+        out.end()
     }
 }
 
@@ -100,6 +107,7 @@ impl<'de> serde::Deserialize<'de> for SetPdfRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SetPdfRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -119,7 +127,6 @@ impl ::wechat_core::fields::FromMap for SetPdfRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SetPdfResponse {
     /// The PDF's id (a 64-bit integer as text), valid for 3 days.
@@ -133,6 +140,16 @@ impl SetPdfResponse {
         Self {
             s_media_id: s_media_id.into(),
         }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SetPdfResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SetPdfResponse", 1)?;
+        out.serialize_field("s_media_id", &self.s_media_id)?;
+        out.end()
     }
 }
 

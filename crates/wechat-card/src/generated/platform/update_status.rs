@@ -63,7 +63,7 @@
 ///
 /// Build it with [`UpdateStatusRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStatusRequest {
     /// The invoice's card template id.
@@ -122,6 +122,17 @@ impl UpdateStatusRequestBuilder {
     }
 }
 
+impl serde::Serialize for UpdateStatusRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdateStatusRequest", 3)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("code", &self.code)?;
+        out.serialize_field("reimburse_status", &self.reimburse_status)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -136,6 +147,7 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateStatusRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -169,7 +181,6 @@ impl ::wechat_core::fields::FromMap for UpdateStatusRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateStatusResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -177,6 +188,15 @@ impl UpdateStatusResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdateStatusResponse", 0)?;
+        out.end()
     }
 }
 

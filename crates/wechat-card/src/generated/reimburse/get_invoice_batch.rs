@@ -150,7 +150,7 @@
 //! Generated from `spec/reimburse/get_invoice_batch.toml`.
 
 /// Request of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetInvoiceBatchRequest {
     /// The invoices to read.
@@ -161,6 +161,15 @@ impl GetInvoiceBatchRequest {
     /// Creates the value from its required field `item_list`.
     pub fn new(item_list: Vec<crate::types::InvoiceCard>) -> Self {
         Self { item_list }
+    }
+}
+
+impl serde::Serialize for GetInvoiceBatchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetInvoiceBatchRequest", 1)?;
+        out.serialize_field("item_list", &self.item_list)?;
+        out.end()
     }
 }
 
@@ -178,6 +187,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceBatchRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetInvoiceBatchRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -202,7 +212,6 @@ impl ::wechat_core::fields::FromMap for GetInvoiceBatchRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
     /// The invoices.
@@ -214,6 +223,16 @@ impl GetInvoiceBatchResponse {
     /// Creates the value from its required field `item_list`.
     pub fn new(item_list: Vec<crate::types::ReimburseInvoice>) -> Self {
         Self { item_list }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetInvoiceBatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetInvoiceBatchResponse", 1)?;
+        out.serialize_field("item_list", &self.item_list)?;
+        out.end()
     }
 }
 

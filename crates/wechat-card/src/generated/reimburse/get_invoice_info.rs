@@ -160,7 +160,7 @@
 ///
 /// Build it with [`GetInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoRequest {
     /// The invoice's card template id.
@@ -209,6 +209,16 @@ impl GetInvoiceInfoRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetInvoiceInfoRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetInvoiceInfoRequest", 2)?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("encrypt_code", &self.encrypt_code)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -223,6 +233,7 @@ impl<'de> serde::Deserialize<'de> for GetInvoiceInfoRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetInvoiceInfoRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -251,7 +262,6 @@ impl ::wechat_core::fields::FromMap for GetInvoiceInfoRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
     /// The invoice's card template id.
@@ -261,15 +271,10 @@ pub struct GetInvoiceInfoResponse {
     /// End of the invoice's validity: a Unix timestamp.
     pub end_time: i64,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
     pub openid: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票.
-    #[cfg_attr(feature = "serialize-responses", serde(rename = "type"))]
     pub type_: String,
     /// The payee (the seller).
     pub payee: String,
@@ -375,6 +380,29 @@ impl GetInvoiceInfoResponseBuilder {
             detail: required.take(self.detail, "detail")?,
             user_info: required.take(self.user_info, "user_info")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetInvoiceInfoResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetInvoiceInfoResponse",
+                fields::len(8, &[self.user_card_status.is_some()]),
+            )?;
+        out.serialize_field("card_id", &self.card_id)?;
+        out.serialize_field("begin_time", &self.begin_time)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        fields::optional(&mut out, "user_card_status", &self.user_card_status)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.serialize_field("type", &self.type_)?;
+        out.serialize_field("payee", &self.payee)?;
+        out.serialize_field("detail", &self.detail)?;
+        out.serialize_field("user_info", &self.user_info)?;
+        out.end()
     }
 }
 

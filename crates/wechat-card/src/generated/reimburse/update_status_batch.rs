@@ -73,7 +73,7 @@
 ///
 /// Build it with [`UpdateStatusBatchRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateStatusBatchRequest {
     /// The openid of the invoices' owner.
@@ -133,6 +133,17 @@ impl UpdateStatusBatchRequestBuilder {
     }
 }
 
+impl serde::Serialize for UpdateStatusBatchRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdateStatusBatchRequest", 3)?;
+        out.serialize_field("openid", &self.openid)?;
+        out.serialize_field("reimburse_status", &self.reimburse_status)?;
+        out.serialize_field("invoice_list", &self.invoice_list)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -147,6 +158,7 @@ impl<'de> serde::Deserialize<'de> for UpdateStatusBatchRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateStatusBatchRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -181,7 +193,6 @@ impl ::wechat_core::fields::FromMap for UpdateStatusBatchRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateStatusBatchResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -189,6 +200,15 @@ impl UpdateStatusBatchResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateStatusBatchResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdateStatusBatchResponse", 0)?;
+        out.end()
     }
 }
 

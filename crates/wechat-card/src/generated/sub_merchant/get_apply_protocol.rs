@@ -46,13 +46,21 @@
 
 /// Request of
 /// [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetApplyProtocolRequest {}
 impl GetApplyProtocolRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetApplyProtocolRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetApplyProtocolRequest", 0)?;
+        out.end()
     }
 }
 
@@ -70,6 +78,7 @@ impl<'de> serde::Deserialize<'de> for GetApplyProtocolRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetApplyProtocolRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -88,7 +97,6 @@ impl ::wechat_core::fields::FromMap for GetApplyProtocolRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetApplyProtocolResponse {
     /// The first-level categories.
@@ -100,6 +108,16 @@ impl GetApplyProtocolResponse {
     /// Creates the value from its required field `category`.
     pub fn new(category: Vec<PrimaryCategory>) -> Self {
         Self { category }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetApplyProtocolResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetApplyProtocolResponse", 1)?;
+        out.serialize_field("category", &self.category)?;
+        out.end()
     }
 }
 
@@ -155,7 +173,6 @@ impl Eq for GetApplyProtocolErrorCode {}
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PrimaryCategory {
     /// The category's id: a sub-merchant's `primary_category_id`.
@@ -219,6 +236,18 @@ impl PrimaryCategoryBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for PrimaryCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("PrimaryCategory", 3)?;
+        out.serialize_field("primary_category_id", &self.primary_category_id)?;
+        out.serialize_field("category_name", &self.category_name)?;
+        out.serialize_field("secondary_category", &self.secondary_category)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for PrimaryCategory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -268,7 +297,6 @@ impl ::wechat_core::fields::FromMap for PrimaryCategory {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SecondaryCategory {
     /// The category's id: a sub-merchant's `secondary_category_id`.
@@ -276,22 +304,10 @@ pub struct SecondaryCategory {
     /// The category's name, e.g. 粤菜.
     pub category_name: String,
     /// The qualifications a sub-merchant of this category must submit, e.g. `food_service_license_id`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub need_qualification_stuffs: Option<Vec<String>>,
     /// 1 when the category may issue prepaid cards.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub can_choose_prepaid_card: Option<i32>,
     /// 1 when the category may issue payment cards.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub can_choose_payment_card: Option<i32>,
 }
 
@@ -361,6 +377,44 @@ impl SecondaryCategoryBuilder {
             can_choose_prepaid_card: self.can_choose_prepaid_card,
             can_choose_payment_card: self.can_choose_payment_card,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SecondaryCategory {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SecondaryCategory",
+                fields::len(
+                    2,
+                    &[
+                        self.need_qualification_stuffs.is_some(),
+                        self.can_choose_prepaid_card.is_some(),
+                        self.can_choose_payment_card.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
+        out.serialize_field("category_name", &self.category_name)?;
+        fields::optional(
+            &mut out,
+            "need_qualification_stuffs",
+            &self.need_qualification_stuffs,
+        )?;
+        fields::optional(
+            &mut out,
+            "can_choose_prepaid_card",
+            &self.can_choose_prepaid_card,
+        )?;
+        fields::optional(
+            &mut out,
+            "can_choose_payment_card",
+            &self.can_choose_payment_card,
+        )?;
+        out.end()
     }
 }
 

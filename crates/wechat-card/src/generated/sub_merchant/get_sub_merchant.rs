@@ -60,7 +60,7 @@
 
 /// Request of
 /// [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetSubMerchantRequest {
     /// The sub-merchant, from `submit_sub_merchant`.
@@ -73,6 +73,15 @@ impl GetSubMerchantRequest {
         Self {
             merchant_id: merchant_id.into(),
         }
+    }
+}
+
+impl serde::Serialize for GetSubMerchantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetSubMerchantRequest", 1)?;
+        out.serialize_field("merchant_id", &self.merchant_id)?;
+        out.end()
     }
 }
 
@@ -90,6 +99,7 @@ impl<'de> serde::Deserialize<'de> for GetSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetSubMerchantRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -115,7 +125,6 @@ impl ::wechat_core::fields::FromMap for GetSubMerchantRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetSubMerchantResponse {
     /// The sub-merchant.
@@ -127,6 +136,16 @@ impl GetSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {
         Self { info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetSubMerchantResponse", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
     }
 }
 

@@ -61,7 +61,7 @@
 ///
 /// Build it with [`ListSubMerchantsRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListSubMerchantsRequest {
     /// Where to start: `0` (or empty) first, then the previous answer's `next_begin_id`.
@@ -69,7 +69,6 @@ pub struct ListSubMerchantsRequest {
     /// How many to answer, 1 to 100.
     pub limit: u32,
     /// Only sub-merchants in this review status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::sub_merchant::types::SubMerchantStatus>,
 }
 
@@ -141,6 +140,22 @@ impl ::wechat_core::Check for ListSubMerchantsRequest {
     }
 }
 
+impl serde::Serialize for ListSubMerchantsRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListSubMerchantsRequest",
+                fields::len(2, &[self.status.is_some()]),
+            )?;
+        out.serialize_field("begin_id", &self.begin_id)?;
+        out.serialize_field("limit", &self.limit)?;
+        fields::optional(&mut out, "status", &self.status)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -155,6 +170,7 @@ impl<'de> serde::Deserialize<'de> for ListSubMerchantsRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for ListSubMerchantsRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -186,16 +202,11 @@ impl ::wechat_core::fields::FromMap for ListSubMerchantsRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ListSubMerchantsResponse {
     /// The sub-merchants.
     pub info_list: Vec<crate::sub_merchant::types::SubMerchant>,
     /// The last sub-merchant's id: the next call's `begin_id`.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub next_begin_id: Option<String>,
 }
 
@@ -213,6 +224,22 @@ impl ListSubMerchantsResponse {
     pub fn next_begin_id(mut self, value: impl Into<String>) -> Self {
         self.next_begin_id = Some(value.into());
         self
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for ListSubMerchantsResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "ListSubMerchantsResponse",
+                fields::len(1, &[self.next_begin_id.is_some()]),
+            )?;
+        out.serialize_field("info_list", &self.info_list)?;
+        fields::optional(&mut out, "next_begin_id", &self.next_begin_id)?;
+        out.end()
     }
 }
 

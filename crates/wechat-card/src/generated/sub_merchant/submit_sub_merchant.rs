@@ -68,7 +68,7 @@
 
 /// Request of
 /// [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitSubMerchantRequest {
     /// The sub-merchant.
@@ -92,6 +92,15 @@ impl ::wechat_core::Check for SubmitSubMerchantRequest {
     }
 }
 
+impl serde::Serialize for SubmitSubMerchantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SubmitSubMerchantRequest", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -106,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for SubmitSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SubmitSubMerchantRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -131,7 +141,6 @@ impl ::wechat_core::fields::FromMap for SubmitSubMerchantRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubmitSubMerchantResponse {
     /// The sub-merchant as WeChat now keeps it, with its `merchant_id` and status `CHECKING`.
@@ -143,6 +152,16 @@ impl SubmitSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {
         Self { info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SubmitSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("SubmitSubMerchantResponse", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
     }
 }
 

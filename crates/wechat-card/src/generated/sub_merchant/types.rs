@@ -8,29 +8,16 @@
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SubMerchant {
     /// The sub-merchant's id, unique under the parent merchant; goes into
     /// `base_info.sub_merchant_info.merchant_id` of its cards.
     pub merchant_id: String,
     /// The sub-merchant's own account appid, when it has one.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub app_id: Option<String>,
     /// When it was submitted, unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub update_time: Option<i64>,
     /// The sub-merchant's name.
     pub brand_name: String,
@@ -39,16 +26,8 @@ pub struct SubMerchant {
     /// Where WeChat's review stands.
     pub status: crate::sub_merchant::types::SubMerchantStatus,
     /// When it was created (not when the authorization letter starts), unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub begin_time: Option<i64>,
     /// When the authorization letter expires, unix seconds.
-    #[cfg_attr(
-        feature = "serialize-responses",
-        serde(skip_serializing_if = "Option::is_none")
-    )]
     pub end_time: Option<i64>,
     /// The first-level category.
     pub primary_category_id: i64,
@@ -177,6 +156,40 @@ impl SubMerchantBuilder {
     }
 }
 
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for SubMerchant {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SubMerchant",
+                fields::len(
+                    6,
+                    &[
+                        self.app_id.is_some(),
+                        self.create_time.is_some(),
+                        self.update_time.is_some(),
+                        self.begin_time.is_some(),
+                        self.end_time.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("merchant_id", &self.merchant_id)?;
+        fields::optional(&mut out, "app_id", &self.app_id)?;
+        fields::optional(&mut out, "create_time", &self.create_time)?;
+        fields::optional(&mut out, "update_time", &self.update_time)?;
+        out.serialize_field("brand_name", &self.brand_name)?;
+        out.serialize_field("logo_url", &self.logo_url)?;
+        out.serialize_field("status", &self.status)?;
+        fields::optional(&mut out, "begin_time", &self.begin_time)?;
+        fields::optional(&mut out, "end_time", &self.end_time)?;
+        out.serialize_field("primary_category_id", &self.primary_category_id)?;
+        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
+        out.end()
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for SubMerchant {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -262,11 +275,10 @@ impl ::wechat_core::fields::FromMap for SubMerchant {
 ///
 /// Build it with [`SubMerchantForm::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubMerchantForm {
     /// The sub-merchant's own verified account appid, shown on its cards instead of the parent's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The sub-merchant's name, at most 12 Chinese characters; shown on its cards.
     pub brand_name: String,
@@ -282,10 +294,8 @@ pub struct SubMerchantForm {
     pub secondary_category_id: i64,
     /// The media_id of the business licence scan; needed for an individual business whose letter bears a
     /// thumbprint instead of a seal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan; needed with `agreement_media_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_media_id: Option<String>,
 }
 
@@ -463,6 +473,35 @@ impl ::wechat_core::Check for SubMerchantForm {
     }
 }
 
+impl serde::Serialize for SubMerchantForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SubMerchantForm",
+                fields::len(
+                    6,
+                    &[
+                        self.app_id.is_some(),
+                        self.agreement_media_id.is_some(),
+                        self.operator_media_id.is_some(),
+                    ],
+                ),
+            )?;
+        fields::optional(&mut out, "app_id", &self.app_id)?;
+        out.serialize_field("brand_name", &self.brand_name)?;
+        out.serialize_field("logo_url", &self.logo_url)?;
+        out.serialize_field("protocol", &self.protocol)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        out.serialize_field("primary_category_id", &self.primary_category_id)?;
+        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
+        fields::optional(&mut out, "agreement_media_id", &self.agreement_media_id)?;
+        fields::optional(&mut out, "operator_media_id", &self.operator_media_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SubMerchantForm {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -487,6 +526,7 @@ impl<'de> serde::Deserialize<'de> for SubMerchantForm {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SubMerchantForm {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

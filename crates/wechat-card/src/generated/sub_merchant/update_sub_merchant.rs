@@ -68,7 +68,7 @@
 
 /// Request of
 /// [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSubMerchantRequest {
     /// The sub-merchant, with its id.
@@ -92,6 +92,15 @@ impl ::wechat_core::Check for UpdateSubMerchantRequest {
     }
 }
 
+impl serde::Serialize for UpdateSubMerchantRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdateSubMerchantRequest", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -106,6 +115,7 @@ impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateSubMerchantRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -131,7 +141,6 @@ impl ::wechat_core::fields::FromMap for UpdateSubMerchantRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateSubMerchantResponse {
     /// The sub-merchant as WeChat now keeps it.
@@ -143,6 +152,16 @@ impl UpdateSubMerchantResponse {
     /// Creates the value from its required field `info`.
     pub fn new(info: crate::sub_merchant::types::SubMerchant) -> Self {
         Self { info }
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateSubMerchantResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("UpdateSubMerchantResponse", 1)?;
+        out.serialize_field("info", &self.info)?;
+        out.end()
     }
 }
 
@@ -202,13 +221,12 @@ impl Eq for UpdateSubMerchantErrorCode {}
 ///
 /// Build it with [`SubMerchantUpdate::builder`]: one setter per field, then `build()`, which names a required
 /// field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubMerchantUpdate {
     /// The sub-merchant, from `submit_sub_merchant`.
     pub merchant_id: String,
     /// The sub-merchant's own verified account appid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The sub-merchant's name, at most 12 Chinese characters.
     pub brand_name: String,
@@ -223,10 +241,8 @@ pub struct SubMerchantUpdate {
     /// The second-level category, from `get_apply_protocol`.
     pub secondary_category_id: i64,
     /// The media_id of the business licence scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub operator_media_id: Option<String>,
 }
 
@@ -405,6 +421,36 @@ impl ::wechat_core::Check for SubMerchantUpdate {
     }
 }
 
+impl serde::Serialize for SubMerchantUpdate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "SubMerchantUpdate",
+                fields::len(
+                    7,
+                    &[
+                        self.app_id.is_some(),
+                        self.agreement_media_id.is_some(),
+                        self.operator_media_id.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("merchant_id", &self.merchant_id)?;
+        fields::optional(&mut out, "app_id", &self.app_id)?;
+        out.serialize_field("brand_name", &self.brand_name)?;
+        out.serialize_field("logo_url", &self.logo_url)?;
+        out.serialize_field("protocol", &self.protocol)?;
+        out.serialize_field("end_time", &self.end_time)?;
+        out.serialize_field("primary_category_id", &self.primary_category_id)?;
+        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
+        fields::optional(&mut out, "agreement_media_id", &self.agreement_media_id)?;
+        fields::optional(&mut out, "operator_media_id", &self.operator_media_id)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SubMerchantUpdate {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -430,6 +476,7 @@ impl<'de> serde::Deserialize<'de> for SubMerchantUpdate {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for SubMerchantUpdate {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,

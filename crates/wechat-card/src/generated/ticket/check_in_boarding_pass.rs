@@ -83,37 +83,30 @@
 //! Generated from `spec/ticket/check_in_boarding_pass.toml`.
 
 /// Request of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CheckInBoardingPassRequest {
     /// The boarding pass's code.
     pub code: String,
     /// The boarding pass card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The passenger's name, at most 15 Chinese characters; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub passenger_name: Option<String>,
     /// The cabin class (头等舱 ...), at most 5 Chinese characters; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// The e-ticket number, at most 14 digits; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub etkt_bnr: Option<String>,
     /// The passenger's seat.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat: Option<String>,
     /// The check-in QR code's text; WeChat draws the code from it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qrcode_data: Option<String>,
     /// Cancel the check-in (default false): the other fields are then not read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_cancel: Option<bool>,
 }
 
@@ -255,6 +248,38 @@ impl ::wechat_core::Check for CheckInBoardingPassRequest {
     }
 }
 
+impl serde::Serialize for CheckInBoardingPassRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "CheckInBoardingPassRequest",
+                fields::len(
+                    1,
+                    &[
+                        self.card_id.is_some(),
+                        self.passenger_name.is_some(),
+                        self.class.is_some(),
+                        self.etkt_bnr.is_some(),
+                        self.seat.is_some(),
+                        self.qrcode_data.is_some(),
+                        self.is_cancel.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        fields::optional(&mut out, "passenger_name", &self.passenger_name)?;
+        fields::optional(&mut out, "class", &self.class)?;
+        fields::optional(&mut out, "etkt_bnr", &self.etkt_bnr)?;
+        fields::optional(&mut out, "seat", &self.seat)?;
+        fields::optional(&mut out, "qrcode_data", &self.qrcode_data)?;
+        fields::optional(&mut out, "is_cancel", &self.is_cancel)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -278,6 +303,7 @@ impl<'de> serde::Deserialize<'de> for CheckInBoardingPassRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for CheckInBoardingPassRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -323,7 +349,6 @@ impl ::wechat_core::fields::FromMap for CheckInBoardingPassRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct CheckInBoardingPassResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -331,6 +356,15 @@ impl CheckInBoardingPassResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for CheckInBoardingPassResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("CheckInBoardingPassResponse", 0)?;
+        out.end()
     }
 }
 

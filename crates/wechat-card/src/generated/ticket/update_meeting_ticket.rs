@@ -59,19 +59,16 @@
 ///
 /// Build it with [`UpdateMeetingTicketRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketRequest {
     /// The ticket's code.
     pub code: String,
     /// The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// When the meeting starts, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// When it ends, unix seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The zone, e.g. C区.
     pub zone: String,
@@ -204,6 +201,33 @@ impl ::wechat_core::Check for UpdateMeetingTicketRequest {
     }
 }
 
+impl serde::Serialize for UpdateMeetingTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateMeetingTicketRequest",
+                fields::len(
+                    4,
+                    &[
+                        self.card_id.is_some(),
+                        self.begin_time.is_some(),
+                        self.end_time.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        fields::optional(&mut out, "begin_time", &self.begin_time)?;
+        fields::optional(&mut out, "end_time", &self.end_time)?;
+        out.serialize_field("zone", &self.zone)?;
+        out.serialize_field("entrance", &self.entrance)?;
+        out.serialize_field("seat_number", &self.seat_number)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -226,6 +250,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMeetingTicketRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateMeetingTicketRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -268,7 +293,6 @@ impl ::wechat_core::fields::FromMap for UpdateMeetingTicketRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -276,6 +300,15 @@ impl UpdateMeetingTicketResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateMeetingTicketResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdateMeetingTicketResponse", 0)?;
+        out.end()
     }
 }
 

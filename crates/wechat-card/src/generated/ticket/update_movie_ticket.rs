@@ -60,13 +60,12 @@
 ///
 /// Build it with [`UpdateMovieTicketRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateMovieTicketRequest {
     /// The ticket's code.
     pub code: String,
     /// The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The kind of show, e.g. 2D, 3D, 4D.
     pub ticket_class: String,
@@ -75,10 +74,8 @@ pub struct UpdateMovieTicketRequest {
     /// How long the show lasts, in minutes.
     pub duration: u32,
     /// The hall, e.g. 5号影厅.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub screening_room: Option<String>,
     /// The seats, e.g. 5排14号.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_number: Option<Vec<String>>,
 }
 
@@ -196,6 +193,33 @@ impl ::wechat_core::Check for UpdateMovieTicketRequest {
     }
 }
 
+impl serde::Serialize for UpdateMovieTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "UpdateMovieTicketRequest",
+                fields::len(
+                    4,
+                    &[
+                        self.card_id.is_some(),
+                        self.screening_room.is_some(),
+                        self.seat_number.is_some(),
+                    ],
+                ),
+            )?;
+        out.serialize_field("code", &self.code)?;
+        fields::optional(&mut out, "card_id", &self.card_id)?;
+        out.serialize_field("ticket_class", &self.ticket_class)?;
+        out.serialize_field("show_time", &self.show_time)?;
+        out.serialize_field("duration", &self.duration)?;
+        fields::optional(&mut out, "screening_room", &self.screening_room)?;
+        fields::optional(&mut out, "seat_number", &self.seat_number)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -218,6 +242,7 @@ impl<'de> serde::Deserialize<'de> for UpdateMovieTicketRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for UpdateMovieTicketRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -260,7 +285,6 @@ impl ::wechat_core::fields::FromMap for UpdateMovieTicketRequest {
 /// Only answers hold this type: WeChat makes it, and its `new` (for a test that serves or fakes an answer)
 /// comes with the `serialize-responses` feature, as its `Serialize` does.
 #[derive(Debug, Clone, Default, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct UpdateMovieTicketResponse {}
 #[cfg(feature = "serialize-responses")]
@@ -268,6 +292,15 @@ impl UpdateMovieTicketResponse {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for UpdateMovieTicketResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("UpdateMovieTicketResponse", 0)?;
+        out.end()
     }
 }
 

@@ -57,14 +57,12 @@
 ///
 /// Build it with [`GetAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a
 /// required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessTokenRequest {
     /// The account's AppID.
-    #[serde(skip)]
     pub appid: String,
     /// The account's AppSecret.
-    #[serde(skip)]
     pub secret: ::wechat_core::Secret,
 }
 
@@ -108,6 +106,14 @@ impl GetAccessTokenRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetAccessTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetAccessTokenRequest", 0)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -117,6 +123,7 @@ impl<'de> serde::Deserialize<'de> for GetAccessTokenRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetAccessTokenRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -138,7 +145,6 @@ impl ::wechat_core::fields::FromMap for GetAccessTokenRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
     /// The access token.
@@ -187,6 +193,17 @@ impl GetAccessTokenResponseBuilder {
             access_token: required.take(self.access_token, "access_token")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetAccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetAccessTokenResponse", 2)?;
+        out.serialize_field("access_token", &self.access_token)?;
+        out.serialize_field("expires_in", &self.expires_in)?;
+        out.end()
     }
 }
 

@@ -72,11 +72,10 @@
 ///
 /// Build it with [`GetAuthorizerAccessTokenRequest::builder`]: one setter per field, then `build()`, which
 /// names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenRequest {
     /// The third-party platform's component_access_token.
-    #[serde(skip)]
     pub component_access_token: ::wechat_core::Secret,
     /// The third-party platform's appid.
     pub component_appid: String,
@@ -150,6 +149,17 @@ impl GetAuthorizerAccessTokenRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetAuthorizerAccessTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetAuthorizerAccessTokenRequest", 3)?;
+        out.serialize_field("component_appid", &self.component_appid)?;
+        out.serialize_field("authorizer_appid", &self.authorizer_appid)?;
+        out.serialize_field("authorizer_refresh_token", &self.authorizer_refresh_token)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -164,6 +174,7 @@ impl<'de> serde::Deserialize<'de> for GetAuthorizerAccessTokenRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -208,7 +219,6 @@ impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
     /// The token for calls on the account's behalf.
@@ -274,6 +284,19 @@ impl GetAuthorizerAccessTokenResponseBuilder {
             authorizer_refresh_token: required
                 .take(self.authorizer_refresh_token, "authorizer_refresh_token")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetAuthorizerAccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct("GetAuthorizerAccessTokenResponse", 3)?;
+        out.serialize_field("authorizer_access_token", &self.authorizer_access_token)?;
+        out.serialize_field("expires_in", &self.expires_in)?;
+        out.serialize_field("authorizer_refresh_token", &self.authorizer_refresh_token)?;
+        out.end()
     }
 }
 

@@ -47,13 +47,21 @@
 //! Generated from `spec/token/get_card_api_ticket.toml`.
 
 /// Request of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCardApiTicketRequest {}
 impl GetCardApiTicketRequest {
     /// Creates the value; every field is optional and starts empty.
     pub fn new() -> Self {
         Self::default()
+    }
+}
+
+impl serde::Serialize for GetCardApiTicketRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let out = serializer.serialize_struct("GetCardApiTicketRequest", 0)?;
+        out.end()
     }
 }
 
@@ -71,6 +79,7 @@ impl<'de> serde::Deserialize<'de> for GetCardApiTicketRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetCardApiTicketRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -89,7 +98,6 @@ impl ::wechat_core::fields::FromMap for GetCardApiTicketRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
     /// The api_ticket.
@@ -139,6 +147,17 @@ impl GetCardApiTicketResponseBuilder {
             ticket: required.take(self.ticket, "ticket")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetCardApiTicketResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetCardApiTicketResponse", 2)?;
+        out.serialize_field("ticket", &self.ticket)?;
+        out.serialize_field("expires_in", &self.expires_in)?;
+        out.end()
     }
 }
 

@@ -72,7 +72,7 @@
 ///
 /// Build it with [`GetComponentAccessTokenRequest::builder`]: one setter per field, then `build()`, which
 /// names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenRequest {
     /// The third-party platform's appid.
@@ -138,6 +138,17 @@ impl GetComponentAccessTokenRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetComponentAccessTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetComponentAccessTokenRequest", 3)?;
+        out.serialize_field("component_appid", &self.component_appid)?;
+        out.serialize_field("component_appsecret", &self.component_appsecret)?;
+        out.serialize_field("component_verify_ticket", &self.component_verify_ticket)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -152,6 +163,7 @@ impl<'de> serde::Deserialize<'de> for GetComponentAccessTokenRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetComponentAccessTokenRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -195,7 +207,6 @@ impl ::wechat_core::fields::FromMap for GetComponentAccessTokenRequest {
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
     /// The third-party platform's access token.
@@ -250,6 +261,17 @@ impl GetComponentAccessTokenResponseBuilder {
                 .take(self.component_access_token, "component_access_token")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetComponentAccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetComponentAccessTokenResponse", 2)?;
+        out.serialize_field("component_access_token", &self.component_access_token)?;
+        out.serialize_field("expires_in", &self.expires_in)?;
+        out.end()
     }
 }
 

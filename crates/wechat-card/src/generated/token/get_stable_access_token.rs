@@ -66,21 +66,19 @@
 ///
 /// Build it with [`GetStableAccessTokenRequest::builder`]: one setter per field, then `build()`, which names
 /// a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
 pub struct GetStableAccessTokenRequest {
     /// The grant type.
     ///
     /// Always `"client_credential"`: sent with every request, never set by the caller.
-    #[serde(rename = "grant_type", serialize_with = "serialize_grant_type")]
     grant_type: (),
     /// The account's AppID.
     pub appid: String,
     /// The account's AppSecret.
     pub secret: ::wechat_core::Secret,
     /// True to invalidate the current token and get a new one (rate limited); default false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
 }
 
@@ -137,6 +135,23 @@ impl GetStableAccessTokenRequestBuilder {
     }
 }
 
+impl serde::Serialize for GetStableAccessTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use ::wechat_core::fields;
+        use serde::ser::SerializeStruct;
+        let mut out = serializer
+            .serialize_struct(
+                "GetStableAccessTokenRequest",
+                fields::len(3, &[self.force_refresh.is_some()]),
+            )?;
+        out.serialize_field("grant_type", "client_credential")?;
+        out.serialize_field("appid", &self.appid)?;
+        out.serialize_field("secret", &self.secret)?;
+        fields::optional(&mut out, "force_refresh", &self.force_refresh)?;
+        out.end()
+    }
+}
+
 #[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for GetStableAccessTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -151,6 +166,7 @@ impl<'de> serde::Deserialize<'de> for GetStableAccessTokenRequest {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl ::wechat_core::fields::FromMap for GetStableAccessTokenRequest {
     fn from_map<'de, A: serde::de::MapAccess<'de>>(
         mut map: ::wechat_core::fields::Map<'de, A>,
@@ -186,13 +202,6 @@ impl ::wechat_core::fields::FromMap for GetStableAccessTokenRequest {
     }
 }
 
-fn serialize_grant_type<S: serde::Serializer>(
-    _: &(),
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str("client_credential")
-}
-
 /// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token),
 /// without `errcode` and `errmsg`.
 ///
@@ -200,7 +209,6 @@ fn serialize_grant_type<S: serde::Serializer>(
 /// answer) comes with the `serialize-responses` feature, as its `Serialize` does: one setter per field, then
 /// `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serialize-responses", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
     /// The access token.
@@ -252,6 +260,17 @@ impl GetStableAccessTokenResponseBuilder {
             access_token: required.take(self.access_token, "access_token")?,
             expires_in: required.take(self.expires_in, "expires_in")?,
         })
+    }
+}
+
+#[cfg(feature = "serialize-responses")]
+impl serde::Serialize for GetStableAccessTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("GetStableAccessTokenResponse", 2)?;
+        out.serialize_field("access_token", &self.access_token)?;
+        out.serialize_field("expires_in", &self.expires_in)?;
+        out.end()
     }
 }
 
