@@ -32,7 +32,7 @@ fn client_methods() -> Vec<String> {
             }
             for item in block.items {
                 if let syn::ImplItem::Fn(f) = item
-                    && f.sig.asyncness.is_some()
+                    && returns_future(&f.sig)
                     && matches!(f.vis, syn::Visibility::Public(_))
                 {
                     methods.push(format!("{group}/{}", f.sig.ident));
@@ -41,6 +41,15 @@ fn client_methods() -> Vec<String> {
         }
     }
     methods
+}
+
+/// Whether a method is an endpoint's call: an `async fn`, or a `fn` returning `impl Future`.
+fn returns_future(sig: &syn::Signature) -> bool {
+    let syn::ReturnType::Type(_, ty) = &sig.output else { return false };
+    let returns_impl_future = matches!(&**ty, syn::Type::ImplTrait(t) if t.bounds.iter().any(|b| {
+        matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == "Future"))
+    }));
+    sig.asyncness.is_some() || returns_impl_future
 }
 
 #[test]

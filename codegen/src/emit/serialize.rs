@@ -18,11 +18,11 @@ use crate::model::Direction;
 
 /// How one field is written.
 enum Put<'a> {
-    /// Always: `out.serialize_field("wire", &self.field)?;`.
+    /// Always: `.field("wire", &self.field)`.
     Field { ident: &'a str, wire: &'a str },
-    /// When set: `fields::optional(&mut out, "wire", &self.field)?;`.
+    /// When set: `.optional("wire", &self.field)`.
     Optional { ident: &'a str, wire: &'a str },
-    /// A constant's value: `out.serialize_field("wire", "value")?;`.
+    /// A constant's value: `.field("wire", "value")`.
     Constant { wire: &'a str, value: &'a str },
 }
 
@@ -52,7 +52,10 @@ fn puts<'a>(parts: &Parts<'a>) -> Vec<Put<'a>> {
     constants.chain(fields).collect()
 }
 
-/// The impl's text, at the start of its lines.
+/// The impl's text, at the start of its lines: one chain through
+/// `wechat_core::fields::Struct`, which keeps the first error and hands it back from `end()`.
+/// A `?` per field was a branch, a conversion and a return per field for the compiler to
+/// check and for the crate's metadata to hold, in every struct (BENCHMARKS.md).
 fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
     let puts = puts(parts);
     let optional: Vec<&str> = puts
@@ -68,67 +71,61 @@ fn object_impl_text(name: &str, parts: &Parts<'_>) -> String {
         let params = [("&self", None), ("serializer", Some(&quote!(S)))];
         let output = quote!(Result<S::Ok, S::Error>);
         w.function_item("fn serialize<S: serde::Serializer>", &params, Some(&output), |w| {
-            if !optional.is_empty() {
-                w.line("use ::wechat_core::fields;");
-            }
-            w.line("use serde::ser::SerializeStruct;");
-            let out = if puts.is_empty() { "out" } else { "mut out" };
-            w.let_statement(out, |w| {
-                w.method_call("serializer", "serialize_struct", false, |w| {
-                    w.arg(|w| w.str(name));
-                    w.arg(|w| {
-                        if optional.is_empty() {
-                            w.uint(always as u64);
-                        } else {
-                            w.call("fields::len", |w| {
-                                w.arg(|w| w.uint(always as u64));
-                                w.arg(|w| {
-                                    w.word("&");
-                                    w.array(&optional, |w, ident| {
-                                        let links = [Link::Field(ident), Link::Method("is_some", &|_| {})];
-                                        w.chain(Base::Path("self"), &links, false);
-                                    });
+            w.line("use ::wechat_core::fields;");
+            let begin = |w: &mut Writer| {
+                w.arg(|w| w.word("serializer"));
+                w.arg(|w| w.str(name));
+                w.arg(|w| {
+                    if optional.is_empty() {
+                        w.uint(always as u64);
+                    } else {
+                        w.call("fields::len", |w| {
+                            w.arg(|w| w.uint(always as u64));
+                            w.arg(|w| {
+                                w.word("&");
+                                w.array(&optional, |w, ident| {
+                                    let links = [Link::Field(ident), Link::Method("is_some", &|_| {})];
+                                    w.chain(Base::Path("self"), &links, false);
                                 });
                             });
-                        }
-                    });
+                        });
+                    }
                 });
-                w.word("?");
-            });
-            puts.iter().for_each(|put| put.write(w));
-            w.tail(|w| w.method_call("out", "end", true, |_| {}));
+            };
+            let writes: Vec<_> = puts.iter().map(|put| move |w: &mut Writer| put.args(w)).collect();
+            let mut links: Vec<Link<'_>> =
+                puts.iter().zip(&writes).map(|(put, args)| Link::Method(put.method(), args)).collect();
+            links.push(Link::Method("end", &|_| {}));
+            w.tail(|w| w.chain(Base::Call("fields::Struct::begin", &begin), &links, true));
         });
     });
     w.finish()
 }
 
 impl Put<'_> {
-    /// The field's statement.
-    fn write(&self, w: &mut Writer) {
-        w.statement(|w| {
-            match self {
-                Put::Field { ident, wire } => w.method_call("out", "serialize_field", true, |w| {
-                    w.arg(|w| w.str(wire));
-                    w.arg(|w| {
-                        w.word("&");
-                        w.field_of("self", ident);
-                    });
-                }),
-                Put::Optional { ident, wire } => w.call("fields::optional", |w| {
-                    w.arg(|w| w.word("&mut out"));
-                    w.arg(|w| w.str(wire));
-                    w.arg(|w| {
-                        w.word("&");
-                        w.field_of("self", ident);
-                    });
-                }),
-                Put::Constant { wire, value } => w.method_call("out", "serialize_field", true, |w| {
-                    w.arg(|w| w.str(wire));
-                    w.arg(|w| w.str(value));
-                }),
+    /// The method of `fields::Struct` that writes the field.
+    fn method(&self) -> &'static str {
+        match self {
+            Put::Field { .. } | Put::Constant { .. } => "field",
+            Put::Optional { .. } => "optional",
+        }
+    }
+
+    /// The method's arguments: the key, and the field or the constant's value.
+    fn args(&self, w: &mut Writer) {
+        match *self {
+            Put::Field { ident, wire } | Put::Optional { ident, wire } => {
+                w.arg(|w| w.str(wire));
+                w.arg(|w| {
+                    w.word("&");
+                    w.field_of("self", ident);
+                });
             }
-            w.word("?");
-        });
+            Put::Constant { wire, value } => {
+                w.arg(|w| w.str(wire));
+                w.arg(|w| w.str(value));
+            }
+        }
     }
 }
 
@@ -151,7 +148,7 @@ mod tests {
         }
         let text = object_impl_text("Empty", &Parts::EMPTY);
         assert_eq!(pretty(&text), text);
-        assert!(text.contains("let out = serializer.serialize_struct(\"Empty\", 0)?;"), "{text}");
+        assert!(text.contains("fields::Struct::begin(serializer, \"Empty\", 0).end()"), "{text}");
     }
 
     #[test]
@@ -160,6 +157,6 @@ mod tests {
         let op = spec.operations().next().expect("one operation");
         let text = object_impl_text("Demo", &Parts::request_of(op));
         assert!(text.contains("fields::len("), "{text}");
-        assert!(text.contains("fields::optional(&mut out, "), "{text}");
+        assert!(text.contains("\n            .optional(\""), "{text}");
     }
 }

@@ -10,7 +10,7 @@ use crate::emit::rust::{
     cfg_feature, constant_ident, deserialize_gate, doc, field_type, ident, limits, value_type, verbatim_item,
 };
 use crate::emit::serialize;
-use crate::emit::table_writer::Writer;
+use crate::emit::table_writer::{Base, Link, Writer};
 use crate::model::{Direction, Field, FieldRule, FileField, FixedParam, Ty, TypeDef, TypeKind};
 
 /// What a generated struct holds besides its ordinary fields.
@@ -759,6 +759,17 @@ fn write_build(w: &mut Writer, type_name: &str, params: &[Param], unset: &Unset<
     );
     let name = ident(type_name);
     let output = quote!(Result<#name, ::wechat_core::BuildError>);
+    let required: Vec<&Param> = params.iter().filter(|p| p.required).collect();
+    if required.len() > 1 && !has_rules {
+        let body = |w: &mut Writer| {
+            w.let_statement("required", |w| {
+                w.call("::wechat_core::RequiredFields::of", |w| w.arg(|w| w.str(type_name)))
+            });
+            w.tail(|w| write_build_match(w, type_name, params, &required, unset));
+        };
+        w.function_item("pub fn build", &[("self", None)], Some(&output), body);
+        return;
+    }
     w.function_item("pub fn build", &[("self", None)], Some(&output), |w| {
         w.let_statement("required", |w| {
             w.call("::wechat_core::RequiredFields::of", |w| w.arg(|w| w.str(type_name)))
@@ -799,6 +810,71 @@ fn write_build(w: &mut Writer, type_name: &str, params: &[Param], unset: &Unset<
             w.word("?");
         });
         w.tail(|w| w.call("Ok", |w| w.arg(|w| w.word("value"))));
+    });
+}
+
+/// The `match` that ends a `build()` with more than one required field and no rules, after
+/// `let required = RequiredFields::of(..)`: one `match` on the required fields, the value when all are set, else the error naming the first that is
+/// not. A `?` per field (`required.take(..)?`) was a branch, a conversion and a return per
+/// field for the compiler to check, in every builder (BENCHMARKS.md).
+fn write_build_match(
+    w: &mut Writer,
+    type_name: &str,
+    params: &[Param],
+    required: &[&Param],
+    unset: &Unset<'_>,
+) {
+    let bindings = |w: &mut Writer, wrap: bool| {
+        w.tuple(|w| {
+            for p in required {
+                if wrap {
+                    w.arg(|w| w.call("Some", |w| w.arg(|w| w.word(&p.ident))));
+                } else {
+                    w.arg(|w| w.word(&p.ident));
+                }
+            }
+        })
+    };
+    let scrutinee =
+        |w: &mut Writer| w.tuple(|w| required.iter().for_each(|p| w.arg(|w| w.field_of("self", &p.ident))));
+    w.match_on(scrutinee, |w| {
+        w.arm_on(
+            |w| bindings(w, true),
+            |w| {
+                w.call_block("Ok", |w| {
+                    w.struct_lit(type_name, None, |w| {
+                        for p in params {
+                            if p.required {
+                                w.field_shorthand(&p.ident);
+                            } else {
+                                w.field(&p.ident, |w| w.field_of("self", &p.ident));
+                            }
+                        }
+                        unset.write_inits(w);
+                    })
+                })
+            },
+        );
+        w.arm_on(
+            |w| bindings(w, false),
+            |w| {
+                let set = |w: &mut Writer| {
+                    w.arg(|w| {
+                        w.word("&");
+                        w.array(required, |w, p| {
+                            w.tuple(|w| {
+                                w.arg(|w| w.str(&p.ident));
+                                w.arg(|w| {
+                                    w.chain(Base::Path(&p.ident), &[Link::Method("is_some", &|_| {})], false)
+                                });
+                            })
+                        });
+                    })
+                };
+                let links = [Link::Method("missing", &set)];
+                w.call("Err", |w| w.arg(|w| w.chain(Base::Path("required"), &links, false)));
+            },
+        );
     });
 }
 
@@ -864,6 +940,8 @@ mod tests {
                 text.matches("#[cfg(feature = \"serialize-responses\")]\n").count(),
                 if gated { 2 } else { 0 }
             );
+            // Without rules, the required fields are taken in one `match`.
+            assert_eq!(text.contains(".missing("), !has_rules, "{text}");
         }
         let fields = op.query.iter().chain(&op.request);
         let check = check_text(request, fields, true);

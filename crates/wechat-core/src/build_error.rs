@@ -70,6 +70,15 @@ impl RequiredFields {
     pub fn take<T>(&self, value: Option<T>, field: &'static str) -> Result<T, BuildError> {
         value.ok_or(BuildError::MissingField { type_name: self.type_name, field })
     }
+
+    /// The [`BuildError::MissingField`] naming the first of `fields` not set (`(name, set)`
+    /// pairs in declaration order): what a generated `build()` returns when its one `match` on
+    /// the required fields finds one unset. Were all set, which such a `build()` never asks,
+    /// the error names the last of them, or none when `fields` is empty.
+    pub fn missing(&self, fields: &[(&'static str, bool)]) -> BuildError {
+        let unset = fields.iter().find(|(_, set)| !set).or(fields.last());
+        BuildError::MissingField { type_name: self.type_name, field: unset.map_or("", |(name, _)| name) }
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +94,16 @@ mod tests {
             required.take::<String>(None, "billing_code"),
             Err(BuildError::MissingField { type_name: "InvoiceUserData", field: "billing_code" })
         );
+    }
+
+    #[test]
+    fn the_first_unset_of_several_fields_is_the_one_named() {
+        let required = super::RequiredFields::of("InvoiceUserData");
+        let missing = |field| BuildError::MissingField { type_name: "InvoiceUserData", field };
+        assert_eq!(required.missing(&[("fee", true), ("title", false), ("code", false)]), missing("title"));
+        assert_eq!(required.missing(&[("fee", false), ("title", true)]), missing("fee"));
+        assert_eq!(required.missing(&[("fee", true), ("title", true)]), missing("title"));
+        assert_eq!(required.missing(&[]), missing(""));
     }
 
     #[test]

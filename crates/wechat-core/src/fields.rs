@@ -1,23 +1,27 @@
 //! What the generated structs' `Deserialize` impls call to read their fields from a map, and
-//! their `Serialize` impls to count and write optional fields.
+//! their `Serialize` impls to write them.
 //!
 //! `wechat-card` writes each struct's `Deserialize` itself rather than through serde's derive:
-//! `deserialize` hands the struct's name and keys to [`deserialize`], whose one generic visitor
-//! calls the struct's [`FromMap::from_map`], the only function of its own a struct writes; a
-//! [`Map`] reads the keys as positions in the struct's table and the values into its slots.
-//! The derive's field enum, its three visitors and the `visit_seq` no JSON answer uses
-//! were most of the crate's expanded code and a proc macro expanded again at every build
-//! (BENCHMARKS.md has the figures). What a struct accepts is what the derive accepted: unknown
-//! keys are skipped, a key twice is an error, a required field left out is an error naming it,
-//! and an optional one left out is empty. Not an API to call by hand: its shape follows the
-//! generator's.
+//! the struct's `Deserialize::deserialize` hands its name and keys to this module's
+//! [`deserialize`], whose one generic visitor calls the struct's [`FromMap::from_map`], the
+//! only function of its own a struct writes; a [`Map`] reads the keys as positions in the
+//! struct's table and the values into its slots. The derive's field enum, its three visitors
+//! and the `visit_seq` no JSON answer uses were most of the crate's expanded code and a proc
+//! macro expanded again at every build (BENCHMARKS.md has the figures). What a struct accepts
+//! is what the derive accepted: unknown keys are skipped, a key twice is an error, a required
+//! field left out is an error naming it, and an optional one left out is empty.
+//!
+//! Its `Serialize` is one chain through [`Struct`]: each field under its wire name in
+//! declaration order, an optional one only when set, as the derive wrote them.
+//!
+//! Not an API to call by hand: its shape follows the generator's.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// How many fields a struct writes: `always`, and one per optional field set (`set`), as
 /// serde's derive counted them for `serialize_struct`.
@@ -35,6 +39,55 @@ pub fn optional<S: SerializeStruct, T: Serialize>(
     match value {
         Some(_) => out.serialize_field(key, value),
         None => out.skip_field(key),
+    }
+}
+
+/// A struct being written by a generated `Serialize`: [`begin`](Self::begin), a
+/// [`field`](Self::field) or [`optional`](Self::optional) per field, then [`end`](Self::end).
+/// The first error stops the writing and is what `end` returns, so the impl is one
+/// expression, without a `?` per field (each one a branch, a conversion and a return for the
+/// compiler to check in every struct: BENCHMARKS.md).
+#[must_use = "a struct is written only when `end()` is called"]
+pub struct Struct<S: Serializer> {
+    out: Result<S::SerializeStruct, S::Error>,
+}
+
+impl<S: Serializer> fmt::Debug for Struct<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Struct").field("failed", &self.out.is_err()).finish_non_exhaustive()
+    }
+}
+
+impl<S: Serializer> Struct<S> {
+    /// Starts the struct `name` of `len` fields (see [`len`]).
+    pub fn begin(serializer: S, name: &'static str, len: usize) -> Self {
+        Self { out: serializer.serialize_struct(name, len) }
+    }
+
+    /// Writes the field `key`.
+    pub fn field<T: Serialize + ?Sized>(mut self, key: &'static str, value: &T) -> Self {
+        if let Ok(out) = &mut self.out
+            && let Err(error) = out.serialize_field(key, value)
+        {
+            self.out = Err(error);
+        }
+        self
+    }
+
+    /// Writes the optional field `key` as [`optional`] does: its value when set, nothing when
+    /// not.
+    pub fn optional<T: Serialize>(mut self, key: &'static str, value: &Option<T>) -> Self {
+        if let Ok(out) = &mut self.out
+            && let Err(error) = optional(out, key, value)
+        {
+            self.out = Err(error);
+        }
+        self
+    }
+
+    /// Ends the struct, or returns the first error met.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        self.out?.end()
     }
 }
 
@@ -236,11 +289,11 @@ mod tests {
             let (mut id, mut note, mut kind) = (None, None, None);
             while let Some(key) = map.next_key()? {
                 match key {
-                    0 | 3 => map.read(&mut id, "order_id")?,
-                    1 => map.read(&mut note, "note")?,
-                    2 => map.constant(&mut kind, Constant { name: "kind", value: "ORDER" })?,
-                    _ => map.skip()?,
-                }
+                    0 | 3 => map.read(&mut id, "order_id"),
+                    1 => map.read(&mut note, "note"),
+                    2 => map.constant(&mut kind, Constant { name: "kind", value: "ORDER" }),
+                    _ => map.skip(),
+                }?;
             }
             Ok(Order {
                 id: required(id, "order_id")?,
@@ -269,12 +322,47 @@ mod tests {
     }
 
     impl Serialize for Note {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut out = serializer.serialize_struct("Note", len(1, &[self.text.is_some()]))?;
-            out.serialize_field("id", &self.id)?;
-            optional(&mut out, "text", &self.text)?;
-            out.end()
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            Struct::begin(serializer, "Note", len(1, &[self.text.is_some()]))
+                .field("id", &self.id)
+                .optional("text", &self.text)
+                .end()
         }
+    }
+
+    /// A value that cannot be written, and one that counts its writes.
+    struct Refused;
+
+    impl Serialize for Refused {
+        fn serialize<S: Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            Err(serde::ser::Error::custom("refused"))
+        }
+    }
+
+    struct Counted<'a>(&'a std::cell::Cell<u32>);
+
+    impl Serialize for Counted<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            self.0.set(self.0.get() + 1);
+            serializer.serialize_u32(self.0.get())
+        }
+    }
+
+    #[test]
+    fn the_first_error_stops_the_struct_and_is_what_end_returns() {
+        let writes = std::cell::Cell::new(0);
+        let mut out = Vec::new();
+        let result = Struct::begin(&mut serde_json::Serializer::new(&mut out), "Broken", 3)
+            .field("before", &Counted(&writes))
+            .field("refused", &Refused)
+            .optional("after", &Some(Counted(&writes)))
+            .field("last", &Counted(&writes))
+            .end();
+        assert_eq!(result.unwrap_err().to_string(), "refused");
+        assert_eq!(writes.get(), 1, "nothing is written after the error");
+        assert_eq!(String::from_utf8(out).unwrap(), r#"{"before":1,"refused":"#);
+        let debug = format!("{:?}", Struct::begin(&mut serde_json::Serializer::new(Vec::new()), "S", 0));
+        assert_eq!(debug, "Struct { failed: false, .. }");
     }
 
     #[test]

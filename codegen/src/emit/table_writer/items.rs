@@ -359,6 +359,8 @@ impl Writer {
                         self.word(",");
                         self.space();
                     }
+                    // An associated type's binding: `Output = T`.
+                    '=' => self.word(" = "),
                     c => self.word(c.encode_utf8(&mut [0; 4])),
                 },
                 // A slice: `[T]`, its element type written as any other.
@@ -454,9 +456,14 @@ impl Writer {
 
     /// `match scrutinee { arms }`: write each arm with [`Writer::arm_on`].
     pub(crate) fn match_expr(&mut self, scrutinee: &str, arms: impl FnOnce(&mut Self)) {
+        self.match_on(|w| w.word(scrutinee), arms);
+    }
+
+    /// [`Writer::match_expr`] on a scrutinee that `scrutinee` writes (a tuple that may break).
+    pub(crate) fn match_on(&mut self, scrutinee: impl FnOnce(&mut Self), arms: impl FnOnce(&mut Self)) {
         self.ibox(0);
         self.word("match ");
-        self.word(scrutinee);
+        scrutinee(self);
         self.word(" {");
         self.neverbreak();
         self.cbox(INDENT);

@@ -34,15 +34,14 @@ impl AuthField {
 impl serde::Serialize for AuthField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "AuthField",
                 fields::len(0, &[self.user_field.is_some(), self.biz_field.is_some()]),
-            )?;
-        fields::optional(&mut out, "user_field", &self.user_field)?;
-        fields::optional(&mut out, "biz_field", &self.biz_field)?;
-        out.end()
+            )
+            .optional("user_field", &self.user_field)
+            .optional("biz_field", &self.biz_field)
+            .end()
     }
 }
 
@@ -67,10 +66,10 @@ impl ::wechat_core::fields::FromMap for AuthField {
         let mut field_biz_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_user_field, "user_field")?,
-                1 => map.read(&mut field_biz_field, "biz_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_user_field, "user_field"),
+                1 => map.read(&mut field_biz_field, "biz_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AuthField {
             user_field: field_user_field.unwrap_or_default(),
@@ -254,9 +253,8 @@ impl BizFieldConfig {
 impl serde::Serialize for BizFieldConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BizFieldConfig",
                 fields::len(
                     0,
@@ -275,20 +273,20 @@ impl serde::Serialize for BizFieldConfig {
                         self.custom_field.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "show_title", &self.show_title)?;
-        fields::optional(&mut out, "show_tax_no", &self.show_tax_no)?;
-        fields::optional(&mut out, "show_addr", &self.show_addr)?;
-        fields::optional(&mut out, "show_phone", &self.show_phone)?;
-        fields::optional(&mut out, "show_bank_type", &self.show_bank_type)?;
-        fields::optional(&mut out, "show_bank_no", &self.show_bank_no)?;
-        fields::optional(&mut out, "require_tax_no", &self.require_tax_no)?;
-        fields::optional(&mut out, "require_addr", &self.require_addr)?;
-        fields::optional(&mut out, "require_phone", &self.require_phone)?;
-        fields::optional(&mut out, "require_bank_type", &self.require_bank_type)?;
-        fields::optional(&mut out, "require_bank_no", &self.require_bank_no)?;
-        fields::optional(&mut out, "custom_field", &self.custom_field)?;
-        out.end()
+            )
+            .optional("show_title", &self.show_title)
+            .optional("show_tax_no", &self.show_tax_no)
+            .optional("show_addr", &self.show_addr)
+            .optional("show_phone", &self.show_phone)
+            .optional("show_bank_type", &self.show_bank_type)
+            .optional("show_bank_no", &self.show_bank_no)
+            .optional("require_tax_no", &self.require_tax_no)
+            .optional("require_addr", &self.require_addr)
+            .optional("require_phone", &self.require_phone)
+            .optional("require_bank_type", &self.require_bank_type)
+            .optional("require_bank_no", &self.require_bank_no)
+            .optional("custom_field", &self.custom_field)
+            .end()
     }
 }
 
@@ -336,20 +334,20 @@ impl ::wechat_core::fields::FromMap for BizFieldConfig {
         let mut field_custom_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_show_title, "show_title")?,
-                1 => map.read(&mut field_show_tax_no, "show_tax_no")?,
-                2 => map.read(&mut field_show_addr, "show_addr")?,
-                3 => map.read(&mut field_show_phone, "show_phone")?,
-                4 => map.read(&mut field_show_bank_type, "show_bank_type")?,
-                5 => map.read(&mut field_show_bank_no, "show_bank_no")?,
-                6 => map.read(&mut field_require_tax_no, "require_tax_no")?,
-                7 => map.read(&mut field_require_addr, "require_addr")?,
-                8 => map.read(&mut field_require_phone, "require_phone")?,
-                9 => map.read(&mut field_require_bank_type, "require_bank_type")?,
-                10 => map.read(&mut field_require_bank_no, "require_bank_no")?,
-                11 => map.read(&mut field_custom_field, "custom_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_show_title, "show_title"),
+                1 => map.read(&mut field_show_tax_no, "show_tax_no"),
+                2 => map.read(&mut field_show_addr, "show_addr"),
+                3 => map.read(&mut field_show_phone, "show_phone"),
+                4 => map.read(&mut field_show_bank_type, "show_bank_type"),
+                5 => map.read(&mut field_show_bank_no, "show_bank_no"),
+                6 => map.read(&mut field_require_tax_no, "require_tax_no"),
+                7 => map.read(&mut field_require_addr, "require_addr"),
+                8 => map.read(&mut field_require_phone, "require_phone"),
+                9 => map.read(&mut field_require_bank_type, "require_bank_type"),
+                10 => map.read(&mut field_require_bank_no, "require_bank_no"),
+                11 => map.read(&mut field_custom_field, "custom_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BizFieldConfig {
             show_title: field_show_title.unwrap_or_default(),
@@ -414,20 +412,30 @@ impl ContactBuilder {
     /// field not set.
     pub fn build(self) -> Result<Contact, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Contact");
-        Ok(Contact {
-            phone: required.take(self.phone, "phone")?,
-            time_out: required.take(self.time_out, "time_out")?,
-        })
+        match (self.phone, self.time_out) {
+            (Some(phone), Some(time_out)) => Ok(Contact { phone, time_out }),
+            (phone, time_out) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("phone", phone.is_some()),
+                                ("time_out", time_out.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Contact", 2)?;
-        out.serialize_field("phone", &self.phone)?;
-        out.serialize_field("time_out", &self.time_out)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "Contact", 2)
+            .field("phone", &self.phone)
+            .field("time_out", &self.time_out)
+            .end()
     }
 }
 
@@ -453,10 +461,10 @@ impl ::wechat_core::fields::FromMap for Contact {
         let mut field_time_out = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_phone, "phone")?,
-                1 => map.read(&mut field_time_out, "time_out")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_phone, "phone"),
+                1 => map.read(&mut field_time_out, "time_out"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Contact {
             phone: fields::required(field_phone, "phone")?,
@@ -503,16 +511,15 @@ impl CustomFieldConfig {
 impl serde::Serialize for CustomFieldConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CustomFieldConfig",
                 fields::len(1, &[self.is_require.is_some(), self.notice.is_some()]),
-            )?;
-        out.serialize_field("key", &self.key)?;
-        fields::optional(&mut out, "is_require", &self.is_require)?;
-        fields::optional(&mut out, "notice", &self.notice)?;
-        out.end()
+            )
+            .field("key", &self.key)
+            .optional("is_require", &self.is_require)
+            .optional("notice", &self.notice)
+            .end()
     }
 }
 
@@ -539,11 +546,11 @@ impl ::wechat_core::fields::FromMap for CustomFieldConfig {
         let mut field_notice = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_key, "key")?,
-                1 => map.read(&mut field_is_require, "is_require")?,
-                2 => map.read(&mut field_notice, "notice")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_key, "key"),
+                1 => map.read(&mut field_is_require, "is_require"),
+                2 => map.read(&mut field_notice, "notice"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CustomFieldConfig {
             key: fields::required(field_key, "key")?,
@@ -648,20 +655,35 @@ impl InvoiceCardBuilder {
     /// field not set.
     pub fn build(self) -> Result<InvoiceCard, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InvoiceCard");
-        Ok(InvoiceCard {
-            card_id: required.take(self.card_id, "card_id")?,
-            encrypt_code: required.take(self.encrypt_code, "encrypt_code")?,
-        })
+        match (self.card_id, self.encrypt_code) {
+            (Some(card_id), Some(encrypt_code)) => {
+                Ok(InvoiceCard {
+                    card_id,
+                    encrypt_code,
+                })
+            }
+            (card_id, encrypt_code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("encrypt_code", encrypt_code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for InvoiceCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InvoiceCard", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("encrypt_code", &self.encrypt_code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "InvoiceCard", 2)
+            .field("card_id", &self.card_id)
+            .field("encrypt_code", &self.encrypt_code)
+            .end()
     }
 }
 
@@ -689,10 +711,10 @@ impl ::wechat_core::fields::FromMap for InvoiceCard {
         let mut field_encrypt_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_encrypt_code, "encrypt_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_encrypt_code, "encrypt_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InvoiceCard {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -769,12 +791,22 @@ impl InvoiceItemBuilder {
     /// field not set.
     pub fn build(self) -> Result<InvoiceItem, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InvoiceItem");
-        Ok(InvoiceItem {
-            name: required.take(self.name, "name")?,
-            num: self.num,
-            unit: self.unit,
-            price: required.take(self.price, "price")?,
-        })
+        match (self.name, self.price) {
+            (Some(name), Some(price)) => {
+                Ok(InvoiceItem {
+                    name,
+                    num: self.num,
+                    unit: self.unit,
+                    price,
+                })
+            }
+            (name, price) => {
+                Err(
+                    required
+                        .missing(&[("name", name.is_some()), ("price", price.is_some())]),
+                )
+            }
+        }
     }
 }
 
@@ -782,17 +814,16 @@ impl InvoiceItemBuilder {
 impl serde::Serialize for InvoiceItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "InvoiceItem",
                 fields::len(2, &[self.num.is_some(), self.unit.is_some()]),
-            )?;
-        out.serialize_field("name", &self.name)?;
-        fields::optional(&mut out, "num", &self.num)?;
-        fields::optional(&mut out, "unit", &self.unit)?;
-        out.serialize_field("price", &self.price)?;
-        out.end()
+            )
+            .field("name", &self.name)
+            .optional("num", &self.num)
+            .optional("unit", &self.unit)
+            .field("price", &self.price)
+            .end()
     }
 }
 
@@ -820,12 +851,12 @@ impl ::wechat_core::fields::FromMap for InvoiceItem {
         let mut field_price = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_num, "num")?,
-                2 => map.read(&mut field_unit, "unit")?,
-                3 => map.read(&mut field_price, "price")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_num, "num"),
+                2 => map.read(&mut field_unit, "unit"),
+                3 => map.read(&mut field_price, "price"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InvoiceItem {
             name: fields::required(field_name, "name")?,
@@ -1066,30 +1097,82 @@ impl InvoiceUserInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InvoiceUserInfo");
-        Ok(InvoiceUserInfo {
-            fee: required.take(self.fee, "fee")?,
-            title: required.take(self.title, "title")?,
-            billing_time: required.take(self.billing_time, "billing_time")?,
-            billing_no: required.take(self.billing_no, "billing_no")?,
-            billing_code: required.take(self.billing_code, "billing_code")?,
-            info: self.info,
-            fee_without_tax: required.take(self.fee_without_tax, "fee_without_tax")?,
-            tax: required.take(self.tax, "tax")?,
-            pdf_url: required.take(self.pdf_url, "pdf_url")?,
-            trip_pdf_url: self.trip_pdf_url,
-            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
-            check_code: self.check_code,
-            order_id: self.order_id,
-            buyer_number: self.buyer_number,
-            buyer_address_and_phone: self.buyer_address_and_phone,
-            buyer_bank_account: self.buyer_bank_account,
-            seller_number: self.seller_number,
-            seller_address_and_phone: self.seller_address_and_phone,
-            seller_bank_account: self.seller_bank_account,
-            remarks: self.remarks,
-            cashier: self.cashier,
-            maker: self.maker,
-        })
+        match (
+            self.fee,
+            self.title,
+            self.billing_time,
+            self.billing_no,
+            self.billing_code,
+            self.fee_without_tax,
+            self.tax,
+            self.pdf_url,
+            self.reimburse_status,
+        ) {
+            (
+                Some(fee),
+                Some(title),
+                Some(billing_time),
+                Some(billing_no),
+                Some(billing_code),
+                Some(fee_without_tax),
+                Some(tax),
+                Some(pdf_url),
+                Some(reimburse_status),
+            ) => {
+                Ok(InvoiceUserInfo {
+                    fee,
+                    title,
+                    billing_time,
+                    billing_no,
+                    billing_code,
+                    info: self.info,
+                    fee_without_tax,
+                    tax,
+                    pdf_url,
+                    trip_pdf_url: self.trip_pdf_url,
+                    reimburse_status,
+                    check_code: self.check_code,
+                    order_id: self.order_id,
+                    buyer_number: self.buyer_number,
+                    buyer_address_and_phone: self.buyer_address_and_phone,
+                    buyer_bank_account: self.buyer_bank_account,
+                    seller_number: self.seller_number,
+                    seller_address_and_phone: self.seller_address_and_phone,
+                    seller_bank_account: self.seller_bank_account,
+                    remarks: self.remarks,
+                    cashier: self.cashier,
+                    maker: self.maker,
+                })
+            }
+            (
+                fee,
+                title,
+                billing_time,
+                billing_no,
+                billing_code,
+                fee_without_tax,
+                tax,
+                pdf_url,
+                reimburse_status,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fee", fee.is_some()),
+                                ("title", title.is_some()),
+                                ("billing_time", billing_time.is_some()),
+                                ("billing_no", billing_no.is_some()),
+                                ("billing_code", billing_code.is_some()),
+                                ("fee_without_tax", fee_without_tax.is_some()),
+                                ("tax", tax.is_some()),
+                                ("pdf_url", pdf_url.is_some()),
+                                ("reimburse_status", reimburse_status.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1097,9 +1180,8 @@ impl InvoiceUserInfoBuilder {
 impl serde::Serialize for InvoiceUserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "InvoiceUserInfo",
                 fields::len(
                     9,
@@ -1119,38 +1201,30 @@ impl serde::Serialize for InvoiceUserInfo {
                         self.maker.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("fee", &self.fee)?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("billing_time", &self.billing_time)?;
-        out.serialize_field("billing_no", &self.billing_no)?;
-        out.serialize_field("billing_code", &self.billing_code)?;
-        fields::optional(&mut out, "info", &self.info)?;
-        out.serialize_field("fee_without_tax", &self.fee_without_tax)?;
-        out.serialize_field("tax", &self.tax)?;
-        out.serialize_field("pdf_url", &self.pdf_url)?;
-        fields::optional(&mut out, "trip_pdf_url", &self.trip_pdf_url)?;
-        out.serialize_field("reimburse_status", &self.reimburse_status)?;
-        fields::optional(&mut out, "check_code", &self.check_code)?;
-        fields::optional(&mut out, "order_id", &self.order_id)?;
-        fields::optional(&mut out, "buyer_number", &self.buyer_number)?;
-        fields::optional(
-            &mut out,
-            "buyer_address_and_phone",
-            &self.buyer_address_and_phone,
-        )?;
-        fields::optional(&mut out, "buyer_bank_account", &self.buyer_bank_account)?;
-        fields::optional(&mut out, "seller_number", &self.seller_number)?;
-        fields::optional(
-            &mut out,
-            "seller_address_and_phone",
-            &self.seller_address_and_phone,
-        )?;
-        fields::optional(&mut out, "seller_bank_account", &self.seller_bank_account)?;
-        fields::optional(&mut out, "remarks", &self.remarks)?;
-        fields::optional(&mut out, "cashier", &self.cashier)?;
-        fields::optional(&mut out, "maker", &self.maker)?;
-        out.end()
+            )
+            .field("fee", &self.fee)
+            .field("title", &self.title)
+            .field("billing_time", &self.billing_time)
+            .field("billing_no", &self.billing_no)
+            .field("billing_code", &self.billing_code)
+            .optional("info", &self.info)
+            .field("fee_without_tax", &self.fee_without_tax)
+            .field("tax", &self.tax)
+            .field("pdf_url", &self.pdf_url)
+            .optional("trip_pdf_url", &self.trip_pdf_url)
+            .field("reimburse_status", &self.reimburse_status)
+            .optional("check_code", &self.check_code)
+            .optional("order_id", &self.order_id)
+            .optional("buyer_number", &self.buyer_number)
+            .optional("buyer_address_and_phone", &self.buyer_address_and_phone)
+            .optional("buyer_bank_account", &self.buyer_bank_account)
+            .optional("seller_number", &self.seller_number)
+            .optional("seller_address_and_phone", &self.seller_address_and_phone)
+            .optional("seller_bank_account", &self.seller_bank_account)
+            .optional("remarks", &self.remarks)
+            .optional("cashier", &self.cashier)
+            .optional("maker", &self.maker)
+            .end()
     }
 }
 
@@ -1220,40 +1294,40 @@ impl ::wechat_core::fields::FromMap for InvoiceUserInfo {
         let mut field_maker = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_fee, "fee")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_billing_time, "billing_time")?,
-                3 => map.read(&mut field_billing_no, "billing_no")?,
-                4 => map.read(&mut field_billing_code, "billing_code")?,
-                5 => map.read(&mut field_info, "info")?,
-                6 => map.read(&mut field_fee_without_tax, "fee_without_tax")?,
-                7 => map.read(&mut field_tax, "tax")?,
-                8 => map.read(&mut field_pdf_url, "pdf_url")?,
-                9 | 22 => map.read(&mut field_trip_pdf_url, "trip_pdf_url")?,
-                10 => map.read(&mut field_reimburse_status, "reimburse_status")?,
-                11 => map.read(&mut field_check_code, "check_code")?,
-                12 => map.read(&mut field_order_id, "order_id")?,
-                13 => map.read(&mut field_buyer_number, "buyer_number")?,
+                0 => map.read(&mut field_fee, "fee"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_billing_time, "billing_time"),
+                3 => map.read(&mut field_billing_no, "billing_no"),
+                4 => map.read(&mut field_billing_code, "billing_code"),
+                5 => map.read(&mut field_info, "info"),
+                6 => map.read(&mut field_fee_without_tax, "fee_without_tax"),
+                7 => map.read(&mut field_tax, "tax"),
+                8 => map.read(&mut field_pdf_url, "pdf_url"),
+                9 | 22 => map.read(&mut field_trip_pdf_url, "trip_pdf_url"),
+                10 => map.read(&mut field_reimburse_status, "reimburse_status"),
+                11 => map.read(&mut field_check_code, "check_code"),
+                12 => map.read(&mut field_order_id, "order_id"),
+                13 => map.read(&mut field_buyer_number, "buyer_number"),
                 14 => {
                     map.read(
                         &mut field_buyer_address_and_phone,
                         "buyer_address_and_phone",
-                    )?
+                    )
                 }
-                15 => map.read(&mut field_buyer_bank_account, "buyer_bank_account")?,
-                16 => map.read(&mut field_seller_number, "seller_number")?,
+                15 => map.read(&mut field_buyer_bank_account, "buyer_bank_account"),
+                16 => map.read(&mut field_seller_number, "seller_number"),
                 17 => {
                     map.read(
                         &mut field_seller_address_and_phone,
                         "seller_address_and_phone",
-                    )?
+                    )
                 }
-                18 => map.read(&mut field_seller_bank_account, "seller_bank_account")?,
-                19 => map.read(&mut field_remarks, "remarks")?,
-                20 => map.read(&mut field_cashier, "cashier")?,
-                21 => map.read(&mut field_maker, "maker")?,
-                _ => map.skip()?,
-            }
+                18 => map.read(&mut field_seller_bank_account, "seller_bank_account"),
+                19 => map.read(&mut field_remarks, "remarks"),
+                20 => map.read(&mut field_cashier, "cashier"),
+                21 => map.read(&mut field_maker, "maker"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InvoiceUserInfo {
             fee: fields::required(field_fee, "fee")?,
@@ -1332,20 +1406,30 @@ impl PayMchInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<PayMchInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("PayMchInfo");
-        Ok(PayMchInfo {
-            mchid: required.take(self.mchid, "mchid")?,
-            s_pappid: required.take(self.s_pappid, "s_pappid")?,
-        })
+        match (self.mchid, self.s_pappid) {
+            (Some(mchid), Some(s_pappid)) => Ok(PayMchInfo { mchid, s_pappid }),
+            (mchid, s_pappid) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("mchid", mchid.is_some()),
+                                ("s_pappid", s_pappid.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for PayMchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PayMchInfo", 2)?;
-        out.serialize_field("mchid", &self.mchid)?;
-        out.serialize_field("s_pappid", &self.s_pappid)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "PayMchInfo", 2)
+            .field("mchid", &self.mchid)
+            .field("s_pappid", &self.s_pappid)
+            .end()
     }
 }
 
@@ -1371,10 +1455,10 @@ impl ::wechat_core::fields::FromMap for PayMchInfo {
         let mut field_s_pappid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_mchid, "mchid")?,
-                1 => map.read(&mut field_s_pappid, "s_pappid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_mchid, "mchid"),
+                1 => map.read(&mut field_s_pappid, "s_pappid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(PayMchInfo {
             mchid: fields::required(field_mchid, "mchid")?,
@@ -1497,17 +1581,50 @@ impl ReimburseInvoiceBuilder {
     /// field not set.
     pub fn build(self) -> Result<ReimburseInvoice, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ReimburseInvoice");
-        Ok(ReimburseInvoice {
-            card_id: required.take(self.card_id, "card_id")?,
-            begin_time: self.begin_time,
-            end_time: self.end_time,
-            user_card_status: self.user_card_status,
-            openid: required.take(self.openid, "openid")?,
-            type_: required.take(self.type_, "type_")?,
-            payee: required.take(self.payee, "payee")?,
-            detail: required.take(self.detail, "detail")?,
-            user_info: required.take(self.user_info, "user_info")?,
-        })
+        match (
+            self.card_id,
+            self.openid,
+            self.type_,
+            self.payee,
+            self.detail,
+            self.user_info,
+        ) {
+            (
+                Some(card_id),
+                Some(openid),
+                Some(type_),
+                Some(payee),
+                Some(detail),
+                Some(user_info),
+            ) => {
+                Ok(ReimburseInvoice {
+                    card_id,
+                    begin_time: self.begin_time,
+                    end_time: self.end_time,
+                    user_card_status: self.user_card_status,
+                    openid,
+                    type_,
+                    payee,
+                    detail,
+                    user_info,
+                })
+            }
+            (card_id, openid, type_, payee, detail, user_info) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("openid", openid.is_some()),
+                                ("type_", type_.is_some()),
+                                ("payee", payee.is_some()),
+                                ("detail", detail.is_some()),
+                                ("user_info", user_info.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1515,9 +1632,8 @@ impl ReimburseInvoiceBuilder {
 impl serde::Serialize for ReimburseInvoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ReimburseInvoice",
                 fields::len(
                     6,
@@ -1527,17 +1643,17 @@ impl serde::Serialize for ReimburseInvoice {
                         self.user_card_status.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "begin_time", &self.begin_time)?;
-        fields::optional(&mut out, "end_time", &self.end_time)?;
-        fields::optional(&mut out, "user_card_status", &self.user_card_status)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.serialize_field("type", &self.type_)?;
-        out.serialize_field("payee", &self.payee)?;
-        out.serialize_field("detail", &self.detail)?;
-        out.serialize_field("user_info", &self.user_info)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("begin_time", &self.begin_time)
+            .optional("end_time", &self.end_time)
+            .optional("user_card_status", &self.user_card_status)
+            .field("openid", &self.openid)
+            .field("type", &self.type_)
+            .field("payee", &self.payee)
+            .field("detail", &self.detail)
+            .field("user_info", &self.user_info)
+            .end()
     }
 }
 
@@ -1580,17 +1696,17 @@ impl ::wechat_core::fields::FromMap for ReimburseInvoice {
         let mut field_user_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_begin_time, "begin_time")?,
-                2 => map.read(&mut field_end_time, "end_time")?,
-                3 => map.read(&mut field_user_card_status, "user_card_status")?,
-                4 => map.read(&mut field_openid, "openid")?,
-                5 => map.read(&mut field_type_, "type")?,
-                6 => map.read(&mut field_payee, "payee")?,
-                7 => map.read(&mut field_detail, "detail")?,
-                8 => map.read(&mut field_user_info, "user_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_begin_time, "begin_time"),
+                2 => map.read(&mut field_end_time, "end_time"),
+                3 => map.read(&mut field_user_card_status, "user_card_status"),
+                4 => map.read(&mut field_openid, "openid"),
+                5 => map.read(&mut field_type_, "type"),
+                6 => map.read(&mut field_payee, "payee"),
+                7 => map.read(&mut field_detail, "detail"),
+                8 => map.read(&mut field_user_info, "user_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ReimburseInvoice {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -1733,9 +1849,8 @@ impl UserFieldConfig {
 impl serde::Serialize for UserFieldConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UserFieldConfig",
                 fields::len(
                     0,
@@ -1748,14 +1863,14 @@ impl serde::Serialize for UserFieldConfig {
                         self.custom_field.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "show_title", &self.show_title)?;
-        fields::optional(&mut out, "show_phone", &self.show_phone)?;
-        fields::optional(&mut out, "show_email", &self.show_email)?;
-        fields::optional(&mut out, "require_phone", &self.require_phone)?;
-        fields::optional(&mut out, "require_email", &self.require_email)?;
-        fields::optional(&mut out, "custom_field", &self.custom_field)?;
-        out.end()
+            )
+            .optional("show_title", &self.show_title)
+            .optional("show_phone", &self.show_phone)
+            .optional("show_email", &self.show_email)
+            .optional("require_phone", &self.require_phone)
+            .optional("require_email", &self.require_email)
+            .optional("custom_field", &self.custom_field)
+            .end()
     }
 }
 
@@ -1791,14 +1906,14 @@ impl ::wechat_core::fields::FromMap for UserFieldConfig {
         let mut field_custom_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_show_title, "show_title")?,
-                1 => map.read(&mut field_show_phone, "show_phone")?,
-                2 => map.read(&mut field_show_email, "show_email")?,
-                3 => map.read(&mut field_require_phone, "require_phone")?,
-                4 => map.read(&mut field_require_email, "require_email")?,
-                5 => map.read(&mut field_custom_field, "custom_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_show_title, "show_title"),
+                1 => map.read(&mut field_show_phone, "show_phone"),
+                2 => map.read(&mut field_show_email, "show_email"),
+                3 => map.read(&mut field_require_phone, "require_phone"),
+                4 => map.read(&mut field_require_email, "require_email"),
+                5 => map.read(&mut field_custom_field, "custom_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UserFieldConfig {
             show_title: field_show_title.unwrap_or_default(),

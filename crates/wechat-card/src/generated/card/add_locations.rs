@@ -104,10 +104,10 @@ impl ::wechat_core::Check for AddLocationsRequest {
 
 impl serde::Serialize for AddLocationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddLocationsRequest", 1)?;
-        out.serialize_field("location_list", &self.location_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "AddLocationsRequest", 1)
+            .field("location_list", &self.location_list)
+            .end()
     }
 }
 
@@ -134,9 +134,9 @@ impl ::wechat_core::fields::FromMap for AddLocationsRequest {
         let mut field_location_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_location_list, "location_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_location_list, "location_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddLocationsRequest {
             location_list: fields::required(field_location_list, "location_list")?,
@@ -168,10 +168,10 @@ impl AddLocationsResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for AddLocationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddLocationsResponse", 1)?;
-        out.serialize_field("location_id_list", &self.location_id_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "AddLocationsResponse", 1)
+            .field("location_id_list", &self.location_id_list)
+            .end()
     }
 }
 
@@ -196,9 +196,9 @@ impl ::wechat_core::fields::FromMap for AddLocationsResponse {
         let mut field_location_id_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_location_id_list, "location_id_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_location_id_list, "location_id_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddLocationsResponse {
             location_id_list: fields::required(
@@ -356,41 +356,92 @@ impl LocationBuilder {
     /// field not set.
     pub fn build(self) -> Result<Location, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Location");
-        Ok(Location {
-            business_name: required.take(self.business_name, "business_name")?,
-            branch_name: self.branch_name,
-            province: required.take(self.province, "province")?,
-            city: required.take(self.city, "city")?,
-            district: required.take(self.district, "district")?,
-            address: required.take(self.address, "address")?,
-            telephone: required.take(self.telephone, "telephone")?,
-            category: required.take(self.category, "category")?,
-            longitude: required.take(self.longitude, "longitude")?,
-            latitude: required.take(self.latitude, "latitude")?,
-        })
+        match (
+            self.business_name,
+            self.province,
+            self.city,
+            self.district,
+            self.address,
+            self.telephone,
+            self.category,
+            self.longitude,
+            self.latitude,
+        ) {
+            (
+                Some(business_name),
+                Some(province),
+                Some(city),
+                Some(district),
+                Some(address),
+                Some(telephone),
+                Some(category),
+                Some(longitude),
+                Some(latitude),
+            ) => {
+                Ok(Location {
+                    business_name,
+                    branch_name: self.branch_name,
+                    province,
+                    city,
+                    district,
+                    address,
+                    telephone,
+                    category,
+                    longitude,
+                    latitude,
+                })
+            }
+            (
+                business_name,
+                province,
+                city,
+                district,
+                address,
+                telephone,
+                category,
+                longitude,
+                latitude,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("business_name", business_name.is_some()),
+                                ("province", province.is_some()),
+                                ("city", city.is_some()),
+                                ("district", district.is_some()),
+                                ("address", address.is_some()),
+                                ("telephone", telephone.is_some()),
+                                ("category", category.is_some()),
+                                ("longitude", longitude.is_some()),
+                                ("latitude", latitude.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Location",
                 fields::len(9, &[self.branch_name.is_some()]),
-            )?;
-        out.serialize_field("business_name", &self.business_name)?;
-        fields::optional(&mut out, "branch_name", &self.branch_name)?;
-        out.serialize_field("province", &self.province)?;
-        out.serialize_field("city", &self.city)?;
-        out.serialize_field("district", &self.district)?;
-        out.serialize_field("address", &self.address)?;
-        out.serialize_field("telephone", &self.telephone)?;
-        out.serialize_field("category", &self.category)?;
-        out.serialize_field("longitude", &self.longitude)?;
-        out.serialize_field("latitude", &self.latitude)?;
-        out.end()
+            )
+            .field("business_name", &self.business_name)
+            .optional("branch_name", &self.branch_name)
+            .field("province", &self.province)
+            .field("city", &self.city)
+            .field("district", &self.district)
+            .field("address", &self.address)
+            .field("telephone", &self.telephone)
+            .field("category", &self.category)
+            .field("longitude", &self.longitude)
+            .field("latitude", &self.latitude)
+            .end()
     }
 }
 
@@ -437,18 +488,18 @@ impl ::wechat_core::fields::FromMap for Location {
         let mut field_latitude = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_business_name, "business_name")?,
-                1 => map.read(&mut field_branch_name, "branch_name")?,
-                2 => map.read(&mut field_province, "province")?,
-                3 => map.read(&mut field_city, "city")?,
-                4 => map.read(&mut field_district, "district")?,
-                5 => map.read(&mut field_address, "address")?,
-                6 => map.read(&mut field_telephone, "telephone")?,
-                7 => map.read(&mut field_category, "category")?,
-                8 => map.read(&mut field_longitude, "longitude")?,
-                9 => map.read(&mut field_latitude, "latitude")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_business_name, "business_name"),
+                1 => map.read(&mut field_branch_name, "branch_name"),
+                2 => map.read(&mut field_province, "province"),
+                3 => map.read(&mut field_city, "city"),
+                4 => map.read(&mut field_district, "district"),
+                5 => map.read(&mut field_address, "address"),
+                6 => map.read(&mut field_telephone, "telephone"),
+                7 => map.read(&mut field_category, "category"),
+                8 => map.read(&mut field_longitude, "longitude"),
+                9 => map.read(&mut field_latitude, "latitude"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Location {
             business_name: fields::required(field_business_name, "business_name")?,

@@ -100,10 +100,10 @@ impl ::wechat_core::Check for CreateAfterPayActivityRequest {
 
 impl serde::Serialize for CreateAfterPayActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateAfterPayActivityRequest", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateAfterPayActivityRequest", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -130,9 +130,9 @@ impl ::wechat_core::fields::FromMap for CreateAfterPayActivityRequest {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateAfterPayActivityRequest {
             info: fields::required(field_info, "info")?,
@@ -165,10 +165,10 @@ impl CreateAfterPayActivityResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreateAfterPayActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateAfterPayActivityResponse", 1)?;
-        out.serialize_field("activity_id", &self.activity_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateAfterPayActivityResponse", 1)
+            .field("activity_id", &self.activity_id)
+            .end()
     }
 }
 
@@ -193,9 +193,9 @@ impl ::wechat_core::fields::FromMap for CreateAfterPayActivityResponse {
         let mut field_activity_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_activity_id, "activity_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_activity_id, "activity_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateAfterPayActivityResponse {
             activity_id: fields::required(field_activity_id, "activity_id")?,
@@ -288,11 +288,27 @@ impl ActivityInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<ActivityInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ActivityInfo");
-        Ok(ActivityInfo {
-            basic_info: required.take(self.basic_info, "basic_info")?,
-            card_info_list: required.take(self.card_info_list, "card_info_list")?,
-            custom_info: required.take(self.custom_info, "custom_info")?,
-        })
+        match (self.basic_info, self.card_info_list, self.custom_info) {
+            (Some(basic_info), Some(card_info_list), Some(custom_info)) => {
+                Ok(ActivityInfo {
+                    basic_info,
+                    card_info_list,
+                    custom_info,
+                })
+            }
+            (basic_info, card_info_list, custom_info) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("basic_info", basic_info.is_some()),
+                                ("card_info_list", card_info_list.is_some()),
+                                ("custom_info", custom_info.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -321,12 +337,12 @@ impl ::wechat_core::Check for ActivityInfo {
 
 impl serde::Serialize for ActivityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ActivityInfo", 3)?;
-        out.serialize_field("basic_info", &self.basic_info)?;
-        out.serialize_field("card_info_list", &self.card_info_list)?;
-        out.serialize_field("custom_info", &self.custom_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ActivityInfo", 3)
+            .field("basic_info", &self.basic_info)
+            .field("card_info_list", &self.card_info_list)
+            .field("custom_info", &self.custom_info)
+            .end()
     }
 }
 
@@ -355,11 +371,11 @@ impl ::wechat_core::fields::FromMap for ActivityInfo {
         let mut field_custom_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_basic_info, "basic_info")?,
-                1 => map.read(&mut field_card_info_list, "card_info_list")?,
-                2 => map.read(&mut field_custom_info, "custom_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_basic_info, "basic_info"),
+                1 => map.read(&mut field_card_info_list, "card_info_list"),
+                2 => map.read(&mut field_custom_info, "custom_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivityInfo {
             basic_info: fields::required(field_basic_info, "basic_info")?,
@@ -471,18 +487,56 @@ impl ActivityBasicInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<ActivityBasicInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ActivityBasicInfo");
-        Ok(ActivityBasicInfo {
-            activity_bg_color: required
-                .take(self.activity_bg_color, "activity_bg_color")?,
-            activity_tinyappid: required
-                .take(self.activity_tinyappid, "activity_tinyappid")?,
-            mch_code: required.take(self.mch_code, "mch_code")?,
-            begin_time: required.take(self.begin_time, "begin_time")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            gift_num: required.take(self.gift_num, "gift_num")?,
-            max_partic_times_act: self.max_partic_times_act,
-            max_partic_times_one_day: self.max_partic_times_one_day,
-        })
+        match (
+            self.activity_bg_color,
+            self.activity_tinyappid,
+            self.mch_code,
+            self.begin_time,
+            self.end_time,
+            self.gift_num,
+        ) {
+            (
+                Some(activity_bg_color),
+                Some(activity_tinyappid),
+                Some(mch_code),
+                Some(begin_time),
+                Some(end_time),
+                Some(gift_num),
+            ) => {
+                Ok(ActivityBasicInfo {
+                    activity_bg_color,
+                    activity_tinyappid,
+                    mch_code,
+                    begin_time,
+                    end_time,
+                    gift_num,
+                    max_partic_times_act: self.max_partic_times_act,
+                    max_partic_times_one_day: self.max_partic_times_one_day,
+                })
+            }
+            (
+                activity_bg_color,
+                activity_tinyappid,
+                mch_code,
+                begin_time,
+                end_time,
+                gift_num,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("activity_bg_color", activity_bg_color.is_some()),
+                                ("activity_tinyappid", activity_tinyappid.is_some()),
+                                ("mch_code", mch_code.is_some()),
+                                ("begin_time", begin_time.is_some()),
+                                ("end_time", end_time.is_some()),
+                                ("gift_num", gift_num.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -552,9 +606,8 @@ impl ::wechat_core::Check for ActivityBasicInfo {
 impl serde::Serialize for ActivityBasicInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ActivityBasicInfo",
                 fields::len(
                     6,
@@ -563,20 +616,16 @@ impl serde::Serialize for ActivityBasicInfo {
                         self.max_partic_times_one_day.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("activity_bg_color", &self.activity_bg_color)?;
-        out.serialize_field("activity_tinyappid", &self.activity_tinyappid)?;
-        out.serialize_field("mch_code", &self.mch_code)?;
-        out.serialize_field("begin_time", &self.begin_time)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        out.serialize_field("gift_num", &self.gift_num)?;
-        fields::optional(&mut out, "max_partic_times_act", &self.max_partic_times_act)?;
-        fields::optional(
-            &mut out,
-            "max_partic_times_one_day",
-            &self.max_partic_times_one_day,
-        )?;
-        out.end()
+            )
+            .field("activity_bg_color", &self.activity_bg_color)
+            .field("activity_tinyappid", &self.activity_tinyappid)
+            .field("mch_code", &self.mch_code)
+            .field("begin_time", &self.begin_time)
+            .field("end_time", &self.end_time)
+            .field("gift_num", &self.gift_num)
+            .optional("max_partic_times_act", &self.max_partic_times_act)
+            .optional("max_partic_times_one_day", &self.max_partic_times_one_day)
+            .end()
     }
 }
 
@@ -619,21 +668,21 @@ impl ::wechat_core::fields::FromMap for ActivityBasicInfo {
         let mut field_max_partic_times_one_day = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_activity_bg_color, "activity_bg_color")?,
-                1 => map.read(&mut field_activity_tinyappid, "activity_tinyappid")?,
-                2 => map.read(&mut field_mch_code, "mch_code")?,
-                3 => map.read(&mut field_begin_time, "begin_time")?,
-                4 => map.read(&mut field_end_time, "end_time")?,
-                5 => map.read(&mut field_gift_num, "gift_num")?,
-                6 => map.read(&mut field_max_partic_times_act, "max_partic_times_act")?,
+                0 => map.read(&mut field_activity_bg_color, "activity_bg_color"),
+                1 => map.read(&mut field_activity_tinyappid, "activity_tinyappid"),
+                2 => map.read(&mut field_mch_code, "mch_code"),
+                3 => map.read(&mut field_begin_time, "begin_time"),
+                4 => map.read(&mut field_end_time, "end_time"),
+                5 => map.read(&mut field_gift_num, "gift_num"),
+                6 => map.read(&mut field_max_partic_times_act, "max_partic_times_act"),
                 7 => {
                     map.read(
                         &mut field_max_partic_times_one_day,
                         "max_partic_times_one_day",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivityBasicInfo {
             activity_bg_color: fields::required(
@@ -801,9 +850,8 @@ impl ::wechat_core::Check for ActivityCard {
 impl serde::Serialize for ActivityCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ActivityCard",
                 fields::len(
                     2,
@@ -813,13 +861,13 @@ impl serde::Serialize for ActivityCard {
                         self.total_user.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("min_amt", &self.min_amt)?;
-        fields::optional(&mut out, "membership_appid", &self.membership_appid)?;
-        fields::optional(&mut out, "new_tinyapp_user", &self.new_tinyapp_user)?;
-        fields::optional(&mut out, "total_user", &self.total_user)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .field("min_amt", &self.min_amt)
+            .optional("membership_appid", &self.membership_appid)
+            .optional("new_tinyapp_user", &self.new_tinyapp_user)
+            .optional("total_user", &self.total_user)
+            .end()
     }
 }
 
@@ -856,13 +904,13 @@ impl ::wechat_core::fields::FromMap for ActivityCard {
         let mut field_total_user = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_min_amt, "min_amt")?,
-                2 => map.read(&mut field_membership_appid, "membership_appid")?,
-                3 => map.read(&mut field_new_tinyapp_user, "new_tinyapp_user")?,
-                4 => map.read(&mut field_total_user, "total_user")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_min_amt, "min_amt"),
+                2 => map.read(&mut field_membership_appid, "membership_appid"),
+                3 => map.read(&mut field_new_tinyapp_user, "new_tinyapp_user"),
+                4 => map.read(&mut field_total_user, "total_user"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivityCard {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -891,10 +939,10 @@ impl ActivityCustomInfo {
 
 impl serde::Serialize for ActivityCustomInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ActivityCustomInfo", 1)?;
-        out.serialize_field("type", &self.type_)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ActivityCustomInfo", 1)
+            .field("type", &self.type_)
+            .end()
     }
 }
 
@@ -921,9 +969,9 @@ impl ::wechat_core::fields::FromMap for ActivityCustomInfo {
         let mut field_type_ = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_type_, "type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_type_, "type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivityCustomInfo {
             type_: fields::required(field_type_, "type")?,

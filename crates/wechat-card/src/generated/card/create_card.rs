@@ -152,10 +152,10 @@ impl ::wechat_core::Check for CreateCardRequest {
 
 impl serde::Serialize for CreateCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateCardRequest", 1)?;
-        out.serialize_field("card", &self.card)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateCardRequest", 1)
+            .field("card", &self.card)
+            .end()
     }
 }
 
@@ -182,9 +182,9 @@ impl ::wechat_core::fields::FromMap for CreateCardRequest {
         let mut field_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card, "card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card, "card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateCardRequest {
             card: fields::required(field_card, "card")?,
@@ -215,10 +215,10 @@ impl CreateCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreateCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateCardResponse", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateCardResponse", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -243,9 +243,9 @@ impl ::wechat_core::fields::FromMap for CreateCardResponse {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateCardResponse {
             card_id: fields::required(field_card_id, "card_id")?,

@@ -143,13 +143,43 @@ impl CreateLandingPageRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<CreateLandingPageRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CreateLandingPageRequest");
-        Ok(CreateLandingPageRequest {
-            banner: required.take(self.banner, "banner")?,
-            page_title: required.take(self.page_title, "page_title")?,
-            can_share: required.take(self.can_share, "can_share")?,
-            scene: required.take(self.scene, "scene")?,
-            card_list: required.take(self.card_list, "card_list")?,
-        })
+        match (
+            self.banner,
+            self.page_title,
+            self.can_share,
+            self.scene,
+            self.card_list,
+        ) {
+            (
+                Some(banner),
+                Some(page_title),
+                Some(can_share),
+                Some(scene),
+                Some(card_list),
+            ) => {
+                Ok(CreateLandingPageRequest {
+                    banner,
+                    page_title,
+                    can_share,
+                    scene,
+                    card_list,
+                })
+            }
+            (banner, page_title, can_share, scene, card_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("banner", banner.is_some()),
+                                ("page_title", page_title.is_some()),
+                                ("can_share", can_share.is_some()),
+                                ("scene", scene.is_some()),
+                                ("card_list", card_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -165,14 +195,14 @@ impl ::wechat_core::Check for CreateLandingPageRequest {
 
 impl serde::Serialize for CreateLandingPageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateLandingPageRequest", 5)?;
-        out.serialize_field("banner", &self.banner)?;
-        out.serialize_field("page_title", &self.page_title)?;
-        out.serialize_field("can_share", &self.can_share)?;
-        out.serialize_field("scene", &self.scene)?;
-        out.serialize_field("card_list", &self.card_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateLandingPageRequest", 5)
+            .field("banner", &self.banner)
+            .field("page_title", &self.page_title)
+            .field("can_share", &self.can_share)
+            .field("scene", &self.scene)
+            .field("card_list", &self.card_list)
+            .end()
     }
 }
 
@@ -203,13 +233,13 @@ impl ::wechat_core::fields::FromMap for CreateLandingPageRequest {
         let mut field_card_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_banner, "banner")?,
-                1 => map.read(&mut field_page_title, "page_title")?,
-                2 => map.read(&mut field_can_share, "can_share")?,
-                3 => map.read(&mut field_scene, "scene")?,
-                4 => map.read(&mut field_card_list, "card_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_banner, "banner"),
+                1 => map.read(&mut field_page_title, "page_title"),
+                2 => map.read(&mut field_can_share, "can_share"),
+                3 => map.read(&mut field_scene, "scene"),
+                4 => map.read(&mut field_card_list, "card_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateLandingPageRequest {
             banner: fields::required(field_banner, "banner")?,
@@ -273,21 +303,33 @@ impl CreateLandingPageResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<CreateLandingPageResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CreateLandingPageResponse");
-        Ok(CreateLandingPageResponse {
-            url: required.take(self.url, "url")?,
-            page_id: required.take(self.page_id, "page_id")?,
-        })
+        match (self.url, self.page_id) {
+            (Some(url), Some(page_id)) => {
+                Ok(CreateLandingPageResponse {
+                    url,
+                    page_id,
+                })
+            }
+            (url, page_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[("url", url.is_some()), ("page_id", page_id.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreateLandingPageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateLandingPageResponse", 2)?;
-        out.serialize_field("url", &self.url)?;
-        out.serialize_field("page_id", &self.page_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateLandingPageResponse", 2)
+            .field("url", &self.url)
+            .field("page_id", &self.page_id)
+            .end()
     }
 }
 
@@ -313,10 +355,10 @@ impl ::wechat_core::fields::FromMap for CreateLandingPageResponse {
         let mut field_page_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url, "url")?,
-                1 => map.read(&mut field_page_id, "page_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url, "url"),
+                1 => map.read(&mut field_page_id, "page_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateLandingPageResponse {
             url: fields::required(field_url, "url")?,
@@ -478,10 +520,25 @@ impl LandingPageCardBuilder {
     /// field not set.
     pub fn build(self) -> Result<LandingPageCard, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("LandingPageCard");
-        Ok(LandingPageCard {
-            card_id: required.take(self.card_id, "card_id")?,
-            thumb_url: required.take(self.thumb_url, "thumb_url")?,
-        })
+        match (self.card_id, self.thumb_url) {
+            (Some(card_id), Some(thumb_url)) => {
+                Ok(LandingPageCard {
+                    card_id,
+                    thumb_url,
+                })
+            }
+            (card_id, thumb_url) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("thumb_url", thumb_url.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -502,11 +559,11 @@ impl ::wechat_core::Check for LandingPageCard {
 
 impl serde::Serialize for LandingPageCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("LandingPageCard", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("thumb_url", &self.thumb_url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "LandingPageCard", 2)
+            .field("card_id", &self.card_id)
+            .field("thumb_url", &self.thumb_url)
+            .end()
     }
 }
 
@@ -534,10 +591,10 @@ impl ::wechat_core::fields::FromMap for LandingPageCard {
         let mut field_thumb_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_thumb_url, "thumb_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_thumb_url, "thumb_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(LandingPageCard {
             card_id: fields::required(field_card_id, "card_id")?,

@@ -219,25 +219,42 @@ impl CreateQrcodeResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<CreateQrcodeResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CreateQrcodeResponse");
-        Ok(CreateQrcodeResponse {
-            ticket: required.take(self.ticket, "ticket")?,
-            expire_seconds: required.take(self.expire_seconds, "expire_seconds")?,
-            url: required.take(self.url, "url")?,
-            show_qrcode_url: required.take(self.show_qrcode_url, "show_qrcode_url")?,
-        })
+        match (self.ticket, self.expire_seconds, self.url, self.show_qrcode_url) {
+            (Some(ticket), Some(expire_seconds), Some(url), Some(show_qrcode_url)) => {
+                Ok(CreateQrcodeResponse {
+                    ticket,
+                    expire_seconds,
+                    url,
+                    show_qrcode_url,
+                })
+            }
+            (ticket, expire_seconds, url, show_qrcode_url) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("ticket", ticket.is_some()),
+                                ("expire_seconds", expire_seconds.is_some()),
+                                ("url", url.is_some()),
+                                ("show_qrcode_url", show_qrcode_url.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreateQrcodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateQrcodeResponse", 4)?;
-        out.serialize_field("ticket", &self.ticket)?;
-        out.serialize_field("expire_seconds", &self.expire_seconds)?;
-        out.serialize_field("url", &self.url)?;
-        out.serialize_field("show_qrcode_url", &self.show_qrcode_url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateQrcodeResponse", 4)
+            .field("ticket", &self.ticket)
+            .field("expire_seconds", &self.expire_seconds)
+            .field("url", &self.url)
+            .field("show_qrcode_url", &self.show_qrcode_url)
+            .end()
     }
 }
 
@@ -265,12 +282,12 @@ impl ::wechat_core::fields::FromMap for CreateQrcodeResponse {
         let mut field_show_qrcode_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_ticket, "ticket")?,
-                1 => map.read(&mut field_expire_seconds, "expire_seconds")?,
-                2 => map.read(&mut field_url, "url")?,
-                3 => map.read(&mut field_show_qrcode_url, "show_qrcode_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_ticket, "ticket"),
+                1 => map.read(&mut field_expire_seconds, "expire_seconds"),
+                2 => map.read(&mut field_url, "url"),
+                3 => map.read(&mut field_show_qrcode_url, "show_qrcode_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateQrcodeResponse {
             ticket: fields::required(field_ticket, "ticket")?,
@@ -513,9 +530,8 @@ impl ::wechat_core::Check for QrCard {
 impl serde::Serialize for QrCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "QrCard",
                 fields::len(
                     1,
@@ -527,14 +543,14 @@ impl serde::Serialize for QrCard {
                         self.outer_str.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "code", &self.code)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "is_unique_code", &self.is_unique_code)?;
-        fields::optional(&mut out, "outer_id", &self.outer_id)?;
-        fields::optional(&mut out, "outer_str", &self.outer_str)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("code", &self.code)
+            .optional("openid", &self.openid)
+            .optional("is_unique_code", &self.is_unique_code)
+            .optional("outer_id", &self.outer_id)
+            .optional("outer_str", &self.outer_str)
+            .end()
     }
 }
 
@@ -566,14 +582,14 @@ impl ::wechat_core::fields::FromMap for QrCard {
         let mut field_outer_str = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                2 => map.read(&mut field_openid, "openid")?,
-                3 => map.read(&mut field_is_unique_code, "is_unique_code")?,
-                4 => map.read(&mut field_outer_id, "outer_id")?,
-                5 => map.read(&mut field_outer_str, "outer_str")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                2 => map.read(&mut field_openid, "openid"),
+                3 => map.read(&mut field_is_unique_code, "is_unique_code"),
+                4 => map.read(&mut field_outer_id, "outer_id"),
+                5 => map.read(&mut field_outer_str, "outer_str"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QrCard {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -613,10 +629,10 @@ impl ::wechat_core::Check for QrMultipleCard {
 
 impl serde::Serialize for QrMultipleCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("QrMultipleCard", 1)?;
-        out.serialize_field("card_list", &self.card_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "QrMultipleCard", 1)
+            .field("card_list", &self.card_list)
+            .end()
     }
 }
 
@@ -643,9 +659,9 @@ impl ::wechat_core::fields::FromMap for QrMultipleCard {
         let mut field_card_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_list, "card_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_list, "card_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QrMultipleCard {
             card_list: fields::required(field_card_list, "card_list")?,

@@ -94,10 +94,10 @@ impl ::wechat_core::Check for DeleteCardRequest {
 
 impl serde::Serialize for DeleteCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DeleteCardRequest", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DeleteCardRequest", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -124,9 +124,9 @@ impl ::wechat_core::fields::FromMap for DeleteCardRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DeleteCardRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -153,9 +153,8 @@ impl DeleteCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for DeleteCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("DeleteCardResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DeleteCardResponse", 0).end()
     }
 }
 

@@ -117,10 +117,10 @@ impl ::wechat_core::Check for GetCardRequest {
 
 impl serde::Serialize for GetCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetCardRequest", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCardRequest", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -147,9 +147,9 @@ impl ::wechat_core::fields::FromMap for GetCardRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCardRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -179,10 +179,10 @@ impl GetCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetCardResponse", 1)?;
-        out.serialize_field("card", &self.card)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCardResponse", 1)
+            .field("card", &self.card)
+            .end()
     }
 }
 
@@ -202,9 +202,9 @@ impl ::wechat_core::fields::FromMap for GetCardResponse {
         let mut field_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card, "card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card, "card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCardResponse {
             card: fields::required(field_card, "card")?,

@@ -79,9 +79,8 @@ impl GetColorsRequest {
 
 impl serde::Serialize for GetColorsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetColorsRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetColorsRequest", 0).end()
     }
 }
 
@@ -129,10 +128,10 @@ impl GetColorsResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetColorsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetColorsResponse", 1)?;
-        out.serialize_field("colors", &self.colors)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetColorsResponse", 1)
+            .field("colors", &self.colors)
+            .end()
     }
 }
 
@@ -157,9 +156,9 @@ impl ::wechat_core::fields::FromMap for GetColorsResponse {
         let mut field_colors = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_colors, "colors")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_colors, "colors"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetColorsResponse {
             colors: fields::required(field_colors, "colors")?,
@@ -245,21 +244,26 @@ impl CardColorBuilder {
     /// field not set.
     pub fn build(self) -> Result<CardColor, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CardColor");
-        Ok(CardColor {
-            name: required.take(self.name, "name")?,
-            value: required.take(self.value, "value")?,
-        })
+        match (self.name, self.value) {
+            (Some(name), Some(value)) => Ok(CardColor { name, value }),
+            (name, value) => {
+                Err(
+                    required
+                        .missing(&[("name", name.is_some()), ("value", value.is_some())]),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CardColor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CardColor", 2)?;
-        out.serialize_field("name", &self.name)?;
-        out.serialize_field("value", &self.value)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CardColor", 2)
+            .field("name", &self.name)
+            .field("value", &self.value)
+            .end()
     }
 }
 
@@ -285,10 +289,10 @@ impl ::wechat_core::fields::FromMap for CardColor {
         let mut field_value = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_value, "value")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_value, "value"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CardColor {
             name: fields::required(field_name, "name")?,

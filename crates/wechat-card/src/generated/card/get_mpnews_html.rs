@@ -94,10 +94,10 @@ impl ::wechat_core::Check for GetMpnewsHtmlRequest {
 
 impl serde::Serialize for GetMpnewsHtmlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMpnewsHtmlRequest", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMpnewsHtmlRequest", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -124,9 +124,9 @@ impl ::wechat_core::fields::FromMap for GetMpnewsHtmlRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMpnewsHtmlRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -157,10 +157,10 @@ impl GetMpnewsHtmlResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetMpnewsHtmlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMpnewsHtmlResponse", 1)?;
-        out.serialize_field("content", &self.content)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMpnewsHtmlResponse", 1)
+            .field("content", &self.content)
+            .end()
     }
 }
 
@@ -185,9 +185,9 @@ impl ::wechat_core::fields::FromMap for GetMpnewsHtmlResponse {
         let mut field_content = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_content, "content")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_content, "content"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMpnewsHtmlResponse {
             content: fields::required(field_content, "content")?,

@@ -74,10 +74,10 @@ impl GetStoreCardRequest {
 
 impl serde::Serialize for GetStoreCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetStoreCardRequest", 1)?;
-        out.serialize_field("poi_id", &self.poi_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetStoreCardRequest", 1)
+            .field("poi_id", &self.poi_id)
+            .end()
     }
 }
 
@@ -104,9 +104,9 @@ impl ::wechat_core::fields::FromMap for GetStoreCardRequest {
         let mut field_poi_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_poi_id, "poi_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_poi_id, "poi_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetStoreCardRequest {
             poi_id: fields::required(field_poi_id, "poi_id")?,
@@ -144,14 +144,13 @@ impl GetStoreCardResponse {
 impl serde::Serialize for GetStoreCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetStoreCardResponse",
                 fields::len(0, &[self.card_id.is_some()]),
-            )?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.end()
+            )
+            .optional("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -175,9 +174,9 @@ impl ::wechat_core::fields::FromMap for GetStoreCardResponse {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetStoreCardResponse {
             card_id: field_card_id.unwrap_or_default(),

@@ -137,11 +137,23 @@ impl ListCardsRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListCardsRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListCardsRequest");
-        Ok(ListCardsRequest {
-            offset: required.take(self.offset, "offset")?,
-            count: required.take(self.count, "count")?,
-            status_list: self.status_list,
-        })
+        match (self.offset, self.count) {
+            (Some(offset), Some(count)) => {
+                Ok(ListCardsRequest {
+                    offset,
+                    count,
+                    status_list: self.status_list,
+                })
+            }
+            (offset, count) => {
+                Err(
+                    required
+                        .missing(
+                            &[("offset", offset.is_some()), ("count", count.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -164,16 +176,15 @@ impl ::wechat_core::Check for ListCardsRequest {
 impl serde::Serialize for ListCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListCardsRequest",
                 fields::len(2, &[self.status_list.is_some()]),
-            )?;
-        out.serialize_field("offset", &self.offset)?;
-        out.serialize_field("count", &self.count)?;
-        fields::optional(&mut out, "status_list", &self.status_list)?;
-        out.end()
+            )
+            .field("offset", &self.offset)
+            .field("count", &self.count)
+            .optional("status_list", &self.status_list)
+            .end()
     }
 }
 
@@ -202,11 +213,11 @@ impl ::wechat_core::fields::FromMap for ListCardsRequest {
         let mut field_status_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_offset, "offset")?,
-                1 => map.read(&mut field_count, "count")?,
-                2 => map.read(&mut field_status_list, "status_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_offset, "offset"),
+                1 => map.read(&mut field_count, "count"),
+                2 => map.read(&mut field_status_list, "status_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListCardsRequest {
             offset: fields::required(field_offset, "offset")?,
@@ -267,21 +278,36 @@ impl ListCardsResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListCardsResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListCardsResponse");
-        Ok(ListCardsResponse {
-            card_id_list: required.take(self.card_id_list, "card_id_list")?,
-            total_num: required.take(self.total_num, "total_num")?,
-        })
+        match (self.card_id_list, self.total_num) {
+            (Some(card_id_list), Some(total_num)) => {
+                Ok(ListCardsResponse {
+                    card_id_list,
+                    total_num,
+                })
+            }
+            (card_id_list, total_num) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id_list", card_id_list.is_some()),
+                                ("total_num", total_num.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ListCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListCardsResponse", 2)?;
-        out.serialize_field("card_id_list", &self.card_id_list)?;
-        out.serialize_field("total_num", &self.total_num)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListCardsResponse", 2)
+            .field("card_id_list", &self.card_id_list)
+            .field("total_num", &self.total_num)
+            .end()
     }
 }
 
@@ -307,10 +333,10 @@ impl ::wechat_core::fields::FromMap for ListCardsResponse {
         let mut field_total_num = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id_list, "card_id_list")?,
-                1 => map.read(&mut field_total_num, "total_num")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id_list, "card_id_list"),
+                1 => map.read(&mut field_total_num, "total_num"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListCardsResponse {
             card_id_list: fields::required(field_card_id_list, "card_id_list")?,

@@ -113,20 +113,32 @@ impl ListLocationsRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListLocationsRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListLocationsRequest");
-        Ok(ListLocationsRequest {
-            offset: required.take(self.offset, "offset")?,
-            count: required.take(self.count, "count")?,
-        })
+        match (self.offset, self.count) {
+            (Some(offset), Some(count)) => {
+                Ok(ListLocationsRequest {
+                    offset,
+                    count,
+                })
+            }
+            (offset, count) => {
+                Err(
+                    required
+                        .missing(
+                            &[("offset", offset.is_some()), ("count", count.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for ListLocationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListLocationsRequest", 2)?;
-        out.serialize_field("offset", &self.offset)?;
-        out.serialize_field("count", &self.count)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListLocationsRequest", 2)
+            .field("offset", &self.offset)
+            .field("count", &self.count)
+            .end()
     }
 }
 
@@ -154,10 +166,10 @@ impl ::wechat_core::fields::FromMap for ListLocationsRequest {
         let mut field_count = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_offset, "offset")?,
-                1 => map.read(&mut field_count, "count")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_offset, "offset"),
+                1 => map.read(&mut field_count, "count"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListLocationsRequest {
             offset: fields::required(field_offset, "offset")?,
@@ -198,15 +210,14 @@ impl ListLocationsResponse {
 impl serde::Serialize for ListLocationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListLocationsResponse",
                 fields::len(1, &[self.count.is_some()]),
-            )?;
-        out.serialize_field("location_list", &self.location_list)?;
-        fields::optional(&mut out, "count", &self.count)?;
-        out.end()
+            )
+            .field("location_list", &self.location_list)
+            .optional("count", &self.count)
+            .end()
     }
 }
 
@@ -232,10 +243,10 @@ impl ::wechat_core::fields::FromMap for ListLocationsResponse {
         let mut field_count = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_location_list, "location_list")?,
-                1 => map.read(&mut field_count, "count")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_location_list, "location_list"),
+                1 => map.read(&mut field_count, "count"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListLocationsResponse {
             location_list: fields::required(field_location_list, "location_list")?,
@@ -343,9 +354,8 @@ impl StoredLocation {
 impl serde::Serialize for StoredLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "StoredLocation",
                 fields::len(
                     1,
@@ -357,14 +367,14 @@ impl serde::Serialize for StoredLocation {
                         self.latitude.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("location_id", &self.location_id)?;
-        fields::optional(&mut out, "name", &self.name)?;
-        fields::optional(&mut out, "phone", &self.phone)?;
-        fields::optional(&mut out, "address", &self.address)?;
-        fields::optional(&mut out, "longitude", &self.longitude)?;
-        fields::optional(&mut out, "latitude", &self.latitude)?;
-        out.end()
+            )
+            .field("location_id", &self.location_id)
+            .optional("name", &self.name)
+            .optional("phone", &self.phone)
+            .optional("address", &self.address)
+            .optional("longitude", &self.longitude)
+            .optional("latitude", &self.latitude)
+            .end()
     }
 }
 
@@ -394,14 +404,14 @@ impl ::wechat_core::fields::FromMap for StoredLocation {
         let mut field_latitude = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_location_id, "location_id")?,
-                1 => map.read(&mut field_name, "name")?,
-                2 => map.read(&mut field_phone, "phone")?,
-                3 => map.read(&mut field_address, "address")?,
-                4 => map.read(&mut field_longitude, "longitude")?,
-                5 => map.read(&mut field_latitude, "latitude")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_location_id, "location_id"),
+                1 => map.read(&mut field_name, "name"),
+                2 => map.read(&mut field_phone, "phone"),
+                3 => map.read(&mut field_address, "address"),
+                4 => map.read(&mut field_longitude, "longitude"),
+                5 => map.read(&mut field_latitude, "latitude"),
+                _ => map.skip(),
+            }?;
         }
         Ok(StoredLocation {
             location_id: fields::required(field_location_id, "location_id")?,

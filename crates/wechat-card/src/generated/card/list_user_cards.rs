@@ -113,15 +113,14 @@ impl ::wechat_core::Check for ListUserCardsRequest {
 impl serde::Serialize for ListUserCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListUserCardsRequest",
                 fields::len(1, &[self.card_id.is_some()]),
-            )?;
-        out.serialize_field("openid", &self.openid)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.end()
+            )
+            .field("openid", &self.openid)
+            .optional("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -149,10 +148,10 @@ impl ::wechat_core::fields::FromMap for ListUserCardsRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_openid, "openid")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_openid, "openid"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListUserCardsRequest {
             openid: fields::required(field_openid, "openid")?,
@@ -212,21 +211,36 @@ impl ListUserCardsResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListUserCardsResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListUserCardsResponse");
-        Ok(ListUserCardsResponse {
-            card_list: required.take(self.card_list, "card_list")?,
-            has_share_card: required.take(self.has_share_card, "has_share_card")?,
-        })
+        match (self.card_list, self.has_share_card) {
+            (Some(card_list), Some(has_share_card)) => {
+                Ok(ListUserCardsResponse {
+                    card_list,
+                    has_share_card,
+                })
+            }
+            (card_list, has_share_card) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_list", card_list.is_some()),
+                                ("has_share_card", has_share_card.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ListUserCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListUserCardsResponse", 2)?;
-        out.serialize_field("card_list", &self.card_list)?;
-        out.serialize_field("has_share_card", &self.has_share_card)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListUserCardsResponse", 2)
+            .field("card_list", &self.card_list)
+            .field("has_share_card", &self.has_share_card)
+            .end()
     }
 }
 
@@ -252,10 +266,10 @@ impl ::wechat_core::fields::FromMap for ListUserCardsResponse {
         let mut field_has_share_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_list, "card_list")?,
-                1 => map.read(&mut field_has_share_card, "has_share_card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_list, "card_list"),
+                1 => map.read(&mut field_has_share_card, "has_share_card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListUserCardsResponse {
             card_list: fields::required(field_card_list, "card_list")?,
@@ -345,21 +359,28 @@ impl HeldCardBuilder {
     /// field not set.
     pub fn build(self) -> Result<HeldCard, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("HeldCard");
-        Ok(HeldCard {
-            card_id: required.take(self.card_id, "card_id")?,
-            code: required.take(self.code, "code")?,
-        })
+        match (self.card_id, self.code) {
+            (Some(card_id), Some(code)) => Ok(HeldCard { card_id, code }),
+            (card_id, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for HeldCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("HeldCard", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "HeldCard", 2)
+            .field("card_id", &self.card_id)
+            .field("code", &self.code)
+            .end()
     }
 }
 
@@ -385,10 +406,10 @@ impl ::wechat_core::fields::FromMap for HeldCard {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(HeldCard {
             card_id: fields::required(field_card_id, "card_id")?,

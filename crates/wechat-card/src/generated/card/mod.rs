@@ -158,14 +158,16 @@ impl CardClient<'_> {
     #[deprecated(
         note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card."
     )]
-    pub async fn add_locations(
+    pub fn add_locations(
         self,
         request: &crate::card::AddLocationsRequest,
-    ) -> Result<
-        crate::card::AddLocationsResponse,
-        ::wechat_core::Error<crate::card::AddLocationsErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::AddLocationsResponse,
+            ::wechat_core::Error<crate::card::AddLocationsErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of
@@ -204,14 +206,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_after_pay_activity(
+    pub fn create_after_pay_activity(
         self,
         request: &crate::card::CreateAfterPayActivityRequest,
-    ) -> Result<
-        crate::card::CreateAfterPayActivityResponse,
-        ::wechat_core::Error<crate::card::CreateAfterPayActivityErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::CreateAfterPayActivityResponse,
+            ::wechat_core::Error<crate::card::CreateAfterPayActivityErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out.
@@ -248,14 +252,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_card(
+    pub fn create_card(
         self,
         request: &crate::card::CreateCardRequest,
-    ) -> Result<
-        crate::card::CreateCardResponse,
-        ::wechat_core::Error<crate::card::CreateCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::CreateCardResponse,
+            ::wechat_core::Error<crate::card::CreateCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Creates a landing page (货架) listing several cards, and answers its URL.
@@ -303,14 +309,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_landing_page(
+    pub fn create_landing_page(
         self,
         request: &crate::card::CreateLandingPageRequest,
-    ) -> Result<
-        crate::card::CreateLandingPageResponse,
-        ::wechat_core::Error<crate::card::CreateLandingPageErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::CreateLandingPageResponse,
+            ::wechat_core::Error<crate::card::CreateLandingPageErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Creates a QR code that gives one card or several cards to whoever scans it.
@@ -347,14 +355,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_qrcode(
+    pub fn create_qrcode(
         self,
         request: &crate::card::CreateQrcodeRequest,
-    ) -> Result<
-        crate::card::CreateQrcodeResponse,
-        ::wechat_core::Error<crate::card::CreateQrcodeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::CreateQrcodeResponse,
+            ::wechat_core::Error<crate::card::CreateQrcodeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid.
@@ -390,14 +400,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn delete_card(
+    pub fn delete_card(
         self,
         request: &crate::card::DeleteCardRequest,
-    ) -> Result<
-        crate::card::DeleteCardResponse,
-        ::wechat_core::Error<crate::card::DeleteCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::DeleteCardResponse,
+            ::wechat_core::Error<crate::card::DeleteCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a card as WeChat keeps it: its type and fields, review status and stock.
@@ -432,14 +444,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_card(
+    pub fn get_card(
         self,
         request: &crate::card::GetCardRequest,
-    ) -> Result<
-        crate::card::GetCardResponse,
-        ::wechat_core::Error<crate::card::GetCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::GetCardResponse,
+            ::wechat_core::Error<crate::card::GetCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the card background colours: each colour's name (Color010 ...) and its RGB value.
@@ -478,14 +492,16 @@ impl CardClient<'_> {
     #[deprecated(
         note = "WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card."
     )]
-    pub async fn get_colors(
+    pub fn get_colors(
         self,
         request: &crate::card::GetColorsRequest,
-    ) -> Result<
-        crate::card::GetColorsResponse,
-        ::wechat_core::Error<crate::card::GetColorsErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::GetColorsResponse,
+            ::wechat_core::Error<crate::card::GetColorsErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Answers the HTML that embeds a card in a news article, to mass-send it.
@@ -521,14 +537,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_mpnews_html(
+    pub fn get_mpnews_html(
         self,
         request: &crate::card::GetMpnewsHtmlRequest,
-    ) -> Result<
-        crate::card::GetMpnewsHtmlResponse,
-        ::wechat_core::Error<crate::card::GetMpnewsHtmlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::GetMpnewsHtmlResponse,
+            ::wechat_core::Error<crate::card::GetMpnewsHtmlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the card a store's mini program page offers (the store's 卡券 entry).
@@ -564,14 +582,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_store_card(
+    pub fn get_store_card(
         self,
         request: &crate::card::GetStoreCardRequest,
-    ) -> Result<
-        crate::card::GetStoreCardResponse,
-        ::wechat_core::Error<crate::card::GetStoreCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::GetStoreCardResponse,
+            ::wechat_core::Error<crate::card::GetStoreCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the card_ids of this account a page at a time, optionally only cards in some statuses.
@@ -610,14 +630,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_cards(
+    pub fn list_cards(
         self,
         request: &crate::card::ListCardsRequest,
-    ) -> Result<
-        crate::card::ListCardsResponse,
-        ::wechat_core::Error<crate::card::ListCardsErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::ListCardsResponse,
+            ::wechat_core::Error<crate::card::ListCardsErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the stores imported for cards, a page at a time.
@@ -659,14 +681,16 @@ impl CardClient<'_> {
     #[deprecated(
         note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist)."
     )]
-    pub async fn list_locations(
+    pub fn list_locations(
         self,
         request: &crate::card::ListLocationsRequest,
-    ) -> Result<
-        crate::card::ListLocationsResponse,
-        ::wechat_core::Error<crate::card::ListLocationsErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::ListLocationsResponse,
+            ::wechat_core::Error<crate::card::ListLocationsErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the cards of this account a user holds, with their codes.
@@ -702,14 +726,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_user_cards(
+    pub fn list_user_cards(
         self,
         request: &crate::card::ListUserCardsRequest,
-    ) -> Result<
-        crate::card::ListUserCardsResponse,
-        ::wechat_core::Error<crate::card::ListUserCardsErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::ListUserCardsResponse,
+            ::wechat_core::Error<crate::card::ListUserCardsErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Adds to or takes from the stock of cards left to give out.
@@ -745,14 +771,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn modify_stock(
+    pub fn modify_stock(
         self,
         request: &crate::card::ModifyStockRequest,
-    ) -> Result<
-        crate::card::ModifyStockResponse,
-        ::wechat_core::Error<crate::card::ModifyStockErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::ModifyStockResponse,
+            ::wechat_core::Error<crate::card::ModifyStockErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Turns the quick-pay (快速买单) entry of a card on or off.
@@ -788,14 +816,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_pay_cell(
+    pub fn set_pay_cell(
         self,
         request: &crate::card::SetPayCellRequest,
-    ) -> Result<
-        crate::card::SetPayCellResponse,
-        ::wechat_core::Error<crate::card::SetPayCellErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::SetPayCellResponse,
+            ::wechat_core::Error<crate::card::SetPayCellErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Turns self-redemption (自助核销) of a card on or off: the user redeems it with a tap.
@@ -832,14 +862,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_self_consume_cell(
+    pub fn set_self_consume_cell(
         self,
         request: &crate::card::SetSelfConsumeCellRequest,
-    ) -> Result<
-        crate::card::SetSelfConsumeCellResponse,
-        ::wechat_core::Error<crate::card::SetSelfConsumeCellErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::SetSelfConsumeCellResponse,
+            ::wechat_core::Error<crate::card::SetSelfConsumeCellErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Chooses the card a store's mini program page offers.
@@ -878,14 +910,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_store_card(
+    pub fn set_store_card(
         self,
         request: &crate::card::SetStoreCardRequest,
-    ) -> Result<
-        crate::card::SetStoreCardResponse,
-        ::wechat_core::Error<crate::card::SetStoreCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::SetStoreCardResponse,
+            ::wechat_core::Error<crate::card::SetStoreCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Replaces the test whitelist: the users who may take cards that have not passed review.
@@ -921,14 +955,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_test_whitelist(
+    pub fn set_test_whitelist(
         self,
         request: &crate::card::SetTestWhitelistRequest,
-    ) -> Result<
-        crate::card::SetTestWhitelistResponse,
-        ::wechat_core::Error<crate::card::SetTestWhitelistErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::SetTestWhitelistResponse,
+            ::wechat_core::Error<crate::card::SetTestWhitelistErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Changes some fields of a card; the answer says whether the change sends the card back to review.
@@ -964,14 +1000,16 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_card(
+    pub fn update_card(
         self,
         request: &crate::card::UpdateCardRequest,
-    ) -> Result<
-        crate::card::UpdateCardResponse,
-        ::wechat_core::Error<crate::card::UpdateCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::UpdateCardResponse,
+            ::wechat_core::Error<crate::card::UpdateCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.
@@ -1014,14 +1052,16 @@ impl CardClient<'_> {
     #[deprecated(
         note = "WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it."
     )]
-    pub async fn update_lucky_money_balance(
+    pub fn update_lucky_money_balance(
         self,
         request: &crate::card::UpdateLuckyMoneyBalanceRequest,
-    ) -> Result<
-        crate::card::UpdateLuckyMoneyBalanceResponse,
-        ::wechat_core::Error<crate::card::UpdateLuckyMoneyBalanceErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::UpdateLuckyMoneyBalanceResponse,
+            ::wechat_core::Error<crate::card::UpdateLuckyMoneyBalanceErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos
@@ -1059,13 +1099,15 @@ impl CardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn upload_image(
+    pub fn upload_image(
         self,
         request: &crate::card::UploadImageRequest,
-    ) -> Result<
-        crate::card::UploadImageResponse,
-        ::wechat_core::Error<crate::card::UploadImageErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card::UploadImageResponse,
+            ::wechat_core::Error<crate::card::UploadImageErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

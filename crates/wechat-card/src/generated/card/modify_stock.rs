@@ -129,9 +129,8 @@ impl ::wechat_core::Check for ModifyStockRequest {
 impl serde::Serialize for ModifyStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ModifyStockRequest",
                 fields::len(
                     1,
@@ -140,11 +139,11 @@ impl serde::Serialize for ModifyStockRequest {
                         self.reduce_stock_value.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "increase_stock_value", &self.increase_stock_value)?;
-        fields::optional(&mut out, "reduce_stock_value", &self.reduce_stock_value)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("increase_stock_value", &self.increase_stock_value)
+            .optional("reduce_stock_value", &self.reduce_stock_value)
+            .end()
     }
 }
 
@@ -173,11 +172,11 @@ impl ::wechat_core::fields::FromMap for ModifyStockRequest {
         let mut field_reduce_stock_value = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_increase_stock_value, "increase_stock_value")?,
-                2 => map.read(&mut field_reduce_stock_value, "reduce_stock_value")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_increase_stock_value, "increase_stock_value"),
+                2 => map.read(&mut field_reduce_stock_value, "reduce_stock_value"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ModifyStockRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -206,9 +205,8 @@ impl ModifyStockResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ModifyStockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ModifyStockResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ModifyStockResponse", 0).end()
     }
 }
 

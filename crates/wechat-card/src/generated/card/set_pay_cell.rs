@@ -106,15 +106,14 @@ impl ::wechat_core::Check for SetPayCellRequest {
 impl serde::Serialize for SetPayCellRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetPayCellRequest",
                 fields::len(1, &[self.is_open.is_some()]),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "is_open", &self.is_open)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("is_open", &self.is_open)
+            .end()
     }
 }
 
@@ -142,10 +141,10 @@ impl ::wechat_core::fields::FromMap for SetPayCellRequest {
         let mut field_is_open = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_is_open, "is_open")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_is_open, "is_open"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetPayCellRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -173,9 +172,8 @@ impl SetPayCellResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetPayCellResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetPayCellResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetPayCellResponse", 0).end()
     }
 }
 

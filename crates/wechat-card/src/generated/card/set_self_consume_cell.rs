@@ -125,9 +125,8 @@ impl ::wechat_core::Check for SetSelfConsumeCellRequest {
 impl serde::Serialize for SetSelfConsumeCellRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetSelfConsumeCellRequest",
                 fields::len(
                     1,
@@ -137,12 +136,12 @@ impl serde::Serialize for SetSelfConsumeCellRequest {
                         self.need_remark_amount.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "is_open", &self.is_open)?;
-        fields::optional(&mut out, "need_verify_cod", &self.need_verify_cod)?;
-        fields::optional(&mut out, "need_remark_amount", &self.need_remark_amount)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("is_open", &self.is_open)
+            .optional("need_verify_cod", &self.need_verify_cod)
+            .optional("need_remark_amount", &self.need_remark_amount)
+            .end()
     }
 }
 
@@ -172,12 +171,12 @@ impl ::wechat_core::fields::FromMap for SetSelfConsumeCellRequest {
         let mut field_need_remark_amount = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_is_open, "is_open")?,
-                2 => map.read(&mut field_need_verify_cod, "need_verify_cod")?,
-                3 => map.read(&mut field_need_remark_amount, "need_remark_amount")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_is_open, "is_open"),
+                2 => map.read(&mut field_need_verify_cod, "need_verify_cod"),
+                3 => map.read(&mut field_need_remark_amount, "need_remark_amount"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetSelfConsumeCellRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -207,9 +206,8 @@ impl SetSelfConsumeCellResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetSelfConsumeCellResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetSelfConsumeCellResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetSelfConsumeCellResponse", 0).end()
     }
 }
 

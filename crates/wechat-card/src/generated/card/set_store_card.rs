@@ -113,10 +113,25 @@ impl SetStoreCardRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<SetStoreCardRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SetStoreCardRequest");
-        Ok(SetStoreCardRequest {
-            poi_id: required.take(self.poi_id, "poi_id")?,
-            card_id: required.take(self.card_id, "card_id")?,
-        })
+        match (self.poi_id, self.card_id) {
+            (Some(poi_id), Some(card_id)) => {
+                Ok(SetStoreCardRequest {
+                    poi_id,
+                    card_id,
+                })
+            }
+            (poi_id, card_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("poi_id", poi_id.is_some()),
+                                ("card_id", card_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -137,11 +152,11 @@ impl ::wechat_core::Check for SetStoreCardRequest {
 
 impl serde::Serialize for SetStoreCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetStoreCardRequest", 2)?;
-        out.serialize_field("poi_id", &self.poi_id)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetStoreCardRequest", 2)
+            .field("poi_id", &self.poi_id)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -169,10 +184,10 @@ impl ::wechat_core::fields::FromMap for SetStoreCardRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_poi_id, "poi_id")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_poi_id, "poi_id"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetStoreCardRequest {
             poi_id: fields::required(field_poi_id, "poi_id")?,
@@ -200,9 +215,8 @@ impl SetStoreCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetStoreCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetStoreCardResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetStoreCardResponse", 0).end()
     }
 }
 

@@ -140,15 +140,14 @@ impl ::wechat_core::Check for SetTestWhitelistRequest {
 impl serde::Serialize for SetTestWhitelistRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetTestWhitelistRequest",
                 fields::len(0, &[self.openid.is_some(), self.username.is_some()]),
-            )?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "username", &self.username)?;
-        out.end()
+            )
+            .optional("openid", &self.openid)
+            .optional("username", &self.username)
+            .end()
     }
 }
 
@@ -175,10 +174,10 @@ impl ::wechat_core::fields::FromMap for SetTestWhitelistRequest {
         let mut field_username = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_openid, "openid")?,
-                1 => map.read(&mut field_username, "username")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_openid, "openid"),
+                1 => map.read(&mut field_username, "username"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetTestWhitelistRequest {
             openid: field_openid.unwrap_or_default(),
@@ -233,9 +232,8 @@ impl SetTestWhitelistResponse {
 impl serde::Serialize for SetTestWhitelistResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetTestWhitelistResponse",
                 fields::len(
                     0,
@@ -245,11 +243,11 @@ impl serde::Serialize for SetTestWhitelistResponse {
                         self.success_username.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "white_list_size", &self.white_list_size)?;
-        fields::optional(&mut out, "success_openid", &self.success_openid)?;
-        fields::optional(&mut out, "success_username", &self.success_username)?;
-        out.end()
+            )
+            .optional("white_list_size", &self.white_list_size)
+            .optional("success_openid", &self.success_openid)
+            .optional("success_username", &self.success_username)
+            .end()
     }
 }
 
@@ -275,11 +273,11 @@ impl ::wechat_core::fields::FromMap for SetTestWhitelistResponse {
         let mut field_success_username = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_white_list_size, "white_list_size")?,
-                1 => map.read(&mut field_success_openid, "success_openid")?,
-                2 => map.read(&mut field_success_username, "success_username")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_white_list_size, "white_list_size"),
+                1 => map.read(&mut field_success_openid, "success_openid"),
+                2 => map.read(&mut field_success_username, "success_username"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetTestWhitelistResponse {
             white_list_size: field_white_list_size.unwrap_or_default(),

@@ -51,15 +51,14 @@ impl ::wechat_core::Check for Abstract {
 impl serde::Serialize for Abstract {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Abstract",
                 fields::len(0, &[self.abstract_.is_some(), self.icon_url_list.is_some()]),
-            )?;
-        fields::optional(&mut out, "abstract", &self.abstract_)?;
-        fields::optional(&mut out, "icon_url_list", &self.icon_url_list)?;
-        out.end()
+            )
+            .optional("abstract", &self.abstract_)
+            .optional("icon_url_list", &self.icon_url_list)
+            .end()
     }
 }
 
@@ -84,10 +83,10 @@ impl ::wechat_core::fields::FromMap for Abstract {
         let mut field_icon_url_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_abstract_, "abstract")?,
-                1 => map.read(&mut field_icon_url_list, "icon_url_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_abstract_, "abstract"),
+                1 => map.read(&mut field_icon_url_list, "icon_url_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Abstract {
             abstract_: field_abstract_.unwrap_or_default(),
@@ -187,9 +186,8 @@ impl ::wechat_core::Check for AdvancedInfo {
 impl serde::Serialize for AdvancedInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "AdvancedInfo",
                 fields::len(
                     0,
@@ -201,13 +199,13 @@ impl serde::Serialize for AdvancedInfo {
                         self.business_service.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "use_condition", &self.use_condition)?;
-        fields::optional(&mut out, "abstract", &self.abstract_)?;
-        fields::optional(&mut out, "text_image_list", &self.text_image_list)?;
-        fields::optional(&mut out, "time_limit", &self.time_limit)?;
-        fields::optional(&mut out, "business_service", &self.business_service)?;
-        out.end()
+            )
+            .optional("use_condition", &self.use_condition)
+            .optional("abstract", &self.abstract_)
+            .optional("text_image_list", &self.text_image_list)
+            .optional("time_limit", &self.time_limit)
+            .optional("business_service", &self.business_service)
+            .end()
     }
 }
 
@@ -243,14 +241,14 @@ impl ::wechat_core::fields::FromMap for AdvancedInfo {
         let mut field_share_friends = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_use_condition, "use_condition")?,
-                1 => map.read(&mut field_abstract_, "abstract")?,
-                2 => map.read(&mut field_text_image_list, "text_image_list")?,
-                3 => map.read(&mut field_time_limit, "time_limit")?,
-                4 => map.read(&mut field_business_service, "business_service")?,
-                5 => map.read(&mut field_share_friends, "share_friends")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_use_condition, "use_condition"),
+                1 => map.read(&mut field_abstract_, "abstract"),
+                2 => map.read(&mut field_text_image_list, "text_image_list"),
+                3 => map.read(&mut field_time_limit, "time_limit"),
+                4 => map.read(&mut field_business_service, "business_service"),
+                5 => map.read(&mut field_share_friends, "share_friends"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AdvancedInfo {
             use_condition: field_use_condition.unwrap_or_default(),
@@ -603,42 +601,94 @@ impl BaseInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<BaseInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BaseInfo");
-        Ok(BaseInfo {
-            logo_url: required.take(self.logo_url, "logo_url")?,
-            brand_name: required.take(self.brand_name, "brand_name")?,
-            code_type: required.take(self.code_type, "code_type")?,
-            title: required.take(self.title, "title")?,
-            color: required.take(self.color, "color")?,
-            notice: required.take(self.notice, "notice")?,
-            description: required.take(self.description, "description")?,
-            service_phone: self.service_phone,
-            date_info: required.take(self.date_info, "date_info")?,
-            sku: required.take(self.sku, "sku")?,
-            use_limit: self.use_limit,
-            get_limit: self.get_limit,
-            use_custom_code: self.use_custom_code,
-            get_custom_code_mode: self.get_custom_code_mode,
-            bind_openid: self.bind_openid,
-            can_share: self.can_share,
-            can_give_friend: self.can_give_friend,
-            location_id_list: self.location_id_list,
-            use_all_locations: self.use_all_locations,
-            center_title: self.center_title,
-            center_sub_title: self.center_sub_title,
-            center_url: self.center_url,
-            custom_url_name: self.custom_url_name,
-            custom_url: self.custom_url,
-            custom_url_sub_title: self.custom_url_sub_title,
-            promotion_url_name: self.promotion_url_name,
-            promotion_url: self.promotion_url,
-            promotion_url_sub_title: self.promotion_url_sub_title,
-            source: self.source,
-            need_push_on_view: self.need_push_on_view,
-            id: None,
-            status: None,
-            create_time: None,
-            update_time: None,
-        })
+        match (
+            self.logo_url,
+            self.brand_name,
+            self.code_type,
+            self.title,
+            self.color,
+            self.notice,
+            self.description,
+            self.date_info,
+            self.sku,
+        ) {
+            (
+                Some(logo_url),
+                Some(brand_name),
+                Some(code_type),
+                Some(title),
+                Some(color),
+                Some(notice),
+                Some(description),
+                Some(date_info),
+                Some(sku),
+            ) => {
+                Ok(BaseInfo {
+                    logo_url,
+                    brand_name,
+                    code_type,
+                    title,
+                    color,
+                    notice,
+                    description,
+                    service_phone: self.service_phone,
+                    date_info,
+                    sku,
+                    use_limit: self.use_limit,
+                    get_limit: self.get_limit,
+                    use_custom_code: self.use_custom_code,
+                    get_custom_code_mode: self.get_custom_code_mode,
+                    bind_openid: self.bind_openid,
+                    can_share: self.can_share,
+                    can_give_friend: self.can_give_friend,
+                    location_id_list: self.location_id_list,
+                    use_all_locations: self.use_all_locations,
+                    center_title: self.center_title,
+                    center_sub_title: self.center_sub_title,
+                    center_url: self.center_url,
+                    custom_url_name: self.custom_url_name,
+                    custom_url: self.custom_url,
+                    custom_url_sub_title: self.custom_url_sub_title,
+                    promotion_url_name: self.promotion_url_name,
+                    promotion_url: self.promotion_url,
+                    promotion_url_sub_title: self.promotion_url_sub_title,
+                    source: self.source,
+                    need_push_on_view: self.need_push_on_view,
+                    id: None,
+                    status: None,
+                    create_time: None,
+                    update_time: None,
+                })
+            }
+            (
+                logo_url,
+                brand_name,
+                code_type,
+                title,
+                color,
+                notice,
+                description,
+                date_info,
+                sku,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("logo_url", logo_url.is_some()),
+                                ("brand_name", brand_name.is_some()),
+                                ("code_type", code_type.is_some()),
+                                ("title", title.is_some()),
+                                ("color", color.is_some()),
+                                ("notice", notice.is_some()),
+                                ("description", description.is_some()),
+                                ("date_info", date_info.is_some()),
+                                ("sku", sku.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -821,9 +871,8 @@ impl ::wechat_core::Check for BaseInfo {
 impl serde::Serialize for BaseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BaseInfo",
                 fields::len(
                     9,
@@ -851,42 +900,38 @@ impl serde::Serialize for BaseInfo {
                         self.need_push_on_view.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("logo_url", &self.logo_url)?;
-        out.serialize_field("brand_name", &self.brand_name)?;
-        out.serialize_field("code_type", &self.code_type)?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("color", &self.color)?;
-        out.serialize_field("notice", &self.notice)?;
-        out.serialize_field("description", &self.description)?;
-        fields::optional(&mut out, "service_phone", &self.service_phone)?;
-        out.serialize_field("date_info", &self.date_info)?;
-        out.serialize_field("sku", &self.sku)?;
-        fields::optional(&mut out, "use_limit", &self.use_limit)?;
-        fields::optional(&mut out, "get_limit", &self.get_limit)?;
-        fields::optional(&mut out, "use_custom_code", &self.use_custom_code)?;
-        fields::optional(&mut out, "get_custom_code_mode", &self.get_custom_code_mode)?;
-        fields::optional(&mut out, "bind_openid", &self.bind_openid)?;
-        fields::optional(&mut out, "can_share", &self.can_share)?;
-        fields::optional(&mut out, "can_give_friend", &self.can_give_friend)?;
-        fields::optional(&mut out, "location_id_list", &self.location_id_list)?;
-        fields::optional(&mut out, "use_all_locations", &self.use_all_locations)?;
-        fields::optional(&mut out, "center_title", &self.center_title)?;
-        fields::optional(&mut out, "center_sub_title", &self.center_sub_title)?;
-        fields::optional(&mut out, "center_url", &self.center_url)?;
-        fields::optional(&mut out, "custom_url_name", &self.custom_url_name)?;
-        fields::optional(&mut out, "custom_url", &self.custom_url)?;
-        fields::optional(&mut out, "custom_url_sub_title", &self.custom_url_sub_title)?;
-        fields::optional(&mut out, "promotion_url_name", &self.promotion_url_name)?;
-        fields::optional(&mut out, "promotion_url", &self.promotion_url)?;
-        fields::optional(
-            &mut out,
-            "promotion_url_sub_title",
-            &self.promotion_url_sub_title,
-        )?;
-        fields::optional(&mut out, "source", &self.source)?;
-        fields::optional(&mut out, "need_push_on_view", &self.need_push_on_view)?;
-        out.end()
+            )
+            .field("logo_url", &self.logo_url)
+            .field("brand_name", &self.brand_name)
+            .field("code_type", &self.code_type)
+            .field("title", &self.title)
+            .field("color", &self.color)
+            .field("notice", &self.notice)
+            .field("description", &self.description)
+            .optional("service_phone", &self.service_phone)
+            .field("date_info", &self.date_info)
+            .field("sku", &self.sku)
+            .optional("use_limit", &self.use_limit)
+            .optional("get_limit", &self.get_limit)
+            .optional("use_custom_code", &self.use_custom_code)
+            .optional("get_custom_code_mode", &self.get_custom_code_mode)
+            .optional("bind_openid", &self.bind_openid)
+            .optional("can_share", &self.can_share)
+            .optional("can_give_friend", &self.can_give_friend)
+            .optional("location_id_list", &self.location_id_list)
+            .optional("use_all_locations", &self.use_all_locations)
+            .optional("center_title", &self.center_title)
+            .optional("center_sub_title", &self.center_sub_title)
+            .optional("center_url", &self.center_url)
+            .optional("custom_url_name", &self.custom_url_name)
+            .optional("custom_url", &self.custom_url)
+            .optional("custom_url_sub_title", &self.custom_url_sub_title)
+            .optional("promotion_url_name", &self.promotion_url_name)
+            .optional("promotion_url", &self.promotion_url)
+            .optional("promotion_url_sub_title", &self.promotion_url_sub_title)
+            .optional("source", &self.source)
+            .optional("need_push_on_view", &self.need_push_on_view)
+            .end()
     }
 }
 
@@ -979,47 +1024,47 @@ impl ::wechat_core::fields::FromMap for BaseInfo {
         let mut field_update_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_id, "id")?,
-                1 => map.read(&mut field_status, "status")?,
-                2 => map.read(&mut field_logo_url, "logo_url")?,
-                3 => map.read(&mut field_brand_name, "brand_name")?,
-                4 => map.read(&mut field_code_type, "code_type")?,
-                5 => map.read(&mut field_title, "title")?,
-                6 => map.read(&mut field_color, "color")?,
-                7 => map.read(&mut field_notice, "notice")?,
-                8 => map.read(&mut field_description, "description")?,
-                9 => map.read(&mut field_service_phone, "service_phone")?,
-                10 => map.read(&mut field_date_info, "date_info")?,
-                11 => map.read(&mut field_sku, "sku")?,
-                12 => map.read(&mut field_use_limit, "use_limit")?,
-                13 => map.read(&mut field_get_limit, "get_limit")?,
-                14 => map.read(&mut field_use_custom_code, "use_custom_code")?,
-                15 => map.read(&mut field_get_custom_code_mode, "get_custom_code_mode")?,
-                16 => map.read(&mut field_bind_openid, "bind_openid")?,
-                17 => map.read(&mut field_can_share, "can_share")?,
-                18 => map.read(&mut field_can_give_friend, "can_give_friend")?,
-                19 => map.read(&mut field_location_id_list, "location_id_list")?,
-                20 => map.read(&mut field_use_all_locations, "use_all_locations")?,
-                21 => map.read(&mut field_center_title, "center_title")?,
-                22 => map.read(&mut field_center_sub_title, "center_sub_title")?,
-                23 => map.read(&mut field_center_url, "center_url")?,
-                24 => map.read(&mut field_custom_url_name, "custom_url_name")?,
-                25 => map.read(&mut field_custom_url, "custom_url")?,
-                26 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title")?,
-                27 => map.read(&mut field_promotion_url_name, "promotion_url_name")?,
-                28 => map.read(&mut field_promotion_url, "promotion_url")?,
+                0 => map.read(&mut field_id, "id"),
+                1 => map.read(&mut field_status, "status"),
+                2 => map.read(&mut field_logo_url, "logo_url"),
+                3 => map.read(&mut field_brand_name, "brand_name"),
+                4 => map.read(&mut field_code_type, "code_type"),
+                5 => map.read(&mut field_title, "title"),
+                6 => map.read(&mut field_color, "color"),
+                7 => map.read(&mut field_notice, "notice"),
+                8 => map.read(&mut field_description, "description"),
+                9 => map.read(&mut field_service_phone, "service_phone"),
+                10 => map.read(&mut field_date_info, "date_info"),
+                11 => map.read(&mut field_sku, "sku"),
+                12 => map.read(&mut field_use_limit, "use_limit"),
+                13 => map.read(&mut field_get_limit, "get_limit"),
+                14 => map.read(&mut field_use_custom_code, "use_custom_code"),
+                15 => map.read(&mut field_get_custom_code_mode, "get_custom_code_mode"),
+                16 => map.read(&mut field_bind_openid, "bind_openid"),
+                17 => map.read(&mut field_can_share, "can_share"),
+                18 => map.read(&mut field_can_give_friend, "can_give_friend"),
+                19 => map.read(&mut field_location_id_list, "location_id_list"),
+                20 => map.read(&mut field_use_all_locations, "use_all_locations"),
+                21 => map.read(&mut field_center_title, "center_title"),
+                22 => map.read(&mut field_center_sub_title, "center_sub_title"),
+                23 => map.read(&mut field_center_url, "center_url"),
+                24 => map.read(&mut field_custom_url_name, "custom_url_name"),
+                25 => map.read(&mut field_custom_url, "custom_url"),
+                26 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title"),
+                27 => map.read(&mut field_promotion_url_name, "promotion_url_name"),
+                28 => map.read(&mut field_promotion_url, "promotion_url"),
                 29 => {
                     map.read(
                         &mut field_promotion_url_sub_title,
                         "promotion_url_sub_title",
-                    )?
+                    )
                 }
-                30 => map.read(&mut field_source, "source")?,
-                31 => map.read(&mut field_need_push_on_view, "need_push_on_view")?,
-                32 => map.read(&mut field_create_time, "create_time")?,
-                33 => map.read(&mut field_update_time, "update_time")?,
-                _ => map.skip()?,
-            }
+                30 => map.read(&mut field_source, "source"),
+                31 => map.read(&mut field_need_push_on_view, "need_push_on_view"),
+                32 => map.read(&mut field_create_time, "create_time"),
+                33 => map.read(&mut field_update_time, "update_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BaseInfo {
             id: field_id.unwrap_or_default(),
@@ -1189,19 +1234,55 @@ impl BoardingPassBuilder {
     /// field not set.
     pub fn build(self) -> Result<BoardingPass, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BoardingPass");
-        Ok(BoardingPass {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            from: required.take(self.from, "from")?,
-            to: required.take(self.to, "to")?,
-            flight: required.take(self.flight, "flight")?,
-            gate: self.gate,
-            check_in_url: self.check_in_url,
-            air_model: required.take(self.air_model, "air_model")?,
-            departure_time: required.take(self.departure_time, "departure_time")?,
-            landing_time: required.take(self.landing_time, "landing_time")?,
-            boarding_time: self.boarding_time,
-        })
+        match (
+            self.base_info,
+            self.from,
+            self.to,
+            self.flight,
+            self.air_model,
+            self.departure_time,
+            self.landing_time,
+        ) {
+            (
+                Some(base_info),
+                Some(from),
+                Some(to),
+                Some(flight),
+                Some(air_model),
+                Some(departure_time),
+                Some(landing_time),
+            ) => {
+                Ok(BoardingPass {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    from,
+                    to,
+                    flight,
+                    gate: self.gate,
+                    check_in_url: self.check_in_url,
+                    air_model,
+                    departure_time,
+                    landing_time,
+                    boarding_time: self.boarding_time,
+                })
+            }
+            (base_info, from, to, flight, air_model, departure_time, landing_time) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("from", from.is_some()),
+                                ("to", to.is_some()),
+                                ("flight", flight.is_some()),
+                                ("air_model", air_model.is_some()),
+                                ("departure_time", departure_time.is_some()),
+                                ("landing_time", landing_time.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1276,9 +1357,8 @@ impl ::wechat_core::Check for BoardingPass {
 impl serde::Serialize for BoardingPass {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BoardingPass",
                 fields::len(
                     7,
@@ -1289,19 +1369,19 @@ impl serde::Serialize for BoardingPass {
                         self.boarding_time.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("from", &self.from)?;
-        out.serialize_field("to", &self.to)?;
-        out.serialize_field("flight", &self.flight)?;
-        fields::optional(&mut out, "gate", &self.gate)?;
-        fields::optional(&mut out, "check_in_url", &self.check_in_url)?;
-        out.serialize_field("air_model", &self.air_model)?;
-        out.serialize_field("departure_time", &self.departure_time)?;
-        out.serialize_field("landing_time", &self.landing_time)?;
-        fields::optional(&mut out, "boarding_time", &self.boarding_time)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("flight", &self.flight)
+            .optional("gate", &self.gate)
+            .optional("check_in_url", &self.check_in_url)
+            .field("air_model", &self.air_model)
+            .field("departure_time", &self.departure_time)
+            .field("landing_time", &self.landing_time)
+            .optional("boarding_time", &self.boarding_time)
+            .end()
     }
 }
 
@@ -1348,19 +1428,19 @@ impl ::wechat_core::fields::FromMap for BoardingPass {
         let mut field_boarding_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_from, "from")?,
-                3 => map.read(&mut field_to, "to")?,
-                4 => map.read(&mut field_flight, "flight")?,
-                5 => map.read(&mut field_gate, "gate")?,
-                6 => map.read(&mut field_check_in_url, "check_in_url")?,
-                7 => map.read(&mut field_air_model, "air_model")?,
-                8 => map.read(&mut field_departure_time, "departure_time")?,
-                9 => map.read(&mut field_landing_time, "landing_time")?,
-                10 => map.read(&mut field_boarding_time, "boarding_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_from, "from"),
+                3 => map.read(&mut field_to, "to"),
+                4 => map.read(&mut field_flight, "flight"),
+                5 => map.read(&mut field_gate, "gate"),
+                6 => map.read(&mut field_check_in_url, "check_in_url"),
+                7 => map.read(&mut field_air_model, "air_model"),
+                8 => map.read(&mut field_departure_time, "departure_time"),
+                9 => map.read(&mut field_landing_time, "landing_time"),
+                10 => map.read(&mut field_boarding_time, "boarding_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BoardingPass {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -1458,9 +1538,8 @@ impl BonusRule {
 impl serde::Serialize for BonusRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BonusRule",
                 fields::len(
                     0,
@@ -1475,20 +1554,16 @@ impl serde::Serialize for BonusRule {
                         self.max_reduce_bonus.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "cost_money_unit", &self.cost_money_unit)?;
-        fields::optional(&mut out, "increase_bonus", &self.increase_bonus)?;
-        fields::optional(&mut out, "max_increase_bonus", &self.max_increase_bonus)?;
-        fields::optional(&mut out, "init_increase_bonus", &self.init_increase_bonus)?;
-        fields::optional(&mut out, "cost_bonus_unit", &self.cost_bonus_unit)?;
-        fields::optional(&mut out, "reduce_money", &self.reduce_money)?;
-        fields::optional(
-            &mut out,
-            "least_money_to_use_bonus",
-            &self.least_money_to_use_bonus,
-        )?;
-        fields::optional(&mut out, "max_reduce_bonus", &self.max_reduce_bonus)?;
-        out.end()
+            )
+            .optional("cost_money_unit", &self.cost_money_unit)
+            .optional("increase_bonus", &self.increase_bonus)
+            .optional("max_increase_bonus", &self.max_increase_bonus)
+            .optional("init_increase_bonus", &self.init_increase_bonus)
+            .optional("cost_bonus_unit", &self.cost_bonus_unit)
+            .optional("reduce_money", &self.reduce_money)
+            .optional("least_money_to_use_bonus", &self.least_money_to_use_bonus)
+            .optional("max_reduce_bonus", &self.max_reduce_bonus)
+            .end()
     }
 }
 
@@ -1528,21 +1603,21 @@ impl ::wechat_core::fields::FromMap for BonusRule {
         let mut field_max_reduce_bonus = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_cost_money_unit, "cost_money_unit")?,
-                1 => map.read(&mut field_increase_bonus, "increase_bonus")?,
-                2 => map.read(&mut field_max_increase_bonus, "max_increase_bonus")?,
-                3 => map.read(&mut field_init_increase_bonus, "init_increase_bonus")?,
-                4 => map.read(&mut field_cost_bonus_unit, "cost_bonus_unit")?,
-                5 => map.read(&mut field_reduce_money, "reduce_money")?,
+                0 => map.read(&mut field_cost_money_unit, "cost_money_unit"),
+                1 => map.read(&mut field_increase_bonus, "increase_bonus"),
+                2 => map.read(&mut field_max_increase_bonus, "max_increase_bonus"),
+                3 => map.read(&mut field_init_increase_bonus, "init_increase_bonus"),
+                4 => map.read(&mut field_cost_bonus_unit, "cost_bonus_unit"),
+                5 => map.read(&mut field_reduce_money, "reduce_money"),
                 6 => {
                     map.read(
                         &mut field_least_money_to_use_bonus,
                         "least_money_to_use_bonus",
-                    )?
+                    )
                 }
-                7 => map.read(&mut field_max_reduce_bonus, "max_reduce_bonus")?,
-                _ => map.skip()?,
-            }
+                7 => map.read(&mut field_max_reduce_bonus, "max_reduce_bonus"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BonusRule {
             cost_money_unit: field_cost_money_unit.unwrap_or_default(),
@@ -1930,12 +2005,28 @@ impl CashBuilder {
     /// field not set.
     pub fn build(self) -> Result<Cash, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Cash");
-        Ok(Cash {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            least_cost: required.take(self.least_cost, "least_cost")?,
-            reduce_cost: required.take(self.reduce_cost, "reduce_cost")?,
-        })
+        match (self.base_info, self.least_cost, self.reduce_cost) {
+            (Some(base_info), Some(least_cost), Some(reduce_cost)) => {
+                Ok(Cash {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    least_cost,
+                    reduce_cost,
+                })
+            }
+            (base_info, least_cost, reduce_cost) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("least_cost", least_cost.is_some()),
+                                ("reduce_cost", reduce_cost.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1974,14 +2065,16 @@ impl ::wechat_core::Check for Cash {
 impl serde::Serialize for Cash {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("Cash", fields::len(3, &[self.advanced_info.is_some()]))?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("least_cost", &self.least_cost)?;
-        out.serialize_field("reduce_cost", &self.reduce_cost)?;
-        out.end()
+        fields::Struct::begin(
+                serializer,
+                "Cash",
+                fields::len(3, &[self.advanced_info.is_some()]),
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("least_cost", &self.least_cost)
+            .field("reduce_cost", &self.reduce_cost)
+            .end()
     }
 }
 
@@ -2009,12 +2102,12 @@ impl ::wechat_core::fields::FromMap for Cash {
         let mut field_reduce_cost = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_least_cost, "least_cost")?,
-                3 => map.read(&mut field_reduce_cost, "reduce_cost")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_least_cost, "least_cost"),
+                3 => map.read(&mut field_reduce_cost, "reduce_cost"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Cash {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -2150,11 +2243,21 @@ impl CustomCellBuilder {
     /// field not set.
     pub fn build(self) -> Result<CustomCell, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CustomCell");
-        Ok(CustomCell {
-            name: required.take(self.name, "name")?,
-            tips: required.take(self.tips, "tips")?,
-            url: required.take(self.url, "url")?,
-        })
+        match (self.name, self.tips, self.url) {
+            (Some(name), Some(tips), Some(url)) => Ok(CustomCell { name, tips, url }),
+            (name, tips, url) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("name", name.is_some()),
+                                ("tips", tips.is_some()),
+                                ("url", url.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -2193,12 +2296,12 @@ impl ::wechat_core::Check for CustomCell {
 
 impl serde::Serialize for CustomCell {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomCell", 3)?;
-        out.serialize_field("name", &self.name)?;
-        out.serialize_field("tips", &self.tips)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CustomCell", 3)
+            .field("name", &self.name)
+            .field("tips", &self.tips)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -2225,11 +2328,11 @@ impl ::wechat_core::fields::FromMap for CustomCell {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_tips, "tips")?,
-                2 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_tips, "tips"),
+                2 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CustomCell {
             name: fields::required(field_name, "name")?,
@@ -2314,19 +2417,18 @@ impl ::wechat_core::Check for CustomField {
 impl serde::Serialize for CustomField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CustomField",
                 fields::len(
                     0,
                     &[self.name_type.is_some(), self.name.is_some(), self.url.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "name_type", &self.name_type)?;
-        fields::optional(&mut out, "name", &self.name)?;
-        fields::optional(&mut out, "url", &self.url)?;
-        out.end()
+            )
+            .optional("name_type", &self.name_type)
+            .optional("name", &self.name)
+            .optional("url", &self.url)
+            .end()
     }
 }
 
@@ -2352,11 +2454,11 @@ impl ::wechat_core::fields::FromMap for CustomField {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name_type, "name_type")?,
-                1 => map.read(&mut field_name, "name")?,
-                2 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name_type, "name_type"),
+                1 => map.read(&mut field_name, "name"),
+                2 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CustomField {
             name_type: field_name_type.unwrap_or_default(),
@@ -2441,9 +2543,8 @@ impl ::wechat_core::Check for DateInfo {
 impl serde::Serialize for DateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "DateInfo",
                 fields::len(
                     1,
@@ -2454,13 +2555,13 @@ impl serde::Serialize for DateInfo {
                         self.fixed_begin_term.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("type", &self.type_)?;
-        fields::optional(&mut out, "begin_timestamp", &self.begin_timestamp)?;
-        fields::optional(&mut out, "end_timestamp", &self.end_timestamp)?;
-        fields::optional(&mut out, "fixed_term", &self.fixed_term)?;
-        fields::optional(&mut out, "fixed_begin_term", &self.fixed_begin_term)?;
-        out.end()
+            )
+            .field("type", &self.type_)
+            .optional("begin_timestamp", &self.begin_timestamp)
+            .optional("end_timestamp", &self.end_timestamp)
+            .optional("fixed_term", &self.fixed_term)
+            .optional("fixed_begin_term", &self.fixed_begin_term)
+            .end()
     }
 }
 
@@ -2495,13 +2596,13 @@ impl ::wechat_core::fields::FromMap for DateInfo {
         let mut field_fixed_begin_term = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_type_, "type")?,
-                1 => map.read(&mut field_begin_timestamp, "begin_timestamp")?,
-                2 => map.read(&mut field_end_timestamp, "end_timestamp")?,
-                3 => map.read(&mut field_fixed_term, "fixed_term")?,
-                4 => map.read(&mut field_fixed_begin_term, "fixed_begin_term")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_type_, "type"),
+                1 => map.read(&mut field_begin_timestamp, "begin_timestamp"),
+                2 => map.read(&mut field_end_timestamp, "end_timestamp"),
+                3 => map.read(&mut field_fixed_term, "fixed_term"),
+                4 => map.read(&mut field_fixed_begin_term, "fixed_begin_term"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DateInfo {
             type_: fields::required(field_type_, "type")?,
@@ -2627,11 +2728,26 @@ impl DiscountBuilder {
     /// field not set.
     pub fn build(self) -> Result<Discount, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Discount");
-        Ok(Discount {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            discount: required.take(self.discount, "discount")?,
-        })
+        match (self.base_info, self.discount) {
+            (Some(base_info), Some(discount)) => {
+                Ok(Discount {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    discount,
+                })
+            }
+            (base_info, discount) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("discount", discount.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -2662,16 +2778,15 @@ impl ::wechat_core::Check for Discount {
 impl serde::Serialize for Discount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Discount",
                 fields::len(2, &[self.advanced_info.is_some()]),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("discount", &self.discount)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("discount", &self.discount)
+            .end()
     }
 }
 
@@ -2698,11 +2813,11 @@ impl ::wechat_core::fields::FromMap for Discount {
         let mut field_discount = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_discount, "discount")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_discount, "discount"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Discount {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -2767,11 +2882,26 @@ impl GeneralCouponBuilder {
     /// field not set.
     pub fn build(self) -> Result<GeneralCoupon, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GeneralCoupon");
-        Ok(GeneralCoupon {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            default_detail: required.take(self.default_detail, "default_detail")?,
-        })
+        match (self.base_info, self.default_detail) {
+            (Some(base_info), Some(default_detail)) => {
+                Ok(GeneralCoupon {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    default_detail,
+                })
+            }
+            (base_info, default_detail) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("default_detail", default_detail.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -2801,16 +2931,15 @@ impl ::wechat_core::Check for GeneralCoupon {
 impl serde::Serialize for GeneralCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GeneralCoupon",
                 fields::len(2, &[self.advanced_info.is_some()]),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("default_detail", &self.default_detail)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("default_detail", &self.default_detail)
+            .end()
     }
 }
 
@@ -2837,11 +2966,11 @@ impl ::wechat_core::fields::FromMap for GeneralCoupon {
         let mut field_default_detail = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_default_detail, "default_detail")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_default_detail, "default_detail"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GeneralCoupon {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -2906,11 +3035,26 @@ impl GiftBuilder {
     /// field not set.
     pub fn build(self) -> Result<Gift, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Gift");
-        Ok(Gift {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            gift: required.take(self.gift, "gift")?,
-        })
+        match (self.base_info, self.gift) {
+            (Some(base_info), Some(gift)) => {
+                Ok(Gift {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    gift,
+                })
+            }
+            (base_info, gift) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("gift", gift.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -2940,13 +3084,15 @@ impl ::wechat_core::Check for Gift {
 impl serde::Serialize for Gift {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("Gift", fields::len(2, &[self.advanced_info.is_some()]))?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("gift", &self.gift)?;
-        out.end()
+        fields::Struct::begin(
+                serializer,
+                "Gift",
+                fields::len(2, &[self.advanced_info.is_some()]),
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("gift", &self.gift)
+            .end()
     }
 }
 
@@ -2973,11 +3119,11 @@ impl ::wechat_core::fields::FromMap for Gift {
         let mut field_gift = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_gift, "gift")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_gift, "gift"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Gift {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -3042,11 +3188,26 @@ impl GrouponBuilder {
     /// field not set.
     pub fn build(self) -> Result<Groupon, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Groupon");
-        Ok(Groupon {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            deal_detail: required.take(self.deal_detail, "deal_detail")?,
-        })
+        match (self.base_info, self.deal_detail) {
+            (Some(base_info), Some(deal_detail)) => {
+                Ok(Groupon {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    deal_detail,
+                })
+            }
+            (base_info, deal_detail) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("deal_detail", deal_detail.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -3076,16 +3237,15 @@ impl ::wechat_core::Check for Groupon {
 impl serde::Serialize for Groupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Groupon",
                 fields::len(2, &[self.advanced_info.is_some()]),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("deal_detail", &self.deal_detail)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("deal_detail", &self.deal_detail)
+            .end()
     }
 }
 
@@ -3112,11 +3272,11 @@ impl ::wechat_core::fields::FromMap for Groupon {
         let mut field_deal_detail = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_deal_detail, "deal_detail")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_deal_detail, "deal_detail"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Groupon {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -3190,12 +3350,27 @@ impl MeetingTicketBuilder {
     /// field not set.
     pub fn build(self) -> Result<MeetingTicket, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MeetingTicket");
-        Ok(MeetingTicket {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            meeting_detail: required.take(self.meeting_detail, "meeting_detail")?,
-            map_url: self.map_url,
-        })
+        match (self.base_info, self.meeting_detail) {
+            (Some(base_info), Some(meeting_detail)) => {
+                Ok(MeetingTicket {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    meeting_detail,
+                    map_url: self.map_url,
+                })
+            }
+            (base_info, meeting_detail) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("meeting_detail", meeting_detail.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -3234,17 +3409,16 @@ impl ::wechat_core::Check for MeetingTicket {
 impl serde::Serialize for MeetingTicket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MeetingTicket",
                 fields::len(2, &[self.advanced_info.is_some(), self.map_url.is_some()]),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("meeting_detail", &self.meeting_detail)?;
-        fields::optional(&mut out, "map_url", &self.map_url)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("meeting_detail", &self.meeting_detail)
+            .optional("map_url", &self.map_url)
+            .end()
     }
 }
 
@@ -3272,12 +3446,12 @@ impl ::wechat_core::fields::FromMap for MeetingTicket {
         let mut field_map_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_meeting_detail, "meeting_detail")?,
-                3 => map.read(&mut field_map_url, "map_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_meeting_detail, "meeting_detail"),
+                3 => map.read(&mut field_map_url, "map_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MeetingTicket {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -3536,32 +3710,59 @@ impl MemberCardBuilder {
     /// field not set.
     pub fn build(self) -> Result<MemberCard, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MemberCard");
-        Ok(MemberCard {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            background_pic_url: self.background_pic_url,
-            prerogative: required.take(self.prerogative, "prerogative")?,
-            auto_activate: self.auto_activate,
-            wx_activate: self.wx_activate,
-            wx_activate_after_submit: self.wx_activate_after_submit,
-            wx_activate_after_submit_url: self.wx_activate_after_submit_url,
-            activate_url: self.activate_url,
-            activate_app_brand_user_name: self.activate_app_brand_user_name,
-            activate_app_brand_pass: self.activate_app_brand_pass,
-            supply_bonus: required.take(self.supply_bonus, "supply_bonus")?,
-            bonus_url: self.bonus_url,
-            bonus_cleared: self.bonus_cleared,
-            bonus_rules: self.bonus_rules,
-            bonus_rule: self.bonus_rule,
-            supply_balance: required.take(self.supply_balance, "supply_balance")?,
-            balance_url: self.balance_url,
-            balance_rules: self.balance_rules,
-            custom_field1: self.custom_field1,
-            custom_field2: self.custom_field2,
-            custom_field3: self.custom_field3,
-            custom_cell1: self.custom_cell1,
-            discount: self.discount,
-        })
+        match (
+            self.base_info,
+            self.prerogative,
+            self.supply_bonus,
+            self.supply_balance,
+        ) {
+            (
+                Some(base_info),
+                Some(prerogative),
+                Some(supply_bonus),
+                Some(supply_balance),
+            ) => {
+                Ok(MemberCard {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    background_pic_url: self.background_pic_url,
+                    prerogative,
+                    auto_activate: self.auto_activate,
+                    wx_activate: self.wx_activate,
+                    wx_activate_after_submit: self.wx_activate_after_submit,
+                    wx_activate_after_submit_url: self.wx_activate_after_submit_url,
+                    activate_url: self.activate_url,
+                    activate_app_brand_user_name: self.activate_app_brand_user_name,
+                    activate_app_brand_pass: self.activate_app_brand_pass,
+                    supply_bonus,
+                    bonus_url: self.bonus_url,
+                    bonus_cleared: self.bonus_cleared,
+                    bonus_rules: self.bonus_rules,
+                    bonus_rule: self.bonus_rule,
+                    supply_balance,
+                    balance_url: self.balance_url,
+                    balance_rules: self.balance_rules,
+                    custom_field1: self.custom_field1,
+                    custom_field2: self.custom_field2,
+                    custom_field3: self.custom_field3,
+                    custom_cell1: self.custom_cell1,
+                    discount: self.discount,
+                })
+            }
+            (base_info, prerogative, supply_bonus, supply_balance) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("prerogative", prerogative.is_some()),
+                                ("supply_bonus", supply_bonus.is_some()),
+                                ("supply_balance", supply_balance.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -3698,9 +3899,8 @@ impl ::wechat_core::Check for MemberCard {
 impl serde::Serialize for MemberCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberCard",
                 fields::len(
                     4,
@@ -3727,48 +3927,32 @@ impl serde::Serialize for MemberCard {
                         self.discount.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        out.serialize_field("prerogative", &self.prerogative)?;
-        fields::optional(&mut out, "auto_activate", &self.auto_activate)?;
-        fields::optional(&mut out, "wx_activate", &self.wx_activate)?;
-        fields::optional(
-            &mut out,
-            "wx_activate_after_submit",
-            &self.wx_activate_after_submit,
-        )?;
-        fields::optional(
-            &mut out,
-            "wx_activate_after_submit_url",
-            &self.wx_activate_after_submit_url,
-        )?;
-        fields::optional(&mut out, "activate_url", &self.activate_url)?;
-        fields::optional(
-            &mut out,
-            "activate_app_brand_user_name",
-            &self.activate_app_brand_user_name,
-        )?;
-        fields::optional(
-            &mut out,
-            "activate_app_brand_pass",
-            &self.activate_app_brand_pass,
-        )?;
-        out.serialize_field("supply_bonus", &self.supply_bonus)?;
-        fields::optional(&mut out, "bonus_url", &self.bonus_url)?;
-        fields::optional(&mut out, "bonus_cleared", &self.bonus_cleared)?;
-        fields::optional(&mut out, "bonus_rules", &self.bonus_rules)?;
-        fields::optional(&mut out, "bonus_rule", &self.bonus_rule)?;
-        out.serialize_field("supply_balance", &self.supply_balance)?;
-        fields::optional(&mut out, "balance_url", &self.balance_url)?;
-        fields::optional(&mut out, "balance_rules", &self.balance_rules)?;
-        fields::optional(&mut out, "custom_field1", &self.custom_field1)?;
-        fields::optional(&mut out, "custom_field2", &self.custom_field2)?;
-        fields::optional(&mut out, "custom_field3", &self.custom_field3)?;
-        fields::optional(&mut out, "custom_cell1", &self.custom_cell1)?;
-        fields::optional(&mut out, "discount", &self.discount)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .optional("background_pic_url", &self.background_pic_url)
+            .field("prerogative", &self.prerogative)
+            .optional("auto_activate", &self.auto_activate)
+            .optional("wx_activate", &self.wx_activate)
+            .optional("wx_activate_after_submit", &self.wx_activate_after_submit)
+            .optional("wx_activate_after_submit_url", &self.wx_activate_after_submit_url)
+            .optional("activate_url", &self.activate_url)
+            .optional("activate_app_brand_user_name", &self.activate_app_brand_user_name)
+            .optional("activate_app_brand_pass", &self.activate_app_brand_pass)
+            .field("supply_bonus", &self.supply_bonus)
+            .optional("bonus_url", &self.bonus_url)
+            .optional("bonus_cleared", &self.bonus_cleared)
+            .optional("bonus_rules", &self.bonus_rules)
+            .optional("bonus_rule", &self.bonus_rule)
+            .field("supply_balance", &self.supply_balance)
+            .optional("balance_url", &self.balance_url)
+            .optional("balance_rules", &self.balance_rules)
+            .optional("custom_field1", &self.custom_field1)
+            .optional("custom_field2", &self.custom_field2)
+            .optional("custom_field3", &self.custom_field3)
+            .optional("custom_cell1", &self.custom_cell1)
+            .optional("discount", &self.discount)
+            .end()
     }
 }
 
@@ -3841,52 +4025,52 @@ impl ::wechat_core::fields::FromMap for MemberCard {
         let mut field_discount = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                3 => map.read(&mut field_prerogative, "prerogative")?,
-                4 => map.read(&mut field_auto_activate, "auto_activate")?,
-                5 => map.read(&mut field_wx_activate, "wx_activate")?,
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                3 => map.read(&mut field_prerogative, "prerogative"),
+                4 => map.read(&mut field_auto_activate, "auto_activate"),
+                5 => map.read(&mut field_wx_activate, "wx_activate"),
                 6 => {
                     map.read(
                         &mut field_wx_activate_after_submit,
                         "wx_activate_after_submit",
-                    )?
+                    )
                 }
                 7 => {
                     map.read(
                         &mut field_wx_activate_after_submit_url,
                         "wx_activate_after_submit_url",
-                    )?
+                    )
                 }
-                8 => map.read(&mut field_activate_url, "activate_url")?,
+                8 => map.read(&mut field_activate_url, "activate_url"),
                 9 => {
                     map.read(
                         &mut field_activate_app_brand_user_name,
                         "activate_app_brand_user_name",
-                    )?
+                    )
                 }
                 10 => {
                     map.read(
                         &mut field_activate_app_brand_pass,
                         "activate_app_brand_pass",
-                    )?
+                    )
                 }
-                11 => map.read(&mut field_supply_bonus, "supply_bonus")?,
-                12 => map.read(&mut field_bonus_url, "bonus_url")?,
-                13 => map.read(&mut field_bonus_cleared, "bonus_cleared")?,
-                14 => map.read(&mut field_bonus_rules, "bonus_rules")?,
-                15 => map.read(&mut field_bonus_rule, "bonus_rule")?,
-                16 => map.read(&mut field_supply_balance, "supply_balance")?,
-                17 => map.read(&mut field_balance_url, "balance_url")?,
-                18 => map.read(&mut field_balance_rules, "balance_rules")?,
-                19 => map.read(&mut field_custom_field1, "custom_field1")?,
-                20 => map.read(&mut field_custom_field2, "custom_field2")?,
-                21 => map.read(&mut field_custom_field3, "custom_field3")?,
-                22 => map.read(&mut field_custom_cell1, "custom_cell1")?,
-                23 => map.read(&mut field_discount, "discount")?,
-                _ => map.skip()?,
-            }
+                11 => map.read(&mut field_supply_bonus, "supply_bonus"),
+                12 => map.read(&mut field_bonus_url, "bonus_url"),
+                13 => map.read(&mut field_bonus_cleared, "bonus_cleared"),
+                14 => map.read(&mut field_bonus_rules, "bonus_rules"),
+                15 => map.read(&mut field_bonus_rule, "bonus_rule"),
+                16 => map.read(&mut field_supply_balance, "supply_balance"),
+                17 => map.read(&mut field_balance_url, "balance_url"),
+                18 => map.read(&mut field_balance_rules, "balance_rules"),
+                19 => map.read(&mut field_custom_field1, "custom_field1"),
+                20 => map.read(&mut field_custom_field2, "custom_field2"),
+                21 => map.read(&mut field_custom_field3, "custom_field3"),
+                22 => map.read(&mut field_custom_cell1, "custom_cell1"),
+                23 => map.read(&mut field_discount, "discount"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberCard {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -3974,11 +4158,26 @@ impl MovieTicketBuilder {
     /// field not set.
     pub fn build(self) -> Result<MovieTicket, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MovieTicket");
-        Ok(MovieTicket {
-            base_info: required.take(self.base_info, "base_info")?,
-            advanced_info: self.advanced_info,
-            detail: required.take(self.detail, "detail")?,
-        })
+        match (self.base_info, self.detail) {
+            (Some(base_info), Some(detail)) => {
+                Ok(MovieTicket {
+                    base_info,
+                    advanced_info: self.advanced_info,
+                    detail,
+                })
+            }
+            (base_info, detail) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("detail", detail.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -4008,16 +4207,15 @@ impl ::wechat_core::Check for MovieTicket {
 impl serde::Serialize for MovieTicket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MovieTicket",
                 fields::len(2, &[self.advanced_info.is_some()]),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        out.serialize_field("detail", &self.detail)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .field("detail", &self.detail)
+            .end()
     }
 }
 
@@ -4044,11 +4242,11 @@ impl ::wechat_core::fields::FromMap for MovieTicket {
         let mut field_detail = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_detail, "detail")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_detail, "detail"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MovieTicket {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -4128,9 +4326,8 @@ impl ::wechat_core::Check for ScenicTicket {
 impl serde::Serialize for ScenicTicket {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ScenicTicket",
                 fields::len(
                     1,
@@ -4140,12 +4337,12 @@ impl serde::Serialize for ScenicTicket {
                         self.guide_url.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("base_info", &self.base_info)?;
-        fields::optional(&mut out, "advanced_info", &self.advanced_info)?;
-        fields::optional(&mut out, "ticket_class", &self.ticket_class)?;
-        fields::optional(&mut out, "guide_url", &self.guide_url)?;
-        out.end()
+            )
+            .field("base_info", &self.base_info)
+            .optional("advanced_info", &self.advanced_info)
+            .optional("ticket_class", &self.ticket_class)
+            .optional("guide_url", &self.guide_url)
+            .end()
     }
 }
 
@@ -4173,12 +4370,12 @@ impl ::wechat_core::fields::FromMap for ScenicTicket {
         let mut field_guide_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_advanced_info, "advanced_info")?,
-                2 => map.read(&mut field_ticket_class, "ticket_class")?,
-                3 => map.read(&mut field_guide_url, "guide_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_advanced_info, "advanced_info"),
+                2 => map.read(&mut field_ticket_class, "ticket_class"),
+                3 => map.read(&mut field_guide_url, "guide_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ScenicTicket {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -4236,10 +4433,10 @@ impl ::wechat_core::Check for Sku {
 
 impl serde::Serialize for Sku {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Sku", 1)?;
-        out.serialize_field("quantity", &self.quantity)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "Sku", 1)
+            .field("quantity", &self.quantity)
+            .end()
     }
 }
 
@@ -4265,10 +4462,10 @@ impl ::wechat_core::fields::FromMap for Sku {
         let mut field_total_quantity = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_quantity, "quantity")?,
-                1 => map.read(&mut field_total_quantity, "total_quantity")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_quantity, "quantity"),
+                1 => map.read(&mut field_total_quantity, "total_quantity"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Sku {
             quantity: fields::required(field_quantity, "quantity")?,
@@ -4333,15 +4530,14 @@ impl ::wechat_core::Check for TextImage {
 impl serde::Serialize for TextImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "TextImage",
                 fields::len(0, &[self.image_url.is_some(), self.text.is_some()]),
-            )?;
-        fields::optional(&mut out, "image_url", &self.image_url)?;
-        fields::optional(&mut out, "text", &self.text)?;
-        out.end()
+            )
+            .optional("image_url", &self.image_url)
+            .optional("text", &self.text)
+            .end()
     }
 }
 
@@ -4366,10 +4562,10 @@ impl ::wechat_core::fields::FromMap for TextImage {
         let mut field_text = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_image_url, "image_url")?,
-                1 => map.read(&mut field_text, "text")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_image_url, "image_url"),
+                1 => map.read(&mut field_text, "text"),
+                _ => map.skip(),
+            }?;
         }
         Ok(TextImage {
             image_url: field_image_url.unwrap_or_default(),
@@ -4476,9 +4672,8 @@ impl ::wechat_core::Check for TimeLimit {
 impl serde::Serialize for TimeLimit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "TimeLimit",
                 fields::len(
                     0,
@@ -4490,13 +4685,13 @@ impl serde::Serialize for TimeLimit {
                         self.end_minute.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "type", &self.type_)?;
-        fields::optional(&mut out, "begin_hour", &self.begin_hour)?;
-        fields::optional(&mut out, "begin_minute", &self.begin_minute)?;
-        fields::optional(&mut out, "end_hour", &self.end_hour)?;
-        fields::optional(&mut out, "end_minute", &self.end_minute)?;
-        out.end()
+            )
+            .optional("type", &self.type_)
+            .optional("begin_hour", &self.begin_hour)
+            .optional("begin_minute", &self.begin_minute)
+            .optional("end_hour", &self.end_hour)
+            .optional("end_minute", &self.end_minute)
+            .end()
     }
 }
 
@@ -4524,13 +4719,13 @@ impl ::wechat_core::fields::FromMap for TimeLimit {
         let mut field_end_minute = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_type_, "type")?,
-                1 => map.read(&mut field_begin_hour, "begin_hour")?,
-                2 => map.read(&mut field_begin_minute, "begin_minute")?,
-                3 => map.read(&mut field_end_hour, "end_hour")?,
-                4 => map.read(&mut field_end_minute, "end_minute")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_type_, "type"),
+                1 => map.read(&mut field_begin_hour, "begin_hour"),
+                2 => map.read(&mut field_begin_minute, "begin_minute"),
+                3 => map.read(&mut field_end_hour, "end_hour"),
+                4 => map.read(&mut field_end_minute, "end_minute"),
+                _ => map.skip(),
+            }?;
         }
         Ok(TimeLimit {
             type_: field_type_.unwrap_or_default(),
@@ -4631,9 +4826,8 @@ impl ::wechat_core::Check for UseCondition {
 impl serde::Serialize for UseCondition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UseCondition",
                 fields::len(
                     0,
@@ -4645,17 +4839,13 @@ impl serde::Serialize for UseCondition {
                         self.can_use_with_other_discount.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "accept_category", &self.accept_category)?;
-        fields::optional(&mut out, "reject_category", &self.reject_category)?;
-        fields::optional(&mut out, "least_cost", &self.least_cost)?;
-        fields::optional(&mut out, "object_use_for", &self.object_use_for)?;
-        fields::optional(
-            &mut out,
-            "can_use_with_other_discount",
-            &self.can_use_with_other_discount,
-        )?;
-        out.end()
+            )
+            .optional("accept_category", &self.accept_category)
+            .optional("reject_category", &self.reject_category)
+            .optional("least_cost", &self.least_cost)
+            .optional("object_use_for", &self.object_use_for)
+            .optional("can_use_with_other_discount", &self.can_use_with_other_discount)
+            .end()
     }
 }
 
@@ -4689,18 +4879,18 @@ impl ::wechat_core::fields::FromMap for UseCondition {
         let mut field_can_use_with_other_discount = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_accept_category, "accept_category")?,
-                1 => map.read(&mut field_reject_category, "reject_category")?,
-                2 => map.read(&mut field_least_cost, "least_cost")?,
-                3 => map.read(&mut field_object_use_for, "object_use_for")?,
+                0 => map.read(&mut field_accept_category, "accept_category"),
+                1 => map.read(&mut field_reject_category, "reject_category"),
+                2 => map.read(&mut field_least_cost, "least_cost"),
+                3 => map.read(&mut field_object_use_for, "object_use_for"),
                 4 => {
                     map.read(
                         &mut field_can_use_with_other_discount,
                         "can_use_with_other_discount",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(UseCondition {
             accept_category: field_accept_category.unwrap_or_default(),

@@ -358,9 +358,8 @@ impl ::wechat_core::Check for UpdateCardRequest {
 impl serde::Serialize for UpdateCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateCardRequest",
                 fields::len(
                     1,
@@ -377,19 +376,19 @@ impl serde::Serialize for UpdateCardRequest {
                         self.meeting_ticket.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "groupon", &self.groupon)?;
-        fields::optional(&mut out, "cash", &self.cash)?;
-        fields::optional(&mut out, "discount", &self.discount)?;
-        fields::optional(&mut out, "gift", &self.gift)?;
-        fields::optional(&mut out, "general_coupon", &self.general_coupon)?;
-        fields::optional(&mut out, "member_card", &self.member_card)?;
-        fields::optional(&mut out, "scenic_ticket", &self.scenic_ticket)?;
-        fields::optional(&mut out, "movie_ticket", &self.movie_ticket)?;
-        fields::optional(&mut out, "boarding_pass", &self.boarding_pass)?;
-        fields::optional(&mut out, "meeting_ticket", &self.meeting_ticket)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("groupon", &self.groupon)
+            .optional("cash", &self.cash)
+            .optional("discount", &self.discount)
+            .optional("gift", &self.gift)
+            .optional("general_coupon", &self.general_coupon)
+            .optional("member_card", &self.member_card)
+            .optional("scenic_ticket", &self.scenic_ticket)
+            .optional("movie_ticket", &self.movie_ticket)
+            .optional("boarding_pass", &self.boarding_pass)
+            .optional("meeting_ticket", &self.meeting_ticket)
+            .end()
     }
 }
 
@@ -438,19 +437,19 @@ impl ::wechat_core::fields::FromMap for UpdateCardRequest {
         let mut field_meeting_ticket = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_groupon, "groupon")?,
-                2 => map.read(&mut field_cash, "cash")?,
-                3 => map.read(&mut field_discount, "discount")?,
-                4 => map.read(&mut field_gift, "gift")?,
-                5 => map.read(&mut field_general_coupon, "general_coupon")?,
-                6 => map.read(&mut field_member_card, "member_card")?,
-                7 => map.read(&mut field_scenic_ticket, "scenic_ticket")?,
-                8 => map.read(&mut field_movie_ticket, "movie_ticket")?,
-                9 => map.read(&mut field_boarding_pass, "boarding_pass")?,
-                10 => map.read(&mut field_meeting_ticket, "meeting_ticket")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_groupon, "groupon"),
+                2 => map.read(&mut field_cash, "cash"),
+                3 => map.read(&mut field_discount, "discount"),
+                4 => map.read(&mut field_gift, "gift"),
+                5 => map.read(&mut field_general_coupon, "general_coupon"),
+                6 => map.read(&mut field_member_card, "member_card"),
+                7 => map.read(&mut field_scenic_ticket, "scenic_ticket"),
+                8 => map.read(&mut field_movie_ticket, "movie_ticket"),
+                9 => map.read(&mut field_boarding_pass, "boarding_pass"),
+                10 => map.read(&mut field_meeting_ticket, "meeting_ticket"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateCardRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -491,10 +490,10 @@ impl UpdateCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateCardResponse", 1)?;
-        out.serialize_field("send_check", &self.send_check)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateCardResponse", 1)
+            .field("send_check", &self.send_check)
+            .end()
     }
 }
 
@@ -519,9 +518,9 @@ impl ::wechat_core::fields::FromMap for UpdateCardResponse {
         let mut field_send_check = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_send_check, "send_check")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_send_check, "send_check"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateCardResponse {
             send_check: fields::required(field_send_check, "send_check")?,
@@ -938,9 +937,8 @@ impl ::wechat_core::Check for BaseInfoUpdate {
 impl serde::Serialize for BaseInfoUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BaseInfoUpdate",
                 fields::len(
                     0,
@@ -972,37 +970,33 @@ impl serde::Serialize for BaseInfoUpdate {
                         self.is_pay_and_qrcode.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "title", &self.title)?;
-        fields::optional(&mut out, "logo_url", &self.logo_url)?;
-        fields::optional(&mut out, "notice", &self.notice)?;
-        fields::optional(&mut out, "description", &self.description)?;
-        fields::optional(&mut out, "service_phone", &self.service_phone)?;
-        fields::optional(&mut out, "color", &self.color)?;
-        fields::optional(&mut out, "location_id_list", &self.location_id_list)?;
-        fields::optional(&mut out, "use_all_locations", &self.use_all_locations)?;
-        fields::optional(&mut out, "center_title", &self.center_title)?;
-        fields::optional(&mut out, "center_sub_title", &self.center_sub_title)?;
-        fields::optional(&mut out, "center_url", &self.center_url)?;
-        fields::optional(&mut out, "custom_url_name", &self.custom_url_name)?;
-        fields::optional(&mut out, "custom_url", &self.custom_url)?;
-        fields::optional(&mut out, "custom_url_sub_title", &self.custom_url_sub_title)?;
-        fields::optional(&mut out, "promotion_url_name", &self.promotion_url_name)?;
-        fields::optional(&mut out, "promotion_url", &self.promotion_url)?;
-        fields::optional(
-            &mut out,
-            "promotion_url_sub_title",
-            &self.promotion_url_sub_title,
-        )?;
-        fields::optional(&mut out, "code_type", &self.code_type)?;
-        fields::optional(&mut out, "get_limit", &self.get_limit)?;
-        fields::optional(&mut out, "can_share", &self.can_share)?;
-        fields::optional(&mut out, "can_give_friend", &self.can_give_friend)?;
-        fields::optional(&mut out, "date_info", &self.date_info)?;
-        fields::optional(&mut out, "need_push_on_view", &self.need_push_on_view)?;
-        fields::optional(&mut out, "pay_info", &self.pay_info)?;
-        fields::optional(&mut out, "is_pay_and_qrcode", &self.is_pay_and_qrcode)?;
-        out.end()
+            )
+            .optional("title", &self.title)
+            .optional("logo_url", &self.logo_url)
+            .optional("notice", &self.notice)
+            .optional("description", &self.description)
+            .optional("service_phone", &self.service_phone)
+            .optional("color", &self.color)
+            .optional("location_id_list", &self.location_id_list)
+            .optional("use_all_locations", &self.use_all_locations)
+            .optional("center_title", &self.center_title)
+            .optional("center_sub_title", &self.center_sub_title)
+            .optional("center_url", &self.center_url)
+            .optional("custom_url_name", &self.custom_url_name)
+            .optional("custom_url", &self.custom_url)
+            .optional("custom_url_sub_title", &self.custom_url_sub_title)
+            .optional("promotion_url_name", &self.promotion_url_name)
+            .optional("promotion_url", &self.promotion_url)
+            .optional("promotion_url_sub_title", &self.promotion_url_sub_title)
+            .optional("code_type", &self.code_type)
+            .optional("get_limit", &self.get_limit)
+            .optional("can_share", &self.can_share)
+            .optional("can_give_friend", &self.can_give_friend)
+            .optional("date_info", &self.date_info)
+            .optional("need_push_on_view", &self.need_push_on_view)
+            .optional("pay_info", &self.pay_info)
+            .optional("is_pay_and_qrcode", &self.is_pay_and_qrcode)
+            .end()
     }
 }
 
@@ -1078,38 +1072,38 @@ impl ::wechat_core::fields::FromMap for BaseInfoUpdate {
         let mut field_is_pay_and_qrcode = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_title, "title")?,
-                1 => map.read(&mut field_logo_url, "logo_url")?,
-                2 => map.read(&mut field_notice, "notice")?,
-                3 => map.read(&mut field_description, "description")?,
-                4 => map.read(&mut field_service_phone, "service_phone")?,
-                5 => map.read(&mut field_color, "color")?,
-                6 => map.read(&mut field_location_id_list, "location_id_list")?,
-                7 => map.read(&mut field_use_all_locations, "use_all_locations")?,
-                8 => map.read(&mut field_center_title, "center_title")?,
-                9 => map.read(&mut field_center_sub_title, "center_sub_title")?,
-                10 => map.read(&mut field_center_url, "center_url")?,
-                11 => map.read(&mut field_custom_url_name, "custom_url_name")?,
-                12 => map.read(&mut field_custom_url, "custom_url")?,
-                13 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title")?,
-                14 => map.read(&mut field_promotion_url_name, "promotion_url_name")?,
-                15 => map.read(&mut field_promotion_url, "promotion_url")?,
+                0 => map.read(&mut field_title, "title"),
+                1 => map.read(&mut field_logo_url, "logo_url"),
+                2 => map.read(&mut field_notice, "notice"),
+                3 => map.read(&mut field_description, "description"),
+                4 => map.read(&mut field_service_phone, "service_phone"),
+                5 => map.read(&mut field_color, "color"),
+                6 => map.read(&mut field_location_id_list, "location_id_list"),
+                7 => map.read(&mut field_use_all_locations, "use_all_locations"),
+                8 => map.read(&mut field_center_title, "center_title"),
+                9 => map.read(&mut field_center_sub_title, "center_sub_title"),
+                10 => map.read(&mut field_center_url, "center_url"),
+                11 => map.read(&mut field_custom_url_name, "custom_url_name"),
+                12 => map.read(&mut field_custom_url, "custom_url"),
+                13 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title"),
+                14 => map.read(&mut field_promotion_url_name, "promotion_url_name"),
+                15 => map.read(&mut field_promotion_url, "promotion_url"),
                 16 => {
                     map.read(
                         &mut field_promotion_url_sub_title,
                         "promotion_url_sub_title",
-                    )?
+                    )
                 }
-                17 => map.read(&mut field_code_type, "code_type")?,
-                18 => map.read(&mut field_get_limit, "get_limit")?,
-                19 => map.read(&mut field_can_share, "can_share")?,
-                20 => map.read(&mut field_can_give_friend, "can_give_friend")?,
-                21 => map.read(&mut field_date_info, "date_info")?,
-                22 => map.read(&mut field_need_push_on_view, "need_push_on_view")?,
-                23 => map.read(&mut field_pay_info, "pay_info")?,
-                24 => map.read(&mut field_is_pay_and_qrcode, "is_pay_and_qrcode")?,
-                _ => map.skip()?,
-            }
+                17 => map.read(&mut field_code_type, "code_type"),
+                18 => map.read(&mut field_get_limit, "get_limit"),
+                19 => map.read(&mut field_can_share, "can_share"),
+                20 => map.read(&mut field_can_give_friend, "can_give_friend"),
+                21 => map.read(&mut field_date_info, "date_info"),
+                22 => map.read(&mut field_need_push_on_view, "need_push_on_view"),
+                23 => map.read(&mut field_pay_info, "pay_info"),
+                24 => map.read(&mut field_is_pay_and_qrcode, "is_pay_and_qrcode"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BaseInfoUpdate {
             title: field_title.unwrap_or_default(),
@@ -1158,10 +1152,10 @@ impl PayInfo {
 
 impl serde::Serialize for PayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PayInfo", 1)?;
-        out.serialize_field("swipe_card", &self.swipe_card)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "PayInfo", 1)
+            .field("swipe_card", &self.swipe_card)
+            .end()
     }
 }
 
@@ -1183,9 +1177,9 @@ impl ::wechat_core::fields::FromMap for PayInfo {
         let mut field_swipe_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_swipe_card, "swipe_card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_swipe_card, "swipe_card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(PayInfo {
             swipe_card: fields::required(field_swipe_card, "swipe_card")?,
@@ -1210,10 +1204,10 @@ impl SwipeCard {
 
 impl serde::Serialize for SwipeCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SwipeCard", 1)?;
-        out.serialize_field("is_swipe_card", &self.is_swipe_card)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SwipeCard", 1)
+            .field("is_swipe_card", &self.is_swipe_card)
+            .end()
     }
 }
 
@@ -1240,9 +1234,9 @@ impl ::wechat_core::fields::FromMap for SwipeCard {
         let mut field_is_swipe_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_is_swipe_card, "is_swipe_card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_is_swipe_card, "is_swipe_card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SwipeCard {
             is_swipe_card: fields::required(field_is_swipe_card, "is_swipe_card")?,
@@ -1278,10 +1272,10 @@ impl ::wechat_core::Check for CouponUpdate {
 
 impl serde::Serialize for CouponUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CouponUpdate", 1)?;
-        out.serialize_field("base_info", &self.base_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CouponUpdate", 1)
+            .field("base_info", &self.base_info)
+            .end()
     }
 }
 
@@ -1308,9 +1302,9 @@ impl ::wechat_core::fields::FromMap for CouponUpdate {
         let mut field_base_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CouponUpdate {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -1661,9 +1655,8 @@ impl ::wechat_core::Check for MemberCardUpdate {
 impl serde::Serialize for MemberCardUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberCardUpdate",
                 fields::len(
                     0,
@@ -1695,53 +1688,33 @@ impl serde::Serialize for MemberCardUpdate {
                         self.modify_msg_operation.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "base_info", &self.base_info)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        fields::optional(&mut out, "prerogative", &self.prerogative)?;
-        fields::optional(&mut out, "auto_activate", &self.auto_activate)?;
-        fields::optional(&mut out, "wx_activate", &self.wx_activate)?;
-        fields::optional(
-            &mut out,
-            "wx_activate_after_submit",
-            &self.wx_activate_after_submit,
-        )?;
-        fields::optional(
-            &mut out,
-            "wx_activate_after_submit_url",
-            &self.wx_activate_after_submit_url,
-        )?;
-        fields::optional(&mut out, "activate_url", &self.activate_url)?;
-        fields::optional(
-            &mut out,
-            "activate_app_brand_user_name",
-            &self.activate_app_brand_user_name,
-        )?;
-        fields::optional(
-            &mut out,
-            "activate_app_brand_pass",
-            &self.activate_app_brand_pass,
-        )?;
-        fields::optional(&mut out, "supply_bonus", &self.supply_bonus)?;
-        fields::optional(&mut out, "bonus_url", &self.bonus_url)?;
-        fields::optional(&mut out, "bonus_cleared", &self.bonus_cleared)?;
-        fields::optional(&mut out, "bonus_rules", &self.bonus_rules)?;
-        fields::optional(&mut out, "bonus_rule", &self.bonus_rule)?;
-        fields::optional(&mut out, "supply_balance", &self.supply_balance)?;
-        fields::optional(&mut out, "balance_url", &self.balance_url)?;
-        fields::optional(&mut out, "balance_rules", &self.balance_rules)?;
-        fields::optional(&mut out, "custom_field1", &self.custom_field1)?;
-        fields::optional(&mut out, "custom_field2", &self.custom_field2)?;
-        fields::optional(&mut out, "custom_field3", &self.custom_field3)?;
-        fields::optional(&mut out, "custom_cell1", &self.custom_cell1)?;
-        fields::optional(&mut out, "discount", &self.discount)?;
-        fields::optional(
-            &mut out,
-            "activate_msg_operation",
-            &self.activate_msg_operation,
-        )?;
-        fields::optional(&mut out, "modify_msg_operation", &self.modify_msg_operation)?;
-        out.end()
+            )
+            .optional("base_info", &self.base_info)
+            .optional("background_pic_url", &self.background_pic_url)
+            .optional("prerogative", &self.prerogative)
+            .optional("auto_activate", &self.auto_activate)
+            .optional("wx_activate", &self.wx_activate)
+            .optional("wx_activate_after_submit", &self.wx_activate_after_submit)
+            .optional("wx_activate_after_submit_url", &self.wx_activate_after_submit_url)
+            .optional("activate_url", &self.activate_url)
+            .optional("activate_app_brand_user_name", &self.activate_app_brand_user_name)
+            .optional("activate_app_brand_pass", &self.activate_app_brand_pass)
+            .optional("supply_bonus", &self.supply_bonus)
+            .optional("bonus_url", &self.bonus_url)
+            .optional("bonus_cleared", &self.bonus_cleared)
+            .optional("bonus_rules", &self.bonus_rules)
+            .optional("bonus_rule", &self.bonus_rule)
+            .optional("supply_balance", &self.supply_balance)
+            .optional("balance_url", &self.balance_url)
+            .optional("balance_rules", &self.balance_rules)
+            .optional("custom_field1", &self.custom_field1)
+            .optional("custom_field2", &self.custom_field2)
+            .optional("custom_field3", &self.custom_field3)
+            .optional("custom_cell1", &self.custom_cell1)
+            .optional("discount", &self.discount)
+            .optional("activate_msg_operation", &self.activate_msg_operation)
+            .optional("modify_msg_operation", &self.modify_msg_operation)
+            .end()
     }
 }
 
@@ -1817,58 +1790,55 @@ impl ::wechat_core::fields::FromMap for MemberCardUpdate {
         let mut field_modify_msg_operation = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                2 => map.read(&mut field_prerogative, "prerogative")?,
-                3 => map.read(&mut field_auto_activate, "auto_activate")?,
-                4 => map.read(&mut field_wx_activate, "wx_activate")?,
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                2 => map.read(&mut field_prerogative, "prerogative"),
+                3 => map.read(&mut field_auto_activate, "auto_activate"),
+                4 => map.read(&mut field_wx_activate, "wx_activate"),
                 5 => {
                     map.read(
                         &mut field_wx_activate_after_submit,
                         "wx_activate_after_submit",
-                    )?
+                    )
                 }
                 6 => {
                     map.read(
                         &mut field_wx_activate_after_submit_url,
                         "wx_activate_after_submit_url",
-                    )?
+                    )
                 }
-                7 => map.read(&mut field_activate_url, "activate_url")?,
+                7 => map.read(&mut field_activate_url, "activate_url"),
                 8 => {
                     map.read(
                         &mut field_activate_app_brand_user_name,
                         "activate_app_brand_user_name",
-                    )?
+                    )
                 }
                 9 => {
                     map.read(
                         &mut field_activate_app_brand_pass,
                         "activate_app_brand_pass",
-                    )?
+                    )
                 }
-                10 => map.read(&mut field_supply_bonus, "supply_bonus")?,
-                11 => map.read(&mut field_bonus_url, "bonus_url")?,
-                12 => map.read(&mut field_bonus_cleared, "bonus_cleared")?,
-                13 => map.read(&mut field_bonus_rules, "bonus_rules")?,
-                14 => map.read(&mut field_bonus_rule, "bonus_rule")?,
-                15 => map.read(&mut field_supply_balance, "supply_balance")?,
-                16 => map.read(&mut field_balance_url, "balance_url")?,
-                17 => map.read(&mut field_balance_rules, "balance_rules")?,
-                18 => map.read(&mut field_custom_field1, "custom_field1")?,
-                19 => map.read(&mut field_custom_field2, "custom_field2")?,
-                20 => map.read(&mut field_custom_field3, "custom_field3")?,
-                21 => map.read(&mut field_custom_cell1, "custom_cell1")?,
-                22 => map.read(&mut field_discount, "discount")?,
+                10 => map.read(&mut field_supply_bonus, "supply_bonus"),
+                11 => map.read(&mut field_bonus_url, "bonus_url"),
+                12 => map.read(&mut field_bonus_cleared, "bonus_cleared"),
+                13 => map.read(&mut field_bonus_rules, "bonus_rules"),
+                14 => map.read(&mut field_bonus_rule, "bonus_rule"),
+                15 => map.read(&mut field_supply_balance, "supply_balance"),
+                16 => map.read(&mut field_balance_url, "balance_url"),
+                17 => map.read(&mut field_balance_rules, "balance_rules"),
+                18 => map.read(&mut field_custom_field1, "custom_field1"),
+                19 => map.read(&mut field_custom_field2, "custom_field2"),
+                20 => map.read(&mut field_custom_field3, "custom_field3"),
+                21 => map.read(&mut field_custom_cell1, "custom_cell1"),
+                22 => map.read(&mut field_discount, "discount"),
                 23 => {
-                    map.read(
-                        &mut field_activate_msg_operation,
-                        "activate_msg_operation",
-                    )?
+                    map.read(&mut field_activate_msg_operation, "activate_msg_operation")
                 }
-                24 => map.read(&mut field_modify_msg_operation, "modify_msg_operation")?,
-                _ => map.skip()?,
-            }
+                24 => map.read(&mut field_modify_msg_operation, "modify_msg_operation"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberCardUpdate {
             base_info: field_base_info.unwrap_or_default(),
@@ -1919,10 +1889,10 @@ impl MsgOperation {
 
 impl serde::Serialize for MsgOperation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MsgOperation", 1)?;
-        out.serialize_field("url_cell", &self.url_cell)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MsgOperation", 1)
+            .field("url_cell", &self.url_cell)
+            .end()
     }
 }
 
@@ -1949,9 +1919,9 @@ impl ::wechat_core::fields::FromMap for MsgOperation {
         let mut field_url_cell = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url_cell, "url_cell")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url_cell, "url_cell"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MsgOperation {
             url_cell: fields::required(field_url_cell, "url_cell")?,
@@ -2023,9 +1993,8 @@ impl UrlCell {
 impl serde::Serialize for UrlCell {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UrlCell",
                 fields::len(
                     0,
@@ -2038,14 +2007,14 @@ impl serde::Serialize for UrlCell {
                         self.app_brand_pass.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "card_id_list", &self.card_id_list)?;
-        fields::optional(&mut out, "end_time", &self.end_time)?;
-        fields::optional(&mut out, "text", &self.text)?;
-        fields::optional(&mut out, "url", &self.url)?;
-        fields::optional(&mut out, "app_brand_id", &self.app_brand_id)?;
-        fields::optional(&mut out, "app_brand_pass", &self.app_brand_pass)?;
-        out.end()
+            )
+            .optional("card_id_list", &self.card_id_list)
+            .optional("end_time", &self.end_time)
+            .optional("text", &self.text)
+            .optional("url", &self.url)
+            .optional("app_brand_id", &self.app_brand_id)
+            .optional("app_brand_pass", &self.app_brand_pass)
+            .end()
     }
 }
 
@@ -2083,14 +2052,14 @@ impl ::wechat_core::fields::FromMap for UrlCell {
         let mut field_app_brand_pass = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id_list, "card_id_list")?,
-                1 => map.read(&mut field_end_time, "end_time")?,
-                2 => map.read(&mut field_text, "text")?,
-                3 => map.read(&mut field_url, "url")?,
-                4 => map.read(&mut field_app_brand_id, "app_brand_id")?,
-                5 => map.read(&mut field_app_brand_pass, "app_brand_pass")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id_list, "card_id_list"),
+                1 => map.read(&mut field_end_time, "end_time"),
+                2 => map.read(&mut field_text, "text"),
+                3 => map.read(&mut field_url, "url"),
+                4 => map.read(&mut field_app_brand_id, "app_brand_id"),
+                5 => map.read(&mut field_app_brand_pass, "app_brand_pass"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UrlCell {
             card_id_list: field_card_id_list.unwrap_or_default(),
@@ -2154,15 +2123,14 @@ impl ::wechat_core::Check for ScenicTicketUpdate {
 impl serde::Serialize for ScenicTicketUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ScenicTicketUpdate",
                 fields::len(0, &[self.base_info.is_some(), self.guide_url.is_some()]),
-            )?;
-        fields::optional(&mut out, "base_info", &self.base_info)?;
-        fields::optional(&mut out, "guide_url", &self.guide_url)?;
-        out.end()
+            )
+            .optional("base_info", &self.base_info)
+            .optional("guide_url", &self.guide_url)
+            .end()
     }
 }
 
@@ -2189,10 +2157,10 @@ impl ::wechat_core::fields::FromMap for ScenicTicketUpdate {
         let mut field_guide_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_guide_url, "guide_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_guide_url, "guide_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ScenicTicketUpdate {
             base_info: field_base_info.unwrap_or_default(),
@@ -2252,15 +2220,14 @@ impl ::wechat_core::Check for MovieTicketUpdate {
 impl serde::Serialize for MovieTicketUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MovieTicketUpdate",
                 fields::len(0, &[self.base_info.is_some(), self.detail.is_some()]),
-            )?;
-        fields::optional(&mut out, "base_info", &self.base_info)?;
-        fields::optional(&mut out, "detail", &self.detail)?;
-        out.end()
+            )
+            .optional("base_info", &self.base_info)
+            .optional("detail", &self.detail)
+            .end()
     }
 }
 
@@ -2287,10 +2254,10 @@ impl ::wechat_core::fields::FromMap for MovieTicketUpdate {
         let mut field_detail = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_detail, "detail")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_detail, "detail"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MovieTicketUpdate {
             base_info: field_base_info.unwrap_or_default(),
@@ -2374,9 +2341,8 @@ impl ::wechat_core::Check for BoardingPassUpdate {
 impl serde::Serialize for BoardingPassUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BoardingPassUpdate",
                 fields::len(
                     0,
@@ -2388,13 +2354,13 @@ impl serde::Serialize for BoardingPassUpdate {
                         self.gate.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "base_info", &self.base_info)?;
-        fields::optional(&mut out, "departure_time", &self.departure_time)?;
-        fields::optional(&mut out, "landing_time", &self.landing_time)?;
-        fields::optional(&mut out, "boarding_time", &self.boarding_time)?;
-        fields::optional(&mut out, "gate", &self.gate)?;
-        out.end()
+            )
+            .optional("base_info", &self.base_info)
+            .optional("departure_time", &self.departure_time)
+            .optional("landing_time", &self.landing_time)
+            .optional("boarding_time", &self.boarding_time)
+            .optional("gate", &self.gate)
+            .end()
     }
 }
 
@@ -2424,13 +2390,13 @@ impl ::wechat_core::fields::FromMap for BoardingPassUpdate {
         let mut field_gate = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_departure_time, "departure_time")?,
-                2 => map.read(&mut field_landing_time, "landing_time")?,
-                3 => map.read(&mut field_boarding_time, "boarding_time")?,
-                4 => map.read(&mut field_gate, "gate")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_departure_time, "departure_time"),
+                2 => map.read(&mut field_landing_time, "landing_time"),
+                3 => map.read(&mut field_boarding_time, "boarding_time"),
+                4 => map.read(&mut field_gate, "gate"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BoardingPassUpdate {
             base_info: field_base_info.unwrap_or_default(),
@@ -2493,15 +2459,14 @@ impl ::wechat_core::Check for MeetingTicketUpdate {
 impl serde::Serialize for MeetingTicketUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MeetingTicketUpdate",
                 fields::len(0, &[self.base_info.is_some(), self.map_url.is_some()]),
-            )?;
-        fields::optional(&mut out, "base_info", &self.base_info)?;
-        fields::optional(&mut out, "map_url", &self.map_url)?;
-        out.end()
+            )
+            .optional("base_info", &self.base_info)
+            .optional("map_url", &self.map_url)
+            .end()
     }
 }
 
@@ -2528,10 +2493,10 @@ impl ::wechat_core::fields::FromMap for MeetingTicketUpdate {
         let mut field_map_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_map_url, "map_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_map_url, "map_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MeetingTicketUpdate {
             base_info: field_base_info.unwrap_or_default(),

@@ -122,11 +122,23 @@ impl UpdateLuckyMoneyBalanceRequestBuilder {
         let required = ::wechat_core::RequiredFields::of(
             "UpdateLuckyMoneyBalanceRequest",
         );
-        Ok(UpdateLuckyMoneyBalanceRequest {
-            code: required.take(self.code, "code")?,
-            card_id: self.card_id,
-            balance: required.take(self.balance, "balance")?,
-        })
+        match (self.code, self.balance) {
+            (Some(code), Some(balance)) => {
+                Ok(UpdateLuckyMoneyBalanceRequest {
+                    code,
+                    card_id: self.card_id,
+                    balance,
+                })
+            }
+            (code, balance) => {
+                Err(
+                    required
+                        .missing(
+                            &[("code", code.is_some()), ("balance", balance.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -166,16 +178,15 @@ impl ::wechat_core::Check for UpdateLuckyMoneyBalanceRequest {
 impl serde::Serialize for UpdateLuckyMoneyBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateLuckyMoneyBalanceRequest",
                 fields::len(2, &[self.card_id.is_some()]),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.serialize_field("balance", &self.balance)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .field("balance", &self.balance)
+            .end()
     }
 }
 
@@ -204,11 +215,11 @@ impl ::wechat_core::fields::FromMap for UpdateLuckyMoneyBalanceRequest {
         let mut field_balance = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_balance, "balance")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_balance, "balance"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateLuckyMoneyBalanceRequest {
             code: fields::required(field_code, "code")?,
@@ -238,9 +249,8 @@ impl UpdateLuckyMoneyBalanceResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateLuckyMoneyBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateLuckyMoneyBalanceResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateLuckyMoneyBalanceResponse", 0).end()
     }
 }
 

@@ -100,9 +100,8 @@ impl UploadImageRequest {
 
 impl serde::Serialize for UploadImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UploadImageRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UploadImageRequest", 0).end()
     }
 }
 
@@ -152,10 +151,10 @@ impl UploadImageResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UploadImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UploadImageResponse", 1)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UploadImageResponse", 1)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -180,9 +179,9 @@ impl ::wechat_core::fields::FromMap for UploadImageResponse {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UploadImageResponse {
             url: fields::required(field_url, "url")?,

@@ -111,10 +111,17 @@ impl CheckCodesRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<CheckCodesRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CheckCodesRequest");
-        Ok(CheckCodesRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            code: required.take(self.code, "code")?,
-        })
+        match (self.card_id, self.code) {
+            (Some(card_id), Some(code)) => Ok(CheckCodesRequest { card_id, code }),
+            (card_id, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -145,11 +152,11 @@ impl ::wechat_core::Check for CheckCodesRequest {
 
 impl serde::Serialize for CheckCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CheckCodesRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CheckCodesRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("code", &self.code)
+            .end()
     }
 }
 
@@ -177,10 +184,10 @@ impl ::wechat_core::fields::FromMap for CheckCodesRequest {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CheckCodesRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -227,18 +234,17 @@ impl CheckCodesResponse {
 impl serde::Serialize for CheckCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CheckCodesResponse",
                 fields::len(
                     0,
                     &[self.exist_code.is_some(), self.not_exist_code.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "exist_code", &self.exist_code)?;
-        fields::optional(&mut out, "not_exist_code", &self.not_exist_code)?;
-        out.end()
+            )
+            .optional("exist_code", &self.exist_code)
+            .optional("not_exist_code", &self.not_exist_code)
+            .end()
     }
 }
 
@@ -263,10 +269,10 @@ impl ::wechat_core::fields::FromMap for CheckCodesResponse {
         let mut field_not_exist_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_exist_code, "exist_code")?,
-                1 => map.read(&mut field_not_exist_code, "not_exist_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_exist_code, "exist_code"),
+                1 => map.read(&mut field_not_exist_code, "not_exist_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CheckCodesResponse {
             exist_code: field_exist_code.unwrap_or_default(),

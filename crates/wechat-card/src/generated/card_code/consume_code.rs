@@ -130,15 +130,14 @@ impl ::wechat_core::Check for ConsumeCodeRequest {
 impl serde::Serialize for ConsumeCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ConsumeCodeRequest",
                 fields::len(1, &[self.card_id.is_some()]),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -166,10 +165,10 @@ impl ::wechat_core::fields::FromMap for ConsumeCodeRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ConsumeCodeRequest {
             code: fields::required(field_code, "code")?,
@@ -229,21 +228,33 @@ impl ConsumeCodeResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ConsumeCodeResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ConsumeCodeResponse");
-        Ok(ConsumeCodeResponse {
-            card: required.take(self.card, "card")?,
-            openid: required.take(self.openid, "openid")?,
-        })
+        match (self.card, self.openid) {
+            (Some(card), Some(openid)) => {
+                Ok(ConsumeCodeResponse {
+                    card,
+                    openid,
+                })
+            }
+            (card, openid) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card", card.is_some()), ("openid", openid.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ConsumeCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConsumeCodeResponse", 2)?;
-        out.serialize_field("card", &self.card)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ConsumeCodeResponse", 2)
+            .field("card", &self.card)
+            .field("openid", &self.openid)
+            .end()
     }
 }
 
@@ -269,10 +280,10 @@ impl ::wechat_core::fields::FromMap for ConsumeCodeResponse {
         let mut field_openid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card, "card")?,
-                1 => map.read(&mut field_openid, "openid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card, "card"),
+                1 => map.read(&mut field_openid, "openid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ConsumeCodeResponse {
             card: fields::required(field_card, "card")?,
@@ -340,10 +351,10 @@ impl ConsumedCard {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ConsumedCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConsumedCard", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ConsumedCard", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -363,9 +374,9 @@ impl ::wechat_core::fields::FromMap for ConsumedCard {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ConsumedCard {
             card_id: fields::required(field_card_id, "card_id")?,

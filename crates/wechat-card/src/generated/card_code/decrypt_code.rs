@@ -121,10 +121,10 @@ impl ::wechat_core::Check for DecryptCodeRequest {
 
 impl serde::Serialize for DecryptCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DecryptCodeRequest", 1)?;
-        out.serialize_field("encrypt_code", &self.encrypt_code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DecryptCodeRequest", 1)
+            .field("encrypt_code", &self.encrypt_code)
+            .end()
     }
 }
 
@@ -151,9 +151,9 @@ impl ::wechat_core::fields::FromMap for DecryptCodeRequest {
         let mut field_encrypt_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_encrypt_code, "encrypt_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_encrypt_code, "encrypt_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DecryptCodeRequest {
             encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
@@ -184,10 +184,10 @@ impl DecryptCodeResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for DecryptCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DecryptCodeResponse", 1)?;
-        out.serialize_field("code", &self.code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DecryptCodeResponse", 1)
+            .field("code", &self.code)
+            .end()
     }
 }
 
@@ -212,9 +212,9 @@ impl ::wechat_core::fields::FromMap for DecryptCodeResponse {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DecryptCodeResponse {
             code: fields::required(field_code, "code")?,

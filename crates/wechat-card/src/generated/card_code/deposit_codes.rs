@@ -124,10 +124,22 @@ impl DepositCodesRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<DepositCodesRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("DepositCodesRequest");
-        Ok(DepositCodesRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            code: required.take(self.code, "code")?,
-        })
+        match (self.card_id, self.code) {
+            (Some(card_id), Some(code)) => {
+                Ok(DepositCodesRequest {
+                    card_id,
+                    code,
+                })
+            }
+            (card_id, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -158,11 +170,11 @@ impl ::wechat_core::Check for DepositCodesRequest {
 
 impl serde::Serialize for DepositCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DepositCodesRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DepositCodesRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("code", &self.code)
+            .end()
     }
 }
 
@@ -190,10 +202,10 @@ impl ::wechat_core::fields::FromMap for DepositCodesRequest {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DepositCodesRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -248,9 +260,8 @@ impl DepositCodesResponse {
 impl serde::Serialize for DepositCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "DepositCodesResponse",
                 fields::len(
                     0,
@@ -260,11 +271,11 @@ impl serde::Serialize for DepositCodesResponse {
                         self.fail_code.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "succ_code", &self.succ_code)?;
-        fields::optional(&mut out, "duplicate_code", &self.duplicate_code)?;
-        fields::optional(&mut out, "fail_code", &self.fail_code)?;
-        out.end()
+            )
+            .optional("succ_code", &self.succ_code)
+            .optional("duplicate_code", &self.duplicate_code)
+            .optional("fail_code", &self.fail_code)
+            .end()
     }
 }
 
@@ -290,11 +301,11 @@ impl ::wechat_core::fields::FromMap for DepositCodesResponse {
         let mut field_fail_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_succ_code, "succ_code")?,
-                1 => map.read(&mut field_duplicate_code, "duplicate_code")?,
-                2 => map.read(&mut field_fail_code, "fail_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_succ_code, "succ_code"),
+                1 => map.read(&mut field_duplicate_code, "duplicate_code"),
+                2 => map.read(&mut field_fail_code, "fail_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DepositCodesResponse {
             succ_code: field_succ_code.unwrap_or_default(),

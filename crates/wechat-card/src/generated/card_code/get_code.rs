@@ -175,16 +175,15 @@ impl ::wechat_core::Check for GetCodeRequest {
 impl serde::Serialize for GetCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetCodeRequest",
                 fields::len(1, &[self.card_id.is_some(), self.check_consume.is_some()]),
-            )?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "check_consume", &self.check_consume)?;
-        out.end()
+            )
+            .optional("card_id", &self.card_id)
+            .field("code", &self.code)
+            .optional("check_consume", &self.check_consume)
+            .end()
     }
 }
 
@@ -213,11 +212,11 @@ impl ::wechat_core::fields::FromMap for GetCodeRequest {
         let mut field_check_consume = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                2 => map.read(&mut field_check_consume, "check_consume")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                2 => map.read(&mut field_check_consume, "check_consume"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCodeRequest {
             card_id: field_card_id.unwrap_or_default(),
@@ -359,19 +358,31 @@ impl GetCodeResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetCodeResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetCodeResponse");
-        Ok(GetCodeResponse {
-            card: required.take(self.card, "card")?,
-            openid: required.take(self.openid, "openid")?,
-            can_consume: self.can_consume,
-            user_card_status: self.user_card_status,
-            outer_str: self.outer_str,
-            nickname: self.nickname,
-            membership_number: self.membership_number,
-            bonus: self.bonus,
-            balance: self.balance,
-            user_info: self.user_info,
-            background_pic_url: self.background_pic_url,
-        })
+        match (self.card, self.openid) {
+            (Some(card), Some(openid)) => {
+                Ok(GetCodeResponse {
+                    card,
+                    openid,
+                    can_consume: self.can_consume,
+                    user_card_status: self.user_card_status,
+                    outer_str: self.outer_str,
+                    nickname: self.nickname,
+                    membership_number: self.membership_number,
+                    bonus: self.bonus,
+                    balance: self.balance,
+                    user_info: self.user_info,
+                    background_pic_url: self.background_pic_url,
+                })
+            }
+            (card, openid) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card", card.is_some()), ("openid", openid.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -379,9 +390,8 @@ impl GetCodeResponseBuilder {
 impl serde::Serialize for GetCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetCodeResponse",
                 fields::len(
                     2,
@@ -397,19 +407,19 @@ impl serde::Serialize for GetCodeResponse {
                         self.background_pic_url.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card", &self.card)?;
-        out.serialize_field("openid", &self.openid)?;
-        fields::optional(&mut out, "can_consume", &self.can_consume)?;
-        fields::optional(&mut out, "user_card_status", &self.user_card_status)?;
-        fields::optional(&mut out, "outer_str", &self.outer_str)?;
-        fields::optional(&mut out, "nickname", &self.nickname)?;
-        fields::optional(&mut out, "membership_number", &self.membership_number)?;
-        fields::optional(&mut out, "bonus", &self.bonus)?;
-        fields::optional(&mut out, "balance", &self.balance)?;
-        fields::optional(&mut out, "user_info", &self.user_info)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        out.end()
+            )
+            .field("card", &self.card)
+            .field("openid", &self.openid)
+            .optional("can_consume", &self.can_consume)
+            .optional("user_card_status", &self.user_card_status)
+            .optional("outer_str", &self.outer_str)
+            .optional("nickname", &self.nickname)
+            .optional("membership_number", &self.membership_number)
+            .optional("bonus", &self.bonus)
+            .optional("balance", &self.balance)
+            .optional("user_info", &self.user_info)
+            .optional("background_pic_url", &self.background_pic_url)
+            .end()
     }
 }
 
@@ -456,19 +466,19 @@ impl ::wechat_core::fields::FromMap for GetCodeResponse {
         let mut field_background_pic_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card, "card")?,
-                1 => map.read(&mut field_openid, "openid")?,
-                2 => map.read(&mut field_can_consume, "can_consume")?,
-                3 => map.read(&mut field_user_card_status, "user_card_status")?,
-                4 => map.read(&mut field_outer_str, "outer_str")?,
-                5 => map.read(&mut field_nickname, "nickname")?,
-                6 => map.read(&mut field_membership_number, "membership_number")?,
-                7 => map.read(&mut field_bonus, "bonus")?,
-                8 => map.read(&mut field_balance, "balance")?,
-                9 => map.read(&mut field_user_info, "user_info")?,
-                10 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card, "card"),
+                1 => map.read(&mut field_openid, "openid"),
+                2 => map.read(&mut field_can_consume, "can_consume"),
+                3 => map.read(&mut field_user_card_status, "user_card_status"),
+                4 => map.read(&mut field_outer_str, "outer_str"),
+                5 => map.read(&mut field_nickname, "nickname"),
+                6 => map.read(&mut field_membership_number, "membership_number"),
+                7 => map.read(&mut field_bonus, "bonus"),
+                8 => map.read(&mut field_balance, "balance"),
+                9 => map.read(&mut field_user_info, "user_info"),
+                10 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCodeResponse {
             card: fields::required(field_card, "card")?,
@@ -591,12 +601,28 @@ impl CodeCardBuilder {
     /// field not set.
     pub fn build(self) -> Result<CodeCard, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CodeCard");
-        Ok(CodeCard {
-            card_id: required.take(self.card_id, "card_id")?,
-            begin_time: required.take(self.begin_time, "begin_time")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            code: self.code,
-        })
+        match (self.card_id, self.begin_time, self.end_time) {
+            (Some(card_id), Some(begin_time), Some(end_time)) => {
+                Ok(CodeCard {
+                    card_id,
+                    begin_time,
+                    end_time,
+                    code: self.code,
+                })
+            }
+            (card_id, begin_time, end_time) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("begin_time", begin_time.is_some()),
+                                ("end_time", end_time.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -604,14 +630,16 @@ impl CodeCardBuilder {
 impl serde::Serialize for CodeCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CodeCard", fields::len(3, &[self.code.is_some()]))?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("begin_time", &self.begin_time)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        fields::optional(&mut out, "code", &self.code)?;
-        out.end()
+        fields::Struct::begin(
+                serializer,
+                "CodeCard",
+                fields::len(3, &[self.code.is_some()]),
+            )
+            .field("card_id", &self.card_id)
+            .field("begin_time", &self.begin_time)
+            .field("end_time", &self.end_time)
+            .optional("code", &self.code)
+            .end()
     }
 }
 
@@ -639,12 +667,12 @@ impl ::wechat_core::fields::FromMap for CodeCard {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_begin_time, "begin_time")?,
-                2 => map.read(&mut field_end_time, "end_time")?,
-                3 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_begin_time, "begin_time"),
+                2 => map.read(&mut field_end_time, "end_time"),
+                3 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CodeCard {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -771,18 +799,17 @@ impl MemberUserInfo {
 impl serde::Serialize for MemberUserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberUserInfo",
                 fields::len(
                     0,
                     &[self.common_field_list.is_some(), self.custom_field_list.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "common_field_list", &self.common_field_list)?;
-        fields::optional(&mut out, "custom_field_list", &self.custom_field_list)?;
-        out.end()
+            )
+            .optional("common_field_list", &self.common_field_list)
+            .optional("custom_field_list", &self.custom_field_list)
+            .end()
     }
 }
 
@@ -807,10 +834,10 @@ impl ::wechat_core::fields::FromMap for MemberUserInfo {
         let mut field_custom_field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_common_field_list, "common_field_list")?,
-                1 => map.read(&mut field_custom_field_list, "custom_field_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_common_field_list, "common_field_list"),
+                1 => map.read(&mut field_custom_field_list, "custom_field_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberUserInfo {
             common_field_list: field_common_field_list.unwrap_or_default(),
@@ -863,16 +890,15 @@ impl MemberFieldValue {
 impl serde::Serialize for MemberFieldValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberFieldValue",
                 fields::len(1, &[self.value.is_some(), self.value_list.is_some()]),
-            )?;
-        out.serialize_field("name", &self.name)?;
-        fields::optional(&mut out, "value", &self.value)?;
-        fields::optional(&mut out, "value_list", &self.value_list)?;
-        out.end()
+            )
+            .field("name", &self.name)
+            .optional("value", &self.value)
+            .optional("value_list", &self.value_list)
+            .end()
     }
 }
 
@@ -899,11 +925,11 @@ impl ::wechat_core::fields::FromMap for MemberFieldValue {
         let mut field_value_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_value, "value")?,
-                2 => map.read(&mut field_value_list, "value_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_value, "value"),
+                2 => map.read(&mut field_value_list, "value_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberFieldValue {
             name: fields::required(field_name, "name")?,

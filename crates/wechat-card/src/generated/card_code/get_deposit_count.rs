@@ -99,10 +99,10 @@ impl ::wechat_core::Check for GetDepositCountRequest {
 
 impl serde::Serialize for GetDepositCountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetDepositCountRequest", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetDepositCountRequest", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -129,9 +129,9 @@ impl ::wechat_core::fields::FromMap for GetDepositCountRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetDepositCountRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -162,10 +162,10 @@ impl GetDepositCountResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetDepositCountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetDepositCountResponse", 1)?;
-        out.serialize_field("count", &self.count)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetDepositCountResponse", 1)
+            .field("count", &self.count)
+            .end()
     }
 }
 
@@ -190,9 +190,9 @@ impl ::wechat_core::fields::FromMap for GetDepositCountResponse {
         let mut field_count = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_count, "count")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_count, "count"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetDepositCountResponse {
             count: fields::required(field_count, "count")?,

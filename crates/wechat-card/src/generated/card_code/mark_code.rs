@@ -134,12 +134,29 @@ impl MarkCodeRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<MarkCodeRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MarkCodeRequest");
-        Ok(MarkCodeRequest {
-            code: required.take(self.code, "code")?,
-            card_id: required.take(self.card_id, "card_id")?,
-            openid: required.take(self.openid, "openid")?,
-            is_mark: required.take(self.is_mark, "is_mark")?,
-        })
+        match (self.code, self.card_id, self.openid, self.is_mark) {
+            (Some(code), Some(card_id), Some(openid), Some(is_mark)) => {
+                Ok(MarkCodeRequest {
+                    code,
+                    card_id,
+                    openid,
+                    is_mark,
+                })
+            }
+            (code, card_id, openid, is_mark) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("code", code.is_some()),
+                                ("card_id", card_id.is_some()),
+                                ("openid", openid.is_some()),
+                                ("is_mark", is_mark.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -169,13 +186,13 @@ impl ::wechat_core::Check for MarkCodeRequest {
 
 impl serde::Serialize for MarkCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MarkCodeRequest", 4)?;
-        out.serialize_field("code", &self.code)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.serialize_field("is_mark", &self.is_mark)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MarkCodeRequest", 4)
+            .field("code", &self.code)
+            .field("card_id", &self.card_id)
+            .field("openid", &self.openid)
+            .field("is_mark", &self.is_mark)
+            .end()
     }
 }
 
@@ -205,12 +222,12 @@ impl ::wechat_core::fields::FromMap for MarkCodeRequest {
         let mut field_is_mark = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_openid, "openid")?,
-                3 => map.read(&mut field_is_mark, "is_mark")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_openid, "openid"),
+                3 => map.read(&mut field_is_mark, "is_mark"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MarkCodeRequest {
             code: fields::required(field_code, "code")?,
@@ -240,9 +257,8 @@ impl MarkCodeResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for MarkCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("MarkCodeResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MarkCodeResponse", 0).end()
     }
 }
 

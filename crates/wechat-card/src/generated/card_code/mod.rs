@@ -91,14 +91,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn check_codes(
+    pub fn check_codes(
         self,
         request: &crate::card_code::CheckCodesRequest,
-    ) -> Result<
-        crate::card_code::CheckCodesResponse,
-        ::wechat_core::Error<crate::card_code::CheckCodesErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::CheckCodesResponse,
+            ::wechat_core::Error<crate::card_code::CheckCodesErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Redeems a code a user holds; it cannot be undone.
@@ -134,14 +136,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn consume_code(
+    pub fn consume_code(
         self,
         request: &crate::card_code::ConsumeCodeRequest,
-    ) -> Result<
-        crate::card_code::ConsumeCodeResponse,
-        ::wechat_core::Error<crate::card_code::ConsumeCodeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::ConsumeCodeResponse,
+            ::wechat_core::Error<crate::card_code::ConsumeCodeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Decrypts the `encrypt_code` WeChat hands the merchant into the real code.
@@ -177,14 +181,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn decrypt_code(
+    pub fn decrypt_code(
         self,
         request: &crate::card_code::DecryptCodeRequest,
-    ) -> Result<
-        crate::card_code::DecryptCodeResponse,
-        ::wechat_core::Error<crate::card_code::DecryptCodeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::DecryptCodeResponse,
+            ::wechat_core::Error<crate::card_code::DecryptCodeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Imports custom codes into a card created in deposit mode, at most 100 a call.
@@ -223,14 +229,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn deposit_codes(
+    pub fn deposit_codes(
         self,
         request: &crate::card_code::DepositCodesRequest,
-    ) -> Result<
-        crate::card_code::DepositCodesResponse,
-        ::wechat_core::Error<crate::card_code::DepositCodesErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::DepositCodesResponse,
+            ::wechat_core::Error<crate::card_code::DepositCodesErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.
@@ -266,14 +274,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_code(
+    pub fn get_code(
         self,
         request: &crate::card_code::GetCodeRequest,
-    ) -> Result<
-        crate::card_code::GetCodeResponse,
-        ::wechat_core::Error<crate::card_code::GetCodeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::GetCodeResponse,
+            ::wechat_core::Error<crate::card_code::GetCodeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads how many codes were imported into a deposit-mode card.
@@ -310,14 +320,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_deposit_count(
+    pub fn get_deposit_count(
         self,
         request: &crate::card_code::GetDepositCountRequest,
-    ) -> Result<
-        crate::card_code::GetDepositCountResponse,
-        ::wechat_core::Error<crate::card_code::GetDepositCountErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::GetDepositCountResponse,
+            ::wechat_core::Error<crate::card_code::GetDepositCountErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Binds a friends' coupon code to the user about to use it, or releases it.
@@ -358,14 +370,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn mark_code(
+    pub fn mark_code(
         self,
         request: &crate::card_code::MarkCodeRequest,
-    ) -> Result<
-        crate::card_code::MarkCodeResponse,
-        ::wechat_core::Error<crate::card_code::MarkCodeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::MarkCodeResponse,
+            ::wechat_core::Error<crate::card_code::MarkCodeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Makes a code a user holds unavailable, for a refund or a changed booking.
@@ -402,14 +416,16 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_code_unavailable(
+    pub fn set_code_unavailable(
         self,
         request: &crate::card_code::SetCodeUnavailableRequest,
-    ) -> Result<
-        crate::card_code::SetCodeUnavailableResponse,
-        ::wechat_core::Error<crate::card_code::SetCodeUnavailableErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::SetCodeUnavailableResponse,
+            ::wechat_core::Error<crate::card_code::SetCodeUnavailableErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Replaces a custom code a user holds with a new one.
@@ -448,13 +464,15 @@ impl CardCodeClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_code(
+    pub fn update_code(
         self,
         request: &crate::card_code::UpdateCodeRequest,
-    ) -> Result<
-        crate::card_code::UpdateCodeResponse,
-        ::wechat_core::Error<crate::card_code::UpdateCodeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_code::UpdateCodeResponse,
+            ::wechat_core::Error<crate::card_code::UpdateCodeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -131,16 +131,15 @@ impl ::wechat_core::Check for SetCodeUnavailableRequest {
 impl serde::Serialize for SetCodeUnavailableRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetCodeUnavailableRequest",
                 fields::len(1, &[self.card_id.is_some(), self.reason.is_some()]),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        fields::optional(&mut out, "reason", &self.reason)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .optional("reason", &self.reason)
+            .end()
     }
 }
 
@@ -169,11 +168,11 @@ impl ::wechat_core::fields::FromMap for SetCodeUnavailableRequest {
         let mut field_reason = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_reason, "reason")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_reason, "reason"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetCodeUnavailableRequest {
             code: fields::required(field_code, "code")?,
@@ -203,9 +202,8 @@ impl SetCodeUnavailableResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetCodeUnavailableResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetCodeUnavailableResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetCodeUnavailableResponse", 0).end()
     }
 }
 

@@ -127,11 +127,23 @@ impl UpdateCodeRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateCodeRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateCodeRequest");
-        Ok(UpdateCodeRequest {
-            code: required.take(self.code, "code")?,
-            card_id: self.card_id,
-            new_code: required.take(self.new_code, "new_code")?,
-        })
+        match (self.code, self.new_code) {
+            (Some(code), Some(new_code)) => {
+                Ok(UpdateCodeRequest {
+                    code,
+                    card_id: self.card_id,
+                    new_code,
+                })
+            }
+            (code, new_code) => {
+                Err(
+                    required
+                        .missing(
+                            &[("code", code.is_some()), ("new_code", new_code.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -171,16 +183,15 @@ impl ::wechat_core::Check for UpdateCodeRequest {
 impl serde::Serialize for UpdateCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateCodeRequest",
                 fields::len(2, &[self.card_id.is_some()]),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.serialize_field("new_code", &self.new_code)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .field("new_code", &self.new_code)
+            .end()
     }
 }
 
@@ -209,11 +220,11 @@ impl ::wechat_core::fields::FromMap for UpdateCodeRequest {
         let mut field_new_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_new_code, "new_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_new_code, "new_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateCodeRequest {
             code: fields::required(field_code, "code")?,
@@ -242,9 +253,8 @@ impl UpdateCodeResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateCodeResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateCodeResponse", 0).end()
     }
 }
 

@@ -125,11 +125,27 @@ impl GetCardSummaryRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetCardSummaryRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetCardSummaryRequest");
-        Ok(GetCardSummaryRequest {
-            begin_date: required.take(self.begin_date, "begin_date")?,
-            end_date: required.take(self.end_date, "end_date")?,
-            cond_source: required.take(self.cond_source, "cond_source")?,
-        })
+        match (self.begin_date, self.end_date, self.cond_source) {
+            (Some(begin_date), Some(end_date), Some(cond_source)) => {
+                Ok(GetCardSummaryRequest {
+                    begin_date,
+                    end_date,
+                    cond_source,
+                })
+            }
+            (begin_date, end_date, cond_source) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("begin_date", begin_date.is_some()),
+                                ("end_date", end_date.is_some()),
+                                ("cond_source", cond_source.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -159,12 +175,12 @@ impl ::wechat_core::Check for GetCardSummaryRequest {
 
 impl serde::Serialize for GetCardSummaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetCardSummaryRequest", 3)?;
-        out.serialize_field("begin_date", &self.begin_date)?;
-        out.serialize_field("end_date", &self.end_date)?;
-        out.serialize_field("cond_source", &self.cond_source)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCardSummaryRequest", 3)
+            .field("begin_date", &self.begin_date)
+            .field("end_date", &self.end_date)
+            .field("cond_source", &self.cond_source)
+            .end()
     }
 }
 
@@ -193,11 +209,11 @@ impl ::wechat_core::fields::FromMap for GetCardSummaryRequest {
         let mut field_cond_source = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_begin_date, "begin_date")?,
-                1 => map.read(&mut field_end_date, "end_date")?,
-                2 => map.read(&mut field_cond_source, "cond_source")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_begin_date, "begin_date"),
+                1 => map.read(&mut field_end_date, "end_date"),
+                2 => map.read(&mut field_cond_source, "cond_source"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCardSummaryRequest {
             begin_date: fields::required(field_begin_date, "begin_date")?,
@@ -230,10 +246,10 @@ impl GetCardSummaryResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetCardSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetCardSummaryResponse", 1)?;
-        out.serialize_field("list", &self.list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCardSummaryResponse", 1)
+            .field("list", &self.list)
+            .end()
     }
 }
 
@@ -258,9 +274,9 @@ impl ::wechat_core::fields::FromMap for GetCardSummaryResponse {
         let mut field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_list, "list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_list, "list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCardSummaryResponse {
             list: fields::required(field_list, "list")?,
@@ -474,25 +490,85 @@ impl CardDayStatsBuilder {
     /// field not set.
     pub fn build(self) -> Result<CardDayStats, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CardDayStats");
-        Ok(CardDayStats {
-            ref_date: required.take(self.ref_date, "ref_date")?,
-            view_cnt: required.take(self.view_cnt, "view_cnt")?,
-            view_user: required.take(self.view_user, "view_user")?,
-            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
-            receive_user: required.take(self.receive_user, "receive_user")?,
-            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
-            verify_user: required.take(self.verify_user, "verify_user")?,
-            given_cnt: required.take(self.given_cnt, "given_cnt")?,
-            given_user: required.take(self.given_user, "given_user")?,
-            expire_cnt: required.take(self.expire_cnt, "expire_cnt")?,
-            expire_user: required.take(self.expire_user, "expire_user")?,
-            view_friends_cnt: self.view_friends_cnt,
-            view_friends_user: self.view_friends_user,
-            receive_friends_cnt: self.receive_friends_cnt,
-            receive_friends_user: self.receive_friends_user,
-            verify_friends_cnt: self.verify_friends_cnt,
-            verify_friends_user: self.verify_friends_user,
-        })
+        match (
+            self.ref_date,
+            self.view_cnt,
+            self.view_user,
+            self.receive_cnt,
+            self.receive_user,
+            self.verify_cnt,
+            self.verify_user,
+            self.given_cnt,
+            self.given_user,
+            self.expire_cnt,
+            self.expire_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(given_cnt),
+                Some(given_user),
+                Some(expire_cnt),
+                Some(expire_user),
+            ) => {
+                Ok(CardDayStats {
+                    ref_date,
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    given_cnt,
+                    given_user,
+                    expire_cnt,
+                    expire_user,
+                    view_friends_cnt: self.view_friends_cnt,
+                    view_friends_user: self.view_friends_user,
+                    receive_friends_cnt: self.receive_friends_cnt,
+                    receive_friends_user: self.receive_friends_user,
+                    verify_friends_cnt: self.verify_friends_cnt,
+                    verify_friends_user: self.verify_friends_user,
+                })
+            }
+            (
+                ref_date,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                given_cnt,
+                given_user,
+                expire_cnt,
+                expire_user,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("ref_date", ref_date.is_some()),
+                                ("view_cnt", view_cnt.is_some()),
+                                ("view_user", view_user.is_some()),
+                                ("receive_cnt", receive_cnt.is_some()),
+                                ("receive_user", receive_user.is_some()),
+                                ("verify_cnt", verify_cnt.is_some()),
+                                ("verify_user", verify_user.is_some()),
+                                ("given_cnt", given_cnt.is_some()),
+                                ("given_user", given_user.is_some()),
+                                ("expire_cnt", expire_cnt.is_some()),
+                                ("expire_user", expire_user.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -500,9 +576,8 @@ impl CardDayStatsBuilder {
 impl serde::Serialize for CardDayStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CardDayStats",
                 fields::len(
                     11,
@@ -515,25 +590,25 @@ impl serde::Serialize for CardDayStats {
                         self.verify_friends_user.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("ref_date", &self.ref_date)?;
-        out.serialize_field("view_cnt", &self.view_cnt)?;
-        out.serialize_field("view_user", &self.view_user)?;
-        out.serialize_field("receive_cnt", &self.receive_cnt)?;
-        out.serialize_field("receive_user", &self.receive_user)?;
-        out.serialize_field("verify_cnt", &self.verify_cnt)?;
-        out.serialize_field("verify_user", &self.verify_user)?;
-        out.serialize_field("given_cnt", &self.given_cnt)?;
-        out.serialize_field("given_user", &self.given_user)?;
-        out.serialize_field("expire_cnt", &self.expire_cnt)?;
-        out.serialize_field("expire_user", &self.expire_user)?;
-        fields::optional(&mut out, "view_friends_cnt", &self.view_friends_cnt)?;
-        fields::optional(&mut out, "view_friends_user", &self.view_friends_user)?;
-        fields::optional(&mut out, "receive_friends_cnt", &self.receive_friends_cnt)?;
-        fields::optional(&mut out, "receive_friends_user", &self.receive_friends_user)?;
-        fields::optional(&mut out, "verify_friends_cnt", &self.verify_friends_cnt)?;
-        fields::optional(&mut out, "verify_friends_user", &self.verify_friends_user)?;
-        out.end()
+            )
+            .field("ref_date", &self.ref_date)
+            .field("view_cnt", &self.view_cnt)
+            .field("view_user", &self.view_user)
+            .field("receive_cnt", &self.receive_cnt)
+            .field("receive_user", &self.receive_user)
+            .field("verify_cnt", &self.verify_cnt)
+            .field("verify_user", &self.verify_user)
+            .field("given_cnt", &self.given_cnt)
+            .field("given_user", &self.given_user)
+            .field("expire_cnt", &self.expire_cnt)
+            .field("expire_user", &self.expire_user)
+            .optional("view_friends_cnt", &self.view_friends_cnt)
+            .optional("view_friends_user", &self.view_friends_user)
+            .optional("receive_friends_cnt", &self.receive_friends_cnt)
+            .optional("receive_friends_user", &self.receive_friends_user)
+            .optional("verify_friends_cnt", &self.verify_friends_cnt)
+            .optional("verify_friends_user", &self.verify_friends_user)
+            .end()
     }
 }
 
@@ -592,25 +667,25 @@ impl ::wechat_core::fields::FromMap for CardDayStats {
         let mut field_verify_friends_user = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_ref_date, "ref_date")?,
-                1 => map.read(&mut field_view_cnt, "view_cnt")?,
-                2 => map.read(&mut field_view_user, "view_user")?,
-                3 => map.read(&mut field_receive_cnt, "receive_cnt")?,
-                4 => map.read(&mut field_receive_user, "receive_user")?,
-                5 => map.read(&mut field_verify_cnt, "verify_cnt")?,
-                6 => map.read(&mut field_verify_user, "verify_user")?,
-                7 => map.read(&mut field_given_cnt, "given_cnt")?,
-                8 => map.read(&mut field_given_user, "given_user")?,
-                9 => map.read(&mut field_expire_cnt, "expire_cnt")?,
-                10 => map.read(&mut field_expire_user, "expire_user")?,
-                11 => map.read(&mut field_view_friends_cnt, "view_friends_cnt")?,
-                12 => map.read(&mut field_view_friends_user, "view_friends_user")?,
-                13 => map.read(&mut field_receive_friends_cnt, "receive_friends_cnt")?,
-                14 => map.read(&mut field_receive_friends_user, "receive_friends_user")?,
-                15 => map.read(&mut field_verify_friends_cnt, "verify_friends_cnt")?,
-                16 => map.read(&mut field_verify_friends_user, "verify_friends_user")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_ref_date, "ref_date"),
+                1 => map.read(&mut field_view_cnt, "view_cnt"),
+                2 => map.read(&mut field_view_user, "view_user"),
+                3 => map.read(&mut field_receive_cnt, "receive_cnt"),
+                4 => map.read(&mut field_receive_user, "receive_user"),
+                5 => map.read(&mut field_verify_cnt, "verify_cnt"),
+                6 => map.read(&mut field_verify_user, "verify_user"),
+                7 => map.read(&mut field_given_cnt, "given_cnt"),
+                8 => map.read(&mut field_given_user, "given_user"),
+                9 => map.read(&mut field_expire_cnt, "expire_cnt"),
+                10 => map.read(&mut field_expire_user, "expire_user"),
+                11 => map.read(&mut field_view_friends_cnt, "view_friends_cnt"),
+                12 => map.read(&mut field_view_friends_user, "view_friends_user"),
+                13 => map.read(&mut field_receive_friends_cnt, "receive_friends_cnt"),
+                14 => map.read(&mut field_receive_friends_user, "receive_friends_user"),
+                15 => map.read(&mut field_verify_friends_cnt, "verify_friends_cnt"),
+                16 => map.read(&mut field_verify_friends_user, "verify_friends_user"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CardDayStats {
             ref_date: fields::required(field_ref_date, "ref_date")?,

@@ -139,12 +139,28 @@ impl GetFreeCardSummaryRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetFreeCardSummaryRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetFreeCardSummaryRequest");
-        Ok(GetFreeCardSummaryRequest {
-            begin_date: required.take(self.begin_date, "begin_date")?,
-            end_date: required.take(self.end_date, "end_date")?,
-            cond_source: required.take(self.cond_source, "cond_source")?,
-            card_id: self.card_id,
-        })
+        match (self.begin_date, self.end_date, self.cond_source) {
+            (Some(begin_date), Some(end_date), Some(cond_source)) => {
+                Ok(GetFreeCardSummaryRequest {
+                    begin_date,
+                    end_date,
+                    cond_source,
+                    card_id: self.card_id,
+                })
+            }
+            (begin_date, end_date, cond_source) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("begin_date", begin_date.is_some()),
+                                ("end_date", end_date.is_some()),
+                                ("cond_source", cond_source.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -184,17 +200,16 @@ impl ::wechat_core::Check for GetFreeCardSummaryRequest {
 impl serde::Serialize for GetFreeCardSummaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetFreeCardSummaryRequest",
                 fields::len(3, &[self.card_id.is_some()]),
-            )?;
-        out.serialize_field("begin_date", &self.begin_date)?;
-        out.serialize_field("end_date", &self.end_date)?;
-        out.serialize_field("cond_source", &self.cond_source)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.end()
+            )
+            .field("begin_date", &self.begin_date)
+            .field("end_date", &self.end_date)
+            .field("cond_source", &self.cond_source)
+            .optional("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -224,12 +239,12 @@ impl ::wechat_core::fields::FromMap for GetFreeCardSummaryRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_begin_date, "begin_date")?,
-                1 => map.read(&mut field_end_date, "end_date")?,
-                2 => map.read(&mut field_cond_source, "cond_source")?,
-                3 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_begin_date, "begin_date"),
+                1 => map.read(&mut field_end_date, "end_date"),
+                2 => map.read(&mut field_cond_source, "cond_source"),
+                3 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetFreeCardSummaryRequest {
             begin_date: fields::required(field_begin_date, "begin_date")?,
@@ -264,10 +279,10 @@ impl GetFreeCardSummaryResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetFreeCardSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetFreeCardSummaryResponse", 1)?;
-        out.serialize_field("list", &self.list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetFreeCardSummaryResponse", 1)
+            .field("list", &self.list)
+            .end()
     }
 }
 
@@ -292,9 +307,9 @@ impl ::wechat_core::fields::FromMap for GetFreeCardSummaryResponse {
         let mut field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_list, "list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_list, "list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetFreeCardSummaryResponse {
             list: fields::required(field_list, "list")?,
@@ -483,22 +498,90 @@ impl FreeCardDayStatsBuilder {
     /// field not set.
     pub fn build(self) -> Result<FreeCardDayStats, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("FreeCardDayStats");
-        Ok(FreeCardDayStats {
-            ref_date: required.take(self.ref_date, "ref_date")?,
-            card_id: required.take(self.card_id, "card_id")?,
-            card_type: required.take(self.card_type, "card_type")?,
-            is_pay: self.is_pay,
-            view_cnt: required.take(self.view_cnt, "view_cnt")?,
-            view_user: required.take(self.view_user, "view_user")?,
-            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
-            receive_user: required.take(self.receive_user, "receive_user")?,
-            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
-            verify_user: required.take(self.verify_user, "verify_user")?,
-            given_cnt: required.take(self.given_cnt, "given_cnt")?,
-            given_user: required.take(self.given_user, "given_user")?,
-            expire_cnt: required.take(self.expire_cnt, "expire_cnt")?,
-            expire_user: required.take(self.expire_user, "expire_user")?,
-        })
+        match (
+            self.ref_date,
+            self.card_id,
+            self.card_type,
+            self.view_cnt,
+            self.view_user,
+            self.receive_cnt,
+            self.receive_user,
+            self.verify_cnt,
+            self.verify_user,
+            self.given_cnt,
+            self.given_user,
+            self.expire_cnt,
+            self.expire_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(card_id),
+                Some(card_type),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(given_cnt),
+                Some(given_user),
+                Some(expire_cnt),
+                Some(expire_user),
+            ) => {
+                Ok(FreeCardDayStats {
+                    ref_date,
+                    card_id,
+                    card_type,
+                    is_pay: self.is_pay,
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    given_cnt,
+                    given_user,
+                    expire_cnt,
+                    expire_user,
+                })
+            }
+            (
+                ref_date,
+                card_id,
+                card_type,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                given_cnt,
+                given_user,
+                expire_cnt,
+                expire_user,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("ref_date", ref_date.is_some()),
+                                ("card_id", card_id.is_some()),
+                                ("card_type", card_type.is_some()),
+                                ("view_cnt", view_cnt.is_some()),
+                                ("view_user", view_user.is_some()),
+                                ("receive_cnt", receive_cnt.is_some()),
+                                ("receive_user", receive_user.is_some()),
+                                ("verify_cnt", verify_cnt.is_some()),
+                                ("verify_user", verify_user.is_some()),
+                                ("given_cnt", given_cnt.is_some()),
+                                ("given_user", given_user.is_some()),
+                                ("expire_cnt", expire_cnt.is_some()),
+                                ("expire_user", expire_user.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -506,27 +589,26 @@ impl FreeCardDayStatsBuilder {
 impl serde::Serialize for FreeCardDayStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "FreeCardDayStats",
                 fields::len(13, &[self.is_pay.is_some()]),
-            )?;
-        out.serialize_field("ref_date", &self.ref_date)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("card_type", &self.card_type)?;
-        fields::optional(&mut out, "is_pay", &self.is_pay)?;
-        out.serialize_field("view_cnt", &self.view_cnt)?;
-        out.serialize_field("view_user", &self.view_user)?;
-        out.serialize_field("receive_cnt", &self.receive_cnt)?;
-        out.serialize_field("receive_user", &self.receive_user)?;
-        out.serialize_field("verify_cnt", &self.verify_cnt)?;
-        out.serialize_field("verify_user", &self.verify_user)?;
-        out.serialize_field("given_cnt", &self.given_cnt)?;
-        out.serialize_field("given_user", &self.given_user)?;
-        out.serialize_field("expire_cnt", &self.expire_cnt)?;
-        out.serialize_field("expire_user", &self.expire_user)?;
-        out.end()
+            )
+            .field("ref_date", &self.ref_date)
+            .field("card_id", &self.card_id)
+            .field("card_type", &self.card_type)
+            .optional("is_pay", &self.is_pay)
+            .field("view_cnt", &self.view_cnt)
+            .field("view_user", &self.view_user)
+            .field("receive_cnt", &self.receive_cnt)
+            .field("receive_user", &self.receive_user)
+            .field("verify_cnt", &self.verify_cnt)
+            .field("verify_user", &self.verify_user)
+            .field("given_cnt", &self.given_cnt)
+            .field("given_user", &self.given_user)
+            .field("expire_cnt", &self.expire_cnt)
+            .field("expire_user", &self.expire_user)
+            .end()
     }
 }
 
@@ -579,22 +661,22 @@ impl ::wechat_core::fields::FromMap for FreeCardDayStats {
         let mut field_expire_user = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_ref_date, "ref_date")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_card_type, "card_type")?,
-                3 => map.read(&mut field_is_pay, "is_pay")?,
-                4 => map.read(&mut field_view_cnt, "view_cnt")?,
-                5 => map.read(&mut field_view_user, "view_user")?,
-                6 => map.read(&mut field_receive_cnt, "receive_cnt")?,
-                7 => map.read(&mut field_receive_user, "receive_user")?,
-                8 => map.read(&mut field_verify_cnt, "verify_cnt")?,
-                9 => map.read(&mut field_verify_user, "verify_user")?,
-                10 => map.read(&mut field_given_cnt, "given_cnt")?,
-                11 => map.read(&mut field_given_user, "given_user")?,
-                12 => map.read(&mut field_expire_cnt, "expire_cnt")?,
-                13 => map.read(&mut field_expire_user, "expire_user")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_ref_date, "ref_date"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_card_type, "card_type"),
+                3 => map.read(&mut field_is_pay, "is_pay"),
+                4 => map.read(&mut field_view_cnt, "view_cnt"),
+                5 => map.read(&mut field_view_user, "view_user"),
+                6 => map.read(&mut field_receive_cnt, "receive_cnt"),
+                7 => map.read(&mut field_receive_user, "receive_user"),
+                8 => map.read(&mut field_verify_cnt, "verify_cnt"),
+                9 => map.read(&mut field_verify_user, "verify_user"),
+                10 => map.read(&mut field_given_cnt, "given_cnt"),
+                11 => map.read(&mut field_given_user, "given_user"),
+                12 => map.read(&mut field_expire_cnt, "expire_cnt"),
+                13 => map.read(&mut field_expire_user, "expire_user"),
+                _ => map.skip(),
+            }?;
         }
         Ok(FreeCardDayStats {
             ref_date: fields::required(field_ref_date, "ref_date")?,

@@ -132,11 +132,27 @@ impl GetMemberCardDetailRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetMemberCardDetailRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetMemberCardDetailRequest");
-        Ok(GetMemberCardDetailRequest {
-            begin_date: required.take(self.begin_date, "begin_date")?,
-            end_date: required.take(self.end_date, "end_date")?,
-            card_id: required.take(self.card_id, "card_id")?,
-        })
+        match (self.begin_date, self.end_date, self.card_id) {
+            (Some(begin_date), Some(end_date), Some(card_id)) => {
+                Ok(GetMemberCardDetailRequest {
+                    begin_date,
+                    end_date,
+                    card_id,
+                })
+            }
+            (begin_date, end_date, card_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("begin_date", begin_date.is_some()),
+                                ("end_date", end_date.is_some()),
+                                ("card_id", card_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -175,12 +191,12 @@ impl ::wechat_core::Check for GetMemberCardDetailRequest {
 
 impl serde::Serialize for GetMemberCardDetailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMemberCardDetailRequest", 3)?;
-        out.serialize_field("begin_date", &self.begin_date)?;
-        out.serialize_field("end_date", &self.end_date)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMemberCardDetailRequest", 3)
+            .field("begin_date", &self.begin_date)
+            .field("end_date", &self.end_date)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -209,11 +225,11 @@ impl ::wechat_core::fields::FromMap for GetMemberCardDetailRequest {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_begin_date, "begin_date")?,
-                1 => map.read(&mut field_end_date, "end_date")?,
-                2 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_begin_date, "begin_date"),
+                1 => map.read(&mut field_end_date, "end_date"),
+                2 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberCardDetailRequest {
             begin_date: fields::required(field_begin_date, "begin_date")?,
@@ -247,10 +263,10 @@ impl GetMemberCardDetailResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetMemberCardDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMemberCardDetailResponse", 1)?;
-        out.serialize_field("list", &self.list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMemberCardDetailResponse", 1)
+            .field("list", &self.list)
+            .end()
     }
 }
 
@@ -275,9 +291,9 @@ impl ::wechat_core::fields::FromMap for GetMemberCardDetailResponse {
         let mut field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_list, "list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_list, "list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberCardDetailResponse {
             list: fields::required(field_list, "list")?,
@@ -485,24 +501,88 @@ impl MemberCardDetailDayStatsBuilder {
     /// field not set.
     pub fn build(self) -> Result<MemberCardDetailDayStats, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MemberCardDetailDayStats");
-        Ok(MemberCardDetailDayStats {
-            ref_date: required.take(self.ref_date, "ref_date")?,
-            merchanttype: self.merchanttype,
-            cardid: required.take(self.cardid, "cardid")?,
-            submerchantid: self.submerchantid,
-            view_cnt: required.take(self.view_cnt, "view_cnt")?,
-            view_user: required.take(self.view_user, "view_user")?,
-            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
-            receive_user: required.take(self.receive_user, "receive_user")?,
-            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
-            verify_user: required.take(self.verify_user, "verify_user")?,
-            active_cnt: required.take(self.active_cnt, "active_cnt")?,
-            active_user: required.take(self.active_user, "active_user")?,
-            total_user: required.take(self.total_user, "total_user")?,
-            new_user: required.take(self.new_user, "new_user")?,
-            pay_original_fee: self.pay_original_fee,
-            fee: self.fee,
-        })
+        match (
+            self.ref_date,
+            self.cardid,
+            self.view_cnt,
+            self.view_user,
+            self.receive_cnt,
+            self.receive_user,
+            self.verify_cnt,
+            self.verify_user,
+            self.active_cnt,
+            self.active_user,
+            self.total_user,
+            self.new_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(cardid),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(active_cnt),
+                Some(active_user),
+                Some(total_user),
+                Some(new_user),
+            ) => {
+                Ok(MemberCardDetailDayStats {
+                    ref_date,
+                    merchanttype: self.merchanttype,
+                    cardid,
+                    submerchantid: self.submerchantid,
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    active_cnt,
+                    active_user,
+                    total_user,
+                    new_user,
+                    pay_original_fee: self.pay_original_fee,
+                    fee: self.fee,
+                })
+            }
+            (
+                ref_date,
+                cardid,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                active_cnt,
+                active_user,
+                total_user,
+                new_user,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("ref_date", ref_date.is_some()),
+                                ("cardid", cardid.is_some()),
+                                ("view_cnt", view_cnt.is_some()),
+                                ("view_user", view_user.is_some()),
+                                ("receive_cnt", receive_cnt.is_some()),
+                                ("receive_user", receive_user.is_some()),
+                                ("verify_cnt", verify_cnt.is_some()),
+                                ("verify_user", verify_user.is_some()),
+                                ("active_cnt", active_cnt.is_some()),
+                                ("active_user", active_user.is_some()),
+                                ("total_user", total_user.is_some()),
+                                ("new_user", new_user.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -510,9 +590,8 @@ impl MemberCardDetailDayStatsBuilder {
 impl serde::Serialize for MemberCardDetailDayStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberCardDetailDayStats",
                 fields::len(
                     12,
@@ -523,24 +602,24 @@ impl serde::Serialize for MemberCardDetailDayStats {
                         self.fee.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("ref_date", &self.ref_date)?;
-        fields::optional(&mut out, "merchanttype", &self.merchanttype)?;
-        out.serialize_field("cardid", &self.cardid)?;
-        fields::optional(&mut out, "submerchantid", &self.submerchantid)?;
-        out.serialize_field("view_cnt", &self.view_cnt)?;
-        out.serialize_field("view_user", &self.view_user)?;
-        out.serialize_field("receive_cnt", &self.receive_cnt)?;
-        out.serialize_field("receive_user", &self.receive_user)?;
-        out.serialize_field("verify_cnt", &self.verify_cnt)?;
-        out.serialize_field("verify_user", &self.verify_user)?;
-        out.serialize_field("active_cnt", &self.active_cnt)?;
-        out.serialize_field("active_user", &self.active_user)?;
-        out.serialize_field("total_user", &self.total_user)?;
-        out.serialize_field("new_user", &self.new_user)?;
-        fields::optional(&mut out, "payOriginalFee", &self.pay_original_fee)?;
-        fields::optional(&mut out, "fee", &self.fee)?;
-        out.end()
+            )
+            .field("ref_date", &self.ref_date)
+            .optional("merchanttype", &self.merchanttype)
+            .field("cardid", &self.cardid)
+            .optional("submerchantid", &self.submerchantid)
+            .field("view_cnt", &self.view_cnt)
+            .field("view_user", &self.view_user)
+            .field("receive_cnt", &self.receive_cnt)
+            .field("receive_user", &self.receive_user)
+            .field("verify_cnt", &self.verify_cnt)
+            .field("verify_user", &self.verify_user)
+            .field("active_cnt", &self.active_cnt)
+            .field("active_user", &self.active_user)
+            .field("total_user", &self.total_user)
+            .field("new_user", &self.new_user)
+            .optional("payOriginalFee", &self.pay_original_fee)
+            .optional("fee", &self.fee)
+            .end()
     }
 }
 
@@ -597,24 +676,24 @@ impl ::wechat_core::fields::FromMap for MemberCardDetailDayStats {
         let mut field_fee = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_ref_date, "ref_date")?,
-                1 => map.read(&mut field_merchanttype, "merchanttype")?,
-                2 => map.read(&mut field_cardid, "cardid")?,
-                3 => map.read(&mut field_submerchantid, "submerchantid")?,
-                4 => map.read(&mut field_view_cnt, "view_cnt")?,
-                5 => map.read(&mut field_view_user, "view_user")?,
-                6 => map.read(&mut field_receive_cnt, "receive_cnt")?,
-                7 => map.read(&mut field_receive_user, "receive_user")?,
-                8 => map.read(&mut field_verify_cnt, "verify_cnt")?,
-                9 => map.read(&mut field_verify_user, "verify_user")?,
-                10 => map.read(&mut field_active_cnt, "active_cnt")?,
-                11 => map.read(&mut field_active_user, "active_user")?,
-                12 => map.read(&mut field_total_user, "total_user")?,
-                13 => map.read(&mut field_new_user, "new_user")?,
-                14 => map.read(&mut field_pay_original_fee, "payOriginalFee")?,
-                15 => map.read(&mut field_fee, "fee")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_ref_date, "ref_date"),
+                1 => map.read(&mut field_merchanttype, "merchanttype"),
+                2 => map.read(&mut field_cardid, "cardid"),
+                3 => map.read(&mut field_submerchantid, "submerchantid"),
+                4 => map.read(&mut field_view_cnt, "view_cnt"),
+                5 => map.read(&mut field_view_user, "view_user"),
+                6 => map.read(&mut field_receive_cnt, "receive_cnt"),
+                7 => map.read(&mut field_receive_user, "receive_user"),
+                8 => map.read(&mut field_verify_cnt, "verify_cnt"),
+                9 => map.read(&mut field_verify_user, "verify_user"),
+                10 => map.read(&mut field_active_cnt, "active_cnt"),
+                11 => map.read(&mut field_active_user, "active_user"),
+                12 => map.read(&mut field_total_user, "total_user"),
+                13 => map.read(&mut field_new_user, "new_user"),
+                14 => map.read(&mut field_pay_original_fee, "payOriginalFee"),
+                15 => map.read(&mut field_fee, "fee"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberCardDetailDayStats {
             ref_date: fields::required(field_ref_date, "ref_date")?,

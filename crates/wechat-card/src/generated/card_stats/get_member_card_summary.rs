@@ -126,11 +126,27 @@ impl GetMemberCardSummaryRequestBuilder {
         self,
     ) -> Result<GetMemberCardSummaryRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetMemberCardSummaryRequest");
-        Ok(GetMemberCardSummaryRequest {
-            begin_date: required.take(self.begin_date, "begin_date")?,
-            end_date: required.take(self.end_date, "end_date")?,
-            cond_source: required.take(self.cond_source, "cond_source")?,
-        })
+        match (self.begin_date, self.end_date, self.cond_source) {
+            (Some(begin_date), Some(end_date), Some(cond_source)) => {
+                Ok(GetMemberCardSummaryRequest {
+                    begin_date,
+                    end_date,
+                    cond_source,
+                })
+            }
+            (begin_date, end_date, cond_source) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("begin_date", begin_date.is_some()),
+                                ("end_date", end_date.is_some()),
+                                ("cond_source", cond_source.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -160,12 +176,12 @@ impl ::wechat_core::Check for GetMemberCardSummaryRequest {
 
 impl serde::Serialize for GetMemberCardSummaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMemberCardSummaryRequest", 3)?;
-        out.serialize_field("begin_date", &self.begin_date)?;
-        out.serialize_field("end_date", &self.end_date)?;
-        out.serialize_field("cond_source", &self.cond_source)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMemberCardSummaryRequest", 3)
+            .field("begin_date", &self.begin_date)
+            .field("end_date", &self.end_date)
+            .field("cond_source", &self.cond_source)
+            .end()
     }
 }
 
@@ -194,11 +210,11 @@ impl ::wechat_core::fields::FromMap for GetMemberCardSummaryRequest {
         let mut field_cond_source = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_begin_date, "begin_date")?,
-                1 => map.read(&mut field_end_date, "end_date")?,
-                2 => map.read(&mut field_cond_source, "cond_source")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_begin_date, "begin_date"),
+                1 => map.read(&mut field_end_date, "end_date"),
+                2 => map.read(&mut field_cond_source, "cond_source"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberCardSummaryRequest {
             begin_date: fields::required(field_begin_date, "begin_date")?,
@@ -232,10 +248,10 @@ impl GetMemberCardSummaryResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetMemberCardSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMemberCardSummaryResponse", 1)?;
-        out.serialize_field("list", &self.list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMemberCardSummaryResponse", 1)
+            .field("list", &self.list)
+            .end()
     }
 }
 
@@ -260,9 +276,9 @@ impl ::wechat_core::fields::FromMap for GetMemberCardSummaryResponse {
         let mut field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_list, "list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_list, "list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberCardSummaryResponse {
             list: fields::required(field_list, "list")?,
@@ -422,20 +438,75 @@ impl MemberCardDayStatsBuilder {
     /// field not set.
     pub fn build(self) -> Result<MemberCardDayStats, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MemberCardDayStats");
-        Ok(MemberCardDayStats {
-            ref_date: required.take(self.ref_date, "ref_date")?,
-            view_cnt: required.take(self.view_cnt, "view_cnt")?,
-            view_user: required.take(self.view_user, "view_user")?,
-            receive_cnt: required.take(self.receive_cnt, "receive_cnt")?,
-            receive_user: required.take(self.receive_user, "receive_user")?,
-            verify_cnt: required.take(self.verify_cnt, "verify_cnt")?,
-            verify_user: required.take(self.verify_user, "verify_user")?,
-            active_user: required.take(self.active_user, "active_user")?,
-            total_user: required.take(self.total_user, "total_user")?,
-            total_receive_user: required
-                .take(self.total_receive_user, "total_receive_user")?,
-            active_cnt: self.active_cnt,
-        })
+        match (
+            self.ref_date,
+            self.view_cnt,
+            self.view_user,
+            self.receive_cnt,
+            self.receive_user,
+            self.verify_cnt,
+            self.verify_user,
+            self.active_user,
+            self.total_user,
+            self.total_receive_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(active_user),
+                Some(total_user),
+                Some(total_receive_user),
+            ) => {
+                Ok(MemberCardDayStats {
+                    ref_date,
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    active_user,
+                    total_user,
+                    total_receive_user,
+                    active_cnt: self.active_cnt,
+                })
+            }
+            (
+                ref_date,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                active_user,
+                total_user,
+                total_receive_user,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("ref_date", ref_date.is_some()),
+                                ("view_cnt", view_cnt.is_some()),
+                                ("view_user", view_user.is_some()),
+                                ("receive_cnt", receive_cnt.is_some()),
+                                ("receive_user", receive_user.is_some()),
+                                ("verify_cnt", verify_cnt.is_some()),
+                                ("verify_user", verify_user.is_some()),
+                                ("active_user", active_user.is_some()),
+                                ("total_user", total_user.is_some()),
+                                ("total_receive_user", total_receive_user.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -443,24 +514,23 @@ impl MemberCardDayStatsBuilder {
 impl serde::Serialize for MemberCardDayStats {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberCardDayStats",
                 fields::len(10, &[self.active_cnt.is_some()]),
-            )?;
-        out.serialize_field("ref_date", &self.ref_date)?;
-        out.serialize_field("view_cnt", &self.view_cnt)?;
-        out.serialize_field("view_user", &self.view_user)?;
-        out.serialize_field("receive_cnt", &self.receive_cnt)?;
-        out.serialize_field("receive_user", &self.receive_user)?;
-        out.serialize_field("verify_cnt", &self.verify_cnt)?;
-        out.serialize_field("verify_user", &self.verify_user)?;
-        out.serialize_field("active_user", &self.active_user)?;
-        out.serialize_field("total_user", &self.total_user)?;
-        out.serialize_field("total_receive_user", &self.total_receive_user)?;
-        fields::optional(&mut out, "active_cnt", &self.active_cnt)?;
-        out.end()
+            )
+            .field("ref_date", &self.ref_date)
+            .field("view_cnt", &self.view_cnt)
+            .field("view_user", &self.view_user)
+            .field("receive_cnt", &self.receive_cnt)
+            .field("receive_user", &self.receive_user)
+            .field("verify_cnt", &self.verify_cnt)
+            .field("verify_user", &self.verify_user)
+            .field("active_user", &self.active_user)
+            .field("total_user", &self.total_user)
+            .field("total_receive_user", &self.total_receive_user)
+            .optional("active_cnt", &self.active_cnt)
+            .end()
     }
 }
 
@@ -507,19 +577,19 @@ impl ::wechat_core::fields::FromMap for MemberCardDayStats {
         let mut field_active_cnt = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_ref_date, "ref_date")?,
-                1 => map.read(&mut field_view_cnt, "view_cnt")?,
-                2 => map.read(&mut field_view_user, "view_user")?,
-                3 => map.read(&mut field_receive_cnt, "receive_cnt")?,
-                4 => map.read(&mut field_receive_user, "receive_user")?,
-                5 => map.read(&mut field_verify_cnt, "verify_cnt")?,
-                6 => map.read(&mut field_verify_user, "verify_user")?,
-                7 => map.read(&mut field_active_user, "active_user")?,
-                8 => map.read(&mut field_total_user, "total_user")?,
-                9 => map.read(&mut field_total_receive_user, "total_receive_user")?,
-                10 => map.read(&mut field_active_cnt, "active_cnt")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_ref_date, "ref_date"),
+                1 => map.read(&mut field_view_cnt, "view_cnt"),
+                2 => map.read(&mut field_view_user, "view_user"),
+                3 => map.read(&mut field_receive_cnt, "receive_cnt"),
+                4 => map.read(&mut field_receive_user, "receive_user"),
+                5 => map.read(&mut field_verify_cnt, "verify_cnt"),
+                6 => map.read(&mut field_verify_user, "verify_user"),
+                7 => map.read(&mut field_active_user, "active_user"),
+                8 => map.read(&mut field_total_user, "total_user"),
+                9 => map.read(&mut field_total_receive_user, "total_receive_user"),
+                10 => map.read(&mut field_active_cnt, "active_cnt"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberCardDayStats {
             ref_date: fields::required(field_ref_date, "ref_date")?,

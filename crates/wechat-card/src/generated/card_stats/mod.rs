@@ -79,14 +79,16 @@ impl CardStatsClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_card_summary(
+    pub fn get_card_summary(
         self,
         request: &crate::card_stats::GetCardSummaryRequest,
-    ) -> Result<
-        crate::card_stats::GetCardSummaryResponse,
-        ::wechat_core::Error<crate::card_stats::GetCardSummaryErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_stats::GetCardSummaryResponse,
+            ::wechat_core::Error<crate::card_stats::GetCardSummaryErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift
@@ -129,14 +131,16 @@ impl CardStatsClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_free_card_summary(
+    pub fn get_free_card_summary(
         self,
         request: &crate::card_stats::GetFreeCardSummaryRequest,
-    ) -> Result<
-        crate::card_stats::GetFreeCardSummaryResponse,
-        ::wechat_core::Error<crate::card_stats::GetFreeCardSummaryErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_stats::GetFreeCardSummaryResponse,
+            ::wechat_core::Error<crate::card_stats::GetFreeCardSummaryErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads one member card's statistics per day: views, takes, activations, new members and pay-cell
@@ -178,14 +182,16 @@ impl CardStatsClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_member_card_detail(
+    pub fn get_member_card_detail(
         self,
         request: &crate::card_stats::GetMemberCardDetailRequest,
-    ) -> Result<
-        crate::card_stats::GetMemberCardDetailResponse,
-        ::wechat_core::Error<crate::card_stats::GetMemberCardDetailErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_stats::GetMemberCardDetailResponse,
+            ::wechat_core::Error<crate::card_stats::GetMemberCardDetailErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the account's member-card statistics per day: views, takes, activations, members.
@@ -230,13 +236,15 @@ impl CardStatsClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_member_card_summary(
+    pub fn get_member_card_summary(
         self,
         request: &crate::card_stats::GetMemberCardSummaryRequest,
-    ) -> Result<
-        crate::card_stats::GetMemberCardSummaryResponse,
-        ::wechat_core::Error<crate::card_stats::GetMemberCardSummaryErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::card_stats::GetMemberCardSummaryResponse,
+            ::wechat_core::Error<crate::card_stats::GetMemberCardSummaryErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

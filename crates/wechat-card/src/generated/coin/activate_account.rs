@@ -55,9 +55,8 @@ impl ActivateAccountRequest {
 
 impl serde::Serialize for ActivateAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ActivateAccountRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ActivateAccountRequest", 0).end()
     }
 }
 
@@ -110,10 +109,10 @@ impl ActivateAccountResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ActivateAccountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ActivateAccountResponse", 1)?;
-        out.serialize_field("reward", &self.reward)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ActivateAccountResponse", 1)
+            .field("reward", &self.reward)
+            .end()
     }
 }
 
@@ -138,9 +137,9 @@ impl ::wechat_core::fields::FromMap for ActivateAccountResponse {
         let mut field_reward = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_reward, "reward")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_reward, "reward"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivateAccountResponse {
             reward: fields::required(field_reward, "reward")?,

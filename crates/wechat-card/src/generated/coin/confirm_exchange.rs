@@ -118,11 +118,27 @@ impl ConfirmExchangeRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ConfirmExchangeRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ConfirmExchangeRequest");
-        Ok(ConfirmExchangeRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            quantity: required.take(self.quantity, "quantity")?,
-            order_id: required.take(self.order_id, "order_id")?,
-        })
+        match (self.card_id, self.quantity, self.order_id) {
+            (Some(card_id), Some(quantity), Some(order_id)) => {
+                Ok(ConfirmExchangeRequest {
+                    card_id,
+                    quantity,
+                    order_id,
+                })
+            }
+            (card_id, quantity, order_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("quantity", quantity.is_some()),
+                                ("order_id", order_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -143,12 +159,12 @@ impl ::wechat_core::Check for ConfirmExchangeRequest {
 
 impl serde::Serialize for ConfirmExchangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ConfirmExchangeRequest", 3)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("quantity", &self.quantity)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ConfirmExchangeRequest", 3)
+            .field("card_id", &self.card_id)
+            .field("quantity", &self.quantity)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -177,11 +193,11 @@ impl ::wechat_core::fields::FromMap for ConfirmExchangeRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_quantity, "quantity")?,
-                2 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_quantity, "quantity"),
+                2 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ConfirmExchangeRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -210,9 +226,8 @@ impl ConfirmExchangeResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ConfirmExchangeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ConfirmExchangeResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ConfirmExchangeResponse", 0).end()
     }
 }
 

@@ -51,9 +51,8 @@ impl GetCoinsInfoRequest {
 
 impl serde::Serialize for GetCoinsInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetCoinsInfoRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCoinsInfoRequest", 0).end()
     }
 }
 
@@ -138,23 +137,39 @@ impl GetCoinsInfoResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetCoinsInfoResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetCoinsInfoResponse");
-        Ok(GetCoinsInfoResponse {
-            free_coin: required.take(self.free_coin, "free_coin")?,
-            pay_coin: required.take(self.pay_coin, "pay_coin")?,
-            total_coin: required.take(self.total_coin, "total_coin")?,
-        })
+        match (self.free_coin, self.pay_coin, self.total_coin) {
+            (Some(free_coin), Some(pay_coin), Some(total_coin)) => {
+                Ok(GetCoinsInfoResponse {
+                    free_coin,
+                    pay_coin,
+                    total_coin,
+                })
+            }
+            (free_coin, pay_coin, total_coin) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("free_coin", free_coin.is_some()),
+                                ("pay_coin", pay_coin.is_some()),
+                                ("total_coin", total_coin.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetCoinsInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetCoinsInfoResponse", 3)?;
-        out.serialize_field("free_coin", &self.free_coin)?;
-        out.serialize_field("pay_coin", &self.pay_coin)?;
-        out.serialize_field("total_coin", &self.total_coin)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCoinsInfoResponse", 3)
+            .field("free_coin", &self.free_coin)
+            .field("pay_coin", &self.pay_coin)
+            .field("total_coin", &self.total_coin)
+            .end()
     }
 }
 
@@ -181,11 +196,11 @@ impl ::wechat_core::fields::FromMap for GetCoinsInfoResponse {
         let mut field_total_coin = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_free_coin, "free_coin")?,
-                1 => map.read(&mut field_pay_coin, "pay_coin")?,
-                2 => map.read(&mut field_total_coin, "total_coin")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_free_coin, "free_coin"),
+                1 => map.read(&mut field_pay_coin, "pay_coin"),
+                2 => map.read(&mut field_total_coin, "total_coin"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCoinsInfoResponse {
             free_coin: fields::required(field_free_coin, "free_coin")?,

@@ -76,10 +76,10 @@ impl GetOrderRequest {
 
 impl serde::Serialize for GetOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetOrderRequest", 1)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetOrderRequest", 1)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -106,9 +106,9 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderRequest {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -138,10 +138,10 @@ impl GetOrderResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetOrderResponse", 1)?;
-        out.serialize_field("order_info", &self.order_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetOrderResponse", 1)
+            .field("order_info", &self.order_info)
+            .end()
     }
 }
 
@@ -166,9 +166,9 @@ impl ::wechat_core::fields::FromMap for GetOrderResponse {
         let mut field_order_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_info, "order_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_info, "order_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderResponse {
             order_info: fields::required(field_order_info, "order_info")?,

@@ -104,10 +104,25 @@ impl GetPayPriceRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetPayPriceRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetPayPriceRequest");
-        Ok(GetPayPriceRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            quantity: required.take(self.quantity, "quantity")?,
-        })
+        match (self.card_id, self.quantity) {
+            (Some(card_id), Some(quantity)) => {
+                Ok(GetPayPriceRequest {
+                    card_id,
+                    quantity,
+                })
+            }
+            (card_id, quantity) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("quantity", quantity.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -128,11 +143,11 @@ impl ::wechat_core::Check for GetPayPriceRequest {
 
 impl serde::Serialize for GetPayPriceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPayPriceRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("quantity", &self.quantity)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPayPriceRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("quantity", &self.quantity)
+            .end()
     }
 }
 
@@ -160,10 +175,10 @@ impl ::wechat_core::fields::FromMap for GetPayPriceRequest {
         let mut field_quantity = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_quantity, "quantity")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_quantity, "quantity"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPayPriceRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -241,25 +256,42 @@ impl GetPayPriceResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetPayPriceResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetPayPriceResponse");
-        Ok(GetPayPriceResponse {
-            order_id: required.take(self.order_id, "order_id")?,
-            price: required.take(self.price, "price")?,
-            free_coin: required.take(self.free_coin, "free_coin")?,
-            pay_coin: required.take(self.pay_coin, "pay_coin")?,
-        })
+        match (self.order_id, self.price, self.free_coin, self.pay_coin) {
+            (Some(order_id), Some(price), Some(free_coin), Some(pay_coin)) => {
+                Ok(GetPayPriceResponse {
+                    order_id,
+                    price,
+                    free_coin,
+                    pay_coin,
+                })
+            }
+            (order_id, price, free_coin, pay_coin) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("order_id", order_id.is_some()),
+                                ("price", price.is_some()),
+                                ("free_coin", free_coin.is_some()),
+                                ("pay_coin", pay_coin.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetPayPriceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPayPriceResponse", 4)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("price", &self.price)?;
-        out.serialize_field("free_coin", &self.free_coin)?;
-        out.serialize_field("pay_coin", &self.pay_coin)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPayPriceResponse", 4)
+            .field("order_id", &self.order_id)
+            .field("price", &self.price)
+            .field("free_coin", &self.free_coin)
+            .field("pay_coin", &self.pay_coin)
+            .end()
     }
 }
 
@@ -287,12 +319,12 @@ impl ::wechat_core::fields::FromMap for GetPayPriceResponse {
         let mut field_pay_coin = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_price, "price")?,
-                2 => map.read(&mut field_free_coin, "free_coin")?,
-                3 => map.read(&mut field_pay_coin, "pay_coin")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_price, "price"),
+                2 => map.read(&mut field_free_coin, "free_coin"),
+                3 => map.read(&mut field_pay_coin, "pay_coin"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPayPriceResponse {
             order_id: fields::required(field_order_id, "order_id")?,

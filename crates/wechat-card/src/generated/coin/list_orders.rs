@@ -144,9 +144,8 @@ impl ::wechat_core::Check for ListOrdersRequest {
 impl serde::Serialize for ListOrdersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListOrdersRequest",
                 fields::len(
                     1,
@@ -159,15 +158,15 @@ impl serde::Serialize for ListOrdersRequest {
                         self.end_time.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "offset", &self.offset)?;
-        out.serialize_field("count", &self.count)?;
-        fields::optional(&mut out, "order_type", &self.order_type)?;
-        fields::optional(&mut out, "nor_filter", &self.nor_filter)?;
-        fields::optional(&mut out, "sort_info", &self.sort_info)?;
-        fields::optional(&mut out, "begin_time", &self.begin_time)?;
-        fields::optional(&mut out, "end_time", &self.end_time)?;
-        out.end()
+            )
+            .optional("offset", &self.offset)
+            .field("count", &self.count)
+            .optional("order_type", &self.order_type)
+            .optional("nor_filter", &self.nor_filter)
+            .optional("sort_info", &self.sort_info)
+            .optional("begin_time", &self.begin_time)
+            .optional("end_time", &self.end_time)
+            .end()
     }
 }
 
@@ -208,15 +207,15 @@ impl ::wechat_core::fields::FromMap for ListOrdersRequest {
         let mut field_end_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_offset, "offset")?,
-                1 => map.read(&mut field_count, "count")?,
-                2 => map.read(&mut field_order_type, "order_type")?,
-                3 => map.read(&mut field_nor_filter, "nor_filter")?,
-                4 => map.read(&mut field_sort_info, "sort_info")?,
-                5 => map.read(&mut field_begin_time, "begin_time")?,
-                6 => map.read(&mut field_end_time, "end_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_offset, "offset"),
+                1 => map.read(&mut field_count, "count"),
+                2 => map.read(&mut field_order_type, "order_type"),
+                3 => map.read(&mut field_nor_filter, "nor_filter"),
+                4 => map.read(&mut field_sort_info, "sort_info"),
+                5 => map.read(&mut field_begin_time, "begin_time"),
+                6 => map.read(&mut field_end_time, "end_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListOrdersRequest {
             offset: field_offset.unwrap_or_default(),
@@ -281,21 +280,36 @@ impl ListOrdersResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListOrdersResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListOrdersResponse");
-        Ok(ListOrdersResponse {
-            total_num: required.take(self.total_num, "total_num")?,
-            order_list: required.take(self.order_list, "order_list")?,
-        })
+        match (self.total_num, self.order_list) {
+            (Some(total_num), Some(order_list)) => {
+                Ok(ListOrdersResponse {
+                    total_num,
+                    order_list,
+                })
+            }
+            (total_num, order_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("total_num", total_num.is_some()),
+                                ("order_list", order_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ListOrdersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListOrdersResponse", 2)?;
-        out.serialize_field("total_num", &self.total_num)?;
-        out.serialize_field("order_list", &self.order_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListOrdersResponse", 2)
+            .field("total_num", &self.total_num)
+            .field("order_list", &self.order_list)
+            .end()
     }
 }
 
@@ -321,10 +335,10 @@ impl ::wechat_core::fields::FromMap for ListOrdersResponse {
         let mut field_order_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_total_num, "total_num")?,
-                1 => map.read(&mut field_order_list, "order_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_total_num, "total_num"),
+                1 => map.read(&mut field_order_list, "order_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListOrdersResponse {
             total_num: fields::required(field_total_num, "total_num")?,
@@ -364,10 +378,10 @@ impl NorFilter {
 
 impl serde::Serialize for NorFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NorFilter", 1)?;
-        out.serialize_field("status", &self.status)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "NorFilter", 1)
+            .field("status", &self.status)
+            .end()
     }
 }
 
@@ -389,9 +403,9 @@ impl ::wechat_core::fields::FromMap for NorFilter {
         let mut field_status = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_status, "status")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_status, "status"),
+                _ => map.skip(),
+            }?;
         }
         Ok(NorFilter {
             status: fields::required(field_status, "status")?,
@@ -445,20 +459,30 @@ impl SortInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<SortInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SortInfo");
-        Ok(SortInfo {
-            sort_key: required.take(self.sort_key, "sort_key")?,
-            sort_type: required.take(self.sort_type, "sort_type")?,
-        })
+        match (self.sort_key, self.sort_type) {
+            (Some(sort_key), Some(sort_type)) => Ok(SortInfo { sort_key, sort_type }),
+            (sort_key, sort_type) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("sort_key", sort_key.is_some()),
+                                ("sort_type", sort_type.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for SortInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SortInfo", 2)?;
-        out.serialize_field("sort_key", &self.sort_key)?;
-        out.serialize_field("sort_type", &self.sort_type)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SortInfo", 2)
+            .field("sort_key", &self.sort_key)
+            .field("sort_type", &self.sort_type)
+            .end()
     }
 }
 
@@ -486,10 +510,10 @@ impl ::wechat_core::fields::FromMap for SortInfo {
         let mut field_sort_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_sort_key, "sort_key")?,
-                1 => map.read(&mut field_sort_type, "sort_type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_sort_key, "sort_key"),
+                1 => map.read(&mut field_sort_type, "sort_type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SortInfo {
             sort_key: fields::required(field_sort_key, "sort_key")?,

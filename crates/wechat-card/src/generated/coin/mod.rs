@@ -80,14 +80,16 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn activate_account(
+    pub fn activate_account(
         self,
         request: &crate::coin::ActivateAccountRequest,
-    ) -> Result<
-        crate::coin::ActivateAccountResponse,
-        ::wechat_core::Error<crate::coin::ActivateAccountErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::ActivateAccountResponse,
+            ::wechat_core::Error<crate::coin::ActivateAccountErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.
@@ -127,14 +129,16 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn confirm_exchange(
+    pub fn confirm_exchange(
         self,
         request: &crate::coin::ConfirmExchangeRequest,
-    ) -> Result<
-        crate::coin::ConfirmExchangeResponse,
-        ::wechat_core::Error<crate::coin::ConfirmExchangeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::ConfirmExchangeResponse,
+            ::wechat_core::Error<crate::coin::ConfirmExchangeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the coin account's balance: free coins, paid coins and their total.
@@ -164,14 +168,16 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_coins_info(
+    pub fn get_coins_info(
         self,
         request: &crate::coin::GetCoinsInfoRequest,
-    ) -> Result<
-        crate::coin::GetCoinsInfoResponse,
-        ::wechat_core::Error<crate::coin::GetCoinsInfoErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::GetCoinsInfoResponse,
+            ::wechat_core::Error<crate::coin::GetCoinsInfoErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a coin order: a top-up's payment status, or any ledger entry's coins.
@@ -207,14 +213,16 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_order(
+    pub fn get_order(
         self,
         request: &crate::coin::GetOrderRequest,
-    ) -> Result<
-        crate::coin::GetOrderResponse,
-        ::wechat_core::Error<crate::coin::GetOrderErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::GetOrderResponse,
+            ::wechat_core::Error<crate::coin::GetOrderErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.
@@ -253,14 +261,16 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_pay_price(
+    pub fn get_pay_price(
         self,
         request: &crate::coin::GetPayPriceRequest,
-    ) -> Result<
-        crate::coin::GetPayPriceResponse,
-        ::wechat_core::Error<crate::coin::GetPayPriceErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::GetPayPriceResponse,
+            ::wechat_core::Error<crate::coin::GetPayPriceErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.
@@ -290,14 +300,16 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_orders(
+    pub fn list_orders(
         self,
         request: &crate::coin::ListOrdersRequest,
-    ) -> Result<
-        crate::coin::ListOrdersResponse,
-        ::wechat_core::Error<crate::coin::ListOrdersErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::ListOrdersResponse,
+            ::wechat_core::Error<crate::coin::ListOrdersErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.
@@ -333,13 +345,15 @@ impl CoinClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn recharge(
+    pub fn recharge(
         self,
         request: &crate::coin::RechargeRequest,
-    ) -> Result<
-        crate::coin::RechargeResponse,
-        ::wechat_core::Error<crate::coin::RechargeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::coin::RechargeResponse,
+            ::wechat_core::Error<crate::coin::RechargeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -94,10 +94,10 @@ impl ::wechat_core::Check for RechargeRequest {
 
 impl serde::Serialize for RechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RechargeRequest", 1)?;
-        out.serialize_field("coin_count", &self.coin_count)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RechargeRequest", 1)
+            .field("coin_count", &self.coin_count)
+            .end()
     }
 }
 
@@ -124,9 +124,9 @@ impl ::wechat_core::fields::FromMap for RechargeRequest {
         let mut field_coin_count = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_coin_count, "coin_count")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_coin_count, "coin_count"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RechargeRequest {
             coin_count: fields::required(field_coin_count, "coin_count")?,
@@ -194,23 +194,39 @@ impl RechargeResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<RechargeResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("RechargeResponse");
-        Ok(RechargeResponse {
-            order_id: required.take(self.order_id, "order_id")?,
-            qrcode_url: required.take(self.qrcode_url, "qrcode_url")?,
-            qrcode_buffer: required.take(self.qrcode_buffer, "qrcode_buffer")?,
-        })
+        match (self.order_id, self.qrcode_url, self.qrcode_buffer) {
+            (Some(order_id), Some(qrcode_url), Some(qrcode_buffer)) => {
+                Ok(RechargeResponse {
+                    order_id,
+                    qrcode_url,
+                    qrcode_buffer,
+                })
+            }
+            (order_id, qrcode_url, qrcode_buffer) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("order_id", order_id.is_some()),
+                                ("qrcode_url", qrcode_url.is_some()),
+                                ("qrcode_buffer", qrcode_buffer.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for RechargeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RechargeResponse", 3)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("qrcode_url", &self.qrcode_url)?;
-        out.serialize_field("qrcode_buffer", &self.qrcode_buffer)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RechargeResponse", 3)
+            .field("order_id", &self.order_id)
+            .field("qrcode_url", &self.qrcode_url)
+            .field("qrcode_buffer", &self.qrcode_buffer)
+            .end()
     }
 }
 
@@ -237,11 +253,11 @@ impl ::wechat_core::fields::FromMap for RechargeResponse {
         let mut field_qrcode_buffer = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_qrcode_url, "qrcode_url")?,
-                2 => map.read(&mut field_qrcode_buffer, "qrcode_buffer")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_qrcode_url, "qrcode_url"),
+                2 => map.read(&mut field_qrcode_buffer, "qrcode_buffer"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RechargeResponse {
             order_id: fields::required(field_order_id, "order_id")?,

@@ -133,21 +133,74 @@ impl CoinOrderBuilder {
     /// field not set.
     pub fn build(self) -> Result<CoinOrder, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CoinOrder");
-        Ok(CoinOrder {
-            order_id: required.take(self.order_id, "order_id")?,
-            status: required.take(self.status, "status")?,
-            create_time: required.take(self.create_time, "create_time")?,
-            pay_finish_time: required.take(self.pay_finish_time, "pay_finish_time")?,
-            desc: self.desc,
-            free_coin_count: required.take(self.free_coin_count, "free_coin_count")?,
-            pay_coin_count: required.take(self.pay_coin_count, "pay_coin_count")?,
-            refund_free_coin_count: required
-                .take(self.refund_free_coin_count, "refund_free_coin_count")?,
-            refund_pay_coin_count: required
-                .take(self.refund_pay_coin_count, "refund_pay_coin_count")?,
-            openid: self.openid,
-            order_type: required.take(self.order_type, "order_type")?,
-        })
+        match (
+            self.order_id,
+            self.status,
+            self.create_time,
+            self.pay_finish_time,
+            self.free_coin_count,
+            self.pay_coin_count,
+            self.refund_free_coin_count,
+            self.refund_pay_coin_count,
+            self.order_type,
+        ) {
+            (
+                Some(order_id),
+                Some(status),
+                Some(create_time),
+                Some(pay_finish_time),
+                Some(free_coin_count),
+                Some(pay_coin_count),
+                Some(refund_free_coin_count),
+                Some(refund_pay_coin_count),
+                Some(order_type),
+            ) => {
+                Ok(CoinOrder {
+                    order_id,
+                    status,
+                    create_time,
+                    pay_finish_time,
+                    desc: self.desc,
+                    free_coin_count,
+                    pay_coin_count,
+                    refund_free_coin_count,
+                    refund_pay_coin_count,
+                    openid: self.openid,
+                    order_type,
+                })
+            }
+            (
+                order_id,
+                status,
+                create_time,
+                pay_finish_time,
+                free_coin_count,
+                pay_coin_count,
+                refund_free_coin_count,
+                refund_pay_coin_count,
+                order_type,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("order_id", order_id.is_some()),
+                                ("status", status.is_some()),
+                                ("create_time", create_time.is_some()),
+                                ("pay_finish_time", pay_finish_time.is_some()),
+                                ("free_coin_count", free_coin_count.is_some()),
+                                ("pay_coin_count", pay_coin_count.is_some()),
+                                (
+                                    "refund_free_coin_count",
+                                    refund_free_coin_count.is_some(),
+                                ),
+                                ("refund_pay_coin_count", refund_pay_coin_count.is_some()),
+                                ("order_type", order_type.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -155,24 +208,23 @@ impl CoinOrderBuilder {
 impl serde::Serialize for CoinOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CoinOrder",
                 fields::len(9, &[self.desc.is_some(), self.openid.is_some()]),
-            )?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("status", &self.status)?;
-        out.serialize_field("create_time", &self.create_time)?;
-        out.serialize_field("pay_finish_time", &self.pay_finish_time)?;
-        fields::optional(&mut out, "desc", &self.desc)?;
-        out.serialize_field("free_coin_count", &self.free_coin_count)?;
-        out.serialize_field("pay_coin_count", &self.pay_coin_count)?;
-        out.serialize_field("refund_free_coin_count", &self.refund_free_coin_count)?;
-        out.serialize_field("refund_pay_coin_count", &self.refund_pay_coin_count)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        out.serialize_field("order_type", &self.order_type)?;
-        out.end()
+            )
+            .field("order_id", &self.order_id)
+            .field("status", &self.status)
+            .field("create_time", &self.create_time)
+            .field("pay_finish_time", &self.pay_finish_time)
+            .optional("desc", &self.desc)
+            .field("free_coin_count", &self.free_coin_count)
+            .field("pay_coin_count", &self.pay_coin_count)
+            .field("refund_free_coin_count", &self.refund_free_coin_count)
+            .field("refund_pay_coin_count", &self.refund_pay_coin_count)
+            .optional("openid", &self.openid)
+            .field("order_type", &self.order_type)
+            .end()
     }
 }
 
@@ -220,24 +272,21 @@ impl ::wechat_core::fields::FromMap for CoinOrder {
         let mut field_order_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_status, "status")?,
-                2 => map.read(&mut field_create_time, "create_time")?,
-                3 => map.read(&mut field_pay_finish_time, "pay_finish_time")?,
-                4 => map.read(&mut field_desc, "desc")?,
-                5 => map.read(&mut field_free_coin_count, "free_coin_count")?,
-                6 => map.read(&mut field_pay_coin_count, "pay_coin_count")?,
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_status, "status"),
+                2 => map.read(&mut field_create_time, "create_time"),
+                3 => map.read(&mut field_pay_finish_time, "pay_finish_time"),
+                4 => map.read(&mut field_desc, "desc"),
+                5 => map.read(&mut field_free_coin_count, "free_coin_count"),
+                6 => map.read(&mut field_pay_coin_count, "pay_coin_count"),
                 7 => {
-                    map.read(
-                        &mut field_refund_free_coin_count,
-                        "refund_free_coin_count",
-                    )?
+                    map.read(&mut field_refund_free_coin_count, "refund_free_coin_count")
                 }
-                8 => map.read(&mut field_refund_pay_coin_count, "refund_pay_coin_count")?,
-                9 => map.read(&mut field_openid, "openid")?,
-                10 | 11 => map.read(&mut field_order_type, "order_type")?,
-                _ => map.skip()?,
-            }
+                8 => map.read(&mut field_refund_pay_coin_count, "refund_pay_coin_count"),
+                9 => map.read(&mut field_openid, "openid"),
+                10 | 11 => map.read(&mut field_order_type, "order_type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CoinOrder {
             order_id: fields::required(field_order_id, "order_id")?,

@@ -148,14 +148,29 @@ impl ActivateGeneralCardRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ActivateGeneralCardRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ActivateGeneralCardRequest");
-        Ok(ActivateGeneralCardRequest {
-            card_number: required.take(self.card_number, "card_number")?,
-            code: required.take(self.code, "code")?,
-            card_id: self.card_id,
-            init_custom_field_value1: self.init_custom_field_value1,
-            init_custom_field_value2: self.init_custom_field_value2,
-            init_custom_field_value3: self.init_custom_field_value3,
-        })
+        match (self.card_number, self.code) {
+            (Some(card_number), Some(code)) => {
+                Ok(ActivateGeneralCardRequest {
+                    card_number,
+                    code,
+                    card_id: self.card_id,
+                    init_custom_field_value1: self.init_custom_field_value1,
+                    init_custom_field_value2: self.init_custom_field_value2,
+                    init_custom_field_value3: self.init_custom_field_value3,
+                })
+            }
+            (card_number, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_number", card_number.is_some()),
+                                ("code", code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -222,9 +237,8 @@ impl ::wechat_core::Check for ActivateGeneralCardRequest {
 impl serde::Serialize for ActivateGeneralCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ActivateGeneralCardRequest",
                 fields::len(
                     2,
@@ -235,26 +249,14 @@ impl serde::Serialize for ActivateGeneralCardRequest {
                         self.init_custom_field_value3.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_number", &self.card_number)?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        fields::optional(
-            &mut out,
-            "init_custom_field_value1",
-            &self.init_custom_field_value1,
-        )?;
-        fields::optional(
-            &mut out,
-            "init_custom_field_value2",
-            &self.init_custom_field_value2,
-        )?;
-        fields::optional(
-            &mut out,
-            "init_custom_field_value3",
-            &self.init_custom_field_value3,
-        )?;
-        out.end()
+            )
+            .field("card_number", &self.card_number)
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .optional("init_custom_field_value1", &self.init_custom_field_value1)
+            .optional("init_custom_field_value2", &self.init_custom_field_value2)
+            .optional("init_custom_field_value3", &self.init_custom_field_value3)
+            .end()
     }
 }
 
@@ -293,29 +295,29 @@ impl ::wechat_core::fields::FromMap for ActivateGeneralCardRequest {
         let mut field_init_custom_field_value3 = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_number, "card_number")?,
-                1 => map.read(&mut field_code, "code")?,
-                2 => map.read(&mut field_card_id, "card_id")?,
+                0 => map.read(&mut field_card_number, "card_number"),
+                1 => map.read(&mut field_code, "code"),
+                2 => map.read(&mut field_card_id, "card_id"),
                 3 => {
                     map.read(
                         &mut field_init_custom_field_value1,
                         "init_custom_field_value1",
-                    )?
+                    )
                 }
                 4 => {
                     map.read(
                         &mut field_init_custom_field_value2,
                         "init_custom_field_value2",
-                    )?
+                    )
                 }
                 5 => {
                     map.read(
                         &mut field_init_custom_field_value3,
                         "init_custom_field_value3",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivateGeneralCardRequest {
             card_number: fields::required(field_card_number, "card_number")?,
@@ -348,9 +350,8 @@ impl ActivateGeneralCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ActivateGeneralCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ActivateGeneralCardResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ActivateGeneralCardResponse", 0).end()
     }
 }
 

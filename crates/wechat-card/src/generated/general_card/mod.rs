@@ -79,14 +79,16 @@ impl GeneralCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn activate_general_card(
+    pub fn activate_general_card(
         self,
         request: &crate::general_card::ActivateGeneralCardRequest,
-    ) -> Result<
-        crate::general_card::ActivateGeneralCardResponse,
-        ::wechat_core::Error<crate::general_card::ActivateGeneralCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::general_card::ActivateGeneralCardResponse,
+            ::wechat_core::Error<crate::general_card::ActivateGeneralCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reverts the activation of a general card a user holds.
@@ -126,14 +128,16 @@ impl GeneralCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn unactivate_general_card(
+    pub fn unactivate_general_card(
         self,
         request: &crate::general_card::UnactivateGeneralCardRequest,
-    ) -> Result<
-        crate::general_card::UnactivateGeneralCardResponse,
-        ::wechat_core::Error<crate::general_card::UnactivateGeneralCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::general_card::UnactivateGeneralCardResponse,
+            ::wechat_core::Error<crate::general_card::UnactivateGeneralCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Changes the balance, points, background or custom field values of a general card a user holds, such as
@@ -174,13 +178,15 @@ impl GeneralCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_general_card_user(
+    pub fn update_general_card_user(
         self,
         request: &crate::general_card::UpdateGeneralCardUserRequest,
-    ) -> Result<
-        crate::general_card::UpdateGeneralCardUserResponse,
-        ::wechat_core::Error<crate::general_card::UpdateGeneralCardUserErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::general_card::UpdateGeneralCardUserResponse,
+            ::wechat_core::Error<crate::general_card::UpdateGeneralCardUserErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -105,10 +105,22 @@ impl UnactivateGeneralCardRequestBuilder {
         self,
     ) -> Result<UnactivateGeneralCardRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UnactivateGeneralCardRequest");
-        Ok(UnactivateGeneralCardRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            code: required.take(self.code, "code")?,
-        })
+        match (self.card_id, self.code) {
+            (Some(card_id), Some(code)) => {
+                Ok(UnactivateGeneralCardRequest {
+                    card_id,
+                    code,
+                })
+            }
+            (card_id, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -138,11 +150,11 @@ impl ::wechat_core::Check for UnactivateGeneralCardRequest {
 
 impl serde::Serialize for UnactivateGeneralCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UnactivateGeneralCardRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UnactivateGeneralCardRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("code", &self.code)
+            .end()
     }
 }
 
@@ -170,10 +182,10 @@ impl ::wechat_core::fields::FromMap for UnactivateGeneralCardRequest {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UnactivateGeneralCardRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -202,9 +214,8 @@ impl UnactivateGeneralCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UnactivateGeneralCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UnactivateGeneralCardResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UnactivateGeneralCardResponse", 0).end()
     }
 }
 

@@ -199,19 +199,31 @@ impl UpdateGeneralCardUserRequestBuilder {
         self,
     ) -> Result<UpdateGeneralCardUserRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateGeneralCardUserRequest");
-        Ok(UpdateGeneralCardUserRequest {
-            code: required.take(self.code, "code")?,
-            card_id: required.take(self.card_id, "card_id")?,
-            background_pic_url: self.background_pic_url,
-            record_bonus: self.record_bonus,
-            bonus: self.bonus,
-            record_balance: self.record_balance,
-            balance: self.balance,
-            custom_field_value1: self.custom_field_value1,
-            custom_field_value2: self.custom_field_value2,
-            custom_field_value3: self.custom_field_value3,
-            can_give_friend: self.can_give_friend,
-        })
+        match (self.code, self.card_id) {
+            (Some(code), Some(card_id)) => {
+                Ok(UpdateGeneralCardUserRequest {
+                    code,
+                    card_id,
+                    background_pic_url: self.background_pic_url,
+                    record_bonus: self.record_bonus,
+                    bonus: self.bonus,
+                    record_balance: self.record_balance,
+                    balance: self.balance,
+                    custom_field_value1: self.custom_field_value1,
+                    custom_field_value2: self.custom_field_value2,
+                    custom_field_value3: self.custom_field_value3,
+                    can_give_friend: self.can_give_friend,
+                })
+            }
+            (code, card_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[("code", code.is_some()), ("card_id", card_id.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -287,9 +299,8 @@ impl ::wechat_core::Check for UpdateGeneralCardUserRequest {
 impl serde::Serialize for UpdateGeneralCardUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateGeneralCardUserRequest",
                 fields::len(
                     2,
@@ -305,19 +316,19 @@ impl serde::Serialize for UpdateGeneralCardUserRequest {
                         self.can_give_friend.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        fields::optional(&mut out, "record_bonus", &self.record_bonus)?;
-        fields::optional(&mut out, "bonus", &self.bonus)?;
-        fields::optional(&mut out, "record_balance", &self.record_balance)?;
-        fields::optional(&mut out, "balance", &self.balance)?;
-        fields::optional(&mut out, "custom_field_value1", &self.custom_field_value1)?;
-        fields::optional(&mut out, "custom_field_value2", &self.custom_field_value2)?;
-        fields::optional(&mut out, "custom_field_value3", &self.custom_field_value3)?;
-        fields::optional(&mut out, "can_give_friend", &self.can_give_friend)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .field("card_id", &self.card_id)
+            .optional("background_pic_url", &self.background_pic_url)
+            .optional("record_bonus", &self.record_bonus)
+            .optional("bonus", &self.bonus)
+            .optional("record_balance", &self.record_balance)
+            .optional("balance", &self.balance)
+            .optional("custom_field_value1", &self.custom_field_value1)
+            .optional("custom_field_value2", &self.custom_field_value2)
+            .optional("custom_field_value3", &self.custom_field_value3)
+            .optional("can_give_friend", &self.can_give_friend)
+            .end()
     }
 }
 
@@ -366,19 +377,19 @@ impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserRequest {
         let mut field_can_give_friend = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                3 => map.read(&mut field_record_bonus, "record_bonus")?,
-                4 => map.read(&mut field_bonus, "bonus")?,
-                5 => map.read(&mut field_record_balance, "record_balance")?,
-                6 => map.read(&mut field_balance, "balance")?,
-                7 => map.read(&mut field_custom_field_value1, "custom_field_value1")?,
-                8 => map.read(&mut field_custom_field_value2, "custom_field_value2")?,
-                9 => map.read(&mut field_custom_field_value3, "custom_field_value3")?,
-                10 => map.read(&mut field_can_give_friend, "can_give_friend")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                3 => map.read(&mut field_record_bonus, "record_bonus"),
+                4 => map.read(&mut field_bonus, "bonus"),
+                5 => map.read(&mut field_record_balance, "record_balance"),
+                6 => map.read(&mut field_balance, "balance"),
+                7 => map.read(&mut field_custom_field_value1, "custom_field_value1"),
+                8 => map.read(&mut field_custom_field_value2, "custom_field_value2"),
+                9 => map.read(&mut field_custom_field_value3, "custom_field_value3"),
+                10 => map.read(&mut field_can_give_friend, "can_give_friend"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateGeneralCardUserRequest {
             code: fields::required(field_code, "code")?,
@@ -441,19 +452,18 @@ impl UpdateGeneralCardUserResponse {
 impl serde::Serialize for UpdateGeneralCardUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateGeneralCardUserResponse",
                 fields::len(
                     1,
                     &[self.result_bonus.is_some(), self.result_balance.is_some()],
                 ),
-            )?;
-        out.serialize_field("openid", &self.openid)?;
-        fields::optional(&mut out, "result_bonus", &self.result_bonus)?;
-        fields::optional(&mut out, "result_balance", &self.result_balance)?;
-        out.end()
+            )
+            .field("openid", &self.openid)
+            .optional("result_bonus", &self.result_bonus)
+            .optional("result_balance", &self.result_balance)
+            .end()
     }
 }
 
@@ -480,11 +490,11 @@ impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserResponse {
         let mut field_result_balance = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_openid, "openid")?,
-                1 => map.read(&mut field_result_bonus, "result_bonus")?,
-                2 => map.read(&mut field_result_balance, "result_balance")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_openid, "openid"),
+                1 => map.read(&mut field_result_bonus, "result_bonus"),
+                2 => map.read(&mut field_result_balance, "result_balance"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateGeneralCardUserResponse {
             openid: fields::required(field_openid, "openid")?,

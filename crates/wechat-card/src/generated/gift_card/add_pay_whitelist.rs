@@ -64,10 +64,10 @@ impl AddPayWhitelistRequest {
 
 impl serde::Serialize for AddPayWhitelistRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddPayWhitelistRequest", 1)?;
-        out.serialize_field("sub_mch_id", &self.sub_mch_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "AddPayWhitelistRequest", 1)
+            .field("sub_mch_id", &self.sub_mch_id)
+            .end()
     }
 }
 
@@ -94,9 +94,9 @@ impl ::wechat_core::fields::FromMap for AddPayWhitelistRequest {
         let mut field_sub_mch_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_sub_mch_id, "sub_mch_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_sub_mch_id, "sub_mch_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddPayWhitelistRequest {
             sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
@@ -127,10 +127,10 @@ impl AddPayWhitelistResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for AddPayWhitelistResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddPayWhitelistResponse", 1)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "AddPayWhitelistResponse", 1)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -155,9 +155,9 @@ impl ::wechat_core::fields::FromMap for AddPayWhitelistResponse {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddPayWhitelistResponse {
             url: fields::required(field_url, "url")?,

@@ -91,20 +91,35 @@ impl BindSubMerchantRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<BindSubMerchantRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BindSubMerchantRequest");
-        Ok(BindSubMerchantRequest {
-            sub_mch_id: required.take(self.sub_mch_id, "sub_mch_id")?,
-            wxa_appid: required.take(self.wxa_appid, "wxa_appid")?,
-        })
+        match (self.sub_mch_id, self.wxa_appid) {
+            (Some(sub_mch_id), Some(wxa_appid)) => {
+                Ok(BindSubMerchantRequest {
+                    sub_mch_id,
+                    wxa_appid,
+                })
+            }
+            (sub_mch_id, wxa_appid) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("sub_mch_id", sub_mch_id.is_some()),
+                                ("wxa_appid", wxa_appid.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for BindSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BindSubMerchantRequest", 2)?;
-        out.serialize_field("sub_mch_id", &self.sub_mch_id)?;
-        out.serialize_field("wxa_appid", &self.wxa_appid)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "BindSubMerchantRequest", 2)
+            .field("sub_mch_id", &self.sub_mch_id)
+            .field("wxa_appid", &self.wxa_appid)
+            .end()
     }
 }
 
@@ -132,10 +147,10 @@ impl ::wechat_core::fields::FromMap for BindSubMerchantRequest {
         let mut field_wxa_appid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_sub_mch_id, "sub_mch_id")?,
-                1 => map.read(&mut field_wxa_appid, "wxa_appid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_sub_mch_id, "sub_mch_id"),
+                1 => map.read(&mut field_wxa_appid, "wxa_appid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BindSubMerchantRequest {
             sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
@@ -163,9 +178,8 @@ impl BindSubMerchantResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for BindSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("BindSubMerchantResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "BindSubMerchantResponse", 0).end()
     }
 }
 

@@ -160,10 +160,10 @@ impl ::wechat_core::Check for CreatePageRequest {
 
 impl serde::Serialize for CreatePageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreatePageRequest", 1)?;
-        out.serialize_field("page", &self.page)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreatePageRequest", 1)
+            .field("page", &self.page)
+            .end()
     }
 }
 
@@ -190,9 +190,9 @@ impl ::wechat_core::fields::FromMap for CreatePageRequest {
         let mut field_page = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page, "page")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page, "page"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreatePageRequest {
             page: fields::required(field_page, "page")?,
@@ -223,10 +223,10 @@ impl CreatePageResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreatePageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreatePageResponse", 1)?;
-        out.serialize_field("page_id", &self.page_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreatePageResponse", 1)
+            .field("page_id", &self.page_id)
+            .end()
     }
 }
 
@@ -251,9 +251,9 @@ impl ::wechat_core::fields::FromMap for CreatePageResponse {
         let mut field_page_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_id, "page_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_id, "page_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreatePageResponse {
             page_id: fields::required(field_page_id, "page_id")?,

@@ -78,10 +78,10 @@ impl GetOrderRequest {
 
 impl serde::Serialize for GetOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetOrderRequest", 1)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetOrderRequest", 1)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -108,9 +108,9 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderRequest {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -141,10 +141,10 @@ impl GetOrderResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetOrderResponse", 1)?;
-        out.serialize_field("order", &self.order)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetOrderResponse", 1)
+            .field("order", &self.order)
+            .end()
     }
 }
 
@@ -169,9 +169,9 @@ impl ::wechat_core::fields::FromMap for GetOrderResponse {
         let mut field_order = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order, "order")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order, "order"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderResponse {
             order: fields::required(field_order, "order")?,

@@ -73,10 +73,10 @@ impl GetPageRequest {
 
 impl serde::Serialize for GetPageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPageRequest", 1)?;
-        out.serialize_field("page_id", &self.page_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPageRequest", 1)
+            .field("page_id", &self.page_id)
+            .end()
     }
 }
 
@@ -103,9 +103,9 @@ impl ::wechat_core::fields::FromMap for GetPageRequest {
         let mut field_page_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_id, "page_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_id, "page_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPageRequest {
             page_id: fields::required(field_page_id, "page_id")?,
@@ -136,10 +136,10 @@ impl GetPageResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetPageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPageResponse", 1)?;
-        out.serialize_field("page", &self.page)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPageResponse", 1)
+            .field("page", &self.page)
+            .end()
     }
 }
 
@@ -159,9 +159,9 @@ impl ::wechat_core::fields::FromMap for GetPageResponse {
         let mut field_page = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page, "page")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page, "page"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPageResponse {
             page: fields::required(field_page, "page")?,

@@ -155,13 +155,30 @@ impl ListOrdersRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListOrdersRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListOrdersRequest");
-        Ok(ListOrdersRequest {
-            begin_time: required.take(self.begin_time, "begin_time")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            sort_type: self.sort_type,
-            offset: required.take(self.offset, "offset")?,
-            count: required.take(self.count, "count")?,
-        })
+        match (self.begin_time, self.end_time, self.offset, self.count) {
+            (Some(begin_time), Some(end_time), Some(offset), Some(count)) => {
+                Ok(ListOrdersRequest {
+                    begin_time,
+                    end_time,
+                    sort_type: self.sort_type,
+                    offset,
+                    count,
+                })
+            }
+            (begin_time, end_time, offset, count) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("begin_time", begin_time.is_some()),
+                                ("end_time", end_time.is_some()),
+                                ("offset", offset.is_some()),
+                                ("count", count.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -184,18 +201,17 @@ impl ::wechat_core::Check for ListOrdersRequest {
 impl serde::Serialize for ListOrdersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListOrdersRequest",
                 fields::len(4, &[self.sort_type.is_some()]),
-            )?;
-        out.serialize_field("begin_time", &self.begin_time)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        fields::optional(&mut out, "sort_type", &self.sort_type)?;
-        out.serialize_field("offset", &self.offset)?;
-        out.serialize_field("count", &self.count)?;
-        out.end()
+            )
+            .field("begin_time", &self.begin_time)
+            .field("end_time", &self.end_time)
+            .optional("sort_type", &self.sort_type)
+            .field("offset", &self.offset)
+            .field("count", &self.count)
+            .end()
     }
 }
 
@@ -226,13 +242,13 @@ impl ::wechat_core::fields::FromMap for ListOrdersRequest {
         let mut field_count = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_begin_time, "begin_time")?,
-                1 => map.read(&mut field_end_time, "end_time")?,
-                2 => map.read(&mut field_sort_type, "sort_type")?,
-                3 => map.read(&mut field_offset, "offset")?,
-                4 => map.read(&mut field_count, "count")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_begin_time, "begin_time"),
+                1 => map.read(&mut field_end_time, "end_time"),
+                2 => map.read(&mut field_sort_type, "sort_type"),
+                3 => map.read(&mut field_offset, "offset"),
+                4 => map.read(&mut field_count, "count"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListOrdersRequest {
             begin_time: fields::required(field_begin_time, "begin_time")?,
@@ -295,21 +311,36 @@ impl ListOrdersResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListOrdersResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListOrdersResponse");
-        Ok(ListOrdersResponse {
-            total_count: required.take(self.total_count, "total_count")?,
-            order_list: required.take(self.order_list, "order_list")?,
-        })
+        match (self.total_count, self.order_list) {
+            (Some(total_count), Some(order_list)) => {
+                Ok(ListOrdersResponse {
+                    total_count,
+                    order_list,
+                })
+            }
+            (total_count, order_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("total_count", total_count.is_some()),
+                                ("order_list", order_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ListOrdersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListOrdersResponse", 2)?;
-        out.serialize_field("total_count", &self.total_count)?;
-        out.serialize_field("order_list", &self.order_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListOrdersResponse", 2)
+            .field("total_count", &self.total_count)
+            .field("order_list", &self.order_list)
+            .end()
     }
 }
 
@@ -335,10 +366,10 @@ impl ::wechat_core::fields::FromMap for ListOrdersResponse {
         let mut field_order_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_total_count, "total_count")?,
-                1 => map.read(&mut field_order_list, "order_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_total_count, "total_count"),
+                1 => map.read(&mut field_order_list, "order_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListOrdersResponse {
             total_count: fields::required(field_total_count, "total_count")?,

@@ -56,9 +56,8 @@ impl ListPagesRequest {
 
 impl serde::Serialize for ListPagesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ListPagesRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListPagesRequest", 0).end()
     }
 }
 
@@ -106,10 +105,10 @@ impl ListPagesResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ListPagesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListPagesResponse", 1)?;
-        out.serialize_field("page_id_list", &self.page_id_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListPagesResponse", 1)
+            .field("page_id_list", &self.page_id_list)
+            .end()
     }
 }
 
@@ -134,9 +133,9 @@ impl ::wechat_core::fields::FromMap for ListPagesResponse {
         let mut field_page_id_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_id_list, "page_id_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_id_list, "page_id_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListPagesResponse {
             page_id_list: fields::required(field_page_id_list, "page_id_list")?,

@@ -95,14 +95,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn add_pay_whitelist(
+    pub fn add_pay_whitelist(
         self,
         request: &crate::gift_card::AddPayWhitelistRequest,
-    ) -> Result<
-        crate::gift_card::AddPayWhitelistResponse,
-        ::wechat_core::Error<crate::gift_card::AddPayWhitelistErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::AddPayWhitelistResponse,
+            ::wechat_core::Error<crate::gift_card::AddPayWhitelistErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Binds a WeChat Pay merchant number to the mini program that sells the gift cards.
@@ -136,14 +138,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn bind_sub_merchant(
+    pub fn bind_sub_merchant(
         self,
         request: &crate::gift_card::BindSubMerchantRequest,
-    ) -> Result<
-        crate::gift_card::BindSubMerchantResponse,
-        ::wechat_core::Error<crate::gift_card::BindSubMerchantErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::BindSubMerchantResponse,
+            ::wechat_core::Error<crate::gift_card::BindSubMerchantErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.
@@ -180,14 +184,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_page(
+    pub fn create_page(
         self,
         request: &crate::gift_card::CreatePageRequest,
-    ) -> Result<
-        crate::gift_card::CreatePageResponse,
-        ::wechat_core::Error<crate::gift_card::CreatePageErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::CreatePageResponse,
+            ::wechat_core::Error<crate::gift_card::CreatePageErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.
@@ -223,14 +229,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_order(
+    pub fn get_order(
         self,
         request: &crate::gift_card::GetOrderRequest,
-    ) -> Result<
-        crate::gift_card::GetOrderResponse,
-        ::wechat_core::Error<crate::gift_card::GetOrderErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::GetOrderResponse,
+            ::wechat_core::Error<crate::gift_card::GetOrderErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a gift-card page: its banner, themes and merchant details.
@@ -266,14 +274,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_page(
+    pub fn get_page(
         self,
         request: &crate::gift_card::GetPageRequest,
-    ) -> Result<
-        crate::gift_card::GetPageResponse,
-        ::wechat_core::Error<crate::gift_card::GetPageErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::GetPageResponse,
+            ::wechat_core::Error<crate::gift_card::GetPageErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.
@@ -314,14 +324,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_orders(
+    pub fn list_orders(
         self,
         request: &crate::gift_card::ListOrdersRequest,
-    ) -> Result<
-        crate::gift_card::ListOrdersResponse,
-        ::wechat_core::Error<crate::gift_card::ListOrdersErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::ListOrdersResponse,
+            ::wechat_core::Error<crate::gift_card::ListOrdersErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the page_ids of all gift-card pages of this account.
@@ -351,14 +363,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_pages(
+    pub fn list_pages(
         self,
         request: &crate::gift_card::ListPagesRequest,
-    ) -> Result<
-        crate::gift_card::ListPagesResponse,
-        ::wechat_core::Error<crate::gift_card::ListPagesErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::ListPagesResponse,
+            ::wechat_core::Error<crate::gift_card::ListPagesErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Refunds a gift-card order in full; its cards leave the users' card packages.
@@ -394,14 +408,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn refund_order(
+    pub fn refund_order(
         self,
         request: &crate::gift_card::RefundOrderRequest,
-    ) -> Result<
-        crate::gift_card::RefundOrderResponse,
-        ::wechat_core::Error<crate::gift_card::RefundOrderErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::RefundOrderResponse,
+            ::wechat_core::Error<crate::gift_card::RefundOrderErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.
@@ -437,14 +453,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_maintain(
+    pub fn set_maintain(
         self,
         request: &crate::gift_card::SetMaintainRequest,
-    ) -> Result<
-        crate::gift_card::SetMaintainResponse,
-        ::wechat_core::Error<crate::gift_card::SetMaintainErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::SetMaintainResponse,
+            ::wechat_core::Error<crate::gift_card::SetMaintainErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.
@@ -483,14 +501,16 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_wxa(
+    pub fn set_wxa(
         self,
         request: &crate::gift_card::SetWxaRequest,
-    ) -> Result<
-        crate::gift_card::SetWxaResponse,
-        ::wechat_core::Error<crate::gift_card::SetWxaErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::SetWxaResponse,
+            ::wechat_core::Error<crate::gift_card::SetWxaErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Changes a gift-card page: its banner, themes, categories and merchant details.
@@ -527,13 +547,15 @@ impl GiftCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_page(
+    pub fn update_page(
         self,
         request: &crate::gift_card::UpdatePageRequest,
-    ) -> Result<
-        crate::gift_card::UpdatePageResponse,
-        ::wechat_core::Error<crate::gift_card::UpdatePageErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::gift_card::UpdatePageResponse,
+            ::wechat_core::Error<crate::gift_card::UpdatePageErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

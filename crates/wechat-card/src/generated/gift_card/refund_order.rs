@@ -83,10 +83,10 @@ impl RefundOrderRequest {
 
 impl serde::Serialize for RefundOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RefundOrderRequest", 1)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RefundOrderRequest", 1)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -113,9 +113,9 @@ impl ::wechat_core::fields::FromMap for RefundOrderRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RefundOrderRequest {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -142,9 +142,8 @@ impl RefundOrderResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for RefundOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("RefundOrderResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RefundOrderResponse", 0).end()
     }
 }
 

@@ -149,16 +149,15 @@ impl ::wechat_core::Check for SetMaintainRequest {
 impl serde::Serialize for SetMaintainRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetMaintainRequest",
                 fields::len(1, &[self.page_id.is_some(), self.all.is_some()]),
-            )?;
-        fields::optional(&mut out, "page_id", &self.page_id)?;
-        fields::optional(&mut out, "all", &self.all)?;
-        out.serialize_field("maintain", &self.maintain)?;
-        out.end()
+            )
+            .optional("page_id", &self.page_id)
+            .optional("all", &self.all)
+            .field("maintain", &self.maintain)
+            .end()
     }
 }
 
@@ -187,11 +186,11 @@ impl ::wechat_core::fields::FromMap for SetMaintainRequest {
         let mut field_maintain = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_id, "page_id")?,
-                1 => map.read(&mut field_all, "all")?,
-                2 => map.read(&mut field_maintain, "maintain")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_id, "page_id"),
+                1 => map.read(&mut field_all, "all"),
+                2 => map.read(&mut field_maintain, "maintain"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetMaintainRequest {
             page_id: field_page_id.unwrap_or_default(),
@@ -224,10 +223,10 @@ impl SetMaintainResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetMaintainResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetMaintainResponse", 1)?;
-        out.serialize_field("control_info", &self.control_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetMaintainResponse", 1)
+            .field("control_info", &self.control_info)
+            .end()
     }
 }
 
@@ -252,9 +251,9 @@ impl ::wechat_core::fields::FromMap for SetMaintainResponse {
         let mut field_control_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_control_info, "control_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_control_info, "control_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetMaintainResponse {
             control_info: fields::required(field_control_info, "control_info")?,
@@ -346,24 +345,42 @@ impl ControlInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<ControlInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ControlInfo");
-        Ok(ControlInfo {
-            biz_control_type: required.take(self.biz_control_type, "biz_control_type")?,
-            system_biz_control_type: required
-                .take(self.system_biz_control_type, "system_biz_control_type")?,
-            list: required.take(self.list, "list")?,
-        })
+        match (self.biz_control_type, self.system_biz_control_type, self.list) {
+            (Some(biz_control_type), Some(system_biz_control_type), Some(list)) => {
+                Ok(ControlInfo {
+                    biz_control_type,
+                    system_biz_control_type,
+                    list,
+                })
+            }
+            (biz_control_type, system_biz_control_type, list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("biz_control_type", biz_control_type.is_some()),
+                                (
+                                    "system_biz_control_type",
+                                    system_biz_control_type.is_some(),
+                                ),
+                                ("list", list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ControlInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ControlInfo", 3)?;
-        out.serialize_field("biz_control_type", &self.biz_control_type)?;
-        out.serialize_field("system_biz_control_type", &self.system_biz_control_type)?;
-        out.serialize_field("list", &self.list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ControlInfo", 3)
+            .field("biz_control_type", &self.biz_control_type)
+            .field("system_biz_control_type", &self.system_biz_control_type)
+            .field("list", &self.list)
+            .end()
     }
 }
 
@@ -390,16 +407,16 @@ impl ::wechat_core::fields::FromMap for ControlInfo {
         let mut field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_biz_control_type, "biz_control_type")?,
+                0 => map.read(&mut field_biz_control_type, "biz_control_type"),
                 1 => {
                     map.read(
                         &mut field_system_biz_control_type,
                         "system_biz_control_type",
-                    )?
+                    )
                 }
-                2 => map.read(&mut field_list, "list")?,
-                _ => map.skip()?,
-            }
+                2 => map.read(&mut field_list, "list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ControlInfo {
             biz_control_type: fields::required(
@@ -480,25 +497,42 @@ impl PageControlStateBuilder {
     /// field not set.
     pub fn build(self) -> Result<PageControlState, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("PageControlState");
-        Ok(PageControlState {
-            page_id: required.take(self.page_id, "page_id")?,
-            page_control_type: required
-                .take(self.page_control_type, "page_control_type")?,
-            system_page_control_type: required
-                .take(self.system_page_control_type, "system_page_control_type")?,
-        })
+        match (self.page_id, self.page_control_type, self.system_page_control_type) {
+            (Some(page_id), Some(page_control_type), Some(system_page_control_type)) => {
+                Ok(PageControlState {
+                    page_id,
+                    page_control_type,
+                    system_page_control_type,
+                })
+            }
+            (page_id, page_control_type, system_page_control_type) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("page_id", page_id.is_some()),
+                                ("page_control_type", page_control_type.is_some()),
+                                (
+                                    "system_page_control_type",
+                                    system_page_control_type.is_some(),
+                                ),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for PageControlState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PageControlState", 3)?;
-        out.serialize_field("page_id", &self.page_id)?;
-        out.serialize_field("page_control_type", &self.page_control_type)?;
-        out.serialize_field("system_page_control_type", &self.system_page_control_type)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "PageControlState", 3)
+            .field("page_id", &self.page_id)
+            .field("page_control_type", &self.page_control_type)
+            .field("system_page_control_type", &self.system_page_control_type)
+            .end()
     }
 }
 
@@ -525,16 +559,16 @@ impl ::wechat_core::fields::FromMap for PageControlState {
         let mut field_system_page_control_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_id, "page_id")?,
-                1 => map.read(&mut field_page_control_type, "page_control_type")?,
+                0 => map.read(&mut field_page_id, "page_id"),
+                1 => map.read(&mut field_page_control_type, "page_control_type"),
                 2 => {
                     map.read(
                         &mut field_system_page_control_type,
                         "system_page_control_type",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(PageControlState {
             page_id: fields::required(field_page_id, "page_id")?,

@@ -107,20 +107,35 @@ impl SetWxaRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<SetWxaRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SetWxaRequest");
-        Ok(SetWxaRequest {
-            wxa_appid: required.take(self.wxa_appid, "wxa_appid")?,
-            page_id: required.take(self.page_id, "page_id")?,
-        })
+        match (self.wxa_appid, self.page_id) {
+            (Some(wxa_appid), Some(page_id)) => {
+                Ok(SetWxaRequest {
+                    wxa_appid,
+                    page_id,
+                })
+            }
+            (wxa_appid, page_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("wxa_appid", wxa_appid.is_some()),
+                                ("page_id", page_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for SetWxaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetWxaRequest", 2)?;
-        out.serialize_field("wxa_appid", &self.wxa_appid)?;
-        out.serialize_field("page_id", &self.page_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetWxaRequest", 2)
+            .field("wxa_appid", &self.wxa_appid)
+            .field("page_id", &self.page_id)
+            .end()
     }
 }
 
@@ -148,10 +163,10 @@ impl ::wechat_core::fields::FromMap for SetWxaRequest {
         let mut field_page_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_wxa_appid, "wxa_appid")?,
-                1 => map.read(&mut field_page_id, "page_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_wxa_appid, "wxa_appid"),
+                1 => map.read(&mut field_page_id, "page_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetWxaRequest {
             wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
@@ -179,9 +194,8 @@ impl SetWxaResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetWxaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetWxaResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetWxaResponse", 0).end()
     }
 }
 

@@ -58,29 +58,41 @@ impl CardFaceBuilder {
     /// field not set.
     pub fn build(self) -> Result<CardFace, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CardFace");
-        Ok(CardFace {
-            background_pic_url: required
-                .take(self.background_pic_url, "background_pic_url")?,
-            outer_img_id: self.outer_img_id,
-            default_gifting_msg: required
-                .take(self.default_gifting_msg, "default_gifting_msg")?,
-        })
+        match (self.background_pic_url, self.default_gifting_msg) {
+            (Some(background_pic_url), Some(default_gifting_msg)) => {
+                Ok(CardFace {
+                    background_pic_url,
+                    outer_img_id: self.outer_img_id,
+                    default_gifting_msg,
+                })
+            }
+            (background_pic_url, default_gifting_msg) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("background_pic_url", background_pic_url.is_some()),
+                                ("default_gifting_msg", default_gifting_msg.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for CardFace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CardFace",
                 fields::len(2, &[self.outer_img_id.is_some()]),
-            )?;
-        out.serialize_field("background_pic_url", &self.background_pic_url)?;
-        fields::optional(&mut out, "outer_img_id", &self.outer_img_id)?;
-        out.serialize_field("default_gifting_msg", &self.default_gifting_msg)?;
-        out.end()
+            )
+            .field("background_pic_url", &self.background_pic_url)
+            .optional("outer_img_id", &self.outer_img_id)
+            .field("default_gifting_msg", &self.default_gifting_msg)
+            .end()
     }
 }
 
@@ -107,11 +119,11 @@ impl ::wechat_core::fields::FromMap for CardFace {
         let mut field_default_gifting_msg = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                1 => map.read(&mut field_outer_img_id, "outer_img_id")?,
-                2 => map.read(&mut field_default_gifting_msg, "default_gifting_msg")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                1 => map.read(&mut field_outer_img_id, "outer_img_id"),
+                2 => map.read(&mut field_default_gifting_msg, "default_gifting_msg"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CardFace {
             background_pic_url: fields::required(
@@ -144,10 +156,10 @@ impl Category {
 
 impl serde::Serialize for Category {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Category", 1)?;
-        out.serialize_field("title", &self.title)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "Category", 1)
+            .field("title", &self.title)
+            .end()
     }
 }
 
@@ -167,9 +179,9 @@ impl ::wechat_core::fields::FromMap for Category {
         let mut field_title = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_title, "title")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_title, "title"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Category {
             title: fields::required(field_title, "title")?,
@@ -224,20 +236,25 @@ impl CellBuilder {
     /// field not set.
     pub fn build(self) -> Result<Cell, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Cell");
-        Ok(Cell {
-            title: required.take(self.title, "title")?,
-            url: required.take(self.url, "url")?,
-        })
+        match (self.title, self.url) {
+            (Some(title), Some(url)) => Ok(Cell { title, url }),
+            (title, url) => {
+                Err(
+                    required
+                        .missing(&[("title", title.is_some()), ("url", url.is_some())]),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for Cell {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("Cell", 2)?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "Cell", 2)
+            .field("title", &self.title)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -258,10 +275,10 @@ impl ::wechat_core::fields::FromMap for Cell {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_title, "title")?,
-                1 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_title, "title"),
+                1 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Cell {
             title: fields::required(field_title, "title")?,
@@ -413,20 +430,60 @@ impl NewPageBuilder {
     /// field not set.
     pub fn build(self) -> Result<NewPage, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("NewPage");
-        Ok(NewPage {
-            page_title: required.take(self.page_title, "page_title")?,
-            support_multi: self.support_multi,
-            support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: required.take(self.banner_pic_url, "banner_pic_url")?,
-            theme_list: required.take(self.theme_list, "theme_list")?,
-            category_list: self.category_list,
-            address: required.take(self.address, "address")?,
-            service_phone: required.take(self.service_phone, "service_phone")?,
-            biz_description: required.take(self.biz_description, "biz_description")?,
-            need_receipt: self.need_receipt,
-            cell_1: self.cell_1,
-            cell_2: self.cell_2,
-        })
+        match (
+            self.page_title,
+            self.banner_pic_url,
+            self.theme_list,
+            self.address,
+            self.service_phone,
+            self.biz_description,
+        ) {
+            (
+                Some(page_title),
+                Some(banner_pic_url),
+                Some(theme_list),
+                Some(address),
+                Some(service_phone),
+                Some(biz_description),
+            ) => {
+                Ok(NewPage {
+                    page_title,
+                    support_multi: self.support_multi,
+                    support_buy_for_self: self.support_buy_for_self,
+                    banner_pic_url,
+                    theme_list,
+                    category_list: self.category_list,
+                    address,
+                    service_phone,
+                    biz_description,
+                    need_receipt: self.need_receipt,
+                    cell_1: self.cell_1,
+                    cell_2: self.cell_2,
+                })
+            }
+            (
+                page_title,
+                banner_pic_url,
+                theme_list,
+                address,
+                service_phone,
+                biz_description,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("page_title", page_title.is_some()),
+                                ("banner_pic_url", banner_pic_url.is_some()),
+                                ("theme_list", theme_list.is_some()),
+                                ("address", address.is_some()),
+                                ("service_phone", service_phone.is_some()),
+                                ("biz_description", biz_description.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -452,9 +509,8 @@ impl ::wechat_core::Check for NewPage {
 impl serde::Serialize for NewPage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "NewPage",
                 fields::len(
                     6,
@@ -467,20 +523,20 @@ impl serde::Serialize for NewPage {
                         self.cell_2.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("page_title", &self.page_title)?;
-        fields::optional(&mut out, "support_multi", &self.support_multi)?;
-        fields::optional(&mut out, "support_buy_for_self", &self.support_buy_for_self)?;
-        out.serialize_field("banner_pic_url", &self.banner_pic_url)?;
-        out.serialize_field("theme_list", &self.theme_list)?;
-        fields::optional(&mut out, "category_list", &self.category_list)?;
-        out.serialize_field("address", &self.address)?;
-        out.serialize_field("service_phone", &self.service_phone)?;
-        out.serialize_field("biz_description", &self.biz_description)?;
-        fields::optional(&mut out, "need_receipt", &self.need_receipt)?;
-        fields::optional(&mut out, "cell_1", &self.cell_1)?;
-        fields::optional(&mut out, "cell_2", &self.cell_2)?;
-        out.end()
+            )
+            .field("page_title", &self.page_title)
+            .optional("support_multi", &self.support_multi)
+            .optional("support_buy_for_self", &self.support_buy_for_self)
+            .field("banner_pic_url", &self.banner_pic_url)
+            .field("theme_list", &self.theme_list)
+            .optional("category_list", &self.category_list)
+            .field("address", &self.address)
+            .field("service_phone", &self.service_phone)
+            .field("biz_description", &self.biz_description)
+            .optional("need_receipt", &self.need_receipt)
+            .optional("cell_1", &self.cell_1)
+            .optional("cell_2", &self.cell_2)
+            .end()
     }
 }
 
@@ -531,20 +587,20 @@ impl ::wechat_core::fields::FromMap for NewPage {
         let mut field_cell_2 = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_title, "page_title")?,
-                1 => map.read(&mut field_support_multi, "support_multi")?,
-                2 => map.read(&mut field_support_buy_for_self, "support_buy_for_self")?,
-                3 => map.read(&mut field_banner_pic_url, "banner_pic_url")?,
-                4 => map.read(&mut field_theme_list, "theme_list")?,
-                5 => map.read(&mut field_category_list, "category_list")?,
-                6 => map.read(&mut field_address, "address")?,
-                7 => map.read(&mut field_service_phone, "service_phone")?,
-                8 => map.read(&mut field_biz_description, "biz_description")?,
-                9 => map.read(&mut field_need_receipt, "need_receipt")?,
-                10 => map.read(&mut field_cell_1, "cell_1")?,
-                11 => map.read(&mut field_cell_2, "cell_2")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_title, "page_title"),
+                1 => map.read(&mut field_support_multi, "support_multi"),
+                2 => map.read(&mut field_support_buy_for_self, "support_buy_for_self"),
+                3 => map.read(&mut field_banner_pic_url, "banner_pic_url"),
+                4 => map.read(&mut field_theme_list, "theme_list"),
+                5 => map.read(&mut field_category_list, "category_list"),
+                6 => map.read(&mut field_address, "address"),
+                7 => map.read(&mut field_service_phone, "service_phone"),
+                8 => map.read(&mut field_biz_description, "biz_description"),
+                9 => map.read(&mut field_need_receipt, "need_receipt"),
+                10 => map.read(&mut field_cell_1, "cell_1"),
+                11 => map.read(&mut field_cell_2, "cell_2"),
+                _ => map.skip(),
+            }?;
         }
         Ok(NewPage {
             page_title: fields::required(field_page_title, "page_title")?,
@@ -694,19 +750,63 @@ impl OrderBuilder {
     /// field not set.
     pub fn build(self) -> Result<Order, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Order");
-        Ok(Order {
-            order_id: required.take(self.order_id, "order_id")?,
-            page_id: required.take(self.page_id, "page_id")?,
-            trans_id: required.take(self.trans_id, "trans_id")?,
-            create_time: required.take(self.create_time, "create_time")?,
-            pay_finish_time: self.pay_finish_time,
-            total_price: required.take(self.total_price, "total_price")?,
-            open_id: required.take(self.open_id, "open_id")?,
-            accepter_openid: self.accepter_openid,
-            card_list: required.take(self.card_list, "card_list")?,
-            outer_str: self.outer_str,
-            is_chat_room: self.is_chat_room,
-        })
+        match (
+            self.order_id,
+            self.page_id,
+            self.trans_id,
+            self.create_time,
+            self.total_price,
+            self.open_id,
+            self.card_list,
+        ) {
+            (
+                Some(order_id),
+                Some(page_id),
+                Some(trans_id),
+                Some(create_time),
+                Some(total_price),
+                Some(open_id),
+                Some(card_list),
+            ) => {
+                Ok(Order {
+                    order_id,
+                    page_id,
+                    trans_id,
+                    create_time,
+                    pay_finish_time: self.pay_finish_time,
+                    total_price,
+                    open_id,
+                    accepter_openid: self.accepter_openid,
+                    card_list,
+                    outer_str: self.outer_str,
+                    is_chat_room: self.is_chat_room,
+                })
+            }
+            (
+                order_id,
+                page_id,
+                trans_id,
+                create_time,
+                total_price,
+                open_id,
+                card_list,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("order_id", order_id.is_some()),
+                                ("page_id", page_id.is_some()),
+                                ("trans_id", trans_id.is_some()),
+                                ("create_time", create_time.is_some()),
+                                ("total_price", total_price.is_some()),
+                                ("open_id", open_id.is_some()),
+                                ("card_list", card_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -714,9 +814,8 @@ impl OrderBuilder {
 impl serde::Serialize for Order {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Order",
                 fields::len(
                     7,
@@ -727,19 +826,19 @@ impl serde::Serialize for Order {
                         self.is_chat_room.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("page_id", &self.page_id)?;
-        out.serialize_field("trans_id", &self.trans_id)?;
-        out.serialize_field("create_time", &self.create_time)?;
-        fields::optional(&mut out, "pay_finish_time", &self.pay_finish_time)?;
-        out.serialize_field("total_price", &self.total_price)?;
-        out.serialize_field("open_id", &self.open_id)?;
-        fields::optional(&mut out, "accepter_openid", &self.accepter_openid)?;
-        out.serialize_field("card_list", &self.card_list)?;
-        fields::optional(&mut out, "outer_str", &self.outer_str)?;
-        fields::optional(&mut out, "IsChatRoom", &self.is_chat_room)?;
-        out.end()
+            )
+            .field("order_id", &self.order_id)
+            .field("page_id", &self.page_id)
+            .field("trans_id", &self.trans_id)
+            .field("create_time", &self.create_time)
+            .optional("pay_finish_time", &self.pay_finish_time)
+            .field("total_price", &self.total_price)
+            .field("open_id", &self.open_id)
+            .optional("accepter_openid", &self.accepter_openid)
+            .field("card_list", &self.card_list)
+            .optional("outer_str", &self.outer_str)
+            .optional("IsChatRoom", &self.is_chat_room)
+            .end()
     }
 }
 
@@ -786,19 +885,19 @@ impl ::wechat_core::fields::FromMap for Order {
         let mut field_is_chat_room = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_page_id, "page_id")?,
-                2 => map.read(&mut field_trans_id, "trans_id")?,
-                3 => map.read(&mut field_create_time, "create_time")?,
-                4 => map.read(&mut field_pay_finish_time, "pay_finish_time")?,
-                5 => map.read(&mut field_total_price, "total_price")?,
-                6 => map.read(&mut field_open_id, "open_id")?,
-                7 => map.read(&mut field_accepter_openid, "accepter_openid")?,
-                8 => map.read(&mut field_card_list, "card_list")?,
-                9 => map.read(&mut field_outer_str, "outer_str")?,
-                10 => map.read(&mut field_is_chat_room, "IsChatRoom")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_page_id, "page_id"),
+                2 => map.read(&mut field_trans_id, "trans_id"),
+                3 => map.read(&mut field_create_time, "create_time"),
+                4 => map.read(&mut field_pay_finish_time, "pay_finish_time"),
+                5 => map.read(&mut field_total_price, "total_price"),
+                6 => map.read(&mut field_open_id, "open_id"),
+                7 => map.read(&mut field_accepter_openid, "accepter_openid"),
+                8 => map.read(&mut field_card_list, "card_list"),
+                9 => map.read(&mut field_outer_str, "outer_str"),
+                10 => map.read(&mut field_is_chat_room, "IsChatRoom"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Order {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -911,15 +1010,31 @@ impl OrderCardBuilder {
     /// field not set.
     pub fn build(self) -> Result<OrderCard, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("OrderCard");
-        Ok(OrderCard {
-            card_id: required.take(self.card_id, "card_id")?,
-            price: required.take(self.price, "price")?,
-            code: required.take(self.code, "code")?,
-            default_gifting_msg: self.default_gifting_msg,
-            background_pic_url: self.background_pic_url,
-            outer_img_id: self.outer_img_id,
-            accepter_openid: self.accepter_openid,
-        })
+        match (self.card_id, self.price, self.code) {
+            (Some(card_id), Some(price), Some(code)) => {
+                Ok(OrderCard {
+                    card_id,
+                    price,
+                    code,
+                    default_gifting_msg: self.default_gifting_msg,
+                    background_pic_url: self.background_pic_url,
+                    outer_img_id: self.outer_img_id,
+                    accepter_openid: self.accepter_openid,
+                })
+            }
+            (card_id, price, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("price", price.is_some()),
+                                ("code", code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -927,9 +1042,8 @@ impl OrderCardBuilder {
 impl serde::Serialize for OrderCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "OrderCard",
                 fields::len(
                     3,
@@ -940,15 +1054,15 @@ impl serde::Serialize for OrderCard {
                         self.accepter_openid.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("price", &self.price)?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "default_gifting_msg", &self.default_gifting_msg)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        fields::optional(&mut out, "outer_img_id", &self.outer_img_id)?;
-        fields::optional(&mut out, "accepter_openid", &self.accepter_openid)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .field("price", &self.price)
+            .field("code", &self.code)
+            .optional("default_gifting_msg", &self.default_gifting_msg)
+            .optional("background_pic_url", &self.background_pic_url)
+            .optional("outer_img_id", &self.outer_img_id)
+            .optional("accepter_openid", &self.accepter_openid)
+            .end()
     }
 }
 
@@ -987,15 +1101,15 @@ impl ::wechat_core::fields::FromMap for OrderCard {
         let mut field_accepter_openid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_price, "price")?,
-                2 => map.read(&mut field_code, "code")?,
-                3 => map.read(&mut field_default_gifting_msg, "default_gifting_msg")?,
-                4 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                5 => map.read(&mut field_outer_img_id, "outer_img_id")?,
-                6 => map.read(&mut field_accepter_openid, "accepter_openid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_price, "price"),
+                2 => map.read(&mut field_code, "code"),
+                3 => map.read(&mut field_default_gifting_msg, "default_gifting_msg"),
+                4 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                5 => map.read(&mut field_outer_img_id, "outer_img_id"),
+                6 => map.read(&mut field_accepter_openid, "accepter_openid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(OrderCard {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -1152,20 +1266,35 @@ impl PageBuilder {
     /// field not set.
     pub fn build(self) -> Result<Page, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Page");
-        Ok(Page {
-            page_title: self.page_title,
-            support_multi: self.support_multi,
-            support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: required.take(self.banner_pic_url, "banner_pic_url")?,
-            theme_list: required.take(self.theme_list, "theme_list")?,
-            category_list: self.category_list,
-            address: self.address,
-            service_phone: self.service_phone,
-            biz_description: self.biz_description,
-            need_receipt: self.need_receipt,
-            cell_1: self.cell_1,
-            cell_2: self.cell_2,
-        })
+        match (self.banner_pic_url, self.theme_list) {
+            (Some(banner_pic_url), Some(theme_list)) => {
+                Ok(Page {
+                    page_title: self.page_title,
+                    support_multi: self.support_multi,
+                    support_buy_for_self: self.support_buy_for_self,
+                    banner_pic_url,
+                    theme_list,
+                    category_list: self.category_list,
+                    address: self.address,
+                    service_phone: self.service_phone,
+                    biz_description: self.biz_description,
+                    need_receipt: self.need_receipt,
+                    cell_1: self.cell_1,
+                    cell_2: self.cell_2,
+                })
+            }
+            (banner_pic_url, theme_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("banner_pic_url", banner_pic_url.is_some()),
+                                ("theme_list", theme_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1183,9 +1312,8 @@ impl ::wechat_core::Check for Page {
 impl serde::Serialize for Page {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Page",
                 fields::len(
                     2,
@@ -1202,20 +1330,20 @@ impl serde::Serialize for Page {
                         self.cell_2.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "page_title", &self.page_title)?;
-        fields::optional(&mut out, "support_multi", &self.support_multi)?;
-        fields::optional(&mut out, "support_buy_for_self", &self.support_buy_for_self)?;
-        out.serialize_field("banner_pic_url", &self.banner_pic_url)?;
-        out.serialize_field("theme_list", &self.theme_list)?;
-        fields::optional(&mut out, "category_list", &self.category_list)?;
-        fields::optional(&mut out, "address", &self.address)?;
-        fields::optional(&mut out, "service_phone", &self.service_phone)?;
-        fields::optional(&mut out, "biz_description", &self.biz_description)?;
-        fields::optional(&mut out, "need_receipt", &self.need_receipt)?;
-        fields::optional(&mut out, "cell_1", &self.cell_1)?;
-        fields::optional(&mut out, "cell_2", &self.cell_2)?;
-        out.end()
+            )
+            .optional("page_title", &self.page_title)
+            .optional("support_multi", &self.support_multi)
+            .optional("support_buy_for_self", &self.support_buy_for_self)
+            .field("banner_pic_url", &self.banner_pic_url)
+            .field("theme_list", &self.theme_list)
+            .optional("category_list", &self.category_list)
+            .optional("address", &self.address)
+            .optional("service_phone", &self.service_phone)
+            .optional("biz_description", &self.biz_description)
+            .optional("need_receipt", &self.need_receipt)
+            .optional("cell_1", &self.cell_1)
+            .optional("cell_2", &self.cell_2)
+            .end()
     }
 }
 
@@ -1264,20 +1392,20 @@ impl ::wechat_core::fields::FromMap for Page {
         let mut field_cell_2 = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_title, "page_title")?,
-                1 => map.read(&mut field_support_multi, "support_multi")?,
-                2 => map.read(&mut field_support_buy_for_self, "support_buy_for_self")?,
-                3 => map.read(&mut field_banner_pic_url, "banner_pic_url")?,
-                4 => map.read(&mut field_theme_list, "theme_list")?,
-                5 => map.read(&mut field_category_list, "category_list")?,
-                6 => map.read(&mut field_address, "address")?,
-                7 => map.read(&mut field_service_phone, "service_phone")?,
-                8 => map.read(&mut field_biz_description, "biz_description")?,
-                9 => map.read(&mut field_need_receipt, "need_receipt")?,
-                10 => map.read(&mut field_cell_1, "cell_1")?,
-                11 => map.read(&mut field_cell_2, "cell_2")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_title, "page_title"),
+                1 => map.read(&mut field_support_multi, "support_multi"),
+                2 => map.read(&mut field_support_buy_for_self, "support_buy_for_self"),
+                3 => map.read(&mut field_banner_pic_url, "banner_pic_url"),
+                4 => map.read(&mut field_theme_list, "theme_list"),
+                5 => map.read(&mut field_category_list, "category_list"),
+                6 => map.read(&mut field_address, "address"),
+                7 => map.read(&mut field_service_phone, "service_phone"),
+                8 => map.read(&mut field_biz_description, "biz_description"),
+                9 => map.read(&mut field_need_receipt, "need_receipt"),
+                10 => map.read(&mut field_cell_1, "cell_1"),
+                11 => map.read(&mut field_cell_2, "cell_2"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Page {
             page_title: field_page_title.unwrap_or_default(),
@@ -1504,21 +1632,37 @@ impl PageUpdateBuilder {
     /// field not set.
     pub fn build(self) -> Result<PageUpdate, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("PageUpdate");
-        Ok(PageUpdate {
-            page_id: required.take(self.page_id, "page_id")?,
-            page_title: self.page_title,
-            support_multi: self.support_multi,
-            support_buy_for_self: self.support_buy_for_self,
-            banner_pic_url: required.take(self.banner_pic_url, "banner_pic_url")?,
-            theme_list: required.take(self.theme_list, "theme_list")?,
-            category_list: self.category_list,
-            address: self.address,
-            service_phone: self.service_phone,
-            biz_description: self.biz_description,
-            need_receipt: self.need_receipt,
-            cell_1: self.cell_1,
-            cell_2: self.cell_2,
-        })
+        match (self.page_id, self.banner_pic_url, self.theme_list) {
+            (Some(page_id), Some(banner_pic_url), Some(theme_list)) => {
+                Ok(PageUpdate {
+                    page_id,
+                    page_title: self.page_title,
+                    support_multi: self.support_multi,
+                    support_buy_for_self: self.support_buy_for_self,
+                    banner_pic_url,
+                    theme_list,
+                    category_list: self.category_list,
+                    address: self.address,
+                    service_phone: self.service_phone,
+                    biz_description: self.biz_description,
+                    need_receipt: self.need_receipt,
+                    cell_1: self.cell_1,
+                    cell_2: self.cell_2,
+                })
+            }
+            (page_id, banner_pic_url, theme_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("page_id", page_id.is_some()),
+                                ("banner_pic_url", banner_pic_url.is_some()),
+                                ("theme_list", theme_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1544,9 +1688,8 @@ impl ::wechat_core::Check for PageUpdate {
 impl serde::Serialize for PageUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "PageUpdate",
                 fields::len(
                     3,
@@ -1563,21 +1706,21 @@ impl serde::Serialize for PageUpdate {
                         self.cell_2.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("page_id", &self.page_id)?;
-        fields::optional(&mut out, "page_title", &self.page_title)?;
-        fields::optional(&mut out, "support_multi", &self.support_multi)?;
-        fields::optional(&mut out, "support_buy_for_self", &self.support_buy_for_self)?;
-        out.serialize_field("banner_pic_url", &self.banner_pic_url)?;
-        out.serialize_field("theme_list", &self.theme_list)?;
-        fields::optional(&mut out, "category_list", &self.category_list)?;
-        fields::optional(&mut out, "address", &self.address)?;
-        fields::optional(&mut out, "service_phone", &self.service_phone)?;
-        fields::optional(&mut out, "biz_description", &self.biz_description)?;
-        fields::optional(&mut out, "need_receipt", &self.need_receipt)?;
-        fields::optional(&mut out, "cell_1", &self.cell_1)?;
-        fields::optional(&mut out, "cell_2", &self.cell_2)?;
-        out.end()
+            )
+            .field("page_id", &self.page_id)
+            .optional("page_title", &self.page_title)
+            .optional("support_multi", &self.support_multi)
+            .optional("support_buy_for_self", &self.support_buy_for_self)
+            .field("banner_pic_url", &self.banner_pic_url)
+            .field("theme_list", &self.theme_list)
+            .optional("category_list", &self.category_list)
+            .optional("address", &self.address)
+            .optional("service_phone", &self.service_phone)
+            .optional("biz_description", &self.biz_description)
+            .optional("need_receipt", &self.need_receipt)
+            .optional("cell_1", &self.cell_1)
+            .optional("cell_2", &self.cell_2)
+            .end()
     }
 }
 
@@ -1630,21 +1773,21 @@ impl ::wechat_core::fields::FromMap for PageUpdate {
         let mut field_cell_2 = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page_id, "page_id")?,
-                1 => map.read(&mut field_page_title, "page_title")?,
-                2 => map.read(&mut field_support_multi, "support_multi")?,
-                3 => map.read(&mut field_support_buy_for_self, "support_buy_for_self")?,
-                4 => map.read(&mut field_banner_pic_url, "banner_pic_url")?,
-                5 => map.read(&mut field_theme_list, "theme_list")?,
-                6 => map.read(&mut field_category_list, "category_list")?,
-                7 => map.read(&mut field_address, "address")?,
-                8 => map.read(&mut field_service_phone, "service_phone")?,
-                9 => map.read(&mut field_biz_description, "biz_description")?,
-                10 => map.read(&mut field_need_receipt, "need_receipt")?,
-                11 => map.read(&mut field_cell_1, "cell_1")?,
-                12 => map.read(&mut field_cell_2, "cell_2")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page_id, "page_id"),
+                1 => map.read(&mut field_page_title, "page_title"),
+                2 => map.read(&mut field_support_multi, "support_multi"),
+                3 => map.read(&mut field_support_buy_for_self, "support_buy_for_self"),
+                4 => map.read(&mut field_banner_pic_url, "banner_pic_url"),
+                5 => map.read(&mut field_theme_list, "theme_list"),
+                6 => map.read(&mut field_category_list, "category_list"),
+                7 => map.read(&mut field_address, "address"),
+                8 => map.read(&mut field_service_phone, "service_phone"),
+                9 => map.read(&mut field_biz_description, "biz_description"),
+                10 => map.read(&mut field_need_receipt, "need_receipt"),
+                11 => map.read(&mut field_cell_1, "cell_1"),
+                12 => map.read(&mut field_cell_2, "cell_2"),
+                _ => map.skip(),
+            }?;
         }
         Ok(PageUpdate {
             page_id: fields::required(field_page_id, "page_id")?,
@@ -1770,16 +1913,46 @@ impl ThemeBuilder {
     /// field not set.
     pub fn build(self) -> Result<Theme, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Theme");
-        Ok(Theme {
-            theme_pic_url: required.take(self.theme_pic_url, "theme_pic_url")?,
-            title: required.take(self.title, "title")?,
-            title_color: required.take(self.title_color, "title_color")?,
-            item_list: required.take(self.item_list, "item_list")?,
-            pic_item_list: required.take(self.pic_item_list, "pic_item_list")?,
-            category_index: self.category_index,
-            show_sku_title_first: self.show_sku_title_first,
-            is_banner: self.is_banner,
-        })
+        match (
+            self.theme_pic_url,
+            self.title,
+            self.title_color,
+            self.item_list,
+            self.pic_item_list,
+        ) {
+            (
+                Some(theme_pic_url),
+                Some(title),
+                Some(title_color),
+                Some(item_list),
+                Some(pic_item_list),
+            ) => {
+                Ok(Theme {
+                    theme_pic_url,
+                    title,
+                    title_color,
+                    item_list,
+                    pic_item_list,
+                    category_index: self.category_index,
+                    show_sku_title_first: self.show_sku_title_first,
+                    is_banner: self.is_banner,
+                })
+            }
+            (theme_pic_url, title, title_color, item_list, pic_item_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("theme_pic_url", theme_pic_url.is_some()),
+                                ("title", title.is_some()),
+                                ("title_color", title_color.is_some()),
+                                ("item_list", item_list.is_some()),
+                                ("pic_item_list", pic_item_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1810,9 +1983,8 @@ impl ::wechat_core::Check for Theme {
 impl serde::Serialize for Theme {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Theme",
                 fields::len(
                     5,
@@ -1822,16 +1994,16 @@ impl serde::Serialize for Theme {
                         self.is_banner.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("theme_pic_url", &self.theme_pic_url)?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("title_color", &self.title_color)?;
-        out.serialize_field("item_list", &self.item_list)?;
-        out.serialize_field("pic_item_list", &self.pic_item_list)?;
-        fields::optional(&mut out, "category_index", &self.category_index)?;
-        fields::optional(&mut out, "show_sku_title_first", &self.show_sku_title_first)?;
-        fields::optional(&mut out, "is_banner", &self.is_banner)?;
-        out.end()
+            )
+            .field("theme_pic_url", &self.theme_pic_url)
+            .field("title", &self.title)
+            .field("title_color", &self.title_color)
+            .field("item_list", &self.item_list)
+            .field("pic_item_list", &self.pic_item_list)
+            .optional("category_index", &self.category_index)
+            .optional("show_sku_title_first", &self.show_sku_title_first)
+            .optional("is_banner", &self.is_banner)
+            .end()
     }
 }
 
@@ -1872,16 +2044,16 @@ impl ::wechat_core::fields::FromMap for Theme {
         let mut field_is_banner = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_theme_pic_url, "theme_pic_url")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_title_color, "title_color")?,
-                3 => map.read(&mut field_item_list, "item_list")?,
-                4 => map.read(&mut field_pic_item_list, "pic_item_list")?,
-                5 => map.read(&mut field_category_index, "category_index")?,
-                6 => map.read(&mut field_show_sku_title_first, "show_sku_title_first")?,
-                7 => map.read(&mut field_is_banner, "is_banner")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_theme_pic_url, "theme_pic_url"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_title_color, "title_color"),
+                3 => map.read(&mut field_item_list, "item_list"),
+                4 => map.read(&mut field_pic_item_list, "pic_item_list"),
+                5 => map.read(&mut field_category_index, "category_index"),
+                6 => map.read(&mut field_show_sku_title_first, "show_sku_title_first"),
+                7 => map.read(&mut field_is_banner, "is_banner"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Theme {
             theme_pic_url: fields::required(field_theme_pic_url, "theme_pic_url")?,
@@ -1943,20 +2115,19 @@ impl ThemeItem {
 impl serde::Serialize for ThemeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ThemeItem",
                 fields::len(
                     1,
                     &[self.title.is_some(), self.pic_url.is_some(), self.desc.is_some()],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "title", &self.title)?;
-        fields::optional(&mut out, "pic_url", &self.pic_url)?;
-        fields::optional(&mut out, "desc", &self.desc)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("title", &self.title)
+            .optional("pic_url", &self.pic_url)
+            .optional("desc", &self.desc)
+            .end()
     }
 }
 
@@ -1984,12 +2155,12 @@ impl ::wechat_core::fields::FromMap for ThemeItem {
         let mut field_desc = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_pic_url, "pic_url")?,
-                3 => map.read(&mut field_desc, "desc")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_pic_url, "pic_url"),
+                3 => map.read(&mut field_desc, "desc"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ThemeItem {
             card_id: fields::required(field_card_id, "card_id")?,

@@ -116,10 +116,10 @@ impl ::wechat_core::Check for UpdatePageRequest {
 
 impl serde::Serialize for UpdatePageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdatePageRequest", 1)?;
-        out.serialize_field("page", &self.page)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdatePageRequest", 1)
+            .field("page", &self.page)
+            .end()
     }
 }
 
@@ -146,9 +146,9 @@ impl ::wechat_core::fields::FromMap for UpdatePageRequest {
         let mut field_page = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_page, "page")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_page, "page"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdatePageRequest {
             page: fields::required(field_page, "page")?,
@@ -175,9 +175,8 @@ impl UpdatePageResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdatePageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdatePageResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdatePageResponse", 0).end()
     }
 }
 

@@ -84,10 +84,10 @@ impl ClearOutInvoiceRequest {
 
 impl serde::Serialize for ClearOutInvoiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ClearOutInvoiceRequest", 1)?;
-        out.serialize_field("invoiceinfo", &self.invoiceinfo)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ClearOutInvoiceRequest", 1)
+            .field("invoiceinfo", &self.invoiceinfo)
+            .end()
     }
 }
 
@@ -114,9 +114,9 @@ impl ::wechat_core::fields::FromMap for ClearOutInvoiceRequest {
         let mut field_invoiceinfo = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoiceinfo, "invoiceinfo")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoiceinfo, "invoiceinfo"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ClearOutInvoiceRequest {
             invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
@@ -143,9 +143,8 @@ impl ClearOutInvoiceResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ClearOutInvoiceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ClearOutInvoiceResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ClearOutInvoiceResponse", 0).end()
     }
 }
 
@@ -281,28 +280,61 @@ impl RedInvoiceBuilder {
     /// field not set.
     pub fn build(self) -> Result<RedInvoice, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("RedInvoice");
-        Ok(RedInvoice {
-            wxopenid: required.take(self.wxopenid, "wxopenid")?,
-            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
-            nsrsbh: required.take(self.nsrsbh, "nsrsbh")?,
-            nsrmc: required.take(self.nsrmc, "nsrmc")?,
-            yfpdm: required.take(self.yfpdm, "yfpdm")?,
-            yfphm: required.take(self.yfphm, "yfphm")?,
-        })
+        match (
+            self.wxopenid,
+            self.fpqqlsh,
+            self.nsrsbh,
+            self.nsrmc,
+            self.yfpdm,
+            self.yfphm,
+        ) {
+            (
+                Some(wxopenid),
+                Some(fpqqlsh),
+                Some(nsrsbh),
+                Some(nsrmc),
+                Some(yfpdm),
+                Some(yfphm),
+            ) => {
+                Ok(RedInvoice {
+                    wxopenid,
+                    fpqqlsh,
+                    nsrsbh,
+                    nsrmc,
+                    yfpdm,
+                    yfphm,
+                })
+            }
+            (wxopenid, fpqqlsh, nsrsbh, nsrmc, yfpdm, yfphm) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("wxopenid", wxopenid.is_some()),
+                                ("fpqqlsh", fpqqlsh.is_some()),
+                                ("nsrsbh", nsrsbh.is_some()),
+                                ("nsrmc", nsrmc.is_some()),
+                                ("yfpdm", yfpdm.is_some()),
+                                ("yfphm", yfphm.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for RedInvoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RedInvoice", 6)?;
-        out.serialize_field("wxopenid", &self.wxopenid)?;
-        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
-        out.serialize_field("nsrsbh", &self.nsrsbh)?;
-        out.serialize_field("nsrmc", &self.nsrmc)?;
-        out.serialize_field("yfpdm", &self.yfpdm)?;
-        out.serialize_field("yfphm", &self.yfphm)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RedInvoice", 6)
+            .field("wxopenid", &self.wxopenid)
+            .field("fpqqlsh", &self.fpqqlsh)
+            .field("nsrsbh", &self.nsrsbh)
+            .field("nsrmc", &self.nsrmc)
+            .field("yfpdm", &self.yfpdm)
+            .field("yfphm", &self.yfphm)
+            .end()
     }
 }
 
@@ -334,14 +366,14 @@ impl ::wechat_core::fields::FromMap for RedInvoice {
         let mut field_yfphm = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_wxopenid, "wxopenid")?,
-                1 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
-                2 => map.read(&mut field_nsrsbh, "nsrsbh")?,
-                3 => map.read(&mut field_nsrmc, "nsrmc")?,
-                4 => map.read(&mut field_yfpdm, "yfpdm")?,
-                5 => map.read(&mut field_yfphm, "yfphm")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_wxopenid, "wxopenid"),
+                1 => map.read(&mut field_fpqqlsh, "fpqqlsh"),
+                2 => map.read(&mut field_nsrsbh, "nsrsbh"),
+                3 => map.read(&mut field_nsrmc, "nsrmc"),
+                4 => map.read(&mut field_yfpdm, "yfpdm"),
+                5 => map.read(&mut field_yfphm, "yfphm"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RedInvoice {
             wxopenid: fields::required(field_wxopenid, "wxopenid")?,

@@ -120,20 +120,35 @@ impl GetAuthDataRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetAuthDataRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetAuthDataRequest");
-        Ok(GetAuthDataRequest {
-            s_pappid: required.take(self.s_pappid, "s_pappid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-        })
+        match (self.s_pappid, self.order_id) {
+            (Some(s_pappid), Some(order_id)) => {
+                Ok(GetAuthDataRequest {
+                    s_pappid,
+                    order_id,
+                })
+            }
+            (s_pappid, order_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("s_pappid", s_pappid.is_some()),
+                                ("order_id", order_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetAuthDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetAuthDataRequest", 2)?;
-        out.serialize_field("s_pappid", &self.s_pappid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAuthDataRequest", 2)
+            .field("s_pappid", &self.s_pappid)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -161,10 +176,10 @@ impl ::wechat_core::fields::FromMap for GetAuthDataRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_s_pappid, "s_pappid")?,
-                1 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_s_pappid, "s_pappid"),
+                1 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthDataRequest {
             s_pappid: fields::required(field_s_pappid, "s_pappid")?,
@@ -233,11 +248,26 @@ impl GetAuthDataResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetAuthDataResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetAuthDataResponse");
-        Ok(GetAuthDataResponse {
-            invoice_status: required.take(self.invoice_status, "invoice_status")?,
-            auth_time: required.take(self.auth_time, "auth_time")?,
-            user_auth_info: self.user_auth_info,
-        })
+        match (self.invoice_status, self.auth_time) {
+            (Some(invoice_status), Some(auth_time)) => {
+                Ok(GetAuthDataResponse {
+                    invoice_status,
+                    auth_time,
+                    user_auth_info: self.user_auth_info,
+                })
+            }
+            (invoice_status, auth_time) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("invoice_status", invoice_status.is_some()),
+                                ("auth_time", auth_time.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -245,16 +275,15 @@ impl GetAuthDataResponseBuilder {
 impl serde::Serialize for GetAuthDataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetAuthDataResponse",
                 fields::len(2, &[self.user_auth_info.is_some()]),
-            )?;
-        out.serialize_field("invoice_status", &self.invoice_status)?;
-        out.serialize_field("auth_time", &self.auth_time)?;
-        fields::optional(&mut out, "user_auth_info", &self.user_auth_info)?;
-        out.end()
+            )
+            .field("invoice_status", &self.invoice_status)
+            .field("auth_time", &self.auth_time)
+            .optional("user_auth_info", &self.user_auth_info)
+            .end()
     }
 }
 
@@ -281,11 +310,11 @@ impl ::wechat_core::fields::FromMap for GetAuthDataResponse {
         let mut field_user_auth_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoice_status, "invoice_status")?,
-                1 => map.read(&mut field_auth_time, "auth_time")?,
-                2 => map.read(&mut field_user_auth_info, "user_auth_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoice_status, "invoice_status"),
+                1 => map.read(&mut field_auth_time, "auth_time"),
+                2 => map.read(&mut field_user_auth_info, "user_auth_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthDataResponse {
             invoice_status: fields::required(field_invoice_status, "invoice_status")?,

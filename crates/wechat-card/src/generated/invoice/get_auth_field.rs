@@ -83,9 +83,8 @@ impl GetAuthFieldRequest {
 
 impl serde::Serialize for GetAuthFieldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetAuthFieldRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAuthFieldRequest", 0).end()
     }
 }
 
@@ -133,10 +132,10 @@ impl GetAuthFieldResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetAuthFieldResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetAuthFieldResponse", 1)?;
-        out.serialize_field("auth_field", &self.auth_field)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAuthFieldResponse", 1)
+            .field("auth_field", &self.auth_field)
+            .end()
     }
 }
 
@@ -161,9 +160,9 @@ impl ::wechat_core::fields::FromMap for GetAuthFieldResponse {
         let mut field_auth_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_auth_field, "auth_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_auth_field, "auth_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthFieldResponse {
             auth_field: fields::required(field_auth_field, "auth_field")?,

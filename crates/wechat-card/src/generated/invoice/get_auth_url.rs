@@ -193,37 +193,72 @@ impl GetAuthUrlRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetAuthUrlRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetAuthUrlRequest");
-        Ok(GetAuthUrlRequest {
-            s_pappid: required.take(self.s_pappid, "s_pappid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-            money: required.take(self.money, "money")?,
-            timestamp: required.take(self.timestamp, "timestamp")?,
-            source: required.take(self.source, "source")?,
-            redirect_url: self.redirect_url,
-            ticket: required.take(self.ticket, "ticket")?,
-            type_: required.take(self.type_, "type_")?,
-        })
+        match (
+            self.s_pappid,
+            self.order_id,
+            self.money,
+            self.timestamp,
+            self.source,
+            self.ticket,
+            self.type_,
+        ) {
+            (
+                Some(s_pappid),
+                Some(order_id),
+                Some(money),
+                Some(timestamp),
+                Some(source),
+                Some(ticket),
+                Some(type_),
+            ) => {
+                Ok(GetAuthUrlRequest {
+                    s_pappid,
+                    order_id,
+                    money,
+                    timestamp,
+                    source,
+                    redirect_url: self.redirect_url,
+                    ticket,
+                    type_,
+                })
+            }
+            (s_pappid, order_id, money, timestamp, source, ticket, type_) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("s_pappid", s_pappid.is_some()),
+                                ("order_id", order_id.is_some()),
+                                ("money", money.is_some()),
+                                ("timestamp", timestamp.is_some()),
+                                ("source", source.is_some()),
+                                ("ticket", ticket.is_some()),
+                                ("type_", type_.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetAuthUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetAuthUrlRequest",
                 fields::len(7, &[self.redirect_url.is_some()]),
-            )?;
-        out.serialize_field("s_pappid", &self.s_pappid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("money", &self.money)?;
-        out.serialize_field("timestamp", &self.timestamp)?;
-        out.serialize_field("source", &self.source)?;
-        fields::optional(&mut out, "redirect_url", &self.redirect_url)?;
-        out.serialize_field("ticket", &self.ticket)?;
-        out.serialize_field("type", &self.type_)?;
-        out.end()
+            )
+            .field("s_pappid", &self.s_pappid)
+            .field("order_id", &self.order_id)
+            .field("money", &self.money)
+            .field("timestamp", &self.timestamp)
+            .field("source", &self.source)
+            .optional("redirect_url", &self.redirect_url)
+            .field("ticket", &self.ticket)
+            .field("type", &self.type_)
+            .end()
     }
 }
 
@@ -266,16 +301,16 @@ impl ::wechat_core::fields::FromMap for GetAuthUrlRequest {
         let mut field_type_ = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_s_pappid, "s_pappid")?,
-                1 => map.read(&mut field_order_id, "order_id")?,
-                2 => map.read(&mut field_money, "money")?,
-                3 => map.read(&mut field_timestamp, "timestamp")?,
-                4 => map.read(&mut field_source, "source")?,
-                5 => map.read(&mut field_redirect_url, "redirect_url")?,
-                6 => map.read(&mut field_ticket, "ticket")?,
-                7 => map.read(&mut field_type_, "type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_s_pappid, "s_pappid"),
+                1 => map.read(&mut field_order_id, "order_id"),
+                2 => map.read(&mut field_money, "money"),
+                3 => map.read(&mut field_timestamp, "timestamp"),
+                4 => map.read(&mut field_source, "source"),
+                5 => map.read(&mut field_redirect_url, "redirect_url"),
+                6 => map.read(&mut field_ticket, "ticket"),
+                7 => map.read(&mut field_type_, "type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthUrlRequest {
             s_pappid: fields::required(field_s_pappid, "s_pappid")?,
@@ -325,15 +360,14 @@ impl GetAuthUrlResponse {
 impl serde::Serialize for GetAuthUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetAuthUrlResponse",
                 fields::len(1, &[self.appid.is_some()]),
-            )?;
-        out.serialize_field("auth_url", &self.auth_url)?;
-        fields::optional(&mut out, "appid", &self.appid)?;
-        out.end()
+            )
+            .field("auth_url", &self.auth_url)
+            .optional("appid", &self.appid)
+            .end()
     }
 }
 
@@ -359,10 +393,10 @@ impl ::wechat_core::fields::FromMap for GetAuthUrlResponse {
         let mut field_appid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_auth_url, "auth_url")?,
-                1 => map.read(&mut field_appid, "appid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_auth_url, "auth_url"),
+                1 => map.read(&mut field_appid, "appid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthUrlResponse {
             auth_url: fields::required(field_auth_url, "auth_url")?,

@@ -66,9 +66,8 @@ impl GetContactRequest {
 
 impl serde::Serialize for GetContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetContactRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetContactRequest", 0).end()
     }
 }
 
@@ -116,10 +115,10 @@ impl GetContactResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetContactResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetContactResponse", 1)?;
-        out.serialize_field("contact", &self.contact)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetContactResponse", 1)
+            .field("contact", &self.contact)
+            .end()
     }
 }
 
@@ -144,9 +143,9 @@ impl ::wechat_core::fields::FromMap for GetContactResponse {
         let mut field_contact = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_contact, "contact")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_contact, "contact"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetContactResponse {
             contact: fields::required(field_contact, "contact")?,

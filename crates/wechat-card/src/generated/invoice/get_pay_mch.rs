@@ -70,9 +70,8 @@ impl GetPayMchRequest {
 
 impl serde::Serialize for GetPayMchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetPayMchRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPayMchRequest", 0).end()
     }
 }
 
@@ -120,10 +119,10 @@ impl GetPayMchResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetPayMchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPayMchResponse", 1)?;
-        out.serialize_field("paymch_info", &self.paymch_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPayMchResponse", 1)
+            .field("paymch_info", &self.paymch_info)
+            .end()
     }
 }
 
@@ -148,9 +147,9 @@ impl ::wechat_core::fields::FromMap for GetPayMchResponse {
         let mut field_paymch_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_paymch_info, "paymch_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_paymch_info, "paymch_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPayMchResponse {
             paymch_info: fields::required(field_paymch_info, "paymch_info")?,

@@ -90,15 +90,14 @@ impl GetSelectTitleUrlRequest {
 impl serde::Serialize for GetSelectTitleUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetSelectTitleUrlRequest",
                 fields::len(0, &[self.attach.is_some(), self.biz_name.is_some()]),
-            )?;
-        fields::optional(&mut out, "attach", &self.attach)?;
-        fields::optional(&mut out, "biz_name", &self.biz_name)?;
-        out.end()
+            )
+            .optional("attach", &self.attach)
+            .optional("biz_name", &self.biz_name)
+            .end()
     }
 }
 
@@ -125,10 +124,10 @@ impl ::wechat_core::fields::FromMap for GetSelectTitleUrlRequest {
         let mut field_biz_name = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_attach, "attach")?,
-                1 => map.read(&mut field_biz_name, "biz_name")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_attach, "attach"),
+                1 => map.read(&mut field_biz_name, "biz_name"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetSelectTitleUrlRequest {
             attach: field_attach.unwrap_or_default(),
@@ -160,10 +159,10 @@ impl GetSelectTitleUrlResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetSelectTitleUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetSelectTitleUrlResponse", 1)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetSelectTitleUrlResponse", 1)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -188,9 +187,9 @@ impl ::wechat_core::fields::FromMap for GetSelectTitleUrlResponse {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetSelectTitleUrlResponse {
             url: fields::required(field_url, "url")?,

@@ -171,9 +171,8 @@ impl ::wechat_core::Check for GetUserTitleUrlRequest {
 impl serde::Serialize for GetUserTitleUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetUserTitleUrlRequest",
                 fields::len(
                     0,
@@ -188,16 +187,16 @@ impl serde::Serialize for GetUserTitleUrlRequest {
                         self.out_title_id.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "user_fill", &self.user_fill)?;
-        fields::optional(&mut out, "title", &self.title)?;
-        fields::optional(&mut out, "phone", &self.phone)?;
-        fields::optional(&mut out, "tax_no", &self.tax_no)?;
-        fields::optional(&mut out, "addr", &self.addr)?;
-        fields::optional(&mut out, "bank_type", &self.bank_type)?;
-        fields::optional(&mut out, "bank_no", &self.bank_no)?;
-        fields::optional(&mut out, "out_title_id", &self.out_title_id)?;
-        out.end()
+            )
+            .optional("user_fill", &self.user_fill)
+            .optional("title", &self.title)
+            .optional("phone", &self.phone)
+            .optional("tax_no", &self.tax_no)
+            .optional("addr", &self.addr)
+            .optional("bank_type", &self.bank_type)
+            .optional("bank_no", &self.bank_no)
+            .optional("out_title_id", &self.out_title_id)
+            .end()
     }
 }
 
@@ -239,16 +238,16 @@ impl ::wechat_core::fields::FromMap for GetUserTitleUrlRequest {
         let mut field_out_title_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_user_fill, "user_fill")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_phone, "phone")?,
-                3 => map.read(&mut field_tax_no, "tax_no")?,
-                4 => map.read(&mut field_addr, "addr")?,
-                5 => map.read(&mut field_bank_type, "bank_type")?,
-                6 => map.read(&mut field_bank_no, "bank_no")?,
-                7 => map.read(&mut field_out_title_id, "out_title_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_user_fill, "user_fill"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_phone, "phone"),
+                3 => map.read(&mut field_tax_no, "tax_no"),
+                4 => map.read(&mut field_addr, "addr"),
+                5 => map.read(&mut field_bank_type, "bank_type"),
+                6 => map.read(&mut field_bank_no, "bank_no"),
+                7 => map.read(&mut field_out_title_id, "out_title_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetUserTitleUrlRequest {
             user_fill: field_user_fill.unwrap_or_default(),
@@ -286,10 +285,10 @@ impl GetUserTitleUrlResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetUserTitleUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetUserTitleUrlResponse", 1)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetUserTitleUrlResponse", 1)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -314,9 +313,9 @@ impl ::wechat_core::fields::FromMap for GetUserTitleUrlResponse {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetUserTitleUrlResponse {
             url: fields::required(field_url, "url")?,

@@ -143,10 +143,10 @@ impl MakeOutInvoiceRequest {
 
 impl serde::Serialize for MakeOutInvoiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MakeOutInvoiceRequest", 1)?;
-        out.serialize_field("invoiceinfo", &self.invoiceinfo)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MakeOutInvoiceRequest", 1)
+            .field("invoiceinfo", &self.invoiceinfo)
+            .end()
     }
 }
 
@@ -173,9 +173,9 @@ impl ::wechat_core::fields::FromMap for MakeOutInvoiceRequest {
         let mut field_invoiceinfo = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoiceinfo, "invoiceinfo")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoiceinfo, "invoiceinfo"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MakeOutInvoiceRequest {
             invoiceinfo: fields::required(field_invoiceinfo, "invoiceinfo")?,
@@ -202,9 +202,8 @@ impl MakeOutInvoiceResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for MakeOutInvoiceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("MakeOutInvoiceResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MakeOutInvoiceResponse", 0).end()
     }
 }
 
@@ -553,42 +552,116 @@ impl BlueInvoiceBuilder {
     /// field not set.
     pub fn build(self) -> Result<BlueInvoice, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BlueInvoice");
-        Ok(BlueInvoice {
-            wxopenid: required.take(self.wxopenid, "wxopenid")?,
-            ddh: required.take(self.ddh, "ddh")?,
-            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
-            nsrsbh: required.take(self.nsrsbh, "nsrsbh")?,
-            nsrmc: required.take(self.nsrmc, "nsrmc")?,
-            nsrdz: required.take(self.nsrdz, "nsrdz")?,
-            nsrdh: required.take(self.nsrdh, "nsrdh")?,
-            nsrbank: required.take(self.nsrbank, "nsrbank")?,
-            nsrbankid: required.take(self.nsrbankid, "nsrbankid")?,
-            ghfmc: required.take(self.ghfmc, "ghfmc")?,
-            ghfnsrsbh: self.ghfnsrsbh,
-            ghfdz: self.ghfdz,
-            ghfdh: self.ghfdh,
-            ghfbank: self.ghfbank,
-            ghfbankid: self.ghfbankid,
-            kpr: required.take(self.kpr, "kpr")?,
-            skr: self.skr,
-            fhr: self.fhr,
-            jshj: required.take(self.jshj, "jshj")?,
-            hjje: required.take(self.hjje, "hjje")?,
-            hjse: required.take(self.hjse, "hjse")?,
-            bz: self.bz,
-            hylx: self.hylx,
-            invoicedetail_list: required
-                .take(self.invoicedetail_list, "invoicedetail_list")?,
-        })
+        match (
+            self.wxopenid,
+            self.ddh,
+            self.fpqqlsh,
+            self.nsrsbh,
+            self.nsrmc,
+            self.nsrdz,
+            self.nsrdh,
+            self.nsrbank,
+            self.nsrbankid,
+            self.ghfmc,
+            self.kpr,
+            self.jshj,
+            self.hjje,
+            self.hjse,
+            self.invoicedetail_list,
+        ) {
+            (
+                Some(wxopenid),
+                Some(ddh),
+                Some(fpqqlsh),
+                Some(nsrsbh),
+                Some(nsrmc),
+                Some(nsrdz),
+                Some(nsrdh),
+                Some(nsrbank),
+                Some(nsrbankid),
+                Some(ghfmc),
+                Some(kpr),
+                Some(jshj),
+                Some(hjje),
+                Some(hjse),
+                Some(invoicedetail_list),
+            ) => {
+                Ok(BlueInvoice {
+                    wxopenid,
+                    ddh,
+                    fpqqlsh,
+                    nsrsbh,
+                    nsrmc,
+                    nsrdz,
+                    nsrdh,
+                    nsrbank,
+                    nsrbankid,
+                    ghfmc,
+                    ghfnsrsbh: self.ghfnsrsbh,
+                    ghfdz: self.ghfdz,
+                    ghfdh: self.ghfdh,
+                    ghfbank: self.ghfbank,
+                    ghfbankid: self.ghfbankid,
+                    kpr,
+                    skr: self.skr,
+                    fhr: self.fhr,
+                    jshj,
+                    hjje,
+                    hjse,
+                    bz: self.bz,
+                    hylx: self.hylx,
+                    invoicedetail_list,
+                })
+            }
+            (
+                wxopenid,
+                ddh,
+                fpqqlsh,
+                nsrsbh,
+                nsrmc,
+                nsrdz,
+                nsrdh,
+                nsrbank,
+                nsrbankid,
+                ghfmc,
+                kpr,
+                jshj,
+                hjje,
+                hjse,
+                invoicedetail_list,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("wxopenid", wxopenid.is_some()),
+                                ("ddh", ddh.is_some()),
+                                ("fpqqlsh", fpqqlsh.is_some()),
+                                ("nsrsbh", nsrsbh.is_some()),
+                                ("nsrmc", nsrmc.is_some()),
+                                ("nsrdz", nsrdz.is_some()),
+                                ("nsrdh", nsrdh.is_some()),
+                                ("nsrbank", nsrbank.is_some()),
+                                ("nsrbankid", nsrbankid.is_some()),
+                                ("ghfmc", ghfmc.is_some()),
+                                ("kpr", kpr.is_some()),
+                                ("jshj", jshj.is_some()),
+                                ("hjje", hjje.is_some()),
+                                ("hjse", hjse.is_some()),
+                                ("invoicedetail_list", invoicedetail_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for BlueInvoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BlueInvoice",
                 fields::len(
                     15,
@@ -604,32 +677,32 @@ impl serde::Serialize for BlueInvoice {
                         self.hylx.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("wxopenid", &self.wxopenid)?;
-        out.serialize_field("ddh", &self.ddh)?;
-        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
-        out.serialize_field("nsrsbh", &self.nsrsbh)?;
-        out.serialize_field("nsrmc", &self.nsrmc)?;
-        out.serialize_field("nsrdz", &self.nsrdz)?;
-        out.serialize_field("nsrdh", &self.nsrdh)?;
-        out.serialize_field("nsrbank", &self.nsrbank)?;
-        out.serialize_field("nsrbankid", &self.nsrbankid)?;
-        out.serialize_field("ghfmc", &self.ghfmc)?;
-        fields::optional(&mut out, "ghfnsrsbh", &self.ghfnsrsbh)?;
-        fields::optional(&mut out, "ghfdz", &self.ghfdz)?;
-        fields::optional(&mut out, "ghfdh", &self.ghfdh)?;
-        fields::optional(&mut out, "ghfbank", &self.ghfbank)?;
-        fields::optional(&mut out, "ghfbankid", &self.ghfbankid)?;
-        out.serialize_field("kpr", &self.kpr)?;
-        fields::optional(&mut out, "skr", &self.skr)?;
-        fields::optional(&mut out, "fhr", &self.fhr)?;
-        out.serialize_field("jshj", &self.jshj)?;
-        out.serialize_field("hjje", &self.hjje)?;
-        out.serialize_field("hjse", &self.hjse)?;
-        fields::optional(&mut out, "bz", &self.bz)?;
-        fields::optional(&mut out, "hylx", &self.hylx)?;
-        out.serialize_field("invoicedetail_list", &self.invoicedetail_list)?;
-        out.end()
+            )
+            .field("wxopenid", &self.wxopenid)
+            .field("ddh", &self.ddh)
+            .field("fpqqlsh", &self.fpqqlsh)
+            .field("nsrsbh", &self.nsrsbh)
+            .field("nsrmc", &self.nsrmc)
+            .field("nsrdz", &self.nsrdz)
+            .field("nsrdh", &self.nsrdh)
+            .field("nsrbank", &self.nsrbank)
+            .field("nsrbankid", &self.nsrbankid)
+            .field("ghfmc", &self.ghfmc)
+            .optional("ghfnsrsbh", &self.ghfnsrsbh)
+            .optional("ghfdz", &self.ghfdz)
+            .optional("ghfdh", &self.ghfdh)
+            .optional("ghfbank", &self.ghfbank)
+            .optional("ghfbankid", &self.ghfbankid)
+            .field("kpr", &self.kpr)
+            .optional("skr", &self.skr)
+            .optional("fhr", &self.fhr)
+            .field("jshj", &self.jshj)
+            .field("hjje", &self.hjje)
+            .field("hjse", &self.hjse)
+            .optional("bz", &self.bz)
+            .optional("hylx", &self.hylx)
+            .field("invoicedetail_list", &self.invoicedetail_list)
+            .end()
     }
 }
 
@@ -704,32 +777,32 @@ impl ::wechat_core::fields::FromMap for BlueInvoice {
         let mut field_invoicedetail_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_wxopenid, "wxopenid")?,
-                1 => map.read(&mut field_ddh, "ddh")?,
-                2 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
-                3 => map.read(&mut field_nsrsbh, "nsrsbh")?,
-                4 => map.read(&mut field_nsrmc, "nsrmc")?,
-                5 => map.read(&mut field_nsrdz, "nsrdz")?,
-                6 => map.read(&mut field_nsrdh, "nsrdh")?,
-                7 => map.read(&mut field_nsrbank, "nsrbank")?,
-                8 => map.read(&mut field_nsrbankid, "nsrbankid")?,
-                9 => map.read(&mut field_ghfmc, "ghfmc")?,
-                10 => map.read(&mut field_ghfnsrsbh, "ghfnsrsbh")?,
-                11 => map.read(&mut field_ghfdz, "ghfdz")?,
-                12 => map.read(&mut field_ghfdh, "ghfdh")?,
-                13 => map.read(&mut field_ghfbank, "ghfbank")?,
-                14 => map.read(&mut field_ghfbankid, "ghfbankid")?,
-                15 => map.read(&mut field_kpr, "kpr")?,
-                16 => map.read(&mut field_skr, "skr")?,
-                17 => map.read(&mut field_fhr, "fhr")?,
-                18 => map.read(&mut field_jshj, "jshj")?,
-                19 => map.read(&mut field_hjje, "hjje")?,
-                20 => map.read(&mut field_hjse, "hjse")?,
-                21 => map.read(&mut field_bz, "bz")?,
-                22 => map.read(&mut field_hylx, "hylx")?,
-                23 => map.read(&mut field_invoicedetail_list, "invoicedetail_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_wxopenid, "wxopenid"),
+                1 => map.read(&mut field_ddh, "ddh"),
+                2 => map.read(&mut field_fpqqlsh, "fpqqlsh"),
+                3 => map.read(&mut field_nsrsbh, "nsrsbh"),
+                4 => map.read(&mut field_nsrmc, "nsrmc"),
+                5 => map.read(&mut field_nsrdz, "nsrdz"),
+                6 => map.read(&mut field_nsrdh, "nsrdh"),
+                7 => map.read(&mut field_nsrbank, "nsrbank"),
+                8 => map.read(&mut field_nsrbankid, "nsrbankid"),
+                9 => map.read(&mut field_ghfmc, "ghfmc"),
+                10 => map.read(&mut field_ghfnsrsbh, "ghfnsrsbh"),
+                11 => map.read(&mut field_ghfdz, "ghfdz"),
+                12 => map.read(&mut field_ghfdh, "ghfdh"),
+                13 => map.read(&mut field_ghfbank, "ghfbank"),
+                14 => map.read(&mut field_ghfbankid, "ghfbankid"),
+                15 => map.read(&mut field_kpr, "kpr"),
+                16 => map.read(&mut field_skr, "skr"),
+                17 => map.read(&mut field_fhr, "fhr"),
+                18 => map.read(&mut field_jshj, "jshj"),
+                19 => map.read(&mut field_hjje, "hjje"),
+                20 => map.read(&mut field_hjse, "hjse"),
+                21 => map.read(&mut field_bz, "bz"),
+                22 => map.read(&mut field_hylx, "hylx"),
+                23 => map.read(&mut field_invoicedetail_list, "invoicedetail_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BlueInvoice {
             wxopenid: fields::required(field_wxopenid, "wxopenid")?,
@@ -881,41 +954,79 @@ impl BlueInvoiceLineBuilder {
     /// field not set.
     pub fn build(self) -> Result<BlueInvoiceLine, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BlueInvoiceLine");
-        Ok(BlueInvoiceLine {
-            fphxz: required.take(self.fphxz, "fphxz")?,
-            spbm: required.take(self.spbm, "spbm")?,
-            xmmc: required.take(self.xmmc, "xmmc")?,
-            dw: self.dw,
-            ggxh: self.ggxh,
-            xmsl: required.take(self.xmsl, "xmsl")?,
-            xmdj: required.take(self.xmdj, "xmdj")?,
-            xmje: required.take(self.xmje, "xmje")?,
-            sl: required.take(self.sl, "sl")?,
-            se: required.take(self.se, "se")?,
-        })
+        match (
+            self.fphxz,
+            self.spbm,
+            self.xmmc,
+            self.xmsl,
+            self.xmdj,
+            self.xmje,
+            self.sl,
+            self.se,
+        ) {
+            (
+                Some(fphxz),
+                Some(spbm),
+                Some(xmmc),
+                Some(xmsl),
+                Some(xmdj),
+                Some(xmje),
+                Some(sl),
+                Some(se),
+            ) => {
+                Ok(BlueInvoiceLine {
+                    fphxz,
+                    spbm,
+                    xmmc,
+                    dw: self.dw,
+                    ggxh: self.ggxh,
+                    xmsl,
+                    xmdj,
+                    xmje,
+                    sl,
+                    se,
+                })
+            }
+            (fphxz, spbm, xmmc, xmsl, xmdj, xmje, sl, se) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fphxz", fphxz.is_some()),
+                                ("spbm", spbm.is_some()),
+                                ("xmmc", xmmc.is_some()),
+                                ("xmsl", xmsl.is_some()),
+                                ("xmdj", xmdj.is_some()),
+                                ("xmje", xmje.is_some()),
+                                ("sl", sl.is_some()),
+                                ("se", se.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for BlueInvoiceLine {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BlueInvoiceLine",
                 fields::len(8, &[self.dw.is_some(), self.ggxh.is_some()]),
-            )?;
-        out.serialize_field("fphxz", &self.fphxz)?;
-        out.serialize_field("spbm", &self.spbm)?;
-        out.serialize_field("xmmc", &self.xmmc)?;
-        fields::optional(&mut out, "dw", &self.dw)?;
-        fields::optional(&mut out, "ggxh", &self.ggxh)?;
-        out.serialize_field("xmsl", &self.xmsl)?;
-        out.serialize_field("xmdj", &self.xmdj)?;
-        out.serialize_field("xmje", &self.xmje)?;
-        out.serialize_field("sl", &self.sl)?;
-        out.serialize_field("se", &self.se)?;
-        out.end()
+            )
+            .field("fphxz", &self.fphxz)
+            .field("spbm", &self.spbm)
+            .field("xmmc", &self.xmmc)
+            .optional("dw", &self.dw)
+            .optional("ggxh", &self.ggxh)
+            .field("xmsl", &self.xmsl)
+            .field("xmdj", &self.xmdj)
+            .field("xmje", &self.xmje)
+            .field("sl", &self.sl)
+            .field("se", &self.se)
+            .end()
     }
 }
 
@@ -951,18 +1062,18 @@ impl ::wechat_core::fields::FromMap for BlueInvoiceLine {
         let mut field_se = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_fphxz, "fphxz")?,
-                1 => map.read(&mut field_spbm, "spbm")?,
-                2 => map.read(&mut field_xmmc, "xmmc")?,
-                3 => map.read(&mut field_dw, "dw")?,
-                4 => map.read(&mut field_ggxh, "ggxh")?,
-                5 => map.read(&mut field_xmsl, "xmsl")?,
-                6 => map.read(&mut field_xmdj, "xmdj")?,
-                7 => map.read(&mut field_xmje, "xmje")?,
-                8 => map.read(&mut field_sl, "sl")?,
-                9 => map.read(&mut field_se, "se")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_fphxz, "fphxz"),
+                1 => map.read(&mut field_spbm, "spbm"),
+                2 => map.read(&mut field_xmmc, "xmmc"),
+                3 => map.read(&mut field_dw, "dw"),
+                4 => map.read(&mut field_ggxh, "ggxh"),
+                5 => map.read(&mut field_xmsl, "xmsl"),
+                6 => map.read(&mut field_xmdj, "xmdj"),
+                7 => map.read(&mut field_xmje, "xmje"),
+                8 => map.read(&mut field_sl, "sl"),
+                9 => map.read(&mut field_se, "se"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BlueInvoiceLine {
             fphxz: fields::required(field_fphxz, "fphxz")?,

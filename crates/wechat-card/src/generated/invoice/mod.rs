@@ -125,14 +125,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn clear_out_invoice(
+    pub fn clear_out_invoice(
         self,
         request: &crate::invoice::ClearOutInvoiceRequest,
-    ) -> Result<
-        crate::invoice::ClearOutInvoiceResponse,
-        ::wechat_core::Error<crate::invoice::ClearOutInvoiceErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::ClearOutInvoiceResponse,
+            ::wechat_core::Error<crate::invoice::ClearOutInvoiceErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Queries whether the user authorized an order, and what the user filled in.
@@ -171,14 +173,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_auth_data(
+    pub fn get_auth_data(
         self,
         request: &crate::invoice::GetAuthDataRequest,
-    ) -> Result<
-        crate::invoice::GetAuthDataResponse,
-        ::wechat_core::Error<crate::invoice::GetAuthDataErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetAuthDataResponse,
+            ::wechat_core::Error<crate::invoice::GetAuthDataErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the fields set for type 1 authorization pages.
@@ -215,14 +219,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_auth_field(
+    pub fn get_auth_field(
         self,
         request: &crate::invoice::GetAuthFieldRequest,
-    ) -> Result<
-        crate::invoice::GetAuthFieldResponse,
-        ::wechat_core::Error<crate::invoice::GetAuthFieldErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetAuthFieldResponse,
+            ::wechat_core::Error<crate::invoice::GetAuthFieldErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets the link of the page where the user authorizes invoicing an order.
@@ -272,14 +278,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_auth_url(
+    pub fn get_auth_url(
         self,
         request: &crate::invoice::GetAuthUrlRequest,
-    ) -> Result<
-        crate::invoice::GetAuthUrlResponse,
-        ::wechat_core::Error<crate::invoice::GetAuthUrlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetAuthUrlResponse,
+            ::wechat_core::Error<crate::invoice::GetAuthUrlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the merchant's contact phone and invoicing timeout.
@@ -315,14 +323,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_contact(
+    pub fn get_contact(
         self,
         request: &crate::invoice::GetContactRequest,
-    ) -> Result<
-        crate::invoice::GetContactResponse,
-        ::wechat_core::Error<crate::invoice::GetContactErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetContactResponse,
+            ::wechat_core::Error<crate::invoice::GetContactErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.
@@ -358,14 +368,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_pay_mch(
+    pub fn get_pay_mch(
         self,
         request: &crate::invoice::GetPayMchRequest,
-    ) -> Result<
-        crate::invoice::GetPayMchResponse,
-        ::wechat_core::Error<crate::invoice::GetPayMchErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetPayMchResponse,
+            ::wechat_core::Error<crate::invoice::GetPayMchErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the
@@ -403,14 +415,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_select_title_url(
+    pub fn get_select_title_url(
         self,
         request: &crate::invoice::GetSelectTitleUrlRequest,
-    ) -> Result<
-        crate::invoice::GetSelectTitleUrlResponse,
-        ::wechat_core::Error<crate::invoice::GetSelectTitleUrlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetSelectTitleUrlResponse,
+            ::wechat_core::Error<crate::invoice::GetSelectTitleUrlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by
@@ -447,14 +461,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_user_title_url(
+    pub fn get_user_title_url(
         self,
         request: &crate::invoice::GetUserTitleUrlRequest,
-    ) -> Result<
-        crate::invoice::GetUserTitleUrlResponse,
-        ::wechat_core::Error<crate::invoice::GetUserTitleUrlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::GetUserTitleUrlResponse,
+            ::wechat_core::Error<crate::invoice::GetUserTitleUrlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin
@@ -492,14 +508,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn make_out_invoice(
+    pub fn make_out_invoice(
         self,
         request: &crate::invoice::MakeOutInvoiceRequest,
-    ) -> Result<
-        crate::invoice::MakeOutInvoiceResponse,
-        ::wechat_core::Error<crate::invoice::MakeOutInvoiceErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::MakeOutInvoiceResponse,
+            ::wechat_core::Error<crate::invoice::MakeOutInvoiceErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Looks up an invoice issued through unified invoicing by its request serial number.
@@ -539,14 +557,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn query_invoice_info(
+    pub fn query_invoice_info(
         self,
         request: &crate::invoice::QueryInvoiceInfoRequest,
-    ) -> Result<
-        crate::invoice::QueryInvoiceInfoResponse,
-        ::wechat_core::Error<crate::invoice::QueryInvoiceInfoErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::QueryInvoiceInfoResponse,
+            ::wechat_core::Error<crate::invoice::QueryInvoiceInfoErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Refuses to issue an invoice for an order the user authorized, and tells the user why.
@@ -580,14 +600,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn reject_insert(
+    pub fn reject_insert(
         self,
         request: &crate::invoice::RejectInsertRequest,
-    ) -> Result<
-        crate::invoice::RejectInsertResponse,
-        ::wechat_core::Error<crate::invoice::RejectInsertErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::RejectInsertResponse,
+            ::wechat_core::Error<crate::invoice::RejectInsertErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads the invoice title behind the title QR code a user shows the merchant.
@@ -623,14 +645,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn scan_title(
+    pub fn scan_title(
         self,
         request: &crate::invoice::ScanTitleRequest,
-    ) -> Result<
-        crate::invoice::ScanTitleResponse,
-        ::wechat_core::Error<crate::invoice::ScanTitleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::ScanTitleResponse,
+            ::wechat_core::Error<crate::invoice::ScanTitleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Sets the fields a type 1 authorization page asks the user to fill in.
@@ -668,14 +692,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_auth_field(
+    pub fn set_auth_field(
         self,
         request: &crate::invoice::SetAuthFieldRequest,
-    ) -> Result<
-        crate::invoice::SetAuthFieldResponse,
-        ::wechat_core::Error<crate::invoice::SetAuthFieldErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::SetAuthFieldResponse,
+            ::wechat_core::Error<crate::invoice::SetAuthFieldErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Sets the merchant's contact phone and invoicing timeout.
@@ -712,14 +738,16 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_contact(
+    pub fn set_contact(
         self,
         request: &crate::invoice::SetContactRequest,
-    ) -> Result<
-        crate::invoice::SetContactResponse,
-        ::wechat_core::Error<crate::invoice::SetContactErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::SetContactResponse,
+            ::wechat_core::Error<crate::invoice::SetContactErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Links the merchant's WeChat Pay merchant number with its invoicing platform.
@@ -756,13 +784,15 @@ impl InvoiceClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_pay_mch(
+    pub fn set_pay_mch(
         self,
         request: &crate::invoice::SetPayMchRequest,
-    ) -> Result<
-        crate::invoice::SetPayMchResponse,
-        ::wechat_core::Error<crate::invoice::SetPayMchErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::invoice::SetPayMchResponse,
+            ::wechat_core::Error<crate::invoice::SetPayMchErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

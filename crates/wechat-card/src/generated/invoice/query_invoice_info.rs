@@ -114,20 +114,35 @@ impl QueryInvoiceInfoRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<QueryInvoiceInfoRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("QueryInvoiceInfoRequest");
-        Ok(QueryInvoiceInfoRequest {
-            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
-            nsrsbh: required.take(self.nsrsbh, "nsrsbh")?,
-        })
+        match (self.fpqqlsh, self.nsrsbh) {
+            (Some(fpqqlsh), Some(nsrsbh)) => {
+                Ok(QueryInvoiceInfoRequest {
+                    fpqqlsh,
+                    nsrsbh,
+                })
+            }
+            (fpqqlsh, nsrsbh) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fpqqlsh", fpqqlsh.is_some()),
+                                ("nsrsbh", nsrsbh.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for QueryInvoiceInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("QueryInvoiceInfoRequest", 2)?;
-        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
-        out.serialize_field("nsrsbh", &self.nsrsbh)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "QueryInvoiceInfoRequest", 2)
+            .field("fpqqlsh", &self.fpqqlsh)
+            .field("nsrsbh", &self.nsrsbh)
+            .end()
     }
 }
 
@@ -155,10 +170,10 @@ impl ::wechat_core::fields::FromMap for QueryInvoiceInfoRequest {
         let mut field_nsrsbh = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
-                1 => map.read(&mut field_nsrsbh, "nsrsbh")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_fpqqlsh, "fpqqlsh"),
+                1 => map.read(&mut field_nsrsbh, "nsrsbh"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QueryInvoiceInfoRequest {
             fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
@@ -190,10 +205,10 @@ impl QueryInvoiceInfoResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for QueryInvoiceInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("QueryInvoiceInfoResponse", 1)?;
-        out.serialize_field("invoicedetail", &self.invoicedetail)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "QueryInvoiceInfoResponse", 1)
+            .field("invoicedetail", &self.invoicedetail)
+            .end()
     }
 }
 
@@ -218,9 +233,9 @@ impl ::wechat_core::fields::FromMap for QueryInvoiceInfoResponse {
         let mut field_invoicedetail = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoicedetail, "invoicedetail")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoicedetail, "invoicedetail"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QueryInvoiceInfoResponse {
             invoicedetail: fields::required(field_invoicedetail, "invoicedetail")?,
@@ -333,29 +348,55 @@ impl IssuedInvoiceBuilder {
     /// field not set.
     pub fn build(self) -> Result<IssuedInvoice, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("IssuedInvoice");
-        Ok(IssuedInvoice {
-            fpqqlsh: required.take(self.fpqqlsh, "fpqqlsh")?,
-            fpdm: required.take(self.fpdm, "fpdm")?,
-            fphm: required.take(self.fphm, "fphm")?,
-            jym: required.take(self.jym, "jym")?,
-            kprq: required.take(self.kprq, "kprq")?,
-            pdfurl: required.take(self.pdfurl, "pdfurl")?,
-        })
+        match (self.fpqqlsh, self.fpdm, self.fphm, self.jym, self.kprq, self.pdfurl) {
+            (
+                Some(fpqqlsh),
+                Some(fpdm),
+                Some(fphm),
+                Some(jym),
+                Some(kprq),
+                Some(pdfurl),
+            ) => {
+                Ok(IssuedInvoice {
+                    fpqqlsh,
+                    fpdm,
+                    fphm,
+                    jym,
+                    kprq,
+                    pdfurl,
+                })
+            }
+            (fpqqlsh, fpdm, fphm, jym, kprq, pdfurl) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fpqqlsh", fpqqlsh.is_some()),
+                                ("fpdm", fpdm.is_some()),
+                                ("fphm", fphm.is_some()),
+                                ("jym", jym.is_some()),
+                                ("kprq", kprq.is_some()),
+                                ("pdfurl", pdfurl.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for IssuedInvoice {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("IssuedInvoice", 6)?;
-        out.serialize_field("fpqqlsh", &self.fpqqlsh)?;
-        out.serialize_field("fpdm", &self.fpdm)?;
-        out.serialize_field("fphm", &self.fphm)?;
-        out.serialize_field("jym", &self.jym)?;
-        out.serialize_field("kprq", &self.kprq)?;
-        out.serialize_field("pdfurl", &self.pdfurl)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "IssuedInvoice", 6)
+            .field("fpqqlsh", &self.fpqqlsh)
+            .field("fpdm", &self.fpdm)
+            .field("fphm", &self.fphm)
+            .field("jym", &self.jym)
+            .field("kprq", &self.kprq)
+            .field("pdfurl", &self.pdfurl)
+            .end()
     }
 }
 
@@ -385,14 +426,14 @@ impl ::wechat_core::fields::FromMap for IssuedInvoice {
         let mut field_pdfurl = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_fpqqlsh, "fpqqlsh")?,
-                1 => map.read(&mut field_fpdm, "fpdm")?,
-                2 => map.read(&mut field_fphm, "fphm")?,
-                3 => map.read(&mut field_jym, "jym")?,
-                4 => map.read(&mut field_kprq, "kprq")?,
-                5 => map.read(&mut field_pdfurl, "pdfurl")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_fpqqlsh, "fpqqlsh"),
+                1 => map.read(&mut field_fpdm, "fpdm"),
+                2 => map.read(&mut field_fphm, "fphm"),
+                3 => map.read(&mut field_jym, "jym"),
+                4 => map.read(&mut field_kprq, "kprq"),
+                5 => map.read(&mut field_pdfurl, "pdfurl"),
+                _ => map.skip(),
+            }?;
         }
         Ok(IssuedInvoice {
             fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,

@@ -119,29 +119,44 @@ impl RejectInsertRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<RejectInsertRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("RejectInsertRequest");
-        Ok(RejectInsertRequest {
-            s_pappid: required.take(self.s_pappid, "s_pappid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-            reason: required.take(self.reason, "reason")?,
-            url: self.url,
-        })
+        match (self.s_pappid, self.order_id, self.reason) {
+            (Some(s_pappid), Some(order_id), Some(reason)) => {
+                Ok(RejectInsertRequest {
+                    s_pappid,
+                    order_id,
+                    reason,
+                    url: self.url,
+                })
+            }
+            (s_pappid, order_id, reason) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("s_pappid", s_pappid.is_some()),
+                                ("order_id", order_id.is_some()),
+                                ("reason", reason.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for RejectInsertRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "RejectInsertRequest",
                 fields::len(3, &[self.url.is_some()]),
-            )?;
-        out.serialize_field("s_pappid", &self.s_pappid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("reason", &self.reason)?;
-        fields::optional(&mut out, "url", &self.url)?;
-        out.end()
+            )
+            .field("s_pappid", &self.s_pappid)
+            .field("order_id", &self.order_id)
+            .field("reason", &self.reason)
+            .optional("url", &self.url)
+            .end()
     }
 }
 
@@ -171,12 +186,12 @@ impl ::wechat_core::fields::FromMap for RejectInsertRequest {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_s_pappid, "s_pappid")?,
-                1 => map.read(&mut field_order_id, "order_id")?,
-                2 => map.read(&mut field_reason, "reason")?,
-                3 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_s_pappid, "s_pappid"),
+                1 => map.read(&mut field_order_id, "order_id"),
+                2 => map.read(&mut field_reason, "reason"),
+                3 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RejectInsertRequest {
             s_pappid: fields::required(field_s_pappid, "s_pappid")?,
@@ -206,9 +221,8 @@ impl RejectInsertResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for RejectInsertResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("RejectInsertResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RejectInsertResponse", 0).end()
     }
 }
 

@@ -86,10 +86,10 @@ impl ScanTitleRequest {
 
 impl serde::Serialize for ScanTitleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ScanTitleRequest", 1)?;
-        out.serialize_field("scan_text", &self.scan_text)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ScanTitleRequest", 1)
+            .field("scan_text", &self.scan_text)
+            .end()
     }
 }
 
@@ -116,9 +116,9 @@ impl ::wechat_core::fields::FromMap for ScanTitleRequest {
         let mut field_scan_text = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_scan_text, "scan_text")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_scan_text, "scan_text"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ScanTitleRequest {
             scan_text: fields::required(field_scan_text, "scan_text")?,
@@ -222,15 +222,30 @@ impl ScanTitleResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ScanTitleResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ScanTitleResponse");
-        Ok(ScanTitleResponse {
-            title_type: required.take(self.title_type, "title_type")?,
-            title: required.take(self.title, "title")?,
-            phone: self.phone,
-            tax_no: self.tax_no,
-            addr: self.addr,
-            bank_type: self.bank_type,
-            bank_no: self.bank_no,
-        })
+        match (self.title_type, self.title) {
+            (Some(title_type), Some(title)) => {
+                Ok(ScanTitleResponse {
+                    title_type,
+                    title,
+                    phone: self.phone,
+                    tax_no: self.tax_no,
+                    addr: self.addr,
+                    bank_type: self.bank_type,
+                    bank_no: self.bank_no,
+                })
+            }
+            (title_type, title) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("title_type", title_type.is_some()),
+                                ("title", title.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -238,9 +253,8 @@ impl ScanTitleResponseBuilder {
 impl serde::Serialize for ScanTitleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ScanTitleResponse",
                 fields::len(
                     2,
@@ -252,15 +266,15 @@ impl serde::Serialize for ScanTitleResponse {
                         self.bank_no.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("title_type", &self.title_type)?;
-        out.serialize_field("title", &self.title)?;
-        fields::optional(&mut out, "phone", &self.phone)?;
-        fields::optional(&mut out, "tax_no", &self.tax_no)?;
-        fields::optional(&mut out, "addr", &self.addr)?;
-        fields::optional(&mut out, "bank_type", &self.bank_type)?;
-        fields::optional(&mut out, "bank_no", &self.bank_no)?;
-        out.end()
+            )
+            .field("title_type", &self.title_type)
+            .field("title", &self.title)
+            .optional("phone", &self.phone)
+            .optional("tax_no", &self.tax_no)
+            .optional("addr", &self.addr)
+            .optional("bank_type", &self.bank_type)
+            .optional("bank_no", &self.bank_no)
+            .end()
     }
 }
 
@@ -291,15 +305,15 @@ impl ::wechat_core::fields::FromMap for ScanTitleResponse {
         let mut field_bank_no = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_title_type, "title_type")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_phone, "phone")?,
-                3 => map.read(&mut field_tax_no, "tax_no")?,
-                4 => map.read(&mut field_addr, "addr")?,
-                5 => map.read(&mut field_bank_type, "bank_type")?,
-                6 => map.read(&mut field_bank_no, "bank_no")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_title_type, "title_type"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_phone, "phone"),
+                3 => map.read(&mut field_tax_no, "tax_no"),
+                4 => map.read(&mut field_addr, "addr"),
+                5 => map.read(&mut field_bank_type, "bank_type"),
+                6 => map.read(&mut field_bank_no, "bank_no"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ScanTitleResponse {
             title_type: fields::required(field_title_type, "title_type")?,

@@ -100,10 +100,10 @@ impl SetAuthFieldRequest {
 
 impl serde::Serialize for SetAuthFieldRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetAuthFieldRequest", 1)?;
-        out.serialize_field("auth_field", &self.auth_field)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetAuthFieldRequest", 1)
+            .field("auth_field", &self.auth_field)
+            .end()
     }
 }
 
@@ -130,9 +130,9 @@ impl ::wechat_core::fields::FromMap for SetAuthFieldRequest {
         let mut field_auth_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_auth_field, "auth_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_auth_field, "auth_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetAuthFieldRequest {
             auth_field: fields::required(field_auth_field, "auth_field")?,
@@ -159,9 +159,8 @@ impl SetAuthFieldResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetAuthFieldResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetAuthFieldResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetAuthFieldResponse", 0).end()
     }
 }
 

@@ -77,10 +77,10 @@ impl SetContactRequest {
 
 impl serde::Serialize for SetContactRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetContactRequest", 1)?;
-        out.serialize_field("contact", &self.contact)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetContactRequest", 1)
+            .field("contact", &self.contact)
+            .end()
     }
 }
 
@@ -107,9 +107,9 @@ impl ::wechat_core::fields::FromMap for SetContactRequest {
         let mut field_contact = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_contact, "contact")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_contact, "contact"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetContactRequest {
             contact: fields::required(field_contact, "contact")?,
@@ -136,9 +136,8 @@ impl SetContactResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetContactResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetContactResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetContactResponse", 0).end()
     }
 }
 

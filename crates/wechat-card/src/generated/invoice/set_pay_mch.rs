@@ -82,10 +82,10 @@ impl SetPayMchRequest {
 
 impl serde::Serialize for SetPayMchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetPayMchRequest", 1)?;
-        out.serialize_field("paymch_info", &self.paymch_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetPayMchRequest", 1)
+            .field("paymch_info", &self.paymch_info)
+            .end()
     }
 }
 
@@ -112,9 +112,9 @@ impl ::wechat_core::fields::FromMap for SetPayMchRequest {
         let mut field_paymch_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_paymch_info, "paymch_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_paymch_info, "paymch_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetPayMchRequest {
             paymch_info: fields::required(field_paymch_info, "paymch_info")?,
@@ -141,9 +141,8 @@ impl SetPayMchResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetPayMchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetPayMchResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetPayMchResponse", 0).end()
     }
 }
 

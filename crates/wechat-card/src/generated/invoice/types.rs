@@ -84,9 +84,8 @@ impl BizField {
 impl serde::Serialize for BizField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "BizField",
                 fields::len(
                     1,
@@ -99,15 +98,15 @@ impl serde::Serialize for BizField {
                         self.custom_field.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("title", &self.title)?;
-        fields::optional(&mut out, "tax_no", &self.tax_no)?;
-        fields::optional(&mut out, "addr", &self.addr)?;
-        fields::optional(&mut out, "phone", &self.phone)?;
-        fields::optional(&mut out, "bank_type", &self.bank_type)?;
-        fields::optional(&mut out, "bank_no", &self.bank_no)?;
-        fields::optional(&mut out, "custom_field", &self.custom_field)?;
-        out.end()
+            )
+            .field("title", &self.title)
+            .optional("tax_no", &self.tax_no)
+            .optional("addr", &self.addr)
+            .optional("phone", &self.phone)
+            .optional("bank_type", &self.bank_type)
+            .optional("bank_no", &self.bank_no)
+            .optional("custom_field", &self.custom_field)
+            .end()
     }
 }
 
@@ -146,15 +145,15 @@ impl ::wechat_core::fields::FromMap for BizField {
         let mut field_custom_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_title, "title")?,
-                1 => map.read(&mut field_tax_no, "tax_no")?,
-                2 => map.read(&mut field_addr, "addr")?,
-                3 => map.read(&mut field_phone, "phone")?,
-                4 => map.read(&mut field_bank_type, "bank_type")?,
-                5 => map.read(&mut field_bank_no, "bank_no")?,
-                6 => map.read(&mut field_custom_field, "custom_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_title, "title"),
+                1 => map.read(&mut field_tax_no, "tax_no"),
+                2 => map.read(&mut field_addr, "addr"),
+                3 => map.read(&mut field_phone, "phone"),
+                4 => map.read(&mut field_bank_type, "bank_type"),
+                5 => map.read(&mut field_bank_no, "bank_no"),
+                6 => map.read(&mut field_custom_field, "custom_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BizField {
             title: fields::required(field_title, "title")?,
@@ -218,21 +217,26 @@ impl CustomFieldBuilder {
     /// field not set.
     pub fn build(self) -> Result<CustomField, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CustomField");
-        Ok(CustomField {
-            key: required.take(self.key, "key")?,
-            value: required.take(self.value, "value")?,
-        })
+        match (self.key, self.value) {
+            (Some(key), Some(value)) => Ok(CustomField { key, value }),
+            (key, value) => {
+                Err(
+                    required
+                        .missing(&[("key", key.is_some()), ("value", value.is_some())]),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CustomField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CustomField", 2)?;
-        out.serialize_field("key", &self.key)?;
-        out.serialize_field("value", &self.value)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CustomField", 2)
+            .field("key", &self.key)
+            .field("value", &self.value)
+            .end()
     }
 }
 
@@ -258,10 +262,10 @@ impl ::wechat_core::fields::FromMap for CustomField {
         let mut field_value = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_key, "key")?,
-                1 => map.read(&mut field_value, "value")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_key, "key"),
+                1 => map.read(&mut field_value, "value"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CustomField {
             key: fields::required(field_key, "key")?,
@@ -307,15 +311,14 @@ impl UserAuthInfo {
 impl serde::Serialize for UserAuthInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UserAuthInfo",
                 fields::len(0, &[self.user_field.is_some(), self.biz_field.is_some()]),
-            )?;
-        fields::optional(&mut out, "user_field", &self.user_field)?;
-        fields::optional(&mut out, "biz_field", &self.biz_field)?;
-        out.end()
+            )
+            .optional("user_field", &self.user_field)
+            .optional("biz_field", &self.biz_field)
+            .end()
     }
 }
 
@@ -340,10 +343,10 @@ impl ::wechat_core::fields::FromMap for UserAuthInfo {
         let mut field_biz_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_user_field, "user_field")?,
-                1 => map.read(&mut field_biz_field, "biz_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_user_field, "user_field"),
+                1 => map.read(&mut field_biz_field, "biz_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UserAuthInfo {
             user_field: field_user_field.unwrap_or_default(),
@@ -407,9 +410,8 @@ impl UserField {
 impl serde::Serialize for UserField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UserField",
                 fields::len(
                     1,
@@ -419,12 +421,12 @@ impl serde::Serialize for UserField {
                         self.custom_field.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("title", &self.title)?;
-        fields::optional(&mut out, "phone", &self.phone)?;
-        fields::optional(&mut out, "email", &self.email)?;
-        fields::optional(&mut out, "custom_field", &self.custom_field)?;
-        out.end()
+            )
+            .field("title", &self.title)
+            .optional("phone", &self.phone)
+            .optional("email", &self.email)
+            .optional("custom_field", &self.custom_field)
+            .end()
     }
 }
 
@@ -452,12 +454,12 @@ impl ::wechat_core::fields::FromMap for UserField {
         let mut field_custom_field = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_title, "title")?,
-                1 => map.read(&mut field_phone, "phone")?,
-                2 => map.read(&mut field_email, "email")?,
-                3 => map.read(&mut field_custom_field, "custom_field")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_title, "title"),
+                1 => map.read(&mut field_phone, "phone"),
+                2 => map.read(&mut field_email, "email"),
+                3 => map.read(&mut field_custom_field, "custom_field"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UserField {
             title: fields::required(field_title, "title")?,

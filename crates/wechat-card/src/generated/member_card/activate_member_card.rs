@@ -208,21 +208,35 @@ impl ActivateMemberCardRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ActivateMemberCardRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ActivateMemberCardRequest");
-        Ok(ActivateMemberCardRequest {
-            init_bonus: self.init_bonus,
-            init_bonus_record: self.init_bonus_record,
-            init_balance: self.init_balance,
-            membership_number: required
-                .take(self.membership_number, "membership_number")?,
-            code: required.take(self.code, "code")?,
-            card_id: self.card_id,
-            background_pic_url: self.background_pic_url,
-            activate_begin_time: self.activate_begin_time,
-            activate_end_time: self.activate_end_time,
-            init_custom_field_value1: self.init_custom_field_value1,
-            init_custom_field_value2: self.init_custom_field_value2,
-            init_custom_field_value3: self.init_custom_field_value3,
-        })
+        match (self.membership_number, self.code) {
+            (Some(membership_number), Some(code)) => {
+                Ok(ActivateMemberCardRequest {
+                    init_bonus: self.init_bonus,
+                    init_bonus_record: self.init_bonus_record,
+                    init_balance: self.init_balance,
+                    membership_number,
+                    code,
+                    card_id: self.card_id,
+                    background_pic_url: self.background_pic_url,
+                    activate_begin_time: self.activate_begin_time,
+                    activate_end_time: self.activate_end_time,
+                    init_custom_field_value1: self.init_custom_field_value1,
+                    init_custom_field_value2: self.init_custom_field_value2,
+                    init_custom_field_value3: self.init_custom_field_value3,
+                })
+            }
+            (membership_number, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("membership_number", membership_number.is_some()),
+                                ("code", code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -316,9 +330,8 @@ impl ::wechat_core::Check for ActivateMemberCardRequest {
 impl serde::Serialize for ActivateMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ActivateMemberCardRequest",
                 fields::len(
                     2,
@@ -335,32 +348,20 @@ impl serde::Serialize for ActivateMemberCardRequest {
                         self.init_custom_field_value3.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "init_bonus", &self.init_bonus)?;
-        fields::optional(&mut out, "init_bonus_record", &self.init_bonus_record)?;
-        fields::optional(&mut out, "init_balance", &self.init_balance)?;
-        out.serialize_field("membership_number", &self.membership_number)?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        fields::optional(&mut out, "activate_begin_time", &self.activate_begin_time)?;
-        fields::optional(&mut out, "activate_end_time", &self.activate_end_time)?;
-        fields::optional(
-            &mut out,
-            "init_custom_field_value1",
-            &self.init_custom_field_value1,
-        )?;
-        fields::optional(
-            &mut out,
-            "init_custom_field_value2",
-            &self.init_custom_field_value2,
-        )?;
-        fields::optional(
-            &mut out,
-            "init_custom_field_value3",
-            &self.init_custom_field_value3,
-        )?;
-        out.end()
+            )
+            .optional("init_bonus", &self.init_bonus)
+            .optional("init_bonus_record", &self.init_bonus_record)
+            .optional("init_balance", &self.init_balance)
+            .field("membership_number", &self.membership_number)
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .optional("background_pic_url", &self.background_pic_url)
+            .optional("activate_begin_time", &self.activate_begin_time)
+            .optional("activate_end_time", &self.activate_end_time)
+            .optional("init_custom_field_value1", &self.init_custom_field_value1)
+            .optional("init_custom_field_value2", &self.init_custom_field_value2)
+            .optional("init_custom_field_value3", &self.init_custom_field_value3)
+            .end()
     }
 }
 
@@ -411,35 +412,35 @@ impl ::wechat_core::fields::FromMap for ActivateMemberCardRequest {
         let mut field_init_custom_field_value3 = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_init_bonus, "init_bonus")?,
-                1 => map.read(&mut field_init_bonus_record, "init_bonus_record")?,
-                2 => map.read(&mut field_init_balance, "init_balance")?,
-                3 => map.read(&mut field_membership_number, "membership_number")?,
-                4 => map.read(&mut field_code, "code")?,
-                5 => map.read(&mut field_card_id, "card_id")?,
-                6 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                7 => map.read(&mut field_activate_begin_time, "activate_begin_time")?,
-                8 => map.read(&mut field_activate_end_time, "activate_end_time")?,
+                0 => map.read(&mut field_init_bonus, "init_bonus"),
+                1 => map.read(&mut field_init_bonus_record, "init_bonus_record"),
+                2 => map.read(&mut field_init_balance, "init_balance"),
+                3 => map.read(&mut field_membership_number, "membership_number"),
+                4 => map.read(&mut field_code, "code"),
+                5 => map.read(&mut field_card_id, "card_id"),
+                6 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                7 => map.read(&mut field_activate_begin_time, "activate_begin_time"),
+                8 => map.read(&mut field_activate_end_time, "activate_end_time"),
                 9 => {
                     map.read(
                         &mut field_init_custom_field_value1,
                         "init_custom_field_value1",
-                    )?
+                    )
                 }
                 10 => {
                     map.read(
                         &mut field_init_custom_field_value2,
                         "init_custom_field_value2",
-                    )?
+                    )
                 }
                 11 => {
                     map.read(
                         &mut field_init_custom_field_value3,
                         "init_custom_field_value3",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivateMemberCardRequest {
             init_bonus: field_init_bonus.unwrap_or_default(),
@@ -481,9 +482,8 @@ impl ActivateMemberCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ActivateMemberCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("ActivateMemberCardResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ActivateMemberCardResponse", 0).end()
     }
 }
 

@@ -89,10 +89,10 @@ impl GetActivateTempInfoRequest {
 
 impl serde::Serialize for GetActivateTempInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetActivateTempInfoRequest", 1)?;
-        out.serialize_field("activate_ticket", &self.activate_ticket)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetActivateTempInfoRequest", 1)
+            .field("activate_ticket", &self.activate_ticket)
+            .end()
     }
 }
 
@@ -119,9 +119,9 @@ impl ::wechat_core::fields::FromMap for GetActivateTempInfoRequest {
         let mut field_activate_ticket = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_activate_ticket, "activate_ticket")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_activate_ticket, "activate_ticket"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetActivateTempInfoRequest {
             activate_ticket: fields::required(field_activate_ticket, "activate_ticket")?,
@@ -153,10 +153,10 @@ impl GetActivateTempInfoResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetActivateTempInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetActivateTempInfoResponse", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetActivateTempInfoResponse", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -181,9 +181,9 @@ impl ::wechat_core::fields::FromMap for GetActivateTempInfoResponse {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetActivateTempInfoResponse {
             info: fields::required(field_info, "info")?,

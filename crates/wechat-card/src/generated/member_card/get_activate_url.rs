@@ -108,15 +108,14 @@ impl ::wechat_core::Check for GetActivateUrlRequest {
 impl serde::Serialize for GetActivateUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetActivateUrlRequest",
                 fields::len(1, &[self.outer_str.is_some()]),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "outer_str", &self.outer_str)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("outer_str", &self.outer_str)
+            .end()
     }
 }
 
@@ -144,10 +143,10 @@ impl ::wechat_core::fields::FromMap for GetActivateUrlRequest {
         let mut field_outer_str = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_outer_str, "outer_str")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_outer_str, "outer_str"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetActivateUrlRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -180,10 +179,10 @@ impl GetActivateUrlResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetActivateUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetActivateUrlResponse", 1)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetActivateUrlResponse", 1)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -208,9 +207,9 @@ impl ::wechat_core::fields::FromMap for GetActivateUrlResponse {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetActivateUrlResponse {
             url: fields::required(field_url, "url")?,

@@ -133,10 +133,22 @@ impl GetMemberInfoRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetMemberInfoRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetMemberInfoRequest");
-        Ok(GetMemberInfoRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            code: required.take(self.code, "code")?,
-        })
+        match (self.card_id, self.code) {
+            (Some(card_id), Some(code)) => {
+                Ok(GetMemberInfoRequest {
+                    card_id,
+                    code,
+                })
+            }
+            (card_id, code) => {
+                Err(
+                    required
+                        .missing(
+                            &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -166,11 +178,11 @@ impl ::wechat_core::Check for GetMemberInfoRequest {
 
 impl serde::Serialize for GetMemberInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMemberInfoRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMemberInfoRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("code", &self.code)
+            .end()
     }
 }
 
@@ -198,10 +210,10 @@ impl ::wechat_core::fields::FromMap for GetMemberInfoRequest {
         let mut field_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberInfoRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -327,17 +339,32 @@ impl GetMemberInfoResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetMemberInfoResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetMemberInfoResponse");
-        Ok(GetMemberInfoResponse {
-            openid: required.take(self.openid, "openid")?,
-            nickname: self.nickname,
-            membership_number: self.membership_number,
-            bonus: self.bonus,
-            balance: self.balance,
-            sex: self.sex,
-            user_info: self.user_info,
-            user_card_status: required.take(self.user_card_status, "user_card_status")?,
-            has_active: self.has_active,
-        })
+        match (self.openid, self.user_card_status) {
+            (Some(openid), Some(user_card_status)) => {
+                Ok(GetMemberInfoResponse {
+                    openid,
+                    nickname: self.nickname,
+                    membership_number: self.membership_number,
+                    bonus: self.bonus,
+                    balance: self.balance,
+                    sex: self.sex,
+                    user_info: self.user_info,
+                    user_card_status,
+                    has_active: self.has_active,
+                })
+            }
+            (openid, user_card_status) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("openid", openid.is_some()),
+                                ("user_card_status", user_card_status.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -345,9 +372,8 @@ impl GetMemberInfoResponseBuilder {
 impl serde::Serialize for GetMemberInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetMemberInfoResponse",
                 fields::len(
                     2,
@@ -361,17 +387,17 @@ impl serde::Serialize for GetMemberInfoResponse {
                         self.has_active.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("openid", &self.openid)?;
-        fields::optional(&mut out, "nickname", &self.nickname)?;
-        fields::optional(&mut out, "membership_number", &self.membership_number)?;
-        fields::optional(&mut out, "bonus", &self.bonus)?;
-        fields::optional(&mut out, "balance", &self.balance)?;
-        fields::optional(&mut out, "sex", &self.sex)?;
-        fields::optional(&mut out, "user_info", &self.user_info)?;
-        out.serialize_field("user_card_status", &self.user_card_status)?;
-        fields::optional(&mut out, "has_active", &self.has_active)?;
-        out.end()
+            )
+            .field("openid", &self.openid)
+            .optional("nickname", &self.nickname)
+            .optional("membership_number", &self.membership_number)
+            .optional("bonus", &self.bonus)
+            .optional("balance", &self.balance)
+            .optional("sex", &self.sex)
+            .optional("user_info", &self.user_info)
+            .field("user_card_status", &self.user_card_status)
+            .optional("has_active", &self.has_active)
+            .end()
     }
 }
 
@@ -414,17 +440,17 @@ impl ::wechat_core::fields::FromMap for GetMemberInfoResponse {
         let mut field_has_active = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_openid, "openid")?,
-                1 => map.read(&mut field_nickname, "nickname")?,
-                2 => map.read(&mut field_membership_number, "membership_number")?,
-                3 => map.read(&mut field_bonus, "bonus")?,
-                4 => map.read(&mut field_balance, "balance")?,
-                5 => map.read(&mut field_sex, "sex")?,
-                6 => map.read(&mut field_user_info, "user_info")?,
-                7 => map.read(&mut field_user_card_status, "user_card_status")?,
-                8 => map.read(&mut field_has_active, "has_active")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_openid, "openid"),
+                1 => map.read(&mut field_nickname, "nickname"),
+                2 => map.read(&mut field_membership_number, "membership_number"),
+                3 => map.read(&mut field_bonus, "bonus"),
+                4 => map.read(&mut field_balance, "balance"),
+                5 => map.read(&mut field_sex, "sex"),
+                6 => map.read(&mut field_user_info, "user_info"),
+                7 => map.read(&mut field_user_card_status, "user_card_status"),
+                8 => map.read(&mut field_has_active, "has_active"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberInfoResponse {
             openid: fields::required(field_openid, "openid")?,

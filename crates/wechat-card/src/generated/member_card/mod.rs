@@ -89,14 +89,16 @@ impl MemberCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn activate_member_card(
+    pub fn activate_member_card(
         self,
         request: &crate::member_card::ActivateMemberCardRequest,
-    ) -> Result<
-        crate::member_card::ActivateMemberCardResponse,
-        ::wechat_core::Error<crate::member_card::ActivateMemberCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::member_card::ActivateMemberCardResponse,
+            ::wechat_core::Error<crate::member_card::ActivateMemberCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads what a user filled in a jump-type activation form, before the merchant activates the card.
@@ -133,14 +135,16 @@ impl MemberCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_activate_temp_info(
+    pub fn get_activate_temp_info(
         self,
         request: &crate::member_card::GetActivateTempInfoRequest,
-    ) -> Result<
-        crate::member_card::GetActivateTempInfoResponse,
-        ::wechat_core::Error<crate::member_card::GetActivateTempInfoErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::member_card::GetActivateTempInfoResponse,
+            ::wechat_core::Error<crate::member_card::GetActivateTempInfoErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets the link of WeChat's activation component for a member card.
@@ -177,14 +181,16 @@ impl MemberCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_activate_url(
+    pub fn get_activate_url(
         self,
         request: &crate::member_card::GetActivateUrlRequest,
-    ) -> Result<
-        crate::member_card::GetActivateUrlResponse,
-        ::wechat_core::Error<crate::member_card::GetActivateUrlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::member_card::GetActivateUrlResponse,
+            ::wechat_core::Error<crate::member_card::GetActivateUrlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a member: number, points, balance, card state and activation-form answers.
@@ -223,14 +229,16 @@ impl MemberCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_member_info(
+    pub fn get_member_info(
         self,
         request: &crate::member_card::GetMemberInfoRequest,
-    ) -> Result<
-        crate::member_card::GetMemberInfoResponse,
-        ::wechat_core::Error<crate::member_card::GetMemberInfoErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::member_card::GetMemberInfoResponse,
+            ::wechat_core::Error<crate::member_card::GetMemberInfoErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Sets the form WeChat shows a user activating a member card in one tap.
@@ -267,14 +275,16 @@ impl MemberCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_activate_user_form(
+    pub fn set_activate_user_form(
         self,
         request: &crate::member_card::SetActivateUserFormRequest,
-    ) -> Result<
-        crate::member_card::SetActivateUserFormResponse,
-        ::wechat_core::Error<crate::member_card::SetActivateUserFormErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::member_card::SetActivateUserFormResponse,
+            ::wechat_core::Error<crate::member_card::SetActivateUserFormErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Changes a member's points, balance or custom field values, and tells the member.
@@ -313,13 +323,15 @@ impl MemberCardClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_member(
+    pub fn update_member(
         self,
         request: &crate::member_card::UpdateMemberRequest,
-    ) -> Result<
-        crate::member_card::UpdateMemberResponse,
-        ::wechat_core::Error<crate::member_card::UpdateMemberErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::member_card::UpdateMemberResponse,
+            ::wechat_core::Error<crate::member_card::UpdateMemberErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -165,9 +165,8 @@ impl ::wechat_core::Check for SetActivateUserFormRequest {
 impl serde::Serialize for SetActivateUserFormRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SetActivateUserFormRequest",
                 fields::len(
                     1,
@@ -178,13 +177,13 @@ impl serde::Serialize for SetActivateUserFormRequest {
                         self.optional_form.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "service_statement", &self.service_statement)?;
-        fields::optional(&mut out, "bind_old_card", &self.bind_old_card)?;
-        fields::optional(&mut out, "required_form", &self.required_form)?;
-        fields::optional(&mut out, "optional_form", &self.optional_form)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("service_statement", &self.service_statement)
+            .optional("bind_old_card", &self.bind_old_card)
+            .optional("required_form", &self.required_form)
+            .optional("optional_form", &self.optional_form)
+            .end()
     }
 }
 
@@ -221,13 +220,13 @@ impl ::wechat_core::fields::FromMap for SetActivateUserFormRequest {
         let mut field_optional_form = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_service_statement, "service_statement")?,
-                2 => map.read(&mut field_bind_old_card, "bind_old_card")?,
-                3 => map.read(&mut field_required_form, "required_form")?,
-                4 => map.read(&mut field_optional_form, "optional_form")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_service_statement, "service_statement"),
+                2 => map.read(&mut field_bind_old_card, "bind_old_card"),
+                3 => map.read(&mut field_required_form, "required_form"),
+                4 => map.read(&mut field_optional_form, "optional_form"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetActivateUserFormRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -259,9 +258,8 @@ impl SetActivateUserFormResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetActivateUserFormResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetActivateUserFormResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetActivateUserFormResponse", 0).end()
     }
 }
 
@@ -353,10 +351,14 @@ impl FormLinkBuilder {
     /// field not set.
     pub fn build(self) -> Result<FormLink, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("FormLink");
-        Ok(FormLink {
-            name: required.take(self.name, "name")?,
-            url: required.take(self.url, "url")?,
-        })
+        match (self.name, self.url) {
+            (Some(name), Some(url)) => Ok(FormLink { name, url }),
+            (name, url) => {
+                Err(
+                    required.missing(&[("name", name.is_some()), ("url", url.is_some())]),
+                )
+            }
+        }
     }
 }
 
@@ -386,11 +388,11 @@ impl ::wechat_core::Check for FormLink {
 
 impl serde::Serialize for FormLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("FormLink", 2)?;
-        out.serialize_field("name", &self.name)?;
-        out.serialize_field("url", &self.url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "FormLink", 2)
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .end()
     }
 }
 
@@ -413,10 +415,10 @@ impl ::wechat_core::fields::FromMap for FormLink {
         let mut field_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_url, "url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_url, "url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(FormLink {
             name: fields::required(field_name, "name")?,
@@ -483,9 +485,8 @@ impl ::wechat_core::Check for ActivateForm {
 impl serde::Serialize for ActivateForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ActivateForm",
                 fields::len(
                     0,
@@ -496,12 +497,12 @@ impl serde::Serialize for ActivateForm {
                         self.custom_field_list.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "can_modify", &self.can_modify)?;
-        fields::optional(&mut out, "rich_field_list", &self.rich_field_list)?;
-        fields::optional(&mut out, "common_field_id_list", &self.common_field_id_list)?;
-        fields::optional(&mut out, "custom_field_list", &self.custom_field_list)?;
-        out.end()
+            )
+            .optional("can_modify", &self.can_modify)
+            .optional("rich_field_list", &self.rich_field_list)
+            .optional("common_field_id_list", &self.common_field_id_list)
+            .optional("custom_field_list", &self.custom_field_list)
+            .end()
     }
 }
 
@@ -535,12 +536,12 @@ impl ::wechat_core::fields::FromMap for ActivateForm {
         let mut field_custom_field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_can_modify, "can_modify")?,
-                1 => map.read(&mut field_rich_field_list, "rich_field_list")?,
-                2 => map.read(&mut field_common_field_id_list, "common_field_id_list")?,
-                3 => map.read(&mut field_custom_field_list, "custom_field_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_can_modify, "can_modify"),
+                1 => map.read(&mut field_rich_field_list, "rich_field_list"),
+                2 => map.read(&mut field_common_field_id_list, "common_field_id_list"),
+                3 => map.read(&mut field_custom_field_list, "custom_field_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ActivateForm {
             can_modify: field_can_modify.unwrap_or_default(),
@@ -606,11 +607,23 @@ impl RichFieldBuilder {
     /// field not set.
     pub fn build(self) -> Result<RichField, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("RichField");
-        Ok(RichField {
-            type_: required.take(self.type_, "type_")?,
-            name: required.take(self.name, "name")?,
-            values: required.take(self.values, "values")?,
-        })
+        match (self.type_, self.name, self.values) {
+            (Some(type_), Some(name), Some(values)) => {
+                Ok(RichField { type_, name, values })
+            }
+            (type_, name, values) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("type_", type_.is_some()),
+                                ("name", name.is_some()),
+                                ("values", values.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -631,12 +644,12 @@ impl ::wechat_core::Check for RichField {
 
 impl serde::Serialize for RichField {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RichField", 3)?;
-        out.serialize_field("type", &self.type_)?;
-        out.serialize_field("name", &self.name)?;
-        out.serialize_field("values", &self.values)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RichField", 3)
+            .field("type", &self.type_)
+            .field("name", &self.name)
+            .field("values", &self.values)
+            .end()
     }
 }
 
@@ -665,11 +678,11 @@ impl ::wechat_core::fields::FromMap for RichField {
         let mut field_values = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_type_, "type")?,
-                1 => map.read(&mut field_name, "name")?,
-                2 => map.read(&mut field_values, "values")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_type_, "type"),
+                1 => map.read(&mut field_name, "name"),
+                2 => map.read(&mut field_values, "values"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RichField {
             type_: fields::required(field_type_, "type")?,

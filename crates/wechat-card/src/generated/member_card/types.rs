@@ -46,16 +46,15 @@ impl MemberFieldValue {
 impl serde::Serialize for MemberFieldValue {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberFieldValue",
                 fields::len(1, &[self.value.is_some(), self.value_list.is_some()]),
-            )?;
-        out.serialize_field("name", &self.name)?;
-        fields::optional(&mut out, "value", &self.value)?;
-        fields::optional(&mut out, "value_list", &self.value_list)?;
-        out.end()
+            )
+            .field("name", &self.name)
+            .optional("value", &self.value)
+            .optional("value_list", &self.value_list)
+            .end()
     }
 }
 
@@ -82,11 +81,11 @@ impl ::wechat_core::fields::FromMap for MemberFieldValue {
         let mut field_value_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_value, "value")?,
-                2 => map.read(&mut field_value_list, "value_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_value, "value"),
+                2 => map.read(&mut field_value_list, "value_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberFieldValue {
             name: fields::required(field_name, "name")?,
@@ -139,18 +138,17 @@ impl MemberUserInfo {
 impl serde::Serialize for MemberUserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberUserInfo",
                 fields::len(
                     0,
                     &[self.common_field_list.is_some(), self.custom_field_list.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "common_field_list", &self.common_field_list)?;
-        fields::optional(&mut out, "custom_field_list", &self.custom_field_list)?;
-        out.end()
+            )
+            .optional("common_field_list", &self.common_field_list)
+            .optional("custom_field_list", &self.custom_field_list)
+            .end()
     }
 }
 
@@ -175,10 +173,10 @@ impl ::wechat_core::fields::FromMap for MemberUserInfo {
         let mut field_custom_field_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_common_field_list, "common_field_list")?,
-                1 => map.read(&mut field_custom_field_list, "custom_field_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_common_field_list, "common_field_list"),
+                1 => map.read(&mut field_custom_field_list, "custom_field_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberUserInfo {
             common_field_list: field_common_field_list.unwrap_or_default(),

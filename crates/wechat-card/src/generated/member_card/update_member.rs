@@ -235,21 +235,33 @@ impl UpdateMemberRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateMemberRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateMemberRequest");
-        Ok(UpdateMemberRequest {
-            code: required.take(self.code, "code")?,
-            card_id: required.take(self.card_id, "card_id")?,
-            background_pic_url: self.background_pic_url,
-            record_bonus: self.record_bonus,
-            bonus: self.bonus,
-            add_bonus: self.add_bonus,
-            balance: self.balance,
-            add_balance: self.add_balance,
-            record_balance: self.record_balance,
-            custom_field_value1: self.custom_field_value1,
-            custom_field_value2: self.custom_field_value2,
-            custom_field_value3: self.custom_field_value3,
-            notify_optional: self.notify_optional,
-        })
+        match (self.code, self.card_id) {
+            (Some(code), Some(card_id)) => {
+                Ok(UpdateMemberRequest {
+                    code,
+                    card_id,
+                    background_pic_url: self.background_pic_url,
+                    record_bonus: self.record_bonus,
+                    bonus: self.bonus,
+                    add_bonus: self.add_bonus,
+                    balance: self.balance,
+                    add_balance: self.add_balance,
+                    record_balance: self.record_balance,
+                    custom_field_value1: self.custom_field_value1,
+                    custom_field_value2: self.custom_field_value2,
+                    custom_field_value3: self.custom_field_value3,
+                    notify_optional: self.notify_optional,
+                })
+            }
+            (code, card_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[("code", code.is_some()), ("card_id", card_id.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -325,9 +337,8 @@ impl ::wechat_core::Check for UpdateMemberRequest {
 impl serde::Serialize for UpdateMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateMemberRequest",
                 fields::len(
                     2,
@@ -345,21 +356,21 @@ impl serde::Serialize for UpdateMemberRequest {
                         self.notify_optional.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "background_pic_url", &self.background_pic_url)?;
-        fields::optional(&mut out, "record_bonus", &self.record_bonus)?;
-        fields::optional(&mut out, "bonus", &self.bonus)?;
-        fields::optional(&mut out, "add_bonus", &self.add_bonus)?;
-        fields::optional(&mut out, "balance", &self.balance)?;
-        fields::optional(&mut out, "add_balance", &self.add_balance)?;
-        fields::optional(&mut out, "record_balance", &self.record_balance)?;
-        fields::optional(&mut out, "custom_field_value1", &self.custom_field_value1)?;
-        fields::optional(&mut out, "custom_field_value2", &self.custom_field_value2)?;
-        fields::optional(&mut out, "custom_field_value3", &self.custom_field_value3)?;
-        fields::optional(&mut out, "notify_optional", &self.notify_optional)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .field("card_id", &self.card_id)
+            .optional("background_pic_url", &self.background_pic_url)
+            .optional("record_bonus", &self.record_bonus)
+            .optional("bonus", &self.bonus)
+            .optional("add_bonus", &self.add_bonus)
+            .optional("balance", &self.balance)
+            .optional("add_balance", &self.add_balance)
+            .optional("record_balance", &self.record_balance)
+            .optional("custom_field_value1", &self.custom_field_value1)
+            .optional("custom_field_value2", &self.custom_field_value2)
+            .optional("custom_field_value3", &self.custom_field_value3)
+            .optional("notify_optional", &self.notify_optional)
+            .end()
     }
 }
 
@@ -412,21 +423,21 @@ impl ::wechat_core::fields::FromMap for UpdateMemberRequest {
         let mut field_notify_optional = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_background_pic_url, "background_pic_url")?,
-                3 => map.read(&mut field_record_bonus, "record_bonus")?,
-                4 => map.read(&mut field_bonus, "bonus")?,
-                5 => map.read(&mut field_add_bonus, "add_bonus")?,
-                6 => map.read(&mut field_balance, "balance")?,
-                7 => map.read(&mut field_add_balance, "add_balance")?,
-                8 => map.read(&mut field_record_balance, "record_balance")?,
-                9 => map.read(&mut field_custom_field_value1, "custom_field_value1")?,
-                10 => map.read(&mut field_custom_field_value2, "custom_field_value2")?,
-                11 => map.read(&mut field_custom_field_value3, "custom_field_value3")?,
-                12 => map.read(&mut field_notify_optional, "notify_optional")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_background_pic_url, "background_pic_url"),
+                3 => map.read(&mut field_record_bonus, "record_bonus"),
+                4 => map.read(&mut field_bonus, "bonus"),
+                5 => map.read(&mut field_add_bonus, "add_bonus"),
+                6 => map.read(&mut field_balance, "balance"),
+                7 => map.read(&mut field_add_balance, "add_balance"),
+                8 => map.read(&mut field_record_balance, "record_balance"),
+                9 => map.read(&mut field_custom_field_value1, "custom_field_value1"),
+                10 => map.read(&mut field_custom_field_value2, "custom_field_value2"),
+                11 => map.read(&mut field_custom_field_value3, "custom_field_value3"),
+                12 => map.read(&mut field_notify_optional, "notify_optional"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateMemberRequest {
             code: fields::required(field_code, "code")?,
@@ -490,19 +501,18 @@ impl UpdateMemberResponse {
 impl serde::Serialize for UpdateMemberResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateMemberResponse",
                 fields::len(
                     1,
                     &[self.result_bonus.is_some(), self.result_balance.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "result_bonus", &self.result_bonus)?;
-        fields::optional(&mut out, "result_balance", &self.result_balance)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.end()
+            )
+            .optional("result_bonus", &self.result_bonus)
+            .optional("result_balance", &self.result_balance)
+            .field("openid", &self.openid)
+            .end()
     }
 }
 
@@ -529,11 +539,11 @@ impl ::wechat_core::fields::FromMap for UpdateMemberResponse {
         let mut field_openid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_result_bonus, "result_bonus")?,
-                1 => map.read(&mut field_result_balance, "result_balance")?,
-                2 => map.read(&mut field_openid, "openid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_result_bonus, "result_bonus"),
+                1 => map.read(&mut field_result_balance, "result_balance"),
+                2 => map.read(&mut field_openid, "openid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateMemberResponse {
             result_bonus: field_result_bonus.unwrap_or_default(),
@@ -627,9 +637,8 @@ impl NotifyOptional {
 impl serde::Serialize for NotifyOptional {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "NotifyOptional",
                 fields::len(
                     0,
@@ -641,25 +650,13 @@ impl serde::Serialize for NotifyOptional {
                         self.is_notify_custom_field3.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "is_notify_bonus", &self.is_notify_bonus)?;
-        fields::optional(&mut out, "is_notify_balance", &self.is_notify_balance)?;
-        fields::optional(
-            &mut out,
-            "is_notify_custom_field1",
-            &self.is_notify_custom_field1,
-        )?;
-        fields::optional(
-            &mut out,
-            "is_notify_custom_field2",
-            &self.is_notify_custom_field2,
-        )?;
-        fields::optional(
-            &mut out,
-            "is_notify_custom_field3",
-            &self.is_notify_custom_field3,
-        )?;
-        out.end()
+            )
+            .optional("is_notify_bonus", &self.is_notify_bonus)
+            .optional("is_notify_balance", &self.is_notify_balance)
+            .optional("is_notify_custom_field1", &self.is_notify_custom_field1)
+            .optional("is_notify_custom_field2", &self.is_notify_custom_field2)
+            .optional("is_notify_custom_field3", &self.is_notify_custom_field3)
+            .end()
     }
 }
 
@@ -695,28 +692,28 @@ impl ::wechat_core::fields::FromMap for NotifyOptional {
         let mut field_is_notify_custom_field3 = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_is_notify_bonus, "is_notify_bonus")?,
-                1 => map.read(&mut field_is_notify_balance, "is_notify_balance")?,
+                0 => map.read(&mut field_is_notify_bonus, "is_notify_bonus"),
+                1 => map.read(&mut field_is_notify_balance, "is_notify_balance"),
                 2 => {
                     map.read(
                         &mut field_is_notify_custom_field1,
                         "is_notify_custom_field1",
-                    )?
+                    )
                 }
                 3 => {
                     map.read(
                         &mut field_is_notify_custom_field2,
                         "is_notify_custom_field2",
-                    )?
+                    )
                 }
                 4 => {
                     map.read(
                         &mut field_is_notify_custom_field3,
                         "is_notify_custom_field3",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(NotifyOptional {
             is_notify_bonus: field_is_notify_bonus.unwrap_or_default(),

@@ -78,10 +78,10 @@ impl CreateBillCardRequest {
 
 impl serde::Serialize for CreateBillCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateBillCardRequest", 1)?;
-        out.serialize_field("invoice_info", &self.invoice_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateBillCardRequest", 1)
+            .field("invoice_info", &self.invoice_info)
+            .end()
     }
 }
 
@@ -108,9 +108,9 @@ impl ::wechat_core::fields::FromMap for CreateBillCardRequest {
         let mut field_invoice_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoice_info, "invoice_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoice_info, "invoice_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateBillCardRequest {
             invoice_info: fields::required(field_invoice_info, "invoice_info")?,
@@ -141,10 +141,10 @@ impl CreateBillCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreateBillCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateBillCardResponse", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateBillCardResponse", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -169,9 +169,9 @@ impl ::wechat_core::fields::FromMap for CreateBillCardResponse {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateBillCardResponse {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -243,20 +243,30 @@ impl BillTemplateBuilder {
     /// field not set.
     pub fn build(self) -> Result<BillTemplate, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BillTemplate");
-        Ok(BillTemplate {
-            base_info: required.take(self.base_info, "base_info")?,
-            payee: required.take(self.payee, "payee")?,
-        })
+        match (self.base_info, self.payee) {
+            (Some(base_info), Some(payee)) => Ok(BillTemplate { base_info, payee }),
+            (base_info, payee) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("payee", payee.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for BillTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BillTemplate", 2)?;
-        out.serialize_field("base_info", &self.base_info)?;
-        out.serialize_field("payee", &self.payee)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "BillTemplate", 2)
+            .field("base_info", &self.base_info)
+            .field("payee", &self.payee)
+            .end()
     }
 }
 
@@ -284,10 +294,10 @@ impl ::wechat_core::fields::FromMap for BillTemplate {
         let mut field_payee = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_payee, "payee")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_payee, "payee"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BillTemplate {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -313,10 +323,10 @@ impl BillBaseInfo {
 
 impl serde::Serialize for BillBaseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BillBaseInfo", 1)?;
-        out.serialize_field("logo_url", &self.logo_url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "BillBaseInfo", 1)
+            .field("logo_url", &self.logo_url)
+            .end()
     }
 }
 
@@ -343,9 +353,9 @@ impl ::wechat_core::fields::FromMap for BillBaseInfo {
         let mut field_logo_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_logo_url, "logo_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_logo_url, "logo_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BillBaseInfo {
             logo_url: fields::required(field_logo_url, "logo_url")?,

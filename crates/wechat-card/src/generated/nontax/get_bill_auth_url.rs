@@ -159,35 +159,67 @@ impl GetBillAuthUrlRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetBillAuthUrlRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetBillAuthUrlRequest");
-        Ok(GetBillAuthUrlRequest {
-            s_pappid: required.take(self.s_pappid, "s_pappid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-            money: required.take(self.money, "money")?,
-            timestamp: required.take(self.timestamp, "timestamp")?,
-            source: required.take(self.source, "source")?,
-            redirect_url: self.redirect_url,
-            ticket: required.take(self.ticket, "ticket")?,
-        })
+        match (
+            self.s_pappid,
+            self.order_id,
+            self.money,
+            self.timestamp,
+            self.source,
+            self.ticket,
+        ) {
+            (
+                Some(s_pappid),
+                Some(order_id),
+                Some(money),
+                Some(timestamp),
+                Some(source),
+                Some(ticket),
+            ) => {
+                Ok(GetBillAuthUrlRequest {
+                    s_pappid,
+                    order_id,
+                    money,
+                    timestamp,
+                    source,
+                    redirect_url: self.redirect_url,
+                    ticket,
+                })
+            }
+            (s_pappid, order_id, money, timestamp, source, ticket) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("s_pappid", s_pappid.is_some()),
+                                ("order_id", order_id.is_some()),
+                                ("money", money.is_some()),
+                                ("timestamp", timestamp.is_some()),
+                                ("source", source.is_some()),
+                                ("ticket", ticket.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetBillAuthUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetBillAuthUrlRequest",
                 fields::len(6, &[self.redirect_url.is_some()]),
-            )?;
-        out.serialize_field("s_pappid", &self.s_pappid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("money", &self.money)?;
-        out.serialize_field("timestamp", &self.timestamp)?;
-        out.serialize_field("source", &self.source)?;
-        fields::optional(&mut out, "redirect_url", &self.redirect_url)?;
-        out.serialize_field("ticket", &self.ticket)?;
-        out.end()
+            )
+            .field("s_pappid", &self.s_pappid)
+            .field("order_id", &self.order_id)
+            .field("money", &self.money)
+            .field("timestamp", &self.timestamp)
+            .field("source", &self.source)
+            .optional("redirect_url", &self.redirect_url)
+            .field("ticket", &self.ticket)
+            .end()
     }
 }
 
@@ -228,15 +260,15 @@ impl ::wechat_core::fields::FromMap for GetBillAuthUrlRequest {
         let mut field_ticket = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_s_pappid, "s_pappid")?,
-                1 => map.read(&mut field_order_id, "order_id")?,
-                2 => map.read(&mut field_money, "money")?,
-                3 => map.read(&mut field_timestamp, "timestamp")?,
-                4 => map.read(&mut field_source, "source")?,
-                5 => map.read(&mut field_redirect_url, "redirect_url")?,
-                6 => map.read(&mut field_ticket, "ticket")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_s_pappid, "s_pappid"),
+                1 => map.read(&mut field_order_id, "order_id"),
+                2 => map.read(&mut field_money, "money"),
+                3 => map.read(&mut field_timestamp, "timestamp"),
+                4 => map.read(&mut field_source, "source"),
+                5 => map.read(&mut field_redirect_url, "redirect_url"),
+                6 => map.read(&mut field_ticket, "ticket"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetBillAuthUrlRequest {
             s_pappid: fields::required(field_s_pappid, "s_pappid")?,
@@ -285,15 +317,14 @@ impl GetBillAuthUrlResponse {
 impl serde::Serialize for GetBillAuthUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetBillAuthUrlResponse",
                 fields::len(1, &[self.expire_time.is_some()]),
-            )?;
-        out.serialize_field("auth_url", &self.auth_url)?;
-        fields::optional(&mut out, "expire_time", &self.expire_time)?;
-        out.end()
+            )
+            .field("auth_url", &self.auth_url)
+            .optional("expire_time", &self.expire_time)
+            .end()
     }
 }
 
@@ -319,10 +350,10 @@ impl ::wechat_core::fields::FromMap for GetBillAuthUrlResponse {
         let mut field_expire_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_auth_url, "auth_url")?,
-                1 => map.read(&mut field_expire_time, "expire_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_auth_url, "auth_url"),
+                1 => map.read(&mut field_expire_time, "expire_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetBillAuthUrlResponse {
             auth_url: fields::required(field_auth_url, "auth_url")?,

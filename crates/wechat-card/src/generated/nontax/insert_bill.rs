@@ -152,24 +152,41 @@ impl InsertBillRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<InsertBillRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InsertBillRequest");
-        Ok(InsertBillRequest {
-            order_id: required.take(self.order_id, "order_id")?,
-            card_id: required.take(self.card_id, "card_id")?,
-            appid: required.take(self.appid, "appid")?,
-            card_ext: required.take(self.card_ext, "card_ext")?,
-        })
+        match (self.order_id, self.card_id, self.appid, self.card_ext) {
+            (Some(order_id), Some(card_id), Some(appid), Some(card_ext)) => {
+                Ok(InsertBillRequest {
+                    order_id,
+                    card_id,
+                    appid,
+                    card_ext,
+                })
+            }
+            (order_id, card_id, appid, card_ext) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("order_id", order_id.is_some()),
+                                ("card_id", card_id.is_some()),
+                                ("appid", appid.is_some()),
+                                ("card_ext", card_ext.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for InsertBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InsertBillRequest", 4)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("card_ext", &self.card_ext)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "InsertBillRequest", 4)
+            .field("order_id", &self.order_id)
+            .field("card_id", &self.card_id)
+            .field("appid", &self.appid)
+            .field("card_ext", &self.card_ext)
+            .end()
     }
 }
 
@@ -199,12 +216,12 @@ impl ::wechat_core::fields::FromMap for InsertBillRequest {
         let mut field_card_ext = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_appid, "appid")?,
-                3 => map.read(&mut field_card_ext, "card_ext")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_appid, "appid"),
+                3 => map.read(&mut field_card_ext, "card_ext"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InsertBillRequest {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -266,21 +283,28 @@ impl InsertBillResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<InsertBillResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InsertBillResponse");
-        Ok(InsertBillResponse {
-            code: required.take(self.code, "code")?,
-            openid: required.take(self.openid, "openid")?,
-        })
+        match (self.code, self.openid) {
+            (Some(code), Some(openid)) => Ok(InsertBillResponse { code, openid }),
+            (code, openid) => {
+                Err(
+                    required
+                        .missing(
+                            &[("code", code.is_some()), ("openid", openid.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for InsertBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InsertBillResponse", 2)?;
-        out.serialize_field("code", &self.code)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "InsertBillResponse", 2)
+            .field("code", &self.code)
+            .field("openid", &self.openid)
+            .end()
     }
 }
 
@@ -306,10 +330,10 @@ impl ::wechat_core::fields::FromMap for InsertBillResponse {
         let mut field_openid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_openid, "openid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_openid, "openid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InsertBillResponse {
             code: fields::required(field_code, "code")?,
@@ -383,12 +407,14 @@ impl CardExt {
 impl serde::Serialize for CardExt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("CardExt", fields::len(1, &[self.nonce_str.is_some()]))?;
-        fields::optional(&mut out, "nonce_str", &self.nonce_str)?;
-        out.serialize_field("user_card", &self.user_card)?;
-        out.end()
+        fields::Struct::begin(
+                serializer,
+                "CardExt",
+                fields::len(1, &[self.nonce_str.is_some()]),
+            )
+            .optional("nonce_str", &self.nonce_str)
+            .field("user_card", &self.user_card)
+            .end()
     }
 }
 
@@ -416,10 +442,10 @@ impl ::wechat_core::fields::FromMap for CardExt {
         let mut field_user_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_nonce_str, "nonce_str")?,
-                1 => map.read(&mut field_user_card, "user_card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_nonce_str, "nonce_str"),
+                1 => map.read(&mut field_user_card, "user_card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CardExt {
             nonce_str: field_nonce_str.unwrap_or_default(),
@@ -445,10 +471,10 @@ impl UserCard {
 
 impl serde::Serialize for UserCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserCard", 1)?;
-        out.serialize_field("invoice_user_data", &self.invoice_user_data)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UserCard", 1)
+            .field("invoice_user_data", &self.invoice_user_data)
+            .end()
     }
 }
 
@@ -475,9 +501,9 @@ impl ::wechat_core::fields::FromMap for UserCard {
         let mut field_invoice_user_data = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoice_user_data, "invoice_user_data")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoice_user_data, "invoice_user_data"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UserCard {
             invoice_user_data: fields::required(
@@ -570,28 +596,61 @@ impl InvoiceUserDataBuilder {
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InvoiceUserData");
-        Ok(InvoiceUserData {
-            fee: required.take(self.fee, "fee")?,
-            title: required.take(self.title, "title")?,
-            billing_time: required.take(self.billing_time, "billing_time")?,
-            billing_no: required.take(self.billing_no, "billing_no")?,
-            billing_code: required.take(self.billing_code, "billing_code")?,
-            s_pdf_media_id: required.take(self.s_pdf_media_id, "s_pdf_media_id")?,
-        })
+        match (
+            self.fee,
+            self.title,
+            self.billing_time,
+            self.billing_no,
+            self.billing_code,
+            self.s_pdf_media_id,
+        ) {
+            (
+                Some(fee),
+                Some(title),
+                Some(billing_time),
+                Some(billing_no),
+                Some(billing_code),
+                Some(s_pdf_media_id),
+            ) => {
+                Ok(InvoiceUserData {
+                    fee,
+                    title,
+                    billing_time,
+                    billing_no,
+                    billing_code,
+                    s_pdf_media_id,
+                })
+            }
+            (fee, title, billing_time, billing_no, billing_code, s_pdf_media_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fee", fee.is_some()),
+                                ("title", title.is_some()),
+                                ("billing_time", billing_time.is_some()),
+                                ("billing_no", billing_no.is_some()),
+                                ("billing_code", billing_code.is_some()),
+                                ("s_pdf_media_id", s_pdf_media_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for InvoiceUserData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InvoiceUserData", 6)?;
-        out.serialize_field("fee", &self.fee)?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("billing_time", &self.billing_time)?;
-        out.serialize_field("billing_no", &self.billing_no)?;
-        out.serialize_field("billing_code", &self.billing_code)?;
-        out.serialize_field("s_pdf_media_id", &self.s_pdf_media_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "InvoiceUserData", 6)
+            .field("fee", &self.fee)
+            .field("title", &self.title)
+            .field("billing_time", &self.billing_time)
+            .field("billing_no", &self.billing_no)
+            .field("billing_code", &self.billing_code)
+            .field("s_pdf_media_id", &self.s_pdf_media_id)
+            .end()
     }
 }
 
@@ -630,14 +689,14 @@ impl ::wechat_core::fields::FromMap for InvoiceUserData {
         let mut field_s_pdf_media_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_fee, "fee")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_billing_time, "billing_time")?,
-                3 => map.read(&mut field_billing_no, "billing_no")?,
-                4 => map.read(&mut field_billing_code, "billing_code")?,
-                5 => map.read(&mut field_s_pdf_media_id, "s_pdf_media_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_fee, "fee"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_billing_time, "billing_time"),
+                3 => map.read(&mut field_billing_no, "billing_no"),
+                4 => map.read(&mut field_billing_code, "billing_code"),
+                5 => map.read(&mut field_s_pdf_media_id, "s_pdf_media_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InvoiceUserData {
             fee: fields::required(field_fee, "fee")?,

@@ -66,14 +66,16 @@ impl NontaxClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_bill_card(
+    pub fn create_bill_card(
         self,
         request: &crate::nontax::CreateBillCardRequest,
-    ) -> Result<
-        crate::nontax::CreateBillCardResponse,
-        ::wechat_core::Error<crate::nontax::CreateBillCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax::CreateBillCardResponse,
+            ::wechat_core::Error<crate::nontax::CreateBillCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets the link where the user authorizes a fiscal e-bill for an order.
@@ -117,14 +119,16 @@ impl NontaxClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_bill_auth_url(
+    pub fn get_bill_auth_url(
         self,
         request: &crate::nontax::GetBillAuthUrlRequest,
-    ) -> Result<
-        crate::nontax::GetBillAuthUrlResponse,
-        ::wechat_core::Error<crate::nontax::GetBillAuthUrlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax::GetBillAuthUrlResponse,
+            ::wechat_core::Error<crate::nontax::GetBillAuthUrlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Inserts a fiscal e-bill into the user's card package.
@@ -166,13 +170,15 @@ impl NontaxClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn insert_bill(
+    pub fn insert_bill(
         self,
         request: &crate::nontax::InsertBillRequest,
-    ) -> Result<
-        crate::nontax::InsertBillResponse,
-        ::wechat_core::Error<crate::nontax::InsertBillErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax::InsertBillResponse,
+            ::wechat_core::Error<crate::nontax::InsertBillErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

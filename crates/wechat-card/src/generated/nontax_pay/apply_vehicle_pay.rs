@@ -299,9 +299,8 @@ impl ::wechat_core::Check for ApplyVehiclePayRequest {
 impl serde::Serialize for ApplyVehiclePayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ApplyVehiclePayRequest",
                 fields::len(
                     7,
@@ -316,23 +315,23 @@ impl serde::Serialize for ApplyVehiclePayRequest {
                         self.goods_tag.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        fields::optional(&mut out, "bank_account", &self.bank_account)?;
-        fields::optional(&mut out, "mch_id", &self.mch_id)?;
-        out.serialize_field("desc", &self.desc)?;
-        out.serialize_field("fee", &self.fee)?;
-        fields::optional(&mut out, "order_no", &self.order_no)?;
-        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
-        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
-        out.serialize_field("department_code", &self.department_code)?;
-        out.serialize_field("department_name", &self.department_name)?;
-        fields::optional(&mut out, "region_code", &self.region_code)?;
-        fields::optional(&mut out, "goods_tag", &self.goods_tag)?;
-        out.serialize_field("trade_scene", &self.trade_scene)?;
-        out.serialize_field("scene_info", &self.scene_info)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .optional("bank_id", &self.bank_id)
+            .optional("bank_account", &self.bank_account)
+            .optional("mch_id", &self.mch_id)
+            .field("desc", &self.desc)
+            .field("fee", &self.fee)
+            .optional("order_no", &self.order_no)
+            .optional("payment_notice_type", &self.payment_notice_type)
+            .optional("payment_notice_no", &self.payment_notice_no)
+            .field("department_code", &self.department_code)
+            .field("department_name", &self.department_name)
+            .optional("region_code", &self.region_code)
+            .optional("goods_tag", &self.goods_tag)
+            .field("trade_scene", &self.trade_scene)
+            .field("scene_info", &self.scene_info)
+            .end()
     }
 }
 
@@ -389,23 +388,23 @@ impl ::wechat_core::fields::FromMap for ApplyVehiclePayRequest {
         let mut field_scene_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_bank_id, "bank_id")?,
-                2 => map.read(&mut field_bank_account, "bank_account")?,
-                3 => map.read(&mut field_mch_id, "mch_id")?,
-                4 => map.read(&mut field_desc, "desc")?,
-                5 => map.read(&mut field_fee, "fee")?,
-                6 => map.read(&mut field_order_no, "order_no")?,
-                7 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
-                8 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
-                9 => map.read(&mut field_department_code, "department_code")?,
-                10 => map.read(&mut field_department_name, "department_name")?,
-                11 => map.read(&mut field_region_code, "region_code")?,
-                12 => map.read(&mut field_goods_tag, "goods_tag")?,
-                13 => map.read(&mut field_trade_scene, "trade_scene")?,
-                14 => map.read(&mut field_scene_info, "scene_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_bank_id, "bank_id"),
+                2 => map.read(&mut field_bank_account, "bank_account"),
+                3 => map.read(&mut field_mch_id, "mch_id"),
+                4 => map.read(&mut field_desc, "desc"),
+                5 => map.read(&mut field_fee, "fee"),
+                6 => map.read(&mut field_order_no, "order_no"),
+                7 => map.read(&mut field_payment_notice_type, "payment_notice_type"),
+                8 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
+                9 => map.read(&mut field_department_code, "department_code"),
+                10 => map.read(&mut field_department_name, "department_name"),
+                11 => map.read(&mut field_region_code, "region_code"),
+                12 => map.read(&mut field_goods_tag, "goods_tag"),
+                13 => map.read(&mut field_trade_scene, "trade_scene"),
+                14 => map.read(&mut field_scene_info, "scene_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ApplyVehiclePayRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -450,10 +449,10 @@ impl ApplyVehiclePayResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ApplyVehiclePayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ApplyVehiclePayResponse", 1)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ApplyVehiclePayResponse", 1)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -478,9 +477,9 @@ impl ::wechat_core::fields::FromMap for ApplyVehiclePayResponse {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ApplyVehiclePayResponse {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -652,21 +651,36 @@ impl ParkingStayBuilder {
     /// field not set.
     pub fn build(self) -> Result<ParkingStay, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ParkingStay");
-        Ok(ParkingStay {
-            start_time: required.take(self.start_time, "start_time")?,
-            end_time: self.end_time,
-            charging_time: self.charging_time,
-            plate_number: required.take(self.plate_number, "plate_number")?,
-            car_type: self.car_type,
-            parking_name: self.parking_name,
-            space_number: self.space_number,
-            openid: self.openid,
-            entrance_name: self.entrance_name,
-            exit_name: self.exit_name,
-            carrying_capacity: self.carrying_capacity,
-            carrying_range: self.carrying_range,
-            channel_type: self.channel_type,
-        })
+        match (self.start_time, self.plate_number) {
+            (Some(start_time), Some(plate_number)) => {
+                Ok(ParkingStay {
+                    start_time,
+                    end_time: self.end_time,
+                    charging_time: self.charging_time,
+                    plate_number,
+                    car_type: self.car_type,
+                    parking_name: self.parking_name,
+                    space_number: self.space_number,
+                    openid: self.openid,
+                    entrance_name: self.entrance_name,
+                    exit_name: self.exit_name,
+                    carrying_capacity: self.carrying_capacity,
+                    carrying_range: self.carrying_range,
+                    channel_type: self.channel_type,
+                })
+            }
+            (start_time, plate_number) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("start_time", start_time.is_some()),
+                                ("plate_number", plate_number.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -706,9 +720,8 @@ impl ::wechat_core::Check for ParkingStay {
 impl serde::Serialize for ParkingStay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ParkingStay",
                 fields::len(
                     2,
@@ -726,21 +739,21 @@ impl serde::Serialize for ParkingStay {
                         self.channel_type.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("start_time", &self.start_time)?;
-        fields::optional(&mut out, "end_time", &self.end_time)?;
-        fields::optional(&mut out, "charging_time", &self.charging_time)?;
-        out.serialize_field("plate_number", &self.plate_number)?;
-        fields::optional(&mut out, "car_type", &self.car_type)?;
-        fields::optional(&mut out, "parking_name", &self.parking_name)?;
-        fields::optional(&mut out, "space_number", &self.space_number)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "entrance_name", &self.entrance_name)?;
-        fields::optional(&mut out, "exit_name", &self.exit_name)?;
-        fields::optional(&mut out, "carrying_capacity", &self.carrying_capacity)?;
-        fields::optional(&mut out, "carrying_range", &self.carrying_range)?;
-        fields::optional(&mut out, "channel_type", &self.channel_type)?;
-        out.end()
+            )
+            .field("start_time", &self.start_time)
+            .optional("end_time", &self.end_time)
+            .optional("charging_time", &self.charging_time)
+            .field("plate_number", &self.plate_number)
+            .optional("car_type", &self.car_type)
+            .optional("parking_name", &self.parking_name)
+            .optional("space_number", &self.space_number)
+            .optional("openid", &self.openid)
+            .optional("entrance_name", &self.entrance_name)
+            .optional("exit_name", &self.exit_name)
+            .optional("carrying_capacity", &self.carrying_capacity)
+            .optional("carrying_range", &self.carrying_range)
+            .optional("channel_type", &self.channel_type)
+            .end()
     }
 }
 
@@ -793,21 +806,21 @@ impl ::wechat_core::fields::FromMap for ParkingStay {
         let mut field_channel_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_start_time, "start_time")?,
-                1 => map.read(&mut field_end_time, "end_time")?,
-                2 => map.read(&mut field_charging_time, "charging_time")?,
-                3 => map.read(&mut field_plate_number, "plate_number")?,
-                4 => map.read(&mut field_car_type, "car_type")?,
-                5 => map.read(&mut field_parking_name, "parking_name")?,
-                6 => map.read(&mut field_space_number, "space_number")?,
-                7 => map.read(&mut field_openid, "openid")?,
-                8 => map.read(&mut field_entrance_name, "entrance_name")?,
-                9 => map.read(&mut field_exit_name, "exit_name")?,
-                10 => map.read(&mut field_carrying_capacity, "carrying_capacity")?,
-                11 => map.read(&mut field_carrying_range, "carrying_range")?,
-                12 => map.read(&mut field_channel_type, "channel_type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_start_time, "start_time"),
+                1 => map.read(&mut field_end_time, "end_time"),
+                2 => map.read(&mut field_charging_time, "charging_time"),
+                3 => map.read(&mut field_plate_number, "plate_number"),
+                4 => map.read(&mut field_car_type, "car_type"),
+                5 => map.read(&mut field_parking_name, "parking_name"),
+                6 => map.read(&mut field_space_number, "space_number"),
+                7 => map.read(&mut field_openid, "openid"),
+                8 => map.read(&mut field_entrance_name, "entrance_name"),
+                9 => map.read(&mut field_exit_name, "exit_name"),
+                10 => map.read(&mut field_carrying_capacity, "carrying_capacity"),
+                11 => map.read(&mut field_carrying_range, "carrying_range"),
+                12 => map.read(&mut field_channel_type, "channel_type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ParkingStay {
             start_time: fields::required(field_start_time, "start_time")?,

@@ -129,12 +129,28 @@ impl DownloadBillRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<DownloadBillRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("DownloadBillRequest");
-        Ok(DownloadBillRequest {
-            appid: required.take(self.appid, "appid")?,
-            mch_id: required.take(self.mch_id, "mch_id")?,
-            bill_date: required.take(self.bill_date, "bill_date")?,
-            bill_type: self.bill_type,
-        })
+        match (self.appid, self.mch_id, self.bill_date) {
+            (Some(appid), Some(mch_id), Some(bill_date)) => {
+                Ok(DownloadBillRequest {
+                    appid,
+                    mch_id,
+                    bill_date,
+                    bill_type: self.bill_type,
+                })
+            }
+            (appid, mch_id, bill_date) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("mch_id", mch_id.is_some()),
+                                ("bill_date", bill_date.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -157,17 +173,16 @@ impl ::wechat_core::Check for DownloadBillRequest {
 impl serde::Serialize for DownloadBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "DownloadBillRequest",
                 fields::len(3, &[self.bill_type.is_some()]),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("mch_id", &self.mch_id)?;
-        out.serialize_field("bill_date", &self.bill_date)?;
-        fields::optional(&mut out, "bill_type", &self.bill_type)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .field("mch_id", &self.mch_id)
+            .field("bill_date", &self.bill_date)
+            .optional("bill_type", &self.bill_type)
+            .end()
     }
 }
 
@@ -197,12 +212,12 @@ impl ::wechat_core::fields::FromMap for DownloadBillRequest {
         let mut field_bill_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_mch_id, "mch_id")?,
-                2 => map.read(&mut field_bill_date, "bill_date")?,
-                3 => map.read(&mut field_bill_type, "bill_type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_mch_id, "mch_id"),
+                2 => map.read(&mut field_bill_date, "bill_date"),
+                3 => map.read(&mut field_bill_type, "bill_type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DownloadBillRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -236,10 +251,10 @@ impl DownloadBillResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for DownloadBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DownloadBillResponse", 1)?;
-        out.serialize_field("text", &self.text)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DownloadBillResponse", 1)
+            .field("text", &self.text)
+            .end()
     }
 }
 
@@ -264,9 +279,9 @@ impl ::wechat_core::fields::FromMap for DownloadBillResponse {
         let mut field_text = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_text, "text")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_text, "text"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DownloadBillResponse {
             text: fields::required(field_text, "text")?,

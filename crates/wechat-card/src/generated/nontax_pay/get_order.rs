@@ -133,27 +133,41 @@ impl GetOrderRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetOrderRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetOrderRequest");
-        Ok(GetOrderRequest {
-            appid: required.take(self.appid, "appid")?,
-            service_id: self.service_id,
-            order_id: required.take(self.order_id, "order_id")?,
-        })
+        match (self.appid, self.order_id) {
+            (Some(appid), Some(order_id)) => {
+                Ok(GetOrderRequest {
+                    appid,
+                    service_id: self.service_id,
+                    order_id,
+                })
+            }
+            (appid, order_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("order_id", order_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetOrderRequest",
                 fields::len(2, &[self.service_id.is_some()]),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        fields::optional(&mut out, "service_id", &self.service_id)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .optional("service_id", &self.service_id)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -182,11 +196,11 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_service_id, "service_id")?,
-                2 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_service_id, "service_id"),
+                2 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -502,38 +516,77 @@ impl GetOrderResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetOrderResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetOrderResponse");
-        Ok(GetOrderResponse {
-            appid: required.take(self.appid, "appid")?,
-            openid: required.take(self.openid, "openid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-            create_time: required.take(self.create_time, "create_time")?,
-            pay_finish_time: self.pay_finish_time,
-            desc: required.take(self.desc, "desc")?,
-            fee: required.take(self.fee, "fee")?,
-            fee_type: required.take(self.fee_type, "fee_type")?,
-            trans_id: self.trans_id,
-            status: required.take(self.status, "status")?,
-            bank_id: self.bank_id,
-            bank_name: self.bank_name,
-            bank_account: self.bank_account,
-            refund_finish_time: self.refund_finish_time,
-            refund_reason: self.refund_reason,
-            refund_order_id: self.refund_order_id,
-            refund_out_id: self.refund_out_id,
-            payment_notice_no: self.payment_notice_no,
-            order_no: self.order_no,
-            department_code: self.department_code,
-            department_name: self.department_name,
-            payment_notice_type: self.payment_notice_type,
-            region_code: self.region_code,
-            items: self.items,
-            bill_type_code: self.bill_type_code,
-            bill_no: self.bill_no,
-            payment_info_source: self.payment_info_source,
-            partial_refund_info: self.partial_refund_info,
-            notify_history: self.notify_history,
-            scene: self.scene,
-        })
+        match (
+            self.appid,
+            self.openid,
+            self.order_id,
+            self.create_time,
+            self.desc,
+            self.fee,
+            self.fee_type,
+            self.status,
+        ) {
+            (
+                Some(appid),
+                Some(openid),
+                Some(order_id),
+                Some(create_time),
+                Some(desc),
+                Some(fee),
+                Some(fee_type),
+                Some(status),
+            ) => {
+                Ok(GetOrderResponse {
+                    appid,
+                    openid,
+                    order_id,
+                    create_time,
+                    pay_finish_time: self.pay_finish_time,
+                    desc,
+                    fee,
+                    fee_type,
+                    trans_id: self.trans_id,
+                    status,
+                    bank_id: self.bank_id,
+                    bank_name: self.bank_name,
+                    bank_account: self.bank_account,
+                    refund_finish_time: self.refund_finish_time,
+                    refund_reason: self.refund_reason,
+                    refund_order_id: self.refund_order_id,
+                    refund_out_id: self.refund_out_id,
+                    payment_notice_no: self.payment_notice_no,
+                    order_no: self.order_no,
+                    department_code: self.department_code,
+                    department_name: self.department_name,
+                    payment_notice_type: self.payment_notice_type,
+                    region_code: self.region_code,
+                    items: self.items,
+                    bill_type_code: self.bill_type_code,
+                    bill_no: self.bill_no,
+                    payment_info_source: self.payment_info_source,
+                    partial_refund_info: self.partial_refund_info,
+                    notify_history: self.notify_history,
+                    scene: self.scene,
+                })
+            }
+            (appid, openid, order_id, create_time, desc, fee, fee_type, status) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("openid", openid.is_some()),
+                                ("order_id", order_id.is_some()),
+                                ("create_time", create_time.is_some()),
+                                ("desc", desc.is_some()),
+                                ("fee", fee.is_some()),
+                                ("fee_type", fee_type.is_some()),
+                                ("status", status.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -541,9 +594,8 @@ impl GetOrderResponseBuilder {
 impl serde::Serialize for GetOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetOrderResponse",
                 fields::len(
                     8,
@@ -572,38 +624,38 @@ impl serde::Serialize for GetOrderResponse {
                         self.scene.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("create_time", &self.create_time)?;
-        fields::optional(&mut out, "pay_finish_time", &self.pay_finish_time)?;
-        out.serialize_field("desc", &self.desc)?;
-        out.serialize_field("fee", &self.fee)?;
-        out.serialize_field("fee_type", &self.fee_type)?;
-        fields::optional(&mut out, "trans_id", &self.trans_id)?;
-        out.serialize_field("status", &self.status)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        fields::optional(&mut out, "bank_name", &self.bank_name)?;
-        fields::optional(&mut out, "bank_account", &self.bank_account)?;
-        fields::optional(&mut out, "refund_finish_time", &self.refund_finish_time)?;
-        fields::optional(&mut out, "refund_reason", &self.refund_reason)?;
-        fields::optional(&mut out, "refund_order_id", &self.refund_order_id)?;
-        fields::optional(&mut out, "refund_out_id", &self.refund_out_id)?;
-        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
-        fields::optional(&mut out, "order_no", &self.order_no)?;
-        fields::optional(&mut out, "department_code", &self.department_code)?;
-        fields::optional(&mut out, "department_name", &self.department_name)?;
-        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
-        fields::optional(&mut out, "region_code", &self.region_code)?;
-        fields::optional(&mut out, "items", &self.items)?;
-        fields::optional(&mut out, "bill_type_code", &self.bill_type_code)?;
-        fields::optional(&mut out, "bill_no", &self.bill_no)?;
-        fields::optional(&mut out, "payment_info_source", &self.payment_info_source)?;
-        fields::optional(&mut out, "partial_refund_info", &self.partial_refund_info)?;
-        fields::optional(&mut out, "notify_history", &self.notify_history)?;
-        fields::optional(&mut out, "scene", &self.scene)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .field("openid", &self.openid)
+            .field("order_id", &self.order_id)
+            .field("create_time", &self.create_time)
+            .optional("pay_finish_time", &self.pay_finish_time)
+            .field("desc", &self.desc)
+            .field("fee", &self.fee)
+            .field("fee_type", &self.fee_type)
+            .optional("trans_id", &self.trans_id)
+            .field("status", &self.status)
+            .optional("bank_id", &self.bank_id)
+            .optional("bank_name", &self.bank_name)
+            .optional("bank_account", &self.bank_account)
+            .optional("refund_finish_time", &self.refund_finish_time)
+            .optional("refund_reason", &self.refund_reason)
+            .optional("refund_order_id", &self.refund_order_id)
+            .optional("refund_out_id", &self.refund_out_id)
+            .optional("payment_notice_no", &self.payment_notice_no)
+            .optional("order_no", &self.order_no)
+            .optional("department_code", &self.department_code)
+            .optional("department_name", &self.department_name)
+            .optional("payment_notice_type", &self.payment_notice_type)
+            .optional("region_code", &self.region_code)
+            .optional("items", &self.items)
+            .optional("bill_type_code", &self.bill_type_code)
+            .optional("bill_no", &self.bill_no)
+            .optional("payment_info_source", &self.payment_info_source)
+            .optional("partial_refund_info", &self.partial_refund_info)
+            .optional("notify_history", &self.notify_history)
+            .optional("scene", &self.scene)
+            .end()
     }
 }
 
@@ -688,38 +740,38 @@ impl ::wechat_core::fields::FromMap for GetOrderResponse {
         let mut field_scene = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_openid, "openid")?,
-                2 => map.read(&mut field_order_id, "order_id")?,
-                3 => map.read(&mut field_create_time, "create_time")?,
-                4 => map.read(&mut field_pay_finish_time, "pay_finish_time")?,
-                5 => map.read(&mut field_desc, "desc")?,
-                6 => map.read(&mut field_fee, "fee")?,
-                7 => map.read(&mut field_fee_type, "fee_type")?,
-                8 => map.read(&mut field_trans_id, "trans_id")?,
-                9 => map.read(&mut field_status, "status")?,
-                10 => map.read(&mut field_bank_id, "bank_id")?,
-                11 => map.read(&mut field_bank_name, "bank_name")?,
-                12 => map.read(&mut field_bank_account, "bank_account")?,
-                13 => map.read(&mut field_refund_finish_time, "refund_finish_time")?,
-                14 => map.read(&mut field_refund_reason, "refund_reason")?,
-                15 => map.read(&mut field_refund_order_id, "refund_order_id")?,
-                16 => map.read(&mut field_refund_out_id, "refund_out_id")?,
-                17 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
-                18 => map.read(&mut field_order_no, "order_no")?,
-                19 => map.read(&mut field_department_code, "department_code")?,
-                20 => map.read(&mut field_department_name, "department_name")?,
-                21 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
-                22 => map.read(&mut field_region_code, "region_code")?,
-                23 => map.read(&mut field_items, "items")?,
-                24 => map.read(&mut field_bill_type_code, "bill_type_code")?,
-                25 => map.read(&mut field_bill_no, "bill_no")?,
-                26 => map.read(&mut field_payment_info_source, "payment_info_source")?,
-                27 => map.read(&mut field_partial_refund_info, "partial_refund_info")?,
-                28 => map.read(&mut field_notify_history, "notify_history")?,
-                29 => map.read(&mut field_scene, "scene")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_openid, "openid"),
+                2 => map.read(&mut field_order_id, "order_id"),
+                3 => map.read(&mut field_create_time, "create_time"),
+                4 => map.read(&mut field_pay_finish_time, "pay_finish_time"),
+                5 => map.read(&mut field_desc, "desc"),
+                6 => map.read(&mut field_fee, "fee"),
+                7 => map.read(&mut field_fee_type, "fee_type"),
+                8 => map.read(&mut field_trans_id, "trans_id"),
+                9 => map.read(&mut field_status, "status"),
+                10 => map.read(&mut field_bank_id, "bank_id"),
+                11 => map.read(&mut field_bank_name, "bank_name"),
+                12 => map.read(&mut field_bank_account, "bank_account"),
+                13 => map.read(&mut field_refund_finish_time, "refund_finish_time"),
+                14 => map.read(&mut field_refund_reason, "refund_reason"),
+                15 => map.read(&mut field_refund_order_id, "refund_order_id"),
+                16 => map.read(&mut field_refund_out_id, "refund_out_id"),
+                17 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
+                18 => map.read(&mut field_order_no, "order_no"),
+                19 => map.read(&mut field_department_code, "department_code"),
+                20 => map.read(&mut field_department_name, "department_name"),
+                21 => map.read(&mut field_payment_notice_type, "payment_notice_type"),
+                22 => map.read(&mut field_region_code, "region_code"),
+                23 => map.read(&mut field_items, "items"),
+                24 => map.read(&mut field_bill_type_code, "bill_type_code"),
+                25 => map.read(&mut field_bill_no, "bill_no"),
+                26 => map.read(&mut field_payment_info_source, "payment_info_source"),
+                27 => map.read(&mut field_partial_refund_info, "partial_refund_info"),
+                28 => map.read(&mut field_notify_history, "notify_history"),
+                29 => map.read(&mut field_scene, "scene"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderResponse {
             appid: fields::required(field_appid, "appid")?,
@@ -924,14 +976,30 @@ impl PartialRefundBuilder {
     /// field not set.
     pub fn build(self) -> Result<PartialRefund, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("PartialRefund");
-        Ok(PartialRefund {
-            refund_out_id: required.take(self.refund_out_id, "refund_out_id")?,
-            refund_order_id: required.take(self.refund_order_id, "refund_order_id")?,
-            refund_fee: required.take(self.refund_fee, "refund_fee")?,
-            refund_reason: self.refund_reason,
-            refund_status: self.refund_status,
-            refund_finish_time: self.refund_finish_time,
-        })
+        match (self.refund_out_id, self.refund_order_id, self.refund_fee) {
+            (Some(refund_out_id), Some(refund_order_id), Some(refund_fee)) => {
+                Ok(PartialRefund {
+                    refund_out_id,
+                    refund_order_id,
+                    refund_fee,
+                    refund_reason: self.refund_reason,
+                    refund_status: self.refund_status,
+                    refund_finish_time: self.refund_finish_time,
+                })
+            }
+            (refund_out_id, refund_order_id, refund_fee) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("refund_out_id", refund_out_id.is_some()),
+                                ("refund_order_id", refund_order_id.is_some()),
+                                ("refund_fee", refund_fee.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -939,9 +1007,8 @@ impl PartialRefundBuilder {
 impl serde::Serialize for PartialRefund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "PartialRefund",
                 fields::len(
                     3,
@@ -951,14 +1018,14 @@ impl serde::Serialize for PartialRefund {
                         self.refund_finish_time.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("refund_out_id", &self.refund_out_id)?;
-        out.serialize_field("refund_order_id", &self.refund_order_id)?;
-        out.serialize_field("refund_fee", &self.refund_fee)?;
-        fields::optional(&mut out, "refund_reason", &self.refund_reason)?;
-        fields::optional(&mut out, "refund_status", &self.refund_status)?;
-        fields::optional(&mut out, "refund_finish_time", &self.refund_finish_time)?;
-        out.end()
+            )
+            .field("refund_out_id", &self.refund_out_id)
+            .field("refund_order_id", &self.refund_order_id)
+            .field("refund_fee", &self.refund_fee)
+            .optional("refund_reason", &self.refund_reason)
+            .optional("refund_status", &self.refund_status)
+            .optional("refund_finish_time", &self.refund_finish_time)
+            .end()
     }
 }
 
@@ -995,14 +1062,14 @@ impl ::wechat_core::fields::FromMap for PartialRefund {
         let mut field_refund_finish_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_refund_out_id, "refund_out_id")?,
-                1 => map.read(&mut field_refund_order_id, "refund_order_id")?,
-                2 => map.read(&mut field_refund_fee, "refund_fee")?,
-                3 => map.read(&mut field_refund_reason, "refund_reason")?,
-                4 => map.read(&mut field_refund_status, "refund_status")?,
-                5 => map.read(&mut field_refund_finish_time, "refund_finish_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_refund_out_id, "refund_out_id"),
+                1 => map.read(&mut field_refund_order_id, "refund_order_id"),
+                2 => map.read(&mut field_refund_fee, "refund_fee"),
+                3 => map.read(&mut field_refund_reason, "refund_reason"),
+                4 => map.read(&mut field_refund_status, "refund_status"),
+                5 => map.read(&mut field_refund_finish_time, "refund_finish_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(PartialRefund {
             refund_out_id: fields::required(field_refund_out_id, "refund_out_id")?,
@@ -1083,25 +1150,42 @@ impl NotifyHistoryBuilder {
     /// field not set.
     pub fn build(self) -> Result<NotifyHistory, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("NotifyHistory");
-        Ok(NotifyHistory {
-            appid: required.take(self.appid, "appid")?,
-            name: required.take(self.name, "name")?,
-            notify_detail: required.take(self.notify_detail, "notify_detail")?,
-            notify_cnt: required.take(self.notify_cnt, "notify_cnt")?,
-        })
+        match (self.appid, self.name, self.notify_detail, self.notify_cnt) {
+            (Some(appid), Some(name), Some(notify_detail), Some(notify_cnt)) => {
+                Ok(NotifyHistory {
+                    appid,
+                    name,
+                    notify_detail,
+                    notify_cnt,
+                })
+            }
+            (appid, name, notify_detail, notify_cnt) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("name", name.is_some()),
+                                ("notify_detail", notify_detail.is_some()),
+                                ("notify_cnt", notify_cnt.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for NotifyHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotifyHistory", 4)?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("name", &self.name)?;
-        out.serialize_field("notify_detail", &self.notify_detail)?;
-        out.serialize_field("notify_cnt", &self.notify_cnt)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "NotifyHistory", 4)
+            .field("appid", &self.appid)
+            .field("name", &self.name)
+            .field("notify_detail", &self.notify_detail)
+            .field("notify_cnt", &self.notify_cnt)
+            .end()
     }
 }
 
@@ -1129,12 +1213,12 @@ impl ::wechat_core::fields::FromMap for NotifyHistory {
         let mut field_notify_cnt = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_name, "name")?,
-                2 => map.read(&mut field_notify_detail, "notify_detail")?,
-                3 => map.read(&mut field_notify_cnt, "notify_cnt")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_name, "name"),
+                2 => map.read(&mut field_notify_detail, "notify_detail"),
+                3 => map.read(&mut field_notify_cnt, "notify_cnt"),
+                _ => map.skip(),
+            }?;
         }
         Ok(NotifyHistory {
             appid: fields::required(field_appid, "appid")?,
@@ -1276,19 +1360,35 @@ impl NotificationBuilder {
     /// field not set.
     pub fn build(self) -> Result<Notification, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Notification");
-        Ok(Notification {
-            notify_time: required.take(self.notify_time, "notify_time")?,
-            url: self.url,
-            wxnontaxstr: required.take(self.wxnontaxstr, "wxnontaxstr")?,
-            status: required.take(self.status, "status")?,
-            ret: self.ret,
-            ret_errmsg: self.ret_errmsg,
-            cost_time: self.cost_time,
-            errcode: self.errcode,
-            errmsg: self.errmsg,
-            third_resp: self.third_resp,
-            third_resp_data: self.third_resp_data,
-        })
+        match (self.notify_time, self.wxnontaxstr, self.status) {
+            (Some(notify_time), Some(wxnontaxstr), Some(status)) => {
+                Ok(Notification {
+                    notify_time,
+                    url: self.url,
+                    wxnontaxstr,
+                    status,
+                    ret: self.ret,
+                    ret_errmsg: self.ret_errmsg,
+                    cost_time: self.cost_time,
+                    errcode: self.errcode,
+                    errmsg: self.errmsg,
+                    third_resp: self.third_resp,
+                    third_resp_data: self.third_resp_data,
+                })
+            }
+            (notify_time, wxnontaxstr, status) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("notify_time", notify_time.is_some()),
+                                ("wxnontaxstr", wxnontaxstr.is_some()),
+                                ("status", status.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -1296,9 +1396,8 @@ impl NotificationBuilder {
 impl serde::Serialize for Notification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "Notification",
                 fields::len(
                     3,
@@ -1313,19 +1412,19 @@ impl serde::Serialize for Notification {
                         self.third_resp_data.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("notify_time", &self.notify_time)?;
-        fields::optional(&mut out, "url", &self.url)?;
-        out.serialize_field("wxnontaxstr", &self.wxnontaxstr)?;
-        out.serialize_field("status", &self.status)?;
-        fields::optional(&mut out, "ret", &self.ret)?;
-        fields::optional(&mut out, "ret_errmsg", &self.ret_errmsg)?;
-        fields::optional(&mut out, "cost_time", &self.cost_time)?;
-        fields::optional(&mut out, "errcode", &self.errcode)?;
-        fields::optional(&mut out, "errmsg", &self.errmsg)?;
-        fields::optional(&mut out, "third_resp", &self.third_resp)?;
-        fields::optional(&mut out, "third_resp_data", &self.third_resp_data)?;
-        out.end()
+            )
+            .field("notify_time", &self.notify_time)
+            .optional("url", &self.url)
+            .field("wxnontaxstr", &self.wxnontaxstr)
+            .field("status", &self.status)
+            .optional("ret", &self.ret)
+            .optional("ret_errmsg", &self.ret_errmsg)
+            .optional("cost_time", &self.cost_time)
+            .optional("errcode", &self.errcode)
+            .optional("errmsg", &self.errmsg)
+            .optional("third_resp", &self.third_resp)
+            .optional("third_resp_data", &self.third_resp_data)
+            .end()
     }
 }
 
@@ -1372,19 +1471,19 @@ impl ::wechat_core::fields::FromMap for Notification {
         let mut field_third_resp_data = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_notify_time, "notify_time")?,
-                1 => map.read(&mut field_url, "url")?,
-                2 => map.read(&mut field_wxnontaxstr, "wxnontaxstr")?,
-                3 => map.read(&mut field_status, "status")?,
-                4 => map.read(&mut field_ret, "ret")?,
-                5 => map.read(&mut field_ret_errmsg, "ret_errmsg")?,
-                6 => map.read(&mut field_cost_time, "cost_time")?,
-                7 => map.read(&mut field_errcode, "errcode")?,
-                8 => map.read(&mut field_errmsg, "errmsg")?,
-                9 => map.read(&mut field_third_resp, "third_resp")?,
-                10 => map.read(&mut field_third_resp_data, "third_resp_data")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_notify_time, "notify_time"),
+                1 => map.read(&mut field_url, "url"),
+                2 => map.read(&mut field_wxnontaxstr, "wxnontaxstr"),
+                3 => map.read(&mut field_status, "status"),
+                4 => map.read(&mut field_ret, "ret"),
+                5 => map.read(&mut field_ret_errmsg, "ret_errmsg"),
+                6 => map.read(&mut field_cost_time, "cost_time"),
+                7 => map.read(&mut field_errcode, "errcode"),
+                8 => map.read(&mut field_errmsg, "errmsg"),
+                9 => map.read(&mut field_third_resp, "third_resp"),
+                10 => map.read(&mut field_third_resp_data, "third_resp_data"),
+                _ => map.skip(),
+            }?;
         }
         Ok(Notification {
             notify_time: fields::required(field_notify_time, "notify_time")?,

@@ -167,21 +167,20 @@ impl ::wechat_core::Check for GetOrderListRequest {
 impl serde::Serialize for GetOrderListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetOrderListRequest",
                 fields::len(
                     3,
                     &[self.payment_notice_no.is_some(), self.order_no.is_some()],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        out.serialize_field("department_code", &self.department_code)?;
-        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
-        fields::optional(&mut out, "order_no", &self.order_no)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .field("region_code", &self.region_code)
+            .field("department_code", &self.department_code)
+            .optional("payment_notice_no", &self.payment_notice_no)
+            .optional("order_no", &self.order_no)
+            .end()
     }
 }
 
@@ -218,13 +217,13 @@ impl ::wechat_core::fields::FromMap for GetOrderListRequest {
         let mut field_order_no = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_region_code, "region_code")?,
-                2 => map.read(&mut field_department_code, "department_code")?,
-                3 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
-                4 => map.read(&mut field_order_no, "order_no")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_region_code, "region_code"),
+                2 => map.read(&mut field_department_code, "department_code"),
+                3 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
+                4 => map.read(&mut field_order_no, "order_no"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderListRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -271,15 +270,14 @@ impl GetOrderListResponse {
 impl serde::Serialize for GetOrderListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetOrderListResponse",
                 fields::len(1, &[self.paid_order_id.is_some()]),
-            )?;
-        out.serialize_field("order_id_list", &self.order_id_list)?;
-        fields::optional(&mut out, "paid_order_id", &self.paid_order_id)?;
-        out.end()
+            )
+            .field("order_id_list", &self.order_id_list)
+            .optional("paid_order_id", &self.paid_order_id)
+            .end()
     }
 }
 
@@ -305,10 +303,10 @@ impl ::wechat_core::fields::FromMap for GetOrderListResponse {
         let mut field_paid_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id_list, "order_id_list")?,
-                1 => map.read(&mut field_paid_order_id, "paid_order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id_list, "order_id_list"),
+                1 => map.read(&mut field_paid_order_id, "paid_order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetOrderListResponse {
             order_id_list: fields::required(field_order_id_list, "order_id_list")?,

@@ -66,10 +66,10 @@ impl GetRealNameRequest {
 
 impl serde::Serialize for GetRealNameRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetRealNameRequest", 1)?;
-        out.serialize_field("wx_realname_token", &self.wx_realname_token)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetRealNameRequest", 1)
+            .field("wx_realname_token", &self.wx_realname_token)
+            .end()
     }
 }
 
@@ -96,9 +96,9 @@ impl ::wechat_core::fields::FromMap for GetRealNameRequest {
         let mut field_wx_realname_token = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_wx_realname_token, "wx_realname_token")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_wx_realname_token, "wx_realname_token"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetRealNameRequest {
             wx_realname_token: fields::required(
@@ -178,26 +178,42 @@ impl GetRealNameResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetRealNameResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetRealNameResponse");
-        Ok(GetRealNameResponse {
-            key_encrypt_type: required.take(self.key_encrypt_type, "key_encrypt_type")?,
-            key: required.take(self.key, "key")?,
-            data_encrypt_type: required
-                .take(self.data_encrypt_type, "data_encrypt_type")?,
-            data: required.take(self.data, "data")?,
-        })
+        match (self.key_encrypt_type, self.key, self.data_encrypt_type, self.data) {
+            (Some(key_encrypt_type), Some(key), Some(data_encrypt_type), Some(data)) => {
+                Ok(GetRealNameResponse {
+                    key_encrypt_type,
+                    key,
+                    data_encrypt_type,
+                    data,
+                })
+            }
+            (key_encrypt_type, key, data_encrypt_type, data) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("key_encrypt_type", key_encrypt_type.is_some()),
+                                ("key", key.is_some()),
+                                ("data_encrypt_type", data_encrypt_type.is_some()),
+                                ("data", data.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetRealNameResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetRealNameResponse", 4)?;
-        out.serialize_field("key_encrypt_type", &self.key_encrypt_type)?;
-        out.serialize_field("key", &self.key)?;
-        out.serialize_field("data_encrypt_type", &self.data_encrypt_type)?;
-        out.serialize_field("data", &self.data)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetRealNameResponse", 4)
+            .field("key_encrypt_type", &self.key_encrypt_type)
+            .field("key", &self.key)
+            .field("data_encrypt_type", &self.data_encrypt_type)
+            .field("data", &self.data)
+            .end()
     }
 }
 
@@ -225,12 +241,12 @@ impl ::wechat_core::fields::FromMap for GetRealNameResponse {
         let mut field_data = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_key_encrypt_type, "key_encrypt_type")?,
-                1 => map.read(&mut field_key, "key")?,
-                2 => map.read(&mut field_data_encrypt_type, "data_encrypt_type")?,
-                3 => map.read(&mut field_data, "data")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_key_encrypt_type, "key_encrypt_type"),
+                1 => map.read(&mut field_key, "key"),
+                2 => map.read(&mut field_data_encrypt_type, "data_encrypt_type"),
+                3 => map.read(&mut field_data, "data"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetRealNameResponse {
             key_encrypt_type: fields::required(

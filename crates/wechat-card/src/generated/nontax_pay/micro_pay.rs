@@ -318,9 +318,8 @@ impl ::wechat_core::Check for MicroPayRequest {
 impl serde::Serialize for MicroPayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MicroPayRequest",
                 fields::len(
                     8,
@@ -336,29 +335,25 @@ impl serde::Serialize for MicroPayRequest {
                         self.user_name.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        fields::optional(&mut out, "bank_account", &self.bank_account)?;
-        fields::optional(&mut out, "mch_id", &self.mch_id)?;
-        out.serialize_field("desc", &self.desc)?;
-        out.serialize_field("fee", &self.fee)?;
-        fields::optional(&mut out, "order_no", &self.order_no)?;
-        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
-        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
-        fields::optional(
-            &mut out,
-            "payment_notice_create_time",
-            &self.payment_notice_create_time,
-        )?;
-        fields::optional(&mut out, "payment_expire_date", &self.payment_expire_date)?;
-        fields::optional(&mut out, "user_name", &self.user_name)?;
-        out.serialize_field("department_code", &self.department_code)?;
-        out.serialize_field("department_name", &self.department_name)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        out.serialize_field("auth_code", &self.auth_code)?;
-        out.serialize_field("items", &self.items)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .optional("bank_id", &self.bank_id)
+            .optional("bank_account", &self.bank_account)
+            .optional("mch_id", &self.mch_id)
+            .field("desc", &self.desc)
+            .field("fee", &self.fee)
+            .optional("order_no", &self.order_no)
+            .optional("payment_notice_type", &self.payment_notice_type)
+            .optional("payment_notice_no", &self.payment_notice_no)
+            .optional("payment_notice_create_time", &self.payment_notice_create_time)
+            .optional("payment_expire_date", &self.payment_expire_date)
+            .optional("user_name", &self.user_name)
+            .field("department_code", &self.department_code)
+            .field("department_name", &self.department_name)
+            .field("region_code", &self.region_code)
+            .field("auth_code", &self.auth_code)
+            .field("items", &self.items)
+            .end()
     }
 }
 
@@ -419,30 +414,30 @@ impl ::wechat_core::fields::FromMap for MicroPayRequest {
         let mut field_items = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_bank_id, "bank_id")?,
-                2 => map.read(&mut field_bank_account, "bank_account")?,
-                3 => map.read(&mut field_mch_id, "mch_id")?,
-                4 => map.read(&mut field_desc, "desc")?,
-                5 => map.read(&mut field_fee, "fee")?,
-                6 => map.read(&mut field_order_no, "order_no")?,
-                7 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
-                8 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_bank_id, "bank_id"),
+                2 => map.read(&mut field_bank_account, "bank_account"),
+                3 => map.read(&mut field_mch_id, "mch_id"),
+                4 => map.read(&mut field_desc, "desc"),
+                5 => map.read(&mut field_fee, "fee"),
+                6 => map.read(&mut field_order_no, "order_no"),
+                7 => map.read(&mut field_payment_notice_type, "payment_notice_type"),
+                8 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
                 9 => {
                     map.read(
                         &mut field_payment_notice_create_time,
                         "payment_notice_create_time",
-                    )?
+                    )
                 }
-                10 => map.read(&mut field_payment_expire_date, "payment_expire_date")?,
-                11 => map.read(&mut field_user_name, "user_name")?,
-                12 => map.read(&mut field_department_code, "department_code")?,
-                13 => map.read(&mut field_department_name, "department_name")?,
-                14 => map.read(&mut field_region_code, "region_code")?,
-                15 => map.read(&mut field_auth_code, "auth_code")?,
-                16 => map.read(&mut field_items, "items")?,
-                _ => map.skip()?,
-            }
+                10 => map.read(&mut field_payment_expire_date, "payment_expire_date"),
+                11 => map.read(&mut field_user_name, "user_name"),
+                12 => map.read(&mut field_department_code, "department_code"),
+                13 => map.read(&mut field_department_name, "department_name"),
+                14 => map.read(&mut field_region_code, "region_code"),
+                15 => map.read(&mut field_auth_code, "auth_code"),
+                16 => map.read(&mut field_items, "items"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MicroPayRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -490,10 +485,10 @@ impl MicroPayResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for MicroPayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MicroPayResponse", 1)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MicroPayResponse", 1)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -518,9 +513,9 @@ impl ::wechat_core::fields::FromMap for MicroPayResponse {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MicroPayResponse {
             order_id: fields::required(field_order_id, "order_id")?,

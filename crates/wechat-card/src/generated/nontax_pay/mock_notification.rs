@@ -99,11 +99,27 @@ impl MockNotificationRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<MockNotificationRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MockNotificationRequest");
-        Ok(MockNotificationRequest {
-            appid: required.take(self.appid, "appid")?,
-            url: required.take(self.url, "url")?,
-            version: required.take(self.version, "version")?,
-        })
+        match (self.appid, self.url, self.version) {
+            (Some(appid), Some(url), Some(version)) => {
+                Ok(MockNotificationRequest {
+                    appid,
+                    url,
+                    version,
+                })
+            }
+            (appid, url, version) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("url", url.is_some()),
+                                ("version", version.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -124,12 +140,12 @@ impl ::wechat_core::Check for MockNotificationRequest {
 
 impl serde::Serialize for MockNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MockNotificationRequest", 3)?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("url", &self.url)?;
-        out.serialize_field("version", &self.version)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MockNotificationRequest", 3)
+            .field("appid", &self.appid)
+            .field("url", &self.url)
+            .field("version", &self.version)
+            .end()
     }
 }
 
@@ -158,11 +174,11 @@ impl ::wechat_core::fields::FromMap for MockNotificationRequest {
         let mut field_version = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_url, "url")?,
-                2 => map.read(&mut field_version, "version")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_url, "url"),
+                2 => map.read(&mut field_version, "version"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MockNotificationRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -191,9 +207,8 @@ impl MockNotificationResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for MockNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("MockNotificationResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MockNotificationResponse", 0).end()
     }
 }
 

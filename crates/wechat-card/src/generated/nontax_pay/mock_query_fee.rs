@@ -100,11 +100,27 @@ impl MockQueryFeeRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<MockQueryFeeRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MockQueryFeeRequest");
-        Ok(MockQueryFeeRequest {
-            appid: required.take(self.appid, "appid")?,
-            url: required.take(self.url, "url")?,
-            version: required.take(self.version, "version")?,
-        })
+        match (self.appid, self.url, self.version) {
+            (Some(appid), Some(url), Some(version)) => {
+                Ok(MockQueryFeeRequest {
+                    appid,
+                    url,
+                    version,
+                })
+            }
+            (appid, url, version) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("url", url.is_some()),
+                                ("version", version.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -125,12 +141,12 @@ impl ::wechat_core::Check for MockQueryFeeRequest {
 
 impl serde::Serialize for MockQueryFeeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("MockQueryFeeRequest", 3)?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("url", &self.url)?;
-        out.serialize_field("version", &self.version)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MockQueryFeeRequest", 3)
+            .field("appid", &self.appid)
+            .field("url", &self.url)
+            .field("version", &self.version)
+            .end()
     }
 }
 
@@ -159,11 +175,11 @@ impl ::wechat_core::fields::FromMap for MockQueryFeeRequest {
         let mut field_version = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_url, "url")?,
-                2 => map.read(&mut field_version, "version")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_url, "url"),
+                2 => map.read(&mut field_version, "version"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MockQueryFeeRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -192,9 +208,8 @@ impl MockQueryFeeResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for MockQueryFeeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("MockQueryFeeResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "MockQueryFeeResponse", 0).end()
     }
 }
 

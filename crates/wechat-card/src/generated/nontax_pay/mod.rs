@@ -143,14 +143,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn apply_vehicle_pay(
+    pub fn apply_vehicle_pay(
         self,
         request: &crate::nontax_pay::ApplyVehiclePayRequest,
-    ) -> Result<
-        crate::nontax_pay::ApplyVehiclePayResponse,
-        ::wechat_core::Error<crate::nontax_pay::ApplyVehiclePayErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::ApplyVehiclePayResponse,
+            ::wechat_core::Error<crate::nontax_pay::ApplyVehiclePayErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Downloads a day's non-tax payment statement, as CSV text.
@@ -184,14 +186,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn download_bill(
+    pub fn download_bill(
         self,
         request: &crate::nontax_pay::DownloadBillRequest,
-    ) -> Result<
-        crate::nontax_pay::DownloadBillResponse,
-        ::wechat_core::Error<crate::nontax_pay::DownloadBillErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::DownloadBillResponse,
+            ::wechat_core::Error<crate::nontax_pay::DownloadBillErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent
@@ -231,14 +235,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_order(
+    pub fn get_order(
         self,
         request: &crate::nontax_pay::GetOrderRequest,
-    ) -> Result<
-        crate::nontax_pay::GetOrderResponse,
-        ::wechat_core::Error<crate::nontax_pay::GetOrderErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::GetOrderResponse,
+            ::wechat_core::Error<crate::nontax_pay::GetOrderErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the orders placed for one payment notice (or one order number of the commission), and which of
@@ -273,14 +279,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_order_list(
+    pub fn get_order_list(
         self,
         request: &crate::nontax_pay::GetOrderListRequest,
-    ) -> Result<
-        crate::nontax_pay::GetOrderListResponse,
-        ::wechat_core::Error<crate::nontax_pay::GetOrderListErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::GetOrderListResponse,
+            ::wechat_core::Error<crate::nontax_pay::GetOrderListErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Exchanges the real-name token a payer granted for their real-name data, encrypted for the commission.
@@ -310,14 +318,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_real_name(
+    pub fn get_real_name(
         self,
         request: &crate::nontax_pay::GetRealNameRequest,
-    ) -> Result<
-        crate::nontax_pay::GetRealNameResponse,
-        ::wechat_core::Error<crate::nontax_pay::GetRealNameErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::GetRealNameResponse,
+            ::wechat_core::Error<crate::nontax_pay::GetRealNameErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Takes a non-tax payment from the payment code the payer shows (刷卡支付), answering the order.
@@ -357,14 +367,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn micro_pay(
+    pub fn micro_pay(
         self,
         request: &crate::nontax_pay::MicroPayRequest,
-    ) -> Result<
-        crate::nontax_pay::MicroPayResponse,
-        ::wechat_core::Error<crate::nontax_pay::MicroPayErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::MicroPayResponse,
+            ::wechat_core::Error<crate::nontax_pay::MicroPayErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Makes WeChat send a test payment notification to a URL, to check the commission's decryption and
@@ -400,14 +412,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn mock_notification(
+    pub fn mock_notification(
         self,
         request: &crate::nontax_pay::MockNotificationRequest,
-    ) -> Result<
-        crate::nontax_pay::MockNotificationResponse,
-        ::wechat_core::Error<crate::nontax_pay::MockNotificationErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::MockNotificationResponse,
+            ::wechat_core::Error<crate::nontax_pay::MockNotificationErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Makes WeChat send a test receivable query to a URL, to check the commission's decryption and signature
@@ -442,14 +456,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn mock_query_fee(
+    pub fn mock_query_fee(
         self,
         request: &crate::nontax_pay::MockQueryFeeRequest,
-    ) -> Result<
-        crate::nontax_pay::MockQueryFeeResponse,
-        ::wechat_core::Error<crate::nontax_pay::MockQueryFeeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::MockQueryFeeResponse,
+            ::wechat_core::Error<crate::nontax_pay::MockQueryFeeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Asks WeChat to send an order's payment notification again, for an order the statement has but the
@@ -490,14 +506,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn notify_inconsistent_order(
+    pub fn notify_inconsistent_order(
         self,
         request: &crate::nontax_pay::NotifyInconsistentOrderRequest,
-    ) -> Result<
-        crate::nontax_pay::NotifyInconsistentOrderResponse,
-        ::wechat_core::Error<crate::nontax_pay::NotifyInconsistentOrderErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::NotifyInconsistentOrderResponse,
+            ::wechat_core::Error<crate::nontax_pay::NotifyInconsistentOrderErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Tells WeChat a car entered a car park, so the driver is told and the fee can be deducted on leaving.
@@ -537,14 +555,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn notify_vehicle_entrance(
+    pub fn notify_vehicle_entrance(
         self,
         request: &crate::nontax_pay::NotifyVehicleEntranceRequest,
-    ) -> Result<
-        crate::nontax_pay::NotifyVehicleEntranceResponse,
-        ::wechat_core::Error<crate::nontax_pay::NotifyVehicleEntranceErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::NotifyVehicleEntranceResponse,
+            ::wechat_core::Error<crate::nontax_pay::NotifyVehicleEntranceErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads what a payment notice asks to pay: the total, the items and the paying unit.
@@ -580,14 +600,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn query_fee(
+    pub fn query_fee(
         self,
         request: &crate::nontax_pay::QueryFeeRequest,
-    ) -> Result<
-        crate::nontax_pay::QueryFeeResponse,
-        ::wechat_core::Error<crate::nontax_pay::QueryFeeErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::QueryFeeResponse,
+            ::wechat_core::Error<crate::nontax_pay::QueryFeeErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads whether a driver (by openid or plate) has enabled WeChat's pay-after-leaving for parking or
@@ -623,14 +645,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn query_vehicle_state(
+    pub fn query_vehicle_state(
         self,
         request: &crate::nontax_pay::QueryVehicleStateRequest,
-    ) -> Result<
-        crate::nontax_pay::QueryVehicleStateResponse,
-        ::wechat_core::Error<crate::nontax_pay::QueryVehicleStateErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::QueryVehicleStateResponse,
+            ::wechat_core::Error<crate::nontax_pay::QueryVehicleStateErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Refunds a paid non-tax payment order, in full or in part.
@@ -670,14 +694,16 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn refund(
+    pub fn refund(
         self,
         request: &crate::nontax_pay::RefundRequest,
-    ) -> Result<
-        crate::nontax_pay::RefundResponse,
-        ::wechat_core::Error<crate::nontax_pay::RefundErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::RefundResponse,
+            ::wechat_core::Error<crate::nontax_pay::RefundErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Places a non-tax payment order and answers the page or mini program where the user pays.
@@ -717,13 +743,15 @@ impl NontaxPayClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn unified_order(
+    pub fn unified_order(
         self,
         request: &crate::nontax_pay::UnifiedOrderRequest,
-    ) -> Result<
-        crate::nontax_pay::UnifiedOrderResponse,
-        ::wechat_core::Error<crate::nontax_pay::UnifiedOrderErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::nontax_pay::UnifiedOrderResponse,
+            ::wechat_core::Error<crate::nontax_pay::UnifiedOrderErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

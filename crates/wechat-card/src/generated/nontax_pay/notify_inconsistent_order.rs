@@ -109,20 +109,35 @@ impl NotifyInconsistentOrderRequestBuilder {
         let required = ::wechat_core::RequiredFields::of(
             "NotifyInconsistentOrderRequest",
         );
-        Ok(NotifyInconsistentOrderRequest {
-            appid: required.take(self.appid, "appid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-        })
+        match (self.appid, self.order_id) {
+            (Some(appid), Some(order_id)) => {
+                Ok(NotifyInconsistentOrderRequest {
+                    appid,
+                    order_id,
+                })
+            }
+            (appid, order_id) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("order_id", order_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for NotifyInconsistentOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotifyInconsistentOrderRequest", 2)?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "NotifyInconsistentOrderRequest", 2)
+            .field("appid", &self.appid)
+            .field("order_id", &self.order_id)
+            .end()
     }
 }
 
@@ -150,10 +165,10 @@ impl ::wechat_core::fields::FromMap for NotifyInconsistentOrderRequest {
         let mut field_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_order_id, "order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_order_id, "order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(NotifyInconsistentOrderRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -182,9 +197,8 @@ impl NotifyInconsistentOrderResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for NotifyInconsistentOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("NotifyInconsistentOrderResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "NotifyInconsistentOrderResponse", 0).end()
     }
 }
 

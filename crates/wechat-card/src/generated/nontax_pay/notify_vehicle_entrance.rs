@@ -139,15 +139,32 @@ impl NotifyVehicleEntranceRequestBuilder {
         self,
     ) -> Result<NotifyVehicleEntranceRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("NotifyVehicleEntranceRequest");
-        Ok(NotifyVehicleEntranceRequest {
-            appid: required.take(self.appid, "appid")?,
-            bank_id: self.bank_id,
-            bank_account: self.bank_account,
-            mch_id: self.mch_id,
-            region_code: required.take(self.region_code, "region_code")?,
-            trade_scene: required.take(self.trade_scene, "trade_scene")?,
-            scene_info: required.take(self.scene_info, "scene_info")?,
-        })
+        match (self.appid, self.region_code, self.trade_scene, self.scene_info) {
+            (Some(appid), Some(region_code), Some(trade_scene), Some(scene_info)) => {
+                Ok(NotifyVehicleEntranceRequest {
+                    appid,
+                    bank_id: self.bank_id,
+                    bank_account: self.bank_account,
+                    mch_id: self.mch_id,
+                    region_code,
+                    trade_scene,
+                    scene_info,
+                })
+            }
+            (appid, region_code, trade_scene, scene_info) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("region_code", region_code.is_some()),
+                                ("trade_scene", trade_scene.is_some()),
+                                ("scene_info", scene_info.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -164,9 +181,8 @@ impl ::wechat_core::Check for NotifyVehicleEntranceRequest {
 impl serde::Serialize for NotifyVehicleEntranceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "NotifyVehicleEntranceRequest",
                 fields::len(
                     4,
@@ -176,15 +192,15 @@ impl serde::Serialize for NotifyVehicleEntranceRequest {
                         self.mch_id.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        fields::optional(&mut out, "bank_account", &self.bank_account)?;
-        fields::optional(&mut out, "mch_id", &self.mch_id)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        out.serialize_field("trade_scene", &self.trade_scene)?;
-        out.serialize_field("scene_info", &self.scene_info)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .optional("bank_id", &self.bank_id)
+            .optional("bank_account", &self.bank_account)
+            .optional("mch_id", &self.mch_id)
+            .field("region_code", &self.region_code)
+            .field("trade_scene", &self.trade_scene)
+            .field("scene_info", &self.scene_info)
+            .end()
     }
 }
 
@@ -225,15 +241,15 @@ impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceRequest {
         let mut field_scene_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_bank_id, "bank_id")?,
-                2 => map.read(&mut field_bank_account, "bank_account")?,
-                3 => map.read(&mut field_mch_id, "mch_id")?,
-                4 => map.read(&mut field_region_code, "region_code")?,
-                5 => map.read(&mut field_trade_scene, "trade_scene")?,
-                6 => map.read(&mut field_scene_info, "scene_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_bank_id, "bank_id"),
+                2 => map.read(&mut field_bank_account, "bank_account"),
+                3 => map.read(&mut field_mch_id, "mch_id"),
+                4 => map.read(&mut field_region_code, "region_code"),
+                5 => map.read(&mut field_trade_scene, "trade_scene"),
+                6 => map.read(&mut field_scene_info, "scene_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(NotifyVehicleEntranceRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -273,10 +289,10 @@ impl NotifyVehicleEntranceResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for NotifyVehicleEntranceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("NotifyVehicleEntranceResponse", 1)?;
-        out.serialize_field("user_state", &self.user_state)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "NotifyVehicleEntranceResponse", 1)
+            .field("user_state", &self.user_state)
+            .end()
     }
 }
 
@@ -301,9 +317,9 @@ impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceResponse {
         let mut field_user_state = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_user_state, "user_state")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_user_state, "user_state"),
+                _ => map.skip(),
+            }?;
         }
         Ok(NotifyVehicleEntranceResponse {
             user_state: fields::required(field_user_state, "user_state")?,
@@ -418,15 +434,30 @@ impl EntranceSceneBuilder {
     /// field not set.
     pub fn build(self) -> Result<EntranceScene, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("EntranceScene");
-        Ok(EntranceScene {
-            start_time: required.take(self.start_time, "start_time")?,
-            plate_number: required.take(self.plate_number, "plate_number")?,
-            car_type: self.car_type,
-            notify_url: self.notify_url,
-            parking_name: self.parking_name,
-            openid: self.openid,
-            free_time: self.free_time,
-        })
+        match (self.start_time, self.plate_number) {
+            (Some(start_time), Some(plate_number)) => {
+                Ok(EntranceScene {
+                    start_time,
+                    plate_number,
+                    car_type: self.car_type,
+                    notify_url: self.notify_url,
+                    parking_name: self.parking_name,
+                    openid: self.openid,
+                    free_time: self.free_time,
+                })
+            }
+            (start_time, plate_number) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("start_time", start_time.is_some()),
+                                ("plate_number", plate_number.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -457,9 +488,8 @@ impl ::wechat_core::Check for EntranceScene {
 impl serde::Serialize for EntranceScene {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "EntranceScene",
                 fields::len(
                     2,
@@ -471,15 +501,15 @@ impl serde::Serialize for EntranceScene {
                         self.free_time.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("start_time", &self.start_time)?;
-        out.serialize_field("plate_number", &self.plate_number)?;
-        fields::optional(&mut out, "car_type", &self.car_type)?;
-        fields::optional(&mut out, "notify_url", &self.notify_url)?;
-        fields::optional(&mut out, "parking_name", &self.parking_name)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "free_time", &self.free_time)?;
-        out.end()
+            )
+            .field("start_time", &self.start_time)
+            .field("plate_number", &self.plate_number)
+            .optional("car_type", &self.car_type)
+            .optional("notify_url", &self.notify_url)
+            .optional("parking_name", &self.parking_name)
+            .optional("openid", &self.openid)
+            .optional("free_time", &self.free_time)
+            .end()
     }
 }
 
@@ -520,15 +550,15 @@ impl ::wechat_core::fields::FromMap for EntranceScene {
         let mut field_free_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_start_time, "start_time")?,
-                1 => map.read(&mut field_plate_number, "plate_number")?,
-                2 => map.read(&mut field_car_type, "car_type")?,
-                3 => map.read(&mut field_notify_url, "notify_url")?,
-                4 => map.read(&mut field_parking_name, "parking_name")?,
-                5 => map.read(&mut field_openid, "openid")?,
-                6 => map.read(&mut field_free_time, "free_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_start_time, "start_time"),
+                1 => map.read(&mut field_plate_number, "plate_number"),
+                2 => map.read(&mut field_car_type, "car_type"),
+                3 => map.read(&mut field_notify_url, "notify_url"),
+                4 => map.read(&mut field_parking_name, "parking_name"),
+                5 => map.read(&mut field_openid, "openid"),
+                6 => map.read(&mut field_free_time, "free_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(EntranceScene {
             start_time: fields::required(field_start_time, "start_time")?,

@@ -146,39 +146,67 @@ impl QueryFeeRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<QueryFeeRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("QueryFeeRequest");
-        Ok(QueryFeeRequest {
-            appid: required.take(self.appid, "appid")?,
-            service_id: required.take(self.service_id, "service_id")?,
-            bank_id: self.bank_id,
-            payment_notice_no: required
-                .take(self.payment_notice_no, "payment_notice_no")?,
-            department_code: required.take(self.department_code, "department_code")?,
-            payment_notice_type: self.payment_notice_type,
-            region_code: required.take(self.region_code, "region_code")?,
-        })
+        match (
+            self.appid,
+            self.service_id,
+            self.payment_notice_no,
+            self.department_code,
+            self.region_code,
+        ) {
+            (
+                Some(appid),
+                Some(service_id),
+                Some(payment_notice_no),
+                Some(department_code),
+                Some(region_code),
+            ) => {
+                Ok(QueryFeeRequest {
+                    appid,
+                    service_id,
+                    bank_id: self.bank_id,
+                    payment_notice_no,
+                    department_code,
+                    payment_notice_type: self.payment_notice_type,
+                    region_code,
+                })
+            }
+            (appid, service_id, payment_notice_no, department_code, region_code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("service_id", service_id.is_some()),
+                                ("payment_notice_no", payment_notice_no.is_some()),
+                                ("department_code", department_code.is_some()),
+                                ("region_code", region_code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for QueryFeeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "QueryFeeRequest",
                 fields::len(
                     5,
                     &[self.bank_id.is_some(), self.payment_notice_type.is_some()],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("service_id", &self.service_id)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        out.serialize_field("payment_notice_no", &self.payment_notice_no)?;
-        out.serialize_field("department_code", &self.department_code)?;
-        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .field("service_id", &self.service_id)
+            .optional("bank_id", &self.bank_id)
+            .field("payment_notice_no", &self.payment_notice_no)
+            .field("department_code", &self.department_code)
+            .optional("payment_notice_type", &self.payment_notice_type)
+            .field("region_code", &self.region_code)
+            .end()
     }
 }
 
@@ -219,15 +247,15 @@ impl ::wechat_core::fields::FromMap for QueryFeeRequest {
         let mut field_region_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_service_id, "service_id")?,
-                2 => map.read(&mut field_bank_id, "bank_id")?,
-                3 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
-                4 => map.read(&mut field_department_code, "department_code")?,
-                5 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
-                6 => map.read(&mut field_region_code, "region_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_service_id, "service_id"),
+                2 => map.read(&mut field_bank_id, "bank_id"),
+                3 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
+                4 => map.read(&mut field_department_code, "department_code"),
+                5 => map.read(&mut field_payment_notice_type, "payment_notice_type"),
+                6 => map.read(&mut field_region_code, "region_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QueryFeeRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -370,19 +398,48 @@ impl QueryFeeResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<QueryFeeResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("QueryFeeResponse");
-        Ok(QueryFeeResponse {
-            user_name: self.user_name,
-            fee: required.take(self.fee, "fee")?,
-            items: required.take(self.items, "items")?,
-            payment_notice_no: required
-                .take(self.payment_notice_no, "payment_notice_no")?,
-            department_code: self.department_code,
-            department_name: required.take(self.department_name, "department_name")?,
-            payment_notice_type: self.payment_notice_type,
-            region_code: required.take(self.region_code, "region_code")?,
-            payment_notice_create_time: self.payment_notice_create_time,
-            payment_expire_date: self.payment_expire_date,
-        })
+        match (
+            self.fee,
+            self.items,
+            self.payment_notice_no,
+            self.department_name,
+            self.region_code,
+        ) {
+            (
+                Some(fee),
+                Some(items),
+                Some(payment_notice_no),
+                Some(department_name),
+                Some(region_code),
+            ) => {
+                Ok(QueryFeeResponse {
+                    user_name: self.user_name,
+                    fee,
+                    items,
+                    payment_notice_no,
+                    department_code: self.department_code,
+                    department_name,
+                    payment_notice_type: self.payment_notice_type,
+                    region_code,
+                    payment_notice_create_time: self.payment_notice_create_time,
+                    payment_expire_date: self.payment_expire_date,
+                })
+            }
+            (fee, items, payment_notice_no, department_name, region_code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fee", fee.is_some()),
+                                ("items", items.is_some()),
+                                ("payment_notice_no", payment_notice_no.is_some()),
+                                ("department_name", department_name.is_some()),
+                                ("region_code", region_code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -390,9 +447,8 @@ impl QueryFeeResponseBuilder {
 impl serde::Serialize for QueryFeeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "QueryFeeResponse",
                 fields::len(
                     5,
@@ -404,22 +460,18 @@ impl serde::Serialize for QueryFeeResponse {
                         self.payment_expire_date.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "user_name", &self.user_name)?;
-        out.serialize_field("fee", &self.fee)?;
-        out.serialize_field("items", &self.items)?;
-        out.serialize_field("payment_notice_no", &self.payment_notice_no)?;
-        fields::optional(&mut out, "department_code", &self.department_code)?;
-        out.serialize_field("department_name", &self.department_name)?;
-        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        fields::optional(
-            &mut out,
-            "payment_notice_create_time",
-            &self.payment_notice_create_time,
-        )?;
-        fields::optional(&mut out, "payment_expire_date", &self.payment_expire_date)?;
-        out.end()
+            )
+            .optional("user_name", &self.user_name)
+            .field("fee", &self.fee)
+            .field("items", &self.items)
+            .field("payment_notice_no", &self.payment_notice_no)
+            .optional("department_code", &self.department_code)
+            .field("department_name", &self.department_name)
+            .optional("payment_notice_type", &self.payment_notice_type)
+            .field("region_code", &self.region_code)
+            .optional("payment_notice_create_time", &self.payment_notice_create_time)
+            .optional("payment_expire_date", &self.payment_expire_date)
+            .end()
     }
 }
 
@@ -464,23 +516,23 @@ impl ::wechat_core::fields::FromMap for QueryFeeResponse {
         let mut field_payment_expire_date = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_user_name, "user_name")?,
-                1 => map.read(&mut field_fee, "fee")?,
-                2 => map.read(&mut field_items, "items")?,
-                3 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
-                4 => map.read(&mut field_department_code, "department_code")?,
-                5 => map.read(&mut field_department_name, "department_name")?,
-                6 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
-                7 => map.read(&mut field_region_code, "region_code")?,
+                0 => map.read(&mut field_user_name, "user_name"),
+                1 => map.read(&mut field_fee, "fee"),
+                2 => map.read(&mut field_items, "items"),
+                3 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
+                4 => map.read(&mut field_department_code, "department_code"),
+                5 => map.read(&mut field_department_name, "department_name"),
+                6 => map.read(&mut field_payment_notice_type, "payment_notice_type"),
+                7 => map.read(&mut field_region_code, "region_code"),
                 8 => {
                     map.read(
                         &mut field_payment_notice_create_time,
                         "payment_notice_create_time",
-                    )?
+                    )
                 }
-                9 => map.read(&mut field_payment_expire_date, "payment_expire_date")?,
-                _ => map.skip()?,
-            }
+                9 => map.read(&mut field_payment_expire_date, "payment_expire_date"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QueryFeeResponse {
             user_name: field_user_name.unwrap_or_default(),

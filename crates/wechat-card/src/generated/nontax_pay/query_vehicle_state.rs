@@ -188,28 +188,43 @@ impl QueryVehicleStateRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<QueryVehicleStateRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("QueryVehicleStateRequest");
-        Ok(QueryVehicleStateRequest {
-            appid: required.take(self.appid, "appid")?,
-            bank_id: self.bank_id,
-            bank_account: self.bank_account,
-            mch_id: self.mch_id,
-            region_code: required.take(self.region_code, "region_code")?,
-            trade_scene: required.take(self.trade_scene, "trade_scene")?,
-            jump_scene: self.jump_scene,
-            openid: self.openid,
-            plate_number: self.plate_number,
-            material_info: self.material_info,
-            channel_type: self.channel_type,
-        })
+        match (self.appid, self.region_code, self.trade_scene) {
+            (Some(appid), Some(region_code), Some(trade_scene)) => {
+                Ok(QueryVehicleStateRequest {
+                    appid,
+                    bank_id: self.bank_id,
+                    bank_account: self.bank_account,
+                    mch_id: self.mch_id,
+                    region_code,
+                    trade_scene,
+                    jump_scene: self.jump_scene,
+                    openid: self.openid,
+                    plate_number: self.plate_number,
+                    material_info: self.material_info,
+                    channel_type: self.channel_type,
+                })
+            }
+            (appid, region_code, trade_scene) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("region_code", region_code.is_some()),
+                                ("trade_scene", trade_scene.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for QueryVehicleStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "QueryVehicleStateRequest",
                 fields::len(
                     3,
@@ -224,19 +239,19 @@ impl serde::Serialize for QueryVehicleStateRequest {
                         self.channel_type.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        fields::optional(&mut out, "bank_account", &self.bank_account)?;
-        fields::optional(&mut out, "mch_id", &self.mch_id)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        out.serialize_field("trade_scene", &self.trade_scene)?;
-        fields::optional(&mut out, "jump_scene", &self.jump_scene)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "plate_number", &self.plate_number)?;
-        fields::optional(&mut out, "material_info", &self.material_info)?;
-        fields::optional(&mut out, "channel_type", &self.channel_type)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .optional("bank_id", &self.bank_id)
+            .optional("bank_account", &self.bank_account)
+            .optional("mch_id", &self.mch_id)
+            .field("region_code", &self.region_code)
+            .field("trade_scene", &self.trade_scene)
+            .optional("jump_scene", &self.jump_scene)
+            .optional("openid", &self.openid)
+            .optional("plate_number", &self.plate_number)
+            .optional("material_info", &self.material_info)
+            .optional("channel_type", &self.channel_type)
+            .end()
     }
 }
 
@@ -285,19 +300,19 @@ impl ::wechat_core::fields::FromMap for QueryVehicleStateRequest {
         let mut field_channel_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_bank_id, "bank_id")?,
-                2 => map.read(&mut field_bank_account, "bank_account")?,
-                3 => map.read(&mut field_mch_id, "mch_id")?,
-                4 => map.read(&mut field_region_code, "region_code")?,
-                5 => map.read(&mut field_trade_scene, "trade_scene")?,
-                6 => map.read(&mut field_jump_scene, "jump_scene")?,
-                7 => map.read(&mut field_openid, "openid")?,
-                8 => map.read(&mut field_plate_number, "plate_number")?,
-                9 => map.read(&mut field_material_info, "material_info")?,
-                10 => map.read(&mut field_channel_type, "channel_type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_bank_id, "bank_id"),
+                2 => map.read(&mut field_bank_account, "bank_account"),
+                3 => map.read(&mut field_mch_id, "mch_id"),
+                4 => map.read(&mut field_region_code, "region_code"),
+                5 => map.read(&mut field_trade_scene, "trade_scene"),
+                6 => map.read(&mut field_jump_scene, "jump_scene"),
+                7 => map.read(&mut field_openid, "openid"),
+                8 => map.read(&mut field_plate_number, "plate_number"),
+                9 => map.read(&mut field_material_info, "material_info"),
+                10 => map.read(&mut field_channel_type, "channel_type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QueryVehicleStateRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -381,9 +396,8 @@ impl QueryVehicleStateResponse {
 impl serde::Serialize for QueryVehicleStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "QueryVehicleStateResponse",
                 fields::len(
                     1,
@@ -394,13 +408,13 @@ impl serde::Serialize for QueryVehicleStateResponse {
                         self.authorize_package.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("user_state", &self.user_state)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "path", &self.path)?;
-        fields::optional(&mut out, "plate_number_info", &self.plate_number_info)?;
-        fields::optional(&mut out, "authorize_package", &self.authorize_package)?;
-        out.end()
+            )
+            .field("user_state", &self.user_state)
+            .optional("openid", &self.openid)
+            .optional("path", &self.path)
+            .optional("plate_number_info", &self.plate_number_info)
+            .optional("authorize_package", &self.authorize_package)
+            .end()
     }
 }
 
@@ -429,13 +443,13 @@ impl ::wechat_core::fields::FromMap for QueryVehicleStateResponse {
         let mut field_authorize_package = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_user_state, "user_state")?,
-                1 => map.read(&mut field_openid, "openid")?,
-                2 => map.read(&mut field_path, "path")?,
-                3 => map.read(&mut field_plate_number_info, "plate_number_info")?,
-                4 => map.read(&mut field_authorize_package, "authorize_package")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_user_state, "user_state"),
+                1 => map.read(&mut field_openid, "openid"),
+                2 => map.read(&mut field_path, "path"),
+                3 => map.read(&mut field_plate_number_info, "plate_number_info"),
+                4 => map.read(&mut field_authorize_package, "authorize_package"),
+                _ => map.skip(),
+            }?;
         }
         Ok(QueryVehicleStateResponse {
             user_state: fields::required(field_user_state, "user_state")?,

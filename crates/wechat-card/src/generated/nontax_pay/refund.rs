@@ -149,13 +149,29 @@ impl RefundRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<RefundRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("RefundRequest");
-        Ok(RefundRequest {
-            appid: required.take(self.appid, "appid")?,
-            order_id: required.take(self.order_id, "order_id")?,
-            reason: required.take(self.reason, "reason")?,
-            refund_fee: self.refund_fee,
-            refund_out_id: self.refund_out_id,
-        })
+        match (self.appid, self.order_id, self.reason) {
+            (Some(appid), Some(order_id), Some(reason)) => {
+                Ok(RefundRequest {
+                    appid,
+                    order_id,
+                    reason,
+                    refund_fee: self.refund_fee,
+                    refund_out_id: self.refund_out_id,
+                })
+            }
+            (appid, order_id, reason) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("order_id", order_id.is_some()),
+                                ("reason", reason.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -177,21 +193,20 @@ impl ::wechat_core::Check for RefundRequest {
 impl serde::Serialize for RefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "RefundRequest",
                 fields::len(
                     3,
                     &[self.refund_fee.is_some(), self.refund_out_id.is_some()],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("reason", &self.reason)?;
-        fields::optional(&mut out, "refund_fee", &self.refund_fee)?;
-        fields::optional(&mut out, "refund_out_id", &self.refund_out_id)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .field("order_id", &self.order_id)
+            .field("reason", &self.reason)
+            .optional("refund_fee", &self.refund_fee)
+            .optional("refund_out_id", &self.refund_out_id)
+            .end()
     }
 }
 
@@ -222,13 +237,13 @@ impl ::wechat_core::fields::FromMap for RefundRequest {
         let mut field_refund_out_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_order_id, "order_id")?,
-                2 => map.read(&mut field_reason, "reason")?,
-                3 => map.read(&mut field_refund_fee, "refund_fee")?,
-                4 => map.read(&mut field_refund_out_id, "refund_out_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_order_id, "order_id"),
+                2 => map.read(&mut field_reason, "reason"),
+                3 => map.read(&mut field_refund_fee, "refund_fee"),
+                4 => map.read(&mut field_refund_out_id, "refund_out_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RefundRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -270,14 +285,13 @@ impl RefundResponse {
 impl serde::Serialize for RefundResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "RefundResponse",
                 fields::len(0, &[self.refund_order_id.is_some()]),
-            )?;
-        fields::optional(&mut out, "refund_order_id", &self.refund_order_id)?;
-        out.end()
+            )
+            .optional("refund_order_id", &self.refund_order_id)
+            .end()
     }
 }
 
@@ -301,9 +315,9 @@ impl ::wechat_core::fields::FromMap for RefundResponse {
         let mut field_refund_order_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_refund_order_id, "refund_order_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_refund_order_id, "refund_order_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RefundResponse {
             refund_order_id: field_refund_order_id.unwrap_or_default(),

@@ -84,33 +84,49 @@ impl FeeItemBuilder {
     /// field not set.
     pub fn build(self) -> Result<FeeItem, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("FeeItem");
-        Ok(FeeItem {
-            no: required.take(self.no, "no")?,
-            item_id: required.take(self.item_id, "item_id")?,
-            item_name: required.take(self.item_name, "item_name")?,
-            overdue: self.overdue,
-            penalty: self.penalty,
-            fee: required.take(self.fee, "fee")?,
-        })
+        match (self.no, self.item_id, self.item_name, self.fee) {
+            (Some(no), Some(item_id), Some(item_name), Some(fee)) => {
+                Ok(FeeItem {
+                    no,
+                    item_id,
+                    item_name,
+                    overdue: self.overdue,
+                    penalty: self.penalty,
+                    fee,
+                })
+            }
+            (no, item_id, item_name, fee) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("no", no.is_some()),
+                                ("item_id", item_id.is_some()),
+                                ("item_name", item_name.is_some()),
+                                ("fee", fee.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for FeeItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "FeeItem",
                 fields::len(4, &[self.overdue.is_some(), self.penalty.is_some()]),
-            )?;
-        out.serialize_field("no", &self.no)?;
-        out.serialize_field("item_id", &self.item_id)?;
-        out.serialize_field("item_name", &self.item_name)?;
-        fields::optional(&mut out, "overdue", &self.overdue)?;
-        fields::optional(&mut out, "penalty", &self.penalty)?;
-        out.serialize_field("fee", &self.fee)?;
-        out.end()
+            )
+            .field("no", &self.no)
+            .field("item_id", &self.item_id)
+            .field("item_name", &self.item_name)
+            .optional("overdue", &self.overdue)
+            .optional("penalty", &self.penalty)
+            .field("fee", &self.fee)
+            .end()
     }
 }
 
@@ -140,14 +156,14 @@ impl ::wechat_core::fields::FromMap for FeeItem {
         let mut field_fee = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_no, "no")?,
-                1 => map.read(&mut field_item_id, "item_id")?,
-                2 => map.read(&mut field_item_name, "item_name")?,
-                3 => map.read(&mut field_overdue, "overdue")?,
-                4 => map.read(&mut field_penalty, "penalty")?,
-                5 => map.read(&mut field_fee, "fee")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_no, "no"),
+                1 => map.read(&mut field_item_id, "item_id"),
+                2 => map.read(&mut field_item_name, "item_name"),
+                3 => map.read(&mut field_overdue, "overdue"),
+                4 => map.read(&mut field_penalty, "penalty"),
+                5 => map.read(&mut field_fee, "fee"),
+                _ => map.skip(),
+            }?;
         }
         Ok(FeeItem {
             no: fields::required(field_no, "no")?,

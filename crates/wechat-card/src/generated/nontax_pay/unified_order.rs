@@ -392,9 +392,8 @@ impl ::wechat_core::Check for UnifiedOrderRequest {
 impl serde::Serialize for UnifiedOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UnifiedOrderRequest",
                 fields::len(
                     8,
@@ -417,36 +416,32 @@ impl serde::Serialize for UnifiedOrderRequest {
                         self.auto_call_pay.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        fields::optional(&mut out, "service_id", &self.service_id)?;
-        fields::optional(&mut out, "bank_id", &self.bank_id)?;
-        fields::optional(&mut out, "bank_account", &self.bank_account)?;
-        fields::optional(&mut out, "mch_id", &self.mch_id)?;
-        fields::optional(&mut out, "openid", &self.openid)?;
-        fields::optional(&mut out, "app_appid", &self.app_appid)?;
-        fields::optional(&mut out, "trade_type", &self.trade_type)?;
-        out.serialize_field("desc", &self.desc)?;
-        out.serialize_field("fee", &self.fee)?;
-        fields::optional(&mut out, "return_url", &self.return_url)?;
-        out.serialize_field("ip", &self.ip)?;
-        fields::optional(&mut out, "order_no", &self.order_no)?;
-        fields::optional(&mut out, "payment_notice_type", &self.payment_notice_type)?;
-        fields::optional(&mut out, "payment_notice_no", &self.payment_notice_no)?;
-        fields::optional(
-            &mut out,
-            "payment_notice_create_time",
-            &self.payment_notice_create_time,
-        )?;
-        fields::optional(&mut out, "payment_expire_date", &self.payment_expire_date)?;
-        fields::optional(&mut out, "user_name", &self.user_name)?;
-        out.serialize_field("department_code", &self.department_code)?;
-        out.serialize_field("department_name", &self.department_name)?;
-        out.serialize_field("region_code", &self.region_code)?;
-        fields::optional(&mut out, "scene", &self.scene)?;
-        out.serialize_field("items", &self.items)?;
-        fields::optional(&mut out, "auto_call_pay", &self.auto_call_pay)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .optional("service_id", &self.service_id)
+            .optional("bank_id", &self.bank_id)
+            .optional("bank_account", &self.bank_account)
+            .optional("mch_id", &self.mch_id)
+            .optional("openid", &self.openid)
+            .optional("app_appid", &self.app_appid)
+            .optional("trade_type", &self.trade_type)
+            .field("desc", &self.desc)
+            .field("fee", &self.fee)
+            .optional("return_url", &self.return_url)
+            .field("ip", &self.ip)
+            .optional("order_no", &self.order_no)
+            .optional("payment_notice_type", &self.payment_notice_type)
+            .optional("payment_notice_no", &self.payment_notice_no)
+            .optional("payment_notice_create_time", &self.payment_notice_create_time)
+            .optional("payment_expire_date", &self.payment_expire_date)
+            .optional("user_name", &self.user_name)
+            .field("department_code", &self.department_code)
+            .field("department_name", &self.department_name)
+            .field("region_code", &self.region_code)
+            .optional("scene", &self.scene)
+            .field("items", &self.items)
+            .optional("auto_call_pay", &self.auto_call_pay)
+            .end()
     }
 }
 
@@ -521,37 +516,37 @@ impl ::wechat_core::fields::FromMap for UnifiedOrderRequest {
         let mut field_auto_call_pay = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_service_id, "service_id")?,
-                2 => map.read(&mut field_bank_id, "bank_id")?,
-                3 => map.read(&mut field_bank_account, "bank_account")?,
-                4 => map.read(&mut field_mch_id, "mch_id")?,
-                5 => map.read(&mut field_openid, "openid")?,
-                6 => map.read(&mut field_app_appid, "app_appid")?,
-                7 => map.read(&mut field_trade_type, "trade_type")?,
-                8 => map.read(&mut field_desc, "desc")?,
-                9 => map.read(&mut field_fee, "fee")?,
-                10 => map.read(&mut field_return_url, "return_url")?,
-                11 => map.read(&mut field_ip, "ip")?,
-                12 => map.read(&mut field_order_no, "order_no")?,
-                13 => map.read(&mut field_payment_notice_type, "payment_notice_type")?,
-                14 => map.read(&mut field_payment_notice_no, "payment_notice_no")?,
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_service_id, "service_id"),
+                2 => map.read(&mut field_bank_id, "bank_id"),
+                3 => map.read(&mut field_bank_account, "bank_account"),
+                4 => map.read(&mut field_mch_id, "mch_id"),
+                5 => map.read(&mut field_openid, "openid"),
+                6 => map.read(&mut field_app_appid, "app_appid"),
+                7 => map.read(&mut field_trade_type, "trade_type"),
+                8 => map.read(&mut field_desc, "desc"),
+                9 => map.read(&mut field_fee, "fee"),
+                10 => map.read(&mut field_return_url, "return_url"),
+                11 => map.read(&mut field_ip, "ip"),
+                12 => map.read(&mut field_order_no, "order_no"),
+                13 => map.read(&mut field_payment_notice_type, "payment_notice_type"),
+                14 => map.read(&mut field_payment_notice_no, "payment_notice_no"),
                 15 => {
                     map.read(
                         &mut field_payment_notice_create_time,
                         "payment_notice_create_time",
-                    )?
+                    )
                 }
-                16 => map.read(&mut field_payment_expire_date, "payment_expire_date")?,
-                17 => map.read(&mut field_user_name, "user_name")?,
-                18 => map.read(&mut field_department_code, "department_code")?,
-                19 => map.read(&mut field_department_name, "department_name")?,
-                20 => map.read(&mut field_region_code, "region_code")?,
-                21 => map.read(&mut field_scene, "scene")?,
-                22 => map.read(&mut field_items, "items")?,
-                23 => map.read(&mut field_auto_call_pay, "auto_call_pay")?,
-                _ => map.skip()?,
-            }
+                16 => map.read(&mut field_payment_expire_date, "payment_expire_date"),
+                17 => map.read(&mut field_user_name, "user_name"),
+                18 => map.read(&mut field_department_code, "department_code"),
+                19 => map.read(&mut field_department_name, "department_name"),
+                20 => map.read(&mut field_region_code, "region_code"),
+                21 => map.read(&mut field_scene, "scene"),
+                22 => map.read(&mut field_items, "items"),
+                23 => map.read(&mut field_auto_call_pay, "auto_call_pay"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UnifiedOrderRequest {
             appid: fields::required(field_appid, "appid")?,
@@ -627,16 +622,15 @@ impl UnifiedOrderResponse {
 impl serde::Serialize for UnifiedOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UnifiedOrderResponse",
                 fields::len(1, &[self.pay_url.is_some(), self.miniprogram.is_some()]),
-            )?;
-        out.serialize_field("order_id", &self.order_id)?;
-        fields::optional(&mut out, "pay_url", &self.pay_url)?;
-        fields::optional(&mut out, "miniprogram", &self.miniprogram)?;
-        out.end()
+            )
+            .field("order_id", &self.order_id)
+            .optional("pay_url", &self.pay_url)
+            .optional("miniprogram", &self.miniprogram)
+            .end()
     }
 }
 
@@ -663,11 +657,11 @@ impl ::wechat_core::fields::FromMap for UnifiedOrderResponse {
         let mut field_miniprogram = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_pay_url, "pay_url")?,
-                2 => map.read(&mut field_miniprogram, "miniprogram")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_pay_url, "pay_url"),
+                2 => map.read(&mut field_miniprogram, "miniprogram"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UnifiedOrderResponse {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -759,12 +753,27 @@ impl PayMiniProgramBuilder {
     /// field not set.
     pub fn build(self) -> Result<PayMiniProgram, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("PayMiniProgram");
-        Ok(PayMiniProgram {
-            appid: required.take(self.appid, "appid")?,
-            pagepath: required.take(self.pagepath, "pagepath")?,
-            query_string: self.query_string,
-            business_type: self.business_type,
-        })
+        match (self.appid, self.pagepath) {
+            (Some(appid), Some(pagepath)) => {
+                Ok(PayMiniProgram {
+                    appid,
+                    pagepath,
+                    query_string: self.query_string,
+                    business_type: self.business_type,
+                })
+            }
+            (appid, pagepath) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("appid", appid.is_some()),
+                                ("pagepath", pagepath.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -772,20 +781,19 @@ impl PayMiniProgramBuilder {
 impl serde::Serialize for PayMiniProgram {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "PayMiniProgram",
                 fields::len(
                     2,
                     &[self.query_string.is_some(), self.business_type.is_some()],
                 ),
-            )?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("pagepath", &self.pagepath)?;
-        fields::optional(&mut out, "query_string", &self.query_string)?;
-        fields::optional(&mut out, "business_type", &self.business_type)?;
-        out.end()
+            )
+            .field("appid", &self.appid)
+            .field("pagepath", &self.pagepath)
+            .optional("query_string", &self.query_string)
+            .optional("business_type", &self.business_type)
+            .end()
     }
 }
 
@@ -813,12 +821,12 @@ impl ::wechat_core::fields::FromMap for PayMiniProgram {
         let mut field_business_type = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_appid, "appid")?,
-                1 => map.read(&mut field_pagepath, "pagepath")?,
-                2 => map.read(&mut field_query_string, "query_string")?,
-                3 => map.read(&mut field_business_type, "business_type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_appid, "appid"),
+                1 => map.read(&mut field_pagepath, "pagepath"),
+                2 => map.read(&mut field_query_string, "query_string"),
+                3 => map.read(&mut field_business_type, "business_type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(PayMiniProgram {
             appid: fields::required(field_appid, "appid")?,

@@ -191,16 +191,49 @@ impl AddMemberRuleRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<AddMemberRuleRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("AddMemberRuleRequest");
-        Ok(AddMemberRuleRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            jump_url: self.jump_url,
-            mchid_list: required.take(self.mchid_list, "mchid_list")?,
-            begin_time: required.take(self.begin_time, "begin_time")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            min_cost: required.take(self.min_cost, "min_cost")?,
-            max_cost: required.take(self.max_cost, "max_cost")?,
-            is_locked: self.is_locked,
-        })
+        match (
+            self.card_id,
+            self.mchid_list,
+            self.begin_time,
+            self.end_time,
+            self.min_cost,
+            self.max_cost,
+        ) {
+            (
+                Some(card_id),
+                Some(mchid_list),
+                Some(begin_time),
+                Some(end_time),
+                Some(min_cost),
+                Some(max_cost),
+            ) => {
+                Ok(AddMemberRuleRequest {
+                    card_id,
+                    jump_url: self.jump_url,
+                    mchid_list,
+                    begin_time,
+                    end_time,
+                    min_cost,
+                    max_cost,
+                    is_locked: self.is_locked,
+                })
+            }
+            (card_id, mchid_list, begin_time, end_time, min_cost, max_cost) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("mchid_list", mchid_list.is_some()),
+                                ("begin_time", begin_time.is_some()),
+                                ("end_time", end_time.is_some()),
+                                ("min_cost", min_cost.is_some()),
+                                ("max_cost", max_cost.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -240,21 +273,20 @@ impl ::wechat_core::Check for AddMemberRuleRequest {
 impl serde::Serialize for AddMemberRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "AddMemberRuleRequest",
                 fields::len(6, &[self.jump_url.is_some(), self.is_locked.is_some()]),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        fields::optional(&mut out, "jump_url", &self.jump_url)?;
-        out.serialize_field("mchid_list", &self.mchid_list)?;
-        out.serialize_field("begin_time", &self.begin_time)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        out.serialize_field("min_cost", &self.min_cost)?;
-        out.serialize_field("max_cost", &self.max_cost)?;
-        fields::optional(&mut out, "is_locked", &self.is_locked)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .optional("jump_url", &self.jump_url)
+            .field("mchid_list", &self.mchid_list)
+            .field("begin_time", &self.begin_time)
+            .field("end_time", &self.end_time)
+            .field("min_cost", &self.min_cost)
+            .field("max_cost", &self.max_cost)
+            .optional("is_locked", &self.is_locked)
+            .end()
     }
 }
 
@@ -297,16 +329,16 @@ impl ::wechat_core::fields::FromMap for AddMemberRuleRequest {
         let mut field_is_locked = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_jump_url, "jump_url")?,
-                2 => map.read(&mut field_mchid_list, "mchid_list")?,
-                3 => map.read(&mut field_begin_time, "begin_time")?,
-                4 => map.read(&mut field_end_time, "end_time")?,
-                5 => map.read(&mut field_min_cost, "min_cost")?,
-                6 => map.read(&mut field_max_cost, "max_cost")?,
-                7 => map.read(&mut field_is_locked, "is_locked")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_jump_url, "jump_url"),
+                2 => map.read(&mut field_mchid_list, "mchid_list"),
+                3 => map.read(&mut field_begin_time, "begin_time"),
+                4 => map.read(&mut field_end_time, "end_time"),
+                5 => map.read(&mut field_min_cost, "min_cost"),
+                6 => map.read(&mut field_max_cost, "max_cost"),
+                7 => map.read(&mut field_is_locked, "is_locked"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddMemberRuleRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -362,18 +394,17 @@ impl AddMemberRuleResponse {
 impl serde::Serialize for AddMemberRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "AddMemberRuleResponse",
                 fields::len(
                     0,
                     &[self.fail_mchid_list.is_some(), self.succ_mchid_list.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "fail_mchid_list", &self.fail_mchid_list)?;
-        fields::optional(&mut out, "succ_mchid_list", &self.succ_mchid_list)?;
-        out.end()
+            )
+            .optional("fail_mchid_list", &self.fail_mchid_list)
+            .optional("succ_mchid_list", &self.succ_mchid_list)
+            .end()
     }
 }
 
@@ -398,10 +429,10 @@ impl ::wechat_core::fields::FromMap for AddMemberRuleResponse {
         let mut field_succ_mchid_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 | 2 => map.read(&mut field_fail_mchid_list, "fail_mchid_list")?,
-                1 | 3 => map.read(&mut field_succ_mchid_list, "succ_mchid_list")?,
-                _ => map.skip()?,
-            }
+                0 | 2 => map.read(&mut field_fail_mchid_list, "fail_mchid_list"),
+                1 | 3 => map.read(&mut field_succ_mchid_list, "succ_mchid_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddMemberRuleResponse {
             fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),

@@ -130,10 +130,10 @@ impl ::wechat_core::Check for AddRuleRequest {
 
 impl serde::Serialize for AddRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("AddRuleRequest", 1)?;
-        out.serialize_field("rule_info", &self.rule_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "AddRuleRequest", 1)
+            .field("rule_info", &self.rule_info)
+            .end()
     }
 }
 
@@ -160,9 +160,9 @@ impl ::wechat_core::fields::FromMap for AddRuleRequest {
         let mut field_rule_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_rule_info, "rule_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_rule_info, "rule_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddRuleRequest {
             rule_info: fields::required(field_rule_info, "rule_info")?,
@@ -217,19 +217,18 @@ impl AddRuleResponse {
 impl serde::Serialize for AddRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "AddRuleResponse",
                 fields::len(
                     1,
                     &[self.fail_mchid_list.is_some(), self.succ_mchid_list.is_some()],
                 ),
-            )?;
-        out.serialize_field("rule_id", &self.rule_id)?;
-        fields::optional(&mut out, "fail_mchid_list", &self.fail_mchid_list)?;
-        fields::optional(&mut out, "succ_mchid_list", &self.succ_mchid_list)?;
-        out.end()
+            )
+            .field("rule_id", &self.rule_id)
+            .optional("fail_mchid_list", &self.fail_mchid_list)
+            .optional("succ_mchid_list", &self.succ_mchid_list)
+            .end()
     }
 }
 
@@ -256,11 +255,11 @@ impl ::wechat_core::fields::FromMap for AddRuleResponse {
         let mut field_succ_mchid_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_rule_id, "rule_id")?,
-                1 => map.read(&mut field_fail_mchid_list, "fail_mchid_list")?,
-                2 => map.read(&mut field_succ_mchid_list, "succ_mchid_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_rule_id, "rule_id"),
+                1 => map.read(&mut field_fail_mchid_list, "fail_mchid_list"),
+                2 => map.read(&mut field_succ_mchid_list, "succ_mchid_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(AddRuleResponse {
             rule_id: fields::required(field_rule_id, "rule_id")?,

@@ -107,10 +107,25 @@ impl DeleteMemberRuleRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<DeleteMemberRuleRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("DeleteMemberRuleRequest");
-        Ok(DeleteMemberRuleRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            mchid_list: required.take(self.mchid_list, "mchid_list")?,
-        })
+        match (self.card_id, self.mchid_list) {
+            (Some(card_id), Some(mchid_list)) => {
+                Ok(DeleteMemberRuleRequest {
+                    card_id,
+                    mchid_list,
+                })
+            }
+            (card_id, mchid_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("mchid_list", mchid_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -131,11 +146,11 @@ impl ::wechat_core::Check for DeleteMemberRuleRequest {
 
 impl serde::Serialize for DeleteMemberRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DeleteMemberRuleRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("mchid_list", &self.mchid_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DeleteMemberRuleRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("mchid_list", &self.mchid_list)
+            .end()
     }
 }
 
@@ -163,10 +178,10 @@ impl ::wechat_core::fields::FromMap for DeleteMemberRuleRequest {
         let mut field_mchid_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_mchid_list, "mchid_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_mchid_list, "mchid_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DeleteMemberRuleRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -216,18 +231,17 @@ impl DeleteMemberRuleResponse {
 impl serde::Serialize for DeleteMemberRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "DeleteMemberRuleResponse",
                 fields::len(
                     0,
                     &[self.fail_mchid_list.is_some(), self.succ_mchid_list.is_some()],
                 ),
-            )?;
-        fields::optional(&mut out, "fail_mchid_list", &self.fail_mchid_list)?;
-        fields::optional(&mut out, "succ_mchid_list", &self.succ_mchid_list)?;
-        out.end()
+            )
+            .optional("fail_mchid_list", &self.fail_mchid_list)
+            .optional("succ_mchid_list", &self.succ_mchid_list)
+            .end()
     }
 }
 
@@ -252,10 +266,10 @@ impl ::wechat_core::fields::FromMap for DeleteMemberRuleResponse {
         let mut field_succ_mchid_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 | 2 => map.read(&mut field_fail_mchid_list, "fail_mchid_list")?,
-                1 | 3 => map.read(&mut field_succ_mchid_list, "succ_mchid_list")?,
-                _ => map.skip()?,
-            }
+                0 | 2 => map.read(&mut field_fail_mchid_list, "fail_mchid_list"),
+                1 | 3 => map.read(&mut field_succ_mchid_list, "succ_mchid_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DeleteMemberRuleResponse {
             fail_mchid_list: field_fail_mchid_list.unwrap_or_default(),

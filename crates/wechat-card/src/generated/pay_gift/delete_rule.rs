@@ -70,10 +70,10 @@ impl DeleteRuleRequest {
 
 impl serde::Serialize for DeleteRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("DeleteRuleRequest", 1)?;
-        out.serialize_field("rule_id", &self.rule_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DeleteRuleRequest", 1)
+            .field("rule_id", &self.rule_id)
+            .end()
     }
 }
 
@@ -100,9 +100,9 @@ impl ::wechat_core::fields::FromMap for DeleteRuleRequest {
         let mut field_rule_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_rule_id, "rule_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_rule_id, "rule_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(DeleteRuleRequest {
             rule_id: fields::required(field_rule_id, "rule_id")?,
@@ -129,9 +129,8 @@ impl DeleteRuleResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for DeleteRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("DeleteRuleResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "DeleteRuleResponse", 0).end()
     }
 }
 

@@ -73,10 +73,10 @@ impl GetMemberRuleRequest {
 
 impl serde::Serialize for GetMemberRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetMemberRuleRequest", 1)?;
-        out.serialize_field("mchid", &self.mchid)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetMemberRuleRequest", 1)
+            .field("mchid", &self.mchid)
+            .end()
     }
 }
 
@@ -103,9 +103,9 @@ impl ::wechat_core::fields::FromMap for GetMemberRuleRequest {
         let mut field_mchid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_mchid, "mchid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_mchid, "mchid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberRuleRequest {
             mchid: fields::required(field_mchid, "mchid")?,
@@ -159,9 +159,8 @@ impl GetMemberRuleResponse {
 impl serde::Serialize for GetMemberRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetMemberRuleResponse",
                 fields::len(
                     0,
@@ -171,11 +170,11 @@ impl serde::Serialize for GetMemberRuleResponse {
                         self.is_locked.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        fields::optional(&mut out, "occupy_appid", &self.occupy_appid)?;
-        fields::optional(&mut out, "is_locked", &self.is_locked)?;
-        out.end()
+            )
+            .optional("card_id", &self.card_id)
+            .optional("occupy_appid", &self.occupy_appid)
+            .optional("is_locked", &self.is_locked)
+            .end()
     }
 }
 
@@ -201,11 +200,11 @@ impl ::wechat_core::fields::FromMap for GetMemberRuleResponse {
         let mut field_is_locked = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_occupy_appid, "occupy_appid")?,
-                2 => map.read(&mut field_is_locked, "is_locked")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_occupy_appid, "occupy_appid"),
+                2 => map.read(&mut field_is_locked, "is_locked"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetMemberRuleResponse {
             card_id: field_card_id.unwrap_or_default(),

@@ -72,10 +72,10 @@ impl GetRuleRequest {
 
 impl serde::Serialize for GetRuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetRuleRequest", 1)?;
-        out.serialize_field("rule_id", &self.rule_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetRuleRequest", 1)
+            .field("rule_id", &self.rule_id)
+            .end()
     }
 }
 
@@ -102,9 +102,9 @@ impl ::wechat_core::fields::FromMap for GetRuleRequest {
         let mut field_rule_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_rule_id, "rule_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_rule_id, "rule_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetRuleRequest {
             rule_id: fields::required(field_rule_id, "rule_id")?,
@@ -135,10 +135,10 @@ impl GetRuleResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetRuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetRuleResponse", 1)?;
-        out.serialize_field("rule_info", &self.rule_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetRuleResponse", 1)
+            .field("rule_info", &self.rule_info)
+            .end()
     }
 }
 
@@ -163,9 +163,9 @@ impl ::wechat_core::fields::FromMap for GetRuleResponse {
         let mut field_rule_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_rule_info, "rule_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_rule_info, "rule_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetRuleResponse {
             rule_info: fields::required(field_rule_info, "rule_info")?,

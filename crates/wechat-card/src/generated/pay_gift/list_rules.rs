@@ -111,12 +111,29 @@ impl ListRulesRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListRulesRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListRulesRequest");
-        Ok(ListRulesRequest {
-            type_: required.take(self.type_, "type_")?,
-            effective: required.take(self.effective, "effective")?,
-            offset: required.take(self.offset, "offset")?,
-            count: required.take(self.count, "count")?,
-        })
+        match (self.type_, self.effective, self.offset, self.count) {
+            (Some(type_), Some(effective), Some(offset), Some(count)) => {
+                Ok(ListRulesRequest {
+                    type_,
+                    effective,
+                    offset,
+                    count,
+                })
+            }
+            (type_, effective, offset, count) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("type_", type_.is_some()),
+                                ("effective", effective.is_some()),
+                                ("offset", offset.is_some()),
+                                ("count", count.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -137,13 +154,13 @@ impl ::wechat_core::Check for ListRulesRequest {
 
 impl serde::Serialize for ListRulesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListRulesRequest", 4)?;
-        out.serialize_field("type", &self.type_)?;
-        out.serialize_field("effective", &self.effective)?;
-        out.serialize_field("offset", &self.offset)?;
-        out.serialize_field("count", &self.count)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListRulesRequest", 4)
+            .field("type", &self.type_)
+            .field("effective", &self.effective)
+            .field("offset", &self.offset)
+            .field("count", &self.count)
+            .end()
     }
 }
 
@@ -173,12 +190,12 @@ impl ::wechat_core::fields::FromMap for ListRulesRequest {
         let mut field_count = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_type_, "type")?,
-                1 => map.read(&mut field_effective, "effective")?,
-                2 => map.read(&mut field_offset, "offset")?,
-                3 => map.read(&mut field_count, "count")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_type_, "type"),
+                1 => map.read(&mut field_effective, "effective"),
+                2 => map.read(&mut field_offset, "offset"),
+                3 => map.read(&mut field_count, "count"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListRulesRequest {
             type_: fields::required(field_type_, "type")?,
@@ -240,21 +257,36 @@ impl ListRulesResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListRulesResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListRulesResponse");
-        Ok(ListRulesResponse {
-            total_count: required.take(self.total_count, "total_count")?,
-            rule_list: required.take(self.rule_list, "rule_list")?,
-        })
+        match (self.total_count, self.rule_list) {
+            (Some(total_count), Some(rule_list)) => {
+                Ok(ListRulesResponse {
+                    total_count,
+                    rule_list,
+                })
+            }
+            (total_count, rule_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("total_count", total_count.is_some()),
+                                ("rule_list", rule_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for ListRulesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("ListRulesResponse", 2)?;
-        out.serialize_field("total_count", &self.total_count)?;
-        out.serialize_field("rule_list", &self.rule_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "ListRulesResponse", 2)
+            .field("total_count", &self.total_count)
+            .field("rule_list", &self.rule_list)
+            .end()
     }
 }
 
@@ -280,10 +312,10 @@ impl ::wechat_core::fields::FromMap for ListRulesResponse {
         let mut field_rule_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_total_count, "total_count")?,
-                1 => map.read(&mut field_rule_list, "rule_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_total_count, "total_count"),
+                1 => map.read(&mut field_rule_list, "rule_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListRulesResponse {
             total_count: fields::required(field_total_count, "total_count")?,

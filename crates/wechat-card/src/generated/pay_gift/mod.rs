@@ -93,14 +93,16 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn add_member_rule(
+    pub fn add_member_rule(
         self,
         request: &crate::pay_gift::AddMemberRuleRequest,
-    ) -> Result<
-        crate::pay_gift::AddMemberRuleResponse,
-        ::wechat_core::Error<crate::pay_gift::AddMemberRuleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::AddMemberRuleResponse,
+            ::wechat_core::Error<crate::pay_gift::AddMemberRuleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time
@@ -138,14 +140,16 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn add_rule(
+    pub fn add_rule(
         self,
         request: &crate::pay_gift::AddRuleRequest,
-    ) -> Result<
-        crate::pay_gift::AddRuleResponse,
-        ::wechat_core::Error<crate::pay_gift::AddRuleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::AddRuleResponse,
+            ::wechat_core::Error<crate::pay_gift::AddRuleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Removes merchant numbers from a 支付即会员 rule of the older interface.
@@ -185,14 +189,16 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn delete_member_rule(
+    pub fn delete_member_rule(
         self,
         request: &crate::pay_gift::DeleteMemberRuleRequest,
-    ) -> Result<
-        crate::pay_gift::DeleteMemberRuleResponse,
-        ::wechat_core::Error<crate::pay_gift::DeleteMemberRuleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::DeleteMemberRuleResponse,
+            ::wechat_core::Error<crate::pay_gift::DeleteMemberRuleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Deletes a pay-gift rule, releasing its merchant numbers.
@@ -228,14 +234,16 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn delete_rule(
+    pub fn delete_rule(
         self,
         request: &crate::pay_gift::DeleteRuleRequest,
-    ) -> Result<
-        crate::pay_gift::DeleteRuleResponse,
-        ::wechat_core::Error<crate::pay_gift::DeleteRuleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::DeleteRuleResponse,
+            ::wechat_core::Error<crate::pay_gift::DeleteRuleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.
@@ -271,14 +279,16 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_member_rule(
+    pub fn get_member_rule(
         self,
         request: &crate::pay_gift::GetMemberRuleRequest,
-    ) -> Result<
-        crate::pay_gift::GetMemberRuleResponse,
-        ::wechat_core::Error<crate::pay_gift::GetMemberRuleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::GetMemberRuleResponse,
+            ::wechat_core::Error<crate::pay_gift::GetMemberRuleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads a pay-gift rule: its merchant numbers, time span, status and terms.
@@ -314,14 +324,16 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_rule(
+    pub fn get_rule(
         self,
         request: &crate::pay_gift::GetRuleRequest,
-    ) -> Result<
-        crate::pay_gift::GetRuleResponse,
-        ::wechat_core::Error<crate::pay_gift::GetRuleErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::GetRuleResponse,
+            ::wechat_core::Error<crate::pay_gift::GetRuleErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.
@@ -357,13 +369,15 @@ impl PayGiftClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_rules(
+    pub fn list_rules(
         self,
         request: &crate::pay_gift::ListRulesRequest,
-    ) -> Result<
-        crate::pay_gift::ListRulesResponse,
-        ::wechat_core::Error<crate::pay_gift::ListRulesErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::pay_gift::ListRulesResponse,
+            ::wechat_core::Error<crate::pay_gift::ListRulesErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

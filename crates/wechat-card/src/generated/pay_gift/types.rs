@@ -80,13 +80,25 @@ impl FailedMchidBuilder {
     /// field not set.
     pub fn build(self) -> Result<FailedMchid, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("FailedMchid");
-        Ok(FailedMchid {
-            mchid: required.take(self.mchid, "mchid")?,
-            errcode: required.take(self.errcode, "errcode")?,
-            errmsg: self.errmsg,
-            occupy_rule_id: self.occupy_rule_id,
-            occupy_appid: self.occupy_appid,
-        })
+        match (self.mchid, self.errcode) {
+            (Some(mchid), Some(errcode)) => {
+                Ok(FailedMchid {
+                    mchid,
+                    errcode,
+                    errmsg: self.errmsg,
+                    occupy_rule_id: self.occupy_rule_id,
+                    occupy_appid: self.occupy_appid,
+                })
+            }
+            (mchid, errcode) => {
+                Err(
+                    required
+                        .missing(
+                            &[("mchid", mchid.is_some()), ("errcode", errcode.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -94,9 +106,8 @@ impl FailedMchidBuilder {
 impl serde::Serialize for FailedMchid {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "FailedMchid",
                 fields::len(
                     2,
@@ -106,13 +117,13 @@ impl serde::Serialize for FailedMchid {
                         self.occupy_appid.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("mchid", &self.mchid)?;
-        out.serialize_field("errcode", &self.errcode)?;
-        fields::optional(&mut out, "errmsg", &self.errmsg)?;
-        fields::optional(&mut out, "occupy_rule_id", &self.occupy_rule_id)?;
-        fields::optional(&mut out, "occupy_appid", &self.occupy_appid)?;
-        out.end()
+            )
+            .field("mchid", &self.mchid)
+            .field("errcode", &self.errcode)
+            .optional("errmsg", &self.errmsg)
+            .optional("occupy_rule_id", &self.occupy_rule_id)
+            .optional("occupy_appid", &self.occupy_appid)
+            .end()
     }
 }
 
@@ -141,13 +152,13 @@ impl ::wechat_core::fields::FromMap for FailedMchid {
         let mut field_occupy_appid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_mchid, "mchid")?,
-                1 => map.read(&mut field_errcode, "errcode")?,
-                2 => map.read(&mut field_errmsg, "errmsg")?,
-                3 => map.read(&mut field_occupy_rule_id, "occupy_rule_id")?,
-                4 => map.read(&mut field_occupy_appid, "occupy_appid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_mchid, "mchid"),
+                1 => map.read(&mut field_errcode, "errcode"),
+                2 => map.read(&mut field_errmsg, "errmsg"),
+                3 => map.read(&mut field_occupy_rule_id, "occupy_rule_id"),
+                4 => map.read(&mut field_occupy_appid, "occupy_appid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(FailedMchid {
             mchid: fields::required(field_mchid, "mchid")?,
@@ -241,14 +252,30 @@ impl MemberRuleBuilder {
     /// field not set.
     pub fn build(self) -> Result<MemberRule, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("MemberRule");
-        Ok(MemberRule {
-            card_id: required.take(self.card_id, "card_id")?,
-            least_cost: required.take(self.least_cost, "least_cost")?,
-            max_cost: required.take(self.max_cost, "max_cost")?,
-            jump_url: self.jump_url,
-            app_brand_id: self.app_brand_id,
-            app_brand_pass: self.app_brand_pass,
-        })
+        match (self.card_id, self.least_cost, self.max_cost) {
+            (Some(card_id), Some(least_cost), Some(max_cost)) => {
+                Ok(MemberRule {
+                    card_id,
+                    least_cost,
+                    max_cost,
+                    jump_url: self.jump_url,
+                    app_brand_id: self.app_brand_id,
+                    app_brand_pass: self.app_brand_pass,
+                })
+            }
+            (card_id, least_cost, max_cost) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("least_cost", least_cost.is_some()),
+                                ("max_cost", max_cost.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -279,9 +306,8 @@ impl ::wechat_core::Check for MemberRule {
 impl serde::Serialize for MemberRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "MemberRule",
                 fields::len(
                     3,
@@ -291,14 +317,14 @@ impl serde::Serialize for MemberRule {
                         self.app_brand_pass.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("least_cost", &self.least_cost)?;
-        out.serialize_field("max_cost", &self.max_cost)?;
-        fields::optional(&mut out, "jump_url", &self.jump_url)?;
-        fields::optional(&mut out, "app_brand_id", &self.app_brand_id)?;
-        fields::optional(&mut out, "app_brand_pass", &self.app_brand_pass)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .field("least_cost", &self.least_cost)
+            .field("max_cost", &self.max_cost)
+            .optional("jump_url", &self.jump_url)
+            .optional("app_brand_id", &self.app_brand_id)
+            .optional("app_brand_pass", &self.app_brand_pass)
+            .end()
     }
 }
 
@@ -335,14 +361,14 @@ impl ::wechat_core::fields::FromMap for MemberRule {
         let mut field_app_brand_pass = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_least_cost, "least_cost")?,
-                2 => map.read(&mut field_max_cost, "max_cost")?,
-                3 => map.read(&mut field_jump_url, "jump_url")?,
-                4 => map.read(&mut field_app_brand_id, "app_brand_id")?,
-                5 => map.read(&mut field_app_brand_pass, "app_brand_pass")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_least_cost, "least_cost"),
+                2 => map.read(&mut field_max_cost, "max_cost"),
+                3 => map.read(&mut field_jump_url, "jump_url"),
+                4 => map.read(&mut field_app_brand_id, "app_brand_id"),
+                5 => map.read(&mut field_app_brand_pass, "app_brand_pass"),
+                _ => map.skip(),
+            }?;
         }
         Ok(MemberRule {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -402,10 +428,20 @@ impl RuleBuilder {
     /// field not set.
     pub fn build(self) -> Result<Rule, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("Rule");
-        Ok(Rule {
-            base_info: required.take(self.base_info, "base_info")?,
-            rule: required.take(self.rule, "rule")?,
-        })
+        match (self.base_info, self.rule) {
+            (Some(base_info), Some(rule)) => Ok(Rule { base_info, rule }),
+            (base_info, rule) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("rule", rule.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -506,14 +542,30 @@ impl RuleBaseBuilder {
     /// field not set.
     pub fn build(self) -> Result<RuleBase, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("RuleBase");
-        Ok(RuleBase {
-            mchid_list: required.take(self.mchid_list, "mchid_list")?,
-            begin_time: required.take(self.begin_time, "begin_time")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            status: None,
-            create_time: None,
-            update_time: None,
-        })
+        match (self.mchid_list, self.begin_time, self.end_time) {
+            (Some(mchid_list), Some(begin_time), Some(end_time)) => {
+                Ok(RuleBase {
+                    mchid_list,
+                    begin_time,
+                    end_time,
+                    status: None,
+                    create_time: None,
+                    update_time: None,
+                })
+            }
+            (mchid_list, begin_time, end_time) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("mchid_list", mchid_list.is_some()),
+                                ("begin_time", begin_time.is_some()),
+                                ("end_time", end_time.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -534,12 +586,12 @@ impl ::wechat_core::Check for RuleBase {
 
 impl serde::Serialize for RuleBase {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("RuleBase", 3)?;
-        out.serialize_field("mchid_list", &self.mchid_list)?;
-        out.serialize_field("begin_time", &self.begin_time)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "RuleBase", 3)
+            .field("mchid_list", &self.mchid_list)
+            .field("begin_time", &self.begin_time)
+            .field("end_time", &self.end_time)
+            .end()
     }
 }
 
@@ -576,14 +628,14 @@ impl ::wechat_core::fields::FromMap for RuleBase {
         let mut field_update_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_mchid_list, "mchid_list")?,
-                1 => map.read(&mut field_begin_time, "begin_time")?,
-                2 => map.read(&mut field_end_time, "end_time")?,
-                3 => map.read(&mut field_status, "status")?,
-                4 => map.read(&mut field_create_time, "create_time")?,
-                5 => map.read(&mut field_update_time, "update_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_mchid_list, "mchid_list"),
+                1 => map.read(&mut field_begin_time, "begin_time"),
+                2 => map.read(&mut field_end_time, "end_time"),
+                3 => map.read(&mut field_status, "status"),
+                4 => map.read(&mut field_create_time, "create_time"),
+                5 => map.read(&mut field_update_time, "update_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(RuleBase {
             mchid_list: fields::required(field_mchid_list, "mchid_list")?,

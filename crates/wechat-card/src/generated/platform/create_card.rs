@@ -88,10 +88,10 @@ impl CreateCardRequest {
 
 impl serde::Serialize for CreateCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateCardRequest", 1)?;
-        out.serialize_field("invoice_info", &self.invoice_info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateCardRequest", 1)
+            .field("invoice_info", &self.invoice_info)
+            .end()
     }
 }
 
@@ -118,9 +118,9 @@ impl ::wechat_core::fields::FromMap for CreateCardRequest {
         let mut field_invoice_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoice_info, "invoice_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoice_info, "invoice_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateCardRequest {
             invoice_info: fields::required(field_invoice_info, "invoice_info")?,
@@ -151,10 +151,10 @@ impl CreateCardResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CreateCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CreateCardResponse", 1)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CreateCardResponse", 1)
+            .field("card_id", &self.card_id)
+            .end()
     }
 }
 
@@ -179,9 +179,9 @@ impl ::wechat_core::fields::FromMap for CreateCardResponse {
         let mut field_card_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CreateCardResponse {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -264,22 +264,38 @@ impl InvoiceTemplateBuilder {
     /// field not set.
     pub fn build(self) -> Result<InvoiceTemplate, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InvoiceTemplate");
-        Ok(InvoiceTemplate {
-            base_info: required.take(self.base_info, "base_info")?,
-            payee: required.take(self.payee, "payee")?,
-            type_: required.take(self.type_, "type_")?,
-        })
+        match (self.base_info, self.payee, self.type_) {
+            (Some(base_info), Some(payee), Some(type_)) => {
+                Ok(InvoiceTemplate {
+                    base_info,
+                    payee,
+                    type_,
+                })
+            }
+            (base_info, payee, type_) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("base_info", base_info.is_some()),
+                                ("payee", payee.is_some()),
+                                ("type_", type_.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for InvoiceTemplate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InvoiceTemplate", 3)?;
-        out.serialize_field("base_info", &self.base_info)?;
-        out.serialize_field("payee", &self.payee)?;
-        out.serialize_field("type", &self.type_)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "InvoiceTemplate", 3)
+            .field("base_info", &self.base_info)
+            .field("payee", &self.payee)
+            .field("type", &self.type_)
+            .end()
     }
 }
 
@@ -308,11 +324,11 @@ impl ::wechat_core::fields::FromMap for InvoiceTemplate {
         let mut field_type_ = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_base_info, "base_info")?,
-                1 => map.read(&mut field_payee, "payee")?,
-                2 => map.read(&mut field_type_, "type")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_base_info, "base_info"),
+                1 => map.read(&mut field_payee, "payee"),
+                2 => map.read(&mut field_type_, "type"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InvoiceTemplate {
             base_info: fields::required(field_base_info, "base_info")?,
@@ -422,25 +438,39 @@ impl TemplateBaseInfoBuilder {
     /// field not set.
     pub fn build(self) -> Result<TemplateBaseInfo, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("TemplateBaseInfo");
-        Ok(TemplateBaseInfo {
-            logo_url: required.take(self.logo_url, "logo_url")?,
-            title: required.take(self.title, "title")?,
-            custom_url_name: self.custom_url_name,
-            custom_url: self.custom_url,
-            custom_url_sub_title: self.custom_url_sub_title,
-            promotion_url_name: self.promotion_url_name,
-            promotion_url: self.promotion_url,
-            promotion_url_sub_title: self.promotion_url_sub_title,
-        })
+        match (self.logo_url, self.title) {
+            (Some(logo_url), Some(title)) => {
+                Ok(TemplateBaseInfo {
+                    logo_url,
+                    title,
+                    custom_url_name: self.custom_url_name,
+                    custom_url: self.custom_url,
+                    custom_url_sub_title: self.custom_url_sub_title,
+                    promotion_url_name: self.promotion_url_name,
+                    promotion_url: self.promotion_url,
+                    promotion_url_sub_title: self.promotion_url_sub_title,
+                })
+            }
+            (logo_url, title) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("logo_url", logo_url.is_some()),
+                                ("title", title.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for TemplateBaseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "TemplateBaseInfo",
                 fields::len(
                     2,
@@ -453,20 +483,16 @@ impl serde::Serialize for TemplateBaseInfo {
                         self.promotion_url_sub_title.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("logo_url", &self.logo_url)?;
-        out.serialize_field("title", &self.title)?;
-        fields::optional(&mut out, "custom_url_name", &self.custom_url_name)?;
-        fields::optional(&mut out, "custom_url", &self.custom_url)?;
-        fields::optional(&mut out, "custom_url_sub_title", &self.custom_url_sub_title)?;
-        fields::optional(&mut out, "promotion_url_name", &self.promotion_url_name)?;
-        fields::optional(&mut out, "promotion_url", &self.promotion_url)?;
-        fields::optional(
-            &mut out,
-            "promotion_url_sub_title",
-            &self.promotion_url_sub_title,
-        )?;
-        out.end()
+            )
+            .field("logo_url", &self.logo_url)
+            .field("title", &self.title)
+            .optional("custom_url_name", &self.custom_url_name)
+            .optional("custom_url", &self.custom_url)
+            .optional("custom_url_sub_title", &self.custom_url_sub_title)
+            .optional("promotion_url_name", &self.promotion_url_name)
+            .optional("promotion_url", &self.promotion_url)
+            .optional("promotion_url_sub_title", &self.promotion_url_sub_title)
+            .end()
     }
 }
 
@@ -509,21 +535,21 @@ impl ::wechat_core::fields::FromMap for TemplateBaseInfo {
         let mut field_promotion_url_sub_title = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_logo_url, "logo_url")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_custom_url_name, "custom_url_name")?,
-                3 => map.read(&mut field_custom_url, "custom_url")?,
-                4 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title")?,
-                5 => map.read(&mut field_promotion_url_name, "promotion_url_name")?,
-                6 => map.read(&mut field_promotion_url, "promotion_url")?,
+                0 => map.read(&mut field_logo_url, "logo_url"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_custom_url_name, "custom_url_name"),
+                3 => map.read(&mut field_custom_url, "custom_url"),
+                4 => map.read(&mut field_custom_url_sub_title, "custom_url_sub_title"),
+                5 => map.read(&mut field_promotion_url_name, "promotion_url_name"),
+                6 => map.read(&mut field_promotion_url, "promotion_url"),
                 7 => {
                     map.read(
                         &mut field_promotion_url_sub_title,
                         "promotion_url_sub_title",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(TemplateBaseInfo {
             logo_url: fields::required(field_logo_url, "logo_url")?,

@@ -85,11 +85,11 @@ impl GetPdfRequest {
 
 impl serde::Serialize for GetPdfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPdfRequest", 2)?;
-        out.serialize_field("action", "get_url")?;
-        out.serialize_field("s_media_id", &self.s_media_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPdfRequest", 2)
+            .field("action", "get_url")
+            .field("s_media_id", &self.s_media_id)
+            .end()
     }
 }
 
@@ -124,11 +124,11 @@ impl ::wechat_core::fields::FromMap for GetPdfRequest {
                             name: "action",
                             value: "get_url",
                         },
-                    )?
+                    )
                 }
-                1 => map.read(&mut field_s_media_id, "s_media_id")?,
-                _ => map.skip()?,
-            }
+                1 => map.read(&mut field_s_media_id, "s_media_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPdfRequest {
             action: fields::required(field_action, "action")?,
@@ -188,22 +188,36 @@ impl GetPdfResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetPdfResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetPdfResponse");
-        Ok(GetPdfResponse {
-            pdf_url: required.take(self.pdf_url, "pdf_url")?,
-            pdf_url_expire_time: required
-                .take(self.pdf_url_expire_time, "pdf_url_expire_time")?,
-        })
+        match (self.pdf_url, self.pdf_url_expire_time) {
+            (Some(pdf_url), Some(pdf_url_expire_time)) => {
+                Ok(GetPdfResponse {
+                    pdf_url,
+                    pdf_url_expire_time,
+                })
+            }
+            (pdf_url, pdf_url_expire_time) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("pdf_url", pdf_url.is_some()),
+                                ("pdf_url_expire_time", pdf_url_expire_time.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetPdfResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPdfResponse", 2)?;
-        out.serialize_field("pdf_url", &self.pdf_url)?;
-        out.serialize_field("pdf_url_expire_time", &self.pdf_url_expire_time)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPdfResponse", 2)
+            .field("pdf_url", &self.pdf_url)
+            .field("pdf_url_expire_time", &self.pdf_url_expire_time)
+            .end()
     }
 }
 
@@ -229,10 +243,10 @@ impl ::wechat_core::fields::FromMap for GetPdfResponse {
         let mut field_pdf_url_expire_time = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_pdf_url, "pdf_url")?,
-                1 => map.read(&mut field_pdf_url_expire_time, "pdf_url_expire_time")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_pdf_url, "pdf_url"),
+                1 => map.read(&mut field_pdf_url_expire_time, "pdf_url_expire_time"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPdfResponse {
             pdf_url: fields::required(field_pdf_url, "pdf_url")?,

@@ -74,9 +74,8 @@ impl GetPlatformUrlRequest {
 
 impl serde::Serialize for GetPlatformUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetPlatformUrlRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPlatformUrlRequest", 0).end()
     }
 }
 
@@ -126,10 +125,10 @@ impl GetPlatformUrlResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetPlatformUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetPlatformUrlResponse", 1)?;
-        out.serialize_field("invoice_url", &self.invoice_url)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetPlatformUrlResponse", 1)
+            .field("invoice_url", &self.invoice_url)
+            .end()
     }
 }
 
@@ -154,9 +153,9 @@ impl ::wechat_core::fields::FromMap for GetPlatformUrlResponse {
         let mut field_invoice_url = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoice_url, "invoice_url")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoice_url, "invoice_url"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetPlatformUrlResponse {
             invoice_url: fields::required(field_invoice_url, "invoice_url")?,

@@ -185,24 +185,41 @@ impl InsertInvoiceRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<InsertInvoiceRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InsertInvoiceRequest");
-        Ok(InsertInvoiceRequest {
-            order_id: required.take(self.order_id, "order_id")?,
-            card_id: required.take(self.card_id, "card_id")?,
-            appid: required.take(self.appid, "appid")?,
-            card_ext: required.take(self.card_ext, "card_ext")?,
-        })
+        match (self.order_id, self.card_id, self.appid, self.card_ext) {
+            (Some(order_id), Some(card_id), Some(appid), Some(card_ext)) => {
+                Ok(InsertInvoiceRequest {
+                    order_id,
+                    card_id,
+                    appid,
+                    card_ext,
+                })
+            }
+            (order_id, card_id, appid, card_ext) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("order_id", order_id.is_some()),
+                                ("card_id", card_id.is_some()),
+                                ("appid", appid.is_some()),
+                                ("card_ext", card_ext.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for InsertInvoiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("InsertInvoiceRequest", 4)?;
-        out.serialize_field("order_id", &self.order_id)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("card_ext", &self.card_ext)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "InsertInvoiceRequest", 4)
+            .field("order_id", &self.order_id)
+            .field("card_id", &self.card_id)
+            .field("appid", &self.appid)
+            .field("card_ext", &self.card_ext)
+            .end()
     }
 }
 
@@ -232,12 +249,12 @@ impl ::wechat_core::fields::FromMap for InsertInvoiceRequest {
         let mut field_card_ext = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_order_id, "order_id")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_appid, "appid")?,
-                3 => map.read(&mut field_card_ext, "card_ext")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_order_id, "order_id"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_appid, "appid"),
+                3 => map.read(&mut field_card_ext, "card_ext"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InsertInvoiceRequest {
             order_id: fields::required(field_order_id, "order_id")?,
@@ -308,11 +325,23 @@ impl InsertInvoiceResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<InsertInvoiceResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InsertInvoiceResponse");
-        Ok(InsertInvoiceResponse {
-            code: required.take(self.code, "code")?,
-            openid: required.take(self.openid, "openid")?,
-            unionid: self.unionid,
-        })
+        match (self.code, self.openid) {
+            (Some(code), Some(openid)) => {
+                Ok(InsertInvoiceResponse {
+                    code,
+                    openid,
+                    unionid: self.unionid,
+                })
+            }
+            (code, openid) => {
+                Err(
+                    required
+                        .missing(
+                            &[("code", code.is_some()), ("openid", openid.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -320,16 +349,15 @@ impl InsertInvoiceResponseBuilder {
 impl serde::Serialize for InsertInvoiceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "InsertInvoiceResponse",
                 fields::len(2, &[self.unionid.is_some()]),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        out.serialize_field("openid", &self.openid)?;
-        fields::optional(&mut out, "unionid", &self.unionid)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .field("openid", &self.openid)
+            .optional("unionid", &self.unionid)
+            .end()
     }
 }
 
@@ -356,11 +384,11 @@ impl ::wechat_core::fields::FromMap for InsertInvoiceResponse {
         let mut field_unionid = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_openid, "openid")?,
-                2 => map.read(&mut field_unionid, "unionid")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_openid, "openid"),
+                2 => map.read(&mut field_unionid, "unionid"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InsertInvoiceResponse {
             code: fields::required(field_code, "code")?,
@@ -454,20 +482,30 @@ impl CardExtBuilder {
     /// field not set.
     pub fn build(self) -> Result<CardExt, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("CardExt");
-        Ok(CardExt {
-            nonce_str: required.take(self.nonce_str, "nonce_str")?,
-            user_card: required.take(self.user_card, "user_card")?,
-        })
+        match (self.nonce_str, self.user_card) {
+            (Some(nonce_str), Some(user_card)) => Ok(CardExt { nonce_str, user_card }),
+            (nonce_str, user_card) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("nonce_str", nonce_str.is_some()),
+                                ("user_card", user_card.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for CardExt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("CardExt", 2)?;
-        out.serialize_field("nonce_str", &self.nonce_str)?;
-        out.serialize_field("user_card", &self.user_card)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CardExt", 2)
+            .field("nonce_str", &self.nonce_str)
+            .field("user_card", &self.user_card)
+            .end()
     }
 }
 
@@ -495,10 +533,10 @@ impl ::wechat_core::fields::FromMap for CardExt {
         let mut field_user_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_nonce_str, "nonce_str")?,
-                1 => map.read(&mut field_user_card, "user_card")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_nonce_str, "nonce_str"),
+                1 => map.read(&mut field_user_card, "user_card"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CardExt {
             nonce_str: fields::required(field_nonce_str, "nonce_str")?,
@@ -524,10 +562,10 @@ impl UserCard {
 
 impl serde::Serialize for UserCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UserCard", 1)?;
-        out.serialize_field("invoice_user_data", &self.invoice_user_data)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UserCard", 1)
+            .field("invoice_user_data", &self.invoice_user_data)
+            .end()
     }
 }
 
@@ -554,9 +592,9 @@ impl ::wechat_core::fields::FromMap for UserCard {
         let mut field_invoice_user_data = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_invoice_user_data, "invoice_user_data")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_invoice_user_data, "invoice_user_data"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UserCard {
             invoice_user_data: fields::required(
@@ -775,37 +813,84 @@ impl InvoiceUserDataBuilder {
     /// field not set.
     pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("InvoiceUserData");
-        Ok(InvoiceUserData {
-            fee: required.take(self.fee, "fee")?,
-            title: required.take(self.title, "title")?,
-            billing_time: required.take(self.billing_time, "billing_time")?,
-            billing_no: required.take(self.billing_no, "billing_no")?,
-            billing_code: required.take(self.billing_code, "billing_code")?,
-            info: self.info,
-            fee_without_tax: required.take(self.fee_without_tax, "fee_without_tax")?,
-            tax: required.take(self.tax, "tax")?,
-            s_pdf_media_id: required.take(self.s_pdf_media_id, "s_pdf_media_id")?,
-            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
-            check_code: self.check_code,
-            buyer_number: self.buyer_number,
-            buyer_address_and_phone: self.buyer_address_and_phone,
-            buyer_bank_account: self.buyer_bank_account,
-            seller_number: self.seller_number,
-            seller_address_and_phone: self.seller_address_and_phone,
-            seller_bank_account: self.seller_bank_account,
-            remarks: self.remarks,
-            cashier: self.cashier,
-            maker: self.maker,
-        })
+        match (
+            self.fee,
+            self.title,
+            self.billing_time,
+            self.billing_no,
+            self.billing_code,
+            self.fee_without_tax,
+            self.tax,
+            self.s_pdf_media_id,
+        ) {
+            (
+                Some(fee),
+                Some(title),
+                Some(billing_time),
+                Some(billing_no),
+                Some(billing_code),
+                Some(fee_without_tax),
+                Some(tax),
+                Some(s_pdf_media_id),
+            ) => {
+                Ok(InvoiceUserData {
+                    fee,
+                    title,
+                    billing_time,
+                    billing_no,
+                    billing_code,
+                    info: self.info,
+                    fee_without_tax,
+                    tax,
+                    s_pdf_media_id,
+                    s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+                    check_code: self.check_code,
+                    buyer_number: self.buyer_number,
+                    buyer_address_and_phone: self.buyer_address_and_phone,
+                    buyer_bank_account: self.buyer_bank_account,
+                    seller_number: self.seller_number,
+                    seller_address_and_phone: self.seller_address_and_phone,
+                    seller_bank_account: self.seller_bank_account,
+                    remarks: self.remarks,
+                    cashier: self.cashier,
+                    maker: self.maker,
+                })
+            }
+            (
+                fee,
+                title,
+                billing_time,
+                billing_no,
+                billing_code,
+                fee_without_tax,
+                tax,
+                s_pdf_media_id,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("fee", fee.is_some()),
+                                ("title", title.is_some()),
+                                ("billing_time", billing_time.is_some()),
+                                ("billing_no", billing_no.is_some()),
+                                ("billing_code", billing_code.is_some()),
+                                ("fee_without_tax", fee_without_tax.is_some()),
+                                ("tax", tax.is_some()),
+                                ("s_pdf_media_id", s_pdf_media_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for InvoiceUserData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "InvoiceUserData",
                 fields::len(
                     8,
@@ -824,36 +909,28 @@ impl serde::Serialize for InvoiceUserData {
                         self.maker.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("fee", &self.fee)?;
-        out.serialize_field("title", &self.title)?;
-        out.serialize_field("billing_time", &self.billing_time)?;
-        out.serialize_field("billing_no", &self.billing_no)?;
-        out.serialize_field("billing_code", &self.billing_code)?;
-        fields::optional(&mut out, "info", &self.info)?;
-        out.serialize_field("fee_without_tax", &self.fee_without_tax)?;
-        out.serialize_field("tax", &self.tax)?;
-        out.serialize_field("s_pdf_media_id", &self.s_pdf_media_id)?;
-        fields::optional(&mut out, "s_trip_pdf_media_id", &self.s_trip_pdf_media_id)?;
-        fields::optional(&mut out, "check_code", &self.check_code)?;
-        fields::optional(&mut out, "buyer_number", &self.buyer_number)?;
-        fields::optional(
-            &mut out,
-            "buyer_address_and_phone",
-            &self.buyer_address_and_phone,
-        )?;
-        fields::optional(&mut out, "buyer_bank_account", &self.buyer_bank_account)?;
-        fields::optional(&mut out, "seller_number", &self.seller_number)?;
-        fields::optional(
-            &mut out,
-            "seller_address_and_phone",
-            &self.seller_address_and_phone,
-        )?;
-        fields::optional(&mut out, "seller_bank_account", &self.seller_bank_account)?;
-        fields::optional(&mut out, "remarks", &self.remarks)?;
-        fields::optional(&mut out, "cashier", &self.cashier)?;
-        fields::optional(&mut out, "maker", &self.maker)?;
-        out.end()
+            )
+            .field("fee", &self.fee)
+            .field("title", &self.title)
+            .field("billing_time", &self.billing_time)
+            .field("billing_no", &self.billing_no)
+            .field("billing_code", &self.billing_code)
+            .optional("info", &self.info)
+            .field("fee_without_tax", &self.fee_without_tax)
+            .field("tax", &self.tax)
+            .field("s_pdf_media_id", &self.s_pdf_media_id)
+            .optional("s_trip_pdf_media_id", &self.s_trip_pdf_media_id)
+            .optional("check_code", &self.check_code)
+            .optional("buyer_number", &self.buyer_number)
+            .optional("buyer_address_and_phone", &self.buyer_address_and_phone)
+            .optional("buyer_bank_account", &self.buyer_bank_account)
+            .optional("seller_number", &self.seller_number)
+            .optional("seller_address_and_phone", &self.seller_address_and_phone)
+            .optional("seller_bank_account", &self.seller_bank_account)
+            .optional("remarks", &self.remarks)
+            .optional("cashier", &self.cashier)
+            .optional("maker", &self.maker)
+            .end()
     }
 }
 
@@ -920,38 +997,38 @@ impl ::wechat_core::fields::FromMap for InvoiceUserData {
         let mut field_maker = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_fee, "fee")?,
-                1 => map.read(&mut field_title, "title")?,
-                2 => map.read(&mut field_billing_time, "billing_time")?,
-                3 => map.read(&mut field_billing_no, "billing_no")?,
-                4 => map.read(&mut field_billing_code, "billing_code")?,
-                5 => map.read(&mut field_info, "info")?,
-                6 => map.read(&mut field_fee_without_tax, "fee_without_tax")?,
-                7 => map.read(&mut field_tax, "tax")?,
-                8 => map.read(&mut field_s_pdf_media_id, "s_pdf_media_id")?,
-                9 => map.read(&mut field_s_trip_pdf_media_id, "s_trip_pdf_media_id")?,
-                10 => map.read(&mut field_check_code, "check_code")?,
-                11 => map.read(&mut field_buyer_number, "buyer_number")?,
+                0 => map.read(&mut field_fee, "fee"),
+                1 => map.read(&mut field_title, "title"),
+                2 => map.read(&mut field_billing_time, "billing_time"),
+                3 => map.read(&mut field_billing_no, "billing_no"),
+                4 => map.read(&mut field_billing_code, "billing_code"),
+                5 => map.read(&mut field_info, "info"),
+                6 => map.read(&mut field_fee_without_tax, "fee_without_tax"),
+                7 => map.read(&mut field_tax, "tax"),
+                8 => map.read(&mut field_s_pdf_media_id, "s_pdf_media_id"),
+                9 => map.read(&mut field_s_trip_pdf_media_id, "s_trip_pdf_media_id"),
+                10 => map.read(&mut field_check_code, "check_code"),
+                11 => map.read(&mut field_buyer_number, "buyer_number"),
                 12 => {
                     map.read(
                         &mut field_buyer_address_and_phone,
                         "buyer_address_and_phone",
-                    )?
+                    )
                 }
-                13 => map.read(&mut field_buyer_bank_account, "buyer_bank_account")?,
-                14 => map.read(&mut field_seller_number, "seller_number")?,
+                13 => map.read(&mut field_buyer_bank_account, "buyer_bank_account"),
+                14 => map.read(&mut field_seller_number, "seller_number"),
                 15 => {
                     map.read(
                         &mut field_seller_address_and_phone,
                         "seller_address_and_phone",
-                    )?
+                    )
                 }
-                16 => map.read(&mut field_seller_bank_account, "seller_bank_account")?,
-                17 => map.read(&mut field_remarks, "remarks")?,
-                18 => map.read(&mut field_cashier, "cashier")?,
-                19 => map.read(&mut field_maker, "maker")?,
-                _ => map.skip()?,
-            }
+                16 => map.read(&mut field_seller_bank_account, "seller_bank_account"),
+                17 => map.read(&mut field_remarks, "remarks"),
+                18 => map.read(&mut field_cashier, "cashier"),
+                19 => map.read(&mut field_maker, "maker"),
+                _ => map.skip(),
+            }?;
         }
         Ok(InvoiceUserData {
             fee: fields::required(field_fee, "fee")?,
@@ -1042,24 +1119,41 @@ impl BillingItemBuilder {
     /// field not set.
     pub fn build(self) -> Result<BillingItem, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("BillingItem");
-        Ok(BillingItem {
-            name: required.take(self.name, "name")?,
-            num: required.take(self.num, "num")?,
-            unit: required.take(self.unit, "unit")?,
-            price: required.take(self.price, "price")?,
-        })
+        match (self.name, self.num, self.unit, self.price) {
+            (Some(name), Some(num), Some(unit), Some(price)) => {
+                Ok(BillingItem {
+                    name,
+                    num,
+                    unit,
+                    price,
+                })
+            }
+            (name, num, unit, price) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("name", name.is_some()),
+                                ("num", num.is_some()),
+                                ("unit", unit.is_some()),
+                                ("price", price.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for BillingItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("BillingItem", 4)?;
-        out.serialize_field("name", &self.name)?;
-        out.serialize_field("num", &self.num)?;
-        out.serialize_field("unit", &self.unit)?;
-        out.serialize_field("price", &self.price)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "BillingItem", 4)
+            .field("name", &self.name)
+            .field("num", &self.num)
+            .field("unit", &self.unit)
+            .field("price", &self.price)
+            .end()
     }
 }
 
@@ -1089,12 +1183,12 @@ impl ::wechat_core::fields::FromMap for BillingItem {
         let mut field_price = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_name, "name")?,
-                1 => map.read(&mut field_num, "num")?,
-                2 => map.read(&mut field_unit, "unit")?,
-                3 => map.read(&mut field_price, "price")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_name, "name"),
+                1 => map.read(&mut field_num, "num"),
+                2 => map.read(&mut field_unit, "unit"),
+                3 => map.read(&mut field_price, "price"),
+                _ => map.skip(),
+            }?;
         }
         Ok(BillingItem {
             name: fields::required(field_name, "name")?,

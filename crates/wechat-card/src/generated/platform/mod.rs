@@ -81,14 +81,16 @@ impl PlatformClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn create_card(
+    pub fn create_card(
         self,
         request: &crate::platform::CreateCardRequest,
-    ) -> Result<
-        crate::platform::CreateCardResponse,
-        ::wechat_core::Error<crate::platform::CreateCardErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::platform::CreateCardResponse,
+            ::wechat_core::Error<crate::platform::CreateCardErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets a temporary link to a PDF uploaded with `set_pdf`.
@@ -124,14 +126,16 @@ impl PlatformClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_pdf(
+    pub fn get_pdf(
         self,
         request: &crate::platform::GetPdfRequest,
-    ) -> Result<
-        crate::platform::GetPdfResponse,
-        ::wechat_core::Error<crate::platform::GetPdfErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::platform::GetPdfResponse,
+            ::wechat_core::Error<crate::platform::GetPdfErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.
@@ -167,14 +171,16 @@ impl PlatformClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_platform_url(
+    pub fn get_platform_url(
         self,
         request: &crate::platform::GetPlatformUrlRequest,
-    ) -> Result<
-        crate::platform::GetPlatformUrlResponse,
-        ::wechat_core::Error<crate::platform::GetPlatformUrlErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::platform::GetPlatformUrlResponse,
+            ::wechat_core::Error<crate::platform::GetPlatformUrlErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Inserts an issued e-invoice into the card package of the user who authorized the order.
@@ -216,14 +222,16 @@ impl PlatformClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn insert_invoice(
+    pub fn insert_invoice(
         self,
         request: &crate::platform::InsertInvoiceRequest,
-    ) -> Result<
-        crate::platform::InsertInvoiceResponse,
-        ::wechat_core::Error<crate::platform::InsertInvoiceErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::platform::InsertInvoiceResponse,
+            ::wechat_core::Error<crate::platform::InsertInvoiceErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.
@@ -260,14 +268,16 @@ impl PlatformClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn set_pdf(
+    pub fn set_pdf(
         self,
         request: &crate::platform::SetPdfRequest,
-    ) -> Result<
-        crate::platform::SetPdfResponse,
-        ::wechat_core::Error<crate::platform::SetPdfErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::platform::SetPdfResponse,
+            ::wechat_core::Error<crate::platform::SetPdfErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink
@@ -312,13 +322,15 @@ impl PlatformClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_status(
+    pub fn update_status(
         self,
         request: &crate::platform::UpdateStatusRequest,
-    ) -> Result<
-        crate::platform::UpdateStatusResponse,
-        ::wechat_core::Error<crate::platform::UpdateStatusErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::platform::UpdateStatusResponse,
+            ::wechat_core::Error<crate::platform::UpdateStatusErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -92,9 +92,8 @@ impl SetPdfRequest {
 
 impl serde::Serialize for SetPdfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("SetPdfRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetPdfRequest", 0).end()
     }
 }
 
@@ -146,10 +145,10 @@ impl SetPdfResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SetPdfResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SetPdfResponse", 1)?;
-        out.serialize_field("s_media_id", &self.s_media_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SetPdfResponse", 1)
+            .field("s_media_id", &self.s_media_id)
+            .end()
     }
 }
 
@@ -174,9 +173,9 @@ impl ::wechat_core::fields::FromMap for SetPdfResponse {
         let mut field_s_media_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_s_media_id, "s_media_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_s_media_id, "s_media_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SetPdfResponse {
             s_media_id: fields::required(field_s_media_id, "s_media_id")?,

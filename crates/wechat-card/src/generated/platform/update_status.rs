@@ -114,22 +114,38 @@ impl UpdateStatusRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateStatusRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateStatusRequest");
-        Ok(UpdateStatusRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            code: required.take(self.code, "code")?,
-            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
-        })
+        match (self.card_id, self.code, self.reimburse_status) {
+            (Some(card_id), Some(code), Some(reimburse_status)) => {
+                Ok(UpdateStatusRequest {
+                    card_id,
+                    code,
+                    reimburse_status,
+                })
+            }
+            (card_id, code, reimburse_status) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("code", code.is_some()),
+                                ("reimburse_status", reimburse_status.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for UpdateStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateStatusRequest", 3)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("code", &self.code)?;
-        out.serialize_field("reimburse_status", &self.reimburse_status)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateStatusRequest", 3)
+            .field("card_id", &self.card_id)
+            .field("code", &self.code)
+            .field("reimburse_status", &self.reimburse_status)
+            .end()
     }
 }
 
@@ -158,11 +174,11 @@ impl ::wechat_core::fields::FromMap for UpdateStatusRequest {
         let mut field_reimburse_status = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_code, "code")?,
-                2 => map.read(&mut field_reimburse_status, "reimburse_status")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_code, "code"),
+                2 => map.read(&mut field_reimburse_status, "reimburse_status"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateStatusRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -194,9 +210,8 @@ impl UpdateStatusResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateStatusResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateStatusResponse", 0).end()
     }
 }
 

@@ -166,10 +166,10 @@ impl GetInvoiceBatchRequest {
 
 impl serde::Serialize for GetInvoiceBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetInvoiceBatchRequest", 1)?;
-        out.serialize_field("item_list", &self.item_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetInvoiceBatchRequest", 1)
+            .field("item_list", &self.item_list)
+            .end()
     }
 }
 
@@ -196,9 +196,9 @@ impl ::wechat_core::fields::FromMap for GetInvoiceBatchRequest {
         let mut field_item_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_item_list, "item_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_item_list, "item_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetInvoiceBatchRequest {
             item_list: fields::required(field_item_list, "item_list")?,
@@ -229,10 +229,10 @@ impl GetInvoiceBatchResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetInvoiceBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetInvoiceBatchResponse", 1)?;
-        out.serialize_field("item_list", &self.item_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetInvoiceBatchResponse", 1)
+            .field("item_list", &self.item_list)
+            .end()
     }
 }
 
@@ -257,9 +257,9 @@ impl ::wechat_core::fields::FromMap for GetInvoiceBatchResponse {
         let mut field_item_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_item_list, "item_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_item_list, "item_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetInvoiceBatchResponse {
             item_list: fields::required(field_item_list, "item_list")?,

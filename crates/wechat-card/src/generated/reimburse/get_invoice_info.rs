@@ -202,20 +202,35 @@ impl GetInvoiceInfoRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetInvoiceInfoRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetInvoiceInfoRequest");
-        Ok(GetInvoiceInfoRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            encrypt_code: required.take(self.encrypt_code, "encrypt_code")?,
-        })
+        match (self.card_id, self.encrypt_code) {
+            (Some(card_id), Some(encrypt_code)) => {
+                Ok(GetInvoiceInfoRequest {
+                    card_id,
+                    encrypt_code,
+                })
+            }
+            (card_id, encrypt_code) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("encrypt_code", encrypt_code.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetInvoiceInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetInvoiceInfoRequest", 2)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("encrypt_code", &self.encrypt_code)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetInvoiceInfoRequest", 2)
+            .field("card_id", &self.card_id)
+            .field("encrypt_code", &self.encrypt_code)
+            .end()
     }
 }
 
@@ -243,10 +258,10 @@ impl ::wechat_core::fields::FromMap for GetInvoiceInfoRequest {
         let mut field_encrypt_code = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_encrypt_code, "encrypt_code")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_encrypt_code, "encrypt_code"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetInvoiceInfoRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -369,17 +384,56 @@ impl GetInvoiceInfoResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetInvoiceInfoResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetInvoiceInfoResponse");
-        Ok(GetInvoiceInfoResponse {
-            card_id: required.take(self.card_id, "card_id")?,
-            begin_time: required.take(self.begin_time, "begin_time")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            user_card_status: self.user_card_status,
-            openid: required.take(self.openid, "openid")?,
-            type_: required.take(self.type_, "type_")?,
-            payee: required.take(self.payee, "payee")?,
-            detail: required.take(self.detail, "detail")?,
-            user_info: required.take(self.user_info, "user_info")?,
-        })
+        match (
+            self.card_id,
+            self.begin_time,
+            self.end_time,
+            self.openid,
+            self.type_,
+            self.payee,
+            self.detail,
+            self.user_info,
+        ) {
+            (
+                Some(card_id),
+                Some(begin_time),
+                Some(end_time),
+                Some(openid),
+                Some(type_),
+                Some(payee),
+                Some(detail),
+                Some(user_info),
+            ) => {
+                Ok(GetInvoiceInfoResponse {
+                    card_id,
+                    begin_time,
+                    end_time,
+                    user_card_status: self.user_card_status,
+                    openid,
+                    type_,
+                    payee,
+                    detail,
+                    user_info,
+                })
+            }
+            (card_id, begin_time, end_time, openid, type_, payee, detail, user_info) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("begin_time", begin_time.is_some()),
+                                ("end_time", end_time.is_some()),
+                                ("openid", openid.is_some()),
+                                ("type_", type_.is_some()),
+                                ("payee", payee.is_some()),
+                                ("detail", detail.is_some()),
+                                ("user_info", user_info.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -387,22 +441,21 @@ impl GetInvoiceInfoResponseBuilder {
 impl serde::Serialize for GetInvoiceInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetInvoiceInfoResponse",
                 fields::len(8, &[self.user_card_status.is_some()]),
-            )?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("begin_time", &self.begin_time)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        fields::optional(&mut out, "user_card_status", &self.user_card_status)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.serialize_field("type", &self.type_)?;
-        out.serialize_field("payee", &self.payee)?;
-        out.serialize_field("detail", &self.detail)?;
-        out.serialize_field("user_info", &self.user_info)?;
-        out.end()
+            )
+            .field("card_id", &self.card_id)
+            .field("begin_time", &self.begin_time)
+            .field("end_time", &self.end_time)
+            .optional("user_card_status", &self.user_card_status)
+            .field("openid", &self.openid)
+            .field("type", &self.type_)
+            .field("payee", &self.payee)
+            .field("detail", &self.detail)
+            .field("user_info", &self.user_info)
+            .end()
     }
 }
 
@@ -445,17 +498,17 @@ impl ::wechat_core::fields::FromMap for GetInvoiceInfoResponse {
         let mut field_user_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_begin_time, "begin_time")?,
-                2 => map.read(&mut field_end_time, "end_time")?,
-                3 => map.read(&mut field_user_card_status, "user_card_status")?,
-                4 => map.read(&mut field_openid, "openid")?,
-                5 => map.read(&mut field_type_, "type")?,
-                6 => map.read(&mut field_payee, "payee")?,
-                7 => map.read(&mut field_detail, "detail")?,
-                8 => map.read(&mut field_user_info, "user_info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_begin_time, "begin_time"),
+                2 => map.read(&mut field_end_time, "end_time"),
+                3 => map.read(&mut field_user_card_status, "user_card_status"),
+                4 => map.read(&mut field_openid, "openid"),
+                5 => map.read(&mut field_type_, "type"),
+                6 => map.read(&mut field_payee, "payee"),
+                7 => map.read(&mut field_detail, "detail"),
+                8 => map.read(&mut field_user_info, "user_info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetInvoiceInfoResponse {
             card_id: fields::required(field_card_id, "card_id")?,

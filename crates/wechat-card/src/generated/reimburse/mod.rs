@@ -79,14 +79,16 @@ impl ReimburseClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_invoice_batch(
+    pub fn get_invoice_batch(
         self,
         request: &crate::reimburse::GetInvoiceBatchRequest,
-    ) -> Result<
-        crate::reimburse::GetInvoiceBatchResponse,
-        ::wechat_core::Error<crate::reimburse::GetInvoiceBatchErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::reimburse::GetInvoiceBatchResponse,
+            ::wechat_core::Error<crate::reimburse::GetInvoiceBatchErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads an invoice the user chose from the card package, with a link to its PDF.
@@ -125,14 +127,16 @@ impl ReimburseClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_invoice_info(
+    pub fn get_invoice_info(
         self,
         request: &crate::reimburse::GetInvoiceInfoRequest,
-    ) -> Result<
-        crate::reimburse::GetInvoiceInfoResponse,
-        ::wechat_core::Error<crate::reimburse::GetInvoiceInfoErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::reimburse::GetInvoiceInfoResponse,
+            ::wechat_core::Error<crate::reimburse::GetInvoiceInfoErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// The reimbursing party locks, unlocks or closes (reimburses) an invoice.
@@ -177,14 +181,16 @@ impl ReimburseClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_invoice_status(
+    pub fn update_invoice_status(
         self,
         request: &crate::reimburse::UpdateInvoiceStatusRequest,
-    ) -> Result<
-        crate::reimburse::UpdateInvoiceStatusResponse,
-        ::wechat_core::Error<crate::reimburse::UpdateInvoiceStatusErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::reimburse::UpdateInvoiceStatusResponse,
+            ::wechat_core::Error<crate::reimburse::UpdateInvoiceStatusErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Locks, unlocks or closes several invoices of one user, all or nothing.
@@ -231,13 +237,15 @@ impl ReimburseClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_status_batch(
+    pub fn update_status_batch(
         self,
         request: &crate::reimburse::UpdateStatusBatchRequest,
-    ) -> Result<
-        crate::reimburse::UpdateStatusBatchResponse,
-        ::wechat_core::Error<crate::reimburse::UpdateStatusBatchErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::reimburse::UpdateStatusBatchResponse,
+            ::wechat_core::Error<crate::reimburse::UpdateStatusBatchErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

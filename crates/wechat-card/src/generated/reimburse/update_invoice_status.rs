@@ -125,22 +125,38 @@ impl UpdateInvoiceStatusRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateInvoiceStatusRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateInvoiceStatusRequest");
-        Ok(UpdateInvoiceStatusRequest {
-            card_id: required.take(self.card_id, "card_id")?,
-            encrypt_code: required.take(self.encrypt_code, "encrypt_code")?,
-            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
-        })
+        match (self.card_id, self.encrypt_code, self.reimburse_status) {
+            (Some(card_id), Some(encrypt_code), Some(reimburse_status)) => {
+                Ok(UpdateInvoiceStatusRequest {
+                    card_id,
+                    encrypt_code,
+                    reimburse_status,
+                })
+            }
+            (card_id, encrypt_code, reimburse_status) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("card_id", card_id.is_some()),
+                                ("encrypt_code", encrypt_code.is_some()),
+                                ("reimburse_status", reimburse_status.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for UpdateInvoiceStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateInvoiceStatusRequest", 3)?;
-        out.serialize_field("card_id", &self.card_id)?;
-        out.serialize_field("encrypt_code", &self.encrypt_code)?;
-        out.serialize_field("reimburse_status", &self.reimburse_status)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateInvoiceStatusRequest", 3)
+            .field("card_id", &self.card_id)
+            .field("encrypt_code", &self.encrypt_code)
+            .field("reimburse_status", &self.reimburse_status)
+            .end()
     }
 }
 
@@ -169,11 +185,11 @@ impl ::wechat_core::fields::FromMap for UpdateInvoiceStatusRequest {
         let mut field_reimburse_status = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_card_id, "card_id")?,
-                1 => map.read(&mut field_encrypt_code, "encrypt_code")?,
-                2 => map.read(&mut field_reimburse_status, "reimburse_status")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_card_id, "card_id"),
+                1 => map.read(&mut field_encrypt_code, "encrypt_code"),
+                2 => map.read(&mut field_reimburse_status, "reimburse_status"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateInvoiceStatusRequest {
             card_id: fields::required(field_card_id, "card_id")?,
@@ -206,9 +222,8 @@ impl UpdateInvoiceStatusResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateInvoiceStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateInvoiceStatusResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateInvoiceStatusResponse", 0).end()
     }
 }
 

@@ -125,22 +125,38 @@ impl UpdateStatusBatchRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateStatusBatchRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateStatusBatchRequest");
-        Ok(UpdateStatusBatchRequest {
-            openid: required.take(self.openid, "openid")?,
-            reimburse_status: required.take(self.reimburse_status, "reimburse_status")?,
-            invoice_list: required.take(self.invoice_list, "invoice_list")?,
-        })
+        match (self.openid, self.reimburse_status, self.invoice_list) {
+            (Some(openid), Some(reimburse_status), Some(invoice_list)) => {
+                Ok(UpdateStatusBatchRequest {
+                    openid,
+                    reimburse_status,
+                    invoice_list,
+                })
+            }
+            (openid, reimburse_status, invoice_list) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("openid", openid.is_some()),
+                                ("reimburse_status", reimburse_status.is_some()),
+                                ("invoice_list", invoice_list.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for UpdateStatusBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateStatusBatchRequest", 3)?;
-        out.serialize_field("openid", &self.openid)?;
-        out.serialize_field("reimburse_status", &self.reimburse_status)?;
-        out.serialize_field("invoice_list", &self.invoice_list)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateStatusBatchRequest", 3)
+            .field("openid", &self.openid)
+            .field("reimburse_status", &self.reimburse_status)
+            .field("invoice_list", &self.invoice_list)
+            .end()
     }
 }
 
@@ -169,11 +185,11 @@ impl ::wechat_core::fields::FromMap for UpdateStatusBatchRequest {
         let mut field_invoice_list = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_openid, "openid")?,
-                1 => map.read(&mut field_reimburse_status, "reimburse_status")?,
-                2 => map.read(&mut field_invoice_list, "invoice_list")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_openid, "openid"),
+                1 => map.read(&mut field_reimburse_status, "reimburse_status"),
+                2 => map.read(&mut field_invoice_list, "invoice_list"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateStatusBatchRequest {
             openid: fields::required(field_openid, "openid")?,
@@ -206,9 +222,8 @@ impl UpdateStatusBatchResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateStatusBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateStatusBatchResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateStatusBatchResponse", 0).end()
     }
 }
 

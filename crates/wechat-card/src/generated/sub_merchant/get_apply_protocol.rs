@@ -58,9 +58,8 @@ impl GetApplyProtocolRequest {
 
 impl serde::Serialize for GetApplyProtocolRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetApplyProtocolRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetApplyProtocolRequest", 0).end()
     }
 }
 
@@ -114,10 +113,10 @@ impl GetApplyProtocolResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetApplyProtocolResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetApplyProtocolResponse", 1)?;
-        out.serialize_field("category", &self.category)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetApplyProtocolResponse", 1)
+            .field("category", &self.category)
+            .end()
     }
 }
 
@@ -142,9 +141,9 @@ impl ::wechat_core::fields::FromMap for GetApplyProtocolResponse {
         let mut field_category = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_category, "category")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_category, "category"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetApplyProtocolResponse {
             category: fields::required(field_category, "category")?,
@@ -226,25 +225,43 @@ impl PrimaryCategoryBuilder {
     /// field not set.
     pub fn build(self) -> Result<PrimaryCategory, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("PrimaryCategory");
-        Ok(PrimaryCategory {
-            primary_category_id: required
-                .take(self.primary_category_id, "primary_category_id")?,
-            category_name: required.take(self.category_name, "category_name")?,
-            secondary_category: required
-                .take(self.secondary_category, "secondary_category")?,
-        })
+        match (self.primary_category_id, self.category_name, self.secondary_category) {
+            (
+                Some(primary_category_id),
+                Some(category_name),
+                Some(secondary_category),
+            ) => {
+                Ok(PrimaryCategory {
+                    primary_category_id,
+                    category_name,
+                    secondary_category,
+                })
+            }
+            (primary_category_id, category_name, secondary_category) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("primary_category_id", primary_category_id.is_some()),
+                                ("category_name", category_name.is_some()),
+                                ("secondary_category", secondary_category.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for PrimaryCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("PrimaryCategory", 3)?;
-        out.serialize_field("primary_category_id", &self.primary_category_id)?;
-        out.serialize_field("category_name", &self.category_name)?;
-        out.serialize_field("secondary_category", &self.secondary_category)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "PrimaryCategory", 3)
+            .field("primary_category_id", &self.primary_category_id)
+            .field("category_name", &self.category_name)
+            .field("secondary_category", &self.secondary_category)
+            .end()
     }
 }
 
@@ -271,11 +288,11 @@ impl ::wechat_core::fields::FromMap for PrimaryCategory {
         let mut field_secondary_category = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_primary_category_id, "primary_category_id")?,
-                1 => map.read(&mut field_category_name, "category_name")?,
-                2 => map.read(&mut field_secondary_category, "secondary_category")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_primary_category_id, "primary_category_id"),
+                1 => map.read(&mut field_category_name, "category_name"),
+                2 => map.read(&mut field_secondary_category, "secondary_category"),
+                _ => map.skip(),
+            }?;
         }
         Ok(PrimaryCategory {
             primary_category_id: fields::required(
@@ -369,14 +386,28 @@ impl SecondaryCategoryBuilder {
     /// field not set.
     pub fn build(self) -> Result<SecondaryCategory, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SecondaryCategory");
-        Ok(SecondaryCategory {
-            secondary_category_id: required
-                .take(self.secondary_category_id, "secondary_category_id")?,
-            category_name: required.take(self.category_name, "category_name")?,
-            need_qualification_stuffs: self.need_qualification_stuffs,
-            can_choose_prepaid_card: self.can_choose_prepaid_card,
-            can_choose_payment_card: self.can_choose_payment_card,
-        })
+        match (self.secondary_category_id, self.category_name) {
+            (Some(secondary_category_id), Some(category_name)) => {
+                Ok(SecondaryCategory {
+                    secondary_category_id,
+                    category_name,
+                    need_qualification_stuffs: self.need_qualification_stuffs,
+                    can_choose_prepaid_card: self.can_choose_prepaid_card,
+                    can_choose_payment_card: self.can_choose_payment_card,
+                })
+            }
+            (secondary_category_id, category_name) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("secondary_category_id", secondary_category_id.is_some()),
+                                ("category_name", category_name.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -384,9 +415,8 @@ impl SecondaryCategoryBuilder {
 impl serde::Serialize for SecondaryCategory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SecondaryCategory",
                 fields::len(
                     2,
@@ -396,25 +426,13 @@ impl serde::Serialize for SecondaryCategory {
                         self.can_choose_payment_card.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
-        out.serialize_field("category_name", &self.category_name)?;
-        fields::optional(
-            &mut out,
-            "need_qualification_stuffs",
-            &self.need_qualification_stuffs,
-        )?;
-        fields::optional(
-            &mut out,
-            "can_choose_prepaid_card",
-            &self.can_choose_prepaid_card,
-        )?;
-        fields::optional(
-            &mut out,
-            "can_choose_payment_card",
-            &self.can_choose_payment_card,
-        )?;
-        out.end()
+            )
+            .field("secondary_category_id", &self.secondary_category_id)
+            .field("category_name", &self.category_name)
+            .optional("need_qualification_stuffs", &self.need_qualification_stuffs)
+            .optional("can_choose_prepaid_card", &self.can_choose_prepaid_card)
+            .optional("can_choose_payment_card", &self.can_choose_payment_card)
+            .end()
     }
 }
 
@@ -449,28 +467,28 @@ impl ::wechat_core::fields::FromMap for SecondaryCategory {
         let mut field_can_choose_payment_card = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_secondary_category_id, "secondary_category_id")?,
-                1 => map.read(&mut field_category_name, "category_name")?,
+                0 => map.read(&mut field_secondary_category_id, "secondary_category_id"),
+                1 => map.read(&mut field_category_name, "category_name"),
                 2 => {
                     map.read(
                         &mut field_need_qualification_stuffs,
                         "need_qualification_stuffs",
-                    )?
+                    )
                 }
                 3 => {
                     map.read(
                         &mut field_can_choose_prepaid_card,
                         "can_choose_prepaid_card",
-                    )?
+                    )
                 }
                 4 => {
                     map.read(
                         &mut field_can_choose_payment_card,
                         "can_choose_payment_card",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(SecondaryCategory {
             secondary_category_id: fields::required(

@@ -78,10 +78,10 @@ impl GetSubMerchantRequest {
 
 impl serde::Serialize for GetSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetSubMerchantRequest", 1)?;
-        out.serialize_field("merchant_id", &self.merchant_id)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetSubMerchantRequest", 1)
+            .field("merchant_id", &self.merchant_id)
+            .end()
     }
 }
 
@@ -108,9 +108,9 @@ impl ::wechat_core::fields::FromMap for GetSubMerchantRequest {
         let mut field_merchant_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_merchant_id, "merchant_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_merchant_id, "merchant_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetSubMerchantRequest {
             merchant_id: fields::required(field_merchant_id, "merchant_id")?,
@@ -142,10 +142,10 @@ impl GetSubMerchantResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetSubMerchantResponse", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetSubMerchantResponse", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -170,9 +170,9 @@ impl ::wechat_core::fields::FromMap for GetSubMerchantResponse {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetSubMerchantResponse {
             info: fields::required(field_info, "info")?,

@@ -116,11 +116,26 @@ impl ListSubMerchantsRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<ListSubMerchantsRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("ListSubMerchantsRequest");
-        Ok(ListSubMerchantsRequest {
-            begin_id: required.take(self.begin_id, "begin_id")?,
-            limit: required.take(self.limit, "limit")?,
-            status: self.status,
-        })
+        match (self.begin_id, self.limit) {
+            (Some(begin_id), Some(limit)) => {
+                Ok(ListSubMerchantsRequest {
+                    begin_id,
+                    limit,
+                    status: self.status,
+                })
+            }
+            (begin_id, limit) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("begin_id", begin_id.is_some()),
+                                ("limit", limit.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -143,16 +158,15 @@ impl ::wechat_core::Check for ListSubMerchantsRequest {
 impl serde::Serialize for ListSubMerchantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListSubMerchantsRequest",
                 fields::len(2, &[self.status.is_some()]),
-            )?;
-        out.serialize_field("begin_id", &self.begin_id)?;
-        out.serialize_field("limit", &self.limit)?;
-        fields::optional(&mut out, "status", &self.status)?;
-        out.end()
+            )
+            .field("begin_id", &self.begin_id)
+            .field("limit", &self.limit)
+            .optional("status", &self.status)
+            .end()
     }
 }
 
@@ -181,11 +195,11 @@ impl ::wechat_core::fields::FromMap for ListSubMerchantsRequest {
         let mut field_status = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_begin_id, "begin_id")?,
-                1 => map.read(&mut field_limit, "limit")?,
-                2 => map.read(&mut field_status, "status")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_begin_id, "begin_id"),
+                1 => map.read(&mut field_limit, "limit"),
+                2 => map.read(&mut field_status, "status"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListSubMerchantsRequest {
             begin_id: fields::required(field_begin_id, "begin_id")?,
@@ -231,15 +245,14 @@ impl ListSubMerchantsResponse {
 impl serde::Serialize for ListSubMerchantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "ListSubMerchantsResponse",
                 fields::len(1, &[self.next_begin_id.is_some()]),
-            )?;
-        out.serialize_field("info_list", &self.info_list)?;
-        fields::optional(&mut out, "next_begin_id", &self.next_begin_id)?;
-        out.end()
+            )
+            .field("info_list", &self.info_list)
+            .optional("next_begin_id", &self.next_begin_id)
+            .end()
     }
 }
 
@@ -265,10 +278,10 @@ impl ::wechat_core::fields::FromMap for ListSubMerchantsResponse {
         let mut field_next_begin_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info_list, "info_list")?,
-                1 => map.read(&mut field_next_begin_id, "next_begin_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info_list, "info_list"),
+                1 => map.read(&mut field_next_begin_id, "next_begin_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(ListSubMerchantsResponse {
             info_list: fields::required(field_info_list, "info_list")?,

@@ -81,14 +81,16 @@ impl SubMerchantClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_apply_protocol(
+    pub fn get_apply_protocol(
         self,
         request: &crate::sub_merchant::GetApplyProtocolRequest,
-    ) -> Result<
-        crate::sub_merchant::GetApplyProtocolResponse,
-        ::wechat_core::Error<crate::sub_merchant::GetApplyProtocolErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::sub_merchant::GetApplyProtocolResponse,
+            ::wechat_core::Error<crate::sub_merchant::GetApplyProtocolErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Reads one sub-merchant, with where WeChat's review of it stands.
@@ -125,14 +127,16 @@ impl SubMerchantClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_sub_merchant(
+    pub fn get_sub_merchant(
         self,
         request: &crate::sub_merchant::GetSubMerchantRequest,
-    ) -> Result<
-        crate::sub_merchant::GetSubMerchantResponse,
-        ::wechat_core::Error<crate::sub_merchant::GetSubMerchantErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::sub_merchant::GetSubMerchantResponse,
+            ::wechat_core::Error<crate::sub_merchant::GetSubMerchantErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.
@@ -166,14 +170,16 @@ impl SubMerchantClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn list_sub_merchants(
+    pub fn list_sub_merchants(
         self,
         request: &crate::sub_merchant::ListSubMerchantsRequest,
-    ) -> Result<
-        crate::sub_merchant::ListSubMerchantsResponse,
-        ::wechat_core::Error<crate::sub_merchant::ListSubMerchantsErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::sub_merchant::ListSubMerchantsResponse,
+            ::wechat_core::Error<crate::sub_merchant::ListSubMerchantsErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Submits a sub-merchant for WeChat's review and answers its new merchant_id.
@@ -211,14 +217,16 @@ impl SubMerchantClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn submit_sub_merchant(
+    pub fn submit_sub_merchant(
         self,
         request: &crate::sub_merchant::SubmitSubMerchantRequest,
-    ) -> Result<
-        crate::sub_merchant::SubmitSubMerchantResponse,
-        ::wechat_core::Error<crate::sub_merchant::SubmitSubMerchantErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::sub_merchant::SubmitSubMerchantResponse,
+            ::wechat_core::Error<crate::sub_merchant::SubmitSubMerchantErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Changes a sub-merchant's details, which sends it back to WeChat's review.
@@ -256,13 +264,15 @@ impl SubMerchantClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_sub_merchant(
+    pub fn update_sub_merchant(
         self,
         request: &crate::sub_merchant::UpdateSubMerchantRequest,
-    ) -> Result<
-        crate::sub_merchant::UpdateSubMerchantResponse,
-        ::wechat_core::Error<crate::sub_merchant::UpdateSubMerchantErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::sub_merchant::UpdateSubMerchantResponse,
+            ::wechat_core::Error<crate::sub_merchant::UpdateSubMerchantErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -94,10 +94,10 @@ impl ::wechat_core::Check for SubmitSubMerchantRequest {
 
 impl serde::Serialize for SubmitSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SubmitSubMerchantRequest", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SubmitSubMerchantRequest", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -124,9 +124,9 @@ impl ::wechat_core::fields::FromMap for SubmitSubMerchantRequest {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SubmitSubMerchantRequest {
             info: fields::required(field_info, "info")?,
@@ -158,10 +158,10 @@ impl SubmitSubMerchantResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for SubmitSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("SubmitSubMerchantResponse", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "SubmitSubMerchantResponse", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -186,9 +186,9 @@ impl ::wechat_core::fields::FromMap for SubmitSubMerchantResponse {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SubmitSubMerchantResponse {
             info: fields::required(field_info, "info")?,

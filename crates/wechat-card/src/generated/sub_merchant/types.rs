@@ -138,21 +138,59 @@ impl SubMerchantBuilder {
     /// field not set.
     pub fn build(self) -> Result<SubMerchant, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SubMerchant");
-        Ok(SubMerchant {
-            merchant_id: required.take(self.merchant_id, "merchant_id")?,
-            app_id: self.app_id,
-            create_time: self.create_time,
-            update_time: self.update_time,
-            brand_name: required.take(self.brand_name, "brand_name")?,
-            logo_url: required.take(self.logo_url, "logo_url")?,
-            status: required.take(self.status, "status")?,
-            begin_time: self.begin_time,
-            end_time: self.end_time,
-            primary_category_id: required
-                .take(self.primary_category_id, "primary_category_id")?,
-            secondary_category_id: required
-                .take(self.secondary_category_id, "secondary_category_id")?,
-        })
+        match (
+            self.merchant_id,
+            self.brand_name,
+            self.logo_url,
+            self.status,
+            self.primary_category_id,
+            self.secondary_category_id,
+        ) {
+            (
+                Some(merchant_id),
+                Some(brand_name),
+                Some(logo_url),
+                Some(status),
+                Some(primary_category_id),
+                Some(secondary_category_id),
+            ) => {
+                Ok(SubMerchant {
+                    merchant_id,
+                    app_id: self.app_id,
+                    create_time: self.create_time,
+                    update_time: self.update_time,
+                    brand_name,
+                    logo_url,
+                    status,
+                    begin_time: self.begin_time,
+                    end_time: self.end_time,
+                    primary_category_id,
+                    secondary_category_id,
+                })
+            }
+            (
+                merchant_id,
+                brand_name,
+                logo_url,
+                status,
+                primary_category_id,
+                secondary_category_id,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("merchant_id", merchant_id.is_some()),
+                                ("brand_name", brand_name.is_some()),
+                                ("logo_url", logo_url.is_some()),
+                                ("status", status.is_some()),
+                                ("primary_category_id", primary_category_id.is_some()),
+                                ("secondary_category_id", secondary_category_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -160,9 +198,8 @@ impl SubMerchantBuilder {
 impl serde::Serialize for SubMerchant {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SubMerchant",
                 fields::len(
                     6,
@@ -174,19 +211,19 @@ impl serde::Serialize for SubMerchant {
                         self.end_time.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("merchant_id", &self.merchant_id)?;
-        fields::optional(&mut out, "app_id", &self.app_id)?;
-        fields::optional(&mut out, "create_time", &self.create_time)?;
-        fields::optional(&mut out, "update_time", &self.update_time)?;
-        out.serialize_field("brand_name", &self.brand_name)?;
-        out.serialize_field("logo_url", &self.logo_url)?;
-        out.serialize_field("status", &self.status)?;
-        fields::optional(&mut out, "begin_time", &self.begin_time)?;
-        fields::optional(&mut out, "end_time", &self.end_time)?;
-        out.serialize_field("primary_category_id", &self.primary_category_id)?;
-        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
-        out.end()
+            )
+            .field("merchant_id", &self.merchant_id)
+            .optional("app_id", &self.app_id)
+            .optional("create_time", &self.create_time)
+            .optional("update_time", &self.update_time)
+            .field("brand_name", &self.brand_name)
+            .field("logo_url", &self.logo_url)
+            .field("status", &self.status)
+            .optional("begin_time", &self.begin_time)
+            .optional("end_time", &self.end_time)
+            .field("primary_category_id", &self.primary_category_id)
+            .field("secondary_category_id", &self.secondary_category_id)
+            .end()
     }
 }
 
@@ -233,21 +270,19 @@ impl ::wechat_core::fields::FromMap for SubMerchant {
         let mut field_secondary_category_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_merchant_id, "merchant_id")?,
-                1 => map.read(&mut field_app_id, "app_id")?,
-                2 => map.read(&mut field_create_time, "create_time")?,
-                3 => map.read(&mut field_update_time, "update_time")?,
-                4 => map.read(&mut field_brand_name, "brand_name")?,
-                5 => map.read(&mut field_logo_url, "logo_url")?,
-                6 => map.read(&mut field_status, "status")?,
-                7 => map.read(&mut field_begin_time, "begin_time")?,
-                8 => map.read(&mut field_end_time, "end_time")?,
-                9 => map.read(&mut field_primary_category_id, "primary_category_id")?,
-                10 => {
-                    map.read(&mut field_secondary_category_id, "secondary_category_id")?
-                }
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_merchant_id, "merchant_id"),
+                1 => map.read(&mut field_app_id, "app_id"),
+                2 => map.read(&mut field_create_time, "create_time"),
+                3 => map.read(&mut field_update_time, "update_time"),
+                4 => map.read(&mut field_brand_name, "brand_name"),
+                5 => map.read(&mut field_logo_url, "logo_url"),
+                6 => map.read(&mut field_status, "status"),
+                7 => map.read(&mut field_begin_time, "begin_time"),
+                8 => map.read(&mut field_end_time, "end_time"),
+                9 => map.read(&mut field_primary_category_id, "primary_category_id"),
+                10 => map.read(&mut field_secondary_category_id, "secondary_category_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SubMerchant {
             merchant_id: fields::required(field_merchant_id, "merchant_id")?,
@@ -388,19 +423,57 @@ impl SubMerchantFormBuilder {
     /// field not set.
     pub fn build(self) -> Result<SubMerchantForm, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SubMerchantForm");
-        Ok(SubMerchantForm {
-            app_id: self.app_id,
-            brand_name: required.take(self.brand_name, "brand_name")?,
-            logo_url: required.take(self.logo_url, "logo_url")?,
-            protocol: required.take(self.protocol, "protocol")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            primary_category_id: required
-                .take(self.primary_category_id, "primary_category_id")?,
-            secondary_category_id: required
-                .take(self.secondary_category_id, "secondary_category_id")?,
-            agreement_media_id: self.agreement_media_id,
-            operator_media_id: self.operator_media_id,
-        })
+        match (
+            self.brand_name,
+            self.logo_url,
+            self.protocol,
+            self.end_time,
+            self.primary_category_id,
+            self.secondary_category_id,
+        ) {
+            (
+                Some(brand_name),
+                Some(logo_url),
+                Some(protocol),
+                Some(end_time),
+                Some(primary_category_id),
+                Some(secondary_category_id),
+            ) => {
+                Ok(SubMerchantForm {
+                    app_id: self.app_id,
+                    brand_name,
+                    logo_url,
+                    protocol,
+                    end_time,
+                    primary_category_id,
+                    secondary_category_id,
+                    agreement_media_id: self.agreement_media_id,
+                    operator_media_id: self.operator_media_id,
+                })
+            }
+            (
+                brand_name,
+                logo_url,
+                protocol,
+                end_time,
+                primary_category_id,
+                secondary_category_id,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("brand_name", brand_name.is_some()),
+                                ("logo_url", logo_url.is_some()),
+                                ("protocol", protocol.is_some()),
+                                ("end_time", end_time.is_some()),
+                                ("primary_category_id", primary_category_id.is_some()),
+                                ("secondary_category_id", secondary_category_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -476,9 +549,8 @@ impl ::wechat_core::Check for SubMerchantForm {
 impl serde::Serialize for SubMerchantForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SubMerchantForm",
                 fields::len(
                     6,
@@ -488,17 +560,17 @@ impl serde::Serialize for SubMerchantForm {
                         self.operator_media_id.is_some(),
                     ],
                 ),
-            )?;
-        fields::optional(&mut out, "app_id", &self.app_id)?;
-        out.serialize_field("brand_name", &self.brand_name)?;
-        out.serialize_field("logo_url", &self.logo_url)?;
-        out.serialize_field("protocol", &self.protocol)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        out.serialize_field("primary_category_id", &self.primary_category_id)?;
-        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
-        fields::optional(&mut out, "agreement_media_id", &self.agreement_media_id)?;
-        fields::optional(&mut out, "operator_media_id", &self.operator_media_id)?;
-        out.end()
+            )
+            .optional("app_id", &self.app_id)
+            .field("brand_name", &self.brand_name)
+            .field("logo_url", &self.logo_url)
+            .field("protocol", &self.protocol)
+            .field("end_time", &self.end_time)
+            .field("primary_category_id", &self.primary_category_id)
+            .field("secondary_category_id", &self.secondary_category_id)
+            .optional("agreement_media_id", &self.agreement_media_id)
+            .optional("operator_media_id", &self.operator_media_id)
+            .end()
     }
 }
 
@@ -543,17 +615,17 @@ impl ::wechat_core::fields::FromMap for SubMerchantForm {
         let mut field_operator_media_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_app_id, "app_id")?,
-                1 => map.read(&mut field_brand_name, "brand_name")?,
-                2 => map.read(&mut field_logo_url, "logo_url")?,
-                3 => map.read(&mut field_protocol, "protocol")?,
-                4 => map.read(&mut field_end_time, "end_time")?,
-                5 => map.read(&mut field_primary_category_id, "primary_category_id")?,
-                6 => map.read(&mut field_secondary_category_id, "secondary_category_id")?,
-                7 => map.read(&mut field_agreement_media_id, "agreement_media_id")?,
-                8 => map.read(&mut field_operator_media_id, "operator_media_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_app_id, "app_id"),
+                1 => map.read(&mut field_brand_name, "brand_name"),
+                2 => map.read(&mut field_logo_url, "logo_url"),
+                3 => map.read(&mut field_protocol, "protocol"),
+                4 => map.read(&mut field_end_time, "end_time"),
+                5 => map.read(&mut field_primary_category_id, "primary_category_id"),
+                6 => map.read(&mut field_secondary_category_id, "secondary_category_id"),
+                7 => map.read(&mut field_agreement_media_id, "agreement_media_id"),
+                8 => map.read(&mut field_operator_media_id, "operator_media_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SubMerchantForm {
             app_id: field_app_id.unwrap_or_default(),

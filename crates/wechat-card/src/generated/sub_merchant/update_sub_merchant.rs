@@ -94,10 +94,10 @@ impl ::wechat_core::Check for UpdateSubMerchantRequest {
 
 impl serde::Serialize for UpdateSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateSubMerchantRequest", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateSubMerchantRequest", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -124,9 +124,9 @@ impl ::wechat_core::fields::FromMap for UpdateSubMerchantRequest {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateSubMerchantRequest {
             info: fields::required(field_info, "info")?,
@@ -158,10 +158,10 @@ impl UpdateSubMerchantResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("UpdateSubMerchantResponse", 1)?;
-        out.serialize_field("info", &self.info)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateSubMerchantResponse", 1)
+            .field("info", &self.info)
+            .end()
     }
 }
 
@@ -186,9 +186,9 @@ impl ::wechat_core::fields::FromMap for UpdateSubMerchantResponse {
         let mut field_info = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_info, "info")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_info, "info"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateSubMerchantResponse {
             info: fields::required(field_info, "info")?,
@@ -335,20 +335,62 @@ impl SubMerchantUpdateBuilder {
     /// field not set.
     pub fn build(self) -> Result<SubMerchantUpdate, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("SubMerchantUpdate");
-        Ok(SubMerchantUpdate {
-            merchant_id: required.take(self.merchant_id, "merchant_id")?,
-            app_id: self.app_id,
-            brand_name: required.take(self.brand_name, "brand_name")?,
-            logo_url: required.take(self.logo_url, "logo_url")?,
-            protocol: required.take(self.protocol, "protocol")?,
-            end_time: required.take(self.end_time, "end_time")?,
-            primary_category_id: required
-                .take(self.primary_category_id, "primary_category_id")?,
-            secondary_category_id: required
-                .take(self.secondary_category_id, "secondary_category_id")?,
-            agreement_media_id: self.agreement_media_id,
-            operator_media_id: self.operator_media_id,
-        })
+        match (
+            self.merchant_id,
+            self.brand_name,
+            self.logo_url,
+            self.protocol,
+            self.end_time,
+            self.primary_category_id,
+            self.secondary_category_id,
+        ) {
+            (
+                Some(merchant_id),
+                Some(brand_name),
+                Some(logo_url),
+                Some(protocol),
+                Some(end_time),
+                Some(primary_category_id),
+                Some(secondary_category_id),
+            ) => {
+                Ok(SubMerchantUpdate {
+                    merchant_id,
+                    app_id: self.app_id,
+                    brand_name,
+                    logo_url,
+                    protocol,
+                    end_time,
+                    primary_category_id,
+                    secondary_category_id,
+                    agreement_media_id: self.agreement_media_id,
+                    operator_media_id: self.operator_media_id,
+                })
+            }
+            (
+                merchant_id,
+                brand_name,
+                logo_url,
+                protocol,
+                end_time,
+                primary_category_id,
+                secondary_category_id,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("merchant_id", merchant_id.is_some()),
+                                ("brand_name", brand_name.is_some()),
+                                ("logo_url", logo_url.is_some()),
+                                ("protocol", protocol.is_some()),
+                                ("end_time", end_time.is_some()),
+                                ("primary_category_id", primary_category_id.is_some()),
+                                ("secondary_category_id", secondary_category_id.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -424,9 +466,8 @@ impl ::wechat_core::Check for SubMerchantUpdate {
 impl serde::Serialize for SubMerchantUpdate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "SubMerchantUpdate",
                 fields::len(
                     7,
@@ -436,18 +477,18 @@ impl serde::Serialize for SubMerchantUpdate {
                         self.operator_media_id.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("merchant_id", &self.merchant_id)?;
-        fields::optional(&mut out, "app_id", &self.app_id)?;
-        out.serialize_field("brand_name", &self.brand_name)?;
-        out.serialize_field("logo_url", &self.logo_url)?;
-        out.serialize_field("protocol", &self.protocol)?;
-        out.serialize_field("end_time", &self.end_time)?;
-        out.serialize_field("primary_category_id", &self.primary_category_id)?;
-        out.serialize_field("secondary_category_id", &self.secondary_category_id)?;
-        fields::optional(&mut out, "agreement_media_id", &self.agreement_media_id)?;
-        fields::optional(&mut out, "operator_media_id", &self.operator_media_id)?;
-        out.end()
+            )
+            .field("merchant_id", &self.merchant_id)
+            .optional("app_id", &self.app_id)
+            .field("brand_name", &self.brand_name)
+            .field("logo_url", &self.logo_url)
+            .field("protocol", &self.protocol)
+            .field("end_time", &self.end_time)
+            .field("primary_category_id", &self.primary_category_id)
+            .field("secondary_category_id", &self.secondary_category_id)
+            .optional("agreement_media_id", &self.agreement_media_id)
+            .optional("operator_media_id", &self.operator_media_id)
+            .end()
     }
 }
 
@@ -494,18 +535,18 @@ impl ::wechat_core::fields::FromMap for SubMerchantUpdate {
         let mut field_operator_media_id = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_merchant_id, "merchant_id")?,
-                1 => map.read(&mut field_app_id, "app_id")?,
-                2 => map.read(&mut field_brand_name, "brand_name")?,
-                3 => map.read(&mut field_logo_url, "logo_url")?,
-                4 => map.read(&mut field_protocol, "protocol")?,
-                5 => map.read(&mut field_end_time, "end_time")?,
-                6 => map.read(&mut field_primary_category_id, "primary_category_id")?,
-                7 => map.read(&mut field_secondary_category_id, "secondary_category_id")?,
-                8 => map.read(&mut field_agreement_media_id, "agreement_media_id")?,
-                9 => map.read(&mut field_operator_media_id, "operator_media_id")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_merchant_id, "merchant_id"),
+                1 => map.read(&mut field_app_id, "app_id"),
+                2 => map.read(&mut field_brand_name, "brand_name"),
+                3 => map.read(&mut field_logo_url, "logo_url"),
+                4 => map.read(&mut field_protocol, "protocol"),
+                5 => map.read(&mut field_end_time, "end_time"),
+                6 => map.read(&mut field_primary_category_id, "primary_category_id"),
+                7 => map.read(&mut field_secondary_category_id, "secondary_category_id"),
+                8 => map.read(&mut field_agreement_media_id, "agreement_media_id"),
+                9 => map.read(&mut field_operator_media_id, "operator_media_id"),
+                _ => map.skip(),
+            }?;
         }
         Ok(SubMerchantUpdate {
             merchant_id: fields::required(field_merchant_id, "merchant_id")?,

@@ -251,9 +251,8 @@ impl ::wechat_core::Check for CheckInBoardingPassRequest {
 impl serde::Serialize for CheckInBoardingPassRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "CheckInBoardingPassRequest",
                 fields::len(
                     1,
@@ -267,16 +266,16 @@ impl serde::Serialize for CheckInBoardingPassRequest {
                         self.is_cancel.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        fields::optional(&mut out, "passenger_name", &self.passenger_name)?;
-        fields::optional(&mut out, "class", &self.class)?;
-        fields::optional(&mut out, "etkt_bnr", &self.etkt_bnr)?;
-        fields::optional(&mut out, "seat", &self.seat)?;
-        fields::optional(&mut out, "qrcode_data", &self.qrcode_data)?;
-        fields::optional(&mut out, "is_cancel", &self.is_cancel)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .optional("passenger_name", &self.passenger_name)
+            .optional("class", &self.class)
+            .optional("etkt_bnr", &self.etkt_bnr)
+            .optional("seat", &self.seat)
+            .optional("qrcode_data", &self.qrcode_data)
+            .optional("is_cancel", &self.is_cancel)
+            .end()
     }
 }
 
@@ -319,16 +318,16 @@ impl ::wechat_core::fields::FromMap for CheckInBoardingPassRequest {
         let mut field_is_cancel = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_passenger_name, "passenger_name")?,
-                3 => map.read(&mut field_class, "class")?,
-                4 => map.read(&mut field_etkt_bnr, "etkt_bnr")?,
-                5 => map.read(&mut field_seat, "seat")?,
-                6 => map.read(&mut field_qrcode_data, "qrcode_data")?,
-                7 => map.read(&mut field_is_cancel, "is_cancel")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_passenger_name, "passenger_name"),
+                3 => map.read(&mut field_class, "class"),
+                4 => map.read(&mut field_etkt_bnr, "etkt_bnr"),
+                5 => map.read(&mut field_seat, "seat"),
+                6 => map.read(&mut field_qrcode_data, "qrcode_data"),
+                7 => map.read(&mut field_is_cancel, "is_cancel"),
+                _ => map.skip(),
+            }?;
         }
         Ok(CheckInBoardingPassRequest {
             code: fields::required(field_code, "code")?,
@@ -362,9 +361,8 @@ impl CheckInBoardingPassResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for CheckInBoardingPassResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("CheckInBoardingPassResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "CheckInBoardingPassResponse", 0).end()
     }
 }
 

@@ -72,14 +72,16 @@ impl TicketClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn check_in_boarding_pass(
+    pub fn check_in_boarding_pass(
         self,
         request: &crate::ticket::CheckInBoardingPassRequest,
-    ) -> Result<
-        crate::ticket::CheckInBoardingPassResponse,
-        ::wechat_core::Error<crate::ticket::CheckInBoardingPassErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::ticket::CheckInBoardingPassResponse,
+            ::wechat_core::Error<crate::ticket::CheckInBoardingPassErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Writes the zone, entrance, seat and times onto a meeting ticket a user holds.
@@ -121,14 +123,16 @@ impl TicketClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_meeting_ticket(
+    pub fn update_meeting_ticket(
         self,
         request: &crate::ticket::UpdateMeetingTicketRequest,
-    ) -> Result<
-        crate::ticket::UpdateMeetingTicketResponse,
-        ::wechat_core::Error<crate::ticket::UpdateMeetingTicketErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::ticket::UpdateMeetingTicketResponse,
+            ::wechat_core::Error<crate::ticket::UpdateMeetingTicketErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Writes the show, hall and seats onto a movie ticket a user holds.
@@ -170,13 +174,15 @@ impl TicketClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn update_movie_ticket(
+    pub fn update_movie_ticket(
         self,
         request: &crate::ticket::UpdateMovieTicketRequest,
-    ) -> Result<
-        crate::ticket::UpdateMovieTicketResponse,
-        ::wechat_core::Error<crate::ticket::UpdateMovieTicketErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::ticket::UpdateMovieTicketResponse,
+            ::wechat_core::Error<crate::ticket::UpdateMovieTicketErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }

@@ -147,15 +147,32 @@ impl UpdateMeetingTicketRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateMeetingTicketRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateMeetingTicketRequest");
-        Ok(UpdateMeetingTicketRequest {
-            code: required.take(self.code, "code")?,
-            card_id: self.card_id,
-            begin_time: self.begin_time,
-            end_time: self.end_time,
-            zone: required.take(self.zone, "zone")?,
-            entrance: required.take(self.entrance, "entrance")?,
-            seat_number: required.take(self.seat_number, "seat_number")?,
-        })
+        match (self.code, self.zone, self.entrance, self.seat_number) {
+            (Some(code), Some(zone), Some(entrance), Some(seat_number)) => {
+                Ok(UpdateMeetingTicketRequest {
+                    code,
+                    card_id: self.card_id,
+                    begin_time: self.begin_time,
+                    end_time: self.end_time,
+                    zone,
+                    entrance,
+                    seat_number,
+                })
+            }
+            (code, zone, entrance, seat_number) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("code", code.is_some()),
+                                ("zone", zone.is_some()),
+                                ("entrance", entrance.is_some()),
+                                ("seat_number", seat_number.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -204,9 +221,8 @@ impl ::wechat_core::Check for UpdateMeetingTicketRequest {
 impl serde::Serialize for UpdateMeetingTicketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateMeetingTicketRequest",
                 fields::len(
                     4,
@@ -216,15 +232,15 @@ impl serde::Serialize for UpdateMeetingTicketRequest {
                         self.end_time.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        fields::optional(&mut out, "begin_time", &self.begin_time)?;
-        fields::optional(&mut out, "end_time", &self.end_time)?;
-        out.serialize_field("zone", &self.zone)?;
-        out.serialize_field("entrance", &self.entrance)?;
-        out.serialize_field("seat_number", &self.seat_number)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .optional("begin_time", &self.begin_time)
+            .optional("end_time", &self.end_time)
+            .field("zone", &self.zone)
+            .field("entrance", &self.entrance)
+            .field("seat_number", &self.seat_number)
+            .end()
     }
 }
 
@@ -265,15 +281,15 @@ impl ::wechat_core::fields::FromMap for UpdateMeetingTicketRequest {
         let mut field_seat_number = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_begin_time, "begin_time")?,
-                3 => map.read(&mut field_end_time, "end_time")?,
-                4 => map.read(&mut field_zone, "zone")?,
-                5 => map.read(&mut field_entrance, "entrance")?,
-                6 => map.read(&mut field_seat_number, "seat_number")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_begin_time, "begin_time"),
+                3 => map.read(&mut field_end_time, "end_time"),
+                4 => map.read(&mut field_zone, "zone"),
+                5 => map.read(&mut field_entrance, "entrance"),
+                6 => map.read(&mut field_seat_number, "seat_number"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateMeetingTicketRequest {
             code: fields::required(field_code, "code")?,
@@ -306,9 +322,8 @@ impl UpdateMeetingTicketResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateMeetingTicketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateMeetingTicketResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateMeetingTicketResponse", 0).end()
     }
 }
 

@@ -148,15 +148,32 @@ impl UpdateMovieTicketRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<UpdateMovieTicketRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("UpdateMovieTicketRequest");
-        Ok(UpdateMovieTicketRequest {
-            code: required.take(self.code, "code")?,
-            card_id: self.card_id,
-            ticket_class: required.take(self.ticket_class, "ticket_class")?,
-            show_time: required.take(self.show_time, "show_time")?,
-            duration: required.take(self.duration, "duration")?,
-            screening_room: self.screening_room,
-            seat_number: self.seat_number,
-        })
+        match (self.code, self.ticket_class, self.show_time, self.duration) {
+            (Some(code), Some(ticket_class), Some(show_time), Some(duration)) => {
+                Ok(UpdateMovieTicketRequest {
+                    code,
+                    card_id: self.card_id,
+                    ticket_class,
+                    show_time,
+                    duration,
+                    screening_room: self.screening_room,
+                    seat_number: self.seat_number,
+                })
+            }
+            (code, ticket_class, show_time, duration) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("code", code.is_some()),
+                                ("ticket_class", ticket_class.is_some()),
+                                ("show_time", show_time.is_some()),
+                                ("duration", duration.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
@@ -196,9 +213,8 @@ impl ::wechat_core::Check for UpdateMovieTicketRequest {
 impl serde::Serialize for UpdateMovieTicketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "UpdateMovieTicketRequest",
                 fields::len(
                     4,
@@ -208,15 +224,15 @@ impl serde::Serialize for UpdateMovieTicketRequest {
                         self.seat_number.is_some(),
                     ],
                 ),
-            )?;
-        out.serialize_field("code", &self.code)?;
-        fields::optional(&mut out, "card_id", &self.card_id)?;
-        out.serialize_field("ticket_class", &self.ticket_class)?;
-        out.serialize_field("show_time", &self.show_time)?;
-        out.serialize_field("duration", &self.duration)?;
-        fields::optional(&mut out, "screening_room", &self.screening_room)?;
-        fields::optional(&mut out, "seat_number", &self.seat_number)?;
-        out.end()
+            )
+            .field("code", &self.code)
+            .optional("card_id", &self.card_id)
+            .field("ticket_class", &self.ticket_class)
+            .field("show_time", &self.show_time)
+            .field("duration", &self.duration)
+            .optional("screening_room", &self.screening_room)
+            .optional("seat_number", &self.seat_number)
+            .end()
     }
 }
 
@@ -257,15 +273,15 @@ impl ::wechat_core::fields::FromMap for UpdateMovieTicketRequest {
         let mut field_seat_number = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_code, "code")?,
-                1 => map.read(&mut field_card_id, "card_id")?,
-                2 => map.read(&mut field_ticket_class, "ticket_class")?,
-                3 => map.read(&mut field_show_time, "show_time")?,
-                4 => map.read(&mut field_duration, "duration")?,
-                5 => map.read(&mut field_screening_room, "screening_room")?,
-                6 => map.read(&mut field_seat_number, "seat_number")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_code, "code"),
+                1 => map.read(&mut field_card_id, "card_id"),
+                2 => map.read(&mut field_ticket_class, "ticket_class"),
+                3 => map.read(&mut field_show_time, "show_time"),
+                4 => map.read(&mut field_duration, "duration"),
+                5 => map.read(&mut field_screening_room, "screening_room"),
+                6 => map.read(&mut field_seat_number, "seat_number"),
+                _ => map.skip(),
+            }?;
         }
         Ok(UpdateMovieTicketRequest {
             code: fields::required(field_code, "code")?,
@@ -298,9 +314,8 @@ impl UpdateMovieTicketResponse {
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for UpdateMovieTicketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("UpdateMovieTicketResponse", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "UpdateMovieTicketResponse", 0).end()
     }
 }
 

@@ -99,18 +99,29 @@ impl GetAccessTokenRequestBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetAccessTokenRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetAccessTokenRequest");
-        Ok(GetAccessTokenRequest {
-            appid: required.take(self.appid, "appid")?,
-            secret: required.take(self.secret, "secret")?,
-        })
+        match (self.appid, self.secret) {
+            (Some(appid), Some(secret)) => {
+                Ok(GetAccessTokenRequest {
+                    appid,
+                    secret,
+                })
+            }
+            (appid, secret) => {
+                Err(
+                    required
+                        .missing(
+                            &[("appid", appid.is_some()), ("secret", secret.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetAccessTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetAccessTokenRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAccessTokenRequest", 0).end()
     }
 }
 
@@ -189,21 +200,36 @@ impl GetAccessTokenResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetAccessTokenResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetAccessTokenResponse");
-        Ok(GetAccessTokenResponse {
-            access_token: required.take(self.access_token, "access_token")?,
-            expires_in: required.take(self.expires_in, "expires_in")?,
-        })
+        match (self.access_token, self.expires_in) {
+            (Some(access_token), Some(expires_in)) => {
+                Ok(GetAccessTokenResponse {
+                    access_token,
+                    expires_in,
+                })
+            }
+            (access_token, expires_in) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("access_token", access_token.is_some()),
+                                ("expires_in", expires_in.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetAccessTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetAccessTokenResponse", 2)?;
-        out.serialize_field("access_token", &self.access_token)?;
-        out.serialize_field("expires_in", &self.expires_in)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAccessTokenResponse", 2)
+            .field("access_token", &self.access_token)
+            .field("expires_in", &self.expires_in)
+            .end()
     }
 }
 
@@ -229,10 +255,10 @@ impl ::wechat_core::fields::FromMap for GetAccessTokenResponse {
         let mut field_expires_in = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_access_token, "access_token")?,
-                1 => map.read(&mut field_expires_in, "expires_in")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_access_token, "access_token"),
+                1 => map.read(&mut field_expires_in, "expires_in"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAccessTokenResponse {
             access_token: fields::required(field_access_token, "access_token")?,

@@ -138,25 +138,61 @@ impl GetAuthorizerAccessTokenRequestBuilder {
         let required = ::wechat_core::RequiredFields::of(
             "GetAuthorizerAccessTokenRequest",
         );
-        Ok(GetAuthorizerAccessTokenRequest {
-            component_access_token: required
-                .take(self.component_access_token, "component_access_token")?,
-            component_appid: required.take(self.component_appid, "component_appid")?,
-            authorizer_appid: required.take(self.authorizer_appid, "authorizer_appid")?,
-            authorizer_refresh_token: required
-                .take(self.authorizer_refresh_token, "authorizer_refresh_token")?,
-        })
+        match (
+            self.component_access_token,
+            self.component_appid,
+            self.authorizer_appid,
+            self.authorizer_refresh_token,
+        ) {
+            (
+                Some(component_access_token),
+                Some(component_appid),
+                Some(authorizer_appid),
+                Some(authorizer_refresh_token),
+            ) => {
+                Ok(GetAuthorizerAccessTokenRequest {
+                    component_access_token,
+                    component_appid,
+                    authorizer_appid,
+                    authorizer_refresh_token,
+                })
+            }
+            (
+                component_access_token,
+                component_appid,
+                authorizer_appid,
+                authorizer_refresh_token,
+            ) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                (
+                                    "component_access_token",
+                                    component_access_token.is_some(),
+                                ),
+                                ("component_appid", component_appid.is_some()),
+                                ("authorizer_appid", authorizer_appid.is_some()),
+                                (
+                                    "authorizer_refresh_token",
+                                    authorizer_refresh_token.is_some(),
+                                ),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetAuthorizerAccessTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetAuthorizerAccessTokenRequest", 3)?;
-        out.serialize_field("component_appid", &self.component_appid)?;
-        out.serialize_field("authorizer_appid", &self.authorizer_appid)?;
-        out.serialize_field("authorizer_refresh_token", &self.authorizer_refresh_token)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAuthorizerAccessTokenRequest", 3)
+            .field("component_appid", &self.component_appid)
+            .field("authorizer_appid", &self.authorizer_appid)
+            .field("authorizer_refresh_token", &self.authorizer_refresh_token)
+            .end()
     }
 }
 
@@ -185,16 +221,16 @@ impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenRequest {
         let mut field_authorizer_refresh_token = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_component_appid, "component_appid")?,
-                1 => map.read(&mut field_authorizer_appid, "authorizer_appid")?,
+                0 => map.read(&mut field_component_appid, "component_appid"),
+                1 => map.read(&mut field_authorizer_appid, "authorizer_appid"),
                 2 => {
                     map.read(
                         &mut field_authorizer_refresh_token,
                         "authorizer_refresh_token",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthorizerAccessTokenRequest {
             component_access_token: Default::default(),
@@ -277,26 +313,53 @@ impl GetAuthorizerAccessTokenResponseBuilder {
         let required = ::wechat_core::RequiredFields::of(
             "GetAuthorizerAccessTokenResponse",
         );
-        Ok(GetAuthorizerAccessTokenResponse {
-            authorizer_access_token: required
-                .take(self.authorizer_access_token, "authorizer_access_token")?,
-            expires_in: required.take(self.expires_in, "expires_in")?,
-            authorizer_refresh_token: required
-                .take(self.authorizer_refresh_token, "authorizer_refresh_token")?,
-        })
+        match (
+            self.authorizer_access_token,
+            self.expires_in,
+            self.authorizer_refresh_token,
+        ) {
+            (
+                Some(authorizer_access_token),
+                Some(expires_in),
+                Some(authorizer_refresh_token),
+            ) => {
+                Ok(GetAuthorizerAccessTokenResponse {
+                    authorizer_access_token,
+                    expires_in,
+                    authorizer_refresh_token,
+                })
+            }
+            (authorizer_access_token, expires_in, authorizer_refresh_token) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                (
+                                    "authorizer_access_token",
+                                    authorizer_access_token.is_some(),
+                                ),
+                                ("expires_in", expires_in.is_some()),
+                                (
+                                    "authorizer_refresh_token",
+                                    authorizer_refresh_token.is_some(),
+                                ),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetAuthorizerAccessTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct("GetAuthorizerAccessTokenResponse", 3)?;
-        out.serialize_field("authorizer_access_token", &self.authorizer_access_token)?;
-        out.serialize_field("expires_in", &self.expires_in)?;
-        out.serialize_field("authorizer_refresh_token", &self.authorizer_refresh_token)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetAuthorizerAccessTokenResponse", 3)
+            .field("authorizer_access_token", &self.authorizer_access_token)
+            .field("expires_in", &self.expires_in)
+            .field("authorizer_refresh_token", &self.authorizer_refresh_token)
+            .end()
     }
 }
 
@@ -327,17 +390,17 @@ impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenResponse {
                     map.read(
                         &mut field_authorizer_access_token,
                         "authorizer_access_token",
-                    )?
+                    )
                 }
-                1 => map.read(&mut field_expires_in, "expires_in")?,
+                1 => map.read(&mut field_expires_in, "expires_in"),
                 2 => {
                     map.read(
                         &mut field_authorizer_refresh_token,
                         "authorizer_refresh_token",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(GetAuthorizerAccessTokenResponse {
             authorizer_access_token: fields::required(

@@ -59,9 +59,8 @@ impl GetCardApiTicketRequest {
 
 impl serde::Serialize for GetCardApiTicketRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let out = serializer.serialize_struct("GetCardApiTicketRequest", 0)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCardApiTicketRequest", 0).end()
     }
 }
 
@@ -143,21 +142,36 @@ impl GetCardApiTicketResponseBuilder {
     /// field not set.
     pub fn build(self) -> Result<GetCardApiTicketResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetCardApiTicketResponse");
-        Ok(GetCardApiTicketResponse {
-            ticket: required.take(self.ticket, "ticket")?,
-            expires_in: required.take(self.expires_in, "expires_in")?,
-        })
+        match (self.ticket, self.expires_in) {
+            (Some(ticket), Some(expires_in)) => {
+                Ok(GetCardApiTicketResponse {
+                    ticket,
+                    expires_in,
+                })
+            }
+            (ticket, expires_in) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("ticket", ticket.is_some()),
+                                ("expires_in", expires_in.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetCardApiTicketResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetCardApiTicketResponse", 2)?;
-        out.serialize_field("ticket", &self.ticket)?;
-        out.serialize_field("expires_in", &self.expires_in)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetCardApiTicketResponse", 2)
+            .field("ticket", &self.ticket)
+            .field("expires_in", &self.expires_in)
+            .end()
     }
 }
 
@@ -183,10 +197,10 @@ impl ::wechat_core::fields::FromMap for GetCardApiTicketResponse {
         let mut field_expires_in = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_ticket, "ticket")?,
-                1 => map.read(&mut field_expires_in, "expires_in")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_ticket, "ticket"),
+                1 => map.read(&mut field_expires_in, "expires_in"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetCardApiTicketResponse {
             ticket: fields::required(field_ticket, "ticket")?,

@@ -128,24 +128,49 @@ impl GetComponentAccessTokenRequestBuilder {
         let required = ::wechat_core::RequiredFields::of(
             "GetComponentAccessTokenRequest",
         );
-        Ok(GetComponentAccessTokenRequest {
-            component_appid: required.take(self.component_appid, "component_appid")?,
-            component_appsecret: required
-                .take(self.component_appsecret, "component_appsecret")?,
-            component_verify_ticket: required
-                .take(self.component_verify_ticket, "component_verify_ticket")?,
-        })
+        match (
+            self.component_appid,
+            self.component_appsecret,
+            self.component_verify_ticket,
+        ) {
+            (
+                Some(component_appid),
+                Some(component_appsecret),
+                Some(component_verify_ticket),
+            ) => {
+                Ok(GetComponentAccessTokenRequest {
+                    component_appid,
+                    component_appsecret,
+                    component_verify_ticket,
+                })
+            }
+            (component_appid, component_appsecret, component_verify_ticket) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("component_appid", component_appid.is_some()),
+                                ("component_appsecret", component_appsecret.is_some()),
+                                (
+                                    "component_verify_ticket",
+                                    component_verify_ticket.is_some(),
+                                ),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetComponentAccessTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetComponentAccessTokenRequest", 3)?;
-        out.serialize_field("component_appid", &self.component_appid)?;
-        out.serialize_field("component_appsecret", &self.component_appsecret)?;
-        out.serialize_field("component_verify_ticket", &self.component_verify_ticket)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetComponentAccessTokenRequest", 3)
+            .field("component_appid", &self.component_appid)
+            .field("component_appsecret", &self.component_appsecret)
+            .field("component_verify_ticket", &self.component_verify_ticket)
+            .end()
     }
 }
 
@@ -174,16 +199,16 @@ impl ::wechat_core::fields::FromMap for GetComponentAccessTokenRequest {
         let mut field_component_verify_ticket = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_component_appid, "component_appid")?,
-                1 => map.read(&mut field_component_appsecret, "component_appsecret")?,
+                0 => map.read(&mut field_component_appid, "component_appid"),
+                1 => map.read(&mut field_component_appsecret, "component_appsecret"),
                 2 => {
                     map.read(
                         &mut field_component_verify_ticket,
                         "component_verify_ticket",
-                    )?
+                    )
                 }
-                _ => map.skip()?,
-            }
+                _ => map.skip(),
+            }?;
         }
         Ok(GetComponentAccessTokenRequest {
             component_appid: fields::required(field_component_appid, "component_appid")?,
@@ -256,22 +281,39 @@ impl GetComponentAccessTokenResponseBuilder {
         let required = ::wechat_core::RequiredFields::of(
             "GetComponentAccessTokenResponse",
         );
-        Ok(GetComponentAccessTokenResponse {
-            component_access_token: required
-                .take(self.component_access_token, "component_access_token")?,
-            expires_in: required.take(self.expires_in, "expires_in")?,
-        })
+        match (self.component_access_token, self.expires_in) {
+            (Some(component_access_token), Some(expires_in)) => {
+                Ok(GetComponentAccessTokenResponse {
+                    component_access_token,
+                    expires_in,
+                })
+            }
+            (component_access_token, expires_in) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                (
+                                    "component_access_token",
+                                    component_access_token.is_some(),
+                                ),
+                                ("expires_in", expires_in.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetComponentAccessTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetComponentAccessTokenResponse", 2)?;
-        out.serialize_field("component_access_token", &self.component_access_token)?;
-        out.serialize_field("expires_in", &self.expires_in)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetComponentAccessTokenResponse", 2)
+            .field("component_access_token", &self.component_access_token)
+            .field("expires_in", &self.expires_in)
+            .end()
     }
 }
 
@@ -298,14 +340,11 @@ impl ::wechat_core::fields::FromMap for GetComponentAccessTokenResponse {
         while let Some(key) = map.next_key()? {
             match key {
                 0 => {
-                    map.read(
-                        &mut field_component_access_token,
-                        "component_access_token",
-                    )?
+                    map.read(&mut field_component_access_token, "component_access_token")
                 }
-                1 => map.read(&mut field_expires_in, "expires_in")?,
-                _ => map.skip()?,
-            }
+                1 => map.read(&mut field_expires_in, "expires_in"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetComponentAccessTokenResponse {
             component_access_token: fields::required(

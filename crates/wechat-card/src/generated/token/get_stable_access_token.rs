@@ -126,29 +126,40 @@ impl GetStableAccessTokenRequestBuilder {
         self,
     ) -> Result<GetStableAccessTokenRequest, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetStableAccessTokenRequest");
-        Ok(GetStableAccessTokenRequest {
-            appid: required.take(self.appid, "appid")?,
-            secret: required.take(self.secret, "secret")?,
-            force_refresh: self.force_refresh,
-            grant_type: (),
-        })
+        match (self.appid, self.secret) {
+            (Some(appid), Some(secret)) => {
+                Ok(GetStableAccessTokenRequest {
+                    appid,
+                    secret,
+                    force_refresh: self.force_refresh,
+                    grant_type: (),
+                })
+            }
+            (appid, secret) => {
+                Err(
+                    required
+                        .missing(
+                            &[("appid", appid.is_some()), ("secret", secret.is_some())],
+                        ),
+                )
+            }
+        }
     }
 }
 
 impl serde::Serialize for GetStableAccessTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use ::wechat_core::fields;
-        use serde::ser::SerializeStruct;
-        let mut out = serializer
-            .serialize_struct(
+        fields::Struct::begin(
+                serializer,
                 "GetStableAccessTokenRequest",
                 fields::len(3, &[self.force_refresh.is_some()]),
-            )?;
-        out.serialize_field("grant_type", "client_credential")?;
-        out.serialize_field("appid", &self.appid)?;
-        out.serialize_field("secret", &self.secret)?;
-        fields::optional(&mut out, "force_refresh", &self.force_refresh)?;
-        out.end()
+            )
+            .field("grant_type", "client_credential")
+            .field("appid", &self.appid)
+            .field("secret", &self.secret)
+            .optional("force_refresh", &self.force_refresh)
+            .end()
     }
 }
 
@@ -185,13 +196,13 @@ impl ::wechat_core::fields::FromMap for GetStableAccessTokenRequest {
                             name: "grant_type",
                             value: "client_credential",
                         },
-                    )?
+                    )
                 }
-                1 => map.read(&mut field_appid, "appid")?,
-                2 => map.read(&mut field_secret, "secret")?,
-                3 => map.read(&mut field_force_refresh, "force_refresh")?,
-                _ => map.skip()?,
-            }
+                1 => map.read(&mut field_appid, "appid"),
+                2 => map.read(&mut field_secret, "secret"),
+                3 => map.read(&mut field_force_refresh, "force_refresh"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetStableAccessTokenRequest {
             grant_type: fields::required(field_grant_type, "grant_type")?,
@@ -256,21 +267,36 @@ impl GetStableAccessTokenResponseBuilder {
         self,
     ) -> Result<GetStableAccessTokenResponse, ::wechat_core::BuildError> {
         let required = ::wechat_core::RequiredFields::of("GetStableAccessTokenResponse");
-        Ok(GetStableAccessTokenResponse {
-            access_token: required.take(self.access_token, "access_token")?,
-            expires_in: required.take(self.expires_in, "expires_in")?,
-        })
+        match (self.access_token, self.expires_in) {
+            (Some(access_token), Some(expires_in)) => {
+                Ok(GetStableAccessTokenResponse {
+                    access_token,
+                    expires_in,
+                })
+            }
+            (access_token, expires_in) => {
+                Err(
+                    required
+                        .missing(
+                            &[
+                                ("access_token", access_token.is_some()),
+                                ("expires_in", expires_in.is_some()),
+                            ],
+                        ),
+                )
+            }
+        }
     }
 }
 
 #[cfg(feature = "serialize-responses")]
 impl serde::Serialize for GetStableAccessTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut out = serializer.serialize_struct("GetStableAccessTokenResponse", 2)?;
-        out.serialize_field("access_token", &self.access_token)?;
-        out.serialize_field("expires_in", &self.expires_in)?;
-        out.end()
+        use ::wechat_core::fields;
+        fields::Struct::begin(serializer, "GetStableAccessTokenResponse", 2)
+            .field("access_token", &self.access_token)
+            .field("expires_in", &self.expires_in)
+            .end()
     }
 }
 
@@ -296,10 +322,10 @@ impl ::wechat_core::fields::FromMap for GetStableAccessTokenResponse {
         let mut field_expires_in = None;
         while let Some(key) = map.next_key()? {
             match key {
-                0 => map.read(&mut field_access_token, "access_token")?,
-                1 => map.read(&mut field_expires_in, "expires_in")?,
-                _ => map.skip()?,
-            }
+                0 => map.read(&mut field_access_token, "access_token"),
+                1 => map.read(&mut field_expires_in, "expires_in"),
+                _ => map.skip(),
+            }?;
         }
         Ok(GetStableAccessTokenResponse {
             access_token: fields::required(field_access_token, "access_token")?,

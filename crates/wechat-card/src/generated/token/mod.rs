@@ -84,14 +84,16 @@ impl TokenClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_access_token(
+    pub fn get_access_token(
         self,
         request: &crate::token::GetAccessTokenRequest,
-    ) -> Result<
-        crate::token::GetAccessTokenResponse,
-        ::wechat_core::Error<crate::token::GetAccessTokenErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::token::GetAccessTokenResponse,
+            ::wechat_core::Error<crate::token::GetAccessTokenErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.
@@ -134,14 +136,16 @@ impl TokenClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_authorizer_access_token(
+    pub fn get_authorizer_access_token(
         self,
         request: &crate::token::GetAuthorizerAccessTokenRequest,
-    ) -> Result<
-        crate::token::GetAuthorizerAccessTokenResponse,
-        ::wechat_core::Error<crate::token::GetAuthorizerAccessTokenErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::token::GetAuthorizerAccessTokenResponse,
+            ::wechat_core::Error<crate::token::GetAuthorizerAccessTokenErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets the card api_ticket (type wx_card) needed to build invoice authorization links.
@@ -171,14 +175,16 @@ impl TokenClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_card_api_ticket(
+    pub fn get_card_api_ticket(
         self,
         request: &crate::token::GetCardApiTicketRequest,
-    ) -> Result<
-        crate::token::GetCardApiTicketResponse,
-        ::wechat_core::Error<crate::token::GetCardApiTicketErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::token::GetCardApiTicketResponse,
+            ::wechat_core::Error<crate::token::GetCardApiTicketErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets a third-party platform's component_access_token.
@@ -219,14 +225,16 @@ impl TokenClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_component_access_token(
+    pub fn get_component_access_token(
         self,
         request: &crate::token::GetComponentAccessTokenRequest,
-    ) -> Result<
-        crate::token::GetComponentAccessTokenResponse,
-        ::wechat_core::Error<crate::token::GetComponentAccessTokenErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::token::GetComponentAccessTokenResponse,
+            ::wechat_core::Error<crate::token::GetComponentAccessTokenErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 
     /// Gets the account's access token without invalidating the tokens other instances hold.
@@ -259,13 +267,15 @@ impl TokenClient<'_> {
     ///     Ok(())
     /// }
     /// ```
-    pub async fn get_stable_access_token(
+    pub fn get_stable_access_token(
         self,
         request: &crate::token::GetStableAccessTokenRequest,
-    ) -> Result<
-        crate::token::GetStableAccessTokenResponse,
-        ::wechat_core::Error<crate::token::GetStableAccessTokenErrorCode>,
+    ) -> impl Future<
+        Output = Result<
+            crate::token::GetStableAccessTokenResponse,
+            ::wechat_core::Error<crate::token::GetStableAccessTokenErrorCode>,
+        >,
     > {
-        self.core.send(request).await
+        self.core.send(request)
     }
 }
