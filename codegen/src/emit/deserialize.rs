@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use proc_macro2::TokenStream;
 
 use crate::emit::rust::{self, constant_ident};
-use crate::emit::table_writer::{Writer, fits_line};
+use crate::emit::table_writer::{Base, Link, Writer, fits_line};
 use crate::model::{Direction, Field, FileField, FixedParam};
 
 /// How one field of the struct is filled.
@@ -101,12 +101,63 @@ fn object_impl_text(name: &str, parts: &Parts<'_>, gate: Option<&str>) -> String
     }
     read_loop(&keys.arms, &mut out);
     let mut value = Writer::at(8, 64 + 96 * fills.len());
-    value.tail(|w| {
-        w.call_block("Ok", |w| w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w))))
-    });
+    let required: Vec<&Fill<'_>> = fills.iter().filter(|fill| fill.names_fields()).collect();
+    if required.len() > 1 {
+        value.tail(|w| write_required_match(w, name, &fills, &required));
+    } else {
+        value.tail(|w| {
+            w.call_block("Ok", |w| {
+                w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w, false)))
+            })
+        });
+    }
     out.push_str(&value.finish());
     out.push_str("    }\n}\n");
     out
+}
+
+/// The `match` that ends a `from_map` with more than one required field (or constant): the
+/// struct when every one was read, else the error naming the first that was not. A `?` per
+/// field (`fields::required(..)?`) was a branch, a conversion and a return per field for the
+/// compiler to check, in every struct (BENCHMARKS.md).
+fn write_required_match(w: &mut Writer, name: &str, fills: &[Fill<'_>], required: &[&Fill<'_>]) {
+    let tuple = |w: &mut Writer, each: &dyn Fn(&mut Writer, &Fill<'_>)| {
+        w.tuple(|w| required.iter().for_each(|fill| w.arg(|w| each(w, fill))))
+    };
+    let scrutinee = |w: &mut Writer| tuple(w, &|w, fill| w.word(&slot_name(fill.ident())));
+    w.match_on(scrutinee, |w| {
+        w.arm_on(
+            |w| tuple(w, &|w, fill| w.call("Some", |w| w.arg(|w| w.word(fill.ident())))),
+            |w| {
+                w.call_block("Ok", |w| {
+                    w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w, true)))
+                })
+            },
+        );
+        w.arm_on(
+            |w| tuple(w, &|w, fill| w.word(fill.ident())),
+            |w| {
+                w.call("Err", |w| {
+                    w.arg(|w| {
+                        w.call("fields::missing", |w| {
+                            w.arg(|w| {
+                                w.word("&");
+                                w.array(required, |w, fill| {
+                                    w.tuple(|w| {
+                                        w.arg(|w| w.str(fill.wire()));
+                                        w.arg(|w| {
+                                            let is_some = [Link::Method("is_some", &|_| {})];
+                                            w.chain(Base::Path(fill.ident()), &is_some, false);
+                                        });
+                                    })
+                                });
+                            })
+                        })
+                    })
+                })
+            },
+        );
+    });
 }
 
 /// `gate`, then `head for Name {`, `for Name {` on a line of its own when the whole does not
@@ -170,14 +221,34 @@ impl<'a> Fill<'a> {
         }
     }
 
+    /// The field's name in the struct.
+    fn ident(&self) -> &str {
+        match self {
+            Fill::Default(field) | Fill::Read { ident: field, .. } => field,
+            Fill::Constant { ident, .. } => ident,
+        }
+    }
+
+    /// The field's own key.
+    fn wire(&self) -> &'a str {
+        match self {
+            Fill::Default(_) => "",
+            Fill::Read { wire, .. } | Fill::Constant { wire, .. } => wire,
+        }
+    }
+
     /// The field in the struct expression: its default, or the value read into its slot, a
-    /// required one named when it was missing.
-    fn init(&self, w: &mut Writer) {
+    /// required one named when it was missing, or (`bound`: a `match` took the required ones
+    /// out of their slots) by the name it is bound to.
+    fn init(&self, w: &mut Writer, bound: bool) {
         let (field, wire, optional) = match self {
             Fill::Default(field) => return w.field(field, |w| w.call("Default::default", |_| {})),
             Fill::Read { ident: field, wire, optional, .. } => (*field, *wire, *optional),
             Fill::Constant { ident: field, wire, .. } => (field.as_str(), *wire, false),
         };
+        if bound && !optional {
+            return w.field_shorthand(field);
+        }
         let slot = slot_name(field);
         w.field(field, |w| {
             if optional {
@@ -310,7 +381,10 @@ mod tests {
         // The long names did break lines, and the empty answer reads any map.
         let text = object_impl_text(request, &sent, None);
         assert!(text.contains("                5 | 10 => {\n"), "{text}");
-        assert!(text.contains("\n                .unwrap_or_default(),\n"), "{text}");
+        assert!(text.contains("\n                        .unwrap_or_default(),\n"), "{text}");
+        // Its required fields are taken in one `match`, the first missing one named.
+        assert!(text.contains("        match (\n            field_action,\n"), "{text}");
+        assert!(text.contains("fields::missing(\n"), "{text}");
         let text = object_impl_text("Empty", &Parts::EMPTY, None);
         assert_eq!(pretty(&text), text);
         assert!(text.contains("while map.next_key()?.is_some() {\n            map.skip()?;"), "{text}");

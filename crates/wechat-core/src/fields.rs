@@ -245,6 +245,15 @@ pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<
     slot.ok_or_else(|| E::missing_field(name))
 }
 
+/// The error naming the first of `fields` the map left out (`(name, read)` pairs in
+/// declaration order): what a generated `from_map` returns when its one `match` on the
+/// required fields finds one missing. Were all read, which such a `from_map` never asks, it
+/// names the last of them, or none when `fields` is empty.
+pub fn missing<E: de::Error>(fields: &[(&'static str, bool)]) -> E {
+    let unread = fields.iter().find(|(_, read)| !read).or(fields.last());
+    E::missing_field(unread.map_or("", |(name, _)| name))
+}
+
 /// A constant field: its wire name and the one value it holds (named, so the two cannot be
 /// swapped). As a seed it reads the value leniently: exactly the expected text.
 #[derive(Debug, Clone, Copy)]
@@ -295,11 +304,10 @@ mod tests {
                     _ => map.skip(),
                 }?;
             }
-            Ok(Order {
-                id: required(id, "order_id")?,
-                note: note.unwrap_or_default(),
-                kind: required(kind, "kind")?,
-            })
+            match (id, kind) {
+                (Some(id), Some(kind)) => Ok(Order { id, note: note.unwrap_or_default(), kind }),
+                (id, kind) => Err(missing(&[("order_id", id.is_some()), ("kind", kind.is_some())])),
+            }
         }
     }
 
@@ -371,6 +379,18 @@ mod tests {
         assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"id":1,"text":"x"}"#);
         assert_eq!(serde_json::to_string(&Note { id: 2, text: None }).unwrap(), r#"{"id":2}"#);
         assert_eq!((len(1, &[true, false, true]), len(3, &[])), (3, 3));
+    }
+
+    #[test]
+    fn a_missing_field_is_named_as_the_derive_named_it() {
+        let first: serde_json::Error = missing(&[("a", true), ("b", false), ("c", false)]);
+        assert_eq!(first.to_string(), "missing field `b`");
+        let last: serde_json::Error = missing(&[("a", true), ("b", true)]);
+        assert_eq!(last.to_string(), "missing field `b`");
+        assert_eq!(
+            required::<u8, serde_json::Error>(None, "c").unwrap_err().to_string(),
+            "missing field `c`"
+        );
     }
 
     #[test]

@@ -466,10 +466,16 @@ impl ::wechat_core::fields::FromMap for Contact {
                 _ => map.skip(),
             }?;
         }
-        Ok(Contact {
-            phone: fields::required(field_phone, "phone")?,
-            time_out: fields::required(field_time_out, "time_out")?,
-        })
+        match (field_phone, field_time_out) {
+            (Some(phone), Some(time_out)) => Ok(Contact { phone, time_out }),
+            (phone, time_out) => {
+                Err(
+                    fields::missing(
+                        &[("phone", phone.is_some()), ("time_out", time_out.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -716,10 +722,24 @@ impl ::wechat_core::fields::FromMap for InvoiceCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(InvoiceCard {
-            card_id: fields::required(field_card_id, "card_id")?,
-            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-        })
+        match (field_card_id, field_encrypt_code) {
+            (Some(card_id), Some(encrypt_code)) => {
+                Ok(InvoiceCard {
+                    card_id,
+                    encrypt_code,
+                })
+            }
+            (card_id, encrypt_code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("encrypt_code", encrypt_code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -858,12 +878,23 @@ impl ::wechat_core::fields::FromMap for InvoiceItem {
                 _ => map.skip(),
             }?;
         }
-        Ok(InvoiceItem {
-            name: fields::required(field_name, "name")?,
-            num: field_num.unwrap_or_default(),
-            unit: field_unit.unwrap_or_default(),
-            price: fields::required(field_price, "price")?,
-        })
+        match (field_name, field_price) {
+            (Some(name), Some(price)) => {
+                Ok(InvoiceItem {
+                    name,
+                    num: field_num.unwrap_or_default(),
+                    unit: field_unit.unwrap_or_default(),
+                    price,
+                })
+            }
+            (name, price) => {
+                Err(
+                    fields::missing(
+                        &[("name", name.is_some()), ("price", price.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1329,33 +1360,83 @@ impl ::wechat_core::fields::FromMap for InvoiceUserInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(InvoiceUserInfo {
-            fee: fields::required(field_fee, "fee")?,
-            title: fields::required(field_title, "title")?,
-            billing_time: fields::required(field_billing_time, "billing_time")?,
-            billing_no: fields::required(field_billing_no, "billing_no")?,
-            billing_code: fields::required(field_billing_code, "billing_code")?,
-            info: field_info.unwrap_or_default(),
-            fee_without_tax: fields::required(field_fee_without_tax, "fee_without_tax")?,
-            tax: fields::required(field_tax, "tax")?,
-            pdf_url: fields::required(field_pdf_url, "pdf_url")?,
-            trip_pdf_url: field_trip_pdf_url.unwrap_or_default(),
-            reimburse_status: fields::required(
-                field_reimburse_status,
-                "reimburse_status",
-            )?,
-            check_code: field_check_code.unwrap_or_default(),
-            order_id: field_order_id.unwrap_or_default(),
-            buyer_number: field_buyer_number.unwrap_or_default(),
-            buyer_address_and_phone: field_buyer_address_and_phone.unwrap_or_default(),
-            buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
-            seller_number: field_seller_number.unwrap_or_default(),
-            seller_address_and_phone: field_seller_address_and_phone.unwrap_or_default(),
-            seller_bank_account: field_seller_bank_account.unwrap_or_default(),
-            remarks: field_remarks.unwrap_or_default(),
-            cashier: field_cashier.unwrap_or_default(),
-            maker: field_maker.unwrap_or_default(),
-        })
+        match (
+            field_fee,
+            field_title,
+            field_billing_time,
+            field_billing_no,
+            field_billing_code,
+            field_fee_without_tax,
+            field_tax,
+            field_pdf_url,
+            field_reimburse_status,
+        ) {
+            (
+                Some(fee),
+                Some(title),
+                Some(billing_time),
+                Some(billing_no),
+                Some(billing_code),
+                Some(fee_without_tax),
+                Some(tax),
+                Some(pdf_url),
+                Some(reimburse_status),
+            ) => {
+                Ok(InvoiceUserInfo {
+                    fee,
+                    title,
+                    billing_time,
+                    billing_no,
+                    billing_code,
+                    info: field_info.unwrap_or_default(),
+                    fee_without_tax,
+                    tax,
+                    pdf_url,
+                    trip_pdf_url: field_trip_pdf_url.unwrap_or_default(),
+                    reimburse_status,
+                    check_code: field_check_code.unwrap_or_default(),
+                    order_id: field_order_id.unwrap_or_default(),
+                    buyer_number: field_buyer_number.unwrap_or_default(),
+                    buyer_address_and_phone: field_buyer_address_and_phone
+                        .unwrap_or_default(),
+                    buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
+                    seller_number: field_seller_number.unwrap_or_default(),
+                    seller_address_and_phone: field_seller_address_and_phone
+                        .unwrap_or_default(),
+                    seller_bank_account: field_seller_bank_account.unwrap_or_default(),
+                    remarks: field_remarks.unwrap_or_default(),
+                    cashier: field_cashier.unwrap_or_default(),
+                    maker: field_maker.unwrap_or_default(),
+                })
+            }
+            (
+                fee,
+                title,
+                billing_time,
+                billing_no,
+                billing_code,
+                fee_without_tax,
+                tax,
+                pdf_url,
+                reimburse_status,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("fee", fee.is_some()),
+                            ("title", title.is_some()),
+                            ("billing_time", billing_time.is_some()),
+                            ("billing_no", billing_no.is_some()),
+                            ("billing_code", billing_code.is_some()),
+                            ("fee_without_tax", fee_without_tax.is_some()),
+                            ("tax", tax.is_some()),
+                            ("pdf_url", pdf_url.is_some()),
+                            ("reimburse_status", reimburse_status.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1460,10 +1541,16 @@ impl ::wechat_core::fields::FromMap for PayMchInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(PayMchInfo {
-            mchid: fields::required(field_mchid, "mchid")?,
-            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-        })
+        match (field_mchid, field_s_pappid) {
+            (Some(mchid), Some(s_pappid)) => Ok(PayMchInfo { mchid, s_pappid }),
+            (mchid, s_pappid) => {
+                Err(
+                    fields::missing(
+                        &[("mchid", mchid.is_some()), ("s_pappid", s_pappid.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1708,17 +1795,49 @@ impl ::wechat_core::fields::FromMap for ReimburseInvoice {
                 _ => map.skip(),
             }?;
         }
-        Ok(ReimburseInvoice {
-            card_id: fields::required(field_card_id, "card_id")?,
-            begin_time: field_begin_time.unwrap_or_default(),
-            end_time: field_end_time.unwrap_or_default(),
-            user_card_status: field_user_card_status.unwrap_or_default(),
-            openid: fields::required(field_openid, "openid")?,
-            type_: fields::required(field_type_, "type")?,
-            payee: fields::required(field_payee, "payee")?,
-            detail: fields::required(field_detail, "detail")?,
-            user_info: fields::required(field_user_info, "user_info")?,
-        })
+        match (
+            field_card_id,
+            field_openid,
+            field_type_,
+            field_payee,
+            field_detail,
+            field_user_info,
+        ) {
+            (
+                Some(card_id),
+                Some(openid),
+                Some(type_),
+                Some(payee),
+                Some(detail),
+                Some(user_info),
+            ) => {
+                Ok(ReimburseInvoice {
+                    card_id,
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    user_card_status: field_user_card_status.unwrap_or_default(),
+                    openid,
+                    type_,
+                    payee,
+                    detail,
+                    user_info,
+                })
+            }
+            (card_id, openid, type_, payee, detail, user_info) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("openid", openid.is_some()),
+                            ("type", type_.is_some()),
+                            ("payee", payee.is_some()),
+                            ("detail", detail.is_some()),
+                            ("user_info", user_info.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -501,18 +501,69 @@ impl ::wechat_core::fields::FromMap for Location {
                 _ => map.skip(),
             }?;
         }
-        Ok(Location {
-            business_name: fields::required(field_business_name, "business_name")?,
-            branch_name: field_branch_name.unwrap_or_default(),
-            province: fields::required(field_province, "province")?,
-            city: fields::required(field_city, "city")?,
-            district: fields::required(field_district, "district")?,
-            address: fields::required(field_address, "address")?,
-            telephone: fields::required(field_telephone, "telephone")?,
-            category: fields::required(field_category, "category")?,
-            longitude: fields::required(field_longitude, "longitude")?,
-            latitude: fields::required(field_latitude, "latitude")?,
-        })
+        match (
+            field_business_name,
+            field_province,
+            field_city,
+            field_district,
+            field_address,
+            field_telephone,
+            field_category,
+            field_longitude,
+            field_latitude,
+        ) {
+            (
+                Some(business_name),
+                Some(province),
+                Some(city),
+                Some(district),
+                Some(address),
+                Some(telephone),
+                Some(category),
+                Some(longitude),
+                Some(latitude),
+            ) => {
+                Ok(Location {
+                    business_name,
+                    branch_name: field_branch_name.unwrap_or_default(),
+                    province,
+                    city,
+                    district,
+                    address,
+                    telephone,
+                    category,
+                    longitude,
+                    latitude,
+                })
+            }
+            (
+                business_name,
+                province,
+                city,
+                district,
+                address,
+                telephone,
+                category,
+                longitude,
+                latitude,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("business_name", business_name.is_some()),
+                            ("province", province.is_some()),
+                            ("city", city.is_some()),
+                            ("district", district.is_some()),
+                            ("address", address.is_some()),
+                            ("telephone", telephone.is_some()),
+                            ("category", category.is_some()),
+                            ("longitude", longitude.is_some()),
+                            ("latitude", latitude.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

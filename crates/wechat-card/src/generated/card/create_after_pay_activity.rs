@@ -377,11 +377,26 @@ impl ::wechat_core::fields::FromMap for ActivityInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(ActivityInfo {
-            basic_info: fields::required(field_basic_info, "basic_info")?,
-            card_info_list: fields::required(field_card_info_list, "card_info_list")?,
-            custom_info: fields::required(field_custom_info, "custom_info")?,
-        })
+        match (field_basic_info, field_card_info_list, field_custom_info) {
+            (Some(basic_info), Some(card_info_list), Some(custom_info)) => {
+                Ok(ActivityInfo {
+                    basic_info,
+                    card_info_list,
+                    custom_info,
+                })
+            }
+            (basic_info, card_info_list, custom_info) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("basic_info", basic_info.is_some()),
+                            ("card_info_list", card_info_list.is_some()),
+                            ("custom_info", custom_info.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -684,22 +699,56 @@ impl ::wechat_core::fields::FromMap for ActivityBasicInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(ActivityBasicInfo {
-            activity_bg_color: fields::required(
-                field_activity_bg_color,
-                "activity_bg_color",
-            )?,
-            activity_tinyappid: fields::required(
-                field_activity_tinyappid,
-                "activity_tinyappid",
-            )?,
-            mch_code: fields::required(field_mch_code, "mch_code")?,
-            begin_time: fields::required(field_begin_time, "begin_time")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            gift_num: fields::required(field_gift_num, "gift_num")?,
-            max_partic_times_act: field_max_partic_times_act.unwrap_or_default(),
-            max_partic_times_one_day: field_max_partic_times_one_day.unwrap_or_default(),
-        })
+        match (
+            field_activity_bg_color,
+            field_activity_tinyappid,
+            field_mch_code,
+            field_begin_time,
+            field_end_time,
+            field_gift_num,
+        ) {
+            (
+                Some(activity_bg_color),
+                Some(activity_tinyappid),
+                Some(mch_code),
+                Some(begin_time),
+                Some(end_time),
+                Some(gift_num),
+            ) => {
+                Ok(ActivityBasicInfo {
+                    activity_bg_color,
+                    activity_tinyappid,
+                    mch_code,
+                    begin_time,
+                    end_time,
+                    gift_num,
+                    max_partic_times_act: field_max_partic_times_act.unwrap_or_default(),
+                    max_partic_times_one_day: field_max_partic_times_one_day
+                        .unwrap_or_default(),
+                })
+            }
+            (
+                activity_bg_color,
+                activity_tinyappid,
+                mch_code,
+                begin_time,
+                end_time,
+                gift_num,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("activity_bg_color", activity_bg_color.is_some()),
+                            ("activity_tinyappid", activity_tinyappid.is_some()),
+                            ("mch_code", mch_code.is_some()),
+                            ("begin_time", begin_time.is_some()),
+                            ("end_time", end_time.is_some()),
+                            ("gift_num", gift_num.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -912,13 +961,24 @@ impl ::wechat_core::fields::FromMap for ActivityCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(ActivityCard {
-            card_id: fields::required(field_card_id, "card_id")?,
-            min_amt: fields::required(field_min_amt, "min_amt")?,
-            membership_appid: field_membership_appid.unwrap_or_default(),
-            new_tinyapp_user: field_new_tinyapp_user.unwrap_or_default(),
-            total_user: field_total_user.unwrap_or_default(),
-        })
+        match (field_card_id, field_min_amt) {
+            (Some(card_id), Some(min_amt)) => {
+                Ok(ActivityCard {
+                    card_id,
+                    min_amt,
+                    membership_appid: field_membership_appid.unwrap_or_default(),
+                    new_tinyapp_user: field_new_tinyapp_user.unwrap_or_default(),
+                    total_user: field_total_user.unwrap_or_default(),
+                })
+            }
+            (card_id, min_amt) => {
+                Err(
+                    fields::missing(
+                        &[("card_id", card_id.is_some()), ("min_amt", min_amt.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -241,13 +241,42 @@ impl ::wechat_core::fields::FromMap for CreateLandingPageRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(CreateLandingPageRequest {
-            banner: fields::required(field_banner, "banner")?,
-            page_title: fields::required(field_page_title, "page_title")?,
-            can_share: fields::required(field_can_share, "can_share")?,
-            scene: fields::required(field_scene, "scene")?,
-            card_list: fields::required(field_card_list, "card_list")?,
-        })
+        match (
+            field_banner,
+            field_page_title,
+            field_can_share,
+            field_scene,
+            field_card_list,
+        ) {
+            (
+                Some(banner),
+                Some(page_title),
+                Some(can_share),
+                Some(scene),
+                Some(card_list),
+            ) => {
+                Ok(CreateLandingPageRequest {
+                    banner,
+                    page_title,
+                    can_share,
+                    scene,
+                    card_list,
+                })
+            }
+            (banner, page_title, can_share, scene, card_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("banner", banner.is_some()),
+                            ("page_title", page_title.is_some()),
+                            ("can_share", can_share.is_some()),
+                            ("scene", scene.is_some()),
+                            ("card_list", card_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -360,10 +389,21 @@ impl ::wechat_core::fields::FromMap for CreateLandingPageResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(CreateLandingPageResponse {
-            url: fields::required(field_url, "url")?,
-            page_id: fields::required(field_page_id, "page_id")?,
-        })
+        match (field_url, field_page_id) {
+            (Some(url), Some(page_id)) => {
+                Ok(CreateLandingPageResponse {
+                    url,
+                    page_id,
+                })
+            }
+            (url, page_id) => {
+                Err(
+                    fields::missing(
+                        &[("url", url.is_some()), ("page_id", page_id.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -596,10 +636,24 @@ impl ::wechat_core::fields::FromMap for LandingPageCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(LandingPageCard {
-            card_id: fields::required(field_card_id, "card_id")?,
-            thumb_url: fields::required(field_thumb_url, "thumb_url")?,
-        })
+        match (field_card_id, field_thumb_url) {
+            (Some(card_id), Some(thumb_url)) => {
+                Ok(LandingPageCard {
+                    card_id,
+                    thumb_url,
+                })
+            }
+            (card_id, thumb_url) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("thumb_url", thumb_url.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

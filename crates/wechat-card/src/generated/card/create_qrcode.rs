@@ -289,12 +289,28 @@ impl ::wechat_core::fields::FromMap for CreateQrcodeResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(CreateQrcodeResponse {
-            ticket: fields::required(field_ticket, "ticket")?,
-            expire_seconds: fields::required(field_expire_seconds, "expire_seconds")?,
-            url: fields::required(field_url, "url")?,
-            show_qrcode_url: fields::required(field_show_qrcode_url, "show_qrcode_url")?,
-        })
+        match (field_ticket, field_expire_seconds, field_url, field_show_qrcode_url) {
+            (Some(ticket), Some(expire_seconds), Some(url), Some(show_qrcode_url)) => {
+                Ok(CreateQrcodeResponse {
+                    ticket,
+                    expire_seconds,
+                    url,
+                    show_qrcode_url,
+                })
+            }
+            (ticket, expire_seconds, url, show_qrcode_url) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("ticket", ticket.is_some()),
+                            ("expire_seconds", expire_seconds.is_some()),
+                            ("url", url.is_some()),
+                            ("show_qrcode_url", show_qrcode_url.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -294,10 +294,16 @@ impl ::wechat_core::fields::FromMap for CardColor {
                 _ => map.skip(),
             }?;
         }
-        Ok(CardColor {
-            name: fields::required(field_name, "name")?,
-            value: fields::required(field_value, "value")?,
-        })
+        match (field_name, field_value) {
+            (Some(name), Some(value)) => Ok(CardColor { name, value }),
+            (name, value) => {
+                Err(
+                    fields::missing(
+                        &[("name", name.is_some()), ("value", value.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -219,11 +219,22 @@ impl ::wechat_core::fields::FromMap for ListCardsRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListCardsRequest {
-            offset: fields::required(field_offset, "offset")?,
-            count: fields::required(field_count, "count")?,
-            status_list: field_status_list.unwrap_or_default(),
-        })
+        match (field_offset, field_count) {
+            (Some(offset), Some(count)) => {
+                Ok(ListCardsRequest {
+                    offset,
+                    count,
+                    status_list: field_status_list.unwrap_or_default(),
+                })
+            }
+            (offset, count) => {
+                Err(
+                    fields::missing(
+                        &[("offset", offset.is_some()), ("count", count.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -338,10 +349,24 @@ impl ::wechat_core::fields::FromMap for ListCardsResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListCardsResponse {
-            card_id_list: fields::required(field_card_id_list, "card_id_list")?,
-            total_num: fields::required(field_total_num, "total_num")?,
-        })
+        match (field_card_id_list, field_total_num) {
+            (Some(card_id_list), Some(total_num)) => {
+                Ok(ListCardsResponse {
+                    card_id_list,
+                    total_num,
+                })
+            }
+            (card_id_list, total_num) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id_list", card_id_list.is_some()),
+                            ("total_num", total_num.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -171,10 +171,21 @@ impl ::wechat_core::fields::FromMap for ListLocationsRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListLocationsRequest {
-            offset: fields::required(field_offset, "offset")?,
-            count: fields::required(field_count, "count")?,
-        })
+        match (field_offset, field_count) {
+            (Some(offset), Some(count)) => {
+                Ok(ListLocationsRequest {
+                    offset,
+                    count,
+                })
+            }
+            (offset, count) => {
+                Err(
+                    fields::missing(
+                        &[("offset", offset.is_some()), ("count", count.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

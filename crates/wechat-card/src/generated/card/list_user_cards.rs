@@ -271,10 +271,24 @@ impl ::wechat_core::fields::FromMap for ListUserCardsResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListUserCardsResponse {
-            card_list: fields::required(field_card_list, "card_list")?,
-            has_share_card: fields::required(field_has_share_card, "has_share_card")?,
-        })
+        match (field_card_list, field_has_share_card) {
+            (Some(card_list), Some(has_share_card)) => {
+                Ok(ListUserCardsResponse {
+                    card_list,
+                    has_share_card,
+                })
+            }
+            (card_list, has_share_card) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_list", card_list.is_some()),
+                            ("has_share_card", has_share_card.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -411,10 +425,16 @@ impl ::wechat_core::fields::FromMap for HeldCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(HeldCard {
-            card_id: fields::required(field_card_id, "card_id")?,
-            code: fields::required(field_code, "code")?,
-        })
+        match (field_card_id, field_code) {
+            (Some(card_id), Some(code)) => Ok(HeldCard { card_id, code }),
+            (card_id, code) => {
+                Err(
+                    fields::missing(
+                        &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -189,10 +189,21 @@ impl ::wechat_core::fields::FromMap for SetStoreCardRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(SetStoreCardRequest {
-            poi_id: fields::required(field_poi_id, "poi_id")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-        })
+        match (field_poi_id, field_card_id) {
+            (Some(poi_id), Some(card_id)) => {
+                Ok(SetStoreCardRequest {
+                    poi_id,
+                    card_id,
+                })
+            }
+            (poi_id, card_id) => {
+                Err(
+                    fields::missing(
+                        &[("poi_id", poi_id.is_some()), ("card_id", card_id.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -1066,42 +1066,94 @@ impl ::wechat_core::fields::FromMap for BaseInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(BaseInfo {
-            id: field_id.unwrap_or_default(),
-            status: field_status.unwrap_or_default(),
-            logo_url: fields::required(field_logo_url, "logo_url")?,
-            brand_name: fields::required(field_brand_name, "brand_name")?,
-            code_type: fields::required(field_code_type, "code_type")?,
-            title: fields::required(field_title, "title")?,
-            color: fields::required(field_color, "color")?,
-            notice: fields::required(field_notice, "notice")?,
-            description: fields::required(field_description, "description")?,
-            service_phone: field_service_phone.unwrap_or_default(),
-            date_info: fields::required(field_date_info, "date_info")?,
-            sku: fields::required(field_sku, "sku")?,
-            use_limit: field_use_limit.unwrap_or_default(),
-            get_limit: field_get_limit.unwrap_or_default(),
-            use_custom_code: field_use_custom_code.unwrap_or_default(),
-            get_custom_code_mode: field_get_custom_code_mode.unwrap_or_default(),
-            bind_openid: field_bind_openid.unwrap_or_default(),
-            can_share: field_can_share.unwrap_or_default(),
-            can_give_friend: field_can_give_friend.unwrap_or_default(),
-            location_id_list: field_location_id_list.unwrap_or_default(),
-            use_all_locations: field_use_all_locations.unwrap_or_default(),
-            center_title: field_center_title.unwrap_or_default(),
-            center_sub_title: field_center_sub_title.unwrap_or_default(),
-            center_url: field_center_url.unwrap_or_default(),
-            custom_url_name: field_custom_url_name.unwrap_or_default(),
-            custom_url: field_custom_url.unwrap_or_default(),
-            custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
-            promotion_url_name: field_promotion_url_name.unwrap_or_default(),
-            promotion_url: field_promotion_url.unwrap_or_default(),
-            promotion_url_sub_title: field_promotion_url_sub_title.unwrap_or_default(),
-            source: field_source.unwrap_or_default(),
-            need_push_on_view: field_need_push_on_view.unwrap_or_default(),
-            create_time: field_create_time.unwrap_or_default(),
-            update_time: field_update_time.unwrap_or_default(),
-        })
+        match (
+            field_logo_url,
+            field_brand_name,
+            field_code_type,
+            field_title,
+            field_color,
+            field_notice,
+            field_description,
+            field_date_info,
+            field_sku,
+        ) {
+            (
+                Some(logo_url),
+                Some(brand_name),
+                Some(code_type),
+                Some(title),
+                Some(color),
+                Some(notice),
+                Some(description),
+                Some(date_info),
+                Some(sku),
+            ) => {
+                Ok(BaseInfo {
+                    id: field_id.unwrap_or_default(),
+                    status: field_status.unwrap_or_default(),
+                    logo_url,
+                    brand_name,
+                    code_type,
+                    title,
+                    color,
+                    notice,
+                    description,
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    date_info,
+                    sku,
+                    use_limit: field_use_limit.unwrap_or_default(),
+                    get_limit: field_get_limit.unwrap_or_default(),
+                    use_custom_code: field_use_custom_code.unwrap_or_default(),
+                    get_custom_code_mode: field_get_custom_code_mode.unwrap_or_default(),
+                    bind_openid: field_bind_openid.unwrap_or_default(),
+                    can_share: field_can_share.unwrap_or_default(),
+                    can_give_friend: field_can_give_friend.unwrap_or_default(),
+                    location_id_list: field_location_id_list.unwrap_or_default(),
+                    use_all_locations: field_use_all_locations.unwrap_or_default(),
+                    center_title: field_center_title.unwrap_or_default(),
+                    center_sub_title: field_center_sub_title.unwrap_or_default(),
+                    center_url: field_center_url.unwrap_or_default(),
+                    custom_url_name: field_custom_url_name.unwrap_or_default(),
+                    custom_url: field_custom_url.unwrap_or_default(),
+                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+                    promotion_url: field_promotion_url.unwrap_or_default(),
+                    promotion_url_sub_title: field_promotion_url_sub_title
+                        .unwrap_or_default(),
+                    source: field_source.unwrap_or_default(),
+                    need_push_on_view: field_need_push_on_view.unwrap_or_default(),
+                    create_time: field_create_time.unwrap_or_default(),
+                    update_time: field_update_time.unwrap_or_default(),
+                })
+            }
+            (
+                logo_url,
+                brand_name,
+                code_type,
+                title,
+                color,
+                notice,
+                description,
+                date_info,
+                sku,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("logo_url", logo_url.is_some()),
+                            ("brand_name", brand_name.is_some()),
+                            ("code_type", code_type.is_some()),
+                            ("title", title.is_some()),
+                            ("color", color.is_some()),
+                            ("notice", notice.is_some()),
+                            ("description", description.is_some()),
+                            ("date_info", date_info.is_some()),
+                            ("sku", sku.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1442,19 +1494,54 @@ impl ::wechat_core::fields::FromMap for BoardingPass {
                 _ => map.skip(),
             }?;
         }
-        Ok(BoardingPass {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            from: fields::required(field_from, "from")?,
-            to: fields::required(field_to, "to")?,
-            flight: fields::required(field_flight, "flight")?,
-            gate: field_gate.unwrap_or_default(),
-            check_in_url: field_check_in_url.unwrap_or_default(),
-            air_model: fields::required(field_air_model, "air_model")?,
-            departure_time: fields::required(field_departure_time, "departure_time")?,
-            landing_time: fields::required(field_landing_time, "landing_time")?,
-            boarding_time: field_boarding_time.unwrap_or_default(),
-        })
+        match (
+            field_base_info,
+            field_from,
+            field_to,
+            field_flight,
+            field_air_model,
+            field_departure_time,
+            field_landing_time,
+        ) {
+            (
+                Some(base_info),
+                Some(from),
+                Some(to),
+                Some(flight),
+                Some(air_model),
+                Some(departure_time),
+                Some(landing_time),
+            ) => {
+                Ok(BoardingPass {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    from,
+                    to,
+                    flight,
+                    gate: field_gate.unwrap_or_default(),
+                    check_in_url: field_check_in_url.unwrap_or_default(),
+                    air_model,
+                    departure_time,
+                    landing_time,
+                    boarding_time: field_boarding_time.unwrap_or_default(),
+                })
+            }
+            (base_info, from, to, flight, air_model, departure_time, landing_time) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("from", from.is_some()),
+                            ("to", to.is_some()),
+                            ("flight", flight.is_some()),
+                            ("air_model", air_model.is_some()),
+                            ("departure_time", departure_time.is_some()),
+                            ("landing_time", landing_time.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2109,12 +2196,27 @@ impl ::wechat_core::fields::FromMap for Cash {
                 _ => map.skip(),
             }?;
         }
-        Ok(Cash {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            least_cost: fields::required(field_least_cost, "least_cost")?,
-            reduce_cost: fields::required(field_reduce_cost, "reduce_cost")?,
-        })
+        match (field_base_info, field_least_cost, field_reduce_cost) {
+            (Some(base_info), Some(least_cost), Some(reduce_cost)) => {
+                Ok(Cash {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    least_cost,
+                    reduce_cost,
+                })
+            }
+            (base_info, least_cost, reduce_cost) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("least_cost", least_cost.is_some()),
+                            ("reduce_cost", reduce_cost.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2334,11 +2436,20 @@ impl ::wechat_core::fields::FromMap for CustomCell {
                 _ => map.skip(),
             }?;
         }
-        Ok(CustomCell {
-            name: fields::required(field_name, "name")?,
-            tips: fields::required(field_tips, "tips")?,
-            url: fields::required(field_url, "url")?,
-        })
+        match (field_name, field_tips, field_url) {
+            (Some(name), Some(tips), Some(url)) => Ok(CustomCell { name, tips, url }),
+            (name, tips, url) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("name", name.is_some()),
+                            ("tips", tips.is_some()),
+                            ("url", url.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2819,11 +2930,25 @@ impl ::wechat_core::fields::FromMap for Discount {
                 _ => map.skip(),
             }?;
         }
-        Ok(Discount {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            discount: fields::required(field_discount, "discount")?,
-        })
+        match (field_base_info, field_discount) {
+            (Some(base_info), Some(discount)) => {
+                Ok(Discount {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    discount,
+                })
+            }
+            (base_info, discount) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("discount", discount.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2972,11 +3097,25 @@ impl ::wechat_core::fields::FromMap for GeneralCoupon {
                 _ => map.skip(),
             }?;
         }
-        Ok(GeneralCoupon {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            default_detail: fields::required(field_default_detail, "default_detail")?,
-        })
+        match (field_base_info, field_default_detail) {
+            (Some(base_info), Some(default_detail)) => {
+                Ok(GeneralCoupon {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    default_detail,
+                })
+            }
+            (base_info, default_detail) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("default_detail", default_detail.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -3125,11 +3264,22 @@ impl ::wechat_core::fields::FromMap for Gift {
                 _ => map.skip(),
             }?;
         }
-        Ok(Gift {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            gift: fields::required(field_gift, "gift")?,
-        })
+        match (field_base_info, field_gift) {
+            (Some(base_info), Some(gift)) => {
+                Ok(Gift {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    gift,
+                })
+            }
+            (base_info, gift) => {
+                Err(
+                    fields::missing(
+                        &[("base_info", base_info.is_some()), ("gift", gift.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -3278,11 +3428,25 @@ impl ::wechat_core::fields::FromMap for Groupon {
                 _ => map.skip(),
             }?;
         }
-        Ok(Groupon {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            deal_detail: fields::required(field_deal_detail, "deal_detail")?,
-        })
+        match (field_base_info, field_deal_detail) {
+            (Some(base_info), Some(deal_detail)) => {
+                Ok(Groupon {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    deal_detail,
+                })
+            }
+            (base_info, deal_detail) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("deal_detail", deal_detail.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -3453,12 +3617,26 @@ impl ::wechat_core::fields::FromMap for MeetingTicket {
                 _ => map.skip(),
             }?;
         }
-        Ok(MeetingTicket {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            meeting_detail: fields::required(field_meeting_detail, "meeting_detail")?,
-            map_url: field_map_url.unwrap_or_default(),
-        })
+        match (field_base_info, field_meeting_detail) {
+            (Some(base_info), Some(meeting_detail)) => {
+                Ok(MeetingTicket {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    meeting_detail,
+                    map_url: field_map_url.unwrap_or_default(),
+                })
+            }
+            (base_info, meeting_detail) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("meeting_detail", meeting_detail.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -4072,34 +4250,62 @@ impl ::wechat_core::fields::FromMap for MemberCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(MemberCard {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            background_pic_url: field_background_pic_url.unwrap_or_default(),
-            prerogative: fields::required(field_prerogative, "prerogative")?,
-            auto_activate: field_auto_activate.unwrap_or_default(),
-            wx_activate: field_wx_activate.unwrap_or_default(),
-            wx_activate_after_submit: field_wx_activate_after_submit.unwrap_or_default(),
-            wx_activate_after_submit_url: field_wx_activate_after_submit_url
-                .unwrap_or_default(),
-            activate_url: field_activate_url.unwrap_or_default(),
-            activate_app_brand_user_name: field_activate_app_brand_user_name
-                .unwrap_or_default(),
-            activate_app_brand_pass: field_activate_app_brand_pass.unwrap_or_default(),
-            supply_bonus: fields::required(field_supply_bonus, "supply_bonus")?,
-            bonus_url: field_bonus_url.unwrap_or_default(),
-            bonus_cleared: field_bonus_cleared.unwrap_or_default(),
-            bonus_rules: field_bonus_rules.unwrap_or_default(),
-            bonus_rule: field_bonus_rule.unwrap_or_default(),
-            supply_balance: fields::required(field_supply_balance, "supply_balance")?,
-            balance_url: field_balance_url.unwrap_or_default(),
-            balance_rules: field_balance_rules.unwrap_or_default(),
-            custom_field1: field_custom_field1.unwrap_or_default(),
-            custom_field2: field_custom_field2.unwrap_or_default(),
-            custom_field3: field_custom_field3.unwrap_or_default(),
-            custom_cell1: field_custom_cell1.unwrap_or_default(),
-            discount: field_discount.unwrap_or_default(),
-        })
+        match (
+            field_base_info,
+            field_prerogative,
+            field_supply_bonus,
+            field_supply_balance,
+        ) {
+            (
+                Some(base_info),
+                Some(prerogative),
+                Some(supply_bonus),
+                Some(supply_balance),
+            ) => {
+                Ok(MemberCard {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    prerogative,
+                    auto_activate: field_auto_activate.unwrap_or_default(),
+                    wx_activate: field_wx_activate.unwrap_or_default(),
+                    wx_activate_after_submit: field_wx_activate_after_submit
+                        .unwrap_or_default(),
+                    wx_activate_after_submit_url: field_wx_activate_after_submit_url
+                        .unwrap_or_default(),
+                    activate_url: field_activate_url.unwrap_or_default(),
+                    activate_app_brand_user_name: field_activate_app_brand_user_name
+                        .unwrap_or_default(),
+                    activate_app_brand_pass: field_activate_app_brand_pass
+                        .unwrap_or_default(),
+                    supply_bonus,
+                    bonus_url: field_bonus_url.unwrap_or_default(),
+                    bonus_cleared: field_bonus_cleared.unwrap_or_default(),
+                    bonus_rules: field_bonus_rules.unwrap_or_default(),
+                    bonus_rule: field_bonus_rule.unwrap_or_default(),
+                    supply_balance,
+                    balance_url: field_balance_url.unwrap_or_default(),
+                    balance_rules: field_balance_rules.unwrap_or_default(),
+                    custom_field1: field_custom_field1.unwrap_or_default(),
+                    custom_field2: field_custom_field2.unwrap_or_default(),
+                    custom_field3: field_custom_field3.unwrap_or_default(),
+                    custom_cell1: field_custom_cell1.unwrap_or_default(),
+                    discount: field_discount.unwrap_or_default(),
+                })
+            }
+            (base_info, prerogative, supply_bonus, supply_balance) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("prerogative", prerogative.is_some()),
+                            ("supply_bonus", supply_bonus.is_some()),
+                            ("supply_balance", supply_balance.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -4248,11 +4454,25 @@ impl ::wechat_core::fields::FromMap for MovieTicket {
                 _ => map.skip(),
             }?;
         }
-        Ok(MovieTicket {
-            base_info: fields::required(field_base_info, "base_info")?,
-            advanced_info: field_advanced_info.unwrap_or_default(),
-            detail: fields::required(field_detail, "detail")?,
-        })
+        match (field_base_info, field_detail) {
+            (Some(base_info), Some(detail)) => {
+                Ok(MovieTicket {
+                    base_info,
+                    advanced_info: field_advanced_info.unwrap_or_default(),
+                    detail,
+                })
+            }
+            (base_info, detail) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("detail", detail.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -221,11 +221,22 @@ impl ::wechat_core::fields::FromMap for UpdateLuckyMoneyBalanceRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateLuckyMoneyBalanceRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: field_card_id.unwrap_or_default(),
-            balance: fields::required(field_balance, "balance")?,
-        })
+        match (field_code, field_balance) {
+            (Some(code), Some(balance)) => {
+                Ok(UpdateLuckyMoneyBalanceRequest {
+                    code,
+                    card_id: field_card_id.unwrap_or_default(),
+                    balance,
+                })
+            }
+            (code, balance) => {
+                Err(
+                    fields::missing(
+                        &[("code", code.is_some()), ("balance", balance.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -189,10 +189,16 @@ impl ::wechat_core::fields::FromMap for CheckCodesRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(CheckCodesRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            code: fields::required(field_code, "code")?,
-        })
+        match (field_card_id, field_code) {
+            (Some(card_id), Some(code)) => Ok(CheckCodesRequest { card_id, code }),
+            (card_id, code) => {
+                Err(
+                    fields::missing(
+                        &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -285,10 +285,21 @@ impl ::wechat_core::fields::FromMap for ConsumeCodeResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ConsumeCodeResponse {
-            card: fields::required(field_card, "card")?,
-            openid: fields::required(field_openid, "openid")?,
-        })
+        match (field_card, field_openid) {
+            (Some(card), Some(openid)) => {
+                Ok(ConsumeCodeResponse {
+                    card,
+                    openid,
+                })
+            }
+            (card, openid) => {
+                Err(
+                    fields::missing(
+                        &[("card", card.is_some()), ("openid", openid.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -480,19 +480,30 @@ impl ::wechat_core::fields::FromMap for GetCodeResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetCodeResponse {
-            card: fields::required(field_card, "card")?,
-            openid: fields::required(field_openid, "openid")?,
-            can_consume: field_can_consume.unwrap_or_default(),
-            user_card_status: field_user_card_status.unwrap_or_default(),
-            outer_str: field_outer_str.unwrap_or_default(),
-            nickname: field_nickname.unwrap_or_default(),
-            membership_number: field_membership_number.unwrap_or_default(),
-            bonus: field_bonus.unwrap_or_default(),
-            balance: field_balance.unwrap_or_default(),
-            user_info: field_user_info.unwrap_or_default(),
-            background_pic_url: field_background_pic_url.unwrap_or_default(),
-        })
+        match (field_card, field_openid) {
+            (Some(card), Some(openid)) => {
+                Ok(GetCodeResponse {
+                    card,
+                    openid,
+                    can_consume: field_can_consume.unwrap_or_default(),
+                    user_card_status: field_user_card_status.unwrap_or_default(),
+                    outer_str: field_outer_str.unwrap_or_default(),
+                    nickname: field_nickname.unwrap_or_default(),
+                    membership_number: field_membership_number.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    user_info: field_user_info.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                })
+            }
+            (card, openid) => {
+                Err(
+                    fields::missing(
+                        &[("card", card.is_some()), ("openid", openid.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -674,12 +685,27 @@ impl ::wechat_core::fields::FromMap for CodeCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(CodeCard {
-            card_id: fields::required(field_card_id, "card_id")?,
-            begin_time: fields::required(field_begin_time, "begin_time")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            code: field_code.unwrap_or_default(),
-        })
+        match (field_card_id, field_begin_time, field_end_time) {
+            (Some(card_id), Some(begin_time), Some(end_time)) => {
+                Ok(CodeCard {
+                    card_id,
+                    begin_time,
+                    end_time,
+                    code: field_code.unwrap_or_default(),
+                })
+            }
+            (card_id, begin_time, end_time) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("begin_time", begin_time.is_some()),
+                            ("end_time", end_time.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -229,12 +229,28 @@ impl ::wechat_core::fields::FromMap for MarkCodeRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(MarkCodeRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-            openid: fields::required(field_openid, "openid")?,
-            is_mark: fields::required(field_is_mark, "is_mark")?,
-        })
+        match (field_code, field_card_id, field_openid, field_is_mark) {
+            (Some(code), Some(card_id), Some(openid), Some(is_mark)) => {
+                Ok(MarkCodeRequest {
+                    code,
+                    card_id,
+                    openid,
+                    is_mark,
+                })
+            }
+            (code, card_id, openid, is_mark) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("code", code.is_some()),
+                            ("card_id", card_id.is_some()),
+                            ("openid", openid.is_some()),
+                            ("is_mark", is_mark.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

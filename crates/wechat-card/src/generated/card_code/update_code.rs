@@ -226,11 +226,22 @@ impl ::wechat_core::fields::FromMap for UpdateCodeRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateCodeRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: field_card_id.unwrap_or_default(),
-            new_code: fields::required(field_new_code, "new_code")?,
-        })
+        match (field_code, field_new_code) {
+            (Some(code), Some(new_code)) => {
+                Ok(UpdateCodeRequest {
+                    code,
+                    card_id: field_card_id.unwrap_or_default(),
+                    new_code,
+                })
+            }
+            (code, new_code) => {
+                Err(
+                    fields::missing(
+                        &[("code", code.is_some()), ("new_code", new_code.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -246,12 +246,27 @@ impl ::wechat_core::fields::FromMap for GetFreeCardSummaryRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetFreeCardSummaryRequest {
-            begin_date: fields::required(field_begin_date, "begin_date")?,
-            end_date: fields::required(field_end_date, "end_date")?,
-            cond_source: fields::required(field_cond_source, "cond_source")?,
-            card_id: field_card_id.unwrap_or_default(),
-        })
+        match (field_begin_date, field_end_date, field_cond_source) {
+            (Some(begin_date), Some(end_date), Some(cond_source)) => {
+                Ok(GetFreeCardSummaryRequest {
+                    begin_date,
+                    end_date,
+                    cond_source,
+                    card_id: field_card_id.unwrap_or_default(),
+                })
+            }
+            (begin_date, end_date, cond_source) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("begin_date", begin_date.is_some()),
+                            ("end_date", end_date.is_some()),
+                            ("cond_source", cond_source.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -678,22 +693,89 @@ impl ::wechat_core::fields::FromMap for FreeCardDayStats {
                 _ => map.skip(),
             }?;
         }
-        Ok(FreeCardDayStats {
-            ref_date: fields::required(field_ref_date, "ref_date")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-            card_type: fields::required(field_card_type, "card_type")?,
-            is_pay: field_is_pay.unwrap_or_default(),
-            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-            view_user: fields::required(field_view_user, "view_user")?,
-            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-            receive_user: fields::required(field_receive_user, "receive_user")?,
-            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-            verify_user: fields::required(field_verify_user, "verify_user")?,
-            given_cnt: fields::required(field_given_cnt, "given_cnt")?,
-            given_user: fields::required(field_given_user, "given_user")?,
-            expire_cnt: fields::required(field_expire_cnt, "expire_cnt")?,
-            expire_user: fields::required(field_expire_user, "expire_user")?,
-        })
+        match (
+            field_ref_date,
+            field_card_id,
+            field_card_type,
+            field_view_cnt,
+            field_view_user,
+            field_receive_cnt,
+            field_receive_user,
+            field_verify_cnt,
+            field_verify_user,
+            field_given_cnt,
+            field_given_user,
+            field_expire_cnt,
+            field_expire_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(card_id),
+                Some(card_type),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(given_cnt),
+                Some(given_user),
+                Some(expire_cnt),
+                Some(expire_user),
+            ) => {
+                Ok(FreeCardDayStats {
+                    ref_date,
+                    card_id,
+                    card_type,
+                    is_pay: field_is_pay.unwrap_or_default(),
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    given_cnt,
+                    given_user,
+                    expire_cnt,
+                    expire_user,
+                })
+            }
+            (
+                ref_date,
+                card_id,
+                card_type,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                given_cnt,
+                given_user,
+                expire_cnt,
+                expire_user,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("ref_date", ref_date.is_some()),
+                            ("card_id", card_id.is_some()),
+                            ("card_type", card_type.is_some()),
+                            ("view_cnt", view_cnt.is_some()),
+                            ("view_user", view_user.is_some()),
+                            ("receive_cnt", receive_cnt.is_some()),
+                            ("receive_user", receive_user.is_some()),
+                            ("verify_cnt", verify_cnt.is_some()),
+                            ("verify_user", verify_user.is_some()),
+                            ("given_cnt", given_cnt.is_some()),
+                            ("given_user", given_user.is_some()),
+                            ("expire_cnt", expire_cnt.is_some()),
+                            ("expire_user", expire_user.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

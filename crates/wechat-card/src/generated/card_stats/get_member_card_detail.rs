@@ -231,11 +231,26 @@ impl ::wechat_core::fields::FromMap for GetMemberCardDetailRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetMemberCardDetailRequest {
-            begin_date: fields::required(field_begin_date, "begin_date")?,
-            end_date: fields::required(field_end_date, "end_date")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-        })
+        match (field_begin_date, field_end_date, field_card_id) {
+            (Some(begin_date), Some(end_date), Some(card_id)) => {
+                Ok(GetMemberCardDetailRequest {
+                    begin_date,
+                    end_date,
+                    card_id,
+                })
+            }
+            (begin_date, end_date, card_id) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("begin_date", begin_date.is_some()),
+                            ("end_date", end_date.is_some()),
+                            ("card_id", card_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -695,24 +710,87 @@ impl ::wechat_core::fields::FromMap for MemberCardDetailDayStats {
                 _ => map.skip(),
             }?;
         }
-        Ok(MemberCardDetailDayStats {
-            ref_date: fields::required(field_ref_date, "ref_date")?,
-            merchanttype: field_merchanttype.unwrap_or_default(),
-            cardid: fields::required(field_cardid, "cardid")?,
-            submerchantid: field_submerchantid.unwrap_or_default(),
-            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-            view_user: fields::required(field_view_user, "view_user")?,
-            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-            receive_user: fields::required(field_receive_user, "receive_user")?,
-            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-            verify_user: fields::required(field_verify_user, "verify_user")?,
-            active_cnt: fields::required(field_active_cnt, "active_cnt")?,
-            active_user: fields::required(field_active_user, "active_user")?,
-            total_user: fields::required(field_total_user, "total_user")?,
-            new_user: fields::required(field_new_user, "new_user")?,
-            pay_original_fee: field_pay_original_fee.unwrap_or_default(),
-            fee: field_fee.unwrap_or_default(),
-        })
+        match (
+            field_ref_date,
+            field_cardid,
+            field_view_cnt,
+            field_view_user,
+            field_receive_cnt,
+            field_receive_user,
+            field_verify_cnt,
+            field_verify_user,
+            field_active_cnt,
+            field_active_user,
+            field_total_user,
+            field_new_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(cardid),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(active_cnt),
+                Some(active_user),
+                Some(total_user),
+                Some(new_user),
+            ) => {
+                Ok(MemberCardDetailDayStats {
+                    ref_date,
+                    merchanttype: field_merchanttype.unwrap_or_default(),
+                    cardid,
+                    submerchantid: field_submerchantid.unwrap_or_default(),
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    active_cnt,
+                    active_user,
+                    total_user,
+                    new_user,
+                    pay_original_fee: field_pay_original_fee.unwrap_or_default(),
+                    fee: field_fee.unwrap_or_default(),
+                })
+            }
+            (
+                ref_date,
+                cardid,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                active_cnt,
+                active_user,
+                total_user,
+                new_user,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("ref_date", ref_date.is_some()),
+                            ("cardid", cardid.is_some()),
+                            ("view_cnt", view_cnt.is_some()),
+                            ("view_user", view_user.is_some()),
+                            ("receive_cnt", receive_cnt.is_some()),
+                            ("receive_user", receive_user.is_some()),
+                            ("verify_cnt", verify_cnt.is_some()),
+                            ("verify_user", verify_user.is_some()),
+                            ("active_cnt", active_cnt.is_some()),
+                            ("active_user", active_user.is_some()),
+                            ("total_user", total_user.is_some()),
+                            ("new_user", new_user.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

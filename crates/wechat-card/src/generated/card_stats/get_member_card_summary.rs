@@ -216,11 +216,26 @@ impl ::wechat_core::fields::FromMap for GetMemberCardSummaryRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetMemberCardSummaryRequest {
-            begin_date: fields::required(field_begin_date, "begin_date")?,
-            end_date: fields::required(field_end_date, "end_date")?,
-            cond_source: fields::required(field_cond_source, "cond_source")?,
-        })
+        match (field_begin_date, field_end_date, field_cond_source) {
+            (Some(begin_date), Some(end_date), Some(cond_source)) => {
+                Ok(GetMemberCardSummaryRequest {
+                    begin_date,
+                    end_date,
+                    cond_source,
+                })
+            }
+            (begin_date, end_date, cond_source) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("begin_date", begin_date.is_some()),
+                            ("end_date", end_date.is_some()),
+                            ("cond_source", cond_source.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -591,22 +606,74 @@ impl ::wechat_core::fields::FromMap for MemberCardDayStats {
                 _ => map.skip(),
             }?;
         }
-        Ok(MemberCardDayStats {
-            ref_date: fields::required(field_ref_date, "ref_date")?,
-            view_cnt: fields::required(field_view_cnt, "view_cnt")?,
-            view_user: fields::required(field_view_user, "view_user")?,
-            receive_cnt: fields::required(field_receive_cnt, "receive_cnt")?,
-            receive_user: fields::required(field_receive_user, "receive_user")?,
-            verify_cnt: fields::required(field_verify_cnt, "verify_cnt")?,
-            verify_user: fields::required(field_verify_user, "verify_user")?,
-            active_user: fields::required(field_active_user, "active_user")?,
-            total_user: fields::required(field_total_user, "total_user")?,
-            total_receive_user: fields::required(
-                field_total_receive_user,
-                "total_receive_user",
-            )?,
-            active_cnt: field_active_cnt.unwrap_or_default(),
-        })
+        match (
+            field_ref_date,
+            field_view_cnt,
+            field_view_user,
+            field_receive_cnt,
+            field_receive_user,
+            field_verify_cnt,
+            field_verify_user,
+            field_active_user,
+            field_total_user,
+            field_total_receive_user,
+        ) {
+            (
+                Some(ref_date),
+                Some(view_cnt),
+                Some(view_user),
+                Some(receive_cnt),
+                Some(receive_user),
+                Some(verify_cnt),
+                Some(verify_user),
+                Some(active_user),
+                Some(total_user),
+                Some(total_receive_user),
+            ) => {
+                Ok(MemberCardDayStats {
+                    ref_date,
+                    view_cnt,
+                    view_user,
+                    receive_cnt,
+                    receive_user,
+                    verify_cnt,
+                    verify_user,
+                    active_user,
+                    total_user,
+                    total_receive_user,
+                    active_cnt: field_active_cnt.unwrap_or_default(),
+                })
+            }
+            (
+                ref_date,
+                view_cnt,
+                view_user,
+                receive_cnt,
+                receive_user,
+                verify_cnt,
+                verify_user,
+                active_user,
+                total_user,
+                total_receive_user,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("ref_date", ref_date.is_some()),
+                            ("view_cnt", view_cnt.is_some()),
+                            ("view_user", view_user.is_some()),
+                            ("receive_cnt", receive_cnt.is_some()),
+                            ("receive_user", receive_user.is_some()),
+                            ("verify_cnt", verify_cnt.is_some()),
+                            ("verify_user", verify_user.is_some()),
+                            ("active_user", active_user.is_some()),
+                            ("total_user", total_user.is_some()),
+                            ("total_receive_user", total_receive_user.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -199,11 +199,26 @@ impl ::wechat_core::fields::FromMap for ConfirmExchangeRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ConfirmExchangeRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            quantity: fields::required(field_quantity, "quantity")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-        })
+        match (field_card_id, field_quantity, field_order_id) {
+            (Some(card_id), Some(quantity), Some(order_id)) => {
+                Ok(ConfirmExchangeRequest {
+                    card_id,
+                    quantity,
+                    order_id,
+                })
+            }
+            (card_id, quantity, order_id) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("quantity", quantity.is_some()),
+                            ("order_id", order_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

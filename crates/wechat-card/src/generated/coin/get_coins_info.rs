@@ -202,11 +202,26 @@ impl ::wechat_core::fields::FromMap for GetCoinsInfoResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetCoinsInfoResponse {
-            free_coin: fields::required(field_free_coin, "free_coin")?,
-            pay_coin: fields::required(field_pay_coin, "pay_coin")?,
-            total_coin: fields::required(field_total_coin, "total_coin")?,
-        })
+        match (field_free_coin, field_pay_coin, field_total_coin) {
+            (Some(free_coin), Some(pay_coin), Some(total_coin)) => {
+                Ok(GetCoinsInfoResponse {
+                    free_coin,
+                    pay_coin,
+                    total_coin,
+                })
+            }
+            (free_coin, pay_coin, total_coin) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("free_coin", free_coin.is_some()),
+                            ("pay_coin", pay_coin.is_some()),
+                            ("total_coin", total_coin.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -180,10 +180,24 @@ impl ::wechat_core::fields::FromMap for GetPayPriceRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetPayPriceRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            quantity: fields::required(field_quantity, "quantity")?,
-        })
+        match (field_card_id, field_quantity) {
+            (Some(card_id), Some(quantity)) => {
+                Ok(GetPayPriceRequest {
+                    card_id,
+                    quantity,
+                })
+            }
+            (card_id, quantity) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("quantity", quantity.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -326,12 +340,28 @@ impl ::wechat_core::fields::FromMap for GetPayPriceResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetPayPriceResponse {
-            order_id: fields::required(field_order_id, "order_id")?,
-            price: fields::required(field_price, "price")?,
-            free_coin: fields::required(field_free_coin, "free_coin")?,
-            pay_coin: fields::required(field_pay_coin, "pay_coin")?,
-        })
+        match (field_order_id, field_price, field_free_coin, field_pay_coin) {
+            (Some(order_id), Some(price), Some(free_coin), Some(pay_coin)) => {
+                Ok(GetPayPriceResponse {
+                    order_id,
+                    price,
+                    free_coin,
+                    pay_coin,
+                })
+            }
+            (order_id, price, free_coin, pay_coin) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("order_id", order_id.is_some()),
+                            ("price", price.is_some()),
+                            ("free_coin", free_coin.is_some()),
+                            ("pay_coin", pay_coin.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

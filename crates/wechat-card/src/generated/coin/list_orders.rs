@@ -340,10 +340,24 @@ impl ::wechat_core::fields::FromMap for ListOrdersResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListOrdersResponse {
-            total_num: fields::required(field_total_num, "total_num")?,
-            order_list: fields::required(field_order_list, "order_list")?,
-        })
+        match (field_total_num, field_order_list) {
+            (Some(total_num), Some(order_list)) => {
+                Ok(ListOrdersResponse {
+                    total_num,
+                    order_list,
+                })
+            }
+            (total_num, order_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("total_num", total_num.is_some()),
+                            ("order_list", order_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -515,10 +529,19 @@ impl ::wechat_core::fields::FromMap for SortInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(SortInfo {
-            sort_key: fields::required(field_sort_key, "sort_key")?,
-            sort_type: fields::required(field_sort_type, "sort_type")?,
-        })
+        match (field_sort_key, field_sort_type) {
+            (Some(sort_key), Some(sort_type)) => Ok(SortInfo { sort_key, sort_type }),
+            (sort_key, sort_type) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("sort_key", sort_key.is_some()),
+                            ("sort_type", sort_type.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

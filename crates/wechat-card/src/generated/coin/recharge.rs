@@ -259,11 +259,26 @@ impl ::wechat_core::fields::FromMap for RechargeResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(RechargeResponse {
-            order_id: fields::required(field_order_id, "order_id")?,
-            qrcode_url: fields::required(field_qrcode_url, "qrcode_url")?,
-            qrcode_buffer: fields::required(field_qrcode_buffer, "qrcode_buffer")?,
-        })
+        match (field_order_id, field_qrcode_url, field_qrcode_buffer) {
+            (Some(order_id), Some(qrcode_url), Some(qrcode_buffer)) => {
+                Ok(RechargeResponse {
+                    order_id,
+                    qrcode_url,
+                    qrcode_buffer,
+                })
+            }
+            (order_id, qrcode_url, qrcode_buffer) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("order_id", order_id.is_some()),
+                            ("qrcode_url", qrcode_url.is_some()),
+                            ("qrcode_buffer", qrcode_buffer.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

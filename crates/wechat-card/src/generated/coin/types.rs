@@ -288,25 +288,70 @@ impl ::wechat_core::fields::FromMap for CoinOrder {
                 _ => map.skip(),
             }?;
         }
-        Ok(CoinOrder {
-            order_id: fields::required(field_order_id, "order_id")?,
-            status: fields::required(field_status, "status")?,
-            create_time: fields::required(field_create_time, "create_time")?,
-            pay_finish_time: fields::required(field_pay_finish_time, "pay_finish_time")?,
-            desc: field_desc.unwrap_or_default(),
-            free_coin_count: fields::required(field_free_coin_count, "free_coin_count")?,
-            pay_coin_count: fields::required(field_pay_coin_count, "pay_coin_count")?,
-            refund_free_coin_count: fields::required(
-                field_refund_free_coin_count,
-                "refund_free_coin_count",
-            )?,
-            refund_pay_coin_count: fields::required(
-                field_refund_pay_coin_count,
-                "refund_pay_coin_count",
-            )?,
-            openid: field_openid.unwrap_or_default(),
-            order_type: fields::required(field_order_type, "order_type")?,
-        })
+        match (
+            field_order_id,
+            field_status,
+            field_create_time,
+            field_pay_finish_time,
+            field_free_coin_count,
+            field_pay_coin_count,
+            field_refund_free_coin_count,
+            field_refund_pay_coin_count,
+            field_order_type,
+        ) {
+            (
+                Some(order_id),
+                Some(status),
+                Some(create_time),
+                Some(pay_finish_time),
+                Some(free_coin_count),
+                Some(pay_coin_count),
+                Some(refund_free_coin_count),
+                Some(refund_pay_coin_count),
+                Some(order_type),
+            ) => {
+                Ok(CoinOrder {
+                    order_id,
+                    status,
+                    create_time,
+                    pay_finish_time,
+                    desc: field_desc.unwrap_or_default(),
+                    free_coin_count,
+                    pay_coin_count,
+                    refund_free_coin_count,
+                    refund_pay_coin_count,
+                    openid: field_openid.unwrap_or_default(),
+                    order_type,
+                })
+            }
+            (
+                order_id,
+                status,
+                create_time,
+                pay_finish_time,
+                free_coin_count,
+                pay_coin_count,
+                refund_free_coin_count,
+                refund_pay_coin_count,
+                order_type,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("order_id", order_id.is_some()),
+                            ("status", status.is_some()),
+                            ("create_time", create_time.is_some()),
+                            ("pay_finish_time", pay_finish_time.is_some()),
+                            ("free_coin_count", free_coin_count.is_some()),
+                            ("pay_coin_count", pay_coin_count.is_some()),
+                            ("refund_free_coin_count", refund_free_coin_count.is_some()),
+                            ("refund_pay_coin_count", refund_pay_coin_count.is_some()),
+                            ("order_type", order_type.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

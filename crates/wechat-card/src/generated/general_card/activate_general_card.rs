@@ -319,14 +319,31 @@ impl ::wechat_core::fields::FromMap for ActivateGeneralCardRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ActivateGeneralCardRequest {
-            card_number: fields::required(field_card_number, "card_number")?,
-            code: fields::required(field_code, "code")?,
-            card_id: field_card_id.unwrap_or_default(),
-            init_custom_field_value1: field_init_custom_field_value1.unwrap_or_default(),
-            init_custom_field_value2: field_init_custom_field_value2.unwrap_or_default(),
-            init_custom_field_value3: field_init_custom_field_value3.unwrap_or_default(),
-        })
+        match (field_card_number, field_code) {
+            (Some(card_number), Some(code)) => {
+                Ok(ActivateGeneralCardRequest {
+                    card_number,
+                    code,
+                    card_id: field_card_id.unwrap_or_default(),
+                    init_custom_field_value1: field_init_custom_field_value1
+                        .unwrap_or_default(),
+                    init_custom_field_value2: field_init_custom_field_value2
+                        .unwrap_or_default(),
+                    init_custom_field_value3: field_init_custom_field_value3
+                        .unwrap_or_default(),
+                })
+            }
+            (card_number, code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_number", card_number.is_some()),
+                            ("code", code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

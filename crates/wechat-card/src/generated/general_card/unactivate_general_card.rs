@@ -187,10 +187,21 @@ impl ::wechat_core::fields::FromMap for UnactivateGeneralCardRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UnactivateGeneralCardRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            code: fields::required(field_code, "code")?,
-        })
+        match (field_card_id, field_code) {
+            (Some(card_id), Some(code)) => {
+                Ok(UnactivateGeneralCardRequest {
+                    card_id,
+                    code,
+                })
+            }
+            (card_id, code) => {
+                Err(
+                    fields::missing(
+                        &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

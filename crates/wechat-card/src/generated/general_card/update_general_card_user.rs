@@ -391,19 +391,30 @@ impl ::wechat_core::fields::FromMap for UpdateGeneralCardUserRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateGeneralCardUserRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-            background_pic_url: field_background_pic_url.unwrap_or_default(),
-            record_bonus: field_record_bonus.unwrap_or_default(),
-            bonus: field_bonus.unwrap_or_default(),
-            record_balance: field_record_balance.unwrap_or_default(),
-            balance: field_balance.unwrap_or_default(),
-            custom_field_value1: field_custom_field_value1.unwrap_or_default(),
-            custom_field_value2: field_custom_field_value2.unwrap_or_default(),
-            custom_field_value3: field_custom_field_value3.unwrap_or_default(),
-            can_give_friend: field_can_give_friend.unwrap_or_default(),
-        })
+        match (field_code, field_card_id) {
+            (Some(code), Some(card_id)) => {
+                Ok(UpdateGeneralCardUserRequest {
+                    code,
+                    card_id,
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    record_bonus: field_record_bonus.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    record_balance: field_record_balance.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    custom_field_value1: field_custom_field_value1.unwrap_or_default(),
+                    custom_field_value2: field_custom_field_value2.unwrap_or_default(),
+                    custom_field_value3: field_custom_field_value3.unwrap_or_default(),
+                    can_give_friend: field_can_give_friend.unwrap_or_default(),
+                })
+            }
+            (code, card_id) => {
+                Err(
+                    fields::missing(
+                        &[("code", code.is_some()), ("card_id", card_id.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -152,10 +152,24 @@ impl ::wechat_core::fields::FromMap for BindSubMerchantRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(BindSubMerchantRequest {
-            sub_mch_id: fields::required(field_sub_mch_id, "sub_mch_id")?,
-            wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
-        })
+        match (field_sub_mch_id, field_wxa_appid) {
+            (Some(sub_mch_id), Some(wxa_appid)) => {
+                Ok(BindSubMerchantRequest {
+                    sub_mch_id,
+                    wxa_appid,
+                })
+            }
+            (sub_mch_id, wxa_appid) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("sub_mch_id", sub_mch_id.is_some()),
+                            ("wxa_appid", wxa_appid.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -250,13 +250,29 @@ impl ::wechat_core::fields::FromMap for ListOrdersRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListOrdersRequest {
-            begin_time: fields::required(field_begin_time, "begin_time")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            sort_type: field_sort_type.unwrap_or_default(),
-            offset: fields::required(field_offset, "offset")?,
-            count: fields::required(field_count, "count")?,
-        })
+        match (field_begin_time, field_end_time, field_offset, field_count) {
+            (Some(begin_time), Some(end_time), Some(offset), Some(count)) => {
+                Ok(ListOrdersRequest {
+                    begin_time,
+                    end_time,
+                    sort_type: field_sort_type.unwrap_or_default(),
+                    offset,
+                    count,
+                })
+            }
+            (begin_time, end_time, offset, count) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("begin_time", begin_time.is_some()),
+                            ("end_time", end_time.is_some()),
+                            ("offset", offset.is_some()),
+                            ("count", count.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -371,10 +387,24 @@ impl ::wechat_core::fields::FromMap for ListOrdersResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListOrdersResponse {
-            total_count: fields::required(field_total_count, "total_count")?,
-            order_list: fields::required(field_order_list, "order_list")?,
-        })
+        match (field_total_count, field_order_list) {
+            (Some(total_count), Some(order_list)) => {
+                Ok(ListOrdersResponse {
+                    total_count,
+                    order_list,
+                })
+            }
+            (total_count, order_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("total_count", total_count.is_some()),
+                            ("order_list", order_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

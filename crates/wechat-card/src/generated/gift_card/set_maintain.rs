@@ -418,17 +418,29 @@ impl ::wechat_core::fields::FromMap for ControlInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(ControlInfo {
-            biz_control_type: fields::required(
-                field_biz_control_type,
-                "biz_control_type",
-            )?,
-            system_biz_control_type: fields::required(
-                field_system_biz_control_type,
-                "system_biz_control_type",
-            )?,
-            list: fields::required(field_list, "list")?,
-        })
+        match (field_biz_control_type, field_system_biz_control_type, field_list) {
+            (Some(biz_control_type), Some(system_biz_control_type), Some(list)) => {
+                Ok(ControlInfo {
+                    biz_control_type,
+                    system_biz_control_type,
+                    list,
+                })
+            }
+            (biz_control_type, system_biz_control_type, list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("biz_control_type", biz_control_type.is_some()),
+                            (
+                                "system_biz_control_type",
+                                system_biz_control_type.is_some(),
+                            ),
+                            ("list", list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -570,17 +582,29 @@ impl ::wechat_core::fields::FromMap for PageControlState {
                 _ => map.skip(),
             }?;
         }
-        Ok(PageControlState {
-            page_id: fields::required(field_page_id, "page_id")?,
-            page_control_type: fields::required(
-                field_page_control_type,
-                "page_control_type",
-            )?,
-            system_page_control_type: fields::required(
-                field_system_page_control_type,
-                "system_page_control_type",
-            )?,
-        })
+        match (field_page_id, field_page_control_type, field_system_page_control_type) {
+            (Some(page_id), Some(page_control_type), Some(system_page_control_type)) => {
+                Ok(PageControlState {
+                    page_id,
+                    page_control_type,
+                    system_page_control_type,
+                })
+            }
+            (page_id, page_control_type, system_page_control_type) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("page_id", page_id.is_some()),
+                            ("page_control_type", page_control_type.is_some()),
+                            (
+                                "system_page_control_type",
+                                system_page_control_type.is_some(),
+                            ),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

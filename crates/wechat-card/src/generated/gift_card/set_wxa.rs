@@ -168,10 +168,24 @@ impl ::wechat_core::fields::FromMap for SetWxaRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(SetWxaRequest {
-            wxa_appid: fields::required(field_wxa_appid, "wxa_appid")?,
-            page_id: fields::required(field_page_id, "page_id")?,
-        })
+        match (field_wxa_appid, field_page_id) {
+            (Some(wxa_appid), Some(page_id)) => {
+                Ok(SetWxaRequest {
+                    wxa_appid,
+                    page_id,
+                })
+            }
+            (wxa_appid, page_id) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("wxa_appid", wxa_appid.is_some()),
+                            ("page_id", page_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

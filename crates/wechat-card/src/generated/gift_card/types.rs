@@ -125,17 +125,25 @@ impl ::wechat_core::fields::FromMap for CardFace {
                 _ => map.skip(),
             }?;
         }
-        Ok(CardFace {
-            background_pic_url: fields::required(
-                field_background_pic_url,
-                "background_pic_url",
-            )?,
-            outer_img_id: field_outer_img_id.unwrap_or_default(),
-            default_gifting_msg: fields::required(
-                field_default_gifting_msg,
-                "default_gifting_msg",
-            )?,
-        })
+        match (field_background_pic_url, field_default_gifting_msg) {
+            (Some(background_pic_url), Some(default_gifting_msg)) => {
+                Ok(CardFace {
+                    background_pic_url,
+                    outer_img_id: field_outer_img_id.unwrap_or_default(),
+                    default_gifting_msg,
+                })
+            }
+            (background_pic_url, default_gifting_msg) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("background_pic_url", background_pic_url.is_some()),
+                            ("default_gifting_msg", default_gifting_msg.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -280,10 +288,16 @@ impl ::wechat_core::fields::FromMap for Cell {
                 _ => map.skip(),
             }?;
         }
-        Ok(Cell {
-            title: fields::required(field_title, "title")?,
-            url: fields::required(field_url, "url")?,
-        })
+        match (field_title, field_url) {
+            (Some(title), Some(url)) => Ok(Cell { title, url }),
+            (title, url) => {
+                Err(
+                    fields::missing(
+                        &[("title", title.is_some()), ("url", url.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -602,20 +616,59 @@ impl ::wechat_core::fields::FromMap for NewPage {
                 _ => map.skip(),
             }?;
         }
-        Ok(NewPage {
-            page_title: fields::required(field_page_title, "page_title")?,
-            support_multi: field_support_multi.unwrap_or_default(),
-            support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
-            banner_pic_url: fields::required(field_banner_pic_url, "banner_pic_url")?,
-            theme_list: fields::required(field_theme_list, "theme_list")?,
-            category_list: field_category_list.unwrap_or_default(),
-            address: fields::required(field_address, "address")?,
-            service_phone: fields::required(field_service_phone, "service_phone")?,
-            biz_description: fields::required(field_biz_description, "biz_description")?,
-            need_receipt: field_need_receipt.unwrap_or_default(),
-            cell_1: field_cell_1.unwrap_or_default(),
-            cell_2: field_cell_2.unwrap_or_default(),
-        })
+        match (
+            field_page_title,
+            field_banner_pic_url,
+            field_theme_list,
+            field_address,
+            field_service_phone,
+            field_biz_description,
+        ) {
+            (
+                Some(page_title),
+                Some(banner_pic_url),
+                Some(theme_list),
+                Some(address),
+                Some(service_phone),
+                Some(biz_description),
+            ) => {
+                Ok(NewPage {
+                    page_title,
+                    support_multi: field_support_multi.unwrap_or_default(),
+                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+                    banner_pic_url,
+                    theme_list,
+                    category_list: field_category_list.unwrap_or_default(),
+                    address,
+                    service_phone,
+                    biz_description,
+                    need_receipt: field_need_receipt.unwrap_or_default(),
+                    cell_1: field_cell_1.unwrap_or_default(),
+                    cell_2: field_cell_2.unwrap_or_default(),
+                })
+            }
+            (
+                page_title,
+                banner_pic_url,
+                theme_list,
+                address,
+                service_phone,
+                biz_description,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("page_title", page_title.is_some()),
+                            ("banner_pic_url", banner_pic_url.is_some()),
+                            ("theme_list", theme_list.is_some()),
+                            ("address", address.is_some()),
+                            ("service_phone", service_phone.is_some()),
+                            ("biz_description", biz_description.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -899,19 +952,62 @@ impl ::wechat_core::fields::FromMap for Order {
                 _ => map.skip(),
             }?;
         }
-        Ok(Order {
-            order_id: fields::required(field_order_id, "order_id")?,
-            page_id: fields::required(field_page_id, "page_id")?,
-            trans_id: fields::required(field_trans_id, "trans_id")?,
-            create_time: fields::required(field_create_time, "create_time")?,
-            pay_finish_time: field_pay_finish_time.unwrap_or_default(),
-            total_price: fields::required(field_total_price, "total_price")?,
-            open_id: fields::required(field_open_id, "open_id")?,
-            accepter_openid: field_accepter_openid.unwrap_or_default(),
-            card_list: fields::required(field_card_list, "card_list")?,
-            outer_str: field_outer_str.unwrap_or_default(),
-            is_chat_room: field_is_chat_room.unwrap_or_default(),
-        })
+        match (
+            field_order_id,
+            field_page_id,
+            field_trans_id,
+            field_create_time,
+            field_total_price,
+            field_open_id,
+            field_card_list,
+        ) {
+            (
+                Some(order_id),
+                Some(page_id),
+                Some(trans_id),
+                Some(create_time),
+                Some(total_price),
+                Some(open_id),
+                Some(card_list),
+            ) => {
+                Ok(Order {
+                    order_id,
+                    page_id,
+                    trans_id,
+                    create_time,
+                    pay_finish_time: field_pay_finish_time.unwrap_or_default(),
+                    total_price,
+                    open_id,
+                    accepter_openid: field_accepter_openid.unwrap_or_default(),
+                    card_list,
+                    outer_str: field_outer_str.unwrap_or_default(),
+                    is_chat_room: field_is_chat_room.unwrap_or_default(),
+                })
+            }
+            (
+                order_id,
+                page_id,
+                trans_id,
+                create_time,
+                total_price,
+                open_id,
+                card_list,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("order_id", order_id.is_some()),
+                            ("page_id", page_id.is_some()),
+                            ("trans_id", trans_id.is_some()),
+                            ("create_time", create_time.is_some()),
+                            ("total_price", total_price.is_some()),
+                            ("open_id", open_id.is_some()),
+                            ("card_list", card_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1111,15 +1207,30 @@ impl ::wechat_core::fields::FromMap for OrderCard {
                 _ => map.skip(),
             }?;
         }
-        Ok(OrderCard {
-            card_id: fields::required(field_card_id, "card_id")?,
-            price: fields::required(field_price, "price")?,
-            code: fields::required(field_code, "code")?,
-            default_gifting_msg: field_default_gifting_msg.unwrap_or_default(),
-            background_pic_url: field_background_pic_url.unwrap_or_default(),
-            outer_img_id: field_outer_img_id.unwrap_or_default(),
-            accepter_openid: field_accepter_openid.unwrap_or_default(),
-        })
+        match (field_card_id, field_price, field_code) {
+            (Some(card_id), Some(price), Some(code)) => {
+                Ok(OrderCard {
+                    card_id,
+                    price,
+                    code,
+                    default_gifting_msg: field_default_gifting_msg.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    outer_img_id: field_outer_img_id.unwrap_or_default(),
+                    accepter_openid: field_accepter_openid.unwrap_or_default(),
+                })
+            }
+            (card_id, price, code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("price", price.is_some()),
+                            ("code", code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1407,20 +1518,34 @@ impl ::wechat_core::fields::FromMap for Page {
                 _ => map.skip(),
             }?;
         }
-        Ok(Page {
-            page_title: field_page_title.unwrap_or_default(),
-            support_multi: field_support_multi.unwrap_or_default(),
-            support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
-            banner_pic_url: fields::required(field_banner_pic_url, "banner_pic_url")?,
-            theme_list: fields::required(field_theme_list, "theme_list")?,
-            category_list: field_category_list.unwrap_or_default(),
-            address: field_address.unwrap_or_default(),
-            service_phone: field_service_phone.unwrap_or_default(),
-            biz_description: field_biz_description.unwrap_or_default(),
-            need_receipt: field_need_receipt.unwrap_or_default(),
-            cell_1: field_cell_1.unwrap_or_default(),
-            cell_2: field_cell_2.unwrap_or_default(),
-        })
+        match (field_banner_pic_url, field_theme_list) {
+            (Some(banner_pic_url), Some(theme_list)) => {
+                Ok(Page {
+                    page_title: field_page_title.unwrap_or_default(),
+                    support_multi: field_support_multi.unwrap_or_default(),
+                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+                    banner_pic_url,
+                    theme_list,
+                    category_list: field_category_list.unwrap_or_default(),
+                    address: field_address.unwrap_or_default(),
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    biz_description: field_biz_description.unwrap_or_default(),
+                    need_receipt: field_need_receipt.unwrap_or_default(),
+                    cell_1: field_cell_1.unwrap_or_default(),
+                    cell_2: field_cell_2.unwrap_or_default(),
+                })
+            }
+            (banner_pic_url, theme_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("banner_pic_url", banner_pic_url.is_some()),
+                            ("theme_list", theme_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1789,21 +1914,36 @@ impl ::wechat_core::fields::FromMap for PageUpdate {
                 _ => map.skip(),
             }?;
         }
-        Ok(PageUpdate {
-            page_id: fields::required(field_page_id, "page_id")?,
-            page_title: field_page_title.unwrap_or_default(),
-            support_multi: field_support_multi.unwrap_or_default(),
-            support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
-            banner_pic_url: fields::required(field_banner_pic_url, "banner_pic_url")?,
-            theme_list: fields::required(field_theme_list, "theme_list")?,
-            category_list: field_category_list.unwrap_or_default(),
-            address: field_address.unwrap_or_default(),
-            service_phone: field_service_phone.unwrap_or_default(),
-            biz_description: field_biz_description.unwrap_or_default(),
-            need_receipt: field_need_receipt.unwrap_or_default(),
-            cell_1: field_cell_1.unwrap_or_default(),
-            cell_2: field_cell_2.unwrap_or_default(),
-        })
+        match (field_page_id, field_banner_pic_url, field_theme_list) {
+            (Some(page_id), Some(banner_pic_url), Some(theme_list)) => {
+                Ok(PageUpdate {
+                    page_id,
+                    page_title: field_page_title.unwrap_or_default(),
+                    support_multi: field_support_multi.unwrap_or_default(),
+                    support_buy_for_self: field_support_buy_for_self.unwrap_or_default(),
+                    banner_pic_url,
+                    theme_list,
+                    category_list: field_category_list.unwrap_or_default(),
+                    address: field_address.unwrap_or_default(),
+                    service_phone: field_service_phone.unwrap_or_default(),
+                    biz_description: field_biz_description.unwrap_or_default(),
+                    need_receipt: field_need_receipt.unwrap_or_default(),
+                    cell_1: field_cell_1.unwrap_or_default(),
+                    cell_2: field_cell_2.unwrap_or_default(),
+                })
+            }
+            (page_id, banner_pic_url, theme_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("page_id", page_id.is_some()),
+                            ("banner_pic_url", banner_pic_url.is_some()),
+                            ("theme_list", theme_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -2055,16 +2195,45 @@ impl ::wechat_core::fields::FromMap for Theme {
                 _ => map.skip(),
             }?;
         }
-        Ok(Theme {
-            theme_pic_url: fields::required(field_theme_pic_url, "theme_pic_url")?,
-            title: fields::required(field_title, "title")?,
-            title_color: fields::required(field_title_color, "title_color")?,
-            item_list: fields::required(field_item_list, "item_list")?,
-            pic_item_list: fields::required(field_pic_item_list, "pic_item_list")?,
-            category_index: field_category_index.unwrap_or_default(),
-            show_sku_title_first: field_show_sku_title_first.unwrap_or_default(),
-            is_banner: field_is_banner.unwrap_or_default(),
-        })
+        match (
+            field_theme_pic_url,
+            field_title,
+            field_title_color,
+            field_item_list,
+            field_pic_item_list,
+        ) {
+            (
+                Some(theme_pic_url),
+                Some(title),
+                Some(title_color),
+                Some(item_list),
+                Some(pic_item_list),
+            ) => {
+                Ok(Theme {
+                    theme_pic_url,
+                    title,
+                    title_color,
+                    item_list,
+                    pic_item_list,
+                    category_index: field_category_index.unwrap_or_default(),
+                    show_sku_title_first: field_show_sku_title_first.unwrap_or_default(),
+                    is_banner: field_is_banner.unwrap_or_default(),
+                })
+            }
+            (theme_pic_url, title, title_color, item_list, pic_item_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("theme_pic_url", theme_pic_url.is_some()),
+                            ("title", title.is_some()),
+                            ("title_color", title_color.is_some()),
+                            ("item_list", item_list.is_some()),
+                            ("pic_item_list", pic_item_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

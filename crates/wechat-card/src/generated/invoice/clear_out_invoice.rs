@@ -375,14 +375,46 @@ impl ::wechat_core::fields::FromMap for RedInvoice {
                 _ => map.skip(),
             }?;
         }
-        Ok(RedInvoice {
-            wxopenid: fields::required(field_wxopenid, "wxopenid")?,
-            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-            nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
-            nsrmc: fields::required(field_nsrmc, "nsrmc")?,
-            yfpdm: fields::required(field_yfpdm, "yfpdm")?,
-            yfphm: fields::required(field_yfphm, "yfphm")?,
-        })
+        match (
+            field_wxopenid,
+            field_fpqqlsh,
+            field_nsrsbh,
+            field_nsrmc,
+            field_yfpdm,
+            field_yfphm,
+        ) {
+            (
+                Some(wxopenid),
+                Some(fpqqlsh),
+                Some(nsrsbh),
+                Some(nsrmc),
+                Some(yfpdm),
+                Some(yfphm),
+            ) => {
+                Ok(RedInvoice {
+                    wxopenid,
+                    fpqqlsh,
+                    nsrsbh,
+                    nsrmc,
+                    yfpdm,
+                    yfphm,
+                })
+            }
+            (wxopenid, fpqqlsh, nsrsbh, nsrmc, yfpdm, yfphm) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("wxopenid", wxopenid.is_some()),
+                            ("fpqqlsh", fpqqlsh.is_some()),
+                            ("nsrsbh", nsrsbh.is_some()),
+                            ("nsrmc", nsrmc.is_some()),
+                            ("yfpdm", yfpdm.is_some()),
+                            ("yfphm", yfphm.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -181,10 +181,24 @@ impl ::wechat_core::fields::FromMap for GetAuthDataRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetAuthDataRequest {
-            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-        })
+        match (field_s_pappid, field_order_id) {
+            (Some(s_pappid), Some(order_id)) => {
+                Ok(GetAuthDataRequest {
+                    s_pappid,
+                    order_id,
+                })
+            }
+            (s_pappid, order_id) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("s_pappid", s_pappid.is_some()),
+                            ("order_id", order_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -316,11 +330,25 @@ impl ::wechat_core::fields::FromMap for GetAuthDataResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetAuthDataResponse {
-            invoice_status: fields::required(field_invoice_status, "invoice_status")?,
-            auth_time: fields::required(field_auth_time, "auth_time")?,
-            user_auth_info: field_user_auth_info.unwrap_or_default(),
-        })
+        match (field_invoice_status, field_auth_time) {
+            (Some(invoice_status), Some(auth_time)) => {
+                Ok(GetAuthDataResponse {
+                    invoice_status,
+                    auth_time,
+                    user_auth_info: field_user_auth_info.unwrap_or_default(),
+                })
+            }
+            (invoice_status, auth_time) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("invoice_status", invoice_status.is_some()),
+                            ("auth_time", auth_time.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

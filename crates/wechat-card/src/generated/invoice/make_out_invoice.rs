@@ -804,35 +804,107 @@ impl ::wechat_core::fields::FromMap for BlueInvoice {
                 _ => map.skip(),
             }?;
         }
-        Ok(BlueInvoice {
-            wxopenid: fields::required(field_wxopenid, "wxopenid")?,
-            ddh: fields::required(field_ddh, "ddh")?,
-            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-            nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
-            nsrmc: fields::required(field_nsrmc, "nsrmc")?,
-            nsrdz: fields::required(field_nsrdz, "nsrdz")?,
-            nsrdh: fields::required(field_nsrdh, "nsrdh")?,
-            nsrbank: fields::required(field_nsrbank, "nsrbank")?,
-            nsrbankid: fields::required(field_nsrbankid, "nsrbankid")?,
-            ghfmc: fields::required(field_ghfmc, "ghfmc")?,
-            ghfnsrsbh: field_ghfnsrsbh.unwrap_or_default(),
-            ghfdz: field_ghfdz.unwrap_or_default(),
-            ghfdh: field_ghfdh.unwrap_or_default(),
-            ghfbank: field_ghfbank.unwrap_or_default(),
-            ghfbankid: field_ghfbankid.unwrap_or_default(),
-            kpr: fields::required(field_kpr, "kpr")?,
-            skr: field_skr.unwrap_or_default(),
-            fhr: field_fhr.unwrap_or_default(),
-            jshj: fields::required(field_jshj, "jshj")?,
-            hjje: fields::required(field_hjje, "hjje")?,
-            hjse: fields::required(field_hjse, "hjse")?,
-            bz: field_bz.unwrap_or_default(),
-            hylx: field_hylx.unwrap_or_default(),
-            invoicedetail_list: fields::required(
-                field_invoicedetail_list,
-                "invoicedetail_list",
-            )?,
-        })
+        match (
+            field_wxopenid,
+            field_ddh,
+            field_fpqqlsh,
+            field_nsrsbh,
+            field_nsrmc,
+            field_nsrdz,
+            field_nsrdh,
+            field_nsrbank,
+            field_nsrbankid,
+            field_ghfmc,
+            field_kpr,
+            field_jshj,
+            field_hjje,
+            field_hjse,
+            field_invoicedetail_list,
+        ) {
+            (
+                Some(wxopenid),
+                Some(ddh),
+                Some(fpqqlsh),
+                Some(nsrsbh),
+                Some(nsrmc),
+                Some(nsrdz),
+                Some(nsrdh),
+                Some(nsrbank),
+                Some(nsrbankid),
+                Some(ghfmc),
+                Some(kpr),
+                Some(jshj),
+                Some(hjje),
+                Some(hjse),
+                Some(invoicedetail_list),
+            ) => {
+                Ok(BlueInvoice {
+                    wxopenid,
+                    ddh,
+                    fpqqlsh,
+                    nsrsbh,
+                    nsrmc,
+                    nsrdz,
+                    nsrdh,
+                    nsrbank,
+                    nsrbankid,
+                    ghfmc,
+                    ghfnsrsbh: field_ghfnsrsbh.unwrap_or_default(),
+                    ghfdz: field_ghfdz.unwrap_or_default(),
+                    ghfdh: field_ghfdh.unwrap_or_default(),
+                    ghfbank: field_ghfbank.unwrap_or_default(),
+                    ghfbankid: field_ghfbankid.unwrap_or_default(),
+                    kpr,
+                    skr: field_skr.unwrap_or_default(),
+                    fhr: field_fhr.unwrap_or_default(),
+                    jshj,
+                    hjje,
+                    hjse,
+                    bz: field_bz.unwrap_or_default(),
+                    hylx: field_hylx.unwrap_or_default(),
+                    invoicedetail_list,
+                })
+            }
+            (
+                wxopenid,
+                ddh,
+                fpqqlsh,
+                nsrsbh,
+                nsrmc,
+                nsrdz,
+                nsrdh,
+                nsrbank,
+                nsrbankid,
+                ghfmc,
+                kpr,
+                jshj,
+                hjje,
+                hjse,
+                invoicedetail_list,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("wxopenid", wxopenid.is_some()),
+                            ("ddh", ddh.is_some()),
+                            ("fpqqlsh", fpqqlsh.is_some()),
+                            ("nsrsbh", nsrsbh.is_some()),
+                            ("nsrmc", nsrmc.is_some()),
+                            ("nsrdz", nsrdz.is_some()),
+                            ("nsrdh", nsrdh.is_some()),
+                            ("nsrbank", nsrbank.is_some()),
+                            ("nsrbankid", nsrbankid.is_some()),
+                            ("ghfmc", ghfmc.is_some()),
+                            ("kpr", kpr.is_some()),
+                            ("jshj", jshj.is_some()),
+                            ("hjje", hjje.is_some()),
+                            ("hjse", hjse.is_some()),
+                            ("invoicedetail_list", invoicedetail_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1075,18 +1147,56 @@ impl ::wechat_core::fields::FromMap for BlueInvoiceLine {
                 _ => map.skip(),
             }?;
         }
-        Ok(BlueInvoiceLine {
-            fphxz: fields::required(field_fphxz, "fphxz")?,
-            spbm: fields::required(field_spbm, "spbm")?,
-            xmmc: fields::required(field_xmmc, "xmmc")?,
-            dw: field_dw.unwrap_or_default(),
-            ggxh: field_ggxh.unwrap_or_default(),
-            xmsl: fields::required(field_xmsl, "xmsl")?,
-            xmdj: fields::required(field_xmdj, "xmdj")?,
-            xmje: fields::required(field_xmje, "xmje")?,
-            sl: fields::required(field_sl, "sl")?,
-            se: fields::required(field_se, "se")?,
-        })
+        match (
+            field_fphxz,
+            field_spbm,
+            field_xmmc,
+            field_xmsl,
+            field_xmdj,
+            field_xmje,
+            field_sl,
+            field_se,
+        ) {
+            (
+                Some(fphxz),
+                Some(spbm),
+                Some(xmmc),
+                Some(xmsl),
+                Some(xmdj),
+                Some(xmje),
+                Some(sl),
+                Some(se),
+            ) => {
+                Ok(BlueInvoiceLine {
+                    fphxz,
+                    spbm,
+                    xmmc,
+                    dw: field_dw.unwrap_or_default(),
+                    ggxh: field_ggxh.unwrap_or_default(),
+                    xmsl,
+                    xmdj,
+                    xmje,
+                    sl,
+                    se,
+                })
+            }
+            (fphxz, spbm, xmmc, xmsl, xmdj, xmje, sl, se) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("fphxz", fphxz.is_some()),
+                            ("spbm", spbm.is_some()),
+                            ("xmmc", xmmc.is_some()),
+                            ("xmsl", xmsl.is_some()),
+                            ("xmdj", xmdj.is_some()),
+                            ("xmje", xmje.is_some()),
+                            ("sl", sl.is_some()),
+                            ("se", se.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -175,10 +175,21 @@ impl ::wechat_core::fields::FromMap for QueryInvoiceInfoRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(QueryInvoiceInfoRequest {
-            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-            nsrsbh: fields::required(field_nsrsbh, "nsrsbh")?,
-        })
+        match (field_fpqqlsh, field_nsrsbh) {
+            (Some(fpqqlsh), Some(nsrsbh)) => {
+                Ok(QueryInvoiceInfoRequest {
+                    fpqqlsh,
+                    nsrsbh,
+                })
+            }
+            (fpqqlsh, nsrsbh) => {
+                Err(
+                    fields::missing(
+                        &[("fpqqlsh", fpqqlsh.is_some()), ("nsrsbh", nsrsbh.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -435,14 +446,46 @@ impl ::wechat_core::fields::FromMap for IssuedInvoice {
                 _ => map.skip(),
             }?;
         }
-        Ok(IssuedInvoice {
-            fpqqlsh: fields::required(field_fpqqlsh, "fpqqlsh")?,
-            fpdm: fields::required(field_fpdm, "fpdm")?,
-            fphm: fields::required(field_fphm, "fphm")?,
-            jym: fields::required(field_jym, "jym")?,
-            kprq: fields::required(field_kprq, "kprq")?,
-            pdfurl: fields::required(field_pdfurl, "pdfurl")?,
-        })
+        match (
+            field_fpqqlsh,
+            field_fpdm,
+            field_fphm,
+            field_jym,
+            field_kprq,
+            field_pdfurl,
+        ) {
+            (
+                Some(fpqqlsh),
+                Some(fpdm),
+                Some(fphm),
+                Some(jym),
+                Some(kprq),
+                Some(pdfurl),
+            ) => {
+                Ok(IssuedInvoice {
+                    fpqqlsh,
+                    fpdm,
+                    fphm,
+                    jym,
+                    kprq,
+                    pdfurl,
+                })
+            }
+            (fpqqlsh, fpdm, fphm, jym, kprq, pdfurl) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("fpqqlsh", fpqqlsh.is_some()),
+                            ("fpdm", fpdm.is_some()),
+                            ("fphm", fphm.is_some()),
+                            ("jym", jym.is_some()),
+                            ("kprq", kprq.is_some()),
+                            ("pdfurl", pdfurl.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

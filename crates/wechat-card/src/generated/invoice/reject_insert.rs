@@ -193,12 +193,27 @@ impl ::wechat_core::fields::FromMap for RejectInsertRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(RejectInsertRequest {
-            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-            reason: fields::required(field_reason, "reason")?,
-            url: field_url.unwrap_or_default(),
-        })
+        match (field_s_pappid, field_order_id, field_reason) {
+            (Some(s_pappid), Some(order_id), Some(reason)) => {
+                Ok(RejectInsertRequest {
+                    s_pappid,
+                    order_id,
+                    reason,
+                    url: field_url.unwrap_or_default(),
+                })
+            }
+            (s_pappid, order_id, reason) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("s_pappid", s_pappid.is_some()),
+                            ("order_id", order_id.is_some()),
+                            ("reason", reason.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

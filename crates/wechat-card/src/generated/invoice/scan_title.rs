@@ -315,15 +315,29 @@ impl ::wechat_core::fields::FromMap for ScanTitleResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ScanTitleResponse {
-            title_type: fields::required(field_title_type, "title_type")?,
-            title: fields::required(field_title, "title")?,
-            phone: field_phone.unwrap_or_default(),
-            tax_no: field_tax_no.unwrap_or_default(),
-            addr: field_addr.unwrap_or_default(),
-            bank_type: field_bank_type.unwrap_or_default(),
-            bank_no: field_bank_no.unwrap_or_default(),
-        })
+        match (field_title_type, field_title) {
+            (Some(title_type), Some(title)) => {
+                Ok(ScanTitleResponse {
+                    title_type,
+                    title,
+                    phone: field_phone.unwrap_or_default(),
+                    tax_no: field_tax_no.unwrap_or_default(),
+                    addr: field_addr.unwrap_or_default(),
+                    bank_type: field_bank_type.unwrap_or_default(),
+                    bank_no: field_bank_no.unwrap_or_default(),
+                })
+            }
+            (title_type, title) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("title_type", title_type.is_some()),
+                            ("title", title.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -267,10 +267,16 @@ impl ::wechat_core::fields::FromMap for CustomField {
                 _ => map.skip(),
             }?;
         }
-        Ok(CustomField {
-            key: fields::required(field_key, "key")?,
-            value: fields::required(field_value, "value")?,
-        })
+        match (field_key, field_value) {
+            (Some(key), Some(value)) => Ok(CustomField { key, value }),
+            (key, value) => {
+                Err(
+                    fields::missing(
+                        &[("key", key.is_some()), ("value", value.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

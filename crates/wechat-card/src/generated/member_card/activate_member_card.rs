@@ -442,23 +442,37 @@ impl ::wechat_core::fields::FromMap for ActivateMemberCardRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ActivateMemberCardRequest {
-            init_bonus: field_init_bonus.unwrap_or_default(),
-            init_bonus_record: field_init_bonus_record.unwrap_or_default(),
-            init_balance: field_init_balance.unwrap_or_default(),
-            membership_number: fields::required(
-                field_membership_number,
-                "membership_number",
-            )?,
-            code: fields::required(field_code, "code")?,
-            card_id: field_card_id.unwrap_or_default(),
-            background_pic_url: field_background_pic_url.unwrap_or_default(),
-            activate_begin_time: field_activate_begin_time.unwrap_or_default(),
-            activate_end_time: field_activate_end_time.unwrap_or_default(),
-            init_custom_field_value1: field_init_custom_field_value1.unwrap_or_default(),
-            init_custom_field_value2: field_init_custom_field_value2.unwrap_or_default(),
-            init_custom_field_value3: field_init_custom_field_value3.unwrap_or_default(),
-        })
+        match (field_membership_number, field_code) {
+            (Some(membership_number), Some(code)) => {
+                Ok(ActivateMemberCardRequest {
+                    init_bonus: field_init_bonus.unwrap_or_default(),
+                    init_bonus_record: field_init_bonus_record.unwrap_or_default(),
+                    init_balance: field_init_balance.unwrap_or_default(),
+                    membership_number,
+                    code,
+                    card_id: field_card_id.unwrap_or_default(),
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    activate_begin_time: field_activate_begin_time.unwrap_or_default(),
+                    activate_end_time: field_activate_end_time.unwrap_or_default(),
+                    init_custom_field_value1: field_init_custom_field_value1
+                        .unwrap_or_default(),
+                    init_custom_field_value2: field_init_custom_field_value2
+                        .unwrap_or_default(),
+                    init_custom_field_value3: field_init_custom_field_value3
+                        .unwrap_or_default(),
+                })
+            }
+            (membership_number, code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("membership_number", membership_number.is_some()),
+                            ("code", code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -215,10 +215,21 @@ impl ::wechat_core::fields::FromMap for GetMemberInfoRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetMemberInfoRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            code: fields::required(field_code, "code")?,
-        })
+        match (field_card_id, field_code) {
+            (Some(card_id), Some(code)) => {
+                Ok(GetMemberInfoRequest {
+                    card_id,
+                    code,
+                })
+            }
+            (card_id, code) => {
+                Err(
+                    fields::missing(
+                        &[("card_id", card_id.is_some()), ("code", code.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -452,20 +463,31 @@ impl ::wechat_core::fields::FromMap for GetMemberInfoResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetMemberInfoResponse {
-            openid: fields::required(field_openid, "openid")?,
-            nickname: field_nickname.unwrap_or_default(),
-            membership_number: field_membership_number.unwrap_or_default(),
-            bonus: field_bonus.unwrap_or_default(),
-            balance: field_balance.unwrap_or_default(),
-            sex: field_sex.unwrap_or_default(),
-            user_info: field_user_info.unwrap_or_default(),
-            user_card_status: fields::required(
-                field_user_card_status,
-                "user_card_status",
-            )?,
-            has_active: field_has_active.unwrap_or_default(),
-        })
+        match (field_openid, field_user_card_status) {
+            (Some(openid), Some(user_card_status)) => {
+                Ok(GetMemberInfoResponse {
+                    openid,
+                    nickname: field_nickname.unwrap_or_default(),
+                    membership_number: field_membership_number.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    sex: field_sex.unwrap_or_default(),
+                    user_info: field_user_info.unwrap_or_default(),
+                    user_card_status,
+                    has_active: field_has_active.unwrap_or_default(),
+                })
+            }
+            (openid, user_card_status) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("openid", openid.is_some()),
+                            ("user_card_status", user_card_status.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

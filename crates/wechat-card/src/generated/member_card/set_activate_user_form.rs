@@ -420,10 +420,12 @@ impl ::wechat_core::fields::FromMap for FormLink {
                 _ => map.skip(),
             }?;
         }
-        Ok(FormLink {
-            name: fields::required(field_name, "name")?,
-            url: fields::required(field_url, "url")?,
-        })
+        match (field_name, field_url) {
+            (Some(name), Some(url)) => Ok(FormLink { name, url }),
+            (name, url) => {
+                Err(fields::missing(&[("name", name.is_some()), ("url", url.is_some())]))
+            }
+        }
     }
 }
 
@@ -684,11 +686,22 @@ impl ::wechat_core::fields::FromMap for RichField {
                 _ => map.skip(),
             }?;
         }
-        Ok(RichField {
-            type_: fields::required(field_type_, "type")?,
-            name: fields::required(field_name, "name")?,
-            values: fields::required(field_values, "values")?,
-        })
+        match (field_type_, field_name, field_values) {
+            (Some(type_), Some(name), Some(values)) => {
+                Ok(RichField { type_, name, values })
+            }
+            (type_, name, values) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("type", type_.is_some()),
+                            ("name", name.is_some()),
+                            ("values", values.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

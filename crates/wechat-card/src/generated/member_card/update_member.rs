@@ -439,21 +439,32 @@ impl ::wechat_core::fields::FromMap for UpdateMemberRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateMemberRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-            background_pic_url: field_background_pic_url.unwrap_or_default(),
-            record_bonus: field_record_bonus.unwrap_or_default(),
-            bonus: field_bonus.unwrap_or_default(),
-            add_bonus: field_add_bonus.unwrap_or_default(),
-            balance: field_balance.unwrap_or_default(),
-            add_balance: field_add_balance.unwrap_or_default(),
-            record_balance: field_record_balance.unwrap_or_default(),
-            custom_field_value1: field_custom_field_value1.unwrap_or_default(),
-            custom_field_value2: field_custom_field_value2.unwrap_or_default(),
-            custom_field_value3: field_custom_field_value3.unwrap_or_default(),
-            notify_optional: field_notify_optional.unwrap_or_default(),
-        })
+        match (field_code, field_card_id) {
+            (Some(code), Some(card_id)) => {
+                Ok(UpdateMemberRequest {
+                    code,
+                    card_id,
+                    background_pic_url: field_background_pic_url.unwrap_or_default(),
+                    record_bonus: field_record_bonus.unwrap_or_default(),
+                    bonus: field_bonus.unwrap_or_default(),
+                    add_bonus: field_add_bonus.unwrap_or_default(),
+                    balance: field_balance.unwrap_or_default(),
+                    add_balance: field_add_balance.unwrap_or_default(),
+                    record_balance: field_record_balance.unwrap_or_default(),
+                    custom_field_value1: field_custom_field_value1.unwrap_or_default(),
+                    custom_field_value2: field_custom_field_value2.unwrap_or_default(),
+                    custom_field_value3: field_custom_field_value3.unwrap_or_default(),
+                    notify_optional: field_notify_optional.unwrap_or_default(),
+                })
+            }
+            (code, card_id) => {
+                Err(
+                    fields::missing(
+                        &[("code", code.is_some()), ("card_id", card_id.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -299,10 +299,16 @@ impl ::wechat_core::fields::FromMap for BillTemplate {
                 _ => map.skip(),
             }?;
         }
-        Ok(BillTemplate {
-            base_info: fields::required(field_base_info, "base_info")?,
-            payee: fields::required(field_payee, "payee")?,
-        })
+        match (field_base_info, field_payee) {
+            (Some(base_info), Some(payee)) => Ok(BillTemplate { base_info, payee }),
+            (base_info, payee) => {
+                Err(
+                    fields::missing(
+                        &[("base_info", base_info.is_some()), ("payee", payee.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

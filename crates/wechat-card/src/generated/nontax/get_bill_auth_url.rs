@@ -270,15 +270,47 @@ impl ::wechat_core::fields::FromMap for GetBillAuthUrlRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetBillAuthUrlRequest {
-            s_pappid: fields::required(field_s_pappid, "s_pappid")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-            money: fields::required(field_money, "money")?,
-            timestamp: fields::required(field_timestamp, "timestamp")?,
-            source: fields::required(field_source, "source")?,
-            redirect_url: field_redirect_url.unwrap_or_default(),
-            ticket: fields::required(field_ticket, "ticket")?,
-        })
+        match (
+            field_s_pappid,
+            field_order_id,
+            field_money,
+            field_timestamp,
+            field_source,
+            field_ticket,
+        ) {
+            (
+                Some(s_pappid),
+                Some(order_id),
+                Some(money),
+                Some(timestamp),
+                Some(source),
+                Some(ticket),
+            ) => {
+                Ok(GetBillAuthUrlRequest {
+                    s_pappid,
+                    order_id,
+                    money,
+                    timestamp,
+                    source,
+                    redirect_url: field_redirect_url.unwrap_or_default(),
+                    ticket,
+                })
+            }
+            (s_pappid, order_id, money, timestamp, source, ticket) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("s_pappid", s_pappid.is_some()),
+                            ("order_id", order_id.is_some()),
+                            ("money", money.is_some()),
+                            ("timestamp", timestamp.is_some()),
+                            ("source", source.is_some()),
+                            ("ticket", ticket.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

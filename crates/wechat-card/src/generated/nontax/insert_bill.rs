@@ -223,12 +223,28 @@ impl ::wechat_core::fields::FromMap for InsertBillRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(InsertBillRequest {
-            order_id: fields::required(field_order_id, "order_id")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-            appid: fields::required(field_appid, "appid")?,
-            card_ext: fields::required(field_card_ext, "card_ext")?,
-        })
+        match (field_order_id, field_card_id, field_appid, field_card_ext) {
+            (Some(order_id), Some(card_id), Some(appid), Some(card_ext)) => {
+                Ok(InsertBillRequest {
+                    order_id,
+                    card_id,
+                    appid,
+                    card_ext,
+                })
+            }
+            (order_id, card_id, appid, card_ext) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("order_id", order_id.is_some()),
+                            ("card_id", card_id.is_some()),
+                            ("appid", appid.is_some()),
+                            ("card_ext", card_ext.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -335,10 +351,16 @@ impl ::wechat_core::fields::FromMap for InsertBillResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(InsertBillResponse {
-            code: fields::required(field_code, "code")?,
-            openid: fields::required(field_openid, "openid")?,
-        })
+        match (field_code, field_openid) {
+            (Some(code), Some(openid)) => Ok(InsertBillResponse { code, openid }),
+            (code, openid) => {
+                Err(
+                    fields::missing(
+                        &[("code", code.is_some()), ("openid", openid.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -698,14 +720,46 @@ impl ::wechat_core::fields::FromMap for InvoiceUserData {
                 _ => map.skip(),
             }?;
         }
-        Ok(InvoiceUserData {
-            fee: fields::required(field_fee, "fee")?,
-            title: fields::required(field_title, "title")?,
-            billing_time: fields::required(field_billing_time, "billing_time")?,
-            billing_no: fields::required(field_billing_no, "billing_no")?,
-            billing_code: fields::required(field_billing_code, "billing_code")?,
-            s_pdf_media_id: fields::required(field_s_pdf_media_id, "s_pdf_media_id")?,
-        })
+        match (
+            field_fee,
+            field_title,
+            field_billing_time,
+            field_billing_no,
+            field_billing_code,
+            field_s_pdf_media_id,
+        ) {
+            (
+                Some(fee),
+                Some(title),
+                Some(billing_time),
+                Some(billing_no),
+                Some(billing_code),
+                Some(s_pdf_media_id),
+            ) => {
+                Ok(InvoiceUserData {
+                    fee,
+                    title,
+                    billing_time,
+                    billing_no,
+                    billing_code,
+                    s_pdf_media_id,
+                })
+            }
+            (fee, title, billing_time, billing_no, billing_code, s_pdf_media_id) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("fee", fee.is_some()),
+                            ("title", title.is_some()),
+                            ("billing_time", billing_time.is_some()),
+                            ("billing_no", billing_no.is_some()),
+                            ("billing_code", billing_code.is_some()),
+                            ("s_pdf_media_id", s_pdf_media_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -406,23 +406,66 @@ impl ::wechat_core::fields::FromMap for ApplyVehiclePayRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ApplyVehiclePayRequest {
-            appid: fields::required(field_appid, "appid")?,
-            bank_id: field_bank_id.unwrap_or_default(),
-            bank_account: field_bank_account.unwrap_or_default(),
-            mch_id: field_mch_id.unwrap_or_default(),
-            desc: fields::required(field_desc, "desc")?,
-            fee: fields::required(field_fee, "fee")?,
-            order_no: field_order_no.unwrap_or_default(),
-            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-            department_code: fields::required(field_department_code, "department_code")?,
-            department_name: fields::required(field_department_name, "department_name")?,
-            region_code: field_region_code.unwrap_or_default(),
-            goods_tag: field_goods_tag.unwrap_or_default(),
-            trade_scene: fields::required(field_trade_scene, "trade_scene")?,
-            scene_info: fields::required(field_scene_info, "scene_info")?,
-        })
+        match (
+            field_appid,
+            field_desc,
+            field_fee,
+            field_department_code,
+            field_department_name,
+            field_trade_scene,
+            field_scene_info,
+        ) {
+            (
+                Some(appid),
+                Some(desc),
+                Some(fee),
+                Some(department_code),
+                Some(department_name),
+                Some(trade_scene),
+                Some(scene_info),
+            ) => {
+                Ok(ApplyVehiclePayRequest {
+                    appid,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    desc,
+                    fee,
+                    order_no: field_order_no.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    department_code,
+                    department_name,
+                    region_code: field_region_code.unwrap_or_default(),
+                    goods_tag: field_goods_tag.unwrap_or_default(),
+                    trade_scene,
+                    scene_info,
+                })
+            }
+            (
+                appid,
+                desc,
+                fee,
+                department_code,
+                department_name,
+                trade_scene,
+                scene_info,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("desc", desc.is_some()),
+                            ("fee", fee.is_some()),
+                            ("department_code", department_code.is_some()),
+                            ("department_name", department_name.is_some()),
+                            ("trade_scene", trade_scene.is_some()),
+                            ("scene_info", scene_info.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -822,21 +865,35 @@ impl ::wechat_core::fields::FromMap for ParkingStay {
                 _ => map.skip(),
             }?;
         }
-        Ok(ParkingStay {
-            start_time: fields::required(field_start_time, "start_time")?,
-            end_time: field_end_time.unwrap_or_default(),
-            charging_time: field_charging_time.unwrap_or_default(),
-            plate_number: fields::required(field_plate_number, "plate_number")?,
-            car_type: field_car_type.unwrap_or_default(),
-            parking_name: field_parking_name.unwrap_or_default(),
-            space_number: field_space_number.unwrap_or_default(),
-            openid: field_openid.unwrap_or_default(),
-            entrance_name: field_entrance_name.unwrap_or_default(),
-            exit_name: field_exit_name.unwrap_or_default(),
-            carrying_capacity: field_carrying_capacity.unwrap_or_default(),
-            carrying_range: field_carrying_range.unwrap_or_default(),
-            channel_type: field_channel_type.unwrap_or_default(),
-        })
+        match (field_start_time, field_plate_number) {
+            (Some(start_time), Some(plate_number)) => {
+                Ok(ParkingStay {
+                    start_time,
+                    end_time: field_end_time.unwrap_or_default(),
+                    charging_time: field_charging_time.unwrap_or_default(),
+                    plate_number,
+                    car_type: field_car_type.unwrap_or_default(),
+                    parking_name: field_parking_name.unwrap_or_default(),
+                    space_number: field_space_number.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    entrance_name: field_entrance_name.unwrap_or_default(),
+                    exit_name: field_exit_name.unwrap_or_default(),
+                    carrying_capacity: field_carrying_capacity.unwrap_or_default(),
+                    carrying_range: field_carrying_range.unwrap_or_default(),
+                    channel_type: field_channel_type.unwrap_or_default(),
+                })
+            }
+            (start_time, plate_number) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("start_time", start_time.is_some()),
+                            ("plate_number", plate_number.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

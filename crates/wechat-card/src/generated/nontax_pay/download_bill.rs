@@ -219,12 +219,27 @@ impl ::wechat_core::fields::FromMap for DownloadBillRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(DownloadBillRequest {
-            appid: fields::required(field_appid, "appid")?,
-            mch_id: fields::required(field_mch_id, "mch_id")?,
-            bill_date: fields::required(field_bill_date, "bill_date")?,
-            bill_type: field_bill_type.unwrap_or_default(),
-        })
+        match (field_appid, field_mch_id, field_bill_date) {
+            (Some(appid), Some(mch_id), Some(bill_date)) => {
+                Ok(DownloadBillRequest {
+                    appid,
+                    mch_id,
+                    bill_date,
+                    bill_type: field_bill_type.unwrap_or_default(),
+                })
+            }
+            (appid, mch_id, bill_date) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("mch_id", mch_id.is_some()),
+                            ("bill_date", bill_date.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

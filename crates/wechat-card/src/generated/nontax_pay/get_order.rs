@@ -202,11 +202,22 @@ impl ::wechat_core::fields::FromMap for GetOrderRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetOrderRequest {
-            appid: fields::required(field_appid, "appid")?,
-            service_id: field_service_id.unwrap_or_default(),
-            order_id: fields::required(field_order_id, "order_id")?,
-        })
+        match (field_appid, field_order_id) {
+            (Some(appid), Some(order_id)) => {
+                Ok(GetOrderRequest {
+                    appid,
+                    service_id: field_service_id.unwrap_or_default(),
+                    order_id,
+                })
+            }
+            (appid, order_id) => {
+                Err(
+                    fields::missing(
+                        &[("appid", appid.is_some()), ("order_id", order_id.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -773,38 +784,76 @@ impl ::wechat_core::fields::FromMap for GetOrderResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetOrderResponse {
-            appid: fields::required(field_appid, "appid")?,
-            openid: fields::required(field_openid, "openid")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-            create_time: fields::required(field_create_time, "create_time")?,
-            pay_finish_time: field_pay_finish_time.unwrap_or_default(),
-            desc: fields::required(field_desc, "desc")?,
-            fee: fields::required(field_fee, "fee")?,
-            fee_type: fields::required(field_fee_type, "fee_type")?,
-            trans_id: field_trans_id.unwrap_or_default(),
-            status: fields::required(field_status, "status")?,
-            bank_id: field_bank_id.unwrap_or_default(),
-            bank_name: field_bank_name.unwrap_or_default(),
-            bank_account: field_bank_account.unwrap_or_default(),
-            refund_finish_time: field_refund_finish_time.unwrap_or_default(),
-            refund_reason: field_refund_reason.unwrap_or_default(),
-            refund_order_id: field_refund_order_id.unwrap_or_default(),
-            refund_out_id: field_refund_out_id.unwrap_or_default(),
-            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-            order_no: field_order_no.unwrap_or_default(),
-            department_code: field_department_code.unwrap_or_default(),
-            department_name: field_department_name.unwrap_or_default(),
-            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-            region_code: field_region_code.unwrap_or_default(),
-            items: field_items.unwrap_or_default(),
-            bill_type_code: field_bill_type_code.unwrap_or_default(),
-            bill_no: field_bill_no.unwrap_or_default(),
-            payment_info_source: field_payment_info_source.unwrap_or_default(),
-            partial_refund_info: field_partial_refund_info.unwrap_or_default(),
-            notify_history: field_notify_history.unwrap_or_default(),
-            scene: field_scene.unwrap_or_default(),
-        })
+        match (
+            field_appid,
+            field_openid,
+            field_order_id,
+            field_create_time,
+            field_desc,
+            field_fee,
+            field_fee_type,
+            field_status,
+        ) {
+            (
+                Some(appid),
+                Some(openid),
+                Some(order_id),
+                Some(create_time),
+                Some(desc),
+                Some(fee),
+                Some(fee_type),
+                Some(status),
+            ) => {
+                Ok(GetOrderResponse {
+                    appid,
+                    openid,
+                    order_id,
+                    create_time,
+                    pay_finish_time: field_pay_finish_time.unwrap_or_default(),
+                    desc,
+                    fee,
+                    fee_type,
+                    trans_id: field_trans_id.unwrap_or_default(),
+                    status,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_name: field_bank_name.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    refund_finish_time: field_refund_finish_time.unwrap_or_default(),
+                    refund_reason: field_refund_reason.unwrap_or_default(),
+                    refund_order_id: field_refund_order_id.unwrap_or_default(),
+                    refund_out_id: field_refund_out_id.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    order_no: field_order_no.unwrap_or_default(),
+                    department_code: field_department_code.unwrap_or_default(),
+                    department_name: field_department_name.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    region_code: field_region_code.unwrap_or_default(),
+                    items: field_items.unwrap_or_default(),
+                    bill_type_code: field_bill_type_code.unwrap_or_default(),
+                    bill_no: field_bill_no.unwrap_or_default(),
+                    payment_info_source: field_payment_info_source.unwrap_or_default(),
+                    partial_refund_info: field_partial_refund_info.unwrap_or_default(),
+                    notify_history: field_notify_history.unwrap_or_default(),
+                    scene: field_scene.unwrap_or_default(),
+                })
+            }
+            (appid, openid, order_id, create_time, desc, fee, fee_type, status) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("openid", openid.is_some()),
+                            ("order_id", order_id.is_some()),
+                            ("create_time", create_time.is_some()),
+                            ("desc", desc.is_some()),
+                            ("fee", fee.is_some()),
+                            ("fee_type", fee_type.is_some()),
+                            ("status", status.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1071,14 +1120,29 @@ impl ::wechat_core::fields::FromMap for PartialRefund {
                 _ => map.skip(),
             }?;
         }
-        Ok(PartialRefund {
-            refund_out_id: fields::required(field_refund_out_id, "refund_out_id")?,
-            refund_order_id: fields::required(field_refund_order_id, "refund_order_id")?,
-            refund_fee: fields::required(field_refund_fee, "refund_fee")?,
-            refund_reason: field_refund_reason.unwrap_or_default(),
-            refund_status: field_refund_status.unwrap_or_default(),
-            refund_finish_time: field_refund_finish_time.unwrap_or_default(),
-        })
+        match (field_refund_out_id, field_refund_order_id, field_refund_fee) {
+            (Some(refund_out_id), Some(refund_order_id), Some(refund_fee)) => {
+                Ok(PartialRefund {
+                    refund_out_id,
+                    refund_order_id,
+                    refund_fee,
+                    refund_reason: field_refund_reason.unwrap_or_default(),
+                    refund_status: field_refund_status.unwrap_or_default(),
+                    refund_finish_time: field_refund_finish_time.unwrap_or_default(),
+                })
+            }
+            (refund_out_id, refund_order_id, refund_fee) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("refund_out_id", refund_out_id.is_some()),
+                            ("refund_order_id", refund_order_id.is_some()),
+                            ("refund_fee", refund_fee.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1220,12 +1284,28 @@ impl ::wechat_core::fields::FromMap for NotifyHistory {
                 _ => map.skip(),
             }?;
         }
-        Ok(NotifyHistory {
-            appid: fields::required(field_appid, "appid")?,
-            name: fields::required(field_name, "name")?,
-            notify_detail: fields::required(field_notify_detail, "notify_detail")?,
-            notify_cnt: fields::required(field_notify_cnt, "notify_cnt")?,
-        })
+        match (field_appid, field_name, field_notify_detail, field_notify_cnt) {
+            (Some(appid), Some(name), Some(notify_detail), Some(notify_cnt)) => {
+                Ok(NotifyHistory {
+                    appid,
+                    name,
+                    notify_detail,
+                    notify_cnt,
+                })
+            }
+            (appid, name, notify_detail, notify_cnt) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("name", name.is_some()),
+                            ("notify_detail", notify_detail.is_some()),
+                            ("notify_cnt", notify_cnt.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1485,19 +1565,34 @@ impl ::wechat_core::fields::FromMap for Notification {
                 _ => map.skip(),
             }?;
         }
-        Ok(Notification {
-            notify_time: fields::required(field_notify_time, "notify_time")?,
-            url: field_url.unwrap_or_default(),
-            wxnontaxstr: fields::required(field_wxnontaxstr, "wxnontaxstr")?,
-            status: fields::required(field_status, "status")?,
-            ret: field_ret.unwrap_or_default(),
-            ret_errmsg: field_ret_errmsg.unwrap_or_default(),
-            cost_time: field_cost_time.unwrap_or_default(),
-            errcode: field_errcode.unwrap_or_default(),
-            errmsg: field_errmsg.unwrap_or_default(),
-            third_resp: field_third_resp.unwrap_or_default(),
-            third_resp_data: field_third_resp_data.unwrap_or_default(),
-        })
+        match (field_notify_time, field_wxnontaxstr, field_status) {
+            (Some(notify_time), Some(wxnontaxstr), Some(status)) => {
+                Ok(Notification {
+                    notify_time,
+                    url: field_url.unwrap_or_default(),
+                    wxnontaxstr,
+                    status,
+                    ret: field_ret.unwrap_or_default(),
+                    ret_errmsg: field_ret_errmsg.unwrap_or_default(),
+                    cost_time: field_cost_time.unwrap_or_default(),
+                    errcode: field_errcode.unwrap_or_default(),
+                    errmsg: field_errmsg.unwrap_or_default(),
+                    third_resp: field_third_resp.unwrap_or_default(),
+                    third_resp_data: field_third_resp_data.unwrap_or_default(),
+                })
+            }
+            (notify_time, wxnontaxstr, status) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("notify_time", notify_time.is_some()),
+                            ("wxnontaxstr", wxnontaxstr.is_some()),
+                            ("status", status.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -225,13 +225,28 @@ impl ::wechat_core::fields::FromMap for GetOrderListRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetOrderListRequest {
-            appid: fields::required(field_appid, "appid")?,
-            region_code: fields::required(field_region_code, "region_code")?,
-            department_code: fields::required(field_department_code, "department_code")?,
-            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-            order_no: field_order_no.unwrap_or_default(),
-        })
+        match (field_appid, field_region_code, field_department_code) {
+            (Some(appid), Some(region_code), Some(department_code)) => {
+                Ok(GetOrderListRequest {
+                    appid,
+                    region_code,
+                    department_code,
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    order_no: field_order_no.unwrap_or_default(),
+                })
+            }
+            (appid, region_code, department_code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("region_code", region_code.is_some()),
+                            ("department_code", department_code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -248,18 +248,28 @@ impl ::wechat_core::fields::FromMap for GetRealNameResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetRealNameResponse {
-            key_encrypt_type: fields::required(
-                field_key_encrypt_type,
-                "key_encrypt_type",
-            )?,
-            key: fields::required(field_key, "key")?,
-            data_encrypt_type: fields::required(
-                field_data_encrypt_type,
-                "data_encrypt_type",
-            )?,
-            data: fields::required(field_data, "data")?,
-        })
+        match (field_key_encrypt_type, field_key, field_data_encrypt_type, field_data) {
+            (Some(key_encrypt_type), Some(key), Some(data_encrypt_type), Some(data)) => {
+                Ok(GetRealNameResponse {
+                    key_encrypt_type,
+                    key,
+                    data_encrypt_type,
+                    data,
+                })
+            }
+            (key_encrypt_type, key, data_encrypt_type, data) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("key_encrypt_type", key_encrypt_type.is_some()),
+                            ("key", key.is_some()),
+                            ("data_encrypt_type", data_encrypt_type.is_some()),
+                            ("data", data.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

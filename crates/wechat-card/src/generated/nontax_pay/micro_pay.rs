@@ -439,26 +439,73 @@ impl ::wechat_core::fields::FromMap for MicroPayRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(MicroPayRequest {
-            appid: fields::required(field_appid, "appid")?,
-            bank_id: field_bank_id.unwrap_or_default(),
-            bank_account: field_bank_account.unwrap_or_default(),
-            mch_id: field_mch_id.unwrap_or_default(),
-            desc: fields::required(field_desc, "desc")?,
-            fee: fields::required(field_fee, "fee")?,
-            order_no: field_order_no.unwrap_or_default(),
-            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-            payment_notice_create_time: field_payment_notice_create_time
-                .unwrap_or_default(),
-            payment_expire_date: field_payment_expire_date.unwrap_or_default(),
-            user_name: field_user_name.unwrap_or_default(),
-            department_code: fields::required(field_department_code, "department_code")?,
-            department_name: fields::required(field_department_name, "department_name")?,
-            region_code: fields::required(field_region_code, "region_code")?,
-            auth_code: fields::required(field_auth_code, "auth_code")?,
-            items: fields::required(field_items, "items")?,
-        })
+        match (
+            field_appid,
+            field_desc,
+            field_fee,
+            field_department_code,
+            field_department_name,
+            field_region_code,
+            field_auth_code,
+            field_items,
+        ) {
+            (
+                Some(appid),
+                Some(desc),
+                Some(fee),
+                Some(department_code),
+                Some(department_name),
+                Some(region_code),
+                Some(auth_code),
+                Some(items),
+            ) => {
+                Ok(MicroPayRequest {
+                    appid,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    desc,
+                    fee,
+                    order_no: field_order_no.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    payment_notice_create_time: field_payment_notice_create_time
+                        .unwrap_or_default(),
+                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+                    user_name: field_user_name.unwrap_or_default(),
+                    department_code,
+                    department_name,
+                    region_code,
+                    auth_code,
+                    items,
+                })
+            }
+            (
+                appid,
+                desc,
+                fee,
+                department_code,
+                department_name,
+                region_code,
+                auth_code,
+                items,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("desc", desc.is_some()),
+                            ("fee", fee.is_some()),
+                            ("department_code", department_code.is_some()),
+                            ("department_name", department_name.is_some()),
+                            ("region_code", region_code.is_some()),
+                            ("auth_code", auth_code.is_some()),
+                            ("items", items.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

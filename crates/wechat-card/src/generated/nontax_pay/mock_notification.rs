@@ -180,11 +180,26 @@ impl ::wechat_core::fields::FromMap for MockNotificationRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(MockNotificationRequest {
-            appid: fields::required(field_appid, "appid")?,
-            url: fields::required(field_url, "url")?,
-            version: fields::required(field_version, "version")?,
-        })
+        match (field_appid, field_url, field_version) {
+            (Some(appid), Some(url), Some(version)) => {
+                Ok(MockNotificationRequest {
+                    appid,
+                    url,
+                    version,
+                })
+            }
+            (appid, url, version) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("url", url.is_some()),
+                            ("version", version.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -170,10 +170,21 @@ impl ::wechat_core::fields::FromMap for NotifyInconsistentOrderRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(NotifyInconsistentOrderRequest {
-            appid: fields::required(field_appid, "appid")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-        })
+        match (field_appid, field_order_id) {
+            (Some(appid), Some(order_id)) => {
+                Ok(NotifyInconsistentOrderRequest {
+                    appid,
+                    order_id,
+                })
+            }
+            (appid, order_id) => {
+                Err(
+                    fields::missing(
+                        &[("appid", appid.is_some()), ("order_id", order_id.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -251,15 +251,31 @@ impl ::wechat_core::fields::FromMap for NotifyVehicleEntranceRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(NotifyVehicleEntranceRequest {
-            appid: fields::required(field_appid, "appid")?,
-            bank_id: field_bank_id.unwrap_or_default(),
-            bank_account: field_bank_account.unwrap_or_default(),
-            mch_id: field_mch_id.unwrap_or_default(),
-            region_code: fields::required(field_region_code, "region_code")?,
-            trade_scene: fields::required(field_trade_scene, "trade_scene")?,
-            scene_info: fields::required(field_scene_info, "scene_info")?,
-        })
+        match (field_appid, field_region_code, field_trade_scene, field_scene_info) {
+            (Some(appid), Some(region_code), Some(trade_scene), Some(scene_info)) => {
+                Ok(NotifyVehicleEntranceRequest {
+                    appid,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    region_code,
+                    trade_scene,
+                    scene_info,
+                })
+            }
+            (appid, region_code, trade_scene, scene_info) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("region_code", region_code.is_some()),
+                            ("trade_scene", trade_scene.is_some()),
+                            ("scene_info", scene_info.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -560,15 +576,29 @@ impl ::wechat_core::fields::FromMap for EntranceScene {
                 _ => map.skip(),
             }?;
         }
-        Ok(EntranceScene {
-            start_time: fields::required(field_start_time, "start_time")?,
-            plate_number: fields::required(field_plate_number, "plate_number")?,
-            car_type: field_car_type.unwrap_or_default(),
-            notify_url: field_notify_url.unwrap_or_default(),
-            parking_name: field_parking_name.unwrap_or_default(),
-            openid: field_openid.unwrap_or_default(),
-            free_time: field_free_time.unwrap_or_default(),
-        })
+        match (field_start_time, field_plate_number) {
+            (Some(start_time), Some(plate_number)) => {
+                Ok(EntranceScene {
+                    start_time,
+                    plate_number,
+                    car_type: field_car_type.unwrap_or_default(),
+                    notify_url: field_notify_url.unwrap_or_default(),
+                    parking_name: field_parking_name.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    free_time: field_free_time.unwrap_or_default(),
+                })
+            }
+            (start_time, plate_number) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("start_time", start_time.is_some()),
+                            ("plate_number", plate_number.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -257,18 +257,44 @@ impl ::wechat_core::fields::FromMap for QueryFeeRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(QueryFeeRequest {
-            appid: fields::required(field_appid, "appid")?,
-            service_id: fields::required(field_service_id, "service_id")?,
-            bank_id: field_bank_id.unwrap_or_default(),
-            payment_notice_no: fields::required(
-                field_payment_notice_no,
-                "payment_notice_no",
-            )?,
-            department_code: fields::required(field_department_code, "department_code")?,
-            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-            region_code: fields::required(field_region_code, "region_code")?,
-        })
+        match (
+            field_appid,
+            field_service_id,
+            field_payment_notice_no,
+            field_department_code,
+            field_region_code,
+        ) {
+            (
+                Some(appid),
+                Some(service_id),
+                Some(payment_notice_no),
+                Some(department_code),
+                Some(region_code),
+            ) => {
+                Ok(QueryFeeRequest {
+                    appid,
+                    service_id,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    payment_notice_no,
+                    department_code,
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    region_code,
+                })
+            }
+            (appid, service_id, payment_notice_no, department_code, region_code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("service_id", service_id.is_some()),
+                            ("payment_notice_no", payment_notice_no.is_some()),
+                            ("department_code", department_code.is_some()),
+                            ("region_code", region_code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -534,22 +560,48 @@ impl ::wechat_core::fields::FromMap for QueryFeeResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(QueryFeeResponse {
-            user_name: field_user_name.unwrap_or_default(),
-            fee: fields::required(field_fee, "fee")?,
-            items: fields::required(field_items, "items")?,
-            payment_notice_no: fields::required(
-                field_payment_notice_no,
-                "payment_notice_no",
-            )?,
-            department_code: field_department_code.unwrap_or_default(),
-            department_name: fields::required(field_department_name, "department_name")?,
-            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-            region_code: fields::required(field_region_code, "region_code")?,
-            payment_notice_create_time: field_payment_notice_create_time
-                .unwrap_or_default(),
-            payment_expire_date: field_payment_expire_date.unwrap_or_default(),
-        })
+        match (
+            field_fee,
+            field_items,
+            field_payment_notice_no,
+            field_department_name,
+            field_region_code,
+        ) {
+            (
+                Some(fee),
+                Some(items),
+                Some(payment_notice_no),
+                Some(department_name),
+                Some(region_code),
+            ) => {
+                Ok(QueryFeeResponse {
+                    user_name: field_user_name.unwrap_or_default(),
+                    fee,
+                    items,
+                    payment_notice_no,
+                    department_code: field_department_code.unwrap_or_default(),
+                    department_name,
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    region_code,
+                    payment_notice_create_time: field_payment_notice_create_time
+                        .unwrap_or_default(),
+                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+                })
+            }
+            (fee, items, payment_notice_no, department_name, region_code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("fee", fee.is_some()),
+                            ("items", items.is_some()),
+                            ("payment_notice_no", payment_notice_no.is_some()),
+                            ("department_name", department_name.is_some()),
+                            ("region_code", region_code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

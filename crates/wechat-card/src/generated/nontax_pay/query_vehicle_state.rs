@@ -314,19 +314,34 @@ impl ::wechat_core::fields::FromMap for QueryVehicleStateRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(QueryVehicleStateRequest {
-            appid: fields::required(field_appid, "appid")?,
-            bank_id: field_bank_id.unwrap_or_default(),
-            bank_account: field_bank_account.unwrap_or_default(),
-            mch_id: field_mch_id.unwrap_or_default(),
-            region_code: fields::required(field_region_code, "region_code")?,
-            trade_scene: fields::required(field_trade_scene, "trade_scene")?,
-            jump_scene: field_jump_scene.unwrap_or_default(),
-            openid: field_openid.unwrap_or_default(),
-            plate_number: field_plate_number.unwrap_or_default(),
-            material_info: field_material_info.unwrap_or_default(),
-            channel_type: field_channel_type.unwrap_or_default(),
-        })
+        match (field_appid, field_region_code, field_trade_scene) {
+            (Some(appid), Some(region_code), Some(trade_scene)) => {
+                Ok(QueryVehicleStateRequest {
+                    appid,
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    region_code,
+                    trade_scene,
+                    jump_scene: field_jump_scene.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    plate_number: field_plate_number.unwrap_or_default(),
+                    material_info: field_material_info.unwrap_or_default(),
+                    channel_type: field_channel_type.unwrap_or_default(),
+                })
+            }
+            (appid, region_code, trade_scene) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("region_code", region_code.is_some()),
+                            ("trade_scene", trade_scene.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

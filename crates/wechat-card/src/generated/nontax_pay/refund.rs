@@ -245,13 +245,28 @@ impl ::wechat_core::fields::FromMap for RefundRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(RefundRequest {
-            appid: fields::required(field_appid, "appid")?,
-            order_id: fields::required(field_order_id, "order_id")?,
-            reason: fields::required(field_reason, "reason")?,
-            refund_fee: field_refund_fee.unwrap_or_default(),
-            refund_out_id: field_refund_out_id.unwrap_or_default(),
-        })
+        match (field_appid, field_order_id, field_reason) {
+            (Some(appid), Some(order_id), Some(reason)) => {
+                Ok(RefundRequest {
+                    appid,
+                    order_id,
+                    reason,
+                    refund_fee: field_refund_fee.unwrap_or_default(),
+                    refund_out_id: field_refund_out_id.unwrap_or_default(),
+                })
+            }
+            (appid, order_id, reason) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("order_id", order_id.is_some()),
+                            ("reason", reason.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

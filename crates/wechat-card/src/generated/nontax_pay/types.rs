@@ -165,14 +165,30 @@ impl ::wechat_core::fields::FromMap for FeeItem {
                 _ => map.skip(),
             }?;
         }
-        Ok(FeeItem {
-            no: fields::required(field_no, "no")?,
-            item_id: fields::required(field_item_id, "item_id")?,
-            item_name: fields::required(field_item_name, "item_name")?,
-            overdue: field_overdue.unwrap_or_default(),
-            penalty: field_penalty.unwrap_or_default(),
-            fee: fields::required(field_fee, "fee")?,
-        })
+        match (field_no, field_item_id, field_item_name, field_fee) {
+            (Some(no), Some(item_id), Some(item_name), Some(fee)) => {
+                Ok(FeeItem {
+                    no,
+                    item_id,
+                    item_name,
+                    overdue: field_overdue.unwrap_or_default(),
+                    penalty: field_penalty.unwrap_or_default(),
+                    fee,
+                })
+            }
+            (no, item_id, item_name, fee) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("no", no.is_some()),
+                            ("item_id", item_id.is_some()),
+                            ("item_name", item_name.is_some()),
+                            ("fee", fee.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -548,33 +548,80 @@ impl ::wechat_core::fields::FromMap for UnifiedOrderRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UnifiedOrderRequest {
-            appid: fields::required(field_appid, "appid")?,
-            service_id: field_service_id.unwrap_or_default(),
-            bank_id: field_bank_id.unwrap_or_default(),
-            bank_account: field_bank_account.unwrap_or_default(),
-            mch_id: field_mch_id.unwrap_or_default(),
-            openid: field_openid.unwrap_or_default(),
-            app_appid: field_app_appid.unwrap_or_default(),
-            trade_type: field_trade_type.unwrap_or_default(),
-            desc: fields::required(field_desc, "desc")?,
-            fee: fields::required(field_fee, "fee")?,
-            return_url: field_return_url.unwrap_or_default(),
-            ip: fields::required(field_ip, "ip")?,
-            order_no: field_order_no.unwrap_or_default(),
-            payment_notice_type: field_payment_notice_type.unwrap_or_default(),
-            payment_notice_no: field_payment_notice_no.unwrap_or_default(),
-            payment_notice_create_time: field_payment_notice_create_time
-                .unwrap_or_default(),
-            payment_expire_date: field_payment_expire_date.unwrap_or_default(),
-            user_name: field_user_name.unwrap_or_default(),
-            department_code: fields::required(field_department_code, "department_code")?,
-            department_name: fields::required(field_department_name, "department_name")?,
-            region_code: fields::required(field_region_code, "region_code")?,
-            scene: field_scene.unwrap_or_default(),
-            items: fields::required(field_items, "items")?,
-            auto_call_pay: field_auto_call_pay.unwrap_or_default(),
-        })
+        match (
+            field_appid,
+            field_desc,
+            field_fee,
+            field_ip,
+            field_department_code,
+            field_department_name,
+            field_region_code,
+            field_items,
+        ) {
+            (
+                Some(appid),
+                Some(desc),
+                Some(fee),
+                Some(ip),
+                Some(department_code),
+                Some(department_name),
+                Some(region_code),
+                Some(items),
+            ) => {
+                Ok(UnifiedOrderRequest {
+                    appid,
+                    service_id: field_service_id.unwrap_or_default(),
+                    bank_id: field_bank_id.unwrap_or_default(),
+                    bank_account: field_bank_account.unwrap_or_default(),
+                    mch_id: field_mch_id.unwrap_or_default(),
+                    openid: field_openid.unwrap_or_default(),
+                    app_appid: field_app_appid.unwrap_or_default(),
+                    trade_type: field_trade_type.unwrap_or_default(),
+                    desc,
+                    fee,
+                    return_url: field_return_url.unwrap_or_default(),
+                    ip,
+                    order_no: field_order_no.unwrap_or_default(),
+                    payment_notice_type: field_payment_notice_type.unwrap_or_default(),
+                    payment_notice_no: field_payment_notice_no.unwrap_or_default(),
+                    payment_notice_create_time: field_payment_notice_create_time
+                        .unwrap_or_default(),
+                    payment_expire_date: field_payment_expire_date.unwrap_or_default(),
+                    user_name: field_user_name.unwrap_or_default(),
+                    department_code,
+                    department_name,
+                    region_code,
+                    scene: field_scene.unwrap_or_default(),
+                    items,
+                    auto_call_pay: field_auto_call_pay.unwrap_or_default(),
+                })
+            }
+            (
+                appid,
+                desc,
+                fee,
+                ip,
+                department_code,
+                department_name,
+                region_code,
+                items,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("appid", appid.is_some()),
+                            ("desc", desc.is_some()),
+                            ("fee", fee.is_some()),
+                            ("ip", ip.is_some()),
+                            ("department_code", department_code.is_some()),
+                            ("department_name", department_name.is_some()),
+                            ("region_code", region_code.is_some()),
+                            ("items", items.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -828,12 +875,23 @@ impl ::wechat_core::fields::FromMap for PayMiniProgram {
                 _ => map.skip(),
             }?;
         }
-        Ok(PayMiniProgram {
-            appid: fields::required(field_appid, "appid")?,
-            pagepath: fields::required(field_pagepath, "pagepath")?,
-            query_string: field_query_string.unwrap_or_default(),
-            business_type: field_business_type.unwrap_or_default(),
-        })
+        match (field_appid, field_pagepath) {
+            (Some(appid), Some(pagepath)) => {
+                Ok(PayMiniProgram {
+                    appid,
+                    pagepath,
+                    query_string: field_query_string.unwrap_or_default(),
+                    business_type: field_business_type.unwrap_or_default(),
+                })
+            }
+            (appid, pagepath) => {
+                Err(
+                    fields::missing(
+                        &[("appid", appid.is_some()), ("pagepath", pagepath.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

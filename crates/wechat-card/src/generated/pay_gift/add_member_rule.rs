@@ -340,16 +340,48 @@ impl ::wechat_core::fields::FromMap for AddMemberRuleRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(AddMemberRuleRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            jump_url: field_jump_url.unwrap_or_default(),
-            mchid_list: fields::required(field_mchid_list, "mchid_list")?,
-            begin_time: fields::required(field_begin_time, "begin_time")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            min_cost: fields::required(field_min_cost, "min_cost")?,
-            max_cost: fields::required(field_max_cost, "max_cost")?,
-            is_locked: field_is_locked.unwrap_or_default(),
-        })
+        match (
+            field_card_id,
+            field_mchid_list,
+            field_begin_time,
+            field_end_time,
+            field_min_cost,
+            field_max_cost,
+        ) {
+            (
+                Some(card_id),
+                Some(mchid_list),
+                Some(begin_time),
+                Some(end_time),
+                Some(min_cost),
+                Some(max_cost),
+            ) => {
+                Ok(AddMemberRuleRequest {
+                    card_id,
+                    jump_url: field_jump_url.unwrap_or_default(),
+                    mchid_list,
+                    begin_time,
+                    end_time,
+                    min_cost,
+                    max_cost,
+                    is_locked: field_is_locked.unwrap_or_default(),
+                })
+            }
+            (card_id, mchid_list, begin_time, end_time, min_cost, max_cost) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("mchid_list", mchid_list.is_some()),
+                            ("begin_time", begin_time.is_some()),
+                            ("end_time", end_time.is_some()),
+                            ("min_cost", min_cost.is_some()),
+                            ("max_cost", max_cost.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -183,10 +183,24 @@ impl ::wechat_core::fields::FromMap for DeleteMemberRuleRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(DeleteMemberRuleRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            mchid_list: fields::required(field_mchid_list, "mchid_list")?,
-        })
+        match (field_card_id, field_mchid_list) {
+            (Some(card_id), Some(mchid_list)) => {
+                Ok(DeleteMemberRuleRequest {
+                    card_id,
+                    mchid_list,
+                })
+            }
+            (card_id, mchid_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("mchid_list", mchid_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

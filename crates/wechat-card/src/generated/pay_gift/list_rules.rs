@@ -197,12 +197,28 @@ impl ::wechat_core::fields::FromMap for ListRulesRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListRulesRequest {
-            type_: fields::required(field_type_, "type")?,
-            effective: fields::required(field_effective, "effective")?,
-            offset: fields::required(field_offset, "offset")?,
-            count: fields::required(field_count, "count")?,
-        })
+        match (field_type_, field_effective, field_offset, field_count) {
+            (Some(type_), Some(effective), Some(offset), Some(count)) => {
+                Ok(ListRulesRequest {
+                    type_,
+                    effective,
+                    offset,
+                    count,
+                })
+            }
+            (type_, effective, offset, count) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("type", type_.is_some()),
+                            ("effective", effective.is_some()),
+                            ("offset", offset.is_some()),
+                            ("count", count.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -317,10 +333,24 @@ impl ::wechat_core::fields::FromMap for ListRulesResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListRulesResponse {
-            total_count: fields::required(field_total_count, "total_count")?,
-            rule_list: fields::required(field_rule_list, "rule_list")?,
-        })
+        match (field_total_count, field_rule_list) {
+            (Some(total_count), Some(rule_list)) => {
+                Ok(ListRulesResponse {
+                    total_count,
+                    rule_list,
+                })
+            }
+            (total_count, rule_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("total_count", total_count.is_some()),
+                            ("rule_list", rule_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

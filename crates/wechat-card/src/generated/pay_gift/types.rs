@@ -160,13 +160,24 @@ impl ::wechat_core::fields::FromMap for FailedMchid {
                 _ => map.skip(),
             }?;
         }
-        Ok(FailedMchid {
-            mchid: fields::required(field_mchid, "mchid")?,
-            errcode: fields::required(field_errcode, "errcode")?,
-            errmsg: field_errmsg.unwrap_or_default(),
-            occupy_rule_id: field_occupy_rule_id.unwrap_or_default(),
-            occupy_appid: field_occupy_appid.unwrap_or_default(),
-        })
+        match (field_mchid, field_errcode) {
+            (Some(mchid), Some(errcode)) => {
+                Ok(FailedMchid {
+                    mchid,
+                    errcode,
+                    errmsg: field_errmsg.unwrap_or_default(),
+                    occupy_rule_id: field_occupy_rule_id.unwrap_or_default(),
+                    occupy_appid: field_occupy_appid.unwrap_or_default(),
+                })
+            }
+            (mchid, errcode) => {
+                Err(
+                    fields::missing(
+                        &[("mchid", mchid.is_some()), ("errcode", errcode.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -370,14 +381,29 @@ impl ::wechat_core::fields::FromMap for MemberRule {
                 _ => map.skip(),
             }?;
         }
-        Ok(MemberRule {
-            card_id: fields::required(field_card_id, "card_id")?,
-            least_cost: fields::required(field_least_cost, "least_cost")?,
-            max_cost: fields::required(field_max_cost, "max_cost")?,
-            jump_url: field_jump_url.unwrap_or_default(),
-            app_brand_id: field_app_brand_id.unwrap_or_default(),
-            app_brand_pass: field_app_brand_pass.unwrap_or_default(),
-        })
+        match (field_card_id, field_least_cost, field_max_cost) {
+            (Some(card_id), Some(least_cost), Some(max_cost)) => {
+                Ok(MemberRule {
+                    card_id,
+                    least_cost,
+                    max_cost,
+                    jump_url: field_jump_url.unwrap_or_default(),
+                    app_brand_id: field_app_brand_id.unwrap_or_default(),
+                    app_brand_pass: field_app_brand_pass.unwrap_or_default(),
+                })
+            }
+            (card_id, least_cost, max_cost) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("least_cost", least_cost.is_some()),
+                            ("max_cost", max_cost.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -637,14 +663,29 @@ impl ::wechat_core::fields::FromMap for RuleBase {
                 _ => map.skip(),
             }?;
         }
-        Ok(RuleBase {
-            mchid_list: fields::required(field_mchid_list, "mchid_list")?,
-            begin_time: fields::required(field_begin_time, "begin_time")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            status: field_status.unwrap_or_default(),
-            create_time: field_create_time.unwrap_or_default(),
-            update_time: field_update_time.unwrap_or_default(),
-        })
+        match (field_mchid_list, field_begin_time, field_end_time) {
+            (Some(mchid_list), Some(begin_time), Some(end_time)) => {
+                Ok(RuleBase {
+                    mchid_list,
+                    begin_time,
+                    end_time,
+                    status: field_status.unwrap_or_default(),
+                    create_time: field_create_time.unwrap_or_default(),
+                    update_time: field_update_time.unwrap_or_default(),
+                })
+            }
+            (mchid_list, begin_time, end_time) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("mchid_list", mchid_list.is_some()),
+                            ("begin_time", begin_time.is_some()),
+                            ("end_time", end_time.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -330,11 +330,26 @@ impl ::wechat_core::fields::FromMap for InvoiceTemplate {
                 _ => map.skip(),
             }?;
         }
-        Ok(InvoiceTemplate {
-            base_info: fields::required(field_base_info, "base_info")?,
-            payee: fields::required(field_payee, "payee")?,
-            type_: fields::required(field_type_, "type")?,
-        })
+        match (field_base_info, field_payee, field_type_) {
+            (Some(base_info), Some(payee), Some(type_)) => {
+                Ok(InvoiceTemplate {
+                    base_info,
+                    payee,
+                    type_,
+                })
+            }
+            (base_info, payee, type_) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("base_info", base_info.is_some()),
+                            ("payee", payee.is_some()),
+                            ("type", type_.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -551,16 +566,28 @@ impl ::wechat_core::fields::FromMap for TemplateBaseInfo {
                 _ => map.skip(),
             }?;
         }
-        Ok(TemplateBaseInfo {
-            logo_url: fields::required(field_logo_url, "logo_url")?,
-            title: fields::required(field_title, "title")?,
-            custom_url_name: field_custom_url_name.unwrap_or_default(),
-            custom_url: field_custom_url.unwrap_or_default(),
-            custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
-            promotion_url_name: field_promotion_url_name.unwrap_or_default(),
-            promotion_url: field_promotion_url.unwrap_or_default(),
-            promotion_url_sub_title: field_promotion_url_sub_title.unwrap_or_default(),
-        })
+        match (field_logo_url, field_title) {
+            (Some(logo_url), Some(title)) => {
+                Ok(TemplateBaseInfo {
+                    logo_url,
+                    title,
+                    custom_url_name: field_custom_url_name.unwrap_or_default(),
+                    custom_url: field_custom_url.unwrap_or_default(),
+                    custom_url_sub_title: field_custom_url_sub_title.unwrap_or_default(),
+                    promotion_url_name: field_promotion_url_name.unwrap_or_default(),
+                    promotion_url: field_promotion_url.unwrap_or_default(),
+                    promotion_url_sub_title: field_promotion_url_sub_title
+                        .unwrap_or_default(),
+                })
+            }
+            (logo_url, title) => {
+                Err(
+                    fields::missing(
+                        &[("logo_url", logo_url.is_some()), ("title", title.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -130,10 +130,24 @@ impl ::wechat_core::fields::FromMap for GetPdfRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetPdfRequest {
-            action: fields::required(field_action, "action")?,
-            s_media_id: fields::required(field_s_media_id, "s_media_id")?,
-        })
+        match (field_action, field_s_media_id) {
+            (Some(action), Some(s_media_id)) => {
+                Ok(GetPdfRequest {
+                    action,
+                    s_media_id,
+                })
+            }
+            (action, s_media_id) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("action", action.is_some()),
+                            ("s_media_id", s_media_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -248,13 +262,24 @@ impl ::wechat_core::fields::FromMap for GetPdfResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetPdfResponse {
-            pdf_url: fields::required(field_pdf_url, "pdf_url")?,
-            pdf_url_expire_time: fields::required(
-                field_pdf_url_expire_time,
-                "pdf_url_expire_time",
-            )?,
-        })
+        match (field_pdf_url, field_pdf_url_expire_time) {
+            (Some(pdf_url), Some(pdf_url_expire_time)) => {
+                Ok(GetPdfResponse {
+                    pdf_url,
+                    pdf_url_expire_time,
+                })
+            }
+            (pdf_url, pdf_url_expire_time) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("pdf_url", pdf_url.is_some()),
+                            ("pdf_url_expire_time", pdf_url_expire_time.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

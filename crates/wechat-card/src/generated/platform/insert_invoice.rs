@@ -256,12 +256,28 @@ impl ::wechat_core::fields::FromMap for InsertInvoiceRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(InsertInvoiceRequest {
-            order_id: fields::required(field_order_id, "order_id")?,
-            card_id: fields::required(field_card_id, "card_id")?,
-            appid: fields::required(field_appid, "appid")?,
-            card_ext: fields::required(field_card_ext, "card_ext")?,
-        })
+        match (field_order_id, field_card_id, field_appid, field_card_ext) {
+            (Some(order_id), Some(card_id), Some(appid), Some(card_ext)) => {
+                Ok(InsertInvoiceRequest {
+                    order_id,
+                    card_id,
+                    appid,
+                    card_ext,
+                })
+            }
+            (order_id, card_id, appid, card_ext) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("order_id", order_id.is_some()),
+                            ("card_id", card_id.is_some()),
+                            ("appid", appid.is_some()),
+                            ("card_ext", card_ext.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -390,11 +406,22 @@ impl ::wechat_core::fields::FromMap for InsertInvoiceResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(InsertInvoiceResponse {
-            code: fields::required(field_code, "code")?,
-            openid: fields::required(field_openid, "openid")?,
-            unionid: field_unionid.unwrap_or_default(),
-        })
+        match (field_code, field_openid) {
+            (Some(code), Some(openid)) => {
+                Ok(InsertInvoiceResponse {
+                    code,
+                    openid,
+                    unionid: field_unionid.unwrap_or_default(),
+                })
+            }
+            (code, openid) => {
+                Err(
+                    fields::missing(
+                        &[("code", code.is_some()), ("openid", openid.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -538,10 +565,19 @@ impl ::wechat_core::fields::FromMap for CardExt {
                 _ => map.skip(),
             }?;
         }
-        Ok(CardExt {
-            nonce_str: fields::required(field_nonce_str, "nonce_str")?,
-            user_card: fields::required(field_user_card, "user_card")?,
-        })
+        match (field_nonce_str, field_user_card) {
+            (Some(nonce_str), Some(user_card)) => Ok(CardExt { nonce_str, user_card }),
+            (nonce_str, user_card) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("nonce_str", nonce_str.is_some()),
+                            ("user_card", user_card.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1030,28 +1066,77 @@ impl ::wechat_core::fields::FromMap for InvoiceUserData {
                 _ => map.skip(),
             }?;
         }
-        Ok(InvoiceUserData {
-            fee: fields::required(field_fee, "fee")?,
-            title: fields::required(field_title, "title")?,
-            billing_time: fields::required(field_billing_time, "billing_time")?,
-            billing_no: fields::required(field_billing_no, "billing_no")?,
-            billing_code: fields::required(field_billing_code, "billing_code")?,
-            info: field_info.unwrap_or_default(),
-            fee_without_tax: fields::required(field_fee_without_tax, "fee_without_tax")?,
-            tax: fields::required(field_tax, "tax")?,
-            s_pdf_media_id: fields::required(field_s_pdf_media_id, "s_pdf_media_id")?,
-            s_trip_pdf_media_id: field_s_trip_pdf_media_id.unwrap_or_default(),
-            check_code: field_check_code.unwrap_or_default(),
-            buyer_number: field_buyer_number.unwrap_or_default(),
-            buyer_address_and_phone: field_buyer_address_and_phone.unwrap_or_default(),
-            buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
-            seller_number: field_seller_number.unwrap_or_default(),
-            seller_address_and_phone: field_seller_address_and_phone.unwrap_or_default(),
-            seller_bank_account: field_seller_bank_account.unwrap_or_default(),
-            remarks: field_remarks.unwrap_or_default(),
-            cashier: field_cashier.unwrap_or_default(),
-            maker: field_maker.unwrap_or_default(),
-        })
+        match (
+            field_fee,
+            field_title,
+            field_billing_time,
+            field_billing_no,
+            field_billing_code,
+            field_fee_without_tax,
+            field_tax,
+            field_s_pdf_media_id,
+        ) {
+            (
+                Some(fee),
+                Some(title),
+                Some(billing_time),
+                Some(billing_no),
+                Some(billing_code),
+                Some(fee_without_tax),
+                Some(tax),
+                Some(s_pdf_media_id),
+            ) => {
+                Ok(InvoiceUserData {
+                    fee,
+                    title,
+                    billing_time,
+                    billing_no,
+                    billing_code,
+                    info: field_info.unwrap_or_default(),
+                    fee_without_tax,
+                    tax,
+                    s_pdf_media_id,
+                    s_trip_pdf_media_id: field_s_trip_pdf_media_id.unwrap_or_default(),
+                    check_code: field_check_code.unwrap_or_default(),
+                    buyer_number: field_buyer_number.unwrap_or_default(),
+                    buyer_address_and_phone: field_buyer_address_and_phone
+                        .unwrap_or_default(),
+                    buyer_bank_account: field_buyer_bank_account.unwrap_or_default(),
+                    seller_number: field_seller_number.unwrap_or_default(),
+                    seller_address_and_phone: field_seller_address_and_phone
+                        .unwrap_or_default(),
+                    seller_bank_account: field_seller_bank_account.unwrap_or_default(),
+                    remarks: field_remarks.unwrap_or_default(),
+                    cashier: field_cashier.unwrap_or_default(),
+                    maker: field_maker.unwrap_or_default(),
+                })
+            }
+            (
+                fee,
+                title,
+                billing_time,
+                billing_no,
+                billing_code,
+                fee_without_tax,
+                tax,
+                s_pdf_media_id,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("fee", fee.is_some()),
+                            ("title", title.is_some()),
+                            ("billing_time", billing_time.is_some()),
+                            ("billing_no", billing_no.is_some()),
+                            ("billing_code", billing_code.is_some()),
+                            ("fee_without_tax", fee_without_tax.is_some()),
+                            ("tax", tax.is_some()),
+                            ("s_pdf_media_id", s_pdf_media_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -1190,12 +1275,28 @@ impl ::wechat_core::fields::FromMap for BillingItem {
                 _ => map.skip(),
             }?;
         }
-        Ok(BillingItem {
-            name: fields::required(field_name, "name")?,
-            num: fields::required(field_num, "num")?,
-            unit: fields::required(field_unit, "unit")?,
-            price: fields::required(field_price, "price")?,
-        })
+        match (field_name, field_num, field_unit, field_price) {
+            (Some(name), Some(num), Some(unit), Some(price)) => {
+                Ok(BillingItem {
+                    name,
+                    num,
+                    unit,
+                    price,
+                })
+            }
+            (name, num, unit, price) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("name", name.is_some()),
+                            ("num", num.is_some()),
+                            ("unit", unit.is_some()),
+                            ("price", price.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -180,14 +180,26 @@ impl ::wechat_core::fields::FromMap for UpdateStatusRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateStatusRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            code: fields::required(field_code, "code")?,
-            reimburse_status: fields::required(
-                field_reimburse_status,
-                "reimburse_status",
-            )?,
-        })
+        match (field_card_id, field_code, field_reimburse_status) {
+            (Some(card_id), Some(code), Some(reimburse_status)) => {
+                Ok(UpdateStatusRequest {
+                    card_id,
+                    code,
+                    reimburse_status,
+                })
+            }
+            (card_id, code, reimburse_status) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("code", code.is_some()),
+                            ("reimburse_status", reimburse_status.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

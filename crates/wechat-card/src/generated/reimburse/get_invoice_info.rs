@@ -263,10 +263,24 @@ impl ::wechat_core::fields::FromMap for GetInvoiceInfoRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetInvoiceInfoRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-        })
+        match (field_card_id, field_encrypt_code) {
+            (Some(card_id), Some(encrypt_code)) => {
+                Ok(GetInvoiceInfoRequest {
+                    card_id,
+                    encrypt_code,
+                })
+            }
+            (card_id, encrypt_code) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("encrypt_code", encrypt_code.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -510,17 +524,55 @@ impl ::wechat_core::fields::FromMap for GetInvoiceInfoResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetInvoiceInfoResponse {
-            card_id: fields::required(field_card_id, "card_id")?,
-            begin_time: fields::required(field_begin_time, "begin_time")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            user_card_status: field_user_card_status.unwrap_or_default(),
-            openid: fields::required(field_openid, "openid")?,
-            type_: fields::required(field_type_, "type")?,
-            payee: fields::required(field_payee, "payee")?,
-            detail: fields::required(field_detail, "detail")?,
-            user_info: fields::required(field_user_info, "user_info")?,
-        })
+        match (
+            field_card_id,
+            field_begin_time,
+            field_end_time,
+            field_openid,
+            field_type_,
+            field_payee,
+            field_detail,
+            field_user_info,
+        ) {
+            (
+                Some(card_id),
+                Some(begin_time),
+                Some(end_time),
+                Some(openid),
+                Some(type_),
+                Some(payee),
+                Some(detail),
+                Some(user_info),
+            ) => {
+                Ok(GetInvoiceInfoResponse {
+                    card_id,
+                    begin_time,
+                    end_time,
+                    user_card_status: field_user_card_status.unwrap_or_default(),
+                    openid,
+                    type_,
+                    payee,
+                    detail,
+                    user_info,
+                })
+            }
+            (card_id, begin_time, end_time, openid, type_, payee, detail, user_info) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("begin_time", begin_time.is_some()),
+                            ("end_time", end_time.is_some()),
+                            ("openid", openid.is_some()),
+                            ("type", type_.is_some()),
+                            ("payee", payee.is_some()),
+                            ("detail", detail.is_some()),
+                            ("user_info", user_info.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

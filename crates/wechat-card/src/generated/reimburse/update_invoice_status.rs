@@ -191,14 +191,26 @@ impl ::wechat_core::fields::FromMap for UpdateInvoiceStatusRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateInvoiceStatusRequest {
-            card_id: fields::required(field_card_id, "card_id")?,
-            encrypt_code: fields::required(field_encrypt_code, "encrypt_code")?,
-            reimburse_status: fields::required(
-                field_reimburse_status,
-                "reimburse_status",
-            )?,
-        })
+        match (field_card_id, field_encrypt_code, field_reimburse_status) {
+            (Some(card_id), Some(encrypt_code), Some(reimburse_status)) => {
+                Ok(UpdateInvoiceStatusRequest {
+                    card_id,
+                    encrypt_code,
+                    reimburse_status,
+                })
+            }
+            (card_id, encrypt_code, reimburse_status) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("card_id", card_id.is_some()),
+                            ("encrypt_code", encrypt_code.is_some()),
+                            ("reimburse_status", reimburse_status.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -191,14 +191,26 @@ impl ::wechat_core::fields::FromMap for UpdateStatusBatchRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateStatusBatchRequest {
-            openid: fields::required(field_openid, "openid")?,
-            reimburse_status: fields::required(
-                field_reimburse_status,
-                "reimburse_status",
-            )?,
-            invoice_list: fields::required(field_invoice_list, "invoice_list")?,
-        })
+        match (field_openid, field_reimburse_status, field_invoice_list) {
+            (Some(openid), Some(reimburse_status), Some(invoice_list)) => {
+                Ok(UpdateStatusBatchRequest {
+                    openid,
+                    reimburse_status,
+                    invoice_list,
+                })
+            }
+            (openid, reimburse_status, invoice_list) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("openid", openid.is_some()),
+                            ("reimburse_status", reimburse_status.is_some()),
+                            ("invoice_list", invoice_list.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

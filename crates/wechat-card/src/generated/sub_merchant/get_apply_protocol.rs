@@ -294,17 +294,34 @@ impl ::wechat_core::fields::FromMap for PrimaryCategory {
                 _ => map.skip(),
             }?;
         }
-        Ok(PrimaryCategory {
-            primary_category_id: fields::required(
-                field_primary_category_id,
-                "primary_category_id",
-            )?,
-            category_name: fields::required(field_category_name, "category_name")?,
-            secondary_category: fields::required(
-                field_secondary_category,
-                "secondary_category",
-            )?,
-        })
+        match (
+            field_primary_category_id,
+            field_category_name,
+            field_secondary_category,
+        ) {
+            (
+                Some(primary_category_id),
+                Some(category_name),
+                Some(secondary_category),
+            ) => {
+                Ok(PrimaryCategory {
+                    primary_category_id,
+                    category_name,
+                    secondary_category,
+                })
+            }
+            (primary_category_id, category_name, secondary_category) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("primary_category_id", primary_category_id.is_some()),
+                            ("category_name", category_name.is_some()),
+                            ("secondary_category", secondary_category.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -490,17 +507,30 @@ impl ::wechat_core::fields::FromMap for SecondaryCategory {
                 _ => map.skip(),
             }?;
         }
-        Ok(SecondaryCategory {
-            secondary_category_id: fields::required(
-                field_secondary_category_id,
-                "secondary_category_id",
-            )?,
-            category_name: fields::required(field_category_name, "category_name")?,
-            need_qualification_stuffs: field_need_qualification_stuffs
-                .unwrap_or_default(),
-            can_choose_prepaid_card: field_can_choose_prepaid_card.unwrap_or_default(),
-            can_choose_payment_card: field_can_choose_payment_card.unwrap_or_default(),
-        })
+        match (field_secondary_category_id, field_category_name) {
+            (Some(secondary_category_id), Some(category_name)) => {
+                Ok(SecondaryCategory {
+                    secondary_category_id,
+                    category_name,
+                    need_qualification_stuffs: field_need_qualification_stuffs
+                        .unwrap_or_default(),
+                    can_choose_prepaid_card: field_can_choose_prepaid_card
+                        .unwrap_or_default(),
+                    can_choose_payment_card: field_can_choose_payment_card
+                        .unwrap_or_default(),
+                })
+            }
+            (secondary_category_id, category_name) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("secondary_category_id", secondary_category_id.is_some()),
+                            ("category_name", category_name.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

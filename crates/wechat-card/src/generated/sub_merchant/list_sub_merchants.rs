@@ -201,11 +201,22 @@ impl ::wechat_core::fields::FromMap for ListSubMerchantsRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(ListSubMerchantsRequest {
-            begin_id: fields::required(field_begin_id, "begin_id")?,
-            limit: fields::required(field_limit, "limit")?,
-            status: field_status.unwrap_or_default(),
-        })
+        match (field_begin_id, field_limit) {
+            (Some(begin_id), Some(limit)) => {
+                Ok(ListSubMerchantsRequest {
+                    begin_id,
+                    limit,
+                    status: field_status.unwrap_or_default(),
+                })
+            }
+            (begin_id, limit) => {
+                Err(
+                    fields::missing(
+                        &[("begin_id", begin_id.is_some()), ("limit", limit.is_some())],
+                    ),
+                )
+            }
+        }
     }
 }
 

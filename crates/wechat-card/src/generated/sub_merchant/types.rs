@@ -284,25 +284,58 @@ impl ::wechat_core::fields::FromMap for SubMerchant {
                 _ => map.skip(),
             }?;
         }
-        Ok(SubMerchant {
-            merchant_id: fields::required(field_merchant_id, "merchant_id")?,
-            app_id: field_app_id.unwrap_or_default(),
-            create_time: field_create_time.unwrap_or_default(),
-            update_time: field_update_time.unwrap_or_default(),
-            brand_name: fields::required(field_brand_name, "brand_name")?,
-            logo_url: fields::required(field_logo_url, "logo_url")?,
-            status: fields::required(field_status, "status")?,
-            begin_time: field_begin_time.unwrap_or_default(),
-            end_time: field_end_time.unwrap_or_default(),
-            primary_category_id: fields::required(
-                field_primary_category_id,
-                "primary_category_id",
-            )?,
-            secondary_category_id: fields::required(
-                field_secondary_category_id,
-                "secondary_category_id",
-            )?,
-        })
+        match (
+            field_merchant_id,
+            field_brand_name,
+            field_logo_url,
+            field_status,
+            field_primary_category_id,
+            field_secondary_category_id,
+        ) {
+            (
+                Some(merchant_id),
+                Some(brand_name),
+                Some(logo_url),
+                Some(status),
+                Some(primary_category_id),
+                Some(secondary_category_id),
+            ) => {
+                Ok(SubMerchant {
+                    merchant_id,
+                    app_id: field_app_id.unwrap_or_default(),
+                    create_time: field_create_time.unwrap_or_default(),
+                    update_time: field_update_time.unwrap_or_default(),
+                    brand_name,
+                    logo_url,
+                    status,
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    primary_category_id,
+                    secondary_category_id,
+                })
+            }
+            (
+                merchant_id,
+                brand_name,
+                logo_url,
+                status,
+                primary_category_id,
+                secondary_category_id,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("merchant_id", merchant_id.is_some()),
+                            ("brand_name", brand_name.is_some()),
+                            ("logo_url", logo_url.is_some()),
+                            ("status", status.is_some()),
+                            ("primary_category_id", primary_category_id.is_some()),
+                            ("secondary_category_id", secondary_category_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -627,23 +660,56 @@ impl ::wechat_core::fields::FromMap for SubMerchantForm {
                 _ => map.skip(),
             }?;
         }
-        Ok(SubMerchantForm {
-            app_id: field_app_id.unwrap_or_default(),
-            brand_name: fields::required(field_brand_name, "brand_name")?,
-            logo_url: fields::required(field_logo_url, "logo_url")?,
-            protocol: fields::required(field_protocol, "protocol")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            primary_category_id: fields::required(
-                field_primary_category_id,
-                "primary_category_id",
-            )?,
-            secondary_category_id: fields::required(
-                field_secondary_category_id,
-                "secondary_category_id",
-            )?,
-            agreement_media_id: field_agreement_media_id.unwrap_or_default(),
-            operator_media_id: field_operator_media_id.unwrap_or_default(),
-        })
+        match (
+            field_brand_name,
+            field_logo_url,
+            field_protocol,
+            field_end_time,
+            field_primary_category_id,
+            field_secondary_category_id,
+        ) {
+            (
+                Some(brand_name),
+                Some(logo_url),
+                Some(protocol),
+                Some(end_time),
+                Some(primary_category_id),
+                Some(secondary_category_id),
+            ) => {
+                Ok(SubMerchantForm {
+                    app_id: field_app_id.unwrap_or_default(),
+                    brand_name,
+                    logo_url,
+                    protocol,
+                    end_time,
+                    primary_category_id,
+                    secondary_category_id,
+                    agreement_media_id: field_agreement_media_id.unwrap_or_default(),
+                    operator_media_id: field_operator_media_id.unwrap_or_default(),
+                })
+            }
+            (
+                brand_name,
+                logo_url,
+                protocol,
+                end_time,
+                primary_category_id,
+                secondary_category_id,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("brand_name", brand_name.is_some()),
+                            ("logo_url", logo_url.is_some()),
+                            ("protocol", protocol.is_some()),
+                            ("end_time", end_time.is_some()),
+                            ("primary_category_id", primary_category_id.is_some()),
+                            ("secondary_category_id", secondary_category_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -548,24 +548,61 @@ impl ::wechat_core::fields::FromMap for SubMerchantUpdate {
                 _ => map.skip(),
             }?;
         }
-        Ok(SubMerchantUpdate {
-            merchant_id: fields::required(field_merchant_id, "merchant_id")?,
-            app_id: field_app_id.unwrap_or_default(),
-            brand_name: fields::required(field_brand_name, "brand_name")?,
-            logo_url: fields::required(field_logo_url, "logo_url")?,
-            protocol: fields::required(field_protocol, "protocol")?,
-            end_time: fields::required(field_end_time, "end_time")?,
-            primary_category_id: fields::required(
-                field_primary_category_id,
-                "primary_category_id",
-            )?,
-            secondary_category_id: fields::required(
-                field_secondary_category_id,
-                "secondary_category_id",
-            )?,
-            agreement_media_id: field_agreement_media_id.unwrap_or_default(),
-            operator_media_id: field_operator_media_id.unwrap_or_default(),
-        })
+        match (
+            field_merchant_id,
+            field_brand_name,
+            field_logo_url,
+            field_protocol,
+            field_end_time,
+            field_primary_category_id,
+            field_secondary_category_id,
+        ) {
+            (
+                Some(merchant_id),
+                Some(brand_name),
+                Some(logo_url),
+                Some(protocol),
+                Some(end_time),
+                Some(primary_category_id),
+                Some(secondary_category_id),
+            ) => {
+                Ok(SubMerchantUpdate {
+                    merchant_id,
+                    app_id: field_app_id.unwrap_or_default(),
+                    brand_name,
+                    logo_url,
+                    protocol,
+                    end_time,
+                    primary_category_id,
+                    secondary_category_id,
+                    agreement_media_id: field_agreement_media_id.unwrap_or_default(),
+                    operator_media_id: field_operator_media_id.unwrap_or_default(),
+                })
+            }
+            (
+                merchant_id,
+                brand_name,
+                logo_url,
+                protocol,
+                end_time,
+                primary_category_id,
+                secondary_category_id,
+            ) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("merchant_id", merchant_id.is_some()),
+                            ("brand_name", brand_name.is_some()),
+                            ("logo_url", logo_url.is_some()),
+                            ("protocol", protocol.is_some()),
+                            ("end_time", end_time.is_some()),
+                            ("primary_category_id", primary_category_id.is_some()),
+                            ("secondary_category_id", secondary_category_id.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

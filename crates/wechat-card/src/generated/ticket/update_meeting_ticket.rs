@@ -291,15 +291,31 @@ impl ::wechat_core::fields::FromMap for UpdateMeetingTicketRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateMeetingTicketRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: field_card_id.unwrap_or_default(),
-            begin_time: field_begin_time.unwrap_or_default(),
-            end_time: field_end_time.unwrap_or_default(),
-            zone: fields::required(field_zone, "zone")?,
-            entrance: fields::required(field_entrance, "entrance")?,
-            seat_number: fields::required(field_seat_number, "seat_number")?,
-        })
+        match (field_code, field_zone, field_entrance, field_seat_number) {
+            (Some(code), Some(zone), Some(entrance), Some(seat_number)) => {
+                Ok(UpdateMeetingTicketRequest {
+                    code,
+                    card_id: field_card_id.unwrap_or_default(),
+                    begin_time: field_begin_time.unwrap_or_default(),
+                    end_time: field_end_time.unwrap_or_default(),
+                    zone,
+                    entrance,
+                    seat_number,
+                })
+            }
+            (code, zone, entrance, seat_number) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("code", code.is_some()),
+                            ("zone", zone.is_some()),
+                            ("entrance", entrance.is_some()),
+                            ("seat_number", seat_number.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -283,15 +283,31 @@ impl ::wechat_core::fields::FromMap for UpdateMovieTicketRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(UpdateMovieTicketRequest {
-            code: fields::required(field_code, "code")?,
-            card_id: field_card_id.unwrap_or_default(),
-            ticket_class: fields::required(field_ticket_class, "ticket_class")?,
-            show_time: fields::required(field_show_time, "show_time")?,
-            duration: fields::required(field_duration, "duration")?,
-            screening_room: field_screening_room.unwrap_or_default(),
-            seat_number: field_seat_number.unwrap_or_default(),
-        })
+        match (field_code, field_ticket_class, field_show_time, field_duration) {
+            (Some(code), Some(ticket_class), Some(show_time), Some(duration)) => {
+                Ok(UpdateMovieTicketRequest {
+                    code,
+                    card_id: field_card_id.unwrap_or_default(),
+                    ticket_class,
+                    show_time,
+                    duration,
+                    screening_room: field_screening_room.unwrap_or_default(),
+                    seat_number: field_seat_number.unwrap_or_default(),
+                })
+            }
+            (code, ticket_class, show_time, duration) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("code", code.is_some()),
+                            ("ticket_class", ticket_class.is_some()),
+                            ("show_time", show_time.is_some()),
+                            ("duration", duration.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -260,10 +260,24 @@ impl ::wechat_core::fields::FromMap for GetAccessTokenResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetAccessTokenResponse {
-            access_token: fields::required(field_access_token, "access_token")?,
-            expires_in: fields::required(field_expires_in, "expires_in")?,
-        })
+        match (field_access_token, field_expires_in) {
+            (Some(access_token), Some(expires_in)) => {
+                Ok(GetAccessTokenResponse {
+                    access_token,
+                    expires_in,
+                })
+            }
+            (access_token, expires_in) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("access_token", access_token.is_some()),
+                            ("expires_in", expires_in.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

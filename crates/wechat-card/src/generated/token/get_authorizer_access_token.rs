@@ -232,18 +232,38 @@ impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetAuthorizerAccessTokenRequest {
-            component_access_token: Default::default(),
-            component_appid: fields::required(field_component_appid, "component_appid")?,
-            authorizer_appid: fields::required(
-                field_authorizer_appid,
-                "authorizer_appid",
-            )?,
-            authorizer_refresh_token: fields::required(
-                field_authorizer_refresh_token,
-                "authorizer_refresh_token",
-            )?,
-        })
+        match (
+            field_component_appid,
+            field_authorizer_appid,
+            field_authorizer_refresh_token,
+        ) {
+            (
+                Some(component_appid),
+                Some(authorizer_appid),
+                Some(authorizer_refresh_token),
+            ) => {
+                Ok(GetAuthorizerAccessTokenRequest {
+                    component_access_token: Default::default(),
+                    component_appid,
+                    authorizer_appid,
+                    authorizer_refresh_token,
+                })
+            }
+            (component_appid, authorizer_appid, authorizer_refresh_token) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("component_appid", component_appid.is_some()),
+                            ("authorizer_appid", authorizer_appid.is_some()),
+                            (
+                                "authorizer_refresh_token",
+                                authorizer_refresh_token.is_some(),
+                            ),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -402,17 +422,40 @@ impl ::wechat_core::fields::FromMap for GetAuthorizerAccessTokenResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetAuthorizerAccessTokenResponse {
-            authorizer_access_token: fields::required(
-                field_authorizer_access_token,
-                "authorizer_access_token",
-            )?,
-            expires_in: fields::required(field_expires_in, "expires_in")?,
-            authorizer_refresh_token: fields::required(
-                field_authorizer_refresh_token,
-                "authorizer_refresh_token",
-            )?,
-        })
+        match (
+            field_authorizer_access_token,
+            field_expires_in,
+            field_authorizer_refresh_token,
+        ) {
+            (
+                Some(authorizer_access_token),
+                Some(expires_in),
+                Some(authorizer_refresh_token),
+            ) => {
+                Ok(GetAuthorizerAccessTokenResponse {
+                    authorizer_access_token,
+                    expires_in,
+                    authorizer_refresh_token,
+                })
+            }
+            (authorizer_access_token, expires_in, authorizer_refresh_token) => {
+                Err(
+                    fields::missing(
+                        &[
+                            (
+                                "authorizer_access_token",
+                                authorizer_access_token.is_some(),
+                            ),
+                            ("expires_in", expires_in.is_some()),
+                            (
+                                "authorizer_refresh_token",
+                                authorizer_refresh_token.is_some(),
+                            ),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -202,10 +202,24 @@ impl ::wechat_core::fields::FromMap for GetCardApiTicketResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetCardApiTicketResponse {
-            ticket: fields::required(field_ticket, "ticket")?,
-            expires_in: fields::required(field_expires_in, "expires_in")?,
-        })
+        match (field_ticket, field_expires_in) {
+            (Some(ticket), Some(expires_in)) => {
+                Ok(GetCardApiTicketResponse {
+                    ticket,
+                    expires_in,
+                })
+            }
+            (ticket, expires_in) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("ticket", ticket.is_some()),
+                            ("expires_in", expires_in.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

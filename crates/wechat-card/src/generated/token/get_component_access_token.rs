@@ -210,17 +210,37 @@ impl ::wechat_core::fields::FromMap for GetComponentAccessTokenRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetComponentAccessTokenRequest {
-            component_appid: fields::required(field_component_appid, "component_appid")?,
-            component_appsecret: fields::required(
-                field_component_appsecret,
-                "component_appsecret",
-            )?,
-            component_verify_ticket: fields::required(
-                field_component_verify_ticket,
-                "component_verify_ticket",
-            )?,
-        })
+        match (
+            field_component_appid,
+            field_component_appsecret,
+            field_component_verify_ticket,
+        ) {
+            (
+                Some(component_appid),
+                Some(component_appsecret),
+                Some(component_verify_ticket),
+            ) => {
+                Ok(GetComponentAccessTokenRequest {
+                    component_appid,
+                    component_appsecret,
+                    component_verify_ticket,
+                })
+            }
+            (component_appid, component_appsecret, component_verify_ticket) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("component_appid", component_appid.is_some()),
+                            ("component_appsecret", component_appsecret.is_some()),
+                            (
+                                "component_verify_ticket",
+                                component_verify_ticket.is_some(),
+                            ),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -346,13 +366,24 @@ impl ::wechat_core::fields::FromMap for GetComponentAccessTokenResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetComponentAccessTokenResponse {
-            component_access_token: fields::required(
-                field_component_access_token,
-                "component_access_token",
-            )?,
-            expires_in: fields::required(field_expires_in, "expires_in")?,
-        })
+        match (field_component_access_token, field_expires_in) {
+            (Some(component_access_token), Some(expires_in)) => {
+                Ok(GetComponentAccessTokenResponse {
+                    component_access_token,
+                    expires_in,
+                })
+            }
+            (component_access_token, expires_in) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("component_access_token", component_access_token.is_some()),
+                            ("expires_in", expires_in.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 

@@ -204,12 +204,27 @@ impl ::wechat_core::fields::FromMap for GetStableAccessTokenRequest {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetStableAccessTokenRequest {
-            grant_type: fields::required(field_grant_type, "grant_type")?,
-            appid: fields::required(field_appid, "appid")?,
-            secret: fields::required(field_secret, "secret")?,
-            force_refresh: field_force_refresh.unwrap_or_default(),
-        })
+        match (field_grant_type, field_appid, field_secret) {
+            (Some(grant_type), Some(appid), Some(secret)) => {
+                Ok(GetStableAccessTokenRequest {
+                    grant_type,
+                    appid,
+                    secret,
+                    force_refresh: field_force_refresh.unwrap_or_default(),
+                })
+            }
+            (grant_type, appid, secret) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("grant_type", grant_type.is_some()),
+                            ("appid", appid.is_some()),
+                            ("secret", secret.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
@@ -327,10 +342,24 @@ impl ::wechat_core::fields::FromMap for GetStableAccessTokenResponse {
                 _ => map.skip(),
             }?;
         }
-        Ok(GetStableAccessTokenResponse {
-            access_token: fields::required(field_access_token, "access_token")?,
-            expires_in: fields::required(field_expires_in, "expires_in")?,
-        })
+        match (field_access_token, field_expires_in) {
+            (Some(access_token), Some(expires_in)) => {
+                Ok(GetStableAccessTokenResponse {
+                    access_token,
+                    expires_in,
+                })
+            }
+            (access_token, expires_in) => {
+                Err(
+                    fields::missing(
+                        &[
+                            ("access_token", access_token.is_some()),
+                            ("expires_in", expires_in.is_some()),
+                        ],
+                    ),
+                )
+            }
+        }
     }
 }
 
