@@ -13,8 +13,9 @@ use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 
+use crate::emit::required_match::{self, Required};
 use crate::emit::rust::{self, constant_ident};
-use crate::emit::table_writer::{Base, Link, Writer, fits_line};
+use crate::emit::table_writer::{Writer, fits_line};
 use crate::model::{Direction, Field, FileField, FixedParam};
 
 /// How one field of the struct is filled.
@@ -117,56 +118,23 @@ fn object_impl_text(name: &str, parts: &Parts<'_>, gate: Option<&str>) -> String
 }
 
 /// The `match` that ends a `from_map` with more than one required field (or constant): the
-/// struct when every one was read, else the error naming the first that was not. A `?` per
-/// field (`fields::required(..)?`) was a branch, a conversion and a return per field for the
-/// compiler to check, in every struct (BENCHMARKS.md).
+/// struct when every one was read, else `fields::missing(..)` naming the first that was not.
 fn write_required_match(w: &mut Writer, name: &str, fills: &[Fill<'_>], required: &[&Fill<'_>]) {
-    let tuple = |w: &mut Writer, each: &dyn Fn(&mut Writer, &Fill<'_>)| {
-        w.tuple(|w| required.iter().for_each(|fill| w.arg(|w| each(w, fill))))
+    let fields: Vec<Required<'_>> =
+        required.iter().map(|fill| Required { binding: fill.ident(), name: fill.wire() }).collect();
+    let value = |w: &mut Writer| {
+        w.call_block("Ok", |w| w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w, true))))
     };
-    let scrutinee = |w: &mut Writer| tuple(w, &|w, fill| w.word(&slot_name(fill.ident())));
-    w.match_on(scrutinee, |w| {
-        w.arm_on(
-            |w| tuple(w, &|w, fill| w.call("Some", |w| w.arg(|w| w.word(fill.ident())))),
-            |w| {
-                w.call_block("Ok", |w| {
-                    w.struct_lit(name, None, |w| fills.iter().for_each(|fill| fill.init(w, true)))
-                })
-            },
-        );
-        w.arm_on(
-            |w| tuple(w, &|w, fill| w.word(fill.ident())),
-            |w| {
-                w.call("Err", |w| {
-                    w.arg(|w| {
-                        w.call("fields::missing", |w| {
-                            w.arg(|w| {
-                                w.word("&");
-                                w.array(required, |w, fill| {
-                                    w.tuple(|w| {
-                                        w.arg(|w| w.str(fill.wire()));
-                                        w.arg(|w| {
-                                            let is_some = [Link::Method("is_some", &|_| {})];
-                                            w.chain(Base::Path(fill.ident()), &is_some, false);
-                                        });
-                                    })
-                                });
-                            })
-                        })
-                    })
-                })
-            },
-        );
-    });
+    let missing = |w: &mut Writer, set: &dyn Fn(&mut Writer)| {
+        w.call("Err", |w| w.arg(|w| w.call("fields::missing", set)));
+    };
+    required_match::write(w, &fields, &|w, binding| w.word(&slot_name(binding)), value, missing);
 }
 
 /// `gate`, then `head for Name {`, `for Name {` on a line of its own when the whole does not
 /// fit (as prettyplease).
 fn impl_head(out: &mut String, gate: Option<&str>, head: &str, name: &str) {
-    if let Some(gate) = gate {
-        out.push_str(gate);
-        out.push('\n');
-    }
+    rust::push_gate(out, gate);
     let gap = if fits_line(0, head.len() + " for ".len() + name.len() + " {".len()) { ' ' } else { '\n' };
     let _ = writeln!(out, "{head}{gap}for {name} {{");
 }

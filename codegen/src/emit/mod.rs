@@ -16,6 +16,7 @@ mod openapi;
 mod operation;
 mod prose;
 mod records;
+mod required_match;
 mod rust;
 mod serialize;
 mod shapes;

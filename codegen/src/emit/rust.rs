@@ -66,6 +66,15 @@ pub(crate) fn verbatim_item(text: String) -> TokenStream {
     quote!(__verbatim_item!(#number);)
 }
 
+/// `gate` (a `#[cfg(..)]` attribute), if any, on a line of its own: what goes before each
+/// impl written as text for a type behind a feature.
+pub(crate) fn push_gate(text: &mut String, gate: Option<&str>) {
+    if let Some(gate) = gate {
+        text.push_str(gate);
+        text.push('\n');
+    }
+}
+
 /// `text` with each [`verbatim_item`] call replaced by the item of its number in `texts`,
 /// which must start at the column of the call.
 fn expand_verbatim(text: String, mut texts: Vec<String>) -> Result<String, String> {

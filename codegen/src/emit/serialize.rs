@@ -29,10 +29,7 @@ enum Put<'a> {
 /// `impl Serialize for NAME`, writing `parts`; `gate` (a `#[cfg(..)]`) before it, if any.
 pub(crate) fn object_impl(name: &str, parts: &Parts<'_>, gate: Option<&str>) -> TokenStream {
     let mut text = String::new();
-    if let Some(gate) = gate {
-        text.push_str(gate);
-        text.push('\n');
-    }
+    rust::push_gate(&mut text, gate);
     text.push_str(&object_impl_text(name, parts));
     rust::verbatim_item(text)
 }

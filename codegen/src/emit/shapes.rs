@@ -6,6 +6,7 @@ use quote::quote;
 use crate::emit::deserialize::{Parts, object_impl, optional};
 use crate::emit::doc_wrap::wrap_doc_lines;
 use crate::emit::enums;
+use crate::emit::required_match::{self, Required};
 use crate::emit::rust::{
     cfg_feature, constant_ident, deserialize_gate, doc, field_type, ident, limits, value_type, verbatim_item,
 };
@@ -814,9 +815,8 @@ fn write_build(w: &mut Writer, type_name: &str, params: &[Param], unset: &Unset<
 }
 
 /// The `match` that ends a `build()` with more than one required field and no rules, after
-/// `let required = RequiredFields::of(..)`: one `match` on the required fields, the value when all are set, else the error naming the first that is
-/// not. A `?` per field (`required.take(..)?`) was a branch, a conversion and a return per
-/// field for the compiler to check, in every builder (BENCHMARKS.md).
+/// `let required = RequiredFields::of(..)`: the value when every required field is set, else
+/// `required.missing(..)` naming the first that is not.
 fn write_build_match(
     w: &mut Writer,
     type_name: &str,
@@ -824,58 +824,27 @@ fn write_build_match(
     required: &[&Param],
     unset: &Unset<'_>,
 ) {
-    let bindings = |w: &mut Writer, wrap: bool| {
-        w.tuple(|w| {
-            for p in required {
-                if wrap {
-                    w.arg(|w| w.call("Some", |w| w.arg(|w| w.word(&p.ident))));
-                } else {
-                    w.arg(|w| w.word(&p.ident));
+    let fields: Vec<Required<'_>> =
+        required.iter().map(|p| Required { binding: &p.ident, name: &p.ident }).collect();
+    let value = |w: &mut Writer| {
+        w.call_block("Ok", |w| {
+            w.struct_lit(type_name, None, |w| {
+                for p in params {
+                    if p.required {
+                        w.field_shorthand(&p.ident);
+                    } else {
+                        w.field(&p.ident, |w| w.field_of("self", &p.ident));
+                    }
                 }
-            }
+                unset.write_inits(w);
+            })
         })
     };
-    let scrutinee =
-        |w: &mut Writer| w.tuple(|w| required.iter().for_each(|p| w.arg(|w| w.field_of("self", &p.ident))));
-    w.match_on(scrutinee, |w| {
-        w.arm_on(
-            |w| bindings(w, true),
-            |w| {
-                w.call_block("Ok", |w| {
-                    w.struct_lit(type_name, None, |w| {
-                        for p in params {
-                            if p.required {
-                                w.field_shorthand(&p.ident);
-                            } else {
-                                w.field(&p.ident, |w| w.field_of("self", &p.ident));
-                            }
-                        }
-                        unset.write_inits(w);
-                    })
-                })
-            },
-        );
-        w.arm_on(
-            |w| bindings(w, false),
-            |w| {
-                let set = |w: &mut Writer| {
-                    w.arg(|w| {
-                        w.word("&");
-                        w.array(required, |w, p| {
-                            w.tuple(|w| {
-                                w.arg(|w| w.str(&p.ident));
-                                w.arg(|w| {
-                                    w.chain(Base::Path(&p.ident), &[Link::Method("is_some", &|_| {})], false)
-                                });
-                            })
-                        });
-                    })
-                };
-                let links = [Link::Method("missing", &set)];
-                w.call("Err", |w| w.arg(|w| w.chain(Base::Path("required"), &links, false)));
-            },
-        );
-    });
+    let missing = |w: &mut Writer, set: &dyn Fn(&mut Writer)| {
+        let links = [Link::Method("missing", set)];
+        w.call("Err", |w| w.arg(|w| w.chain(Base::Path("required"), &links, false)));
+    };
+    required_match::write(w, &fields, &|w, binding| w.field_of("self", binding), value, missing);
 }
 
 /// A named type of the spec.

@@ -76,8 +76,7 @@ impl RequiredFields {
     /// the required fields finds one unset. Were all set, which such a `build()` never asks,
     /// the error names the last of them, or none when `fields` is empty.
     pub fn missing(&self, fields: &[(&'static str, bool)]) -> BuildError {
-        let unset = fields.iter().find(|(_, set)| !set).or(fields.last());
-        BuildError::MissingField { type_name: self.type_name, field: unset.map_or("", |(name, _)| name) }
+        BuildError::MissingField { type_name: self.type_name, field: crate::fields::first_unset(fields) }
     }
 }
 

@@ -250,8 +250,14 @@ pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<
 /// required fields finds one missing. Were all read, which such a `from_map` never asks, it
 /// names the last of them, or none when `fields` is empty.
 pub fn missing<E: de::Error>(fields: &[(&'static str, bool)]) -> E {
-    let unread = fields.iter().find(|(_, read)| !read).or(fields.last());
-    E::missing_field(unread.map_or("", |(name, _)| name))
+    E::missing_field(first_unset(fields))
+}
+
+/// The name of the first of `fields` (`(name, set)` pairs in declaration order) not set; the
+/// last name when all are, the empty name when there are none: the one rule of [`missing`]
+/// and [`crate::RequiredFields::missing`].
+pub(crate) fn first_unset(fields: &[(&'static str, bool)]) -> &'static str {
+    fields.iter().find(|(_, set)| !set).or(fields.last()).map_or("", |(name, _)| name)
 }
 
 /// A constant field: its wire name and the one value it holds (named, so the two cannot be
