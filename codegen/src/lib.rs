@@ -12,6 +12,7 @@ mod lenient;
 pub mod load;
 pub mod model;
 pub mod names;
+mod parallel;
 pub mod resolve;
 pub mod schema;
 pub mod source;

@@ -166,18 +166,19 @@ fn resolve_group_files(
 
 /// Every endpoint file resolved against its group, with where its name is written; a name
 /// declared twice in a group, a folder no group declares and two operations sending the same
-/// request are refused.
+/// request are refused. The files are resolved on all cores ([`resolve_each`]), then taken
+/// in file order, so the problems come in the order of the files however the threads ran.
 fn resolve_operations<'f>(
     loaded: &LoadedSpec<'f>,
     groups: &BTreeMap<String, Group>,
     names: &Names<'_>,
     problems: &mut Diagnostics,
 ) -> Vec<(&'f SourceFile, Span, Operation)> {
-    let no_names = HashMap::new();
     let mut seen_operations: HashMap<(&str, &str), Location> = HashMap::new();
     let mut seen_requests: HashMap<String, (Location, String)> = HashMap::new();
     let mut resolved = Vec::new();
-    for (file, group, endpoint) in &loaded.endpoints {
+    let each = resolve_each(loaded, groups, names);
+    for ((file, group, endpoint), outcome) in loaded.endpoints.iter().zip(each) {
         let name = &endpoint.name;
         let here = file.location(name.span.start);
         let duplicate = seen_operations.get(&(group.as_str(), name.value.as_str())).cloned();
@@ -192,23 +193,13 @@ fn resolve_operations<'f>(
         } else {
             seen_operations.insert((group, &name.value), here.clone());
         }
-        let Some(declared) = groups.get(group) else {
+        let Some((operation, own_problems)) = outcome else {
             undeclared_group(loaded, file, name.span, group, problems);
             continue;
         };
-        let group_codes = inherited_codes(names.general, declared, group_errors_path(loaded, group));
-        let context = EndpointContext {
-            file,
-            group,
-            group_names: names.groups.get(group.as_str()).unwrap_or(&no_names),
-            group_types: &declared.types,
-            group_errors: &declared.errors,
-            shared_names: names.shared,
-            shared_types: names.shared_types,
-            inherited_codes: &group_codes,
-        };
         // A duplicate is still checked, so all of its problems are reported at once.
-        let Some(operation) = resolve_endpoint(&context, endpoint, problems) else { continue };
+        problems.0.extend(own_problems.0);
+        let Some(operation) = operation else { continue };
         if duplicate.is_some() {
             continue;
         }
@@ -228,6 +219,34 @@ fn resolve_operations<'f>(
         resolved.push((*file, name.span, operation));
     }
     resolved
+}
+
+/// What [`resolve_endpoint`] makes of each endpoint file, with the file's own problems, in
+/// file order; `None` for a file whose folder is no group. The files are independent of each
+/// other, and together the largest part of resolving: they go on every core.
+fn resolve_each(
+    loaded: &LoadedSpec<'_>,
+    groups: &BTreeMap<String, Group>,
+    names: &Names<'_>,
+) -> Vec<Option<(Option<Operation>, Diagnostics)>> {
+    let no_names = HashMap::new();
+    crate::parallel::map_in_order(&loaded.endpoints, |(file, group, endpoint)| {
+        let declared = groups.get(group)?;
+        let group_codes = inherited_codes(names.general, declared, group_errors_path(loaded, group));
+        let context = EndpointContext {
+            file,
+            group,
+            group_names: names.groups.get(group.as_str()).unwrap_or(&no_names),
+            group_types: &declared.types,
+            group_errors: &declared.errors,
+            shared_names: names.shared,
+            shared_types: names.shared_types,
+            inherited_codes: &group_codes,
+        };
+        let mut own_problems = Diagnostics::default();
+        let operation = resolve_endpoint(&context, endpoint, &mut own_problems);
+        Some((operation, own_problems))
+    })
 }
 
 /// The codes an endpoint of `group` may not declare again: the general ones, then its group's.
@@ -474,5 +493,26 @@ mod tests {
                  the root method `Client::get`; rename one, or set `root_methods = false` for one group"
             ]
         );
+    }
+
+    #[test]
+    fn a_spec_resolved_on_several_threads_reports_every_endpoints_problems() {
+        // Enough endpoints to be spread over threads: each has its own problem, and the
+        // two sending the same request are found across them.
+        let mut files: Vec<SourceFile> = (0..40)
+            .map(|n| endpoint(&format!("op_{n:02}"), "request.id = { type = \"Nowhere\", doc = \"Id.\" }\n"))
+            .collect();
+        files.push(moved(endpoint("first", ""), "demo", "/same"));
+        files.push(moved(endpoint("second", ""), "demo", "/same"));
+        let problems = refused(files);
+        let unknown: Vec<&String> =
+            problems.iter().filter(|p| p.contains("unknown type `Nowhere`")).collect();
+        assert_eq!(unknown.len(), 40, "{problems:#?}");
+        for (n, problem) in unknown.iter().enumerate() {
+            assert!(problem.starts_with(&format!("spec/demo/op_{n:02}.toml:7:")), "{problem}");
+        }
+        let same: Vec<&String> = problems.iter().filter(|p| p.contains("sends the same request")).collect();
+        assert_eq!(same.len(), 1, "{problems:#?}");
+        assert!(same[0].starts_with("spec/demo/second.toml:5:"), "{}", same[0]);
     }
 }

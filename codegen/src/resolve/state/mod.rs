@@ -528,20 +528,30 @@ fn resolve_behaviours(
     cx: &MockContext<'_>,
     problems: &mut Diagnostics,
 ) -> (Vec<Behaviour>, Vec<Given>) {
-    let mut behaviours = Vec::new();
-    let mut givens: Vec<Given> = Vec::new();
-    for (file, group, endpoint) in &loaded.endpoints {
-        let Some(op) = mocked_operation(cx.spec, file, group, endpoint) else { continue };
-        if !endpoint.mock.is_empty()
-            && let Some(steps) = endpoint_steps(file, op, &endpoint.mock, cx, problems)
-        {
-            behaviours.push(Behaviour { operation: format!("{}/{}", op.group, op.name), steps });
-        }
+    // Each endpoint on its own, on every core; taken in file order, problems and all.
+    let each = crate::parallel::map_in_order(&loaded.endpoints, |(file, group, endpoint)| {
+        let mut own_problems = Diagnostics::default();
+        let Some(op) = mocked_operation(cx.spec, file, group, endpoint) else {
+            return (None, Vec::new(), own_problems);
+        };
+        let behaviour = (!endpoint.mock.is_empty())
+            .then(|| endpoint_steps(file, op, &endpoint.mock, cx, &mut own_problems))
+            .flatten()
+            .map(|steps| Behaviour { operation: format!("{}/{}", op.group, op.name), steps });
+        let mut givens: Vec<Given> = Vec::new();
         for (index, example) in endpoint.examples.iter().enumerate() {
             let Some(given) = &example.value.given else { continue };
-            let records = check_given(file, given, cx.resources, cx.spec, problems);
+            let records = check_given(file, given, cx.resources, cx.spec, &mut own_problems);
             givens.push((op.group.clone(), op.name.clone(), index, records));
         }
+        (behaviour, givens, own_problems)
+    });
+    let mut behaviours = Vec::new();
+    let mut givens: Vec<Given> = Vec::new();
+    for (behaviour, own_givens, own_problems) in each {
+        behaviours.extend(behaviour);
+        givens.extend(own_givens);
+        problems.0.extend(own_problems.0);
     }
     behaviours.sort_by(|a, b| a.operation.cmp(&b.operation));
     (behaviours, givens)
