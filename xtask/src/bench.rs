@@ -148,7 +148,7 @@ pub fn run(root: &Path, quick: bool, only: &[Section]) -> Result<Vec<Row>, Bench
     for section in sections {
         rows.extend(match section {
             Section::Generator => generator_rows(root, &criterion)?,
-            Section::Client => client_rows(&criterion)?,
+            Section::Client => client_rows(&figures)?,
             Section::Push => push_rows(&criterion)?,
             Section::Instructions => instruction_rows(root, &target)?,
             Section::Token => token_rows(&criterion, &figures)?,
@@ -247,19 +247,29 @@ fn deep_chain_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
     Ok(rows)
 }
 
-fn client_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
+/// The client's wall-clock rows, from `client_wall_clock.json`: the generated call and the
+/// hand-written one timed in turns by `tests/benches/client.rs` (nanoseconds per call, or per
+/// batch of 64 concurrent calls), each side's median.
+fn client_rows(figures: &Path) -> Result<Vec<Row>, BenchError> {
+    let text = fs::read_to_string(figures.join("client_wall_clock.json"))?;
+    let medians: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| BenchError::Command(format!("client_wall_clock.json: {e}")))?;
     let mut rows = Vec::new();
-    for (group, label) in [
+    for (name, label) in [
         ("client_get_auth_data", "get_auth_data, sequential"),
         ("client_insert_bill", "insert_bill, sequential"),
         ("client_get_auth_data_x64", "get_auth_data, 64 concurrent (per batch)"),
         ("client_insert_bill_x64", "insert_bill, 64 concurrent (per batch)"),
     ] {
-        let generated = median_ns(criterion, &format!("{group}/generated"))?;
-        let baseline = median_ns(criterion, &format!("{group}/baseline"))?;
+        let side = |side: &str| {
+            medians[name][side].as_f64().filter(|ns| *ns > 0.0).ok_or_else(|| {
+                BenchError::Command(format!("client_wall_clock.json: no {side} median for {name}"))
+            })
+        };
+        let (generated, baseline) = (side("generated")?, side("baseline")?);
         let ratio = generated / baseline;
         rows.push(Row {
-            figure: format!("client: {label} (baseline: hand-written reqwest + serde_json)"),
+            figure: format!("client: {label}, timed in turns (baseline: hand-written reqwest + serde_json)"),
             value: time(generated),
             baseline: time(baseline),
             ratio: Some(ratio),
@@ -659,6 +669,29 @@ mod tests {
         let dir = figures(&serde_json::json!({ "1": counts, "8": counts, "64": counts }));
         let rows = token_store_rows(&dir.path().join("criterion"), dir.path()).unwrap();
         rows.into_iter().filter(|r| r.figure.contains("requests per expiry")).map(|r| r.budget).collect()
+    }
+
+    #[test]
+    fn the_client_rows_compare_each_sides_median_and_refuse_a_missing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let side =
+            |generated: u64, baseline: u64| serde_json::json!({"generated": generated, "baseline": baseline});
+        let mut medians = serde_json::json!({
+            "client_get_auth_data": side(100_000, 100_000),
+            "client_insert_bill": side(104_000, 100_000),
+            "client_get_auth_data_x64": side(1_600_000, 1_500_000),
+            "client_insert_bill_x64": side(1_400_000, 1_500_000),
+        });
+        fs::write(dir.path().join("client_wall_clock.json"), medians.to_string()).unwrap();
+        let rows = client_rows(dir.path()).unwrap();
+        let verdicts: Vec<&str> = rows.iter().map(|r| &r.budget[..r.budget.find(':').unwrap()]).collect();
+        assert_eq!(verdicts, ["met", "met", "MISSED", "met"]);
+        assert_eq!(rows[2].value, "1.60 ms");
+        assert_eq!(rows[2].baseline, "1.50 ms");
+        medians["client_insert_bill"] = serde_json::json!({"generated": 100_000});
+        fs::write(dir.path().join("client_wall_clock.json"), medians.to_string()).unwrap();
+        let error = client_rows(dir.path()).err().unwrap().to_string();
+        assert!(error.contains("no baseline median for client_insert_bill"), "{error}");
     }
 
     #[test]

@@ -129,14 +129,16 @@ fn bench(quick: bool, only: &[xtask::bench::Section]) -> ExitCode {
         "# Benchmarks\n\nThe latest table of `cargo xtask bench{}`, on {machine}.\n\n{table}\n\
          Reproduce with `cargo xtask bench` (about 20 minutes on 2 cores, builds included; `--quick` \
          for a rough table; `--only generator,push` for some sections' rows, printed, not recorded). \
-         Timings are criterion medians, and the build rows medians of three touch-and-rebuilds; \
-         each is compared with its baseline measured in the same run. \
+         Timings are criterion medians, the client's wall-clock rows medians of 1,000 rounds, and \
+         the build rows medians of three touch-and-rebuilds; each is compared with its baseline \
+         measured in the same run. \
          Budgets are those of docs/ARCHITECTURE.md, \"Budgets\".\n\n\
-         How to read the client rows: the loopback server shares the machine's cores with the client, \
-         so on a 2-core machine the wall-clock medians of a ~100 µs call move by about 10% from run to \
-         run, and those of 64 concurrent calls by up to 30%, in either direction (the timed calls are \
-         paired with untimed calls of the other side to keep drift from favouring one). The callgrind \
-         rows count instructions, client and server together, and repeat exactly: they are the figure \
+         How to read the client rows: the loopback server shares the machine's two cores with the \
+         client, so the wall-clock rows time the generated and the hand-written call in turns, round \
+         after round (16 sequential calls, or 64 concurrent ones, a side), and a drift of the machine \
+         falls on both sides alike; measured one side after the other, as criterion does, 64 \
+         concurrent calls read 0.8x to 1.6x from run to run on the same code. The callgrind rows \
+         count instructions, client and server together, and repeat exactly: they are the figure \
          the 2% budget is judged on.\n",
         if quick { " --quick" } else { "" }
     );
