@@ -155,7 +155,7 @@ pub fn run(root: &Path, quick: bool, only: &[Section]) -> Result<Vec<Row>, Bench
             Section::TokenStore => token_store_rows(&criterion, &figures)?,
             Section::Size => code_size_rows(root)?,
             Section::Builds => build_time_rows(root, &target)?,
-            Section::App => app_build::rows(root, if quick { 1 } else { 2 })?,
+            Section::App => app_build::rows(root, if quick { 1 } else { 3 })?,
         });
     }
     Ok(rows)

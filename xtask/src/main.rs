@@ -130,8 +130,9 @@ fn bench(quick: bool, only: &[xtask::bench::Section]) -> ExitCode {
          Reproduce with `cargo xtask bench` (about 20 minutes on 2 cores, builds included; `--quick` \
          for a rough table; `--only generator,push` for some sections' rows, printed, not recorded). \
          Timings are criterion medians, the client's wall-clock rows medians of 1,000 rounds, and \
-         the build rows medians of three touch-and-rebuilds; each is compared with its baseline \
-         measured in the same run. \
+         the build rows medians of three touch-and-rebuilds, the application's clean builds the \
+         round (of three, each building both applications) whose ratio is the median; each is \
+         compared with its baseline measured in the same run. \
          Budgets are those of docs/ARCHITECTURE.md, \"Budgets\".\n\n\
          How to read the client rows: the loopback server shares the machine's two cores with the \
          client, so the wall-clock rows time the generated and the hand-written call in turns, round \
