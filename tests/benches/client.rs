@@ -1,8 +1,9 @@
 //! The generated client's overhead next to a hand-written reqwest + serde_json call to the
 //! same loopback server with the same body and the same token, sequentially and 64 calls at
-//! a time, the two sides timed in turns; and the token path: a cached read, alone, beside a second reading thread and beside
-//! a thread as busy that reads nothing shared (the control), and how many token fetches 1,000
-//! calls cause when they start together on an empty cache.
+//! a time, the two sides timed in turns; and the token path: a cached read, alone, beside a
+//! second reading thread and beside a thread as busy that reads nothing shared (the
+//! control), and how many token fetches 1,000 calls cause when they start together on an
+//! empty cache.
 
 use std::future::Future;
 use std::hint::black_box;
@@ -136,7 +137,7 @@ fn overhead(_: &mut Criterion) {
             serde_json::json!({"generated": nanos(generated), "baseline": nanos(baseline)}),
         );
     }
-    write_figures("client_wall_clock.json", &serde_json::Value::Object(figures));
+    tests::bench_figures::write("client_wall_clock.json", &serde_json::Value::Object(figures));
 }
 
 /// The median time of one `call` on each side (`[generated, baseline]`), from `rounds` rounds
@@ -164,14 +165,6 @@ async fn in_turns(
         times.sort_unstable();
         times[times.len() / 2]
     })
-}
-
-/// Writes `json` to `name` in the folder `cargo xtask bench` reads its figures from.
-fn write_figures(name: &str, json: &serde_json::Value) {
-    let figures =
-        std::env::var("WECHAT_BENCH_FIGURES").unwrap_or_else(|_| "../target/bench-figures".to_owned());
-    std::fs::create_dir_all(&figures).expect("figures folder");
-    std::fs::write(format!("{figures}/{name}"), json.to_string()).expect("write figures");
 }
 
 fn token_path(c: &mut Criterion) {
@@ -250,7 +243,7 @@ fn record_fetches_on_a_cold_start() {
         calls.join_all().await.into_iter().filter(|ok| *ok).count()
     });
     let json = serde_json::json!({"calls": 1000, "succeeded": ok, "fetches": server.token_fetches()});
-    write_figures("token_fetches.json", &json);
+    tests::bench_figures::write("token_fetches.json", &json);
     println!("token fetches for 1000 concurrent calls on an empty cache: {}", server.token_fetches());
 }
 

@@ -119,11 +119,7 @@ fn record_fetches_per_expiry(rt: &Runtime, redis: &RedisServer, mock: &MockServe
             serde_json::json!({ "expiries": EXPIRIES, "shared": shared, "alone": alone }),
         );
     }
-    let folder =
-        std::env::var("WECHAT_BENCH_FIGURES").unwrap_or_else(|_| "../target/bench-figures".to_owned());
-    std::fs::create_dir_all(&folder).expect("figures folder");
-    let path = format!("{folder}/token_store_fetches.json");
-    std::fs::write(path, serde_json::Value::Object(figures).to_string()).expect("write figures");
+    tests::bench_figures::write("token_store_fetches.json", &serde_json::Value::Object(figures));
 }
 
 fn config() -> Criterion {

@@ -7,6 +7,7 @@
 //! graphs, and where the workspace and the tests' scratch builds are.
 
 pub mod baseline;
+pub mod bench_figures;
 pub mod capture;
 pub mod delay_proxy;
 pub mod event_sink;
